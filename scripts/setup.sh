@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages redisfit needs to build, test and run.
+# Idempotent: packages already installed are skipped; nothing else is touched.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libyaml-cpp-dev        # manifests, with line/column marks for findings
+  libhiredis-dev         # RESP client for probe, exporter and the stress loader
+  nlohmann-json3-dev     # -o json, SARIF
+  libcli11-dev           # command line
+  libfmt-dev             # formatting
+  liblzf-dev             # RDB string compression
+  libcpp-httplib-dev     # exporter HTTP server
+  libssl-dev             # rediss:// and HTTPS
+  libgtest-dev           # unit and integration tests
+  libbenchmark-dev       # bench/
+  redis-server redis-tools  # the real server the tests and the stress sandbox run
+  prometheus prometheus-redis-exporter  # promtool tests of the alert rules; metric-name parity
+  chromium               # headless screenshot of the stress HTML report
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# The Debian package may start a system redis-server or prometheus on their default
+# ports. redisfit's tests use their own servers on free ports, so these are left alone.
+echo "setup: all packages present"

@@ -1,0 +1,56 @@
+// redisfit: keeps Redis on Kubernetes from being OOM-killed.
+// The front end only wires subcommands (one file each, see command_registry.h)
+// and turns usage errors into exit code 2. All logic lives in the library.
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli/command_registry.h"
+
+namespace redisfit::cli {
+std::vector<CommandSpec>& command_registry() {
+  static std::vector<CommandSpec> registry;
+  return registry;
+}
+}  // namespace redisfit::cli
+
+int main(int argc, char** argv) {
+  using namespace redisfit::cli;
+  // Installed as kubectl-redisfit / kbcli-redisfit too: the name comes from argv[0].
+  std::string program = argc > 0 ? argv[0] : "redisfit";
+  if (auto slash = program.rfind('/'); slash != std::string::npos) program.erase(0, slash + 1);
+  if (program.rfind("kubectl-", 0) == 0) program = "kubectl redisfit";
+  if (program.rfind("kbcli-", 0) == 0) program = "kbcli redisfit";
+
+  CLI::App app{"redisfit: does this Redis fit in its container, in every phase of its life?",
+               program};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("redisfit ") + REDISFIT_VERSION);
+  app.footer("Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.\n"
+             "Docs: docs/<command>.md, the memory model: docs/memory-model.md");
+
+  RunState state;
+  auto& registry = command_registry();
+  std::sort(registry.begin(), registry.end(),
+            [](const CommandSpec& a, const CommandSpec& b) { return a.order < b.order; });
+  for (auto& spec : registry) spec.install(app, state);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    // A bug, not bad input; still exit 2 with a message rather than abort.
+    std::fprintf(stderr, "redisfit: internal error: %s\n", e.what());
+    return kExitUsage;
+  }
+  return state.exit_code;
+}

@@ -1,0 +1,214 @@
+#include "core/quantity.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cctype>
+#include <optional>
+#include <strings.h>
+
+namespace redisfit {
+namespace {
+
+using u128 = unsigned __int128;
+
+constexpr u128 kLimit = kMaxSaneBytes;
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Suffix of a Kubernetes quantity: value = mantissa * 2^binary_exp * 10^decimal_exp.
+struct Suffix {
+  int binary_exp = 0;
+  int decimal_exp = 0;
+};
+
+// quantitySuffixer.interpret in apimachinery: the fixed suffix table, else
+// "e<int>" / "E<int>" (DecimalExponent).
+std::optional<Suffix> interpret_k8s_suffix(std::string_view s) {
+  static constexpr std::array<std::pair<std::string_view, Suffix>, 15> kTable = {{
+      {"", {0, 0}},     {"n", {0, -9}},   {"u", {0, -6}},  {"m", {0, -3}},
+      {"k", {0, 3}},    {"M", {0, 6}},    {"G", {0, 9}},   {"T", {0, 12}},
+      {"P", {0, 15}},   {"E", {0, 18}},   {"Ki", {10, 0}}, {"Mi", {20, 0}},
+      {"Gi", {30, 0}},  {"Ti", {40, 0}},  {"Pi", {50, 0}},
+  }};
+  for (const auto& [name, suffix] : kTable) {
+    if (s == name) return suffix;
+  }
+  if (s == "Ei") return Suffix{60, 0};
+  if (s.size() >= 2 && (s[0] == 'e' || s[0] == 'E')) {
+    std::string_view digits = s.substr(1);
+    bool negative = false;
+    if (digits[0] == '+' || digits[0] == '-') {
+      negative = digits[0] == '-';
+      digits.remove_prefix(1);
+    }
+    if (digits.empty() || digits.size() > 3) return std::nullopt;
+    int exp = 0;
+    for (char c : digits) {
+      if (!is_digit(c)) return std::nullopt;
+      exp = exp * 10 + (c - '0');
+    }
+    return Suffix{0, negative ? -exp : exp};
+  }
+  return std::nullopt;
+}
+
+Error quantity_error(std::string_view text, std::string_view why) {
+  return Error{"", fmt::format("invalid Kubernetes quantity \"{}\": {}", text, why)};
+}
+
+}  // namespace
+
+Result<uint64_t> parse_k8s_quantity(std::string_view text) {
+  if (text.empty()) return quantity_error(text, "empty");
+  size_t pos = 0;
+  if (text[0] == '+') {
+    pos = 1;
+  } else if (text[0] == '-') {
+    return quantity_error(text, "memory cannot be negative");
+  }
+  // Number: digits, optionally "." and more digits (apimachinery accepts "1." and ".5").
+  std::string digits;
+  int fraction_digits = 0;
+  size_t start = pos;
+  while (pos < text.size() && is_digit(text[pos])) digits += text[pos++];
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    while (pos < text.size() && is_digit(text[pos])) {
+      digits += text[pos++];
+      ++fraction_digits;
+    }
+  }
+  if (pos == start || digits.empty()) {
+    return quantity_error(text, "expected a number such as 16Gi, 512Mi or 17179869184");
+  }
+  auto suffix = interpret_k8s_suffix(text.substr(pos));
+  if (!suffix) {
+    return quantity_error(text,
+                          fmt::format("unknown suffix \"{}\" (use Ki, Mi, Gi, Ti, Pi, Ei, "
+                                      "k, M, G, T, P, E, m or e<N>)",
+                                      text.substr(pos)));
+  }
+  // Strip leading zeros so long zero-padded numbers do not count as overflow.
+  size_t first = digits.find_first_not_of('0');
+  std::string_view significant =
+      first == std::string::npos ? std::string_view{} : std::string_view(digits).substr(first);
+  if (significant.size() > 36) return quantity_error(text, "too large");
+  u128 mantissa = 0;
+  for (char c : significant) mantissa = mantissa * 10 + static_cast<unsigned>(c - '0');
+
+  int decimal_exp = suffix->decimal_exp - fraction_digits;
+  u128 denominator = 1;
+  for (int i = 0; i < suffix->binary_exp; ++i) {
+    if (mantissa > kLimit * 1000000000ULL) return quantity_error(text, "too large");
+    mantissa <<= 1;
+  }
+  for (int i = 0; i < decimal_exp; ++i) {
+    if (mantissa > kLimit * 1000000000ULL) return quantity_error(text, "too large");
+    mantissa *= 10;
+  }
+  for (int i = decimal_exp; i < 0; ++i) {
+    if (denominator > kLimit * 1000000000ULL) {
+      mantissa = mantissa > 0 ? 1 : 0;  // below one byte: Value() rounds up
+      denominator = 1;
+      break;
+    }
+    denominator *= 10;
+  }
+  // Quantity.Value() rounds any fraction up to the next whole byte.
+  u128 bytes = mantissa / denominator + (mantissa % denominator != 0 ? 1 : 0);
+  if (bytes > kLimit) {
+    return quantity_error(text, "larger than 1Ei; not a real container memory size");
+  }
+  return static_cast<uint64_t>(bytes);
+}
+
+Result<uint64_t> parse_redis_memory(std::string_view text) {
+  auto fail = [&](std::string_view why) {
+    return Error{"", fmt::format("invalid Redis memory value \"{}\": {}", text, why)};
+  };
+  if (!text.empty() && text[0] == '-') return fail("negative values are rejected by Redis");
+  size_t pos = 0;
+  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+  std::string unit(text.substr(pos));
+  uint64_t multiplier = 0;
+  const char* u = unit.c_str();
+  if (unit.empty() || !strcasecmp(u, "b")) {
+    multiplier = 1;
+  } else if (!strcasecmp(u, "k")) {
+    multiplier = 1000;
+  } else if (!strcasecmp(u, "kb")) {
+    multiplier = 1024;
+  } else if (!strcasecmp(u, "m")) {
+    multiplier = 1000 * 1000;
+  } else if (!strcasecmp(u, "mb")) {
+    multiplier = 1024 * 1024;
+  } else if (!strcasecmp(u, "g")) {
+    multiplier = 1000ULL * 1000 * 1000;
+  } else if (!strcasecmp(u, "gb")) {
+    multiplier = 1024ULL * 1024 * 1024;
+  } else {
+    return fail("Redis accepts digits with an optional unit b, k, kb, m, mb, g or gb "
+                "(no fractions, no t/tb)");
+  }
+  // memtoull copies at most 127 digits and parses them with strtoull; an
+  // empty digit string (e.g. "" or "mb") reads as 0 without error.
+  if (pos >= 128) return fail("too many digits");
+  u128 value = 0;
+  for (size_t i = 0; i < pos; ++i) {
+    value = value * 10 + static_cast<unsigned>(text[i] - '0');
+    if (value > kLimit) return fail("larger than 1 EiB; not a real memory size");
+  }
+  value *= multiplier;
+  if (value > kLimit) return fail("larger than 1 EiB; not a real memory size");
+  return static_cast<uint64_t>(value);
+}
+
+Result<RedisMemoryOrPercent> parse_redis_memory_or_percent(std::string_view text) {
+  // numericParseString tries a memory value first, then "<int>%" (>= 0).
+  auto bytes = parse_redis_memory(text);
+  if (bytes.ok()) return RedisMemoryOrPercent{bytes.value(), 0, false};
+  if (text.size() > 1 && text.back() == '%') {
+    std::string_view number = text.substr(0, text.size() - 1);
+    int percent = 0;
+    bool digits_only = number.size() <= 4;
+    for (char c : number) {
+      if (!is_digit(c)) digits_only = false;
+      else percent = percent * 10 + (c - '0');
+    }
+    if (digits_only) {
+      if (percent > 100) {
+        return Error{"", fmt::format("invalid value \"{}\": percentage must be at most 100%", text)};
+      }
+      return RedisMemoryOrPercent{0, percent, true};
+    }
+  }
+  return Error{"", fmt::format("invalid value \"{}\": must be a memory value (e.g. 64mb) "
+                               "or a percentage of maxmemory (e.g. 10%)", text)};
+}
+
+std::string format_k8s_quantity(uint64_t bytes) {
+  static constexpr std::array<std::string_view, 6> kSuffixes = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
+  for (size_t i = 0; i < kSuffixes.size(); ++i) {
+    unsigned shift = static_cast<unsigned>(60 - 10 * i);
+    uint64_t unit = uint64_t{1} << shift;
+    if (bytes != 0 && bytes % unit == 0) return fmt::format("{}{}", bytes >> shift, kSuffixes[i]);
+  }
+  return fmt::format("{}", bytes);
+}
+
+std::string format_bytes(uint64_t bytes) {
+  static constexpr std::array<std::string_view, 5> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  value /= 1024;
+  while (value >= 1024 && unit + 1 < kUnits.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  if (value >= 100) return fmt::format("{:.0f} {}", value, kUnits[unit]);
+  return fmt::format("{:.1f} {}", value, kUnits[unit]);
+}
+
+}  // namespace redisfit

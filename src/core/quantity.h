@@ -1,0 +1,52 @@
+// Parsing and printing of memory amounts, exactly as the systems that own
+// them read them. Two grammars exist and must never be confused:
+//
+//  * Kubernetes resource quantities ("16Gi", "0.5Gi", "1e9", "500M",
+//    "128974848000m"), k8s.io/apimachinery/pkg/api/resource. Binary suffixes
+//    Ki..Ei are powers of 1024, decimal suffixes k..E powers of 1000, "m" is
+//    1/1000, "e<N>"/"E<N>" is a decimal exponent. A byte count is the
+//    quantity's Value(), which rounds a fraction *up* to the next integer.
+//
+//  * Redis memory values as util.c:memtoull reads them ("1k"=1000,
+//    "1kb"=1024, "m"/"mb", "g"/"gb", optional "b", case-insensitive, digits
+//    only: "1.5gb" and "-1" are rejected), plus percentages ("10%") where the
+//    directive has PERCENT_CONFIG (maxmemory-clients).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace redisfit {
+
+// Largest amount we accept anywhere: 1 EiB. Anything above is "absurd" input
+// rather than a real container, and keeping far below 2^63 makes the model's
+// arithmetic overflow-free.
+inline constexpr uint64_t kMaxSaneBytes = uint64_t{1} << 60;
+
+// Parses a Kubernetes quantity into bytes (rounded up as Quantity.Value()).
+// Rejects negatives, garbage, and values above kMaxSaneBytes.
+Result<uint64_t> parse_k8s_quantity(std::string_view text);
+
+// Parses a Redis memory value (memtoull rules). Redis itself silently wraps
+// on overflow; we reject values above kMaxSaneBytes instead.
+Result<uint64_t> parse_redis_memory(std::string_view text);
+
+// A memory value that may be a percentage of maxmemory (maxmemory-clients).
+struct RedisMemoryOrPercent {
+  uint64_t bytes = 0;     // valid when !is_percent
+  int percent = 0;        // 0..100, valid when is_percent
+  bool is_percent = false;
+};
+Result<RedisMemoryOrPercent> parse_redis_memory_or_percent(std::string_view text);
+
+// "16Gi", "512Mi", "1536Mi", or plain bytes when not a whole number of KiB:
+// the shortest exact Kubernetes spelling of `bytes`.
+std::string format_k8s_quantity(uint64_t bytes);
+
+// Human-readable approximation for tables: "31.5 GiB", "640 MiB", "812 B".
+std::string format_bytes(uint64_t bytes);
+
+}  // namespace redisfit

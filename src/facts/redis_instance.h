@@ -1,0 +1,111 @@
+// The facts stage: one RedisInstance per Redis data container, whatever it
+// was read from (flags, redis.conf, KubeBlocks objects, a live server). Plain
+// data, no behaviour. Every fact carries `source`: where it was read
+// ("deploy/cluster.yaml:14:9", "flag --limit", "INFO used_memory") or why it
+// was assumed ("Redis 7.0 default (config.c)"), so findings can point at it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace redisfit {
+
+template <class T>
+struct Sourced {
+  T value{};
+  std::string source;  // file:line:col, flag, INFO field, or "default: why"
+};
+
+// How maxmemory came to be what it is.
+enum class MaxmemoryOrigin {
+  kExplicit,  // written by the user (redis.conf, parameters, OpsRequest, flag)
+  kDerived,   // computed by the operator's own rule (e.g. KubeBlocks 0.8 x limit)
+  kUnset,     // none: Redis runs with maxmemory 0 = unlimited
+};
+
+struct MaxmemorySetting {
+  MaxmemoryOrigin origin = MaxmemoryOrigin::kUnset;
+  uint64_t bytes = 0;   // 0 when kUnset
+  std::string source;   // where it was written, or the rule that derived it
+};
+
+// One `save <seconds> <changes>` point.
+struct SavePoint {
+  int64_t seconds = 0;
+  int64_t changes = 0;
+  bool operator==(const SavePoint&) const = default;
+};
+
+// client-output-buffer-limit <class> <hard> <soft> <soft-seconds>. 0 = no limit.
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;
+  uint64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+  bool operator==(const OutputBufferLimit&) const = default;
+};
+
+// maxmemory-clients: 0 = off, bytes, or a percentage of maxmemory.
+struct ClientMemoryLimit {
+  uint64_t bytes = 0;
+  int percent = 0;
+  bool is_percent = false;
+};
+
+enum class InstanceRole { kData, kSentinel, kProxy };
+
+// Defaults below are Redis 7.0's own (src/config.c), so an instance built from
+// nothing behaves like `redis-server` with an empty config.
+struct RedisInstance {
+  // Identity, for messages and joins. `display_name` is what a user recognises:
+  // "redis-cluster/redis" (cluster/component), a file path, or host:port.
+  std::string display_name;
+  std::string namespace_name;
+  std::string cluster_name;
+  std::string component_name;
+  std::string origin_kind;  // "Cluster apps.kubeblocks.io/v1", "redis.conf", "flags", "live"
+  std::string file;         // file the instance was primarily read from, if any
+  int line = 0;             // 1-based line of the object in `file`, 0 if unknown
+  InstanceRole role = InstanceRole::kData;
+
+  // Container resources, bytes. Absent = not set in the input.
+  std::optional<Sourced<uint64_t>> request_bytes;
+  std::optional<Sourced<uint64_t>> limit_bytes;
+
+  MaxmemorySetting maxmemory;
+  Sourced<std::string> maxmemory_policy{"noeviction", "Redis default (config.c)"};
+
+  // Persistence. Redis 7.0's built-in schedule is 3600 1 300 100 60 10000.
+  Sourced<std::vector<SavePoint>> save_points{{{3600, 1}, {300, 100}, {60, 10000}},
+                                              "Redis default (config.c)"};
+  Sourced<bool> appendonly{false, "Redis default (config.c)"};
+  Sourced<bool> aof_use_rdb_preamble{true, "Redis default (config.c)"};
+
+  // Replication: number of replicas streaming from this instance when it is
+  // the primary (a full sync forks it).
+  Sourced<int> replicas{0, "default: no replicas"};
+  Sourced<uint64_t> repl_backlog_bytes{1024 * 1024, "Redis default (config.c)"};
+  Sourced<OutputBufferLimit> replica_buffer_limit{{256ULL << 20, 64ULL << 20, 60},
+                                                  "Redis default (config.c)"};
+  Sourced<OutputBufferLimit> pubsub_buffer_limit{{32ULL << 20, 8ULL << 20, 60},
+                                                 "Redis default (config.c)"};
+  Sourced<OutputBufferLimit> normal_buffer_limit{{0, 0, 0}, "Redis default (config.c)"};
+  Sourced<std::string> repl_diskless_load{"disabled", "Redis default (config.c)"};
+
+  // Clients.
+  Sourced<uint64_t> maxclients{10000, "Redis default (config.c)"};
+  Sourced<ClientMemoryLimit> maxmemory_clients{{}, "Redis default (config.c): off"};
+  Sourced<uint64_t> client_query_buffer_limit_bytes{1ULL << 30, "Redis default (config.c)"};
+  Sourced<uint64_t> proto_max_bulk_len_bytes{512ULL << 20, "Redis default (config.c)"};
+
+  Sourced<std::string> redis_version{"7.0", "default: Redis 7.0 (Debian 12)"};
+};
+
+// True when a fork can happen at all: RDB snapshots, AOF rewrites, or a
+// replica's full sync.
+inline bool persistence_forks(const RedisInstance& r) {
+  return r.appendonly.value || !r.save_points.value.empty();
+}
+
+}  // namespace redisfit

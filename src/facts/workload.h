@@ -1,0 +1,38 @@
+// Workload assumptions: what the configuration alone cannot tell. Each field
+// has a documented default (docs/memory-model.md) and records whether the
+// user gave it, so output can say "assumed" versus "given".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "facts/redis_instance.h"
+
+namespace redisfit {
+
+// How the application writes. It decides how much copy-on-write a fork sees.
+enum class WritePattern {
+  kOverwrite,  // writes rewrite existing keys: continue at any fill level
+  kInsert,     // an import or append-only growth: new keys only
+};
+
+struct Workload {
+  // Data the instance holds (used_memory of the dataset). Absent = fills to
+  // maxmemory, the steady state of a cache and the end state of an import.
+  std::optional<Sourced<uint64_t>> dataset_bytes;
+  Sourced<uint64_t> value_size_bytes{1024, "default: 1 KiB values (docs/memory-model.md)"};
+  Sourced<WritePattern> write_pattern{WritePattern::kOverwrite,
+                                      "default: overwrites, the worst case for copy-on-write"};
+  // Writes per second while a fork child lives. Absent = unknown.
+  std::optional<Sourced<double>> write_rate_per_sec;
+  // Fraction of the dataset's pages copied during a fork, 0..1. Absent =
+  // derived from the write rate, or the worst case when that is unknown too.
+  std::optional<Sourced<double>> cow_fraction;
+  Sourced<uint64_t> clients{100, "default: 100 connected clients"};
+  Sourced<bool> keys_have_ttl{false, "default: keys carry no TTL"};
+  // used_memory_rss / used_memory once full (allocator rounding and fragmentation).
+  Sourced<double> fragmentation{1.10, "default: 1.10 (measured 1.02-1.08 on fresh data)"};
+};
+
+}  // namespace redisfit

@@ -1,0 +1,47 @@
+// Solving the model: the largest maxmemory, and the limit/request to set.
+//
+// The solver only evaluates compute_budget(); it never re-derives a term, so
+// what `plan` recommends is exactly what `explain` and `lint` would accept.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "facts/redis_instance.h"
+#include "facts/workload.h"
+#include "model/budget.h"
+
+namespace redisfit {
+
+struct Recommendation {
+  uint64_t maxmemory_bytes = 0;
+  uint64_t request_bytes = 0;
+  uint64_t limit_bytes = 0;
+  std::string strategy;          // "model" or "seed"
+  std::vector<std::string> notes;  // why, and what else to change
+  MemoryBudget budget;           // the budget of the recommended configuration
+};
+
+// Largest maxmemory (rounded down to whole MiB) for which every phase of the
+// model stays within limit / kSafetyFactor, all other facts as in `instance`.
+// Error when even a nearly empty Redis does not fit (limit below what Redis
+// needs at all).
+Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Workload& workload,
+                                     uint64_t limit_bytes);
+
+// Smallest limit (rounded up to whole MiB, or whole GiB above 4 GiB) under which
+// the instance with its maxmemory is safe.
+uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload);
+
+// `plan --strategy model`: from whatever the instance knows (limit, request,
+// maxmemory, dataset) compute maxmemory + request = limit (Guaranteed QoS).
+Result<Recommendation> plan_with_model(const RedisInstance& instance, const Workload& workload);
+
+// `plan --strategy seed`: the article's rule, maxmemory = request and
+// limit = ratio x request (ratio 2.5..3).
+Result<Recommendation> plan_with_seed_rule(const RedisInstance& instance, const Workload& workload,
+                                           double ratio);
+
+}  // namespace redisfit

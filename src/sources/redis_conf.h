@@ -1,0 +1,43 @@
+// redis.conf, read with Redis's own rules (config.c:loadServerConfigFromString
+// and sds.c:sdssplitargs): lines trimmed, '#' comments, double quotes with
+// \n \r \t \b \a \\ \" \xHH escapes, single quotes with \' only, a closing quote
+// must be followed by a space, `include` (relative to the working directory,
+// as Redis does, or to the including file when that does not exist), repeated
+// directives (last wins; `save` accumulates, `save ""` clears), and
+// command-line `--key value` overrides appended after the file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "facts/redis_instance.h"
+
+namespace redisfit {
+
+// One directive as written: lower-cased name, arguments, and location.
+struct ConfDirective {
+  std::string name;
+  std::vector<std::string> args;
+  std::string file;
+  int line = 0;
+  std::string where() const { return file + ":" + std::to_string(line); }
+};
+
+// Splits one line into arguments like sdssplitargs. Error on unbalanced quotes.
+Result<std::vector<std::string>> split_redis_args(std::string_view line);
+
+// Reads `path` (following includes, depth-limited) into directives in order.
+Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path);
+
+// Parses config text already in memory; `name` is used in locations.
+Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name);
+
+// Turns `--maxmemory 100mb --save "" ...` (redis-server's argv after the config
+// file) into directives, with the source "command line".
+Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vector<std::string>& args);
+
+// Applies directives in order onto `instance` (config-file semantics).
+Status apply_conf(const std::vector<ConfDirective>& directives, RedisInstance& instance);
+
+}  // namespace redisfit

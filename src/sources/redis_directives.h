@@ -1,0 +1,47 @@
+// Applying Redis configuration directives to a RedisInstance.
+//
+// One place knows how each memory-related directive is spelled and parsed
+// (memtoull units, percentages, `save` accumulation, buffer-limit classes), so
+// redis.conf files, KubeBlocks parameters, OpsRequests and CONFIG GET replies
+// all produce identical facts. Directives that do not affect memory are
+// accepted and ignored.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "facts/redis_instance.h"
+
+namespace redisfit {
+
+// How a sequence of directives is being read. Redis treats `save` differently
+// in a config file (the first `save` line replaces the built-in schedule, later
+// ones append) and in CONFIG SET / parameter maps (each replaces the whole list).
+enum class DirectiveMode { kConfigFile, kReplace };
+
+class DirectiveApplier {
+ public:
+  DirectiveApplier(RedisInstance& instance, DirectiveMode mode) : instance_(instance), mode_(mode) {}
+
+  // Applies `name args...` (name case-insensitive). `where` is recorded as the
+  // source of the facts it sets. Errors name the directive and say what Redis
+  // would say; Redis refuses to start on the same input.
+  Status apply(std::string_view name, const std::vector<std::string>& args, const std::string& where);
+
+  // Convenience for key/value maps (KubeBlocks parameters, CONFIG GET): the
+  // value is split into arguments the way Redis splits a single-argument
+  // multi-arg directive ("900 1 300 10", "replica 256mb 64mb 60").
+  Status apply_value(std::string_view name, std::string_view value, const std::string& where);
+
+ private:
+  RedisInstance& instance_;
+  DirectiveMode mode_;
+  bool save_seen_ = false;
+};
+
+// True for the directives this module interprets (lower-case names).
+bool is_memory_directive(std::string_view name);
+
+}  // namespace redisfit

@@ -1,0 +1,77 @@
+// Fix emitters for KubeBlocks: the same change spelled the way the user
+// applies it, in the API generation their objects use.
+//
+//   kbcli cluster configure  -> sets maxmemory (0.9 needs --config-spec and
+//                               --config-file; 1.x does not take them)
+//   kbcli cluster vscale     -> sets memory; kbcli sets request = limit
+//   OpsRequest manifests     -> Reconfiguring / VerticalScaling, 0.9 or 1.x shape
+//   Cluster resources patch  -> a merge patch for componentSpecs / shardings
+//
+// Pure formatting: the numbers come from the model's Recommendation
+// (solver.h plan_with_model); nothing here decides what is safe. Used by
+// `lint`, and by `plan` when it emits KubeBlocks output.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace redisfit::fix {
+
+enum class KbApi {
+  kV09,  // KubeBlocks 0.9: apps.kubeblocks.io/v1alpha1
+  kV1,   // KubeBlocks 1.x: apps.kubeblocks.io/v1, operations.kubeblocks.io/v1alpha1
+};
+
+struct KbTarget {
+  std::string cluster;
+  std::string namespace_name;  // empty = leave to the current kubectl context
+  std::string component;       // component name, or the sharding name
+  KbApi api = KbApi::kV1;
+  bool sharding = false;       // the component is a shardings[] / shardingSpecs[] template
+  std::string config_spec = "redis-replication-config";  // 0.9 only
+  // Position in componentSpecs[] (or shardings[] / shardingSpecs[]); -1 when
+  // the Cluster was not read, and then no Cluster patch is emitted.
+  int component_index = -1;
+};
+
+// kbcli cluster configure <cluster> --components <c> --set maxmemory=<bytes> [...]
+std::string kbcli_configure(const KbTarget& t, uint64_t maxmemory_bytes);
+// kbcli cluster vscale <cluster> --components <c> --memory <Gi>  (request = limit)
+std::string kbcli_vscale(const KbTarget& t, uint64_t memory_bytes);
+// OpsRequest Reconfiguring that sets maxmemory.
+std::string reconfigure_opsrequest(const KbTarget& t, uint64_t maxmemory_bytes);
+// OpsRequest VerticalScaling to request/limit.
+std::string vscale_opsrequest(const KbTarget& t, uint64_t request_bytes, uint64_t limit_bytes);
+// kubectl merge patch for the Cluster's component resources.
+std::string cluster_resources_patch(const KbTarget& t, uint64_t request_bytes, uint64_t limit_bytes);
+
+// What to change, with the current values for comparison.
+struct KbChange {
+  uint64_t maxmemory_bytes = 0;  // recommended maxmemory
+  uint64_t request_bytes = 0;    // recommended request (0 = keep)
+  uint64_t limit_bytes = 0;      // recommended limit (0 = keep)
+  std::optional<uint64_t> current_maxmemory_bytes;
+  std::optional<uint64_t> current_request_bytes;
+  std::optional<uint64_t> current_limit_bytes;
+};
+
+// One way of applying the fix.
+struct KbFixForm {
+  std::string label;    // "kbcli", "OpsRequest", "Cluster patch"
+  std::string text;     // command(s) or YAML
+};
+
+struct KbFix {
+  std::string summary;             // "set maxmemory to 14336 MiB (limit 32Gi unchanged)"
+  std::vector<KbFixForm> forms;
+  std::vector<std::string> notes;  // vscale sets request = limit, order of steps, ...
+};
+
+// Builds every form of the change: configure when maxmemory changes, vscale /
+// patch when request or limit change (resources first, then maxmemory, so a
+// larger dataset never loads into the old limit).
+KbFix build_kubeblocks_fix(const KbTarget& t, const KbChange& change);
+
+}  // namespace redisfit::fix

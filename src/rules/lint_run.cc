@@ -1,0 +1,190 @@
+#include "rules/lint_run.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/solver.h"
+#include "sources/manifests/join.h"
+#include "sources/manifests/manifest_source.h"
+#include "sources/redis_conf.h"
+
+namespace redisfit::rules {
+namespace {
+
+using manifests::ManifestInstance;
+
+MaxmemoryDerivation derivation_of(const ManifestInstance& mi) {
+  MaxmemoryDerivation d;
+  if (!mi.derived_by || mi.instance.maxmemory.origin != MaxmemoryOrigin::kDerived) return d;
+  d.derived = true;
+  d.from_request = mi.derived_by->basis == manifests::MemoryBasis::kRequest;
+  d.factor = mi.derived_by->factor;
+  d.rule = mi.derived_by->describe();
+  return d;
+}
+
+fix::KbTarget target_of(const ManifestInstance& mi) {
+  fix::KbTarget t;
+  t.cluster = mi.instance.cluster_name;
+  t.namespace_name = mi.instance.namespace_name;
+  t.component = mi.instance.component_name;
+  t.api = mi.generation == manifests::KbGeneration::kV09 ? fix::KbApi::kV09 : fix::KbApi::kV1;
+  t.sharding = mi.sharding;
+  t.config_spec = mi.config_spec;
+  // instances[] templates get no Cluster patch: it would change the whole component.
+  t.component_index = mi.instance.display_name.find('[') == std::string::npos ? mi.component_index : -1;
+  return t;
+}
+
+fix::KbChange change_of(const RedisInstance& r, const Recommendation& rec) {
+  fix::KbChange c;
+  c.maxmemory_bytes = rec.maxmemory_bytes;
+  c.request_bytes = rec.request_bytes;
+  c.limit_bytes = rec.limit_bytes;
+  if (r.maxmemory.origin != MaxmemoryOrigin::kUnset) c.current_maxmemory_bytes = r.maxmemory.bytes;
+  if (r.request_bytes) c.current_request_bytes = r.request_bytes->value;
+  if (r.limit_bytes) c.current_limit_bytes = r.limit_bytes->value;
+  return c;
+}
+
+// redis.conf has no container: the fix is the directive plus the resources to give the container.
+fix::KbFix conf_fix(const RedisInstance& r, const fix::KbChange& c) {
+  fix::KbFix f;
+  f.summary = fmt::format("set maxmemory {} ({}) in {}", c.maxmemory_bytes, format_bytes(c.maxmemory_bytes), r.file);
+  std::string text = fmt::format("maxmemory {}\n", c.maxmemory_bytes);
+  f.forms.push_back({"redis.conf", text});
+  if (c.limit_bytes && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes)) {
+    f.forms.push_back({"container resources",
+                       fmt::format("resources:\n  requests:\n    memory: {}\n  limits:\n    memory: {}\n",
+                                   format_k8s_quantity(c.request_bytes ? c.request_bytes : c.limit_bytes),
+                                   format_k8s_quantity(c.limit_bytes))});
+  }
+  return f;
+}
+
+void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDerivation& derivation,
+              const fix::KbTarget* target) {
+  if (s.instance.role != InstanceRole::kData) return;
+  s.checked = true;
+  s.budget = compute_budget(s.instance, options.workload);
+  s.findings = check_all({s.instance, s.budget, options.workload, derivation});
+  if (s.findings.empty()) return;
+  auto rec = plan_with_model(s.instance, options.workload);
+  if (!rec) {
+    s.notes.push_back("no fix computed: " + rec.error().describe());
+    return;
+  }
+  const fix::KbChange change = change_of(s.instance, *rec);
+  const fix::KbFix kb = target ? fix::build_kubeblocks_fix(*target, change) : conf_fix(s.instance, change);
+  FixReport f;
+  f.maxmemory_bytes = rec->maxmemory_bytes;
+  f.request_bytes = rec->request_bytes;
+  f.limit_bytes = rec->limit_bytes;
+  f.summary = kb.summary;
+  f.forms = kb.forms;
+  f.notes = kb.notes;
+  for (const auto& n : rec->notes) f.notes.push_back(n);
+  s.fix = std::move(f);
+}
+
+struct Collected {
+  manifests::ManifestSet set;
+  std::vector<SubjectReport> confs;
+};
+
+void read_conf(const std::string& path, const LintOptions& options, Collected& c, LintReport& report) {
+  auto directives = read_redis_conf(path);
+  if (!directives) return report.input_errors.push_back(directives.error());
+  SubjectReport s;
+  RedisInstance& r = s.instance;
+  r.display_name = path;
+  r.origin_kind = "redis.conf";
+  r.file = path;
+  r.line = 1;
+  if (auto st = apply_conf(*directives, r); !st) return report.input_errors.push_back(st.error());
+  if (r.maxmemory.origin == MaxmemoryOrigin::kUnset) r.maxmemory.source = "no maxmemory directive (Redis default 0)";
+  r.limit_bytes = options.conf_limit_bytes;
+  r.request_bytes = options.conf_request_bytes ? options.conf_request_bytes : options.conf_limit_bytes;
+  s.object = "redis.conf " + path;
+  c.confs.push_back(std::move(s));
+}
+
+LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
+  manifests::JoinOptions jo;
+  if (options.addon_version) {
+    if (auto rule = manifests::addon_rule_for(*options.addon_version)) jo.addon_rule = *rule;
+    else report.input_errors.push_back(rule.error());
+  }
+  manifests::JoinResult joined = manifests::join_manifests(c.set, jo);
+  for (auto& e : joined.errors) report.input_errors.push_back(std::move(e));
+  report.notes.insert(report.notes.end(), c.set.notes.begin(), c.set.notes.end());
+  report.notes.insert(report.notes.end(), joined.notes.begin(), joined.notes.end());
+  for (const auto& mi : joined.instances) {
+    SubjectReport s;
+    s.instance = mi.instance;
+    s.object = mi.object;
+    const MaxmemoryDerivation d = derivation_of(mi);
+    if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
+    const fix::KbTarget t = target_of(mi);
+    evaluate(s, options, d, &t);
+    report.subjects.push_back(std::move(s));
+  }
+  for (auto& s : c.confs) {
+    evaluate(s, options, MaxmemoryDerivation{}, nullptr);
+    report.subjects.push_back(std::move(s));
+  }
+  return report;
+}
+
+void read_yaml(const std::string& text, const std::string& name, Collected& c, LintReport& report) {
+  manifests::ReadStats stats;
+  if (auto st = manifests::read_manifest_text(text, name, c.set, report.input_errors, stats); !st) {
+    report.input_errors.push_back(st.error());
+  }
+  report.objects += stats.objects;
+}
+
+}  // namespace
+
+LintReport run_lint(const LintOptions& options) {
+  LintReport report;
+  Collected c;
+  const auto inputs = manifests::collect_inputs(options.paths, report.input_errors);
+  for (const auto& in : inputs) {
+    ++report.files;
+    if (in.is_redis_conf) {
+      read_conf(in.path, options, c, report);
+      continue;
+    }
+    auto text = manifests::read_input_text(in.path);
+    if (!text) {
+      report.input_errors.push_back(text.error());
+      continue;
+    }
+    read_yaml(*text, in.path == "-" ? "<stdin>" : in.path, c, report);
+  }
+  return finish(c, options, std::move(report));
+}
+
+LintReport lint_yaml_texts(const std::vector<std::pair<std::string, std::string>>& texts,
+                           const LintOptions& options) {
+  LintReport report;
+  Collected c;
+  for (const auto& [name, text] : texts) {
+    ++report.files;
+    read_yaml(text, name, c, report);
+  }
+  return finish(c, options, std::move(report));
+}
+
+std::optional<Level> highest_level(const LintReport& report) {
+  std::optional<Level> best;
+  for (const auto& s : report.subjects) {
+    for (const auto& f : s.findings) {
+      if (!best || static_cast<int>(f.level) > static_cast<int>(*best)) best = f.level;
+    }
+  }
+  return best;
+}
+
+}  // namespace redisfit::rules

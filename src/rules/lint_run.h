@@ -1,0 +1,71 @@
+// `redisfit lint` as a library call: inputs -> facts -> budgets -> findings
+// -> fixes. The command file only parses flags and picks a renderer.
+//
+// Contract: never throws and never stops at a broken input. Each unreadable
+// or malformed file becomes an input error (file:line:col) and the rest are
+// still linted; the CLI turns input errors into exit code 2.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "facts/redis_instance.h"
+#include "facts/workload.h"
+#include "fix/kubeblocks_fix.h"
+#include "model/budget.h"
+#include "rules/rule.h"
+
+namespace redisfit::rules {
+
+struct LintOptions {
+  std::vector<std::string> paths;           // files, directories, "-"
+  std::optional<std::string> addon_version;  // --addon-version; validated by the caller
+  Workload workload;
+  // For plain redis.conf inputs, which carry no container resources.
+  std::optional<Sourced<uint64_t>> conf_limit_bytes;
+  std::optional<Sourced<uint64_t>> conf_request_bytes;
+};
+
+// The fix for one component, in every form the user may apply it.
+struct FixReport {
+  uint64_t maxmemory_bytes = 0;
+  uint64_t request_bytes = 0;
+  uint64_t limit_bytes = 0;
+  std::string summary;
+  std::vector<fix::KbFixForm> forms;
+  std::vector<std::string> notes;
+};
+
+// One Redis component (or redis.conf) and what lint concluded about it.
+struct SubjectReport {
+  RedisInstance instance;
+  std::string object;  // "Cluster demo/redis-replication", "redis.conf"
+  bool checked = false;  // false for Sentinel / proxy components
+  MemoryBudget budget;
+  std::vector<Finding> findings;
+  std::optional<FixReport> fix;
+  std::vector<std::string> notes;  // assumptions worth printing (the addon rule used)
+};
+
+struct LintReport {
+  std::vector<SubjectReport> subjects;
+  std::vector<Error> input_errors;
+  std::vector<std::string> notes;
+  int files = 0;
+  int objects = 0;
+};
+
+// Reads `options.paths` and lints them.
+LintReport run_lint(const LintOptions& options);
+
+// Lints in-memory YAML texts (name, text): the benchmark and tests use this.
+LintReport lint_yaml_texts(const std::vector<std::pair<std::string, std::string>>& texts,
+                           const LintOptions& options);
+
+// Highest level among all findings, or nullopt when there are none.
+std::optional<Level> highest_level(const LintReport& report);
+
+}  // namespace redisfit::rules

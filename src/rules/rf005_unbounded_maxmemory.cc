@@ -1,0 +1,37 @@
+// RF005 unbounded-maxmemory: maxmemory is 0 (Redis's default, or no line
+// written by the operator), so the dataset grows until something external
+// stops it: the container limit (OOM kill) or the node.
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "rules/rule.h"
+
+namespace redisfit::rules {
+namespace {
+
+class UnboundedMaxmemory final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo kInfo{"RF005", "unbounded-maxmemory", Level::kError,
+                                "maxmemory is 0: nothing inside Redis bounds the dataset"};
+    return kInfo;
+  }
+  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
+    const RedisInstance& r = ctx.instance;
+    if (r.maxmemory.origin != MaxmemoryOrigin::kUnset && r.maxmemory.bytes != 0) return;
+    const std::string end = r.limit_bytes
+                                ? fmt::format("until the container limit {} OOM-kills it",
+                                              format_k8s_quantity(r.limit_bytes->value))
+                                : std::string("until the node runs out of memory");
+    out.push_back(make_finding(
+        info(),
+        fmt::format("{}: maxmemory is not set ({}): the dataset grows {}", r.display_name, r.maxmemory.source, end),
+        location_of(r.maxmemory.source, r)));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_rf005_unbounded_maxmemory() { return std::make_unique<UnboundedMaxmemory>(); }
+
+}  // namespace redisfit::rules

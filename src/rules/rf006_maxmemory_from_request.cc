@@ -1,0 +1,49 @@
+// RF006 maxmemory-from-request: the KubeBlocks addon derived maxmemory as
+// 100 % of requests.memory (addon 0.8.0-0.9.4 and 1.0.0). With request =
+// limit (the kbcli and example default) that is maxmemory = limit, the
+// KubeBlocks #9090 crash loop. With request < limit the value silently moves
+// to 0.8 x limit on an addon upgrade (0.9.5 / 1.0.2) or a re-render.
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "rules/rule.h"
+
+namespace redisfit::rules {
+namespace {
+
+class MaxmemoryFromRequest final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo kInfo{"RF006", "maxmemory-from-request", Level::kWarning,
+                                "the operator derives maxmemory as 100% of the memory request"};
+    return kInfo;
+  }
+  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
+    const RedisInstance& r = ctx.instance;
+    const MaxmemoryDerivation& d = ctx.derivation;
+    if (!d.derived || !d.from_request || d.factor < 1.0 || !r.request_bytes || !r.limit_bytes) return;
+    const uint64_t request = r.request_bytes->value;
+    const uint64_t limit = r.limit_bytes->value;
+    Finding f = make_finding(info(), "", location_of(r.request_bytes->source, r));
+    if (request >= limit) {
+      f.level = Level::kError;
+      f.message = fmt::format(
+          "{}: {}: with request = limit ({}) maxmemory is the whole limit; set maxmemory explicitly or "
+          "lower the request",
+          r.display_name, d.rule, format_k8s_quantity(limit));
+    } else {
+      const uint64_t later = static_cast<uint64_t>(static_cast<double>(limit) * 0.8);
+      f.message = fmt::format(
+          "{}: {}: maxmemory {} follows the request, and becomes 0.8 x limit = {} after an addon upgrade "
+          "to 0.9.5 / 1.0.2; set maxmemory explicitly",
+          r.display_name, d.rule, format_bytes(request), format_bytes(later));
+    }
+    out.push_back(std::move(f));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_rf006_maxmemory_from_request() { return std::make_unique<MaxmemoryFromRequest>(); }
+
+}  // namespace redisfit::rules

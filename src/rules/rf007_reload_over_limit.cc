@@ -1,0 +1,42 @@
+// RF007 reload-over-limit: loading the dataset after a restart (reload) or a
+// replica's full sync (replica_load) needs more than the limit. Redis ignores
+// maxmemory while loading (evict.c isSafeToPerformEvictions returns 0 when
+// server.loading), so the pod is OOM-killed on every start: CrashLoopBackOff
+// that lowering maxmemory cannot cure; the limit must go up first.
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "rules/rule.h"
+
+namespace redisfit::rules {
+namespace {
+
+class ReloadOverLimit final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo kInfo{"RF007", "reload-over-limit", Level::kError,
+                                "reloading the dataset after a restart exceeds the limit (crash loop)"};
+    return kInfo;
+  }
+  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
+    const MemoryBudget& b = ctx.budget;
+    if (b.limit_bytes == 0 || b.maxmemory_unlimited) return;
+    const RedisInstance& r = ctx.instance;
+    for (const BudgetPhase* p : b.phases_over_limit()) {
+      if (p->name != "reload" && p->name != "replica_load") continue;
+      out.push_back(make_finding(
+          info(),
+          fmt::format("{}: the {} phase needs {} against the limit {} ({}); maxmemory is ignored while "
+                      "loading, so the pod is OOM-killed on every start (CrashLoopBackOff)",
+                      r.display_name, p->name, format_bytes(p->total_bytes), format_k8s_quantity(b.limit_bytes),
+                      largest_terms(*p, 3)),
+          location_of(r.limit_bytes ? r.limit_bytes->source : r.maxmemory.source, r)));
+    }
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_rf007_reload_over_limit() { return std::make_unique<ReloadOverLimit>(); }
+
+}  // namespace redisfit::rules

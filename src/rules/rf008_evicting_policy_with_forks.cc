@@ -1,0 +1,58 @@
+// RF008 evicting-policy-with-forks: an evicting maxmemory-policy keeps writes
+// flowing when used_memory reaches maxmemory, and persistence or replicas
+// fork the process. Every write during a fork dirties pages the child still
+// shares (copy-on-write), so a full, evicting Redis pays the fork's whole COW
+// cost. Measured (shared research redis-memory.md §9): 0.8 x limit with
+// allkeys-lru was OOM-killed in BGREWRITEAOF; volatile-lru without TTL keys
+// survived because writes were refused instead.
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "rules/rule.h"
+
+namespace redisfit::rules {
+namespace {
+
+bool evicts_any_write(const std::string& policy, bool keys_have_ttl) {
+  if (policy.rfind("allkeys-", 0) == 0) return true;
+  return policy.rfind("volatile-", 0) == 0 && keys_have_ttl;
+}
+
+class EvictingPolicyWithForks final : public Rule {
+ public:
+  const RuleInfo& info() const override {
+    static const RuleInfo kInfo{"RF008", "evicting-policy-with-forks", Level::kWarning,
+                                "an evicting policy plus forking persistence leaves no room for copy-on-write"};
+    return kInfo;
+  }
+  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
+    const RedisInstance& r = ctx.instance;
+    const MemoryBudget& b = ctx.budget;
+    if (b.limit_bytes == 0 || b.maxmemory_unlimited) return;
+    if (!evicts_any_write(r.maxmemory_policy.value, ctx.workload.keys_have_ttl.value)) return;
+    const bool forks = persistence_forks(r) || r.replicas.value > 0;
+    const BudgetPhase* fork = b.find_phase("fork");
+    if (!forks || !fork) return;
+    // Only when the fork is what breaks the margin: the model's fork total
+    // above limit / safety factor.
+    const double allowed = static_cast<double>(b.limit_bytes) / ModelConstants::kSafetyFactor;
+    if (static_cast<double>(fork->total_bytes) <= allowed) return;
+    std::string why = r.appendonly.value ? "appendonly yes (AOF rewrites)" : "RDB snapshots";
+    if (r.replicas.value > 0) why += " and replica full syncs";
+    out.push_back(make_finding(
+        info(),
+        fmt::format("{}: maxmemory-policy {} keeps writes flowing at maxmemory while {} fork the server; the "
+                    "fork phase needs {} of the limit {} (copy-on-write {:.0f}% of the dataset)",
+                    r.display_name, r.maxmemory_policy.value, why, format_bytes(fork->total_bytes),
+                    format_k8s_quantity(b.limit_bytes), b.cow_fraction * 100.0),
+        location_of(r.maxmemory_policy.source, r)));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> make_rf008_evicting_policy_with_forks() {
+  return std::make_unique<EvictingPolicyWithForks>();
+}
+
+}  // namespace redisfit::rules

@@ -1,0 +1,171 @@
+// Recogniser for KubeBlocks Cluster objects, apps.kubeblocks.io/v1alpha1
+// (0.9) and /v1 (1.x): componentSpecs[], shardingSpecs[] / shardings[]
+// templates, instances[] templates, the deprecated top-level resources, and
+// the config.kubeblocks.io/init-parameters annotation (kubeblocks.md §2).
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+#include "sources/manifests/kb_objects.h"
+
+namespace redisfit::manifests {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return lower(haystack).find(needle) != std::string::npos;
+}
+
+// Sentinel and twemproxy components ship in the Redis addon but hold no data.
+InstanceRole role_of(const std::string& name, const std::string& definition) {
+  if (contains(name, "sentinel") || contains(definition, "sentinel")) return InstanceRole::kSentinel;
+  if (contains(name, "proxy") || contains(definition, "proxy")) return InstanceRole::kProxy;
+  return InstanceRole::kData;
+}
+
+Result<ComponentDecl> read_component(const YAML::Node& spec, const std::string& name, bool cluster_is_redis,
+                                     const std::string& file) {
+  ComponentDecl c;
+  c.name = name;
+  c.where = where(file, spec);
+  c.line = line_of(spec);
+  c.definition = scalar_or_empty(spec, "componentDef");
+  if (c.definition.empty()) c.definition = scalar_or_empty(spec, "componentDefRef");
+  c.role = role_of(name, c.definition);
+  c.is_redis = cluster_is_redis || contains(c.definition, "redis") || contains(name, "redis");
+  if (const YAML::Node r = spec["replicas"]; r && r.IsScalar()) {
+    try {
+      c.replicas = {r.as<int>(), where(file, r)};
+    } catch (const YAML::Exception&) {
+      return Error{where(file, r), "replicas must be an integer"};
+    }
+    if (c.replicas.value < 0) return Error{where(file, r), "replicas must not be negative"};
+  }
+  auto res = read_memory_resources(spec["resources"], file);
+  if (!res) return res.error();
+  c.resources = *res;
+  if (const YAML::Node insts = spec["instances"]; insts && insts.IsSequence()) {
+    for (const auto& inst : insts) {
+      InstanceTemplateDecl t;
+      t.name = scalar_or_empty(inst, "name");
+      t.where = where(file, inst);
+      if (const YAML::Node r = inst["replicas"]; r && r.IsScalar()) t.replicas = r.as<int>(1);
+      auto ir = read_memory_resources(inst["resources"], file);
+      if (!ir) return ir.error();
+      t.resources = *ir;
+      c.instances.push_back(std::move(t));
+    }
+  }
+  return c;
+}
+
+// config.kubeblocks.io/init-parameters: JSON {"<component>": {"assignments": {k: v}}}
+// (kubeblocks main, apis/parameters/v1alpha1/initial_parameters.go). A flat
+// {"<component>": {k: v}} map is accepted too.
+Status read_init_parameters(const YAML::Node& value, ClusterDecl& cluster, const std::string& file) {
+  const std::string at = where(file, value);
+  nlohmann::json j = nlohmann::json::parse(value.Scalar(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Error{at, "annotation config.kubeblocks.io/init-parameters is not a JSON object"};
+  }
+  for (auto& [component, body] : j.items()) {
+    if (!body.is_object()) continue;
+    const nlohmann::json& kv = body.contains("assignments") ? body["assignments"] : body;
+    if (!kv.is_object()) continue;
+    for (auto& [key, v] : kv.items()) {
+      ParamAssignment p{key, std::nullopt, at};
+      if (v.is_string()) p.value = v.get<std::string>();
+      else if (v.is_number_integer()) p.value = std::to_string(v.get<int64_t>());
+      else if (!v.is_null()) p.value = v.dump();
+      cluster.init_parameters.emplace_back(component, std::move(p));
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors) {
+  const std::string api = scalar_or_empty(obj.node, "apiVersion");
+  if (scalar_or_empty(obj.node, "kind") != "Cluster") return false;
+  if (api != "apps.kubeblocks.io/v1alpha1" && api != "apps.kubeblocks.io/v1") return false;
+
+  ClusterDecl cluster;
+  cluster.api_version = api;
+  cluster.generation = api == "apps.kubeblocks.io/v1" ? KbGeneration::kV1 : KbGeneration::kV09;
+  cluster.file = obj.file;
+  cluster.line = obj.line;
+  const YAML::Node meta = child(obj.node, "metadata");
+  cluster.name = scalar_or_empty(meta, "name");
+  cluster.namespace_name = scalar_or_empty(meta, "namespace");
+  const YAML::Node spec = child(obj.node, "spec");
+  if (!spec || !spec.IsMap()) {
+    errors.push_back({where(obj.file, obj.node), "Cluster " + cluster.name + " has no spec"});
+    return true;
+  }
+  cluster.topology = scalar_or_empty(spec, "topology");
+  std::string cluster_def = scalar_or_empty(spec, "clusterDef");
+  if (cluster_def.empty()) cluster_def = scalar_or_empty(spec, "clusterDefinitionRef");
+  const bool cluster_is_redis = contains(cluster_def, "redis");
+
+  auto fail = [&](const Error& e) { errors.push_back(e); };
+  if (const YAML::Node comps = spec["componentSpecs"]; comps && comps.IsSequence()) {
+    for (const auto& comp : comps) {
+      auto c = read_component(comp, scalar_or_empty(comp, "name"), cluster_is_redis, obj.file);
+      if (!c) return fail(c.error()), true;
+      c.value().index = static_cast<int>(cluster.components.size());
+      cluster.components.push_back(std::move(c).value());
+    }
+  }
+  for (const char* key : {"shardingSpecs", "shardings"}) {
+    const YAML::Node shardings = spec[key];
+    if (!shardings || !shardings.IsSequence()) continue;
+    int index = -1;
+    for (const auto& sh : shardings) {
+      ++index;
+      const YAML::Node tmpl = sh["template"];
+      if (!tmpl || !tmpl.IsMap()) continue;
+      const std::string sharding_def = scalar_or_empty(sh, "shardingDef");
+      auto c = read_component(tmpl, scalar_or_empty(sh, "name"),
+                              cluster_is_redis || contains(sharding_def, "redis"), obj.file);
+      if (!c) return fail(c.error()), true;
+      c.value().sharding = true;
+      c.value().index = index;
+      if (c.value().definition.empty()) c.value().definition = sharding_def;
+      if (const YAML::Node n = sh["shards"]; n && n.IsScalar()) c.value().shards = n.as<int>(0);
+      cluster.components.push_back(std::move(c).value());
+    }
+  }
+
+  // Deprecated since 0.9 but still honoured: spec.resources / spec.replicas
+  // apply to the first component when it sets none.
+  if (!cluster.components.empty()) {
+    ComponentDecl& first = cluster.components.front();
+    if (const YAML::Node mem = child(child(spec, "resources"), "memory"); mem && mem.IsScalar() && first.resources.empty()) {
+      YAML::Node wrapped;
+      wrapped["requests"]["memory"] = mem;
+      wrapped["limits"]["memory"] = mem;
+      auto res = read_memory_resources(wrapped, obj.file);
+      if (!res) return fail(res.error()), true;
+      // The copied nodes keep the original mark, so sources still point at spec.resources.memory.
+      first.resources = *res;
+    }
+    if (const YAML::Node r = spec["replicas"]; r && r.IsScalar() && first.replicas.source.rfind("default", 0) == 0) {
+      first.replicas = {r.as<int>(1), where(obj.file, r)};
+    }
+  }
+
+  if (const YAML::Node ann = child(child(meta, "annotations"), "config.kubeblocks.io/init-parameters"); ann && ann.IsScalar()) {
+    if (auto st = read_init_parameters(ann, cluster, obj.file); !st) fail(st.error());
+  }
+  set.clusters.push_back(std::move(cluster));
+  return true;
+}
+
+}  // namespace redisfit::manifests

@@ -1,0 +1,227 @@
+#include "sources/manifests/join.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <tuple>
+
+#include "sources/redis_directives.h"
+
+namespace redisfit::manifests {
+namespace {
+
+bool ns_match(const std::string& a, const std::string& b) { return a.empty() || b.empty() || a == b; }
+
+// A component under construction: resources and parameters are gathered
+// first, facts are built at the end (the addon derives maxmemory from the
+// final resources).
+struct Pending {
+  ManifestInstance mi;
+  MemoryResources resources;
+  std::vector<const ParamDecl*> params;  // in application order
+  const ComponentDecl* decl = nullptr;   // null for objects without a Cluster
+  std::vector<ParamAssignment> init_params;
+};
+
+std::string default_config_spec(bool sharding) {
+  return sharding ? "redis-cluster-config" : "redis-replication-config";
+}
+
+std::string generation_api(KbGeneration g) {
+  return g == KbGeneration::kV09 ? "apps.kubeblocks.io/v1alpha1" : "apps.kubeblocks.io/v1";
+}
+
+// Step 2: template defaults and the derived maxmemory.
+void apply_addon(Pending& p, const AddonMaxmemoryRule& rule) {
+  RedisInstance& r = p.mi.instance;
+  r.appendonly = {true, kAddonDefaultSource};
+  if (rule.policy) r.maxmemory_policy = {*rule.policy, kAddonDefaultSource};
+  else r.maxmemory_policy = {"noeviction", std::string("Redis default: the addon ") + rule.releases +
+                                               " template writes no maxmemory-policy"};
+  std::optional<uint64_t> req, lim;
+  if (p.resources.request_bytes) req = p.resources.request_bytes->value;
+  if (p.resources.limit_bytes) lim = p.resources.limit_bytes->value;
+  if (auto m = derive_maxmemory(rule, req, lim)) {
+    const auto& basis = rule.basis == MemoryBasis::kRequest ? p.resources.request_bytes : p.resources.limit_bytes;
+    r.maxmemory = {MaxmemoryOrigin::kDerived, *m, rule.describe() + " from " + basis->source};
+    p.mi.derived_by = rule;
+  } else {
+    r.maxmemory = {MaxmemoryOrigin::kUnset, 0,
+                   fmt::format("no {} set: the addon writes no maxmemory line ({})",
+                               rule.basis == MemoryBasis::kRequest ? "memory request" : "memory limit",
+                               rule.describe())};
+    p.mi.derived_by.reset();
+  }
+}
+
+// Step 3: parameters. A null value for maxmemory returns it to the template's.
+void apply_params(Pending& p, const std::vector<ParamAssignment>& params, JoinResult& out,
+                  const AddonMaxmemoryRule& rule) {
+  DirectiveApplier applier(p.mi.instance, DirectiveMode::kReplace);
+  for (const auto& a : params) {
+    if (!a.value) {
+      if (a.key == "maxmemory") apply_addon(p, rule);
+      continue;
+    }
+    if (auto st = applier.apply_value(a.key, *a.value, a.where); !st) {
+      out.errors.push_back(st.error());
+      continue;
+    }
+    if (a.key == "maxmemory") p.mi.derived_by.reset();
+  }
+}
+
+// Kubernetes defaults a container's request to its limit when only the limit is set.
+void default_request(MemoryResources& res) {
+  if (!res.request_bytes && res.limit_bytes) {
+    res.request_bytes = Sourced<uint64_t>{
+        res.limit_bytes->value, res.limit_bytes->source + " (Kubernetes: request defaults to the limit)"};
+  }
+}
+
+void merge_resources(MemoryResources& into, const MemoryResources& from) {
+  if (from.request_bytes) into.request_bytes = from.request_bytes;
+  if (from.limit_bytes) into.limit_bytes = from.limit_bytes;
+}
+
+RedisInstance base_instance(const std::string& ns, const std::string& cluster, const std::string& component,
+                            InstanceRole role, const std::string& origin_kind, const std::string& file, int line) {
+  RedisInstance r;
+  r.display_name = cluster + "/" + component;
+  r.namespace_name = ns;
+  r.cluster_name = cluster;
+  r.component_name = component;
+  r.origin_kind = origin_kind;
+  r.file = file;
+  r.line = line;
+  r.role = role;
+  return r;
+}
+
+InstanceRole role_from_name(const std::string& name) {
+  if (name.find("sentinel") != std::string::npos) return InstanceRole::kSentinel;
+  if (name.find("proxy") != std::string::npos) return InstanceRole::kProxy;
+  return InstanceRole::kData;
+}
+
+void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
+  const AddonMaxmemoryRule rule = options.addon_rule ? *options.addon_rule : default_addon_rule(p.mi.generation);
+  default_request(p.resources);
+  RedisInstance& r = p.mi.instance;
+  if (p.resources.request_bytes) r.request_bytes = p.resources.request_bytes;
+  if (p.resources.limit_bytes) r.limit_bytes = p.resources.limit_bytes;
+  apply_addon(p, rule);
+  apply_params(p, p.init_params, out, rule);
+  for (const ParamDecl* d : p.params) {
+    if (!d->config_spec.empty()) p.mi.config_spec = d->config_spec;
+    apply_params(p, d->params, out, rule);
+  }
+  out.instances.push_back(p.mi);
+
+  // instances[] templates with their own resources: same configuration (the
+  // addon renders maxmemory from the component-level resources), other limit.
+  if (!p.decl) return;
+  for (const auto& t : p.decl->instances) {
+    if (t.resources.empty()) continue;
+    ManifestInstance copy = p.mi;
+    MemoryResources res = p.resources;
+    merge_resources(res, t.resources);
+    default_request(res);
+    copy.instance.request_bytes = res.request_bytes;
+    copy.instance.limit_bytes = res.limit_bytes;
+    copy.instance.display_name += "[" + t.name + "]";
+    if (copy.instance.maxmemory.origin == MaxmemoryOrigin::kDerived) {
+      copy.instance.maxmemory.source += " (component-level resources; instances[] are not used by the addon)";
+    }
+    out.instances.push_back(std::move(copy));
+  }
+}
+
+using Key = std::tuple<std::string, std::string, std::string>;  // namespace, cluster, component
+
+}  // namespace
+
+JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
+  JoinResult out;
+  std::vector<Pending> pending;
+  for (const auto& c : set.clusters) {
+    bool any_redis = false;
+    for (const auto& comp : c.components) {
+      if (!comp.is_redis) continue;
+      any_redis = true;
+      Pending p;
+      p.decl = &comp;
+      p.mi.generation = c.generation;
+      p.mi.sharding = comp.sharding;
+      p.mi.component_index = comp.index;
+      p.mi.config_spec = default_config_spec(comp.sharding);
+      p.mi.object = fmt::format("Cluster {}{}", c.namespace_name.empty() ? "" : c.namespace_name + "/", c.name);
+      p.mi.instance = base_instance(c.namespace_name, c.name, comp.name, comp.role, "Cluster " + c.api_version,
+                                    c.file, comp.line);
+      p.resources = comp.resources;
+      // A replication component with N replicas is 1 primary streaming to N-1 replicas.
+      if (comp.role == InstanceRole::kData && comp.replicas.value > 1) {
+        p.mi.instance.replicas = {comp.replicas.value - 1,
+                                  fmt::format("{} (replicas: {} = 1 primary + {} streaming)", comp.replicas.source,
+                                              comp.replicas.value, comp.replicas.value - 1)};
+      }
+      for (const auto& [name, param] : c.init_parameters) {
+        if (name == comp.name) p.init_params.push_back(param);
+      }
+      pending.push_back(std::move(p));
+    }
+    if (!any_redis) {
+      out.notes.push_back(fmt::format("{}:{}: Cluster {} has no Redis component; skipped", c.file, c.line, c.name));
+    }
+  }
+
+  auto find = [&](const std::string& ns, const std::string& cluster, const std::string& component) -> Pending* {
+    for (auto& p : pending) {
+      const RedisInstance& r = p.mi.instance;
+      if (r.cluster_name == cluster && r.component_name == component && ns_match(r.namespace_name, ns)) return &p;
+    }
+    return nullptr;
+  };
+
+  // VerticalScaling: joined onto a Cluster, or standing alone (its resources
+  // are enough to judge the component with the addon's defaults).
+  for (const auto& v : set.vscales) {
+    if (Pending* p = find(v.namespace_name, v.cluster, v.component)) {
+      merge_resources(p->resources, v.resources);
+      p->mi.instance.origin_kind += " + OpsRequest VerticalScaling";
+      continue;
+    }
+    Pending p;
+    p.mi.generation = v.generation;
+    p.mi.config_spec = default_config_spec(false);
+    p.mi.object = fmt::format("OpsRequest {}{} (VerticalScaling)", v.namespace_name.empty() ? "" : v.namespace_name + "/",
+                              v.cluster);
+    p.mi.instance = base_instance(v.namespace_name, v.cluster, v.component, role_from_name(v.component),
+                                  "OpsRequest VerticalScaling " + generation_api(v.generation), v.file, v.line);
+    p.resources = v.resources;
+    pending.push_back(std::move(p));
+  }
+
+  // Parameters: current state first, then changes, each in input order.
+  std::map<Key, int> orphan_params;
+  for (ParamOrigin pass : {ParamOrigin::kState, ParamOrigin::kChange}) {
+    for (const auto& d : set.params) {
+      if (d.origin != pass) continue;
+      if (Pending* p = find(d.namespace_name, d.cluster, d.component)) {
+        p->params.push_back(&d);
+        continue;
+      }
+      Key key{d.namespace_name, d.cluster, d.component};
+      if (orphan_params.count(key)) continue;
+      orphan_params[key] = 1;
+      out.notes.push_back(fmt::format(
+          "{}:{}: {} sets parameters of {}/{} but no Cluster or VerticalScaling for it is in the inputs; "
+          "its memory limit is unknown, so it is not checked (lint the Cluster together with it)",
+          d.file, d.line, d.kind, d.cluster, d.component));
+    }
+  }
+  for (auto& p : pending) finish(p, options, out);
+  return out;
+}
+
+}  // namespace redisfit::manifests

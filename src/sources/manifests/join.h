@@ -1,0 +1,55 @@
+// The join: KubeBlocks declarations -> one RedisInstance fact record per Redis
+// component (and per instance template that overrides resources).
+//
+// Objects meet by (namespace, cluster name, component name); a missing
+// namespace matches any. Order of application, mirroring what KubeBlocks
+// renders:
+//   1. component resources (Cluster), then VerticalScaling OpsRequests;
+//   2. the addon's template defaults (appendonly yes, the policy line) and its
+//      derived maxmemory from the resulting resources (addon_rules.h; vscale
+//      re-renders the template: reRenderResourceTypes: [vscale]);
+//   3. current parameters (Configuration, ComponentParameter, init-parameters
+//      annotation), then requested changes (Parameter, OpsRequest
+//      Reconfiguring) in input order.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "facts/redis_instance.h"
+#include "sources/manifests/addon_rules.h"
+#include "sources/manifests/kb_objects.h"
+
+namespace redisfit::manifests {
+
+// A fact record plus what the fix needs to address it.
+struct ManifestInstance {
+  RedisInstance instance;
+  KbGeneration generation = KbGeneration::kV1;
+  bool sharding = false;
+  int component_index = -1;  // position in componentSpecs[] / shardings[], -1 without a Cluster
+  std::string config_spec;  // 0.9 kbcli --config-spec: as written, else the addon's name
+  std::string object;       // "Cluster demo/redis-replication", for output
+  // Set when maxmemory is the addon's derived value (not explicit).
+  std::optional<AddonMaxmemoryRule> derived_by;
+};
+
+struct JoinOptions {
+  // Addon release rule chosen with --addon-version; nullopt = the newest
+  // release of each object's API generation.
+  std::optional<AddonMaxmemoryRule> addon_rule;
+};
+
+struct JoinResult {
+  std::vector<ManifestInstance> instances;  // data nodes, sentinels and proxies alike
+  std::vector<std::string> notes;           // objects that could not be joined, and why
+  std::vector<Error> errors;                // invalid parameter values (file:line:col)
+};
+
+JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options);
+
+// The source string used for facts the addon template sets.
+inline constexpr const char* kAddonDefaultSource = "KubeBlocks addon default (redis7-config.tpl)";
+
+}  // namespace redisfit::manifests

@@ -1,0 +1,133 @@
+// What the KubeBlocks recognisers read out of objects, before the join.
+//
+// Each recogniser (cluster.cc, opsrequest.cc, parameters.cc) turns one YAML
+// object into declarations below, keeping file:line:col for every value.
+// join.cc then merges them by (namespace, cluster, component) into one
+// RedisInstance per Redis component. Shapes and field paths are documented in
+// shared research kubeblocks.md §2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "facts/redis_instance.h"
+#include "sources/manifests/yaml_input.h"
+
+namespace redisfit::manifests {
+
+// KubeBlocks API generation: decides the fix's spelling (kbcli flags,
+// OpsRequest group) and the default addon release.
+enum class KbGeneration {
+  kV09,  // apps.kubeblocks.io/v1alpha1 Cluster / OpsRequest (KubeBlocks 0.9)
+  kV1,   // apps.kubeblocks.io/v1 Cluster, operations.kubeblocks.io OpsRequest (1.x)
+};
+
+// Memory request/limit of a container as written, each with its location.
+struct MemoryResources {
+  std::optional<Sourced<uint64_t>> request_bytes;
+  std::optional<Sourced<uint64_t>> limit_bytes;
+  bool empty() const { return !request_bytes && !limit_bytes; }
+};
+
+// One key/value Redis parameter as written in an object. `value` absent
+// means the object resets the key (0.9 `value: null`).
+struct ParamAssignment {
+  std::string key;
+  std::optional<std::string> value;
+  std::string where;  // file:line:col of the value (or key)
+};
+
+// instances[] entry of a component: a named instance template.
+struct InstanceTemplateDecl {
+  std::string name;
+  MemoryResources resources;
+  int replicas = 1;
+  std::string where;
+};
+
+struct ComponentDecl {
+  std::string name;         // component name, or the sharding name for shardings
+  InstanceRole role = InstanceRole::kData;
+  bool sharding = false;    // shardingSpecs[] / shardings[] template
+  int shards = 0;           // shardings only
+  int index = -1;           // position in componentSpecs[] or in the shardings list
+  bool is_redis = false;    // componentDef/shardingDef/cluster definition says Redis
+  std::string definition;   // componentDef / componentDefRef / shardingDef as written
+  Sourced<int> replicas{1, "default: 1 replica"};
+  MemoryResources resources;
+  std::vector<InstanceTemplateDecl> instances;
+  std::string where;        // file:line:col of the component entry
+  int line = 0;
+};
+
+struct ClusterDecl {
+  KbGeneration generation = KbGeneration::kV1;
+  std::string api_version;
+  std::string name;
+  std::string namespace_name;
+  std::string topology;
+  std::string file;
+  int line = 0;
+  std::vector<ComponentDecl> components;
+  // config.kubeblocks.io/init-parameters annotation, per component name.
+  std::vector<std::pair<std::string, ParamAssignment>> init_parameters;
+};
+
+// Where a parameter change came from; decides the order of application:
+// current state (Configuration, ComponentParameter, annotation) first, then
+// requested changes (Parameter, OpsRequest) in input order.
+enum class ParamOrigin { kState, kChange };
+
+struct ParamDecl {
+  std::string kind;  // "OpsRequest", "ComponentParameter", "Parameter", "Configuration"
+  KbGeneration generation = KbGeneration::kV1;
+  ParamOrigin origin = ParamOrigin::kChange;
+  std::string cluster;
+  std::string namespace_name;
+  std::string component;
+  std::string config_spec;  // 0.9 configurations[].name, when given
+  std::vector<ParamAssignment> params;
+  std::string file;
+  int line = 0;
+};
+
+struct VscaleDecl {
+  KbGeneration generation = KbGeneration::kV1;
+  std::string cluster;
+  std::string namespace_name;
+  std::string component;
+  MemoryResources resources;
+  std::string file;
+  int line = 0;
+};
+
+// Everything read from the inputs, in input order.
+struct ManifestSet {
+  std::vector<ClusterDecl> clusters;
+  std::vector<ParamDecl> params;
+  std::vector<VscaleDecl> vscales;
+  std::vector<std::string> notes;  // objects recognised but not used, and why
+};
+
+// Reads `resources.{requests,limits}.memory` under `node` (a component or an
+// instance template). Error on a malformed quantity, naming file:line:col.
+Result<MemoryResources> read_memory_resources(const YAML::Node& resources, const std::string& file);
+
+// node[key] without yaml-cpp's pitfalls: never throws on a missing parent
+// (chained operator[] on a missing key throws InvalidNode) and never inserts.
+// Returns an undefined node (operator bool false) when absent.
+YAML::Node child(const YAML::Node& node, const char* key);
+
+// Scalar string at node[key], or "" when absent / not a scalar.
+std::string scalar_or_empty(const YAML::Node& node, const char* key);
+
+// The recognisers. Each returns false (and touches nothing) when `obj` is not
+// its kind, true when it consumed the object; errors go to `errors`.
+bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
+bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
+bool recognise_parameters(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
+
+}  // namespace redisfit::manifests

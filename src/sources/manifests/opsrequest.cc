@@ -1,0 +1,117 @@
+// Recogniser for KubeBlocks OpsRequests that change memory facts:
+//  * Reconfiguring, 0.9 shape (apps.kubeblocks.io/v1alpha1):
+//      spec.reconfigure | spec.reconfigures[] { componentName,
+//        configurations[] { name: <config spec>, keys[] { key: redis.conf, parameters[] {key, value} } } }
+//  * Reconfiguring, 1.x shape (operations.kubeblocks.io/v1alpha1):
+//      spec.reconfigures[] { componentName, parameters[] {key, value} }
+//  * VerticalScaling (both): spec.verticalScaling[] { componentName, requests, limits }
+// Other OpsRequest types (restart, switchover, scaling...) change no memory
+// fact and are recognised and ignored. Shapes: kubeblocks.md §2.
+#include <fmt/format.h>
+
+#include "sources/manifests/kb_objects.h"
+
+namespace redisfit::manifests {
+namespace {
+
+// parameters[] {key, value}: value may be a string, a number, or null (reset).
+Status read_param_list(const YAML::Node& list, const std::string& file, std::vector<ParamAssignment>& out) {
+  if (!list) return Ok{};
+  if (!list.IsSequence()) return Error{where(file, list), "parameters must be a list of {key, value}"};
+  for (const auto& p : list) {
+    const std::string key = scalar_or_empty(p, "key");
+    if (key.empty()) return Error{where(file, p), "parameter without a key"};
+    const YAML::Node v = child(p, "value");
+    ParamAssignment a{key, std::nullopt, where(file, v ? v : p)};
+    if (v && v.IsScalar()) a.value = v.Scalar();
+    out.push_back(std::move(a));
+  }
+  return Ok{};
+}
+
+Status read_reconfigure(const YAML::Node& item, ParamDecl base, const std::string& file, ManifestSet& set) {
+  base.component = scalar_or_empty(item, "componentName");
+  base.line = line_of(item);
+  if (const YAML::Node params = child(item, "parameters"); params) {  // 1.x
+    ParamDecl d = base;
+    if (auto st = read_param_list(params, file, d.params); !st) return st;
+    set.params.push_back(std::move(d));
+  }
+  if (const YAML::Node confs = child(item, "configurations"); confs && confs.IsSequence()) {  // 0.9
+    for (const auto& conf : confs) {
+      ParamDecl d = base;
+      d.config_spec = scalar_or_empty(conf, "name");
+      const YAML::Node keys = child(conf, "keys");
+      if (!keys || !keys.IsSequence()) continue;
+      for (const auto& k : keys) {
+        const std::string file_key = scalar_or_empty(k, "key");
+        if (!file_key.empty() && file_key != "redis.conf") continue;  // other files hold no Redis directives
+        if (auto st = read_param_list(child(k, "parameters"), file, d.params); !st) return st;
+      }
+      set.params.push_back(std::move(d));
+    }
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors) {
+  const std::string api = scalar_or_empty(obj.node, "apiVersion");
+  if (scalar_or_empty(obj.node, "kind") != "OpsRequest") return false;
+  if (api != "apps.kubeblocks.io/v1alpha1" && api != "operations.kubeblocks.io/v1alpha1") return false;
+  const KbGeneration gen = api == "apps.kubeblocks.io/v1alpha1" ? KbGeneration::kV09 : KbGeneration::kV1;
+  const YAML::Node meta = child(obj.node, "metadata");
+  const YAML::Node spec = child(obj.node, "spec");
+  std::string cluster = scalar_or_empty(spec, "clusterName");
+  if (cluster.empty()) cluster = scalar_or_empty(spec, "clusterRef");  // deprecated 0.9 spelling
+  const std::string ns = scalar_or_empty(meta, "namespace");
+  const std::string type = scalar_or_empty(spec, "type");
+  const std::string name = scalar_or_empty(meta, "name");
+
+  if (type == "Reconfiguring") {
+    ParamDecl base;
+    base.kind = "OpsRequest";
+    base.generation = gen;
+    base.origin = ParamOrigin::kChange;
+    base.cluster = cluster;
+    base.namespace_name = ns;
+    base.file = obj.file;
+    if (const YAML::Node one = child(spec, "reconfigure"); one && one.IsMap()) {
+      if (auto st = read_reconfigure(one, base, obj.file, set); !st) errors.push_back(st.error());
+    }
+    if (const YAML::Node many = child(spec, "reconfigures"); many && many.IsSequence()) {
+      for (const auto& item : many) {
+        if (auto st = read_reconfigure(item, base, obj.file, set); !st) errors.push_back(st.error());
+      }
+    }
+    return true;
+  }
+  if (type == "VerticalScaling") {
+    const YAML::Node list = child(spec, "verticalScaling");
+    if (!list || !list.IsSequence()) return true;
+    for (const auto& item : list) {
+      VscaleDecl v;
+      v.generation = gen;
+      v.cluster = cluster;
+      v.namespace_name = ns;
+      v.component = scalar_or_empty(item, "componentName");
+      v.file = obj.file;
+      v.line = line_of(item);
+      // requests/limits sit directly on the item (ResourceRequirements inlined).
+      auto res = read_memory_resources(item, obj.file);
+      if (!res) {
+        errors.push_back(res.error());
+        continue;
+      }
+      v.resources = *res;
+      set.vscales.push_back(std::move(v));
+    }
+    return true;
+  }
+  set.notes.push_back(fmt::format("{}:{}: OpsRequest {} ({}) changes no memory setting", obj.file, obj.line,
+                                  name, type.empty() ? "no type" : type));
+  return true;
+}
+
+}  // namespace redisfit::manifests

@@ -1,0 +1,108 @@
+#include "sources/manifests/yaml_input.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace redisfit::manifests {
+namespace fs = std::filesystem;
+
+std::string where(const std::string& file, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.line < 0) return file;
+  return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
+}
+
+int line_of(const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  return mark.line < 0 ? 0 : mark.line + 1;
+}
+
+namespace {
+
+bool has_suffix(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_yaml_name(const std::string& name) { return has_suffix(name, ".yaml") || has_suffix(name, ".yml"); }
+bool is_conf_name(const std::string& name) { return has_suffix(name, ".conf"); }
+
+}  // namespace
+
+std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<Error>& errors) {
+  std::vector<InputFile> out;
+  for (const auto& path : paths) {
+    if (path == "-") {
+      out.push_back({path, false});
+      continue;
+    }
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (ec || !fs::exists(status)) {
+      errors.push_back({path, "no such file or directory"});
+      continue;
+    }
+    if (fs::is_directory(status)) {
+      std::vector<InputFile> found;
+      for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (!it->is_regular_file()) continue;
+        const std::string name = it->path().string();
+        if (is_yaml_name(name)) found.push_back({name, false});
+        else if (is_conf_name(name)) found.push_back({name, true});
+      }
+      if (ec) errors.push_back({path, "cannot read directory: " + ec.message()});
+      std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+      out.insert(out.end(), found.begin(), found.end());
+      continue;
+    }
+    out.push_back({path, is_conf_name(path)});
+  }
+  return out;
+}
+
+Result<std::string> read_input_text(const std::string& path) {
+  if (path == "-") {
+    std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    return text;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path, "cannot open file"};
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Error{path, "read error"};
+  return buf.str();
+}
+
+Result<std::vector<YamlObject>> parse_yaml_objects(std::string_view text, const std::string& file) {
+  std::vector<YamlObject> out;
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    // e.msg is the parser's message without the "yaml-cpp: error at line" prefix.
+    const YAML::Mark& m = e.mark;
+    std::string at = m.line < 0 ? file : fmt::format("{}:{}:{}", file, m.line + 1, m.column + 1);
+    return Error{at, "invalid YAML: " + e.msg};
+  }
+  for (const auto& doc : docs) {
+    if (!doc.IsMap()) continue;
+    const YAML::Node kind = doc["kind"];
+    const YAML::Node items = doc["items"];
+    if (kind && kind.IsScalar() && kind.Scalar() == "List" && items && items.IsSequence()) {
+      for (const auto& item : items) {
+        if (item.IsMap()) out.push_back({item, file, line_of(item)});
+      }
+      continue;
+    }
+    out.push_back({doc, file, line_of(doc)});
+  }
+  return out;
+}
+
+}  // namespace redisfit::manifests

@@ -85,9 +85,11 @@ KbFix build_kubeblocks_fix(const KbTarget& t, const KbChange& c) {
   const bool change_limit = c.limit_bytes != 0 && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes);
   const bool change_request =
       c.request_bytes != 0 && (!c.current_request_bytes || *c.current_request_bytes != c.request_bytes);
-  const bool resize = change_limit || change_request;
+  // A request below the limit alone is not unsafe: the model's advice to set
+  // request = limit (Guaranteed QoS) is offered as a note, not forced.
+  const bool resize = change_limit;
   const uint64_t limit = c.limit_bytes ? c.limit_bytes : c.current_limit_bytes.value_or(0);
-  const uint64_t request = c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
+  const uint64_t request = resize && c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
 
   if (resize) {
     fix.summary = fmt::format("resize to request {} / limit {} and set maxmemory {} ({})",
@@ -110,6 +112,9 @@ KbFix build_kubeblocks_fix(const KbTarget& t, const KbChange& c) {
                         "pod that crash-loops on reload needs the larger limit before anything else");
   }
   if (set_maxmemory || resize) kbcli += kbcli_configure(t, c.maxmemory_bytes) + "\n";
+  if (!resize && change_request) {
+    fix.notes.push_back(fmt::format("optional, for Guaranteed QoS (request = limit): {}", kbcli_vscale(t, limit)));
+  }
   fix.forms.push_back({"kbcli", kbcli});
 
   std::string ops;

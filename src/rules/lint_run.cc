@@ -103,8 +103,10 @@ void read_conf(const std::string& path, const LintOptions& options, Collected& c
   r.line = 1;
   if (auto st = apply_conf(*directives, r); !st) return report.input_errors.push_back(st.error());
   if (r.maxmemory.origin == MaxmemoryOrigin::kUnset) r.maxmemory.source = "no maxmemory directive (Redis default 0)";
-  r.limit_bytes = options.conf_limit_bytes;
-  r.request_bytes = options.conf_request_bytes ? options.conf_request_bytes : options.conf_limit_bytes;
+  if (options.override_conf) {
+    if (auto st = options.override_conf(r); !st) return report.input_errors.push_back(st.error());
+  }
+  if (!r.request_bytes && r.limit_bytes) r.request_bytes = r.limit_bytes;
   s.object = "redis.conf " + path;
   c.confs.push_back(std::move(s));
 }
@@ -123,6 +125,12 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
     SubjectReport s;
     s.instance = mi.instance;
     s.object = mi.object;
+    if (options.override_manifest) {
+      if (auto st = options.override_manifest(s.instance); !st) {
+        report.input_errors.push_back(st.error());
+        continue;
+      }
+    }
     const MaxmemoryDerivation d = derivation_of(mi);
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
     const fix::KbTarget t = target_of(mi);

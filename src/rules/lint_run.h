@@ -6,6 +6,7 @@
 // still linted; the CLI turns input errors into exit code 2.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -24,9 +25,12 @@ struct LintOptions {
   std::vector<std::string> paths;           // files, directories, "-"
   std::optional<std::string> addon_version;  // --addon-version; validated by the caller
   Workload workload;
-  // For plain redis.conf inputs, which carry no container resources.
-  std::optional<Sourced<uint64_t>> conf_limit_bytes;
-  std::optional<Sourced<uint64_t>> conf_request_bytes;
+  // Facts given on the command line, applied after the inputs were read
+  // (flags win). Manifest subjects get `override_manifest` (no request/limit:
+  // those come from the objects); redis.conf subjects get `override_conf`,
+  // which carries --limit/--request since a redis.conf has no container.
+  std::function<Status(RedisInstance&)> override_manifest;
+  std::function<Status(RedisInstance&)> override_conf;
 };
 
 // The fix for one component, in every form the user may apply it.

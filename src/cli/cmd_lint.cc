@@ -1,0 +1,106 @@
+// redisfit lint: find unsafe Redis memory settings in KubeBlocks objects and
+// redis.conf files, and print the fix. Thin: flags -> rules::run_lint -> render.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/command_registry.h"
+#include "cli/terminal.h"
+#include "cli/workload_flags.h"
+#include "render/findings_render.h"
+#include "rules/lint_run.h"
+#include "sources/manifests/addon_rules.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct LintFlags {
+  std::vector<std::string> paths;
+  WorkloadFlags workload;
+  std::string addon_version;
+  std::string output = "text";
+  std::string fail_on = "error";
+  bool verbose = false;
+  bool list_rules = false;
+};
+
+void print_rules() {
+  for (const auto& r : rules::all_rules()) {
+    const auto& i = r->info();
+    std::printf("%s  %-28s %-8s %s  (%s)\n", i.id.c_str(), i.name.c_str(), rules::level_name(i.level),
+                i.summary.c_str(), i.help_path().c_str());
+  }
+}
+
+int run_lint_command(const LintFlags& f) {
+  if (f.list_rules) {
+    print_rules();
+    return kExitClean;
+  }
+  if (f.paths.empty()) {
+    std::fprintf(stderr, "redisfit lint: give files, directories or - (stdin)\n");
+    return kExitUsage;
+  }
+  if (!f.addon_version.empty()) {
+    if (auto rule = manifests::addon_rule_for(f.addon_version); !rule) {
+      std::fprintf(stderr, "redisfit lint: %s\n", rule.error().describe().c_str());
+      return kExitUsage;
+    }
+  }
+  rules::LintOptions options;
+  options.paths = f.paths;
+  if (!f.addon_version.empty()) options.addon_version = f.addon_version;
+  RedisInstance probe;
+  if (Status s = f.workload.apply(probe, options.workload); !s.ok()) {
+    std::fprintf(stderr, "redisfit lint: %s\n", s.error().describe().c_str());
+    return kExitUsage;
+  }
+  // Manifests carry their own resources: --request/--limit only describe redis.conf inputs.
+  WorkloadFlags manifest_flags = f.workload;
+  manifest_flags.request.clear();
+  manifest_flags.limit.clear();
+  options.override_manifest = [manifest_flags](RedisInstance& r) {
+    Workload ignored;
+    return manifest_flags.apply(r, ignored);
+  };
+  options.override_conf = [flags = f.workload](RedisInstance& r) {
+    Workload ignored;
+    return flags.apply(r, ignored);
+  };
+
+  const rules::LintReport report = rules::run_lint(options);
+  for (const auto& e : report.input_errors) std::fprintf(stderr, "%s: error: %s\n", e.where.c_str(), e.message.c_str());
+  if (f.output == "json") {
+    std::puts(render::findings_to_json(report).dump(2).c_str());
+  } else if (f.output == "sarif") {
+    std::puts(render::findings_to_sarif(report).dump(2).c_str());
+  } else {
+    std::fputs(render::findings_to_text(report, use_color(), f.verbose).c_str(), stdout);
+  }
+  if (!report.input_errors.empty()) return kExitUsage;
+  const auto highest = rules::highest_level(report);
+  if (!highest || f.fail_on == "never") return kExitClean;
+  const rules::Level threshold = f.fail_on == "warning" ? rules::Level::kWarning : rules::Level::kError;
+  return static_cast<int>(*highest) >= static_cast<int>(threshold) ? kExitFindings : kExitClean;
+}
+
+RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
+  auto flags = std::make_shared<LintFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "lint", "find unsafe Redis memory settings in KubeBlocks objects and redis.conf files, with the fix");
+  cmd->add_option("paths", flags->paths, "files, directories (*.yaml, *.yml, *.conf, recursive) or - for stdin");
+  flags->workload.add_to(*cmd);
+  cmd->add_option("--addon-version", flags->addon_version,
+                  "KubeBlocks Redis addon release (e.g. 0.9.4, 1.0.2): selects how maxmemory is derived "
+                  "when none is set (default: the newest release of the objects' API generation)");
+  cmd->add_option("-o,--output", flags->output, "text | json | sarif")
+      ->check(CLI::IsMember({"text", "json", "sarif"}));
+  cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above: error (default) | warning | never")
+      ->check(CLI::IsMember({"error", "warning", "never"}));
+  cmd->add_flag("-v,--verbose", flags->verbose, "also show clean components, assumptions and notes");
+  cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
+  cmd->callback([flags, &state] { state.exit_code = run_lint_command(*flags); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

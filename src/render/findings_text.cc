@@ -1,0 +1,109 @@
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "render/budget_render.h"
+#include "render/findings_render.h"
+
+namespace redisfit::render {
+namespace {
+
+struct Style {
+  bool color;
+  std::string on(const char* code) const { return color ? fmt::format("\033[{}m", code) : ""; }
+  std::string off() const { return color ? "\033[0m" : ""; }
+};
+
+const char* level_color(rules::Level level) {
+  switch (level) {
+    case rules::Level::kError: return "1;31";
+    case rules::Level::kWarning: return "1;33";
+    case rules::Level::kNote: return "1;36";
+  }
+  return "0";
+}
+
+std::string indent(const std::string& text, const std::string& prefix) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += prefix + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string location(const rules::Location& loc) {
+  if (loc.line <= 0) return loc.file;
+  return fmt::format("{}:{}:{}", loc.file, loc.line, loc.column > 0 ? loc.column : 1);
+}
+
+// "steady 35.3 GiB, fork 70.6 GiB (over), ..." against the limit.
+std::string phase_line(const MemoryBudget& b) {
+  std::string out;
+  for (const auto& p : b.phases) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}", p.name, format_bytes(p.total_bytes));
+    if (b.limit_bytes && p.total_bytes > b.limit_bytes) out += " (over)";
+  }
+  return out;
+}
+
+void render_subject(const rules::SubjectReport& s, const Style& st, bool verbose, std::string& out) {
+  for (const auto& f : s.findings) {
+    out += fmt::format("{} {}{}{} [{} {}] {}\n", location(f.location), st.on(level_color(f.level)),
+                       rules::level_name(f.level), st.off(), f.rule_id, f.rule_name, f.message);
+  }
+  if (s.findings.empty() && !verbose) return;
+  const MemoryBudget& b = s.budget;
+  out += fmt::format("  {}{}{} ({}): {}\n", st.on("1"), s.instance.display_name, st.off(), s.object,
+                     verdict_sentence(b));
+  out += fmt::format("    maxmemory {} [{}]\n", b.maxmemory_unlimited ? std::string("0 (unlimited)")
+                                                                      : rules::bytes_and_human(b.maxmemory_bytes),
+                     s.instance.maxmemory.source);
+  out += fmt::format("    phases: {}\n", phase_line(b));
+  for (const auto& n : s.notes) out += fmt::format("    assumed: {}\n", n);
+  if (verbose) {
+    for (const auto& a : b.assumptions) out += fmt::format("    assumed: {} = {} ({})\n", a.name, a.value, a.source);
+  }
+  if (!s.fix) return;
+  out += fmt::format("  {}fix{}: {}\n", st.on("1;32"), st.off(), s.fix->summary);
+  for (const auto& form : s.fix->forms) {
+    out += fmt::format("    # {}\n", form.label);
+    out += indent(form.text, "    ");
+  }
+  for (const auto& n : s.fix->notes) out += fmt::format("    note: {}\n", n);
+}
+
+}  // namespace
+
+std::string findings_to_text(const rules::LintReport& report, bool color, bool verbose) {
+  const Style st{color};
+  std::string out;
+  int errors = 0, warnings = 0, checked = 0, skipped = 0;
+  for (const auto& s : report.subjects) {
+    if (!s.checked) {
+      ++skipped;
+      continue;
+    }
+    ++checked;
+    render_subject(s, st, verbose, out);
+    for (const auto& f : s.findings) {
+      if (f.level == rules::Level::kError) ++errors;
+      else if (f.level == rules::Level::kWarning) ++warnings;
+    }
+  }
+  if (verbose) {
+    for (const auto& n : report.notes) out += "note: " + n + "\n";
+  }
+  out += fmt::format("{} Redis component(s) checked", checked);
+  if (skipped) out += fmt::format(" ({} Sentinel/proxy component(s) recognised, not data nodes)", skipped);
+  out += fmt::format(" in {} file(s), {} object(s): {} error(s), {} warning(s)", report.files, report.objects,
+                     errors, warnings);
+  if (!report.input_errors.empty()) out += fmt::format(", {} input error(s)", report.input_errors.size());
+  out += "\n";
+  return out;
+}
+
+}  // namespace redisfit::render

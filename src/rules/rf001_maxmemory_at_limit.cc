@@ -25,12 +25,12 @@ class MaxmemoryAtLimit final : public Rule {
     const char* how = r.maxmemory.origin == MaxmemoryOrigin::kDerived ? "derived by the operator" : "set explicitly";
     out.push_back(make_finding(
         info(),
-        fmt::format("{}: maxmemory {} ({}) is {} the memory limit {}; Redis needs memory beyond maxmemory "
+        fmt::format("{}: maxmemory {}, {}, is {} the memory limit {}; Redis needs memory beyond maxmemory "
                     "(fragmentation, buffers, fork copy-on-write), so the container is OOM-killed before "
                     "eviction or OOM errors start",
                     r.display_name, bytes_and_human(r.maxmemory.bytes), how,
-                    r.maxmemory.bytes == limit ? "equal to" : "above", format_k8s_quantity(limit)),
-        location_of(r.maxmemory.source, r)));
+                    r.maxmemory.bytes == limit ? "equal to" : "above", limit_text(limit)),
+        maxmemory_location(ctx)));
   }
 };
 

@@ -37,10 +37,10 @@ class PhaseOverLimit final : public Rule {
     const RedisInstance& r = ctx.instance;
     std::string msg = fmt::format(
         "{}: the {} phase needs {} against the limit {} ({} over): {}", r.display_name, worst->name,
-        format_bytes(worst->total_bytes), format_k8s_quantity(b.limit_bytes),
+        format_bytes(worst->total_bytes), limit_text(b.limit_bytes),
         format_bytes(worst->total_bytes - b.limit_bytes), largest_terms(*worst, 4));
     if (!others.empty()) msg += fmt::format("; also over the limit: {}", others);
-    out.push_back(make_finding(info(), std::move(msg), location_of(r.maxmemory.source, r)));
+    out.push_back(make_finding(info(), std::move(msg), maxmemory_location(ctx)));
   }
 };
 

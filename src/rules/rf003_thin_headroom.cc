@@ -28,7 +28,7 @@ class ThinHeadroom final : public Rule {
                     "limit >= peak x {:.2f}",
                     r.display_name, b.peak_phase, format_bytes(b.peak_bytes),
                     format_bytes(headroom > 0 ? static_cast<uint64_t>(headroom) : 0), pct,
-                    format_k8s_quantity(b.limit_bytes), ModelConstants::kSafetyFactor),
+                    limit_text(b.limit_bytes), ModelConstants::kSafetyFactor),
         location_of(r.limit_bytes ? r.limit_bytes->source : r.maxmemory.source, r)));
   }
 };

@@ -21,12 +21,12 @@ class UnboundedMaxmemory final : public Rule {
     if (r.maxmemory.origin != MaxmemoryOrigin::kUnset && r.maxmemory.bytes != 0) return;
     const std::string end = r.limit_bytes
                                 ? fmt::format("until the container limit {} OOM-kills it",
-                                              format_k8s_quantity(r.limit_bytes->value))
+                                              limit_text(r.limit_bytes->value))
                                 : std::string("until the node runs out of memory");
     out.push_back(make_finding(
         info(),
         fmt::format("{}: maxmemory is not set ({}): the dataset grows {}", r.display_name, r.maxmemory.source, end),
-        location_of(r.maxmemory.source, r)));
+        maxmemory_location(ctx)));
   }
 };
 

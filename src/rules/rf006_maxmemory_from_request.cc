@@ -30,7 +30,7 @@ class MaxmemoryFromRequest final : public Rule {
       f.message = fmt::format(
           "{}: {}: with request = limit ({}) maxmemory is the whole limit; set maxmemory explicitly or "
           "lower the request",
-          r.display_name, d.rule, format_k8s_quantity(limit));
+          r.display_name, d.rule, limit_text(limit));
     } else {
       const uint64_t later = static_cast<uint64_t>(static_cast<double>(limit) * 0.8);
       f.message = fmt::format(

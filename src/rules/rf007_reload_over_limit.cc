@@ -28,7 +28,7 @@ class ReloadOverLimit final : public Rule {
           info(),
           fmt::format("{}: the {} phase needs {} against the limit {} ({}); maxmemory is ignored while "
                       "loading, so the pod is OOM-killed on every start (CrashLoopBackOff)",
-                      r.display_name, p->name, format_bytes(p->total_bytes), format_k8s_quantity(b.limit_bytes),
+                      r.display_name, p->name, format_bytes(p->total_bytes), limit_text(b.limit_bytes),
                       largest_terms(*p, 3)),
           location_of(r.limit_bytes ? r.limit_bytes->source : r.maxmemory.source, r)));
     }

@@ -44,7 +44,7 @@ class EvictingPolicyWithForks final : public Rule {
         fmt::format("{}: maxmemory-policy {} keeps writes flowing at maxmemory while {} fork the server; the "
                     "fork phase needs {} of the limit {} (copy-on-write {:.0f}% of the dataset)",
                     r.display_name, r.maxmemory_policy.value, why, format_bytes(fork->total_bytes),
-                    format_k8s_quantity(b.limit_bytes), b.cow_fraction * 100.0),
+                    limit_text(b.limit_bytes), b.cow_fraction * 100.0),
         location_of(r.maxmemory_policy.source, r)));
   }
 };

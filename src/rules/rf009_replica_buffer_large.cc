@@ -41,7 +41,7 @@ class ReplicaBufferLarge final : public Rule {
         info(),
         fmt::format("{}: client-output-buffer-limit replica hard limit is {}{} {}: a full sync to {} replica(s) "
                     "can queue that much outside maxmemory{}",
-                    r.display_name, size, share, format_k8s_quantity(limit), r.replicas.value, term),
+                    r.display_name, size, share, limit_text(limit), r.replicas.value, term),
         location_of(r.replica_buffer_limit.source, r)));
   }
 };

@@ -84,6 +84,11 @@ std::vector<Finding> check_all(const RuleContext& ctx);
 // Location of a fact from its source string ("file:line:col ..."), or the
 // instance's object when the source names no position (defaults, flags).
 Location location_of(const std::string& source, const RedisInstance& instance);
+// Where the maxmemory a finding is about was decided: the explicit setting,
+// else the request/limit the operator derived it from, else the limit.
+Location maxmemory_location(const RuleContext& ctx);
+// "32Gi", or "1181116007 (1.1 GiB)" when the quantity has no short spelling.
+std::string limit_text(uint64_t bytes);
 // "34359738368 (32 GiB)"
 std::string bytes_and_human(uint64_t bytes);
 // "dataset 17.6 GiB + cow 17.6 GiB + ...": the largest terms of a phase.

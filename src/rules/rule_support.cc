@@ -33,19 +33,39 @@ size_t read_int(const std::string& s, size_t pos, int& value) {
 }  // namespace
 
 Location location_of(const std::string& source, const RedisInstance& instance) {
-  // Sources written by the manifest readers start with "file:line:col".
+  // Sources written by the readers start with "file:line:col" (manifests) or
+  // "file:line" (redis.conf); anything else (defaults, flags) has no position.
   for (size_t colon = source.find(':'); colon != std::string::npos; colon = source.find(':', colon + 1)) {
+    if (source.find(' ') < colon) break;  // a position inside prose, not a path at the start
     int line = 0, col = 0;
     const size_t nl = read_int(source, colon + 1, line);
-    if (nl == 0 || colon + 1 + nl >= source.size() || source[colon + 1 + nl] != ':') continue;
-    const size_t nc = read_int(source, colon + 2 + nl, col);
-    if (nc == 0) continue;
-    const size_t end = colon + 2 + nl + nc;
+    if (nl == 0) continue;
+    size_t end = colon + 1 + nl;
+    if (end < source.size() && source[end] == ':') {
+      const size_t nc = read_int(source, end + 1, col);
+      if (nc == 0) continue;
+      end += 1 + nc;
+    }
     if (end < source.size() && source[end] != ' ' && source[end] != ')') continue;
-    if (source.find(' ') < colon) break;  // the position belongs to text, not a path at the start
     return {source.substr(0, colon), line, col};
   }
   return {instance.file, instance.line, instance.line > 0 ? 1 : 0};
+}
+
+Location maxmemory_location(const RuleContext& ctx) {
+  const RedisInstance& r = ctx.instance;
+  if (r.maxmemory.origin == MaxmemoryOrigin::kExplicit) return location_of(r.maxmemory.source, r);
+  if (r.maxmemory.origin == MaxmemoryOrigin::kDerived) {
+    const auto& basis = ctx.derivation.from_request ? r.request_bytes : r.limit_bytes;
+    if (basis) return location_of(basis->source, r);
+  }
+  return location_of(r.limit_bytes ? r.limit_bytes->source : r.maxmemory.source, r);
+}
+
+std::string limit_text(uint64_t bytes) {
+  const std::string q = format_k8s_quantity(bytes);
+  if (!q.empty() && std::isdigit(static_cast<unsigned char>(q.back()))) return fmt::format("{} ({})", q, format_bytes(bytes));
+  return q;
 }
 
 std::string bytes_and_human(uint64_t bytes) {

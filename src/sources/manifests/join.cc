@@ -47,9 +47,9 @@ void apply_addon(Pending& p, const AddonMaxmemoryRule& rule) {
     p.mi.derived_by = rule;
   } else {
     r.maxmemory = {MaxmemoryOrigin::kUnset, 0,
-                   fmt::format("no {} set: the addon writes no maxmemory line ({})",
+                   fmt::format("no {}: the KubeBlocks Redis addon {} writes no maxmemory line",
                                rule.basis == MemoryBasis::kRequest ? "memory request" : "memory limit",
-                               rule.describe())};
+                               rule.releases)};
     p.mi.derived_by.reset();
   }
 }

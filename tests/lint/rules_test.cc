@@ -1,0 +1,185 @@
+// Each rule triggers on a configuration that has its problem and stays quiet
+// on one that does not. Budgets come from the real model (compute_budget).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "lint_test_support.h"
+#include "model/budget.h"
+#include "model/solver.h"
+#include "rules/rule.h"
+
+namespace redisfit::rules {
+namespace {
+
+constexpr uint64_t kGiB = 1ULL << 30;
+constexpr uint64_t kMiB = 1ULL << 20;
+
+// A KubeBlocks-like Redis: appendonly yes, policy as given, replicas streaming.
+RedisInstance redis(uint64_t request, uint64_t limit, uint64_t maxmemory, int replicas = 1,
+                    const std::string& policy = "volatile-lru") {
+  RedisInstance r;
+  r.display_name = "c/redis";
+  r.file = "c.yaml";
+  r.line = 10;
+  if (request) r.request_bytes = Sourced<uint64_t>{request, "c.yaml:12:17"};
+  if (limit) r.limit_bytes = Sourced<uint64_t>{limit, "c.yaml:14:17"};
+  if (maxmemory) r.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, "c.yaml:30:18"};
+  r.maxmemory_policy = {policy, "test"};
+  r.appendonly = {true, "test"};
+  r.replicas = {replicas, "test"};
+  return r;
+}
+
+std::vector<Finding> lint(const RedisInstance& r, const MaxmemoryDerivation& d = {}, Workload w = {}) {
+  const MemoryBudget b = compute_budget(r, w);
+  return check_all({r, b, w, d});
+}
+
+const Finding* get(const std::vector<Finding>& fs, const std::string& id) {
+  for (const auto& f : fs) {
+    if (f.rule_id == id) return &f;
+  }
+  return nullptr;
+}
+
+TEST(Rules, RegistryHasStableUniqueIdsAndNames) {
+  std::set<std::string> ids, names;
+  for (const auto& r : all_rules()) {
+    EXPECT_TRUE(ids.insert(r->info().id).second);
+    EXPECT_TRUE(names.insert(r->info().name).second);
+    EXPECT_FALSE(r->info().summary.empty());
+  }
+  EXPECT_EQ(ids.size(), 9u);
+  EXPECT_EQ(find_rule("RF001")->info().name, "maxmemory-at-limit");
+  EXPECT_EQ(find_rule("phase-over-limit")->info().id, "RF002");
+}
+
+TEST(Rules, SeedCaseMaxmemoryAtLimitAndPhases) {
+  auto fs = lint(redis(16 * kGiB, 32 * kGiB, 32 * kGiB, 1, "noeviction"));
+  const Finding* at = get(fs, "RF001");
+  ASSERT_NE(at, nullptr);
+  EXPECT_EQ(at->level, Level::kError);
+  EXPECT_EQ(at->location.file, "c.yaml");
+  EXPECT_EQ(at->location.line, 30);
+  EXPECT_NE(at->message.find("34359738368"), std::string::npos);
+  const Finding* phase = get(fs, "RF002");
+  ASSERT_NE(phase, nullptr);
+  EXPECT_NE(phase->message.find("phase needs"), std::string::npos);
+  EXPECT_NE(phase->message.find("dataset"), std::string::npos);
+  ASSERT_NE(get(fs, "RF007"), nullptr);  // the restart reload does not fit either
+  EXPECT_EQ(get(fs, "RF007")->location.line, 14);  // points at the limit
+}
+
+TEST(Rules, ArticleShapeHasNoError) {
+  auto fs = lint(redis(16 * kGiB, 48 * kGiB, 16 * kGiB, 1, "volatile-lru"));
+  for (const auto& f : fs) EXPECT_NE(f.level, Level::kError) << f.rule_id << " " << f.message;
+  // Also with the 0.8-0.9.4 addon's policy (no policy line: noeviction).
+  auto old = lint(redis(16 * kGiB, 48 * kGiB, 16 * kGiB, 1, "noeviction"));
+  for (const auto& f : old) EXPECT_NE(f.level, Level::kError) << f.rule_id << " " << f.message;
+}
+
+TEST(Rules, ThinHeadroomTriggersAndClears) {
+  auto thin = lint(redis(512 * kMiB, 512 * kMiB, 429496729, 0));
+  ASSERT_NE(get(thin, "RF003"), nullptr);
+  EXPECT_EQ(get(thin, "RF003")->level, Level::kWarning);
+  EXPECT_EQ(get(thin, "RF002"), nullptr);
+  auto roomy = lint(redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0));
+  EXPECT_TRUE(roomy.empty()) << roomy[0].rule_id;
+}
+
+TEST(Rules, NoLimitAndUnboundedMaxmemory) {
+  auto fs = lint(redis(1 * kGiB, 0, 0, 0));
+  ASSERT_NE(get(fs, "RF004"), nullptr);
+  EXPECT_EQ(get(fs, "RF004")->level, Level::kWarning);
+  ASSERT_NE(get(fs, "RF005"), nullptr);
+  EXPECT_EQ(get(fs, "RF005")->level, Level::kError);
+  auto limited = lint(redis(1 * kGiB, 1 * kGiB, 0, 0));
+  EXPECT_EQ(get(limited, "RF004"), nullptr);
+  ASSERT_NE(get(limited, "RF005"), nullptr);
+  EXPECT_NE(get(limited, "RF005")->message.find("OOM-kills"), std::string::npos);
+  auto bounded = lint(redis(1 * kGiB, 0, 500 * kMiB, 0));
+  EXPECT_EQ(get(bounded, "RF005"), nullptr);
+}
+
+TEST(Rules, MaxmemoryFromRequest) {
+  MaxmemoryDerivation d{true, true, 1.0, "maxmemory = 1.0 x requests.memory (addon 0.8.0-0.9.4)"};
+  RedisInstance equal = redis(2 * kGiB, 2 * kGiB, 2 * kGiB, 0);
+  equal.maxmemory.origin = MaxmemoryOrigin::kDerived;
+  const Finding* e = get(lint(equal, d), "RF006");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->level, Level::kError);
+  EXPECT_EQ(e->location.line, 12);  // the request
+  RedisInstance below = redis(2 * kGiB, 6 * kGiB, 2 * kGiB, 0);
+  below.maxmemory.origin = MaxmemoryOrigin::kDerived;
+  const Finding* w = get(lint(below, d), "RF006");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->level, Level::kWarning);
+  MaxmemoryDerivation from_limit{true, false, 0.8, "0.8 x limit"};
+  EXPECT_EQ(get(lint(below, from_limit), "RF006"), nullptr);
+  EXPECT_EQ(get(lint(below, MaxmemoryDerivation{}), "RF006"), nullptr);
+}
+
+TEST(Rules, EvictingPolicyWithForks) {
+  auto fs = lint(redis(8 * kGiB, 8 * kGiB, 6 * kGiB, 1, "allkeys-lru"));
+  ASSERT_NE(get(fs, "RF008"), nullptr);
+  EXPECT_NE(get(fs, "RF008")->message.find("allkeys-lru"), std::string::npos);
+  // Same sizes, writes refused at maxmemory: the fork copies almost nothing.
+  EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 6 * kGiB, 1, "noeviction")), "RF008"), nullptr);
+  // volatile-* only evicts when keys carry TTLs.
+  Workload ttl;
+  ttl.keys_have_ttl = {true, "test"};
+  EXPECT_NE(get(lint(redis(8 * kGiB, 8 * kGiB, 6 * kGiB, 1, "volatile-lru"), {}, ttl), "RF008"), nullptr);
+  EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 6 * kGiB, 1, "volatile-lru")), "RF008"), nullptr);
+}
+
+TEST(Rules, ReplicaBufferLarge) {
+  auto small = lint(redis(1 * kGiB, 1 * kGiB, 300 * kMiB, 1));
+  ASSERT_NE(get(small, "RF009"), nullptr);
+  EXPECT_NE(get(small, "RF009")->message.find("25%"), std::string::npos);
+  EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1)), "RF009"), nullptr);
+  EXPECT_EQ(get(lint(redis(1 * kGiB, 1 * kGiB, 300 * kMiB, 0)), "RF009"), nullptr);  // no replica
+  RedisInstance unlimited = redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1);
+  unlimited.replica_buffer_limit = {{0, 0, 0}, "c.yaml:40:3"};
+  ASSERT_NE(get(lint(unlimited), "RF009"), nullptr);
+  EXPECT_EQ(get(lint(unlimited), "RF009")->location.line, 40);
+}
+
+TEST(Rules, SentinelsAreNotChecked) {
+  RedisInstance s = redis(0, 0, 0, 0);
+  s.role = InstanceRole::kSentinel;
+  EXPECT_TRUE(lint(s).empty());
+}
+
+// The model's recommended maxmemory for the seed's limit clears every error.
+TEST(Rules, TheFixMaxmemoryLeavesTheRoomTheModelNeeds) {
+  RedisInstance seed = redis(16 * kGiB, 32 * kGiB, 32 * kGiB, 1, "noeviction");
+  auto rec = plan_with_model(seed, Workload{});
+  ASSERT_TRUE(rec.ok()) << rec.error().describe();
+  EXPECT_LT(rec->maxmemory_bytes, 32 * kGiB);
+  seed.maxmemory.bytes = rec->maxmemory_bytes;
+  for (const auto& f : lint(seed)) EXPECT_NE(f.level, Level::kError) << f.rule_id << " " << f.message;
+}
+
+TEST(RuleSupport, LocationsFromSources) {
+  RedisInstance r;
+  r.file = "obj.yaml";
+  r.line = 3;
+  auto a = location_of("dir/x.yaml:14:9", r);
+  EXPECT_EQ(a.file, "dir/x.yaml");
+  EXPECT_EQ(a.line, 14);
+  EXPECT_EQ(a.column, 9);
+  auto b = location_of("redis.conf:7", r);
+  EXPECT_EQ(b.file, "redis.conf");
+  EXPECT_EQ(b.line, 7);
+  auto c = location_of("x.yaml:14:9 (Kubernetes: request defaults to the limit)", r);
+  EXPECT_EQ(c.line, 14);
+  auto d = location_of("Redis default (config.c)", r);
+  EXPECT_EQ(d.file, "obj.yaml");
+  EXPECT_EQ(d.line, 3);
+  auto e = location_of("default: 1 KiB values (docs/memory-model.md)", r);
+  EXPECT_EQ(e.file, "obj.yaml");
+}
+
+}  // namespace
+}  // namespace redisfit::rules

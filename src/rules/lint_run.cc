@@ -69,6 +69,14 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   s.budget = compute_budget(s.instance, options.workload);
   s.findings = check_all({s.instance, s.budget, options.workload, derivation});
   if (s.findings.empty()) return;
+  // Say which addon rule a finding rests on when nobody wrote maxmemory.
+  if (derivation.derived) {
+    for (auto& f : s.findings) {
+      if (f.message.find(derivation.rule) == std::string::npos) {
+        f.message += " [maxmemory assumed: " + derivation.rule + "]";
+      }
+    }
+  }
   auto rec = plan_with_model(s.instance, options.workload);
   if (!rec) {
     s.notes.push_back("no fix computed: " + rec.error().describe());

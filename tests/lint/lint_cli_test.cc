@@ -1,0 +1,125 @@
+// End-to-end: `redisfit lint` as a user (or CI) runs it.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lint_test_support.h"
+
+namespace redisfit {
+namespace {
+
+using lint_test::fixture;
+using lint_test::read_text;
+using testing::run_redisfit;
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+TEST(LintCli, SeedCaseIsAnErrorNamingComponentPhaseAndNumbers) {
+  auto r = run_redisfit({"lint", fixture("seed_maxmemory_at_limit.yaml")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(contains(r.out, "error [RF001 maxmemory-at-limit] redis-cluster/redis: maxmemory 34359738368"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "[RF002 phase-over-limit] redis-cluster/redis: the full_sync phase needs")) << r.out;
+  EXPECT_TRUE(contains(r.out, "against the limit 32Gi")) << r.out;
+  EXPECT_TRUE(contains(r.out, "kbcli cluster configure redis-cluster -n default --components redis --set maxmemory="))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "--config-spec redis-replication-config --config-file redis.conf")) << r.out;
+}
+
+TEST(LintCli, ArticleSafeShapeGivesNoError) {
+  auto r = run_redisfit({"lint", fixture("article_safe.yaml")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_FALSE(contains(r.out, " error [")) << r.out;
+}
+
+// Applying the emitted OpsRequest to the seed's objects clears every error.
+TEST(LintCli, TheEmittedFixClearsTheErrors) {
+  auto r = run_redisfit({"lint", "-o", "json", fixture("seed_maxmemory_at_limit.yaml")});
+  ASSERT_EQ(r.exit_code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  const std::string ops = j["findings"][0]["fix"]["forms"]["OpsRequest"];
+  testing::TempDir dir;
+  const std::string fixed =
+      dir.write_file("fixed.yaml", read_text(fixture("seed_maxmemory_at_limit.yaml")) + "---\n" + ops);
+  auto again = run_redisfit({"lint", fixed});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+}
+
+TEST(LintCli, BrokenYamlIsExit2WithFileLineAndOthersStillLinted) {
+  auto r = run_redisfit({"lint", fixture("broken.yaml"), fixture("seed_maxmemory_at_limit.yaml")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "broken.yaml:9:1: error: invalid YAML")) << r.err;
+  EXPECT_TRUE(contains(r.out, "[RF001 maxmemory-at-limit]")) << r.out;
+  auto q = run_redisfit({"lint", fixture("bad_quantity.yaml")});
+  EXPECT_EQ(q.exit_code, 2);
+  EXPECT_TRUE(contains(q.err, "bad_quantity.yaml:13:17: error:")) << q.err;
+  auto missing = run_redisfit({"lint", "/nonexistent/cluster.yaml"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_TRUE(contains(missing.err, "/nonexistent/cluster.yaml")) << missing.err;
+}
+
+TEST(LintCli, StdinAndKubectlLists) {
+  auto r = run_redisfit({"lint", "-"}, read_text(fixture("seed_maxmemory_at_limit.yaml")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.out, "<stdin>:47:18 error [RF001")) << r.out;
+  auto list = run_redisfit({"lint", "-o", "json", "-"}, read_text(fixture("kubectl_list.yaml")));
+  EXPECT_EQ(list.exit_code, 0) << list.out;
+  EXPECT_EQ(nlohmann::json::parse(list.out)["components"].size(), 1u);
+}
+
+TEST(LintCli, FailOnThresholds) {
+  // The standalone 0.5Gi example: a warning (thin headroom) and no error.
+  const std::string thin = fixture("thin_standalone.yaml");
+  EXPECT_EQ(run_redisfit({"lint", thin}).exit_code, 0);
+  EXPECT_EQ(run_redisfit({"lint", "--fail-on", "warning", thin}).exit_code, 1);
+  EXPECT_EQ(run_redisfit({"lint", "--fail-on", "never", fixture("seed_maxmemory_at_limit.yaml")}).exit_code, 0);
+  EXPECT_EQ(run_redisfit({"lint", "--fail-on", "sometimes", thin}).exit_code, 2);
+  EXPECT_EQ(run_redisfit({"lint"}).exit_code, 2);
+}
+
+TEST(LintCli, JsonAndSarifParse) {
+  auto j = run_redisfit({"lint", "-o", "json", fixture("seed_maxmemory_at_limit.yaml")});
+  auto json = nlohmann::json::parse(j.out, nullptr, false);
+  ASSERT_FALSE(json.is_discarded()) << j.out;
+  EXPECT_EQ(json["findings"][0]["rule"], "RF001");
+  auto s = run_redisfit({"lint", "-o", "sarif", fixture("seed_maxmemory_at_limit.yaml"), fixture("broken.yaml")});
+  EXPECT_EQ(s.exit_code, 2);
+  auto sarif = nlohmann::json::parse(s.out, nullptr, false);
+  ASSERT_FALSE(sarif.is_discarded()) << s.out;
+  EXPECT_EQ(sarif["version"], "2.1.0");
+  EXPECT_FALSE(sarif["runs"][0]["invocations"][0]["executionSuccessful"].get<bool>());
+  EXPECT_GE(sarif["runs"][0]["results"].size(), 2u);
+}
+
+TEST(LintCli, AddonVersionSelectsTheRule) {
+  const std::string cluster = fixture("request_equals_limit.yaml");
+  auto old = run_redisfit({"lint", "--addon-version", "0.9.4", cluster});
+  EXPECT_EQ(old.exit_code, 1);
+  EXPECT_TRUE(contains(old.out, "[RF006 maxmemory-from-request]")) << old.out;
+  EXPECT_TRUE(contains(old.out, "[maxmemory assumed: maxmemory = 1.0 x requests.memory (KubeBlocks Redis addon 0.8.0-0.9.4)]"))
+      << old.out;
+  auto now = run_redisfit({"lint", "-v", "--addon-version", "0.9.5", cluster});
+  EXPECT_FALSE(contains(now.out, "RF006")) << now.out;
+  EXPECT_TRUE(contains(now.out, "0.9.5")) << now.out;
+  EXPECT_EQ(run_redisfit({"lint", "--addon-version", "0.7", cluster}).exit_code, 2);
+}
+
+TEST(LintCli, RedisConfWithLimitFlag) {
+  auto r = run_redisfit({"lint", "--limit", "4Gi", fixture("maxmemory_at_limit.conf")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.out, "maxmemory_at_limit.conf:2:1 error [RF001")) << r.out;
+  EXPECT_TRUE(contains(r.out, "# redis.conf")) << r.out;
+  auto roomy = run_redisfit({"lint", "--limit", "16Gi", fixture("maxmemory_at_limit.conf")});
+  EXPECT_FALSE(contains(roomy.out, " error [")) << roomy.out;
+}
+
+TEST(LintCli, ListRules) {
+  auto r = run_redisfit({"lint", "--list-rules"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* id : {"RF001", "RF002", "RF003", "RF004", "RF005", "RF006", "RF007", "RF008", "RF009"}) {
+    EXPECT_TRUE(contains(r.out, id)) << id;
+  }
+}
+
+}  // namespace
+}  // namespace redisfit

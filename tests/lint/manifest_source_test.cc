@@ -2,7 +2,10 @@
 // the addon maxmemory table, and the join into RedisInstance facts.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+
+#include <fmt/format.h>
 
 #include "lint_test_support.h"
 #include "sources/manifests/addon_rules.h"
@@ -41,6 +44,32 @@ TEST(YamlInput, MultiDocumentAndListItemsKeepTheirLines) {
   EXPECT_EQ((*objs)[0].line, 1);
   EXPECT_EQ((*objs)[1].line, 5);
   EXPECT_EQ((*objs)[2].line, 7);
+}
+
+TEST(YamlInput, SplitsOnDocumentMarkersOnly) {
+  const std::string text = "a: 1\n---\nb: \"---\"\n...\n--- |\n  block\n---\n#only a comment\n";
+  auto chunks = split_yaml_documents(text);
+  ASSERT_EQ(chunks.size(), 4u);
+  EXPECT_EQ(chunks[0].line_offset, 0);
+  EXPECT_EQ(chunks[1].line_offset, 1);
+  EXPECT_EQ(chunks[2].line_offset, 4);
+  EXPECT_EQ(chunks[3].line_offset, 6);
+  EXPECT_EQ(split_yaml_documents("---x: 1\n").size(), 1u);  // "---x" is not a marker
+}
+
+TEST(YamlInput, ABrokenDocumentDoesNotHideTheOthers) {
+  const std::string good = read_text(fixture("kubectl_list.yaml"));
+  const std::string text = good + "---\nkey: [unclosed\n---\n" + good;
+  auto r = read(text, "three.yaml");
+  ASSERT_FALSE(r.status.ok());
+  const int broken_line = static_cast<int>(std::count(good.begin(), good.end(), '\n')) + 2;
+  // yaml-cpp reports an unclosed flow sequence where the document ends: the
+  // broken line or the next, in file coordinates (not document coordinates).
+  const std::string where = r.status.error().where;
+  EXPECT_TRUE(where.rfind(fmt::format("three.yaml:{}:", broken_line), 0) == 0 ||
+              where.rfind(fmt::format("three.yaml:{}:", broken_line + 1), 0) == 0)
+      << where << " vs line " << broken_line;
+  EXPECT_EQ(r.set.clusters.size(), 4u);  // two List documents of two Clusters each
 }
 
 TEST(YamlInput, BrokenYamlNamesFileLineAndColumn) {

@@ -30,11 +30,11 @@ InstanceRole role_of(const std::string& name, const std::string& definition) {
 }
 
 Result<ComponentDecl> read_component(const YAML::Node& spec, const std::string& name, bool cluster_is_redis,
-                                     const std::string& file) {
+                                     const DocPos& file) {
   ComponentDecl c;
   c.name = name;
   c.where = where(file, spec);
-  c.line = line_of(spec);
+  c.line = line_of(file, spec);
   c.definition = scalar_or_empty(spec, "componentDef");
   if (c.definition.empty()) c.definition = scalar_or_empty(spec, "componentDefRef");
   c.role = role_of(name, c.definition);
@@ -68,7 +68,7 @@ Result<ComponentDecl> read_component(const YAML::Node& spec, const std::string& 
 // config.kubeblocks.io/init-parameters: JSON {"<component>": {"assignments": {k: v}}}
 // (kubeblocks main, apis/parameters/v1alpha1/initial_parameters.go). A flat
 // {"<component>": {k: v}} map is accepted too.
-Status read_init_parameters(const YAML::Node& value, ClusterDecl& cluster, const std::string& file) {
+Status read_init_parameters(const YAML::Node& value, ClusterDecl& cluster, const DocPos& file) {
   const std::string at = where(file, value);
   nlohmann::json j = nlohmann::json::parse(value.Scalar(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
@@ -99,7 +99,7 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
   ClusterDecl cluster;
   cluster.api_version = api;
   cluster.generation = api == "apps.kubeblocks.io/v1" ? KbGeneration::kV1 : KbGeneration::kV09;
-  cluster.file = obj.file;
+  cluster.file = obj.file.name;
   cluster.line = obj.line;
   const YAML::Node meta = child(obj.node, "metadata");
   cluster.name = scalar_or_empty(meta, "name");

@@ -22,7 +22,7 @@ std::string scalar_or_empty(const YAML::Node& node, const char* key) {
 namespace {
 
 // Reads one memory quantity at resources[section].memory.
-Status read_quantity(const YAML::Node& resources, const char* section, const std::string& file,
+Status read_quantity(const YAML::Node& resources, const char* section, const DocPos& file,
                      std::optional<Sourced<uint64_t>>& out) {
   const YAML::Node sec = resources[section];
   if (!sec || sec.IsNull()) return Ok{};
@@ -41,7 +41,7 @@ Status read_quantity(const YAML::Node& resources, const char* section, const std
 
 }  // namespace
 
-Result<MemoryResources> read_memory_resources(const YAML::Node& resources, const std::string& file) {
+Result<MemoryResources> read_memory_resources(const YAML::Node& resources, const DocPos& file) {
   MemoryResources out;
   if (!resources || resources.IsNull()) return out;
   if (!resources.IsMap()) return Error{where(file, resources), "resources must be a mapping"};

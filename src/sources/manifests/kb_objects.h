@@ -114,7 +114,7 @@ struct ManifestSet {
 
 // Reads `resources.{requests,limits}.memory` under `node` (a component or an
 // instance template). Error on a malformed quantity, naming file:line:col.
-Result<MemoryResources> read_memory_resources(const YAML::Node& resources, const std::string& file);
+Result<MemoryResources> read_memory_resources(const YAML::Node& resources, const DocPos& file);
 
 // node[key] without yaml-cpp's pitfalls: never throws on a missing parent
 // (chained operator[] on a missing key throws InvalidNode) and never inserts.

@@ -1,12 +1,13 @@
 #include "sources/manifests/manifest_source.h"
 
-namespace redisfit::manifests {
+#include <optional>
 
-Status read_manifest_text(std::string_view text, const std::string& file, ManifestSet& set,
-                          std::vector<Error>& errors, ReadStats& stats) {
-  auto objects = parse_yaml_objects(text, file);
-  if (!objects) return objects.error();
-  for (const auto& obj : *objects) {
+namespace redisfit::manifests {
+namespace {
+
+void recognise_all(const std::vector<YamlObject>& objects, ManifestSet& set, std::vector<Error>& errors,
+                   ReadStats& stats) {
+  for (const auto& obj : objects) {
     ++stats.objects;
     // Each recogniser checks apiVersion/kind first and declines others.
     try {
@@ -16,9 +17,29 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
       }
     } catch (const YAML::Exception& e) {
       // A field of an unexpected YAML type that a recogniser did not guard.
-      errors.push_back({where(file, obj.node), std::string("unexpected object shape: ") + e.what()});
+      errors.push_back({where(obj.file, obj.node), std::string("unexpected object shape: ") + e.what()});
     }
   }
+}
+
+}  // namespace
+
+Status read_manifest_text(std::string_view text, const std::string& file, ManifestSet& set,
+                          std::vector<Error>& errors, ReadStats& stats) {
+  // One document at a time: parse, recognise, drop. Keeps memory flat on
+  // large streams, and a broken document does not hide the ones after it.
+  std::optional<Error> first_error;
+  std::vector<YamlObject> objects;
+  for (const auto& chunk : split_yaml_documents(text)) {
+    objects.clear();
+    if (auto st = parse_yaml_document(chunk, file, objects); !st) {
+      if (!first_error) first_error = st.error();
+      else errors.push_back(st.error());
+      continue;
+    }
+    recognise_all(objects, set, errors, stats);
+  }
+  if (first_error) return *first_error;
   return Ok{};
 }
 

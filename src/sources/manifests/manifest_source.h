@@ -17,9 +17,11 @@ struct ReadStats {
   int recognised = 0;  // of which KubeBlocks objects a recogniser consumed
 };
 
-// Parses one file's text and adds what it declares to `set`. Malformed YAML
-// is returned as an error and adds nothing; an invalid field inside a
-// recognised object is appended to `errors` and that object is skipped.
+// Parses one file's text and adds what it declares to `set`, document by
+// document. The first malformed document is returned as the error (later
+// ones are appended to `errors`); the well-formed documents are still read.
+// An invalid field inside a recognised object is appended to `errors` and
+// that object is skipped.
 Status read_manifest_text(std::string_view text, const std::string& file, ManifestSet& set,
                           std::vector<Error>& errors, ReadStats& stats);
 

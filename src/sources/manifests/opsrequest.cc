@@ -15,7 +15,7 @@ namespace redisfit::manifests {
 namespace {
 
 // parameters[] {key, value}: value may be a string, a number, or null (reset).
-Status read_param_list(const YAML::Node& list, const std::string& file, std::vector<ParamAssignment>& out) {
+Status read_param_list(const YAML::Node& list, const DocPos& file, std::vector<ParamAssignment>& out) {
   if (!list) return Ok{};
   if (!list.IsSequence()) return Error{where(file, list), "parameters must be a list of {key, value}"};
   for (const auto& p : list) {
@@ -29,9 +29,9 @@ Status read_param_list(const YAML::Node& list, const std::string& file, std::vec
   return Ok{};
 }
 
-Status read_reconfigure(const YAML::Node& item, ParamDecl base, const std::string& file, ManifestSet& set) {
+Status read_reconfigure(const YAML::Node& item, ParamDecl base, const DocPos& file, ManifestSet& set) {
   base.component = scalar_or_empty(item, "componentName");
-  base.line = line_of(item);
+  base.line = line_of(file, item);
   if (const YAML::Node params = child(item, "parameters"); params) {  // 1.x
     ParamDecl d = base;
     if (auto st = read_param_list(params, file, d.params); !st) return st;
@@ -76,7 +76,7 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
     base.origin = ParamOrigin::kChange;
     base.cluster = cluster;
     base.namespace_name = ns;
-    base.file = obj.file;
+    base.file = obj.file.name;
     if (const YAML::Node one = child(spec, "reconfigure"); one && one.IsMap()) {
       if (auto st = read_reconfigure(one, base, obj.file, set); !st) errors.push_back(st.error());
     }
@@ -96,8 +96,8 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
       v.cluster = cluster;
       v.namespace_name = ns;
       v.component = scalar_or_empty(item, "componentName");
-      v.file = obj.file;
-      v.line = line_of(item);
+      v.file = obj.file.name;
+      v.line = line_of(obj.file, item);
       // requests/limits sit directly on the item (ResourceRequirements inlined).
       auto res = read_memory_resources(item, obj.file);
       if (!res) {
@@ -109,7 +109,7 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
     }
     return true;
   }
-  set.notes.push_back(fmt::format("{}:{}: OpsRequest {} ({}) changes no memory setting", obj.file, obj.line,
+  set.notes.push_back(fmt::format("{}:{}: OpsRequest {} ({}) changes no memory setting", obj.file.name, obj.line,
                                   name, type.empty() ? "no type" : type));
   return true;
 }

@@ -14,7 +14,7 @@ namespace redisfit::manifests {
 namespace {
 
 // parameters{k: v}: values are strings or null (null = left at the template's value).
-Status read_param_map(const YAML::Node& map, const std::string& file, std::vector<ParamAssignment>& out) {
+Status read_param_map(const YAML::Node& map, const DocPos& file, std::vector<ParamAssignment>& out) {
   if (!map || map.IsNull()) return Ok{};
   if (!map.IsMap()) return Error{where(file, map), "parameters must be a mapping of key: value"};
   for (const auto& kv : map) {
@@ -26,13 +26,13 @@ Status read_param_map(const YAML::Node& map, const std::string& file, std::vecto
   return Ok{};
 }
 
-Status read_item_details(const YAML::Node& details, const std::string& file, ParamDecl base, ManifestSet& set) {
+Status read_item_details(const YAML::Node& details, const DocPos& file, ParamDecl base, ManifestSet& set) {
   if (!details || !details.IsSequence()) return Ok{};
   for (const auto& item : details) {
     ParamDecl d = base;
     d.config_spec = scalar_or_empty(item, "configSpec");
     if (d.config_spec.empty()) d.config_spec = scalar_or_empty(item, "name");
-    d.line = line_of(item);
+    d.line = line_of(file, item);
     const YAML::Node conf = child(child(item, "configFileParams"), "redis.conf");
     if (auto st = read_param_map(child(conf, "parameters"), file, d.params); !st) return st;
     if (!d.params.empty()) set.params.push_back(std::move(d));
@@ -58,7 +58,7 @@ bool recognise_parameters(const YamlObject& obj, ManifestSet& set, std::vector<E
   base.generation = is_conf ? KbGeneration::kV09 : KbGeneration::kV1;
   base.namespace_name = scalar_or_empty(meta, "namespace");
   base.cluster = scalar_or_empty(spec, is_conf ? "clusterRef" : "clusterName");
-  base.file = obj.file;
+  base.file = obj.file.name;
   base.line = obj.line;
   base.origin = ParamOrigin::kState;
 
@@ -75,7 +75,7 @@ bool recognise_parameters(const YamlObject& obj, ManifestSet& set, std::vector<E
     for (const auto& c : comps) {
       ParamDecl d = base;
       d.component = scalar_or_empty(c, "componentName");
-      d.line = line_of(c);
+      d.line = line_of(obj.file, c);
       if (auto st = read_param_map(child(c, "parameters"), obj.file, d.params); !st) {
         errors.push_back(st.error());
         continue;

@@ -12,15 +12,53 @@
 namespace redisfit::manifests {
 namespace fs = std::filesystem;
 
-std::string where(const std::string& file, const YAML::Node& node) {
+std::string where(const DocPos& file, const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();
-  if (mark.line < 0) return file;
-  return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
+  if (mark.line < 0) return file.name;
+  return fmt::format("{}:{}:{}", file.name, file.line_offset + mark.line + 1, mark.column + 1);
 }
 
-int line_of(const YAML::Node& node) {
+int line_of(const DocPos& file, const YAML::Node& node) {
   const YAML::Mark mark = node.Mark();
-  return mark.line < 0 ? 0 : mark.line + 1;
+  return mark.line < 0 ? 0 : file.line_offset + mark.line + 1;
+}
+
+namespace {
+
+bool is_marker_line(std::string_view line, std::string_view marker) {
+  if (line.substr(0, 3) != marker) return false;
+  return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r';
+}
+
+}  // namespace
+
+std::vector<DocChunk> split_yaml_documents(std::string_view text) {
+  std::vector<DocChunk> out;
+  size_t start = 0;     // start of the current chunk
+  int start_line = 0;   // its line number
+  size_t pos = 0;
+  int line = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view l = text.substr(pos, end - pos);
+    // "---" starts a new document on the same line (it may carry content: "--- |");
+    // "..." ends one. The marker line stays with the document it opens.
+    if (is_marker_line(l, "---") && pos > start) {
+      out.push_back({text.substr(start, pos - start), start_line});
+      start = pos;
+      start_line = line;
+    } else if (is_marker_line(l, "...")) {
+      out.push_back({text.substr(start, end - start), start_line});
+      start = end + 1;
+      start_line = line + 1;
+    }
+    if (end == text.size()) break;
+    pos = end + 1;
+    ++line;
+  }
+  if (start < text.size()) out.push_back({text.substr(start), start_line});
+  return out;
 }
 
 namespace {
@@ -79,15 +117,17 @@ Result<std::string> read_input_text(const std::string& path) {
   return buf.str();
 }
 
-Result<std::vector<YamlObject>> parse_yaml_objects(std::string_view text, const std::string& file) {
-  std::vector<YamlObject> out;
+Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::vector<YamlObject>& out) {
+  const DocPos pos{file, chunk.line_offset};
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    // LoadAll: a chunk holds one document, or none (comments only, a lone "...").
+    docs = YAML::LoadAll(std::string(chunk.text));
   } catch (const YAML::Exception& e) {
     // e.msg is the parser's message without the "yaml-cpp: error at line" prefix.
     const YAML::Mark& m = e.mark;
-    std::string at = m.line < 0 ? file : fmt::format("{}:{}:{}", file, m.line + 1, m.column + 1);
+    std::string at = m.line < 0 ? file
+                                : fmt::format("{}:{}:{}", file, chunk.line_offset + m.line + 1, m.column + 1);
     return Error{at, "invalid YAML: " + e.msg};
   }
   for (const auto& doc : docs) {
@@ -96,11 +136,19 @@ Result<std::vector<YamlObject>> parse_yaml_objects(std::string_view text, const 
     const YAML::Node items = doc["items"];
     if (kind && kind.IsScalar() && kind.Scalar() == "List" && items && items.IsSequence()) {
       for (const auto& item : items) {
-        if (item.IsMap()) out.push_back({item, file, line_of(item)});
+        if (item.IsMap()) out.push_back({item, pos, line_of(pos, item)});
       }
       continue;
     }
-    out.push_back({doc, file, line_of(doc)});
+    out.push_back({doc, pos, line_of(pos, doc)});
+  }
+  return Ok{};
+}
+
+Result<std::vector<YamlObject>> parse_yaml_objects(std::string_view text, const std::string& file) {
+  std::vector<YamlObject> out;
+  for (const auto& chunk : split_yaml_documents(text)) {
+    if (auto st = parse_yaml_document(chunk, file, out); !st) return st.error();
   }
   return out;
 }

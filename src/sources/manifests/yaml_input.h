@@ -17,17 +17,37 @@
 
 namespace redisfit::manifests {
 
+// The file a YAML document came from and the line it starts at. Documents
+// are parsed one at a time, so yaml-cpp marks are relative to the document.
+struct DocPos {
+  std::string name;     // as given on the command line; "<stdin>" for "-"
+  int line_offset = 0;  // 0-based line of the document's first line in the file
+};
+
 // One Kubernetes object: a YAML document, or one item of a `kind: List`
 // (what `kubectl get -o yaml` prints).
 struct YamlObject {
   YAML::Node node;
-  std::string file;   // as given on the command line; "<stdin>" for "-"
-  int line = 0;       // 1-based line of the object's first key
+  DocPos file;
+  int line = 0;       // 1-based line of the object's first key in the file
 };
 
-// "file:line:col" of a node (yaml-cpp marks are 0-based).
-std::string where(const std::string& file, const YAML::Node& node);
-int line_of(const YAML::Node& node);
+// "file:line:col" of a node, in file coordinates (yaml-cpp marks are 0-based).
+std::string where(const DocPos& file, const YAML::Node& node);
+// 1-based line of a node in the file, 0 when unknown.
+int line_of(const DocPos& file, const YAML::Node& node);
+
+// One document's text and where it starts. A line beginning with "---" or
+// "..." followed by a space or the end of the line is a document marker
+// wherever it appears (YAML 1.2 c-forbidden), so splitting on them is exact.
+struct DocChunk {
+  std::string_view text;
+  int line_offset = 0;
+};
+std::vector<DocChunk> split_yaml_documents(std::string_view text);
+
+// Parses one document; appends its objects (List items expanded) to `out`.
+Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::vector<YamlObject>& out);
 
 // An input as the user named it, resolved to something readable.
 struct InputFile {

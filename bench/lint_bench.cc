@@ -1,0 +1,153 @@
+// Lint throughput on a large generated multi-document file.
+//
+// Generates N KubeBlocks objects in one YAML stream (a Cluster with Redis +
+// Sentinel components, every third Cluster followed by a Reconfiguring
+// OpsRequest, every fifth by a ComponentParameter), then runs the whole lint
+// pipeline in process: YAML parse -> recognisers -> join -> model -> rules ->
+// fix. items_per_second = manifests (YAML documents) per second.
+//
+//   ./build/bench/lint_bench --benchmark_filter=Lint
+#include <benchmark/benchmark.h>
+
+#include <fmt/format.h>
+
+#include <string>
+
+#include "rules/lint_run.h"
+#include "sources/manifests/yaml_input.h"
+
+namespace {
+
+std::string cluster(int i) {
+  const int limit_gi = 1 + i % 32;
+  const int request_gi = 1 + (i % 32) / 2;
+  return fmt::format(R"(apiVersion: apps.kubeblocks.io/v1
+kind: Cluster
+metadata:
+  name: redis-{0}
+  namespace: team-{1}
+  labels:
+    app.kubernetes.io/name: redis
+spec:
+  terminationPolicy: Delete
+  clusterDef: redis
+  topology: replication
+  componentSpecs:
+  - name: redis
+    serviceVersion: "7.2.4"
+    replicas: 2
+    resources:
+      limits:
+        cpu: "2"
+        memory: {2}Gi
+      requests:
+        cpu: "1"
+        memory: {3}Gi
+    volumeClaimTemplates:
+    - name: data
+      spec:
+        accessModes: [ReadWriteOnce]
+        resources:
+          requests:
+            storage: 20Gi
+  - name: redis-sentinel
+    replicas: 3
+    resources:
+      limits:
+        cpu: "0.2"
+        memory: 0.2Gi
+      requests:
+        cpu: "0.2"
+        memory: 0.2Gi
+)",
+                     i, i % 7, limit_gi, request_gi);
+}
+
+std::string reconfigure(int i) {
+  return fmt::format(R"(apiVersion: operations.kubeblocks.io/v1alpha1
+kind: OpsRequest
+metadata:
+  name: redis-{0}-maxmemory
+  namespace: team-{1}
+spec:
+  clusterName: redis-{0}
+  type: Reconfiguring
+  reconfigures:
+  - componentName: redis
+    parameters:
+    - key: maxmemory
+      value: "{2}"
+    - key: maxmemory-policy
+      value: allkeys-lru
+)",
+                     i, i % 7, (uint64_t{1} + i % 32) << 29);
+}
+
+std::string component_parameter(int i) {
+  return fmt::format(R"(apiVersion: parameters.kubeblocks.io/v1alpha1
+kind: ComponentParameter
+metadata:
+  name: redis-{0}-redis
+  namespace: team-{1}
+spec:
+  clusterName: redis-{0}
+  componentName: redis
+  configItemDetails:
+  - name: redis-replication-config
+    configFileParams:
+      redis.conf:
+        parameters:
+          appendonly: "no"
+          save: "900 1"
+)",
+                     i, i % 7);
+}
+
+// Returns the text and the number of documents in it.
+std::pair<std::string, int> generate(int clusters) {
+  std::string text;
+  int docs = 0;
+  for (int i = 0; i < clusters; ++i) {
+    text += "---\n" + cluster(i);
+    ++docs;
+    if (i % 3 == 0) {
+      text += "---\n" + reconfigure(i);
+      ++docs;
+    }
+    if (i % 5 == 0) {
+      text += "---\n" + component_parameter(i);
+      ++docs;
+    }
+  }
+  return {text, docs};
+}
+
+void BM_LintGeneratedFile(benchmark::State& state) {
+  const auto [text, docs] = generate(static_cast<int>(state.range(0)));
+  redisfit::rules::LintOptions options;
+  size_t findings = 0;
+  for (auto _ : state) {
+    auto report = redisfit::rules::lint_yaml_texts({{"generated.yaml", text}}, options);
+    for (const auto& s : report.subjects) findings += s.findings.size();
+    benchmark::DoNotOptimize(findings);
+  }
+  state.SetItemsProcessed(state.iterations() * docs);
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
+  state.counters["manifests"] = docs;
+}
+BENCHMARK(BM_LintGeneratedFile)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The YAML parse alone, to see what the rest of the pipeline costs.
+void BM_ParseOnly(benchmark::State& state) {
+  const auto [text, docs] = generate(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    auto objs = redisfit::manifests::parse_yaml_objects(text, "generated.yaml");
+    benchmark::DoNotOptimize(objs);
+  }
+  state.SetItemsProcessed(state.iterations() * docs);
+}
+BENCHMARK(BM_ParseOnly)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

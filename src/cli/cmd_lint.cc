@@ -59,10 +59,15 @@ int run_lint_command(const LintFlags& f) {
   WorkloadFlags manifest_flags = f.workload;
   manifest_flags.request.clear();
   manifest_flags.limit.clear();
-  options.override_manifest = [manifest_flags](RedisInstance& r) {
-    Workload ignored;
-    return manifest_flags.apply(r, ignored);
-  };
+  const bool instance_flags = !f.workload.maxmemory.empty() || !f.workload.policy.empty() ||
+                              !f.workload.persistence.empty() || f.workload.replicas.has_value() ||
+                              !f.workload.repl_buffer_hard.empty();
+  if (instance_flags) {
+    options.override_manifest = [manifest_flags](RedisInstance& r) {
+      Workload ignored;
+      return manifest_flags.apply(r, ignored);
+    };
+  }
   options.override_conf = [flags = f.workload](RedisInstance& r) {
     Workload ignored;
     return flags.apply(r, ignored);

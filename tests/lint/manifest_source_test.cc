@@ -181,6 +181,22 @@ TEST(Recognisers, BadQuantityIsAnErrorWithItsPosition) {
   EXPECT_TRUE(r.set.clusters.empty());
 }
 
+TEST(Recognisers, RequestAboveLimitIsRejectedAsKubernetesDoes) {
+  auto r = read("apiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nmetadata: {name: c}\nspec:\n  clusterDef: redis\n"
+                "  componentSpecs:\n  - name: redis\n    resources:\n      requests: {memory: 2Gi}\n"
+                "      limits: {memory: 1Gi}\n");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].where, "t.yaml:9:26");
+  EXPECT_NE(r.errors[0].message.find("above limits.memory"), std::string::npos);
+}
+
+TEST(YamlInput, NulByteIsAnErrorNotASilentStop) {
+  const std::string text = std::string("a: 1\nb: x") + '\0' + "y\n";
+  auto r = read(text, "bin.yaml");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_EQ(r.status.error().where, "bin.yaml:2:5");
+}
+
 TEST(Recognisers, WrongTypesDoNotCrash) {
   for (const char* text : {"apiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nspec: 3\n",
                            "apiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nspec:\n  componentSpecs: {a: 1}\n",

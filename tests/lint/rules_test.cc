@@ -106,13 +106,15 @@ TEST(Rules, MaxmemoryFromRequest) {
   MaxmemoryDerivation d{true, true, 1.0, "maxmemory = 1.0 x requests.memory (addon 0.8.0-0.9.4)"};
   RedisInstance equal = redis(2 * kGiB, 2 * kGiB, 2 * kGiB, 0);
   equal.maxmemory.origin = MaxmemoryOrigin::kDerived;
-  const Finding* e = get(lint(equal, d), "RF006");
+  const auto equal_findings = lint(equal, d);
+  const Finding* e = get(equal_findings, "RF006");
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->level, Level::kError);
   EXPECT_EQ(e->location.line, 12);  // the request
   RedisInstance below = redis(2 * kGiB, 6 * kGiB, 2 * kGiB, 0);
   below.maxmemory.origin = MaxmemoryOrigin::kDerived;
-  const Finding* w = get(lint(below, d), "RF006");
+  const auto below_findings = lint(below, d);
+  const Finding* w = get(below_findings, "RF006");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->level, Level::kWarning);
   MaxmemoryDerivation from_limit{true, false, 0.8, "0.8 x limit"};

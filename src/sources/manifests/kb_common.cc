@@ -47,6 +47,12 @@ Result<MemoryResources> read_memory_resources(const YAML::Node& resources, const
   if (!resources.IsMap()) return Error{where(file, resources), "resources must be a mapping"};
   if (auto st = read_quantity(resources, "requests", file, out.request_bytes); !st) return st.error();
   if (auto st = read_quantity(resources, "limits", file, out.limit_bytes); !st) return st.error();
+  if (out.request_bytes && out.limit_bytes && out.request_bytes->value > out.limit_bytes->value) {
+    return Error{out.request_bytes->source,
+                 fmt::format("requests.memory {} is above limits.memory {}; Kubernetes rejects that",
+                             format_k8s_quantity(out.request_bytes->value),
+                             format_k8s_quantity(out.limit_bytes->value))};
+  }
   return out;
 }
 

@@ -119,6 +119,14 @@ Result<std::string> read_input_text(const std::string& path) {
 
 Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::vector<YamlObject>& out) {
   const DocPos pos{file, chunk.line_offset};
+  // yaml-cpp stops silently at a NUL byte; YAML forbids it, so say so.
+  if (const size_t nul = chunk.text.find('\0'); nul != std::string_view::npos) {
+    const std::string_view before = chunk.text.substr(0, nul);
+    const int line = chunk.line_offset + 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    const size_t line_start = before.rfind('\n');
+    const size_t col = nul - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    return Error{fmt::format("{}:{}:{}", file, line, col), "invalid YAML: NUL byte (binary data, not YAML)"};
+  }
   std::vector<YAML::Node> docs;
   try {
     // LoadAll: a chunk holds one document, or none (comments only, a lone "...").

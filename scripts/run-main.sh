@@ -17,4 +17,4 @@ $B plan --request 16Gi --strategy seed --persistence aof --replicas 1
 
 echo
 echo "== 3. What the model says is safe for the existing 32Gi limit"
-$B plan --limit 32Gi --persistence aof --replicas 1 --policy volatile-lru
+$B plan --request 16Gi --limit 32Gi --maxmemory 34359738368 --persistence aof --replicas 1 --write-pattern insert

@@ -154,5 +154,15 @@ TEST(Budget, SwapdbReplicaHoldsTwoDatasets) {
   EXPECT_GT(load->total_bytes, 12 * kGiB);
 }
 
+TEST(Budget, RedisSixBuffersTheRewriteInTheParent) {
+  RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
+  r.appendonly = {true, "test"};
+  EXPECT_EQ(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 0u);
+  r.redis_version = {"6.2.14", "test"};
+  EXPECT_GT(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 1ULL << 30);
+  EXPECT_FALSE(redis_version_before(r, 6, 0));
+  EXPECT_TRUE(redis_version_before(r, 7, 0));
+}
+
 }  // namespace
 }  // namespace redisfit

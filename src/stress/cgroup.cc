@@ -267,8 +267,8 @@ int remove_stale_cgroups(const CgroupParent& parent) {
   closedir(d);
   int removed = 0;
   for (const auto& name : stale) {
-    MemoryCgroup cg(parent.dir + "/" + name, parent.version, 0);
-    if (cg.remove().ok()) ++removed;
+    auto cg = MemoryCgroup::adopt(parent.dir + "/" + name, parent.version);
+    if (cg->remove().ok()) ++removed;
   }
   return removed;
 }

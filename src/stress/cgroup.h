@@ -58,6 +58,10 @@ class MemoryCgroup {
   static Result<std::unique_ptr<MemoryCgroup>> create(const CgroupParent& parent,
                                                       uint64_t limit_bytes);
   ~MemoryCgroup();  // kill_all() + remove()
+  // Takes over an existing directory (stale cleanup).
+  static std::unique_ptr<MemoryCgroup> adopt(std::string path, CgroupVersion version) {
+    return std::unique_ptr<MemoryCgroup>(new MemoryCgroup(std::move(path), version, 0));
+  }
   MemoryCgroup(const MemoryCgroup&) = delete;
   MemoryCgroup& operator=(const MemoryCgroup&) = delete;
 

@@ -63,3 +63,17 @@ Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
 }
 
 }  // namespace redisfit::stress
+
+namespace redisfit::stress {
+Result<uint64_t> configured_maxmemory(const ServerConfig& config) {
+  SandboxDir scratch;
+  if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
+  auto conf = write_server_config(scratch.path(), 6379, config);
+  if (!conf.ok()) return conf.error();
+  auto directives = read_redis_conf(*conf);
+  if (!directives.ok()) return directives.error();
+  RedisInstance r;
+  if (auto st = apply_conf(*directives, r); !st.ok()) return st.error();
+  return r.maxmemory.bytes;
+}
+}  // namespace redisfit::stress

@@ -26,3 +26,9 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& op
 Result<uint64_t> recommended_maxmemory(const StressOptions& options);
 
 }  // namespace redisfit::stress
+
+namespace redisfit::stress {
+// maxmemory that `config` gives the server (flags over the user's redis.conf
+// over Redis defaults), read with the project's redis.conf reader.
+Result<uint64_t> configured_maxmemory(const ServerConfig& config);
+}  // namespace redisfit::stress

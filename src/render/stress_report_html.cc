@@ -1,6 +1,7 @@
 // The stress report: one self-contained HTML page (inline SVG and CSS, no
 // script, nothing fetched), so it can be attached to a ticket or CI artefact.
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -52,12 +53,13 @@ std::string polyline(const std::vector<stress::Sample>& samples, const Frame& f,
   return out;
 }
 
-std::string hline(const Frame& f, double bytes, const char* color, const std::string& label, const char* dash) {
+std::string hline(const Frame& f, double bytes, const char* color, const std::string& label, const char* dash,
+                  double label_dy = 0) {
   double y = f.y(bytes);
   return fmt::format(
       "<line x1='{:.1f}' x2='{:.1f}' y1='{:.1f}' y2='{:.1f}' stroke='{}' stroke-width='1.5' stroke-dasharray='{}'/>"
       "<text x='{:.1f}' y='{:.1f}' font-size='12' fill='{}'>{}</text>\n",
-      f.left, f.w - f.right, y, y, color, dash, f.w - f.right + 6, y + 4, color, esc(label));
+      f.left, f.w - f.right, y, y, color, dash, f.w - f.right + 6, y + 4 + label_dy, color, esc(label));
 }
 
 std::string chart(const stress::StressResult& r) {
@@ -92,7 +94,10 @@ std::string chart(const stress::StressResult& r) {
   }
   svg += hline(f, static_cast<double>(r.limit_bytes), "#d62728", "limit " + format_k8s_quantity(r.limit_bytes), "6,3");
   if (r.maxmemory_bytes) {
-    svg += hline(f, static_cast<double>(r.maxmemory_bytes), "#ff7f0e", "maxmemory " + format_bytes(r.maxmemory_bytes), "2,3");
+    // Keep the label readable when maxmemory sits at the limit (the seed case).
+    double gap = std::abs(f.y(static_cast<double>(r.maxmemory_bytes)) - f.y(static_cast<double>(r.limit_bytes)));
+    svg += hline(f, static_cast<double>(r.maxmemory_bytes), "#ff7f0e", "maxmemory " + format_bytes(r.maxmemory_bytes),
+                 "2,3", gap < 14 ? 14 - gap : 0);
   }
   if (r.prediction.available) {
     svg += hline(f, static_cast<double>(r.prediction.peak_bytes), "#9467bd",

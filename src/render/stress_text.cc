@@ -34,8 +34,9 @@ std::string one_run(const stress::StressResult& r) {
                      format_bytes(r.peak_working_set_bytes), pct(r.peak_working_set_bytes, r.limit_bytes),
                      pct(r.peak_working_set_bytes, r.maxmemory_bytes), format_bytes(r.peak_usage_bytes));
   if (r.prediction.available) {
-    out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {}\n", format_bytes(r.prediction.peak_bytes),
-                       r.prediction.peak_phase, r.prediction.verdict, format_bytes(r.peak_working_set_bytes));
+    out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {}{}\n", format_bytes(r.prediction.peak_bytes),
+                       r.prediction.peak_phase, r.prediction.verdict, format_bytes(r.peak_working_set_bytes),
+                       r.oom_kills > 0 ? " (capped: the OOM killer acts at the limit)" : "");
   } else {
     out += "  model: " + r.prediction.note + "\n";
   }

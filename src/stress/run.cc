@@ -117,9 +117,18 @@ bool Run::alive() {
     auto st = cgroup_->read_stats();
     if (st.ok() && st->oom_kills > oom_kills_seen_) {
       oom_kills_seen_ = st->oom_kills;
+      // The victim may be the server itself, still exiting: give it 200 ms.
+      for (int i = 0; i < 10 && server_.running() && !server_.poll_exit(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
       if (server_.running()) {
-        timeline_.add_event("oom_group_kill", "OOM kill in the container: the whole container is killed", phase_);
+        timeline_.add_event("oom_group_kill",
+                            "the OOM killer chose another task (the fork child); memory.oom.group semantics: "
+                            "the whole container is killed", phase_);
         kill(server_.pid(), SIGKILL);
+      } else if (auto status = server_.last_status()) {
+        timeline_.add_event("exit", describe_wait_status(*status) + " (OOM killer chose redis-server)", phase_);
+        return false;
       }
     }
   }

@@ -57,6 +57,7 @@ void Sampler::set_phase(const std::string& phase) {
 void Sampler::run() {
   redisContext* c = nullptr;
   uint64_t last_oom_kills = 0;
+  uint64_t last_working_set = 0;
   bool last_fork = false;
   auto next = std::chrono::steady_clock::now();
   auto interval = std::chrono::microseconds(static_cast<int64_t>(interval_sec_ * 1e6));
@@ -107,8 +108,8 @@ void Sampler::run() {
     }
     if (s.oom_kills > last_oom_kills) {
       timeline_.add_event("oom_kill",
-                          fmt::format("cgroup oom_kill counter {} -> {} (working set {})",
-                                      last_oom_kills, s.oom_kills, format_bytes(s.working_set_bytes)),
+                          fmt::format("cgroup oom_kill counter {} -> {} (working set before: {})",
+                                      last_oom_kills, s.oom_kills, format_bytes(last_working_set)),
                           s.phase);
       last_oom_kills = s.oom_kills;
     }
@@ -120,6 +121,7 @@ void Sampler::run() {
       timeline_.add_event("fork_end", "server gone", s.phase);
       last_fork = false;
     }
+    last_working_set = s.working_set_bytes;
     timeline_.add_sample(std::move(s));
     next += interval;
     auto now = std::chrono::steady_clock::now();

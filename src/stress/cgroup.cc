@@ -66,12 +66,12 @@ uint64_t number_file(const std::string& path) {
   return std::strtoull(text.c_str(), nullptr, 10);
 }
 
-std::string permission_hint(const std::string& dir, int err) {
+std::string permission_hint(int err) {
   return fmt::format(
-      "cannot create a memory cgroup in {}: {}. redisfit stress needs to create a memory cgroup: "
+      "cannot create a memory cgroup here: {}. redisfit stress needs to create a memory cgroup: "
       "run it as root (cgroup v1 or v2), or from a delegated cgroup v2 subtree with the memory "
       "controller enabled (e.g. systemd-run --user --scope -p Delegate=yes redisfit stress ...)",
-      dir, std::strerror(err));
+      std::strerror(err));
 }
 
 std::atomic<int> g_sequence{0};
@@ -159,7 +159,7 @@ Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::create(const CgroupParent& p
       }
     }
   }
-  if (mkdir(path.c_str(), 0755) != 0) return Error{parent.dir, permission_hint(parent.dir, errno)};
+  if (mkdir(path.c_str(), 0755) != 0) return Error{parent.dir, permission_hint(errno)};
   std::unique_ptr<MemoryCgroup> cg(new MemoryCgroup(path, parent.version, limit_bytes));
   std::string limit = std::to_string(limit_bytes);
   if (parent.version == CgroupVersion::kV1) {

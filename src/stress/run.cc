@@ -20,16 +20,6 @@
 
 namespace redisfit::stress {
 
-const char* fork_kind_name(ForkKind k) {
-  switch (k) {
-    case ForkKind::kAuto: return "auto";
-    case ForkKind::kBgsave: return "bgsave";
-    case ForkKind::kBgrewriteaof: return "bgrewriteaof";
-    case ForkKind::kFullSync: return "fullsync";
-  }
-  return "?";
-}
-
 namespace {
 
 void sleep_interruptible(double seconds) {
@@ -393,28 +383,7 @@ void Run::finish() {
   res_.samples = timeline_.samples();
   res_.events = timeline_.events();
   res_.duration_sec = timeline_.now_sec();
-  bool any_exit = false;
-  for (const auto& e : res_.events) any_exit |= e.kind == "exit";
-  // Phases that died and were never retried took the container down.
-  for (auto& p : res_.phases) {
-    if (p.outcome.empty()) p.outcome = res_.oom_kills > 0 ? "oom-killed" : "exited";
-    if (p.attempts > 1 && p.outcome == "completed") p.detail += fmt::format(" (after {} attempts)", p.attempts);
-  }
-  for (const auto& s : res_.samples) {
-    res_.peak_working_set_bytes = std::max(res_.peak_working_set_bytes, s.working_set_bytes);
-    res_.peak_usage_bytes = std::max(res_.peak_usage_bytes, s.usage_bytes);
-    res_.peak_rss_bytes = std::max(res_.peak_rss_bytes, s.rss_bytes);
-    res_.peak_used_memory_bytes = std::max(res_.peak_used_memory_bytes, s.used_memory_bytes);
-    res_.peak_cow_bytes = std::max(res_.peak_cow_bytes, s.fork_cow_bytes);
-    for (auto& p : res_.phases) {
-      if (s.phase != p.name) continue;
-      p.peak_working_set_bytes = std::max(p.peak_working_set_bytes, s.working_set_bytes);
-      p.peak_used_memory_bytes = std::max(p.peak_used_memory_bytes, s.used_memory_bytes);
-      p.peak_cow_bytes = std::max(p.peak_cow_bytes, s.fork_cow_bytes);
-    }
-  }
-  res_.outcome = res_.oom_kills > 0 ? "oom-killed" : any_exit ? "crashed" : "survived";
-  res_.final_state = crash_loop_ ? "CrashLoopBackOff" : res_.interrupted ? "Interrupted" : was_running ? "Running" : "Stopped";
+  summarize(res_, crash_loop_, was_running);
   server_.kill_and_reap();
   replica_.kill_and_reap();
 }

@@ -115,6 +115,10 @@ struct StressResult {
 // Everything it started is gone when it returns, on every path.
 Result<StressResult> run_stress(const StressOptions& options);
 
+// Fills the peaks, phase outcomes, outcome and final_state of `result` from
+// its samples and events.
+void summarize(StressResult& result, bool crash_loop, bool was_running);
+
 // Checks a limit against the machine (refuses more than half of MemTotal
 // unless forced, and less than 16 MiB).
 Status check_limit(uint64_t limit_bytes, bool force);

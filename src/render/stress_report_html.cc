@@ -89,8 +89,10 @@ std::string chart(const stress::StressResult& r) {
   }
   for (int i = 0; i <= 6; ++i) {
     double t = f.t_max * i / 6;
-    svg += fmt::format("<text x='{:.1f}' y='{}' font-size='11' text-anchor='middle' fill='#555'>{:.0f} s</text>\n",
-                       f.x(t), f.h - f.bottom + 16, t);
+    // Short runs need a decimal, or neighbouring ticks print the same second.
+    int decimals = f.t_max < 12 ? 1 : 0;
+    svg += fmt::format("<text x='{:.1f}' y='{}' font-size='11' text-anchor='middle' fill='#555'>{:.{}f} s</text>\n",
+                       f.x(t), f.h - f.bottom + 16, t, decimals);
   }
   svg += hline(f, static_cast<double>(r.limit_bytes), "#d62728", "limit " + format_k8s_quantity(r.limit_bytes), "6,3");
   if (r.maxmemory_bytes) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 #include "core/quantity.h"
 #include "sources/redis_directives.h"
 
@@ -45,6 +47,7 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
       ->check(CLI::Range(1.0, 5.0));
   cmd.add_option("--replica-buffer-hard", repl_buffer_hard,
                  "client-output-buffer-limit replica hard limit (default 256mb)");
+  cmd.add_option("--redis-version", redis_version, "Redis version, e.g. 6.2 (default 7.0)");
 }
 
 Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
@@ -92,6 +95,13 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     r.replica_buffer_limit = {l, "flag --replica-buffer-hard"};
   }
 
+  if (!redis_version.empty()) {
+    int major = 0, minor = 0;
+    if (std::sscanf(redis_version.c_str(), "%d.%d", &major, &minor) != 2 || major < 2 || major > 99) {
+      return Error{"--redis-version", fmt::format("\"{}\" is not a version such as 6.2 or 7.0.15", redis_version)};
+    }
+    r.redis_version = {redis_version, "flag --redis-version"};
+  }
   if (!dataset.empty()) {
     auto v = parse_size("--dataset", dataset, true);
     if (!v.ok()) return v.error();

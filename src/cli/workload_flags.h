@@ -25,6 +25,7 @@ struct WorkloadFlags {
   std::optional<bool> ttl;
   std::string write_pattern;  // overwrite|insert
   std::string repl_buffer_hard;
+  std::string redis_version;
 
   // Adds --request, --limit, --maxmemory, --dataset and the workload flags.
   void add_to(CLI::App& cmd);

@@ -67,22 +67,34 @@ TEST(Budget, ArticleShapeIsSafe) {
   EXPECT_EQ(compute_budget(r, Workload{}).verdict, Verdict::kSafe);
 }
 
-TEST(Budget, EvictingPolicyMakesForksCostlyWhenTheWriteRateIsUnknown) {
-  Workload w;
+TEST(Budget, PolicyDecidesWhatAnImportCopies) {
+  // An import: under a policy that refuses writes at maxmemory, inserts never
+  // rewrite old pages; under an evicting one each insert at maxmemory evicts.
+  Workload import;
+  import.write_pattern = {WritePattern::kInsert, "test"};
   RedisInstance evicting = instance(512 * kMiB, 409 * kMiB, "allkeys-lru");
   RedisInstance refusing = instance(512 * kMiB, 409 * kMiB, "volatile-lru");  // no TTL keys
-  MemoryBudget be = compute_budget(evicting, w);
-  MemoryBudget br = compute_budget(refusing, w);
+  MemoryBudget be = compute_budget(evicting, import);
+  MemoryBudget br = compute_budget(refusing, import);
   EXPECT_DOUBLE_EQ(be.cow_fraction, 1.0);
   EXPECT_LT(br.cow_fraction, 0.05);
   EXPECT_GT(term(*be.find_phase("fork"), "cow"), 10 * term(*br.find_phase("fork"), "cow"));
-  // The KubeBlocks default (0.8 x limit) is OOM-killed by a fork under
-  // overwrites with an evicting policy (measured, redis-memory.md §9).
+  // The KubeBlocks default (0.8 x limit) is OOM-killed by a fork with an
+  // evicting policy (measured, redis-memory.md §9) and survives with writes refused.
   EXPECT_EQ(be.verdict, Verdict::kUnsafe);
   EXPECT_NE(br.verdict, Verdict::kUnsafe);
   // With TTL keys, volatile-lru evicts too.
-  w.keys_have_ttl = {true, "test"};
-  EXPECT_DOUBLE_EQ(compute_budget(refusing, w).cow_fraction, 1.0);
+  import.keys_have_ttl = {true, "test"};
+  EXPECT_DOUBLE_EQ(compute_budget(refusing, import).cow_fraction, 1.0);
+}
+
+TEST(Budget, OverwritesAreNotBoundedByARefusingPolicy) {
+  // Below maxmemory, overwrites proceed whatever the policy: with no write rate
+  // known the worst case is a full copy.
+  RedisInstance refusing = instance(512 * kMiB, 409 * kMiB, "noeviction");
+  MemoryBudget b = compute_budget(refusing, Workload{});
+  EXPECT_DOUBLE_EQ(b.cow_fraction, 1.0);
+  EXPECT_EQ(b.verdict, Verdict::kUnsafe);
 }
 
 TEST(Budget, WriteRateBoundsCopyOnWrite) {
@@ -140,6 +152,16 @@ TEST(Budget, SwapdbReplicaHoldsTwoDatasets) {
   const BudgetPhase* load = b.find_phase("replica_load");
   ASSERT_NE(load, nullptr);
   EXPECT_GT(load->total_bytes, 12 * kGiB);
+}
+
+TEST(Budget, RedisSixBuffersTheRewriteInTheParent) {
+  RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
+  r.appendonly = {true, "test"};
+  EXPECT_EQ(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 0u);
+  r.redis_version = {"6.2.14", "test"};
+  EXPECT_GT(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 1ULL << 30);
+  EXPECT_FALSE(redis_version_before(r, 6, 0));
+  EXPECT_TRUE(redis_version_before(r, 7, 0));
 }
 
 }  // namespace

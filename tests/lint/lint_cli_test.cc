@@ -62,14 +62,14 @@ TEST(LintCli, StdinAndKubectlLists) {
   auto r = run_redisfit({"lint", "-"}, read_text(fixture("seed_maxmemory_at_limit.yaml")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.out, "<stdin>:47:18 error [RF001")) << r.out;
-  auto list = run_redisfit({"lint", "-o", "json", "-"}, read_text(fixture("kubectl_list.yaml")));
+  auto list = run_redisfit({"lint", "--fail-on", "never", "-o", "json", "-"}, read_text(fixture("kubectl_list.yaml")));
   EXPECT_EQ(list.exit_code, 0) << list.out;
   EXPECT_EQ(nlohmann::json::parse(list.out)["components"].size(), 1u);
 }
 
 TEST(LintCli, FailOnThresholds) {
-  // The standalone 0.5Gi example: a warning (thin headroom) and no error.
-  const std::string thin = fixture("thin_standalone.yaml");
+  // Warnings only (no memory limit, explicit maxmemory), no error.
+  const std::string thin = fixture("warning_only_no_limit.yaml");
   EXPECT_EQ(run_redisfit({"lint", thin}).exit_code, 0);
   EXPECT_EQ(run_redisfit({"lint", "--fail-on", "warning", thin}).exit_code, 1);
   EXPECT_EQ(run_redisfit({"lint", "--fail-on", "never", fixture("seed_maxmemory_at_limit.yaml")}).exit_code, 0);

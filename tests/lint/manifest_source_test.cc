@@ -72,6 +72,40 @@ TEST(YamlInput, ABrokenDocumentDoesNotHideTheOthers) {
   EXPECT_EQ(r.set.clusters.size(), 4u);  // two List documents of two Clusters each
 }
 
+// Large streams are read on two threads; the result keeps document order and
+// file positions, and the first broken document is still the one reported.
+TEST(YamlInput, LargeStreamsKeepOrderAndPositions) {
+  std::string text;
+  const int docs = 700;
+  int broken_line = 0, line = 1;
+  for (int i = 0; i < docs; ++i) {
+    if (i == 600) {
+      text += "---\nkey: [unclosed\n";
+      broken_line = line + 1;
+      line += 2;
+      continue;
+    }
+    text += fmt::format("---\napiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nmetadata: {{name: c{}}}\n"
+                        "spec:\n  clusterDef: redis\n  componentSpecs:\n  - name: redis\n"
+                        "    resources: {{limits: {{memory: 1Gi}}}}\n",
+                        i);
+    line += 9;
+  }
+  auto r = read(text, "big.yaml");
+  ASSERT_FALSE(r.status.ok());
+  EXPECT_TRUE(r.status.error().where.rfind(fmt::format("big.yaml:{}:", broken_line), 0) == 0 ||
+              r.status.error().where.rfind(fmt::format("big.yaml:{}:", broken_line + 1), 0) == 0)
+      << r.status.error().where << " vs " << broken_line;
+  ASSERT_EQ(r.set.clusters.size(), static_cast<size_t>(docs - 1));
+  for (int i = 0, k = 0; i < docs; ++i) {
+    if (i == 600) continue;
+    EXPECT_EQ(r.set.clusters[k].name, fmt::format("c{}", i));
+    EXPECT_EQ(r.set.clusters[k].line, (i < 600 ? 2 + 9 * i : 2 + 9 * i - 7));
+    ++k;
+  }
+  EXPECT_EQ(r.stats.objects, docs - 1);
+}
+
 TEST(YamlInput, BrokenYamlNamesFileLineAndColumn) {
   auto objs = parse_yaml_objects(read_text(fixture("broken.yaml")), "broken.yaml");
   ASSERT_FALSE(objs.ok());
@@ -322,6 +356,15 @@ TEST(Join, NoLimitMeansNoMaxmemoryAndOrphansAreNoted) {
   ASSERT_EQ(list.instances.size(), 1u);  // the MySQL cluster is not Redis
   EXPECT_EQ(list.instances[0].instance.cluster_name, "first");
   EXPECT_EQ(list.notes.size(), 1u);
+}
+
+TEST(Join, DuplicateClusterIdentityIsNoted) {
+  const std::string text = read_text(fixture("article_safe.yaml")) + "---\n" +
+                           read_text(fixture("seed_maxmemory_at_limit.yaml"));
+  auto j = join_manifests(read(text, "both.yaml").set, {});
+  bool noted = false;
+  for (const auto& n : j.notes) noted |= n.find("is also defined at both.yaml:") != std::string::npos;
+  EXPECT_TRUE(noted);
 }
 
 // Every file of the shared corpus parses, and each Cluster yields its Redis components.

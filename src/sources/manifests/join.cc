@@ -144,7 +144,17 @@ using Key = std::tuple<std::string, std::string, std::string>;  // namespace, cl
 JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
   JoinResult out;
   std::vector<Pending> pending;
-  for (const auto& c : set.clusters) {
+  for (size_t i = 0; i < set.clusters.size(); ++i) {
+    const ClusterDecl& c = set.clusters[i];
+    for (size_t k = 0; k < i; ++k) {
+      const ClusterDecl& earlier = set.clusters[k];
+      if (earlier.name == c.name && earlier.namespace_name == c.namespace_name) {
+        out.notes.push_back(fmt::format(
+            "{}:{}: Cluster {} is also defined at {}:{}; OpsRequests and parameters join the first one",
+            c.file, c.line, c.name, earlier.file, earlier.line));
+        break;
+      }
+    }
     bool any_redis = false;
     for (const auto& comp : c.components) {
       if (!comp.is_redis) continue;

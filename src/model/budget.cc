@@ -1,0 +1,259 @@
+// compute_budget: the per-phase sum of named memory terms. The formula is the
+// one in docs/memory-model.md; each term below cites the Redis behaviour it
+// stands for.
+#include "model/budget.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/policy.h"
+
+namespace redisfit {
+namespace {
+
+uint64_t scale(uint64_t bytes, double factor) {
+  return static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) * factor));
+}
+
+uint64_t sum_terms(const std::vector<BudgetTerm>& terms) {
+  uint64_t total = 0;
+  for (const auto& t : terms) total += t.bytes;
+  return total;
+}
+
+BudgetPhase make_phase(std::string name, std::string description, std::vector<BudgetTerm> terms) {
+  BudgetPhase phase{std::move(name), std::move(description), std::move(terms), 0};
+  phase.total_bytes = sum_terms(phase.terms);
+  return phase;
+}
+
+// What the dataset's used_memory is in steady state, and why.
+struct DatasetSize {
+  uint64_t bytes = 0;
+  std::string source;
+};
+
+DatasetSize steady_dataset(const RedisInstance& r, const Workload& w) {
+  const bool bounded = r.maxmemory.origin != MaxmemoryOrigin::kUnset;
+  if (w.dataset_bytes) {
+    if (bounded && w.dataset_bytes->value > r.maxmemory.bytes) {
+      return {r.maxmemory.bytes,
+              fmt::format("dataset {} capped by maxmemory ({})", format_bytes(w.dataset_bytes->value),
+                          r.maxmemory.source)};
+    }
+    return {w.dataset_bytes->value, w.dataset_bytes->source};
+  }
+  if (bounded) {
+    return {r.maxmemory.bytes, fmt::format("fills to maxmemory ({})", r.maxmemory.source)};
+  }
+  if (r.limit_bytes) {
+    return {r.limit_bytes->value,
+            "maxmemory 0 (unlimited): nothing stops the dataset before the container limit"};
+  }
+  return {0, "maxmemory 0 and no limit: dataset size unknown (give --dataset)"};
+}
+
+// Client memory that eviction does not offset. With allkeys-* (or volatile-*
+// with TTL keys) client buffers count toward maxmemory and displace data; with
+// noeviction they grow on top of a full dataset (networking.c:
+// getClientMemoryUsage, evict.c counts but cannot free them).
+BudgetTerm client_term(const RedisInstance& r, const Workload& w) {
+  if (writes_continue_at_maxmemory(r, w) && r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
+    return {"client_buffers", 0,
+            fmt::format("inside maxmemory: {} evicts data to make room for client buffers",
+                        r.maxmemory_policy.value)};
+  }
+  uint64_t clients = std::min<uint64_t>(w.clients.value, r.maxclients.value);
+  uint64_t bytes = clients * ModelConstants::kBytesPerActiveClient;
+  std::string source = fmt::format("{} clients x 20 KiB active buffers ({})", clients, w.clients.source);
+  const ClientMemoryLimit& cap = r.maxmemory_clients.value;
+  uint64_t cap_bytes = cap.is_percent ? r.maxmemory.bytes * static_cast<uint64_t>(cap.percent) / 100 : cap.bytes;
+  if (cap_bytes > 0 && cap_bytes < bytes) {
+    bytes = cap_bytes;
+    source = fmt::format("capped by maxmemory-clients ({})", r.maxmemory_clients.source);
+  }
+  return {"client_buffers", bytes, source};
+}
+
+// aof_buf is written out every event loop and is outside maxmemory in 7.0
+// (evict.c:freeMemoryGetNotCountedMemory). It only grows while an fsync
+// stalls, for at most 2 s with appendfsync everysec (aof.c:flushAppendOnlyFile).
+BudgetTerm aof_buffer_term(const RedisInstance& r, const Workload& w) {
+  if (!r.appendonly.value) return {"aof_buffer", 0, "appendonly no"};
+  if (!w.write_rate_per_sec) {
+    return {"aof_buffer", 0,
+            "write rate unknown: aof_buf is flushed every event loop; only a stalled fsync grows "
+            "it (up to 2 s of writes)"};
+  }
+  double bytes = w.write_rate_per_sec->value * static_cast<double>(w.value_size_bytes.value) *
+                 ModelConstants::kAofBufferSeconds;
+  return {"aof_buffer", static_cast<uint64_t>(bytes),
+          fmt::format("{:.0f} writes/s x {} x 2 s of a stalled fsync", w.write_rate_per_sec->value,
+                      format_bytes(w.value_size_bytes.value))};
+}
+
+// During a full sync the primary keeps the write stream for the replica in the
+// shared replication buffer (7.0, #9166); the part above repl-backlog-size is
+// outside maxmemory and is bounded by the replica class hard limit.
+BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
+  const OutputBufferLimit& limit = r.replica_buffer_limit.value;
+  double sync_seconds = 2.0 * static_cast<double>(dataset_bytes) / ModelConstants::kSaveBytesPerSec;
+  double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
+  uint64_t stream = static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * sync_seconds);
+  uint64_t backlog = r.repl_backlog_bytes.value;
+  uint64_t over_backlog = stream > backlog ? stream - backlog : 0;
+  if (limit.hard_bytes > 0 && limit.hard_bytes < over_backlog) {
+    return {"replica_buffer", limit.hard_bytes - std::min(limit.hard_bytes, backlog),
+            fmt::format("replica output buffer up to its hard limit {} ({})",
+                        format_bytes(limit.hard_bytes), r.replica_buffer_limit.source)};
+  }
+  return {"replica_buffer", over_backlog,
+          fmt::format("{:.0f} writes/s x {} during a ~{:.0f} s sync, above the {} backlog{}", rate,
+                      format_bytes(w.value_size_bytes.value), sync_seconds, format_bytes(backlog),
+                      w.write_rate_per_sec ? "" : " (write rate unknown: 72k/s assumed)")};
+}
+
+}  // namespace
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::kSafe: return "safe";
+    case Verdict::kThin: return "thin";
+    case Verdict::kUnsafe: return "unsafe";
+    case Verdict::kUnbounded: return "unbounded";
+  }
+  return "unknown";
+}
+
+const BudgetPhase* MemoryBudget::find_phase(const std::string& name) const {
+  for (const auto& p : phases) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+int64_t MemoryBudget::headroom_bytes() const {
+  if (limit_bytes == 0) return 0;
+  return static_cast<int64_t>(limit_bytes) - static_cast<int64_t>(peak_bytes);
+}
+
+std::vector<const BudgetPhase*> MemoryBudget::phases_over_limit() const {
+  std::vector<const BudgetPhase*> out;
+  if (limit_bytes == 0) return out;
+  for (const auto& p : phases) {
+    if (p.total_bytes > limit_bytes) out.push_back(&p);
+  }
+  return out;
+}
+
+MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
+  MemoryBudget b;
+  b.maxmemory_unlimited = r.maxmemory.origin == MaxmemoryOrigin::kUnset;
+  b.maxmemory_bytes = r.maxmemory.bytes;
+  b.limit_bytes = r.limit_bytes ? r.limit_bytes->value : 0;
+  b.request_bytes = r.request_bytes ? r.request_bytes->value : 0;
+
+  const double frag = w.fragmentation.value;
+  const DatasetSize dataset = steady_dataset(r, w);
+  // One write is checked before it executes (server.c:processCommand), so the
+  // dataset can pass maxmemory by the largest single value written.
+  const uint64_t overshoot = w.value_size_bytes.value;
+
+  // Steady state.
+  std::vector<BudgetTerm> steady = {
+      {"base", ModelConstants::kBaseBytes,
+       "redis-server with no data: 6.6 MB measured RSS + Lua/allocator arenas"},
+      {"dataset", scale(dataset.bytes, frag),
+       fmt::format("{} x fragmentation {:.2f}; {}", format_bytes(dataset.bytes), frag, dataset.source)},
+      {"overshoot", scale(overshoot, frag),
+       fmt::format("one write past the maxmemory check ({})", w.value_size_bytes.source)},
+      client_term(r, w),
+      aof_buffer_term(r, w),
+  };
+  b.phases.push_back(make_phase("steady", "serving traffic, no child process", steady));
+  const uint64_t steady_total = b.phases.back().total_bytes;
+
+  // Forks: the child shares pages; COW copies what the parent writes; the
+  // child also gets its own copy of the page tables (8 B per 4 KiB page).
+  CowEstimate cow = estimate_cow_fraction(r, w, dataset.bytes);
+  b.cow_fraction = cow.fraction;
+  BudgetTerm cow_term{"cow", scale(dataset.bytes + overshoot, frag * cow.fraction),
+                      fmt::format("copy-on-write {:.0f}% of the dataset: {}", cow.fraction * 100, cow.source)};
+  BudgetTerm page_tables{"child_page_tables", steady_total / ModelConstants::kPageTableDivisor,
+                         "the child's page tables: parent RSS / 512"};
+  std::vector<BudgetTerm> fork_terms = steady;
+  fork_terms.push_back(cow_term);
+  fork_terms.push_back(page_tables);
+
+  const bool forks = persistence_forks(r);
+  if (forks) {
+    std::string what = r.appendonly.value ? "AOF rewrite (BGREWRITEAOF)" : "RDB snapshot (BGSAVE)";
+    b.phases.push_back(make_phase("fork", what + " child alive while writes continue", fork_terms));
+  }
+  if (r.replicas.value > 0) {
+    std::vector<BudgetTerm> sync_terms = fork_terms;
+    sync_terms.push_back(replica_buffer_term(r, w, dataset.bytes));
+    b.phases.push_back(make_phase("full_sync", "a replica's full sync: fork + buffered write stream",
+                                  sync_terms));
+  }
+
+  // Restart: loading ignores maxmemory (evict.c:isSafeToPerformEvictions
+  // returns 0 while server.loading), so the whole persisted dataset comes back.
+  if (forks) {
+    std::string format = r.appendonly.value ? (r.aof_use_rdb_preamble.value ? "AOF (RDB preamble)" : "AOF")
+                                            : "dump.rdb";
+    b.phases.push_back(make_phase(
+        "reload", "restart: " + format + " loaded with maxmemory ignored",
+        {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
+         {"reload", scale(dataset.bytes, ModelConstants::kReloadFactor),
+          fmt::format("{} persisted x 1.05 (measured RSS/used-mem 1.02 after load)",
+                      format_bytes(dataset.bytes))}}));
+  }
+  // A replica with repl-diskless-load swapdb keeps the old dataset while it
+  // loads the new one (replication.c:readSyncBulkPayload).
+  if (r.replicas.value > 0 && r.repl_diskless_load.value == "swapdb") {
+    b.phases.push_back(make_phase(
+        "replica_load", "replica full sync with repl-diskless-load swapdb: old + new dataset",
+        {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
+         {"dataset", scale(dataset.bytes, frag), "the replica's current dataset, kept until the load ends"},
+         {"replica_reload", scale(dataset.bytes, ModelConstants::kReloadFactor),
+          fmt::format("new dataset streamed in ({})", r.repl_diskless_load.source)}}));
+  }
+
+  for (const auto& p : b.phases) {
+    if (p.total_bytes > b.peak_bytes) {
+      b.peak_bytes = p.total_bytes;
+      b.peak_phase = p.name;
+    }
+  }
+  if (b.limit_bytes == 0) {
+    b.verdict = Verdict::kUnbounded;
+  } else if (b.peak_bytes > b.limit_bytes) {
+    b.verdict = Verdict::kUnsafe;
+  } else if (static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor >
+             static_cast<double>(b.limit_bytes)) {
+    b.verdict = Verdict::kThin;
+  } else {
+    b.verdict = Verdict::kSafe;
+  }
+
+  b.assumptions = {
+      {"dataset", format_bytes(dataset.bytes), dataset.source},
+      {"fragmentation", fmt::format("{:.2f}", frag), w.fragmentation.source},
+      {"value_size", format_bytes(w.value_size_bytes.value), w.value_size_bytes.source},
+      {"write_pattern", w.write_pattern.value == WritePattern::kInsert ? "insert" : "overwrite",
+       w.write_pattern.source},
+      {"write_rate", w.write_rate_per_sec ? fmt::format("{:.0f}/s", w.write_rate_per_sec->value) : "unknown",
+       w.write_rate_per_sec ? w.write_rate_per_sec->source : "not given"},
+      {"cow_fraction", fmt::format("{:.2f}", cow.fraction), cow.source},
+      {"clients", fmt::format("{}", w.clients.value), w.clients.source},
+      {"keys_have_ttl", w.keys_have_ttl.value ? "yes" : "no", w.keys_have_ttl.source},
+      {"policy", r.maxmemory_policy.value, r.maxmemory_policy.source},
+  };
+  return b;
+}
+
+}  // namespace redisfit

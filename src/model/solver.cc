@@ -1,0 +1,153 @@
+// The solver evaluates compute_budget() only, so a recommendation is by
+// construction a configuration the model calls safe.
+#include "model/solver.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/policy.h"
+
+namespace redisfit {
+namespace {
+
+constexpr uint64_t kMiB = 1ULL << 20;
+constexpr uint64_t kGiB = 1ULL << 30;
+
+bool fits(const MemoryBudget& b, uint64_t limit_bytes) {
+  return static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor <= static_cast<double>(limit_bytes);
+}
+
+RedisInstance with_maxmemory(RedisInstance r, uint64_t bytes, const std::string& source) {
+  r.maxmemory = {MaxmemoryOrigin::kExplicit, bytes, source};
+  return r;
+}
+
+RedisInstance with_limit(RedisInstance r, uint64_t limit_bytes, const std::string& source) {
+  r.limit_bytes = Sourced<uint64_t>{limit_bytes, source};
+  r.request_bytes = Sourced<uint64_t>{limit_bytes, source};
+  return r;
+}
+
+uint64_t round_up(uint64_t bytes, uint64_t unit) { return (bytes + unit - 1) / unit * unit; }
+
+}  // namespace
+
+Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Workload& workload,
+                                     uint64_t limit_bytes) {
+  RedisInstance r = instance;
+  r.limit_bytes = Sourced<uint64_t>{limit_bytes, "limit"};
+  auto peak_fits = [&](uint64_t maxmemory) {
+    return fits(compute_budget(with_maxmemory(r, maxmemory, "solver"), workload), limit_bytes);
+  };
+  // Every phase grows monotonically with maxmemory, so bisect over whole MiB.
+  uint64_t lo = 1, hi = limit_bytes / kMiB;
+  if (!peak_fits(lo * kMiB)) {
+    MemoryBudget empty = compute_budget(with_maxmemory(r, kMiB, "solver"), workload);
+    return Error{"", fmt::format("a limit of {} is below what Redis needs at all under this workload: "
+                                 "even with maxmemory 1mb the {} phase needs {} (x{:.1f} margin)",
+                                 format_k8s_quantity(limit_bytes), empty.peak_phase,
+                                 format_bytes(empty.peak_bytes), ModelConstants::kSafetyFactor)};
+  }
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo + 1) / 2;
+    if (peak_fits(mid * kMiB)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo * kMiB;
+}
+
+uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload) {
+  MemoryBudget b = compute_budget(instance, workload);
+  double needed = static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor;
+  uint64_t limit = static_cast<uint64_t>(needed) + 1;
+  return limit > 4 * kGiB ? round_up(limit, kGiB) : round_up(limit, kMiB);
+}
+
+Result<Recommendation> plan_with_model(const RedisInstance& instance, const Workload& workload) {
+  Recommendation rec;
+  rec.strategy = "model";
+  RedisInstance r = instance;
+  const bool evicts = writes_continue_at_maxmemory(r, workload);
+
+  uint64_t limit = 0;
+  if (r.limit_bytes) {
+    limit = r.limit_bytes->value;
+    if (r.request_bytes && r.request_bytes->value < limit) {
+      rec.notes.push_back(fmt::format(
+          "request {} < limit {}: set request = limit (Guaranteed QoS) so the node reserves what "
+          "Redis may use; a Burstable pod above its request is the first evicted under node pressure",
+          format_k8s_quantity(r.request_bytes->value), format_k8s_quantity(limit)));
+    }
+  } else if (r.request_bytes) {
+    limit = r.request_bytes->value;
+    rec.notes.push_back("no limit given: the limit is set to the request (Guaranteed QoS)");
+  }
+
+  if (limit > 0) {
+    auto solved = solve_max_maxmemory(r, workload, limit);
+    if (!solved.ok()) return solved.error();
+    uint64_t maxmemory = solved.value();
+    const uint64_t dataset = workload.dataset_bytes ? workload.dataset_bytes->value : 0;
+    if (dataset > maxmemory && !evicts) {
+      // The data must fit: with a non-evicting policy writes fail at maxmemory,
+      // so grow the container instead of shrinking maxmemory.
+      maxmemory = round_up(dataset, kMiB);
+      RedisInstance grown = with_maxmemory(r, maxmemory, "plan: holds the dataset");
+      limit = solve_min_limit(grown, workload);
+      rec.notes.push_back(fmt::format(
+          "the dataset ({}) does not fit under the given limit with policy {}; the limit must "
+          "grow to {}",
+          format_bytes(dataset), r.maxmemory_policy.value, format_k8s_quantity(limit)));
+    } else if (dataset > maxmemory) {
+      rec.notes.push_back(fmt::format("the dataset ({}) is larger than the safe maxmemory: {} will "
+                                      "evict the rest",
+                                      format_bytes(dataset), r.maxmemory_policy.value));
+    }
+    rec.maxmemory_bytes = maxmemory;
+  } else if (r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
+    rec.maxmemory_bytes = r.maxmemory.bytes;
+    limit = solve_min_limit(r, workload);
+  } else if (workload.dataset_bytes) {
+    rec.maxmemory_bytes = round_up(workload.dataset_bytes->value, kMiB);
+    limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, "plan"), workload);
+  } else {
+    return Error{"", "nothing to size from: give --limit, --request, --maxmemory or --dataset"};
+  }
+
+  rec.limit_bytes = limit;
+  rec.request_bytes = limit;
+  RedisInstance final_instance =
+      with_limit(with_maxmemory(r, rec.maxmemory_bytes, "plan (model)"), limit, "plan (model)");
+  rec.budget = compute_budget(final_instance, workload);
+  rec.notes.push_back(fmt::format("maxmemory is {:.0f}% of the limit; the {} phase peaks at {}",
+                                  100.0 * static_cast<double>(rec.maxmemory_bytes) / static_cast<double>(limit),
+                                  rec.budget.peak_phase, format_bytes(rec.budget.peak_bytes)));
+  return rec;
+}
+
+Result<Recommendation> plan_with_seed_rule(const RedisInstance& instance, const Workload& workload,
+                                           double ratio) {
+  if (!instance.request_bytes) {
+    return Error{"--request", "the seed rule sizes from the request: give --request"};
+  }
+  if (ratio < 1.0 || ratio > 10.0) {
+    return Error{"--seed-ratio", fmt::format("ratio {} is outside 1..10 (the article uses 2.5-3)", ratio)};
+  }
+  Recommendation rec;
+  rec.strategy = "seed";
+  rec.request_bytes = instance.request_bytes->value;
+  rec.maxmemory_bytes = rec.request_bytes;
+  rec.limit_bytes = round_up(static_cast<uint64_t>(static_cast<double>(rec.request_bytes) * ratio), kMiB);
+  RedisInstance r = with_maxmemory(instance, rec.maxmemory_bytes, "seed rule: maxmemory = request");
+  r.limit_bytes = Sourced<uint64_t>{rec.limit_bytes, fmt::format("seed rule: limit = {} x request", ratio)};
+  rec.budget = compute_budget(r, workload);
+  rec.notes.push_back(fmt::format("the article's rule: maxmemory = request, limit = {} x request", ratio));
+  if (rec.budget.verdict == Verdict::kUnsafe || rec.budget.verdict == Verdict::kThin) {
+    rec.notes.push_back(fmt::format("the model disagrees: {} phase peaks at {} against the {} limit",
+                                    rec.budget.peak_phase, format_bytes(rec.budget.peak_bytes),
+                                    format_k8s_quantity(rec.limit_bytes)));
+  }
+  return rec;
+}
+
+}  // namespace redisfit

@@ -1,0 +1,231 @@
+#include "sources/redis_conf.h"
+
+#include <fmt/format.h>
+#include <glob.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sources/redis_directives.h"
+
+namespace redisfit {
+namespace {
+
+constexpr int kMaxIncludeDepth = 16;
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_token_end(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0'; }
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path, "cannot open file"};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Redis opens include paths relative to its working directory. A linter runs
+// elsewhere, so a relative include that does not exist there is looked up next
+// to the including file, which is where people keep them.
+std::string resolve_include(const std::string& target, const std::string& including_file) {
+  namespace fs = std::filesystem;
+  fs::path p(target);
+  if (p.is_absolute() || fs::exists(p)) return target;
+  fs::path beside = fs::path(including_file).parent_path() / p;
+  return beside.string();
+}
+
+Status parse_into(std::string_view text, const std::string& name, int depth,
+                  std::vector<ConfDirective>& out);
+
+Status include_into(const std::string& pattern, const std::string& where, int depth,
+                    std::vector<ConfDirective>& out) {
+  if (depth > kMaxIncludeDepth) return Error{where, "include nesting too deep (a cycle?)"};
+  bool wildcard = pattern.find_first_of("*?[") != std::string::npos;
+  std::vector<std::string> files;
+  if (wildcard) {
+    // config.c:loadServerConfig: a pattern matching nothing is skipped silently.
+    glob_t g{};
+    if (glob(pattern.c_str(), 0, nullptr, &g) == 0) {
+      for (size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);
+    }
+    globfree(&g);
+  } else {
+    files.push_back(pattern);
+  }
+  for (const auto& file : files) {
+    auto text = read_file(file);
+    if (!text.ok()) return Error{where, fmt::format("include {}: cannot open file", file)};
+    auto status = parse_into(text.value(), file, depth + 1, out);
+    if (!status.ok()) return status;
+  }
+  return Ok{};
+}
+
+Status parse_into(std::string_view text, const std::string& name, int depth,
+                  std::vector<ConfDirective>& out) {
+  int line_number = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    ++line_number;
+    start = end + 1;
+    // sdstrim(" \t\r\n")
+    while (!line.empty() && std::string_view(" \t\r\n").find(line.front()) != std::string_view::npos) line.remove_prefix(1);
+    while (!line.empty() && std::string_view(" \t\r\n").find(line.back()) != std::string_view::npos) line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') {
+      if (end == text.size()) break;
+      continue;
+    }
+    std::string where = fmt::format("{}:{}", name, line_number);
+    auto args = split_redis_args(line);
+    if (!args.ok()) return Error{where, args.error().message};
+    if (args->empty()) continue;
+    ConfDirective d;
+    d.name = args.value()[0];
+    std::transform(d.name.begin(), d.name.end(), d.name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    d.args.assign(args->begin() + 1, args->end());
+    d.file = name;
+    d.line = line_number;
+    if (d.name == "include" && d.args.size() == 1) {
+      auto status = include_into(resolve_include(d.args[0], name), where, depth, out);
+      if (!status.ok()) return status;
+    } else {
+      out.push_back(std::move(d));
+    }
+    if (end == text.size()) break;
+  }
+  return Ok{};
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> split_redis_args(std::string_view line) {
+  std::vector<std::string> out;
+  size_t p = 0;
+  const size_t n = line.size();
+  auto at = [&](size_t i) { return i < n ? line[i] : '\0'; };
+  while (true) {
+    while (p < n && std::isspace(static_cast<unsigned char>(line[p]))) ++p;
+    if (p >= n) return out;
+    std::string current;
+    bool in_double = false, in_single = false, done = false;
+    while (!done) {
+      char c = at(p);
+      if (in_double) {
+        if (c == '\\' && at(p + 1) == 'x' && hex_value(at(p + 2)) >= 0 && hex_value(at(p + 3)) >= 0) {
+          current += static_cast<char>(hex_value(at(p + 2)) * 16 + hex_value(at(p + 3)));
+          p += 3;
+        } else if (c == '\\' && at(p + 1) != '\0') {
+          ++p;
+          switch (at(p)) {
+            case 'n': current += '\n'; break;
+            case 'r': current += '\r'; break;
+            case 't': current += '\t'; break;
+            case 'b': current += '\b'; break;
+            case 'a': current += '\a'; break;
+            default: current += at(p); break;
+          }
+        } else if (c == '"') {
+          if (at(p + 1) != '\0' && !std::isspace(static_cast<unsigned char>(at(p + 1)))) {
+            return Error{"", "closing quote must be followed by a space (Unbalanced quotes in configuration line)"};
+          }
+          done = true;
+        } else if (c == '\0') {
+          return Error{"", "Unbalanced quotes in configuration line"};
+        } else {
+          current += c;
+        }
+      } else if (in_single) {
+        if (c == '\\' && at(p + 1) == '\'') {
+          ++p;
+          current += '\'';
+        } else if (c == '\'') {
+          if (at(p + 1) != '\0' && !std::isspace(static_cast<unsigned char>(at(p + 1)))) {
+            return Error{"", "closing quote must be followed by a space (Unbalanced quotes in configuration line)"};
+          }
+          done = true;
+        } else if (c == '\0') {
+          return Error{"", "Unbalanced quotes in configuration line"};
+        } else {
+          current += c;
+        }
+      } else if (is_token_end(c)) {
+        done = true;
+      } else if (c == '"') {
+        in_double = true;
+      } else if (c == '\'') {
+        in_single = true;
+      } else {
+        current += c;
+      }
+      if (p < n) ++p;
+    }
+    out.push_back(std::move(current));
+  }
+}
+
+Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name) {
+  std::vector<ConfDirective> out;
+  auto status = parse_into(text, name, 0, out);
+  if (!status.ok()) return status.error();
+  return out;
+}
+
+Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path) {
+  auto text = read_file(path);
+  if (!text.ok()) return text.error();
+  return parse_redis_conf_text(text.value(), path);
+}
+
+Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vector<std::string>& args) {
+  // server.c:main: each "--name" starts a new directive; the arguments that
+  // follow (until the next "--name") are its values, exactly as given.
+  std::vector<ConfDirective> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+      ConfDirective d;
+      d.name = a.substr(2);
+      std::transform(d.name.begin(), d.name.end(), d.name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      d.file = "command line";
+      d.line = static_cast<int>(i + 1);
+      out.push_back(std::move(d));
+    } else if (out.empty()) {
+      return Error{"command line", fmt::format("\"{}\" is not a --directive", a)};
+    } else {
+      out.back().args.push_back(a);
+    }
+  }
+  for (const auto& d : out) {
+    if (d.args.empty()) return Error{"command line", fmt::format("--{} needs a value", d.name)};
+  }
+  return out;
+}
+
+Status apply_conf(const std::vector<ConfDirective>& directives, RedisInstance& instance) {
+  DirectiveApplier applier(instance, DirectiveMode::kConfigFile);
+  for (const auto& d : directives) {
+    // A multi-arg directive given as one quoted argument is split, as in
+    // config.c ("--save '900 1'"); "" stays as one empty argument.
+    Status status = (d.args.size() == 1) ? applier.apply_value(d.name, d.args[0], d.where())
+                                          : applier.apply(d.name, d.args, d.where());
+    if (!status.ok()) return status;
+  }
+  return Ok{};
+}
+
+}  // namespace redisfit

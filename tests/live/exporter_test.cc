@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
 #include "live/info.h"
 #include "live/metrics.h"
 #include "live_helpers.h"
@@ -179,6 +181,37 @@ TEST(AlertRules, UseOnlyMetricsTheExporterServes) {
     }
   }
   EXPECT_GE(checked, 10);
+}
+
+}  // namespace
+}  // namespace redisfit::testing
+
+namespace redisfit::testing {
+namespace {
+
+// The sidecar example's own arguments, run against a real server (the
+// Downward API value and the pod-local address substituted), so the example
+// in deploy/kubernetes cannot drift from the command line.
+TEST(SidecarExample, ArgumentsWorkAgainstARealServer) {
+  std::vector<YAML::Node> docs = YAML::LoadAllFromFile(source_path("deploy/kubernetes/redis-with-redisfit-exporter.yaml"));
+  std::vector<std::string> args;
+  for (const auto& doc : docs) {
+    if (doc["kind"].as<std::string>() != "StatefulSet") continue;
+    for (const auto& c : doc["spec"]["template"]["spec"]["containers"])
+      if (c["name"].as<std::string>() == "redisfit-exporter") args = c["args"].as<std::vector<std::string>>();
+  }
+  ASSERT_FALSE(args.empty());
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  for (auto& a : args) {
+    if (a == "$(REDIS_MEMORY_LIMIT)") a = std::to_string(4ULL << 30);  // what resourceFieldRef yields for 4Gi
+    if (a == "redis://127.0.0.1:6379") a = server.url();
+  }
+  args.push_back("--once");
+  auto r = run_redisfit(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(live_helpers::metric_value(r.out, "redisfit_container_limit_bytes"), static_cast<double>(4ULL << 30));
+  EXPECT_EQ(live_helpers::metric_value(r.out, "redis_up"), 1);
 }
 
 }  // namespace

@@ -111,7 +111,9 @@ TEST_F(ExporterTest, NamesAndValuesMatchRedisExporter) {
   auto their_names = metric_names(their_body);
   // Every redis_* name we export exists in redis_exporter, with the same meaning.
   for (const auto& name : metric_names(our_body)) {
-    if (name.rfind("redis_", 0) == 0) EXPECT_TRUE(their_names.count(name)) << name << " is not redis_exporter's";
+    if (name.rfind("redis_", 0) == 0) {
+      EXPECT_TRUE(their_names.count(name)) << name << " is not redis_exporter's";
+    }
   }
   // Settings and counts are equal; memory figures move a little between the
   // two scrapes (each exporter's own connection), so within 2 %.

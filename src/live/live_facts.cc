@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/quantity.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit::live {
@@ -98,7 +99,11 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   }
   if (cow > 0 && f.rss_bytes > 0) {
     double c = std::min(1.0, static_cast<double>(cow) / static_cast<double>(f.rss_bytes));
-    w.cow_fraction = Sourced<double>{c, at(fmt::format("INFO {} {} MiB / used_memory_rss", cow_field, cow >> 20), s)};
+    w.cow_fraction = Sourced<double>{
+        c, at(fmt::format("INFO {} {} / used_memory_rss {} (the last fork's own measurement; a fork under "
+                          "heavier writes copies more)",
+                          cow_field, format_bytes(cow), format_bytes(f.rss_bytes)),
+              s)};
   }
 }
 

@@ -75,6 +75,9 @@ void add_report(Exposition& x, const std::string& labels, const ProbeReport& r) 
     static_cast<double>(r.fork_peak_bytes));
   g("redisfit_projected_reload_peak_bytes", "Model: container memory while a restart reloads the dataset (maxmemory ignored).",
     static_cast<double>(r.reload_peak_bytes));
+  if (r.full_peak_bytes > 0)
+    g("redisfit_projected_full_peak_bytes", "Model: peak over all phases once the dataset fills maxmemory.",
+      static_cast<double>(r.full_peak_bytes));
   g("redisfit_fork_configured", "1 when persistence or replicas make forks happen on their own, 0 when a fork is only a what-if.",
     r.fork_configured ? 1 : 0);
   g("redisfit_reload_configured", "1 when a restart reloads persisted data (RDB or AOF), 0 when only a leftover dump would.",

@@ -111,6 +111,16 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit) {
       if (a.name == "cow_fraction") r.cow_source = a.source;
   }
 
+  if (facts.instance.maxmemory.origin != MaxmemoryOrigin::kUnset) {
+    // The same server once the dataset reaches maxmemory (the model's
+    // default when no dataset is given).
+    Workload full = facts.workload;
+    full.dataset_bytes.reset();
+    MemoryBudget b = compute_budget(facts.instance, full);
+    r.full_peak_bytes = b.peak_bytes;
+    r.full_peak_phase = b.peak_phase;
+  }
+
   for (const auto& n : limit.notes) r.notes.push_back(n);
   for (const auto& n : facts.notes) r.notes.push_back(n);
   detail::add_findings(r, facts);
@@ -119,6 +129,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit) {
     r.verdict = worse(r.verdict, detail::judge(r.steady_bytes, r.limit_bytes));
     if (r.fork_configured) r.verdict = worse(r.verdict, detail::judge(r.fork_peak_bytes, r.limit_bytes));
     if (r.reload_configured) r.verdict = worse(r.verdict, detail::judge(r.reload_peak_bytes, r.limit_bytes));
+    if (r.full_peak_bytes > 0) r.verdict = worse(r.verdict, detail::judge(r.full_peak_bytes, r.limit_bytes));
   }
   return r;
 }
@@ -170,6 +181,7 @@ std::vector<std::string> describe_changes(const ProbeReport& a, const ProbeRepor
   moved("used_memory_rss", a.used_memory_rss_bytes, b.used_memory_rss_bytes);
   moved("projected fork peak", a.fork_peak_bytes, b.fork_peak_bytes);
   moved("projected reload peak", a.reload_peak_bytes, b.reload_peak_bytes);
+  moved("projected peak at maxmemory", a.full_peak_bytes, b.full_peak_bytes);
   if (a.verdict != b.verdict) out.push_back(fmt::format("verdict: {} -> {}", verdict_name(a.verdict), verdict_name(b.verdict)));
   if (a.loading != b.loading) out.push_back(b.loading ? "started LOADING" : "finished LOADING");
   for (const auto& fb : b.findings) {

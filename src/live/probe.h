@@ -76,6 +76,10 @@ struct ProbeReport {
   bool fork_configured = false;    // false: what-if, persistence is off
   uint64_t reload_peak_bytes = 0;
   bool reload_configured = false;
+  // Peak of every phase once the dataset fills maxmemory (0 when maxmemory
+  // is 0): where the server is heading, not where it is.
+  uint64_t full_peak_bytes = 0;
+  std::string full_peak_phase;
   double cow_fraction = 0;
   std::string cow_source;
   MemoryBudget budget;             // the budget behind the projections

@@ -148,6 +148,11 @@ void add_findings(ProbeReport& r, const LiveFacts& f) {
                                     : "restart with a leftover dump.rdb (persistence is off)",
                 r.reload_peak_bytes, r.reload_configured,
                 "raise the limit before the next restart, or the pod crash-loops while loading");
+  if (r.full_peak_bytes > 0) {
+    phase_finding(r, "at-maxmemory",
+                  "once the dataset fills maxmemory (model peak: " + r.full_peak_phase + ")", r.full_peak_bytes, true,
+                  "lower maxmemory so every phase fits the limit at full (redisfit plan), or raise the limit");
+  }
   fragmentation_finding(r);
   client_findings(r, f);
   replication_findings(r);

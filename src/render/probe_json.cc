@@ -32,6 +32,8 @@ nlohmann::json report_json(const live::ProbeReport& r) {
                     {"fork_configured", r.fork_configured},
                     {"reload_peak_bytes", r.reload_peak_bytes},
                     {"reload_configured", r.reload_configured},
+                    {"full_peak_bytes", r.full_peak_bytes},
+                    {"full_peak_phase", r.full_peak_phase},
                     {"cow_fraction", r.cow_fraction},
                     {"cow_source", r.cow_source}};
   j["verdict"] = verdict_name(r.verdict);

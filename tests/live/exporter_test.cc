@@ -75,6 +75,7 @@ TEST_F(ExporterTest, ServesLimitAwareMetrics) {
   EXPECT_GT(metric_value(body, "redisfit_projected_fork_peak_bytes"),
             metric_value(body, "redisfit_projected_steady_bytes"));
   EXPECT_EQ(metric_value(body, "redisfit_verdict_level"), 0);
+  EXPECT_GT(metric_value(body, "redisfit_projected_full_peak_bytes"), 100.0 * 1024 * 1024);
   EXPECT_NE(body.find("target=\"127.0.0.1:" + std::to_string(server_->port()) + "\""), std::string::npos);
 }
 

@@ -56,6 +56,10 @@ TEST_F(FilledServer, LimitEqualToMaxmemoryIsFlagged) {
   const json* steady = finding(t, "steady");
   ASSERT_NE(steady, nullptr);
   EXPECT_EQ((*steady)["level"], "error") << (*steady)["message"];
+  const json* full = finding(t, "at-maxmemory");
+  ASSERT_NE(full, nullptr);
+  EXPECT_EQ((*full)["level"], "error");
+  EXPECT_GT(t["projected"]["full_peak_bytes"].get<uint64_t>(), 48ULL << 20);
   // The projections rest on today's data: the fork peak is above steady.
   EXPECT_GT(t["projected"]["fork_peak_bytes"].get<uint64_t>(), t["projected"]["steady_bytes"].get<uint64_t>());
   EXPECT_GE(t["projected"]["steady_bytes"].get<uint64_t>(), used_);
@@ -67,6 +71,7 @@ TEST_F(FilledServer, SameDataWithGenerousLimitIsHealthy) {
   json t = parse_single(r);
   EXPECT_EQ(t["verdict"], "safe");
   for (const auto& f : t["findings"]) EXPECT_EQ(f["level"], "info") << f.dump();
+  ASSERT_NE(finding(t, "at-maxmemory"), nullptr);
   // "now" is what the kernel charges: the server's RSS.
   EXPECT_GE(t["now_bytes"].get<uint64_t>(), t["observed"]["used_memory_bytes"].get<uint64_t>());
   // Text output carries the same verdict.

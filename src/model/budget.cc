@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -116,7 +117,27 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
                       w.write_rate_per_sec ? "" : " (write rate unknown: 72k/s assumed)")};
 }
 
+// Redis before 7.0 kept every write made during BGREWRITEAOF in the parent's
+// rewrite buffer (aof.c:aofRewriteBufferAppend) until the child finished;
+// 7.0's multi-part AOF (#9788) removed it.
+BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
+  double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
+  double child_seconds = static_cast<double>(dataset_bytes) / ModelConstants::kSaveBytesPerSec;
+  return {"aof_rewrite_buffer",
+          static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * child_seconds),
+          fmt::format("Redis {} buffers every write of the ~{:.0f} s rewrite in the parent ({:.0f} "
+                      "writes/s{})",
+                      r.redis_version.value, child_seconds, rate,
+                      w.write_rate_per_sec ? "" : ", write rate unknown: 72k/s assumed")};
+}
+
 }  // namespace
+
+bool redis_version_before(const RedisInstance& r, int major, int minor) {
+  int have_major = 0, have_minor = 0;
+  if (std::sscanf(r.redis_version.value.c_str(), "%d.%d", &have_major, &have_minor) < 1) return false;
+  return have_major < major || (have_major == major && have_minor < minor);
+}
 
 const char* verdict_name(Verdict v) {
   switch (v) {
@@ -187,6 +208,9 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
   std::vector<BudgetTerm> fork_terms = steady;
   fork_terms.push_back(cow_term);
   fork_terms.push_back(page_tables);
+  if (r.appendonly.value && redis_version_before(r, 7, 0)) {
+    fork_terms.push_back(aof_rewrite_buffer_term(r, w, dataset.bytes));
+  }
 
   const bool forks = persistence_forks(r);
   if (forks) {

@@ -21,7 +21,7 @@ namespace redisfit {
 struct BudgetTerm {
   std::string name;    // stable id: "base", "dataset", "overshoot", "client_buffers",
                        // "aof_buffer", "cow", "child_page_tables", "replica_buffer",
-                       // "reload", "replica_reload"
+                       // "reload", "replica_reload", "aof_rewrite_buffer" (< 7.0)
   uint64_t bytes = 0;
   std::string source;  // how it was computed, or the fact/assumption behind it
 };
@@ -104,6 +104,10 @@ struct ModelConstants {
 // the workload or the phases are reported against the limit as unbounded
 // growth). Never fails: inputs were validated by the sources.
 MemoryBudget compute_budget(const RedisInstance& instance, const Workload& workload);
+
+// True when the instance's Redis version (e.g. "6.2.14") is older than
+// major.minor. An unparseable version counts as current.
+bool redis_version_before(const RedisInstance& instance, int major, int minor);
 
 // The copy-on-write fraction c the model uses, with the reason. Exposed for
 // tests and for `explain`.

@@ -27,8 +27,8 @@ double bucket_share(const Workload& w) {
 
 // A parent idle during the child's life still dirties a little (serverCron,
 // client buffers, allocator metadata): measured 0.7 MB on a 1.9 GB BGSAVE
-// (redis-memory.md §3). 1 % covers that with margin.
-constexpr double kFrozenCowFraction = 0.01;
+// (redis-memory.md §3). 1 % covers that with margin; it is the floor of c.
+constexpr double kIdleCowFraction = 0.01;
 
 }  // namespace
 
@@ -36,20 +36,19 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   if (w.cow_fraction) {
     return {std::clamp(w.cow_fraction->value, 0.0, 1.0), w.cow_fraction->source};
   }
-  const bool evicts = writes_continue_at_maxmemory(r, w);
-  const bool bounded = r.maxmemory.origin != MaxmemoryOrigin::kUnset;
-  const bool at_full = bounded && (!w.dataset_bytes || w.dataset_bytes->value >= r.maxmemory.bytes);
-  if (at_full && !evicts) {
-    return {kFrozenCowFraction,
-            fmt::format("policy {} refuses writes once used_memory reaches maxmemory "
-                        "(evict.c: EVICT_FAIL -> -OOM), so a fork of a full dataset sees almost "
-                        "no writes; give --dataset if it stays below maxmemory",
+  // An import (new keys only) under a policy that refuses writes at maxmemory
+  // never rewrites old pages: below maxmemory inserts land in fresh slabs, at
+  // maxmemory they get -OOM (evict.c: EVICT_FAIL). Under an evicting policy
+  // every insert at maxmemory frees an old key and its slot is reused, which
+  // copies pages like an overwrite does.
+  if (w.write_pattern.value == WritePattern::kInsert && !writes_continue_at_maxmemory(r, w)) {
+    return {std::max(bucket_share(w), kIdleCowFraction),
+            fmt::format("an import of new keys under {} dirties only the shared dict bucket pages; "
+                        "writes stop with -OOM at maxmemory",
                         r.maxmemory_policy.value)};
   }
-  if (w.write_pattern.value == WritePattern::kInsert && !evicts) {
-    return {bucket_share(w),
-            "inserts of new keys dirty the shared dict bucket pages, not existing values"};
-  }
+  // Overwrites rewrite existing pages at any fill level; a non-evicting policy
+  // only stops them once the dataset is full, so it does not bound the worst case.
   if (!w.write_rate_per_sec) {
     return {1.0, "write rate unknown: worst case, the parent rewrites every page while the "
                  "child lives (give --write-rate or --cow-fraction)"};
@@ -61,7 +60,7 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   double pages = std::max(1.0, dataset * w.fragmentation.value / kPageBytes);
   double page_writes = w.write_rate_per_sec->value * child_seconds * ModelConstants::kPagesPerWrite;
   double touched = 1.0 - std::exp(-page_writes / pages);
-  double c = std::max(touched, kFrozenCowFraction);
+  double c = std::max(touched, kIdleCowFraction);
   return {c, fmt::format("{:.0f} writes/s for ~{:.0f} s of child life (saving at {:.0f} MB/s) "
                          "touch {:.0f}% of {:.0f} pages",
                          w.write_rate_per_sec->value, child_seconds,

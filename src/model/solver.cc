@@ -83,6 +83,15 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     rec.notes.push_back("no limit given: the limit is set to the request (Guaranteed QoS)");
   }
 
+  if (limit > 0 && r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
+    RedisInstance current = r;
+    current.limit_bytes = Sourced<uint64_t>{limit, "limit"};
+    MemoryBudget now = compute_budget(current, workload);
+    rec.notes.push_back(fmt::format("the current maxmemory {} ({}) is {}: peak {} in phase {}",
+                                    r.maxmemory.bytes, format_bytes(r.maxmemory.bytes),
+                                    verdict_name(now.verdict), format_bytes(now.peak_bytes),
+                                    now.peak_phase));
+  }
   if (limit > 0) {
     auto solved = solve_max_maxmemory(r, workload, limit);
     if (!solved.ok()) return solved.error();

@@ -117,6 +117,13 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
   size_t p = 0;
   const size_t n = line.size();
   auto at = [&](size_t i) { return i < n ? line[i] : '\0'; };
+  // A closing quote must be followed by a space or the end of the line.
+  auto closes_cleanly = [&](size_t quote) {
+    return at(quote + 1) == '\0' || std::isspace(static_cast<unsigned char>(at(quote + 1)));
+  };
+  static constexpr const char* kUnbalanced = "Unbalanced quotes in configuration line";
+  static constexpr const char* kBadClose =
+      "closing quote must be followed by a space (Unbalanced quotes in configuration line)";
   while (true) {
     while (p < n && std::isspace(static_cast<unsigned char>(line[p]))) ++p;
     if (p >= n) return out;
@@ -139,12 +146,10 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
             default: current += at(p); break;
           }
         } else if (c == '"') {
-          if (at(p + 1) != '\0' && !std::isspace(static_cast<unsigned char>(at(p + 1)))) {
-            return Error{"", "closing quote must be followed by a space (Unbalanced quotes in configuration line)"};
-          }
+          if (!closes_cleanly(p)) return Error{"", kBadClose};
           done = true;
         } else if (c == '\0') {
-          return Error{"", "Unbalanced quotes in configuration line"};
+          return Error{"", kUnbalanced};
         } else {
           current += c;
         }
@@ -153,12 +158,10 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
           ++p;
           current += '\'';
         } else if (c == '\'') {
-          if (at(p + 1) != '\0' && !std::isspace(static_cast<unsigned char>(at(p + 1)))) {
-            return Error{"", "closing quote must be followed by a space (Unbalanced quotes in configuration line)"};
-          }
+          if (!closes_cleanly(p)) return Error{"", kBadClose};
           done = true;
         } else if (c == '\0') {
-          return Error{"", "Unbalanced quotes in configuration line"};
+          return Error{"", kUnbalanced};
         } else {
           current += c;
         }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The main job: the seed scenario end to end.
+#  1. set up and build;
+#  2. explain the reported KubeBlocks Redis (request 16Gi, limit 32Gi,
+#     maxmemory 34359738368 = the limit, AOF on, one replica) and plan a fix,
+#     next to the article's rule of thumb;
+#  3. prove it on this machine, scaled down with the same ratios
+#     (maxmemory = limit, request = half the limit): a real redis-server in a
+#     256Mi memory cgroup is OOM-killed during the import and ends in
+#     CrashLoopBackOff; redisfit's recommendation for the same limit survives
+#     the same workload. Writes the HTML report (default stress-report.html).
+# Needs root (or a delegated cgroup v2 subtree) for step 3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+report="${1:-stress-report.html}"
+scripts/setup.sh
+scripts/build.sh >/dev/null
+B=build/redisfit
+seed=(--request 16Gi --limit 32Gi --maxmemory 34359738368 --persistence aof --replicas 1)
+
+echo "== 1. explain: the reported configuration, phase by phase"
+$B explain "${seed[@]}" || true
+
+echo
+echo "== 2a. plan: the article's rule (maxmemory = request, limit = 3 x request)"
+$B plan --request 16Gi --strategy seed --persistence aof --replicas 1
+
+echo
+echo "== 2b. plan: what the model says is safe for the existing 32Gi limit (an import: --write-pattern insert)"
+$B plan "${seed[@]}" --write-pattern insert --emit conf
+
+echo
+echo "== 3. stress: the same ratios on this machine (limit 256Mi, maxmemory 256mb, request 128Mi), then the recommendation"
+start=$(date +%s)
+status=0
+$B stress --limit 256Mi --request 128Mi --maxmemory 256mb --policy allkeys-lru \
+  --compare --time-scale 10 --report "$report" || status=$?
+echo "stress took $(( $(date +%s) - start )) s; report: $report"
+exit "$status"

@@ -1,0 +1,66 @@
+// redisfit explain: the per-phase budget and verdict of a given configuration.
+#include <cstdio>
+
+#include "cli/command_registry.h"
+#include "cli/terminal.h"
+#include "cli/workload_flags.h"
+#include "model/budget.h"
+#include "render/budget_render.h"
+#include "sources/redis_conf.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct ExplainFlags {
+  WorkloadFlags workload;
+  std::string config_path;
+  std::string output = "text";
+};
+
+int run_explain(const ExplainFlags& f) {
+  RedisInstance instance;
+  instance.origin_kind = "flags";
+  if (!f.config_path.empty()) {
+    auto directives = read_redis_conf(f.config_path);
+    if (!directives.ok()) {
+      std::fprintf(stderr, "redisfit explain: %s\n", directives.error().describe().c_str());
+      return kExitUsage;
+    }
+    if (Status s = apply_conf(directives.value(), instance); !s.ok()) {
+      std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
+      return kExitUsage;
+    }
+    instance.origin_kind = "redis.conf";
+    instance.file = f.config_path;
+  }
+  Workload workload;
+  if (Status s = f.workload.apply(instance, workload); !s.ok()) {
+    std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
+    return kExitUsage;
+  }
+  if (!instance.limit_bytes && instance.maxmemory.origin == MaxmemoryOrigin::kUnset && !workload.dataset_bytes) {
+    std::fprintf(stderr, "redisfit explain: nothing to explain: give --limit, --maxmemory, --dataset or a redis.conf\n");
+    return kExitUsage;
+  }
+  MemoryBudget budget = compute_budget(instance, workload);
+  if (f.output == "json") {
+    std::puts(budget_to_json(budget).dump(2).c_str());
+  } else {
+    std::fputs(budget_to_text(budget, use_color()).c_str(), stdout);
+  }
+  // An unsafe budget is a finding (exit 1), so `explain` can gate a pipeline.
+  return budget.verdict == Verdict::kUnsafe ? kExitFindings : kExitClean;
+}
+
+RegisterCommand reg{{20, "explain", [](CLI::App& app, RunState& state) {
+  auto flags = std::make_shared<ExplainFlags>();
+  CLI::App* cmd = app.add_subcommand("explain", "show the memory budget of a configuration, term by term, per phase");
+  cmd->add_option("config", flags->config_path, "a redis.conf to read (flags override it)")
+      ->check(CLI::ExistingFile);
+  flags->workload.add_to(*cmd);
+  cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([flags, &state] { state.exit_code = run_explain(*flags); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

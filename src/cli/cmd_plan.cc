@@ -1,0 +1,74 @@
+// redisfit plan: compute a safe maxmemory and request/limit, and emit the fix.
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "cli/command_registry.h"
+#include "cli/terminal.h"
+#include "cli/workload_flags.h"
+#include "fix/conf_fix.h"
+#include "model/solver.h"
+#include "render/budget_render.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct PlanFlags {
+  WorkloadFlags workload;
+  std::string strategy = "model";
+  double seed_ratio = 3.0;
+  std::string output = "text";
+  std::string emit;
+  std::string cluster = "redis-cluster", component = "redis", namespace_name = "default";
+};
+
+int run_plan(const PlanFlags& f) {
+  RedisInstance instance;
+  instance.origin_kind = "flags";
+  Workload workload;
+  if (Status s = f.workload.apply(instance, workload); !s.ok()) {
+    std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
+    return kExitUsage;
+  }
+  Result<Recommendation> rec = f.strategy == "seed"
+                                   ? plan_with_seed_rule(instance, workload, f.seed_ratio)
+                                   : plan_with_model(instance, workload);
+  if (!rec.ok()) {
+    std::fprintf(stderr, "redisfit plan: %s\n", rec.error().describe().c_str());
+    return kExitUsage;
+  }
+  if (f.emit == "conf") {
+    std::fputs(recommendation_to_conf(rec.value(), instance.maxmemory_policy.value).c_str(), stdout);
+    return kExitClean;
+  }
+  if (!f.emit.empty()) {
+    std::fprintf(stderr, "redisfit plan: --emit %s is not available in this build\n", f.emit.c_str());
+    return kExitUsage;
+  }
+  if (f.output == "json") {
+    std::puts(recommendation_to_json(rec.value()).dump(2).c_str());
+  } else {
+    std::fputs(recommendation_to_text(rec.value(), use_color()).c_str(), stdout);
+  }
+  return kExitClean;
+}
+
+RegisterCommand reg{{10, "plan", [](CLI::App& app, RunState& state) {
+  auto flags = std::make_shared<PlanFlags>();
+  CLI::App* cmd = app.add_subcommand("plan", "compute a safe maxmemory and request/limit, and emit the fix");
+  flags->workload.add_to(*cmd);
+  cmd->add_option("--strategy", flags->strategy, "model (default): solve the memory model; seed: the article's rule")
+      ->check(CLI::IsMember({"model", "seed"}));
+  cmd->add_option("--seed-ratio", flags->seed_ratio, "limit = ratio x request for --strategy seed (2.5-3)")
+      ->check(CLI::Range(1.0, 10.0));
+  cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--emit", flags->emit, "print the fix: kbcli | opsrequest | conf")
+      ->check(CLI::IsMember({"kbcli", "opsrequest", "conf"}));
+  cmd->add_option("--cluster", flags->cluster, "KubeBlocks cluster name for --emit");
+  cmd->add_option("--component", flags->component, "component name for --emit");
+  cmd->add_option("-n,--namespace", flags->namespace_name, "namespace for --emit");
+  cmd->callback([flags, &state] { state.exit_code = run_plan(*flags); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

@@ -1,0 +1,203 @@
+// redisfit stress: run a real redis-server under a real memory limit through
+// import, fork under writes and restart; report survival the way Kubernetes
+// judges it. Exit: 0 survived (with --compare: the recommendation survived),
+// 1 OOM-killed or crashed, 2 usage/setup error, 130 interrupted.
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli/command_registry.h"
+#include "core/quantity.h"
+#include "render/stress_render.h"
+#include "stress/prediction.h"
+#include "stress/run.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct StressFlags {
+  std::string limit, request, maxmemory, policy, appendonly, save, config, fill = "1x", value_size = "1024";
+  bool save_given = false;
+  std::vector<std::string> set;
+  std::string phases = "import,fork,restart", fork = "auto", output = "text", report;
+  double ttl_share = 0, write_rate = 0, time_scale = 10, phase_timeout = 120, max_time = 600;
+  int connections = 4, pipeline = 64, restarts = 3;
+  bool compare = false, force = false, no_oom_group = false;
+};
+
+Result<uint64_t> parse_bytes(const std::string& flag, const std::string& text) {
+  if (auto r = parse_redis_memory(text); r.ok()) return r;
+  if (auto k = parse_k8s_quantity(text); k.ok()) return k;
+  return Error{"flag " + flag, "'" + text + "' is not a memory amount (e.g. 256mb, 256Mi, 268435456)"};
+}
+
+Result<stress::StressOptions> build_options(const StressFlags& f) {
+  stress::StressOptions o;
+  auto limit = parse_k8s_quantity(f.limit);
+  if (!limit.ok()) return Error{"flag --limit", limit.error().message};
+  o.limit_bytes = *limit;
+  if (!f.request.empty()) {
+    auto req = parse_k8s_quantity(f.request);
+    if (!req.ok()) return Error{"flag --request", req.error().message};
+    o.request_bytes = *req;
+  }
+  if (!f.config.empty()) {
+    char* abs = realpath(f.config.c_str(), nullptr);
+    if (!abs) return Error{f.config, "cannot read the redis.conf"};
+    o.server.user_conf = abs;
+    free(abs);
+  }
+  if (!f.maxmemory.empty()) {
+    auto mm = parse_bytes("--maxmemory", f.maxmemory);
+    if (!mm.ok()) return mm.error();
+    o.server.maxmemory_bytes = *mm;
+  }
+  o.server.maxmemory_policy = f.policy;
+  if (!f.appendonly.empty()) o.server.appendonly = f.appendonly == "yes";
+  if (f.save_given) o.server.save = f.save;
+  for (const auto& kv : f.set) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return Error{"flag --set", "'" + kv + "' is not directive=value"};
+    o.server.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  o.phase_import = o.phase_fork = o.phase_restart = false;
+  std::stringstream ss(f.phases);
+  for (std::string p; std::getline(ss, p, ',');) {
+    if (p == "import") o.phase_import = true;
+    else if (p == "fork") o.phase_fork = true;
+    else if (p == "restart") o.phase_restart = true;
+    else return Error{"flag --phases", "unknown phase '" + p + "' (import, fork, restart)"};
+  }
+  auto dash = f.value_size.find('-');
+  auto vmin = parse_bytes("--value-size", f.value_size.substr(0, dash));
+  auto vmax = dash == std::string::npos ? vmin : parse_bytes("--value-size", f.value_size.substr(dash + 1));
+  if (!vmin.ok()) return vmin.error();
+  if (!vmax.ok()) return vmax.error();
+  if (*vmin < 1 || *vmax < *vmin || *vmax > (64u << 20)) {
+    return Error{"flag --value-size", "expected N or MIN-MAX with 1 <= MIN <= MAX <= 64mb"};
+  }
+  o.loader.value_min_bytes = static_cast<uint32_t>(*vmin);
+  o.loader.value_max_bytes = static_cast<uint32_t>(*vmax);
+  o.loader.ttl_share = f.ttl_share;
+  o.loader.connections = f.connections;
+  o.loader.pipeline = f.pipeline;
+  auto configured = stress::configured_maxmemory(o.server);
+  if (!configured.ok()) return configured.error();
+  if (!f.fill.empty() && f.fill.back() == 'x') {
+    double mult = std::strtod(f.fill.c_str(), nullptr);
+    if (mult <= 0 || mult > 100) return Error{"flag --fill", "'" + f.fill + "': expected a multiple like 1x or 1.5x"};
+    uint64_t base = *configured ? *configured : o.limit_bytes;
+    o.fill_payload_bytes = static_cast<uint64_t>(mult * static_cast<double>(base));
+  } else {
+    auto fill = parse_bytes("--fill", f.fill);
+    if (!fill.ok()) return fill.error();
+    o.fill_payload_bytes = *fill;
+  }
+  o.fork_kind = f.fork == "bgsave" ? stress::ForkKind::kBgsave
+                : f.fork == "bgrewriteaof" ? stress::ForkKind::kBgrewriteaof
+                : f.fork == "fullsync" ? stress::ForkKind::kFullSync : stress::ForkKind::kAuto;
+  o.write_rate_per_sec = f.write_rate;
+  o.max_restarts = f.restarts;
+  o.backoff.time_scale = f.time_scale;
+  o.phase_timeout_sec = f.phase_timeout;
+  o.max_run_sec = f.max_time;
+  o.oom_group = !f.no_oom_group;
+  o.force = f.force;
+  o.progress = f.output == "text" && isatty(fileno(stderr));
+  return o;
+}
+
+int run_stress_command(const StressFlags& f) {
+  auto opts = build_options(f);
+  if (!opts.ok()) {
+    std::fprintf(stderr, "redisfit stress: %s\n", opts.error().describe().c_str());
+    return kExitUsage;
+  }
+  std::vector<stress::StressOptions> plan = {*opts};
+  if (f.compare) {
+    auto rec = stress::recommended_maxmemory(*opts);
+    if (!rec.ok()) {
+      std::fprintf(stderr, "redisfit stress: no recommendation for this limit: %s\n", rec.error().describe().c_str());
+      return kExitUsage;
+    }
+    stress::StressOptions r = *opts;
+    r.label = "recommended";
+    r.server.maxmemory_bytes = *rec;
+    plan.push_back(r);
+  }
+  std::vector<stress::StressResult> runs;
+  for (const auto& o : plan) {
+    if (o.progress) fmt::print(stderr, "redisfit stress: {} run, limit {}\n", o.label, format_k8s_quantity(o.limit_bytes));
+    auto res = stress::run_stress(o);
+    if (!res.ok()) {
+      std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str());
+      return kExitUsage;
+    }
+    runs.push_back(std::move(res).value());
+    if (runs.back().interrupted) break;
+  }
+  if (f.output == "json") {
+    nlohmann::json out = runs.size() == 1 ? stress_to_json(runs[0]) : nlohmann::json::object();
+    if (runs.size() > 1) {
+      for (const auto& r : runs) out[r.label] = stress_to_json(r);
+    }
+    std::puts(out.dump(2).c_str());
+  } else {
+    std::fputs(stress_to_text(runs).c_str(), stdout);
+  }
+  if (!f.report.empty()) {
+    std::ofstream html(f.report);
+    html << stress_to_html(runs);
+    if (!html) {
+      std::fprintf(stderr, "redisfit stress: cannot write %s\n", f.report.c_str());
+      return kExitUsage;
+    }
+    if (f.output != "json") std::printf("report: %s\n", f.report.c_str());
+  }
+  if (runs.back().interrupted) return 130;
+  return runs.back().outcome == "survived" ? kExitClean : kExitFindings;
+}
+
+RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
+  auto f = std::make_shared<StressFlags>();
+  CLI::App* cmd = app.add_subcommand("stress", "run a real redis-server under a real memory limit: import, fork "
+                                               "under writes, restart with kubelet back-off; timeline report");
+  cmd->add_option("--limit", f->limit, "container memory limit (Kubernetes quantity, e.g. 256Mi)")->required();
+  cmd->add_option("--request", f->request, "container memory request (for the model's prediction)");
+  cmd->add_option("--maxmemory", f->maxmemory, "maxmemory (Redis value, e.g. 256mb)");
+  cmd->add_option("--policy", f->policy, "maxmemory-policy");
+  cmd->add_option("--appendonly", f->appendonly, "yes | no")->check(CLI::IsMember({"yes", "no"}));
+  cmd->add_option("--save", f->save, "save points, e.g. \"60 10000\" (\"\" disables RDB snapshots)")
+      ->each([f](const std::string&) { f->save_given = true; });
+  cmd->add_option("--config", f->config, "a redis.conf to start from (flags override it)");
+  cmd->add_option("--set", f->set, "extra directive=value for the server (repeatable)");
+  cmd->add_option("--phases", f->phases, "comma-separated: import,fork,restart");
+  cmd->add_option("--fill", f->fill, "import target: bytes (300mb) or a multiple of maxmemory (1x, 1.5x)");
+  cmd->add_option("--value-size", f->value_size, "value size: N or MIN-MAX (uniform), e.g. 1024 or 512-4096");
+  cmd->add_option("--ttl-share", f->ttl_share, "fraction of keys written with a TTL")->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--connections", f->connections, "loader connections")->check(CLI::Range(1, 256));
+  cmd->add_option("--pipeline", f->pipeline, "commands in flight per connection")->check(CLI::Range(1, 10000));
+  cmd->add_option("--fork", f->fork, "auto | bgsave | bgrewriteaof | fullsync")
+      ->check(CLI::IsMember({"auto", "bgsave", "bgrewriteaof", "fullsync"}));
+  cmd->add_option("--write-rate", f->write_rate, "overwrites/s during the fork (0 = as fast as possible)")
+      ->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--restarts", f->restarts, "restarts before CrashLoopBackOff")->check(CLI::Range(0, 100));
+  cmd->add_option("--time-scale", f->time_scale, "compress kubelet's back-off (10 s .. 300 s) by this factor")
+      ->check(CLI::Range(1.0, 10000.0));
+  cmd->add_option("--phase-timeout", f->phase_timeout, "seconds per phase attempt")->check(CLI::Range(1.0, 86400.0));
+  cmd->add_option("--max-time", f->max_time, "seconds for the whole run")->check(CLI::Range(1.0, 86400.0));
+  cmd->add_option("-o,--output", f->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--report", f->report, "write a self-contained HTML report");
+  cmd->add_flag("--compare", f->compare, "also run redisfit's recommendation for the same limit and workload");
+  cmd->add_flag("--no-oom-group", f->no_oom_group,
+                "an OOM kill of the fork child does not end the container (cgroup v1 kubelet behaviour)");
+  cmd->add_flag("--force", f->force, "allow a limit above half of this machine's memory");
+  cmd->callback([f, &state] { state.exit_code = run_stress_command(*f); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

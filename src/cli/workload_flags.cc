@@ -1,0 +1,130 @@
+#include "cli/workload_flags.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "core/quantity.h"
+#include "sources/redis_directives.h"
+
+namespace redisfit::cli {
+namespace {
+
+// --request/--limit/--dataset take Kubernetes quantities ("16Gi"); --maxmemory
+// and sizes that belong to Redis also accept Redis units ("16gb").
+Result<uint64_t> parse_size(const std::string& flag, const std::string& text, bool redis_units_too) {
+  auto k8s = parse_k8s_quantity(text);
+  if (k8s.ok()) return k8s.value();
+  if (redis_units_too) {
+    auto redis = parse_redis_memory(text);
+    if (redis.ok()) return redis.value();
+  }
+  return Error{flag, k8s.error().message};
+}
+
+}  // namespace
+
+void WorkloadFlags::add_to(CLI::App& cmd) {
+  cmd.add_option("--request", request, "container memory request (Kubernetes quantity, e.g. 16Gi)");
+  cmd.add_option("--limit", limit, "container memory limit (e.g. 32Gi)");
+  cmd.add_option("--maxmemory", maxmemory, "Redis maxmemory (bytes, 16gb, or 16Gi)");
+  cmd.add_option("--dataset", dataset, "data the instance holds (used_memory), e.g. 12Gi");
+  cmd.add_option("--persistence", persistence, "rdb | aof | both | none (default: Redis's own: rdb)")
+      ->check(CLI::IsMember({"rdb", "aof", "both", "none"}));
+  cmd.add_option("--policy", policy, "maxmemory-policy (default noeviction)");
+  cmd.add_option("--replicas", replicas, "replicas streaming from this primary (full syncs fork it)")
+      ->check(CLI::Range(0, 100));
+  cmd.add_option("--write-rate", write_rate, "writes per second while a fork child lives")
+      ->check(CLI::Range(0.0, 1e9));
+  cmd.add_option("--cow-fraction", cow_fraction, "share of the dataset copied during a fork, 0..1")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd.add_option("--write-pattern", write_pattern, "overwrite (default) | insert (an import)")
+      ->check(CLI::IsMember({"overwrite", "insert"}));
+  cmd.add_option("--value-size", value_size, "typical value size (default 1KiB)");
+  cmd.add_option("--clients", clients, "connected clients (default 100)")->check(CLI::Range(0, 10000000));
+  cmd.add_option("--ttl", ttl, "whether keys carry TTLs (true/false; default false)");
+  cmd.add_option("--fragmentation", fragmentation, "used_memory_rss / used_memory (default 1.10)")
+      ->check(CLI::Range(1.0, 5.0));
+  cmd.add_option("--replica-buffer-hard", repl_buffer_hard,
+                 "client-output-buffer-limit replica hard limit (default 256mb)");
+  cmd.add_option("--redis-version", redis_version, "Redis version, e.g. 6.2 (default 7.0)");
+}
+
+Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
+  if (!request.empty()) {
+    auto v = parse_size("--request", request, false);
+    if (!v.ok()) return v.error();
+    r.request_bytes = Sourced<uint64_t>{v.value(), "flag --request"};
+  }
+  if (!limit.empty()) {
+    auto v = parse_size("--limit", limit, false);
+    if (!v.ok()) return v.error();
+    if (v.value() == 0) return Error{"--limit", "a limit of 0 means no limit; omit the flag instead"};
+    r.limit_bytes = Sourced<uint64_t>{v.value(), "flag --limit"};
+  }
+  if (r.request_bytes && r.limit_bytes && r.request_bytes->value > r.limit_bytes->value) {
+    return Error{"--request", fmt::format("request {} is above the limit {}; Kubernetes rejects that",
+                                          format_k8s_quantity(r.request_bytes->value),
+                                          format_k8s_quantity(r.limit_bytes->value))};
+  }
+  DirectiveApplier applier(r, DirectiveMode::kReplace);
+  if (!maxmemory.empty()) {
+    auto v = parse_size("--maxmemory", maxmemory, true);
+    if (!v.ok()) return v.error();
+    r.maxmemory = {v.value() ? MaxmemoryOrigin::kExplicit : MaxmemoryOrigin::kUnset, v.value(),
+                   "flag --maxmemory"};
+  }
+  if (!policy.empty()) {
+    auto s = applier.apply_value("maxmemory-policy", policy, "flag --policy");
+    if (!s.ok()) return s.error();
+  }
+  if (!persistence.empty()) {
+    bool rdb = persistence == "rdb" || persistence == "both";
+    bool aof = persistence == "aof" || persistence == "both";
+    std::string where = "flag --persistence " + persistence;
+    if (!rdb) r.save_points = {{}, where};
+    else if (r.save_points.value.empty()) r.save_points = {{{3600, 1}, {300, 100}, {60, 10000}}, where};
+    r.appendonly = {aof, where};
+  }
+  if (replicas) r.replicas = {*replicas, "flag --replicas"};
+  if (!repl_buffer_hard.empty()) {
+    auto v = parse_redis_memory(repl_buffer_hard);
+    if (!v.ok()) return Error{"--replica-buffer-hard", v.error().message};
+    OutputBufferLimit l = r.replica_buffer_limit.value;
+    l.hard_bytes = v.value();
+    r.replica_buffer_limit = {l, "flag --replica-buffer-hard"};
+  }
+
+  if (!redis_version.empty()) {
+    int major = 0, minor = 0;
+    if (std::sscanf(redis_version.c_str(), "%d.%d", &major, &minor) != 2 || major < 2 || major > 99) {
+      return Error{"--redis-version", fmt::format("\"{}\" is not a version such as 6.2 or 7.0.15", redis_version)};
+    }
+    r.redis_version = {redis_version, "flag --redis-version"};
+  }
+  if (!dataset.empty()) {
+    auto v = parse_size("--dataset", dataset, true);
+    if (!v.ok()) return v.error();
+    w.dataset_bytes = Sourced<uint64_t>{v.value(), "flag --dataset"};
+  }
+  if (!value_size.empty()) {
+    auto v = parse_size("--value-size", value_size, true);
+    if (!v.ok()) return v.error();
+    if (v.value() == 0 || v.value() > (512ULL << 20)) {
+      return Error{"--value-size", "must be between 1 byte and 512mb (proto-max-bulk-len)"};
+    }
+    w.value_size_bytes = {v.value(), "flag --value-size"};
+  }
+  if (write_rate) w.write_rate_per_sec = Sourced<double>{*write_rate, "flag --write-rate"};
+  if (cow_fraction) w.cow_fraction = Sourced<double>{*cow_fraction, "flag --cow-fraction"};
+  if (!write_pattern.empty()) {
+    w.write_pattern = {write_pattern == "insert" ? WritePattern::kInsert : WritePattern::kOverwrite,
+                       "flag --write-pattern"};
+  }
+  if (clients) w.clients = {*clients, "flag --clients"};
+  if (ttl) w.keys_have_ttl = {*ttl, "flag --ttl"};
+  if (fragmentation) w.fragmentation = {*fragmentation, "flag --fragmentation"};
+  return Ok{};
+}
+
+}  // namespace redisfit::cli

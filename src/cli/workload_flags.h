@@ -1,0 +1,38 @@
+// Flags shared by the commands that evaluate the model (plan, explain, and any
+// command that wants the same workload knobs). Parsed once by CLI11 into raw
+// strings, then validated into facts with errors naming the flag.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "facts/redis_instance.h"
+#include "facts/workload.h"
+
+namespace redisfit::cli {
+
+struct WorkloadFlags {
+  std::string request, limit, maxmemory, dataset;  // Kubernetes quantities / Redis values
+  std::string persistence;                         // rdb|aof|both|none
+  std::string policy;
+  std::optional<int> replicas;
+  std::optional<double> write_rate, cow_fraction, fragmentation;
+  std::string value_size;
+  std::optional<uint64_t> clients;
+  std::optional<bool> ttl;
+  std::string write_pattern;  // overwrite|insert
+  std::string repl_buffer_hard;
+  std::string redis_version;
+
+  // Adds --request, --limit, --maxmemory, --dataset and the workload flags.
+  void add_to(CLI::App& cmd);
+
+  // Applies the flags onto `instance` / `workload` (flags win over what the
+  // instance already holds, e.g. from a redis.conf).
+  Status apply(RedisInstance& instance, Workload& workload) const;
+};
+
+}  // namespace redisfit::cli

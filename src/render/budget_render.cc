@@ -1,0 +1,133 @@
+#include "render/budget_render.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+
+namespace redisfit {
+namespace {
+
+std::string paint(bool color, const char* code, const std::string& text) {
+  return color ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
+}
+
+const char* verdict_color(Verdict v) {
+  switch (v) {
+    case Verdict::kSafe: return "32";
+    case Verdict::kThin: return "33";
+    case Verdict::kUnsafe: return "31;1";
+    case Verdict::kUnbounded: return "33";
+  }
+  return "0";
+}
+
+std::string percent_of(uint64_t part, uint64_t whole) {
+  if (whole == 0) return "";
+  return fmt::format("{:.0f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+}  // namespace
+
+nlohmann::json budget_to_json(const MemoryBudget& b) {
+  nlohmann::json phases = nlohmann::json::array();
+  for (const auto& p : b.phases) {
+    nlohmann::json terms = nlohmann::json::array();
+    for (const auto& t : p.terms) terms.push_back({{"name", t.name}, {"bytes", t.bytes}, {"source", t.source}});
+    phases.push_back({{"name", p.name},
+                      {"description", p.description},
+                      {"total_bytes", p.total_bytes},
+                      {"over_limit", b.limit_bytes > 0 && p.total_bytes > b.limit_bytes},
+                      {"terms", terms}});
+  }
+  nlohmann::json assumptions = nlohmann::json::array();
+  for (const auto& a : b.assumptions) {
+    assumptions.push_back({{"name", a.name}, {"value", a.value}, {"source", a.source}});
+  }
+  nlohmann::json over = nlohmann::json::array();
+  for (const auto* p : b.phases_over_limit()) over.push_back(p->name);
+  return {{"maxmemory_bytes", b.maxmemory_bytes},
+          {"maxmemory_unlimited", b.maxmemory_unlimited},
+          {"request_bytes", b.request_bytes},
+          {"limit_bytes", b.limit_bytes},
+          {"peak_bytes", b.peak_bytes},
+          {"peak_phase", b.peak_phase},
+          {"headroom_bytes", b.headroom_bytes()},
+          {"verdict", verdict_name(b.verdict)},
+          {"unsafe_phases", over},
+          {"cow_fraction", b.cow_fraction},
+          {"phases", phases},
+          {"assumptions", assumptions}};
+}
+
+std::string verdict_sentence(const MemoryBudget& b) {
+  std::string peak = fmt::format("peak {} in phase {}", format_bytes(b.peak_bytes), b.peak_phase);
+  switch (b.verdict) {
+    case Verdict::kUnbounded:
+      return fmt::format("unbounded: no memory limit; {}", peak);
+    case Verdict::kUnsafe: {
+      std::string names;
+      for (const auto* p : b.phases_over_limit()) names += (names.empty() ? "" : ", ") + p->name;
+      return fmt::format("unsafe in phase {}: {} exceeds the {} limit by {}", names, peak,
+                         format_k8s_quantity(b.limit_bytes), format_bytes(b.peak_bytes - b.limit_bytes));
+    }
+    case Verdict::kThin:
+      return fmt::format("thin: {} leaves only {} ({}) below the {} limit; keep 10%", peak,
+                         format_bytes(b.limit_bytes - b.peak_bytes),
+                         percent_of(b.limit_bytes - b.peak_bytes, b.limit_bytes),
+                         format_k8s_quantity(b.limit_bytes));
+    case Verdict::kSafe:
+      return fmt::format("safe: {}, {} ({}) below the {} limit", peak,
+                         format_bytes(b.limit_bytes - b.peak_bytes),
+                         percent_of(b.limit_bytes - b.peak_bytes, b.limit_bytes),
+                         format_k8s_quantity(b.limit_bytes));
+  }
+  return peak;
+}
+
+std::string budget_to_text(const MemoryBudget& b, bool color) {
+  std::string out;
+  out += fmt::format("maxmemory {}   request {}   limit {}\n",
+                     b.maxmemory_unlimited ? "0 (unlimited)" : fmt::format("{} ({})", b.maxmemory_bytes, format_bytes(b.maxmemory_bytes)),
+                     b.request_bytes ? format_k8s_quantity(b.request_bytes) : "-",
+                     b.limit_bytes ? format_k8s_quantity(b.limit_bytes) : "none");
+  for (const auto& p : b.phases) {
+    bool over = b.limit_bytes > 0 && p.total_bytes > b.limit_bytes;
+    std::string total = fmt::format("{:>10}", format_bytes(p.total_bytes));
+    std::string share = b.limit_bytes ? fmt::format(" {:>5} of limit", percent_of(p.total_bytes, b.limit_bytes)) : "";
+    out += fmt::format("\n{}  {}{}{}\n", paint(color, "1", fmt::format("{:<12}", p.name)),
+                       over ? paint(color, "31;1", total) : total, share, over ? paint(color, "31;1", "  OVER LIMIT") : "");
+    out += fmt::format("  {}\n", p.description);
+    for (const auto& t : p.terms) {
+      if (t.bytes == 0 && t.name != "dataset") continue;
+      out += fmt::format("    {:<18} {:>10}  {}\n", t.name, format_bytes(t.bytes), t.source);
+    }
+  }
+  out += "\nassumptions:\n";
+  for (const auto& a : b.assumptions) out += fmt::format("  {:<14} {:<10} {}\n", a.name, a.value, a.source);
+  out += "\n" + paint(color, verdict_color(b.verdict), verdict_sentence(b)) + "\n";
+  return out;
+}
+
+nlohmann::json recommendation_to_json(const Recommendation& rec) {
+  nlohmann::json j = budget_to_json(rec.budget);
+  j["strategy"] = rec.strategy;
+  j["maxmemory_bytes"] = rec.maxmemory_bytes;
+  j["request_bytes"] = rec.request_bytes;
+  j["limit_bytes"] = rec.limit_bytes;
+  j["request"] = format_k8s_quantity(rec.request_bytes);
+  j["limit"] = format_k8s_quantity(rec.limit_bytes);
+  j["notes"] = rec.notes;
+  return j;
+}
+
+std::string recommendation_to_text(const Recommendation& rec, bool color) {
+  std::string out = paint(color, "1", fmt::format("recommended ({}):", rec.strategy)) + "\n";
+  out += fmt::format("  maxmemory {}   ({})\n", rec.maxmemory_bytes, format_bytes(rec.maxmemory_bytes));
+  out += fmt::format("  request   {}\n  limit     {}\n", format_k8s_quantity(rec.request_bytes),
+                     format_k8s_quantity(rec.limit_bytes));
+  for (const auto& n : rec.notes) out += "  - " + n + "\n";
+  out += "\n" + budget_to_text(rec.budget, color);
+  return out;
+}
+
+}  // namespace redisfit

@@ -1,0 +1,30 @@
+// Rendering of budgets and recommendations (plan, explain). Render only
+// formats: every number shown was computed by the model.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "model/budget.h"
+#include "model/solver.h"
+
+namespace redisfit {
+
+// JSON contract (docs/plan.md, docs/explain.md): maxmemory_bytes,
+// request_bytes, limit_bytes, peak_bytes, peak_phase, verdict, headroom_bytes,
+// phases[{name, description, total_bytes, over_limit, terms[{name, bytes, source}]}],
+// assumptions[{name, value, source}].
+nlohmann::json budget_to_json(const MemoryBudget& budget);
+
+// The budget as a table: one block per phase, one row per term, totals against
+// the limit, then the verdict line ("unsafe in phase reload: ...").
+std::string budget_to_text(const MemoryBudget& budget, bool color);
+
+// One sentence: "safe: peak 35.3 GiB in fork, 12.7 GiB below the 48Gi limit".
+std::string verdict_sentence(const MemoryBudget& budget);
+
+// Recommendation = budget + strategy + notes.
+nlohmann::json recommendation_to_json(const Recommendation& rec);
+std::string recommendation_to_text(const Recommendation& rec, bool color);
+
+}  // namespace redisfit

@@ -1,0 +1,66 @@
+#include "render/stress_render.h"
+
+namespace redisfit {
+
+nlohmann::json stress_to_json(const stress::StressResult& r) {
+  using nlohmann::json;
+  json phases = json::array();
+  for (const auto& p : r.phases) {
+    phases.push_back({{"name", p.name}, {"outcome", p.outcome}, {"detail", p.detail},
+                      {"start_sec", p.start_sec}, {"end_sec", p.end_sec}, {"attempts", p.attempts},
+                      {"peak_working_set_bytes", p.peak_working_set_bytes},
+                      {"peak_used_memory_bytes", p.peak_used_memory_bytes},
+                      {"peak_cow_bytes", p.peak_cow_bytes}, {"keys_written", p.keys_written},
+                      {"payload_bytes", p.payload_bytes}, {"client_oom_errors", p.client_oom_errors},
+                      {"fill_bytes_per_sec", p.fill_bytes_per_sec},
+                      {"commands_per_sec", p.commands_per_sec}});
+  }
+  json samples = json::array();
+  for (const auto& s : r.samples) {
+    samples.push_back({{"t", s.t_sec}, {"phase", s.phase}, {"usage_bytes", s.usage_bytes},
+                       {"working_set_bytes", s.working_set_bytes}, {"rss_bytes", s.rss_bytes},
+                       {"cache_bytes", s.cache_bytes}, {"oom_kills", s.oom_kills},
+                       {"server_up", s.server_up}, {"used_memory_bytes", s.used_memory_bytes},
+                       {"used_memory_rss_bytes", s.used_memory_rss_bytes},
+                       {"used_memory_peak_bytes", s.used_memory_peak_bytes},
+                       {"fork_cow_bytes", s.fork_cow_bytes}, {"fork_active", s.fork_active},
+                       {"loading", s.loading}});
+  }
+  json events = json::array();
+  for (const auto& e : r.events) {
+    events.push_back({{"t", e.t_sec}, {"kind", e.kind}, {"detail", e.detail}, {"phase", e.phase}});
+  }
+  json out = {
+      {"label", r.label},
+      {"outcome", r.outcome},
+      {"final_state", r.final_state},
+      {"oom_kills", r.oom_kills},
+      {"restarts", r.restarts},
+      {"limit_bytes", r.limit_bytes},
+      {"maxmemory_bytes", r.maxmemory_bytes},
+      {"maxmemory_policy", r.maxmemory_policy},
+      {"appendonly", r.appendonly},
+      {"save", r.save},
+      {"peak_working_set_bytes", r.peak_working_set_bytes},
+      {"peak_usage_bytes", r.peak_usage_bytes},
+      {"peak_rss_bytes", r.peak_rss_bytes},
+      {"peak_used_memory_bytes", r.peak_used_memory_bytes},
+      {"peak_cow_bytes", r.peak_cow_bytes},
+      {"predicted_peak_bytes", r.prediction.available ? json(r.prediction.peak_bytes) : json(nullptr)},
+      {"predicted_peak_phase", r.prediction.peak_phase},
+      {"predicted_verdict", r.prediction.verdict},
+      {"duration_sec", r.duration_sec},
+      {"time_scale", r.time_scale},
+      {"interrupted", r.interrupted},
+      {"host", {{"kernel", r.host.kernel}, {"cgroup", r.host.cgroup_version},
+                {"overcommit_memory", r.host.overcommit_memory},
+                {"transparent_hugepage", r.host.transparent_hugepage},
+                {"mem_total_bytes", r.host.mem_total_bytes}, {"redis_version", r.host.redis_version}}},
+      {"phases", phases},
+      {"timeline", {{"samples", samples}, {"events", events}}},
+  };
+  if (!r.prediction.note.empty()) out["prediction_note"] = r.prediction.note;
+  return out;
+}
+
+}  // namespace redisfit

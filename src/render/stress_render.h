@@ -1,0 +1,28 @@
+// Rendering of stress results: text summary, JSON, and a self-contained HTML
+// report (inline SVG, no script, no network). Render only formats: every
+// number shown was measured by the run or computed by the model.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "stress/run.h"
+
+namespace redisfit {
+
+// JSON contract (docs/stress.md): label, outcome, final_state, oom_kills,
+// restarts, limit_bytes, maxmemory_bytes, maxmemory_policy, peak_working_set_bytes,
+// peak_usage_bytes, peak_used_memory_bytes, peak_cow_bytes, predicted_peak_bytes,
+// predicted_peak_phase, predicted_verdict, phases[...], host{...},
+// timeline{samples[...], events[...]}.
+nlohmann::json stress_to_json(const stress::StressResult& result);
+
+// One block per run; with two runs (--compare) a side-by-side table first.
+std::string stress_to_text(const std::vector<stress::StressResult>& runs);
+
+// One page with a memory chart per run (working set, usage, used_memory
+// against limit, maxmemory and the predicted peak; event markers) and the summary.
+std::string stress_to_html(const std::vector<stress::StressResult>& runs);
+
+}  // namespace redisfit

@@ -1,0 +1,174 @@
+// The stress report: one self-contained HTML page (inline SVG and CSS, no
+// script, nothing fetched), so it can be attached to a ticket or CI artefact.
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "render/stress_render.h"
+
+namespace redisfit {
+namespace {
+
+std::string esc(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+struct Frame {
+  double w = 1100, h = 380, left = 70, right = 170, top = 20, bottom = 40;
+  double t_max = 1, y_max = 1;
+  double x(double t) const { return left + (w - left - right) * t / t_max; }
+  double y(double bytes) const { return top + (h - top - bottom) * (1 - bytes / y_max); }
+};
+
+std::string polyline(const std::vector<stress::Sample>& samples, const Frame& f, const char* color,
+                     uint64_t stress::Sample::*field, bool only_when_up, const char* dash = "") {
+  std::string pts, out;
+  auto flush = [&] {
+    if (!pts.empty()) {
+      out += fmt::format("<polyline fill='none' stroke='{}' stroke-width='1.6' stroke-dasharray='{}' points='{}'/>\n",
+                         color, dash, pts);
+    }
+    pts.clear();
+  };
+  for (const auto& s : samples) {
+    if (only_when_up && !s.server_up) {
+      flush();
+      continue;
+    }
+    pts += fmt::format("{:.1f},{:.1f} ", f.x(s.t_sec), f.y(static_cast<double>(s.*field)));
+  }
+  flush();
+  return out;
+}
+
+std::string hline(const Frame& f, double bytes, const char* color, const std::string& label, const char* dash,
+                  double label_dy = 0) {
+  double y = f.y(bytes);
+  return fmt::format(
+      "<line x1='{:.1f}' x2='{:.1f}' y1='{:.1f}' y2='{:.1f}' stroke='{}' stroke-width='1.5' stroke-dasharray='{}'/>"
+      "<text x='{:.1f}' y='{:.1f}' font-size='12' fill='{}'>{}</text>\n",
+      f.left, f.w - f.right, y, y, color, dash, f.w - f.right + 6, y + 4 + label_dy, color, esc(label));
+}
+
+std::string chart(const stress::StressResult& r) {
+  Frame f;
+  for (const auto& s : r.samples) f.t_max = std::max(f.t_max, s.t_sec);
+  double peak = static_cast<double>(std::max({r.peak_usage_bytes, r.limit_bytes, r.maxmemory_bytes,
+                                              r.prediction.available ? r.prediction.peak_bytes : 0}));
+  f.y_max = peak * 1.08;
+  std::string svg = fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' "
+                                "font-family='sans-serif' role='img'>\n", f.w, f.h);
+  svg += fmt::format("<rect x='{}' y='{}' width='{}' height='{}' fill='#fafafa' stroke='#ccc'/>\n", f.left, f.top,
+                     f.w - f.left - f.right, f.h - f.top - f.bottom);
+  // Fork windows (shaded) from the samples.
+  double fork_start = -1;
+  for (const auto& s : r.samples) {
+    if (s.fork_active && fork_start < 0) fork_start = s.t_sec;
+    if ((!s.fork_active || &s == &r.samples.back()) && fork_start >= 0) {
+      svg += fmt::format("<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' fill='#f0d9ff' opacity='0.6'/>\n",
+                         f.x(fork_start), f.top, std::max(1.0, f.x(s.t_sec) - f.x(fork_start)), f.h - f.top - f.bottom);
+      fork_start = -1;
+    }
+  }
+  for (int i = 0; i <= 5; ++i) {
+    double b = f.y_max * i / 5;
+    svg += fmt::format("<text x='{}' y='{:.1f}' font-size='11' text-anchor='end' fill='#555'>{}</text>\n", f.left - 4,
+                       f.y(b) + 4, esc(format_bytes(static_cast<uint64_t>(b))));
+  }
+  for (int i = 0; i <= 6; ++i) {
+    double t = f.t_max * i / 6;
+    // Short runs need a decimal, or neighbouring ticks print the same second.
+    int decimals = f.t_max < 12 ? 1 : 0;
+    svg += fmt::format("<text x='{:.1f}' y='{}' font-size='11' text-anchor='middle' fill='#555'>{:.{}f} s</text>\n",
+                       f.x(t), f.h - f.bottom + 16, t, decimals);
+  }
+  svg += hline(f, static_cast<double>(r.limit_bytes), "#d62728", "limit " + format_k8s_quantity(r.limit_bytes), "6,3");
+  if (r.maxmemory_bytes) {
+    // Keep the label readable when maxmemory sits at the limit (the seed case).
+    double gap = std::abs(f.y(static_cast<double>(r.maxmemory_bytes)) - f.y(static_cast<double>(r.limit_bytes)));
+    svg += hline(f, static_cast<double>(r.maxmemory_bytes), "#ff7f0e", "maxmemory " + format_bytes(r.maxmemory_bytes),
+                 "2,3", gap < 14 ? 14 - gap : 0);
+  }
+  if (r.prediction.available) {
+    svg += hline(f, static_cast<double>(r.prediction.peak_bytes), "#9467bd",
+                 "predicted " + format_bytes(r.prediction.peak_bytes), "1,4");
+  }
+  svg += polyline(r.samples, f, "#bbbbbb", &stress::Sample::usage_bytes, false);
+  svg += polyline(r.samples, f, "#1f77b4", &stress::Sample::used_memory_bytes, true);
+  svg += polyline(r.samples, f, "#2ca02c", &stress::Sample::fork_cow_bytes, true, "3,2");
+  svg += polyline(r.samples, f, "#d62728", &stress::Sample::working_set_bytes, false);
+  for (const auto& e : r.events) {
+    const char* color = e.kind == "oom_kill" ? "#d62728" : e.kind == "restart" ? "#555" :
+                        e.kind == "crash_loop_backoff" ? "#000" : nullptr;
+    if (!color) continue;
+    double x = f.x(e.t_sec);
+    std::string label = e.kind == "oom_kill" ? "OOM kill" : e.kind == "restart" ? "restart" : "CrashLoopBackOff";
+    svg += fmt::format("<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-width='1.5'/>"
+                       "<text x='{4:.1f}' y='{5}' font-size='11' fill='{3}' transform='rotate(-90 {4:.1f} {5})'>{6}</text>\n",
+                       x, f.top, f.h - f.bottom, color, x - 3, f.top + 90, esc(label));
+  }
+  svg += "</svg>\n";
+  return svg;
+}
+
+std::string summary_table(const stress::StressResult& r) {
+  std::string rows;
+  auto row = [&](const std::string& k, const std::string& v) {
+    rows += "<tr><th>" + esc(k) + "</th><td>" + esc(v) + "</td></tr>";
+  };
+  row("outcome", r.outcome);
+  row("final state", r.final_state);
+  row("OOM kills / restarts", fmt::format("{} / {}", r.oom_kills, r.restarts));
+  row("limit / maxmemory", format_k8s_quantity(r.limit_bytes) + " / " + format_bytes(r.maxmemory_bytes) +
+                               " (" + r.maxmemory_policy + ")");
+  row("peak working set", format_bytes(r.peak_working_set_bytes));
+  row("predicted peak (model)", r.prediction.available ? format_bytes(r.prediction.peak_bytes) + " in " +
+                                                             r.prediction.peak_phase + " (" + r.prediction.verdict + ")"
+                                                       : r.prediction.note);
+  std::string phases;
+  for (const auto& p : r.phases) {
+    phases += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(p.name),
+                          esc(p.outcome), esc(format_bytes(p.peak_working_set_bytes)), p.attempts, esc(p.detail));
+  }
+  return "<table class='kv'>" + rows + "</table><table><tr><th>phase</th><th>outcome</th><th>peak working set</th>"
+         "<th>attempts</th><th>detail</th></tr>" + phases + "</table>";
+}
+
+}  // namespace
+
+std::string stress_to_html(const std::vector<stress::StressResult>& runs) {
+  std::string body;
+  for (const auto& r : runs) {
+    body += fmt::format("<section><h2>{}: {} &rarr; {}</h2>\n", esc(r.label), esc(r.outcome), esc(r.final_state));
+    body += chart(r);
+    body += "<p class='legend'><span style='color:#d62728'>&#9644; working set (usage &minus; inactive file)</span> "
+            "<span style='color:#999'>&#9644; cgroup usage (incl. page cache)</span> "
+            "<span style='color:#1f77b4'>&#9644; INFO used_memory</span> "
+            "<span style='color:#2ca02c'>&#9644; fork COW</span> "
+            "<span style='background:#f0d9ff'>&nbsp;fork&nbsp;</span></p>\n";
+    body += summary_table(r);
+    body += fmt::format("<p class='host'>host: {}, cgroup {}, vm.overcommit_memory={}, THP={}, redis {}, "
+                        "back-off time scale x{}</p></section>\n", esc(r.host.kernel), esc(r.host.cgroup_version),
+                        esc(r.host.overcommit_memory), esc(r.host.transparent_hugepage), esc(r.host.redis_version),
+                        r.time_scale);
+  }
+  return "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>redisfit stress report</title><style>"
+         "body{font-family:sans-serif;margin:20px;color:#222}table{border-collapse:collapse;margin:8px 0}"
+         "td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:13px}"
+         ".legend span{margin-right:14px;font-size:13px}.host{font-size:12px;color:#666}"
+         "</style></head><body><h1>redisfit stress</h1>\n" + body + "</body></html>\n";
+}
+
+}  // namespace redisfit

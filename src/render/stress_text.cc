@@ -1,0 +1,81 @@
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "render/stress_render.h"
+
+namespace redisfit {
+namespace {
+
+std::string pct(uint64_t part, uint64_t whole) {
+  return whole ? fmt::format("{:.0f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole)) : "-";
+}
+
+std::string one_run(const stress::StressResult& r) {
+  std::string out;
+  out += fmt::format("== {}: limit {}, maxmemory {} ({}), policy {}, appendonly {}, save \"{}\"\n", r.label,
+                     format_k8s_quantity(r.limit_bytes), r.maxmemory_bytes ? format_bytes(r.maxmemory_bytes) : "0 (unlimited)",
+                     pct(r.maxmemory_bytes, r.limit_bytes) + " of limit", r.maxmemory_policy, r.appendonly, r.save);
+  for (const auto& p : r.phases) {
+    out += fmt::format("  {:<8} {:<15} peak working set {:>10}  used_memory {:>10}", p.name, p.outcome,
+                       format_bytes(p.peak_working_set_bytes), format_bytes(p.peak_used_memory_bytes));
+    if (p.name == "import") {
+      out += fmt::format("  {} keys, {} at {}/s", p.keys_written, format_bytes(p.payload_bytes),
+                         format_bytes(static_cast<uint64_t>(p.fill_bytes_per_sec)));
+    }
+    if (p.peak_cow_bytes) out += fmt::format("  COW {}", format_bytes(p.peak_cow_bytes));
+    if (p.client_oom_errors) out += fmt::format("  {} writes refused (-OOM)", p.client_oom_errors);
+    if (p.attempts > 1) out += fmt::format("  ({} attempts)", p.attempts);
+    if (!p.detail.empty()) out += "  [" + p.detail + "]";
+    out += "\n";
+  }
+  out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n", r.outcome, r.final_state,
+                     r.oom_kills, r.restarts);
+  out += fmt::format("  peak working set {} = {} of limit, {} of maxmemory (cgroup usage incl. cache peaked at {})\n",
+                     format_bytes(r.peak_working_set_bytes), pct(r.peak_working_set_bytes, r.limit_bytes),
+                     pct(r.peak_working_set_bytes, r.maxmemory_bytes), format_bytes(r.peak_usage_bytes));
+  if (r.prediction.available) {
+    out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {}{}\n", format_bytes(r.prediction.peak_bytes),
+                       r.prediction.peak_phase, r.prediction.verdict, format_bytes(r.peak_working_set_bytes),
+                       r.oom_kills > 0 ? " (capped: the OOM killer acts at the limit)" : "");
+  } else {
+    out += "  model: " + r.prediction.note + "\n";
+  }
+  for (const auto& e : r.events) {
+    if (e.kind == "oom_kill" || e.kind == "exit" || e.kind == "crash_loop_backoff" || e.kind == "oom_group_kill") {
+      out += fmt::format("  t={:6.1f}s {:<18} {}\n", e.t_sec, e.kind, e.detail);
+    }
+  }
+  out += fmt::format("  host: {}, cgroup {}, vm.overcommit_memory={}, THP={}, redis {}; back-off time scale x{}\n",
+                     r.host.kernel, r.host.cgroup_version, r.host.overcommit_memory, r.host.transparent_hugepage,
+                     r.host.redis_version, r.time_scale);
+  return out;
+}
+
+}  // namespace
+
+std::string stress_to_text(const std::vector<stress::StressResult>& runs) {
+  std::string out;
+  if (runs.size() == 2) {
+    const auto& a = runs[0];
+    const auto& b = runs[1];
+    out += fmt::format("{:<24} {:>22} {:>22}\n", "", a.label, b.label);
+    auto row = [&](const std::string& name, const std::string& x, const std::string& y) {
+      out += fmt::format("{:<24} {:>22} {:>22}\n", name, x, y);
+    };
+    row("limit", format_k8s_quantity(a.limit_bytes), format_k8s_quantity(b.limit_bytes));
+    row("maxmemory", format_bytes(a.maxmemory_bytes), format_bytes(b.maxmemory_bytes));
+    row("policy", a.maxmemory_policy, b.maxmemory_policy);
+    row("outcome", a.outcome, b.outcome);
+    row("final state", a.final_state, b.final_state);
+    row("OOM kills", std::to_string(a.oom_kills), std::to_string(b.oom_kills));
+    row("restarts", std::to_string(a.restarts), std::to_string(b.restarts));
+    row("peak working set", format_bytes(a.peak_working_set_bytes), format_bytes(b.peak_working_set_bytes));
+    row("predicted peak", a.prediction.available ? format_bytes(a.prediction.peak_bytes) : "-",
+        b.prediction.available ? format_bytes(b.prediction.peak_bytes) : "-");
+    out += "\n";
+  }
+  for (const auto& r : runs) out += one_run(r) + "\n";
+  return out;
+}
+
+}  // namespace redisfit

@@ -1,0 +1,79 @@
+#include "stress/prediction.h"
+
+#include "model/budget.h"
+#include "model/solver.h"
+#include "sources/redis_conf.h"
+
+namespace redisfit::stress {
+
+Result<RedisInstance> instance_for_run(const std::string& conf_path, const StressOptions& o) {
+  auto directives = read_redis_conf(conf_path);
+  if (!directives.ok()) return directives.error();
+  RedisInstance r;
+  r.display_name = "stress sandbox (" + o.label + ")";
+  r.origin_kind = "flags";
+  r.file = conf_path;
+  if (auto st = apply_conf(*directives, r); !st.ok()) return st.error();
+  r.limit_bytes = Sourced<uint64_t>{o.limit_bytes, "flag --limit"};
+  if (o.request_bytes) r.request_bytes = Sourced<uint64_t>{*o.request_bytes, "flag --request"};
+  if (o.phase_fork && o.fork_kind == ForkKind::kFullSync) r.replicas = {1, "flag --fork fullsync"};
+  return r;
+}
+
+Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
+  Workload w;
+  uint64_t avg_value = (uint64_t{o.loader.value_min_bytes} + o.loader.value_max_bytes) / 2;
+  w.value_size_bytes = {avg_value, "flag --value-size"};
+  w.write_pattern = {WritePattern::kOverwrite, "stress: overwrites during the fork"};
+  if (o.write_rate_per_sec > 0) w.write_rate_per_sec = Sourced<double>{o.write_rate_per_sec, "flag --write-rate"};
+  w.clients = {static_cast<uint64_t>(o.loader.connections + 2), "stress: loader connections + sampler + control"};
+  w.keys_have_ttl = {o.loader.ttl_share > 0, "flag --ttl-share"};
+  // The import fills to the target, bounded by maxmemory when one is set.
+  uint64_t dataset = o.fill_payload_bytes;
+  if (maxmemory_bytes > 0) dataset = std::min(dataset, maxmemory_bytes);
+  if (dataset > 0) w.dataset_bytes = Sourced<uint64_t>{dataset, "flag --fill (bounded by maxmemory)"};
+  return w;
+}
+
+Prediction predict_for_run(const std::string& conf_path, const StressOptions& o) {
+  Prediction p;
+  auto inst = instance_for_run(conf_path, o);
+  if (!inst.ok()) {
+    p.note = "model not applied: " + inst.error().describe();
+    return p;
+  }
+  MemoryBudget b = compute_budget(*inst, workload_for_run(o, inst->maxmemory.bytes));
+  p.available = true;
+  p.peak_bytes = b.peak_bytes;
+  p.peak_phase = b.peak_phase;
+  p.verdict = verdict_name(b.verdict);
+  return p;
+}
+
+Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
+  SandboxDir scratch;
+  if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
+  auto conf = write_server_config(scratch.path(), 6379, o.server);
+  if (!conf.ok()) return conf.error();
+  auto inst = instance_for_run(*conf, o);
+  if (!inst.ok()) return inst.error();
+  auto rec = plan_with_model(*inst, workload_for_run(o, inst->maxmemory.bytes));
+  if (!rec.ok()) return rec.error();
+  return rec->maxmemory_bytes;
+}
+
+}  // namespace redisfit::stress
+
+namespace redisfit::stress {
+Result<uint64_t> configured_maxmemory(const ServerConfig& config) {
+  SandboxDir scratch;
+  if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
+  auto conf = write_server_config(scratch.path(), 6379, config);
+  if (!conf.ok()) return conf.error();
+  auto directives = read_redis_conf(*conf);
+  if (!directives.ok()) return directives.error();
+  RedisInstance r;
+  if (auto st = apply_conf(*directives, r); !st.ok()) return st.error();
+  return r.maxmemory.bytes;
+}
+}  // namespace redisfit::stress

@@ -1,0 +1,34 @@
+// The bridge between a stress run and the model: the same configuration that
+// runs (the generated redis.conf, read back with the project's redis.conf
+// reader) becomes a RedisInstance, the run's workload a Workload, and the
+// model predicts the peak the run then measures.
+#pragma once
+
+#include <string>
+
+#include "core/result.h"
+#include "facts/redis_instance.h"
+#include "facts/workload.h"
+#include "stress/run.h"
+
+namespace redisfit::stress {
+
+// Facts for `options` with the configuration in `conf_path`.
+Result<RedisInstance> instance_for_run(const std::string& conf_path, const StressOptions& options);
+Workload workload_for_run(const StressOptions& options, uint64_t maxmemory_bytes);
+
+// compute_budget() on the above; `available` false (with the reason) when the
+// configuration cannot be read.
+Prediction predict_for_run(const std::string& conf_path, const StressOptions& options);
+
+// The maxmemory redisfit recommends (plan_with_model) for the same limit and
+// workload as `options`. Uses a scratch copy of the configuration.
+Result<uint64_t> recommended_maxmemory(const StressOptions& options);
+
+}  // namespace redisfit::stress
+
+namespace redisfit::stress {
+// maxmemory that `config` gives the server (flags over the user's redis.conf
+// over Redis defaults), read with the project's redis.conf reader.
+Result<uint64_t> configured_maxmemory(const ServerConfig& config);
+}  // namespace redisfit::stress

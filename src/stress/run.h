@@ -1,0 +1,126 @@
+// One stress run: a real redis-server in a memory cgroup, driven through the
+// phases a Redis container lives through, with the result judged the way
+// Kubernetes judges it (working set, the cgroup's OOM-kill counter, kubelet's
+// restart back-off).
+//
+// Phases, each optional, in order:
+//   import   fill to a payload target over pipelined connections;
+//   fork     BGSAVE, BGREWRITEAOF or a replica full sync while overwrites go on;
+//   restart  a deliberate restart (SIGTERM, as a rollout does), so the reload
+//            of RDB/AOF is measured.
+// Whenever the server dies it is restarted with kubelet's back-off and the
+// interrupted phase is run again (the importer retries); once `max_restarts`
+// restarts have all died again the state is CrashLoopBackOff and the run ends.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "stress/backoff.h"
+#include "stress/loader.h"
+#include "stress/sandbox.h"
+#include "stress/timeline.h"
+
+namespace redisfit::stress {
+
+enum class ForkKind { kAuto, kBgsave, kBgrewriteaof, kFullSync };
+const char* fork_kind_name(ForkKind k);  // "auto", "bgsave", "bgrewriteaof", "fullsync"
+
+struct StressOptions {
+  std::string label = "given";          // "given" or "recommended" in --compare
+  uint64_t limit_bytes = 0;             // container memory limit = cgroup limit
+  std::optional<uint64_t> request_bytes;  // only for the model's prediction
+  ServerConfig server;
+  bool phase_import = true, phase_fork = true, phase_restart = true;
+  uint64_t fill_payload_bytes = 0;      // import target: key + value bytes acknowledged
+  LoaderOptions loader;                 // port is set by the run
+  ForkKind fork_kind = ForkKind::kAuto; // auto: BGREWRITEAOF with appendonly, else BGSAVE
+  double write_rate_per_sec = 0;        // overwrites during the fork; 0 = as fast as possible
+  int max_restarts = 3;                 // restarts before CrashLoopBackOff
+  BackoffPolicy backoff{10, 300, 600, 10};
+  double phase_timeout_sec = 120;       // bound on each phase attempt
+  double max_run_sec = 600;             // bound on the whole run
+  bool oom_group = true;                // one OOM kill ends the whole container (kubelet >= 1.28)
+  bool progress = false;                // progress bar on stderr
+  bool force = false;                   // allow limits above half the machine's memory
+};
+
+struct PhaseResult {
+  std::string name;     // import, fork, restart
+  std::string outcome;  // completed, writes-refused, fork-failed, oom-killed, exited, timeout, interrupted
+  std::string detail;
+  double start_sec = 0, end_sec = 0;
+  int attempts = 0;
+  uint64_t peak_working_set_bytes = 0;
+  uint64_t peak_used_memory_bytes = 0;
+  uint64_t peak_cow_bytes = 0;
+  uint64_t keys_written = 0;
+  uint64_t payload_bytes = 0;
+  uint64_t client_oom_errors = 0;
+  double fill_bytes_per_sec = 0;   // import: payload acknowledged per second
+  double commands_per_sec = 0;
+};
+
+struct HostInfo {
+  std::string kernel;
+  std::string cgroup_version;
+  std::string overcommit_memory;   // /proc/sys/vm/overcommit_memory
+  std::string transparent_hugepage;  // the [selected] THP mode
+  uint64_t mem_total_bytes = 0;
+  std::string redis_version;
+};
+HostInfo read_host_info();
+
+// What the model says about the configuration that runs.
+struct Prediction {
+  bool available = false;
+  uint64_t peak_bytes = 0;
+  std::string peak_phase;
+  std::string verdict;
+  std::string note;  // why unavailable, or assumptions worth showing
+};
+
+struct StressResult {
+  std::string label;
+  std::string outcome;       // survived, oom-killed, crashed
+  std::string final_state;   // Running, CrashLoopBackOff, Interrupted, Stopped
+  int oom_kills = 0;
+  int restarts = 0;
+  uint64_t limit_bytes = 0;
+  uint64_t maxmemory_bytes = 0;  // as the server reports it (CONFIG GET)
+  std::string maxmemory_policy;
+  std::string appendonly;
+  std::string save;
+  uint64_t peak_working_set_bytes = 0;
+  uint64_t peak_usage_bytes = 0;
+  uint64_t peak_rss_bytes = 0;
+  uint64_t peak_used_memory_bytes = 0;
+  uint64_t peak_cow_bytes = 0;
+  Prediction prediction;
+  std::vector<PhaseResult> phases;
+  std::vector<Sample> samples;
+  std::vector<Event> events;
+  HostInfo host;
+  double duration_sec = 0;
+  bool interrupted = false;
+  double time_scale = 1;
+  std::string config_text;  // the generated redis.conf
+};
+
+// Runs one stress run. Error (exit 2) for a setup problem: no cgroup
+// permission, limit out of range, redis-server missing or not starting.
+// Everything it started is gone when it returns, on every path.
+Result<StressResult> run_stress(const StressOptions& options);
+
+// Fills the peaks, phase outcomes, outcome and final_state of `result` from
+// its samples and events.
+void summarize(StressResult& result, bool crash_loop, bool was_running);
+
+// Checks a limit against the machine (refuses more than half of MemTotal
+// unless forced, and less than 16 MiB).
+Status check_limit(uint64_t limit_bytes, bool force);
+
+}  // namespace redisfit::stress

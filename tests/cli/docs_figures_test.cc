@@ -1,0 +1,55 @@
+// The figures quoted in docs/memory-model.md and docs/plan.md are reproduced
+// here from the same commands, so the docs cannot drift from the model.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+uint64_t planned_maxmemory_mib(std::vector<std::string> args) {
+  args.insert(args.begin(), "plan");
+  args.push_back("-o");
+  args.push_back("json");
+  auto r = testing::run_redisfit(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  if (j.is_discarded()) return 0;
+  return j["maxmemory_bytes"].get<uint64_t>() >> 20;
+}
+
+std::string read_doc(const std::string& name) {
+  std::ifstream in(testing::source_path("docs/" + name));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(DocsFigures, MemoryModelExamplesTable) {
+  std::string doc = read_doc("memory-model.md");
+  struct Row {
+    std::vector<std::string> args;
+    std::string cell;
+  };
+  const std::vector<Row> rows = {
+      {{"--limit", "512Mi", "--persistence", "aof", "--policy", "allkeys-lru"}, "206 MiB"},
+      {{"--limit", "512Mi", "--persistence", "aof", "--policy", "allkeys-lru", "--cow-fraction", "0.1"}, "375 MiB"},
+      {{"--limit", "512Mi", "--persistence", "aof", "--policy", "volatile-lru"}, "205 MiB"},
+      {{"--limit", "512Mi", "--persistence", "aof", "--policy", "volatile-lru", "--write-pattern", "insert"},
+       "405 MiB"},
+  };
+  for (const auto& row : rows) {
+    uint64_t mib = planned_maxmemory_mib(row.args);
+    EXPECT_EQ(std::to_string(mib) + " MiB", row.cell);
+    std::string command = "plan";
+    for (const auto& a : row.args) command += " " + a;
+    EXPECT_NE(doc.find(command + "` | " + row.cell), std::string::npos) << "docs row missing: " << command;
+  }
+}
+
+}  // namespace
+}  // namespace redisfit

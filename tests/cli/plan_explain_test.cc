@@ -1,0 +1,112 @@
+// End-to-end: the built binary, as a user runs it.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+using testing::run_redisfit;
+constexpr uint64_t kGiB = 1ULL << 30;
+
+nlohmann::json json_of(const testing::ProcessResult& r) {
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+  return j;
+}
+
+TEST(Cli, HelpListsTheCommands) {
+  auto r = run_redisfit({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("plan"), std::string::npos);
+  EXPECT_NE(r.out.find("explain"), std::string::npos);
+}
+
+TEST(Cli, SeedStrategyFollowsTheArticle) {
+  auto r = run_redisfit({"plan", "--request", "16Gi", "--strategy", "seed", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = json_of(r);
+  EXPECT_EQ(j["maxmemory_bytes"], 17179869184ULL);
+  uint64_t limit = j["limit_bytes"];
+  EXPECT_GE(limit, 40 * kGiB);
+  EXPECT_LE(limit, 48 * kGiB);
+  EXPECT_TRUE(j["phases"].is_array());
+  EXPECT_TRUE(j["assumptions"].is_array());
+  EXPECT_EQ(j["request_bytes"], 16 * kGiB);
+}
+
+TEST(Cli, ExplainTheSeedCaseSaysUnsafeAndNamesThePhase) {
+  auto r = run_redisfit({"explain", "--limit", "32Gi", "--maxmemory", "34359738368", "--persistence", "aof"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("unsafe in phase"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reload"), std::string::npos);
+  auto j = json_of(run_redisfit({"explain", "--limit", "32Gi", "--maxmemory", "34359738368",
+                                 "--persistence", "aof", "-o", "json"}));
+  EXPECT_EQ(j["verdict"], "unsafe");
+  EXPECT_FALSE(j["unsafe_phases"].empty());
+  for (const auto& phase : j["phases"]) {
+    uint64_t sum = 0;
+    for (const auto& t : phase["terms"]) {
+      sum += t["bytes"].get<uint64_t>();
+      EXPECT_FALSE(t["source"].get<std::string>().empty());
+    }
+    EXPECT_EQ(sum, phase["total_bytes"].get<uint64_t>());
+  }
+}
+
+TEST(Cli, WorstCasePlanIsWellBelowEightyPercent) {
+  auto worst = json_of(run_redisfit({"plan", "--limit", "512Mi", "--persistence", "aof", "--policy",
+                                     "allkeys-lru", "-o", "json"}));
+  auto known = json_of(run_redisfit({"plan", "--limit", "512Mi", "--persistence", "aof", "--policy",
+                                     "allkeys-lru", "--cow-fraction", "0.1", "-o", "json"}));
+  uint64_t limit = 512ULL << 20;
+  EXPECT_LT(worst["maxmemory_bytes"].get<uint64_t>(), limit * 7 / 10);
+  EXPECT_GT(known["maxmemory_bytes"].get<uint64_t>(), worst["maxmemory_bytes"].get<uint64_t>());
+  EXPECT_EQ(worst["verdict"], "safe");
+}
+
+TEST(Cli, ExplainReadsARedisConf) {
+  testing::TempDir dir;
+  std::string conf = dir.write_file("redis.conf", "maxmemory 900mb\nappendonly yes\nmaxmemory-policy allkeys-lru\n");
+  auto r = run_redisfit({"explain", conf, "--limit", "1Gi", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto j = json_of(r);
+  EXPECT_EQ(j["maxmemory_bytes"], 900ULL << 20);
+  EXPECT_EQ(j["verdict"], "unsafe");
+}
+
+TEST(Cli, EmitConf) {
+  auto r = run_redisfit({"plan", "--limit", "2Gi", "--policy", "allkeys-lfu", "--emit", "conf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("maxmemory "), std::string::npos);
+  EXPECT_NE(r.out.find("maxmemory-policy allkeys-lfu"), std::string::npos);
+}
+
+TEST(Cli, BadInputExitsTwoWithAMessage) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string expect;
+  };
+  const std::vector<Case> cases = {
+      {{"plan", "--limit", "16GB"}, "--limit"},
+      {{"plan", "--limit", "99999999Ei"}, "--limit"},
+      {{"plan", "--limit", "4Mi", "--persistence", "aof", "--policy", "allkeys-lru"}, "below what Redis needs"},
+      {{"plan", "--bogus"}, "bogus"},
+      {{"plan"}, "nothing to size"},
+      {{"plan", "--request", "2Gi", "--limit", "1Gi"}, "above the limit"},
+      {{"explain", "--limit", "1Gi", "--maxmemory", "1.5gb"}, "1.5gb"},
+      {{"explain", "--limit", "1Gi", "--policy", "lru"}, "maxmemory-policy"},
+      {{"plan", "--limit", "1Gi", "--cow-fraction", "2"}, "cow-fraction"},
+      {{"explain", "/nonexistent/redis.conf"}, "nonexistent"},
+  };
+  for (const auto& c : cases) {
+    auto r = run_redisfit(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args[1] << " " << r.out << r.err;
+    EXPECT_NE((r.err + r.out).find(c.expect), std::string::npos) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -1,0 +1,112 @@
+#include "core/quantity.h"
+
+#include <gtest/gtest.h>
+
+namespace redisfit {
+namespace {
+
+uint64_t k8s(const char* text) {
+  auto r = parse_k8s_quantity(text);
+  EXPECT_TRUE(r.ok()) << text << ": " << (r.ok() ? "" : r.error().message);
+  return r.ok() ? r.value() : 0;
+}
+
+TEST(K8sQuantity, BinaryAndDecimalSuffixes) {
+  EXPECT_EQ(k8s("16Gi"), 17179869184ULL);
+  EXPECT_EQ(k8s("0.5Gi"), 536870912ULL);
+  EXPECT_EQ(k8s("1.5Ti"), 1649267441664ULL);
+  EXPECT_EQ(k8s("500M"), 500000000ULL);
+  EXPECT_EQ(k8s("1k"), 1000ULL);
+  EXPECT_EQ(k8s("512Ki"), 524288ULL);
+  EXPECT_EQ(k8s("17179869184"), 17179869184ULL);
+  EXPECT_EQ(k8s("+1Mi"), 1048576ULL);
+  EXPECT_EQ(k8s("0"), 0ULL);
+}
+
+TEST(K8sQuantity, ExponentAndMilli) {
+  EXPECT_EQ(k8s("1e9"), 1000000000ULL);
+  EXPECT_EQ(k8s("1E3"), 1000ULL);
+  EXPECT_EQ(k8s("128974848000m"), 128974848ULL);
+  EXPECT_EQ(k8s("2.5e3"), 2500ULL);
+}
+
+TEST(K8sQuantity, FractionsRoundUpLikeQuantityValue) {
+  // resource.Quantity.Value() rounds up: 1.1 bytes -> 2, 1500m -> 2, 1m -> 1.
+  EXPECT_EQ(k8s("1.1"), 2ULL);
+  EXPECT_EQ(k8s("1500m"), 2ULL);
+  EXPECT_EQ(k8s("1m"), 1ULL);
+  EXPECT_EQ(k8s("0.1Ki"), 103ULL);  // 102.4 -> 103
+  EXPECT_EQ(k8s("1.G"), 1000000000ULL);  // apimachinery accepts a trailing dot
+}
+
+TEST(K8sQuantity, RejectsGarbageNegativeAndOverflow) {
+  for (const char* bad : {"", "16GB", "16gi", "Gi", "1.2.3", "abc", "-1Gi", "16 Gi", "1Zi",
+                          "99999999999999999999999999Ei", "2Ei", "1e400", "0x10"}) {
+    auto r = parse_k8s_quantity(bad);
+    EXPECT_FALSE(r.ok()) << "accepted \"" << bad << "\"";
+    if (!r.ok()) {
+      EXPECT_NE(r.error().message.find("quantity"), std::string::npos);
+    }
+  }
+}
+
+uint64_t redis(const char* text) {
+  auto r = parse_redis_memory(text);
+  EXPECT_TRUE(r.ok()) << text;
+  return r.ok() ? r.value() : 0;
+}
+
+TEST(RedisMemory, UnitsAsMemtoull) {
+  EXPECT_EQ(redis("1k"), 1000ULL);
+  EXPECT_EQ(redis("1kb"), 1024ULL);
+  EXPECT_EQ(redis("1KB"), 1024ULL);
+  EXPECT_EQ(redis("2m"), 2000000ULL);
+  EXPECT_EQ(redis("2Mb"), 2097152ULL);
+  EXPECT_EQ(redis("1g"), 1000000000ULL);
+  EXPECT_EQ(redis("32gb"), 34359738368ULL);
+  EXPECT_EQ(redis("100b"), 100ULL);
+  EXPECT_EQ(redis("34359738368"), 34359738368ULL);
+  // memtoull quirk: no digits before a valid unit reads as 0.
+  EXPECT_EQ(redis(""), 0ULL);
+  EXPECT_EQ(redis("mb"), 0ULL);
+}
+
+TEST(RedisMemory, RejectsWhatRedisRejects) {
+  for (const char* bad : {"1.5gb", "-1", "1tb", "1t", "16Gi", "1 gb", "1e9", "0x10", "abc"}) {
+    EXPECT_FALSE(parse_redis_memory(bad).ok()) << "accepted \"" << bad << "\"";
+  }
+}
+
+TEST(RedisMemory, Percentages) {
+  auto p = parse_redis_memory_or_percent("10%");
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->is_percent);
+  EXPECT_EQ(p->percent, 10);
+  auto b = parse_redis_memory_or_percent("64mb");
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->is_percent);
+  EXPECT_EQ(b->bytes, 64ULL << 20);
+  EXPECT_FALSE(parse_redis_memory_or_percent("101%").ok());
+  EXPECT_FALSE(parse_redis_memory_or_percent("-5%").ok());
+  EXPECT_FALSE(parse_redis_memory_or_percent("%").ok());
+}
+
+TEST(Format, ShortestExactKubernetesSpelling) {
+  EXPECT_EQ(format_k8s_quantity(17179869184ULL), "16Gi");
+  EXPECT_EQ(format_k8s_quantity(536870912ULL), "512Mi");
+  EXPECT_EQ(format_k8s_quantity(1536ULL << 20), "1536Mi");
+  EXPECT_EQ(format_k8s_quantity(1000), "1000");
+  EXPECT_EQ(format_bytes(512), "512 B");
+  EXPECT_EQ(format_bytes(32ULL << 30), "32.0 GiB");
+}
+
+TEST(Format, RoundTripsThroughTheParser) {
+  for (uint64_t v : {1ULL, 1024ULL, 3ULL << 20, 48ULL << 30, 17179869185ULL}) {
+    auto back = parse_k8s_quantity(format_k8s_quantity(v));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back.value(), v);
+  }
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -1,0 +1,168 @@
+#include "model/budget.h"
+
+#include <gtest/gtest.h>
+
+#include "model/solver.h"
+
+namespace redisfit {
+namespace {
+
+constexpr uint64_t kMiB = 1ULL << 20;
+constexpr uint64_t kGiB = 1ULL << 30;
+
+RedisInstance instance(uint64_t limit, uint64_t maxmemory, const std::string& policy = "noeviction") {
+  RedisInstance r;
+  r.limit_bytes = Sourced<uint64_t>{limit, "test"};
+  if (maxmemory) r.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, "test"};
+  r.maxmemory_policy = {policy, "test"};
+  return r;
+}
+
+uint64_t term(const BudgetPhase& p, const std::string& name) {
+  for (const auto& t : p.terms) {
+    if (t.name == name) return t.bytes;
+  }
+  return 0;
+}
+
+TEST(Budget, PhaseTotalsAreTheSumOfTheirTerms) {
+  RedisInstance r = instance(4 * kGiB, 2 * kGiB, "allkeys-lru");
+  r.appendonly = {true, "test"};
+  r.replicas = {1, "test"};
+  MemoryBudget b = compute_budget(r, Workload{});
+  ASSERT_GE(b.phases.size(), 4u);
+  for (const auto& p : b.phases) {
+    uint64_t sum = 0;
+    for (const auto& t : p.terms) sum += t.bytes;
+    EXPECT_EQ(sum, p.total_bytes) << p.name;
+    EXPECT_LE(p.total_bytes, b.peak_bytes);
+  }
+  EXPECT_NE(b.find_phase("fork"), nullptr);
+  EXPECT_NE(b.find_phase("full_sync"), nullptr);
+  EXPECT_NE(b.find_phase("reload"), nullptr);
+}
+
+TEST(Budget, SeedCaseIsUnsafeAndNamesThePhases) {
+  // The report: limit 32Gi, maxmemory 34359738368 (= the limit), AOF on.
+  RedisInstance r = instance(32 * kGiB, 34359738368ULL);
+  r.request_bytes = Sourced<uint64_t>{16 * kGiB, "test"};
+  r.appendonly = {true, "test"};
+  MemoryBudget b = compute_budget(r, Workload{});
+  EXPECT_EQ(b.verdict, Verdict::kUnsafe);
+  auto over = b.phases_over_limit();
+  ASSERT_FALSE(over.empty());
+  std::vector<std::string> names;
+  for (const auto* p : over) names.push_back(p->name);
+  // Loading ignores maxmemory: the restart cannot fit either (the crash loop).
+  EXPECT_NE(std::find(names.begin(), names.end(), "reload"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "steady"), names.end());
+  EXPECT_LT(b.headroom_bytes(), 0);
+}
+
+TEST(Budget, ArticleShapeIsSafe) {
+  // maxmemory = request 16Gi, limit 48Gi (3x), Redis default RDB schedule, one replica.
+  RedisInstance r = instance(48 * kGiB, 16 * kGiB);
+  r.request_bytes = Sourced<uint64_t>{16 * kGiB, "test"};
+  r.replicas = {1, "test"};
+  EXPECT_EQ(compute_budget(r, Workload{}).verdict, Verdict::kSafe);
+}
+
+TEST(Budget, PolicyDecidesWhatAnImportCopies) {
+  // An import: under a policy that refuses writes at maxmemory, inserts never
+  // rewrite old pages; under an evicting one each insert at maxmemory evicts.
+  Workload import;
+  import.write_pattern = {WritePattern::kInsert, "test"};
+  RedisInstance evicting = instance(512 * kMiB, 409 * kMiB, "allkeys-lru");
+  RedisInstance refusing = instance(512 * kMiB, 409 * kMiB, "volatile-lru");  // no TTL keys
+  MemoryBudget be = compute_budget(evicting, import);
+  MemoryBudget br = compute_budget(refusing, import);
+  EXPECT_DOUBLE_EQ(be.cow_fraction, 1.0);
+  EXPECT_LT(br.cow_fraction, 0.05);
+  EXPECT_GT(term(*be.find_phase("fork"), "cow"), 10 * term(*br.find_phase("fork"), "cow"));
+  // The KubeBlocks default (0.8 x limit) is OOM-killed by a fork with an
+  // evicting policy (measured, redis-memory.md §9) and survives with writes refused.
+  EXPECT_EQ(be.verdict, Verdict::kUnsafe);
+  EXPECT_NE(br.verdict, Verdict::kUnsafe);
+  // With TTL keys, volatile-lru evicts too.
+  import.keys_have_ttl = {true, "test"};
+  EXPECT_DOUBLE_EQ(compute_budget(refusing, import).cow_fraction, 1.0);
+}
+
+TEST(Budget, OverwritesAreNotBoundedByARefusingPolicy) {
+  // Below maxmemory, overwrites proceed whatever the policy: with no write rate
+  // known the worst case is a full copy.
+  RedisInstance refusing = instance(512 * kMiB, 409 * kMiB, "noeviction");
+  MemoryBudget b = compute_budget(refusing, Workload{});
+  EXPECT_DOUBLE_EQ(b.cow_fraction, 1.0);
+  EXPECT_EQ(b.verdict, Verdict::kUnsafe);
+}
+
+TEST(Budget, WriteRateBoundsCopyOnWrite) {
+  RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
+  Workload slow, fast;
+  slow.write_rate_per_sec = Sourced<double>{100, "test"};
+  fast.write_rate_per_sec = Sourced<double>{200000, "test"};
+  double c_slow = compute_budget(r, slow).cow_fraction;
+  double c_fast = compute_budget(r, fast).cow_fraction;
+  EXPECT_LT(c_slow, 0.1);
+  EXPECT_GT(c_fast, 0.9);
+  EXPECT_LT(c_slow, c_fast);
+}
+
+TEST(Budget, InsertsCopyLittleUnlessEvicting) {
+  RedisInstance r = instance(8 * kGiB, 4 * kGiB, "noeviction");
+  Workload w;
+  w.write_pattern = {WritePattern::kInsert, "test"};
+  w.dataset_bytes = Sourced<uint64_t>{2 * kGiB, "test"};
+  EXPECT_LT(compute_budget(r, w).cow_fraction, 0.05);
+}
+
+TEST(Budget, NoPersistenceMeansNoForkAndNoReload) {
+  RedisInstance r = instance(kGiB, 800 * kMiB);
+  r.save_points = {{}, "test"};
+  MemoryBudget b = compute_budget(r, Workload{});
+  EXPECT_EQ(b.find_phase("fork"), nullptr);
+  EXPECT_EQ(b.find_phase("reload"), nullptr);
+}
+
+TEST(Budget, UnlimitedMaxmemoryGrowsToTheLimit) {
+  RedisInstance r = instance(kGiB, 0);
+  EXPECT_EQ(compute_budget(r, Workload{}).verdict, Verdict::kUnsafe);
+  RedisInstance no_limit;
+  no_limit.maxmemory = {MaxmemoryOrigin::kExplicit, kGiB, "test"};
+  EXPECT_EQ(compute_budget(no_limit, Workload{}).verdict, Verdict::kUnbounded);
+}
+
+TEST(Budget, ReplicaBufferIsBoundedByTheHardLimit) {
+  RedisInstance r = instance(16 * kGiB, 8 * kGiB, "allkeys-lru");
+  r.replicas = {1, "test"};
+  r.save_points = {{}, "test"};
+  MemoryBudget b = compute_budget(r, Workload{});
+  const BudgetPhase* sync = b.find_phase("full_sync");
+  ASSERT_NE(sync, nullptr);
+  EXPECT_LE(term(*sync, "replica_buffer"), 256 * kMiB);
+  EXPECT_GT(term(*sync, "replica_buffer"), 200 * kMiB);
+}
+
+TEST(Budget, SwapdbReplicaHoldsTwoDatasets) {
+  RedisInstance r = instance(16 * kGiB, 6 * kGiB, "allkeys-lru");
+  r.replicas = {1, "test"};
+  r.repl_diskless_load = {"swapdb", "test"};
+  MemoryBudget b = compute_budget(r, Workload{});
+  const BudgetPhase* load = b.find_phase("replica_load");
+  ASSERT_NE(load, nullptr);
+  EXPECT_GT(load->total_bytes, 12 * kGiB);
+}
+
+TEST(Budget, RedisSixBuffersTheRewriteInTheParent) {
+  RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
+  r.appendonly = {true, "test"};
+  EXPECT_EQ(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 0u);
+  r.redis_version = {"6.2.14", "test"};
+  EXPECT_GT(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 1ULL << 30);
+  EXPECT_FALSE(redis_version_before(r, 6, 0));
+  EXPECT_TRUE(redis_version_before(r, 7, 0));
+}
+
+}  // namespace
+}  // namespace redisfit

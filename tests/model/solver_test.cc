@@ -1,0 +1,87 @@
+#include "model/solver.h"
+
+#include <gtest/gtest.h>
+
+namespace redisfit {
+namespace {
+
+constexpr uint64_t kMiB = 1ULL << 20;
+constexpr uint64_t kGiB = 1ULL << 30;
+
+RedisInstance aof_instance(const std::string& policy) {
+  RedisInstance r;
+  r.appendonly = {true, "test"};
+  r.save_points = {{}, "test"};
+  r.maxmemory_policy = {policy, "test"};
+  return r;
+}
+
+TEST(Solver, SolvedMaxmemoryIsTheLargestSafeOne) {
+  RedisInstance r = aof_instance("allkeys-lru");
+  auto m = solve_max_maxmemory(r, Workload{}, 512 * kMiB);
+  ASSERT_TRUE(m.ok());
+  auto budget_at = [&](uint64_t maxmemory) {
+    RedisInstance x = r;
+    x.limit_bytes = Sourced<uint64_t>{512 * kMiB, "test"};
+    x.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, "test"};
+    return compute_budget(x, Workload{});
+  };
+  EXPECT_EQ(budget_at(m.value()).verdict, Verdict::kSafe);
+  EXPECT_NE(budget_at(m.value() + kMiB).verdict, Verdict::kSafe);
+}
+
+TEST(Solver, WorstCaseLeavesRoomForAFullCopy) {
+  // Issue #2: with no write rate known, an evicting policy and AOF, the safe
+  // maxmemory is well below the 0.8 x limit rule; a known low COW allows more.
+  RedisInstance r = aof_instance("allkeys-lru");
+  r.limit_bytes = Sourced<uint64_t>{512 * kMiB, "test"};
+  auto worst = plan_with_model(r, Workload{});
+  ASSERT_TRUE(worst.ok());
+  EXPECT_LT(worst->maxmemory_bytes, 512 * kMiB * 6 / 10);
+  Workload known;
+  known.cow_fraction = Sourced<double>{0.1, "test"};
+  auto better = plan_with_model(r, known);
+  ASSERT_TRUE(better.ok());
+  EXPECT_GT(better->maxmemory_bytes, worst->maxmemory_bytes);
+  EXPECT_EQ(better->request_bytes, better->limit_bytes);
+}
+
+TEST(Solver, TinyLimitIsAnError) {
+  RedisInstance r = aof_instance("allkeys-lru");
+  EXPECT_FALSE(solve_max_maxmemory(r, Workload{}, 4 * kMiB).ok());
+}
+
+TEST(Solver, DatasetThatMustFitGrowsTheLimit) {
+  RedisInstance r = aof_instance("noeviction");
+  r.limit_bytes = Sourced<uint64_t>{kGiB, "test"};
+  Workload w;
+  w.dataset_bytes = Sourced<uint64_t>{3 * kGiB, "test"};
+  auto rec = plan_with_model(r, w);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_GE(rec->maxmemory_bytes, 3 * kGiB);
+  EXPECT_GT(rec->limit_bytes, 3 * kGiB);
+  EXPECT_EQ(rec->budget.verdict, Verdict::kSafe);
+}
+
+TEST(Solver, MinLimitMakesTheBudgetSafe) {
+  RedisInstance r = aof_instance("allkeys-lru");
+  r.maxmemory = {MaxmemoryOrigin::kExplicit, 10 * kGiB, "test"};
+  uint64_t limit = solve_min_limit(r, Workload{});
+  r.limit_bytes = Sourced<uint64_t>{limit, "test"};
+  EXPECT_EQ(compute_budget(r, Workload{}).verdict, Verdict::kSafe);
+  EXPECT_EQ(limit % kGiB, 0u);  // above 4 GiB the limit is whole GiB
+}
+
+TEST(Solver, SeedRule) {
+  RedisInstance r;
+  r.request_bytes = Sourced<uint64_t>{16 * kGiB, "test"};
+  auto rec = plan_with_seed_rule(r, Workload{}, 3.0);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_EQ(rec->maxmemory_bytes, 17179869184ULL);
+  EXPECT_EQ(rec->limit_bytes, 48 * kGiB);
+  EXPECT_FALSE(plan_with_seed_rule(RedisInstance{}, Workload{}, 3.0).ok());
+  EXPECT_FALSE(plan_with_seed_rule(r, Workload{}, 0.5).ok());
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -1,0 +1,123 @@
+#include "sources/redis_conf.h"
+
+#include <gtest/gtest.h>
+
+#include "sources/redis_directives.h"
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+std::vector<std::string> split(const char* line) {
+  auto r = split_redis_args(line);
+  EXPECT_TRUE(r.ok()) << line;
+  return r.ok() ? r.value() : std::vector<std::string>{};
+}
+
+TEST(SplitArgs, QuotesAndEscapesAsSdssplitargs) {
+  EXPECT_EQ(split("save 900 1"), (std::vector<std::string>{"save", "900", "1"}));
+  EXPECT_EQ(split("save \"\""), (std::vector<std::string>{"save", ""}));
+  EXPECT_EQ(split("x \"a b\\n\\x41\" 'it\\'s'"), (std::vector<std::string>{"x", "a b\nA", "it's"}));
+  EXPECT_EQ(split("   maxmemory\t\t1gb   "), (std::vector<std::string>{"maxmemory", "1gb"}));
+  EXPECT_EQ(split("x 'no \\n escape'"), (std::vector<std::string>{"x", "no \\n escape"}));
+}
+
+TEST(SplitArgs, UnbalancedQuotesFail) {
+  EXPECT_FALSE(split_redis_args("maxmemory \"1gb").ok());
+  EXPECT_FALSE(split_redis_args("maxmemory '1gb").ok());
+  EXPECT_FALSE(split_redis_args("maxmemory \"1\"gb").ok());  // closing quote must be followed by space
+}
+
+RedisInstance apply_text(const std::string& text) {
+  RedisInstance r;
+  auto d = parse_redis_conf_text(text, "t.conf");
+  EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().describe());
+  if (d.ok()) {
+    Status s = apply_conf(d.value(), r);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().describe());
+  }
+  return r;
+}
+
+TEST(RedisConf, LastDirectiveWinsAndSourcesPointAtLines) {
+  RedisInstance r = apply_text("# comment\nmaxmemory 1gb\n\nMAXMEMORY 2gb\nmaxmemory-policy allkeys-lru\n");
+  EXPECT_EQ(r.maxmemory.bytes, 2ULL << 30);
+  EXPECT_EQ(r.maxmemory.origin, MaxmemoryOrigin::kExplicit);
+  EXPECT_EQ(r.maxmemory.source, "t.conf:4");
+  EXPECT_EQ(r.maxmemory_policy.value, "allkeys-lru");
+}
+
+TEST(RedisConf, SaveLinesAccumulateAndEmptyClears) {
+  RedisInstance defaults;
+  EXPECT_EQ(defaults.save_points.value.size(), 3u);  // Redis's built-in schedule
+  RedisInstance r = apply_text("save 900 1\nsave 300 10\n");
+  EXPECT_EQ(r.save_points.value, (std::vector<SavePoint>{{900, 1}, {300, 10}}));
+  RedisInstance cleared = apply_text("save 900 1\nsave \"\"\n");
+  EXPECT_TRUE(cleared.save_points.value.empty());
+  RedisInstance cleared_then_set = apply_text("save \"\"\nsave 60 5\n");
+  EXPECT_EQ(cleared_then_set.save_points.value, (std::vector<SavePoint>{{60, 5}}));
+  RedisInstance one_arg = apply_text("save \"900 1 300 10\"\n");
+  EXPECT_EQ(one_arg.save_points.value, (std::vector<SavePoint>{{900, 1}, {300, 10}}));
+}
+
+TEST(RedisConf, BufferLimitsAndPercentClients) {
+  RedisInstance r = apply_text(
+      "client-output-buffer-limit replica 512mb 128mb 30 pubsub 64mb 16mb 90\n"
+      "client-output-buffer-limit slave 1gb 0 0\nmaxmemory-clients 5%\nrepl-backlog-size 64mb\n");
+  EXPECT_EQ(r.replica_buffer_limit.value, (OutputBufferLimit{1ULL << 30, 0, 0}));
+  EXPECT_EQ(r.pubsub_buffer_limit.value, (OutputBufferLimit{64ULL << 20, 16ULL << 20, 90}));
+  EXPECT_TRUE(r.maxmemory_clients.value.is_percent);
+  EXPECT_EQ(r.maxmemory_clients.value.percent, 5);
+  EXPECT_EQ(r.repl_backlog_bytes.value, 64ULL << 20);
+}
+
+TEST(RedisConf, ErrorsNameFileAndLine) {
+  RedisInstance r;
+  auto d = parse_redis_conf_text("port 6379\nmaxmemory 1.5gb\n", "bad.conf");
+  ASSERT_TRUE(d.ok());
+  Status s = apply_conf(d.value(), r);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().where, "bad.conf:2");
+  EXPECT_NE(s.error().message.find("1.5gb"), std::string::npos);
+
+  auto unbalanced = parse_redis_conf_text("maxmemory \"1gb\n", "q.conf");
+  ASSERT_FALSE(unbalanced.ok());
+  EXPECT_EQ(unbalanced.error().where, "q.conf:1");
+}
+
+TEST(RedisConf, IncludeIsFollowedRelativeToTheIncludingFile) {
+  testing::TempDir dir;
+  dir.write_file("inc/memory.conf", "maxmemory 300mb\n");
+  std::string main = dir.write_file("redis.conf", "maxmemory 100mb\ninclude inc/memory.conf\nappendonly yes\n");
+  auto d = read_redis_conf(main);
+  ASSERT_TRUE(d.ok()) << d.error().describe();
+  RedisInstance r;
+  ASSERT_TRUE(apply_conf(d.value(), r).ok());
+  EXPECT_EQ(r.maxmemory.bytes, 300ULL << 20);
+  EXPECT_NE(r.maxmemory.source.find("memory.conf:1"), std::string::npos);
+  EXPECT_TRUE(r.appendonly.value);
+
+  std::string loop = dir.write_file("loop.conf", "include " + dir.path() + "/loop.conf\n");
+  EXPECT_FALSE(read_redis_conf(loop).ok());
+  std::string missing = dir.write_file("missing.conf", "include /nonexistent/x.conf\n");
+  EXPECT_FALSE(read_redis_conf(missing).ok());
+}
+
+TEST(RedisConf, CommandLineOverridesFollowTheFile) {
+  auto file = parse_redis_conf_text("maxmemory 100mb\nsave 900 1\n", "f.conf");
+  auto cli = parse_command_line_overrides({"--maxmemory", "200mb", "--save", "", "--appendonly", "yes"});
+  ASSERT_TRUE(file.ok());
+  ASSERT_TRUE(cli.ok());
+  auto all = file.value();
+  all.insert(all.end(), cli->begin(), cli->end());
+  RedisInstance r;
+  ASSERT_TRUE(apply_conf(all, r).ok());
+  EXPECT_EQ(r.maxmemory.bytes, 200ULL << 20);
+  EXPECT_TRUE(r.save_points.value.empty());
+  EXPECT_TRUE(r.appendonly.value);
+  EXPECT_FALSE(parse_command_line_overrides({"maxmemory"}).ok());
+  EXPECT_FALSE(parse_command_line_overrides({"--maxmemory"}).ok());
+}
+
+}  // namespace
+}  // namespace redisfit

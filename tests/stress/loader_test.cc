@@ -1,0 +1,102 @@
+// The loader against a real redis-server (no cgroup needed).
+#include "stress/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "stress/sandbox.h"
+#include "support/redis_server.h"
+
+namespace redisfit::stress {
+namespace {
+
+void wait_done(Loader& l, int max_ms) {
+  for (int i = 0; i < max_ms / 10 && !l.done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+TEST(Loader, ImportsTargetWithSizeDistributionAndTtlShare) {
+  install_stop_handlers();
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoaderOptions o;
+  o.port = server.port();
+  o.connections = 3;
+  o.pipeline = 16;
+  o.value_min_bytes = 100;
+  o.value_max_bytes = 300;
+  o.ttl_share = 0.25;
+  Loader loader(o);
+  loader.start_import(2u << 20);
+  wait_done(loader, 20000);
+  ASSERT_TRUE(loader.done());
+  const auto& c = loader.counters();
+  EXPECT_GE(c.payload_bytes.load(), 2u << 20);
+  EXPECT_EQ(c.oom_errors.load(), 0u);
+  auto dbsize = server.command({"DBSIZE"});
+  ASSERT_TRUE(dbsize);
+  EXPECT_EQ(static_cast<uint64_t>(dbsize->integer), c.keys_written.load());
+  // Sizes and TTLs are what the distribution says, key by key.
+  int with_ttl = 0, checked = 0;
+  for (uint64_t i = 0; i < 400; ++i) {
+    auto len = server.command({"STRLEN", "rf:" + std::to_string(i)});
+    ASSERT_TRUE(len);
+    EXPECT_EQ(static_cast<uint32_t>(len->integer), loader.value_size(i));
+    EXPECT_GE(len->integer, 100);
+    EXPECT_LE(len->integer, 300);
+    auto ttl = server.command({"PTTL", "rf:" + std::to_string(i)});
+    EXPECT_EQ(ttl->integer > 0, loader.has_ttl(i));
+    with_ttl += ttl->integer > 0;
+    ++checked;
+  }
+  EXPECT_GT(with_ttl, checked / 8);
+  EXPECT_LT(with_ttl, checked / 2);
+}
+
+TEST(Loader, StopsWhenNoevictionRefusesWrites) {
+  testing::RedisServer server("", {"--maxmemory", "4mb", "--maxmemory-policy", "noeviction"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoaderOptions o;
+  o.port = server.port();
+  Loader loader(o);
+  loader.start_import(64u << 20);
+  wait_done(loader, 20000);
+  ASSERT_TRUE(loader.done());
+  EXPECT_TRUE(loader.counters().writes_refused);
+  EXPECT_GT(loader.counters().oom_errors.load(), 0u);
+  EXPECT_LT(loader.counters().payload_bytes.load(), 8u << 20);
+}
+
+TEST(Loader, OverwritesAtTheRequestedRate) {
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoaderOptions o;
+  o.port = server.port();
+  o.connections = 2;
+  Loader loader(o);
+  loader.start_overwrite(1000, 2000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  loader.stop();
+  double sent = static_cast<double>(loader.counters().commands_ok.load());
+  EXPECT_GT(sent, 1500);
+  EXPECT_LT(sent, 2600);
+  EXPECT_LE(server.command({"DBSIZE"})->integer, 1000);
+}
+
+TEST(Loader, EndsWhenTheServerDies) {
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoaderOptions o;
+  o.port = server.port();
+  Loader loader(o);
+  loader.start_overwrite(1000, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  server.stop();
+  wait_done(loader, 20000);
+  EXPECT_TRUE(loader.done());
+  EXPECT_TRUE(loader.counters().connection_lost);
+}
+
+}  // namespace
+}  // namespace redisfit::stress

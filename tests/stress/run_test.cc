@@ -1,0 +1,186 @@
+// End to end through the built binary: a real redis-server in a real memory
+// cgroup. Skipped (with the reason) where no cgroup can be created.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/redis_server.h"
+#include "support/stress_cgroup.h"
+
+namespace redisfit::testing {
+namespace {
+
+#define SKIP_WITHOUT_CGROUP()                                                     \
+  do {                                                                            \
+    std::string why = stress_cgroup_unavailable_reason();                         \
+    if (!why.empty()) GTEST_SKIP() << "no memory cgroup can be created: " << why; \
+  } while (0)
+
+nlohmann::json run_json(const std::vector<std::string>& args, int& exit_code) {
+  auto r = run_redisfit(args);
+  exit_code = r.exit_code;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+  return j;
+}
+
+TEST(StressRun, MaxmemoryEqualToLimitIsOomKilledIntoCrashLoopBackOff) {
+  SKIP_WITHOUT_CGROUP();
+  int code = 0;
+  auto j = run_json({"stress", "--limit", "256Mi", "--maxmemory", "256mb", "--policy", "noeviction", "-o", "json",
+                     "--time-scale", "40"}, code);
+  EXPECT_EQ(code, 1);
+  EXPECT_EQ(j["outcome"], "oom-killed");
+  EXPECT_EQ(j["final_state"], "CrashLoopBackOff");
+  EXPECT_EQ(j["restarts"], 3);  // the default
+  EXPECT_GE(j["oom_kills"].get<int>(), 4);
+  EXPECT_EQ(j["limit_bytes"], 256u << 20);
+  EXPECT_EQ(j["maxmemory_bytes"], 256u << 20);
+  // Killed at the limit: the working set reached (almost) all of it.
+  EXPECT_GT(j["peak_working_set_bytes"].get<uint64_t>(), 230u << 20);
+  EXPECT_LE(j["peak_working_set_bytes"].get<uint64_t>(), 256u << 20);
+  EXPECT_GT(j["predicted_peak_bytes"].get<uint64_t>(), 256u << 20);  // the model also says: does not fit
+  EXPECT_FALSE(j["timeline"]["samples"].empty());
+  int oom_events = 0;
+  for (const auto& e : j["timeline"]["events"]) oom_events += e["kind"] == "oom_kill";
+  EXPECT_GE(oom_events, 1);
+}
+
+TEST(StressRun, RoomAboveMaxmemorySurvivesAllPhases) {
+  SKIP_WITHOUT_CGROUP();
+  int code = 0;
+  auto j = run_json({"stress", "--limit", "640Mi", "--maxmemory", "256mb", "-o", "json"}, code);
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(j["outcome"], "survived");
+  EXPECT_EQ(j["final_state"], "Running");
+  EXPECT_EQ(j["oom_kills"], 0);
+  EXPECT_EQ(j["restarts"], 0);
+  ASSERT_EQ(j["phases"].size(), 3u);
+  EXPECT_EQ(j["phases"][0]["name"], "import");
+  EXPECT_EQ(j["phases"][1]["name"], "fork");
+  EXPECT_EQ(j["phases"][1]["outcome"], "completed");
+  EXPECT_EQ(j["phases"][2]["name"], "restart");
+  EXPECT_EQ(j["phases"][2]["outcome"], "completed");
+  // Filled to maxmemory, and the working set stayed below the limit.
+  EXPECT_GT(j["peak_used_memory_bytes"].get<uint64_t>(), 240u << 20);
+  EXPECT_LT(j["peak_working_set_bytes"].get<uint64_t>(), 640u << 20);
+  EXPECT_FALSE(j["host"]["overcommit_memory"].get<std::string>().empty());
+}
+
+TEST(StressRun, SigintLeavesNoServerAndNoCgroup) {
+  SKIP_WITHOUT_CGROUP();
+  std::string parent_dir = stress_cgroup_parent_dir();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execl(REDISFIT_BINARY, REDISFIT_BINARY, "stress", "--limit", "128Mi", "--maxmemory", "64mb", "--policy",
+          "allkeys-lru", "--phases", "import", "--fill", "100x", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string prefix = "redisfit-stress-" + std::to_string(pid) + "-";
+  std::vector<pid_t> servers;
+  for (int i = 0; i < 500 && servers.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    servers = redis_servers_of(pid);
+  }
+  ASSERT_FALSE(servers.empty()) << "redisfit did not start a redis-server";
+  ASSERT_EQ(entries_with_prefix(parent_dir, prefix).size(), 1u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // mid-import
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status)) << "redisfit did not exit normally after SIGINT";
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  for (pid_t s : servers) EXPECT_NE(kill(s, 0), 0) << "redis-server " << s << " survived";
+  EXPECT_TRUE(entries_with_prefix(parent_dir, prefix).empty());
+  EXPECT_TRUE(entries_with_prefix(std::filesystem::temp_directory_path(), prefix).empty());
+}
+
+TEST(StressRun, SigkillLeavesNothingRunningAndTheNextRunRemovesTheCgroup) {
+  SKIP_WITHOUT_CGROUP();
+  std::string parent_dir = stress_cgroup_parent_dir();
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, 1);
+    dup2(devnull, 2);
+    execl(REDISFIT_BINARY, REDISFIT_BINARY, "stress", "--limit", "128Mi", "--maxmemory", "64mb", "--policy",
+          "allkeys-lru", "--phases", "import", "--fill", "100x", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::vector<pid_t> servers;
+  for (int i = 0; i < 500 && servers.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    servers = redis_servers_of(pid);
+  }
+  ASSERT_FALSE(servers.empty());
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  // PR_SET_PDEATHSIG: the server dies with its parent.
+  for (int i = 0; i < 100 && kill(servers[0], 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_NE(kill(servers[0], 0), 0);
+  // The next run (here: a usage-level run that reaches set-up) removes the leftovers.
+  std::string prefix = "redisfit-stress-" + std::to_string(pid) + "-";
+  run_redisfit({"stress", "--limit", "64Mi", "--maxmemory", "8mb", "--phases", "import", "--fill", "1mb"});
+  EXPECT_TRUE(entries_with_prefix(parent_dir, prefix).empty());
+  EXPECT_TRUE(entries_with_prefix(std::filesystem::temp_directory_path(), prefix).empty());
+}
+
+TEST(StressRun, WithoutPermissionExplainsAndExits2) {
+  if (getuid() != 0) GTEST_SKIP() << "needs root to drop to an unprivileged user";
+  if (access("/usr/bin/setpriv", X_OK) != 0) GTEST_SKIP() << "setpriv (util-linux) not installed";
+  auto r = run_process({"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", REDISFIT_BINARY,
+                        "stress", "--limit", "64Mi", "--maxmemory", "8mb"});
+  if (r.exit_code == 127) GTEST_SKIP() << "the unprivileged user cannot execute the binary here";
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("needs"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("root"), std::string::npos) << r.err;
+}
+
+TEST(StressRun, RefusesALimitAboveHalfTheMachine) {
+  auto r = run_redisfit({"stress", "--limit", "100Ei"});
+  EXPECT_EQ(r.exit_code, 2);
+  auto r2 = run_redisfit({"stress", "--limit", "1Ti"});
+  EXPECT_EQ(r2.exit_code, 2);
+  EXPECT_NE(r2.err.find("--force"), std::string::npos) << r2.err;
+}
+
+TEST(StressRun, HtmlReportIsSelfContainedAndRendersInChromium) {
+  SKIP_WITHOUT_CGROUP();
+  TempDir dir;
+  std::string html = dir.path() + "/report.html";
+  auto r = run_redisfit({"stress", "--limit", "128Mi", "--maxmemory", "48mb", "--policy", "allkeys-lru", "--report", html});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::ifstream in(html);
+  std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("<svg"), std::string::npos);
+  EXPECT_NE(page.find("<polyline"), std::string::npos);
+  EXPECT_NE(page.find("limit 128Mi"), std::string::npos);
+  EXPECT_NE(page.find("maxmemory 48"), std::string::npos);
+  EXPECT_EQ(page.find("<script"), std::string::npos);
+  EXPECT_EQ(page.find("src="), std::string::npos);
+  EXPECT_EQ(page.find("href="), std::string::npos);
+  const char* chromium = "/usr/bin/chromium";
+  if (access(chromium, X_OK) != 0) GTEST_SKIP() << "chromium not installed (scripts/setup.sh installs it)";
+  std::string png = dir.path() + "/report.png";
+  auto shot = run_process({chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           "--user-data-dir=" + dir.path() + "/chromium", "--screenshot=" + png,
+                           "--window-size=1200,900", "file://" + html});
+  ASSERT_EQ(shot.exit_code, 0) << shot.err;
+  std::error_code ec;
+  EXPECT_GT(std::filesystem::file_size(png, ec), 20000u) << "screenshot is (nearly) blank";
+}
+
+}  // namespace
+}  // namespace redisfit::testing

@@ -1,5 +1,6 @@
 // `redisfit exporter`: Prometheus metrics for live servers, limit-aware.
 // Flags -> library (live/exporter.h).
+#include <csignal>
 #include <cstdio>
 
 #include "cli/command_registry.h"
@@ -23,6 +24,9 @@ struct ExporterFlags {
 };
 
 int run(const ExporterFlags& f) {
+  // A server that closes the connection must give an error, not kill us:
+  // hiredis and OpenSSL write with plain write(2), which raises SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   auto fail = [](const Error& e) {
     std::fprintf(stderr, "redisfit exporter: %s\n", e.describe().c_str());
     return kExitUsage;

@@ -1,5 +1,6 @@
 // `redisfit probe URL...`: read live servers and judge them against their
 // container limit. Flags -> library (live/probe.h) -> render/probe_*.
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <thread>
@@ -51,6 +52,9 @@ int exit_code(const std::vector<render::ProbeOutcome>& outcomes, live::Level fai
 }
 
 int run(const ProbeFlags& f) {
+  // A server that closes the connection must give an error, not kill us:
+  // hiredis and OpenSSL write with plain write(2), which raises SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   auto fail = [](const Error& e) {
     std::fprintf(stderr, "redisfit probe: %s\n", e.describe().c_str());
     return kExitUsage;

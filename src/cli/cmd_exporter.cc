@@ -76,7 +76,7 @@ int run(const ExporterFlags& f) {
 
 RegisterCommand reg{{50, "exporter", [](CLI::App& app, RunState& state) {
   auto flags = std::make_shared<ExporterFlags>();
-  CLI::App* cmd = app.add_subcommand("exporter", "Serve Prometheus metrics for live Redis servers, with limit-aware gauges");
+  CLI::App* cmd = app.add_subcommand("exporter", "serve Prometheus metrics for live Redis servers, with limit-aware gauges");
   cmd->add_option("--listen", flags->listen, "address to serve /metrics on (default :9839)");
   cmd->add_option("--target", flags->targets, "Redis URL to read (repeatable)")->required();
   cmd->add_option("--limit", flags->limits,

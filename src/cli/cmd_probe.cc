@@ -122,7 +122,7 @@ int run(const ProbeFlags& f) {
 
 RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
   auto flags = std::make_shared<ProbeFlags>();
-  CLI::App* cmd = app.add_subcommand("probe", "Read live Redis servers and judge them against their container limit");
+  CLI::App* cmd = app.add_subcommand("probe", "read live Redis servers: headroom now, if a fork started now, after a restart");
   cmd->add_option("url", flags->urls, "redis://[user:password@]host:port[/db], rediss://..., unix:///path")->required();
   cmd->add_option("--limit", flags->limit, "container memory limit (16Gi); default: read from this container's cgroup for local servers");
   cmd->add_option("-o,--output", flags->output, "text or json")->check(CLI::IsMember({"text", "json"}));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/budget.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit::live {
@@ -84,10 +85,18 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
                                     info.total_keys()),
                         s)};
 
+  // Writes while a fork child lives decide its copy-on-write. INFO gives the
+  // command rate, reads included: an upper bound on the write rate, so the
+  // projection errs on the side of more COW.
+  if (auto ops = info.number("instantaneous_ops_per_sec")) {
+    w.write_rate_per_sec = Sourced<double>{
+        *ops, at("INFO instantaneous_ops_per_sec (all commands: an upper bound on writes)", s)};
+  }
   // The server's own copy-on-write measurement of its last fork (childinfo.c:
   // the child's peak Private_Dirty), relative to the parent's RSS now. A fork
-  // in progress reports current_cow_peak. A 0 means no fork yet (or an idle
-  // one), which says nothing about the next fork under writes: not used.
+  // in progress reports current_cow_peak. It describes that fork's traffic
+  // only (an idle BGSAVE copies almost nothing), so it can raise the estimate
+  // from the current write rate, never lower it.
   uint64_t cow = 0;
   std::string cow_field;
   for (const char* field : {"current_cow_peak", "rdb_last_cow_size", "aof_last_cow_size"}) {
@@ -98,12 +107,16 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
     }
   }
   if (cow > 0 && f.rss_bytes > 0) {
-    double c = std::min(1.0, static_cast<double>(cow) / static_cast<double>(f.rss_bytes));
-    w.cow_fraction = Sourced<double>{
-        c, at(fmt::format("INFO {} {} / used_memory_rss {} (the last fork's own measurement; a fork under "
-                          "heavier writes copies more)",
-                          cow_field, format_bytes(cow), format_bytes(f.rss_bytes)),
-              s)};
+    double observed = std::min(1.0, static_cast<double>(cow) / static_cast<double>(f.rss_bytes));
+    CowEstimate from_rate = estimate_cow_fraction(f.instance, w, dataset);
+    if (observed > from_rate.fraction) {
+      w.cow_fraction = Sourced<double>{
+          observed, at(fmt::format("INFO {} {} / used_memory_rss {}: the last fork copied more than "
+                                   "the current write rate predicts ({:.0f}%)",
+                                   cow_field, format_bytes(cow), format_bytes(f.rss_bytes),
+                                   from_rate.fraction * 100),
+                       s)};
+    }
   }
 }
 

@@ -81,8 +81,10 @@ TEST_F(FilledServer, SameDataWithGenerousLimitIsHealthy) {
   EXPECT_NE(text.out.find("verdict      safe"), std::string::npos) << text.out;
 }
 
-TEST_F(FilledServer, ServerCopyOnWriteFigureIsUsed) {
-  // A real BGSAVE gives rdb_last_cow_size; the projection must cite it.
+TEST_F(FilledServer, ServerCopyOnWriteFigureNeverLowersTheProjection) {
+  // A real BGSAVE gives rdb_last_cow_size. It may raise the projection above
+  // what the current write rate predicts, never lower it: an idle BGSAVE says
+  // nothing about a fork under writes.
   auto bg = server_->command({"BGSAVE"});
   ASSERT_TRUE(bg);
   for (int i = 0; i < 200; ++i) {
@@ -92,17 +94,18 @@ TEST_F(FilledServer, ServerCopyOnWriteFigureIsUsed) {
       break;
     std::this_thread::sleep_for(50ms);
   }
-  auto info = server_->command({"INFO", "persistence"});
-  auto cow = live::parse_info(std::string(info->str, info->len)).u64("rdb_last_cow_size").value_or(0);
+  auto info = server_->command({"INFO"});
+  auto fields = live::parse_info(std::string(info->str, info->len));
+  double cow = static_cast<double>(fields.u64("rdb_last_cow_size").value_or(0));
+  double rss = static_cast<double>(fields.u64("used_memory_rss").value_or(1));
   auto r = run_redisfit({"probe", server_->url(), "--limit", "1Gi", "-o", "json"});
   json t = parse_single(r);
-  if (cow == 0) {
-    EXPECT_EQ(t["projected"]["cow_source"].get<std::string>().find("rdb_last_cow_size"), std::string::npos);
-  } else {
-    EXPECT_NE(t["projected"]["cow_source"].get<std::string>().find("rdb_last_cow_size"), std::string::npos)
-        << t["projected"].dump();
-    EXPECT_LT(t["projected"]["cow_fraction"].get<double>(), 1.0);
-  }
+  double c = t["projected"]["cow_fraction"].get<double>();
+  std::string source = t["projected"]["cow_source"].get<std::string>();
+  EXPECT_GE(c + 0.02, cow / rss) << source;  // RSS moves a little between the two reads
+  bool cites_server = source.find("rdb_last_cow_size") != std::string::npos;
+  bool cites_rate = source.find("writes/s") != std::string::npos;
+  EXPECT_TRUE(cites_server || cites_rate) << source;
 }
 
 TEST(Probe, DisabledConfigCommandIsTolerated) {

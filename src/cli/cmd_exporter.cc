@@ -1,0 +1,99 @@
+// `redisfit exporter`: Prometheus metrics for live servers, limit-aware.
+// Flags -> library (live/exporter.h).
+#include <csignal>
+#include <cstdio>
+
+#include "cli/command_registry.h"
+#include "core/quantity.h"
+#include "live/duration.h"
+#include "live/exporter.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct ExporterFlags {
+  std::string listen = ":9839";
+  std::vector<std::string> targets;
+  std::vector<std::string> limits;
+  std::string connect_timeout = "2s";
+  std::string timeout = "2s";
+  std::string config_refresh = "60s";
+  std::string tls_ca, tls_cert, tls_key, tls_server_name;
+  bool insecure = false;
+  bool once = false;
+};
+
+int run(const ExporterFlags& f) {
+  // A server that closes the connection must give an error, not kill us:
+  // hiredis and OpenSSL write with plain write(2), which raises SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  auto fail = [](const Error& e) {
+    std::fprintf(stderr, "redisfit exporter: %s\n", e.describe().c_str());
+    return kExitUsage;
+  };
+  if (f.limits.size() > 1 && f.limits.size() != f.targets.size())
+    return fail(Error{"flag --limit", "give one --limit for all targets or one per --target, in the same order"});
+  live::ConnectOptions options;
+  auto ct = live::parse_duration(f.connect_timeout, "flag --connect-timeout");
+  if (!ct) return fail(ct.error());
+  auto rt = live::parse_duration(f.timeout, "flag --timeout");
+  if (!rt) return fail(rt.error());
+  auto refresh = live::parse_duration(f.config_refresh, "flag --config-refresh");
+  if (!refresh) return fail(refresh.error());
+  options.connect_timeout = *ct;
+  options.read_timeout = *rt;
+  options.tls_ca_file = f.tls_ca;
+  options.tls_cert_file = f.tls_cert;
+  options.tls_key_file = f.tls_key;
+  options.tls_server_name = f.tls_server_name;
+  options.tls_insecure = f.insecure;
+
+  std::vector<live::ExporterTarget> targets;
+  auto env_password = live::password_from_environment();
+  for (size_t i = 0; i < f.targets.size(); ++i) {
+    auto ep = live::parse_redis_url(f.targets[i], env_password);
+    if (!ep) return fail(ep.error());
+    live::ExporterTarget t{*ep, std::nullopt};
+    if (!f.limits.empty()) {
+      const std::string& text = f.limits.size() == 1 ? f.limits[0] : f.limits[i];
+      auto limit = parse_k8s_quantity(text);
+      if (!limit) return fail(Error{"flag --limit", limit.error().message});
+      if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
+      t.limit_bytes = *limit;
+    }
+    targets.push_back(std::move(t));
+  }
+  live::Exporter exporter(std::move(targets), options, *refresh);
+  if (f.once) {
+    std::fputs(exporter.scrape().c_str(), stdout);
+    return kExitClean;
+  }
+  std::fprintf(stderr, "redisfit exporter: serving /metrics on %s for %zu target(s)\n", f.listen.c_str(), f.targets.size());
+  auto st = live::serve_exporter(exporter, f.listen);
+  if (!st) return fail(st.error());
+  return kExitClean;
+}
+
+RegisterCommand reg{{50, "exporter", [](CLI::App& app, RunState& state) {
+  auto flags = std::make_shared<ExporterFlags>();
+  CLI::App* cmd = app.add_subcommand("exporter", "serve Prometheus metrics for live Redis servers, with limit-aware gauges");
+  cmd->add_option("--listen", flags->listen, "address to serve /metrics on (default :9839)");
+  cmd->add_option("--target", flags->targets, "Redis URL to read (repeatable)")->required();
+  cmd->add_option("--limit", flags->limits,
+                  "container memory limit (16Gi): once for all targets or once per --target; default: this "
+                  "container's cgroup, for local targets");
+  cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 2s)");
+  cmd->add_option("--timeout", flags->timeout, "reply timeout (default 2s)");
+  cmd->add_option("--config-refresh", flags->config_refresh, "re-read CONFIG GET this often (default 60s)");
+  cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle for rediss:// targets");
+  cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss://");
+  cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
+  cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify");
+  cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
+  cmd->add_flag("--once", flags->once, "print one scrape to stdout and exit (no HTTP server)");
+  cmd->footer("Metrics: redis_exporter's names for INFO gauges plus redisfit_*. Docs: docs/exporter.md");
+  cmd->callback([flags, &state] { state.exit_code = run(*flags); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

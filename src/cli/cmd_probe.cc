@@ -1,0 +1,145 @@
+// `redisfit probe URL...`: read live servers and judge them against their
+// container limit. Flags -> library (live/probe.h) -> render/probe_*.
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "cli/command_registry.h"
+#include "core/quantity.h"
+#include "live/duration.h"
+#include "live/probe.h"
+#include "render/probe_render.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct ProbeFlags {
+  std::vector<std::string> urls;
+  std::string limit;
+  std::string output = "text";
+  std::string watch;
+  int count = 0;
+  std::string fail_on = "warning";
+  std::string connect_timeout = "3s";
+  std::string timeout = "3s";
+  std::string tls_ca, tls_cert, tls_key, tls_server_name;
+  bool insecure = false;
+};
+
+// Probes every URL concurrently; outcomes in the order given.
+std::vector<render::ProbeOutcome> probe_all(const std::vector<live::RedisEndpoint>& endpoints,
+                                            const live::ProbeOptions& options) {
+  std::vector<render::ProbeOutcome> outcomes;
+  for (const auto& ep : endpoints) outcomes.push_back({ep.display(), Error{ep.display(), "not probed"}});
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < endpoints.size(); ++i)
+    threads.emplace_back([&, i] { outcomes[i].report = live::probe(endpoints[i], options); });
+  for (auto& t : threads) t.join();
+  return outcomes;
+}
+
+int exit_code(const std::vector<render::ProbeOutcome>& outcomes, live::Level fail_on) {
+  int code = kExitClean;
+  for (const auto& o : outcomes) {
+    if (!o.report) return kExitUsage;
+    if (o.report->worst_level() >= fail_on) code = kExitFindings;
+  }
+  return code;
+}
+
+int run(const ProbeFlags& f) {
+  // A server that closes the connection must give an error, not kill us:
+  // hiredis and OpenSSL write with plain write(2), which raises SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+  auto fail = [](const Error& e) {
+    std::fprintf(stderr, "redisfit probe: %s\n", e.describe().c_str());
+    return kExitUsage;
+  };
+  live::ProbeOptions options;
+  if (!f.limit.empty()) {
+    auto limit = parse_k8s_quantity(f.limit);
+    if (!limit) return fail(Error{"flag --limit", limit.error().message});
+    if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
+    options.limit_bytes = *limit;
+  }
+  auto fail_on = live::parse_level(f.fail_on);
+  if (!fail_on) return fail(fail_on.error());
+  auto ct = live::parse_duration(f.connect_timeout, "flag --connect-timeout");
+  if (!ct) return fail(ct.error());
+  auto rt = live::parse_duration(f.timeout, "flag --timeout");
+  if (!rt) return fail(rt.error());
+  options.connect.connect_timeout = *ct;
+  options.connect.read_timeout = *rt;
+  options.connect.tls_ca_file = f.tls_ca;
+  options.connect.tls_cert_file = f.tls_cert;
+  options.connect.tls_key_file = f.tls_key;
+  options.connect.tls_server_name = f.tls_server_name;
+  options.connect.tls_insecure = f.insecure;
+  std::chrono::milliseconds interval{0};
+  if (!f.watch.empty()) {
+    auto w = live::parse_duration(f.watch, "flag --watch");
+    if (!w) return fail(w.error());
+    interval = *w;
+  }
+  std::vector<live::RedisEndpoint> endpoints;
+  auto env_password = live::password_from_environment();
+  for (const auto& url : f.urls) {
+    auto ep = live::parse_redis_url(url, env_password);
+    if (!ep) return fail(ep.error());
+    endpoints.push_back(*ep);
+  }
+
+  auto outcomes = probe_all(endpoints, options);
+  std::cout << (f.output == "json" ? render::probe_json(outcomes) : render::probe_text(outcomes)) << std::flush;
+  int code = exit_code(outcomes, *fail_on);
+  for (int round = 1; interval.count() > 0 && (f.count == 0 || round < f.count); ++round) {
+    std::this_thread::sleep_for(interval);
+    auto next = probe_all(endpoints, options);
+    if (f.output == "json") {
+      std::cout << render::probe_json(next) << std::flush;
+    } else {
+      auto now = fmt::localtime(std::time(nullptr));
+      for (size_t i = 0; i < next.size(); ++i) {
+        std::vector<std::string> lines;
+        if (outcomes[i].report.ok() != next[i].report.ok()) {
+          lines.push_back(next[i].report ? "reachable again" : "ERROR " + next[i].report.error().describe());
+        } else if (next[i].report) {
+          lines = live::describe_changes(*outcomes[i].report, *next[i].report);
+        }
+        for (const auto& l : lines) std::cout << fmt::format("{:%H:%M:%S} {}  {}\n", now, next[i].target, l);
+      }
+      std::cout << std::flush;
+    }
+    code = exit_code(next, *fail_on);
+    outcomes = std::move(next);
+  }
+  return code;
+}
+
+RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
+  auto flags = std::make_shared<ProbeFlags>();
+  CLI::App* cmd = app.add_subcommand("probe", "read live Redis servers: headroom now, if a fork started now, after a restart");
+  cmd->add_option("url", flags->urls, "redis://[user:password@]host:port[/db], rediss://..., unix:///path")->required();
+  cmd->add_option("--limit", flags->limit, "container memory limit (16Gi); default: read from this container's cgroup for local servers");
+  cmd->add_option("-o,--output", flags->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--watch", flags->watch, "repeat every INTERVAL (5s, 500ms) and print what changed");
+  cmd->add_option("--count", flags->count, "with --watch: stop after N looks (0 = until interrupted)");
+  cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above this level (info, warning, error)");
+  cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 3s)");
+  cmd->add_option("--timeout", flags->timeout, "reply timeout per command (default 3s)");
+  cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle to verify rediss:// servers (default: system store)");
+  cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss:// (tls-auth-clients yes)");
+  cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
+  cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify instead of the URL host");
+  cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
+  cmd->footer("Password: in the URL or REDISCLI_AUTH. Exit: 0 healthy, 1 findings at or above --fail-on, "
+              "2 cannot connect or bad input. Docs: docs/probe.md");
+  cmd->callback([flags, &state] { state.exit_code = run(*flags); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

@@ -1,0 +1,61 @@
+// One small interface for talking RESP to a live Redis, whatever the
+// transport: plain TCP and unix sockets go through hiredis's own blocking
+// client; TLS (rediss://) is our OpenSSL socket feeding hiredis's reader,
+// because Debian's hiredis 0.14 has no hiredis_ssl.
+//
+// Contract: connect() returns a connection that has already authenticated
+// (AUTH [user] password) and selected the database, or an Error naming the
+// server and saying plainly what failed (refused, timed out, TLS, WRONGPASS,
+// NOAUTH). Every command either returns the server's reply (a Redis error
+// reply is a value of type kError, not a failure) or an Error when the
+// transport failed or the read timeout passed. After a transport Error the
+// connection is unusable.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "live/redis_url.h"
+
+namespace redisfit::live {
+
+// A reply, copied out of hiredis's redisReply so callers own plain data.
+struct RespValue {
+  enum class Type { kString, kStatus, kError, kInteger, kNil, kArray };
+  Type type = Type::kNil;
+  std::string str;       // kString, kStatus, kError
+  long long integer = 0; // kInteger
+  std::vector<RespValue> elements;  // kArray
+
+  bool is_error() const { return type == Type::kError; }
+};
+
+struct ConnectOptions {
+  std::chrono::milliseconds connect_timeout{3000};
+  std::chrono::milliseconds read_timeout{3000};
+  // TLS only.
+  std::string tls_ca_file;    // empty = the system's CA store
+  std::string tls_cert_file;  // client certificate (tls-auth-clients yes)
+  std::string tls_key_file;
+  bool tls_insecure = false;  // skip certificate and host name verification
+  std::string tls_server_name;  // SNI / verified name; empty = the URL's host
+};
+
+class RedisConnection {
+ public:
+  virtual ~RedisConnection() = default;
+  // Sends one command and waits for its reply (at most read_timeout).
+  virtual Result<RespValue> command(const std::vector<std::string>& argv) = 0;
+  // host:port or unix:path, for messages.
+  virtual const std::string& where() const = 0;
+};
+
+// Connects, authenticates and selects endpoint.db.
+Result<std::unique_ptr<RedisConnection>> connect_redis(const RedisEndpoint& endpoint,
+                                                       const ConnectOptions& options);
+
+}  // namespace redisfit::live

@@ -1,0 +1,33 @@
+#include "live/duration.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace redisfit::live {
+
+Result<std::chrono::milliseconds> parse_duration(std::string_view text, const std::string& flag) {
+  auto bad = [&] {
+    return Error{flag, "'" + std::string(text) + "' is not a duration (use 500ms, 2s, 1m or seconds)"};
+  };
+  std::string s(text);
+  double scale_ms = 1000;
+  auto ends = [&](std::string_view suffix) {
+    return s.size() > suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends("ms")) {
+    scale_ms = 1;
+    s.resize(s.size() - 2);
+  } else if (ends("s")) {
+    s.resize(s.size() - 1);
+  } else if (ends("m")) {
+    scale_ms = 60000;
+    s.resize(s.size() - 1);
+  }
+  if (s.empty()) return bad();
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0 || v * scale_ms > 86400e3) return bad();
+  return std::chrono::milliseconds(static_cast<long long>(std::ceil(v * scale_ms)));
+}
+
+}  // namespace redisfit::live

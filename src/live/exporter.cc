@@ -1,0 +1,111 @@
+#include "live/exporter.h"
+
+#include <httplib.h>
+
+#include <future>
+
+#include "live/probe.h"
+
+namespace redisfit::live {
+
+struct Exporter::State {
+  ExporterTarget target;
+  std::mutex mutex;  // one scrape of a target at a time
+  std::unique_ptr<RedisConnection> conn;
+  std::map<std::string, std::string> config;
+  std::vector<std::string> config_unreadable;
+  std::chrono::steady_clock::time_point config_read_at{};
+  std::string run_id;  // server instance the cached config belongs to
+};
+
+Exporter::Exporter(std::vector<ExporterTarget> targets, ConnectOptions options, std::chrono::milliseconds config_refresh)
+    : options_(std::move(options)), config_refresh_(config_refresh) {
+  for (auto& t : targets) {
+    auto s = std::make_unique<State>();
+    s->target = std::move(t);
+    states_.push_back(std::move(s));
+  }
+}
+
+Exporter::~Exporter() = default;
+
+TargetScrape Exporter::scrape_one(State& s) {
+  std::lock_guard lock(s.mutex);
+  const auto start = std::chrono::steady_clock::now();
+  TargetScrape out;
+  out.target = s.target.endpoint.display();
+  auto finish = [&] {
+    out.scrape_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+  };
+  if (!s.conn) {
+    auto c = connect_redis(s.target.endpoint, options_);
+    if (!c) {
+      out.error = c.error().describe();
+      return finish();
+    }
+    s.conn = std::move(c).value();
+  }
+  auto info = read_info(*s.conn);
+  if (!info) {
+    s.conn.reset();  // reopened next scrape
+    out.error = info.error().describe();
+    return finish();
+  }
+  ServerSnapshot snap;
+  snap.where = s.conn->where();
+  snap.info = std::move(info).value();
+  snap.loading = snap.info.text("loading").value_or("0") == "1";
+  const std::string run_id = snap.info.text("run_id").value_or("");
+  if (run_id != s.run_id || s.config_read_at == std::chrono::steady_clock::time_point{} ||
+      start - s.config_read_at >= config_refresh_) {
+    s.config_unreadable.clear();
+    s.config = read_memory_config(*s.conn, s.config_unreadable);
+    s.config_read_at = start;
+    s.run_id = run_id;
+  }
+  snap.config = s.config;
+  snap.unreadable = s.config_unreadable;
+  out.report = assess(snap, resolve_limit(s.target.endpoint, s.target.limit_bytes));
+  out.snapshot = std::move(snap);
+  return finish();
+}
+
+std::vector<TargetScrape> Exporter::scrape_targets() {
+  std::vector<std::future<TargetScrape>> futures;
+  for (auto& s : states_) futures.push_back(std::async(std::launch::async, [this, &s] { return scrape_one(*s); }));
+  std::vector<TargetScrape> out;
+  for (auto& f : futures) out.push_back(f.get());
+  return out;
+}
+
+std::string Exporter::scrape() { return render_metrics(scrape_targets()); }
+
+Status serve_exporter(Exporter& exporter, const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return Error{"flag --listen", "expected host:port or :port, got '" + listen + "'"};
+  std::string host = listen.substr(0, colon);
+  if (host.empty()) host = "0.0.0.0";
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+    port = 0;
+  }
+  if (port <= 0 || port > 65535) return Error{"flag --listen", "bad port in '" + listen + "'"};
+
+  httplib::Server server;
+  server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(exporter.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  server.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("<html><body><h1>redisfit exporter</h1><a href=\"/metrics\">/metrics</a></body></html>\n",
+                    "text/html");
+  });
+  if (!server.bind_to_port(host.c_str(), port)) return Error{"flag --listen", "cannot listen on " + listen};
+  if (!server.listen_after_bind()) return Error{"flag --listen", "server on " + listen + " stopped"};
+  return Ok{};
+}
+
+}  // namespace redisfit::live

@@ -1,0 +1,140 @@
+#include "live/live_facts.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/budget.h"
+#include "sources/redis_directives.h"
+
+namespace redisfit::live {
+namespace {
+
+std::string at(const std::string& what, const ServerSnapshot& s) { return what + " @ " + s.where; }
+
+// CONFIG values first (DirectiveMode::kReplace: CONFIG GET save is the whole
+// schedule); then, for what CONFIG did not give, the INFO fields that carry
+// the same setting.
+void apply_config(const ServerSnapshot& s, LiveFacts& f) {
+  DirectiveApplier applier(f.instance, DirectiveMode::kReplace);
+  for (const auto& [name, value] : s.config) {
+    auto st = applier.apply_value(name, value, at("CONFIG GET " + name, s));
+    if (!st) f.notes.push_back("could not use " + st.error().describe());
+  }
+  auto fallback = [&](const char* param, const char* info_field) {
+    if (s.config.count(param)) return;
+    auto v = s.info.text(info_field);
+    if (!v) {
+      f.notes.push_back(fmt::format("{} unknown (neither CONFIG GET nor INFO gave it): Redis default assumed",
+                                    param));
+      return;
+    }
+    std::string value = *v;
+    if (std::string(param) == "appendonly") value = value == "1" ? "yes" : "no";
+    auto st = applier.apply_value(param, value, at(std::string("INFO ") + info_field, s));
+    if (!st) f.notes.push_back("could not use " + st.error().describe());
+  };
+  fallback("maxmemory", "maxmemory");
+  fallback("maxmemory-policy", "maxmemory_policy");
+  fallback("maxclients", "maxclients");
+  fallback("appendonly", "aof_enabled");
+  if (!s.config.count("save")) {
+    f.notes.push_back("save schedule unknown without CONFIG GET: Redis default (3600 1 300 100 60 10000) assumed");
+  }
+}
+
+void read_workload(const ServerSnapshot& s, LiveFacts& f) {
+  const InfoFields& info = s.info;
+  Workload& w = f.workload;
+  f.rss_bytes = info.u64("used_memory_rss").value_or(0);
+
+  // The dataset as the model means it: used_memory above what an empty server
+  // holds, minus client and replica buffers, which the model adds as its own
+  // terms. used_memory_dataset is not used because used_memory_overhead
+  // counts the main dict's entries and buckets (object.c:getMemoryOverheadData),
+  // which are per-key costs the dataset term must include.
+  uint64_t used = info.u64("used_memory").value_or(0);
+  uint64_t startup = info.u64("used_memory_startup").value_or(0);
+  uint64_t clients_mem = info.u64("mem_clients_normal").value_or(0) + info.u64("mem_clients_slaves").value_or(0);
+  uint64_t dataset = used > startup + clients_mem ? used - startup - clients_mem : 0;
+  std::string dataset_source = at("INFO used_memory - used_memory_startup - client buffers", s);
+  // While LOADING, used_memory is partial; the RDB's own used-mem aux field
+  // (INFO loading_rdb_used_mem) says what the load will reach.
+  if (s.loading) {
+    if (auto target = info.u64("loading_rdb_used_mem"); target && *target > dataset) {
+      dataset = *target;
+      dataset_source = at("INFO loading_rdb_used_mem (dataset being loaded)", s);
+    }
+  }
+  w.dataset_bytes = Sourced<uint64_t>{dataset, dataset_source};
+
+  if (auto ratio = info.number("mem_fragmentation_ratio")) {
+    if (used >= kMinUsedForFragmentationBytes) {
+      w.fragmentation = {std::max(1.0, *ratio), at("INFO mem_fragmentation_ratio", s)};
+    } else {
+      f.notes.push_back(fmt::format(
+          "mem_fragmentation_ratio {:.2f} not used: used_memory {} MiB is too small for it to mean "
+          "anything (an empty server's RSS dominates); model default {:.2f} kept",
+          *ratio, used >> 20, w.fragmentation.value));
+    }
+  }
+  if (auto clients = info.u64("connected_clients")) w.clients = {*clients, at("INFO connected_clients", s)};
+  w.keys_have_ttl = {info.total_expires() > 0,
+                     at(fmt::format("INFO keyspace: {} of {} keys have a TTL", info.total_expires(),
+                                    info.total_keys()),
+                        s)};
+
+  // Writes while a fork child lives decide its copy-on-write. INFO gives the
+  // command rate, reads included: an upper bound on the write rate, so the
+  // projection errs on the side of more COW.
+  if (auto ops = info.number("instantaneous_ops_per_sec")) {
+    w.write_rate_per_sec = Sourced<double>{
+        *ops, at("INFO instantaneous_ops_per_sec (all commands: an upper bound on writes)", s)};
+  }
+  // The server's own copy-on-write measurement of its last fork (childinfo.c:
+  // the child's peak Private_Dirty), relative to the parent's RSS now. A fork
+  // in progress reports current_cow_peak. It describes that fork's traffic
+  // only (an idle BGSAVE copies almost nothing), so it can raise the estimate
+  // from the current write rate, never lower it.
+  uint64_t cow = 0;
+  std::string cow_field;
+  for (const char* field : {"current_cow_peak", "rdb_last_cow_size", "aof_last_cow_size"}) {
+    uint64_t v = info.u64(field).value_or(0);
+    if (v > cow) {
+      cow = v;
+      cow_field = field;
+    }
+  }
+  if (cow > 0 && f.rss_bytes > 0) {
+    double observed = std::min(1.0, static_cast<double>(cow) / static_cast<double>(f.rss_bytes));
+    CowEstimate from_rate = estimate_cow_fraction(f.instance, w, dataset);
+    if (observed > from_rate.fraction) {
+      w.cow_fraction = Sourced<double>{
+          observed, at(fmt::format("INFO {} {} / used_memory_rss {}: the last fork copied more than "
+                                   "the current write rate predicts ({:.0f}%)",
+                                   cow_field, format_bytes(cow), format_bytes(f.rss_bytes),
+                                   from_rate.fraction * 100),
+                       s)};
+    }
+  }
+}
+
+}  // namespace
+
+LiveFacts facts_from_snapshot(const ServerSnapshot& s, std::optional<Sourced<uint64_t>> limit) {
+  LiveFacts f;
+  RedisInstance& r = f.instance;
+  r.display_name = s.where;
+  r.origin_kind = "live";
+  r.limit_bytes = std::move(limit);
+  for (const auto& problem : s.unreadable) f.notes.push_back(problem);
+  apply_config(s, f);
+  if (auto v = s.info.text("redis_version")) r.redis_version = {*v, at("INFO redis_version", s)};
+  if (auto n = s.info.u64("connected_slaves"))
+    r.replicas = {static_cast<int>(*n), at("INFO connected_slaves", s)};
+  read_workload(s, f);
+  return f;
+}
+
+}  // namespace redisfit::live

@@ -1,0 +1,40 @@
+// Facts from a live server: a RedisInstance built from CONFIG GET (through
+// the same DirectiveApplier that reads redis.conf, so a live value and a file
+// value mean the same thing) and a Workload measured from INFO.
+//
+// Every fact's source names the server and the field it came from
+// ("CONFIG GET maxmemory @ 127.0.0.1:6379", "INFO connected_clients @ ...").
+// Settings CONFIG could not give fall back to the INFO fields that carry them
+// (maxmemory, maxmemory_policy, maxclients, aof_enabled); what neither gives
+// keeps Redis's default and is listed in `notes`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "facts/redis_instance.h"
+#include "facts/workload.h"
+#include "live/server_snapshot.h"
+
+namespace redisfit::live {
+
+// Below this used_memory, mem_fragmentation_ratio is dominated by the ~7 MB
+// RSS of an empty redis-server (7.7 on an empty server, research §1), so the
+// model's default is kept instead. At 64 MiB the fixed part is < 10 %.
+inline constexpr uint64_t kMinUsedForFragmentationBytes = 64ULL << 20;
+
+struct LiveFacts {
+  RedisInstance instance;
+  Workload workload;
+  // RSS of the server now: the parent's used_memory_rss (a fork child's
+  // copied pages are not in it; its Private_Dirty is current_cow_size).
+  uint64_t rss_bytes = 0;
+  std::vector<std::string> notes;  // what could not be read or was assumed
+};
+
+// `limit` is the container limit when known (flag or cgroup), with its source.
+LiveFacts facts_from_snapshot(const ServerSnapshot& snapshot, std::optional<Sourced<uint64_t>> limit);
+
+}  // namespace redisfit::live

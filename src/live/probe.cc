@@ -1,0 +1,202 @@
+#include "live/probe.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "live/probe_findings.h"
+
+namespace redisfit::live {
+namespace {
+
+uint64_t phase_total(const MemoryBudget& b, const char* name) {
+  const BudgetPhase* p = b.find_phase(name);
+  return p ? p->total_bytes : 0;
+}
+
+bool is_local(const RedisEndpoint& ep) {
+  if (ep.transport == Transport::kUnix) return true;
+  return ep.host == "localhost" || ep.host == "::1" || ep.host.rfind("127.", 0) == 0;
+}
+
+Verdict worse(Verdict a, Verdict b) {
+  auto rank = [](Verdict v) { return v == Verdict::kUnsafe ? 3 : v == Verdict::kThin ? 2 : v == Verdict::kSafe ? 1 : 0; };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+}  // namespace
+
+const char* level_name(Level level) {
+  switch (level) {
+    case Level::kInfo: return "info";
+    case Level::kWarning: return "warning";
+    case Level::kError: return "error";
+  }
+  return "info";
+}
+
+Result<Level> parse_level(std::string_view text) {
+  if (text == "info") return Level::kInfo;
+  if (text == "warning") return Level::kWarning;
+  if (text == "error") return Level::kError;
+  return Error{"flag --fail-on", "expected info, warning or error, got '" + std::string(text) + "'"};
+}
+
+Level ProbeReport::worst_level() const {
+  Level worst = Level::kInfo;
+  for (const auto& f : findings) worst = std::max(worst, f.level);
+  return worst;
+}
+
+ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit) {
+  ProbeReport r;
+  std::optional<Sourced<uint64_t>> sourced_limit;
+  if (limit.limit_bytes) sourced_limit = Sourced<uint64_t>{*limit.limit_bytes, limit.source};
+  LiveFacts facts = facts_from_snapshot(s, sourced_limit);
+  const InfoFields& info = s.info;
+
+  r.target = s.where;
+  r.redis_version = info.text("redis_version").value_or("?");
+  r.role = info.text("role").value_or("?");
+  r.loading = s.loading;
+  r.loading_percent = info.number("loading_loaded_perc").value_or(0);
+  r.used_memory_bytes = info.u64("used_memory").value_or(0);
+  r.used_memory_rss_bytes = facts.rss_bytes;
+  r.used_memory_peak_bytes = info.u64("used_memory_peak").value_or(0);
+  r.maxmemory_bytes = facts.instance.maxmemory.bytes;
+  r.maxmemory_policy = facts.instance.maxmemory_policy.value;
+  r.fragmentation_ratio = info.number("mem_fragmentation_ratio").value_or(0);
+  r.connected_clients = info.u64("connected_clients").value_or(0);
+  r.maxclients = facts.instance.maxclients.value;
+  r.clients_normal_bytes = info.u64("mem_clients_normal").value_or(0);
+  r.replica_buffers_bytes = info.u64("mem_clients_slaves").value_or(0);
+  r.not_counted_for_evict_bytes = info.u64("mem_not_counted_for_evict").value_or(0);
+  r.connected_replicas = facts.instance.replicas.value;
+
+  r.limit_bytes = limit.limit_bytes;
+  r.limit_source = limit.source;
+  r.now_bytes = r.used_memory_rss_bytes;
+  r.now_source = "INFO used_memory_rss";
+  if (limit.cgroup) {
+    r.working_set_bytes = limit.cgroup->working_set_bytes;
+    if (limit.cgroup->working_set_bytes > r.now_bytes) {
+      r.now_bytes = limit.cgroup->working_set_bytes;
+      r.now_source = "cgroup working set (usage - inactive_file)";
+    }
+  }
+
+  r.budget = compute_budget(facts.instance, facts.workload);
+  r.steady_bytes = phase_total(r.budget, "steady");
+  r.cow_fraction = r.budget.cow_fraction;
+  for (const auto& a : r.budget.assumptions)
+    if (a.name == "cow_fraction") r.cow_source = a.source;
+  r.fork_configured = persistence_forks(facts.instance) || facts.instance.replicas.value > 0;
+  r.reload_configured = persistence_forks(facts.instance);
+  r.fork_peak_bytes = std::max(phase_total(r.budget, "fork"), phase_total(r.budget, "full_sync"));
+  r.reload_peak_bytes = phase_total(r.budget, "reload");
+  if (!persistence_forks(facts.instance)) {
+    // No save points and no AOF: the model has no fork or reload phase. A
+    // manual BGSAVE, a replica attaching, or a leftover dump.rdb (loaded
+    // whenever it exists, server.c:loadDataFromDisk) still bring them back,
+    // so project them as a what-if.
+    RedisInstance what_if = facts.instance;
+    what_if.save_points = {{{3600, 1}}, "what-if: a BGSAVE started now"};
+    MemoryBudget b = compute_budget(what_if, facts.workload);
+    r.fork_peak_bytes = std::max(r.fork_peak_bytes, phase_total(b, "fork"));
+    r.reload_peak_bytes = phase_total(b, "reload");
+    r.cow_fraction = b.cow_fraction;
+    for (const auto& a : b.assumptions)
+      if (a.name == "cow_fraction") r.cow_source = a.source;
+  }
+
+  if (facts.instance.maxmemory.origin != MaxmemoryOrigin::kUnset) {
+    // The same server once the dataset reaches maxmemory (the model's
+    // default when no dataset is given).
+    Workload full = facts.workload;
+    full.dataset_bytes.reset();
+    MemoryBudget b = compute_budget(facts.instance, full);
+    r.full_peak_bytes = b.peak_bytes;
+    r.full_peak_phase = b.peak_phase;
+  }
+
+  for (const auto& n : limit.notes) r.notes.push_back(n);
+  for (const auto& n : facts.notes) r.notes.push_back(n);
+  detail::add_findings(r, facts);
+  if (r.limit_bytes) {
+    r.verdict = detail::judge(r.now_bytes, r.limit_bytes);
+    r.verdict = worse(r.verdict, detail::judge(r.steady_bytes, r.limit_bytes));
+    if (r.fork_configured) r.verdict = worse(r.verdict, detail::judge(r.fork_peak_bytes, r.limit_bytes));
+    if (r.reload_configured) r.verdict = worse(r.verdict, detail::judge(r.reload_peak_bytes, r.limit_bytes));
+    if (r.full_peak_bytes > 0) r.verdict = worse(r.verdict, detail::judge(r.full_peak_bytes, r.limit_bytes));
+  }
+  return r;
+}
+
+LimitInfo resolve_limit(const RedisEndpoint& endpoint, std::optional<uint64_t> flag_limit_bytes) {
+  LimitInfo info;
+  if (flag_limit_bytes) {
+    info.limit_bytes = flag_limit_bytes;
+    info.source = "flag --limit";
+    return info;
+  }
+  if (!is_local(endpoint)) {
+    info.notes.push_back(endpoint.display() + " is not local, so this process's cgroup says nothing about "
+                         "its limit: give --limit");
+    return info;
+  }
+  auto cg = detect_own_memory_cgroup();
+  if (!cg) {
+    info.notes.push_back("limit not detected: " + cg.error().describe());
+    return info;
+  }
+  std::string file = cg->directory + (cg->version == 1 ? "/memory.limit_in_bytes" : "/memory.max");
+  if (!cg->limit_bytes) {
+    info.notes.push_back("this process's memory cgroup has no limit (" + file + ")");
+    return info;
+  }
+  info.limit_bytes = cg->limit_bytes;
+  info.source = fmt::format("cgroup v{} {}", cg->version, file);
+  info.cgroup = std::move(cg).value();
+  return info;
+}
+
+Result<ProbeReport> probe(const RedisEndpoint& endpoint, const ProbeOptions& options) {
+  auto conn = connect_redis(endpoint, options.connect);
+  if (!conn) return conn.error();
+  auto snapshot = read_snapshot(*conn.value());
+  if (!snapshot) return snapshot.error();
+  return assess(*snapshot, resolve_limit(endpoint, options.limit_bytes));
+}
+
+std::vector<std::string> describe_changes(const ProbeReport& a, const ProbeReport& b) {
+  std::vector<std::string> out;
+  auto moved = [&](const char* what, uint64_t x, uint64_t y) {
+    uint64_t diff = x > y ? x - y : y - x;
+    if (diff * 100 >= std::max<uint64_t>(x, 1))
+      out.push_back(fmt::format("{}: {} -> {}", what, format_bytes(x), format_bytes(y)));
+  };
+  moved("used_memory", a.used_memory_bytes, b.used_memory_bytes);
+  moved("used_memory_rss", a.used_memory_rss_bytes, b.used_memory_rss_bytes);
+  moved("projected fork peak", a.fork_peak_bytes, b.fork_peak_bytes);
+  moved("projected reload peak", a.reload_peak_bytes, b.reload_peak_bytes);
+  moved("projected peak at maxmemory", a.full_peak_bytes, b.full_peak_bytes);
+  if (a.verdict != b.verdict) out.push_back(fmt::format("verdict: {} -> {}", verdict_name(a.verdict), verdict_name(b.verdict)));
+  if (a.loading != b.loading) out.push_back(b.loading ? "started LOADING" : "finished LOADING");
+  for (const auto& fb : b.findings) {
+    auto it = std::find_if(a.findings.begin(), a.findings.end(), [&](const ProbeFinding& fa) { return fa.id == fb.id; });
+    if (it == a.findings.end()) {
+      out.push_back(fmt::format("new {} [{}]: {}", level_name(fb.level), fb.id, fb.message));
+    } else if (it->level != fb.level) {
+      out.push_back(fmt::format("[{}] {} -> {}: {}", fb.id, level_name(it->level), level_name(fb.level), fb.message));
+    }
+  }
+  for (const auto& fa : a.findings) {
+    bool gone = std::none_of(b.findings.begin(), b.findings.end(), [&](const ProbeFinding& fb) { return fb.id == fa.id; });
+    if (gone) out.push_back(fmt::format("cleared [{}]", fa.id));
+  }
+  return out;
+}
+
+}  // namespace redisfit::live

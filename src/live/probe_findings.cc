@@ -1,0 +1,163 @@
+#include "live/probe_findings.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/policy.h"
+
+namespace redisfit::live::detail {
+namespace {
+
+std::string pct(uint64_t part, uint64_t whole) {
+  return whole == 0 ? "?" : fmt::format("{:.0f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+Level level_of(Verdict v, bool configured) {
+  switch (v) {
+    case Verdict::kUnsafe: return configured ? Level::kError : Level::kWarning;
+    case Verdict::kThin: return Level::kWarning;
+    default: return Level::kInfo;
+  }
+}
+
+// One phase total against the limit.
+void phase_finding(ProbeReport& r, const char* id, const std::string& what, uint64_t bytes, bool configured,
+                   const std::string& advice_if_bad) {
+  if (!r.limit_bytes) {
+    r.findings.push_back({id, Level::kInfo, fmt::format("{}: {} (no limit to compare with)", what, format_bytes(bytes)), ""});
+    return;
+  }
+  Verdict v = judge(bytes, r.limit_bytes);
+  std::string msg = fmt::format("{}: {} = {} of the {} limit ({})", what, format_bytes(bytes),
+                                pct(bytes, *r.limit_bytes), format_bytes(*r.limit_bytes), verdict_name(v));
+  r.findings.push_back({id, level_of(v, configured), msg, v == Verdict::kSafe ? "" : advice_if_bad});
+}
+
+void limit_findings(ProbeReport& r) {
+  if (!r.limit_bytes) {
+    r.findings.push_back({"limit", Level::kInfo, "no container limit known: nothing to judge memory against",
+                          "give --limit (the container's resources.limits.memory) or run redisfit in the "
+                          "Redis container so the cgroup limit is read"});
+    return;
+  }
+  const uint64_t limit = *r.limit_bytes;
+  if (r.maxmemory_bytes == 0) {
+    r.findings.push_back({"maxmemory", Level::kWarning,
+                          fmt::format("maxmemory 0: nothing bounds the dataset before the {} limit", format_bytes(limit)),
+                          "set maxmemory (redisfit plan --limit ... computes it)"});
+  } else if (r.maxmemory_bytes >= limit) {
+    r.findings.push_back({"maxmemory", Level::kError,
+                          fmt::format("maxmemory {} is {} of the container limit {}: the kernel OOM-kills Redis "
+                                      "before eviction starts (buffers, fragmentation and fork copies come on top)",
+                                      format_bytes(r.maxmemory_bytes), pct(r.maxmemory_bytes, limit), format_bytes(limit)),
+                          "lower maxmemory well below the limit (redisfit plan), or raise the limit"});
+  }
+  Verdict now = judge(r.now_bytes, limit);
+  r.findings.push_back({"headroom-now", level_of(now, true),
+                        fmt::format("now {} ({}) = {} of the limit, {} free", format_bytes(r.now_bytes), r.now_source,
+                                    pct(r.now_bytes, limit),
+                                    format_bytes(limit > r.now_bytes ? limit - r.now_bytes : 0)),
+                        now == Verdict::kSafe ? "" : "raise the limit or lower maxmemory now"});
+}
+
+void fragmentation_finding(ProbeReport& r) {
+  // MEMORY DOCTOR flags rss/used > 1.4 once used > 10 MB (object.c); we use
+  // 1.5 and the 64 MiB floor below which the ratio is noise.
+  if (r.used_memory_bytes < kMinUsedForFragmentationBytes || r.fragmentation_ratio <= 1.5) return;
+  r.findings.push_back({"fragmentation", Level::kWarning,
+                        fmt::format("mem_fragmentation_ratio {:.2f}: RSS {} for {} of data", r.fragmentation_ratio,
+                                    format_bytes(r.used_memory_rss_bytes), format_bytes(r.used_memory_bytes)),
+                        "the RSS stays at the peak after deletes (MEMORY PURGE rarely helps); size the limit for "
+                        "the peak, or restart a replica and fail over; activedefrag needs Redis's bundled jemalloc"});
+}
+
+void client_findings(ProbeReport& r, const LiveFacts& f) {
+  if (r.maxclients > 0 && r.connected_clients * 10 >= r.maxclients * 8) {
+    r.findings.push_back({"clients", Level::kWarning,
+                          fmt::format("{} connected clients of maxclients {}", r.connected_clients, r.maxclients),
+                          "find the connection leak or pool size; each active client holds ~20 KiB or more"});
+  }
+  if (r.limit_bytes && r.clients_normal_bytes * 10 > *r.limit_bytes) {
+    const bool capped = f.instance.maxmemory_clients.value.bytes > 0 || f.instance.maxmemory_clients.value.is_percent;
+    r.findings.push_back({"client-memory", Level::kWarning,
+                          fmt::format("client buffers hold {} (mem_clients_normal), {} of the limit", format_bytes(r.clients_normal_bytes),
+                                      pct(r.clients_normal_bytes, *r.limit_bytes)),
+                          capped ? "check slow consumers (CLIENT LIST omem/tot-mem)"
+                                 : "set maxmemory-clients (Redis 7.0+) and a client-output-buffer-limit for normal clients"});
+  }
+}
+
+void replication_findings(ProbeReport& r) {
+  if (r.connected_replicas == 0 && r.replica_buffers_bytes == 0) return;
+  uint64_t outside = r.not_counted_for_evict_bytes;
+  Level level = r.limit_bytes && (r.replica_buffers_bytes + outside) * 10 > *r.limit_bytes ? Level::kWarning : Level::kInfo;
+  r.findings.push_back({"replica-buffers", level,
+                        fmt::format("{} replica(s); replica output buffers {} (mem_clients_slaves), {} outside maxmemory "
+                                    "(mem_not_counted_for_evict)",
+                                    r.connected_replicas, format_bytes(r.replica_buffers_bytes), format_bytes(outside)),
+                        level == Level::kInfo ? ""
+                                              : "a slow replica's buffer grows up to its client-output-buffer-limit; "
+                                                "keep that hard limit inside the headroom"});
+}
+
+void policy_findings(ProbeReport& r, const LiveFacts& f) {
+  const std::string& policy = r.maxmemory_policy;
+  if (r.maxmemory_bytes > 0 && !writes_continue_at_maxmemory(f.instance, f.workload) &&
+      r.used_memory_bytes * 10 >= r.maxmemory_bytes * 9) {
+    r.findings.push_back({"policy", Level::kWarning,
+                          fmt::format("used_memory {} is {} of maxmemory and the policy is {}: writes get -OOM errors "
+                                      "when it is reached",
+                                      format_bytes(r.used_memory_bytes), pct(r.used_memory_bytes, r.maxmemory_bytes), policy),
+                          policy.rfind("volatile", 0) == 0 ? "no key carries a TTL, so volatile-* evicts nothing: use an "
+                                                             "allkeys-* policy if this is a cache"
+                                                           : "use an allkeys-* policy for a cache, or plan capacity for a store"});
+  }
+}
+
+void loading_finding(ProbeReport& r) {
+  if (!r.loading) return;
+  r.findings.push_back({"loading", Level::kWarning,
+                        fmt::format("the server is LOADING its dataset ({:.0f}% done); maxmemory is ignored while it "
+                                    "loads and PING answers -LOADING",
+                                    r.loading_percent),
+                        "a PING liveness probe kills a slow load (CrashLoopBackOff without OOM): give the probe a "
+                        "startupProbe or accept LOADING"});
+}
+
+}  // namespace
+
+Verdict judge(uint64_t bytes, std::optional<uint64_t> limit) {
+  if (!limit || *limit == 0) return Verdict::kUnbounded;
+  if (bytes > *limit) return Verdict::kUnsafe;
+  if (static_cast<double>(bytes) * ModelConstants::kSafetyFactor > static_cast<double>(*limit)) return Verdict::kThin;
+  return Verdict::kSafe;
+}
+
+void add_findings(ProbeReport& r, const LiveFacts& f) {
+  limit_findings(r);
+  phase_finding(r, "steady", "steady state (model, today's dataset)", r.steady_bytes, true,
+                "lower maxmemory or raise the limit (redisfit plan)");
+  phase_finding(r, "fork-now",
+                r.fork_configured ? "if a fork (BGSAVE/AOF rewrite/full sync) started now"
+                                  : "if a BGSAVE started now (persistence is off; a replica attaching or a manual "
+                                    "BGSAVE still forks)",
+                r.fork_peak_bytes, r.fork_configured,
+                "lower maxmemory, raise the limit, or make forks rarer (replica-only persistence)");
+  phase_finding(r, "reload",
+                r.reload_configured ? "restart and reload (maxmemory ignored while loading)"
+                                    : "restart with a leftover dump.rdb (persistence is off)",
+                r.reload_peak_bytes, r.reload_configured,
+                "raise the limit before the next restart, or the pod crash-loops while loading");
+  if (r.full_peak_bytes > 0) {
+    phase_finding(r, "at-maxmemory",
+                  "once the dataset fills maxmemory (model peak: " + r.full_peak_phase + ")", r.full_peak_bytes, true,
+                  "lower maxmemory so every phase fits the limit at full (redisfit plan), or raise the limit");
+  }
+  fragmentation_finding(r);
+  client_findings(r, f);
+  replication_findings(r);
+  policy_findings(r, f);
+  loading_finding(r);
+}
+
+}  // namespace redisfit::live::detail

@@ -1,0 +1,46 @@
+// What one look at a live server returns: INFO (all default sections), the
+// memory-related configuration, and MEMORY STATS.
+//
+// Tolerant by contract: CONFIG may be renamed or disabled (rename-command
+// CONFIG "", managed services), an ACL user may lack +config or +memory, and
+// a server that is LOADING refuses most commands. Each thing that could not be
+// read is recorded in `unreadable` with the server's own words, and the rest
+// is used. Only a failure to read INFO is an error: without it there is
+// nothing to judge.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "live/connection.h"
+#include "live/info.h"
+
+namespace redisfit::live {
+
+// The CONFIG GET parameters the memory model reads.
+const std::vector<std::string>& memory_config_parameters();
+
+struct ServerSnapshot {
+  std::string where;                          // host:port or unix:path
+  InfoFields info;
+  std::map<std::string, std::string> config;  // parameter -> value, as CONFIG GET returned it
+  std::map<std::string, double> memory_stats; // MEMORY STATS numeric entries
+  std::vector<std::string> unreadable;        // "CONFIG GET: ERR unknown command ...", in order
+  bool loading = false;                       // INFO loading:1
+};
+
+// INFO only; used by each exporter scrape.
+Result<InfoFields> read_info(RedisConnection& conn);
+
+// CONFIG GET of memory_config_parameters(): one multi-argument CONFIG GET
+// (Redis 7.0+), falling back to one call per parameter on older servers.
+// Problems go to `unreadable`; an empty map means CONFIG is unavailable.
+std::map<std::string, std::string> read_memory_config(RedisConnection& conn,
+                                                      std::vector<std::string>& unreadable);
+
+// INFO + CONFIG GET + MEMORY STATS. Error only when INFO cannot be read.
+Result<ServerSnapshot> read_snapshot(RedisConnection& conn);
+
+}  // namespace redisfit::live

@@ -1,0 +1,219 @@
+// rediss:// transport. Debian's hiredis 0.14 has no TLS, so we open the TCP
+// socket ourselves (non-blocking connect bounded by connect_timeout), run the
+// OpenSSL handshake (SNI, verification against the system CA store or
+// --tls-ca, host/IP name check), write commands formatted by
+// redisFormatCommandArgv and parse replies with hiredis's reader. Reads and
+// writes are bounded by SO_RCVTIMEO/SO_SNDTIMEO = read_timeout.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "live/connection_impl.h"
+
+namespace redisfit::live::detail {
+namespace {
+
+std::string openssl_error() {
+  unsigned long e = ERR_get_error();
+  if (e == 0) return std::strerror(errno);
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof buf);
+  ERR_clear_error();
+  return buf;
+}
+
+bool is_ip_literal(const std::string& host) {
+  unsigned char buf[sizeof(in6_addr)];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+// Connects a TCP socket to host:port within `timeout`, trying each address.
+Result<int> tcp_connect(const std::string& host, int port, std::chrono::milliseconds timeout,
+                        const std::string& where) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &res);
+  if (rc != 0) return Error{where, "cannot resolve host: " + std::string(gai_strerror(rc))};
+  std::string last = "no address";
+  for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) continue;
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    int r = ::connect(fd, ai->ai_addr, ai->ai_addrlen);
+    if (r != 0 && errno == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      r = poll(&p, 1, static_cast<int>(timeout.count()));
+      if (r == 0) {
+        last = "no answer within " + describe_ms(timeout);
+        close(fd);
+        continue;
+      }
+      int err = 0;
+      socklen_t len = sizeof err;
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+      r = err == 0 ? 0 : -1;
+      errno = err;
+    }
+    if (r != 0) {
+      last = std::strerror(errno);
+      close(fd);
+      continue;
+    }
+    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    freeaddrinfo(res);
+    return fd;
+  }
+  freeaddrinfo(res);
+  return Error{where, "cannot connect: " + last};
+}
+
+class TlsConnection final : public RedisConnection {
+ public:
+  TlsConnection(int fd, SSL_CTX* ctx, SSL* ssl, std::string where, std::chrono::milliseconds read_timeout)
+      : fd_(fd), ctx_(ctx), ssl_(ssl), reader_(redisReaderCreate()), where_(std::move(where)),
+        read_timeout_(read_timeout) {}
+  ~TlsConnection() override {
+    if (ssl_) {
+      SSL_shutdown(ssl_);
+      SSL_free(ssl_);
+    }
+    if (ctx_) SSL_CTX_free(ctx_);
+    if (fd_ >= 0) close(fd_);
+    if (reader_) redisReaderFree(reader_);
+  }
+  TlsConnection(const TlsConnection&) = delete;
+  TlsConnection& operator=(const TlsConnection&) = delete;
+
+  Result<RespValue> command(const std::vector<std::string>& argv) override {
+    if (broken_) return Error{where_, "connection already failed"};
+    std::vector<const char*> args;
+    std::vector<size_t> lens;
+    for (const auto& a : argv) {
+      args.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    char* buf = nullptr;
+    int n = redisFormatCommandArgv(&buf, static_cast<int>(args.size()), args.data(), lens.data());
+    if (n < 0) return Error{where_, "cannot format " + argv.at(0)};
+    std::string out(buf, static_cast<size_t>(n));
+    redisFreeCommand(buf);
+    for (size_t off = 0; off < out.size();) {
+      int w = SSL_write(ssl_, out.data() + off, static_cast<int>(out.size() - off));
+      if (w <= 0) return fail(argv.at(0), w);
+      off += static_cast<size_t>(w);
+    }
+    for (;;) {
+      void* reply = nullptr;
+      if (redisReaderGetReply(reader_, &reply) != REDIS_OK) {
+        broken_ = true;
+        return Error{where_, "protocol error in reply to " + argv.at(0) + ": " + std::string(reader_->errstr)};
+      }
+      if (reply != nullptr) {
+        RespValue v = to_resp_value(static_cast<redisReply*>(reply));
+        freeReplyObject(reply);
+        return v;
+      }
+      char in[16384];
+      int r = SSL_read(ssl_, in, sizeof in);
+      if (r <= 0) return fail(argv.at(0), r);
+      redisReaderFeed(reader_, in, static_cast<size_t>(r));
+    }
+  }
+
+  const std::string& where() const override { return where_; }
+
+ private:
+  Error fail(const std::string& cmd, int rc) {
+    broken_ = true;
+    int e = SSL_get_error(ssl_, rc);
+    if (e == SSL_ERROR_ZERO_RETURN) return Error{where_, "server closed the TLS connection during " + cmd};
+    if (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return Error{where_, "no reply to " + cmd + " within " + describe_ms(read_timeout_) +
+                               " (server stopped, overloaded, or not Redis)"};
+    return Error{where_, cmd + " failed over TLS: " + openssl_error()};
+  }
+
+  int fd_;
+  SSL_CTX* ctx_;
+  SSL* ssl_;
+  redisReader* reader_;
+  std::string where_;
+  std::chrono::milliseconds read_timeout_;
+  bool broken_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint, const ConnectOptions& options) {
+  const std::string where = endpoint.display();
+  auto fd = tcp_connect(endpoint.host, endpoint.port, options.connect_timeout, where);
+  if (!fd) return fd.error();
+  timeval tv{static_cast<time_t>(options.read_timeout.count() / 1000),
+             static_cast<suseconds_t>((options.read_timeout.count() % 1000) * 1000)};
+  setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(*fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = nullptr;
+  auto give_up = [&](const std::string& msg) {
+    if (ssl) SSL_free(ssl);
+    if (ctx) SSL_CTX_free(ctx);
+    close(*fd);
+    return Error{where, msg};
+  };
+  if (ctx == nullptr) return give_up("cannot create a TLS context: " + openssl_error());
+  if (!options.tls_ca_file.empty()) {
+    if (SSL_CTX_load_verify_locations(ctx, options.tls_ca_file.c_str(), nullptr) != 1)
+      return give_up("cannot read CA file " + options.tls_ca_file + ": " + openssl_error());
+  } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+    return give_up("cannot load the system CA store: " + openssl_error());
+  }
+  if (!options.tls_cert_file.empty()) {
+    if (SSL_CTX_use_certificate_chain_file(ctx, options.tls_cert_file.c_str()) != 1)
+      return give_up("cannot read client certificate " + options.tls_cert_file + ": " + openssl_error());
+    const std::string& key = options.tls_key_file.empty() ? options.tls_cert_file : options.tls_key_file;
+    if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1)
+      return give_up("cannot read client key " + key + ": " + openssl_error());
+  }
+  SSL_CTX_set_verify(ctx, options.tls_insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
+
+  ssl = SSL_new(ctx);
+  if (ssl == nullptr) return give_up("cannot create a TLS session: " + openssl_error());
+  const std::string name = options.tls_server_name.empty() ? endpoint.host : options.tls_server_name;
+  const bool ip = is_ip_literal(name);
+  if (!ip) SSL_set_tlsext_host_name(ssl, name.c_str());  // SNI is for DNS names only (RFC 6066)
+  if (!options.tls_insecure) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) : X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0);
+    if (ok != 1) return give_up("cannot set the name to verify: " + openssl_error());
+  }
+  SSL_set_fd(ssl, *fd);
+  int rc = SSL_connect(ssl);
+  if (rc != 1) {
+    long verify = SSL_get_verify_result(ssl);
+    int e = SSL_get_error(ssl, rc);
+    if (verify != X509_V_OK)
+      return give_up(std::string("TLS certificate not trusted: ") + X509_verify_cert_error_string(verify) +
+                     " (use --tls-ca FILE, or --insecure to skip verification)");
+    if (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return give_up("TLS handshake: no answer within " + describe_ms(options.read_timeout));
+    if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN)
+      return give_up("TLS handshake failed: the server closed the connection (is this a TLS port?)");
+    return give_up("TLS handshake failed: " + openssl_error());
+  }
+  return std::unique_ptr<RedisConnection>(new TlsConnection(*fd, ctx, ssl, where, options.read_timeout));
+}
+
+}  // namespace redisfit::live::detail

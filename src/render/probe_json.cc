@@ -1,0 +1,75 @@
+#include <nlohmann/json.hpp>
+
+#include "render/probe_render.h"
+
+namespace redisfit::render {
+namespace {
+
+nlohmann::json report_json(const live::ProbeReport& r) {
+  nlohmann::json j;
+  j["redis_version"] = r.redis_version;
+  j["role"] = r.role;
+  j["loading"] = r.loading;
+  j["observed"] = {{"used_memory_bytes", r.used_memory_bytes},
+                   {"used_memory_rss_bytes", r.used_memory_rss_bytes},
+                   {"used_memory_peak_bytes", r.used_memory_peak_bytes},
+                   {"maxmemory_bytes", r.maxmemory_bytes},
+                   {"maxmemory_policy", r.maxmemory_policy},
+                   {"mem_fragmentation_ratio", r.fragmentation_ratio},
+                   {"connected_clients", r.connected_clients},
+                   {"maxclients", r.maxclients},
+                   {"mem_clients_normal_bytes", r.clients_normal_bytes},
+                   {"mem_clients_slaves_bytes", r.replica_buffers_bytes},
+                   {"mem_not_counted_for_evict_bytes", r.not_counted_for_evict_bytes},
+                   {"connected_replicas", r.connected_replicas}};
+  j["limit_bytes"] = r.limit_bytes ? nlohmann::json(*r.limit_bytes) : nlohmann::json(nullptr);
+  j["limit_source"] = r.limit_source;
+  j["working_set_bytes"] = r.working_set_bytes ? nlohmann::json(*r.working_set_bytes) : nlohmann::json(nullptr);
+  j["now_bytes"] = r.now_bytes;
+  j["now_source"] = r.now_source;
+  j["projected"] = {{"steady_bytes", r.steady_bytes},
+                    {"fork_peak_bytes", r.fork_peak_bytes},
+                    {"fork_configured", r.fork_configured},
+                    {"reload_peak_bytes", r.reload_peak_bytes},
+                    {"reload_configured", r.reload_configured},
+                    {"full_peak_bytes", r.full_peak_bytes},
+                    {"full_peak_phase", r.full_peak_phase},
+                    {"cow_fraction", r.cow_fraction},
+                    {"cow_source", r.cow_source}};
+  j["verdict"] = verdict_name(r.verdict);
+  nlohmann::json phases = nlohmann::json::array();
+  for (const auto& p : r.budget.phases) {
+    nlohmann::json terms = nlohmann::json::array();
+    for (const auto& t : p.terms) terms.push_back({{"name", t.name}, {"bytes", t.bytes}, {"source", t.source}});
+    phases.push_back({{"name", p.name}, {"total_bytes", p.total_bytes}, {"terms", terms}});
+  }
+  j["budget"] = {{"phases", phases}};
+  nlohmann::json findings = nlohmann::json::array();
+  for (const auto& f : r.findings)
+    findings.push_back({{"id", f.id}, {"level", live::level_name(f.level)}, {"message", f.message}, {"advice", f.advice}});
+  j["findings"] = findings;
+  j["notes"] = r.notes;
+  return j;
+}
+
+}  // namespace
+
+std::string probe_json(const std::vector<ProbeOutcome>& outcomes) {
+  nlohmann::json targets = nlohmann::json::array();
+  for (const auto& o : outcomes) {
+    nlohmann::json j;
+    if (o.report) {
+      j = report_json(*o.report);
+      j["target"] = o.report->target;
+      j["ok"] = true;
+    } else {
+      j["target"] = o.target;
+      j["ok"] = false;
+      j["error"] = o.report.error().describe();
+    }
+    targets.push_back(j);
+  }
+  return nlohmann::json{{"targets", targets}}.dump(2) + "\n";
+}
+
+}  // namespace redisfit::render

@@ -1,0 +1,50 @@
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "render/probe_render.h"
+
+namespace redisfit::render {
+namespace {
+
+void report_text(std::string& out, const live::ProbeReport& r) {
+  out += fmt::format("{}  redis {} ({}){}\n", r.target, r.redis_version, r.role, r.loading ? "  LOADING" : "");
+  out += fmt::format("  limit        {}\n", r.limit_bytes ? fmt::format("{} ({})", format_bytes(*r.limit_bytes), r.limit_source)
+                                                          : std::string("unknown"));
+  out += fmt::format("  now          {} ({})\n", format_bytes(r.now_bytes), r.now_source);
+  out += fmt::format("  used_memory  {}  rss {}  peak {}  fragmentation {:.2f}\n", format_bytes(r.used_memory_bytes),
+                     format_bytes(r.used_memory_rss_bytes), format_bytes(r.used_memory_peak_bytes), r.fragmentation_ratio);
+  out += fmt::format("  maxmemory    {}  policy {}\n", r.maxmemory_bytes ? format_bytes(r.maxmemory_bytes) : "0 (unlimited)",
+                     r.maxmemory_policy);
+  out += fmt::format("  clients      {} of {}  ({} buffers)  replicas {}\n", r.connected_clients, r.maxclients,
+                     format_bytes(r.clients_normal_bytes), r.connected_replicas);
+  out += fmt::format("  projected    steady {}  fork {}{}  reload {}{}\n", format_bytes(r.steady_bytes),
+                     format_bytes(r.fork_peak_bytes), r.fork_configured ? "" : " (what-if)",
+                     format_bytes(r.reload_peak_bytes), r.reload_configured ? "" : " (what-if)");
+  if (r.full_peak_bytes > 0)
+    out += fmt::format("  at maxmemory peak {} ({})\n", format_bytes(r.full_peak_bytes), r.full_peak_phase);
+  out += fmt::format("  copy-on-write {:.0f}%: {}\n", r.cow_fraction * 100, r.cow_source);
+  out += fmt::format("  verdict      {}\n", verdict_name(r.verdict));
+  for (const auto& f : r.findings) {
+    out += fmt::format("  {:<7} [{}] {}\n", live::level_name(f.level), f.id, f.message);
+    if (!f.advice.empty()) out += fmt::format("          fix: {}\n", f.advice);
+  }
+  for (const auto& n : r.notes) out += fmt::format("  note: {}\n", n);
+}
+
+}  // namespace
+
+std::string probe_text(const std::vector<ProbeOutcome>& outcomes) {
+  std::string out;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (i > 0) out += "\n";
+    const auto& o = outcomes[i];
+    if (o.report) {
+      report_text(out, *o.report);
+    } else {
+      out += fmt::format("{}  ERROR {}\n", o.target, o.report.error().describe());
+    }
+  }
+  return out;
+}
+
+}  // namespace redisfit::render

@@ -1,0 +1,183 @@
+// Connections to real redis-server processes: plain TCP, unix socket, TLS,
+// and every way connecting can fail, each with a clear error within the
+// timeout.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+
+#include "live/connection.h"
+#include "live/redis_url.h"
+#include "live_helpers.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using live::connect_redis;
+using live::ConnectOptions;
+using live::parse_redis_url;
+
+live::RedisEndpoint endpoint(const std::string& url) {
+  auto ep = parse_redis_url(url, std::nullopt);
+  EXPECT_TRUE(ep.ok()) << url;
+  return *ep;
+}
+
+// The fixture waits for PING, which a password-protected server refuses, so
+// the password is set once the server is up (existing connections stay
+// authenticated).
+void require_password(RedisServer& server, const std::string& password) {
+  auto r = server.command({"CONFIG", "SET", "requirepass", password});
+  ASSERT_TRUE(r && r->type == REDIS_REPLY_STATUS);
+}
+
+ConnectOptions fast() {
+  ConnectOptions o;
+  o.connect_timeout = 1000ms;
+  o.read_timeout = 1000ms;
+  return o;
+}
+
+TEST(Connection, ReadsInfoOverTcp) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto conn = connect_redis(endpoint(server.url()), fast());
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  auto reply = conn.value()->command({"INFO", "server"});
+  ASSERT_TRUE(reply.ok());
+  EXPECT_NE(reply->str.find("tcp_port:" + std::to_string(server.port())), std::string::npos);
+  EXPECT_EQ(conn.value()->where(), "127.0.0.1:" + std::to_string(server.port()));
+}
+
+TEST(Connection, UnixSocketAndDatabase) {
+  TempDir dir;
+  std::string sock = dir.path() + "/redis.sock";
+  RedisServer server("", {"--unixsocket", sock, "--unixsocketperm", "700"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto conn = connect_redis(endpoint("unix://" + sock + "?db=3"), fast());
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  ASSERT_TRUE(conn.value()->command({"SET", "in-db-3", "x"}).ok());
+  auto db3 = server.command({"SELECT", "3"});
+  auto got = server.command({"EXISTS", "in-db-3"});
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->integer, 1);
+}
+
+TEST(Connection, PasswordFromUrlAndAclUser) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  require_password(server, "s3cret");
+  const std::string port = std::to_string(server.port());
+  EXPECT_TRUE(connect_redis(endpoint("redis://:s3cret@127.0.0.1:" + port), fast()).ok());
+  // An ACL user (Redis 6+): AUTH user password.
+  auto setuser = server.command({"ACL", "SETUSER", "watcher", "on", ">w@tch", "+info", "+ping", "+config|get", "+memory"});
+  ASSERT_TRUE(setuser && setuser->type == REDIS_REPLY_STATUS);
+  auto acl = connect_redis(endpoint("redis://watcher:w%40tch@127.0.0.1:" + port), fast());
+  EXPECT_TRUE(acl.ok()) << acl.error().describe();
+  // REDISCLI_AUTH-style password passed as the environment fallback.
+  auto env = parse_redis_url("redis://127.0.0.1:" + port, std::string("s3cret"));
+  ASSERT_TRUE(env.ok());
+  EXPECT_TRUE(connect_redis(*env, fast()).ok());
+}
+
+TEST(Connection, WrongPasswordIsReportedPlainly) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  require_password(server, "s3cret");
+  const std::string port = std::to_string(server.port());
+  auto wrong = connect_redis(endpoint("redis://:nope@127.0.0.1:" + port), fast());
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("authentication failed"), std::string::npos) << wrong.error().describe();
+  EXPECT_EQ(wrong.error().describe().find("nope"), std::string::npos) << "the password must never be echoed";
+  auto missing = connect_redis(endpoint("redis://127.0.0.1:" + port), fast());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("requires a password"), std::string::npos) << missing.error().describe();
+}
+
+TEST(Connection, ClosedPortFailsFast) {
+  int port = free_loopback_port();
+  auto start = std::chrono::steady_clock::now();
+  auto conn = connect_redis(endpoint("redis://127.0.0.1:" + std::to_string(port)), fast());
+  ASSERT_FALSE(conn.ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  EXPECT_NE(conn.error().message.find("cannot connect"), std::string::npos) << conn.error().describe();
+  EXPECT_NE(conn.error().message.find("refused"), std::string::npos) << conn.error().describe();
+}
+
+TEST(Connection, SilentListenerTimesOutWithinTheTimeout) {
+  live_helpers::SilentListener silent;
+  auto start = std::chrono::steady_clock::now();
+  auto conn = connect_redis(endpoint("redis://127.0.0.1:" + std::to_string(silent.port())), fast());
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(conn.ok());
+  EXPECT_NE(conn.error().message.find("no reply"), std::string::npos) << conn.error().describe();
+  EXPECT_GE(took, 900ms);
+  EXPECT_LT(took, 2500ms);
+}
+
+TEST(Connection, StoppedServerTimesOut) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  ASSERT_EQ(kill(server.pid(), SIGSTOP), 0);
+  auto start = std::chrono::steady_clock::now();
+  auto conn = connect_redis(endpoint(server.url()), fast());
+  auto took = std::chrono::steady_clock::now() - start;
+  kill(server.pid(), SIGCONT);
+  ASSERT_FALSE(conn.ok());
+  EXPECT_NE(conn.error().message.find("no reply to PING"), std::string::npos) << conn.error().describe();
+  EXPECT_LT(took, 2500ms);
+}
+
+TEST(Connection, TlsAgainstRealServer) {
+  TempDir dir;
+  const std::string cert = dir.path() + "/cert.pem", key = dir.path() + "/key.pem";
+  auto gen = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out",
+                          cert, "-days", "1", "-subj", "/CN=localhost", "-addext",
+                          "subjectAltName=IP:127.0.0.1,DNS:localhost"});
+  if (gen.exit_code != 0) GTEST_SKIP() << "openssl CLI could not make a certificate: " << gen.err;
+  const int tls_port = free_loopback_port();
+  RedisServer server("", {"--tls-port", std::to_string(tls_port), "--tls-cert-file", cert, "--tls-key-file", key,
+                          "--tls-ca-cert-file", cert, "--tls-auth-clients", "no"});
+  if (!server.ok() && server.error().find("TLS") != std::string::npos)
+    GTEST_SKIP() << "this redis-server has no TLS support: " << server.error();
+  ASSERT_TRUE(server.ok()) << server.error();
+  require_password(server, "pw");
+  const std::string url = "rediss://:pw@127.0.0.1:" + std::to_string(tls_port);
+
+  ConnectOptions verified = fast();
+  verified.tls_ca_file = cert;
+  auto conn = connect_redis(endpoint(url), verified);
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  auto info = conn.value()->command({"INFO", "server"});
+  ASSERT_TRUE(info.ok());
+  EXPECT_NE(info->str.find("redis_version:"), std::string::npos);
+  // A large reply crosses many TLS records and reader feeds.
+  std::string big(300000, 'x');
+  ASSERT_TRUE(conn.value()->command({"SET", "big", big}).ok());
+  auto back = conn.value()->command({"GET", "big"});
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->str, big);
+
+  // Self-signed and not trusted: refused unless --insecure.
+  auto untrusted = connect_redis(endpoint(url), fast());
+  ASSERT_FALSE(untrusted.ok());
+  EXPECT_NE(untrusted.error().message.find("not trusted"), std::string::npos) << untrusted.error().describe();
+  ConnectOptions insecure = fast();
+  insecure.tls_insecure = true;
+  EXPECT_TRUE(connect_redis(endpoint(url), insecure).ok());
+
+  // The certificate names 127.0.0.1 and localhost, not other.example.
+  ConnectOptions wrong_name = verified;
+  wrong_name.tls_server_name = "other.example";
+  EXPECT_FALSE(connect_redis(endpoint(url), wrong_name).ok());
+
+  // TLS to the plain port: a clear handshake error, not a hang.
+  auto plain = connect_redis(endpoint("rediss://:pw@127.0.0.1:" + std::to_string(server.port())), verified);
+  ASSERT_FALSE(plain.ok());
+  EXPECT_NE(plain.error().message.find("TLS"), std::string::npos) << plain.error().describe();
+}
+
+}  // namespace
+}  // namespace redisfit::testing

@@ -1,0 +1,221 @@
+// `redisfit exporter` end to end: the built binary serving /metrics for real
+// servers; the exposition checked by promtool, names and values compared with
+// Debian's prometheus-redis-exporter on the same server, the scrape cost
+// counted by the server itself (INFO commandstats), and the alert rules run
+// through `promtool test rules`.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "live/info.h"
+#include "live/metrics.h"
+#include "live_helpers.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using live_helpers::Child;
+using live_helpers::http_get;
+using live_helpers::metric_value;
+
+const char* kPromtool = "/usr/bin/promtool";
+const char* kRedisExporter = "/usr/bin/prometheus-redis-exporter";
+
+std::set<std::string> metric_names(const std::string& text) {
+  std::set<std::string> names;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty() && line[0] != '#') names.insert(line.substr(0, line.find_first_of("{ ")));
+  return names;
+}
+
+// calls=N of one command in INFO commandstats, 0 when never called.
+uint64_t command_calls(RedisServer& server, const std::string& command) {
+  auto r = server.command({"INFO", "commandstats"});
+  std::string text(r->str, r->len);
+  auto p = text.find("cmdstat_" + command + ":calls=");
+  if (p == std::string::npos) return 0;
+  return std::stoull(text.substr(p + command.size() + 15));
+}
+
+class ExporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<RedisServer>("", std::vector<std::string>{"--maxmemory", "100mb"});
+    ASSERT_TRUE(server_->ok()) << server_->error();
+    live_helpers::fill_to(*server_, 8ULL << 20);
+    port_ = free_loopback_port();
+    exporter_ = std::make_unique<Child>(
+        std::vector<std::string>{REDISFIT_BINARY, "exporter", "--listen", "127.0.0.1:" + std::to_string(port_),
+                                 "--target", server_->url(), "--limit", "256Mi"},
+        dir_.path());
+  }
+  TempDir dir_;
+  std::unique_ptr<RedisServer> server_;
+  std::unique_ptr<Child> exporter_;
+  int port_ = 0;
+};
+
+TEST_F(ExporterTest, ServesLimitAwareMetrics) {
+  int status = 0;
+  std::string body = http_get(port_, "/metrics", &status);
+  ASSERT_EQ(status, 200) << exporter_->err();
+  EXPECT_EQ(metric_value(body, "redis_up"), 1);
+  EXPECT_EQ(metric_value(body, "redisfit_container_limit_bytes"), 256.0 * 1024 * 1024);
+  EXPECT_EQ(metric_value(body, "redis_memory_max_bytes"), 100.0 * 1024 * 1024);
+  double observed = metric_value(body, "redisfit_observed_bytes");
+  EXPECT_EQ(metric_value(body, "redisfit_headroom_bytes"), 256.0 * 1024 * 1024 - observed);
+  EXPECT_GT(metric_value(body, "redisfit_projected_fork_peak_bytes"),
+            metric_value(body, "redisfit_projected_steady_bytes"));
+  EXPECT_EQ(metric_value(body, "redisfit_verdict_level"), 0);
+  EXPECT_GT(metric_value(body, "redisfit_projected_full_peak_bytes"), 100.0 * 1024 * 1024);
+  EXPECT_NE(body.find("target=\"127.0.0.1:" + std::to_string(server_->port()) + "\""), std::string::npos);
+}
+
+TEST_F(ExporterTest, ExpositionPassesPromtool) {
+  if (access(kPromtool, X_OK) != 0) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
+  std::string body = http_get(port_, "/metrics");
+  ASSERT_FALSE(body.empty()) << exporter_->err();
+  auto r = run_process({kPromtool, "check", "metrics"}, body);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
+TEST_F(ExporterTest, ScrapeSendsOneInfoAndCachesConfig) {
+  ASSERT_FALSE(http_get(port_, "/metrics").empty()) << exporter_->err();  // connects, reads CONFIG once
+  ASSERT_EQ(command_calls(*server_, "config|get"), 1u) << "the first scrape reads CONFIG GET once";
+  server_->command({"CONFIG", "RESETSTAT"});
+  const int scrapes = 5;
+  for (int i = 0; i < scrapes; ++i) ASSERT_FALSE(http_get(port_, "/metrics").empty());
+  EXPECT_EQ(command_calls(*server_, "info"), static_cast<uint64_t>(scrapes));
+  EXPECT_EQ(command_calls(*server_, "config|get"), 0u);
+  EXPECT_EQ(command_calls(*server_, "memory|stats"), 0u);
+}
+
+TEST_F(ExporterTest, NamesAndValuesMatchRedisExporter) {
+  if (access(kRedisExporter, X_OK) != 0) GTEST_SKIP() << "prometheus-redis-exporter not installed";
+  const int their_port = free_loopback_port();
+  TempDir their_dir;
+  Child theirs({kRedisExporter, "-redis.addr", server_->url(), "-web.listen-address",
+                "127.0.0.1:" + std::to_string(their_port), "-redis-only-metrics"},
+               their_dir.path());
+  std::string their_body = http_get(their_port, "/metrics");
+  std::string our_body = http_get(port_, "/metrics");
+  ASSERT_FALSE(their_body.empty()) << theirs.err();
+  ASSERT_FALSE(our_body.empty()) << exporter_->err();
+  auto their_names = metric_names(their_body);
+  // Every redis_* name we export exists in redis_exporter, with the same meaning.
+  for (const auto& name : metric_names(our_body)) {
+    if (name.rfind("redis_", 0) == 0) {
+      EXPECT_TRUE(their_names.count(name)) << name << " is not redis_exporter's";
+    }
+  }
+  // Settings and counts are equal; memory figures move a little between the
+  // two scrapes (each exporter's own connection), so within 2 %.
+  for (const char* exact : {"redis_memory_max_bytes", "redis_config_maxmemory", "redis_config_maxclients",
+                            "redis_replication_backlog_bytes", "redis_connected_slaves", "redis_loading_dump_file",
+                            "redis_rdb_last_cow_size_bytes", "redis_aof_last_cow_size_bytes", "redis_up"}) {
+    EXPECT_EQ(metric_value(our_body, exact), metric_value(their_body, exact)) << exact;
+  }
+  for (const char* close : {"redis_memory_used_bytes", "redis_memory_used_rss_bytes", "redis_memory_used_dataset_bytes"}) {
+    double ours = metric_value(our_body, close), their = metric_value(their_body, close);
+    EXPECT_NEAR(ours, their, 0.02 * their) << close;
+  }
+}
+
+TEST(Exporter, DownTargetIsUpZero) {
+  TempDir dir;
+  const int port = free_loopback_port();
+  Child exporter({REDISFIT_BINARY, "exporter", "--listen", "127.0.0.1:" + std::to_string(port), "--target",
+                  "redis://127.0.0.1:" + std::to_string(free_loopback_port()), "--limit", "1Gi"},
+                 dir.path());
+  int status = 0;
+  std::string body = http_get(port, "/metrics", &status);
+  EXPECT_EQ(status, 200) << exporter.err();
+  EXPECT_EQ(metric_value(body, "redis_up"), 0);
+  EXPECT_TRUE(std::isnan(metric_value(body, "redisfit_container_limit_bytes")));
+}
+
+TEST(Exporter, BadFlagsExitTwo) {
+  auto r = run_redisfit({"exporter", "--target", "redis://a:1", "--target", "redis://b:1", "--limit", "1Gi",
+                         "--limit", "2Gi", "--limit", "3Gi", "--once"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--limit"), std::string::npos) << r.err;
+}
+
+TEST(AlertRules, PassPromtoolTests) {
+  if (access(kPromtool, X_OK) != 0) GTEST_SKIP() << "promtool not installed (Debian package prometheus)";
+  auto check = run_process({kPromtool, "check", "rules", source_path("deploy/prometheus/redisfit-alerts.yaml")});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  auto test = run_process({kPromtool, "test", "rules", source_path("deploy/prometheus/redisfit-alerts.test.yaml")});
+  EXPECT_EQ(test.exit_code, 0) << test.out << test.err;
+}
+
+TEST(AlertRules, UseOnlyMetricsTheExporterServes) {
+  // Every metric name in the rules must be one the exporter emits.
+  RedisServer server("", {"--maxmemory", "10mb", "--save", "60 1"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto scrape = run_redisfit({"exporter", "--target", server.url(), "--limit", "64Mi", "--once"});
+  ASSERT_EQ(scrape.exit_code, 0) << scrape.err;
+  auto served = metric_names(scrape.out);
+  std::ifstream in(source_path("deploy/prometheus/redisfit-alerts.yaml"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string rules = ss.str();
+  int checked = 0;
+  for (size_t p = 0; (p = rules.find("expr:", p)) != std::string::npos; ++p) {
+    std::string expr = rules.substr(p + 5, rules.find('\n', p) - p - 5);
+    for (size_t q = 0; q < expr.size();) {
+      size_t start = expr.find_first_of("r", q);
+      if (start == std::string::npos) break;
+      size_t end = expr.find_first_not_of("abcdefghijklmnopqrstuvwxyz_0123456789", start);
+      std::string word = expr.substr(start, end - start);
+      if (word.rfind("redis_", 0) == 0 || word.rfind("redisfit_", 0) == 0) {
+        EXPECT_TRUE(served.count(word)) << word;
+        ++checked;
+      }
+      q = end == std::string::npos ? expr.size() : end;
+    }
+  }
+  EXPECT_GE(checked, 10);
+}
+
+}  // namespace
+}  // namespace redisfit::testing
+
+namespace redisfit::testing {
+namespace {
+
+// The sidecar example's own arguments, run against a real server (the
+// Downward API value and the pod-local address substituted), so the example
+// in deploy/kubernetes cannot drift from the command line.
+TEST(SidecarExample, ArgumentsWorkAgainstARealServer) {
+  std::vector<YAML::Node> docs = YAML::LoadAllFromFile(source_path("deploy/kubernetes/redis-with-redisfit-exporter.yaml"));
+  std::vector<std::string> args;
+  for (const auto& doc : docs) {
+    if (doc["kind"].as<std::string>() != "StatefulSet") continue;
+    for (const auto& c : doc["spec"]["template"]["spec"]["containers"])
+      if (c["name"].as<std::string>() == "redisfit-exporter") args = c["args"].as<std::vector<std::string>>();
+  }
+  ASSERT_FALSE(args.empty());
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  for (auto& a : args) {
+    if (a == "$(REDIS_MEMORY_LIMIT)") a = std::to_string(4ULL << 30);  // what resourceFieldRef yields for 4Gi
+    if (a == "redis://127.0.0.1:6379") a = server.url();
+  }
+  args.push_back("--once");
+  auto r = run_redisfit(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(live_helpers::metric_value(r.out, "redisfit_container_limit_bytes"), static_cast<double>(4ULL << 30));
+  EXPECT_EQ(live_helpers::metric_value(r.out, "redis_up"), 1);
+}
+
+}  // namespace
+}  // namespace redisfit::testing

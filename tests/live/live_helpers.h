@@ -1,0 +1,147 @@
+// Helpers for the live tests (header-only; compiled into test_live).
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "live/info.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing::live_helpers {
+
+inline uint64_t used_memory(RedisServer& server) {
+  auto r = server.command({"INFO", "memory"});
+  if (!r || r->type != REDIS_REPLY_STRING) return 0;
+  return redisfit::live::parse_info(std::string(r->str, r->len)).u64("used_memory").value_or(0);
+}
+
+// Writes `value_bytes` values with pipelined SETs until used_memory reaches
+// `target_bytes`. Bounded: at most 2 M keys and 20 s. Returns used_memory.
+inline uint64_t fill_to(RedisServer& server, uint64_t target_bytes, size_t value_bytes = 1000) {
+  redisContext* c = server.connect();
+  if (c == nullptr) return 0;
+  const std::string value(value_bytes, 'v');
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  uint64_t used = used_memory(server);
+  for (int batch = 0; used < target_bytes && batch < 2000 && std::chrono::steady_clock::now() < deadline; ++batch) {
+    uint64_t missing = target_bytes - used;
+    int n = static_cast<int>(std::min<uint64_t>(1000, missing / (value_bytes + 100) + 1));
+    for (int i = 0; i < n; ++i) {
+      std::string key = "k:" + std::to_string(batch) + ":" + std::to_string(i);
+      redisAppendCommand(c, "SET %b %b", key.data(), key.size(), value.data(), value.size());
+    }
+    for (int i = 0; i < n; ++i) {
+      void* reply = nullptr;
+      if (redisGetReply(c, &reply) != REDIS_OK) break;
+      freeReplyObject(reply);
+    }
+    used = used_memory(server);
+  }
+  redisFree(c);
+  return used;
+}
+
+// A child process with output captured to files; killed on destruction.
+class Child {
+ public:
+  Child(const std::vector<std::string>& argv, const std::string& dir) : out_(dir + "/child.out"), err_(dir + "/child.err") {
+    pid_ = fork();
+    if (pid_ == 0) {
+      int o = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(o, 1);
+      dup2(e, 2);
+      std::vector<std::string> copy = argv;
+      std::vector<char*> args;
+      for (auto& a : copy) args.push_back(a.data());
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+  }
+  ~Child() { stop(); }
+  void stop() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+  std::string err() const { return slurp(err_); }
+  static std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+ private:
+  pid_t pid_ = -1;
+  std::string out_, err_;
+};
+
+// GET http://127.0.0.1:port/path, retrying until the server is up (max ~5 s).
+inline std::string http_get(int port, const std::string& path, int* status = nullptr) {
+  for (int i = 0; i < 100; ++i) {
+    httplib::Client client("127.0.0.1", port);
+    client.set_read_timeout(10, 0);
+    if (auto res = client.Get(path.c_str())) {
+      if (status) *status = res->status;
+      return res->body;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return "";
+}
+
+// A TCP socket on loopback that listens but never accepts nor answers: the
+// kernel completes the handshake (backlog), then nothing is ever read.
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(fd_, 16);
+    socklen_t len = sizeof addr;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+  }
+  ~SilentListener() { close(fd_); }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+// Value of the first sample of `metric` in an exposition text, or NaN.
+inline double metric_value(const std::string& text, const std::string& metric) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::string name = line.substr(0, line.find_first_of("{ "));
+    if (name != metric) continue;
+    return std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return std::nan("");
+}
+
+}  // namespace redisfit::testing::live_helpers

@@ -1,0 +1,198 @@
+// `redisfit probe` end to end: the built binary against real redis-server
+// processes on loopback.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "live_helpers.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+const json* finding(const json& target, const std::string& id) {
+  for (const auto& f : target["findings"])
+    if (f["id"] == id) return &f;
+  return nullptr;
+}
+
+json parse_single(const ProcessResult& r) {
+  json doc = json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(doc.is_discarded()) << r.out << r.err;
+  if (doc.is_discarded()) return json::object();
+  EXPECT_EQ(doc["targets"].size(), 1u);
+  return doc["targets"][0];
+}
+
+// One server, 48 MiB maxmemory, filled to ~80 % of it with 1 KB values.
+class FilledServer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<RedisServer>("", std::vector<std::string>{"--maxmemory", "48mb"});
+    ASSERT_TRUE(server_->ok()) << server_->error();
+    used_ = live_helpers::fill_to(*server_, 38ULL << 20);
+    ASSERT_GE(used_, 36ULL << 20);
+  }
+  std::unique_ptr<RedisServer> server_;
+  uint64_t used_ = 0;
+};
+
+TEST_F(FilledServer, LimitEqualToMaxmemoryIsFlagged) {
+  auto r = run_redisfit({"probe", server_->url(), "--limit", "48Mi", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  json t = parse_single(r);
+  EXPECT_EQ(t["verdict"], "unsafe");
+  EXPECT_EQ(t["limit_bytes"], 48ULL << 20);
+  EXPECT_EQ(t["observed"]["maxmemory_bytes"], 48ULL << 20);
+  const json* mm = finding(t, "maxmemory");
+  ASSERT_NE(mm, nullptr);
+  EXPECT_EQ((*mm)["level"], "error");
+  const json* steady = finding(t, "steady");
+  ASSERT_NE(steady, nullptr);
+  EXPECT_EQ((*steady)["level"], "error") << (*steady)["message"];
+  const json* full = finding(t, "at-maxmemory");
+  ASSERT_NE(full, nullptr);
+  EXPECT_EQ((*full)["level"], "error");
+  EXPECT_GT(t["projected"]["full_peak_bytes"].get<uint64_t>(), 48ULL << 20);
+  // The projections rest on today's data: the fork peak is above steady.
+  EXPECT_GT(t["projected"]["fork_peak_bytes"].get<uint64_t>(), t["projected"]["steady_bytes"].get<uint64_t>());
+  EXPECT_GE(t["projected"]["steady_bytes"].get<uint64_t>(), used_);
+}
+
+TEST_F(FilledServer, SameDataWithGenerousLimitIsHealthy) {
+  auto r = run_redisfit({"probe", server_->url(), "--limit", "1Gi", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  json t = parse_single(r);
+  EXPECT_EQ(t["verdict"], "safe");
+  for (const auto& f : t["findings"]) EXPECT_EQ(f["level"], "info") << f.dump();
+  ASSERT_NE(finding(t, "at-maxmemory"), nullptr);
+  // "now" is what the kernel charges: the server's RSS (no cgroup read with --limit).
+  EXPECT_EQ(t["now_bytes"], t["observed"]["used_memory_rss_bytes"]);
+  EXPECT_GT(t["now_bytes"].get<uint64_t>(), 0u);
+  // Text output carries the same verdict.
+  auto text = run_redisfit({"probe", server_->url(), "--limit", "1Gi"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("verdict      safe"), std::string::npos) << text.out;
+}
+
+TEST_F(FilledServer, ServerCopyOnWriteFigureNeverLowersTheProjection) {
+  // A real BGSAVE gives rdb_last_cow_size. It may raise the projection above
+  // what the current write rate predicts, never lower it: an idle BGSAVE says
+  // nothing about a fork under writes.
+  auto bg = server_->command({"BGSAVE"});
+  ASSERT_TRUE(bg);
+  for (int i = 0; i < 200; ++i) {
+    auto info = server_->command({"INFO", "persistence"});
+    if (info && std::string(info->str, info->len).find("rdb_bgsave_in_progress:0") != std::string::npos &&
+        std::string(info->str, info->len).find("rdb_saves:1") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  auto info = server_->command({"INFO"});
+  auto fields = live::parse_info(std::string(info->str, info->len));
+  double cow = static_cast<double>(fields.u64("rdb_last_cow_size").value_or(0));
+  double rss = static_cast<double>(fields.u64("used_memory_rss").value_or(1));
+  auto r = run_redisfit({"probe", server_->url(), "--limit", "1Gi", "-o", "json"});
+  json t = parse_single(r);
+  double c = t["projected"]["cow_fraction"].get<double>();
+  std::string source = t["projected"]["cow_source"].get<std::string>();
+  EXPECT_GE(c + 0.02, cow / rss) << source;  // RSS moves a little between the two reads
+  bool cites_server = source.find("rdb_last_cow_size") != std::string::npos;
+  bool cites_rate = source.find("writes/s") != std::string::npos;
+  EXPECT_TRUE(cites_server || cites_rate) << source;
+}
+
+TEST(Probe, DisabledConfigCommandIsTolerated) {
+  TempDir dir;
+  std::string conf = dir.write_file("redis.conf", "save \"\"\nmaxmemory 32mb\nmaxmemory-policy allkeys-lru\n"
+                                                  "rename-command CONFIG \"\"\n");
+  RedisServer server(conf);
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto r = run_redisfit({"probe", server.url(), "--limit", "256Mi", "-o", "json"});
+  EXPECT_NE(r.exit_code, 2) << r.out << r.err;
+  json t = parse_single(r);
+  ASSERT_TRUE(t["ok"].get<bool>());
+  // maxmemory and the policy still come through INFO.
+  EXPECT_EQ(t["observed"]["maxmemory_bytes"], 32ULL << 20);
+  EXPECT_EQ(t["observed"]["maxmemory_policy"], "allkeys-lru");
+  bool said = false;
+  for (const auto& n : t["notes"]) said |= n.get<std::string>().find("CONFIG GET") != std::string::npos;
+  EXPECT_TRUE(said) << t["notes"].dump();
+}
+
+TEST(Probe, LoadingServerIsReadAndReported) {
+  RedisServer server("", {"--enable-debug-command", "yes", "--key-load-delay", "100",
+                          "--loading-process-events-interval-bytes", "1024"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  live_helpers::fill_to(server, 4ULL << 20, 100);  // ~25k keys: ~2.5 s to load at 100 us/key
+  // DEBUG RELOAD saves and reloads synchronously; other clients see LOADING.
+  auto reload = std::async(std::launch::async, [&] {
+    redisContext* c = server.connect();
+    redisSetTimeout(c, timeval{20, 0});
+    freeReplyObject(redisCommand(c, "DEBUG RELOAD"));
+    redisFree(c);
+  });
+  std::this_thread::sleep_for(400ms);
+  auto r = run_redisfit({"probe", server.url(), "--limit", "1Gi", "-o", "json"});
+  reload.wait();
+  json t = parse_single(r);
+  ASSERT_TRUE(t["ok"].get<bool>()) << r.out << r.err;
+  EXPECT_TRUE(t["loading"].get<bool>()) << r.out;
+  const json* loading = finding(t, "loading");
+  ASSERT_NE(loading, nullptr);
+  EXPECT_EQ((*loading)["level"], "warning");
+  EXPECT_EQ(r.exit_code, 1);
+}
+
+TEST(Probe, SeveralTargetsConcurrentlyAndOneDown) {
+  RedisServer a, b;
+  ASSERT_TRUE(a.ok() && b.ok());
+  live_helpers::SilentListener silent;
+  auto start = std::chrono::steady_clock::now();
+  auto r = run_redisfit({"probe", a.url(), b.url(), "redis://127.0.0.1:" + std::to_string(silent.port()),
+                         "--limit", "1Gi", "--timeout", "1s", "-o", "json"});
+  // Concurrent: the silent target's 1 s timeout is paid once.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  json doc = json::parse(r.out);
+  ASSERT_EQ(doc["targets"].size(), 3u);
+  EXPECT_TRUE(doc["targets"][0]["ok"].get<bool>());
+  EXPECT_TRUE(doc["targets"][1]["ok"].get<bool>());
+  EXPECT_FALSE(doc["targets"][2]["ok"].get<bool>());
+  EXPECT_NE(doc["targets"][2]["error"].get<std::string>().find("no reply"), std::string::npos);
+}
+
+TEST(Probe, ConnectionErrorsExitTwoWithinTheTimeout) {
+  auto closed = run_redisfit({"probe", "redis://127.0.0.1:" + std::to_string(free_loopback_port())});
+  EXPECT_EQ(closed.exit_code, 2);
+  EXPECT_NE(closed.out.find("cannot connect"), std::string::npos) << closed.out;
+  auto bad = run_redisfit({"probe", "http://x"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown scheme"), std::string::npos) << bad.err;
+  auto bad_limit = run_redisfit({"probe", "redis://127.0.0.1:1", "--limit", "lots"});
+  EXPECT_EQ(bad_limit.exit_code, 2);
+  EXPECT_NE(bad_limit.err.find("--limit"), std::string::npos) << bad_limit.err;
+}
+
+TEST(Probe, WatchPrintsWhatChanged) {
+  RedisServer server("", {"--maxmemory", "64mb"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto writer = std::async(std::launch::async, [&] {
+    std::this_thread::sleep_for(300ms);
+    live_helpers::fill_to(server, 20ULL << 20);
+  });
+  auto r = run_redisfit({"probe", server.url(), "--limit", "1Gi", "--watch", "1s", "--count", "3"});
+  writer.wait();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("used_memory: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" -> "), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace redisfit::testing

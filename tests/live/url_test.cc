@@ -1,0 +1,66 @@
+#include <gtest/gtest.h>
+
+#include "live/duration.h"
+#include "live/redis_url.h"
+
+namespace redisfit::live {
+namespace {
+
+TEST(RedisUrl, FullTcpForm) {
+  auto ep = parse_redis_url("redis://alice:p%40ss@redis.example:6380/2", std::nullopt);
+  ASSERT_TRUE(ep.ok()) << ep.error().describe();
+  EXPECT_EQ(ep->transport, Transport::kTcp);
+  EXPECT_EQ(ep->host, "redis.example");
+  EXPECT_EQ(ep->port, 6380);
+  EXPECT_EQ(ep->user, "alice");
+  EXPECT_EQ(ep->password, "p@ss");
+  EXPECT_EQ(ep->db, 2);
+  EXPECT_EQ(ep->display(), "redis.example:6380");
+}
+
+TEST(RedisUrl, DefaultsShorthandAndIpv6) {
+  auto ep = parse_redis_url("10.0.0.5", std::nullopt);
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->port, 6379);
+  EXPECT_FALSE(ep->password.has_value());
+  auto v6 = parse_redis_url("rediss://[::1]:7000", std::nullopt);
+  ASSERT_TRUE(v6.ok());
+  EXPECT_EQ(v6->transport, Transport::kTls);
+  EXPECT_EQ(v6->host, "::1");
+  EXPECT_EQ(v6->display(), "[::1]:7000");
+}
+
+TEST(RedisUrl, EnvironmentPasswordOnlyWhenUrlHasNone) {
+  EXPECT_EQ(parse_redis_url("redis://h:1", std::string("env"))->password, "env");
+  EXPECT_EQ(parse_redis_url("redis://:url@h:1", std::string("env"))->password, "url");
+  EXPECT_EQ(parse_redis_url("unix:///run/r.sock", std::string("env"))->password, "env");
+}
+
+TEST(RedisUrl, UnixSocket) {
+  auto ep = parse_redis_url("unix:///var/run/redis/redis.sock?db=4", std::nullopt);
+  ASSERT_TRUE(ep.ok());
+  EXPECT_EQ(ep->socket_path, "/var/run/redis/redis.sock");
+  EXPECT_EQ(ep->db, 4);
+  EXPECT_EQ(ep->display(), "unix:/var/run/redis/redis.sock");
+}
+
+TEST(RedisUrl, BadInputNamesTheUrlWithoutThePassword) {
+  for (const char* bad : {"http://h:1", "redis://:secret@h:99999", "redis://:secret@h:abc", "redis://h/x",
+                          "unix://relative.sock", "redis://:secret@:6379", "", "redis://[::1"}) {
+    auto ep = parse_redis_url(bad, std::nullopt);
+    ASSERT_FALSE(ep.ok()) << bad;
+    EXPECT_EQ(ep.error().describe().find("secret"), std::string::npos) << ep.error().describe();
+    EXPECT_FALSE(ep.error().message.empty());
+  }
+}
+
+TEST(Duration, Forms) {
+  EXPECT_EQ(parse_duration("500ms", "f")->count(), 500);
+  EXPECT_EQ(parse_duration("2s", "f")->count(), 2000);
+  EXPECT_EQ(parse_duration("1m", "f")->count(), 60000);
+  EXPECT_EQ(parse_duration("0.25", "f")->count(), 250);
+  for (const char* bad : {"", "s", "-1s", "0", "fast", "1h"}) EXPECT_FALSE(parse_duration(bad, "f").ok()) << bad;
+}
+
+}  // namespace
+}  // namespace redisfit::live

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: the seed scenario end to end.
 #  1. set up and build;
-#  2. explain the reported KubeBlocks Redis (request 16Gi, limit 32Gi,
+#  2. lint the reported Cluster manifest, explain the reported KubeBlocks Redis (request 16Gi, limit 32Gi,
 #     maxmemory 34359738368 = the limit, AOF on, one replica) and plan a fix,
 #     next to the article's rule of thumb;
 #  3. prove it on this machine, scaled down with the same ratios
@@ -18,6 +18,10 @@ scripts/build.sh >/dev/null
 B=build/redisfit
 seed=(--request 16Gi --limit 32Gi --maxmemory 34359738368 --persistence aof --replicas 1)
 
+echo "== 0. lint: the reported Cluster manifest (2 Redis + 3 Sentinel, request 16Gi, limit 32Gi, maxmemory = limit)"
+$B lint tests/lint/fixtures/seed_maxmemory_at_limit.yaml || true
+
+echo
 echo "== 1. explain: the reported configuration, phase by phase"
 $B explain "${seed[@]}" || true
 

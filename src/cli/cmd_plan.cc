@@ -7,6 +7,7 @@
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
 #include "fix/conf_fix.h"
+#include "fix/kubeblocks_fix.h"
 #include "model/solver.h"
 #include "render/budget_render.h"
 
@@ -20,7 +21,45 @@ struct PlanFlags {
   std::string output = "text";
   std::string emit;
   std::string cluster = "redis-cluster", component = "redis", namespace_name = "default";
+  std::string kb_api = "1.x";
+  std::string config_spec = "redis-replication-config";
 };
+
+// The fix for a KubeBlocks cluster, in the form asked for: kbcli commands or
+// OpsRequest manifests (src/fix/kubeblocks_fix.h does the spelling). Resources
+// change first, then maxmemory, so a larger dataset never meets the old limit.
+std::string kubeblocks_fix_text(const PlanFlags& f, const RedisInstance& given, const Recommendation& rec) {
+  fix::KbTarget target;
+  target.cluster = f.cluster;
+  target.namespace_name = f.namespace_name;
+  target.component = f.component;
+  target.api = f.kb_api == "0.9" ? fix::KbApi::kV09 : fix::KbApi::kV1;
+  target.config_spec = f.config_spec;
+  fix::KbChange change;
+  change.maxmemory_bytes = rec.maxmemory_bytes;
+  const bool resources_change = !given.limit_bytes || given.limit_bytes->value != rec.limit_bytes ||
+                                !given.request_bytes || given.request_bytes->value != rec.request_bytes;
+  if (resources_change) {
+    change.request_bytes = rec.request_bytes;
+    change.limit_bytes = rec.limit_bytes;
+  }
+  if (given.maxmemory.origin != MaxmemoryOrigin::kUnset) change.current_maxmemory_bytes = given.maxmemory.bytes;
+  if (given.request_bytes) change.current_request_bytes = given.request_bytes->value;
+  if (given.limit_bytes) change.current_limit_bytes = given.limit_bytes->value;
+  fix::KbFix kb = fix::build_kubeblocks_fix(target, change);
+  const std::string wanted = f.emit == "kbcli" ? "kbcli" : "OpsRequest";
+  std::string out = "# " + kb.summary + "\n";
+  for (const auto& note : kb.notes) out += "# note: " + note + "\n";
+  bool first = true;
+  for (const auto& form : kb.forms) {
+    if (form.label != wanted) continue;
+    if (!first && wanted == "OpsRequest") out += "---\n";
+    out += form.text;
+    if (!form.text.empty() && form.text.back() != '\n') out += "\n";
+    first = false;
+  }
+  return out;
+}
 
 int run_plan(const PlanFlags& f) {
   RedisInstance instance;
@@ -41,9 +80,9 @@ int run_plan(const PlanFlags& f) {
     std::fputs(recommendation_to_conf(rec.value(), instance.maxmemory_policy.value).c_str(), stdout);
     return kExitClean;
   }
-  if (!f.emit.empty()) {
-    std::fprintf(stderr, "redisfit plan: --emit %s is not available in this build\n", f.emit.c_str());
-    return kExitUsage;
+  if (f.emit == "kbcli" || f.emit == "opsrequest") {
+    std::fputs(kubeblocks_fix_text(f, instance, rec.value()).c_str(), stdout);
+    return kExitClean;
   }
   if (f.output == "json") {
     std::puts(recommendation_to_json(rec.value()).dump(2).c_str());
@@ -67,6 +106,9 @@ RegisterCommand reg{{10, "plan", [](CLI::App& app, RunState& state) {
   cmd->add_option("--cluster", flags->cluster, "KubeBlocks cluster name for --emit");
   cmd->add_option("--component", flags->component, "component name for --emit");
   cmd->add_option("-n,--namespace", flags->namespace_name, "namespace for --emit");
+  cmd->add_option("--kb-api", flags->kb_api, "KubeBlocks generation for --emit: 0.9 or 1.x (default)")
+      ->check(CLI::IsMember({"0.9", "1.x"}));
+  cmd->add_option("--config-spec", flags->config_spec, "config spec for 0.9 (default redis-replication-config)");
   cmd->callback([flags, &state] { state.exit_code = run_plan(*flags); });
 }}};
 

@@ -84,6 +84,34 @@ TEST(Cli, EmitConf) {
   EXPECT_NE(r.out.find("maxmemory-policy allkeys-lfu"), std::string::npos);
 }
 
+TEST(Cli, EmitKubeBlocksFixCarriesThePlannedMaxmemory) {
+  std::vector<std::string> seed = {"plan", "--request", "16Gi", "--limit", "32Gi", "--maxmemory", "34359738368",
+                                   "--persistence", "aof", "--replicas", "1", "--cluster", "orders", "-n", "shop"};
+  auto planned = seed;
+  planned.insert(planned.end(), {"-o", "json"});
+  std::string maxmemory = std::to_string(json_of(run_redisfit(planned))["maxmemory_bytes"].get<uint64_t>());
+
+  auto kbcli = seed;
+  kbcli.insert(kbcli.end(), {"--emit", "kbcli", "--kb-api", "0.9"});
+  auto k = run_redisfit(kbcli);
+  ASSERT_EQ(k.exit_code, 0) << k.err;
+  EXPECT_NE(k.out.find("kbcli cluster configure orders -n shop --components redis --set maxmemory=" + maxmemory),
+            std::string::npos) << k.out;
+  EXPECT_NE(k.out.find("--config-spec redis-replication-config"), std::string::npos);
+
+  auto ops = seed;
+  ops.insert(ops.end(), {"--emit", "opsrequest"});
+  auto o = run_redisfit(ops);
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_NE(o.out.find("apiVersion: operations.kubeblocks.io/v1alpha1"), std::string::npos);
+  EXPECT_NE(o.out.find("value: \"" + maxmemory + "\""), std::string::npos) << o.out;
+  // What plan emits, lint reads back as a Reconfiguring of the same component.
+  testing::TempDir dir;
+  std::string file = dir.write_file("fix.yaml", o.out);
+  auto lint = run_redisfit({"lint", file, "-o", "json"});
+  EXPECT_NE(lint.exit_code, 2) << lint.err;
+}
+
 TEST(Cli, BadInputExitsTwoWithAMessage) {
   struct Case {
     std::vector<std::string> args;

@@ -5,10 +5,26 @@
 #include <hiredis/hiredis.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "live/connection.h"
 
 namespace redisfit::live::detail {
+
+// hiredis takes a command as parallel arrays of pointers and lengths; this
+// views `argv` that way (argv must outlive it).
+struct HiredisArgv {
+  explicit HiredisArgv(const std::vector<std::string>& argv) {
+    for (const auto& a : argv) {
+      pointers.push_back(a.data());
+      lengths.push_back(a.size());
+    }
+  }
+  int count() const { return static_cast<int>(pointers.size()); }
+  std::vector<const char*> pointers;
+  std::vector<size_t> lengths;
+};
 
 // Deep copy of a hiredis reply.
 RespValue to_resp_value(const redisReply* reply);

@@ -26,14 +26,9 @@ class PlainConnection final : public RedisConnection {
 
   Result<RespValue> command(const std::vector<std::string>& argv) override {
     if (broken_) return Error{where_, "connection already failed"};
-    std::vector<const char*> args;
-    std::vector<size_t> lens;
-    for (const auto& a : argv) {
-      args.push_back(a.data());
-      lens.push_back(a.size());
-    }
+    detail::HiredisArgv args(argv);
     auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
+        redisCommandArgv(ctx_, args.count(), args.pointers.data(), args.lengths.data()));
     if (reply == nullptr) {
       broken_ = true;
       // A read timeout surfaces as an I/O error with EAGAIN (SO_RCVTIMEO).

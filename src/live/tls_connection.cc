@@ -98,14 +98,9 @@ class TlsConnection final : public RedisConnection {
 
   Result<RespValue> command(const std::vector<std::string>& argv) override {
     if (broken_) return Error{where_, "connection already failed"};
-    std::vector<const char*> args;
-    std::vector<size_t> lens;
-    for (const auto& a : argv) {
-      args.push_back(a.data());
-      lens.push_back(a.size());
-    }
+    detail::HiredisArgv args(argv);
     char* buf = nullptr;
-    int n = redisFormatCommandArgv(&buf, static_cast<int>(args.size()), args.data(), lens.data());
+    int n = redisFormatCommandArgv(&buf, args.count(), args.pointers.data(), args.lengths.data());
     if (n < 0) return Error{where_, "cannot format " + argv.at(0)};
     std::string out(buf, static_cast<size_t>(n));
     redisFreeCommand(buf);

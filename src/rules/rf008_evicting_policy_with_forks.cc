@@ -8,15 +8,11 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/policy.h"
 #include "rules/rule.h"
 
 namespace redisfit::rules {
 namespace {
-
-bool evicts_any_write(const std::string& policy, bool keys_have_ttl) {
-  if (policy.rfind("allkeys-", 0) == 0) return true;
-  return policy.rfind("volatile-", 0) == 0 && keys_have_ttl;
-}
 
 class EvictingPolicyWithForks final : public Rule {
  public:
@@ -29,7 +25,7 @@ class EvictingPolicyWithForks final : public Rule {
     const RedisInstance& r = ctx.instance;
     const MemoryBudget& b = ctx.budget;
     if (b.limit_bytes == 0 || b.maxmemory_unlimited) return;
-    if (!evicts_any_write(r.maxmemory_policy.value, ctx.workload.keys_have_ttl.value)) return;
+    if (!writes_continue_at_maxmemory(r, ctx.workload)) return;
     const bool forks = persistence_forks(r) || r.replicas.value > 0;
     const BudgetPhase* fork = b.find_phase("fork");
     if (!forks || !fork) return;

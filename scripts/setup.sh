@@ -10,7 +10,6 @@ packages=(
   nlohmann-json3-dev     # -o json, SARIF
   libcli11-dev           # command line
   libfmt-dev             # formatting
-  liblzf-dev             # RDB string compression
   libcpp-httplib-dev     # exporter HTTP server
   libssl-dev             # rediss:// and HTTPS
   libgtest-dev           # unit and integration tests

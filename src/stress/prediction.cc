@@ -62,9 +62,8 @@ Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
   return rec->maxmemory_bytes;
 }
 
-}  // namespace redisfit::stress
-
-namespace redisfit::stress {
+// The maxmemory a ServerConfig really gives redis-server: written out and read
+// back with the project's redis.conf reader, so flags and --config agree.
 Result<uint64_t> configured_maxmemory(const ServerConfig& config) {
   SandboxDir scratch;
   if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
@@ -76,4 +75,5 @@ Result<uint64_t> configured_maxmemory(const ServerConfig& config) {
   if (auto st = apply_conf(*directives, r); !st.ok()) return st.error();
   return r.maxmemory.bytes;
 }
+
 }  // namespace redisfit::stress

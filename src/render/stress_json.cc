@@ -60,6 +60,9 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
       {"timeline", {{"samples", samples}, {"events", events}}},
   };
   if (!r.prediction.note.empty()) out["prediction_note"] = r.prediction.note;
+  json predicted_phases = json::object();
+  for (const auto& [name, bytes] : r.prediction.phase_totals) predicted_phases[name] = bytes;
+  out["predicted_phases"] = predicted_phases;
   return out;
 }
 

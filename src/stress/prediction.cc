@@ -1,6 +1,9 @@
 #include "stress/prediction.h"
 
+#include <fmt/format.h>
+
 #include "model/budget.h"
+#include "model/key_size.h"
 #include "model/solver.h"
 #include "sources/redis_conf.h"
 
@@ -17,6 +20,13 @@ Result<RedisInstance> instance_for_run(const std::string& conf_path, const Stres
   r.limit_bytes = Sourced<uint64_t>{o.limit_bytes, "flag --limit"};
   if (o.request_bytes) r.request_bytes = Sourced<uint64_t>{*o.request_bytes, "flag --request"};
   if (o.phase_fork && o.fork_kind == ForkKind::kFullSync) r.replicas = {1, "flag --fork fullsync"};
+  // A forced BGSAVE / BGREWRITEAOF forks even with persistence off (as a
+  // backup job's BGSAVE does), and the file it writes is loaded on the next
+  // start (server.c:loadDataFromDisk loads dump.rdb whenever it exists). The
+  // model sees that as a save point.
+  if (o.phase_fork && o.fork_kind != ForkKind::kFullSync && !persistence_forks(r)) {
+    r.save_points = {{{3600, 1}}, std::string("stress: the run forces ") + fork_kind_name(o.fork_kind)};
+  }
   return r;
 }
 
@@ -28,10 +38,18 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   if (o.write_rate_per_sec > 0) w.write_rate_per_sec = Sourced<double>{o.write_rate_per_sec, "flag --write-rate"};
   w.clients = {static_cast<uint64_t>(o.loader.connections + 2), "stress: loader connections + sampler + control"};
   w.keys_have_ttl = {o.loader.ttl_share > 0, "flag --ttl-share"};
-  // The import fills to the target, bounded by maxmemory when one is set.
-  uint64_t dataset = o.fill_payload_bytes;
+  // The import fills to a payload target (key + value bytes); the model reasons
+  // in used_memory, which adds per-key structures and allocator rounding
+  // (a 1 KiB value costs ~1.35 KiB). Bounded by maxmemory when one is set.
+  constexpr uint64_t kKeyBytes = 9;  // "rf:" + a number, as the loader names keys
+  uint64_t keys = o.fill_payload_bytes / (avg_value + kKeyBytes);
+  uint64_t dataset = keys * string_key_used_bytes(kKeyBytes, avg_value);
   if (maxmemory_bytes > 0) dataset = std::min(dataset, maxmemory_bytes);
-  if (dataset > 0) w.dataset_bytes = Sourced<uint64_t>{dataset, "flag --fill (bounded by maxmemory)"};
+  if (dataset > 0) {
+    w.dataset_bytes = Sourced<uint64_t>{
+        dataset, fmt::format("flag --fill: {} keys x {} B used per key (bounded by maxmemory)", keys,
+                             string_key_used_bytes(kKeyBytes, avg_value))};
+  }
   return w;
 }
 
@@ -47,6 +65,7 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
   p.peak_bytes = b.peak_bytes;
   p.peak_phase = b.peak_phase;
   p.verdict = verdict_name(b.verdict);
+  for (const auto& phase : b.phases) p.phase_totals.emplace_back(phase.name, phase.total_bytes);
   return p;
 }
 

@@ -79,6 +79,9 @@ struct Prediction {
   bool available = false;
   uint64_t peak_bytes = 0;
   std::string peak_phase;
+  // Every model phase's total ("steady", "fork", "full_sync", "reload", ...),
+  // so each run phase can be set against the model phase it exercises.
+  std::vector<std::pair<std::string, uint64_t>> phase_totals;
   std::string verdict;
   std::string note;  // why unavailable, or assumptions worth showing
 };

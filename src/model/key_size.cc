@@ -1,0 +1,43 @@
+#include "model/key_size.h"
+
+namespace redisfit {
+
+uint64_t jemalloc_size_class(uint64_t bytes) {
+  if (bytes <= 8) return 8;
+  if (bytes <= 128) return (bytes + 15) / 16 * 16;
+  // Above 128: four classes per power of two, spaced by a quarter of it.
+  uint64_t power = 128;
+  while (power * 2 < bytes) power *= 2;
+  uint64_t step = power / 4;
+  return (bytes + step - 1) / step * step;
+}
+
+namespace {
+
+// sds header for a string of `len` bytes (sds.c:sdsReqType): type5 below 32
+// bytes (keys only), type8 below 256, type16 below 64 KiB, else type32.
+uint64_t sds_header_bytes(uint64_t len, bool may_use_type5) {
+  if (len < 32 && may_use_type5) return 1;
+  if (len < 256) return 3;
+  if (len < 65536) return 5;
+  return 9;
+}
+
+constexpr uint64_t kDictEntryBytes = 24;
+constexpr uint64_t kRobjBytes = 16;
+constexpr uint64_t kBucketBytes = 8;
+constexpr uint64_t kEmbstrLimit = 44;  // object.c:OBJ_ENCODING_EMBSTR_SIZE_LIMIT
+
+}  // namespace
+
+uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes) {
+  uint64_t entry = jemalloc_size_class(kDictEntryBytes);
+  uint64_t key = jemalloc_size_class(sds_header_bytes(key_bytes, true) + key_bytes + 1);
+  uint64_t value = value_bytes <= kEmbstrLimit
+                       ? jemalloc_size_class(kRobjBytes + 3 + value_bytes + 1)
+                       : jemalloc_size_class(kRobjBytes) +
+                             jemalloc_size_class(sds_header_bytes(value_bytes, false) + value_bytes + 1);
+  return entry + key + value + kBucketBytes;
+}
+
+}  // namespace redisfit

@@ -64,6 +64,13 @@ void render_subject(const rules::SubjectReport& s, const Style& st, bool verbose
                      s.instance.maxmemory.source);
   out += fmt::format("    phases: {}\n", phase_line(b));
   for (const auto& n : s.notes) out += fmt::format("    assumed: {}\n", n);
+  // The copy-on-write share is the assumption that moves fork phases most;
+  // say it whenever a fork is in the budget, so a user knows what to refine.
+  if (!verbose && (b.find_phase("fork") || b.find_phase("full_sync"))) {
+    for (const auto& a : b.assumptions) {
+      if (a.name == "cow_fraction") out += fmt::format("    assumed: copy-on-write {} of the dataset: {}\n", a.value, a.source);
+    }
+  }
   if (verbose) {
     for (const auto& a : b.assumptions) out += fmt::format("    assumed: {} = {} ({})\n", a.name, a.value, a.source);
   }

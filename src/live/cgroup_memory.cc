@@ -1,5 +1,7 @@
 #include "live/cgroup_memory.h"
 
+#include "sources/cgroup_memory_stat.h"
+
 #include <unistd.h>
 
 #include <charconv>
@@ -40,15 +42,6 @@ std::optional<uint64_t> to_u64(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-// "name value" lines of memory.stat.
-std::optional<uint64_t> stat_field(std::string_view stat, std::string_view name) {
-  for (auto line : split(stat, '\n')) {
-    auto sp = line.find(' ');
-    if (sp != std::string_view::npos && line.substr(0, sp) == name) return to_u64(trim(line.substr(sp + 1)));
-  }
-  return std::nullopt;
 }
 
 // Joins the mount point with the cgroup path relative to the mount's root.
@@ -138,8 +131,8 @@ Result<CgroupMemory> read_memory_cgroup(CgroupMemory cg) {
   cg.usage_bytes = *usage;
   auto stat = read_text(d + "memory.stat");
   if (!stat) return stat.error();
-  cg.inactive_file_bytes = stat_field(*stat, v1 ? "total_inactive_file" : "inactive_file").value_or(0);
-  cg.working_set_bytes = cg.usage_bytes > cg.inactive_file_bytes ? cg.usage_bytes - cg.inactive_file_bytes : 0;
+  cg.inactive_file_bytes = cgroup_keyed_value(*stat, memory_stat_keys(v1).inactive_file).value_or(0);
+  cg.working_set_bytes = kubelet_working_set_bytes(cg.usage_bytes, cg.inactive_file_bytes);
   return cg;
 }
 

@@ -1,5 +1,7 @@
 #include "stress/cgroup.h"
 
+#include "sources/cgroup_memory_stat.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -45,19 +47,9 @@ Status write_file(const std::string& path, const std::string& value) {
 
 bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
-// Value of `key` in a "key value\n" file (memory.stat, memory.events, oom_control).
+// Value of `key` in a keyed cgroup file; 0 when absent (a counter that never moved).
 uint64_t keyed_value(const std::string& text, std::string_view key) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    std::string_view line(text.data() + pos, eol - pos);
-    if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == ' ') {
-      return std::strtoull(std::string(line.substr(key.size() + 1)).c_str(), nullptr, 10);
-    }
-    pos = eol + 1;
-  }
-  return 0;
+  return cgroup_keyed_value(text, key).value_or(0);
 }
 
 uint64_t number_file(const std::string& path) {
@@ -191,23 +183,16 @@ Status MemoryCgroup::attach(pid_t pid) const { return write_file(procs_file(), s
 Result<CgroupStats> MemoryCgroup::read_stats() const {
   CgroupStats s;
   std::string stat, events;
-  if (version_ == CgroupVersion::kV1) {
-    s.usage_bytes = number_file(path_ + "/memory.usage_in_bytes");
-    if (!read_small_file(path_ + "/memory.stat", stat)) return Error{path_, "cannot read memory.stat"};
-    s.inactive_file_bytes = keyed_value(stat, "total_inactive_file");
-    s.rss_bytes = keyed_value(stat, "total_rss");
-    s.cache_bytes = keyed_value(stat, "total_cache");
-    read_small_file(path_ + "/memory.oom_control", events);
-  } else {
-    s.usage_bytes = number_file(path_ + "/memory.current");
-    if (!read_small_file(path_ + "/memory.stat", stat)) return Error{path_, "cannot read memory.stat"};
-    s.inactive_file_bytes = keyed_value(stat, "inactive_file");
-    s.rss_bytes = keyed_value(stat, "anon");
-    s.cache_bytes = keyed_value(stat, "file");
-    read_small_file(path_ + "/memory.events", events);
-  }
+  const bool v1 = version_ == CgroupVersion::kV1;
+  s.usage_bytes = number_file(path_ + (v1 ? "/memory.usage_in_bytes" : "/memory.current"));
+  if (!read_small_file(path_ + "/memory.stat", stat)) return Error{path_, "cannot read memory.stat"};
+  const MemoryStatKeys keys = memory_stat_keys(v1);
+  s.inactive_file_bytes = keyed_value(stat, keys.inactive_file);
+  s.rss_bytes = keyed_value(stat, keys.anon);
+  s.cache_bytes = keyed_value(stat, keys.file);
+  read_small_file(path_ + (v1 ? "/memory.oom_control" : "/memory.events"), events);
   s.oom_kills = keyed_value(events, "oom_kill");
-  s.working_set_bytes = s.usage_bytes > s.inactive_file_bytes ? s.usage_bytes - s.inactive_file_bytes : 0;
+  s.working_set_bytes = kubelet_working_set_bytes(s.usage_bytes, s.inactive_file_bytes);
   return s;
 }
 

@@ -29,6 +29,9 @@ struct Workload {
   // Fraction of the dataset's pages copied during a fork, 0..1. Absent =
   // derived from the write rate, or the worst case when that is unknown too.
   std::optional<Sourced<double>> cow_fraction;
+  // How long a fork child lives (a BGSAVE / AOF rewrite of this dataset).
+  // Absent = dataset / 50 MB/s (ModelConstants::kSaveBytesPerSec).
+  std::optional<Sourced<double>> fork_child_seconds;
   Sourced<uint64_t> clients{100, "default: 100 connected clients"};
   Sourced<bool> keys_have_ttl{false, "default: keys carry no TTL"};
   // used_memory_rss / used_memory once full (allocator rounding and fragmentation).

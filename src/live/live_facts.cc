@@ -85,6 +85,15 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
                                     info.total_keys()),
                         s)};
 
+  // How long a fork child lives here: the server's own last BGSAVE / AOF
+  // rewrite time (INFO persistence, whole seconds, -1 = never). Below 2 s the
+  // figure is too coarse to replace the model's save-speed default.
+  for (const char* field : {"rdb_last_bgsave_time_sec", "aof_last_rewrite_time_sec"}) {
+    auto seconds = info.number(field);
+    if (!seconds || *seconds < 2) continue;
+    if (w.fork_child_seconds && w.fork_child_seconds->value >= *seconds) continue;
+    w.fork_child_seconds = Sourced<double>{*seconds, at(fmt::format("INFO {} {:.0f}", field, *seconds), s)};
+  }
   // Writes while a fork child lives decide its copy-on-write. INFO gives the
   // command rate, reads included: an upper bound on the write rate, so the
   // projection errs on the side of more COW.

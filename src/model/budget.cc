@@ -101,7 +101,9 @@ BudgetTerm aof_buffer_term(const RedisInstance& r, const Workload& w) {
 // outside maxmemory and is bounded by the replica class hard limit.
 BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
   const OutputBufferLimit& limit = r.replica_buffer_limit.value;
-  double sync_seconds = 2.0 * static_cast<double>(dataset_bytes) / ModelConstants::kSaveBytesPerSec;
+  // A full sync lasts the child's life plus the transfer and the replica's
+  // load: about twice the save.
+  double sync_seconds = 2.0 * fork_child_seconds(w, dataset_bytes);
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   uint64_t stream = static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * sync_seconds);
   uint64_t backlog = r.repl_backlog_bytes.value;
@@ -122,7 +124,7 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
 // 7.0's multi-part AOF (#9788) removed it.
 BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
-  double child_seconds = static_cast<double>(dataset_bytes) / ModelConstants::kSaveBytesPerSec;
+  double child_seconds = fork_child_seconds(w, dataset_bytes);
   return {"aof_rewrite_buffer",
           static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * child_seconds),
           fmt::format("Redis {} buffers every write of the ~{:.0f} s rewrite in the parent ({:.0f} "

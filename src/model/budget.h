@@ -109,6 +109,10 @@ MemoryBudget compute_budget(const RedisInstance& instance, const Workload& workl
 // major.minor. An unparseable version counts as current.
 bool redis_version_before(const RedisInstance& instance, int major, int minor);
 
+// How long a fork child of `dataset_bytes` lives: the workload's figure when
+// it has one (a live server's own last save time), else dataset / save speed.
+double fork_child_seconds(const Workload& workload, uint64_t dataset_bytes);
+
 // The copy-on-write fraction c the model uses, with the reason. Exposed for
 // tests and for `explain`.
 struct CowEstimate {

@@ -32,6 +32,11 @@ constexpr double kIdleCowFraction = 0.01;
 
 }  // namespace
 
+double fork_child_seconds(const Workload& w, uint64_t dataset_bytes) {
+  if (w.fork_child_seconds) return w.fork_child_seconds->value;
+  return static_cast<double>(dataset_bytes) / ModelConstants::kSaveBytesPerSec;
+}
+
 CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
   if (w.cow_fraction) {
     return {std::clamp(w.cow_fraction->value, 0.0, 1.0), w.cow_fraction->source};
@@ -56,15 +61,16 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   // Writes spread uniformly over P pages: after k page-writes the touched
   // share is 1 - exp(-k/P). The child lives about dataset / save speed.
   double dataset = std::max(1.0, static_cast<double>(dataset_bytes));
-  double child_seconds = dataset / ModelConstants::kSaveBytesPerSec;
+  double child_seconds = fork_child_seconds(w, dataset_bytes);
   double pages = std::max(1.0, dataset * w.fragmentation.value / kPageBytes);
   double page_writes = w.write_rate_per_sec->value * child_seconds * ModelConstants::kPagesPerWrite;
   double touched = 1.0 - std::exp(-page_writes / pages);
   double c = std::max(touched, kIdleCowFraction);
-  return {c, fmt::format("{:.0f} writes/s for ~{:.0f} s of child life (saving at {:.0f} MB/s) "
-                         "touch {:.0f}% of {:.0f} pages",
-                         w.write_rate_per_sec->value, child_seconds,
-                         ModelConstants::kSaveBytesPerSec / 1e6, c * 100, pages)};
+  std::string lifetime = w.fork_child_seconds
+                             ? w.fork_child_seconds->source
+                             : fmt::format("saving at {:.0f} MB/s", ModelConstants::kSaveBytesPerSec / 1e6);
+  return {c, fmt::format("{:.0f} writes/s for ~{:.0f} s of child life ({}) touch {:.0f}% of {:.0f} pages",
+                         w.write_rate_per_sec->value, child_seconds, lifetime, c * 100, pages)};
 }
 
 }  // namespace redisfit

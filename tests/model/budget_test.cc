@@ -166,3 +166,20 @@ TEST(Budget, RedisSixBuffersTheRewriteInTheParent) {
 
 }  // namespace
 }  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+TEST(Budget, AKnownChildLifeReplacesTheSaveSpeedDefault) {
+  RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
+  Workload w;
+  w.write_rate_per_sec = Sourced<double>{5000, "test"};
+  double c_default = compute_budget(r, w).cow_fraction;  // 4 GiB at 50 MB/s: ~86 s
+  w.fork_child_seconds = Sourced<double>{5, "test: INFO rdb_last_bgsave_time_sec 5"};
+  double c_fast = compute_budget(r, w).cow_fraction;
+  EXPECT_LT(c_fast, c_default);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 4 * kGiB), 5.0);
+}
+
+}  // namespace
+}  // namespace redisfit

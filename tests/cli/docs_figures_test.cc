@@ -2,6 +2,7 @@
 // here from the same commands, so the docs cannot drift from the model.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -48,6 +49,28 @@ TEST(DocsFigures, MemoryModelExamplesTable) {
     std::string command = "plan";
     for (const auto& a : row.args) command += " " + a;
     EXPECT_NE(doc.find(command + "` | " + row.cell), std::string::npos) << "docs row missing: " << command;
+  }
+}
+
+TEST(DocsFigures, SeedCaseRecommendations) {
+  std::string doc = read_doc("memory-model.md");
+  const std::vector<std::string> seed = {"--request", "16Gi", "--limit", "32Gi", "--maxmemory", "34359738368",
+                                         "--persistence", "aof", "--replicas", "1"};
+  struct Row {
+    std::vector<std::string> extra;
+    std::string cell;
+  };
+  for (const Row& row : std::vector<Row>{{{}, "| 13.1 GiB | 41 % |"},
+                                         {{"--write-rate", "5000"}, "| 17.2 GiB | 54 % |"},
+                                         {{"--write-pattern", "insert"}, "| 25.8 GiB | 81 % |"}}) {
+    std::vector<std::string> args = seed;
+    args.insert(args.end(), row.extra.begin(), row.extra.end());
+    uint64_t mib = planned_maxmemory_mib(args);
+    char gib[32];
+    std::snprintf(gib, sizeof gib, "| %.1f GiB | %.0f %% |", static_cast<double>(mib) / 1024.0,
+                  100.0 * static_cast<double>(mib) / (32.0 * 1024.0));
+    EXPECT_EQ(std::string(gib), row.cell);
+    EXPECT_NE(doc.find(row.cell), std::string::npos) << row.cell;
   }
 }
 

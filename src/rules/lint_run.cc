@@ -158,6 +158,32 @@ void read_yaml(const std::string& text, const std::string& name, Collected& c, L
     report.input_errors.push_back(st.error());
   }
   report.objects += stats.objects;
+  report.recognised += stats.recognised;
+  for (const auto& [kind, n] : stats.ignored_kinds) report.ignored_kinds[kind] += n;
+}
+
+// Nothing in the inputs was a Redis redisfit can read: say so as an input
+// error (exit 2) rather than pass silently, naming what was there.
+void require_some_redis(const LintOptions& options, LintReport& report) {
+  if (report.recognised > 0 || !report.subjects.empty() || !report.input_errors.empty()) return;
+  std::string seen, operators;
+  for (const auto& [kind, n] : report.ignored_kinds) {
+    seen += (seen.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
+    auto open = kind.find(" (");
+    std::string api = open == std::string::npos ? "" : kind.substr(open + 2, kind.size() - open - 3);
+    std::string op = manifests::other_redis_operator(api, kind.substr(0, open));
+    if (!op.empty() && operators.find(op) == std::string::npos) operators += (operators.empty() ? "" : ", ") + op;
+  }
+  std::string where;
+  for (const auto& p : options.paths) where += (where.empty() ? "" : " ") + p;
+  std::string message = "no Redis that redisfit can read: " + (seen.empty() ? std::string("no objects") : seen) +
+                        ". lint reads KubeBlocks Clusters, OpsRequests, ComponentParameter/Parameter/"
+                        "Configuration objects and redis.conf files (with --limit)";
+  if (!operators.empty()) {
+    message += "; " + operators + " is recognised but not read by this version: check it with "
+               "`redisfit explain --limit ... --maxmemory ...`";
+  }
+  report.input_errors.push_back(Error{where, message});
 }
 
 }  // namespace
@@ -179,7 +205,9 @@ LintReport run_lint(const LintOptions& options) {
     }
     read_yaml(*text, in.path == "-" ? "<stdin>" : in.path, c, report);
   }
-  return finish(c, options, std::move(report));
+  LintReport done = finish(c, options, std::move(report));
+  require_some_redis(options, done);
+  return done;
 }
 
 LintReport lint_yaml_texts(const std::vector<std::pair<std::string, std::string>>& texts,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,6 +61,8 @@ struct LintReport {
   std::vector<std::string> notes;
   int files = 0;
   int objects = 0;
+  int recognised = 0;                          // KubeBlocks objects read
+  std::map<std::string, int> ignored_kinds;    // the other objects, by kind
 };
 
 // Reads `options.paths` and lints them.

@@ -123,3 +123,26 @@ TEST(LintCli, ListRules) {
 
 }  // namespace
 }  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+TEST(LintCliNoRedis, InputsWithoutAnyRedisAreAnInputErrorNotASilentPass) {
+  auto plain = testing::run_redisfit({"lint", "-"}, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+  EXPECT_EQ(plain.exit_code, 2) << plain.out << plain.err;
+  EXPECT_NE(plain.err.find("no Redis that redisfit can read: 1 ConfigMap (v1)"), std::string::npos) << plain.err;
+
+  // Another operator's Redis CR is named as such.
+  auto failover = testing::run_redisfit(
+      {"lint", "-"}, "apiVersion: databases.spotahome.com/v1\nkind: RedisFailover\nmetadata:\n  name: r\n");
+  EXPECT_EQ(failover.exit_code, 2);
+  EXPECT_NE(failover.err.find("spotahome"), std::string::npos) << failover.err;
+
+  // A Redis next to other kinds is linted as usual.
+  auto mixed = testing::run_redisfit({"lint", lint_test::fixture("article_safe.yaml"), "-"},
+                                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+  EXPECT_EQ(mixed.exit_code, 0) << mixed.out << mixed.err;
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -19,6 +19,10 @@ void recognise_all(const std::vector<YamlObject>& objects, ManifestSet& set, std
       if (recognise_cluster(obj, set, errors) || recognise_opsrequest(obj, set, errors) ||
           recognise_parameters(obj, set, errors)) {
         ++stats.recognised;
+      } else {
+        std::string kind = scalar_or_empty(obj.node, "kind");
+        std::string api = scalar_or_empty(obj.node, "apiVersion");
+        ++stats.ignored_kinds[(kind.empty() ? "(no kind)" : kind) + (api.empty() ? "" : " (" + api + ")")];
       }
     } catch (const YAML::Exception& e) {
       // A field of an unexpected YAML type that a recogniser did not guard.
@@ -54,6 +58,15 @@ void append(std::vector<T>& to, std::vector<T>& from) {
 
 }  // namespace
 
+std::string other_redis_operator(std::string_view api_version, std::string_view kind) {
+  auto group_is = [&](std::string_view group) {
+    return api_version.substr(0, api_version.find('/')) == group;
+  };
+  if (group_is("databases.spotahome.com") && kind == "RedisFailover") return "RedisFailover (spotahome redis-operator)";
+  if (group_is("redis.redis.opstreelabs.in")) return std::string(kind) + " (OT-CONTAINER-KIT redis-operator)";
+  return "";
+}
+
 Status read_manifest_text(std::string_view text, const std::string& file, ManifestSet& set,
                           std::vector<Error>& errors, ReadStats& stats) {
   // One document at a time: parse, recognise, drop. Keeps memory flat on
@@ -84,6 +97,7 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
     }
     stats.objects += s.stats.objects;
     stats.recognised += s.stats.recognised;
+    for (const auto& [kind, n] : s.stats.ignored_kinds) stats.ignored_kinds[kind] += n;
   }
   if (first_parse_error) return *first_parse_error;
   return Ok{};

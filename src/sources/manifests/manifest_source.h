@@ -3,6 +3,7 @@
 // (Deployments, Services, ...) are counted and ignored.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,7 +16,15 @@ namespace redisfit::manifests {
 struct ReadStats {
   int objects = 0;     // Kubernetes objects seen (List items counted one by one)
   int recognised = 0;  // of which KubeBlocks objects a recogniser consumed
+  // The others, by "Kind (apiVersion)", for the message when nothing in the
+  // inputs is a Redis redisfit can read.
+  std::map<std::string, int> ignored_kinds;
 };
+
+// Redis custom resources of other operators, which this version recognises
+// by kind but does not read: "RedisFailover (spotahome)" etc. Empty if `kind`
+// is not one.
+std::string other_redis_operator(std::string_view api_version, std::string_view kind);
 
 // Parses one file's text and adds what it declares to `set`, document by
 // document. The first malformed document is returned as the error (later

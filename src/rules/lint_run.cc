@@ -51,8 +51,15 @@ fix::KbChange change_of(const RedisInstance& r, const Recommendation& rec) {
 fix::KbFix conf_fix(const RedisInstance& r, const fix::KbChange& c) {
   fix::KbFix f;
   f.summary = fmt::format("set maxmemory {} ({}) in {}", c.maxmemory_bytes, format_bytes(c.maxmemory_bytes), r.file);
-  std::string text = fmt::format("maxmemory {}\n", c.maxmemory_bytes);
-  f.forms.push_back({"redis.conf", text});
+  if (r.origin_kind.rfind("RedisFailover", 0) == 0) {
+    // spotahome applies spec.redis.customConfig with CONFIG SET.
+    f.summary = fmt::format("set maxmemory {} ({}) in spec.redis.customConfig of {}", c.maxmemory_bytes,
+                            format_bytes(c.maxmemory_bytes), r.file);
+    f.forms.push_back({"RedisFailover",
+                       fmt::format("spec:\n  redis:\n    customConfig:\n      - \"maxmemory {}\"\n", c.maxmemory_bytes)});
+  } else {
+    f.forms.push_back({"redis.conf", fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+  }
   if (c.limit_bytes && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes)) {
     f.forms.push_back({"container resources",
                        fmt::format("resources:\n  requests:\n    memory: {}\n  limits:\n    memory: {}\n",
@@ -145,6 +152,19 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
     evaluate(s, options, d, &t);
     report.subjects.push_back(std::move(s));
   }
+  for (auto& decl : c.set.standalone) {
+    SubjectReport s;
+    s.instance = std::move(decl.instance);
+    s.object = decl.object;
+    if (options.override_manifest) {
+      if (auto st = options.override_manifest(s.instance); !st) {
+        report.input_errors.push_back(st.error());
+        continue;
+      }
+    }
+    evaluate(s, options, MaxmemoryDerivation{}, nullptr);
+    report.subjects.push_back(std::move(s));
+  }
   for (auto& s : c.confs) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
     report.subjects.push_back(std::move(s));
@@ -178,7 +198,7 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
   for (const auto& p : options.paths) where += (where.empty() ? "" : " ") + p;
   std::string message = "no Redis that redisfit can read: " + (seen.empty() ? std::string("no objects") : seen) +
                         ". lint reads KubeBlocks Clusters, OpsRequests, ComponentParameter/Parameter/"
-                        "Configuration objects and redis.conf files (with --limit)";
+                        "Configuration objects, spotahome RedisFailovers and redis.conf files (with --limit)";
   if (!operators.empty()) {
     message += "; " + operators + " is recognised but not read by this version: check it with "
                "`redisfit explain --limit ... --maxmemory ...`";

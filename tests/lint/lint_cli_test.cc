@@ -133,10 +133,11 @@ TEST(LintCliNoRedis, InputsWithoutAnyRedisAreAnInputErrorNotASilentPass) {
   EXPECT_NE(plain.err.find("no Redis that redisfit can read: 1 ConfigMap (v1)"), std::string::npos) << plain.err;
 
   // Another operator's Redis CR is named as such.
-  auto failover = testing::run_redisfit(
-      {"lint", "-"}, "apiVersion: databases.spotahome.com/v1\nkind: RedisFailover\nmetadata:\n  name: r\n");
-  EXPECT_EQ(failover.exit_code, 2);
-  EXPECT_NE(failover.err.find("spotahome"), std::string::npos) << failover.err;
+  auto replication = testing::run_redisfit(
+      {"lint", "-"}, "apiVersion: redis.redis.opstreelabs.in/v1beta2\nkind: RedisReplication\nmetadata:\n  name: r\n");
+  EXPECT_EQ(replication.exit_code, 2);
+  EXPECT_NE(replication.err.find("RedisReplication (OT-CONTAINER-KIT redis-operator) is recognised but not read"),
+            std::string::npos) << replication.err;
 
   // A Redis next to other kinds is linted as usual.
   auto mixed = testing::run_redisfit({"lint", lint_test::fixture("article_safe.yaml"), "-"},

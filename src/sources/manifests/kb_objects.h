@@ -104,11 +104,19 @@ struct VscaleDecl {
   int line = 0;
 };
 
+// A Redis that another operator declares whole in one object (spotahome
+// RedisFailover): its facts are complete without a join.
+struct StandaloneRedisDecl {
+  RedisInstance instance;
+  std::string object;  // "RedisFailover default/cache"
+};
+
 // Everything read from the inputs, in input order.
 struct ManifestSet {
   std::vector<ClusterDecl> clusters;
   std::vector<ParamDecl> params;
   std::vector<VscaleDecl> vscales;
+  std::vector<StandaloneRedisDecl> standalone;
   std::vector<std::string> notes;  // objects recognised but not used, and why
 };
 
@@ -129,5 +137,7 @@ std::string scalar_or_empty(const YAML::Node& node, const char* key);
 bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
 bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
 bool recognise_parameters(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
+// spotahome redis-operator RedisFailover (databases.spotahome.com/v1).
+bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
 
 }  // namespace redisfit::manifests

@@ -17,7 +17,7 @@ void recognise_all(const std::vector<YamlObject>& objects, ManifestSet& set, std
     // Each recogniser checks apiVersion/kind first and declines others.
     try {
       if (recognise_cluster(obj, set, errors) || recognise_opsrequest(obj, set, errors) ||
-          recognise_parameters(obj, set, errors)) {
+          recognise_parameters(obj, set, errors) || recognise_redisfailover(obj, set, errors)) {
         ++stats.recognised;
       } else {
         std::string kind = scalar_or_empty(obj.node, "kind");
@@ -62,7 +62,6 @@ std::string other_redis_operator(std::string_view api_version, std::string_view 
   auto group_is = [&](std::string_view group) {
     return api_version.substr(0, api_version.find('/')) == group;
   };
-  if (group_is("databases.spotahome.com") && kind == "RedisFailover") return "RedisFailover (spotahome redis-operator)";
   if (group_is("redis.redis.opstreelabs.in")) return std::string(kind) + " (OT-CONTAINER-KIT redis-operator)";
   return "";
 }
@@ -90,6 +89,7 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
     append(set.clusters, s.set.clusters);
     append(set.params, s.set.params);
     append(set.vscales, s.set.vscales);
+    append(set.standalone, s.set.standalone);
     append(set.notes, s.set.notes);
     for (auto& e : s.errors) {
       if (!first_parse_error && e.message.rfind("invalid YAML", 0) == 0) first_parse_error = std::move(e);

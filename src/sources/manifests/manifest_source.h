@@ -22,8 +22,8 @@ struct ReadStats {
 };
 
 // Redis custom resources of other operators, which this version recognises
-// by kind but does not read: "RedisFailover (spotahome)" etc. Empty if `kind`
-// is not one.
+// by kind but does not read: "RedisReplication (OT-CONTAINER-KIT ...)" etc.
+// Empty if `kind` is not one. (spotahome's RedisFailover is read.)
 std::string other_redis_operator(std::string_view api_version, std::string_view kind);
 
 // Parses one file's text and adds what it declares to `set`, document by

@@ -1,0 +1,96 @@
+// spotahome redis-operator RedisFailover (databases.spotahome.com/v1): one
+// object declares the Redis pods (spec.redis) and the Sentinels
+// (spec.sentinel). What the operator configures, read from its source
+// (operator/redisfailover/service/generator.go, api/redisfailover/v1/defaults.go):
+//  * redis.conf starts from a template with `save 900 1` and `save 300 10`;
+//  * spec.redis.customConfig lines are then applied with CONFIG SET
+//    (checker.go applyRedisCustomConfig), so each replaces the setting;
+//  * spec.redis.replicas defaults to 3: one master, the rest replicas.
+#include <fmt/format.h>
+
+#include "sources/manifests/kb_objects.h"
+#include "sources/redis_conf.h"
+#include "sources/redis_directives.h"
+
+namespace redisfit::manifests {
+namespace {
+
+constexpr int kDefaultRedisReplicas = 3;
+constexpr const char* kOperatorTemplate = "spotahome redis-operator config template (generator.go)";
+
+}  // namespace
+
+bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors) {
+  const std::string api = scalar_or_empty(obj.node, "apiVersion");
+  if (scalar_or_empty(obj.node, "kind") != "RedisFailover") return false;
+  if (api.rfind("databases.spotahome.com/", 0) != 0) return false;
+
+  const YAML::Node meta = child(obj.node, "metadata");
+  const std::string name = scalar_or_empty(meta, "name");
+  const std::string ns = scalar_or_empty(meta, "namespace");
+  const YAML::Node redis = child(child(obj.node, "spec"), "redis");
+
+  StandaloneRedisDecl decl;
+  decl.object = fmt::format("RedisFailover {}/{}", ns.empty() ? "default" : ns, name);
+  RedisInstance& r = decl.instance;
+  r.display_name = fmt::format("{}/redis", name);
+  r.namespace_name = ns;
+  r.cluster_name = name;
+  r.component_name = "redis";
+  r.origin_kind = "RedisFailover " + api;
+  r.file = obj.file.name;
+  r.line = obj.line;
+  r.save_points = {{{900, 1}, {300, 10}}, kOperatorTemplate};
+  r.maxmemory.source = "no maxmemory in spec.redis.customConfig (Redis default 0 = unlimited)";
+
+  auto resources = read_memory_resources(child(redis, "resources"), obj.file);
+  if (!resources) {
+    errors.push_back(resources.error());
+    return true;
+  }
+  r.request_bytes = resources->request_bytes;
+  r.limit_bytes = resources->limit_bytes;
+
+  int replicas = kDefaultRedisReplicas;
+  std::string replicas_source = "spotahome default: 3 Redis pods";
+  if (const YAML::Node n = child(redis, "replicas"); n && n.IsScalar()) {
+    try {
+      replicas = n.as<int>();
+    } catch (const YAML::Exception&) {
+      errors.push_back({where(obj.file, n), "spec.redis.replicas must be an integer"});
+      return true;
+    }
+    replicas_source = where(obj.file, n);
+  }
+  if (replicas < 0) {
+    errors.push_back({replicas_source, "spec.redis.replicas cannot be negative"});
+    return true;
+  }
+  r.replicas = {replicas > 1 ? replicas - 1 : 0, replicas_source + " (one master, the rest replicas)"};
+
+  DirectiveApplier applier(r, DirectiveMode::kReplace);
+  if (const YAML::Node lines = child(redis, "customConfig"); lines && lines.IsSequence()) {
+    for (const auto& line : lines) {
+      const std::string at = where(obj.file, line);
+      if (!line.IsScalar()) {
+        errors.push_back({at, "spec.redis.customConfig entries must be strings such as \"maxmemory 100mb\""});
+        return true;
+      }
+      auto args = split_redis_args(line.Scalar());
+      if (!args) {
+        errors.push_back({at, args.error().message});
+        return true;
+      }
+      if (args->empty()) continue;
+      std::vector<std::string> values(args->begin() + 1, args->end());
+      if (auto st = applier.apply((*args)[0], values, at); !st) {
+        errors.push_back(st.error());
+        return true;
+      }
+    }
+  }
+  set.standalone.push_back(std::move(decl));
+  return true;
+}
+
+}  // namespace redisfit::manifests

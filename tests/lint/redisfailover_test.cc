@@ -1,0 +1,86 @@
+// spotahome RedisFailover: read whole, with the operator's own defaults.
+#include <gtest/gtest.h>
+
+#include "lint_test_support.h"
+
+namespace redisfit {
+namespace {
+
+using lint_test::has_rule;
+using lint_test::lint_files;
+using lint_test::subject;
+
+// The shared corpus lives outside the repository; skip where it is absent.
+const char* kCorpus = "/work/shared/corpus/spotahome-redis-operator";
+
+TEST(RedisFailover, EveryCorpusExampleYieldsOneRedis) {
+  std::string dir = kCorpus;
+  if (!std::ifstream(dir + "/redisfailover_basic.yaml")) GTEST_SKIP() << "corpus not present at " << dir;
+  auto report = lint_files({dir});
+  EXPECT_TRUE(report.input_errors.empty());
+  EXPECT_EQ(report.subjects.size(), 6u);
+  const auto basic_report = lint_files({dir + "/redisfailover_basic.yaml"});
+  const auto* basic = subject(basic_report, "redisfailover/redis");
+  ASSERT_NE(basic, nullptr);
+  EXPECT_EQ(basic->instance.limit_bytes->value, 500ULL << 20);
+  EXPECT_EQ(basic->instance.replicas.value, 2);  // 3 pods: one master, two replicas
+  EXPECT_EQ(basic->instance.save_points.value, (std::vector<SavePoint>{{900, 1}, {300, 10}}));
+  EXPECT_TRUE(has_rule(*basic, "RF005"));  // no maxmemory at all
+
+  auto custom = lint_files({dir + "/redisfailover_custom-config.yaml"});
+  ASSERT_EQ(custom.subjects.size(), 1u);
+  const RedisInstance& r = custom.subjects[0].instance;
+  EXPECT_EQ(r.replica_buffer_limit.value.hard_bytes, 1000000000u);
+  EXPECT_EQ(r.maxclients.value, 100u);
+  EXPECT_NE(r.maxclients.source.find("redisfailover_custom-config.yaml:"), std::string::npos);
+}
+
+TEST(RedisFailover, MaxmemoryAtTheLimitIsAnErrorWithAFixInCustomConfig) {
+  testing::TempDir dir;
+  std::string file = dir.write_file("rf.yaml", R"(apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata:
+  name: cache
+  namespace: shop
+spec:
+  redis:
+    replicas: 2
+    resources:
+      requests: {memory: 1Gi}
+      limits: {memory: 1Gi}
+    customConfig:
+      - "maxmemory 1gb"
+      - "maxmemory-policy allkeys-lru"
+)");
+  auto report = lint_files({file});
+  ASSERT_EQ(report.subjects.size(), 1u);
+  const auto& s = report.subjects[0];
+  EXPECT_EQ(s.instance.maxmemory.bytes, 1ULL << 30);
+  EXPECT_NE(s.instance.maxmemory.source.find("rf.yaml:13:"), std::string::npos) << s.instance.maxmemory.source;
+  EXPECT_TRUE(has_rule(s, "RF001"));
+  ASSERT_TRUE(s.fix.has_value());
+  EXPECT_LT(s.fix->maxmemory_bytes, 1ULL << 30);
+  ASSERT_FALSE(s.fix->forms.empty());
+  EXPECT_NE(s.fix->forms[0].text.find("customConfig"), std::string::npos);
+}
+
+TEST(RedisFailover, BadCustomConfigNamesTheLine) {
+  testing::TempDir dir;
+  std::string file = dir.write_file("bad.yaml", R"(apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata:
+  name: cache
+spec:
+  redis:
+    customConfig:
+      - "maxmemory 1.5gb"
+)");
+  auto report = lint_files({file});
+  ASSERT_EQ(report.input_errors.size(), 1u);
+  EXPECT_NE(report.input_errors[0].where.find("bad.yaml:8:"), std::string::npos) << report.input_errors[0].where;
+  auto cli = testing::run_redisfit({"lint", file});
+  EXPECT_EQ(cli.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace redisfit

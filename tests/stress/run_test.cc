@@ -75,9 +75,9 @@ TEST(StressRun, RoomAboveMaxmemorySurvivesAllPhases) {
   EXPECT_FALSE(j["host"]["overcommit_memory"].get<std::string>().empty());
 }
 
-TEST(StressRun, SigintLeavesNoServerAndNoCgroup) {
-  SKIP_WITHOUT_CGROUP();
-  std::string parent_dir = stress_cgroup_parent_dir();
+// Starts `redisfit stress` on an import that will not finish by itself (fill
+// 100x maxmemory under allkeys-lru), output discarded; returns its pid.
+pid_t spawn_endless_import() {
   pid_t pid = fork();
   if (pid == 0) {
     int devnull = open("/dev/null", O_RDWR);
@@ -87,6 +87,13 @@ TEST(StressRun, SigintLeavesNoServerAndNoCgroup) {
           "allkeys-lru", "--phases", "import", "--fill", "100x", static_cast<char*>(nullptr));
     _exit(127);
   }
+  return pid;
+}
+
+TEST(StressRun, SigintLeavesNoServerAndNoCgroup) {
+  SKIP_WITHOUT_CGROUP();
+  std::string parent_dir = stress_cgroup_parent_dir();
+  pid_t pid = spawn_endless_import();
   std::string prefix = "redisfit-stress-" + std::to_string(pid) + "-";
   std::vector<pid_t> servers;
   for (int i = 0; i < 500 && servers.empty(); ++i) {
@@ -109,15 +116,7 @@ TEST(StressRun, SigintLeavesNoServerAndNoCgroup) {
 TEST(StressRun, SigkillLeavesNothingRunningAndTheNextRunRemovesTheCgroup) {
   SKIP_WITHOUT_CGROUP();
   std::string parent_dir = stress_cgroup_parent_dir();
-  pid_t pid = fork();
-  if (pid == 0) {
-    int devnull = open("/dev/null", O_RDWR);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    execl(REDISFIT_BINARY, REDISFIT_BINARY, "stress", "--limit", "128Mi", "--maxmemory", "64mb", "--policy",
-          "allkeys-lru", "--phases", "import", "--fill", "100x", static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  pid_t pid = spawn_endless_import();
   std::vector<pid_t> servers;
   for (int i = 0; i < 500 && servers.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

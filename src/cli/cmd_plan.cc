@@ -35,18 +35,7 @@ std::string kubeblocks_fix_text(const PlanFlags& f, const RedisInstance& given, 
   target.component = f.component;
   target.api = f.kb_api == "0.9" ? fix::KbApi::kV09 : fix::KbApi::kV1;
   target.config_spec = f.config_spec;
-  fix::KbChange change;
-  change.maxmemory_bytes = rec.maxmemory_bytes;
-  const bool resources_change = !given.limit_bytes || given.limit_bytes->value != rec.limit_bytes ||
-                                !given.request_bytes || given.request_bytes->value != rec.request_bytes;
-  if (resources_change) {
-    change.request_bytes = rec.request_bytes;
-    change.limit_bytes = rec.limit_bytes;
-  }
-  if (given.maxmemory.origin != MaxmemoryOrigin::kUnset) change.current_maxmemory_bytes = given.maxmemory.bytes;
-  if (given.request_bytes) change.current_request_bytes = given.request_bytes->value;
-  if (given.limit_bytes) change.current_limit_bytes = given.limit_bytes->value;
-  fix::KbFix kb = fix::build_kubeblocks_fix(target, change);
+  fix::KbFix kb = fix::build_kubeblocks_fix(target, fix::change_from(given, rec));
   const std::string wanted = f.emit == "kbcli" ? "kbcli" : "OpsRequest";
   std::string out = "# " + kb.summary + "\n";
   for (const auto& note : kb.notes) out += "# note: " + note + "\n";

@@ -79,6 +79,17 @@ std::string cluster_resources_patch(const KbTarget& t, uint64_t request_bytes, u
       t.cluster, ns_flag(t), base, format_k8s_quantity(request_bytes), base, format_k8s_quantity(limit_bytes));
 }
 
+KbChange change_from(const RedisInstance& r, const Recommendation& rec) {
+  KbChange c;
+  c.maxmemory_bytes = rec.maxmemory_bytes;
+  c.request_bytes = rec.request_bytes;
+  c.limit_bytes = rec.limit_bytes;
+  if (r.maxmemory.origin != MaxmemoryOrigin::kUnset) c.current_maxmemory_bytes = r.maxmemory.bytes;
+  if (r.request_bytes) c.current_request_bytes = r.request_bytes->value;
+  if (r.limit_bytes) c.current_limit_bytes = r.limit_bytes->value;
+  return c;
+}
+
 KbFix build_kubeblocks_fix(const KbTarget& t, const KbChange& c) {
   KbFix fix;
   const bool set_maxmemory = !c.current_maxmemory_bytes || *c.current_maxmemory_bytes != c.maxmemory_bytes;

@@ -17,6 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "facts/redis_instance.h"
+#include "model/solver.h"
+
 namespace redisfit::fix {
 
 enum class KbApi {
@@ -56,6 +59,10 @@ struct KbChange {
   std::optional<uint64_t> current_request_bytes;
   std::optional<uint64_t> current_limit_bytes;
 };
+
+// The change from what `instance` has now to what `rec` recommends. The
+// emitters compare the two, so unchanged values produce no step.
+KbChange change_from(const RedisInstance& instance, const Recommendation& rec);
 
 // One way of applying the fix.
 struct KbFixForm {

@@ -36,17 +36,6 @@ fix::KbTarget target_of(const ManifestInstance& mi) {
   return t;
 }
 
-fix::KbChange change_of(const RedisInstance& r, const Recommendation& rec) {
-  fix::KbChange c;
-  c.maxmemory_bytes = rec.maxmemory_bytes;
-  c.request_bytes = rec.request_bytes;
-  c.limit_bytes = rec.limit_bytes;
-  if (r.maxmemory.origin != MaxmemoryOrigin::kUnset) c.current_maxmemory_bytes = r.maxmemory.bytes;
-  if (r.request_bytes) c.current_request_bytes = r.request_bytes->value;
-  if (r.limit_bytes) c.current_limit_bytes = r.limit_bytes->value;
-  return c;
-}
-
 // redis.conf has no container: the fix is the directive plus the resources to give the container.
 fix::KbFix conf_fix(const RedisInstance& r, const fix::KbChange& c) {
   fix::KbFix f;
@@ -89,7 +78,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
     s.notes.push_back("no fix computed: " + rec.error().describe());
     return;
   }
-  const fix::KbChange change = change_of(s.instance, *rec);
+  const fix::KbChange change = fix::change_from(s.instance, *rec);
   const fix::KbFix kb = target ? fix::build_kubeblocks_fix(*target, change) : conf_fix(s.instance, change);
   FixReport f;
   f.maxmemory_bytes = rec->maxmemory_bytes;

@@ -128,14 +128,18 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
     while (p < n && std::isspace(static_cast<unsigned char>(line[p]))) ++p;
     if (p >= n) return out;
     std::string current;
-    bool in_double = false, in_single = false, done = false;
+    char quote = '\0';  // '"' or '\'' while inside quotes
+    bool done = false;
     while (!done) {
       char c = at(p);
-      if (in_double) {
-        if (c == '\\' && at(p + 1) == 'x' && hex_value(at(p + 2)) >= 0 && hex_value(at(p + 3)) >= 0) {
+      if (quote != '\0') {
+        // Escapes differ: double quotes take \xHH and \n \r \t \b \a \<any>,
+        // single quotes only \'. Closing and running out are the same for both.
+        if (quote == '"' && c == '\\' && at(p + 1) == 'x' && hex_value(at(p + 2)) >= 0 &&
+            hex_value(at(p + 3)) >= 0) {
           current += static_cast<char>(hex_value(at(p + 2)) * 16 + hex_value(at(p + 3)));
           p += 3;
-        } else if (c == '\\' && at(p + 1) != '\0') {
+        } else if (quote == '"' && c == '\\' && at(p + 1) != '\0') {
           ++p;
           switch (at(p)) {
             case 'n': current += '\n'; break;
@@ -145,19 +149,10 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
             case 'a': current += '\a'; break;
             default: current += at(p); break;
           }
-        } else if (c == '"') {
-          if (!closes_cleanly(p)) return Error{"", kBadClose};
-          done = true;
-        } else if (c == '\0') {
-          return Error{"", kUnbalanced};
-        } else {
-          current += c;
-        }
-      } else if (in_single) {
-        if (c == '\\' && at(p + 1) == '\'') {
+        } else if (quote == '\'' && c == '\\' && at(p + 1) == '\'') {
           ++p;
           current += '\'';
-        } else if (c == '\'') {
+        } else if (c == quote) {
           if (!closes_cleanly(p)) return Error{"", kBadClose};
           done = true;
         } else if (c == '\0') {
@@ -167,10 +162,8 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
         }
       } else if (is_token_end(c)) {
         done = true;
-      } else if (c == '"') {
-        in_double = true;
-      } else if (c == '\'') {
-        in_single = true;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
       } else {
         current += c;
       }

@@ -4,6 +4,10 @@
 // counted by the server itself (INFO commandstats), and the alert rules run
 // through `promtool test rules`.
 #include <gtest/gtest.h>
+
+#include <thread>
+
+#include <chrono>
 #include <unistd.h>
 
 #include <cmath>
@@ -105,6 +109,20 @@ TEST_F(ExporterTest, NamesAndValuesMatchRedisExporter) {
   Child theirs({kRedisExporter, "-redis.addr", server_->url(), "-web.listen-address",
                 "127.0.0.1:" + std::to_string(their_port), "-redis-only-metrics"},
                their_dir.path());
+  // used_memory_rss is refreshed every 100 ms (server.c cronUpdateMemoryStats);
+  // scrape once it has settled after the fill, so both exporters read the
+  // same figure and the 2 % bound below compares exporters, not timing.
+  auto rss = [&] {
+    auto reply = server_->command({"INFO", "memory"});
+    std::string text = reply ? std::string(reply->str, reply->len) : "";
+    auto at = text.find("used_memory_rss:");
+    return at == std::string::npos ? std::string() : text.substr(at, text.find('\r', at) - at);
+  };
+  for (int i = 0; i < 20; ++i) {
+    std::string before = rss();
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    if (rss() == before) break;
+  }
   std::string their_body = http_get(their_port, "/metrics");
   std::string our_body = http_get(port_, "/metrics");
   ASSERT_FALSE(their_body.empty()) << theirs.err();

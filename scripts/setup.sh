@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libyaml-cpp-dev        # manifests, with line/column marks for findings
+  libyaml-dev            # manifests: a streaming parser fuzzed in OSS-Fuzz; yaml-cpp 0.7 looped on malformed input
   libhiredis-dev         # RESP client for probe, exporter and the stress loader
   nlohmann-json3-dev     # -o json, SARIF
   libcli11-dev           # command line

@@ -63,7 +63,7 @@ TEST(YamlInput, ABrokenDocumentDoesNotHideTheOthers) {
   auto r = read(text, "three.yaml");
   ASSERT_FALSE(r.status.ok());
   const int broken_line = static_cast<int>(std::count(good.begin(), good.end(), '\n')) + 2;
-  // yaml-cpp reports an unclosed flow sequence where the document ends: the
+  // An unclosed flow sequence is reported where the parser gives up: the
   // broken line or the next, in file coordinates (not document coordinates).
   const std::string where = r.status.error().where;
   EXPECT_TRUE(where.rfind(fmt::format("three.yaml:{}:", broken_line), 0) == 0 ||

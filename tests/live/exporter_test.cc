@@ -14,11 +14,10 @@
 #include <set>
 #include <sstream>
 
-#include <yaml-cpp/yaml.h>
-
 #include "live/info.h"
 #include "live/metrics.h"
 #include "live_helpers.h"
+#include "sources/manifests/yaml_input.h"
 #include "support/redis_server.h"
 
 namespace redisfit::testing {
@@ -214,12 +213,17 @@ namespace {
 // Downward API value and the pod-local address substituted), so the example
 // in deploy/kubernetes cannot drift from the command line.
 TEST(SidecarExample, ArgumentsWorkAgainstARealServer) {
-  std::vector<YAML::Node> docs = YAML::LoadAllFromFile(source_path("deploy/kubernetes/redis-with-redisfit-exporter.yaml"));
+  const std::string path = source_path("deploy/kubernetes/redis-with-redisfit-exporter.yaml");
+  auto text = manifests::read_input_text(path);
+  ASSERT_TRUE(text.ok()) << text.error().describe();
+  auto docs = manifests::parse_yaml_objects(*text, path);
+  ASSERT_TRUE(docs.ok()) << docs.error().describe();
   std::vector<std::string> args;
-  for (const auto& doc : docs) {
-    if (doc["kind"].as<std::string>() != "StatefulSet") continue;
-    for (const auto& c : doc["spec"]["template"]["spec"]["containers"])
-      if (c["name"].as<std::string>() == "redisfit-exporter") args = c["args"].as<std::vector<std::string>>();
+  for (const auto& doc : *docs) {
+    if (doc.node["kind"].scalar() != "StatefulSet") continue;
+    for (const auto c : doc.node["spec"]["template"]["spec"]["containers"].items())
+      if (c["name"].scalar() == "redisfit-exporter")
+        for (const auto a : c["args"].items()) args.emplace_back(a.scalar());
   }
   ASSERT_FALSE(args.empty());
   RedisServer server;

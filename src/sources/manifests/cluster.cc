@@ -29,7 +29,7 @@ InstanceRole role_of(const std::string& name, const std::string& definition) {
   return InstanceRole::kData;
 }
 
-Result<ComponentDecl> read_component(const YAML::Node& spec, const std::string& name, bool cluster_is_redis,
+Result<ComponentDecl> read_component(const YamlNode& spec, const std::string& name, bool cluster_is_redis,
                                      const DocPos& file) {
   ComponentDecl c;
   c.name = name;
@@ -39,23 +39,21 @@ Result<ComponentDecl> read_component(const YAML::Node& spec, const std::string& 
   if (c.definition.empty()) c.definition = scalar_or_empty(spec, "componentDefRef");
   c.role = role_of(name, c.definition);
   c.is_redis = cluster_is_redis || contains(c.definition, "redis") || contains(name, "redis");
-  if (const YAML::Node r = spec["replicas"]; r && r.IsScalar()) {
-    try {
-      c.replicas = {r.as<int>(), where(file, r)};
-    } catch (const YAML::Exception&) {
-      return Error{where(file, r), "replicas must be an integer"};
-    }
+  if (const YamlNode r = spec["replicas"]; r.is_scalar()) {
+    const std::optional<int> n = r.as_int();
+    if (!n) return Error{where(file, r), "replicas must be an integer"};
+    c.replicas = {*n, where(file, r)};
     if (c.replicas.value < 0) return Error{where(file, r), "replicas must not be negative"};
   }
   auto res = read_memory_resources(spec["resources"], file);
   if (!res) return res.error();
   c.resources = *res;
-  if (const YAML::Node insts = spec["instances"]; insts && insts.IsSequence()) {
-    for (const auto& inst : insts) {
+  if (const YamlNode insts = spec["instances"]; insts.is_seq()) {
+    for (const YamlNode inst : insts.items()) {
       InstanceTemplateDecl t;
       t.name = scalar_or_empty(inst, "name");
       t.where = where(file, inst);
-      if (const YAML::Node r = inst["replicas"]; r && r.IsScalar()) t.replicas = r.as<int>(1);
+      if (const YamlNode r = inst["replicas"]; r.is_scalar()) t.replicas = r.as_int().value_or(1);
       auto ir = read_memory_resources(inst["resources"], file);
       if (!ir) return ir.error();
       t.resources = *ir;
@@ -68,9 +66,9 @@ Result<ComponentDecl> read_component(const YAML::Node& spec, const std::string& 
 // config.kubeblocks.io/init-parameters: JSON {"<component>": {"assignments": {k: v}}}
 // (kubeblocks main, apis/parameters/v1alpha1/initial_parameters.go). A flat
 // {"<component>": {k: v}} map is accepted too.
-Status read_init_parameters(const YAML::Node& value, ClusterDecl& cluster, const DocPos& file) {
+Status read_init_parameters(const YamlNode& value, ClusterDecl& cluster, const DocPos& file) {
   const std::string at = where(file, value);
-  nlohmann::json j = nlohmann::json::parse(value.Scalar(), nullptr, false);
+  nlohmann::json j = nlohmann::json::parse(value.scalar(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     return Error{at, "annotation config.kubeblocks.io/init-parameters is not a JSON object"};
   }
@@ -101,11 +99,11 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
   cluster.generation = api == "apps.kubeblocks.io/v1" ? KbGeneration::kV1 : KbGeneration::kV09;
   cluster.file = obj.file.name;
   cluster.line = obj.line;
-  const YAML::Node meta = child(obj.node, "metadata");
+  const YamlNode meta = child(obj.node, "metadata");
   cluster.name = scalar_or_empty(meta, "name");
   cluster.namespace_name = scalar_or_empty(meta, "namespace");
-  const YAML::Node spec = child(obj.node, "spec");
-  if (!spec || !spec.IsMap()) {
+  const YamlNode spec = child(obj.node, "spec");
+  if (!spec.is_map()) {
     errors.push_back({where(obj.file, obj.node), "Cluster " + cluster.name + " has no spec"});
     return true;
   }
@@ -115,8 +113,8 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
   const bool cluster_is_redis = contains(cluster_def, "redis");
 
   auto fail = [&](const Error& e) { errors.push_back(e); };
-  if (const YAML::Node comps = spec["componentSpecs"]; comps && comps.IsSequence()) {
-    for (const auto& comp : comps) {
+  if (const YamlNode comps = spec["componentSpecs"]; comps.is_seq()) {
+    for (const YamlNode comp : comps.items()) {
       auto c = read_component(comp, scalar_or_empty(comp, "name"), cluster_is_redis, obj.file);
       if (!c) return fail(c.error()), true;
       c.value().index = static_cast<int>(cluster.components.size());
@@ -124,13 +122,13 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
     }
   }
   for (const char* key : {"shardingSpecs", "shardings"}) {
-    const YAML::Node shardings = spec[key];
-    if (!shardings || !shardings.IsSequence()) continue;
+    const YamlNode shardings = spec[key];
+    if (!shardings.is_seq()) continue;
     int index = -1;
-    for (const auto& sh : shardings) {
+    for (const YamlNode sh : shardings.items()) {
       ++index;
-      const YAML::Node tmpl = sh["template"];
-      if (!tmpl || !tmpl.IsMap()) continue;
+      const YamlNode tmpl = sh["template"];
+      if (!tmpl.is_map()) continue;
       const std::string sharding_def = scalar_or_empty(sh, "shardingDef");
       auto c = read_component(tmpl, scalar_or_empty(sh, "name"),
                               cluster_is_redis || contains(sharding_def, "redis"), obj.file);
@@ -138,7 +136,7 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
       c.value().sharding = true;
       c.value().index = index;
       if (c.value().definition.empty()) c.value().definition = sharding_def;
-      if (const YAML::Node n = sh["shards"]; n && n.IsScalar()) c.value().shards = n.as<int>(0);
+      if (const YamlNode n = sh["shards"]; n.is_scalar()) c.value().shards = n.as_int().value_or(0);
       cluster.components.push_back(std::move(c).value());
     }
   }
@@ -147,21 +145,19 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
   // apply to the first component when it sets none.
   if (!cluster.components.empty()) {
     ComponentDecl& first = cluster.components.front();
-    if (const YAML::Node mem = child(child(spec, "resources"), "memory"); mem && mem.IsScalar() && first.resources.empty()) {
-      YAML::Node wrapped;
-      wrapped["requests"]["memory"] = mem;
-      wrapped["limits"]["memory"] = mem;
-      auto res = read_memory_resources(wrapped, obj.file);
-      if (!res) return fail(res.error()), true;
-      // The copied nodes keep the original mark, so sources still point at spec.resources.memory.
-      first.resources = *res;
+    // It stands for both the request and the limit; sources point at spec.resources.memory.
+    if (const YamlNode mem = spec["resources"]["memory"]; mem.is_scalar() && first.resources.empty()) {
+      MemoryResources res;
+      if (auto st = read_memory_quantity(mem, "requests", obj.file, res.request_bytes); !st) return fail(st.error()), true;
+      if (auto st = read_memory_quantity(mem, "limits", obj.file, res.limit_bytes); !st) return fail(st.error()), true;
+      first.resources = res;
     }
-    if (const YAML::Node r = spec["replicas"]; r && r.IsScalar() && first.replicas.source.rfind("default", 0) == 0) {
-      first.replicas = {r.as<int>(1), where(obj.file, r)};
+    if (const YamlNode r = spec["replicas"]; r.is_scalar() && first.replicas.source.rfind("default", 0) == 0) {
+      first.replicas = {r.as_int().value_or(1), where(obj.file, r)};
     }
   }
 
-  if (const YAML::Node ann = child(child(meta, "annotations"), "config.kubeblocks.io/init-parameters"); ann && ann.IsScalar()) {
+  if (const YamlNode ann = meta["annotations"]["config.kubeblocks.io/init-parameters"]; ann.is_scalar()) {
     if (auto st = read_init_parameters(ann, cluster, obj.file); !st) fail(st.error());
   }
   set.clusters.push_back(std::move(cluster));

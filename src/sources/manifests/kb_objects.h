@@ -122,15 +122,17 @@ struct ManifestSet {
 
 // Reads `resources.{requests,limits}.memory` under `node` (a component or an
 // instance template). Error on a malformed quantity, naming file:line:col.
-Result<MemoryResources> read_memory_resources(const YAML::Node& resources, const DocPos& file);
+Result<MemoryResources> read_memory_resources(const YamlNode& resources, const DocPos& file);
+// Reads one memory quantity node as resources.<section>.memory (absent or
+// null: `out` untouched).
+Status read_memory_quantity(const YamlNode& mem, const char* section, const DocPos& file,
+                            std::optional<Sourced<uint64_t>>& out);
 
-// node[key] without yaml-cpp's pitfalls: never throws on a missing parent
-// (chained operator[] on a missing key throws InvalidNode) and never inserts.
-// Returns an undefined node (operator bool false) when absent.
-YAML::Node child(const YAML::Node& node, const char* key);
+// node[key]: absent when `node` is absent or not a mapping.
+YamlNode child(const YamlNode& node, const char* key);
 
 // Scalar string at node[key], or "" when absent / not a scalar.
-std::string scalar_or_empty(const YAML::Node& node, const char* key);
+std::string scalar_or_empty(const YamlNode& node, const char* key);
 
 // The recognisers. Each returns false (and touches nothing) when `obj` is not
 // its kind, true when it consumed the object; errors go to `errors`.

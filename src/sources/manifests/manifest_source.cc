@@ -14,19 +14,15 @@ void recognise_all(const std::vector<YamlObject>& objects, ManifestSet& set, std
                    ReadStats& stats) {
   for (const auto& obj : objects) {
     ++stats.objects;
-    // Each recogniser checks apiVersion/kind first and declines others.
-    try {
-      if (recognise_cluster(obj, set, errors) || recognise_opsrequest(obj, set, errors) ||
-          recognise_parameters(obj, set, errors) || recognise_redisfailover(obj, set, errors)) {
-        ++stats.recognised;
-      } else {
-        std::string kind = scalar_or_empty(obj.node, "kind");
-        std::string api = scalar_or_empty(obj.node, "apiVersion");
-        ++stats.ignored_kinds[(kind.empty() ? "(no kind)" : kind) + (api.empty() ? "" : " (" + api + ")")];
-      }
-    } catch (const YAML::Exception& e) {
-      // A field of an unexpected YAML type that a recogniser did not guard.
-      errors.push_back({where(obj.file, obj.node), std::string("unexpected object shape: ") + e.what()});
+    // Each recogniser checks apiVersion/kind first and declines others. The
+    // node API never throws: a field of an unexpected type reads as absent.
+    if (recognise_cluster(obj, set, errors) || recognise_opsrequest(obj, set, errors) ||
+        recognise_parameters(obj, set, errors) || recognise_redisfailover(obj, set, errors)) {
+      ++stats.recognised;
+    } else {
+      std::string kind = scalar_or_empty(obj.node, "kind");
+      std::string api = scalar_or_empty(obj.node, "apiVersion");
+      ++stats.ignored_kinds[(kind.empty() ? "(no kind)" : kind) + (api.empty() ? "" : " (" + api + ")")];
     }
   }
 }

@@ -15,35 +15,35 @@ namespace redisfit::manifests {
 namespace {
 
 // parameters[] {key, value}: value may be a string, a number, or null (reset).
-Status read_param_list(const YAML::Node& list, const DocPos& file, std::vector<ParamAssignment>& out) {
+Status read_param_list(const YamlNode& list, const DocPos& file, std::vector<ParamAssignment>& out) {
   if (!list) return Ok{};
-  if (!list.IsSequence()) return Error{where(file, list), "parameters must be a list of {key, value}"};
-  for (const auto& p : list) {
+  if (!list.is_seq()) return Error{where(file, list), "parameters must be a list of {key, value}"};
+  for (const YamlNode p : list.items()) {
     const std::string key = scalar_or_empty(p, "key");
     if (key.empty()) return Error{where(file, p), "parameter without a key"};
-    const YAML::Node v = child(p, "value");
+    const YamlNode v = child(p, "value");
     ParamAssignment a{key, std::nullopt, where(file, v ? v : p)};
-    if (v && v.IsScalar()) a.value = v.Scalar();
+    if (v.is_scalar()) a.value = std::string(v.scalar());
     out.push_back(std::move(a));
   }
   return Ok{};
 }
 
-Status read_reconfigure(const YAML::Node& item, ParamDecl base, const DocPos& file, ManifestSet& set) {
+Status read_reconfigure(const YamlNode& item, ParamDecl base, const DocPos& file, ManifestSet& set) {
   base.component = scalar_or_empty(item, "componentName");
   base.line = line_of(file, item);
-  if (const YAML::Node params = child(item, "parameters"); params) {  // 1.x
+  if (const YamlNode params = child(item, "parameters"); params) {  // 1.x
     ParamDecl d = base;
     if (auto st = read_param_list(params, file, d.params); !st) return st;
     set.params.push_back(std::move(d));
   }
-  if (const YAML::Node confs = child(item, "configurations"); confs && confs.IsSequence()) {  // 0.9
-    for (const auto& conf : confs) {
+  if (const YamlNode confs = child(item, "configurations"); confs.is_seq()) {  // 0.9
+    for (const YamlNode conf : confs.items()) {
       ParamDecl d = base;
       d.config_spec = scalar_or_empty(conf, "name");
-      const YAML::Node keys = child(conf, "keys");
-      if (!keys || !keys.IsSequence()) continue;
-      for (const auto& k : keys) {
+      const YamlNode keys = child(conf, "keys");
+      if (!keys.is_seq()) continue;
+      for (const YamlNode k : keys.items()) {
         const std::string file_key = scalar_or_empty(k, "key");
         if (!file_key.empty() && file_key != "redis.conf") continue;  // other files hold no Redis directives
         if (auto st = read_param_list(child(k, "parameters"), file, d.params); !st) return st;
@@ -61,8 +61,8 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
   if (scalar_or_empty(obj.node, "kind") != "OpsRequest") return false;
   if (api != "apps.kubeblocks.io/v1alpha1" && api != "operations.kubeblocks.io/v1alpha1") return false;
   const KbGeneration gen = api == "apps.kubeblocks.io/v1alpha1" ? KbGeneration::kV09 : KbGeneration::kV1;
-  const YAML::Node meta = child(obj.node, "metadata");
-  const YAML::Node spec = child(obj.node, "spec");
+  const YamlNode meta = child(obj.node, "metadata");
+  const YamlNode spec = child(obj.node, "spec");
   std::string cluster = scalar_or_empty(spec, "clusterName");
   if (cluster.empty()) cluster = scalar_or_empty(spec, "clusterRef");  // deprecated 0.9 spelling
   const std::string ns = scalar_or_empty(meta, "namespace");
@@ -77,20 +77,20 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
     base.cluster = cluster;
     base.namespace_name = ns;
     base.file = obj.file.name;
-    if (const YAML::Node one = child(spec, "reconfigure"); one && one.IsMap()) {
+    if (const YamlNode one = child(spec, "reconfigure"); one.is_map()) {
       if (auto st = read_reconfigure(one, base, obj.file, set); !st) errors.push_back(st.error());
     }
-    if (const YAML::Node many = child(spec, "reconfigures"); many && many.IsSequence()) {
-      for (const auto& item : many) {
+    if (const YamlNode many = child(spec, "reconfigures"); many.is_seq()) {
+      for (const YamlNode item : many.items()) {
         if (auto st = read_reconfigure(item, base, obj.file, set); !st) errors.push_back(st.error());
       }
     }
     return true;
   }
   if (type == "VerticalScaling") {
-    const YAML::Node list = child(spec, "verticalScaling");
-    if (!list || !list.IsSequence()) return true;
-    for (const auto& item : list) {
+    const YamlNode list = child(spec, "verticalScaling");
+    if (!list.is_seq()) return true;
+    for (const YamlNode item : list.items()) {
       VscaleDecl v;
       v.generation = gen;
       v.cluster = cluster;

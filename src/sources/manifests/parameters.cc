@@ -14,26 +14,26 @@ namespace redisfit::manifests {
 namespace {
 
 // parameters{k: v}: values are strings or null (null = left at the template's value).
-Status read_param_map(const YAML::Node& map, const DocPos& file, std::vector<ParamAssignment>& out) {
-  if (!map || map.IsNull()) return Ok{};
-  if (!map.IsMap()) return Error{where(file, map), "parameters must be a mapping of key: value"};
-  for (const auto& kv : map) {
-    ParamAssignment a{kv.first.as<std::string>(""), std::nullopt, where(file, kv.second)};
-    if (kv.second.IsScalar()) a.value = kv.second.Scalar();
+Status read_param_map(const YamlNode& map, const DocPos& file, std::vector<ParamAssignment>& out) {
+  if (!map || map.is_null()) return Ok{};
+  if (!map.is_map()) return Error{where(file, map), "parameters must be a mapping of key: value"};
+  for (const auto& [key, value] : map.entries()) {
+    ParamAssignment a{std::string(key.scalar()), std::nullopt, where(file, value)};
+    if (value.is_scalar()) a.value = std::string(value.scalar());
     if (!a.value) continue;  // null: nothing set here
     out.push_back(std::move(a));
   }
   return Ok{};
 }
 
-Status read_item_details(const YAML::Node& details, const DocPos& file, ParamDecl base, ManifestSet& set) {
-  if (!details || !details.IsSequence()) return Ok{};
-  for (const auto& item : details) {
+Status read_item_details(const YamlNode& details, const DocPos& file, ParamDecl base, ManifestSet& set) {
+  if (!details.is_seq()) return Ok{};
+  for (const YamlNode item : details.items()) {
     ParamDecl d = base;
     d.config_spec = scalar_or_empty(item, "configSpec");
     if (d.config_spec.empty()) d.config_spec = scalar_or_empty(item, "name");
     d.line = line_of(file, item);
-    const YAML::Node conf = child(child(item, "configFileParams"), "redis.conf");
+    const YamlNode conf = item["configFileParams"]["redis.conf"];
     if (auto st = read_param_map(child(conf, "parameters"), file, d.params); !st) return st;
     if (!d.params.empty()) set.params.push_back(std::move(d));
   }
@@ -51,8 +51,8 @@ bool recognise_parameters(const YamlObject& obj, ManifestSet& set, std::vector<E
   const bool is_conf = api == "apps.kubeblocks.io/v1alpha1" && kind == "Configuration";
   if (!is_cp && !is_param && !is_conf) return false;
 
-  const YAML::Node meta = child(obj.node, "metadata");
-  const YAML::Node spec = child(obj.node, "spec");
+  const YamlNode meta = child(obj.node, "metadata");
+  const YamlNode spec = child(obj.node, "spec");
   ParamDecl base;
   base.kind = kind;
   base.generation = is_conf ? KbGeneration::kV09 : KbGeneration::kV1;
@@ -70,9 +70,9 @@ bool recognise_parameters(const YamlObject& obj, ManifestSet& set, std::vector<E
     if (base.cluster.empty()) {
       base.cluster = scalar_or_empty(child(meta, "labels"), "app.kubernetes.io/instance");
     }
-    const YAML::Node comps = child(spec, "componentParameters");
-    if (!comps || !comps.IsSequence()) return true;
-    for (const auto& c : comps) {
+    const YamlNode comps = child(spec, "componentParameters");
+    if (!comps.is_seq()) return true;
+    for (const YamlNode c : comps.items()) {
       ParamDecl d = base;
       d.component = scalar_or_empty(c, "componentName");
       d.line = line_of(obj.file, c);

@@ -25,10 +25,10 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
   if (scalar_or_empty(obj.node, "kind") != "RedisFailover") return false;
   if (api.rfind("databases.spotahome.com/", 0) != 0) return false;
 
-  const YAML::Node meta = child(obj.node, "metadata");
+  const YamlNode meta = child(obj.node, "metadata");
   const std::string name = scalar_or_empty(meta, "name");
   const std::string ns = scalar_or_empty(meta, "namespace");
-  const YAML::Node redis = child(child(obj.node, "spec"), "redis");
+  const YamlNode redis = obj.node["spec"]["redis"];
 
   StandaloneRedisDecl decl;
   decl.object = fmt::format("RedisFailover {}/{}", ns.empty() ? "default" : ns, name);
@@ -53,13 +53,13 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
 
   int replicas = kDefaultRedisReplicas;
   std::string replicas_source = "spotahome default: 3 Redis pods";
-  if (const YAML::Node n = child(redis, "replicas"); n && n.IsScalar()) {
-    try {
-      replicas = n.as<int>();
-    } catch (const YAML::Exception&) {
+  if (const YamlNode n = child(redis, "replicas"); n.is_scalar()) {
+    const std::optional<int> value = n.as_int();
+    if (!value) {
       errors.push_back({where(obj.file, n), "spec.redis.replicas must be an integer"});
       return true;
     }
+    replicas = *value;
     replicas_source = where(obj.file, n);
   }
   if (replicas < 0) {
@@ -69,14 +69,14 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
   r.replicas = {replicas > 1 ? replicas - 1 : 0, replicas_source + " (one master, the rest replicas)"};
 
   DirectiveApplier applier(r, DirectiveMode::kReplace);
-  if (const YAML::Node lines = child(redis, "customConfig"); lines && lines.IsSequence()) {
-    for (const auto& line : lines) {
+  if (const YamlNode lines = child(redis, "customConfig"); lines.is_seq()) {
+    for (const YamlNode line : lines.items()) {
       const std::string at = where(obj.file, line);
-      if (!line.IsScalar()) {
+      if (!line.is_scalar()) {
         errors.push_back({at, "spec.redis.customConfig entries must be strings such as \"maxmemory 100mb\""});
         return true;
       }
-      auto args = split_redis_args(line.Scalar());
+      auto args = split_redis_args(line.scalar());
       if (!args) {
         errors.push_back({at, args.error().message});
         return true;

@@ -12,16 +12,13 @@
 namespace redisfit::manifests {
 namespace fs = std::filesystem;
 
-std::string where(const DocPos& file, const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  if (mark.line < 0) return file.name;
-  return fmt::format("{}:{}:{}", file.name, file.line_offset + mark.line + 1, mark.column + 1);
+std::string where(const DocPos& file, const YamlNode& node) {
+  const YamlMark mark = node.mark();
+  if (mark.line <= 0) return file.name;
+  return fmt::format("{}:{}:{}", file.name, mark.line, mark.column);
 }
 
-int line_of(const DocPos& file, const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  return mark.line < 0 ? 0 : file.line_offset + mark.line + 1;
-}
+int line_of(const DocPos&, const YamlNode& node) { return node.mark().line; }
 
 namespace {
 
@@ -119,7 +116,7 @@ Result<std::string> read_input_text(const std::string& path) {
 
 Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::vector<YamlObject>& out) {
   const DocPos pos{file, chunk.line_offset};
-  // yaml-cpp stops silently at a NUL byte; YAML forbids it, so say so.
+  // YAML forbids NUL; say plainly that this is binary data, not YAML.
   if (const size_t nul = chunk.text.find('\0'); nul != std::string_view::npos) {
     const std::string_view before = chunk.text.substr(0, nul);
     const int line = chunk.line_offset + 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
@@ -127,28 +124,26 @@ Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::
     const size_t col = nul - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
     return Error{fmt::format("{}:{}:{}", file, line, col), "invalid YAML: NUL byte (binary data, not YAML)"};
   }
-  std::vector<YAML::Node> docs;
-  try {
-    // LoadAll: a chunk holds one document, or none (comments only, a lone "...").
-    docs = YAML::LoadAll(std::string(chunk.text));
-  } catch (const YAML::Exception& e) {
-    // e.msg is the parser's message without the "yaml-cpp: error at line" prefix.
-    const YAML::Mark& m = e.mark;
-    std::string at = m.line < 0 ? file
-                                : fmt::format("{}:{}:{}", file, chunk.line_offset + m.line + 1, m.column + 1);
-    return Error{at, "invalid YAML: " + e.msg};
+  const YamlLimits limits;
+  if (chunk.text.size() > limits.max_document_bytes) {
+    return Error{fmt::format("{}:{}", file, chunk.line_offset + 1),
+                 fmt::format("invalid YAML: document larger than {} MiB", limits.max_document_bytes >> 20)};
   }
-  for (const auto& doc : docs) {
-    if (!doc.IsMap()) continue;
-    const YAML::Node kind = doc["kind"];
-    const YAML::Node items = doc["items"];
-    if (kind && kind.IsScalar() && kind.Scalar() == "List" && items && items.IsSequence()) {
-      for (const auto& item : items) {
-        if (item.IsMap()) out.push_back({item, pos, line_of(pos, item)});
+  // A chunk holds one document, or none (comments only, a lone "...").
+  auto docs = parse_yaml(chunk.text, file, chunk.line_offset, limits);
+  if (!docs) return docs.error();
+  for (const auto& doc : *docs) {
+    const YamlNode root = doc.root;
+    if (!root.is_map()) continue;
+    const YamlNode kind = root["kind"];
+    const YamlNode items = root["items"];
+    if (kind.is_scalar() && kind.scalar() == "List" && items.is_seq()) {
+      for (const YamlNode item : items.items()) {
+        if (item.is_map()) out.push_back({item, pos, line_of(pos, item), doc.tree});
       }
       continue;
     }
-    out.push_back({doc, pos, line_of(pos, doc)});
+    out.push_back({root, pos, line_of(pos, root), doc.tree});
   }
   return Ok{};
 }

@@ -1,5 +1,5 @@
 // Reading manifest inputs: files, directories and stdin, as YAML documents
-// that keep their line/column marks (yaml-cpp Mark) so every fact read from
+// that keep their line/column marks (yaml_tree.h) so every fact read from
 // them can point back at file:line:col.
 //
 // Contract: a broken file never stops the others. collect_inputs() and
@@ -7,18 +7,18 @@
 // the YAML parser knows it); the caller reports them and keeps going.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.h"
+#include "sources/manifests/yaml_tree.h"
 
 namespace redisfit::manifests {
 
-// The file a YAML document came from and the line it starts at. Documents
-// are parsed one at a time, so yaml-cpp marks are relative to the document.
+// The file a YAML document came from and the line it starts at. Node marks
+// are already in file coordinates; line_offset places the document.
 struct DocPos {
   std::string name;     // as given on the command line; "<stdin>" for "-"
   int line_offset = 0;  // 0-based line of the document's first line in the file
@@ -27,15 +27,16 @@ struct DocPos {
 // One Kubernetes object: a YAML document, or one item of a `kind: List`
 // (what `kubectl get -o yaml` prints).
 struct YamlObject {
-  YAML::Node node;
+  YamlNode node;
   DocPos file;
   int line = 0;       // 1-based line of the object's first key in the file
+  std::shared_ptr<const YamlTree> tree;  // keeps `node` valid
 };
 
-// "file:line:col" of a node, in file coordinates (yaml-cpp marks are 0-based).
-std::string where(const DocPos& file, const YAML::Node& node);
+// "file:line:col" of a node; just the file name for an absent node.
+std::string where(const DocPos& file, const YamlNode& node);
 // 1-based line of a node in the file, 0 when unknown.
-int line_of(const DocPos& file, const YAML::Node& node);
+int line_of(const DocPos& file, const YamlNode& node);
 
 // One document's text and where it starts. A line beginning with "---" or
 // "..." followed by a space or the end of the line is a document marker
@@ -47,6 +48,7 @@ struct DocChunk {
 std::vector<DocChunk> split_yaml_documents(std::string_view text);
 
 // Parses one document; appends its objects (List items expanded) to `out`.
+// The YAML limits (yaml_tree.h) apply per document.
 Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::vector<YamlObject>& out);
 
 // An input as the user named it, resolved to something readable.

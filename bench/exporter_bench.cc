@@ -19,14 +19,15 @@
 #include <string>
 #include <thread>
 
-#include "live/connection.h"
 #include "live/exporter.h"
 #include "live/metrics.h"
 #include "live/probe.h"
+#include "platform/redis_client.h"
 
 namespace {
 
 using namespace redisfit::live;
+namespace platform = redisfit::platform;
 
 int free_port() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -43,7 +44,7 @@ int free_port() {
 // One redis-server for the whole run, killed at exit.
 struct Server {
   pid_t pid = -1;
-  RedisEndpoint endpoint;
+  platform::RedisEndpoint endpoint;
   bool ok = false;
   Server() {
     int port = free_port();
@@ -58,7 +59,7 @@ struct Server {
     endpoint.port = port;
     for (int i = 0; i < 250 && !ok; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      auto c = connect_redis(endpoint, {});
+      auto c = platform::connect_redis(endpoint, {});
       if (!c) continue;
       ok = true;
       for (int batch = 0; batch < 100; ++batch) {
@@ -85,7 +86,7 @@ Server& server() {
 }
 
 ServerSnapshot snapshot() {
-  auto c = connect_redis(server().endpoint, {});
+  auto c = platform::connect_redis(server().endpoint, {});
   auto s = read_snapshot(*c.value());
   return s.value();
 }
@@ -99,7 +100,7 @@ BENCHMARK(BM_ScrapeEndToEnd)->Unit(benchmark::kMicrosecond);
 
 void BM_InfoRoundTrip(benchmark::State& state) {
   if (!server().ok) return state.SkipWithError("redis-server did not start");
-  auto c = connect_redis(server().endpoint, {});
+  auto c = platform::connect_redis(server().endpoint, {});
   for (auto _ : state) benchmark::DoNotOptimize(read_info(*c.value()));
 }
 BENCHMARK(BM_InfoRoundTrip)->Unit(benchmark::kMicrosecond);

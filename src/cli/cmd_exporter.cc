@@ -33,7 +33,7 @@ int run(const ExporterFlags& f) {
   };
   if (f.limits.size() > 1 && f.limits.size() != f.targets.size())
     return fail(Error{"flag --limit", "give one --limit for all targets or one per --target, in the same order"});
-  live::ConnectOptions options;
+  platform::ConnectOptions options;
   auto ct = live::parse_duration(f.connect_timeout, "flag --connect-timeout");
   if (!ct) return fail(ct.error());
   auto rt = live::parse_duration(f.timeout, "flag --timeout");
@@ -49,9 +49,9 @@ int run(const ExporterFlags& f) {
   options.tls_insecure = f.insecure;
 
   std::vector<live::ExporterTarget> targets;
-  auto env_password = live::password_from_environment();
+  auto env_password = platform::password_from_environment();
   for (size_t i = 0; i < f.targets.size(); ++i) {
-    auto ep = live::parse_redis_url(f.targets[i], env_password);
+    auto ep = platform::parse_redis_url(f.targets[i], env_password);
     if (!ep) return fail(ep.error());
     live::ExporterTarget t{*ep, std::nullopt};
     if (!f.limits.empty()) {

@@ -31,7 +31,7 @@ struct ProbeFlags {
 };
 
 // Probes every URL concurrently; outcomes in the order given.
-std::vector<render::ProbeOutcome> probe_all(const std::vector<live::RedisEndpoint>& endpoints,
+std::vector<render::ProbeOutcome> probe_all(const std::vector<platform::RedisEndpoint>& endpoints,
                                             const live::ProbeOptions& options) {
   std::vector<render::ProbeOutcome> outcomes;
   for (const auto& ep : endpoints) outcomes.push_back({ep.display(), Error{ep.display(), "not probed"}});
@@ -85,10 +85,10 @@ int run(const ProbeFlags& f) {
     if (!w) return fail(w.error());
     interval = *w;
   }
-  std::vector<live::RedisEndpoint> endpoints;
-  auto env_password = live::password_from_environment();
+  std::vector<platform::RedisEndpoint> endpoints;
+  auto env_password = platform::password_from_environment();
   for (const auto& url : f.urls) {
-    auto ep = live::parse_redis_url(url, env_password);
+    auto ep = platform::parse_redis_url(url, env_password);
     if (!ep) return fail(ep.error());
     endpoints.push_back(*ep);
   }

@@ -11,14 +11,14 @@ namespace redisfit::live {
 struct Exporter::State {
   ExporterTarget target;
   std::mutex mutex;  // one scrape of a target at a time
-  std::unique_ptr<RedisConnection> conn;
+  std::unique_ptr<platform::RedisConnection> conn;
   std::map<std::string, std::string> config;
   std::vector<std::string> config_unreadable;
   std::chrono::steady_clock::time_point config_read_at{};
   std::string run_id;  // server instance the cached config belongs to
 };
 
-Exporter::Exporter(std::vector<ExporterTarget> targets, ConnectOptions options, std::chrono::milliseconds config_refresh)
+Exporter::Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions options, std::chrono::milliseconds config_refresh)
     : options_(std::move(options)), config_refresh_(config_refresh) {
   for (auto& t : targets) {
     auto s = std::make_unique<State>();
@@ -39,7 +39,7 @@ TargetScrape Exporter::scrape_one(State& s) {
     return out;
   };
   if (!s.conn) {
-    auto c = connect_redis(s.target.endpoint, options_);
+    auto c = platform::connect_redis(s.target.endpoint, options_);
     if (!c) {
       out.error = c.error().describe();
       return finish();

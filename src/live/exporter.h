@@ -16,20 +16,20 @@
 #include <vector>
 
 #include "core/result.h"
-#include "live/connection.h"
+#include "platform/redis_client.h"
 #include "live/metrics.h"
-#include "live/redis_url.h"
+#include "platform/redis_url.h"
 
 namespace redisfit::live {
 
 struct ExporterTarget {
-  RedisEndpoint endpoint;
+  platform::RedisEndpoint endpoint;
   std::optional<uint64_t> limit_bytes;  // nullopt = detect (local targets only)
 };
 
 class Exporter {
  public:
-  Exporter(std::vector<ExporterTarget> targets, ConnectOptions options,
+  Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions options,
            std::chrono::milliseconds config_refresh = std::chrono::seconds(60));
   ~Exporter();
   Exporter(const Exporter&) = delete;
@@ -44,7 +44,7 @@ class Exporter {
   struct State;
   TargetScrape scrape_one(State& state);
   std::vector<std::unique_ptr<State>> states_;
-  ConnectOptions options_;
+  platform::ConnectOptions options_;
   std::chrono::milliseconds config_refresh_;
 };
 

@@ -45,7 +45,7 @@ void apply_config(const ServerSnapshot& s, LiveFacts& f) {
 }
 
 void read_workload(const ServerSnapshot& s, LiveFacts& f) {
-  const InfoFields& info = s.info;
+  const platform::InfoFields& info = s.info;
   Workload& w = f.workload;
   f.rss_bytes = info.u64("used_memory_rss").value_or(0);
 

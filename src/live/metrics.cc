@@ -143,7 +143,7 @@ std::string render_metrics(const std::vector<TargetScrape>& scrapes) {
     x.add("redis_up", "gauge", "1 when the server answered INFO.", labels, s.snapshot ? 1 : 0);
     x.add("redisfit_scrape_duration_seconds", "gauge", "Time spent reading this target.", labels, s.scrape_seconds);
     if (!s.snapshot) continue;
-    const InfoFields& info = s.snapshot->info;
+    const platform::InfoFields& info = s.snapshot->info;
     for (const auto& m : info_metrics()) {
       if (auto v = info.number(m.info_field)) x.add(m.metric, m.counter ? "counter" : "gauge", m.help, labels, *v);
     }

@@ -16,8 +16,8 @@ uint64_t phase_total(const MemoryBudget& b, const char* name) {
   return p ? p->total_bytes : 0;
 }
 
-bool is_local(const RedisEndpoint& ep) {
-  if (ep.transport == Transport::kUnix) return true;
+bool is_local(const platform::RedisEndpoint& ep) {
+  if (ep.transport == platform::Transport::kUnix) return true;
   return ep.host == "localhost" || ep.host == "::1" || ep.host.rfind("127.", 0) == 0;
 }
 
@@ -55,7 +55,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit) {
   std::optional<Sourced<uint64_t>> sourced_limit;
   if (limit.limit_bytes) sourced_limit = Sourced<uint64_t>{*limit.limit_bytes, limit.source};
   LiveFacts facts = facts_from_snapshot(s, sourced_limit);
-  const InfoFields& info = s.info;
+  const platform::InfoFields& info = s.info;
 
   r.target = s.where;
   r.redis_version = info.text("redis_version").value_or("?");
@@ -134,7 +134,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit) {
   return r;
 }
 
-LimitInfo resolve_limit(const RedisEndpoint& endpoint, std::optional<uint64_t> flag_limit_bytes) {
+LimitInfo resolve_limit(const platform::RedisEndpoint& endpoint, std::optional<uint64_t> flag_limit_bytes) {
   LimitInfo info;
   if (flag_limit_bytes) {
     info.limit_bytes = flag_limit_bytes;
@@ -146,24 +146,24 @@ LimitInfo resolve_limit(const RedisEndpoint& endpoint, std::optional<uint64_t> f
                          "its limit: give --limit");
     return info;
   }
-  auto cg = detect_own_memory_cgroup();
+  auto cg = platform::detect_own_memory_cgroup();
   if (!cg) {
     info.notes.push_back("limit not detected: " + cg.error().describe());
     return info;
   }
-  std::string file = cg->directory + (cg->version == 1 ? "/memory.limit_in_bytes" : "/memory.max");
+  std::string file = cg->directory + "/" + platform::memory_file_names(cg->version).limit;
   if (!cg->limit_bytes) {
     info.notes.push_back("this process's memory cgroup has no limit (" + file + ")");
     return info;
   }
   info.limit_bytes = cg->limit_bytes;
-  info.source = fmt::format("cgroup v{} {}", cg->version, file);
+  info.source = fmt::format("cgroup {} {}", platform::cgroup_version_name(cg->version), file);
   info.cgroup = std::move(cg).value();
   return info;
 }
 
-Result<ProbeReport> probe(const RedisEndpoint& endpoint, const ProbeOptions& options) {
-  auto conn = connect_redis(endpoint, options.connect);
+Result<ProbeReport> probe(const platform::RedisEndpoint& endpoint, const ProbeOptions& options) {
+  auto conn = platform::connect_redis(endpoint, options.connect);
   if (!conn) return conn.error();
   auto snapshot = read_snapshot(*conn.value());
   if (!snapshot) return snapshot.error();

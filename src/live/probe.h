@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "core/result.h"
-#include "live/cgroup_memory.h"
-#include "live/connection.h"
+#include "platform/cgroup.h"
+#include "platform/redis_client.h"
 #include "live/live_facts.h"
 #include "live/server_snapshot.h"
 #include "model/budget.h"
@@ -38,7 +38,7 @@ struct ProbeFinding {
 struct LimitInfo {
   std::optional<uint64_t> limit_bytes;
   std::string source;                  // "flag --limit", "cgroup v1 <dir>/memory.limit_in_bytes"
-  std::optional<CgroupMemory> cgroup;  // when read from this process's cgroup
+  std::optional<platform::CgroupMemory> cgroup;  // when read from this process's cgroup
   std::vector<std::string> notes;      // why no limit is known, if so
 };
 
@@ -96,15 +96,15 @@ ProbeReport assess(const ServerSnapshot& snapshot, const LimitInfo& limit);
 // The limit for a target: the flag when given; otherwise this process's
 // memory cgroup, but only when the target is local (loopback or a unix
 // socket), because another host's limit cannot be read from here.
-LimitInfo resolve_limit(const RedisEndpoint& endpoint, std::optional<uint64_t> flag_limit_bytes);
+LimitInfo resolve_limit(const platform::RedisEndpoint& endpoint, std::optional<uint64_t> flag_limit_bytes);
 
 struct ProbeOptions {
-  ConnectOptions connect;
+  platform::ConnectOptions connect;
   std::optional<uint64_t> limit_bytes;  // --limit
 };
 
 // Connect, read (INFO, CONFIG GET, MEMORY STATS), resolve the limit, assess.
-Result<ProbeReport> probe(const RedisEndpoint& endpoint, const ProbeOptions& options);
+Result<ProbeReport> probe(const platform::RedisEndpoint& endpoint, const ProbeOptions& options);
 
 // What changed between two looks at the same server, one line each (for
 // --watch): levels of findings, memory figures that moved by >= 1 %.

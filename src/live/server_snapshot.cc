@@ -4,8 +4,8 @@ namespace redisfit::live {
 namespace {
 
 // CONFIG GET returns a flat array name, value, name, value... (RESP2).
-void collect_pairs(const RespValue& reply, std::map<std::string, std::string>& out) {
-  if (reply.type != RespValue::Type::kArray) return;
+void collect_pairs(const platform::RespValue& reply, std::map<std::string, std::string>& out) {
+  if (reply.type != platform::RespValue::Type::kArray) return;
   for (size_t i = 0; i + 1 < reply.elements.size(); i += 2)
     out[reply.elements[i].str] = reply.elements[i + 1].str;
 }
@@ -21,15 +21,15 @@ const std::vector<std::string>& memory_config_parameters() {
   return params;
 }
 
-Result<InfoFields> read_info(RedisConnection& conn) {
+Result<platform::InfoFields> read_info(platform::RedisConnection& conn) {
   auto reply = conn.command({"INFO"});
   if (!reply) return reply.error();
   if (reply->is_error()) return Error{conn.where(), "INFO failed: " + reply->str};
-  if (reply->type != RespValue::Type::kString) return Error{conn.where(), "INFO returned no text"};
-  return parse_info(reply->str);
+  if (reply->type != platform::RespValue::Type::kString) return Error{conn.where(), "INFO returned no text"};
+  return platform::parse_info(reply->str);
 }
 
-std::map<std::string, std::string> read_memory_config(RedisConnection& conn,
+std::map<std::string, std::string> read_memory_config(platform::RedisConnection& conn,
                                                       std::vector<std::string>& unreadable) {
   std::map<std::string, std::string> config;
   const auto& params = memory_config_parameters();
@@ -67,7 +67,7 @@ std::map<std::string, std::string> read_memory_config(RedisConnection& conn,
   return config;
 }
 
-Result<ServerSnapshot> read_snapshot(RedisConnection& conn) {
+Result<ServerSnapshot> read_snapshot(platform::RedisConnection& conn) {
   ServerSnapshot snap;
   snap.where = conn.where();
   auto info = read_info(conn);
@@ -81,7 +81,7 @@ Result<ServerSnapshot> read_snapshot(RedisConnection& conn) {
   } else if (stats->is_error()) {
     snap.unreadable.push_back("MEMORY STATS: " + stats->str);
   } else {
-    snap.memory_stats = parse_memory_stats(*stats);
+    snap.memory_stats = platform::parse_memory_stats(*stats);
   }
   return snap;
 }

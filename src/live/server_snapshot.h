@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "core/result.h"
-#include "live/connection.h"
-#include "live/info.h"
+#include "platform/redis_client.h"
+#include "platform/info.h"
 
 namespace redisfit::live {
 
@@ -24,7 +24,7 @@ const std::vector<std::string>& memory_config_parameters();
 
 struct ServerSnapshot {
   std::string where;                          // host:port or unix:path
-  InfoFields info;
+  platform::InfoFields info;
   std::map<std::string, std::string> config;  // parameter -> value, as CONFIG GET returned it
   std::map<std::string, double> memory_stats; // MEMORY STATS numeric entries
   std::vector<std::string> unreadable;        // "CONFIG GET: ERR unknown command ...", in order
@@ -32,15 +32,15 @@ struct ServerSnapshot {
 };
 
 // INFO only; used by each exporter scrape.
-Result<InfoFields> read_info(RedisConnection& conn);
+Result<platform::InfoFields> read_info(platform::RedisConnection& conn);
 
 // CONFIG GET of memory_config_parameters(): one multi-argument CONFIG GET
 // (Redis 7.0+), falling back to one call per parameter on older servers.
 // Problems go to `unreadable`; an empty map means CONFIG is unavailable.
-std::map<std::string, std::string> read_memory_config(RedisConnection& conn,
+std::map<std::string, std::string> read_memory_config(platform::RedisConnection& conn,
                                                       std::vector<std::string>& unreadable);
 
 // INFO + CONFIG GET + MEMORY STATS. Error only when INFO cannot be read.
-Result<ServerSnapshot> read_snapshot(RedisConnection& conn);
+Result<ServerSnapshot> read_snapshot(platform::RedisConnection& conn);
 
 }  // namespace redisfit::live

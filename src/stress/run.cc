@@ -13,7 +13,8 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
-#include "stress/cgroup.h"
+#include "platform/cgroup_sandbox.h"
+#include "platform/info.h"
 #include "stress/control.h"
 #include "stress/prediction.h"
 #include "stress/sampler.h"
@@ -55,7 +56,7 @@ class Run {
   StressOptions opt_;
   Timeline timeline_;
   StressResult res_;
-  std::unique_ptr<MemoryCgroup> cgroup_;
+  std::unique_ptr<platform::MemoryCgroup> cgroup_;
   SandboxDir dir_;
   SandboxDir replica_dir_;
   std::string conf_path_;
@@ -74,11 +75,11 @@ class Run {
 
 Status Run::setup() {
   if (!dir_.ok()) return Error{"/tmp", "cannot create the sandbox directory"};
-  auto parent = find_cgroup_parent();
+  auto parent = platform::find_cgroup_parent();
   if (!parent.ok()) return parent.error();
-  remove_stale_cgroups(*parent);
+  platform::remove_stale_cgroups(*parent);
   remove_stale_dirs();
-  auto cg = MemoryCgroup::create(*parent, opt_.limit_bytes);
+  auto cg = platform::MemoryCgroup::create(*parent, opt_.limit_bytes);
   if (!cg.ok()) return cg.error();
   cgroup_ = std::move(cg).value();
   port_ = pick_free_port();
@@ -192,8 +193,9 @@ Attempt Run::fork_phase(PhaseResult& pr) {
   auto in_progress = [&]() -> std::optional<bool> {
     auto info = ctl.command({"INFO", "persistence"});
     if (!info) return std::nullopt;
-    return info_value(*info, "rdb_bgsave_in_progress") == "1" || info_value(*info, "aof_rewrite_in_progress") == "1" ||
-           info_value(*info, "aof_rewrite_scheduled") == "1";
+    const platform::InfoFields fields = platform::parse_info(*info);
+    return fields.u64("rdb_bgsave_in_progress") == 1u || fields.u64("aof_rewrite_in_progress") == 1u ||
+           fields.u64("aof_rewrite_scheduled") == 1u;
   };
   bool issued = false, seen_fork = false;
   Attempt a = Attempt::kDone;
@@ -312,7 +314,7 @@ Result<StressResult> Run::execute() {
   res_.limit_bytes = opt_.limit_bytes;
   res_.time_scale = opt_.backoff.time_scale;
   res_.host = read_host_info();
-  res_.host.cgroup_version = cgroup_version_name(cgroup_->version());
+  res_.host.cgroup_version = platform::cgroup_version_name(cgroup_->version());
   sampler_ = std::make_unique<Sampler>(*cgroup_, port_, timeline_);
   sampler_->start();
   if (auto st = start_server(); !st.ok()) {

@@ -1,40 +1,18 @@
 #include "stress/sampler.h"
 
-#include <hiredis/hiredis.h>
-
 #include <chrono>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "platform/info.h"
+#include "platform/redis_client.h"
+#include "stress/control.h"
 
 namespace redisfit::stress {
 
-InfoFields parse_info(const std::string& text) {
-  InfoFields f;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t eol = text.find('\n', pos);
-    if (eol == std::string::npos) eol = text.size();
-    std::string line = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string key = line.substr(0, colon);
-    uint64_t v = std::strtoull(line.c_str() + colon + 1, nullptr, 10);
-    if (key == "used_memory") f.used_memory = v;
-    else if (key == "used_memory_rss") f.used_memory_rss = v;
-    else if (key == "used_memory_peak") f.used_memory_peak = v;
-    else if (key == "current_cow_size") f.current_cow_size = v;
-    else if (key == "rdb_bgsave_in_progress" || key == "aof_rewrite_in_progress") f.fork_active |= v != 0;
-    else if (key == "loading") f.loading = v != 0;
-  }
-  return f;
-}
-
-Sampler::Sampler(const MemoryCgroup& cgroup, int port, Timeline& timeline, double interval_sec)
+Sampler::Sampler(const platform::MemoryCgroup& cgroup, int port, Timeline& timeline, double interval_sec)
     : cgroup_(cgroup), port_(port), timeline_(timeline), interval_sec_(interval_sec) {}
 
 Sampler::~Sampler() { stop(); }
@@ -55,7 +33,7 @@ void Sampler::set_phase(const std::string& phase) {
 }
 
 void Sampler::run() {
-  redisContext* c = nullptr;
+  std::unique_ptr<platform::RedisConnection> c;
   uint64_t last_oom_kills = 0;
   uint64_t last_working_set = 0;
   bool last_fork = false;
@@ -77,34 +55,25 @@ void Sampler::run() {
     }
     if (!c) {
       // Short timeouts: a down server must not stall the cgroup samples.
-      timeval tv{0, 100 * 1000};
-      c = redisConnectWithTimeout("127.0.0.1", port_, tv);
-      if (c && c->err) {
-        redisFree(c);
-        c = nullptr;
-      }
-      if (c) {
-        timeval io{0, 500 * 1000};
-        redisSetTimeout(c, io);
-      }
+      platform::ConnectOptions options;
+      options.connect_timeout = std::chrono::milliseconds(100);
+      options.read_timeout = std::chrono::milliseconds(500);
+      if (auto opened = platform::connect_redis(sandbox_endpoint(port_), options)) c = std::move(opened).value();
     }
     if (c) {
-      auto* r = static_cast<redisReply*>(redisCommand(c, "INFO memory persistence"));
-      if (r && r->type == REDIS_REPLY_STRING) {
-        InfoFields f = parse_info(std::string(r->str, r->len));
+      auto r = c->command({"INFO", "memory", "persistence"});
+      if (r && r->type == platform::RespValue::Type::kString) {
+        const platform::InfoFields f = platform::parse_info(r->str);
         s.server_up = true;
-        s.used_memory_bytes = f.used_memory;
-        s.used_memory_rss_bytes = f.used_memory_rss;
-        s.used_memory_peak_bytes = f.used_memory_peak;
-        s.fork_cow_bytes = f.current_cow_size;
-        s.fork_active = f.fork_active;
-        s.loading = f.loading;
+        s.used_memory_bytes = f.u64("used_memory").value_or(0);
+        s.used_memory_rss_bytes = f.u64("used_memory_rss").value_or(0);
+        s.used_memory_peak_bytes = f.u64("used_memory_peak").value_or(0);
+        s.fork_cow_bytes = f.u64("current_cow_size").value_or(0);
+        s.fork_active = f.u64("rdb_bgsave_in_progress").value_or(0) != 0 ||
+                        f.u64("aof_rewrite_in_progress").value_or(0) != 0;
+        s.loading = f.u64("loading").value_or(0) != 0;
       }
-      if (r) freeReplyObject(r);
-      if (!r || c->err) {
-        redisFree(c);
-        c = nullptr;
-      }
+      if (!r) c.reset();  // a transport error leaves the connection unusable
     }
     if (s.oom_kills > last_oom_kills) {
       timeline_.add_event("oom_kill",
@@ -130,7 +99,6 @@ void Sampler::run() {
       std::this_thread::sleep_until(std::min(next, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
     }
   }
-  if (c) redisFree(c);
 }
 
 }  // namespace redisfit::stress

@@ -1,6 +1,6 @@
 // Samples the sandbox ~20 times a second on its own thread: the cgroup's
-// counters (cheap file reads) and INFO memory/persistence/stats over a
-// dedicated connection (reconnected after a restart). Fork start/end and OOM
+// counters (cheap file reads) and INFO memory/persistence over a dedicated
+// connection (reconnected after a restart). Fork start/end and OOM
 // kills are recorded as events from these samples.
 #pragma once
 
@@ -9,22 +9,14 @@
 #include <string>
 #include <thread>
 
-#include "stress/cgroup.h"
+#include "platform/cgroup_sandbox.h"
 #include "stress/timeline.h"
 
 namespace redisfit::stress {
 
-// Fields of one INFO reply the sampler keeps.
-struct InfoFields {
-  uint64_t used_memory = 0, used_memory_rss = 0, used_memory_peak = 0, current_cow_size = 0;
-  bool fork_active = false, loading = false;
-};
-// Parses "key:value\r\n" INFO text.
-InfoFields parse_info(const std::string& text);
-
 class Sampler {
  public:
-  Sampler(const MemoryCgroup& cgroup, int port, Timeline& timeline, double interval_sec = 0.05);
+  Sampler(const platform::MemoryCgroup& cgroup, int port, Timeline& timeline, double interval_sec = 0.05);
   ~Sampler();  // stop()
   void start();
   void stop();
@@ -32,7 +24,7 @@ class Sampler {
 
  private:
   void run();
-  const MemoryCgroup& cgroup_;
+  const platform::MemoryCgroup& cgroup_;
   int port_;
   Timeline& timeline_;
   double interval_sec_;

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -19,7 +18,9 @@
 
 #include <fmt/format.h>
 
-#include "stress/cgroup.h"
+#include "platform/cgroup_sandbox.h"
+#include "platform/redis_client.h"
+#include "stress/control.h"
 
 namespace redisfit::stress {
 namespace fs = std::filesystem;
@@ -72,7 +73,7 @@ Result<std::string> write_server_config(const std::string& dir, int port, const 
 
 SandboxDir::SandboxDir() {
   std::string tmpl = (fs::temp_directory_path() /
-                      fmt::format("{}{}-{}.XXXXXX", kSandboxPrefix, getpid(), g_dir_sequence++))
+                      fmt::format("{}{}-{}.XXXXXX", platform::kSandboxPrefix, getpid(), g_dir_sequence++))
                          .string();
   if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
 }
@@ -88,7 +89,7 @@ int remove_stale_dirs() {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(fs::temp_directory_path(), ec)) {
     std::string name = entry.path().filename().string();
-    if (entry.is_directory(ec) && is_stale_sandbox_name(name)) {
+    if (entry.is_directory(ec) && platform::is_stale_sandbox_name(name)) {
       fs::remove_all(entry.path(), ec);
       if (!ec) ++removed;
     }
@@ -175,17 +176,12 @@ Status RedisProcess::wait_ready(double timeout_sec) {
     if (poll_exit()) {
       return Error{"redis-server", "exited before it was ready (" + describe_wait_status(*last_status_) + ")"};
     }
-    timeval tv{1, 0};
-    redisContext* c = redisConnectWithTimeout("127.0.0.1", port_, tv);
-    if (c && !c->err) {
-      redisSetTimeout(c, tv);
-      auto* r = static_cast<redisReply*>(redisCommand(c, "PING"));
-      bool up = r && r->type == REDIS_REPLY_STATUS;
-      if (r) freeReplyObject(r);
-      redisFree(c);
-      if (up) return Ok{};
-    } else if (c) {
-      redisFree(c);
+    // Ready = PING answers +PONG; connect_redis accepts -LOADING, so ask again.
+    platform::ConnectOptions options;
+    options.connect_timeout = options.read_timeout = std::chrono::seconds(1);
+    if (auto c = platform::connect_redis(sandbox_endpoint(port_), options)) {
+      auto pong = (*c)->command({"PING"});
+      if (pong && pong->type == platform::RespValue::Type::kStatus) return Ok{};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -14,7 +14,7 @@
 #include <set>
 #include <sstream>
 
-#include "live/info.h"
+#include "platform/info.h"
 #include "live/metrics.h"
 #include "live_helpers.h"
 #include "sources/manifests/yaml_input.h"

@@ -18,15 +18,16 @@
 #include <thread>
 #include <vector>
 
-#include "live/info.h"
+#include "platform/info.h"
 #include "support/redis_server.h"
+#include "support/silent_listener.h"
 
 namespace redisfit::testing::live_helpers {
 
 inline uint64_t used_memory(RedisServer& server) {
   auto r = server.command({"INFO", "memory"});
   if (!r || r->type != REDIS_REPLY_STRING) return 0;
-  return redisfit::live::parse_info(std::string(r->str, r->len)).u64("used_memory").value_or(0);
+  return redisfit::platform::parse_info(std::string(r->str, r->len)).u64("used_memory").value_or(0);
 }
 
 // Writes `value_bytes` values with pipelined SETs until used_memory reaches
@@ -107,29 +108,6 @@ inline std::string http_get(int port, const std::string& path, int* status = nul
   }
   return "";
 }
-
-// A TCP socket on loopback that listens but never accepts nor answers: the
-// kernel completes the handshake (backlog), then nothing is ever read.
-class SilentListener {
- public:
-  SilentListener() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    listen(fd_, 16);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~SilentListener() { close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 // Value of the first sample of `metric` in an exposition text, or NaN.
 inline double metric_value(const std::string& text, const std::string& metric) {

@@ -95,7 +95,7 @@ TEST_F(FilledServer, ServerCopyOnWriteFigureNeverLowersTheProjection) {
     std::this_thread::sleep_for(50ms);
   }
   auto info = server_->command({"INFO"});
-  auto fields = live::parse_info(std::string(info->str, info->len));
+  auto fields = platform::parse_info(std::string(info->str, info->len));
   double cow = static_cast<double>(fields.u64("rdb_last_cow_size").value_or(0));
   double rss = static_cast<double>(fields.u64("used_memory_rss").value_or(1));
   auto r = run_redisfit({"probe", server_->url(), "--limit", "1Gi", "-o", "json"});
@@ -173,7 +173,7 @@ TEST(Probe, LoadingServerIsReadAndReported) {
 TEST(Probe, SeveralTargetsConcurrentlyAndOneDown) {
   RedisServer a, b;
   ASSERT_TRUE(a.ok() && b.ok());
-  live_helpers::SilentListener silent;
+  SilentListener silent;
   auto start = std::chrono::steady_clock::now();
   auto r = run_redisfit({"probe", a.url(), b.url(), "redis://127.0.0.1:" + std::to_string(silent.port()),
                          "--limit", "1Gi", "--timeout", "1s", "-o", "json"});

@@ -5,21 +5,21 @@
 #include <fstream>
 #include <sstream>
 
-#include "stress/cgroup.h"
+#include "platform/cgroup_sandbox.h"
 
 namespace redisfit::testing {
 
 std::string stress_cgroup_unavailable_reason() {
-  auto parent = stress::find_cgroup_parent();
+  auto parent = platform::find_cgroup_parent();
   if (!parent.ok()) return parent.error().describe();
-  auto cg = stress::MemoryCgroup::create(*parent, 64ULL << 20);
+  auto cg = platform::MemoryCgroup::create(*parent, 64ULL << 20);
   if (!cg.ok()) return cg.error().describe();
   return "";
 }
 
 std::string stress_cgroup_parent_dir() {
-  auto parent = stress::find_cgroup_parent();
-  return parent.ok() ? parent->dir : "";
+  auto parent = platform::find_cgroup_parent();
+  return parent.ok() ? parent->directory : "";
 }
 
 std::vector<std::string> entries_with_prefix(const std::string& dir, const std::string& prefix) {

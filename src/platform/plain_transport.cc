@@ -4,9 +4,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "live/connection_impl.h"
+#include "platform/redis_transport.h"
 
-namespace redisfit::live::detail {
+namespace redisfit::platform::detail {
 namespace {
 
 timeval to_timeval(std::chrono::milliseconds ms) {
@@ -81,4 +81,4 @@ Result<std::unique_ptr<RedisConnection>> open_plain(const RedisEndpoint& endpoin
   return std::unique_ptr<RedisConnection>(new PlainConnection(ctx, where, options.read_timeout));
 }
 
-}  // namespace redisfit::live::detail
+}  // namespace redisfit::platform::detail

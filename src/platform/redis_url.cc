@@ -1,9 +1,9 @@
-#include "live/redis_url.h"
+#include "platform/redis_url.h"
 
 #include <charconv>
 #include <cstdlib>
 
-namespace redisfit::live {
+namespace redisfit::platform {
 namespace {
 
 // The URL with the password replaced by "***", for error messages.
@@ -157,4 +157,4 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url,
   return ep;
 }
 
-}  // namespace redisfit::live
+}  // namespace redisfit::platform

@@ -17,9 +17,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "live/connection_impl.h"
+#include "platform/redis_transport.h"
 
-namespace redisfit::live::detail {
+namespace redisfit::platform::detail {
 namespace {
 
 std::string openssl_error() {
@@ -211,4 +211,4 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
   return std::unique_ptr<RedisConnection>(new TlsConnection(*fd, ctx, ssl, where, options.read_timeout));
 }
 
-}  // namespace redisfit::live::detail
+}  // namespace redisfit::platform::detail

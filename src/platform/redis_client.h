@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "core/result.h"
-#include "live/redis_url.h"
+#include "platform/redis_url.h"
 
-namespace redisfit::live {
+namespace redisfit::platform {
 
 // A reply, copied out of hiredis's redisReply so callers own plain data.
 struct RespValue {
@@ -58,4 +58,4 @@ class RedisConnection {
 Result<std::unique_ptr<RedisConnection>> connect_redis(const RedisEndpoint& endpoint,
                                                        const ConnectOptions& options);
 
-}  // namespace redisfit::live
+}  // namespace redisfit::platform

@@ -19,7 +19,7 @@
 
 #include "core/result.h"
 
-namespace redisfit::live {
+namespace redisfit::platform {
 
 enum class Transport { kTcp, kTls, kUnix };
 
@@ -47,4 +47,4 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url,
 // Reads REDISCLI_AUTH from the environment.
 std::optional<std::string> password_from_environment();
 
-}  // namespace redisfit::live
+}  // namespace redisfit::platform

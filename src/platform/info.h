@@ -13,9 +13,9 @@
 #include <string_view>
 #include <vector>
 
-#include "live/connection.h"
+#include "platform/redis_client.h"
 
-namespace redisfit::live {
+namespace redisfit::platform {
 
 struct KeyspaceEntry {
   int db = 0;
@@ -42,4 +42,4 @@ InfoFields parse_info(std::string_view text);
 // where db.N entries are nested arrays. Numeric top-level values only.
 std::map<std::string, double> parse_memory_stats(const RespValue& reply);
 
-}  // namespace redisfit::live
+}  // namespace redisfit::platform

@@ -6,20 +6,20 @@
 
 #include <chrono>
 
-#include "live/connection.h"
-#include "live/redis_url.h"
-#include "live_helpers.h"
+#include "platform/redis_client.h"
+#include "platform/redis_url.h"
+#include "support/silent_listener.h"
 #include "support/redis_server.h"
 
 namespace redisfit::testing {
 namespace {
 
 using namespace std::chrono_literals;
-using live::connect_redis;
-using live::ConnectOptions;
-using live::parse_redis_url;
+using platform::connect_redis;
+using platform::ConnectOptions;
+using platform::parse_redis_url;
 
-live::RedisEndpoint endpoint(const std::string& url) {
+platform::RedisEndpoint endpoint(const std::string& url) {
   auto ep = parse_redis_url(url, std::nullopt);
   EXPECT_TRUE(ep.ok()) << url;
   return *ep;
@@ -107,7 +107,7 @@ TEST(Connection, ClosedPortFailsFast) {
 }
 
 TEST(Connection, SilentListenerTimesOutWithinTheTimeout) {
-  live_helpers::SilentListener silent;
+  SilentListener silent;
   auto start = std::chrono::steady_clock::now();
   auto conn = connect_redis(endpoint("redis://127.0.0.1:" + std::to_string(silent.port())), fast());
   auto took = std::chrono::steady_clock::now() - start;

@@ -24,38 +24,19 @@
 #include <vector>
 
 #include "core/result.h"
+#include "platform/cgroup.h"
 
-namespace redisfit::stress {
+namespace redisfit::platform {
 
-enum class CgroupVersion { kV1, kV2 };
-const char* cgroup_version_name(CgroupVersion v);  // "v1", "v2"
-
-// Where new memory cgroups can be made: the directory of this process's own
-// memory cgroup, and which hierarchy it is.
-struct CgroupParent {
-  CgroupVersion version = CgroupVersion::kV1;
-  std::string dir;  // e.g. /sys/fs/cgroup/memory/process_api/abc
-};
-
-// Finds this process's memory cgroup from /proc/self/cgroup and
-// /proc/self/mountinfo. Prefers a v1 memory hierarchy when both exist (hybrid).
-Result<CgroupParent> find_cgroup_parent();
-
-// One sample of the cgroup's own counters, bytes.
-struct CgroupStats {
-  uint64_t usage_bytes = 0;          // v1 memory.usage_in_bytes, v2 memory.current (includes page cache)
-  uint64_t inactive_file_bytes = 0;  // v1 total_inactive_file, v2 inactive_file
-  uint64_t working_set_bytes = 0;    // usage - inactive_file, as kubelet/cAdvisor count it
-  uint64_t rss_bytes = 0;            // anonymous memory: v1 total_rss, v2 anon
-  uint64_t cache_bytes = 0;          // page cache: v1 total_cache, v2 file
-  uint64_t oom_kills = 0;            // v1 memory.oom_control oom_kill, v2 memory.events oom_kill
-};
+// Where new memory cgroups can be made: this process's own memory cgroup
+// (platform/cgroup.h locates it), with the v2 memory controller available.
+Result<CgroupLocation> find_cgroup_parent();
 
 class MemoryCgroup {
  public:
-  // Creates `<parent.dir>/redisfit-stress-<getpid()>-<n>` with the limit set.
+  // Creates `<parent.directory>/redisfit-stress-<getpid()>-<n>` with the limit set.
   // The error says what is needed (root, or a delegated v2 subtree).
-  static Result<std::unique_ptr<MemoryCgroup>> create(const CgroupParent& parent,
+  static Result<std::unique_ptr<MemoryCgroup>> create(const CgroupLocation& parent,
                                                       uint64_t limit_bytes);
   ~MemoryCgroup();  // kill_all() + remove()
   // Takes over an existing directory (stale cleanup).
@@ -72,7 +53,8 @@ class MemoryCgroup {
   std::string procs_file() const { return path_ + "/cgroup.procs"; }
 
   Status attach(pid_t pid) const;
-  Result<CgroupStats> read_stats() const;
+  // One reading of the counters (platform/cgroup.h read_memory_cgroup).
+  Result<CgroupMemory> read_stats() const;
   std::vector<pid_t> pids() const;
   // SIGKILLs every process in this cgroup and waits (bounded) until it is empty.
   void kill_all() const;
@@ -98,6 +80,6 @@ bool is_stale_sandbox_name(const std::string& name);
 // Removes stale sandbox cgroups below `parent` (killing what is still inside
 // them, which can only be processes an earlier redisfit started). Returns how
 // many were removed.
-int remove_stale_cgroups(const CgroupParent& parent);
+int remove_stale_cgroups(const CgroupLocation& parent);
 
-}  // namespace redisfit::stress
+}  // namespace redisfit::platform

@@ -1,6 +1,6 @@
 // The real memory cgroup: create, limit, attach, account, kill, remove, and
 // stale cleanup. Skipped (with the reason) where no cgroup can be created.
-#include "stress/cgroup.h"
+#include "platform/cgroup_sandbox.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -12,7 +12,7 @@
 
 #include "support/stress_cgroup.h"
 
-namespace redisfit::stress {
+namespace redisfit::platform {
 namespace {
 
 #define SKIP_WITHOUT_CGROUP()                                                        \
@@ -101,8 +101,8 @@ TEST(Cgroup, StaleCgroupOfADeadRunIsRemovedOthersKept) {
   pid_t dead = fork();
   if (dead == 0) _exit(0);
   waitpid(dead, nullptr, 0);
-  std::string stale = parent->dir + "/redisfit-stress-" + std::to_string(dead) + "-0";
-  std::string unrelated = parent->dir + "/not-redisfit-" + std::to_string(dead);
+  std::string stale = parent->directory + "/redisfit-stress-" + std::to_string(dead) + "-0";
+  std::string unrelated = parent->directory + "/not-redisfit-" + std::to_string(dead);
   ASSERT_EQ(mkdir(stale.c_str(), 0755), 0);
   ASSERT_EQ(mkdir(unrelated.c_str(), 0755), 0);
   auto live = MemoryCgroup::create(*parent, 64ULL << 20);  // ours, alive: must stay
@@ -115,4 +115,4 @@ TEST(Cgroup, StaleCgroupOfADeadRunIsRemovedOthersKept) {
 }
 
 }  // namespace
-}  // namespace redisfit::stress
+}  // namespace redisfit::platform

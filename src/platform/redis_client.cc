@@ -1,8 +1,8 @@
-#include "live/connection.h"
+#include "platform/redis_client.h"
 
-#include "live/connection_impl.h"
+#include "platform/redis_transport.h"
 
-namespace redisfit::live {
+namespace redisfit::platform {
 namespace detail {
 
 RespValue to_resp_value(const redisReply* reply) {
@@ -97,4 +97,4 @@ Result<std::unique_ptr<RedisConnection>> connect_redis(const RedisEndpoint& endp
   return std::move(conn).value();
 }
 
-}  // namespace redisfit::live
+}  // namespace redisfit::platform

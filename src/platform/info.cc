@@ -1,9 +1,9 @@
-#include "live/info.h"
+#include "platform/info.h"
 
 #include <charconv>
 #include <cstdlib>
 
-namespace redisfit::live {
+namespace redisfit::platform {
 namespace {
 
 std::optional<uint64_t> to_u64(std::string_view s) {
@@ -108,4 +108,4 @@ std::map<std::string, double> parse_memory_stats(const RespValue& reply) {
   return out;
 }
 
-}  // namespace redisfit::live
+}  // namespace redisfit::platform

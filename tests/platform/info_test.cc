@@ -1,8 +1,8 @@
 // INFO and MEMORY STATS parsing, on replies of a real server.
 #include <gtest/gtest.h>
 
-#include "live/connection.h"
-#include "live/info.h"
+#include "platform/redis_client.h"
+#include "platform/info.h"
 #include "support/redis_server.h"
 
 namespace redisfit::testing {
@@ -17,7 +17,7 @@ TEST(Info, ParsesARealServerReply) {
   server.command({"SET", "c", "3"});
   auto reply = server.command({"INFO"});
   ASSERT_TRUE(reply && reply->type == REDIS_REPLY_STRING);
-  auto info = live::parse_info(std::string(reply->str, reply->len));
+  auto info = platform::parse_info(std::string(reply->str, reply->len));
   EXPECT_EQ(info.u64("tcp_port"), static_cast<uint64_t>(server.port()));
   EXPECT_GT(info.u64("used_memory").value_or(0), 0u);
   EXPECT_GT(info.number("mem_fragmentation_ratio").value_or(0), 0.0);
@@ -32,11 +32,11 @@ TEST(Info, ParsesARealServerReply) {
 TEST(Info, MemoryStatsNumbers) {
   RedisServer server;
   ASSERT_TRUE(server.ok()) << server.error();
-  auto conn = live::connect_redis(*live::parse_redis_url(server.url(), std::nullopt), {});
+  auto conn = platform::connect_redis(*platform::parse_redis_url(server.url(), std::nullopt), {});
   ASSERT_TRUE(conn.ok());
   auto stats = conn.value()->command({"MEMORY", "STATS"});
   ASSERT_TRUE(stats.ok());
-  auto parsed = live::parse_memory_stats(*stats);
+  auto parsed = platform::parse_memory_stats(*stats);
   EXPECT_GT(parsed["peak.allocated"], 0);
   EXPECT_GT(parsed["startup.allocated"], 0);
   EXPECT_GT(parsed.count("fragmentation"), 0u);

@@ -1,9 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "live/duration.h"
-#include "live/redis_url.h"
+#include "platform/redis_url.h"
 
-namespace redisfit::live {
+namespace redisfit::platform {
 namespace {
 
 TEST(RedisUrl, FullTcpForm) {
@@ -54,13 +53,5 @@ TEST(RedisUrl, BadInputNamesTheUrlWithoutThePassword) {
   }
 }
 
-TEST(Duration, Forms) {
-  EXPECT_EQ(parse_duration("500ms", "f")->count(), 500);
-  EXPECT_EQ(parse_duration("2s", "f")->count(), 2000);
-  EXPECT_EQ(parse_duration("1m", "f")->count(), 60000);
-  EXPECT_EQ(parse_duration("0.25", "f")->count(), 250);
-  for (const char* bad : {"", "s", "-1s", "0", "fast", "1h"}) EXPECT_FALSE(parse_duration(bad, "f").ok()) << bad;
-}
-
 }  // namespace
-}  // namespace redisfit::live
+}  // namespace redisfit::platform

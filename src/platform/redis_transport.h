@@ -1,4 +1,4 @@
-// Internal to src/live: the transports behind connect_redis() and the
+// Internal to src/platform: the transports behind connect_redis() and the
 // conversion of hiredis replies they share.
 #pragma once
 
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "live/connection.h"
+#include "platform/redis_client.h"
 
-namespace redisfit::live::detail {
+namespace redisfit::platform::detail {
 
 // hiredis takes a command as parallel arrays of pointers and lengths; this
 // views `argv` that way (argv must outlive it).
@@ -39,4 +39,4 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
 // "1500 ms" style formatting for timeout messages.
 std::string describe_ms(std::chrono::milliseconds ms);
 
-}  // namespace redisfit::live::detail
+}  // namespace redisfit::platform::detail

@@ -1,0 +1,173 @@
+#include "platform/cgroup_sandbox.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace redisfit::platform {
+namespace {
+
+Status write_file(const std::string& path, const std::string& value) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return Error{path, fmt::format("cannot open for writing: {}", std::strerror(errno))};
+  ssize_t n = write(fd, value.data(), value.size());
+  int err = errno;
+  close(fd);
+  if (n != static_cast<ssize_t>(value.size())) {
+    return Error{path, fmt::format("cannot write '{}': {}", value, std::strerror(err))};
+  }
+  return Ok{};
+}
+
+bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+std::string permission_hint(int err) {
+  return fmt::format(
+      "cannot create a memory cgroup here: {}. redisfit stress needs to create a memory cgroup: "
+      "run it as root (cgroup v1 or v2), or from a delegated cgroup v2 subtree with the memory "
+      "controller enabled (e.g. systemd-run --user --scope -p Delegate=yes redisfit stress ...)",
+      std::strerror(err));
+}
+
+std::atomic<int> g_sequence{0};
+
+}  // namespace
+
+Result<CgroupLocation> find_cgroup_parent() {
+  auto own = locate_own_memory_cgroup();
+  if (!own) {
+    return Error{"/proc/self/cgroup", "no memory cgroup hierarchy is mounted (neither cgroup v1 "
+                                      "'memory' nor cgroup2); redisfit stress cannot set a limit"};
+  }
+  if (own->version == CgroupVersion::kV2) {
+    std::string controllers = read_small_file(own->directory + "/cgroup.controllers").value_or("");
+    if ((" " + controllers + " ").find("memory") == std::string::npos) {
+      return Error{own->directory, "the cgroup v2 memory controller is not available in this cgroup "
+                                   "(cgroup.controllers lacks 'memory'); redisfit stress needs root or a "
+                                   "delegated cgroup v2 subtree with the memory controller"};
+    }
+  }
+  return own;
+}
+
+Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::create(const CgroupLocation& parent,
+                                                           uint64_t limit_bytes) {
+  std::string name = fmt::format("{}{}-{}", kSandboxPrefix, getpid(), g_sequence++);
+  std::string path = parent.directory + "/" + name;
+  if (parent.version == CgroupVersion::kV2) {
+    std::string subtree = read_small_file(parent.directory + "/cgroup.subtree_control").value_or("");
+    if (subtree.find("memory") == std::string::npos) {
+      auto st = write_file(parent.directory + "/cgroup.subtree_control", "+memory");
+      if (!st.ok()) {
+        return Error{parent.directory, "cannot enable the memory controller for child cgroups (" +
+                                     st.error().message +
+                                     "). With cgroup v2 redisfit stress needs root or a delegated "
+                                     "subtree whose own processes live in a leaf cgroup"};
+      }
+    }
+  }
+  if (mkdir(path.c_str(), 0755) != 0) return Error{parent.directory, permission_hint(errno)};
+  std::unique_ptr<MemoryCgroup> cg(new MemoryCgroup(path, parent.version, limit_bytes));
+  std::string limit = std::to_string(limit_bytes);
+  if (parent.version == CgroupVersion::kV1) {
+    // Enable the OOM killer (oom_kill_disable 0): with it disabled the kernel
+    // would freeze the tasks at the limit instead of killing, unlike a pod.
+    auto st = write_file(path + "/memory.oom_control", "0");
+    if (st.ok()) st = write_file(path + "/memory.limit_in_bytes", limit);
+    if (!st.ok()) return st.error();
+    // No swap: a pod's container gets none by default. memsw may be absent
+    // (kernel without swap accounting); swappiness 0 then keeps anon in RAM.
+    write_file(path + "/memory.swappiness", "0");
+    if (exists(path + "/memory.memsw.limit_in_bytes")) {
+      auto sw = write_file(path + "/memory.memsw.limit_in_bytes", limit);
+      if (!sw.ok()) return sw.error();
+    }
+  } else {
+    auto st = write_file(path + "/memory.max", limit);
+    if (!st.ok()) return st.error();
+    if (exists(path + "/memory.swap.max")) write_file(path + "/memory.swap.max", "0");
+    if (exists(path + "/memory.oom.group")) write_file(path + "/memory.oom.group", "1");
+  }
+  return cg;
+}
+
+MemoryCgroup::~MemoryCgroup() { remove(); }
+
+Status MemoryCgroup::attach(pid_t pid) const { return write_file(procs_file(), std::to_string(pid)); }
+
+Result<CgroupMemory> MemoryCgroup::read_stats() const { return read_memory_cgroup({version_, path_}); }
+
+std::vector<pid_t> MemoryCgroup::pids() const {
+  std::vector<pid_t> out;
+  auto text = read_small_file(procs_file());
+  if (!text) return out;
+  std::stringstream ss(*text);
+  for (long pid; ss >> pid;) out.push_back(static_cast<pid_t>(pid));
+  return out;
+}
+
+void MemoryCgroup::kill_all() const {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto list = pids();
+    if (list.empty()) return;
+    for (pid_t pid : list) kill(pid, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+Status MemoryCgroup::remove() {
+  if (removed_) return Ok{};
+  kill_all();
+  // rmdir fails with EBUSY until the killed tasks have fully exited.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (rmdir(path_.c_str()) != 0) {
+    if (errno == ENOENT) break;
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Error{path_, fmt::format("cannot remove cgroup: {}", std::strerror(errno))};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  removed_ = true;
+  return Ok{};
+}
+
+bool is_stale_sandbox_name(const std::string& name) {
+  std::string prefix = kSandboxPrefix;
+  if (name.rfind(prefix, 0) != 0) return false;
+  const char* digits = name.c_str() + prefix.size();
+  char* end = nullptr;
+  long pid = std::strtol(digits, &end, 10);
+  if (end == digits || (*end != '-' && *end != '.') || pid <= 0) return false;
+  if (pid == getpid()) return false;
+  return kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+int remove_stale_cgroups(const CgroupLocation& parent) {
+  DIR* d = opendir(parent.directory.c_str());
+  if (!d) return 0;
+  std::vector<std::string> stale;
+  while (dirent* e = readdir(d)) {
+    if (e->d_type == DT_DIR && is_stale_sandbox_name(e->d_name)) stale.push_back(e->d_name);
+  }
+  closedir(d);
+  int removed = 0;
+  for (const auto& name : stale) {
+    auto cg = MemoryCgroup::adopt(parent.directory + "/" + name, parent.version);
+    if (cg->remove().ok()) ++removed;
+  }
+  return removed;
+}
+
+}  // namespace redisfit::platform

@@ -1,0 +1,89 @@
+// The memory cgroup module: parsing of /proc/self/cgroup and mountinfo,
+// keyed cgroup files and limits, and the reading of a real memory cgroup made
+// by the test.
+#include "platform/cgroup.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/test_cgroup.h"
+
+namespace redisfit::platform {
+namespace {
+
+using testing::TestCgroup;
+
+TEST(CgroupParse, V1HostAndNamespacedContainer) {
+  const char* cgroup = "12:pids:/kubepods/pod1/abc\n4:memory:/kubepods/pod1/abc\n0::/\n";
+  const char* host_mounts =
+      "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+      "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+  auto host = locate_memory_cgroup(cgroup, host_mounts);
+  ASSERT_TRUE(host.ok()) << host.error().describe();
+  EXPECT_EQ(host->version, CgroupVersion::kV1);
+  EXPECT_EQ(host->directory, "/sys/fs/cgroup/memory/kubepods/pod1/abc");
+  // Docker without a cgroup namespace bind-mounts the container's own cgroup
+  // as the hierarchy root: the mount root equals the path.
+  const char* container_mounts =
+      "600 590 0:32 /kubepods/pod1/abc /sys/fs/cgroup/memory ro,nosuid - cgroup cgroup rw,memory\n";
+  auto inside = locate_memory_cgroup(cgroup, container_mounts);
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside->directory, "/sys/fs/cgroup/memory");
+}
+
+TEST(CgroupParse, V2) {
+  auto cg = locate_memory_cgroup("0::/kubepods.slice/pod2.slice/cri-x.scope\n",
+                                 "30 25 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
+  ASSERT_TRUE(cg.ok()) << cg.error().describe();
+  EXPECT_EQ(cg->version, CgroupVersion::kV2);
+  EXPECT_EQ(cg->directory, "/sys/fs/cgroup/kubepods.slice/pod2.slice/cri-x.scope");
+  auto ns = locate_memory_cgroup("0::/\n", "30 25 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+  ASSERT_TRUE(ns.ok());
+  EXPECT_EQ(ns->directory, "/sys/fs/cgroup");
+}
+
+TEST(CgroupParse, NoMemoryControllerIsAClearError) {
+  auto cg = locate_memory_cgroup("1:cpu:/\n", "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n");
+  ASSERT_FALSE(cg.ok());
+  EXPECT_NE(cg.error().message.find("--limit"), std::string::npos);
+}
+
+TEST(CgroupParse, Limits) {
+  EXPECT_FALSE(parse_cgroup_limit("max\n")->has_value());
+  EXPECT_FALSE(parse_cgroup_limit("9223372036854771712\n")->has_value());
+  EXPECT_EQ(parse_cgroup_limit("314572800\n")->value(), 314572800u);
+  EXPECT_FALSE(parse_cgroup_limit("lots").ok());
+}
+
+TEST(CgroupMemoryStat, KeyedValues) {
+  const char* v1 = "cache 4096\nrss 8192\ntotal_cache 12288\ntotal_rss 16384\ntotal_inactive_file 4096\n";
+  EXPECT_EQ(cgroup_keyed_value(v1, "total_rss"), 16384u);
+  EXPECT_EQ(cgroup_keyed_value(v1, "rss"), 8192u);  // not confused with total_rss
+  EXPECT_EQ(cgroup_keyed_value(v1, "total_inactive_file"), 4096u);
+  EXPECT_FALSE(cgroup_keyed_value(v1, "anon").has_value());
+  EXPECT_FALSE(cgroup_keyed_value("oom_kill x\n", "oom_kill").has_value());
+  EXPECT_EQ(cgroup_keyed_value("oom_kill_disable 0\nunder_oom 0\noom_kill 3", "oom_kill"), 3u);
+}
+
+TEST(CgroupMemoryStat, KeysPerHierarchyAndWorkingSet) {
+  EXPECT_STREQ(memory_file_names(CgroupVersion::kV1).inactive_file, "total_inactive_file");
+  EXPECT_STREQ(memory_file_names(CgroupVersion::kV2).anon, "anon");
+  EXPECT_EQ(kubelet_working_set_bytes(1000, 300), 700u);
+  EXPECT_EQ(kubelet_working_set_bytes(100, 300), 0u);
+}
+
+TEST(CgroupLive, ReadsUsageAndWorkingSetOfARealCgroup) {
+  TestCgroup cg(200ULL << 20);
+  if (!cg.ok()) GTEST_SKIP() << cg.why();
+  CgroupLocation in;
+  in.version = std::filesystem::exists(cg.dir() + "/memory.limit_in_bytes") ? CgroupVersion::kV1 : CgroupVersion::kV2;
+  in.directory = cg.dir();
+  auto read = read_memory_cgroup(in);
+  ASSERT_TRUE(read.ok()) << read.error().describe();
+  EXPECT_EQ(read->limit_bytes, 200ULL << 20);
+  EXPECT_LE(read->working_set_bytes, read->usage_bytes);
+}
+
+}  // namespace
+}  // namespace redisfit::platform

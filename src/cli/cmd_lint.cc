@@ -19,6 +19,7 @@ struct LintFlags {
   WorkloadFlags workload;
   std::string addon_version;
   std::string output = "text";
+  std::string format = "auto";
   std::string fail_on = "error";
   bool verbose = false;
   bool list_rules = false;
@@ -42,13 +43,16 @@ int run_lint_command(const LintFlags& f) {
     return kExitUsage;
   }
   if (!f.addon_version.empty()) {
-    if (auto rule = manifests::addon_rule_for(f.addon_version); !rule) {
+    if (auto rule = manifests::parse_addon_release(f.addon_version); !rule) {
       std::fprintf(stderr, "redisfit lint: %s\n", rule.error().describe().c_str());
       return kExitUsage;
     }
   }
   rules::LintOptions options;
   options.paths = f.paths;
+  options.format = f.format == "conf"   ? rules::InputFormat::kConf
+                   : f.format == "yaml" ? rules::InputFormat::kYaml
+                                        : rules::InputFormat::kAuto;
   if (!f.addon_version.empty()) options.addon_version = f.addon_version;
   RedisInstance probe;
   if (Status s = f.workload.apply(probe, options.workload); !s.ok()) {
@@ -100,6 +104,10 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
                   "when none is set (default: the newest release of the objects' API generation)");
   cmd->add_option("-o,--output", flags->output, "text | json | sarif")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
+  cmd->add_option("--format", flags->format,
+                  "how to read inputs not named *.conf: auto (default: stdin that looks like a redis.conf is one) "
+                  "| yaml | conf")
+      ->check(CLI::IsMember({"auto", "yaml", "conf"}));
   cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above: error (default) | warning | never")
       ->check(CLI::IsMember({"error", "warning", "never"}));
   cmd->add_flag("-v,--verbose", flags->verbose, "also show clean components, assumptions and notes");

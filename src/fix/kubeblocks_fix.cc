@@ -19,6 +19,8 @@ const char* ops_api(const KbTarget& t) {
   return t.api == KbApi::kV09 ? "apps.kubeblocks.io/v1alpha1" : "operations.kubeblocks.io/v1alpha1";
 }
 
+const char* cluster_key(const KbTarget& t) { return t.cluster_ref ? "clusterRef" : "clusterName"; }
+
 // JSON pointer to the component's resources inside the Cluster.
 std::string resources_pointer(const KbTarget& t) {
   if (!t.sharding) return fmt::format("/spec/componentSpecs/{}/resources", t.component_index);
@@ -44,8 +46,8 @@ std::string kbcli_vscale(const KbTarget& t, uint64_t memory_bytes) {
 std::string reconfigure_opsrequest(const KbTarget& t, uint64_t maxmemory_bytes) {
   std::string out = fmt::format("apiVersion: {}\nkind: OpsRequest\n", ops_api(t));
   out += metadata(t, "set-maxmemory");
-  out += fmt::format("spec:\n  clusterName: {}\n  type: Reconfiguring\n  reconfigures:\n  - componentName: {}\n",
-                     t.cluster, t.component);
+  out += fmt::format("spec:\n  {}: {}\n  type: Reconfiguring\n  reconfigures:\n  - componentName: {}\n",
+                     cluster_key(t), t.cluster, t.component);
   if (t.api == KbApi::kV09) {
     out += fmt::format(
         "    configurations:\n    - name: {}\n      keys:\n      - key: redis.conf\n        parameters:\n"
@@ -61,9 +63,9 @@ std::string vscale_opsrequest(const KbTarget& t, uint64_t request_bytes, uint64_
   std::string out = fmt::format("apiVersion: {}\nkind: OpsRequest\n", ops_api(t));
   out += metadata(t, "vscale-memory");
   out += fmt::format(
-      "spec:\n  clusterName: {}\n  type: VerticalScaling\n  verticalScaling:\n  - componentName: {}\n"
+      "spec:\n  {}: {}\n  type: VerticalScaling\n  verticalScaling:\n  - componentName: {}\n"
       "    requests:\n      memory: {}\n    limits:\n      memory: {}\n",
-      t.cluster, t.component, format_k8s_quantity(request_bytes), format_k8s_quantity(limit_bytes));
+      cluster_key(t), t.cluster, t.component, format_k8s_quantity(request_bytes), format_k8s_quantity(limit_bytes));
   return out;
 }
 
@@ -90,8 +92,13 @@ KbChange change_from(const RedisInstance& r, const Recommendation& rec) {
   return c;
 }
 
-KbFix build_kubeblocks_fix(const KbTarget& t, const KbChange& c) {
+KbFix build_kubeblocks_fix(const KbTarget& target, const KbChange& c) {
   KbFix fix;
+  KbTarget t = target;
+  if (t.cluster.empty()) {
+    t.cluster = kClusterPlaceholder;
+    fix.notes.push_back("the Cluster has no metadata.name: replace <cluster> with the name it is applied under");
+  }
   const bool set_maxmemory = !c.current_maxmemory_bytes || *c.current_maxmemory_bytes != c.maxmemory_bytes;
   const bool change_limit = c.limit_bytes != 0 && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes);
   const bool change_request =

@@ -37,7 +37,14 @@ struct KbTarget {
   // Position in componentSpecs[] (or shardings[] / shardingSpecs[]); -1 when
   // the Cluster was not read, and then no Cluster patch is emitted.
   int component_index = -1;
+  // KubeBlocks 0.8 and earlier name the Cluster in spec.clusterRef; 0.9
+  // added spec.clusterName (apis/apps/v1alpha1/opsrequest_types.go).
+  bool cluster_ref = false;
 };
+
+// Placeholder used when the Cluster has no metadata.name (a template, or a
+// snippet from docs): the user substitutes it; a note says so.
+inline constexpr const char* kClusterPlaceholder = "<cluster>";
 
 // kbcli cluster configure <cluster> --components <c> --set maxmemory=<bytes> [...]
 std::string kbcli_configure(const KbTarget& t, uint64_t maxmemory_bytes);

@@ -128,7 +128,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
   RedisInstance final_instance =
       with_limit(with_maxmemory(r, rec.maxmemory_bytes, "plan (model)"), limit, "plan (model)");
   rec.budget = compute_budget(final_instance, workload);
-  rec.notes.push_back(fmt::format("maxmemory is {:.0f}% of the limit; the {} phase peaks at {}",
+  rec.notes.push_back(fmt::format("the recommended maxmemory is {:.0f}% of the recommended limit; with it the {} phase peaks at {}",
                                   100.0 * static_cast<double>(rec.maxmemory_bytes) / static_cast<double>(limit),
                                   rec.budget.peak_phase, format_bytes(rec.budget.peak_bytes)));
   return rec;

@@ -30,6 +30,7 @@ fix::KbTarget target_of(const ManifestInstance& mi) {
   t.component = mi.instance.component_name;
   t.api = mi.generation == manifests::KbGeneration::kV09 ? fix::KbApi::kV09 : fix::KbApi::kV1;
   t.sharding = mi.sharding;
+  t.cluster_ref = mi.opsrequest_cluster_ref;
   t.config_spec = mi.config_spec;
   // instances[] templates get no Cluster patch: it would change the whole component.
   t.component_index = mi.instance.display_name.find('[') == std::string::npos ? mi.component_index : -1;
@@ -96,8 +97,8 @@ struct Collected {
   std::vector<SubjectReport> confs;
 };
 
-void read_conf(const std::string& path, const LintOptions& options, Collected& c, LintReport& report) {
-  auto directives = read_redis_conf(path);
+void read_conf(const std::string& path, Result<std::vector<ConfDirective>> directives, const LintOptions& options,
+               Collected& c, LintReport& report) {
   if (!directives) return report.input_errors.push_back(directives.error());
   SubjectReport s;
   RedisInstance& r = s.instance;
@@ -118,8 +119,8 @@ void read_conf(const std::string& path, const LintOptions& options, Collected& c
 LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
   manifests::JoinOptions jo;
   if (options.addon_version) {
-    if (auto rule = manifests::addon_rule_for(*options.addon_version)) jo.addon_rule = *rule;
-    else report.input_errors.push_back(rule.error());
+    if (auto release = manifests::parse_addon_release(*options.addon_version)) jo.addon_release = *release;
+    else report.input_errors.push_back(release.error());
   }
   manifests::JoinResult joined = manifests::join_manifests(c.set, jo);
   for (auto& e : joined.errors) report.input_errors.push_back(std::move(e));
@@ -183,8 +184,9 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
     std::string op = manifests::other_redis_operator(api, kind.substr(0, open));
     if (!op.empty() && operators.find(op) == std::string::npos) operators += (operators.empty() ? "" : ", ") + op;
   }
+  // Each input named, comma-separated, so several files do not read as one path.
   std::string where;
-  for (const auto& p : options.paths) where += (where.empty() ? "" : " ") + p;
+  for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + (p == "-" ? std::string("<stdin>") : p);
   std::string message = "no Redis that redisfit can read: " + (seen.empty() ? std::string("no objects") : seen) +
                         ". lint reads KubeBlocks Clusters, OpsRequests, ComponentParameter/Parameter/"
                         "Configuration objects, spotahome RedisFailovers and redis.conf files (with --limit)";
@@ -204,7 +206,7 @@ LintReport run_lint(const LintOptions& options) {
   for (const auto& in : inputs) {
     ++report.files;
     if (in.is_redis_conf) {
-      read_conf(in.path, options, c, report);
+      read_conf(in.path, read_redis_conf(in.path), options, c, report);
       continue;
     }
     auto text = manifests::read_input_text(in.path);
@@ -212,7 +214,14 @@ LintReport run_lint(const LintOptions& options) {
       report.input_errors.push_back(text.error());
       continue;
     }
-    read_yaml(*text, in.path == "-" ? "<stdin>" : in.path, c, report);
+    const std::string name = in.path == "-" ? "<stdin>" : in.path;
+    const bool conf = options.format == InputFormat::kConf ||
+                      (options.format == InputFormat::kAuto && in.path == "-" && looks_like_redis_conf(*text));
+    if (conf) {
+      read_conf(name, parse_redis_conf_text(*text, name), options, c, report);
+      continue;
+    }
+    read_yaml(*text, name, c, report);
   }
   LintReport done = finish(c, options, std::move(report));
   require_some_redis(options, done);

@@ -22,8 +22,13 @@
 
 namespace redisfit::rules {
 
+// How inputs that are not named *.conf are read: kAuto reads stdin as a
+// redis.conf when it looks like one (looks_like_redis_conf), else as YAML.
+enum class InputFormat { kAuto, kYaml, kConf };
+
 struct LintOptions {
   std::vector<std::string> paths;           // files, directories, "-"
+  InputFormat format = InputFormat::kAuto;  // --format
   std::optional<std::string> addon_version;  // --addon-version; validated by the caller
   Workload workload;
   // Facts given on the command line, applied after the inputs were read

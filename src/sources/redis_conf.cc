@@ -180,6 +180,27 @@ Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, 
   return out;
 }
 
+bool looks_like_redis_conf(std::string_view text) {
+  int directives = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    size_t i = 0;
+    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
+    if (i == line.size() || line[i] == '#') continue;
+    if (i > 0) return false;  // indentation: YAML structure, never a directive
+    size_t j = i;
+    while (j < line.size() && (std::isalnum(static_cast<unsigned char>(line[j])) || line[j] == '-')) ++j;
+    if (j == i || !std::isalpha(static_cast<unsigned char>(line[i]))) return false;
+    if (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) return false;  // "key:", "a.b"
+    ++directives;
+  }
+  return directives > 0;
+}
+
 Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path) {
   auto text = read_file(path);
   if (!text.ok()) return text.error();

@@ -33,6 +33,13 @@ Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path);
 // Parses config text already in memory; `name` is used in locations.
 Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name);
 
+// True when `text` reads as a redis.conf rather than YAML: at least one
+// directive line, and every line blank, a '#' comment, or `name args...`
+// where name is a word of letters, digits and '-' not ending in ':' (so
+// `key: value`, `- item` and `---` make it YAML). Used to accept a redis.conf
+// on stdin without --format conf.
+bool looks_like_redis_conf(std::string_view text);
+
 // Turns `--maxmemory 100mb --save "" ...` (redis-server's argv after the config
 // file) into directives, with the source "command line".
 Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vector<std::string>& args);

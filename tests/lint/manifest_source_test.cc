@@ -246,26 +246,51 @@ TEST(Recognisers, WrongTypesDoNotCrash) {
   }
 }
 
-TEST(AddonRules, TableMatchesTheResearchedHistory) {
-  auto rule = [](const char* v) { return addon_rule_for(v).value(); };
-  EXPECT_EQ(rule("0.8.2").basis, MemoryBasis::kRequest);
-  EXPECT_EQ(rule("0.9.4").basis, MemoryBasis::kRequest);
-  EXPECT_FALSE(rule("0.9.4").policy.has_value());
-  EXPECT_EQ(rule("0.9.5").basis, MemoryBasis::kLimit);
-  EXPECT_EQ(*rule("0.9.5").policy, "volatile-lru");
-  EXPECT_EQ(rule("1.0.0").basis, MemoryBasis::kRequest);
-  EXPECT_EQ(rule("1.0.0").factor, 1.0);
-  EXPECT_EQ(rule("1.0.1").basis, MemoryBasis::kRequest);
-  EXPECT_EQ(rule("1.0.1").factor, 0.8);
-  EXPECT_EQ(rule("v1.0.2").basis, MemoryBasis::kLimit);
-  EXPECT_EQ(rule("1.1").basis, MemoryBasis::kLimit);
-  EXPECT_FALSE(addon_rule_for("0.7.0").ok());
-  EXPECT_FALSE(addon_rule_for("banana").ok());
+// Each expectation was read in the template at the tag (addon_rules.h).
+AddonMaxmemoryRule rule_at(const char* version, AddonTemplate t = {}) {
+  return addon_rule_for(parse_addon_release(version).value(), t);
+}
+
+TEST(AddonRules, TableMatchesTheTemplatesAtEachTag) {
+  const AddonTemplate sharding{false, true, 7};
+  EXPECT_EQ(rule_at("0.5.3").basis, MemoryBasis::kRequest);  // kubeblocks deploy/redis at v0.5.3
+  EXPECT_EQ(rule_at("0.7").basis, MemoryBasis::kRequest);
+  EXPECT_FALSE(rule_at("0.7.5").policy.has_value());
+  EXPECT_EQ(rule_at("0.8.2").basis, MemoryBasis::kRequest);
+  EXPECT_EQ(rule_at("0.8.4", sharding).basis, MemoryBasis::kNone);  // redis-cluster7 has no maxmemory line
+  EXPECT_EQ(rule_at("0.9.0", sharding).basis, MemoryBasis::kRequest);
+  EXPECT_EQ(rule_at("0.9.4").basis, MemoryBasis::kRequest);
+  EXPECT_FALSE(rule_at("0.9.4").policy.has_value());
+  EXPECT_EQ(rule_at("0.9.5").basis, MemoryBasis::kLimit);
+  EXPECT_EQ(*rule_at("0.9.5").policy, "volatile-lru");
+  // At v0.9.5 redis5 and redis-cluster5 do write `maxmemory-policy volatile-lru`
+  // (redis5-config.tpl line 66, redis-cluster5-config.tpl line 67).
+  EXPECT_EQ(*rule_at("0.9.5", {false, false, 5}).policy, "volatile-lru");
+  EXPECT_EQ(*rule_at("0.9.5", {false, true, 5}).policy, "volatile-lru");
+  EXPECT_EQ(rule_at("1.0.0").basis, MemoryBasis::kRequest);
+  EXPECT_EQ(rule_at("1.0.0").factor, 1.0);
+  EXPECT_EQ(rule_at("1.0.1").basis, MemoryBasis::kRequest);
+  EXPECT_EQ(rule_at("1.0.1").factor, 0.8);
+  EXPECT_EQ(rule_at("1.0.1", {false, false, 5}).basis, MemoryBasis::kLimit);  // redis5 uses getContainerMemory
+  EXPECT_EQ(rule_at("1.0.1", {false, true, 5}).basis, MemoryBasis::kLimit);
+  EXPECT_EQ(rule_at("1.0.1", {false, true, 6}).basis, MemoryBasis::kLimit);
+  EXPECT_EQ(rule_at("1.0.1", {false, false, 6}).basis, MemoryBasis::kRequest);  // redis6 uses PHY_MEMORY
+  EXPECT_EQ(rule_at("v1.0.2").basis, MemoryBasis::kLimit);
+  EXPECT_EQ(rule_at("1.1").basis, MemoryBasis::kLimit);
+  EXPECT_EQ(*rule_at("1.0.2", {true, false, 8}).policy, "noeviction");
+  EXPECT_EQ(*rule_at("1.2.0-alpha.2", {true, false, 8}).policy, "volatile-lru");
+  EXPECT_FALSE(parse_addon_release("0.4.0").ok());
+  EXPECT_FALSE(parse_addon_release("banana").ok());
+  EXPECT_EQ(server_major("redis-cluster-6", ""), 6);
+  EXPECT_EQ(server_major("redis-7-1.0.2", ""), 7);
+  EXPECT_EQ(server_major("redis", "5.0.12"), 5);
+  EXPECT_EQ(server_major("", ""), 0);
   // The template's arithmetic: Sprig mulf | int truncates.
-  EXPECT_EQ(*derive_maxmemory(rule("1.0.2"), std::nullopt, 512ULL << 20), 429496729u);
-  EXPECT_EQ(*derive_maxmemory(rule("1.0.2"), std::nullopt, 32 * kGiB), 27487790694u);
-  EXPECT_EQ(*derive_maxmemory(rule("0.9.4"), 16 * kGiB, 32 * kGiB), 16 * kGiB);
-  EXPECT_FALSE(derive_maxmemory(rule("1.0.2"), 16 * kGiB, std::nullopt).has_value());
+  EXPECT_EQ(*derive_maxmemory(rule_at("1.0.2"), std::nullopt, 512ULL << 20), 429496729u);
+  EXPECT_EQ(*derive_maxmemory(rule_at("1.0.2"), std::nullopt, 32 * kGiB), 27487790694u);
+  EXPECT_EQ(*derive_maxmemory(rule_at("0.9.4"), 16 * kGiB, 32 * kGiB), 16 * kGiB);
+  EXPECT_FALSE(derive_maxmemory(rule_at("1.0.2"), 16 * kGiB, std::nullopt).has_value());
+  EXPECT_FALSE(derive_maxmemory(rule_at("0.8.4", sharding), 16 * kGiB, 16 * kGiB).has_value());
 }
 
 JoinResult join_file(const std::string& name, JoinOptions options = {}) {
@@ -305,7 +330,7 @@ TEST(Join, SeedCaseBecomesOneRedisFactRecord) {
 TEST(Join, AddonVersionDecidesDerivedMaxmemoryAndPolicy) {
   REQUIRE_CORPUS();
   JoinOptions old_addon;
-  old_addon.addon_rule = addon_rule_for("0.9.4").value();
+  old_addon.addon_release = parse_addon_release("0.9.4").value();
   auto j = join_file("v09_configuration.yaml", old_addon);
   ASSERT_EQ(j.instances.size(), 1u);
   EXPECT_EQ(j.instances[0].instance.maxmemory.origin, MaxmemoryOrigin::kExplicit);  // Configuration wins

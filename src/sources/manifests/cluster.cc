@@ -30,7 +30,7 @@ InstanceRole role_of(const std::string& name, const std::string& definition) {
 }
 
 Result<ComponentDecl> read_component(const YamlNode& spec, const std::string& name, bool cluster_is_redis,
-                                     const DocPos& file) {
+                                     bool cluster_is_valkey, const DocPos& file) {
   ComponentDecl c;
   c.name = name;
   c.where = where(file, spec);
@@ -38,7 +38,9 @@ Result<ComponentDecl> read_component(const YamlNode& spec, const std::string& na
   c.definition = scalar_or_empty(spec, "componentDef");
   if (c.definition.empty()) c.definition = scalar_or_empty(spec, "componentDefRef");
   c.role = role_of(name, c.definition);
-  c.is_redis = cluster_is_redis || contains(c.definition, "redis") || contains(name, "redis");
+  c.service_version = scalar_or_empty(spec, "serviceVersion");
+  c.valkey = cluster_is_valkey || contains(c.definition, "valkey") || contains(name, "valkey");
+  c.is_redis = c.valkey || cluster_is_redis || contains(c.definition, "redis") || contains(name, "redis");
   if (const YamlNode r = spec["replicas"]; r.is_scalar()) {
     const std::optional<int> n = r.as_int();
     if (!n) return Error{where(file, r), "replicas must be an integer"};
@@ -111,11 +113,12 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
   std::string cluster_def = scalar_or_empty(spec, "clusterDef");
   if (cluster_def.empty()) cluster_def = scalar_or_empty(spec, "clusterDefinitionRef");
   const bool cluster_is_redis = contains(cluster_def, "redis");
+  const bool cluster_is_valkey = contains(cluster_def, "valkey");
 
   auto fail = [&](const Error& e) { errors.push_back(e); };
   if (const YamlNode comps = spec["componentSpecs"]; comps.is_seq()) {
     for (const YamlNode comp : comps.items()) {
-      auto c = read_component(comp, scalar_or_empty(comp, "name"), cluster_is_redis, obj.file);
+      auto c = read_component(comp, scalar_or_empty(comp, "name"), cluster_is_redis, cluster_is_valkey, obj.file);
       if (!c) return fail(c.error()), true;
       c.value().index = static_cast<int>(cluster.components.size());
       cluster.components.push_back(std::move(c).value());
@@ -131,7 +134,8 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
       if (!tmpl.is_map()) continue;
       const std::string sharding_def = scalar_or_empty(sh, "shardingDef");
       auto c = read_component(tmpl, scalar_or_empty(sh, "name"),
-                              cluster_is_redis || contains(sharding_def, "redis"), obj.file);
+                              cluster_is_redis || contains(sharding_def, "redis"),
+                              cluster_is_valkey || contains(sharding_def, "valkey"), obj.file);
       if (!c) return fail(c.error()), true;
       c.value().sharding = true;
       c.value().index = index;

@@ -20,10 +20,12 @@ struct Pending {
   MemoryResources resources;
   std::vector<const ParamDecl*> params;  // in application order
   const ComponentDecl* decl = nullptr;   // null for objects without a Cluster
+  AddonTemplate tmpl;                    // which config template renders the component
   std::vector<ParamAssignment> init_params;
 };
 
-std::string default_config_spec(bool sharding) {
+std::string default_config_spec(bool sharding, bool valkey) {
+  if (valkey) return "valkey-replication-config";
   return sharding ? "redis-cluster-config" : "redis-replication-config";
 }
 
@@ -34,10 +36,11 @@ std::string generation_api(KbGeneration g) {
 // Step 2: template defaults and the derived maxmemory.
 void apply_addon(Pending& p, const AddonMaxmemoryRule& rule) {
   RedisInstance& r = p.mi.instance;
-  r.appendonly = {true, kAddonDefaultSource};
-  if (rule.policy) r.maxmemory_policy = {*rule.policy, kAddonDefaultSource};
-  else r.maxmemory_policy = {"noeviction", std::string("Redis default: the addon ") + rule.releases +
-                                               " template writes no maxmemory-policy"};
+  const char* source = p.tmpl.valkey ? kValkeyAddonDefaultSource : kAddonDefaultSource;
+  r.appendonly = {true, source};
+  if (rule.policy) r.maxmemory_policy = {*rule.policy, source};
+  else r.maxmemory_policy = {"noeviction", fmt::format("Redis default: the addon {} {} writes no maxmemory-policy",
+                                                       rule.releases, rule.template_name)};
   std::optional<uint64_t> req, lim;
   if (p.resources.request_bytes) req = p.resources.request_bytes->value;
   if (p.resources.limit_bytes) lim = p.resources.limit_bytes->value;
@@ -46,10 +49,12 @@ void apply_addon(Pending& p, const AddonMaxmemoryRule& rule) {
     r.maxmemory = {MaxmemoryOrigin::kDerived, *m, rule.describe() + " from " + basis->source};
     p.mi.derived_by = rule;
   } else {
+    const std::string why = rule.basis == MemoryBasis::kNone ? std::string("the template has none")
+                            : rule.basis == MemoryBasis::kRequest ? std::string("no memory request")
+                                                                  : std::string("no memory limit");
     r.maxmemory = {MaxmemoryOrigin::kUnset, 0,
-                   fmt::format("no {}: the KubeBlocks Redis addon {} writes no maxmemory line",
-                               rule.basis == MemoryBasis::kRequest ? "memory request" : "memory limit",
-                               rule.releases)};
+                   fmt::format("{}: the KubeBlocks addon {} {} writes no maxmemory line", why, rule.releases,
+                               rule.template_name)};
     p.mi.derived_by.reset();
   }
 }
@@ -105,7 +110,9 @@ InstanceRole role_from_name(const std::string& name) {
 }
 
 void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
-  const AddonMaxmemoryRule rule = options.addon_rule ? *options.addon_rule : default_addon_rule(p.mi.generation);
+  const AddonRelease release = options.addon_release ? *options.addon_release : default_addon_release(p.mi.generation);
+  const AddonMaxmemoryRule rule = addon_rule_for(release, p.tmpl);
+  p.mi.opsrequest_cluster_ref = release.key() < std::tuple(0, 9, 0);
   default_request(p.resources);
   RedisInstance& r = p.mi.instance;
   if (p.resources.request_bytes) r.request_bytes = p.resources.request_bytes;
@@ -164,7 +171,8 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
       p.mi.generation = c.generation;
       p.mi.sharding = comp.sharding;
       p.mi.component_index = comp.index;
-      p.mi.config_spec = default_config_spec(comp.sharding);
+      p.mi.config_spec = default_config_spec(comp.sharding, comp.valkey);
+      p.tmpl = {comp.valkey, comp.sharding, server_major(comp.definition, comp.service_version)};
       p.mi.object = fmt::format("Cluster {}{}", c.namespace_name.empty() ? "" : c.namespace_name + "/", c.name);
       p.mi.instance = base_instance(c.namespace_name, c.name, comp.name, comp.role, "Cluster " + c.api_version,
                                     c.file, comp.line);
@@ -203,9 +211,10 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
     }
     Pending p;
     p.mi.generation = v.generation;
-    p.mi.config_spec = default_config_spec(false);
-    p.mi.object = fmt::format("OpsRequest {}{} (VerticalScaling)", v.namespace_name.empty() ? "" : v.namespace_name + "/",
-                              v.cluster);
+    p.mi.config_spec = default_config_spec(false, false);
+    p.mi.object = fmt::format("OpsRequest {}{} (VerticalScaling of {})",
+                              v.namespace_name.empty() ? "" : v.namespace_name + "/",
+                              v.name.empty() ? "<unnamed>" : v.name, v.cluster.empty() ? "<cluster>" : v.cluster);
     p.mi.instance = base_instance(v.namespace_name, v.cluster, v.component, role_from_name(v.component),
                                   "OpsRequest VerticalScaling " + generation_api(v.generation), v.file, v.line);
     p.resources = v.resources;

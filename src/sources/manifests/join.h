@@ -33,12 +33,16 @@ struct ManifestInstance {
   std::string object;       // "Cluster demo/redis-replication", for output
   // Set when maxmemory is the addon's derived value (not explicit).
   std::optional<AddonMaxmemoryRule> derived_by;
+  // KubeBlocks 0.8 and earlier: OpsRequest spec.clusterRef (clusterName
+  // appears in 0.9; kubeblocks apis/apps/v1alpha1/opsrequest_types.go at v0.8.4).
+  bool opsrequest_cluster_ref = false;
 };
 
 struct JoinOptions {
-  // Addon release rule chosen with --addon-version; nullopt = the newest
-  // release of each object's API generation.
-  std::optional<AddonMaxmemoryRule> addon_rule;
+  // Addon release chosen with --addon-version; nullopt = the newest release
+  // of each object's API generation. The rule also depends on each
+  // component's template (addon_rules.h).
+  std::optional<AddonRelease> addon_release;
 };
 
 struct JoinResult {
@@ -51,5 +55,6 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options);
 
 // The source string used for facts the addon template sets.
 inline constexpr const char* kAddonDefaultSource = "KubeBlocks addon default (redis7-config.tpl)";
+inline constexpr const char* kValkeyAddonDefaultSource = "KubeBlocks Valkey addon default (valkey-config.tpl)";
 
 }  // namespace redisfit::manifests

@@ -56,6 +56,8 @@ struct ComponentDecl {
   int index = -1;           // position in componentSpecs[] or in the shardings list
   bool is_redis = false;    // componentDef/shardingDef/cluster definition says Redis
   std::string definition;   // componentDef / componentDefRef / shardingDef as written
+  std::string service_version;  // serviceVersion as written ("7.2.4"), picks the addon template
+  bool valkey = false;      // the KubeBlocks Valkey addon (clusterDef / componentDef valkey)
   Sourced<int> replicas{1, "default: 1 replica"};
   MemoryResources resources;
   std::vector<InstanceTemplateDecl> instances;
@@ -96,6 +98,7 @@ struct ParamDecl {
 
 struct VscaleDecl {
   KbGeneration generation = KbGeneration::kV1;
+  std::string name;  // the OpsRequest's own metadata.name, which labels it when no Cluster is read
   std::string cluster;
   std::string namespace_name;
   std::string component;

@@ -93,6 +93,7 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
     for (const YamlNode item : list.items()) {
       VscaleDecl v;
       v.generation = gen;
+      v.name = name;
       v.cluster = cluster;
       v.namespace_name = ns;
       v.component = scalar_or_empty(item, "componentName");

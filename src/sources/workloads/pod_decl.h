@@ -1,0 +1,52 @@
+// A pod template as the workload recognisers read it, before any Redis
+// knowledge is applied: plain data, no YAML. One per Pod, Deployment,
+// StatefulSet, DaemonSet, ReplicaSet, Job, CronJob (their pod templates) and
+// rendered Helm output of those.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "facts/redis_instance.h"
+#include "sources/workloads/bitnami_env.h"
+#include "sources/workloads/pod_files.h"
+
+namespace redisfit::workloads {
+
+struct ContainerDecl {
+  std::string name;
+  std::string image;
+  std::string image_where;
+  std::vector<std::string> command;
+  std::vector<std::string> args;
+  bool has_command = false;
+  bool has_args = false;
+  std::string args_where;  // file:line:col of args (or command) when given
+  std::map<std::string, EnvValue> env;
+  std::vector<MountDecl> mounts;
+  std::optional<Sourced<uint64_t>> request_bytes;
+  std::optional<Sourced<uint64_t>> limit_bytes;
+  std::vector<int> ports;
+  std::string where;
+  int line = 0;
+};
+
+struct PodDecl {
+  std::string kind;  // "Deployment", "StatefulSet", "Pod", ... ("CronJob" for its job template)
+  std::string api_version;
+  std::string name;
+  std::string namespace_name;
+  Sourced<int> replicas{1, "default: 1 pod"};
+  std::vector<ContainerDecl> containers;
+  std::vector<ContainerDecl> init_containers;
+  std::vector<VolumeDecl> volumes;
+  std::map<std::string, std::string> labels;  // object labels (Helm chart / instance / component)
+  std::string file;
+  int line = 0;
+  std::string where;
+  std::string object() const;  // "Deployment default/redis-cart"
+};
+
+}  // namespace redisfit::workloads

@@ -1,0 +1,102 @@
+// Which file a container sees at a path, from the pod's volumes and the
+// container's volumeMounts, joined with the ConfigMaps and Secrets in the
+// inputs (kubernetes.io "Configure a Pod to Use a ConfigMap"):
+//   * a configMap/secret volume shows each key as a file named after it, or
+//     only the listed `items` at their `path`;
+//   * a mount puts the volume at `mountPath`; with `subPath` only that entry
+//     of the volume, at exactly `mountPath`;
+//   * projected volumes combine several sources the same way;
+//   * the deepest mount containing the path wins.
+// Pure: the YAML readers fill these structs; nothing here touches YAML.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace redisfit::workloads {
+
+// A ConfigMap or Secret from the inputs. Secret `data` is base64-decoded by
+// the reader; `stringData` is taken as is.
+struct ConfigData {
+  std::string kind;  // "ConfigMap" or "Secret"
+  std::string name;
+  std::string namespace_name;
+  struct Entry {
+    std::string text;
+    std::string where;    // file:line:col of the value
+    std::string file;     // the YAML file
+    int first_line = 0;   // file line of the text's first line (block scalars), 0 when unknown
+  };
+  std::map<std::string, Entry> entries;
+  std::string where;  // the object
+};
+
+struct KeyToPath {
+  std::string key;
+  std::string path;
+};
+
+struct VolumeSource {
+  std::string kind;  // "configMap", "secret", "emptyDir", "persistentVolumeClaim", ... as written
+  std::string name;  // ConfigMap / Secret name
+  std::vector<KeyToPath> items;  // empty = every key
+};
+
+struct VolumeDecl {
+  std::string name;
+  std::vector<VolumeSource> sources;  // one, or several for `projected`
+};
+
+struct MountDecl {
+  std::string volume;
+  std::string mount_path;
+  std::string sub_path;
+};
+
+// What a path resolved to.
+struct PodFile {
+  enum class State {
+    kFound,         // text is the file's content
+    kMissingData,   // the volume is a ConfigMap/Secret that is not in the inputs, or lacks the key
+    kRuntime,       // emptyDir / PVC / hostPath / image file: written at run time, unknown here
+    kNotMounted,    // no mount covers the path: the file comes from the image
+  };
+  State state = State::kNotMounted;
+  std::string text;
+  std::string where;        // where the text came from (ConfigMap key location)
+  std::string file;         // YAML file of the ConfigMap / Secret
+  int first_line = 0;       // see ConfigData::Entry
+  std::string data_name;    // ConfigMap / Secret name
+  std::string data_key;     // its key
+  bool secret = false;
+  std::string explanation;  // for messages: "ConfigMap redis-config (not in the inputs)", "emptyDir config"
+};
+
+class PodFiles {
+ public:
+  PodFiles(std::vector<VolumeDecl> volumes, std::vector<MountDecl> mounts, std::string namespace_name,
+           const std::vector<ConfigData>* data)
+      : volumes_(std::move(volumes)), mounts_(std::move(mounts)), ns_(std::move(namespace_name)), data_(data) {}
+
+  PodFile resolve(const std::string& path) const;
+
+  // Every file visible under `dir` from ConfigMap/Secret volumes (for
+  // `include /etc/redis/conf.d/*.conf` style globs): path -> file.
+  std::map<std::string, PodFile> list_dir(const std::string& dir) const;
+
+ private:
+  const ConfigData* find_data(const std::string& kind, const std::string& name) const;
+  PodFile from_volume(const VolumeDecl& v, const std::string& relative) const;
+
+  std::vector<VolumeDecl> volumes_;
+  std::vector<MountDecl> mounts_;
+  std::string ns_;
+  const std::vector<ConfigData>* data_;
+};
+
+// Normalises "/a//b/./c/" -> "/a/b/c"; relative paths are taken from "/".
+std::string normalize_path(const std::string& path);
+
+}  // namespace redisfit::workloads

@@ -1,0 +1,317 @@
+#include "sources/workloads/server_argv.h"
+
+#include <cctype>
+
+namespace redisfit::workloads {
+namespace {
+
+std::string basename_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_shell(const std::string& word) {
+  const std::string b = basename_of(word);
+  return b == "sh" || b == "bash" || b == "ash" || b == "dash" || b == "zsh";
+}
+
+enum class Binary { kOther, kData, kSentinel };
+
+Binary binary_kind(const std::string& word) {
+  const std::string b = basename_of(word);
+  if (b == "redis-server" || b == "valkey-server" || b == "redis-stack-server" || b == "keydb-server") {
+    return Binary::kData;
+  }
+  if (b == "redis-sentinel" || b == "valkey-sentinel") return Binary::kSentinel;
+  return Binary::kOther;
+}
+
+// Words that may precede the program in a simple command.
+bool is_prefix_word(const std::string& w) {
+  const std::string b = basename_of(w);
+  if (b == "exec" || b == "env" || b == "tini" || b == "dumb-init" || b == "--" || b == "then" || b == "do" ||
+      b == "else" || b == "docker-entrypoint.sh" || b == "nohup" || b == "{" || b == "(") {
+    return true;
+  }
+  // VAR=value assignment
+  const size_t eq = w.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  for (size_t i = 0; i < eq; ++i) {
+    if (!std::isalnum(static_cast<unsigned char>(w[i])) && w[i] != '_') return false;
+  }
+  return true;
+}
+
+// Kubernetes $(VAR) expansion in command/args: known names are replaced, $$ escapes.
+ShellWord expand_k8s(const std::string& s, const std::map<std::string, std::string>& env) {
+  ShellWord out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '$') {
+      out.text += '$';
+      ++i;
+      continue;
+    }
+    if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '(') {
+      const size_t close = s.find(')', i + 2);
+      if (close != std::string::npos) {
+        const std::string name = s.substr(i + 2, close - i - 2);
+        if (auto it = env.find(name); it != env.end()) {
+          out.text += it->second;
+          i = close;
+          continue;
+        }
+        out.unresolved = true;  // kept literally, as Kubernetes does for unknown names
+      }
+    }
+    out.text += s[i];
+  }
+  return out;
+}
+
+struct ShellParser {
+  const std::string& s;
+  const std::map<std::string, std::string>& env;
+  size_t i = 0;
+  std::vector<std::vector<ShellWord>> commands{1};
+  ShellWord word;
+  bool in_word = false;
+
+  void end_word() {
+    if (in_word) commands.back().push_back(std::move(word));
+    word = {};
+    in_word = false;
+  }
+  void end_command() {
+    end_word();
+    if (!commands.back().empty()) commands.emplace_back();
+  }
+
+  // $NAME, ${NAME}, ${NAME:-default}, $(...), $((...)); i points at '$'.
+  void expansion() {
+    in_word = true;
+    const size_t n = s.size();
+    if (i + 1 >= n) {
+      word.text += '$';
+      return;
+    }
+    char c = s[i + 1];
+    if (c == '(') {  // command substitution / arithmetic: skip to the matching paren
+      int depth = 0;
+      size_t j = i + 1;
+      for (; j < n; ++j) {
+        if (s[j] == '(') ++depth;
+        if (s[j] == ')' && --depth == 0) break;
+      }
+      word.unresolved = true;
+      word.text += s.substr(i, j - i + 1);
+      i = j;
+      return;
+    }
+    std::string name, fallback;
+    bool has_fallback = false;
+    size_t j = i + 1;
+    if (c == '{') {
+      const size_t close = s.find('}', j);
+      if (close == std::string::npos) {
+        word.unresolved = true;
+        i = n;
+        return;
+      }
+      std::string inner = s.substr(j + 1, close - j - 1);
+      if (const size_t op = inner.find(":-"); op != std::string::npos) {
+        fallback = inner.substr(op + 2);
+        has_fallback = true;
+        inner = inner.substr(0, op);
+      } else if (const size_t op2 = inner.find('-'); op2 != std::string::npos) {
+        fallback = inner.substr(op2 + 1);
+        has_fallback = true;
+        inner = inner.substr(0, op2);
+      }
+      name = inner;
+      i = close;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      while (j < n && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) name += s[j++];
+      i = j - 1;
+    } else {
+      // $@, $1, $$...: positional and special parameters are not known here.
+      word.unresolved = true;
+      word.text += s.substr(i, 2);
+      ++i;
+      return;
+    }
+    if (auto it = env.find(name); it != env.end()) {
+      word.text += it->second;
+    } else if (has_fallback) {
+      word.text += fallback;
+    } else {
+      word.unresolved = true;
+      word.text += "$" + name;
+    }
+  }
+
+  void run() {
+    const size_t n = s.size();
+    for (; i < n; ++i) {
+      const char c = s[i];
+      if (c == '\\') {
+        if (i + 1 < n && s[i + 1] == '\n') {
+          ++i;
+          continue;
+        }
+        if (i + 1 < n) word.text += s[++i];
+        in_word = true;
+      } else if (c == '\'') {
+        const size_t close = s.find('\'', i + 1);
+        const size_t end = close == std::string::npos ? n : close;
+        word.text += s.substr(i + 1, end - i - 1);
+        in_word = true;
+        i = end;
+      } else if (c == '"') {
+        in_word = true;
+        for (++i; i < n && s[i] != '"'; ++i) {
+          if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '$' || s[i + 1] == '"' || s[i + 1] == '\\' ||
+                                            s[i + 1] == '`' || s[i + 1] == '\n')) {
+            if (s[i + 1] != '\n') word.text += s[i + 1];
+            ++i;
+          } else if (s[i] == '$') {
+            expansion();
+          } else if (s[i] == '`') {
+            const size_t close = s.find('`', i + 1);
+            word.unresolved = true;
+            i = close == std::string::npos ? n : close;
+          } else {
+            word.text += s[i];
+          }
+        }
+      } else if (c == '$') {
+        expansion();
+      } else if (c == '`') {
+        const size_t close = s.find('`', i + 1);
+        word.unresolved = true;
+        in_word = true;
+        i = close == std::string::npos ? n : close;
+      } else if (c == '#' && !in_word) {
+        while (i < n && s[i] != '\n') ++i;
+        end_command();
+      } else if (c == ';' || c == '&' || c == '|' || c == '\n') {
+        end_command();
+      } else if (std::isspace(static_cast<unsigned char>(c))) {
+        end_word();
+      } else {
+        word.text += c;
+        in_word = true;
+      }
+    }
+    end_command();
+    if (commands.back().empty()) commands.pop_back();
+  }
+};
+
+// Reads `words` (program first) into `out` when it runs a server.
+bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out) {
+  size_t k = 0;
+  while (k < words.size() && is_prefix_word(words[k].text)) ++k;
+  if (k >= words.size()) return false;
+  const Binary b = binary_kind(words[k].text);
+  if (b == Binary::kOther) return false;
+  out.program = b == Binary::kData ? ServerProgram::kDataServer : ServerProgram::kSentinel;
+  out.binary = basename_of(words[k].text);
+  out.config_file.reset();
+  out.overrides.clear();
+  out.unresolved_words.clear();
+  size_t j = k + 1;
+  if (j < words.size() && words[j].text.rfind("--", 0) != 0) {
+    out.config_file = words[j].text;
+    if (words[j].unresolved) out.unknowns.push_back("config file path " + words[j].text + " is set at run time");
+    ++j;
+  }
+  for (; j < words.size(); ++j) {
+    out.overrides.push_back(words[j].text);
+    if (words[j].unresolved) out.unresolved_words.push_back(words[j].text);
+    if (words[j].text == "--sentinel") out.program = ServerProgram::kSentinel;
+  }
+  if (out.config_file && basename_of(*out.config_file).find("sentinel") != std::string::npos) {
+    out.program = ServerProgram::kSentinel;
+  }
+  return true;
+}
+
+std::vector<ShellWord> to_words(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+  std::vector<ShellWord> out;
+  for (const auto& a : argv) out.push_back(expand_k8s(a, env));
+  return out;
+}
+
+const char* default_server(const ImageKind& image) {
+  switch (image.family) {
+    case ImageFamily::kOfficialRedis: return "redis-server";
+    case ImageFamily::kValkey: return "valkey-server";
+    case ImageFamily::kRedisStack: return "redis-stack-server";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<ShellWord>> split_shell_script(const std::string& script,
+                                                       const std::map<std::string, std::string>& env) {
+  ShellParser p{script, env};
+  p.run();
+  return std::move(p.commands);
+}
+
+ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& image) {
+  ServerLaunch out;
+  std::vector<ShellWord> argv;
+  if (cmd.has_command) {
+    argv = to_words(cmd.command, cmd.env);
+    for (auto& w : to_words(cmd.args, cmd.env)) argv.push_back(std::move(w));
+    out.how = "command";
+  } else if (cmd.has_args) {
+    argv = to_words(cmd.args, cmd.env);
+    out.how = "args";
+    // docker-entrypoint.sh of the official redis / valkey images.
+    const char* server = default_server(image);
+    if (server && !argv.empty() && (argv[0].text.rfind("-", 0) == 0 || ends_with(argv[0].text, ".conf"))) {
+      argv.insert(argv.begin(), ShellWord{server, false});
+    }
+  } else {
+    out.how = "image default";
+    if (const char* server = default_server(image)) argv.push_back({server, false});
+  }
+
+  if (!argv.empty() && is_shell(argv[0].text)) {
+    for (size_t i = 1; i + 1 < argv.size(); ++i) {
+      if (argv[i].text.size() >= 2 && argv[i].text[0] == '-' && argv[i].text.find('c') != std::string::npos) {
+        out.how += " (sh -c script)";
+        const auto commands = split_shell_script(argv[i + 1].text, cmd.env);
+        bool found = false;
+        for (const auto& c : commands) found = read_server_command(c, out) || found;
+        if (!found && argv[i + 1].text.find("-server") != std::string::npos) {
+          out.program = ServerProgram::kUnknown;
+          out.unknowns.push_back("the shell script starts the server in a way redisfit does not read");
+        }
+        return out;
+      }
+    }
+    out.program = ServerProgram::kUnknown;
+    out.unknowns.push_back("the container runs a shell script file (" +
+                           (argv.size() > 1 ? argv[1].text : std::string("stdin")) + ") that redisfit cannot see");
+    return out;
+  }
+  if (read_server_command(argv, out)) return out;
+  if (image.family != ImageFamily::kNone && !image.exporter) {
+    out.program = ServerProgram::kUnknown;
+    std::string what;
+    for (const auto& w : argv) what += (what.empty() ? "" : " ") + w.text;
+    out.unknowns.push_back(what.empty() ? "the image's own entrypoint starts the server; its arguments are not visible"
+                                        : "the container runs `" + what + "`, not redis-server directly");
+  }
+  return out;
+}
+
+}  // namespace redisfit::workloads

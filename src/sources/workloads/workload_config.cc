@@ -1,0 +1,283 @@
+#include "sources/workloads/workload_config.h"
+
+#include <fmt/format.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+
+#include "sources/redis_conf.h"
+#include "sources/redis_directives.h"
+
+namespace redisfit::workloads {
+namespace {
+
+constexpr int kMaxIncludeDepth = 8;
+constexpr int kSentinelPort = 26379;
+
+bool contains(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// First word of a config line, lower-cased ("" for blank / comment lines).
+std::string first_word(std::string_view line) {
+  auto args = split_redis_args(line);
+  if (!args || args->empty()) return "";
+  return lower((*args)[0]);
+}
+
+struct ConfReader {
+  const PodFiles& files;
+  std::vector<std::string>& unknowns;
+  std::vector<Error> errors;
+
+  // Parses `file`'s text; `include` lines are resolved through the pod's
+  // mounts, never the local disk (the file lives in the container).
+  void read(const PodFile& file, const std::string& path, int depth, std::vector<ConfDirective>& out) {
+    const std::string name = file.file.empty() ? path : file.file;
+    const std::string_view text = file.text;
+    size_t segment_start = 0;
+    int segment_first_line = 1;
+    int line_no = 0;
+    auto flush = [&](size_t end) {
+      if (end <= segment_start) return;
+      auto directives = parse_redis_conf_text(text.substr(segment_start, end - segment_start), name);
+      if (!directives) {
+        errors.push_back({file.where, directives.error().message + " (in " + file.explanation + ")"});
+        return;
+      }
+      for (auto& d : *directives) {
+        d.line += segment_first_line - 1;
+        if (file.first_line > 0) d.line += file.first_line - 1;
+        else d.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
+        out.push_back(std::move(d));
+      }
+    };
+    for (size_t pos = 0; pos <= text.size();) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string_view::npos) end = text.size();
+      ++line_no;
+      const std::string_view line = text.substr(pos, end - pos);
+      if (first_word(line) == "include") {
+        flush(pos);
+        auto args = split_redis_args(line);
+        if (args && args->size() == 2) include((*args)[1], depth, out);
+        segment_start = end + 1;
+        segment_first_line = line_no + 1;
+      }
+      if (end == text.size()) break;
+      pos = end + 1;
+    }
+    flush(text.size());
+  }
+
+  void include(const std::string& pattern, int depth, std::vector<ConfDirective>& out) {
+    if (depth >= kMaxIncludeDepth) {
+      unknowns.push_back("include nesting too deep at " + pattern);
+      return;
+    }
+    if (pattern.find_first_of("*?[") != std::string::npos) {
+      const size_t slash = pattern.rfind('/');
+      const std::string dir = slash == std::string::npos ? "/" : pattern.substr(0, slash);
+      // config.c: a pattern matching nothing is skipped; files sorted by glob().
+      for (const auto& [path, f] : files.list_dir(dir)) {
+        if (fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME) != 0) continue;
+        if (f.state == PodFile::State::kFound) read(f, path, depth + 1, out);
+        else unknowns.push_back("include " + path + ": " + f.explanation);
+      }
+      return;
+    }
+    const PodFile f = files.resolve(pattern);
+    if (f.state == PodFile::State::kFound) return read(f, pattern, depth + 1, out);
+    unknowns.push_back("include " + pattern + ": " + f.explanation);
+  }
+};
+
+bool is_sentinel_container(const ContainerDecl& c, const ImageKind& image, const ServerLaunch& launch) {
+  if (launch.program == ServerProgram::kSentinel || image.sentinel) return true;
+  if (contains(lower(c.name), "sentinel")) return true;
+  return std::find(c.ports.begin(), c.ports.end(), kSentinelPort) != c.ports.end() &&
+         launch.program != ServerProgram::kDataServer;
+}
+
+// Init containers that mount the volume behind `path`: they may write it.
+std::string writers_of(const PodDecl& pod, const ContainerDecl& c, const std::string& path) {
+  std::string volume;
+  size_t best = 0;
+  for (const auto& m : c.mounts) {
+    const std::string mp = normalize_path(m.mount_path);
+    if ((path == mp || path.rfind(mp + "/", 0) == 0) && mp.size() >= best) {
+      best = mp.size();
+      volume = m.volume;
+    }
+  }
+  std::string names;
+  for (const auto& init : pod.init_containers) {
+    for (const auto& m : init.mounts) {
+      if (m.volume == volume) {
+        names += (names.empty() ? "" : ", ") + init.name;
+        break;
+      }
+    }
+  }
+  return names.empty() ? "" : " (init container " + names + " writes it)";
+}
+
+void apply_directives(const std::vector<ConfDirective>& directives, ContainerReading& r) {
+  if (auto st = apply_conf(directives, r.instance); !st) r.unknowns.push_back(st.error().describe());
+}
+
+// The `--name value` words after the config file; names whose values expand
+// at run time are reported, not applied.
+void apply_overrides(const std::vector<std::string>& words, const std::vector<std::string>& unresolved,
+                     const std::string& where, ContainerReading& r) {
+  if (words.empty()) return;
+  auto directives = parse_command_line_overrides(words);
+  if (!directives) {
+    r.unknowns.push_back("arguments `" + fmt::format("{}", fmt::join(words, " ")) + "`: " + directives.error().message);
+    return;
+  }
+  std::vector<ConfDirective> known;
+  for (auto& d : *directives) {
+    bool runtime = false;
+    for (const auto& a : d.args) runtime = runtime || std::find(unresolved.begin(), unresolved.end(), a) != unresolved.end();
+    if (runtime) {
+      if (is_memory_directive(d.name)) {
+        r.unknowns.push_back(fmt::format("--{} {} is set at run time", d.name, fmt::join(d.args, " ")));
+      }
+      continue;
+    }
+    d.file = where.empty() ? "command line" : where;
+    d.line = 0;
+    known.push_back(std::move(d));
+  }
+  // Sources of command-line directives: the args' own position in the manifest.
+  RedisInstance& inst = r.instance;
+  if (auto st = apply_conf(known, inst); !st) r.unknowns.push_back(st.error().message);
+}
+
+ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, const std::vector<ConfigData>& data) {
+  ContainerReading r;
+  r.object = pod.object();
+  r.container = c.name;
+  r.image = classify_image(parse_image_ref(c.image));
+  ContainerCommand cmd{c.command, c.args, c.has_command, c.has_args, {}};
+  for (const auto& [k, v] : c.env) {
+    if (v.known) cmd.env[k] = v.value;
+  }
+  r.launch = find_server_launch(cmd, r.image);
+
+  RedisInstance& inst = r.instance;
+  inst.display_name = pod.name + "/" + c.name;
+  inst.namespace_name = pod.namespace_name;
+  inst.cluster_name = pod.name;
+  inst.component_name = c.name;
+  inst.origin_kind = pod.kind + " " + pod.api_version;
+  inst.file = pod.file;
+  inst.line = c.line ? c.line : pod.line;
+  inst.request_bytes = c.request_bytes;
+  inst.limit_bytes = c.limit_bytes;
+  if (!r.image.version.empty()) inst.redis_version = {r.image.version, c.image_where + " (image tag)"};
+  inst.maxmemory.source = "no maxmemory in the container's configuration (Redis default 0 = unlimited)";
+
+  if (r.image.exporter) {
+    r.kind = ContainerReading::Kind::kSidecar;
+    return r;
+  }
+  if (is_sentinel_container(c, r.image, r.launch)) {
+    r.kind = ContainerReading::Kind::kSentinel;
+    inst.role = InstanceRole::kSentinel;
+    return r;
+  }
+  r.unknowns = r.launch.unknowns;
+
+  const PodFiles files(pod.volumes, c.mounts, pod.namespace_name, &data);
+  const bool bitnami = r.image.family == ImageFamily::kBitnamiRedis || r.image.family == ImageFamily::kBitnamiValkey;
+  // Bitnami images started by their own run.sh (no command given).
+  if (bitnami && !c.has_command) {
+    const bool valkey = r.image.family == ImageFamily::kBitnamiValkey;
+    BitnamiConfig b = bitnami_config(c.env, valkey, false);
+    const PodFile mounted = files.resolve(b.mounted_conf_path);
+    if (mounted.state == PodFile::State::kFound) b = bitnami_config(c.env, valkey, true);
+    r.unknowns.clear();
+    r.launch.program = ServerProgram::kDataServer;
+    r.config_file = mounted.state == PodFile::State::kFound ? b.mounted_conf_path : b.conf_path;
+    for (const auto& u : b.unknowns) r.unknowns.push_back(u);
+    std::vector<ConfDirective> directives;
+    if (mounted.state == PodFile::State::kFound) {
+      ConfReader reader{files, r.unknowns, {}};
+      reader.read(mounted, b.mounted_conf_path, 0, directives);
+      for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
+      r.config_source = mounted.explanation;
+      if (!mounted.secret) r.config_map = mounted.data_name, r.config_key = mounted.data_key;
+    } else if (mounted.state == PodFile::State::kMissingData) {
+      r.unknowns.push_back(b.mounted_conf_path + ": " + mounted.explanation);
+    }
+    for (const auto& line : b.conf_lines) {
+      auto parsed = parse_redis_conf_text(line.text, line.where);
+      if (!parsed) continue;
+      for (auto& d : *parsed) {
+        d.file = line.where;
+        d.line = 0;
+        directives.push_back(std::move(d));
+      }
+    }
+    apply_directives(directives, r);
+    std::vector<std::string> words = b.extra_flags;
+    for (const auto& a : c.args) words.push_back(a);
+    apply_overrides(words, {}, b.extra_flags_where.empty() ? c.args_where : b.extra_flags_where, r);
+    return r;
+  }
+
+  if (r.launch.program != ServerProgram::kDataServer) {
+    if (r.unknowns.empty()) r.unknowns.push_back("what the container starts is not visible in the manifest");
+    return r;
+  }
+  if (r.launch.config_file) {
+    r.config_file = *r.launch.config_file;
+    const PodFile f = files.resolve(*r.launch.config_file);
+    if (f.state == PodFile::State::kFound) {
+      std::vector<ConfDirective> directives;
+      ConfReader reader{files, r.unknowns, {}};
+      reader.read(f, *r.launch.config_file, 0, directives);
+      for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
+      apply_directives(directives, r);
+      r.config_source = f.explanation;
+      if (!f.secret) r.config_map = f.data_name, r.config_key = f.data_key;
+    } else if (f.state == PodFile::State::kRuntime) {
+      r.unknowns.push_back("config file " + *r.launch.config_file + ": " + f.explanation +
+                           writers_of(pod, c, normalize_path(*r.launch.config_file)));
+    } else {
+      r.unknowns.push_back("config file " + *r.launch.config_file + ": " + f.explanation);
+    }
+  }
+  apply_overrides(r.launch.overrides, r.launch.unresolved_words, c.args_where, r);
+  return r;
+}
+
+bool redis_looking(const ContainerDecl& c) {
+  const ImageKind image = classify_image(parse_image_ref(c.image));
+  if (image.family != ImageFamily::kNone) return true;
+  ContainerCommand cmd{c.command, c.args, c.has_command, c.has_args, {}};
+  const ServerLaunch l = find_server_launch(cmd, image);
+  return l.program == ServerProgram::kDataServer || l.program == ServerProgram::kSentinel;
+}
+
+}  // namespace
+
+std::string PodDecl::object() const {
+  return kind + " " + (namespace_name.empty() ? "" : namespace_name + "/") + name;
+}
+
+std::vector<ContainerReading> read_pod_redis(const PodDecl& pod, const std::vector<ConfigData>& data) {
+  std::vector<ContainerReading> out;
+  for (const auto& c : pod.containers) {
+    if (!redis_looking(c)) continue;
+    out.push_back(read_container(pod, c, data));
+  }
+  return out;
+}
+
+}  // namespace redisfit::workloads

@@ -1,0 +1,46 @@
+// The effective Redis configuration of each container of a pod template,
+// built the way the container builds it at start:
+//   1. the config file named on redis-server's command line (or the image's
+//      own: Bitnami), read from the ConfigMap / Secret mounted at that path,
+//      its `include`s resolved through the same mounts;
+//   2. what the image's entrypoint adds from env (Bitnami, bitnami_env.h);
+//   3. the `--name value` arguments after the file (server.c: applied last).
+// A container is a Redis data node when its image is a Redis/Valkey image or
+// its command runs redis-server/valkey-server; Sentinels and exporters are
+// recognised and are not data nodes. What cannot be known from the manifests
+// (a ConfigMap not in the inputs, a file an init container writes, a value
+// from a Secret or a shell variable) is listed in `unknowns`: the caller
+// reports the node as unreadable rather than guess.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "facts/redis_instance.h"
+#include "sources/workloads/image_ref.h"
+#include "sources/workloads/pod_decl.h"
+#include "sources/workloads/server_argv.h"
+
+namespace redisfit::workloads {
+
+struct ContainerReading {
+  enum class Kind { kData, kSentinel, kSidecar };
+  Kind kind = Kind::kData;
+  RedisInstance instance;             // request/limit, config facts, identity
+  std::string object;                 // "Deployment default/redis-cart"
+  std::string container;              // container name
+  ImageKind image;
+  ServerLaunch launch;
+  std::vector<std::string> unknowns;  // empty = fully read
+  std::string config_file;            // path of the config file, "" when none
+  std::string config_source;          // "ConfigMap redis-config key redis.conf", for fixes
+  std::string config_map;             // ConfigMap name holding the config file, when one does
+  std::string config_key;             // its key
+};
+
+// Reads every Redis-looking container of `pod` (init containers are not
+// servers; they only explain unknowns). `data` is every ConfigMap/Secret of
+// the inputs.
+std::vector<ContainerReading> read_pod_redis(const PodDecl& pod, const std::vector<ConfigData>& data);
+
+}  // namespace redisfit::workloads

@@ -259,7 +259,7 @@ const char* default_server(const ImageKind& image) {
 
 std::vector<std::vector<ShellWord>> split_shell_script(const std::string& script,
                                                        const std::map<std::string, std::string>& env) {
-  ShellParser p{script, env};
+  ShellParser p{script, env, 0, std::vector<std::vector<ShellWord>>(1), ShellWord{}, false};
   p.run();
   return std::move(p.commands);
 }

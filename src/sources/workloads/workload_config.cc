@@ -48,7 +48,7 @@ struct ConfReader {
         errors.push_back({file.where, directives.error().message + " (in " + file.explanation + ")"});
         return;
       }
-      for (auto& d : *directives) {
+      for (auto& d : directives.value()) {
         d.line += segment_first_line - 1;
         if (file.first_line > 0) d.line += file.first_line - 1;
         else d.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
@@ -140,7 +140,7 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
     return;
   }
   std::vector<ConfDirective> known;
-  for (auto& d : *directives) {
+  for (auto& d : directives.value()) {
     bool runtime = false;
     for (const auto& a : d.args) runtime = runtime || std::find(unresolved.begin(), unresolved.end(), a) != unresolved.end();
     if (runtime) {
@@ -218,7 +218,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
     for (const auto& line : b.conf_lines) {
       auto parsed = parse_redis_conf_text(line.text, line.where);
       if (!parsed) continue;
-      for (auto& d : *parsed) {
+      for (auto& d : parsed.value()) {
         d.file = line.where;
         d.line = 0;
         directives.push_back(std::move(d));

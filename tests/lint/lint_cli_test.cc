@@ -96,12 +96,17 @@ TEST(LintCli, AddonVersionSelectsTheRule) {
   auto old = run_redisfit({"lint", "--addon-version", "0.9.4", cluster});
   EXPECT_EQ(old.exit_code, 1);
   EXPECT_TRUE(contains(old.out, "[RF006 maxmemory-from-request]")) << old.out;
-  EXPECT_TRUE(contains(old.out, "[maxmemory assumed: maxmemory = 1.0 x requests.memory (KubeBlocks Redis addon 0.8.0-0.9.4)]"))
+  EXPECT_TRUE(contains(old.out, "[maxmemory assumed: maxmemory = 1.0 x requests.memory (KubeBlocks Redis addon "
+                                "0.9.0-0.9.4, redis7-config.tpl)]"))
       << old.out;
   auto now = run_redisfit({"lint", "-v", "--addon-version", "0.9.5", cluster});
   EXPECT_FALSE(contains(now.out, "RF006")) << now.out;
   EXPECT_TRUE(contains(now.out, "0.9.5")) << now.out;
-  EXPECT_EQ(run_redisfit({"lint", "--addon-version", "0.7", cluster}).exit_code, 2);
+  // KubeBlocks 0.5-0.7 (deploy/redis in the kubeblocks repo) use the request rule too.
+  auto kb07 = run_redisfit({"lint", "--addon-version", "0.7", cluster});
+  EXPECT_EQ(kb07.exit_code, 1);
+  EXPECT_TRUE(contains(kb07.out, "[RF006 maxmemory-from-request]")) << kb07.out;
+  EXPECT_EQ(run_redisfit({"lint", "--addon-version", "0.4", cluster}).exit_code, 2);
 }
 
 TEST(LintCli, RedisConfWithLimitFlag) {

@@ -171,10 +171,11 @@ Result<RedisMemoryOrPercent> parse_redis_memory_or_percent(std::string_view text
   if (text.size() > 1 && text.back() == '%') {
     std::string_view number = text.substr(0, text.size() - 1);
     int percent = 0;
+    // At most 4 digits, so the sum cannot overflow (found by quantity_fuzz).
     bool digits_only = number.size() <= 4;
-    for (char c : number) {
-      if (!is_digit(c)) digits_only = false;
-      else percent = percent * 10 + (c - '0');
+    for (size_t i = 0; digits_only && i < number.size(); ++i) {
+      if (!is_digit(number[i])) digits_only = false;
+      else percent = percent * 10 + (number[i] - '0');
     }
     if (digits_only) {
       if (percent > 100) {

@@ -91,6 +91,14 @@ TEST(RedisMemory, Percentages) {
   EXPECT_FALSE(parse_redis_memory_or_percent("%").ok());
 }
 
+// quantity_fuzz found a signed overflow summing the digits of a long
+// non-percentage (UBSan: build-asan catches a regression here).
+TEST(RedisMemory, LongNonPercentagesAreRejectedWithoutOverflow) {
+  for (const char* bad : {"Ti8888888830%", "99999999999999999999%", "1x2345678901234%"}) {
+    EXPECT_FALSE(parse_redis_memory_or_percent(bad).ok()) << bad;
+  }
+}
+
 TEST(Format, ShortestExactKubernetesSpelling) {
   EXPECT_EQ(format_k8s_quantity(17179869184ULL), "16Gi");
   EXPECT_EQ(format_k8s_quantity(536870912ULL), "512Mi");

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/*_fuzz.cc, ASan+UBSan, clang++-14) into
+# build-fuzz/, makes seed corpora from the repository's fixtures, and runs
+# each target. See docs/testing.md for the figures and what each target covers.
+#
+#   scripts/fuzz.sh build                 # configure + build only
+#   scripts/fuzz.sh seeds                 # (re)generate build-fuzz/seeds/<target>/
+#   scripts/fuzz.sh run SECONDS [TARGET]  # fuzz each target (or one) for SECONDS
+#   scripts/fuzz.sh runs N [TARGET]       # fuzz each target (or one) for N executions
+#   scripts/fuzz.sh smoke                 # build, seeds, 5 s per target
+#
+# Findings are written to build-fuzz/findings/<target>/ (crash-*, leak-*,
+# timeout-*, oom-*) and make the script exit 1. The growing corpus is kept in
+# build-fuzz/corpus/<target>/ between runs; nothing generated is committed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+dir=$root/build-fuzz
+targets=(quantity redis_conf yaml manifests info resp redis_url cgroup)
+
+build() {
+  CXX=${CXX:-clang++-14} cmake -S . -B "$dir" -DREDISFIT_FUZZ=ON -DREDISFIT_TESTS=OFF -DREDISFIT_BENCH=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$dir" -j"${JOBS:-2}" --target "${targets[@]/%/_fuzz}"
+}
+
+# Writes one seed file per argument into $1.
+seed_strings() {
+  local out=$1 i=0 seed; shift
+  for seed in "$@"; do printf '%s' "$seed" >"$out/s$((i++))"; done
+}
+
+seeds() {
+  local s=$dir/seeds
+  rm -rf "$s"
+  for t in "${targets[@]}"; do mkdir -p "$s/$t"; done
+  # Quantities: the spellings the parsers document, and every memory value in the fixtures.
+  seed_strings "$s/quantity" 16Gi 0.5Gi 1e9 500M 128974848000m 1536Mi 1Ei 2E 100mb 1gb 1k 1kb 10% 0 \
+    $(grep -rhoE '(memory|maxmemory|maxmemory-clients)[:" ]+[^ ",}]+' tests/lint/fixtures | awk '{print $NF}' | tr -d '"' | sort -u)
+  # redis.conf: the fixtures, plus quoting and include edge cases.
+  cp tests/lint/fixtures/*.conf "$s/redis_conf/" 2>/dev/null || true
+  seed_strings "$s/redis_conf" $'maxmemory 100mb\nsave ""\nsave 900 1 300 10\n' \
+    $'maxmemory-policy "allkeys-lru"\nrename-command CONFIG \'\'\n' $'client-output-buffer-limit replica 256mb 64mb 60\n' \
+    $'appendonly yes\nmaxmemory-clients 10%\n' $'hz "\\x41\\n"\n'
+  # YAML and manifests: every fixture and deploy/ manifest, and the shared corpus when present.
+  for t in yaml manifests; do
+    find tests/lint/fixtures deploy -name '*.yaml' -exec cp --backup=numbered -t "$s/$t" {} +
+    if [ -d /work/shared/corpus ]; then
+      find /work/shared/corpus -name '*.yaml' -exec cp --backup=numbered -t "$s/$t" {} +
+    fi
+  done
+  # INFO and RESP: a real server's replies when redis-server is installed, else hand-written ones.
+  seed_strings "$s/info" $'# Memory\r\nused_memory:1024\r\nmaxmemory:0\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n'
+  seed_strings "$s/resp" $'+OK\r\n' $'-ERR x\r\n' $':12\r\n' $'$5\r\nhello\r\n' $'*2\r\n$3\r\nfoo\r\n:1\r\n' \
+    $'*4\r\n+peak.allocated\r\n:123\r\n+db.0\r\n*2\r\n+overhead.hashtable.main\r\n:72\r\n' $'%1\r\n+a\r\n,1.5\r\n' \
+    $'_\r\n' $'#t\r\n' $'=8\r\ntxt:abcd\r\n' $'(12345678901234567890\r\n' $'>2\r\n+message\r\n+x\r\n'
+  if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
+    local tmp; tmp=$(mktemp -d)
+    redis-server --port 0 --unixsocket "$tmp/s" --save '' --daemonize no >/dev/null 2>&1 &
+    local pid=$!
+    for _ in $(seq 50); do [ -S "$tmp/s" ] && break; sleep 0.1; done
+    redis-cli -s "$tmp/s" DEBUG POPULATE 100 >/dev/null 2>&1 || true
+    redis-cli -s "$tmp/s" INFO everything >"$s/info/real" 2>/dev/null || true
+    # Raw RESP bytes, as the reader sees them (redis-cli would decode them).
+    for cmd in 'INFO everything' 'MEMORY STATS' 'CONFIG GET maxmemory*'; do
+      local args=($cmd) req="*${#args[@]}\r\n"
+      for a in "${args[@]}"; do req+="\$${#a}\r\n$a\r\n"; done
+      python3 - "$tmp/s" "$req" >"$s/resp/real_${args[0]}_${args[1]//\*/}" 2>/dev/null <<'PY' || true
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(sys.argv[2].encode().decode('unicode_escape').encode('latin-1'))
+time.sleep(0.2); s.settimeout(0.5); out = b''
+try:
+    while True:
+        b = s.recv(65536)
+        if not b: break
+        out += b
+except socket.timeout:
+    pass
+sys.stdout.buffer.write(out)
+PY
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    rm -rf "$tmp"
+  fi
+  seed_strings "$s/redis_url" redis://127.0.0.1:6379 rediss://user:pass@host:6380/2 'redis://:p%40ss@[::1]:7000/0' \
+    unix:/var/run/redis.sock 'unix:///tmp/r.sock?db=3' redis://host 'redis://u@h:1/15?x=y'
+  # cgroup: this machine's files (self cgroup NUL mountinfo), and v1/v2 samples.
+  cat /proc/self/cgroup <(printf '\0') /proc/self/mountinfo >"$s/cgroup/self" 2>/dev/null || true
+  for f in /sys/fs/cgroup/memory/memory.stat /sys/fs/cgroup/memory.stat /sys/fs/cgroup/memory/memory.limit_in_bytes \
+           /sys/fs/cgroup/memory.max; do
+    [ -r "$f" ] && cp "$f" "$s/cgroup/$(basename "$f")"
+  done
+  seed_strings "$s/cgroup" max 9223372036854771712 $'anon 1\nfile 2\ninactive_file 3\n' \
+    $'0::/kubepods/pod1/abc\0''30 25 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n'
+  echo "seeds: $(find "$s" -type f | wc -l) files in $s"
+}
+
+# fuzz TARGET LIBFUZZER-ARGS...: one target over its corpus and seeds.
+fuzz() {
+  local t=$1; shift
+  mkdir -p "$dir/corpus/$t" "$dir/findings/$t"
+  "$dir/fuzz/${t}_fuzz" -artifact_prefix="$dir/findings/$t/" -rss_limit_mb=1024 -timeout=10 \
+    -max_len=65536 -print_final_stats=1 "$@" "$dir/corpus/$t" "$dir/seeds/$t"
+}
+
+case "${1:-smoke}" in
+  build) build ;;
+  seeds) seeds ;;
+  run)   for t in ${3:-${targets[@]}}; do fuzz "$t" -max_total_time="${2:?seconds}"; done ;;
+  runs)  for t in ${3:-${targets[@]}}; do fuzz "$t" -runs="${2:?executions}"; done ;;
+  smoke) build; seeds; for t in "${targets[@]}"; do fuzz "$t" -max_total_time=5; done ;;
+  *) sed -n 2,15p "$0"; exit 2 ;;
+esac

@@ -83,7 +83,7 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     bool aof = persistence == "aof" || persistence == "both";
     std::string where = "flag --persistence " + persistence;
     if (!rdb) r.save_points = {{}, where};
-    else if (r.save_points.value.empty()) r.save_points = {{{3600, 1}, {300, 100}, {60, 10000}}, where};
+    else if (r.save_points.value.empty()) r.save_points = {redis_default_save_points(), where};
     r.appendonly = {aof, where};
   }
   if (replicas) r.replicas = {*replicas, "flag --replicas"};

@@ -38,6 +38,13 @@ struct SavePoint {
   bool operator==(const SavePoint&) const = default;
 };
 
+// Redis 7.0's built-in save schedule, "3600 1 300 100 60 10000"
+// (server.c:initServerConfig appends these save params before any config is read).
+inline const std::vector<SavePoint>& redis_default_save_points() {
+  static const std::vector<SavePoint> points{{3600, 1}, {300, 100}, {60, 10000}};
+  return points;
+}
+
 // client-output-buffer-limit <class> <hard> <soft> <soft-seconds>. 0 = no limit.
 struct OutputBufferLimit {
   uint64_t hard_bytes = 0;
@@ -76,9 +83,8 @@ struct RedisInstance {
   MaxmemorySetting maxmemory;
   Sourced<std::string> maxmemory_policy{"noeviction", "Redis default (config.c)"};
 
-  // Persistence. Redis 7.0's built-in schedule is 3600 1 300 100 60 10000.
-  Sourced<std::vector<SavePoint>> save_points{{{3600, 1}, {300, 100}, {60, 10000}},
-                                              "Redis default (config.c)"};
+  // Persistence.
+  Sourced<std::vector<SavePoint>> save_points{redis_default_save_points(), "Redis default (config.c)"};
   Sourced<bool> appendonly{false, "Redis default (config.c)"};
   Sourced<bool> aof_use_rdb_preamble{true, "Redis default (config.c)"};
 

@@ -5,7 +5,9 @@
 //                               --config-file; 1.x does not take them)
 //   kbcli cluster vscale     -> sets memory; kbcli sets request = limit
 //   OpsRequest manifests     -> Reconfiguring / VerticalScaling, 0.9 or 1.x shape
-//   Cluster resources patch  -> a merge patch for componentSpecs / shardings
+//   Cluster resources patch  -> a JSON patch (RFC 6902, kubectl --type=json) that
+//                               "add"s memory request/limit in componentSpecs /
+//                               shardings, leaving cpu untouched
 //
 // Pure formatting: the numbers come from the model's Recommendation
 // (solver.h plan_with_model); nothing here decides what is safe. Used by
@@ -54,7 +56,10 @@ std::string kbcli_vscale(const KbTarget& t, uint64_t memory_bytes);
 std::string reconfigure_opsrequest(const KbTarget& t, uint64_t maxmemory_bytes);
 // OpsRequest VerticalScaling to request/limit.
 std::string vscale_opsrequest(const KbTarget& t, uint64_t request_bytes, uint64_t limit_bytes);
-// kubectl merge patch for the Cluster's component resources.
+// `kubectl patch cluster ... --type=json` command: a JSON patch whose two "add"
+// operations set the component's memory request and limit (add replaces an
+// existing member and creates a missing one). Empty when the component's
+// index in the Cluster is unknown.
 std::string cluster_resources_patch(const KbTarget& t, uint64_t request_bytes, uint64_t limit_bytes);
 
 // What to change, with the current values for comparison.

@@ -6,6 +6,9 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <functional>
+#include <optional>
+#include <span>
 
 #include "core/quantity.h"
 #include "sources/redis_conf.h"
@@ -19,17 +22,6 @@ std::string lower(std::string_view s) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
-
-constexpr std::array<std::string_view, 18> kMemoryDirectives = {
-    "maxmemory", "maxmemory-policy", "maxmemory-clients", "save", "appendonly",
-    "aof-use-rdb-preamble", "client-output-buffer-limit", "repl-backlog-size",
-    "repl-diskless-load", "maxclients", "client-query-buffer-limit", "proto-max-bulk-len",
-    "slaveof", "replicaof", "slave-lazy-flush", "replica-lazy-flush", "rdbcompression",
-    "appendfsync"};
-
-constexpr std::array<std::string_view, 8> kPolicies = {
-    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
-    "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
 
 Error directive_error(const std::string& where, std::string_view name, std::string_view why) {
   return Error{where, fmt::format("'{}': {}", name, why)};
@@ -53,19 +45,224 @@ Result<int64_t> parse_integer(std::string_view value) {
   return out;
 }
 
+// One directive being applied: what a row's setter gets.
+struct Call {
+  const std::string& name;               // lower-case
+  const std::vector<std::string>& args;  // exactly one for Arity::kOne rows
+  const std::string& where;
+  RedisInstance& instance;
+  DirectiveMode mode;
+  bool& save_seen;  // a `save` was already applied by this applier
+};
+
+// kList directives take any number of arguments; a single value given as one
+// string (parameter maps, CONFIG GET) is split on spaces first, as config.c
+// does for its MULTI_ARG_CONFIG entries.
+enum class Arity { kOne, kList };
+
+// One row of the table, in the manner of config.c's static_configs[]: the
+// name, how many arguments, and what applying it does (parse, check bounds,
+// set the fact). A row without a setter is memory-related but sets no fact
+// of ours (is_memory_directive); it is accepted as is.
+struct Directive {
+  std::string_view name;
+  Arity arity = Arity::kOne;
+  std::function<Status(const Call&)> set;
+};
+
+// Numeric bounds, with config.c's error text: "argument must be between MIN
+// and MAX inclusive", or "argument must be at least MIN" with no upper bound.
+struct Bounds {
+  int64_t min = 0;
+  std::optional<int64_t> max;
+  bool contains(int64_t v) const { return v >= min && (!max || v <= *max); }
+  std::string message() const {
+    return max ? fmt::format("argument must be between {} and {} inclusive", min, *max)
+               : fmt::format("argument must be at least {}", min);
+  }
+};
+
+// --- Row kinds (config.c's createBoolConfig, createEnumConfig, ...) --------
+
+Directive yes_no(std::string_view name, Sourced<bool> RedisInstance::*field) {
+  return {name, Arity::kOne, [field](const Call& c) -> Status {
+            auto b = parse_yes_no(c.args[0]);
+            if (!b.ok()) return directive_error(c.where, c.name, b.error().message);
+            c.instance.*field = {b.value(), c.where};
+            return Ok{};
+          }};
+}
+
+// One of `values` (case-insensitive; stored lower-case).
+Directive one_of(std::string_view name, std::span<const std::string_view> values,
+                 Sourced<std::string> RedisInstance::*field) {
+  return {name, Arity::kOne, [values, field](const Call& c) -> Status {
+            std::string v = lower(c.args[0]);
+            if (std::find(values.begin(), values.end(), v) == values.end()) {
+              return directive_error(c.where, c.name, fmt::format("argument(s) must be one of the following: {}",
+                                                                  fmt::join(values, ", ")));
+            }
+            c.instance.*field = {v, c.where};
+            return Ok{};
+          }};
+}
+
+// A memory value (memtoull units) within `bounds`.
+Directive memory(std::string_view name, Sourced<uint64_t> RedisInstance::*field, Bounds bounds) {
+  return {name, Arity::kOne, [field, bounds](const Call& c) -> Status {
+            auto bytes = parse_redis_memory(c.args[0]);
+            if (!bytes.ok()) return directive_error(c.where, c.name, bytes.error().message);
+            // parse_redis_memory caps values far below 2^63: the cast is exact.
+            if (!bounds.contains(static_cast<int64_t>(bytes.value())))
+              return directive_error(c.where, c.name, bounds.message());
+            c.instance.*field = {bytes.value(), c.where};
+            return Ok{};
+          }};
+}
+
+// A plain integer within `bounds`.
+Directive integer(std::string_view name, Sourced<uint64_t> RedisInstance::*field, Bounds bounds) {
+  return {name, Arity::kOne, [field, bounds](const Call& c) -> Status {
+            auto n = parse_integer(c.args[0]);
+            if (!n.ok() || !bounds.contains(n.value())) return directive_error(c.where, c.name, bounds.message());
+            c.instance.*field = {static_cast<uint64_t>(n.value()), c.where};
+            return Ok{};
+          }};
+}
+
+Directive special(std::string_view name, Arity arity, Status (*set)(const Call&)) { return {name, arity, set}; }
+
+Directive recognised(std::string_view name) { return {name, Arity::kOne, nullptr}; }
+
+// --- Directives with a shape of their own ------------------------------------
+
+// maxmemory 0 means "no limit" (evict.c: getMaxmemoryState returns early).
+Status set_maxmemory(const Call& c) {
+  auto bytes = parse_redis_memory(c.args[0]);
+  if (!bytes.ok()) return directive_error(c.where, c.name, bytes.error().message);
+  c.instance.maxmemory.origin = bytes.value() == 0 ? MaxmemoryOrigin::kUnset : MaxmemoryOrigin::kExplicit;
+  c.instance.maxmemory.bytes = bytes.value();
+  c.instance.maxmemory.source = c.where;
+  return Ok{};
+}
+
+// Bytes or a percentage of maxmemory.
+Status set_maxmemory_clients(const Call& c) {
+  auto parsed = parse_redis_memory_or_percent(c.args[0]);
+  if (!parsed.ok()) return directive_error(c.where, c.name, parsed.error().message);
+  c.instance.maxmemory_clients = {{parsed->bytes, parsed->percent, parsed->is_percent}, c.where};
+  return Ok{};
+}
+
+// config.c:setConfigSaveOption. A single "" clears. Pairs of <seconds >= 1>
+// <changes >= 0>. In a config file the first `save` replaces the built-in
+// schedule and later ones append; elsewhere each call replaces the list.
+Status set_save(const Call& c) {
+  std::vector<std::string> rest = c.args;
+  const bool clear = c.args.size() == 1 && c.args[0].empty();
+  if (clear) rest.clear();
+  if (rest.size() % 2 != 0) return directive_error(c.where, c.name, "Invalid save parameters");
+  std::vector<SavePoint> points;
+  for (size_t i = 0; i < rest.size(); i += 2) {
+    auto seconds = parse_integer(rest[i]);
+    auto changes = parse_integer(rest[i + 1]);
+    if (!seconds.ok() || !changes.ok() || seconds.value() < 1 || changes.value() < 0) {
+      return directive_error(c.where, c.name, "Invalid save parameters");
+    }
+    points.push_back({seconds.value(), changes.value()});
+  }
+  auto& schedule = c.instance.save_points;
+  if (clear || c.mode == DirectiveMode::kReplace || !c.save_seen) schedule.value.clear();
+  c.save_seen = true;
+  schedule.value.insert(schedule.value.end(), points.begin(), points.end());
+  schedule.source = c.where;
+  return Ok{};
+}
+
+// networking.c/config.c:updateClientOutputBufferLimit: groups of four,
+// <class> <hard> <soft> <soft-seconds>, class normal|replica|slave|pubsub.
+Status set_output_buffer_limits(const Call& c) {
+  const auto& args = c.args;
+  if (args.empty() || args.size() % 4 != 0) {
+    return directive_error(c.where, c.name, "Wrong number of arguments in buffer limit configuration.");
+  }
+  RedisInstance& r = c.instance;
+  for (size_t i = 0; i < args.size(); i += 4) {
+    std::string cls = lower(args[i]);
+    auto hard = parse_redis_memory(args[i + 1]);
+    auto soft = parse_redis_memory(args[i + 2]);
+    auto seconds = parse_integer(args[i + 3]);
+    if (!hard.ok() || !soft.ok() || !seconds.ok() || seconds.value() < 0) {
+      return directive_error(c.where, c.name,
+                             "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+    }
+    OutputBufferLimit limit{hard.value(), soft.value(), seconds.value()};
+    if (cls == "normal") {
+      r.normal_buffer_limit = {limit, c.where};
+    } else if (cls == "replica" || cls == "slave") {
+      r.replica_buffer_limit = {limit, c.where};
+    } else if (cls == "pubsub") {
+      r.pubsub_buffer_limit = {limit, c.where};
+    } else {
+      return directive_error(c.where, c.name, "Invalid client class specified in buffer limit configuration.");
+    }
+  }
+  return Ok{};
+}
+
+// --- The table ---------------------------------------------------------------
+
+// evict.c's policy names.
+constexpr std::array<std::string_view, 8> kPolicies = {
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+    "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
+constexpr std::array<std::string_view, 3> kDisklessLoad = {"disabled", "on-empty-db", "swapdb"};
+
+// Bounds as in config.c (client-query-buffer-limit and proto-max-bulk-len:
+// 1 MiB .. LONG_MAX; maxclients: 1 .. UINT_MAX; repl-backlog-size: >= 1).
+constexpr int64_t kLongMax = 9223372036854775807LL;
+
+const std::vector<Directive>& directives() {
+  static const std::vector<Directive> table = {
+      special("maxmemory", Arity::kOne, set_maxmemory),
+      one_of("maxmemory-policy", kPolicies, &RedisInstance::maxmemory_policy),
+      special("maxmemory-clients", Arity::kOne, set_maxmemory_clients),
+      special("save", Arity::kList, set_save),
+      yes_no("appendonly", &RedisInstance::appendonly),
+      yes_no("aof-use-rdb-preamble", &RedisInstance::aof_use_rdb_preamble),
+      special("client-output-buffer-limit", Arity::kList, set_output_buffer_limits),
+      memory("repl-backlog-size", &RedisInstance::repl_backlog_bytes, {1, std::nullopt}),
+      one_of("repl-diskless-load", kDisklessLoad, &RedisInstance::repl_diskless_load),
+      integer("maxclients", &RedisInstance::maxclients, {1, 4294967295LL}),
+      memory("client-query-buffer-limit", &RedisInstance::client_query_buffer_limit_bytes, {1024 * 1024, kLongMax}),
+      memory("proto-max-bulk-len", &RedisInstance::proto_max_bulk_len_bytes, {1024 * 1024, kLongMax}),
+      recognised("slaveof"),
+      recognised("replicaof"),
+      recognised("slave-lazy-flush"),
+      recognised("replica-lazy-flush"),
+      recognised("rdbcompression"),
+      recognised("appendfsync"),
+  };
+  return table;
+}
+
+const Directive* find_directive(std::string_view lower_name) {
+  const auto& table = directives();
+  auto it = std::find_if(table.begin(), table.end(), [&](const Directive& d) { return d.name == lower_name; });
+  return it == table.end() ? nullptr : &*it;
+}
+
 }  // namespace
 
-bool is_memory_directive(std::string_view name) {
-  std::string n = lower(name);
-  return std::find(kMemoryDirectives.begin(), kMemoryDirectives.end(), n) != kMemoryDirectives.end();
-}
+bool is_memory_directive(std::string_view name) { return find_directive(lower(name)) != nullptr; }
 
 Status DirectiveApplier::apply_value(std::string_view name, std::string_view value,
                                      const std::string& where) {
   // config.c: a multi-arg directive given one non-empty argument is split on
   // spaces ("--save '900 1 300 10'"); an empty one stays a single "" argument.
   std::string n = lower(name);
-  if ((n == "save" || n == "client-output-buffer-limit") && !value.empty()) {
+  const Directive* d = find_directive(n);
+  if (d != nullptr && d->arity == Arity::kList && !value.empty()) {
     auto args = split_redis_args(value);
     if (!args.ok()) return Error{where, args.error().message};
     return apply(n, args.value(), where);
@@ -75,135 +272,12 @@ Status DirectiveApplier::apply_value(std::string_view name, std::string_view val
 
 Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std::string>& args,
                                const std::string& where) {
-  std::string name = lower(raw_name);
-  RedisInstance& r = instance_;
-  auto single = [&]() -> Result<std::string> {
-    if (args.size() != 1) return directive_error(where, name, "wrong number of arguments");
-    return args[0];
-  };
-  auto memory = [&]() -> Result<uint64_t> {
-    auto v = single();
-    if (!v.ok()) return v.error();
-    auto bytes = parse_redis_memory(v.value());
-    if (!bytes.ok()) return Error{where, fmt::format("'{}': {}", name, bytes.error().message)};
-    return bytes.value();
-  };
-  auto boolean = [&]() -> Result<bool> {
-    auto v = single();
-    if (!v.ok()) return v.error();
-    auto b = parse_yes_no(v.value());
-    if (!b.ok()) return directive_error(where, name, b.error().message);
-    return b.value();
-  };
-
-  if (name == "maxmemory") {
-    auto bytes = memory();
-    if (!bytes.ok()) return bytes.error();
-    r.maxmemory.origin = bytes.value() == 0 ? MaxmemoryOrigin::kUnset : MaxmemoryOrigin::kExplicit;
-    r.maxmemory.bytes = bytes.value();
-    r.maxmemory.source = where;
-  } else if (name == "maxmemory-policy") {
-    auto v = single();
-    if (!v.ok()) return v.error();
-    std::string policy = lower(v.value());
-    if (std::find(kPolicies.begin(), kPolicies.end(), policy) == kPolicies.end()) {
-      return directive_error(where, name, "argument(s) must be one of the following: volatile-lru, "
-                                          "volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, "
-                                          "allkeys-lfu, allkeys-random, noeviction");
-    }
-    r.maxmemory_policy = {policy, where};
-  } else if (name == "maxmemory-clients") {
-    auto v = single();
-    if (!v.ok()) return v.error();
-    auto parsed = parse_redis_memory_or_percent(v.value());
-    if (!parsed.ok()) return Error{where, fmt::format("'{}': {}", name, parsed.error().message)};
-    r.maxmemory_clients = {{parsed->bytes, parsed->percent, parsed->is_percent}, where};
-  } else if (name == "save") {
-    // config.c:setConfigSaveOption. A single "" clears. Pairs of <seconds >= 1>
-    // <changes >= 0>. In a config file the first `save` replaces the built-in
-    // schedule and later ones append; elsewhere each call replaces the list.
-    std::vector<std::string> rest = args;
-    bool clear = args.size() == 1 && args[0].empty();
-    if (clear) rest.clear();
-    if (rest.size() % 2 != 0) return directive_error(where, name, "Invalid save parameters");
-    std::vector<SavePoint> points;
-    for (size_t i = 0; i < rest.size(); i += 2) {
-      auto seconds = parse_integer(rest[i]);
-      auto changes = parse_integer(rest[i + 1]);
-      if (!seconds.ok() || !changes.ok() || seconds.value() < 1 || changes.value() < 0) {
-        return directive_error(where, name, "Invalid save parameters");
-      }
-      points.push_back({seconds.value(), changes.value()});
-    }
-    if (clear || mode_ == DirectiveMode::kReplace || !save_seen_) r.save_points.value.clear();
-    save_seen_ = true;
-    r.save_points.value.insert(r.save_points.value.end(), points.begin(), points.end());
-    r.save_points.source = where;
-  } else if (name == "appendonly") {
-    auto b = boolean();
-    if (!b.ok()) return b.error();
-    r.appendonly = {b.value(), where};
-  } else if (name == "aof-use-rdb-preamble") {
-    auto b = boolean();
-    if (!b.ok()) return b.error();
-    r.aof_use_rdb_preamble = {b.value(), where};
-  } else if (name == "client-output-buffer-limit") {
-    // networking.c/config.c:updateClientOutputBufferLimit: groups of four,
-    // <class> <hard> <soft> <soft-seconds>, class normal|replica|slave|pubsub.
-    if (args.empty() || args.size() % 4 != 0) {
-      return directive_error(where, name, "Wrong number of arguments in buffer limit configuration.");
-    }
-    for (size_t i = 0; i < args.size(); i += 4) {
-      std::string cls = lower(args[i]);
-      auto hard = parse_redis_memory(args[i + 1]);
-      auto soft = parse_redis_memory(args[i + 2]);
-      auto seconds = parse_integer(args[i + 3]);
-      if (!hard.ok() || !soft.ok() || !seconds.ok() || seconds.value() < 0) {
-        return directive_error(where, name, "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
-      }
-      OutputBufferLimit limit{hard.value(), soft.value(), seconds.value()};
-      if (cls == "normal") {
-        r.normal_buffer_limit = {limit, where};
-      } else if (cls == "replica" || cls == "slave") {
-        r.replica_buffer_limit = {limit, where};
-      } else if (cls == "pubsub") {
-        r.pubsub_buffer_limit = {limit, where};
-      } else {
-        return directive_error(where, name, "Invalid client class specified in buffer limit configuration.");
-      }
-    }
-  } else if (name == "repl-backlog-size") {
-    auto bytes = memory();
-    if (!bytes.ok()) return bytes.error();
-    if (bytes.value() < 1) return directive_error(where, name, "argument must be at least 1");
-    r.repl_backlog_bytes = {bytes.value(), where};
-  } else if (name == "repl-diskless-load") {
-    auto v = single();
-    if (!v.ok()) return v.error();
-    std::string mode = lower(v.value());
-    if (mode != "disabled" && mode != "on-empty-db" && mode != "swapdb") {
-      return directive_error(where, name, "argument(s) must be one of the following: disabled, on-empty-db, swapdb");
-    }
-    r.repl_diskless_load = {mode, where};
-  } else if (name == "maxclients") {
-    auto v = single();
-    if (!v.ok()) return v.error();
-    auto n = parse_integer(v.value());
-    if (!n.ok() || n.value() < 1 || n.value() > 4294967295LL) {
-      return directive_error(where, name, "argument must be between 1 and 4294967295 inclusive");
-    }
-    r.maxclients = {static_cast<uint64_t>(n.value()), where};
-  } else if (name == "client-query-buffer-limit" || name == "proto-max-bulk-len") {
-    auto bytes = memory();
-    if (!bytes.ok()) return bytes.error();
-    if (bytes.value() < 1024 * 1024) {
-      return directive_error(where, name, "argument must be between 1048576 and 9223372036854775807 inclusive");
-    }
-    auto& field = name == "proto-max-bulk-len" ? r.proto_max_bulk_len_bytes : r.client_query_buffer_limit_bytes;
-    field = {bytes.value(), where};
-  }
+  const std::string name = lower(raw_name);
+  const Directive* d = find_directive(name);
   // Other directives do not change the memory model; they are accepted as is.
-  return Ok{};
+  if (d == nullptr || !d->set) return Ok{};
+  if (d->arity == Arity::kOne && args.size() != 1) return directive_error(where, name, "wrong number of arguments");
+  return d->set(Call{name, args, where, instance_, mode_, save_seen_});
 }
 
 }  // namespace redisfit

@@ -3,8 +3,10 @@
 // One place knows how each memory-related directive is spelled and parsed
 // (memtoull units, percentages, `save` accumulation, buffer-limit classes), so
 // redis.conf files, KubeBlocks parameters, OpsRequests and CONFIG GET replies
-// all produce identical facts. Directives that do not affect memory are
-// accepted and ignored.
+// all produce identical facts. It is a table with one row per directive
+// (redis_directives.cc), as Redis' own config.c static_configs[] is: a new
+// directive is a new row. Directives that do not affect memory are accepted
+// and ignored.
 #pragma once
 
 #include <string>

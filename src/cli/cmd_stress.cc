@@ -140,7 +140,10 @@ int run_search_command(StressFlags f) {
   s.repeats = f.repeats;
   if (!f.resolution.empty()) {
     auto res = parse_bytes("--resolution", f.resolution);
-    if (!res.ok()) return std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str()), kExitUsage;
+    if (!res.ok()) {
+      std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str());
+      return kExitUsage;
+    }
     s.resolution_bytes = *res;
   }
   if (!f.search_range.empty()) {

@@ -100,9 +100,11 @@ Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
   if (!conf.ok()) return conf.error();
   auto inst = instance_for_run(*conf, o);
   if (!inst.ok()) return inst.error();
-  auto rec = plan_with_model(*inst, workload_for_run(o, inst->maxmemory.bytes));
-  if (!rec.ok()) return rec.error();
-  return rec->maxmemory_bytes;
+  // The largest maxmemory the model calls safe under this very limit. Not
+  // plan_with_model(): for a dataset that cannot fit under a refusing policy
+  // it grows the limit, while the run keeps the limit and has its writes
+  // refused instead.
+  return solve_max_maxmemory(*inst, workload_for_run(o, inst->maxmemory.bytes), o.limit_bytes);
 }
 
 // The maxmemory a ServerConfig really gives redis-server: written out and read

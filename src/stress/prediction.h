@@ -27,8 +27,8 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& op
 uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& options,
                                     double child_seconds, double write_rate_per_sec);
 
-// The maxmemory redisfit recommends (plan_with_model) for the same limit and
-// workload as `options`. Uses a scratch copy of the configuration.
+// The maxmemory redisfit recommends (solve_max_maxmemory, what plan gives
+// when the data need not fit) for the same limit and workload as `options`. Uses a scratch copy of the configuration.
 Result<uint64_t> recommended_maxmemory(const StressOptions& options);
 
 }  // namespace redisfit::stress

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_registry.h"
+#include "cli/workload_flags.h"
 #include "core/quantity.h"
 #include "live/duration.h"
 #include "live/probe.h"
@@ -28,6 +29,7 @@ struct ProbeFlags {
   std::string timeout = "3s";
   std::string tls_ca, tls_cert, tls_key, tls_server_name;
   bool insecure = false;
+  WorkloadFlags workload;  // only the workload part: the server gives the rest
 };
 
 // Probes every URL concurrently; outcomes in the order given.
@@ -79,6 +81,11 @@ int run(const ProbeFlags& f) {
   options.connect.tls_key_file = f.tls_key;
   options.connect.tls_server_name = f.tls_server_name;
   options.connect.tls_insecure = f.insecure;
+  {
+    Workload scratch;  // flags are checked once, here, so the override cannot fail later
+    if (Status s = f.workload.apply_workload(scratch); !s.ok()) return fail(s.error());
+    options.override_workload = [flags = f.workload](Workload& w) { (void)flags.apply_workload(w); };
+  }
   std::chrono::milliseconds interval{0};
   if (!f.watch.empty()) {
     auto w = live::parse_duration(f.watch, "flag --watch");
@@ -136,6 +143,7 @@ RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
   cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
   cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify instead of the URL host");
   cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
+  flags->workload.add_workload_to(*cmd);
   cmd->footer("Password: in the URL or REDISCLI_AUTH. Exit: 0 healthy, 1 findings at or above --fail-on, "
               "2 cannot connect or bad input. Docs: docs/probe.md");
   cmd->callback([flags, &state] { state.exit_code = run(*flags); });

@@ -27,6 +27,11 @@ struct StressFlags {
   double ttl_share = 0, write_rate = 0, time_scale = 10, phase_timeout = 120, max_time = 600;
   int connections = 4, pipeline = 64, restarts = 3;
   bool compare = false, force = false, no_oom_group = false;
+  std::string fork_writes = "overwrite";
+  // --search maxmemory
+  std::string search, search_range, resolution;
+  int repeats = 3;
+  bool phases_given = false, restarts_given = false;
 };
 
 Result<uint64_t> parse_bytes(const std::string& flag, const std::string& text) {
@@ -101,6 +106,7 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
                 : f.fork == "bgrewriteaof" ? stress::ForkKind::kBgrewriteaof
                 : f.fork == "fullsync" ? stress::ForkKind::kFullSync : stress::ForkKind::kAuto;
   o.write_rate_per_sec = f.write_rate;
+  o.fork_writes = f.fork_writes == "insert" ? stress::ForkWrites::kInsert : stress::ForkWrites::kOverwrite;
   o.max_restarts = f.restarts;
   o.backoff.time_scale = f.time_scale;
   o.phase_timeout_sec = f.phase_timeout;
@@ -111,7 +117,68 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   return o;
 }
 
+// `--search maxmemory`: bisect on maxmemory for the largest value that survives.
+int run_search_command(StressFlags f) {
+  if (f.search != "maxmemory") {
+    std::fprintf(stderr, "redisfit stress: --search takes \"maxmemory\" (the only setting searched)\n");
+    return kExitUsage;
+  }
+  if (f.compare) {
+    std::fprintf(stderr, "redisfit stress: --search already runs the recommendation; drop --compare\n");
+    return kExitUsage;
+  }
+  if (!f.phases_given) f.phases = "import,fork";
+  if (!f.restarts_given) f.restarts = 0;  // a probe that dies once has died
+  auto opts = build_options(f);
+  if (!opts.ok()) {
+    std::fprintf(stderr, "redisfit stress: %s\n", opts.error().describe().c_str());
+    return kExitUsage;
+  }
+  stress::SearchOptions s;
+  s.run = *opts;
+  s.run.progress = false;
+  s.repeats = f.repeats;
+  if (!f.resolution.empty()) {
+    auto res = parse_bytes("--resolution", f.resolution);
+    if (!res.ok()) {
+      std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str());
+      return kExitUsage;
+    }
+    s.resolution_bytes = *res;
+  }
+  if (!f.search_range.empty()) {
+    auto dash = f.search_range.find('-');
+    auto lo = parse_bytes("--search-range", f.search_range.substr(0, dash));
+    auto hi = dash == std::string::npos ? Result<uint64_t>(Error{"flag --search-range", "expected LOW-HIGH, e.g. 64mb-256mb"})
+                                        : parse_bytes("--search-range", f.search_range.substr(dash + 1));
+    if (!lo.ok() || !hi.ok() || *lo >= *hi || *hi > opts->limit_bytes) {
+      std::fprintf(stderr, "redisfit stress: flag --search-range: expected LOW-HIGH with LOW < HIGH <= the limit\n");
+      return kExitUsage;
+    }
+    s.low_bytes = *lo;
+    s.high_bytes = *hi;
+  }
+  auto res = stress::search_maxmemory(s);
+  if (!res.ok()) {
+    std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str());
+    return kExitUsage;
+  }
+  if (f.output == "json") std::puts(search_to_json(*res).dump(2).c_str());
+  else std::fputs(search_to_text(*res).c_str(), stdout);
+  if (!f.report.empty()) {
+    std::ofstream html(f.report);
+    html << search_to_html(*res);
+    if (!html) {
+      std::fprintf(stderr, "redisfit stress: cannot write %s\n", f.report.c_str());
+      return kExitUsage;
+    }
+  }
+  if (res->interrupted) return 130;
+  return res->edge_bytes ? kExitClean : kExitFindings;
+}
+
 int run_stress_command(const StressFlags& f) {
+  if (!f.search.empty()) return run_search_command(f);
   auto opts = build_options(f);
   if (!opts.ok()) {
     std::fprintf(stderr, "redisfit stress: %s\n", opts.error().describe().c_str());
@@ -175,7 +242,8 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
       ->each([f](const std::string&) { f->save_given = true; });
   cmd->add_option("--config", f->config, "a redis.conf to start from (flags override it)");
   cmd->add_option("--set", f->set, "extra directive=value for the server (repeatable)");
-  cmd->add_option("--phases", f->phases, "comma-separated: import,fork,restart");
+  cmd->add_option("--phases", f->phases, "comma-separated: import,fork,restart")
+      ->each([f](const std::string&) { f->phases_given = true; });
   cmd->add_option("--fill", f->fill, "import target: bytes (300mb) or a multiple of maxmemory (1x, 1.5x)");
   cmd->add_option("--value-size", f->value_size, "value size: N or MIN-MAX (uniform), e.g. 1024 or 512-4096");
   cmd->add_option("--ttl-share", f->ttl_share, "fraction of keys written with a TTL")->check(CLI::Range(0.0, 1.0));
@@ -183,9 +251,19 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_option("--pipeline", f->pipeline, "commands in flight per connection")->check(CLI::Range(1, 10000));
   cmd->add_option("--fork", f->fork, "auto | bgsave | bgrewriteaof | fullsync")
       ->check(CLI::IsMember({"auto", "bgsave", "bgrewriteaof", "fullsync"}));
-  cmd->add_option("--write-rate", f->write_rate, "overwrites/s during the fork (0 = as fast as possible)")
+  cmd->add_option("--write-rate", f->write_rate, "writes/s held during the fork (0 = as fast as possible)")
       ->check(CLI::Range(0.0, 1e9));
-  cmd->add_option("--restarts", f->restarts, "restarts before CrashLoopBackOff")->check(CLI::Range(0, 100));
+  cmd->add_option("--restarts", f->restarts, "restarts before CrashLoopBackOff")
+      ->check(CLI::Range(0, 100))
+      ->each([f](const std::string&) { f->restarts_given = true; });
+  cmd->add_option("--fork-writes", f->fork_writes, "what the writer does during the fork: overwrite (default) | insert")
+      ->check(CLI::IsMember({"overwrite", "insert"}));
+  cmd->add_option("--search", f->search,
+                  "maxmemory: bisect for the largest maxmemory that survives this limit and workload");
+  cmd->add_option("--repeats", f->repeats, "--search: runs per probe near the edge, all must survive (default 3)")
+      ->check(CLI::Range(1, 20));
+  cmd->add_option("--search-range", f->search_range, "--search: bracket LOW-HIGH (default limit/16 - limit)");
+  cmd->add_option("--resolution", f->resolution, "--search: stop when the bracket is this narrow (default limit/32)");
   cmd->add_option("--time-scale", f->time_scale, "compress kubelet's back-off (10 s .. 300 s) by this factor")
       ->check(CLI::Range(1.0, 10000.0));
   cmd->add_option("--phase-timeout", f->phase_timeout, "seconds per phase attempt")->check(CLI::Range(1.0, 86400.0));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "core/quantity.h"
 #include "sources/redis_directives.h"
@@ -22,6 +23,18 @@ Result<uint64_t> parse_size(const std::string& flag, const std::string& text, bo
   return Error{flag, k8s.error().message};
 }
 
+// "2s", "500ms", "1.5" (seconds), "1m". Errors name the flag.
+Result<double> parse_seconds(const std::string& flag, const std::string& text) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  std::string unit = end ? std::string(end) : "";
+  double scale = unit.empty() || unit == "s" ? 1.0 : unit == "ms" ? 1e-3 : unit == "m" ? 60.0 : -1.0;
+  if (end == text.c_str() || scale < 0 || !(v >= 0) || v * scale > 86400) {
+    return Error{flag, fmt::format("\"{}\" is not a duration such as 2s, 500ms or 1m", text)};
+  }
+  return v * scale;
+}
+
 }  // namespace
 
 void WorkloadFlags::add_to(CLI::App& cmd) {
@@ -34,6 +47,13 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--policy", policy, "maxmemory-policy (default noeviction)");
   cmd.add_option("--replicas", replicas, "replicas streaming from this primary (full syncs fork it)")
       ->check(CLI::Range(0, 100));
+  cmd.add_option("--replica-buffer-hard", repl_buffer_hard,
+                 "client-output-buffer-limit replica hard limit (default 256mb)");
+  cmd.add_option("--redis-version", redis_version, "Redis version, e.g. 6.2 (default 7.0)");
+  add_workload_to(cmd);
+}
+
+void WorkloadFlags::add_workload_to(CLI::App& cmd) {
   cmd.add_option("--write-rate", write_rate, "writes per second while a fork child lives")
       ->check(CLI::Range(0.0, 1e9));
   cmd.add_option("--cow-fraction", cow_fraction, "share of the dataset copied during a fork, 0..1")
@@ -45,9 +65,10 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--ttl", ttl, "whether keys carry TTLs (true/false; default false)");
   cmd.add_option("--fragmentation", fragmentation, "used_memory_rss / used_memory (default 1.10)")
       ->check(CLI::Range(1.0, 5.0));
-  cmd.add_option("--replica-buffer-hard", repl_buffer_hard,
-                 "client-output-buffer-limit replica hard limit (default 256mb)");
-  cmd.add_option("--redis-version", redis_version, "Redis version, e.g. 6.2 (default 7.0)");
+  cmd.add_option("--fsync-stall", fsync_stall,
+                 "budget for an appendfsync everysec fsync stalled this long (e.g. 2s; default: no stall)");
+  cmd.add_option("--save-time", save_time,
+                 "how long a BGSAVE / AOF rewrite of this dataset takes (INFO rdb_last_bgsave_time_sec), e.g. 12s");
 }
 
 Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
@@ -107,6 +128,10 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     if (!v.ok()) return v.error();
     w.dataset_bytes = Sourced<uint64_t>{v.value(), "flag --dataset"};
   }
+  return apply_workload(w);
+}
+
+Status WorkloadFlags::apply_workload(Workload& w) const {
   if (!value_size.empty()) {
     auto v = parse_size("--value-size", value_size, true);
     if (!v.ok()) return v.error();
@@ -124,6 +149,17 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
   if (clients) w.clients = {*clients, "flag --clients"};
   if (ttl) w.keys_have_ttl = {*ttl, "flag --ttl"};
   if (fragmentation) w.fragmentation = {*fragmentation, "flag --fragmentation"};
+  if (!fsync_stall.empty()) {
+    auto v = parse_seconds("--fsync-stall", fsync_stall);
+    if (!v.ok()) return v.error();
+    w.fsync_stall_seconds = Sourced<double>{v.value(), "flag --fsync-stall " + fsync_stall};
+  }
+  if (!save_time.empty()) {
+    auto v = parse_seconds("--save-time", save_time);
+    if (!v.ok()) return v.error();
+    if (v.value() <= 0) return Error{"--save-time", "must be greater than 0"};
+    w.fork_child_seconds = Sourced<double>{v.value(), "flag --save-time " + save_time};
+  }
   return Ok{};
 }
 

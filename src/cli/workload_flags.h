@@ -26,9 +26,17 @@ struct WorkloadFlags {
   std::string write_pattern;  // overwrite|insert
   std::string repl_buffer_hard;
   std::string redis_version;
+  std::string fsync_stall;  // duration: "2s", "500ms"
+  std::string save_time;    // duration of the last BGSAVE / AOF rewrite
 
   // Adds --request, --limit, --maxmemory, --dataset and the workload flags.
   void add_to(CLI::App& cmd);
+  // Adds only the workload flags (value size, write rate and pattern, COW,
+  // clients, TTL, fragmentation, fsync stall, save time): what `probe` takes
+  // on top of what it reads from the server.
+  void add_workload_to(CLI::App& cmd);
+  // Applies only the workload flags; errors name the flag.
+  Status apply_workload(Workload& workload) const;
 
   // Applies the flags onto `instance` / `workload` (flags win over what the
   // instance already holds, e.g. from a redis.conf).

@@ -1,6 +1,9 @@
 // Workload assumptions: what the configuration alone cannot tell. Each field
 // has a documented default (docs/memory-model.md) and records whether the
-// user gave it, so output can say "assumed" versus "given".
+// user gave it, so output can say "assumed" versus "given". The default
+// numbers are ModelConstants::kDefault* (model/constants.h, with evidence);
+// facts may not include the model, so tests/model/constants_test.cc keeps the
+// two equal.
 #pragma once
 
 #include <cstdint>
@@ -30,8 +33,11 @@ struct Workload {
   // derived from the write rate, or the worst case when that is unknown too.
   std::optional<Sourced<double>> cow_fraction;
   // How long a fork child lives (a BGSAVE / AOF rewrite of this dataset).
-  // Absent = dataset / 50 MB/s (ModelConstants::kSaveBytesPerSec).
+  // Absent = estimated from the dataset (estimated_save_seconds, model/budget.h).
   std::optional<Sourced<double>> fork_child_seconds;
+  // Seconds an appendfsync everysec fsync stalls (a slow disk); aof_buf holds
+  // the writes meanwhile. Absent = no stall: aof_buf is flushed every event loop.
+  std::optional<Sourced<double>> fsync_stall_seconds;
   Sourced<uint64_t> clients{100, "default: 100 connected clients"};
   Sourced<bool> keys_have_ttl{false, "default: keys carry no TTL"};
   // used_memory_rss / used_memory once full (allocator rounding and fragmentation).

@@ -50,11 +50,12 @@ Level ProbeReport::worst_level() const {
   return worst;
 }
 
-ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit) {
+ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const WorkloadOverride& override_workload) {
   ProbeReport r;
   std::optional<Sourced<uint64_t>> sourced_limit;
   if (limit.limit_bytes) sourced_limit = Sourced<uint64_t>{*limit.limit_bytes, limit.source};
   LiveFacts facts = facts_from_snapshot(s, sourced_limit);
+  if (override_workload) override_workload(facts.workload);
   const platform::InfoFields& info = s.info;
 
   r.target = s.where;
@@ -167,7 +168,7 @@ Result<ProbeReport> probe(const platform::RedisEndpoint& endpoint, const ProbeOp
   if (!conn) return conn.error();
   auto snapshot = read_snapshot(*conn.value());
   if (!snapshot) return snapshot.error();
-  return assess(*snapshot, resolve_limit(endpoint, options.limit_bytes));
+  return assess(*snapshot, resolve_limit(endpoint, options.limit_bytes), options.override_workload);
 }
 
 std::vector<std::string> describe_changes(const ProbeReport& a, const ProbeReport& b) {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,7 +92,13 @@ struct ProbeReport {
   Level worst_level() const;
 };
 
-ProbeReport assess(const ServerSnapshot& snapshot, const LimitInfo& limit);
+// What the user said about the workload (the same flags as plan/explain/lint):
+// applied over what the server shows, so a measured or known figure can
+// replace an assumption (e.g. --write-rate instead of instantaneous_ops_per_sec).
+using WorkloadOverride = std::function<void(Workload&)>;
+
+ProbeReport assess(const ServerSnapshot& snapshot, const LimitInfo& limit,
+                   const WorkloadOverride& override_workload = {});
 
 // The limit for a target: the flag when given; otherwise this process's
 // memory cgroup, but only when the target is local (loopback or a unix
@@ -101,6 +108,7 @@ LimitInfo resolve_limit(const platform::RedisEndpoint& endpoint, std::optional<u
 struct ProbeOptions {
   platform::ConnectOptions connect;
   std::optional<uint64_t> limit_bytes;  // --limit
+  WorkloadOverride override_workload;   // workload flags; empty = none
 };
 
 // Connect, read (INFO, CONFIG GET, MEMORY STATS), resolve the limit, assess.

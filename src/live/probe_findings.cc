@@ -75,7 +75,8 @@ void client_findings(ProbeReport& r, const LiveFacts& f) {
   if (r.maxclients > 0 && r.connected_clients * 10 >= r.maxclients * 8) {
     r.findings.push_back({"clients", Level::kWarning,
                           fmt::format("{} connected clients of maxclients {}", r.connected_clients, r.maxclients),
-                          "find the connection leak or pool size; each active client holds ~20 KiB or more"});
+                          fmt::format("find the connection leak or pool size; each active client holds ~{} or more",
+                                      format_bytes(ModelConstants::kBytesPerActiveClient))});
   }
   if (r.limit_bytes && r.clients_normal_bytes * 10 > *r.limit_bytes) {
     const bool capped = f.instance.maxmemory_clients.value.bytes > 0 || f.instance.maxmemory_clients.value.is_percent;

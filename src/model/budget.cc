@@ -11,6 +11,7 @@
 
 #include "core/quantity.h"
 #include "model/policy.h"
+#include "model/tighten.h"
 
 namespace redisfit {
 namespace {
@@ -69,7 +70,8 @@ BudgetTerm client_term(const RedisInstance& r, const Workload& w) {
   }
   uint64_t clients = std::min<uint64_t>(w.clients.value, r.maxclients.value);
   uint64_t bytes = clients * ModelConstants::kBytesPerActiveClient;
-  std::string source = fmt::format("{} clients x 20 KiB active buffers ({})", clients, w.clients.source);
+  std::string source = fmt::format("{} clients x {} active buffers ({})", clients,
+                                   format_bytes(ModelConstants::kBytesPerActiveClient), w.clients.source);
   const ClientMemoryLimit& cap = r.maxmemory_clients.value;
   uint64_t cap_bytes = cap.is_percent ? r.maxmemory.bytes * static_cast<uint64_t>(cap.percent) / 100 : cap.bytes;
   if (cap_bytes > 0 && cap_bytes < bytes) {
@@ -82,18 +84,22 @@ BudgetTerm client_term(const RedisInstance& r, const Workload& w) {
 // aof_buf is written out every event loop and is outside maxmemory in 7.0
 // (evict.c:freeMemoryGetNotCountedMemory). It only grows while an fsync
 // stalls, for at most 2 s with appendfsync everysec (aof.c:flushAppendOnlyFile).
+// A stalled disk is a fault, so the term is opt-in (--fsync-stall).
 BudgetTerm aof_buffer_term(const RedisInstance& r, const Workload& w) {
   if (!r.appendonly.value) return {"aof_buffer", 0, "appendonly no"};
-  if (!w.write_rate_per_sec) {
+  if (!w.fsync_stall_seconds) {
     return {"aof_buffer", 0,
-            "write rate unknown: aof_buf is flushed every event loop; only a stalled fsync grows "
-            "it (up to 2 s of writes)"};
+            fmt::format("aof_buf is flushed every event loop; a stalled fsync would hold up to {:.0f} s of "
+                        "writes (give --fsync-stall to budget for a slow disk)",
+                        ModelConstants::kMaxFsyncStallSeconds)};
   }
-  double bytes = w.write_rate_per_sec->value * static_cast<double>(w.value_size_bytes.value) *
-                 ModelConstants::kAofBufferSeconds;
+  double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
+  double stall = std::min(w.fsync_stall_seconds->value, ModelConstants::kMaxFsyncStallSeconds);
+  double bytes = rate * static_cast<double>(w.value_size_bytes.value) * stall;
   return {"aof_buffer", static_cast<uint64_t>(bytes),
-          fmt::format("{:.0f} writes/s x {} x 2 s of a stalled fsync", w.write_rate_per_sec->value,
-                      format_bytes(w.value_size_bytes.value))};
+          fmt::format("{:.0f} writes/s{} x {} x {:.1f} s of a stalled fsync ({})", rate,
+                      w.write_rate_per_sec ? "" : " (write rate unknown: the default)",
+                      format_bytes(w.value_size_bytes.value), stall, w.fsync_stall_seconds->source)};
 }
 
 // During a full sync the primary keeps the write stream for the replica in the
@@ -103,7 +109,7 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
   const OutputBufferLimit& limit = r.replica_buffer_limit.value;
   // A full sync lasts the child's life plus the transfer and the replica's
   // load: about twice the save.
-  double sync_seconds = 2.0 * fork_child_seconds(w, dataset_bytes);
+  double sync_seconds = ModelConstants::kFullSyncSaveMultiple * fork_child_seconds(w, dataset_bytes);
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   uint64_t stream = static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * sync_seconds);
   uint64_t backlog = r.repl_backlog_bytes.value;
@@ -116,7 +122,7 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
   return {"replica_buffer", over_backlog,
           fmt::format("{:.0f} writes/s x {} during a ~{:.0f} s sync, above the {} backlog{}", rate,
                       format_bytes(w.value_size_bytes.value), sync_seconds, format_bytes(backlog),
-                      w.write_rate_per_sec ? "" : " (write rate unknown: 72k/s assumed)")};
+                      w.write_rate_per_sec ? "" : " (write rate unknown: the default rate)")};
 }
 
 // Redis before 7.0 kept every write made during BGREWRITEAOF in the parent's
@@ -130,7 +136,7 @@ BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, ui
           fmt::format("Redis {} buffers every write of the ~{:.0f} s rewrite in the parent ({:.0f} "
                       "writes/s{})",
                       r.redis_version.value, child_seconds, rate,
-                      w.write_rate_per_sec ? "" : ", write rate unknown: 72k/s assumed")};
+                      w.write_rate_per_sec ? "" : ", write rate unknown: the default rate")};
 }
 
 }  // namespace
@@ -206,7 +212,8 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
   BudgetTerm cow_term{"cow", scale(dataset.bytes + overshoot, frag * cow.fraction),
                       fmt::format("copy-on-write {:.0f}% of the dataset: {}", cow.fraction * 100, cow.source)};
   BudgetTerm page_tables{"child_page_tables", steady_total / ModelConstants::kPageTableDivisor,
-                         "the child's page tables: parent RSS / 512"};
+                         fmt::format("the child's page tables: parent RSS / {}",
+                                     ModelConstants::kPageTableDivisor)};
   std::vector<BudgetTerm> fork_terms = steady;
   fork_terms.push_back(cow_term);
   fork_terms.push_back(page_tables);
@@ -235,8 +242,8 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
         "reload", "restart: " + format + " loaded with maxmemory ignored",
         {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
          {"reload", scale(dataset.bytes, ModelConstants::kReloadFactor),
-          fmt::format("{} persisted x 1.05 (measured RSS/used-mem 1.02 after load)",
-                      format_bytes(dataset.bytes))}}));
+          fmt::format("{} persisted x {:.2f} (measured RSS/used-mem 1.02 after load)",
+                      format_bytes(dataset.bytes), ModelConstants::kReloadFactor)}}));
   }
   // A replica with repl-diskless-load swapdb keeps the old dataset while it
   // loads the new one (replication.c:readSyncBulkPayload).
@@ -279,6 +286,18 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
       {"keys_have_ttl", w.keys_have_ttl.value ? "yes" : "no", w.keys_have_ttl.source},
       {"policy", r.maxmemory_policy.value, r.maxmemory_policy.source},
   };
+  if (w.fsync_stall_seconds) {
+    b.assumptions.push_back({"fsync_stall", fmt::format("{:.1f} s", w.fsync_stall_seconds->value),
+                             w.fsync_stall_seconds->source + ": aof_buf holds the writes of a stalled fsync"});
+  }
+  if (forks || r.replicas.value > 0) {
+    b.assumptions.push_back(
+        {"fork_child", fmt::format("{:.1f} s", fork_child_seconds(w, dataset.bytes)),
+         w.fork_child_seconds ? w.fork_child_seconds->source
+                              : "estimated save time with one free core (give --save-time, or probe reads "
+                                "rdb_last_bgsave_time_sec)"});
+  }
+  if (auto hint = tightening_hint(r, w, b)) b.assumptions.push_back(*hint);
   return b;
 }
 

@@ -14,6 +14,7 @@
 
 #include "facts/redis_instance.h"
 #include "facts/workload.h"
+#include "model/constants.h"
 
 namespace redisfit {
 
@@ -67,37 +68,6 @@ struct MemoryBudget {
   std::vector<const BudgetPhase*> phases_over_limit() const;
 };
 
-// Model constants with their provenance; tests and docs read them from here.
-struct ModelConstants {
-  // Peak <= limit / safety_factor is "safe" (research: limit >= peak x 1.1).
-  static constexpr double kSafetyFactor = 1.10;
-  // redis-server's own RSS with no data (measured 6.6 MB, Debian 7.0.15) plus
-  // the Lua VM and allocator arenas a busy server grows: 10 MiB.
-  static constexpr uint64_t kBaseBytes = 10ULL << 20;
-  // Per connected client once active: 16 KB reply chunk + query buffer + struct
-  // (measured ~20 KB, networking.c:getClientMemoryUsage).
-  static constexpr uint64_t kBytesPerActiveClient = 20 * 1024;
-  // Page tables: 8 bytes per 4 KiB page = RSS / 512.
-  static constexpr uint64_t kPageTableDivisor = 512;
-  // RSS after loading an RDB / used-mem aux field (measured x1.02; 1.05 margin).
-  static constexpr double kReloadFactor = 1.05;
-  // RDB serialisation speed used to estimate how long a fork child lives
-  // (measured ~20 s/GB for an idle BGSAVE with rdbcompression yes).
-  static constexpr double kSaveBytesPerSec = 50e6;
-  // Pages a single overwrite dirties in the parent (the value's slab page and
-  // the page holding its dictEntry/robj).
-  static constexpr double kPagesPerWrite = 2.0;
-  // Bytes per key of the main dict's bucket array (8 B x power-of-two table).
-  static constexpr uint64_t kBucketBytesPerKey = 16;
-  // Per-key overhead of a string key (dictEntry 32 + robj 16 + key sds ~24 +
-  // bucket 8; measured 104 B/key with 16 B values).
-  static constexpr uint64_t kPerKeyOverheadBytes = 88;
-  // AOF buffer: everysec fsync lets up to ~2 s of writes accumulate.
-  static constexpr double kAofBufferSeconds = 2.0;
-  // Write rate assumed for buffers when none is given: one Redis core's SET
-  // throughput without pipelining (redis.io benchmarks: ~72k/s).
-  static constexpr double kDefaultBufferWriteRate = 72000.0;
-};
 
 // Computes the budget of `instance` under `workload`. Uses instance.maxmemory
 // (bytes when set; unset = unlimited, in which case the dataset must come from
@@ -110,8 +80,20 @@ MemoryBudget compute_budget(const RedisInstance& instance, const Workload& workl
 bool redis_version_before(const RedisInstance& instance, int major, int minor);
 
 // How long a fork child of `dataset_bytes` lives: the workload's figure when
-// it has one (a live server's own last save time), else dataset / save speed.
+// it has one (a live server's own last save time, --save-time), else
+// estimated_save_seconds().
 double fork_child_seconds(const Workload& workload, uint64_t dataset_bytes);
+// keys x ModelConstants::kSaveSecondsPerKey + bytes / kSaveBytesPerSec.
+double estimated_save_seconds(const Workload& workload, uint64_t dataset_bytes);
+
+// True when every write during a fork gets -OOM: the dataset is known to be
+// past maxmemory (a given --dataset above it) and the policy refuses writes
+// there (noeviction, or volatile-* with no TTL keys).
+bool writes_refused_during_fork(const RedisInstance& instance, const Workload& workload);
+
+// c for overwrites at `writes_per_sec` while the child lives (no policy
+// considered): the uniform page-touch formula of docs/memory-model.md.
+double cow_fraction_for_rate(const Workload& workload, uint64_t dataset_bytes, double writes_per_sec);
 
 // The copy-on-write fraction c the model uses, with the reason. Exposed for
 // tests and for `explain`.

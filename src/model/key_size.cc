@@ -1,5 +1,7 @@
 #include "model/key_size.h"
 
+#include "model/constants.h"
+
 namespace redisfit {
 
 uint64_t jemalloc_size_class(uint64_t bytes) {
@@ -23,10 +25,10 @@ uint64_t sds_header_bytes(uint64_t len, bool may_use_type5) {
   return 9;
 }
 
-constexpr uint64_t kDictEntryBytes = 24;
-constexpr uint64_t kRobjBytes = 16;
-constexpr uint64_t kBucketBytes = 8;
-constexpr uint64_t kEmbstrLimit = 44;  // object.c:OBJ_ENCODING_EMBSTR_SIZE_LIMIT
+constexpr uint64_t kDictEntryBytes = ModelConstants::kDictEntryBytes;
+constexpr uint64_t kRobjBytes = ModelConstants::kRobjBytes;
+constexpr uint64_t kBucketBytes = ModelConstants::kBucketBytesPerKey;
+constexpr uint64_t kEmbstrLimit = ModelConstants::kEmbstrLimitBytes;
 
 }  // namespace
 

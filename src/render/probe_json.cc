@@ -49,6 +49,10 @@ nlohmann::json report_json(const live::ProbeReport& r) {
     findings.push_back({{"id", f.id}, {"level", live::level_name(f.level)}, {"message", f.message}, {"advice", f.advice}});
   j["findings"] = findings;
   j["notes"] = r.notes;
+  nlohmann::json assumptions = nlohmann::json::array();
+  for (const auto& a : r.budget.assumptions)
+    assumptions.push_back({{"name", a.name}, {"value", a.value}, {"source", a.source}});
+  j["assumptions"] = assumptions;
   return j;
 }
 

@@ -29,6 +29,8 @@ void report_text(std::string& out, const live::ProbeReport& r) {
     if (!f.advice.empty()) out += fmt::format("          fix: {}\n", f.advice);
   }
   for (const auto& n : r.notes) out += fmt::format("  note: {}\n", n);
+  // The same assumptions lint -v and explain print, so a flag can replace one.
+  for (const auto& a : r.budget.assumptions) out += fmt::format("  assumed: {} = {} ({})\n", a.name, a.value, a.source);
 }
 
 }  // namespace

@@ -13,7 +13,10 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
                       {"peak_cow_bytes", p.peak_cow_bytes}, {"keys_written", p.keys_written},
                       {"payload_bytes", p.payload_bytes}, {"client_oom_errors", p.client_oom_errors},
                       {"fill_bytes_per_sec", p.fill_bytes_per_sec},
-                      {"commands_per_sec", p.commands_per_sec}});
+                      {"commands_per_sec", p.commands_per_sec},
+                      {"fork_child_sec", p.fork_child_sec}, {"fork_write_rate", p.fork_write_rate},
+                      {"redis_last_cow_bytes", p.redis_last_cow_bytes},
+                      {"rss_before_fork_bytes", p.rss_before_fork_bytes}});
   }
   json samples = json::array();
   for (const auto& s : r.samples) {
@@ -49,6 +52,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
       {"predicted_peak_bytes", r.prediction.available ? json(r.prediction.peak_bytes) : json(nullptr)},
       {"predicted_peak_phase", r.prediction.peak_phase},
       {"predicted_verdict", r.prediction.verdict},
+      {"predicted_peak_with_measured_fork_bytes", r.prediction.measured_facts_peak_bytes},
       {"duration_sec", r.duration_sec},
       {"time_scale", r.time_scale},
       {"interrupted", r.interrupted},

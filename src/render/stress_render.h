@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "stress/run.h"
+#include "stress/search.h"
 
 namespace redisfit {
 
@@ -24,5 +25,14 @@ std::string stress_to_text(const std::vector<stress::StressResult>& runs);
 // One page with a memory chart per run (working set, usage, used_memory
 // against limit, maxmemory and the predicted peak; event markers) and the summary.
 std::string stress_to_html(const std::vector<stress::StressResult>& runs);
+
+// `stress --search maxmemory`: the edge, each probe with its runs (outcome,
+// peak, child life, write rate achieved, Redis' COW), and the model's
+// recommendation next to the edge. JSON: limit_bytes, workload, repeats,
+// edge_bytes, lowest_failure_bytes, recommended_bytes, recommended_share_of_edge,
+// probes[{maxmemory_bytes, recommended, survived, runs[...]}].
+nlohmann::json search_to_json(const stress::SearchResult& result);
+std::string search_to_text(const stress::SearchResult& result);
+std::string search_to_html(const stress::SearchResult& result);
 
 }  // namespace redisfit

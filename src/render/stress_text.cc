@@ -23,6 +23,10 @@ std::string one_run(const stress::StressResult& r) {
                          format_bytes(static_cast<uint64_t>(p.fill_bytes_per_sec)));
     }
     if (p.peak_cow_bytes) out += fmt::format("  COW {}", format_bytes(p.peak_cow_bytes));
+    if (p.fork_child_sec > 0) {
+      out += fmt::format("  child {:.1f} s, {:.0f} writes/s achieved, Redis COW {}", p.fork_child_sec,
+                         p.fork_write_rate, format_bytes(p.redis_last_cow_bytes));
+    }
     if (p.client_oom_errors) out += fmt::format("  {} writes refused (-OOM)", p.client_oom_errors);
     if (p.attempts > 1) out += fmt::format("  ({} attempts)", p.attempts);
     if (!p.detail.empty()) out += "  [" + p.detail + "]";
@@ -37,6 +41,10 @@ std::string one_run(const stress::StressResult& r) {
     out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {}{}\n", format_bytes(r.prediction.peak_bytes),
                        r.prediction.peak_phase, r.prediction.verdict, format_bytes(r.peak_working_set_bytes),
                        r.oom_kills > 0 ? " (capped: the OOM killer acts at the limit)" : "");
+    if (r.prediction.measured_facts_peak_bytes) {
+      out += fmt::format("  model with this run's child life and write rate: predicted peak {}\n",
+                         format_bytes(r.prediction.measured_facts_peak_bytes));
+    }
   } else {
     out += "  model: " + r.prediction.note + "\n";
   }

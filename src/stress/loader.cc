@@ -110,13 +110,19 @@ void Loader::start_import(uint64_t target_payload_bytes) {
   }
 }
 
-void Loader::start_overwrite(uint64_t keyspace, double rate_per_sec) {
+void Loader::start_overwrite(uint64_t keyspace, double rate_per_sec) { start_paced(keyspace, rate_per_sec, false); }
+
+void Loader::start_insert(uint64_t keyspace, double rate_per_sec) { start_paced(keyspace, rate_per_sec, true); }
+
+void Loader::start_paced(uint64_t keyspace, double rate_per_sec, bool insert) {
   stop();
   reset_counters();
+  next_index_ = keyspace;
   stop_ = false;
   running_threads_ = opt_.connections;
   for (int i = 0; i < opt_.connections; ++i) {
-    threads_.emplace_back([this, i, keyspace, rate_per_sec] { overwrite_thread(i, keyspace, rate_per_sec); });
+    threads_.emplace_back(
+        [this, i, keyspace, rate_per_sec, insert] { paced_thread(i, keyspace, rate_per_sec, insert); });
   }
 }
 
@@ -213,13 +219,14 @@ void Loader::import_thread(int id, uint64_t target_payload_bytes) {
   --running_threads_;
 }
 
-void Loader::overwrite_thread(int id, uint64_t keyspace, double rate_per_sec) {
+void Loader::paced_thread(int id, uint64_t keyspace, double rate_per_sec, bool insert) {
   redisContext* c = connect_to(opt_.port);
   if (!c) counters_.connection_lost = true;
   std::mt19937_64 rng(mix(static_cast<uint64_t>(id) + 7));
   if (keyspace == 0) keyspace = 1;
   double per_thread_rate = rate_per_sec / opt_.connections;
-  // With a rate, batches shrink so the pacing stays smooth (~100 batches/s).
+  // With a rate, batches shrink so the pacing stays smooth (~100 batches/s
+  // per connection): the rate holds over any window of a few tens of ms.
   int batch = opt_.pipeline;
   if (per_thread_rate > 0) batch = std::max(1, std::min(opt_.pipeline, static_cast<int>(per_thread_rate / 100)));
   auto start = std::chrono::steady_clock::now();
@@ -227,7 +234,8 @@ void Loader::overwrite_thread(int id, uint64_t keyspace, double rate_per_sec) {
   std::string buf, rbuf;
   while (c && !stop_ && !g_stop_requested) {
     buf.clear();
-    for (int i = 0; i < batch; ++i) append_set(buf, rng() % keyspace);
+    uint64_t first = insert ? next_index_.fetch_add(static_cast<uint64_t>(batch)) : 0;
+    for (int i = 0; i < batch; ++i) append_set(buf, insert ? first + static_cast<uint64_t>(i) : rng() % keyspace);
     int other = 0;
     int oom = send_batch(c, buf, batch, rbuf, other);
     if (oom < 0) {
@@ -237,8 +245,11 @@ void Loader::overwrite_thread(int id, uint64_t keyspace, double rate_per_sec) {
     counters_.oom_errors += static_cast<uint64_t>(oom);
     counters_.other_errors += static_cast<uint64_t>(other);
     counters_.commands_ok += static_cast<uint64_t>(batch - oom - other);
+    if (insert) counters_.keys_written += static_cast<uint64_t>(batch - oom - other);
     sent += static_cast<uint64_t>(batch);
     if (per_thread_rate > 0) {
+      // Paced against the start, so a stall is made up afterwards (as a
+      // client queue drains), never exceeding the rate on average.
       auto due = start + std::chrono::microseconds(static_cast<int64_t>(sent * 1e6 / per_thread_rate));
       while (!stop_ && !g_stop_requested && std::chrono::steady_clock::now() < due) {
         std::this_thread::sleep_until(std::min(due, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));

@@ -55,6 +55,15 @@ class Loader {
   // Starts overwriting random keys in [0, keyspace) at `rate_per_sec` in total
   // (0 = as fast as possible) until stop().
   void start_overwrite(uint64_t keyspace, double rate_per_sec);
+  // Starts writing new keys keyspace, keyspace + 1, ... at `rate_per_sec` in
+  // total (0 = as fast as possible) until stop(): an import that goes on
+  // during a fork. -OOM replies are counted, not fatal.
+  void start_insert(uint64_t keyspace, double rate_per_sec);
+  // Writes answered so far (acknowledged or refused with -OOM): what the
+  // server has processed, for the rate achieved over a window.
+  uint64_t writes_answered() const {
+    return counters_.commands_ok.load() + counters_.oom_errors.load() + counters_.other_errors.load();
+  }
 
   bool done() const { return running_threads_.load() == 0; }
   void stop();  // asks threads to end and joins them
@@ -65,7 +74,10 @@ class Loader {
 
  private:
   void import_thread(int id, uint64_t target_payload_bytes);
-  void overwrite_thread(int id, uint64_t keyspace, double rate_per_sec);
+  // Paced writer: overwrites of random keys in [0, keyspace), or inserts of
+  // new keys from next_index_ on.
+  void paced_thread(int id, uint64_t keyspace, double rate_per_sec, bool insert);
+  void start_paced(uint64_t keyspace, double rate_per_sec, bool insert);
   // Appends one SET to `buf`; returns payload bytes (key + value).
   size_t append_set(std::string& buf, uint64_t index) const;
   void join();

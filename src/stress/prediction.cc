@@ -8,6 +8,11 @@
 #include "sources/redis_conf.h"
 
 namespace redisfit::stress {
+namespace {
+// The per-key estimate is within 7 % of a real server (tests/model/
+// key_size_test.cc); a fill 10 % past maxmemory is past it for sure.
+constexpr double kFillPastMaxmemory = 1.10;
+}  // namespace
 
 Result<RedisInstance> instance_for_run(const std::string& conf_path, const StressOptions& o) {
   auto directives = read_redis_conf(conf_path);
@@ -34,7 +39,9 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   Workload w;
   uint64_t avg_value = (uint64_t{o.loader.value_min_bytes} + o.loader.value_max_bytes) / 2;
   w.value_size_bytes = {avg_value, "flag --value-size"};
-  w.write_pattern = {WritePattern::kOverwrite, "stress: overwrites during the fork"};
+  w.write_pattern = o.fork_writes == ForkWrites::kInsert
+                        ? Sourced<WritePattern>{WritePattern::kInsert, "stress: inserts during the fork"}
+                        : Sourced<WritePattern>{WritePattern::kOverwrite, "stress: overwrites during the fork"};
   if (o.write_rate_per_sec > 0) w.write_rate_per_sec = Sourced<double>{o.write_rate_per_sec, "flag --write-rate"};
   w.clients = {static_cast<uint64_t>(o.loader.connections + 2), "stress: loader connections + sampler + control"};
   w.keys_have_ttl = {o.loader.ttl_share > 0, "flag --ttl-share"};
@@ -44,11 +51,18 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   constexpr uint64_t kKeyBytes = 9;  // "rf:" + a number, as the loader names keys
   uint64_t keys = o.fill_payload_bytes / (avg_value + kKeyBytes);
   uint64_t dataset = keys * string_key_used_bytes(kKeyBytes, avg_value);
-  if (maxmemory_bytes > 0) dataset = std::min(dataset, maxmemory_bytes);
+  // A fill clearly past maxmemory (beyond the per-key estimate's error) stays
+  // as it is: the model caps the dataset at maxmemory and knows that a
+  // refusing policy then answers every write with -OOM. A fill near
+  // maxmemory is capped here, so the model keeps the worst case for it.
+  const bool clearly_past = maxmemory_bytes > 0 && static_cast<double>(dataset) >
+                                                       static_cast<double>(maxmemory_bytes) * kFillPastMaxmemory;
+  if (maxmemory_bytes > 0 && !clearly_past) dataset = std::min(dataset, maxmemory_bytes);
   if (dataset > 0) {
     w.dataset_bytes = Sourced<uint64_t>{
-        dataset, fmt::format("flag --fill: {} keys x {} B used per key (bounded by maxmemory)", keys,
-                             string_key_used_bytes(kKeyBytes, avg_value))};
+        dataset, fmt::format("flag --fill: {} keys x {} B used per key{}", keys,
+                             string_key_used_bytes(kKeyBytes, avg_value),
+                             clearly_past ? ", past maxmemory" : " (bounded by maxmemory)")};
   }
   return w;
 }
@@ -69,6 +83,16 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
   return p;
 }
 
+uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& o, double child_seconds,
+                                    double write_rate_per_sec) {
+  auto inst = instance_for_run(conf_path, o);
+  if (!inst.ok()) return 0;
+  Workload w = workload_for_run(o, inst->maxmemory.bytes);
+  w.fork_child_seconds = Sourced<double>{child_seconds, "stress: the fork child's measured life"};
+  w.write_rate_per_sec = Sourced<double>{write_rate_per_sec, "stress: writes/s achieved during the fork"};
+  return compute_budget(*inst, w).peak_bytes;
+}
+
 Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
   SandboxDir scratch;
   if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
@@ -76,9 +100,11 @@ Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
   if (!conf.ok()) return conf.error();
   auto inst = instance_for_run(*conf, o);
   if (!inst.ok()) return inst.error();
-  auto rec = plan_with_model(*inst, workload_for_run(o, inst->maxmemory.bytes));
-  if (!rec.ok()) return rec.error();
-  return rec->maxmemory_bytes;
+  // The largest maxmemory the model calls safe under this very limit. Not
+  // plan_with_model(): for a dataset that cannot fit under a refusing policy
+  // it grows the limit, while the run keeps the limit and has its writes
+  // refused instead.
+  return solve_max_maxmemory(*inst, workload_for_run(o, inst->maxmemory.bytes), o.limit_bytes);
 }
 
 // The maxmemory a ServerConfig really gives redis-server: written out and read

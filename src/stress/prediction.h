@@ -21,8 +21,14 @@ Workload workload_for_run(const StressOptions& options, uint64_t maxmemory_bytes
 // configuration cannot be read.
 Prediction predict_for_run(const std::string& conf_path, const StressOptions& options);
 
-// The maxmemory redisfit recommends (plan_with_model) for the same limit and
-// workload as `options`. Uses a scratch copy of the configuration.
+// Peak predicted when the model knows what the run measured of its fork: the
+// child's life (as rdb_last_bgsave_time_sec would tell) and the write rate
+// achieved. 0 when the configuration cannot be read.
+uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& options,
+                                    double child_seconds, double write_rate_per_sec);
+
+// The maxmemory redisfit recommends (solve_max_maxmemory, what plan gives
+// when the data need not fit) for the same limit and workload as `options`. Uses a scratch copy of the configuration.
 Result<uint64_t> recommended_maxmemory(const StressOptions& options);
 
 }  // namespace redisfit::stress

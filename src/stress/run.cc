@@ -188,7 +188,11 @@ Attempt Run::fork_phase(PhaseResult& pr) {
   }
   pr.detail = fork_kind_name(kind);
   if (keyspace_ == 0) keyspace_ = std::stoull(ctl.command({"DBSIZE"}).value_or("0"));
-  loader_->start_overwrite(std::max<uint64_t>(keyspace_, 1000), opt_.write_rate_per_sec);
+  if (opt_.fork_writes == ForkWrites::kInsert) {
+    loader_->start_insert(keyspace_, opt_.write_rate_per_sec);
+  } else {
+    loader_->start_overwrite(std::max<uint64_t>(keyspace_, 1000), opt_.write_rate_per_sec);
+  }
   sleep_interruptible(0.2);  // overwrites flowing before the fork
   auto in_progress = [&]() -> std::optional<bool> {
     auto info = ctl.command({"INFO", "persistence"});
@@ -222,11 +226,23 @@ Attempt Run::fork_phase(PhaseResult& pr) {
     }
   }
   Control replica_ctl(replica_.port());
+  // The child's life and the writes answered meanwhile: the rate achieved.
+  double child_from = -1, child_to = -1;
+  uint64_t writes_from = 0, writes_to = 0;
   while (issued && a == Attempt::kDone) {
     if (!alive()) { a = Attempt::kServerDied; break; }
     if (g_stop_requested) { a = Attempt::kInterrupted; break; }
     if (timeline_.now_sec() - pr.start_sec > opt_.phase_timeout_sec || over_budget()) { a = Attempt::kTimeout; break; }
     auto busy = in_progress();
+    if (busy && *busy) {
+      if (child_from < 0) {
+        child_from = timeline_.now_sec();
+        writes_from = loader_->writes_answered();
+        if (auto st = cgroup_->read_stats(); st.ok()) pr.rss_before_fork_bytes = st->rss_bytes;
+      }
+      child_to = timeline_.now_sec();
+      writes_to = loader_->writes_answered();
+    }
     if (busy && *busy) seen_fork = true;
     bool finished = busy && !*busy && seen_fork;
     if (kind == ForkKind::kFullSync) {
@@ -240,6 +256,11 @@ Attempt Run::fork_phase(PhaseResult& pr) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   loader_->stop();
+  if (child_from >= 0) {
+    // The child ended somewhere within the last poll interval.
+    pr.fork_child_sec = std::max(0.05, child_to - child_from + 0.05);
+    pr.fork_write_rate = static_cast<double>(writes_to - writes_from) / std::max(0.05, child_to - child_from);
+  }
   pr.client_oom_errors += loader_->counters().oom_errors;
   pr.commands_per_sec = static_cast<double>(loader_->counters().commands_ok) / std::max(0.001, timeline_.now_sec() - pr.start_sec);
   replica_.kill_and_reap();
@@ -248,6 +269,8 @@ Attempt Run::fork_phase(PhaseResult& pr) {
     std::string field = kind == ForkKind::kBgrewriteaof ? "aof_last_bgrewrite_status" : "rdb_last_bgsave_status";
     std::string status = ctl.info_field("persistence", field).value_or("");
     pr.outcome = (kind == ForkKind::kFullSync || status == "ok") ? "completed" : "fork-failed";
+    std::string cow_field = kind == ForkKind::kBgrewriteaof ? "aof_last_cow_size" : "rdb_last_cow_size";
+    pr.redis_last_cow_bytes = std::stoull(ctl.info_field("persistence", cow_field).value_or("0"));
     if (pr.outcome == "fork-failed") pr.detail += ": " + field + ":" + status;
   }
   return a;
@@ -372,6 +395,11 @@ Result<StressResult> Run::execute() {
     }
   }
   finish();
+  for (const auto& p : res_.phases) {
+    if (p.name != "fork" || p.outcome != "completed" || p.fork_child_sec <= 0) continue;
+    res_.prediction.measured_facts_peak_bytes =
+        predict_with_measured_fork(conf_path_, opt_, p.fork_child_sec, p.fork_write_rate);
+  }
   return std::move(res_);
 }
 

@@ -27,6 +27,8 @@
 namespace redisfit::stress {
 
 enum class ForkKind { kAuto, kBgsave, kBgrewriteaof, kFullSync };
+// What the writer does while the fork child lives.
+enum class ForkWrites { kOverwrite, kInsert };
 const char* fork_kind_name(ForkKind k);  // "auto", "bgsave", "bgrewriteaof", "fullsync"
 
 struct StressOptions {
@@ -38,7 +40,8 @@ struct StressOptions {
   uint64_t fill_payload_bytes = 0;      // import target: key + value bytes acknowledged
   LoaderOptions loader;                 // port is set by the run
   ForkKind fork_kind = ForkKind::kAuto; // auto: BGREWRITEAOF with appendonly, else BGSAVE
-  double write_rate_per_sec = 0;        // overwrites during the fork; 0 = as fast as possible
+  double write_rate_per_sec = 0;        // writes/s during the fork; 0 = as fast as possible
+  ForkWrites fork_writes = ForkWrites::kOverwrite;
   int max_restarts = 3;                 // restarts before CrashLoopBackOff
   BackoffPolicy backoff{10, 300, 600, 10};
   double phase_timeout_sec = 120;       // bound on each phase attempt
@@ -62,6 +65,14 @@ struct PhaseResult {
   uint64_t client_oom_errors = 0;
   double fill_bytes_per_sec = 0;   // import: payload acknowledged per second
   double commands_per_sec = 0;
+  // fork: the child's life as INFO showed it (first to last poll with a child
+  // alive, 50 ms resolution), the writes the server answered per second over
+  // that window (the rate achieved), and Redis' own COW figure of that child
+  // (rdb_last_cow_size / aof_last_cow_size) next to the cgroup's.
+  double fork_child_sec = 0;
+  double fork_write_rate = 0;
+  uint64_t redis_last_cow_bytes = 0;
+  uint64_t rss_before_fork_bytes = 0;  // cgroup anonymous memory when the child started
 };
 
 struct HostInfo {
@@ -84,6 +95,10 @@ struct Prediction {
   std::vector<std::pair<std::string, uint64_t>> phase_totals;
   std::string verdict;
   std::string note;  // why unavailable, or assumptions worth showing
+  // The same model given what the run measured (the child's life and the
+  // write rate achieved), as `probe` would know them from INFO next time.
+  // 0 when the run had no completed fork.
+  uint64_t measured_facts_peak_bytes = 0;
 };
 
 struct StressResult {

@@ -174,11 +174,86 @@ TEST(Budget, AKnownChildLifeReplacesTheSaveSpeedDefault) {
   RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
   Workload w;
   w.write_rate_per_sec = Sourced<double>{5000, "test"};
-  double c_default = compute_budget(r, w).cow_fraction;  // 4 GiB at 50 MB/s: ~86 s
+  double c_default = compute_budget(r, w).cow_fraction;  // 4 GiB estimated at ~50 s
   w.fork_child_seconds = Sourced<double>{5, "test: INFO rdb_last_bgsave_time_sec 5"};
   double c_fast = compute_budget(r, w).cow_fraction;
   EXPECT_LT(c_fast, c_default);
   EXPECT_DOUBLE_EQ(fork_child_seconds(w, 4 * kGiB), 5.0);
+}
+
+}  // namespace
+}  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+const Assumption* find_assumption(const MemoryBudget& b, const std::string& name) {
+  for (const auto& a : b.assumptions) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+TEST(Budget, FsyncStallIsAnOptInAssumption) {
+  RedisInstance r = instance(kGiB, 512 * kMiB, "allkeys-lru");
+  r.appendonly = {true, "test"};
+  Workload w;
+  w.write_rate_per_sec = Sourced<double>{200000, "test"};
+  MemoryBudget plain = compute_budget(r, w);
+  EXPECT_EQ(term(*plain.find_phase("steady"), "aof_buffer"), 0u);
+  EXPECT_EQ(find_assumption(plain, "fsync_stall"), nullptr);
+  w.fsync_stall_seconds = Sourced<double>{2, "test"};
+  MemoryBudget stalled = compute_budget(r, w);
+  // 200k writes/s x 1 KiB x 2 s.
+  EXPECT_EQ(term(*stalled.find_phase("steady"), "aof_buffer"), 200000ULL * 1024 * 2);
+  ASSERT_NE(find_assumption(stalled, "fsync_stall"), nullptr);
+  // A stall longer than appendfsync everysec allows is capped at what Redis buffers.
+  w.fsync_stall_seconds = Sourced<double>{10, "test"};
+  EXPECT_EQ(term(*compute_budget(r, w).find_phase("steady"), "aof_buffer"), 200000ULL * 1024 * 2);
+}
+
+TEST(Budget, RefusedWritesCopyNoDataPages) {
+  // A dataset past maxmemory under noeviction: every write gets -OOM during
+  // the fork, so the flat-out writer copies no data page.
+  RedisInstance r = instance(kGiB, 300 * kMiB, "noeviction");
+  Workload w;
+  w.dataset_bytes = Sourced<uint64_t>{400 * kMiB, "test"};
+  MemoryBudget full = compute_budget(r, w);
+  EXPECT_DOUBLE_EQ(full.cow_fraction, ModelConstants::kRefusedWritesCowFraction);
+  // Below maxmemory overwrites continue: the worst case stays.
+  w.dataset_bytes = Sourced<uint64_t>{250 * kMiB, "test"};
+  EXPECT_DOUBLE_EQ(compute_budget(r, w).cow_fraction, 1.0);
+  // An evicting policy keeps writing at maxmemory.
+  w.dataset_bytes = Sourced<uint64_t>{400 * kMiB, "test"};
+  EXPECT_DOUBLE_EQ(compute_budget(instance(kGiB, 300 * kMiB, "allkeys-lru"), w).cow_fraction, 1.0);
+}
+
+TEST(Budget, LargerValuesCopyMorePagesPerWrite) {
+  RedisInstance r = instance(8 * kGiB, 2 * kGiB, "allkeys-lru");
+  Workload small, large;
+  small.write_rate_per_sec = large.write_rate_per_sec = Sourced<double>{2000, "test"};
+  small.fork_child_seconds = large.fork_child_seconds = Sourced<double>{10, "test"};
+  large.value_size_bytes = {16384, "test"};
+  EXPECT_LT(compute_budget(r, small).cow_fraction, compute_budget(r, large).cow_fraction);
+}
+
+TEST(Budget, WorstCaseSaysWhichFactWouldTightenIt) {
+  RedisInstance r = instance(512 * kMiB, 300 * kMiB, "allkeys-lru");
+  MemoryBudget worst = compute_budget(r, Workload{});
+  ASSERT_EQ(worst.verdict, Verdict::kUnsafe);
+  const Assumption* hint = find_assumption(worst, "tighten");
+  ASSERT_NE(hint, nullptr);
+  EXPECT_NE(hint->source.find("--write-rate"), std::string::npos);
+  EXPECT_NE(hint->source.find("safe at up to"), std::string::npos) << hint->source;
+  // The rate it names is the edge: a little below it is safe, a little above not.
+  double rate = std::stod(hint->source.substr(hint->source.find("safe at up to") + 14));
+  Workload below, above;
+  below.write_rate_per_sec = Sourced<double>{rate * 0.95, "test"};
+  above.write_rate_per_sec = Sourced<double>{rate * 1.05 + 1, "test"};
+  EXPECT_EQ(compute_budget(r, below).verdict, Verdict::kSafe);
+  EXPECT_NE(compute_budget(r, above).verdict, Verdict::kSafe);
+  // With the write rate given there is nothing left to say.
+  EXPECT_EQ(find_assumption(compute_budget(r, below), "tighten"), nullptr);
 }
 
 }  // namespace

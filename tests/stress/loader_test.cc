@@ -84,6 +84,30 @@ TEST(Loader, OverwritesAtTheRequestedRate) {
   EXPECT_LE(server.command({"DBSIZE"})->integer, 1000);
 }
 
+TEST(Loader, InsertsNewKeysAtTheRequestedRate) {
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoaderOptions o;
+  o.port = server.port();
+  o.connections = 2;
+  o.ttl_share = 0.5;
+  Loader loader(o);
+  loader.start_import(200 * 1024);  // ~190 keys: 0 .. n-1
+  wait_done(loader, 20000);
+  const uint64_t imported = loader.counters().keys_written.load();
+  loader.start_insert(imported, 2000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  loader.stop();
+  const uint64_t inserted = loader.counters().keys_written.load();
+  // Paced: never above the rate (plus one batch per connection).
+  EXPECT_LT(inserted, 2600u);
+  EXPECT_GT(inserted, 500u);
+  EXPECT_EQ(loader.writes_answered(), inserted);
+  // New keys only: the keyspace grew by exactly the inserts, above the import.
+  EXPECT_EQ(static_cast<uint64_t>(server.command({"DBSIZE"})->integer), imported + inserted);
+  EXPECT_EQ(server.command({"EXISTS", "rf:" + std::to_string(imported + 1)})->integer, 1);
+}
+
 TEST(Loader, EndsWhenTheServerDies) {
   testing::RedisServer server;
   ASSERT_TRUE(server.ok()) << server.error();

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Calibration matrix of the memory model against real stress runs.
+
+Two parts, both real redis-servers in real memory cgroups (`redisfit stress`):
+
+1. Peak runs (limit 1Gi, maxmemory 300mb, so every run survives and its peak
+   is measured rather than capped by the OOM killer): value sizes 100 B / 1 KiB
+   / 4 KiB / 16 KiB x write rates 1k / 5k / 20k / flat out during BGSAVE
+   (allkeys-lru), plus policies (noeviction full, volatile-lru with and
+   without TTL keys, noeviction 80 % full) and fork kinds (BGREWRITEAOF, a
+   replica full sync). Each row: the fork child's life, the writes/s achieved,
+   Redis' own COW figure (rdb_last_cow_size / aof_last_cow_size) next to the
+   cgroup's (anon growth during the fork), and the model's predicted peak
+   (a priori, and with the run's measured child life and write rate) against
+   the measured peak anonymous memory.
+2. Searches (limit 512Mi): `stress --search maxmemory` per workload, the
+   measured edge next to plan's recommended maxmemory, and whether the
+   recommendation survived all its repeats.
+
+Usage: bench/calibration_matrix.py [--binary build/redisfit] [--quick] [--only peaks|search]
+       [--out results.json]
+  --quick runs a representative subset (what docs/memory-model.md reports when
+  the full matrix does not fit the machine's time). Needs root (or a delegated
+  cgroup v2 subtree). Prints a markdown table per part.
+"""
+import argparse, json, statistics, subprocess, sys, time
+
+MiB = 2 ** 20
+
+
+def stress(binary, args):
+    p = subprocess.run([binary, "stress", *args, "-o", "json"], capture_output=True, text=True)
+    try:
+        return json.loads(p.stdout)
+    except json.JSONDecodeError:
+        return {"error": (p.stderr or p.stdout)[-400:]}
+
+
+def peak_row(binary, name, args):
+    d = stress(binary, ["--limit", "1Gi", "--maxmemory", "300mb", "--phases", "import,fork", *args])
+    if "error" in d:
+        return {"name": name, "error": d["error"]}
+    samples = d["timeline"]["samples"]
+    rss = {}
+    for s in samples:
+        rss[s["phase"]] = max(rss.get(s["phase"], 0), s.get("rss_bytes", 0))
+    fork = next((p for p in d["phases"] if p["name"] == "fork"), {})
+    measured = max(rss.values()) if rss else 0
+    pred = d.get("predicted_peak_bytes") or 0
+    pred_m = d.get("predicted_peak_with_measured_fork_bytes") or 0
+    before = fork.get("rss_before_fork_bytes", 0)
+    return {
+        "name": name, "outcome": d["outcome"], "fork_outcome": fork.get("outcome"),
+        "child_sec": fork.get("fork_child_sec", 0), "rate": fork.get("fork_write_rate", 0),
+        "redis_cow": fork.get("redis_last_cow_bytes", 0),
+        "cgroup_cow": max(0, rss.get("fork", 0) - before) if before else 0,
+        "measured_peak": measured, "predicted": pred, "predicted_measured_fork": pred_m,
+        "rate_given": "--write-rate" in args and args[args.index("--write-rate") + 1] != "0",
+    }
+
+
+def peaks(binary, quick):
+    rows = []
+    sizes = [100, 1024, 4096, 16384]
+    rates = [1000, 5000, 20000, 0]
+    if quick:
+        grid = [(100, 5000), (1024, 1000), (1024, 5000), (1024, 20000), (1024, 0), (4096, 5000), (16384, 5000),
+                (16384, 20000)]
+    else:
+        grid = [(s, r) for s in sizes for r in rates]
+    for size, rate in grid:
+        rows.append(peak_row(binary, f"BGSAVE, allkeys-lru, {size} B, {rate or 'flat out'}/s",
+                             ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru", "--value-size", str(size),
+                              "--write-rate", str(rate)]))
+    base = ["--save", "", "--fork", "bgsave", "--value-size", "1024", "--write-rate", "5000"]
+    rows.append(peak_row(binary, "BGSAVE, noeviction, full (writes refused), 5000/s", [*base, "--policy", "noeviction"]))
+    rows.append(peak_row(binary, "BGSAVE, volatile-lru no TTL, full (writes refused), 5000/s",
+                         [*base, "--policy", "volatile-lru"]))
+    rows.append(peak_row(binary, "BGSAVE, volatile-lru, all keys with TTL, 5000/s",
+                         [*base, "--policy", "volatile-lru", "--ttl-share", "1"]))
+    rows.append(peak_row(binary, "BGSAVE, noeviction, ~80% full, 5000/s", [*base, "--policy", "noeviction", "--fill", "0.6x"]))
+    rows.append(peak_row(binary, "BGREWRITEAOF, allkeys-lru, 1 KiB, 5000/s",
+                         ["--save", "", "--appendonly", "yes", "--fork", "bgrewriteaof", "--policy", "allkeys-lru",
+                          "--value-size", "1024", "--write-rate", "5000"]))
+    if not quick:
+        rows.append(peak_row(binary, "full sync, allkeys-lru, 1 KiB, 5000/s",
+                             ["--save", "", "--fork", "fullsync", "--policy", "allkeys-lru", "--value-size", "1024",
+                              "--write-rate", "5000"]))
+    return rows
+
+
+def search_row(binary, name, args):
+    d = stress(binary, ["--limit", "512Mi", "--search", "maxmemory", "--phases", "import,fork", *args])
+    if "error" in d:
+        return {"name": name, "error": d["error"]}
+    rec = next((p for p in d["probes"] if p["recommended"]), None)
+    return {"name": name, "edge": d.get("edge_bytes"), "lowest_failure": d.get("lowest_failure_bytes"),
+            "recommended": d.get("recommended_bytes"),
+            "recommended_survived": None if rec is None else f"{sum(r['outcome'] == 'survived' for r in rec['runs'])}/{d['repeats']}",
+            "probes": len(d["probes"])}
+
+
+def searches(binary, quick):
+    points = [
+        ("1 KiB, 2000/s, BGREWRITEAOF, allkeys-lru", ["--save", "", "--appendonly", "yes", "--fork", "bgrewriteaof",
+                                                      "--policy", "allkeys-lru", "--value-size", "1024", "--write-rate", "2000"]),
+        ("1 KiB, 5000/s, BGSAVE, allkeys-lru", ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru",
+                                               "--value-size", "1024", "--write-rate", "5000"]),
+        ("4 KiB, 5000/s, BGSAVE, allkeys-lru", ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru",
+                                               "--value-size", "4096", "--write-rate", "5000"]),
+        ("1 KiB, 20000/s, BGSAVE, allkeys-lru", ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru",
+                                                "--value-size", "1024", "--write-rate", "20000"]),
+        ("1 KiB, 5000/s, BGSAVE, noeviction (full)", ["--save", "", "--fork", "bgsave", "--policy", "noeviction",
+                                                     "--value-size", "1024", "--write-rate", "5000", "--fill", "1.2x"]),
+        ("16 KiB, 1000/s, BGSAVE, volatile-lru with TTL", ["--save", "", "--fork", "bgsave", "--policy", "volatile-lru",
+                                                          "--ttl-share", "1", "--value-size", "16384", "--write-rate", "1000"]),
+    ]
+    if quick:
+        points = points[:6]
+    return [search_row(binary, n, a) for n, a in points]
+
+
+def mib(b):
+    return f"{b / MiB:.0f} MiB" if b else "-"
+
+
+def print_peaks(rows):
+    print("| run | fork child | writes/s achieved | Redis COW | cgroup COW | measured peak (anon) | predicted | "
+          "predicted / measured | with measured child life + rate | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    ratios, ratios_m = [], []
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['name']} | error: {r['error'][:80]} |||||||||")
+            continue
+        ratio = r["predicted"] / max(r["measured_peak"], 1)
+        ratio_m = r["predicted_measured_fork"] / max(r["measured_peak"], 1) if r["predicted_measured_fork"] else 0
+        if r["rate_given"]:
+            ratios.append(ratio)
+        if ratio_m:
+            ratios_m.append(ratio_m)
+        print(f"| {r['name']} | {r['child_sec']:.1f} s | {r['rate']:.0f} | {mib(r['redis_cow'])} | {mib(r['cgroup_cow'])} | "
+              f"{mib(r['measured_peak'])} | {mib(r['predicted'])} | {ratio:.2f}{'' if ratio >= 1 else ' UNDER'} | "
+              f"{mib(r['predicted_measured_fork'])} | {ratio_m:.2f}{'' if not ratio_m or ratio_m >= 1 else ' UNDER'} |")
+    for label, rs in (("a priori, rate and value size given", ratios), ("with measured child life", ratios_m)):
+        if rs:
+            print(f"\n{label}: {len(rs)} runs, under-predictions {sum(x < 1 for x in rs)}, "
+                  f"median {statistics.median(rs):.2f}, worst (max) {max(rs):.2f}, min {min(rs):.2f}")
+
+
+def print_searches(rows):
+    print("| workload (limit 512Mi) | measured edge | smallest death | plan's maxmemory | plan / edge | plan survived |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        if "error" in r:
+            print(f"| {r['name']} | error: {r['error'][:80]} |||||")
+            continue
+        share = f"{r['recommended'] / r['edge']:.0%}" if r["edge"] and r["recommended"] else "-"
+        print(f"| {r['name']} | {mib(r['edge'])} | {mib(r['lowest_failure'])} | {mib(r['recommended'])} | {share} | "
+              f"{r['recommended_survived']} |")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default="build/redisfit")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", choices=["peaks", "search"])
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    t0 = time.time()
+    result = {}
+    if a.only in (None, "peaks"):
+        result["peaks"] = peaks(a.binary, a.quick)
+        print_peaks(result["peaks"])
+        print()
+    if a.only in (None, "search"):
+        result["searches"] = searches(a.binary, a.quick)
+        print_searches(result["searches"])
+    print(f"\n({time.time() - t0:.0f} s)")
+    if a.out:
+        json.dump(result, open(a.out, "w"), indent=1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+// Every number the memory model and its verdicts rest on, in one place, each
+// with its evidence. docs/memory-model.md explains them at length and names the
+// measurements; messages format these constants instead of repeating them.
+//
+// "research" = /work/shared/research/redis-memory.md (Debian 12 redis-server
+// 7.0.15, system jemalloc 5.3.0); "calibration" = bench/calibration_matrix.py,
+// whose table is in docs/memory-model.md.
+#pragma once
+
+#include <cstdint>
+
+namespace redisfit {
+
+struct ModelConstants {
+  // --- verdicts --------------------------------------------------------------
+  // Peak <= limit / kSafetyFactor is "safe": the 10 % margin of research §8
+  // (kernel socket buffers, page cache, what the model does not see).
+  static constexpr double kSafetyFactor = 1.10;
+
+  // --- the server itself -----------------------------------------------------
+  // redis-server's own RSS with no data (measured 6.6 MB) plus the Lua VM and
+  // allocator arenas a busy server grows.
+  static constexpr uint64_t kBaseBytes = 10ULL << 20;
+  // Per connected client once active: 16 KiB reply chunk + query buffer +
+  // struct (measured ~20 KB, networking.c:getClientMemoryUsage).
+  static constexpr uint64_t kBytesPerActiveClient = 20 * 1024;
+  // Page tables: 8 bytes per 4 KiB page = RSS / 512.
+  static constexpr uint64_t kPageTableDivisor = 512;
+  static constexpr double kPageBytes = 4096;
+
+  // --- one string key (src/model/key_size.cc) -------------------------------
+  // dictEntry (24 B, jemalloc class 32), robj 16 B, EMBSTR up to 44 bytes
+  // (object.c:OBJ_ENCODING_EMBSTR_SIZE_LIMIT); bucket array 8 B x a power of
+  // two >= keys: 8 B/key measured on average (1 M keys: 104.4 B/key = 32 + 16
+  // + 48 + 8.4, research §5), up to 16 B/key just after a resize.
+  static constexpr uint64_t kDictEntryBytes = 24;
+  static constexpr uint64_t kRobjBytes = 16;
+  static constexpr uint64_t kEmbstrLimitBytes = 44;
+  static constexpr uint64_t kBucketBytesPerKey = 8;
+  static constexpr uint64_t kBucketBytesPerKeyMax = 16;
+  // Key name length assumed when only the value size is known ("user:12345678").
+  static constexpr uint64_t kTypicalKeyBytes = 16;
+
+  // --- defaults of the workload (src/facts/workload.h) ----------------------
+  static constexpr uint64_t kDefaultValueBytes = 1024;
+  static constexpr uint64_t kDefaultClients = 100;
+  // used_memory_rss / used_memory of fresh or loaded data: measured 1.02-1.08
+  // (research §4, §9); churn can reach 1.3-2.0 (research §6).
+  static constexpr double kDefaultFragmentation = 1.10;
+  // Write rate assumed for the buffers a write stream fills (replication,
+  // pre-7.0 AOF rewrite) when none is given: one core's unpipelined SET rate
+  // (redis.io benchmarks: ~72k/s).
+  static constexpr double kDefaultBufferWriteRate = 72000.0;
+
+  // --- loading ---------------------------------------------------------------
+  // RSS after loading an RDB / its used-mem aux field: measured x1.02 (research
+  // §4); 1.05 for margin.
+  static constexpr double kReloadFactor = 1.05;
+
+  // --- how long a fork child lives (src/model/cow.cc) -----------------------
+  // Child life = keys x kSaveSecondsPerKey + bytes / kSaveBytesPerSec, with
+  // one free core for the child. Fitted to two measurements of Debian 7.0.15
+  // with rdbcompression yes: an idle BGSAVE of 10 M keys / 1.9 GB took 38 s
+  // (research §3: 25 s of per-key work + 13 s of bytes), and BGSAVE /
+  // BGREWRITEAOF of 300-430 MB of 1 KiB printable random values took
+  // 1.5-2.6 s (issue 10; the fit gives 2.6 s for 300 MB). Random values
+  // barely compress, so LZF's failed attempts are in the byte rate: the worst
+  // case for rdbcompression. A CPU-starved child (a CPU limit, a busy node)
+  // lives longer: the server's own last save time (--save-time, probe's
+  // rdb_last_bgsave_time_sec) replaces this estimate.
+  static constexpr double kSaveBytesPerSec = 150e6;
+  static constexpr double kSaveSecondsPerKey = 2.5e-6;
+  // INFO's last save times are whole seconds: below this they are too coarse
+  // to replace the estimate.
+  static constexpr double kMinMeasuredSaveSeconds = 2.0;
+  // A full sync lasts the child's save plus the transfer and the replica's
+  // load: about twice the save.
+  static constexpr double kFullSyncSaveMultiple = 2.0;
+
+  // --- copy-on-write (src/model/cow.cc) -------------------------------------
+  // Pages one overwrite dirties in the parent besides its value's own pages:
+  // the page of its dictEntry / robj. The new value lands in the slot the
+  // previous write freed (jemalloc's thread cache is LIFO), on another random
+  // page, so a value under a page costs one more page.
+  static constexpr double kMetadataPagesPerWrite = 1.0;
+  // A parent whose writes are all refused (-OOM at maxmemory) or that is idle
+  // still dirties some pages: refused commands' argv and query buffers,
+  // serverCron, allocator metadata. Idle BGSAVE measured 0.7 MB on 1.9 GB
+  // (research §3); refused writes at full speed measured ~11 MB on ~300 MB
+  // (issue 10) and up to 4 % in the calibration: 5 % of the dataset.
+  static constexpr double kIdleCowFraction = 0.01;
+  static constexpr double kRefusedWritesCowFraction = 0.05;
+
+  // --- buffers ---------------------------------------------------------------
+  // appendfsync everysec: a stalled fsync lets aof_buf grow for up to 2 s
+  // before Redis blocks writes (aof.c:flushAppendOnlyFile). Opt-in only
+  // (--fsync-stall): a stalled disk is a fault, not the normal case.
+  static constexpr double kMaxFsyncStallSeconds = 2.0;
+};
+
+}  // namespace redisfit

@@ -1,0 +1,119 @@
+// Rendering of `stress --search maxmemory`: the measured edge, every probe
+// and its runs, and the model's recommendation next to the edge.
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "render/stress_render.h"
+
+namespace redisfit {
+namespace {
+
+std::string share(uint64_t part, uint64_t whole) {
+  return whole ? fmt::format("{:.0f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole)) : "-";
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else out += c;
+  }
+  return out;
+}
+
+// "the recommendation is N% of the measured edge" or why it cannot be said.
+std::string recommendation_line(const stress::SearchResult& r) {
+  if (!r.recommended_bytes) return "model: no recommendation (" + r.recommendation_note + ")";
+  std::string line = fmt::format("model: plan recommends maxmemory {} ({} of the limit)", format_bytes(*r.recommended_bytes),
+                                 share(*r.recommended_bytes, r.limit_bytes));
+  if (r.edge_bytes) line += fmt::format(" = {} of the measured edge", share(*r.recommended_bytes, *r.edge_bytes));
+  for (const auto& p : r.probes) {
+    if (!p.recommended) continue;
+    line += fmt::format("; it {} {} of {} runs", p.survived ? "survived" : "died in", p.runs.size(), r.repeats);
+  }
+  return line;
+}
+
+}  // namespace
+
+nlohmann::json search_to_json(const stress::SearchResult& r) {
+  using nlohmann::json;
+  auto opt = [](const std::optional<uint64_t>& v) { return v ? json(*v) : json(nullptr); };
+  json probes = json::array();
+  for (const auto& p : r.probes) {
+    json runs = json::array();
+    for (const auto& run : p.runs) {
+      runs.push_back({{"outcome", run.outcome}, {"peak_working_set_bytes", run.peak_working_set_bytes},
+                      {"peak_rss_bytes", run.peak_rss_bytes}, {"predicted_peak_bytes", run.predicted_peak_bytes},
+                      {"predicted_peak_with_measured_fork_bytes", run.predicted_with_measured_fork_bytes},
+                      {"fork_child_sec", run.fork_child_sec}, {"fork_write_rate", run.fork_write_rate},
+                      {"redis_last_cow_bytes", run.redis_last_cow_bytes}});
+    }
+    probes.push_back({{"maxmemory_bytes", p.maxmemory_bytes}, {"recommended", p.recommended},
+                      {"survived", p.survived}, {"runs", runs}});
+  }
+  json out = {{"limit_bytes", r.limit_bytes},   {"workload", r.workload},
+              {"repeats", r.repeats},           {"edge_bytes", opt(r.edge_bytes)},
+              {"lowest_failure_bytes", opt(r.lowest_failure_bytes)},
+              {"recommended_bytes", opt(r.recommended_bytes)},
+              {"interrupted", r.interrupted},   {"probes", probes}};
+  if (r.recommended_bytes && r.edge_bytes) {
+    out["recommended_share_of_edge"] = static_cast<double>(*r.recommended_bytes) / static_cast<double>(*r.edge_bytes);
+  }
+  if (!r.recommendation_note.empty()) out["recommendation_note"] = r.recommendation_note;
+  return out;
+}
+
+std::string search_to_text(const stress::SearchResult& r) {
+  std::string out = fmt::format("stress --search maxmemory: limit {}, {}\n", format_k8s_quantity(r.limit_bytes), r.workload);
+  for (const auto& p : r.probes) {
+    out += fmt::format("  maxmemory {:>10} ({:>4} of limit){}  {}\n", format_bytes(p.maxmemory_bytes),
+                       share(p.maxmemory_bytes, r.limit_bytes), p.recommended ? " [recommended]" : "",
+                       p.survived ? "survived" : "died");
+    for (const auto& run : p.runs) {
+      out += fmt::format("      {:<10} peak working set {:>10}, anon {:>10}; predicted {:>10}", run.outcome,
+                         format_bytes(run.peak_working_set_bytes), format_bytes(run.peak_rss_bytes),
+                         format_bytes(run.predicted_peak_bytes));
+      if (run.fork_child_sec > 0) {
+        out += fmt::format("; child {:.1f} s, {:.0f} writes/s, Redis COW {}", run.fork_child_sec, run.fork_write_rate,
+                           format_bytes(run.redis_last_cow_bytes));
+      }
+      out += "\n";
+    }
+  }
+  out += "edge: " + stress::describe_edge(r) + "\n";
+  out += recommendation_line(r) + "\n";
+  if (r.interrupted) out += "interrupted: the search stopped early\n";
+  return out;
+}
+
+std::string search_to_html(const stress::SearchResult& r) {
+  std::string rows;
+  for (const auto& p : r.probes) {
+    for (size_t i = 0; i < p.runs.size(); ++i) {
+      const auto& run = p.runs[i];
+      rows += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f} s</td>"
+          "<td>{:.0f}/s</td><td>{}</td></tr>\n",
+          i == 0 ? html_escape(format_bytes(p.maxmemory_bytes)) + (p.recommended ? " (recommended)" : "") : "",
+          i == 0 ? (p.survived ? "survived" : "died") : "", i + 1, html_escape(run.outcome),
+          html_escape(format_bytes(run.peak_working_set_bytes)), html_escape(format_bytes(run.peak_rss_bytes)),
+          html_escape(format_bytes(run.predicted_peak_bytes)), run.fork_child_sec, run.fork_write_rate,
+          html_escape(format_bytes(run.redis_last_cow_bytes)));
+    }
+  }
+  return "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>redisfit stress --search</title><style>"
+         "body{font-family:sans-serif;margin:20px;color:#222}table{border-collapse:collapse;margin:8px 0}"
+         "td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:13px}</style></head><body>"
+         "<h1>redisfit stress --search maxmemory</h1>\n" +
+         fmt::format("<p>limit {}, {}</p>\n<p><b>{}</b></p>\n<p>{}</p>\n", html_escape(format_k8s_quantity(r.limit_bytes)),
+                     html_escape(r.workload), html_escape(stress::describe_edge(r)),
+                     html_escape(recommendation_line(r))) +
+         "<table><tr><th>maxmemory</th><th>probe</th><th>run</th><th>outcome</th><th>peak working set</th>"
+         "<th>peak anon</th><th>predicted peak</th><th>fork child</th><th>writes achieved</th><th>Redis COW</th></tr>\n" +
+         rows + "</table></body></html>\n";
+}
+
+}  // namespace redisfit

@@ -1,0 +1,152 @@
+#include "stress/search.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "stress/prediction.h"
+
+namespace redisfit::stress {
+namespace {
+
+constexpr uint64_t kMiB = 1ULL << 20;
+
+uint64_t round_mib(uint64_t bytes) { return std::max<uint64_t>(kMiB, bytes / kMiB * kMiB); }
+
+std::string workload_line(const StressOptions& o) {
+  std::string value = o.loader.value_min_bytes == o.loader.value_max_bytes
+                          ? format_bytes(o.loader.value_min_bytes)
+                          : fmt::format("{}-{}", format_bytes(o.loader.value_min_bytes),
+                                        format_bytes(o.loader.value_max_bytes));
+  std::string rate = o.write_rate_per_sec > 0 ? fmt::format("{:.0f}/s", o.write_rate_per_sec) : "flat out";
+  return fmt::format("{} values, {} {} during {}, policy {}, TTL share {:.0f}%", value, rate,
+                     o.fork_writes == ForkWrites::kInsert ? "inserts" : "overwrites", fork_kind_name(o.fork_kind),
+                     o.server.maxmemory_policy.empty() ? "noeviction" : o.server.maxmemory_policy,
+                     o.loader.ttl_share * 100);
+}
+
+// Runs one probe: `runs` runs at `maxmemory`, stopping at the first death.
+Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bool recommended, bool& interrupted) {
+  Probe p;
+  p.maxmemory_bytes = maxmemory;
+  p.recommended = recommended;
+  p.survived = true;
+  for (int i = 0; i < runs && p.survived; ++i) {
+    StressOptions o = s.run;
+    o.server.maxmemory_bytes = maxmemory;
+    o.label = fmt::format("probe {} run {}", format_bytes(maxmemory), i + 1);
+    auto res = run_stress(o);
+    if (!res.ok()) return res.error();
+    const StressResult& r = *res;
+    ProbeRun pr;
+    pr.outcome = r.outcome;
+    pr.peak_working_set_bytes = r.peak_working_set_bytes;
+    pr.peak_rss_bytes = r.peak_rss_bytes;
+    pr.predicted_peak_bytes = r.prediction.available ? r.prediction.peak_bytes : 0;
+    pr.predicted_with_measured_fork_bytes = r.prediction.measured_facts_peak_bytes;
+    for (const auto& ph : r.phases) {
+      if (ph.name != "fork") continue;
+      pr.fork_child_sec = ph.fork_child_sec;
+      pr.fork_write_rate = ph.fork_write_rate;
+      pr.redis_last_cow_bytes = ph.redis_last_cow_bytes;
+    }
+    p.runs.push_back(pr);
+    if (r.interrupted) {
+      interrupted = true;
+      p.survived = false;
+      break;
+    }
+    if (r.outcome != "survived") p.survived = false;
+  }
+  return p;
+}
+
+}  // namespace
+
+Result<SearchResult> search_maxmemory(const SearchOptions& s) {
+  SearchResult out;
+  const uint64_t limit = s.run.limit_bytes;
+  out.limit_bytes = limit;
+  out.workload = workload_line(s.run);
+  out.repeats = std::max(1, s.repeats);
+  const uint64_t resolution = std::max(kMiB, s.resolution_bytes ? s.resolution_bytes : limit / 32);
+  const uint64_t edge_width = s.edge_width_bytes ? s.edge_width_bytes : 4 * resolution;
+  uint64_t lo = round_mib(s.low_bytes ? s.low_bytes : limit / 16);  // assumed to survive until shown
+  uint64_t hi = round_mib(s.high_bytes ? s.high_bytes : limit);     // assumed to die until shown
+  if (lo >= hi) return Error{"flag --search-range", "the lower bound must be below the upper bound"};
+
+  auto record = [&](Probe p) { out.probes.push_back(std::move(p)); };
+
+  auto rec = recommended_maxmemory(s.run);
+  if (rec.ok()) {
+    out.recommended_bytes = *rec;
+  } else {
+    out.recommendation_note = rec.error().describe();
+  }
+  if (s.probe_recommendation && out.recommended_bytes && *out.recommended_bytes > 0) {
+    auto p = run_probe(s, *out.recommended_bytes, out.repeats, true, out.interrupted);
+    if (!p.ok()) return p.error();
+    bool survived = p->survived;
+    record(std::move(*p));
+    if (out.interrupted) return out;
+    if (survived) lo = std::max(lo, *out.recommended_bytes);
+    else hi = std::min(hi, *out.recommended_bytes);
+  }
+  // The bracket's ends are assumptions until probed; bisect inside it.
+  for (int n = static_cast<int>(out.probes.size()); n < s.max_probes && hi - lo > resolution; ++n) {
+    uint64_t mid = round_mib(lo + (hi - lo) / 2);
+    if (mid <= lo || mid >= hi) break;
+    int runs = hi - lo <= edge_width ? out.repeats : 1;
+    auto p = run_probe(s, mid, runs, false, out.interrupted);
+    if (!p.ok()) return p.error();
+    bool survived = p->survived;
+    record(std::move(*p));
+    if (out.interrupted) break;
+    (survived ? lo : hi) = mid;
+  }
+  // A survivor decided by a single run far from the edge is confirmed with
+  // `repeats` runs before it can be the edge; when a confirmation dies, the
+  // next lower single-run survivor is tried.
+  auto confirmed = [&](uint64_t mm) {
+    for (const auto& p : out.probes) {
+      if (p.maxmemory_bytes == mm && (!p.survived || static_cast<int>(p.runs.size()) >= out.repeats)) return true;
+    }
+    return false;
+  };
+  while (!out.interrupted && static_cast<int>(out.probes.size()) < s.max_probes + 2) {
+    std::optional<uint64_t> candidate;
+    for (const auto& p : out.probes) {
+      if (p.survived && !confirmed(p.maxmemory_bytes) && (!candidate || p.maxmemory_bytes > *candidate)) {
+        candidate = p.maxmemory_bytes;
+      }
+    }
+    if (!candidate) break;
+    auto p = run_probe(s, *candidate, out.repeats, false, out.interrupted);
+    if (!p.ok()) return p.error();
+    record(std::move(*p));
+  }
+  for (const auto& p : out.probes) {
+    if (p.survived && static_cast<int>(p.runs.size()) >= out.repeats) {
+      if (!out.edge_bytes || p.maxmemory_bytes > *out.edge_bytes) out.edge_bytes = p.maxmemory_bytes;
+    } else if (!p.survived && !p.runs.empty() && p.runs.back().outcome != "survived") {
+      if (!out.lowest_failure_bytes || p.maxmemory_bytes < *out.lowest_failure_bytes) {
+        out.lowest_failure_bytes = p.maxmemory_bytes;
+      }
+    }
+  }
+  return out;
+}
+
+std::string describe_edge(const SearchResult& r) {
+  std::string edge = r.edge_bytes ? format_bytes(*r.edge_bytes) : "none found";
+  std::string fail = r.lowest_failure_bytes ? format_bytes(*r.lowest_failure_bytes) : "none found";
+  return fmt::format("largest maxmemory that survived {} of {} runs: {} ({} of the limit); smallest that died: {}",
+                     r.repeats, r.repeats, edge,
+                     r.edge_bytes ? fmt::format("{:.0f}%", 100.0 * static_cast<double>(*r.edge_bytes) /
+                                                              static_cast<double>(r.limit_bytes))
+                                  : "-",
+                     fail);
+}
+
+}  // namespace redisfit::stress

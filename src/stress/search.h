@@ -1,0 +1,71 @@
+// `redisfit stress --search maxmemory`: for one limit and workload, find the
+// largest maxmemory that survives real runs, by bisection.
+//
+// Contract: every probe is a full stress run (run_stress) with the same
+// options except maxmemory. Far from the edge one run decides a probe; once
+// the bracket is narrower than `edge_width_bytes` each probe runs `repeats`
+// times and survives only if all of them do (the first death ends it). The
+// first probe is the model's recommendation, so the report says whether it
+// survived and how far it sits from the measured edge. Bounded: at most
+// `max_probes` probes, each run bounded by its own options.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "stress/run.h"
+
+namespace redisfit::stress {
+
+struct SearchOptions {
+  StressOptions run;                 // limit, workload, phases; maxmemory is searched
+  int repeats = 3;                   // runs per probe near the edge; all must survive
+  uint64_t resolution_bytes = 0;     // stop when the bracket is this narrow (0: limit / 32)
+  uint64_t edge_width_bytes = 0;     // repeat probes inside this bracket (0: 4 x resolution)
+  uint64_t low_bytes = 0;            // start of the bracket (0: limit / 16)
+  uint64_t high_bytes = 0;           // end of the bracket (0: the limit)
+  bool probe_recommendation = true;  // first probe: plan's maxmemory for this workload
+  int max_probes = 12;
+};
+
+// One run of one probe.
+struct ProbeRun {
+  std::string outcome;               // survived, oom-killed, crashed
+  uint64_t peak_working_set_bytes = 0;
+  uint64_t peak_rss_bytes = 0;
+  uint64_t predicted_peak_bytes = 0;
+  uint64_t predicted_with_measured_fork_bytes = 0;
+  double fork_child_sec = 0;
+  double fork_write_rate = 0;
+  uint64_t redis_last_cow_bytes = 0;
+};
+
+struct Probe {
+  uint64_t maxmemory_bytes = 0;
+  bool recommended = false;          // the model's recommendation
+  bool survived = false;             // every run survived
+  std::vector<ProbeRun> runs;
+};
+
+struct SearchResult {
+  uint64_t limit_bytes = 0;
+  std::string workload;              // one line describing what was run
+  std::vector<Probe> probes;         // in the order run
+  std::optional<uint64_t> edge_bytes;           // largest maxmemory that survived all its runs
+  std::optional<uint64_t> lowest_failure_bytes;  // smallest maxmemory that died
+  std::optional<uint64_t> recommended_bytes;    // plan's maxmemory for this workload
+  std::string recommendation_note;   // why there is none, when there is none
+  int repeats = 0;
+  bool interrupted = false;
+};
+
+// Runs the search. Error for a setup problem (as run_stress).
+Result<SearchResult> search_maxmemory(const SearchOptions& options);
+
+// The bracket the search reached, as a sentence (also used by the renderers).
+std::string describe_edge(const SearchResult& result);
+
+}  // namespace redisfit::stress

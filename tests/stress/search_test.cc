@@ -1,0 +1,81 @@
+// `stress --search maxmemory` end to end: real redis-servers in real memory
+// cgroups. A known survivor and a known OOM kill are run first as plain
+// stress runs; the search between them must find an edge inside that bracket.
+// Small limits keep it under a minute.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/redis_server.h"
+#include "support/stress_cgroup.h"
+
+namespace redisfit::testing {
+namespace {
+
+#define SKIP_WITHOUT_CGROUP()                                                     \
+  do {                                                                            \
+    std::string why = stress_cgroup_unavailable_reason();                         \
+    if (!why.empty()) GTEST_SKIP() << "no memory cgroup can be created: " << why; \
+  } while (0)
+
+// BGSAVE under flat-out overwrites with an evicting policy: the fork copies
+// as much as the writer reaches, so the edge lies well below the limit.
+const std::vector<std::string> kWorkload = {"--limit", "96Mi", "--policy", "allkeys-lru", "--save", "",
+                                            "--fork", "bgsave", "--value-size", "1024", "--write-rate", "0",
+                                            "--phases", "import,fork", "--restarts", "0"};
+
+nlohmann::json run(std::vector<std::string> args, int& code) {
+  args.insert(args.end(), kWorkload.begin(), kWorkload.end());
+  args.push_back("-o");
+  args.push_back("json");
+  auto r = run_redisfit(args);
+  code = r.exit_code;
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+  return j;
+}
+
+TEST(StressSearch, EdgeLiesBetweenAKnownSurvivorAndAKnownOomKill) {
+  SKIP_WITHOUT_CGROUP();
+  int code = 0;
+  auto survivor = run({"stress", "--maxmemory", "16mb"}, code);
+  ASSERT_EQ(survivor["outcome"], "survived") << survivor.dump().substr(0, 400);
+  auto killed = run({"stress", "--maxmemory", "88mb"}, code);
+  ASSERT_EQ(killed["outcome"], "oom-killed") << killed.dump().substr(0, 400);
+
+  auto s = run({"stress", "--search", "maxmemory", "--search-range", "16mb-88mb", "--resolution", "16mb",
+                "--repeats", "2"},
+               code);
+  ASSERT_FALSE(s.is_discarded());
+  EXPECT_EQ(code, 0) << s.dump(2).substr(0, 2000);
+  ASSERT_TRUE(s["edge_bytes"].is_number()) << s.dump(2).substr(0, 2000);
+  const uint64_t edge = s["edge_bytes"].get<uint64_t>();
+  EXPECT_GE(edge, 16u << 20);
+  EXPECT_LT(edge, 88u << 20);
+  if (s["lowest_failure_bytes"].is_number()) EXPECT_GT(s["lowest_failure_bytes"].get<uint64_t>(), edge);
+  // Every probe is reported with its runs; the edge survived all its repeats.
+  bool edge_confirmed = false;
+  for (const auto& p : s["probes"]) {
+    ASSERT_FALSE(p["runs"].empty());
+    for (const auto& r : p["runs"]) {
+      EXPECT_GT(r["peak_working_set_bytes"].get<uint64_t>(), 0u);
+      EXPECT_GT(r["predicted_peak_bytes"].get<uint64_t>(), 0u);
+    }
+    if (p["maxmemory_bytes"] == edge && p["survived"] == true && p["runs"].size() == 2u) edge_confirmed = true;
+  }
+  EXPECT_TRUE(edge_confirmed);
+  // The model's recommendation is reported next to the edge, and was probed.
+  ASSERT_TRUE(s["recommended_bytes"].is_number());
+  EXPECT_TRUE(s["probes"][0]["recommended"].get<bool>());
+}
+
+TEST(StressSearch, RejectsABadRange) {
+  auto r = run_redisfit({"stress", "--limit", "96Mi", "--search", "maxmemory", "--search-range", "80mb-20mb"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--search-range"), std::string::npos) << r.err;
+  auto r2 = run_redisfit({"stress", "--limit", "96Mi", "--search", "maxclients"});
+  EXPECT_EQ(r2.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace redisfit::testing

@@ -2,7 +2,9 @@
 // Cluster, and a Pod from `kubectl get pod -o yaml` on stdin.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "support/redis_server.h"
 
@@ -57,6 +59,20 @@ TEST(Rescue, SeedClusterGetsTheResizeFirstOrderInItsGeneration) {
   // volatile-lru (the newest 0.9 addon) with no TTL keys evicts nothing, like noeviction.
   EXPECT_FALSE(j["evicts"].get<bool>());
   EXPECT_GT(j["keep_data_limit_bytes"].get<uint64_t>(), temp / 2);
+}
+
+// docs/rescue.md quotes the seed case; the figures must be what the command prints.
+TEST(Rescue, DocsQuoteTheSeedFigures) {
+  std::ifstream in(testing::source_path("docs/rescue.md"));
+  std::stringstream doc;
+  doc << in.rdbuf();
+  auto r = run_redisfit({"rescue", testing::source_path("tests/lint/fixtures/seed_maxmemory_at_limit.yaml"),
+                         "--data-size", "31Gi", "--cleanup-rate", "64Mi"});
+  for (const char* figure : {"38Gi", "14057209856 (13.1 GiB)", "17.9 GiB", "about 5 min", "76Gi", "13.8 GiB",
+                             "32.6 GiB"}) {
+    EXPECT_NE(r.out.find(figure), std::string::npos) << figure << "\n" << r.out;
+    EXPECT_NE(doc.str().find(figure), std::string::npos) << figure;
+  }
 }
 
 TEST(Rescue, V1ClusterUsesOperationsApi) {

@@ -71,7 +71,9 @@ void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& opt
                           plan->maxmemory_bytes, format_bytes(plan->maxmemory_bytes),
                           format_k8s_quantity(plan->final_limit_bytes));
   std::vector<fix::KbFixForm> forms;
-  for (const char* label : {"kbcli", "OpsRequest", "kubectl", "redis-cli", "container"}) {
+  const std::vector<std::string> labels = target ? std::vector<std::string>{"kbcli", "OpsRequest"}
+                                                 : std::vector<std::string>{"redis-cli", "container"};
+  for (const auto& label : labels) {
     std::string text = fix::steps_in_form(rescue, label);
     if (!text.empty()) forms.push_back({label, text});
   }

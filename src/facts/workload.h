@@ -24,6 +24,11 @@ struct Workload {
   // Data the instance holds (used_memory of the dataset). Absent = fills to
   // maxmemory, the steady state of a cache and the end state of an import.
   std::optional<Sourced<uint64_t>> dataset_bytes;
+  // What the next load (restart, or a replica's full sync) brings back when it
+  // is known to be more than the dataset above: the persisted RDB/AOF size on
+  // the volume, or a load in progress. Loading ignores maxmemory, so this is
+  // never capped by it. Absent = the dataset.
+  std::optional<Sourced<uint64_t>> loaded_bytes;
   Sourced<uint64_t> value_size_bytes{1024, "default: 1 KiB values (docs/memory-model.md)"};
   Sourced<WritePattern> write_pattern{WritePattern::kOverwrite,
                                       "default: overwrites, the worst case for copy-on-write"};

@@ -68,6 +68,24 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
     }
   }
   w.dataset_bytes = Sourced<uint64_t>{dataset, dataset_source};
+  // What a restart would load, when the files say more than memory does: the
+  // file being loaded now (loading_total_bytes), or the AOF on disk
+  // (aof_current_size, base + incremental files). A file size is not memory,
+  // but it is the floor the issue of a crash-looping reload turns on: it is
+  // there and it will be loaded whatever maxmemory says.
+  uint64_t persisted = 0;
+  std::string persisted_field;
+  if (s.loading) {
+    persisted = info.u64("loading_total_bytes").value_or(0);
+    persisted_field = "loading_total_bytes (file being loaded)";
+  }
+  if (auto aof = info.u64("aof_current_size"); aof && *aof > persisted && info.u64("aof_enabled").value_or(0) == 1) {
+    persisted = *aof;
+    persisted_field = "aof_current_size (AOF files on disk)";
+  }
+  if (persisted > dataset) {
+    w.loaded_bytes = Sourced<uint64_t>{persisted, at("INFO " + persisted_field, s)};
+  }
 
   if (auto ratio = info.number("mem_fragmentation_ratio")) {
     if (used >= kMinUsedForFragmentationBytes) {

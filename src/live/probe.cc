@@ -122,6 +122,11 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     r.full_peak_phase = b.peak_phase;
   }
 
+  // A projection never falls below what is charged now: the model's terms
+  // estimate, the cgroup and RSS measure.
+  if (r.now_bytes > r.steady_bytes) r.steady_bytes = r.now_bytes;
+  if (r.now_bytes > r.fork_peak_bytes) r.fork_peak_bytes = r.now_bytes;
+
   for (const auto& n : limit.notes) r.notes.push_back(n);
   for (const auto& n : facts.notes) r.notes.push_back(n);
   detail::add_findings(r, facts);

@@ -115,6 +115,24 @@ void policy_findings(ProbeReport& r, const LiveFacts& f) {
   }
 }
 
+// Loading ignores maxmemory and noeviction never drops data, so data held or
+// persisted above maxmemory comes back whole on the next restart.
+void data_above_maxmemory_finding(ProbeReport& r) {
+  const MemoryBudget& b = r.budget;
+  if (!b.loaded_above_maxmemory) return;
+  const bool fits = !r.limit_bytes || r.reload_peak_bytes <= *r.limit_bytes;
+  r.findings.push_back(
+      {"data-above-maxmemory", fits ? Level::kWarning : Level::kError,
+       fmt::format("data above maxmemory: the next restart reloads {} ({}), {} with the base and allocator, "
+                   "against maxmemory {}{}",
+                   format_bytes(b.loaded_bytes), b.loaded_source, format_bytes(r.reload_peak_bytes),
+                   format_bytes(r.maxmemory_bytes),
+                   r.limit_bytes ? fmt::format(" and the {} limit", format_bytes(*r.limit_bytes)) : ""),
+       fits ? "bring the data below maxmemory (eviction or deletes) and persist it (BGREWRITEAOF/BGSAVE) before "
+              "the next restart"
+            : "raise the limit before the next restart, then lower the data (redisfit rescue gives the order)"});
+}
+
 void loading_finding(ProbeReport& r) {
   if (!r.loading) return;
   r.findings.push_back({"loading", Level::kWarning,
@@ -158,6 +176,7 @@ void add_findings(ProbeReport& r, const LiveFacts& f) {
   client_findings(r, f);
   replication_findings(r);
   policy_findings(r, f);
+  data_above_maxmemory_finding(r);
   loading_finding(r);
 }
 

@@ -38,13 +38,21 @@ struct DatasetSize {
   std::string source;
 };
 
+// A dataset above maxmemory is held, not capped: Redis never drops data
+// because maxmemory was lowered under noeviction (performEvictions returns
+// EVICT_FAIL and only writes are refused), and even an evicting policy frees
+// it only on later writes, while the freed pages stay in the RSS until the
+// allocator returns them. So no projection falls below what is held now.
 DatasetSize steady_dataset(const RedisInstance& r, const Workload& w) {
   const bool bounded = r.maxmemory.origin != MaxmemoryOrigin::kUnset;
   if (w.dataset_bytes) {
     if (bounded && w.dataset_bytes->value > r.maxmemory.bytes) {
-      return {r.maxmemory.bytes,
-              fmt::format("dataset {} capped by maxmemory ({})", format_bytes(w.dataset_bytes->value),
-                          r.maxmemory.source)};
+      return {w.dataset_bytes->value,
+              fmt::format("{} ({}), held above maxmemory {}: {}", w.dataset_bytes->source,
+                          format_bytes(w.dataset_bytes->value), format_bytes(r.maxmemory.bytes),
+                          writes_continue_at_maxmemory(r, w)
+                              ? r.maxmemory_policy.value + " evicts it only as writes come, RSS lags"
+                              : r.maxmemory_policy.value + " keeps it all and refuses writes")};
     }
     return {w.dataset_bytes->value, w.dataset_bytes->source};
   }
@@ -234,16 +242,26 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
   }
 
   // Restart: loading ignores maxmemory (evict.c:isSafeToPerformEvictions
-  // returns 0 while server.loading), so the whole persisted dataset comes back.
+  // returns 0 while server.loading), so the whole persisted dataset comes back,
+  // however large: the dataset held, or the persisted data when it is known to
+  // be more.
+  DatasetSize loaded = dataset;
+  if (w.loaded_bytes && w.loaded_bytes->value > loaded.bytes) {
+    loaded = {w.loaded_bytes->value, w.loaded_bytes->source};
+  }
+  b.loaded_bytes = loaded.bytes;
+  b.loaded_source = loaded.source;
+  b.loaded_above_maxmemory = !b.maxmemory_unlimited && loaded.bytes > r.maxmemory.bytes;
   if (forks) {
     std::string format = r.appendonly.value ? (r.aof_use_rdb_preamble.value ? "AOF (RDB preamble)" : "AOF")
                                             : "dump.rdb";
     b.phases.push_back(make_phase(
         "reload", "restart: " + format + " loaded with maxmemory ignored",
         {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
-         {"reload", scale(dataset.bytes, ModelConstants::kReloadFactor),
-          fmt::format("{} persisted x {:.2f} (measured RSS/used-mem 1.02 after load)",
-                      format_bytes(dataset.bytes), ModelConstants::kReloadFactor)}}));
+         {"reload", scale(loaded.bytes, ModelConstants::kReloadFactor),
+          fmt::format("{} persisted x {:.2f} (measured RSS/used-mem 1.02 after load){}",
+                      format_bytes(loaded.bytes), ModelConstants::kReloadFactor,
+                      b.loaded_above_maxmemory ? "; above maxmemory: " + loaded.source : "")}}));
   }
   // A replica with repl-diskless-load swapdb keeps the old dataset while it
   // loads the new one (replication.c:readSyncBulkPayload).
@@ -252,8 +270,9 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
         "replica_load", "replica full sync with repl-diskless-load swapdb: old + new dataset",
         {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
          {"dataset", scale(dataset.bytes, frag), "the replica's current dataset, kept until the load ends"},
-         {"replica_reload", scale(dataset.bytes, ModelConstants::kReloadFactor),
-          fmt::format("new dataset streamed in ({})", r.repl_diskless_load.source)}}));
+         {"replica_reload", scale(loaded.bytes, ModelConstants::kReloadFactor),
+          fmt::format("new dataset streamed in, {} ({})", format_bytes(loaded.bytes),
+                      r.repl_diskless_load.source)}}));
   }
 
   for (const auto& p : b.phases) {
@@ -298,6 +317,9 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
                                 "rdb_last_bgsave_time_sec)"});
   }
   if (auto hint = tightening_hint(r, w, b)) b.assumptions.push_back(*hint);
+  if (loaded.bytes != dataset.bytes) {
+    b.assumptions.insert(b.assumptions.begin() + 1, {"loaded", format_bytes(loaded.bytes), loaded.source});
+  }
   return b;
 }
 

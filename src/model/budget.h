@@ -58,6 +58,15 @@ struct MemoryBudget {
   uint64_t peak_bytes = 0;
   std::string peak_phase;
   double cow_fraction = 0;           // c used for forks
+  // used_memory the next restart or replica load brings back (before the
+  // x1.05 of the reload term): the larger of the dataset held and what is
+  // persisted. Loading ignores maxmemory, so it may exceed it.
+  uint64_t loaded_bytes = 0;
+  std::string loaded_source;
+  // True when loaded_bytes is above maxmemory: lowering maxmemory does not
+  // shrink the next reload (noeviction never drops data, and a load ignores
+  // maxmemory), only the limit can make it fit.
+  bool loaded_above_maxmemory = false;
   Verdict verdict = Verdict::kUnbounded;
   std::vector<Assumption> assumptions;
 

@@ -30,6 +30,20 @@ RedisInstance with_limit(RedisInstance r, uint64_t limit_bytes, const std::strin
 
 uint64_t round_up(uint64_t bytes, uint64_t unit) { return (bytes + unit - 1) / unit * unit; }
 
+// The workload once a configuration with `maxmemory_bytes` has settled: data
+// above maxmemory evicted (or deleted) and persisted again by the next save
+// or AOF rewrite, so neither the dataset nor the next load exceeds it. The
+// way there from today's larger data is the rescue order (rescue_plan.h),
+// not a budget of the final configuration.
+Workload settled(Workload w, uint64_t maxmemory_bytes) {
+  if (w.dataset_bytes && w.dataset_bytes->value > maxmemory_bytes) {
+    w.dataset_bytes = Sourced<uint64_t>{
+        maxmemory_bytes, fmt::format("{} brought down to maxmemory", format_bytes(w.dataset_bytes->value))};
+  }
+  if (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes) w.loaded_bytes.reset();
+  return w;
+}
+
 }  // namespace
 
 Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Workload& workload,
@@ -37,12 +51,12 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
   RedisInstance r = instance;
   r.limit_bytes = Sourced<uint64_t>{limit_bytes, "limit"};
   auto peak_fits = [&](uint64_t maxmemory) {
-    return fits(compute_budget(with_maxmemory(r, maxmemory, "solver"), workload), limit_bytes);
+    return fits(compute_budget(with_maxmemory(r, maxmemory, "solver"), settled(workload, maxmemory)), limit_bytes);
   };
   // Every phase grows monotonically with maxmemory, so bisect over whole MiB.
   uint64_t lo = 1, hi = limit_bytes / kMiB;
   if (!peak_fits(lo * kMiB)) {
-    MemoryBudget empty = compute_budget(with_maxmemory(r, kMiB, "solver"), workload);
+    MemoryBudget empty = compute_budget(with_maxmemory(r, kMiB, "solver"), settled(workload, kMiB));
     return Error{"", fmt::format("a limit of {} is below what Redis needs at all under this workload: "
                                  "even with maxmemory 1mb the {} phase needs {} (x{:.1f} margin)",
                                  format_k8s_quantity(limit_bytes), empty.peak_phase,
@@ -102,7 +116,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
       // so grow the container instead of shrinking maxmemory.
       maxmemory = round_up(dataset, kMiB);
       RedisInstance grown = with_maxmemory(r, maxmemory, "plan: holds the dataset");
-      limit = solve_min_limit(grown, workload);
+      limit = solve_min_limit(grown, settled(workload, maxmemory));
       rec.notes.push_back(fmt::format(
           "the dataset ({}) does not fit under the given limit with policy {}; the limit must "
           "grow to {}",
@@ -115,10 +129,10 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     rec.maxmemory_bytes = maxmemory;
   } else if (r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
     rec.maxmemory_bytes = r.maxmemory.bytes;
-    limit = solve_min_limit(r, workload);
+    limit = solve_min_limit(r, settled(workload, rec.maxmemory_bytes));
   } else if (workload.dataset_bytes) {
     rec.maxmemory_bytes = round_up(workload.dataset_bytes->value, kMiB);
-    limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, "plan"), workload);
+    limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, "plan"), settled(workload, rec.maxmemory_bytes));
   } else {
     return Error{"", "nothing to size from: give --limit, --request, --maxmemory or --dataset"};
   }
@@ -127,7 +141,14 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
   rec.request_bytes = limit;
   RedisInstance final_instance =
       with_limit(with_maxmemory(r, rec.maxmemory_bytes, "plan (model)"), limit, "plan (model)");
-  rec.budget = compute_budget(final_instance, workload);
+  rec.budget = compute_budget(final_instance, settled(workload, rec.maxmemory_bytes));
+  const MemoryBudget today = compute_budget(final_instance, workload);
+  if (today.loaded_above_maxmemory && today.verdict == Verdict::kUnsafe) {
+    rec.notes.push_back(fmt::format(
+        "data above maxmemory: the next restart reloads {} ({}) and needs {} until the data is brought "
+        "down and persisted again; raise the limit first (redisfit rescue gives the order)",
+        format_bytes(today.loaded_bytes), today.loaded_source, format_bytes(today.peak_bytes)));
+  }
   rec.notes.push_back(fmt::format("the recommended maxmemory is {:.0f}% of the recommended limit; with it the {} phase peaks at {}",
                                   100.0 * static_cast<double>(rec.maxmemory_bytes) / static_cast<double>(limit),
                                   rec.budget.peak_phase, format_bytes(rec.budget.peak_bytes)));

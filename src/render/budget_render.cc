@@ -55,8 +55,18 @@ nlohmann::json budget_to_json(const MemoryBudget& b) {
           {"verdict", verdict_name(b.verdict)},
           {"unsafe_phases", over},
           {"cow_fraction", b.cow_fraction},
+          {"loaded_bytes", b.loaded_bytes},
+          {"loaded_above_maxmemory", b.loaded_above_maxmemory},
           {"phases", phases},
           {"assumptions", assumptions}};
+}
+
+std::string data_above_maxmemory_sentence(const MemoryBudget& b) {
+  const BudgetPhase* reload = b.find_phase("reload");
+  std::string need = reload ? fmt::format(", {} with the allocator and base", format_bytes(reload->total_bytes)) : "";
+  return fmt::format("data above maxmemory: the next restart reloads {}{} ({}); loading ignores maxmemory {}, "
+                     "so only the limit decides whether it fits",
+                     format_bytes(b.loaded_bytes), need, b.loaded_source, format_bytes(b.maxmemory_bytes));
 }
 
 std::string verdict_sentence(const MemoryBudget& b) {
@@ -104,6 +114,7 @@ std::string budget_to_text(const MemoryBudget& b, bool color) {
   }
   out += "\nassumptions:\n";
   for (const auto& a : b.assumptions) out += fmt::format("  {:<14} {:<10} {}\n", a.name, a.value, a.source);
+  if (b.loaded_above_maxmemory) out += "\n" + paint(color, "33", data_above_maxmemory_sentence(b)) + "\n";
   out += "\n" + paint(color, verdict_color(b.verdict), verdict_sentence(b)) + "\n";
   return out;
 }

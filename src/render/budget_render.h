@@ -13,7 +13,7 @@ namespace redisfit {
 // JSON contract (docs/plan.md, docs/explain.md): maxmemory_bytes,
 // request_bytes, limit_bytes, peak_bytes, peak_phase, verdict, headroom_bytes,
 // phases[{name, description, total_bytes, over_limit, terms[{name, bytes, source}]}],
-// assumptions[{name, value, source}].
+// assumptions[{name, value, source}], loaded_bytes, loaded_above_maxmemory.
 nlohmann::json budget_to_json(const MemoryBudget& budget);
 
 // The budget as a table: one block per phase, one row per term, totals against
@@ -22,6 +22,10 @@ std::string budget_to_text(const MemoryBudget& budget, bool color);
 
 // One sentence: "safe: peak 35.3 GiB in fork, 12.7 GiB below the 48Gi limit".
 std::string verdict_sentence(const MemoryBudget& budget);
+
+// "data above maxmemory: the next restart reloads X ...", for a budget whose
+// loaded_above_maxmemory is set.
+std::string data_above_maxmemory_sentence(const MemoryBudget& budget);
 
 // Recommendation = budget + strategy + notes.
 nlohmann::json recommendation_to_json(const Recommendation& rec);

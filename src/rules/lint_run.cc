@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "fix/rescue_fix.h"
+#include "model/rescue_plan.h"
 #include "model/solver.h"
 #include "sources/manifests/join.h"
 #include "sources/manifests/manifest_source.h"
@@ -23,19 +25,6 @@ MaxmemoryDerivation derivation_of(const ManifestInstance& mi) {
   return d;
 }
 
-fix::KbTarget target_of(const ManifestInstance& mi) {
-  fix::KbTarget t;
-  t.cluster = mi.instance.cluster_name;
-  t.namespace_name = mi.instance.namespace_name;
-  t.component = mi.instance.component_name;
-  t.api = mi.generation == manifests::KbGeneration::kV09 ? fix::KbApi::kV09 : fix::KbApi::kV1;
-  t.sharding = mi.sharding;
-  t.cluster_ref = mi.opsrequest_cluster_ref;
-  t.config_spec = mi.config_spec;
-  // instances[] templates get no Cluster patch: it would change the whole component.
-  t.component_index = mi.instance.display_name.find('[') == std::string::npos ? mi.component_index : -1;
-  return t;
-}
 
 // redis.conf has no container: the fix is the directive plus the resources to give the container.
 fix::KbFix conf_fix(const RedisInstance& r, const fix::KbChange& c) {
@@ -57,6 +46,39 @@ fix::KbFix conf_fix(const RedisInstance& r, const fix::KbChange& c) {
                                    format_k8s_quantity(c.limit_bytes))});
   }
   return f;
+}
+
+// RF007: the data already persisted may not reload under today's limit, and
+// a pod killed while loading never applies a new maxmemory. The fix is then
+// the rescue order (model/rescue_plan.h): raise the limit, set maxmemory,
+// bring the data down and persist it, shrink the limit.
+void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& options, const fix::KbTarget* target,
+                                  FixReport& f) {
+  bool reload_fails = false;
+  for (const auto& finding : s.findings) reload_fails |= finding.rule_id == "RF007";
+  if (!reload_fails) return;
+  auto plan = plan_rescue(s.instance, options.workload, RescueInputs{});
+  if (!plan || !plan->limit_must_rise) return;
+  fix::RescueTarget rt;
+  if (target) {
+    rt.kind = fix::RescueTargetKind::kKubeBlocks;
+    rt.kb = *target;
+  }
+  const fix::RescueFix rescue = fix::build_rescue_fix(rt, *plan);
+  f.summary = fmt::format("resize first: raise the limit to {} so data persisted up to {} reloads, set maxmemory {} "
+                          "({}), bring the data below it and persist it, then set the limit to {}",
+                          format_k8s_quantity(plan->temporary_limit_bytes), format_bytes(plan->loaded_bytes),
+                          plan->maxmemory_bytes, format_bytes(plan->maxmemory_bytes),
+                          format_k8s_quantity(plan->final_limit_bytes));
+  std::vector<fix::KbFixForm> forms;
+  const std::vector<std::string> labels = target ? std::vector<std::string>{"kbcli", "OpsRequest"}
+                                                 : std::vector<std::string>{"redis-cli", "container"};
+  for (const auto& label : labels) {
+    std::string text = fix::steps_in_form(rescue, label);
+    if (!text.empty()) forms.push_back({label, text});
+  }
+  f.forms = std::move(forms);
+  f.notes.insert(f.notes.begin(), rescue.warnings.begin(), rescue.warnings.end());
 }
 
 void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDerivation& derivation,
@@ -89,6 +111,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   f.forms = kb.forms;
   f.notes = kb.notes;
   for (const auto& n : rec->notes) f.notes.push_back(n);
+  resize_first_if_reload_fails(s, options, target, f);
   s.fix = std::move(f);
 }
 
@@ -138,7 +161,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
     }
     const MaxmemoryDerivation d = derivation_of(mi);
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
-    const fix::KbTarget t = target_of(mi);
+    const fix::KbTarget t = fix::target_of(mi);
     evaluate(s, options, d, &t);
     report.subjects.push_back(std::move(s));
   }

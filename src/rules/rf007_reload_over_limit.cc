@@ -24,11 +24,17 @@ class ReloadOverLimit final : public Rule {
     const RedisInstance& r = ctx.instance;
     for (const BudgetPhase* p : b.phases_over_limit()) {
       if (p->name != "reload" && p->name != "replica_load") continue;
+      const std::string above =
+          b.loaded_above_maxmemory
+              ? fmt::format("data above maxmemory: the next restart reloads {} ({}); ", format_bytes(b.loaded_bytes),
+                            b.loaded_source)
+              : "";
       out.push_back(make_finding(
           info(),
-          fmt::format("{}: the {} phase needs {} against the limit {} ({}); maxmemory is ignored while "
-                      "loading, so the pod is OOM-killed on every start (CrashLoopBackOff)",
-                      r.display_name, p->name, format_bytes(p->total_bytes), limit_text(b.limit_bytes),
+          fmt::format("{}: {}the {} phase needs {} against the limit {} ({}); maxmemory is ignored while "
+                      "loading, so the pod is OOM-killed on every start (CrashLoopBackOff) until the limit "
+                      "is raised first",
+                      r.display_name, above, p->name, format_bytes(p->total_bytes), limit_text(b.limit_bytes),
                       largest_terms(*p, 3)),
           location_of(r.limit_bytes ? r.limit_bytes->source : r.maxmemory.source, r)));
     }

@@ -56,6 +56,34 @@ TEST(Cli, ExplainTheSeedCaseSaysUnsafeAndNamesThePhase) {
   }
 }
 
+// The seed's server after redisfit's own maxmemory fix: 31 GiB already held
+// and persisted, maxmemory lowered to 13.1 GiB under noeviction. The next
+// restart loads all 31 GiB (loading ignores maxmemory) into 32Gi.
+TEST(Cli, ExplainDatasetAboveMaxmemoryReloadsAllOfIt) {
+  const std::vector<std::string> args = {"explain", "--limit", "32Gi", "--maxmemory", "14057209856",
+                                         "--dataset", "31Gi", "--persistence", "aof"};
+  auto r = run_redisfit(args);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("data above maxmemory: the next restart reloads 31.0 GiB"), std::string::npos) << r.out;
+  std::vector<std::string> json_args = args;
+  json_args.insert(json_args.end(), {"-o", "json"});
+  auto j = json_of(run_redisfit(json_args));
+  EXPECT_EQ(j["verdict"], "unsafe");
+  EXPECT_EQ(j["loaded_bytes"], 31 * kGiB);
+  EXPECT_TRUE(j["loaded_above_maxmemory"].get<bool>());
+  uint64_t reload = 0, steady = 0;
+  for (const auto& phase : j["phases"]) {
+    if (phase["name"] == "reload") reload = phase["total_bytes"];
+    if (phase["name"] == "steady") steady = phase["total_bytes"];
+  }
+  EXPECT_GE(reload, 31 * kGiB + 31 * kGiB / 20);  // never below the data x 1.05
+  EXPECT_GE(steady, 31 * kGiB);                     // noeviction keeps it all
+  // The same data under a limit that holds its reload is not unsafe.
+  auto roomy = run_redisfit({"explain", "--limit", "64Gi", "--maxmemory", "14057209856", "--dataset", "31Gi",
+                             "--persistence", "aof", "--write-pattern", "insert"});
+  EXPECT_EQ(roomy.exit_code, 0) << roomy.out;
+}
+
 TEST(Cli, WorstCasePlanIsWellBelowEightyPercent) {
   auto worst = json_of(run_redisfit({"plan", "--limit", "512Mi", "--persistence", "aof", "--policy",
                                      "allkeys-lru", "-o", "json"}));

@@ -170,6 +170,61 @@ TEST(Probe, LoadingServerIsReadAndReported) {
   EXPECT_EQ(r.exit_code, 1);
 }
 
+// A server holding more than its maxmemory: filled, then maxmemory lowered
+// under noeviction (Redis drops nothing). The next restart reloads it all.
+TEST(Probe, HoldingMoreThanMaxmemoryIsUnsafeWhenTheReloadExceedsTheLimit) {
+  RedisServer server("", {"--appendonly", "yes"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  const uint64_t used = live_helpers::fill_to(server, 48ULL << 20);
+  ASSERT_GE(used, 46ULL << 20);
+  ASSERT_TRUE(server.command({"CONFIG", "SET", "maxmemory", "16mb"}));
+  auto r = run_redisfit({"probe", server.url(), "--limit", "56Mi", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  json t = parse_single(r);
+  EXPECT_EQ(t["verdict"], "unsafe");
+  const json* reload = finding(t, "reload");
+  ASSERT_NE(reload, nullptr);
+  EXPECT_EQ((*reload)["level"], "error") << (*reload)["message"];
+  const json* above = finding(t, "data-above-maxmemory");
+  ASSERT_NE(above, nullptr) << r.out;
+  EXPECT_NE((*above)["message"].get<std::string>().find("data above maxmemory: the next restart reloads"),
+            std::string::npos);
+  const json* steady = finding(t, "steady");
+  ASSERT_NE(steady, nullptr);
+  // The steady projection holds at least the data held now, not maxmemory.
+  EXPECT_NE((*steady)["message"].get<std::string>().find("MiB"), std::string::npos);
+  EXPECT_GE(t["projected"]["steady_bytes"].get<uint64_t>(), used);
+}
+
+// A server LOADING more than its maxmemory: the load's target is read from
+// loading_rdb_used_mem, not capped, and judged against the limit.
+TEST(Probe, LoadingMoreThanMaxmemoryIsUnsafeWhenTheReloadExceedsTheLimit) {
+  RedisServer server("", {"--enable-debug-command", "yes", "--key-load-delay", "100",
+                          "--loading-process-events-interval-bytes", "1024"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  const uint64_t used = live_helpers::fill_to(server, 40ULL << 20);  // ~38k keys: ~4 s to load
+  ASSERT_GE(used, 38ULL << 20);
+  ASSERT_TRUE(server.command({"CONFIG", "SET", "maxmemory", "8mb"}));
+  auto reload = std::async(std::launch::async, [&] {
+    redisContext* c = server.connect();
+    redisSetTimeout(c, timeval{30, 0});
+    freeReplyObject(redisCommand(c, "DEBUG RELOAD"));
+    redisFree(c);
+  });
+  std::this_thread::sleep_for(400ms);
+  auto r = run_redisfit({"probe", server.url(), "--limit", "40Mi", "-o", "json"});
+  reload.wait();
+  json t = parse_single(r);
+  ASSERT_TRUE(t["loading"].get<bool>()) << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(t["verdict"], "unsafe");
+  const json* reload_finding = finding(t, "reload");
+  ASSERT_NE(reload_finding, nullptr);
+  EXPECT_EQ((*reload_finding)["level"], "error") << (*reload_finding)["message"];
+  EXPECT_GE(t["projected"]["reload_peak_bytes"].get<uint64_t>(), used);
+  ASSERT_NE(finding(t, "data-above-maxmemory"), nullptr) << r.out;
+}
+
 TEST(Probe, SeveralTargetsConcurrentlyAndOneDown) {
   RedisServer a, b;
   ASSERT_TRUE(a.ok() && b.ok());

@@ -1,0 +1,170 @@
+#include "app/rescue.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "sources/manifests/manifest_source.h"
+#include "sources/manifests/yaml_input.h"
+
+namespace redisfit::app {
+namespace {
+
+struct Inputs {
+  manifests::ManifestSet set;
+  std::vector<PodStatus> pods;
+};
+
+Status read_inputs(const std::vector<std::string>& paths, Inputs& in) {
+  std::vector<Error> errors;
+  for (const auto& input : manifests::collect_inputs(paths, errors)) {
+    auto text = manifests::read_input_text(input.path);
+    if (!text) return text.error();
+    const std::string name = input.path == "-" ? "<stdin>" : input.path;
+    manifests::ReadStats stats;
+    if (auto st = manifests::read_manifest_text(*text, name, in.set, errors, stats); !st) return st.error();
+    auto pods = read_pod_statuses(*text, name);
+    if (!pods) return pods.error();
+    in.pods.insert(in.pods.end(), pods->begin(), pods->end());
+  }
+  if (!errors.empty()) return errors.front();
+  return Ok{};
+}
+
+// The data component of the Cluster(s) read, the one named when several.
+Result<const manifests::ManifestInstance*> pick_component(const manifests::JoinResult& joined,
+                                                          const std::string& component, const std::string& hint) {
+  const manifests::ManifestInstance* found = nullptr;
+  std::string names;
+  for (const auto& mi : joined.instances) {
+    if (mi.instance.role != InstanceRole::kData) continue;
+    const std::string& name = mi.instance.component_name;
+    names += (names.empty() ? "" : ", ") + mi.instance.display_name;
+    const std::string& wanted = component.empty() ? hint : component;
+    if (!wanted.empty() && name != wanted) continue;
+    if (found && wanted.empty()) {
+      return Error{"--component", "several Redis data components (" + names + "): name one with --component"};
+    }
+    if (!found) found = &mi;
+  }
+  if (!found && !names.empty()) return Error{"--component", "no data component '" + component + "' in " + names};
+  return found;
+}
+
+void apply_pod(const PodStatus& pod, RedisInstance& r, fix::RescueTarget& target, bool have_cluster) {
+  if (!r.limit_bytes && pod.limit_bytes) r.limit_bytes = Sourced<uint64_t>{*pod.limit_bytes, pod.where + " limits.memory"};
+  if (!r.request_bytes && pod.request_bytes) {
+    r.request_bytes = Sourced<uint64_t>{*pod.request_bytes, pod.where + " requests.memory"};
+  }
+  target.pod = pod.name;
+  if (!pod.container.empty()) target.container = pod.container;
+  if (have_cluster) return;
+  if (!pod.kb_cluster.empty() && !pod.kb_component.empty()) {
+    target.kind = fix::RescueTargetKind::kKubeBlocks;
+    target.kb.cluster = pod.kb_cluster;
+    target.kb.component = pod.kb_component;
+    target.kb.namespace_name = pod.namespace_name;
+  } else if (pod.owner_kind == "StatefulSet") {
+    target.kind = fix::RescueTargetKind::kStatefulSet;
+    target.workload_name = pod.owner_name;
+    target.namespace_name = pod.namespace_name;
+  } else if (pod.owner_kind == "ReplicaSet") {
+    // A Deployment's ReplicaSet is <deployment>-<pod-template-hash>.
+    target.kind = fix::RescueTargetKind::kDeployment;
+    target.workload_name = pod.owner_name.substr(0, pod.owner_name.rfind('-'));
+    target.namespace_name = pod.namespace_name;
+  }
+}
+
+std::string pod_line(const PodStatus& p) {
+  std::string out = fmt::format("pod {}: {} restart{}", p.name, p.restart_count, p.restart_count == 1 ? "" : "s");
+  if (!p.last_reason.empty()) out += fmt::format(", last terminated {} (exit {})", p.last_reason, p.last_exit_code);
+  if (!p.waiting_reason.empty()) out += ", now " + p.waiting_reason;
+  return out;
+}
+
+}  // namespace
+
+Result<RescueReport> run_rescue(const RescueRequest& req) {
+  RescueReport report;
+  fix::RescueTarget target = req.target;
+  Inputs in;
+  if (auto st = read_inputs(req.paths, in); !st) return st.error();
+  if (!req.paths.empty() && in.set.clusters.empty() && in.pods.empty()) {
+    return Error{req.paths.front(), "no KubeBlocks Cluster and no Pod in the input: rescue reads `kubectl get "
+                                    "cluster -o yaml` and `kubectl get pod -o yaml` (or give flags)"};
+  }
+  const PodStatus* pod = in.pods.empty() ? nullptr : &in.pods.front();
+  for (const auto& p : in.pods) {
+    if (p.restart_count > pod->restart_count) pod = &p;  // the crash-looping one
+  }
+
+  RedisInstance& r = report.instance;
+  r.origin_kind = "flags";
+  r.display_name = "redis";
+  report.object = "flags";
+  const bool have_cluster = !in.set.clusters.empty();
+  if (have_cluster) {
+    manifests::JoinResult joined = manifests::join_manifests(in.set, {});
+    if (!joined.errors.empty()) return joined.errors.front();
+    auto picked = pick_component(joined, req.component, pod ? pod->kb_component : "");
+    if (!picked) return picked.error();
+    if (*picked == nullptr) return Error{req.paths.front(), "the Cluster has no Redis data component"};
+    const manifests::ManifestInstance& mi = **picked;
+    r = mi.instance;
+    report.object = mi.object + " component " + mi.instance.component_name;
+    target.kind = fix::RescueTargetKind::kKubeBlocks;
+    target.kb = fix::target_of(mi);
+  }
+  Workload workload;
+  if (req.apply_flags) {
+    if (auto st = req.apply_flags(r, workload); !st) return st.error();
+  }
+  if (pod) {
+    apply_pod(*pod, r, target, have_cluster);
+    report.pod = *pod;
+  }
+  if (target.kind == fix::RescueTargetKind::kKubeBlocks && report.object == "flags") {
+    report.object = fmt::format("KubeBlocks cluster {} component {}", target.kb.cluster, target.kb.component);
+  } else if (target.kind == fix::RescueTargetKind::kStatefulSet || target.kind == fix::RescueTargetKind::kDeployment) {
+    report.object = fmt::format("{} {}", target.kind == fix::RescueTargetKind::kStatefulSet ? "StatefulSet" : "Deployment",
+                                target.workload_name);
+  }
+
+  RescueInputs inputs;
+  for (const auto* known : {&req.data_size, &req.used_memory}) {
+    if (*known && (*known)->value > inputs.loaded_bytes) {
+      inputs.loaded_bytes = (*known)->value;
+      inputs.loaded_source = (*known)->source;
+    }
+  }
+  inputs.cleanup_bytes_per_sec = req.cleanup_bytes_per_sec;
+  inputs.cleanup_rate_source = req.cleanup_rate_source;
+  auto plan = plan_rescue(r, workload, inputs);
+  if (!plan) return plan.error();
+  report.plan = std::move(plan).value();
+  report.fix = fix::build_rescue_fix(target, report.plan);
+
+  const RescuePlan& p = report.plan;
+  std::string seen = pod ? pod_line(*pod) + "; " : "";
+  if (p.limit_must_rise) {
+    report.diagnosis = fmt::format("{}the next start loads {} and the reload needs {} against the {} limit: the pod "
+                                   "is OOM-killed while loading, on every start, whatever maxmemory says",
+                                   seen, format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),
+                                   format_k8s_quantity(p.current_limit_bytes));
+  } else {
+    report.diagnosis = fmt::format("{}the reload of {} needs {}, within the {} limit", seen,
+                                   format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),
+                                   format_k8s_quantity(p.current_limit_bytes));
+  }
+  if (pod && pod->last_reason == "OOMKilled" && !p.limit_must_rise) {
+    report.notes.push_back("the pod was OOMKilled although the reload fits the limit: the data may be larger than "
+                           "the figure given; give --data-size from `du` on the volume, or --used-memory");
+  }
+  if (inputs.loaded_bytes == 0) {
+    report.notes.push_back("no data size given: assumed the data grew to maxmemory; give --data-size (e.g. "
+                           "`kubectl exec POD -- du -b /data`) or --used-memory for exact steps");
+  }
+  return report;
+}
+
+}  // namespace redisfit::app

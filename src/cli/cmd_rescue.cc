@@ -1,0 +1,127 @@
+// redisfit rescue: the ordered steps that bring back a Redis killed while
+// loading its data (app/rescue.h), in the form the user applies.
+#include <cstdio>
+
+#include "app/rescue.h"
+#include "cli/command_registry.h"
+#include "cli/terminal.h"
+#include "cli/workload_flags.h"
+#include "core/quantity.h"
+#include "render/rescue_render.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct RescueFlags {
+  std::vector<std::string> paths;
+  WorkloadFlags workload;
+  std::string data_size, used_memory, cleanup_rate;
+  std::string statefulset, deployment, cluster, component, namespace_name, pod, container = "redis";
+  std::string kb_api = "1.x";
+  std::string config_spec = "redis-replication-config";
+  std::string form = "all";
+  std::string output = "text";
+};
+
+// A size as Kubernetes ("31Gi") or Redis ("31gb", bytes) spells it.
+Result<uint64_t> parse_size(const std::string& flag, const std::string& text) {
+  if (auto q = parse_k8s_quantity(text)) return *q;
+  if (auto m = parse_redis_memory(text)) return *m;
+  return Error{flag, "'" + text + "' is not a size (e.g. 31Gi, 31gb, 33285996544)"};
+}
+
+Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
+  req.paths = f.paths;
+  req.component = f.component;
+  if (!f.data_size.empty()) {
+    auto v = parse_size("--data-size", f.data_size);
+    if (!v) return v.error();
+    req.data_size = Sourced<uint64_t>{*v, "flag --data-size (persisted RDB/AOF on the volume)"};
+  }
+  if (!f.used_memory.empty()) {
+    auto v = parse_size("--used-memory", f.used_memory);
+    if (!v) return v.error();
+    req.used_memory = Sourced<uint64_t>{*v, "flag --used-memory (last used_memory known)"};
+  }
+  if (!f.cleanup_rate.empty()) {
+    auto v = parse_size("--cleanup-rate", f.cleanup_rate);
+    if (!v) return v.error();
+    if (*v == 0) return Error{"--cleanup-rate", "must be above 0 (bytes removed per second)"};
+    req.cleanup_bytes_per_sec = static_cast<double>(*v);
+    req.cleanup_rate_source = "flag --cleanup-rate";
+  }
+  if (!f.statefulset.empty() && !f.deployment.empty()) {
+    return Error{"--statefulset", "give --statefulset or --deployment, not both"};
+  }
+  fix::RescueTarget& t = req.target;
+  t.pod = f.pod;
+  t.container = f.container;
+  t.namespace_name = f.namespace_name;
+  if (!f.cluster.empty()) {
+    t.kind = fix::RescueTargetKind::kKubeBlocks;
+    t.kb.cluster = f.cluster;
+    t.kb.component = f.component.empty() ? "redis" : f.component;
+    t.kb.namespace_name = f.namespace_name;
+    t.kb.api = f.kb_api == "0.9" ? fix::KbApi::kV09 : fix::KbApi::kV1;
+    t.kb.config_spec = f.config_spec;
+  } else if (!f.statefulset.empty()) {
+    t.kind = fix::RescueTargetKind::kStatefulSet;
+    t.workload_name = f.statefulset;
+  } else if (!f.deployment.empty()) {
+    t.kind = fix::RescueTargetKind::kDeployment;
+    t.workload_name = f.deployment;
+  }
+  const WorkloadFlags* wf = &f.workload;
+  req.apply_flags = [wf](RedisInstance& r, Workload& w) { return wf->apply(r, w); };
+  return Ok{};
+}
+
+int run_rescue_command(const RescueFlags& f) {
+  app::RescueRequest req;
+  if (Status s = fill_request(f, req); !s.ok()) {
+    std::fprintf(stderr, "redisfit rescue: %s\n", s.error().describe().c_str());
+    return kExitUsage;
+  }
+  auto report = app::run_rescue(req);
+  if (!report) {
+    std::fprintf(stderr, "redisfit rescue: %s\n", report.error().describe().c_str());
+    return kExitUsage;
+  }
+  if (f.output == "json") {
+    std::puts(rescue_to_json(*report).dump(2).c_str());
+  } else {
+    std::fputs(rescue_to_text(*report, f.form, use_color()).c_str(), stdout);
+  }
+  return kExitClean;
+}
+
+RegisterCommand reg{{25, "rescue", [](CLI::App& app, RunState& state) {
+  auto flags = std::make_shared<RescueFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "rescue", "ordered steps that bring back a Redis killed while loading: raise the limit, load, lower "
+                "maxmemory, shrink");
+  cmd->add_option("inputs", flags->paths,
+                  "KubeBlocks Cluster manifests and/or `kubectl get pod -o yaml` output ('-' = stdin)");
+  flags->workload.add_to(*cmd);
+  cmd->add_option("--data-size", flags->data_size, "size of the persisted RDB/AOF on the volume (e.g. 31Gi)");
+  cmd->add_option("--used-memory", flags->used_memory, "last used_memory known (Prometheus, INFO)");
+  cmd->add_option("--cleanup-rate", flags->cleanup_rate,
+                  "bytes per second eviction or your deletes remove (e.g. 64Mi), for the step's duration");
+  cmd->add_option("--cluster", flags->cluster, "KubeBlocks cluster name (without a manifest)");
+  cmd->add_option("--component", flags->component, "KubeBlocks component (default: the Redis data component)");
+  cmd->add_option("--statefulset", flags->statefulset, "a plain StatefulSet running Redis");
+  cmd->add_option("--deployment", flags->deployment, "a plain Deployment running Redis");
+  cmd->add_option("-n,--namespace", flags->namespace_name, "namespace of the object");
+  cmd->add_option("--pod", flags->pod, "the crash-looping pod (default <cluster>-<component>-0 / <statefulset>-0)");
+  cmd->add_option("--container", flags->container, "the Redis container (default redis)");
+  cmd->add_option("--kb-api", flags->kb_api, "KubeBlocks generation without a manifest: 0.9 or 1.x (default)")
+      ->check(CLI::IsMember({"0.9", "1.x"}));
+  cmd->add_option("--config-spec", flags->config_spec, "config spec for 0.9 (default redis-replication-config)");
+  cmd->add_option("--form", flags->form, "which form to print: all (default), OpsRequest, kbcli, kubectl")
+      ->check(CLI::IsMember({"all", "OpsRequest", "kbcli", "kubectl", "redis-cli"}));
+  cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([flags, &state] { state.exit_code = run_rescue_command(*flags); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

@@ -1,0 +1,238 @@
+#include "fix/rescue_fix.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+
+namespace redisfit::fix {
+namespace {
+
+std::string ns_flag(const std::string& ns) { return ns.empty() ? "" : " -n " + ns; }
+
+std::string target_ns(const RescueTarget& t) {
+  return t.kind == RescueTargetKind::kKubeBlocks ? t.kb.namespace_name : t.namespace_name;
+}
+
+std::string seconds_text(double s) {
+  if (s < 90) return fmt::format("{:.0f} s", s);
+  if (s < 5400) return fmt::format("{:.0f} min", s / 60);
+  return fmt::format("{:.1f} h", s / 3600);
+}
+
+// redis-cli inside the Redis container (a password, if AUTH is on, is the
+// user's to add: -a or REDISCLI_AUTH).
+std::string redis_cli(const RescueTarget& t, const std::string& args) {
+  if (t.kind == RescueTargetKind::kServer) return "redis-cli " + args;
+  return fmt::format("kubectl exec{} {} -c {} -- redis-cli {}", ns_flag(target_ns(t)), t.pod, t.container, args);
+}
+
+// A VerticalScaling OpsRequest for the rescue: `force: true` because the
+// cluster is Failed/Abnormal while a pod crash-loops, and KubeBlocks' pre-check
+// otherwise refuses ops outside the Running phases.
+std::string vscale_ops(const KbTarget& t, const std::string& suffix, uint64_t request, uint64_t limit, bool force) {
+  std::string yaml = vscale_opsrequest(t, request, limit);
+  const std::string from = fmt::format("name: {}-vscale-memory", t.cluster);
+  if (auto at = yaml.find(from); at != std::string::npos) yaml.replace(at, from.size(), "name: " + t.cluster + "-" + suffix);
+  if (force) {
+    if (auto at = yaml.find("  type: VerticalScaling\n"); at != std::string::npos) yaml.insert(at, "  force: true\n");
+  }
+  return yaml;
+}
+
+std::string container_patch(const RescueTarget& t, uint64_t request, uint64_t limit) {
+  const char* kind = t.kind == RescueTargetKind::kStatefulSet ? "statefulset" : "deployment";
+  return fmt::format(
+      "kubectl patch {} {}{} --type=strategic -p '{{\"spec\":{{\"template\":{{\"spec\":{{\"containers\":[{{"
+      "\"name\":\"{}\",\"resources\":{{\"requests\":{{\"memory\":\"{}\"}},\"limits\":{{\"memory\":\"{}\"}}}}}}]}}}}}}}}'\n",
+      kind, t.workload_name, ns_flag(t.namespace_name), t.container, format_k8s_quantity(request),
+      format_k8s_quantity(limit));
+}
+
+// The forms of a resources change (step 1 and step 5).
+std::vector<RescueForm> resize_forms(const RescueTarget& t, const std::string& suffix, uint64_t request,
+                                     uint64_t limit, bool crash_looping) {
+  std::vector<RescueForm> forms;
+  switch (t.kind) {
+    case RescueTargetKind::kKubeBlocks:
+      forms.push_back({"OpsRequest", vscale_ops(t.kb, suffix, request, limit, crash_looping)});
+      forms.push_back({"kbcli", kbcli_vscale(t.kb, limit) + (crash_looping ? " --force" : "") +
+                                    "   # kbcli sets request = limit\n"});
+      break;
+    case RescueTargetKind::kStatefulSet:
+      forms.push_back({"kubectl", container_patch(t, request, limit) +
+                                      (crash_looping
+                                           ? fmt::format("# a StatefulSet does not replace a pod that never became "
+                                                         "Ready: delete it so it comes back with the new limit\n"
+                                                         "kubectl delete pod{} {}\n",
+                                                         ns_flag(t.namespace_name), t.pod)
+                                           : "")});
+      break;
+    case RescueTargetKind::kDeployment:
+      forms.push_back({"kubectl", container_patch(t, request, limit)});
+      break;
+    case RescueTargetKind::kServer:
+      forms.push_back({"container", fmt::format("set the container's memory limit to {} (request {}) and restart it\n",
+                                                format_k8s_quantity(limit), format_k8s_quantity(request))});
+      break;
+  }
+  return forms;
+}
+
+std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemory) {
+  std::vector<RescueForm> forms;
+  if (t.kind == RescueTargetKind::kKubeBlocks) {
+    std::string ops = reconfigure_opsrequest(t.kb, maxmemory);
+    const std::string from = fmt::format("name: {}-set-maxmemory", t.kb.cluster);
+    if (auto at = ops.find(from); at != std::string::npos) ops.replace(at, from.size(), "name: " + t.kb.cluster + "-rescue-maxmemory");
+    forms.push_back({"OpsRequest", ops});
+    forms.push_back({"kbcli", kbcli_configure(t.kb, maxmemory) + "\n"});
+    return forms;
+  }
+  std::string cli = redis_cli(t, fmt::format("CONFIG SET maxmemory {}", maxmemory)) + "\n";
+  if (t.kind != RescueTargetKind::kServer) {
+    cli += fmt::format("# and write `maxmemory {}` into the redis.conf the pod reads (its ConfigMap), or the "
+                       "restart of the last step brings the old value back\n",
+                       maxmemory);
+  }
+  forms.push_back({t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl", cli});
+  return forms;
+}
+
+std::string running_check(const RescueTarget& t) {
+  std::string watch = t.kind == RescueTargetKind::kServer
+                          ? ""
+                          : fmt::format("kubectl get pod{} {} -w   # Running, READY, restarts no longer growing\n",
+                                        ns_flag(target_ns(t)), t.pod);
+  return watch + redis_cli(t, "INFO persistence | grep -E '^loading:'") + "   # loading:0\n";
+}
+
+}  // namespace
+
+std::string default_pod(const RescueTarget& t) {
+  if (!t.pod.empty()) return t.pod;
+  if (t.kind == RescueTargetKind::kKubeBlocks) return t.kb.cluster + "-" + t.kb.component + "-0";
+  if (t.kind == RescueTargetKind::kStatefulSet) return t.workload_name + "-0";
+  if (t.kind == RescueTargetKind::kDeployment) return "<pod of deployment/" + t.workload_name + ">";
+  return "";
+}
+
+RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
+  RescueTarget t = target;
+  t.pod = default_pod(target);
+  RescueFix fix;
+  // The request stays while the limit is raised: the node need not find the
+  // temporary size, only the kernel must allow it.
+  const uint64_t current_request = p.current_request_bytes ? p.current_request_bytes : p.final_request_bytes;
+  fix.summary = fmt::format(
+      "the next start loads {} ({}): raise the limit to {}, set maxmemory {} ({}) once it is up, bring the data "
+      "down by {}, then set the limit to {}",
+      format_bytes(p.loaded_bytes), p.loaded_source, format_k8s_quantity(p.temporary_limit_bytes), p.maxmemory_bytes,
+      format_bytes(p.maxmemory_bytes), format_bytes(p.excess_bytes), format_k8s_quantity(p.final_limit_bytes));
+
+  if (p.limit_must_rise) {
+    fix.steps.push_back(
+        {fmt::format("raise the memory limit to {} (temporary)", format_k8s_quantity(p.temporary_limit_bytes)),
+         fmt::format("the reload needs {} and the server then holds {} with all the data; {} fits both with the "
+                     "model's 10% margin (the current limit is {})",
+                     format_bytes(p.reload_peak_bytes), format_bytes(p.loaded_budget.find_phase("steady")->total_bytes),
+                     format_k8s_quantity(p.temporary_limit_bytes), format_k8s_quantity(p.current_limit_bytes)),
+         resize_forms(t, "rescue-raise-limit", current_request, p.temporary_limit_bytes, true),
+         "the pod Running and Ready with loading:0 (the load takes a while for large data; a liveness probe "
+         "that PINGs kills it during LOADING: give it a startupProbe)\n" + running_check(t)});
+  } else {
+    fix.steps.push_back({"keep the limit: it already holds the reload",
+                         fmt::format("the reload needs {} under the current {} limit", format_bytes(p.reload_peak_bytes),
+                                     format_k8s_quantity(p.current_limit_bytes)),
+                         {},
+                         "the pod Running with loading:0\n" + running_check(t)});
+  }
+
+  fix.steps.push_back(
+      {fmt::format("set maxmemory {} ({})", p.maxmemory_bytes, format_bytes(p.maxmemory_bytes)),
+       p.evicts ? fmt::format("with {} Redis starts evicting at once (CONFIG SET maxmemory runs the eviction "
+                              "loop, evict.c performEvictions)",
+                              p.policy)
+                : fmt::format("with {} Redis keeps every key and answers writes with -OOM until used_memory is "
+                              "below maxmemory",
+                              p.policy),
+       maxmemory_forms(t, p.maxmemory_bytes),
+       redis_cli(t, "CONFIG GET maxmemory") + fmt::format("   # {}\n", p.maxmemory_bytes)});
+
+  const std::string rate = p.cleanup_seconds > 0 ? fmt::format(": about {}", seconds_text(p.cleanup_seconds)) : "";
+  std::string cleanup_why;
+  std::vector<RescueForm> cleanup_forms;
+  if (p.excess_bytes == 0) {
+    cleanup_why = "the loaded data already fits under the new maxmemory: only persist it";
+  } else if (p.evicts) {
+    cleanup_why = fmt::format("{} evicts about {} of data{}; keys evicted are the price of the smaller limit",
+                              p.policy, format_bytes(p.excess_bytes), rate);
+  } else {
+    cleanup_why = fmt::format("noeviction never drops data: delete about {} of keys you can lose (UNLINK, or "
+                              "EXPIRE them){}, or keep all the data with maxmemory {} and a final limit of {} "
+                              "instead of {}",
+                              format_bytes(p.excess_bytes), rate, p.keep_data_maxmemory_bytes,
+                              format_k8s_quantity(p.keep_data_limit_bytes), format_k8s_quantity(p.final_limit_bytes));
+  }
+  const bool aof = p.final_budget.find_phase("reload") &&
+                   p.final_budget.find_phase("reload")->description.find("AOF") != std::string::npos;
+  cleanup_why += aof ? "; then rewrite the AOF: its files still hold the larger data, and a restart replays it all"
+                     : "; then save: dump.rdb still holds the larger data, and a restart loads it all";
+  cleanup_forms.push_back({t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl",
+                           redis_cli(t, "INFO memory | grep -E '^used_memory:'") +
+                               fmt::format("   # repeat until <= {}\n", p.maxmemory_bytes) +
+                               redis_cli(t, aof ? "BGREWRITEAOF" : "BGSAVE") + "\n"});
+  fix.steps.push_back(
+      {p.excess_bytes ? fmt::format("bring the data down by {} and persist it", format_bytes(p.excess_bytes))
+                      : "persist the data",
+       cleanup_why, cleanup_forms,
+       redis_cli(t, aof ? "INFO persistence | grep -E '^aof_rewrite_in_progress:|^aof_last_bgrewrite_status:'"
+                        : "INFO persistence | grep -E '^rdb_bgsave_in_progress:|^rdb_last_bgsave_status:'") +
+           (aof ? "   # 0 and ok\n" : "   # 0 and ok\n")});
+
+  if (p.final_limit_bytes != p.temporary_limit_bytes || p.limit_must_rise) {
+    const BudgetPhase* reload = p.final_budget.find_phase("reload");
+    fix.steps.push_back(
+        {fmt::format("set the limit to {} (request {})", format_k8s_quantity(p.final_limit_bytes),
+                     format_k8s_quantity(p.final_request_bytes)),
+         fmt::format("the pod restarts and reloads at most maxmemory: {} in the reload phase, {} at the peak ({}) "
+                     "under the {} limit",
+                     reload ? format_bytes(reload->total_bytes) : "-", format_bytes(p.final_budget.peak_bytes),
+                     p.final_budget.peak_phase, format_k8s_quantity(p.final_limit_bytes)),
+         resize_forms(t, "rescue-final-limit", p.final_request_bytes, p.final_limit_bytes, false),
+         "the pod Running with loading:0, and maxmemory still the value of step 2 (KubeBlocks re-renders "
+         "redis.conf on vscale; the Reconfiguring value is merged on top)\n" +
+             running_check(t) + redis_cli(t, "CONFIG GET maxmemory") + "\n"});
+  }
+
+  fix.warnings.push_back(fmt::format(
+      "setting maxmemory alone ({}) does nothing for a pod killed while loading: loading ignores maxmemory, and "
+      "the pod never gets far enough to apply a new value",
+      t.kind == RescueTargetKind::kKubeBlocks ? kbcli_configure(t.kb, p.maxmemory_bytes) : "CONFIG SET maxmemory"));
+  for (const auto& n : p.notes) fix.warnings.push_back(n);
+  return fix;
+}
+
+std::string steps_in_form(const RescueFix& fix, const std::string& label) {
+  std::string out;
+  bool any = false;
+  for (size_t i = 0; i < fix.steps.size(); ++i) {
+    const RescueStep& step = fix.steps[i];
+    std::string body;
+    for (const auto& form : step.forms) {
+      if (form.label == label) body += form.text;
+    }
+    if (!out.empty() && label == "OpsRequest") out += "---\n";
+    out += fmt::format("# step {}: {}\n", i + 1, step.title);
+    out += body;
+    any |= !body.empty();
+    if (!step.wait_for.empty()) {
+      std::string wait = step.wait_for;
+      if (wait.back() == '\n') wait.pop_back();
+      for (size_t at = 0; (at = wait.find('\n', at)) != std::string::npos; at += 3) wait.replace(at, 1, "\n#  ");
+      out += "# then wait for: " + wait + "\n";
+    }
+  }
+  return any ? out : "";
+}
+
+}  // namespace redisfit::fix

@@ -1,0 +1,132 @@
+// plan_rescue: the temporary limit, maxmemory, cleanup and final limit of the
+// rescue order (rescue_plan.h), each from compute_budget() or the solver.
+#include "model/rescue_plan.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/policy.h"
+#include "model/solver.h"
+
+namespace redisfit {
+namespace {
+
+constexpr uint64_t kMiB = 1ULL << 20;
+constexpr uint64_t kGiB = 1ULL << 30;
+
+uint64_t phase_total(const MemoryBudget& b, const char* name) {
+  const BudgetPhase* p = b.find_phase(name);
+  return p ? p->total_bytes : 0;
+}
+
+// The same rounding as solve_min_limit: whole MiB, whole GiB above 4 GiB.
+uint64_t limit_for(uint64_t peak_bytes) {
+  const uint64_t needed = static_cast<uint64_t>(std::ceil(static_cast<double>(peak_bytes) * ModelConstants::kSafetyFactor));
+  const uint64_t unit = needed > 4 * kGiB ? kGiB : kMiB;
+  return (needed + unit - 1) / unit * unit;
+}
+
+Workload holding(Workload w, uint64_t bytes, const std::string& source) {
+  w.dataset_bytes = Sourced<uint64_t>{bytes, source};
+  w.loaded_bytes = Sourced<uint64_t>{bytes, source};
+  return w;
+}
+
+Workload without_data(Workload w) {
+  w.dataset_bytes.reset();
+  w.loaded_bytes.reset();
+  return w;
+}
+
+}  // namespace
+
+Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& workload, const RescueInputs& in) {
+  RescuePlan p;
+  p.current_limit_bytes = instance.limit_bytes ? instance.limit_bytes->value : 0;
+  p.current_request_bytes = instance.request_bytes ? instance.request_bytes->value : p.current_limit_bytes;
+  p.current_maxmemory_bytes = instance.maxmemory.bytes;
+  p.policy = instance.maxmemory_policy.value;
+  if (!instance.limit_bytes && !instance.request_bytes) {
+    return Error{"--limit", "rescue needs the container's current limit (or request) to size the steps"};
+  }
+  // What the next start loads: what the user knows, else the most the current
+  // maxmemory let the data grow to (noeviction stops writes there).
+  p.loaded_bytes = in.loaded_bytes;
+  p.loaded_source = in.loaded_source;
+  if (p.loaded_bytes == 0) {
+    if (instance.maxmemory.origin == MaxmemoryOrigin::kUnset) {
+      return Error{"--data-size", "maxmemory is 0 (unlimited): give the persisted data size (--data-size or "
+                                  "--used-memory), nothing else bounds what the next start loads"};
+    }
+    p.loaded_bytes = instance.maxmemory.bytes;
+    p.loaded_source = fmt::format("up to maxmemory {} ({}): the most the data could grow to under it",
+                                  format_bytes(instance.maxmemory.bytes), instance.maxmemory.source);
+  }
+
+  // Steps 1-2: the load and the server holding it, at the current maxmemory.
+  p.loaded_budget = compute_budget(instance, holding(workload, p.loaded_bytes, p.loaded_source));
+  p.reload_peak_bytes = phase_total(p.loaded_budget, "reload");
+  if (p.reload_peak_bytes == 0) {
+    // No persistence configured: a leftover dump.rdb is still loaded at start.
+    RedisInstance with_rdb = instance;
+    with_rdb.save_points = {{{3600, 1}}, "rescue: the persisted file is loaded at start"};
+    p.reload_peak_bytes = phase_total(compute_budget(with_rdb, holding(workload, p.loaded_bytes, p.loaded_source)),
+                                      "reload");
+  }
+  p.fork_peak_at_loaded_bytes =
+      std::max(phase_total(p.loaded_budget, "fork"), phase_total(p.loaded_budget, "full_sync"));
+  const uint64_t hold_peak = std::max(p.reload_peak_bytes, phase_total(p.loaded_budget, "steady"));
+  p.temporary_limit_bytes = std::max(limit_for(hold_peak), p.current_limit_bytes);
+  p.limit_must_rise = p.current_limit_bytes > 0 && p.temporary_limit_bytes > p.current_limit_bytes;
+
+  // Steps 3 and 5: the configuration the model calls safe at the current
+  // limit, once the data has settled under its maxmemory.
+  auto final_rec = plan_with_model(instance, without_data(workload));
+  if (!final_rec) return final_rec.error();
+  p.maxmemory_bytes = final_rec->maxmemory_bytes;
+  p.final_limit_bytes = final_rec->limit_bytes;
+  p.final_request_bytes = final_rec->request_bytes;
+  p.final_budget = final_rec->budget;
+
+  // Step 4: what must go, and who removes it.
+  p.evicts = writes_continue_at_maxmemory(instance, workload);
+  p.excess_bytes = p.loaded_bytes > p.maxmemory_bytes ? p.loaded_bytes - p.maxmemory_bytes : 0;
+  if (in.cleanup_bytes_per_sec > 0) {
+    p.cleanup_seconds = static_cast<double>(p.excess_bytes) / in.cleanup_bytes_per_sec;
+  }
+  if (p.excess_bytes > 0) {
+    // Keeping all the data instead: a maxmemory that holds it, and the limit
+    // that holds that maxmemory in every phase.
+    RedisInstance keep = instance;
+    keep.maxmemory = {MaxmemoryOrigin::kExplicit, (p.loaded_bytes + kMiB - 1) / kMiB * kMiB,
+                      "rescue: keep the loaded data"};
+    keep.limit_bytes.reset();
+    keep.request_bytes.reset();
+    auto kept = plan_with_model(keep, without_data(workload));
+    if (kept) {
+      p.keep_data_maxmemory_bytes = kept->maxmemory_bytes;
+      p.keep_data_limit_bytes = kept->limit_bytes;
+    }
+  }
+
+  if (!p.limit_must_rise && p.current_limit_bytes > 0) {
+    p.notes.push_back(fmt::format("the current limit {} already holds a reload of {} ({}): if the pod still "
+                                  "restarts, the cause is not the reload (check the liveness probe against "
+                                  "LOADING, and the fork phase {})",
+                                  format_k8s_quantity(p.current_limit_bytes), format_bytes(p.loaded_bytes),
+                                  format_bytes(p.reload_peak_bytes), format_bytes(p.fork_peak_at_loaded_bytes)));
+  }
+  if (p.fork_peak_at_loaded_bytes > p.temporary_limit_bytes) {
+    p.notes.push_back(fmt::format(
+        "a fork (BGSAVE on the save schedule, an AOF rewrite) while the data is still above maxmemory needs "
+        "up to {} under the model's copy-on-write {:.0f}%: keep the application's writes away until step 4 is "
+        "done, so the fork copies little",
+        format_bytes(p.fork_peak_at_loaded_bytes), p.loaded_budget.cow_fraction * 100));
+  }
+  return p;
+}
+
+}  // namespace redisfit

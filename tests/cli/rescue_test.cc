@@ -1,0 +1,153 @@
+// `redisfit rescue` end to end: the seed's Cluster (KubeBlocks 0.9), a 1.x
+// Cluster, and a Pod from `kubectl get pod -o yaml` on stdin.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+using testing::run_redisfit;
+constexpr uint64_t kGiB = 1ULL << 30;
+
+size_t at(const std::string& text, const std::string& what) {
+  size_t pos = text.find(what);
+  EXPECT_NE(pos, std::string::npos) << "missing: " << what << "\n" << text;
+  return pos;
+}
+
+TEST(Rescue, SeedClusterGetsTheResizeFirstOrderInItsGeneration) {
+  const std::string seed = testing::source_path("tests/lint/fixtures/seed_maxmemory_at_limit.yaml");
+  auto r = run_redisfit({"rescue", seed, "--data-size", "31Gi", "--cleanup-rate", "64Mi"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string& out = r.out;
+  // The steps in the order that works, each in the Cluster's generation (0.9).
+  const size_t raise = at(out, "step 1: raise the memory limit to");
+  const size_t set = at(out, "step 2: set maxmemory");
+  const size_t down = at(out, "step 3: bring the data down by");
+  const size_t shrink = at(out, "step 4: set the limit to 32Gi");
+  EXPECT_LT(raise, set);
+  EXPECT_LT(set, down);
+  EXPECT_LT(down, shrink);
+  const size_t vscale = at(out, "type: VerticalScaling");
+  const size_t reconf = at(out, "type: Reconfiguring");
+  EXPECT_LT(vscale, reconf);
+  EXPECT_NE(out.find("apiVersion: apps.kubeblocks.io/v1alpha1"), std::string::npos);
+  EXPECT_EQ(out.find("operations.kubeblocks.io"), std::string::npos);
+  EXPECT_NE(out.find("force: true"), std::string::npos);
+  EXPECT_NE(out.find("requests:\n          memory: 16Gi\n        limits:\n          memory: 38Gi"), std::string::npos);
+  EXPECT_NE(out.find("--config-spec redis-replication-config"), std::string::npos);
+  EXPECT_NE(out.find("BGREWRITEAOF"), std::string::npos);  // the addon runs appendonly yes
+  EXPECT_NE(out.find("does nothing for a pod killed while loading"), std::string::npos);
+
+  auto j = nlohmann::json::parse(
+      run_redisfit({"rescue", seed, "--data-size", "31Gi", "--cleanup-rate", "64Mi", "-o", "json"}).out);
+  const uint64_t loaded = j["loaded_bytes"], reload = j["reload_peak_bytes"], temp = j["temporary_limit_bytes"];
+  const uint64_t maxmemory = j["maxmemory_bytes"], excess = j["excess_bytes"];
+  EXPECT_EQ(loaded, 31 * kGiB);
+  EXPECT_GE(reload, loaded + loaded / 20);  // x1.05 and the base
+  EXPECT_TRUE(j["limit_must_rise"].get<bool>());
+  EXPECT_GE(static_cast<double>(temp), static_cast<double>(reload) * 1.1);
+  EXPECT_LT(maxmemory, 32 * kGiB);
+  EXPECT_EQ(excess, loaded - maxmemory);
+  EXPECT_EQ(j["final_limit_bytes"], 32 * kGiB);
+  EXPECT_NEAR(j["cleanup_seconds"].get<double>(), static_cast<double>(excess) / (64 << 20), 1.0);
+  // volatile-lru (the newest 0.9 addon) with no TTL keys evicts nothing, like noeviction.
+  EXPECT_FALSE(j["evicts"].get<bool>());
+  EXPECT_GT(j["keep_data_limit_bytes"].get<uint64_t>(), temp / 2);
+}
+
+// docs/rescue.md quotes the seed case; the figures must be what the command prints.
+TEST(Rescue, DocsQuoteTheSeedFigures) {
+  std::ifstream in(testing::source_path("docs/rescue.md"));
+  std::stringstream doc;
+  doc << in.rdbuf();
+  auto r = run_redisfit({"rescue", testing::source_path("tests/lint/fixtures/seed_maxmemory_at_limit.yaml"),
+                         "--data-size", "31Gi", "--cleanup-rate", "64Mi"});
+  for (const char* figure : {"38Gi", "14057209856 (13.1 GiB)", "17.9 GiB", "about 5 min", "76Gi", "13.8 GiB",
+                             "32.6 GiB"}) {
+    EXPECT_NE(r.out.find(figure), std::string::npos) << figure << "\n" << r.out;
+    EXPECT_NE(doc.str().find(figure), std::string::npos) << figure;
+  }
+}
+
+TEST(Rescue, V1ClusterUsesOperationsApi) {
+  testing::TempDir dir;
+  const std::string cluster = dir.write_file("cluster.yaml", R"(apiVersion: apps.kubeblocks.io/v1
+kind: Cluster
+metadata:
+  name: cache
+  namespace: prod
+spec:
+  clusterDef: redis
+  topology: replication
+  componentSpecs:
+  - name: redis
+    replicas: 2
+    resources:
+      requests:
+        memory: 1Gi
+      limits:
+        memory: 1Gi
+)");
+  auto r = run_redisfit({"rescue", cluster, "--data-size", "1200Mi", "--form", "OpsRequest"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("apiVersion: operations.kubeblocks.io/v1alpha1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("namespace: prod"), std::string::npos);
+  EXPECT_NE(r.out.find("    parameters:\n"), std::string::npos);
+  EXPECT_EQ(r.out.find("kbcli cluster vscale"), std::string::npos);  // --form OpsRequest only
+  EXPECT_LT(at(r.out, "type: VerticalScaling"), at(r.out, "type: Reconfiguring"));
+}
+
+TEST(Rescue, PodFromKubectlOnStdinNamesItsStatefulSet) {
+  const std::string pod = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: redis-0
+  namespace: cache
+  ownerReferences:
+  - apiVersion: apps/v1
+    kind: StatefulSet
+    name: redis
+spec:
+  containers:
+  - name: redis
+    resources:
+      requests:
+        memory: 256Mi
+      limits:
+        memory: 256Mi
+status:
+  containerStatuses:
+  - name: redis
+    restartCount: 6
+    state:
+      waiting:
+        reason: CrashLoopBackOff
+    lastState:
+      terminated:
+        reason: OOMKilled
+        exitCode: 137
+)";
+  auto r = run_redisfit({"rescue", "-", "--maxmemory", "256mb", "--persistence", "aof", "--data-size", "300Mi"}, pod);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("pod redis-0: 6 restarts, last terminated OOMKilled (exit 137), now CrashLoopBackOff"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("kubectl patch statefulset redis -n cache"), std::string::npos);
+  EXPECT_NE(r.out.find("kubectl delete pod -n cache redis-0"), std::string::npos);
+  EXPECT_NE(r.out.find("CONFIG SET maxmemory"), std::string::npos);
+}
+
+TEST(Rescue, BadInputExitsTwo) {
+  EXPECT_EQ(run_redisfit({"rescue", "--limit", "1Gi", "--data-size", "lots"}).exit_code, 2);
+  EXPECT_EQ(run_redisfit({"rescue", "--data-size", "1Gi"}).exit_code, 2);  // no limit: nothing to size
+  EXPECT_EQ(run_redisfit({"rescue", "-"}, "kind: ConfigMap\nmetadata: {name: x}\n").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -38,8 +38,8 @@ uint64_t ziplist_bytes(const std::vector<RdbElement>& elements, size_t first, si
 // One listpack/ziplist entry's size.
 uint64_t listpack_entry_bytes(const RdbElement& e);
 
-// used_memory of the target with no data (used_memory_startup; measured on
-// Debian redis-server 7.0.15: 876080).
+// used_memory of the target with no data, as a client reading INFO sees it
+// (used_memory_startup + that client; measured on Debian redis-server 7.0.15).
 uint64_t startup_used_memory(const LoadTarget& target);
 
 }  // namespace redisfit

@@ -70,7 +70,9 @@ FileReadResult read_one(const std::string& path, RdbVisitor& visitor, AofReplay&
   std::ifstream peek(path, std::ios::binary);
   char magic[5] = {};
   peek.read(magic, 5);
-  bool rdb_first = peek.gcount() == 5 && std::string(magic, 5) == "REDIS";
+  // A file cut inside the magic is still an RDB (reported as truncated).
+  auto got = static_cast<size_t>(peek.gcount());
+  bool rdb_first = got > 0 && std::string(magic, got) == std::string("REDIS").substr(0, got);
   ByteSource in(path);
   if (rdb_first) {
     RdbSummary s = read_rdb_from(in, visitor);

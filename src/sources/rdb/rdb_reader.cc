@@ -20,6 +20,8 @@ int read_header(ByteSource& in) {
   if (magic.size() >= 6 && magic.substr(0, 6) == "VALKEY")
     fail(0, "a Valkey 9+ RDB (magic VALKEY, RDB 80+): it adds hash field expiry and other types this reader "
             "does not cost; re-save it with Valkey 8 or Redis <= 7.4");
+  if (magic.size() < 9 && std::string_view("REDIS0000").substr(0, std::min<size_t>(magic.size(), 5)) == magic.substr(0, std::min<size_t>(magic.size(), 5)))
+    fail(0, "truncated: the RDB header needs 9 bytes but the file ends after " + std::to_string(magic.size()));
   if (magic.size() < 9 || magic.substr(0, 5) != "REDIS") fail(0, "not an RDB file: no REDIS magic at byte 0");
   int version = 0;
   for (char ch : magic.substr(5, 4)) {

@@ -89,8 +89,7 @@ uint64_t ValueReader::count(const char* what) {
   return n;
 }
 
-std::string_view ValueReader::lzf(const char* what) {
-  uint64_t at = in_.offset();
+std::string_view ValueReader::lzf(const char* what, uint64_t at) {
   uint64_t compressed = count(what);
   uint64_t plain = length(what);
   if (compressed == 0 || plain == 0 || plain > compressed * kLzfMaxRatio + 64)
@@ -119,7 +118,7 @@ std::string_view ValueReader::string(const char* what) {
     case 0: v = static_cast<int8_t>(in_.u8(what)); break;
     case 1: v = static_cast<int16_t>(in_.le(2, what)); break;
     case 2: v = static_cast<int32_t>(in_.le(4, what)); break;
-    case 3: return lzf(what);
+    case 3: return lzf(what, at);
     default:
       throw RdbFormatError(at, std::string("unknown string encoding ") + std::to_string(n) + " in " + what);
   }
@@ -142,7 +141,7 @@ RdbElement ValueReader::element(const char* what) {
     case 0: return element_of_integer(static_cast<int8_t>(in_.u8(what)));
     case 1: return element_of_integer(static_cast<int16_t>(in_.le(2, what)));
     case 2: return element_of_integer(static_cast<int32_t>(in_.le(4, what)));
-    case 3: return element_of(lzf(what));
+    case 3: return element_of(lzf(what, at));
     default:
       throw RdbFormatError(at, std::string("unknown string encoding ") + std::to_string(n) + " in " + what);
   }

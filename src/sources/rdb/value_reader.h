@@ -44,7 +44,7 @@ class ValueReader {
   ByteSource& in() { return in_; }
 
  private:
-  std::string_view lzf(const char* what);
+  std::string_view lzf(const char* what, uint64_t at);  // `at`: the string's offset
   void string_set(RdbValue& out, bool zset, bool binary_scores);
   void hash_pairs(RdbValue& out);
   void hash_with_ttls(RdbValue& out, bool relative);

@@ -84,4 +84,15 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
   return fit;
 }
 
+Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& target) {
+  RdbAnalysisOptions options;
+  options.target = target;
+  options.top_keys = 0;
+  options.prefix_separator.clear();
+  auto report = analyze_rdb_path(path, options);
+  if (!report.ok()) return report.error();
+  return RdbDataset{report.value().estimated_used_memory,
+                    "rdb " + path + ": estimated used_memory after loading into " + target.name()};
+}
+
 }  // namespace redisfit

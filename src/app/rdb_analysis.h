@@ -119,4 +119,12 @@ struct RdbFit {
 
 RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input);
 
+// `plan --rdb FILE` / `explain --rdb FILE`: the estimated used_memory after
+// loading `path` into `target`, as the model's dataset, with its source.
+struct RdbDataset {
+  uint64_t bytes = 0;
+  std::string source;  // "rdb dump.rdb: estimated used_memory after load into Redis 7.0"
+};
+Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& target);
+
 }  // namespace redisfit

@@ -14,6 +14,8 @@ packages=(
   libssl-dev             # rediss:// and HTTPS
   libgtest-dev           # unit and integration tests
   libbenchmark-dev       # bench/
+  liblzf-dev             # rdb: LZF-compressed strings in RDB files (the codec Redis uses)
+  libisal-dev            # rdb: CRC-64 (Jones) of RDB files at memory speed (ISA-L's PCLMUL code)
   redis-server redis-tools  # the real server the tests and the stress sandbox run
   prometheus prometheus-redis-exporter  # promtool tests of the alert rules; metric-name parity
   chromium               # headless screenshot of the stress HTML report

@@ -1,6 +1,7 @@
 // redisfit explain: the per-phase budget and verdict of a given configuration.
 #include <cstdio>
 
+#include "app/rdb_analysis.h"
 #include "cli/command_registry.h"
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
@@ -13,6 +14,7 @@ namespace {
 
 struct ExplainFlags {
   WorkloadFlags workload;
+  std::string rdb_path;  // --rdb: the dataset is the estimate of loading this dump
   std::string config_path;
   std::string output = "text";
 };
@@ -38,6 +40,14 @@ int run_explain(const ExplainFlags& f) {
     std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
+  if (!f.rdb_path.empty()) {
+    auto dataset = dataset_from_rdb(f.rdb_path, LoadTarget{});
+    if (!dataset.ok()) {
+      std::fprintf(stderr, "redisfit explain: %s\n", dataset.error().describe().c_str());
+      return kExitUsage;
+    }
+    workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, dataset.value().source};
+  }
   if (!instance.limit_bytes && instance.maxmemory.origin == MaxmemoryOrigin::kUnset && !workload.dataset_bytes) {
     std::fprintf(stderr, "redisfit explain: nothing to explain: give --limit, --maxmemory, --dataset or a redis.conf\n");
     return kExitUsage;
@@ -58,6 +68,7 @@ RegisterCommand reg{{20, "explain", [](CLI::App& app, RunState& state) {
   cmd->add_option("config", flags->config_path, "a redis.conf to read (flags override it)")
       ->check(CLI::ExistingFile);
   flags->workload.add_to(*cmd);
+  cmd->add_option("--rdb", flags->rdb_path, "use the estimated used_memory of loading this RDB/appendonlydir as the dataset (docs/rdb.md)");
   cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([flags, &state] { state.exit_code = run_explain(*flags); });
 }}};

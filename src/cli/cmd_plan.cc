@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "app/rdb_analysis.h"
 #include "cli/command_registry.h"
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
@@ -16,6 +17,7 @@ namespace {
 
 struct PlanFlags {
   WorkloadFlags workload;
+  std::string rdb_path;  // --rdb: the dataset is the estimate of loading this dump
   std::string strategy = "model";
   double seed_ratio = 3.0;
   std::string output = "text";
@@ -58,6 +60,14 @@ int run_plan(const PlanFlags& f) {
     std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
+  if (!f.rdb_path.empty()) {
+    auto dataset = dataset_from_rdb(f.rdb_path, LoadTarget{});
+    if (!dataset.ok()) {
+      std::fprintf(stderr, "redisfit plan: %s\n", dataset.error().describe().c_str());
+      return kExitUsage;
+    }
+    workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, dataset.value().source};
+  }
   Result<Recommendation> rec = f.strategy == "seed"
                                    ? plan_with_seed_rule(instance, workload, f.seed_ratio)
                                    : plan_with_model(instance, workload);
@@ -85,6 +95,7 @@ RegisterCommand reg{{10, "plan", [](CLI::App& app, RunState& state) {
   auto flags = std::make_shared<PlanFlags>();
   CLI::App* cmd = app.add_subcommand("plan", "compute a safe maxmemory and request/limit, and emit the fix");
   flags->workload.add_to(*cmd);
+  cmd->add_option("--rdb", flags->rdb_path, "use the estimated used_memory of loading this RDB/appendonlydir as the dataset (docs/rdb.md)");
   cmd->add_option("--strategy", flags->strategy, "model (default): solve the memory model; seed: the article's rule")
       ->check(CLI::IsMember({"model", "seed"}));
   cmd->add_option("--seed-ratio", flags->seed_ratio, "limit = ratio x request for --strategy seed (2.5-3)")

@@ -14,16 +14,18 @@ uint64_t jemalloc_size_class(uint64_t bytes) {
   return (bytes + step - 1) / step * step;
 }
 
-namespace {
-
-// sds header for a string of `len` bytes (sds.c:sdsReqType): type5 below 32
-// bytes (keys only), type8 below 256, type16 below 64 KiB, else type32.
 uint64_t sds_header_bytes(uint64_t len, bool may_use_type5) {
   if (len < 32 && may_use_type5) return 1;
   if (len < 256) return 3;
   if (len < 65536) return 5;
   return 9;
 }
+
+uint64_t sds_used_bytes(uint64_t len, bool may_use_type5) {
+  return jemalloc_size_class(sds_header_bytes(len, may_use_type5) + len + 1);
+}
+
+namespace {
 
 constexpr uint64_t kDictEntryBytes = ModelConstants::kDictEntryBytes;
 constexpr uint64_t kRobjBytes = ModelConstants::kRobjBytes;

@@ -17,4 +17,11 @@ uint64_t jemalloc_size_class(uint64_t bytes);
 // allocation with a type8/16/32 header), and 8 bytes of bucket array.
 uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes);
 
+// Header bytes of an sds string of `len` bytes (sds.c:sdsReqType): type5
+// below 32 bytes where sdsnewlen may pick it (keys, hash fields and values,
+// set and zset members), type8 below 256, type16 below 64 KiB, else type32.
+uint64_t sds_header_bytes(uint64_t len, bool may_use_type5);
+// What zmalloc counts for that sds: header + bytes + NUL, size-classed.
+uint64_t sds_used_bytes(uint64_t len, bool may_use_type5 = true);
+
 }  // namespace redisfit

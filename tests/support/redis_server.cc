@@ -60,11 +60,20 @@ std::string TempDir::write_file(const std::string& name, const std::string& cont
   return full;
 }
 
-RedisServer::RedisServer(const std::string& config_file, const std::vector<std::string>& extra_args) {
+RedisServer::RedisServer(const std::string& config_file, const std::vector<std::string>& extra_args,
+                         const std::vector<std::string>& seed_files) {
   std::string binary = find_redis_server();
   if (binary.empty()) {
     error_ = "redis-server is not installed (apt-get install redis-server)";
     return;
+  }
+  for (const auto& file : seed_files) {
+    std::error_code ec;
+    fs::copy_file(file, fs::path(dir_.path()) / fs::path(file).filename(), ec);
+    if (ec) {
+      error_ = "cannot copy " + file + " into the server's directory: " + ec.message();
+      return;
+    }
   }
   port_ = free_loopback_port();
   std::string log = dir_.path() + "/redis.log";

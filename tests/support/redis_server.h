@@ -45,8 +45,11 @@ class RedisServer {
   // daemonize no, and logfile are forced by the fixture. Waits until PING
   // answers (max ~5 s). On failure ok() is false and error() says why,
   // including redis-server's own log.
+  // Files in `seed_files` are copied into dir() (by base name) before the
+  // server starts, e.g. a dump.rdb for it to load.
   explicit RedisServer(const std::string& config_file = "",
-                       const std::vector<std::string>& extra_args = {});
+                       const std::vector<std::string>& extra_args = {},
+                       const std::vector<std::string>& seed_files = {});
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;

@@ -1,0 +1,46 @@
+// libFuzzer target for the RDB reader and the load cost model: any byte
+// string must end in a value or an Error, never a crash, a sanitizer report
+// or an allocation beyond what the input can justify.
+//
+// Build and run (docs/rdb.md records the last run):
+//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
+//     fuzz/rdb_fuzz.cc src/sources/rdb/*.cc src/facts/rdb_value.cc src/model/object_cost.cc \
+//     src/model/packed_size.cc src/model/key_size.cc src/model/load_target.cc -llzf -lisal -o /tmp/rdb_fuzz
+//   /tmp/rdb_fuzz -max_len=65536 -rss_limit_mb=1024 /tmp/rdb_corpus
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "model/object_cost.h"
+#include "sources/rdb/rdb_reader.h"
+
+namespace {
+
+class CostingVisitor : public redisfit::rdb::RdbVisitor {
+ public:
+  void on_key(const redisfit::rdb::RdbKey& key) override {
+    for (const auto& target : {redisfit::LoadTarget{}, seven_two_}) {
+      total_ += redisfit::object_cost(*key.value, target).value_bytes + key.name.size();
+    }
+  }
+  uint64_t total_ = 0;
+
+ private:
+  redisfit::LoadTarget seven_two_ = [] {
+    redisfit::LoadTarget t;
+    t.minor = 2;
+    t.limits.hash_max_listpack_entries = 1;
+    t.limits.list_max_listpack_size = 3;
+    return t;
+  }();
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  CostingVisitor visitor;
+  auto result = redisfit::rdb::read_rdb_buffer(
+      std::string_view(reinterpret_cast<const char*>(data), size), "fuzz", visitor);
+  (void)result;
+  return 0;
+}

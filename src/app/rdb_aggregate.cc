@@ -1,0 +1,142 @@
+#include "app/rdb_aggregate.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "model/object_cost.h"
+
+namespace redisfit {
+namespace {
+
+constexpr size_t kMaxPrefixesTracked = 100000;
+const char* const kOtherPrefixes = "(other prefixes)";
+const char* const kNoPrefix = "(no prefix)";
+
+}  // namespace
+
+RdbAggregator::RdbAggregator(const RdbAnalysisOptions& options, RdbReport& report)
+    : options_(options), report_(report) {}
+
+RdbDbStats& RdbAggregator::db(uint64_t number) {
+  RdbDbStats& s = dbs_[number];
+  s.db = number;
+  return s;
+}
+
+void RdbAggregator::on_header(int version) { report_.rdb_version = version; }
+
+void RdbAggregator::on_aux(std::string_view key, std::string_view value) {
+  report_.aux.emplace_back(std::string(key), std::string(value));
+  if (key == "used-mem") {
+    uint64_t v = 0;
+    if (std::from_chars(value.data(), value.data() + value.size(), v).ec == std::errc()) report_.aux_used_mem = v;
+  }
+}
+
+void RdbAggregator::on_resize_db(uint64_t number, uint64_t keys, uint64_t expires) {
+  RdbDbStats& s = db(number);
+  s.resize_keys_hint = keys;
+  s.resize_expires_hint = expires;
+}
+
+void RdbAggregator::on_progress(uint64_t offset, uint64_t size, uint64_t keys) {
+  if (options_.progress) options_.progress(progress_base_ + offset, progress_total_ ? progress_total_ : size, keys);
+}
+
+void RdbAggregator::on_key(const rdb::RdbKey& key) {
+  bool has_expire = key.expire_ms >= 0;
+  if (has_expire && options_.now_ms > 0 && key.expire_ms < options_.now_ms) {
+    ++report_.already_expired;  // rdb.c: a master skips keys already expired while loading
+    return;
+  }
+  add_key(key.db, key.name, has_expire, *key.value);
+}
+
+void RdbAggregator::add_key(uint64_t number, std::string_view name, bool has_expire, const RdbValue& value) {
+  const LoadTarget& target = options_.target;
+  ObjectCost cost = object_cost(value, target);
+  uint64_t bytes = key_entry_bytes(name.size(), target) + cost.value_bytes +
+                   (has_expire ? expire_entry_bytes(target) : 0);
+  uint64_t elements = value.count();
+
+  ++report_.keys;
+  if (has_expire) ++report_.expires;
+  if (!cost.costed) ++report_.module_keys;
+  RdbDbStats& d = db(number);
+  ++d.keys;
+  d.expires += has_expire ? 1 : 0;
+  d.serialized_bytes += value.serialized_bytes;
+  d.estimated_bytes += bytes;
+
+  const char* type = rdb_value_type_name(value.type);
+  std::string type_key = std::string(type) + "/" + value.rdb_encoding + "/" + cost.encoding;
+  auto [it, fresh] = types_.try_emplace(type_key);
+  RdbTypeStats& t = it->second;
+  if (fresh) {
+    t.type = type;
+    t.file_encoding = value.rdb_encoding;
+    t.loaded_encoding = cost.encoding;
+  }
+  ++t.keys;
+  t.elements += elements;
+  t.serialized_bytes += value.serialized_bytes;
+  t.estimated_bytes += bytes;
+
+  if (options_.top_keys > 0 &&
+      (largest_.size() < options_.top_keys || bytes > largest_.top().estimated_bytes)) {
+    largest_.push(RdbKeyStats{std::string(name), number, type, cost.encoding, elements, value.serialized_bytes,
+                              bytes, has_expire});
+    if (largest_.size() > options_.top_keys) largest_.pop();
+  }
+
+  if (!options_.prefix_separator.empty()) {
+    size_t cut = name.find(options_.prefix_separator);
+    std::string prefix = cut == std::string_view::npos ? kNoPrefix : std::string(name.substr(0, cut));
+    auto p = prefixes_.find(prefix);
+    if (p == prefixes_.end()) {
+      if (prefixes_.size() >= kMaxPrefixesTracked) prefix = kOtherPrefixes;
+      p = prefixes_.try_emplace(prefix).first;
+      p->second.prefix = prefix;
+    }
+    ++p->second.keys;
+    p->second.serialized_bytes += value.serialized_bytes;
+    p->second.estimated_bytes += bytes;
+  }
+}
+
+void RdbAggregator::finish() {
+  const LoadTarget& target = options_.target;
+  uint64_t dataset = 0;
+  for (auto& [number, d] : dbs_) {
+    // rdb.c: RESIZEDB presizes both dicts; dicts then grow by doubling.
+    d.estimated_bytes += dict_buckets_bytes(std::max(d.keys, d.resize_keys_hint)) +
+                         dict_buckets_bytes(std::max(d.expires, d.resize_expires_hint));
+    dataset += d.estimated_bytes;
+    report_.dbs.push_back(d);
+  }
+  for (auto& [name, t] : types_) report_.types.push_back(t);
+  std::sort(report_.types.begin(), report_.types.end(),
+            [](const RdbTypeStats& a, const RdbTypeStats& b) { return a.estimated_bytes > b.estimated_bytes; });
+  while (!largest_.empty()) {
+    report_.largest.push_back(largest_.top());
+    largest_.pop();
+  }
+  std::reverse(report_.largest.begin(), report_.largest.end());
+  report_.prefix_groups_total = prefixes_.size();
+  for (auto& [name, p] : prefixes_) report_.prefixes.push_back(p);
+  std::sort(report_.prefixes.begin(), report_.prefixes.end(),
+            [](const RdbPrefixStats& a, const RdbPrefixStats& b) { return a.estimated_bytes > b.estimated_bytes; });
+  if (report_.prefixes.size() > options_.max_prefix_groups) report_.prefixes.resize(options_.max_prefix_groups);
+  report_.target = target;
+  report_.startup_bytes = startup_used_memory(target);
+  report_.dataset_bytes = dataset;
+  report_.estimated_used_memory = report_.startup_bytes + dataset;
+  if (report_.module_keys > 0)
+    report_.notes.push_back(std::to_string(report_.module_keys) +
+                            " module keys are counted but their values are not costed (only the module knows their size)");
+  if (report_.already_expired > 0)
+    report_.notes.push_back(std::to_string(report_.already_expired) +
+                            " keys had already expired: a master drops them while loading (a replica keeps them)");
+}
+
+}  // namespace redisfit

@@ -1,0 +1,51 @@
+// Internal to the rdb use case: turns decoded keys into the report's totals,
+// per-db and per-type tables, largest keys and prefix groups. Holds O(top-N
+// + prefix groups + types) memory, never per-key state.
+#pragma once
+
+#include <queue>
+#include <string_view>
+#include <unordered_map>
+
+#include "app/rdb_analysis.h"
+#include "facts/rdb_value.h"
+#include "sources/rdb/rdb_reader.h"
+
+namespace redisfit {
+
+class RdbAggregator : public rdb::RdbVisitor {
+ public:
+  RdbAggregator(const RdbAnalysisOptions& options, RdbReport& report);
+
+  void on_header(int version) override;
+  void on_aux(std::string_view key, std::string_view value) override;
+  void on_resize_db(uint64_t db, uint64_t keys, uint64_t expires) override;
+  void on_key(const rdb::RdbKey& key) override;
+  void on_module_aux(std::string_view) override { ++report_.module_aux; }
+  void on_function_library(uint64_t) override { ++report_.function_libraries; }
+  void on_progress(uint64_t offset, uint64_t size, uint64_t keys) override;
+
+  // Adds a key costed elsewhere (AOF replay) or removes one (negative = no).
+  void add_key(uint64_t db, std::string_view name, bool has_expire, const RdbValue& value);
+  // Fills the report's tables; call once at the end.
+  void finish();
+
+  // Offset of the progress callback: bytes read before the current file.
+  void set_progress_base(uint64_t base, uint64_t total) { progress_base_ = base; progress_total_ = total; }
+
+ private:
+  RdbDbStats& db(uint64_t number);
+
+  const RdbAnalysisOptions& options_;
+  RdbReport& report_;
+  std::map<uint64_t, RdbDbStats> dbs_;
+  std::map<std::string, RdbTypeStats> types_;
+  struct Larger {
+    bool operator()(const RdbKeyStats& a, const RdbKeyStats& b) const { return a.estimated_bytes > b.estimated_bytes; }
+  };
+  std::priority_queue<RdbKeyStats, std::vector<RdbKeyStats>, Larger> largest_;
+  std::unordered_map<std::string, RdbPrefixStats> prefixes_;
+  uint64_t progress_base_ = 0, progress_total_ = 0;
+};
+
+}  // namespace redisfit

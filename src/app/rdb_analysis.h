@@ -1,0 +1,130 @@
+// The `rdb` use case: read an RDB (or an AOF directory's base and
+// increments), cost every key under a target server, and aggregate what the
+// report shows. Wires sources/rdb (reading) to model/object_cost (costing).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "model/load_target.h"
+#include "sources/rdb/aof_reader.h"
+
+namespace redisfit {
+
+struct RdbAnalysisOptions {
+  LoadTarget target;
+  size_t top_keys = 10;
+  std::string prefix_separator = ":";  // empty = no prefix groups
+  size_t max_prefix_groups = 20;       // shown; counting keeps up to 100k distinct prefixes
+  int64_t now_ms = 0;                  // keys whose expire is before this are dropped on load (0 = never)
+  // Progress callback: bytes read, total bytes, keys so far.
+  std::function<void(uint64_t, uint64_t, uint64_t)> progress;
+};
+
+struct RdbTypeStats {
+  std::string type;              // "hash"
+  std::string file_encoding;     // how the file stores it: "listpack", "hashtable", ...
+  std::string loaded_encoding;   // what the target builds: "listpack", "hashtable", ...
+  uint64_t keys = 0;
+  uint64_t elements = 0;
+  uint64_t serialized_bytes = 0;
+  uint64_t estimated_bytes = 0;  // keys' entries + values (buckets are per db)
+};
+
+struct RdbDbStats {
+  uint64_t db = 0;
+  uint64_t keys = 0;
+  uint64_t expires = 0;
+  uint64_t resize_keys_hint = 0;
+  uint64_t resize_expires_hint = 0;
+  uint64_t serialized_bytes = 0;
+  uint64_t estimated_bytes = 0;  // entries + values + dict buckets
+};
+
+struct RdbKeyStats {
+  std::string name;
+  uint64_t db = 0;
+  std::string type;
+  std::string loaded_encoding;
+  uint64_t elements = 0;
+  uint64_t serialized_bytes = 0;
+  uint64_t estimated_bytes = 0;
+  bool has_expire = false;
+};
+
+struct RdbPrefixStats {
+  std::string prefix;
+  uint64_t keys = 0;
+  uint64_t serialized_bytes = 0;
+  uint64_t estimated_bytes = 0;
+};
+
+using AofFileInfo = rdb::AofFileInfo;
+
+struct RdbReport {
+  std::string path;
+  std::string input_kind;  // "rdb", "aof-dir", "aof-preamble", "aof"
+  uint64_t file_bytes = 0;
+  int rdb_version = 0;
+  bool checksum_present = false;
+  std::vector<std::pair<std::string, std::string>> aux;
+  std::optional<uint64_t> aux_used_mem;
+  uint64_t keys = 0;
+  uint64_t expires = 0;
+  uint64_t already_expired = 0;       // dropped by a master on load
+  uint64_t module_keys = 0;           // not costed
+  uint64_t module_aux = 0;
+  uint64_t function_libraries = 0;
+  std::vector<RdbDbStats> dbs;
+  std::vector<RdbTypeStats> types;
+  std::vector<RdbKeyStats> largest;
+  std::vector<RdbPrefixStats> prefixes;
+  uint64_t prefix_groups_total = 0;
+  std::vector<AofFileInfo> aof_files;
+  LoadTarget target;
+  uint64_t startup_bytes = 0;
+  uint64_t dataset_bytes = 0;         // estimate of used_memory - startup
+  uint64_t estimated_used_memory = 0; // startup + dataset
+  std::vector<std::string> notes;
+};
+
+// Reads `path`: an RDB file, an AOF file (with or without RDB preamble), or
+// an appendonlydir with its manifest. Errors name the file and byte offset.
+Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOptions& options);
+
+// The fit of the estimate against a container and maxmemory.
+struct RdbFitInput {
+  std::optional<uint64_t> limit_bytes;
+  std::optional<uint64_t> maxmemory_bytes;
+  std::optional<uint64_t> into_used_bytes;  // used_memory of the server an import goes into
+};
+
+struct RdbFitPhase {
+  std::string name;         // "reload", "import", "replica_sync", "replica_sync_swapdb"
+  std::string description;
+  uint64_t bytes = 0;       // container memory the phase needs
+  std::string verdict;      // "fits", "thin", "over", "no limit"
+};
+
+struct RdbFit {
+  std::vector<RdbFitPhase> phases;
+  std::string maxmemory_note;  // what happens after the load against maxmemory
+  bool any_over = false;
+};
+
+RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input);
+
+// `plan --rdb FILE` / `explain --rdb FILE`: the estimated used_memory after
+// loading `path` into `target`, as the model's dataset, with its source.
+struct RdbDataset {
+  uint64_t bytes = 0;
+  std::string source;  // "rdb dump.rdb: estimated used_memory after load into Redis 7.0"
+};
+Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& target);
+
+}  // namespace redisfit

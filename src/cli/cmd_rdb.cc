@@ -1,0 +1,132 @@
+// redisfit rdb FILE|DIR: how much memory loading a dump needs, before it happens.
+#include <chrono>
+#include <cstdio>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "app/rdb_analysis.h"
+#include "app/rdb_target.h"
+#include "cli/command_registry.h"
+#include "cli/terminal.h"
+#include "core/quantity.h"
+#include "render/rdb_render.h"
+#include "sources/redis_conf.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct RdbFlags {
+  std::string path;
+  std::string redis_version;
+  std::string config_path;
+  size_t top = 10;
+  std::string prefix_sep = ":";
+  size_t prefixes = 20;
+  std::string maxmemory, limit, into_used;
+  std::string output = "text";
+  bool no_progress = false;
+  bool keep_expired = false;
+};
+
+// A one-line progress report on stderr, redrawn at most 5 times a second.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+  ~ProgressLine() { if (drawn_) std::fputs("\r\x1b[K", stderr); }
+  void update(uint64_t offset, uint64_t total, uint64_t keys) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    drawn_ = true;
+    double share = total ? 100.0 * static_cast<double>(offset) / static_cast<double>(total) : 0;
+    std::fprintf(stderr, "\r\x1b[Kreading %s / %s (%.0f%%), %llu keys", format_bytes(offset).c_str(),
+                 format_bytes(total).c_str(), share, static_cast<unsigned long long>(keys));
+  }
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_;
+};
+
+Result<std::optional<uint64_t>> memory_flag(const std::string& text, const char* flag, bool k8s) {
+  if (text.empty()) return std::optional<uint64_t>{};
+  auto v = k8s ? parse_k8s_quantity(text) : parse_redis_memory(text);
+  if (!v.ok()) return Error{std::string("flag ") + flag, v.error().message};
+  return std::optional<uint64_t>{v.value()};
+}
+
+int fail(const Error& e) {
+  std::fprintf(stderr, "redisfit rdb: %s\n", e.describe().c_str());
+  return kExitUsage;
+}
+
+int run_rdb(const RdbFlags& f) {
+  RdbAnalysisOptions options;
+  if (!f.redis_version.empty()) {
+    auto target = parse_load_target(f.redis_version);
+    if (!target.ok()) return fail(target.error());
+    options.target = target.value();
+  }
+  std::optional<uint64_t> conf_maxmemory;
+  if (!f.config_path.empty()) {
+    auto directives = read_redis_conf(f.config_path);
+    if (!directives.ok()) return fail(directives.error());
+    if (Status s = apply_conf_to_load_target(directives.value(), options.target); !s.ok()) return fail(s.error());
+    for (const auto& d : directives.value())
+      if (d.name == "maxmemory" && d.args.size() == 1)
+        if (auto m = parse_redis_memory(d.args[0]); m.ok()) conf_maxmemory = m.value();
+  }
+  auto maxmemory = memory_flag(f.maxmemory, "--maxmemory", false);
+  auto limit = memory_flag(f.limit, "--limit", true);
+  auto into_used = memory_flag(f.into_used, "--into-used", false);
+  for (const auto* r : {&maxmemory, &limit, &into_used})
+    if (!r->ok()) return fail(r->error());
+  options.top_keys = f.top;
+  options.prefix_separator = f.prefix_sep;
+  options.max_prefix_groups = f.prefixes;
+  if (!f.keep_expired)
+    options.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  ProgressLine progress(!f.no_progress && isatty(fileno(stderr)) != 0);
+  options.progress = [&progress](uint64_t offset, uint64_t total, uint64_t keys) { progress.update(offset, total, keys); };
+
+  auto report = analyze_rdb_path(f.path, options);
+  if (!report.ok()) return fail(report.error());
+  RdbFitInput fit_input;
+  fit_input.limit_bytes = limit.value();
+  fit_input.maxmemory_bytes = maxmemory.value() ? maxmemory.value() : conf_maxmemory;
+  fit_input.into_used_bytes = into_used.value();
+  RdbFit fit = fit_rdb_estimate(report.value(), fit_input);
+  if (f.output == "json") {
+    std::puts(rdb_report_to_json(report.value(), fit).dump(2).c_str());
+  } else {
+    std::fputs(rdb_report_to_text(report.value(), fit, use_color()).c_str(), stdout);
+  }
+  // A phase over the limit is a finding (exit 1), so `rdb` can gate an import.
+  return fit.any_over ? kExitFindings : kExitClean;
+}
+
+RegisterCommand reg{{45, "rdb", [](CLI::App& app, RunState& state) {
+  auto flags = std::make_shared<RdbFlags>();
+  CLI::App* cmd = app.add_subcommand("rdb", "estimate the memory loading an RDB file or appendonlydir needs");
+  cmd->add_option("path", flags->path, "dump.rdb, an AOF file, or an appendonlydir")->required();
+  cmd->add_option("--redis-version", flags->redis_version, "target server: 6.2 .. 7.4, or valkey-7.2 / valkey-8.0 (default 7.0)");
+  cmd->add_option("--config", flags->config_path, "the target's redis.conf (encoding thresholds, maxmemory)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--top", flags->top, "largest keys to list (default 10)");
+  cmd->add_option("--prefix-sep", flags->prefix_sep, "key prefix separator for groups (default ':'; '' = off)");
+  cmd->add_option("--prefixes", flags->prefixes, "prefix groups to list (default 20)");
+  cmd->add_option("--maxmemory", flags->maxmemory, "the target's maxmemory (Redis units: 4gb)");
+  cmd->add_option("--limit", flags->limit, "the container memory limit (Kubernetes quantity: 8Gi)");
+  cmd->add_option("--into-used", flags->into_used, "used_memory of the running server an import goes into");
+  cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--no-progress", flags->no_progress, "no progress line on stderr");
+  cmd->add_flag("--keep-expired", flags->keep_expired, "cost keys already expired (as a replica keeps them)");
+  cmd->callback([flags, &state] { state.exit_code = run_rdb(*flags); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

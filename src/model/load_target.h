@@ -1,0 +1,53 @@
+// The server an RDB is loaded into: its version and the encoding thresholds
+// that decide, key by key, which in-memory encoding the loader picks
+// (config.c defaults below are Redis 7.x's; docs/rdb.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/result.h"
+
+namespace redisfit {
+
+struct EncodingThresholds {
+  uint64_t hash_max_listpack_entries = 512;
+  uint64_t hash_max_listpack_value = 64;
+  uint64_t zset_max_listpack_entries = 128;
+  uint64_t zset_max_listpack_value = 64;
+  uint64_t set_max_intset_entries = 512;
+  uint64_t set_max_listpack_entries = 128;  // 7.2+
+  uint64_t set_max_listpack_value = 64;     // 7.2+
+  int64_t list_max_listpack_size = -2;      // <0: -1..-5 = 4..64 KiB per node; >0: entries
+};
+
+struct LoadTarget {
+  int major = 7;
+  int minor = 0;
+  bool valkey = false;
+  std::string label;  // set for Valkey, whose encodings are costed as Redis 7.2's
+  EncodingThresholds limits;
+  // Shared integers 0..9999 (object.c:OBJ_SHARED_INTEGERS) are used unless
+  // maxmemory is set with an LRU/LFU policy (tryObjectEncoding).
+  bool shared_integers = true;
+  std::string version_source = "default: Redis 7.0 (the Debian 12 server)";
+  std::string limits_source = "default: Redis 7.x config.c thresholds";
+
+  bool at_least(int ma, int mi) const { return major > ma || (major == ma && minor >= mi); }
+  // Features by version (docs/rdb.md lists where each comes from).
+  bool packs_with_listpack() const { return at_least(7, 0); }   // else ziplist (6.2)
+  bool sets_use_listpack() const { return at_least(7, 2); }
+  bool lists_use_listpack() const { return at_least(7, 2); }    // small lists: one listpack, no quicklist
+  bool set_dict_without_values() const { return at_least(7, 2); }
+  std::string name() const;  // "Redis 7.0", "Valkey 8.0"
+};
+
+// Parses "7.0", "7.2.4", "6.2", "valkey-8.0" (6.2 .. 7.4, Valkey 7.2 .. 8.x).
+Result<LoadTarget> parse_load_target(const std::string& text);
+
+// Bytes of the main or expires dict's bucket array for `entries` keys:
+// 8 bytes x the power of two dictExpand picks (>= 4).
+uint64_t dict_buckets_bytes(uint64_t entries);
+uint64_t next_power_of_two(uint64_t n);
+
+}  // namespace redisfit

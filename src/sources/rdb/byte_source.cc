@@ -1,0 +1,122 @@
+#include "sources/rdb/byte_source.h"
+
+#include <isa-l/crc64.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+
+namespace redisfit::rdb {
+namespace {
+
+constexpr uint64_t kChunkBytes = 1 << 20;
+
+// ISA-L's reflected CRC-64 inverts the register on entry and exit; Redis's
+// crc64.c does neither (init 0, no final xor). Undo both inversions.
+uint64_t redis_crc64(uint64_t crc, const unsigned char* data, uint64_t n) {
+  return ~crc64_jones_refl(~crc, data, n);
+}
+
+std::string missing_message(const char* what, uint64_t need, uint64_t have) {
+  return std::string("truncated: ") + what + " needs " + std::to_string(need) + " bytes but the file ends after " +
+         std::to_string(have);
+}
+
+}  // namespace
+
+ByteSource::ByteSource(const std::string& path) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (file_ == nullptr) throw RdbFormatError(0, "cannot open: " + std::string(std::strerror(errno)));
+  struct stat st {};
+  if (fstat(fileno(file_), &st) != 0 || !S_ISREG(st.st_mode)) {
+    std::fclose(file_);
+    file_ = nullptr;
+    throw RdbFormatError(0, "not a regular file");
+  }
+  size_ = static_cast<uint64_t>(st.st_size);
+  owned_.resize(kChunkBytes);
+  data_ = owned_.data();
+}
+
+ByteSource::ByteSource(std::string_view data)
+    : data_(reinterpret_cast<const unsigned char*>(data.data())), end_(data.size()), size_(data.size()) {}
+
+ByteSource::~ByteSource() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+void ByteSource::require(uint64_t n, const char* what) const {
+  if (n > remaining()) throw RdbFormatError(offset(), missing_message(what, n, remaining()));
+}
+
+void ByteSource::fold_crc() {
+  if (pos_ > crc_pos_) crc_ = redis_crc64(crc_, data_ + crc_pos_, pos_ - crc_pos_);
+  crc_pos_ = pos_;
+}
+
+uint64_t ByteSource::crc64_so_far() {
+  fold_crc();
+  return crc_;
+}
+
+void ByteSource::fill(uint64_t need, const char* what) {
+  if (end_ - pos_ >= need) return;
+  require(need, what);
+  // A buffer source holds the whole input: require() already proved it.
+  fold_crc();
+  uint64_t keep = end_ - pos_;
+  if (owned_.size() < need) owned_.resize(std::max<uint64_t>(need, owned_.size() * 2));
+  std::memmove(owned_.data(), owned_.data() + pos_, keep);
+  consumed_base_ += pos_;
+  pos_ = 0;
+  crc_pos_ = 0;
+  end_ = keep;
+  data_ = owned_.data();
+  while (end_ < need) {
+    size_t got = std::fread(owned_.data() + end_, 1, owned_.size() - end_, file_);
+    if (got == 0) throw RdbFormatError(offset(), std::string("read error or file shrank while reading ") + what);
+    end_ += got;
+  }
+}
+
+uint8_t ByteSource::u8(const char* what) {
+  fill(1, what);
+  return data_[pos_++];
+}
+
+uint64_t ByteSource::le(unsigned bytes, const char* what) {
+  fill(bytes, what);
+  uint64_t v = 0;
+  for (unsigned i = 0; i < bytes; ++i) v |= static_cast<uint64_t>(data_[pos_ + i]) << (8 * i);
+  pos_ += bytes;
+  return v;
+}
+
+uint64_t ByteSource::be(unsigned bytes, const char* what) {
+  fill(bytes, what);
+  uint64_t v = 0;
+  for (unsigned i = 0; i < bytes; ++i) v = (v << 8) | data_[pos_ + i];
+  pos_ += bytes;
+  return v;
+}
+
+std::string_view ByteSource::bytes(uint64_t n, const char* what) {
+  fill(n, what);
+  std::string_view view(reinterpret_cast<const char*>(data_ + pos_), n);
+  pos_ += n;
+  return view;
+}
+
+void ByteSource::skip(uint64_t n, const char* what) {
+  require(n, what);
+  // Large skips stream through the buffer so the CRC still sees every byte.
+  while (n > 0) {
+    uint64_t step = std::min<uint64_t>(n, std::max<uint64_t>(end_ - pos_, 1));
+    if (end_ - pos_ == 0) step = std::min<uint64_t>(n, kChunkBytes);
+    fill(step, what);
+    pos_ += step;
+    n -= step;
+  }
+}
+
+}  // namespace redisfit::rdb

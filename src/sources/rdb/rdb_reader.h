@@ -1,0 +1,67 @@
+// Streaming reader of RDB files (RDB 1-12: Redis up to 7.4, Valkey 7.2/8).
+//
+// The reader walks the file once and calls a visitor for the header, each aux
+// field, database switch, size hint and key. It never holds more than the key
+// being read (see facts/rdb_value.h), so a 100 GB dump needs as much memory as
+// its largest key. Module values, module aux data and function libraries are
+// skipped by their self-describing framing and counted, never interpreted.
+//
+// Errors are values: a truncated file, a bad CRC-64, an unknown opcode or
+// type, a length larger than what is left of the file, an LZF block whose
+// lengths lie, or a version newer than 12 all come back as an Error whose
+// `where` is "FILE:byte N".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "facts/rdb_value.h"
+
+namespace redisfit::rdb {
+
+class ByteSource;
+
+struct RdbKey {
+  uint64_t db = 0;
+  std::string_view name;
+  int64_t expire_ms = -1;  // absolute unix ms, -1 = no expire
+  uint64_t offset = 0;     // byte offset of the type byte
+  const RdbValue* value = nullptr;
+};
+
+class RdbVisitor {
+ public:
+  virtual ~RdbVisitor() = default;
+  virtual void on_header(int /*version*/) {}
+  virtual void on_aux(std::string_view /*key*/, std::string_view /*value*/) {}
+  virtual void on_select_db(uint64_t /*db*/) {}
+  virtual void on_resize_db(uint64_t /*db*/, uint64_t /*keys*/, uint64_t /*expires*/) {}
+  virtual void on_key(const RdbKey& /*key*/) {}
+  virtual void on_module_aux(std::string_view /*module_name*/) {}
+  virtual void on_function_library(uint64_t /*code_bytes*/) {}
+  // Called every few thousand keys and at the end.
+  virtual void on_progress(uint64_t /*offset*/, uint64_t /*size*/, uint64_t /*keys*/) {}
+};
+
+struct RdbSummary {
+  int version = 0;
+  uint64_t keys = 0;
+  uint64_t end_offset = 0;        // first byte after the checksum
+  bool checksum_present = false;  // RDB >= 5 and rdbchecksum was on (non-zero)
+  uint64_t checksum = 0;
+};
+
+// Reads a whole RDB file.
+Result<RdbSummary> read_rdb_file(const std::string& path, RdbVisitor& visitor);
+// Reads an RDB held in memory (fuzzing, tests). `name` is used in errors.
+Result<RdbSummary> read_rdb_buffer(std::string_view data, const std::string& name, RdbVisitor& visitor);
+// Reads an RDB that starts at the current offset of `in` (an AOF preamble),
+// leaving `in` after the checksum. Throws RdbFormatError; for the AOF reader.
+RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor);
+
+// Name of a module type from its 64-bit id (9 chars, module.c's charset).
+std::string module_type_name(uint64_t module_id);
+
+}  // namespace redisfit::rdb

@@ -1,0 +1,102 @@
+// `redisfit rdb` end to end: JSON contract, fit exit codes, AOF directories,
+// and `plan --rdb` / `explain --rdb` using the estimate as the dataset.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "support/rdb_scenarios.h"
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+using testing::run_redisfit;
+
+// A dump of every type, from a real server.
+std::string mixed_dump(testing::TempDir& keep) {
+  testing::RedisServer server;
+  EXPECT_TRUE(server.ok()) << server.error();
+  for (int i = 0; i < 200; ++i) server.command({"SET", "user:" + std::to_string(i), std::string(100, 'v')});
+  server.command({"HSET", "cart:1", "a", "1", "b", "2"});
+  server.command({"SADD", "tags:1", "x", "y"});
+  server.command({"ZADD", "rank", "1.5", "a"});
+  server.command({"RPUSH", "queue", "job1", "job2"});
+  server.command({"XADD", "events", "*", "k", "v"});
+  server.command({"SET", "session:1", "s", "EX", "3600"});
+  server.command({"SAVE"});
+  std::string path = keep.path() + "/mixed.rdb";
+  std::filesystem::copy_file(server.dir() + "/dump.rdb", path);
+  return path;
+}
+
+TEST(RdbCli, JsonReport) {
+  testing::TempDir keep;
+  std::string path = mixed_dump(keep);
+  auto r = run_redisfit({"rdb", path, "-o", "json", "--no-progress", "--top", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["keys"], 206);
+  EXPECT_EQ(j["expires"], 1);
+  EXPECT_EQ(j["rdb_version"], 10);
+  EXPECT_EQ(j["aux"]["redis-ver"], "7.0.15");
+  EXPECT_EQ(j["largest_keys"].size(), 3u);
+  EXPECT_EQ(j["prefixes"][0]["prefix"], "user");
+  EXPECT_EQ(j["prefixes"][0]["keys"], 200);
+  std::set<std::string> types;
+  for (const auto& t : j["types"]) types.insert(t["type"].get<std::string>());
+  EXPECT_EQ(types, (std::set<std::string>{"string", "hash", "set", "zset", "list", "stream"}));
+  EXPECT_GT(j["estimate"]["used_memory_bytes"].get<uint64_t>(), j["estimate"]["startup_bytes"].get<uint64_t>());
+}
+
+TEST(RdbCli, FitVerdictAgainstLimit) {
+  testing::TempDir keep;
+  std::string path = mixed_dump(keep);
+  auto over = run_redisfit({"rdb", path, "--limit", "8Mi", "--no-progress"});
+  EXPECT_EQ(over.exit_code, 1) << over.out;  // base 10 MiB alone is over 8Mi
+  EXPECT_NE(over.out.find("over"), std::string::npos);
+  auto fits = run_redisfit({"rdb", path, "--limit", "1Gi", "--no-progress"});
+  EXPECT_EQ(fits.exit_code, 0) << fits.out;
+  EXPECT_NE(fits.out.find("fits"), std::string::npos);
+  auto bad = run_redisfit({"rdb", path, "--limit", "lots"});
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST(RdbCli, ExplainAndPlanUseTheEstimate) {
+  testing::TempDir keep;
+  std::string path = mixed_dump(keep);
+  auto e = run_redisfit({"explain", "--rdb", path, "--limit", "1Gi", "-o", "json"});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("estimated used_memory after loading"), std::string::npos) << e.out;
+  auto p = run_redisfit({"plan", "--rdb", path, "-o", "json"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_NE(p.out.find("estimated used_memory after loading"), std::string::npos) << p.out;
+  auto missing = run_redisfit({"plan", "--rdb", keep.path() + "/nope.rdb"});
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+// A real appendonlydir: base RDB (preamble) + an incremental AOF of commands.
+TEST(RdbCli, AppendOnlyDirectory) {
+  testing::RedisServer server("", {"--appendonly", "yes", "--appendfsync", "always"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  for (int i = 0; i < 300; ++i) server.command({"SET", "k:" + std::to_string(i), std::string(50, 'x')});
+  server.command({"HSET", "h", "f1", "v1", "f2", "v2"});
+  server.command({"DEL", "k:0"});
+  server.command({"EXPIRE", "k:1", "1000"});
+  std::string dir = server.dir() + "/appendonlydir";
+  auto r = run_redisfit({"rdb", dir, "-o", "json", "--no-progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["input"], "aof-dir");
+  EXPECT_EQ(j["keys"], 300);  // 299 strings + the hash
+  EXPECT_EQ(j["expires"], 1);
+  ASSERT_GE(j["aof_files"].size(), 2u);
+  EXPECT_EQ(j["aof_files"][0]["kind"], "base-rdb");
+  EXPECT_EQ(j["aof_files"][1]["kind"], "incr");
+  EXPECT_GE(j["aof_files"][1]["commands"].get<int>(), 303);
+}
+
+}  // namespace
+}  // namespace redisfit

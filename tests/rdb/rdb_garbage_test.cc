@@ -1,0 +1,142 @@
+// Bad input: every kind of damage gets an error naming the byte offset, and
+// the CLI exits 2. Files are cut from a real server's dump or built by hand.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sources/rdb/rdb_reader.h"
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+using testing::run_redisfit;
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A small dump with one key of several types, from a real server.
+std::string real_dump(testing::TempDir& dir) {
+  testing::RedisServer server;
+  EXPECT_TRUE(server.ok()) << server.error();
+  server.command({"SET", "greeting", std::string(300, 'a')});  // LZF-compressed in the file
+  server.command({"HSET", "h", "f", "v"});
+  server.command({"RPUSH", "l", "a", "b"});
+  server.command({"SAVE"});
+  return dir.write_file("real.rdb", read_all(server.dir() + "/dump.rdb"));
+}
+
+struct Outcome {
+  int exit_code;
+  std::string err;
+};
+
+Outcome run_on(testing::TempDir& dir, const std::string& name, const std::string& bytes) {
+  std::string path = dir.write_file(name, bytes);
+  auto r = run_redisfit({"rdb", path, "--no-progress"});
+  return {r.exit_code, r.err};
+}
+
+// "REDIS0010" header + body + EOF, no checksum check (a zero checksum).
+std::string handmade(const std::string& body) {
+  return std::string("REDIS0010") + body + std::string("\xff", 1) + std::string(8, '\0');
+}
+
+TEST(RdbGarbage, RealDumpReadsClean) {
+  testing::TempDir dir;
+  std::string path = real_dump(dir);
+  auto r = run_redisfit({"rdb", path, "--no-progress"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("CRC-64 verified"), std::string::npos) << r.out;
+}
+
+TEST(RdbGarbage, TruncatedFile) {
+  testing::TempDir dir;
+  std::string dump = read_all(real_dump(dir));
+  for (size_t cut : {size_t{3}, dump.size() / 2, dump.size() - 3}) {
+    SCOPED_TRACE(cut);
+    Outcome o = run_on(dir, "cut.rdb", dump.substr(0, cut));
+    EXPECT_EQ(o.exit_code, 2);
+    EXPECT_NE(o.err.find("byte "), std::string::npos) << o.err;
+    EXPECT_TRUE(o.err.find("truncated") != std::string::npos || o.err.find("not an RDB") != std::string::npos) << o.err;
+  }
+}
+
+TEST(RdbGarbage, BadChecksum) {
+  testing::TempDir dir;
+  std::string dump = read_all(real_dump(dir));
+  // Flip one byte inside the 300-byte string's compressed payload region and,
+  // separately, in the stored checksum itself.
+  for (size_t at : {dump.size() - 1, dump.size() - 9 - 1}) {
+    std::string bad = dump;
+    bad[at] = static_cast<char>(bad[at] ^ 0x01);
+    Outcome o = run_on(dir, "crc.rdb", bad);
+    EXPECT_EQ(o.exit_code, 2) << at;
+    EXPECT_TRUE(o.err.find("checksum") != std::string::npos || o.err.find("byte") != std::string::npos) << o.err;
+  }
+  std::string bad = dump;
+  bad[dump.size() - 2] = static_cast<char>(bad[dump.size() - 2] ^ 0x40);
+  Outcome o = run_on(dir, "crc2.rdb", bad);
+  EXPECT_NE(o.err.find("bad CRC-64 checksum"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("byte " + std::to_string(dump.size() - 8)), std::string::npos) << o.err;
+}
+
+TEST(RdbGarbage, UnknownOpcode) {
+  testing::TempDir dir;
+  Outcome o = run_on(dir, "op.rdb", handmade(std::string("\xf0", 1)));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("byte 9"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("unknown opcode or value type 240"), std::string::npos) << o.err;
+}
+
+TEST(RdbGarbage, OverflowingLength) {
+  testing::TempDir dir;
+  // A set "k" claiming 2^64-1 members (64-bit length form).
+  std::string body = std::string("\x02\x01k\x81", 4) + std::string(8, '\xff');
+  Outcome o = run_on(dir, "len.rdb", handmade(body));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("length overflow"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("byte 12"), std::string::npos) << o.err;
+  // A string claiming 1 GiB (32-bit form) in a tiny file.
+  o = run_on(dir, "len2.rdb", handmade(std::string("\x00\x01k\x80\x40\x00\x00\x00", 8)));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("truncated"), std::string::npos) << o.err;
+}
+
+TEST(RdbGarbage, LyingCompressedLength) {
+  testing::TempDir dir;
+  // LZF string: compressed length 4, uncompressed 100000: impossible ratio.
+  std::string lie = std::string("\x00\x01k\xc3\x04\x80\x00\x01\x86\xa0", 10) + "abcd";
+  Outcome o = run_on(dir, "lzf.rdb", handmade(lie));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("LZF"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("byte 12"), std::string::npos) << o.err;
+  // Plausible lengths, but the data does not decompress to them.
+  std::string wrong = std::string("\x00\x01k\xc3\x04\x0a", 6) + std::string("\x02" "abc", 4);
+  o = run_on(dir, "lzf2.rdb", handmade(wrong));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("does not decompress"), std::string::npos) << o.err;
+}
+
+TEST(RdbGarbage, NewerVersionRefusedClearly) {
+  testing::TempDir dir;
+  Outcome o = run_on(dir, "v13.rdb", std::string("REDIS0013\xff", 10) + std::string(8, '\0'));
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("RDB version 13"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("newer than this reader knows"), std::string::npos) << o.err;
+}
+
+TEST(RdbGarbage, NotAnRdb) {
+  testing::TempDir dir;
+  Outcome o = run_on(dir, "text.rdb", "hello world, not a dump\n");
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_NE(o.err.find("byte 0"), std::string::npos) << o.err;
+}
+
+}  // namespace
+}  // namespace redisfit

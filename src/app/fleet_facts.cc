@@ -6,6 +6,7 @@
 
 #include "core/quantity.h"
 #include "model/budget.h"
+#include "model/key_size.h"
 
 namespace redisfit::app {
 
@@ -18,6 +19,8 @@ namespace {
 constexpr double kMinUsedForFragmentationBytes = 64.0 * (1 << 20);
 
 }  // namespace
+
+uint64_t fleet_key_overhead_bytes() { return string_key_used_bytes(ModelConstants::kTypicalKeyBytes, 0); }
 
 FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<FleetFact>& queries) {
   FleetFacts f;
@@ -70,10 +73,11 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
                                       query("used_peak") + (startup > 0 ? " - used_memory_startup" : "")};
   if (auto keys = o.get("keys"); keys && *keys > 0) {
     if (auto ds = o.get("dataset_last"); ds && *ds > 0) {
-      double per_key = *ds / *keys - static_cast<double>(ModelConstants::kPerKeyOverheadBytes);
+      const uint64_t overhead = fleet_key_overhead_bytes();
+      double per_key = *ds / *keys - static_cast<double>(overhead);
       w.value_size_bytes = {std::max<uint64_t>(1, u64(per_key)),
                             fmt::format("redis_memory_used_dataset_bytes / redis_db_keys - {} B per-key overhead",
-                                        ModelConstants::kPerKeyOverheadBytes)};
+                                        overhead)};
     }
     double expiring = o.get("keys_expiring").value_or(0);
     w.keys_have_ttl = {expiring > 0, fmt::format("{:.0f} of {:.0f} keys carry a TTL ({})", expiring, *keys,

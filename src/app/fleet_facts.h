@@ -25,6 +25,10 @@ struct FleetFacts {
   double cow_peak_bytes = 0;
   std::vector<std::string> missing;
 };
+// What a key costs beyond its value when only used_memory_dataset / keys is
+// known: a string key with a typical 16-byte name and an empty value.
+uint64_t fleet_key_overhead_bytes();
+
 FleetFacts facts_from_observation(const sources::FleetObservation& o,
                                   const std::vector<sources::FleetFact>& queries);
 

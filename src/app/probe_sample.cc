@@ -20,6 +20,8 @@ Result<ProbeSampleReport> probe_sample(const platform::RedisEndpoint& endpoint, 
   r.facts = live::facts_from_sample(r.sample, limit);
   for (const auto& n : r.limit.notes) r.facts.notes.push_back(n);
   r.budget_now = compute_budget(r.facts.instance, r.facts.workload);
+  const rules::MaxmemoryDerivation none;
+  r.advice = rules::check_all({r.facts.instance, r.budget_now, r.facts.workload, none});
   if (o.plan) {
     // Plan for the dataset at maxmemory (the model's steady state of a cache
     // and the end of an import), not for today's fill: a plan sized to what

@@ -17,6 +17,7 @@
 #include "platform/redis_url.h"
 #include "live/workload_sample.h"
 #include "model/solver.h"
+#include "rules/rule.h"
 
 namespace redisfit::app {
 
@@ -33,6 +34,7 @@ struct ProbeSampleReport {
   live::LimitInfo limit;
   live::LiveFacts facts;         // instance + measured workload
   MemoryBudget budget_now;       // the current configuration under the measured workload
+  std::vector<rules::Finding> advice;  // lint's rules over the measured facts (RF010-RF012 name them)
   std::optional<Recommendation> recommendation;  // with plan
 };
 

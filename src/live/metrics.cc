@@ -130,8 +130,6 @@ const std::vector<InfoMetric>& info_metrics() {
       {"redis_rdb_last_cow_size_bytes", "rdb_last_cow_size", "Copy-on-write of the last RDB child (INFO rdb_last_cow_size).", false},
       {"redis_aof_last_cow_size_bytes", "aof_last_cow_size", "Copy-on-write of the last AOF rewrite child (INFO aof_last_cow_size).", false},
       {"redis_rdb_changes_since_last_save", "rdb_changes_since_last_save", "Keys changed since the last save (INFO rdb_changes_since_last_save).", false},
-      {"redis_rdb_last_bgsave_duration_sec", "rdb_last_bgsave_time_sec", "Duration of the last BGSAVE, -1 if none (INFO rdb_last_bgsave_time_sec).", false},
-      {"redis_aof_last_rewrite_duration_sec", "aof_last_rewrite_time_sec", "Duration of the last AOF rewrite, -1 if none (INFO aof_last_rewrite_time_sec).", false},
       {"redis_aof_enabled", "aof_enabled", "1 when appendonly is on (INFO aof_enabled).", false},
       {"redis_loading_dump_file", "loading", "1 while the server loads its dataset (INFO loading).", false},
       {"redis_evicted_keys_total", "evicted_keys", "Keys evicted by maxmemory (INFO evicted_keys).", true},

@@ -61,6 +61,10 @@ nlohmann::json probe_sample_json(const app::ProbeSampleReport& r) {
                         {"assumptions", budget_to_json(r.budget_now)["assumptions"]},
                         {"budget_now", budget_to_json(r.budget_now)},
                         {"notes", r.facts.notes}};
+  nlohmann::json advice = nlohmann::json::array();
+  for (const auto& f : r.advice)
+    advice.push_back({{"rule", f.rule_id}, {"name", f.rule_name}, {"level", rules::level_name(f.level)}, {"message", f.message}});
+  out["advice"] = advice;
   if (r.recommendation) out["recommendation"] = recommendation_to_json(*r.recommendation);
   return out;
 }
@@ -106,6 +110,7 @@ std::string probe_sample_text(const app::ProbeSampleReport& r, bool color) {
     out += "assumptions:\n";
     for (const auto& a : r.budget_now.assumptions) out += fmt::format("  {:<14}  {:<10}  {}\n", a.name, a.value, a.source);
   }
+  for (const auto& f : r.advice) out += fmt::format("{} {} {}: {}\n", rules::level_name(f.level), f.rule_id, f.rule_name, f.message);
   for (const auto& n : r.facts.notes) out += "note: " + n + "\n";
   return out;
 }

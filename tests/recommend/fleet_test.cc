@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 
+#include "app/fleet_facts.h"
 #include "app/recommend.h"
 #include "model/budget.h"
 #include "model/solver.h"
@@ -39,7 +40,7 @@ Expected expected_for(const FleetTruth& t) {
   r.appendonly = {false, "truth"};
   Workload w;
   w.dataset_bytes = Sourced<uint64_t>{t.used_bytes - t.startup_bytes, "truth"};
-  w.value_size_bytes = {static_cast<uint64_t>(double(t.dataset_bytes) / double(t.keys) - ModelConstants::kPerKeyOverheadBytes), "truth"};
+  w.value_size_bytes = {static_cast<uint64_t>(double(t.dataset_bytes) / double(t.keys) - double(app::fleet_key_overhead_bytes())), "truth"};
   w.write_rate_per_sec = Sourced<double>{t.write_rate, "truth"};
   w.fork_child_seconds = Sourced<double>{t.bgsave_seconds, "truth"};
   w.clients = {t.clients, "truth"};

@@ -5,10 +5,10 @@
 
 #include "app/rdb_analysis.h"
 #include "cli/command_registry.h"
+#include "cli/emit_flags.h"
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
-#include "fix/conf_fix.h"
-#include "fix/kubeblocks_fix.h"
+#include "fix/emit.h"
 #include "model/solver.h"
 #include "render/budget_render.h"
 
@@ -21,36 +21,8 @@ struct PlanFlags {
   std::string strategy = "model";
   double seed_ratio = 3.0;
   std::string output = "text";
-  std::string emit;
-  std::string cluster = "redis-cluster", component = "redis", namespace_name = "default";
-  std::string kb_api = "1.x";
-  std::string config_spec = "redis-replication-config";
+  EmitFlags emit;
 };
-
-// The fix for a KubeBlocks cluster, in the form asked for: kbcli commands or
-// OpsRequest manifests (src/fix/kubeblocks_fix.h does the spelling). Resources
-// change first, then maxmemory, so a larger dataset never meets the old limit.
-std::string kubeblocks_fix_text(const PlanFlags& f, const RedisInstance& given, const Recommendation& rec) {
-  fix::KbTarget target;
-  target.cluster = f.cluster;
-  target.namespace_name = f.namespace_name;
-  target.component = f.component;
-  target.api = f.kb_api == "0.9" ? fix::KbApi::kV09 : fix::KbApi::kV1;
-  target.config_spec = f.config_spec;
-  fix::KbFix kb = fix::build_kubeblocks_fix(target, fix::change_from(given, rec));
-  const std::string wanted = f.emit == "kbcli" ? "kbcli" : "OpsRequest";
-  std::string out = "# " + kb.summary + "\n";
-  for (const auto& note : kb.notes) out += "# note: " + note + "\n";
-  bool first = true;
-  for (const auto& form : kb.forms) {
-    if (form.label != wanted) continue;
-    if (!first && wanted == "OpsRequest") out += "---\n";
-    out += form.text;
-    if (!form.text.empty() && form.text.back() != '\n') out += "\n";
-    first = false;
-  }
-  return out;
-}
 
 int run_plan(const PlanFlags& f) {
   RedisInstance instance;
@@ -75,12 +47,8 @@ int run_plan(const PlanFlags& f) {
     std::fprintf(stderr, "redisfit plan: %s\n", rec.error().describe().c_str());
     return kExitUsage;
   }
-  if (f.emit == "conf") {
-    std::fputs(recommendation_to_conf(rec.value(), instance.maxmemory_policy.value).c_str(), stdout);
-    return kExitClean;
-  }
-  if (f.emit == "kbcli" || f.emit == "opsrequest") {
-    std::fputs(kubeblocks_fix_text(f, instance, rec.value()).c_str(), stdout);
+  if (f.emit.active()) {
+    std::fputs(fix::emit_fix(f.emit.request(), instance, rec.value()).c_str(), stdout);
     return kExitClean;
   }
   if (f.output == "json") {
@@ -101,14 +69,7 @@ RegisterCommand reg{{10, "plan", [](CLI::App& app, RunState& state) {
   cmd->add_option("--seed-ratio", flags->seed_ratio, "limit = ratio x request for --strategy seed (2.5-3)")
       ->check(CLI::Range(1.0, 10.0));
   cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--emit", flags->emit, "print the fix: kbcli | opsrequest | conf")
-      ->check(CLI::IsMember({"kbcli", "opsrequest", "conf"}));
-  cmd->add_option("--cluster", flags->cluster, "KubeBlocks cluster name for --emit");
-  cmd->add_option("--component", flags->component, "component name for --emit");
-  cmd->add_option("-n,--namespace", flags->namespace_name, "namespace for --emit");
-  cmd->add_option("--kb-api", flags->kb_api, "KubeBlocks generation for --emit: 0.9 or 1.x (default)")
-      ->check(CLI::IsMember({"0.9", "1.x"}));
-  cmd->add_option("--config-spec", flags->config_spec, "config spec for 0.9 (default redis-replication-config)");
+  flags->emit.add_to(*cmd);
   cmd->callback([flags, &state] { state.exit_code = run_plan(*flags); });
 }}};
 

@@ -10,6 +10,7 @@
 
 #include "cli/command_registry.h"
 #include "cli/workload_flags.h"
+#include "cli/probe_sample.h"
 #include "core/quantity.h"
 #include "live/duration.h"
 #include "live/probe.h"
@@ -30,6 +31,7 @@ struct ProbeFlags {
   std::string tls_ca, tls_cert, tls_key, tls_server_name;
   bool insecure = false;
   WorkloadFlags workload;  // only the workload part: the server gives the rest
+  ProbeSampleFlags sampling;  // --sample / --plan / --emit (probe_sample.h)
 };
 
 // Probes every URL concurrently; outcomes in the order given.
@@ -92,6 +94,7 @@ int run(const ProbeFlags& f) {
     if (!w) return fail(w.error());
     interval = *w;
   }
+  if (f.sampling.active()) return run_probe_sample(f.sampling, {f.urls, f.limit, f.output, options.connect});
   std::vector<platform::RedisEndpoint> endpoints;
   auto env_password = platform::password_from_environment();
   for (const auto& url : f.urls) {
@@ -144,6 +147,7 @@ RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
   cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify instead of the URL host");
   cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
   flags->workload.add_workload_to(*cmd);
+  flags->sampling.add_to(*cmd);
   cmd->footer("Password: in the URL or REDISCLI_AUTH. Exit: 0 healthy, 1 findings at or above --fail-on, "
               "2 cannot connect or bad input. Docs: docs/probe.md");
   cmd->callback([flags, &state] { state.exit_code = run(*flags); });

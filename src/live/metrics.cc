@@ -129,6 +129,8 @@ const std::vector<InfoMetric>& info_metrics() {
       {"redis_connected_slaves", "connected_slaves", "Connected replicas (INFO connected_slaves).", false},
       {"redis_rdb_last_cow_size_bytes", "rdb_last_cow_size", "Copy-on-write of the last RDB child (INFO rdb_last_cow_size).", false},
       {"redis_aof_last_cow_size_bytes", "aof_last_cow_size", "Copy-on-write of the last AOF rewrite child (INFO aof_last_cow_size).", false},
+      {"redis_rdb_changes_since_last_save", "rdb_changes_since_last_save", "Keys changed since the last save (INFO rdb_changes_since_last_save).", false},
+      {"redis_aof_enabled", "aof_enabled", "1 when appendonly is on (INFO aof_enabled).", false},
       {"redis_loading_dump_file", "loading", "1 while the server loads its dataset (INFO loading).", false},
       {"redis_evicted_keys_total", "evicted_keys", "Keys evicted by maxmemory (INFO evicted_keys).", true},
       {"redis_rejected_connections_total", "rejected_connections", "Connections refused at maxclients (INFO rejected_connections).", true},
@@ -146,6 +148,14 @@ std::string render_metrics(const std::vector<TargetScrape>& scrapes) {
     const platform::InfoFields& info = s.snapshot->info;
     for (const auto& m : info_metrics()) {
       if (auto v = info.number(m.info_field)) x.add(m.metric, m.counter ? "counter" : "gauge", m.help, labels, *v);
+    }
+    // Keyspace, labelled as redis_exporter labels it (db="db0"): key counts
+    // and keys with a TTL, for the TTL share `recommend` reads.
+    for (const auto& e : info.keyspace) {
+      const std::string db = fmt::format("{},db=\"db{}\"", labels, e.db);
+      x.add("redis_db_keys", "gauge", "Keys per database (INFO keyspace keys=).", db, static_cast<double>(e.keys));
+      x.add("redis_db_keys_expiring", "gauge", "Keys with a TTL per database (INFO keyspace expires=).", db,
+            static_cast<double>(e.expires));
     }
     // redis_exporter reads these two from CONFIG GET (config_maxclients, config_maxmemory).
     for (const auto& [param, metric] : {std::pair{"maxclients", "redis_config_maxclients"}, std::pair{"maxmemory", "redis_config_maxmemory"}}) {

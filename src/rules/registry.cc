@@ -13,6 +13,9 @@ std::unique_ptr<Rule> make_rf006_maxmemory_from_request();
 std::unique_ptr<Rule> make_rf007_reload_over_limit();
 std::unique_ptr<Rule> make_rf008_evicting_policy_with_forks();
 std::unique_ptr<Rule> make_rf009_replica_buffer_large();
+std::unique_ptr<Rule> make_rf010_volatile_policy_without_ttl();
+std::unique_ptr<Rule> make_rf011_clients_unbounded();
+std::unique_ptr<Rule> make_rf012_repl_backlog_small();
 
 const std::vector<std::unique_ptr<Rule>>& all_rules() {
   static const std::vector<std::unique_ptr<Rule>> rules = [] {
@@ -26,6 +29,9 @@ const std::vector<std::unique_ptr<Rule>>& all_rules() {
     v.push_back(make_rf007_reload_over_limit());
     v.push_back(make_rf008_evicting_policy_with_forks());
     v.push_back(make_rf009_replica_buffer_large());
+    v.push_back(make_rf010_volatile_policy_without_ttl());
+    v.push_back(make_rf011_clients_unbounded());
+    v.push_back(make_rf012_repl_backlog_small());
     return v;
   }();
   return rules;

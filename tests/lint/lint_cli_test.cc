@@ -121,9 +121,19 @@ TEST(LintCli, RedisConfWithLimitFlag) {
 TEST(LintCli, ListRules) {
   auto r = run_redisfit({"lint", "--list-rules"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* id : {"RF001", "RF002", "RF003", "RF004", "RF005", "RF006", "RF007", "RF008", "RF009"}) {
+  for (const char* id : {"RF001", "RF002", "RF003", "RF004", "RF005", "RF006", "RF007", "RF008", "RF009", "RF010", "RF011", "RF012"}) {
     EXPECT_TRUE(contains(r.out, id)) << id;
   }
+}
+
+TEST(LintCli, MeasuredFactsGivenByFlagsDriveTheTuningRules) {
+  auto r = run_redisfit({"lint", "--limit", "8Gi", "--maxmemory", "4gb", "--policy", "volatile-lru", "--ttl", "false",
+                         "--replicas", "1", "--write-rate", "3000", "--value-size", "1000",
+                         fixture("maxmemory_at_limit.conf")});
+  EXPECT_TRUE(contains(r.out, "RF010")) << r.out;
+  EXPECT_TRUE(contains(r.out, "flag --ttl")) << r.out;
+  EXPECT_TRUE(contains(r.out, "RF012")) << r.out;
+  EXPECT_TRUE(contains(r.out, "flag --write-rate")) << r.out;
 }
 
 }  // namespace

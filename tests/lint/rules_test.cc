@@ -50,7 +50,7 @@ TEST(Rules, RegistryHasStableUniqueIdsAndNames) {
     EXPECT_TRUE(names.insert(r->info().name).second);
     EXPECT_FALSE(r->info().summary.empty());
   }
-  EXPECT_EQ(ids.size(), 9u);
+  EXPECT_EQ(ids.size(), 12u);
   EXPECT_EQ(find_rule("RF001")->info().name, "maxmemory-at-limit");
   EXPECT_EQ(find_rule("phase-over-limit")->info().id, "RF002");
 }
@@ -152,6 +152,53 @@ TEST(Rules, ReplicaBufferLarge) {
   unlimited.replica_buffer_limit = {{0, 0, 0}, "c.yaml:40:3"};
   ASSERT_NE(get(lint(unlimited), "RF009"), nullptr);
   EXPECT_EQ(get(lint(unlimited), "RF009")->location.line, 40);
+}
+
+TEST(Rules, VolatilePolicyWithoutTtlNeedsAGivenFact) {
+  Workload no_ttl;
+  no_ttl.keys_have_ttl = {false, "measured: 0 of 5000 keys carry a TTL (INFO keyspace)"};
+  auto fs = lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1, "volatile-lru"), {}, no_ttl);
+  ASSERT_NE(get(fs, "RF010"), nullptr);
+  EXPECT_NE(get(fs, "RF010")->message.find("measured: 0 of 5000 keys"), std::string::npos) << get(fs, "RF010")->message;
+  EXPECT_NE(get(fs, "RF010")->message.find("allkeys-lru"), std::string::npos);
+  // The default assumption alone never fires it; keys with TTLs or allkeys clear it.
+  EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1, "volatile-lru")), "RF010"), nullptr);
+  Workload ttl;
+  ttl.keys_have_ttl = {true, "flag --ttl"};
+  EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1, "volatile-lru"), {}, ttl), "RF010"), nullptr);
+  EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1, "allkeys-lru"), {}, no_ttl), "RF010"), nullptr);
+}
+
+TEST(Rules, ClientsUnboundedUnderNoeviction) {
+  Workload measured;
+  measured.clients = {40, "INFO connected_clients @ 10.0.0.1:6379"};
+  // 512 MiB limit, maxmemory 400 MiB: headroom far below 10000 x 20 KiB.
+  auto fs = lint(redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0, "noeviction"), {}, measured);
+  ASSERT_NE(get(fs, "RF011"), nullptr);
+  EXPECT_NE(get(fs, "RF011")->message.find("40 clients are connected (INFO connected_clients"), std::string::npos)
+      << get(fs, "RF011")->message;
+  EXPECT_NE(get(fs, "RF011")->message.find("maxclients 160"), std::string::npos);
+  RedisInstance bounded = redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0, "noeviction");
+  bounded.maxmemory_clients = {{32ULL << 20, 0, false}, "test"};
+  EXPECT_EQ(get(lint(bounded, {}, measured), "RF011"), nullptr);
+  EXPECT_EQ(get(lint(redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0, "allkeys-lru"), {}, measured), "RF011"), nullptr);
+  EXPECT_EQ(get(lint(redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0, "noeviction")), "RF011"), nullptr);  // default count
+}
+
+TEST(Rules, ReplBacklogAgainstTheWriteRate) {
+  Workload w;
+  w.write_rate_per_sec = Sourced<double>{3000, "measured: 3.0k writes/s over 10.0 s"};
+  w.value_size_bytes = {1000, "test"};
+  auto fs = lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1), {}, w);
+  ASSERT_NE(get(fs, "RF012"), nullptr);
+  // 3000 x 1050 B x 60 s = 189 MB -> 181 MiB.
+  EXPECT_NE(get(fs, "RF012")->message.find("repl-backlog-size 181mb"), std::string::npos) << get(fs, "RF012")->message;
+  EXPECT_NE(get(fs, "RF012")->message.find("measured: 3.0k writes/s"), std::string::npos);
+  RedisInstance big = redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1);
+  big.repl_backlog_bytes = {256ULL << 20, "test"};
+  EXPECT_EQ(get(lint(big, {}, w), "RF012"), nullptr);
+  EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 0), {}, w), "RF012"), nullptr);  // no replica
+  EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1)), "RF012"), nullptr);         // rate unknown
 }
 
 TEST(Rules, SentinelsAreNotChecked) {

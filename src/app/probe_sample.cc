@@ -1,0 +1,43 @@
+#include "app/probe_sample.h"
+
+#include "live/measured_workload.h"
+#include "model/budget.h"
+#include "model/policy.h"
+
+namespace redisfit::app {
+
+Result<ProbeSampleReport> probe_sample(const platform::RedisEndpoint& endpoint, const ProbeSampleOptions& o) {
+  auto conn = platform::connect_redis(endpoint, o.connect);
+  if (!conn) return conn.error();
+  auto sample = live::sample_workload(*conn.value(), o.sample);
+  if (!sample) return sample.error();
+  ProbeSampleReport r;
+  r.target = endpoint.display();
+  r.sample = std::move(sample).value();
+  r.limit = live::resolve_limit(endpoint, o.limit_bytes);
+  std::optional<Sourced<uint64_t>> limit;
+  if (r.limit.limit_bytes) limit = Sourced<uint64_t>{*r.limit.limit_bytes, r.limit.source};
+  r.facts = live::facts_from_sample(r.sample, limit);
+  for (const auto& n : r.limit.notes) r.facts.notes.push_back(n);
+  r.budget_now = compute_budget(r.facts.instance, r.facts.workload);
+  const rules::MaxmemoryDerivation none;
+  r.advice = rules::check_all({r.facts.instance, r.budget_now, r.facts.workload, none});
+  if (o.plan) {
+    // Plan for the dataset at maxmemory (the model's steady state of a cache
+    // and the end of an import), not for today's fill: a plan sized to what
+    // the server holds now would let maxmemory run up to the limit. Under a
+    // policy that cannot evict, today's dataset must still fit.
+    Workload full = r.facts.workload;
+    full.dataset_bytes.reset();
+    auto rec = plan_with_model(r.facts.instance, full);
+    if (rec && !writes_continue_at_maxmemory(r.facts.instance, full) && r.facts.workload.dataset_bytes &&
+        r.facts.workload.dataset_bytes->value > rec->maxmemory_bytes) {
+      rec = plan_with_model(r.facts.instance, r.facts.workload);
+    }
+    if (!rec) return Error{r.target, rec.error().message};
+    r.recommendation = std::move(rec).value();
+  }
+  return r;
+}
+
+}  // namespace redisfit::app

@@ -1,0 +1,29 @@
+#include "cli/emit_flags.h"
+
+namespace redisfit::cli {
+
+void EmitFlags::add_to(CLI::App& cmd, bool with_target) {
+  cmd.add_option("--emit", emit, "print the fix: kbcli | opsrequest | conf")
+      ->check(CLI::IsMember({"kbcli", "opsrequest", "conf"}));
+  if (with_target) {
+    cmd.add_option("--cluster", cluster, "KubeBlocks cluster name for --emit");
+    cmd.add_option("--component", component, "component name for --emit");
+    cmd.add_option("-n,--namespace", namespace_name, "namespace for --emit");
+  }
+  cmd.add_option("--kb-api", kb_api, "KubeBlocks generation for --emit: 0.9 or 1.x (default)")
+      ->check(CLI::IsMember({"0.9", "1.x"}));
+  cmd.add_option("--config-spec", config_spec, "config spec for 0.9 (default redis-replication-config)");
+}
+
+fix::EmitRequest EmitFlags::request() const {
+  fix::EmitRequest r;
+  r.form = emit == "kbcli" ? fix::EmitForm::kKbcli : emit == "opsrequest" ? fix::EmitForm::kOpsRequest : fix::EmitForm::kConf;
+  r.target.cluster = cluster;
+  r.target.namespace_name = namespace_name;
+  r.target.component = component;
+  r.target.api = kb_api == "0.9" ? fix::KbApi::kV09 : fix::KbApi::kV1;
+  r.target.config_spec = config_spec;
+  return r;
+}
+
+}  // namespace redisfit::cli

@@ -1,0 +1,63 @@
+#include "cli/probe_sample.h"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "app/probe_sample.h"
+#include "cli/command_registry.h"
+#include "cli/terminal.h"
+#include "core/quantity.h"
+#include "live/duration.h"
+#include "render/probe_sample_render.h"
+
+namespace redisfit::cli {
+
+void ProbeSampleFlags::add_to(CLI::App& cmd) {
+  cmd.add_option("--sample", sample, "measure the workload over this window (10s): write rate, value sizes, TTLs");
+  cmd.add_flag("--plan", plan, "recommend maxmemory and request/limit for the measured workload");
+  cmd.add_option("--max-commands-per-sec", max_commands_per_sec,
+                 "--sample: cap on the key sampler's commands per second (default 200)")
+      ->check(CLI::Range(1.0, 100000.0));
+  cmd.add_option("--sample-keys", max_keys, "--sample: keys to sample at most (default 1000)")
+      ->check(CLI::Range(1, 1000000));
+  emit.add_to(cmd);
+}
+
+int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
+  std::signal(SIGPIPE, SIG_IGN);
+  auto fail = [](const Error& e) {
+    std::fprintf(stderr, "redisfit probe: %s\n", e.describe().c_str());
+    return kExitUsage;
+  };
+  app::ProbeSampleOptions options;
+  options.connect = c.connect;
+  options.plan = f.plan || f.emit.active();
+  options.sample.max_commands_per_sec = f.max_commands_per_sec;
+  options.sample.max_keys = f.max_keys;
+  auto window = live::parse_duration(f.sample.empty() ? "10s" : f.sample, "flag --sample");
+  if (!window) return fail(window.error());
+  options.sample.window = *window;
+  if (!c.limit.empty()) {
+    auto limit = parse_k8s_quantity(c.limit);
+    if (!limit) return fail(Error{"flag --limit", limit.error().message});
+    if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
+    options.limit_bytes = *limit;
+  }
+  if (c.urls.size() != 1) return fail(Error{"probe --sample", "measures one server at a time: give one URL"});
+  auto endpoint = platform::parse_redis_url(c.urls[0], platform::password_from_environment());
+  if (!endpoint) return fail(endpoint.error());
+
+  auto report = app::probe_sample(*endpoint, options);
+  if (!report) return fail(report.error());
+  if (f.emit.active()) {
+    std::cout << fix::emit_fix(f.emit.request(), report->facts.instance, *report->recommendation) << std::flush;
+  } else if (c.output == "json") {
+    std::cout << render::probe_sample_json(*report).dump(2) << "\n" << std::flush;
+  } else {
+    std::cout << render::probe_sample_text(*report, use_color()) << std::flush;
+  }
+  return kExitClean;
+}
+
+}  // namespace redisfit::cli

@@ -1,0 +1,156 @@
+#include "platform/prometheus_api.h"
+
+#include <httplib.h>
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace redisfit::platform {
+namespace {
+
+double parse_value(const nlohmann::json& v) {
+  // Sample values are strings: "123", "1.5e9", "NaN", "+Inf".
+  const std::string s = v.is_string() ? v.get<std::string>() : v.dump();
+  return std::strtod(s.c_str(), nullptr);
+}
+
+Labels parse_labels(const nlohmann::json& metric) {
+  Labels labels;
+  if (!metric.is_object()) return labels;
+  for (const auto& [k, v] : metric.items()) {
+    if (v.is_string()) labels[k] = v.get<std::string>();
+  }
+  return labels;
+}
+
+std::string shorten(std::string s) {
+  if (s.size() > 300) s = s.substr(0, 300) + "...";
+  return s;
+}
+
+}  // namespace
+
+std::string promql_quote(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+Result<std::unique_ptr<PrometheusClient>> PrometheusClient::create(const PrometheusOptions& options) {
+  const std::string& url = options.url;
+  auto bad = [&](const std::string& why) {
+    return Error{"flag --prometheus", fmt::format("\"{}\" is not a Prometheus URL: {}", url, why)};
+  };
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return bad("expected http://host:port or https://host[:port][/prefix]");
+  std::string scheme = url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return bad("the scheme must be http or https");
+  auto path_start = url.find('/', scheme_end + 3);
+  std::string host_port = url.substr(scheme_end + 3, path_start == std::string::npos ? std::string::npos
+                                                                                       : path_start - scheme_end - 3);
+  if (host_port.empty()) return bad("no host");
+  if (host_port.find('@') != std::string::npos) return bad("put credentials in --prometheus-auth-header, not the URL");
+  std::string prefix = path_start == std::string::npos ? "" : url.substr(path_start);
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  return std::unique_ptr<PrometheusClient>(new PrometheusClient(options, scheme + "://" + host_port, prefix));
+}
+
+PrometheusClient::PrometheusClient(PrometheusOptions options, std::string shp, std::string prefix)
+    : options_(std::move(options)), scheme_host_port_(std::move(shp)), prefix_(std::move(prefix)) {}
+
+PrometheusClient::~PrometheusClient() = default;
+
+Result<std::string> PrometheusClient::get(const std::string& path,
+                                          const std::vector<std::pair<std::string, std::string>>& params) {
+  httplib::Client client(scheme_host_port_);
+  auto secs = [](std::chrono::milliseconds ms) { return std::make_pair(ms.count() / 1000, (ms.count() % 1000) * 1000); };
+  client.set_connection_timeout(secs(options_.connect_timeout).first, secs(options_.connect_timeout).second);
+  client.set_read_timeout(secs(options_.read_timeout).first, secs(options_.read_timeout).second);
+  if (options_.tls_insecure) client.enable_server_certificate_verification(false);
+  httplib::Headers headers;
+  if (!options_.auth_header.empty()) headers.emplace("Authorization", options_.auth_header);
+  httplib::Params form;
+  for (const auto& [k, v] : params) form.emplace(k, v);
+  ++requests_;
+  // POST keeps long PromQL out of the URL (the query API accepts both,
+  // form-encoded); the status endpoints are GET only.
+  auto res = params.empty() ? client.Get((prefix_ + path).c_str(), headers)
+                            : client.Post((prefix_ + path).c_str(), headers, form);
+  if (!res) {
+    return Error{options_.url, fmt::format("cannot reach Prometheus: {} (is the URL right, and is it running?)",
+                                           httplib::to_string(res.error()))};
+  }
+  if (res->status == 401 || res->status == 403) {
+    return Error{options_.url, fmt::format("Prometheus refused the request (HTTP {}): {}; give credentials with "
+                                           "--prometheus-auth-header \"Bearer <token>\" or \"Basic <base64>\"",
+                                           res->status, options_.auth_header.empty() ? "no credentials were sent"
+                                                                                     : "the credentials sent were refused")};
+  }
+  auto doc = nlohmann::json::parse(res->body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("status")) {
+    return Error{options_.url, fmt::format("HTTP {} with a body that is not the Prometheus API's JSON "
+                                           "(is this a Prometheus URL?): {}", res->status, shorten(res->body))};
+  }
+  if (doc["status"] != "success") {
+    std::string error = doc.value("error", std::string("no error text"));
+    return Error{options_.url, fmt::format("Prometheus rejected the query (HTTP {}, {}): {}", res->status,
+                                           doc.value("errorType", std::string("error")), error)};
+  }
+  return res->body;
+}
+
+Result<std::vector<InstantSample>> PrometheusClient::instant(const std::string& query, std::optional<double> at) {
+  std::vector<std::pair<std::string, std::string>> params = {{"query", query}};
+  if (at) params.emplace_back("time", fmt::format("{:.3f}", *at));
+  auto body = get("/api/v1/query", params);
+  if (!body) return Error{body.error().where, body.error().message + "\n  query: " + query};
+  auto doc = nlohmann::json::parse(*body);
+  const auto& data = doc["data"];
+  std::vector<InstantSample> out;
+  if (data.value("resultType", "") == "scalar") {
+    out.push_back({{}, parse_value(data["result"][1])});
+    return out;
+  }
+  if (data.value("resultType", "") != "vector") {
+    return Error{options_.url, "expected a vector result for: " + query};
+  }
+  for (const auto& s : data["result"]) out.push_back({parse_labels(s["metric"]), parse_value(s["value"][1])});
+  return out;
+}
+
+Result<std::vector<RangeSeries>> PrometheusClient::range(const std::string& query, double start, double end,
+                                                         double step) {
+  auto body = get("/api/v1/query_range", {{"query", query},
+                                          {"start", fmt::format("{:.3f}", start)},
+                                          {"end", fmt::format("{:.3f}", end)},
+                                          {"step", fmt::format("{:.3f}", step)}});
+  if (!body) return Error{body.error().where, body.error().message + "\n  query: " + query};
+  auto doc = nlohmann::json::parse(*body);
+  const auto& data = doc["data"];
+  if (data.value("resultType", "") != "matrix") return Error{options_.url, "expected a matrix result for: " + query};
+  std::vector<RangeSeries> out;
+  for (const auto& s : data["result"]) {
+    RangeSeries series{parse_labels(s["metric"]), {}};
+    for (const auto& p : s["values"]) series.points.emplace_back(p[0].get<double>(), parse_value(p[1]));
+    out.push_back(std::move(series));
+  }
+  return out;
+}
+
+Result<std::string> PrometheusClient::version() {
+  auto body = get("/api/v1/status/buildinfo", {});
+  if (!body) return body.error();
+  auto doc = nlohmann::json::parse(*body);
+  return doc["data"].value("version", std::string("unknown"));
+}
+
+}  // namespace redisfit::platform

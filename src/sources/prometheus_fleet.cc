@@ -1,0 +1,249 @@
+#include "sources/prometheus_fleet.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "sources/redis_write_commands.h"
+
+namespace redisfit::sources {
+namespace {
+
+using platform::Labels;
+
+constexpr const char* kBy = "namespace, pod, instance, target";
+
+// One fact: its name and how to read it. In `inner`, {S} is the Redis series
+// selector, {W} the window, {R} the resolution, {P} the pod-side selector
+// (container, namespace; {PM} adds resource="memory"). Redis facts are wrapped in max by (namespace, pod,
+// instance, target) unless `aggregated` says the query groups itself.
+struct FactSpec {
+  const char* name;
+  const char* inner;
+  bool per_pod = false;
+  bool aggregated = false;
+};
+
+const std::vector<FactSpec>& fact_specs() {
+  static const std::vector<FactSpec> specs = {
+      {"used_peak", "max_over_time(redis_memory_used_bytes{S}[{W}])"},
+      {"maxmemory", "last_over_time(redis_memory_max_bytes{S}[{W}])"},
+      {"startup", "last_over_time(redis_memory_used_startup_bytes{S}[{W}])"},
+      {"dataset_last", "last_over_time(redis_memory_used_dataset_bytes{S}[{W}])"},
+      {"rss_peak", "max_over_time(redis_memory_used_rss_bytes{S}[{W}])"},
+      {"fragmentation_p95", "quantile_over_time(0.95, redis_mem_fragmentation_ratio{S}[{W}])"},
+      {"clients_peak", "max_over_time(redis_connected_clients{S}[{W}])"},
+      {"client_buffers_peak", "max_over_time(redis_mem_clients_normal{S}[{W}])"},
+      {"replicas_peak", "max_over_time(redis_connected_slaves{S}[{W}])"},
+      {"rdb_cow_peak", "max_over_time(redis_rdb_last_cow_size_bytes{S}[{W}])"},
+      {"aof_cow_peak", "max_over_time(redis_aof_last_cow_size_bytes{S}[{W}])"},
+      {"bgsave_seconds_peak", "max_over_time(redis_rdb_last_bgsave_duration_sec{S}[{W}])"},
+      {"aof_rewrite_seconds_peak", "max_over_time(redis_aof_last_rewrite_duration_sec{S}[{W}])"},
+      {"aof_enabled", "last_over_time(redis_aof_enabled{S}[{W}])"},
+      {"evicted_keys", "last_over_time(redis_evicted_keys_total{S}[{W}])"},
+      {"keys", "sum by (namespace, pod, instance, target) (last_over_time(redis_db_keys{S}[{W}]))", false, true},
+      {"keys_expiring",
+       "sum by (namespace, pod, instance, target) (last_over_time(redis_db_keys_expiring{S}[{W}]))", false, true},
+      {"write_rate_p99",
+       "quantile_over_time(0.99, (sum by (namespace, pod, instance, target) "
+       "(rate(redis_commands_total{SW}[{R}])))[{W}:{R}])", false, true},
+      {"changes_rate_p99",
+       "quantile_over_time(0.99, (max by (namespace, pod, instance, target) "
+       "(rate(redis_rdb_changes_since_last_save{S}[{R}])))[{W}:{R}])", false, true},
+      {"limit_redisfit", "last_over_time(redisfit_container_limit_bytes{S}[{W}])"},
+      {"working_set_peak_redisfit", "max_over_time(redisfit_cgroup_working_set_bytes{S}[{W}])"},
+      {"working_set_peak_cadvisor",
+       "max by (namespace, pod) (max_over_time(container_memory_working_set_bytes{P}[{W}]))", true, true},
+      {"limit_ksm",
+       "max by (namespace, pod) (last_over_time(kube_pod_container_resource_limits{PM}[{W}]))",
+       true, true},
+      {"request_ksm",
+       "max by (namespace, pod) (last_over_time(kube_pod_container_resource_requests{PM}[{W}]))",
+       true, true},
+  };
+  return specs;
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
+std::string braces(const std::vector<std::string>& matchers) {
+  std::string out;
+  for (const auto& m : matchers) {
+    if (m.empty()) continue;
+    out += (out.empty() ? "" : ",") + m;
+  }
+  return "{" + out + "}";
+}
+
+struct Selectors {
+  std::string redis, redis_writes, pod, pod_memory, window, resolution;
+};
+
+std::string write_regex() {
+  std::string out;
+  for (auto name : redis_write_commands()) {
+    if (name.find('|') != std::string_view::npos) continue;
+    out += (out.empty() ? "" : "|") + std::string(name);
+  }
+  return out;
+}
+
+Selectors selectors_for(const FleetQueryOptions& o) {
+  std::string ns = o.namespace_name.empty() ? "" : "namespace=" + platform::promql_quote(o.namespace_name);
+  std::string user = o.selector;
+  // Accept the selector with or without its braces.
+  if (!user.empty() && user.front() == '{' && user.back() == '}') user = user.substr(1, user.size() - 2);
+  Selectors s;
+  s.redis = braces({user, ns});
+  s.redis_writes = braces({user, ns, "cmd=~\"" + write_regex() + "\""});
+  s.pod = braces({"container=" + platform::promql_quote(o.container), ns});
+  s.pod_memory = braces({"container=" + platform::promql_quote(o.container), ns, "resource=\"memory\""});
+  s.window = promql_duration(o.window_seconds);
+  s.resolution = promql_duration(o.resolution_seconds);
+  return s;
+}
+
+std::string build_query(const FactSpec& spec, const Selectors& s) {
+  std::string q = spec.inner;
+  replace_all(q, "{SW}", s.redis_writes);
+  replace_all(q, "{S}", s.redis);
+  replace_all(q, "{PM}", s.pod_memory);
+  replace_all(q, "{P}", s.pod);
+  replace_all(q, "{W}", s.window);
+  replace_all(q, "{R}", s.resolution);
+  if (!spec.aggregated) q = fmt::format("max by ({}) ({})", kBy, q);
+  return q;
+}
+
+std::string label(const Labels& l, const char* name) {
+  auto it = l.find(name);
+  return it == l.end() ? "" : it->second;
+}
+
+std::string key_of(const Labels& l) {
+  std::string pod = label(l, "pod"), target = label(l, "target");
+  if (!pod.empty()) return label(l, "namespace") + "/" + pod;
+  if (!target.empty()) return target;
+  return label(l, "instance");
+}
+
+}  // namespace
+
+std::string promql_duration(double seconds) {
+  auto s = static_cast<long long>(std::llround(seconds));
+  if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
+  if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
+  if (s % 60 == 0) return fmt::format("{}m", s / 60);
+  return fmt::format("{}s", std::max(1LL, s));
+}
+
+std::optional<double> FleetObservation::get(const std::string& fact) const {
+  auto it = values.find(fact);
+  if (it == values.end() || std::isnan(it->second)) return std::nullopt;
+  return it->second;
+}
+
+Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQueryOptions& o) {
+  FleetData data;
+  data.evaluated_at = o.at ? *o.at
+                           : std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const Selectors sel = selectors_for(o);
+  std::map<std::string, FleetObservation> by_key;
+  std::map<std::string, std::map<std::string, double>> by_pod;  // "ns/pod" -> fact -> value
+
+  for (const auto& spec : fact_specs()) {
+    std::string q = build_query(spec, sel);
+    data.facts.push_back({spec.name, q, spec.per_pod});
+    auto result = client.instant(q, data.evaluated_at);
+    if (!result) return result.error();
+    if (std::string(spec.name) == "used_peak" && result->empty()) {
+      return Error{client.url(), fmt::format("no redis_memory_used_bytes series{} in the last {}: is redis_exporter "
+                                             "(or redisfit exporter) scraped by this Prometheus, and does the "
+                                             "selector match?\n  query: {}",
+                                             sel.redis == "{}" ? "" : " matching " + sel.redis, sel.window, q)};
+    }
+    if (result->empty()) data.notes.push_back(fmt::format("no series for {}", spec.name));
+    for (const auto& sample : *result) {
+      if (spec.per_pod) {
+        std::string k = label(sample.labels, "namespace") + "/" + label(sample.labels, "pod");
+        double& v = by_pod[k][spec.name];
+        v = std::max(v, sample.value);
+        continue;
+      }
+      std::string k = key_of(sample.labels);
+      if (std::string(spec.name) == "used_peak") {
+        FleetObservation& obs = by_key[k];
+        obs.key = k;
+        obs.namespace_name = label(sample.labels, "namespace");
+        obs.pod = label(sample.labels, "pod");
+        obs.instance = label(sample.labels, "instance");
+        obs.target = label(sample.labels, "target");
+      }
+      auto it = by_key.find(k);
+      if (it == by_key.end()) continue;
+      auto [slot, fresh] = it->second.values.emplace(spec.name, sample.value);
+      if (!fresh) slot->second = std::max(slot->second, sample.value);
+    }
+  }
+
+  // Labels that only a few exporters have: the policy and the pod's owner.
+  std::string info_q = fmt::format("max by ({}, maxmemory_policy) (last_over_time(redis_instance_info{}[{}]))", kBy,
+                                   sel.redis, sel.window);
+  data.facts.push_back({"policy", info_q, false});
+  if (auto info = client.instant(info_q, data.evaluated_at)) {
+    for (const auto& s : *info) {
+      auto it = by_key.find(key_of(s.labels));
+      if (it != by_key.end()) it->second.policy = label(s.labels, "maxmemory_policy");
+    }
+  } else {
+    return info.error();
+  }
+  std::string ns = o.namespace_name.empty() ? "" : "namespace=" + platform::promql_quote(o.namespace_name);
+  std::string owner_q = fmt::format("max by (namespace, pod, owner_kind, owner_name) (last_over_time(kube_pod_owner{}[{}]))",
+                                    braces({ns}), sel.window);
+  data.facts.push_back({"owner", owner_q, true});
+  auto owners = client.instant(owner_q, data.evaluated_at);
+  if (!owners) return owners.error();
+  std::map<std::string, Labels> owner_of;
+  for (const auto& s : *owners) owner_of[label(s.labels, "namespace") + "/" + label(s.labels, "pod")] = s.labels;
+
+  // Daily peaks: one point per day per instance (window / 1 d points).
+  double step = o.window_seconds >= 2 * 86400 ? 86400 : std::max(o.resolution_seconds, o.window_seconds / 4);
+  std::string daily_q = fmt::format("max by ({}) (max_over_time(redis_memory_used_bytes{}[{}]))", kBy, sel.redis,
+                                    promql_duration(step));
+  data.facts.push_back({"daily_peaks", daily_q + fmt::format("  (range query, step {})", promql_duration(step)), false});
+  auto daily = client.range(daily_q, data.evaluated_at - o.window_seconds + step, data.evaluated_at, step);
+  if (!daily) return daily.error();
+  for (const auto& series : *daily) {
+    auto it = by_key.find(key_of(series.labels));
+    if (it == by_key.end()) continue;
+    auto& peaks = it->second.daily_peak_bytes;
+    if (peaks.empty()) {
+      peaks = series.points;
+    } else {
+      for (size_t i = 0; i < std::min(peaks.size(), series.points.size()); ++i)
+        peaks[i].second = std::max(peaks[i].second, series.points[i].second);
+    }
+  }
+
+  for (auto& [k, obs] : by_key) {
+    if (!obs.pod.empty()) {
+      const std::string pod_key = obs.namespace_name + "/" + obs.pod;
+      if (auto it = by_pod.find(pod_key); it != by_pod.end())
+        for (const auto& [fact, v] : it->second) obs.values[fact] = v;
+      if (auto it = owner_of.find(pod_key); it != owner_of.end()) {
+        obs.owner_kind = label(it->second, "owner_kind");
+        obs.owner_name = label(it->second, "owner_name");
+      }
+    }
+    data.instances.push_back(std::move(obs));
+  }
+  return data;
+}
+
+}  // namespace redisfit::sources

@@ -1,0 +1,199 @@
+// `redisfit recommend` against a real Prometheus holding a backfilled fleet
+// history (promtool tsdb create-blocks-from openmetrics) with known fork
+// peaks. Expected results are computed from the generator's ground truth,
+// never from what Prometheus returns.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include "app/fleet_facts.h"
+#include "app/recommend.h"
+#include "model/budget.h"
+#include "model/solver.h"
+#include "prometheus_server.h"
+#include "support/fleet_history.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using nlohmann::json;
+
+// What the rules say the recommendation must be, from the truth.
+struct Expected {
+  bool oom = false;
+  uint64_t maxmemory = 0;
+  uint64_t limit = 0;
+};
+
+Expected expected_for(const FleetTruth& t) {
+  Expected e;
+  e.oom = t.fork_peak_bytes > t.limit_bytes;
+  RedisInstance r;
+  r.maxmemory = {MaxmemoryOrigin::kExplicit, t.maxmemory_bytes, "truth"};
+  r.maxmemory_policy = {t.policy, "truth"};
+  r.appendonly = {false, "truth"};
+  Workload w;
+  w.dataset_bytes = Sourced<uint64_t>{t.used_bytes - t.startup_bytes, "truth"};
+  w.value_size_bytes = {static_cast<uint64_t>(double(t.dataset_bytes) / double(t.keys) - double(app::fleet_key_overhead_bytes())), "truth"};
+  w.write_rate_per_sec = Sourced<double>{t.write_rate, "truth"};
+  w.fork_child_seconds = Sourced<double>{t.bgsave_seconds, "truth"};
+  w.clients = {t.clients, "truth"};
+  w.keys_have_ttl = {t.keys_expiring > 0, "truth"};
+  if (t.used_bytes >= (64ULL << 20)) w.fragmentation = {t.fragmentation, "truth"};
+  double observed_cow = std::min(1.0, double(t.cow_bytes) / double(t.rss_bytes));
+  if (observed_cow > estimate_cow_fraction(r, w, w.dataset_bytes->value).fraction)
+    w.cow_fraction = Sourced<double>{observed_cow, "truth"};
+  e.maxmemory = double(t.used_bytes) >= 0.9 * double(t.maxmemory_bytes)
+                    ? t.maxmemory_bytes
+                    : (static_cast<uint64_t>(std::ceil(double(t.used_bytes) * 1.15)) + kFleetMiB - 1) / kFleetMiB * kFleetMiB;
+  r.maxmemory.bytes = e.maxmemory;
+  w.dataset_bytes.reset();  // sized for a full maxmemory
+  e.limit = std::max(solve_min_limit(r, w), app::round_limit(double(t.fork_peak_bytes) * 1.15));
+  return e;
+}
+
+class BackfilledFleet : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!prometheus_installed()) return;
+    spec_.instances = 200;
+    spec_.days = 2;
+    spec_.end_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count() / 600 * 600 - 600;
+    truth_ = fleet_truths(spec_);
+    prom_ = new PrometheusServer("");
+    std::string file = prom_->dir() + "/fleet.om";
+    {
+      std::ofstream out(file);
+      write_fleet_openmetrics(spec_, truth_, [&](const std::string& chunk) { out << chunk; });
+    }
+    auto backfill = prom_->backfill(file);
+    backfill_error_ = backfill.exit_code == 0 ? "" : backfill.out + backfill.err;
+    std::remove(file.c_str());
+    if (backfill_error_.empty() && !prom_->start()) backfill_error_ = "prometheus did not start: " + prom_->log();
+  }
+  static void TearDownTestSuite() {
+    delete prom_;
+    prom_ = nullptr;
+  }
+  void SetUp() override {
+    if (!prometheus_installed()) GTEST_SKIP() << "prometheus/promtool not installed (Debian package prometheus)";
+    ASSERT_TRUE(backfill_error_.empty()) << backfill_error_;
+  }
+  static json recommend_json(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"recommend", "--prometheus", prom_->url(), "-o", "json", "--fail-on", "never",
+                                     "--resolution", "30m"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    json doc = json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(doc.is_discarded()) << r.out << r.err;
+    return doc.is_discarded() ? json::object() : doc;
+  }
+
+  static inline PrometheusServer* prom_ = nullptr;
+  static inline FleetSpec spec_;
+  static inline std::vector<FleetTruth> truth_;
+  static inline std::string backfill_error_;
+};
+
+TEST_F(BackfilledFleet, FlagsExactlyTheInstancesWhoseRecordedPeakExceedsTheLimit) {
+  json doc = recommend_json();
+  ASSERT_EQ(doc["instances"].size(), truth_.size());
+  std::map<std::string, json> by_key;
+  for (const auto& i : doc["instances"]) by_key[i["key"].get<std::string>()] = i;
+  int flagged = 0;
+  for (const auto& t : truth_) {
+    const json& i = by_key[t.namespace_name + "/" + t.pod];
+    ASSERT_FALSE(i.is_null()) << t.pod;
+    EXPECT_EQ(i["recorded_peak_bytes"].get<uint64_t>(), t.fork_peak_bytes) << t.pod;
+    bool oom = i["risk"] == "oom";
+    EXPECT_EQ(oom, t.fork_peak_bytes > t.limit_bytes) << t.pod << " risk " << i["risk"];
+    flagged += oom;
+    EXPECT_EQ(i["current"]["limit_bytes"].get<uint64_t>(), t.limit_bytes);
+    EXPECT_EQ(i["current"]["policy"], t.policy);
+    EXPECT_EQ(i["owner"], "InstanceSet/" + t.owner);
+  }
+  EXPECT_GT(flagged, 10);
+  EXPECT_LT(flagged, static_cast<int>(truth_.size()) / 2);
+  EXPECT_EQ(doc["summary"]["oom_risk"].get<int>(), flagged);
+}
+
+TEST_F(BackfilledFleet, RecommendationsFollowTheModelOnTheTruth) {
+  json doc = recommend_json();
+  std::map<std::string, json> by_key;
+  for (const auto& i : doc["instances"]) by_key[i["key"].get<std::string>()] = i;
+  uint64_t saved = 0, needed = 0;
+  for (const auto& t : truth_) {
+    const json& i = by_key[t.namespace_name + "/" + t.pod];
+    Expected e = expected_for(t);
+    const json& rec = i["recommended"];
+    EXPECT_EQ(rec["maxmemory_bytes"].get<uint64_t>(), e.maxmemory) << t.pod;
+    // The write rate comes back from rate() as a float: allow one rounding unit.
+    uint64_t unit = e.limit > (4ULL << 30) ? (1ULL << 30) : kFleetMiB;
+    EXPECT_NEAR(double(rec["limit_bytes"].get<uint64_t>()), double(e.limit), double(unit)) << t.pod;
+    EXPECT_GE(rec["limit_bytes"].get<uint64_t>(), t.fork_peak_bytes) << "below the recorded peak: " << t.pod;
+    int64_t delta = int64_t(t.limit_bytes) - int64_t(e.limit);
+    (delta > 0 ? saved : needed) += uint64_t(delta > 0 ? delta : -delta);
+  }
+  const double tolerance = double(truth_.size()) * (1ULL << 30);
+  EXPECT_NEAR(double(doc["summary"]["saved_bytes"].get<uint64_t>()), double(saved), tolerance);
+  EXPECT_NEAR(double(doc["summary"]["needed_bytes"].get<uint64_t>()), double(needed), tolerance);
+  EXPECT_GT(needed, 0u);
+  EXPECT_GT(saved, 0u);
+}
+
+TEST_F(BackfilledFleet, TextCsvAndFixes) {
+  auto text = run_redisfit({"recommend", "--prometheus", prom_->url(), "--resolution", "30m", "-n", "team-1"});
+  EXPECT_EQ(text.exit_code, 1) << text.err;  // some team-1 pod is at risk (default --fail-on unsafe)
+  EXPECT_NE(text.out.find("RISK NOW"), std::string::npos);
+  EXPECT_NE(text.out.find("memory saved"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("team-2/"), std::string::npos) << "namespace filter";
+  auto csv = run_redisfit({"recommend", "--prometheus", prom_->url(), "--resolution", "30m", "-o", "csv",
+                           "--fail-on", "never"});
+  EXPECT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), static_cast<long>(truth_.size()) + 1);
+  // Instance 1 is below its fork peak (i % 6 == 1): its fix raises the limit.
+  const FleetTruth& oom = truth_[1];
+  ASSERT_GT(oom.fork_peak_bytes, oom.limit_bytes);
+  auto kb = run_redisfit({"recommend", "--prometheus", prom_->url(), "--resolution", "30m", "--emit", "kbcli",
+                          "-n", oom.namespace_name, "--fail-on", "never"});
+  EXPECT_EQ(kb.exit_code, 0) << kb.err;
+  EXPECT_NE(kb.out.find("kbcli cluster vscale c1 -n " + oom.namespace_name + " "), std::string::npos) << kb.out;
+}
+
+TEST_F(BackfilledFleet, QueriesAreAggregatedServerSide) {
+  json doc = recommend_json();
+  EXPECT_LE(doc["requests"].get<int>(), 40);
+  // Replay every instant query: each answers with at most one sample per
+  // Redis (or pod), never a matrix of raw samples.
+  for (const auto& q : doc["queries"]) {
+    std::string query = q["query"];
+    if (query.find("(range query") != std::string::npos) continue;
+    httplib::Client client("127.0.0.1", prom_->port());
+    httplib::Params form{{"query", query}, {"time", std::to_string(doc["evaluated_at"].get<double>())}};
+    auto res = client.Post("/api/v1/query", form);
+    ASSERT_TRUE(res) << query;
+    json reply = json::parse(res->body);
+    EXPECT_EQ(reply["data"]["resultType"], "vector") << query;
+    EXPECT_LE(reply["data"]["result"].size(), truth_.size()) << query;
+  }
+}
+
+TEST_F(BackfilledFleet, SelectorErrorsAreInputErrors) {
+  auto bad = run_redisfit({"recommend", "--prometheus", prom_->url(), "--selector", "job=~\"(\""});
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.err.find("rejected the query"), std::string::npos) << bad.err;
+  auto none = run_redisfit({"recommend", "--prometheus", prom_->url(), "--selector", "job=\"nothing-here\""});
+  EXPECT_EQ(none.exit_code, 2) << none.out;
+  EXPECT_NE(none.err.find("no redis_memory_used_bytes series"), std::string::npos) << none.err;
+}
+
+}  // namespace
+}  // namespace redisfit::testing

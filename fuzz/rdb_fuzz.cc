@@ -2,11 +2,9 @@
 // string must end in a value or an Error, never a crash, a sanitizer report
 // or an allocation beyond what the input can justify.
 //
-// Build and run (docs/rdb.md records the last run):
-//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-//     fuzz/rdb_fuzz.cc src/sources/rdb/*.cc src/facts/rdb_value.cc src/model/object_cost.cc \
-//     src/model/packed_size.cc src/model/key_size.cc src/model/load_target.cc -llzf -lisal -o /tmp/rdb_fuzz
-//   /tmp/rdb_fuzz -max_len=65536 -rss_limit_mb=1024 /tmp/rdb_corpus
+// Built with the other targets (-DREDISFIT_FUZZ=ON, build-fuzz/fuzz/rdb_fuzz);
+// docs/rdb.md records the last run, its seeds (RDB files a real server wrote)
+// and its command.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -165,7 +165,9 @@ void add_findings(ProbeReport& r, const LiveFacts& f) {
   phase_finding(r, "reload",
                 r.reload_configured ? "restart and reload (maxmemory ignored while loading)"
                                     : "restart with a leftover dump.rdb (persistence is off)",
-                r.reload_peak_bytes, r.reload_configured,
+                // A server LOADING now is in the reload phase whatever its
+                // persistence settings say: over the limit, this load is killed.
+                r.reload_peak_bytes, r.reload_configured || r.loading,
                 "raise the limit before the next restart, or the pod crash-loops while loading");
   if (r.full_peak_bytes > 0) {
     phase_finding(r, "at-maxmemory",

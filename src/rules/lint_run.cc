@@ -65,19 +65,20 @@ void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& opt
     rt.kb = *target;
   }
   const fix::RescueFix rescue = fix::build_rescue_fix(rt, *plan);
-  f.summary = fmt::format("resize first: raise the limit to {} so data persisted up to {} reloads, set maxmemory {} "
-                          "({}), bring the data below it and persist it, then set the limit to {}",
-                          format_k8s_quantity(plan->temporary_limit_bytes), format_bytes(plan->loaded_bytes),
-                          plan->maxmemory_bytes, format_bytes(plan->maxmemory_bytes),
-                          format_k8s_quantity(plan->final_limit_bytes));
-  std::vector<fix::KbFixForm> forms;
+  // The target values (f.summary and the user's own forms) stay first; the
+  // order that gets a crash-looping pod there comes with them, step by step.
+  const std::string order = fmt::format(
+      "resize first: raise the limit to {} so data persisted up to {} reloads, set maxmemory {} "
+      "({}), bring the data below it and persist it, then set the limit to {} (steps below, in order)",
+      format_k8s_quantity(plan->temporary_limit_bytes), format_bytes(plan->loaded_bytes), plan->maxmemory_bytes,
+      format_bytes(plan->maxmemory_bytes), format_k8s_quantity(plan->final_limit_bytes));
   const std::vector<std::string> labels = target ? std::vector<std::string>{"kbcli", "OpsRequest"}
                                                  : std::vector<std::string>{"redis-cli", "container"};
   for (const auto& label : labels) {
     std::string text = fix::steps_in_form(rescue, label);
-    if (!text.empty()) forms.push_back({label, text});
+    if (!text.empty()) f.forms.push_back({label + " (resize-first order)", text});
   }
-  f.forms = std::move(forms);
+  f.notes.insert(f.notes.begin(), order);
   f.notes.insert(f.notes.begin(), rescue.warnings.begin(), rescue.warnings.end());
 }
 

@@ -3,6 +3,7 @@
 #include "core/quantity.h"
 #include "render/budget_render.h"
 #include "render/findings_render.h"
+#include "render/indent.h"
 
 namespace redisfit::render {
 namespace {
@@ -20,18 +21,6 @@ const char* level_color(rules::Level level) {
     case rules::Level::kNote: return "1;36";
   }
   return "0";
-}
-
-std::string indent(const std::string& text, const std::string& prefix) {
-  std::string out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out += prefix + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
 }
 
 std::string location(const rules::Location& loc) {

@@ -3,24 +3,14 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "render/indent.h"
 
 namespace redisfit {
+using render::indent;
 namespace {
 
 std::string paint(bool color, const char* code, const std::string& text) {
   return color ? fmt::format("\033[{}m{}\033[0m", code, text) : text;
-}
-
-std::string indent(const std::string& text, const std::string& prefix) {
-  std::string out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out += prefix + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
 }
 
 }  // namespace

@@ -118,7 +118,7 @@ TEST(Shapes, OtContainerKitCrs) {
   const auto* rep = subject(replication, "redis-replication");
   ASSERT_NE(rep, nullptr);
   EXPECT_EQ(rep->instance.replicas.value, 2);  // clusterSize 3
-  EXPECT_FALSE(rep->instance.appendonly.value);  // no storage: no persistence
+  EXPECT_TRUE(rep->instance.appendonly.value);  // storage.volumeClaimTemplate set: the entrypoint persists
 
   auto cluster = lint({"ot_redis-cluster.yaml"});
   EXPECT_NE(subject(cluster, "redis-cluster/leader"), nullptr);
@@ -179,7 +179,8 @@ TEST(Shapes, NoRedisLookingObjectIsAbsentFromTheOutput) {
   for (const auto& e : fs::directory_iterator(fixture("real"))) {
     if (e.path().extension() != ".yaml") continue;
     ++files;
-    const std::string text = read_text(e.path().string());
+    // YAML comments name alternatives ("# or just image: redis"), not containers.
+    const std::string text = std::regex_replace(read_text(e.path().string()), std::regex("(^|\\s)#[^\\n]*"), "$1");
     auto r = lint_test::lint_files({e.path().string()});
     // Redis-looking images in the text, minus exporters.
     int expected = 0;

@@ -137,6 +137,83 @@ void BM_LintGeneratedFile(benchmark::State& state) {
 }
 BENCHMARK(BM_LintGeneratedFile)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Plain workloads: per unit a Deployment running redis-server with its config
+// from a ConfigMap, the ConfigMap, and a Service (3 manifests): the volume
+// join and the argv reading on every pod.
+std::pair<std::string, int> generate_workloads(int units) {
+  std::string text;
+  for (int i = 0; i < units; ++i) {
+    text += fmt::format(R"(---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: cache-{0}
+  namespace: ns-{1}
+  labels:
+    helm.sh/chart: redis-20.13.3
+    app.kubernetes.io/instance: cache-{0}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: docker.io/library/redis:7.2.{1}-alpine
+        command: ["sh", "-c", "exec redis-server /etc/redis/redis.conf --appendonly yes"]
+        resources:
+          requests:
+            memory: 1Gi
+          limits:
+            memory: 2Gi
+        volumeMounts:
+        - name: conf
+          mountPath: /etc/redis
+      - name: metrics
+        image: oliver006/redis_exporter:v1.62.0
+      volumes:
+      - name: conf
+        configMap:
+          name: cache-{0}-conf
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cache-{0}-conf
+  namespace: ns-{1}
+data:
+  redis.conf: |
+    maxmemory {2}mb
+    maxmemory-policy allkeys-lru
+    save ""
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: cache-{0}
+  namespace: ns-{1}
+spec:
+  ports:
+  - port: 6379
+)",
+                        i, i % 7, 400 + i % 900);
+  }
+  return {text, units * 3};
+}
+
+void BM_LintWorkloads(benchmark::State& state) {
+  const auto [text, docs] = generate_workloads(static_cast<int>(state.range(0)));
+  redisfit::rules::LintOptions options;
+  size_t findings = 0;
+  for (auto _ : state) {
+    auto report = redisfit::rules::lint_yaml_texts({{"workloads.yaml", text}}, options);
+    for (const auto& s : report.subjects) findings += s.findings.size();
+    benchmark::DoNotOptimize(findings);
+  }
+  state.SetItemsProcessed(state.iterations() * docs);
+  state.counters["manifests"] = docs;
+}
+BENCHMARK(BM_LintWorkloads)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // The YAML parse alone, to see what the rest of the pipeline costs.
 void BM_ParseOnly(benchmark::State& state) {
   const auto [text, docs] = generate(static_cast<int>(state.range(0)));

@@ -106,6 +106,12 @@ struct RedisInstance {
   Sourced<uint64_t> proto_max_bulk_len_bytes{512ULL << 20, "Redis default (config.c)"};
 
   Sourced<std::string> redis_version{"7.0", "default: Redis 7.0 (Debian 12)"};
+
+  // What could not be read from the inputs (a ConfigMap not given, a value
+  // set at run time, an operator that is not read). Non-empty = the facts
+  // above are incomplete: rule RF000 reports them and no other rule judges
+  // the instance on guessed values.
+  std::vector<std::string> unknowns;
 };
 
 // True when a fork can happen at all: RDB snapshots, AOF rewrites, or a

@@ -39,7 +39,10 @@ nlohmann::json findings_to_json(const rules::LintReport& report) {
                            {"component", r.component_name}, {"role", role_name(r.role)},
                            {"file", r.file},            {"line", r.line},
                            {"checked", s.checked}};
-    if (s.checked) {
+    if (s.unreadable()) {
+      comp["unreadable"] = r.unknowns;  // what could not be read (RF000); no verdict
+      comp["findings"] = s.findings.size();
+    } else if (s.checked) {
       comp["verdict"] = verdict_name(s.budget.verdict);
       comp["peak_bytes"] = s.budget.peak_bytes;
       comp["peak_phase"] = s.budget.peak_phase;

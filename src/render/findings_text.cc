@@ -45,6 +45,12 @@ void render_subject(const rules::SubjectReport& s, const Style& st, bool verbose
                        rules::level_name(f.level), st.off(), f.rule_id, f.rule_name, f.message);
   }
   if (s.findings.empty() && !verbose) return;
+  if (s.unreadable()) {
+    out += fmt::format("  {}{}{} ({}): not fully read, not judged\n", st.on("1"), s.instance.display_name, st.off(),
+                       s.object);
+    for (const auto& n : s.notes) out += fmt::format("    note: {}\n", n);
+    return;
+  }
   const MemoryBudget& b = s.budget;
   out += fmt::format("  {}{}{} ({}): {}\n", st.on("1"), s.instance.display_name, st.off(), s.object,
                      verdict_sentence(b));
@@ -77,13 +83,14 @@ void render_subject(const rules::SubjectReport& s, const Style& st, bool verbose
 std::string findings_to_text(const rules::LintReport& report, bool color, bool verbose) {
   const Style st{color};
   std::string out;
-  int errors = 0, warnings = 0, checked = 0, skipped = 0;
+  int errors = 0, warnings = 0, checked = 0, skipped = 0, unread = 0;
   for (const auto& s : report.subjects) {
     if (!s.checked) {
       ++skipped;
       continue;
     }
-    ++checked;
+    if (s.unreadable()) ++unread;
+    else ++checked;
     render_subject(s, st, verbose, out);
     for (const auto& f : s.findings) {
       if (f.level == rules::Level::kError) ++errors;
@@ -94,6 +101,7 @@ std::string findings_to_text(const rules::LintReport& report, bool color, bool v
     for (const auto& n : report.notes) out += "note: " + n + "\n";
   }
   out += fmt::format("{} Redis component(s) checked", checked);
+  if (unread) out += fmt::format(", {} not fully read (RF000)", unread);
   if (skipped) out += fmt::format(" ({} Sentinel/proxy component(s) recognised, not data nodes)", skipped);
   out += fmt::format(" in {} file(s), {} object(s): {} error(s), {} warning(s)", report.files, report.objects,
                      errors, warnings);

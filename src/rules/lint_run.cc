@@ -6,6 +6,7 @@
 #include "fix/rescue_fix.h"
 #include "model/rescue_plan.h"
 #include "model/solver.h"
+#include "rules/lint_shapes.h"
 #include "sources/manifests/join.h"
 #include "sources/manifests/manifest_source.h"
 #include "sources/redis_conf.h"
@@ -88,7 +89,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   s.checked = true;
   s.budget = compute_budget(s.instance, options.workload);
   s.findings = check_all({s.instance, s.budget, options.workload, derivation});
-  if (s.findings.empty()) return;
+  if (s.findings.empty() || s.unreadable()) return;
   // Say which addon rule a finding rests on when nobody wrote maxmemory.
   if (derivation.derived) {
     for (auto& f : s.findings) {
@@ -103,7 +104,9 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
     return;
   }
   const fix::KbChange change = fix::change_from(s.instance, *rec);
-  const fix::KbFix kb = target ? fix::build_kubeblocks_fix(*target, change) : conf_fix(s.instance, change);
+  const fix::KbFix kb = target       ? fix::build_kubeblocks_fix(*target, change)
+                        : s.workload ? fix::build_workload_fix(*s.workload, change)
+                                     : conf_fix(s.instance, change);
   FixReport f;
   f.maxmemory_bytes = rec->maxmemory_bytes;
   f.request_bytes = rec->request_bytes;
@@ -179,6 +182,16 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
     report.subjects.push_back(std::move(s));
   }
+  for (auto& s : shape_subjects(c.set, report.notes)) {
+    if (options.override_manifest && !s.unreadable()) {
+      if (auto st = options.override_manifest(s.instance); !st) {
+        report.input_errors.push_back(st.error());
+        continue;
+      }
+    }
+    evaluate(s, options, MaxmemoryDerivation{}, nullptr);
+    report.subjects.push_back(std::move(s));
+  }
   for (auto& s : c.confs) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
     report.subjects.push_back(std::move(s));
@@ -209,11 +222,18 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
     if (!op.empty() && operators.find(op) == std::string::npos) operators += (operators.empty() ? "" : ", ") + op;
   }
   // Each input named, comma-separated, so several files do not read as one path.
+  if (seen.find("(no kind)") != std::string::npos) {
+    const size_t at = seen.find("(no kind)");
+    seen.replace(at, 9, "YAML document(s) with no kind (not Kubernetes objects; a Helm values file must be rendered "
+                        "with helm template first)");
+  }
   std::string where;
   for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + (p == "-" ? std::string("<stdin>") : p);
-  std::string message = "no Redis that redisfit can read: " + (seen.empty() ? std::string("no objects") : seen) +
-                        ". lint reads KubeBlocks Clusters, OpsRequests, ComponentParameter/Parameter/"
-                        "Configuration objects, spotahome RedisFailovers and redis.conf files (with --limit)";
+  std::string message = "no Redis in the inputs: " + (seen.empty() ? std::string("no objects") : seen) +
+                        ". lint reads Pods and workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, "
+                        "CronJob) running redis-server or valkey-server, KubeBlocks Clusters, OpsRequests, "
+                        "ComponentParameter/Parameter/Configuration objects, OT-CONTAINER-KIT and spotahome CRs, "
+                        "and redis.conf files (with --limit)";
   if (!operators.empty()) {
     message += "; " + operators + " is recognised but not read by this version: check it with "
                "`redisfit explain --limit ... --maxmemory ...`";

@@ -17,6 +17,7 @@
 #include "facts/redis_instance.h"
 #include "facts/workload.h"
 #include "fix/kubeblocks_fix.h"
+#include "fix/workload_fix.h"
 #include "model/budget.h"
 #include "rules/rule.h"
 
@@ -58,6 +59,10 @@ struct SubjectReport {
   std::vector<Finding> findings;
   std::optional<FixReport> fix;
   std::vector<std::string> notes;  // assumptions worth printing (the addon rule used)
+  // Set for plain workloads and OT CRs: how their fix is spelled.
+  std::optional<fix::WorkloadTarget> workload;
+  // True when instance.unknowns is not empty: reported by RF000 only.
+  bool unreadable() const { return !instance.unknowns.empty(); }
 };
 
 struct LintReport {

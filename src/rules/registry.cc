@@ -4,6 +4,7 @@
 
 namespace redisfit::rules {
 
+std::unique_ptr<Rule> make_rf000_unreadable();
 std::unique_ptr<Rule> make_rf001_maxmemory_at_limit();
 std::unique_ptr<Rule> make_rf002_phase_over_limit();
 std::unique_ptr<Rule> make_rf003_thin_headroom();
@@ -20,6 +21,7 @@ std::unique_ptr<Rule> make_rf012_repl_backlog_small();
 const std::vector<std::unique_ptr<Rule>>& all_rules() {
   static const std::vector<std::unique_ptr<Rule>> rules = [] {
     std::vector<std::unique_ptr<Rule>> v;
+    v.push_back(make_rf000_unreadable());
     v.push_back(make_rf001_maxmemory_at_limit());
     v.push_back(make_rf002_phase_over_limit());
     v.push_back(make_rf003_thin_headroom());
@@ -47,6 +49,11 @@ const Rule* find_rule(const std::string& id_or_name) {
 std::vector<Finding> check_all(const RuleContext& ctx) {
   std::vector<Finding> out;
   if (ctx.instance.role != InstanceRole::kData) return out;
+  // An instance that was not fully read is reported by RF000 alone.
+  if (!ctx.instance.unknowns.empty()) {
+    all_rules().front()->check(ctx, out);
+    return out;
+  }
   for (const auto& r : all_rules()) r->check(ctx, out);
   return out;
 }

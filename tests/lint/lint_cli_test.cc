@@ -145,14 +145,20 @@ namespace {
 TEST(LintCliNoRedis, InputsWithoutAnyRedisAreAnInputErrorNotASilentPass) {
   auto plain = testing::run_redisfit({"lint", "-"}, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
   EXPECT_EQ(plain.exit_code, 2) << plain.out << plain.err;
-  EXPECT_NE(plain.err.find("no Redis that redisfit can read: 1 ConfigMap (v1)"), std::string::npos) << plain.err;
+  EXPECT_NE(plain.err.find("no Redis in the inputs: 1 ConfigMap (v1)"), std::string::npos) << plain.err;
 
-  // Another operator's Redis CR is named as such.
+  // An OT-CONTAINER-KIT CR is read (no limit, no maxmemory here).
   auto replication = testing::run_redisfit(
       {"lint", "-"}, "apiVersion: redis.redis.opstreelabs.in/v1beta2\nkind: RedisReplication\nmetadata:\n  name: r\n");
-  EXPECT_EQ(replication.exit_code, 2);
-  EXPECT_NE(replication.err.find("RedisReplication (OT-CONTAINER-KIT redis-operator) is recognised but not read"),
-            std::string::npos) << replication.err;
+  EXPECT_EQ(replication.exit_code, 1) << replication.out << replication.err;
+  EXPECT_NE(replication.out.find("[RF005 unbounded-maxmemory] r:"), std::string::npos) << replication.out;
+
+  // Another operator's Redis is never dropped: RF000, a warning.
+  auto rec = testing::run_redisfit(
+      {"lint", "--fail-on", "warning", "-"},
+      "apiVersion: app.redislabs.com/v1\nkind: RedisEnterpriseCluster\nmetadata:\n  name: rec\n  namespace: db\n");
+  EXPECT_EQ(rec.exit_code, 1) << rec.out << rec.err;
+  EXPECT_NE(rec.out.find("warning [RF000 unreadable] rec: not fully read"), std::string::npos) << rec.out;
 
   // A Redis next to other kinds is linted as usual.
   auto mixed = testing::run_redisfit({"lint", lint_test::fixture("article_safe.yaml"), "-"},

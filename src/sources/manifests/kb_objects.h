@@ -15,6 +15,7 @@
 #include "core/result.h"
 #include "facts/redis_instance.h"
 #include "sources/manifests/yaml_input.h"
+#include "sources/workloads/pod_decl.h"
 
 namespace redisfit::manifests {
 
@@ -114,12 +115,53 @@ struct StandaloneRedisDecl {
   std::string object;  // "RedisFailover default/cache"
 };
 
+// OT-CONTAINER-KIT redis-operator CR (redis.redis.opstreelabs.in): Redis,
+// RedisReplication, RedisCluster, RedisSentinel. Read by ot_operator.cc,
+// turned into facts by workloads/ot_config.h.
+struct OtRedisDecl {
+  std::string kind;
+  std::string api_version;
+  std::string name;
+  std::string namespace_name;
+  std::string file;
+  int line = 0;
+  std::string image;
+  // Per node role ("" for Redis/RedisReplication, "leader"/"follower" for RedisCluster).
+  struct Role {
+    std::string name;
+    MemoryResources resources;
+    std::string additional_config;  // ConfigMap name (redisConfig.additionalRedisConfig)
+    std::string additional_config_where;
+    std::optional<Sourced<int>> replicas;
+  };
+  std::vector<Role> roles;
+  std::optional<Sourced<int>> cluster_size;
+  std::optional<Sourced<int>> max_memory_percent;  // redisConfig.maxMemoryPercentOfLimit
+  bool persistence = false;                        // storage.volumeClaimTemplate (and persistenceEnabled for clusters)
+  std::string persistence_where;
+};
+
+// An object that looks like a Redis/Valkey data node but that redisfit cannot
+// read (another operator's CR, a Helm values file, ...): reported as RF000.
+struct UnreadableDecl {
+  std::string object;        // "RedisEnterpriseCluster demo/rec", "Helm values file values.yaml"
+  std::string display_name;
+  std::string namespace_name;
+  std::string file;
+  int line = 0;
+  std::string reason;        // what is missing, and what to do
+};
+
 // Everything read from the inputs, in input order.
 struct ManifestSet {
   std::vector<ClusterDecl> clusters;
   std::vector<ParamDecl> params;
   std::vector<VscaleDecl> vscales;
   std::vector<StandaloneRedisDecl> standalone;
+  std::vector<workloads::PodDecl> pods;             // Pods and pod templates of workloads
+  std::vector<workloads::ConfigData> config_data;   // ConfigMaps and Secrets
+  std::vector<OtRedisDecl> ot;
+  std::vector<UnreadableDecl> unreadable;
   std::vector<std::string> notes;  // objects recognised but not used, and why
 };
 
@@ -144,5 +186,16 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
 bool recognise_parameters(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
 // spotahome redis-operator RedisFailover (databases.spotahome.com/v1).
 bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
+// Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,
+// Job, CronJob: their pod templates (workload.cc). Every such object is
+// consumed; the Redis ones are picked out after the join (read_pod_redis).
+bool recognise_workload(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
+// ConfigMap and Secret (config_data.cc): kept for the volume join.
+bool recognise_config_data(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
+// OT-CONTAINER-KIT Redis, RedisReplication, RedisCluster, RedisSentinel (ot_operator.cc).
+bool recognise_ot_redis(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
+// Redis-looking objects nothing else reads: other operators' CRs, Helm values
+// files (other_redis.cc). Runs last.
+bool recognise_other_redis(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);
 
 }  // namespace redisfit::manifests

@@ -16,8 +16,11 @@ void recognise_all(const std::vector<YamlObject>& objects, ManifestSet& set, std
     ++stats.objects;
     // Each recogniser checks apiVersion/kind first and declines others. The
     // node API never throws: a field of an unexpected type reads as absent.
+    // ConfigMaps and Secrets are kept for the volume join but are no Redis.
     if (recognise_cluster(obj, set, errors) || recognise_opsrequest(obj, set, errors) ||
-        recognise_parameters(obj, set, errors) || recognise_redisfailover(obj, set, errors)) {
+        recognise_parameters(obj, set, errors) || recognise_redisfailover(obj, set, errors) ||
+        recognise_workload(obj, set, errors) || recognise_ot_redis(obj, set, errors) ||
+        (!recognise_config_data(obj, set, errors) && recognise_other_redis(obj, set, errors))) {
       ++stats.recognised;
     } else {
       std::string kind = scalar_or_empty(obj.node, "kind");
@@ -86,6 +89,10 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
     append(set.params, s.set.params);
     append(set.vscales, s.set.vscales);
     append(set.standalone, s.set.standalone);
+    append(set.pods, s.set.pods);
+    append(set.config_data, s.set.config_data);
+    append(set.ot, s.set.ot);
+    append(set.unreadable, s.set.unreadable);
     append(set.notes, s.set.notes);
     for (auto& e : s.errors) {
       if (!first_parse_error && e.message.rfind("invalid YAML", 0) == 0) first_parse_error = std::move(e);

@@ -1,0 +1,118 @@
+#include "fix/workload_fix.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/quantity.h"
+
+namespace redisfit::fix {
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string ns_flag(const WorkloadTarget& t) { return t.namespace_name.empty() ? "" : " -n " + t.namespace_name; }
+
+std::string pod_spec_path(const WorkloadTarget& t) {
+  if (t.kind == "Pod") return "/spec";
+  if (t.kind == "CronJob") return "/spec/jobTemplate/spec/template/spec";
+  return "/spec/template/spec";
+}
+
+// {"spec":{"template":{"spec":{"containers":[{"name":"redis", <inner>}]}}}}
+std::string strategic_containers(const WorkloadTarget& t, const std::string& inner) {
+  std::string body = fmt::format("{{\"containers\":[{{\"name\":\"{}\",{}}}]}}", t.container, inner);
+  if (t.kind == "Pod") return "{\"spec\":" + body + "}";
+  if (t.kind == "CronJob") return "{\"spec\":{\"jobTemplate\":{\"spec\":{\"template\":{\"spec\":" + body + "}}}}}";
+  return "{\"spec\":{\"template\":{\"spec\":" + body + "}}}";
+}
+
+std::string resources_patch(const WorkloadTarget& t, uint64_t request, uint64_t limit) {
+  const std::string inner = fmt::format("\"resources\":{{\"requests\":{{\"memory\":\"{}\"}},\"limits\":{{\"memory\":\"{}\"}}}}",
+                                        format_k8s_quantity(request), format_k8s_quantity(limit));
+  return fmt::format("kubectl patch {} {}{} --type=strategic -p '{}'\n", lower(t.kind), t.name, ns_flag(t),
+                     strategic_containers(t, inner));
+}
+
+std::string maxmemory_patch(const WorkloadTarget& t, uint64_t maxmemory) {
+  const std::string base = fmt::format("{}/containers/{}", pod_spec_path(t), t.container_index);
+  if (t.has_args || t.has_command) {
+    const std::string list = t.has_args ? "args" : "command";
+    return fmt::format(
+        "kubectl patch {} {}{} --type=json -p '[{{\"op\":\"add\",\"path\":\"{}/{}/-\",\"value\":\"--maxmemory\"}},"
+        "{{\"op\":\"add\",\"path\":\"{}/{}/-\",\"value\":\"{}\"}}]'\n",
+        lower(t.kind), t.name, ns_flag(t), base, list, base, list, maxmemory);
+  }
+  // No args: the image's entrypoint puts redis-server in front of flags.
+  return fmt::format("kubectl patch {} {}{} --type=json -p '[{{\"op\":\"add\",\"path\":\"{}/args\",\"value\":"
+                     "[\"--maxmemory\",\"{}\"]}}]'\n",
+                     lower(t.kind), t.name, ns_flag(t), base, maxmemory);
+}
+
+}  // namespace
+
+KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
+  KbFix fix;
+  const bool change_limit = c.limit_bytes != 0 && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes);
+  const uint64_t limit = c.limit_bytes ? c.limit_bytes : c.current_limit_bytes.value_or(0);
+  const uint64_t request = change_limit && c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
+  fix.summary = change_limit ? fmt::format("resize to request {} / limit {} and set maxmemory {} ({})",
+                                           format_k8s_quantity(request), format_k8s_quantity(limit), c.maxmemory_bytes,
+                                           format_bytes(c.maxmemory_bytes))
+                             : fmt::format("set maxmemory {} ({}), limit {} unchanged", c.maxmemory_bytes,
+                                           format_bytes(c.maxmemory_bytes), format_k8s_quantity(limit));
+
+  if (t.shape == WorkloadTarget::Shape::kOtCr) {
+    const std::string res = fmt::format("\"resources\":{{\"requests\":{{\"memory\":\"{}\"}},\"limits\":{{\"memory\":\"{}\"}}}}",
+                                        format_k8s_quantity(request), format_k8s_quantity(limit));
+    std::string where = t.ot_role.empty() ? "\"kubernetesConfig\":{" + res + "}"
+                                          : fmt::format("\"redis{}\":{{{}}}", t.ot_role == "leader" ? "Leader" : "Follower", res);
+    if (change_limit) {
+      fix.forms.push_back({"OT CR patch", fmt::format("kubectl patch {} {}{} --type=merge -p '{{\"spec\":{{{}}}}}'\n",
+                                                      lower(t.kind), t.name, ns_flag(t), where)});
+    }
+    fix.forms.push_back({t.config_map.empty() ? "additionalRedisConfig ConfigMap (new)"
+                                              : "ConfigMap " + t.config_map + " key redis-additional.conf",
+                         fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+    fix.notes.push_back("the OT-CONTAINER-KIT image includes the additional config only when persistence "
+                        "(storage) is on; set spec.redisConfig.additionalRedisConfig to the ConfigMap");
+    return fix;
+  }
+
+  if (change_limit) fix.forms.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
+  if (!t.config_map.empty()) {
+    fix.forms.push_back({"ConfigMap " + t.config_map + " key " + t.config_key,
+                         fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+    fix.notes.push_back("a ConfigMap change reaches Redis on the next pod restart (kubectl rollout restart " +
+                        lower(t.kind) + "/" + t.name + ")");
+  } else if (t.shell_script) {
+    fix.forms.push_back({"container script", fmt::format("add `--maxmemory {}` to the redis-server line of the "
+                                                         "container's sh -c script\n", c.maxmemory_bytes)});
+  } else if (t.bitnami) {
+    fix.forms.push_back({"kubectl patch (env)",
+                         fmt::format("kubectl set env {}/{}{} -c {} REDIS_EXTRA_FLAGS='--maxmemory {}'\n",
+                                     lower(t.kind), t.name, ns_flag(t), t.container, c.maxmemory_bytes)});
+  } else {
+    fix.forms.push_back({"kubectl patch (args)", maxmemory_patch(t, c.maxmemory_bytes)});
+  }
+  // Known charts: the values that render the same change.
+  if (t.chart == "redis" && !t.release.empty()) {
+    const std::string role = t.chart_role == "replica" ? "replica" : t.chart_role == "node" ? "replica" : "master";
+    std::string helm = fmt::format("helm upgrade {} bitnami/redis{} --reuse-values", t.release, ns_flag(t));
+    if (!t.chart_version.empty()) helm += " --version " + t.chart_version;
+    if (change_limit) {
+      helm += fmt::format(" \\\n  --set {}.resources.requests.memory={} --set {}.resources.limits.memory={}", role,
+                          format_k8s_quantity(request), role, format_k8s_quantity(limit));
+    }
+    helm += fmt::format(" \\\n  --set '{}.extraFlags[0]=--maxmemory {}'\n", role, c.maxmemory_bytes);
+    fix.forms.push_back({"helm", helm});
+    fix.notes.push_back("--set of extraFlags replaces the list: keep any flags you already pass");
+  }
+  return fix;
+}
+
+}  // namespace redisfit::fix

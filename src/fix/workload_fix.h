@@ -1,0 +1,36 @@
+// Fix forms for Redis read from plain workloads, rendered Helm charts and
+// OT-CONTAINER-KIT CRs: the same change (fix::KbChange) spelled the way the
+// user applies it to that shape. Pure formatting: the numbers come from the
+// model's recommendation.
+//   * kubectl patch (JSON patch) appending `--maxmemory N` to the container's
+//     args (or command), or the redis.conf line for the ConfigMap key that
+//     holds the config; Bitnami images: REDIS_EXTRA_FLAGS;
+//   * kubectl patch (strategic merge) for the container's memory resources;
+//   * `helm upgrade --reuse-values --set ...` when labels show a known chart;
+//   * a merge patch of the OT-CONTAINER-KIT CR, plus its additional config.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fix/kubeblocks_fix.h"
+
+namespace redisfit::fix {
+
+struct WorkloadTarget {
+  enum class Shape { kWorkload, kOtCr };
+  Shape shape = Shape::kWorkload;
+  std::string kind;       // "Deployment", "StatefulSet", "RedisReplication", ...
+  std::string name;
+  std::string namespace_name;
+  std::string container;  // container name (workloads)
+  int container_index = -1;
+  bool has_args = false, has_command = false, shell_script = false, bitnami = false;
+  std::string config_map, config_key;  // where the config file lives, when in a ConfigMap
+  std::string chart, chart_version, release, chart_role;  // from helm.sh/chart, instance, component labels
+  std::string ot_role;    // "", "leader", "follower"
+};
+
+KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& change);
+
+}  // namespace redisfit::fix

@@ -1,0 +1,115 @@
+#include "rules/lint_shapes.h"
+
+#include <fmt/format.h>
+
+#include "sources/manifests/ot_join.h"
+#include "sources/workloads/workload_config.h"
+
+namespace redisfit::rules {
+namespace {
+
+using workloads::ContainerReading;
+
+// "redis-20.13.3" -> ("redis", "20.13.3"): the chart name and version from helm.sh/chart.
+std::pair<std::string, std::string> chart_of(const std::map<std::string, std::string>& labels) {
+  auto it = labels.find("helm.sh/chart");
+  if (it == labels.end()) {
+    it = labels.find("chart");
+    if (it == labels.end()) return {};
+  }
+  const std::string& v = it->second;
+  for (size_t i = v.size(); i-- > 1;) {
+    if (v[i - 1] == '-' && std::isdigit(static_cast<unsigned char>(v[i]))) return {v.substr(0, i - 1), v.substr(i)};
+  }
+  return {v, ""};
+}
+
+std::string label(const std::map<std::string, std::string>& labels, const char* key) {
+  auto it = labels.find(key);
+  return it == labels.end() ? "" : it->second;
+}
+
+SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReading& c, int index) {
+  SubjectReport s;
+  s.instance = c.instance;
+  s.object = c.object;
+  for (const auto& u : c.unknowns) s.instance.unknowns.push_back(u);
+  const auto [chart, version] = chart_of(pod.labels);
+  if (!chart.empty()) {
+    s.object += fmt::format(" (Helm chart {}{}{})", chart, version.empty() ? "" : " ", version);
+  }
+  if (pod.replicas.value != 1) s.notes.push_back(fmt::format("{} pods ({})", pod.replicas.value, pod.replicas.source));
+  fix::WorkloadTarget t;
+  t.kind = pod.kind;
+  t.name = pod.name;
+  t.namespace_name = pod.namespace_name;
+  t.container = c.container;
+  t.container_index = index;
+  const auto& decl = pod.containers[static_cast<size_t>(index)];
+  t.has_args = decl.has_args;
+  t.has_command = decl.has_command;
+  t.shell_script = c.launch.how.find("sh -c") != std::string::npos;
+  t.bitnami = c.image.family == workloads::ImageFamily::kBitnamiRedis ||
+              c.image.family == workloads::ImageFamily::kBitnamiValkey;
+  t.config_map = c.config_map;
+  t.config_key = c.config_key;
+  t.chart = chart;
+  t.chart_version = version;
+  t.release = label(pod.labels, "app.kubernetes.io/instance");
+  t.chart_role = label(pod.labels, "app.kubernetes.io/component");
+  s.workload = t;
+  return s;
+}
+
+}  // namespace
+
+std::vector<SubjectReport> shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes) {
+  std::vector<SubjectReport> out;
+  for (const auto& pod : set.pods) {
+    const auto readings = workloads::read_pod_redis(pod, set.config_data);
+    for (const auto& c : readings) {
+      int index = 0;
+      for (size_t i = 0; i < pod.containers.size(); ++i) {
+        if (pod.containers[i].name == c.container) index = static_cast<int>(i);
+      }
+      if (c.kind == ContainerReading::Kind::kSidecar) {
+        notes.push_back(fmt::format("{}:{}: {} container {} ({}) is an exporter sidecar, not a data node", pod.file,
+                                    pod.line, pod.object(), c.container, pod.containers[index].image));
+        continue;
+      }
+      out.push_back(from_container(pod, c, index));
+    }
+  }
+  for (const auto& cr : set.ot) {
+    for (auto& o : manifests::ot_instances(cr, set.config_data)) {
+      SubjectReport s;
+      s.instance = std::move(o.instance);
+      s.object = o.object;
+      s.notes = o.notes;
+      fix::WorkloadTarget t;
+      t.shape = fix::WorkloadTarget::Shape::kOtCr;
+      t.kind = cr.kind;
+      t.name = cr.name;
+      t.namespace_name = cr.namespace_name;
+      t.config_map = o.config_map;
+      t.ot_role = o.role;
+      s.workload = t;
+      out.push_back(std::move(s));
+    }
+  }
+  for (const auto& u : set.unreadable) {
+    SubjectReport s;
+    s.object = u.object;
+    RedisInstance& r = s.instance;
+    r.display_name = u.display_name;
+    r.namespace_name = u.namespace_name;
+    r.file = u.file;
+    r.line = u.line;
+    r.origin_kind = u.object;
+    r.unknowns.push_back(u.reason);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace redisfit::rules

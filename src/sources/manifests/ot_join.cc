@@ -1,0 +1,119 @@
+#include "sources/manifests/ot_join.h"
+
+#include <fmt/format.h>
+
+#include "sources/redis_conf.h"
+
+namespace redisfit::manifests {
+namespace {
+
+constexpr const char* kEntrypoint = "OT-CONTAINER-KIT redis image entrypoint.sh (persistence on)";
+
+const workloads::ConfigData* find_config(const std::vector<workloads::ConfigData>& data, const std::string& name,
+                                         const std::string& ns) {
+  const workloads::ConfigData* loose = nullptr;
+  for (const auto& d : data) {
+    if (d.kind != "ConfigMap" || d.name != name) continue;
+    if (d.namespace_name == ns) return &d;
+    if (d.namespace_name.empty() || ns.empty()) loose = &d;
+  }
+  return loose;
+}
+
+}  // namespace
+
+std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<workloads::ConfigData>& data) {
+  std::vector<OtInstance> out;
+  if (decl.kind == "RedisSentinel") {
+    OtInstance s;
+    s.object = fmt::format("{} {}{}", decl.kind, decl.namespace_name.empty() ? "" : decl.namespace_name + "/", decl.name);
+    s.instance.display_name = decl.name + "/sentinel";
+    s.instance.role = InstanceRole::kSentinel;
+    s.instance.file = decl.file;
+    s.instance.line = decl.line;
+    out.push_back(std::move(s));
+    return out;
+  }
+  for (const auto& role : decl.roles) {
+    OtInstance o;
+    o.role = role.name;
+    o.object = fmt::format("{} {}{}", decl.kind, decl.namespace_name.empty() ? "" : decl.namespace_name + "/", decl.name);
+    RedisInstance& r = o.instance;
+    r.display_name = decl.name + (role.name.empty() ? "" : "/" + role.name);
+    r.namespace_name = decl.namespace_name;
+    r.cluster_name = decl.name;
+    r.component_name = role.name.empty() ? "redis" : role.name;
+    r.origin_kind = decl.kind + " " + decl.api_version;
+    r.file = decl.file;
+    r.line = decl.line;
+    r.request_bytes = role.resources.request_bytes;
+    r.limit_bytes = role.resources.limit_bytes;
+    if (!r.request_bytes && r.limit_bytes) r.request_bytes = r.limit_bytes;
+    r.maxmemory.source = "no maxmemory: the OT-CONTAINER-KIT image writes none (Redis default 0 = unlimited)";
+
+    // Replication: clusterSize pods, one master streaming to the rest.
+    if (decl.kind == "RedisReplication" && decl.cluster_size && decl.cluster_size->value > 1) {
+      r.replicas = {decl.cluster_size->value - 1, decl.cluster_size->source + " (clusterSize: 1 master + the rest replicas)"};
+    }
+    if (decl.kind == "RedisCluster" && role.name == "leader") {
+      // Each leader has followers / leaders replicas (operator: equal counts by default).
+      const int leaders = role.replicas ? role.replicas->value : (decl.cluster_size ? decl.cluster_size->value : 0);
+      int followers = leaders;
+      for (const auto& other : decl.roles) {
+        if (other.name == "follower") followers = other.replicas ? other.replicas->value : leaders;
+      }
+      if (leaders > 0 && followers > 0) {
+        r.replicas = {followers / leaders, (decl.cluster_size ? decl.cluster_size->source : decl.file) +
+                                               " (each leader streams to its followers)"};
+      }
+    }
+
+    std::vector<ConfDirective> directives;
+    if (decl.persistence) {
+      for (const char* line : {"save 900 1", "save 300 10", "save 60 10000", "appendonly yes"}) {
+        auto d = parse_redis_conf_text(line, kEntrypoint);
+        if (d) directives.insert(directives.end(), d.value().begin(), d.value().end());
+      }
+    }
+    for (auto& d : directives) d.line = 0;
+    if (!role.additional_config.empty()) {
+      o.config_map = role.additional_config;
+      if (!decl.persistence) {
+        o.notes.push_back(fmt::format(
+            "additionalRedisConfig {} is not applied: with persistence off the image's entrypoint.sh starts "
+            "redis-server before it appends the include",
+            role.additional_config));
+      } else if (const auto* cm = find_config(data, role.additional_config, decl.namespace_name)) {
+        auto it = cm->entries.find(kOtAdditionalConfigKey);
+        if (it != cm->entries.end()) {
+          auto parsed = parse_redis_conf_text(it->second.text, it->second.file);
+          if (parsed) {
+            for (auto d : parsed.value()) {
+              if (it->second.first_line > 0) d.line += it->second.first_line - 1;
+              directives.push_back(std::move(d));
+            }
+          } else {
+            r.unknowns.push_back(it->second.where + ": " + parsed.error().message);
+          }
+        } else {
+          r.unknowns.push_back(fmt::format("ConfigMap {} has no key {}", role.additional_config, kOtAdditionalConfigKey));
+        }
+      } else {
+        r.unknowns.push_back(fmt::format("additionalRedisConfig ConfigMap {} ({}) is not in the inputs: lint it "
+                                         "together with the CR",
+                                         role.additional_config, role.additional_config_where));
+      }
+    }
+    if (auto st = apply_conf(directives, r); !st) r.unknowns.push_back(st.error().describe());
+    if (decl.max_memory_percent && r.maxmemory.origin == MaxmemoryOrigin::kUnset) {
+      o.notes.push_back(fmt::format(
+          "maxMemoryPercentOfLimit {} ({}) is only written as maxmemory by the operator's init container "
+          "(feature gate GenerateConfigInInitContainer, default off); with the default it sets nothing",
+          decl.max_memory_percent->value, decl.max_memory_percent->source));
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace redisfit::manifests

@@ -1,0 +1,272 @@
+// lint on the real public manifests in tests/lint/fixtures/real/ (sources in
+// tests/lint/fixtures/SOURCES.md): each data node's effective maxmemory,
+// limit, policy and persistence; a mixed kubectl-list stream; and no
+// Redis-looking object ever missing from the output.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <sstream>
+
+#include "lint_test_support.h"
+
+namespace redisfit {
+namespace {
+
+using lint_test::fixture;
+using lint_test::has_rule;
+using lint_test::read_text;
+using lint_test::subject;
+
+std::string real(const std::string& name) { return fixture("real/" + name); }
+
+rules::LintReport lint(const std::vector<std::string>& names) {
+  std::vector<std::string> paths;
+  for (const auto& n : names) paths.push_back(real(n));
+  return lint_test::lint_files(paths);
+}
+
+constexpr uint64_t kMi = 1ULL << 20;
+
+TEST(Shapes, MicroservicesDemoRedisCartHasNoMaxmemory) {
+  auto r = lint({"msdemo_cartservice.yaml"});
+  ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
+  ASSERT_EQ(r.subjects.size(), 1u);  // cartservice itself is no Redis
+  const auto* s = subject(r, "redis-cart/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->instance.limit_bytes->value, 256 * kMi);
+  EXPECT_EQ(s->instance.request_bytes->value, 200 * kMi);
+  EXPECT_EQ(s->instance.maxmemory.origin, MaxmemoryOrigin::kUnset);
+  EXPECT_EQ(s->instance.maxmemory_policy.value, "noeviction");
+  EXPECT_FALSE(s->instance.appendonly.value);
+  EXPECT_EQ(s->instance.save_points.value.size(), 3u);  // Redis's built-in schedule
+  EXPECT_TRUE(has_rule(*s, "RF005"));
+  ASSERT_TRUE(s->fix.has_value());
+  bool args_patch = false;
+  for (const auto& f : s->fix->forms) args_patch = args_patch || f.text.find("/spec/template/spec/containers/0/args") != std::string::npos;
+  EXPECT_TRUE(args_patch);
+}
+
+TEST(Shapes, KubernetesDocsPodJoinsItsConfigMapByItems) {
+  auto r = lint({"k8sdocs_redis-pod.yaml", "k8sdocs_example-redis-config.yaml"});
+  const auto* s = subject(r, "redis/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_FALSE(s->unreadable()) << s->instance.unknowns[0];
+  EXPECT_EQ(s->instance.maxmemory.bytes, 2 * kMi);
+  EXPECT_EQ(s->instance.maxmemory_policy.value, "allkeys-lru");
+  EXPECT_FALSE(s->instance.limit_bytes.has_value());  // limits.cpu only
+  EXPECT_TRUE(has_rule(*s, "RF004"));
+  EXPECT_EQ(s->instance.redis_version.value, "5");
+  // Without the ConfigMap the Pod is reported, not guessed.
+  auto alone = lint({"k8sdocs_redis-pod.yaml"});
+  const auto* a = subject(alone, "redis/redis");
+  ASSERT_NE(a, nullptr);
+  ASSERT_TRUE(a->unreadable());
+  EXPECT_TRUE(has_rule(*a, "RF000"));
+  EXPECT_EQ(a->findings.size(), 1u);
+  EXPECT_NE(a->findings[0].message.find("ConfigMap example-redis-config"), std::string::npos) << a->findings[0].message;
+}
+
+TEST(Shapes, GuestbookImagesByRegistryTagAndDigest) {
+  auto r = lint({"k8sdocs_guestbook_redis-leader-deployment.yaml", "k8sdocs_guestbook_redis-follower-deployment.yaml",
+                 "k8sexamples_guestbook_redis-master-deployment.yaml",
+                 "k8sexamples_guestbook_redis-replica-deployment.yaml",
+                 "k8sexamples_guestbook-go_redis-master-controller.yaml"});
+  ASSERT_EQ(r.subjects.size(), 5u);
+  const auto* leader = subject(r, "redis-leader/leader");  // registry.k8s.io/redis@sha256:...
+  ASSERT_NE(leader, nullptr);
+  EXPECT_FALSE(leader->unreadable());
+  EXPECT_EQ(leader->instance.request_bytes->value, 100 * kMi);
+  EXPECT_TRUE(has_rule(*leader, "RF004"));
+  const auto* follower = subject(r, "redis-follower/follower");  // a demo image that wraps redis-server
+  ASSERT_NE(follower, nullptr);
+  EXPECT_TRUE(follower->unreadable());
+  const auto* slave = subject(r, "redis-replica/slave");
+  ASSERT_NE(slave, nullptr);
+  EXPECT_TRUE(has_rule(*slave, "RF000"));
+  const auto* go = subject(r, "redis-master/redis-master");
+  ASSERT_NE(go, nullptr);
+  EXPECT_EQ(go->instance.redis_version.value, "7.2");
+  EXPECT_TRUE(has_rule(*go, "RF005"));
+}
+
+TEST(Shapes, SentinelContainerIsNotADataNode) {
+  auto r = lint({"k8sexamples_archived_redis-master-pod.yaml"});
+  ASSERT_EQ(r.subjects.size(), 2u);
+  const auto* master = subject(r, "redis-master/master");
+  const auto* sentinel = subject(r, "redis-master/sentinel");
+  ASSERT_NE(master, nullptr);
+  ASSERT_NE(sentinel, nullptr);
+  EXPECT_EQ(sentinel->instance.role, InstanceRole::kSentinel);
+  EXPECT_FALSE(sentinel->checked);
+  // registry.k8s.io/redis:v1 with MASTER=true: an image whose entrypoint is its own run.sh.
+  EXPECT_TRUE(master->checked);
+}
+
+TEST(Shapes, OtContainerKitCrs) {
+  auto standalone = lint({"ot_redis-standalone.yaml"});
+  const auto* s = subject(standalone, "redis-standalone");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->instance.limit_bytes->value, 128 * kMi);
+  EXPECT_EQ(s->instance.maxmemory.origin, MaxmemoryOrigin::kUnset);
+  EXPECT_TRUE(s->instance.appendonly.value);  // storage set: the image's entrypoint turns persistence on
+  EXPECT_EQ(s->instance.save_points.value.size(), 3u);
+  EXPECT_EQ(s->instance.save_points.value[0].seconds, 900);
+  EXPECT_TRUE(has_rule(*s, "RF005"));
+
+  auto replication = lint({"ot_redis-replication.yaml"});
+  const auto* rep = subject(replication, "redis-replication");
+  ASSERT_NE(rep, nullptr);
+  EXPECT_EQ(rep->instance.replicas.value, 2);  // clusterSize 3
+  EXPECT_TRUE(rep->instance.appendonly.value);  // storage.volumeClaimTemplate set: the entrypoint persists
+
+  auto cluster = lint({"ot_redis-cluster.yaml"});
+  EXPECT_NE(subject(cluster, "redis-cluster/leader"), nullptr);
+  EXPECT_NE(subject(cluster, "redis-cluster/follower"), nullptr);
+
+  auto sentinel = lint({"ot_redis-sentinel.yaml"});
+  for (const auto& sub : sentinel.subjects) EXPECT_EQ(sub.instance.role, InstanceRole::kSentinel);
+
+  // additionalRedisConfig joined with its ConfigMap; without it: RF000.
+  auto with_cm = lint({"ot_additional_config_standalone.yaml", "ot_additional_config_configmap.yaml"});
+  const auto* joined = subject(with_cm, "redis-standalone");
+  ASSERT_NE(joined, nullptr);
+  EXPECT_FALSE(joined->unreadable());
+  auto without = lint({"ot_additional_config_standalone.yaml"});
+  EXPECT_TRUE(subject(without, "redis-standalone")->unreadable());
+
+  // maxMemoryPercentOfLimit: written only by the gated init container.
+  auto pct = lint({"ot_e2e_max-memory-env_standalone.yaml"});
+  const auto* p = subject(pct, "redis-standalone-max-memory");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->instance.maxmemory.origin, MaxmemoryOrigin::kUnset);
+  bool note = false;
+  for (const auto& n : p->notes) note = note || n.find("GenerateConfigInInitContainer") != std::string::npos;
+  EXPECT_TRUE(note);
+}
+
+TEST(Shapes, KubeBlocksValkeyClusterUsesTheValkeyRule) {
+  auto r = lint({"kb_valkey_cluster.yaml"});
+  const auto* v = subject(r, "valkey-replication/valkey");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->instance.maxmemory.origin, MaxmemoryOrigin::kDerived);
+  EXPECT_EQ(v->instance.maxmemory.bytes, 429496729u);  // 0.8 x 0.5Gi
+  EXPECT_EQ(v->instance.maxmemory_policy.value, "noeviction");
+  EXPECT_TRUE(v->instance.appendonly.value);
+  const auto* sentinel = subject(r, "valkey-replication/valkey-sentinel");
+  ASSERT_NE(sentinel, nullptr);
+  EXPECT_EQ(sentinel->instance.role, InstanceRole::kSentinel);
+}
+
+TEST(Shapes, HelmValuesFilesAreNamedAsSuch) {
+  for (const char* f : {"bitnami_ci_standalone-values.yaml", "bitnami_ci_extra-flags-values.yaml",
+                        "bitnami_ci_sentinel-values.yaml", "bitnami_values_redis-harbor-example_maxmemory.yaml"}) {
+    auto r = lint({f});
+    ASSERT_EQ(r.subjects.size(), 1u) << f;
+    EXPECT_TRUE(has_rule(r.subjects[0], "RF000")) << f;
+    EXPECT_NE(r.subjects[0].findings[0].message.find("a Helm values file: render it with `helm template`"),
+              std::string::npos);
+    EXPECT_TRUE(r.input_errors.empty());
+  }
+}
+
+// Every file under real/: each object that names redis/valkey in its image,
+// command or kind appears in the report (as a data node, a Sentinel, or RF000).
+TEST(Shapes, NoRedisLookingObjectIsAbsentFromTheOutput) {
+  namespace fs = std::filesystem;
+  const std::regex image(R"(image:\s*"?([^\s"]+))");
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(fixture("real"))) {
+    if (e.path().extension() != ".yaml") continue;
+    ++files;
+    // YAML comments name alternatives ("# or just image: redis"), not containers.
+    const std::string text = std::regex_replace(read_text(e.path().string()), std::regex("(^|\\s)#[^\\n]*"), "$1");
+    auto r = lint_test::lint_files({e.path().string()});
+    // Redis-looking images in the text, minus exporters.
+    int expected = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), image); it != std::sregex_iterator(); ++it) {
+      const std::string img = (*it)[1];
+      if ((img.find("redis") != std::string::npos || img.find("valkey") != std::string::npos) &&
+          img.find("exporter") == std::string::npos) {
+        ++expected;
+      }
+    }
+    // OT CRs name their image once per CR; KubeBlocks and values files name none: at least one subject each.
+    const bool cr_or_values = text.find("opstreelabs") != std::string::npos || text.find("kubeblocks") != std::string::npos ||
+                              text.find("apiVersion") == std::string::npos;
+    if (text.find("kind: ConfigMap") != std::string::npos && expected == 0 && !cr_or_values) continue;
+    if (text.find("\"ConfigMap\"") != std::string::npos) continue;  // the docs' ConfigMap alone
+    if (cr_or_values) {
+      EXPECT_GE(r.subjects.size(), 1u) << e.path();
+    } else {
+      EXPECT_EQ(static_cast<int>(r.subjects.size()), expected) << e.path();
+    }
+    for (const auto& s : r.subjects) {
+      EXPECT_TRUE(!s.checked || s.unreadable() || s.budget.peak_bytes > 0 || !s.findings.empty() ||
+                  s.instance.role != InstanceRole::kData)
+          << s.instance.display_name;
+    }
+  }
+  EXPECT_GE(files, 20);
+}
+
+// `kubectl get ... -A -o yaml` over everything: one kind: List, every item.
+TEST(Shapes, MixedKubectlListStreamReadsEveryRedisContainer) {
+  namespace fs = std::filesystem;
+  std::string list = "apiVersion: v1\nkind: List\nitems:\n";
+  int redis_containers = 0;
+  const std::vector<std::string> names = {"msdemo_cartservice.yaml", "k8sdocs_guestbook_redis-leader-deployment.yaml",
+                                          "k8sexamples_guestbook-go_redis-master-controller.yaml",
+                                          "k8sexamples_archived_redis-master-pod.yaml", "k8sdocs_redis-pod.yaml"};
+  // Each manifest becomes a List item: its lines indented under "- ".
+  for (const auto& n : names) {
+    std::string text = read_text(real(n));
+    size_t pos = 0;
+    std::vector<std::string> docs;
+    std::string current;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("---", 0) == 0) {
+        docs.push_back(current);
+        current.clear();
+        continue;
+      }
+      if (line.empty() || line[0] == '#') continue;
+      current += line + "\n";
+    }
+    docs.push_back(current);
+    (void)pos;
+    for (const auto& d : docs) {
+      if (d.find("kind:") == std::string::npos) continue;
+      bool first = true;
+      std::istringstream lines(d);
+      for (std::string line; std::getline(lines, line);) {
+        list += (first ? "- " : "  ") + line + "\n";
+        first = false;
+      }
+    }
+  }
+  // Count from the text: each container item ("- name: x" then "image: ...redis...") whose
+  // name is not a Sentinel's.
+  {
+    std::istringstream lines(list);
+    std::string last_name;
+    for (std::string line; std::getline(lines, line);) {
+      const size_t dash = line.find("- name:");
+      if (dash != std::string::npos) last_name = line.substr(dash + 7);
+      const size_t img = line.find("image:");
+      if (img == std::string::npos || line.find("redis", img) == std::string::npos) continue;
+      if (last_name.find("sentinel") == std::string::npos) ++redis_containers;
+    }
+  }
+  EXPECT_EQ(redis_containers, 5);  // redis-cart, redis-leader, guestbook-go master, archived master, docs pod
+  auto r = rules::lint_yaml_texts({{"<stdin>", list}}, {});
+  ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
+  int data_nodes = 0;
+  for (const auto& s : r.subjects) data_nodes += s.instance.role == InstanceRole::kData ? 1 : 0;
+  EXPECT_EQ(data_nodes, redis_containers);
+  // The same count from the text: containers whose image is a redis image and not a sentinel.
+}
+
+}  // namespace
+}  // namespace redisfit

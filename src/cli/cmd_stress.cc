@@ -32,6 +32,9 @@ struct StressFlags {
   std::string search, search_range, resolution;
   int repeats = 3;
   bool phases_given = false, restarts_given = false;
+  // the reload crash loop and its rescue
+  std::string preload;
+  bool rescue = false;
 };
 
 Result<uint64_t> parse_bytes(const std::string& flag, const std::string& text) {
@@ -70,13 +73,31 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     o.server.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   o.phase_import = o.phase_fork = o.phase_restart = false;
-  std::stringstream ss(f.phases);
+  // With --preload the run is the start from that data unless phases are named.
+  std::stringstream ss(!f.preload.empty() && !f.phases_given ? "none" : f.phases);
   for (std::string p; std::getline(ss, p, ',');) {
+    if (p == "none") continue;
     if (p == "import") o.phase_import = true;
     else if (p == "fork") o.phase_fork = true;
     else if (p == "restart") o.phase_restart = true;
-    else return Error{"flag --phases", "unknown phase '" + p + "' (import, fork, restart)"};
+    else return Error{"flag --phases", "unknown phase '" + p + "' (import, fork, restart, none)"};
   }
+  if (!f.preload.empty()) {
+    stress::Preload pre;
+    if (access(f.preload.c_str(), F_OK) == 0) {
+      char* abs = realpath(f.preload.c_str(), nullptr);
+      if (!abs) return Error{f.preload, "cannot read the persisted data"};
+      pre.file = abs;
+      free(abs);
+    } else {
+      auto size = parse_bytes("--preload", f.preload);
+      if (!size.ok()) return Error{"flag --preload", "'" + f.preload + "' is neither a file nor a memory amount"};
+      if (*size < (1u << 20)) return Error{"flag --preload", "a dataset of at least 1mb"};
+      pre.dataset_bytes = *size;
+    }
+    o.preload = pre;
+  }
+  o.rescue = f.rescue;
   auto dash = f.value_size.find('-');
   auto vmin = parse_bytes("--value-size", f.value_size.substr(0, dash));
   auto vmax = dash == std::string::npos ? vmin : parse_bytes("--value-size", f.value_size.substr(dash + 1));
@@ -87,6 +108,7 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   }
   o.loader.value_min_bytes = static_cast<uint32_t>(*vmin);
   o.loader.value_max_bytes = static_cast<uint32_t>(*vmax);
+  if (o.preload && o.preload->dataset_bytes) o.preload->value_bytes = static_cast<uint32_t>(*vmin);
   o.loader.ttl_share = f.ttl_share;
   o.loader.connections = f.connections;
   o.loader.pipeline = f.pipeline;
@@ -270,6 +292,12 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_option("--max-time", f->max_time, "seconds for the whole run")->check(CLI::Range(1.0, 86400.0));
   cmd->add_option("-o,--output", f->output, "text | json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--report", f->report, "write a self-contained HTML report");
+  cmd->add_option("--preload", f->preload,
+                  "start from persisted data: a size (e.g. 150mb of used_memory, written and persisted first) or a "
+                  "dump.rdb / AOF / appendonlydir; phases default to none (the start under the limit)");
+  cmd->add_flag("--rescue", f->rescue,
+                "after CrashLoopBackOff apply redisfit rescue's steps: raise the limit, load, CONFIG SET maxmemory, "
+                "bring the data down or keep it, final limit");
   cmd->add_flag("--compare", f->compare, "also run redisfit's recommendation for the same limit and workload");
   cmd->add_flag("--no-oom-group", f->no_oom_group,
                 "an OOM kill of the fork child does not end the container (cgroup v1 kubelet behaviour)");

@@ -104,6 +104,26 @@ Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::create(const CgroupLocation&
 
 MemoryCgroup::~MemoryCgroup() { remove(); }
 
+Status MemoryCgroup::set_limit(uint64_t limit_bytes) {
+  const std::string limit = std::to_string(limit_bytes);
+  if (version_ == CgroupVersion::kV2) {
+    if (auto st = write_file(path_ + "/memory.max", limit); !st.ok()) return st;
+  } else {
+    const std::string memsw = path_ + "/memory.memsw.limit_in_bytes";
+    const bool has_memsw = exists(memsw);
+    // memory.memsw.limit_in_bytes may never be below memory.limit_in_bytes.
+    if (has_memsw && limit_bytes > limit_bytes_) {
+      if (auto st = write_file(memsw, limit); !st.ok()) return st;
+    }
+    if (auto st = write_file(path_ + "/memory.limit_in_bytes", limit); !st.ok()) return st;
+    if (has_memsw && limit_bytes <= limit_bytes_) {
+      if (auto st = write_file(memsw, limit); !st.ok()) return st;
+    }
+  }
+  limit_bytes_ = limit_bytes;
+  return Ok{};
+}
+
 Status MemoryCgroup::attach(pid_t pid) const { return write_file(procs_file(), std::to_string(pid)); }
 
 Result<CgroupMemory> MemoryCgroup::read_stats() const { return read_memory_cgroup({version_, path_}); }

@@ -52,6 +52,11 @@ class MemoryCgroup {
   // Path of the file a child writes its own pid into to join (cgroup.procs).
   std::string procs_file() const { return path_ + "/cgroup.procs"; }
 
+  // Changes the limit, as a VerticalScaling of the container does (the swap
+  // limit follows on v1, in the order the kernel accepts: memsw >= limit).
+  // Lowering it below what the tasks use makes the kernel reclaim or fail
+  // (EBUSY on v1); callers lower it with the server stopped.
+  Status set_limit(uint64_t limit_bytes);
   Status attach(pid_t pid) const;
   // One reading of the counters (platform/cgroup.h read_memory_cgroup).
   Result<CgroupMemory> read_stats() const;

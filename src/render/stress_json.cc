@@ -22,7 +22,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
   for (const auto& s : r.samples) {
     samples.push_back({{"t", s.t_sec}, {"phase", s.phase}, {"usage_bytes", s.usage_bytes},
                        {"working_set_bytes", s.working_set_bytes}, {"rss_bytes", s.rss_bytes},
-                       {"cache_bytes", s.cache_bytes}, {"oom_kills", s.oom_kills},
+                       {"cache_bytes", s.cache_bytes}, {"oom_kills", s.oom_kills}, {"limit_bytes", s.limit_bytes},
                        {"server_up", s.server_up}, {"used_memory_bytes", s.used_memory_bytes},
                        {"used_memory_rss_bytes", s.used_memory_rss_bytes},
                        {"used_memory_peak_bytes", s.used_memory_peak_bytes},
@@ -64,6 +64,21 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
       {"timeline", {{"samples", samples}, {"events", events}}},
   };
   if (!r.prediction.note.empty()) out["prediction_note"] = r.prediction.note;
+  if (r.preload_keys || r.preload_file_bytes) {
+    out["preload"] = {{"keys", r.preload_keys}, {"used_memory_bytes", r.preload_used_memory_bytes},
+                      {"file_bytes", r.preload_file_bytes}};
+  }
+  if (r.rescue.attempted) {
+    const auto& x = r.rescue;
+    out["rescue"] = {{"rescued", x.rescued}, {"detail", x.detail}, {"state_before", x.state_before},
+                     {"loaded_bytes", x.loaded_bytes}, {"loaded_source", x.loaded_source}, {"policy", x.policy},
+                     {"temporary_limit_bytes", x.temporary_limit_bytes}, {"maxmemory_bytes", x.maxmemory_bytes},
+                     {"final_limit_bytes", x.final_limit_bytes}, {"keep_data", x.keep_data},
+                     {"keys_before", x.keys_before}, {"keys_after", x.keys_after}, {"evicted_keys", x.evicted_keys},
+                     {"used_memory_loaded_bytes", x.used_memory_loaded_bytes},
+                     {"used_memory_after_bytes", x.used_memory_after_bytes}, {"start_sec", x.start_sec},
+                     {"end_sec", x.end_sec}};
+  }
   json predicted_phases = json::object();
   for (const auto& [name, bytes] : r.prediction.phase_totals) predicted_phases[name] = bytes;
   out["predicted_phases"] = predicted_phases;

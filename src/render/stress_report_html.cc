@@ -29,7 +29,8 @@ struct Frame {
   double w = 1100, h = 380, left = 70, right = 170, top = 20, bottom = 40;
   double t_max = 1, y_max = 1;
   double x(double t) const { return left + (w - left - right) * t / t_max; }
-  double y(double bytes) const { return top + (h - top - bottom) * (1 - bytes / y_max); }
+  // Clamped to the frame: the preload runs with room, above the chart's scale.
+  double y(double bytes) const { return top + (h - top - bottom) * (1 - std::min(bytes, y_max) / y_max); }
 };
 
 std::string polyline(const std::vector<stress::Sample>& samples, const Frame& f, const char* color,
@@ -62,16 +63,60 @@ std::string hline(const Frame& f, double bytes, const char* color, const std::st
       f.left, f.w - f.right, y, y, color, dash, f.w - f.right + 6, y + 4 + label_dy, color, esc(label));
 }
 
+// The limit as it changed (the rescue raises it, then sets the final one), a
+// step line; the roomy limit of the preload is left out, it only sets the
+// stage. Empty when the limit never changed.
+std::string limit_steps(const stress::StressResult& r, const Frame& f) {
+  bool varies = false;
+  for (const auto& s : r.samples) varies |= s.phase != "preload" && s.limit_bytes && s.limit_bytes != r.limit_bytes;
+  if (!varies) return "";
+  std::string pts;
+  double last_y = -1;
+  uint64_t last = 0;
+  for (const auto& s : r.samples) {
+    if (s.phase == "preload" || !s.limit_bytes) continue;
+    double y = f.y(static_cast<double>(s.limit_bytes));
+    if (last_y >= 0 && y != last_y) pts += fmt::format("{:.1f},{:.1f} ", f.x(s.t_sec), last_y);
+    pts += fmt::format("{:.1f},{:.1f} ", f.x(s.t_sec), y);
+    last_y = y;
+    last = s.limit_bytes;
+  }
+  return fmt::format("<polyline fill='none' stroke='#8c0000' stroke-width='2' points='{}'/>"
+                     "<text x='{:.1f}' y='{:.1f}' font-size='12' fill='#8c0000'>limit now {}</text>\n",
+                     pts, f.w - f.right + 6, last_y + 16, esc(format_k8s_quantity(last)));
+}
+
+// Bands for the halves of a run that are not the container's normal life:
+// the dataset written with room (preload) and the rescue.
+std::string phase_bands(const stress::StressResult& r, const Frame& f) {
+  std::string out;
+  for (const auto& p : r.phases) {
+    const char* fill = p.name == "preload" ? "#eeeeee" : p.name == "rescue" ? "#ddf5dd" : nullptr;
+    if (!fill || p.end_sec <= p.start_sec) continue;
+    out += fmt::format("<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' fill='{}' opacity='0.8'/>"
+                       "<text x='{:.1f}' y='{}' font-size='11' fill='#555'>{}</text>\n",
+                       f.x(p.start_sec), f.top, std::max(1.0, f.x(p.end_sec) - f.x(p.start_sec)),
+                       f.h - f.top - f.bottom, fill, f.x(p.start_sec) + 3, f.top + 12,
+                       p.name == "rescue" ? "rescue" : "dataset written with room");
+  }
+  return out;
+}
+
 std::string chart(const stress::StressResult& r) {
   Frame f;
-  for (const auto& s : r.samples) f.t_max = std::max(f.t_max, s.t_sec);
-  double peak = static_cast<double>(std::max({r.peak_usage_bytes, r.limit_bytes, r.maxmemory_bytes,
+  uint64_t limit_max = r.limit_bytes;
+  for (const auto& s : r.samples) {
+    f.t_max = std::max(f.t_max, s.t_sec);
+    if (s.phase != "preload") limit_max = std::max(limit_max, s.limit_bytes);
+  }
+  double peak = static_cast<double>(std::max({r.peak_usage_bytes, limit_max, r.maxmemory_bytes,
                                               r.prediction.available ? r.prediction.peak_bytes : 0}));
   f.y_max = peak * 1.08;
   std::string svg = fmt::format("<svg xmlns='http://www.w3.org/2000/svg' width='{}' height='{}' "
                                 "font-family='sans-serif' role='img'>\n", f.w, f.h);
   svg += fmt::format("<rect x='{}' y='{}' width='{}' height='{}' fill='#fafafa' stroke='#ccc'/>\n", f.left, f.top,
                      f.w - f.left - f.right, f.h - f.top - f.bottom);
+  svg += phase_bands(r, f);
   // Fork windows (shaded) from the samples.
   double fork_start = -1;
   for (const auto& s : r.samples) {
@@ -105,6 +150,7 @@ std::string chart(const stress::StressResult& r) {
     svg += hline(f, static_cast<double>(r.prediction.peak_bytes), "#9467bd",
                  "predicted " + format_bytes(r.prediction.peak_bytes), "1,4");
   }
+  svg += limit_steps(r, f);
   svg += polyline(r.samples, f, "#bbbbbb", &stress::Sample::usage_bytes, false);
   svg += polyline(r.samples, f, "#1f77b4", &stress::Sample::used_memory_bytes, true);
   svg += polyline(r.samples, f, "#2ca02c", &stress::Sample::fork_cow_bytes, true, "3,2");
@@ -134,6 +180,15 @@ std::string summary_table(const stress::StressResult& r) {
   row("limit / maxmemory", format_k8s_quantity(r.limit_bytes) + " / " + format_bytes(r.maxmemory_bytes) +
                                " (" + r.maxmemory_policy + ")");
   row("peak working set", format_bytes(r.peak_working_set_bytes));
+  if (r.rescue.attempted) {
+    const auto& x = r.rescue;
+    row("rescue", fmt::format("{} from {}: temporary limit {}, maxmemory {} ({}), final limit {}",
+                              x.rescued ? "Running" : "failed", x.state_before,
+                              format_k8s_quantity(x.temporary_limit_bytes), format_bytes(x.maxmemory_bytes), x.policy,
+                              format_k8s_quantity(x.final_limit_bytes)));
+    row("keys before / after / evicted", fmt::format("{} / {} / {}", x.keys_before, x.keys_after, x.evicted_keys));
+    row("rescue detail", x.detail);
+  }
   row("predicted peak (model)", r.prediction.available ? format_bytes(r.prediction.peak_bytes) + " in " +
                                                              r.prediction.peak_phase + " (" + r.prediction.verdict + ")"
                                                        : r.prediction.note);

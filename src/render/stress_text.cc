@@ -10,6 +10,24 @@ std::string pct(uint64_t part, uint64_t whole) {
   return whole ? fmt::format("{:.0f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole)) : "-";
 }
 
+// The rescue as applied: the plan's numbers and what it cost in keys.
+std::string rescue_block(const stress::RescueResult& x) {
+  if (!x.attempted) return "";
+  std::string out = fmt::format(
+      "  rescue from {}: data loaded {} ({}); temporary limit {}, maxmemory {} ({}), final limit {}\n",
+      x.state_before, format_bytes(x.loaded_bytes), x.loaded_source, format_k8s_quantity(x.temporary_limit_bytes),
+      format_bytes(x.maxmemory_bytes), x.policy, format_k8s_quantity(x.final_limit_bytes));
+  if (!x.rescued) return out + "    rescue failed: " + x.detail + "\n";
+  const uint64_t lost = x.keys_before > x.keys_after ? x.keys_before - x.keys_after : 0;
+  out += fmt::format("    keys: {} before, {} after: {}\n", x.keys_before, x.keys_after,
+                     lost == 0 ? std::string("0 lost")
+                               : fmt::format("{} evicted by {} (the price of the eviction policy)", x.evicted_keys,
+                                             x.policy));
+  out += fmt::format("    used_memory {} loaded, {} after; {}\n", format_bytes(x.used_memory_loaded_bytes),
+                     format_bytes(x.used_memory_after_bytes), x.detail);
+  return out;
+}
+
 std::string one_run(const stress::StressResult& r) {
   std::string out;
   out += fmt::format("== {}: limit {}, maxmemory {} ({}), policy {}, appendonly {}, save \"{}\"\n", r.label,
@@ -32,6 +50,7 @@ std::string one_run(const stress::StressResult& r) {
     if (!p.detail.empty()) out += "  [" + p.detail + "]";
     out += "\n";
   }
+  out += rescue_block(r.rescue);
   out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n", r.outcome, r.final_state,
                      r.oom_kills, r.restarts);
   out += fmt::format("  peak working set {} = {} of limit, {} of maxmemory (cgroup usage incl. cache peaked at {})\n",

@@ -8,6 +8,12 @@
 //   fork     BGSAVE, BGREWRITEAOF or a replica full sync while overwrites go on;
 //   restart  a deliberate restart (SIGTERM, as a rollout does), so the reload
 //            of RDB/AOF is measured.
+// A run may start from persisted data instead (`preload`): a dataset written
+// and persisted by a server with room, or a file the user gives; the server
+// then starts under the limit, and loading ignores maxmemory, so it may be
+// OOM-killed while loading on every start (the "load" phase). With `rescue`,
+// a run that ends in CrashLoopBackOff then gets the steps of `redisfit
+// rescue` (model/rescue_plan.h) applied in the sandbox (run_rescue.cc).
 // Whenever the server dies it is restarted with kubelet's back-off and the
 // interrupted phase is run again (the importer retries); once `max_restarts`
 // restarts have all died again the state is CrashLoopBackOff and the run ends.
@@ -31,6 +37,13 @@ enum class ForkKind { kAuto, kBgsave, kBgrewriteaof, kFullSync };
 enum class ForkWrites { kOverwrite, kInsert };
 const char* fork_kind_name(ForkKind k);  // "auto", "bgsave", "bgrewriteaof", "fullsync"
 
+// The persisted data a run starts from.
+struct Preload {
+  uint64_t dataset_bytes = 0;  // used_memory to write (DEBUG POPULATE), then persist
+  std::string file;            // or: a dump.rdb, an AOF file or an appendonlydir to copy in
+  uint32_t value_bytes = 1024; // DEBUG POPULATE value size
+};
+
 struct StressOptions {
   std::string label = "given";          // "given" or "recommended" in --compare
   uint64_t limit_bytes = 0;             // container memory limit = cgroup limit
@@ -49,11 +62,15 @@ struct StressOptions {
   bool oom_group = true;                // one OOM kill ends the whole container (kubelet >= 1.28)
   bool progress = false;                // progress bar on stderr
   bool force = false;                   // allow limits above half the machine's memory
+  std::optional<Preload> preload;       // start from persisted data
+  bool rescue = false;                  // after CrashLoopBackOff, apply the rescue steps
+  double rescue_step_timeout_sec = 60;  // bound on each rescue step (load, eviction, persist)
 };
 
 struct PhaseResult {
-  std::string name;     // import, fork, restart
-  std::string outcome;  // completed, writes-refused, fork-failed, oom-killed, exited, timeout, interrupted
+  std::string name;     // preload, load, import, fork, restart, rescue
+  std::string outcome;  // completed, writes-refused, fork-failed, oom-killed, exited, timeout, interrupted,
+                        // stalled-at-limit, not-run (detail says why)
   std::string detail;
   double start_sec = 0, end_sec = 0;
   int attempts = 0;
@@ -101,6 +118,30 @@ struct Prediction {
   uint64_t measured_facts_peak_bytes = 0;
 };
 
+// The rescue as applied in the sandbox: the plan's numbers, and what
+// happened to the data. Keys are counted once the persisted data has loaded
+// under the temporary limit (what the crash-looping pod holds) and after the
+// final restart.
+struct RescueResult {
+  bool attempted = false;
+  bool rescued = false;             // Running under the final limit
+  std::string detail;               // why a step failed, or what the plan chose
+  std::string state_before;         // CrashLoopBackOff
+  uint64_t loaded_bytes = 0;        // what the next start loads, as the plan took it
+  std::string loaded_source;
+  std::string policy;
+  uint64_t temporary_limit_bytes = 0;
+  uint64_t maxmemory_bytes = 0;     // set with CONFIG SET (and in the config, as Reconfiguring does)
+  uint64_t final_limit_bytes = 0;
+  bool keep_data = false;           // noeviction: the plan's larger limit keeps every key
+  uint64_t keys_before = 0;
+  uint64_t keys_after = 0;
+  uint64_t evicted_keys = 0;        // INFO evicted_keys once used_memory came down
+  uint64_t used_memory_loaded_bytes = 0;  // used_memory after the load under the temporary limit
+  uint64_t used_memory_after_bytes = 0;   // after the final restart
+  double start_sec = 0, end_sec = 0;
+};
+
 struct StressResult {
   std::string label;
   std::string outcome;       // survived, oom-killed, crashed
@@ -126,6 +167,11 @@ struct StressResult {
   bool interrupted = false;
   double time_scale = 1;
   std::string config_text;  // the generated redis.conf
+  // preload: what was written and persisted before the first start
+  uint64_t preload_keys = 0;
+  uint64_t preload_used_memory_bytes = 0;
+  uint64_t preload_file_bytes = 0;
+  RescueResult rescue;
 };
 
 // Runs one stress run. Error (exit 2) for a setup problem: no cgroup

@@ -52,6 +52,7 @@ void Sampler::run() {
       s.rss_bytes = st->rss_bytes;
       s.cache_bytes = st->cache_bytes;
       s.oom_kills = st->oom_kills;
+      s.limit_bytes = st->limit_bytes.value_or(0);
     }
     if (!c) {
       // Short timeouts: a down server must not stall the cgroup samples.

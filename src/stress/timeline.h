@@ -19,6 +19,7 @@ struct Sample {
   uint64_t rss_bytes = 0;            // anonymous memory
   uint64_t cache_bytes = 0;          // page cache
   uint64_t oom_kills = 0;            // cumulative, cgroup counter
+  uint64_t limit_bytes = 0;          // the limit now (a rescue changes it); 0 = unlimited
   // INFO (bytes); zero while the server is down or loading without answering
   bool server_up = false;
   uint64_t used_memory_bytes = 0;
@@ -33,7 +34,8 @@ struct Sample {
 struct Event {
   double t_sec = 0;
   std::string kind;    // phase_start, phase_end, fork_start, fork_end, oom_kill, exit,
-                       // restart, ready, backoff, client_oom_errors, crash_loop_backoff, stop
+                       // restart, ready, backoff, client_oom_errors, crash_loop_backoff, stop,
+                       // limit, persisted, rescue, rescue_failed, stall
   std::string detail;
   std::string phase;
 };

@@ -1,9 +1,8 @@
 #include "live/exporter.h"
 
-#include <httplib.h>
-
 #include <future>
 
+#include "live/metrics_http.h"
 #include "live/probe.h"
 
 namespace redisfit::live {
@@ -82,30 +81,9 @@ std::vector<TargetScrape> Exporter::scrape_targets() {
 std::string Exporter::scrape() { return render_metrics(scrape_targets()); }
 
 Status serve_exporter(Exporter& exporter, const std::string& listen) {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return Error{"flag --listen", "expected host:port or :port, got '" + listen + "'"};
-  std::string host = listen.substr(0, colon);
-  if (host.empty()) host = "0.0.0.0";
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  int port = 0;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (...) {
-    port = 0;
-  }
-  if (port <= 0 || port > 65535) return Error{"flag --listen", "bad port in '" + listen + "'"};
-
-  httplib::Server server;
-  server.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(exporter.scrape(), "text/plain; version=0.0.4; charset=utf-8");
-  });
-  server.Get("/", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content("<html><body><h1>redisfit exporter</h1><a href=\"/metrics\">/metrics</a></body></html>\n",
-                    "text/html");
-  });
-  if (!server.bind_to_port(host.c_str(), port)) return Error{"flag --listen", "cannot listen on " + listen};
-  if (!server.listen_after_bind()) return Error{"flag --listen", "server on " + listen + " stopped"};
-  return Ok{};
+  auto server = MetricsHttpServer::bind(listen, "flag --listen", "redisfit exporter", [&] { return exporter.scrape(); });
+  if (!server) return server.error();
+  return (*server)->serve();
 }
 
 }  // namespace redisfit::live

@@ -1,70 +1,13 @@
 #include "live/metrics.h"
 
-#include <cmath>
-#include <map>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
+#include "live/exposition.h"
+
 namespace redisfit::live {
 namespace {
-
-struct Sample {
-  std::string labels;  // rendered: target="...",x="..."
-  double value;
-};
-
-struct Family {
-  std::string help;
-  std::string type;
-  std::vector<Sample> samples;
-};
-
-// Label values escape \, " and newline (exposition format).
-std::string escape(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-std::string format_value(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  if (v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{:.0f}", v);
-  return fmt::format("{}", v);
-}
-
-class Exposition {
- public:
-  void add(const std::string& name, const char* type, const std::string& help, const std::string& labels, double value) {
-    auto [it, fresh] = families_.try_emplace(name);
-    if (fresh) {
-      it->second.help = help;
-      it->second.type = type;
-      order_.push_back(name);
-    }
-    it->second.samples.push_back({labels, value});
-  }
-  std::string str() const {
-    std::string out;
-    for (const auto& name : order_) {
-      const Family& f = families_.at(name);
-      out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, f.type);
-      for (const auto& s : f.samples) out += fmt::format("{}{{{}}} {}\n", name, s.labels, format_value(s.value));
-    }
-    return out;
-  }
-
- private:
-  std::map<std::string, Family> families_;
-  std::vector<std::string> order_;
-};
 
 void add_report(Exposition& x, const std::string& labels, const ProbeReport& r) {
   auto g = [&](const char* name, const char* help, double v) { x.add(name, "gauge", help, labels, v); };
@@ -141,7 +84,7 @@ const std::vector<InfoMetric>& info_metrics() {
 std::string render_metrics(const std::vector<TargetScrape>& scrapes) {
   Exposition x;
   for (const auto& s : scrapes) {
-    const std::string labels = fmt::format("target=\"{}\"", escape(s.target));
+    const std::string labels = fmt::format("target=\"{}\"", escape_label_value(s.target));
     x.add("redis_up", "gauge", "1 when the server answered INFO.", labels, s.snapshot ? 1 : 0);
     x.add("redisfit_scrape_duration_seconds", "gauge", "Time spent reading this target.", labels, s.scrape_seconds);
     if (!s.snapshot) continue;

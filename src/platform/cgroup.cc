@@ -143,6 +143,15 @@ Result<CgroupLocation> locate_own_memory_cgroup() {
   return locate_memory_cgroup(*cgroup, *mounts);
 }
 
+Result<CgroupLocation> memory_cgroup_at(const std::string& directory) {
+  std::string dir = directory;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  for (CgroupVersion v : {CgroupVersion::kV2, CgroupVersion::kV1}) {
+    if (access((dir + "/" + memory_file_names(v).limit).c_str(), F_OK) == 0) return CgroupLocation{v, dir};
+  }
+  return Error{directory, "not a memory cgroup: it has neither memory.max (v2) nor memory.limit_in_bytes (v1)"};
+}
+
 Result<CgroupMemory> read_memory_cgroup(const CgroupLocation& where) {
   CgroupMemory cg;
   cg.version = where.version;

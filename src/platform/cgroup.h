@@ -76,6 +76,11 @@ Result<CgroupLocation> locate_memory_cgroup(std::string_view proc_self_cgroup, s
 // The same for the calling process, reading the two /proc files.
 Result<CgroupLocation> locate_own_memory_cgroup();
 
+// A memory cgroup given by its directory (`guard --cgroup`, a pod sharing
+// its cgroup with a sidecar): v2 when the directory has memory.max, v1 when it
+// has memory.limit_in_bytes. Error naming the directory otherwise.
+Result<CgroupLocation> memory_cgroup_at(const std::string& directory);
+
 // Reads limit, usage and memory.stat (all required) and the OOM kill count
 // (optional) of the cgroup at `where`.
 Result<CgroupMemory> read_memory_cgroup(const CgroupLocation& where);

@@ -44,6 +44,12 @@ namespace {
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
+// Every error authenticate() returns for the server refusing the client
+// starts with one of these; is_authentication_error() matches them.
+constexpr const char* kAuthFailurePrefixes[] = {"authentication failed", "the server has no password set",
+                                                "AUTH failed", "the server requires a password",
+                                                "the ACL user may not"};
+
 // AUTH failures are the most common reason a probe cannot read a server;
 // say which user was tried without ever echoing the password.
 Status authenticate(RedisConnection& c, const RedisEndpoint& ep) {
@@ -86,6 +92,12 @@ Status authenticate(RedisConnection& c, const RedisEndpoint& ep) {
 }
 
 }  // namespace
+
+bool is_authentication_error(const Error& error) {
+  for (const char* prefix : kAuthFailurePrefixes)
+    if (starts_with(error.message, prefix)) return true;
+  return false;
+}
 
 Result<std::unique_ptr<RedisConnection>> connect_redis(const RedisEndpoint& endpoint,
                                                        const ConnectOptions& options) {

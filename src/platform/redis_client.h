@@ -58,4 +58,9 @@ class RedisConnection {
 Result<std::unique_ptr<RedisConnection>> connect_redis(const RedisEndpoint& endpoint,
                                                        const ConnectOptions& options);
 
+// True when a connect_redis() error is the server refusing who we are (wrong
+// password, password missing or not expected, ACL forbids PING): retrying
+// cannot help. False for transport failures (refused, timed out, TLS).
+bool is_authentication_error(const Error& error);
+
 }  // namespace redisfit::platform

@@ -1,0 +1,125 @@
+#include "app/guard.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/policy.h"
+#include "model/solver.h"
+
+namespace redisfit::app {
+namespace {
+
+constexpr uint64_t kMiB = 1ULL << 20;
+
+uint64_t distance(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
+
+GuardDecision refuse(GuardDecision d, std::string code, std::string reason) {
+  d.action = GuardAction::kRefuse;
+  d.reason_code = std::move(code);
+  d.reason = std::move(reason);
+  return d;
+}
+
+}  // namespace
+
+const char* guard_action_name(GuardAction action) {
+  switch (action) {
+    case GuardAction::kKeep: return "keep";
+    case GuardAction::kSet: return "set";
+    case GuardAction::kRefuse: return "refuse";
+  }
+  return "keep";
+}
+
+GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings& settings) {
+  GuardDecision d;
+  const std::string limit_text = format_k8s_quantity(seen.limit_bytes);
+  // maxmemory is the bound the data may grow to, so it is solved for a
+  // dataset that fills it (the model's "fills to maxmemory", as `plan --limit`
+  // does), not for today's dataset: a nearly empty server must not be allowed
+  // a maxmemory that would be unsafe once it is full. What is held now is
+  // weighed below, against lowering.
+  Workload filled = seen.workload;
+  filled.dataset_bytes.reset();
+  auto solved = solve_max_maxmemory(seen.instance, filled, seen.limit_bytes);
+  if (!solved) {
+    return refuse(d, "limit-too-small",
+                  fmt::format("limit {} ({}): {}", limit_text, seen.limit_source, solved.error().message));
+  }
+  d.model_bytes = *solved;
+  d.target_bytes = d.model_bytes;
+  std::string why_target = fmt::format("the model's safe maxmemory for the limit {} is {}", limit_text,
+                                       format_bytes(d.model_bytes));
+  if (settings.max_bytes && *settings.max_bytes < d.target_bytes) {
+    d.target_bytes = *settings.max_bytes;
+    why_target += fmt::format(", capped by --max {}", format_bytes(*settings.max_bytes));
+  }
+  if (settings.min_bytes && *settings.min_bytes > d.target_bytes) {
+    return refuse(d, "min-above-safe",
+                  fmt::format("{}, below --min {}: the container is too small for the floor given; "
+                              "raise the limit (maxmemory left at {})",
+                              why_target, format_bytes(*settings.min_bytes),
+                              seen.maxmemory_bytes ? format_bytes(seen.maxmemory_bytes) : "0 (unbounded)"));
+  }
+
+  const uint64_t current = seen.maxmemory_bytes;
+  // Lowering under what Redis counts now: evict.c:performEvictions runs on the
+  // next command and frees the difference, or, when nothing may be evicted,
+  // every command that may allocate gets -OOM.
+  const uint64_t held = seen.counted_for_eviction_bytes;
+  const bool lowering = current == 0 || d.target_bytes < current;
+  if (lowering && d.target_bytes < held && !settings.allow_evict) {
+    const uint64_t excess = held - d.target_bytes;
+    if (writes_continue_at_maxmemory(seen.instance, filled)) {
+      return refuse(d, "would-evict",
+                    fmt::format("{}, but Redis holds {} counted against maxmemory now: setting it would make "
+                                "{} evict about {} of data at once; pass --allow-evict to permit, or raise "
+                                "the limit",
+                                why_target, format_bytes(held), seen.instance.maxmemory_policy.value,
+                                format_bytes(excess)));
+    }
+    return refuse(d, "would-refuse-writes",
+                  fmt::format("{}, but Redis holds {} counted against maxmemory now: with policy {} nothing "
+                              "can be evicted, so every write would fail with -OOM until {} of data is "
+                              "deleted; raise the limit (the dataset needs more than this container has)",
+                              why_target, format_bytes(held), seen.instance.maxmemory_policy.value,
+                              format_bytes(excess)));
+  }
+
+  const uint64_t threshold = std::max<uint64_t>(
+      kMiB, static_cast<uint64_t>(std::llround(settings.threshold_fraction * static_cast<double>(d.target_bytes))));
+  d.action = GuardAction::kSet;
+  if (current == 0) {
+    d.reason_code = "unbounded";
+    d.reason = fmt::format("maxmemory is 0 (unbounded: Redis grows until the container is OOM-killed); {}",
+                           why_target);
+  } else if (current >= seen.limit_bytes) {
+    d.reason_code = "above-limit";
+    d.reason = fmt::format("maxmemory {} is at or above the limit {}; {}", format_bytes(current), limit_text,
+                           why_target);
+  } else if (distance(current, d.target_bytes) <= threshold) {
+    d.action = GuardAction::kKeep;
+    d.reason_code = "within-threshold";
+    d.reason = fmt::format("maxmemory {} is within {} of the target; {}", format_bytes(current),
+                           format_bytes(threshold), why_target);
+  } else if (current > d.target_bytes) {
+    d.reason_code = "above-safe";
+    d.reason = fmt::format("maxmemory {} is above the safe value; {}", format_bytes(current), why_target);
+  } else {
+    d.reason_code = "below-safe";
+    d.reason = fmt::format("maxmemory {} leaves memory unused; {}", format_bytes(current), why_target);
+  }
+  if (d.action == GuardAction::kSet && d.target_bytes < held) {
+    d.reason += writes_continue_at_maxmemory(seen.instance, filled)
+                    ? fmt::format(" (--allow-evict: {} will evict about {})", seen.instance.maxmemory_policy.value,
+                                  format_bytes(held - d.target_bytes))
+                    : fmt::format(" (--allow-evict: under {} writes fail with -OOM until about {} is deleted)",
+                                  seen.instance.maxmemory_policy.value, format_bytes(held - d.target_bytes));
+  }
+  return d;
+}
+
+}  // namespace redisfit::app

@@ -1,0 +1,133 @@
+// `redisfit guard`: the polling loop. Every interval it reads the container
+// limit (a cgroup's memory.max / memory.limit_in_bytes, or a Downward API
+// file), reads the server (INFO + CONFIG GET, the same reads as `probe` and
+// the exporter), builds the live facts (live/live_facts.h), asks the decision
+// (app/guard.h) and applies it with CONFIG SET maxmemory.
+//
+// Contract:
+//  * the only write it ever sends is CONFIG SET maxmemory <bytes>, with a
+//    value decide_maxmemory() produced (never 0, never above the model's safe
+//    value for the limit just read), and none at all with dry_run;
+//  * every decision that changes something (or would, with dry_run), every
+//    refusal and every error is one JSON line on the log, and the state for
+//    /metrics (GuardState) is updated after each poll;
+//  * problems are classified: kUnreachable (server down or restarting: try
+//    again next poll) versus kBadInput (unreadable limit, CONFIG renamed or
+//    refused, authentication refused, a limit the data cannot fit in): the
+//    CLI exits 2 on a kBadInput at start, and logs it while running.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "app/guard.h"
+#include "core/result.h"
+#include "platform/cgroup.h"
+#include "platform/redis_client.h"
+#include "platform/redis_url.h"
+
+namespace redisfit::app {
+
+// Where the container limit is read.
+struct LimitSource {
+  enum class Kind { kFile, kCgroup };
+  Kind kind = Kind::kCgroup;
+  std::string file;               // kFile: Downward API file (bytes, or a Kubernetes quantity)
+  platform::CgroupLocation cgroup;  // kCgroup
+};
+
+struct LimitReading {
+  uint64_t limit_bytes = 0;
+  std::string source;                          // "cgroup v1 <dir>/memory.limit_in_bytes", "file <path>"
+  std::optional<uint64_t> working_set_bytes;   // cgroup sources only
+};
+
+// Reads the limit now. Error (naming the file) when it cannot be read, is
+// not a quantity, is 0, or the cgroup has no limit.
+Result<LimitReading> read_limit(const LimitSource& source);
+
+// One JSON object per line, to `out` (stderr in the CLI). Thread-safe.
+class GuardLog {
+ public:
+  explicit GuardLog(std::FILE* out) : out_(out) {}
+  // Adds "time" (UTC, RFC 3339), "level" and "event" to `fields`.
+  void write(const char* level, const char* event, nlohmann::json fields = nlohmann::json::object());
+
+ private:
+  std::FILE* out_;
+  std::mutex mutex_;
+};
+
+struct GuardOptions {
+  platform::RedisEndpoint endpoint;
+  platform::ConnectOptions connect;
+  LimitSource limit;
+  GuardSettings settings;
+  bool dry_run = false;
+  // Warn when a fork child is alive and the working set is at or above this
+  // share of the limit.
+  double fork_warn_fraction = 0.9;
+};
+
+// What /metrics shows: the outcome of the last poll and of the last change.
+struct GuardState {
+  bool dry_run = false;
+  bool redis_up = false;
+  uint64_t polls = 0;
+  uint64_t errors = 0;
+  std::optional<uint64_t> limit_bytes;
+  std::string limit_source;
+  std::optional<uint64_t> working_set_bytes;  // cgroup working set, or RSS + child's COW
+  std::optional<uint64_t> maxmemory_bytes;    // on the server after the last poll
+  uint64_t model_bytes = 0;
+  uint64_t target_bytes = 0;
+  std::string action;       // last decision: keep / set / refuse ("" before the first)
+  std::string reason_code;  // of the last decision
+  std::string error;        // last problem, "" when the last poll was clean
+  uint64_t changes = 0;     // CONFIG SETs applied (dry_run: that would have been)
+  double last_change_unix_seconds = 0;
+  std::string last_change_reason_code;
+  uint64_t last_change_from_bytes = 0, last_change_to_bytes = 0;
+  bool fork_in_progress = false;
+  bool fork_near_limit = false;
+  uint64_t fork_warnings = 0;
+};
+
+enum class PollOutcome { kOk, kRefused, kUnreachable, kBadInput };
+const char* poll_outcome_name(PollOutcome outcome);
+
+struct PollResult {
+  PollOutcome outcome = PollOutcome::kOk;
+  std::string message;  // kRefused / kUnreachable / kBadInput: what is wrong
+};
+
+class Guard {
+ public:
+  Guard(GuardOptions options, GuardLog& log);
+  ~Guard();
+  Guard(const Guard&) = delete;
+  Guard& operator=(const Guard&) = delete;
+
+  // One poll: limit, server, decision, CONFIG SET.
+  PollResult poll();
+  GuardState state() const;
+
+ private:
+  PollResult poll_locked(GuardState& next);
+  GuardOptions options_;
+  GuardLog& log_;
+  std::unique_ptr<platform::RedisConnection> conn_;
+  mutable std::mutex state_mutex_;
+  GuardState state_;
+  std::string last_logged_;  // action/code/target of the last decision logged, to log changes only
+  std::optional<uint64_t> last_limit_;
+};
+
+}  // namespace redisfit::app

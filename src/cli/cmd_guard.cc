@@ -1,0 +1,147 @@
+// `redisfit guard`: keep maxmemory safe for the limit the container really
+// has, while it runs. Flags -> library (app/guard_run.h). Docs: docs/guard.md.
+#include <csignal>
+#include <cstdio>
+
+#include "cli/command_registry.h"
+#include "app/guard_run.h"
+#include "core/quantity.h"
+#include "live/duration.h"
+#include "live/exec_wrapper.h"
+
+namespace redisfit::cli {
+namespace {
+
+struct GuardFlags {
+  std::string redis = "redis://127.0.0.1:6379";
+  std::string limit_file, cgroup;
+  std::string interval = "5s";
+  std::string wait = "60s";
+  std::string min, max;
+  double threshold_percent = 2;
+  bool allow_evict = false;
+  bool dry_run = false;
+  bool exec = false;
+  bool once = false;
+  std::vector<std::string> command;
+  std::string listen;
+  double fork_warn_percent = 90;
+  std::string connect_timeout = "2s";
+  std::string timeout = "2s";
+  std::string tls_ca, tls_cert, tls_key, tls_server_name;
+  bool insecure = false;
+};
+
+Result<std::optional<uint64_t>> bound(const std::string& text, const char* flag) {
+  if (text.empty()) return std::optional<uint64_t>{};
+  auto v = parse_k8s_quantity(text);
+  if (!v) return Error{flag, v.error().message};
+  if (*v == 0) return Error{flag, "must be greater than 0 (maxmemory 0 means no limit at all)"};
+  return std::optional<uint64_t>{*v};
+}
+
+int run(const GuardFlags& f) {
+  // Before any thread exists: signals go to the relay thread only.
+  live::block_relayed_signals();
+  std::signal(SIGPIPE, SIG_IGN);  // a server closing the connection is an error, not our death
+  auto fail = [](const Error& e) {
+    std::fprintf(stderr, "redisfit guard: %s\n", e.describe().c_str());
+    return kExitUsage;
+  };
+  app::GuardRunOptions o;
+  if (f.exec && f.command.empty()) return fail(Error{"flag --exec", "give the server to run after --: --exec -- redis-server /etc/redis/redis.conf"});
+  if (!f.exec && !f.command.empty()) return fail(Error{"flag --exec", "a command after -- needs --exec"});
+  if (f.exec && f.once) return fail(Error{"flag --once", "not with --exec: the wrapper lives as long as its server"});
+  if (f.exec) o.exec_argv = f.command;
+  if (!f.limit_file.empty() && !f.cgroup.empty()) return fail(Error{"flag --limit-file", "give --limit-file or --cgroup, not both"});
+  app::GuardOptions& g = o.guard;
+  if (!f.limit_file.empty()) {
+    g.limit.kind = app::LimitSource::Kind::kFile;
+    g.limit.file = f.limit_file;
+  } else if (!f.cgroup.empty()) {
+    auto at = platform::memory_cgroup_at(f.cgroup);
+    if (!at) return fail(Error{"flag --cgroup", at.error().describe()});
+    g.limit.cgroup = *at;
+  } else if (f.exec) {
+    // The wrapper and its server share the container, so its own cgroup.
+    auto own = platform::locate_own_memory_cgroup();
+    if (!own) return fail(own.error());
+    g.limit.cgroup = *own;
+  } else {
+    return fail(Error{"flag --limit-file", "a sidecar has a cgroup of its own: give the Redis container's limit "
+                                           "with --limit-file (Downward API) or --cgroup DIR"});
+  }
+
+  auto min = bound(f.min, "flag --min");
+  if (!min) return fail(min.error());
+  auto max = bound(f.max, "flag --max");
+  if (!max) return fail(max.error());
+  if (*min && *max && **min > **max) return fail(Error{"flag --min", "is above --max"});
+  g.settings.min_bytes = *min;
+  g.settings.max_bytes = *max;
+  if (f.threshold_percent < 0 || f.threshold_percent > 50)
+    return fail(Error{"flag --threshold", "a percentage between 0 and 50"});
+  g.settings.threshold_fraction = f.threshold_percent / 100;
+  g.settings.allow_evict = f.allow_evict;
+  g.dry_run = f.dry_run;
+  if (f.fork_warn_percent <= 0 || f.fork_warn_percent > 100)
+    return fail(Error{"flag --fork-warn", "a percentage of the limit, above 0 and at most 100"});
+  g.fork_warn_fraction = f.fork_warn_percent / 100;
+
+  auto ep = platform::parse_redis_url(f.redis, platform::password_from_environment());
+  if (!ep) return fail(ep.error());
+  g.endpoint = *ep;
+  for (auto [text, flag, out] : {std::tuple{&f.connect_timeout, "flag --connect-timeout", &g.connect.connect_timeout},
+                                 std::tuple{&f.timeout, "flag --timeout", &g.connect.read_timeout},
+                                 std::tuple{&f.interval, "flag --interval", &o.interval},
+                                 std::tuple{&f.wait, "flag --wait", &o.wait}}) {
+    auto d = live::parse_duration(*text, flag);
+    if (!d) return fail(d.error());
+    *out = *d;
+  }
+  if (o.interval.count() < 50) return fail(Error{"flag --interval", "at least 50ms"});
+  g.connect.tls_ca_file = f.tls_ca;
+  g.connect.tls_cert_file = f.tls_cert;
+  g.connect.tls_key_file = f.tls_key;
+  g.connect.tls_server_name = f.tls_server_name;
+  g.connect.tls_insecure = f.insecure;
+  o.listen = f.listen;
+  o.once = f.once;
+  // The limit must be readable now: a typo fails here, before anything runs.
+  if (auto first = app::read_limit(g.limit); !first) return fail(first.error());
+  app::GuardLog log(stderr);
+  return app::run_guard(o, log);
+}
+
+RegisterCommand reg{{75, "guard", [](CLI::App& app, RunState& state) {
+  auto flags = std::make_shared<GuardFlags>();
+  CLI::App* cmd = app.add_subcommand("guard", "in the pod: keep maxmemory safe for the limit the container really has, as it changes");
+  cmd->add_option("--redis", flags->redis, "server to guard (default redis://127.0.0.1:6379; rediss://, unix:///path)");
+  cmd->add_option("--limit-file", flags->limit_file, "file holding the Redis container's limit (Downward API resourceFieldRef limits.memory)");
+  cmd->add_option("--cgroup", flags->cgroup, "memory cgroup directory to read the limit from (default with --exec: this container's)");
+  cmd->add_flag("--exec", flags->exec, "entrypoint wrapper: run the server given after -- as a child, forward signals, exit with its status");
+  cmd->add_option("command", flags->command, "with --exec: the server and its arguments, after --");
+  cmd->add_option("--interval", flags->interval, "how often to read the limit and the server (default 5s)");
+  cmd->add_option("--min", flags->min, "never set maxmemory below this (e.g. 1Gi); refuse instead");
+  cmd->add_option("--max", flags->max, "never set maxmemory above this");
+  cmd->add_option("--threshold", flags->threshold_percent, "change maxmemory only when it differs by more than this % (default 2)");
+  cmd->add_flag("--allow-evict", flags->allow_evict, "may lower maxmemory below the data held now (evicts it)");
+  cmd->add_flag("--dry-run", flags->dry_run, "log what would be set, change nothing");
+  cmd->add_option("--listen", flags->listen, "serve Prometheus /metrics on this address (e.g. :9840); default: none");
+  cmd->add_option("--fork-warn", flags->fork_warn_percent, "warn when a fork child is alive and the working set reaches this % of the limit (default 90)");
+  cmd->add_option("--wait", flags->wait, "how long to wait for the server at start (default 60s)");
+  cmd->add_flag("--once", flags->once, "poll once and exit: 0 when maxmemory is (now) safe, 2 on bad input");
+  cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 2s)");
+  cmd->add_option("--timeout", flags->timeout, "reply timeout (default 2s)");
+  cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle for rediss://");
+  cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss://");
+  cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
+  cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify");
+  cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
+  cmd->footer("Password: in the URL or REDISCLI_AUTH. Log: one JSON object per line on stderr. Exit: 0 stopped by "
+              "SIGTERM (sidecar) or the server's own status (--exec); 2 bad input. Docs: docs/guard.md");
+  cmd->callback([flags, &state] { state.exit_code = run(*flags); });
+}}};
+
+}  // namespace
+}  // namespace redisfit::cli

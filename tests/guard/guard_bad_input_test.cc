@@ -1,0 +1,134 @@
+// Bad input to `redisfit guard` gets a clear message and exit 2, against a
+// real redis-server: an unreadable limit, CONFIG renamed away, authentication
+// refused, a limit below what the data needs. Nothing is set then.
+#include <gtest/gtest.h>
+
+#include "guard/guard_helpers.h"
+#include "platform/info.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using namespace guard_helpers;
+
+constexpr uint64_t kMiB = 1ULL << 20;
+
+// Runs the guard's loop (not --once unless `extra` says so): bad input must
+// stop it at start with exit 2. coreutils timeout bounds a guard that wrongly
+// keeps running (it would exit 124).
+ProcessResult guard_run(const std::string& url, const std::string& limit_file,
+                        const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"/usr/bin/timeout", "20", REDISFIT_BINARY, "guard", "--redis", url,
+                                   "--limit-file", limit_file, "--wait", "2s"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_process(args);
+}
+
+TEST(GuardBadInput, UnreadableLimitFile) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto r = guard_run(server.url(), server.dir() + "/no-such-limit");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(server.dir() + "/no-such-limit"), std::string::npos) << r.err;
+  TempDir podinfo;
+  auto garbage = guard_run(server.url(), podinfo.write_file("mem_limit", "lots\n"));
+  EXPECT_EQ(garbage.exit_code, 2) << garbage.err;
+  EXPECT_NE(garbage.err.find("not a memory limit"), std::string::npos) << garbage.err;
+  auto missing_source = run_redisfit({"guard", "--redis", server.url()});
+  EXPECT_EQ(missing_source.exit_code, 2);
+  EXPECT_NE(missing_source.err.find("--limit-file"), std::string::npos) << missing_source.err;
+}
+
+TEST(GuardBadInput, ConfigRenamedAway) {
+  RedisServer server("", {"--rename-command", "CONFIG", ""});
+  ASSERT_TRUE(server.ok()) << server.error();
+  TempDir podinfo;
+  // The loop (not --once) also stops at start with exit 2.
+  auto r = guard_run(server.url(), podinfo.write_file("mem_limit", "256Mi"));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("CONFIG"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("rename-command"), std::string::npos) << r.err;
+}
+
+TEST(GuardBadInput, AuthenticationRefused) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  // Set after start: the fixture's own connection stays authenticated.
+  auto set = server.command({"CONFIG", "SET", "requirepass", "right-secret"});
+  ASSERT_TRUE(set && set->type == REDIS_REPLY_STATUS);
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", "256Mi");
+  const std::string where = "127.0.0.1:" + std::to_string(server.port());
+  auto wrong = guard_run("redis://:wrong@" + where, file);
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.err;
+  EXPECT_NE(wrong.err.find("authentication failed"), std::string::npos) << wrong.err;
+  EXPECT_EQ(wrong.err.find("wrong@"), std::string::npos) << "password echoed: " << wrong.err;
+  auto none = guard_run("redis://" + where, file);
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_NE(none.err.find("NOAUTH"), std::string::npos) << none.err;
+  // The right password works: exit 0 with --once, maxmemory set.
+  auto right = guard_run("redis://:right-secret@" + where, file, {"--once"});
+  EXPECT_EQ(right.exit_code, 0) << right.err;
+  EXPECT_NE(right.err.find("\"event\":\"set\""), std::string::npos) << right.err;
+}
+
+TEST(GuardBadInput, LimitBelowWhatTheDataNeeds) {
+  RedisServer server("", {"--enable-debug-command", "yes"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  // About 110 MiB of data, noeviction (Redis's default).
+  auto filled = server.command({"DEBUG", "POPULATE", "100000", "key", "1000"});
+  ASSERT_TRUE(filled && filled->type == REDIS_REPLY_STATUS);
+  auto info = server.command({"INFO", "memory"});
+  ASSERT_TRUE(info);
+  const uint64_t held = platform::parse_info(std::string(info->str, info->len)).u64("used_memory").value_or(0);
+  // A limit above the data, whose safe maxmemory is below it: the case of a
+  // vertical scale-down that leaves the dataset too little room.
+  const uint64_t limit = (held + held / 5) / kMiB * kMiB;
+  ASSERT_LT(model_maxmemory(server.port(), limit), held) << "the test needs a limit whose safe value is under the data";
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", std::to_string(limit));
+  auto r = guard_run(server.url(), file);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("would-refuse-writes"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("-OOM"), std::string::npos) << r.err;
+  EXPECT_EQ(server.config_get("maxmemory").value_or("?"), "0");
+
+  // A limit Redis cannot live in at all.
+  auto tiny = guard_run(server.url(), podinfo.write_file("mem_limit", "4Mi"));
+  EXPECT_EQ(tiny.exit_code, 2) << tiny.err;
+  EXPECT_NE(tiny.err.find("limit-too-small"), std::string::npos) << tiny.err;
+
+  // With an evicting policy the message says what would be evicted, and
+  // --allow-evict lets it happen.
+  server.command({"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"});
+  podinfo.write_file("mem_limit", std::to_string(limit));
+  auto evict = guard_run(server.url(), file);
+  EXPECT_EQ(evict.exit_code, 2) << evict.err;
+  EXPECT_NE(evict.err.find("evict about"), std::string::npos) << evict.err;
+  EXPECT_EQ(server.config_get("maxmemory").value_or("?"), "0");
+  auto allowed = guard_run(server.url(), file, {"--once", "--allow-evict"});
+  EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+  const uint64_t set = std::stoull(server.config_get("maxmemory").value_or("0"));
+  EXPECT_GT(set, 0u);
+  EXPECT_LT(set, held);
+}
+
+TEST(GuardBadInput, BadFlags) {
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", "256Mi");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"guard", "--limit-file", file, "--min", "0"},
+           {"guard", "--limit-file", file, "--min", "2Gi", "--max", "1Gi"},
+           {"guard", "--limit-file", file, "--threshold", "90"},
+           {"guard", "--exec"},
+           {"guard", "--cgroup", "/nonexistent-cgroup"},
+           {"guard", "--limit-file", file, "--redis", "http://x"}}) {
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 2) << args.back() << r.err;
+    EXPECT_FALSE(r.err.empty());
+  }
+}
+
+}  // namespace
+}  // namespace redisfit::testing

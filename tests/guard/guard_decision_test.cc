@@ -1,0 +1,143 @@
+// The guard's decision (app/guard.h), pure: the safe value is the model's,
+// bounds and thresholds are honoured, lowering under the data held is refused
+// unless allowed, and a target is never 0 nor above the limit.
+#include <gtest/gtest.h>
+
+#include "app/guard.h"
+#include "model/solver.h"
+
+namespace redisfit::app {
+namespace {
+
+constexpr uint64_t kMiB = 1ULL << 20;
+
+GuardObservation observation(uint64_t limit_bytes, uint64_t maxmemory_bytes, uint64_t held_bytes = 10 * kMiB) {
+  GuardObservation o;
+  o.limit_bytes = limit_bytes;
+  o.limit_source = "test";
+  o.instance.limit_bytes = Sourced<uint64_t>{limit_bytes, "test"};
+  o.maxmemory_bytes = maxmemory_bytes;
+  o.counted_for_eviction_bytes = held_bytes;
+  o.workload.dataset_bytes = Sourced<uint64_t>{held_bytes, "test"};
+  return o;
+}
+
+uint64_t model_for(const GuardObservation& o) {
+  Workload filled = o.workload;
+  filled.dataset_bytes.reset();
+  return *solve_max_maxmemory(o.instance, filled, o.limit_bytes);
+}
+
+TEST(GuardDecision, UnboundedServerGetsTheModelsValue) {
+  auto o = observation(256 * kMiB, 0);
+  GuardDecision d = decide_maxmemory(o, {});
+  EXPECT_EQ(d.action, GuardAction::kSet) << d.reason;
+  EXPECT_EQ(d.reason_code, "unbounded");
+  EXPECT_EQ(d.target_bytes, model_for(o));
+  // Solved for a dataset that fills maxmemory, not for today's 10 MiB: the
+  // same answer as `plan --limit 256Mi` (about 100 MiB), well under the limit.
+  EXPECT_LT(d.target_bytes, 160 * kMiB);
+  EXPECT_GT(d.target_bytes, 50 * kMiB);
+}
+
+TEST(GuardDecision, FollowsTheLimitDownAndUp) {
+  auto big = observation(256 * kMiB, 0);
+  uint64_t at_256 = decide_maxmemory(big, {}).target_bytes;
+  auto small = observation(128 * kMiB, at_256);
+  GuardDecision down = decide_maxmemory(small, {});
+  EXPECT_EQ(down.action, GuardAction::kSet);
+  EXPECT_EQ(down.reason_code, "above-safe");
+  EXPECT_LT(down.target_bytes, at_256);
+  auto up = observation(1024 * kMiB, down.target_bytes);
+  GuardDecision raised = decide_maxmemory(up, {});
+  EXPECT_EQ(raised.action, GuardAction::kSet);
+  EXPECT_EQ(raised.reason_code, "below-safe");
+  EXPECT_GT(raised.target_bytes, at_256);
+}
+
+TEST(GuardDecision, SmallDifferencesAreLeftAlone) {
+  auto o = observation(256 * kMiB, 0);
+  uint64_t model = model_for(o);
+  o.maxmemory_bytes = model - model / 100;  // 1 % under: within the default 2 %
+  EXPECT_EQ(decide_maxmemory(o, {}).action, GuardAction::kKeep);
+  GuardSettings strict;
+  strict.threshold_fraction = 0;
+  o.maxmemory_bytes = model - 2 * kMiB;  // beyond the 1 MiB floor of the threshold
+  EXPECT_EQ(decide_maxmemory(o, strict).action, GuardAction::kSet);
+}
+
+TEST(GuardDecision, AValueAtTheLimitIsAlwaysCorrected) {
+  auto o = observation(256 * kMiB, 256 * kMiB);
+  GuardSettings loose;
+  loose.threshold_fraction = 0.5;
+  GuardDecision d = decide_maxmemory(o, loose);
+  EXPECT_EQ(d.action, GuardAction::kSet);
+  EXPECT_EQ(d.reason_code, "above-limit");
+}
+
+TEST(GuardDecision, MaxCapsAndMinAboveTheModelRefuses) {
+  auto o = observation(512 * kMiB, 0);
+  GuardSettings capped;
+  capped.max_bytes = 100 * kMiB;
+  GuardDecision d = decide_maxmemory(o, capped);
+  EXPECT_EQ(d.action, GuardAction::kSet);
+  EXPECT_EQ(d.target_bytes, 100 * kMiB);
+  GuardSettings floor;
+  floor.min_bytes = 400 * kMiB;  // more than the model allows under 512Mi
+  GuardDecision r = decide_maxmemory(o, floor);
+  EXPECT_EQ(r.action, GuardAction::kRefuse);
+  EXPECT_EQ(r.reason_code, "min-above-safe");
+  EXPECT_NE(r.reason.find("--min"), std::string::npos) << r.reason;
+}
+
+TEST(GuardDecision, LoweringUnderTheDataHeldIsRefusedUnlessAllowed) {
+  // noeviction: writes would fail.
+  auto o = observation(128 * kMiB, 200 * kMiB, 90 * kMiB);
+  GuardDecision d = decide_maxmemory(o, {});
+  EXPECT_EQ(d.action, GuardAction::kRefuse);
+  EXPECT_EQ(d.reason_code, "would-refuse-writes");
+  EXPECT_NE(d.reason.find("-OOM"), std::string::npos) << d.reason;
+  // allkeys-lru: data would be evicted; --allow-evict permits it.
+  o.instance.maxmemory_policy = {"allkeys-lru", "test"};
+  GuardDecision e = decide_maxmemory(o, {});
+  EXPECT_EQ(e.reason_code, "would-evict");
+  EXPECT_NE(e.reason.find("--allow-evict"), std::string::npos) << e.reason;
+  GuardSettings allow;
+  allow.allow_evict = true;
+  GuardDecision a = decide_maxmemory(o, allow);
+  EXPECT_EQ(a.action, GuardAction::kSet);
+  EXPECT_NE(a.reason.find("evict about"), std::string::npos) << a.reason;
+}
+
+TEST(GuardDecision, ALimitRedisCannotLiveInIsRefused) {
+  GuardDecision d = decide_maxmemory(observation(4 * kMiB, 0, 0), {});
+  EXPECT_EQ(d.action, GuardAction::kRefuse);
+  EXPECT_EQ(d.reason_code, "limit-too-small");
+  EXPECT_EQ(d.target_bytes, 0u);
+}
+
+TEST(GuardDecision, NeverZeroNeverAboveTheLimit) {
+  for (uint64_t limit = 32 * kMiB; limit <= (64ULL << 30); limit = limit * 3 / 2) {
+    for (const char* policy : {"noeviction", "allkeys-lru"}) {
+      for (int replicas : {0, 2}) {
+        for (bool aof : {false, true}) {
+          auto o = observation(limit, 0, 0);
+          o.instance.maxmemory_policy = {policy, "test"};
+          o.instance.replicas = {replicas, "test"};
+          o.instance.appendonly = {aof, "test"};
+          o.workload.write_rate_per_sec = Sourced<double>{20000, "test"};
+          GuardSettings s;
+          s.allow_evict = true;
+          GuardDecision d = decide_maxmemory(o, s);
+          if (d.action != GuardAction::kSet) continue;
+          EXPECT_GT(d.target_bytes, 0u) << limit;
+          EXPECT_LT(d.target_bytes, limit) << limit;
+          EXPECT_LE(d.target_bytes, d.model_bytes) << limit;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace redisfit::app

@@ -1,0 +1,106 @@
+// `redisfit guard --exec -- redis-server ...`, the entrypoint wrapper, in a
+// real memory cgroup it shares with its server (as in one container): it reads
+// its own cgroup's limit, maxmemory follows it, SIGTERM reaches Redis (which
+// saves and exits cleanly) and the wrapper exits with Redis's status.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "guard/guard_helpers.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using namespace guard_helpers;
+using namespace std::chrono_literals;
+
+constexpr uint64_t kMiB = 1ULL << 20;
+
+// A connection to 127.0.0.1:port, retried while the server starts.
+redisContext* connect_when_up(int port) {
+  for (int i = 0; i < 250; ++i) {
+    timeval tv{1, 0};
+    redisContext* c = redisConnectWithTimeout("127.0.0.1", port, tv);
+    if (c && !c->err) {
+      auto* reply = static_cast<redisReply*>(redisCommand(c, "PING"));
+      bool pong = reply && reply->type == REDIS_REPLY_STATUS;
+      if (reply) freeReplyObject(reply);
+      if (pong) return c;
+    }
+    if (c) redisFree(c);
+    std::this_thread::sleep_for(20ms);
+  }
+  return nullptr;
+}
+
+uint64_t maxmemory_at(redisContext* c) {
+  auto* reply = static_cast<redisReply*>(redisCommand(c, "CONFIG GET maxmemory"));
+  uint64_t v = 0;
+  if (reply && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2) v = std::stoull(reply->element[1]->str);
+  if (reply) freeReplyObject(reply);
+  return v;
+}
+
+TEST(GuardExec, FollowsItsOwnCgroupAndSigtermSavesAndPassesTheStatus) {
+  GuardCgroup cg(256 * kMiB);
+  if (!cg.ok()) GTEST_SKIP() << cg.why();
+  const std::string server = find_redis_server();
+  if (server.empty()) GTEST_SKIP() << "redis-server not installed";
+  TempDir data;
+  const int port = free_loopback_port();
+  // The shell joins the cgroup, then becomes the wrapper (same pid), whose
+  // child redis-server is in the cgroup too: one container.
+  const std::string script = "echo $$ > " + cg.dir() + "/cgroup.procs && exec " + REDISFIT_BINARY +
+                             " guard --exec --interval 200ms --redis redis://127.0.0.1:" + std::to_string(port) +
+                             " -- " + server + " --port " + std::to_string(port) + " --bind 127.0.0.1 --dir " +
+                             data.path() + " --save '3600 1' --logfile " + data.path() + "/redis.log";
+  Process wrapper({"/bin/sh", "-c", script}, data.path(), "wrapper");
+  redisContext* c = connect_when_up(port);
+  ASSERT_NE(c, nullptr) << wrapper.err() << slurp(data.path() + "/redis.log");
+  std::unique_ptr<redisContext, void (*)(redisContext*)> owned(c, redisFree);
+
+  for (uint64_t limit : {256 * kMiB, 128 * kMiB, 384 * kMiB}) {
+    ASSERT_TRUE(cg.set_limit(limit));
+    EXPECT_TRUE(eventually(3s, [&] { return near_model(maxmemory_at(c), model_maxmemory(port, limit)); }))
+        << "limit " << limit << ": maxmemory " << maxmemory_at(c) << ", model " << model_maxmemory(port, limit)
+        << "\n" << wrapper.err();
+    EXPECT_GT(maxmemory_at(c), 0u);
+    EXPECT_LT(maxmemory_at(c), limit);
+  }
+  EXPECT_NE(wrapper.err().find(cg.dir()), std::string::npos) << "limit not read from its own cgroup: " << wrapper.err();
+
+  auto* set = static_cast<redisReply*>(redisCommand(c, "SET guarded yes"));
+  ASSERT_TRUE(set && set->type == REDIS_REPLY_STATUS);
+  freeReplyObject(set);
+  owned.reset();
+  // kubelet's stop: SIGTERM to PID 1 of the container, the wrapper.
+  kill(wrapper.pid(), SIGTERM);
+  auto status = wrapper.wait(15s);
+  ASSERT_TRUE(status) << "the wrapper did not exit after SIGTERM\n" << wrapper.err();
+  EXPECT_TRUE(WIFEXITED(*status)) << *status;
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << wrapper.err();
+  const std::string log = slurp(data.path() + "/redis.log");
+  EXPECT_NE(log.find("Received SIGTERM"), std::string::npos) << log;
+  EXPECT_NE(log.find("DB saved on disk"), std::string::npos) << log;
+  EXPECT_TRUE(std::filesystem::exists(data.path() + "/dump.rdb")) << log;
+  EXPECT_EQ(connect_when_up(port), nullptr) << "Redis still answers after the wrapper exited";
+}
+
+TEST(GuardExec, ExitStatusOfTheServerPassesThrough) {
+  const std::string server = find_redis_server();
+  if (server.empty()) GTEST_SKIP() << "redis-server not installed";
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", "256Mi");
+  // redis-server refuses an unknown directive and exits 1 (config.c).
+  auto bad = run_redisfit({"guard", "--exec", "--limit-file", file, "--wait", "5s", "--", server, "--port",
+                           std::to_string(free_loopback_port()), "--no-such-directive", "x"});
+  EXPECT_EQ(bad.exit_code, 1) << bad.err;
+  // A program that cannot be executed is bad input.
+  auto missing = run_redisfit({"guard", "--exec", "--limit-file", file, "--", "/nonexistent/redis-server"});
+  EXPECT_EQ(missing.exit_code, 2) << missing.err;
+  EXPECT_NE(missing.err.find("cannot execute"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace redisfit::testing

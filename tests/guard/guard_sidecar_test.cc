@@ -1,0 +1,114 @@
+// `redisfit guard` as a sidecar against a real redis-server: maxmemory follows
+// a real memory cgroup's limit (or a Downward API-like file) down and up
+// within one poll, to the model's value, within the bounds; --dry-run changes
+// nothing; killing the guard leaves Redis running.
+#include <gtest/gtest.h>
+
+#include "guard/guard_helpers.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using namespace guard_helpers;
+using namespace std::chrono_literals;
+
+constexpr uint64_t kMiB = 1ULL << 20;
+// Polls in these tests: "within one poll" is checked as within one interval
+// plus the time a loaded 2-core CI machine needs to run one poll.
+constexpr auto kInterval = 200ms;
+constexpr auto kOnePoll = kInterval + 800ms;
+
+uint64_t maxmemory_of(RedisServer& server) {
+  auto v = server.config_get("maxmemory");
+  return v ? std::stoull(*v) : 0;
+}
+
+TEST(GuardSidecar, MaxmemoryFollowsTheCgroupLimitDownAndUp) {
+  GuardCgroup cg(256 * kMiB);
+  if (!cg.ok()) GTEST_SKIP() << cg.why();
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  // Redis runs under the limit it is guarded for.
+  { std::ofstream(cg.dir() + "/cgroup.procs") << server.pid(); }
+  ASSERT_EQ(maxmemory_of(server), 0u);
+  Process guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--cgroup", cg.dir(), "--interval", "200ms"},
+                server.dir(), "guard");
+
+  uint64_t limit = 256 * kMiB;
+  ASSERT_TRUE(eventually(5s, [&] { return near_model(maxmemory_of(server), model_maxmemory(server.port(), limit)); }))
+      << "maxmemory " << maxmemory_of(server) << " model " << model_maxmemory(server.port(), limit) << "\n"
+      << guard.err();
+  for (uint64_t next : {128 * kMiB, 512 * kMiB}) {
+    ASSERT_TRUE(cg.set_limit(next));
+    const auto changed_at = std::chrono::steady_clock::now();
+    EXPECT_TRUE(eventually(kOnePoll, [&] { return near_model(maxmemory_of(server), model_maxmemory(server.port(), next)); }))
+        << "limit " << next << ": maxmemory " << maxmemory_of(server) << ", model "
+        << model_maxmemory(server.port(), next) << "\n"
+        << guard.err();
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - changed_at);
+    RecordProperty("followed_limit_ms_" + std::to_string(next >> 20), static_cast<int>(took.count()));
+    EXPECT_GT(maxmemory_of(server), 0u);
+    EXPECT_LT(maxmemory_of(server), next);
+    limit = next;
+  }
+  EXPECT_NE(guard.err().find("\"event\":\"limit-changed\""), std::string::npos) << guard.err();
+
+  // Killing the guard (even SIGKILL) leaves Redis running with the last value.
+  const uint64_t last = maxmemory_of(server);
+  kill(guard.pid(), SIGKILL);
+  ASSERT_TRUE(guard.wait(5s));
+  auto pong = server.command({"PING"});
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(std::string(pong->str, pong->len), "PONG");
+  EXPECT_EQ(maxmemory_of(server), last);
+}
+
+TEST(GuardSidecar, LimitFileWithBoundsAndCleanStopOnSigterm) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", std::to_string(512 * kMiB) + "\n");
+  Process guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit-file", file, "--interval", "200ms",
+                 "--max", "150Mi", "--min", "32Mi"},
+                server.dir(), "guard");
+  // The model allows about 205 MiB under 512Mi: --max caps it.
+  ASSERT_TRUE(eventually(5s, [&] { return maxmemory_of(server) == 150 * kMiB; })) << guard.err();
+  // Down: the model's value is under the cap now.
+  podinfo.write_file("mem_limit", "128Mi\n");
+  EXPECT_TRUE(eventually(kOnePoll, [&] { return near_model(maxmemory_of(server), model_maxmemory(server.port(), 128 * kMiB)); }))
+      << maxmemory_of(server) << "\n" << guard.err();
+  EXPECT_GE(maxmemory_of(server), 32 * kMiB);
+  // Up again: capped again.
+  podinfo.write_file("mem_limit", "1Gi\n");
+  EXPECT_TRUE(eventually(kOnePoll, [&] { return maxmemory_of(server) == 150 * kMiB; })) << guard.err();
+
+  kill(guard.pid(), SIGTERM);
+  auto status = guard.wait(5s);
+  ASSERT_TRUE(status) << guard.err();
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status << guard.err();
+  auto pong = server.command({"PING"});
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(std::string(pong->str, pong->len), "PONG");
+}
+
+TEST(GuardSidecar, DryRunChangesNothing) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", std::to_string(256 * kMiB));
+  Process guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit-file", file, "--interval", "200ms",
+                 "--dry-run"},
+                server.dir(), "guard");
+  ASSERT_TRUE(eventually(5s, [&] { return guard.err().find("\"event\":\"would-set\"") != std::string::npos; }))
+      << guard.err();
+  podinfo.write_file("mem_limit", std::to_string(128 * kMiB));
+  ASSERT_TRUE(eventually(kOnePoll, [&] { return guard.err().find("\"to_bytes\":134217728") != std::string::npos; }))
+      << guard.err();
+  std::this_thread::sleep_for(2 * kInterval);
+  EXPECT_EQ(maxmemory_of(server), 0u) << guard.err();
+  EXPECT_EQ(guard.err().find("\"event\":\"set\""), std::string::npos) << guard.err();
+}
+
+}  // namespace
+}  // namespace redisfit::testing

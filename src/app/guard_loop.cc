@@ -45,8 +45,23 @@ constexpr const char* kConfigNeeded =
 
 }  // namespace
 
+std::string LimitSource::describe() const {
+  switch (kind) {
+    case Kind::kFile: return "file " + file;
+    case Kind::kFixed: return "flag --limit";
+    case Kind::kCgroup: break;
+  }
+  return fmt::format("cgroup {} {}", platform::cgroup_version_name(cgroup.version), cgroup.directory);
+}
+
 Result<LimitReading> read_limit(const LimitSource& source) {
   LimitReading r;
+  if (source.kind == LimitSource::Kind::kFixed) {
+    if (source.fixed_bytes == 0) return Error{"flag --limit", "the limit is 0"};
+    r.limit_bytes = source.fixed_bytes;
+    r.source = source.describe();
+    return r;
+  }
   if (source.kind == LimitSource::Kind::kFile) {
     auto text = platform::read_small_file(source.file);
     if (!text) return Error{source.file, "cannot read the limit file (a Downward API volume with resourceFieldRef limits.memory?)"};

@@ -37,10 +37,12 @@ namespace redisfit::app {
 
 // Where the container limit is read.
 struct LimitSource {
-  enum class Kind { kFile, kCgroup };
+  enum class Kind { kFile, kCgroup, kFixed };
   Kind kind = Kind::kCgroup;
-  std::string file;               // kFile: Downward API file (bytes, or a Kubernetes quantity)
+  std::string file;                 // kFile: Downward API file (bytes, or a Kubernetes quantity)
   platform::CgroupLocation cgroup;  // kCgroup
+  uint64_t fixed_bytes = 0;         // kFixed: --limit, for pods restarted on every resize
+  std::string describe() const;     // "file <path>", "cgroup v2 <dir>", "flag --limit"
 };
 
 struct LimitReading {

@@ -29,10 +29,7 @@ nlohmann::json describe_start(const GuardRunOptions& o, const std::string& mode)
                       {"dry_run", g.dry_run},
                       {"allow_evict", g.settings.allow_evict},
                       {"threshold_fraction", g.settings.threshold_fraction}};
-  j["limit_from"] = g.limit.kind == LimitSource::Kind::kFile
-                        ? "file " + g.limit.file
-                        : fmt::format("cgroup {} {}", platform::cgroup_version_name(g.limit.cgroup.version),
-                                      g.limit.cgroup.directory);
+  j["limit_from"] = g.limit.describe();
   if (g.settings.min_bytes) j["min_bytes"] = *g.settings.min_bytes;
   if (g.settings.max_bytes) j["max_bytes"] = *g.settings.max_bytes;
   if (!o.exec_argv.empty()) j["exec"] = o.exec_argv;

@@ -14,7 +14,7 @@ namespace {
 
 struct GuardFlags {
   std::string redis = "redis://127.0.0.1:6379";
-  std::string limit_file, cgroup;
+  std::string limit_file, cgroup, limit;
   std::string interval = "5s";
   std::string wait = "60s";
   std::string min, max;
@@ -53,9 +53,15 @@ int run(const GuardFlags& f) {
   if (!f.exec && !f.command.empty()) return fail(Error{"flag --exec", "a command after -- needs --exec"});
   if (f.exec && f.once) return fail(Error{"flag --once", "not with --exec: the wrapper lives as long as its server"});
   if (f.exec) o.exec_argv = f.command;
-  if (!f.limit_file.empty() && !f.cgroup.empty()) return fail(Error{"flag --limit-file", "give --limit-file or --cgroup, not both"});
+  if (!f.limit_file.empty() + !f.cgroup.empty() + !f.limit.empty() > 1)
+    return fail(Error{"flag --limit-file", "give one of --limit-file, --cgroup, --limit"});
   app::GuardOptions& g = o.guard;
-  if (!f.limit_file.empty()) {
+  if (!f.limit.empty()) {
+    auto bytes = parse_k8s_quantity(f.limit);
+    if (!bytes) return fail(Error{"flag --limit", bytes.error().message});
+    g.limit.kind = app::LimitSource::Kind::kFixed;
+    g.limit.fixed_bytes = *bytes;
+  } else if (!f.limit_file.empty()) {
     g.limit.kind = app::LimitSource::Kind::kFile;
     g.limit.file = f.limit_file;
   } else if (!f.cgroup.empty()) {
@@ -69,7 +75,7 @@ int run(const GuardFlags& f) {
     g.limit.cgroup = *own;
   } else {
     return fail(Error{"flag --limit-file", "a sidecar has a cgroup of its own: give the Redis container's limit "
-                                           "with --limit-file (Downward API) or --cgroup DIR"});
+                                           "with --limit-file (Downward API volume), --cgroup DIR or --limit"});
   }
 
   auto min = bound(f.min, "flag --min");
@@ -118,6 +124,7 @@ RegisterCommand reg{{75, "guard", [](CLI::App& app, RunState& state) {
   CLI::App* cmd = app.add_subcommand("guard", "in the pod: keep maxmemory safe for the limit the container really has, as it changes");
   cmd->add_option("--redis", flags->redis, "server to guard (default redis://127.0.0.1:6379; rediss://, unix:///path)");
   cmd->add_option("--limit-file", flags->limit_file, "file holding the Redis container's limit (Downward API resourceFieldRef limits.memory)");
+  cmd->add_option("--limit", flags->limit, "a fixed limit (e.g. from an env var with resourceFieldRef), for pods restarted on every resize");
   cmd->add_option("--cgroup", flags->cgroup, "memory cgroup directory to read the limit from (default with --exec: this container's)");
   cmd->add_flag("--exec", flags->exec, "entrypoint wrapper: run the server given after -- as a child, forward signals, exit with its status");
   cmd->add_option("command", flags->command, "with --exec: the server and its arguments, after --");

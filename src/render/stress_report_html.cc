@@ -175,7 +175,7 @@ std::string summary_table(const stress::StressResult& r) {
     rows += "<tr><th>" + esc(k) + "</th><td>" + esc(v) + "</td></tr>";
   };
   row("outcome", r.outcome);
-  row("final state", r.final_state);
+  row("final state", r.rescue.attempted ? r.rescue.state_before + " → rescue → " + r.final_state : r.final_state);
   row("OOM kills / restarts", fmt::format("{} / {}", r.oom_kills, r.restarts));
   row("limit / maxmemory", format_k8s_quantity(r.limit_bytes) + " / " + format_bytes(r.maxmemory_bytes) +
                                " (" + r.maxmemory_policy + ")");
@@ -206,7 +206,8 @@ std::string summary_table(const stress::StressResult& r) {
 std::string stress_to_html(const std::vector<stress::StressResult>& runs) {
   std::string body;
   for (const auto& r : runs) {
-    body += fmt::format("<section><h2>{}: {} &rarr; {}</h2>\n", esc(r.label), esc(r.outcome), esc(r.final_state));
+    std::string state = r.rescue.attempted ? r.rescue.state_before + " → rescue → " + r.final_state : r.final_state;
+    body += fmt::format("<section><h2>{}: {} &rarr; {}</h2>\n", esc(r.label), esc(r.outcome), esc(state));
     body += chart(r);
     body += "<p class='legend'><span style='color:#d62728'>&#9644; working set (usage &minus; inactive file)</span> "
             "<span style='color:#999'>&#9644; cgroup usage (incl. page cache)</span> "

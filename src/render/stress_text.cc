@@ -6,6 +6,12 @@
 namespace redisfit {
 namespace {
 
+// "CrashLoopBackOff -> rescue -> Running" after a rescue, else the final state.
+std::string state_story(const stress::StressResult& r) {
+  if (!r.rescue.attempted) return r.final_state;
+  return r.rescue.state_before + " -> rescue -> " + r.final_state;
+}
+
 std::string pct(uint64_t part, uint64_t whole) {
   return whole ? fmt::format("{:.0f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole)) : "-";
 }
@@ -51,7 +57,7 @@ std::string one_run(const stress::StressResult& r) {
     out += "\n";
   }
   out += rescue_block(r.rescue);
-  out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n", r.outcome, r.final_state,
+  out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n", r.outcome, state_story(r),
                      r.oom_kills, r.restarts);
   out += fmt::format("  peak working set {} = {} of limit, {} of maxmemory (cgroup usage incl. cache peaked at {})\n",
                      format_bytes(r.peak_working_set_bytes), pct(r.peak_working_set_bytes, r.limit_bytes),
@@ -85,15 +91,15 @@ std::string stress_to_text(const std::vector<stress::StressResult>& runs) {
   if (runs.size() == 2) {
     const auto& a = runs[0];
     const auto& b = runs[1];
-    out += fmt::format("{:<24} {:>22} {:>22}\n", "", a.label, b.label);
+    out += fmt::format("{:<24} {:>36} {:>22}\n", "", a.label, b.label);
     auto row = [&](const std::string& name, const std::string& x, const std::string& y) {
-      out += fmt::format("{:<24} {:>22} {:>22}\n", name, x, y);
+      out += fmt::format("{:<24} {:>36} {:>22}\n", name, x, y);
     };
     row("limit", format_k8s_quantity(a.limit_bytes), format_k8s_quantity(b.limit_bytes));
     row("maxmemory", format_bytes(a.maxmemory_bytes), format_bytes(b.maxmemory_bytes));
     row("policy", a.maxmemory_policy, b.maxmemory_policy);
     row("outcome", a.outcome, b.outcome);
-    row("final state", a.final_state, b.final_state);
+    row("final state", state_story(a), state_story(b));
     row("OOM kills", std::to_string(a.oom_kills), std::to_string(b.oom_kills));
     row("restarts", std::to_string(a.restarts), std::to_string(b.restarts));
     row("peak working set", format_bytes(a.peak_working_set_bytes), format_bytes(b.peak_working_set_bytes));

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "model/budget.h"
+#include "model/constants.h"
 #include "model/key_size.h"
+#include "model/policy.h"
 #include "model/solver.h"
 #include "sources/redis_conf.h"
 
@@ -67,6 +69,27 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   return w;
 }
 
+namespace {
+// What an import into an empty server holds: never more than maxmemory (a
+// refusing policy answers -OOM, an evicting one evicts). The model reads a
+// dataset above maxmemory as data held above it (reloaded in full), so a fill
+// past maxmemory is given as maxmemory held, with the -OOM it implies for the
+// fork's writes under a refusing policy (cow.cc, kRefusedWritesCowFraction).
+Workload as_held(const RedisInstance& r, Workload w) {
+  if (!w.dataset_bytes || r.maxmemory.origin == MaxmemoryOrigin::kUnset ||
+      w.dataset_bytes->value <= r.maxmemory.bytes) {
+    return w;
+  }
+  if (!writes_continue_at_maxmemory(r, w) && !w.cow_fraction) {
+    w.cow_fraction = Sourced<double>{ModelConstants::kRefusedWritesCowFraction,
+                                     "stress: the fill is past maxmemory and " + r.maxmemory_policy.value +
+                                         " refuses the writes with -OOM, so none copies a data page"};
+  }
+  w.dataset_bytes = Sourced<uint64_t>{r.maxmemory.bytes, w.dataset_bytes->source + ", held at maxmemory"};
+  return w;
+}
+}  // namespace
+
 Prediction predict_for_run(const std::string& conf_path, const StressOptions& o) {
   Prediction p;
   auto inst = instance_for_run(conf_path, o);
@@ -74,7 +97,7 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
     p.note = "model not applied: " + inst.error().describe();
     return p;
   }
-  MemoryBudget b = compute_budget(*inst, workload_for_run(o, inst->maxmemory.bytes));
+  MemoryBudget b = compute_budget(*inst, as_held(*inst, workload_for_run(o, inst->maxmemory.bytes)));
   p.available = true;
   p.peak_bytes = b.peak_bytes;
   p.peak_phase = b.peak_phase;
@@ -87,7 +110,7 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
                                     double write_rate_per_sec) {
   auto inst = instance_for_run(conf_path, o);
   if (!inst.ok()) return 0;
-  Workload w = workload_for_run(o, inst->maxmemory.bytes);
+  Workload w = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
   w.fork_child_seconds = Sourced<double>{child_seconds, "stress: the fork child's measured life"};
   w.write_rate_per_sec = Sourced<double>{write_rate_per_sec, "stress: writes/s achieved during the fork"};
   return compute_budget(*inst, w).peak_bytes;

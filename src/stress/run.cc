@@ -48,6 +48,12 @@ Status Run::setup() {
 }
 
 Status Run::start_server() {
+  // A container restart is a fresh process tree: what the last server left
+  // in the cgroup (a fork child orphaned by its parent's OOM kill, which
+  // would hold the pages it shared) dies with the container, as in a pod. Its
+  // OOM kills belong to the last life, not to this one.
+  cgroup_->kill_all();
+  if (auto st = cgroup_->read_stats(); st.ok()) oom_kills_seen_ = st->oom_kills;
   auto st = server_.start(conf_path_, cgroup_->procs_file(), port_);
   if (!st.ok()) return st;
   return server_.wait_ready(std::max(60.0, opt_.phase_timeout_sec));
@@ -70,16 +76,28 @@ bool Run::alive() {
                             "the whole container is killed", phase_);
         kill(server_.pid(), SIGKILL);
       } else if (auto status = server_.last_status()) {
-        timeline_.add_event("exit", describe_wait_status(*status) + " (OOM killer chose redis-server)", phase_);
+        timeline_.add_event("exit", describe_wait_status(*status) + " (OOM killer chose redis-server" +
+                                        death_context() + ")", phase_);
         return false;
       }
     }
   }
   if (auto status = server_.poll_exit()) {
-    timeline_.add_event("exit", describe_wait_status(*status), phase_);
+    timeline_.add_event("exit", describe_wait_status(*status) + death_context(), phase_);
     return false;
   }
   return server_.running();
+}
+
+std::string Run::death_context() const {
+  // What the server was doing, from the last sample that reached it.
+  bool fork = false;
+  for (const auto& s : timeline_.samples()) {
+    if (s.server_up) fork = s.fork_active;
+  }
+  std::string out = fmt::format(", {:.1f} s after it became ready", timeline_.now_sec() - started_at_sec_);
+  if (fork) out += ", while a fork child (BGSAVE / AOF rewrite) ran";
+  return out;
 }
 
 void Run::record_failed_start(const Status& start) {
@@ -244,6 +262,7 @@ void Run::run_phases() {
       res_.phases.back().outcome = crash_loop_ ? "oom-killed" : "interrupted";
       stopped_by = crash_loop_ ? "the server is in CrashLoopBackOff after the " + pr.name + " phase" : "interrupted";
     } else {
+      stalled_ = a == Attempt::kStalled;
       if (pr.outcome.empty()) pr.outcome = a == Attempt::kInterrupted ? "interrupted" : "timeout";
       stopped_by = pr.name + " phase ended " + pr.outcome;
       res_.phases.push_back(pr);
@@ -271,6 +290,7 @@ void Run::finish() {
   res_.events = timeline_.events();
   res_.duration_sec = timeline_.now_sec();
   summarize(res_, crash_loop_ && !res_.rescue.rescued, was_running);
+  if (stalled_ && res_.final_state == "Running") res_.final_state = "StalledAtLimit";
   server_.kill_and_reap();
   replica_.kill_and_reap();
 }

@@ -28,7 +28,7 @@ void sleep_interruptible(double seconds);
 void read_config(Control& ctl, const StressOptions& opt, StressResult& res, bool serving);
 
 // How one attempt at a phase ended.
-enum class Attempt { kDone, kServerDied, kInterrupted, kTimeout };
+enum class Attempt { kDone, kServerDied, kInterrupted, kTimeout, kStalled };
 
 class Run {
  public:
@@ -44,6 +44,8 @@ class Run {
   void record_failed_start(const Status& start);
   // Polls the server: false once it has died (recorded as an exit event).
   bool alive();
+  // ", 0.4 s after it became ready, while a fork child (...) ran"
+  std::string death_context() const;
   bool over_budget() const { return timeline_.now_sec() > opt_.max_run_sec; }
   // The first start, and the restarts after it dies, when the run begins from
   // persisted data: the "load" phase. True once the server serves.
@@ -84,6 +86,7 @@ class Run {
   int consecutive_crashes_ = 0;
   double started_at_sec_ = 0;
   bool crash_loop_ = false;
+  bool stalled_ = false;  // the kernel's reclaim held the server at its limit
   std::string phase_;
 };
 

@@ -12,6 +12,7 @@
 #include "core/quantity.h"
 #include "platform/info.h"
 #include "stress/run_engine.h"
+#include "stress/stall.h"
 
 namespace redisfit::stress {
 
@@ -30,10 +31,19 @@ Attempt Run::import_phase(PhaseResult& pr) {
   auto t0 = std::chrono::steady_clock::now();
   loader_->start_import(opt_.fill_payload_bytes);
   Attempt a = Attempt::kDone;
+  StallWatch stall(timeline_.now_sec());
   while (!loader_->done()) {
     if (!alive()) { a = Attempt::kServerDied; break; }
     if (g_stop_requested) { a = Attempt::kInterrupted; break; }
     if (timeline_.now_sec() - pr.start_sec > opt_.phase_timeout_sec || over_budget()) { a = Attempt::kTimeout; break; }
+    if (auto st = cgroup_->read_stats(); st.ok() && st->limit_bytes &&
+        stall.stalled(timeline_.now_sec(), loader_->writes_answered(), st->working_set_bytes, *st->limit_bytes)) {
+      a = Attempt::kStalled;
+      pr.outcome = "stalled-at-limit";
+      pr.detail = stall.describe();
+      timeline_.add_event("stall", pr.detail, phase_);
+      break;
+    }
     progress(pr, loader_->counters().payload_bytes);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -41,11 +51,15 @@ Attempt Run::import_phase(PhaseResult& pr) {
   if (opt_.progress) fmt::print(stderr, "\n");
   const auto& c = loader_->counters();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  pr.keys_written = c.keys_written;
-  pr.payload_bytes = c.payload_bytes;
   pr.client_oom_errors += c.oom_errors;
-  pr.fill_bytes_per_sec = secs > 0 ? static_cast<double>(c.payload_bytes) / secs : 0;
-  pr.commands_per_sec = secs > 0 ? static_cast<double>(c.commands_ok) / secs : 0;
+  // A retry after a restart rewrites the same keys from the first: the
+  // attempt that got furthest tells how far the import came.
+  if (c.payload_bytes >= pr.payload_bytes) {
+    pr.keys_written = c.keys_written;
+    pr.payload_bytes = c.payload_bytes;
+    pr.fill_bytes_per_sec = secs > 0 ? static_cast<double>(c.payload_bytes) / secs : 0;
+    pr.commands_per_sec = secs > 0 ? static_cast<double>(c.commands_ok) / secs : 0;
+  }
   keyspace_ = std::max<uint64_t>(keyspace_, c.keys_written);
   if (c.oom_errors > 0) {
     timeline_.add_event("client_oom_errors", fmt::format("{} writes refused with -OOM", c.oom_errors.load()), phase_);
@@ -150,13 +164,25 @@ Attempt Run::fork_phase(PhaseResult& pr) {
   pr.commands_per_sec = static_cast<double>(loader_->counters().commands_ok) / std::max(0.001, timeline_.now_sec() - pr.start_sec);
   replica_.kill_and_reap();
   if (a == Attempt::kDone && !alive()) a = Attempt::kServerDied;
+  if (a == Attempt::kDone && pr.outcome.empty() && !issued) {
+    pr.outcome = "fork-failed";
+    pr.detail += ": the server did not start the child (a save already in progress twice, or an error reply)";
+  }
   if (a == Attempt::kDone && pr.outcome.empty()) {
     std::string field = kind == ForkKind::kBgrewriteaof ? "aof_last_bgrewrite_status" : "rdb_last_bgsave_status";
-    std::string status = ctl.info_field("persistence", field).value_or("");
-    pr.outcome = (kind == ForkKind::kFullSync || status == "ok") ? "completed" : "fork-failed";
+    auto status = ctl.info_field("persistence", field);
     std::string cow_field = kind == ForkKind::kBgrewriteaof ? "aof_last_cow_size" : "rdb_last_cow_size";
     pr.redis_last_cow_bytes = std::stoull(ctl.info_field("persistence", cow_field).value_or("0"));
-    if (pr.outcome == "fork-failed") pr.detail += ": " + field + ":" + status;
+    if (kind == ForkKind::kFullSync || status.value_or("") == "ok") {
+      pr.outcome = "completed";
+    } else if (!status || status->empty()) {
+      // No answer (or no such field): say so, never print an empty status.
+      pr.outcome = "fork-unconfirmed";
+      pr.detail += ": the server did not answer INFO persistence after the child ended";
+    } else {
+      pr.outcome = "fork-failed";
+      pr.detail += ": " + field + " is " + *status + " (redis.log says why)";
+    }
   }
   return a;
 }

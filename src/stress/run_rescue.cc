@@ -225,7 +225,14 @@ void Run::rescue() {
   timeline_.add_event("phase_start", "redisfit rescue's steps", phase_);
   r.rescued = rescue_steps(r);
   if (!r.rescued) timeline_.add_event("rescue_failed", r.detail, phase_);
-  if (r.rescued) sleep_interruptible(0.5);  // the server seen running under the final limit
+  if (r.rescued) {
+    sleep_interruptible(0.5);  // the server seen running under the final limit
+    if (!alive()) {
+      r.rescued = false;
+      r.detail = "the server died under the final limit after it had reloaded";
+      timeline_.add_event("rescue_failed", r.detail, phase_);
+    }
+  }
   r.end_sec = pr.end_sec = timeline_.now_sec();
   pr.outcome = r.rescued ? "completed" : g_stop_requested ? "interrupted" : "failed";
   pr.detail = r.detail;

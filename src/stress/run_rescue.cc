@@ -314,10 +314,24 @@ bool Run::rescue_steps(RescueResult& r) {
   } else {
     // Redis evicts after CONFIG SET lowers maxmemory (config.c updateMaxmemory
     // starts evictionTimeProc), in time-bounded slices.
+    // Done when Redis itself counts the data at or under maxmemory:
+    // used_memory minus what eviction does not count (AOF and replication
+    // buffers, evict.c freeMemoryGetNotCountedMemory), as INFO shows it.
+    uint64_t used = 0, not_counted = 0;
     const bool down = wait_until(opt_.rescue_step_timeout_sec, [&] {
-      return to_u64(ctl.info_field("memory", "used_memory")) <= r.maxmemory_bytes;
+      auto text = ctl.command({"INFO", "memory"});
+      if (!text) return false;
+      const platform::InfoFields f = platform::parse_info(*text);
+      used = f.u64("used_memory").value_or(0);
+      not_counted = f.u64("mem_not_counted_for_evict").value_or(0);
+      return used - std::min(used, not_counted) <= r.maxmemory_bytes;
     });
-    if (!down) return fail(fmt::format("used_memory still above maxmemory after {:.0f} s", opt_.rescue_step_timeout_sec));
+    if (!down) {
+      return fail(fmt::format("used_memory {} ({} not counted for eviction) still above maxmemory {} after {:.0f} s, "
+                              "{} keys evicted", format_bytes(used), format_bytes(not_counted),
+                              format_bytes(r.maxmemory_bytes), opt_.rescue_step_timeout_sec,
+                              to_u64(ctl.info_field("stats", "evicted_keys"))));
+    }
     if (auto st = persist(ctl, opt_.rescue_step_timeout_sec); !st.ok()) return fail(st.error().message);
     r.evicted_keys = to_u64(ctl.info_field("stats", "evicted_keys"));
     step(fmt::format("step 4: used_memory under maxmemory, {} keys evicted; the smaller data persisted",

@@ -212,6 +212,8 @@ PollResult Guard::poll_locked(GuardState& next) {
 
   live::LiveFacts facts =
       live::facts_from_snapshot(snap, Sourced<uint64_t>{limit->limit_bytes, limit->source});
+  if (auto measured = write_rate_.update(*conn_, snap.info.text("run_id").value_or("")))
+    facts.workload.write_rate_per_sec = *measured;
   GuardObservation seen;
   seen.limit_bytes = limit->limit_bytes;
   seen.limit_source = limit->source;
@@ -235,6 +237,10 @@ PollResult Guard::poll_locked(GuardState& next) {
                  {"limit_bytes", seen.limit_bytes}, {"limit_source", seen.limit_source},
                  {"maxmemory_bytes", current},  {"model_bytes", d.model_bytes}, {"target_bytes", d.target_bytes},
                  {"dry_run", options_.dry_run}};
+  if (seen.workload.write_rate_per_sec) {
+    fields["write_rate_per_sec"] = seen.workload.write_rate_per_sec->value;
+    fields["write_rate_source"] = seen.workload.write_rate_per_sec->source;
+  }
   if (d.action == GuardAction::kRefuse) {
     const std::string key = "refuse " + d.reason_code;
     if (key != last_logged_) log_.write("error", "refuse", fields);

@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/guard.h"
+#include "app/guard_write_rate.h"
 #include "core/result.h"
 #include "platform/cgroup.h"
 #include "platform/redis_client.h"
@@ -130,6 +131,7 @@ class Guard {
   GuardState state_;
   std::string last_logged_;  // action/code/target of the last decision logged, to log changes only
   std::optional<uint64_t> last_limit_;
+  WriteRateMeter write_rate_;
 };
 
 }  // namespace redisfit::app

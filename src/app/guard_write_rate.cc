@@ -1,0 +1,64 @@
+#include "app/guard_write_rate.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "live/measured_workload.h"
+
+namespace redisfit::app {
+
+std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection& conn, const std::string& run_id) {
+  auto reply = conn.command({"INFO", "commandstats"});
+  if (!reply || reply->is_error()) return std::nullopt;
+  auto calls = live::parse_commandstats(reply->str, conn.where());
+  if (!calls) return std::nullopt;
+  Reading now{std::chrono::steady_clock::now(), std::move(calls).value(), run_id};
+
+  std::optional<Interval> interval;
+  if (last_ && last_->run_id == run_id) {
+    std::set<std::string> unknown;
+    bool backwards = false;
+    for (const auto& [name, n] : now.calls) {
+      auto it = last_->calls.find(name);
+      if (it != last_->calls.end() && n < it->second) backwards = true;
+      if (!is_write_.count(name)) unknown.insert(name);
+    }
+    if (!unknown.empty()) {
+      std::set<std::string> unclassified;
+      std::set<std::string> writes = live::write_commands(conn, unknown, unclassified);
+      for (const auto& name : unknown) is_write_[name] = writes.count(name) > 0;
+    }
+    const double seconds = std::chrono::duration<double>(now.at - last_->at).count();
+    if (!backwards && seconds > 0) {
+      uint64_t writes = 0;
+      for (const auto& [name, n] : now.calls) {
+        if (!is_write_[name]) continue;
+        auto it = last_->calls.find(name);
+        writes += n - (it == last_->calls.end() ? 0 : it->second);
+      }
+      interval = Interval{static_cast<double>(writes) / seconds, seconds};
+    } else {
+      recent_.clear();
+    }
+  } else {
+    recent_.clear();
+  }
+  last_ = std::move(now);
+  if (interval) {
+    recent_.push_back(*interval);
+    while (recent_.size() > kept_) recent_.pop_front();
+  }
+  if (recent_.empty()) return std::nullopt;
+  double highest = 0, span = 0;
+  for (const auto& i : recent_) {
+    highest = std::max(highest, i.writes_per_sec);
+    span += i.seconds;
+  }
+  return Sourced<double>{highest, fmt::format("measured: {} writes/s, the highest of the last {} polls over {:.0f} s "
+                                              "(INFO commandstats, write commands) @ {}",
+                                              live::compact_number(highest), recent_.size(), span, conn.where())};
+}
+
+}  // namespace redisfit::app

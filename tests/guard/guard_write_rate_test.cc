@@ -1,0 +1,64 @@
+// The write rate guard measures between its polls (app/guard_write_rate.h),
+// against a real redis-server: writes count, reads do not, the highest recent
+// interval is kept, a server restart starts over.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "app/guard_write_rate.h"
+#include "platform/redis_url.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::unique_ptr<platform::RedisConnection> connect_to(const RedisServer& server) {
+  auto ep = platform::parse_redis_url(server.url(), std::nullopt);
+  if (!ep) return nullptr;
+  auto c = platform::connect_redis(*ep, {});
+  return c ? std::move(c).value() : nullptr;
+}
+
+TEST(GuardWriteRate, CountsWritesNotReadsAndKeepsTheRecentHighest) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto conn = connect_to(server);
+  ASSERT_NE(conn, nullptr);
+  app::WriteRateMeter meter;
+  EXPECT_FALSE(meter.update(*conn, "a")) << "one reading gives no rate";
+
+  // 300 writes (SET and INCR) and 300 reads in one interval.
+  for (int i = 0; i < 150; ++i) {
+    server.command({"SET", "k" + std::to_string(i), "v"});
+    server.command({"INCR", "counter"});
+    server.command({"GET", "k" + std::to_string(i)});
+    server.command({"EXISTS", "counter"});
+  }
+  const auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(100ms);
+  auto rate = meter.update(*conn, "a");
+  ASSERT_TRUE(rate);
+  // At least 300 writes over an interval that lasted at least 100 ms and at
+  // most the time since the loop began plus the first reading.
+  const double seconds_max = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() + 5;
+  EXPECT_GE(rate->value, 300 / seconds_max);
+  EXPECT_LE(rate->value, 300 / 0.1 + 1);
+  EXPECT_NE(rate->source.find("commandstats"), std::string::npos) << rate->source;
+
+  // A read-only interval: the highest recent rate is kept.
+  for (int i = 0; i < 100; ++i) server.command({"GET", "k1"});
+  auto kept = meter.update(*conn, "a");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->value, rate->value);
+
+  // Another server instance (run_id changed): the measurement starts over.
+  EXPECT_FALSE(meter.update(*conn, "b"));
+  auto fresh = meter.update(*conn, "b");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->value, 0) << "only the meter's own INFO/COMMAND calls since: no writes";
+}
+
+}  // namespace
+}  // namespace redisfit::testing

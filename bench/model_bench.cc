@@ -9,11 +9,11 @@ namespace {
 
 redisfit::RedisInstance sample_instance() {
   redisfit::RedisInstance r;
-  r.limit_bytes = redisfit::Sourced<uint64_t>{32ULL << 30, "bench"};
-  r.maxmemory = {redisfit::MaxmemoryOrigin::kExplicit, 16ULL << 30, "bench"};
-  r.maxmemory_policy = {"allkeys-lru", "bench"};
-  r.appendonly = {true, "bench"};
-  r.replicas = {1, "bench"};
+  r.limit_bytes = redisfit::Sourced<uint64_t>{32ULL << 30, redisfit::Provenance::given("bench")};
+  r.maxmemory = {redisfit::MaxmemoryOrigin::kExplicit, 16ULL << 30, redisfit::Provenance::given("bench")};
+  r.maxmemory_policy = {"allkeys-lru", redisfit::Provenance::given("bench")};
+  r.appendonly = {true, redisfit::Provenance::given("bench")};
+  r.replicas = {1, redisfit::Provenance::given("bench")};
   return r;
 }
 

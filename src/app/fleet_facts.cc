@@ -37,9 +37,9 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   r.origin_kind = "prometheus";
 
   if (auto v = o.get("limit_ksm"); v && *v > 0) {
-    r.limit_bytes = Sourced<uint64_t>{u64(*v), query("limit_ksm")};
+    r.limit_bytes = Sourced<uint64_t>{u64(*v), Provenance::live(query("limit_ksm"))};
   } else if (auto v2 = o.get("limit_redisfit"); v2 && *v2 > 0) {
-    r.limit_bytes = Sourced<uint64_t>{u64(*v2), query("limit_redisfit")};
+    r.limit_bytes = Sourced<uint64_t>{u64(*v2), Provenance::live(query("limit_redisfit"))};
   } else {
     f.missing.push_back(o.pod.empty()
                             ? "no container limit: neither kube_pod_container_resource_limits (no pod label to join "
@@ -47,41 +47,41 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
                             : "no container limit: kube_pod_container_resource_limits has no memory limit for pod " +
                                   o.pod);
   }
-  if (auto v = o.get("request_ksm"); v && *v > 0) r.request_bytes = Sourced<uint64_t>{u64(*v), query("request_ksm")};
+  if (auto v = o.get("request_ksm"); v && *v > 0) r.request_bytes = Sourced<uint64_t>{u64(*v), Provenance::live(query("request_ksm"))};
 
   if (auto v = o.get("maxmemory")) {
-    r.maxmemory = {*v > 0 ? MaxmemoryOrigin::kExplicit : MaxmemoryOrigin::kUnset, u64(*v), query("maxmemory")};
+    r.maxmemory = {*v > 0 ? MaxmemoryOrigin::kExplicit : MaxmemoryOrigin::kUnset, u64(*v), Provenance::live(query("maxmemory"))};
   } else {
     f.missing.push_back("no redis_memory_max_bytes: maxmemory unknown, treated as unset");
   }
   if (!o.policy.empty()) {
-    r.maxmemory_policy = {o.policy, query("policy")};
+    r.maxmemory_policy = {o.policy, Provenance::live(query("policy"))};
   } else if (o.get("evicted_keys").value_or(0) > 0) {
-    r.maxmemory_policy = {"allkeys-lru", "redis_evicted_keys_total > 0: an evicting policy (allkeys-lru assumed; "
-                                         "redis_instance_info not exported)"};
+    r.maxmemory_policy = {"allkeys-lru", Provenance::live("redis_evicted_keys_total > 0: an evicting policy (allkeys-lru "
+                                                          "assumed; redis_instance_info not exported)")};
   } else {
     f.missing.push_back("maxmemory-policy unknown (redis_instance_info not exported, no evictions seen): "
                         "noeviction assumed");
   }
-  if (auto v = o.get("aof_enabled")) r.appendonly = {*v > 0, query("aof_enabled")};
-  if (auto v = o.get("replicas_peak")) r.replicas = {static_cast<int>(*v), query("replicas_peak")};
+  if (auto v = o.get("aof_enabled")) r.appendonly = {*v > 0, Provenance::live(query("aof_enabled"))};
+  if (auto v = o.get("replicas_peak")) r.replicas = {static_cast<int>(*v), Provenance::live(query("replicas_peak"))};
 
   f.used_peak_bytes = o.get("used_peak").value_or(0);
   f.rss_peak_bytes = o.get("rss_peak").value_or(0);
   double startup = o.get("startup").value_or(0);
   w.dataset_bytes = Sourced<uint64_t>{u64(f.used_peak_bytes - startup),
-                                      query("used_peak") + (startup > 0 ? " - used_memory_startup" : "")};
+                                      Provenance::live(query("used_peak") + (startup > 0 ? " - used_memory_startup" : ""))};
   if (auto keys = o.get("keys"); keys && *keys > 0) {
     if (auto ds = o.get("dataset_last"); ds && *ds > 0) {
       const uint64_t overhead = fleet_key_overhead_bytes();
       double per_key = *ds / *keys - static_cast<double>(overhead);
       w.value_size_bytes = {std::max<uint64_t>(1, u64(per_key)),
-                            fmt::format("redis_memory_used_dataset_bytes / redis_db_keys - {} B per-key overhead",
-                                        overhead)};
+                            Provenance::live(fmt::format("redis_memory_used_dataset_bytes / redis_db_keys - {} B "
+                                                         "per-key overhead", overhead))};
     }
     double expiring = o.get("keys_expiring").value_or(0);
-    w.keys_have_ttl = {expiring > 0, fmt::format("{:.0f} of {:.0f} keys carry a TTL ({})", expiring, *keys,
-                                                 query("keys_expiring"))};
+    w.keys_have_ttl = {expiring > 0, Provenance::live(fmt::format("{:.0f} of {:.0f} keys carry a TTL ({})", expiring,
+                                                                   *keys, query("keys_expiring")))};
   } else {
     f.missing.push_back("no redis_db_keys: value size and TTL share unknown, defaults used");
   }
@@ -90,18 +90,18 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   if (writes || changes) {
     bool by_changes = changes && (!writes || *changes > *writes);
     w.write_rate_per_sec = Sourced<double>{by_changes ? *changes : *writes,
-                                           query(by_changes ? "changes_rate_p99" : "write_rate_p99")};
+                                           Provenance::live(query(by_changes ? "changes_rate_p99" : "write_rate_p99"))};
   } else {
     f.missing.push_back("no redis_commands_total nor redis_rdb_changes_since_last_save: write rate unknown, "
                         "worst-case copy-on-write");
   }
   double fork_seconds = std::max(o.get("bgsave_seconds_peak").value_or(-1), o.get("aof_rewrite_seconds_peak").value_or(-1));
   if (fork_seconds >= 2) {
-    w.fork_child_seconds = Sourced<double>{fork_seconds, query("bgsave_seconds_peak") + " (or the AOF rewrite's)"};
+    w.fork_child_seconds = Sourced<double>{fork_seconds, Provenance::live(query("bgsave_seconds_peak") + " (or the AOF rewrite's)")};
   }
-  if (auto v = o.get("clients_peak")) w.clients = {u64(*v), query("clients_peak")};
+  if (auto v = o.get("clients_peak")) w.clients = {u64(*v), Provenance::live(query("clients_peak"))};
   if (auto v = o.get("fragmentation_p95"); v && f.used_peak_bytes >= kMinUsedForFragmentationBytes) {
-    w.fragmentation = {std::max(1.0, *v), query("fragmentation_p95")};
+    w.fragmentation = {std::max(1.0, *v), Provenance::live(query("fragmentation_p95"))};
   }
   // The largest copy-on-write the window recorded, against the largest RSS:
   // it may raise the estimate from the write rate, never lower it.
@@ -109,10 +109,10 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   if (f.cow_peak_bytes > 0 && f.rss_peak_bytes > 0) {
     double observed = std::min(1.0, f.cow_peak_bytes / f.rss_peak_bytes);
     if (observed > estimate_cow_fraction(r, w, w.dataset_bytes->value).fraction) {
-      w.cow_fraction = Sourced<double>{observed, fmt::format("largest recorded COW {} / largest RSS {} ({}, {})",
-                                                             format_bytes(u64(f.cow_peak_bytes)),
-                                                             format_bytes(u64(f.rss_peak_bytes)),
-                                                             query("rdb_cow_peak"), query("rss_peak"))};
+      w.cow_fraction = Sourced<double>{
+          observed, Provenance::live(fmt::format("largest recorded COW {} / largest RSS {} ({}, {})",
+                                                 format_bytes(u64(f.cow_peak_bytes)), format_bytes(u64(f.rss_peak_bytes)),
+                                                 query("rdb_cow_peak"), query("rss_peak")))};
     }
   }
   if (auto v = o.get("working_set_peak_cadvisor"); v && *v > 0) {

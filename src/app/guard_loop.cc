@@ -211,7 +211,7 @@ PollResult Guard::poll_locked(GuardState& next) {
   next.fork_near_limit = forking && near;
 
   live::LiveFacts facts =
-      live::facts_from_snapshot(snap, Sourced<uint64_t>{limit->limit_bytes, limit->source});
+      live::facts_from_snapshot(snap, Sourced<uint64_t>{limit->limit_bytes, Provenance::live(limit->source)});
   if (auto measured = write_rate_.update(*conn_, snap.info.text("run_id").value_or("")))
     facts.workload.write_rate_per_sec = *measured;
   GuardObservation seen;

@@ -56,9 +56,10 @@ std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection&
     highest = std::max(highest, i.writes_per_sec);
     span += i.seconds;
   }
-  return Sourced<double>{highest, fmt::format("measured: {} writes/s, the highest of the last {} polls over {:.0f} s "
-                                              "(INFO commandstats, write commands) @ {}",
-                                              live::compact_number(highest), recent_.size(), span, conn.where())};
+  return Sourced<double>{highest, Provenance::live(fmt::format("measured: {} writes/s, the highest of the last {} polls "
+                                                               "over {:.0f} s (INFO commandstats, write commands) @ {}",
+                                                               live::compact_number(highest), recent_.size(), span,
+                                                               conn.where()))};
 }
 
 }  // namespace redisfit::app

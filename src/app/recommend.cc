@@ -88,7 +88,7 @@ InstanceRecommendation size_instance(const sources::FleetObservation& o, const s
                                               mm.origin == MaxmemoryOrigin::kUnset ? " (maxmemory is unset now)" : ""));
   }
   RedisInstance sized = instance;
-  sized.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, "recommend"};
+  sized.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, Provenance::computed("recommend")};
   sized.limit_bytes.reset();
   sized.request_bytes.reset();
   // Size for the dataset at that maxmemory, not the recorded one: the dataset
@@ -98,8 +98,8 @@ InstanceRecommendation size_instance(const sources::FleetObservation& o, const s
   uint64_t model_limit = solve_min_limit(sized, full);
   uint64_t recorded_limit = round_limit(static_cast<double>(r.recorded_peak_bytes) * (1 + buffer));
   uint64_t limit = std::max(model_limit, recorded_limit);
-  sized.limit_bytes = Sourced<uint64_t>{limit, "recommend"};
-  sized.request_bytes = Sourced<uint64_t>{limit, "recommend"};
+  sized.limit_bytes = Sourced<uint64_t>{limit, Provenance::computed("recommend")};
+  sized.request_bytes = Sourced<uint64_t>{limit, Provenance::computed("recommend")};
   r.recommended.strategy = "recommend";
   r.recommended.maxmemory_bytes = maxmemory;
   r.recommended.limit_bytes = limit;

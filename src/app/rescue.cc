@@ -51,9 +51,9 @@ Result<const manifests::ManifestInstance*> pick_component(const manifests::JoinR
 }
 
 void apply_pod(const PodStatus& pod, RedisInstance& r, fix::RescueTarget& target, bool have_cluster) {
-  if (!r.limit_bytes && pod.limit_bytes) r.limit_bytes = Sourced<uint64_t>{*pod.limit_bytes, pod.where + " limits.memory"};
+  if (!r.limit_bytes && pod.limit_bytes) r.limit_bytes = Sourced<uint64_t>{*pod.limit_bytes, Provenance::at(pod.where, "limits.memory")};
   if (!r.request_bytes && pod.request_bytes) {
-    r.request_bytes = Sourced<uint64_t>{*pod.request_bytes, pod.where + " requests.memory"};
+    r.request_bytes = Sourced<uint64_t>{*pod.request_bytes, Provenance::at(pod.where, "requests.memory")};
   }
   target.pod = pod.name;
   if (!pod.container.empty()) target.container = pod.container;
@@ -134,7 +134,7 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
   for (const auto* known : {&req.data_size, &req.used_memory}) {
     if (*known && (*known)->value > inputs.loaded_bytes) {
       inputs.loaded_bytes = (*known)->value;
-      inputs.loaded_source = (*known)->source;
+      inputs.loaded_source = (*known)->source.describe();
     }
   }
   inputs.cleanup_bytes_per_sec = req.cleanup_bytes_per_sec;

@@ -46,7 +46,7 @@ int run_explain(const ExplainFlags& f) {
       std::fprintf(stderr, "redisfit explain: %s\n", dataset.error().describe().c_str());
       return kExitUsage;
     }
-    workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, dataset.value().source};
+    workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, Provenance::computed(dataset.value().source)};
   }
   if (!instance.limit_bytes && instance.maxmemory.origin == MaxmemoryOrigin::kUnset && !workload.dataset_bytes) {
     std::fprintf(stderr, "redisfit explain: nothing to explain: give --limit, --maxmemory, --dataset or a redis.conf\n");

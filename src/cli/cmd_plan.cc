@@ -38,7 +38,7 @@ int run_plan(const PlanFlags& f) {
       std::fprintf(stderr, "redisfit plan: %s\n", dataset.error().describe().c_str());
       return kExitUsage;
     }
-    workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, dataset.value().source};
+    workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, Provenance::computed(dataset.value().source)};
   }
   Result<Recommendation> rec = f.strategy == "seed"
                                    ? plan_with_seed_rule(instance, workload, f.seed_ratio)

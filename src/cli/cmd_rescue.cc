@@ -36,12 +36,12 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   if (!f.data_size.empty()) {
     auto v = parse_size("--data-size", f.data_size);
     if (!v) return v.error();
-    req.data_size = Sourced<uint64_t>{*v, "flag --data-size (persisted RDB/AOF on the volume)"};
+    req.data_size = Sourced<uint64_t>{*v, Provenance::flag("--data-size (persisted RDB/AOF on the volume)")};
   }
   if (!f.used_memory.empty()) {
     auto v = parse_size("--used-memory", f.used_memory);
     if (!v) return v.error();
-    req.used_memory = Sourced<uint64_t>{*v, "flag --used-memory (last used_memory known)"};
+    req.used_memory = Sourced<uint64_t>{*v, Provenance::flag("--used-memory (last used_memory known)")};
   }
   if (!f.cleanup_rate.empty()) {
     auto v = parse_size("--cleanup-rate", f.cleanup_rate);

@@ -75,13 +75,13 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
   if (!request.empty()) {
     auto v = parse_size("--request", request, false);
     if (!v.ok()) return v.error();
-    r.request_bytes = Sourced<uint64_t>{v.value(), "flag --request"};
+    r.request_bytes = Sourced<uint64_t>{v.value(), Provenance::flag("--request")};
   }
   if (!limit.empty()) {
     auto v = parse_size("--limit", limit, false);
     if (!v.ok()) return v.error();
     if (v.value() == 0) return Error{"--limit", "a limit of 0 means no limit; omit the flag instead"};
-    r.limit_bytes = Sourced<uint64_t>{v.value(), "flag --limit"};
+    r.limit_bytes = Sourced<uint64_t>{v.value(), Provenance::flag("--limit")};
   }
   if (r.request_bytes && r.limit_bytes && r.request_bytes->value > r.limit_bytes->value) {
     return Error{"--request", fmt::format("request {} is above the limit {}; Kubernetes rejects that",
@@ -93,27 +93,27 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     auto v = parse_size("--maxmemory", maxmemory, true);
     if (!v.ok()) return v.error();
     r.maxmemory = {v.value() ? MaxmemoryOrigin::kExplicit : MaxmemoryOrigin::kUnset, v.value(),
-                   "flag --maxmemory"};
+                   Provenance::flag("--maxmemory")};
   }
   if (!policy.empty()) {
-    auto s = applier.apply_value("maxmemory-policy", policy, "flag --policy");
+    auto s = applier.apply_value("maxmemory-policy", policy, Provenance::flag("--policy"));
     if (!s.ok()) return s.error();
   }
   if (!persistence.empty()) {
     bool rdb = persistence == "rdb" || persistence == "both";
     bool aof = persistence == "aof" || persistence == "both";
-    std::string where = "flag --persistence " + persistence;
+    const Provenance where = Provenance::flag("--persistence " + persistence);
     if (!rdb) r.save_points = {{}, where};
     else if (r.save_points.value.empty()) r.save_points = {redis_default_save_points(), where};
     r.appendonly = {aof, where};
   }
-  if (replicas) r.replicas = {*replicas, "flag --replicas"};
+  if (replicas) r.replicas = {*replicas, Provenance::flag("--replicas")};
   if (!repl_buffer_hard.empty()) {
     auto v = parse_redis_memory(repl_buffer_hard);
     if (!v.ok()) return Error{"--replica-buffer-hard", v.error().message};
     OutputBufferLimit l = r.replica_buffer_limit.value;
     l.hard_bytes = v.value();
-    r.replica_buffer_limit = {l, "flag --replica-buffer-hard"};
+    r.replica_buffer_limit = {l, Provenance::flag("--replica-buffer-hard")};
   }
 
   if (!redis_version.empty()) {
@@ -121,12 +121,12 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     if (std::sscanf(redis_version.c_str(), "%d.%d", &major, &minor) != 2 || major < 2 || major > 99) {
       return Error{"--redis-version", fmt::format("\"{}\" is not a version such as 6.2 or 7.0.15", redis_version)};
     }
-    r.redis_version = {redis_version, "flag --redis-version"};
+    r.redis_version = {redis_version, Provenance::flag("--redis-version")};
   }
   if (!dataset.empty()) {
     auto v = parse_size("--dataset", dataset, true);
     if (!v.ok()) return v.error();
-    w.dataset_bytes = Sourced<uint64_t>{v.value(), "flag --dataset"};
+    w.dataset_bytes = Sourced<uint64_t>{v.value(), Provenance::flag("--dataset")};
   }
   return apply_workload(w);
 }
@@ -138,27 +138,27 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
     if (v.value() == 0 || v.value() > (512ULL << 20)) {
       return Error{"--value-size", "must be between 1 byte and 512mb (proto-max-bulk-len)"};
     }
-    w.value_size_bytes = {v.value(), "flag --value-size"};
+    w.value_size_bytes = {v.value(), Provenance::flag("--value-size")};
   }
-  if (write_rate) w.write_rate_per_sec = Sourced<double>{*write_rate, "flag --write-rate"};
-  if (cow_fraction) w.cow_fraction = Sourced<double>{*cow_fraction, "flag --cow-fraction"};
+  if (write_rate) w.write_rate_per_sec = Sourced<double>{*write_rate, Provenance::flag("--write-rate")};
+  if (cow_fraction) w.cow_fraction = Sourced<double>{*cow_fraction, Provenance::flag("--cow-fraction")};
   if (!write_pattern.empty()) {
     w.write_pattern = {write_pattern == "insert" ? WritePattern::kInsert : WritePattern::kOverwrite,
-                       "flag --write-pattern"};
+                       Provenance::flag("--write-pattern")};
   }
-  if (clients) w.clients = {*clients, "flag --clients"};
-  if (ttl) w.keys_have_ttl = {*ttl, "flag --ttl"};
-  if (fragmentation) w.fragmentation = {*fragmentation, "flag --fragmentation"};
+  if (clients) w.clients = {*clients, Provenance::flag("--clients")};
+  if (ttl) w.keys_have_ttl = {*ttl, Provenance::flag("--ttl")};
+  if (fragmentation) w.fragmentation = {*fragmentation, Provenance::flag("--fragmentation")};
   if (!fsync_stall.empty()) {
     auto v = parse_seconds("--fsync-stall", fsync_stall);
     if (!v.ok()) return v.error();
-    w.fsync_stall_seconds = Sourced<double>{v.value(), "flag --fsync-stall " + fsync_stall};
+    w.fsync_stall_seconds = Sourced<double>{v.value(), Provenance::flag("--fsync-stall " + fsync_stall)};
   }
   if (!save_time.empty()) {
     auto v = parse_seconds("--save-time", save_time);
     if (!v.ok()) return v.error();
     if (v.value() <= 0) return Error{"--save-time", "must be greater than 0"};
-    w.fork_child_seconds = Sourced<double>{v.value(), "flag --save-time " + save_time};
+    w.fork_child_seconds = Sourced<double>{v.value(), Provenance::flag("--save-time " + save_time)};
   }
   return Ok{};
 }

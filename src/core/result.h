@@ -1,7 +1,8 @@
 // Errors as values. Every stage of the pipeline returns Result<T>: either a
 // value or an Error that a person can act on. An Error names where the bad
 // input came from ("deploy/redis.yaml:12:7", "flag --limit",
-// "127.0.0.1:6379") so the CLI can print it and exit 2 without a stack trace.
+// "127.0.0.1:6379") so the CLI can print it and exit 2 without a stack trace,
+// and a code so callers tell kinds of failure apart without reading the text.
 #pragma once
 
 #include <string>
@@ -10,9 +11,18 @@
 
 namespace redisfit {
 
+enum class ErrorCode {
+  kInvalid,      // the input or flag is wrong: the user must change it (exit 2)
+  kParse,        // the input is not well-formed (YAML syntax, redis.conf quoting)
+  kNotFound,     // a file, object or key named by the user does not exist
+  kIo,           // reading or writing failed (permissions, disk)
+  kUnavailable,  // a server, socket or cgroup could not be reached
+};
+
 struct Error {
   std::string where;    // file:line:col, flag name, host:port; may be empty
   std::string message;  // what is wrong, in words a user can act on
+  ErrorCode code = ErrorCode::kInvalid;
 
   // "where: message", or just the message when no location is known.
   std::string describe() const {
@@ -20,8 +30,10 @@ struct Error {
   }
 };
 
+// [[nodiscard]]: dropping a Result drops its error; cast to void only for a
+// deliberate best-effort call, with a comment saying why.
 template <class T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Error error) : state_(std::move(error)) {}  // NOLINT

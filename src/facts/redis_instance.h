@@ -1,8 +1,8 @@
 // The facts stage: one RedisInstance per Redis data container, whatever it
 // was read from (flags, redis.conf, KubeBlocks objects, a live server). Plain
-// data, no behaviour. Every fact carries `source`: where it was read
-// ("deploy/cluster.yaml:14:9", "flag --limit", "INFO used_memory") or why it
-// was assumed ("Redis 7.0 default (config.c)"), so findings can point at it.
+// data, no behaviour. Every fact carries `source`, a typed Provenance: where
+// it was read (deploy/cluster.yaml:14:9, flag --limit, INFO used_memory) or
+// why it was assumed ("Redis default (config.c)"), so findings can point at it.
 #pragma once
 
 #include <cstdint>
@@ -10,12 +10,14 @@
 #include <string>
 #include <vector>
 
+#include "facts/provenance.h"
+
 namespace redisfit {
 
 template <class T>
 struct Sourced {
   T value{};
-  std::string source;  // file:line:col, flag, INFO field, or "default: why"
+  Provenance source;
 };
 
 // How maxmemory came to be what it is.
@@ -28,7 +30,7 @@ enum class MaxmemoryOrigin {
 struct MaxmemorySetting {
   MaxmemoryOrigin origin = MaxmemoryOrigin::kUnset;
   uint64_t bytes = 0;   // 0 when kUnset
-  std::string source;   // where it was written, or the rule that derived it
+  Provenance source;  // where it was written, or the rule that derived it
 };
 
 // One `save <seconds> <changes>` point.
@@ -81,31 +83,31 @@ struct RedisInstance {
   std::optional<Sourced<uint64_t>> limit_bytes;
 
   MaxmemorySetting maxmemory;
-  Sourced<std::string> maxmemory_policy{"noeviction", "Redis default (config.c)"};
+  Sourced<std::string> maxmemory_policy{"noeviction", Provenance::by_default("Redis default (config.c)")};
 
   // Persistence.
-  Sourced<std::vector<SavePoint>> save_points{redis_default_save_points(), "Redis default (config.c)"};
-  Sourced<bool> appendonly{false, "Redis default (config.c)"};
-  Sourced<bool> aof_use_rdb_preamble{true, "Redis default (config.c)"};
+  Sourced<std::vector<SavePoint>> save_points{redis_default_save_points(), Provenance::by_default("Redis default (config.c)")};
+  Sourced<bool> appendonly{false, Provenance::by_default("Redis default (config.c)")};
+  Sourced<bool> aof_use_rdb_preamble{true, Provenance::by_default("Redis default (config.c)")};
 
   // Replication: number of replicas streaming from this instance when it is
   // the primary (a full sync forks it).
-  Sourced<int> replicas{0, "default: no replicas"};
-  Sourced<uint64_t> repl_backlog_bytes{1024 * 1024, "Redis default (config.c)"};
+  Sourced<int> replicas{0, Provenance::by_default("default: no replicas")};
+  Sourced<uint64_t> repl_backlog_bytes{1024 * 1024, Provenance::by_default("Redis default (config.c)")};
   Sourced<OutputBufferLimit> replica_buffer_limit{{256ULL << 20, 64ULL << 20, 60},
-                                                  "Redis default (config.c)"};
+                                                  Provenance::by_default("Redis default (config.c)")};
   Sourced<OutputBufferLimit> pubsub_buffer_limit{{32ULL << 20, 8ULL << 20, 60},
-                                                 "Redis default (config.c)"};
-  Sourced<OutputBufferLimit> normal_buffer_limit{{0, 0, 0}, "Redis default (config.c)"};
-  Sourced<std::string> repl_diskless_load{"disabled", "Redis default (config.c)"};
+                                                 Provenance::by_default("Redis default (config.c)")};
+  Sourced<OutputBufferLimit> normal_buffer_limit{{0, 0, 0}, Provenance::by_default("Redis default (config.c)")};
+  Sourced<std::string> repl_diskless_load{"disabled", Provenance::by_default("Redis default (config.c)")};
 
   // Clients.
-  Sourced<uint64_t> maxclients{10000, "Redis default (config.c)"};
-  Sourced<ClientMemoryLimit> maxmemory_clients{{}, "Redis default (config.c): off"};
-  Sourced<uint64_t> client_query_buffer_limit_bytes{1ULL << 30, "Redis default (config.c)"};
-  Sourced<uint64_t> proto_max_bulk_len_bytes{512ULL << 20, "Redis default (config.c)"};
+  Sourced<uint64_t> maxclients{10000, Provenance::by_default("Redis default (config.c)")};
+  Sourced<ClientMemoryLimit> maxmemory_clients{{}, Provenance::by_default("Redis default (config.c): off")};
+  Sourced<uint64_t> client_query_buffer_limit_bytes{1ULL << 30, Provenance::by_default("Redis default (config.c)")};
+  Sourced<uint64_t> proto_max_bulk_len_bytes{512ULL << 20, Provenance::by_default("Redis default (config.c)")};
 
-  Sourced<std::string> redis_version{"7.0", "default: Redis 7.0 (Debian 12)"};
+  Sourced<std::string> redis_version{"7.0", Provenance::by_default("default: Redis 7.0 (Debian 12)")};
 
   // What could not be read from the inputs (a ConfigMap not given, a value
   // set at run time, an operator that is not read). Non-empty = the facts

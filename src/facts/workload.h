@@ -29,9 +29,9 @@ struct Workload {
   // the volume, or a load in progress. Loading ignores maxmemory, so this is
   // never capped by it. Absent = the dataset.
   std::optional<Sourced<uint64_t>> loaded_bytes;
-  Sourced<uint64_t> value_size_bytes{1024, "default: 1 KiB values (docs/memory-model.md)"};
+  Sourced<uint64_t> value_size_bytes{1024, Provenance::by_default("default: 1 KiB values (docs/memory-model.md)")};
   Sourced<WritePattern> write_pattern{WritePattern::kOverwrite,
-                                      "default: overwrites, the worst case for copy-on-write"};
+                                      Provenance::by_default("default: overwrites, the worst case for copy-on-write")};
   // Writes per second while a fork child lives. Absent = unknown.
   std::optional<Sourced<double>> write_rate_per_sec;
   // Fraction of the dataset's pages copied during a fork, 0..1. Absent =
@@ -43,10 +43,10 @@ struct Workload {
   // Seconds an appendfsync everysec fsync stalls (a slow disk); aof_buf holds
   // the writes meanwhile. Absent = no stall: aof_buf is flushed every event loop.
   std::optional<Sourced<double>> fsync_stall_seconds;
-  Sourced<uint64_t> clients{100, "default: 100 connected clients"};
-  Sourced<bool> keys_have_ttl{false, "default: keys carry no TTL"};
+  Sourced<uint64_t> clients{100, Provenance::by_default("default: 100 connected clients")};
+  Sourced<bool> keys_have_ttl{false, Provenance::by_default("default: keys carry no TTL")};
   // used_memory_rss / used_memory once full (allocator rounding and fragmentation).
-  Sourced<double> fragmentation{1.10, "default: 1.10 (measured 1.02-1.08 on fresh data)"};
+  Sourced<double> fragmentation{1.10, Provenance::by_default("default: 1.10 (measured 1.02-1.08 on fresh data)")};
 };
 
 }  // namespace redisfit

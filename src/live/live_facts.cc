@@ -11,7 +11,7 @@
 namespace redisfit::live {
 namespace {
 
-std::string at(const std::string& what, const ServerSnapshot& s) { return what + " @ " + s.where; }
+Provenance at(const std::string& what, const ServerSnapshot& s) { return Provenance::live(what + " @ " + s.where); }
 
 // CONFIG values first (DirectiveMode::kReplace: CONFIG GET save is the whole
 // schedule); then, for what CONFIG did not give, the INFO fields that carry
@@ -58,7 +58,7 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   uint64_t startup = info.u64("used_memory_startup").value_or(0);
   uint64_t clients_mem = info.u64("mem_clients_normal").value_or(0) + info.u64("mem_clients_slaves").value_or(0);
   uint64_t dataset = used > startup + clients_mem ? used - startup - clients_mem : 0;
-  std::string dataset_source = at("INFO used_memory - used_memory_startup - client buffers", s);
+  Provenance dataset_source = at("INFO used_memory - used_memory_startup - client buffers", s);
   // While LOADING, used_memory is partial; the RDB's own used-mem aux field
   // (INFO loading_rdb_used_mem) says what the load will reach.
   if (s.loading) {

@@ -34,7 +34,7 @@ LiveFacts facts_from_sample(const WorkloadSample& s, std::optional<Sourced<uint6
                          "counted {} write calls/s: multi-key writes)",
                          compact_number(rate), over, compact_number(s.write_rate_per_sec));
   }
-  w.write_rate_per_sec = Sourced<double>{rate, source};
+  w.write_rate_per_sec = Sourced<double>{rate, Provenance::live(source)};
   if (s.changes_rate_per_sec) {
     double a = s.write_rate_per_sec, b = *s.changes_rate_per_sec;
     if (std::max(a, b) > 10 && std::fabs(a - b) > 0.25 * std::max(a, b)) {
@@ -48,27 +48,28 @@ LiveFacts facts_from_sample(const WorkloadSample& s, std::optional<Sourced<uint6
 
   if (s.value_bytes.count > 0) {
     uint64_t mean = std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(s.value_bytes.mean)));
-    w.value_size_bytes = {mean, fmt::format("measured: mean value {} B over {} sampled keys (p50 {} B, p99 {} B; "
+    w.value_size_bytes = {mean, Provenance::live(fmt::format("measured: mean value {} B over {} sampled keys (p50 {} B, p99 {} B; "
                                             "RANDOMKEY + STRLEN / MEMORY USAGE) @ {}",
                                             mean, s.value_bytes.count, s.value_bytes.p50, s.value_bytes.p99,
-                                            s.where)};
+                                            s.where))};
   }
   // New keys while writing = an import: inserts copy only the dict buckets'
   // pages during a fork (model/cow.cc). Overwrites stay the default.
   if (s.write_calls > 0 && s.keys_delta > 0 &&
       static_cast<double>(s.keys_delta) >= 0.5 * static_cast<double>(s.write_calls)) {
     w.write_pattern = {WritePattern::kInsert,
-                       fmt::format("measured: keys grew by {} for {} write calls {} (inserts)", s.keys_delta,
-                                   s.write_calls, over)};
+                       Provenance::live(fmt::format("measured: keys grew by {} for {} write calls {} (inserts)",
+                                                    s.keys_delta, s.write_calls, over))};
   } else if (s.write_calls > 0) {
     w.write_pattern = {WritePattern::kOverwrite,
-                       fmt::format("measured: keys changed by {} for {} write calls {} (overwrites)",
-                                   s.keys_delta, s.write_calls, over)};
+                       Provenance::live(fmt::format("measured: keys changed by {} for {} write calls {} (overwrites)",
+                                                    s.keys_delta, s.write_calls, over))};
   }
   const platform::InfoFields& info = s.snapshot.info;
   uint64_t keys = info.total_keys(), expires = info.total_expires();
-  w.keys_have_ttl = {expires > 0, fmt::format("measured: {} of {} keys ({:.1f}%) carry a TTL (INFO keyspace) @ {}",
-                                              expires, keys, keys ? 100.0 * expires / keys : 0.0, s.where)};
+  w.keys_have_ttl = {expires > 0,
+                     Provenance::live(fmt::format("measured: {} of {} keys ({:.1f}%) carry a TTL (INFO keyspace) @ {}",
+                                                  expires, keys, keys ? 100.0 * expires / keys : 0.0, s.where))};
 
   // The observed COW of the last fork was weighed by facts_from_snapshot
   // against INFO's all-commands rate; weigh it again against the measured

@@ -77,7 +77,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   r.connected_replicas = facts.instance.replicas.value;
 
   r.limit_bytes = limit.limit_bytes;
-  r.limit_source = limit.source;
+  r.limit_source = limit.source.describe();
   r.now_bytes = r.used_memory_rss_bytes;
   r.now_source = "INFO used_memory_rss";
   if (limit.cgroup) {
@@ -103,7 +103,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     // whenever it exists, server.c:loadDataFromDisk) still bring them back,
     // so project them as a what-if.
     RedisInstance what_if = facts.instance;
-    what_if.save_points = {{{3600, 1}}, "what-if: a BGSAVE started now"};
+    what_if.save_points = {{{3600, 1}}, Provenance::computed("what-if: a BGSAVE started now")};
     MemoryBudget b = compute_budget(what_if, facts.workload);
     r.fork_peak_bytes = std::max(r.fork_peak_bytes, phase_total(b, "fork"));
     r.reload_peak_bytes = phase_total(b, "reload");
@@ -144,7 +144,7 @@ LimitInfo resolve_limit(const platform::RedisEndpoint& endpoint, std::optional<u
   LimitInfo info;
   if (flag_limit_bytes) {
     info.limit_bytes = flag_limit_bytes;
-    info.source = "flag --limit";
+    info.source = Provenance::flag("--limit");
     return info;
   }
   if (!is_local(endpoint)) {
@@ -163,7 +163,7 @@ LimitInfo resolve_limit(const platform::RedisEndpoint& endpoint, std::optional<u
     return info;
   }
   info.limit_bytes = cg->limit_bytes;
-  info.source = fmt::format("cgroup {} {}", platform::cgroup_version_name(cg->version), file);
+  info.source = Provenance::live(fmt::format("cgroup {} {}", platform::cgroup_version_name(cg->version), file));
   info.cgroup = std::move(cg).value();
   return info;
 }

@@ -38,7 +38,7 @@ struct ProbeFinding {
 // The container limit and where it came from.
 struct LimitInfo {
   std::optional<uint64_t> limit_bytes;
-  std::string source;                  // "flag --limit", "cgroup v1 <dir>/memory.limit_in_bytes"
+  Provenance source;                   // flag --limit, or live "cgroup v1 <dir>/memory.limit_in_bytes"
   std::optional<platform::CgroupMemory> cgroup;  // when read from this process's cgroup
   std::vector<std::string> notes;      // why no limit is known, if so
 };

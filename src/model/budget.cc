@@ -54,7 +54,7 @@ DatasetSize steady_dataset(const RedisInstance& r, const Workload& w) {
                               ? r.maxmemory_policy.value + " evicts it only as writes come, RSS lags"
                               : r.maxmemory_policy.value + " keeps it all and refuses writes")};
     }
-    return {w.dataset_bytes->value, w.dataset_bytes->source};
+    return {w.dataset_bytes->value, w.dataset_bytes->source.describe()};
   }
   if (bounded) {
     return {r.maxmemory.bytes, fmt::format("fills to maxmemory ({})", r.maxmemory.source)};
@@ -247,7 +247,7 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
   // be more.
   DatasetSize loaded = dataset;
   if (w.loaded_bytes && w.loaded_bytes->value > loaded.bytes) {
-    loaded = {w.loaded_bytes->value, w.loaded_bytes->source};
+    loaded = {w.loaded_bytes->value, w.loaded_bytes->source.describe()};
   }
   b.loaded_bytes = loaded.bytes;
   b.loaded_source = loaded.source;
@@ -294,25 +294,25 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
 
   b.assumptions = {
       {"dataset", format_bytes(dataset.bytes), dataset.source},
-      {"fragmentation", fmt::format("{:.2f}", frag), w.fragmentation.source},
-      {"value_size", format_bytes(w.value_size_bytes.value), w.value_size_bytes.source},
+      {"fragmentation", fmt::format("{:.2f}", frag), w.fragmentation.source.describe()},
+      {"value_size", format_bytes(w.value_size_bytes.value), w.value_size_bytes.source.describe()},
       {"write_pattern", w.write_pattern.value == WritePattern::kInsert ? "insert" : "overwrite",
-       w.write_pattern.source},
+       w.write_pattern.source.describe()},
       {"write_rate", w.write_rate_per_sec ? fmt::format("{:.0f}/s", w.write_rate_per_sec->value) : "unknown",
-       w.write_rate_per_sec ? w.write_rate_per_sec->source : "not given"},
+       w.write_rate_per_sec ? w.write_rate_per_sec->source.describe() : "not given"},
       {"cow_fraction", fmt::format("{:.2f}", cow.fraction), cow.source},
-      {"clients", fmt::format("{}", w.clients.value), w.clients.source},
-      {"keys_have_ttl", w.keys_have_ttl.value ? "yes" : "no", w.keys_have_ttl.source},
-      {"policy", r.maxmemory_policy.value, r.maxmemory_policy.source},
+      {"clients", fmt::format("{}", w.clients.value), w.clients.source.describe()},
+      {"keys_have_ttl", w.keys_have_ttl.value ? "yes" : "no", w.keys_have_ttl.source.describe()},
+      {"policy", r.maxmemory_policy.value, r.maxmemory_policy.source.describe()},
   };
   if (w.fsync_stall_seconds) {
     b.assumptions.push_back({"fsync_stall", fmt::format("{:.1f} s", w.fsync_stall_seconds->value),
-                             w.fsync_stall_seconds->source + ": aof_buf holds the writes of a stalled fsync"});
+                             w.fsync_stall_seconds->source.describe() + ": aof_buf holds the writes of a stalled fsync"});
   }
   if (forks || r.replicas.value > 0) {
     b.assumptions.push_back(
         {"fork_child", fmt::format("{:.1f} s", fork_child_seconds(w, dataset.bytes)),
-         w.fork_child_seconds ? w.fork_child_seconds->source
+         w.fork_child_seconds ? w.fork_child_seconds->source.describe()
                               : "estimated save time with one free core (give --save-time, or probe reads "
                                 "rdb_last_bgsave_time_sec)"});
   }

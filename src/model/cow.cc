@@ -68,7 +68,7 @@ double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double w
 
 CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
   if (w.cow_fraction) {
-    return {std::clamp(w.cow_fraction->value, 0.0, 1.0), w.cow_fraction->source};
+    return {std::clamp(w.cow_fraction->value, 0.0, 1.0), w.cow_fraction->source.describe()};
   }
   // A full dataset under a policy that refuses writes at maxmemory: every
   // write gets -OOM before it executes (evict.c: EVICT_FAIL), so the parent
@@ -100,7 +100,7 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   double c = cow_fraction_for_rate(w, dataset_bytes, w.write_rate_per_sec->value);
   std::string lifetime =
       w.fork_child_seconds
-          ? w.fork_child_seconds->source
+          ? w.fork_child_seconds->source.describe()
           : fmt::format("saving {} at {} per key + {}/s with one free core", format_bytes(dataset_bytes),
                         fmt::format("{:.1f} us", K::kSaveSecondsPerKey * 1e6),
                         format_bytes(static_cast<uint64_t>(K::kSaveBytesPerSec)));

@@ -30,8 +30,9 @@ uint64_t limit_for(uint64_t peak_bytes) {
 }
 
 Workload holding(Workload w, uint64_t bytes, const std::string& source) {
-  w.dataset_bytes = Sourced<uint64_t>{bytes, source};
-  w.loaded_bytes = Sourced<uint64_t>{bytes, source};
+  // `source` already reads as where the size was learnt (a flag, a file, INFO).
+  w.dataset_bytes = Sourced<uint64_t>{bytes, Provenance::computed(source)};
+  w.loaded_bytes = Sourced<uint64_t>{bytes, Provenance::computed(source)};
   return w;
 }
 
@@ -72,7 +73,7 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
   if (p.reload_peak_bytes == 0) {
     // No persistence configured: a leftover dump.rdb is still loaded at start.
     RedisInstance with_rdb = instance;
-    with_rdb.save_points = {{{3600, 1}}, "rescue: the persisted file is loaded at start"};
+    with_rdb.save_points = {{{3600, 1}}, Provenance::computed("rescue: the persisted file is loaded at start")};
     p.reload_peak_bytes = phase_total(compute_budget(with_rdb, holding(workload, p.loaded_bytes, p.loaded_source)),
                                       "reload");
   }
@@ -102,7 +103,7 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
     // that holds that maxmemory in every phase.
     RedisInstance keep = instance;
     keep.maxmemory = {MaxmemoryOrigin::kExplicit, (p.loaded_bytes + kMiB - 1) / kMiB * kMiB,
-                      "rescue: keep the loaded data"};
+                      Provenance::computed("rescue: keep the loaded data")};
     keep.limit_bytes.reset();
     keep.request_bytes.reset();
     auto kept = plan_with_model(keep, without_data(workload));

@@ -17,12 +17,12 @@ bool fits(const MemoryBudget& b, uint64_t limit_bytes) {
   return static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor <= static_cast<double>(limit_bytes);
 }
 
-RedisInstance with_maxmemory(RedisInstance r, uint64_t bytes, const std::string& source) {
+RedisInstance with_maxmemory(RedisInstance r, uint64_t bytes, const Provenance& source) {
   r.maxmemory = {MaxmemoryOrigin::kExplicit, bytes, source};
   return r;
 }
 
-RedisInstance with_limit(RedisInstance r, uint64_t limit_bytes, const std::string& source) {
+RedisInstance with_limit(RedisInstance r, uint64_t limit_bytes, const Provenance& source) {
   r.limit_bytes = Sourced<uint64_t>{limit_bytes, source};
   r.request_bytes = Sourced<uint64_t>{limit_bytes, source};
   return r;
@@ -38,7 +38,7 @@ uint64_t round_up(uint64_t bytes, uint64_t unit) { return (bytes + unit - 1) / u
 Workload settled(Workload w, uint64_t maxmemory_bytes) {
   if (w.dataset_bytes && w.dataset_bytes->value > maxmemory_bytes) {
     w.dataset_bytes = Sourced<uint64_t>{
-        maxmemory_bytes, fmt::format("{} brought down to maxmemory", format_bytes(w.dataset_bytes->value))};
+        maxmemory_bytes, Provenance::computed(fmt::format("{} brought down to maxmemory", format_bytes(w.dataset_bytes->value)))};
   }
   if (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes) w.loaded_bytes.reset();
   return w;
@@ -49,14 +49,14 @@ Workload settled(Workload w, uint64_t maxmemory_bytes) {
 Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Workload& workload,
                                      uint64_t limit_bytes) {
   RedisInstance r = instance;
-  r.limit_bytes = Sourced<uint64_t>{limit_bytes, "limit"};
+  r.limit_bytes = Sourced<uint64_t>{limit_bytes, Provenance::computed("limit")};
   auto peak_fits = [&](uint64_t maxmemory) {
-    return fits(compute_budget(with_maxmemory(r, maxmemory, "solver"), settled(workload, maxmemory)), limit_bytes);
+    return fits(compute_budget(with_maxmemory(r, maxmemory, Provenance::computed("solver")), settled(workload, maxmemory)), limit_bytes);
   };
   // Every phase grows monotonically with maxmemory, so bisect over whole MiB.
   uint64_t lo = 1, hi = limit_bytes / kMiB;
   if (!peak_fits(lo * kMiB)) {
-    MemoryBudget empty = compute_budget(with_maxmemory(r, kMiB, "solver"), settled(workload, kMiB));
+    MemoryBudget empty = compute_budget(with_maxmemory(r, kMiB, Provenance::computed("solver")), settled(workload, kMiB));
     return Error{"", fmt::format("a limit of {} is below what Redis needs at all under this workload: "
                                  "even with maxmemory 1mb the {} phase needs {} (x{:.1f} margin)",
                                  format_k8s_quantity(limit_bytes), empty.peak_phase,
@@ -99,7 +99,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
 
   if (limit > 0 && r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
     RedisInstance current = r;
-    current.limit_bytes = Sourced<uint64_t>{limit, "limit"};
+    current.limit_bytes = Sourced<uint64_t>{limit, Provenance::computed("limit")};
     MemoryBudget now = compute_budget(current, workload);
     rec.notes.push_back(fmt::format("the current maxmemory {} ({}) is {}: peak {} in phase {}",
                                     r.maxmemory.bytes, format_bytes(r.maxmemory.bytes),
@@ -115,7 +115,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
       // The data must fit: with a non-evicting policy writes fail at maxmemory,
       // so grow the container instead of shrinking maxmemory.
       maxmemory = round_up(dataset, kMiB);
-      RedisInstance grown = with_maxmemory(r, maxmemory, "plan: holds the dataset");
+      RedisInstance grown = with_maxmemory(r, maxmemory, Provenance::computed("plan: holds the dataset"));
       limit = solve_min_limit(grown, settled(workload, maxmemory));
       rec.notes.push_back(fmt::format(
           "the dataset ({}) does not fit under the given limit with policy {}; the limit must "
@@ -132,7 +132,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     limit = solve_min_limit(r, settled(workload, rec.maxmemory_bytes));
   } else if (workload.dataset_bytes) {
     rec.maxmemory_bytes = round_up(workload.dataset_bytes->value, kMiB);
-    limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, "plan"), settled(workload, rec.maxmemory_bytes));
+    limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan")), settled(workload, rec.maxmemory_bytes));
   } else {
     return Error{"", "nothing to size from: give --limit, --request, --maxmemory or --dataset"};
   }
@@ -140,7 +140,8 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
   rec.limit_bytes = limit;
   rec.request_bytes = limit;
   RedisInstance final_instance =
-      with_limit(with_maxmemory(r, rec.maxmemory_bytes, "plan (model)"), limit, "plan (model)");
+      with_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan (model)")), limit,
+                 Provenance::computed("plan (model)"));
   rec.budget = compute_budget(final_instance, settled(workload, rec.maxmemory_bytes));
   const MemoryBudget today = compute_budget(final_instance, workload);
   if (today.loaded_above_maxmemory && today.verdict == Verdict::kUnsafe) {
@@ -168,8 +169,8 @@ Result<Recommendation> plan_with_seed_rule(const RedisInstance& instance, const 
   rec.request_bytes = instance.request_bytes->value;
   rec.maxmemory_bytes = rec.request_bytes;
   rec.limit_bytes = round_up(static_cast<uint64_t>(static_cast<double>(rec.request_bytes) * ratio), kMiB);
-  RedisInstance r = with_maxmemory(instance, rec.maxmemory_bytes, "seed rule: maxmemory = request");
-  r.limit_bytes = Sourced<uint64_t>{rec.limit_bytes, fmt::format("seed rule: limit = {} x request", ratio)};
+  RedisInstance r = with_maxmemory(instance, rec.maxmemory_bytes, Provenance::computed("seed rule: maxmemory = request"));
+  r.limit_bytes = Sourced<uint64_t>{rec.limit_bytes, Provenance::computed(fmt::format("seed rule: limit = {} x request", ratio))};
   rec.budget = compute_budget(r, workload);
   rec.notes.push_back(fmt::format("the article's rule: maxmemory = request, limit = {} x request", ratio));
   if (rec.budget.verdict == Verdict::kUnsafe || rec.budget.verdict == Verdict::kThin) {

@@ -56,7 +56,7 @@ nlohmann::json probe_sample_json(const app::ProbeSampleReport& r) {
       {"info", fields}};
   nlohmann::json out = {{"target", r.target},
                         {"limit_bytes", r.limit.limit_bytes ? nlohmann::json(*r.limit.limit_bytes) : nlohmann::json()},
-                        {"limit_source", r.limit.source},
+                        {"limit_source", r.limit.source.describe()},
                         {"measured", measured},
                         {"assumptions", budget_to_json(r.budget_now)["assumptions"]},
                         {"budget_now", budget_to_json(r.budget_now)},

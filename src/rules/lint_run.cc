@@ -134,7 +134,7 @@ void read_conf(const std::string& path, Result<std::vector<ConfDirective>> direc
   r.file = path;
   r.line = 1;
   if (auto st = apply_conf(*directives, r); !st) return report.input_errors.push_back(st.error());
-  if (r.maxmemory.origin == MaxmemoryOrigin::kUnset) r.maxmemory.source = "no maxmemory directive (Redis default 0)";
+  if (r.maxmemory.origin == MaxmemoryOrigin::kUnset) r.maxmemory.source = Provenance::by_default("no maxmemory directive (Redis default 0)");
   if (options.override_conf) {
     if (auto st = options.override_conf(r); !st) return report.input_errors.push_back(st.error());
   }

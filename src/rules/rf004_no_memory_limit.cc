@@ -28,7 +28,7 @@ class NoMemoryLimit final : public Rule {
                          format_bytes(ctx.budget.peak_bytes));
     }
     out.push_back(make_finding(info(), std::move(msg),
-                               location_of(r.request_bytes ? r.request_bytes->source : "", r)));
+                               location_of(r.request_bytes ? r.request_bytes->source : Provenance{}, r)));
   }
 };
 

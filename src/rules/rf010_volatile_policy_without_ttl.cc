@@ -29,7 +29,7 @@ class VolatilePolicyWithoutTtl final : public Rule {
     const RedisInstance& r = ctx.instance;
     const auto& ttl = ctx.workload.keys_have_ttl;
     if (!policy_is_volatile(r.maxmemory_policy.value) || ttl.value) return;
-    if (ttl.source.rfind("default:", 0) == 0) return;
+    if (ttl.source.kind == ProvenanceKind::kDefault) return;
     out.push_back(make_finding(
         info(),
         fmt::format("{}: maxmemory-policy {} evicts only keys with a TTL, and none has one ({}); at maxmemory "

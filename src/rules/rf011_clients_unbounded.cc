@@ -29,7 +29,7 @@ class ClientsUnbounded final : public Rule {
     const MemoryBudget& b = ctx.budget;
     const auto& clients = ctx.workload.clients;
     if (b.limit_bytes == 0 || writes_continue_at_maxmemory(r, ctx.workload)) return;
-    if (clients.source.rfind("default:", 0) == 0) return;
+    if (clients.source.kind == ProvenanceKind::kDefault) return;
     const ClientMemoryLimit& cm = r.maxmemory_clients.value;
     if (cm.bytes > 0 || cm.is_percent) return;
     const uint64_t worst = r.maxclients.value * ModelConstants::kBytesPerActiveClient;

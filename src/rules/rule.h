@@ -31,12 +31,8 @@ struct RuleInfo {
   std::string help_path() const { return "docs/rules/" + id + ".md"; }
 };
 
-// Where a finding points: the fact the user should change.
-struct Location {
-  std::string file;
-  int line = 0;
-  int column = 0;
-};
+// Where a finding points: the fact the user should change (core/location.h).
+using redisfit::Location;
 
 struct Finding {
   std::string rule_id;
@@ -81,9 +77,9 @@ inline Finding make_finding(const RuleInfo& info, std::string message, Location 
 std::vector<Finding> check_all(const RuleContext& ctx);
 
 // Helpers for rule messages and locations.
-// Location of a fact from its source string ("file:line:col ..."), or the
-// instance's object when the source names no position (defaults, flags).
-Location location_of(const std::string& source, const RedisInstance& instance);
+// Location of a fact read from an input file, or the instance's object when
+// the fact has no position of its own (defaults, flags, live fields, derived).
+Location location_of(const Provenance& source, const RedisInstance& instance);
 // Where the maxmemory a finding is about was decided: the explicit setting,
 // else the request/limit the operator derived it from, else the limit.
 Location maxmemory_location(const RuleContext& ctx);

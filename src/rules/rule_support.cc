@@ -17,38 +17,10 @@ const char* level_name(Level level) {
   return "error";
 }
 
-namespace {
-
-// Parses digits at s[pos...]; returns the count of digits read.
-size_t read_int(const std::string& s, size_t pos, int& value) {
-  size_t n = 0;
-  value = 0;
-  while (pos + n < s.size() && std::isdigit(static_cast<unsigned char>(s[pos + n])) && n < 9) {
-    value = value * 10 + (s[pos + n] - '0');
-    ++n;
-  }
-  return n;
-}
-
-}  // namespace
-
-Location location_of(const std::string& source, const RedisInstance& instance) {
-  // Sources written by the readers start with "file:line:col" (manifests) or
-  // "file:line" (redis.conf); anything else (defaults, flags) has no position.
-  for (size_t colon = source.find(':'); colon != std::string::npos; colon = source.find(':', colon + 1)) {
-    if (source.find(' ') < colon) break;  // a position inside prose, not a path at the start
-    int line = 0, col = 0;
-    const size_t nl = read_int(source, colon + 1, line);
-    if (nl == 0) continue;
-    size_t end = colon + 1 + nl;
-    if (end < source.size() && source[end] == ':') {
-      const size_t nc = read_int(source, end + 1, col);
-      if (nc == 0) continue;
-      end += 1 + nc;
-    }
-    if (end < source.size() && source[end] != ' ' && source[end] != ')') continue;
-    return {source.substr(0, colon), line, col};
-  }
+Location location_of(const Provenance& source, const RedisInstance& instance) {
+  // Only a fact read from an input file has a position of its own; defaults,
+  // flags, live fields and derivations point at the instance's object.
+  if (source.kind == ProvenanceKind::kInput && source.location.known()) return source.location;
   return {instance.file, instance.line, instance.line > 0 ? 1 : 0};
 }
 

@@ -40,7 +40,7 @@ Result<std::vector<PodStatus>> read_pod_statuses(std::string_view text, const st
     const manifests::YamlNode& n = obj.node;
     if (text_at(child(n, "kind")) != "Pod") continue;
     PodStatus p;
-    p.where = manifests::where(obj.file, n);
+    p.where = manifests::location_at(obj.file, n);
     const manifests::YamlNode meta = child(n, "metadata");
     p.name = text_at(child(meta, "name"));
     p.namespace_name = text_at(child(meta, "namespace"));

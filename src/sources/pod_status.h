@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/location.h"
 #include "core/result.h"
 
 namespace redisfit {
@@ -16,7 +17,7 @@ namespace redisfit {
 struct PodStatus {
   std::string name;
   std::string namespace_name;
-  std::string where;              // file:line:col of the Pod object
+  Location where;                 // the Pod object in its file
   std::string container;          // the Redis container read ("redis", else the first)
   std::optional<uint64_t> limit_bytes;    // spec.containers[].resources.limits.memory
   std::optional<uint64_t> request_bytes;  // ...requests.memory

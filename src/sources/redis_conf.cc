@@ -238,8 +238,8 @@ Status apply_conf(const std::vector<ConfDirective>& directives, RedisInstance& i
   for (const auto& d : directives) {
     // A multi-arg directive given as one quoted argument is split, as in
     // config.c ("--save '900 1'"); "" stays as one empty argument.
-    Status status = (d.args.size() == 1) ? applier.apply_value(d.name, d.args[0], d.where())
-                                          : applier.apply(d.name, d.args, d.where());
+    Status status = (d.args.size() == 1) ? applier.apply_value(d.name, d.args[0], Provenance::at(d.location()))
+                                          : applier.apply(d.name, d.args, Provenance::at(d.location()));
     if (!status.ok()) return status;
   }
   return Ok{};

@@ -21,7 +21,8 @@ struct ConfDirective {
   std::vector<std::string> args;
   std::string file;
   int line = 0;
-  std::string where() const { return file + ":" + std::to_string(line); }
+  Location location() const { return {file, line, 0}; }  // "file:line"
+  std::string where() const { return location().describe(); }
 };
 
 // Splits one line into arguments like sdssplitargs. Error on unbalanced quotes.

@@ -23,8 +23,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-Error directive_error(const std::string& where, std::string_view name, std::string_view why) {
-  return Error{where, fmt::format("'{}': {}", name, why)};
+Error directive_error(const Provenance& where, std::string_view name, std::string_view why) {
+  return Error{where.describe(), fmt::format("'{}': {}", name, why)};
 }
 
 // Redis yes/no booleans (config.c:yesnotoi), case-insensitive.
@@ -49,7 +49,7 @@ Result<int64_t> parse_integer(std::string_view value) {
 struct Call {
   const std::string& name;               // lower-case
   const std::vector<std::string>& args;  // exactly one for Arity::kOne rows
-  const std::string& where;
+  const Provenance& where;
   RedisInstance& instance;
   DirectiveMode mode;
   bool& save_seen;  // a `save` was already applied by this applier
@@ -257,21 +257,21 @@ const Directive* find_directive(std::string_view lower_name) {
 bool is_memory_directive(std::string_view name) { return find_directive(lower(name)) != nullptr; }
 
 Status DirectiveApplier::apply_value(std::string_view name, std::string_view value,
-                                     const std::string& where) {
+                                     const Provenance& where) {
   // config.c: a multi-arg directive given one non-empty argument is split on
   // spaces ("--save '900 1 300 10'"); an empty one stays a single "" argument.
   std::string n = lower(name);
   const Directive* d = find_directive(n);
   if (d != nullptr && d->arity == Arity::kList && !value.empty()) {
     auto args = split_redis_args(value);
-    if (!args.ok()) return Error{where, args.error().message};
+    if (!args.ok()) return Error{where.describe(), args.error().message};
     return apply(n, args.value(), where);
   }
   return apply(n, {std::string(value)}, where);
 }
 
 Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std::string>& args,
-                               const std::string& where) {
+                               const Provenance& where) {
   const std::string name = lower(raw_name);
   const Directive* d = find_directive(name);
   // Other directives do not change the memory model; they are accepted as is.

@@ -30,12 +30,12 @@ class DirectiveApplier {
   // Applies `name args...` (name case-insensitive). `where` is recorded as the
   // source of the facts it sets. Errors name the directive and say what Redis
   // would say; Redis refuses to start on the same input.
-  Status apply(std::string_view name, const std::vector<std::string>& args, const std::string& where);
+  Status apply(std::string_view name, const std::vector<std::string>& args, const Provenance& where);
 
   // Convenience for key/value maps (KubeBlocks parameters, CONFIG GET): the
   // value is split into arguments the way Redis splits a single-argument
   // multi-arg directive ("900 1 300 10", "replica 256mb 64mb 60").
-  Status apply_value(std::string_view name, std::string_view value, const std::string& where);
+  Status apply_value(std::string_view name, std::string_view value, const Provenance& where);
 
  private:
   RedisInstance& instance_;

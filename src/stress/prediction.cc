@@ -24,15 +24,15 @@ Result<RedisInstance> instance_for_run(const std::string& conf_path, const Stres
   r.origin_kind = "flags";
   r.file = conf_path;
   if (auto st = apply_conf(*directives, r); !st.ok()) return st.error();
-  r.limit_bytes = Sourced<uint64_t>{o.limit_bytes, "flag --limit"};
-  if (o.request_bytes) r.request_bytes = Sourced<uint64_t>{*o.request_bytes, "flag --request"};
-  if (o.phase_fork && o.fork_kind == ForkKind::kFullSync) r.replicas = {1, "flag --fork fullsync"};
+  r.limit_bytes = Sourced<uint64_t>{o.limit_bytes, Provenance::flag("--limit")};
+  if (o.request_bytes) r.request_bytes = Sourced<uint64_t>{*o.request_bytes, Provenance::flag("--request")};
+  if (o.phase_fork && o.fork_kind == ForkKind::kFullSync) r.replicas = {1, Provenance::flag("--fork fullsync")};
   // A forced BGSAVE / BGREWRITEAOF forks even with persistence off (as a
   // backup job's BGSAVE does), and the file it writes is loaded on the next
   // start (server.c:loadDataFromDisk loads dump.rdb whenever it exists). The
   // model sees that as a save point.
   if (o.phase_fork && o.fork_kind != ForkKind::kFullSync && !persistence_forks(r)) {
-    r.save_points = {{{3600, 1}}, std::string("stress: the run forces ") + fork_kind_name(o.fork_kind)};
+    r.save_points = {{{3600, 1}}, Provenance::given(std::string("stress: the run forces ") + fork_kind_name(o.fork_kind))};
   }
   return r;
 }
@@ -40,13 +40,13 @@ Result<RedisInstance> instance_for_run(const std::string& conf_path, const Stres
 Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   Workload w;
   uint64_t avg_value = (uint64_t{o.loader.value_min_bytes} + o.loader.value_max_bytes) / 2;
-  w.value_size_bytes = {avg_value, "flag --value-size"};
+  w.value_size_bytes = {avg_value, Provenance::flag("--value-size")};
   w.write_pattern = o.fork_writes == ForkWrites::kInsert
-                        ? Sourced<WritePattern>{WritePattern::kInsert, "stress: inserts during the fork"}
-                        : Sourced<WritePattern>{WritePattern::kOverwrite, "stress: overwrites during the fork"};
-  if (o.write_rate_per_sec > 0) w.write_rate_per_sec = Sourced<double>{o.write_rate_per_sec, "flag --write-rate"};
-  w.clients = {static_cast<uint64_t>(o.loader.connections + 2), "stress: loader connections + sampler + control"};
-  w.keys_have_ttl = {o.loader.ttl_share > 0, "flag --ttl-share"};
+                        ? Sourced<WritePattern>{WritePattern::kInsert, Provenance::given("stress: inserts during the fork")}
+                        : Sourced<WritePattern>{WritePattern::kOverwrite, Provenance::given("stress: overwrites during the fork")};
+  if (o.write_rate_per_sec > 0) w.write_rate_per_sec = Sourced<double>{o.write_rate_per_sec, Provenance::flag("--write-rate")};
+  w.clients = {static_cast<uint64_t>(o.loader.connections + 2), Provenance::given("stress: loader connections + sampler + control")};
+  w.keys_have_ttl = {o.loader.ttl_share > 0, Provenance::flag("--ttl-share")};
   // The import fills to a payload target (key + value bytes); the model reasons
   // in used_memory, which adds per-key structures and allocator rounding
   // (a 1 KiB value costs ~1.35 KiB). Bounded by maxmemory when one is set.
@@ -62,9 +62,9 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   if (maxmemory_bytes > 0 && !clearly_past) dataset = std::min(dataset, maxmemory_bytes);
   if (dataset > 0) {
     w.dataset_bytes = Sourced<uint64_t>{
-        dataset, fmt::format("flag --fill: {} keys x {} B used per key{}", keys,
-                             string_key_used_bytes(kKeyBytes, avg_value),
-                             clearly_past ? ", past maxmemory" : " (bounded by maxmemory)")};
+        dataset, Provenance::flag(fmt::format("--fill: {} keys x {} B used per key{}", keys,
+                                              string_key_used_bytes(kKeyBytes, avg_value),
+                                              clearly_past ? ", past maxmemory" : " (bounded by maxmemory)"))};
   }
   return w;
 }
@@ -82,10 +82,13 @@ Workload as_held(const RedisInstance& r, Workload w) {
   }
   if (!writes_continue_at_maxmemory(r, w) && !w.cow_fraction) {
     w.cow_fraction = Sourced<double>{ModelConstants::kRefusedWritesCowFraction,
-                                     "stress: the fill is past maxmemory and " + r.maxmemory_policy.value +
-                                         " refuses the writes with -OOM, so none copies a data page"};
+                                     Provenance::given("stress: the fill is past maxmemory and " +
+                                                       r.maxmemory_policy.value +
+                                                       " refuses the writes with -OOM, so none copies a data page")};
   }
-  w.dataset_bytes = Sourced<uint64_t>{r.maxmemory.bytes, w.dataset_bytes->source + ", held at maxmemory"};
+  Provenance held = w.dataset_bytes->source;
+  held.note += ", held at maxmemory";
+  w.dataset_bytes = Sourced<uint64_t>{r.maxmemory.bytes, held};
   return w;
 }
 }  // namespace
@@ -111,8 +114,8 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
   auto inst = instance_for_run(conf_path, o);
   if (!inst.ok()) return 0;
   Workload w = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
-  w.fork_child_seconds = Sourced<double>{child_seconds, "stress: the fork child's measured life"};
-  w.write_rate_per_sec = Sourced<double>{write_rate_per_sec, "stress: writes/s achieved during the fork"};
+  w.fork_child_seconds = Sourced<double>{child_seconds, Provenance::given("stress: the fork child's measured life")};
+  w.write_rate_per_sec = Sourced<double>{write_rate_per_sec, Provenance::given("stress: writes/s achieved during the fork")};
   return compute_budget(*inst, w).peak_bytes;
 }
 

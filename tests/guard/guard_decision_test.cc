@@ -15,10 +15,10 @@ GuardObservation observation(uint64_t limit_bytes, uint64_t maxmemory_bytes, uin
   GuardObservation o;
   o.limit_bytes = limit_bytes;
   o.limit_source = "test";
-  o.instance.limit_bytes = Sourced<uint64_t>{limit_bytes, "test"};
+  o.instance.limit_bytes = Sourced<uint64_t>{limit_bytes, Provenance::given("test")};
   o.maxmemory_bytes = maxmemory_bytes;
   o.counted_for_eviction_bytes = held_bytes;
-  o.workload.dataset_bytes = Sourced<uint64_t>{held_bytes, "test"};
+  o.workload.dataset_bytes = Sourced<uint64_t>{held_bytes, Provenance::given("test")};
   return o;
 }
 
@@ -98,7 +98,7 @@ TEST(GuardDecision, LoweringUnderTheDataHeldIsRefusedUnlessAllowed) {
   EXPECT_EQ(d.reason_code, "would-refuse-writes");
   EXPECT_NE(d.reason.find("-OOM"), std::string::npos) << d.reason;
   // allkeys-lru: data would be evicted; --allow-evict permits it.
-  o.instance.maxmemory_policy = {"allkeys-lru", "test"};
+  o.instance.maxmemory_policy = {"allkeys-lru", Provenance::given("test")};
   GuardDecision e = decide_maxmemory(o, {});
   EXPECT_EQ(e.reason_code, "would-evict");
   EXPECT_NE(e.reason.find("--allow-evict"), std::string::npos) << e.reason;
@@ -122,10 +122,10 @@ TEST(GuardDecision, NeverZeroNeverAboveTheLimit) {
       for (int replicas : {0, 2}) {
         for (bool aof : {false, true}) {
           auto o = observation(limit, 0, 0);
-          o.instance.maxmemory_policy = {policy, "test"};
-          o.instance.replicas = {replicas, "test"};
-          o.instance.appendonly = {aof, "test"};
-          o.workload.write_rate_per_sec = Sourced<double>{20000, "test"};
+          o.instance.maxmemory_policy = {policy, Provenance::given("test")};
+          o.instance.replicas = {replicas, Provenance::given("test")};
+          o.instance.appendonly = {aof, Provenance::given("test")};
+          o.workload.write_rate_per_sec = Sourced<double>{20000, Provenance::given("test")};
           GuardSettings s;
           s.allow_evict = true;
           GuardDecision d = decide_maxmemory(o, s);

@@ -158,7 +158,7 @@ inline uint64_t model_maxmemory(int port, uint64_t limit_bytes) {
   if (!conn) return 0;
   auto snap = live::read_snapshot(**conn);
   if (!snap) return 0;
-  live::LiveFacts facts = live::facts_from_snapshot(*snap, Sourced<uint64_t>{limit_bytes, "test"});
+  live::LiveFacts facts = live::facts_from_snapshot(*snap, Sourced<uint64_t>{limit_bytes, Provenance::given("test")});
   facts.workload.dataset_bytes.reset();
   auto solved = solve_max_maxmemory(facts.instance, facts.workload, limit_bytes);
   return solved ? *solved : 0;

@@ -143,7 +143,7 @@ TEST(Recognisers, V09ClusterComponentsRolesAndResources) {
   EXPECT_EQ(c.components[0].replicas.value, 2);
   EXPECT_EQ(c.components[0].resources.request_bytes->value, 16 * kGiB);
   EXPECT_EQ(c.components[0].resources.limit_bytes->value, 32 * kGiB);
-  EXPECT_EQ(c.components[0].resources.limit_bytes->source, "t.yaml:22:17");
+  EXPECT_EQ(c.components[0].resources.limit_bytes->source.describe(), "t.yaml:22:17");
   EXPECT_EQ(c.components[1].role, InstanceRole::kSentinel);
   // The 0.9 OpsRequest (single `reconfigure`) yields maxmemory with its config spec.
   ASSERT_EQ(r.set.params.size(), 1u);
@@ -314,10 +314,10 @@ TEST(Join, SeedCaseBecomesOneRedisFactRecord) {
   const RedisInstance& r = mi->instance;
   EXPECT_EQ(r.maxmemory.origin, MaxmemoryOrigin::kExplicit);
   EXPECT_EQ(r.maxmemory.bytes, 34359738368u);
-  EXPECT_EQ(r.maxmemory.source, "seed_maxmemory_at_limit.yaml:47:18");
+  EXPECT_EQ(r.maxmemory.source.describe(), "seed_maxmemory_at_limit.yaml:47:18");
   EXPECT_EQ(r.replicas.value, 1);  // replicas: 2 = 1 primary + 1 streaming replica
   EXPECT_TRUE(r.appendonly.value);
-  EXPECT_EQ(r.appendonly.source, kAddonDefaultSource);
+  EXPECT_EQ(r.appendonly.source.describe(), kAddonDefaultSource);
   EXPECT_EQ(r.request_bytes->value, 16 * kGiB);
   EXPECT_EQ(r.limit_bytes->value, 32 * kGiB);
   EXPECT_EQ(mi->generation, KbGeneration::kV09);

@@ -32,7 +32,7 @@ TEST(RedisFailover, EveryCorpusExampleYieldsOneRedis) {
   const RedisInstance& r = custom.subjects[0].instance;
   EXPECT_EQ(r.replica_buffer_limit.value.hard_bytes, 1000000000u);
   EXPECT_EQ(r.maxclients.value, 100u);
-  EXPECT_NE(r.maxclients.source.find("redisfailover_custom-config.yaml:"), std::string::npos);
+  EXPECT_NE(r.maxclients.source.describe().find("redisfailover_custom-config.yaml:"), std::string::npos);
 }
 
 TEST(RedisFailover, MaxmemoryAtTheLimitIsAnErrorWithAFixInCustomConfig) {
@@ -56,7 +56,7 @@ spec:
   ASSERT_EQ(report.subjects.size(), 1u);
   const auto& s = report.subjects[0];
   EXPECT_EQ(s.instance.maxmemory.bytes, 1ULL << 30);
-  EXPECT_NE(s.instance.maxmemory.source.find("rf.yaml:13:"), std::string::npos) << s.instance.maxmemory.source;
+  EXPECT_NE(s.instance.maxmemory.source.describe().find("rf.yaml:13:"), std::string::npos) << s.instance.maxmemory.source.describe();
   EXPECT_TRUE(has_rule(s, "RF001"));
   ASSERT_TRUE(s.fix.has_value());
   EXPECT_LT(s.fix->maxmemory_bytes, 1ULL << 30);

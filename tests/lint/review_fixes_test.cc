@@ -44,7 +44,7 @@ TEST(ReviewFixes, ShardingOnAddon08WritesNoMaxmemory) {
   ASSERT_EQ(report.subjects.size(), 1u);
   const auto& r = report.subjects[0].instance;
   EXPECT_EQ(r.maxmemory.origin, MaxmemoryOrigin::kUnset);
-  EXPECT_TRUE(contains(r.maxmemory.source, "redis-cluster7-config.tpl")) << r.maxmemory.source;
+  EXPECT_TRUE(contains(r.maxmemory.source.describe(), "redis-cluster7-config.tpl")) << r.maxmemory.source.describe();
   EXPECT_TRUE(lint_test::has_rule(report.subjects[0], "RF005"));
   // From 0.9.0 the sharding template writes the request.
   o.addon_version = "0.9.0";

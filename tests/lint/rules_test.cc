@@ -22,12 +22,12 @@ RedisInstance redis(uint64_t request, uint64_t limit, uint64_t maxmemory, int re
   r.display_name = "c/redis";
   r.file = "c.yaml";
   r.line = 10;
-  if (request) r.request_bytes = Sourced<uint64_t>{request, "c.yaml:12:17"};
-  if (limit) r.limit_bytes = Sourced<uint64_t>{limit, "c.yaml:14:17"};
-  if (maxmemory) r.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, "c.yaml:30:18"};
-  r.maxmemory_policy = {policy, "test"};
-  r.appendonly = {true, "test"};
-  r.replicas = {replicas, "test"};
+  if (request) r.request_bytes = Sourced<uint64_t>{request, Provenance::at({"c.yaml", 12, 17})};
+  if (limit) r.limit_bytes = Sourced<uint64_t>{limit, Provenance::at({"c.yaml", 14, 17})};
+  if (maxmemory) r.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, Provenance::at({"c.yaml", 30, 18})};
+  r.maxmemory_policy = {policy, Provenance::given("test")};
+  r.appendonly = {true, Provenance::given("test")};
+  r.replicas = {replicas, Provenance::given("test")};
   return r;
 }
 
@@ -137,7 +137,7 @@ TEST(Rules, EvictingPolicyWithForks) {
   EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 6 * kGiB, 1, "noeviction")), "RF008"), nullptr);
   // volatile-* only evicts when keys carry TTLs.
   Workload ttl;
-  ttl.keys_have_ttl = {true, "test"};
+  ttl.keys_have_ttl = {true, Provenance::given("test")};
   EXPECT_NE(get(lint(redis(8 * kGiB, 8 * kGiB, 6 * kGiB, 1, "volatile-lru"), {}, ttl), "RF008"), nullptr);
   EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 6 * kGiB, 1, "volatile-lru")), "RF008"), nullptr);
 }
@@ -149,14 +149,14 @@ TEST(Rules, ReplicaBufferLarge) {
   EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1)), "RF009"), nullptr);
   EXPECT_EQ(get(lint(redis(1 * kGiB, 1 * kGiB, 300 * kMiB, 0)), "RF009"), nullptr);  // no replica
   RedisInstance unlimited = redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1);
-  unlimited.replica_buffer_limit = {{0, 0, 0}, "c.yaml:40:3"};
+  unlimited.replica_buffer_limit = {{0, 0, 0}, Provenance::at({"c.yaml", 40, 3})};
   ASSERT_NE(get(lint(unlimited), "RF009"), nullptr);
   EXPECT_EQ(get(lint(unlimited), "RF009")->location.line, 40);
 }
 
 TEST(Rules, VolatilePolicyWithoutTtlNeedsAGivenFact) {
   Workload no_ttl;
-  no_ttl.keys_have_ttl = {false, "measured: 0 of 5000 keys carry a TTL (INFO keyspace)"};
+  no_ttl.keys_have_ttl = {false, Provenance::live("measured: 0 of 5000 keys carry a TTL (INFO keyspace)")};
   auto fs = lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1, "volatile-lru"), {}, no_ttl);
   ASSERT_NE(get(fs, "RF010"), nullptr);
   EXPECT_NE(get(fs, "RF010")->message.find("measured: 0 of 5000 keys"), std::string::npos) << get(fs, "RF010")->message;
@@ -164,14 +164,14 @@ TEST(Rules, VolatilePolicyWithoutTtlNeedsAGivenFact) {
   // The default assumption alone never fires it; keys with TTLs or allkeys clear it.
   EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1, "volatile-lru")), "RF010"), nullptr);
   Workload ttl;
-  ttl.keys_have_ttl = {true, "flag --ttl"};
+  ttl.keys_have_ttl = {true, Provenance::flag("--ttl")};
   EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1, "volatile-lru"), {}, ttl), "RF010"), nullptr);
   EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1, "allkeys-lru"), {}, no_ttl), "RF010"), nullptr);
 }
 
 TEST(Rules, ClientsUnboundedUnderNoeviction) {
   Workload measured;
-  measured.clients = {40, "INFO connected_clients @ 10.0.0.1:6379"};
+  measured.clients = {40, Provenance::live("INFO connected_clients @ 10.0.0.1:6379")};
   // 512 MiB limit, maxmemory 400 MiB: headroom far below 10000 x 20 KiB.
   auto fs = lint(redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0, "noeviction"), {}, measured);
   ASSERT_NE(get(fs, "RF011"), nullptr);
@@ -179,7 +179,7 @@ TEST(Rules, ClientsUnboundedUnderNoeviction) {
       << get(fs, "RF011")->message;
   EXPECT_NE(get(fs, "RF011")->message.find("maxclients 160"), std::string::npos);
   RedisInstance bounded = redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0, "noeviction");
-  bounded.maxmemory_clients = {{32ULL << 20, 0, false}, "test"};
+  bounded.maxmemory_clients = {{32ULL << 20, 0, false}, Provenance::given("test")};
   EXPECT_EQ(get(lint(bounded, {}, measured), "RF011"), nullptr);
   EXPECT_EQ(get(lint(redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0, "allkeys-lru"), {}, measured), "RF011"), nullptr);
   EXPECT_EQ(get(lint(redis(512 * kMiB, 512 * kMiB, 300 * kMiB, 0, "noeviction")), "RF011"), nullptr);  // default count
@@ -187,15 +187,15 @@ TEST(Rules, ClientsUnboundedUnderNoeviction) {
 
 TEST(Rules, ReplBacklogAgainstTheWriteRate) {
   Workload w;
-  w.write_rate_per_sec = Sourced<double>{3000, "measured: 3.0k writes/s over 10.0 s"};
-  w.value_size_bytes = {1000, "test"};
+  w.write_rate_per_sec = Sourced<double>{3000, Provenance::live("measured: 3.0k writes/s over 10.0 s")};
+  w.value_size_bytes = {1000, Provenance::given("test")};
   auto fs = lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1), {}, w);
   ASSERT_NE(get(fs, "RF012"), nullptr);
   // 3000 x 1050 B x 60 s = 189 MB -> 181 MiB.
   EXPECT_NE(get(fs, "RF012")->message.find("repl-backlog-size 181mb"), std::string::npos) << get(fs, "RF012")->message;
   EXPECT_NE(get(fs, "RF012")->message.find("measured: 3.0k writes/s"), std::string::npos);
   RedisInstance big = redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1);
-  big.repl_backlog_bytes = {256ULL << 20, "test"};
+  big.repl_backlog_bytes = {256ULL << 20, Provenance::given("test")};
   EXPECT_EQ(get(lint(big, {}, w), "RF012"), nullptr);
   EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 0), {}, w), "RF012"), nullptr);  // no replica
   EXPECT_EQ(get(lint(redis(8 * kGiB, 8 * kGiB, 4 * kGiB, 1)), "RF012"), nullptr);         // rate unknown
@@ -217,24 +217,35 @@ TEST(Rules, TheFixMaxmemoryLeavesTheRoomTheModelNeeds) {
   for (const auto& f : lint(seed)) EXPECT_NE(f.level, Level::kError) << f.rule_id << " " << f.message;
 }
 
+// Locations come from typed provenance, never from parsing its text.
 TEST(RuleSupport, LocationsFromSources) {
   RedisInstance r;
   r.file = "obj.yaml";
   r.line = 3;
-  auto a = location_of("dir/x.yaml:14:9", r);
+  auto a = location_of(Provenance::at({"dir/x.yaml", 14, 9}), r);
   EXPECT_EQ(a.file, "dir/x.yaml");
   EXPECT_EQ(a.line, 14);
   EXPECT_EQ(a.column, 9);
-  auto b = location_of("redis.conf:7", r);
+  auto b = location_of(Provenance::at({"redis.conf", 7, 0}), r);
   EXPECT_EQ(b.file, "redis.conf");
   EXPECT_EQ(b.line, 7);
-  auto c = location_of("x.yaml:14:9 (Kubernetes: request defaults to the limit)", r);
+  const Provenance defaulted =
+      Provenance::at({"x.yaml", 14, 9}).qualified("(Kubernetes: request defaults to the limit)");
+  EXPECT_EQ(defaulted.describe(), "x.yaml:14:9 (Kubernetes: request defaults to the limit)");
+  auto c = location_of(defaulted, r);
   EXPECT_EQ(c.line, 14);
-  auto d = location_of("Redis default (config.c)", r);
+  auto d = location_of(Provenance::by_default("Redis default (config.c)"), r);
   EXPECT_EQ(d.file, "obj.yaml");
   EXPECT_EQ(d.line, 3);
-  auto e = location_of("default: 1 KiB values (docs/memory-model.md)", r);
+  auto e = location_of(Provenance::by_default("default: 1 KiB values (docs/memory-model.md)"), r);
   EXPECT_EQ(e.file, "obj.yaml");
+  // A value derived from a located fact reads as a derivation and points at the object.
+  const Provenance derived = Provenance::derived("0.8 x limits.memory", Provenance::at({"x.yaml", 5, 3}));
+  EXPECT_EQ(derived.describe(), "0.8 x limits.memory from x.yaml:5:3");
+  EXPECT_EQ(derived.location.line, 5);
+  EXPECT_EQ(location_of(derived, r).line, 3);
+  // A path that contains ':' is not read as a position.
+  EXPECT_EQ(location_of(Provenance::at({"C:dir/x.yaml", 2, 1}), r).file, "C:dir/x.yaml");
 }
 
 }  // namespace

@@ -12,9 +12,9 @@ constexpr uint64_t kGiB = 1ULL << 30;
 
 RedisInstance instance(uint64_t limit, uint64_t maxmemory, const std::string& policy = "noeviction") {
   RedisInstance r;
-  r.limit_bytes = Sourced<uint64_t>{limit, "test"};
-  if (maxmemory) r.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, "test"};
-  r.maxmemory_policy = {policy, "test"};
+  r.limit_bytes = Sourced<uint64_t>{limit, Provenance::given("test")};
+  if (maxmemory) r.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, Provenance::given("test")};
+  r.maxmemory_policy = {policy, Provenance::given("test")};
   return r;
 }
 
@@ -27,8 +27,8 @@ uint64_t term(const BudgetPhase& p, const std::string& name) {
 
 TEST(Budget, PhaseTotalsAreTheSumOfTheirTerms) {
   RedisInstance r = instance(4 * kGiB, 2 * kGiB, "allkeys-lru");
-  r.appendonly = {true, "test"};
-  r.replicas = {1, "test"};
+  r.appendonly = {true, Provenance::given("test")};
+  r.replicas = {1, Provenance::given("test")};
   MemoryBudget b = compute_budget(r, Workload{});
   ASSERT_GE(b.phases.size(), 4u);
   for (const auto& p : b.phases) {
@@ -45,8 +45,8 @@ TEST(Budget, PhaseTotalsAreTheSumOfTheirTerms) {
 TEST(Budget, SeedCaseIsUnsafeAndNamesThePhases) {
   // The report: limit 32Gi, maxmemory 34359738368 (= the limit), AOF on.
   RedisInstance r = instance(32 * kGiB, 34359738368ULL);
-  r.request_bytes = Sourced<uint64_t>{16 * kGiB, "test"};
-  r.appendonly = {true, "test"};
+  r.request_bytes = Sourced<uint64_t>{16 * kGiB, Provenance::given("test")};
+  r.appendonly = {true, Provenance::given("test")};
   MemoryBudget b = compute_budget(r, Workload{});
   EXPECT_EQ(b.verdict, Verdict::kUnsafe);
   auto over = b.phases_over_limit();
@@ -62,8 +62,8 @@ TEST(Budget, SeedCaseIsUnsafeAndNamesThePhases) {
 TEST(Budget, ArticleShapeIsSafe) {
   // maxmemory = request 16Gi, limit 48Gi (3x), Redis default RDB schedule, one replica.
   RedisInstance r = instance(48 * kGiB, 16 * kGiB);
-  r.request_bytes = Sourced<uint64_t>{16 * kGiB, "test"};
-  r.replicas = {1, "test"};
+  r.request_bytes = Sourced<uint64_t>{16 * kGiB, Provenance::given("test")};
+  r.replicas = {1, Provenance::given("test")};
   EXPECT_EQ(compute_budget(r, Workload{}).verdict, Verdict::kSafe);
 }
 
@@ -71,7 +71,7 @@ TEST(Budget, PolicyDecidesWhatAnImportCopies) {
   // An import: under a policy that refuses writes at maxmemory, inserts never
   // rewrite old pages; under an evicting one each insert at maxmemory evicts.
   Workload import;
-  import.write_pattern = {WritePattern::kInsert, "test"};
+  import.write_pattern = {WritePattern::kInsert, Provenance::given("test")};
   RedisInstance evicting = instance(512 * kMiB, 409 * kMiB, "allkeys-lru");
   RedisInstance refusing = instance(512 * kMiB, 409 * kMiB, "volatile-lru");  // no TTL keys
   MemoryBudget be = compute_budget(evicting, import);
@@ -84,7 +84,7 @@ TEST(Budget, PolicyDecidesWhatAnImportCopies) {
   EXPECT_EQ(be.verdict, Verdict::kUnsafe);
   EXPECT_NE(br.verdict, Verdict::kUnsafe);
   // With TTL keys, volatile-lru evicts too.
-  import.keys_have_ttl = {true, "test"};
+  import.keys_have_ttl = {true, Provenance::given("test")};
   EXPECT_DOUBLE_EQ(compute_budget(refusing, import).cow_fraction, 1.0);
 }
 
@@ -100,8 +100,8 @@ TEST(Budget, OverwritesAreNotBoundedByARefusingPolicy) {
 TEST(Budget, WriteRateBoundsCopyOnWrite) {
   RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
   Workload slow, fast;
-  slow.write_rate_per_sec = Sourced<double>{100, "test"};
-  fast.write_rate_per_sec = Sourced<double>{200000, "test"};
+  slow.write_rate_per_sec = Sourced<double>{100, Provenance::given("test")};
+  fast.write_rate_per_sec = Sourced<double>{200000, Provenance::given("test")};
   double c_slow = compute_budget(r, slow).cow_fraction;
   double c_fast = compute_budget(r, fast).cow_fraction;
   EXPECT_LT(c_slow, 0.1);
@@ -112,14 +112,14 @@ TEST(Budget, WriteRateBoundsCopyOnWrite) {
 TEST(Budget, InsertsCopyLittleUnlessEvicting) {
   RedisInstance r = instance(8 * kGiB, 4 * kGiB, "noeviction");
   Workload w;
-  w.write_pattern = {WritePattern::kInsert, "test"};
-  w.dataset_bytes = Sourced<uint64_t>{2 * kGiB, "test"};
+  w.write_pattern = {WritePattern::kInsert, Provenance::given("test")};
+  w.dataset_bytes = Sourced<uint64_t>{2 * kGiB, Provenance::given("test")};
   EXPECT_LT(compute_budget(r, w).cow_fraction, 0.05);
 }
 
 TEST(Budget, NoPersistenceMeansNoForkAndNoReload) {
   RedisInstance r = instance(kGiB, 800 * kMiB);
-  r.save_points = {{}, "test"};
+  r.save_points = {{}, Provenance::given("test")};
   MemoryBudget b = compute_budget(r, Workload{});
   EXPECT_EQ(b.find_phase("fork"), nullptr);
   EXPECT_EQ(b.find_phase("reload"), nullptr);
@@ -129,14 +129,14 @@ TEST(Budget, UnlimitedMaxmemoryGrowsToTheLimit) {
   RedisInstance r = instance(kGiB, 0);
   EXPECT_EQ(compute_budget(r, Workload{}).verdict, Verdict::kUnsafe);
   RedisInstance no_limit;
-  no_limit.maxmemory = {MaxmemoryOrigin::kExplicit, kGiB, "test"};
+  no_limit.maxmemory = {MaxmemoryOrigin::kExplicit, kGiB, Provenance::given("test")};
   EXPECT_EQ(compute_budget(no_limit, Workload{}).verdict, Verdict::kUnbounded);
 }
 
 TEST(Budget, ReplicaBufferIsBoundedByTheHardLimit) {
   RedisInstance r = instance(16 * kGiB, 8 * kGiB, "allkeys-lru");
-  r.replicas = {1, "test"};
-  r.save_points = {{}, "test"};
+  r.replicas = {1, Provenance::given("test")};
+  r.save_points = {{}, Provenance::given("test")};
   MemoryBudget b = compute_budget(r, Workload{});
   const BudgetPhase* sync = b.find_phase("full_sync");
   ASSERT_NE(sync, nullptr);
@@ -146,8 +146,8 @@ TEST(Budget, ReplicaBufferIsBoundedByTheHardLimit) {
 
 TEST(Budget, SwapdbReplicaHoldsTwoDatasets) {
   RedisInstance r = instance(16 * kGiB, 6 * kGiB, "allkeys-lru");
-  r.replicas = {1, "test"};
-  r.repl_diskless_load = {"swapdb", "test"};
+  r.replicas = {1, Provenance::given("test")};
+  r.repl_diskless_load = {"swapdb", Provenance::given("test")};
   MemoryBudget b = compute_budget(r, Workload{});
   const BudgetPhase* load = b.find_phase("replica_load");
   ASSERT_NE(load, nullptr);
@@ -156,9 +156,9 @@ TEST(Budget, SwapdbReplicaHoldsTwoDatasets) {
 
 TEST(Budget, RedisSixBuffersTheRewriteInTheParent) {
   RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
-  r.appendonly = {true, "test"};
+  r.appendonly = {true, Provenance::given("test")};
   EXPECT_EQ(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 0u);
-  r.redis_version = {"6.2.14", "test"};
+  r.redis_version = {"6.2.14", Provenance::given("test")};
   EXPECT_GT(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 1ULL << 30);
   EXPECT_FALSE(redis_version_before(r, 6, 0));
   EXPECT_TRUE(redis_version_before(r, 7, 0));
@@ -173,9 +173,9 @@ namespace {
 TEST(Budget, AKnownChildLifeReplacesTheSaveSpeedDefault) {
   RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
   Workload w;
-  w.write_rate_per_sec = Sourced<double>{5000, "test"};
+  w.write_rate_per_sec = Sourced<double>{5000, Provenance::given("test")};
   double c_default = compute_budget(r, w).cow_fraction;  // 4 GiB estimated at ~50 s
-  w.fork_child_seconds = Sourced<double>{5, "test: INFO rdb_last_bgsave_time_sec 5"};
+  w.fork_child_seconds = Sourced<double>{5, Provenance::given("test: INFO rdb_last_bgsave_time_sec 5")};
   double c_fast = compute_budget(r, w).cow_fraction;
   EXPECT_LT(c_fast, c_default);
   EXPECT_DOUBLE_EQ(fork_child_seconds(w, 4 * kGiB), 5.0);
@@ -196,19 +196,19 @@ const Assumption* find_assumption(const MemoryBudget& b, const std::string& name
 
 TEST(Budget, FsyncStallIsAnOptInAssumption) {
   RedisInstance r = instance(kGiB, 512 * kMiB, "allkeys-lru");
-  r.appendonly = {true, "test"};
+  r.appendonly = {true, Provenance::given("test")};
   Workload w;
-  w.write_rate_per_sec = Sourced<double>{200000, "test"};
+  w.write_rate_per_sec = Sourced<double>{200000, Provenance::given("test")};
   MemoryBudget plain = compute_budget(r, w);
   EXPECT_EQ(term(*plain.find_phase("steady"), "aof_buffer"), 0u);
   EXPECT_EQ(find_assumption(plain, "fsync_stall"), nullptr);
-  w.fsync_stall_seconds = Sourced<double>{2, "test"};
+  w.fsync_stall_seconds = Sourced<double>{2, Provenance::given("test")};
   MemoryBudget stalled = compute_budget(r, w);
   // 200k writes/s x 1 KiB x 2 s.
   EXPECT_EQ(term(*stalled.find_phase("steady"), "aof_buffer"), 200000ULL * 1024 * 2);
   ASSERT_NE(find_assumption(stalled, "fsync_stall"), nullptr);
   // A stall longer than appendfsync everysec allows is capped at what Redis buffers.
-  w.fsync_stall_seconds = Sourced<double>{10, "test"};
+  w.fsync_stall_seconds = Sourced<double>{10, Provenance::given("test")};
   EXPECT_EQ(term(*compute_budget(r, w).find_phase("steady"), "aof_buffer"), 200000ULL * 1024 * 2);
 }
 
@@ -217,23 +217,23 @@ TEST(Budget, RefusedWritesCopyNoDataPages) {
   // the fork, so the flat-out writer copies no data page.
   RedisInstance r = instance(kGiB, 300 * kMiB, "noeviction");
   Workload w;
-  w.dataset_bytes = Sourced<uint64_t>{400 * kMiB, "test"};
+  w.dataset_bytes = Sourced<uint64_t>{400 * kMiB, Provenance::given("test")};
   MemoryBudget full = compute_budget(r, w);
   EXPECT_DOUBLE_EQ(full.cow_fraction, ModelConstants::kRefusedWritesCowFraction);
   // Below maxmemory overwrites continue: the worst case stays.
-  w.dataset_bytes = Sourced<uint64_t>{250 * kMiB, "test"};
+  w.dataset_bytes = Sourced<uint64_t>{250 * kMiB, Provenance::given("test")};
   EXPECT_DOUBLE_EQ(compute_budget(r, w).cow_fraction, 1.0);
   // An evicting policy keeps writing at maxmemory.
-  w.dataset_bytes = Sourced<uint64_t>{400 * kMiB, "test"};
+  w.dataset_bytes = Sourced<uint64_t>{400 * kMiB, Provenance::given("test")};
   EXPECT_DOUBLE_EQ(compute_budget(instance(kGiB, 300 * kMiB, "allkeys-lru"), w).cow_fraction, 1.0);
 }
 
 TEST(Budget, LargerValuesCopyMorePagesPerWrite) {
   RedisInstance r = instance(8 * kGiB, 2 * kGiB, "allkeys-lru");
   Workload small, large;
-  small.write_rate_per_sec = large.write_rate_per_sec = Sourced<double>{2000, "test"};
-  small.fork_child_seconds = large.fork_child_seconds = Sourced<double>{10, "test"};
-  large.value_size_bytes = {16384, "test"};
+  small.write_rate_per_sec = large.write_rate_per_sec = Sourced<double>{2000, Provenance::given("test")};
+  small.fork_child_seconds = large.fork_child_seconds = Sourced<double>{10, Provenance::given("test")};
+  large.value_size_bytes = {16384, Provenance::given("test")};
   EXPECT_LT(compute_budget(r, small).cow_fraction, compute_budget(r, large).cow_fraction);
 }
 
@@ -248,8 +248,8 @@ TEST(Budget, WorstCaseSaysWhichFactWouldTightenIt) {
   // The rate it names is the edge: a little below it is safe, a little above not.
   double rate = std::stod(hint->source.substr(hint->source.find("safe at up to") + 14));
   Workload below, above;
-  below.write_rate_per_sec = Sourced<double>{rate * 0.95, "test"};
-  above.write_rate_per_sec = Sourced<double>{rate * 1.05 + 1, "test"};
+  below.write_rate_per_sec = Sourced<double>{rate * 0.95, Provenance::given("test")};
+  above.write_rate_per_sec = Sourced<double>{rate * 1.05 + 1, Provenance::given("test")};
   EXPECT_EQ(compute_budget(r, below).verdict, Verdict::kSafe);
   EXPECT_NE(compute_budget(r, above).verdict, Verdict::kSafe);
   // With the write rate given there is nothing left to say.

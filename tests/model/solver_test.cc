@@ -10,9 +10,9 @@ constexpr uint64_t kGiB = 1ULL << 30;
 
 RedisInstance aof_instance(const std::string& policy) {
   RedisInstance r;
-  r.appendonly = {true, "test"};
-  r.save_points = {{}, "test"};
-  r.maxmemory_policy = {policy, "test"};
+  r.appendonly = {true, Provenance::given("test")};
+  r.save_points = {{}, Provenance::given("test")};
+  r.maxmemory_policy = {policy, Provenance::given("test")};
   return r;
 }
 
@@ -22,8 +22,8 @@ TEST(Solver, SolvedMaxmemoryIsTheLargestSafeOne) {
   ASSERT_TRUE(m.ok());
   auto budget_at = [&](uint64_t maxmemory) {
     RedisInstance x = r;
-    x.limit_bytes = Sourced<uint64_t>{512 * kMiB, "test"};
-    x.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, "test"};
+    x.limit_bytes = Sourced<uint64_t>{512 * kMiB, Provenance::given("test")};
+    x.maxmemory = {MaxmemoryOrigin::kExplicit, maxmemory, Provenance::given("test")};
     return compute_budget(x, Workload{});
   };
   EXPECT_EQ(budget_at(m.value()).verdict, Verdict::kSafe);
@@ -34,12 +34,12 @@ TEST(Solver, WorstCaseLeavesRoomForAFullCopy) {
   // Issue #2: with no write rate known, an evicting policy and AOF, the safe
   // maxmemory is well below the 0.8 x limit rule; a known low COW allows more.
   RedisInstance r = aof_instance("allkeys-lru");
-  r.limit_bytes = Sourced<uint64_t>{512 * kMiB, "test"};
+  r.limit_bytes = Sourced<uint64_t>{512 * kMiB, Provenance::given("test")};
   auto worst = plan_with_model(r, Workload{});
   ASSERT_TRUE(worst.ok());
   EXPECT_LT(worst->maxmemory_bytes, 512 * kMiB * 6 / 10);
   Workload known;
-  known.cow_fraction = Sourced<double>{0.1, "test"};
+  known.cow_fraction = Sourced<double>{0.1, Provenance::given("test")};
   auto better = plan_with_model(r, known);
   ASSERT_TRUE(better.ok());
   EXPECT_GT(better->maxmemory_bytes, worst->maxmemory_bytes);
@@ -53,9 +53,9 @@ TEST(Solver, TinyLimitIsAnError) {
 
 TEST(Solver, DatasetThatMustFitGrowsTheLimit) {
   RedisInstance r = aof_instance("noeviction");
-  r.limit_bytes = Sourced<uint64_t>{kGiB, "test"};
+  r.limit_bytes = Sourced<uint64_t>{kGiB, Provenance::given("test")};
   Workload w;
-  w.dataset_bytes = Sourced<uint64_t>{3 * kGiB, "test"};
+  w.dataset_bytes = Sourced<uint64_t>{3 * kGiB, Provenance::given("test")};
   auto rec = plan_with_model(r, w);
   ASSERT_TRUE(rec.ok());
   EXPECT_GE(rec->maxmemory_bytes, 3 * kGiB);
@@ -65,16 +65,16 @@ TEST(Solver, DatasetThatMustFitGrowsTheLimit) {
 
 TEST(Solver, MinLimitMakesTheBudgetSafe) {
   RedisInstance r = aof_instance("allkeys-lru");
-  r.maxmemory = {MaxmemoryOrigin::kExplicit, 10 * kGiB, "test"};
+  r.maxmemory = {MaxmemoryOrigin::kExplicit, 10 * kGiB, Provenance::given("test")};
   uint64_t limit = solve_min_limit(r, Workload{});
-  r.limit_bytes = Sourced<uint64_t>{limit, "test"};
+  r.limit_bytes = Sourced<uint64_t>{limit, Provenance::given("test")};
   EXPECT_EQ(compute_budget(r, Workload{}).verdict, Verdict::kSafe);
   EXPECT_EQ(limit % kGiB, 0u);  // above 4 GiB the limit is whole GiB
 }
 
 TEST(Solver, SeedRule) {
   RedisInstance r;
-  r.request_bytes = Sourced<uint64_t>{16 * kGiB, "test"};
+  r.request_bytes = Sourced<uint64_t>{16 * kGiB, Provenance::given("test")};
   auto rec = plan_with_seed_rule(r, Workload{}, 3.0);
   ASSERT_TRUE(rec.ok());
   EXPECT_EQ(rec->maxmemory_bytes, 17179869184ULL);

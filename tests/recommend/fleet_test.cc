@@ -35,20 +35,20 @@ Expected expected_for(const FleetTruth& t) {
   Expected e;
   e.oom = t.fork_peak_bytes > t.limit_bytes;
   RedisInstance r;
-  r.maxmemory = {MaxmemoryOrigin::kExplicit, t.maxmemory_bytes, "truth"};
-  r.maxmemory_policy = {t.policy, "truth"};
-  r.appendonly = {false, "truth"};
+  r.maxmemory = {MaxmemoryOrigin::kExplicit, t.maxmemory_bytes, Provenance::given("truth")};
+  r.maxmemory_policy = {t.policy, Provenance::given("truth")};
+  r.appendonly = {false, Provenance::given("truth")};
   Workload w;
-  w.dataset_bytes = Sourced<uint64_t>{t.used_bytes - t.startup_bytes, "truth"};
-  w.value_size_bytes = {static_cast<uint64_t>(double(t.dataset_bytes) / double(t.keys) - double(app::fleet_key_overhead_bytes())), "truth"};
-  w.write_rate_per_sec = Sourced<double>{t.write_rate, "truth"};
-  w.fork_child_seconds = Sourced<double>{t.bgsave_seconds, "truth"};
-  w.clients = {t.clients, "truth"};
-  w.keys_have_ttl = {t.keys_expiring > 0, "truth"};
-  if (t.used_bytes >= (64ULL << 20)) w.fragmentation = {t.fragmentation, "truth"};
+  w.dataset_bytes = Sourced<uint64_t>{t.used_bytes - t.startup_bytes, Provenance::given("truth")};
+  w.value_size_bytes = {static_cast<uint64_t>(double(t.dataset_bytes) / double(t.keys) - double(app::fleet_key_overhead_bytes())), Provenance::given("truth")};
+  w.write_rate_per_sec = Sourced<double>{t.write_rate, Provenance::given("truth")};
+  w.fork_child_seconds = Sourced<double>{t.bgsave_seconds, Provenance::given("truth")};
+  w.clients = {t.clients, Provenance::given("truth")};
+  w.keys_have_ttl = {t.keys_expiring > 0, Provenance::given("truth")};
+  if (t.used_bytes >= (64ULL << 20)) w.fragmentation = {t.fragmentation, Provenance::given("truth")};
   double observed_cow = std::min(1.0, double(t.cow_bytes) / double(t.rss_bytes));
   if (observed_cow > estimate_cow_fraction(r, w, w.dataset_bytes->value).fraction)
-    w.cow_fraction = Sourced<double>{observed_cow, "truth"};
+    w.cow_fraction = Sourced<double>{observed_cow, Provenance::given("truth")};
   e.maxmemory = double(t.used_bytes) >= 0.9 * double(t.maxmemory_bytes)
                     ? t.maxmemory_bytes
                     : (static_cast<uint64_t>(std::ceil(double(t.used_bytes) * 1.15)) + kFleetMiB - 1) / kFleetMiB * kFleetMiB;

@@ -43,7 +43,7 @@ TEST(RedisConf, LastDirectiveWinsAndSourcesPointAtLines) {
   RedisInstance r = apply_text("# comment\nmaxmemory 1gb\n\nMAXMEMORY 2gb\nmaxmemory-policy allkeys-lru\n");
   EXPECT_EQ(r.maxmemory.bytes, 2ULL << 30);
   EXPECT_EQ(r.maxmemory.origin, MaxmemoryOrigin::kExplicit);
-  EXPECT_EQ(r.maxmemory.source, "t.conf:4");
+  EXPECT_EQ(r.maxmemory.source.describe(), "t.conf:4");
   EXPECT_EQ(r.maxmemory_policy.value, "allkeys-lru");
 }
 
@@ -94,7 +94,7 @@ TEST(RedisConf, IncludeIsFollowedRelativeToTheIncludingFile) {
   RedisInstance r;
   ASSERT_TRUE(apply_conf(d.value(), r).ok());
   EXPECT_EQ(r.maxmemory.bytes, 300ULL << 20);
-  EXPECT_NE(r.maxmemory.source.find("memory.conf:1"), std::string::npos);
+  EXPECT_NE(r.maxmemory.source.describe().find("memory.conf:1"), std::string::npos);
   EXPECT_TRUE(r.appendonly.value);
 
   std::string loop = dir.write_file("loop.conf", "include " + dir.path() + "/loop.conf\n");

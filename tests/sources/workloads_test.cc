@@ -172,7 +172,7 @@ TEST(WorkloadConfig, ConfigMapIncludesArgsOrder) {
   c.command = {"redis-server", "/etc/redis/redis.conf", "--appendonly", "yes"};
   c.args_where = "deploy.yaml:20:9";
   c.mounts = {{"conf", "/etc/redis", ""}, {"extra", "/etc/redis/extra", ""}};
-  c.limit_bytes = Sourced<uint64_t>{256ULL << 20, "deploy.yaml:30:17"};
+  c.limit_bytes = Sourced<uint64_t>{256ULL << 20, Provenance::at(Location{"deploy.yaml", 30, 17})};
   auto readings = read_pod_redis(pod_with(c, {{"conf", {{"configMap", "redis-config", {}}}},
                                               {"extra", {{"configMap", "extra", {}}}}}),
                                  config_maps());
@@ -180,7 +180,7 @@ TEST(WorkloadConfig, ConfigMapIncludesArgsOrder) {
   const auto& r = readings[0];
   EXPECT_TRUE(r.unknowns.empty()) << r.unknowns[0];
   EXPECT_EQ(r.instance.maxmemory.bytes, 100ULL << 20);
-  EXPECT_EQ(r.instance.maxmemory.source, "cm.yaml:9");
+  EXPECT_EQ(r.instance.maxmemory.source.describe(), "cm.yaml:9");
   EXPECT_EQ(r.instance.maxmemory_policy.value, "allkeys-lru");
   EXPECT_TRUE(r.instance.appendonly.value);
   EXPECT_EQ(r.config_map, "redis-config");

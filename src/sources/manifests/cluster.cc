@@ -44,7 +44,7 @@ Result<ComponentDecl> read_component(const YamlNode& spec, const std::string& na
   if (const YamlNode r = spec["replicas"]; r.is_scalar()) {
     const std::optional<int> n = r.as_int();
     if (!n) return Error{where(file, r), "replicas must be an integer"};
-    c.replicas = {*n, where(file, r)};
+    c.replicas = {*n, Provenance::at(location_at(file, r))};
     if (c.replicas.value < 0) return Error{where(file, r), "replicas must not be negative"};
   }
   auto res = read_memory_resources(spec["resources"], file);
@@ -69,10 +69,10 @@ Result<ComponentDecl> read_component(const YamlNode& spec, const std::string& na
 // (kubeblocks main, apis/parameters/v1alpha1/initial_parameters.go). A flat
 // {"<component>": {k: v}} map is accepted too.
 Status read_init_parameters(const YamlNode& value, ClusterDecl& cluster, const DocPos& file) {
-  const std::string at = where(file, value);
+  const Location at = location_at(file, value);
   nlohmann::json j = nlohmann::json::parse(value.scalar(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
-    return Error{at, "annotation config.kubeblocks.io/init-parameters is not a JSON object"};
+    return Error{at.describe(), "annotation config.kubeblocks.io/init-parameters is not a JSON object"};
   }
   for (auto& [component, body] : j.items()) {
     if (!body.is_object()) continue;
@@ -156,8 +156,8 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
       if (auto st = read_memory_quantity(mem, "limits", obj.file, res.limit_bytes); !st) return fail(st.error()), true;
       first.resources = res;
     }
-    if (const YamlNode r = spec["replicas"]; r.is_scalar() && first.replicas.source.rfind("default", 0) == 0) {
-      first.replicas = {r.as_int().value_or(1), where(obj.file, r)};
+    if (const YamlNode r = spec["replicas"]; r.is_scalar() && first.replicas.source.kind == ProvenanceKind::kDefault) {
+      first.replicas = {r.as_int().value_or(1), Provenance::at(location_at(obj.file, r))};
     }
   }
 

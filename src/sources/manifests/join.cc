@@ -36,25 +36,27 @@ std::string generation_api(KbGeneration g) {
 // Step 2: template defaults and the derived maxmemory.
 void apply_addon(Pending& p, const AddonMaxmemoryRule& rule) {
   RedisInstance& r = p.mi.instance;
-  const char* source = p.tmpl.valkey ? kValkeyAddonDefaultSource : kAddonDefaultSource;
+  const Provenance source =
+      Provenance::by_default(p.tmpl.valkey ? kValkeyAddonDefaultSource : kAddonDefaultSource);
   r.appendonly = {true, source};
   if (rule.policy) r.maxmemory_policy = {*rule.policy, source};
-  else r.maxmemory_policy = {"noeviction", fmt::format("Redis default: the addon {} {} writes no maxmemory-policy",
-                                                       rule.releases, rule.template_name)};
+  else r.maxmemory_policy = {"noeviction",
+                                Provenance::by_default(fmt::format("Redis default: the addon {} {} writes no "
+                                                                   "maxmemory-policy", rule.releases, rule.template_name))};
   std::optional<uint64_t> req, lim;
   if (p.resources.request_bytes) req = p.resources.request_bytes->value;
   if (p.resources.limit_bytes) lim = p.resources.limit_bytes->value;
   if (auto m = derive_maxmemory(rule, req, lim)) {
     const auto& basis = rule.basis == MemoryBasis::kRequest ? p.resources.request_bytes : p.resources.limit_bytes;
-    r.maxmemory = {MaxmemoryOrigin::kDerived, *m, rule.describe() + " from " + basis->source};
+    r.maxmemory = {MaxmemoryOrigin::kDerived, *m, Provenance::derived(rule.describe(), basis->source)};
     p.mi.derived_by = rule;
   } else {
     const std::string why = rule.basis == MemoryBasis::kNone ? std::string("the template has none")
                             : rule.basis == MemoryBasis::kRequest ? std::string("no memory request")
                                                                   : std::string("no memory limit");
     r.maxmemory = {MaxmemoryOrigin::kUnset, 0,
-                   fmt::format("{}: the KubeBlocks addon {} {} writes no maxmemory line", why, rule.releases,
-                               rule.template_name)};
+                   Provenance::by_default(fmt::format("{}: the KubeBlocks addon {} {} writes no maxmemory line",
+                                                      why, rule.releases, rule.template_name))};
     p.mi.derived_by.reset();
   }
 }
@@ -68,7 +70,7 @@ void apply_params(Pending& p, const std::vector<ParamAssignment>& params, JoinRe
       if (a.key == "maxmemory") apply_addon(p, rule);
       continue;
     }
-    if (auto st = applier.apply_value(a.key, *a.value, a.where); !st) {
+    if (auto st = applier.apply_value(a.key, *a.value, Provenance::at(a.where)); !st) {
       out.errors.push_back(st.error());
       continue;
     }
@@ -80,7 +82,7 @@ void apply_params(Pending& p, const std::vector<ParamAssignment>& params, JoinRe
 void default_request(MemoryResources& res) {
   if (!res.request_bytes && res.limit_bytes) {
     res.request_bytes = Sourced<uint64_t>{
-        res.limit_bytes->value, res.limit_bytes->source + " (Kubernetes: request defaults to the limit)"};
+        res.limit_bytes->value, res.limit_bytes->source.qualified("(Kubernetes: request defaults to the limit)")};
   }
 }
 
@@ -138,7 +140,8 @@ void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
     copy.instance.limit_bytes = res.limit_bytes;
     copy.instance.display_name += "[" + t.name + "]";
     if (copy.instance.maxmemory.origin == MaxmemoryOrigin::kDerived) {
-      copy.instance.maxmemory.source += " (component-level resources; instances[] are not used by the addon)";
+      copy.instance.maxmemory.source = copy.instance.maxmemory.source.qualified(
+          "(component-level resources; instances[] are not used by the addon)");
     }
     out.instances.push_back(std::move(copy));
   }
@@ -180,8 +183,8 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
       // A replication component with N replicas is 1 primary streaming to N-1 replicas.
       if (comp.role == InstanceRole::kData && comp.replicas.value > 1) {
         p.mi.instance.replicas = {comp.replicas.value - 1,
-                                  fmt::format("{} (replicas: {} = 1 primary + {} streaming)", comp.replicas.source,
-                                              comp.replicas.value, comp.replicas.value - 1)};
+                                  comp.replicas.source.qualified(fmt::format("(replicas: {} = 1 primary + {} streaming)",
+                                                                             comp.replicas.value, comp.replicas.value - 1))};
       }
       for (const auto& [name, param] : c.init_parameters) {
         if (name == comp.name) p.init_params.push_back(param);

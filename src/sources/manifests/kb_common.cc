@@ -22,7 +22,7 @@ Status read_memory_quantity(const YamlNode& mem, const char* section, const DocP
     return Error{where(file, mem), fmt::format("resources.{}.memory \"{}\": {}", section, mem.scalar(),
                                                bytes.error().message)};
   }
-  out = Sourced<uint64_t>{*bytes, where(file, mem)};
+  out = Sourced<uint64_t>{*bytes, Provenance::at(location_at(file, mem))};
   return Ok{};
 }
 
@@ -46,7 +46,7 @@ Result<MemoryResources> read_memory_resources(const YamlNode& resources, const D
   if (auto st = read_quantity(resources, "requests", file, out.request_bytes); !st) return st.error();
   if (auto st = read_quantity(resources, "limits", file, out.limit_bytes); !st) return st.error();
   if (out.request_bytes && out.limit_bytes && out.request_bytes->value > out.limit_bytes->value) {
-    return Error{out.request_bytes->source,
+    return Error{out.request_bytes->source.describe(),
                  fmt::format("requests.memory {} is above limits.memory {}; Kubernetes rejects that",
                              format_k8s_quantity(out.request_bytes->value),
                              format_k8s_quantity(out.limit_bytes->value))};

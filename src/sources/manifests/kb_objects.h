@@ -38,7 +38,7 @@ struct MemoryResources {
 struct ParamAssignment {
   std::string key;
   std::optional<std::string> value;
-  std::string where;  // file:line:col of the value (or key)
+  Location where;  // the value (or the key when the value is null)
 };
 
 // instances[] entry of a component: a named instance template.
@@ -59,7 +59,7 @@ struct ComponentDecl {
   std::string definition;   // componentDef / componentDefRef / shardingDef as written
   std::string service_version;  // serviceVersion as written ("7.2.4"), picks the addon template
   bool valkey = false;      // the KubeBlocks Valkey addon (clusterDef / componentDef valkey)
-  Sourced<int> replicas{1, "default: 1 replica"};
+  Sourced<int> replicas{1, Provenance::by_default("default: 1 replica")};
   MemoryResources resources;
   std::vector<InstanceTemplateDecl> instances;
   std::string where;        // file:line:col of the component entry

@@ -95,7 +95,7 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
     append(set.unreadable, s.set.unreadable);
     append(set.notes, s.set.notes);
     for (auto& e : s.errors) {
-      if (!first_parse_error && e.message.rfind("invalid YAML", 0) == 0) first_parse_error = std::move(e);
+      if (!first_parse_error && e.code == ErrorCode::kParse) first_parse_error = std::move(e);
       else errors.push_back(std::move(e));
     }
     stats.objects += s.stats.objects;

@@ -22,7 +22,7 @@ Status read_param_list(const YamlNode& list, const DocPos& file, std::vector<Par
     const std::string key = scalar_or_empty(p, "key");
     if (key.empty()) return Error{where(file, p), "parameter without a key"};
     const YamlNode v = child(p, "value");
-    ParamAssignment a{key, std::nullopt, where(file, v ? v : p)};
+    ParamAssignment a{key, std::nullopt, location_at(file, v ? v : p)};
     if (v.is_scalar()) a.value = std::string(v.scalar());
     out.push_back(std::move(a));
   }

@@ -49,11 +49,13 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
     r.request_bytes = role.resources.request_bytes;
     r.limit_bytes = role.resources.limit_bytes;
     if (!r.request_bytes && r.limit_bytes) r.request_bytes = r.limit_bytes;
-    r.maxmemory.source = "no maxmemory: the OT-CONTAINER-KIT image writes none (Redis default 0 = unlimited)";
+    r.maxmemory.source =
+        Provenance::by_default("no maxmemory: the OT-CONTAINER-KIT image writes none (Redis default 0 = unlimited)");
 
     // Replication: clusterSize pods, one master streaming to the rest.
     if (decl.kind == "RedisReplication" && decl.cluster_size && decl.cluster_size->value > 1) {
-      r.replicas = {decl.cluster_size->value - 1, decl.cluster_size->source + " (clusterSize: 1 master + the rest replicas)"};
+      r.replicas = {decl.cluster_size->value - 1,
+                    decl.cluster_size->source.qualified("(clusterSize: 1 master + the rest replicas)")};
     }
     if (decl.kind == "RedisCluster" && role.name == "leader") {
       // Each leader has followers / leaders replicas (operator: equal counts by default).
@@ -63,8 +65,8 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
         if (other.name == "follower") followers = other.replicas ? other.replicas->value : leaders;
       }
       if (leaders > 0 && followers > 0) {
-        r.replicas = {followers / leaders, (decl.cluster_size ? decl.cluster_size->source : decl.file) +
-                                               " (each leader streams to its followers)"};
+        const Provenance basis = decl.cluster_size ? decl.cluster_size->source : Provenance::at(Location{decl.file});
+        r.replicas = {followers / leaders, basis.qualified("(each leader streams to its followers)")};
       }
     }
 

@@ -15,7 +15,7 @@ namespace redisfit::manifests {
 namespace {
 
 std::optional<Sourced<int>> int_at(const YamlNode& n, const DocPos& file) {
-  if (auto v = n.as_int()) return Sourced<int>{*v, where(file, n)};
+  if (auto v = n.as_int()) return Sourced<int>{*v, Provenance::at(location_at(file, n))};
   return std::nullopt;
 }
 

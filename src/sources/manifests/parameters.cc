@@ -18,7 +18,7 @@ Status read_param_map(const YamlNode& map, const DocPos& file, std::vector<Param
   if (!map || map.is_null()) return Ok{};
   if (!map.is_map()) return Error{where(file, map), "parameters must be a mapping of key: value"};
   for (const auto& [key, value] : map.entries()) {
-    ParamAssignment a{std::string(key.scalar()), std::nullopt, where(file, value)};
+    ParamAssignment a{std::string(key.scalar()), std::nullopt, location_at(file, value)};
     if (value.is_scalar()) a.value = std::string(value.scalar());
     if (!a.value) continue;  // null: nothing set here
     out.push_back(std::move(a));

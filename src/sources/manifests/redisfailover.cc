@@ -40,8 +40,8 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
   r.origin_kind = "RedisFailover " + api;
   r.file = obj.file.name;
   r.line = obj.line;
-  r.save_points = {{{900, 1}, {300, 10}}, kOperatorTemplate};
-  r.maxmemory.source = "no maxmemory in spec.redis.customConfig (Redis default 0 = unlimited)";
+  r.save_points = {{{900, 1}, {300, 10}}, Provenance::by_default(kOperatorTemplate)};
+  r.maxmemory.source = Provenance::by_default("no maxmemory in spec.redis.customConfig (Redis default 0 = unlimited)");
 
   auto resources = read_memory_resources(child(redis, "resources"), obj.file);
   if (!resources) {
@@ -52,7 +52,7 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
   r.limit_bytes = resources->limit_bytes;
 
   int replicas = kDefaultRedisReplicas;
-  std::string replicas_source = "spotahome default: 3 Redis pods";
+  Provenance replicas_source = Provenance::by_default("spotahome default: 3 Redis pods");
   if (const YamlNode n = child(redis, "replicas"); n.is_scalar()) {
     const std::optional<int> value = n.as_int();
     if (!value) {
@@ -60,25 +60,25 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
       return true;
     }
     replicas = *value;
-    replicas_source = where(obj.file, n);
+    replicas_source = Provenance::at(location_at(obj.file, n));
   }
   if (replicas < 0) {
-    errors.push_back({replicas_source, "spec.redis.replicas cannot be negative"});
+    errors.push_back({replicas_source.describe(), "spec.redis.replicas cannot be negative"});
     return true;
   }
-  r.replicas = {replicas > 1 ? replicas - 1 : 0, replicas_source + " (one master, the rest replicas)"};
+  r.replicas = {replicas > 1 ? replicas - 1 : 0, replicas_source.qualified("(one master, the rest replicas)")};
 
   DirectiveApplier applier(r, DirectiveMode::kReplace);
   if (const YamlNode lines = child(redis, "customConfig"); lines.is_seq()) {
     for (const YamlNode line : lines.items()) {
-      const std::string at = where(obj.file, line);
+      const Provenance at = Provenance::at(location_at(obj.file, line));
       if (!line.is_scalar()) {
-        errors.push_back({at, "spec.redis.customConfig entries must be strings such as \"maxmemory 100mb\""});
+        errors.push_back({at.describe(), "spec.redis.customConfig entries must be strings such as \"maxmemory 100mb\""});
         return true;
       }
       auto args = split_redis_args(line.scalar());
       if (!args) {
-        errors.push_back({at, args.error().message});
+        errors.push_back({at.describe(), args.error().message});
         return true;
       }
       if (args->empty()) continue;

@@ -52,7 +52,7 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
   ContainerDecl d;
   d.name = scalar_or_empty(c, "name");
   d.image = scalar_or_empty(c, "image");
-  d.image_where = where(file, c["image"]);
+  d.image_where = location_at(file, c["image"]);
   d.where = where(file, c);
   d.line = line_of(file, c);
   if (const YamlNode cmd = c["command"]; cmd.is_seq()) {
@@ -164,7 +164,7 @@ bool recognise_workload(const YamlObject& obj, ManifestSet& set, std::vector<Err
         errors.push_back({where(obj.file, r), "spec.replicas must be a non-negative integer"});
         return true;
       }
-      pod.replicas = {*n, where(obj.file, r)};
+      pod.replicas = {*n, Provenance::at(location_at(obj.file, r))};
     }
   }
   for (const YamlNode c : spec["containers"].items()) {

@@ -12,11 +12,13 @@
 namespace redisfit::manifests {
 namespace fs = std::filesystem;
 
-std::string where(const DocPos& file, const YamlNode& node) {
+Location location_at(const DocPos& file, const YamlNode& node) {
   const YamlMark mark = node.mark();
-  if (mark.line <= 0) return file.name;
-  return fmt::format("{}:{}:{}", file.name, mark.line, mark.column);
+  if (mark.line <= 0) return {file.name, 0, 0};
+  return {file.name, mark.line, mark.column};
 }
+
+std::string where(const DocPos& file, const YamlNode& node) { return location_at(file, node).describe(); }
 
 int line_of(const DocPos&, const YamlNode& node) { return node.mark().line; }
 
@@ -122,12 +124,14 @@ Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::
     const int line = chunk.line_offset + 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
     const size_t line_start = before.rfind('\n');
     const size_t col = nul - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
-    return Error{fmt::format("{}:{}:{}", file, line, col), "invalid YAML: NUL byte (binary data, not YAML)"};
+    return Error{fmt::format("{}:{}:{}", file, line, col), "invalid YAML: NUL byte (binary data, not YAML)",
+                 ErrorCode::kParse};
   }
   const YamlLimits limits;
   if (chunk.text.size() > limits.max_document_bytes) {
     return Error{fmt::format("{}:{}", file, chunk.line_offset + 1),
-                 fmt::format("invalid YAML: document larger than {} MiB", limits.max_document_bytes >> 20)};
+                 fmt::format("invalid YAML: document larger than {} MiB", limits.max_document_bytes >> 20),
+                 ErrorCode::kParse};
   }
   // A chunk holds one document, or none (comments only, a lone "...").
   auto docs = parse_yaml(chunk.text, file, chunk.line_offset, limits);

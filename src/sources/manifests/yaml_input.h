@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/location.h"
 #include "core/result.h"
 #include "sources/manifests/yaml_tree.h"
 
@@ -33,7 +34,9 @@ struct YamlObject {
   std::shared_ptr<const YamlTree> tree;  // keeps `node` valid
 };
 
-// "file:line:col" of a node; just the file name for an absent node.
+// Position of a node in file coordinates; just the file for an absent node.
+Location location_at(const DocPos& file, const YamlNode& node);
+// location_at(...).describe(): "file:line:col", or the file name.
 std::string where(const DocPos& file, const YamlNode& node);
 // 1-based line of a node in the file, 0 when unknown.
 int line_of(const DocPos& file, const YamlNode& node);

@@ -193,7 +193,7 @@ class TreeBuilder {
 
   Error error_at(const yaml_mark_t& mark, const std::string& message) const {
     const YamlMark m = file_mark(mark);
-    return Error{fmt::format("{}:{}:{}", file_, m.line, m.column), "invalid YAML: " + message};
+    return Error{fmt::format("{}:{}:{}", file_, m.line, m.column), "invalid YAML: " + message, ErrorCode::kParse};
   }
 
   Error too_many_nodes(const yaml_mark_t& mark) const {
@@ -206,7 +206,7 @@ class TreeBuilder {
   // carries a byte offset; scanner and parser errors carry marks.
   Error parser_error(const yaml_parser_t& p) const {
     const std::string problem = p.problem ? p.problem : "unknown error";
-    if (p.error == YAML_MEMORY_ERROR) return Error{file_, "invalid YAML: out of memory"};
+    if (p.error == YAML_MEMORY_ERROR) return Error{file_, "invalid YAML: out of memory", ErrorCode::kParse};
     if (p.error == YAML_READER_ERROR) {
       const size_t offset = std::min(p.problem_offset, text_.size());
       const std::string_view before = text_.substr(0, offset);
@@ -215,7 +215,7 @@ class TreeBuilder {
       const size_t col = offset - (nl == std::string_view::npos ? 0 : nl + 1) + 1;
       std::string msg = "invalid YAML: " + problem;
       if (p.problem_value != -1) msg += fmt::format(" (#x{:X})", static_cast<unsigned>(p.problem_value));
-      return Error{fmt::format("{}:{}:{}", file_, line, col), msg};
+      return Error{fmt::format("{}:{}:{}", file_, line, col), msg, ErrorCode::kParse};
     }
     std::string msg = problem;
     if (p.context) {

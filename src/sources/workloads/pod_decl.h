@@ -18,7 +18,7 @@ namespace redisfit::workloads {
 struct ContainerDecl {
   std::string name;
   std::string image;
-  std::string image_where;
+  Location image_where;
   std::vector<std::string> command;
   std::vector<std::string> args;
   bool has_command = false;
@@ -38,7 +38,7 @@ struct PodDecl {
   std::string api_version;
   std::string name;
   std::string namespace_name;
-  Sourced<int> replicas{1, "default: 1 pod"};
+  Sourced<int> replicas{1, Provenance::by_default("default: 1 pod")};
   std::vector<ContainerDecl> containers;
   std::vector<ContainerDecl> init_containers;
   std::vector<VolumeDecl> volumes;

@@ -179,8 +179,9 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
   inst.line = c.line ? c.line : pod.line;
   inst.request_bytes = c.request_bytes;
   inst.limit_bytes = c.limit_bytes;
-  if (!r.image.version.empty()) inst.redis_version = {r.image.version, c.image_where + " (image tag)"};
-  inst.maxmemory.source = "no maxmemory in the container's configuration (Redis default 0 = unlimited)";
+  if (!r.image.version.empty()) inst.redis_version = {r.image.version, Provenance::at(c.image_where, "(image tag)")};
+  inst.maxmemory.source =
+      Provenance::by_default("no maxmemory in the container's configuration (Redis default 0 = unlimited)");
 
   if (r.image.exporter) {
     r.kind = ContainerReading::Kind::kSidecar;

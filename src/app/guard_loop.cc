@@ -239,7 +239,7 @@ PollResult Guard::poll_locked(GuardState& next) {
                  {"dry_run", options_.dry_run}};
   if (seen.workload.write_rate_per_sec) {
     fields["write_rate_per_sec"] = seen.workload.write_rate_per_sec->value;
-    fields["write_rate_source"] = seen.workload.write_rate_per_sec->source;
+    fields["write_rate_source"] = seen.workload.write_rate_per_sec->source.describe();
   }
   if (d.action == GuardAction::kRefuse) {
     const std::string key = "refuse " + d.reason_code;

@@ -16,7 +16,9 @@ namespace redisfit {
 // restarts, limit_bytes, maxmemory_bytes, maxmemory_policy, peak_working_set_bytes,
 // peak_usage_bytes, peak_used_memory_bytes, peak_cow_bytes, predicted_peak_bytes,
 // predicted_peak_phase, predicted_verdict, phases[...], host{...},
-// timeline{samples[...], events[...]}.
+// timeline{samples[...], events[...]}; with --preload: preload{keys,
+// used_memory_bytes, file_bytes}; with --rescue after a crash loop: rescue{...}
+// (docs/stress.md).
 nlohmann::json stress_to_json(const stress::StressResult& result);
 
 // One block per run; with two runs (--compare) a side-by-side table first.

@@ -13,7 +13,7 @@
 
 #include <string>
 
-#include "rules/lint_run.h"
+#include "app/lint.h"
 #include "sources/manifests/yaml_input.h"
 
 namespace {
@@ -124,10 +124,10 @@ std::pair<std::string, int> generate(int clusters) {
 
 void BM_LintGeneratedFile(benchmark::State& state) {
   const auto [text, docs] = generate(static_cast<int>(state.range(0)));
-  redisfit::rules::LintOptions options;
+  redisfit::app::LintOptions options;
   size_t findings = 0;
   for (auto _ : state) {
-    auto report = redisfit::rules::lint_yaml_texts({{"generated.yaml", text}}, options);
+    auto report = redisfit::app::lint_yaml_texts({{"generated.yaml", text}}, options);
     for (const auto& s : report.subjects) findings += s.findings.size();
     benchmark::DoNotOptimize(findings);
   }
@@ -202,10 +202,10 @@ spec:
 
 void BM_LintWorkloads(benchmark::State& state) {
   const auto [text, docs] = generate_workloads(static_cast<int>(state.range(0)));
-  redisfit::rules::LintOptions options;
+  redisfit::app::LintOptions options;
   size_t findings = 0;
   for (auto _ : state) {
-    auto report = redisfit::rules::lint_yaml_texts({{"workloads.yaml", text}}, options);
+    auto report = redisfit::app::lint_yaml_texts({{"workloads.yaml", text}}, options);
     for (const auto& s : report.subjects) findings += s.findings.size();
     benchmark::DoNotOptimize(findings);
   }

@@ -1,4 +1,5 @@
 #include "app/rescue.h"
+#include "app/kb_target.h"
 
 #include <fmt/format.h>
 
@@ -113,7 +114,7 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
     r = mi.instance;
     report.object = mi.object + " component " + mi.instance.component_name;
     target.kind = fix::RescueTargetKind::kKubeBlocks;
-    target.kb = fix::target_of(mi);
+    target.kb = kb_target_of(mi);
   }
   Workload workload;
   if (req.apply_flags) {

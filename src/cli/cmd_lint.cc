@@ -1,5 +1,5 @@
 // redisfit lint: find unsafe Redis memory settings in KubeBlocks objects and
-// redis.conf files, and print the fix. Thin: flags -> rules::run_lint -> render.
+// redis.conf files, and print the fix. Thin: flags -> app::run_lint -> render.
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -8,7 +8,8 @@
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
 #include "render/findings_render.h"
-#include "rules/lint_run.h"
+#include "app/lint.h"
+#include "render/rules_render.h"
 #include "sources/manifests/addon_rules.h"
 
 namespace redisfit::cli {
@@ -25,18 +26,23 @@ struct LintFlags {
   bool list_rules = false;
 };
 
-void print_rules() {
-  for (const auto& r : rules::all_rules()) {
-    const auto& i = r->info();
-    std::printf("%s  %-28s %-8s %s  (%s)\n", i.id.c_str(), i.name.c_str(), rules::level_name(i.level),
-                i.summary.c_str(), i.help_path().c_str());
-  }
+// The rule table: text (one line per rule), JSON, or the Markdown table that
+// docs/lint.md carries.
+void print_rules(const std::string& output) {
+  const auto& table = rules::all_rules();
+  if (output == "json") std::puts(render::rules_to_json(table).dump(2).c_str());
+  else if (output == "markdown") std::fputs(render::rules_to_markdown(table).c_str(), stdout);
+  else std::fputs(render::rules_to_text(table).c_str(), stdout);
 }
 
 int run_lint_command(const LintFlags& f) {
   if (f.list_rules) {
-    print_rules();
+    print_rules(f.output);
     return kExitClean;
+  }
+  if (f.output == "markdown") {
+    std::fprintf(stderr, "redisfit lint: -o markdown is for --list-rules\n");
+    return kExitUsage;
   }
   if (f.paths.empty()) {
     std::fprintf(stderr, "redisfit lint: give files, directories or - (stdin)\n");
@@ -48,11 +54,11 @@ int run_lint_command(const LintFlags& f) {
       return kExitUsage;
     }
   }
-  rules::LintOptions options;
+  app::LintOptions options;
   options.paths = f.paths;
-  options.format = f.format == "conf"   ? rules::InputFormat::kConf
-                   : f.format == "yaml" ? rules::InputFormat::kYaml
-                                        : rules::InputFormat::kAuto;
+  options.format = f.format == "conf"   ? app::InputFormat::kConf
+                   : f.format == "yaml" ? app::InputFormat::kYaml
+                                        : app::InputFormat::kAuto;
   if (!f.addon_version.empty()) options.addon_version = f.addon_version;
   RedisInstance probe;
   if (Status s = f.workload.apply(probe, options.workload); !s.ok()) {
@@ -77,7 +83,7 @@ int run_lint_command(const LintFlags& f) {
     return flags.apply(r, ignored);
   };
 
-  const rules::LintReport report = rules::run_lint(options);
+  const app::LintReport report = app::run_lint(options);
   for (const auto& e : report.input_errors) std::fprintf(stderr, "%s: error: %s\n", e.where.c_str(), e.message.c_str());
   if (f.output == "json") {
     std::puts(render::findings_to_json(report).dump(2).c_str());
@@ -87,7 +93,7 @@ int run_lint_command(const LintFlags& f) {
     std::fputs(render::findings_to_text(report, use_color(), f.verbose).c_str(), stdout);
   }
   if (!report.input_errors.empty()) return kExitUsage;
-  const auto highest = rules::highest_level(report);
+  const auto highest = app::highest_level(report);
   if (!highest || f.fail_on == "never") return kExitClean;
   const rules::Level threshold = f.fail_on == "warning" ? rules::Level::kWarning : rules::Level::kError;
   return static_cast<int>(*highest) >= static_cast<int>(threshold) ? kExitFindings : kExitClean;
@@ -102,8 +108,8 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
   cmd->add_option("--addon-version", flags->addon_version,
                   "KubeBlocks Redis addon release (e.g. 0.9.4, 1.0.2): selects how maxmemory is derived "
                   "when none is set (default: the newest release of the objects' API generation)");
-  cmd->add_option("-o,--output", flags->output, "text | json | sarif")
-      ->check(CLI::IsMember({"text", "json", "sarif"}));
+  cmd->add_option("-o,--output", flags->output, "text | json | sarif (with --list-rules: text | json | markdown)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "markdown"}));
   cmd->add_option("--format", flags->format,
                   "how to read inputs not named *.conf: auto (default: stdin that looks like a redis.conf is one) "
                   "| yaml | conf")

@@ -1,5 +1,5 @@
 // `redisfit recommend --prometheus URL`: size every Redis a Prometheus knows,
-// from its history. Flags -> app/recommend -> render/fleet_render, fix/fleet_fix.
+// from its history. Flags -> app/recommend -> render/fleet_render, app/fleet_fix.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -10,7 +10,7 @@
 #include "app/recommend.h"
 #include "cli/command_registry.h"
 #include "cli/terminal.h"
-#include "fix/fleet_fix.h"
+#include "app/fleet_fix.h"
 #include "render/fleet_render.h"
 
 namespace redisfit::cli {
@@ -88,11 +88,11 @@ int run(const RecommendFlags& f) {
     base.component = f.component;
     base.api = f.kb_api == "0.9" ? fix::KbApi::kV09 : fix::KbApi::kV1;
     base.config_spec = f.config_spec;
-    fix::FleetFixForm form = f.emit == "kbcli"        ? fix::FleetFixForm::kKbcli
-                             : f.emit == "opsrequest" ? fix::FleetFixForm::kOpsRequest
-                             : f.emit == "kubectl"    ? fix::FleetFixForm::kKubectl
-                                                      : fix::FleetFixForm::kConf;
-    std::cout << fix::fleet_fixes(*report, form, base, f.container) << std::flush;
+    app::FleetFixForm form = f.emit == "kbcli"        ? app::FleetFixForm::kKbcli
+                             : f.emit == "opsrequest" ? app::FleetFixForm::kOpsRequest
+                             : f.emit == "kubectl"    ? app::FleetFixForm::kKubectl
+                                                      : app::FleetFixForm::kConf;
+    std::cout << app::fleet_fixes(*report, form, base, f.container) << std::flush;
   } else if (f.output == "json") {
     std::cout << render::fleet_json(*report).dump(2) << "\n" << std::flush;
   } else if (f.output == "csv") {

@@ -17,4 +17,28 @@ std::string recommendation_to_conf(const Recommendation& rec, const std::string&
   return out;
 }
 
+namespace fix {
+
+KbFix conf_fix(const RedisInstance& r, const KbChange& c, ConfForm form) {
+  KbFix f;
+  f.summary = fmt::format("set maxmemory {} ({}) in {}", c.maxmemory_bytes, format_bytes(c.maxmemory_bytes), r.file);
+  if (form == ConfForm::kRedisFailoverCustomConfig) {
+    // spotahome applies spec.redis.customConfig with CONFIG SET.
+    f.summary = fmt::format("set maxmemory {} ({}) in spec.redis.customConfig of {}", c.maxmemory_bytes,
+                            format_bytes(c.maxmemory_bytes), r.file);
+    f.forms.push_back({"RedisFailover",
+                       fmt::format("spec:\n  redis:\n    customConfig:\n      - \"maxmemory {}\"\n", c.maxmemory_bytes)});
+  } else {
+    f.forms.push_back({"redis.conf", fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+  }
+  if (c.limit_bytes && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes)) {
+    f.forms.push_back({"container resources",
+                       fmt::format("resources:\n  requests:\n    memory: {}\n  limits:\n    memory: {}\n",
+                                   format_k8s_quantity(c.request_bytes ? c.request_bytes : c.limit_bytes),
+                                   format_k8s_quantity(c.limit_bytes))});
+  }
+  return f;
+}
+
+}  // namespace fix
 }  // namespace redisfit

@@ -1,8 +1,12 @@
-// The fix as redis.conf lines (and the container resources they assume).
+// The fix as redis.conf lines (and the container resources they assume), for
+// inputs that have no KubeBlocks object to patch: a redis.conf file, a
+// spotahome RedisFailover (customConfig), or flags.
 #pragma once
 
 #include <string>
 
+#include "facts/redis_instance.h"
+#include "fix/kubeblocks_fix.h"
 #include "model/solver.h"
 
 namespace redisfit {
@@ -10,4 +14,17 @@ namespace redisfit {
 // "maxmemory <bytes>" plus a comment with the limit/request to set and why.
 std::string recommendation_to_conf(const Recommendation& rec, const std::string& policy);
 
+namespace fix {
+
+// The change for an input without a KubeBlocks object: the maxmemory
+// directive where that input keeps it (redis.conf, or the RedisFailover's
+// spec.redis.customConfig, which the operator applies with CONFIG SET), and
+// the container resources to give it when the limit changes.
+enum class ConfForm {
+  kRedisConf,                  // a maxmemory line in the file
+  kRedisFailoverCustomConfig,  // spotahome: spec.redis.customConfig[], applied with CONFIG SET
+};
+KbFix conf_fix(const RedisInstance& instance, const KbChange& change, ConfForm form);
+
+}  // namespace fix
 }  // namespace redisfit

@@ -81,20 +81,6 @@ std::string cluster_resources_patch(const KbTarget& t, uint64_t request_bytes, u
       t.cluster, ns_flag(t), base, format_k8s_quantity(request_bytes), base, format_k8s_quantity(limit_bytes));
 }
 
-KbTarget target_of(const manifests::ManifestInstance& mi) {
-  KbTarget t;
-  t.cluster = mi.instance.cluster_name;
-  t.namespace_name = mi.instance.namespace_name;
-  t.component = mi.instance.component_name;
-  t.api = mi.generation == manifests::KbGeneration::kV09 ? KbApi::kV09 : KbApi::kV1;
-  t.sharding = mi.sharding;
-  t.cluster_ref = mi.opsrequest_cluster_ref;
-  t.config_spec = mi.config_spec;
-  // instances[] templates get no Cluster patch: it would change the whole component.
-  t.component_index = mi.instance.display_name.find('[') == std::string::npos ? mi.component_index : -1;
-  return t;
-}
-
 KbChange change_from(const RedisInstance& r, const Recommendation& rec) {
   KbChange c;
   c.maxmemory_bytes = rec.maxmemory_bytes;

@@ -21,7 +21,6 @@
 
 #include "facts/redis_instance.h"
 #include "model/solver.h"
-#include "sources/manifests/join.h"
 
 namespace redisfit::fix {
 
@@ -49,9 +48,6 @@ struct KbTarget {
 // snippet from docs): the user substitutes it; a note says so.
 inline constexpr const char* kClusterPlaceholder = "<cluster>";
 
-// The target of a component read from manifests: its cluster, namespace,
-// API generation, sharding, config spec and position in the Cluster.
-KbTarget target_of(const manifests::ManifestInstance& mi);
 
 // kbcli cluster configure <cluster> --components <c> --set maxmemory=<bytes> [...]
 std::string kbcli_configure(const KbTarget& t, uint64_t maxmemory_bytes);

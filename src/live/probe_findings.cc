@@ -4,6 +4,7 @@
 
 #include "core/quantity.h"
 #include "model/policy.h"
+#include "model/verdict.h"
 
 namespace redisfit::live::detail {
 namespace {
@@ -145,12 +146,7 @@ void loading_finding(ProbeReport& r) {
 
 }  // namespace
 
-Verdict judge(uint64_t bytes, std::optional<uint64_t> limit) {
-  if (!limit || *limit == 0) return Verdict::kUnbounded;
-  if (bytes > *limit) return Verdict::kUnsafe;
-  if (static_cast<double>(bytes) * ModelConstants::kSafetyFactor > static_cast<double>(*limit)) return Verdict::kThin;
-  return Verdict::kSafe;
-}
+Verdict judge(uint64_t bytes, std::optional<uint64_t> limit) { return judge_against_limit(bytes, limit.value_or(0)); }
 
 void add_findings(ProbeReport& r, const LiveFacts& f) {
   limit_findings(r);

@@ -2,6 +2,7 @@
 // one in docs/memory-model.md; each term below cites the Redis behaviour it
 // stands for.
 #include "model/budget.h"
+#include "model/verdict.h"
 
 #include <algorithm>
 #include <cmath>
@@ -281,16 +282,7 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
       b.peak_phase = p.name;
     }
   }
-  if (b.limit_bytes == 0) {
-    b.verdict = Verdict::kUnbounded;
-  } else if (b.peak_bytes > b.limit_bytes) {
-    b.verdict = Verdict::kUnsafe;
-  } else if (static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor >
-             static_cast<double>(b.limit_bytes)) {
-    b.verdict = Verdict::kThin;
-  } else {
-    b.verdict = Verdict::kSafe;
-  }
+  b.verdict = judge_against_limit(b.peak_bytes, b.limit_bytes);
 
   b.assumptions = {
       {"dataset", format_bytes(dataset.bytes), dataset.source},

@@ -6,6 +6,7 @@
 
 #include "core/quantity.h"
 #include "model/policy.h"
+#include "model/verdict.h"
 
 namespace redisfit {
 namespace {
@@ -14,7 +15,7 @@ constexpr uint64_t kMiB = 1ULL << 20;
 constexpr uint64_t kGiB = 1ULL << 30;
 
 bool fits(const MemoryBudget& b, uint64_t limit_bytes) {
-  return static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor <= static_cast<double>(limit_bytes);
+  return judge_against_limit(b.peak_bytes, limit_bytes) == Verdict::kSafe;
 }
 
 RedisInstance with_maxmemory(RedisInstance r, uint64_t bytes, const Provenance& source) {

@@ -15,7 +15,7 @@ const char* role_name(InstanceRole role) {
   return "data";
 }
 
-nlohmann::json fix_to_json(const rules::FixReport& f) {
+nlohmann::json fix_to_json(const app::FixReport& f) {
   nlohmann::json forms = nlohmann::json::object();
   for (const auto& form : f.forms) forms[form.label] = form.text;
   return {{"summary", f.summary},
@@ -28,7 +28,7 @@ nlohmann::json fix_to_json(const rules::FixReport& f) {
 
 }  // namespace
 
-nlohmann::json findings_to_json(const rules::LintReport& report) {
+nlohmann::json findings_to_json(const app::LintReport& report) {
   nlohmann::json findings = nlohmann::json::array();
   nlohmann::json components = nlohmann::json::array();
   int errors = 0, warnings = 0;

@@ -47,11 +47,11 @@ std::string finding_fingerprint(const rules::Finding& f, const RedisInstance& r)
                                                   r.component_name, r.display_name)));
 }
 
-nlohmann::json findings_to_sarif(const rules::LintReport& report) {
+nlohmann::json findings_to_sarif(const app::LintReport& report) {
   nlohmann::json rules_json = nlohmann::json::array();
   const auto& all = rules::all_rules();
   for (const auto& rule : all) {
-    const rules::RuleInfo& i = rule->info();
+    const rules::RuleSpec& i = *rule;
     rules_json.push_back({{"id", i.id},
                           {"name", i.name},
                           {"shortDescription", {{"text", i.summary}}},

@@ -39,7 +39,7 @@ std::string phase_line(const MemoryBudget& b) {
   return out;
 }
 
-void render_subject(const rules::SubjectReport& s, const Style& st, bool verbose, std::string& out) {
+void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, std::string& out) {
   for (const auto& f : s.findings) {
     out += fmt::format("{} {}{}{} [{} {}] {}\n", location(f.location), st.on(level_color(f.level)),
                        rules::level_name(f.level), st.off(), f.rule_id, f.rule_name, f.message);
@@ -80,7 +80,7 @@ void render_subject(const rules::SubjectReport& s, const Style& st, bool verbose
 
 }  // namespace
 
-std::string findings_to_text(const rules::LintReport& report, bool color, bool verbose) {
+std::string findings_to_text(const app::LintReport& report, bool color, bool verbose) {
   const Style st{color};
   std::string out;
   int errors = 0, warnings = 0, checked = 0, skipped = 0, unread = 0;

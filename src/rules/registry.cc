@@ -1,61 +1,60 @@
-// The list of rules. Explicit (not static self-registration) because rules
-// live in a static library, where unreferenced objects would be dropped.
+// The table of lint rules. rules_index.inc is written by CMake from the files
+// src/rules/rf*.cc (one REDISFIT_RULE(<file stem>) line each, sorted), so a
+// new rule file joins the table without an edit here. The list is explicit,
+// not static self-registration, because rules live in a static library,
+// where unreferenced objects would be dropped.
+#include <algorithm>
+#include <stdexcept>
+
 #include "rules/rule.h"
 
 namespace redisfit::rules {
 
-std::unique_ptr<Rule> make_rf000_unreadable();
-std::unique_ptr<Rule> make_rf001_maxmemory_at_limit();
-std::unique_ptr<Rule> make_rf002_phase_over_limit();
-std::unique_ptr<Rule> make_rf003_thin_headroom();
-std::unique_ptr<Rule> make_rf004_no_memory_limit();
-std::unique_ptr<Rule> make_rf005_unbounded_maxmemory();
-std::unique_ptr<Rule> make_rf006_maxmemory_from_request();
-std::unique_ptr<Rule> make_rf007_reload_over_limit();
-std::unique_ptr<Rule> make_rf008_evicting_policy_with_forks();
-std::unique_ptr<Rule> make_rf009_replica_buffer_large();
-std::unique_ptr<Rule> make_rf010_volatile_policy_without_ttl();
-std::unique_ptr<Rule> make_rf011_clients_unbounded();
-std::unique_ptr<Rule> make_rf012_repl_backlog_small();
+#define REDISFIT_RULE(stem) extern const RuleSpec stem;
+#include "rules_index.inc"
+#undef REDISFIT_RULE
 
-const std::vector<std::unique_ptr<Rule>>& all_rules() {
-  static const std::vector<std::unique_ptr<Rule>> rules = [] {
-    std::vector<std::unique_ptr<Rule>> v;
-    v.push_back(make_rf000_unreadable());
-    v.push_back(make_rf001_maxmemory_at_limit());
-    v.push_back(make_rf002_phase_over_limit());
-    v.push_back(make_rf003_thin_headroom());
-    v.push_back(make_rf004_no_memory_limit());
-    v.push_back(make_rf005_unbounded_maxmemory());
-    v.push_back(make_rf006_maxmemory_from_request());
-    v.push_back(make_rf007_reload_over_limit());
-    v.push_back(make_rf008_evicting_policy_with_forks());
-    v.push_back(make_rf009_replica_buffer_large());
-    v.push_back(make_rf010_volatile_policy_without_ttl());
-    v.push_back(make_rf011_clients_unbounded());
-    v.push_back(make_rf012_repl_backlog_small());
+const std::vector<const RuleSpec*>& all_rules() {
+  static const std::vector<const RuleSpec*> rules = [] {
+    std::vector<const RuleSpec*> v = {
+#define REDISFIT_RULE(stem) &stem,
+#include "rules_index.inc"
+#undef REDISFIT_RULE
+    };
+    std::sort(v.begin(), v.end(), [](const RuleSpec* a, const RuleSpec* b) { return a->id < b->id; });
     return v;
   }();
   return rules;
 }
 
-const Rule* find_rule(const std::string& id_or_name) {
-  for (const auto& r : all_rules()) {
-    if (r->info().id == id_or_name || r->info().name == id_or_name) return r.get();
+const RuleSpec* find_rule(const std::string& id_or_name) {
+  for (const RuleSpec* r : all_rules()) {
+    if (r->id == id_or_name || r->name == id_or_name) return r;
   }
   return nullptr;
 }
 
-std::vector<Finding> check_all(const RuleContext& ctx) {
+double RuleSpec::threshold(std::string_view threshold_name) const {
+  for (const auto& t : thresholds) {
+    if (t.name == threshold_name) return t.value;
+  }
+  // A rule asking for a threshold its own spec lacks is a programming error.
+  throw std::logic_error(id + " has no threshold " + std::string(threshold_name));
+}
+
+std::vector<Finding> check_all(const RuleContext& ctx, const std::vector<const RuleSpec*>& table) {
   std::vector<Finding> out;
   if (ctx.instance.role != InstanceRole::kData) return out;
-  // An instance that was not fully read is reported by RF000 alone.
+  // An instance that was not fully read is reported by RF000 alone: the other
+  // conditions would judge it on guessed values.
   if (!ctx.instance.unknowns.empty()) {
-    all_rules().front()->check(ctx, out);
+    if (const RuleSpec* unreadable = find_rule("RF000")) unreadable->condition(*unreadable, ctx, out);
     return out;
   }
-  for (const auto& r : all_rules()) r->check(ctx, out);
+  for (const RuleSpec* r : table) r->condition(*r, ctx, out);
   return out;
 }
+
+std::vector<Finding> check_all(const RuleContext& ctx) { return check_all(ctx, all_rules()); }
 
 }  // namespace redisfit::rules

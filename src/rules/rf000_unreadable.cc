@@ -11,27 +11,25 @@
 namespace redisfit::rules {
 namespace {
 
-class Unreadable final : public Rule {
- public:
-  const RuleInfo& info() const override {
-    static const RuleInfo kInfo{"RF000", "unreadable", Level::kWarning,
-                                "a Redis/Valkey data node whose memory settings cannot be fully read"};
-    return kInfo;
-  }
-  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
-    const RedisInstance& r = ctx.instance;
-    if (r.unknowns.empty()) return;
-    std::string what;
-    for (const auto& u : r.unknowns) what += (what.empty() ? "" : "; ") + u;
-    out.push_back(make_finding(info(),
-                               fmt::format("{}: not fully read, its memory settings were not checked: {}",
-                                           r.display_name, what),
-                               Location{r.file, r.line, 0}));
-  }
-};
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RedisInstance& r = ctx.instance;
+  if (r.unknowns.empty()) return;
+  std::string what;
+  for (const auto& u : r.unknowns) what += (what.empty() ? "" : "; ") + u;
+  out.push_back(make_finding(spec,
+                             fmt::format("{}: not fully read, its memory settings were not checked: {}",
+                                         r.display_name, what),
+                             Location{r.file, r.line, 0}));
+}
 
 }  // namespace
 
-std::unique_ptr<Rule> make_rf000_unreadable() { return std::make_unique<Unreadable>(); }
+extern const RuleSpec rf000_unreadable;
+const RuleSpec rf000_unreadable{"RF000", "unreadable", Level::kWarning,
+    "a Redis/Valkey data node whose memory settings cannot be fully read",
+    "an object that looks like a Redis/Valkey data node cannot be fully read; says what is missing",
+    {},
+    check,
+    ""};
 
 }  // namespace redisfit::rules

@@ -10,32 +10,30 @@
 namespace redisfit::rules {
 namespace {
 
-class MaxmemoryAtLimit final : public Rule {
- public:
-  const RuleInfo& info() const override {
-    static const RuleInfo kInfo{"RF001", "maxmemory-at-limit", Level::kError,
-                                "maxmemory is at or above the container memory limit"};
-    return kInfo;
-  }
-  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
-    const RedisInstance& r = ctx.instance;
-    if (!r.limit_bytes || r.maxmemory.origin == MaxmemoryOrigin::kUnset || r.maxmemory.bytes == 0) return;
-    const uint64_t limit = r.limit_bytes->value;
-    if (r.maxmemory.bytes < limit) return;
-    const char* how = r.maxmemory.origin == MaxmemoryOrigin::kDerived ? "derived by the operator" : "set explicitly";
-    out.push_back(make_finding(
-        info(),
-        fmt::format("{}: maxmemory {}, {}, is {} the memory limit {}; Redis needs memory beyond maxmemory "
-                    "(fragmentation, buffers, fork copy-on-write), so the container is OOM-killed before "
-                    "eviction or OOM errors start",
-                    r.display_name, bytes_and_human(r.maxmemory.bytes), how,
-                    r.maxmemory.bytes == limit ? "equal to" : "above", limit_text(limit)),
-        maxmemory_location(ctx)));
-  }
-};
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RedisInstance& r = ctx.instance;
+  if (!r.limit_bytes || r.maxmemory.origin == MaxmemoryOrigin::kUnset || r.maxmemory.bytes == 0) return;
+  const uint64_t limit = r.limit_bytes->value;
+  if (r.maxmemory.bytes < limit) return;
+  const char* how = r.maxmemory.origin == MaxmemoryOrigin::kDerived ? "derived by the operator" : "set explicitly";
+  out.push_back(make_finding(
+      spec,
+      fmt::format("{}: maxmemory {}, {}, is {} the memory limit {}; Redis needs memory beyond maxmemory "
+                  "(fragmentation, buffers, fork copy-on-write), so the container is OOM-killed before "
+                  "eviction or OOM errors start",
+                  r.display_name, bytes_and_human(r.maxmemory.bytes), how,
+                  r.maxmemory.bytes == limit ? "equal to" : "above", limit_text(limit)),
+      maxmemory_location(ctx)));
+}
 
 }  // namespace
 
-std::unique_ptr<Rule> make_rf001_maxmemory_at_limit() { return std::make_unique<MaxmemoryAtLimit>(); }
+extern const RuleSpec rf001_maxmemory_at_limit;
+const RuleSpec rf001_maxmemory_at_limit{"RF001", "maxmemory-at-limit", Level::kError,
+    "maxmemory is at or above the container memory limit",
+    "maxmemory ≥ the container limit",
+    {},
+    check,
+    ""};
 
 }  // namespace redisfit::rules

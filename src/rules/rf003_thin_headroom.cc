@@ -9,32 +9,30 @@
 namespace redisfit::rules {
 namespace {
 
-class ThinHeadroom final : public Rule {
- public:
-  const RuleInfo& info() const override {
-    static const RuleInfo kInfo{"RF003", "thin-headroom", Level::kWarning,
-                                "the peak phase fits under the limit without the safety margin"};
-    return kInfo;
-  }
-  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
-    const MemoryBudget& b = ctx.budget;
-    if (b.verdict != Verdict::kThin || b.limit_bytes == 0) return;
-    const RedisInstance& r = ctx.instance;
-    const int64_t headroom = b.headroom_bytes();
-    const double pct = 100.0 * static_cast<double>(headroom) / static_cast<double>(b.limit_bytes);
-    out.push_back(make_finding(
-        info(),
-        fmt::format("{}: the peak ({} phase, {}) leaves {} ({:.0f}%) under the limit {}; the model asks for "
-                    "limit >= peak x {:.2f}",
-                    r.display_name, b.peak_phase, format_bytes(b.peak_bytes),
-                    format_bytes(headroom > 0 ? static_cast<uint64_t>(headroom) : 0), pct,
-                    limit_text(b.limit_bytes), ModelConstants::kSafetyFactor),
-        location_of(r.limit_bytes ? r.limit_bytes->source : r.maxmemory.source, r)));
-  }
-};
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const MemoryBudget& b = ctx.budget;
+  if (b.verdict != Verdict::kThin || b.limit_bytes == 0) return;
+  const RedisInstance& r = ctx.instance;
+  const int64_t headroom = b.headroom_bytes();
+  const double pct = 100.0 * static_cast<double>(headroom) / static_cast<double>(b.limit_bytes);
+  out.push_back(make_finding(
+      spec,
+      fmt::format("{}: the peak ({} phase, {}) leaves {} ({:.0f}%) under the limit {}; the model asks for "
+                  "limit >= peak x {:.2f}",
+                  r.display_name, b.peak_phase, format_bytes(b.peak_bytes),
+                  format_bytes(headroom > 0 ? static_cast<uint64_t>(headroom) : 0), pct,
+                  limit_text(b.limit_bytes), ModelConstants::kSafetyFactor),
+      location_of(r.limit_bytes ? r.limit_bytes->source : r.maxmemory.source, r)));
+}
 
 }  // namespace
 
-std::unique_ptr<Rule> make_rf003_thin_headroom() { return std::make_unique<ThinHeadroom>(); }
+extern const RuleSpec rf003_thin_headroom;
+const RuleSpec rf003_thin_headroom{"RF003", "thin-headroom", Level::kWarning,
+    "the peak phase fits under the limit without the safety margin",
+    "the peak fits, but not with the model's 10 % margin",
+    {},
+    check,
+    ""};
 
 }  // namespace redisfit::rules

@@ -10,30 +10,28 @@
 namespace redisfit::rules {
 namespace {
 
-class NoMemoryLimit final : public Rule {
- public:
-  const RuleInfo& info() const override {
-    static const RuleInfo kInfo{"RF004", "no-memory-limit", Level::kWarning,
-                                "the Redis container has no memory limit"};
-    return kInfo;
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RedisInstance& r = ctx.instance;
+  if (r.limit_bytes) return;
+  std::string msg = fmt::format("{}: no memory limit: the pod is not Guaranteed QoS and Redis can take the "
+                                "node's memory",
+                                r.display_name);
+  if (ctx.budget.peak_bytes > 0 && !ctx.budget.maxmemory_unlimited) {
+    msg += fmt::format("; the model's peak ({} phase) is {}", ctx.budget.peak_phase,
+                       format_bytes(ctx.budget.peak_bytes));
   }
-  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
-    const RedisInstance& r = ctx.instance;
-    if (r.limit_bytes) return;
-    std::string msg = fmt::format("{}: no memory limit: the pod is not Guaranteed QoS and Redis can take the "
-                                  "node's memory",
-                                  r.display_name);
-    if (ctx.budget.peak_bytes > 0 && !ctx.budget.maxmemory_unlimited) {
-      msg += fmt::format("; the model's peak ({} phase) is {}", ctx.budget.peak_phase,
-                         format_bytes(ctx.budget.peak_bytes));
-    }
-    out.push_back(make_finding(info(), std::move(msg),
-                               location_of(r.request_bytes ? r.request_bytes->source : Provenance{}, r)));
-  }
-};
+  out.push_back(make_finding(spec, std::move(msg),
+                             location_of(r.request_bytes ? r.request_bytes->source : Provenance{}, r)));
+}
 
 }  // namespace
 
-std::unique_ptr<Rule> make_rf004_no_memory_limit() { return std::make_unique<NoMemoryLimit>(); }
+extern const RuleSpec rf004_no_memory_limit;
+const RuleSpec rf004_no_memory_limit{"RF004", "no-memory-limit", Level::kWarning,
+    "the Redis container has no memory limit",
+    "no memory limit",
+    {},
+    check,
+    ""};
 
 }  // namespace redisfit::rules

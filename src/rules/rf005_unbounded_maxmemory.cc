@@ -9,29 +9,27 @@
 namespace redisfit::rules {
 namespace {
 
-class UnboundedMaxmemory final : public Rule {
- public:
-  const RuleInfo& info() const override {
-    static const RuleInfo kInfo{"RF005", "unbounded-maxmemory", Level::kError,
-                                "maxmemory is 0: nothing inside Redis bounds the dataset"};
-    return kInfo;
-  }
-  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
-    const RedisInstance& r = ctx.instance;
-    if (r.maxmemory.origin != MaxmemoryOrigin::kUnset && r.maxmemory.bytes != 0) return;
-    const std::string end = r.limit_bytes
-                                ? fmt::format("until the container limit {} OOM-kills it",
-                                              limit_text(r.limit_bytes->value))
-                                : std::string("until the node runs out of memory");
-    out.push_back(make_finding(
-        info(),
-        fmt::format("{}: maxmemory is not set ({}): the dataset grows {}", r.display_name, r.maxmemory.source, end),
-        maxmemory_location(ctx)));
-  }
-};
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RedisInstance& r = ctx.instance;
+  if (r.maxmemory.origin != MaxmemoryOrigin::kUnset && r.maxmemory.bytes != 0) return;
+  const std::string end = r.limit_bytes
+                              ? fmt::format("until the container limit {} OOM-kills it",
+                                            limit_text(r.limit_bytes->value))
+                              : std::string("until the node runs out of memory");
+  out.push_back(make_finding(
+      spec,
+      fmt::format("{}: maxmemory is not set ({}): the dataset grows {}", r.display_name, r.maxmemory.source, end),
+      maxmemory_location(ctx)));
+}
 
 }  // namespace
 
-std::unique_ptr<Rule> make_rf005_unbounded_maxmemory() { return std::make_unique<UnboundedMaxmemory>(); }
+extern const RuleSpec rf005_unbounded_maxmemory;
+const RuleSpec rf005_unbounded_maxmemory{"RF005", "unbounded-maxmemory", Level::kError,
+    "maxmemory is 0: nothing inside Redis bounds the dataset",
+    "maxmemory 0 (unset, or no line written by the addon)",
+    {},
+    check,
+    ""};
 
 }  // namespace redisfit::rules

@@ -11,39 +11,38 @@
 namespace redisfit::rules {
 namespace {
 
-class MaxmemoryFromRequest final : public Rule {
- public:
-  const RuleInfo& info() const override {
-    static const RuleInfo kInfo{"RF006", "maxmemory-from-request", Level::kWarning,
-                                "the operator derives maxmemory as 100% of the memory request"};
-    return kInfo;
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RedisInstance& r = ctx.instance;
+  const MaxmemoryDerivation& d = ctx.derivation;
+  if (!d.derived || !d.from_request || d.factor < 1.0 || !r.request_bytes || !r.limit_bytes) return;
+  const uint64_t request = r.request_bytes->value;
+  const uint64_t limit = r.limit_bytes->value;
+  Finding f = make_finding(spec, "", location_of(r.request_bytes->source, r));
+  if (request >= limit) {
+    f.level = Level::kError;
+    f.message = fmt::format(
+        "{}: {}: with request = limit ({}) maxmemory is the whole limit; set maxmemory explicitly or "
+        "lower the request",
+        r.display_name, d.rule, limit_text(limit));
+  } else {
+    const uint64_t later = static_cast<uint64_t>(static_cast<double>(limit) * spec.threshold("later_limit_factor"));
+    f.message = fmt::format(
+        "{}: {}: maxmemory {} follows the request, and becomes 0.8 x limit = {} after an addon upgrade "
+        "to 0.9.5 / 1.0.2; set maxmemory explicitly",
+        r.display_name, d.rule, format_bytes(request), format_bytes(later));
   }
-  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
-    const RedisInstance& r = ctx.instance;
-    const MaxmemoryDerivation& d = ctx.derivation;
-    if (!d.derived || !d.from_request || d.factor < 1.0 || !r.request_bytes || !r.limit_bytes) return;
-    const uint64_t request = r.request_bytes->value;
-    const uint64_t limit = r.limit_bytes->value;
-    Finding f = make_finding(info(), "", location_of(r.request_bytes->source, r));
-    if (request >= limit) {
-      f.level = Level::kError;
-      f.message = fmt::format(
-          "{}: {}: with request = limit ({}) maxmemory is the whole limit; set maxmemory explicitly or "
-          "lower the request",
-          r.display_name, d.rule, limit_text(limit));
-    } else {
-      const uint64_t later = static_cast<uint64_t>(static_cast<double>(limit) * 0.8);
-      f.message = fmt::format(
-          "{}: {}: maxmemory {} follows the request, and becomes 0.8 x limit = {} after an addon upgrade "
-          "to 0.9.5 / 1.0.2; set maxmemory explicitly",
-          r.display_name, d.rule, format_bytes(request), format_bytes(later));
-    }
-    out.push_back(std::move(f));
-  }
-};
+  out.push_back(std::move(f));
+}
 
 }  // namespace
 
-std::unique_ptr<Rule> make_rf006_maxmemory_from_request() { return std::make_unique<MaxmemoryFromRequest>(); }
+extern const RuleSpec rf006_maxmemory_from_request;
+const RuleSpec rf006_maxmemory_from_request{"RF006", "maxmemory-from-request", Level::kWarning,
+    "the operator derives maxmemory as 100% of the memory request",
+    "the addon derives maxmemory as 100 % of the request",
+    {{"later_limit_factor", 0.8, "fraction of limits.memory",
+      "the addon's rule from 0.9.5 / 1.0.2 on (redis7-config.tpl), shown as the value after an upgrade"}},
+    check,
+    "error when request ≥ limit"};
 
 }  // namespace redisfit::rules

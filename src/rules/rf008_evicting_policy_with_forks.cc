@@ -9,46 +9,42 @@
 
 #include "core/quantity.h"
 #include "model/policy.h"
+#include "model/verdict.h"
 #include "rules/rule.h"
 
 namespace redisfit::rules {
 namespace {
 
-class EvictingPolicyWithForks final : public Rule {
- public:
-  const RuleInfo& info() const override {
-    static const RuleInfo kInfo{"RF008", "evicting-policy-with-forks", Level::kWarning,
-                                "an evicting policy plus forking persistence leaves no room for copy-on-write"};
-    return kInfo;
-  }
-  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
-    const RedisInstance& r = ctx.instance;
-    const MemoryBudget& b = ctx.budget;
-    if (b.limit_bytes == 0 || b.maxmemory_unlimited) return;
-    if (!writes_continue_at_maxmemory(r, ctx.workload)) return;
-    const bool forks = persistence_forks(r) || r.replicas.value > 0;
-    const BudgetPhase* fork = b.find_phase("fork");
-    if (!forks || !fork) return;
-    // Only when the fork is what breaks the margin: the model's fork total
-    // above limit / safety factor.
-    const double allowed = static_cast<double>(b.limit_bytes) / ModelConstants::kSafetyFactor;
-    if (static_cast<double>(fork->total_bytes) <= allowed) return;
-    std::string why = r.appendonly.value ? "appendonly yes (AOF rewrites)" : "RDB snapshots";
-    if (r.replicas.value > 0) why += " and replica full syncs";
-    out.push_back(make_finding(
-        info(),
-        fmt::format("{}: maxmemory-policy {} keeps writes flowing at maxmemory while {} fork the server; the "
-                    "fork phase needs {} of the limit {} (copy-on-write {:.0f}% of the dataset)",
-                    r.display_name, r.maxmemory_policy.value, why, format_bytes(fork->total_bytes),
-                    limit_text(b.limit_bytes), b.cow_fraction * 100.0),
-        location_of(r.maxmemory_policy.source, r)));
-  }
-};
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RedisInstance& r = ctx.instance;
+  const MemoryBudget& b = ctx.budget;
+  if (b.limit_bytes == 0 || b.maxmemory_unlimited) return;
+  if (!writes_continue_at_maxmemory(r, ctx.workload)) return;
+  const bool forks = persistence_forks(r) || r.replicas.value > 0;
+  const BudgetPhase* fork = b.find_phase("fork");
+  if (!forks || !fork) return;
+  // Only when the fork is what breaks the margin: the fork phase alone is
+  // thin or unsafe against the limit.
+  if (judge_against_limit(fork->total_bytes, b.limit_bytes) == Verdict::kSafe) return;
+  std::string why = r.appendonly.value ? "appendonly yes (AOF rewrites)" : "RDB snapshots";
+  if (r.replicas.value > 0) why += " and replica full syncs";
+  out.push_back(make_finding(
+      spec,
+      fmt::format("{}: maxmemory-policy {} keeps writes flowing at maxmemory while {} fork the server; the "
+                  "fork phase needs {} of the limit {} (copy-on-write {:.0f}% of the dataset)",
+                  r.display_name, r.maxmemory_policy.value, why, format_bytes(fork->total_bytes),
+                  limit_text(b.limit_bytes), b.cow_fraction * 100.0),
+      location_of(r.maxmemory_policy.source, r)));
+}
 
 }  // namespace
 
-std::unique_ptr<Rule> make_rf008_evicting_policy_with_forks() {
-  return std::make_unique<EvictingPolicyWithForks>();
-}
+extern const RuleSpec rf008_evicting_policy_with_forks;
+const RuleSpec rf008_evicting_policy_with_forks{"RF008", "evicting-policy-with-forks", Level::kWarning,
+    "an evicting policy plus forking persistence leaves no room for copy-on-write",
+    "an evicting policy keeps writes flowing while persistence or replicas fork, and the fork phase breaks the margin",
+    {},
+    check,
+    ""};
 
 }  // namespace redisfit::rules

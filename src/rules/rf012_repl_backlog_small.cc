@@ -21,37 +21,35 @@ namespace {
 constexpr double kStreamBytesPerWrite = 50;
 constexpr double kReconnectWindowSeconds = 60;
 
-class ReplBacklogSmall final : public Rule {
- public:
-  const RuleInfo& info() const override {
-    static const RuleInfo kInfo{"RF012", "repl-backlog-small", Level::kWarning,
-                                "repl-backlog-size holds less than a minute of writes: a reconnect forks a full sync"};
-    return kInfo;
-  }
-  void check(const RuleContext& ctx, std::vector<Finding>& out) const override {
-    const RedisInstance& r = ctx.instance;
-    const auto& rate = ctx.workload.write_rate_per_sec;
-    if (r.replicas.value <= 0 || !rate || rate->value <= 0) return;
-    const double per_write = static_cast<double>(ctx.workload.value_size_bytes.value) + kStreamBytesPerWrite;
-    const double stream_per_sec = rate->value * per_write;
-    const double needed = stream_per_sec * kReconnectWindowSeconds;
-    const uint64_t backlog = r.repl_backlog_bytes.value;
-    if (static_cast<double>(backlog) >= needed) return;
-    const uint64_t suggested = static_cast<uint64_t>(std::ceil(needed / (1 << 20))) << 20;
-    out.push_back(make_finding(
-        info(),
-        fmt::format("{}: repl-backlog-size {} holds {:.0f} s of the write stream ({:.0f} writes/s x {:.0f} B = {}/s; "
-                    "write rate: {}); a replica away longer than that needs a full sync, which forks the primary. "
-                    "Set repl-backlog-size {}mb ({:.0f} s), and count it in the budget",
-                    r.display_name, format_bytes(backlog), static_cast<double>(backlog) / stream_per_sec, rate->value,
-                    per_write, format_bytes(static_cast<uint64_t>(stream_per_sec)), rate->source, suggested >> 20,
-                    kReconnectWindowSeconds),
-        location_of(r.repl_backlog_bytes.source, r)));
-  }
-};
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RedisInstance& r = ctx.instance;
+  const auto& rate = ctx.workload.write_rate_per_sec;
+  if (r.replicas.value <= 0 || !rate || rate->value <= 0) return;
+  const double per_write = static_cast<double>(ctx.workload.value_size_bytes.value) + kStreamBytesPerWrite;
+  const double stream_per_sec = rate->value * per_write;
+  const double needed = stream_per_sec * kReconnectWindowSeconds;
+  const uint64_t backlog = r.repl_backlog_bytes.value;
+  if (static_cast<double>(backlog) >= needed) return;
+  const uint64_t suggested = static_cast<uint64_t>(std::ceil(needed / (1 << 20))) << 20;
+  out.push_back(make_finding(
+      spec,
+      fmt::format("{}: repl-backlog-size {} holds {:.0f} s of the write stream ({:.0f} writes/s x {:.0f} B = {}/s; "
+                  "write rate: {}); a replica away longer than that needs a full sync, which forks the primary. "
+                  "Set repl-backlog-size {}mb ({:.0f} s), and count it in the budget",
+                  r.display_name, format_bytes(backlog), static_cast<double>(backlog) / stream_per_sec, rate->value,
+                  per_write, format_bytes(static_cast<uint64_t>(stream_per_sec)), rate->source, suggested >> 20,
+                  kReconnectWindowSeconds),
+      location_of(r.repl_backlog_bytes.source, r)));
+}
 
 }  // namespace
 
-std::unique_ptr<Rule> make_rf012_repl_backlog_small() { return std::make_unique<ReplBacklogSmall>(); }
+extern const RuleSpec rf012_repl_backlog_small;
+const RuleSpec rf012_repl_backlog_small{"RF012", "repl-backlog-small", Level::kWarning,
+    "repl-backlog-size holds less than a minute of writes: a reconnect forks a full sync",
+    "repl-backlog-size below 60 s of the given or measured write stream on a primary with replicas",
+    {},
+    check,
+    ""};
 
 }  // namespace redisfit::rules

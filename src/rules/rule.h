@@ -1,19 +1,24 @@
 // The rules stage: facts + budget -> findings.
 //
-// A rule is an id, a name, a default level, a one-line summary, a rationale
-// page (docs/rules/<id>.md), and a condition over the RedisInstance and the
-// MemoryBudget the model computed for it. Rules never recompute memory: every
-// number in a message comes from the budget or the facts.
+// A rule is a row of a table, a RuleSpec: id, name, default level, a
+// one-line summary, what it fires on (for docs/lint.md), a rationale page
+// (docs/rules/<id>.md), the thresholds it compares against, and one condition
+// function over the RuleContext. Rules never recompute memory: every number in
+// a message comes from the budget, the facts or the spec's thresholds.
 //
 // Ids are stable (RF001...): SARIF fingerprints and suppressions depend on
-// them. A new rule is one new file plus one line in registry.cc.
+// them. A new rule is one new file src/rules/rfNNN_<name>.cc defining
+// `extern const RuleSpec rfNNN_<name>`; CMake lists the files into the table
+// (rules_index.inc), so nothing else is edited. `redisfit lint --list-rules`,
+// SARIF's rule descriptors and the table in docs/lint.md come from the table.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/location.h"
 #include "facts/redis_instance.h"
 #include "facts/workload.h"
 #include "model/budget.h"
@@ -23,23 +28,17 @@ namespace redisfit::rules {
 enum class Level { kNote, kWarning, kError };
 const char* level_name(Level level);  // "note", "warning", "error"
 
-struct RuleInfo {
-  std::string id;       // "RF001"
-  std::string name;     // "maxmemory-at-limit"
-  Level level = Level::kError;  // default level
-  std::string summary;  // one line, for --list-rules and SARIF shortDescription
-  std::string help_path() const { return "docs/rules/" + id + ".md"; }
-};
-
 // Where a finding points: the fact the user should change (core/location.h).
 using redisfit::Location;
 
+// One contract for every finding, whichever command produced it (lint, probe).
 struct Finding {
-  std::string rule_id;
-  std::string rule_name;
+  std::string rule_id;    // "RF001"
+  std::string rule_name;  // "maxmemory-at-limit"
   Level level = Level::kError;
-  std::string message;
-  Location location;
+  std::string message;    // what is true, with numbers
+  Location location;      // the fact to change; unknown for a live server
+  std::string advice;     // what to do, when the rule has more to say than its page
 };
 
 // How maxmemory was derived when nobody wrote it (KubeBlocks addon rule).
@@ -50,31 +49,56 @@ struct MaxmemoryDerivation {
   std::string rule;           // human description of the rule and release
 };
 
+struct LiveObservation;  // app/ or live/: what a running server shows (probe)
+
 struct RuleContext {
   const RedisInstance& instance;
   const MemoryBudget& budget;
   const Workload& workload;
   const MaxmemoryDerivation& derivation;
+  const LiveObservation* live = nullptr;  // set by probe only
 };
 
-class Rule {
- public:
-  virtual ~Rule() = default;
-  virtual const RuleInfo& info() const = 0;
-  // Appends zero or more findings. Called only for data nodes (not Sentinel/proxy).
-  virtual void check(const RuleContext& ctx, std::vector<Finding>& out) const = 0;
+// A number a condition compares against, with its unit and the evidence.
+struct Threshold {
+  std::string name;   // "share_of_limit"
+  double value = 0;
+  std::string unit;   // "fraction of the limit"
+  std::string why;    // measurement or Redis source it rests on
 };
 
-// All rules, in id order.
-const std::vector<std::unique_ptr<Rule>>& all_rules();
-const Rule* find_rule(const std::string& id_or_name);
+struct RuleSpec;
+// Appends zero or more findings. Called only for data nodes (not Sentinel/proxy).
+using Condition = void (*)(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out);
 
-inline Finding make_finding(const RuleInfo& info, std::string message, Location location) {
-  return {info.id, info.name, info.level, std::move(message), std::move(location)};
+struct RuleSpec {
+  std::string id;        // "RF001"
+  std::string name;      // "maxmemory-at-limit"
+  Level level = Level::kError;  // default level
+  std::string summary;   // one line, for --list-rules and SARIF shortDescription
+  std::string fires_when;  // the docs/lint.md table cell: the condition in words
+  std::vector<Threshold> thresholds;
+  Condition condition = nullptr;
+  std::string escalation;  // when the level differs from the default: "error when request >= limit"
+
+  std::string help_path() const { return "docs/rules/" + id + ".md"; }
+  // The value of the named threshold. Precondition: the spec lists it.
+  double threshold(std::string_view threshold_name) const;
+  // Older callers ask a rule for its info(); the spec is its own info.
+  const RuleSpec& info() const { return *this; }
+};
+
+// The lint rules, in id order.
+const std::vector<const RuleSpec*>& all_rules();
+const RuleSpec* find_rule(const std::string& id_or_name);
+
+inline Finding make_finding(const RuleSpec& spec, std::string message, Location location) {
+  return {spec.id, spec.name, spec.level, std::move(message), std::move(location), ""};
 }
 
-// Runs every rule on one instance.
+// Runs every rule in `table` (default: the lint rules) on one instance.
 std::vector<Finding> check_all(const RuleContext& ctx);
+std::vector<Finding> check_all(const RuleContext& ctx, const std::vector<const RuleSpec*>& table);
 
 // Helpers for rule messages and locations.
 // Location of a fact read from an input file, or the instance's object when

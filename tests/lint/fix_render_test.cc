@@ -95,7 +95,7 @@ TEST(KubeBlocksFix, ResizeComesBeforeMaxmemoryAndNotesRequestEqualsLimit) {
   EXPECT_TRUE(qos_note);
 }
 
-rules::LintReport seed_report() { return lint_test::lint_files({fixture("seed_maxmemory_at_limit.yaml")}); }
+app::LintReport seed_report() { return lint_test::lint_files({fixture("seed_maxmemory_at_limit.yaml")}); }
 
 TEST(FindingsJson, CarriesFindingBudgetAndFix) {
   auto j = render::findings_to_json(seed_report());

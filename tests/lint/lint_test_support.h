@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "rules/lint_run.h"
+#include "app/lint.h"
 #include "support/redis_server.h"
 
 namespace redisfit::lint_test {
@@ -23,26 +23,26 @@ inline std::string read_text(const std::string& path) {
   return s.str();
 }
 
-inline rules::LintReport lint_files(const std::vector<std::string>& paths, rules::LintOptions options = {}) {
+inline app::LintReport lint_files(const std::vector<std::string>& paths, app::LintOptions options = {}) {
   options.paths = paths;
-  return rules::run_lint(options);
+  return app::run_lint(options);
 }
 
-inline const rules::SubjectReport* subject(const rules::LintReport& r, const std::string& display_name) {
+inline const app::SubjectReport* subject(const app::LintReport& r, const std::string& display_name) {
   for (const auto& s : r.subjects) {
     if (s.instance.display_name == display_name) return &s;
   }
   return nullptr;
 }
 
-inline bool has_rule(const rules::SubjectReport& s, const std::string& id) {
+inline bool has_rule(const app::SubjectReport& s, const std::string& id) {
   for (const auto& f : s.findings) {
     if (f.rule_id == id) return true;
   }
   return false;
 }
 
-inline const rules::Finding* finding(const rules::SubjectReport& s, const std::string& id) {
+inline const rules::Finding* finding(const app::SubjectReport& s, const std::string& id) {
   for (const auto& f : s.findings) {
     if (f.rule_id == id) return &f;
   }

@@ -38,9 +38,9 @@ spec:
 )";
 
 TEST(ReviewFixes, ShardingOnAddon08WritesNoMaxmemory) {
-  rules::LintOptions o;
+  app::LintOptions o;
   o.addon_version = "0.8.4";
-  auto report = rules::lint_yaml_texts({{"shard.yaml", kShardedV09}}, o);
+  auto report = app::lint_yaml_texts({{"shard.yaml", kShardedV09}}, o);
   ASSERT_EQ(report.subjects.size(), 1u);
   const auto& r = report.subjects[0].instance;
   EXPECT_EQ(r.maxmemory.origin, MaxmemoryOrigin::kUnset);
@@ -48,7 +48,7 @@ TEST(ReviewFixes, ShardingOnAddon08WritesNoMaxmemory) {
   EXPECT_TRUE(lint_test::has_rule(report.subjects[0], "RF005"));
   // From 0.9.0 the sharding template writes the request.
   o.addon_version = "0.9.0";
-  auto v090 = rules::lint_yaml_texts({{"shard.yaml", kShardedV09}}, o);
+  auto v090 = app::lint_yaml_texts({{"shard.yaml", kShardedV09}}, o);
   EXPECT_EQ(v090.subjects[0].instance.maxmemory.origin, MaxmemoryOrigin::kDerived);
   EXPECT_EQ(v090.subjects[0].instance.maxmemory.bytes, 1ULL << 30);
 }
@@ -65,9 +65,9 @@ TEST(ReviewFixes, OpsRequestOn08UsesClusterRef) {
   t.cluster_ref = false;
   EXPECT_TRUE(contains(fix::vscale_opsrequest(t, 1 << 30, 1 << 30), "  clusterName: demo\n"));
 
-  rules::LintOptions o;
+  app::LintOptions o;
   o.addon_version = "0.8.2";
-  auto report = rules::lint_yaml_texts({{"shard.yaml", kShardedV09}}, o);
+  auto report = app::lint_yaml_texts({{"shard.yaml", kShardedV09}}, o);
   ASSERT_TRUE(report.subjects[0].fix.has_value());
   bool seen = false;
   for (const auto& f : report.subjects[0].fix->forms) seen = seen || contains(f.text, "clusterRef: shard");
@@ -77,7 +77,7 @@ TEST(ReviewFixes, OpsRequestOn08UsesClusterRef) {
 TEST(ReviewFixes, ClusterWithoutNameGetsAPlaceholder) {
   std::string text = kShardedV09;
   text.replace(text.find("  name: shard\n"), 14, "");
-  auto report = rules::lint_yaml_texts({{"noname.yaml", text}}, {});
+  auto report = app::lint_yaml_texts({{"noname.yaml", text}}, {});
   ASSERT_EQ(report.subjects.size(), 1u);
   ASSERT_TRUE(report.subjects[0].fix.has_value());
   const auto& fix = *report.subjects[0].fix;
@@ -109,7 +109,7 @@ spec:
     limits:
       memory: 2Gi
 )";
-  auto report = rules::lint_yaml_texts({{"ops.yaml", ops}}, {});
+  auto report = app::lint_yaml_texts({{"ops.yaml", ops}}, {});
   ASSERT_EQ(report.subjects.size(), 1u);
   EXPECT_EQ(report.subjects[0].object, "OpsRequest demo/bump-memory (VerticalScaling of cache)");
 }

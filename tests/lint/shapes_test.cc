@@ -20,7 +20,7 @@ using lint_test::subject;
 
 std::string real(const std::string& name) { return fixture("real/" + name); }
 
-rules::LintReport lint(const std::vector<std::string>& names) {
+app::LintReport lint(const std::vector<std::string>& names) {
   std::vector<std::string> paths;
   for (const auto& n : names) paths.push_back(real(n));
   return lint_test::lint_files(paths);
@@ -260,7 +260,7 @@ TEST(Shapes, MixedKubectlListStreamReadsEveryRedisContainer) {
     }
   }
   EXPECT_EQ(redis_containers, 5);  // redis-cart, redis-leader, guestbook-go master, archived master, docs pod
-  auto r = rules::lint_yaml_texts({{"<stdin>", list}}, {});
+  auto r = app::lint_yaml_texts({{"<stdin>", list}}, {});
   ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
   int data_nodes = 0;
   for (const auto& s : r.subjects) data_nodes += s.instance.role == InstanceRole::kData ? 1 : 0;

@@ -130,7 +130,8 @@ void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
   // instances[] templates with their own resources: same configuration (the
   // addon renders maxmemory from the component-level resources), other limit.
   if (!p.decl) return;
-  for (const auto& t : p.decl->instances) {
+  for (size_t ti = 0; ti < p.decl->instances.size(); ++ti) {
+    const InstanceTemplateDecl& t = p.decl->instances[ti];
     if (t.resources.empty()) continue;
     ManifestInstance copy = p.mi;
     MemoryResources res = p.resources;
@@ -139,6 +140,7 @@ void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
     copy.instance.request_bytes = res.request_bytes;
     copy.instance.limit_bytes = res.limit_bytes;
     copy.instance.display_name += "[" + t.name + "]";
+    copy.instance_template = static_cast<int>(ti);
     if (copy.instance.maxmemory.origin == MaxmemoryOrigin::kDerived) {
       copy.instance.maxmemory.source = copy.instance.maxmemory.source.qualified(
           "(component-level resources; instances[] are not used by the addon)");

@@ -29,6 +29,9 @@ struct ManifestInstance {
   KbGeneration generation = KbGeneration::kV1;
   bool sharding = false;
   int component_index = -1;  // position in componentSpecs[] / shardings[], -1 without a Cluster
+  // Position in the component's instances[] when this is an instance template
+  // with its own resources; -1 for the component itself.
+  int instance_template = -1;
   std::string config_spec;  // 0.9 kbcli --config-spec: as written, else the addon's name
   std::string object;       // "Cluster demo/redis-replication", for output
   // Set when maxmemory is the addon's derived value (not explicit).

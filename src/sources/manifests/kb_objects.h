@@ -110,7 +110,13 @@ struct VscaleDecl {
 
 // A Redis that another operator declares whole in one object (spotahome
 // RedisFailover): its facts are complete without a join.
+// Operators whose custom resources declare a whole Redis on their own.
+enum class StandaloneKind {
+  kSpotahomeRedisFailover,  // databases.spotahome.com RedisFailover
+};
+
 struct StandaloneRedisDecl {
+  StandaloneKind kind = StandaloneKind::kSpotahomeRedisFailover;
   RedisInstance instance;
   std::string object;  // "RedisFailover default/cache"
 };

@@ -1,11 +1,11 @@
-#include "rules/lint_shapes.h"
+#include "app/lint_shapes.h"
 
 #include <fmt/format.h>
 
 #include "sources/manifests/ot_join.h"
 #include "sources/workloads/workload_config.h"
 
-namespace redisfit::rules {
+namespace redisfit::app {
 namespace {
 
 using workloads::ContainerReading;
@@ -112,4 +112,4 @@ std::vector<SubjectReport> shape_subjects(const manifests::ManifestSet& set, std
   return out;
 }
 
-}  // namespace redisfit::rules
+}  // namespace redisfit::app

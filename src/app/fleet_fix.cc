@@ -1,11 +1,11 @@
-#include "fix/fleet_fix.h"
+#include "app/fleet_fix.h"
 
 #include <fmt/format.h>
 
 #include "core/quantity.h"
 #include "fix/emit.h"
 
-namespace redisfit::fix {
+namespace redisfit::app {
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -31,21 +31,21 @@ std::string lower(std::string s) {
 
 }  // namespace
 
-std::string fleet_fixes(const app::FleetReport& report, FleetFixForm form, const KbTarget& base,
+std::string fleet_fixes(const FleetReport& report, FleetFixForm form, const fix::KbTarget& base,
                         const std::string& container) {
   std::string out;
   for (const auto& r : report.instances) {
     const auto& o = r.observation;
     const RedisInstance& now = r.facts.instance;
-    KbChange change = change_from(now, r.recommended);
+    fix::KbChange change = fix::change_from(now, r.recommended);
     bool same = change.current_maxmemory_bytes == change.maxmemory_bytes &&
                 change.current_limit_bytes == change.limit_bytes && change.current_request_bytes == change.request_bytes;
     if (same) continue;
     out += fmt::format("# {} ({}): risk {}, limit {} -> {}\n", o.key, o.pod.empty() ? "pod unknown" : "pod " + o.pod,
-                       app::risk_name(r.risk), now.limit_bytes ? format_k8s_quantity(now.limit_bytes->value) : "none",
+                       risk_name(r.risk), now.limit_bytes ? format_k8s_quantity(now.limit_bytes->value) : "none",
                        format_k8s_quantity(r.recommended.limit_bytes));
     if (form == FleetFixForm::kConf) {
-      out += emit_fix({EmitForm::kConf, base}, now, r.recommended);
+      out += fix::emit_fix({fix::EmitForm::kConf, base}, now, r.recommended);
       continue;
     }
     if (o.pod.empty()) {
@@ -71,12 +71,12 @@ std::string fleet_fixes(const app::FleetReport& report, FleetFixForm form, const
                          o.pod, o.owner_name, base.component);
       continue;
     }
-    EmitRequest request{form == FleetFixForm::kKbcli ? EmitForm::kKbcli : EmitForm::kOpsRequest, base};
+    fix::EmitRequest request{form == FleetFixForm::kKbcli ? fix::EmitForm::kKbcli : fix::EmitForm::kOpsRequest, base};
     request.target.cluster = *cluster;
     request.target.namespace_name = o.namespace_name;
-    out += emit_fix(request, now, r.recommended);
+    out += fix::emit_fix(request, now, r.recommended);
   }
   return out;
 }
 
-}  // namespace redisfit::fix
+}  // namespace redisfit::app

@@ -1,5 +1,6 @@
-// `redisfit lint` as a library call: inputs -> facts -> budgets -> findings
-// -> fixes. The command file only parses flags and picks a renderer.
+// The `lint` use case: inputs -> facts -> budgets -> findings -> fixes. The
+// command file only parses flags and picks a renderer; app/ is the only layer
+// that wires sources, the model, the rules and the fix emitters together.
 //
 // Contract: never throws and never stops at a broken input. Each unreadable
 // or malformed file becomes an input error (file:line:col) and the rest are
@@ -21,7 +22,11 @@
 #include "model/budget.h"
 #include "rules/rule.h"
 
-namespace redisfit::rules {
+namespace redisfit::app {
+
+using rules::Finding;
+using rules::Level;
+using rules::MaxmemoryDerivation;
 
 // How inputs that are not named *.conf are read: kAuto reads stdin as a
 // redis.conf when it looks like one (looks_like_redis_conf), else as YAML.
@@ -85,4 +90,4 @@ LintReport lint_yaml_texts(const std::vector<std::pair<std::string, std::string>
 // Highest level among all findings, or nullopt when there are none.
 std::optional<Level> highest_level(const LintReport& report);
 
-}  // namespace redisfit::rules
+}  // namespace redisfit::app

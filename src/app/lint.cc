@@ -1,17 +1,19 @@
-#include "rules/lint_run.h"
+#include "app/lint.h"
+#include "app/kb_target.h"
 
 #include <fmt/format.h>
 
 #include "core/quantity.h"
 #include "fix/rescue_fix.h"
 #include "model/rescue_plan.h"
+#include "fix/conf_fix.h"
 #include "model/solver.h"
-#include "rules/lint_shapes.h"
+#include "app/lint_shapes.h"
 #include "sources/manifests/join.h"
 #include "sources/manifests/manifest_source.h"
 #include "sources/redis_conf.h"
 
-namespace redisfit::rules {
+namespace redisfit::app {
 namespace {
 
 using manifests::ManifestInstance;
@@ -27,26 +29,11 @@ MaxmemoryDerivation derivation_of(const ManifestInstance& mi) {
 }
 
 
-// redis.conf has no container: the fix is the directive plus the resources to give the container.
-fix::KbFix conf_fix(const RedisInstance& r, const fix::KbChange& c) {
-  fix::KbFix f;
-  f.summary = fmt::format("set maxmemory {} ({}) in {}", c.maxmemory_bytes, format_bytes(c.maxmemory_bytes), r.file);
-  if (r.origin_kind.rfind("RedisFailover", 0) == 0) {
-    // spotahome applies spec.redis.customConfig with CONFIG SET.
-    f.summary = fmt::format("set maxmemory {} ({}) in spec.redis.customConfig of {}", c.maxmemory_bytes,
-                            format_bytes(c.maxmemory_bytes), r.file);
-    f.forms.push_back({"RedisFailover",
-                       fmt::format("spec:\n  redis:\n    customConfig:\n      - \"maxmemory {}\"\n", c.maxmemory_bytes)});
-  } else {
-    f.forms.push_back({"redis.conf", fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+fix::ConfForm form_for(manifests::StandaloneKind kind) {
+  switch (kind) {
+    case manifests::StandaloneKind::kSpotahomeRedisFailover: return fix::ConfForm::kRedisFailoverCustomConfig;
   }
-  if (c.limit_bytes && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes)) {
-    f.forms.push_back({"container resources",
-                       fmt::format("resources:\n  requests:\n    memory: {}\n  limits:\n    memory: {}\n",
-                                   format_k8s_quantity(c.request_bytes ? c.request_bytes : c.limit_bytes),
-                                   format_k8s_quantity(c.limit_bytes))});
-  }
-  return f;
+  return fix::ConfForm::kRedisConf;
 }
 
 // RF007: the data already persisted may not reload under today's limit, and
@@ -84,11 +71,11 @@ void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& opt
 }
 
 void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDerivation& derivation,
-              const fix::KbTarget* target) {
+              const fix::KbTarget* target, fix::ConfForm conf_form = fix::ConfForm::kRedisConf) {
   if (s.instance.role != InstanceRole::kData) return;
   s.checked = true;
   s.budget = compute_budget(s.instance, options.workload);
-  s.findings = check_all({s.instance, s.budget, options.workload, derivation});
+  s.findings = rules::check_all({s.instance, s.budget, options.workload, derivation});
   if (s.findings.empty() || s.unreadable()) return;
   // Say which addon rule a finding rests on when nobody wrote maxmemory.
   if (derivation.derived) {
@@ -106,7 +93,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   const fix::KbChange change = fix::change_from(s.instance, *rec);
   const fix::KbFix kb = target       ? fix::build_kubeblocks_fix(*target, change)
                         : s.workload ? fix::build_workload_fix(*s.workload, change)
-                                     : conf_fix(s.instance, change);
+                                     : fix::conf_fix(s.instance, change, conf_form);
   FixReport f;
   f.maxmemory_bytes = rec->maxmemory_bytes;
   f.request_bytes = rec->request_bytes;
@@ -165,7 +152,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
     }
     const MaxmemoryDerivation d = derivation_of(mi);
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
-    const fix::KbTarget t = fix::target_of(mi);
+    const fix::KbTarget t = kb_target_of(mi);
     evaluate(s, options, d, &t);
     report.subjects.push_back(std::move(s));
   }
@@ -179,7 +166,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
         continue;
       }
     }
-    evaluate(s, options, MaxmemoryDerivation{}, nullptr);
+    evaluate(s, options, MaxmemoryDerivation{}, nullptr, form_for(decl.kind));
     report.subjects.push_back(std::move(s));
   }
   for (auto& s : shape_subjects(c.set, report.notes)) {
@@ -293,4 +280,4 @@ std::optional<Level> highest_level(const LintReport& report) {
   return best;
 }
 
-}  // namespace redisfit::rules
+}  // namespace redisfit::app

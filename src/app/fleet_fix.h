@@ -6,7 +6,7 @@
 #include "app/recommend.h"
 #include "fix/kubeblocks_fix.h"
 
-namespace redisfit::fix {
+namespace redisfit::app {
 
 enum class FleetFixForm { kKbcli, kOpsRequest, kConf, kKubectl };
 
@@ -18,7 +18,7 @@ enum class FleetFixForm { kKbcli, kOpsRequest, kConf, kKubectl };
 // Instances that cannot be targeted get a comment saying why; instances whose
 // recommendation changes nothing are skipped. `base` carries the API
 // generation and config spec.
-std::string fleet_fixes(const app::FleetReport& report, FleetFixForm form, const KbTarget& base,
+std::string fleet_fixes(const FleetReport& report, FleetFixForm form, const fix::KbTarget& base,
                         const std::string& container);
 
-}  // namespace redisfit::fix
+}  // namespace redisfit::app

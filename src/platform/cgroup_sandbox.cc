@@ -88,7 +88,7 @@ Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::create(const CgroupLocation&
     if (!st.ok()) return st.error();
     // No swap: a pod's container gets none by default. memsw may be absent
     // (kernel without swap accounting); swappiness 0 then keeps anon in RAM.
-    write_file(path + "/memory.swappiness", "0");
+    (void)write_file(path + "/memory.swappiness", "0");  // best effort: absent on some kernels
     if (exists(path + "/memory.memsw.limit_in_bytes")) {
       auto sw = write_file(path + "/memory.memsw.limit_in_bytes", limit);
       if (!sw.ok()) return sw.error();
@@ -96,8 +96,10 @@ Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::create(const CgroupLocation&
   } else {
     auto st = write_file(path + "/memory.max", limit);
     if (!st.ok()) return st.error();
-    if (exists(path + "/memory.swap.max")) write_file(path + "/memory.swap.max", "0");
-    if (exists(path + "/memory.oom.group")) write_file(path + "/memory.oom.group", "1");
+    // Best effort: both files exist on current kernels, and a sandbox without
+    // them still limits memory.
+    if (exists(path + "/memory.swap.max")) (void)write_file(path + "/memory.swap.max", "0");
+    if (exists(path + "/memory.oom.group")) (void)write_file(path + "/memory.oom.group", "1");
   }
   return cg;
 }

@@ -111,7 +111,8 @@ TEST(FindingsJson, CarriesFindingBudgetAndFix) {
   EXPECT_TRUE(f["budget"]["phases"].is_array());
   EXPECT_LT(f["fix"]["maxmemory_bytes"].get<uint64_t>(), 32 * kGiB);
   EXPECT_TRUE(f["fix"]["forms"].contains("kbcli"));
-  EXPECT_EQ(j["summary"]["errors"].get<int>(), static_cast<int>(j["findings"].size()));
+  EXPECT_EQ(j["summary"]["errors"].get<int>() + j["summary"]["warnings"].get<int>(),
+            static_cast<int>(j["findings"].size()));
   EXPECT_EQ(j["components"].size(), 2u);  // redis + sentinel
 }
 

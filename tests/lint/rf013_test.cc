@@ -1,0 +1,51 @@
+// RF013 request-below-steady on manifests (fixture rf013_request_below_steady.yaml)
+// and on flags: it fires on a Burstable pod whose steady state is above its
+// request, names the request's line, and clears when the request covers the
+// steady state, when request = limit (RF002's case), or without maxmemory.
+#include <gtest/gtest.h>
+
+#include "lint_test_support.h"
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+using lint_test::fixture;
+
+const app::SubjectReport* by_name_part(const app::LintReport& r, const std::string& part) {
+  for (const auto& s : r.subjects) {
+    if (s.instance.display_name.find(part) != std::string::npos) return &s;
+  }
+  return nullptr;
+}
+
+TEST(Rf013, BurstablePodBelowItsSteadyStateIsFlaggedAtTheRequest) {
+  const auto report = lint_test::lint_files({fixture("rf013_request_below_steady.yaml")});
+  const auto* small = by_name_part(report, "cache-small-request");
+  ASSERT_NE(small, nullptr);
+  const auto* f = lint_test::finding(*small, "RF013");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->level, rules::Level::kWarning);
+  EXPECT_NE(f->message.find("the memory request is 512Mi"), std::string::npos) << f->message;
+  // The steady state of maxmemory 1gb is above 1 GiB: the advice asks for more than that.
+  EXPECT_NE(f->message.find("Request at least 1"), std::string::npos) << f->message;
+  EXPECT_EQ(f->location.line, 30) << f->location.describe();  // requests: {memory: 512Mi}
+
+  const auto* enough = by_name_part(report, "cache-enough-request");
+  ASSERT_NE(enough, nullptr);
+  EXPECT_EQ(lint_test::finding(*enough, "RF013"), nullptr);
+}
+
+TEST(Rf013, ClearsWhenRequestEqualsLimitOrMaxmemoryIsUnset) {
+  auto below = testing::run_redisfit({"lint", "--request", "256Mi", "--limit", "2Gi", "--maxmemory", "1gb", "-"},
+                                     "maxmemory 1gb\n");
+  EXPECT_NE(below.out.find("RF013"), std::string::npos) << below.out;
+  auto guaranteed = testing::run_redisfit({"lint", "--request", "2Gi", "--limit", "2Gi", "--maxmemory", "1gb", "-"},
+                                          "maxmemory 1gb\n");
+  EXPECT_EQ(guaranteed.out.find("RF013"), std::string::npos) << guaranteed.out;
+  auto unset = testing::run_redisfit({"lint", "--request", "256Mi", "--limit", "2Gi", "-"}, "save \"\"\n");
+  EXPECT_EQ(unset.out.find("RF013"), std::string::npos) << unset.out;
+}
+
+}  // namespace
+}  // namespace redisfit

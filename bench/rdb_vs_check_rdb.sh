@@ -39,7 +39,9 @@ measure() {  # name, command...
   local best="" rss=""
   for _ in 1 2 3; do
     local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    # GNU time writes to -o, so the tool's own stderr can be discarded.
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>&1 || true
+    out=$(tail -1 "$work/time.txt")
     local t=${out% *} m=${out#* }
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
     rss=$m

@@ -7,6 +7,8 @@
 #include "core/quantity.h"
 #include "live/duration.h"
 #include "live/exporter.h"
+#include "live/exporter_auth.h"
+#include "live/metrics_http.h"
 
 namespace redisfit::cli {
 namespace {
@@ -18,6 +20,7 @@ struct ExporterFlags {
   std::string connect_timeout = "2s";
   std::string timeout = "2s";
   std::string config_refresh = "60s";
+  std::string auth_file;
   std::string tls_ca, tls_cert, tls_key, tls_server_name;
   bool insecure = false;
   bool once = false;
@@ -48,10 +51,16 @@ int run(const ExporterFlags& f) {
   options.tls_server_name = f.tls_server_name;
   options.tls_insecure = f.insecure;
 
+  if (f.once && f.targets.empty()) return fail(Error{"flag --once", "needs at least one --target"});
+  live::TargetAuth auth(platform::password_from_environment());
+  if (!f.auth_file.empty()) {
+    auto loaded = live::TargetAuth::load(f.auth_file, platform::password_from_environment());
+    if (!loaded) return fail(loaded.error());
+    auth = std::move(loaded).value();
+  }
   std::vector<live::ExporterTarget> targets;
-  auto env_password = platform::password_from_environment();
   for (size_t i = 0; i < f.targets.size(); ++i) {
-    auto ep = platform::parse_redis_url(f.targets[i], env_password);
+    auto ep = auth.resolve(f.targets[i]);
     if (!ep) return fail(ep.error());
     live::ExporterTarget t{*ep, std::nullopt};
     if (!f.limits.empty()) {
@@ -63,13 +72,40 @@ int run(const ExporterFlags& f) {
     }
     targets.push_back(std::move(t));
   }
+  // /scrape targets get the one --limit given for all, or ?limit= (16Gi).
+  std::optional<uint64_t> shared_limit;
+  if (f.limits.size() == 1) {
+    auto limit = parse_k8s_quantity(f.limits[0]);
+    if (!limit || *limit == 0) return fail(Error{"flag --limit", "expected a size greater than 0, such as 16Gi"});
+    shared_limit = *limit;
+  }
   live::Exporter exporter(std::move(targets), options, *refresh);
+  exporter.set_log([](const std::string& line) { std::fprintf(stderr, "redisfit exporter: %s\n", line.c_str()); });
   if (f.once) {
-    std::fputs(exporter.scrape().c_str(), stdout);
+    auto scrapes = exporter.scrape_targets();
+    std::fputs(live::render_metrics(scrapes).c_str(), stdout);
+    for (const auto& s : scrapes)
+      if (!s.snapshot) return kExitFindings;  // a down target fails a cron job or CI step
     return kExitClean;
   }
-  std::fprintf(stderr, "redisfit exporter: serving /metrics on %s for %zu target(s)\n", f.listen.c_str(), f.targets.size());
-  auto st = live::serve_exporter(exporter, f.listen);
+  auto resolve = [&auth, shared_limit](const std::string& url, const std::map<std::string, std::string>& params)
+      -> Result<live::ExporterTarget> {
+    auto ep = auth.resolve(url);
+    if (!ep) return ep.error();
+    live::ExporterTarget t{*ep, shared_limit};
+    if (auto it = params.find("limit"); it != params.end()) {
+      auto limit = parse_k8s_quantity(it->second);
+      if (!limit || *limit == 0) return Error{"limit=" + it->second, "expected a size such as 16Gi"};
+      t.limit_bytes = *limit;
+    }
+    return t;
+  };
+  // Bind first: a taken port must fail here, before anything says "serving".
+  auto server = live::bind_exporter(exporter, f.listen, resolve);
+  if (!server) return fail(server.error());
+  std::fprintf(stderr, "redisfit exporter: serving /metrics (%zu target(s)) and /scrape?target= on %s\n",
+               f.targets.size(), f.listen.c_str());
+  auto st = (*server)->serve();
   if (!st) return fail(st.error());
   return kExitClean;
 }
@@ -78,7 +114,11 @@ RegisterCommand reg{{50, "exporter", [](CLI::App& app, RunState& state) {
   auto flags = std::make_shared<ExporterFlags>();
   CLI::App* cmd = app.add_subcommand("exporter", "serve Prometheus metrics for live Redis servers, with limit-aware gauges");
   cmd->add_option("--listen", flags->listen, "address to serve /metrics on (default :9839)");
-  cmd->add_option("--target", flags->targets, "Redis URL to read (repeatable)")->required();
+  cmd->add_option("--target", flags->targets,
+                  "Redis URL served on /metrics (repeatable); without it only /scrape?target=URL serves");
+  cmd->add_option("--auth-file", flags->auth_file,
+                  "JSON {\"redis://host:port\": \"password\", ...}: each target's password (redis_exporter's "
+                  "--redis.password-file format); before REDISCLI_AUTH, after a password in the URL");
   cmd->add_option("--limit", flags->limits,
                   "container memory limit (16Gi): once for all targets or once per --target; default: this "
                   "container's cgroup, for local targets");
@@ -90,7 +130,7 @@ RegisterCommand reg{{50, "exporter", [](CLI::App& app, RunState& state) {
   cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
   cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify");
   cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
-  cmd->add_flag("--once", flags->once, "print one scrape to stdout and exit (no HTTP server)");
+  cmd->add_flag("--once", flags->once, "print one scrape to stdout and exit (no HTTP server); exit 1 when a target is down");
   cmd->footer("Metrics: redis_exporter's names for INFO gauges plus redisfit_*. Docs: docs/exporter.md");
   cmd->callback([flags, &state] { state.exit_code = run(*flags); });
 }}};

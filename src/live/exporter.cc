@@ -15,6 +15,7 @@ struct Exporter::State {
   std::vector<std::string> config_unreadable;
   std::chrono::steady_clock::time_point config_read_at{};
   std::string run_id;  // server instance the cached config belongs to
+  std::optional<bool> was_up;  // last scrape's outcome, for logging changes only
 };
 
 Exporter::Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions options, std::chrono::milliseconds config_refresh)
@@ -30,6 +31,12 @@ Exporter::~Exporter() = default;
 
 TargetScrape Exporter::scrape_one(State& s) {
   std::lock_guard lock(s.mutex);
+  TargetScrape out = read_target(s);
+  log_state_change(s, out);
+  return out;
+}
+
+TargetScrape Exporter::read_target(State& s) {
   const auto start = std::chrono::steady_clock::now();
   TargetScrape out;
   out.target = s.target.endpoint.display();
@@ -70,6 +77,21 @@ TargetScrape Exporter::scrape_one(State& s) {
   return finish();
 }
 
+void Exporter::log_state_change(State& s, const TargetScrape& scrape) {
+  const bool up = scrape.snapshot.has_value();
+  const bool changed = s.was_up ? *s.was_up != up : !up;  // first scrape: log only when down
+  s.was_up = up;
+  if (!changed || !log_) return;
+  if (up) {
+    log_(scrape.target + " up again");
+    return;
+  }
+  // Errors from the client usually start with the address already.
+  std::string reason = scrape.error;
+  if (reason.rfind(scrape.target + ": ", 0) == 0) reason.erase(0, scrape.target.size() + 2);
+  log_(scrape.target + " down: " + reason);
+}
+
 std::vector<TargetScrape> Exporter::scrape_targets() {
   std::vector<std::future<TargetScrape>> futures;
   for (auto& s : states_) futures.push_back(std::async(std::launch::async, [this, &s] { return scrape_one(*s); }));
@@ -80,10 +102,46 @@ std::vector<TargetScrape> Exporter::scrape_targets() {
 
 std::string Exporter::scrape() { return render_metrics(scrape_targets()); }
 
-Status serve_exporter(Exporter& exporter, const std::string& listen) {
+TargetScrape Exporter::scrape_named(const ExporterTarget& target) {
+  // The password is part of the key: a scraper that changes a target's
+  // password gets a fresh connection authenticated with the new one.
+  const platform::RedisEndpoint& ep = target.endpoint;
+  const std::string key = ep.display() + "\n" + ep.user + "\n" + ep.password.value_or("") + "\n" +
+                          std::to_string(ep.db) + "\n" + std::to_string(target.limit_bytes.value_or(0));
+  State* state = nullptr;
+  std::unique_ptr<State> temporary;
+  {
+    std::lock_guard lock(named_mutex_);
+    if (auto it = named_.find(key); it != named_.end()) {
+      state = it->second.get();
+    } else {
+      auto fresh = std::make_unique<State>();
+      fresh->target = target;
+      if (named_.size() < kMaxScrapeTargets) {
+        state = fresh.get();
+        named_.emplace(key, std::move(fresh));
+      } else {
+        temporary = std::move(fresh);
+        state = temporary.get();
+      }
+    }
+  }
+  return scrape_one(*state);  // states are never erased, so the pointer stays valid
+}
+
+Result<std::unique_ptr<MetricsHttpServer>> bind_exporter(Exporter& exporter, const std::string& listen,
+                                                        ScrapeTargetResolver resolve) {
   auto server = MetricsHttpServer::bind(listen, "flag --listen", "redisfit exporter", [&] { return exporter.scrape(); });
-  if (!server) return server.error();
-  return (*server)->serve();
+  if (!server) return server;
+  (*server)->handle_get("/scrape", [&exporter, resolve](const std::map<std::string, std::string>& params) {
+    auto it = params.find("target");
+    if (it == params.end() || it->second.empty())
+      return HttpReply{400, "missing ?target=redis://host:port\n", "text/plain"};
+    auto target = resolve(it->second, params);
+    if (!target) return HttpReply{400, target.error().describe() + "\n", "text/plain"};
+    return HttpReply{200, render_metrics({exporter.scrape_named(*target)})};
+  });
+  return server;
 }
 
 }  // namespace redisfit::live

@@ -2,9 +2,60 @@
 
 #include <httplib.h>
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 namespace redisfit::live {
+namespace {
+
+// The only option we set on the listening socket. SO_REUSEADDR lets a
+// restarted exporter bind while old connections sit in TIME_WAIT; on Linux
+// it does NOT let two sockets listen on one address (that is SO_REUSEPORT,
+// which cpp-httplib's default_socket_options sets and we deliberately drop).
+void listen_socket_options(int sock) {
+  int yes = 1;
+  (void)setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));  // best effort, as httplib does
+}
+
+// cpp-httplib reports a failed bind as `false` with no reason. To name the
+// reason we bind the same address once more ourselves, with the same socket
+// options, and return strerror of what failed (getaddrinfo, socket, bind).
+std::string why_bind_failed(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0) return gai_strerror(rc);
+  std::string reason = "cannot bind (no address)";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    int sock = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+    if (sock < 0) {
+      reason = std::strerror(errno);
+      continue;
+    }
+    listen_socket_options(sock);
+    int rc = ::bind(sock, a->ai_addr, a->ai_addrlen);
+    const int bind_errno = errno;
+    close(sock);
+    if (rc != 0) {
+      reason = std::strerror(bind_errno);
+    } else {
+      reason = "cannot listen (the address was free again when checked)";
+      break;
+    }
+  }
+  freeaddrinfo(found);
+  return reason;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::bind(const std::string& listen, const std::string& flag,
                                                                    std::string title,
@@ -26,6 +77,7 @@ Result<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::bind(const std::st
 
   std::unique_ptr<MetricsHttpServer> s(new MetricsHttpServer());
   s->server_ = std::make_unique<httplib::Server>();
+  s->server_->set_socket_options(listen_socket_options);
   s->listen_ = listen;
   s->flag_ = flag;
   s->server_->Get("/metrics", [render](const httplib::Request&, httplib::Response& res) {
@@ -35,14 +87,28 @@ Result<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::bind(const std::st
     res.set_content("<html><body><h1>" + title + "</h1><a href=\"/metrics\">/metrics</a></body></html>\n",
                     "text/html");
   });
+  // bind_to_port/bind_to_any_port bind AND listen(2), so once this returns
+  // the port is ours and connections queue until serve() accepts them.
   if (port == 0) {
     s->port_ = s->server_->bind_to_any_port(host.c_str());
-    if (s->port_ <= 0) return Error{flag, "cannot listen on " + listen};
+    if (s->port_ <= 0) return Error{listen, why_bind_failed(host, 0), ErrorCode::kUnavailable};
   } else {
-    if (!s->server_->bind_to_port(host.c_str(), port)) return Error{flag, "cannot listen on " + listen};
+    if (!s->server_->bind_to_port(host.c_str(), port))
+      return Error{listen, why_bind_failed(host, port), ErrorCode::kUnavailable};
     s->port_ = port;
   }
   return s;
+}
+
+void MetricsHttpServer::handle_get(const std::string& path,
+                                   std::function<HttpReply(const std::map<std::string, std::string>&)> handler) {
+  server_->Get(path, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    std::map<std::string, std::string> params;
+    for (const auto& [key, value] : req.params) params.emplace(key, value);  // multimap: keep the first
+    HttpReply reply = handler(params);
+    res.status = reply.status;
+    res.set_content(reply.body, reply.content_type.c_str());
+  });
 }
 
 MetricsHttpServer::~MetricsHttpServer() {

@@ -1,0 +1,51 @@
+#include "live/exporter_auth.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace redisfit::live {
+namespace {
+
+std::string with_scheme(const std::string& url) {
+  return url.find("://") == std::string::npos ? "redis://" + url : url;
+}
+
+}  // namespace
+
+TargetAuth::TargetAuth(std::optional<std::string> env_password) : env_password_(std::move(env_password)) {}
+
+Result<TargetAuth> TargetAuth::load(const std::string& path, std::optional<std::string> env_password) {
+  std::ifstream in(path);
+  if (!in) return Error{path, "cannot read the auth file", ErrorCode::kNotFound};
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object())
+    return Error{path, "expected a JSON object mapping target URL to password, e.g. {\"redis://10.0.0.5:6379\": \"secret\"}",
+                 ErrorCode::kParse};
+  TargetAuth auth(std::move(env_password));
+  for (const auto& [key, value] : doc.items()) {
+    if (!value.is_string()) return Error{path, "the password of '" + key + "' is not a string", ErrorCode::kParse};
+    auto ep = platform::parse_redis_url(with_scheme(key), std::nullopt);
+    if (!ep) return Error{path, "key '" + key + "': " + ep.error().message};
+    auth.by_address_[ep->display()] = value.get<std::string>();
+  }
+  return auth;
+}
+
+Result<platform::RedisEndpoint> TargetAuth::resolve(const std::string& url) const {
+  auto ep = platform::parse_redis_url(with_scheme(url), std::nullopt);
+  if (!ep) return ep;
+  platform::RedisEndpoint out = std::move(ep).value();
+  if (!out.password) {
+    if (auto it = by_address_.find(out.display()); it != by_address_.end()) {
+      out.password = it->second;
+    } else {
+      out.password = env_password_;
+    }
+  }
+  return out;
+}
+
+}  // namespace redisfit::live

@@ -1,0 +1,151 @@
+// `redisfit exporter` as a redis_exporter drop-in (issue 15): no port
+// sharing, the bind before "serving" with the OS error, state changes
+// logged once, --once failing on a down target, and /scrape?target= with a
+// password per target from --auth-file. Real redis-servers, the built binary.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "live/metrics_http.h"
+#include "live_helpers.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using live_helpers::Child;
+using live_helpers::http_get;
+using live_helpers::metric_value;
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t p = text.find(what); p != std::string::npos; p = text.find(what, p + 1)) ++n;
+  return n;
+}
+
+// A server whose default user needs `password` (set after start: the
+// fixture's readiness PING has no password).
+std::unique_ptr<RedisServer> server_with_password(const std::string& password) {
+  auto server = std::make_unique<RedisServer>();
+  if (server->ok()) server->command({"CONFIG", "SET", "requirepass", password});
+  return server;
+}
+
+std::string address(const RedisServer& server) { return "127.0.0.1:" + std::to_string(server.port()); }
+
+// cpp-httplib's own default sets SO_REUSEPORT, under which this second bind
+// succeeded and the kernel split connections between the two listeners.
+TEST(MetricsHttp, SecondBindOnATakenPortFailsWithTheOsError) {
+  auto first = live::MetricsHttpServer::bind("127.0.0.1:0", "flag --listen", "t", [] { return std::string(); });
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+  const std::string taken = "127.0.0.1:" + std::to_string((*first)->port());
+  auto second = live::MetricsHttpServer::bind(taken, "flag --listen", "t", [] { return std::string(); });
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().describe(), taken + ": Address already in use");
+}
+
+TEST(ExporterCli, SecondExporterOnATakenPortExitsTwoBeforeServing) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  TempDir dir;
+  const std::string listen = "127.0.0.1:" + std::to_string(free_loopback_port());
+  Child first({REDISFIT_BINARY, "exporter", "--listen", listen, "--target", server.url(), "--limit", "1Gi"}, dir.path());
+  int status = 0;
+  http_get(std::stoi(listen.substr(10)), "/metrics", &status);
+  ASSERT_EQ(status, 200) << first.err();
+  // timeout(1): the old behaviour served forever on the shared port.
+  auto r = run_process({"/usr/bin/timeout", "20", REDISFIT_BINARY, "exporter", "--listen", listen, "--target",
+                        server.url(), "--limit", "1Gi"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(listen + ": Address already in use"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("serving"), std::string::npos) << r.err;
+}
+
+TEST(ExporterCli, OnceExitsOneWithALogLineWhenATargetIsDown) {
+  RedisServer up;
+  ASSERT_TRUE(up.ok()) << up.error();
+  const std::string down = "127.0.0.1:" + std::to_string(free_loopback_port());
+  auto r = run_redisfit({"exporter", "--target", up.url(), "--target", "redis://" + down, "--limit", "1Gi", "--once"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(count(r.out, "redis_up{"), 2u) << r.out;
+  EXPECT_EQ(count(r.err, down + " down: "), 1u) << r.err;
+  EXPECT_EQ(count(r.err, address(up)), 0u) << r.err;  // an answering target logs nothing
+
+  auto ok = run_redisfit({"exporter", "--target", up.url(), "--limit", "1Gi", "--once"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// Down, down, down, up, up, down: three log lines, not six.
+TEST(ExporterCli, LogsOncePerStateChange) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  TempDir dir;
+  // The auth file gives a password the server does not have yet: AUTH fails
+  // ("called without any password configured") until requirepass is set.
+  const std::string auth = dir.write_file("auth.json", nlohmann::json{{server.url(), "s3cret"}}.dump());
+  const int port = free_loopback_port();
+  Child exporter({REDISFIT_BINARY, "exporter", "--listen", "127.0.0.1:" + std::to_string(port), "--target",
+                  server.url(), "--auth-file", auth, "--limit", "1Gi"},
+                 dir.path());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(metric_value(http_get(port, "/metrics"), "redis_up"), 0) << exporter.err();
+  server.command({"CONFIG", "SET", "requirepass", "s3cret"});
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(metric_value(http_get(port, "/metrics"), "redis_up"), 1) << exporter.err();
+  server.stop();
+  EXPECT_EQ(metric_value(http_get(port, "/metrics"), "redis_up"), 0);
+  const std::string err = exporter.err();
+  EXPECT_EQ(count(err, address(server) + " down: "), 2u) << err;
+  EXPECT_EQ(count(err, address(server) + " up again"), 1u) << err;
+  EXPECT_LT(err.find(" down: "), err.find(" up again")) << err;
+  EXPECT_EQ(err.find("s3cret"), std::string::npos) << err;
+}
+
+// redis_exporter's multi-target convention: one exporter, the target in the
+// URL, each target's password from the auth file (none sent to the others).
+TEST(ExporterCli, ScrapeServesTargetsWithTheirOwnPasswords) {
+  auto a = server_with_password("alpha-pw");
+  auto b = server_with_password("beta-pw");
+  auto c = server_with_password("gamma-pw");
+  for (auto* s : {a.get(), b.get(), c.get()}) ASSERT_TRUE(s->ok()) << s->error();
+  TempDir dir;
+  const std::string auth = dir.write_file(
+      "auth.json", nlohmann::json{{a->url(), "alpha-pw"}, {address(*b), "beta-pw"}, {c->url(), "wrong-pw"}}.dump());
+  const int port = free_loopback_port();
+  Child exporter({REDISFIT_BINARY, "exporter", "--listen", "127.0.0.1:" + std::to_string(port), "--auth-file", auth,
+                  "--limit", "1Gi"},
+                 dir.path());
+  int status = 0;
+  const std::string body_a = http_get(port, "/scrape?target=" + a->url(), &status);
+  EXPECT_EQ(status, 200) << exporter.err();
+  EXPECT_EQ(metric_value(body_a, "redis_up"), 1) << body_a << exporter.err();
+  EXPECT_NE(body_a.find("target=\"" + address(*a) + "\""), std::string::npos) << body_a;
+  EXPECT_EQ(body_a.find(address(*b)), std::string::npos) << body_a;  // one target per scrape
+  EXPECT_EQ(metric_value(body_a, "redisfit_container_limit_bytes"), 1073741824.0) << body_a;
+
+  const std::string body_b = http_get(port, "/scrape?target=" + address(*b), &status);  // bare host:port
+  EXPECT_EQ(metric_value(body_b, "redis_up"), 1) << body_b << exporter.err();
+  EXPECT_NE(body_b.find("target=\"" + address(*b) + "\""), std::string::npos) << body_b;
+
+  const std::string body_c = http_get(port, "/scrape?target=" + c->url(), &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(metric_value(body_c, "redis_up"), 0) << body_c;
+  const std::string err = exporter.err();
+  EXPECT_EQ(count(err, address(*c) + " down: "), 1u) << err;
+  EXPECT_NE(err.find("WRONGPASS"), std::string::npos) << err;
+  EXPECT_EQ(err.find("-pw"), std::string::npos) << err;  // no password in the log
+
+  http_get(port, "/scrape", &status);
+  EXPECT_EQ(status, 400);
+  http_get(port, "/scrape?target=redis://127.0.0.1:notaport", &status);
+  EXPECT_EQ(status, 400);
+}
+
+TEST(ExporterCli, BadAuthFileExitsTwoNamingTheFile) {
+  TempDir dir;
+  const std::string auth = dir.write_file("auth.json", "[\"not an object\"]");
+  auto r = run_redisfit({"exporter", "--target", "redis://127.0.0.1:1", "--auth-file", auth, "--once"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(auth + ": expected a JSON object"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace redisfit::testing

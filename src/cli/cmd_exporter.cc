@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "cli/command_registry.h"
-#include "core/quantity.h"
+#include "core/flag_units.h"
 #include "live/duration.h"
 #include "live/exporter.h"
 #include "live/exporter_auth.h"
@@ -65,8 +65,8 @@ int run(const ExporterFlags& f) {
     live::ExporterTarget t{*ep, std::nullopt};
     if (!f.limits.empty()) {
       const std::string& text = f.limits.size() == 1 ? f.limits[0] : f.limits[i];
-      auto limit = parse_k8s_quantity(text);
-      if (!limit) return fail(Error{"flag --limit", limit.error().message});
+      auto limit = parse_size_flag("flag --limit", text);
+      if (!limit) return fail(limit.error());
       if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
       t.limit_bytes = *limit;
     }
@@ -75,7 +75,7 @@ int run(const ExporterFlags& f) {
   // /scrape targets get the one --limit given for all, or ?limit= (16Gi).
   std::optional<uint64_t> shared_limit;
   if (f.limits.size() == 1) {
-    auto limit = parse_k8s_quantity(f.limits[0]);
+    auto limit = parse_size_flag("flag --limit", f.limits[0]);
     if (!limit || *limit == 0) return fail(Error{"flag --limit", "expected a size greater than 0, such as 16Gi"});
     shared_limit = *limit;
   }
@@ -94,7 +94,7 @@ int run(const ExporterFlags& f) {
     if (!ep) return ep.error();
     live::ExporterTarget t{*ep, shared_limit};
     if (auto it = params.find("limit"); it != params.end()) {
-      auto limit = parse_k8s_quantity(it->second);
+      auto limit = parse_size_flag("limit", it->second);
       if (!limit || *limit == 0) return Error{"limit=" + it->second, "expected a size such as 16Gi"};
       t.limit_bytes = *limit;
     }

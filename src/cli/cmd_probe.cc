@@ -11,7 +11,7 @@
 #include "cli/command_registry.h"
 #include "cli/workload_flags.h"
 #include "cli/probe_sample.h"
-#include "core/quantity.h"
+#include "core/flag_units.h"
 #include "live/duration.h"
 #include "live/probe.h"
 #include "render/probe_render.h"
@@ -55,6 +55,13 @@ int exit_code(const std::vector<render::ProbeOutcome>& outcomes, live::Level fai
   return code;
 }
 
+// A target that could not be read goes to stderr (stdout is the report a
+// script parses); the exit code (2) says the same.
+void report_unreachable(const std::vector<render::ProbeOutcome>& outcomes) {
+  for (const auto& o : outcomes)
+    if (!o.report) std::fprintf(stderr, "redisfit probe: %s\n", o.report.error().describe().c_str());
+}
+
 int run(const ProbeFlags& f) {
   // A server that closes the connection must give an error, not kill us:
   // hiredis and OpenSSL write with plain write(2), which raises SIGPIPE.
@@ -65,8 +72,8 @@ int run(const ProbeFlags& f) {
   };
   live::ProbeOptions options;
   if (!f.limit.empty()) {
-    auto limit = parse_k8s_quantity(f.limit);
-    if (!limit) return fail(Error{"flag --limit", limit.error().message});
+    auto limit = parse_size_flag("flag --limit", f.limit);
+    if (!limit) return fail(limit.error());
     if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
     options.limit_bytes = *limit;
   }
@@ -104,19 +111,26 @@ int run(const ProbeFlags& f) {
   }
 
   auto outcomes = probe_all(endpoints, options);
-  std::cout << (f.output == "json" ? render::probe_json(outcomes) : render::probe_text(outcomes)) << std::flush;
+  report_unreachable(outcomes);
+  std::cout << (f.output == "json" ? render::probe_json(outcomes, *fail_on) : render::probe_text(outcomes, *fail_on))
+            << std::flush;
   int code = exit_code(outcomes, *fail_on);
   for (int round = 1; interval.count() > 0 && (f.count == 0 || round < f.count); ++round) {
     std::this_thread::sleep_for(interval);
     auto next = probe_all(endpoints, options);
     if (f.output == "json") {
-      std::cout << render::probe_json(next) << std::flush;
+      report_unreachable(next);
+      std::cout << render::probe_json(next, *fail_on) << std::flush;
     } else {
       auto now = fmt::localtime(std::time(nullptr));
       for (size_t i = 0; i < next.size(); ++i) {
         std::vector<std::string> lines;
         if (outcomes[i].report.ok() != next[i].report.ok()) {
-          lines.push_back(next[i].report ? "reachable again" : "ERROR " + next[i].report.error().describe());
+          if (next[i].report) {
+            lines.push_back("reachable again");
+          } else {
+            std::fprintf(stderr, "redisfit probe: %s\n", next[i].report.error().describe().c_str());
+          }
         } else if (next[i].report) {
           lines = live::describe_changes(*outcomes[i].report, *next[i].report);
         }

@@ -9,6 +9,7 @@
 #include "app/rdb_target.h"
 #include "cli/command_registry.h"
 #include "cli/terminal.h"
+#include "core/flag_units.h"
 #include "core/quantity.h"
 #include "render/rdb_render.h"
 #include "sources/redis_conf.h"
@@ -51,10 +52,11 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_;
 };
 
-Result<std::optional<uint64_t>> memory_flag(const std::string& text, const char* flag, bool k8s) {
+// Any size spelling (core/flag_units.h).
+Result<std::optional<uint64_t>> memory_flag(const std::string& text, const char* flag) {
   if (text.empty()) return std::optional<uint64_t>{};
-  auto v = k8s ? parse_k8s_quantity(text) : parse_redis_memory(text);
-  if (!v.ok()) return Error{std::string("flag ") + flag, v.error().message};
+  auto v = parse_size_flag(std::string("flag ") + flag, text);
+  if (!v.ok()) return v.error();
   return std::optional<uint64_t>{v.value()};
 }
 
@@ -79,9 +81,9 @@ int run_rdb(const RdbFlags& f) {
       if (d.name == "maxmemory" && d.args.size() == 1)
         if (auto m = parse_redis_memory(d.args[0]); m.ok()) conf_maxmemory = m.value();
   }
-  auto maxmemory = memory_flag(f.maxmemory, "--maxmemory", false);
-  auto limit = memory_flag(f.limit, "--limit", true);
-  auto into_used = memory_flag(f.into_used, "--into-used", false);
+  auto maxmemory = memory_flag(f.maxmemory, "--maxmemory");
+  auto limit = memory_flag(f.limit, "--limit");
+  auto into_used = memory_flag(f.into_used, "--into-used");
   for (const auto* r : {&maxmemory, &limit, &into_used})
     if (!r->ok()) return fail(r->error());
   options.top_keys = f.top;

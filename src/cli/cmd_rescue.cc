@@ -6,6 +6,7 @@
 #include "cli/command_registry.h"
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
+#include "core/flag_units.h"
 #include "core/quantity.h"
 #include "render/rescue_render.h"
 
@@ -25,9 +26,7 @@ struct RescueFlags {
 
 // A size as Kubernetes ("31Gi") or Redis ("31gb", bytes) spells it.
 Result<uint64_t> parse_size(const std::string& flag, const std::string& text) {
-  if (auto q = parse_k8s_quantity(text)) return *q;
-  if (auto m = parse_redis_memory(text)) return *m;
-  return Error{flag, "'" + text + "' is not a size (e.g. 31Gi, 31gb, 33285996544)"};
+  return parse_size_flag(flag, text.size() > 2 && text.ends_with("/s") ? text.substr(0, text.size() - 2) : text);
 }
 
 Status fill_request(const RescueFlags& f, app::RescueRequest& req) {

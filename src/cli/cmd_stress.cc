@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_registry.h"
+#include "core/flag_units.h"
 #include "core/quantity.h"
 #include "render/stress_render.h"
 #include "stress/prediction.h"
@@ -37,20 +38,19 @@ struct StressFlags {
   bool rescue = false;
 };
 
+// Any size spelling: 256mb, 256Mi, 256MiB, 268435456 (core/flag_units.h).
 Result<uint64_t> parse_bytes(const std::string& flag, const std::string& text) {
-  if (auto r = parse_redis_memory(text); r.ok()) return r;
-  if (auto k = parse_k8s_quantity(text); k.ok()) return k;
-  return Error{"flag " + flag, "'" + text + "' is not a memory amount (e.g. 256mb, 256Mi, 268435456)"};
+  return parse_size_flag("flag " + flag, text);
 }
 
 Result<stress::StressOptions> build_options(const StressFlags& f) {
   stress::StressOptions o;
-  auto limit = parse_k8s_quantity(f.limit);
-  if (!limit.ok()) return Error{"flag --limit", limit.error().message};
+  auto limit = parse_bytes("--limit", f.limit);
+  if (!limit.ok()) return limit.error();
   o.limit_bytes = *limit;
   if (!f.request.empty()) {
-    auto req = parse_k8s_quantity(f.request);
-    if (!req.ok()) return Error{"flag --request", req.error().message};
+    auto req = parse_bytes("--request", f.request);
+    if (!req.ok()) return req.error();
     o.request_bytes = *req;
   }
   if (!f.config.empty()) {
@@ -273,8 +273,16 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_option("--pipeline", f->pipeline, "commands in flight per connection")->check(CLI::Range(1, 10000));
   cmd->add_option("--fork", f->fork, "auto | bgsave | bgrewriteaof | fullsync")
       ->check(CLI::IsMember({"auto", "bgsave", "bgrewriteaof", "fullsync"}));
-  cmd->add_option("--write-rate", f->write_rate, "writes/s held during the fork (0 = as fast as possible)")
-      ->check(CLI::Range(0.0, 1e9));
+  cmd->add_option("--write-rate", f->write_rate, "writes/s held during the fork: 5000, 5k, 5k/s (0 = as fast as possible)")
+      ->transform(CLI::Validator(
+          [](std::string& text) {
+            // Rewrites "5k/s" to "5000" in place; CLI11 then stores the number.
+            auto rate = parse_rate_flag("--write-rate", text);
+            if (!rate.ok()) return rate.error().message;
+            text = fmt::format("{}", rate.value());
+            return std::string();
+          },
+          "RATE"));
   cmd->add_option("--restarts", f->restarts, "restarts before CrashLoopBackOff")
       ->check(CLI::Range(0, 100))
       ->each([f](const std::string&) { f->restarts_given = true; });

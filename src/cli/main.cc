@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/command_registry.h"
+#include "cli/front_door.h"
 
 namespace redisfit::cli {
 std::vector<CommandSpec>& command_registry() {
@@ -26,8 +27,9 @@ int main(int argc, char** argv) {
   CLI::App app{"redisfit: does this Redis fit in its container, in every phase of its life?",
                program};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("redisfit ") + REDISFIT_VERSION);
-  app.footer("Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.\n"
+  app.set_version_flag("--version", version_text());
+  app.footer("Also: 'help COMMAND' (that command's flags), 'version'.\n"
+             "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.\n"
              "Docs: docs/<command>.md, the memory model: docs/memory-model.md");
 
   RunState state;
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
   std::sort(registry.begin(), registry.end(),
             [](const CommandSpec& a, const CommandSpec& b) { return a.order < b.order; });
   for (auto& spec : registry) spec.install(app, state);
+  if (auto handled = handle_front_door(app, argc, argv)) return *handled;
 
   try {
     app.parse(argc, argv);

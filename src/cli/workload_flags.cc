@@ -5,23 +5,16 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/flag_units.h"
 #include "core/quantity.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit::cli {
 namespace {
 
-// --request/--limit/--dataset take Kubernetes quantities ("16Gi"); --maxmemory
-// and sizes that belong to Redis also accept Redis units ("16gb").
-Result<uint64_t> parse_size(const std::string& flag, const std::string& text, bool redis_units_too) {
-  auto k8s = parse_k8s_quantity(text);
-  if (k8s.ok()) return k8s.value();
-  if (redis_units_too) {
-    auto redis = parse_redis_memory(text);
-    if (redis.ok()) return redis.value();
-  }
-  return Error{flag, k8s.error().message};
-}
+// Every size flag takes Kubernetes and Redis units alike ("16Gi", "16gb",
+// "1KiB"): people copy them from both kinds of file (core/flag_units.h).
+Result<uint64_t> parse_size(const std::string& flag, const std::string& text) { return parse_size_flag(flag, text); }
 
 // "2s", "500ms", "1.5" (seconds), "1m". Errors name the flag.
 Result<double> parse_seconds(const std::string& flag, const std::string& text) {
@@ -54,13 +47,12 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
 }
 
 void WorkloadFlags::add_workload_to(CLI::App& cmd) {
-  cmd.add_option("--write-rate", write_rate, "writes per second while a fork child lives")
-      ->check(CLI::Range(0.0, 1e9));
+  cmd.add_option("--write-rate", write_rate, "writes per second while a fork child lives (5000, 5k, 5k/s)");
   cmd.add_option("--cow-fraction", cow_fraction, "share of the dataset copied during a fork, 0..1")
       ->check(CLI::Range(0.0, 1.0));
   cmd.add_option("--write-pattern", write_pattern, "overwrite (default) | insert (an import)")
       ->check(CLI::IsMember({"overwrite", "insert"}));
-  cmd.add_option("--value-size", value_size, "typical value size (default 1KiB)");
+  cmd.add_option("--value-size", value_size, "typical value size (default 1KiB; 1024, 1Ki and 1kb alike)");
   cmd.add_option("--clients", clients, "connected clients (default 100)")->check(CLI::Range(0, 10000000));
   cmd.add_option("--ttl", ttl, "whether keys carry TTLs (true/false; default false)");
   cmd.add_option("--fragmentation", fragmentation, "used_memory_rss / used_memory (default 1.10)")
@@ -73,12 +65,12 @@ void WorkloadFlags::add_workload_to(CLI::App& cmd) {
 
 Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
   if (!request.empty()) {
-    auto v = parse_size("--request", request, false);
+    auto v = parse_size("--request", request);
     if (!v.ok()) return v.error();
     r.request_bytes = Sourced<uint64_t>{v.value(), Provenance::flag("--request")};
   }
   if (!limit.empty()) {
-    auto v = parse_size("--limit", limit, false);
+    auto v = parse_size("--limit", limit);
     if (!v.ok()) return v.error();
     if (v.value() == 0) return Error{"--limit", "a limit of 0 means no limit; omit the flag instead"};
     r.limit_bytes = Sourced<uint64_t>{v.value(), Provenance::flag("--limit")};
@@ -90,7 +82,7 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
   }
   DirectiveApplier applier(r, DirectiveMode::kReplace);
   if (!maxmemory.empty()) {
-    auto v = parse_size("--maxmemory", maxmemory, true);
+    auto v = parse_size("--maxmemory", maxmemory);
     if (!v.ok()) return v.error();
     r.maxmemory = {v.value() ? MaxmemoryOrigin::kExplicit : MaxmemoryOrigin::kUnset, v.value(),
                    Provenance::flag("--maxmemory")};
@@ -109,8 +101,8 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
   }
   if (replicas) r.replicas = {*replicas, Provenance::flag("--replicas")};
   if (!repl_buffer_hard.empty()) {
-    auto v = parse_redis_memory(repl_buffer_hard);
-    if (!v.ok()) return Error{"--replica-buffer-hard", v.error().message};
+    auto v = parse_size("--replica-buffer-hard", repl_buffer_hard);
+    if (!v.ok()) return v.error();
     OutputBufferLimit l = r.replica_buffer_limit.value;
     l.hard_bytes = v.value();
     r.replica_buffer_limit = {l, Provenance::flag("--replica-buffer-hard")};
@@ -124,7 +116,7 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     r.redis_version = {redis_version, Provenance::flag("--redis-version")};
   }
   if (!dataset.empty()) {
-    auto v = parse_size("--dataset", dataset, true);
+    auto v = parse_size("--dataset", dataset);
     if (!v.ok()) return v.error();
     w.dataset_bytes = Sourced<uint64_t>{v.value(), Provenance::flag("--dataset")};
   }
@@ -133,14 +125,18 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
 
 Status WorkloadFlags::apply_workload(Workload& w) const {
   if (!value_size.empty()) {
-    auto v = parse_size("--value-size", value_size, true);
+    auto v = parse_size("--value-size", value_size);
     if (!v.ok()) return v.error();
     if (v.value() == 0 || v.value() > (512ULL << 20)) {
       return Error{"--value-size", "must be between 1 byte and 512mb (proto-max-bulk-len)"};
     }
     w.value_size_bytes = {v.value(), Provenance::flag("--value-size")};
   }
-  if (write_rate) w.write_rate_per_sec = Sourced<double>{*write_rate, Provenance::flag("--write-rate")};
+  if (!write_rate.empty()) {
+    auto v = parse_rate_flag("--write-rate", write_rate);
+    if (!v.ok()) return v.error();
+    w.write_rate_per_sec = Sourced<double>{v.value(), Provenance::flag("--write-rate")};
+  }
   if (cow_fraction) w.cow_fraction = Sourced<double>{*cow_fraction, Provenance::flag("--cow-fraction")};
   if (!write_pattern.empty()) {
     w.write_pattern = {write_pattern == "insert" ? WritePattern::kInsert : WritePattern::kOverwrite,

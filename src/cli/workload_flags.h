@@ -19,8 +19,9 @@ struct WorkloadFlags {
   std::string persistence;                         // rdb|aof|both|none
   std::string policy;
   std::optional<int> replicas;
-  std::optional<double> write_rate, cow_fraction, fragmentation;
-  std::string value_size;
+  std::optional<double> cow_fraction, fragmentation;
+  std::string write_rate;  // a rate: 5000, 5k, 5000/s, 5k/s (core/flag_units.h)
+  std::string value_size;  // any size spelling: 1024, 1Ki, 1kb, 1KiB (core/flag_units.h)
   std::optional<uint64_t> clients;
   std::optional<bool> ttl;
   std::string write_pattern;  // overwrite|insert

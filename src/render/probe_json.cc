@@ -58,7 +58,7 @@ nlohmann::json report_json(const live::ProbeReport& r) {
 
 }  // namespace
 
-std::string probe_json(const std::vector<ProbeOutcome>& outcomes) {
+std::string probe_json(const std::vector<ProbeOutcome>& outcomes, live::Level fail_on) {
   nlohmann::json targets = nlohmann::json::array();
   for (const auto& o : outcomes) {
     nlohmann::json j;
@@ -66,9 +66,11 @@ std::string probe_json(const std::vector<ProbeOutcome>& outcomes) {
       j = report_json(*o.report);
       j["target"] = o.report->target;
       j["ok"] = true;
+      j["fails"] = o.report->worst_level() >= fail_on;
     } else {
       j["target"] = o.target;
       j["ok"] = false;
+      j["fails"] = true;
       j["error"] = o.report.error().describe();
     }
     targets.push_back(j);

@@ -15,8 +15,15 @@ struct ProbeOutcome {
   Result<live::ProbeReport> report;
 };
 
-std::string probe_text(const std::vector<ProbeOutcome>& outcomes);
-// A JSON document: {"targets": [{"target":..., "ok":..., ...}]}.
-std::string probe_json(const std::vector<ProbeOutcome>& outcomes);
+// Text for the targets that answered; a target that could not be read is
+// left out (the caller reports it on stderr). The verdict line agrees with
+// the exit code: when a finding reaches `fail_on` it never says "safe" (or
+// "unbounded"): it says "action needed", even when memory alone fits (a warning such as a missing
+// maxmemory fails --fail-on warning with every phase under the limit).
+std::string probe_text(const std::vector<ProbeOutcome>& outcomes, live::Level fail_on);
+// A JSON document: {"targets": [{"target":..., "ok":..., "fails": bool, ...}]};
+// "fails" is true when the target makes the exit code non-zero (unreadable,
+// or a finding at or above `fail_on`).
+std::string probe_json(const std::vector<ProbeOutcome>& outcomes, live::Level fail_on);
 
 }  // namespace redisfit::render

@@ -6,7 +6,7 @@
 namespace redisfit::render {
 namespace {
 
-void report_text(std::string& out, const live::ProbeReport& r) {
+void report_text(std::string& out, const live::ProbeReport& r, live::Level fail_on) {
   out += fmt::format("{}  redis {} ({}){}\n", r.target, r.redis_version, r.role, r.loading ? "  LOADING" : "");
   out += fmt::format("  limit        {}\n", r.limit_bytes ? fmt::format("{} ({})", format_bytes(*r.limit_bytes), r.limit_source)
                                                           : std::string("unknown"));
@@ -23,7 +23,17 @@ void report_text(std::string& out, const live::ProbeReport& r) {
   if (r.full_peak_bytes > 0)
     out += fmt::format("  at maxmemory peak {} ({})\n", format_bytes(r.full_peak_bytes), r.full_peak_phase);
   out += fmt::format("  copy-on-write {:.0f}%: {}\n", r.cow_fraction * 100, r.cow_source);
-  out += fmt::format("  verdict      {}\n", verdict_name(r.verdict));
+  // "thin" and "unsafe" already say something is wrong; only a verdict that
+  // sounds fine is replaced when a finding fails the run.
+  const bool sounds_fine = r.verdict == Verdict::kSafe || r.verdict == Verdict::kUnbounded;
+  if (sounds_fine && r.worst_level() >= fail_on) {
+    size_t failing = 0;
+    for (const auto& f : r.findings) failing += f.level >= fail_on ? 1 : 0;
+    out += fmt::format("  verdict      action needed: {} finding(s) at or above --fail-on {} (memory alone: {})\n",
+                       failing, live::level_name(fail_on), verdict_name(r.verdict));
+  } else {
+    out += fmt::format("  verdict      {}\n", verdict_name(r.verdict));
+  }
   for (const auto& f : r.findings) {
     out += fmt::format("  {:<7} [{}] {}\n", live::level_name(f.level), f.id, f.message);
     if (!f.advice.empty()) out += fmt::format("          fix: {}\n", f.advice);
@@ -35,16 +45,12 @@ void report_text(std::string& out, const live::ProbeReport& r) {
 
 }  // namespace
 
-std::string probe_text(const std::vector<ProbeOutcome>& outcomes) {
+std::string probe_text(const std::vector<ProbeOutcome>& outcomes, live::Level fail_on) {
   std::string out;
-  for (size_t i = 0; i < outcomes.size(); ++i) {
-    if (i > 0) out += "\n";
-    const auto& o = outcomes[i];
-    if (o.report) {
-      report_text(out, *o.report);
-    } else {
-      out += fmt::format("{}  ERROR {}\n", o.target, o.report.error().describe());
-    }
+  for (const auto& o : outcomes) {
+    if (!o.report) continue;
+    if (!out.empty()) out += "\n";
+    report_text(out, *o.report, fail_on);
   }
   return out;
 }

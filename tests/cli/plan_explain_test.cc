@@ -146,7 +146,7 @@ TEST(Cli, BadInputExitsTwoWithAMessage) {
     std::string expect;
   };
   const std::vector<Case> cases = {
-      {{"plan", "--limit", "16GB"}, "--limit"},
+      {{"plan", "--limit", "16GiBs"}, "--limit"},  // 16GB is Redis's 16 GiB, accepted (core/flag_units.h)
       {{"plan", "--limit", "99999999Ei"}, "--limit"},
       {{"plan", "--limit", "4Mi", "--persistence", "aof", "--policy", "allkeys-lru"}, "below what Redis needs"},
       {{"plan", "--bogus"}, "bogus"},

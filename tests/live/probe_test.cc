@@ -246,7 +246,8 @@ TEST(Probe, SeveralTargetsConcurrentlyAndOneDown) {
 TEST(Probe, ConnectionErrorsExitTwoWithinTheTimeout) {
   auto closed = run_redisfit({"probe", "redis://127.0.0.1:" + std::to_string(free_loopback_port())});
   EXPECT_EQ(closed.exit_code, 2);
-  EXPECT_NE(closed.out.find("cannot connect"), std::string::npos) << closed.out;
+  EXPECT_NE(closed.err.find("cannot connect"), std::string::npos) << closed.err;  // stderr, not the report
+  EXPECT_EQ(closed.out, "");
   auto bad = run_redisfit({"probe", "http://x"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("unknown scheme"), std::string::npos) << bad.err;

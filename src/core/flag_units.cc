@@ -1,0 +1,54 @@
+#include "core/flag_units.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+
+#include "core/quantity.h"
+
+namespace redisfit {
+
+Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
+  // "16m": Kubernetes milli (1 byte after rounding up) or Redis mega
+  // (16000000)? Both grammars accept it and disagree by 10^9: refuse to guess.
+  if (!text.empty() && text.back() == 'm' && parse_k8s_quantity(text).ok() && parse_redis_memory(text).ok())
+    return Error{std::string(flag), fmt::format("\"{}\" is ambiguous (Kubernetes reads m as 1/1000, Redis as "
+                                                "10^6): write {}Mi, {}M or {}mb",
+                                                text, text.substr(0, text.size() - 1), text.substr(0, text.size() - 1),
+                                                text.substr(0, text.size() - 1))};
+  if (auto k8s = parse_k8s_quantity(text); k8s.ok()) return k8s.value();
+  if (auto redis = parse_redis_memory(text); redis.ok()) return redis.value();
+  // "1KiB" -> "1Ki": the Kubernetes binary suffix followed by B or b.
+  if (text.size() > 3 && (text.back() == 'B' || text.back() == 'b') && text[text.size() - 2] == 'i') {
+    if (auto iec = parse_k8s_quantity(text.substr(0, text.size() - 1)); iec.ok()) return iec.value();
+  }
+  return Error{std::string(flag),
+               fmt::format("\"{}\" is not a size: use bytes (1024), Kubernetes units (1Ki, 16Gi, 1k = 1000), "
+                           "Redis units (1kb = 1024, 16gb) or 1KiB",
+                           text)};
+}
+
+Result<double> parse_rate_flag(std::string_view flag, std::string_view text, double max) {
+  std::string t(text);
+  if (t.size() > 2 && t.compare(t.size() - 2, 2, "/s") == 0) t.resize(t.size() - 2);
+  double scale = 1;
+  if (!t.empty()) {
+    switch (t.back()) {
+      case 'k': case 'K': scale = 1e3; break;
+      case 'M': scale = 1e6; break;
+      case 'G': scale = 1e9; break;
+      default: break;
+    }
+    if (scale != 1) t.pop_back();
+  }
+  char* end = nullptr;
+  const double v = t.empty() ? NAN : std::strtod(t.c_str(), &end);
+  if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v) || v < 0 || v * scale > max)
+    return Error{std::string(flag),
+                 fmt::format("\"{}\" is not a rate: use a number per second such as 5000, 5k, 5000/s or 5k/s (at most {:g})",
+                             text, max)};
+  return v * scale;
+}
+
+}  // namespace redisfit

@@ -1,0 +1,29 @@
+// Sizes and rates as a person types them on the command line, where both
+// Kubernetes and Redis spellings are in people's hands. Built on the two
+// exact grammars of quantity.h; where they agree nothing is lost, where they
+// could disagree the rule is stated here:
+//
+//  * a size is tried as a Kubernetes quantity first ("16Gi", "1Ki", "1k" =
+//    1000, "1024"), then as a Redis memory value ("1kb" = "1KB" = 1024,
+//    "16gb"), then as an IEC unit with a B ("1KiB", "1.5GiB", "512MiB", the
+//    spelling of `free -h`, Grafana and our own --help). "1k" means 1000 in
+//    both grammars, so trying k8s first changes no Redis value.
+//  * a rate is a plain number with an optional decimal suffix k, M or G
+//    (x1000, x1e6, x1e9) and an optional "/s": "5000", "5k", "5000/s",
+//    "5k/s", "1.5M/s".
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace redisfit {
+
+// Bytes, or an error naming `flag` with the spellings accepted.
+Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text);
+
+// Events per second (>= 0, <= `max`), or an error naming `flag`.
+Result<double> parse_rate_flag(std::string_view flag, std::string_view text, double max = 1e9);
+
+}  // namespace redisfit

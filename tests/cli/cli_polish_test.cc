@@ -1,0 +1,135 @@
+// The words a new user types first (issue 15): bare `redisfit`, `help`,
+// `help COMMAND`, `version`, typos; sizes and rates in every spelling people
+// copy from Kubernetes and Redis; probe's errors on stderr and its verdict
+// agreeing with its exit code. Each test failed on the behaviour before.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+using testing::run_redisfit;
+
+bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+TEST(CliFrontDoor, BareRedisfitPrintsUsage) {
+  auto r = run_redisfit({});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(has(r.out, "probe")) << r.out;
+  EXPECT_TRUE(has(r.out, "help COMMAND")) << r.out;
+  EXPECT_FALSE(has(r.err, "A subcommand is required")) << r.err;
+}
+
+TEST(CliFrontDoor, HelpAndHelpCommand) {
+  auto all = run_redisfit({"help"});
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_TRUE(has(all.out, "exporter")) << all.out;
+  auto plan = run_redisfit({"help", "plan"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_TRUE(has(plan.out, "--value-size")) << plan.out;
+  auto bad = run_redisfit({"help", "plna"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(has(bad.err, "did you mean: plan")) << bad.err;
+}
+
+TEST(CliFrontDoor, VersionCarriesTheGitDescribe) {
+  auto r = run_redisfit({"version"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_match(r.out, std::regex(R"(redisfit \d+\.\d+\.\d+( \([^)]+\))?\n)"))) << r.out;
+  // Built from a git checkout (this test runs in one): the describe is there.
+  auto git = testing::run_process({"/usr/bin/git", "-C", REDISFIT_SOURCE_DIR, "rev-parse", "--short", "HEAD"});
+  if (git.exit_code == 0) {
+    EXPECT_TRUE(has(r.out, " (")) << r.out;
+  }
+  EXPECT_EQ(run_redisfit({"--version"}).out, r.out);
+}
+
+TEST(CliFrontDoor, TypoGetsSuggestions) {
+  auto r = run_redisfit({"lnit", "x.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "unknown command 'lnit'; did you mean: lint?")) << r.err;
+  EXPECT_FALSE(has(r.err, "A subcommand is required")) << r.err;
+  auto prefix = run_redisfit({"rec"});
+  EXPECT_TRUE(has(prefix.err, "did you mean: recommend")) << prefix.err;
+  auto far = run_redisfit({"kubernetes"});
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_TRUE(has(far.err, "unknown command 'kubernetes'. Run 'redisfit help'")) << far.err;
+}
+
+// --value-size's own help says "default 1KiB": that spelling, the Kubernetes
+// one, the Redis one and bytes give the same plan.
+TEST(CliUnits, EverySizeSpellingGivesTheSamePlan) {
+  auto plan = [](const std::string& size) {
+    return run_redisfit({"plan", "--request", "4Gi", "--value-size", size, "--write-rate", "5000", "-o", "json"});
+  };
+  auto bytes = plan("1024");
+  ASSERT_EQ(bytes.exit_code, 0) << bytes.err;
+  for (const char* spelling : {"1KiB", "1Ki", "1kb", "1KB"}) {
+    auto r = plan(spelling);
+    EXPECT_EQ(r.exit_code, 0) << spelling << ": " << r.err;
+    EXPECT_EQ(r.out, bytes.out) << spelling;
+  }
+  EXPECT_NE(plan("1k").out, bytes.out);  // 1k is 1000 in both grammars
+  auto limit = run_redisfit({"explain", "--limit", "4GiB", "--maxmemory", "3gb", "-o", "json"});
+  EXPECT_NE(limit.exit_code, 2) << limit.err;  // 1 = findings: the sizes were read
+}
+
+TEST(CliUnits, AmbiguousMIsRefusedNotGuessed) {
+  auto r = run_redisfit({"plan", "--request", "4Gi", "--value-size", "16m"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(has(r.err, "\"16m\" is ambiguous")) << r.err;
+  EXPECT_TRUE(has(r.err, "16Mi")) << r.err;
+}
+
+TEST(CliUnits, WriteRateTakesSuffixesAndPerSecond) {
+  auto plan = [](const std::string& rate) {
+    return run_redisfit({"plan", "--request", "4Gi", "--write-rate", rate, "-o", "json"});
+  };
+  auto plain = plan("5000");
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  for (const char* spelling : {"5k", "5000/s", "5k/s", "5K"}) {
+    auto r = plan(spelling);
+    EXPECT_EQ(r.exit_code, 0) << spelling << ": " << r.err;
+    EXPECT_EQ(r.out, plain.out) << spelling;
+  }
+  EXPECT_NE(plan("50k").out, plain.out);
+  auto bad = plan("fast");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(has(bad.err, "--write-rate")) << bad.err;
+  EXPECT_TRUE(has(bad.err, "5k/s")) << bad.err;
+}
+
+TEST(CliProbe, ConnectionErrorGoesToStderr) {
+  const std::string target = "127.0.0.1:" + std::to_string(testing::free_loopback_port());
+  auto r = run_redisfit({"probe", "redis://" + target, "--limit", "1Gi"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(has(r.err, "redisfit probe: " + target)) << r.err;
+}
+
+// A server with no maxmemory fits its limit today (memory alone: safe) but
+// has a warning; with the default --fail-on warning the exit is 1, so the
+// verdict line must not say "safe" on its own.
+TEST(CliProbe, VerdictAgreesWithTheExitCode) {
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto r = run_redisfit({"probe", server.url(), "--limit", "1Gi"});
+  ASSERT_NE(r.exit_code, 2) << r.err;
+  const bool says_safe = has(r.out, "verdict      safe\n") || has(r.out, "verdict      unbounded\n");
+  if (r.exit_code == 1) {
+    EXPECT_FALSE(says_safe) << r.out;
+    EXPECT_TRUE(has(r.out, "verdict      action needed: ")) << r.out;
+  } else {
+    EXPECT_FALSE(has(r.out, "action needed")) << r.out;
+  }
+  // The same server judged with --fail-on error: exit and verdict still agree.
+  auto lenient = run_redisfit({"probe", server.url(), "--limit", "1Gi", "--fail-on", "error"});
+  EXPECT_EQ(lenient.exit_code == 1, has(lenient.out, "action needed")) << lenient.out;
+  EXPECT_NE(r.exit_code, lenient.exit_code) << "the fixture should have a warning but no error:\n" << r.out;
+}
+
+}  // namespace
+}  // namespace redisfit

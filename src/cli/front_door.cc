@@ -92,7 +92,13 @@ std::optional<int> handle_front_door(CLI::App& app, int argc, char** argv) {
     }
     return unknown_command(app, topic);
   }
-  if (first.empty() || first[0] == '-') return std::nullopt;  // --help, --version: CLI11's own
+  if (first == "-h" || first == "--help" || first == "--help-all" || first == "--version") return std::nullopt;
+  if (!first.empty() && first[0] == '-') {
+    // The top level has no flags of its own; CLI11 would say "A subcommand is required".
+    std::fprintf(stderr, "%s: unknown flag '%s': flags go after the command (%s COMMAND %s). Run '%s help'.\n",
+                 app.get_name().c_str(), first.c_str(), app.get_name().c_str(), first.c_str(), app.get_name().c_str());
+    return kExitUsage;
+  }
   const auto names = command_names(app);
   if (std::find(names.begin(), names.end(), first) == names.end()) return unknown_command(app, first);
   return std::nullopt;

@@ -48,7 +48,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // One error style for every command: "redisfit CMD: what", on stderr
+    // (CLI11's own exit() prints its bare message and a generic hint).
+    std::string command = app.get_name();
+    for (const CLI::App* sub : app.get_subcommands()) command += " " + sub->get_name();
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for the flags.\n", command.c_str(), e.what(), command.c_str());
     return kExitUsage;
   } catch (const std::exception& e) {
     // A bug, not bad input; still exit 2 with a message rather than abort.

@@ -39,6 +39,16 @@ class PlainConnection final : public RedisConnection {
       if (ctx_->err == REDIS_ERR_EOF)
         return Error{where_, "server closed the connection during " + argv.at(0) +
                                  " (TLS-only port, protected mode, or maxclients reached?)"};
+      // hiredis reads the first byte of a reply as its RESP type: anything
+      // else means the port speaks another protocol. An HTTP server answers
+      // "HTTP/1.1 400", an HTML page starts with '<'.
+      if (ctx_->err == REDIS_ERR_PROTOCOL) {
+        const std::string why = ctx_->errstr;
+        if (why.find("got \"H\"") != std::string::npos || why.find("got \"<\"") != std::string::npos)
+          return Error{where_, "not a Redis server: got an HTTP reply to " + argv.at(0) +
+                                   " (a web or /metrics port?)"};
+        return Error{where_, "not a Redis server: " + why + " in reply to " + argv.at(0)};
+      }
       return Error{where_, argv.at(0) + " failed: " + std::string(ctx_->errstr)};
     }
     RespValue v = to_resp_value(reply);

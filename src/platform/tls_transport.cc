@@ -149,6 +149,26 @@ class TlsConnection final : public RedisConnection {
   bool broken_ = false;
 };
 
+// After a failed handshake, why? A plaintext Redis port reads the
+// ClientHello as an unfinished inline command and never answers, so the
+// handshake only times out. Asked a plaintext "PING\r\n" on a fresh
+// connection, Redis answers "+PONG" or "-NOAUTH ..." (RESP), an HTTP server
+// "HTTP/1.1 400". Empty when the port says neither.
+std::string plaintext_diagnosis(const RedisEndpoint& endpoint, const ConnectOptions& options) {
+  auto fd = tcp_connect(endpoint.host, endpoint.port, options.connect_timeout, endpoint.display());
+  if (!fd) return "";
+  timeval tv{static_cast<time_t>(options.read_timeout.count() / 1000),
+             static_cast<suseconds_t>((options.read_timeout.count() % 1000) * 1000)};
+  setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char first = 0;
+  const bool answered = send(*fd, "PING\r\n", 6, MSG_NOSIGNAL) == 6 && recv(*fd, &first, 1, 0) == 1;
+  close(*fd);
+  if (answered && (first == '+' || first == '-'))
+    return "the port speaks plaintext Redis, not TLS: use redis:// instead of rediss://";
+  if (answered && first == 'H') return "not a Redis server: got an HTTP reply (a web or /metrics port?)";
+  return "";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint, const ConnectOptions& options) {
@@ -202,11 +222,15 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
     if (verify != X509_V_OK)
       return give_up(std::string("TLS certificate not trusted: ") + X509_verify_cert_error_string(verify) +
                      " (use --tls-ca FILE, or --insecure to skip verification)");
-    if (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))
+    const int handshake_errno = errno;
+    const std::string ssl_reason = openssl_error();
+    if (std::string plain = plaintext_diagnosis(endpoint, options); !plain.empty())
+      return give_up("TLS handshake failed: " + plain);
+    if (e == SSL_ERROR_SYSCALL && (handshake_errno == EAGAIN || handshake_errno == EWOULDBLOCK))
       return give_up("TLS handshake: no answer within " + describe_ms(options.read_timeout));
     if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN)
       return give_up("TLS handshake failed: the server closed the connection (is this a TLS port?)");
-    return give_up("TLS handshake failed: " + openssl_error());
+    return give_up("TLS handshake failed: " + ssl_reason);
   }
   return std::unique_ptr<RedisConnection>(new TlsConnection(*fd, ctx, ssl, where, options.read_timeout));
 }

@@ -59,6 +59,18 @@ TEST(CliFrontDoor, TypoGetsSuggestions) {
   EXPECT_TRUE(has(far.err, "unknown command 'kubernetes'. Run 'redisfit help'")) << far.err;
 }
 
+// One error style: "redisfit CMD: what", never CLI11's bare message.
+TEST(CliFrontDoor, ParseErrorsNameTheCommand) {
+  auto r = run_redisfit({"plan", "--bogus"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("redisfit plan: ", 0), 0u) << r.err;
+  EXPECT_TRUE(has(r.err, "--bogus")) << r.err;
+  auto top = run_redisfit({"--bogus"});
+  EXPECT_EQ(top.exit_code, 2);
+  EXPECT_TRUE(has(top.err, "redisfit: unknown flag '--bogus'")) << top.err;
+  EXPECT_FALSE(has(top.err, "A subcommand is required")) << top.err;
+}
+
 // --value-size's own help says "default 1KiB": that spelling, the Kubernetes
 // one, the Redis one and bytes give the same plan.
 TEST(CliUnits, EverySizeSpellingGivesTheSamePlan) {

@@ -34,7 +34,25 @@ void phase_finding(ProbeReport& r, const char* id, const std::string& what, uint
   r.findings.push_back({id, level_of(v, configured), msg, v == Verdict::kSafe ? "" : advice_if_bad});
 }
 
-void limit_findings(ProbeReport& r) {
+// The exact `redisfit plan` command for this server, with what was measured
+// (limit, dataset, persistence, policy, replicas, write rate, value size), so
+// a fix line can be pasted as it is. Every value is printed in a spelling the
+// plan flags accept (core/flag_units.h).
+std::string plan_command(const ProbeReport& r, const LiveFacts& f) {
+  const RedisInstance& in = f.instance;
+  const bool rdb = !in.save_points.value.empty(), aof = in.appendonly.value;
+  std::string cmd = "redisfit plan";
+  if (r.limit_bytes) cmd += " --limit " + format_k8s_quantity(*r.limit_bytes);
+  if (f.workload.dataset_bytes) cmd += " --dataset " + format_k8s_quantity(f.workload.dataset_bytes->value);
+  cmd += fmt::format(" --persistence {} --policy {}", rdb && aof ? "both" : aof ? "aof" : rdb ? "rdb" : "none",
+                     in.maxmemory_policy.value);
+  if (in.replicas.value > 0) cmd += fmt::format(" --replicas {}", in.replicas.value);
+  if (f.workload.write_rate_per_sec) cmd += fmt::format(" --write-rate {:.0f}", f.workload.write_rate_per_sec->value);
+  cmd += " --value-size " + format_k8s_quantity(f.workload.value_size_bytes.value);
+  return cmd;
+}
+
+void limit_findings(ProbeReport& r, const std::string& plan) {
   if (!r.limit_bytes) {
     r.findings.push_back({"limit", Level::kInfo, "no container limit known: nothing to judge memory against",
                           "give --limit (the container's resources.limits.memory) or run redisfit in the "
@@ -45,13 +63,13 @@ void limit_findings(ProbeReport& r) {
   if (r.maxmemory_bytes == 0) {
     r.findings.push_back({"maxmemory", Level::kWarning,
                           fmt::format("maxmemory 0: nothing bounds the dataset before the {} limit", format_bytes(limit)),
-                          "set maxmemory (redisfit plan --limit ... computes it)"});
+                          "set maxmemory: " + plan + " computes it"});
   } else if (r.maxmemory_bytes >= limit) {
     r.findings.push_back({"maxmemory", Level::kError,
                           fmt::format("maxmemory {} is {} of the container limit {}: the kernel OOM-kills Redis "
                                       "before eviction starts (buffers, fragmentation and fork copies come on top)",
                                       format_bytes(r.maxmemory_bytes), pct(r.maxmemory_bytes, limit), format_bytes(limit)),
-                          "lower maxmemory well below the limit (redisfit plan), or raise the limit"});
+                          "lower maxmemory well below the limit (" + plan + "), or raise the limit"});
   }
   Verdict now = judge(r.now_bytes, limit);
   r.findings.push_back({"headroom-now", level_of(now, true),
@@ -149,9 +167,10 @@ void loading_finding(ProbeReport& r) {
 Verdict judge(uint64_t bytes, std::optional<uint64_t> limit) { return judge_against_limit(bytes, limit.value_or(0)); }
 
 void add_findings(ProbeReport& r, const LiveFacts& f) {
-  limit_findings(r);
+  const std::string plan = plan_command(r, f);
+  limit_findings(r, plan);
   phase_finding(r, "steady", "steady state (model, today's dataset)", r.steady_bytes, true,
-                "lower maxmemory or raise the limit (redisfit plan)");
+                "lower maxmemory or raise the limit (" + plan + ")");
   phase_finding(r, "fork-now",
                 r.fork_configured ? "if a fork (BGSAVE/AOF rewrite/full sync) started now"
                                   : "if a BGSAVE started now (persistence is off; a replica attaching or a manual "
@@ -168,7 +187,7 @@ void add_findings(ProbeReport& r, const LiveFacts& f) {
   if (r.full_peak_bytes > 0) {
     phase_finding(r, "at-maxmemory",
                   "once the dataset fills maxmemory (model peak: " + r.full_peak_phase + ")", r.full_peak_bytes, true,
-                  "lower maxmemory so every phase fits the limit at full (redisfit plan), or raise the limit");
+                  "lower maxmemory so every phase fits the limit at full (" + plan + "), or raise the limit");
   }
   fragmentation_finding(r);
   client_findings(r, f);

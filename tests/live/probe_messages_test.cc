@@ -4,6 +4,8 @@
 // happened. Real listeners: our own HTTP server and a plaintext redis-server.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "live/metrics_http.h"
 #include "support/redis_server.h"
 
@@ -29,6 +31,34 @@ TEST(ProbeMessages, RedissToAPlaintextPortSaysSo) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("the port speaks plaintext Redis, not TLS: use redis://"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("Resource temporarily unavailable"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace redisfit::testing
+
+namespace redisfit::testing {
+namespace {
+
+// probe's fix line is a command that runs: the plan with the measured facts.
+TEST(ProbeMessages, FixLineIsARunnablePlanCommand) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto r = run_redisfit({"probe", server.url(), "--limit", "1Gi"});
+  const std::string lead = "fix: set maxmemory: redisfit plan --limit 1Gi ";
+  const size_t at = r.out.find(lead);
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const size_t start = at + std::string("fix: set maxmemory: ").size();
+  const std::string command = r.out.substr(start, r.out.find(" computes it", start) - start);
+  EXPECT_NE(command.find("--persistence "), std::string::npos) << command;
+  EXPECT_NE(command.find("--policy noeviction"), std::string::npos) << command;
+  std::vector<std::string> args;
+  std::istringstream words(command);
+  for (std::string w; words >> w;) args.push_back(w);
+  ASSERT_EQ(args.at(0), "redisfit");
+  args.erase(args.begin());
+  auto plan = run_redisfit(args);
+  EXPECT_EQ(plan.exit_code, 0) << command << "\n" << plan.out << plan.err;
+  EXPECT_NE(plan.out.find("maxmemory"), std::string::npos) << plan.out;
 }
 
 }  // namespace

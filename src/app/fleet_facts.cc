@@ -12,14 +12,6 @@ namespace redisfit::app {
 
 using sources::FleetFact;
 using sources::FleetObservation;
-namespace {
-
-// Same threshold as live/live_facts.h: below 64 MiB used_memory the empty
-// server's RSS dominates mem_fragmentation_ratio.
-constexpr double kMinUsedForFragmentationBytes = 64.0 * (1 << 20);
-
-}  // namespace
-
 uint64_t fleet_key_overhead_bytes() { return string_key_used_bytes(ModelConstants::kTypicalKeyBytes, 0); }
 
 FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<FleetFact>& queries) {
@@ -100,7 +92,7 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
     w.fork_child_seconds = Sourced<double>{fork_seconds, Provenance::live(query("bgsave_seconds_peak") + " (or the AOF rewrite's)")};
   }
   if (auto v = o.get("clients_peak")) w.clients = {u64(*v), Provenance::live(query("clients_peak"))};
-  if (auto v = o.get("fragmentation_p95"); v && f.used_peak_bytes >= kMinUsedForFragmentationBytes) {
+  if (auto v = o.get("fragmentation_p95"); v && f.used_peak_bytes >= static_cast<double>(ModelConstants::kMinUsedForFragmentationBytes)) {
     w.fragmentation = {std::max(1.0, *v), Provenance::live(query("fragmentation_p95"))};
   }
   // The largest copy-on-write the window recorded, against the largest RSS:

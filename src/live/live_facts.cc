@@ -88,7 +88,7 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   }
 
   if (auto ratio = info.number("mem_fragmentation_ratio")) {
-    if (used >= kMinUsedForFragmentationBytes) {
+    if (used >= ModelConstants::kMinUsedForFragmentationBytes) {
       w.fragmentation = {std::max(1.0, *ratio), at("INFO mem_fragmentation_ratio", s)};
     } else {
       f.notes.push_back(fmt::format(

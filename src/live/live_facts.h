@@ -20,11 +20,6 @@
 
 namespace redisfit::live {
 
-// Below this used_memory, mem_fragmentation_ratio is dominated by the ~7 MB
-// RSS of an empty redis-server (7.7 on an empty server, research §1), so the
-// model's default is kept instead. At 64 MiB the fixed part is < 10 %.
-inline constexpr uint64_t kMinUsedForFragmentationBytes = 64ULL << 20;
-
 struct LiveFacts {
   RedisInstance instance;
   Workload workload;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/constants.h"
 #include "model/policy.h"
 #include "model/verdict.h"
 
@@ -80,9 +81,10 @@ void limit_findings(ProbeReport& r, const std::string& plan) {
 }
 
 void fragmentation_finding(ProbeReport& r) {
-  // MEMORY DOCTOR flags rss/used > 1.4 once used > 10 MB (object.c); we use
-  // 1.5 and the 64 MiB floor below which the ratio is noise.
-  if (r.used_memory_bytes < kMinUsedForFragmentationBytes || r.fragmentation_ratio <= 1.5) return;
+  if (r.used_memory_bytes < ModelConstants::kMinUsedForFragmentationBytes ||
+      r.fragmentation_ratio <= ModelConstants::kFragmentationWarnRatio) {
+    return;
+  }
   r.findings.push_back({"fragmentation", Level::kWarning,
                         fmt::format("mem_fragmentation_ratio {:.2f}: RSS {} for {} of data", r.fragmentation_ratio,
                                     format_bytes(r.used_memory_rss_bytes), format_bytes(r.used_memory_bytes)),
@@ -91,13 +93,15 @@ void fragmentation_finding(ProbeReport& r) {
 }
 
 void client_findings(ProbeReport& r, const LiveFacts& f) {
-  if (r.maxclients > 0 && r.connected_clients * 10 >= r.maxclients * 8) {
+  if (r.maxclients > 0 && static_cast<double>(r.connected_clients) >=
+                              static_cast<double>(r.maxclients) * ModelConstants::kClientsWarnShareOfMaxclients) {
     r.findings.push_back({"clients", Level::kWarning,
                           fmt::format("{} connected clients of maxclients {}", r.connected_clients, r.maxclients),
                           fmt::format("find the connection leak or pool size; each active client holds ~{} or more",
                                       format_bytes(ModelConstants::kBytesPerActiveClient))});
   }
-  if (r.limit_bytes && r.clients_normal_bytes * 10 > *r.limit_bytes) {
+  if (r.limit_bytes && static_cast<double>(r.clients_normal_bytes) >
+                           static_cast<double>(*r.limit_bytes) * ModelConstants::kBuffersWarnShareOfLimit) {
     const bool capped = f.instance.maxmemory_clients.value.bytes > 0 || f.instance.maxmemory_clients.value.is_percent;
     r.findings.push_back({"client-memory", Level::kWarning,
                           fmt::format("client buffers hold {} (mem_clients_normal), {} of the limit", format_bytes(r.clients_normal_bytes),
@@ -110,7 +114,9 @@ void client_findings(ProbeReport& r, const LiveFacts& f) {
 void replication_findings(ProbeReport& r) {
   if (r.connected_replicas == 0 && r.replica_buffers_bytes == 0) return;
   uint64_t outside = r.not_counted_for_evict_bytes;
-  Level level = r.limit_bytes && (r.replica_buffers_bytes + outside) * 10 > *r.limit_bytes ? Level::kWarning : Level::kInfo;
+  const bool large = r.limit_bytes && static_cast<double>(r.replica_buffers_bytes + outside) >
+                                          static_cast<double>(*r.limit_bytes) * ModelConstants::kBuffersWarnShareOfLimit;
+  Level level = large ? Level::kWarning : Level::kInfo;
   r.findings.push_back({"replica-buffers", level,
                         fmt::format("{} replica(s); replica output buffers {} (mem_clients_slaves), {} outside maxmemory "
                                     "(mem_not_counted_for_evict)",
@@ -123,7 +129,8 @@ void replication_findings(ProbeReport& r) {
 void policy_findings(ProbeReport& r, const LiveFacts& f) {
   const std::string& policy = r.maxmemory_policy;
   if (r.maxmemory_bytes > 0 && !writes_continue_at_maxmemory(f.instance, f.workload) &&
-      r.used_memory_bytes * 10 >= r.maxmemory_bytes * 9) {
+      static_cast<double>(r.used_memory_bytes) >=
+          static_cast<double>(r.maxmemory_bytes) * ModelConstants::kNearMaxmemoryShare) {
     r.findings.push_back({"policy", Level::kWarning,
                           fmt::format("used_memory {} is {} of maxmemory and the policy is {}: writes get -OOM errors "
                                       "when it is reached",

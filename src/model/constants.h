@@ -96,6 +96,26 @@ struct ModelConstants {
   // before Redis blocks writes (aof.c:flushAppendOnlyFile). Opt-in only
   // (--fsync-stall): a stalled disk is a fault, not the normal case.
   static constexpr double kMaxFsyncStallSeconds = 2.0;
+
+  // --- live thresholds (probe, recommend) ------------------------------------
+  // Below 64 MiB used_memory, mem_fragmentation_ratio is dominated by the
+  // ~7 MB RSS of an empty redis-server (ratio 7.7 on an empty server,
+  // research §1): the ratio is neither used as the model's fragmentation nor
+  // judged. At 64 MiB the fixed part is < 10 %.
+  static constexpr uint64_t kMinUsedForFragmentationBytes = 64ULL << 20;
+  // MEMORY DOCTOR flags rss/used > 1.4 once used > 10 MB (object.c,
+  // getMemoryDoctorReport); probe warns at 1.5, where the peak RSS is half
+  // again the data and a restart or a failover is the remedy.
+  static constexpr double kFragmentationWarnRatio = 1.5;
+  // connected_clients at 80 % of maxclients: a reconnect storm or a pool
+  // resize is about to be refused ("max number of clients reached").
+  static constexpr double kClientsWarnShareOfMaxclients = 0.8;
+  // Client or replica output buffers above 10 % of the limit: one slow
+  // consumer already holds a share of the headroom the model gives buffers.
+  static constexpr double kBuffersWarnShareOfLimit = 0.1;
+  // used_memory at 90 % of maxmemory under a policy that refuses writes: the
+  // -OOM errors are near (evict.c performEvictions returns EVICT_FAIL).
+  static constexpr double kNearMaxmemoryShare = 0.9;
 };
 
 }  // namespace redisfit

@@ -104,7 +104,9 @@ Result<std::unique_ptr<MemoryCgroup>> MemoryCgroup::create(const CgroupLocation&
   return cg;
 }
 
-MemoryCgroup::~MemoryCgroup() { remove(); }
+// A destructor cannot report: remove() is best effort here (a cgroup that still
+// holds a process stays; stress removes leftovers of earlier runs at start).
+MemoryCgroup::~MemoryCgroup() { (void)remove(); }
 
 Status MemoryCgroup::set_limit(uint64_t limit_bytes) {
   const std::string limit = std::to_string(limit_bytes);

@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 dir=$root/build-fuzz
-targets=(quantity redis_conf yaml manifests info resp redis_url cgroup)
+targets=(quantity flag_units redis_conf yaml manifests info resp redis_url cgroup rdb)
 
 build() {
   CXX=${CXX:-clang++-14} cmake -S . -B "$dir" -DREDISFIT_FUZZ=ON -DREDISFIT_TESTS=OFF -DREDISFIT_BENCH=OFF \
@@ -37,6 +37,8 @@ seeds() {
   # Quantities: the spellings the parsers document, and every memory value in the fixtures.
   seed_strings "$s/quantity" 16Gi 0.5Gi 1e9 500M 128974848000m 1536Mi 1Ei 2E 100mb 1gb 1k 1kb 10% 0 \
     $(grep -rhoE '(memory|maxmemory|maxmemory-clients)[:" ]+[^ ",}]+' tests/lint/fixtures | awk '{print $NF}' | tr -d '"' | sort -u)
+  # Command-line sizes and rates (core/flag_units.h): both grammars and the IEC-with-B spelling.
+  seed_strings "$s/flag_units" 1024 1Ki 1k 1kb 1KiB 1.5GiB 512MiB 16Gi 16gb 16m 5000 5k 5000/s 5k/s 1.5M/s 0 -1 1e3
   # redis.conf: the fixtures, plus quoting and include edge cases.
   cp tests/lint/fixtures/*.conf "$s/redis_conf/" 2>/dev/null || true
   seed_strings "$s/redis_conf" $'maxmemory 100mb\nsave ""\nsave 900 1 300 10\n' \
@@ -56,11 +58,13 @@ seeds() {
     $'_\r\n' $'#t\r\n' $'=8\r\ntxt:abcd\r\n' $'(12345678901234567890\r\n' $'>2\r\n+message\r\n+x\r\n'
   if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
     local tmp; tmp=$(mktemp -d)
-    redis-server --port 0 --unixsocket "$tmp/s" --save '' --daemonize no >/dev/null 2>&1 &
+    redis-server --port 0 --unixsocket "$tmp/s" --save '' --dir "$tmp" --daemonize no >/dev/null 2>&1 &
     local pid=$!
     for _ in $(seq 50); do [ -S "$tmp/s" ] && break; sleep 0.1; done
     redis-cli -s "$tmp/s" DEBUG POPULATE 100 >/dev/null 2>&1 || true
     redis-cli -s "$tmp/s" INFO everything >"$s/info/real" 2>/dev/null || true
+    # RDB: a small dump of the populated keys.
+    redis-cli -s "$tmp/s" SAVE >/dev/null 2>&1 && cp "$tmp/dump.rdb" "$s/rdb/populate.rdb" 2>/dev/null || true
     # Raw RESP bytes, as the reader sees them (redis-cli would decode them).
     for cmd in 'INFO everything' 'MEMORY STATS' 'CONFIG GET maxmemory*'; do
       local args=($cmd) req="*${#args[@]}\r\n"

@@ -39,7 +39,11 @@ Result<std::string> read_file(const std::string& path) {
 std::string resolve_include(const std::string& target, const std::string& including_file) {
   namespace fs = std::filesystem;
   fs::path p(target);
-  if (p.is_absolute() || fs::exists(p)) return target;
+  // The non-throwing overload: an include path the OS rejects (a component
+  // over NAME_MAX, ENAMETOOLONG) is "not there", and the read that follows
+  // reports it as an input error instead of terminating on filesystem_error.
+  std::error_code ec;
+  if (p.is_absolute() || fs::exists(p, ec)) return target;
   fs::path beside = fs::path(including_file).parent_path() / p;
   return beside.string();
 }

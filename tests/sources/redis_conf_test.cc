@@ -121,3 +121,19 @@ TEST(RedisConf, CommandLineOverridesFollowTheFile) {
 
 }  // namespace
 }  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+// Found by redis_conf_fuzz: an include whose file name is longer than NAME_MAX
+// made std::filesystem::exists throw (ENAMETOOLONG) and terminated the process.
+// It is an input error like any unreadable include.
+TEST(RedisConf, IncludeWithANameTooLongIsAnInputErrorNotACrash) {
+  const std::string conf = "maxmemory 1mb\ninclude " + std::string(300, 'a') + "\n";
+  auto r = parse_redis_conf_text(conf, "t.conf");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().describe().find("t.conf:2"), std::string::npos) << r.error().describe();
+}
+
+}  // namespace
+}  // namespace redisfit

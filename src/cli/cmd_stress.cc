@@ -4,12 +4,15 @@
 // 1 OOM-killed or crashed, 2 usage/setup error, 130 interrupted.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "app/stress_rdb.h"
 #include "cli/command_registry.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
@@ -35,6 +38,7 @@ struct StressFlags {
   bool phases_given = false, restarts_given = false;
   // the reload crash loop and its rescue
   std::string preload;
+  std::string rdb;  // --rdb FILE: --preload FILE with `redisfit rdb`'s estimate beside the run
   bool rescue = false;
 };
 
@@ -73,8 +77,9 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     o.server.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   o.phase_import = o.phase_fork = o.phase_restart = false;
-  // With --preload the run is the start from that data unless phases are named.
-  std::stringstream ss(!f.preload.empty() && !f.phases_given ? "none" : f.phases);
+  // With --preload / --rdb the run is the start from that data unless phases are named.
+  const bool from_data = !f.preload.empty() || !f.rdb.empty();
+  std::stringstream ss(from_data && !f.phases_given ? "none" : f.phases);
   for (std::string p; std::getline(ss, p, ',');) {
     if (p == "none") continue;
     if (p == "import") o.phase_import = true;
@@ -96,6 +101,15 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
       pre.dataset_bytes = *size;
     }
     o.preload = pre;
+  }
+  if (!f.rdb.empty()) {
+    if (!f.preload.empty()) return Error{"flag --rdb", "--rdb and --preload both name the data to start from: give one"};
+    char* abs = realpath(f.rdb.c_str(), nullptr);
+    if (!abs) return Error{f.rdb, std::string("cannot read the data to start from: ") + std::strerror(errno)};
+    const std::string path = abs;
+    free(abs);
+    // The estimate is made for the server and configuration that run (app/stress_rdb.h).
+    if (auto st = preload_rdb_with_estimate(path, o); !st.ok()) return st.error();
   }
   o.rescue = f.rescue;
   auto dash = f.value_size.find('-');
@@ -303,6 +317,9 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_option("--preload", f->preload,
                   "start from persisted data: a size (e.g. 150mb of used_memory, written and persisted first) or a "
                   "dump.rdb / AOF / appendonlydir; phases default to none (the start under the limit)");
+  cmd->add_option("--rdb", f->rdb,
+                  "start from a dump.rdb / AOF / appendonlydir, with redisfit rdb's estimate of its load for this "
+                  "server and limit set beside what the run measures (--preload FILE, estimate-aware)");
   cmd->add_flag("--rescue", f->rescue,
                 "after CrashLoopBackOff apply redisfit rescue's steps: raise the limit, load, CONFIG SET maxmemory, "
                 "bring the data down or keep it, final limit");

@@ -68,6 +68,20 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
     out["preload"] = {{"keys", r.preload_keys}, {"used_memory_bytes", r.preload_used_memory_bytes},
                       {"file_bytes", r.preload_file_bytes}};
   }
+  if (r.load_estimate) {
+    // --rdb: the estimate next to what the run measured of the same data.
+    const auto& e = *r.load_estimate;
+    const stress::PhaseResult* load = nullptr;
+    for (const auto& p : r.phases) if (p.name == "load") load = &p;
+    const std::string outcome = load ? load->outcome : "not-run";
+    out["rdb_estimate"] = {{"target", e.target}, {"keys", e.keys}, {"used_memory_bytes", e.used_memory_bytes},
+                           {"reload_bytes", e.reload_bytes}, {"verdict", e.verdict},
+                           {"expected_load_outcome", stress::expected_load_outcome(e)},
+                           {"measured_used_memory_bytes", r.preload_used_memory_bytes},
+                           {"load_outcome", outcome},
+                           {"load_peak_working_set_bytes", load ? load->peak_working_set_bytes : 0},
+                           {"as_estimated", outcome == stress::expected_load_outcome(e)}};
+  }
   if (r.rescue.attempted) {
     const auto& x = r.rescue;
     out["rescue"] = {{"rescued", x.rescued}, {"detail", x.detail}, {"state_before", x.state_before},

@@ -17,7 +17,10 @@ namespace redisfit {
 // peak_usage_bytes, peak_used_memory_bytes, peak_cow_bytes, predicted_peak_bytes,
 // predicted_peak_phase, predicted_verdict, phases[...], host{...},
 // timeline{samples[...], events[...]}; with --preload: preload{keys,
-// used_memory_bytes, file_bytes}; with --rescue after a crash loop: rescue{...}
+// used_memory_bytes, file_bytes}; with --rdb also rdb_estimate{target, keys,
+// used_memory_bytes, reload_bytes, verdict, expected_load_outcome,
+// measured_used_memory_bytes, load_outcome, load_peak_working_set_bytes,
+// as_estimated}; with --rescue after a crash loop: rescue{...}
 // (docs/stress.md).
 nlohmann::json stress_to_json(const stress::StressResult& result);
 

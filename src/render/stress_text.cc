@@ -34,6 +34,26 @@ std::string rescue_block(const stress::RescueResult& x) {
   return out;
 }
 
+// --rdb: `redisfit rdb`'s estimate against what the run measured.
+std::string estimate_block(const stress::StressResult& r) {
+  if (!r.load_estimate) return "";
+  const auto& e = *r.load_estimate;
+  const stress::PhaseResult* load = nullptr;
+  for (const auto& p : r.phases) if (p.name == "load") load = &p;
+  const std::string expected = stress::expected_load_outcome(e);
+  std::string out = fmt::format(
+      "  rdb estimate ({}): used_memory {} after loading {} keys; measured {} (loaded with room); a start needs "
+      "{}: {} the limit, so the load should be {}\n",
+      e.target, format_bytes(e.used_memory_bytes), e.keys, format_bytes(r.preload_used_memory_bytes),
+      format_bytes(e.reload_bytes), e.verdict == "over" ? "over" : "within", expected);
+  if (load) {
+    out += fmt::format("    load under the limit: {}, peak working set {}: {}\n", load->outcome,
+                       format_bytes(load->peak_working_set_bytes),
+                       load->outcome == expected ? "as estimated" : "NOT as estimated");
+  }
+  return out;
+}
+
 std::string one_run(const stress::StressResult& r) {
   std::string out;
   out += fmt::format("== {}: limit {}, maxmemory {} ({}), policy {}, appendonly {}, save \"{}\"\n", r.label,
@@ -56,6 +76,7 @@ std::string one_run(const stress::StressResult& r) {
     if (!p.detail.empty()) out += "  [" + p.detail + "]";
     out += "\n";
   }
+  out += estimate_block(r);
   out += rescue_block(r.rescue);
   out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n", r.outcome, state_story(r),
                      r.oom_kills, r.restarts);

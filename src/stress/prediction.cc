@@ -60,7 +60,13 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   const bool clearly_past = maxmemory_bytes > 0 && static_cast<double>(dataset) >
                                                        static_cast<double>(maxmemory_bytes) * kFillPastMaxmemory;
   if (maxmemory_bytes > 0 && !clearly_past) dataset = std::min(dataset, maxmemory_bytes);
-  if (dataset > 0) {
+  if (o.preload && o.preload->estimate && !o.phase_import) {
+    // stress --rdb: the data is the user's file, and its size in memory is
+    // what `redisfit rdb` estimated for this server, not a fill.
+    w.dataset_bytes = Sourced<uint64_t>{
+        o.preload->estimate->used_memory_bytes,
+        Provenance::given("stress --rdb: redisfit rdb's estimate of used_memory after loading " + o.preload->file)};
+  } else if (dataset > 0) {
     w.dataset_bytes = Sourced<uint64_t>{
         dataset, Provenance::flag(fmt::format("--fill: {} keys x {} B used per key{}", keys,
                                               string_key_used_bytes(kKeyBytes, avg_value),

@@ -192,6 +192,7 @@ void read_config(Control& ctl, const StressOptions& opt, StressResult& res, bool
 Result<StressResult> Run::execute() {
   if (auto st = setup(); !st.ok()) return st.error();
   res_.label = opt_.label;
+  if (opt_.preload) res_.load_estimate = opt_.preload->estimate;
   res_.limit_bytes = opt_.limit_bytes;
   res_.time_scale = opt_.backoff.time_scale;
   res_.host = read_host_info();

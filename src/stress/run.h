@@ -37,11 +37,27 @@ enum class ForkKind { kAuto, kBgsave, kBgrewriteaof, kFullSync };
 enum class ForkWrites { kOverwrite, kInsert };
 const char* fork_kind_name(ForkKind k);  // "auto", "bgsave", "bgrewriteaof", "fullsync"
 
+// What `redisfit rdb` (app/rdb_analysis.h) estimates for a file a run starts
+// from (`stress --rdb FILE`), under the sandbox's own redis-server and
+// configuration, so the run shows the estimate next to what it measures.
+struct LoadEstimate {
+  uint64_t used_memory_bytes = 0;  // estimated used_memory once the file is loaded
+  uint64_t reload_bytes = 0;       // container memory the estimate says a start with it needs
+  std::string verdict;             // that need against the limit: fits, thin, over
+  std::string target;              // "Redis 7.0" (the sandbox's redis-server)
+  uint64_t keys = 0;
+};
+// The load phase outcome the estimate predicts: "oom-killed" when it says a
+// start needs more than the limit (loading ignores maxmemory, so nothing
+// stops it short of the limit), else "completed".
+const char* expected_load_outcome(const LoadEstimate& estimate);
+
 // The persisted data a run starts from.
 struct Preload {
   uint64_t dataset_bytes = 0;  // used_memory to write (DEBUG POPULATE), then persist
   std::string file;            // or: a dump.rdb, an AOF file or an appendonlydir to copy in
   uint32_t value_bytes = 1024; // DEBUG POPULATE value size
+  std::optional<LoadEstimate> estimate;  // --rdb: the file's estimate (also sizes the room to load it)
 };
 
 struct StressOptions {
@@ -171,6 +187,7 @@ struct StressResult {
   uint64_t preload_keys = 0;
   uint64_t preload_used_memory_bytes = 0;
   uint64_t preload_file_bytes = 0;
+  std::optional<LoadEstimate> load_estimate;  // --rdb: the estimate the run is set against
   RescueResult rescue;
 };
 

@@ -145,7 +145,11 @@ Status Run::preload() {
   pr.attempts = 1;
   sampler_->set_phase(phase_);
   timeline_.add_event("phase_start", "write and persist the dataset with room", phase_);
-  const uint64_t room = std::max(opt_.limit_bytes * 4, p.dataset_bytes * 3 + 64 * kMiB);
+  // Room to write or load the data: with an estimate of the file's load
+  // (--rdb), three times what it says a start needs; a file with no
+  // estimate gets four times the limit.
+  const uint64_t expected = std::max(p.dataset_bytes, p.estimate ? p.estimate->reload_bytes : 0);
+  const uint64_t room = std::max(opt_.limit_bytes * 4, expected * 3 + 64 * kMiB);
   if (auto st = check_limit(room, opt_.force); !st.ok()) return st.error();
   if (auto st = cgroup_->set_limit(room); !st.ok()) return st.error();
   timeline_.add_event("limit", "limit " + format_k8s_quantity(room) + " while the dataset is written", phase_);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -117,6 +118,39 @@ std::string redis_server_binary() {
     if (access(p, X_OK) == 0) return p;
   }
   return "";
+}
+
+Result<std::string> redis_server_version() {
+  std::string binary = redis_server_binary();
+  if (binary.empty()) return Error{"redis-server", "not installed (apt-get install redis-server)"};
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return Error{"redis-server --version", std::strerror(errno)};
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(out[0]);
+    close(out[1]);
+    return Error{"redis-server --version", std::strerror(errno)};
+  }
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    char* const argv[] = {const_cast<char*>(binary.c_str()), const_cast<char*>("--version"), nullptr};
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text;
+  char buf[512];
+  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);) {
+    if (n > 0 && text.size() < 4096) text.append(buf, static_cast<size_t>(n));
+  }
+  close(out[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  auto at = text.find("v=");
+  if (at == std::string::npos) return Error{binary + " --version", "no version in its output"};
+  auto end = text.find_first_of(" \n", at);
+  return text.substr(at + 2, end == std::string::npos ? std::string::npos : end - at - 2);
 }
 
 std::string describe_wait_status(int status) {

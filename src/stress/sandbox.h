@@ -95,5 +95,9 @@ class RedisProcess {
 std::string describe_wait_status(int status);
 // Path of redis-server, or empty.
 std::string redis_server_binary();
+// The version the sandbox's redis-server reports (`redis-server --version`
+// prints "Redis server v=7.0.15 sha=..."): "7.0.15". Error when it is not
+// installed or prints no version.
+Result<std::string> redis_server_version();
 
 }  // namespace redisfit::stress

@@ -18,6 +18,10 @@ const char* fork_kind_name(ForkKind k) {
   return "?";
 }
 
+const char* expected_load_outcome(const LoadEstimate& estimate) {
+  return estimate.verdict == "over" ? "oom-killed" : "completed";
+}
+
 void summarize(StressResult& res, bool crash_loop, bool was_running) {
   bool any_exit = false;
   for (const auto& e : res.events) any_exit |= e.kind == "exit";

@@ -1,0 +1,177 @@
+// `stress --rdb FILE` through the built binary: a dump written by a real
+// redis-server is started under a real memory limit, with `redisfit rdb`'s
+// estimate of its load set beside what the run measures. A limit below what
+// the estimate says a start needs must reproduce the OOM kill while loading
+// (loading ignores maxmemory); a limit the estimate allows must load and
+// survive. Skipped (with the reason) where no cgroup can be created.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "support/redis_server.h"
+#include "support/rdb_scenarios.h"
+#include "support/stress_cgroup.h"
+
+namespace redisfit::testing {
+namespace {
+
+constexpr uint64_t kMiB = 1ULL << 20;
+
+#define SKIP_WITHOUT_CGROUP()                                                     \
+  do {                                                                            \
+    std::string why = stress_cgroup_unavailable_reason();                         \
+    if (!why.empty()) GTEST_SKIP() << "no memory cgroup can be created: " << why; \
+  } while (0)
+
+// About 30 MiB of used_memory: 30 000 strings of 600-1000 random bytes (so
+// the file is as large as real data's), 300 hashes of 40 fields (listpack),
+// a few with a TTL. Saved by the server itself, copied to `path`.
+void write_dump(const std::string& path) {
+  RedisServer server("", {"--save", ""});
+  ASSERT_TRUE(server.ok()) << server.error();
+  redisContext* c = server.connect();
+  ASSERT_NE(c, nullptr);
+  std::mt19937 rng(14);
+  auto random_text = [&](size_t n) {
+    std::string s(n, 'x');
+    for (auto& ch : s) ch = static_cast<char>('!' + rng() % 90);
+    return s;
+  };
+  int queued = 0;
+  auto send = [&](const std::vector<std::string>& argv) {
+    std::vector<const char*> ptrs;
+    std::vector<size_t> lens;
+    for (const auto& a : argv) ptrs.push_back(a.data()), lens.push_back(a.size());
+    redisAppendCommandArgv(c, static_cast<int>(argv.size()), ptrs.data(), lens.data());
+    if (++queued == 500) drain_replies(c, queued), queued = 0;
+  };
+  for (int i = 0; i < 30000; ++i) {
+    std::vector<std::string> set = {"SET", "user:" + std::to_string(i), random_text(600 + rng() % 400)};
+    if (i % 10 == 0) set.insert(set.end(), {"EX", "86400"});
+    send(set);
+  }
+  for (int i = 0; i < 300; ++i) {
+    std::vector<std::string> hset = {"HSET", "profile:" + std::to_string(i)};
+    for (int f = 0; f < 40; ++f) hset.insert(hset.end(), {"f" + std::to_string(f), random_text(20)});
+    send(hset);
+  }
+  drain_replies(c, queued);
+  redisFree(c);
+  auto saved = server.command({"SAVE"});
+  ASSERT_TRUE(saved && saved->type == REDIS_REPLY_STATUS);
+  std::filesystem::copy_file(server.dir() + "/dump.rdb", path);
+}
+
+nlohmann::json json_of(const ProcessResult& r) {
+  auto j = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+  return j.is_discarded() ? nlohmann::json::object() : j;
+}
+
+const nlohmann::json& load_phase(const nlohmann::json& run) {
+  static const nlohmann::json none = nlohmann::json::object();
+  for (const auto& p : run["phases"]) {
+    if (p["name"] == "load") return p;
+  }
+  ADD_FAILURE() << "no load phase: " << run["phases"].dump();
+  return none;
+}
+
+// What both runs share: the estimate in the report is `redisfit rdb`'s for
+// the same file, and it is near what the server really used once loaded.
+void expect_estimate_reported(const nlohmann::json& run, const nlohmann::json& rdb) {
+  const auto& e = run["rdb_estimate"];
+  ASSERT_TRUE(e.is_object()) << run.dump().substr(0, 2000);
+  EXPECT_EQ(e["used_memory_bytes"], rdb["estimate"]["used_memory_bytes"]);
+  EXPECT_EQ(e["keys"], run["preload"]["keys"]);  // every key of the file was loaded with room
+  const double measured = run["preload"]["used_memory_bytes"].get<double>();
+  const double estimated = e["used_memory_bytes"].get<double>();
+  EXPECT_EQ(e["measured_used_memory_bytes"].get<double>(), measured);
+  // docs/rdb.md states <= 3 % per generated file; a little slack for the
+  // clients and buffers of a server that has just loaded.
+  EXPECT_NEAR(estimated / measured, 1.0, 0.05) << "estimate " << estimated << ", measured " << measured;
+  EXPECT_TRUE(e["as_estimated"].get<bool>()) << e.dump();
+}
+
+TEST(RdbStart, OverTheEstimateIsOomKilledOnLoadWithinItLoadsAndSurvives) {
+  SKIP_WITHOUT_CGROUP();
+  TempDir dir;
+  const std::string dump = dir.path() + "/dump.rdb";
+  write_dump(dump);
+  if (HasFatalFailure()) return;
+
+  auto rdb_run = run_redisfit({"rdb", dump, "--no-progress", "-o", "json"});
+  ASSERT_EQ(rdb_run.exit_code, 0) << rdb_run.err;
+  const auto rdb = json_of(rdb_run);
+  const uint64_t estimate = rdb["estimate"]["used_memory_bytes"].get<uint64_t>();
+  uint64_t reload_need = 0;
+  for (const auto& p : rdb["fit"]["phases"]) {
+    if (p["name"] == "reload") reload_need = p["bytes"].get<uint64_t>();
+  }
+  ASSERT_GT(estimate, 24 * kMiB);  // well above redis-server alone
+  ASSERT_GT(reload_need, estimate);
+
+  // A limit well below the estimate: the server must die loading, every start.
+  const uint64_t small = std::max<uint64_t>(20, estimate * 6 / 10 / kMiB);
+  auto over = run_redisfit({"stress", "--rdb", dump, "--limit", std::to_string(small) + "Mi", "--restarts", "1",
+                            "--time-scale", "100", "-o", "json"});
+  EXPECT_EQ(over.exit_code, 1) << over.err;
+  const auto o = json_of(over);
+  EXPECT_EQ(o["rdb_estimate"]["verdict"], "over");
+  EXPECT_EQ(o["rdb_estimate"]["expected_load_outcome"], "oom-killed");
+  expect_estimate_reported(o, rdb);
+  EXPECT_EQ(load_phase(o)["outcome"], "oom-killed");
+  EXPECT_EQ(load_phase(o)["attempts"], 2);
+  EXPECT_GE(o["oom_kills"].get<int>(), 2);
+  EXPECT_EQ(o["final_state"], "CrashLoopBackOff");
+  EXPECT_LE(o["rdb_estimate"]["load_peak_working_set_bytes"].get<uint64_t>(), small * kMiB);
+
+  // A limit the estimate allows (its start fits with the safety margin): loads and survives.
+  const uint64_t roomy = reload_need * 13 / 10 / kMiB + 1;
+  auto fits = run_redisfit({"stress", "--rdb", dump, "--limit", std::to_string(roomy) + "Mi", "--restarts", "1",
+                            "--time-scale", "100", "-o", "json"});
+  EXPECT_EQ(fits.exit_code, 0) << fits.err;
+  const auto f = json_of(fits);
+  EXPECT_EQ(f["rdb_estimate"]["verdict"], "fits");
+  EXPECT_EQ(f["rdb_estimate"]["expected_load_outcome"], "completed");
+  expect_estimate_reported(f, rdb);
+  EXPECT_EQ(load_phase(f)["outcome"], "completed");
+  EXPECT_EQ(f["outcome"], "survived");
+  EXPECT_EQ(f["final_state"], "Running");
+  EXPECT_EQ(f["oom_kills"], 0);
+  // Loaded, it holds at least the data the estimate costs (nothing was lost on the way).
+  EXPECT_GE(static_cast<double>(f["peak_used_memory_bytes"].get<uint64_t>()), 0.95 * static_cast<double>(estimate));
+  // The figures docs/stress.md quotes.
+  std::printf("estimate %.1f MiB used_memory (a start needs %.1f MiB); loaded with room %.1f MiB; under %lluMi: %s, "
+              "peak working set %.1f MiB; under %lluMi: %s, peak working set %.1f MiB\n",
+              estimate / double(kMiB), reload_need / double(kMiB),
+              f["preload"]["used_memory_bytes"].get<double>() / kMiB, (unsigned long long)small,
+              load_phase(o)["outcome"].get<std::string>().c_str(),
+              o["rdb_estimate"]["load_peak_working_set_bytes"].get<double>() / kMiB, (unsigned long long)roomy,
+              load_phase(f)["outcome"].get<std::string>().c_str(),
+              f["rdb_estimate"]["load_peak_working_set_bytes"].get<double>() / kMiB);
+  // The model of the run takes the estimate as its dataset: its reload phase is the estimate's.
+  EXPECT_NEAR(f["predicted_phases"]["reload"].get<double>(), f["rdb_estimate"]["reload_bytes"].get<double>(), 1024)
+      << f["predicted_phases"].dump();
+}
+
+TEST(RdbStart, BadInputIsAUsageErrorNamingTheFile) {
+  TempDir dir;
+  const std::string garbage = dir.write_file("dump.rdb", "REDIS0010\xfa\x09redis-ver");
+  auto r = run_redisfit({"stress", "--rdb", garbage, "--limit", "64Mi"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(garbage), std::string::npos) << r.err;
+  auto missing = run_redisfit({"stress", "--rdb", dir.path() + "/nope.rdb", "--limit", "64Mi"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nope.rdb"), std::string::npos) << missing.err;
+  auto both = run_redisfit({"stress", "--rdb", garbage, "--preload", "64mb", "--limit", "64Mi"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("give one"), std::string::npos) << both.err;
+}
+
+}  // namespace
+}  // namespace redisfit::testing

@@ -19,6 +19,9 @@ packages=(
   redis-server redis-tools  # the real server the tests and the stress sandbox run
   prometheus prometheus-redis-exporter  # promtool tests of the alert rules; metric-name parity
   chromium               # headless screenshot of the stress HTML report
+  help2man               # man pages generated from each command's --help (docs/install.md)
+  dpkg-dev nasm          # static-deps.sh: unpack Debian source packages; ISA-L's assembly
+  umoci                  # the OCI image, built from scratch without pulling (docs/install.md)
 )
 
 missing=()
@@ -37,3 +40,7 @@ fi
 # The Debian package may start a system redis-server or prometheus on their default
 # ports. redisfit's tests use their own servers on free ports, so these are left alone.
 echo "setup: all packages present"
+
+# Static archives Debian 12 does not ship (fmt, cpp-httplib, liblzf, ISA-L), built
+# from the Debian source packages of the installed versions for redisfit-static.
+"$(dirname "$0")/static-deps.sh"

@@ -14,8 +14,8 @@
 
 namespace redisfit::cli {
 
-// "redisfit 0.1.0 (v0.1.0-42-gabc1234)", or without the parenthesis when the
-// build was not made from a git checkout.
+// "redisfit 0.1.0 (v0.1.0-42-gabc1234)"; a build made outside a git checkout
+// says so in the parenthesis (cmake/git_version.cmake).
 std::string version_text();
 
 // Commands close to `typed`: same prefix, or at most 2 edits away, nearest first.

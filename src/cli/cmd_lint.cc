@@ -26,18 +26,9 @@ struct LintFlags {
   bool list_rules = false;
 };
 
-// The rule table: text (one line per rule), JSON, or the Markdown table that
-// docs/lint.md carries.
-void print_rules(const std::string& output) {
-  const auto& table = rules::all_rules();
-  if (output == "json") std::puts(render::rules_to_json(table).dump(2).c_str());
-  else if (output == "markdown") std::fputs(render::rules_to_markdown(table).c_str(), stdout);
-  else std::fputs(render::rules_to_text(table).c_str(), stdout);
-}
-
 int run_lint_command(const LintFlags& f) {
   if (f.list_rules) {
-    print_rules(f.output);
+    std::fputs(render::rules_listing(rules::all_rules(), f.output).c_str(), stdout);
     return kExitClean;
   }
   if (f.output == "markdown") {

@@ -15,6 +15,7 @@
 #include "live/duration.h"
 #include "live/probe.h"
 #include "render/probe_render.h"
+#include "render/rules_render.h"
 
 namespace redisfit::cli {
 namespace {
@@ -32,6 +33,7 @@ struct ProbeFlags {
   bool insecure = false;
   WorkloadFlags workload;  // only the workload part: the server gives the rest
   ProbeSampleFlags sampling;  // --sample / --plan / --emit (probe_sample.h)
+  bool list_rules = false;
 };
 
 // Probes every URL concurrently; outcomes in the order given.
@@ -46,13 +48,20 @@ std::vector<render::ProbeOutcome> probe_all(const std::vector<platform::RedisEnd
   return outcomes;
 }
 
-int exit_code(const std::vector<render::ProbeOutcome>& outcomes, live::Level fail_on) {
+int exit_code(const std::vector<render::ProbeOutcome>& outcomes, rules::Level fail_on) {
   int code = kExitClean;
   for (const auto& o : outcomes) {
     if (!o.report) return kExitUsage;
     if (o.report->worst_level() >= fail_on) code = kExitFindings;
   }
   return code;
+}
+
+std::string render_outcomes(const std::string& format, const std::vector<render::ProbeOutcome>& outcomes,
+                            rules::Level fail_on) {
+  if (format == "json") return render::probe_json(outcomes, fail_on);
+  if (format == "sarif") return render::probe_sarif(outcomes);
+  return render::probe_text(outcomes, fail_on);
 }
 
 // A target that could not be read goes to stderr (stdout is the report a
@@ -70,6 +79,12 @@ int run(const ProbeFlags& f) {
     std::fprintf(stderr, "redisfit probe: %s\n", e.describe().c_str());
     return kExitUsage;
   };
+  if (f.list_rules) {
+    std::fputs(render::rules_listing(rules::probe_rules(), f.output).c_str(), stdout);
+    return kExitClean;
+  }
+  if (f.output == "markdown") return fail(Error{"flag -o", "markdown is for --list-rules"});
+  if (f.urls.empty()) return fail(Error{"probe", "give one or more redis:// URLs (or --list-rules)"});
   live::ProbeOptions options;
   if (!f.limit.empty()) {
     auto limit = parse_size_flag("flag --limit", f.limit);
@@ -77,7 +92,7 @@ int run(const ProbeFlags& f) {
     if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
     options.limit_bytes = *limit;
   }
-  auto fail_on = live::parse_level(f.fail_on);
+  auto fail_on = rules::parse_level(f.fail_on, "--fail-on");
   if (!fail_on) return fail(fail_on.error());
   auto ct = live::parse_duration(f.connect_timeout, "flag --connect-timeout");
   if (!ct) return fail(ct.error());
@@ -112,15 +127,14 @@ int run(const ProbeFlags& f) {
 
   auto outcomes = probe_all(endpoints, options);
   report_unreachable(outcomes);
-  std::cout << (f.output == "json" ? render::probe_json(outcomes, *fail_on) : render::probe_text(outcomes, *fail_on))
-            << std::flush;
+  std::cout << render_outcomes(f.output, outcomes, *fail_on) << std::flush;
   int code = exit_code(outcomes, *fail_on);
   for (int round = 1; interval.count() > 0 && (f.count == 0 || round < f.count); ++round) {
     std::this_thread::sleep_for(interval);
     auto next = probe_all(endpoints, options);
-    if (f.output == "json") {
+    if (f.output != "text") {
       report_unreachable(next);
-      std::cout << render::probe_json(next, *fail_on) << std::flush;
+      std::cout << render_outcomes(f.output, next, *fail_on) << std::flush;
     } else {
       auto now = fmt::localtime(std::time(nullptr));
       for (size_t i = 0; i < next.size(); ++i) {
@@ -147,12 +161,14 @@ int run(const ProbeFlags& f) {
 RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
   auto flags = std::make_shared<ProbeFlags>();
   CLI::App* cmd = app.add_subcommand("probe", "read live Redis servers: headroom now, if a fork started now, after a restart");
-  cmd->add_option("url", flags->urls, "redis://[user:password@]host:port[/db], rediss://..., unix:///path")->required();
+  cmd->add_option("url", flags->urls, "redis://[user:password@]host:port[/db], rediss://..., unix:///path");
   cmd->add_option("--limit", flags->limit, "container memory limit (16Gi); default: read from this container's cgroup for local servers");
-  cmd->add_option("-o,--output", flags->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("-o,--output", flags->output, "text | json | sarif (with --list-rules: text | json | markdown)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "markdown"}));
+  cmd->add_flag("--list-rules", flags->list_rules, "list the probe rules (RP001...) and exit");
   cmd->add_option("--watch", flags->watch, "repeat every INTERVAL (5s, 500ms) and print what changed");
   cmd->add_option("--count", flags->count, "with --watch: stop after N looks (0 = until interrupted)");
-  cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above this level (info, warning, error)");
+  cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above this level (note, warning, error)");
   cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 3s)");
   cmd->add_option("--timeout", flags->timeout, "reply timeout per command (default 3s)");
   cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle to verify rediss:// servers (default: system store)");

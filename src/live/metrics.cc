@@ -40,7 +40,7 @@ void add_report(Exposition& x, const std::string& labels, const ProbeReport& r) 
     g("redisfit_verdict_level", "Worst of now and the projections against the limit: 0 safe, 1 thin (<10% margin), 2 unsafe.",
       level);
   }
-  g("redisfit_findings_max_level", "Highest probe finding level: 0 info, 1 warning, 2 error.",
+  g("redisfit_findings_max_level", "Highest probe finding level: 0 note (or none), 1 warning, 2 error.",
     static_cast<int>(r.worst_level()));
 }
 

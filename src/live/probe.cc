@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
-#include "live/probe_findings.h"
+#include "model/verdict.h"
 
 namespace redisfit::live {
 namespace {
@@ -28,24 +28,8 @@ Verdict worse(Verdict a, Verdict b) {
 
 }  // namespace
 
-const char* level_name(Level level) {
-  switch (level) {
-    case Level::kInfo: return "info";
-    case Level::kWarning: return "warning";
-    case Level::kError: return "error";
-  }
-  return "info";
-}
-
-Result<Level> parse_level(std::string_view text) {
-  if (text == "info") return Level::kInfo;
-  if (text == "warning") return Level::kWarning;
-  if (text == "error") return Level::kError;
-  return Error{"flag --fail-on", "expected info, warning or error, got '" + std::string(text) + "'"};
-}
-
 Level ProbeReport::worst_level() const {
-  Level worst = Level::kInfo;
+  Level worst = Level::kNote;
   for (const auto& f : findings) worst = std::max(worst, f.level);
   return worst;
 }
@@ -129,13 +113,14 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
 
   for (const auto& n : limit.notes) r.notes.push_back(n);
   for (const auto& n : facts.notes) r.notes.push_back(n);
-  detail::add_findings(r, facts);
+  const rules::MaxmemoryDerivation no_derivation;  // a live server's maxmemory is what CONFIG GET says
+  r.findings = rules::check_all({facts.instance, r.budget, facts.workload, no_derivation, &r}, rules::probe_rules());
   if (r.limit_bytes) {
-    r.verdict = detail::judge(r.now_bytes, r.limit_bytes);
-    r.verdict = worse(r.verdict, detail::judge(r.steady_bytes, r.limit_bytes));
-    if (r.fork_configured) r.verdict = worse(r.verdict, detail::judge(r.fork_peak_bytes, r.limit_bytes));
-    if (r.reload_configured) r.verdict = worse(r.verdict, detail::judge(r.reload_peak_bytes, r.limit_bytes));
-    if (r.full_peak_bytes > 0) r.verdict = worse(r.verdict, detail::judge(r.full_peak_bytes, r.limit_bytes));
+    auto judge = [&](uint64_t bytes) { return judge_against_limit(bytes, *r.limit_bytes); };
+    r.verdict = worse(judge(r.now_bytes), judge(r.steady_bytes));
+    if (r.fork_configured) r.verdict = worse(r.verdict, judge(r.fork_peak_bytes));
+    if (r.reload_configured) r.verdict = worse(r.verdict, judge(r.reload_peak_bytes));
+    if (r.full_peak_bytes > 0) r.verdict = worse(r.verdict, judge(r.full_peak_bytes));
   }
   return r;
 }
@@ -191,16 +176,19 @@ std::vector<std::string> describe_changes(const ProbeReport& a, const ProbeRepor
   if (a.verdict != b.verdict) out.push_back(fmt::format("verdict: {} -> {}", verdict_name(a.verdict), verdict_name(b.verdict)));
   if (a.loading != b.loading) out.push_back(b.loading ? "started LOADING" : "finished LOADING");
   for (const auto& fb : b.findings) {
-    auto it = std::find_if(a.findings.begin(), a.findings.end(), [&](const ProbeFinding& fa) { return fa.id == fb.id; });
+    auto it = std::find_if(a.findings.begin(), a.findings.end(),
+                           [&](const Finding& fa) { return fa.rule_id == fb.rule_id; });
     if (it == a.findings.end()) {
-      out.push_back(fmt::format("new {} [{}]: {}", level_name(fb.level), fb.id, fb.message));
+      out.push_back(fmt::format("new {} [{}]: {}", rules::level_name(fb.level), fb.rule_name, fb.message));
     } else if (it->level != fb.level) {
-      out.push_back(fmt::format("[{}] {} -> {}: {}", fb.id, level_name(it->level), level_name(fb.level), fb.message));
+      out.push_back(fmt::format("[{}] {} -> {}: {}", fb.rule_name, rules::level_name(it->level),
+                                rules::level_name(fb.level), fb.message));
     }
   }
   for (const auto& fa : a.findings) {
-    bool gone = std::none_of(b.findings.begin(), b.findings.end(), [&](const ProbeFinding& fb) { return fb.id == fa.id; });
-    if (gone) out.push_back(fmt::format("cleared [{}]", fa.id));
+    bool gone = std::none_of(b.findings.begin(), b.findings.end(),
+                             [&](const Finding& fb) { return fb.rule_id == fa.rule_id; });
+    if (gone) out.push_back(fmt::format("cleared [{}]", fa.rule_name));
   }
   return out;
 }

@@ -20,20 +20,16 @@
 #include "platform/redis_client.h"
 #include "live/live_facts.h"
 #include "live/server_snapshot.h"
+#include "facts/live_observation.h"
 #include "model/budget.h"
+#include "rules/rule.h"
 
 namespace redisfit::live {
 
-enum class Level { kInfo = 0, kWarning = 1, kError = 2 };
-const char* level_name(Level level);  // "info", "warning", "error"
-Result<Level> parse_level(std::string_view text);
-
-struct ProbeFinding {
-  std::string id;       // stable: "steady", "fork-now", "reload", "headroom-now", ...
-  Level level = Level::kInfo;
-  std::string message;  // what is true now, with numbers
-  std::string advice;   // what to do; empty when nothing
-};
+// Probe's findings are the probe rules' (src/rules/rp*.cc): one Finding and
+// one Level with lint's, so JSON and SARIF have one shape for both commands.
+using rules::Finding;
+using rules::Level;
 
 // The container limit and where it came from.
 struct LimitInfo {
@@ -43,53 +39,23 @@ struct LimitInfo {
   std::vector<std::string> notes;      // why no limit is known, if so
 };
 
-struct ProbeReport {
+// What probe concluded about one server: the observation (observed INFO
+// figures, the limit, the projections) plus what it was judged by.
+struct ProbeReport : LiveObservation {
   std::string target;  // host:port
   std::string redis_version;
   std::string role;    // master / slave
-  bool loading = false;
-  double loading_percent = 0;
-
-  // Observed (INFO).
-  uint64_t used_memory_bytes = 0;
-  uint64_t used_memory_rss_bytes = 0;
-  uint64_t used_memory_peak_bytes = 0;
-  uint64_t maxmemory_bytes = 0;  // 0 = unlimited
-  std::string maxmemory_policy;
-  double fragmentation_ratio = 0;
-  uint64_t connected_clients = 0;
-  uint64_t maxclients = 0;
-  uint64_t clients_normal_bytes = 0;
-  uint64_t replica_buffers_bytes = 0;  // mem_clients_slaves
-  uint64_t not_counted_for_evict_bytes = 0;
-  int connected_replicas = 0;
-
-  // Limit and what is charged against it now.
-  std::optional<uint64_t> limit_bytes;
   std::string limit_source;
-  std::optional<uint64_t> working_set_bytes;  // cgroup usage - inactive_file
-  uint64_t now_bytes = 0;                     // max(rss, working set)
-  std::string now_source;
 
-  // Projections (model).
-  uint64_t steady_bytes = 0;
-  uint64_t fork_peak_bytes = 0;    // max(fork, full_sync) phases
-  bool fork_configured = false;    // false: what-if, persistence is off
-  uint64_t reload_peak_bytes = 0;
-  bool reload_configured = false;
-  // Peak of every phase once the dataset fills maxmemory (0 when maxmemory
-  // is 0): where the server is heading, not where it is.
-  uint64_t full_peak_bytes = 0;
-  std::string full_peak_phase;
   double cow_fraction = 0;
   std::string cow_source;
   MemoryBudget budget;             // the budget behind the projections
   Verdict verdict = Verdict::kUnbounded;  // worst of now and the projections
 
-  std::vector<ProbeFinding> findings;
+  std::vector<Finding> findings;   // the probe rules', in rule id order
   std::vector<std::string> notes;  // unreadable settings, assumptions
 
-  Level worst_level() const;
+  Level worst_level() const;  // kNote when there are no findings
 };
 
 // What the user said about the workload (the same flags as plan/explain/lint):

@@ -45,8 +45,21 @@ nlohmann::json report_json(const live::ProbeReport& r) {
   }
   j["budget"] = {{"phases", phases}};
   nlohmann::json findings = nlohmann::json::array();
-  for (const auto& f : r.findings)
-    findings.push_back({{"id", f.id}, {"level", live::level_name(f.level)}, {"message", f.message}, {"advice", f.advice}});
+  for (const auto& f : r.findings) {
+    findings.push_back({{"rule", f.rule_id},
+                        {"rule_name", f.rule_name},
+                        {"level", rules::level_name(f.level)},
+                        {"object", "redis " + r.target},
+                        {"component", r.target},
+                        {"namespace", ""},
+                        {"cluster", ""},
+                        {"file", ""},
+                        {"line", 0},
+                        {"column", 0},
+                        {"message", f.message},
+                        {"advice", f.advice},
+                        {"id", f.rule_name}});
+  }
   j["findings"] = findings;
   j["notes"] = r.notes;
   nlohmann::json assumptions = nlohmann::json::array();
@@ -58,7 +71,7 @@ nlohmann::json report_json(const live::ProbeReport& r) {
 
 }  // namespace
 
-std::string probe_json(const std::vector<ProbeOutcome>& outcomes, live::Level fail_on) {
+std::string probe_json(const std::vector<ProbeOutcome>& outcomes, rules::Level fail_on) {
   nlohmann::json targets = nlohmann::json::array();
   for (const auto& o : outcomes) {
     nlohmann::json j;

@@ -20,10 +20,18 @@ struct ProbeOutcome {
 // the exit code: when a finding reaches `fail_on` it never says "safe" (or
 // "unbounded"): it says "action needed", even when memory alone fits (a warning such as a missing
 // maxmemory fails --fail-on warning with every phase under the limit).
-std::string probe_text(const std::vector<ProbeOutcome>& outcomes, live::Level fail_on);
+std::string probe_text(const std::vector<ProbeOutcome>& outcomes, rules::Level fail_on);
 // A JSON document: {"targets": [{"target":..., "ok":..., "fails": bool, ...}]};
 // "fails" is true when the target makes the exit code non-zero (unreadable,
-// or a finding at or above `fail_on`).
-std::string probe_json(const std::vector<ProbeOutcome>& outcomes, live::Level fail_on);
+// or a finding at or above `fail_on`). Each target's findings have lint's
+// shape (docs/lint.md: rule, rule_name, level, object, component, ..., message)
+// plus "advice" and "id" (the rule name, probe's key before the shared
+// contract); the budget is the target's, once.
+std::string probe_json(const std::vector<ProbeOutcome>& outcomes, rules::Level fail_on);
+// SARIF 2.1.0 with the probe rules as the driver's rules: one result per
+// finding, located by a logical location naming the target (a live server
+// has no file), fingerprinted by rule and target. An unreadable target is a
+// tool execution notification.
+std::string probe_sarif(const std::vector<ProbeOutcome>& outcomes);
 
 }  // namespace redisfit::render

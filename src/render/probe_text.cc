@@ -6,7 +6,7 @@
 namespace redisfit::render {
 namespace {
 
-void report_text(std::string& out, const live::ProbeReport& r, live::Level fail_on) {
+void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail_on) {
   out += fmt::format("{}  redis {} ({}){}\n", r.target, r.redis_version, r.role, r.loading ? "  LOADING" : "");
   out += fmt::format("  limit        {}\n", r.limit_bytes ? fmt::format("{} ({})", format_bytes(*r.limit_bytes), r.limit_source)
                                                           : std::string("unknown"));
@@ -30,12 +30,12 @@ void report_text(std::string& out, const live::ProbeReport& r, live::Level fail_
     size_t failing = 0;
     for (const auto& f : r.findings) failing += f.level >= fail_on ? 1 : 0;
     out += fmt::format("  verdict      action needed: {} finding(s) at or above --fail-on {} (memory alone: {})\n",
-                       failing, live::level_name(fail_on), verdict_name(r.verdict));
+                       failing, rules::level_name(fail_on), verdict_name(r.verdict));
   } else {
     out += fmt::format("  verdict      {}\n", verdict_name(r.verdict));
   }
   for (const auto& f : r.findings) {
-    out += fmt::format("  {:<7} [{}] {}\n", live::level_name(f.level), f.id, f.message);
+    out += fmt::format("  {:<7} [{}] {}\n", rules::level_name(f.level), f.rule_name, f.message);
     if (!f.advice.empty()) out += fmt::format("          fix: {}\n", f.advice);
   }
   for (const auto& n : r.notes) out += fmt::format("  note: {}\n", n);
@@ -45,7 +45,7 @@ void report_text(std::string& out, const live::ProbeReport& r, live::Level fail_
 
 }  // namespace
 
-std::string probe_text(const std::vector<ProbeOutcome>& outcomes, live::Level fail_on) {
+std::string probe_text(const std::vector<ProbeOutcome>& outcomes, rules::Level fail_on) {
   std::string out;
   for (const auto& o : outcomes) {
     if (!o.report) continue;

@@ -1,6 +1,7 @@
-// The table of lint rules. rules_index.inc is written by CMake from the files
-// src/rules/rf*.cc (one REDISFIT_RULE(<file stem>) line each, sorted), so a
-// new rule file joins the table without an edit here. The list is explicit,
+// The tables of lint and probe rules. rules_index.inc and
+// probe_rules_index.inc are written by CMake from the files src/rules/rf*.cc
+// and src/rules/rp*.cc (one REDISFIT_RULE(<file stem>) line each, sorted), so
+// a new rule file joins its table without an edit here. The list is explicit,
 // not static self-registration, because rules live in a static library,
 // where unreferenced objects would be dropped.
 #include <algorithm>
@@ -12,27 +13,45 @@ namespace redisfit::rules {
 
 #define REDISFIT_RULE(stem) extern const RuleSpec stem;
 #include "rules_index.inc"
+#include "probe_rules_index.inc"
 #undef REDISFIT_RULE
 
-const std::vector<const RuleSpec*>& all_rules() {
-  static const std::vector<const RuleSpec*> rules = [] {
-    std::vector<const RuleSpec*> v = {
-#define REDISFIT_RULE(stem) &stem,
-#include "rules_index.inc"
-#undef REDISFIT_RULE
-    };
-    std::sort(v.begin(), v.end(), [](const RuleSpec* a, const RuleSpec* b) { return a->id < b->id; });
-    return v;
-  }();
-  return rules;
+namespace {
+
+std::vector<const RuleSpec*> sorted_by_id(std::vector<const RuleSpec*> v) {
+  std::sort(v.begin(), v.end(), [](const RuleSpec* a, const RuleSpec* b) { return a->id < b->id; });
+  return v;
 }
 
-const RuleSpec* find_rule(const std::string& id_or_name) {
-  for (const RuleSpec* r : all_rules()) {
+const RuleSpec* find_in(const std::vector<const RuleSpec*>& table, const std::string& id_or_name) {
+  for (const RuleSpec* r : table) {
     if (r->id == id_or_name || r->name == id_or_name) return r;
   }
   return nullptr;
 }
+
+}  // namespace
+
+const std::vector<const RuleSpec*>& all_rules() {
+  static const std::vector<const RuleSpec*> rules = sorted_by_id({
+#define REDISFIT_RULE(stem) &stem,
+#include "rules_index.inc"
+#undef REDISFIT_RULE
+  });
+  return rules;
+}
+
+const std::vector<const RuleSpec*>& probe_rules() {
+  static const std::vector<const RuleSpec*> rules = sorted_by_id({
+#define REDISFIT_RULE(stem) &stem,
+#include "probe_rules_index.inc"
+#undef REDISFIT_RULE
+  });
+  return rules;
+}
+
+const RuleSpec* find_rule(const std::string& id_or_name) { return find_in(all_rules(), id_or_name); }
+const RuleSpec* find_probe_rule(const std::string& id_or_name) { return find_in(probe_rules(), id_or_name); }
 
 double RuleSpec::threshold(std::string_view threshold_name) const {
   for (const auto& t : thresholds) {

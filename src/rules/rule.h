@@ -19,14 +19,20 @@
 #include <vector>
 
 #include "core/location.h"
+#include "core/result.h"
+#include "facts/live_observation.h"
 #include "facts/redis_instance.h"
 #include "facts/workload.h"
 #include "model/budget.h"
 
 namespace redisfit::rules {
 
+// One severity scale for every finding (lint and probe), SARIF's own levels.
 enum class Level { kNote, kWarning, kError };
 const char* level_name(Level level);  // "note", "warning", "error"
+// "note", "warning" or "error"; "info" is read as "note" (probe's name for
+// it before lint and probe shared one contract). `flag` names the option in errors.
+Result<Level> parse_level(std::string_view text, const std::string& flag);
 
 // Where a finding points: the fact the user should change (core/location.h).
 using redisfit::Location;
@@ -49,14 +55,14 @@ struct MaxmemoryDerivation {
   std::string rule;           // human description of the rule and release
 };
 
-struct LiveObservation;  // app/ or live/: what a running server shows (probe)
-
 struct RuleContext {
   const RedisInstance& instance;
   const MemoryBudget& budget;
   const Workload& workload;
   const MaxmemoryDerivation& derivation;
-  const LiveObservation* live = nullptr;  // set by probe only
+  // What a running server shows (facts/live_observation.h): set by probe,
+  // which runs the probe rules; the lint rules never read it.
+  const LiveObservation* live = nullptr;
 };
 
 // A number a condition compares against, with its unit and the evidence.
@@ -88,12 +94,22 @@ struct RuleSpec {
   const RuleSpec& info() const { return *this; }
 };
 
-// The lint rules, in id order.
+// The lint rules (src/rules/rf*.cc), in id order.
 const std::vector<const RuleSpec*>& all_rules();
 const RuleSpec* find_rule(const std::string& id_or_name);
+// The probe rules (src/rules/rp*.cc, RP001...), in id order: conditions over
+// the same context plus RuleContext::live. Each needs `live` set.
+const std::vector<const RuleSpec*>& probe_rules();
+const RuleSpec* find_probe_rule(const std::string& id_or_name);
 
 inline Finding make_finding(const RuleSpec& spec, std::string message, Location location) {
   return {spec.id, spec.name, spec.level, std::move(message), std::move(location), ""};
+}
+
+// A probe finding: no file position (a live server has none; renderers name
+// the target instead), the level the condition decided, and the advice.
+inline Finding make_live_finding(const RuleSpec& spec, Level level, std::string message, std::string advice) {
+  return {spec.id, spec.name, level, std::move(message), Location{}, std::move(advice)};
 }
 
 // Runs every rule in `table` (default: the lint rules) on one instance.

@@ -17,6 +17,13 @@ const char* level_name(Level level) {
   return "error";
 }
 
+Result<Level> parse_level(std::string_view text, const std::string& flag) {
+  if (text == "note" || text == "info") return Level::kNote;
+  if (text == "warning") return Level::kWarning;
+  if (text == "error") return Level::kError;
+  return Error{"flag " + flag, "expected note, warning or error, got '" + std::string(text) + "'"};
+}
+
 Location location_of(const Provenance& source, const RedisInstance& instance) {
   // Only a fact read from an input file has a position of its own; defaults,
   // flags, live fields and derivations point at the instance's object.

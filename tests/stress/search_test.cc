@@ -52,7 +52,9 @@ TEST(StressSearch, EdgeLiesBetweenAKnownSurvivorAndAKnownOomKill) {
   const uint64_t edge = s["edge_bytes"].get<uint64_t>();
   EXPECT_GE(edge, 16u << 20);
   EXPECT_LT(edge, 88u << 20);
-  if (s["lowest_failure_bytes"].is_number()) EXPECT_GT(s["lowest_failure_bytes"].get<uint64_t>(), edge);
+  if (s["lowest_failure_bytes"].is_number()) {
+    EXPECT_GT(s["lowest_failure_bytes"].get<uint64_t>(), edge);
+  }
   // Every probe is reported with its runs; the edge survived all its repeats.
   bool edge_confirmed = false;
   for (const auto& p : s["probes"]) {

@@ -1,0 +1,51 @@
+// What one look at a running server shows, and the model's projections over
+// it: the live half of a probe rule's context (rules/rule.h RuleContext::live).
+// The observed figures are INFO fields as the server printed them; the
+// projections are phase totals of the budget computed from the same facts,
+// never below what is charged now. Filled by live/probe.cc assess(); read by
+// the probe rules (src/rules/rp*.cc) and the probe renderers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace redisfit {
+
+struct LiveObservation {
+  bool loading = false;        // INFO loading:1 (maxmemory is ignored while loading)
+  double loading_percent = 0;  // INFO loading_loaded_perc
+
+  // Observed (INFO).
+  uint64_t used_memory_bytes = 0;
+  uint64_t used_memory_rss_bytes = 0;
+  uint64_t used_memory_peak_bytes = 0;
+  uint64_t maxmemory_bytes = 0;  // 0 = unlimited
+  std::string maxmemory_policy;
+  double fragmentation_ratio = 0;
+  uint64_t connected_clients = 0;
+  uint64_t maxclients = 0;
+  uint64_t clients_normal_bytes = 0;   // mem_clients_normal
+  uint64_t replica_buffers_bytes = 0;  // mem_clients_slaves
+  uint64_t not_counted_for_evict_bytes = 0;
+  int connected_replicas = 0;
+
+  // The container limit and what is charged against it now.
+  std::optional<uint64_t> limit_bytes;
+  std::optional<uint64_t> working_set_bytes;  // cgroup usage - inactive_file
+  uint64_t now_bytes = 0;                     // max(rss, working set)
+  std::string now_source;
+
+  // Projections (model).
+  uint64_t steady_bytes = 0;
+  uint64_t fork_peak_bytes = 0;    // max(fork, full_sync) phases
+  bool fork_configured = false;    // false: what-if, persistence is off
+  uint64_t reload_peak_bytes = 0;
+  bool reload_configured = false;
+  // Peak of every phase once the dataset fills maxmemory (0 when maxmemory
+  // is 0): where the server is heading, not where it is.
+  uint64_t full_peak_bytes = 0;
+  std::string full_peak_phase;
+};
+
+}  // namespace redisfit

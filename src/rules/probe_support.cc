@@ -1,0 +1,52 @@
+#include "rules/probe_support.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/verdict.h"
+
+namespace redisfit::rules::probe {
+
+std::string pct(uint64_t part, uint64_t whole) {
+  return whole == 0 ? "?" : fmt::format("{:.0f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+Level level_of(Verdict verdict, bool configured) {
+  switch (verdict) {
+    case Verdict::kUnsafe: return configured ? Level::kError : Level::kWarning;
+    case Verdict::kThin: return Level::kWarning;
+    default: return Level::kNote;
+  }
+}
+
+std::string plan_command(const RuleContext& ctx) {
+  const RedisInstance& in = ctx.instance;
+  const Workload& w = ctx.workload;
+  const bool rdb = !in.save_points.value.empty(), aof = in.appendonly.value;
+  std::string cmd = "redisfit plan";
+  if (ctx.live->limit_bytes) cmd += " --limit " + format_k8s_quantity(*ctx.live->limit_bytes);
+  if (w.dataset_bytes) cmd += " --dataset " + format_k8s_quantity(w.dataset_bytes->value);
+  cmd += fmt::format(" --persistence {} --policy {}", rdb && aof ? "both" : aof ? "aof" : rdb ? "rdb" : "none",
+                     in.maxmemory_policy.value);
+  if (in.replicas.value > 0) cmd += fmt::format(" --replicas {}", in.replicas.value);
+  if (w.write_rate_per_sec) cmd += fmt::format(" --write-rate {:.0f}", w.write_rate_per_sec->value);
+  cmd += " --value-size " + format_k8s_quantity(w.value_size_bytes.value);
+  return cmd;
+}
+
+void phase_finding(const RuleSpec& spec, const LiveObservation& live, const std::string& what, uint64_t bytes,
+                   bool configured, const std::string& advice_if_bad, std::vector<Finding>& out) {
+  if (!live.limit_bytes) {
+    out.push_back(make_live_finding(spec, Level::kNote,
+                                    fmt::format("{}: {} (no limit to compare with)", what, format_bytes(bytes)), ""));
+    return;
+  }
+  const Verdict v = judge_against_limit(bytes, *live.limit_bytes);
+  out.push_back(make_live_finding(
+      spec, level_of(v, configured),
+      fmt::format("{}: {} = {} of the {} limit ({})", what, format_bytes(bytes), pct(bytes, *live.limit_bytes),
+                  format_bytes(*live.limit_bytes), verdict_name(v)),
+      v == Verdict::kSafe ? "" : advice_if_bad));
+}
+
+}  // namespace redisfit::rules::probe

@@ -1,0 +1,32 @@
+// Internal to the probe rules (src/rules/rp*.cc): what several of them share.
+// Every number comes from RuleContext::live (observed, or the budget's phase
+// totals) or ModelConstants; nothing here measures or recomputes memory.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rules/rule.h"
+
+namespace redisfit::rules::probe {
+
+// "85%" of `whole`, "?" when whole is 0.
+std::string pct(uint64_t part, uint64_t whole);
+
+// note / warning / error of a verdict: unsafe is an error only when the
+// phase is configured to happen (a what-if over the limit is a warning).
+Level level_of(Verdict verdict, bool configured);
+
+// The exact `redisfit plan` command for this server with what was measured
+// (limit, dataset, persistence, policy, replicas, write rate, value size), in
+// spellings the plan flags accept (core/flag_units.h), so a fix line can be
+// pasted as it is.
+std::string plan_command(const RuleContext& ctx);
+
+// One projected phase total against the limit: a note without a limit, else
+// the verdict's level; `advice_if_bad` is given unless the phase is safe.
+void phase_finding(const RuleSpec& spec, const LiveObservation& live, const std::string& what, uint64_t bytes,
+                   bool configured, const std::string& advice_if_bad, std::vector<Finding>& out);
+
+}  // namespace redisfit::rules::probe

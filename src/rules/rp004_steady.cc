@@ -1,0 +1,25 @@
+// RP004 steady: the model's steady phase with today's dataset (never below
+// what is charged now) against the limit.
+#include "model/constants.h"
+#include "rules/probe_support.h"
+
+namespace redisfit::rules {
+namespace {
+
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  probe::phase_finding(spec, *ctx.live, "steady state (model, today's dataset)", ctx.live->steady_bytes, true,
+                       "lower maxmemory or raise the limit (" + probe::plan_command(ctx) + ")", out);
+}
+
+}  // namespace
+
+extern const RuleSpec rp004_steady;
+const RuleSpec rp004_steady{"RP004", "steady", Level::kNote,
+    "the steady phase with today's dataset, against the limit",
+    "always: note when safe or no limit, warning when thin, error when over",
+    {{"safety_factor", ModelConstants::kSafetyFactor, "x the phase total",
+      "model/constants.h kSafetyFactor"}},
+    check,
+    "warning when thin, error when over the limit"};
+
+}  // namespace redisfit::rules

@@ -1,0 +1,30 @@
+// RP007 at-maxmemory: where the server is heading rather than where it is:
+// the peak of every phase once the dataset fills maxmemory (the model's
+// default dataset), against the limit. Only when maxmemory is set.
+#include "model/constants.h"
+#include "rules/probe_support.h"
+
+namespace redisfit::rules {
+namespace {
+
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const LiveObservation& live = *ctx.live;
+  if (live.full_peak_bytes == 0) return;
+  probe::phase_finding(spec, live, "once the dataset fills maxmemory (model peak: " + live.full_peak_phase + ")",
+                       live.full_peak_bytes, true,
+                       "lower maxmemory so every phase fits the limit at full (" + probe::plan_command(ctx) +
+                           "), or raise the limit",
+                       out);
+}
+
+}  // namespace
+
+extern const RuleSpec rp007_at_maxmemory;
+const RuleSpec rp007_at_maxmemory{"RP007", "at-maxmemory", Level::kNote,
+    "the peak phase once the dataset fills maxmemory, against the limit",
+    "maxmemory set: warning when thin, error when the peak at full exceeds the limit",
+    {{"safety_factor", ModelConstants::kSafetyFactor, "x the phase total", "model/constants.h kSafetyFactor"}},
+    check,
+    "warning when thin, error when over the limit"};
+
+}  // namespace redisfit::rules

@@ -1,0 +1,138 @@
+// Probe's checks are rules (src/rules/rp*.cc) with lint's finding contract:
+// their table documents itself like lint's, probe's JSON findings carry
+// lint's keys, and probe writes SARIF in lint's shape. Against real
+// redis-server processes on loopback.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "live_helpers.h"
+#include "render/rules_render.h"
+#include "rules/rule.h"
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(ProbeRules, EachHasAConditionAPageAndExplainedThresholds) {
+  ASSERT_GE(rules::probe_rules().size(), 14u);
+  for (const rules::RuleSpec* r : rules::probe_rules()) {
+    EXPECT_EQ(r->id.rfind("RP", 0), 0u) << r->id;
+    EXPECT_NE(r->condition, nullptr) << r->id;
+    EXPECT_FALSE(r->fires_when.empty()) << r->id;
+    for (const auto& t : r->thresholds) EXPECT_FALSE(t.unit.empty() || t.why.empty()) << r->id << " " << t.name;
+    const std::string path = source_path(r->help_path());
+    ASSERT_TRUE(std::filesystem::exists(path)) << path;
+    EXPECT_EQ(read_text(path).rfind("# " + r->id + " " + r->name + " (" + rules::level_name(r->level), 0), 0u) << path;
+    // Lint and probe ids never collide: a suppression or a SARIF ruleId names one rule.
+    EXPECT_EQ(rules::find_rule(r->id), nullptr) << r->id;
+  }
+}
+
+TEST(ProbeRules, ProbePageCarriesTheTableGeneratedFromTheRules) {
+  const std::string page = read_text(source_path("docs/probe.md"));
+  const std::string begin =
+      "<!-- probe rules table: generated from src/rules by `redisfit probe --list-rules -o markdown`; do not edit -->\n";
+  const size_t b = page.find(begin);
+  ASSERT_NE(b, std::string::npos) << "docs/probe.md lacks the probe rules table marker";
+  const size_t start = b + begin.size();
+  const size_t end = page.find("<!-- end probe rules table -->", start);
+  ASSERT_NE(end, std::string::npos);
+  EXPECT_EQ(page.substr(start, end - start), render::rules_to_markdown(rules::probe_rules()));
+  auto listed = run_redisfit({"probe", "--list-rules", "-o", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(json::parse(listed.out).size(), rules::probe_rules().size());
+}
+
+// maxmemory = the limit: RP002 fires as an error, as lint's RF001 does for
+// the same shape in a manifest.
+class AtLimitServer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<RedisServer>("", std::vector<std::string>{"--maxmemory", "32mb"});
+    ASSERT_TRUE(server_->ok()) << server_->error();
+    ASSERT_GT(live_helpers::fill_to(*server_, 8ULL << 20), 0u);
+  }
+  std::unique_ptr<RedisServer> server_;
+};
+
+TEST_F(AtLimitServer, JsonFindingsCarryLintsFindingKeys) {
+  auto lint = run_redisfit({"lint", source_path("tests/lint/fixtures/seed_maxmemory_at_limit.yaml"), "-o", "json"});
+  json lint_doc = json::parse(lint.out, nullptr, false);
+  ASSERT_FALSE(lint_doc.is_discarded()) << lint.err;
+  ASSERT_FALSE(lint_doc["findings"].empty());
+  auto probe = run_redisfit({"probe", server_->url(), "--limit", "32Mi", "-o", "json"});
+  EXPECT_EQ(probe.exit_code, 1) << probe.out << probe.err;
+  json t = json::parse(probe.out)["targets"][0];
+  ASSERT_FALSE(t["findings"].empty());
+  // A component's budget and fix are the target's in probe (once per target).
+  const std::set<std::string> per_component = {"budget", "fix"};
+  for (const auto& f : t["findings"]) {
+    for (const auto& [key, value] : lint_doc["findings"][0].items()) {
+      if (per_component.count(key) == 0) {
+        EXPECT_TRUE(f.contains(key)) << key << " missing in " << f.dump();
+      }
+    }
+    EXPECT_EQ(f["id"], f["rule_name"]);  // probe's key before the shared contract
+  }
+  bool rp002_error = false;
+  for (const auto& f : t["findings"]) rp002_error |= f["rule"] == "RP002" && f["level"] == "error";
+  EXPECT_TRUE(rp002_error) << t["findings"].dump();
+}
+
+TEST_F(AtLimitServer, SarifHasLintsShapeWithTheProbeRules) {
+  auto r = run_redisfit({"probe", server_->url(), "--limit", "32Mi", "-o", "sarif"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  json log = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(log.is_discarded()) << r.out;
+  EXPECT_EQ(log["version"], "2.1.0");
+  const json& run = log["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["rules"].size(), rules::probe_rules().size());
+  EXPECT_EQ(run["invocations"][0]["executionSuccessful"], true);
+  bool saw_rp002 = false;
+  for (const auto& res : run["results"]) {
+    const int index = res["ruleIndex"];
+    ASSERT_GE(index, 0);
+    EXPECT_EQ(run["tool"]["driver"]["rules"][index]["id"], res["ruleId"]);
+    EXPECT_EQ(res["locations"][0]["logicalLocations"][0]["name"], "127.0.0.1:" + std::to_string(server_->port()));
+    EXPECT_EQ(res["partialFingerprints"]["redisfitFinding/v1"].get<std::string>().size(), 16u);
+    saw_rp002 |= res["ruleId"] == "RP002" && res["level"] == "error";
+  }
+  EXPECT_TRUE(saw_rp002) << r.out;
+}
+
+TEST(ProbeRulesSarif, AnUnreachableTargetIsANotificationAndExitTwo) {
+  const int port = free_loopback_port();
+  auto r = run_redisfit({"probe", "redis://127.0.0.1:" + std::to_string(port), "--limit", "1Gi", "-o", "sarif",
+                         "--connect-timeout", "1s"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  json log = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(log.is_discarded()) << r.out;
+  EXPECT_EQ(log["runs"][0]["invocations"][0]["executionSuccessful"], false);
+  EXPECT_EQ(log["runs"][0]["results"].size(), 0u);
+}
+
+TEST(ProbeRulesCli, InfoIsReadAsNoteAndMarkdownNeedsListRules) {
+  auto bad = run_redisfit({"probe", "redis://127.0.0.1:1", "--fail-on", "loud"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("expected note, warning or error"), std::string::npos) << bad.err;
+  auto md = run_redisfit({"probe", "redis://127.0.0.1:1", "-o", "markdown"});
+  EXPECT_EQ(md.exit_code, 2);
+  EXPECT_NE(md.err.find("--list-rules"), std::string::npos) << md.err;
+}
+
+}  // namespace
+}  // namespace redisfit::testing

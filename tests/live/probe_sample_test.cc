@@ -10,56 +10,13 @@
 
 #include "platform/info.h"
 #include "live_helpers.h"
+#include "support/paced_writer.h"
 #include "support/redis_server.h"
 
 namespace redisfit::testing {
 namespace {
 
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
-
-// Overwrites random existing keys "k:<batch>:<i>" (as fill_to names them)
-// with `value_bytes` values at `per_sec`, paced in 10 ms slices, until stopped.
-// Counts what it wrote and for how long, so the test knows the true rate.
-class PacedWriter {
- public:
-  PacedWriter(const RedisServer& server, double per_sec, size_t value_bytes, int batches)
-      : thread_([this, &server, per_sec, value_bytes, batches] {
-          redisContext* c = server.connect();
-          if (c == nullptr) return;
-          std::mt19937 rng(42);
-          const std::string value(value_bytes, 'w');
-          const auto start = Clock::now();
-          // Bounded: at most 60 s whatever the caller does.
-          for (int slice = 0; !stop_ && slice < 6000; ++slice) {
-            std::this_thread::sleep_until(start + std::chrono::milliseconds(10 * slice));
-            int due = static_cast<int>(per_sec * 0.01 * (slice + 1)) - static_cast<int>(per_sec * 0.01 * slice);
-            for (int i = 0; i < due; ++i) {
-              std::string key = "k:" + std::to_string(rng() % batches) + ":" + std::to_string(rng() % 1000);
-              redisAppendCommand(c, "SET %b %b", key.data(), key.size(), value.data(), value.size());
-            }
-            for (int i = 0; i < due; ++i) {
-              void* reply = nullptr;
-              if (redisGetReply(c, &reply) != REDIS_OK) break;
-              freeReplyObject(reply);
-              ++written_;
-            }
-          }
-          redisFree(c);
-        }) {}
-  ~PacedWriter() { stop(); }
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  uint64_t written() const { return written_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<uint64_t> written_{0};
-  std::thread thread_;
-};
-
 uint64_t dirty(RedisServer& server) {
   auto r = server.command({"INFO", "persistence"});
   return platform::parse_info(std::string(r->str, r->len)).u64("rdb_changes_since_last_save").value_or(0);

@@ -52,7 +52,9 @@ TargetScrape Exporter::read_target(State& s) {
     }
     s.conn = std::move(c).value();
   }
-  auto info = read_info(*s.conn);
+  // INFO all: the default sections and commandstats (redis_commands_total),
+  // one command per scrape.
+  auto info = read_info(*s.conn, "all");
   if (!info) {
     s.conn.reset();  // reopened next scrape
     out.error = info.error().describe();

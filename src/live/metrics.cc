@@ -1,6 +1,8 @@
 #include "live/metrics.h"
 
 #include <cstdlib>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -44,6 +46,54 @@ void add_report(Exposition& x, const std::string& labels, const ProbeReport& r) 
     static_cast<int>(r.worst_level()));
 }
 
+// "calls=21,usec=175,usec_per_call=8.33,..." -> the number after `key=`.
+std::optional<double> stat_of(std::string_view value, std::string_view key) {
+  for (size_t at = 0; at < value.size();) {
+    size_t comma = value.find(',', at);
+    std::string_view item = value.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at);
+    if (item.size() > key.size() && item.substr(0, key.size()) == key && item[key.size()] == '=') {
+      const std::string number(item.substr(key.size() + 1));
+      char* end = nullptr;
+      double v = std::strtod(number.c_str(), &end);
+      if (end != number.c_str() && *end == '\0') return v;
+      return std::nullopt;
+    }
+    if (comma == std::string_view::npos) break;
+    at = comma + 1;
+  }
+  return std::nullopt;
+}
+
+// Per command, from INFO commandstats ("cmdstat_get:calls=..,usec=.."; the
+// name as Redis prints it, "config|get" for subcommands), with redis_exporter's
+// names and its cmd label: calls, and usec in seconds.
+void add_commandstats(Exposition& x, const std::string& labels, const platform::InfoFields& info) {
+  constexpr std::string_view kPrefix = "cmdstat_";
+  for (auto it = info.fields.lower_bound(kPrefix); it != info.fields.end(); ++it) {
+    const std::string& field = it->first;
+    if (field.compare(0, kPrefix.size(), kPrefix) != 0) break;
+    auto calls = stat_of(it->second, "calls");
+    auto usec = stat_of(it->second, "usec");
+    if (!calls || !usec) continue;
+    const std::string cmd = fmt::format("{},cmd=\"{}\"", labels, escape_label_value(field.substr(kPrefix.size())));
+    x.add("redis_commands_total", "counter", "Calls per command (INFO commandstats calls).", cmd, *calls);
+    x.add("redis_commands_duration_seconds_total", "counter",
+          "Seconds spent per command (INFO commandstats usec / 1e6).", cmd, *usec / 1e6);
+  }
+}
+
+// redis_exporter's redis_instance_info: 1, with the server's identity as
+// labels under the same names (INFO server, replication and memory fields).
+void add_instance_info(Exposition& x, const std::string& labels, const platform::InfoFields& info) {
+  std::string all = labels;
+  for (const char* field : {"role", "redis_version", "redis_build_id", "redis_mode", "os", "maxmemory_policy",
+                            "tcp_port", "run_id", "process_id"}) {
+    all += fmt::format(",{}=\"{}\"", field, escape_label_value(info.text(field).value_or("")));
+  }
+  x.add("redis_instance_info", "gauge", "The server's identity as labels (INFO role, redis_version, ...); always 1.",
+        all, 1);
+}
+
 }  // namespace
 
 const std::vector<InfoMetric>& info_metrics() {
@@ -77,6 +127,18 @@ const std::vector<InfoMetric>& info_metrics() {
       {"redis_loading_dump_file", "loading", "1 while the server loads its dataset (INFO loading).", false},
       {"redis_evicted_keys_total", "evicted_keys", "Keys evicted by maxmemory (INFO evicted_keys).", true},
       {"redis_rejected_connections_total", "rejected_connections", "Connections refused at maxclients (INFO rejected_connections).", true},
+      // What redis_exporter's Grafana dashboard (763) and the
+      // awesome-prometheus-alerts Redis rules query besides the above
+      // (tests/live/exporter_parity_test.cc lists them).
+      {"redis_uptime_in_seconds", "uptime_in_seconds", "Seconds since the server started (INFO uptime_in_seconds).", false},
+      {"redis_total_system_memory_bytes", "total_system_memory", "Memory of the host, not the container (INFO total_system_memory).", false},
+      {"redis_rdb_last_save_timestamp_seconds", "rdb_last_save_time", "Unix time of the last successful save (INFO rdb_last_save_time).", false},
+      {"redis_keyspace_hits_total", "keyspace_hits", "Lookups that found the key (INFO keyspace_hits).", true},
+      {"redis_keyspace_misses_total", "keyspace_misses", "Lookups that did not (INFO keyspace_misses).", true},
+      {"redis_expired_keys_total", "expired_keys", "Keys removed by their TTL (INFO expired_keys).", true},
+      {"redis_net_input_bytes_total", "total_net_input_bytes", "Bytes read from the network (INFO total_net_input_bytes).", true},
+      {"redis_net_output_bytes_total", "total_net_output_bytes", "Bytes written to the network (INFO total_net_output_bytes).", true},
+      {"redis_commands_processed_total", "total_commands_processed", "Commands processed (INFO total_commands_processed).", true},
   };
   return metrics;
 }
@@ -92,6 +154,8 @@ std::string render_metrics(const std::vector<TargetScrape>& scrapes) {
     for (const auto& m : info_metrics()) {
       if (auto v = info.number(m.info_field)) x.add(m.metric, m.counter ? "counter" : "gauge", m.help, labels, *v);
     }
+    add_instance_info(x, labels, info);
+    add_commandstats(x, labels, info);
     // Keyspace, labelled as redis_exporter labels it (db="db0"): key counts
     // and keys with a TTL, for the TTL share `recommend` reads.
     for (const auto& e : info.keyspace) {

@@ -21,8 +21,8 @@ const std::vector<std::string>& memory_config_parameters() {
   return params;
 }
 
-Result<platform::InfoFields> read_info(platform::RedisConnection& conn) {
-  auto reply = conn.command({"INFO"});
+Result<platform::InfoFields> read_info(platform::RedisConnection& conn, const std::string& section) {
+  auto reply = section.empty() ? conn.command({"INFO"}) : conn.command({"INFO", section});
   if (!reply) return reply.error();
   if (reply->is_error()) return Error{conn.where(), "INFO failed: " + reply->str};
   if (reply->type != platform::RespValue::Type::kString) return Error{conn.where(), "INFO returned no text"};

@@ -31,8 +31,10 @@ struct ServerSnapshot {
   bool loading = false;                       // INFO loading:1
 };
 
-// INFO only; used by each exporter scrape.
-Result<platform::InfoFields> read_info(platform::RedisConnection& conn);
+// INFO only. `section` as INFO takes it: "" for the default sections, "all"
+// for those plus commandstats, errorstats and latencystats (what an exporter
+// scrape reads, in one command, as redis_exporter does).
+Result<platform::InfoFields> read_info(platform::RedisConnection& conn, const std::string& section = "");
 
 // CONFIG GET of memory_config_parameters(): one multi-argument CONFIG GET
 // (Redis 7.0+), falling back to one call per parameter on older servers.

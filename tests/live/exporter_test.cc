@@ -106,7 +106,8 @@ TEST_F(ExporterTest, NamesAndValuesMatchRedisExporter) {
   const int their_port = free_loopback_port();
   TempDir their_dir;
   Child theirs({kRedisExporter, "-redis.addr", server_->url(), "-web.listen-address",
-                "127.0.0.1:" + std::to_string(their_port), "-redis-only-metrics"},
+                "127.0.0.1:" + std::to_string(their_port), "-redis-only-metrics",
+                "-include-system-metrics"},  // redis_total_system_memory_bytes, which we serve too
                their_dir.path());
   // used_memory_rss is refreshed every 100 ms (server.c cronUpdateMemoryStats);
   // scrape once it has settled after the fill, so both exporters read the

@@ -64,7 +64,12 @@ add_custom_target(redisfit_completions ALL DEPENDS ${CMAKE_BINARY_DIR}/completio
 # names as links (kubectl and kbcli run kubectl-redisfit / kbcli-redisfit from
 # PATH; main.cc names itself from argv[0]), man pages, completions.
 include(GNUInstallDirs)
-install(PROGRAMS $<TARGET_FILE:${REDISFIT_SHIPPED_BINARY}> DESTINATION ${CMAKE_INSTALL_BINDIR} RENAME redisfit)
+if(REDISFIT_SHIPPED_BINARY STREQUAL "redisfit-static")
+  # The stripped copy (dist/redisfit, below): 10 MB instead of 150 with debug info.
+  install(PROGRAMS ${CMAKE_BINARY_DIR}/dist/redisfit DESTINATION ${CMAKE_INSTALL_BINDIR})
+else()
+  install(PROGRAMS $<TARGET_FILE:redisfit> DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/plugin-links)
 foreach(plugin kubectl-redisfit kbcli-redisfit)
   file(CREATE_LINK redisfit ${CMAKE_BINARY_DIR}/plugin-links/${plugin} SYMBOLIC)
@@ -76,3 +81,47 @@ endif()
 install(DIRECTORY ${CMAKE_BINARY_DIR}/completions/bash/ DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(DIRECTORY ${CMAKE_BINARY_DIR}/completions/zsh/ DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 install(DIRECTORY ${CMAKE_BINARY_DIR}/completions/fish/ DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
+
+# --- Artifacts made from the static binary (build/dist): the stripped binary,
+# the krew archive + manifest (every build: ~1 s), and on demand the OCI image
+# (`cmake --build build --target redisfit-image`; tests/dist builds its own).
+if(TARGET redisfit-static)
+  set(REDISFIT_DIST ${CMAKE_BINARY_DIR}/dist)
+  set(REDISFIT_RELEASE_URL "file://${REDISFIT_DIST}" CACHE STRING
+      "Where the krew archive will be published (the manifest's uri); set it when releasing")
+  find_program(STRIP_PROGRAM NAMES strip REQUIRED)
+  add_custom_command(OUTPUT ${REDISFIT_DIST}/redisfit
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${REDISFIT_DIST}
+    COMMAND ${STRIP_PROGRAM} -o ${REDISFIT_DIST}/redisfit $<TARGET_FILE:redisfit-static>
+    DEPENDS redisfit-static COMMENT "stripped static binary: dist/redisfit")
+  add_custom_command(OUTPUT ${REDISFIT_DIST}/krew/redisfit.yaml
+    COMMAND ${CMAKE_COMMAND} -DBIN=${REDISFIT_DIST}/redisfit -DOUT=${REDISFIT_DIST} -DVERSION=${PROJECT_VERSION}
+            -DTEMPLATE=${CMAKE_SOURCE_DIR}/packaging/krew/redisfit.yaml.in -DRELEASE_URL=${REDISFIT_RELEASE_URL}
+            -P ${CMAKE_SOURCE_DIR}/cmake/krew.cmake
+    DEPENDS ${REDISFIT_DIST}/redisfit ${CMAKE_SOURCE_DIR}/packaging/krew/redisfit.yaml.in ${CMAKE_SOURCE_DIR}/cmake/krew.cmake
+    COMMENT "krew archive and manifest (sha256 of the archive): dist/krew/redisfit.yaml")
+  add_custom_target(redisfit_dist ALL DEPENDS ${REDISFIT_DIST}/redisfit ${REDISFIT_DIST}/krew/redisfit.yaml)
+  add_custom_target(redisfit-image
+    COMMAND ${CMAKE_SOURCE_DIR}/packaging/oci-image.sh $<TARGET_FILE:redisfit-static> ${REDISFIT_DIST}/oci ${PROJECT_VERSION}
+    DEPENDS redisfit-static COMMENT "OCI image redisfit:${PROJECT_VERSION} from scratch (umoci): dist/oci")
+endif()
+
+# --- Debian package: `cd build && cpack -G DEB` -> redisfit_VERSION_amd64.deb
+# with everything install() puts, under /usr. The static binary needs no
+# library, so the package depends on nothing; a dynamic build gets its
+# dependencies from dpkg-shlibdeps.
+set(CPACK_PACKAGE_NAME redisfit)
+set(CPACK_PACKAGE_VENDOR redisfit)
+set(CPACK_PACKAGE_CONTACT "redisfit maintainers <redisfit@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "keeps Redis on Kubernetes from being OOM-killed")
+set(CPACK_PACKAGE_DESCRIPTION "Lints KubeBlocks and Kubernetes objects and redis.conf for Redis memory settings that are OOM-killed (fork copy-on-write, replica sync, reload), probes live servers, exports limit-aware metrics, guards maxmemory in the pod, and prints the fix.")
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_STRIP_FILES ON)  # the dynamic binary; the static one is installed stripped
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION utils)
+set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE amd64)
+if(NOT TARGET redisfit-static)
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+endif()
+include(CPack)

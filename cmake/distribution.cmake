@@ -64,6 +64,9 @@ add_custom_target(redisfit_completions ALL DEPENDS ${CMAKE_BINARY_DIR}/completio
 # names as links (kubectl and kbcli run kubectl-redisfit / kbcli-redisfit from
 # PATH; main.cc names itself from argv[0]), man pages, completions.
 include(GNUInstallDirs)
+# `cmake --install` and cpack install what the build made; without this, cpack
+# would first build every target (tests, benchmarks), even from inside a test.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 if(REDISFIT_SHIPPED_BINARY STREQUAL "redisfit-static")
   # The stripped copy (dist/redisfit, below): 10 MB instead of 150 with debug info.
   install(PROGRAMS ${CMAKE_BINARY_DIR}/dist/redisfit DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -76,15 +76,16 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   s.checked = true;
   s.budget = compute_budget(s.instance, options.workload);
   s.findings = rules::check_all({s.instance, s.budget, options.workload, derivation});
-  if (s.findings.empty() || s.unreadable()) return;
   // Say which addon rule a finding rests on when nobody wrote maxmemory.
-  if (derivation.derived) {
+  if (derivation.derived && !s.unreadable()) {
     for (auto& f : s.findings) {
       if (f.message.find(derivation.rule) == std::string::npos) {
         f.message += " [maxmemory assumed: " + derivation.rule + "]";
       }
     }
   }
+  apply_selection(options.rules, options.suppressions, s.instance, s.object, s.findings, s.suppressed);
+  if (s.findings.empty() || s.unreadable()) return;
   auto rec = plan_with_model(s.instance, options.workload);
   if (!rec) {
     s.notes.push_back("no fix computed: " + rec.error().describe());
@@ -104,6 +105,12 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   for (const auto& n : rec->notes) f.notes.push_back(n);
   resize_first_if_reload_fails(s, options, target, f);
   s.fix = std::move(f);
+}
+
+// A judged subject joins the report; its annotations must name rules.
+void keep(SubjectReport s, LintReport& report) {
+  check_ignores(s.instance, report.input_errors);
+  report.subjects.push_back(std::move(s));
 }
 
 struct Collected {
@@ -154,7 +161,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
     const fix::KbTarget t = kb_target_of(mi);
     evaluate(s, options, d, &t);
-    report.subjects.push_back(std::move(s));
+    keep(std::move(s), report);
   }
   for (auto& decl : c.set.standalone) {
     SubjectReport s;
@@ -167,7 +174,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
       }
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr, form_for(decl.kind));
-    report.subjects.push_back(std::move(s));
+    keep(std::move(s), report);
   }
   for (auto& s : shape_subjects(c.set, report.notes)) {
     if (options.override_manifest && !s.unreadable()) {
@@ -177,11 +184,11 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
       }
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
-    report.subjects.push_back(std::move(s));
+    keep(std::move(s), report);
   }
   for (auto& s : c.confs) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
-    report.subjects.push_back(std::move(s));
+    keep(std::move(s), report);
   }
   return report;
 }

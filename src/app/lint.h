@@ -19,6 +19,7 @@
 #include "facts/workload.h"
 #include "fix/kubeblocks_fix.h"
 #include "fix/workload_fix.h"
+#include "app/lint_selection.h"
 #include "model/budget.h"
 #include "rules/rule.h"
 
@@ -43,6 +44,9 @@ struct LintOptions {
   // which carries --limit/--request since a redis.conf has no container.
   std::function<Status(RedisInstance&)> override_manifest;
   std::function<Status(RedisInstance&)> override_conf;
+  // --include / --exclude and the config file's rules; its suppress entries.
+  RuleSelection rules;
+  std::vector<ExternalSuppression> suppressions;
 };
 
 // The fix for one component, in every form the user may apply it.
@@ -61,7 +65,9 @@ struct SubjectReport {
   std::string object;  // "Cluster demo/redis-replication", "redis.conf"
   bool checked = false;  // false for Sentinel / proxy components
   MemoryBudget budget;
-  std::vector<Finding> findings;
+  std::vector<Finding> findings;  // the verdict: what counts towards the exit code
+  // Findings the user suppressed (annotation or config), not in the verdict.
+  std::vector<SuppressedFinding> suppressed;
   std::optional<FixReport> fix;
   std::vector<std::string> notes;  // assumptions worth printing (the addon rule used)
   // Set for plain workloads and OT CRs: how their fix is spelled.

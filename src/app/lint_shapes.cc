@@ -107,6 +107,7 @@ std::vector<SubjectReport> shape_subjects(const manifests::ManifestSet& set, std
     r.line = u.line;
     r.origin_kind = u.object;
     r.unknowns.push_back(u.reason);
+    r.ignored_rules = u.ignored_rules;
     out.push_back(std::move(s));
   }
   return out;

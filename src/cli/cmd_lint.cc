@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_registry.h"
+#include "cli/lint_flags.h"
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
 #include "render/findings_render.h"
@@ -15,18 +16,8 @@
 namespace redisfit::cli {
 namespace {
 
-struct LintFlags {
-  std::vector<std::string> paths;
-  WorkloadFlags workload;
-  std::string addon_version;
-  std::string output = "text";
-  std::string format = "auto";
-  std::string fail_on = "error";
-  bool verbose = false;
-  bool list_rules = false;
-};
 
-int run_lint_command(const LintFlags& f) {
+int run_lint_command(LintFlags f) {
   if (f.list_rules) {
     std::fputs(render::rules_listing(rules::all_rules(), f.output).c_str(), stdout);
     return kExitClean;
@@ -39,6 +30,21 @@ int run_lint_command(const LintFlags& f) {
     std::fprintf(stderr, "redisfit lint: give files, directories or - (stdin)\n");
     return kExitUsage;
   }
+  // The config file fills what the command line left unset.
+  std::vector<app::ExternalSuppression> external;
+  auto config = load_lint_config(f);
+  if (!config) {
+    std::fprintf(stderr, "redisfit lint: %s\n", config.error().describe().c_str());
+    return kExitUsage;
+  }
+  if (*config) {
+    if (Status st = apply_lint_config(**config, f, external); !st) {
+      std::fprintf(stderr, "redisfit lint: %s\n", st.error().describe().c_str());
+      return kExitUsage;
+    }
+    if (f.verbose) std::fprintf(stderr, "redisfit lint: config %s\n", (*config)->path.c_str());
+  }
+  if (f.fail_on.empty()) f.fail_on = "error";
   if (!f.addon_version.empty()) {
     if (auto rule = manifests::parse_addon_release(f.addon_version); !rule) {
       std::fprintf(stderr, "redisfit lint: %s\n", rule.error().describe().c_str());
@@ -47,6 +53,16 @@ int run_lint_command(const LintFlags& f) {
   }
   app::LintOptions options;
   options.paths = f.paths;
+  options.suppressions = std::move(external);
+  for (auto [list, into] : {std::pair{&f.include, &options.rules.include}, std::pair{&f.exclude, &options.rules.exclude}}) {
+    auto ids = app::resolve_rule_list(*list);
+    if (!ids) {
+      std::fprintf(stderr, "redisfit lint: --%s: %s\n", list == &f.include ? "include" : "exclude",
+                   ids.error().message.c_str());
+      return kExitUsage;
+    }
+    *into = *ids;
+  }
   options.format = f.format == "conf"   ? app::InputFormat::kConf
                    : f.format == "yaml" ? app::InputFormat::kYaml
                                         : app::InputFormat::kAuto;
@@ -105,10 +121,22 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
                   "how to read inputs not named *.conf: auto (default: stdin that looks like a redis.conf is one) "
                   "| yaml | conf")
       ->check(CLI::IsMember({"auto", "yaml", "conf"}));
+  cmd->add_option("--config", flags->config,
+                  "config file (default: the nearest .redisfit.yaml from the working directory up to the "
+                  "repository root)");
+  cmd->add_flag("--no-config", flags->no_config, "read no config file");
   cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above: error (default) | warning | never")
       ->check(CLI::IsMember({"error", "warning", "never"}));
   cmd->add_flag("-v,--verbose", flags->verbose, "also show clean components, assumptions and notes");
   cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
+  cmd->add_option("--include", flags->include, "report only these rules (ids or names, comma list, repeatable)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--exclude", flags->exclude, "do not report these rules (ids or names, comma list, repeatable)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->callback([flags, &state] { state.exit_code = run_lint_command(*flags); });
 }}};
 

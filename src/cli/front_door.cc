@@ -6,24 +6,10 @@
 #include <cstdio>
 
 #include "cli/command_registry.h"
+#include "core/suggest.h"
 
 namespace redisfit::cli {
 namespace {
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 std::vector<std::string> command_names(CLI::App& app) {
   std::vector<std::string> names;
@@ -56,16 +42,7 @@ std::string version_text() {
 }
 
 std::vector<std::string> suggest_commands(const std::string& typed, const std::vector<std::string>& commands) {
-  std::vector<std::pair<size_t, std::string>> close;
-  for (const auto& c : commands) {
-    const size_t d = edit_distance(typed, c);
-    const bool prefix = typed.size() >= 2 && c.rfind(typed, 0) == 0;
-    if (d <= 2 || prefix) close.emplace_back(prefix ? 0 : d, c);
-  }
-  std::stable_sort(close.begin(), close.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  for (const auto& [d, c] : close) out.push_back(c);
-  return out;
+  return suggest_close(typed, commands);
 }
 
 std::optional<int> handle_front_door(CLI::App& app, int argc, char** argv) {

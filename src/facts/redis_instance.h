@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "facts/provenance.h"
+#include "facts/rule_ignore.h"
 
 namespace redisfit {
 
@@ -114,6 +115,11 @@ struct RedisInstance {
   // above are incomplete: rule RF000 reports them and no other rule judges
   // the instance on guessed values.
   std::vector<std::string> unknowns;
+
+  // The ignore annotations of the object this instance was read from
+  // (facts/rule_ignore.h): rules the user asked not to report here, each with
+  // its reason. Lint keeps the findings they cover as suppressed.
+  std::vector<RuleIgnore> ignored_rules;
 };
 
 // True when a fork can happen at all: RDB snapshots, AOF rewrites, or a

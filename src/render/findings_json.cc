@@ -26,12 +26,22 @@ nlohmann::json fix_to_json(const app::FixReport& f) {
           {"notes", f.notes}};
 }
 
+nlohmann::json suppression_to_json(const app::Suppression& s) {
+  return {{"kind", app::suppression_kind_name(s.kind)},
+          {"justification", s.justification},
+          {"by", s.by},
+          {"file", s.where.file},
+          {"line", s.where.line},
+          {"column", s.where.column}};
+}
+
 }  // namespace
 
 nlohmann::json findings_to_json(const app::LintReport& report) {
   nlohmann::json findings = nlohmann::json::array();
   nlohmann::json components = nlohmann::json::array();
   int errors = 0, warnings = 0;
+  size_t suppressed = 0;
   for (const auto& s : report.subjects) {
     const RedisInstance& r = s.instance;
     nlohmann::json comp = {{"name", r.display_name},   {"object", s.object},
@@ -50,10 +60,8 @@ nlohmann::json findings_to_json(const app::LintReport& report) {
       comp["notes"] = s.notes;
     }
     components.push_back(std::move(comp));
-    for (const auto& f : s.findings) {
-      if (f.level == rules::Level::kError) ++errors;
-      else if (f.level == rules::Level::kWarning) ++warnings;
-      nlohmann::json j = {{"rule", f.rule_id},
+    auto finding_json = [&](const rules::Finding& f) -> nlohmann::json {
+      return {{"rule", f.rule_id},
                           {"rule_name", f.rule_name},
                           {"level", rules::level_name(f.level)},
                           {"object", s.object},
@@ -66,7 +74,18 @@ nlohmann::json findings_to_json(const app::LintReport& report) {
                           {"message", f.message},
                           {"budget", budget_to_json(s.budget)},
                           {"fix", s.fix ? fix_to_json(*s.fix) : nlohmann::json(nullptr)}};
+    };
+    for (const auto& f : s.findings) {
+      if (f.level == rules::Level::kError) ++errors;
+      else if (f.level == rules::Level::kWarning) ++warnings;
+      findings.push_back(finding_json(f));
+    }
+    // Suppressed findings stay in the list, marked, outside the counts.
+    for (const auto& sf : s.suppressed) {
+      nlohmann::json j = finding_json(sf.finding);
+      j["suppressed"] = suppression_to_json(sf.suppression);
       findings.push_back(std::move(j));
+      ++suppressed;
     }
   }
   nlohmann::json errs = nlohmann::json::array();
@@ -82,6 +101,7 @@ nlohmann::json findings_to_json(const app::LintReport& report) {
             {"objects", report.objects},
             {"errors", errors},
             {"warnings", warnings},
+            {"suppressed", suppressed},
             {"input_errors", report.input_errors.size()}}}};
 }
 

@@ -5,6 +5,22 @@
 #include "render/sarif_parts.h"
 
 namespace redisfit::render {
+namespace {
+
+// SARIF 2.1.0 §3.35: a suppression with its kind ("inSource": in the
+// analysed object; "external": the config file), status and justification.
+nlohmann::json suppression_json(const app::Suppression& s) {
+  nlohmann::json j = {{"kind", app::suppression_kind_name(s.kind)}, {"status", "accepted"}};
+  if (!s.justification.empty()) j["justification"] = s.justification;
+  if (s.where.known()) {
+    nlohmann::json phys = {{"artifactLocation", {{"uri", sarif::to_uri(s.where.file)}}}};
+    if (s.where.line > 0) phys["region"] = {{"startLine", s.where.line}, {"startColumn", std::max(1, s.where.column)}};
+    j["location"] = {{"physicalLocation", phys}, {"message", {{"text", s.by}}}};
+  }
+  return j;
+}
+
+}  // namespace
 
 std::string finding_fingerprint(const rules::Finding& f, const RedisInstance& r) {
   return sarif::fingerprint(
@@ -15,7 +31,7 @@ nlohmann::json findings_to_sarif(const app::LintReport& report) {
   const auto& table = rules::all_rules();
   nlohmann::json results = nlohmann::json::array();
   for (const auto& s : report.subjects) {
-    for (const auto& f : s.findings) {
+    auto add = [&](const rules::Finding& f, const app::Suppression* suppression) {
       nlohmann::json phys = {{"artifactLocation", {{"uri", sarif::to_uri(f.location.file)}}}};
       if (f.location.line > 0) {
         phys["region"] = {{"startLine", f.location.line}, {"startColumn", std::max(1, f.location.column)}};
@@ -33,8 +49,11 @@ nlohmann::json findings_to_sarif(const app::LintReport& report) {
               {{{"name", s.instance.display_name}, {"fullyQualifiedName", s.object + "/" + s.instance.component_name},
                 {"kind", "object"}}}}}}},
           {"partialFingerprints", {{"redisfitFinding/v1", finding_fingerprint(f, s.instance)}}}};
+      if (suppression) result["suppressions"] = nlohmann::json::array({suppression_json(*suppression)});
       results.push_back(std::move(result));
-    }
+    };
+    for (const auto& f : s.findings) add(f, nullptr);
+    for (const auto& sf : s.suppressed) add(sf.finding, &sf.suppression);
   }
   nlohmann::json notifications = nlohmann::json::array();
   for (const auto& e : report.input_errors) {

@@ -44,6 +44,16 @@ void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, 
     out += fmt::format("{} {}{}{} [{} {}] {}\n", location(f.location), st.on(level_color(f.level)),
                        rules::level_name(f.level), st.off(), f.rule_id, f.rule_name, f.message);
   }
+  if (verbose) {
+    for (const auto& sf : s.suppressed) {
+      const rules::Finding& f = sf.finding;
+      const app::Suppression& how = sf.suppression;
+      out += fmt::format("{} suppressed {} [{} {}] {} (by {}{}{})\n", location(f.location), rules::level_name(f.level),
+                         f.rule_id, f.rule_name, f.message, how.by,
+                         how.where.known() ? " at " + how.where.describe() : std::string(),
+                         how.justification.empty() ? std::string() : ": " + how.justification);
+    }
+  }
   if (s.findings.empty() && !verbose) return;
   if (s.unreadable()) {
     out += fmt::format("  {}{}{} ({}): not fully read, not judged\n", st.on("1"), s.instance.display_name, st.off(),
@@ -84,6 +94,7 @@ std::string findings_to_text(const app::LintReport& report, bool color, bool ver
   const Style st{color};
   std::string out;
   int errors = 0, warnings = 0, checked = 0, skipped = 0, unread = 0;
+  size_t suppressed = 0;
   for (const auto& s : report.subjects) {
     if (!s.checked) {
       ++skipped;
@@ -92,6 +103,7 @@ std::string findings_to_text(const app::LintReport& report, bool color, bool ver
     if (s.unreadable()) ++unread;
     else ++checked;
     render_subject(s, st, verbose, out);
+    suppressed += s.suppressed.size();
     for (const auto& f : s.findings) {
       if (f.level == rules::Level::kError) ++errors;
       else if (f.level == rules::Level::kWarning) ++warnings;
@@ -105,6 +117,8 @@ std::string findings_to_text(const app::LintReport& report, bool color, bool ver
   if (skipped) out += fmt::format(" ({} Sentinel/proxy component(s) recognised, not data nodes)", skipped);
   out += fmt::format(" in {} file(s), {} object(s): {} error(s), {} warning(s)", report.files, report.objects,
                      errors, warnings);
+  // Only when something was suppressed, so other runs read as before.
+  if (suppressed) out += fmt::format(", {} suppressed{}", suppressed, verbose ? "" : " (-v lists them)");
   if (!report.input_errors.empty()) out += fmt::format(", {} input error(s)", report.input_errors.size());
   out += "\n";
   return out;

@@ -181,6 +181,7 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
       p.mi.object = fmt::format("Cluster {}{}", c.namespace_name.empty() ? "" : c.namespace_name + "/", c.name);
       p.mi.instance = base_instance(c.namespace_name, c.name, comp.name, comp.role, "Cluster " + c.api_version,
                                     c.file, comp.line);
+      p.mi.instance.ignored_rules = c.ignored_rules;
       p.resources = comp.resources;
       // A replication component with N replicas is 1 primary streaming to N-1 replicas.
       if (comp.role == InstanceRole::kData && comp.replicas.value > 1) {

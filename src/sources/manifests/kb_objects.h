@@ -77,6 +77,7 @@ struct ClusterDecl {
   std::vector<ComponentDecl> components;
   // config.kubeblocks.io/init-parameters annotation, per component name.
   std::vector<std::pair<std::string, ParamAssignment>> init_parameters;
+  std::vector<RuleIgnore> ignored_rules;  // ignore annotations, for every component
 };
 
 // Where a parameter change came from; decides the order of application:
@@ -145,6 +146,7 @@ struct OtRedisDecl {
   std::optional<Sourced<int>> max_memory_percent;  // redisConfig.maxMemoryPercentOfLimit
   bool persistence = false;                        // storage.volumeClaimTemplate (and persistenceEnabled for clusters)
   std::string persistence_where;
+  std::vector<RuleIgnore> ignored_rules;  // ignore annotations, for every role
 };
 
 // An object that looks like a Redis/Valkey data node but that redisfit cannot
@@ -156,6 +158,7 @@ struct UnreadableDecl {
   std::string file;
   int line = 0;
   std::string reason;        // what is missing, and what to do
+  std::vector<RuleIgnore> ignored_rules;  // ignore annotations
 };
 
 // Everything read from the inputs, in input order.

@@ -4,11 +4,49 @@
 #include <optional>
 #include <thread>
 
+#include "sources/manifests/ignore_annotations.h"
+
 namespace redisfit::manifests {
 namespace {
 
 // Below this many documents a second thread costs more than it saves.
 constexpr size_t kParallelMinDocuments = 512;
+
+// How many declarations of each kind `set` holds: what one object added is
+// what lies past these marks afterwards.
+struct Marks {
+  size_t clusters, standalone, pods, ot, unreadable;
+  explicit Marks(const ManifestSet& s)
+      : clusters(s.clusters.size()), standalone(s.standalone.size()), pods(s.pods.size()), ot(s.ot.size()),
+        unreadable(s.unreadable.size()) {}
+};
+
+// Hands the object's ignore annotations to every declaration it made, so
+// each Redis read from it carries them (facts/rule_ignore.h).
+void attach_ignores(const YamlObject& obj, const Marks& before, ManifestSet& set, std::vector<Error>& errors) {
+  const Marks after(set);
+  if (after.clusters == before.clusters && after.standalone == before.standalone && after.pods == before.pods &&
+      after.ot == before.ot && after.unreadable == before.unreadable) {
+    return;
+  }
+  std::vector<RuleIgnore> ignores;
+  read_ignore_annotations(obj, ignores, errors);
+  if (ignores.empty()) return;
+  auto give = [&](auto& decls, size_t from, auto member) {
+    for (size_t i = from; i < decls.size(); ++i) {
+      auto& to = decls[i].*member;
+      to.insert(to.end(), ignores.begin(), ignores.end());
+    }
+  };
+  give(set.clusters, before.clusters, &ClusterDecl::ignored_rules);
+  give(set.pods, before.pods, &workloads::PodDecl::ignored_rules);
+  give(set.ot, before.ot, &OtRedisDecl::ignored_rules);
+  give(set.unreadable, before.unreadable, &UnreadableDecl::ignored_rules);
+  for (size_t i = before.standalone; i < set.standalone.size(); ++i) {
+    auto& to = set.standalone[i].instance.ignored_rules;
+    to.insert(to.end(), ignores.begin(), ignores.end());
+  }
+}
 
 void recognise_all(const std::vector<YamlObject>& objects, ManifestSet& set, std::vector<Error>& errors,
                    ReadStats& stats) {
@@ -17,11 +55,13 @@ void recognise_all(const std::vector<YamlObject>& objects, ManifestSet& set, std
     // Each recogniser checks apiVersion/kind first and declines others. The
     // node API never throws: a field of an unexpected type reads as absent.
     // ConfigMaps and Secrets are kept for the volume join but are no Redis.
+    const Marks before(set);
     if (recognise_cluster(obj, set, errors) || recognise_opsrequest(obj, set, errors) ||
         recognise_parameters(obj, set, errors) || recognise_redisfailover(obj, set, errors) ||
         recognise_workload(obj, set, errors) || recognise_ot_redis(obj, set, errors) ||
         (!recognise_config_data(obj, set, errors) && recognise_other_redis(obj, set, errors))) {
       ++stats.recognised;
+      attach_ignores(obj, before, set, errors);
     } else {
       std::string kind = scalar_or_empty(obj.node, "kind");
       std::string api = scalar_or_empty(obj.node, "apiVersion");

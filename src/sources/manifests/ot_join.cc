@@ -44,6 +44,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
     r.cluster_name = decl.name;
     r.component_name = role.name.empty() ? "redis" : role.name;
     r.origin_kind = decl.kind + " " + decl.api_version;
+    r.ignored_rules = decl.ignored_rules;
     r.file = decl.file;
     r.line = decl.line;
     r.request_bytes = role.resources.request_bytes;

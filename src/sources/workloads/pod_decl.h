@@ -43,6 +43,7 @@ struct PodDecl {
   std::vector<ContainerDecl> init_containers;
   std::vector<VolumeDecl> volumes;
   std::map<std::string, std::string> labels;  // object labels (Helm chart / instance / component)
+  std::vector<RuleIgnore> ignored_rules;      // ignore annotations of the object and its pod template
   std::string file;
   int line = 0;
   std::string where;

@@ -177,6 +177,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
   inst.origin_kind = pod.kind + " " + pod.api_version;
   inst.file = pod.file;
   inst.line = c.line ? c.line : pod.line;
+  inst.ignored_rules = pod.ignored_rules;
   inst.request_bytes = c.request_bytes;
   inst.limit_bytes = c.limit_bytes;
   if (!r.image.version.empty()) inst.redis_version = {r.image.version, Provenance::at(c.image_where, "(image tag)")};

@@ -1,0 +1,56 @@
+#include "core/suggest.h"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+namespace redisfit {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::vector<std::string> suggest_close(const std::string& typed, const std::vector<std::string>& candidates,
+                                       size_t max_edits) {
+  const std::string t = lower(typed);
+  std::vector<std::pair<size_t, std::string>> close;
+  for (const auto& c : candidates) {
+    const std::string lc = lower(c);
+    const size_t d = edit_distance(t, lc);
+    const bool prefix = t.size() >= 2 && lc.rfind(t, 0) == 0;
+    if (d <= max_edits || prefix) close.emplace_back(prefix ? 0 : d, c);
+  }
+  std::stable_sort(close.begin(), close.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (const auto& [d, c] : close) out.push_back(c);
+  return out;
+}
+
+std::string did_you_mean(const std::string& typed, const std::vector<std::string>& candidates) {
+  const auto close = suggest_close(typed, candidates);
+  if (close.empty()) return "";
+  std::string out = "; did you mean " + close[0];
+  if (close.size() > 1) out += " or " + close[1];
+  return out + "?";
+}
+
+}  // namespace redisfit

@@ -318,6 +318,10 @@ std::string check(const Example& e, std::vector<std::string> words, ProbeTarget&
 }
 
 TEST(DocExamples, EveryRunnableExampleDoesWhatItsPageShows) {
+  // The pages' paths (tests/lint/fixtures/..., deploy/) are relative to the
+  // repository root, where a reader runs them; ctest starts us in build/.
+  const fs::path started_in = fs::current_path();
+  fs::current_path(testing::source_path(""));
   ProbeTarget probe_target;
   int total_run = 0;
   for (const auto& page : doc_pages()) {
@@ -339,6 +343,7 @@ TEST(DocExamples, EveryRunnableExampleDoesWhatItsPageShows) {
   }
   // Guards against a parser that silently finds nothing.
   EXPECT_GE(total_run, 10);
+  fs::current_path(started_in);
 }
 
 // The comparison can fail: a shown line with one figure changed, a line the

@@ -107,10 +107,20 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   s.fix = std::move(f);
 }
 
+template <class T>
+void release(std::vector<T>& v) {
+  std::vector<T>().swap(v);
+}
+
 // A judged subject joins the report; its annotations must name rules.
-void keep(SubjectReport s, LintReport& report) {
+void keep(SubjectReport s, LintReport& report, const SubjectSink& sink) {
   check_ignores(s.instance, report.input_errors);
-  report.subjects.push_back(std::move(s));
+  for (const auto& f : s.findings) {
+    if (!report.highest || static_cast<int>(f.level) > static_cast<int>(*report.highest)) report.highest = f.level;
+  }
+  ++report.judged;
+  if (sink) sink(std::move(s));
+  else report.subjects.push_back(std::move(s));
 }
 
 struct Collected {
@@ -137,7 +147,7 @@ void read_conf(const std::string& path, Result<std::vector<ConfDirective>> direc
   c.confs.push_back(std::move(s));
 }
 
-LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
+LintReport finish(Collected& c, const LintOptions& options, LintReport report, const SubjectSink& sink) {
   manifests::JoinOptions jo;
   if (options.addon_version) {
     if (auto release = manifests::parse_addon_release(*options.addon_version)) jo.addon_release = *release;
@@ -147,7 +157,12 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
   for (auto& e : joined.errors) report.input_errors.push_back(std::move(e));
   report.notes.insert(report.notes.end(), c.set.notes.begin(), c.set.notes.end());
   report.notes.insert(report.notes.end(), joined.notes.begin(), joined.notes.end());
-  for (const auto& mi : joined.instances) {
+  // The declarations the join read are no longer needed; pods, config data
+  // and standalone CRs still are (below).
+  release(c.set.clusters);
+  release(c.set.params);
+  release(c.set.vscales);
+  for (auto& mi : joined.instances) {
     SubjectReport s;
     s.instance = mi.instance;
     s.object = mi.object;
@@ -161,7 +176,8 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
     const fix::KbTarget t = kb_target_of(mi);
     evaluate(s, options, d, &t);
-    keep(std::move(s), report);
+    keep(std::move(s), report, sink);
+    mi = manifests::ManifestInstance{};  // judged: free its strings as we go
   }
   for (auto& decl : c.set.standalone) {
     SubjectReport s;
@@ -174,7 +190,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
       }
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr, form_for(decl.kind));
-    keep(std::move(s), report);
+    keep(std::move(s), report, sink);
   }
   for (auto& s : shape_subjects(c.set, report.notes)) {
     if (options.override_manifest && !s.unreadable()) {
@@ -184,11 +200,11 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report) {
       }
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
-    keep(std::move(s), report);
+    keep(std::move(s), report, sink);
   }
   for (auto& s : c.confs) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
-    keep(std::move(s), report);
+    keep(std::move(s), report, sink);
   }
   return report;
 }
@@ -206,7 +222,7 @@ void read_yaml(const std::string& text, const std::string& name, Collected& c, L
 // Nothing in the inputs was a Redis redisfit can read: say so as an input
 // error (exit 2) rather than pass silently, naming what was there.
 void require_some_redis(const LintOptions& options, LintReport& report) {
-  if (report.recognised > 0 || !report.subjects.empty() || !report.input_errors.empty()) return;
+  if (report.recognised > 0 || report.judged > 0 || !report.input_errors.empty()) return;
   std::string seen, operators;
   for (const auto& [kind, n] : report.ignored_kinds) {
     seen += (seen.empty() ? "" : ", ") + std::to_string(n) + " " + kind;
@@ -237,7 +253,9 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
 
 }  // namespace
 
-LintReport run_lint(const LintOptions& options) {
+LintReport run_lint(const LintOptions& options) { return run_lint(options, SubjectSink{}); }
+
+LintReport run_lint(const LintOptions& options, const SubjectSink& sink) {
   LintReport report;
   Collected c;
   const auto inputs = manifests::collect_inputs(options.paths, report.input_errors);
@@ -261,7 +279,7 @@ LintReport run_lint(const LintOptions& options) {
     }
     read_yaml(*text, name, c, report);
   }
-  LintReport done = finish(c, options, std::move(report));
+  LintReport done = finish(c, options, std::move(report), sink);
   require_some_redis(options, done);
   return done;
 }
@@ -274,11 +292,11 @@ LintReport lint_yaml_texts(const std::vector<std::pair<std::string, std::string>
     ++report.files;
     read_yaml(text, name, c, report);
   }
-  return finish(c, options, std::move(report));
+  return finish(c, options, std::move(report), SubjectSink{});
 }
 
 std::optional<Level> highest_level(const LintReport& report) {
-  std::optional<Level> best;
+  std::optional<Level> best = report.highest;
   for (const auto& s : report.subjects) {
     for (const auto& f : s.findings) {
       if (!best || static_cast<int>(f.level) > static_cast<int>(*best)) best = f.level;

@@ -84,10 +84,20 @@ struct LintReport {
   int objects = 0;
   int recognised = 0;                          // KubeBlocks objects read
   std::map<std::string, int> ignored_kinds;    // the other objects, by kind
+  std::optional<Level> highest;                // highest level of a finding in the verdict, streamed or kept
+  int judged = 0;                              // subjects handed over, streamed or kept
 };
+
+// Receives each judged subject as soon as it is ready, in report order.
+using SubjectSink = std::function<void(SubjectReport&&)>;
 
 // Reads `options.paths` and lints them.
 LintReport run_lint(const LintOptions& options);
+// The same, streaming: each subject goes to `sink` once judged and is not
+// kept (the returned report's subjects stay empty; its counts, notes and
+// input errors are complete). Memory holds what each object declares (for
+// the join), never all budgets, findings and fixes at once.
+LintReport run_lint(const LintOptions& options, const SubjectSink& sink);
 
 // Lints in-memory YAML texts (name, text): the benchmark and tests use this.
 LintReport lint_yaml_texts(const std::vector<std::pair<std::string, std::string>>& texts,

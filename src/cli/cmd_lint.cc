@@ -9,6 +9,7 @@
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
 #include "render/findings_render.h"
+#include "render/findings_stream.h"
 #include "app/lint.h"
 #include "render/rules_render.h"
 #include "sources/manifests/addon_rules.h"
@@ -90,15 +91,14 @@ int run_lint_command(LintFlags f) {
     return flags.apply(r, ignored);
   };
 
-  const app::LintReport report = app::run_lint(options);
+  // Each component is written (text) or spooled (JSON, SARIF) as soon as it
+  // is judged, then dropped: memory does not grow with the findings.
+  std::unique_ptr<render::FindingsWriter> writer = f.output == "json"    ? render::json_writer(stdout)
+                                                   : f.output == "sarif" ? render::sarif_writer(stdout)
+                                                                         : render::text_writer(stdout, use_color(), f.verbose);
+  const app::LintReport report = app::run_lint(options, [&](app::SubjectReport&& s) { writer->subject(s); });
   for (const auto& e : report.input_errors) std::fprintf(stderr, "%s: error: %s\n", e.where.c_str(), e.message.c_str());
-  if (f.output == "json") {
-    std::puts(render::findings_to_json(report).dump(2).c_str());
-  } else if (f.output == "sarif") {
-    std::puts(render::findings_to_sarif(report).dump(2).c_str());
-  } else {
-    std::fputs(render::findings_to_text(report, use_color(), f.verbose).c_str(), stdout);
-  }
+  writer->finish(report);
   if (!report.input_errors.empty()) return kExitUsage;
   const auto highest = app::highest_level(report);
   if (!highest || f.fail_on == "never") return kExitClean;

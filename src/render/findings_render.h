@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <string>
 
 #include "app/lint.h"
@@ -15,15 +16,40 @@ namespace redisfit::render {
 std::string findings_to_text(const app::LintReport& report, bool color, bool verbose);
 
 // JSON contract (docs/lint.md): {tool, version, findings[{rule, rule_name,
-// level, object, component, namespace, cluster, file, line, column, message,
-// budget, fix}], components[...], errors[{where, message}], notes[], summary{...}}.
+// level, object, component, component_index, namespace, cluster, file, line,
+// column, message, suppressed?}], components[{index, ..., budget, fix}],
+// errors[{where, message}], notes[], summary{...}}. Each budget and fix is
+// written once, on its component; findings name it by component_index.
 nlohmann::json findings_to_json(const app::LintReport& report);
+
+// The pieces, per subject, shared with the streaming writer (findings_stream.h).
+struct FindingCounts {
+  int errors = 0, warnings = 0;
+  size_t suppressed = 0;
+  void add(const app::SubjectReport& s);
+};
+nlohmann::json component_to_json(const app::SubjectReport& s, size_t index);
+void findings_of_subject(const app::SubjectReport& s, size_t index, const std::function<void(nlohmann::json)>& out);
+nlohmann::json findings_envelope(const app::LintReport& report, const FindingCounts& counts, nlohmann::json findings,
+                                 nlohmann::json components);
 
 // SARIF 2.1.0: one run, every rule as reportingDescriptor with its default
 // level, one result per finding with region.startLine/startColumn, a
 // logicalLocation naming the component, and partialFingerprints that do not
 // depend on line numbers (rule + namespace + cluster + component).
 nlohmann::json findings_to_sarif(const app::LintReport& report);
+
+// Text, one subject at a time (the streaming writer and findings_to_text).
+struct TextTotals {
+  int checked = 0, skipped = 0, unread = 0;
+  FindingCounts counts;
+};
+void text_subject(const app::SubjectReport& s, bool color, bool verbose, TextTotals& totals, std::string& out);
+std::string text_summary(const app::LintReport& report, const TextTotals& totals, bool verbose);
+// One subject's SARIF results (suppressed ones with `suppressions`), and the
+// log around results gathered elsewhere.
+void sarif_results_of_subject(const app::SubjectReport& s, const std::function<void(nlohmann::json)>& out);
+nlohmann::json sarif_envelope(const app::LintReport& report, nlohmann::json results);
 
 // The stable fingerprint used in SARIF (16 hex digits).
 std::string finding_fingerprint(const rules::Finding& finding, const RedisInstance& instance);

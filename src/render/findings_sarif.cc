@@ -27,41 +27,49 @@ std::string finding_fingerprint(const rules::Finding& f, const RedisInstance& r)
       fmt::format("{}|{}|{}|{}|{}", f.rule_id, r.namespace_name, r.cluster_name, r.component_name, r.display_name));
 }
 
-nlohmann::json findings_to_sarif(const app::LintReport& report) {
+void sarif_results_of_subject(const app::SubjectReport& s, const std::function<void(nlohmann::json)>& out) {
   const auto& table = rules::all_rules();
-  nlohmann::json results = nlohmann::json::array();
-  for (const auto& s : report.subjects) {
-    auto add = [&](const rules::Finding& f, const app::Suppression* suppression) {
-      nlohmann::json phys = {{"artifactLocation", {{"uri", sarif::to_uri(f.location.file)}}}};
-      if (f.location.line > 0) {
-        phys["region"] = {{"startLine", f.location.line}, {"startColumn", std::max(1, f.location.column)}};
-      }
-      std::string text = f.message;
-      if (s.fix) text += " Fix: " + s.fix->summary + ".";
-      nlohmann::json result = {
-          {"ruleId", f.rule_id},
-          {"ruleIndex", sarif::rule_index(table, f.rule_id)},
-          {"level", sarif::level(f.level)},
-          {"message", {{"text", text}}},
-          {"locations",
-           {{{"physicalLocation", phys},
-             {"logicalLocations",
-              {{{"name", s.instance.display_name}, {"fullyQualifiedName", s.object + "/" + s.instance.component_name},
-                {"kind", "object"}}}}}}},
-          {"partialFingerprints", {{"redisfitFinding/v1", finding_fingerprint(f, s.instance)}}}};
-      if (suppression) result["suppressions"] = nlohmann::json::array({suppression_json(*suppression)});
-      results.push_back(std::move(result));
-    };
-    for (const auto& f : s.findings) add(f, nullptr);
-    for (const auto& sf : s.suppressed) add(sf.finding, &sf.suppression);
-  }
+  auto add = [&](const rules::Finding& f, const app::Suppression* suppression) {
+    nlohmann::json phys = {{"artifactLocation", {{"uri", sarif::to_uri(f.location.file)}}}};
+    if (f.location.line > 0) {
+      phys["region"] = {{"startLine", f.location.line}, {"startColumn", std::max(1, f.location.column)}};
+    }
+    std::string text = f.message;
+    if (s.fix) text += " Fix: " + s.fix->summary + ".";
+    nlohmann::json result = {
+        {"ruleId", f.rule_id},
+        {"ruleIndex", sarif::rule_index(table, f.rule_id)},
+        {"level", sarif::level(f.level)},
+        {"message", {{"text", text}}},
+        {"locations",
+         {{{"physicalLocation", phys},
+           {"logicalLocations",
+            {{{"name", s.instance.display_name}, {"fullyQualifiedName", s.object + "/" + s.instance.component_name},
+              {"kind", "object"}}}}}}},
+        {"partialFingerprints", {{"redisfitFinding/v1", finding_fingerprint(f, s.instance)}}}};
+    if (suppression) result["suppressions"] = nlohmann::json::array({suppression_json(*suppression)});
+    out(std::move(result));
+  };
+  for (const auto& f : s.findings) add(f, nullptr);
+  for (const auto& sf : s.suppressed) add(sf.finding, &sf.suppression);
+}
+
+nlohmann::json sarif_envelope(const app::LintReport& report, nlohmann::json results) {
   nlohmann::json notifications = nlohmann::json::array();
   for (const auto& e : report.input_errors) {
     notifications.push_back({{"level", "error"}, {"message", {{"text", e.describe()}}}});
   }
   nlohmann::json invocation = {{"executionSuccessful", report.input_errors.empty()},
                                {"toolExecutionNotifications", notifications}};
-  return sarif::log(sarif::rule_descriptors(table), invocation, results);
+  return sarif::log(sarif::rule_descriptors(rules::all_rules()), invocation, std::move(results));
+}
+
+nlohmann::json findings_to_sarif(const app::LintReport& report) {
+  nlohmann::json results = nlohmann::json::array();
+  for (const auto& s : report.subjects) {
+    sarif_results_of_subject(s, [&](nlohmann::json r) { results.push_back(std::move(r)); });
+  }
+  return sarif_envelope(report, std::move(results));
 }
 
 }  // namespace redisfit::render

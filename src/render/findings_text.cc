@@ -90,38 +90,41 @@ void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, 
 
 }  // namespace
 
-std::string findings_to_text(const app::LintReport& report, bool color, bool verbose) {
-  const Style st{color};
-  std::string out;
-  int errors = 0, warnings = 0, checked = 0, skipped = 0, unread = 0;
-  size_t suppressed = 0;
-  for (const auto& s : report.subjects) {
-    if (!s.checked) {
-      ++skipped;
-      continue;
-    }
-    if (s.unreadable()) ++unread;
-    else ++checked;
-    render_subject(s, st, verbose, out);
-    suppressed += s.suppressed.size();
-    for (const auto& f : s.findings) {
-      if (f.level == rules::Level::kError) ++errors;
-      else if (f.level == rules::Level::kWarning) ++warnings;
-    }
+void text_subject(const app::SubjectReport& s, bool color, bool verbose, TextTotals& totals, std::string& out) {
+  if (!s.checked) {
+    ++totals.skipped;
+    return;
   }
+  if (s.unreadable()) ++totals.unread;
+  else ++totals.checked;
+  render_subject(s, Style{color}, verbose, out);
+  totals.counts.add(s);
+}
+
+std::string text_summary(const app::LintReport& report, const TextTotals& t, bool verbose) {
+  std::string out;
   if (verbose) {
     for (const auto& n : report.notes) out += "note: " + n + "\n";
   }
-  out += fmt::format("{} Redis component(s) checked", checked);
-  if (unread) out += fmt::format(", {} not fully read (RF000)", unread);
-  if (skipped) out += fmt::format(" ({} Sentinel/proxy component(s) recognised, not data nodes)", skipped);
+  out += fmt::format("{} Redis component(s) checked", t.checked);
+  if (t.unread) out += fmt::format(", {} not fully read (RF000)", t.unread);
+  if (t.skipped) out += fmt::format(" ({} Sentinel/proxy component(s) recognised, not data nodes)", t.skipped);
   out += fmt::format(" in {} file(s), {} object(s): {} error(s), {} warning(s)", report.files, report.objects,
-                     errors, warnings);
+                     t.counts.errors, t.counts.warnings);
   // Only when something was suppressed, so other runs read as before.
-  if (suppressed) out += fmt::format(", {} suppressed{}", suppressed, verbose ? "" : " (-v lists them)");
+  if (t.counts.suppressed) {
+    out += fmt::format(", {} suppressed{}", t.counts.suppressed, verbose ? "" : " (-v lists them)");
+  }
   if (!report.input_errors.empty()) out += fmt::format(", {} input error(s)", report.input_errors.size());
   out += "\n";
   return out;
+}
+
+std::string findings_to_text(const app::LintReport& report, bool color, bool verbose) {
+  std::string out;
+  TextTotals totals;
+  for (const auto& s : report.subjects) text_subject(s, color, verbose, totals, out);
+  return out + text_summary(report, totals, verbose);
 }
 
 }  // namespace redisfit::render

@@ -102,15 +102,19 @@ TEST(FindingsJson, CarriesFindingBudgetAndFix) {
   ASSERT_TRUE(j["findings"].is_array());
   ASSERT_GE(j["findings"].size(), 2u);
   const auto& f = j["findings"][0];
-  for (const char* key : {"rule", "rule_name", "level", "object", "component", "file", "line", "message", "budget", "fix"}) {
+  for (const char* key : {"rule", "rule_name", "level", "object", "component", "component_index", "file", "line", "message"}) {
     EXPECT_TRUE(f.contains(key)) << key;
   }
+  // The budget and the fix are on the component, once, not on each finding.
+  EXPECT_FALSE(f.contains("budget"));
+  const auto& c = j["components"][f["component_index"].get<size_t>()];
+  EXPECT_EQ(c["name"], f["component"]);
   EXPECT_EQ(f["rule"], "RF001");
   EXPECT_EQ(f["component"], "redis-cluster/redis");
   EXPECT_EQ(f["level"], "error");
-  EXPECT_TRUE(f["budget"]["phases"].is_array());
-  EXPECT_LT(f["fix"]["maxmemory_bytes"].get<uint64_t>(), 32 * kGiB);
-  EXPECT_TRUE(f["fix"]["forms"].contains("kbcli"));
+  EXPECT_TRUE(c["budget"]["phases"].is_array());
+  EXPECT_LT(c["fix"]["maxmemory_bytes"].get<uint64_t>(), 32 * kGiB);
+  EXPECT_TRUE(c["fix"]["forms"].contains("kbcli"));
   EXPECT_EQ(j["summary"]["errors"].get<int>() + j["summary"]["warnings"].get<int>(),
             static_cast<int>(j["findings"].size()));
   EXPECT_EQ(j["components"].size(), 2u);  // redis + sentinel

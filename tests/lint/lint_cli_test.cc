@@ -38,7 +38,8 @@ TEST(LintCli, TheEmittedFixClearsTheErrors) {
   auto r = run_redisfit({"lint", "-o", "json", fixture("seed_maxmemory_at_limit.yaml")});
   ASSERT_EQ(r.exit_code, 1);
   auto j = nlohmann::json::parse(r.out);
-  const std::string ops = j["findings"][0]["fix"]["forms"]["OpsRequest"];
+  // Each fix is written once, on the finding's component.
+  const std::string ops = j["components"][j["findings"][0]["component_index"].get<size_t>()]["fix"]["forms"]["OpsRequest"];
   testing::TempDir dir;
   const std::string fixed =
       dir.write_file("fixed.yaml", read_text(fixture("seed_maxmemory_at_limit.yaml")) + "---\n" + ops);

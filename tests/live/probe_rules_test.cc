@@ -78,8 +78,9 @@ TEST_F(AtLimitServer, JsonFindingsCarryLintsFindingKeys) {
   EXPECT_EQ(probe.exit_code, 1) << probe.out << probe.err;
   json t = json::parse(probe.out)["targets"][0];
   ASSERT_FALSE(t["findings"].empty());
-  // A component's budget and fix are the target's in probe (once per target).
-  const std::set<std::string> per_component = {"budget", "fix"};
+  // A component's budget and fix are the target's in probe (once per target);
+  // lint's findings point at their component by component_index.
+  const std::set<std::string> per_component = {"budget", "fix", "component_index"};
   for (const auto& f : t["findings"]) {
     for (const auto& [key, value] : lint_doc["findings"][0].items()) {
       if (per_component.count(key) == 0) {

@@ -1,0 +1,143 @@
+#include "render/findings_stream.h"
+
+#include <string>
+
+#include "render/findings_render.h"
+
+namespace redisfit::render {
+namespace {
+
+// Items written as they come to an unnamed temporary file (removed when
+// closed); if none can be made, kept in memory instead.
+class Spool {
+ public:
+  Spool() : file_(std::tmpfile()) {}
+  ~Spool() {
+    if (file_) std::fclose(file_);
+  }
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  // One array item, indented by `indent` spaces on every line.
+  void item(const nlohmann::json& j, const std::string& indent) {
+    std::string text = (count_++ ? ",\n" : "\n") + indent;
+    const std::string dumped = j.dump(2);
+    // Raw newlines occur only between tokens (strings escape them).
+    for (char c : dumped) {
+      text += c;
+      if (c == '\n') text += indent;
+    }
+    if (file_) std::fwrite(text.data(), 1, text.size(), file_);
+    else memory_ += text;
+  }
+
+  // "[" items "\n<closing_indent>]" onto `out`.
+  void copy_array(FILE* out, const std::string& closing_indent) {
+    std::fputc('[', out);
+    if (file_) {
+      std::rewind(file_);
+      char buf[1 << 16];
+      size_t n;
+      while ((n = std::fread(buf, 1, sizeof buf, file_)) > 0) std::fwrite(buf, 1, n, out);
+    } else {
+      std::fputs(memory_.c_str(), out);
+    }
+    if (count_) std::fputs(("\n" + closing_indent).c_str(), out);
+    std::fputc(']', out);
+  }
+
+ private:
+  FILE* file_;
+  std::string memory_;
+  size_t count_ = 0;
+};
+
+// Writes `envelope` (dump(2)) with each placeholder array replaced by its
+// spool. `keys` are searched as "\n<indent>\"key\": []": a raw newline is
+// never inside a dumped string, so the match is the structural one.
+void splice(FILE* out, const nlohmann::json& envelope,
+            std::initializer_list<std::tuple<const char*, const char*, Spool*>> keys) {
+  const std::string doc = envelope.dump(2);
+  size_t from = 0;
+  for (const auto& [key, indent, spool] : keys) {
+    const std::string marker = std::string("\n") + indent + "\"" + key + "\": []";
+    const size_t at = doc.find(marker, from);
+    if (at == std::string::npos) continue;
+    const size_t open = at + marker.size() - 2;
+    std::fwrite(doc.data() + from, 1, open - from, out);
+    spool->copy_array(out, indent);
+    from = open + 2;
+  }
+  std::fwrite(doc.data() + from, 1, doc.size() - from, out);
+  std::fputc('\n', out);
+}
+
+class TextWriter : public FindingsWriter {
+ public:
+  TextWriter(FILE* out, bool color, bool verbose) : out_(out), color_(color), verbose_(verbose) {}
+  void subject(const app::SubjectReport& s) override {
+    std::string text;
+    text_subject(s, color_, verbose_, totals_, text);
+    std::fwrite(text.data(), 1, text.size(), out_);
+  }
+  void finish(const app::LintReport& report) override {
+    const std::string text = text_summary(report, totals_, verbose_);
+    std::fwrite(text.data(), 1, text.size(), out_);
+    std::fflush(out_);
+  }
+
+ private:
+  FILE* out_;
+  bool color_, verbose_;
+  TextTotals totals_;
+};
+
+class JsonWriter : public FindingsWriter {
+ public:
+  explicit JsonWriter(FILE* out) : out_(out) {}
+  void subject(const app::SubjectReport& s) override {
+    components_.item(component_to_json(s, index_), "    ");
+    findings_of_subject(s, index_, [&](nlohmann::json f) { findings_.item(f, "    "); });
+    counts_.add(s);
+    ++index_;
+  }
+  void finish(const app::LintReport& report) override {
+    const nlohmann::json envelope =
+        findings_envelope(report, counts_, nlohmann::json::array(), nlohmann::json::array());
+    // Keys in dump order (nlohmann sorts them): components before findings.
+    splice(out_, envelope, {{"components", "  ", &components_}, {"findings", "  ", &findings_}});
+    std::fflush(out_);
+  }
+
+ private:
+  FILE* out_;
+  Spool components_, findings_;
+  FindingCounts counts_;
+  size_t index_ = 0;
+};
+
+class SarifWriter : public FindingsWriter {
+ public:
+  explicit SarifWriter(FILE* out) : out_(out) {}
+  void subject(const app::SubjectReport& s) override {
+    sarif_results_of_subject(s, [&](nlohmann::json r) { results_.item(r, "        "); });
+  }
+  void finish(const app::LintReport& report) override {
+    splice(out_, sarif_envelope(report, nlohmann::json::array()), {{"results", "      ", &results_}});
+    std::fflush(out_);
+  }
+
+ private:
+  FILE* out_;
+  Spool results_;
+};
+
+}  // namespace
+
+std::unique_ptr<FindingsWriter> text_writer(FILE* out, bool color, bool verbose) {
+  return std::make_unique<TextWriter>(out, color, verbose);
+}
+std::unique_ptr<FindingsWriter> json_writer(FILE* out) { return std::make_unique<JsonWriter>(out); }
+std::unique_ptr<FindingsWriter> sarif_writer(FILE* out) { return std::make_unique<SarifWriter>(out); }
+
+}  // namespace redisfit::render

@@ -76,4 +76,15 @@ struct RdbValue {
   uint64_t count() const;  // elements (pairs for hashes, entries for streams)
 };
 
+// Bytes a listpack entry spends storing its own length backwards, so the
+// list can be walked from the tail (listpack.c lpEncodeBacklen). The reader
+// steps over them; the cost model adds them to each entry it builds.
+inline unsigned listpack_backlen_bytes(uint64_t entry_len) {
+  if (entry_len <= 127) return 1;
+  if (entry_len < 16383) return 2;
+  if (entry_len < 2097151) return 3;
+  if (entry_len < 268435455) return 4;
+  return 5;
+}
+
 }  // namespace redisfit

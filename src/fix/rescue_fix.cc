@@ -134,7 +134,7 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
         {fmt::format("raise the memory limit to {} (temporary)", format_k8s_quantity(p.temporary_limit_bytes)),
          fmt::format("the reload needs {} and the server then holds {} with all the data; {} fits both with the "
                      "model's 10% margin (the current limit is {})",
-                     format_bytes(p.reload_peak_bytes), format_bytes(p.loaded_budget.find_phase("steady")->total_bytes),
+                     format_bytes(p.reload_peak_bytes), format_bytes(p.loaded_budget.find_phase(PhaseId::kSteady)->total_bytes),
                      format_k8s_quantity(p.temporary_limit_bytes), format_k8s_quantity(p.current_limit_bytes)),
          resize_forms(t, "rescue-raise-limit", current_request, p.temporary_limit_bytes, true),
          "the pod Running and Ready with loading:0 (the load takes a while for large data; a liveness probe "
@@ -173,8 +173,8 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
                               format_bytes(p.excess_bytes), rate, p.keep_data_maxmemory_bytes,
                               format_k8s_quantity(p.keep_data_limit_bytes), format_k8s_quantity(p.final_limit_bytes));
   }
-  const bool aof = p.final_budget.find_phase("reload") &&
-                   p.final_budget.find_phase("reload")->description.find("AOF") != std::string::npos;
+  const bool aof = p.final_budget.find_phase(PhaseId::kReload) &&
+                   p.final_budget.find_phase(PhaseId::kReload)->description.find("AOF") != std::string::npos;
   cleanup_why += aof ? "; then rewrite the AOF: its files still hold the larger data, and a restart replays it all"
                      : "; then save: dump.rdb still holds the larger data, and a restart loads it all";
   cleanup_forms.push_back({t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl",
@@ -190,7 +190,7 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
            (aof ? "   # 0 and ok\n" : "   # 0 and ok\n")});
 
   if (p.final_limit_bytes != p.temporary_limit_bytes || p.limit_must_rise) {
-    const BudgetPhase* reload = p.final_budget.find_phase("reload");
+    const BudgetPhase* reload = p.final_budget.find_phase(PhaseId::kReload);
     fix.steps.push_back(
         {fmt::format("set the limit to {} (request {})", format_k8s_quantity(p.final_limit_bytes),
                      format_k8s_quantity(p.final_request_bytes)),

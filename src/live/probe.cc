@@ -11,11 +11,6 @@
 namespace redisfit::live {
 namespace {
 
-uint64_t phase_total(const MemoryBudget& b, const char* name) {
-  const BudgetPhase* p = b.find_phase(name);
-  return p ? p->total_bytes : 0;
-}
-
 bool is_local(const platform::RedisEndpoint& ep) {
   if (ep.transport == platform::Transport::kUnix) return true;
   return ep.host == "localhost" || ep.host == "::1" || ep.host.rfind("127.", 0) == 0;
@@ -73,14 +68,14 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   }
 
   r.budget = compute_budget(facts.instance, facts.workload);
-  r.steady_bytes = phase_total(r.budget, "steady");
+  r.steady_bytes = r.budget.phase_total(PhaseId::kSteady);
   r.cow_fraction = r.budget.cow_fraction;
   for (const auto& a : r.budget.assumptions)
     if (a.name == "cow_fraction") r.cow_source = a.source;
   r.fork_configured = persistence_forks(facts.instance) || facts.instance.replicas.value > 0;
   r.reload_configured = persistence_forks(facts.instance);
-  r.fork_peak_bytes = std::max(phase_total(r.budget, "fork"), phase_total(r.budget, "full_sync"));
-  r.reload_peak_bytes = phase_total(r.budget, "reload");
+  r.fork_peak_bytes = std::max(r.budget.phase_total(PhaseId::kFork), r.budget.phase_total(PhaseId::kFullSync));
+  r.reload_peak_bytes = r.budget.phase_total(PhaseId::kReload);
   if (!persistence_forks(facts.instance)) {
     // No save points and no AOF: the model has no fork or reload phase. A
     // manual BGSAVE, a replica attaching, or a leftover dump.rdb (loaded
@@ -89,8 +84,8 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     RedisInstance what_if = facts.instance;
     what_if.save_points = {{{3600, 1}}, Provenance::computed("what-if: a BGSAVE started now")};
     MemoryBudget b = compute_budget(what_if, facts.workload);
-    r.fork_peak_bytes = std::max(r.fork_peak_bytes, phase_total(b, "fork"));
-    r.reload_peak_bytes = phase_total(b, "reload");
+    r.fork_peak_bytes = std::max(r.fork_peak_bytes, b.phase_total(PhaseId::kFork));
+    r.reload_peak_bytes = b.phase_total(PhaseId::kReload);
     r.cow_fraction = b.cow_fraction;
     for (const auto& a : b.assumptions)
       if (a.name == "cow_fraction") r.cow_source = a.source;

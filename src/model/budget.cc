@@ -27,8 +27,8 @@ uint64_t sum_terms(const std::vector<BudgetTerm>& terms) {
   return total;
 }
 
-BudgetPhase make_phase(std::string name, std::string description, std::vector<BudgetTerm> terms) {
-  BudgetPhase phase{std::move(name), std::move(description), std::move(terms), 0};
+BudgetPhase make_phase(PhaseId id, std::string description, std::vector<BudgetTerm> terms) {
+  BudgetPhase phase{id, phase_id_name(id), std::move(description), std::move(terms), 0};
   phase.total_bytes = sum_terms(phase.terms);
   return phase;
 }
@@ -166,11 +166,27 @@ const char* verdict_name(Verdict v) {
   return "unknown";
 }
 
-const BudgetPhase* MemoryBudget::find_phase(const std::string& name) const {
+const char* phase_id_name(PhaseId id) {
+  switch (id) {
+    case PhaseId::kSteady: return "steady";
+    case PhaseId::kFork: return "fork";
+    case PhaseId::kFullSync: return "full_sync";
+    case PhaseId::kReload: return "reload";
+    case PhaseId::kReplicaLoad: return "replica_load";
+  }
+  return "steady";
+}
+
+const BudgetPhase* MemoryBudget::find_phase(PhaseId id) const {
   for (const auto& p : phases) {
-    if (p.name == name) return &p;
+    if (p.id == id) return &p;
   }
   return nullptr;
+}
+
+uint64_t MemoryBudget::phase_total(PhaseId id) const {
+  const BudgetPhase* p = find_phase(id);
+  return p ? p->total_bytes : 0;
 }
 
 int64_t MemoryBudget::headroom_bytes() const {
@@ -211,7 +227,7 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
       client_term(r, w),
       aof_buffer_term(r, w),
   };
-  b.phases.push_back(make_phase("steady", "serving traffic, no child process", steady));
+  b.phases.push_back(make_phase(PhaseId::kSteady, "serving traffic, no child process", steady));
   const uint64_t steady_total = b.phases.back().total_bytes;
 
   // Forks: the child shares pages; COW copies what the parent writes; the
@@ -233,12 +249,12 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
   const bool forks = persistence_forks(r);
   if (forks) {
     std::string what = r.appendonly.value ? "AOF rewrite (BGREWRITEAOF)" : "RDB snapshot (BGSAVE)";
-    b.phases.push_back(make_phase("fork", what + " child alive while writes continue", fork_terms));
+    b.phases.push_back(make_phase(PhaseId::kFork, what + " child alive while writes continue", fork_terms));
   }
   if (r.replicas.value > 0) {
     std::vector<BudgetTerm> sync_terms = fork_terms;
     sync_terms.push_back(replica_buffer_term(r, w, dataset.bytes));
-    b.phases.push_back(make_phase("full_sync", "a replica's full sync: fork + buffered write stream",
+    b.phases.push_back(make_phase(PhaseId::kFullSync, "a replica's full sync: fork + buffered write stream",
                                   sync_terms));
   }
 
@@ -257,7 +273,7 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
     std::string format = r.appendonly.value ? (r.aof_use_rdb_preamble.value ? "AOF (RDB preamble)" : "AOF")
                                             : "dump.rdb";
     b.phases.push_back(make_phase(
-        "reload", "restart: " + format + " loaded with maxmemory ignored",
+        PhaseId::kReload, "restart: " + format + " loaded with maxmemory ignored",
         {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
          {"reload", scale(loaded.bytes, ModelConstants::kReloadFactor),
           fmt::format("{} persisted x {:.2f} (measured RSS/used-mem 1.02 after load){}",
@@ -268,7 +284,7 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
   // loads the new one (replication.c:readSyncBulkPayload).
   if (r.replicas.value > 0 && r.repl_diskless_load.value == "swapdb") {
     b.phases.push_back(make_phase(
-        "replica_load", "replica full sync with repl-diskless-load swapdb: old + new dataset",
+        PhaseId::kReplicaLoad, "replica full sync with repl-diskless-load swapdb: old + new dataset",
         {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
          {"dataset", scale(dataset.bytes, frag), "the replica's current dataset, kept until the load ends"},
          {"replica_reload", scale(loaded.bytes, ModelConstants::kReloadFactor),
@@ -279,6 +295,7 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
   for (const auto& p : b.phases) {
     if (p.total_bytes > b.peak_bytes) {
       b.peak_bytes = p.total_bytes;
+      b.peak_id = p.id;
       b.peak_phase = p.name;
     }
   }

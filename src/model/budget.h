@@ -27,8 +27,24 @@ struct BudgetTerm {
   std::string source;  // how it was computed, or the fact/assumption behind it
 };
 
+// The phases of the model. Code compares ids; output prints phase_id_name().
+enum class PhaseId {
+  kSteady,       // serving traffic, no child process
+  kFork,         // a BGSAVE / AOF rewrite child alive while writes continue
+  kFullSync,     // a replica's full sync: fork + the buffered write stream
+  kReload,       // a restart loading the persisted data, maxmemory ignored
+  kReplicaLoad,  // a replica loading a full sync with repl-diskless-load swapdb
+};
+// "steady", "fork", "full_sync", "reload", "replica_load": stable, in JSON and docs.
+const char* phase_id_name(PhaseId id);
+// A child process shares the parent's pages: the phases with copy-on-write.
+inline bool is_fork_phase(PhaseId id) { return id == PhaseId::kFork || id == PhaseId::kFullSync; }
+// A load ignores maxmemory (evict.c skips eviction while loading).
+inline bool is_load_phase(PhaseId id) { return id == PhaseId::kReload || id == PhaseId::kReplicaLoad; }
+
 struct BudgetPhase {
-  std::string name;         // stable id: "steady", "fork", "full_sync", "reload", "replica_load"
+  PhaseId id = PhaseId::kSteady;
+  std::string name;         // phase_id_name(id)
   std::string description;  // one line for humans
   std::vector<BudgetTerm> terms;
   uint64_t total_bytes = 0;  // sum of terms
@@ -56,7 +72,8 @@ struct MemoryBudget {
   uint64_t request_bytes = 0;        // container request, 0 if none
   std::vector<BudgetPhase> phases;
   uint64_t peak_bytes = 0;
-  std::string peak_phase;
+  PhaseId peak_id = PhaseId::kSteady;
+  std::string peak_phase;            // phase_id_name(peak_id), for messages
   double cow_fraction = 0;           // c used for forks
   // used_memory the next restart or replica load brings back (before the
   // x1.05 of the reload term): the larger of the dataset held and what is
@@ -70,7 +87,8 @@ struct MemoryBudget {
   Verdict verdict = Verdict::kUnbounded;
   std::vector<Assumption> assumptions;
 
-  const BudgetPhase* find_phase(const std::string& name) const;
+  const BudgetPhase* find_phase(PhaseId id) const;  // null when the model has no such phase
+  uint64_t phase_total(PhaseId id) const;          // 0 when the model has no such phase
   // limit - peak; negative when unsafe. 0 when there is no limit.
   int64_t headroom_bytes() const;
   // Phases whose total exceeds the limit, in order.

@@ -3,18 +3,6 @@
 #include "model/object_cost.h"
 
 namespace redisfit {
-namespace {
-
-// listpack.c:lpEncodeBacklen: bytes that store an entry's length backwards.
-uint64_t backlen_bytes(uint64_t entry_len) {
-  if (entry_len <= 127) return 1;
-  if (entry_len < 16383) return 2;
-  if (entry_len < 2097151) return 3;
-  if (entry_len < 268435455) return 4;
-  return 5;
-}
-
-}  // namespace
 
 uint64_t listpack_entry_bytes(const RdbElement& e) {
   uint64_t entry;
@@ -31,7 +19,7 @@ uint64_t listpack_entry_bytes(const RdbElement& e) {
     uint64_t len = e.length;
     entry = (len < 64 ? 1 : len < 4096 ? 2 : 5) + len;
   }
-  return entry + backlen_bytes(entry);
+  return entry + listpack_backlen_bytes(entry);
 }
 
 uint64_t listpack_bytes(const std::vector<RdbElement>& elements, size_t first, size_t count) {

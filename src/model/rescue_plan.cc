@@ -17,11 +17,6 @@ namespace {
 constexpr uint64_t kMiB = 1ULL << 20;
 constexpr uint64_t kGiB = 1ULL << 30;
 
-uint64_t phase_total(const MemoryBudget& b, const char* name) {
-  const BudgetPhase* p = b.find_phase(name);
-  return p ? p->total_bytes : 0;
-}
-
 // The same rounding as solve_min_limit: whole MiB, whole GiB above 4 GiB.
 uint64_t limit_for(uint64_t peak_bytes) {
   const uint64_t needed = static_cast<uint64_t>(std::ceil(static_cast<double>(peak_bytes) * ModelConstants::kSafetyFactor));
@@ -69,17 +64,16 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
 
   // Steps 1-2: the load and the server holding it, at the current maxmemory.
   p.loaded_budget = compute_budget(instance, holding(workload, p.loaded_bytes, p.loaded_source));
-  p.reload_peak_bytes = phase_total(p.loaded_budget, "reload");
+  p.reload_peak_bytes = p.loaded_budget.phase_total(PhaseId::kReload);
   if (p.reload_peak_bytes == 0) {
     // No persistence configured: a leftover dump.rdb is still loaded at start.
     RedisInstance with_rdb = instance;
     with_rdb.save_points = {{{3600, 1}}, Provenance::computed("rescue: the persisted file is loaded at start")};
-    p.reload_peak_bytes = phase_total(compute_budget(with_rdb, holding(workload, p.loaded_bytes, p.loaded_source)),
-                                      "reload");
+    p.reload_peak_bytes = compute_budget(with_rdb, holding(workload, p.loaded_bytes, p.loaded_source)).phase_total(PhaseId::kReload);
   }
   p.fork_peak_at_loaded_bytes =
-      std::max(phase_total(p.loaded_budget, "fork"), phase_total(p.loaded_budget, "full_sync"));
-  const uint64_t hold_peak = std::max(p.reload_peak_bytes, phase_total(p.loaded_budget, "steady"));
+      std::max(p.loaded_budget.phase_total(PhaseId::kFork), p.loaded_budget.phase_total(PhaseId::kFullSync));
+  const uint64_t hold_peak = std::max(p.reload_peak_bytes, p.loaded_budget.phase_total(PhaseId::kSteady));
   p.temporary_limit_bytes = std::max(limit_for(hold_peak), p.current_limit_bytes);
   p.limit_must_rise = p.current_limit_bytes > 0 && p.temporary_limit_bytes > p.current_limit_bytes;
 

@@ -20,7 +20,7 @@ bool safe(const MemoryBudget& b) {
 uint64_t fork_total(const MemoryBudget& b) {
   uint64_t total = 0;
   for (const auto& p : b.phases) {
-    if (p.name == "fork" || p.name == "full_sync") total = std::max(total, p.total_bytes);
+    if (is_fork_phase(p.id)) total = std::max(total, p.total_bytes);
   }
   return total;
 }

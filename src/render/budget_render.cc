@@ -62,7 +62,7 @@ nlohmann::json budget_to_json(const MemoryBudget& b) {
 }
 
 std::string data_above_maxmemory_sentence(const MemoryBudget& b) {
-  const BudgetPhase* reload = b.find_phase("reload");
+  const BudgetPhase* reload = b.find_phase(PhaseId::kReload);
   std::string need = reload ? fmt::format(", {} with the allocator and base", format_bytes(reload->total_bytes)) : "";
   return fmt::format("data above maxmemory: the next restart reloads {}{} ({}); loading ignores maxmemory {}, "
                      "so only the limit decides whether it fits",

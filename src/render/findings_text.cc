@@ -71,7 +71,7 @@ void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, 
   for (const auto& n : s.notes) out += fmt::format("    assumed: {}\n", n);
   // The copy-on-write share is the assumption that moves fork phases most;
   // say it whenever a fork is in the budget, so a user knows what to refine.
-  if (!verbose && (b.find_phase("fork") || b.find_phase("full_sync"))) {
+  if (!verbose && (b.find_phase(PhaseId::kFork) || b.find_phase(PhaseId::kFullSync))) {
     for (const auto& a : b.assumptions) {
       if (a.name == "cow_fraction") out += fmt::format("    assumed: copy-on-write {} of the dataset: {}\n", a.value, a.source);
     }

@@ -10,15 +10,13 @@
 namespace redisfit::rules {
 namespace {
 
-bool is_reload(const std::string& phase) { return phase == "reload" || phase == "replica_load"; }
-
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const MemoryBudget& b = ctx.budget;
   if (b.limit_bytes == 0 || b.maxmemory_unlimited) return;  // RF004 / RF005 speak for these
   const BudgetPhase* worst = nullptr;
   std::string others;
   for (const BudgetPhase* p : b.phases_over_limit()) {
-    if (is_reload(p->name)) continue;
+    if (is_load_phase(p->id)) continue;
     if (!worst || p->total_bytes > worst->total_bytes) {
       if (worst) others += (others.empty() ? "" : ", ") + worst->name;
       worst = p;

@@ -16,7 +16,7 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
   if (b.limit_bytes == 0 || b.maxmemory_unlimited) return;
   const RedisInstance& r = ctx.instance;
   for (const BudgetPhase* p : b.phases_over_limit()) {
-    if (p->name != "reload" && p->name != "replica_load") continue;
+    if (!is_load_phase(p->id)) continue;
     const std::string above =
         b.loaded_above_maxmemory
             ? fmt::format("data above maxmemory: the next restart reloads {} ({}); ", format_bytes(b.loaded_bytes),

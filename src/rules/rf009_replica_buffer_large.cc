@@ -19,7 +19,7 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
   const uint64_t hard = r.replica_buffer_limit.value.hard_bytes;
   if (hard != 0 && hard <= limit / static_cast<uint64_t>(spec.threshold("limit_divisor"))) return;
   std::string term;
-  if (const BudgetPhase* sync = ctx.budget.find_phase("full_sync")) {
+  if (const BudgetPhase* sync = ctx.budget.find_phase(PhaseId::kFullSync)) {
     for (const auto& t : sync->terms) {
       if (t.name == "replica_buffer") term = fmt::format("; the model's full_sync phase carries {}", format_bytes(t.bytes));
     }

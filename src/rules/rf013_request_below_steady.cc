@@ -22,7 +22,7 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
   if (!r.request_bytes || !r.limit_bytes || b.maxmemory_unlimited) return;
   const uint64_t request = r.request_bytes->value;
   if (request == 0 || request >= r.limit_bytes->value) return;
-  const BudgetPhase* steady = b.find_phase("steady");
+  const BudgetPhase* steady = b.find_phase(PhaseId::kSteady);
   if (steady == nullptr) return;
   const double share = static_cast<double>(steady->total_bytes) / static_cast<double>(request);
   if (share <= spec.threshold("share_of_request")) return;

@@ -37,9 +37,9 @@ TEST(Budget, PhaseTotalsAreTheSumOfTheirTerms) {
     EXPECT_EQ(sum, p.total_bytes) << p.name;
     EXPECT_LE(p.total_bytes, b.peak_bytes);
   }
-  EXPECT_NE(b.find_phase("fork"), nullptr);
-  EXPECT_NE(b.find_phase("full_sync"), nullptr);
-  EXPECT_NE(b.find_phase("reload"), nullptr);
+  EXPECT_NE(b.find_phase(PhaseId::kFork), nullptr);
+  EXPECT_NE(b.find_phase(PhaseId::kFullSync), nullptr);
+  EXPECT_NE(b.find_phase(PhaseId::kReload), nullptr);
 }
 
 TEST(Budget, SeedCaseIsUnsafeAndNamesThePhases) {
@@ -78,7 +78,7 @@ TEST(Budget, PolicyDecidesWhatAnImportCopies) {
   MemoryBudget br = compute_budget(refusing, import);
   EXPECT_DOUBLE_EQ(be.cow_fraction, 1.0);
   EXPECT_LT(br.cow_fraction, 0.05);
-  EXPECT_GT(term(*be.find_phase("fork"), "cow"), 10 * term(*br.find_phase("fork"), "cow"));
+  EXPECT_GT(term(*be.find_phase(PhaseId::kFork), "cow"), 10 * term(*br.find_phase(PhaseId::kFork), "cow"));
   // The KubeBlocks default (0.8 x limit) is OOM-killed by a fork with an
   // evicting policy (measured, redis-memory.md §9) and survives with writes refused.
   EXPECT_EQ(be.verdict, Verdict::kUnsafe);
@@ -121,8 +121,8 @@ TEST(Budget, NoPersistenceMeansNoForkAndNoReload) {
   RedisInstance r = instance(kGiB, 800 * kMiB);
   r.save_points = {{}, Provenance::given("test")};
   MemoryBudget b = compute_budget(r, Workload{});
-  EXPECT_EQ(b.find_phase("fork"), nullptr);
-  EXPECT_EQ(b.find_phase("reload"), nullptr);
+  EXPECT_EQ(b.find_phase(PhaseId::kFork), nullptr);
+  EXPECT_EQ(b.find_phase(PhaseId::kReload), nullptr);
 }
 
 TEST(Budget, UnlimitedMaxmemoryGrowsToTheLimit) {
@@ -138,7 +138,7 @@ TEST(Budget, ReplicaBufferIsBoundedByTheHardLimit) {
   r.replicas = {1, Provenance::given("test")};
   r.save_points = {{}, Provenance::given("test")};
   MemoryBudget b = compute_budget(r, Workload{});
-  const BudgetPhase* sync = b.find_phase("full_sync");
+  const BudgetPhase* sync = b.find_phase(PhaseId::kFullSync);
   ASSERT_NE(sync, nullptr);
   EXPECT_LE(term(*sync, "replica_buffer"), 256 * kMiB);
   EXPECT_GT(term(*sync, "replica_buffer"), 200 * kMiB);
@@ -149,7 +149,7 @@ TEST(Budget, SwapdbReplicaHoldsTwoDatasets) {
   r.replicas = {1, Provenance::given("test")};
   r.repl_diskless_load = {"swapdb", Provenance::given("test")};
   MemoryBudget b = compute_budget(r, Workload{});
-  const BudgetPhase* load = b.find_phase("replica_load");
+  const BudgetPhase* load = b.find_phase(PhaseId::kReplicaLoad);
   ASSERT_NE(load, nullptr);
   EXPECT_GT(load->total_bytes, 12 * kGiB);
 }
@@ -157,9 +157,9 @@ TEST(Budget, SwapdbReplicaHoldsTwoDatasets) {
 TEST(Budget, RedisSixBuffersTheRewriteInTheParent) {
   RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
   r.appendonly = {true, Provenance::given("test")};
-  EXPECT_EQ(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 0u);
+  EXPECT_EQ(term(*compute_budget(r, Workload{}).find_phase(PhaseId::kFork), "aof_rewrite_buffer"), 0u);
   r.redis_version = {"6.2.14", Provenance::given("test")};
-  EXPECT_GT(term(*compute_budget(r, Workload{}).find_phase("fork"), "aof_rewrite_buffer"), 1ULL << 30);
+  EXPECT_GT(term(*compute_budget(r, Workload{}).find_phase(PhaseId::kFork), "aof_rewrite_buffer"), 1ULL << 30);
   EXPECT_FALSE(redis_version_before(r, 6, 0));
   EXPECT_TRUE(redis_version_before(r, 7, 0));
 }
@@ -200,16 +200,16 @@ TEST(Budget, FsyncStallIsAnOptInAssumption) {
   Workload w;
   w.write_rate_per_sec = Sourced<double>{200000, Provenance::given("test")};
   MemoryBudget plain = compute_budget(r, w);
-  EXPECT_EQ(term(*plain.find_phase("steady"), "aof_buffer"), 0u);
+  EXPECT_EQ(term(*plain.find_phase(PhaseId::kSteady), "aof_buffer"), 0u);
   EXPECT_EQ(find_assumption(plain, "fsync_stall"), nullptr);
   w.fsync_stall_seconds = Sourced<double>{2, Provenance::given("test")};
   MemoryBudget stalled = compute_budget(r, w);
   // 200k writes/s x 1 KiB x 2 s.
-  EXPECT_EQ(term(*stalled.find_phase("steady"), "aof_buffer"), 200000ULL * 1024 * 2);
+  EXPECT_EQ(term(*stalled.find_phase(PhaseId::kSteady), "aof_buffer"), 200000ULL * 1024 * 2);
   ASSERT_NE(find_assumption(stalled, "fsync_stall"), nullptr);
   // A stall longer than appendfsync everysec allows is capped at what Redis buffers.
   w.fsync_stall_seconds = Sourced<double>{10, Provenance::given("test")};
-  EXPECT_EQ(term(*compute_budget(r, w).find_phase("steady"), "aof_buffer"), 200000ULL * 1024 * 2);
+  EXPECT_EQ(term(*compute_budget(r, w).find_phase(PhaseId::kSteady), "aof_buffer"), 200000ULL * 1024 * 2);
 }
 
 TEST(Budget, RefusedWritesCopyNoDataPages) {

@@ -50,15 +50,6 @@ int64_t sign_extend(uint64_t v, unsigned bits) {
   return static_cast<int64_t>((v ^ m) - m);
 }
 
-// Bytes listpack.c uses to store an entry's back-length.
-unsigned listpack_backlen_bytes(uint64_t entry_len) {
-  if (entry_len <= 127) return 1;
-  if (entry_len < 16383) return 2;
-  if (entry_len < 2097151) return 3;
-  if (entry_len < 268435455) return 4;
-  return 5;
-}
-
 }  // namespace
 
 void read_listpack(std::string_view blob, uint64_t base, std::vector<RdbElement>& out) {

@@ -262,7 +262,7 @@ int run_stress_command(const StressFlags& f) {
     if (f.output != "json") std::printf("report: %s\n", f.report.c_str());
   }
   if (runs.back().interrupted) return 130;
-  return runs.back().outcome == "survived" ? kExitClean : kExitFindings;
+  return runs.back().outcome == stress::RunOutcome::kSurvived ? kExitClean : kExitFindings;
 }
 
 RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {

@@ -6,7 +6,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
   using nlohmann::json;
   json phases = json::array();
   for (const auto& p : r.phases) {
-    phases.push_back({{"name", p.name}, {"outcome", p.outcome}, {"detail", p.detail},
+    phases.push_back({{"name", p.name}, {"outcome", stress::phase_outcome_name(p.outcome)}, {"detail", p.detail},
                       {"start_sec", p.start_sec}, {"end_sec", p.end_sec}, {"attempts", p.attempts},
                       {"peak_working_set_bytes", p.peak_working_set_bytes},
                       {"peak_used_memory_bytes", p.peak_used_memory_bytes},
@@ -35,7 +35,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
   }
   json out = {
       {"label", r.label},
-      {"outcome", r.outcome},
+      {"outcome", stress::run_outcome_name(r.outcome)},
       {"final_state", r.final_state},
       {"oom_kills", r.oom_kills},
       {"restarts", r.restarts},
@@ -73,12 +73,12 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
     const auto& e = *r.load_estimate;
     const stress::PhaseResult* load = nullptr;
     for (const auto& p : r.phases) if (p.name == "load") load = &p;
-    const std::string outcome = load ? load->outcome : "not-run";
+    const stress::PhaseOutcome outcome = load ? load->outcome : stress::PhaseOutcome::kNotRun;
     out["rdb_estimate"] = {{"target", e.target}, {"keys", e.keys}, {"used_memory_bytes", e.used_memory_bytes},
                            {"reload_bytes", e.reload_bytes}, {"verdict", e.verdict},
-                           {"expected_load_outcome", stress::expected_load_outcome(e)},
+                           {"expected_load_outcome", stress::phase_outcome_name(stress::expected_load_outcome(e))},
                            {"measured_used_memory_bytes", r.preload_used_memory_bytes},
-                           {"load_outcome", outcome},
+                           {"load_outcome", stress::phase_outcome_name(outcome)},
                            {"load_peak_working_set_bytes", load ? load->peak_working_set_bytes : 0},
                            {"as_estimated", outcome == stress::expected_load_outcome(e)}};
   }

@@ -174,7 +174,7 @@ std::string summary_table(const stress::StressResult& r) {
   auto row = [&](const std::string& k, const std::string& v) {
     rows += "<tr><th>" + esc(k) + "</th><td>" + esc(v) + "</td></tr>";
   };
-  row("outcome", r.outcome);
+  row("outcome", stress::run_outcome_name(r.outcome));
   row("final state", r.rescue.attempted ? r.rescue.state_before + " → rescue → " + r.final_state : r.final_state);
   row("OOM kills / restarts", fmt::format("{} / {}", r.oom_kills, r.restarts));
   row("limit / maxmemory", format_k8s_quantity(r.limit_bytes) + " / " + format_bytes(r.maxmemory_bytes) +
@@ -195,7 +195,7 @@ std::string summary_table(const stress::StressResult& r) {
   std::string phases;
   for (const auto& p : r.phases) {
     phases += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(p.name),
-                          esc(p.outcome), esc(format_bytes(p.peak_working_set_bytes)), p.attempts, esc(p.detail));
+                          esc(stress::phase_outcome_name(p.outcome)), esc(format_bytes(p.peak_working_set_bytes)), p.attempts, esc(p.detail));
   }
   return "<table class='kv'>" + rows + "</table><table><tr><th>phase</th><th>outcome</th><th>peak working set</th>"
          "<th>attempts</th><th>detail</th></tr>" + phases + "</table>";
@@ -207,7 +207,7 @@ std::string stress_to_html(const std::vector<stress::StressResult>& runs) {
   std::string body;
   for (const auto& r : runs) {
     std::string state = r.rescue.attempted ? r.rescue.state_before + " → rescue → " + r.final_state : r.final_state;
-    body += fmt::format("<section><h2>{}: {} &rarr; {}</h2>\n", esc(r.label), esc(r.outcome), esc(state));
+    body += fmt::format("<section><h2>{}: {} &rarr; {}</h2>\n", esc(r.label), esc(stress::run_outcome_name(r.outcome)), esc(state));
     body += chart(r);
     body += "<p class='legend'><span style='color:#d62728'>&#9644; working set (usage &minus; inactive file)</span> "
             "<span style='color:#999'>&#9644; cgroup usage (incl. page cache)</span> "

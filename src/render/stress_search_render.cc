@@ -45,7 +45,7 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
   for (const auto& p : r.probes) {
     json runs = json::array();
     for (const auto& run : p.runs) {
-      runs.push_back({{"outcome", run.outcome}, {"peak_working_set_bytes", run.peak_working_set_bytes},
+      runs.push_back({{"outcome", stress::run_outcome_name(run.outcome)}, {"peak_working_set_bytes", run.peak_working_set_bytes},
                       {"peak_rss_bytes", run.peak_rss_bytes}, {"predicted_peak_bytes", run.predicted_peak_bytes},
                       {"predicted_peak_with_measured_fork_bytes", run.predicted_with_measured_fork_bytes},
                       {"fork_child_sec", run.fork_child_sec}, {"fork_write_rate", run.fork_write_rate},
@@ -73,7 +73,7 @@ std::string search_to_text(const stress::SearchResult& r) {
                        share(p.maxmemory_bytes, r.limit_bytes), p.recommended ? " [recommended]" : "",
                        p.survived ? "survived" : "died");
     for (const auto& run : p.runs) {
-      out += fmt::format("      {:<10} peak working set {:>10}, anon {:>10}; predicted {:>10}", run.outcome,
+      out += fmt::format("      {:<10} peak working set {:>10}, anon {:>10}; predicted {:>10}", stress::run_outcome_name(run.outcome),
                          format_bytes(run.peak_working_set_bytes), format_bytes(run.peak_rss_bytes),
                          format_bytes(run.predicted_peak_bytes));
       if (run.fork_child_sec > 0) {
@@ -98,7 +98,7 @@ std::string search_to_html(const stress::SearchResult& r) {
           "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f} s</td>"
           "<td>{:.0f}/s</td><td>{}</td></tr>\n",
           i == 0 ? html_escape(format_bytes(p.maxmemory_bytes)) + (p.recommended ? " (recommended)" : "") : "",
-          i == 0 ? (p.survived ? "survived" : "died") : "", i + 1, html_escape(run.outcome),
+          i == 0 ? (p.survived ? "survived" : "died") : "", i + 1, html_escape(stress::run_outcome_name(run.outcome)),
           html_escape(format_bytes(run.peak_working_set_bytes)), html_escape(format_bytes(run.peak_rss_bytes)),
           html_escape(format_bytes(run.predicted_peak_bytes)), run.fork_child_sec, run.fork_write_rate,
           html_escape(format_bytes(run.redis_last_cow_bytes)));

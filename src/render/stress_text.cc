@@ -40,14 +40,14 @@ std::string estimate_block(const stress::StressResult& r) {
   const auto& e = *r.load_estimate;
   const stress::PhaseResult* load = nullptr;
   for (const auto& p : r.phases) if (p.name == "load") load = &p;
-  const std::string expected = stress::expected_load_outcome(e);
+  const stress::PhaseOutcome expected = stress::expected_load_outcome(e);
   std::string out = fmt::format(
       "  rdb estimate ({}): used_memory {} after loading {} keys; measured {} (loaded with room); a start needs "
       "{}: {} the limit, so the load should be {}\n",
       e.target, format_bytes(e.used_memory_bytes), e.keys, format_bytes(r.preload_used_memory_bytes),
       format_bytes(e.reload_bytes), e.verdict == "over" ? "over" : "within", expected);
   if (load) {
-    out += fmt::format("    load under the limit: {}, peak working set {}: {}\n", load->outcome,
+    out += fmt::format("    load under the limit: {}, peak working set {}: {}\n", stress::phase_outcome_name(load->outcome),
                        format_bytes(load->peak_working_set_bytes),
                        load->outcome == expected ? "as estimated" : "NOT as estimated");
   }
@@ -60,7 +60,7 @@ std::string one_run(const stress::StressResult& r) {
                      format_k8s_quantity(r.limit_bytes), r.maxmemory_bytes ? format_bytes(r.maxmemory_bytes) : "0 (unlimited)",
                      pct(r.maxmemory_bytes, r.limit_bytes) + " of limit", r.maxmemory_policy, r.appendonly, r.save);
   for (const auto& p : r.phases) {
-    out += fmt::format("  {:<8} {:<15} peak working set {:>10}  used_memory {:>10}", p.name, p.outcome,
+    out += fmt::format("  {:<8} {:<15} peak working set {:>10}  used_memory {:>10}", p.name, stress::phase_outcome_name(p.outcome),
                        format_bytes(p.peak_working_set_bytes), format_bytes(p.peak_used_memory_bytes));
     if (p.name == "import") {
       out += fmt::format("  {} keys, {} at {}/s", p.keys_written, format_bytes(p.payload_bytes),
@@ -78,7 +78,7 @@ std::string one_run(const stress::StressResult& r) {
   }
   out += estimate_block(r);
   out += rescue_block(r.rescue);
-  out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n", r.outcome, state_story(r),
+  out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n", stress::run_outcome_name(r.outcome), state_story(r),
                      r.oom_kills, r.restarts);
   out += fmt::format("  peak working set {} = {} of limit, {} of maxmemory (cgroup usage incl. cache peaked at {})\n",
                      format_bytes(r.peak_working_set_bytes), pct(r.peak_working_set_bytes, r.limit_bytes),
@@ -119,7 +119,7 @@ std::string stress_to_text(const std::vector<stress::StressResult>& runs) {
     row("limit", format_k8s_quantity(a.limit_bytes), format_k8s_quantity(b.limit_bytes));
     row("maxmemory", format_bytes(a.maxmemory_bytes), format_bytes(b.maxmemory_bytes));
     row("policy", a.maxmemory_policy, b.maxmemory_policy);
-    row("outcome", a.outcome, b.outcome);
+    row("outcome", stress::run_outcome_name(a.outcome), stress::run_outcome_name(b.outcome));
     row("final state", state_story(a), state_story(b));
     row("OOM kills", std::to_string(a.oom_kills), std::to_string(b.oom_kills));
     row("restarts", std::to_string(a.restarts), std::to_string(b.restarts));

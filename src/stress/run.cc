@@ -159,16 +159,16 @@ bool Run::first_load() {
   }
   pr.end_sec = timeline_.now_sec();
   if (up) {
-    pr.outcome = "completed";
+    pr.outcome = PhaseOutcome::kCompleted;
     pr.detail = pr.attempts > 1 ? "loaded after restarts" : "loaded, serving";
   } else {
-    pr.outcome = crash_loop_ ? (oom_kills_seen_ > 0 ? "oom-killed" : "exited") : "interrupted";
+    pr.outcome = crash_loop_ ? (oom_kills_seen_ > 0 ? PhaseOutcome::kOomKilled : PhaseOutcome::kExited) : PhaseOutcome::kInterrupted;
     if (crash_loop_) {
       pr.detail = fmt::format("{} on every start while loading ({} starts)",
                               oom_kills_seen_ > 0 ? "OOMKilled" : "died", pr.attempts);
     }
   }
-  timeline_.add_event("phase_end", pr.outcome, phase_);
+  timeline_.add_event("phase_end", phase_outcome_name(pr.outcome), phase_);
   res_.phases.push_back(pr);
   return up;
 }
@@ -222,7 +222,7 @@ Result<StressResult> Run::execute() {
   if (crash_loop_ && opt_.rescue && !g_stop_requested) rescue();
   finish();
   for (const auto& p : res_.phases) {
-    if (p.name != "fork" || p.outcome != "completed" || p.fork_child_sec <= 0) continue;
+    if (p.name != "fork" || p.outcome != PhaseOutcome::kCompleted || p.fork_child_sec <= 0) continue;
     res_.prediction.measured_facts_peak_bytes =
         predict_with_measured_fork(conf_path_, opt_, p.fork_child_sec, p.fork_write_rate);
   }
@@ -238,7 +238,7 @@ void Run::run_phases() {
   size_t i = 0;
   while (i < phases.size() && stopped_by.empty()) {
     PhaseResult pr;
-    if (!res_.phases.empty() && res_.phases.back().name == phases[i] && res_.phases.back().outcome.empty()) {
+    if (!res_.phases.empty() && res_.phases.back().name == phases[i] && res_.phases.back().outcome == PhaseOutcome::kPending) {
       pr = res_.phases.back();  // a retry after a restart
       res_.phases.pop_back();
     } else {
@@ -251,21 +251,21 @@ void Run::run_phases() {
     timeline_.add_event("phase_start", fmt::format("attempt {}", pr.attempts), phase_);
     Attempt a = pr.name == "import" ? import_phase(pr) : pr.name == "fork" ? fork_phase(pr) : restart_phase(pr);
     pr.end_sec = timeline_.now_sec();
-    timeline_.add_event("phase_end", pr.outcome, phase_);
+    timeline_.add_event("phase_end", phase_outcome_name(pr.outcome), phase_);
     if (a == Attempt::kDone) {
       res_.phases.push_back(pr);
       ++i;
       continue;
     }
     if (a == Attempt::kServerDied) {
-      res_.phases.push_back(pr);  // outcome empty: to be retried
+      res_.phases.push_back(pr);  // outcome pending: to be retried
       if (recover()) continue;
-      res_.phases.back().outcome = crash_loop_ ? "oom-killed" : "interrupted";
+      res_.phases.back().outcome = crash_loop_ ? PhaseOutcome::kOomKilled : PhaseOutcome::kInterrupted;
       stopped_by = crash_loop_ ? "the server is in CrashLoopBackOff after the " + pr.name + " phase" : "interrupted";
     } else {
       stalled_ = a == Attempt::kStalled;
-      if (pr.outcome.empty()) pr.outcome = a == Attempt::kInterrupted ? "interrupted" : "timeout";
-      stopped_by = pr.name + " phase ended " + pr.outcome;
+      if (pr.outcome == PhaseOutcome::kPending) pr.outcome = a == Attempt::kInterrupted ? PhaseOutcome::kInterrupted : PhaseOutcome::kTimeout;
+      stopped_by = pr.name + " phase ended " + phase_outcome_name(pr.outcome);
       res_.phases.push_back(pr);
     }
     ++i;
@@ -273,7 +273,7 @@ void Run::run_phases() {
   for (; i < phases.size(); ++i) {
     PhaseResult skipped;
     skipped.name = phases[i];
-    skipped.outcome = "not-run";
+    skipped.outcome = PhaseOutcome::kNotRun;
     skipped.detail = "not run: " + stopped_by;
     skipped.start_sec = skipped.end_sec = timeline_.now_sec();
     res_.phases.push_back(skipped);

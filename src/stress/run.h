@@ -47,10 +47,32 @@ struct LoadEstimate {
   std::string target;              // "Redis 7.0" (the sandbox's redis-server)
   uint64_t keys = 0;
 };
-// The load phase outcome the estimate predicts: "oom-killed" when it says a
+// How one phase of a run ended. Code compares the enum; output prints the name.
+enum class PhaseOutcome {
+  kPending,          // not ended: the attempt died and the phase is retried ("")
+  kCompleted,        // "completed"
+  kWritesRefused,    // "writes-refused": -OOM at maxmemory ended the writes
+  kConnectionLost,   // "connection-lost"
+  kForkFailed,       // "fork-failed": BGSAVE/BGREWRITEAOF refused or the child died
+  kForkUnconfirmed,  // "fork-unconfirmed": no child was seen, no save recorded
+  kStalledAtLimit,   // "stalled-at-limit": no progress at the limit for a window
+  kOomKilled,        // "oom-killed"
+  kExited,           // "exited": the server died without an OOM kill
+  kTimeout,          // "timeout"
+  kInterrupted,      // "interrupted"
+  kFailed,           // "failed": a rescue step did not finish
+  kNotRun,           // "not-run": an earlier phase stopped the run (detail says why)
+};
+const char* phase_outcome_name(PhaseOutcome outcome);
+
+// How the whole run ended, as Kubernetes judges it: any OOM kill counts.
+enum class RunOutcome { kSurvived, kOomKilled, kCrashed };
+const char* run_outcome_name(RunOutcome outcome);  // "survived", "oom-killed", "crashed"
+
+// The load phase outcome the estimate predicts: kOomKilled when it says a
 // start needs more than the limit (loading ignores maxmemory, so nothing
-// stops it short of the limit), else "completed".
-const char* expected_load_outcome(const LoadEstimate& estimate);
+// stops it short of the limit), else kCompleted.
+PhaseOutcome expected_load_outcome(const LoadEstimate& estimate);
 
 // The persisted data a run starts from.
 struct Preload {
@@ -85,8 +107,7 @@ struct StressOptions {
 
 struct PhaseResult {
   std::string name;     // preload, load, import, fork, restart, rescue
-  std::string outcome;  // completed, writes-refused, fork-failed, oom-killed, exited, timeout, interrupted,
-                        // stalled-at-limit, not-run (detail says why)
+  PhaseOutcome outcome = PhaseOutcome::kPending;
   std::string detail;
   double start_sec = 0, end_sec = 0;
   int attempts = 0;
@@ -160,7 +181,7 @@ struct RescueResult {
 
 struct StressResult {
   std::string label;
-  std::string outcome;       // survived, oom-killed, crashed
+  RunOutcome outcome = RunOutcome::kSurvived;
   std::string final_state;   // Running, CrashLoopBackOff, Interrupted, Stopped
   int oom_kills = 0;
   int restarts = 0;

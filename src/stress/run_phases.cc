@@ -39,7 +39,7 @@ Attempt Run::import_phase(PhaseResult& pr) {
     if (auto st = cgroup_->read_stats(); st.ok() && st->limit_bytes &&
         stall.stalled(timeline_.now_sec(), loader_->writes_answered(), st->working_set_bytes, *st->limit_bytes)) {
       a = Attempt::kStalled;
-      pr.outcome = "stalled-at-limit";
+      pr.outcome = PhaseOutcome::kStalledAtLimit;
       pr.detail = stall.describe();
       timeline_.add_event("stall", pr.detail, phase_);
       break;
@@ -67,12 +67,12 @@ Attempt Run::import_phase(PhaseResult& pr) {
   if (a == Attempt::kDone && !alive()) a = Attempt::kServerDied;
   if (a == Attempt::kDone) {
     if (c.writes_refused) {
-      pr.outcome = "writes-refused";
+      pr.outcome = PhaseOutcome::kWritesRefused;
       pr.detail = "maxmemory reached: the server refused writes (-OOM) before the fill target";
     } else if (c.connection_lost) {
-      pr.outcome = "connection-lost";
+      pr.outcome = PhaseOutcome::kConnectionLost;
     } else {
-      pr.outcome = "completed";
+      pr.outcome = PhaseOutcome::kCompleted;
     }
   }
   return a;
@@ -111,7 +111,7 @@ Attempt Run::fork_phase(PhaseResult& pr) {
       int rport = pick_free_port();
       auto rconf = write_server_config(replica_dir_.path(), rport, rc);
       if (!rconf.ok() || !replica_.start(*rconf, "", rport).ok()) {
-        pr.outcome = "fork-failed";
+        pr.outcome = PhaseOutcome::kForkFailed;
         pr.detail = "fullsync: cannot start the replica";
         break;
       }
@@ -164,23 +164,23 @@ Attempt Run::fork_phase(PhaseResult& pr) {
   pr.commands_per_sec = static_cast<double>(loader_->counters().commands_ok) / std::max(0.001, timeline_.now_sec() - pr.start_sec);
   replica_.kill_and_reap();
   if (a == Attempt::kDone && !alive()) a = Attempt::kServerDied;
-  if (a == Attempt::kDone && pr.outcome.empty() && !issued) {
-    pr.outcome = "fork-failed";
+  if (a == Attempt::kDone && pr.outcome == PhaseOutcome::kPending && !issued) {
+    pr.outcome = PhaseOutcome::kForkFailed;
     pr.detail += ": the server did not start the child (a save already in progress twice, or an error reply)";
   }
-  if (a == Attempt::kDone && pr.outcome.empty()) {
+  if (a == Attempt::kDone && pr.outcome == PhaseOutcome::kPending) {
     std::string field = kind == ForkKind::kBgrewriteaof ? "aof_last_bgrewrite_status" : "rdb_last_bgsave_status";
     auto status = ctl.info_field("persistence", field);
     std::string cow_field = kind == ForkKind::kBgrewriteaof ? "aof_last_cow_size" : "rdb_last_cow_size";
     pr.redis_last_cow_bytes = std::stoull(ctl.info_field("persistence", cow_field).value_or("0"));
     if (kind == ForkKind::kFullSync || status.value_or("") == "ok") {
-      pr.outcome = "completed";
+      pr.outcome = PhaseOutcome::kCompleted;
     } else if (!status || status->empty()) {
       // No answer (or no such field): say so, never print an empty status.
-      pr.outcome = "fork-unconfirmed";
+      pr.outcome = PhaseOutcome::kForkUnconfirmed;
       pr.detail += ": the server did not answer INFO persistence after the child ended";
     } else {
-      pr.outcome = "fork-failed";
+      pr.outcome = PhaseOutcome::kForkFailed;
       pr.detail += ": " + field + " is " + *status + " (redis.log says why)";
     }
   }
@@ -202,13 +202,13 @@ Attempt Run::restart_phase(PhaseResult& pr) {
     if (g_stop_requested) return Attempt::kInterrupted;
     alive();
     if (!server_.running()) return Attempt::kServerDied;
-    pr.outcome = "timeout";
+    pr.outcome = PhaseOutcome::kTimeout;
     pr.detail = st.error().describe();
     return Attempt::kTimeout;
   }
   timeline_.add_event("ready", "reload finished", phase_);
   started_at_sec_ = timeline_.now_sec();
-  pr.outcome = "completed";
+  pr.outcome = PhaseOutcome::kCompleted;
   pr.detail = "reloaded after restart";
   return Attempt::kDone;
 }

@@ -206,12 +206,12 @@ Status Run::preload() {
   if (auto st = cgroup_->set_limit(opt_.limit_bytes); !st.ok()) return st.error();
   timeline_.add_event("limit", "limit " + format_k8s_quantity(opt_.limit_bytes) + " (the container's)", phase_);
   pr.end_sec = timeline_.now_sec();
-  pr.outcome = "completed";
+  pr.outcome = PhaseOutcome::kCompleted;
   pr.keys_written = res_.preload_keys;
   pr.detail = fmt::format("{} keys, used_memory {} persisted ({} {})", res_.preload_keys,
                           format_bytes(res_.preload_used_memory_bytes), format_bytes(res_.preload_file_bytes),
                           res_.appendonly == "yes" ? "AOF" : "RDB");
-  timeline_.add_event("phase_end", pr.outcome, phase_);
+  timeline_.add_event("phase_end", phase_outcome_name(pr.outcome), phase_);
   res_.phases.push_back(pr);
   return Ok{};
 }
@@ -238,9 +238,9 @@ void Run::rescue() {
     }
   }
   r.end_sec = pr.end_sec = timeline_.now_sec();
-  pr.outcome = r.rescued ? "completed" : g_stop_requested ? "interrupted" : "failed";
+  pr.outcome = r.rescued ? PhaseOutcome::kCompleted : g_stop_requested ? PhaseOutcome::kInterrupted : PhaseOutcome::kFailed;
   pr.detail = r.detail;
-  timeline_.add_event("phase_end", pr.outcome, phase_);
+  timeline_.add_event("phase_end", phase_outcome_name(pr.outcome), phase_);
   res_.phases.push_back(pr);
 }
 

@@ -57,7 +57,7 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
       p.survived = false;
       break;
     }
-    if (r.outcome != "survived") p.survived = false;
+    if (r.outcome != RunOutcome::kSurvived) p.survived = false;
   }
   return p;
 }
@@ -129,7 +129,7 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
   for (const auto& p : out.probes) {
     if (p.survived && static_cast<int>(p.runs.size()) >= out.repeats) {
       if (!out.edge_bytes || p.maxmemory_bytes > *out.edge_bytes) out.edge_bytes = p.maxmemory_bytes;
-    } else if (!p.survived && !p.runs.empty() && p.runs.back().outcome != "survived") {
+    } else if (!p.survived && !p.runs.empty() && p.runs.back().outcome != RunOutcome::kSurvived) {
       if (!out.lowest_failure_bytes || p.maxmemory_bytes < *out.lowest_failure_bytes) {
         out.lowest_failure_bytes = p.maxmemory_bytes;
       }

@@ -33,7 +33,7 @@ struct SearchOptions {
 
 // One run of one probe.
 struct ProbeRun {
-  std::string outcome;               // survived, oom-killed, crashed
+  RunOutcome outcome = RunOutcome::kSurvived;
   uint64_t peak_working_set_bytes = 0;
   uint64_t peak_rss_bytes = 0;
   uint64_t predicted_peak_bytes = 0;

@@ -18,8 +18,36 @@ const char* fork_kind_name(ForkKind k) {
   return "?";
 }
 
-const char* expected_load_outcome(const LoadEstimate& estimate) {
-  return estimate.verdict == "over" ? "oom-killed" : "completed";
+PhaseOutcome expected_load_outcome(const LoadEstimate& estimate) {
+  return estimate.verdict == "over" ? PhaseOutcome::kOomKilled : PhaseOutcome::kCompleted;
+}
+
+const char* phase_outcome_name(PhaseOutcome outcome) {
+  switch (outcome) {
+    case PhaseOutcome::kPending: return "";
+    case PhaseOutcome::kCompleted: return "completed";
+    case PhaseOutcome::kWritesRefused: return "writes-refused";
+    case PhaseOutcome::kConnectionLost: return "connection-lost";
+    case PhaseOutcome::kForkFailed: return "fork-failed";
+    case PhaseOutcome::kForkUnconfirmed: return "fork-unconfirmed";
+    case PhaseOutcome::kStalledAtLimit: return "stalled-at-limit";
+    case PhaseOutcome::kOomKilled: return "oom-killed";
+    case PhaseOutcome::kExited: return "exited";
+    case PhaseOutcome::kTimeout: return "timeout";
+    case PhaseOutcome::kInterrupted: return "interrupted";
+    case PhaseOutcome::kFailed: return "failed";
+    case PhaseOutcome::kNotRun: return "not-run";
+  }
+  return "";
+}
+
+const char* run_outcome_name(RunOutcome outcome) {
+  switch (outcome) {
+    case RunOutcome::kSurvived: return "survived";
+    case RunOutcome::kOomKilled: return "oom-killed";
+    case RunOutcome::kCrashed: return "crashed";
+  }
+  return "crashed";
 }
 
 void summarize(StressResult& res, bool crash_loop, bool was_running) {
@@ -27,7 +55,7 @@ void summarize(StressResult& res, bool crash_loop, bool was_running) {
   for (const auto& e : res.events) any_exit |= e.kind == "exit";
   // Phases that died and were never retried took the container down.
   for (auto& p : res.phases) {
-    if (p.outcome.empty()) p.outcome = res.oom_kills > 0 ? "oom-killed" : "exited";
+    if (p.outcome == PhaseOutcome::kPending) p.outcome = res.oom_kills > 0 ? PhaseOutcome::kOomKilled : PhaseOutcome::kExited;
   }
   for (const auto& s : res.samples) {
     for (auto& p : res.phases) {
@@ -46,7 +74,7 @@ void summarize(StressResult& res, bool crash_loop, bool was_running) {
     res.peak_cow_bytes = std::max(res.peak_cow_bytes, s.fork_cow_bytes);
   }
   // Survival as Kubernetes judges it: any OOM kill in the container counts.
-  res.outcome = res.oom_kills > 0 ? "oom-killed" : any_exit ? "crashed" : "survived";
+  res.outcome = res.oom_kills > 0 ? RunOutcome::kOomKilled : any_exit ? RunOutcome::kCrashed : RunOutcome::kSurvived;
   res.final_state = crash_loop ? "CrashLoopBackOff" : res.interrupted ? "Interrupted" : was_running ? "Running" : "Stopped";
 }
 

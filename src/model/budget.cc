@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/budget_search.h"
 #include "model/policy.h"
 #include "model/tighten.h"
 
@@ -203,7 +204,7 @@ std::vector<const BudgetPhase*> MemoryBudget::phases_over_limit() const {
   return out;
 }
 
-MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
+MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w) {
   MemoryBudget b;
   b.maxmemory_unlimited = r.maxmemory.origin == MaxmemoryOrigin::kUnset;
   b.maxmemory_bytes = r.maxmemory.bytes;
@@ -325,10 +326,15 @@ MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
                               : "estimated save time with one free core (give --save-time, or probe reads "
                                 "rdb_last_bgsave_time_sec)"});
   }
-  if (auto hint = tightening_hint(r, w, b)) b.assumptions.push_back(*hint);
   if (loaded.bytes != dataset.bytes) {
     b.assumptions.insert(b.assumptions.begin() + 1, {"loaded", format_bytes(loaded.bytes), loaded.source});
   }
+  return b;
+}
+
+MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
+  MemoryBudget b = compute_budget_for_search(r, w);
+  if (auto hint = tightening_hint(r, w, b)) b.assumptions.push_back(*hint);
   return b;
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/budget_search.h"
 #include "model/policy.h"
 #include "model/verdict.h"
 
@@ -52,7 +53,9 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
   RedisInstance r = instance;
   r.limit_bytes = Sourced<uint64_t>{limit_bytes, Provenance::computed("limit")};
   auto peak_fits = [&](uint64_t maxmemory) {
-    return fits(compute_budget(with_maxmemory(r, maxmemory, Provenance::computed("solver")), settled(workload, maxmemory)), limit_bytes);
+    return fits(compute_budget_for_search(with_maxmemory(r, maxmemory, Provenance::computed("solver")),
+                                          settled(workload, maxmemory)),
+                limit_bytes);
   };
   // Every phase grows monotonically with maxmemory, so bisect over whole MiB.
   uint64_t lo = 1, hi = limit_bytes / kMiB;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/budget_search.h"
 #include "model/constants.h"
 
 namespace redisfit {
@@ -35,7 +36,7 @@ std::optional<Assumption> tightening_hint(const RedisInstance& r, const Workload
   // The best a measurement can do: writes that copy (almost) nothing.
   Workload idle = w;
   idle.write_rate_per_sec = Sourced<double>{0, Provenance::computed("hint")};
-  const MemoryBudget floor = compute_budget(r, idle);
+  const MemoryBudget floor = compute_budget_for_search(r, idle);
   const uint64_t saved = fork_now > fork_total(floor) ? fork_now - fork_total(floor) : 0;
   std::string text = fmt::format("the fork assumes every page is copied; measuring the write rate during a fork "
                                  "(--write-rate, INFO instantaneous_ops_per_sec) or the last fork's copy-on-write "
@@ -49,14 +50,14 @@ std::optional<Assumption> tightening_hint(const RedisInstance& r, const Workload
       double mid = (lo + hi) / 2;
       Workload t = w;
       t.write_rate_per_sec = Sourced<double>{mid, Provenance::computed("hint")};
-      (safe(compute_budget(r, t)) ? lo : hi) = mid;
+      (safe(compute_budget_for_search(r, t)) ? lo : hi) = mid;
     }
     double clo = 0, chi = 1;
     for (int i = 0; i < 30; ++i) {
       double mid = (clo + chi) / 2;
       Workload t = w;
       t.cow_fraction = Sourced<double>{mid, Provenance::computed("hint")};
-      (safe(compute_budget(r, t)) ? clo : chi) = mid;
+      (safe(compute_budget_for_search(r, t)) ? clo : chi) = mid;
     }
     text += fmt::format("; this configuration is safe at up to {:.0f} writes/s during a fork (the save time "
                         "estimated, or --save-time from rdb_last_bgsave_time_sec), or if the last fork copied "

@@ -5,6 +5,9 @@
 // OpsRequest, every fifth by a ComponentParameter), then runs the whole lint
 // pipeline in process: YAML parse -> recognisers -> join -> model -> rules ->
 // fix. items_per_second = manifests (YAML documents) per second.
+// The second argument is LintOptions::budget_hints: 0 as `lint` and
+// `lint -o sarif` run (no budget assumptions printed), 1 as `lint -o json`
+// and `lint -v` run (every budget carries the tightening hint).
 //
 //   ./build/bench/lint_bench --benchmark_filter=Lint
 #include <benchmark/benchmark.h>
@@ -125,6 +128,7 @@ std::pair<std::string, int> generate(int clusters) {
 void BM_LintGeneratedFile(benchmark::State& state) {
   const auto [text, docs] = generate(static_cast<int>(state.range(0)));
   redisfit::app::LintOptions options;
+  options.budget_hints = state.range(1) != 0;
   size_t findings = 0;
   for (auto _ : state) {
     auto report = redisfit::app::lint_yaml_texts({{"generated.yaml", text}}, options);
@@ -135,7 +139,7 @@ void BM_LintGeneratedFile(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
   state.counters["manifests"] = docs;
 }
-BENCHMARK(BM_LintGeneratedFile)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LintGeneratedFile)->ArgsProduct({{2000}, {0, 1}})->ArgNames({"clusters", "hints"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Plain workloads: per unit a Deployment running redis-server with its config
 // from a ConfigMap, the ConfigMap, and a Service (3 manifests): the volume
@@ -203,6 +207,7 @@ spec:
 void BM_LintWorkloads(benchmark::State& state) {
   const auto [text, docs] = generate_workloads(static_cast<int>(state.range(0)));
   redisfit::app::LintOptions options;
+  options.budget_hints = state.range(1) != 0;
   size_t findings = 0;
   for (auto _ : state) {
     auto report = redisfit::app::lint_yaml_texts({{"workloads.yaml", text}}, options);
@@ -212,7 +217,7 @@ void BM_LintWorkloads(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * docs);
   state.counters["manifests"] = docs;
 }
-BENCHMARK(BM_LintWorkloads)->Arg(1000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LintWorkloads)->ArgsProduct({{1000}, {0, 1}})->ArgNames({"units", "hints"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // The YAML parse alone, to see what the rest of the pipeline costs.
 void BM_ParseOnly(benchmark::State& state) {

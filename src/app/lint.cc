@@ -5,6 +5,7 @@
 
 #include "core/quantity.h"
 #include "fix/rescue_fix.h"
+#include "model/budget_search.h"
 #include "model/rescue_plan.h"
 #include "fix/conf_fix.h"
 #include "model/solver.h"
@@ -74,7 +75,8 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
               const fix::KbTarget* target, fix::ConfForm conf_form = fix::ConfForm::kRedisConf) {
   if (s.instance.role != InstanceRole::kData) return;
   s.checked = true;
-  s.budget = compute_budget(s.instance, options.workload);
+  s.budget = options.budget_hints ? compute_budget(s.instance, options.workload)
+                                  : compute_budget_for_search(s.instance, options.workload);
   s.findings = rules::check_all({s.instance, s.budget, options.workload, derivation});
   // Say which addon rule a finding rests on when nobody wrote maxmemory.
   if (derivation.derived && !s.unreadable()) {
@@ -163,18 +165,19 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
   release(c.set.params);
   release(c.set.vscales);
   for (auto& mi : joined.instances) {
+    // What is read from mi comes first: its instance then moves into the subject.
+    const MaxmemoryDerivation d = derivation_of(mi);
+    const fix::KbTarget t = kb_target_of(mi);
     SubjectReport s;
-    s.instance = mi.instance;
-    s.object = mi.object;
+    s.instance = std::move(mi.instance);
+    s.object = std::move(mi.object);
     if (options.override_manifest) {
       if (auto st = options.override_manifest(s.instance); !st) {
         report.input_errors.push_back(st.error());
         continue;
       }
     }
-    const MaxmemoryDerivation d = derivation_of(mi);
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
-    const fix::KbTarget t = kb_target_of(mi);
     evaluate(s, options, d, &t);
     keep(std::move(s), report, sink);
     mi = manifests::ManifestInstance{};  // judged: free its strings as we go

@@ -47,6 +47,13 @@ struct LintOptions {
   // --include / --exclude and the config file's rules; its suppress entries.
   RuleSelection rules;
   std::vector<ExternalSuppression> suppressions;
+  // Whether each component's budget carries the "tighten" assumption (which
+  // measured fact would tighten a worst-case fork, model/tighten.h). Only
+  // JSON and -v text print a budget's assumptions; the hint costs ~70 budgets
+  // per unsafe component (two thirds of lint's time, perf 2026-11-26), so the
+  // CLI turns it off when the output never shows it. Nothing else differs:
+  // phases, verdict, findings and fixes do not read it.
+  bool budget_hints = true;
 };
 
 // The fix for one component, in every form the user may apply it.

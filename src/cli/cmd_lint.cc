@@ -68,6 +68,7 @@ int run_lint_command(LintFlags f) {
                    : f.format == "yaml" ? app::InputFormat::kYaml
                                         : app::InputFormat::kAuto;
   if (!f.addon_version.empty()) options.addon_version = f.addon_version;
+  options.budget_hints = f.output == "json" || f.verbose;  // the outputs that print budget assumptions
   RedisInstance probe;
   if (Status s = f.workload.apply(probe, options.workload); !s.ok()) {
     std::fprintf(stderr, "redisfit lint: %s\n", s.error().describe().c_str());

@@ -1,5 +1,6 @@
-// Internal to src/model: the budget for searches that only compare peaks and
-// verdicts (the solver's bisection, the tightening hint's own bisections).
+// The budget for callers that only read phases, peaks and verdicts: the
+// solver's bisection, the tightening hint's own bisections, and lint when its
+// output never prints a budget's assumptions (LintOptions::budget_hints).
 #pragma once
 
 #include "facts/redis_instance.h"

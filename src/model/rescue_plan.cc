@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/budget_search.h"
 #include "model/policy.h"
 #include "model/solver.h"
 
@@ -69,7 +70,7 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
     // No persistence configured: a leftover dump.rdb is still loaded at start.
     RedisInstance with_rdb = instance;
     with_rdb.save_points = {{{3600, 1}}, Provenance::computed("rescue: the persisted file is loaded at start")};
-    p.reload_peak_bytes = compute_budget(with_rdb, holding(workload, p.loaded_bytes, p.loaded_source)).phase_total(PhaseId::kReload);
+    p.reload_peak_bytes = compute_budget_for_search(with_rdb, holding(workload, p.loaded_bytes, p.loaded_source)).phase_total(PhaseId::kReload);
   }
   p.fork_peak_at_loaded_bytes =
       std::max(p.loaded_budget.phase_total(PhaseId::kFork), p.loaded_budget.phase_total(PhaseId::kFullSync));

@@ -1,5 +1,7 @@
 // The solver evaluates compute_budget() only, so a recommendation is by
-// construction a configuration the model calls safe.
+// construction a configuration the model calls safe. Budgets whose assumptions
+// are never shown (the bisection, the notes' peaks) skip the tightening hint
+// (compute_budget_for_search); only rec.budget, which plan prints, carries it.
 #include "model/solver.h"
 
 #include <fmt/format.h>
@@ -52,15 +54,19 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
                                      uint64_t limit_bytes) {
   RedisInstance r = instance;
   r.limit_bytes = Sourced<uint64_t>{limit_bytes, Provenance::computed("limit")};
+  // One instance, its maxmemory rewritten per probe, and the workload copied
+  // only when settling changes it: a probe costs one budget, not copies.
+  RedisInstance probe = with_maxmemory(r, 0, Provenance::computed("solver"));
   auto peak_fits = [&](uint64_t maxmemory) {
-    return fits(compute_budget_for_search(with_maxmemory(r, maxmemory, Provenance::computed("solver")),
-                                          settled(workload, maxmemory)),
-                limit_bytes);
+    probe.maxmemory.bytes = maxmemory;
+    const bool settles = (workload.dataset_bytes && workload.dataset_bytes->value > maxmemory) ||
+                         (workload.loaded_bytes && workload.loaded_bytes->value > maxmemory);
+    return fits(compute_budget_for_search(probe, settles ? settled(workload, maxmemory) : workload), limit_bytes);
   };
   // Every phase grows monotonically with maxmemory, so bisect over whole MiB.
   uint64_t lo = 1, hi = limit_bytes / kMiB;
   if (!peak_fits(lo * kMiB)) {
-    MemoryBudget empty = compute_budget(with_maxmemory(r, kMiB, Provenance::computed("solver")), settled(workload, kMiB));
+    MemoryBudget empty = compute_budget_for_search(with_maxmemory(r, kMiB, Provenance::computed("solver")), settled(workload, kMiB));
     return Error{"", fmt::format("a limit of {} is below what Redis needs at all under this workload: "
                                  "even with maxmemory 1mb the {} phase needs {} (x{:.1f} margin)",
                                  format_k8s_quantity(limit_bytes), empty.peak_phase,
@@ -75,7 +81,7 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
 }
 
 uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload) {
-  MemoryBudget b = compute_budget(instance, workload);
+  MemoryBudget b = compute_budget_for_search(instance, workload);
   double needed = static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor;
   uint64_t limit = static_cast<uint64_t>(needed) + 1;
   return limit > 4 * kGiB ? round_up(limit, kGiB) : round_up(limit, kMiB);
@@ -104,7 +110,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
   if (limit > 0 && r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
     RedisInstance current = r;
     current.limit_bytes = Sourced<uint64_t>{limit, Provenance::computed("limit")};
-    MemoryBudget now = compute_budget(current, workload);
+    MemoryBudget now = compute_budget_for_search(current, workload);
     rec.notes.push_back(fmt::format("the current maxmemory {} ({}) is {}: peak {} in phase {}",
                                     r.maxmemory.bytes, format_bytes(r.maxmemory.bytes),
                                     verdict_name(now.verdict), format_bytes(now.peak_bytes),
@@ -147,7 +153,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
       with_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan (model)")), limit,
                  Provenance::computed("plan (model)"));
   rec.budget = compute_budget(final_instance, settled(workload, rec.maxmemory_bytes));
-  const MemoryBudget today = compute_budget(final_instance, workload);
+  const MemoryBudget today = compute_budget_for_search(final_instance, workload);
   if (today.loaded_above_maxmemory && today.verdict == Verdict::kUnsafe) {
     rec.notes.push_back(fmt::format(
         "data above maxmemory: the next restart reloads {} ({}) and needs {} until the data is brought "

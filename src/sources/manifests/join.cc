@@ -4,6 +4,8 @@
 
 #include <map>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "sources/redis_directives.h"
 
@@ -125,12 +127,11 @@ void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
     if (!d->config_spec.empty()) p.mi.config_spec = d->config_spec;
     apply_params(p, d->params, out, rule);
   }
-  out.instances.push_back(p.mi);
-
   // instances[] templates with their own resources: same configuration (the
   // addon renders maxmemory from the component-level resources), other limit.
-  if (!p.decl) return;
-  for (size_t ti = 0; ti < p.decl->instances.size(); ++ti) {
+  // Built from p.mi before it moves out; they follow it in the output.
+  std::vector<ManifestInstance> templates;
+  for (size_t ti = 0; p.decl && ti < p.decl->instances.size(); ++ti) {
     const InstanceTemplateDecl& t = p.decl->instances[ti];
     if (t.resources.empty()) continue;
     ManifestInstance copy = p.mi;
@@ -145,8 +146,10 @@ void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
       copy.instance.maxmemory.source = copy.instance.maxmemory.source.qualified(
           "(component-level resources; instances[] are not used by the addon)");
     }
-    out.instances.push_back(std::move(copy));
+    templates.push_back(std::move(copy));
   }
+  out.instances.push_back(std::move(p.mi));
+  for (auto& t : templates) out.instances.push_back(std::move(t));
 }
 
 using Key = std::tuple<std::string, std::string, std::string>;  // namespace, cluster, component
@@ -156,16 +159,22 @@ using Key = std::tuple<std::string, std::string, std::string>;  // namespace, cl
 JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
   JoinResult out;
   std::vector<Pending> pending;
+  // Indexes instead of scans: a stream of N Clusters with their OpsRequests
+  // and parameters joins in O(N log N), not O(N^2).
+  std::map<std::pair<std::string, std::string>, size_t> first_cluster;  // (namespace, name) -> index
+  std::map<std::pair<std::string, std::string>, std::vector<size_t>> by_component;  // (cluster, component) -> pending
+  auto add_pending = [&](Pending p) {
+    by_component[{p.mi.instance.cluster_name, p.mi.instance.component_name}].push_back(pending.size());
+    pending.push_back(std::move(p));
+  };
   for (size_t i = 0; i < set.clusters.size(); ++i) {
     const ClusterDecl& c = set.clusters[i];
-    for (size_t k = 0; k < i; ++k) {
-      const ClusterDecl& earlier = set.clusters[k];
-      if (earlier.name == c.name && earlier.namespace_name == c.namespace_name) {
-        out.notes.push_back(fmt::format(
-            "{}:{}: Cluster {} is also defined at {}:{}; OpsRequests and parameters join the first one",
-            c.file, c.line, c.name, earlier.file, earlier.line));
-        break;
-      }
+    auto [first, inserted] = first_cluster.try_emplace({c.namespace_name, c.name}, i);
+    if (!inserted) {
+      const ClusterDecl& earlier = set.clusters[first->second];
+      out.notes.push_back(fmt::format(
+          "{}:{}: Cluster {} is also defined at {}:{}; OpsRequests and parameters join the first one",
+          c.file, c.line, c.name, earlier.file, earlier.line));
     }
     bool any_redis = false;
     for (const auto& comp : c.components) {
@@ -192,17 +201,20 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
       for (const auto& [name, param] : c.init_parameters) {
         if (name == comp.name) p.init_params.push_back(param);
       }
-      pending.push_back(std::move(p));
+      add_pending(std::move(p));
     }
     if (!any_redis) {
       out.notes.push_back(fmt::format("{}:{}: Cluster {} has no Redis component; skipped", c.file, c.line, c.name));
     }
   }
 
+  // The first pending component (in input order) with this cluster and
+  // component name whose namespace matches (a missing namespace matches any).
   auto find = [&](const std::string& ns, const std::string& cluster, const std::string& component) -> Pending* {
-    for (auto& p : pending) {
-      const RedisInstance& r = p.mi.instance;
-      if (r.cluster_name == cluster && r.component_name == component && ns_match(r.namespace_name, ns)) return &p;
+    auto it = by_component.find({cluster, component});
+    if (it == by_component.end()) return nullptr;
+    for (size_t i : it->second) {
+      if (ns_match(pending[i].mi.instance.namespace_name, ns)) return &pending[i];
     }
     return nullptr;
   };
@@ -224,7 +236,7 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
     p.mi.instance = base_instance(v.namespace_name, v.cluster, v.component, role_from_name(v.component),
                                   "OpsRequest VerticalScaling " + generation_api(v.generation), v.file, v.line);
     p.resources = v.resources;
-    pending.push_back(std::move(p));
+    add_pending(std::move(p));
   }
 
   // Parameters: current state first, then changes, each in input order.

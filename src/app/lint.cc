@@ -155,17 +155,13 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     if (auto release = manifests::parse_addon_release(*options.addon_version)) jo.addon_release = *release;
     else report.input_errors.push_back(release.error());
   }
-  manifests::JoinResult joined = manifests::join_manifests(c.set, jo);
-  for (auto& e : joined.errors) report.input_errors.push_back(std::move(e));
-  report.notes.insert(report.notes.end(), c.set.notes.begin(), c.set.notes.end());
-  report.notes.insert(report.notes.end(), joined.notes.begin(), joined.notes.end());
-  // The declarations the join read are no longer needed; pods, config data
-  // and standalone CRs still are (below).
-  release(c.set.clusters);
-  release(c.set.params);
-  release(c.set.vscales);
-  for (auto& mi : joined.instances) {
-    // What is read from mi comes first: its instance then moves into the subject.
+  // Each joined instance is judged and handed on as soon as it is built.
+  // Errors found while judging (ignore annotations naming no rule) are held
+  // back until the join's own errors are in, so stderr keeps its order.
+  std::vector<Error> judged_errors;
+  std::swap(judged_errors, report.input_errors);
+  manifests::JoinResult joined = manifests::join_manifests(c.set, jo, [&](manifests::ManifestInstance&& mi) {
+    // Both read the instance as joined, before any flag overrides it.
     const MaxmemoryDerivation d = derivation_of(mi);
     const fix::KbTarget t = kb_target_of(mi);
     SubjectReport s;
@@ -174,14 +170,23 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     if (options.override_manifest) {
       if (auto st = options.override_manifest(s.instance); !st) {
         report.input_errors.push_back(st.error());
-        continue;
+        return;
       }
     }
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
     evaluate(s, options, d, &t);
     keep(std::move(s), report, sink);
-    mi = manifests::ManifestInstance{};  // judged: free its strings as we go
-  }
+  });
+  std::swap(judged_errors, report.input_errors);
+  for (auto& e : joined.errors) report.input_errors.push_back(std::move(e));
+  for (auto& e : judged_errors) report.input_errors.push_back(std::move(e));
+  report.notes.insert(report.notes.end(), c.set.notes.begin(), c.set.notes.end());
+  report.notes.insert(report.notes.end(), joined.notes.begin(), joined.notes.end());
+  // The declarations the join read are no longer needed; pods, config data
+  // and standalone CRs still are (below).
+  release(c.set.clusters);
+  release(c.set.params);
+  release(c.set.vscales);
   for (auto& decl : c.set.standalone) {
     SubjectReport s;
     s.instance = std::move(decl.instance);
@@ -195,16 +200,13 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     evaluate(s, options, MaxmemoryDerivation{}, nullptr, form_for(decl.kind));
     keep(std::move(s), report, sink);
   }
-  for (auto& s : shape_subjects(c.set, report.notes)) {
+  shape_subjects(c.set, report.notes, [&](SubjectReport&& s) {
     if (options.override_manifest && !s.unreadable()) {
-      if (auto st = options.override_manifest(s.instance); !st) {
-        report.input_errors.push_back(st.error());
-        continue;
-      }
+      if (auto st = options.override_manifest(s.instance); !st) return report.input_errors.push_back(st.error());
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
     keep(std::move(s), report, sink);
-  }
+  });
   for (auto& s : c.confs) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
     keep(std::move(s), report, sink);
@@ -212,14 +214,49 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
   return report;
 }
 
+void count(const manifests::ReadStats& stats, LintReport& report) {  report.objects += stats.objects;
+  report.recognised += stats.recognised;
+  for (const auto& [kind, n] : stats.ignored_kinds) report.ignored_kinds[kind] += n;
+}
+
 void read_yaml(const std::string& text, const std::string& name, Collected& c, LintReport& report) {
   manifests::ReadStats stats;
   if (auto st = manifests::read_manifest_text(text, name, c.set, report.input_errors, stats); !st) {
     report.input_errors.push_back(st.error());
   }
-  report.objects += stats.objects;
-  report.recognised += stats.recognised;
-  for (const auto& [kind, n] : stats.ignored_kinds) report.ignored_kinds[kind] += n;
+  count(stats, report);
+}
+
+// One input, read as it streams in: a redis.conf whole (it is small), YAML a
+// batch of documents at a time (manifests::DocumentStream), so memory holds
+// what the documents declare, never the input's text.
+void read_input(const manifests::InputFile& in, const LintOptions& options, Collected& c, LintReport& report) {
+  auto stream = manifests::open_input(in.path);
+  if (!stream) return report.input_errors.push_back(stream.error());
+  std::istream& is = **stream;
+  const std::string name = in.path == "-" ? "<stdin>" : in.path;
+  auto read_failed = [&](const Error& e) { report.input_errors.push_back(Error{in.path, e.message, e.code}); };
+  std::string head;
+  bool conf = options.format == InputFormat::kConf;
+  if (options.format == InputFormat::kAuto && in.path == "-") {
+    // Stdin is a redis.conf when every line reads as one: its first
+    // non-directive line settles it (YAML), so only that much is read ahead.
+    auto ended = manifests::read_ahead(is, head, [](std::string_view lines) {
+      return redis_conf_directive_lines(lines) >= 0;
+    });
+    if (!ended) return read_failed(ended.error());
+    conf = *ended && looks_like_redis_conf(head);
+  }
+  if (conf) {
+    if (auto st = manifests::read_rest(is, head); !st) return read_failed(st.error());
+    return read_conf(name, parse_redis_conf_text(head, name), options, c, report);
+  }
+  manifests::DocumentStream documents(is, std::move(head));
+  manifests::ReadStats stats;
+  if (auto st = manifests::read_manifest_stream(documents, name, c.set, report.input_errors, stats); !st) {
+    report.input_errors.push_back(st.error());
+  }
+  count(stats, report);
 }
 
 // Nothing in the inputs was a Redis redisfit can read: say so as an input
@@ -268,19 +305,7 @@ LintReport run_lint(const LintOptions& options, const SubjectSink& sink) {
       read_conf(in.path, read_redis_conf(in.path), options, c, report);
       continue;
     }
-    auto text = manifests::read_input_text(in.path);
-    if (!text) {
-      report.input_errors.push_back(text.error());
-      continue;
-    }
-    const std::string name = in.path == "-" ? "<stdin>" : in.path;
-    const bool conf = options.format == InputFormat::kConf ||
-                      (options.format == InputFormat::kAuto && in.path == "-" && looks_like_redis_conf(*text));
-    if (conf) {
-      read_conf(name, parse_redis_conf_text(*text, name), options, c, report);
-      continue;
-    }
-    read_yaml(*text, name, c, report);
+    read_input(in, options, c, report);
   }
   LintReport done = finish(c, options, std::move(report), sink);
   require_some_redis(options, done);

@@ -63,8 +63,7 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
 
 }  // namespace
 
-std::vector<SubjectReport> shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes) {
-  std::vector<SubjectReport> out;
+void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes, const SubjectSink& out) {
   for (const auto& pod : set.pods) {
     const auto readings = workloads::read_pod_redis(pod, set.config_data);
     for (const auto& c : readings) {
@@ -77,7 +76,7 @@ std::vector<SubjectReport> shape_subjects(const manifests::ManifestSet& set, std
                                     pod.line, pod.object(), c.container, pod.containers[index].image));
         continue;
       }
-      out.push_back(from_container(pod, c, index));
+      out(from_container(pod, c, index));
     }
   }
   for (const auto& cr : set.ot) {
@@ -94,7 +93,7 @@ std::vector<SubjectReport> shape_subjects(const manifests::ManifestSet& set, std
       t.config_map = o.config_map;
       t.ot_role = o.role;
       s.workload = t;
-      out.push_back(std::move(s));
+      out(std::move(s));
     }
   }
   for (const auto& u : set.unreadable) {
@@ -108,9 +107,8 @@ std::vector<SubjectReport> shape_subjects(const manifests::ManifestSet& set, std
     r.origin_kind = u.object;
     r.unknowns.push_back(u.reason);
     r.ignored_rules = u.ignored_rules;
-    out.push_back(std::move(s));
+    out(std::move(s));
   }
-  return out;
 }
 
 }  // namespace redisfit::app

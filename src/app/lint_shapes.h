@@ -1,8 +1,9 @@
 // The lint use case's reading of the shapes beyond KubeBlocks: plain
 // workloads (and rendered Helm output of them), OT-CONTAINER-KIT CRs, and
-// Redis-looking objects nothing can read. Returns one SubjectReport per data
-// node, Sentinel or unreadable object, not yet evaluated (app/lint.cc runs
-// the model and the rules on them).
+// Redis-looking objects nothing can read. Hands `out` one SubjectReport per
+// data node, Sentinel or unreadable object, in input order, not yet evaluated
+// (app/lint.cc runs the model and the rules on each and drops it), so no
+// more than one is held at a time. Notes on sidecars go to `notes`.
 #pragma once
 
 #include <string>
@@ -13,6 +14,6 @@
 
 namespace redisfit::app {
 
-std::vector<SubjectReport> shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes);
+void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes, const SubjectSink& out);
 
 }  // namespace redisfit::app

@@ -184,7 +184,7 @@ Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, 
   return out;
 }
 
-bool looks_like_redis_conf(std::string_view text) {
+int redis_conf_directive_lines(std::string_view text) {
   int directives = 0;
   size_t pos = 0;
   while (pos <= text.size()) {
@@ -195,15 +195,17 @@ bool looks_like_redis_conf(std::string_view text) {
     size_t i = 0;
     while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
     if (i == line.size() || line[i] == '#') continue;
-    if (i > 0) return false;  // indentation: YAML structure, never a directive
+    if (i > 0) return -1;  // indentation: YAML structure, never a directive
     size_t j = i;
     while (j < line.size() && (std::isalnum(static_cast<unsigned char>(line[j])) || line[j] == '-')) ++j;
-    if (j == i || !std::isalpha(static_cast<unsigned char>(line[i]))) return false;
-    if (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) return false;  // "key:", "a.b"
+    if (j == i || !std::isalpha(static_cast<unsigned char>(line[i]))) return -1;
+    if (j < line.size() && !std::isspace(static_cast<unsigned char>(line[j]))) return -1;  // "key:", "a.b"
     ++directives;
   }
-  return directives > 0;
+  return directives;
 }
+
+bool looks_like_redis_conf(std::string_view text) { return redis_conf_directive_lines(text) > 0; }
 
 Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path) {
   auto text = read_file(path);

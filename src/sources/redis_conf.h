@@ -40,6 +40,10 @@ Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, 
 // `key: value`, `- item` and `---` make it YAML). Used to accept a redis.conf
 // on stdin without --format conf.
 bool looks_like_redis_conf(std::string_view text);
+// Directive lines in `text` when every line reads as a redis.conf line (as
+// above), or -1 at the first line that does not. On a prefix of whole lines,
+// -1 is final (the input is YAML), so stdin is told apart from its first lines.
+int redis_conf_directive_lines(std::string_view text);
 
 // Turns `--maxmemory 100mb --save "" ...` (redis-server's argv after the config
 // file) into directives, with the source "command line".

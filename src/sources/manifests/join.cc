@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -14,16 +15,27 @@ namespace {
 
 bool ns_match(const std::string& a, const std::string& b) { return a.empty() || b.empty() || a == b; }
 
-// A component under construction: resources and parameters are gathered
-// first, facts are built at the end (the addon derives maxmemory from the
-// final resources).
+// A component under construction: what the join matches on and gathers
+// (resources, parameters) only; its fact record is built in finish(), when
+// everything is known (the addon derives maxmemory from the final resources),
+// and handed on at once. Small on purpose: one exists per component of the
+// whole input while the join runs.
 struct Pending {
+  std::string namespace_name, cluster, component;  // what find() matches
+  const ClusterDecl* cluster_decl = nullptr;       // the component's Cluster, or
+  const ComponentDecl* decl = nullptr;
+  const VscaleDecl* vscale = nullptr;              // the VerticalScaling standing alone
+  MemoryResources resources;
+  int vscales_joined = 0;                          // VerticalScalings merged onto a Cluster
+  std::vector<const ParamDecl*> params;            // in application order
+  AddonTemplate tmpl;                              // which config template renders the component
+};
+
+// The fact record under construction in finish().
+struct Building {
   ManifestInstance mi;
   MemoryResources resources;
-  std::vector<const ParamDecl*> params;  // in application order
-  const ComponentDecl* decl = nullptr;   // null for objects without a Cluster
-  AddonTemplate tmpl;                    // which config template renders the component
-  std::vector<ParamAssignment> init_params;
+  AddonTemplate tmpl;
 };
 
 std::string default_config_spec(bool sharding, bool valkey) {
@@ -36,7 +48,7 @@ std::string generation_api(KbGeneration g) {
 }
 
 // Step 2: template defaults and the derived maxmemory.
-void apply_addon(Pending& p, const AddonMaxmemoryRule& rule) {
+void apply_addon(Building& p, const AddonMaxmemoryRule& rule) {
   RedisInstance& r = p.mi.instance;
   const Provenance source =
       Provenance::by_default(p.tmpl.valkey ? kValkeyAddonDefaultSource : kAddonDefaultSource);
@@ -64,7 +76,7 @@ void apply_addon(Pending& p, const AddonMaxmemoryRule& rule) {
 }
 
 // Step 3: parameters. A null value for maxmemory returns it to the template's.
-void apply_params(Pending& p, const std::vector<ParamAssignment>& params, JoinResult& out,
+void apply_params(Building& p, const std::vector<ParamAssignment>& params, JoinResult& out,
                   const AddonMaxmemoryRule& rule) {
   DirectiveApplier applier(p.mi.instance, DirectiveMode::kReplace);
   for (const auto& a : params) {
@@ -113,7 +125,41 @@ InstanceRole role_from_name(const std::string& name) {
   return InstanceRole::kData;
 }
 
-void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
+// The fact record of a pending component, before resources and parameters.
+ManifestInstance base_of(const Pending& p) {
+  ManifestInstance mi;
+  if (const ClusterDecl* c = p.cluster_decl) {
+    const ComponentDecl& comp = *p.decl;
+    mi.generation = c->generation;
+    mi.sharding = comp.sharding;
+    mi.component_index = comp.index;
+    mi.config_spec = default_config_spec(comp.sharding, comp.valkey);
+    mi.object = fmt::format("Cluster {}{}", c->namespace_name.empty() ? "" : c->namespace_name + "/", c->name);
+    mi.instance = base_instance(c->namespace_name, c->name, comp.name, comp.role, "Cluster " + c->api_version,
+                                c->file, comp.line);
+    mi.instance.ignored_rules = c->ignored_rules;
+    // A replication component with N replicas is 1 primary streaming to N-1 replicas.
+    if (comp.role == InstanceRole::kData && comp.replicas.value > 1) {
+      mi.instance.replicas = {comp.replicas.value - 1,
+                              comp.replicas.source.qualified(fmt::format("(replicas: {} = 1 primary + {} streaming)",
+                                                                         comp.replicas.value, comp.replicas.value - 1))};
+    }
+  } else {
+    const VscaleDecl& v = *p.vscale;
+    mi.generation = v.generation;
+    mi.config_spec = default_config_spec(false, false);
+    mi.object = fmt::format("OpsRequest {}{} (VerticalScaling of {})",
+                            v.namespace_name.empty() ? "" : v.namespace_name + "/",
+                            v.name.empty() ? "<unnamed>" : v.name, v.cluster.empty() ? "<cluster>" : v.cluster);
+    mi.instance = base_instance(v.namespace_name, v.cluster, v.component, role_from_name(v.component),
+                                "OpsRequest VerticalScaling " + generation_api(v.generation), v.file, v.line);
+  }
+  for (int i = 0; i < p.vscales_joined; ++i) mi.instance.origin_kind += " + OpsRequest VerticalScaling";
+  return mi;
+}
+
+void finish(const Pending& pending, const JoinOptions& options, JoinResult& out, const InstanceSink& sink) {
+  Building p{base_of(pending), pending.resources, pending.tmpl};
   const AddonRelease release = options.addon_release ? *options.addon_release : default_addon_release(p.mi.generation);
   const AddonMaxmemoryRule rule = addon_rule_for(release, p.tmpl);
   p.mi.opsrequest_cluster_ref = release.key() < std::tuple(0, 9, 0);
@@ -122,17 +168,27 @@ void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
   if (p.resources.request_bytes) r.request_bytes = p.resources.request_bytes;
   if (p.resources.limit_bytes) r.limit_bytes = p.resources.limit_bytes;
   apply_addon(p, rule);
-  apply_params(p, p.init_params, out, rule);
-  for (const ParamDecl* d : p.params) {
+  if (pending.cluster_decl) {
+    std::vector<ParamAssignment> init_params;
+    for (const auto& [name, param] : pending.cluster_decl->init_parameters) {
+      if (name == pending.decl->name) init_params.push_back(param);
+    }
+    apply_params(p, init_params, out, rule);
+  }
+  for (const ParamDecl* d : pending.params) {
     if (!d->config_spec.empty()) p.mi.config_spec = d->config_spec;
     apply_params(p, d->params, out, rule);
   }
+
   // instances[] templates with their own resources: same configuration (the
   // addon renders maxmemory from the component-level resources), other limit.
-  // Built from p.mi before it moves out; they follow it in the output.
-  std::vector<ManifestInstance> templates;
-  for (size_t ti = 0; p.decl && ti < p.decl->instances.size(); ++ti) {
-    const InstanceTemplateDecl& t = p.decl->instances[ti];
+  const ComponentDecl* decl = pending.decl;
+  const bool templates = decl && std::any_of(decl->instances.begin(), decl->instances.end(),
+                                             [](const InstanceTemplateDecl& t) { return !t.resources.empty(); });
+  if (!templates) return sink(std::move(p.mi));
+  sink(ManifestInstance(p.mi));
+  for (size_t ti = 0; ti < decl->instances.size(); ++ti) {
+    const InstanceTemplateDecl& t = decl->instances[ti];
     if (t.resources.empty()) continue;
     ManifestInstance copy = p.mi;
     MemoryResources res = p.resources;
@@ -146,17 +202,15 @@ void finish(Pending& p, const JoinOptions& options, JoinResult& out) {
       copy.instance.maxmemory.source = copy.instance.maxmemory.source.qualified(
           "(component-level resources; instances[] are not used by the addon)");
     }
-    templates.push_back(std::move(copy));
+    sink(std::move(copy));
   }
-  out.instances.push_back(std::move(p.mi));
-  for (auto& t : templates) out.instances.push_back(std::move(t));
 }
 
 using Key = std::tuple<std::string, std::string, std::string>;  // namespace, cluster, component
 
 }  // namespace
 
-JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
+JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options, const InstanceSink& sink) {
   JoinResult out;
   std::vector<Pending> pending;
   // Indexes instead of scans: a stream of N Clusters with their OpsRequests
@@ -164,7 +218,7 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
   std::map<std::pair<std::string, std::string>, size_t> first_cluster;  // (namespace, name) -> index
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> by_component;  // (cluster, component) -> pending
   auto add_pending = [&](Pending p) {
-    by_component[{p.mi.instance.cluster_name, p.mi.instance.component_name}].push_back(pending.size());
+    by_component[{p.cluster, p.component}].push_back(pending.size());
     pending.push_back(std::move(p));
   };
   for (size_t i = 0; i < set.clusters.size(); ++i) {
@@ -181,26 +235,13 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
       if (!comp.is_redis) continue;
       any_redis = true;
       Pending p;
+      p.namespace_name = c.namespace_name;
+      p.cluster = c.name;
+      p.component = comp.name;
+      p.cluster_decl = &c;
       p.decl = &comp;
-      p.mi.generation = c.generation;
-      p.mi.sharding = comp.sharding;
-      p.mi.component_index = comp.index;
-      p.mi.config_spec = default_config_spec(comp.sharding, comp.valkey);
       p.tmpl = {comp.valkey, comp.sharding, server_major(comp.definition, comp.service_version)};
-      p.mi.object = fmt::format("Cluster {}{}", c.namespace_name.empty() ? "" : c.namespace_name + "/", c.name);
-      p.mi.instance = base_instance(c.namespace_name, c.name, comp.name, comp.role, "Cluster " + c.api_version,
-                                    c.file, comp.line);
-      p.mi.instance.ignored_rules = c.ignored_rules;
       p.resources = comp.resources;
-      // A replication component with N replicas is 1 primary streaming to N-1 replicas.
-      if (comp.role == InstanceRole::kData && comp.replicas.value > 1) {
-        p.mi.instance.replicas = {comp.replicas.value - 1,
-                                  comp.replicas.source.qualified(fmt::format("(replicas: {} = 1 primary + {} streaming)",
-                                                                             comp.replicas.value, comp.replicas.value - 1))};
-      }
-      for (const auto& [name, param] : c.init_parameters) {
-        if (name == comp.name) p.init_params.push_back(param);
-      }
       add_pending(std::move(p));
     }
     if (!any_redis) {
@@ -214,7 +255,7 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
     auto it = by_component.find({cluster, component});
     if (it == by_component.end()) return nullptr;
     for (size_t i : it->second) {
-      if (ns_match(pending[i].mi.instance.namespace_name, ns)) return &pending[i];
+      if (ns_match(pending[i].namespace_name, ns)) return &pending[i];
     }
     return nullptr;
   };
@@ -224,17 +265,14 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
   for (const auto& v : set.vscales) {
     if (Pending* p = find(v.namespace_name, v.cluster, v.component)) {
       merge_resources(p->resources, v.resources);
-      p->mi.instance.origin_kind += " + OpsRequest VerticalScaling";
+      ++p->vscales_joined;
       continue;
     }
     Pending p;
-    p.mi.generation = v.generation;
-    p.mi.config_spec = default_config_spec(false, false);
-    p.mi.object = fmt::format("OpsRequest {}{} (VerticalScaling of {})",
-                              v.namespace_name.empty() ? "" : v.namespace_name + "/",
-                              v.name.empty() ? "<unnamed>" : v.name, v.cluster.empty() ? "<cluster>" : v.cluster);
-    p.mi.instance = base_instance(v.namespace_name, v.cluster, v.component, role_from_name(v.component),
-                                  "OpsRequest VerticalScaling " + generation_api(v.generation), v.file, v.line);
+    p.namespace_name = v.namespace_name;
+    p.cluster = v.cluster;
+    p.component = v.component;
+    p.vscale = &v;
     p.resources = v.resources;
     add_pending(std::move(p));
   }
@@ -257,7 +295,17 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
           d.file, d.line, d.kind, d.cluster, d.component));
     }
   }
-  for (auto& p : pending) finish(p, options, out);
+  for (auto& p : pending) {
+    finish(p, options, out, sink);
+    p = Pending{};  // handed on: free its strings as we go
+  }
+  return out;
+}
+
+JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options) {
+  std::vector<ManifestInstance> instances;
+  JoinResult out = join_manifests(set, options, [&](ManifestInstance&& mi) { instances.push_back(std::move(mi)); });
+  out.instances = std::move(instances);
   return out;
 }
 

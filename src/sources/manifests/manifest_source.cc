@@ -105,13 +105,14 @@ std::string other_redis_operator(std::string_view api_version, std::string_view 
   return "";
 }
 
-Status read_manifest_text(std::string_view text, const std::string& file, ManifestSet& set,
-                          std::vector<Error>& errors, ReadStats& stats) {
-  // One document at a time: parse, recognise, drop. Keeps memory flat on
-  // large streams, and a broken document does not hide the ones after it.
-  // Documents are independent (anchors do not cross them), so a large stream
-  // is read in two halves on two threads and merged in document order.
-  const std::vector<DocChunk> chunks = split_yaml_documents(text);
+namespace {
+
+// Reads one run of whole documents into `set`, keeping the first parse error
+// apart (read_manifest_text's contract returns it).
+void read_chunks(const std::vector<DocChunk>& chunks, const std::string& file, ManifestSet& set,
+                 std::vector<Error>& errors, std::optional<Error>& first_parse_error, ReadStats& stats) {
+  // Documents are independent (anchors do not cross them), so a large run is
+  // read in two halves on two threads and merged in document order.
   const bool parallel = chunks.size() >= kParallelMinDocuments && std::thread::hardware_concurrency() > 1;
   std::vector<SliceResult> slices(parallel ? 2 : 1);
   if (parallel) {
@@ -122,8 +123,6 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
   } else {
     read_slice(chunks, 0, chunks.size(), file, slices[0]);
   }
-
-  std::optional<Error> first_parse_error;
   for (auto& s : slices) {
     append(set.clusters, s.set.clusters);
     append(set.params, s.set.params);
@@ -141,6 +140,35 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
     stats.objects += s.stats.objects;
     stats.recognised += s.stats.recognised;
     for (const auto& [kind, n] : s.stats.ignored_kinds) stats.ignored_kinds[kind] += n;
+  }
+}
+
+}  // namespace
+
+Status read_manifest_text(std::string_view text, const std::string& file, ManifestSet& set,
+                          std::vector<Error>& errors, ReadStats& stats) {
+  // One document at a time: parse, recognise, drop. Keeps memory flat on
+  // large streams, and a broken document does not hide the ones after it.
+  std::optional<Error> first_parse_error;
+  read_chunks(split_yaml_documents(text), file, set, errors, first_parse_error, stats);
+  if (first_parse_error) return *first_parse_error;
+  return Ok{};
+}
+
+Status read_manifest_stream(DocumentStream& stream, const std::string& file, ManifestSet& set,
+                            std::vector<Error>& errors, ReadStats& stats) {
+  std::optional<Error> first_parse_error;
+  DocBatch batch;
+  for (;;) {
+    auto more = stream.next(batch);
+    if (!more) {
+      Error e = more.error();
+      e.where = file;
+      errors.push_back(std::move(e));
+      break;
+    }
+    if (!*more) break;
+    read_chunks(batch.chunks, file, set, errors, first_parse_error, stats);
   }
   if (first_parse_error) return *first_parse_error;
   return Ok{};

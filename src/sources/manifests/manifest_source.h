@@ -10,6 +10,7 @@
 
 #include "core/result.h"
 #include "sources/manifests/kb_objects.h"
+#include "sources/manifests/yaml_stream.h"
 
 namespace redisfit::manifests {
 
@@ -33,5 +34,11 @@ std::string other_redis_operator(std::string_view api_version, std::string_view 
 // that object is skipped.
 Status read_manifest_text(std::string_view text, const std::string& file, ManifestSet& set,
                           std::vector<Error>& errors, ReadStats& stats);
+
+// The same over a stream, a batch of documents at a time (yaml_stream.h):
+// memory holds one batch and what the documents declare, never the whole
+// input. A read error is appended to `errors` naming `file`.
+Status read_manifest_stream(DocumentStream& stream, const std::string& file, ManifestSet& set,
+                            std::vector<Error>& errors, ReadStats& stats);
 
 }  // namespace redisfit::manifests

@@ -87,7 +87,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
     }
   }
   apply_selection(options.rules, options.suppressions, s.instance, s.object, s.findings, s.suppressed);
-  if (s.findings.empty() || s.unreadable()) return;
+  if (s.findings.empty() || s.unreadable() || !options.fixes) return;
   auto rec = plan_with_model(s.instance, options.workload);
   if (!rec) {
     s.notes.push_back("no fix computed: " + rec.error().describe());

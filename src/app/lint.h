@@ -54,6 +54,9 @@ struct LintOptions {
   // CLI turns it off when the output never shows it. Nothing else differs:
   // phases, verdict, findings and fixes do not read it.
   bool budget_hints = true;
+  // --no-fix: no fix is computed (the solver is most of lint's time), so
+  // SubjectReport::fix stays empty and no output shows one.
+  bool fixes = true;
 };
 
 // The fix for one component, in every form the user may apply it.

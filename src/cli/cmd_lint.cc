@@ -10,6 +10,7 @@
 #include "cli/workload_flags.h"
 #include "render/findings_render.h"
 #include "render/findings_stream.h"
+#include "render/lint_table.h"
 #include "app/lint.h"
 #include "render/rules_render.h"
 #include "sources/manifests/addon_rules.h"
@@ -69,6 +70,7 @@ int run_lint_command(LintFlags f) {
                                         : app::InputFormat::kAuto;
   if (!f.addon_version.empty()) options.addon_version = f.addon_version;
   options.budget_hints = f.output == "json" || f.verbose;  // the outputs that print budget assumptions
+  options.fixes = !f.no_fix;
   RedisInstance probe;
   if (Status s = f.workload.apply(probe, options.workload); !s.ok()) {
     std::fprintf(stderr, "redisfit lint: %s\n", s.error().describe().c_str());
@@ -94,17 +96,21 @@ int run_lint_command(LintFlags f) {
 
   // Each component is written (text) or spooled (JSON, SARIF) as soon as it
   // is judged, then dropped: memory does not grow with the findings.
+  // --quiet shows what fails the run: findings at or above --fail-on
+  // (errors when it is `never`), nothing of the components below it.
+  const rules::Level fail_level = f.fail_on == "warning" ? rules::Level::kWarning : rules::Level::kError;
+  const std::optional<rules::Level> quiet_at = f.quiet ? std::optional(fail_level) : std::nullopt;
   std::unique_ptr<render::FindingsWriter> writer = f.output == "json"    ? render::json_writer(stdout)
                                                    : f.output == "sarif" ? render::sarif_writer(stdout)
-                                                                         : render::text_writer(stdout, use_color(), f.verbose);
+                                                   : f.output == "table" ? render::table_writer(stdout, use_color(), quiet_at)
+                                                                         : render::text_writer(stdout, use_color(), f.verbose, quiet_at);
   const app::LintReport report = app::run_lint(options, [&](app::SubjectReport&& s) { writer->subject(s); });
   for (const auto& e : report.input_errors) std::fprintf(stderr, "%s: error: %s\n", e.where.c_str(), e.message.c_str());
   writer->finish(report);
   if (!report.input_errors.empty()) return kExitUsage;
   const auto highest = app::highest_level(report);
   if (!highest || f.fail_on == "never") return kExitClean;
-  const rules::Level threshold = f.fail_on == "warning" ? rules::Level::kWarning : rules::Level::kError;
-  return static_cast<int>(*highest) >= static_cast<int>(threshold) ? kExitFindings : kExitClean;
+  return static_cast<int>(*highest) >= static_cast<int>(fail_level) ? kExitFindings : kExitClean;
 }
 
 RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
@@ -116,8 +122,10 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
   cmd->add_option("--addon-version", flags->addon_version,
                   "KubeBlocks Redis addon release (e.g. 0.9.4, 1.0.2): selects how maxmemory is derived "
                   "when none is set (default: the newest release of the objects' API generation)");
-  cmd->add_option("-o,--output", flags->output, "text | json | sarif (with --list-rules: text | json | markdown)")
-      ->check(CLI::IsMember({"text", "json", "sarif", "markdown"}));
+  cmd->add_option("-o,--output", flags->output,
+                  "text | json | sarif | table (one row per component: current -> recommended maxmemory and limit, "
+                  "peak phase, severity) (with --list-rules: text | json | markdown)")
+      ->check(CLI::IsMember({"text", "json", "sarif", "table", "markdown"}));
   cmd->add_option("--format", flags->format,
                   "how to read inputs not named *.conf: auto (default: stdin that looks like a redis.conf is one) "
                   "| yaml | conf")
@@ -128,7 +136,11 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
   cmd->add_flag("--no-config", flags->no_config, "read no config file");
   cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above: error (default) | warning | never")
       ->check(CLI::IsMember({"error", "warning", "never"}));
-  cmd->add_flag("-v,--verbose", flags->verbose, "also show clean components, assumptions and notes");
+  CLI::Option* verbose = cmd->add_flag("-v,--verbose", flags->verbose, "also show clean components, assumptions and notes");
+  cmd->add_flag("-q,--quiet", flags->quiet,
+                "text and table: only the findings (rows) at or above --fail-on, and the summary line")
+      ->excludes(verbose);
+  cmd->add_flag("--no-fix", flags->no_fix, "compute and print no fix (faster; JSON fix is null)");
   cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
   cmd->add_option("--include", flags->include, "report only these rules (ids or names, comma list, repeatable)")
       ->delimiter(',')

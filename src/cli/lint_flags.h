@@ -21,6 +21,8 @@ struct LintFlags {
   std::string format = "auto";
   std::string fail_on;  // error (default) | warning | never
   bool verbose = false;
+  bool quiet = false;   // -q: findings at or above --fail-on and the summary only
+  bool no_fix = false;  // --no-fix: compute and print no fix
   bool list_rules = false;
   std::vector<std::string> include, exclude;  // rule ids or names, comma lists, repeatable
   std::string config;                         // --config FILE

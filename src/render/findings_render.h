@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "app/lint.h"
@@ -44,7 +45,10 @@ struct TextTotals {
   int checked = 0, skipped = 0, unread = 0;
   FindingCounts counts;
 };
-void text_subject(const app::SubjectReport& s, bool color, bool verbose, TextTotals& totals, std::string& out);
+// `quiet_at` (--quiet): only the finding lines at or above that level, no
+// component blocks; the totals still count every finding.
+void text_subject(const app::SubjectReport& s, bool color, bool verbose, TextTotals& totals, std::string& out,
+                  std::optional<rules::Level> quiet_at = std::nullopt);
 std::string text_summary(const app::LintReport& report, const TextTotals& totals, bool verbose);
 // One subject's SARIF results (suppressed ones with `suppressions`), and the
 // log around results gathered elsewhere.

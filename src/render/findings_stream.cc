@@ -74,10 +74,11 @@ void splice(FILE* out, const nlohmann::json& envelope,
 
 class TextWriter : public FindingsWriter {
  public:
-  TextWriter(FILE* out, bool color, bool verbose) : out_(out), color_(color), verbose_(verbose) {}
+  TextWriter(FILE* out, bool color, bool verbose, std::optional<rules::Level> quiet_at)
+      : out_(out), color_(color), verbose_(verbose), quiet_at_(quiet_at) {}
   void subject(const app::SubjectReport& s) override {
     std::string text;
-    text_subject(s, color_, verbose_, totals_, text);
+    text_subject(s, color_, verbose_, totals_, text, quiet_at_);
     std::fwrite(text.data(), 1, text.size(), out_);
   }
   void finish(const app::LintReport& report) override {
@@ -89,6 +90,7 @@ class TextWriter : public FindingsWriter {
  private:
   FILE* out_;
   bool color_, verbose_;
+  std::optional<rules::Level> quiet_at_;
   TextTotals totals_;
 };
 
@@ -134,8 +136,9 @@ class SarifWriter : public FindingsWriter {
 
 }  // namespace
 
-std::unique_ptr<FindingsWriter> text_writer(FILE* out, bool color, bool verbose) {
-  return std::make_unique<TextWriter>(out, color, verbose);
+std::unique_ptr<FindingsWriter> text_writer(FILE* out, bool color, bool verbose,
+                                            std::optional<rules::Level> quiet_at) {
+  return std::make_unique<TextWriter>(out, color, verbose, quiet_at);
 }
 std::unique_ptr<FindingsWriter> json_writer(FILE* out) { return std::make_unique<JsonWriter>(out); }
 std::unique_ptr<FindingsWriter> sarif_writer(FILE* out) { return std::make_unique<SarifWriter>(out); }

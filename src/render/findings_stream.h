@@ -12,6 +12,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "app/lint.h"
 
@@ -25,7 +26,9 @@ class FindingsWriter {
   virtual void finish(const app::LintReport& report) = 0;
 };
 
-std::unique_ptr<FindingsWriter> text_writer(FILE* out, bool color, bool verbose);
+// `quiet_at`: --quiet (findings_render.h text_subject).
+std::unique_ptr<FindingsWriter> text_writer(FILE* out, bool color, bool verbose,
+                                            std::optional<rules::Level> quiet_at = std::nullopt);
 std::unique_ptr<FindingsWriter> json_writer(FILE* out);
 std::unique_ptr<FindingsWriter> sarif_writer(FILE* out);
 

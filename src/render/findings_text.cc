@@ -39,11 +39,14 @@ std::string phase_line(const MemoryBudget& b) {
   return out;
 }
 
-void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, std::string& out) {
+void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, std::string& out,
+                    std::optional<rules::Level> quiet_at) {
   for (const auto& f : s.findings) {
+    if (quiet_at && static_cast<int>(f.level) < static_cast<int>(*quiet_at)) continue;
     out += fmt::format("{} {}{}{} [{} {}] {}\n", location(f.location), st.on(level_color(f.level)),
                        rules::level_name(f.level), st.off(), f.rule_id, f.rule_name, f.message);
   }
+  if (quiet_at) return;
   if (verbose) {
     for (const auto& sf : s.suppressed) {
       const rules::Finding& f = sf.finding;
@@ -90,14 +93,15 @@ void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, 
 
 }  // namespace
 
-void text_subject(const app::SubjectReport& s, bool color, bool verbose, TextTotals& totals, std::string& out) {
+void text_subject(const app::SubjectReport& s, bool color, bool verbose, TextTotals& totals, std::string& out,
+                  std::optional<rules::Level> quiet_at) {
   if (!s.checked) {
     ++totals.skipped;
     return;
   }
   if (s.unreadable()) ++totals.unread;
   else ++totals.checked;
-  render_subject(s, Style{color}, verbose, out);
+  render_subject(s, Style{color}, verbose, out, quiet_at);
   totals.counts.add(s);
 }
 

@@ -200,7 +200,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     evaluate(s, options, MaxmemoryDerivation{}, nullptr, form_for(decl.kind));
     keep(std::move(s), report, sink);
   }
-  shape_subjects(c.set, report.notes, [&](SubjectReport&& s) {
+  shape_subjects(c.set, report.notes, options.chart, report.input_errors, [&](SubjectReport&& s) {
     if (options.override_manifest && !s.unreadable()) {
       if (auto st = options.override_manifest(s.instance); !st) return report.input_errors.push_back(st.error());
     }

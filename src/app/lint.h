@@ -22,6 +22,7 @@
 #include "app/lint_selection.h"
 #include "model/budget.h"
 #include "rules/rule.h"
+#include "sources/charts/bitnami_redis_chart.h"
 
 namespace redisfit::app {
 
@@ -57,6 +58,8 @@ struct LintOptions {
   // --no-fix: no fix is computed (the solver is most of lint's time), so
   // SubjectReport::fix stays empty and no output shows one.
   bool fixes = true;
+  // --chart: Helm values files are read as this chart's values (app/lint_chart_values.h).
+  std::optional<charts::ChartRef> chart;
 };
 
 // The fix for one component, in every form the user may apply it.

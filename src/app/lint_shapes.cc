@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "app/lint_chart_values.h"
+#include "sources/charts/bitnami_redis_values.h"
 #include "sources/manifests/ot_join.h"
 #include "sources/workloads/workload_config.h"
 
@@ -63,7 +65,8 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
 
 }  // namespace
 
-void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes, const SubjectSink& out) {
+void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes,
+                    const std::optional<charts::ChartRef>& chart, std::vector<Error>& errors, const SubjectSink& out) {
   for (const auto& pod : set.pods) {
     const auto readings = workloads::read_pod_redis(pod, set.config_data);
     for (const auto& c : readings) {
@@ -97,6 +100,17 @@ void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>&
     }
   }
   for (const auto& u : set.unreadable) {
+    std::string reason = u.reason;
+    if (u.helm_values && chart) {
+      ChartValuesSubjects read = chart_values_subjects(u, *chart, errors);
+      for (auto& n : read.nodes) out(std::move(n));
+      if (read.unread_reason.empty()) continue;
+      reason = read.unread_reason;
+    } else if (u.helm_values && charts::looks_like_bitnami_redis_values(u.helm_values->node)) {
+      reason += fmt::format(". For bitnami/redis values, `--chart bitnami/redis@<major>` reads them with that chart's "
+                            "defaults (majors {})",
+                            charts::verified_bitnami_redis_majors());
+    }
     SubjectReport s;
     s.object = u.object;
     RedisInstance& r = s.instance;
@@ -105,7 +119,7 @@ void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>&
     r.file = u.file;
     r.line = u.line;
     r.origin_kind = u.object;
-    r.unknowns.push_back(u.reason);
+    r.unknowns.push_back(reason);
     r.ignored_rules = u.ignored_rules;
     out(std::move(s));
   }

@@ -6,6 +6,7 @@
 // more than one is held at a time. Notes on sidecars go to `notes`.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@
 
 namespace redisfit::app {
 
-void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes, const SubjectSink& out);
+// `chart` (--chart) reads Helm values files as that chart's; their malformed
+// values go to `errors`.
+void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes,
+                    const std::optional<charts::ChartRef>& chart, std::vector<Error>& errors, const SubjectSink& out);
 
 }  // namespace redisfit::app

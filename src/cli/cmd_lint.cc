@@ -13,6 +13,7 @@
 #include "render/lint_table.h"
 #include "app/lint.h"
 #include "render/rules_render.h"
+#include "sources/charts/bitnami_redis_chart.h"
 #include "sources/manifests/addon_rules.h"
 
 namespace redisfit::cli {
@@ -71,6 +72,14 @@ int run_lint_command(LintFlags f) {
   if (!f.addon_version.empty()) options.addon_version = f.addon_version;
   options.budget_hints = f.output == "json" || f.verbose;  // the outputs that print budget assumptions
   options.fixes = !f.no_fix;
+  if (!f.chart.empty()) {
+    auto chart = charts::parse_chart_ref(f.chart);
+    if (!chart) {
+      std::fprintf(stderr, "redisfit lint: %s\n", chart.error().message.c_str());
+      return kExitUsage;
+    }
+    options.chart = *chart;
+  }
   RedisInstance probe;
   if (Status s = f.workload.apply(probe, options.workload); !s.ok()) {
     std::fprintf(stderr, "redisfit lint: %s\n", s.error().describe().c_str());
@@ -122,6 +131,9 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
   cmd->add_option("--addon-version", flags->addon_version,
                   "KubeBlocks Redis addon release (e.g. 0.9.4, 1.0.2): selects how maxmemory is derived "
                   "when none is set (default: the newest release of the objects' API generation)");
+  cmd->add_option("--chart", flags->chart,
+                  "read Helm values files as this chart's values, with its defaults: bitnami/redis@MAJOR "
+                  "(e.g. bitnami/redis@20)");
   cmd->add_option("-o,--output", flags->output,
                   "text | json | sarif | table (one row per component: current -> recommended maxmemory and limit, "
                   "peak phase, severity) (with --list-rules: text | json | markdown)")

@@ -17,6 +17,7 @@ struct LintFlags {
   std::vector<std::string> paths;
   WorkloadFlags workload;
   std::string addon_version;
+  std::string chart;  // --chart bitnami/redis@N: how Helm values files are read
   std::string output = "text";
   std::string format = "auto";
   std::string fail_on;  // error (default) | warning | never

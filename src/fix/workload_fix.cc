@@ -66,6 +66,23 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
                              : fmt::format("set maxmemory {} ({}), limit {} unchanged", c.maxmemory_bytes,
                                            format_bytes(c.maxmemory_bytes), format_k8s_quantity(limit));
 
+  if (t.shape == WorkloadTarget::Shape::kHelmValues) {
+    // The values that render the change; extraFlags items are argv words of
+    // the chart's start script, applied after its config files.
+    std::string values = t.chart_role + ":\n";
+    if (change_limit) {
+      values += fmt::format("  resources:\n    requests:\n      memory: {}\n    limits:\n      memory: {}\n",
+                            format_k8s_quantity(request), format_k8s_quantity(limit));
+      fix.notes.push_back(t.chart_role + ".resources replaces the resourcesPreset as a whole: add the cpu you need");
+    }
+    values += fmt::format("  extraFlags:\n    - --maxmemory {}\n", c.maxmemory_bytes);
+    fix.forms.push_back({"values " + t.config_key, values});
+    fix.forms.push_back({"helm", fmt::format("helm upgrade {} bitnami/redis --version '^{}' -f {}\n", t.release,
+                                             t.chart_version, t.config_key)});
+    fix.notes.push_back("keep the " + t.chart_role + ".extraFlags you already pass, dropping any other --maxmemory");
+    return fix;
+  }
+
   if (t.shape == WorkloadTarget::Shape::kOtCr) {
     const std::string res = fmt::format("\"resources\":{{\"requests\":{{\"memory\":\"{}\"}},\"limits\":{{\"memory\":\"{}\"}}}}",
                                         format_k8s_quantity(request), format_k8s_quantity(limit));

@@ -7,7 +7,8 @@
 //     holds the config; Bitnami images: REDIS_EXTRA_FLAGS;
 //   * kubectl patch (strategic merge) for the container's memory resources;
 //   * `helm upgrade --reuse-values --set ...` when labels show a known chart;
-//   * a merge patch of the OT-CONTAINER-KIT CR, plus its additional config.
+//   * a merge patch of the OT-CONTAINER-KIT CR, plus its additional config;
+//   * for a values file read with --chart: the values to add and the helm upgrade.
 #pragma once
 
 #include <string>
@@ -18,7 +19,9 @@
 namespace redisfit::fix {
 
 struct WorkloadTarget {
-  enum class Shape { kWorkload, kOtCr };
+  // kHelmValues: a values file read with --chart; chart_role is the values
+  // key ("master", "replica"), config_key the values file, chart_version the major.
+  enum class Shape { kWorkload, kOtCr, kHelmValues };
   Shape shape = Shape::kWorkload;
   std::string kind;       // "Deployment", "StatefulSet", "RedisReplication", ...
   std::string name;

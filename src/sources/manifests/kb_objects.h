@@ -159,6 +159,9 @@ struct UnreadableDecl {
   int line = 0;
   std::string reason;        // what is missing, and what to do
   std::vector<RuleIgnore> ignored_rules;  // ignore annotations
+  // Set for a Helm values file: its document, read when lint is told the chart
+  // (--chart bitnami/redis@N, sources/charts/); without it, `reason` stands.
+  std::optional<YamlObject> helm_values;
 };
 
 // Everything read from the inputs, in input order.

@@ -90,6 +90,7 @@ bool recognise_other_redis(const YamlObject& obj, ManifestSet& set, std::vector<
     d.reason =
         "a Helm values file: render it with `helm template` and lint the output (`helm template my-redis "
         "bitnami/redis -f " + obj.file.name + " | redisfit lint -`); the chart's defaults decide what it deploys";
+    d.helm_values = obj;
     set.unreadable.push_back(std::move(d));
     return true;
   }

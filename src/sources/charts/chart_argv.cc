@@ -1,0 +1,58 @@
+#include "sources/charts/chart_argv.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "sources/redis_conf.h"
+
+namespace redisfit::charts {
+
+ArgvReading directives_from_argv(const std::vector<ArgvWord>& words) {
+  ArgvReading out;
+  for (const auto& w : words) {
+    if (w.text.find_first_of("$`\\") != std::string::npos) {
+      out.unknowns.push_back(fmt::format("{}: `{}` is expanded by the start script's shell; its value is not known "
+                                         "from the values",
+                                         w.where.describe(), w.text));
+      continue;
+    }
+    if (w.text.rfind("--", 0) != 0) {
+      // An argument of the directive before it (server.c appends it quoted).
+      if (out.directives.empty()) {
+        out.unknowns.push_back(fmt::format("{}: `{}` does not start with -- and follows no flag of its own",
+                                           w.where.describe(), w.text));
+        continue;
+      }
+      out.directives.back().args.push_back(w.text);
+      continue;
+    }
+    auto split = split_redis_args(std::string_view(w.text).substr(2));
+    if (!split || split->empty()) {
+      out.unknowns.push_back(fmt::format("{}: `{}`: {}", w.where.describe(), w.text,
+                                         split ? std::string("no directive name") : split.error().message));
+      continue;
+    }
+    ArgvDirective d;
+    d.name = (*split)[0];
+    std::transform(d.name.begin(), d.name.end(), d.name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    d.args.assign(split->begin() + 1, split->end());
+    d.where = w.where;
+    out.directives.push_back(std::move(d));
+  }
+  // Redis rejects a directive with no value ("wrong number of arguments").
+  std::vector<ArgvDirective> kept;
+  for (auto& d : out.directives) {
+    if (d.args.empty()) {
+      out.unknowns.push_back(fmt::format("{}: --{} has no value (redis-server would refuse to start)", d.where.describe(), d.name));
+    } else {
+      kept.push_back(std::move(d));
+    }
+  }
+  out.directives = std::move(kept);
+  return out;
+}
+
+}  // namespace redisfit::charts

@@ -76,7 +76,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   if (s.instance.role != InstanceRole::kData) return;
   s.checked = true;
   s.budget = options.budget_hints ? compute_budget(s.instance, options.workload)
-                                  : compute_budget_for_search(s.instance, options.workload);
+                                  : compute_budget_without_hint(s.instance, options.workload);
   s.findings = rules::check_all({s.instance, s.budget, options.workload, derivation});
   // Say which addon rule a finding rests on when nobody wrote maxmemory.
   if (derivation.derived && !s.unreadable()) {

@@ -28,6 +28,14 @@ uint64_t sum_terms(const std::vector<BudgetTerm>& terms) {
   return total;
 }
 
+// The searches (solver, tightening hint) read only numbers: the words of a
+// budget (term sources, phase descriptions, assumptions) are built only when
+// `words` is set. The numbers are computed by the same lines either way.
+template <class F>
+std::string words_if(bool words, F&& make) {
+  return words ? std::string(make()) : std::string();
+}
+
 BudgetPhase make_phase(PhaseId id, std::string description, std::vector<BudgetTerm> terms) {
   BudgetPhase phase{id, phase_id_name(id), std::move(description), std::move(terms), 0};
   phase.total_bytes = sum_terms(phase.terms);
@@ -45,21 +53,20 @@ struct DatasetSize {
 // EVICT_FAIL and only writes are refused), and even an evicting policy frees
 // it only on later writes, while the freed pages stay in the RSS until the
 // allocator returns them. So no projection falls below what is held now.
-DatasetSize steady_dataset(const RedisInstance& r, const Workload& w) {
+DatasetSize steady_dataset(const RedisInstance& r, const Workload& w, bool words) {
   const bool bounded = r.maxmemory.origin != MaxmemoryOrigin::kUnset;
   if (w.dataset_bytes) {
     if (bounded && w.dataset_bytes->value > r.maxmemory.bytes) {
-      return {w.dataset_bytes->value,
-              fmt::format("{} ({}), held above maxmemory {}: {}", w.dataset_bytes->source,
+      return {w.dataset_bytes->value, words_if(words, [&] { return fmt::format("{} ({}), held above maxmemory {}: {}", w.dataset_bytes->source,
                           format_bytes(w.dataset_bytes->value), format_bytes(r.maxmemory.bytes),
                           writes_continue_at_maxmemory(r, w)
                               ? r.maxmemory_policy.value + " evicts it only as writes come, RSS lags"
-                              : r.maxmemory_policy.value + " keeps it all and refuses writes")};
+                              : r.maxmemory_policy.value + " keeps it all and refuses writes"); })};
     }
-    return {w.dataset_bytes->value, w.dataset_bytes->source.describe()};
+    return {w.dataset_bytes->value, words_if(words, [&] { return w.dataset_bytes->source.describe(); })};
   }
   if (bounded) {
-    return {r.maxmemory.bytes, fmt::format("fills to maxmemory ({})", r.maxmemory.source)};
+    return {r.maxmemory.bytes, words_if(words, [&] { return fmt::format("fills to maxmemory ({})", r.maxmemory.source); })};
   }
   if (r.limit_bytes) {
     return {r.limit_bytes->value,
@@ -72,21 +79,24 @@ DatasetSize steady_dataset(const RedisInstance& r, const Workload& w) {
 // with TTL keys) client buffers count toward maxmemory and displace data; with
 // noeviction they grow on top of a full dataset (networking.c:
 // getClientMemoryUsage, evict.c counts but cannot free them).
-BudgetTerm client_term(const RedisInstance& r, const Workload& w) {
+BudgetTerm client_term(const RedisInstance& r, const Workload& w, bool words) {
   if (writes_continue_at_maxmemory(r, w) && r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
-    return {"client_buffers", 0,
-            fmt::format("inside maxmemory: {} evicts data to make room for client buffers",
-                        r.maxmemory_policy.value)};
+    return {"client_buffers", 0, words_if(words, [&] {
+              return fmt::format("inside maxmemory: {} evicts data to make room for client buffers",
+                                 r.maxmemory_policy.value);
+            })};
   }
   uint64_t clients = std::min<uint64_t>(w.clients.value, r.maxclients.value);
   uint64_t bytes = clients * ModelConstants::kBytesPerActiveClient;
-  std::string source = fmt::format("{} clients x {} active buffers ({})", clients,
-                                   format_bytes(ModelConstants::kBytesPerActiveClient), w.clients.source);
+  std::string source = words_if(words, [&] {
+    return fmt::format("{} clients x {} active buffers ({})", clients,
+                       format_bytes(ModelConstants::kBytesPerActiveClient), w.clients.source);
+  });
   const ClientMemoryLimit& cap = r.maxmemory_clients.value;
   uint64_t cap_bytes = cap.is_percent ? r.maxmemory.bytes * static_cast<uint64_t>(cap.percent) / 100 : cap.bytes;
   if (cap_bytes > 0 && cap_bytes < bytes) {
     bytes = cap_bytes;
-    source = fmt::format("capped by maxmemory-clients ({})", r.maxmemory_clients.source);
+    source = words_if(words, [&] { return fmt::format("capped by maxmemory-clients ({})", r.maxmemory_clients.source); });
   }
   return {"client_buffers", bytes, source};
 }
@@ -95,27 +105,29 @@ BudgetTerm client_term(const RedisInstance& r, const Workload& w) {
 // (evict.c:freeMemoryGetNotCountedMemory). It only grows while an fsync
 // stalls, for at most 2 s with appendfsync everysec (aof.c:flushAppendOnlyFile).
 // A stalled disk is a fault, so the term is opt-in (--fsync-stall).
-BudgetTerm aof_buffer_term(const RedisInstance& r, const Workload& w) {
-  if (!r.appendonly.value) return {"aof_buffer", 0, "appendonly no"};
+BudgetTerm aof_buffer_term(const RedisInstance& r, const Workload& w, bool words) {
+  if (!r.appendonly.value) return {"aof_buffer", 0, words_if(words, [] { return "appendonly no"; })};
   if (!w.fsync_stall_seconds) {
-    return {"aof_buffer", 0,
-            fmt::format("aof_buf is flushed every event loop; a stalled fsync would hold up to {:.0f} s of "
-                        "writes (give --fsync-stall to budget for a slow disk)",
-                        ModelConstants::kMaxFsyncStallSeconds)};
+    return {"aof_buffer", 0, words_if(words, [] {
+              return fmt::format("aof_buf is flushed every event loop; a stalled fsync would hold up to {:.0f} s of "
+                                 "writes (give --fsync-stall to budget for a slow disk)",
+                                 ModelConstants::kMaxFsyncStallSeconds);
+            })};
   }
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   double stall = std::min(w.fsync_stall_seconds->value, ModelConstants::kMaxFsyncStallSeconds);
   double bytes = rate * static_cast<double>(w.value_size_bytes.value) * stall;
-  return {"aof_buffer", static_cast<uint64_t>(bytes),
-          fmt::format("{:.0f} writes/s{} x {} x {:.1f} s of a stalled fsync ({})", rate,
-                      w.write_rate_per_sec ? "" : " (write rate unknown: the default)",
-                      format_bytes(w.value_size_bytes.value), stall, w.fsync_stall_seconds->source)};
+  return {"aof_buffer", static_cast<uint64_t>(bytes), words_if(words, [&] {
+            return fmt::format("{:.0f} writes/s{} x {} x {:.1f} s of a stalled fsync ({})", rate,
+                               w.write_rate_per_sec ? "" : " (write rate unknown: the default)",
+                               format_bytes(w.value_size_bytes.value), stall, w.fsync_stall_seconds->source);
+          })};
 }
 
 // During a full sync the primary keeps the write stream for the replica in the
 // shared replication buffer (7.0, #9166); the part above repl-backlog-size is
 // outside maxmemory and is bounded by the replica class hard limit.
-BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
+BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, bool words) {
   const OutputBufferLimit& limit = r.replica_buffer_limit.value;
   // A full sync lasts the child's life plus the transfer and the replica's
   // load: about twice the save.
@@ -125,28 +137,32 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
   uint64_t backlog = r.repl_backlog_bytes.value;
   uint64_t over_backlog = stream > backlog ? stream - backlog : 0;
   if (limit.hard_bytes > 0 && limit.hard_bytes < over_backlog) {
-    return {"replica_buffer", limit.hard_bytes - std::min(limit.hard_bytes, backlog),
-            fmt::format("replica output buffer up to its hard limit {} ({})",
-                        format_bytes(limit.hard_bytes), r.replica_buffer_limit.source)};
+    return {"replica_buffer", limit.hard_bytes - std::min(limit.hard_bytes, backlog), words_if(words, [&] {
+              return fmt::format("replica output buffer up to its hard limit {} ({})", format_bytes(limit.hard_bytes),
+                                 r.replica_buffer_limit.source);
+            })};
   }
-  return {"replica_buffer", over_backlog,
-          fmt::format("{:.0f} writes/s x {} during a ~{:.0f} s sync, above the {} backlog{}", rate,
-                      format_bytes(w.value_size_bytes.value), sync_seconds, format_bytes(backlog),
-                      w.write_rate_per_sec ? "" : " (write rate unknown: the default rate)")};
+  return {"replica_buffer", over_backlog, words_if(words, [&] {
+            return fmt::format("{:.0f} writes/s x {} during a ~{:.0f} s sync, above the {} backlog{}", rate,
+                               format_bytes(w.value_size_bytes.value), sync_seconds, format_bytes(backlog),
+                               w.write_rate_per_sec ? "" : " (write rate unknown: the default rate)");
+          })};
 }
 
 // Redis before 7.0 kept every write made during BGREWRITEAOF in the parent's
 // rewrite buffer (aof.c:aofRewriteBufferAppend) until the child finished;
 // 7.0's multi-part AOF (#9788) removed it.
-BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
+BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, bool words) {
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   double child_seconds = fork_child_seconds(w, dataset_bytes);
   return {"aof_rewrite_buffer",
           static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * child_seconds),
-          fmt::format("Redis {} buffers every write of the ~{:.0f} s rewrite in the parent ({:.0f} "
-                      "writes/s{})",
-                      r.redis_version.value, child_seconds, rate,
-                      w.write_rate_per_sec ? "" : ", write rate unknown: the default rate")};
+          words_if(words, [&] {
+            return fmt::format("Redis {} buffers every write of the ~{:.0f} s rewrite in the parent ({:.0f} "
+                               "writes/s{})",
+                               r.redis_version.value, child_seconds, rate,
+                               w.write_rate_per_sec ? "" : ", write rate unknown: the default rate");
+          })};
 }
 
 }  // namespace
@@ -204,7 +220,8 @@ std::vector<const BudgetPhase*> MemoryBudget::phases_over_limit() const {
   return out;
 }
 
-MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w) {
+MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, BudgetDetail detail) {
+  const bool words = detail == BudgetDetail::kWords;
   MemoryBudget b;
   b.maxmemory_unlimited = r.maxmemory.origin == MaxmemoryOrigin::kUnset;
   b.maxmemory_bytes = r.maxmemory.bytes;
@@ -212,7 +229,7 @@ MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w
   b.request_bytes = r.request_bytes ? r.request_bytes->value : 0;
 
   const double frag = w.fragmentation.value;
-  const DatasetSize dataset = steady_dataset(r, w);
+  const DatasetSize dataset = steady_dataset(r, w, words);
   // One write is checked before it executes (server.c:processCommand), so the
   // dataset can pass maxmemory by the largest single value written.
   const uint64_t overshoot = w.value_size_bytes.value;
@@ -220,42 +237,47 @@ MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w
   // Steady state.
   std::vector<BudgetTerm> steady = {
       {"base", ModelConstants::kBaseBytes,
-       "redis-server with no data: 6.6 MB measured RSS + Lua/allocator arenas"},
-      {"dataset", scale(dataset.bytes, frag),
-       fmt::format("{} x fragmentation {:.2f}; {}", format_bytes(dataset.bytes), frag, dataset.source)},
+       words_if(words, [] { return "redis-server with no data: 6.6 MB measured RSS + Lua/allocator arenas"; })},
+      {"dataset", scale(dataset.bytes, frag), words_if(words, [&] {
+         return fmt::format("{} x fragmentation {:.2f}; {}", format_bytes(dataset.bytes), frag, dataset.source);
+       })},
       {"overshoot", scale(overshoot, frag),
-       fmt::format("one write past the maxmemory check ({})", w.value_size_bytes.source)},
-      client_term(r, w),
-      aof_buffer_term(r, w),
+       words_if(words, [&] { return fmt::format("one write past the maxmemory check ({})", w.value_size_bytes.source); })},
+      client_term(r, w, words),
+      aof_buffer_term(r, w, words),
   };
-  b.phases.push_back(make_phase(PhaseId::kSteady, "serving traffic, no child process", steady));
+  b.phases.push_back(make_phase(PhaseId::kSteady, words_if(words, [] { return "serving traffic, no child process"; }), steady));
   const uint64_t steady_total = b.phases.back().total_bytes;
 
   // Forks: the child shares pages; COW copies what the parent writes; the
   // child also gets its own copy of the page tables (8 B per 4 KiB page).
-  CowEstimate cow = estimate_cow_fraction(r, w, dataset.bytes);
+  CowEstimate cow = estimate_cow_fraction(r, w, dataset.bytes, words);
   b.cow_fraction = cow.fraction;
-  BudgetTerm cow_term{"cow", scale(dataset.bytes + overshoot, frag * cow.fraction),
-                      fmt::format("copy-on-write {:.0f}% of the dataset: {}", cow.fraction * 100, cow.source)};
-  BudgetTerm page_tables{"child_page_tables", steady_total / ModelConstants::kPageTableDivisor,
-                         fmt::format("the child's page tables: parent RSS / {}",
-                                     ModelConstants::kPageTableDivisor)};
+  BudgetTerm cow_term{"cow", scale(dataset.bytes + overshoot, frag * cow.fraction), words_if(words, [&] {
+                        return fmt::format("copy-on-write {:.0f}% of the dataset: {}", cow.fraction * 100, cow.source);
+                      })};
+  BudgetTerm page_tables{"child_page_tables", steady_total / ModelConstants::kPageTableDivisor, words_if(words, [] {
+                           return fmt::format("the child's page tables: parent RSS / {}",
+                                              ModelConstants::kPageTableDivisor);
+                         })};
   std::vector<BudgetTerm> fork_terms = steady;
   fork_terms.push_back(cow_term);
   fork_terms.push_back(page_tables);
   if (r.appendonly.value && redis_version_before(r, 7, 0)) {
-    fork_terms.push_back(aof_rewrite_buffer_term(r, w, dataset.bytes));
+    fork_terms.push_back(aof_rewrite_buffer_term(r, w, dataset.bytes, words));
   }
 
   const bool forks = persistence_forks(r);
   if (forks) {
     std::string what = r.appendonly.value ? "AOF rewrite (BGREWRITEAOF)" : "RDB snapshot (BGSAVE)";
-    b.phases.push_back(make_phase(PhaseId::kFork, what + " child alive while writes continue", fork_terms));
+    b.phases.push_back(make_phase(PhaseId::kFork, words_if(words, [&] { return what + " child alive while writes continue"; }),
+                                  fork_terms));
   }
   if (r.replicas.value > 0) {
     std::vector<BudgetTerm> sync_terms = fork_terms;
-    sync_terms.push_back(replica_buffer_term(r, w, dataset.bytes));
-    b.phases.push_back(make_phase(PhaseId::kFullSync, "a replica's full sync: fork + buffered write stream",
+    sync_terms.push_back(replica_buffer_term(r, w, dataset.bytes, words));
+    b.phases.push_back(make_phase(PhaseId::kFullSync,
+                                  words_if(words, [] { return "a replica's full sync: fork + buffered write stream"; }),
                                   sync_terms));
   }
 
@@ -265,7 +287,7 @@ MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w
   // be more.
   DatasetSize loaded = dataset;
   if (w.loaded_bytes && w.loaded_bytes->value > loaded.bytes) {
-    loaded = {w.loaded_bytes->value, w.loaded_bytes->source.describe()};
+    loaded = {w.loaded_bytes->value, words_if(words, [&] { return w.loaded_bytes->source.describe(); })};
   }
   b.loaded_bytes = loaded.bytes;
   b.loaded_source = loaded.source;
@@ -274,23 +296,27 @@ MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w
     std::string format = r.appendonly.value ? (r.aof_use_rdb_preamble.value ? "AOF (RDB preamble)" : "AOF")
                                             : "dump.rdb";
     b.phases.push_back(make_phase(
-        PhaseId::kReload, "restart: " + format + " loaded with maxmemory ignored",
-        {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
-         {"reload", scale(loaded.bytes, ModelConstants::kReloadFactor),
-          fmt::format("{} persisted x {:.2f} (measured RSS/used-mem 1.02 after load){}",
-                      format_bytes(loaded.bytes), ModelConstants::kReloadFactor,
-                      b.loaded_above_maxmemory ? "; above maxmemory: " + loaded.source : "")}}));
+        PhaseId::kReload, words_if(words, [&] { return "restart: " + format + " loaded with maxmemory ignored"; }),
+        {{"base", ModelConstants::kBaseBytes, words_if(words, [] { return "redis-server with no data"; })},
+         {"reload", scale(loaded.bytes, ModelConstants::kReloadFactor), words_if(words, [&] {
+            return fmt::format("{} persisted x {:.2f} (measured RSS/used-mem 1.02 after load){}",
+                               format_bytes(loaded.bytes), ModelConstants::kReloadFactor,
+                               b.loaded_above_maxmemory ? "; above maxmemory: " + loaded.source : "");
+          })}}));
   }
   // A replica with repl-diskless-load swapdb keeps the old dataset while it
   // loads the new one (replication.c:readSyncBulkPayload).
   if (r.replicas.value > 0 && r.repl_diskless_load.value == "swapdb") {
     b.phases.push_back(make_phase(
-        PhaseId::kReplicaLoad, "replica full sync with repl-diskless-load swapdb: old + new dataset",
-        {{"base", ModelConstants::kBaseBytes, "redis-server with no data"},
-         {"dataset", scale(dataset.bytes, frag), "the replica's current dataset, kept until the load ends"},
-         {"replica_reload", scale(loaded.bytes, ModelConstants::kReloadFactor),
-          fmt::format("new dataset streamed in, {} ({})", format_bytes(loaded.bytes),
-                      r.repl_diskless_load.source)}}));
+        PhaseId::kReplicaLoad,
+        words_if(words, [] { return "replica full sync with repl-diskless-load swapdb: old + new dataset"; }),
+        {{"base", ModelConstants::kBaseBytes, words_if(words, [] { return "redis-server with no data"; })},
+         {"dataset", scale(dataset.bytes, frag),
+          words_if(words, [] { return "the replica's current dataset, kept until the load ends"; })},
+         {"replica_reload", scale(loaded.bytes, ModelConstants::kReloadFactor), words_if(words, [&] {
+            return fmt::format("new dataset streamed in, {} ({})", format_bytes(loaded.bytes),
+                               r.repl_diskless_load.source);
+          })}}));
   }
 
   for (const auto& p : b.phases) {
@@ -301,6 +327,7 @@ MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w
     }
   }
   b.verdict = judge_against_limit(b.peak_bytes, b.limit_bytes);
+  if (!words) return b;
 
   b.assumptions = {
       {"dataset", format_bytes(dataset.bytes), dataset.source},
@@ -332,8 +359,16 @@ MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w
   return b;
 }
 
+MemoryBudget compute_budget_for_search(const RedisInstance& r, const Workload& w) {
+  return compute_budget_detail(r, w, BudgetDetail::kNumbers);
+}
+
+MemoryBudget compute_budget_without_hint(const RedisInstance& r, const Workload& w) {
+  return compute_budget_detail(r, w, BudgetDetail::kWords);
+}
+
 MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
-  MemoryBudget b = compute_budget_for_search(r, w);
+  MemoryBudget b = compute_budget_detail(r, w, BudgetDetail::kWords);
   if (auto hint = tightening_hint(r, w, b)) b.assumptions.push_back(*hint);
   return b;
 }

@@ -10,6 +10,7 @@
 
 #include "core/quantity.h"
 #include "model/budget.h"
+#include "model/budget_search.h"
 #include "model/constants.h"
 #include "model/key_size.h"
 #include "model/policy.h"
@@ -67,13 +68,19 @@ double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double w
 }
 
 CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
+  return estimate_cow_fraction(r, w, dataset_bytes, true);
+}
+
+CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, bool words) {
+  // The same fractions either way; `words` only decides whether the reason is spelled out.
   if (w.cow_fraction) {
-    return {std::clamp(w.cow_fraction->value, 0.0, 1.0), w.cow_fraction->source.describe()};
+    return {std::clamp(w.cow_fraction->value, 0.0, 1.0), words ? w.cow_fraction->source.describe() : std::string()};
   }
   // A full dataset under a policy that refuses writes at maxmemory: every
   // write gets -OOM before it executes (evict.c: EVICT_FAIL), so the parent
   // rewrites no data page; only refused commands' buffers and cron dirty some.
   if (writes_refused_during_fork(r, w)) {
+    if (!words) return {K::kRefusedWritesCowFraction, {}};
     return {K::kRefusedWritesCowFraction,
             fmt::format("the dataset ({}) is past maxmemory and {} refuses writes with -OOM: no write "
                         "copies a data page ({:.0f}% for buffers and cron, measured)",
@@ -85,6 +92,7 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   // maxmemory frees an old key and its slot is reused, which copies pages
   // like an overwrite does.
   if (w.write_pattern.value == WritePattern::kInsert && !writes_continue_at_maxmemory(r, w)) {
+    if (!words) return {std::max(bucket_share(w), K::kIdleCowFraction), {}};
     return {std::max(bucket_share(w), K::kIdleCowFraction),
             fmt::format("an import of new keys under {} dirties only the shared dict bucket pages; "
                         "writes stop with -OOM at maxmemory",
@@ -93,11 +101,13 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   // Overwrites rewrite existing pages at any fill level; a refusing policy
   // only stops them once the dataset is full, so it does not bound the worst case.
   if (!w.write_rate_per_sec) {
+    if (!words) return {1.0, {}};
     return {1.0, "write rate unknown: worst case, the parent rewrites every page while the "
                  "child lives (give --write-rate or --cow-fraction)"};
   }
   double child_seconds = fork_child_seconds(w, dataset_bytes);
   double c = cow_fraction_for_rate(w, dataset_bytes, w.write_rate_per_sec->value);
+  if (!words) return {c, {}};
   std::string lifetime =
       w.fork_child_seconds
           ? w.fork_child_seconds->source.describe()

@@ -153,7 +153,8 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
       with_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan (model)")), limit,
                  Provenance::computed("plan (model)"));
   rec.budget = compute_budget(final_instance, settled(workload, rec.maxmemory_bytes));
-  const MemoryBudget today = compute_budget_for_search(final_instance, workload);
+  // Its loaded_source is quoted below: the budget with its words.
+  const MemoryBudget today = compute_budget_without_hint(final_instance, workload);
   if (today.loaded_above_maxmemory && today.verdict == Verdict::kUnsafe) {
     rec.notes.push_back(fmt::format(
         "data above maxmemory: the next restart reloads {} ({}) and needs {} until the data is brought "

@@ -4,6 +4,8 @@
 #include <cstdio>
 
 #include "cli/command_registry.h"
+#include "render/style.h"
+#include "cli/terminal.h"
 #include "core/flag_units.h"
 #include "live/duration.h"
 #include "live/exporter.h"
@@ -80,7 +82,11 @@ int run(const ExporterFlags& f) {
     shared_limit = *limit;
   }
   live::Exporter exporter(std::move(targets), options, *refresh);
-  exporter.set_log([](const std::string& line) { std::fprintf(stderr, "redisfit exporter: %s\n", line.c_str()); });
+  // Down in bold red, up again in green, when stderr is a terminal.
+  exporter.set_log([color = use_color(stderr)](bool down, const std::string& line) {
+    const std::string text = render::paint(color, down ? "1;31" : "32", line);
+    std::fprintf(stderr, "redisfit exporter: %s\n", text.c_str());
+  });
   if (f.once) {
     auto scrapes = exporter.scrape_targets();
     std::fputs(live::render_metrics(scrapes).c_str(), stdout);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_registry.h"
+#include "cli/terminal.h"
 #include "cli/workload_flags.h"
 #include "cli/probe_sample.h"
 #include "core/flag_units.h"
@@ -61,7 +62,7 @@ std::string render_outcomes(const std::string& format, const std::vector<render:
                             rules::Level fail_on) {
   if (format == "json") return render::probe_json(outcomes, fail_on);
   if (format == "sarif") return render::probe_sarif(outcomes);
-  return render::probe_text(outcomes, fail_on);
+  return render::probe_text(outcomes, fail_on, use_color());
 }
 
 // A target that could not be read goes to stderr (stdout is the report a

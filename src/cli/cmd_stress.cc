@@ -14,6 +14,7 @@
 
 #include "app/stress_rdb.h"
 #include "cli/command_registry.h"
+#include "cli/terminal.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
 #include "render/stress_render.h"
@@ -200,7 +201,7 @@ int run_search_command(StressFlags f) {
     return kExitUsage;
   }
   if (f.output == "json") std::puts(search_to_json(*res).dump(2).c_str());
-  else std::fputs(search_to_text(*res).c_str(), stdout);
+  else std::fputs(search_to_text(*res, use_color()).c_str(), stdout);
   if (!f.report.empty()) {
     std::ofstream html(f.report);
     html << search_to_html(*res);
@@ -250,7 +251,7 @@ int run_stress_command(const StressFlags& f) {
     }
     std::puts(out.dump(2).c_str());
   } else {
-    std::fputs(stress_to_text(runs).c_str(), stdout);
+    std::fputs(stress_to_text(runs, use_color()).c_str(), stdout);
   }
   if (!f.report.empty()) {
     std::ofstream html(f.report);

@@ -85,13 +85,13 @@ void Exporter::log_state_change(State& s, const TargetScrape& scrape) {
   s.was_up = up;
   if (!changed || !log_) return;
   if (up) {
-    log_(scrape.target + " up again");
+    log_(false, scrape.target + " up again");
     return;
   }
   // Errors from the client usually start with the address already.
   std::string reason = scrape.error;
   if (reason.rfind(scrape.target + ": ", 0) == 0) reason.erase(0, scrape.target.size() + 2);
-  log_(scrape.target + " down: " + reason);
+  log_(true, scrape.target + " down: " + reason);
 }
 
 std::vector<TargetScrape> Exporter::scrape_targets() {

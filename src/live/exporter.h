@@ -46,7 +46,8 @@ class MetricsHttpServer;
 class Exporter {
  public:
   static constexpr size_t kMaxScrapeTargets = 256;
-  using LogLine = std::function<void(const std::string& line)>;
+  // `down` tells the two state changes apart (the CLI colours them on a TTY).
+  using LogLine = std::function<void(bool down, const std::string& line)>;
 
   Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions options,
            std::chrono::milliseconds config_refresh = std::chrono::seconds(60));

@@ -6,19 +6,10 @@
 
 #include "core/quantity.h"
 #include "render/findings_render.h"
+#include "render/style.h"
 
 namespace redisfit::render {
 namespace {
-
-const char* severity_color(std::optional<rules::Level> level) {
-  if (!level) return "32";
-  switch (*level) {
-    case rules::Level::kError: return "1;31";
-    case rules::Level::kWarning: return "1;33";
-    case rules::Level::kNote: return "1;36";
-  }
-  return "0";
-}
 
 // "current -> recommended" when a fix changes it, else the current value.
 std::string change(const std::string& current, const std::optional<std::string>& recommended) {
@@ -124,12 +115,8 @@ std::string lint_table(const std::vector<LintTableRow>& rows, bool color) {
   auto line = [&](const std::vector<std::string>& cells, const LintTableRow* row) {
     std::string out;
     for (size_t c = 0; c < cells.size(); ++c) {
-      std::string cell = fmt::format("{:<{}}", cells[c], width[c]);
-      // Padding stays outside the escape codes so columns line up either way.
-      if (row && color && c == severity_column) {
-        cell = fmt::format("\033[{}m{}\033[0m{}", severity_color(row->severity), cells[c],
-                           std::string(width[c] - cells[c].size(), ' '));
-      }
+      const bool coloured = row && c == severity_column;
+      const std::string cell = paint_padded(coloured && color, level_sgr(row ? row->severity : std::nullopt), cells[c], width[c]);
       out += cell + (c + 1 < cells.size() ? "  " : "");
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();

@@ -20,7 +20,8 @@ struct ProbeOutcome {
 // the exit code: when a finding reaches `fail_on` it never says "safe" (or
 // "unbounded"): it says "action needed", even when memory alone fits (a warning such as a missing
 // maxmemory fails --fail-on warning with every phase under the limit).
-std::string probe_text(const std::vector<ProbeOutcome>& outcomes, rules::Level fail_on);
+// `color` paints the verdict word and each finding's level (render/style.h).
+std::string probe_text(const std::vector<ProbeOutcome>& outcomes, rules::Level fail_on, bool color = false);
 // A JSON document: {"targets": [{"target":..., "ok":..., "fails": bool, ...}]};
 // "fails" is true when the target makes the exit code non-zero (unreadable,
 // or a finding at or above `fail_on`). Each target's findings have lint's

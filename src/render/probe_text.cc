@@ -2,11 +2,12 @@
 
 #include "core/quantity.h"
 #include "render/probe_render.h"
+#include "render/style.h"
 
 namespace redisfit::render {
 namespace {
 
-void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail_on) {
+void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail_on, bool color) {
   out += fmt::format("{}  redis {} ({}){}\n", r.target, r.redis_version, r.role, r.loading ? "  LOADING" : "");
   out += fmt::format("  limit        {}\n", r.limit_bytes ? fmt::format("{} ({})", format_bytes(*r.limit_bytes), r.limit_source)
                                                           : std::string("unknown"));
@@ -29,13 +30,15 @@ void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail
   if (sounds_fine && r.worst_level() >= fail_on) {
     size_t failing = 0;
     for (const auto& f : r.findings) failing += f.level >= fail_on ? 1 : 0;
-    out += fmt::format("  verdict      action needed: {} finding(s) at or above --fail-on {} (memory alone: {})\n",
-                       failing, rules::level_name(fail_on), verdict_name(r.verdict));
+    out += fmt::format("  verdict      {}: {} finding(s) at or above --fail-on {} (memory alone: {})\n",
+                       paint(color, level_sgr(r.worst_level()), "action needed"), failing, rules::level_name(fail_on),
+                       verdict_name(r.verdict));
   } else {
-    out += fmt::format("  verdict      {}\n", verdict_name(r.verdict));
+    out += fmt::format("  verdict      {}\n", paint(color, verdict_sgr(r.verdict), verdict_name(r.verdict)));
   }
   for (const auto& f : r.findings) {
-    out += fmt::format("  {:<7} [{}] {}\n", rules::level_name(f.level), f.rule_name, f.message);
+    out += fmt::format("  {} [{}] {}\n", paint_padded(color, level_sgr(f.level), rules::level_name(f.level), 7),
+                       f.rule_name, f.message);
     if (!f.advice.empty()) out += fmt::format("          fix: {}\n", f.advice);
   }
   for (const auto& n : r.notes) out += fmt::format("  note: {}\n", n);
@@ -45,12 +48,12 @@ void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail
 
 }  // namespace
 
-std::string probe_text(const std::vector<ProbeOutcome>& outcomes, rules::Level fail_on) {
+std::string probe_text(const std::vector<ProbeOutcome>& outcomes, rules::Level fail_on, bool color) {
   std::string out;
   for (const auto& o : outcomes) {
     if (!o.report) continue;
     if (!out.empty()) out += "\n";
-    report_text(out, *o.report, fail_on);
+    report_text(out, *o.report, fail_on, color);
   }
   return out;
 }

@@ -25,7 +25,11 @@ namespace redisfit {
 nlohmann::json stress_to_json(const stress::StressResult& result);
 
 // One block per run; with two runs (--compare) a side-by-side table first.
-std::string stress_to_text(const std::vector<stress::StressResult>& runs);
+// `color` paints phase and run outcomes (render/style.h: survived/completed
+// green, OOM-killed and crashes bold red, the rest yellow).
+std::string stress_to_text(const std::vector<stress::StressResult>& runs, bool color = false);
+// The SGR code of a run outcome: survived green, OOM-killed or crashed bold red.
+const char* run_outcome_sgr(stress::RunOutcome outcome);
 
 // One page with a memory chart per run (working set, usage, used_memory
 // against limit, maxmemory and the predicted peak; event markers) and the summary.
@@ -37,7 +41,7 @@ std::string stress_to_html(const std::vector<stress::StressResult>& runs);
 // edge_bytes, lowest_failure_bytes, recommended_bytes, recommended_share_of_edge,
 // probes[{maxmemory_bytes, recommended, survived, runs[...]}].
 nlohmann::json search_to_json(const stress::SearchResult& result);
-std::string search_to_text(const stress::SearchResult& result);
+std::string search_to_text(const stress::SearchResult& result, bool color = false);
 std::string search_to_html(const stress::SearchResult& result);
 
 }  // namespace redisfit

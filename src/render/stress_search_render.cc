@@ -4,6 +4,7 @@
 
 #include "core/quantity.h"
 #include "render/stress_render.h"
+#include "render/style.h"
 
 namespace redisfit {
 namespace {
@@ -66,14 +67,16 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
   return out;
 }
 
-std::string search_to_text(const stress::SearchResult& r) {
+std::string search_to_text(const stress::SearchResult& r, bool color) {
   std::string out = fmt::format("stress --search maxmemory: limit {}, {}\n", format_k8s_quantity(r.limit_bytes), r.workload);
   for (const auto& p : r.probes) {
     out += fmt::format("  maxmemory {:>10} ({:>4} of limit){}  {}\n", format_bytes(p.maxmemory_bytes),
                        share(p.maxmemory_bytes, r.limit_bytes), p.recommended ? " [recommended]" : "",
-                       p.survived ? "survived" : "died");
+                       render::paint(color, p.survived ? "32" : "31;1", p.survived ? "survived" : "died"));
     for (const auto& run : p.runs) {
-      out += fmt::format("      {:<10} peak working set {:>10}, anon {:>10}; predicted {:>10}", stress::run_outcome_name(run.outcome),
+      out += fmt::format("      {} peak working set {:>10}, anon {:>10}; predicted {:>10}",
+                         render::paint_padded(color, run_outcome_sgr(run.outcome),
+                                              stress::run_outcome_name(run.outcome), 10),
                          format_bytes(run.peak_working_set_bytes), format_bytes(run.peak_rss_bytes),
                          format_bytes(run.predicted_peak_bytes));
       if (run.fork_child_sec > 0) {

@@ -2,6 +2,7 @@
 
 #include "core/quantity.h"
 #include "render/stress_render.h"
+#include "render/style.h"
 
 namespace redisfit {
 namespace {
@@ -10,6 +11,16 @@ namespace {
 std::string state_story(const stress::StressResult& r) {
   if (!r.rescue.attempted) return r.final_state;
   return r.rescue.state_before + " -> rescue -> " + r.final_state;
+}
+
+const char* outcome_sgr(stress::PhaseOutcome o) {
+  switch (o) {
+    case stress::PhaseOutcome::kCompleted: return "32";
+    case stress::PhaseOutcome::kOomKilled:
+    case stress::PhaseOutcome::kExited:
+    case stress::PhaseOutcome::kFailed: return "31;1";
+    default: return "33";
+  }
 }
 
 std::string pct(uint64_t part, uint64_t whole) {
@@ -54,13 +65,14 @@ std::string estimate_block(const stress::StressResult& r) {
   return out;
 }
 
-std::string one_run(const stress::StressResult& r) {
+std::string one_run(const stress::StressResult& r, bool color) {
   std::string out;
   out += fmt::format("== {}: limit {}, maxmemory {} ({}), policy {}, appendonly {}, save \"{}\"\n", r.label,
                      format_k8s_quantity(r.limit_bytes), r.maxmemory_bytes ? format_bytes(r.maxmemory_bytes) : "0 (unlimited)",
                      pct(r.maxmemory_bytes, r.limit_bytes) + " of limit", r.maxmemory_policy, r.appendonly, r.save);
   for (const auto& p : r.phases) {
-    out += fmt::format("  {:<8} {:<15} peak working set {:>10}  used_memory {:>10}", p.name, stress::phase_outcome_name(p.outcome),
+    out += fmt::format("  {:<8} {} peak working set {:>10}  used_memory {:>10}", p.name,
+                       render::paint_padded(color, outcome_sgr(p.outcome), stress::phase_outcome_name(p.outcome), 15),
                        format_bytes(p.peak_working_set_bytes), format_bytes(p.peak_used_memory_bytes));
     if (p.name == "import") {
       out += fmt::format("  {} keys, {} at {}/s", p.keys_written, format_bytes(p.payload_bytes),
@@ -78,7 +90,9 @@ std::string one_run(const stress::StressResult& r) {
   }
   out += estimate_block(r);
   out += rescue_block(r.rescue);
-  out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n", stress::run_outcome_name(r.outcome), state_story(r),
+  out += fmt::format("  outcome: {}   final state: {}   OOM kills: {}   restarts: {}\n",
+                     render::paint(color, run_outcome_sgr(r.outcome), stress::run_outcome_name(r.outcome)),
+                     state_story(r),
                      r.oom_kills, r.restarts);
   out += fmt::format("  peak working set {} = {} of limit, {} of maxmemory (cgroup usage incl. cache peaked at {})\n",
                      format_bytes(r.peak_working_set_bytes), pct(r.peak_working_set_bytes, r.limit_bytes),
@@ -107,7 +121,11 @@ std::string one_run(const stress::StressResult& r) {
 
 }  // namespace
 
-std::string stress_to_text(const std::vector<stress::StressResult>& runs) {
+const char* run_outcome_sgr(stress::RunOutcome outcome) {
+  return outcome == stress::RunOutcome::kSurvived ? "32" : "31;1";
+}
+
+std::string stress_to_text(const std::vector<stress::StressResult>& runs, bool color) {
   std::string out;
   if (runs.size() == 2) {
     const auto& a = runs[0];
@@ -128,7 +146,7 @@ std::string stress_to_text(const std::vector<stress::StressResult>& runs) {
         b.prediction.available ? format_bytes(b.prediction.peak_bytes) : "-");
     out += "\n";
   }
-  for (const auto& r : runs) out += one_run(r) + "\n";
+  for (const auto& r : runs) out += one_run(r, color) + "\n";
   return out;
 }
 

@@ -115,12 +115,14 @@ void release(std::vector<T>& v) {
 }
 
 // A judged subject joins the report; its annotations must name rules.
-void keep(SubjectReport s, LintReport& report, const SubjectSink& sink) {
+void keep(SubjectReport s, LintReport& report, const SubjectSink& sink, const LintOptions& options) {
   check_ignores(s.instance, report.input_errors);
   for (const auto& f : s.findings) {
     if (!report.highest || static_cast<int>(f.level) > static_cast<int>(*report.highest)) report.highest = f.level;
   }
   ++report.judged;
+  report.progress.judged = report.judged;
+  if (options.progress) options.progress(report.progress);
   if (sink) sink(std::move(s));
   else report.subjects.push_back(std::move(s));
 }
@@ -175,7 +177,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     }
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
     evaluate(s, options, d, &t);
-    keep(std::move(s), report, sink);
+    keep(std::move(s), report, sink, options);
   });
   std::swap(judged_errors, report.input_errors);
   for (auto& e : joined.errors) report.input_errors.push_back(std::move(e));
@@ -198,18 +200,18 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
       }
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr, form_for(decl.kind));
-    keep(std::move(s), report, sink);
+    keep(std::move(s), report, sink, options);
   }
   shape_subjects(c.set, report.notes, options.chart, report.input_errors, [&](SubjectReport&& s) {
     if (options.override_manifest && !s.unreadable()) {
       if (auto st = options.override_manifest(s.instance); !st) return report.input_errors.push_back(st.error());
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
-    keep(std::move(s), report, sink);
+    keep(std::move(s), report, sink, options);
   });
   for (auto& s : c.confs) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
-    keep(std::move(s), report, sink);
+    keep(std::move(s), report, sink, options);
   }
   return report;
 }
@@ -253,7 +255,12 @@ void read_input(const manifests::InputFile& in, const LintOptions& options, Coll
   }
   manifests::DocumentStream documents(is, std::move(head));
   manifests::ReadStats stats;
-  if (auto st = manifests::read_manifest_stream(documents, name, c.set, report.input_errors, stats); !st) {
+  auto on_batch = [&](size_t bytes, size_t docs) {
+    report.progress.bytes_read += bytes;
+    report.progress.documents += docs;
+    if (options.progress) options.progress(report.progress);
+  };
+  if (auto st = manifests::read_manifest_stream(documents, name, c.set, report.input_errors, stats, on_batch); !st) {
     report.input_errors.push_back(st.error());
   }
   count(stats, report);

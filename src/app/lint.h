@@ -34,6 +34,13 @@ using rules::MaxmemoryDerivation;
 // redis.conf when it looks like one (looks_like_redis_conf), else as YAML.
 enum class InputFormat { kAuto, kYaml, kConf };
 
+// How far a run has got, for a progress line (cli/progress_line.h).
+struct LintProgress {
+  uint64_t bytes_read = 0;   // YAML read so far, all inputs
+  uint64_t documents = 0;    // YAML documents read so far
+  int judged = 0;            // subjects judged so far
+};
+
 struct LintOptions {
   std::vector<std::string> paths;           // files, directories, "-"
   InputFormat format = InputFormat::kAuto;  // --format
@@ -60,6 +67,9 @@ struct LintOptions {
   bool fixes = true;
   // --chart: Helm values files are read as this chart's values (app/lint_chart_values.h).
   std::optional<charts::ChartRef> chart;
+  // Called after each batch of documents read and each subject judged (may
+  // be empty); cheap to call, the receiver rate-limits drawing.
+  std::function<void(const LintProgress&)> progress;
 };
 
 // The fix for one component, in every form the user may apply it.
@@ -99,6 +109,7 @@ struct LintReport {
   std::map<std::string, int> ignored_kinds;    // the other objects, by kind
   std::optional<Level> highest;                // highest level of a finding in the verdict, streamed or kept
   int judged = 0;                              // subjects handed over, streamed or kept
+  LintProgress progress;                       // the counts the progress callback was given
 };
 
 // Receives each judged subject as soon as it is ready, in report order.

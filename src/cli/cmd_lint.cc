@@ -1,13 +1,17 @@
 // redisfit lint: find unsafe Redis memory settings in KubeBlocks objects and
 // redis.conf files, and print the fix. Thin: flags -> app::run_lint -> render.
+#include <chrono>
 #include <cstdio>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "cli/command_registry.h"
 #include "cli/lint_flags.h"
+#include "cli/progress_line.h"
 #include "cli/terminal.h"
 #include "cli/workload_flags.h"
+#include "core/quantity.h"
 #include "render/findings_render.h"
 #include "render/findings_stream.h"
 #include "render/lint_table.h"
@@ -113,7 +117,23 @@ int run_lint_command(LintFlags f) {
                                                    : f.output == "sarif" ? render::sarif_writer(stdout)
                                                    : f.output == "table" ? render::table_writer(stdout, use_color(), quiet_at)
                                                                          : render::text_writer(stdout, use_color(), f.verbose, quiet_at);
-  const app::LintReport report = app::run_lint(options, [&](app::SubjectReport&& s) { writer->subject(s); });
+  // Large inputs take a while: say how far it has got, on a terminal only.
+  ProgressLine progress(!f.no_progress && isatty(fileno(stderr)) != 0, std::chrono::milliseconds(500));
+  if (progress.enabled()) {
+    options.progress = [&progress](const app::LintProgress& p) {
+      progress.update([&] {
+        return fmt::format("redisfit lint: read {} ({} documents), {} component(s) judged", format_bytes(p.bytes_read),
+                           p.documents, p.judged);
+      });
+    };
+  }
+  // Output to the same terminal first erases the progress line.
+  const bool shared_terminal = isatty(fileno(stdout)) != 0;
+  const app::LintReport report = app::run_lint(options, [&](app::SubjectReport&& s) {
+    if (shared_terminal) progress.clear();
+    writer->subject(s);
+  });
+  progress.clear();
   for (const auto& e : report.input_errors) std::fprintf(stderr, "%s: error: %s\n", e.where.c_str(), e.message.c_str());
   writer->finish(report);
   if (!report.input_errors.empty()) return kExitUsage;
@@ -152,6 +172,7 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
   cmd->add_flag("-q,--quiet", flags->quiet,
                 "text and table: only the findings (rows) at or above --fail-on, and the summary line")
       ->excludes(verbose);
+  cmd->add_flag("--no-progress", flags->no_progress, "no progress line on stderr (shown only on a terminal anyway)");
   cmd->add_flag("--no-fix", flags->no_fix, "compute and print no fix (faster; JSON fix is null)");
   cmd->add_flag("--list-rules", flags->list_rules, "list the rules and exit");
   cmd->add_option("--include", flags->include, "report only these rules (ids or names, comma list, repeatable)")

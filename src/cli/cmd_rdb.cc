@@ -8,6 +8,7 @@
 #include "app/rdb_analysis.h"
 #include "app/rdb_target.h"
 #include "cli/command_registry.h"
+#include "cli/progress_line.h"
 #include "cli/terminal.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
@@ -28,28 +29,6 @@ struct RdbFlags {
   std::string output = "text";
   bool no_progress = false;
   bool keep_expired = false;
-};
-
-// A one-line progress report on stderr, redrawn at most 5 times a second.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-  ~ProgressLine() { if (drawn_) std::fputs("\r\x1b[K", stderr); }
-  void update(uint64_t offset, uint64_t total, uint64_t keys) {
-    if (!enabled_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (drawn_ && now - last_ < std::chrono::milliseconds(200)) return;
-    last_ = now;
-    drawn_ = true;
-    double share = total ? 100.0 * static_cast<double>(offset) / static_cast<double>(total) : 0;
-    std::fprintf(stderr, "\r\x1b[Kreading %s / %s (%.0f%%), %llu keys", format_bytes(offset).c_str(),
-                 format_bytes(total).c_str(), share, static_cast<unsigned long long>(keys));
-  }
-
- private:
-  bool enabled_;
-  bool drawn_ = false;
-  std::chrono::steady_clock::time_point last_;
 };
 
 // Any size spelling (core/flag_units.h).
@@ -93,9 +72,15 @@ int run_rdb(const RdbFlags& f) {
     options.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
   ProgressLine progress(!f.no_progress && isatty(fileno(stderr)) != 0);
-  options.progress = [&progress](uint64_t offset, uint64_t total, uint64_t keys) { progress.update(offset, total, keys); };
+  options.progress = [&progress](uint64_t offset, uint64_t total, uint64_t keys) {
+    progress.update([&] {
+      const double share = total ? 100.0 * static_cast<double>(offset) / static_cast<double>(total) : 0;
+      return fmt::format("reading {} / {} ({:.0f}%), {} keys", format_bytes(offset), format_bytes(total), share, keys);
+    });
+  };
 
   auto report = analyze_rdb_path(f.path, options);
+  progress.clear();  // before the report, which may go to the same terminal
   if (!report.ok()) return fail(report.error());
   RdbFitInput fit_input;
   fit_input.limit_bytes = limit.value();

@@ -24,6 +24,7 @@ struct LintFlags {
   bool verbose = false;
   bool quiet = false;   // -q: findings at or above --fail-on and the summary only
   bool no_fix = false;  // --no-fix: compute and print no fix
+  bool no_progress = false;  // --no-progress: no progress line even on a terminal
   bool list_rules = false;
   std::vector<std::string> include, exclude;  // rule ids or names, comma lists, repeatable
   std::string config;                         // --config FILE

@@ -156,7 +156,8 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
 }
 
 Status read_manifest_stream(DocumentStream& stream, const std::string& file, ManifestSet& set,
-                            std::vector<Error>& errors, ReadStats& stats) {
+                            std::vector<Error>& errors, ReadStats& stats,
+                            const std::function<void(size_t bytes, size_t documents)>& on_batch) {
   std::optional<Error> first_parse_error;
   DocBatch batch;
   for (;;) {
@@ -169,6 +170,7 @@ Status read_manifest_stream(DocumentStream& stream, const std::string& file, Man
     }
     if (!*more) break;
     read_chunks(batch.chunks, file, set, errors, first_parse_error, stats);
+    if (on_batch) on_batch(batch.text.size(), batch.chunks.size());
   }
   if (first_parse_error) return *first_parse_error;
   return Ok{};

@@ -3,6 +3,7 @@
 // (Deployments, Services, ...) are counted and ignored.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -38,7 +39,9 @@ Status read_manifest_text(std::string_view text, const std::string& file, Manife
 // The same over a stream, a batch of documents at a time (yaml_stream.h):
 // memory holds one batch and what the documents declare, never the whole
 // input. A read error is appended to `errors` naming `file`.
+// `on_batch` (may be empty) hears the bytes and documents of each batch read.
 Status read_manifest_stream(DocumentStream& stream, const std::string& file, ManifestSet& set,
-                            std::vector<Error>& errors, ReadStats& stats);
+                            std::vector<Error>& errors, ReadStats& stats,
+                            const std::function<void(size_t bytes, size_t documents)>& on_batch = {});
 
 }  // namespace redisfit::manifests

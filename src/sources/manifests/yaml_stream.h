@@ -29,7 +29,7 @@ struct DocBatch {
 
 class DocumentStream {
  public:
-  static constexpr size_t kDefaultBatchBytes = 4u << 20;
+  static constexpr size_t kDefaultBatchBytes = 1u << 20;
 
   // `head`: bytes already taken from `in` (stdin read ahead to tell a
   // redis.conf from YAML); they come first. `in` must outlive the stream.

@@ -72,7 +72,10 @@ ImageKind classify_image(const ImageRef& image) {
   kind.exporter = contains(name, "exporter");
   kind.sentinel = contains(name, "sentinel");
   const bool bitnami = repo.rfind("bitnami", 0) == 0;  // bitnami/, bitnamilegacy/, bitnamisecure/
-  if (kind.exporter) {
+  kind.redisfit = name == "redisfit";
+  if (kind.redisfit) {
+    kind.family = ImageFamily::kNone;
+  } else if (kind.exporter) {
     kind.family = ImageFamily::kOtherNamedRedis;
   } else if (bitnami && (name == "redis" || name == "redis-sentinel" || name == "redis-cluster")) {
     kind.family = ImageFamily::kBitnamiRedis;

@@ -39,6 +39,9 @@ struct ImageKind {
   ImageFamily family = ImageFamily::kNone;
   bool sentinel = false;  // bitnami/redis-sentinel, */redis-sentinel
   bool exporter = false;  // redis_exporter, redis-exporter: a sidecar, not a data node
+  // redisfit's own image (exporter, guard sidecar, probe): no Redis in it,
+  // family kNone, although its name contains "redis".
+  bool redisfit = false;
   std::string version;    // server version from the tag when it starts with digits ("7.2.4"), else ""
 };
 

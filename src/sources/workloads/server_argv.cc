@@ -216,6 +216,24 @@ bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out)
   size_t k = 0;
   while (k < words.size() && is_prefix_word(words[k].text)) ++k;
   if (k >= words.size()) return false;
+  // `redisfit guard --exec [flags] -- redis-server ARGS` (docs/guard.md): the
+  // guard is the container's PID 1 and starts the server from the words
+  // after "--", unchanged; the server is what lint judges.
+  if (const std::string b = basename_of(words[k].text);
+      b == "redisfit" || b == "kubectl-redisfit" || b == "kbcli-redisfit") {
+    bool guard = false, exec = false;
+    for (size_t j = k + 1; j < words.size(); ++j) {
+      guard |= words[j].text == "guard";
+      exec |= words[j].text == "--exec";
+      if (words[j].text != "--") continue;
+      if (!guard || !exec) return false;
+      const std::vector<ShellWord> server(words.begin() + static_cast<std::ptrdiff_t>(j) + 1, words.end());
+      if (!read_server_command(server, out)) return false;
+      out.how += " under redisfit guard --exec";
+      return true;
+    }
+    return false;
+  }
   const Binary b = binary_kind(words[k].text);
   if (b == Binary::kOther) return false;
   out.program = b == Binary::kData ? ServerProgram::kDataServer : ServerProgram::kSentinel;

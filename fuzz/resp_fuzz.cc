@@ -13,6 +13,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::unique_ptr<redisReader, void (*)(redisReader*)> reader(redisReaderCreate(), redisReaderFree);
   if (!reader) return 0;
+  redisfit::platform::detail::bound_reply_size(reader.get());  // as both transports read
   // Feed in two pieces: replies split across reads are the normal case.
   const size_t half = size / 2;
   if (redisReaderFeed(reader.get(), reinterpret_cast<const char*>(data), half) != REDIS_OK) return 0;
@@ -28,5 +29,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)redisfit::platform::parse_info(std::string_view(reply->str, reply->len));
     }
   }
+  (void)redisfit::platform::detail::take_refused_reply();
   return 0;
 }

@@ -48,7 +48,7 @@ Status apply_conf_to_load_target(const std::vector<ConfDirective>& directives, L
   // object.c / server.h MAXMEMORY_FLAG_NO_SHARED_INTEGERS: LRU and LFU policies.
   bool lru_or_lfu = policy.find("lru") != std::string::npos || policy.find("lfu") != std::string::npos;
   target.shared_integers = !(maxmemory_set && lru_or_lfu);
-  if (any && !directives.empty()) target.limits_source = "from " + directives.front().file;
+  if (any && !directives.empty()) target.limits_source = "from " + directives.front().location.file;
   return Ok{};
 }
 

@@ -3,10 +3,10 @@
 
 #include "app/rdb_analysis.h"
 #include "cli/command_registry.h"
-#include "cli/terminal.h"
+#include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "model/budget.h"
-#include "render/budget_render.h"
+#include "render/formats.h"
 #include "sources/redis_conf.h"
 
 namespace redisfit::cli {
@@ -53,11 +53,7 @@ int run_explain(const ExplainFlags& f) {
     return kExitUsage;
   }
   MemoryBudget budget = compute_budget(instance, workload);
-  if (f.output == "json") {
-    std::puts(budget_to_json(budget).dump(2).c_str());
-  } else {
-    std::fputs(budget_to_text(budget, use_color()).c_str(), stdout);
-  }
+  print_report(*render::find_format(render::explain_formats(), f.output), budget);
   // An unsafe budget is a finding (exit 1), so `explain` can gate a pipeline.
   return budget.verdict == Verdict::kUnsafe ? kExitFindings : kExitClean;
 }
@@ -69,7 +65,7 @@ RegisterCommand reg{{20, "explain", [](CLI::App& app, RunState& state) {
       ->check(CLI::ExistingFile);
   flags->workload.add_to(*cmd);
   cmd->add_option("--rdb", flags->rdb_path, "use the estimated used_memory of loading this RDB/appendonlydir as the dataset (docs/rdb.md)");
-  cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  add_output_option(*cmd, flags->output, FormatNames().add(render::explain_formats()));
   cmd->callback([flags, &state] { state.exit_code = run_explain(*flags); });
 }}};
 

@@ -8,15 +8,12 @@
 
 #include "cli/command_registry.h"
 #include "cli/lint_flags.h"
+#include "cli/output_option.h"
 #include "cli/progress_line.h"
-#include "cli/terminal.h"
 #include "cli/workload_flags.h"
 #include "core/quantity.h"
-#include "render/findings_render.h"
-#include "render/findings_stream.h"
-#include "render/lint_table.h"
+#include "render/formats.h"
 #include "app/lint.h"
-#include "render/rules_render.h"
 #include "sources/charts/bitnami_redis_chart.h"
 #include "sources/manifests/addon_rules.h"
 
@@ -26,11 +23,17 @@ namespace {
 
 int run_lint_command(LintFlags f) {
   if (f.list_rules) {
-    std::fputs(render::rules_listing(rules::all_rules(), f.output).c_str(), stdout);
+    auto format = select_format(render::rule_list_formats(), f.output, "lint --list-rules");
+    if (!format) {
+      std::fprintf(stderr, "redisfit lint: %s\n", format.error().describe().c_str());
+      return kExitUsage;
+    }
+    print_report(**format, render::RuleTable(rules::all_rules()));
     return kExitClean;
   }
-  if (f.output == "markdown") {
-    std::fprintf(stderr, "redisfit lint: -o markdown is for --list-rules\n");
+  auto format = select_format(render::lint_formats(), f.output, "lint");
+  if (!format) {
+    std::fprintf(stderr, "redisfit lint: %s\n", format.error().describe().c_str());
     return kExitUsage;
   }
   if (f.paths.empty()) {
@@ -113,10 +116,7 @@ int run_lint_command(LintFlags f) {
   // (errors when it is `never`), nothing of the components below it.
   const rules::Level fail_level = f.fail_on == "warning" ? rules::Level::kWarning : rules::Level::kError;
   const std::optional<rules::Level> quiet_at = f.quiet ? std::optional(fail_level) : std::nullopt;
-  std::unique_ptr<render::FindingsWriter> writer = f.output == "json"    ? render::json_writer(stdout)
-                                                   : f.output == "sarif" ? render::sarif_writer(stdout)
-                                                   : f.output == "table" ? render::table_writer(stdout, use_color(), quiet_at)
-                                                                         : render::text_writer(stdout, use_color(), f.verbose, quiet_at);
+  std::unique_ptr<render::FindingsWriter> writer = (*format)->fn(stdout, {use_color(stdout), f.verbose}, quiet_at);
   // Large inputs take a while: say how far it has got, on a terminal only.
   ProgressLine progress(!f.no_progress && isatty(fileno(stderr)) != 0, std::chrono::milliseconds(500));
   if (progress.enabled()) {
@@ -154,10 +154,9 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
   cmd->add_option("--chart", flags->chart,
                   "read Helm values files as this chart's values, with its defaults: bitnami/redis@MAJOR "
                   "(e.g. bitnami/redis@20)");
-  cmd->add_option("-o,--output", flags->output,
-                  "text | json | sarif | table (one row per component: current -> recommended maxmemory and limit, "
-                  "peak phase, severity) (with --list-rules: text | json | markdown)")
-      ->check(CLI::IsMember({"text", "json", "sarif", "table", "markdown"}));
+  add_output_option(*cmd, flags->output, FormatNames().add(render::lint_formats()).add(render::rule_list_formats()),
+                    "text | json | sarif | table (one row per component: current -> recommended maxmemory and limit, "
+                    "peak phase, severity) (with --list-rules: text | json | markdown)");
   cmd->add_option("--format", flags->format,
                   "how to read inputs not named *.conf: auto (default: stdin that looks like a redis.conf is one) "
                   "| yaml | conf")

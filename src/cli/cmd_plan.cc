@@ -6,11 +6,11 @@
 #include "app/rdb_analysis.h"
 #include "cli/command_registry.h"
 #include "cli/emit_flags.h"
-#include "cli/terminal.h"
+#include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "fix/emit.h"
 #include "model/solver.h"
-#include "render/budget_render.h"
+#include "render/formats.h"
 
 namespace redisfit::cli {
 namespace {
@@ -51,11 +51,7 @@ int run_plan(const PlanFlags& f) {
     std::fputs(fix::emit_fix(f.emit.request(), instance, rec.value()).c_str(), stdout);
     return kExitClean;
   }
-  if (f.output == "json") {
-    std::puts(recommendation_to_json(rec.value()).dump(2).c_str());
-  } else {
-    std::fputs(recommendation_to_text(rec.value(), use_color()).c_str(), stdout);
-  }
+  print_report(*render::find_format(render::plan_formats(), f.output), rec.value());
   return kExitClean;
 }
 
@@ -68,7 +64,7 @@ RegisterCommand reg{{10, "plan", [](CLI::App& app, RunState& state) {
       ->check(CLI::IsMember({"model", "seed"}));
   cmd->add_option("--seed-ratio", flags->seed_ratio, "limit = ratio x request for --strategy seed (2.5-3)")
       ->check(CLI::Range(1.0, 10.0));
-  cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  add_output_option(*cmd, flags->output, FormatNames().add(render::plan_formats()));
   flags->emit.add_to(*cmd);
   cmd->callback([flags, &state] { state.exit_code = run_plan(*flags); });
 }}};

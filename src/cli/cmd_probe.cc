@@ -9,14 +9,13 @@
 #include <fmt/format.h>
 
 #include "cli/command_registry.h"
-#include "cli/terminal.h"
+#include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "cli/probe_sample.h"
 #include "core/flag_units.h"
 #include "live/duration.h"
 #include "live/probe.h"
-#include "render/probe_render.h"
-#include "render/rules_render.h"
+#include "render/formats.h"
 
 namespace redisfit::cli {
 namespace {
@@ -58,13 +57,6 @@ int exit_code(const std::vector<render::ProbeOutcome>& outcomes, rules::Level fa
   return code;
 }
 
-std::string render_outcomes(const std::string& format, const std::vector<render::ProbeOutcome>& outcomes,
-                            rules::Level fail_on) {
-  if (format == "json") return render::probe_json(outcomes, fail_on);
-  if (format == "sarif") return render::probe_sarif(outcomes);
-  return render::probe_text(outcomes, fail_on, use_color());
-}
-
 // A target that could not be read goes to stderr (stdout is the report a
 // script parses); the exit code (2) says the same.
 void report_unreachable(const std::vector<render::ProbeOutcome>& outcomes) {
@@ -81,10 +73,17 @@ int run(const ProbeFlags& f) {
     return kExitUsage;
   };
   if (f.list_rules) {
-    std::fputs(render::rules_listing(rules::probe_rules(), f.output).c_str(), stdout);
+    auto format = select_format(render::rule_list_formats(), f.output, "probe --list-rules");
+    if (!format) return fail(format.error());
+    print_report(**format, render::RuleTable(rules::probe_rules()));
     return kExitClean;
   }
-  if (f.output == "markdown") return fail(Error{"flag -o", "markdown is for --list-rules"});
+  if (f.sampling.active()) {
+    auto format = select_format(render::probe_sample_formats(), f.output, "probe --sample");
+    if (!format) return fail(format.error());
+  }
+  auto format = select_format(render::probe_formats(), f.output, "probe");
+  if (!format && !f.sampling.active()) return fail(format.error());
   if (f.urls.empty()) return fail(Error{"probe", "give one or more redis:// URLs (or --list-rules)"});
   live::ProbeOptions options;
   if (!f.limit.empty()) {
@@ -128,14 +127,14 @@ int run(const ProbeFlags& f) {
 
   auto outcomes = probe_all(endpoints, options);
   report_unreachable(outcomes);
-  std::cout << render_outcomes(f.output, outcomes, *fail_on) << std::flush;
+  print_report(**format, render::ProbeView{outcomes, *fail_on});
   int code = exit_code(outcomes, *fail_on);
   for (int round = 1; interval.count() > 0 && (f.count == 0 || round < f.count); ++round) {
     std::this_thread::sleep_for(interval);
     auto next = probe_all(endpoints, options);
     if (f.output != "text") {
       report_unreachable(next);
-      std::cout << render_outcomes(f.output, next, *fail_on) << std::flush;
+      print_report(**format, render::ProbeView{next, *fail_on});
     } else {
       auto now = fmt::localtime(std::time(nullptr));
       for (size_t i = 0; i < next.size(); ++i) {
@@ -164,8 +163,9 @@ RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
   CLI::App* cmd = app.add_subcommand("probe", "read live Redis servers: headroom now, if a fork started now, after a restart");
   cmd->add_option("url", flags->urls, "redis://[user:password@]host:port[/db], rediss://..., unix:///path");
   cmd->add_option("--limit", flags->limit, "container memory limit (16Gi); default: read from this container's cgroup for local servers");
-  cmd->add_option("-o,--output", flags->output, "text | json | sarif (with --list-rules: text | json | markdown)")
-      ->check(CLI::IsMember({"text", "json", "sarif", "markdown"}));
+  add_output_option(*cmd, flags->output,
+                    FormatNames().add(render::probe_formats()).add(render::rule_list_formats()),
+                    "text | json | sarif (with --sample: text | json; with --list-rules: text | json | markdown)");
   cmd->add_flag("--list-rules", flags->list_rules, "list the probe rules (RP001...) and exit");
   cmd->add_option("--watch", flags->watch, "repeat every INTERVAL (5s, 500ms) and print what changed");
   cmd->add_option("--count", flags->count, "with --watch: stop after N looks (0 = until interrupted)");

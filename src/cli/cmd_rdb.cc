@@ -8,11 +8,11 @@
 #include "app/rdb_analysis.h"
 #include "app/rdb_target.h"
 #include "cli/command_registry.h"
+#include "cli/output_option.h"
 #include "cli/progress_line.h"
-#include "cli/terminal.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
-#include "render/rdb_render.h"
+#include "render/formats.h"
 #include "sources/redis_conf.h"
 
 namespace redisfit::cli {
@@ -87,11 +87,7 @@ int run_rdb(const RdbFlags& f) {
   fit_input.maxmemory_bytes = maxmemory.value() ? maxmemory.value() : conf_maxmemory;
   fit_input.into_used_bytes = into_used.value();
   RdbFit fit = fit_rdb_estimate(report.value(), fit_input);
-  if (f.output == "json") {
-    std::puts(rdb_report_to_json(report.value(), fit).dump(2).c_str());
-  } else {
-    std::fputs(rdb_report_to_text(report.value(), fit, use_color()).c_str(), stdout);
-  }
+  print_report(*render::find_format(render::rdb_formats(), f.output), render::RdbView{report.value(), fit});
   // A phase over the limit is a finding (exit 1), so `rdb` can gate an import.
   return fit.any_over ? kExitFindings : kExitClean;
 }
@@ -109,7 +105,7 @@ RegisterCommand reg{{45, "rdb", [](CLI::App& app, RunState& state) {
   cmd->add_option("--maxmemory", flags->maxmemory, "the target's maxmemory (Redis units: 4gb)");
   cmd->add_option("--limit", flags->limit, "the container memory limit (Kubernetes quantity: 8Gi)");
   cmd->add_option("--into-used", flags->into_used, "used_memory of the running server an import goes into");
-  cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  add_output_option(*cmd, flags->output, FormatNames().add(render::rdb_formats()));
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line on stderr");
   cmd->add_flag("--keep-expired", flags->keep_expired, "cost keys already expired (as a replica keeps them)");
   cmd->callback([flags, &state] { state.exit_code = run_rdb(*flags); });

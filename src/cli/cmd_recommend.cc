@@ -9,9 +9,9 @@
 
 #include "app/recommend.h"
 #include "cli/command_registry.h"
-#include "cli/terminal.h"
+#include "cli/output_option.h"
 #include "app/fleet_fix.h"
-#include "render/fleet_render.h"
+#include "render/formats.h"
 
 namespace redisfit::cli {
 namespace {
@@ -93,12 +93,8 @@ int run(const RecommendFlags& f) {
                              : f.emit == "kubectl"    ? app::FleetFixForm::kKubectl
                                                       : app::FleetFixForm::kConf;
     std::cout << app::fleet_fixes(*report, form, base, f.container) << std::flush;
-  } else if (f.output == "json") {
-    std::cout << render::fleet_json(*report).dump(2) << "\n" << std::flush;
-  } else if (f.output == "csv") {
-    std::cout << render::fleet_csv(*report) << std::flush;
   } else {
-    std::cout << render::fleet_text(*report, use_color()) << std::flush;
+    print_report(*render::find_format(render::recommend_formats(), f.output), *report);
   }
   if (f.fail_on == "never") return kExitClean;
   int threshold = f.fail_on == "oom" ? 3 : f.fail_on == "unsafe" ? 2 : 1;
@@ -122,7 +118,7 @@ RegisterCommand reg{{55, "recommend", [](CLI::App& app, RunState& state) {
   cmd->add_option("--container", f->container, "Redis container name in cAdvisor / kube-state-metrics (default redis)");
   cmd->add_option("--buffer", f->buffer_percent, "percent above recorded peaks (default 15, krr's)")
       ->check(CLI::Range(0.0, 200.0));
-  cmd->add_option("-o,--output", f->output, "text | json | csv")->check(CLI::IsMember({"text", "json", "csv"}));
+  add_output_option(*cmd, f->output, FormatNames().add(render::recommend_formats()));
   cmd->add_option("--emit", f->emit, "print the fixes: kbcli | opsrequest | kubectl | conf")
       ->check(CLI::IsMember({"kbcli", "opsrequest", "kubectl", "conf"}));
   cmd->add_option("--component", f->component, "KubeBlocks component name, for --emit kbcli|opsrequest (default redis)");

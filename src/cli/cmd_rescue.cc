@@ -4,11 +4,11 @@
 
 #include "app/rescue.h"
 #include "cli/command_registry.h"
-#include "cli/terminal.h"
+#include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
-#include "render/rescue_render.h"
+#include "render/formats.h"
 
 namespace redisfit::cli {
 namespace {
@@ -86,11 +86,7 @@ int run_rescue_command(const RescueFlags& f) {
     std::fprintf(stderr, "redisfit rescue: %s\n", report.error().describe().c_str());
     return kExitUsage;
   }
-  if (f.output == "json") {
-    std::puts(rescue_to_json(*report).dump(2).c_str());
-  } else {
-    std::fputs(rescue_to_text(*report, f.form, use_color()).c_str(), stdout);
-  }
+  print_report(*render::find_format(render::rescue_formats(), f.output), render::RescueView{*report, f.form});
   return kExitClean;
 }
 
@@ -118,7 +114,7 @@ RegisterCommand reg{{25, "rescue", [](CLI::App& app, RunState& state) {
   cmd->add_option("--config-spec", flags->config_spec, "config spec for 0.9 (default redis-replication-config)");
   cmd->add_option("--form", flags->form, "which form to print: all (default), OpsRequest, kbcli, kubectl")
       ->check(CLI::IsMember({"all", "OpsRequest", "kbcli", "kubectl", "redis-cli"}));
-  cmd->add_option("-o,--output", flags->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  add_output_option(*cmd, flags->output, FormatNames().add(render::rescue_formats()));
   cmd->callback([flags, &state] { state.exit_code = run_rescue_command(*flags); });
 }}};
 

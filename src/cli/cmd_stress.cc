@@ -14,9 +14,10 @@
 
 #include "app/stress_rdb.h"
 #include "cli/command_registry.h"
-#include "cli/terminal.h"
+#include "cli/output_option.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
+#include "render/formats.h"
 #include "render/stress_render.h"
 #include "stress/prediction.h"
 #include "stress/run.h"
@@ -195,16 +196,20 @@ int run_search_command(StressFlags f) {
     s.low_bytes = *lo;
     s.high_bytes = *hi;
   }
+  auto format = select_format(render::stress_search_formats(), f.output, "stress --search");
+  if (!format) {
+    std::fprintf(stderr, "redisfit stress: %s\n", format.error().describe().c_str());
+    return kExitUsage;
+  }
   auto res = stress::search_maxmemory(s);
   if (!res.ok()) {
     std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str());
     return kExitUsage;
   }
-  if (f.output == "json") std::puts(search_to_json(*res).dump(2).c_str());
-  else std::fputs(search_to_text(*res, use_color()).c_str(), stdout);
+  print_report(**format, *res);
   if (!f.report.empty()) {
     std::ofstream html(f.report);
-    html << search_to_html(*res);
+    html << render::search_to_html(*res);
     if (!html) {
       std::fprintf(stderr, "redisfit stress: cannot write %s\n", f.report.c_str());
       return kExitUsage;
@@ -244,18 +249,10 @@ int run_stress_command(const StressFlags& f) {
     runs.push_back(std::move(res).value());
     if (runs.back().interrupted) break;
   }
-  if (f.output == "json") {
-    nlohmann::json out = runs.size() == 1 ? stress_to_json(runs[0]) : nlohmann::json::object();
-    if (runs.size() > 1) {
-      for (const auto& r : runs) out[r.label] = stress_to_json(r);
-    }
-    std::puts(out.dump(2).c_str());
-  } else {
-    std::fputs(stress_to_text(runs, use_color()).c_str(), stdout);
-  }
+  print_report(*render::find_format(render::stress_formats(), f.output), runs);
   if (!f.report.empty()) {
     std::ofstream html(f.report);
-    html << stress_to_html(runs);
+    html << render::stress_to_html(runs);
     if (!html) {
       std::fprintf(stderr, "redisfit stress: cannot write %s\n", f.report.c_str());
       return kExitUsage;
@@ -313,7 +310,7 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
       ->check(CLI::Range(1.0, 10000.0));
   cmd->add_option("--phase-timeout", f->phase_timeout, "seconds per phase attempt")->check(CLI::Range(1.0, 86400.0));
   cmd->add_option("--max-time", f->max_time, "seconds for the whole run")->check(CLI::Range(1.0, 86400.0));
-  cmd->add_option("-o,--output", f->output, "text | json")->check(CLI::IsMember({"text", "json"}));
+  add_output_option(*cmd, f->output, FormatNames().add(render::stress_formats()).add(render::stress_search_formats()));
   cmd->add_option("--report", f->report, "write a self-contained HTML report");
   cmd->add_option("--preload", f->preload,
                   "start from persisted data: a size (e.g. 150mb of used_memory, written and persisted first) or a "

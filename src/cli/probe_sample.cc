@@ -6,10 +6,10 @@
 
 #include "app/probe_sample.h"
 #include "cli/command_registry.h"
-#include "cli/terminal.h"
-#include "core/quantity.h"
+#include "cli/output_option.h"
+#include "core/flag_units.h"
 #include "live/duration.h"
-#include "render/probe_sample_render.h"
+#include "render/formats.h"
 
 namespace redisfit::cli {
 
@@ -39,8 +39,8 @@ int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
   if (!window) return fail(window.error());
   options.sample.window = *window;
   if (!c.limit.empty()) {
-    auto limit = parse_k8s_quantity(c.limit);
-    if (!limit) return fail(Error{"flag --limit", limit.error().message});
+    auto limit = parse_size_flag("flag --limit", c.limit);
+    if (!limit) return fail(limit.error());
     if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
     options.limit_bytes = *limit;
   }
@@ -52,10 +52,10 @@ int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
   if (!report) return fail(report.error());
   if (f.emit.active()) {
     std::cout << fix::emit_fix(f.emit.request(), report->facts.instance, *report->recommendation) << std::flush;
-  } else if (c.output == "json") {
-    std::cout << render::probe_sample_json(*report).dump(2) << "\n" << std::flush;
   } else {
-    std::cout << render::probe_sample_text(*report, use_color()) << std::flush;
+    auto format = select_format(render::probe_sample_formats(), c.output, "probe --sample");
+    if (!format) return fail(format.error());
+    print_report(**format, *report);
   }
   return kExitClean;
 }

@@ -36,6 +36,7 @@ class PlainConnection final : public RedisConnection {
                                        std::strstr(ctx_->errstr, "temporarily unavailable")))
         return Error{where_, "no reply to " + argv.at(0) + " within " + describe_ms(read_timeout_) +
                                  " (server stopped, overloaded, or not Redis)"};
+      if (auto refused = take_refused_reply()) return Error{where_, *refused + " in reply to " + argv.at(0)};
       if (ctx_->err == REDIS_ERR_EOF)
         return Error{where_, "server closed the connection during " + argv.at(0) +
                                  " (TLS-only port, protected mode, or maxclients reached?)"};
@@ -88,6 +89,7 @@ Result<std::unique_ptr<RedisConnection>> open_plain(const RedisEndpoint& endpoin
     redisFree(ctx);
     return Error{where, "cannot set the read timeout: " + why};
   }
+  bound_reply_size(ctx->reader);
   return std::unique_ptr<RedisConnection>(new PlainConnection(ctx, where, options.read_timeout));
 }
 

@@ -5,6 +5,7 @@
 #include <hiredis/hiredis.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,23 @@ struct HiredisArgv {
   std::vector<const char*> pointers;
   std::vector<size_t> lengths;
 };
+
+// The most array elements one reply may declare, nested arrays included.
+// hiredis 0.14's reader allocates the element array of "*N" before any
+// element arrives, so "*2147483647" from a broken or hostile endpoint would
+// ask for 16 GiB (found by fuzz/resp_fuzz.cc). The largest replies redisfit
+// asks for are CONFIG GET * (about 2 x 250 entries) and SCAN pages of at most
+// a few thousand keys; a million leaves room for any server and bounds the
+// allocation at 8 MiB.
+inline constexpr long long kMaxReplyElements = 1 << 20;
+
+// Makes `reader` (a redisContext's, or our own) refuse a reply over
+// kMaxReplyElements with an error instead of allocating it.
+void bound_reply_size(redisReader* reader);
+
+// After a reader error on this thread: the reason, when it was the bound
+// above (and clears it); nullopt for any other error.
+std::optional<std::string> take_refused_reply();
 
 // Deep copy of a hiredis reply.
 RespValue to_resp_value(const redisReply* reply);

@@ -83,7 +83,9 @@ class TlsConnection final : public RedisConnection {
  public:
   TlsConnection(int fd, SSL_CTX* ctx, SSL* ssl, std::string where, std::chrono::milliseconds read_timeout)
       : fd_(fd), ctx_(ctx), ssl_(ssl), reader_(redisReaderCreate()), where_(std::move(where)),
-        read_timeout_(read_timeout) {}
+        read_timeout_(read_timeout) {
+    if (reader_) bound_reply_size(reader_);
+  }
   ~TlsConnection() override {
     if (ssl_) {
       SSL_shutdown(ssl_);
@@ -113,6 +115,7 @@ class TlsConnection final : public RedisConnection {
       void* reply = nullptr;
       if (redisReaderGetReply(reader_, &reply) != REDIS_OK) {
         broken_ = true;
+        if (auto refused = take_refused_reply()) return Error{where_, *refused + " in reply to " + argv.at(0)};
         return Error{where_, "protocol error in reply to " + argv.at(0) + ": " + std::string(reader_->errstr)};
       }
       if (reply != nullptr) {

@@ -4,7 +4,7 @@
 
 #include "core/quantity.h"
 
-namespace redisfit {
+namespace redisfit::render {
 namespace {
 
 std::string paint(bool color, const char* code, const std::string& text) {
@@ -141,4 +141,4 @@ std::string recommendation_to_text(const Recommendation& rec, bool color) {
   return out;
 }
 
-}  // namespace redisfit
+}  // namespace redisfit::render

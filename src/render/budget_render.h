@@ -8,7 +8,7 @@
 #include "model/budget.h"
 #include "model/solver.h"
 
-namespace redisfit {
+namespace redisfit::render {
 
 // JSON contract (docs/plan.md, docs/explain.md): maxmemory_bytes,
 // request_bytes, limit_bytes, peak_bytes, peak_phase, verdict, headroom_bytes,
@@ -31,4 +31,4 @@ std::string data_above_maxmemory_sentence(const MemoryBudget& budget);
 nlohmann::json recommendation_to_json(const Recommendation& rec);
 std::string recommendation_to_text(const Recommendation& rec, bool color);
 
-}  // namespace redisfit
+}  // namespace redisfit::render

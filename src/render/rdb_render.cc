@@ -4,7 +4,7 @@
 
 #include "core/quantity.h"
 
-namespace redisfit {
+namespace redisfit::render {
 namespace {
 
 std::string pct(uint64_t part, uint64_t whole) {
@@ -130,4 +130,4 @@ std::string rdb_report_to_text(const RdbReport& r, const RdbFit& fit, bool color
   return out;
 }
 
-}  // namespace redisfit
+}  // namespace redisfit::render

@@ -7,7 +7,7 @@
 
 #include "app/rdb_analysis.h"
 
-namespace redisfit {
+namespace redisfit::render {
 
 // JSON contract (docs/rdb.md): path, input, file_bytes, rdb_version, aux{},
 // keys, expires, already_expired, module_keys, module_aux, function_libraries,
@@ -17,4 +17,4 @@ namespace redisfit {
 nlohmann::json rdb_report_to_json(const RdbReport& report, const RdbFit& fit);
 std::string rdb_report_to_text(const RdbReport& report, const RdbFit& fit, bool color);
 
-}  // namespace redisfit
+}  // namespace redisfit::render

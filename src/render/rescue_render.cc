@@ -5,7 +5,7 @@
 #include "core/quantity.h"
 #include "render/indent.h"
 
-namespace redisfit {
+namespace redisfit::render {
 using render::indent;
 namespace {
 
@@ -70,4 +70,4 @@ std::string rescue_to_text(const app::RescueReport& r, const std::string& form, 
   return out;
 }
 
-}  // namespace redisfit
+}  // namespace redisfit::render

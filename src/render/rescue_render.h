@@ -7,7 +7,7 @@
 
 #include "app/rescue.h"
 
-namespace redisfit {
+namespace redisfit::render {
 
 // JSON contract (docs/rescue.md): object, diagnosis, loaded_bytes,
 // temporary_limit_bytes, maxmemory_bytes, excess_bytes, cleanup_seconds,
@@ -19,4 +19,4 @@ nlohmann::json rescue_to_json(const app::RescueReport& report);
 // ("OpsRequest", "kbcli", "kubectl", ...).
 std::string rescue_to_text(const app::RescueReport& report, const std::string& form, bool color);
 
-}  // namespace redisfit
+}  // namespace redisfit::render

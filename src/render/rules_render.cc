@@ -42,10 +42,4 @@ std::string rules_to_markdown(const std::vector<const rules::RuleSpec*>& table) 
   return out;
 }
 
-std::string rules_listing(const std::vector<const rules::RuleSpec*>& table, const std::string& format) {
-  if (format == "json") return rules_to_json(table).dump(2) + "\n";
-  if (format == "markdown") return rules_to_markdown(table);
-  return rules_to_text(table);
-}
-
 }  // namespace redisfit::render

@@ -17,8 +17,5 @@ std::string rules_to_text(const std::vector<const rules::RuleSpec*>& table);
 nlohmann::json rules_to_json(const std::vector<const rules::RuleSpec*>& table);
 // The Markdown table docs/lint.md carries between its "rules table" markers.
 std::string rules_to_markdown(const std::vector<const rules::RuleSpec*>& table);
-// `--list-rules -o FORMAT` of any command with a rule table: "json",
-// "markdown", else text.
-std::string rules_listing(const std::vector<const rules::RuleSpec*>& table, const std::string& format);
 
 }  // namespace redisfit::render

@@ -1,6 +1,6 @@
 #include "render/stress_render.h"
 
-namespace redisfit {
+namespace redisfit::render {
 
 nlohmann::json stress_to_json(const stress::StressResult& r) {
   using nlohmann::json;
@@ -99,4 +99,4 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
   return out;
 }
 
-}  // namespace redisfit
+}  // namespace redisfit::render

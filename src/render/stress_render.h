@@ -10,7 +10,7 @@
 #include "stress/run.h"
 #include "stress/search.h"
 
-namespace redisfit {
+namespace redisfit::render {
 
 // JSON contract (docs/stress.md): label, outcome, final_state, oom_kills,
 // restarts, limit_bytes, maxmemory_bytes, maxmemory_policy, peak_working_set_bytes,
@@ -44,4 +44,4 @@ nlohmann::json search_to_json(const stress::SearchResult& result);
 std::string search_to_text(const stress::SearchResult& result, bool color = false);
 std::string search_to_html(const stress::SearchResult& result);
 
-}  // namespace redisfit
+}  // namespace redisfit::render

@@ -8,7 +8,7 @@
 #include "core/quantity.h"
 #include "render/stress_render.h"
 
-namespace redisfit {
+namespace redisfit::render {
 namespace {
 
 std::string esc(const std::string& s) {
@@ -227,4 +227,4 @@ std::string stress_to_html(const std::vector<stress::StressResult>& runs) {
          "</style></head><body><h1>redisfit stress</h1>\n" + body + "</body></html>\n";
 }
 
-}  // namespace redisfit
+}  // namespace redisfit::render

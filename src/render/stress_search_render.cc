@@ -6,7 +6,7 @@
 #include "render/stress_render.h"
 #include "render/style.h"
 
-namespace redisfit {
+namespace redisfit::render {
 namespace {
 
 std::string share(uint64_t part, uint64_t whole) {
@@ -119,4 +119,4 @@ std::string search_to_html(const stress::SearchResult& r) {
          rows + "</table></body></html>\n";
 }
 
-}  // namespace redisfit
+}  // namespace redisfit::render

@@ -4,7 +4,7 @@
 #include "render/stress_render.h"
 #include "render/style.h"
 
-namespace redisfit {
+namespace redisfit::render {
 namespace {
 
 // "CrashLoopBackOff -> rescue -> Running" after a rescue, else the final state.
@@ -150,4 +150,4 @@ std::string stress_to_text(const std::vector<stress::StressResult>& runs, bool c
   return out;
 }
 
-}  // namespace redisfit
+}  // namespace redisfit::render

@@ -101,8 +101,7 @@ Status parse_into(std::string_view text, const std::string& name, int depth,
     std::transform(d.name.begin(), d.name.end(), d.name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     d.args.assign(args->begin() + 1, args->end());
-    d.file = name;
-    d.line = line_number;
+    d.location = {name, line_number, 0};
     if (d.name == "include" && d.args.size() == 1) {
       auto status = include_into(resolve_include(d.args[0], name), where, depth, out);
       if (!status.ok()) return status;
@@ -224,8 +223,7 @@ Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vecto
       d.name = a.substr(2);
       std::transform(d.name.begin(), d.name.end(), d.name.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-      d.file = "command line";
-      d.line = static_cast<int>(i + 1);
+      d.location = {"command line", static_cast<int>(i + 1), 0};
       out.push_back(std::move(d));
     } else if (out.empty()) {
       return Error{"command line", fmt::format("\"{}\" is not a --directive", a)};
@@ -244,8 +242,8 @@ Status apply_conf(const std::vector<ConfDirective>& directives, RedisInstance& i
   for (const auto& d : directives) {
     // A multi-arg directive given as one quoted argument is split, as in
     // config.c ("--save '900 1'"); "" stays as one empty argument.
-    Status status = (d.args.size() == 1) ? applier.apply_value(d.name, d.args[0], Provenance::at(d.location()))
-                                          : applier.apply(d.name, d.args, Provenance::at(d.location()));
+    Status status = (d.args.size() == 1) ? applier.apply_value(d.name, d.args[0], Provenance::at(d.location))
+                                          : applier.apply(d.name, d.args, Provenance::at(d.location));
     if (!status.ok()) return status;
   }
   return Ok{};

@@ -19,10 +19,8 @@ namespace redisfit {
 struct ConfDirective {
   std::string name;
   std::vector<std::string> args;
-  std::string file;
-  int line = 0;
-  Location location() const { return {file, line, 0}; }  // "file:line"
-  std::string where() const { return location().describe(); }
+  Location location;  // file and line; a directive has no column (column 0)
+  std::string where() const { return location.describe(); }  // "file:line"
 };
 
 // Splits one line into arguments like sdssplitargs. Error on unbalanced quotes.

@@ -78,7 +78,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
         if (d) directives.insert(directives.end(), d.value().begin(), d.value().end());
       }
     }
-    for (auto& d : directives) d.line = 0;
+    for (auto& d : directives) d.location.line = 0;
     if (!role.additional_config.empty()) {
       o.config_map = role.additional_config;
       if (!decl.persistence) {
@@ -92,7 +92,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
           auto parsed = parse_redis_conf_text(it->second.text, it->second.file);
           if (parsed) {
             for (auto d : parsed.value()) {
-              if (it->second.first_line > 0) d.line += it->second.first_line - 1;
+              if (it->second.first_line > 0) d.location.line += it->second.first_line - 1;
               directives.push_back(std::move(d));
             }
           } else {

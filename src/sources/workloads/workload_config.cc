@@ -49,9 +49,9 @@ struct ConfReader {
         return;
       }
       for (auto& d : directives.value()) {
-        d.line += segment_first_line - 1;
-        if (file.first_line > 0) d.line += file.first_line - 1;
-        else d.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
+        d.location.line += segment_first_line - 1;
+        if (file.first_line > 0) d.location.line += file.first_line - 1;
+        else d.location.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
         out.push_back(std::move(d));
       }
     };
@@ -149,8 +149,7 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
       }
       continue;
     }
-    d.file = where.empty() ? "command line" : where;
-    d.line = 0;
+    d.location = {where.empty() ? "command line" : where, 0, 0};
     known.push_back(std::move(d));
   }
   // Sources of command-line directives: the args' own position in the manifest.
@@ -221,8 +220,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
       auto parsed = parse_redis_conf_text(line.text, line.where);
       if (!parsed) continue;
       for (auto& d : parsed.value()) {
-        d.file = line.where;
-        d.line = 0;
+        d.location = {line.where, 0, 0};
         directives.push_back(std::move(d));
       }
     }

@@ -31,7 +31,7 @@ int run_lint_command(LintFlags f) {
     print_report(**format, render::RuleTable(rules::all_rules()));
     return kExitClean;
   }
-  auto format = select_format(render::lint_formats(), f.output, "lint");
+  auto format = select_format(render::lint_formats(), f.output, "lint", list_rules_hint(f.output));
   if (!format) {
     std::fprintf(stderr, "redisfit lint: %s\n", format.error().describe().c_str());
     return kExitUsage;

@@ -82,7 +82,7 @@ int run(const ProbeFlags& f) {
     auto format = select_format(render::probe_sample_formats(), f.output, "probe --sample");
     if (!format) return fail(format.error());
   }
-  auto format = select_format(render::probe_formats(), f.output, "probe");
+  auto format = select_format(render::probe_formats(), f.output, "probe", list_rules_hint(f.output));
   if (!format && !f.sampling.active()) return fail(format.error());
   if (f.urls.empty()) return fail(Error{"probe", "give one or more redis:// URLs (or --list-rules)"});
   live::ProbeOptions options;

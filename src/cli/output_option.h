@@ -7,13 +7,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
-#include <algorithm>
 #include <vector>
 
 #include "cli/terminal.h"
 #include "core/result.h"
+#include "render/formats.h"
 #include "render/output_format.h"
 
 namespace redisfit::cli {
@@ -46,12 +47,19 @@ inline CLI::Option* add_output_option(CLI::App& cmd, std::string& format, const 
 }
 
 // The renderer of `table` called `format`, or an error saying which formats
-// `mode` has (the flag accepted the name for another mode of the command).
+// `mode` has (the flag accepted the name for another mode of the command);
+// `hint`, when given, is added to the error ("markdown is for --list-rules").
 template <class Fn>
 Result<const render::NamedFormat<Fn>*> select_format(render::FormatTable<Fn> table, const std::string& format,
-                                                     const std::string& mode) {
+                                                     const std::string& mode, const std::string& hint = "") {
   if (const auto* f = render::find_format(table, format)) return f;
-  return Error{"flag -o", mode + " has no " + format + " output (" + render::format_names(table) + ")"};
+  return Error{"flag -o", mode + " has no " + format + " output (" + render::format_names(table) + ")" +
+                              (hint.empty() ? "" : "; " + hint)};
+}
+
+// "FORMAT is for --list-rules" when the rule listing has the format, else "".
+inline std::string list_rules_hint(const std::string& format) {
+  return render::find_format(render::rule_list_formats(), format) ? format + " is for --list-rules" : "";
 }
 
 // Renders `report` with `format` to stdout and flushes (a --watch loop or a

@@ -88,7 +88,8 @@ TEST(OutputFormats, AModeWithoutTheFormatSaysSoInsteadOfPrintingText) {
 
   auto markdown = run_redisfit({"lint", "-o", "markdown", testing::source_path("tests/lint/fixtures/article_safe.yaml")});
   EXPECT_EQ(markdown.exit_code, 2);
-  EXPECT_TRUE(has(markdown.err, "lint has no markdown output (text | json | sarif | table)")) << markdown.err;
+  EXPECT_TRUE(has(markdown.err, "lint has no markdown output (text | json | sarif | table); markdown is for --list-rules"))
+      << markdown.err;
 
   // Refused before any connection is tried: port 1 is never a Redis.
   auto sample = run_redisfit({"probe", "--sample", "1s", "-o", "sarif", "redis://127.0.0.1:1"});

@@ -213,22 +213,39 @@ Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path) {
 }
 
 Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vector<std::string>& args) {
-  // server.c:main: each "--name" starts a new directive; the arguments that
-  // follow (until the next "--name") are its values, exactly as given.
+  // server.c:main: each "--name" starts a new directive and the arguments that
+  // follow (until the next "--name") are its values, exactly as given. An
+  // argument that carries words after the name ("--maxmemory 100mb", one argv
+  // item, as YAML lists often write it) is the whole directive: the line is
+  // split like a config line. After a bare "--name", the next argument is its
+  // value even when it starts with "--", except "--save" followed by another
+  // directive or by nothing, which is `save ""` (the pre-7.0 habit Redis keeps).
   std::vector<ConfDirective> out;
+  bool value_given = true;  // server.c's handled_last_config_arg
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+    if (value_given && a.rfind("--", 0) == 0 && a.size() > 2) {
+      auto words = split_redis_args(std::string_view(a).substr(2));
+      if (!words.ok()) return Error{"command line", fmt::format("\"{}\": {}", a, words.error().message)};
+      if (words->empty()) return Error{"command line", fmt::format("\"{}\" names no directive", a)};
       ConfDirective d;
-      d.name = a.substr(2);
+      d.name = words->front();
       std::transform(d.name.begin(), d.name.end(), d.name.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      d.args.assign(words->begin() + 1, words->end());
       d.location = {"command line", static_cast<int>(i + 1), 0};
+      value_given = !d.args.empty();
+      const bool next_is_directive = i + 1 == args.size() || args[i + 1].rfind("--", 0) == 0;
+      if (!value_given && d.name == "save" && next_is_directive) {
+        d.args = {""};
+        value_given = true;
+      }
       out.push_back(std::move(d));
     } else if (out.empty()) {
       return Error{"command line", fmt::format("\"{}\" is not a --directive", a)};
     } else {
       out.back().args.push_back(a);
+      value_given = true;
     }
   }
   for (const auto& d : out) {

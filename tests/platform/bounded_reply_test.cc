@@ -6,8 +6,6 @@
 // and "*34796416" cost a second of CPU and 340 MB (fuzz/resp_fuzz.cc).
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,6 +15,7 @@
 
 #include "platform/redis_client.h"
 #include "platform/redis_url.h"
+#include "support/silent_listener.h"
 
 namespace redisfit {
 namespace {
@@ -25,15 +24,7 @@ namespace {
 class ScriptedPeer {
  public:
   explicit ScriptedPeer(std::vector<std::string> replies) : replies_(std::move(replies)) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    listen(fd_, 1);
-    socklen_t len = sizeof addr;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    fd_ = testing::listen_on_loopback(1, port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedPeer() {

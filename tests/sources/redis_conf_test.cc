@@ -119,6 +119,40 @@ TEST(RedisConf, CommandLineOverridesFollowTheFile) {
   EXPECT_FALSE(parse_command_line_overrides({"--maxmemory"}).ok());
 }
 
+// server.c:main, as redis-server reads its argv: a name and its value in one
+// argv item, a value that starts with "--" after a bare name, and "--save"
+// followed by another directive or by nothing (save ""). The first was a
+// false "unreadable" (RF000) for containers whose args list writes
+// "--maxmemory 100mb" as one item.
+TEST(RedisConf, CommandLineReadsArgvAsRedisServerDoes) {
+  auto one_item = parse_command_line_overrides({"--maxmemory 100mb", "--maxmemory-policy", "allkeys-lru"});
+  ASSERT_TRUE(one_item.ok()) << one_item.error().describe();
+  ASSERT_EQ(one_item->size(), 2u);
+  EXPECT_EQ((*one_item)[0].name, "maxmemory");
+  EXPECT_EQ((*one_item)[0].args, std::vector<std::string>{"100mb"});
+  EXPECT_EQ((*one_item)[1].args, std::vector<std::string>{"allkeys-lru"});
+
+  auto quoted = parse_command_line_overrides({"--save \"900 1\" \"300 10\""});
+  ASSERT_TRUE(quoted.ok()) << quoted.error().describe();
+  EXPECT_EQ((*quoted)[0].args, (std::vector<std::string>{"900 1", "300 10"}));
+
+  auto dashed_value = parse_command_line_overrides({"--requirepass", "--secret--"});
+  ASSERT_TRUE(dashed_value.ok()) << dashed_value.error().describe();
+  EXPECT_EQ((*dashed_value)[0].args, std::vector<std::string>{"--secret--"});
+
+  for (const auto& argv : {std::vector<std::string>{"--save", "--appendonly", "yes"}, std::vector<std::string>{"--save"}}) {
+    auto save = parse_command_line_overrides(argv);
+    ASSERT_TRUE(save.ok()) << save.error().describe();
+    EXPECT_EQ(save->front().name, "save");
+    EXPECT_EQ(save->front().args, std::vector<std::string>{""});
+    RedisInstance r;
+    ASSERT_TRUE(apply_conf(*save, r).ok());
+    EXPECT_TRUE(r.save_points.value.empty());
+  }
+  EXPECT_FALSE(parse_command_line_overrides({"--maxmemory \"100mb"}).ok());  // unbalanced quote
+  EXPECT_FALSE(parse_command_line_overrides({"--appendonly"}).ok());
+}
+
 }  // namespace
 }  // namespace redisfit
 

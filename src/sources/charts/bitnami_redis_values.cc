@@ -231,7 +231,7 @@ class Reader {
       if (given) {
         // A block scalar's text starts on the line after its `|` indicator.
         Location where = base;
-        if (node.style() == manifests::ScalarStyle::kBlock) where = {base.file, base.line + d.line, 0};
+        if (node.style() == manifests::ScalarStyle::kBlock) where = {base.file, base.line + d.location.line, 0};
         source = Provenance::at(where, "(" + key + ")");
       }
       apply_directive(d.name, d.args, source, key, applier, r);

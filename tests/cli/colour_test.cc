@@ -78,8 +78,8 @@ TEST(Colour, StressOutcomesPaintedOnlyWhenAsked) {
   p.name = "import";
   p.outcome = stress::PhaseOutcome::kOomKilled;
   r.phases.push_back(p);
-  const std::string plain = stress_to_text({r}, false);
-  const std::string coloured = stress_to_text({r}, true);
+  const std::string plain = render::stress_to_text({r}, false);
+  const std::string coloured = render::stress_to_text({r}, true);
   EXPECT_FALSE(has_colour(plain));
   EXPECT_NE(coloured.find("\033[31;1moom-killed\033[0m"), std::string::npos) << coloured;
   EXPECT_EQ(strip_colour(coloured), plain);  // columns and words unchanged

@@ -143,8 +143,11 @@ TEST(RdbStart, OverTheEstimateIsOomKilledOnLoadWithinItLoadsAndSurvives) {
   EXPECT_EQ(f["outcome"], "survived");
   EXPECT_EQ(f["final_state"], "Running");
   EXPECT_EQ(f["oom_kills"], 0);
-  // Loaded, it holds at least the data the estimate costs (nothing was lost on the way).
-  EXPECT_GE(static_cast<double>(f["peak_used_memory_bytes"].get<uint64_t>()), 0.95 * static_cast<double>(estimate));
+  // Loaded, it holds at least the data the estimate costs (nothing was lost on the way). The
+  // figure is used_memory read right after the load (`preload`); the run's sampled peak is not
+  // it: the sampler's first look can come after the server has freed its loading buffers, and
+  // it sat 3-6 % under the loaded figure here (27.8 MB against 29.8 MB loaded).
+  EXPECT_GE(f["preload"]["used_memory_bytes"].get<double>(), 0.95 * static_cast<double>(estimate));
   // The figures docs/stress.md quotes.
   std::printf("estimate %.1f MiB used_memory (a start needs %.1f MiB); loaded with room %.1f MiB; under %lluMi: %s, "
               "peak working set %.1f MiB; under %lluMi: %s, peak working set %.1f MiB\n",

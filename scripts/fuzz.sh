@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 dir=$root/build-fuzz
-targets=(quantity flag_units redis_conf yaml manifests info resp redis_url cgroup rdb)
+targets=(quantity flag_units redis_conf yaml manifests chart_values info resp redis_url cgroup rdb)
 
 build() {
   CXX=${CXX:-clang++-14} cmake -S . -B "$dir" -DREDISFIT_FUZZ=ON -DREDISFIT_TESTS=OFF -DREDISFIT_BENCH=OFF \
@@ -51,6 +51,8 @@ seeds() {
       find /work/shared/corpus -name '*.yaml' -exec cp --backup=numbered -t "$s/$t" {} +
     fi
   done
+  # bitnami/redis values files: the chart's own values.yaml and the public values fixtures.
+  cp tests/lint/fixtures/real/bitnami_*values*.yaml "$s/chart_values/" 2>/dev/null || true
   # INFO and RESP: a real server's replies when redis-server is installed, else hand-written ones.
   seed_strings "$s/info" $'# Memory\r\nused_memory:1024\r\nmaxmemory:0\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n'
   seed_strings "$s/resp" $'+OK\r\n' $'-ERR x\r\n' $':12\r\n' $'$5\r\nhello\r\n' $'*2\r\n$3\r\nfoo\r\n:1\r\n' \

@@ -78,10 +78,9 @@ int run(const ProbeFlags& f) {
     print_report(**format, render::RuleTable(rules::probe_rules()));
     return kExitClean;
   }
-  if (f.sampling.active()) {
-    auto format = select_format(render::probe_sample_formats(), f.output, "probe --sample");
-    if (!format) return fail(format.error());
-  }
+  // The format is chosen before any connection: a wrong -o costs nothing.
+  auto sample_format = select_format(render::probe_sample_formats(), f.output, "probe --sample");
+  if (f.sampling.active() && !sample_format) return fail(sample_format.error());
   auto format = select_format(render::probe_formats(), f.output, "probe", list_rules_hint(f.output));
   if (!format && !f.sampling.active()) return fail(format.error());
   if (f.urls.empty()) return fail(Error{"probe", "give one or more redis:// URLs (or --list-rules)"});
@@ -116,7 +115,7 @@ int run(const ProbeFlags& f) {
     if (!w) return fail(w.error());
     interval = *w;
   }
-  if (f.sampling.active()) return run_probe_sample(f.sampling, {f.urls, f.limit, f.output, options.connect});
+  if (f.sampling.active()) return run_probe_sample(f.sampling, {f.urls, f.limit, *sample_format, options.connect});
   std::vector<platform::RedisEndpoint> endpoints;
   auto env_password = platform::password_from_environment();
   for (const auto& url : f.urls) {

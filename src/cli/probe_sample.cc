@@ -53,9 +53,7 @@ int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
   if (f.emit.active()) {
     std::cout << fix::emit_fix(f.emit.request(), report->facts.instance, *report->recommendation) << std::flush;
   } else {
-    auto format = select_format(render::probe_sample_formats(), c.output, "probe --sample");
-    if (!format) return fail(format.error());
-    print_report(**format, *report);
+    print_report(*c.format, *report);
   }
   return kExitClean;
 }

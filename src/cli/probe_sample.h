@@ -9,6 +9,7 @@
 
 #include "cli/emit_flags.h"
 #include "platform/redis_client.h"
+#include "render/formats.h"
 
 namespace redisfit::cli {
 
@@ -27,7 +28,7 @@ struct ProbeSampleFlags {
 struct ProbeCommon {
   std::vector<std::string> urls;
   std::string limit;   // raw --limit
-  std::string output;  // text | json
+  const render::ReportFormat<app::ProbeSampleReport>* format;  // chosen by cmd_probe before connecting
   platform::ConnectOptions connect;
 };
 

@@ -36,6 +36,7 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   s.instance = c.instance;
   s.object = c.object;
   for (const auto& u : c.unknowns) s.instance.unknowns.push_back(u);
+  for (const auto& n : c.notes) s.notes.push_back(n);
   const auto [chart, version] = chart_of(pod.labels);
   if (!chart.empty()) {
     s.object += fmt::format(" (Helm chart {}{}{})", chart, version.empty() ? "" : " ", version);
@@ -75,8 +76,8 @@ void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>&
         if (pod.containers[i].name == c.container) index = static_cast<int>(i);
       }
       if (c.kind == ContainerReading::Kind::kSidecar) {
-        notes.push_back(fmt::format("{}:{}: {} container {} ({}) is an exporter sidecar, not a data node", pod.file,
-                                    pod.line, pod.object(), c.container, pod.containers[index].image));
+        notes.push_back(fmt::format("{}:{}: {} container {} ({}) is {}, not a data node", pod.file, pod.line,
+                                    pod.object(), c.container, pod.containers[index].image, c.sidecar_reason));
         continue;
       }
       out(from_container(pod, c, index));

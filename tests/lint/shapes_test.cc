@@ -28,6 +28,28 @@ app::LintReport lint(const std::vector<std::string>& names) {
 
 constexpr uint64_t kMi = 1ULL << 20;
 
+int indent_of(const std::string& line) {
+  const size_t i = line.find_first_not_of(' ');
+  return i == std::string::npos ? -1 : static_cast<int>(i);
+}
+
+// The text without the `initContainers:` blocks (by indentation).
+std::string without_init_containers(const std::string& text) {
+  std::string out;
+  std::istringstream in(text);
+  int block = -1;
+  for (std::string line; std::getline(in, line);) {
+    const int ind = indent_of(line);
+    if (block >= 0 && ind >= 0 && (ind < block || (ind == block && line.compare(ind, 1, "-") != 0))) block = -1;
+    if (block < 0 && line.find("initContainers:") != std::string::npos && ind >= 0) {
+      block = ind;
+      continue;
+    }
+    if (block < 0) out += line + "\n";
+  }
+  return out;
+}
+
 TEST(Shapes, MicroservicesDemoRedisCartHasNoMaxmemory) {
   auto r = lint({"msdemo_cartservice.yaml"});
   ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
@@ -170,6 +192,64 @@ TEST(Shapes, HelmValuesFilesAreNamedAsSuch) {
   }
 }
 
+// dandydeveloper/redis-ha 4.35.10 as Argo CD renders it (helm template):
+// config-init copies the ConfigMap's redis.conf to the emptyDir the server
+// reads, then appends run-time replication lines; split-brain-fix runs a
+// script that starts no server.
+TEST(Shapes, RedisHaConfigWrittenByItsInitScript) {
+  auto r = lint({"argocd_redis-ha-4.35.10_upstream.yaml"});
+  ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
+  const auto* s = subject(r, "argocd-redis-ha-server/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_FALSE(s->unreadable()) << s->instance.unknowns[0];
+  EXPECT_EQ(s->instance.maxmemory.origin, MaxmemoryOrigin::kUnset);  // `maxmemory 0` in the ConfigMap
+  EXPECT_NE(s->instance.maxmemory.source.describe().find(":49"), std::string::npos)
+      << s->instance.maxmemory.source.describe();
+  EXPECT_EQ(s->instance.maxmemory_policy.value, "volatile-lru");
+  EXPECT_TRUE(s->instance.save_points.value.empty());  // save ""
+  EXPECT_FALSE(s->instance.appendonly.value);
+  EXPECT_FALSE(s->instance.limit_bytes.has_value());   // resources: {}
+  EXPECT_EQ(s->instance.replicas.value, 2);             // 3 pods: one master, two replicas
+  EXPECT_TRUE(has_rule(*s, "RF005"));
+  EXPECT_TRUE(has_rule(*s, "RF004"));
+  EXPECT_NE(s->object.find("Helm chart redis-ha 4.35.10"), std::string::npos);
+  bool copied = false;
+  for (const auto& n : s->notes) copied |= n.find("key redis.conf, copied by init container config-init") != std::string::npos;
+  EXPECT_TRUE(copied);
+  EXPECT_EQ(subject(r, "argocd-redis-ha-server/split-brain-fix"), nullptr);
+  bool helper = false;
+  for (const auto& n : r.notes) helper |= n.find("split-brain-fix") != std::string::npos && n.find("starts no Redis server") != std::string::npos;
+  EXPECT_TRUE(helper);
+  const auto* sentinel = subject(r, "argocd-redis-ha-server/sentinel");
+  ASSERT_NE(sentinel, nullptr);
+  EXPECT_EQ(sentinel->instance.role, InstanceRole::kSentinel);
+}
+
+// Without the ConfigMap the init script is not visible: said, not guessed.
+TEST(Shapes, RedisHaWithoutItsConfigMapIsUnreadable) {
+  const std::string text = read_text(real("argocd_redis-ha-4.35.10_upstream.yaml"));
+  std::string without;
+  std::istringstream in(text);
+  std::string doc;
+  auto flush = [&] {
+    if (doc.find("name: argocd-redis-ha-configmap\n") == std::string::npos ||
+        doc.find("kind: ConfigMap") == std::string::npos) {
+      without += doc;
+    }
+    doc.clear();
+  };
+  for (std::string line; std::getline(in, line);) {
+    if (line == "---") flush();
+    doc += line + "\n";
+  }
+  flush();
+  auto r = app::lint_yaml_texts({{"redis-ha.yaml", without}}, {});
+  const auto* s = subject(r, "argocd-redis-ha-server/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->unreadable());
+  EXPECT_NE(s->instance.unknowns[0].find("config-init"), std::string::npos) << s->instance.unknowns[0];
+}
+
 // Every file under real/: each object that names redis/valkey in its image,
 // command or kind appears in the report (as a data node, a Sentinel, or RF000).
 TEST(Shapes, NoRedisLookingObjectIsAbsentFromTheOutput) {
@@ -182,9 +262,11 @@ TEST(Shapes, NoRedisLookingObjectIsAbsentFromTheOutput) {
     // YAML comments name alternatives ("# or just image: redis"), not containers.
     const std::string text = std::regex_replace(read_text(e.path().string()), std::regex("(^|\\s)#[^\\n]*"), "$1");
     auto r = lint_test::lint_files({e.path().string()});
-    // Redis-looking images in the text, minus exporters.
+    // Redis-looking images in the text, minus exporters and init containers
+    // (they prepare files; they are not servers).
     int expected = 0;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), image); it != std::sregex_iterator(); ++it) {
+    const std::string servers = without_init_containers(text);
+    for (auto it = std::sregex_iterator(servers.begin(), servers.end(), image); it != std::sregex_iterator(); ++it) {
       const std::string img = (*it)[1];
       if ((img.find("redis") != std::string::npos || img.find("valkey") != std::string::npos) &&
           img.find("exporter") == std::string::npos) {
@@ -196,10 +278,14 @@ TEST(Shapes, NoRedisLookingObjectIsAbsentFromTheOutput) {
                               text.find("apiVersion") == std::string::npos;
     if (text.find("kind: ConfigMap") != std::string::npos && expected == 0 && !cr_or_values) continue;
     if (text.find("\"ConfigMap\"") != std::string::npos) continue;  // the docs' ConfigMap alone
+    // A Redis-image container that runs a visible script starting no server
+    // is named in a note (redis-ha's split-brain-fix): present, not a node.
+    int helpers = 0;
+    for (const auto& n : r.notes) helpers += n.find("starts no Redis server, not a data node") != std::string::npos;
     if (cr_or_values) {
       EXPECT_GE(r.subjects.size(), 1u) << e.path();
     } else {
-      EXPECT_EQ(static_cast<int>(r.subjects.size()), expected) << e.path();
+      EXPECT_EQ(static_cast<int>(r.subjects.size()) + helpers, expected) << e.path();
     }
     for (const auto& s : r.subjects) {
       EXPECT_TRUE(!s.checked || s.unreadable() || s.budget.peak_bytes > 0 || !s.findings.empty() ||
@@ -217,7 +303,8 @@ TEST(Shapes, MixedKubectlListStreamReadsEveryRedisContainer) {
   int redis_containers = 0;
   const std::vector<std::string> names = {"msdemo_cartservice.yaml", "k8sdocs_guestbook_redis-leader-deployment.yaml",
                                           "k8sexamples_guestbook-go_redis-master-controller.yaml",
-                                          "k8sexamples_archived_redis-master-pod.yaml", "k8sdocs_redis-pod.yaml"};
+                                          "k8sexamples_archived_redis-master-pod.yaml", "k8sdocs_redis-pod.yaml",
+                                          "argocd_redis-ha-4.35.10_upstream.yaml"};
   // Each manifest becomes a List item: its lines indented under "- ".
   for (const auto& n : names) {
     std::string text = read_text(real(n));
@@ -246,20 +333,31 @@ TEST(Shapes, MixedKubectlListStreamReadsEveryRedisContainer) {
       }
     }
   }
-  // Count from the text: each container item ("- name: x" then "image: ...redis...") whose
-  // name is not a Sentinel's.
+  // Count from the text: each container item ("- name: x" with "image: ...redis...") outside
+  // initContainers whose name is not a Sentinel's and which, when it has a command, runs a
+  // server binary (redis-ha's split-brain-fix runs `sh fix-split-brain.sh`: a helper).
   {
-    std::istringstream lines(list);
-    std::string last_name;
+    std::istringstream lines(without_init_containers(list));
+    std::string name, block;
+    auto count = [&] {
+      const size_t img = block.find("image:");
+      const bool redis_image = img != std::string::npos &&
+                               block.substr(img, block.find('\n', img) - img).find("redis") != std::string::npos;
+      const bool runs_server = block.find("command:") == std::string::npos || block.find("-server") != std::string::npos;
+      if (redis_image && runs_server && name.find("sentinel") == std::string::npos) ++redis_containers;
+      block.clear();
+    };
     for (std::string line; std::getline(lines, line);) {
       const size_t dash = line.find("- name:");
-      if (dash != std::string::npos) last_name = line.substr(dash + 7);
-      const size_t img = line.find("image:");
-      if (img == std::string::npos || line.find("redis", img) == std::string::npos) continue;
-      if (last_name.find("sentinel") == std::string::npos) ++redis_containers;
+      if (dash != std::string::npos && line.find_first_not_of(' ') == dash) {
+        count();
+        name = line.substr(dash + 7);
+      }
+      block += line + "\n";
     }
+    count();
   }
-  EXPECT_EQ(redis_containers, 5);  // redis-cart, redis-leader, guestbook-go master, archived master, docs pod
+  EXPECT_EQ(redis_containers, 6);  // redis-cart, redis-leader, guestbook-go master, archived master, docs pod, redis-ha
   auto r = app::lint_yaml_texts({{"<stdin>", list}}, {});
   ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
   int data_nodes = 0;

@@ -7,6 +7,8 @@
 
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
+#include "sources/workloads/init_config.h"
+#include "sources/workloads/script_files.h"
 
 namespace redisfit::workloads {
 namespace {
@@ -157,6 +159,33 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
   if (auto st = apply_conf(known, inst); !st) r.unknowns.push_back(st.error().message);
 }
 
+// The config file as an init container's script left it (init_config.h).
+void read_init_written(const InitWrittenConfig& init, const PodFiles& files, const std::string& path,
+                       ContainerReading& r) {
+  std::vector<ConfDirective> directives;
+  ConfReader reader{files, r.unknowns, {}};
+  for (const auto& part : init.parts) reader.read(part, path, 0, directives);
+  for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
+  for (const auto& u : init.unknowns) r.unknowns.push_back(u);
+  apply_directives(directives, r);
+  std::string from;
+  for (const auto& part : init.parts) from += (from.empty() ? "" : "; ") + part.explanation;
+  r.notes.push_back(fmt::format("config file {} is written by {}{}", path, init.writer,
+                                from.empty() ? " (nothing in it is known)" : ": " + from));
+  for (const auto& n : init.notes) r.notes.push_back(n);
+  r.config_source = from;
+  // The fix edits the ConfigMap the file was copied from, when there is exactly one.
+  const PodFile* from_map = nullptr;
+  int maps = 0;
+  for (const auto& part : init.parts) {
+    if (!part.data_name.empty()) ++maps, from_map = &part;
+  }
+  if (maps == 1 && !from_map->secret) {
+    r.config_map = from_map->data_name;
+    r.config_key = from_map->data_key;
+  }
+}
+
 ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, const std::vector<ConfigData>& data) {
   ContainerReading r;
   r.object = pod.object();
@@ -185,6 +214,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
 
   if (r.image.exporter) {
     r.kind = ContainerReading::Kind::kSidecar;
+    r.sidecar_reason = "an exporter sidecar";
     return r;
   }
   if (is_sentinel_container(c, r.image, r.launch)) {
@@ -195,6 +225,18 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
   r.unknowns = r.launch.unknowns;
 
   const PodFiles files(pod.volumes, c.mounts, pod.namespace_name, &data);
+  // A script file from a mounted ConfigMap that never starts a server (redis-ha's
+  // split-brain-fix runs redis-cli in a loop) is a helper, not a data node.
+  if (r.launch.program == ServerProgram::kUnknown) {
+    if (const auto script = script_path_of(c)) {
+      const PodFile f = files.resolve(*script);
+      if (f.state == PodFile::State::kFound && !read_script(f.text, {}).starts_server) {
+        r.kind = ContainerReading::Kind::kSidecar;
+        r.sidecar_reason = "a script (" + *script + ", " + f.explanation + ") that starts no Redis server";
+        return r;
+      }
+    }
+  }
   const bool bitnami = r.image.family == ImageFamily::kBitnamiRedis || r.image.family == ImageFamily::kBitnamiValkey;
   // Bitnami images started by their own run.sh (no command given).
   if (bitnami && !c.has_command) {
@@ -247,8 +289,18 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
       r.config_source = f.explanation;
       if (!f.secret) r.config_map = f.data_name, r.config_key = f.data_key;
     } else if (f.state == PodFile::State::kRuntime) {
-      r.unknowns.push_back("config file " + *r.launch.config_file + ": " + f.explanation +
-                           writers_of(pod, c, normalize_path(*r.launch.config_file)));
+      const std::string path = normalize_path(*r.launch.config_file);
+      const InitWrittenConfig init = config_from_init_scripts(pod, c, path, data);
+      if (init.written) {
+        read_init_written(init, files, path, r);
+        if (init.replication_at_runtime && pod.replicas.value > 1) {
+          inst.replicas = {pod.replicas.value - 1,
+                           pod.replicas.source.qualified("(one master, the rest its replicas: " + init.writer +
+                                                         " writes replicaof at run time)")};
+        }
+      } else {
+        r.unknowns.push_back("config file " + *r.launch.config_file + ": " + f.explanation + writers_of(pod, c, path));
+      }
     } else {
       r.unknowns.push_back("config file " + *r.launch.config_file + ": " + f.explanation);
     }

@@ -32,6 +32,8 @@ struct ContainerReading {
   ImageKind image;
   ServerLaunch launch;
   std::vector<std::string> unknowns;  // empty = fully read
+  std::vector<std::string> notes;     // how the config was assembled, what was left out and why
+  std::string sidecar_reason;         // kSidecar: "an exporter", "a script that starts no server"
   std::string config_file;            // path of the config file, "" when none
   std::string config_source;          // "ConfigMap redis-config key redis.conf", for fixes
   std::string config_map;             // ConfigMap name holding the config file, when one does

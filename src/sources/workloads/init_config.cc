@@ -1,0 +1,193 @@
+#include "sources/workloads/init_config.h"
+
+#include <fmt/format.h>
+#include <fnmatch.h>
+
+#include <cctype>
+
+#include "sources/redis_conf.h"
+#include "sources/redis_directives.h"
+#include "sources/workloads/script_files.h"
+
+namespace redisfit::workloads {
+namespace {
+
+const MountDecl* mount_covering(const ContainerDecl& c, const std::string& path) {
+  const MountDecl* best = nullptr;
+  size_t best_len = 0;
+  for (const auto& m : c.mounts) {
+    const std::string mp = normalize_path(m.mount_path);
+    if ((path == mp || path.rfind(mp + "/", 0) == 0) && (best == nullptr || mp.size() >= best_len)) {
+      best = &m;
+      best_len = mp.size();
+    }
+  }
+  return best;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The directive a written line sets ("" when its first word expands at run time).
+std::string directive_of(const std::string& line) {
+  auto args = split_redis_args(line);
+  if (!args || args->empty()) return "";
+  const std::string& first = (*args)[0];
+  return first.find('$') != std::string::npos ? "" : lower(first);
+}
+
+// Names a `sed -i` expression touches that are memory directives.
+std::string memory_names_in(const std::string& expression) {
+  std::string found, token;
+  auto flush = [&] {
+    if (!token.empty() && is_memory_directive(lower(token))) found += (found.empty() ? "" : ", ") + token;
+    token.clear();
+  };
+  for (const char c : expression) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') token += c;
+    else flush();
+  }
+  flush();
+  return found;
+}
+
+// replicaof/slaveof written at run time: the script picks each pod's master
+// (Sentinel charts make pod 0 the master and the others its replicas, and a
+// failover moves the role), so each pod is judged as the master it can become.
+bool is_role_directive(const std::string& name) { return name == "slaveof" || name == "replicaof"; }
+
+std::map<std::string, std::string> literal_env(const ContainerDecl& c) {
+  std::map<std::string, std::string> env;
+  for (const auto& [k, v] : c.env) {
+    if (v.known) env[k] = v.value;
+  }
+  return env;
+}
+
+struct Assembler {
+  const ContainerDecl& init;
+  const PodFiles& files;  // as the init container sees them
+  std::string who;
+  std::string script_where;
+  InitWrittenConfig& out;
+  std::vector<std::string> left_out;  // run-time lines and edits that set no memory directive
+
+  void take(PodFile f, const std::string& how) {
+    f.explanation += ", " + how + " by " + who;
+    out.parts.push_back(std::move(f));
+  }
+
+  void copy(const ScriptFileOp& op) {
+    out.parts.clear();
+    if (op.runtime) return out.unknowns.push_back(fmt::format("{} copies `{}` (a path set at run time)", who, op.source));
+    const PodFile f = files.resolve(op.source);
+    if (f.state == PodFile::State::kFound) return take(f, "copied");
+    out.unknowns.push_back(fmt::format("{} copies {}: {}", who, op.source, f.explanation));
+  }
+
+  void append_file(const ScriptFileOp& op) {
+    if (op.runtime) return out.unknowns.push_back(fmt::format("{} appends `{}` (a path set at run time)", who, op.source));
+    if (op.source.find_first_of("*?[") != std::string::npos) {
+      const size_t slash = op.source.rfind('/');
+      const std::string dir = slash == std::string::npos ? "/" : op.source.substr(0, slash);
+      for (const auto& [p, f] : files.list_dir(dir)) {
+        if (fnmatch(op.source.c_str(), p.c_str(), FNM_PATHNAME) != 0) continue;
+        if (f.state == PodFile::State::kFound) take(f, "appended");
+        else out.unknowns.push_back(fmt::format("{} appends {}: {}", who, p, f.explanation));
+      }
+      return;
+    }
+    const PodFile f = files.resolve(op.source);
+    if (f.state == PodFile::State::kFound) return take(f, "appended");
+    if (f.state == PodFile::State::kNotMounted) {
+      // Chart scripts test for the optional file first (`if [ -f ... ]`).
+      out.notes.push_back(fmt::format("{} appends {} when it exists; it is not mounted, so nothing", who, op.source));
+      return;
+    }
+    out.unknowns.push_back(fmt::format("{} appends {}: {}", who, op.source, f.explanation));
+  }
+
+  void append_line(const ScriptFileOp& op) {
+    const std::string name = directive_of(op.source);
+    if (op.runtime && is_role_directive(name)) {
+      out.replication_at_runtime = true;
+      left_out.push_back("`" + op.source + "`");
+      return;
+    }
+    if (op.runtime) {
+      if (name.empty() || is_memory_directive(name)) {
+        out.unknowns.push_back(fmt::format("{} writes `{}`, set at run time", who, op.source));
+      } else {
+        left_out.push_back("`" + op.source + "`");
+      }
+      return;
+    }
+    PodFile line;
+    line.state = PodFile::State::kFound;
+    line.text = op.source + "\n";
+    line.where = script_where;
+    line.explanation = "a line written by " + who;
+    out.parts.push_back(std::move(line));
+  }
+
+  void edit(const ScriptFileOp& op) {
+    if (const std::string names = memory_names_in(op.source);
+        !names.empty() && !is_role_directive(lower(names))) {
+      out.unknowns.push_back(fmt::format("{} edits the file with `sed -i {}` ({}) at run time", who, op.source, names));
+    } else {
+      left_out.push_back("`sed -i " + op.source + "`");
+    }
+  }
+};
+
+}  // namespace
+
+InitWrittenConfig config_from_init_scripts(const PodDecl& pod, const ContainerDecl& server, const std::string& path,
+                                           const std::vector<ConfigData>& data) {
+  InitWrittenConfig out;
+  const MountDecl* m = mount_covering(server, path);
+  if (m == nullptr) return out;
+  const std::string relative = path.substr(normalize_path(m->mount_path).size());
+  for (const auto& init : pod.init_containers) {
+    std::string init_path;
+    for (const auto& im : init.mounts) {
+      if (im.volume == m->volume && im.sub_path == m->sub_path) init_path = normalize_path(im.mount_path + relative);
+    }
+    if (init_path.empty()) continue;
+    const auto script = script_path_of(init);
+    if (!script) continue;
+    const PodFiles files(pod.volumes, init.mounts, pod.namespace_name, &data);
+    const PodFile text = files.resolve(*script);
+    const std::string who = fmt::format("init container {} ({})", init.name, *script);
+    if (text.state != PodFile::State::kFound) {
+      out.written = true;
+      out.writer = who;
+      out.unknowns.push_back(fmt::format("config file {}: written by {}, whose script is not visible: {}", path, who,
+                                         text.explanation));
+      continue;
+    }
+    const ScriptReading reading = read_script(text.text, literal_env(init));
+    Assembler a{init, files, who, text.where, out, {}};
+    for (const auto& op : reading.ops) {
+      if (normalize_path(op.target) != init_path) continue;
+      out.written = true;
+      out.writer = who;
+      switch (op.kind) {
+        case ScriptFileOp::Kind::kRemove: out.parts.clear(); break;
+        case ScriptFileOp::Kind::kCopy: a.copy(op); break;
+        case ScriptFileOp::Kind::kAppendFile: a.append_file(op); break;
+        case ScriptFileOp::Kind::kAppendLine: a.append_line(op); break;
+        case ScriptFileOp::Kind::kEdit: a.edit(op); break;
+      }
+    }
+    if (!a.left_out.empty()) {
+      out.notes.push_back(fmt::format("{} also writes, at run time, lines that set no memory directive: {}", who,
+                                      fmt::join(a.left_out, ", ")));
+    }
+  }
+  return out;
+}
+
+}  // namespace redisfit::workloads

@@ -1,0 +1,242 @@
+#include "sources/workloads/script_files.h"
+
+#include <cctype>
+
+#include "sources/workloads/server_argv.h"
+
+namespace redisfit::workloads {
+namespace {
+
+std::string basename_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool is_shell(const std::string& word) {
+  const std::string b = basename_of(word);
+  return b == "sh" || b == "bash" || b == "ash" || b == "dash" || b == "zsh";
+}
+
+bool is_server_binary(const std::string& word) {
+  const std::string b = basename_of(word);
+  return b == "redis-server" || b == "valkey-server" || b == "redis-stack-server" || b == "keydb-server";
+}
+
+// "NAME" when `w` is NAME=value with a shell identifier; "" otherwise.
+std::string assigned_name(const std::string& w) {
+  const size_t eq = w.find('=');
+  if (eq == std::string::npos || eq == 0) return "";
+  for (size_t i = 0; i < eq; ++i) {
+    const char c = w[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return "";
+    if (i == 0 && std::isdigit(static_cast<unsigned char>(c))) return "";
+  }
+  return w.substr(0, eq);
+}
+
+bool is_prefix_word(const std::string& w) {
+  static const char* const kPrefixes[] = {"exec", "then", "do", "else", "{", "(", "!", "nohup", "env", "command"};
+  for (const char* p : kPrefixes) {
+    if (w == p) return true;
+  }
+  return false;
+}
+
+// A single path: the whole `sh -c` script is one word naming a file.
+bool is_single_path(const std::string& s) {
+  if (s.empty() || (s[0] != '/' && s.rfind("./", 0) != 0)) return false;
+  for (const char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ';' || c == '&' || c == '|' || c == '$') return false;
+  }
+  return true;
+}
+
+struct Redirect {
+  std::string target;
+  bool append = false;
+};
+
+// Takes `>> FILE`, `>>FILE`, `> FILE` out of `words`; `2>&1` and /dev/null
+// targets are dropped.
+std::optional<Redirect> take_redirect(std::vector<ShellWord>& words, bool& runtime) {
+  std::optional<Redirect> out;
+  std::vector<ShellWord> kept;
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string t = words[i].text;
+    if (t.size() > 1 && std::isdigit(static_cast<unsigned char>(t[0])) && t[1] == '>') continue;  // 2>&1, 2>/dev/null
+    if (t.empty() || t[0] != '>') {
+      kept.push_back(words[i]);
+      continue;
+    }
+    const bool append = t.rfind(">>", 0) == 0;
+    std::string target = t.substr(append ? 2 : 1);
+    bool unresolved = words[i].unresolved;
+    if (target.empty() && i + 1 < words.size()) {
+      target = words[i + 1].text;
+      unresolved = words[i + 1].unresolved;
+      ++i;
+    }
+    if (target == "/dev/null" || target.rfind("&", 0) == 0) continue;
+    if (unresolved) runtime = true;
+    out = Redirect{target, append};
+  }
+  words = std::move(kept);
+  return out;
+}
+
+struct Reader {
+  std::map<std::string, std::string> vars;
+  std::map<std::string, std::vector<ShellWord>> arrays;
+  ScriptReading out;
+
+  // `NAME=(a b)` / `NAME+=(c)`: the POSIX splitter keeps the parentheses in
+  // the first and last words.
+  bool array_assignment(const std::vector<ShellWord>& words) {
+    const std::string& first = words[0].text;
+    const size_t open = first.find("=(");
+    if (open == std::string::npos) return false;
+    const bool add = open > 0 && first[open - 1] == '+';
+    const std::string name = first.substr(0, add ? open - 1 : open);
+    if (assigned_name(name + "=").empty()) return false;
+    std::vector<ShellWord> items;
+    ShellWord head{first.substr(open + 2), words[0].unresolved};
+    if (!head.text.empty()) items.push_back(head);
+    for (size_t i = 1; i < words.size(); ++i) items.push_back(words[i]);
+    if (!items.empty() && ends_with(items.back().text, ")")) {
+      items.back().text.pop_back();
+      if (items.back().text.empty()) items.pop_back();
+    }
+    auto& a = arrays[name];
+    if (!add) a.clear();
+    a.insert(a.end(), items.begin(), items.end());
+    return true;
+  }
+
+  void server(const std::vector<ShellWord>& words) {
+    out.starts_server = true;
+    out.server_argv.clear();
+    out.unresolved_words.clear();
+    for (const auto& w : words) {
+      // "${ARGS[@]}" comes out of the splitter as the unresolved word "$ARGS[@]".
+      const size_t bracket = w.text.find("[@]");
+      if (w.unresolved && w.text.size() > 1 && w.text[0] == '$' && bracket != std::string::npos) {
+        if (auto it = arrays.find(w.text.substr(1, bracket - 1)); it != arrays.end()) {
+          for (const auto& item : it->second) {
+            out.server_argv.push_back(item.text);
+            if (item.unresolved) out.unresolved_words.push_back(item.text);
+          }
+          continue;
+        }
+      }
+      out.server_argv.push_back(w.text);
+      if (w.unresolved) out.unresolved_words.push_back(w.text);
+    }
+  }
+
+  void command(std::vector<ShellWord> words) {
+    // `exec`, `then`, ... and `VAR=value` prefixes (not `NAME=(...)` arrays).
+    size_t k = 0;
+    while (k < words.size() &&
+           (is_prefix_word(words[k].text) ||
+            (!assigned_name(words[k].text).empty() && words[k].text.find("=(") == std::string::npos))) {
+      ++k;
+    }
+    words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(k));
+    if (words.empty()) return;
+    if (array_assignment(words)) return;
+    bool runtime = false;
+    const auto redirect = take_redirect(words, runtime);
+    if (words.empty()) {
+      if (redirect && !redirect->append) out.ops.push_back({ScriptFileOp::Kind::kRemove, redirect->target, "", false});
+      return;
+    }
+    const std::string cmd = basename_of(words[0].text);
+    std::vector<const ShellWord*> operands;
+    for (size_t i = 1; i < words.size(); ++i) {
+      if (words[i].text.rfind("-", 0) != 0 || words[i].text == "-") operands.push_back(&words[i]);
+    }
+    if (is_server_binary(words[0].text)) return server(words);
+    if (cmd == "cp" && operands.size() == 2) {
+      std::string target = operands[1]->text;
+      if (ends_with(target, "/")) target += basename_of(operands[0]->text);
+      out.ops.push_back({ScriptFileOp::Kind::kCopy, target, operands[0]->text,
+                         operands[0]->unresolved || operands[1]->unresolved});
+      return;
+    }
+    if (cmd == "rm") {
+      for (const auto* o : operands) out.ops.push_back({ScriptFileOp::Kind::kRemove, o->text, "", o->unresolved});
+      return;
+    }
+    if (cmd == "sed") {
+      bool in_place = false;
+      for (size_t i = 1; i < words.size(); ++i) in_place |= words[i].text.rfind("-i", 0) == 0;
+      if (!in_place || operands.size() < 2) return;
+      for (size_t i = 1; i < operands.size(); ++i) {
+        out.ops.push_back({ScriptFileOp::Kind::kEdit, operands[i]->text, operands[0]->text, operands[i]->unresolved});
+      }
+      return;
+    }
+    if (!redirect) return;
+    if (!redirect->append) out.ops.push_back({ScriptFileOp::Kind::kRemove, redirect->target, "", runtime});
+    if (cmd == "cat") {
+      for (const auto* o : operands) {
+        out.ops.push_back({ScriptFileOp::Kind::kAppendFile, redirect->target, o->text, o->unresolved || runtime});
+      }
+    } else if (cmd == "echo" || cmd == "printf") {
+      std::string line;
+      bool unresolved = runtime;
+      for (const auto* o : operands) {
+        line += (line.empty() ? "" : " ") + o->text;
+        unresolved |= o->unresolved;
+      }
+      out.ops.push_back({ScriptFileOp::Kind::kAppendLine, redirect->target, line, unresolved});
+    }
+  }
+};
+
+}  // namespace
+
+std::optional<std::string> script_path_of(const ContainerDecl& c) {
+  std::vector<std::string> argv = c.has_command ? c.command : c.args;
+  if (c.has_command) argv.insert(argv.end(), c.args.begin(), c.args.end());
+  if (argv.empty()) return std::nullopt;
+  if (is_shell(argv[0])) {
+    for (size_t i = 1; i < argv.size(); ++i) {
+      const std::string& a = argv[i];
+      if (a.size() >= 2 && a[0] == '-' && a.find('c') != std::string::npos) {
+        if (i + 1 < argv.size() && is_single_path(argv[i + 1])) return argv[i + 1];
+        return std::nullopt;
+      }
+      if (a.rfind("-", 0) != 0) return a;
+    }
+    return std::nullopt;
+  }
+  if (ends_with(argv[0], ".sh")) return argv[0];
+  return std::nullopt;
+}
+
+ScriptReading read_script(const std::string& text, const std::map<std::string, std::string>& env) {
+  Reader r;
+  // First pass: variables with one literal value (`REDIS_CONF=/data/conf/redis.conf`);
+  // a name assigned two different values is left unknown.
+  std::map<std::string, std::string> vars = env;
+  std::map<std::string, bool> conflicting;
+  for (const auto& words : split_shell_script(text, env)) {
+    if (words.size() != 1 || words[0].unresolved) continue;
+    const std::string name = assigned_name(words[0].text);
+    if (name.empty() || words[0].text.find("=(") != std::string::npos || env.count(name)) continue;
+    const std::string value = words[0].text.substr(name.size() + 1);
+    if (auto it = vars.find(name); it != vars.end() && it->second != value) conflicting[name] = true;
+    vars[name] = value;
+  }
+  for (const auto& [name, _] : conflicting) vars.erase(name);
+  r.vars = vars;
+  for (auto& words : split_shell_script(text, vars)) r.command(std::move(words));
+  return std::move(r.out);
+}
+
+}  // namespace redisfit::workloads

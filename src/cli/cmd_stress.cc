@@ -84,9 +84,10 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   std::stringstream ss(from_data && !f.phases_given ? "none" : f.phases);
   for (std::string p; std::getline(ss, p, ',');) {
     if (p == "none") continue;
-    if (p == "import") o.phase_import = true;
-    else if (p == "fork") o.phase_fork = true;
-    else if (p == "restart") o.phase_restart = true;
+    const std::optional<stress::RunPhase> phase = stress::run_phase_named(p);
+    if (phase == stress::RunPhase::kImport) o.phase_import = true;
+    else if (phase == stress::RunPhase::kFork) o.phase_fork = true;
+    else if (phase == stress::RunPhase::kRestart) o.phase_restart = true;
     else return Error{"flag --phases", "unknown phase '" + p + "' (import, fork, restart, none)"};
   }
   if (!f.preload.empty()) {

@@ -6,7 +6,8 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
   using nlohmann::json;
   json phases = json::array();
   for (const auto& p : r.phases) {
-    phases.push_back({{"name", p.name}, {"outcome", stress::phase_outcome_name(p.outcome)}, {"detail", p.detail},
+    phases.push_back({{"name", stress::run_phase_name(p.phase)}, {"outcome", stress::phase_outcome_name(p.outcome)},
+                      {"detail", p.detail},
                       {"start_sec", p.start_sec}, {"end_sec", p.end_sec}, {"attempts", p.attempts},
                       {"peak_working_set_bytes", p.peak_working_set_bytes},
                       {"peak_used_memory_bytes", p.peak_used_memory_bytes},
@@ -20,7 +21,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
   }
   json samples = json::array();
   for (const auto& s : r.samples) {
-    samples.push_back({{"t", s.t_sec}, {"phase", s.phase}, {"usage_bytes", s.usage_bytes},
+    samples.push_back({{"t", s.t_sec}, {"phase", stress::run_phase_name(s.phase)}, {"usage_bytes", s.usage_bytes},
                        {"working_set_bytes", s.working_set_bytes}, {"rss_bytes", s.rss_bytes},
                        {"cache_bytes", s.cache_bytes}, {"oom_kills", s.oom_kills}, {"limit_bytes", s.limit_bytes},
                        {"server_up", s.server_up}, {"used_memory_bytes", s.used_memory_bytes},
@@ -31,7 +32,8 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
   }
   json events = json::array();
   for (const auto& e : r.events) {
-    events.push_back({{"t", e.t_sec}, {"kind", e.kind}, {"detail", e.detail}, {"phase", e.phase}});
+    events.push_back({{"t", e.t_sec}, {"kind", stress::event_kind_name(e.kind)}, {"detail", e.detail},
+                      {"phase", stress::run_phase_name(e.phase)}});
   }
   json out = {
       {"label", r.label},
@@ -72,7 +74,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
     // --rdb: the estimate next to what the run measured of the same data.
     const auto& e = *r.load_estimate;
     const stress::PhaseResult* load = nullptr;
-    for (const auto& p : r.phases) if (p.name == "load") load = &p;
+    for (const auto& p : r.phases) if (p.phase == stress::RunPhase::kLoad) load = &p;
     const stress::PhaseOutcome outcome = load ? load->outcome : stress::PhaseOutcome::kNotRun;
     out["rdb_estimate"] = {{"target", e.target}, {"keys", e.keys}, {"used_memory_bytes", e.used_memory_bytes},
                            {"reload_bytes", e.reload_bytes}, {"verdict", e.verdict},

@@ -68,13 +68,13 @@ std::string hline(const Frame& f, double bytes, const char* color, const std::st
 // stage. Empty when the limit never changed.
 std::string limit_steps(const stress::StressResult& r, const Frame& f) {
   bool varies = false;
-  for (const auto& s : r.samples) varies |= s.phase != "preload" && s.limit_bytes && s.limit_bytes != r.limit_bytes;
+  for (const auto& s : r.samples) varies |= s.phase != stress::RunPhase::kPreload && s.limit_bytes && s.limit_bytes != r.limit_bytes;
   if (!varies) return "";
   std::string pts;
   double last_y = -1;
   uint64_t last = 0;
   for (const auto& s : r.samples) {
-    if (s.phase == "preload" || !s.limit_bytes) continue;
+    if (s.phase == stress::RunPhase::kPreload || !s.limit_bytes) continue;
     double y = f.y(static_cast<double>(s.limit_bytes));
     if (last_y >= 0 && y != last_y) pts += fmt::format("{:.1f},{:.1f} ", f.x(s.t_sec), last_y);
     pts += fmt::format("{:.1f},{:.1f} ", f.x(s.t_sec), y);
@@ -91,13 +91,15 @@ std::string limit_steps(const stress::StressResult& r, const Frame& f) {
 std::string phase_bands(const stress::StressResult& r, const Frame& f) {
   std::string out;
   for (const auto& p : r.phases) {
-    const char* fill = p.name == "preload" ? "#eeeeee" : p.name == "rescue" ? "#ddf5dd" : nullptr;
+    const char* fill = p.phase == stress::RunPhase::kPreload ? "#eeeeee"
+                       : p.phase == stress::RunPhase::kRescue  ? "#ddf5dd"
+                                                               : nullptr;
     if (!fill || p.end_sec <= p.start_sec) continue;
     out += fmt::format("<rect x='{:.1f}' y='{}' width='{:.1f}' height='{}' fill='{}' opacity='0.8'/>"
                        "<text x='{:.1f}' y='{}' font-size='11' fill='#555'>{}</text>\n",
                        f.x(p.start_sec), f.top, std::max(1.0, f.x(p.end_sec) - f.x(p.start_sec)),
                        f.h - f.top - f.bottom, fill, f.x(p.start_sec) + 3, f.top + 12,
-                       p.name == "rescue" ? "rescue" : "dataset written with room");
+                       p.phase == stress::RunPhase::kRescue ? "rescue" : "dataset written with room");
   }
   return out;
 }
@@ -107,7 +109,7 @@ std::string chart(const stress::StressResult& r) {
   uint64_t limit_max = r.limit_bytes;
   for (const auto& s : r.samples) {
     f.t_max = std::max(f.t_max, s.t_sec);
-    if (s.phase != "preload") limit_max = std::max(limit_max, s.limit_bytes);
+    if (s.phase != stress::RunPhase::kPreload) limit_max = std::max(limit_max, s.limit_bytes);
   }
   double peak = static_cast<double>(std::max({r.peak_usage_bytes, limit_max, r.maxmemory_bytes,
                                               r.prediction.available ? r.prediction.peak_bytes : 0}));
@@ -156,11 +158,14 @@ std::string chart(const stress::StressResult& r) {
   svg += polyline(r.samples, f, "#2ca02c", &stress::Sample::fork_cow_bytes, true, "3,2");
   svg += polyline(r.samples, f, "#d62728", &stress::Sample::working_set_bytes, false);
   for (const auto& e : r.events) {
-    const char* color = e.kind == "oom_kill" ? "#d62728" : e.kind == "restart" ? "#555" :
-                        e.kind == "crash_loop_backoff" ? "#000" : nullptr;
+    using stress::EventKind;
+    const char* color = e.kind == EventKind::kOomKill            ? "#d62728"
+                        : e.kind == EventKind::kRestart          ? "#555"
+                        : e.kind == EventKind::kCrashLoopBackoff ? "#000"
+                                                                 : nullptr;
     if (!color) continue;
     double x = f.x(e.t_sec);
-    std::string label = e.kind == "oom_kill" ? "OOM kill" : e.kind == "restart" ? "restart" : "CrashLoopBackOff";
+    std::string label = e.kind == EventKind::kOomKill ? "OOM kill" : e.kind == EventKind::kRestart ? "restart" : "CrashLoopBackOff";
     svg += fmt::format("<line x1='{0:.1f}' x2='{0:.1f}' y1='{1}' y2='{2}' stroke='{3}' stroke-width='1.5'/>"
                        "<text x='{4:.1f}' y='{5}' font-size='11' fill='{3}' transform='rotate(-90 {4:.1f} {5})'>{6}</text>\n",
                        x, f.top, f.h - f.bottom, color, x - 3, f.top + 90, esc(label));
@@ -194,8 +199,9 @@ std::string summary_table(const stress::StressResult& r) {
                                                        : r.prediction.note);
   std::string phases;
   for (const auto& p : r.phases) {
-    phases += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(p.name),
-                          esc(stress::phase_outcome_name(p.outcome)), esc(format_bytes(p.peak_working_set_bytes)), p.attempts, esc(p.detail));
+    phases += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                          esc(stress::run_phase_name(p.phase)), esc(stress::phase_outcome_name(p.outcome)),
+                          esc(format_bytes(p.peak_working_set_bytes)), p.attempts, esc(p.detail));
   }
   return "<table class='kv'>" + rows + "</table><table><tr><th>phase</th><th>outcome</th><th>peak working set</th>"
          "<th>attempts</th><th>detail</th></tr>" + phases + "</table>";

@@ -50,7 +50,7 @@ std::string estimate_block(const stress::StressResult& r) {
   if (!r.load_estimate) return "";
   const auto& e = *r.load_estimate;
   const stress::PhaseResult* load = nullptr;
-  for (const auto& p : r.phases) if (p.name == "load") load = &p;
+  for (const auto& p : r.phases) if (p.phase == stress::RunPhase::kLoad) load = &p;
   const stress::PhaseOutcome expected = stress::expected_load_outcome(e);
   std::string out = fmt::format(
       "  rdb estimate ({}): used_memory {} after loading {} keys; measured {} (loaded with room); a start needs "
@@ -71,10 +71,10 @@ std::string one_run(const stress::StressResult& r, bool color) {
                      format_k8s_quantity(r.limit_bytes), r.maxmemory_bytes ? format_bytes(r.maxmemory_bytes) : "0 (unlimited)",
                      pct(r.maxmemory_bytes, r.limit_bytes) + " of limit", r.maxmemory_policy, r.appendonly, r.save);
   for (const auto& p : r.phases) {
-    out += fmt::format("  {:<8} {} peak working set {:>10}  used_memory {:>10}", p.name,
+    out += fmt::format("  {:<8} {} peak working set {:>10}  used_memory {:>10}", stress::run_phase_name(p.phase),
                        render::paint_padded(color, outcome_sgr(p.outcome), stress::phase_outcome_name(p.outcome), 15),
                        format_bytes(p.peak_working_set_bytes), format_bytes(p.peak_used_memory_bytes));
-    if (p.name == "import") {
+    if (p.phase == stress::RunPhase::kImport) {
       out += fmt::format("  {} keys, {} at {}/s", p.keys_written, format_bytes(p.payload_bytes),
                          format_bytes(static_cast<uint64_t>(p.fill_bytes_per_sec)));
     }
@@ -109,8 +109,10 @@ std::string one_run(const stress::StressResult& r, bool color) {
     out += "  model: " + r.prediction.note + "\n";
   }
   for (const auto& e : r.events) {
-    if (e.kind == "oom_kill" || e.kind == "exit" || e.kind == "crash_loop_backoff" || e.kind == "oom_group_kill") {
-      out += fmt::format("  t={:6.1f}s {:<18} {}\n", e.t_sec, e.kind, e.detail);
+    using stress::EventKind;
+    if (e.kind == EventKind::kOomKill || e.kind == EventKind::kExit || e.kind == EventKind::kCrashLoopBackoff ||
+        e.kind == EventKind::kOomGroupKill) {
+      out += fmt::format("  t={:6.1f}s {:<18} {}\n", e.t_sec, stress::event_kind_name(e.kind), e.detail);
     }
   }
   out += fmt::format("  host: {}, cgroup {}, vm.overcommit_memory={}, THP={}, redis {}; back-off time scale x{}\n",

@@ -71,19 +71,19 @@ bool Run::alive() {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
       if (server_.running()) {
-        timeline_.add_event("oom_group_kill",
+        timeline_.add_event(EventKind::kOomGroupKill,
                             "the OOM killer chose another task (the fork child); memory.oom.group semantics: "
                             "the whole container is killed", phase_);
         kill(server_.pid(), SIGKILL);
       } else if (auto status = server_.last_status()) {
-        timeline_.add_event("exit", describe_wait_status(*status) + " (OOM killer chose redis-server" +
+        timeline_.add_event(EventKind::kExit, describe_wait_status(*status) + " (OOM killer chose redis-server" +
                                         death_context() + ")", phase_);
         return false;
       }
     }
   }
   if (auto status = server_.poll_exit()) {
-    timeline_.add_event("exit", describe_wait_status(*status) + death_context(), phase_);
+    timeline_.add_event(EventKind::kExit, describe_wait_status(*status) + death_context(), phase_);
     return false;
   }
   return server_.running();
@@ -110,7 +110,7 @@ void Run::record_failed_start(const Status& start) {
   auto st = cgroup_->read_stats();
   bool oom = st.ok() && st->oom_kills > oom_kills_seen_;
   if (st.ok()) oom_kills_seen_ = st->oom_kills;
-  timeline_.add_event("exit", how + (oom ? " (OOMKilled while loading)" : " (before serving)"), phase_);
+  timeline_.add_event(EventKind::kExit, how + (oom ? " (OOMKilled while loading)" : " (before serving)"), phase_);
 }
 
 bool Run::recover() {
@@ -118,22 +118,22 @@ bool Run::recover() {
     if (timeline_.now_sec() - started_at_sec_ >= backoff_reset_sec(opt_.backoff)) consecutive_crashes_ = 0;
     if (consecutive_crashes_ >= opt_.max_restarts) {
       crash_loop_ = true;
-      timeline_.add_event("crash_loop_backoff",
+      timeline_.add_event(EventKind::kCrashLoopBackoff,
                           fmt::format("{} restarts, each died again: CrashLoopBackOff", consecutive_crashes_), phase_);
       return false;
     }
     ++consecutive_crashes_;
     double delay = backoff_delay_sec(opt_.backoff, consecutive_crashes_);
-    timeline_.add_event("backoff", fmt::format("back-off {:.1f} s (kubelet {:.0f} s, time scale {})", delay,
+    timeline_.add_event(EventKind::kBackoff, fmt::format("back-off {:.1f} s (kubelet {:.0f} s, time scale {})", delay,
                                                delay * opt_.backoff.time_scale, opt_.backoff.time_scale), phase_);
     sleep_interruptible(delay);
     if (g_stop_requested) break;
     ++res_.restarts;
-    timeline_.add_event("restart", fmt::format("restart #{}", res_.restarts), phase_);
+    timeline_.add_event(EventKind::kRestart, fmt::format("restart #{}", res_.restarts), phase_);
     auto st = start_server();
     started_at_sec_ = timeline_.now_sec();
     if (st.ok()) {
-      timeline_.add_event("ready", "reload finished, serving", phase_);
+      timeline_.add_event(EventKind::kReady, "reload finished, serving", phase_);
       return true;
     }
     record_failed_start(st);
@@ -143,10 +143,10 @@ bool Run::recover() {
 
 bool Run::first_load() {
   PhaseResult pr;
-  pr.name = phase_ = "load";
+  pr.phase = phase_ = RunPhase::kLoad;
   pr.start_sec = timeline_.now_sec();
   sampler_->set_phase(phase_);
-  timeline_.add_event("phase_start", "start under the limit from the persisted data", phase_);
+  timeline_.add_event(EventKind::kPhaseStart, "start under the limit from the persisted data", phase_);
   pr.attempts = 1;
   auto st = start_server();
   started_at_sec_ = timeline_.now_sec();
@@ -168,7 +168,7 @@ bool Run::first_load() {
                               oom_kills_seen_ > 0 ? "OOMKilled" : "died", pr.attempts);
     }
   }
-  timeline_.add_event("phase_end", phase_outcome_name(pr.outcome), phase_);
+  timeline_.add_event(EventKind::kPhaseEnd, phase_outcome_name(pr.outcome), phase_);
   res_.phases.push_back(pr);
   return up;
 }
@@ -222,7 +222,7 @@ Result<StressResult> Run::execute() {
   if (crash_loop_ && opt_.rescue && !g_stop_requested) rescue();
   finish();
   for (const auto& p : res_.phases) {
-    if (p.name != "fork" || p.outcome != PhaseOutcome::kCompleted || p.fork_child_sec <= 0) continue;
+    if (p.phase != RunPhase::kFork || p.outcome != PhaseOutcome::kCompleted || p.fork_child_sec <= 0) continue;
     res_.prediction.measured_facts_peak_bytes =
         predict_with_measured_fork(conf_path_, opt_, p.fork_child_sec, p.fork_write_rate);
   }
@@ -230,28 +230,30 @@ Result<StressResult> Run::execute() {
 }
 
 void Run::run_phases() {
-  std::vector<std::string> phases;
-  if (opt_.phase_import) phases.push_back("import");
-  if (opt_.phase_fork) phases.push_back("fork");
-  if (opt_.phase_restart) phases.push_back("restart");
+  std::vector<RunPhase> phases;
+  if (opt_.phase_import) phases.push_back(RunPhase::kImport);
+  if (opt_.phase_fork) phases.push_back(RunPhase::kFork);
+  if (opt_.phase_restart) phases.push_back(RunPhase::kRestart);
   std::string stopped_by;  // why the remaining phases do not run
   size_t i = 0;
   while (i < phases.size() && stopped_by.empty()) {
     PhaseResult pr;
-    if (!res_.phases.empty() && res_.phases.back().name == phases[i] && res_.phases.back().outcome == PhaseOutcome::kPending) {
+    if (!res_.phases.empty() && res_.phases.back().phase == phases[i] && res_.phases.back().outcome == PhaseOutcome::kPending) {
       pr = res_.phases.back();  // a retry after a restart
       res_.phases.pop_back();
     } else {
-      pr.name = phases[i];
+      pr.phase = phases[i];
       pr.start_sec = timeline_.now_sec();
     }
-    phase_ = pr.name;
+    phase_ = pr.phase;
     sampler_->set_phase(phase_);
     ++pr.attempts;
-    timeline_.add_event("phase_start", fmt::format("attempt {}", pr.attempts), phase_);
-    Attempt a = pr.name == "import" ? import_phase(pr) : pr.name == "fork" ? fork_phase(pr) : restart_phase(pr);
+    timeline_.add_event(EventKind::kPhaseStart, fmt::format("attempt {}", pr.attempts), phase_);
+    Attempt a = pr.phase == RunPhase::kImport ? import_phase(pr)
+              : pr.phase == RunPhase::kFork   ? fork_phase(pr)
+                                              : restart_phase(pr);
     pr.end_sec = timeline_.now_sec();
-    timeline_.add_event("phase_end", phase_outcome_name(pr.outcome), phase_);
+    timeline_.add_event(EventKind::kPhaseEnd, phase_outcome_name(pr.outcome), phase_);
     if (a == Attempt::kDone) {
       res_.phases.push_back(pr);
       ++i;
@@ -261,18 +263,18 @@ void Run::run_phases() {
       res_.phases.push_back(pr);  // outcome pending: to be retried
       if (recover()) continue;
       res_.phases.back().outcome = crash_loop_ ? PhaseOutcome::kOomKilled : PhaseOutcome::kInterrupted;
-      stopped_by = crash_loop_ ? "the server is in CrashLoopBackOff after the " + pr.name + " phase" : "interrupted";
+      stopped_by = crash_loop_ ? fmt::format("the server is in CrashLoopBackOff after the {} phase", run_phase_name(pr.phase)) : "interrupted";
     } else {
       stalled_ = a == Attempt::kStalled;
       if (pr.outcome == PhaseOutcome::kPending) pr.outcome = a == Attempt::kInterrupted ? PhaseOutcome::kInterrupted : PhaseOutcome::kTimeout;
-      stopped_by = pr.name + " phase ended " + phase_outcome_name(pr.outcome);
+      stopped_by = fmt::format("{} phase ended {}", run_phase_name(pr.phase), phase_outcome_name(pr.outcome));
       res_.phases.push_back(pr);
     }
     ++i;
   }
   for (; i < phases.size(); ++i) {
     PhaseResult skipped;
-    skipped.name = phases[i];
+    skipped.phase = phases[i];
     skipped.outcome = PhaseOutcome::kNotRun;
     skipped.detail = "not run: " + stopped_by;
     skipped.start_sec = skipped.end_sec = timeline_.now_sec();

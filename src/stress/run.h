@@ -106,7 +106,7 @@ struct StressOptions {
 };
 
 struct PhaseResult {
-  std::string name;     // preload, load, import, fork, restart, rescue
+  RunPhase phase = RunPhase::kNone;
   PhaseOutcome outcome = PhaseOutcome::kPending;
   std::string detail;
   double start_sec = 0, end_sec = 0;

@@ -87,7 +87,7 @@ class Run {
   double started_at_sec_ = 0;
   bool crash_loop_ = false;
   bool stalled_ = false;  // the kernel's reclaim held the server at its limit
-  std::string phase_;
+  RunPhase phase_ = RunPhase::kNone;
 };
 
 }  // namespace redisfit::stress

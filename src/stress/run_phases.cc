@@ -22,7 +22,7 @@ void Run::progress(const PhaseResult& pr, uint64_t payload) const {
   int width = 30, filled = static_cast<int>(frac * width);
   auto st = cgroup_->read_stats();
   std::string bar = std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.');
-  fmt::print(stderr, "\r{} {} [{}] {:3.0f}%  {} / {}  working set {} / limit {}   ", opt_.label, pr.name, bar,
+  fmt::print(stderr, "\r{} {} [{}] {:3.0f}%  {} / {}  working set {} / limit {}   ", opt_.label, run_phase_name(pr.phase), bar,
              frac * 100, format_bytes(payload), format_bytes(opt_.fill_payload_bytes),
              format_bytes(st.ok() ? st->working_set_bytes : 0), format_bytes(opt_.limit_bytes));
 }
@@ -41,7 +41,7 @@ Attempt Run::import_phase(PhaseResult& pr) {
       a = Attempt::kStalled;
       pr.outcome = PhaseOutcome::kStalledAtLimit;
       pr.detail = stall.describe();
-      timeline_.add_event("stall", pr.detail, phase_);
+      timeline_.add_event(EventKind::kStall, pr.detail, phase_);
       break;
     }
     progress(pr, loader_->counters().payload_bytes);
@@ -62,7 +62,7 @@ Attempt Run::import_phase(PhaseResult& pr) {
   }
   keyspace_ = std::max<uint64_t>(keyspace_, c.keys_written);
   if (c.oom_errors > 0) {
-    timeline_.add_event("client_oom_errors", fmt::format("{} writes refused with -OOM", c.oom_errors.load()), phase_);
+    timeline_.add_event(EventKind::kClientOomErrors, fmt::format("{} writes refused with -OOM", c.oom_errors.load()), phase_);
   }
   if (a == Attempt::kDone && !alive()) a = Attempt::kServerDied;
   if (a == Attempt::kDone) {
@@ -196,7 +196,7 @@ Attempt Run::restart_phase(PhaseResult& pr) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   if (server_.running()) server_.kill_and_reap();
-  timeline_.add_event("restart", "deliberate restart (SIGTERM, then start): reload RDB/AOF", phase_);
+  timeline_.add_event(EventKind::kRestart, "deliberate restart (SIGTERM, then start): reload RDB/AOF", phase_);
   auto st = start_server();
   if (!st.ok()) {
     if (g_stop_requested) return Attempt::kInterrupted;
@@ -206,7 +206,7 @@ Attempt Run::restart_phase(PhaseResult& pr) {
     pr.detail = st.error().describe();
     return Attempt::kTimeout;
   }
-  timeline_.add_event("ready", "reload finished", phase_);
+  timeline_.add_event(EventKind::kReady, "reload finished", phase_);
   started_at_sec_ = timeline_.now_sec();
   pr.outcome = PhaseOutcome::kCompleted;
   pr.detail = "reloaded after restart";

@@ -140,11 +140,11 @@ void Run::stop_server(double timeout_sec) {
 Status Run::preload() {
   const Preload& p = *opt_.preload;
   PhaseResult pr;
-  pr.name = phase_ = "preload";
+  pr.phase = phase_ = RunPhase::kPreload;
   pr.start_sec = timeline_.now_sec();
   pr.attempts = 1;
   sampler_->set_phase(phase_);
-  timeline_.add_event("phase_start", "write and persist the dataset with room", phase_);
+  timeline_.add_event(EventKind::kPhaseStart, "write and persist the dataset with room", phase_);
   // Room to write or load the data: with an estimate of the file's load
   // (--rdb), three times what it says a start needs; a file with no
   // estimate gets four times the limit.
@@ -152,7 +152,7 @@ Status Run::preload() {
   const uint64_t room = std::max(opt_.limit_bytes * 4, expected * 3 + 64 * kMiB);
   if (auto st = check_limit(room, opt_.force); !st.ok()) return st.error();
   if (auto st = cgroup_->set_limit(room); !st.ok()) return st.error();
-  timeline_.add_event("limit", "limit " + format_k8s_quantity(room) + " while the dataset is written", phase_);
+  timeline_.add_event(EventKind::kLimit, "limit " + format_k8s_quantity(room) + " while the dataset is written", phase_);
   ServerConfig roomy = opt_.server;
   roomy.maxmemory_bytes = 0;  // the data of an earlier, larger configuration
   // The dataset is written without the AOF (fast), then persisted in the
@@ -199,19 +199,19 @@ Status Run::preload() {
   ctl.close();
   stop_server(60);
   res_.preload_file_bytes = persisted_file_bytes().value_or(0);
-  timeline_.add_event("persisted", fmt::format("{} keys, used_memory {}, {} on disk", res_.preload_keys,
+  timeline_.add_event(EventKind::kPersisted, fmt::format("{} keys, used_memory {}, {} on disk", res_.preload_keys,
                                                format_bytes(res_.preload_used_memory_bytes),
                                                format_bytes(res_.preload_file_bytes)), phase_);
   if (auto conf = write_server_config(dir_.path(), port_, opt_.server); !conf.ok()) return conf.error();
   if (auto st = cgroup_->set_limit(opt_.limit_bytes); !st.ok()) return st.error();
-  timeline_.add_event("limit", "limit " + format_k8s_quantity(opt_.limit_bytes) + " (the container's)", phase_);
+  timeline_.add_event(EventKind::kLimit, "limit " + format_k8s_quantity(opt_.limit_bytes) + " (the container's)", phase_);
   pr.end_sec = timeline_.now_sec();
   pr.outcome = PhaseOutcome::kCompleted;
   pr.keys_written = res_.preload_keys;
   pr.detail = fmt::format("{} keys, used_memory {} persisted ({} {})", res_.preload_keys,
                           format_bytes(res_.preload_used_memory_bytes), format_bytes(res_.preload_file_bytes),
                           res_.appendonly == "yes" ? "AOF" : "RDB");
-  timeline_.add_event("phase_end", phase_outcome_name(pr.outcome), phase_);
+  timeline_.add_event(EventKind::kPhaseEnd, phase_outcome_name(pr.outcome), phase_);
   res_.phases.push_back(pr);
   return Ok{};
 }
@@ -222,25 +222,25 @@ void Run::rescue() {
   r.state_before = "CrashLoopBackOff";
   r.start_sec = timeline_.now_sec();
   PhaseResult pr;
-  pr.name = phase_ = "rescue";
+  pr.phase = phase_ = RunPhase::kRescue;
   pr.start_sec = r.start_sec;
   pr.attempts = 1;
   sampler_->set_phase(phase_);
-  timeline_.add_event("phase_start", "redisfit rescue's steps", phase_);
+  timeline_.add_event(EventKind::kPhaseStart, "redisfit rescue's steps", phase_);
   r.rescued = rescue_steps(r);
-  if (!r.rescued) timeline_.add_event("rescue_failed", r.detail, phase_);
+  if (!r.rescued) timeline_.add_event(EventKind::kRescueFailed, r.detail, phase_);
   if (r.rescued) {
     sleep_interruptible(0.5);  // the server seen running under the final limit
     if (!alive()) {
       r.rescued = false;
       r.detail = "the server died under the final limit after it had reloaded";
-      timeline_.add_event("rescue_failed", r.detail, phase_);
+      timeline_.add_event(EventKind::kRescueFailed, r.detail, phase_);
     }
   }
   r.end_sec = pr.end_sec = timeline_.now_sec();
   pr.outcome = r.rescued ? PhaseOutcome::kCompleted : g_stop_requested ? PhaseOutcome::kInterrupted : PhaseOutcome::kFailed;
   pr.detail = r.detail;
-  timeline_.add_event("phase_end", phase_outcome_name(pr.outcome), phase_);
+  timeline_.add_event(EventKind::kPhaseEnd, phase_outcome_name(pr.outcome), phase_);
   res_.phases.push_back(pr);
 }
 
@@ -249,7 +249,7 @@ bool Run::rescue_steps(RescueResult& r) {
     r.detail = std::move(why);
     return false;
   };
-  auto step = [&](const std::string& text) { timeline_.add_event("rescue", text, phase_); };
+  auto step = [&](const std::string& text) { timeline_.add_event(EventKind::kRescue, text, phase_); };
   // The plan: the configuration that runs, holding what the next start loads:
   // the persisted files, or the most used_memory seen, whichever is larger.
   auto instance = instance_for_run(conf_path_, opt_);
@@ -284,14 +284,14 @@ bool Run::rescue_steps(RescueResult& r) {
   step(fmt::format("step 1: limit raised to {} (the reload needs {})", format_k8s_quantity(r.temporary_limit_bytes),
                    format_bytes(plan->reload_peak_bytes)));
   // 2. Restart, wait until it is Running and loading:0.
-  timeline_.add_event("restart", "restart under the temporary limit", phase_);
+  timeline_.add_event(EventKind::kRestart, "restart under the temporary limit", phase_);
   auto started = start_server();
   started_at_sec_ = timeline_.now_sec();
   if (!started.ok()) {
     record_failed_start(started);
     return fail("the reload did not fit the temporary limit " + format_k8s_quantity(r.temporary_limit_bytes));
   }
-  timeline_.add_event("ready", "loaded under the temporary limit, serving", phase_);
+  timeline_.add_event(EventKind::kReady, "loaded under the temporary limit, serving", phase_);
   Control ctl(port_, 30);
   // The keys the persisted data held: those present, plus those an evicting
   // policy already removed to honour the old maxmemory, plus expired ones
@@ -346,14 +346,14 @@ bool Run::rescue_steps(RescueResult& r) {
   stop_server(opt_.rescue_step_timeout_sec);
   if (auto st = cgroup_->set_limit(r.final_limit_bytes); !st.ok()) return fail(st.error().describe());
   step("step 5: limit set to " + format_k8s_quantity(r.final_limit_bytes));
-  timeline_.add_event("restart", "restart under the final limit", phase_);
+  timeline_.add_event(EventKind::kRestart, "restart under the final limit", phase_);
   started = start_server();
   started_at_sec_ = timeline_.now_sec();
   if (!started.ok()) {
     record_failed_start(started);
     return fail("the reload did not fit the final limit " + format_k8s_quantity(r.final_limit_bytes));
   }
-  timeline_.add_event("ready", "reloaded under the final limit, serving", phase_);
+  timeline_.add_event(EventKind::kReady, "reloaded under the final limit, serving", phase_);
   Control after(port_, 30);
   r.keys_after = to_u64(after.command({"DBSIZE"}));
   r.used_memory_after_bytes = to_u64(after.info_field("memory", "used_memory"));

@@ -27,7 +27,7 @@ void Sampler::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Sampler::set_phase(const std::string& phase) {
+void Sampler::set_phase(RunPhase phase) {
   std::lock_guard<std::mutex> lock(phase_mu_);
   phase_ = phase;
 }
@@ -77,18 +77,18 @@ void Sampler::run() {
       if (!r) c.reset();  // a transport error leaves the connection unusable
     }
     if (s.oom_kills > last_oom_kills) {
-      timeline_.add_event("oom_kill",
+      timeline_.add_event(EventKind::kOomKill,
                           fmt::format("cgroup oom_kill counter {} -> {} (working set before: {})",
                                       last_oom_kills, s.oom_kills, format_bytes(last_working_set)),
                           s.phase);
       last_oom_kills = s.oom_kills;
     }
     if (s.server_up && s.fork_active != last_fork) {
-      timeline_.add_event(s.fork_active ? "fork_start" : "fork_end", "", s.phase);
+      timeline_.add_event(s.fork_active ? EventKind::kForkStart : EventKind::kForkEnd, "", s.phase);
       last_fork = s.fork_active;
     }
     if (!s.server_up && last_fork) {
-      timeline_.add_event("fork_end", "server gone", s.phase);
+      timeline_.add_event(EventKind::kForkEnd, "server gone", s.phase);
       last_fork = false;
     }
     last_working_set = s.working_set_bytes;

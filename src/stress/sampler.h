@@ -20,7 +20,7 @@ class Sampler {
   ~Sampler();  // stop()
   void start();
   void stop();
-  void set_phase(const std::string& phase);
+  void set_phase(RunPhase phase);
 
  private:
   void run();
@@ -30,7 +30,7 @@ class Sampler {
   double interval_sec_;
   std::atomic<bool> stop_{false};
   std::mutex phase_mu_;
-  std::string phase_;
+  RunPhase phase_ = RunPhase::kNone;
   std::thread thread_;
 };
 

@@ -46,7 +46,7 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
     pr.predicted_peak_bytes = r.prediction.available ? r.prediction.peak_bytes : 0;
     pr.predicted_with_measured_fork_bytes = r.prediction.measured_facts_peak_bytes;
     for (const auto& ph : r.phases) {
-      if (ph.name != "fork") continue;
+      if (ph.phase != RunPhase::kFork) continue;
       pr.fork_child_sec = ph.fork_child_sec;
       pr.fork_write_rate = ph.fork_write_rate;
       pr.redis_last_cow_bytes = ph.redis_last_cow_bytes;

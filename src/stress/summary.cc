@@ -52,21 +52,21 @@ const char* run_outcome_name(RunOutcome outcome) {
 
 void summarize(StressResult& res, bool crash_loop, bool was_running) {
   bool any_exit = false;
-  for (const auto& e : res.events) any_exit |= e.kind == "exit";
+  for (const auto& e : res.events) any_exit |= e.kind == EventKind::kExit;
   // Phases that died and were never retried took the container down.
   for (auto& p : res.phases) {
     if (p.outcome == PhaseOutcome::kPending) p.outcome = res.oom_kills > 0 ? PhaseOutcome::kOomKilled : PhaseOutcome::kExited;
   }
   for (const auto& s : res.samples) {
     for (auto& p : res.phases) {
-      if (s.phase != p.name) continue;
+      if (s.phase != p.phase) continue;
       p.peak_working_set_bytes = std::max(p.peak_working_set_bytes, s.working_set_bytes);
       p.peak_used_memory_bytes = std::max(p.peak_used_memory_bytes, s.used_memory_bytes);
       p.peak_cow_bytes = std::max(p.peak_cow_bytes, s.fork_cow_bytes);
     }
     // The run's peaks are the container's under its limit: the dataset
     // written with room (preload) and the rescue's raised limit are apart.
-    if (s.phase == "preload" || s.phase == "rescue") continue;
+    if (s.phase == RunPhase::kPreload || s.phase == RunPhase::kRescue) continue;
     res.peak_working_set_bytes = std::max(res.peak_working_set_bytes, s.working_set_bytes);
     res.peak_usage_bytes = std::max(res.peak_usage_bytes, s.usage_bytes);
     res.peak_rss_bytes = std::max(res.peak_rss_bytes, s.rss_bytes);

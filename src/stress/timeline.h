@@ -6,10 +6,50 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redisfit::stress {
+
+// The phases of a run (run.h), each a stretch of the timeline. Code compares
+// the enum; JSON, text and the HTML report print run_phase_name().
+enum class RunPhase {
+  kNone,     // "": the sandbox is being set up, no phase has started
+  kPreload,  // "preload": the dataset written and persisted with room
+  kLoad,     // "load": starts under the limit from persisted data
+  kImport,   // "import"
+  kFork,     // "fork"
+  kRestart,  // "restart"
+  kRescue,   // "rescue": redisfit rescue's steps after CrashLoopBackOff
+};
+const char* run_phase_name(RunPhase phase);
+// The phase whose run_phase_name() is `name` (kNone is not named); nullopt
+// for any other word.
+std::optional<RunPhase> run_phase_named(std::string_view name);
+
+// What an event records. Code compares the enum; outputs print event_kind_name().
+enum class EventKind {
+  kPhaseStart,        // "phase_start"
+  kPhaseEnd,          // "phase_end": detail is the phase outcome's name
+  kForkStart,         // "fork_start": INFO shows a BGSAVE/AOF rewrite child
+  kForkEnd,           // "fork_end"
+  kOomKill,           // "oom_kill": the cgroup's oom_kill counter rose
+  kOomGroupKill,      // "oom_group_kill": the kill took the whole container
+  kExit,              // "exit": the server died (how, and when)
+  kRestart,           // "restart"
+  kReady,             // "ready": the server serves again
+  kBackoff,           // "backoff": kubelet's delay before the next restart
+  kClientOomErrors,   // "client_oom_errors": writes refused with -OOM
+  kCrashLoopBackoff,  // "crash_loop_backoff"
+  kLimit,             // "limit": the cgroup's limit changed
+  kPersisted,         // "persisted": the preload's data is on disk
+  kRescue,            // "rescue": one of the rescue's steps
+  kRescueFailed,      // "rescue_failed"
+  kStall,             // "stall": no progress at the limit for a window
+};
+const char* event_kind_name(EventKind kind);
 
 struct Sample {
   double t_sec = 0;                  // since the run started
@@ -28,16 +68,14 @@ struct Sample {
   uint64_t fork_cow_bytes = 0;       // INFO current_cow_size of the live fork child
   bool fork_active = false;          // rdb_bgsave_in_progress or aof_rewrite_in_progress
   bool loading = false;              // INFO loading:1 (reloading RDB/AOF)
-  std::string phase;
+  RunPhase phase = RunPhase::kNone;
 };
 
 struct Event {
   double t_sec = 0;
-  std::string kind;    // phase_start, phase_end, fork_start, fork_end, oom_kill, exit,
-                       // restart, ready, backoff, client_oom_errors, crash_loop_backoff, stop,
-                       // limit, persisted, rescue, rescue_failed, stall
+  EventKind kind = EventKind::kPhaseStart;
   std::string detail;
-  std::string phase;
+  RunPhase phase = RunPhase::kNone;
 };
 
 class Timeline {
@@ -50,9 +88,9 @@ class Timeline {
     std::lock_guard<std::mutex> lock(mu_);
     samples_.push_back(std::move(s));
   }
-  void add_event(std::string kind, std::string detail, std::string phase = "") {
+  void add_event(EventKind kind, std::string detail, RunPhase phase = RunPhase::kNone) {
     std::lock_guard<std::mutex> lock(mu_);
-    events_.push_back({now_sec(), std::move(kind), std::move(detail), std::move(phase)});
+    events_.push_back({now_sec(), kind, std::move(detail), phase});
   }
   std::vector<Sample> samples() const {
     std::lock_guard<std::mutex> lock(mu_);

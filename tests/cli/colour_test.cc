@@ -75,7 +75,7 @@ TEST(Colour, StressOutcomesPaintedOnlyWhenAsked) {
   r.final_state = "CrashLoopBackOff";
   r.limit_bytes = 64 << 20;
   stress::PhaseResult p;
-  p.name = "import";
+  p.phase = stress::RunPhase::kImport;
   p.outcome = stress::PhaseOutcome::kOomKilled;
   r.phases.push_back(p);
   const std::string plain = render::stress_to_text({r}, false);

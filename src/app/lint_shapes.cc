@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 #include "app/lint_chart_values.h"
 #include "sources/charts/bitnami_redis_values.h"
 #include "sources/manifests/ot_join.h"
@@ -64,13 +66,56 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   return s;
 }
 
+// A workload whose server starts with `replicaof HOST PORT` streams from the
+// workload HOST names: by its name, or a StatefulSet pod's DNS name
+// `<name>-<ordinal>.<service>...` (Bitnami's replicas point at
+// redis-master-0.redis-headless...). Its pods count as that workload's
+// replicas, for the master's full-sync and replica-buffer terms.
+// Returns pod index -> (replica pods, where that was read).
+std::map<size_t, std::pair<int, std::string>> replication_sources(
+    const std::vector<workloads::PodDecl>& pods, const std::vector<std::vector<ContainerReading>>& readings) {
+  std::map<size_t, std::pair<int, std::string>> out;
+  for (size_t r = 0; r < pods.size(); ++r) {
+    for (const auto& c : readings[r]) {
+      if (c.kind != ContainerReading::Kind::kData || c.replicaof_host.empty()) continue;
+      const std::string label = c.replicaof_host.substr(0, c.replicaof_host.find('.'));
+      for (size_t m = 0; m < pods.size(); ++m) {
+        const auto& target = pods[m];
+        if (m == r || (!target.namespace_name.empty() && !pods[r].namespace_name.empty() &&
+                       target.namespace_name != pods[r].namespace_name)) {
+          continue;
+        }
+        const std::string prefix = target.name + "-";
+        const bool ordinal = target.kind == "StatefulSet" && label.rfind(prefix, 0) == 0 &&
+                             label.size() > prefix.size() &&
+                             label.find_first_not_of("0123456789", prefix.size()) == std::string::npos;
+        if (label != target.name && !ordinal) continue;
+        auto& [count, why] = out[m];
+        count += pods[r].replicas.value;
+        why += fmt::format("{}{} pod(s) of {} replicate from it (replicaof {} in {})", why.empty() ? "" : "; ",
+                           pods[r].replicas.value, pods[r].object(), c.replicaof_host, c.replicaof_where);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes,
                     const std::optional<charts::ChartRef>& chart, std::vector<Error>& errors, const SubjectSink& out) {
-  for (const auto& pod : set.pods) {
-    const auto readings = workloads::read_pod_redis(pod, set.config_data);
-    for (const auto& c : readings) {
+  std::vector<std::vector<ContainerReading>> all;
+  all.reserve(set.pods.size());
+  for (const auto& pod : set.pods) all.push_back(workloads::read_pod_redis(pod, set.config_data));
+  const auto streamed_to = replication_sources(set.pods, all);
+  for (size_t p = 0; p < set.pods.size(); ++p) {
+    const auto& pod = set.pods[p];
+    for (auto& c : all[p]) {
+      if (auto it = streamed_to.find(p); it != streamed_to.end() && c.kind == ContainerReading::Kind::kData &&
+                                          c.replicaof_host.empty() && c.instance.replicas.value == 0) {
+        c.instance.replicas = {it->second.first, Provenance::computed(it->second.second)};
+      }
       int index = 0;
       for (size_t i = 0; i < pod.containers.size(); ++i) {
         if (pod.containers[i].name == c.container) index = static_cast<int>(i);

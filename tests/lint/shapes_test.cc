@@ -257,10 +257,20 @@ TEST(Shapes, NoRedisLookingObjectIsAbsentFromTheOutput) {
   const std::regex image(R"(image:\s*"?([^\s"]+))");
   int files = 0;
   for (const auto& e : fs::directory_iterator(fixture("real"))) {
-    if (e.path().extension() != ".yaml") continue;
+    // A directory is one input (`helm template --output-dir` writes a file per template).
+    std::string raw;
+    if (e.is_directory()) {
+      for (const auto& f : fs::recursive_directory_iterator(e.path())) {
+        if (f.path().extension() == ".yaml") raw += read_text(f.path().string()) + "\n";
+      }
+    } else if (e.path().extension() == ".yaml") {
+      raw = read_text(e.path().string());
+    } else {
+      continue;
+    }
     ++files;
     // YAML comments name alternatives ("# or just image: redis"), not containers.
-    const std::string text = std::regex_replace(read_text(e.path().string()), std::regex("(^|\\s)#[^\\n]*"), "$1");
+    const std::string text = std::regex_replace(raw, std::regex("(^|\\s)#[^\\n]*"), "$1");
     auto r = lint_test::lint_files({e.path().string()});
     // Redis-looking images in the text, minus exporters and init containers
     // (they prepare files; they are not servers).
@@ -304,7 +314,12 @@ TEST(Shapes, MixedKubectlListStreamReadsEveryRedisContainer) {
   const std::vector<std::string> names = {"msdemo_cartservice.yaml", "k8sdocs_guestbook_redis-leader-deployment.yaml",
                                           "k8sexamples_guestbook-go_redis-master-controller.yaml",
                                           "k8sexamples_archived_redis-master-pod.yaml", "k8sdocs_redis-pod.yaml",
-                                          "argocd_redis-ha-4.35.10_upstream.yaml"};
+                                          "argocd_redis-ha-4.35.10_upstream.yaml",
+                                          "uw_bitnami_redis-18.1.6_standalone.yaml",
+                                          "bitnami_redis-17.7.1_replication_output-dir/redis/templates/scripts-configmap.yaml",
+                                          "bitnami_redis-17.7.1_replication_output-dir/redis/templates/configmap.yaml",
+                                          "bitnami_redis-17.7.1_replication_output-dir/redis/templates/master/application.yaml",
+                                          "bitnami_redis-17.7.1_replication_output-dir/redis/templates/replicas/statefulset.yaml"};
   // Each manifest becomes a List item: its lines indented under "- ".
   for (const auto& n : names) {
     std::string text = read_text(real(n));
@@ -333,17 +348,20 @@ TEST(Shapes, MixedKubectlListStreamReadsEveryRedisContainer) {
       }
     }
   }
-  // Count from the text: each container item ("- name: x" with "image: ...redis...") outside
-  // initContainers whose name is not a Sentinel's and which, when it has a command, runs a
-  // server binary (redis-ha's split-brain-fix runs `sh fix-split-brain.sh`: a helper).
+  // Count from the text: each container item ("- name: x" with "image: ...redis...", not an
+  // exporter) outside initContainers whose name is not a Sentinel's and which, when it has a
+  // command, runs a server binary or a chart's start script (redis-ha's split-brain-fix runs
+  // `sh fix-split-brain.sh`: a helper).
   {
     std::istringstream lines(without_init_containers(list));
     std::string name, block;
     auto count = [&] {
       const size_t img = block.find("image:");
-      const bool redis_image = img != std::string::npos &&
-                               block.substr(img, block.find('\n', img) - img).find("redis") != std::string::npos;
-      const bool runs_server = block.find("command:") == std::string::npos || block.find("-server") != std::string::npos;
+      const std::string image_line = img == std::string::npos ? "" : block.substr(img, block.find('\n', img) - img);
+      const bool redis_image = image_line.find("redis") != std::string::npos &&
+                               image_line.find("exporter") == std::string::npos;
+      const bool runs_server = block.find("command:") == std::string::npos || block.find("-server") != std::string::npos ||
+                               block.find("start-scripts/start-") != std::string::npos;
       if (redis_image && runs_server && name.find("sentinel") == std::string::npos) ++redis_containers;
       block.clear();
     };
@@ -357,7 +375,9 @@ TEST(Shapes, MixedKubectlListStreamReadsEveryRedisContainer) {
     }
     count();
   }
-  EXPECT_EQ(redis_containers, 6);  // redis-cart, redis-leader, guestbook-go master, archived master, docs pod, redis-ha
+  // redis-cart, redis-leader, guestbook-go master, archived master, docs pod, redis-ha,
+  // bitnami standalone master, bitnami replication master and replicas.
+  EXPECT_EQ(redis_containers, 9);
   auto r = app::lint_yaml_texts({{"<stdin>", list}}, {});
   ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
   int data_nodes = 0;

@@ -30,11 +30,13 @@ std::string lower(std::string s) {
   return s;
 }
 
-// The directive a written line sets ("" when its first word expands at run time).
+// The directive a written line sets: its first word ("" when that word
+// expands at run time). Only the name matters here; the value may be any
+// shell text (`replica-announce-ip $(get_full_hostname "$HOSTNAME")`).
 std::string directive_of(const std::string& line) {
-  auto args = split_redis_args(line);
-  if (!args || args->empty()) return "";
-  const std::string& first = (*args)[0];
+  const size_t start = line.find_first_not_of(" \t");
+  if (start == std::string::npos) return "";
+  const std::string first = line.substr(start, line.find_first_of(" \t", start) - start);
   return first.find('$') != std::string::npos ? "" : lower(first);
 }
 
@@ -67,7 +69,6 @@ std::map<std::string, std::string> literal_env(const ContainerDecl& c) {
 }
 
 struct Assembler {
-  const ContainerDecl& init;
   const PodFiles& files;  // as the init container sees them
   std::string who;
   std::string script_where;
@@ -144,6 +145,30 @@ struct Assembler {
 
 }  // namespace
 
+InitWrittenConfig file_from_script_ops(const std::vector<ScriptFileOp>& ops, const PodFiles& files,
+                                       const std::string& path, const std::string& who,
+                                       const std::string& script_where) {
+  InitWrittenConfig out;
+  Assembler a{files, who, script_where, out, {}};
+  for (const auto& op : ops) {
+    if (normalize_path(op.target) != path) continue;
+    out.written = true;
+    out.writer = who;
+    switch (op.kind) {
+      case ScriptFileOp::Kind::kRemove: out.parts.clear(); break;
+      case ScriptFileOp::Kind::kCopy: a.copy(op); break;
+      case ScriptFileOp::Kind::kAppendFile: a.append_file(op); break;
+      case ScriptFileOp::Kind::kAppendLine: a.append_line(op); break;
+      case ScriptFileOp::Kind::kEdit: a.edit(op); break;
+    }
+  }
+  if (!a.left_out.empty()) {
+    out.notes.push_back(fmt::format("{} also writes, at run time, lines that set no memory directive: {}", who,
+                                    fmt::join(a.left_out, ", ")));
+  }
+  return out;
+}
+
 InitWrittenConfig config_from_init_scripts(const PodDecl& pod, const ContainerDecl& server, const std::string& path,
                                            const std::vector<ConfigData>& data) {
   InitWrittenConfig out;
@@ -169,23 +194,11 @@ InitWrittenConfig config_from_init_scripts(const PodDecl& pod, const ContainerDe
       continue;
     }
     const ScriptReading reading = read_script(text.text, literal_env(init));
-    Assembler a{init, files, who, text.where, out, {}};
-    for (const auto& op : reading.ops) {
-      if (normalize_path(op.target) != init_path) continue;
-      out.written = true;
-      out.writer = who;
-      switch (op.kind) {
-        case ScriptFileOp::Kind::kRemove: out.parts.clear(); break;
-        case ScriptFileOp::Kind::kCopy: a.copy(op); break;
-        case ScriptFileOp::Kind::kAppendFile: a.append_file(op); break;
-        case ScriptFileOp::Kind::kAppendLine: a.append_line(op); break;
-        case ScriptFileOp::Kind::kEdit: a.edit(op); break;
-      }
-    }
-    if (!a.left_out.empty()) {
-      out.notes.push_back(fmt::format("{} also writes, at run time, lines that set no memory directive: {}", who,
-                                      fmt::join(a.left_out, ", ")));
-    }
+    InitWrittenConfig one = file_from_script_ops(reading.ops, files, init_path, who, text.where);
+    if (!one.written) continue;
+    one.notes.insert(one.notes.begin(), out.notes.begin(), out.notes.end());
+    one.unknowns.insert(one.unknowns.begin(), out.unknowns.begin(), out.unknowns.end());
+    out = std::move(one);
   }
   return out;
 }

@@ -22,6 +22,7 @@
 
 #include "sources/workloads/pod_decl.h"
 #include "sources/workloads/pod_files.h"
+#include "sources/workloads/script_files.h"
 
 namespace redisfit::workloads {
 
@@ -33,6 +34,15 @@ struct InitWrittenConfig {
   std::vector<std::string> notes;
   bool replication_at_runtime = false;  // the script writes replicaof/slaveof from run-time values
 };
+
+// The file at `path` (as `files` sees it) as one script's file operations
+// leave it; `written` is false when the script does not touch it. Used for
+// init containers and for a server container's own start script (Bitnami's
+// start-master.sh copies mounted-etc/*.conf into etc/ before it starts
+// redis-server with `--include` of them).
+InitWrittenConfig file_from_script_ops(const std::vector<ScriptFileOp>& ops, const PodFiles& files,
+                                       const std::string& path, const std::string& who,
+                                       const std::string& script_where);
 
 // `path` is the server container's path of the config file (normalised).
 InitWrittenConfig config_from_init_scripts(const PodDecl& pod, const ContainerDecl& server, const std::string& path,

@@ -186,6 +186,95 @@ void read_init_written(const InitWrittenConfig& init, const PodFiles& files, con
   }
 }
 
+std::map<std::string, std::string> literal_env(const ContainerDecl& c) {
+  std::map<std::string, std::string> env;
+  for (const auto& [k, v] : c.env) {
+    if (v.known) env[k] = v.value;
+  }
+  return env;
+}
+
+// A server started by a script the container runs: its argv as the script
+// builds it (bash arrays included), applied in argv order as redis-server
+// does (server.c: the argv becomes config lines after the file), each
+// `--include` read where it points: a file the script itself wrote (copied
+// from a mounted ConfigMap, appended to) or a mounted one.
+void read_script_server(const std::string& script, const PodFile& f, const ScriptReading& sr, const PodFiles& files,
+                        const ContainerDecl& c, ContainerReading& r) {
+  const std::string who = "the start script " + script + " (" + f.explanation + ")";
+  r.unknowns.clear();
+  r.launch = ServerLaunch{};
+  r.launch.program = ServerProgram::kDataServer;
+  r.launch.how = "script " + script;
+  std::vector<std::string> words(sr.server_argv.begin() + 1, sr.server_argv.end());
+  r.launch.binary = sr.server_argv.empty() ? "" : sr.server_argv[0];
+  if (std::find(words.begin(), words.end(), "--sentinel") != words.end()) {
+    r.kind = ContainerReading::Kind::kSentinel;
+    r.instance.role = InstanceRole::kSentinel;
+    return;
+  }
+  if (!words.empty() && words[0].rfind("--", 0) != 0) {
+    r.unknowns.push_back("config file " + words[0] + " given to redis-server by " + who + " is not read");
+    words.erase(words.begin());
+  }
+  r.notes.push_back(fmt::format("started by {}: {} {}", who, r.launch.binary, fmt::join(words, " ")));
+  auto parsed = parse_command_line_overrides(words);
+  if (!parsed) {
+    r.unknowns.push_back("arguments built by " + who + ": " + parsed.error().message);
+    return;
+  }
+  std::vector<ConfDirective> directives;
+  ConfReader reader{files, r.unknowns, {}};
+  for (auto& d : parsed.value()) {
+    bool runtime = false;
+    for (const auto& a : d.args) {
+      runtime = runtime || std::find(sr.unresolved_words.begin(), sr.unresolved_words.end(), a) != sr.unresolved_words.end();
+    }
+    if (runtime) {
+      if (is_memory_directive(d.name)) {
+        r.unknowns.push_back(fmt::format("--{} {} is set at run time by {}", d.name, fmt::join(d.args, " "), who));
+      }
+      continue;
+    }
+    const std::string name = lower(d.name);
+    if ((name == "replicaof" || name == "slaveof") && d.args.size() == 2) {
+      r.replicaof_host = d.args[0];
+      r.replicaof_where = who;
+    }
+    if (name != "include" || d.args.size() != 1) {
+      d.location = {c.args_where.empty() ? who : c.args_where, 0, 0};
+      directives.push_back(std::move(d));
+      continue;
+    }
+    const std::string path = normalize_path(d.args[0]);
+    const InitWrittenConfig written = file_from_script_ops(sr.ops, files, path, who, f.where);
+    if (written.written) {
+      for (const auto& part : written.parts) reader.read(part, path, 0, directives);
+      for (const auto& u : written.unknowns) r.unknowns.push_back(u);
+      for (const auto& n : written.notes) r.notes.push_back(n);
+      std::string from;
+      for (const auto& part : written.parts) from += (from.empty() ? "" : "; ") + part.explanation;
+      r.notes.push_back(fmt::format("--include {}: {}", path, from.empty() ? "nothing known in it" : from));
+      for (const auto& part : written.parts) {
+        if (!part.data_name.empty() && !part.secret && r.config_map.empty()) {
+          r.config_map = part.data_name;
+          r.config_key = part.data_key;
+        }
+      }
+      continue;
+    }
+    const PodFile inc = files.resolve(path);
+    if (inc.state == PodFile::State::kFound) {
+      reader.read(inc, path, 0, directives);
+    } else {
+      r.unknowns.push_back("--include " + path + " (given by " + who + "): " + inc.explanation);
+    }
+  }
+  for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
+  apply_directives(directives, r);
+  r.config_source = who;
+}
+
 ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, const std::vector<ConfigData>& data) {
   ContainerReading r;
   r.object = pod.object();
@@ -225,14 +314,20 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
   r.unknowns = r.launch.unknowns;
 
   const PodFiles files(pod.volumes, c.mounts, pod.namespace_name, &data);
-  // A script file from a mounted ConfigMap that never starts a server (redis-ha's
-  // split-brain-fix runs redis-cli in a loop) is a helper, not a data node.
-  if (r.launch.program == ServerProgram::kUnknown) {
+  // A script file from a mounted ConfigMap: the server it starts is read
+  // through it (Bitnami's start-scripts); one that never starts a server
+  // (redis-ha's split-brain-fix runs redis-cli in a loop) is a helper.
+  if (r.launch.program != ServerProgram::kDataServer) {
     if (const auto script = script_path_of(c)) {
       const PodFile f = files.resolve(*script);
-      if (f.state == PodFile::State::kFound && !read_script(f.text, {}).starts_server) {
-        r.kind = ContainerReading::Kind::kSidecar;
-        r.sidecar_reason = "a script (" + *script + ", " + f.explanation + ") that starts no Redis server";
+      if (f.state == PodFile::State::kFound) {
+        const ScriptReading sr = read_script(f.text, literal_env(c));
+        if (!sr.starts_server) {
+          r.kind = ContainerReading::Kind::kSidecar;
+          r.sidecar_reason = "a script (" + *script + ", " + f.explanation + ") that starts no Redis server";
+          return r;
+        }
+        read_script_server(*script, f, sr, files, c, r);
         return r;
       }
     }

@@ -33,7 +33,11 @@ struct ContainerReading {
   ServerLaunch launch;
   std::vector<std::string> unknowns;  // empty = fully read
   std::vector<std::string> notes;     // how the config was assembled, what was left out and why
-  std::string sidecar_reason;         // kSidecar: "an exporter", "a script that starts no server"
+  std::string sidecar_reason;
+  // The host of a `replicaof HOST PORT` the server starts with, when known:
+  // lint counts this node's pods as replicas of the workload it names.
+  std::string replicaof_host;
+  std::string replicaof_where;         // kSidecar: "an exporter", "a script that starts no server"
   std::string config_file;            // path of the config file, "" when none
   std::string config_source;          // "ConfigMap redis-config key redis.conf", for fixes
   std::string config_map;             // ConfigMap name holding the config file, when one does

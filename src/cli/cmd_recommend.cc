@@ -5,11 +5,14 @@
 #include <cstdlib>
 #include <iostream>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "app/recommend.h"
 #include "cli/command_registry.h"
 #include "cli/output_option.h"
+#include "cli/progress_line.h"
 #include "app/fleet_fix.h"
 #include "render/formats.h"
 
@@ -28,6 +31,7 @@ struct RecommendFlags {
   std::string component = "redis", kb_api = "1.x", config_spec = "redis-replication-config";
   std::string fail_on = "unsafe";
   bool insecure = false;
+  bool no_progress = false;
 };
 
 // PromQL-style durations: 7d, 12h, 30m, 90s (one unit).
@@ -81,7 +85,17 @@ int run(const RecommendFlags& f) {
   o.query.container = f.container;
   o.buffer = f.buffer_percent / 100.0;
 
+  // Each query aggregates the whole window server-side and may take seconds
+  // on a large Prometheus: say which one runs, on a terminal only, and erase
+  // the line before the report is printed.
+  ProgressLine progress(!f.no_progress && isatty(fileno(stderr)) != 0);
+  if (progress.enabled()) {
+    o.query.on_query = [&progress](size_t sent, size_t total, const std::string& fact) {
+      progress.update([&] { return fmt::format("redisfit recommend: query {}/{} ({})", sent + 1, total, fact); });
+    };
+  }
   auto report = app::recommend(o);
+  progress.clear();
   if (!report) return fail(report.error());
   if (!f.emit.empty()) {
     fix::KbTarget base;
@@ -126,6 +140,7 @@ RegisterCommand reg{{55, "recommend", [](CLI::App& app, RunState& state) {
       ->check(CLI::IsMember({"0.9", "1.x"}));
   cmd->add_option("--config-spec", f->config_spec, "config spec for 0.9 (default redis-replication-config)");
   cmd->add_option("--timeout", f->timeout, "per query (default 60s)");
+  cmd->add_flag("--no-progress", f->no_progress, "no progress line on stderr (shown only on a terminal anyway)");
   cmd->add_option("--fail-on", f->fail_on, "exit 1 when an instance's risk is at or above: thin | unsafe (default) | oom | never")
       ->check(CLI::IsMember({"thin", "unsafe", "oom", "never"}));
   cmd->footer("Exit: 0 no instance at --fail-on, 1 some are, 2 Prometheus unreachable, refused, or no Redis series. "

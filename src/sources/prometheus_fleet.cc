@@ -155,10 +155,18 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   const Selectors sel = selectors_for(o);
   std::map<std::string, FleetObservation> by_key;
   std::map<std::string, std::map<std::string, double>> by_pod;  // "ns/pod" -> fact -> value
+  // One query per fact, then the policy, owner and daily-peak queries below.
+  const size_t total_queries = fact_specs().size() + 3;
+  size_t sent = 0;
+  auto announce = [&](const std::string& fact) {
+    if (o.on_query) o.on_query(sent, total_queries, fact);
+    ++sent;
+  };
 
   for (const auto& spec : fact_specs()) {
     std::string q = build_query(spec, sel);
     data.facts.push_back({spec.name, q, spec.per_pod});
+    announce(spec.name);
     auto result = client.instant(q, data.evaluated_at);
     if (!result) return result.error();
     if (std::string(spec.name) == "used_peak" && result->empty()) {
@@ -195,6 +203,7 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   std::string info_q = fmt::format("max by ({}, maxmemory_policy) (last_over_time(redis_instance_info{}[{}]))", kBy,
                                    sel.redis, sel.window);
   data.facts.push_back({"policy", info_q, false});
+  announce("policy");
   if (auto info = client.instant(info_q, data.evaluated_at)) {
     for (const auto& s : *info) {
       auto it = by_key.find(key_of(s.labels));
@@ -207,6 +216,7 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   std::string owner_q = fmt::format("max by (namespace, pod, owner_kind, owner_name) (last_over_time(kube_pod_owner{}[{}]))",
                                     braces({ns}), sel.window);
   data.facts.push_back({"owner", owner_q, true});
+  announce("owner");
   auto owners = client.instant(owner_q, data.evaluated_at);
   if (!owners) return owners.error();
   std::map<std::string, Labels> owner_of;
@@ -217,6 +227,7 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   std::string daily_q = fmt::format("max by ({}) (max_over_time(redis_memory_used_bytes{}[{}]))", kBy, sel.redis,
                                     promql_duration(step));
   data.facts.push_back({"daily_peaks", daily_q + fmt::format("  (range query, step {})", promql_duration(step)), false});
+  announce("daily_peaks");
   auto daily = client.range(daily_q, data.evaluated_at - o.window_seconds + step, data.evaluated_at, step);
   if (!daily) return daily.error();
   for (const auto& series : *daily) {

@@ -20,6 +20,8 @@
 // label (redisfit exporter), else `instance` (redis_exporter, one per Redis).
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,6 +39,10 @@ struct FleetQueryOptions {
   double window_seconds = 7 * 86400.0;
   double resolution_seconds = 300;   // subquery step and rate() range
   std::optional<double> at;          // evaluation time (unix seconds); default: Prometheus's now
+  // Called before each query is sent, for a progress line: `sent` queries
+  // went before this one, of `total` this read sends; `fact` names it. May
+  // be empty.
+  std::function<void(size_t sent, size_t total, const std::string& fact)> on_query;
 };
 
 // What Prometheus recorded of one Redis over the window. Absent = no series.

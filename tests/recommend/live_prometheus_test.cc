@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "cli/tty_run.h"
 #include "prometheus_server.h"
 #include "support/redis_server.h"
 
@@ -146,6 +147,25 @@ TEST(RecommendLive, ReadsRedisfitAndRedisExporterSeriesScrapedByPrometheus) {
     EXPECT_GT(rate, 250) << key;
     EXPECT_LT(rate, 1000) << key;
   }
+
+  // Progress: on a terminal a line names the query running and is erased
+  // before the table; piped (the run above) or with --no-progress, none.
+  EXPECT_EQ(r.err.find("query 1/"), std::string::npos) << r.err;
+  const std::vector<std::string> argv = {REDISFIT_BINARY, "recommend", "--prometheus", prom.url(), "--window", "2m",
+                                         "--resolution", "5s", "--fail-on", "never"};
+  TtyResult tty = run_on_tty(argv, {{"NO_COLOR", "1"}});
+  ASSERT_EQ(tty.exit_code, 0) << tty.output;
+  const size_t line = tty.output.find("redisfit recommend: query 1/");
+  ASSERT_NE(line, std::string::npos) << tty.output;
+  const size_t erased = tty.output.find("\r\x1b[K", line);
+  ASSERT_NE(erased, std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("INSTANCE", erased), std::string::npos) << "the table follows the erased line\n"
+                                                                    << tty.output;
+  std::vector<std::string> quiet = argv;
+  quiet.push_back("--no-progress");
+  TtyResult silent = run_on_tty(quiet, {{"NO_COLOR", "1"}});
+  EXPECT_EQ(silent.exit_code, 0) << silent.output;
+  EXPECT_EQ(silent.output.find("query 1/"), std::string::npos) << silent.output;
 }
 
 TEST(RecommendErrors, UnreachablePrometheus) {

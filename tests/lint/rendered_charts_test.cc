@@ -102,7 +102,33 @@ TEST(RenderedCharts, BitnamiWithoutItsScriptsIsUnreadable) {
   ASSERT_NE(s, nullptr);
   EXPECT_TRUE(s->unreadable());
   EXPECT_TRUE(has_rule(*s, "RF000"));
-  (void)kMi;
+}
+
+// KubeBlocks' own redis-cluster chart (deploy/redis-cluster, later
+// addons-cluster/redis) 0.7.0-alpha.0 as its e2e smoke test renders it: the
+// chart label names the addon release, whose rule (1.0 x requests.memory)
+// derives maxmemory when no --addon-version is given.
+TEST(RenderedCharts, KubeBlocksRedisClusterChartLabelSelectsTheAddonRelease) {
+  const std::string path = fixture("real/kb_e2e_redis-cluster-chart-0.7.0-alpha.0_rendered.yaml");
+  auto r = lint_test::lint_files({path});
+  ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
+  ASSERT_EQ(r.subjects.size(), 1u);
+  const auto& s = r.subjects[0];
+  EXPECT_EQ(s.instance.display_name, "redis-cluster/redis");
+  EXPECT_NE(s.object.find("Helm chart redis-cluster-0.7.0-alpha.0, addon 0.7.0-alpha.0"), std::string::npos) << s.object;
+  EXPECT_EQ(s.instance.limit_bytes->value, 512 * kMi);
+  EXPECT_EQ(s.instance.request_bytes->value, 512 * kMi);
+  EXPECT_EQ(s.instance.maxmemory.origin, MaxmemoryOrigin::kDerived);
+  EXPECT_EQ(s.instance.maxmemory.bytes, 512 * kMi);  // = the request: the 0.5-0.7 rule
+  EXPECT_EQ(s.instance.maxmemory_policy.value, "noeviction");
+  EXPECT_TRUE(has_rule(s, "RF006"));
+  // --addon-version still wins over the label.
+  app::LintOptions o;
+  o.addon_version = "0.9.5";
+  auto given = lint_test::lint_files({path}, o);
+  ASSERT_EQ(given.subjects.size(), 1u);
+  EXPECT_EQ(given.subjects[0].instance.maxmemory.bytes, 512 * kMi * 8 / 10);
+  EXPECT_EQ(given.subjects[0].instance.maxmemory_policy.value, "volatile-lru");
 }
 
 }  // namespace

@@ -104,6 +104,7 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
   const YamlNode meta = child(obj.node, "metadata");
   cluster.name = scalar_or_empty(meta, "name");
   cluster.namespace_name = scalar_or_empty(meta, "namespace");
+  cluster.helm_chart = scalar_or_empty(child(meta, "labels"), "helm.sh/chart");
   const YamlNode spec = child(obj.node, "spec");
   if (!spec.is_map()) {
     errors.push_back({where(obj.file, obj.node), "Cluster " + cluster.name + " has no spec"});

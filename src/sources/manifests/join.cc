@@ -31,6 +31,19 @@ struct Pending {
   AddonTemplate tmpl;                              // which config template renders the component
 };
 
+// The addon release a Cluster rendered by KubeBlocks' own redis-cluster /
+// valkey-cluster chart (addons-cluster/redis, earlier deploy/redis-cluster)
+// was made for: those charts are versioned with the addon they install
+// ("helm.sh/chart: redis-cluster-0.7.0-alpha.0" = addon 0.7.0-alpha.0).
+std::optional<AddonRelease> chart_release(const ClusterDecl& c) {
+  for (const char* prefix : {"redis-cluster-", "valkey-cluster-"}) {
+    if (c.helm_chart.rfind(prefix, 0) != 0) continue;
+    auto r = parse_addon_release(c.helm_chart.substr(std::string_view(prefix).size()));
+    if (r) return r.value();
+  }
+  return std::nullopt;
+}
+
 // The fact record under construction in finish().
 struct Building {
   ManifestInstance mi;
@@ -135,6 +148,11 @@ ManifestInstance base_of(const Pending& p) {
     mi.component_index = comp.index;
     mi.config_spec = default_config_spec(comp.sharding, comp.valkey);
     mi.object = fmt::format("Cluster {}{}", c->namespace_name.empty() ? "" : c->namespace_name + "/", c->name);
+    if (const auto chart = chart_release(*c)) {
+      mi.object += fmt::format(" (Helm chart {}, addon {})", c->helm_chart, chart->text);
+    } else if (!c->helm_chart.empty()) {
+      mi.object += fmt::format(" (Helm chart {})", c->helm_chart);
+    }
     mi.instance = base_instance(c->namespace_name, c->name, comp.name, comp.role, "Cluster " + c->api_version,
                                 c->file, comp.line);
     mi.instance.ignored_rules = c->ignored_rules;
@@ -160,7 +178,11 @@ ManifestInstance base_of(const Pending& p) {
 
 void finish(const Pending& pending, const JoinOptions& options, JoinResult& out, const InstanceSink& sink) {
   Building p{base_of(pending), pending.resources, pending.tmpl};
-  const AddonRelease release = options.addon_release ? *options.addon_release : default_addon_release(p.mi.generation);
+  // --addon-version, else the release the Cluster's chart label names, else the newest of its API generation.
+  const auto labelled = pending.cluster_decl ? chart_release(*pending.cluster_decl) : std::nullopt;
+  const AddonRelease release = options.addon_release ? *options.addon_release
+                               : labelled              ? *labelled
+                                                       : default_addon_release(p.mi.generation);
   const AddonMaxmemoryRule rule = addon_rule_for(release, p.tmpl);
   p.mi.opsrequest_cluster_ref = release.key() < std::tuple(0, 9, 0);
   default_request(p.resources);

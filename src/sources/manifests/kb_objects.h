@@ -78,6 +78,9 @@ struct ClusterDecl {
   // config.kubeblocks.io/init-parameters annotation, per component name.
   std::vector<std::pair<std::string, ParamAssignment>> init_parameters;
   std::vector<RuleIgnore> ignored_rules;  // ignore annotations, for every component
+  // metadata.labels["helm.sh/chart"] ("redis-cluster-0.7.0-alpha.0" from the
+  // KubeBlocks redis-cluster chart, addons-cluster/redis), "" when absent.
+  std::string helm_chart;
 };
 
 // Where a parameter change came from; decides the order of application:

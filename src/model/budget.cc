@@ -130,8 +130,8 @@ BudgetTerm aof_buffer_term(const RedisInstance& r, const Workload& w, bool words
 BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, bool words) {
   const OutputBufferLimit& limit = r.replica_buffer_limit.value;
   // A full sync lasts the child's life plus the transfer and the replica's
-  // load: about twice the save.
-  double sync_seconds = ModelConstants::kFullSyncSaveMultiple * fork_child_seconds(w, dataset_bytes);
+  // load: about twice the save (fork_child_seconds).
+  double sync_seconds = fork_child_seconds(w, dataset_bytes, ForkKind::kFullSync);
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   uint64_t stream = static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * sync_seconds);
   uint64_t backlog = r.repl_backlog_bytes.value;
@@ -154,7 +154,7 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
 // 7.0's multi-part AOF (#9788) removed it.
 BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, bool words) {
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
-  double child_seconds = fork_child_seconds(w, dataset_bytes);
+  double child_seconds = fork_child_seconds(w, dataset_bytes, ForkKind::kAofRewrite);
   return {"aof_rewrite_buffer",
           static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * child_seconds),
           words_if(words, [&] {
@@ -251,17 +251,21 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
 
   // Forks: the child shares pages; COW copies what the parent writes; the
   // child also gets its own copy of the page tables (8 B per 4 KiB page).
-  CowEstimate cow = estimate_cow_fraction(r, w, dataset.bytes, words);
+  const ForkKind persistence_fork = r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave;
+  CowEstimate cow = estimate_cow_fraction(r, w, dataset.bytes, words, persistence_fork);
   b.cow_fraction = cow.fraction;
-  BudgetTerm cow_term{"cow", scale(dataset.bytes + overshoot, frag * cow.fraction), words_if(words, [&] {
-                        return fmt::format("copy-on-write {:.0f}% of the dataset: {}", cow.fraction * 100, cow.source);
+  auto cow_term = [&](const CowEstimate& c) {
+    return BudgetTerm{"cow", scale(dataset.bytes + overshoot, frag * c.fraction), words_if(words, [&] {
+                        return fmt::format("copy-on-write {:.0f}% of the dataset: {}", c.fraction * 100, c.source);
                       })};
+  };
   BudgetTerm page_tables{"child_page_tables", steady_total / ModelConstants::kPageTableDivisor, words_if(words, [] {
                            return fmt::format("the child's page tables: parent RSS / {}",
                                               ModelConstants::kPageTableDivisor);
                          })};
   std::vector<BudgetTerm> fork_terms = steady;
-  fork_terms.push_back(cow_term);
+  const size_t cow_index = fork_terms.size();
+  fork_terms.push_back(cow_term(cow));
   fork_terms.push_back(page_tables);
   if (r.appendonly.value && redis_version_before(r, 7, 0)) {
     fork_terms.push_back(aof_rewrite_buffer_term(r, w, dataset.bytes, words));
@@ -274,7 +278,9 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
                                   fork_terms));
   }
   if (r.replicas.value > 0) {
+    // The sync's child lives longer than a BGSAVE's: its COW is its own.
     std::vector<BudgetTerm> sync_terms = fork_terms;
+    sync_terms[cow_index] = cow_term(estimate_cow_fraction(r, w, dataset.bytes, words, ForkKind::kFullSync));
     sync_terms.push_back(replica_buffer_term(r, w, dataset.bytes, words));
     b.phases.push_back(make_phase(PhaseId::kFullSync,
                                   words_if(words, [] { return "a replica's full sync: fork + buffered write stream"; }),
@@ -348,7 +354,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   }
   if (forks || r.replicas.value > 0) {
     b.assumptions.push_back(
-        {"fork_child", fmt::format("{:.1f} s", fork_child_seconds(w, dataset.bytes)),
+        {"fork_child", fmt::format("{:.1f} s", fork_child_seconds(w, dataset.bytes, persistence_fork)),
          w.fork_child_seconds ? w.fork_child_seconds->source.describe()
                               : "estimated save time with one free core (give --save-time, or probe reads "
                                 "rdb_last_bgsave_time_sec)"});

@@ -106,11 +106,18 @@ MemoryBudget compute_budget(const RedisInstance& instance, const Workload& workl
 // major.minor. An unparseable version counts as current.
 bool redis_version_before(const RedisInstance& instance, int major, int minor);
 
+// The forks the model knows. They differ in how long the child lives: an AOF
+// rewrite shares the disk with the parent's appends, a full sync adds the
+// transfer and the replica's load (ModelConstants).
+enum class ForkKind { kBgsave, kAofRewrite, kFullSync };
+
 // How long a fork child of `dataset_bytes` lives: the workload's figure when
-// it has one (a live server's own last save time, --save-time), else
-// estimated_save_seconds().
-double fork_child_seconds(const Workload& workload, uint64_t dataset_bytes);
-// keys x ModelConstants::kSaveSecondsPerKey + bytes / kSaveBytesPerSec.
+// it has one (a live server's own last save time, --save-time; x2 for a full
+// sync), else estimated_save_seconds() times the kind's multiple.
+double fork_child_seconds(const Workload& workload, uint64_t dataset_bytes, ForkKind kind = ForkKind::kBgsave);
+// A BGSAVE's child: keys x ModelConstants::kSaveSecondsPerKey + bytes /
+// kSaveBytesPerSec, + bytes / kDismissedSaveBytesPerSec for values over half
+// a page.
 double estimated_save_seconds(const Workload& workload, uint64_t dataset_bytes);
 
 // True when every write during a fork gets -OOM: the dataset is known to be
@@ -119,8 +126,9 @@ double estimated_save_seconds(const Workload& workload, uint64_t dataset_bytes);
 bool writes_refused_during_fork(const RedisInstance& instance, const Workload& workload);
 
 // c for overwrites at `writes_per_sec` while the child lives (no policy
-// considered): the uniform page-touch formula of docs/memory-model.md.
-double cow_fraction_for_rate(const Workload& workload, uint64_t dataset_bytes, double writes_per_sec);
+// considered): the peak of the page-touch formula of docs/memory-model.md.
+double cow_fraction_for_rate(const Workload& workload, uint64_t dataset_bytes, double writes_per_sec,
+                             ForkKind kind = ForkKind::kBgsave);
 
 // The copy-on-write fraction c the model uses, with the reason. Exposed for
 // tests and for `explain`.
@@ -129,6 +137,6 @@ struct CowEstimate {
   std::string source;
 };
 CowEstimate estimate_cow_fraction(const RedisInstance& instance, const Workload& workload,
-                                  uint64_t dataset_bytes);
+                                  uint64_t dataset_bytes, ForkKind kind = ForkKind::kBgsave);
 
 }  // namespace redisfit

@@ -36,6 +36,6 @@ MemoryBudget compute_budget_without_hint(const RedisInstance& instance, const Wo
 
 // estimate_cow_fraction() (model/budget.h) with its source words only when `words`.
 CowEstimate estimate_cow_fraction(const RedisInstance& instance, const Workload& workload, uint64_t dataset_bytes,
-                                  bool words);
+                                  bool words, ForkKind kind = ForkKind::kBgsave);
 
 }  // namespace redisfit

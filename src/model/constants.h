@@ -58,31 +58,48 @@ struct ModelConstants {
   static constexpr double kReloadFactor = 1.05;
 
   // --- how long a fork child lives (src/model/cow.cc) -----------------------
-  // Child life = keys x kSaveSecondsPerKey + bytes / kSaveBytesPerSec, with
-  // one free core for the child. Fitted to two measurements of Debian 7.0.15
-  // with rdbcompression yes: an idle BGSAVE of 10 M keys / 1.9 GB took 38 s
-  // (research §3: 25 s of per-key work + 13 s of bytes), and BGSAVE /
-  // BGREWRITEAOF of 300-430 MB of 1 KiB printable random values took
-  // 1.5-2.6 s (issue 10; the fit gives 2.6 s for 300 MB). Random values
-  // barely compress, so LZF's failed attempts are in the byte rate: the worst
-  // case for rdbcompression. A CPU-starved child (a CPU limit, a busy node)
-  // lives longer: the server's own last save time (--save-time, probe's
-  // rdb_last_bgsave_time_sec) replaces this estimate.
-  static constexpr double kSaveBytesPerSec = 150e6;
-  static constexpr double kSaveSecondsPerKey = 2.5e-6;
+  // Child life = keys x kSaveSecondsPerKey + bytes / kSaveBytesPerSec (+ bytes
+  // / kDismissedSaveBytesPerSec for values the child dismisses), for a BGSAVE
+  // while the parent keeps serving writes. Fitted on a quiet 2-core host
+  // (calibration, 2026-11-26, Debian 7.0.15, rdbcompression yes, printable
+  // random values that LZF cannot shrink: the worst case for compression) to
+  // the BGSAVE children of 300 MiB at 5k writes/s: 100 B 7.2 s, 1 KiB 4.8 s,
+  // 4 KiB 10.3 s, 16 KiB 11.9 s; and to research §3 (10 M keys / 1.9 GB idle
+  // in 38 s). An idle child is faster (2.9-4.5 s for 300 MiB), so the fit
+  // errs long, which errs towards more copy-on-write. A CPU-starved child
+  // (a CPU limit, a busy node) lives longer still: the server's own last save
+  // time (--save-time, probe's rdb_last_bgsave_time_sec) replaces this.
+  static constexpr double kSaveBytesPerSec = 80e6;
+  static constexpr double kSaveSecondsPerKey = 2.0e-6;
+  // Values above half a page are dismissed by the child once saved
+  // (object.c:dismissObject -> madvise(MADV_DONTNEED) of their whole pages),
+  // one system call and TLB flush per value: 4 KiB and 16 KiB values saved
+  // at ~40 MB/s on top of the byte rate above (calibration rows above).
+  static constexpr double kDismissedSaveBytesPerSec = 40e6;
+  static constexpr uint64_t kDismissMinValueBytes = 2048;
   // INFO's last save times are whole seconds: below this they are too coarse
   // to replace the estimate.
   static constexpr double kMinMeasuredSaveSeconds = 2.0;
   // A full sync lasts the child's save plus the transfer and the replica's
-  // load: about twice the save.
+  // load: about twice the save (measured 8.0 s against 4.8 s for the BGSAVE
+  // of the same data and writes, replica on the same host).
   static constexpr double kFullSyncSaveMultiple = 2.0;
+  // An AOF rewrite's child (7.0: the RDB preamble) shares the disk with the
+  // parent's AOF appends and their everysec fsync: measured 7.9 s against
+  // 4.8 s for the BGSAVE of the same data and writes (calibration). One
+  // measurement: the estimate errs long, as for the full sync.
+  static constexpr double kAofRewriteSaveMultiple = 2.0;
 
   // --- copy-on-write (src/model/cow.cc) -------------------------------------
-  // Pages one overwrite dirties in the parent besides its value's own pages:
-  // the page of its dictEntry / robj. The new value lands in the slot the
-  // previous write freed (jemalloc's thread cache is LIFO), on another random
-  // page, so a value under a page costs one more page.
-  static constexpr double kMetadataPagesPerWrite = 1.0;
+  // Per-key metadata, the pool of pages an overwrite always rewrites in: the
+  // dictEntry (24 -> 32 B) and the robj (16 B). Few keys (large values) mean a
+  // small pool that is soon all copied; many keys, a large one.
+  static constexpr uint64_t kMetadataBytesPerKey = 48;
+  // Metadata pages one overwrite dirties: its dictEntry's, and a second one
+  // (the new robj, or the bucket and entry an eviction rewrites under
+  // allkeys-*). Calibration: 100 B values at 1k writes/s copied 3.1 pages per
+  // write, 2 of them metadata (the value's slot is the third).
+  static constexpr double kMetadataPagesPerWrite = 2.0;
   // A parent whose writes are all refused (-OOM at maxmemory) or that is idle
   // still dirties some pages: refused commands' argv and query buffers,
   // serverCron, allocator metadata. Idle BGSAVE measured 0.7 MB on 1.9 GB

@@ -5,6 +5,7 @@
 // that gets copied depends on what the parent writes, and for how long.
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -32,25 +33,60 @@ double bucket_share(const Workload& w) {
   return std::min(1.0, static_cast<double>(K::kBucketBytesPerKeyMax) / static_cast<double>(key_used_bytes(w)));
 }
 
-// Pages one overwrite dirties: its dictEntry/robj page, and the pages of the
-// slot its new value is written to (the previous write's freed value, on a
-// random page, because jemalloc's thread cache hands back the last freed slot).
-double pages_per_write(const Workload& w) {
-  uint64_t value_alloc = key_used_bytes(w) - string_key_used_bytes(K::kTypicalKeyBytes, 0);
-  double value_pages = std::max(1.0, std::ceil(static_cast<double>(value_alloc) / K::kPageBytes));
-  return K::kMetadataPagesPerWrite + value_pages;
+// The pages a value's allocation spans. An overwrite's new value lands in the
+// slot the previous write freed (jemalloc's thread cache is LIFO), an old
+// value's slot on a random shared page. Regions of a small size class are
+// packed from a page-aligned slab, so a region of `alloc` bytes spans on
+// average (alloc + page - g) / page pages and contains (alloc - page + g) /
+// page whole ones, g = gcd(alloc, page); large classes (from 16 KiB) are
+// page-aligned (g = page).
+struct ValuePages {
+  double touched = 1;  // pages a write of the value dirties
+  double whole = 0;    // of which whole pages, which the child can dismiss
+};
+
+ValuePages value_pages(const Workload& w) {
+  const uint64_t page = static_cast<uint64_t>(K::kPageBytes);
+  const uint64_t alloc = std::max<uint64_t>(1, key_used_bytes(w) - string_key_used_bytes(K::kTypicalKeyBytes, 0));
+  const uint64_t g = std::gcd(alloc, page);
+  ValuePages v;
+  v.touched = static_cast<double>(alloc + page - g) / K::kPageBytes;
+  v.whole = alloc + g > page ? static_cast<double>(alloc + g - page) / K::kPageBytes : 0.0;
+  return v;
+}
+
+// The child dismisses a saved value's whole pages when the value is over half
+// a page (object.c:dismissObject / dismissMemory; not with THP on, which
+// Redis turns off for itself, disable-thp yes).
+bool child_dismisses_values(const Workload& w) { return w.value_size_bytes.value > K::kDismissMinValueBytes; }
+
+double save_multiple(ForkKind kind) {
+  switch (kind) {
+    case ForkKind::kBgsave: return 1.0;
+    case ForkKind::kAofRewrite: return K::kAofRewriteSaveMultiple;
+    case ForkKind::kFullSync: return K::kFullSyncSaveMultiple;
+  }
+  return 1.0;
 }
 
 }  // namespace
 
 double estimated_save_seconds(const Workload& w, uint64_t dataset_bytes) {
-  double keys = static_cast<double>(dataset_bytes) / static_cast<double>(key_used_bytes(w));
-  return keys * K::kSaveSecondsPerKey + static_cast<double>(dataset_bytes) / K::kSaveBytesPerSec;
+  const double bytes = static_cast<double>(dataset_bytes);
+  const double keys = bytes / static_cast<double>(key_used_bytes(w));
+  double seconds = keys * K::kSaveSecondsPerKey + bytes / K::kSaveBytesPerSec;
+  if (child_dismisses_values(w)) seconds += bytes / K::kDismissedSaveBytesPerSec;
+  return seconds;
 }
 
-double fork_child_seconds(const Workload& w, uint64_t dataset_bytes) {
-  if (w.fork_child_seconds) return w.fork_child_seconds->value;
-  return estimated_save_seconds(w, dataset_bytes);
+double fork_child_seconds(const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
+  // A measured life is the server's own save or rewrite (INFO's last
+  // bgsave / aof_rewrite time, --save-time, stress's measured child): only a
+  // full sync adds the transfer and the replica's load to it.
+  if (w.fork_child_seconds) {
+    return w.fork_child_seconds->value * (kind == ForkKind::kFullSync ? K::kFullSyncSaveMultiple : 1.0);
+  }
+  return estimated_save_seconds(w, dataset_bytes) * save_multiple(kind);
 }
 
 bool writes_refused_during_fork(const RedisInstance& r, const Workload& w) {
@@ -58,20 +94,48 @@ bool writes_refused_during_fork(const RedisInstance& r, const Workload& w) {
          w.dataset_bytes && w.dataset_bytes->value > r.maxmemory.bytes;
 }
 
-double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double writes_per_sec) {
-  // Writes spread uniformly over P pages: after k page-writes the touched
-  // share is 1 - exp(-k/P).
-  double dataset = std::max(1.0, static_cast<double>(dataset_bytes));
-  double pages = std::max(1.0, dataset * w.fragmentation.value / K::kPageBytes);
-  double page_writes = writes_per_sec * fork_child_seconds(w, dataset_bytes) * pages_per_write(w);
-  return std::max(1.0 - std::exp(-page_writes / pages), K::kIdleCowFraction);
+double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double writes_per_sec, ForkKind kind) {
+  // Two pools of shared pages, each written uniformly at random: after k
+  // page-writes into a pool of P pages, P (1 - exp(-k/P)) are copied.
+  //  - metadata (dictEntry, robj): kMetadataPagesPerWrite pages per write;
+  //  - values: value_pages().touched pages per write.
+  // The copies of pages the child dismisses live only until the child saves
+  // that key: a write at time t (of the child's life T) copies a dismissable
+  // page only if its key is still unsaved (1 - t/T), and that copy is freed
+  // when the child gets there, so those copies peak mid-life. The fraction is
+  // the peak of the sum over the child's life.
+  const double dataset = std::max(1.0, static_cast<double>(dataset_bytes));
+  const double pages = std::max(1.0, dataset * w.fragmentation.value / K::kPageBytes);
+  const double keys = dataset / static_cast<double>(key_used_bytes(w));
+  const double meta_pages = std::clamp(keys * K::kMetadataBytesPerKey / K::kPageBytes, 1.0, pages);
+  const double value_pool = std::max(1.0, pages - meta_pages);
+  const ValuePages v = value_pages(w);
+  const double dismissed = child_dismisses_values(w) ? v.whole : 0.0;
+  const double kept = v.touched - dismissed;  // copies that live to the child's end
+  const double writes = writes_per_sec * fork_child_seconds(w, dataset_bytes, kind);
+  const double kept_pool = value_pool * kept / v.touched, dismissed_pool = value_pool - kept_pool;
+
+  auto saturate = [](double pool, double page_writes) { return pool * (1.0 - std::exp(-page_writes / pool)); };
+  auto copied_at = [&](double x) {  // x = t / T
+    double copied = saturate(meta_pages, writes * x * K::kMetadataPagesPerWrite);
+    if (kept > 0) copied += saturate(kept_pool, writes * x * kept);
+    if (dismissed > 0) copied += (1.0 - x) * saturate(dismissed_pool, writes * x * dismissed);
+    return copied;
+  };
+  double peak = copied_at(1.0);
+  if (dismissed > 0) {
+    constexpr int kSteps = 32;  // the dismissed term is unimodal in x; 1/32 of T is fine enough
+    for (int i = 1; i < kSteps; ++i) peak = std::max(peak, copied_at(static_cast<double>(i) / kSteps));
+  }
+  return std::max(peak / pages, K::kIdleCowFraction);
 }
 
-CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
-  return estimate_cow_fraction(r, w, dataset_bytes, true);
+CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
+  return estimate_cow_fraction(r, w, dataset_bytes, true, kind);
 }
 
-CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, bool words) {
+CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, bool words,
+                                  ForkKind kind) {
   // The same fractions either way; `words` only decides whether the reason is spelled out.
   if (w.cow_fraction) {
     return {std::clamp(w.cow_fraction->value, 0.0, 1.0), words ? w.cow_fraction->source.describe() : std::string()};
@@ -105,18 +169,27 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
     return {1.0, "write rate unknown: worst case, the parent rewrites every page while the "
                  "child lives (give --write-rate or --cow-fraction)"};
   }
-  double child_seconds = fork_child_seconds(w, dataset_bytes);
-  double c = cow_fraction_for_rate(w, dataset_bytes, w.write_rate_per_sec->value);
+  double child_seconds = fork_child_seconds(w, dataset_bytes, kind);
+  double c = cow_fraction_for_rate(w, dataset_bytes, w.write_rate_per_sec->value, kind);
   if (!words) return {c, {}};
   std::string lifetime =
       w.fork_child_seconds
           ? w.fork_child_seconds->source.describe()
-          : fmt::format("saving {} at {} per key + {}/s with one free core", format_bytes(dataset_bytes),
+          : fmt::format("saving {} at {} per key + {}/s{} with one free core", format_bytes(dataset_bytes),
                         fmt::format("{:.1f} us", K::kSaveSecondsPerKey * 1e6),
-                        format_bytes(static_cast<uint64_t>(K::kSaveBytesPerSec)));
-  return {c, fmt::format("{:.0f} writes/s x {:.0f} pages each for ~{:.1f} s of child life ({}) touch {:.0f}% "
-                         "of the pages",
-                         w.write_rate_per_sec->value, pages_per_write(w), child_seconds, lifetime, c * 100)};
+                        format_bytes(static_cast<uint64_t>(K::kSaveBytesPerSec)),
+                        child_dismisses_values(w)
+                            ? fmt::format(" + {}/s dismissing values",
+                                          format_bytes(static_cast<uint64_t>(K::kDismissedSaveBytesPerSec)))
+                            : "");
+  if (kind != ForkKind::kBgsave) lifetime += fmt::format(", x{:.0f} for {}", save_multiple(kind),
+                                                         kind == ForkKind::kFullSync ? "a full sync" : "an AOF rewrite");
+  const ValuePages v = value_pages(w);
+  return {c, fmt::format("{:.0f} writes/s x {:.1f} pages each (entry, robj, value{}) for ~{:.1f} s of child life "
+                         "({}) copy {:.0f}% of the pages at the peak",
+                         w.write_rate_per_sec->value, K::kMetadataPagesPerWrite + v.touched,
+                         child_dismisses_values(w) ? ", freed once the child saves it" : "", child_seconds, lifetime,
+                         c * 100)};
 }
 
 }  // namespace redisfit

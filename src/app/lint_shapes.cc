@@ -61,6 +61,7 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   t.chart = chart;
   t.chart_version = version;
   t.release = label(pod.labels, "app.kubernetes.io/instance");
+  if (t.release.empty()) t.release = label(pod.labels, "release");  // older charts (redis-ha: release, chart, heritage)
   t.chart_role = label(pod.labels, "app.kubernetes.io/component");
   s.workload = t;
   return s;

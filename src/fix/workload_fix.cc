@@ -117,7 +117,22 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
     fix.forms.push_back({"kubectl patch (args)", maxmemory_patch(t, c.maxmemory_bytes)});
   }
   // Known charts: the values that render the same change.
-  if (t.chart == "redis" && !t.release.empty()) {
+  // dandydeveloper/redis-ha renders redis.conf from the `redis.config` map
+  // (templates/_configs.tpl: one "key value" line per entry) and the redis
+  // container's resources from `redis.resources`.
+  if (t.chart == "redis-ha" && !t.release.empty()) {
+    std::string helm = fmt::format("helm upgrade {} dandydeveloper/redis-ha{} --reuse-values", t.release, ns_flag(t));
+    if (!t.chart_version.empty()) helm += " --version " + t.chart_version;
+    if (change_limit) {
+      helm += fmt::format(" \\\n  --set redis.resources.requests.memory={} --set redis.resources.limits.memory={}",
+                          format_k8s_quantity(request), format_k8s_quantity(limit));
+    }
+    helm += fmt::format(" \\\n  --set redis.config.maxmemory={}\n", c.maxmemory_bytes);
+    fix.forms.push_back({"helm", helm});
+    fix.notes.push_back("with redis.customConfig set, the chart ignores redis.config: put the maxmemory line there");
+  }
+  // bitnami/redis (groundhog2k's chart is also named "redis": told apart by the Bitnami image).
+  if (t.chart == "redis" && t.bitnami && !t.release.empty()) {
     const std::string role = t.chart_role == "replica" ? "replica" : t.chart_role == "node" ? "replica" : "master";
     std::string helm = fmt::format("helm upgrade {} bitnami/redis{} --reuse-values", t.release, ns_flag(t));
     if (!t.chart_version.empty()) helm += " --version " + t.chart_version;

@@ -223,6 +223,21 @@ TEST(Shapes, RedisHaConfigWrittenByItsInitScript) {
   const auto* sentinel = subject(r, "argocd-redis-ha-server/sentinel");
   ASSERT_NE(sentinel, nullptr);
   EXPECT_EQ(sentinel->instance.role, InstanceRole::kSentinel);
+  // With a dataset to size for, the fix speaks the chart's values (release label `release: argocd`).
+  app::LintOptions o;
+  o.workload.dataset_bytes = Sourced<uint64_t>{1ULL << 30, Provenance::flag("--dataset")};
+  auto sized = lint_test::lint_files({real("argocd_redis-ha-4.35.10_upstream.yaml")}, o);
+  const auto* f = subject(sized, "argocd-redis-ha-server/redis");
+  ASSERT_NE(f, nullptr);
+  ASSERT_TRUE(f->fix.has_value());
+  bool helm = false;
+  for (const auto& form : f->fix->forms) {
+    helm |= form.text.find("helm upgrade argocd dandydeveloper/redis-ha -n argocd --reuse-values --version 4.35.10") !=
+                std::string::npos &&
+            form.text.find("--set redis.config.maxmemory=") != std::string::npos &&
+            form.text.find("--set redis.resources.limits.memory=") != std::string::npos;
+  }
+  EXPECT_TRUE(helm);
 }
 
 // Without the ConfigMap the init script is not visible: said, not guessed.

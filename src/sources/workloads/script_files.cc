@@ -7,25 +7,6 @@
 namespace redisfit::workloads {
 namespace {
 
-std::string basename_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool is_shell(const std::string& word) {
-  const std::string b = basename_of(word);
-  return b == "sh" || b == "bash" || b == "ash" || b == "dash" || b == "zsh";
-}
-
-bool is_server_binary(const std::string& word) {
-  const std::string b = basename_of(word);
-  return b == "redis-server" || b == "valkey-server" || b == "redis-stack-server" || b == "keydb-server";
-}
-
 // "NAME" when `w` is NAME=value with a shell identifier; "" otherwise.
 std::string assigned_name(const std::string& w) {
   const size_t eq = w.find('=');
@@ -106,7 +87,7 @@ struct Reader {
     ShellWord head{first.substr(open + 2), words[0].unresolved};
     if (!head.text.empty()) items.push_back(head);
     for (size_t i = 1; i < words.size(); ++i) items.push_back(words[i]);
-    if (!items.empty() && ends_with(items.back().text, ")")) {
+    if (!items.empty() && items.back().text.ends_with(")")) {
       items.back().text.pop_back();
       if (items.back().text.empty()) items.pop_back();
     }
@@ -154,15 +135,15 @@ struct Reader {
       if (redirect && !redirect->append) out.ops.push_back({ScriptFileOp::Kind::kRemove, redirect->target, "", false});
       return;
     }
-    const std::string cmd = basename_of(words[0].text);
+    const std::string cmd = program_name(words[0].text);
     std::vector<const ShellWord*> operands;
     for (size_t i = 1; i < words.size(); ++i) {
       if (words[i].text.rfind("-", 0) != 0 || words[i].text == "-") operands.push_back(&words[i]);
     }
-    if (is_server_binary(words[0].text)) return server(words);
+    if (is_data_server_program(words[0].text)) return server(words);
     if (cmd == "cp" && operands.size() == 2) {
       std::string target = operands[1]->text;
-      if (ends_with(target, "/")) target += basename_of(operands[0]->text);
+      if (target.ends_with("/")) target += program_name(operands[0]->text);
       out.ops.push_back({ScriptFileOp::Kind::kCopy, target, operands[0]->text,
                          operands[0]->unresolved || operands[1]->unresolved});
       return;
@@ -204,7 +185,7 @@ std::optional<std::string> script_path_of(const ContainerDecl& c) {
   std::vector<std::string> argv = c.has_command ? c.command : c.args;
   if (c.has_command) argv.insert(argv.end(), c.args.begin(), c.args.end());
   if (argv.empty()) return std::nullopt;
-  if (is_shell(argv[0])) {
+  if (is_shell_program(argv[0])) {
     for (size_t i = 1; i < argv.size(); ++i) {
       const std::string& a = argv[i];
       if (a.size() >= 2 && a[0] == '-' && a.find('c') != std::string::npos) {
@@ -215,7 +196,7 @@ std::optional<std::string> script_path_of(const ContainerDecl& c) {
     }
     return std::nullopt;
   }
-  if (ends_with(argv[0], ".sh")) return argv[0];
+  if (argv[0].ends_with(".sh")) return argv[0];
   return std::nullopt;
 }
 

@@ -3,36 +3,36 @@
 #include <cctype>
 
 namespace redisfit::workloads {
-namespace {
 
-std::string basename_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
+std::string program_name(const std::string& word) {
+  const size_t slash = word.rfind('/');
+  return slash == std::string::npos ? word : word.substr(slash + 1);
 }
 
-bool ends_with(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool is_shell(const std::string& word) {
-  const std::string b = basename_of(word);
+bool is_shell_program(const std::string& word) {
+  const std::string b = program_name(word);
   return b == "sh" || b == "bash" || b == "ash" || b == "dash" || b == "zsh";
 }
+
+bool is_data_server_program(const std::string& word) {
+  const std::string b = program_name(word);
+  return b == "redis-server" || b == "valkey-server" || b == "redis-stack-server" || b == "keydb-server";
+}
+
+namespace {
 
 enum class Binary { kOther, kData, kSentinel };
 
 Binary binary_kind(const std::string& word) {
-  const std::string b = basename_of(word);
-  if (b == "redis-server" || b == "valkey-server" || b == "redis-stack-server" || b == "keydb-server") {
-    return Binary::kData;
-  }
+  if (is_data_server_program(word)) return Binary::kData;
+  const std::string b = program_name(word);
   if (b == "redis-sentinel" || b == "valkey-sentinel") return Binary::kSentinel;
   return Binary::kOther;
 }
 
 // Words that may precede the program in a simple command.
 bool is_prefix_word(const std::string& w) {
-  const std::string b = basename_of(w);
+  const std::string b = program_name(w);
   if (b == "exec" || b == "env" || b == "tini" || b == "dumb-init" || b == "--" || b == "then" || b == "do" ||
       b == "else" || b == "docker-entrypoint.sh" || b == "nohup" || b == "{" || b == "(") {
     return true;
@@ -219,7 +219,7 @@ bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out)
   // `redisfit guard --exec [flags] -- redis-server ARGS` (docs/guard.md): the
   // guard is the container's PID 1 and starts the server from the words
   // after "--", unchanged; the server is what lint judges.
-  if (const std::string b = basename_of(words[k].text);
+  if (const std::string b = program_name(words[k].text);
       b == "redisfit" || b == "kubectl-redisfit" || b == "kbcli-redisfit") {
     bool guard = false, exec = false;
     for (size_t j = k + 1; j < words.size(); ++j) {
@@ -237,7 +237,7 @@ bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out)
   const Binary b = binary_kind(words[k].text);
   if (b == Binary::kOther) return false;
   out.program = b == Binary::kData ? ServerProgram::kDataServer : ServerProgram::kSentinel;
-  out.binary = basename_of(words[k].text);
+  out.binary = program_name(words[k].text);
   out.config_file.reset();
   out.overrides.clear();
   out.unresolved_words.clear();
@@ -252,7 +252,7 @@ bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out)
     if (words[j].unresolved) out.unresolved_words.push_back(words[j].text);
     if (words[j].text == "--sentinel") out.program = ServerProgram::kSentinel;
   }
-  if (out.config_file && basename_of(*out.config_file).find("sentinel") != std::string::npos) {
+  if (out.config_file && program_name(*out.config_file).find("sentinel") != std::string::npos) {
     out.program = ServerProgram::kSentinel;
   }
   return true;
@@ -294,7 +294,7 @@ ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& im
     out.how = "args";
     // docker-entrypoint.sh of the official redis / valkey images.
     const char* server = default_server(image);
-    if (server && !argv.empty() && (argv[0].text.rfind("-", 0) == 0 || ends_with(argv[0].text, ".conf"))) {
+    if (server && !argv.empty() && (argv[0].text.rfind("-", 0) == 0 || argv[0].text.ends_with(".conf"))) {
       argv.insert(argv.begin(), ShellWord{server, false});
     }
   } else {
@@ -302,7 +302,7 @@ ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& im
     if (const char* server = default_server(image)) argv.push_back({server, false});
   }
 
-  if (!argv.empty() && is_shell(argv[0].text)) {
+  if (!argv.empty() && is_shell_program(argv[0].text)) {
     for (size_t i = 1; i + 1 < argv.size(); ++i) {
       if (argv[i].text.size() >= 2 && argv[i].text[0] == '-' && argv[i].text.find('c') != std::string::npos) {
         out.how += " (sh -c script)";

@@ -63,6 +63,14 @@ struct ContainerCommand {
 // run.sh starts the server (its argv comes from env: bitnami_env.h).
 ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& image);
 
+// The program a command word names: its last path component
+// ("/usr/local/bin/redis-server" -> "redis-server").
+std::string program_name(const std::string& word);
+// A POSIX shell a container may wrap the server in (sh, bash, ash, dash, zsh).
+bool is_shell_program(const std::string& word);
+// redis-server or a compatible data server (valkey, redis-stack, keydb).
+bool is_data_server_program(const std::string& word);
+
 // POSIX-sh word splitting of one script into simple commands (for tests and
 // for reading `command: [sh, -c, ...]`). Each word keeps a flag saying it
 // held an expansion that could not be resolved from `env`.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "model/budget.h"
 #include "model/load_target.h"
 #include "sources/rdb/aof_reader.h"
 
@@ -68,7 +69,7 @@ using AofFileInfo = rdb::AofFileInfo;
 
 struct RdbReport {
   std::string path;
-  std::string input_kind;  // "rdb", "aof-dir", "aof-preamble", "aof"
+  rdb::RdbInputKind input_kind = rdb::RdbInputKind::kRdb;
   uint64_t file_bytes = 0;
   int rdb_version = 0;
   bool checksum_present = false;
@@ -104,11 +105,25 @@ struct RdbFitInput {
   std::optional<uint64_t> into_used_bytes;  // used_memory of the server an import goes into
 };
 
+// The ways a file's data comes into a server's memory, each set against the
+// limit. Code compares the enum; outputs print rdb_load_name().
+enum class RdbLoad {
+  kReload,             // "reload": a restart with this file
+  kImport,             // "import": loaded into a running server
+  kReplicaSync,        // "replica_sync": a replica's full sync, repl-diskless-load disabled
+  kReplicaSyncSwapdb,  // "replica_sync_swapdb": the same with swapdb, old and new data at once
+};
+const char* rdb_load_name(RdbLoad load);
+
+// A fit verdict in the words `rdb` prints: "fits" (kSafe), "thin", "over"
+// (kUnsafe), "no limit" (kUnbounded).
+const char* fit_verdict_name(Verdict verdict);
+
 struct RdbFitPhase {
-  std::string name;         // "reload", "import", "replica_sync", "replica_sync_swapdb"
+  RdbLoad load = RdbLoad::kReload;
   std::string description;
-  uint64_t bytes = 0;       // container memory the phase needs
-  std::string verdict;      // "fits", "thin", "over", "no limit"
+  uint64_t bytes = 0;  // container memory the phase needs
+  Verdict verdict = Verdict::kUnbounded;  // bytes against the limit (judge_against_limit)
 };
 
 struct RdbFit {

@@ -57,7 +57,7 @@ Status preload_rdb_with_estimate(const std::string& path, stress::StressOptions&
   estimate.keys = report.value().keys;
   estimate.target = target.value().name();
   for (const RdbFitPhase& phase : fit.phases) {
-    if (phase.name != "reload") continue;  // a start with this file: what the sandbox's first start is
+    if (phase.load != RdbLoad::kReload) continue;  // a start with this file: what the sandbox's first start is
     estimate.reload_bytes = phase.bytes;
     estimate.verdict = phase.verdict;
   }

@@ -11,11 +11,14 @@ std::string pct(uint64_t part, uint64_t whole) {
   return whole == 0 ? "-" : fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
 }
 
-const char* paint(const std::string& verdict, bool color) {
+const char* paint(Verdict verdict, bool color) {
   if (!color) return "";
-  if (verdict == "over") return "\x1b[31m";
-  if (verdict == "thin") return "\x1b[33m";
-  if (verdict == "fits") return "\x1b[32m";
+  switch (verdict) {
+    case Verdict::kUnsafe: return "\x1b[31m";
+    case Verdict::kThin: return "\x1b[33m";
+    case Verdict::kSafe: return "\x1b[32m";
+    case Verdict::kUnbounded: return "";
+  }
   return "";
 }
 
@@ -25,7 +28,7 @@ nlohmann::json rdb_report_to_json(const RdbReport& r, const RdbFit& fit) {
   using nlohmann::json;
   json out;
   out["path"] = r.path;
-  out["input"] = r.input_kind;
+  out["input"] = rdb::rdb_input_kind_name(r.input_kind);
   out["file_bytes"] = r.file_bytes;
   out["rdb_version"] = r.rdb_version;
   out["checksum_present"] = r.checksum_present;
@@ -66,7 +69,8 @@ nlohmann::json rdb_report_to_json(const RdbReport& r, const RdbFit& fit) {
   if (r.aux_used_mem) out["estimate"]["source_used_mem_bytes"] = *r.aux_used_mem;
   out["fit"]["phases"] = json::array();
   for (const auto& p : fit.phases)
-    out["fit"]["phases"].push_back({{"name", p.name}, {"description", p.description}, {"bytes", p.bytes}, {"verdict", p.verdict}});
+    out["fit"]["phases"].push_back({{"name", rdb_load_name(p.load)}, {"description", p.description}, {"bytes", p.bytes},
+                                    {"verdict", fit_verdict_name(p.verdict)}});
   if (!fit.maxmemory_note.empty()) out["fit"]["maxmemory_note"] = fit.maxmemory_note;
   out["notes"] = r.notes;
   return out;
@@ -76,7 +80,7 @@ std::string rdb_report_to_text(const RdbReport& r, const RdbFit& fit, bool color
   std::string out;
   auto line = [&](const std::string& s) { out += s + "\n"; };
   std::string version = r.rdb_version ? fmt::format("RDB {}", r.rdb_version) : "no RDB part";
-  line(fmt::format("{}: {} ({}), {}{}", r.path, r.input_kind, version, format_bytes(r.file_bytes),
+  line(fmt::format("{}: {} ({}), {}{}", r.path, rdb::rdb_input_kind_name(r.input_kind), version, format_bytes(r.file_bytes),
                    r.checksum_present ? ", CRC-64 verified" : ""));
   if (!r.aux.empty()) {
     std::string aux = "aux:";
@@ -121,10 +125,10 @@ std::string rdb_report_to_text(const RdbReport& r, const RdbFit& fit, bool color
                      format_bytes(*r.aux_used_mem)));
   line(fmt::format("  thresholds: {}", r.target.limits_source));
   line("");
-  line("container memory needed (redis-server base + used_memory x 1.05):");
+  line(fmt::format("container memory needed (redis-server base + used_memory x {}):", ModelConstants::kReloadFactor));
   for (const auto& p : fit.phases)
-    line(fmt::format("  {:<20} {:>11}  {}{}{}  {}", p.name, format_bytes(p.bytes), paint(p.verdict, color), p.verdict,
-                     color ? "\x1b[0m" : "", p.description));
+    line(fmt::format("  {:<20} {:>11}  {}{}{}  {}", rdb_load_name(p.load), format_bytes(p.bytes),
+                     paint(p.verdict, color), fit_verdict_name(p.verdict), color ? "\x1b[0m" : "", p.description));
   if (!fit.maxmemory_note.empty()) line("  maxmemory: " + fit.maxmemory_note);
   for (const auto& n : r.notes) line("note: " + n);
   return out;

@@ -1,5 +1,7 @@
 #include "render/stress_render.h"
 
+#include "app/rdb_analysis.h"  // fit_verdict_name: the estimate named as `rdb` names it
+
 namespace redisfit::render {
 
 nlohmann::json stress_to_json(const stress::StressResult& r) {
@@ -77,7 +79,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
     for (const auto& p : r.phases) if (p.phase == stress::RunPhase::kLoad) load = &p;
     const stress::PhaseOutcome outcome = load ? load->outcome : stress::PhaseOutcome::kNotRun;
     out["rdb_estimate"] = {{"target", e.target}, {"keys", e.keys}, {"used_memory_bytes", e.used_memory_bytes},
-                           {"reload_bytes", e.reload_bytes}, {"verdict", e.verdict},
+                           {"reload_bytes", e.reload_bytes}, {"verdict", fit_verdict_name(e.verdict)},
                            {"expected_load_outcome", stress::phase_outcome_name(stress::expected_load_outcome(e))},
                            {"measured_used_memory_bytes", r.preload_used_memory_bytes},
                            {"load_outcome", stress::phase_outcome_name(outcome)},

@@ -56,7 +56,7 @@ std::string estimate_block(const stress::StressResult& r) {
       "  rdb estimate ({}): used_memory {} after loading {} keys; measured {} (loaded with room); a start needs "
       "{}: {} the limit, so the load should be {}\n",
       e.target, format_bytes(e.used_memory_bytes), e.keys, format_bytes(r.preload_used_memory_bytes),
-      format_bytes(e.reload_bytes), e.verdict == "over" ? "over" : "within", stress::phase_outcome_name(expected));
+      format_bytes(e.reload_bytes), e.verdict == Verdict::kUnsafe ? "over" : "within", stress::phase_outcome_name(expected));
   if (load) {
     out += fmt::format("    load under the limit: {}, peak working set {}: {}\n", stress::phase_outcome_name(load->outcome),
                        format_bytes(load->peak_working_set_bytes),

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "model/budget.h"
 #include "stress/backoff.h"
 #include "stress/loader.h"
 #include "stress/sandbox.h"
@@ -43,7 +44,7 @@ const char* fork_kind_name(ForkKind k);  // "auto", "bgsave", "bgrewriteaof", "f
 struct LoadEstimate {
   uint64_t used_memory_bytes = 0;  // estimated used_memory once the file is loaded
   uint64_t reload_bytes = 0;       // container memory the estimate says a start with it needs
-  std::string verdict;             // that need against the limit: fits, thin, over
+  Verdict verdict = Verdict::kUnbounded;  // that need against the limit (named as rdb names it)
   std::string target;              // "Redis 7.0" (the sandbox's redis-server)
   uint64_t keys = 0;
 };

@@ -19,7 +19,7 @@ const char* fork_kind_name(ForkKind k) {
 }
 
 PhaseOutcome expected_load_outcome(const LoadEstimate& estimate) {
-  return estimate.verdict == "over" ? PhaseOutcome::kOomKilled : PhaseOutcome::kCompleted;
+  return estimate.verdict == Verdict::kUnsafe ? PhaseOutcome::kOomKilled : PhaseOutcome::kCompleted;
 }
 
 const char* phase_outcome_name(PhaseOutcome outcome) {

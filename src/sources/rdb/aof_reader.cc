@@ -77,9 +77,9 @@ FileReadResult read_one(const std::string& path, RdbVisitor& visitor, AofReplay&
   if (rdb_first) {
     RdbSummary s = read_rdb_from(in, visitor);
     result.checksum_present = s.checksum_present;
-    result.kind = in.at_end() ? "rdb" : "aof-preamble";
+    result.kind = in.at_end() ? RdbInputKind::kRdb : RdbInputKind::kAofPreamble;
   } else {
-    result.kind = "aof";
+    result.kind = RdbInputKind::kAof;
   }
   if (!in.at_end() || !rdb_first) result.aof_commands = read_aof_commands(in, replay);
   if (is_rdb) *is_rdb = rdb_first && result.aof_commands == 0;
@@ -102,6 +102,16 @@ std::string find_manifest(const std::string& dir) {
 }
 
 }  // namespace
+
+const char* rdb_input_kind_name(RdbInputKind kind) {
+  switch (kind) {
+    case RdbInputKind::kRdb: return "rdb";
+    case RdbInputKind::kAofPreamble: return "aof-preamble";
+    case RdbInputKind::kAof: return "aof";
+    case RdbInputKind::kAofDir: return "aof-dir";
+  }
+  return "";
+}
 
 Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor& visitor) {
   AofReplay replay;

@@ -17,16 +17,26 @@
 
 namespace redisfit::rdb {
 
+// What a file or folder given to `rdb` holds. Code compares the enum;
+// outputs print rdb_input_kind_name().
+enum class RdbInputKind {
+  kRdb,          // "rdb": an RDB file
+  kAofPreamble,  // "aof-preamble": an AOF file that starts with an RDB (aof-use-rdb-preamble)
+  kAof,          // "aof": an AOF file of commands only
+  kAofDir,       // "aof-dir": a 7.0+ appendonlydir with its manifest
+};
+const char* rdb_input_kind_name(RdbInputKind kind);
+
 // One file an AOF manifest names.
 struct AofFileInfo {
   std::string name;
-  std::string kind;  // "base-rdb", "base-aof", "incr"
+  std::string kind;  // "base-rdb", "base-aof", "incr"; a lone file: rdb_input_kind_name()
   uint64_t bytes = 0;
   uint64_t commands = 0;  // for AOF files
 };
 
 struct FileReadResult {
-  std::string kind;            // "rdb", "aof-preamble", "aof"
+  RdbInputKind kind = RdbInputKind::kRdb;  // kRdb, kAofPreamble or kAof
   bool checksum_present = false;
   uint64_t aof_commands = 0;
 };

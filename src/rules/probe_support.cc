@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/constants.h"
 #include "model/verdict.h"
 
 namespace redisfit::rules::probe {
@@ -32,6 +33,10 @@ std::string plan_command(const RuleContext& ctx) {
   if (w.write_rate_per_sec) cmd += fmt::format(" --write-rate {:.0f}", w.write_rate_per_sec->value);
   cmd += " --value-size " + format_k8s_quantity(w.value_size_bytes.value);
   return cmd;
+}
+
+Threshold phase_safety_factor() {
+  return {"safety_factor", ModelConstants::kSafetyFactor, "x the phase total", "model/constants.h kSafetyFactor"};
 }
 
 void phase_finding(const RuleSpec& spec, const LiveObservation& live, const std::string& what, uint64_t bytes,

@@ -24,6 +24,20 @@ Level level_of(Verdict verdict, bool configured);
 // pasted as it is.
 std::string plan_command(const RuleContext& ctx);
 
+// The rules that set the server against its container limit (RP002, RP003)
+// have nothing to say without one: `Check` runs only when the limit is known,
+// and is handed it. Use `probe::with_limit<check>` as the spec's condition.
+using LimitCheck = void (*)(const RuleSpec& spec, const LiveObservation& live, uint64_t limit_bytes,
+                            const RuleContext& ctx, std::vector<Finding>& out);
+template <LimitCheck Check>
+void with_limit(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  if (ctx.live->limit_bytes) Check(spec, *ctx.live, *ctx.live->limit_bytes, ctx, out);
+}
+
+// The threshold of the rules that judge a phase total with phase_finding()
+// (RP004-RP007): the model's safety factor, as judge_against_limit applies it.
+Threshold phase_safety_factor();
+
 // One projected phase total against the limit: a note without a limit, else
 // the verdict's level; `advice_if_bad` is given unless the phase is safe.
 void phase_finding(const RuleSpec& spec, const LiveObservation& live, const std::string& what, uint64_t bytes,

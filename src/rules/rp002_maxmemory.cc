@@ -11,10 +11,8 @@
 namespace redisfit::rules {
 namespace {
 
-void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
-  const LiveObservation& live = *ctx.live;
-  if (!live.limit_bytes) return;
-  const uint64_t limit = *live.limit_bytes;
+void check(const RuleSpec& spec, const LiveObservation& live, uint64_t limit, const RuleContext& ctx,
+           std::vector<Finding>& out) {
   const std::string plan = probe::plan_command(ctx);
   if (live.maxmemory_bytes == 0) {
     out.push_back(make_live_finding(
@@ -38,7 +36,7 @@ const RuleSpec rp002_maxmemory{"RP002", "maxmemory", Level::kWarning,
     "maxmemory is unset, or at or above the container limit",
     "maxmemory 0 (warning), or maxmemory >= the limit (error)",
     {},
-    check,
+    probe::with_limit<check>,
     "error when maxmemory >= limit"};
 
 }  // namespace redisfit::rules

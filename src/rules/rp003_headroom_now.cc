@@ -10,10 +10,8 @@
 namespace redisfit::rules {
 namespace {
 
-void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
-  const LiveObservation& live = *ctx.live;
-  if (!live.limit_bytes) return;
-  const uint64_t limit = *live.limit_bytes;
+void check(const RuleSpec& spec, const LiveObservation& live, uint64_t limit, const RuleContext&,
+           std::vector<Finding>& out) {
   const Verdict now = judge_against_limit(live.now_bytes, limit);
   out.push_back(make_live_finding(
       spec, probe::level_of(now, true),
@@ -30,7 +28,7 @@ const RuleSpec rp003_headroom_now{"RP003", "headroom-now", Level::kNote,
     "always with a limit: note when safe, warning when thin, error when over",
     {{"safety_factor", ModelConstants::kSafetyFactor, "x the bytes charged",
       "model/constants.h kSafetyFactor: the margin for what the model does not see"}},
-    check,
+    probe::with_limit<check>,
     "warning when thin, error when over the limit"};
 
 }  // namespace redisfit::rules

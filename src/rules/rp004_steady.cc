@@ -1,6 +1,5 @@
 // RP004 steady: the model's steady phase with today's dataset (never below
 // what is charged now) against the limit.
-#include "model/constants.h"
 #include "rules/probe_support.h"
 
 namespace redisfit::rules {
@@ -17,8 +16,7 @@ extern const RuleSpec rp004_steady;
 const RuleSpec rp004_steady{"RP004", "steady", Level::kNote,
     "the steady phase with today's dataset, against the limit",
     "always: note when safe or no limit, warning when thin, error when over",
-    {{"safety_factor", ModelConstants::kSafetyFactor, "x the phase total",
-      "model/constants.h kSafetyFactor"}},
+    {probe::phase_safety_factor()},
     check,
     "warning when thin, error when over the limit"};
 

@@ -2,7 +2,6 @@
 // sync) started now: the parent plus the child's copy-on-write while it lives.
 // With persistence off it is a what-if (a manual BGSAVE or a replica attaching
 // still forks), so over the limit it is a warning, not an error.
-#include "model/constants.h"
 #include "rules/probe_support.h"
 
 namespace redisfit::rules {
@@ -24,7 +23,7 @@ extern const RuleSpec rp005_fork_now;
 const RuleSpec rp005_fork_now{"RP005", "fork-now", Level::kNote,
     "the fork phase with today's dataset, against the limit",
     "always: error when a configured fork would exceed the limit, warning for a what-if fork or thin",
-    {{"safety_factor", ModelConstants::kSafetyFactor, "x the phase total", "model/constants.h kSafetyFactor"}},
+    {probe::phase_safety_factor()},
     check,
     "warning when thin or a what-if, error when a configured fork exceeds the limit"};
 

@@ -2,7 +2,6 @@
 // dataset ignoring maxmemory (server.c loadDataFromDisk). A server LOADING now
 // is in this phase whatever its persistence settings say: over the limit, this
 // very load is killed and the pod crash-loops.
-#include "model/constants.h"
 #include "rules/probe_support.h"
 
 namespace redisfit::rules {
@@ -23,7 +22,7 @@ extern const RuleSpec rp006_reload;
 const RuleSpec rp006_reload{"RP006", "reload", Level::kNote,
     "the reload phase of the next restart, against the limit",
     "always: error when a configured reload (or the load in progress) would exceed the limit",
-    {{"safety_factor", ModelConstants::kSafetyFactor, "x the phase total", "model/constants.h kSafetyFactor"}},
+    {probe::phase_safety_factor()},
     check,
     "warning when thin or a what-if, error when the reload exceeds the limit"};
 

@@ -1,7 +1,6 @@
 // RP007 at-maxmemory: where the server is heading rather than where it is:
 // the peak of every phase once the dataset fills maxmemory (the model's
 // default dataset), against the limit. Only when maxmemory is set.
-#include "model/constants.h"
 #include "rules/probe_support.h"
 
 namespace redisfit::rules {
@@ -23,7 +22,7 @@ extern const RuleSpec rp007_at_maxmemory;
 const RuleSpec rp007_at_maxmemory{"RP007", "at-maxmemory", Level::kNote,
     "the peak phase once the dataset fills maxmemory, against the limit",
     "maxmemory set: warning when thin, error when the peak at full exceeds the limit",
-    {{"safety_factor", ModelConstants::kSafetyFactor, "x the phase total", "model/constants.h kSafetyFactor"}},
+    {probe::phase_safety_factor()},
     check,
     "warning when thin, error when over the limit"};
 

@@ -24,10 +24,7 @@ uint64_t planned_maxmemory_mib(std::vector<std::string> args) {
 }
 
 std::string read_doc(const std::string& name) {
-  std::ifstream in(testing::source_path("docs/" + name));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  return testing::read_file(testing::source_path("docs/" + name));
 }
 
 TEST(DocsFigures, MemoryModelExamplesTable) {

@@ -8,14 +8,9 @@
 namespace redisfit {
 namespace {
 
+using testing::json_of;
 using testing::run_redisfit;
 constexpr uint64_t kGiB = 1ULL << 30;
-
-nlohmann::json json_of(const testing::ProcessResult& r) {
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
-  return j;
-}
 
 TEST(Cli, HelpListsTheCommands) {
   auto r = run_redisfit({"--help"});

@@ -63,15 +63,13 @@ TEST(Rescue, SeedClusterGetsTheResizeFirstOrderInItsGeneration) {
 
 // docs/rescue.md quotes the seed case; the figures must be what the command prints.
 TEST(Rescue, DocsQuoteTheSeedFigures) {
-  std::ifstream in(testing::source_path("docs/rescue.md"));
-  std::stringstream doc;
-  doc << in.rdbuf();
+  const std::string doc = testing::read_file(testing::source_path("docs/rescue.md"));
   auto r = run_redisfit({"rescue", testing::source_path("tests/lint/fixtures/seed_maxmemory_at_limit.yaml"),
                          "--data-size", "31Gi", "--cleanup-rate", "64Mi"});
   for (const char* figure : {"38Gi", "14057209856 (13.1 GiB)", "17.9 GiB", "about 5 min", "76Gi", "13.8 GiB",
                              "32.6 GiB"}) {
     EXPECT_NE(r.out.find(figure), std::string::npos) << figure << "\n" << r.out;
-    EXPECT_NE(doc.str().find(figure), std::string::npos) << figure;
+    EXPECT_NE(doc.find(figure), std::string::npos) << figure;
   }
 }
 

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/process.h"
+
 namespace redisfit::testing {
 
 struct TtyResult {
@@ -35,12 +37,7 @@ inline TtyResult run_on_tty(const std::vector<std::string>& argv,
       if (value.empty()) unsetenv(name.c_str());
       else setenv(name.c_str(), value.c_str(), 1);
     }
-    std::vector<char*> cargv;
-    std::vector<std::string> copy = argv;
-    for (auto& a : copy) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    execv(cargv[0], cargv.data());
-    _exit(127);
+    exec_argv(argv);
   }
   char buf[4096];
   for (;;) {

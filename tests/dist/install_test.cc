@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include "dist/dist_helpers.h"
 #include "support/redis_server.h"
 
 namespace redisfit {
@@ -18,8 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::run_process;
 using testing::TempDir;
-
-bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+using testing::dist_helpers::expect_probe_from_chroot;
+using testing::dist_helpers::has;
 
 std::string upper(std::string s) {
   for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -51,14 +52,7 @@ TEST(StaticBinary, RunsInAChrootWithNothingButItself) {
   auto version = run_process({"/usr/sbin/chroot", root.path(), "/redisfit", "version"});
   ASSERT_EQ(version.exit_code, 0) << version.err;
   EXPECT_EQ(version.out, testing::run_redisfit({"version"}).out);
-
-  testing::RedisServer server("", {"--maxmemory", "64mb"});
-  ASSERT_TRUE(server.ok()) << server.error();
-  const std::string url = "redis://127.0.0.1:" + std::to_string(server.port());
-  auto probe = run_process({"/usr/sbin/chroot", root.path(), "/redisfit", "probe", url, "--limit", "256Mi"});
-  EXPECT_EQ(probe.exit_code, 0) << probe.out << probe.err;
-  EXPECT_TRUE(has(probe.out, "127.0.0.1:" + std::to_string(server.port()) + "  redis ")) << probe.out;
-  EXPECT_TRUE(has(probe.out, "maxmemory    64.0 MiB")) << probe.out;
+  expect_probe_from_chroot(root.path(), "/redisfit");
 }
 
 TEST(CmakeInstall, PutsBinaryPluginNamesManPagesAndCompletionsInPlace) {
@@ -86,12 +80,10 @@ TEST(CmakeInstall, PutsBinaryPluginNamesManPagesAndCompletionsInPlace) {
   ASSERT_TRUE(fs::exists(man1 + "redisfit.1"));
   for (const auto& c : commands) {
     const std::string page = man1 + "redisfit-" + c + ".1";
-    std::ifstream in(page);
-    std::stringstream text;
-    text << in.rdbuf();
-    EXPECT_TRUE(has(text.str(), ".TH REDISFIT-" + upper(c))) << page;
+    const std::string text = testing::read_file(page);
+    EXPECT_TRUE(has(text, ".TH REDISFIT-" + upper(c))) << page;
     // The page carries that command's own flags (from its --help).
-    EXPECT_TRUE(has(text.str(), "\\-\\-help")) << page;
+    EXPECT_TRUE(has(text, "\\-\\-help")) << page;
   }
   // The man page renders (man-db's man reads a file with -l).
   auto rendered = sh("MANWIDTH=80 man -l '" + man1 + "redisfit-probe.1' 2>&1");

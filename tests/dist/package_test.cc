@@ -11,41 +11,24 @@
 #include <regex>
 #include <sstream>
 
+#include "dist/dist_helpers.h"
 #include "support/redis_server.h"
 
 namespace redisfit {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_file;
 using testing::run_process;
 using testing::TempDir;
-
-bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::dist_helpers::expect_probe_from_chroot;
+using testing::dist_helpers::has;
 
 // "0.1.0" out of "redisfit 0.1.0 (...)".
 std::string project_version() {
   std::smatch m;
   const std::string out = testing::run_redisfit({"version"}).out;
   return std::regex_search(out, m, std::regex(R"(redisfit (\d+\.\d+\.\d+))")) ? m[1].str() : "";
-}
-
-// `redisfit probe` from inside `root` (chroot) against a real server: the
-// process shares this machine's loopback, so 127.0.0.1 reaches the server.
-void expect_probe_from_chroot(const std::string& root, const std::string& binary_in_root) {
-  testing::RedisServer server("", {"--maxmemory", "64mb"});
-  ASSERT_TRUE(server.ok()) << server.error();
-  const std::string url = "redis://127.0.0.1:" + std::to_string(server.port());
-  auto probe = run_process({"/usr/sbin/chroot", root, binary_in_root, "probe", url, "--limit", "256Mi"});
-  EXPECT_EQ(probe.exit_code, 0) << probe.out << probe.err;
-  EXPECT_TRUE(has(probe.out, "127.0.0.1:" + std::to_string(server.port()) + "  redis ")) << probe.out;
-  EXPECT_TRUE(has(probe.out, "maxmemory    64.0 MiB")) << probe.out;
 }
 
 TEST(OciImage, BuiltFromScratchUnpackedAndRunAgainstARealServer) {

@@ -19,10 +19,7 @@ std::string generated_header(const std::string& src, const std::string& override
   auto r = run_process({"/usr/bin/cmake", "-DSRC=" + src, "-DOUT=" + header, "-DOVERRIDE=" + override_text, "-P",
                         testing::source_path("cmake/git_version.cmake")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::ifstream in(header);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return testing::read_file(header);
 }
 
 TEST(GitVersion, DescribeOfTheCheckoutTheBuildCameFrom) {

@@ -43,7 +43,7 @@ uint64_t maxmemory_at(redisContext* c) {
 }
 
 TEST(GuardExec, FollowsItsOwnCgroupAndSigtermSavesAndPassesTheStatus) {
-  GuardCgroup cg(256 * kMiB);
+  TestCgroup cg(256 * kMiB);
   if (!cg.ok()) GTEST_SKIP() << cg.why();
   const std::string server = find_redis_server();
   if (server.empty()) GTEST_SKIP() << "redis-server not installed";
@@ -55,9 +55,9 @@ TEST(GuardExec, FollowsItsOwnCgroupAndSigtermSavesAndPassesTheStatus) {
                              " guard --exec --interval 200ms --redis redis://127.0.0.1:" + std::to_string(port) +
                              " -- " + server + " --port " + std::to_string(port) + " --bind 127.0.0.1 --dir " +
                              data.path() + " --save '3600 1' --logfile " + data.path() + "/redis.log";
-  Process wrapper({"/bin/sh", "-c", script}, data.path(), "wrapper");
+  BackgroundProcess wrapper({"/bin/sh", "-c", script}, data.path() + "/wrapper");
   redisContext* c = connect_when_up(port);
-  ASSERT_NE(c, nullptr) << wrapper.err() << slurp(data.path() + "/redis.log");
+  ASSERT_NE(c, nullptr) << wrapper.err() << read_file(data.path() + "/redis.log");
   std::unique_ptr<redisContext, void (*)(redisContext*)> owned(c, redisFree);
 
   for (uint64_t limit : {256 * kMiB, 128 * kMiB, 384 * kMiB}) {
@@ -80,7 +80,7 @@ TEST(GuardExec, FollowsItsOwnCgroupAndSigtermSavesAndPassesTheStatus) {
   ASSERT_TRUE(status) << "the wrapper did not exit after SIGTERM\n" << wrapper.err();
   EXPECT_TRUE(WIFEXITED(*status)) << *status;
   EXPECT_EQ(WEXITSTATUS(*status), 0) << wrapper.err();
-  const std::string log = slurp(data.path() + "/redis.log");
+  const std::string log = read_file(data.path() + "/redis.log");
   EXPECT_NE(log.find("Received SIGTERM"), std::string::npos) << log;
   EXPECT_NE(log.find("DB saved on disk"), std::string::npos) << log;
   EXPECT_TRUE(std::filesystem::exists(data.path() + "/dump.rdb")) << log;

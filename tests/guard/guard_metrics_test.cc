@@ -21,7 +21,7 @@ using namespace std::chrono_literals;
 constexpr uint64_t kMiB = 1ULL << 20;
 
 // The port of the "metrics" log line (the guard was given --listen 127.0.0.1:0).
-int metrics_port(const Process& guard) {
+int metrics_port(const BackgroundProcess& guard) {
   int port = 0;
   eventually(5s, [&] {
     std::smatch m;
@@ -35,9 +35,10 @@ int metrics_port(const Process& guard) {
 TEST(GuardMetrics, ServesTheLimitTheValueAndTheLastChange) {
   RedisServer server;
   ASSERT_TRUE(server.ok()) << server.error();
-  Process guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit", "256Mi", "--interval", "200ms",
-                 "--listen", "127.0.0.1:0"},
-                server.dir(), "guard");
+  BackgroundProcess guard(
+      {REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit", "256Mi", "--interval", "200ms", "--listen",
+       "127.0.0.1:0"},
+      server.dir() + "/guard");
   const int port = metrics_port(guard);
   ASSERT_GT(port, 0) << guard.err();
   ASSERT_TRUE(eventually(5s, [&] { return server.config_get("maxmemory").value_or("0") != "0"; })) << guard.err();
@@ -69,9 +70,10 @@ TEST(GuardMetrics, WarnsWhenAForkRunsNearTheLimit) {
   auto filled = server.command({"DEBUG", "POPULATE", "1000", "key", "100"});
   ASSERT_TRUE(filled && filled->type == REDIS_REPLY_STATUS);
   // --fork-warn 1: 1 % of 256Mi, which an idle redis-server's RSS exceeds.
-  Process guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit", "256Mi", "--interval", "200ms",
-                 "--fork-warn", "1", "--listen", "127.0.0.1:0"},
-                server.dir(), "guard");
+  BackgroundProcess guard(
+      {REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit", "256Mi", "--interval", "200ms", "--fork-warn",
+       "1", "--listen", "127.0.0.1:0"},
+      server.dir() + "/guard");
   const int port = metrics_port(guard);
   ASSERT_GT(port, 0) << guard.err();
   EXPECT_EQ(guard.err().find("fork-near-limit"), std::string::npos) << "no fork yet: " << guard.err();

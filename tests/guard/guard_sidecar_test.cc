@@ -4,6 +4,8 @@
 // nothing; killing the guard leaves Redis running.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "guard/guard_helpers.h"
 #include "support/redis_server.h"
 
@@ -25,15 +27,16 @@ uint64_t maxmemory_of(RedisServer& server) {
 }
 
 TEST(GuardSidecar, MaxmemoryFollowsTheCgroupLimitDownAndUp) {
-  GuardCgroup cg(256 * kMiB);
+  TestCgroup cg(256 * kMiB);
   if (!cg.ok()) GTEST_SKIP() << cg.why();
   RedisServer server;
   ASSERT_TRUE(server.ok()) << server.error();
   // Redis runs under the limit it is guarded for.
   { std::ofstream(cg.dir() + "/cgroup.procs") << server.pid(); }
   ASSERT_EQ(maxmemory_of(server), 0u);
-  Process guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--cgroup", cg.dir(), "--interval", "200ms"},
-                server.dir(), "guard");
+  BackgroundProcess guard(
+      {REDISFIT_BINARY, "guard", "--redis", server.url(), "--cgroup", cg.dir(), "--interval", "200ms"},
+      server.dir() + "/guard");
 
   uint64_t limit = 256 * kMiB;
   ASSERT_TRUE(eventually(5s, [&] { return near_model(maxmemory_of(server), model_maxmemory(server.port(), limit)); }))
@@ -69,9 +72,10 @@ TEST(GuardSidecar, LimitFileWithBoundsAndCleanStopOnSigterm) {
   ASSERT_TRUE(server.ok()) << server.error();
   TempDir podinfo;
   const std::string file = podinfo.write_file("mem_limit", std::to_string(512 * kMiB) + "\n");
-  Process guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit-file", file, "--interval", "200ms",
-                 "--max", "150Mi", "--min", "32Mi"},
-                server.dir(), "guard");
+  BackgroundProcess guard(
+      {REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit-file", file, "--interval", "200ms", "--max",
+       "150Mi", "--min", "32Mi"},
+      server.dir() + "/guard");
   // The model allows about 205 MiB under 512Mi: --max caps it.
   ASSERT_TRUE(eventually(5s, [&] { return maxmemory_of(server) == 150 * kMiB; })) << guard.err();
   // Down: the model's value is under the cap now.
@@ -97,9 +101,9 @@ TEST(GuardSidecar, DryRunChangesNothing) {
   ASSERT_TRUE(server.ok()) << server.error();
   TempDir podinfo;
   const std::string file = podinfo.write_file("mem_limit", std::to_string(256 * kMiB));
-  Process guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit-file", file, "--interval", "200ms",
-                 "--dry-run"},
-                server.dir(), "guard");
+  BackgroundProcess guard(
+      {REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit-file", file, "--interval", "200ms", "--dry-run"},
+      server.dir() + "/guard");
   ASSERT_TRUE(eventually(5s, [&] { return guard.err().find("\"event\":\"would-set\"") != std::string::npos; }))
       << guard.err();
   podinfo.write_file("mem_limit", std::to_string(128 * kMiB));

@@ -182,10 +182,7 @@ TEST(AlertRules, UseOnlyMetricsTheExporterServes) {
   auto scrape = run_redisfit({"exporter", "--target", server.url(), "--limit", "64Mi", "--once"});
   ASSERT_EQ(scrape.exit_code, 0) << scrape.err;
   auto served = metric_names(scrape.out);
-  std::ifstream in(source_path("deploy/prometheus/redisfit-alerts.yaml"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string rules = ss.str();
+  const std::string rules = read_file(source_path("deploy/prometheus/redisfit-alerts.yaml"));
   int checked = 0;
   for (size_t p = 0; (p = rules.find("expr:", p)) != std::string::npos; ++p) {
     std::string expr = rules.substr(p + 5, rules.find('\n', p) - p - 5);

@@ -56,43 +56,11 @@ inline uint64_t fill_to(RedisServer& server, uint64_t target_bytes, size_t value
   return used;
 }
 
-// A child process with output captured to files; killed on destruction.
-class Child {
+// A program under test in the background (the exporter, redis_exporter), its
+// output in <dir>/child.out and <dir>/child.err; killed on destruction.
+class Child : public BackgroundProcess {
  public:
-  Child(const std::vector<std::string>& argv, const std::string& dir) : out_(dir + "/child.out"), err_(dir + "/child.err") {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int o = open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int e = open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(o, 1);
-      dup2(e, 2);
-      std::vector<std::string> copy = argv;
-      std::vector<char*> args;
-      for (auto& a : copy) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Child() { stop(); }
-  void stop() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
-  }
-  std::string err() const { return slurp(err_); }
-  static std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::string out_, err_;
+  Child(const std::vector<std::string>& argv, const std::string& dir) : BackgroundProcess(argv, dir + "/child") {}
 };
 
 // GET http://127.0.0.1:port/path, retrying until the server is up (max ~5 s).

@@ -20,13 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST(ProbeRules, EachHasAConditionAPageAndExplainedThresholds) {
   ASSERT_GE(rules::probe_rules().size(), 14u);
   for (const rules::RuleSpec* r : rules::probe_rules()) {
@@ -36,14 +29,14 @@ TEST(ProbeRules, EachHasAConditionAPageAndExplainedThresholds) {
     for (const auto& t : r->thresholds) EXPECT_FALSE(t.unit.empty() || t.why.empty()) << r->id << " " << t.name;
     const std::string path = source_path(r->help_path());
     ASSERT_TRUE(std::filesystem::exists(path)) << path;
-    EXPECT_EQ(read_text(path).rfind("# " + r->id + " " + r->name + " (" + rules::level_name(r->level), 0), 0u) << path;
+    EXPECT_EQ(read_file(path).rfind("# " + r->id + " " + r->name + " (" + rules::level_name(r->level), 0), 0u) << path;
     // Lint and probe ids never collide: a suppression or a SARIF ruleId names one rule.
     EXPECT_EQ(rules::find_rule(r->id), nullptr) << r->id;
   }
 }
 
 TEST(ProbeRules, ProbePageCarriesTheTableGeneratedFromTheRules) {
-  const std::string page = read_text(source_path("docs/probe.md"));
+  const std::string page = read_file(source_path("docs/probe.md"));
   const std::string begin =
       "<!-- probe rules table: generated from src/rules by `redisfit probe --list-rules -o markdown`; do not edit -->\n";
   const size_t b = page.find(begin);

@@ -15,12 +15,6 @@
 namespace redisfit::platform {
 namespace {
 
-#define SKIP_WITHOUT_CGROUP()                                                        \
-  do {                                                                               \
-    std::string why = redisfit::testing::stress_cgroup_unavailable_reason();         \
-    if (!why.empty()) GTEST_SKIP() << "no memory cgroup can be created: " << why;    \
-  } while (0)
-
 TEST(Cgroup, CreatesWithLimitAccountsAndRemoves) {
   SKIP_WITHOUT_CGROUP();
   auto parent = find_cgroup_parent();

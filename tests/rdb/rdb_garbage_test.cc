@@ -11,14 +11,8 @@
 namespace redisfit {
 namespace {
 
+using testing::read_file;
 using testing::run_redisfit;
-
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // A small dump with one key of several types, from a real server.
 std::string real_dump(testing::TempDir& dir) {
@@ -28,7 +22,7 @@ std::string real_dump(testing::TempDir& dir) {
   server.command({"HSET", "h", "f", "v"});
   server.command({"RPUSH", "l", "a", "b"});
   server.command({"SAVE"});
-  return dir.write_file("real.rdb", read_all(server.dir() + "/dump.rdb"));
+  return dir.write_file("real.rdb", read_file(server.dir() + "/dump.rdb"));
 }
 
 struct Outcome {
@@ -57,7 +51,7 @@ TEST(RdbGarbage, RealDumpReadsClean) {
 
 TEST(RdbGarbage, TruncatedFile) {
   testing::TempDir dir;
-  std::string dump = read_all(real_dump(dir));
+  std::string dump = read_file(real_dump(dir));
   for (size_t cut : {size_t{3}, dump.size() / 2, dump.size() - 3}) {
     SCOPED_TRACE(cut);
     Outcome o = run_on(dir, "cut.rdb", dump.substr(0, cut));
@@ -69,7 +63,7 @@ TEST(RdbGarbage, TruncatedFile) {
 
 TEST(RdbGarbage, BadChecksum) {
   testing::TempDir dir;
-  std::string dump = read_all(real_dump(dir));
+  std::string dump = read_file(real_dump(dir));
   // Flip one byte inside the 300-byte string's compressed payload region and,
   // separately, in the stored checksum itself.
   for (size_t at : {dump.size() - 1, dump.size() - 9 - 1}) {

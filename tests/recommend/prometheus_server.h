@@ -4,15 +4,11 @@
 // then SIGKILL) and its directory removed on destruction.
 #pragma once
 
-#include <fcntl.h>
 #include <httplib.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,58 +55,27 @@ class PrometheusServer {
                                      "--web.listen-address=127.0.0.1:" + std::to_string(port_),
                                      "--log.level=warn"};
     if (!web_config_.empty()) argv.push_back("--web.config.file=" + web_config_);
-    const std::string log = dir_.path() + "/prometheus.log";
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    process_ = std::make_unique<BackgroundProcess>(argv, dir_.path() + "/prometheus");
     httplib::Headers headers;
     if (!auth_header.empty()) headers.emplace("Authorization", auth_header);
     for (int i = 0; i < 300; ++i) {
       httplib::Client client("127.0.0.1", port_);
       client.set_connection_timeout(1, 0);
       if (auto res = client.Get("/-/ready", headers); res && res->status == 200) return true;
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (process_->wait(std::chrono::milliseconds(100))) return false;  // exited: log() says why
     }
     return false;
   }
 
+  // SIGTERM (Prometheus closes its TSDB), SIGKILL after 5 s.
   void stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 50; ++i) {
-      if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
+    if (process_) process_->terminate(std::chrono::seconds(5));
   }
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }
   const std::string& dir() const { return dir_.path(); }
-  std::string log() const {
-    std::ifstream in(dir_.path() + "/prometheus.log");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
+  std::string log() const { return process_ ? process_->err() + process_->out() : ""; }
 
  private:
   TempDir dir_;
@@ -118,7 +83,7 @@ class PrometheusServer {
   std::string data_;
   std::string config_;
   std::string web_config_;
-  pid_t pid_ = -1;
+  std::unique_ptr<BackgroundProcess> process_;
 };
 
 }  // namespace redisfit::testing

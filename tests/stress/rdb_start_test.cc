@@ -21,12 +21,6 @@ namespace {
 
 constexpr uint64_t kMiB = 1ULL << 20;
 
-#define SKIP_WITHOUT_CGROUP()                                                     \
-  do {                                                                            \
-    std::string why = stress_cgroup_unavailable_reason();                         \
-    if (!why.empty()) GTEST_SKIP() << "no memory cgroup can be created: " << why; \
-  } while (0)
-
 // About 30 MiB of used_memory: 30 000 strings of 600-1000 random bytes (so
 // the file is as large as real data's), 300 hashes of 40 fields (listpack),
 // a few with a TTL. Saved by the server itself, copied to `path`.
@@ -64,12 +58,6 @@ void write_dump(const std::string& path) {
   auto saved = server.command({"SAVE"});
   ASSERT_TRUE(saved && saved->type == REDIS_REPLY_STATUS);
   std::filesystem::copy_file(server.dir() + "/dump.rdb", path);
-}
-
-nlohmann::json json_of(const ProcessResult& r) {
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
-  return j.is_discarded() ? nlohmann::json::object() : j;
 }
 
 const nlohmann::json& load_phase(const nlohmann::json& run) {

@@ -16,12 +16,6 @@ namespace {
 
 constexpr uint64_t kMiB = 1ULL << 20;
 
-#define SKIP_WITHOUT_CGROUP()                                                     \
-  do {                                                                            \
-    std::string why = stress_cgroup_unavailable_reason();                         \
-    if (!why.empty()) GTEST_SKIP() << "no memory cgroup can be created: " << why; \
-  } while (0)
-
 // 150mb of 1 KiB values persisted as an AOF with its RDB preamble, started
 // under 128Mi with maxmemory = the limit (the seed's setting), kubelet's
 // back-off compressed 100 times, two restarts before CrashLoopBackOff.
@@ -30,9 +24,7 @@ nlohmann::json run_reload_crash_loop(const std::string& policy, int& exit_code) 
                          "yes", "--set", "aof-use-rdb-preamble=yes", "--preload", "150mb", "--rescue",
                          "--restarts", "2", "--time-scale", "100", "-o", "json"});
   exit_code = r.exit_code;
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
-  return j;
+  return json_of(r);
 }
 
 // The first half, the same under every policy: OOMKilled while loading on

@@ -18,18 +18,10 @@
 namespace redisfit::testing {
 namespace {
 
-#define SKIP_WITHOUT_CGROUP()                                                     \
-  do {                                                                            \
-    std::string why = stress_cgroup_unavailable_reason();                         \
-    if (!why.empty()) GTEST_SKIP() << "no memory cgroup can be created: " << why; \
-  } while (0)
-
 nlohmann::json run_json(const std::vector<std::string>& args, int& exit_code) {
   auto r = run_redisfit(args);
   exit_code = r.exit_code;
-  auto j = nlohmann::json::parse(r.out, nullptr, false);
-  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
-  return j;
+  return json_of(r);
 }
 
 TEST(StressRun, MaxmemoryEqualToLimitIsOomKilledIntoCrashLoopBackOff) {

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -13,7 +12,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 namespace redisfit::testing {
@@ -93,15 +91,11 @@ RedisServer::RedisServer(const std::string& config_file, const std::vector<std::
 
   pid_t pid = fork();
   if (pid == 0) {
-    std::vector<char*> cargv;
-    for (auto& a : args) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
     int devnull = open("/dev/null", O_RDWR);
     dup2(devnull, 0);
     dup2(devnull, 1);
     dup2(devnull, 2);
-    execv(cargv[0], cargv.data());
-    _exit(127);
+    exec_argv(args);
   }
   pid_ = pid;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
@@ -109,10 +103,7 @@ RedisServer::RedisServer(const std::string& config_file, const std::vector<std::
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
-      std::ifstream in(log);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      error_ = "redis-server exited at start-up: " + ss.str();
+      error_ = "redis-server exited at start-up: " + read_file(log);
       return;
     }
     if (redisContext* c = connect()) {
@@ -177,73 +168,6 @@ std::optional<std::string> RedisServer::config_get(const std::string& name) {
   auto reply = command({"CONFIG", "GET", name});
   if (!reply || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) return std::nullopt;
   return std::string(reply->element[1]->str, reply->element[1]->len);
-}
-
-namespace {
-// Drains both pipes concurrently so a chatty child cannot block on a full pipe.
-void drain(int out_fd, int err_fd, std::string& out, std::string& err) {
-  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
-  int open_fds = 2;
-  char buf[65536];
-  while (open_fds > 0) {
-    if (poll(fds, 2, -1) < 0) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        (i == 0 ? out : err).append(buf, static_cast<size_t>(n));
-      } else {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-}
-}  // namespace
-
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& stdin_data) {
-  ProcessResult result;
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) return result;
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(in_pipe[0], 0);
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) close(fd);
-    std::vector<char*> cargv;
-    std::vector<std::string> copy = argv;
-    for (auto& a : copy) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    execv(cargv[0], cargv.data());
-    _exit(127);
-  }
-  close(in_pipe[0]);
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  std::thread writer([&] {
-    signal(SIGPIPE, SIG_IGN);
-    size_t off = 0;
-    while (off < stdin_data.size()) {
-      ssize_t n = write(in_pipe[1], stdin_data.data() + off, stdin_data.size() - off);
-      if (n <= 0) break;
-      off += static_cast<size_t>(n);
-    }
-    close(in_pipe[1]);
-  });
-  drain(out_pipe[0], err_pipe[0], result.out, result.err);
-  writer.join();
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-ProcessResult run_redisfit(const std::vector<std::string>& args, const std::string& stdin_data) {
-  std::vector<std::string> argv = {REDISFIT_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return run_process(argv, stdin_data);
 }
 
 std::string source_path(const std::string& relative) {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "support/process.h"  // run_process, run_redisfit: most tests that start a server run the binary too
+
 namespace redisfit::testing {
 
 // Path to redis-server, or empty when it is not installed.
@@ -77,20 +79,6 @@ class RedisServer {
   std::string error_;
   redisContext* conn_ = nullptr;
 };
-
-// Result of running a program to completion.
-struct ProcessResult {
-  int exit_code = -1;  // -1 when killed by a signal
-  std::string out;
-  std::string err;
-};
-
-// Runs argv[0] with argv (no shell), feeding `stdin_data`, capturing stdout and
-// stderr. Used to test the built redisfit binary end to end.
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& stdin_data = "");
-
-// Runs the built redisfit binary with `args`.
-ProcessResult run_redisfit(const std::vector<std::string>& args, const std::string& stdin_data = "");
 
 // Absolute path of a file in the source tree (REDISFIT_SOURCE_DIR).
 std::string source_path(const std::string& relative);

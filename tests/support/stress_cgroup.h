@@ -13,6 +13,14 @@ namespace redisfit::testing {
 // Empty when a memory cgroup can be created here; otherwise the reason.
 std::string stress_cgroup_unavailable_reason();
 
+// In a test body: skips the test, with the reason, where no memory cgroup can
+// be created.
+#define SKIP_WITHOUT_CGROUP()                                                                    \
+  do {                                                                                           \
+    const std::string why = ::redisfit::testing::stress_cgroup_unavailable_reason();             \
+    if (!why.empty()) GTEST_SKIP() << "no memory cgroup can be created: " << why;                \
+  } while (0)
+
 // Directory where redisfit would create its cgroups (this process's memory cgroup).
 std::string stress_cgroup_parent_dir();
 

@@ -34,7 +34,10 @@ std::string write_stream(const testing::TempDir& dir, int copies) {
 
 TEST(Progress, LintDrawsALineOnATerminalAndErasesIt) {
   testing::TempDir dir;
-  const std::string stream = write_stream(dir, 2000);  // ~2.3 MB, a few seconds of lint
+  // ~9 MB: lint reads 2000 copies in ~0.4 s on an idle machine, under the
+  // line's 0.5 s delay, so 8000 (~1.5 s) draw it whatever the load.
+  constexpr int kCopies = 8000;
+  const std::string stream = write_stream(dir, kCopies);
   auto tty = run_on_tty({REDISFIT_BINARY, "lint", "-q", "--fail-on", "never", stream}, {{"NO_COLOR", "1"}});
   EXPECT_EQ(tty.exit_code, 0) << tty.output.substr(0, 500);
   EXPECT_TRUE(contains(tty.output, "\r\x1b[Kredisfit lint: read ")) << tty.output.substr(0, 500);
@@ -44,7 +47,7 @@ TEST(Progress, LintDrawsALineOnATerminalAndErasesIt) {
   for (size_t at = 0; (at = tty.output.find("redisfit lint: read ", at)) != std::string::npos; ++at) ++draws;
   EXPECT_GE(draws, 2u);
   EXPECT_LT(tty.output.rfind("redisfit lint: read "), tty.output.rfind("\r\x1b[K"));
-  EXPECT_TRUE(contains(tty.output, "2000 Redis component(s) checked")) << tty.output.substr(tty.output.size() - 300);
+  EXPECT_TRUE(contains(tty.output, std::to_string(kCopies) + " Redis component(s) checked")) << tty.output.substr(tty.output.size() - 300);
 
   auto off = run_on_tty({REDISFIT_BINARY, "lint", "-q", "--no-progress", "--fail-on", "never", stream}, {{"NO_COLOR", "1"}});
   EXPECT_FALSE(contains(off.output, "redisfit lint: read")) << off.output.substr(0, 500);

@@ -10,6 +10,7 @@
 
 #include "cli/tty_run.h"
 #include "prometheus_server.h"
+#include "support/process.h"
 #include "support/redis_server.h"
 
 namespace redisfit::testing {
@@ -23,34 +24,6 @@ constexpr const char* kRedisExporter = "/usr/bin/prometheus-redis-exporter";
 constexpr const char* kBcryptHash = "$2b$04$I9YKM3CqFzMXyoFFdMKysubvC3ns07PrD3FYhco5lhPRXc2kzrutK";
 // base64("redisfit:redisfit-test")
 constexpr const char* kBasicAuth = "Basic cmVkaXNmaXQ6cmVkaXNmaXQtdGVzdA==";
-
-// A background process; SIGKILLed on destruction.
-class Process {
- public:
-  Process(const std::vector<std::string>& argv, const std::string& log) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::vector<std::string> copy = argv;
-      std::vector<char*> args;
-      for (auto& a : copy) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Process() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 // SETs at about `per_sec` for as long as it lives (bounded: 60 s).
 class Writer {
@@ -83,12 +56,12 @@ TEST(RecommendLive, ReadsRedisfitAndRedisExporterSeriesScrapedByPrometheus) {
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
   TempDir dir;
   const int ours = free_loopback_port(), theirs = free_loopback_port();
-  Process exporter({REDISFIT_BINARY, "exporter", "--listen", "127.0.0.1:" + std::to_string(ours), "--target",
-                    a.url(), "--target", b.url(), "--limit", "256Mi"},
-                   dir.path() + "/exporter.log");
-  Process redis_exporter({kRedisExporter, "-redis.addr", c.url(), "-web.listen-address",
-                          "127.0.0.1:" + std::to_string(theirs)},
-                         dir.path() + "/redis_exporter.log");
+  BackgroundProcess exporter({REDISFIT_BINARY, "exporter", "--listen", "127.0.0.1:" + std::to_string(ours),
+                              "--target", a.url(), "--target", b.url(), "--limit", "256Mi"},
+                             dir.path() + "/exporter");
+  BackgroundProcess redis_exporter({kRedisExporter, "-redis.addr", c.url(), "-web.listen-address",
+                                    "127.0.0.1:" + std::to_string(theirs)},
+                                   dir.path() + "/redis_exporter");
   PrometheusServer prom("  - job_name: redisfit\n    static_configs: [{targets: ['127.0.0.1:" + std::to_string(ours) +
                         "']}]\n  - job_name: redis\n    static_configs: [{targets: ['127.0.0.1:" +
                         std::to_string(theirs) + "']}]\n");

@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 dir=$root/build-fuzz
-targets=(quantity flag_units redis_conf yaml manifests chart_values info resp redis_url cgroup rdb)
+targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb)
 
 build() {
   CXX=${CXX:-clang++-14} cmake -S . -B "$dir" -DREDISFIT_FUZZ=ON -DREDISFIT_TESTS=OFF -DREDISFIT_BENCH=OFF \
@@ -53,6 +53,12 @@ seeds() {
   done
   # bitnami/redis values files: the chart's own values.yaml and the public values fixtures.
   cp tests/lint/fixtures/real/bitnami_*values*.yaml "$s/chart_values/" 2>/dev/null || true
+  # Shell scripts: sh -c strings and start/init scripts as lint meets them.
+  seed_strings "$s/shell_script" $'MAX=200mb\nexec redis-server /etc/redis.conf --maxmemory $MAX' \
+    $'ARGS=("--port" "${REDIS_PORT}")\nARGS+=("--include" "/opt/bitnami/redis/etc/master.conf")\nexec redis-server "${ARGS[@]}"' \
+    $'cp /readonly-config/redis.conf /data/conf/redis.conf\necho "slaveof $MASTER 6379" >> /data/conf/redis.conf\nsed -i "s/^bind .*/bind 0.0.0.0/" /data/conf/redis.conf' \
+    $'if [ -f x ]; then cat /a/*.conf >> /b.conf; fi; rm -f /c && > /d; redis-server \'/e f\' | tee' \
+    $'echo `date` $(id) "${X:-y}" \\\n a\'b\'"c"'
   # INFO and RESP: a real server's replies when redis-server is installed, else hand-written ones.
   seed_strings "$s/info" $'# Memory\r\nused_memory:1024\r\nmaxmemory:0\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n'
   seed_strings "$s/resp" $'+OK\r\n' $'-ERR x\r\n' $':12\r\n' $'$5\r\nhello\r\n' $'*2\r\n$3\r\nfoo\r\n:1\r\n' \

@@ -60,10 +60,16 @@ ValuePages value_pages(const Workload& w) {
 // Redis turns off for itself, disable-thp yes).
 bool child_dismisses_values(const Workload& w) { return w.value_size_bytes.value > K::kDismissMinValueBytes; }
 
-double save_multiple(ForkKind kind) {
+// How much longer than the saved life (measured, or estimated for a BGSAVE)
+// this kind of fork lives. A measured life is the server's own save or
+// rewrite (INFO's last bgsave / aof_rewrite time, --save-time, stress's
+// measured child), so only a full sync adds to it (the transfer and the
+// replica's load); an estimate is a BGSAVE's, and an AOF rewrite's child also
+// shares the disk with the parent's appends.
+double save_multiple(const Workload& w, ForkKind kind) {
   switch (kind) {
     case ForkKind::kBgsave: return 1.0;
-    case ForkKind::kAofRewrite: return K::kAofRewriteSaveMultiple;
+    case ForkKind::kAofRewrite: return w.fork_child_seconds ? 1.0 : K::kAofRewriteSaveMultiple;
     case ForkKind::kFullSync: return K::kFullSyncSaveMultiple;
   }
   return 1.0;
@@ -80,13 +86,8 @@ double estimated_save_seconds(const Workload& w, uint64_t dataset_bytes) {
 }
 
 double fork_child_seconds(const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
-  // A measured life is the server's own save or rewrite (INFO's last
-  // bgsave / aof_rewrite time, --save-time, stress's measured child): only a
-  // full sync adds the transfer and the replica's load to it.
-  if (w.fork_child_seconds) {
-    return w.fork_child_seconds->value * (kind == ForkKind::kFullSync ? K::kFullSyncSaveMultiple : 1.0);
-  }
-  return estimated_save_seconds(w, dataset_bytes) * save_multiple(kind);
+  const double saved = w.fork_child_seconds ? w.fork_child_seconds->value : estimated_save_seconds(w, dataset_bytes);
+  return saved * save_multiple(w, kind);
 }
 
 bool writes_refused_during_fork(const RedisInstance& r, const Workload& w) {
@@ -182,8 +183,10 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
                             ? fmt::format(" + {}/s dismissing values",
                                           format_bytes(static_cast<uint64_t>(K::kDismissedSaveBytesPerSec)))
                             : "");
-  if (kind != ForkKind::kBgsave) lifetime += fmt::format(", x{:.0f} for {}", save_multiple(kind),
-                                                         kind == ForkKind::kFullSync ? "a full sync" : "an AOF rewrite");
+  if (save_multiple(w, kind) != 1.0) {
+    lifetime += fmt::format(", x{:.0f} for {}", save_multiple(w, kind),
+                            kind == ForkKind::kFullSync ? "a full sync" : "an AOF rewrite");
+  }
   const ValuePages v = value_pages(w);
   return {c, fmt::format("{:.0f} writes/s x {:.1f} pages each (entry, robj, value{}) for ~{:.1f} s of child life "
                          "({}) copy {:.0f}% of the pages at the peak",

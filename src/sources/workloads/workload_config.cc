@@ -198,9 +198,12 @@ std::map<std::string, std::string> literal_env(const ContainerDecl& c) {
 // builds it (bash arrays included), applied in argv order as redis-server
 // does (server.c: the argv becomes config lines after the file), each
 // `--include` read where it points: a file the script itself wrote (copied
-// from a mounted ConfigMap, appended to) or a mounted one.
+// from a mounted ConfigMap, appended to) or a mounted one. A `--replicaof`
+// whose host the script learns at run time (Bitnami's start-node.sh asks
+// Sentinel for the current master) makes each pod the master it can become,
+// with the other pods its replicas, as for replicaof written by an init script.
 void read_script_server(const std::string& script, const PodFile& f, const ScriptReading& sr, const PodFiles& files,
-                        const ContainerDecl& c, ContainerReading& r) {
+                        const PodDecl& pod, const ContainerDecl& c, ContainerReading& r) {
   const std::string who = "the start script " + script + " (" + f.explanation + ")";
   r.unknowns.clear();
   r.launch = ServerLaunch{};
@@ -225,10 +228,16 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
   }
   std::vector<ConfDirective> directives;
   ConfReader reader{files, r.unknowns, {}};
+  bool replicaof_at_runtime = false;
   for (auto& d : parsed.value()) {
     bool runtime = false;
     for (const auto& a : d.args) {
       runtime = runtime || std::find(sr.unresolved_words.begin(), sr.unresolved_words.end(), a) != sr.unresolved_words.end();
+    }
+    const std::string name = lower(d.name);
+    if (runtime && (name == "replicaof" || name == "slaveof")) {
+      replicaof_at_runtime = true;
+      continue;
     }
     if (runtime) {
       if (is_memory_directive(d.name)) {
@@ -236,7 +245,6 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
       }
       continue;
     }
-    const std::string name = lower(d.name);
     if ((name == "replicaof" || name == "slaveof") && d.args.size() == 2) {
       r.replicaof_host = d.args[0];
       r.replicaof_where = who;
@@ -273,6 +281,11 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
   for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
   apply_directives(directives, r);
   r.config_source = who;
+  if (replicaof_at_runtime && pod.replicas.value > 1) {
+    r.instance.replicas = {pod.replicas.value - 1,
+                           pod.replicas.source.qualified("(one master, the rest its replicas: " + who +
+                                                         " passes --replicaof a host it learns at run time)")};
+  }
 }
 
 ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, const std::vector<ConfigData>& data) {
@@ -327,7 +340,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
           r.sidecar_reason = "a script (" + *script + ", " + f.explanation + ") that starts no Redis server";
           return r;
         }
-        read_script_server(*script, f, sr, files, c, r);
+        read_script_server(*script, f, sr, files, pod, c, r);
         return r;
       }
     }

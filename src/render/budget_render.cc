@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "render/json_out.h"
 
 namespace redisfit::render {
 namespace {
@@ -28,37 +29,58 @@ std::string percent_of(uint64_t part, uint64_t whole) {
 
 }  // namespace
 
-nlohmann::json budget_to_json(const MemoryBudget& b) {
-  nlohmann::json phases = nlohmann::json::array();
-  for (const auto& p : b.phases) {
-    nlohmann::json terms = nlohmann::json::array();
-    for (const auto& t : p.terms) terms.push_back({{"name", t.name}, {"bytes", t.bytes}, {"source", t.source}});
-    phases.push_back({{"name", p.name},
-                      {"description", p.description},
-                      {"total_bytes", p.total_bytes},
-                      {"over_limit", b.limit_bytes > 0 && p.total_bytes > b.limit_bytes},
-                      {"terms", terms}});
-  }
-  nlohmann::json assumptions = nlohmann::json::array();
+// Keys in byte order (json_out.h).
+void write_budget_json(JsonOut& o, const MemoryBudget& b) {
+  o.begin_object();
+  o.key("assumptions").begin_array();
   for (const auto& a : b.assumptions) {
-    assumptions.push_back({{"name", a.name}, {"value", a.value}, {"source", a.source}});
+    o.begin_object();
+    o.field("name", a.name);
+    o.field("source", a.source);
+    o.field("value", a.value);
+    o.end_object();
   }
-  nlohmann::json over = nlohmann::json::array();
-  for (const auto* p : b.phases_over_limit()) over.push_back(p->name);
-  return {{"maxmemory_bytes", b.maxmemory_bytes},
-          {"maxmemory_unlimited", b.maxmemory_unlimited},
-          {"request_bytes", b.request_bytes},
-          {"limit_bytes", b.limit_bytes},
-          {"peak_bytes", b.peak_bytes},
-          {"peak_phase", b.peak_phase},
-          {"headroom_bytes", b.headroom_bytes()},
-          {"verdict", verdict_name(b.verdict)},
-          {"unsafe_phases", over},
-          {"cow_fraction", b.cow_fraction},
-          {"loaded_bytes", b.loaded_bytes},
-          {"loaded_above_maxmemory", b.loaded_above_maxmemory},
-          {"phases", phases},
-          {"assumptions", assumptions}};
+  o.end_array();
+  o.field("cow_fraction", b.cow_fraction);
+  o.field("headroom_bytes", b.headroom_bytes());
+  o.field("limit_bytes", b.limit_bytes);
+  o.field("loaded_above_maxmemory", b.loaded_above_maxmemory);
+  o.field("loaded_bytes", b.loaded_bytes);
+  o.field("maxmemory_bytes", b.maxmemory_bytes);
+  o.field("maxmemory_unlimited", b.maxmemory_unlimited);
+  o.field("peak_bytes", b.peak_bytes);
+  o.field("peak_phase", b.peak_phase);
+  o.key("phases").begin_array();
+  for (const auto& p : b.phases) {
+    o.begin_object();
+    o.field("description", p.description);
+    o.field("name", p.name);
+    o.field("over_limit", b.limit_bytes > 0 && p.total_bytes > b.limit_bytes);
+    o.key("terms").begin_array();
+    for (const auto& t : p.terms) {
+      o.begin_object();
+      o.field("bytes", t.bytes);
+      o.field("name", t.name);
+      o.field("source", t.source);
+      o.end_object();
+    }
+    o.end_array();
+    o.field("total_bytes", p.total_bytes);
+    o.end_object();
+  }
+  o.end_array();
+  o.field("request_bytes", b.request_bytes);
+  o.key("unsafe_phases").begin_array();
+  for (const auto* p : b.phases_over_limit()) o.value(p->name);
+  o.end_array();
+  o.field("verdict", verdict_name(b.verdict));
+  o.end_object();
+}
+
+nlohmann::json budget_to_json(const MemoryBudget& b) {
+  JsonOut o;
+  write_budget_json(o, b);
+  return nlohmann::json::parse(o.text());
 }
 
 std::string data_above_maxmemory_sentence(const MemoryBudget& b) {

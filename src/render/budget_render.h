@@ -10,11 +10,15 @@
 
 namespace redisfit::render {
 
+class JsonOut;  // render/json_out.h
+
 // JSON contract (docs/plan.md, docs/explain.md): maxmemory_bytes,
 // request_bytes, limit_bytes, peak_bytes, peak_phase, verdict, headroom_bytes,
 // phases[{name, description, total_bytes, over_limit, terms[{name, bytes, source}]}],
 // assumptions[{name, value, source}], loaded_bytes, loaded_above_maxmemory.
+// The tree is parsed from write_budget_json's text: one definition of the shape.
 nlohmann::json budget_to_json(const MemoryBudget& budget);
+void write_budget_json(JsonOut& out, const MemoryBudget& budget);
 
 // The budget as a table: one block per phase, one row per term, totals against
 // the limit, then the verdict line ("unsafe in phase reload: ...").

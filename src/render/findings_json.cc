@@ -1,11 +1,15 @@
 // lint's JSON (docs/lint.md, "Output"): each component once, with its budget
-// and fix; findings refer to their component by index. Built per subject so
-// the streaming writer (findings_stream.cc) and the whole-report function
-// below write the same shape.
+// and fix; findings refer to their component by index. Written per subject as
+// text (json_out.h) by the streaming writer (findings_stream.cc); the trees of
+// the whole-report function below are parsed from the same text, so both
+// give the same shape.
 #include <fmt/format.h>
+
+#include <map>
 
 #include "render/budget_render.h"
 #include "render/findings_render.h"
+#include "render/json_out.h"
 
 namespace redisfit::render {
 namespace {
@@ -19,75 +23,113 @@ const char* role_name(InstanceRole role) {
   return "data";
 }
 
-nlohmann::json fix_to_json(const app::FixReport& f) {
-  nlohmann::json forms = nlohmann::json::object();
+// Keys in byte order (json_out.h). Forms are keyed by label: a later form
+// with the same label replaces the earlier one, as in a JSON object.
+void write_fix_json(JsonOut& o, const app::FixReport& f) {
+  std::map<std::string, std::string> forms;
   for (const auto& form : f.forms) forms[form.label] = form.text;
-  return {{"summary", f.summary},
-          {"maxmemory_bytes", f.maxmemory_bytes},
-          {"request_bytes", f.request_bytes},
-          {"limit_bytes", f.limit_bytes},
-          {"forms", forms},
-          {"notes", f.notes}};
+  o.begin_object();
+  o.key("forms").begin_object();
+  for (const auto& [label, text] : forms) o.field(label, text);
+  o.end_object();
+  o.field("limit_bytes", f.limit_bytes);
+  o.field("maxmemory_bytes", f.maxmemory_bytes);
+  o.key("notes").strings(f.notes);
+  o.field("request_bytes", f.request_bytes);
+  o.field("summary", f.summary);
+  o.end_object();
 }
 
-nlohmann::json suppression_to_json(const app::Suppression& s) {
-  return {{"kind", app::suppression_kind_name(s.kind)},
-          {"justification", s.justification},
-          {"by", s.by},
-          {"file", s.where.file},
-          {"line", s.where.line},
-          {"column", s.where.column}};
+void write_suppression_json(JsonOut& o, const app::Suppression& s) {
+  o.begin_object();
+  o.field("by", s.by);
+  o.field("column", s.where.column);
+  o.field("file", s.where.file);
+  o.field("justification", s.justification);
+  o.field("kind", app::suppression_kind_name(s.kind));
+  o.field("line", s.where.line);
+  o.end_object();
+}
+
+void write_finding_json(JsonOut& o, const app::SubjectReport& s, size_t index, const rules::Finding& f,
+                        const app::Suppression* suppression) {
+  const RedisInstance& r = s.instance;
+  o.begin_object();
+  o.field("cluster", r.cluster_name);
+  o.field("column", f.location.column);
+  o.field("component", r.display_name);
+  o.field("component_index", index);
+  o.field("file", f.location.file);
+  o.field("level", rules::level_name(f.level));
+  o.field("line", f.location.line);
+  o.field("message", f.message);
+  o.field("namespace", r.namespace_name);
+  o.field("object", s.object);
+  o.field("rule", f.rule_id);
+  o.field("rule_name", f.rule_name);
+  if (suppression) {
+    o.key("suppressed");
+    write_suppression_json(o, *suppression);
+  }
+  o.end_object();
 }
 
 }  // namespace
 
-nlohmann::json component_to_json(const app::SubjectReport& s, size_t index) {
+void write_component_json(JsonOut& o, const app::SubjectReport& s, size_t index) {
   const RedisInstance& r = s.instance;
-  nlohmann::json comp = {{"index", index},
-                         {"name", r.display_name},   {"object", s.object},
-                         {"namespace", r.namespace_name}, {"cluster", r.cluster_name},
-                         {"component", r.component_name}, {"role", role_name(r.role)},
-                         {"file", r.file},            {"line", r.line},
-                         {"checked", s.checked}};
-  if (s.unreadable()) {
-    comp["unreadable"] = r.unknowns;  // what could not be read (RF000); no verdict
-    comp["findings"] = s.findings.size();
-  } else if (s.checked) {
-    comp["verdict"] = verdict_name(s.budget.verdict);
-    comp["peak_bytes"] = s.budget.peak_bytes;
-    comp["peak_phase"] = s.budget.peak_phase;
-    comp["findings"] = s.findings.size();
-    comp["notes"] = s.notes;
-    comp["budget"] = budget_to_json(s.budget);
+  const bool unreadable = s.unreadable();
+  const bool judged = !unreadable && s.checked;  // verdict, budget, notes
+  o.begin_object();
+  if (judged) {
+    o.key("budget");
+    write_budget_json(o, s.budget);
   }
-  if (!s.suppressed.empty()) comp["suppressed"] = s.suppressed.size();
-  comp["fix"] = s.fix ? fix_to_json(*s.fix) : nlohmann::json(nullptr);
-  return comp;
+  o.field("checked", s.checked);
+  o.field("cluster", r.cluster_name);
+  o.field("component", r.component_name);
+  o.field("file", r.file);
+  if (unreadable || judged) o.field("findings", s.findings.size());
+  o.key("fix");
+  if (s.fix) write_fix_json(o, *s.fix);
+  else o.null();
+  o.field("index", index);
+  o.field("line", r.line);
+  o.field("name", r.display_name);
+  o.field("namespace", r.namespace_name);
+  if (judged) o.key("notes").strings(s.notes);
+  o.field("object", s.object);
+  if (judged) {
+    o.field("peak_bytes", s.budget.peak_bytes);
+    o.field("peak_phase", s.budget.peak_phase);
+  }
+  o.field("role", role_name(r.role));
+  if (!s.suppressed.empty()) o.field("suppressed", s.suppressed.size());
+  if (unreadable) o.key("unreadable").strings(r.unknowns);  // what could not be read (RF000); no verdict
+  if (judged) o.field("verdict", verdict_name(s.budget.verdict));
+  o.end_object();
+}
+
+void write_findings_json(const app::SubjectReport& s, size_t index, unsigned indent,
+                         const std::function<void(const std::string&)>& item) {
+  auto one = [&](const rules::Finding& f, const app::Suppression* suppression) {
+    JsonOut o(indent);
+    write_finding_json(o, s, index, f, suppression);
+    item(o.text());
+  };
+  for (const auto& f : s.findings) one(f, nullptr);
+  // Suppressed findings stay in the list, marked, outside the counts.
+  for (const auto& sf : s.suppressed) one(sf.finding, &sf.suppression);
+}
+
+nlohmann::json component_to_json(const app::SubjectReport& s, size_t index) {
+  JsonOut o;
+  write_component_json(o, s, index);
+  return nlohmann::json::parse(o.text());
 }
 
 void findings_of_subject(const app::SubjectReport& s, size_t index, const std::function<void(nlohmann::json)>& out) {
-  const RedisInstance& r = s.instance;
-  auto finding_json = [&](const rules::Finding& f) -> nlohmann::json {
-    return {{"rule", f.rule_id},
-            {"rule_name", f.rule_name},
-            {"level", rules::level_name(f.level)},
-            {"object", s.object},
-            {"component", r.display_name},
-            {"component_index", index},
-            {"namespace", r.namespace_name},
-            {"cluster", r.cluster_name},
-            {"file", f.location.file},
-            {"line", f.location.line},
-            {"column", f.location.column},
-            {"message", f.message}};
-  };
-  for (const auto& f : s.findings) out(finding_json(f));
-  // Suppressed findings stay in the list, marked, outside the counts.
-  for (const auto& sf : s.suppressed) {
-    nlohmann::json j = finding_json(sf.finding);
-    j["suppressed"] = suppression_to_json(sf.suppression);
-    out(std::move(j));
-  }
+  write_findings_json(s, index, 0, [&](const std::string& text) { out(nlohmann::json::parse(text)); });
 }
 
 nlohmann::json findings_envelope(const app::LintReport& report, const FindingCounts& counts, nlohmann::json findings,

@@ -11,6 +11,8 @@
 
 namespace redisfit::render {
 
+class JsonOut;  // render/json_out.h
+
 // Text: one `file:line:col level [id name] message` line per finding, then
 // per component the budget summary and the fix; a summary line at the end.
 // Input errors are not included (the CLI prints them on stderr).
@@ -30,6 +32,11 @@ struct FindingCounts {
   void add(const app::SubjectReport& s);
 };
 nlohmann::json component_to_json(const app::SubjectReport& s, size_t index);
+// The same as text (json_out.h): the component object, and each finding's
+// object handed to `item` as text nested `indent` columns deep.
+void write_component_json(JsonOut& out, const app::SubjectReport& s, size_t index);
+void write_findings_json(const app::SubjectReport& s, size_t index, unsigned indent,
+                         const std::function<void(const std::string&)>& item);
 void findings_of_subject(const app::SubjectReport& s, size_t index, const std::function<void(nlohmann::json)>& out);
 nlohmann::json findings_envelope(const app::LintReport& report, const FindingCounts& counts, nlohmann::json findings,
                                  nlohmann::json components);

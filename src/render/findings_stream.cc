@@ -1,8 +1,11 @@
 #include "render/findings_stream.h"
 
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "render/findings_render.h"
+#include "render/json_out.h"
 
 namespace redisfit::render {
 namespace {
@@ -20,15 +23,27 @@ class Spool {
 
   // One array item, indented by `indent` spaces on every line.
   void item(const nlohmann::json& j, const std::string& indent) {
-    std::string text = (count_++ ? ",\n" : "\n") + indent;
+    std::string text = indent;
     const std::string dumped = j.dump(2);
     // Raw newlines occur only between tokens (strings escape them).
     for (char c : dumped) {
       text += c;
       if (c == '\n') text += indent;
     }
-    if (file_) std::fwrite(text.data(), 1, text.size(), file_);
-    else memory_ += text;
+    raw_item(text);
+  }
+
+  // One array item already written at its depth (json_out.h), `text`
+  // starting with its indent.
+  void raw_item(std::string_view text) {
+    const char* separator = count_++ ? ",\n" : "\n";
+    if (file_) {
+      std::fputs(separator, file_);
+      std::fwrite(text.data(), 1, text.size(), file_);
+    } else {
+      memory_ += separator;
+      memory_ += text;
+    }
   }
 
   // "[" items "\n<closing_indent>]" onto `out`.
@@ -52,13 +67,12 @@ class Spool {
   size_t count_ = 0;
 };
 
-// Writes `envelope` (dump(2)) with each placeholder array replaced by its
-// spool. `keys` are searched as "\n<indent>\"key\": []": a raw newline is
-// never inside a dumped string, so the match is the structural one.
-void splice(FILE* out, const nlohmann::json& envelope,
+// Writes `doc` (an envelope's dump(2)) from `from` on, with each placeholder
+// array replaced by its spool. `keys` are searched as "\n<indent>\"key\": []":
+// a raw newline is never inside a dumped string, so the match is the
+// structural one.
+void splice(FILE* out, const std::string& doc, size_t from,
             std::initializer_list<std::tuple<const char*, const char*, Spool*>> keys) {
-  const std::string doc = envelope.dump(2);
-  size_t from = 0;
   for (const auto& [key, indent, spool] : keys) {
     const std::string marker = std::string("\n") + indent + "\"" + key + "\": []";
     const size_t at = doc.find(marker, from);
@@ -94,26 +108,39 @@ class TextWriter : public FindingsWriter {
   TextTotals totals_;
 };
 
+constexpr char kJsonOpening[] = "{\n  \"components\": [";
+
+// "components" is the envelope's first key (nlohmann sorts them), and no
+// count is needed before it: components go straight to the output as each is
+// judged; findings, which come after it, are spooled.
 class JsonWriter : public FindingsWriter {
  public:
-  explicit JsonWriter(FILE* out) : out_(out) {}
+  explicit JsonWriter(FILE* out) : out_(out), component_(4) {}
   void subject(const app::SubjectReport& s) override {
-    components_.item(component_to_json(s, index_), "    ");
-    findings_of_subject(s, index_, [&](nlohmann::json f) { findings_.item(f, "    "); });
+    std::fputs(index_ ? ",\n    " : (std::string(kJsonOpening) + "\n    ").c_str(), out_);
+    component_.clear();
+    write_component_json(component_, s, index_);
+    std::fwrite(component_.text().data(), 1, component_.text().size(), out_);
+    write_findings_json(s, index_, 4, [&](const std::string& text) { findings_.raw_item("    " + text); });
     counts_.add(s);
     ++index_;
   }
   void finish(const app::LintReport& report) override {
-    const nlohmann::json envelope =
-        findings_envelope(report, counts_, nlohmann::json::array(), nlohmann::json::array());
-    // Keys in dump order (nlohmann sorts them): components before findings.
-    splice(out_, envelope, {{"components", "  ", &components_}, {"findings", "  ", &findings_}});
+    const std::string doc =
+        findings_envelope(report, counts_, nlohmann::json::array(), nlohmann::json::array()).dump(2);
+    const std::string empty_components = std::string(kJsonOpening) + "]";
+    if (doc.compare(0, empty_components.size(), empty_components) != 0) {
+      throw std::logic_error("lint JSON: the envelope no longer opens with \"components\"");
+    }
+    std::fputs(index_ ? "\n  ]" : empty_components.c_str(), out_);
+    splice(out_, doc, empty_components.size(), {{"findings", "  ", &findings_}});
     std::fflush(out_);
   }
 
  private:
   FILE* out_;
-  Spool components_, findings_;
+  JsonOut component_;
+  Spool findings_;
   FindingCounts counts_;
   size_t index_ = 0;
 };
@@ -125,7 +152,7 @@ class SarifWriter : public FindingsWriter {
     sarif_results_of_subject(s, [&](nlohmann::json r) { results_.item(r, "        "); });
   }
   void finish(const app::LintReport& report) override {
-    splice(out_, sarif_envelope(report, nlohmann::json::array()), {{"results", "      ", &results_}});
+    splice(out_, sarif_envelope(report, nlohmann::json::array()).dump(2), 0, {{"results", "      ", &results_}});
     std::fflush(out_);
   }
 

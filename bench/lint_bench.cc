@@ -9,14 +9,22 @@
 // `lint -o sarif` run (no budget assumptions printed), 1 as `lint -o json`
 // and `lint -v` run (every budget carries the tightening hint).
 //
+// BM_LintJsonOutput adds the JSON writer (lint -o json) over the same stream.
+//
 //   ./build/bench/lint_bench --benchmark_filter=Lint
+//   ./build/bench/lint_bench --write-stream clusters.yaml   # the stream, for the CLI
 #include <benchmark/benchmark.h>
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "app/lint.h"
+#include "render/findings_stream.h"
 #include "sources/manifests/yaml_input.h"
 
 namespace {
@@ -141,6 +149,34 @@ void BM_LintGeneratedFile(benchmark::State& state) {
 }
 BENCHMARK(BM_LintGeneratedFile)->ArgsProduct({{2000}, {0, 1}})->ArgNames({"clusters", "hints"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// `lint -o json` as the CLI runs it: the stream read from a file, the
+// pipeline with budget hints, each subject handed to the JSON writer as it is
+// judged and written (to /dev/null).
+void BM_LintJsonOutput(benchmark::State& state) {
+  const auto [text, docs] = generate(static_cast<int>(state.range(0)));
+  char path[] = "/tmp/redisfit-lint-bench-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    state.SkipWithError("cannot write the generated stream to /tmp");
+    return;
+  }
+  close(fd);
+  redisfit::app::LintOptions options;
+  options.budget_hints = true;  // as `-o json` sets it
+  options.paths = {path};
+  FILE* sink = std::fopen("/dev/null", "w");
+  for (auto _ : state) {
+    auto writer = redisfit::render::json_writer(sink);
+    auto report = redisfit::app::run_lint(options, [&](redisfit::app::SubjectReport&& s) { writer->subject(s); });
+    writer->finish(report);
+  }
+  std::fclose(sink);
+  unlink(path);
+  state.SetItemsProcessed(state.iterations() * docs);
+  state.counters["manifests"] = docs;
+}
+BENCHMARK(BM_LintJsonOutput)->Arg(2000)->ArgNames({"clusters"})->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // Plain workloads: per unit a Deployment running redis-server with its config
 // from a ConfigMap, the ConfigMap, and a Service (3 manifests): the volume
 // join and the argv reading on every pod.
@@ -232,4 +268,21 @@ BENCHMARK(BM_ParseOnly)->Arg(2000)->Unit(benchmark::kMillisecond)->UseRealTime()
 
 }  // namespace
 
-BENCHMARK_MAIN();
+// `lint_bench --write-stream FILE` writes the BM_LintGeneratedFile stream
+// (3,067 manifests) to FILE, to time the CLI on it (docs/lint.md).
+int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--write-stream") {
+    const std::string text = generate(2000).first;
+    FILE* f = std::fopen(argv[2], "w");
+    if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
+      std::fprintf(stderr, "lint_bench: cannot write %s\n", argv[2]);
+      return 2;
+    }
+    return 0;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

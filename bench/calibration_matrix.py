@@ -26,6 +26,9 @@ Usage: bench/calibration_matrix.py [--binary build/redisfit] [--quick] [--only p
 import argparse, json, statistics, subprocess, sys, time
 
 MiB = 2 ** 20
+# Share of the asked write rate a run must achieve for its a-priori
+# prediction (made for the asked rate) to count as describing it.
+RATE_HELD_SHARE = 0.9
 
 
 def stress(binary, args):
@@ -56,6 +59,7 @@ def peak_row(binary, name, args):
         "cgroup_cow": max(0, rss.get("fork", 0) - before) if before else 0,
         "measured_peak": measured, "predicted": pred, "predicted_measured_fork": pred_m,
         "rate_given": "--write-rate" in args and args[args.index("--write-rate") + 1] != "0",
+        "rate_asked": float(args[args.index("--write-rate") + 1]) if "--write-rate" in args else 0,
     }
 
 
@@ -102,8 +106,15 @@ def search_row(binary, name, args):
 
 def searches(binary, quick):
     points = [
-        ("1 KiB, 2000/s, BGREWRITEAOF, allkeys-lru", ["--save", "", "--appendonly", "yes", "--fork", "bgrewriteaof",
-                                                      "--policy", "allkeys-lru", "--value-size", "1024", "--write-rate", "2000"]),
+        # The import itself starts automatic AOF rewrites (auto-aof-rewrite-percentage 100): the
+        # model budgets them at the import's unknown rate.
+        ("1 KiB, 2000/s, BGREWRITEAOF, allkeys-lru, import starts rewrites",
+         ["--save", "", "--appendonly", "yes", "--fork", "bgrewriteaof",
+          "--policy", "allkeys-lru", "--value-size", "1024", "--write-rate", "2000"]),
+        # Only the asked rewrite forks: the 2000/s workload as described.
+        ("1 KiB, 2000/s, BGREWRITEAOF, allkeys-lru, auto-aof-rewrite-percentage 0",
+         ["--save", "", "--appendonly", "yes", "--set", "auto-aof-rewrite-percentage=0", "--fork", "bgrewriteaof",
+          "--policy", "allkeys-lru", "--value-size", "1024", "--write-rate", "2000"]),
         ("1 KiB, 5000/s, BGSAVE, allkeys-lru", ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru",
                                                "--value-size", "1024", "--write-rate", "5000"]),
         ("4 KiB, 5000/s, BGSAVE, allkeys-lru", ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru",
@@ -116,7 +127,7 @@ def searches(binary, quick):
                                                           "--ttl-share", "1", "--value-size", "16384", "--write-rate", "1000"]),
     ]
     if quick:
-        points = points[:6]
+        points = points[:7]
     return [search_row(binary, n, a) for n, a in points]
 
 
@@ -135,14 +146,19 @@ def print_peaks(rows):
             continue
         ratio = r["predicted"] / max(r["measured_peak"], 1)
         ratio_m = r["predicted_measured_fork"] / max(r["measured_peak"], 1) if r["predicted_measured_fork"] else 0
-        if r["rate_given"]:
+        # A described rate counts only when the run held it: a fork under
+        # which the host could not reach the rate (1 KiB and larger at
+        # 20000/s here) ran another workload than the one described.
+        held = r["rate_given"] and r["rate"] >= RATE_HELD_SHARE * r.get("rate_asked", r["rate"])
+        if held:
             ratios.append(ratio)
         if ratio_m:
             ratios_m.append(ratio_m)
-        print(f"| {r['name']} | {r['child_sec']:.1f} s | {r['rate']:.0f} | {mib(r['redis_cow'])} | {mib(r['cgroup_cow'])} | "
+        not_held = " (not held)" if r["rate_given"] and not held else ""
+        print(f"| {r['name']} | {r['child_sec']:.1f} s | {r['rate']:.0f}{not_held} | {mib(r['redis_cow'])} | {mib(r['cgroup_cow'])} | "
               f"{mib(r['measured_peak'])} | {mib(r['predicted'])} | {ratio:.2f}{'' if ratio >= 1 else ' UNDER'} | "
               f"{mib(r['predicted_measured_fork'])} | {ratio_m:.2f}{'' if not ratio_m or ratio_m >= 1 else ' UNDER'} |")
-    for label, rs in (("a priori, rate and value size given", ratios), ("with measured child life", ratios_m)):
+    for label, rs in (("a priori, rate (held) and value size given", ratios), ("with measured child life", ratios_m)):
         if rs:
             print(f"\n{label}: {len(rs)} runs, under-predictions {sum(x < 1 for x in rs)}, "
                   f"median {statistics.median(rs):.2f}, worst (max) {max(rs):.2f}, min {min(rs):.2f}")

@@ -90,6 +90,11 @@ struct RedisInstance {
   Sourced<std::vector<SavePoint>> save_points{redis_default_save_points(), Provenance::by_default("Redis default (config.c)")};
   Sourced<bool> appendonly{false, Provenance::by_default("Redis default (config.c)")};
   Sourced<bool> aof_use_rdb_preamble{true, Provenance::by_default("Redis default (config.c)")};
+  // With appendonly yes, Redis starts a rewrite by itself once the AOF has
+  // grown by this percentage over its size after the last rewrite and is at
+  // least auto-aof-rewrite-min-size (server.c:serverCron); 0 = only when asked.
+  Sourced<uint64_t> auto_aof_rewrite_percentage{100, Provenance::by_default("Redis default (config.c)")};
+  Sourced<uint64_t> auto_aof_rewrite_min_size_bytes{64ULL << 20, Provenance::by_default("Redis default (config.c)")};
 
   // Replication: number of replicas streaming from this instance when it is
   // the primary (a full sync forks it).

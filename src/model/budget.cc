@@ -12,6 +12,7 @@
 
 #include "core/quantity.h"
 #include "model/budget_search.h"
+#include "model/fork_triggers.h"
 #include "model/policy.h"
 #include "model/tighten.h"
 
@@ -351,6 +352,16 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   if (w.fsync_stall_seconds) {
     b.assumptions.push_back({"fsync_stall", fmt::format("{:.1f} s", w.fsync_stall_seconds->value),
                              w.fsync_stall_seconds->source.describe() + ": aof_buf holds the writes of a stalled fsync"});
+  }
+  // A fork that starts by itself can start during any burst, so a given
+  // write rate only holds if it is the highest the server takes.
+  if (forks && w.write_rate_per_sec) {
+    if (std::string triggers = automatic_fork_triggers(r); !triggers.empty()) {
+      b.assumptions.push_back({"fork_trigger", "automatic",
+                               triggers + ": Redis forks by itself whenever one is met, a bulk import included, so "
+                                          "the write rate must be the highest the server takes while a child "
+                                          "lives (an import's), not its usual one"});
+    }
   }
   if (forks || r.replicas.value > 0) {
     b.assumptions.push_back(

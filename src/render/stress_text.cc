@@ -101,6 +101,7 @@ std::string one_run(const stress::StressResult& r, bool color) {
     out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {}{}\n", format_bytes(r.prediction.peak_bytes),
                        r.prediction.peak_phase, r.prediction.verdict, format_bytes(r.peak_working_set_bytes),
                        r.oom_kills > 0 ? " (capped: the OOM killer acts at the limit)" : "");
+    if (!r.prediction.note.empty()) out += "  model: " + r.prediction.note + "\n";
     if (r.prediction.measured_facts_peak_bytes) {
       out += fmt::format("  model with this run's child life and write rate: predicted peak {}\n",
                          format_bytes(r.prediction.measured_facts_peak_bytes));

@@ -219,8 +219,10 @@ constexpr std::array<std::string_view, 8> kPolicies = {
 constexpr std::array<std::string_view, 3> kDisklessLoad = {"disabled", "on-empty-db", "swapdb"};
 
 // Bounds as in config.c (client-query-buffer-limit and proto-max-bulk-len:
-// 1 MiB .. LONG_MAX; maxclients: 1 .. UINT_MAX; repl-backlog-size: >= 1).
+// 1 MiB .. LONG_MAX; maxclients: 1 .. UINT_MAX; repl-backlog-size: >= 1;
+// auto-aof-rewrite-min-size: 0 .. LLONG_MAX).
 constexpr int64_t kLongMax = 9223372036854775807LL;
+constexpr int64_t kIntMax = 2147483647LL;  // auto-aof-rewrite-percentage: 0 .. INT_MAX
 
 const std::vector<Directive>& directives() {
   static const std::vector<Directive> table = {
@@ -230,6 +232,8 @@ const std::vector<Directive>& directives() {
       special("save", Arity::kList, set_save),
       yes_no("appendonly", &RedisInstance::appendonly),
       yes_no("aof-use-rdb-preamble", &RedisInstance::aof_use_rdb_preamble),
+      integer("auto-aof-rewrite-percentage", &RedisInstance::auto_aof_rewrite_percentage, {0, kIntMax}),
+      memory("auto-aof-rewrite-min-size", &RedisInstance::auto_aof_rewrite_min_size_bytes, {0, kLongMax}),
       special("client-output-buffer-limit", Arity::kList, set_output_buffer_limits),
       memory("repl-backlog-size", &RedisInstance::repl_backlog_bytes, {1, std::nullopt}),
       one_of("repl-diskless-load", kDisklessLoad, &RedisInstance::repl_diskless_load),

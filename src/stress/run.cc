@@ -221,10 +221,14 @@ Result<StressResult> Run::execute() {
   if (up) run_phases();
   if (crash_loop_ && opt_.rescue && !g_stop_requested) rescue();
   finish();
+  double import_rate = 0;
+  for (const auto& p : res_.phases) {
+    if (p.phase == RunPhase::kImport) import_rate = std::max(import_rate, p.fill_bytes_per_sec);
+  }
   for (const auto& p : res_.phases) {
     if (p.phase != RunPhase::kFork || p.outcome != PhaseOutcome::kCompleted || p.fork_child_sec <= 0) continue;
     res_.prediction.measured_facts_peak_bytes =
-        predict_with_measured_fork(conf_path_, opt_, p.fork_child_sec, p.fork_write_rate);
+        predict_with_measured_fork(conf_path_, opt_, p.fork_child_sec, p.fork_write_rate, import_rate);
   }
   return std::move(res_);
 }

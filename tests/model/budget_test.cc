@@ -256,5 +256,28 @@ TEST(Budget, WorstCaseSaysWhichFactWouldTightenIt) {
   EXPECT_EQ(find_assumption(compute_budget(r, below), "tighten"), nullptr);
 }
 
+TEST(Budget, AGivenWriteRateUnderAutomaticForksSaysItMustBeTheHighest) {
+  auto trigger = [](const RedisInstance& r, const Workload& w) -> std::string {
+    for (const auto& a : compute_budget(r, w).assumptions) {
+      if (a.name == "fork_trigger") return a.source;
+    }
+    return "";
+  };
+  Workload w;
+  RedisInstance aof = instance(512 * kMiB, 300 * kMiB, "allkeys-lru");
+  aof.appendonly = {true, Provenance::given("test")};
+  aof.save_points = {{}, Provenance::given("test")};
+  // No rate given: the worst case already covers any burst.
+  EXPECT_EQ(trigger(aof, w), "");
+  w.write_rate_per_sec = Sourced<double>{2000, Provenance::given("test")};
+  EXPECT_NE(trigger(aof, w).find("auto-aof-rewrite-percentage 100 past 64.0 MiB"), std::string::npos) << trigger(aof, w);
+  // Rewrites only when asked, and no save points: nothing forks by itself.
+  aof.auto_aof_rewrite_percentage = {0, Provenance::given("test")};
+  EXPECT_EQ(trigger(aof, w), "");
+  // Redis's default save schedule forks by itself too.
+  RedisInstance rdb = instance(512 * kMiB, 300 * kMiB, "allkeys-lru");
+  EXPECT_NE(trigger(rdb, w).find("save 3600 1 300 100 60 10000"), std::string::npos) << trigger(rdb, w);
+}
+
 }  // namespace
 }  // namespace redisfit

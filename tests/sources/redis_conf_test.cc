@@ -71,6 +71,24 @@ TEST(RedisConf, BufferLimitsAndPercentClients) {
   EXPECT_EQ(r.repl_backlog_bytes.value, 64ULL << 20);
 }
 
+TEST(RedisConf, AutomaticAofRewriteSettingsAreReadWithConfigBounds) {
+  RedisInstance defaults;
+  EXPECT_EQ(defaults.auto_aof_rewrite_percentage.value, 100u);  // config.c defaults
+  EXPECT_EQ(defaults.auto_aof_rewrite_min_size_bytes.value, 64ULL << 20);
+  RedisInstance r = apply_text("auto-aof-rewrite-percentage 0\nauto-aof-rewrite-min-size 1gb\n");
+  EXPECT_EQ(r.auto_aof_rewrite_percentage.value, 0u);
+  EXPECT_EQ(r.auto_aof_rewrite_min_size_bytes.value, 1ULL << 30);
+  EXPECT_EQ(r.auto_aof_rewrite_percentage.source.describe(), "t.conf:1");
+
+  auto negative = parse_redis_conf_text("auto-aof-rewrite-percentage -1\n", "neg.conf");
+  ASSERT_TRUE(negative.ok());
+  RedisInstance n;
+  Status s = apply_conf(negative.value(), n);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().where, "neg.conf:1");
+  EXPECT_NE(s.error().message.find("between 0 and 2147483647"), std::string::npos) << s.error().message;
+}
+
 TEST(RedisConf, ErrorsNameFileAndLine) {
   RedisInstance r;
   auto d = parse_redis_conf_text("port 6379\nmaxmemory 1.5gb\n", "bad.conf");

@@ -1,6 +1,7 @@
 #include "sources/prometheus_fleet.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
@@ -148,6 +149,13 @@ std::optional<double> FleetObservation::get(const std::string& fact) const {
   return it->second;
 }
 
+// The queries read_fleet sends after one per fact, by the names it announces
+// and records them under; kOwnQueries counts them for the progress line.
+constexpr const char* kPolicyQuery = "policy";
+constexpr const char* kOwnerQuery = "owner";
+constexpr const char* kDailyPeaksQuery = "daily_peaks";
+constexpr std::array kOwnQueries = {kPolicyQuery, kOwnerQuery, kDailyPeaksQuery};
+
 Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQueryOptions& o) {
   FleetData data;
   data.evaluated_at = o.at ? *o.at
@@ -155,8 +163,8 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   const Selectors sel = selectors_for(o);
   std::map<std::string, FleetObservation> by_key;
   std::map<std::string, std::map<std::string, double>> by_pod;  // "ns/pod" -> fact -> value
-  // One query per fact, then the policy, owner and daily-peak queries below.
-  const size_t total_queries = fact_specs().size() + 3;
+  // One query per fact, then the queries of their own below.
+  const size_t total_queries = fact_specs().size() + kOwnQueries.size();
   size_t sent = 0;
   auto announce = [&](const std::string& fact) {
     if (o.on_query) o.on_query(sent, total_queries, fact);
@@ -202,8 +210,8 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   // Labels that only a few exporters have: the policy and the pod's owner.
   std::string info_q = fmt::format("max by ({}, maxmemory_policy) (last_over_time(redis_instance_info{}[{}]))", kBy,
                                    sel.redis, sel.window);
-  data.facts.push_back({"policy", info_q, false});
-  announce("policy");
+  data.facts.push_back({kPolicyQuery, info_q, false});
+  announce(kPolicyQuery);
   if (auto info = client.instant(info_q, data.evaluated_at)) {
     for (const auto& s : *info) {
       auto it = by_key.find(key_of(s.labels));
@@ -215,8 +223,8 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   std::string ns = o.namespace_name.empty() ? "" : "namespace=" + platform::promql_quote(o.namespace_name);
   std::string owner_q = fmt::format("max by (namespace, pod, owner_kind, owner_name) (last_over_time(kube_pod_owner{}[{}]))",
                                     braces({ns}), sel.window);
-  data.facts.push_back({"owner", owner_q, true});
-  announce("owner");
+  data.facts.push_back({kOwnerQuery, owner_q, true});
+  announce(kOwnerQuery);
   auto owners = client.instant(owner_q, data.evaluated_at);
   if (!owners) return owners.error();
   std::map<std::string, Labels> owner_of;
@@ -226,8 +234,8 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   double step = o.window_seconds >= 2 * 86400 ? 86400 : std::max(o.resolution_seconds, o.window_seconds / 4);
   std::string daily_q = fmt::format("max by ({}) (max_over_time(redis_memory_used_bytes{}[{}]))", kBy, sel.redis,
                                     promql_duration(step));
-  data.facts.push_back({"daily_peaks", daily_q + fmt::format("  (range query, step {})", promql_duration(step)), false});
-  announce("daily_peaks");
+  data.facts.push_back({kDailyPeaksQuery, daily_q + fmt::format("  (range query, step {})", promql_duration(step)), false});
+  announce(kDailyPeaksQuery);
   auto daily = client.range(daily_q, data.evaluated_at - o.window_seconds + step, data.evaluated_at, step);
   if (!daily) return daily.error();
   for (const auto& series : *daily) {

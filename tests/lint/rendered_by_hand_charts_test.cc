@@ -68,12 +68,15 @@ TEST(RenderedByHand, BitnamiSentinelModeNodeAndItsSentinel) {
   EXPECT_TRUE(has_rule(*s, "RF005"));
   // The chart's own fix: Sentinel mode's start-node.sh passes replica.extraFlags.
   ASSERT_TRUE(s->fix.has_value());
-  bool helm = false;
+  bool helm = false, config_map = false;
   for (const auto& f : s->fix->forms) {
     helm |= f.text.find("helm upgrade redis bitnami/redis") != std::string::npos &&
             f.text.find("replica.extraFlags[0]=--maxmemory") != std::string::npos;
+    // redis.conf is included after replica.conf: the line goes where it wins.
+    config_map |= f.label == "ConfigMap redis-configuration key redis.conf";
   }
   EXPECT_TRUE(helm);
+  EXPECT_TRUE(config_map);
 }
 
 // Without the scripts ConfigMap, start-node.sh is not visible: RF000, and the

@@ -263,8 +263,13 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
       std::string from;
       for (const auto& part : written.parts) from += (from.empty() ? "" : "; ") + part.explanation;
       r.notes.push_back(fmt::format("--include {}: {}", path, from.empty() ? "nothing known in it" : from));
+      // The fix's maxmemory line goes into the last ConfigMap file read:
+      // redis-server reads the includes in argv order and a later maxmemory
+      // replaces an earlier one (config.c loadServerConfigFromString), so a
+      // line in an earlier file could be overridden (Bitnami's Sentinel mode
+      // includes replica.conf, then redis.conf).
       for (const auto& part : written.parts) {
-        if (!part.data_name.empty() && !part.secret && r.config_map.empty()) {
+        if (!part.data_name.empty() && !part.secret) {
           r.config_map = part.data_name;
           r.config_key = part.data_key;
         }
@@ -274,6 +279,7 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
     const PodFile inc = files.resolve(path);
     if (inc.state == PodFile::State::kFound) {
       reader.read(inc, path, 0, directives);
+      if (!inc.data_name.empty() && !inc.secret) r.config_map = inc.data_name, r.config_key = inc.data_key;
     } else {
       r.unknowns.push_back("--include " + path + " (given by " + who + "): " + inc.explanation);
     }

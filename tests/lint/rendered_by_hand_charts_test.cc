@@ -127,6 +127,39 @@ TEST(RenderedByHand, Groundhog2kDefaultDeployment) {
   }
 }
 
+// groundhog2k/redis 2.4.4 with `--set redisConfig="maxmemory 100mb"`, made
+// from the default rendering as the templates render that value:
+// customconfig.yaml adds ConfigMap `redis` (key redis.conf), and
+// statefulset.yaml mounts it in the init container at
+// /usr/local/etc/redis/redis.conf (subPath) and adds the `config` volume.
+// init.sh defines its steps as functions and calls them after `rm -f
+// $REDIS_CONFIG`: configure_redis_ext's `cat ... >>$REDIS_CONFIG` happens
+// there, so the maxmemory line is in the file redis-server reads.
+TEST(RenderedByHand, Groundhog2kRedisConfigAppendedByTheInitScriptsFunctions) {
+  std::string text = lint_test::read_text(rendered("groundhog2k_redis-2.4.4_default.yaml"));
+  auto insert_after = [&](const std::string& anchor, const std::string& lines) {
+    const size_t at = text.find(anchor);
+    ASSERT_NE(at, std::string::npos) << anchor;
+    text.insert(at + anchor.size(), lines);
+  };
+  insert_after("            - name: scripts\n              mountPath: /scripts\n",
+               "            - mountPath: /usr/local/etc/redis/redis.conf\n              subPath: redis.conf\n"
+               "              name: config\n");
+  insert_after("            name: redis-scripts\n            defaultMode: 0555\n",
+               "        - name: config\n          configMap:\n            name: redis\n");
+  text += "---\n# Source: redis/templates/customconfig.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+          "  name: redis\ndata:\n  redis.conf: |\n    maxmemory 100mb\n";
+  auto r = app::lint_yaml_texts({{"groundhog2k.yaml", text}}, {});
+  ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
+  const auto* s = subject(r, "redis/redis-server");
+  ASSERT_NE(s, nullptr);
+  ASSERT_FALSE(s->unreadable()) << s->instance.unknowns[0];
+  EXPECT_EQ(s->instance.maxmemory.origin, MaxmemoryOrigin::kExplicit);
+  EXPECT_EQ(s->instance.maxmemory.bytes, 100 * kMi);
+  EXPECT_TRUE(any_note(*s, "ConfigMap redis key redis.conf, appended by init container redis-init"));
+  EXPECT_FALSE(has_rule(*s, "RF005"));
+}
+
 // groundhog2k/redis 2.4.4, `--set haMode.enabled=true`: a StatefulSet of 3
 // pods, redis-server beside redis-sentinel; init.sh appends `replicaof
 // $MASTER 6379` when Sentinel names a master, so each pod can be the master

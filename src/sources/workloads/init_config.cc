@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <cctype>
 
 #include "sources/redis_conf.h"
@@ -75,6 +76,11 @@ struct Assembler {
   InitWrittenConfig& out;
   std::vector<std::string> left_out;  // run-time lines and edits that set no memory directive
 
+  // Each once: a function called from several places writes the same line each time.
+  void leave_out(std::string what) {
+    if (std::find(left_out.begin(), left_out.end(), what) == left_out.end()) left_out.push_back(std::move(what));
+  }
+
   void take(PodFile f, const std::string& how) {
     f.explanation += ", " + how + " by " + who;
     out.parts.push_back(std::move(f));
@@ -114,14 +120,14 @@ struct Assembler {
     const std::string name = directive_of(op.source);
     if (op.runtime && is_role_directive(name)) {
       out.replication_at_runtime = true;
-      left_out.push_back("`" + op.source + "`");
+      leave_out("`" + op.source + "`");
       return;
     }
     if (op.runtime) {
       if (name.empty() || is_memory_directive(name)) {
         out.unknowns.push_back(fmt::format("{} writes `{}`, set at run time", who, op.source));
       } else {
-        left_out.push_back("`" + op.source + "`");
+        leave_out("`" + op.source + "`");
       }
       return;
     }
@@ -138,7 +144,7 @@ struct Assembler {
         !names.empty() && !is_role_directive(lower(names))) {
       out.unknowns.push_back(fmt::format("{} edits the file with `sed -i {}` ({}) at run time", who, op.source, names));
     } else {
-      left_out.push_back("`sed -i " + op.source + "`");
+      leave_out("`sed -i " + op.source + "`");
     }
   }
 };

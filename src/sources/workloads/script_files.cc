@@ -200,6 +200,115 @@ std::optional<std::string> script_path_of(const ContainerDecl& c) {
   return std::nullopt;
 }
 
+namespace {
+
+// A script split into its function bodies (`name() {`, `name () {`,
+// `function name {`, up to the matching `}`) and the commands outside them.
+// Chart scripts define their steps as functions and call them at the end
+// (groundhog2k/redis's init.sh: `rm -f $REDIS_CONFIG`, then
+// `configure_redis_base`, `configure_redis_ext`, ...): what a function does
+// to files happens where it is called, in call order.
+struct Program {
+  std::map<std::string, std::vector<std::vector<ShellWord>>> functions;
+  std::vector<std::vector<ShellWord>> main;
+  std::vector<std::string> uncalled;  // defined, never called as a command; in text order
+};
+
+// The function a command defines, and whether its `{` is on the same line.
+std::optional<std::pair<std::string, bool>> function_header(const std::vector<ShellWord>& words) {
+  if (words.empty() || words[0].unresolved) return std::nullopt;
+  std::string name;
+  size_t next = 1;
+  if (words[0].text.size() > 2 && words[0].text.ends_with("()")) {
+    name = words[0].text.substr(0, words[0].text.size() - 2);
+  } else if (words.size() >= 2 && words[1].text == "()") {
+    name = words[0].text, next = 2;
+  } else if (words[0].text == "function" && words.size() >= 2) {
+    name = words[1].text, next = 2;
+    if (name.ends_with("()")) name.resize(name.size() - 2);
+  } else {
+    return std::nullopt;
+  }
+  if (name.empty() || assigned_name(name + "=").empty()) return std::nullopt;
+  if (next == words.size()) return std::pair{name, false};
+  if (next + 1 == words.size() && words[next].text == "{") return std::pair{name, true};
+  return std::nullopt;  // a one-line body (`f() { ...; }`): read as plain commands
+}
+
+// The command's name once `exec`, `then`, ... and `VAR=value` prefixes are set aside.
+std::string called_name(const std::vector<ShellWord>& words) {
+  for (const auto& w : words) {
+    if (is_prefix_word(w.text) || (!assigned_name(w.text).empty() && w.text.find("=(") == std::string::npos)) continue;
+    return w.unresolved ? "" : w.text;
+  }
+  return "";
+}
+
+Program gather_functions(std::vector<std::vector<ShellWord>> commands) {
+  Program p;
+  std::string defining;
+  int depth = 0;  // `{` groups open in the body being gathered
+  bool awaiting_brace = false;
+  std::vector<std::vector<ShellWord>> body;
+  std::vector<std::string> order;  // function names in the order defined
+  for (auto& words : commands) {
+    if (words.empty()) continue;
+    if (!defining.empty()) {
+      if (awaiting_brace) {
+        awaiting_brace = false;
+        if (words.size() == 1 && words[0].text == "{") continue;
+      }
+      if (words[0].text == "}" && --depth == 0) {
+        if (!p.functions.count(defining)) order.push_back(defining);
+        p.functions[defining] = std::move(body);
+        body.clear();
+        defining.clear();
+        continue;
+      }
+      if (words[0].text == "{") ++depth;
+      body.push_back(std::move(words));
+      continue;
+    }
+    if (const auto header = function_header(words)) {
+      defining = header->first;
+      awaiting_brace = !header->second;
+      depth = 1;
+      continue;
+    }
+    p.main.push_back(std::move(words));
+  }
+  // An unterminated body is read as plain commands, as before.
+  if (!defining.empty()) p.main.insert(p.main.end(), body.begin(), body.end());
+  std::map<std::string, bool> called;
+  auto note_calls = [&](const std::vector<std::vector<ShellWord>>& cmds) {
+    for (const auto& w : cmds) called[called_name(w)] = true;
+  };
+  note_calls(p.main);
+  for (const auto& [_, b] : p.functions) note_calls(b);
+  for (const auto& name : order) {
+    if (!called.count(name)) p.uncalled.push_back(name);
+  }
+  return p;
+}
+
+// Runs one command: a call of a defined function runs its body there.
+// Nested calls are followed 8 deep (a recursive function ends) and 100,000
+// commands in all (functions that each call the next many times would
+// otherwise multiply without bound on hostile input).
+void run(Reader& r, const Program& p, const std::vector<ShellWord>& words, int depth, size_t& budget) {
+  if (budget == 0) return;
+  --budget;
+  const std::string name = called_name(words);
+  if (auto f = p.functions.find(name); f != p.functions.end()) {
+    if (depth >= 8) return;
+    for (const auto& w : f->second) run(r, p, w, depth + 1, budget);
+    return;
+  }
+  r.command(words);
+}
+
+}  // namespace
+
 ScriptReading read_script(const std::string& text, const std::map<std::string, std::string>& env) {
   Reader r;
   // First pass: variables with one literal value (`REDIS_CONF=/data/conf/redis.conf`);
@@ -216,7 +325,14 @@ ScriptReading read_script(const std::string& text, const std::map<std::string, s
   }
   for (const auto& [name, _] : conflicting) vars.erase(name);
   r.vars = vars;
-  for (auto& words : split_shell_script(text, vars)) r.command(std::move(words));
+  const Program program = gather_functions(split_shell_script(text, vars));
+  size_t budget = 100000;
+  for (const auto& words : program.main) run(r, program, words, 0, budget);
+  // A function that is defined but never called as a command (only inside
+  // `$(...)`, say) still has its file operations taken, where it is defined.
+  for (const auto& name : program.uncalled) {
+    for (const auto& words : program.functions.at(name)) run(r, program, words, 0, budget);
+  }
   return std::move(r.out);
 }
 

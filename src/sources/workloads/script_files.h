@@ -11,8 +11,10 @@
 // What is read, and what is not: each simple command of the script (POSIX
 // sh splitting, server_argv.h), in text order. Plain `NAME=value`
 // assignments whose value is known become variables for the commands after
-// them. Branches are not evaluated and functions are not followed by call:
-// every file operation in the text is taken, in the order it is written.
+// them. Branches are not evaluated: every file operation is taken. A shell
+// function's commands are taken where it is called (each call, in call
+// order; a function never called as a command, where the main text ends),
+// since chart scripts define their steps first and call them at the end.
 // A word that expands at run time is marked, never guessed.
 #pragma once
 

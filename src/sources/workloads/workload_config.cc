@@ -168,8 +168,11 @@ void read_init_written(const InitWrittenConfig& init, const PodFiles& files, con
   for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
   for (const auto& u : init.unknowns) r.unknowns.push_back(u);
   apply_directives(directives, r);
-  std::string from;
-  for (const auto& part : init.parts) from += (from.empty() ? "" : "; ") + part.explanation;
+  std::string from, last;
+  for (const auto& part : init.parts) {
+    if (part.explanation != last) from += (from.empty() ? "" : "; ") + part.explanation;  // "a line written by X" once per run
+    last = part.explanation;
+  }
   r.notes.push_back(fmt::format("config file {} is written by {}{}", path, init.writer,
                                 from.empty() ? " (nothing in it is known)" : ": " + from));
   for (const auto& n : init.notes) r.notes.push_back(n);

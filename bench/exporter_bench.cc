@@ -1,81 +1,45 @@
 // Scrape cost of `redisfit exporter`: what one /metrics request costs the
 // exporter and the Redis server. Starts its own redis-server on a free
-// loopback port (Debian package) filled with 100k keys.
+// loopback port (Debian package, through tests/support) filled with 100k keys.
 //
 //   build/bench/exporter_bench
 //
 // BM_ScrapeEndToEnd is one full scrape (INFO round-trip + parse + model +
 // exposition); the others split it into its parts.
-#include <arpa/inet.h>
 #include <benchmark/benchmark.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
 #include <string>
-#include <thread>
 
 #include "live/exporter.h"
 #include "live/metrics.h"
 #include "live/probe.h"
 #include "platform/redis_client.h"
+#include "support/redis_server.h"
 
 namespace {
 
 using namespace redisfit::live;
 namespace platform = redisfit::platform;
 
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-// One redis-server for the whole run, killed at exit.
+// One redis-server for the whole run (tests/support: free loopback port,
+// private directory, no snapshots, killed at exit), filled with 100k keys of
+// 100 bytes.
 struct Server {
-  pid_t pid = -1;
+  redisfit::testing::RedisServer redis{"", {"--maxmemory", "256mb"}};
   platform::RedisEndpoint endpoint;
   bool ok = false;
   Server() {
-    int port = free_port();
-    pid = fork();
-    if (pid == 0) {
-      freopen("/dev/null", "w", stdout);
-      execl("/usr/bin/redis-server", "redis-server", "--port", std::to_string(port).c_str(), "--bind", "127.0.0.1",
-            "--save", "", "--maxmemory", "256mb", "--dir", "/tmp", nullptr);
-      _exit(127);
-    }
+    if (!redis.ok()) return;
     endpoint.host = "127.0.0.1";
-    endpoint.port = port;
-    for (int i = 0; i < 250 && !ok; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      auto c = platform::connect_redis(endpoint, {});
-      if (!c) continue;
-      ok = true;
-      for (int batch = 0; batch < 100; ++batch) {
-        std::vector<std::string> argv = {"MSET"};
-        for (int k = 0; k < 1000; ++k) {
-          argv.push_back("key:" + std::to_string(batch) + ":" + std::to_string(k));
-          argv.push_back(std::string(100, 'v'));
-        }
-        (void)c.value()->command(argv);
+    endpoint.port = redis.port();
+    ok = true;
+    for (int batch = 0; batch < 100 && ok; ++batch) {
+      std::vector<std::string> argv = {"MSET"};
+      for (int k = 0; k < 1000; ++k) {
+        argv.push_back("key:" + std::to_string(batch) + ":" + std::to_string(k));
+        argv.push_back(std::string(100, 'v'));
       }
-    }
-  }
-  ~Server() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
+      ok = redis.command(argv) != nullptr;
     }
   }
 };

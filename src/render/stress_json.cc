@@ -54,7 +54,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
       {"peak_used_memory_bytes", r.peak_used_memory_bytes},
       {"peak_cow_bytes", r.peak_cow_bytes},
       {"predicted_peak_bytes", r.prediction.available ? json(r.prediction.peak_bytes) : json(nullptr)},
-      {"predicted_peak_phase", r.prediction.peak_phase},
+      {"predicted_peak_phase", r.prediction.available ? phase_id_name(r.prediction.peak_id) : ""},
       {"predicted_verdict", r.prediction.verdict},
       {"predicted_peak_with_measured_fork_bytes", r.prediction.measured_facts_peak_bytes},
       {"duration_sec", r.duration_sec},
@@ -98,7 +98,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
                      {"end_sec", x.end_sec}};
   }
   json predicted_phases = json::object();
-  for (const auto& [name, bytes] : r.prediction.phase_totals) predicted_phases[name] = bytes;
+  for (const auto& [id, bytes] : r.prediction.phase_totals) predicted_phases[phase_id_name(id)] = bytes;
   out["predicted_phases"] = predicted_phases;
   return out;
 }

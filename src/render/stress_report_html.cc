@@ -195,7 +195,7 @@ std::string summary_table(const stress::StressResult& r) {
     row("rescue detail", x.detail);
   }
   row("predicted peak (model)", r.prediction.available ? format_bytes(r.prediction.peak_bytes) + " in " +
-                                                             r.prediction.peak_phase + " (" + r.prediction.verdict + ")"
+                                                             phase_id_name(r.prediction.peak_id) + " (" + r.prediction.verdict + ")"
                                                        : r.prediction.note);
   std::string phases;
   for (const auto& p : r.phases) {

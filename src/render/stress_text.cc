@@ -99,7 +99,7 @@ std::string one_run(const stress::StressResult& r, bool color) {
                      pct(r.peak_working_set_bytes, r.maxmemory_bytes), format_bytes(r.peak_usage_bytes));
   if (r.prediction.available) {
     out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {}{}\n", format_bytes(r.prediction.peak_bytes),
-                       r.prediction.peak_phase, r.prediction.verdict, format_bytes(r.peak_working_set_bytes),
+                       phase_id_name(r.prediction.peak_id), r.prediction.verdict, format_bytes(r.peak_working_set_bytes),
                        r.oom_kills > 0 ? " (capped: the OOM killer acts at the limit)" : "");
     if (!r.prediction.note.empty()) out += "  model: " + r.prediction.note + "\n";
     if (r.prediction.measured_facts_peak_bytes) {

@@ -146,9 +146,9 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
   }
   p.available = true;
   p.peak_bytes = b.peak_bytes;
-  p.peak_phase = b.peak_phase;
+  p.peak_id = b.peak_id;
   p.verdict = verdict_name(b.verdict);
-  for (const auto& phase : b.phases) p.phase_totals.emplace_back(phase.name, phase.total_bytes);
+  for (const auto& phase : b.phases) p.phase_totals.emplace_back(phase.id, phase.total_bytes);
   return p;
 }
 

@@ -144,10 +144,10 @@ HostInfo read_host_info();
 struct Prediction {
   bool available = false;
   uint64_t peak_bytes = 0;
-  std::string peak_phase;
-  // Every model phase's total ("steady", "fork", "full_sync", "reload", ...),
-  // so each run phase can be set against the model phase it exercises.
-  std::vector<std::pair<std::string, uint64_t>> phase_totals;
+  PhaseId peak_id = PhaseId::kSteady;  // meaningful when available; printed as phase_id_name()
+  // Every model phase's total, in the model's order, so each run phase can be
+  // set against the model phase it exercises.
+  std::vector<std::pair<PhaseId, uint64_t>> phase_totals;
   std::string verdict;
   std::string note;  // why unavailable, or assumptions worth showing
   // The same model given what the run measured (the child's life and the

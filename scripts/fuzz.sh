@@ -112,10 +112,8 @@ PY
 # The longest input each target is given (libFuzzer's -max_len): the largest
 # real input of its kind with a margin. A cgroup file, INFO or MEMORY STATS
 # reply, redis.conf or start script longer than that only repeats lines, and
-# cost per execution grows with length (ASan's allocator, the parser's own
-# allocations): cgroup_fuzz fell from 4,276 to 1,973 executions/s as
-# libFuzzer's length limit grew from 1.6 KB to 6 KB. YAML documents and RDB
-# files are larger, so those targets keep 64 KiB.
+# costs more per execution (the parsers allocate per line, under ASan). YAML
+# documents and RDB files are larger, so those targets keep 64 KiB.
 max_len() {
   case $1 in
     quantity|flag_units|redis_url) echo 1024 ;;

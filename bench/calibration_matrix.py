@@ -89,6 +89,12 @@ def peaks(binary, quick):
                          ["--save", "", "--appendonly", "yes", "--set", "auto-aof-rewrite-percentage=0",
                           "--fork", "bgrewriteaof", "--policy", "allkeys-lru",
                           "--value-size", "1024", "--write-rate", "5000"]))
+    # Sizes whose allocation holds exactly one page (4000 B: every value
+    # dismissed by the child) and a uniform spread across the 2-4 KiB classes.
+    for size in ["4000", "512-4096"]:
+        rows.append(peak_row(binary, f"BGSAVE, allkeys-lru, {size} B, 5000/s",
+                             ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru", "--value-size", size,
+                              "--write-rate", "5000"]))
     if not quick:
         rows.append(peak_row(binary, "full sync, allkeys-lru, 1 KiB, 5000/s",
                              ["--save", "", "--fork", "fullsync", "--policy", "allkeys-lru", "--value-size", "1024",

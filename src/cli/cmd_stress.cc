@@ -115,17 +115,12 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     if (auto st = preload_rdb_with_estimate(path, o); !st.ok()) return st.error();
   }
   o.rescue = f.rescue;
-  auto dash = f.value_size.find('-');
-  auto vmin = parse_bytes("--value-size", f.value_size.substr(0, dash));
-  auto vmax = dash == std::string::npos ? vmin : parse_bytes("--value-size", f.value_size.substr(dash + 1));
-  if (!vmin.ok()) return vmin.error();
-  if (!vmax.ok()) return vmax.error();
-  if (*vmin < 1 || *vmax < *vmin || *vmax > (64u << 20)) {
-    return Error{"flag --value-size", "expected N or MIN-MAX with 1 <= MIN <= MAX <= 64mb"};
-  }
-  o.loader.value_min_bytes = static_cast<uint32_t>(*vmin);
-  o.loader.value_max_bytes = static_cast<uint32_t>(*vmax);
-  if (o.preload && o.preload->dataset_bytes) o.preload->value_bytes = static_cast<uint32_t>(*vmin);
+  // The loader's bound: one value is sent as one bulk string per command.
+  auto sizes = parse_size_range_flag("flag --value-size", f.value_size, 64u << 20);
+  if (!sizes.ok()) return sizes.error();
+  o.loader.value_min_bytes = static_cast<uint32_t>(sizes->min_bytes);
+  o.loader.value_max_bytes = static_cast<uint32_t>(sizes->max_bytes);
+  if (o.preload && o.preload->dataset_bytes) o.preload->value_bytes = static_cast<uint32_t>(sizes->min_bytes);
   o.loader.ttl_share = f.ttl_share;
   o.loader.connections = f.connections;
   o.loader.pipeline = f.pipeline;

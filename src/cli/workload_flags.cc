@@ -52,7 +52,7 @@ void WorkloadFlags::add_workload_to(CLI::App& cmd) {
       ->check(CLI::Range(0.0, 1.0));
   cmd.add_option("--write-pattern", write_pattern, "overwrite (default) | insert (an import)")
       ->check(CLI::IsMember({"overwrite", "insert"}));
-  cmd.add_option("--value-size", value_size, "typical value size (default 1KiB; 1024, 1Ki and 1kb alike)");
+  cmd.add_option("--value-size", value_size, "typical value size, or a uniform range MIN-MAX (default 1KiB; 1024, 1Ki and 1kb alike; 512-4096)");
   cmd.add_option("--clients", clients, "connected clients (default 100)")->check(CLI::Range(0, 10000000));
   cmd.add_option("--ttl", ttl, "whether keys carry TTLs (true/false; default false)");
   cmd.add_option("--fragmentation", fragmentation, "used_memory_rss / used_memory (default 1.10)")
@@ -125,12 +125,11 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
 
 Status WorkloadFlags::apply_workload(Workload& w) const {
   if (!value_size.empty()) {
-    auto v = parse_size("--value-size", value_size);
+    // proto-max-bulk-len (512mb) bounds one value.
+    auto v = parse_size_range_flag("--value-size", value_size, 512ULL << 20);
     if (!v.ok()) return v.error();
-    if (v.value() == 0 || v.value() > (512ULL << 20)) {
-      return Error{"--value-size", "must be between 1 byte and 512mb (proto-max-bulk-len)"};
-    }
-    w.value_size_bytes = {v.value(), Provenance::flag("--value-size")};
+    w.value_size_bytes = {(v->min_bytes + v->max_bytes) / 2, Provenance::flag("--value-size")};
+    if (v->is_range()) w.value_spread = Workload::ValueSpread{v->min_bytes, v->max_bytes};
   }
   if (!write_rate.empty()) {
     auto v = parse_rate_flag("--write-rate", write_rate);

@@ -29,6 +29,18 @@ Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
                            text)};
 }
 
+Result<SizeRange> parse_size_range_flag(std::string_view flag, std::string_view text, uint64_t max_bytes) {
+  const size_t dash = text.find('-');
+  auto lo = parse_size_flag(flag, text.substr(0, dash));
+  if (!lo.ok()) return lo.error();
+  auto hi = dash == std::string_view::npos ? lo : parse_size_flag(flag, text.substr(dash + 1));
+  if (!hi.ok()) return hi.error();
+  if (*lo < 1 || *hi < *lo || *hi > max_bytes)
+    return Error{std::string(flag), fmt::format("\"{}\": expected N or MIN-MAX with 1 <= MIN <= MAX <= {}", text,
+                                                format_bytes(max_bytes))};
+  return SizeRange{*lo, *hi};
+}
+
 Result<double> parse_rate_flag(std::string_view flag, std::string_view text, double max) {
   std::string t(text);
   if (t.size() > 2 && t.compare(t.size() - 2, 2, "/s") == 0) t.resize(t.size() - 2);

@@ -13,6 +13,7 @@
 //    "5k/s", "1.5M/s".
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,16 @@ namespace redisfit {
 
 // Bytes, or an error naming `flag` with the spellings accepted.
 Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text);
+
+// A value size as the workload flags take it: one size ("1024", "4Ki") or a
+// uniform range "MIN-MAX" ("512-4096", "1Ki-16Ki"), each side any size
+// spelling above. Bounds are the caller's (`max_bytes`, MIN >= 1).
+struct SizeRange {
+  uint64_t min_bytes = 0;
+  uint64_t max_bytes = 0;
+  bool is_range() const { return min_bytes != max_bytes; }
+};
+Result<SizeRange> parse_size_range_flag(std::string_view flag, std::string_view text, uint64_t max_bytes);
 
 // Events per second (>= 0, <= `max`), or an error naming `flag`.
 Result<double> parse_rate_flag(std::string_view flag, std::string_view text, double max = 1e9);

@@ -29,7 +29,18 @@ struct Workload {
   // the volume, or a load in progress. Loading ignores maxmemory, so this is
   // never capped by it. Absent = the dataset.
   std::optional<Sourced<uint64_t>> loaded_bytes;
+  // The typical (mean) value: what a write streams into buffers.
   Sourced<uint64_t> value_size_bytes{1024, Provenance::by_default("default: 1 KiB values (docs/memory-model.md)")};
+  // Values spread uniformly over [min, max] (--value-size MIN-MAX); then
+  // value_size_bytes is their mean. Absent = every value is value_size_bytes.
+  // Per-key costs that are not linear in the size (allocator classes, the
+  // pages a write dirties, the values a fork child dismisses) are averaged
+  // over the spread, not taken at the mean.
+  struct ValueSpread {
+    uint64_t min_bytes = 0;
+    uint64_t max_bytes = 0;
+  };
+  std::optional<ValueSpread> value_spread;
   Sourced<WritePattern> write_pattern{WritePattern::kOverwrite,
                                       Provenance::by_default("default: overwrites, the worst case for copy-on-write")};
   // Writes per second while a fork child lives. Absent = unknown.

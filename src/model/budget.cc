@@ -233,7 +233,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   const DatasetSize dataset = steady_dataset(r, w, words);
   // One write is checked before it executes (server.c:processCommand), so the
   // dataset can pass maxmemory by the largest single value written.
-  const uint64_t overshoot = w.value_size_bytes.value;
+  const uint64_t overshoot = w.value_spread ? w.value_spread->max_bytes : w.value_size_bytes.value;
 
   // Steady state.
   std::vector<BudgetTerm> steady = {
@@ -339,7 +339,12 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   b.assumptions = {
       {"dataset", format_bytes(dataset.bytes), dataset.source},
       {"fragmentation", fmt::format("{:.2f}", frag), w.fragmentation.source.describe()},
-      {"value_size", format_bytes(w.value_size_bytes.value), w.value_size_bytes.source.describe()},
+      {"value_size",
+       w.value_spread ? fmt::format("{}-{}", format_bytes(w.value_spread->min_bytes), format_bytes(w.value_spread->max_bytes))
+                      : format_bytes(w.value_size_bytes.value),
+       w.value_spread ? fmt::format("{}, uniform (mean {})", w.value_size_bytes.source.describe(),
+                                    format_bytes(w.value_size_bytes.value))
+                      : w.value_size_bytes.source.describe()},
       {"write_pattern", w.write_pattern.value == WritePattern::kInsert ? "insert" : "overwrite",
        w.write_pattern.source.describe()},
       {"write_rate", w.write_rate_per_sec ? fmt::format("{:.0f}/s", w.write_rate_per_sec->value) : "unknown",

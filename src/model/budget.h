@@ -116,8 +116,9 @@ enum class ForkKind { kBgsave, kAofRewrite, kFullSync };
 // sync), else estimated_save_seconds() times the kind's multiple.
 double fork_child_seconds(const Workload& workload, uint64_t dataset_bytes, ForkKind kind = ForkKind::kBgsave);
 // A BGSAVE's child: keys x ModelConstants::kSaveSecondsPerKey + bytes /
-// kSaveBytesPerSec, + bytes / kDismissedSaveBytesPerSec for values over half
-// a page.
+// kSaveBytesPerSec, + per value the child dismisses (over half a page, with a
+// whole page in its allocation) kDismissSecondsPerCall + kDismissSecondsPerPage
+// x its whole pages; averaged over the workload's value spread.
 double estimated_save_seconds(const Workload& workload, uint64_t dataset_bytes);
 
 // True when every write during a fork gets -OOM: the dataset is known to be

@@ -58,24 +58,38 @@ struct ModelConstants {
   static constexpr double kReloadFactor = 1.05;
 
   // --- how long a fork child lives (src/model/cow.cc) -----------------------
-  // Child life = keys x kSaveSecondsPerKey + bytes / kSaveBytesPerSec (+ bytes
-  // / kDismissedSaveBytesPerSec for values the child dismisses), for a BGSAVE
-  // while the parent keeps serving writes. Fitted on a quiet 2-core host
-  // (calibration, 2026-11-26, Debian 7.0.15, rdbcompression yes, printable
-  // random values that LZF cannot shrink: the worst case for compression) to
-  // the BGSAVE children of 300 MiB at 5k writes/s: 100 B 7.2 s, 1 KiB 4.8 s,
-  // 4 KiB 10.3 s, 16 KiB 11.9 s; and to research §3 (10 M keys / 1.9 GB idle
-  // in 38 s). An idle child is faster (2.9-4.5 s for 300 MiB), so the fit
-  // errs long, which errs towards more copy-on-write. A CPU-starved child
-  // (a CPU limit, a busy node) lives longer still: the server's own last save
-  // time (--save-time, probe's rdb_last_bgsave_time_sec) replaces this.
+  // Child life = keys x kSaveSecondsPerKey + bytes / kSaveBytesPerSec + for
+  // each value the child dismisses kDismissSecondsPerCall + its whole pages x
+  // kDismissSecondsPerPage, for a BGSAVE while the parent keeps serving
+  // writes. The first two are fitted on a quiet 2-core host (calibration,
+  // 2026-11-26, Debian 7.0.15, rdbcompression yes, printable random values
+  // that LZF cannot shrink: the worst case for compression) to the BGSAVE
+  // children of 300 MiB at 5k writes/s (100 B 7.2 s, 1 KiB 4.8 s) and to
+  // research §3 (10 M keys / 1.9 GB idle in 38 s). An idle child is faster
+  // (1 KiB: 3.4-3.8 s, 2560 B: 2.9-3.3 s for 300 MiB), so the fit errs long,
+  // which errs towards more copy-on-write. A CPU-starved child (a CPU limit,
+  // a busy node) lives longer still: the server's own last save time
+  // (--save-time, probe's rdb_last_bgsave_time_sec) replaces this.
   static constexpr double kSaveBytesPerSec = 80e6;
   static constexpr double kSaveSecondsPerKey = 2.0e-6;
-  // Values above half a page are dismissed by the child once saved
-  // (object.c:dismissObject -> madvise(MADV_DONTNEED) of their whole pages),
-  // one system call and TLB flush per value: 4 KiB and 16 KiB values saved
-  // at ~40 MB/s on top of the byte rate above (calibration rows above).
-  static constexpr double kDismissedSaveBytesPerSec = 40e6;
+  // A value over half a page whose allocation holds a whole page is
+  // dismissed by the child once saved (object.c:dismissObject ->
+  // zmalloc.c:zmadvise_dontneed, madvise(MADV_DONTNEED) of its whole pages):
+  // one system call and TLB flush per value, and the cost is per call, not
+  // per byte. Idle BGSAVEs of 300 MiB (calibration, 2026-11-26 10:40 UTC,
+  // two each): 3500 B values (3584 B class, never dismissed) 3.3-3.9 s like
+  // 1 KiB ones; 4000 B (4096 B class, one page each, 77k calls) 7.3-7.9 s;
+  // 8000 B (two pages, 39k calls) 6.5 s; 16 KiB (five pages, 19k calls)
+  // 5.2-5.3 s: ~45 us per call + ~11 us per page idle. With the parent
+  // taking 5k writes/s the same children live 1.3-2.3x longer (the parent's
+  // copy-on-write faults and the child's unmapping meet on the same pages);
+  // fitted to the mean of five matrix runs at 5k/s (medians 7.6 and 9.0 s,
+  // longest 10.3 and 12.2 s): 4 KiB values (5120 B class, a whole page at
+  // every other value: 30k calls) 8.1 s, 16 KiB (20 KiB class, five pages:
+  // 15k calls) 9.8 s: 70 us per call + 60 us per page.
+  static constexpr double kDismissSecondsPerCall = 70e-6;
+  static constexpr double kDismissSecondsPerPage = 60e-6;
+  // dismissMemory's own threshold: values up to half a page are left alone.
   static constexpr uint64_t kDismissMinValueBytes = 2048;
   // INFO's last save times are whole seconds: below this they are too coarse
   // to replace the estimate.

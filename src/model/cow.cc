@@ -21,17 +21,13 @@ namespace {
 
 using K = ModelConstants;
 
-uint64_t key_used_bytes(const Workload& w) {
-  return string_key_used_bytes(K::kTypicalKeyBytes, w.value_size_bytes.value);
-}
-
-// Share of a key's memory that is its slot in the main dict's bucket array:
-// the only shared pages an insert of a *new* key is sure to dirty (new values
-// go to fresh jemalloc slabs; dict resizing is suppressed while a child lives,
-// server.c:updateDictResizePolicy).
-double bucket_share(const Workload& w) {
-  return std::min(1.0, static_cast<double>(K::kBucketBytesPerKeyMax) / static_cast<double>(key_used_bytes(w)));
-}
+// One value size's share in the model, per key.
+struct ValueFigures {
+  double key_bytes = 0;      // used_memory of a key holding such a value
+  double touched = 1;        // pages a write of the value dirties
+  double dismissed = 0;      // of which whole pages the child dismisses once it saved them
+  double dismiss_calls = 0;  // madvise calls the child makes for the value (0..1)
+};
 
 // The pages a value's allocation spans. An overwrite's new value lands in the
 // slot the previous write freed (jemalloc's thread cache is LIFO), an old
@@ -40,25 +36,57 @@ double bucket_share(const Workload& w) {
 // average (alloc + page - g) / page pages and contains (alloc - page + g) /
 // page whole ones, g = gcd(alloc, page); large classes (from 16 KiB) are
 // page-aligned (g = page).
-struct ValuePages {
-  double touched = 1;  // pages a write of the value dirties
-  double whole = 0;    // of which whole pages, which the child can dismiss
-};
-
-ValuePages value_pages(const Workload& w) {
+//
+// The child dismisses a saved value (object.c:dismissObject -> dismissSds ->
+// dismissMemory, with THP off as Redis keeps it for itself) only when its
+// size is over half a page and its allocation holds a whole page
+// (zmalloc.c:zmadvise_dontneed returns early below one page, and madvises
+// only the page-aligned part): values of 2-3.5 KiB (classes up to 3584 B)
+// are never dismissed; a 5120 B region holds a whole page at half of the
+// slab positions, hence one call per two values.
+ValueFigures value_figures(uint64_t value_bytes) {
   const uint64_t page = static_cast<uint64_t>(K::kPageBytes);
-  const uint64_t alloc = std::max<uint64_t>(1, key_used_bytes(w) - string_key_used_bytes(K::kTypicalKeyBytes, 0));
+  ValueFigures f;
+  f.key_bytes = static_cast<double>(string_key_used_bytes(K::kTypicalKeyBytes, value_bytes));
+  const uint64_t alloc = string_value_alloc_bytes(value_bytes);
   const uint64_t g = std::gcd(alloc, page);
-  ValuePages v;
-  v.touched = static_cast<double>(alloc + page - g) / K::kPageBytes;
-  v.whole = alloc + g > page ? static_cast<double>(alloc + g - page) / K::kPageBytes : 0.0;
-  return v;
+  f.touched = static_cast<double>(alloc + page - g) / K::kPageBytes;
+  const double whole = alloc + g > page ? static_cast<double>(alloc + g - page) / K::kPageBytes : 0.0;
+  if (value_bytes > K::kDismissMinValueBytes && whole > 0) {
+    f.dismissed = whole;
+    f.dismiss_calls = std::min(1.0, whole);
+  }
+  return f;
 }
 
-// The child dismisses a saved value's whole pages when the value is over half
-// a page (object.c:dismissObject / dismissMemory; not with THP on, which
-// Redis turns off for itself, disable-thp yes).
-bool child_dismisses_values(const Workload& w) { return w.value_size_bytes.value > K::kDismissMinValueBytes; }
+// The workload's values, averaged per key: every key is as likely to be
+// written and is saved once. A uniform spread is sampled at the midpoints of
+// kSpreadSamples equal bins (the per-size figures step at allocator classes,
+// four per doubling, so 64 samples see each class of a 2x-16x spread).
+ValueFigures value_mix(const Workload& w) {
+  if (!w.value_spread) return value_figures(w.value_size_bytes.value);
+  constexpr int kSpreadSamples = 64;
+  const double lo = static_cast<double>(w.value_spread->min_bytes);
+  const double width = static_cast<double>(w.value_spread->max_bytes - w.value_spread->min_bytes);
+  ValueFigures mean{0, 0, 0, 0};
+  for (int i = 0; i < kSpreadSamples; ++i) {
+    const auto size = static_cast<uint64_t>(std::llround(lo + width * (i + 0.5) / kSpreadSamples));
+    const ValueFigures f = value_figures(std::max<uint64_t>(1, size));
+    mean.key_bytes += f.key_bytes / kSpreadSamples;
+    mean.touched += f.touched / kSpreadSamples;
+    mean.dismissed += f.dismissed / kSpreadSamples;
+    mean.dismiss_calls += f.dismiss_calls / kSpreadSamples;
+  }
+  return mean;
+}
+
+// Share of a key's memory that is its slot in the main dict's bucket array:
+// the only shared pages an insert of a *new* key is sure to dirty (new values
+// go to fresh jemalloc slabs; dict resizing is suppressed while a child lives,
+// server.c:updateDictResizePolicy).
+double bucket_share(const Workload& w) {
+  return std::min(1.0, static_cast<double>(K::kBucketBytesPerKeyMax) / value_mix(w).key_bytes);
+}
 
 // How much longer than the saved life (measured, or estimated for a BGSAVE)
 // this kind of fork lives. A measured life is the server's own save or
@@ -78,11 +106,12 @@ double save_multiple(const Workload& w, ForkKind kind) {
 }  // namespace
 
 double estimated_save_seconds(const Workload& w, uint64_t dataset_bytes) {
+  const ValueFigures mix = value_mix(w);
   const double bytes = static_cast<double>(dataset_bytes);
-  const double keys = bytes / static_cast<double>(key_used_bytes(w));
-  double seconds = keys * K::kSaveSecondsPerKey + bytes / K::kSaveBytesPerSec;
-  if (child_dismisses_values(w)) seconds += bytes / K::kDismissedSaveBytesPerSec;
-  return seconds;
+  const double keys = bytes / mix.key_bytes;
+  return keys * (K::kSaveSecondsPerKey + mix.dismiss_calls * K::kDismissSecondsPerCall +
+                 mix.dismissed * K::kDismissSecondsPerPage) +
+         bytes / K::kSaveBytesPerSec;
 }
 
 double fork_child_seconds(const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
@@ -99,7 +128,7 @@ double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double w
   // Two pools of shared pages, each written uniformly at random: after k
   // page-writes into a pool of P pages, P (1 - exp(-k/P)) are copied.
   //  - metadata (dictEntry, robj): kMetadataPagesPerWrite pages per write;
-  //  - values: value_pages().touched pages per write.
+  //  - values: value_mix().touched pages per write.
   // The copies of pages the child dismisses live only until the child saves
   // that key: a write at time t (of the child's life T) copies a dismissable
   // page only if its key is still unsaved (1 - t/T), and that copy is freed
@@ -107,14 +136,14 @@ double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double w
   // the peak of the sum over the child's life.
   const double dataset = std::max(1.0, static_cast<double>(dataset_bytes));
   const double pages = std::max(1.0, dataset * w.fragmentation.value / K::kPageBytes);
-  const double keys = dataset / static_cast<double>(key_used_bytes(w));
+  const ValueFigures mix = value_mix(w);
+  const double keys = dataset / mix.key_bytes;
   const double meta_pages = std::clamp(keys * K::kMetadataBytesPerKey / K::kPageBytes, 1.0, pages);
   const double value_pool = std::max(1.0, pages - meta_pages);
-  const ValuePages v = value_pages(w);
-  const double dismissed = child_dismisses_values(w) ? v.whole : 0.0;
-  const double kept = v.touched - dismissed;  // copies that live to the child's end
+  const double dismissed = mix.dismissed;
+  const double kept = mix.touched - dismissed;  // copies that live to the child's end
   const double writes = writes_per_sec * fork_child_seconds(w, dataset_bytes, kind);
-  const double kept_pool = value_pool * kept / v.touched, dismissed_pool = value_pool - kept_pool;
+  const double kept_pool = value_pool * kept / mix.touched, dismissed_pool = value_pool - kept_pool;
 
   auto saturate = [](double pool, double page_writes) { return pool * (1.0 - std::exp(-page_writes / pool)); };
   auto copied_at = [&](double x) {  // x = t / T
@@ -173,25 +202,25 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   double child_seconds = fork_child_seconds(w, dataset_bytes, kind);
   double c = cow_fraction_for_rate(w, dataset_bytes, w.write_rate_per_sec->value, kind);
   if (!words) return {c, {}};
+  const ValueFigures mix = value_mix(w);
   std::string lifetime =
       w.fork_child_seconds
           ? w.fork_child_seconds->source.describe()
           : fmt::format("saving {} at {} per key + {}/s{} with one free core", format_bytes(dataset_bytes),
                         fmt::format("{:.1f} us", K::kSaveSecondsPerKey * 1e6),
                         format_bytes(static_cast<uint64_t>(K::kSaveBytesPerSec)),
-                        child_dismisses_values(w)
-                            ? fmt::format(" + {}/s dismissing values",
-                                          format_bytes(static_cast<uint64_t>(K::kDismissedSaveBytesPerSec)))
+                        mix.dismissed > 0
+                            ? fmt::format(" + {:.0f} us per value it dismisses + {:.0f} us per page",
+                                          K::kDismissSecondsPerCall * 1e6, K::kDismissSecondsPerPage * 1e6)
                             : "");
   if (save_multiple(w, kind) != 1.0) {
     lifetime += fmt::format(", x{:.0f} for {}", save_multiple(w, kind),
                             kind == ForkKind::kFullSync ? "a full sync" : "an AOF rewrite");
   }
-  const ValuePages v = value_pages(w);
   return {c, fmt::format("{:.0f} writes/s x {:.1f} pages each (entry, robj, value{}) for ~{:.1f} s of child life "
                          "({}) copy {:.0f}% of the pages at the peak",
-                         w.write_rate_per_sec->value, K::kMetadataPagesPerWrite + v.touched,
-                         child_dismisses_values(w) ? ", freed once the child saves it" : "", child_seconds, lifetime,
+                         w.write_rate_per_sec->value, K::kMetadataPagesPerWrite + mix.touched,
+                         mix.dismissed > 0 ? ", freed once the child saves it" : "", child_seconds, lifetime,
                          c * 100)};
 }
 

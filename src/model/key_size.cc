@@ -34,13 +34,16 @@ constexpr uint64_t kEmbstrLimit = ModelConstants::kEmbstrLimitBytes;
 
 }  // namespace
 
+uint64_t string_value_alloc_bytes(uint64_t value_bytes) {
+  return value_bytes <= kEmbstrLimit ? jemalloc_size_class(kRobjBytes + 3 + value_bytes + 1)
+                                     : sds_used_bytes(value_bytes, false);
+}
+
 uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes) {
   uint64_t entry = jemalloc_size_class(kDictEntryBytes);
   uint64_t key = jemalloc_size_class(sds_header_bytes(key_bytes, true) + key_bytes + 1);
-  uint64_t value = value_bytes <= kEmbstrLimit
-                       ? jemalloc_size_class(kRobjBytes + 3 + value_bytes + 1)
-                       : jemalloc_size_class(kRobjBytes) +
-                             jemalloc_size_class(sds_header_bytes(value_bytes, false) + value_bytes + 1);
+  uint64_t value = value_bytes <= kEmbstrLimit ? string_value_alloc_bytes(value_bytes)
+                                               : jemalloc_size_class(kRobjBytes) + string_value_alloc_bytes(value_bytes);
   return entry + key + value + kBucketBytes;
 }
 

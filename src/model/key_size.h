@@ -17,6 +17,10 @@ uint64_t jemalloc_size_class(uint64_t bytes);
 // allocation with a type8/16/32 header), and 8 bytes of bucket array.
 uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes);
 
+// The one allocation that holds a string value's bytes: the robj with its
+// embedded sds up to 44 bytes (EMBSTR), else the value's own sds.
+uint64_t string_value_alloc_bytes(uint64_t value_bytes);
+
 // Header bytes of an sds string of `len` bytes (sds.c:sdsReqType): type5
 // below 32 bytes where sdsnewlen may pick it (keys, hash fields and values,
 // set and zset members), type8 below 256, type16 below 64 KiB, else type32.

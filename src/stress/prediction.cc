@@ -51,6 +51,9 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   Workload w;
   const uint64_t avg_value = average_value_bytes(o);
   w.value_size_bytes = {avg_value, Provenance::flag("--value-size")};
+  if (o.loader.value_min_bytes != o.loader.value_max_bytes) {
+    w.value_spread = Workload::ValueSpread{o.loader.value_min_bytes, o.loader.value_max_bytes};
+  }
   w.write_pattern = o.fork_writes == ForkWrites::kInsert
                         ? Sourced<WritePattern>{WritePattern::kInsert, Provenance::given("stress: inserts during the fork")}
                         : Sourced<WritePattern>{WritePattern::kOverwrite, Provenance::given("stress: overwrites during the fork")};

@@ -58,7 +58,7 @@ TEST(DocsFigures, SeedCaseRecommendations) {
     std::string cell;
   };
   for (const Row& row : std::vector<Row>{{{}, "| 13.1 GiB | 41 % |"},
-                                         {{"--write-rate", "5000"}, "| 17.0 GiB | 53 % |"},
+                                         {{"--write-rate", "5000"}, "| 17.1 GiB | 54 % |"},
                                          {{"--write-pattern", "insert"}, "| 25.9 GiB | 81 % |"}}) {
     std::vector<std::string> args = seed;
     args.insert(args.end(), row.extra.begin(), row.extra.end());

@@ -1,0 +1,105 @@
+// The fork child's life and copy-on-write as the value sizes decide them
+// (src/model/cow.cc): which values the child dismisses, and value spreads.
+#include <gtest/gtest.h>
+
+#include "model/budget.h"
+#include "model/constants.h"
+#include "model/key_size.h"
+
+namespace redisfit {
+namespace {
+
+using K = ModelConstants;
+constexpr uint64_t kDataset = 300ULL << 20;
+
+Workload values_of(uint64_t bytes) {
+  Workload w;
+  w.value_size_bytes = {bytes, Provenance::given("test")};
+  return w;
+}
+
+Workload spread(uint64_t lo, uint64_t hi) {
+  Workload w = values_of((lo + hi) / 2);
+  w.value_spread = Workload::ValueSpread{lo, hi};
+  return w;
+}
+
+double keys_of(uint64_t value_bytes) {
+  return static_cast<double>(kDataset) /
+         static_cast<double>(string_key_used_bytes(K::kTypicalKeyBytes, value_bytes));
+}
+
+// What a child costs that dismisses `calls` values and `pages` whole pages per key.
+double expected_save(uint64_t value_bytes, double calls, double pages) {
+  return keys_of(value_bytes) *
+             (K::kSaveSecondsPerKey + calls * K::kDismissSecondsPerCall + pages * K::kDismissSecondsPerPage) +
+         static_cast<double>(kDataset) / K::kSaveBytesPerSec;
+}
+
+TEST(ForkChild, ValuesWithoutAWholePageInTheirAllocationAreNotDismissed) {
+  // zmadvise_dontneed returns below one page: a 3500-byte value (3584-byte
+  // class) and a 2 KiB one cost the child nothing beyond saving them.
+  for (uint64_t bytes : {1024u, 2560u, 3500u}) {
+    EXPECT_DOUBLE_EQ(estimated_save_seconds(values_of(bytes), kDataset), expected_save(bytes, 0, 0)) << bytes;
+  }
+}
+
+TEST(ForkChild, DismissingCostsOneCallPerValueThatHoldsAWholePage) {
+  // 4000 B: the 4096-byte class is one aligned page, dismissed every time.
+  EXPECT_DOUBLE_EQ(estimated_save_seconds(values_of(4000), kDataset), expected_save(4000, 1, 1));
+  // 4096 B: the 5120-byte class holds a whole page at half of its slab
+  // positions (gcd 1024: offsets 0 and 3072 of every four).
+  EXPECT_DOUBLE_EQ(estimated_save_seconds(values_of(4096), kDataset), expected_save(4096, 0.5, 0.5));
+  // 16 KiB: the page-aligned 20 KiB class, five whole pages in one call.
+  EXPECT_DOUBLE_EQ(estimated_save_seconds(values_of(16384), kDataset), expected_save(16384, 1, 5));
+}
+
+TEST(ForkChild, ASpreadIsAveragedOverItsSizesNotTakenAtItsMean) {
+  // 3072-4096: the lower half of the values (3584-byte class) is never
+  // dismissed, the upper half (4096-byte class) always; their mean (3584,
+  // in the 4096-byte class) would be dismissed every time.
+  const double at_mean = estimated_save_seconds(values_of(3584), kDataset);
+  const double spread_life = estimated_save_seconds(spread(3072, 4096), kDataset);
+  EXPECT_LT(spread_life, at_mean);
+  EXPECT_GT(spread_life, estimated_save_seconds(values_of(3072), kDataset));
+  // A spread of one size is that size.
+  EXPECT_DOUBLE_EQ(estimated_save_seconds(spread(1024, 1024), kDataset),
+                   estimated_save_seconds(values_of(1024), kDataset));
+}
+
+TEST(ForkChild, DismissedCopiesAreFreedSoTheyCopyLessThanKeptOnes) {
+  // Same child life and rate: 3500-byte values are kept by the child, so
+  // every copy lives to its end; 4000-byte ones are dismissed once saved,
+  // so their copies peak mid-life and the peak is lower despite the larger
+  // allocation.
+  Workload kept = values_of(3500), dismissed = values_of(4000);
+  for (Workload* w : {&kept, &dismissed}) {
+    w->fork_child_seconds = Sourced<double>{8, Provenance::given("test")};
+  }
+  EXPECT_LT(cow_fraction_for_rate(dismissed, kDataset, 5000, ForkKind::kBgsave),
+            cow_fraction_for_rate(kept, kDataset, 5000, ForkKind::kBgsave));
+}
+
+TEST(ForkChild, ASpreadOvershootsMaxmemoryByItsLargestValue) {
+  RedisInstance r;
+  r.limit_bytes = Sourced<uint64_t>{1ULL << 30, Provenance::given("test")};
+  r.maxmemory = {MaxmemoryOrigin::kExplicit, kDataset, Provenance::given("test")};
+  const MemoryBudget b = compute_budget(r, spread(512, 65536));
+  const BudgetPhase* steady = b.find_phase(PhaseId::kSteady);
+  ASSERT_NE(steady, nullptr);
+  bool found = false;
+  for (const auto& t : steady->terms) {
+    if (t.name != "overshoot") continue;
+    found = true;
+    EXPECT_GE(t.bytes, 65536u);
+  }
+  EXPECT_TRUE(found);
+  bool said = false;
+  for (const auto& a : b.assumptions) {
+    if (a.name == "value_size") said = a.value.find('-') != std::string::npos;
+  }
+  EXPECT_TRUE(said) << "the value_size assumption names the spread";
+}
+
+}  // namespace
+}  // namespace redisfit

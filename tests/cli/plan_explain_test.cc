@@ -151,12 +151,39 @@ TEST(Cli, BadInputExitsTwoWithAMessage) {
       {{"explain", "--limit", "1Gi", "--policy", "lru"}, "maxmemory-policy"},
       {{"plan", "--limit", "1Gi", "--cow-fraction", "2"}, "cow-fraction"},
       {{"explain", "/nonexistent/redis.conf"}, "nonexistent"},
+      {{"explain", "--limit", "1Gi", "--value-size", "4096-512"}, "--value-size"},
+      {{"plan", "--limit", "1Gi", "--value-size", "0-512"}, "--value-size"},
   };
   for (const auto& c : cases) {
     auto r = run_redisfit(c.args);
     EXPECT_EQ(r.exit_code, 2) << c.args[1] << " " << r.out << r.err;
     EXPECT_NE((r.err + r.out).find(c.expect), std::string::npos) << r.err;
   }
+}
+
+TEST(Cli, AValueSpreadIsPrintedAndSizedByItsClasses) {
+  // 3072-4096: half of the values hold a whole page the fork child dismisses
+  // (docs/memory-model.md), so the spread's child lives shorter than that of
+  // its mean taken as every value's size.
+  auto spread = run_redisfit({"explain", "--limit", "1Gi", "--maxmemory", "300mb", "--policy", "allkeys-lru",
+                              "--write-rate", "5000", "--value-size", "3072-4096", "-o", "json"});
+  ASSERT_EQ(spread.exit_code, 0) << spread.err;
+  auto at_mean = run_redisfit({"explain", "--limit", "1Gi", "--maxmemory", "300mb", "--policy", "allkeys-lru",
+                               "--write-rate", "5000", "--value-size", "3584", "-o", "json"});
+  ASSERT_EQ(at_mean.exit_code, 0) << at_mean.err;
+  auto assumption = [](const nlohmann::json& j, const std::string& name) {
+    for (const auto& a : j.at("assumptions")) {
+      if (a.at("name") == name) return a;
+    }
+    return nlohmann::json();
+  };
+  const auto js = json_of(spread), jm = json_of(at_mean);
+  EXPECT_EQ(assumption(js, "value_size").value("value", ""), "3.0 KiB-4.0 KiB");
+  EXPECT_NE(assumption(js, "value_size").value("source", "").find("mean 3.5 KiB"), std::string::npos);
+  const double spread_child = std::stod(assumption(js, "fork_child").value("value", "0"));
+  const double mean_child = std::stod(assumption(jm, "fork_child").value("value", "0"));
+  EXPECT_GT(spread_child, 0);
+  EXPECT_LT(spread_child, mean_child);
 }
 
 }  // namespace

@@ -135,7 +135,7 @@ struct Reader {
       if (redirect && !redirect->append) out.ops.push_back({ScriptFileOp::Kind::kRemove, redirect->target, "", false});
       return;
     }
-    const std::string cmd = program_name(words[0].text);
+    const std::string cmd = path_basename(words[0].text);
     std::vector<const ShellWord*> operands;
     for (size_t i = 1; i < words.size(); ++i) {
       if (words[i].text.rfind("-", 0) != 0 || words[i].text == "-") operands.push_back(&words[i]);
@@ -143,7 +143,7 @@ struct Reader {
     if (is_data_server_program(words[0].text)) return server(words);
     if (cmd == "cp" && operands.size() == 2) {
       std::string target = operands[1]->text;
-      if (target.ends_with("/")) target += program_name(operands[0]->text);
+      if (target.ends_with("/")) target += path_basename(operands[0]->text);
       out.ops.push_back({ScriptFileOp::Kind::kCopy, target, operands[0]->text,
                          operands[0]->unresolved || operands[1]->unresolved});
       return;

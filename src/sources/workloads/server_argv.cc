@@ -4,18 +4,18 @@
 
 namespace redisfit::workloads {
 
-std::string program_name(const std::string& word) {
+std::string path_basename(const std::string& word) {
   const size_t slash = word.rfind('/');
   return slash == std::string::npos ? word : word.substr(slash + 1);
 }
 
 bool is_shell_program(const std::string& word) {
-  const std::string b = program_name(word);
+  const std::string b = path_basename(word);
   return b == "sh" || b == "bash" || b == "ash" || b == "dash" || b == "zsh";
 }
 
 bool is_data_server_program(const std::string& word) {
-  const std::string b = program_name(word);
+  const std::string b = path_basename(word);
   return b == "redis-server" || b == "valkey-server" || b == "redis-stack-server" || b == "keydb-server";
 }
 
@@ -25,14 +25,14 @@ enum class Binary { kOther, kData, kSentinel };
 
 Binary binary_kind(const std::string& word) {
   if (is_data_server_program(word)) return Binary::kData;
-  const std::string b = program_name(word);
+  const std::string b = path_basename(word);
   if (b == "redis-sentinel" || b == "valkey-sentinel") return Binary::kSentinel;
   return Binary::kOther;
 }
 
 // Words that may precede the program in a simple command.
 bool is_prefix_word(const std::string& w) {
-  const std::string b = program_name(w);
+  const std::string b = path_basename(w);
   if (b == "exec" || b == "env" || b == "tini" || b == "dumb-init" || b == "--" || b == "then" || b == "do" ||
       b == "else" || b == "docker-entrypoint.sh" || b == "nohup" || b == "{" || b == "(") {
     return true;
@@ -219,7 +219,7 @@ bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out)
   // `redisfit guard --exec [flags] -- redis-server ARGS` (docs/guard.md): the
   // guard is the container's PID 1 and starts the server from the words
   // after "--", unchanged; the server is what lint judges.
-  if (const std::string b = program_name(words[k].text);
+  if (const std::string b = path_basename(words[k].text);
       b == "redisfit" || b == "kubectl-redisfit" || b == "kbcli-redisfit") {
     bool guard = false, exec = false;
     for (size_t j = k + 1; j < words.size(); ++j) {
@@ -237,7 +237,7 @@ bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out)
   const Binary b = binary_kind(words[k].text);
   if (b == Binary::kOther) return false;
   out.program = b == Binary::kData ? ServerProgram::kDataServer : ServerProgram::kSentinel;
-  out.binary = program_name(words[k].text);
+  out.binary = path_basename(words[k].text);
   out.config_file.reset();
   out.overrides.clear();
   out.unresolved_words.clear();
@@ -252,7 +252,7 @@ bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out)
     if (words[j].unresolved) out.unresolved_words.push_back(words[j].text);
     if (words[j].text == "--sentinel") out.program = ServerProgram::kSentinel;
   }
-  if (out.config_file && program_name(*out.config_file).find("sentinel") != std::string::npos) {
+  if (out.config_file && path_basename(*out.config_file).find("sentinel") != std::string::npos) {
     out.program = ServerProgram::kSentinel;
   }
   return true;

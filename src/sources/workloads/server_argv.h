@@ -63,9 +63,10 @@ struct ContainerCommand {
 // run.sh starts the server (its argv comes from env: bitnami_env.h).
 ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& image);
 
-// The program a command word names: its last path component
-// ("/usr/local/bin/redis-server" -> "redis-server").
-std::string program_name(const std::string& word);
+// The last component of a path: the program a command word names
+// ("/usr/local/bin/redis-server" -> "redis-server"), or the file name `cp`
+// gives a copy into a directory.
+std::string path_basename(const std::string& word);
 // A POSIX shell a container may wrap the server in (sh, bash, ash, dash, zsh).
 bool is_shell_program(const std::string& word);
 // redis-server or a compatible data server (valkey, redis-stack, keydb).

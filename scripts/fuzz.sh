@@ -38,7 +38,8 @@ seeds() {
   seed_strings "$s/quantity" 16Gi 0.5Gi 1e9 500M 128974848000m 1536Mi 1Ei 2E 100mb 1gb 1k 1kb 10% 0 \
     $(grep -rhoE '(memory|maxmemory|maxmemory-clients)[:" ]+[^ ",}]+' tests/lint/fixtures | awk '{print $NF}' | tr -d '"' | sort -u)
   # Command-line sizes and rates (core/flag_units.h): both grammars and the IEC-with-B spelling.
-  seed_strings "$s/flag_units" 1024 1Ki 1k 1kb 1KiB 1.5GiB 512MiB 16Gi 16gb 16m 5000 5k 5000/s 5k/s 1.5M/s 0 -1 1e3
+  seed_strings "$s/flag_units" 1024 1Ki 1k 1kb 1KiB 1.5GiB 512MiB 16Gi 16gb 16m 5000 5k 5000/s 5k/s 1.5M/s 0 -1 1e3 \
+    512-4096 1Ki-16KiB 4kb-1Mi 10-2
   # redis.conf: the fixtures, plus quoting and include edge cases.
   cp tests/lint/fixtures/*.conf "$s/redis_conf/" 2>/dev/null || true
   seed_strings "$s/redis_conf" $'maxmemory 100mb\nsave ""\nsave 900 1 300 10\n' \

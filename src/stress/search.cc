@@ -11,6 +11,9 @@ namespace redisfit::stress {
 namespace {
 
 constexpr uint64_t kMiB = 1ULL << 20;
+// Probes beyond max_probes for confirming single-run survivors and for
+// bisecting the gap a dead confirmation leaves (search_maxmemory).
+constexpr int kRefineProbes = 4;
 
 uint64_t round_mib(uint64_t bytes) { return std::max<uint64_t>(kMiB, bytes / kMiB * kMiB); }
 
@@ -114,7 +117,7 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
     }
     return false;
   };
-  while (!out.interrupted && static_cast<int>(out.probes.size()) < s.max_probes + 2) {
+  while (!out.interrupted && static_cast<int>(out.probes.size()) < s.max_probes + kRefineProbes) {
     std::optional<uint64_t> candidate;
     for (const auto& p : out.probes) {
       if (p.survived && !confirmed(p.maxmemory_bytes) && (!candidate || p.maxmemory_bytes > *candidate)) {
@@ -126,14 +129,37 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
     if (!p.ok()) return p.error();
     record(std::move(*p));
   }
-  for (const auto& p : out.probes) {
-    if (p.survived && static_cast<int>(p.runs.size()) >= out.repeats) {
-      if (!out.edge_bytes || p.maxmemory_bytes > *out.edge_bytes) out.edge_bytes = p.maxmemory_bytes;
-    } else if (!p.survived && !p.runs.empty() && p.runs.back().outcome != RunOutcome::kSurvived) {
-      if (!out.lowest_failure_bytes || p.maxmemory_bytes < *out.lowest_failure_bytes) {
-        out.lowest_failure_bytes = p.maxmemory_bytes;
+  // The edge is the highest probe that survived all its runs; the lowest
+  // failure the lowest probe whose last run died (an interrupted one proves
+  // nothing).
+  auto settle = [&] {
+    out.edge_bytes.reset();
+    out.lowest_failure_bytes.reset();
+    for (const auto& p : out.probes) {
+      if (p.survived && static_cast<int>(p.runs.size()) >= out.repeats) {
+        if (!out.edge_bytes || p.maxmemory_bytes > *out.edge_bytes) out.edge_bytes = p.maxmemory_bytes;
+      } else if (!p.survived && !p.runs.empty() && p.runs.back().outcome != RunOutcome::kSurvived) {
+        if (!out.lowest_failure_bytes || p.maxmemory_bytes < *out.lowest_failure_bytes) {
+          out.lowest_failure_bytes = p.maxmemory_bytes;
+        }
       }
     }
+  };
+  settle();
+  // Survival near the limit is a matter of chance (one maxmemory peaks 10-30
+  // MiB apart from run to run), so a confirmation can die well below the
+  // single-run death that bounded the bisection, leaving the edge and the
+  // lowest failure further apart than the resolution: bisect that gap again,
+  // every probe with `repeats` runs.
+  while (!out.interrupted && out.edge_bytes && out.lowest_failure_bytes &&
+         *out.lowest_failure_bytes > *out.edge_bytes + resolution &&
+         static_cast<int>(out.probes.size()) < s.max_probes + kRefineProbes) {
+    const uint64_t mid = round_mib(*out.edge_bytes + (*out.lowest_failure_bytes - *out.edge_bytes) / 2);
+    if (mid <= *out.edge_bytes || mid >= *out.lowest_failure_bytes) break;
+    auto p = run_probe(s, mid, out.repeats, false, out.interrupted);
+    if (!p.ok()) return p.error();
+    record(std::move(*p));
+    settle();
   }
   return out;
 }

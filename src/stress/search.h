@@ -6,8 +6,12 @@
 // the bracket is narrower than `edge_width_bytes` each probe runs `repeats`
 // times and survives only if all of them do (the first death ends it). The
 // first probe is the model's recommendation, so the report says whether it
-// survived and how far it sits from the measured edge. Bounded: at most
-// `max_probes` probes, each run bounded by its own options.
+// survived and how far it sits from the measured edge. A single-run survivor
+// becomes the edge only once confirmed by `repeats` runs; when a confirmation
+// dies and leaves the edge and the lowest death further apart than the
+// resolution, that gap is bisected again with `repeats` runs per probe.
+// Bounded: at most `max_probes` + 4 probes, each run bounded by its own
+// options.
 #pragma once
 
 #include <cstdint>

@@ -30,6 +30,39 @@ TEST(ScriptFiles, CopiesAppendsAndEditsInTextOrderWithVariables) {
   EXPECT_FALSE(r.starts_server);
 }
 
+TEST(ScriptFiles, AFunctionsFileOperationsHappenWhereItIsCalled) {
+  // The file is removed, then the function appends to it: the append counts.
+  const std::string script =
+      "configure() {\n"
+      "  echo \"maxmemory 100mb\" >> /data/redis.conf\n"
+      "}\n"
+      "rm -f /data/redis.conf\n"
+      "configure\n";
+  const ScriptReading r = read_script(script, {});
+  ASSERT_EQ(r.ops.size(), 2u);
+  EXPECT_EQ(r.ops[0].kind, ScriptFileOp::Kind::kRemove);
+  EXPECT_EQ(r.ops[1].kind, ScriptFileOp::Kind::kAppendLine);
+  EXPECT_EQ(r.ops[1].source, "maxmemory 100mb");
+}
+
+TEST(ScriptFiles, CallsThatMultiplyRunInTimeLinearInTheScript) {
+  // Seven levels of four calls each (calls are followed 8 deep): 16,384
+  // runs of the innermost append from 30 written commands. The reader runs
+  // at most 16 commands per written one (and one more), so hostile input
+  // costs what its length does.
+  std::string script = "f0() {\n  echo \"maxmemory 1mb\" >> /c\n}\n";
+  for (int i = 1; i <= 7; ++i) {
+    const std::string callee = "f" + std::to_string(i - 1);
+    script += "f" + std::to_string(i) + "() {\n";
+    for (int k = 0; k < 4; ++k) script += "  " + callee + "\n";
+    script += "}\n";
+  }
+  script += "f7\n";
+  const ScriptReading r = read_script(script, {});
+  EXPECT_GT(r.ops.size(), 0u);
+  EXPECT_LE(r.ops.size(), 16u * 31u);
+}
+
 TEST(ScriptFiles, ServerArgvFromABashArray) {
   const std::string script =
       "ARGS=(\"--port\" \"${REDIS_PORT}\")\n"

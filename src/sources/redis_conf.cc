@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/quantity.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit {
@@ -25,12 +26,26 @@ int hex_value(char c) {
 
 bool is_token_end(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0'; }
 
+// A config file's text: a regular file of at most kMaxConfFileBytes (a
+// device such as /dev/zero, a FIFO or a directory is refused before reading,
+// and a file that grows past the bound while read is cut off with an error).
 Result<std::string> read_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) return Error{path, "cannot open file"};
+  if (!fs::is_regular_file(status)) return Error{path, "not a regular file"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path, "cannot open file"};
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxConfFileBytes) {
+      return Error{path, fmt::format("larger than {}: not read as a redis.conf", format_bytes(kMaxConfFileBytes))};
+    }
+  }
+  return text;
 }
 
 // Redis opens include paths relative to its working directory. A linter runs
@@ -48,7 +63,7 @@ std::string resolve_include(const std::string& target, const std::string& includ
   return beside.string();
 }
 
-Status parse_into(std::string_view text, const std::string& name, int depth,
+Status parse_into(std::string_view text, const std::string& name, int depth, ConfIncludes includes,
                   std::vector<ConfDirective>& out);
 
 Status include_into(const std::string& pattern, const std::string& where, int depth,
@@ -68,14 +83,14 @@ Status include_into(const std::string& pattern, const std::string& where, int de
   }
   for (const auto& file : files) {
     auto text = read_file(file);
-    if (!text.ok()) return Error{where, fmt::format("include {}: cannot open file", file)};
-    auto status = parse_into(text.value(), file, depth + 1, out);
+    if (!text.ok()) return Error{where, fmt::format("include {}: {}", file, text.error().message)};
+    auto status = parse_into(text.value(), file, depth + 1, ConfIncludes::kFollow, out);
     if (!status.ok()) return status;
   }
   return Ok{};
 }
 
-Status parse_into(std::string_view text, const std::string& name, int depth,
+Status parse_into(std::string_view text, const std::string& name, int depth, ConfIncludes includes,
                   std::vector<ConfDirective>& out) {
   int line_number = 0;
   size_t start = 0;
@@ -102,7 +117,7 @@ Status parse_into(std::string_view text, const std::string& name, int depth,
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     d.args.assign(args->begin() + 1, args->end());
     d.location = {name, line_number, 0};
-    if (d.name == "include" && d.args.size() == 1) {
+    if (d.name == "include" && d.args.size() == 1 && includes == ConfIncludes::kFollow) {
       auto status = include_into(resolve_include(d.args[0], name), where, depth, out);
       if (!status.ok()) return status;
     } else {
@@ -176,9 +191,10 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
   }
 }
 
-Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name) {
+Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name,
+                                                         ConfIncludes includes) {
   std::vector<ConfDirective> out;
-  auto status = parse_into(text, name, 0, out);
+  auto status = parse_into(text, name, 0, includes, out);
   if (!status.ok()) return status.error();
   return out;
 }

@@ -29,8 +29,23 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line);
 // Reads `path` (following includes, depth-limited) into directives in order.
 Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path);
 
+// What parse_redis_conf_text does with an `include` line. kFollow reads the
+// file (or glob) on this machine, relative to the working directory or to
+// `name`'s directory: a redis.conf the user points redisfit at. kKeep returns
+// it as an `include` directive: text from a manifest, a chart's values or a
+// ConfigMap names a file inside the container, and following it would read
+// the linting machine's files on behalf of someone else's manifest.
+enum class ConfIncludes { kFollow, kKeep };
+
 // Parses config text already in memory; `name` is used in locations.
-Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name);
+// Included files are read only if regular and at most kMaxConfFileBytes.
+Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name,
+                                                         ConfIncludes includes = ConfIncludes::kFollow);
+
+// The largest redis.conf (or included file) read: far above any real one
+// (Redis' own annotated redis.conf is ~110 KB), and a bound on what a
+// hostile `include /dev/zero` or a huge file can cost.
+inline constexpr uint64_t kMaxConfFileBytes = 16ULL << 20;
 
 // True when `text` reads as a redis.conf rather than YAML: at least one
 // directive line, and every line blank, a '#' comment, or `name args...`

@@ -144,6 +144,19 @@ TEST(ChartValues, IncludeOrderOfTheStartScripts) {
   EXPECT_EQ(subject(flags, "replicas")->instance.maxmemory.bytes, 70u * 1024 * 1024);
 }
 
+TEST(ChartValues, AnIncludeInTheValuesIsNotReadFromThisMachine) {
+  // The included file lives in the container; before, the line was followed
+  // on the linting machine's disk (a hostile values file could name any file
+  // there, or /dev/zero).
+  auto rep = lint_text("commonConfiguration: |-\n  maxmemory 100mb\n  include /dev/zero\n");
+  const auto* m = subject(rep, "master");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->instance.maxmemory.bytes, 100u * 1024 * 1024);
+  bool noted = false;
+  for (const auto& u : m->instance.unknowns) noted = noted || u.find("include /dev/zero") != std::string::npos;
+  EXPECT_TRUE(noted) << "the include is reported as not read";
+}
+
 TEST(ChartValues, ResourcesWinOverThePreset) {
   auto r = lint_text("master:\n  resources:\n    limits:\n      memory: 2Gi\n  resourcesPreset: large\n"
                      "architecture: standalone\n");

@@ -187,5 +187,37 @@ TEST(RedisConf, IncludeWithANameTooLongIsAnInputErrorNotACrash) {
   EXPECT_NE(r.error().describe().find("t.conf:2"), std::string::npos) << r.error().describe();
 }
 
+
+// A redis.conf reads only regular files of bounded size: `include /dev/zero`
+// read until memory ran out (std::bad_alloc under a 2 GB ulimit).
+TEST(RedisConf, IncludeOfADeviceOrAHugeFileIsAnInputError) {
+  auto dev = parse_redis_conf_text("maxmemory 1mb\ninclude /dev/zero\n", "d.conf");
+  ASSERT_FALSE(dev.ok());
+  EXPECT_EQ(dev.error().where, "d.conf:2");
+  EXPECT_NE(dev.error().message.find("/dev/zero: not a regular file"), std::string::npos) << dev.error().message;
+
+  testing::TempDir dir;
+  std::string huge(kMaxConfFileBytes + 1, '#');
+  const std::string big = dir.write_file("big.conf", huge);
+  auto r = read_redis_conf(big);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().where, big);
+  EXPECT_NE(r.error().message.find("larger than"), std::string::npos) << r.error().message;
+  // At the bound it is read.
+  huge.resize(kMaxConfFileBytes);
+  EXPECT_TRUE(read_redis_conf(dir.write_file("edge.conf", huge)).ok());
+}
+
+// Text from a manifest or chart keeps its include lines: the file is in the
+// container, never on the machine that lints.
+TEST(RedisConf, KeptIncludesAreDirectivesNotReads) {
+  auto r = parse_redis_conf_text("maxmemory 1mb\ninclude /etc/passwd\n", "cm.conf", ConfIncludes::kKeep);
+  ASSERT_TRUE(r.ok()) << r.error().describe();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[1].name, "include");
+  EXPECT_EQ((*r)[1].args, std::vector<std::string>{"/etc/passwd"});
+  EXPECT_EQ((*r)[1].location.line, 2);
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -220,7 +220,7 @@ class Reader {
       r.unknowns.push_back(key + " is a Helm template ({{ ... }}): its value is known only once rendered");
       return;
     }
-    auto directives = parse_redis_conf_text(text, obj_.file.name);
+    auto directives = parse_redis_conf_text(text, obj_.file.name, ConfIncludes::kKeep);
     if (!directives) {
       r.unknowns.push_back(fmt::format("{}: {}", key, directives.error().message));
       return;

@@ -1,6 +1,7 @@
 #include "sources/manifests/ot_join.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "sources/redis_conf.h"
 
@@ -89,9 +90,14 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
       } else if (const auto* cm = find_config(data, role.additional_config, decl.namespace_name)) {
         auto it = cm->entries.find(kOtAdditionalConfigKey);
         if (it != cm->entries.end()) {
-          auto parsed = parse_redis_conf_text(it->second.text, it->second.file);
+          auto parsed = parse_redis_conf_text(it->second.text, it->second.file, ConfIncludes::kKeep);
           if (parsed) {
             for (auto d : parsed.value()) {
+              if (d.name == "include") {
+                r.unknowns.push_back(fmt::format("{}: include {}: a file inside the container, not read",
+                                                 it->second.where, fmt::join(d.args, " ")));
+                continue;
+              }
               if (it->second.first_line > 0) d.location.line += it->second.first_line - 1;
               directives.push_back(std::move(d));
             }

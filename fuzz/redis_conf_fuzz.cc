@@ -1,9 +1,9 @@
 // redis.conf text (sources/redis_conf.h): the sdssplitargs-style splitter,
 // the directive reader and applying directives onto an instance. `include`
 // lines are kept as directives (as for text from a manifest): following them
-// would read and glob this machine's files, so the fuzzer would explore the
-// host's filesystem (it found `include /*/*`-like patterns, reading hundreds
-// of real files per input). Following includes is covered by the unit tests
+// globs and reads this machine's files, so the fuzzer explores the host's
+// filesystem (patterns such as `include .***/.*.***/***r` reach it through
+// `..`: executions of up to 121 ms, RSS 834 MB). Following includes is covered by the unit tests
 // (tests/sources/redis_conf_test.cc: relative paths, depth, missing, too long
 // a name, devices, the size bound).
 #include <cstdint>

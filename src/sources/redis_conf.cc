@@ -74,8 +74,13 @@ Status include_into(const std::string& pattern, const std::string& where, int de
   if (wildcard) {
     // config.c:loadServerConfig: a pattern matching nothing is skipped silently.
     glob_t g{};
+    // A directory the pattern matches reads as empty in Redis (fgets fails
+    // with EISDIR), so it is skipped here too.
     if (glob(pattern.c_str(), 0, nullptr, &g) == 0) {
-      for (size_t i = 0; i < g.gl_pathc; ++i) files.emplace_back(g.gl_pathv[i]);
+      for (size_t i = 0; i < g.gl_pathc; ++i) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(g.gl_pathv[i], ec)) files.emplace_back(g.gl_pathv[i]);
+      }
     }
     globfree(&g);
   } else {

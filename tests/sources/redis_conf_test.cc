@@ -206,6 +206,13 @@ TEST(RedisConf, IncludeOfADeviceOrAHugeFileIsAnInputError) {
   // At the bound it is read.
   huge.resize(kMaxConfFileBytes);
   EXPECT_TRUE(read_redis_conf(dir.write_file("edge.conf", huge)).ok());
+  // A glob's directory matches read as empty, as in Redis (fgets: EISDIR).
+  dir.write_file("conf.d/sub/x", "");
+  dir.write_file("conf.d/a.conf", "maxmemory 2mb\n");
+  auto globbed = read_redis_conf(dir.write_file("g.conf", "include " + dir.path() + "/conf.d/*\n"));
+  ASSERT_TRUE(globbed.ok()) << globbed.error().describe();
+  ASSERT_EQ(globbed->size(), 1u);
+  EXPECT_EQ((*globbed)[0].name, "maxmemory");
 }
 
 // Text from a manifest or chart keeps its include lines: the file is in the

@@ -1,7 +1,9 @@
 #include "sources/redis_conf.h"
 
+#include <dirent.h>
 #include <fmt/format.h>
 #include <glob.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -15,6 +17,66 @@ namespace redisfit {
 namespace {
 
 constexpr int kMaxIncludeDepth = 16;
+
+// What is left of one read's IncludeLimits (redis_conf.h) as its include
+// tree is followed.
+struct IncludeBudget {
+  const IncludeLimits limits;
+  size_t files = limits.files;
+  uint64_t bytes = limits.bytes;
+  size_t directory_entries = limits.glob_directory_entries;
+  bool entries_ran_out = false;
+};
+
+// glob(3) takes no bound and no user pointer, so its directory reads
+// (GLOB_ALTDIRFUNC) charge the budget of the include being expanded on this
+// thread; when it runs out every directory reads as ending, glob returns
+// what it found so far, and the include is refused.
+thread_local IncludeBudget* t_glob_budget = nullptr;
+
+void* glob_opendir(const char* path) { return opendir(path); }
+void glob_closedir(void* dir) { closedir(static_cast<DIR*>(dir)); }
+struct dirent* glob_readdir(void* dir) {
+  IncludeBudget& budget = *t_glob_budget;
+  if (budget.directory_entries == 0) {
+    budget.entries_ran_out = true;
+    return nullptr;
+  }
+  --budget.directory_entries;
+  return readdir(static_cast<DIR*>(dir));
+}
+int glob_stat(const char* path, struct stat* st) { return stat(path, st); }
+int glob_lstat(const char* path, struct stat* st) { return lstat(path, st); }
+
+// The files `pattern` matches, as glob(3) sorts them, charging `budget`.
+Result<std::vector<std::string>> expand_include_glob(const std::string& pattern, IncludeBudget& budget) {
+  glob_t g{};
+  g.gl_opendir = glob_opendir;
+  g.gl_readdir = glob_readdir;
+  g.gl_closedir = glob_closedir;
+  g.gl_stat = glob_stat;
+  g.gl_lstat = glob_lstat;
+  t_glob_budget = &budget;
+  const int rc = glob(pattern.c_str(), GLOB_ALTDIRFUNC, nullptr, &g);
+  t_glob_budget = nullptr;
+  std::vector<std::string> files;
+  // config.c:loadServerConfig: a pattern matching nothing is skipped
+  // silently. A directory the pattern matches reads as empty in Redis (fgets
+  // fails with EISDIR), so it is skipped here too.
+  if (rc == 0) {
+    for (size_t i = 0; i < g.gl_pathc; ++i) {
+      std::error_code ec;
+      if (!std::filesystem::is_directory(g.gl_pathv[i], ec)) files.emplace_back(g.gl_pathv[i]);
+    }
+  }
+  globfree(&g);
+  if (budget.entries_ran_out) {
+    return Error{"", fmt::format("include {}: the pattern reads more than {} directory entries; not followed "
+                                 "(name the directory the files are in)",
+                                 pattern, budget.limits.glob_directory_entries)};
+  }
+  return files;
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -63,39 +125,40 @@ std::string resolve_include(const std::string& target, const std::string& includ
 }
 
 Status parse_into(std::string_view text, const std::string& name, int depth, ConfIncludes includes,
-                  std::vector<ConfDirective>& out);
+                  IncludeBudget& budget, std::vector<ConfDirective>& out);
 
-Status include_into(const std::string& pattern, const std::string& where, int depth,
+Status include_into(const std::string& pattern, const std::string& where, int depth, IncludeBudget& budget,
                     std::vector<ConfDirective>& out) {
   if (depth > kMaxIncludeDepth) return Error{where, "include nesting too deep (a cycle?)"};
-  bool wildcard = pattern.find_first_of("*?[") != std::string::npos;
   std::vector<std::string> files;
-  if (wildcard) {
-    // config.c:loadServerConfig: a pattern matching nothing is skipped silently.
-    glob_t g{};
-    // A directory the pattern matches reads as empty in Redis (fgets fails
-    // with EISDIR), so it is skipped here too.
-    if (glob(pattern.c_str(), 0, nullptr, &g) == 0) {
-      for (size_t i = 0; i < g.gl_pathc; ++i) {
-        std::error_code ec;
-        if (!std::filesystem::is_directory(g.gl_pathv[i], ec)) files.emplace_back(g.gl_pathv[i]);
-      }
-    }
-    globfree(&g);
+  if (pattern.find_first_of("*?[") != std::string::npos) {
+    auto matched = expand_include_glob(pattern, budget);
+    if (!matched.ok()) return Error{where, matched.error().message};
+    files = std::move(matched.value());
   } else {
     files.push_back(pattern);
   }
   for (const auto& file : files) {
+    if (budget.files == 0) {
+      return Error{where, fmt::format("include {}: more than {} files included in all; not followed", file,
+                                      budget.limits.files)};
+    }
+    --budget.files;
     auto text = read_file(file);
     if (!text.ok()) return Error{where, fmt::format("include {}: {}", file, text.error().message)};
-    auto status = parse_into(text.value(), file, depth + 1, ConfIncludes::kFollow, out);
+    if (text->size() > budget.bytes) {
+      return Error{where, fmt::format("include {}: the included files pass {} in all; not followed", file,
+                                      format_bytes(budget.limits.bytes))};
+    }
+    budget.bytes -= text->size();
+    auto status = parse_into(text.value(), file, depth + 1, ConfIncludes::kFollow, budget, out);
     if (!status.ok()) return status;
   }
   return Ok{};
 }
 
 Status parse_into(std::string_view text, const std::string& name, int depth, ConfIncludes includes,
-                  std::vector<ConfDirective>& out) {
+                  IncludeBudget& budget, std::vector<ConfDirective>& out) {
   int line_number = 0;
   size_t start = 0;
   while (start <= text.size()) {
@@ -122,7 +185,7 @@ Status parse_into(std::string_view text, const std::string& name, int depth, Con
     d.args.assign(args->begin() + 1, args->end());
     d.location = {name, line_number, 0};
     if (d.name == "include" && d.args.size() == 1 && includes == ConfIncludes::kFollow) {
-      auto status = include_into(resolve_include(d.args[0], name), where, depth, out);
+      auto status = include_into(resolve_include(d.args[0], name), where, depth, budget, out);
       if (!status.ok()) return status;
     } else {
       out.push_back(std::move(d));
@@ -196,9 +259,10 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
 }
 
 Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name,
-                                                         ConfIncludes includes) {
+                                                         ConfIncludes includes, const IncludeLimits& limits) {
   std::vector<ConfDirective> out;
-  auto status = parse_into(text, name, 0, includes, out);
+  IncludeBudget budget{limits};
+  auto status = parse_into(text, name, 0, includes, budget, out);
   if (!status.ok()) return status.error();
   return out;
 }

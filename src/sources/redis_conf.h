@@ -37,15 +37,27 @@ Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path);
 // the linting machine's files on behalf of someone else's manifest.
 enum class ConfIncludes { kFollow, kKeep };
 
-// Parses config text already in memory; `name` is used in locations.
-// Included files are read only if regular and at most kMaxConfFileBytes.
-Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name,
-                                                         ConfIncludes includes = ConfIncludes::kFollow);
-
 // The largest redis.conf (or included file) read: far above any real one
 // (Redis' own annotated redis.conf is ~110 KB), and a bound on what a
 // hostile `include /dev/zero` or a huge file can cost.
 inline constexpr uint64_t kMaxConfFileBytes = 16ULL << 20;
+
+// Bounds on one read's whole include tree. Redis has none; a linter reading
+// a file from someone else's pull request needs them: an include glob with a
+// wildcard in a directory part (`/*/*/*/*.conf`, or one climbing through
+// `..`) walks every directory it reaches, and nested globs multiply the files
+// read. Past a bound, the include is an input error at its line.
+struct IncludeLimits {
+  size_t files = 1024;                   // files included, in all
+  size_t glob_directory_entries = 100000;  // entries include globs may read, in all
+  uint64_t bytes = kMaxConfFileBytes;    // the included files' size, together
+};
+
+// Parses config text already in memory; `name` is used in locations.
+// Included files are read only if regular and within `limits`.
+Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name,
+                                                         ConfIncludes includes = ConfIncludes::kFollow,
+                                                         const IncludeLimits& limits = {});
 
 // True when `text` reads as a redis.conf rather than YAML: at least one
 // directive line, and every line blank, a '#' comment, or `name args...`

@@ -1,5 +1,6 @@
 #include "sources/redis_conf.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "sources/redis_directives.h"
@@ -213,6 +214,36 @@ TEST(RedisConf, IncludeOfADeviceOrAHugeFileIsAnInputError) {
   ASSERT_TRUE(globbed.ok()) << globbed.error().describe();
   ASSERT_EQ(globbed->size(), 1u);
   EXPECT_EQ((*globbed)[0].name, "maxmemory");
+}
+
+// Following includes is bounded over the whole include tree: files, glob
+// directory entries and bytes. An include glob with a wildcard in a directory
+// part walked the whole filesystem for 38-50 s in redis_conf_fuzz.
+TEST(RedisConf, IncludeTreesAreBoundedInFilesEntriesAndBytes) {
+  testing::TempDir dir;
+  for (int i = 0; i < 6; ++i) dir.write_file(fmt::format("d{}/part.conf", i), "maxmemory 1mb\n");
+  const std::string text = "hz 10\ninclude " + dir.path() + "/d*/part.conf\n";
+
+  auto all = parse_redis_conf_text(text, "t.conf");
+  ASSERT_TRUE(all.ok()) << all.error().describe();
+  EXPECT_EQ(all->size(), 7u);
+
+  auto files = parse_redis_conf_text(text, "t.conf", ConfIncludes::kFollow, {.files = 5});
+  ASSERT_FALSE(files.ok());
+  EXPECT_EQ(files.error().where, "t.conf:2");
+  EXPECT_NE(files.error().message.find("more than 5 files"), std::string::npos) << files.error().message;
+
+  // Six directories of one file each: the walk reads well over 8 entries.
+  auto entries = parse_redis_conf_text(text, "t.conf", ConfIncludes::kFollow, {.glob_directory_entries = 8});
+  ASSERT_FALSE(entries.ok());
+  EXPECT_EQ(entries.error().where, "t.conf:2");
+  EXPECT_NE(entries.error().message.find("more than 8 directory entries"), std::string::npos)
+      << entries.error().message;
+
+  auto bytes = parse_redis_conf_text(text, "t.conf", ConfIncludes::kFollow, {.bytes = 5 * 14});
+  ASSERT_FALSE(bytes.ok());
+  EXPECT_NE(bytes.error().message.find("d5/part.conf: the included files pass"), std::string::npos)
+      << bytes.error().message;
 }
 
 // Text from a manifest or chart keeps its include lines: the file is in the

@@ -114,12 +114,17 @@ PY
 # real input of its kind with a margin. A cgroup file, INFO or MEMORY STATS
 # reply, redis.conf or start script longer than that only repeats lines, and
 # costs more per execution (the parsers allocate per line, under ASan). YAML
-# documents and RDB files are larger, so those targets keep 64 KiB.
+# documents and RDB files are larger, so `yaml` and `rdb` keep 64 KiB: long
+# documents are the YAML front end's, which `yaml` fuzzes. `manifests` and
+# `chart_values` fuzz the recognisers and the join behind that front end; 100
+# of the 103 real manifests and values files (fixtures, deploy/, the shared
+# corpus) fit in 16 KiB, and at 64 KiB each execution took 2.2 times as long
+# (docs/testing.md).
 max_len() {
   case $1 in
     quantity|flag_units|redis_url) echo 1024 ;;
     shell_script) echo 8192 ;;
-    info|resp|cgroup|redis_conf) echo 16384 ;;
+    info|resp|cgroup|redis_conf|manifests|chart_values) echo 16384 ;;
     *) echo 65536 ;;
   esac
 }

@@ -1,5 +1,7 @@
 #include "model/key_size.h"
 
+#include <utility>
+
 #include "model/constants.h"
 
 namespace redisfit {
@@ -45,6 +47,28 @@ uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes) {
   uint64_t value = value_bytes <= kEmbstrLimit ? string_value_alloc_bytes(value_bytes)
                                                : jemalloc_size_class(kRobjBytes) + string_value_alloc_bytes(value_bytes);
   return entry + key + value + kBucketBytes;
+}
+
+double mean_string_key_used_bytes(uint64_t key_bytes, uint64_t min_value_bytes, uint64_t max_value_bytes) {
+  if (max_value_bytes < min_value_bytes) std::swap(min_value_bytes, max_value_bytes);
+  // The cost never falls as the value grows (each part is a size class of a
+  // length that grows with it), so it is constant on runs of sizes that end
+  // where a class does: one binary search per run, a few per doubling.
+  double total = 0;
+  uint64_t v = min_value_bytes;
+  while (v <= max_value_bytes) {
+    const uint64_t cost = string_key_used_bytes(key_bytes, v);
+    uint64_t lo = v, hi = max_value_bytes;  // the run's last size is in [lo, hi]
+    while (lo < hi) {
+      const uint64_t mid = lo + (hi - lo + 1) / 2;
+      if (string_key_used_bytes(key_bytes, mid) == cost) lo = mid;
+      else hi = mid - 1;
+    }
+    total += static_cast<double>(cost) * static_cast<double>(lo - v + 1);
+    if (lo == max_value_bytes) break;
+    v = lo + 1;
+  }
+  return total / static_cast<double>(max_value_bytes - min_value_bytes + 1);
 }
 
 }  // namespace redisfit

@@ -17,6 +17,11 @@ uint64_t jemalloc_size_class(uint64_t bytes);
 // allocation with a type8/16/32 header), and 8 bytes of bucket array.
 uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes);
 
+// The mean of string_key_used_bytes over value sizes spread uniformly over
+// [min_value_bytes, max_value_bytes], exactly: the cost steps at allocator
+// classes, so the cost of the mean size is not the mean cost.
+double mean_string_key_used_bytes(uint64_t key_bytes, uint64_t min_value_bytes, uint64_t max_value_bytes);
+
 // The one allocation that holds a string value's bytes: the robj with its
 // embedded sds up to 44 bytes (EMBSTR), else the value's own sds.
 uint64_t string_value_alloc_bytes(uint64_t value_bytes);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 #include "model/budget.h"
@@ -63,8 +64,10 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   // The import fills to a payload target (key + value bytes); the model reasons
   // in used_memory, which adds per-key structures and allocator rounding
   // (a 1 KiB value costs ~1.35 KiB). Bounded by maxmemory when one is set.
-  uint64_t keys = o.fill_payload_bytes / (avg_value + kKeyBytes);
-  uint64_t dataset = keys * string_key_used_bytes(kKeyBytes, avg_value);
+  const uint64_t keys = o.fill_payload_bytes / (avg_value + kKeyBytes);
+  const auto per_key = static_cast<uint64_t>(
+      std::llround(mean_string_key_used_bytes(kKeyBytes, o.loader.value_min_bytes, o.loader.value_max_bytes)));
+  uint64_t dataset = keys * per_key;
   // A fill clearly past maxmemory (beyond the per-key estimate's error) stays
   // as it is: the model caps the dataset at maxmemory and knows that a
   // refusing policy then answers every write with -OOM. A fill near
@@ -81,7 +84,7 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   } else if (dataset > 0) {
     w.dataset_bytes = Sourced<uint64_t>{
         dataset, Provenance::flag(fmt::format("--fill: {} keys x {} B used per key{}", keys,
-                                              string_key_used_bytes(kKeyBytes, avg_value),
+                                              per_key,
                                               clearly_past ? ", past maxmemory" : " (bounded by maxmemory)"))};
   }
   return w;

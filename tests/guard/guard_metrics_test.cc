@@ -64,8 +64,10 @@ TEST(GuardMetrics, ServesTheLimitTheValueAndTheLastChange) {
 
 TEST(GuardMetrics, WarnsWhenAForkRunsNearTheLimit) {
   // rdb-key-save-delay (microseconds per key, rdb.c) keeps the BGSAVE child
-  // alive for about 2 s over 1000 keys, so the guard's polls see it.
-  RedisServer server("", {"--enable-debug-command", "yes", "--rdb-key-save-delay", "2000"});
+  // alive for about 10 s over 1000 keys, so the guard's polls see it and it
+  // is still running when /metrics is read, even on a loaded machine (at
+  // 2 s it once ended first under ctest -j2). Shutdown kills the child.
+  RedisServer server("", {"--enable-debug-command", "yes", "--rdb-key-save-delay", "10000"});
   ASSERT_TRUE(server.ok()) << server.error();
   auto filled = server.command({"DEBUG", "POPULATE", "1000", "key", "100"});
   ASSERT_TRUE(filled && filled->type == REDIS_REPLY_STATUS);
@@ -79,7 +81,7 @@ TEST(GuardMetrics, WarnsWhenAForkRunsNearTheLimit) {
   EXPECT_EQ(guard.err().find("fork-near-limit"), std::string::npos) << "no fork yet: " << guard.err();
   auto bg = server.command({"BGSAVE"});
   ASSERT_TRUE(bg && bg->type == REDIS_REPLY_STATUS);
-  EXPECT_TRUE(eventually(2s, [&] { return guard.err().find("\"event\":\"fork-near-limit\"") != std::string::npos; }))
+  EXPECT_TRUE(eventually(8s, [&] { return guard.err().find("\"event\":\"fork-near-limit\"") != std::string::npos; }))
       << guard.err();
   const std::string text = http_get(port, "/metrics");
   EXPECT_EQ(metric_value(text, "redisfit_guard_fork_in_progress"), 1) << text;

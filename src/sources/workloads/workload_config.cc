@@ -159,6 +159,17 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
   if (auto st = apply_conf(known, inst); !st) r.unknowns.push_back(st.error().message);
 }
 
+// Where a written file's parts came from, "; "-joined, a run of parts with
+// the same explanation (several lines one script appends) said once.
+std::string join_explanations(const std::vector<PodFile>& parts) {
+  std::string from, last;
+  for (const auto& part : parts) {
+    if (part.explanation != last) from += (from.empty() ? "" : "; ") + part.explanation;
+    last = part.explanation;
+  }
+  return from;
+}
+
 // The config file as an init container's script left it (init_config.h).
 void read_init_written(const InitWrittenConfig& init, const PodFiles& files, const std::string& path,
                        ContainerReading& r) {
@@ -168,11 +179,7 @@ void read_init_written(const InitWrittenConfig& init, const PodFiles& files, con
   for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
   for (const auto& u : init.unknowns) r.unknowns.push_back(u);
   apply_directives(directives, r);
-  std::string from, last;
-  for (const auto& part : init.parts) {
-    if (part.explanation != last) from += (from.empty() ? "" : "; ") + part.explanation;  // "a line written by X" once per run
-    last = part.explanation;
-  }
+  const std::string from = join_explanations(init.parts);
   r.notes.push_back(fmt::format("config file {} is written by {}{}", path, init.writer,
                                 from.empty() ? " (nothing in it is known)" : ": " + from));
   for (const auto& n : init.notes) r.notes.push_back(n);
@@ -263,8 +270,7 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
       for (const auto& part : written.parts) reader.read(part, path, 0, directives);
       for (const auto& u : written.unknowns) r.unknowns.push_back(u);
       for (const auto& n : written.notes) r.notes.push_back(n);
-      std::string from;
-      for (const auto& part : written.parts) from += (from.empty() ? "" : "; ") + part.explanation;
+      const std::string from = join_explanations(written.parts);
       r.notes.push_back(fmt::format("--include {}: {}", path, from.empty() ? "nothing known in it" : from));
       // The fix's maxmemory line goes into the last ConfigMap file read:
       // redis-server reads the includes in argv order and a later maxmemory

@@ -13,6 +13,7 @@
 #include "core/quantity.h"
 #include "model/budget_search.h"
 #include "model/fork_triggers.h"
+#include "model/fragmentation.h"
 #include "model/policy.h"
 #include "model/tighten.h"
 
@@ -229,7 +230,8 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   b.limit_bytes = r.limit_bytes ? r.limit_bytes->value : 0;
   b.request_bytes = r.request_bytes ? r.request_bytes->value : 0;
 
-  const double frag = w.fragmentation.value;
+  const Sourced<double> fragmentation = dataset_fragmentation(r, w);
+  const double frag = fragmentation.value;
   const DatasetSize dataset = steady_dataset(r, w, words);
   // One write is checked before it executes (server.c:processCommand), so the
   // dataset can pass maxmemory by the largest single value written.
@@ -338,7 +340,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
 
   b.assumptions = {
       {"dataset", format_bytes(dataset.bytes), dataset.source},
-      {"fragmentation", fmt::format("{:.2f}", frag), w.fragmentation.source.describe()},
+      {"fragmentation", fmt::format("{:.2f}", frag), fragmentation.source.describe()},
       {"value_size",
        w.value_spread ? fmt::format("{}-{}", format_bytes(w.value_spread->min_bytes), format_bytes(w.value_spread->max_bytes))
                       : format_bytes(w.value_size_bytes.value),

@@ -47,6 +47,18 @@ struct ModelConstants {
   // used_memory_rss / used_memory of fresh or loaded data: measured 1.02-1.08
   // (research §4, §9); churn can reach 1.3-2.0 (research §6).
   static constexpr double kDefaultFragmentation = 1.10;
+  // With appendonly yes and values in jemalloc's large classes the ratio
+  // is higher: the parent builds aof_buf every event loop and frees it once
+  // it is over 4000 B (aof.c:flushAppendOnlyFile), and those large extents
+  // interleave with the values' own, which the allocator then cannot give
+  // back. Measured after pipelined imports (redis-benchmark -P 16 -c 4, and
+  // stress's loader, 100-600 MB): 15000 B to 64 KiB values 1.26-1.31 (1.20
+  // at 600 MB), against 1.03-1.06 with appendonly no; 1-12 KiB values
+  // 1.06-1.11 with it (docs/memory-model.md, "Fragmentation under AOF").
+  static constexpr double kAofLargeValueFragmentation = 1.30;
+  // jemalloc 5.3's largest small size class with 4 KiB pages: allocations
+  // above it are page-run extents ("large"), not slab regions.
+  static constexpr uint64_t kJemallocSmallMaxBytes = 14336;
   // Write rate assumed for the buffers a write stream fills (replication,
   // pre-7.0 AOF rewrite) when none is given: one core's unpipelined SET rate
   // (redis.io benchmarks: ~72k/s).

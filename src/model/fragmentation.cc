@@ -1,0 +1,25 @@
+#include "model/fragmentation.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "model/constants.h"
+#include "model/key_size.h"
+
+namespace redisfit {
+
+Sourced<double> dataset_fragmentation(const RedisInstance& r, const Workload& w) {
+  using K = ModelConstants;
+  if (w.fragmentation.source.kind != ProvenanceKind::kDefault || !r.appendonly.value) return w.fragmentation;
+  // The largest value decides: a spread that reaches the large classes
+  // interleaves some of its values with aof_buf's extents.
+  const uint64_t largest = w.value_spread ? w.value_spread->max_bytes : w.value_size_bytes.value;
+  if (string_value_alloc_bytes(largest) <= K::kJemallocSmallMaxBytes) return w.fragmentation;
+  return {K::kAofLargeValueFragmentation,
+          Provenance::by_default(fmt::format(
+              "default for appendonly yes with values over {} (jemalloc's large classes, measured 1.20-1.31 "
+              "against 1.03-1.06 with appendonly no; give --fragmentation or probe the server)",
+              format_bytes(K::kJemallocSmallMaxBytes)))};
+}
+
+}  // namespace redisfit

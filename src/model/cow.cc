@@ -214,7 +214,7 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
                                           K::kDismissSecondsPerCall * 1e6, K::kDismissSecondsPerPage * 1e6)
                             : "");
   if (save_multiple(w, kind) != 1.0) {
-    lifetime += fmt::format(", x{:.0f} for {}", save_multiple(w, kind),
+    lifetime += fmt::format(", x{:g} for {}", save_multiple(w, kind),
                             kind == ForkKind::kFullSync ? "a full sync" : "an AOF rewrite");
   }
   return {c, fmt::format("{:.0f} writes/s x {:.1f} pages each (entry, robj, value{}) for ~{:.1f} s of child life "

@@ -16,8 +16,12 @@ Two parts, both real redis-servers in real memory cgroups (`redisfit stress`):
 2. Searches (limit 512Mi): `stress --search maxmemory` per workload, the
    measured edge next to plan's recommended maxmemory, and whether the
    recommendation survived all its repeats.
+3. AOF (`--only aof`, not in the default run): BGREWRITEAOF against BGSAVE
+   of the same data and writes (the child-life multiple), and RSS / used_memory
+   after an import with appendonly yes and no (the AOF fragmentation default),
+   docs/memory-model.md "Fragmentation under AOF".
 
-Usage: bench/calibration_matrix.py [--binary build/redisfit] [--quick] [--only peaks|search]
+Usage: bench/calibration_matrix.py [--binary build/redisfit] [--quick] [--only peaks|search|aof]
        [--out results.json]
   --quick runs a representative subset (what docs/memory-model.md reports when
   the full matrix does not fit the machine's time). Needs root (or a delegated
@@ -143,6 +147,48 @@ def searches(binary, quick):
     return [search_row(binary, n, a) for n, a in points]
 
 
+def aof(binary):
+    """Child life and peaks of BGREWRITEAOF / BGSAVE pairs, and RSS/used after imports."""
+    aof_args = ["--appendonly", "yes", "--set", "auto-aof-rewrite-percentage=0"]
+    pairs = []
+    for size in ("100", "1024", "4096", "16384"):
+        pair = {"size": size}
+        for kind, extra in (("bgsave", []), ("bgrewriteaof", aof_args)):
+            pair[kind] = peak_row(binary, f"{kind} {size} B", ["--save", "", *extra, "--fork", kind, "--policy",
+                                                                "allkeys-lru", "--value-size", size, "--write-rate", "5000"])
+        pairs.append(pair)
+    imports = []
+    for size in ("1024", "4096", "8192", "16384", "65536"):
+        row = {"size": size}
+        for on in ("yes", "no"):
+            d = stress(binary, ["--limit", "1Gi", "--maxmemory", "300mb", "--phases", "import", "--save", "",
+                                "--appendonly", on, "--set", "auto-aof-rewrite-percentage=0", "--policy", "allkeys-lru",
+                                "--value-size", size])
+            last = [x for x in d.get("timeline", {}).get("samples", []) if x.get("used_memory_bytes")]
+            row[on] = last[-1]["used_memory_rss_bytes"] / last[-1]["used_memory_bytes"] if last else None
+        imports.append(row)
+    return {"pairs": pairs, "imports": imports}
+
+
+def print_aof(result):
+    print("| values | BGSAVE child | BGREWRITEAOF child | ratio | BGSAVE peak | AOF peak | AOF predicted | "
+          "with measured child life |")
+    print("|---|---|---|---|---|---|---|---|")
+    for p in result["pairs"]:
+        b, a = p["bgsave"], p["bgrewriteaof"]
+        if "error" in b or "error" in a:
+            print(f"| {p['size']} B | error: {(b.get('error') or a.get('error'))[:80]} |||||||")
+            continue
+        print(f"| {p['size']} B | {b['child_sec']:.1f} s | {a['child_sec']:.1f} s | {a['child_sec'] / b['child_sec']:.2f} | "
+              f"{mib(b['measured_peak'])} | {mib(a['measured_peak'])} | {mib(a['predicted'])} | "
+              f"{mib(a['predicted_measured_fork'])} |")
+    print("\n| values | RSS/used, appendonly yes | appendonly no |")
+    print("|---|---|---|")
+    for r in result["imports"]:
+        fmt = lambda x: f"{x:.2f}" if x else "-"
+        print(f"| {r['size']} B | {fmt(r['yes'])} | {fmt(r['no'])} |")
+
+
 def mib(b):
     return f"{b / MiB:.0f} MiB" if b else "-"
 
@@ -192,7 +238,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default="build/redisfit")
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--only", choices=["peaks", "search"])
+    ap.add_argument("--only", choices=["peaks", "search", "aof"])
     ap.add_argument("--out")
     a = ap.parse_args()
     t0 = time.time()
@@ -204,6 +250,9 @@ def main():
     if a.only in (None, "search"):
         result["searches"] = searches(a.binary, a.quick)
         print_searches(result["searches"])
+    if a.only == "aof":
+        result["aof"] = aof(a.binary)
+        print_aof(result["aof"])
     print(f"\n({time.time() - t0:.0f} s)")
     if a.out:
         json.dump(result, open(a.out, "w"), indent=1)

@@ -135,6 +135,11 @@ double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double w
   // when the child gets there, so those copies peak mid-life. The fraction is
   // the peak of the sum over the child's life.
   const double dataset = std::max(1.0, static_cast<double>(dataset_bytes));
+  // The pool is the data's pages at the workload's own ratio. The extra RSS
+  // AOF leaves with large values (model/fragmentation.h) is free extents, not
+  // data; the parent reusing them for new buffers while a child lives would
+  // copy some, which this pool does not count (the budget's dataset term
+  // carries that RSS at the higher ratio).
   const double pages = std::max(1.0, dataset * w.fragmentation.value / K::kPageBytes);
   const ValueFigures mix = value_mix(w);
   const double keys = dataset / mix.key_bytes;

@@ -55,6 +55,7 @@ def peak_row(binary, name, args):
     measured = max(rss.values()) if rss else 0
     pred = d.get("predicted_peak_bytes") or 0
     pred_m = d.get("predicted_peak_with_measured_fork_bytes") or 0
+    pred_f = d.get("predicted_peak_with_measured_fork_and_fragmentation_bytes") or 0
     before = fork.get("rss_before_fork_bytes", 0)
     return {
         "name": name, "outcome": d["outcome"], "fork_outcome": fork.get("outcome"),
@@ -62,6 +63,8 @@ def peak_row(binary, name, args):
         "redis_cow": fork.get("redis_last_cow_bytes", 0),
         "cgroup_cow": max(0, rss.get("fork", 0) - before) if before else 0,
         "measured_peak": measured, "predicted": pred, "predicted_measured_fork": pred_m,
+        "predicted_measured_fork_fragmentation": pred_f,
+        "fragmentation_before_fork": fork.get("fragmentation_before_fork", 0),
         "rate_given": "--write-rate" in args and args[args.index("--write-rate") + 1] != "0",
         "rate_asked": float(args[args.index("--write-rate") + 1]) if "--write-rate" in args else 0,
     }
@@ -195,12 +198,13 @@ def mib(b):
 
 def print_peaks(rows):
     print("| run | fork child | writes/s achieved | Redis COW | cgroup COW | measured peak (anon) | predicted | "
-          "predicted / measured | with measured child life + rate | ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    ratios, ratios_m = [], []
+          "predicted / measured | with measured child life + rate | ratio | RSS/used before the fork | "
+          "also with it | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    ratios, ratios_m, ratios_f = [], [], []
     for r in rows:
         if "error" in r:
-            print(f"| {r['name']} | error: {r['error'][:80]} |||||||||")
+            print(f"| {r['name']} | error: {r['error'][:80]} ||||||||||||")
             continue
         ratio = r["predicted"] / max(r["measured_peak"], 1)
         ratio_m = r["predicted_measured_fork"] / max(r["measured_peak"], 1) if r["predicted_measured_fork"] else 0
@@ -212,11 +216,18 @@ def print_peaks(rows):
             ratios.append(ratio)
         if ratio_m:
             ratios_m.append(ratio_m)
+        pred_f = r.get("predicted_measured_fork_fragmentation", 0)
+        ratio_f = pred_f / max(r["measured_peak"], 1) if pred_f else 0
+        if ratio_f:
+            ratios_f.append(ratio_f)
         not_held = " (not held)" if r["rate_given"] and not held else ""
         print(f"| {r['name']} | {r['child_sec']:.1f} s | {r['rate']:.0f}{not_held} | {mib(r['redis_cow'])} | {mib(r['cgroup_cow'])} | "
               f"{mib(r['measured_peak'])} | {mib(r['predicted'])} | {ratio:.2f}{'' if ratio >= 1 else ' UNDER'} | "
-              f"{mib(r['predicted_measured_fork'])} | {ratio_m:.2f}{'' if not ratio_m or ratio_m >= 1 else ' UNDER'} |")
-    for label, rs in (("a priori, rate (held) and value size given", ratios), ("with measured child life", ratios_m)):
+              f"{mib(r['predicted_measured_fork'])} | {ratio_m:.2f}{'' if not ratio_m or ratio_m >= 1 else ' UNDER'} | "
+              f"{r.get('fragmentation_before_fork', 0):.2f} | {mib(pred_f)} | "
+              f"{ratio_f:.2f}{'' if not ratio_f or ratio_f >= 1 else ' UNDER'} |")
+    for label, rs in (("a priori, rate (held) and value size given", ratios), ("with measured child life", ratios_m),
+                      ("with measured child life and fragmentation (probe's facts)", ratios_f)):
         if rs:
             print(f"\n{label}: {len(rs)} runs, under-predictions {sum(x < 1 for x in rs)}, "
                   f"median {statistics.median(rs):.2f}, worst (max) {max(rs):.2f}, min {min(rs):.2f}")

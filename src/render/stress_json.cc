@@ -19,7 +19,8 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
                       {"commands_per_sec", p.commands_per_sec},
                       {"fork_child_sec", p.fork_child_sec}, {"fork_write_rate", p.fork_write_rate},
                       {"redis_last_cow_bytes", p.redis_last_cow_bytes},
-                      {"rss_before_fork_bytes", p.rss_before_fork_bytes}});
+                      {"rss_before_fork_bytes", p.rss_before_fork_bytes},
+                      {"fragmentation_before_fork", p.fragmentation_before_fork}});
   }
   json samples = json::array();
   for (const auto& s : r.samples) {
@@ -57,6 +58,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
       {"predicted_peak_phase", r.prediction.available ? phase_id_name(r.prediction.peak_id) : ""},
       {"predicted_verdict", r.prediction.verdict},
       {"predicted_peak_with_measured_fork_bytes", r.prediction.measured_facts_peak_bytes},
+      {"predicted_peak_with_measured_fork_and_fragmentation_bytes", r.prediction.probe_facts_peak_bytes},
       {"duration_sec", r.duration_sec},
       {"time_scale", r.time_scale},
       {"interrupted", r.interrupted},

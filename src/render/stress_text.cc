@@ -106,6 +106,10 @@ std::string one_run(const stress::StressResult& r, bool color) {
       out += fmt::format("  model with this run's child life and write rate: predicted peak {}\n",
                          format_bytes(r.prediction.measured_facts_peak_bytes));
     }
+    if (r.prediction.probe_facts_peak_bytes) {
+      out += fmt::format("  model also with the fragmentation measured before the fork: predicted peak {}\n",
+                         format_bytes(r.prediction.probe_facts_peak_bytes));
+    }
   } else {
     out += "  model: " + r.prediction.note + "\n";
   }

@@ -159,10 +159,15 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
 }
 
 uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& o, double child_seconds,
-                                    double write_rate_per_sec, double import_payload_bytes_per_sec) {
+                                    double write_rate_per_sec, double import_payload_bytes_per_sec,
+                                    double fragmentation) {
   auto inst = instance_for_run(conf_path, o);
   if (!inst.ok()) return 0;
-  const Workload asked = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
+  Workload asked = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
+  if (fragmentation > 0) {
+    asked.fragmentation =
+        Sourced<double>{fragmentation, Provenance::given("stress: used_memory_rss / used_memory before the fork")};
+  }
   Workload w = asked;
   w.fork_child_seconds = Sourced<double>{child_seconds, Provenance::given("stress: the fork child's measured life")};
   w.write_rate_per_sec = Sourced<double>{write_rate_per_sec, Provenance::given("stress: writes/s achieved during the fork")};

@@ -24,11 +24,12 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& op
 // Peak predicted when the model knows what the run measured of its fork: the
 // child's life (as rdb_last_bgsave_time_sec would tell) and the write rate
 // achieved; a rewrite the import started (see predict_for_run) at the
-// import's measured payload rate (0: unknown). 0 when the configuration
-// cannot be read.
+// import's measured payload rate (0: unknown). A `fragmentation` above 0
+// (used_memory_rss / used_memory before the fork) replaces the assumed one
+// as `--fragmentation` would. 0 when the configuration cannot be read.
 uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& options,
                                     double child_seconds, double write_rate_per_sec,
-                                    double import_payload_bytes_per_sec);
+                                    double import_payload_bytes_per_sec, double fragmentation = 0);
 
 // The maxmemory redisfit recommends (solve_max_maxmemory, what plan gives
 // when the data need not fit) for the same limit and workload as `options`. Uses a scratch copy of the configuration.

@@ -229,6 +229,10 @@ Result<StressResult> Run::execute() {
     if (p.phase != RunPhase::kFork || p.outcome != PhaseOutcome::kCompleted || p.fork_child_sec <= 0) continue;
     res_.prediction.measured_facts_peak_bytes =
         predict_with_measured_fork(conf_path_, opt_, p.fork_child_sec, p.fork_write_rate, import_rate);
+    if (p.fragmentation_before_fork > 0) {
+      res_.prediction.probe_facts_peak_bytes = predict_with_measured_fork(
+          conf_path_, opt_, p.fork_child_sec, p.fork_write_rate, import_rate, p.fragmentation_before_fork);
+    }
   }
   return std::move(res_);
 }

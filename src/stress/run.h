@@ -128,6 +128,10 @@ struct PhaseResult {
   double fork_write_rate = 0;
   uint64_t redis_last_cow_bytes = 0;
   uint64_t rss_before_fork_bytes = 0;  // cgroup anonymous memory when the child started
+  // INFO used_memory_rss / used_memory just before the fork was asked for:
+  // the fragmentation `probe` reads (mem_fragmentation_ratio's inputs). 0
+  // when INFO did not answer.
+  double fragmentation_before_fork = 0;
 };
 
 struct HostInfo {
@@ -154,6 +158,10 @@ struct Prediction {
   // write rate achieved), as `probe` would know them from INFO next time.
   // 0 when the run had no completed fork.
   uint64_t measured_facts_peak_bytes = 0;
+  // ... and also given the fragmentation measured before the fork: every fact
+  // `probe` reads from a live server, so the model's own terms are set
+  // against the measured peak with no default left. 0 as above.
+  uint64_t probe_facts_peak_bytes = 0;
 };
 
 // The rescue as applied in the sandbox: the plan's numbers, and what

@@ -93,6 +93,11 @@ Attempt Run::fork_phase(PhaseResult& pr) {
     loader_->start_overwrite(std::max<uint64_t>(keyspace_, 1000), opt_.write_rate_per_sec);
   }
   sleep_interruptible(0.2);  // overwrites flowing before the fork
+  if (auto memory = ctl.command({"INFO", "memory"})) {
+    const platform::InfoFields fields = platform::parse_info(*memory);
+    const auto used = fields.u64("used_memory"), rss = fields.u64("used_memory_rss");
+    if (used && rss && *used > 0) pr.fragmentation_before_fork = static_cast<double>(*rss) / static_cast<double>(*used);
+  }
   auto in_progress = [&]() -> std::optional<bool> {
     auto info = ctl.command({"INFO", "persistence"});
     if (!info) return std::nullopt;

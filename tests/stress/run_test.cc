@@ -65,6 +65,21 @@ TEST(StressRun, RoomAboveMaxmemorySurvivesAllPhases) {
   EXPECT_GT(j["peak_used_memory_bytes"].get<uint64_t>(), 240u << 20);
   EXPECT_LT(j["peak_working_set_bytes"].get<uint64_t>(), 640u << 20);
   EXPECT_FALSE(j["host"]["overcommit_memory"].get<std::string>().empty());
+  // The fragmentation INFO showed before the fork (fresh data: RSS within a
+  // few percent of used_memory) replaces the assumed 1.10 in the prediction
+  // that has every fact probe reads; a lower one predicts less.
+  const double frag = j["phases"][1]["fragmentation_before_fork"].get<double>();
+  EXPECT_GT(frag, 0.9);
+  EXPECT_LT(frag, 1.5);
+  const auto with_fork = j["predicted_peak_with_measured_fork_bytes"].get<uint64_t>();
+  const auto with_frag = j["predicted_peak_with_measured_fork_and_fragmentation_bytes"].get<uint64_t>();
+  ASSERT_GT(with_fork, 0u);
+  ASSERT_GT(with_frag, 0u);
+  if (frag < 1.09) {
+    EXPECT_LT(with_frag, with_fork) << "fragmentation " << frag;
+  } else if (frag > 1.11) {
+    EXPECT_GT(with_frag, with_fork) << "fragmentation " << frag;
+  }
 }
 
 // Starts `redisfit stress` on an import that will not finish by itself (fill

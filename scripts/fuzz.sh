@@ -149,12 +149,20 @@ fuzz() {
     -max_len="$(max_len "$t")" -reload=0 -purge_allocator_interval=-1 -print_final_stats=1 "$@" "$dir/corpus/$t" "$dir/seeds/$t"
 }
 
+# Long campaigns (`runs`) record no allocation stacks and keep a 16 MB
+# quarantine, unless ASAN_OPTIONS says otherwise: 18 % and 10 % more
+# executions per second on manifests_fuzz (docs/testing.md). Detection is the
+# same, use-after-free only within a shorter window; a finding's input is
+# saved, and rerunning it alone gives the full report.
+campaign_asan_options=malloc_context_size=0:quarantine_size_mb=16
+
 main() {
   case "${1:-smoke}" in
     build) build ;;
     seeds) seeds ;;
     run)   for t in ${3:-${targets[@]}}; do fuzz "$t" -max_total_time="${2:?seconds}"; done ;;
-    runs)  for t in ${3:-${targets[@]}}; do fuzz "$t" -runs="${2:?executions}"; done ;;
+    runs)  export ASAN_OPTIONS=${ASAN_OPTIONS:-$campaign_asan_options}
+           for t in ${3:-${targets[@]}}; do fuzz "$t" -runs="${2:?executions}"; done ;;
     smoke) build; seeds; for t in "${targets[@]}"; do fuzz "$t" -max_total_time=5; done ;;
     *) sed -n 2,15p "$0"; exit 2 ;;
   esac

@@ -105,6 +105,12 @@ def peaks(binary, quick):
         rows.append(peak_row(binary, f"BGSAVE, allkeys-lru, {size} B, 5000/s",
                              ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru", "--value-size", size,
                               "--write-rate", "5000"]))
+    # A long child, as a large dataset's would be (slowed with Redis' own
+    # rdb-key-save-delay, 400 us per key): large values' copies that the child
+    # does not dismiss (a 16 KiB value's first page) have longer to build up.
+    rows.append(peak_row(binary, "BGSAVE, allkeys-lru, 16384 B, 5000/s, child slowed (rdb-key-save-delay 400)",
+                         ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru", "--value-size", "16384",
+                          "--write-rate", "5000", "--set", "rdb-key-save-delay=400"]))
     if not quick:
         rows.append(peak_row(binary, "full sync, allkeys-lru, 1 KiB, 5000/s",
                              ["--save", "", "--fork", "fullsync", "--policy", "allkeys-lru", "--value-size", "1024",

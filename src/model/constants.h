@@ -59,6 +59,17 @@ struct ModelConstants {
   // jemalloc 5.3's largest small size class with 4 KiB pages: allocations
   // above it are page-run extents ("large"), not slab regions.
   static constexpr uint64_t kJemallocSmallMaxBytes = 14336;
+  // A large allocation starts at a random cache line of its first page, not
+  // on the page boundary: jemalloc's cache-oblivious layout (opt.cache_oblivious,
+  // true in Debian's libjemalloc2 5.3 that redis-server links, MEMORY
+  // MALLOC-STATS, and in Redis' bundled jemalloc), paid for with one more
+  // page of address space per extent. So a 16 KiB value's 20 KiB allocation
+  // holds four whole pages, not five, and its first page (partial) is never
+  // dismissed by a fork child: a copy of it lives to the child's end. Seen
+  // on the cgroup: children of 16 KiB values at 5k-14k writes/s end with
+  // ~60 MiB of 300 MiB still copied (docs/memory-model.md, "Large values
+  // keep a page").
+  static constexpr double kCacheLineBytes = 64;
   // Write rate assumed for the buffers a write stream fills (replication,
   // pre-7.0 AOF rewrite) when none is given: one core's unpipelined SET rate
   // (redis.io benchmarks: ~72k/s).
@@ -91,16 +102,17 @@ struct ModelConstants {
   // per byte. Idle BGSAVEs of 300 MiB (calibration, 2026-11-26 10:40 UTC,
   // two each): 3500 B values (3584 B class, never dismissed) 3.3-3.9 s like
   // 1 KiB ones; 4000 B (4096 B class, one page each, 77k calls) 7.3-7.9 s;
-  // 8000 B (two pages, 39k calls) 6.5 s; 16 KiB (five pages, 19k calls)
-  // 5.2-5.3 s: ~45 us per call + ~11 us per page idle. With the parent
+  // 8000 B (two pages, 39k calls) 6.5 s; 16 KiB (four whole pages, see
+  // kCacheLineBytes; 19k calls) 5.2-5.3 s: ~41 us per call + ~15 us per page idle. With the parent
   // taking 5k writes/s the same children live 1.3-2.3x longer (the parent's
   // copy-on-write faults and the child's unmapping meet on the same pages);
   // fitted to the mean of five matrix runs at 5k/s (medians 7.6 and 9.0 s,
   // longest 10.3 and 12.2 s): 4 KiB values (5120 B class, a whole page at
-  // every other value: 30k calls) 8.1 s, 16 KiB (20 KiB class, five pages:
-  // 15k calls) 9.8 s: 70 us per call + 60 us per page.
-  static constexpr double kDismissSecondsPerCall = 70e-6;
-  static constexpr double kDismissSecondsPerPage = 60e-6;
+  // every other value: 30k calls) 8.1 s, 16 KiB (20 KiB class, four whole
+  // pages: 15k calls) 9.8 s: 50 us per call + 80 us per page. (Fitted first
+  // with five pages for 16 KiB, as 70 + 60 us; the same two anchors.)
+  static constexpr double kDismissSecondsPerCall = 50e-6;
+  static constexpr double kDismissSecondsPerPage = 80e-6;
   // dismissMemory's own threshold: values up to half a page are left alone.
   static constexpr uint64_t kDismissMinValueBytes = 2048;
   // INFO's last save times are whole seconds: below this they are too coarse

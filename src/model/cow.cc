@@ -34,8 +34,10 @@ struct ValueFigures {
 // value's slot on a random shared page. Regions of a small size class are
 // packed from a page-aligned slab, so a region of `alloc` bytes spans on
 // average (alloc + page - g) / page pages and contains (alloc - page + g) /
-// page whole ones, g = gcd(alloc, page); large classes (from 16 KiB) are
-// page-aligned (g = page).
+// page whole ones, g = gcd(alloc, page). Large classes (from 16 KiB) start at
+// a random cache line of their first page (kCacheLineBytes): the value's own
+// bytes span (written + page - 64) / page pages on average, and the
+// allocation holds (alloc + 64 - page) / page whole ones.
 //
 // The child dismisses a saved value (object.c:dismissObject -> dismissSds ->
 // dismissMemory, with THP off as Redis keeps it for itself) only when its
@@ -49,9 +51,16 @@ ValueFigures value_figures(uint64_t value_bytes) {
   ValueFigures f;
   f.key_bytes = static_cast<double>(string_key_used_bytes(K::kTypicalKeyBytes, value_bytes));
   const uint64_t alloc = string_value_alloc_bytes(value_bytes);
-  const uint64_t g = std::gcd(alloc, page);
-  f.touched = static_cast<double>(alloc + page - g) / K::kPageBytes;
-  const double whole = alloc + g > page ? static_cast<double>(alloc + g - page) / K::kPageBytes : 0.0;
+  double whole = 0;
+  if (alloc > K::kJemallocSmallMaxBytes) {
+    const double written = static_cast<double>(sds_header_bytes(value_bytes, false) + value_bytes + 1);
+    f.touched = (written + K::kPageBytes - K::kCacheLineBytes) / K::kPageBytes;
+    whole = (static_cast<double>(alloc) + K::kCacheLineBytes - K::kPageBytes) / K::kPageBytes;
+  } else {
+    const uint64_t g = std::gcd(alloc, page);
+    f.touched = static_cast<double>(alloc + page - g) / K::kPageBytes;
+    whole = alloc + g > page ? static_cast<double>(alloc + g - page) / K::kPageBytes : 0.0;
+  }
   if (value_bytes > K::kDismissMinValueBytes && whole > 0) {
     f.dismissed = whole;
     f.dismiss_calls = std::min(1.0, whole);

@@ -232,11 +232,19 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
     lifetime += fmt::format(", x{:g} for {}", save_multiple(w, kind),
                             kind == ForkKind::kFullSync ? "a full sync" : "an AOF rewrite");
   }
+  // Whether the value's copies outlive the child's pass over its key: all of
+  // them (not dismissed), none, or all but the pages the child cannot
+  // dismiss (a large value's partial first page, kCacheLineBytes).
+  std::string freed;
+  if (mix.dismissed > 0) {
+    freed = mix.touched - mix.dismissed > 0.05
+                ? fmt::format(", {:.1f} of its {:.1f} pages freed once the child saves it", mix.dismissed, mix.touched)
+                : ", freed once the child saves it";
+  }
   return {c, fmt::format("{:.0f} writes/s x {:.1f} pages each (entry, robj, value{}) for ~{:.1f} s of child life "
                          "({}) copy {:.0f}% of the pages at the peak",
-                         w.write_rate_per_sec->value, K::kMetadataPagesPerWrite + mix.touched,
-                         mix.dismissed > 0 ? ", freed once the child saves it" : "", child_seconds, lifetime,
-                         c * 100)};
+                         w.write_rate_per_sec->value, K::kMetadataPagesPerWrite + mix.touched, freed, child_seconds,
+                         lifetime, c * 100)};
 }
 
 }  // namespace redisfit

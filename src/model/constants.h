@@ -68,7 +68,8 @@ struct ModelConstants {
   // dismissed by a fork child: a copy of it lives to the child's end. Seen
   // on the cgroup: children of 16 KiB values at 5k-14k writes/s end with
   // ~60 MiB of 300 MiB still copied (docs/memory-model.md, "Large values
-  // keep a page").
+  // keep a page"); in the child's Private_Dirty at its end, 1.04 pages per
+  // overwritten 16 KiB value (ForkChildCopies test).
   static constexpr double kCacheLineBytes = 64;
   // Write rate assumed for the buffers a write stream fills (replication,
   // pre-7.0 AOF rewrite) when none is given: one core's unpipelined SET rate
@@ -103,7 +104,8 @@ struct ModelConstants {
   // two each): 3500 B values (3584 B class, never dismissed) 3.3-3.9 s like
   // 1 KiB ones; 4000 B (4096 B class, one page each, 77k calls) 7.3-7.9 s;
   // 8000 B (two pages, 39k calls) 6.5 s; 16 KiB (four whole pages, see
-  // kCacheLineBytes; 19k calls) 5.2-5.3 s: ~41 us per call + ~15 us per page idle. With the parent
+  // kCacheLineBytes; 19k calls) 5.2-5.3 s: ~41 us per call + ~15 us per
+  // page idle. With the parent
   // taking 5k writes/s the same children live 1.3-2.3x longer (the parent's
   // copy-on-write faults and the child's unmapping meet on the same pages);
   // fitted to the mean of five matrix runs at 5k/s (medians 7.6 and 9.0 s,

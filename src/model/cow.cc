@@ -86,7 +86,8 @@ ValueFigures value_mix(const Workload& w) {
     mean.dismissed += f.dismissed / kSpreadSamples;
     mean.dismiss_calls += f.dismiss_calls / kSpreadSamples;
   }
-  mean.key_bytes = mean_string_key_used_bytes(K::kTypicalKeyBytes, w.value_spread->min_bytes, w.value_spread->max_bytes);
+  mean.key_bytes =
+      mean_string_key_used_bytes(K::kTypicalKeyBytes, w.value_spread->min_bytes, w.value_spread->max_bytes);
   return mean;
 }
 

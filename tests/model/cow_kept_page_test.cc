@@ -56,21 +56,6 @@ long long private_dirty(pid_t pid) {
   return -1;
 }
 
-bool write_all(redisContext* c, int keys, size_t value_bytes, char fill) {
-  const std::string value(value_bytes, fill);
-  constexpr int kPipeline = 32;
-  for (int i = 0; i < keys; i += kPipeline) {
-    const int end = std::min(keys, i + kPipeline);
-    for (int j = i; j < end; ++j) redisAppendCommand(c, "SET key:%08d %b", j, value.data(), value.size());
-    for (int j = i; j < end; ++j) {
-      void* reply = nullptr;
-      if (redisGetReply(c, &reply) != REDIS_OK) return false;
-      freeReplyObject(reply);
-    }
-  }
-  return true;
-}
-
 // Fills `keys` values of `value_bytes`, starts a BGSAVE whose child takes
 // 1 ms per key (rdb-key-save-delay), overwrites every key once while it
 // runs, and returns the child's Private_Dirty at its last sample (within
@@ -82,7 +67,7 @@ long long child_private_dirty_at_end(size_t value_bytes, int keys) {
     return -1;
   }
   redisContext* c = server.connect();
-  if (c == nullptr || !write_all(c, keys, value_bytes, 'a')) return -1;
+  if (c == nullptr || !testing::set_keys(c, keys, std::string(value_bytes, 'a'), 32)) return -1;
   auto bg = server.command({"BGSAVE"});
   if (!bg || bg->type != REDIS_REPLY_STATUS) return -1;
   pid_t child = 0;
@@ -91,7 +76,7 @@ long long child_private_dirty_at_end(size_t value_bytes, int keys) {
     if (child == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   if (child == 0) return -1;
-  const bool written = write_all(c, keys, value_bytes, 'b');
+  const bool written = testing::set_keys(c, keys, std::string(value_bytes, 'b'), 32);
   redisFree(c);
   if (!written) return -1;
   long long last = -1;

@@ -52,17 +52,9 @@ double ratio_after_pipelined_writes(bool aof) {
   }
   redisContext* c = server.connect();
   if (c == nullptr) return 0;
-  const std::string value(16384, 'v');
-  const int keys = 6400, pipeline = 16;
-  for (int i = 0; i < keys; i += pipeline) {
-    for (int j = i; j < i + pipeline; ++j) redisAppendCommand(c, "SET key:%08d %b", j, value.data(), value.size());
-    for (int j = i; j < i + pipeline; ++j) {
-      void* reply = nullptr;
-      if (redisGetReply(c, &reply) != REDIS_OK) return 0;
-      freeReplyObject(reply);
-    }
-  }
+  const bool written = testing::set_keys(c, 6400, std::string(16384, 'v'), 16);
   redisFree(c);
+  if (!written) return 0;
   const std::string info = server.command({"INFO", "memory"})->str;
   auto field = [&](const std::string& name) {
     return std::stod(info.substr(info.find("\n" + name + ":") + name.size() + 2));

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,19 @@
 
 namespace redisfit::testing {
 namespace fs = std::filesystem;
+
+bool set_keys(redisContext* c, int keys, const std::string& value, int pipeline) {
+  for (int i = 0; i < keys; i += pipeline) {
+    const int end = std::min(keys, i + pipeline);
+    for (int j = i; j < end; ++j) redisAppendCommand(c, "SET key:%08d %b", j, value.data(), value.size());
+    for (int j = i; j < end; ++j) {
+      void* reply = nullptr;
+      if (redisGetReply(c, &reply) != REDIS_OK) return false;
+      freeReplyObject(reply);
+    }
+  }
+  return true;
+}
 
 std::string find_redis_server() {
   for (const char* candidate : {"/usr/bin/redis-server", "/usr/local/bin/redis-server"}) {

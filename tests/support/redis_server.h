@@ -40,6 +40,11 @@ struct RedisReplyDeleter {
 };
 using ReplyPtr = std::unique_ptr<redisReply, RedisReplyDeleter>;
 
+// SET key:%08d `value` for keys [0, keys), `pipeline` commands per round
+// trip: the fill the real-server model tests measure. False when a reply
+// cannot be read.
+bool set_keys(redisContext* c, int keys, const std::string& value, int pipeline);
+
 class RedisServer {
  public:
   // Starts redis-server with `config_file` (may be empty) followed by extra

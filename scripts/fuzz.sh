@@ -53,7 +53,15 @@ seeds() {
     fi
   done
   # bitnami/redis values files: the chart's own values.yaml and the public values fixtures.
-  cp tests/lint/fixtures/real/bitnami_*values*.yaml "$s/chart_values/" 2>/dev/null || true
+  # Each file once under each major's selector byte, the digits 0-4 (fuzz/chart_values_fuzz.cc:
+  # major 19 + byte % 5).
+  local f m
+  for f in tests/lint/fixtures/real/bitnami_*values*.yaml; do
+    [ -f "$f" ] || continue
+    for m in 0 1 2 3 4; do
+      { printf '%s' "$m"; cat "$f"; } >"$s/chart_values/$m-$(basename "$f")"
+    done
+  done
   # Shell scripts: sh -c strings and start/init scripts as lint meets them.
   seed_strings "$s/shell_script" $'MAX=200mb\nexec redis-server /etc/redis.conf --maxmemory $MAX' \
     $'ARGS=("--port" "${REDIS_PORT}")\nARGS+=("--include" "/opt/bitnami/redis/etc/master.conf")\nexec redis-server "${ARGS[@]}"' \

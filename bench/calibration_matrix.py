@@ -125,11 +125,15 @@ def search_row(binary, name, args):
     d = stress(binary, ["--limit", "512Mi", "--search", "maxmemory", "--phases", "import,fork", *args])
     if "error" in d:
         return {"name": name, "error": d["error"]}
-    rec = next((p for p in d["probes"] if p["recommended"]), None)
+    def survived(marker):
+        p = next((p for p in d["probes"] if p.get(marker)), None)
+        return None if p is None else f"{sum(r['outcome'] == 'survived' for r in p['runs'])}/{d['repeats']}"
+    facts = d.get("facts") or {}
     return {"name": name, "edge": d.get("edge_bytes"), "lowest_failure": d.get("lowest_failure_bytes"),
-            "recommended": d.get("recommended_bytes"),
-            "recommended_survived": None if rec is None else f"{sum(r['outcome'] == 'survived' for r in rec['runs'])}/{d['repeats']}",
-            "probes": len(d["probes"])}
+            "recommended": d.get("recommended_bytes"), "recommended_survived": survived("recommended"),
+            "given_facts": d.get("recommended_given_facts_bytes"),
+            "given_facts_survived": survived("recommended_given_facts"),
+            "facts": facts, "probes": len(d["probes"])}
 
 
 def searches(binary, quick):
@@ -243,15 +247,22 @@ def print_peaks(rows):
 
 
 def print_searches(rows):
-    print("| workload (limit 512Mi) | measured edge | smallest death | plan's maxmemory | plan / edge | plan survived |")
-    print("|---|---|---|---|---|---|")
+    # "given facts": plan given what the recommendation's runs measured (child life and the dataset it
+    # saved, RSS/used before the fork), as probe would read them: --save-time, --save-time-of, --fragmentation.
+    print("| workload (limit 512Mi) | measured edge | smallest death | plan's maxmemory | plan / edge | plan survived "
+          "| facts measured | plan given them | / edge | survived |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         if "error" in r:
-            print(f"| {r['name']} | error: {r['error'][:80]} |||||")
+            print(f"| {r['name']} | error: {r['error'][:80]} |||||||||")
             continue
-        share = f"{r['recommended'] / r['edge']:.0%}" if r["edge"] and r["recommended"] else "-"
-        print(f"| {r['name']} | {mib(r['edge'])} | {mib(r['lowest_failure'])} | {mib(r['recommended'])} | {share} | "
-              f"{r['recommended_survived']} |")
+        share = lambda v: f"{v / r['edge']:.0%}" if r["edge"] and v else "-"
+        f = r.get("facts") or {}
+        facts = (f"{f['fork_child_sec']:.1f} s of {mib(f['fork_child_dataset_bytes'])}, {f['fragmentation']:.2f}"
+                 if f else "-")
+        print(f"| {r['name']} | {mib(r['edge'])} | {mib(r['lowest_failure'])} | {mib(r['recommended'])} | "
+              f"{share(r['recommended'])} | {r['recommended_survived']} | {facts} | {mib(r.get('given_facts'))} | "
+              f"{share(r.get('given_facts'))} | {r.get('given_facts_survived')} |")
 
 
 def main():

@@ -90,6 +90,9 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   double fork_seconds = std::max(o.get("bgsave_seconds_peak").value_or(-1), o.get("aof_rewrite_seconds_peak").value_or(-1));
   if (fork_seconds >= 2) {
     w.fork_child_seconds = Sourced<double>{fork_seconds, Provenance::live(query("bgsave_seconds_peak") + " (or the AOF rewrite's)")};
+    // The longest save against the largest dataset of the window: a
+    // recommendation of another maxmemory scales the life from it.
+    if (w.dataset_bytes->value > 0) w.fork_child_dataset_bytes = w.dataset_bytes->value;
   }
   if (auto v = o.get("clients_peak")) w.clients = {u64(*v), Provenance::live(query("clients_peak"))};
   if (auto v = o.get("fragmentation_p95"); v && f.used_peak_bytes >= static_cast<double>(ModelConstants::kMinUsedForFragmentationBytes)) {

@@ -61,6 +61,9 @@ void WorkloadFlags::add_workload_to(CLI::App& cmd) {
                  "budget for an appendfsync everysec fsync stalled this long (e.g. 2s; default: no stall)");
   cmd.add_option("--save-time", save_time,
                  "how long a BGSAVE / AOF rewrite of this dataset takes (INFO rdb_last_bgsave_time_sec), e.g. 12s");
+  cmd.add_option("--save-time-of", save_time_of,
+                 "the dataset --save-time was measured on (INFO used_memory then), e.g. 300mb: the child's life "
+                 "then scales with the dataset evaluated, as plan's solver tries other maxmemory values");
 }
 
 Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
@@ -154,6 +157,13 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
     if (!v.ok()) return v.error();
     if (v.value() <= 0) return Error{"--save-time", "must be greater than 0"};
     w.fork_child_seconds = Sourced<double>{v.value(), Provenance::flag("--save-time " + save_time)};
+  }
+  if (!save_time_of.empty()) {
+    if (save_time.empty()) return Error{"--save-time-of", "says which dataset --save-time was measured on; give --save-time too"};
+    auto v = parse_size("--save-time-of", save_time_of);
+    if (!v.ok()) return v.error();
+    if (v.value() == 0) return Error{"--save-time-of", "must be greater than 0"};
+    w.fork_child_dataset_bytes = v.value();
   }
   return Ok{};
 }

@@ -29,6 +29,7 @@ struct WorkloadFlags {
   std::string redis_version;
   std::string fsync_stall;  // duration: "2s", "500ms"
   std::string save_time;    // duration of the last BGSAVE / AOF rewrite
+  std::string save_time_of;  // the dataset that save was of (a size)
 
   // Adds --request, --limit, --maxmemory, --dataset and the workload flags.
   void add_to(CLI::App& cmd);

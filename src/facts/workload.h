@@ -51,6 +51,12 @@ struct Workload {
   // How long a fork child lives (a BGSAVE / AOF rewrite of this dataset).
   // Absent = estimated from the dataset (estimated_save_seconds, model/budget.h).
   std::optional<Sourced<double>> fork_child_seconds;
+  // The dataset that life was measured on. Given, the life scales with the
+  // dataset evaluated (a save is per key and per byte: the estimate is linear
+  // in the dataset too), so the solver, which tries other maxmemory values,
+  // does not hold a 300 MiB save's 4 s for 500 MiB. Absent = the life is of
+  // the dataset evaluated, whatever it is.
+  std::optional<uint64_t> fork_child_dataset_bytes;
   // Seconds an appendfsync everysec fsync stalls (a slow disk); aof_buf holds
   // the writes meanwhile. Absent = no stall: aof_buf is flushed every event loop.
   std::optional<Sourced<double>> fsync_stall_seconds;

@@ -112,6 +112,9 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
     if (w.fork_child_seconds && w.fork_child_seconds->value >= *seconds) continue;
     w.fork_child_seconds = Sourced<double>{*seconds, at(fmt::format("INFO {} {:.0f}", field, *seconds), s)};
   }
+  // That save was of about today's dataset: a model of another maxmemory
+  // (a recommendation) scales the child's life from it.
+  if (w.fork_child_seconds && dataset > 0) w.fork_child_dataset_bytes = dataset;
   // Writes while a fork child lives decide its copy-on-write. INFO gives the
   // command rate, reads included: an upper bound on the write rate, so the
   // projection errs on the side of more COW.

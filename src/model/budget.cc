@@ -373,7 +373,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   if (forks || r.replicas.value > 0) {
     b.assumptions.push_back(
         {"fork_child", fmt::format("{:.1f} s", fork_child_seconds(w, dataset.bytes, persistence_fork)),
-         w.fork_child_seconds ? w.fork_child_seconds->source.describe()
+         w.fork_child_seconds ? measured_save_note(w, dataset.bytes)
                               : "estimated save time with one free core (give --save-time, or probe reads "
                                 "rdb_last_bgsave_time_sec)"});
   }

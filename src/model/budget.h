@@ -113,8 +113,13 @@ enum class ForkKind { kBgsave, kAofRewrite, kFullSync };
 
 // How long a fork child of `dataset_bytes` lives: the workload's figure when
 // it has one (a live server's own last save time, --save-time; x2 for a full
-// sync), else estimated_save_seconds() times the kind's multiple.
+// sync), scaled from the dataset it was measured on when that is known, else
+// estimated_save_seconds() times the kind's multiple.
 double fork_child_seconds(const Workload& workload, uint64_t dataset_bytes, ForkKind kind = ForkKind::kBgsave);
+// Where a measured child life comes from, and the scaling to `dataset_bytes`
+// when there is one ("flag --save-time 4s, measured on 300 MiB: x1.10").
+// Requires workload.fork_child_seconds.
+std::string measured_save_note(const Workload& workload, uint64_t dataset_bytes);
 // A BGSAVE's child: keys x ModelConstants::kSaveSecondsPerKey + bytes /
 // kSaveBytesPerSec, + per value the child dismisses (over half a page, with a
 // whole page in its allocation) kDismissSecondsPerCall + kDismissSecondsPerPage

@@ -125,8 +125,26 @@ double estimated_save_seconds(const Workload& w, uint64_t dataset_bytes) {
          bytes / K::kSaveBytesPerSec;
 }
 
+double measured_save_seconds(const Workload& w, uint64_t dataset_bytes) {
+  const double seconds = w.fork_child_seconds->value;
+  if (!w.fork_child_dataset_bytes || *w.fork_child_dataset_bytes == 0) return seconds;
+  return seconds * static_cast<double>(dataset_bytes) / static_cast<double>(*w.fork_child_dataset_bytes);
+}
+
+std::string measured_save_note(const Workload& w, uint64_t dataset_bytes) {
+  std::string note = w.fork_child_seconds->source.describe();
+  if (w.fork_child_dataset_bytes && *w.fork_child_dataset_bytes > 0 && *w.fork_child_dataset_bytes != dataset_bytes) {
+    note += fmt::format(", {:.1f} s measured on {}: x{:.2f} for {}", w.fork_child_seconds->value,
+                        format_bytes(*w.fork_child_dataset_bytes),
+                        static_cast<double>(dataset_bytes) / static_cast<double>(*w.fork_child_dataset_bytes),
+                        format_bytes(dataset_bytes));
+  }
+  return note;
+}
+
 double fork_child_seconds(const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
-  const double saved = w.fork_child_seconds ? w.fork_child_seconds->value : estimated_save_seconds(w, dataset_bytes);
+  const double saved =
+      w.fork_child_seconds ? measured_save_seconds(w, dataset_bytes) : estimated_save_seconds(w, dataset_bytes);
   return saved * save_multiple(w, kind);
 }
 
@@ -221,7 +239,7 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   const ValueFigures mix = value_mix(w);
   std::string lifetime =
       w.fork_child_seconds
-          ? w.fork_child_seconds->source.describe()
+          ? measured_save_note(w, dataset_bytes)
           : fmt::format("saving {} at {} per key + {}/s{} with one free core", format_bytes(dataset_bytes),
                         fmt::format("{:.1f} us", K::kSaveSecondsPerKey * 1e6),
                         format_bytes(static_cast<uint64_t>(K::kSaveBytesPerSec)),

@@ -24,17 +24,56 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
-// "the recommendation is N% of the measured edge" or why it cannot be said.
+// How the probe of `bytes` marked by `is_it` fared: "; it survived 3 of 3 runs".
+template <typename Marked>
+std::string probe_outcome(const stress::SearchResult& r, Marked is_it) {
+  for (const auto& p : r.probes) {
+    if (is_it(p)) return fmt::format("; it {} {} of {} runs", p.survived ? "survived" : "died in", p.runs.size(), r.repeats);
+  }
+  return "";
+}
+
+std::string share_of_edge(const stress::SearchResult& r, uint64_t bytes) {
+  return r.edge_bytes ? fmt::format(" = {} of the measured edge", share(bytes, *r.edge_bytes)) : "";
+}
+
+// "the recommendation is N% of the measured edge" or why it cannot be said,
+// then the same for the recommendation given the measured server facts.
 std::string recommendation_line(const stress::SearchResult& r) {
   if (!r.recommended_bytes) return "model: no recommendation (" + r.recommendation_note + ")";
   std::string line = fmt::format("model: plan recommends maxmemory {} ({} of the limit)", format_bytes(*r.recommended_bytes),
                                  share(*r.recommended_bytes, r.limit_bytes));
-  if (r.edge_bytes) line += fmt::format(" = {} of the measured edge", share(*r.recommended_bytes, *r.edge_bytes));
-  for (const auto& p : r.probes) {
-    if (!p.recommended) continue;
-    line += fmt::format("; it {} {} of {} runs", p.survived ? "survived" : "died in", p.runs.size(), r.repeats);
+  line += share_of_edge(r, *r.recommended_bytes);
+  line += probe_outcome(r, [](const stress::Probe& p) { return p.recommended; });
+  if (r.recommended_given_facts_bytes) {
+    const auto& f = r.facts;
+    line += fmt::format(
+        "\nmeasured: given what those runs measured (plan --save-time {:.1f}s --save-time-of {} --fragmentation {:.2f}),"
+        " plan recommends {} ({} of the limit)",
+        f.child_seconds, format_bytes(f.child_dataset_bytes), f.fragmentation, format_bytes(*r.recommended_given_facts_bytes),
+        share(*r.recommended_given_facts_bytes, r.limit_bytes));
+    line += share_of_edge(r, *r.recommended_given_facts_bytes);
+    line += probe_outcome(r, [](const stress::Probe& p) { return p.recommended_given_facts; });
+  } else if (!r.facts_note.empty()) {
+    line += "\nmeasured: no recommendation given the server's facts (" + r.facts_note + ")";
   }
   return line;
+}
+
+// Escaped, one <br> per line break.
+std::string html_lines(const std::string& text) {
+  std::string out;
+  for (char c : html_escape(text)) {
+    if (c == '\n') out += "<br>";
+    else out += c;
+  }
+  return out;
+}
+
+std::string probe_label(const stress::Probe& p) {
+  if (p.recommended) return "recommended";
+  if (p.recommended_given_facts) return "recommended given measured facts";
+  return "";
 }
 
 }  // namespace
@@ -50,10 +89,12 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
                       {"peak_rss_bytes", run.peak_rss_bytes}, {"predicted_peak_bytes", run.predicted_peak_bytes},
                       {"predicted_peak_with_measured_fork_bytes", run.predicted_with_measured_fork_bytes},
                       {"fork_child_sec", run.fork_child_sec}, {"fork_write_rate", run.fork_write_rate},
-                      {"redis_last_cow_bytes", run.redis_last_cow_bytes}});
+                      {"redis_last_cow_bytes", run.redis_last_cow_bytes},
+                      {"fragmentation_before_fork", run.fragmentation_before_fork},
+                      {"used_memory_before_fork_bytes", run.used_memory_before_fork_bytes}});
     }
     probes.push_back({{"maxmemory_bytes", p.maxmemory_bytes}, {"recommended", p.recommended},
-                      {"survived", p.survived}, {"runs", runs}});
+                      {"recommended_given_facts", p.recommended_given_facts}, {"survived", p.survived}, {"runs", runs}});
   }
   json out = {{"limit_bytes", r.limit_bytes},   {"workload", r.workload},
               {"repeats", r.repeats},           {"edge_bytes", opt(r.edge_bytes)},
@@ -64,14 +105,26 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
     out["recommended_share_of_edge"] = static_cast<double>(*r.recommended_bytes) / static_cast<double>(*r.edge_bytes);
   }
   if (!r.recommendation_note.empty()) out["recommendation_note"] = r.recommendation_note;
+  out["recommended_given_facts_bytes"] = opt(r.recommended_given_facts_bytes);
+  if (r.recommended_given_facts_bytes) {
+    out["facts"] = {{"fork_child_sec", r.facts.child_seconds},
+                    {"fork_child_dataset_bytes", r.facts.child_dataset_bytes},
+                    {"fragmentation", r.facts.fragmentation}};
+    if (r.edge_bytes) {
+      out["recommended_given_facts_share_of_edge"] =
+          static_cast<double>(*r.recommended_given_facts_bytes) / static_cast<double>(*r.edge_bytes);
+    }
+  }
+  if (!r.facts_note.empty()) out["facts_note"] = r.facts_note;
   return out;
 }
 
 std::string search_to_text(const stress::SearchResult& r, bool color) {
   std::string out = fmt::format("stress --search maxmemory: limit {}, {}\n", format_k8s_quantity(r.limit_bytes), r.workload);
   for (const auto& p : r.probes) {
+    const std::string label = probe_label(p);
     out += fmt::format("  maxmemory {:>10} ({:>4} of limit){}  {}\n", format_bytes(p.maxmemory_bytes),
-                       share(p.maxmemory_bytes, r.limit_bytes), p.recommended ? " [recommended]" : "",
+                       share(p.maxmemory_bytes, r.limit_bytes), label.empty() ? "" : " [" + label + "]",
                        render::paint(color, p.survived ? "32" : "31;1", p.survived ? "survived" : "died"));
     for (const auto& run : p.runs) {
       out += fmt::format("      {} peak working set {:>10}, anon {:>10}; predicted {:>10}",
@@ -100,7 +153,9 @@ std::string search_to_html(const stress::SearchResult& r) {
       rows += fmt::format(
           "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f} s</td>"
           "<td>{:.0f}/s</td><td>{}</td></tr>\n",
-          i == 0 ? html_escape(format_bytes(p.maxmemory_bytes)) + (p.recommended ? " (recommended)" : "") : "",
+          i == 0 ? html_escape(format_bytes(p.maxmemory_bytes)) +
+                       (probe_label(p).empty() ? "" : " (" + probe_label(p) + ")")
+                 : "",
           i == 0 ? (p.survived ? "survived" : "died") : "", i + 1, html_escape(stress::run_outcome_name(run.outcome)),
           html_escape(format_bytes(run.peak_working_set_bytes)), html_escape(format_bytes(run.peak_rss_bytes)),
           html_escape(format_bytes(run.predicted_peak_bytes)), run.fork_child_sec, run.fork_write_rate,
@@ -113,7 +168,7 @@ std::string search_to_html(const stress::SearchResult& r) {
          "<h1>redisfit stress --search maxmemory</h1>\n" +
          fmt::format("<p>limit {}, {}</p>\n<p><b>{}</b></p>\n<p>{}</p>\n", html_escape(format_k8s_quantity(r.limit_bytes)),
                      html_escape(r.workload), html_escape(stress::describe_edge(r)),
-                     html_escape(recommendation_line(r))) +
+                     html_lines(recommendation_line(r))) +
          "<table><tr><th>maxmemory</th><th>probe</th><th>run</th><th>outcome</th><th>peak working set</th>"
          "<th>peak anon</th><th>predicted peak</th><th>fork child</th><th>writes achieved</th><th>Redis COW</th></tr>\n" +
          rows + "</table></body></html>\n";

@@ -185,7 +185,9 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
   return peak;
 }
 
-Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
+namespace {
+
+Result<uint64_t> solve_for_run(const StressOptions& o, const ServerFacts* facts) {
   SandboxDir scratch;
   if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
   auto conf = write_server_config(scratch.path(), 6379, o.server);
@@ -196,7 +198,14 @@ Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
   // plan_with_model(): for a dataset that cannot fit under a refusing policy
   // it grows the limit, while the run keeps the limit and has its writes
   // refused instead. A rewrite the import starts must fit as well.
-  const Workload asked = workload_for_run(o, inst->maxmemory.bytes);
+  Workload asked = workload_for_run(o, inst->maxmemory.bytes);
+  if (facts != nullptr) {
+    asked.fork_child_seconds =
+        Sourced<double>{facts->child_seconds, Provenance::given("stress: the fork child's measured life")};
+    asked.fork_child_dataset_bytes = facts->child_dataset_bytes;
+    asked.fragmentation =
+        Sourced<double>{facts->fragmentation, Provenance::given("stress: used_memory_rss / used_memory before the fork")};
+  }
   auto best = solve_max_maxmemory(*inst, asked, o.limit_bytes);
   if (!best.ok()) return best;
   if (auto during_import = import_fork_workload(*inst, o, asked)) {
@@ -205,6 +214,19 @@ Result<uint64_t> recommended_maxmemory(const StressOptions& o) {
     return std::min(best.value(), import_best.value());
   }
   return best;
+}
+
+}  // namespace
+
+Result<uint64_t> recommended_maxmemory(const StressOptions& o) { return solve_for_run(o, nullptr); }
+
+Result<uint64_t> recommended_maxmemory_given(const StressOptions& o, const ServerFacts& facts) {
+  if (facts.child_seconds <= 0 || facts.child_dataset_bytes == 0 || facts.fragmentation <= 0) {
+    return Error{"stress", "no fork child measured: nothing to tighten the recommendation with"};
+  }
+  ServerFacts f = facts;
+  f.fragmentation = std::max(1.0, f.fragmentation);  // as probe reads mem_fragmentation_ratio
+  return solve_for_run(o, &f);
 }
 
 // The maxmemory a ServerConfig really gives redis-server: written out and read

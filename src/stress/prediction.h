@@ -35,6 +35,22 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
 // when the data need not fit) for the same limit and workload as `options`. Uses a scratch copy of the configuration.
 Result<uint64_t> recommended_maxmemory(const StressOptions& options);
 
+// What a server of this workload tells `probe` about itself once it runs:
+// its last fork child's life and the dataset that child saved, and
+// used_memory_rss / used_memory. The facts `plan --save-time T --save-time-of
+// D --fragmentation F` takes.
+struct ServerFacts {
+  double child_seconds = 0;
+  uint64_t child_dataset_bytes = 0;
+  double fragmentation = 0;
+};
+
+// recommended_maxmemory() given those facts as well: the child's life scales
+// from the dataset it was measured on to each maxmemory the solver tries.
+// The write rate stays the one described (a rate a run could not hold is a
+// machine's limit, not the workload's).
+Result<uint64_t> recommended_maxmemory_given(const StressOptions& options, const ServerFacts& facts);
+
 }  // namespace redisfit::stress
 
 namespace redisfit::stress {

@@ -132,6 +132,7 @@ struct PhaseResult {
   // the fragmentation `probe` reads (mem_fragmentation_ratio's inputs). 0
   // when INFO did not answer.
   double fragmentation_before_fork = 0;
+  uint64_t used_memory_before_fork_bytes = 0;  // the dataset the child saves, as INFO counts it
 };
 
 struct HostInfo {

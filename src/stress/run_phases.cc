@@ -96,7 +96,10 @@ Attempt Run::fork_phase(PhaseResult& pr) {
   if (auto memory = ctl.command({"INFO", "memory"})) {
     const platform::InfoFields fields = platform::parse_info(*memory);
     const auto used = fields.u64("used_memory"), rss = fields.u64("used_memory_rss");
-    if (used && rss && *used > 0) pr.fragmentation_before_fork = static_cast<double>(*rss) / static_cast<double>(*used);
+    if (used && rss && *used > 0) {
+      pr.fragmentation_before_fork = static_cast<double>(*rss) / static_cast<double>(*used);
+      pr.used_memory_before_fork_bytes = *used;
+    }
   }
   auto in_progress = [&]() -> std::optional<bool> {
     auto info = ctl.command({"INFO", "persistence"});

@@ -53,6 +53,8 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
       pr.fork_child_sec = ph.fork_child_sec;
       pr.fork_write_rate = ph.fork_write_rate;
       pr.redis_last_cow_bytes = ph.redis_last_cow_bytes;
+      pr.fragmentation_before_fork = ph.fragmentation_before_fork;
+      pr.used_memory_before_fork_bytes = ph.used_memory_before_fork_bytes;
     }
     p.runs.push_back(pr);
     if (r.interrupted) {
@@ -63,6 +65,25 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
     if (r.outcome != RunOutcome::kSurvived) p.survived = false;
   }
   return p;
+}
+
+// The server facts a probe's runs measured, averaged over the runs whose fork
+// child completed and whose INFO answered before the fork. Absent when none did.
+std::optional<ServerFacts> measured_facts(const Probe& p) {
+  ServerFacts sum;
+  int n = 0;
+  for (const auto& r : p.runs) {
+    if (r.fork_child_sec <= 0 || r.fragmentation_before_fork <= 0 || r.used_memory_before_fork_bytes == 0) continue;
+    sum.child_seconds += r.fork_child_sec;
+    sum.child_dataset_bytes += r.used_memory_before_fork_bytes;
+    sum.fragmentation += r.fragmentation_before_fork;
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  sum.child_seconds /= n;
+  sum.child_dataset_bytes /= static_cast<uint64_t>(n);
+  sum.fragmentation /= n;
+  return sum;
 }
 
 }  // namespace
@@ -95,6 +116,29 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
     if (out.interrupted) return out;
     if (survived) lo = std::max(lo, *out.recommended_bytes);
     else hi = std::min(hi, *out.recommended_bytes);
+    // The same recommendation once the server is measured, probed as well.
+    if (auto facts = measured_facts(out.probes.back())) {
+      out.facts = *facts;
+      auto given = recommended_maxmemory_given(s.run, *facts);
+      if (given.ok() && *given > 0) {
+        out.recommended_given_facts_bytes = *given;
+        auto q = run_probe(s, *given, out.repeats, false, out.interrupted);
+        if (!q.ok()) return q.error();
+        Probe probe = *q;
+        probe.recommended_given_facts = true;
+        const bool kept = probe.survived;
+        record(std::move(probe));
+        if (out.interrupted) return out;
+        // A death below a survivor (runs near the limit are chance) moves
+        // neither end past the other.
+        if (kept) lo = std::max(lo, *given);
+        else if (*given > lo) hi = std::min(hi, *given);
+      } else if (!given.ok()) {
+        out.facts_note = given.error().describe();
+      }
+    } else {
+      out.facts_note = "the recommendation's runs measured no completed fork";
+    }
   }
   // The bracket's ends are assumptions until probed; bisect inside it.
   for (int n = static_cast<int>(out.probes.size()); n < s.max_probes && hi - lo > resolution; ++n) {

@@ -6,7 +6,11 @@
 // the bracket is narrower than `edge_width_bytes` each probe runs `repeats`
 // times and survives only if all of them do (the first death ends it). The
 // first probe is the model's recommendation, so the report says whether it
-// survived and how far it sits from the measured edge. A single-run survivor
+// survived and how far it sits from the measured edge. The second is the
+// recommendation given what the first measured of the server (its fork
+// child's life, the dataset that child saved, used_memory_rss / used_memory:
+// what `probe` would read and `plan` then take), probed the same way: the
+// advice a user who has measured their server gets. A single-run survivor
 // becomes the edge only once confirmed by `repeats` runs; when a confirmation
 // dies and leaves the edge and the lowest death further apart than the
 // resolution, that gap is bisected again with `repeats` runs per probe.
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "stress/prediction.h"
 #include "stress/run.h"
 
 namespace redisfit::stress {
@@ -45,11 +50,14 @@ struct ProbeRun {
   double fork_child_sec = 0;
   double fork_write_rate = 0;
   uint64_t redis_last_cow_bytes = 0;
+  double fragmentation_before_fork = 0;
+  uint64_t used_memory_before_fork_bytes = 0;
 };
 
 struct Probe {
   uint64_t maxmemory_bytes = 0;
   bool recommended = false;          // the model's recommendation
+  bool recommended_given_facts = false;  // ... given the server's measured facts
   bool survived = false;             // every run survived
   std::vector<ProbeRun> runs;
 };
@@ -62,6 +70,11 @@ struct SearchResult {
   std::optional<uint64_t> lowest_failure_bytes;  // smallest maxmemory that died
   std::optional<uint64_t> recommended_bytes;    // plan's maxmemory for this workload
   std::string recommendation_note;   // why there is none, when there is none
+  // plan's maxmemory given the facts the recommendation's runs measured
+  // (their means), and those facts.
+  std::optional<uint64_t> recommended_given_facts_bytes;
+  ServerFacts facts;
+  std::string facts_note;            // why there is none, when there is none
   int repeats = 0;
   bool interrupted = false;
 };

@@ -23,6 +23,9 @@ uint64_t planned_maxmemory_mib(std::vector<std::string> args) {
   return j["maxmemory_bytes"].get<uint64_t>() >> 20;
 }
 
+// "(310 MiB)", as plan's text output prints a maxmemory.
+std::string fmt_mib(int mib) { return "(" + std::to_string(mib) + " MiB)"; }
+
 std::string read_doc(const std::string& name) {
   return testing::read_file(testing::source_path("docs/" + name));
 }
@@ -68,6 +71,20 @@ TEST(DocsFigures, SeedCaseRecommendations) {
                   100.0 * static_cast<double>(mib) / (32.0 * 1024.0));
     EXPECT_EQ(std::string(gib), row.cell);
     EXPECT_NE(doc.find(row.cell), std::string::npos) << row.cell;
+  }
+}
+
+// docs/plan.md, "A measured server": the same workload without and with the
+// facts probe reads.
+TEST(DocsFigures, PlanGivenAMeasuredServer) {
+  const std::string doc = read_doc("plan.md");
+  const std::vector<std::string> described = {"--limit", "512Mi", "--persistence", "rdb", "--policy", "allkeys-lru",
+                                              "--value-size", "1024", "--write-rate", "5000"};
+  std::vector<std::string> measured = described;
+  measured.insert(measured.end(), {"--save-time", "4.1s", "--save-time-of", "300mb", "--fragmentation", "1.05"});
+  for (const auto& [args, mib] : {std::pair{described, 310}, std::pair{measured, 325}}) {
+    EXPECT_EQ(planned_maxmemory_mib(args), static_cast<uint64_t>(mib));
+    EXPECT_NE(doc.find(fmt_mib(mib)), std::string::npos) << mib;
   }
 }
 

@@ -186,5 +186,30 @@ TEST(Cli, AValueSpreadIsPrintedAndSizedByItsClasses) {
   EXPECT_LT(spread_child, mean_child);
 }
 
+// A save time measured on 300 MiB, given with the dataset it was of: plan's
+// solver scales the child's life to each maxmemory it tries, so above 300 MiB
+// it budgets a longer child (more copies) than the life held at 4 s, and the
+// recommendation is lower. --save-time-of alone is an error naming the flag.
+TEST(Cli, PlanScalesAMeasuredSaveTimeFromItsDataset) {
+  const std::vector<std::string> base = {"plan", "--limit", "1Gi", "--persistence", "rdb", "--policy", "allkeys-lru",
+                                         "--value-size", "1024", "--write-rate", "5000", "--save-time", "4s", "-o",
+                                         "json"};
+  auto held = run_redisfit(base);
+  ASSERT_EQ(held.exit_code, 0) << held.err;
+  auto scaled_args = base;
+  scaled_args.insert(scaled_args.end(), {"--save-time-of", "300mb"});
+  auto scaled = run_redisfit(scaled_args);
+  ASSERT_EQ(scaled.exit_code, 0) << scaled.err;
+  const uint64_t held_mm = json_of(held)["maxmemory_bytes"], scaled_mm = json_of(scaled)["maxmemory_bytes"];
+  EXPECT_GT(scaled_mm, 300ULL << 20);
+  EXPECT_LT(scaled_mm, held_mm);
+  auto text = run_redisfit({"plan", "--limit", "1Gi", "--persistence", "rdb", "--value-size", "1024", "--write-rate",
+                            "5000", "--save-time", "4s", "--save-time-of", "300mb"});
+  EXPECT_NE(text.out.find("measured on 300 MiB"), std::string::npos) << text.out;
+  auto alone = run_redisfit({"plan", "--limit", "1Gi", "--save-time-of", "300mb"});
+  EXPECT_EQ(alone.exit_code, 2);
+  EXPECT_NE(alone.err.find("--save-time-of"), std::string::npos) << alone.err;
+}
+
 }  // namespace
 }  // namespace redisfit

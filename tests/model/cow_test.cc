@@ -104,5 +104,29 @@ TEST(ForkChild, ASpreadOvershootsMaxmemoryByItsLargestValue) {
   EXPECT_TRUE(said) << "the value_size assumption names the spread";
 }
 
+TEST(ForkChild, AMeasuredLifeScalesFromTheDatasetItWasMeasuredOn) {
+  // A save of 300 MiB measured at 4 s lasts twice as long for 600 MiB, as
+  // the estimate it replaces does (per key and per byte); without the
+  // dataset it was measured on, it is the life of whatever dataset is asked.
+  Workload w = values_of(1024);
+  w.fork_child_seconds = Sourced<double>{4, Provenance::given("test")};
+  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 600ULL << 20), 4.0);
+  w.fork_child_dataset_bytes = 300ULL << 20;
+  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 300ULL << 20), 4.0);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 600ULL << 20), 8.0);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 150ULL << 20), 2.0);
+  // The ratio of the two lives is the estimate's own for the same datasets.
+  Workload estimated = values_of(1024);
+  EXPECT_NEAR(estimated_save_seconds(estimated, 600ULL << 20) / estimated_save_seconds(estimated, 300ULL << 20), 2.0,
+              1e-9);
+  EXPECT_NE(measured_save_note(w, 600ULL << 20).find("measured on 300 MiB"), std::string::npos);
+  // Copies follow the longer life: more of the dataset copied at 600 MiB
+  // than with the life held at 4 s.
+  Workload held = w;
+  held.fork_child_dataset_bytes.reset();
+  EXPECT_GT(cow_fraction_for_rate(w, 600ULL << 20, 5000, ForkKind::kBgsave),
+            cow_fraction_for_rate(held, 600ULL << 20, 5000, ForkKind::kBgsave));
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -43,6 +43,9 @@ Expected expected_for(const FleetTruth& t) {
   w.value_size_bytes = {static_cast<uint64_t>(double(t.dataset_bytes) / double(t.keys) - double(app::fleet_key_overhead_bytes())), Provenance::given("truth")};
   w.write_rate_per_sec = Sourced<double>{t.write_rate, Provenance::given("truth")};
   w.fork_child_seconds = Sourced<double>{t.bgsave_seconds, Provenance::given("truth")};
+  // That save was of the dataset the window saw: sized for a full maxmemory,
+  // the child lives longer in proportion.
+  w.fork_child_dataset_bytes = t.used_bytes - t.startup_bytes;
   w.clients = {t.clients, Provenance::given("truth")};
   w.keys_have_ttl = {t.keys_expiring > 0, Provenance::given("truth")};
   if (t.used_bytes >= (64ULL << 20)) w.fragmentation = {t.fragmentation, Provenance::given("truth")};

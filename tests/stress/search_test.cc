@@ -67,6 +67,27 @@ TEST(StressSearch, EdgeLiesBetweenAKnownSurvivorAndAKnownOomKill) {
   // The model's recommendation is reported next to the edge, and was probed.
   ASSERT_TRUE(s["recommended_bytes"].is_number());
   EXPECT_TRUE(s["probes"][0]["recommended"].get<bool>());
+  // Then the recommendation given what its runs measured (their mean child
+  // life, dataset saved and fragmentation), probed second.
+  double child = 0, fragmentation = 0;
+  int forks = 0;
+  for (const auto& r : s["probes"][0]["runs"]) {
+    if (r["fork_child_sec"].get<double>() <= 0 || r["fragmentation_before_fork"].get<double>() <= 0) continue;
+    child += r["fork_child_sec"].get<double>();
+    fragmentation += r["fragmentation_before_fork"].get<double>();
+    ++forks;
+  }
+  if (forks == 0) {
+    EXPECT_TRUE(s["facts_note"].is_string()) << s.dump(2).substr(0, 2000);
+    return;
+  }
+  ASSERT_TRUE(s["recommended_given_facts_bytes"].is_number()) << s.dump(2).substr(0, 2000);
+  EXPECT_NEAR(s["facts"]["fork_child_sec"].get<double>(), child / forks, 1e-6);
+  EXPECT_NEAR(s["facts"]["fragmentation"].get<double>(), fragmentation / forks, 1e-6);
+  EXPECT_GT(s["facts"]["fork_child_dataset_bytes"].get<uint64_t>(), 0u);
+  ASSERT_GE(s["probes"].size(), 2u);
+  EXPECT_TRUE(s["probes"][1]["recommended_given_facts"].get<bool>());
+  EXPECT_EQ(s["probes"][1]["maxmemory_bytes"], s["recommended_given_facts_bytes"]);
 }
 
 TEST(StressSearch, RejectsABadRange) {

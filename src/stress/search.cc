@@ -129,10 +129,10 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
         const bool kept = probe.survived;
         record(std::move(probe));
         if (out.interrupted) return out;
-        // A death below a survivor (runs near the limit are chance) moves
-        // neither end past the other.
-        if (kept) lo = std::max(lo, *given);
-        else if (*given > lo) hi = std::min(hi, *given);
+        // A death below a survivor, or a survivor above a death (runs near
+        // the limit are partly chance), moves neither end past the other.
+        if (kept && *given < hi) lo = std::max(lo, *given);
+        else if (!kept && *given > lo) hi = std::min(hi, *given);
       } else if (!given.ok()) {
         out.facts_note = given.error().describe();
       }

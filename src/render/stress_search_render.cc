@@ -47,10 +47,11 @@ std::string recommendation_line(const stress::SearchResult& r) {
   line += probe_outcome(r, [](const stress::Probe& p) { return p.recommended; });
   if (r.recommended_given_facts_bytes) {
     const auto& f = r.facts;
+    const double dataset_mib = static_cast<double>(f.child_dataset_bytes) / (1 << 20);  // redis.conf's mb
     line += fmt::format(
-        "\nmeasured: given what those runs measured (plan --save-time {:.1f}s --save-time-of {} --fragmentation {:.2f}),"
-        " plan recommends {} ({} of the limit)",
-        f.child_seconds, fmt::format("{:.0f}mb", static_cast<double>(f.child_dataset_bytes) / (1 << 20)), f.fragmentation, format_bytes(*r.recommended_given_facts_bytes),
+        "\nmeasured: given what those runs measured (plan --save-time {:.1f}s --save-time-of {:.0f}mb "
+        "--fragmentation {:.2f}), plan recommends {} ({} of the limit)",
+        f.child_seconds, dataset_mib, f.fragmentation, format_bytes(*r.recommended_given_facts_bytes),
         share(*r.recommended_given_facts_bytes, r.limit_bytes));
     line += share_of_edge(r, *r.recommended_given_facts_bytes);
     line += probe_outcome(r, [](const stress::Probe& p) { return p.recommended_given_facts; });

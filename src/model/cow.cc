@@ -125,18 +125,21 @@ double estimated_save_seconds(const Workload& w, uint64_t dataset_bytes) {
          bytes / K::kSaveBytesPerSec;
 }
 
+// dataset / the dataset the life was measured on; 1 when that is unknown.
+double measured_save_scale(const Workload& w, uint64_t dataset_bytes) {
+  if (!w.fork_child_dataset_bytes || *w.fork_child_dataset_bytes == 0) return 1.0;
+  return static_cast<double>(dataset_bytes) / static_cast<double>(*w.fork_child_dataset_bytes);
+}
+
 double measured_save_seconds(const Workload& w, uint64_t dataset_bytes) {
-  const double seconds = w.fork_child_seconds->value;
-  if (!w.fork_child_dataset_bytes || *w.fork_child_dataset_bytes == 0) return seconds;
-  return seconds * static_cast<double>(dataset_bytes) / static_cast<double>(*w.fork_child_dataset_bytes);
+  return w.fork_child_seconds->value * measured_save_scale(w, dataset_bytes);
 }
 
 std::string measured_save_note(const Workload& w, uint64_t dataset_bytes) {
   std::string note = w.fork_child_seconds->source.describe();
   if (w.fork_child_dataset_bytes && *w.fork_child_dataset_bytes > 0 && *w.fork_child_dataset_bytes != dataset_bytes) {
     note += fmt::format(", {:.1f} s measured on {}: x{:.2f} for {}", w.fork_child_seconds->value,
-                        format_bytes(*w.fork_child_dataset_bytes),
-                        static_cast<double>(dataset_bytes) / static_cast<double>(*w.fork_child_dataset_bytes),
+                        format_bytes(*w.fork_child_dataset_bytes), measured_save_scale(w, dataset_bytes),
                         format_bytes(dataset_bytes));
   }
   return note;

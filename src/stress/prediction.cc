@@ -134,6 +134,15 @@ std::string import_fork_note(const RedisInstance& r) {
          ": the rewrite it starts is budgeted at the import's unknown (flat-out) rate";
 }
 
+// What a run measured of its server, as the model's facts (and their provenance).
+void set_measured_child(Workload& w, double child_seconds) {
+  w.fork_child_seconds = Sourced<double>{child_seconds, Provenance::given("stress: the fork child's measured life")};
+}
+void set_measured_fragmentation(Workload& w, double fragmentation) {
+  w.fragmentation =
+      Sourced<double>{fragmentation, Provenance::given("stress: used_memory_rss / used_memory before the fork")};
+}
+
 }  // namespace
 
 Prediction predict_for_run(const std::string& conf_path, const StressOptions& o) {
@@ -164,12 +173,9 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
   auto inst = instance_for_run(conf_path, o);
   if (!inst.ok()) return 0;
   Workload asked = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
-  if (fragmentation > 0) {
-    asked.fragmentation =
-        Sourced<double>{fragmentation, Provenance::given("stress: used_memory_rss / used_memory before the fork")};
-  }
+  if (fragmentation > 0) set_measured_fragmentation(asked, fragmentation);
   Workload w = asked;
-  w.fork_child_seconds = Sourced<double>{child_seconds, Provenance::given("stress: the fork child's measured life")};
+  set_measured_child(w, child_seconds);
   w.write_rate_per_sec = Sourced<double>{write_rate_per_sec, Provenance::given("stress: writes/s achieved during the fork")};
   uint64_t peak = compute_budget_for_search(*inst, w).peak_bytes;
   // The import's own rewrite: at the import's measured rate (its child's
@@ -200,11 +206,9 @@ Result<uint64_t> solve_for_run(const StressOptions& o, const ServerFacts* facts)
   // refused instead. A rewrite the import starts must fit as well.
   Workload asked = workload_for_run(o, inst->maxmemory.bytes);
   if (facts != nullptr) {
-    asked.fork_child_seconds =
-        Sourced<double>{facts->child_seconds, Provenance::given("stress: the fork child's measured life")};
+    set_measured_child(asked, facts->child_seconds);
     asked.fork_child_dataset_bytes = facts->child_dataset_bytes;
-    asked.fragmentation =
-        Sourced<double>{facts->fragmentation, Provenance::given("stress: used_memory_rss / used_memory before the fork")};
+    set_measured_fragmentation(asked, facts->fragmentation);
   }
   auto best = solve_max_maxmemory(*inst, asked, o.limit_bytes);
   if (!best.ok()) return best;

@@ -8,6 +8,8 @@
 #   scripts/fuzz.sh run SECONDS [TARGET]  # fuzz each target (or one) for SECONDS
 #   scripts/fuzz.sh runs N [TARGET]       # fuzz each target (or one) for N executions
 #   scripts/fuzz.sh smoke                 # build, seeds, 5 s per target
+#   FUZZ_JOBS=2 scripts/fuzz.sh runs N T  # two workers of N executions each on
+#                                         # one shared corpus (libFuzzer -jobs)
 #
 # Findings are written to build-fuzz/findings/<target>/ (crash-*, leak-*,
 # timeout-*, oom-*) and make the script exit 1. The growing corpus is kept in
@@ -150,9 +152,18 @@ max_len() {
 # 2 M executions: madvise, page faults and TLB flushes over 60%, the target
 # 10%). Not purging keeps the quarantine full, which ASan's use-after-free
 # detection only gains from; -rss_limit_mb still bounds the process.
+# FUZZ_JOBS=K runs K workers (libFuzzer -jobs=K -workers=K), each with the
+# same flags, so `runs N` makes K*N executions in all; -reload=1 lets each
+# worker pick up the inputs the others add to the shared corpus. Their logs
+# are build-fuzz/logs/<target>/fuzz-<job>.log.
 fuzz() {
   local t=$1; shift
   mkdir -p "$dir/corpus/$t" "$dir/findings/$t"
+  if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
+    mkdir -p "$dir/logs/$t"
+    set -- "$@" -jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS" -reload=1
+    cd "$dir/logs/$t"
+  fi
   "$dir/fuzz/${t}_fuzz" -artifact_prefix="$dir/findings/$t/" -rss_limit_mb=1024 -timeout="${FUZZ_TIMEOUT:-300}" \
     -max_len="$(max_len "$t")" -reload=0 -purge_allocator_interval=-1 -print_final_stats=1 "$@" "$dir/corpus/$t" "$dir/seeds/$t"
 }

@@ -317,17 +317,24 @@ bool Run::rescue_steps(RescueResult& r) {
                      format_k8s_quantity(r.final_limit_bytes)));
   } else {
     // Redis evicts after CONFIG SET lowers maxmemory (config.c updateMaxmemory
-    // starts evictionTimeProc), in time-bounded slices.
-    // Done when Redis itself counts the data at or under maxmemory:
-    // used_memory minus what eviction does not count (AOF and replication
-    // buffers, evict.c freeMemoryGetNotCountedMemory), as INFO shows it.
+    // starts evictionTimeProc), in time-bounded slices, and before every
+    // command (server.c processCommand calls performEvictions).
+    // Done when Redis itself says it is at or under maxmemory: INFO stats
+    // current_eviction_exceeded_time, which performEvictions resets to 0 once
+    // it returns EVICT_OK (evict.c, update_metrics). Comparing used_memory
+    // with maxmemory here instead fails by a few bytes when eviction stopped
+    // one key under the limit and INFO's own reply buffer is counted in the
+    // used_memory it reports. A server without the field (before 7.0) is
+    // judged by used_memory minus what eviction does not count (AOF and
+    // replication buffers, evict.c freeMemoryGetNotCountedMemory).
     uint64_t used = 0, not_counted = 0;
     const bool down = wait_until(opt_.rescue_step_timeout_sec, [&] {
-      auto text = ctl.command({"INFO", "memory"});
+      auto text = ctl.command({"INFO", "memory", "stats"});
       if (!text) return false;
       const platform::InfoFields f = platform::parse_info(*text);
       used = f.u64("used_memory").value_or(0);
       not_counted = f.u64("mem_not_counted_for_evict").value_or(0);
+      if (auto exceeded = f.u64("current_eviction_exceeded_time")) return *exceeded == 0;
       return used - std::min(used, not_counted) <= r.maxmemory_bytes;
     });
     if (!down) {

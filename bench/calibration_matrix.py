@@ -211,7 +211,7 @@ def mib(b):
 
 def print_peaks(rows):
     print("| run | fork child | writes/s achieved | Redis COW | cgroup COW | measured peak (anon) | predicted | "
-          "predicted / measured | with measured child life + rate | ratio | RSS/used before the fork | "
+          "predicted / measured | with measured child life + rate | ratio | fragmentation before the fork | "
           "also with it | ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     ratios, ratios_m, ratios_f = [], [], []
@@ -248,7 +248,7 @@ def print_peaks(rows):
 
 def print_searches(rows):
     # "given facts": plan given what the recommendation's runs measured (child life and the dataset it
-    # saved, RSS/used before the fork), as probe would read them: --save-time, --save-time-of, --fragmentation.
+    # saved, the fragmentation before the fork), as probe would read them: --save-time, --save-time-of, --fragmentation.
     print("| workload (limit 512Mi) | measured edge | smallest death | plan's maxmemory | plan / edge | plan survived "
           "| facts measured | plan given them | / edge | survived |")
     print("|---|---|---|---|---|---|---|---|---|---|")

@@ -6,6 +6,7 @@
 
 #include "core/quantity.h"
 #include "model/budget.h"
+#include "model/fragmentation.h"
 #include "model/key_size.h"
 
 namespace redisfit::app {
@@ -96,7 +97,14 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   }
   if (auto v = o.get("clients_peak")) w.clients = {u64(*v), Provenance::live(query("clients_peak"))};
   if (auto v = o.get("fragmentation_p95"); v && f.used_peak_bytes >= static_cast<double>(ModelConstants::kMinUsedForFragmentationBytes)) {
-    w.fragmentation = {std::max(1.0, *v), Provenance::live(query("fragmentation_p95"))};
+    // RSS / used_memory counts the server's own RSS, which the base term
+    // counts again: taken out at the window's largest used_memory
+    // (model/fragmentation.h). A high quantile from a quieter hour, when the
+    // server's own RSS weighed more, keeps some of it: the error stays on
+    // the side of more memory.
+    w.fragmentation = {fragmentation_from_rss(static_cast<uint64_t>(*v * f.used_peak_bytes),
+                                              w.dataset_bytes->value),
+                       Provenance::live(query("fragmentation_p95") + ", less the base at the peak used_memory")};
   }
   // The largest copy-on-write the window recorded, against the largest RSS:
   // it may raise the estimate from the write rate, never lower it.

@@ -55,7 +55,8 @@ void WorkloadFlags::add_workload_to(CLI::App& cmd) {
   cmd.add_option("--value-size", value_size, "typical value size, or a uniform range MIN-MAX (default 1KiB; 1024, 1Ki and 1kb alike; 512-4096)");
   cmd.add_option("--clients", clients, "connected clients (default 100)")->check(CLI::Range(0, 10000000));
   cmd.add_option("--ttl", ttl, "whether keys carry TTLs (true/false; default false)");
-  cmd.add_option("--fragmentation", fragmentation, "used_memory_rss / used_memory (default 1.10)")
+  cmd.add_option("--fragmentation", fragmentation, "the dataset's RSS per byte of used_memory (default 1.10; INFO mem_fragmentation_ratio "
+                 "is a close upper bound, probe prints the exact figure)")
       ->check(CLI::Range(1.0, 5.0));
   cmd.add_option("--fsync-stall", fsync_stall,
                  "budget for an appendfsync everysec fsync stalled this long (e.g. 2s; default: no stall)");

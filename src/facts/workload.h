@@ -62,7 +62,10 @@ struct Workload {
   std::optional<Sourced<double>> fsync_stall_seconds;
   Sourced<uint64_t> clients{100, Provenance::by_default("default: 100 connected clients")};
   Sourced<bool> keys_have_ttl{false, Provenance::by_default("default: keys carry no TTL")};
-  // used_memory_rss / used_memory once full (allocator rounding and fragmentation).
+  // The RSS the dataset holds per byte of used_memory once full (allocator
+  // rounding and fragmentation; the server's own RSS is the base term's).
+  // INFO's mem_fragmentation_ratio is a close upper bound; probe reads it
+  // exactly (model/fragmentation.h fragmentation_from_rss).
   Sourced<double> fragmentation{1.10, Provenance::by_default("default: 1.10 (measured 1.02-1.08 on fresh data)")};
 };
 

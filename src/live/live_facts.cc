@@ -6,6 +6,7 @@
 
 #include "core/quantity.h"
 #include "model/budget.h"
+#include "model/fragmentation.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit::live {
@@ -57,7 +58,8 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   uint64_t used = info.u64("used_memory").value_or(0);
   uint64_t startup = info.u64("used_memory_startup").value_or(0);
   uint64_t clients_mem = info.u64("mem_clients_normal").value_or(0) + info.u64("mem_clients_slaves").value_or(0);
-  uint64_t dataset = used > startup + clients_mem ? used - startup - clients_mem : 0;
+  const uint64_t held = used > startup + clients_mem ? used - startup - clients_mem : 0;
+  uint64_t dataset = held;
   Provenance dataset_source = at("INFO used_memory - used_memory_startup - client buffers", s);
   // While LOADING, used_memory is partial; the RDB's own used-mem aux field
   // (INFO loading_rdb_used_mem) says what the load will reach.
@@ -87,9 +89,18 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
     w.loaded_bytes = Sourced<uint64_t>{persisted, at("INFO " + persisted_field, s)};
   }
 
-  if (auto ratio = info.number("mem_fragmentation_ratio")) {
+  // The fragmentation the model applies to the dataset, from the RSS the
+  // server holds now over the data it holds now (while LOADING, the part
+  // loaded so far): model/fragmentation.h, the base term and the client
+  // buffers taken out, as the model counts them apart.
+  if (auto ratio = info.number("mem_fragmentation_ratio"); ratio && f.rss_bytes > 0) {
     if (used >= ModelConstants::kMinUsedForFragmentationBytes) {
-      w.fragmentation = {std::max(1.0, *ratio), at("INFO mem_fragmentation_ratio", s)};
+      const double fragmentation = fragmentation_from_rss(f.rss_bytes, held, clients_mem);
+      w.fragmentation = {fragmentation,
+                         at(fmt::format("INFO used_memory_rss {} less the base and client buffers, over the dataset "
+                                        "(mem_fragmentation_ratio {:.2f} counts the server's own RSS)",
+                                        format_bytes(f.rss_bytes), *ratio),
+                            s)};
     } else {
       f.notes.push_back(fmt::format(
           "mem_fragmentation_ratio {:.2f} not used: used_memory {} MiB is too small for it to mean "

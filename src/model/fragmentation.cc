@@ -1,5 +1,7 @@
 #include "model/fragmentation.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "core/quantity.h"
@@ -20,6 +22,12 @@ Sourced<double> dataset_fragmentation(const RedisInstance& r, const Workload& w)
               "default for appendonly yes with values over {} (jemalloc's large classes, measured 1.20-1.31 "
               "against 1.03-1.06 with appendonly no; give --fragmentation or probe the server)",
               format_bytes(K::kJemallocSmallMaxBytes)))};
+}
+
+double fragmentation_from_rss(uint64_t rss_bytes, uint64_t dataset_bytes, uint64_t counted_apart_bytes) {
+  const uint64_t apart = ModelConstants::kBaseBytes + counted_apart_bytes;
+  if (dataset_bytes == 0 || rss_bytes <= apart) return 1.0;
+  return std::max(1.0, static_cast<double>(rss_bytes - apart) / static_cast<double>(dataset_bytes));
 }
 
 }  // namespace redisfit

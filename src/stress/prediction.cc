@@ -140,7 +140,7 @@ void set_measured_child(Workload& w, double child_seconds) {
 }
 void set_measured_fragmentation(Workload& w, double fragmentation) {
   w.fragmentation =
-      Sourced<double>{fragmentation, Provenance::given("stress: used_memory_rss / used_memory before the fork")};
+      Sourced<double>{fragmentation, Provenance::given("stress: used_memory_rss less the base, over the dataset, before the fork")};
 }
 
 }  // namespace

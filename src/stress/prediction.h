@@ -25,7 +25,7 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& op
 // child's life (as rdb_last_bgsave_time_sec would tell) and the write rate
 // achieved; a rewrite the import started (see predict_for_run) at the
 // import's measured payload rate (0: unknown). A `fragmentation` above 0
-// (used_memory_rss / used_memory before the fork) replaces the assumed one
+// (measured before the fork, model/fragmentation.h) replaces the assumed one
 // as `--fragmentation` would. 0 when the configuration cannot be read.
 uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& options,
                                     double child_seconds, double write_rate_per_sec,
@@ -36,8 +36,8 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
 Result<uint64_t> recommended_maxmemory(const StressOptions& options);
 
 // What a server of this workload tells `probe` about itself once it runs:
-// its last fork child's life and the dataset that child saved, and
-// used_memory_rss / used_memory. The facts `plan --save-time T --save-time-of
+// its last fork child's life and the dataset that child saved, and its
+// fragmentation (model/fragmentation.h fragmentation_from_rss). The facts `plan --save-time T --save-time-of
 // D --fragmentation F` takes.
 struct ServerFacts {
   double child_seconds = 0;

@@ -128,9 +128,10 @@ struct PhaseResult {
   double fork_write_rate = 0;
   uint64_t redis_last_cow_bytes = 0;
   uint64_t rss_before_fork_bytes = 0;  // cgroup anonymous memory when the child started
-  // INFO used_memory_rss / used_memory just before the fork was asked for:
-  // the fragmentation `probe` reads (mem_fragmentation_ratio's inputs). 0
-  // when INFO did not answer.
+  // The fragmentation `probe` reads, from INFO just before the fork was
+  // asked for: used_memory_rss less the base term and client buffers, over
+  // the dataset (model/fragmentation.h fragmentation_from_rss). 0 when INFO
+  // did not answer.
   double fragmentation_before_fork = 0;
   uint64_t used_memory_before_fork_bytes = 0;  // the dataset the child saves, as INFO counts it
 };

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/fragmentation.h"
 #include "platform/info.h"
 #include "stress/run_engine.h"
 #include "stress/stall.h"
@@ -97,7 +98,11 @@ Attempt Run::fork_phase(PhaseResult& pr) {
     const platform::InfoFields fields = platform::parse_info(*memory);
     const auto used = fields.u64("used_memory"), rss = fields.u64("used_memory_rss");
     if (used && rss && *used > 0) {
-      pr.fragmentation_before_fork = static_cast<double>(*rss) / static_cast<double>(*used);
+      // As probe reads it (live/live_facts.cc): the dataset is used_memory
+      // less the empty server's and the clients' part.
+      const uint64_t clients = fields.u64("mem_clients_normal").value_or(0);
+      const uint64_t apart = fields.u64("used_memory_startup").value_or(0) + clients;
+      pr.fragmentation_before_fork = fragmentation_from_rss(*rss, *used > apart ? *used - apart : 0, clients);
       pr.used_memory_before_fork_bytes = *used;
     }
   }

@@ -14,6 +14,7 @@
 #include "app/fleet_facts.h"
 #include "app/recommend.h"
 #include "model/budget.h"
+#include "model/fragmentation.h"
 #include "model/solver.h"
 #include "prometheus_server.h"
 #include "support/fleet_history.h"
@@ -48,7 +49,13 @@ Expected expected_for(const FleetTruth& t) {
   w.fork_child_dataset_bytes = t.used_bytes - t.startup_bytes;
   w.clients = {t.clients, Provenance::given("truth")};
   w.keys_have_ttl = {t.keys_expiring > 0, Provenance::given("truth")};
-  if (t.used_bytes >= (64ULL << 20)) w.fragmentation = {t.fragmentation, Provenance::given("truth")};
+  // The truth's ratio is RSS / used_memory; the model's fragmentation leaves
+  // the server's own RSS to the base term (model/fragmentation.h).
+  if (t.used_bytes >= (64ULL << 20)) {
+    w.fragmentation = {fragmentation_from_rss(static_cast<uint64_t>(t.fragmentation * double(t.used_bytes)),
+                                              t.used_bytes - t.startup_bytes),
+                       Provenance::given("truth")};
+  }
   double observed_cow = std::min(1.0, double(t.cow_bytes) / double(t.rss_bytes));
   if (observed_cow > estimate_cow_fraction(r, w, w.dataset_bytes->value).fraction)
     w.cow_fraction = Sourced<double>{observed_cow, Provenance::given("truth")};

@@ -1,6 +1,7 @@
 // The fragmentation the model applies to the dataset (the RSS its data holds
-// per byte of used_memory; the server's own RSS is the base term's): the workload's when someone gave or measured it, else a
-// default that depends on how the server allocates.
+// per byte of used_memory; the server's own RSS is the base term's): the
+// workload's when someone gave or measured it, else a default that depends
+// on how the server allocates.
 #pragma once
 
 #include "facts/provenance.h"

@@ -159,11 +159,13 @@ max_len() {
 fuzz() {
   local t=$1; shift
   mkdir -p "$dir/corpus/$t" "$dir/findings/$t"
+  local workdir=$root
   if [ "${FUZZ_JOBS:-1}" -gt 1 ]; then
-    mkdir -p "$dir/logs/$t"
+    workdir=$dir/logs/$t  # where libFuzzer writes fuzz-<job>.log
+    mkdir -p "$workdir"
     set -- "$@" -jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS" -reload=1
-    cd "$dir/logs/$t"
   fi
+  cd "$workdir"
   "$dir/fuzz/${t}_fuzz" -artifact_prefix="$dir/findings/$t/" -rss_limit_mb=1024 -timeout="${FUZZ_TIMEOUT:-300}" \
     -max_len="$(max_len "$t")" -reload=0 -purge_allocator_interval=-1 -print_final_stats=1 "$@" "$dir/corpus/$t" "$dir/seeds/$t"
 }

@@ -7,6 +7,7 @@
 #include "core/quantity.h"
 #include "model/budget.h"
 #include "model/fragmentation.h"
+#include "sources/info_memory.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit::live {
@@ -48,17 +49,12 @@ void apply_config(const ServerSnapshot& s, LiveFacts& f) {
 void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   const platform::InfoFields& info = s.info;
   Workload& w = f.workload;
-  f.rss_bytes = info.u64("used_memory_rss").value_or(0);
+  const ServerMemory memory = server_memory_from_info(info);
+  f.rss_bytes = memory.rss_bytes;
 
-  // The dataset as the model means it: used_memory above what an empty server
-  // holds, minus client and replica buffers, which the model adds as its own
-  // terms. used_memory_dataset is not used because used_memory_overhead
-  // counts the main dict's entries and buckets (object.c:getMemoryOverheadData),
-  // which are per-key costs the dataset term must include.
-  uint64_t used = info.u64("used_memory").value_or(0);
-  uint64_t startup = info.u64("used_memory_startup").value_or(0);
-  uint64_t clients_mem = info.u64("mem_clients_normal").value_or(0) + info.u64("mem_clients_slaves").value_or(0);
-  const uint64_t held = used > startup + clients_mem ? used - startup - clients_mem : 0;
+  // The dataset as the model means it (model/fragmentation.h dataset_bytes):
+  // client and replica buffers are terms of their own.
+  const uint64_t held = dataset_bytes(memory);
   uint64_t dataset = held;
   Provenance dataset_source = at("INFO used_memory - used_memory_startup - client buffers", s);
   // While LOADING, used_memory is partial; the RDB's own used-mem aux field
@@ -94,8 +90,8 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   // loaded so far): model/fragmentation.h, the base term and the client
   // buffers taken out, as the model counts them apart.
   if (auto ratio = info.number("mem_fragmentation_ratio"); ratio && f.rss_bytes > 0) {
-    if (used >= ModelConstants::kMinUsedForFragmentationBytes) {
-      const double fragmentation = fragmentation_from_rss(f.rss_bytes, held, clients_mem);
+    if (memory.used_bytes >= ModelConstants::kMinUsedForFragmentationBytes) {
+      const double fragmentation = measured_fragmentation(memory);
       w.fragmentation = {fragmentation,
                          at(fmt::format("INFO used_memory_rss {} less the base and client buffers, over the dataset "
                                         "(mem_fragmentation_ratio {:.2f} counts the server's own RSS)",
@@ -105,7 +101,7 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
       f.notes.push_back(fmt::format(
           "mem_fragmentation_ratio {:.2f} not used: used_memory {} MiB is too small for it to mean "
           "anything (an empty server's RSS dominates); model default {:.2f} kept",
-          *ratio, used >> 20, w.fragmentation.value));
+          *ratio, memory.used_bytes >> 20, w.fragmentation.value));
     }
   }
   if (auto clients = info.u64("connected_clients")) w.clients = {*clients, at("INFO connected_clients", s)};

@@ -30,4 +30,15 @@ double fragmentation_from_rss(uint64_t rss_bytes, uint64_t dataset_bytes, uint64
   return std::max(1.0, static_cast<double>(rss_bytes - apart) / static_cast<double>(dataset_bytes));
 }
 
+uint64_t client_buffer_bytes(const ServerMemory& m) { return m.clients_normal_bytes + m.replica_buffers_bytes; }
+
+uint64_t dataset_bytes(const ServerMemory& m) {
+  const uint64_t apart = m.startup_bytes + client_buffer_bytes(m);
+  return m.used_bytes > apart ? m.used_bytes - apart : 0;
+}
+
+double measured_fragmentation(const ServerMemory& m) {
+  return fragmentation_from_rss(m.rss_bytes, dataset_bytes(m), client_buffer_bytes(m));
+}
+
 }  // namespace redisfit

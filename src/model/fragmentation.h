@@ -6,6 +6,7 @@
 
 #include "facts/provenance.h"
 #include "facts/redis_instance.h"
+#include "facts/server_memory.h"
 #include "facts/workload.h"
 
 namespace redisfit {
@@ -28,5 +29,19 @@ Sourced<double> dataset_fragmentation(const RedisInstance& r, const Workload& w)
 // At least 1.0: RSS below the data means pages swapped out or not yet
 // touched, not data smaller than its allocations. 1.0 with no dataset.
 double fragmentation_from_rss(uint64_t rss_bytes, uint64_t dataset_bytes, uint64_t counted_apart_bytes = 0);
+
+// What a server's buffers hold that the model counts as terms of their own
+// (client_buffers, replica_buffer): mem_clients_normal + mem_clients_slaves.
+uint64_t client_buffer_bytes(const ServerMemory& m);
+
+// The dataset as the model means it: used_memory less an empty server's part
+// (used_memory_startup) and the client buffers. used_memory_dataset is not
+// it: used_memory_overhead counts the main dict's entries and buckets
+// (object.c:getMemoryOverheadData), per-key costs the dataset term includes.
+uint64_t dataset_bytes(const ServerMemory& m);
+
+// fragmentation_from_rss over that split: the RSS the server's dataset
+// holds per byte of it.
+double measured_fragmentation(const ServerMemory& m);
 
 }  // namespace redisfit

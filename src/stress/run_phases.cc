@@ -12,6 +12,7 @@
 #include "core/quantity.h"
 #include "model/fragmentation.h"
 #include "platform/info.h"
+#include "sources/info_memory.h"
 #include "stress/run_engine.h"
 #include "stress/stall.h"
 
@@ -94,16 +95,12 @@ Attempt Run::fork_phase(PhaseResult& pr) {
     loader_->start_overwrite(std::max<uint64_t>(keyspace_, 1000), opt_.write_rate_per_sec);
   }
   sleep_interruptible(0.2);  // overwrites flowing before the fork
-  if (auto memory = ctl.command({"INFO", "memory"})) {
-    const platform::InfoFields fields = platform::parse_info(*memory);
-    const auto used = fields.u64("used_memory"), rss = fields.u64("used_memory_rss");
-    if (used && rss && *used > 0) {
-      // As probe reads it (live/live_facts.cc): the dataset is used_memory
-      // less the empty server's and the clients' part.
-      const uint64_t clients = fields.u64("mem_clients_normal").value_or(0);
-      const uint64_t apart = fields.u64("used_memory_startup").value_or(0) + clients;
-      pr.fragmentation_before_fork = fragmentation_from_rss(*rss, *used > apart ? *used - apart : 0, clients);
-      pr.used_memory_before_fork_bytes = *used;
+  if (auto memory_section = ctl.command({"INFO", "memory"})) {
+    const ServerMemory memory = server_memory_from_info(platform::parse_info(*memory_section));
+    if (memory.used_bytes > 0 && memory.rss_bytes > 0) {
+      // As probe reads a live server (model/fragmentation.h).
+      pr.fragmentation_before_fork = measured_fragmentation(memory);
+      pr.used_memory_before_fork_bytes = memory.used_bytes;
     }
   }
   auto in_progress = [&]() -> std::optional<bool> {

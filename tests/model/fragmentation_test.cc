@@ -9,6 +9,7 @@
 
 #include "model/constants.h"
 #include "platform/info.h"
+#include "sources/info_memory.h"
 #include "support/redis_server.h"
 
 namespace redisfit {
@@ -95,6 +96,26 @@ TEST(Fragmentation, AMeasuredRatioLeavesTheServersOwnRssToTheBaseTerm) {
   EXPECT_DOUBLE_EQ(fragmentation_from_rss(0, dataset), 1.0);
 }
 
+// One split of INFO's figures for probe and stress alike: a replica's output
+// buffer (mem_clients_slaves) is the replica_buffer term's, not the dataset's,
+// just as normal clients' buffers are the client_buffers term's.
+TEST(Fragmentation, ClientAndReplicaBuffersAreNeitherDatasetNorFragmentation) {
+  constexpr uint64_t kMiB = 1ULL << 20;
+  ServerMemory m;
+  m.startup_bytes = kMiB;
+  m.clients_normal_bytes = 2 * kMiB;
+  m.replica_buffers_bytes = 30 * kMiB;
+  m.used_bytes = m.startup_bytes + m.clients_normal_bytes + m.replica_buffers_bytes + 300 * kMiB;
+  m.rss_bytes = K::kBaseBytes + 32 * kMiB + static_cast<uint64_t>(1.04 * 300 * kMiB);
+  EXPECT_EQ(client_buffer_bytes(m), 32 * kMiB);
+  EXPECT_EQ(dataset_bytes(m), 300 * kMiB);
+  EXPECT_NEAR(measured_fragmentation(m), 1.04, 1e-9);
+  // Buffers larger than used_memory (INFO sampled between two figures) leave no dataset.
+  m.used_bytes = 10 * kMiB;
+  EXPECT_EQ(dataset_bytes(m), 0u);
+  EXPECT_DOUBLE_EQ(measured_fragmentation(m), 1.0);
+}
+
 // On a real server: the fragmentation measured at one dataset, with the
 // model's base term, predicts the RSS of three times that dataset without
 // falling short, and closer than INFO's ratio does (which spreads the
@@ -107,6 +128,8 @@ TEST(Fragmentation, AMeasuredFragmentationPredictsTheRssOfALargerDataset) {
     EXPECT_TRUE(r && r->type == REDIS_REPLY_STRING);
     return r ? platform::parse_info(std::string(r->str, r->len)) : platform::InfoFields{};
   };
+  // The split probe and stress make of the same INFO (sources/info_memory.h).
+  auto memory = [&] { return server_memory_from_info(info()); };
   // One connection for the whole fill: a connection per batch leaves each
   // one's freed 1 MB query buffer in jemalloc's retained pages, a few MiB of
   // RSS that is neither the server's nor its data's.
@@ -126,23 +149,19 @@ TEST(Fragmentation, AMeasuredFragmentationPredictsTheRssOfALargerDataset) {
       }
     }
   };
-  auto dataset_of = [](const platform::InfoFields& f) {
-    return f.u64("used_memory").value_or(0) - f.u64("used_memory_startup").value_or(0) -
-           f.u64("mem_clients_normal").value_or(0);
-  };
   fill(0, 70000);  // ~80 MiB
   // used_memory_rss is sampled by serverCron (every 100 ms at hz 10).
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const platform::InfoFields small = info();
-  const uint64_t d1 = dataset_of(small);
-  const double measured = fragmentation_from_rss(small.u64("used_memory_rss").value_or(0), d1,
-                                                 small.u64("mem_clients_normal").value_or(0));
+  const ServerMemory small_memory = server_memory_from_info(small);
+  const uint64_t d1 = dataset_bytes(small_memory);
+  const double measured = measured_fragmentation(small_memory);
   const double ratio = small.number("mem_fragmentation_ratio").value_or(0);
   fill(70000, 210000);  // three times the data
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const platform::InfoFields large = info();
-  const double d2 = static_cast<double>(dataset_of(large));
-  const double rss2 = static_cast<double>(large.u64("used_memory_rss").value_or(0));
+  const ServerMemory large = memory();
+  const double d2 = static_cast<double>(dataset_bytes(large));
+  const double rss2 = static_cast<double>(large.rss_bytes);
   const double with_measured = static_cast<double>(K::kBaseBytes) + d2 * measured;
   const double with_ratio = static_cast<double>(K::kBaseBytes) + d2 * ratio;
   EXPECT_GE(with_measured, rss2) << "fragmentation " << measured << " at " << d1;

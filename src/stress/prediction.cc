@@ -167,6 +167,11 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
   return p;
 }
 
+double save_seconds_of_child(const StressOptions& o, double child_seconds) {
+  if (o.fork_kind != ForkKind::kFullSync) return child_seconds;
+  return child_seconds / ModelConstants::kFullSyncSaveMultiple;
+}
+
 uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& o, double child_seconds,
                                     double write_rate_per_sec, double import_payload_bytes_per_sec,
                                     double fragmentation) {
@@ -175,7 +180,7 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
   Workload asked = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
   if (fragmentation > 0) set_measured_fragmentation(asked, fragmentation);
   Workload w = asked;
-  set_measured_child(w, child_seconds);
+  set_measured_child(w, save_seconds_of_child(o, child_seconds));
   w.write_rate_per_sec = Sourced<double>{write_rate_per_sec, Provenance::given("stress: writes/s achieved during the fork")};
   uint64_t peak = compute_budget_for_search(*inst, w).peak_bytes;
   // The import's own rewrite: at the import's measured rate (its child's

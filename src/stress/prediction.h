@@ -22,7 +22,7 @@ Workload workload_for_run(const StressOptions& options, uint64_t maxmemory_bytes
 Prediction predict_for_run(const std::string& conf_path, const StressOptions& options);
 
 // Peak predicted when the model knows what the run measured of its fork: the
-// child's life (as rdb_last_bgsave_time_sec would tell) and the write rate
+// child's life (save_seconds_of_child) and the write rate
 // achieved; a rewrite the import started (see predict_for_run) at the
 // import's measured payload rate (0: unknown). A `fragmentation` above 0
 // (measured before the fork, model/fragmentation.h) replaces the assumed one
@@ -30,6 +30,12 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& op
 uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& options,
                                     double child_seconds, double write_rate_per_sec,
                                     double import_payload_bytes_per_sec, double fragmentation = 0);
+
+// A run's measured fork child as the save time the model takes (--save-time):
+// a save's life, which the model multiplies by kFullSyncSaveMultiple for the
+// child of a full sync. So a full sync's own child is divided by it, or its
+// life would be counted twice over; other forks' children are their saves.
+double save_seconds_of_child(const StressOptions& options, double child_seconds);
 
 // The maxmemory redisfit recommends (solve_max_maxmemory, what plan gives
 // when the data need not fit) for the same limit and workload as `options`. Uses a scratch copy of the configuration.
@@ -40,7 +46,7 @@ Result<uint64_t> recommended_maxmemory(const StressOptions& options);
 // fragmentation (model/fragmentation.h fragmentation_from_rss). The facts `plan --save-time T --save-time-of
 // D --fragmentation F` takes.
 struct ServerFacts {
-  double child_seconds = 0;
+  double child_seconds = 0;  // a save's life: save_seconds_of_child()
   uint64_t child_dataset_bytes = 0;
   double fragmentation = 0;
 };

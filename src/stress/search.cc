@@ -68,13 +68,14 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
 }
 
 // The server facts a probe's runs measured, averaged over the runs whose fork
-// child completed and whose INFO answered before the fork. Absent when none did.
-std::optional<ServerFacts> measured_facts(const Probe& p) {
+// child completed and whose INFO answered before the fork, the child's life as
+// a save's (save_seconds_of_child). Absent when none did.
+std::optional<ServerFacts> measured_facts(const StressOptions& o, const Probe& p) {
   ServerFacts sum;
   int n = 0;
   for (const auto& r : p.runs) {
     if (r.fork_child_sec <= 0 || r.fragmentation_before_fork <= 0 || r.used_memory_before_fork_bytes == 0) continue;
-    sum.child_seconds += r.fork_child_sec;
+    sum.child_seconds += save_seconds_of_child(o, r.fork_child_sec);
     sum.child_dataset_bytes += r.used_memory_before_fork_bytes;
     sum.fragmentation += r.fragmentation_before_fork;
     ++n;
@@ -117,7 +118,7 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
     if (survived) lo = std::max(lo, *out.recommended_bytes);
     else hi = std::min(hi, *out.recommended_bytes);
     // The same recommendation once the server is measured, probed as well.
-    if (auto facts = measured_facts(out.probes.back())) {
+    if (auto facts = measured_facts(s.run, out.probes.back())) {
       out.facts = *facts;
       auto given = recommended_maxmemory_given(s.run, *facts);
       if (given.ok() && *given > 0) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/constants.h"
 #include "stress/sandbox.h"
 
 namespace redisfit::stress {
@@ -63,6 +64,31 @@ TEST(StressPrediction, NoImportOrASmallOneStartsNoRewrite) {
   StressOptions small = aof_import_run();
   small.fill_payload_bytes = 32 * kMiB;
   EXPECT_EQ(predict(small).note, "");
+}
+
+// A full sync's own child is what the run measures; the model's measured life
+// is a save's, which it doubles for a sync. Handed over as measured, the
+// child's life would be doubled, so a sync's child is handed over halved and
+// a BGSAVE's as it is; the prediction still follows the life measured.
+TEST(StressPrediction, AFullSyncsMeasuredChildIsCountedOnce) {
+  StressOptions sync = aof_import_run();
+  sync.server.appendonly = false;
+  sync.fork_kind = stress::ForkKind::kFullSync;
+  sync.phase_import = false;
+  EXPECT_DOUBLE_EQ(save_seconds_of_child(sync, 4.0), 4.0 / ModelConstants::kFullSyncSaveMultiple);
+  StressOptions bgsave = sync;
+  bgsave.fork_kind = stress::ForkKind::kBgsave;
+  EXPECT_DOUBLE_EQ(save_seconds_of_child(bgsave, 4.0), 4.0);
+
+  SandboxDir dir;
+  ASSERT_TRUE(dir.ok());
+  auto conf = write_server_config(dir.path(), 6379, sync.server);
+  ASSERT_TRUE(conf.ok());
+  const uint64_t measured_4s = predict_with_measured_fork(conf.value(), sync, 4.0, 5000, 0);
+  const uint64_t measured_8s = predict_with_measured_fork(conf.value(), sync, 8.0, 5000, 0);
+  ASSERT_GT(measured_4s, 0u);
+  // A longer measured child copies more: the life is used, not ignored.
+  EXPECT_LT(measured_4s, measured_8s);
 }
 
 }  // namespace

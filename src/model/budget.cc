@@ -257,6 +257,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   const ForkKind persistence_fork = r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave;
   CowEstimate cow = estimate_cow_fraction(r, w, dataset.bytes, words, persistence_fork);
   b.cow_fraction = cow.fraction;
+  b.fork_child_seconds = fork_child_seconds(w, dataset.bytes, persistence_fork);
   auto cow_term = [&](const CowEstimate& c) {
     return BudgetTerm{"cow", scale(dataset.bytes + overshoot, frag * c.fraction), words_if(words, [&] {
                         return fmt::format("copy-on-write {:.0f}% of the dataset: {}", c.fraction * 100, c.source);
@@ -372,7 +373,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   }
   if (forks || r.replicas.value > 0) {
     b.assumptions.push_back(
-        {"fork_child", fmt::format("{:.1f} s", fork_child_seconds(w, dataset.bytes, persistence_fork)),
+        {"fork_child", fmt::format("{:.1f} s", b.fork_child_seconds),
          w.fork_child_seconds ? measured_save_note(w, dataset.bytes)
                               : "estimated save time with one free core (give --save-time, or probe reads "
                                 "rdb_last_bgsave_time_sec)"});

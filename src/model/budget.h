@@ -75,6 +75,9 @@ struct MemoryBudget {
   PhaseId peak_id = PhaseId::kSteady;
   std::string peak_phase;            // phase_id_name(peak_id), for messages
   double cow_fraction = 0;           // c used for forks
+  // The life of the persistence fork's child (BGSAVE, or BGREWRITEAOF with
+  // appendonly yes) the fork terms used: given, measured or estimated.
+  double fork_child_seconds = 0;
   // used_memory the next restart or replica load brings back (before the
   // x1.05 of the reload term): the larger of the dataset held and what is
   // persisted. Loading ignores maxmemory, so it may exceed it.

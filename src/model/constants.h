@@ -16,6 +16,13 @@ struct ModelConstants {
   // Peak <= limit / kSafetyFactor is "safe": the 10 % margin of research §8
   // (kernel socket buffers, page cache, what the model does not see).
   static constexpr double kSafetyFactor = 1.10;
+  // The save-time hint (model/tighten.h) names a measured save time only when
+  // halving the estimated child life takes at least this off the fork peak.
+  // Where it takes less (writes refused at maxmemory, a few large values all
+  // copied at once) the child's life is not what the budget turns on, and a
+  // hint would send the user after a measurement worth less than the peaks of
+  // one configuration differ from run to run (10-30 MiB, docs/memory-model.md).
+  static constexpr uint64_t kSaveTimeHintMinBytes = 8ULL << 20;
 
   // --- the server itself -----------------------------------------------------
   // redis-server's own RSS with no data (measured 6.6 MB) plus the Lua VM and

@@ -1,8 +1,13 @@
-// What one measured fact would change when the budget rests on the worst case.
-// With no write rate the model copies every page in a fork (c = 1); this says
+// What one measured fact would change when the fork terms rest on an
+// assumption that errs on the side of memory. With no write rate the model
+// copies every page in a fork (c = 1); with a write rate but no measured save
+// time, the child's life is estimated at a slow host's save speed. This says
 // which measurement would tighten that and by how much, so a user can trade a
 // measurement for memory instead of guessing.
 #include "model/tighten.h"
+
+#include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -26,13 +31,10 @@ uint64_t fork_total(const MemoryBudget& b) {
   return total;
 }
 
-}  // namespace
-
-std::optional<Assumption> tightening_hint(const RedisInstance& r, const Workload& w, const MemoryBudget& b) {
-  const bool worst_case = !w.write_rate_per_sec && !w.cow_fraction && b.cow_fraction >= 1.0;
-  const uint64_t fork_now = fork_total(b);
-  if (!worst_case || fork_now == 0) return std::nullopt;
-
+// With no write rate: how far a measured write rate or COW figure can lower
+// the fork peak, and when unsafe, the rate and copied share that make it safe.
+std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload& w, const MemoryBudget& b,
+                                          uint64_t fork_now) {
   // The best a measurement can do: writes that copy (almost) nothing.
   Workload idle = w;
   idle.write_rate_per_sec = Sourced<double>{0, Provenance::computed("hint")};
@@ -65,6 +67,58 @@ std::optional<Assumption> tightening_hint(const RedisInstance& r, const Workload
                         lo, clo * 100);
   }
   return Assumption{"tighten", "one fact", text};
+}
+
+// The budget with the persistence fork's child living `seconds`, exactly as
+// --save-time would give it (held for the dataset evaluated).
+MemoryBudget with_save_time(const RedisInstance& r, const Workload& w, double seconds) {
+  Workload t = w;
+  t.fork_child_seconds = Sourced<double>{seconds, Provenance::computed("hint")};
+  t.fork_child_dataset_bytes.reset();
+  return compute_budget_for_search(r, t);
+}
+
+// With a write rate but an estimated child life: the estimate is a slow
+// host's (ModelConstants' save speed, docs/memory-model.md), and on an idle
+// host children measured 0.17-0.88 of it, 0.44 at the median. Says what a save time measured at
+// half the estimate takes off the fork peak, and, when the verdict is not safe
+// but a quick enough save makes it so, the save time at which it turns safe.
+std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload& w, const MemoryBudget& b,
+                                         uint64_t fork_now) {
+  const double estimate = b.fork_child_seconds;
+  if (estimate <= 0) return std::nullopt;
+  // Rounded as printed, so that --save-time with the printed figure gives the
+  // printed fork peak.
+  const double half = std::max(0.1, std::round(estimate * 5) / 10);
+  const uint64_t at_half = fork_total(with_save_time(r, w, half));
+  // Writes refused at maxmemory, or a pool all copied at once: the child's
+  // life moves nothing worth a measurement.
+  if (fork_now < at_half + ModelConstants::kSaveTimeHintMinBytes) return std::nullopt;
+  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s at a slow host's save speed; "
+                                 "children on an idle host lived 0.2-0.9 of the estimate, half at the median): a "
+                                 "save time measured at half of it (--save-time {:.1f}s, from INFO "
+                                 "rdb_last_bgsave_time_sec or aof_last_rewrite_time_sec) lowers the fork peak by {}",
+                                 estimate, half, format_bytes(fork_now - at_half));
+  const double quickest = estimate / 100;
+  if (b.limit_bytes > 0 && b.verdict != Verdict::kSafe && safe(with_save_time(r, w, quickest))) {
+    double lo = quickest, hi = estimate;
+    for (int i = 0; i < 30 && hi - lo > 0.05; ++i) {
+      const double mid = (lo + hi) / 2;
+      (safe(with_save_time(r, w, mid)) ? lo : hi) = mid;
+    }
+    text += fmt::format("; this configuration is safe if a save of this dataset takes at most {:.1f} s", lo);
+  }
+  return Assumption{"tighten", "one fact", text};
+}
+
+}  // namespace
+
+std::optional<Assumption> tightening_hint(const RedisInstance& r, const Workload& w, const MemoryBudget& b) {
+  const uint64_t fork_now = fork_total(b);
+  if (fork_now == 0 || w.cow_fraction) return std::nullopt;
+  if (!w.write_rate_per_sec && b.cow_fraction >= 1.0) return worst_case_hint(r, w, b, fork_now);
+  if (!w.fork_child_seconds) return save_time_hint(r, w, b, fork_now);
+  return std::nullopt;
 }
 
 }  // namespace redisfit

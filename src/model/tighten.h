@@ -1,4 +1,5 @@
-// Which one measured fact would tighten a worst-case budget, and by how much.
+// Which one measured fact would tighten a budget that errs on the side of
+// memory, and by how much.
 #pragma once
 
 #include <optional>
@@ -9,12 +10,18 @@
 
 namespace redisfit {
 
-// Present when the fork terms rest on the worst case (no write rate, no COW
-// figure: c = 1) and a fork phase exists. Says how much the fork peak can
-// drop with a measured write rate or COW figure, and, when the budget is not
-// safe but could be, the write rate and copied share at which it turns safe.
-// Calls compute_budget() on variants of `workload` (never recursing: each
-// variant carries a write rate or a COW fraction).
+// Present when a fork phase exists and no COW figure is given, in one of two
+// cases:
+//  - the fork terms rest on the worst case (no write rate: c = 1): says how
+//    much the fork peak can drop with a measured write rate or COW figure,
+//    and, when the budget is not safe but could be, the write rate and copied
+//    share at which it turns safe;
+//  - a write rate is given but the child's life is estimated (no save time
+//    given or read): says what a save time at half the estimate takes off the
+//    fork peak (the same budget --save-time gives), and, when not safe but a
+//    quick enough save makes it so, the save time at which it turns safe.
+// Calls compute_budget_for_search() on variants of `workload`, which never
+// carry a hint of their own.
 std::optional<Assumption> tightening_hint(const RedisInstance& instance, const Workload& workload,
                                           const MemoryBudget& budget);
 

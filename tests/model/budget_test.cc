@@ -255,8 +255,52 @@ TEST(Budget, WorstCaseSaysWhichFactWouldTightenIt) {
   above.write_rate_per_sec = Sourced<double>{rate * 1.05 + 1, Provenance::given("test")};
   EXPECT_EQ(compute_budget(r, below).verdict, Verdict::kSafe);
   EXPECT_NE(compute_budget(r, above).verdict, Verdict::kSafe);
-  // With the write rate given there is nothing left to say.
+  // With the write rate given, what is left is the child's life.
+  const Assumption* next = find_assumption(compute_budget(r, below), "tighten");
+  ASSERT_NE(next, nullptr);
+  EXPECT_NE(next->source.find("--save-time"), std::string::npos) << next->source;
+  // And with the save time given too, nothing.
+  below.fork_child_seconds = Sourced<double>{3, Provenance::given("test")};
   EXPECT_EQ(find_assumption(compute_budget(r, below), "tighten"), nullptr);
+}
+
+// The save-time hint's figures are the budgets --save-time gives: what half
+// the estimated life takes off the fork peak, and the save time at which an
+// unsafe configuration turns safe (a little quicker is safe, a little slower not).
+TEST(Budget, AnEstimatedChildLifeSaysWhatAMeasuredSaveTimeWouldTakeOff) {
+  RedisInstance r = instance(512 * kMiB, 400 * kMiB, "allkeys-lru");
+  Workload w;
+  w.write_rate_per_sec = Sourced<double>{5000, Provenance::given("test")};
+  w.value_size_bytes = {4096, Provenance::given("test")};
+  const MemoryBudget estimated = compute_budget(r, w);
+  ASSERT_EQ(estimated.verdict, Verdict::kUnsafe);
+  const Assumption* hint = find_assumption(estimated, "tighten");
+  ASSERT_NE(hint, nullptr);
+  const std::string& text = hint->source;
+  auto number_after = [&](const std::string& marker) {
+    const size_t at = text.find(marker);
+    EXPECT_NE(at, std::string::npos) << text;
+    return at == std::string::npos ? 0.0 : std::stod(text.substr(at + marker.size()));
+  };
+  auto with_save_time = [&](double seconds) {
+    Workload t = w;
+    t.fork_child_seconds = Sourced<double>{seconds, Provenance::given("test")};
+    return compute_budget(r, t);
+  };
+  const double half = number_after("--save-time ");
+  EXPECT_NEAR(half, estimated.fork_child_seconds / 2, 0.05);
+  const MemoryBudget at_half = with_save_time(half);
+  const double saved_mib = (estimated.phase_total(PhaseId::kFork) - at_half.phase_total(PhaseId::kFork)) / double(kMiB);
+  EXPECT_NEAR(number_after("lowers the fork peak by "), saved_mib, 0.1) << text;
+  const double edge = number_after("takes at most ");
+  ASSERT_GT(edge, 0);
+  EXPECT_EQ(with_save_time(edge * 0.9).verdict, Verdict::kSafe) << edge;
+  EXPECT_NE(with_save_time(edge * 1.2 + 0.1).verdict, Verdict::kSafe) << edge;
+  // Writes refused at maxmemory copy the same whatever the child's life: no hint.
+  RedisInstance refusing = instance(512 * kMiB, 300 * kMiB, "noeviction");
+  Workload full = w;
+  full.dataset_bytes = Sourced<uint64_t>{330 * kMiB, Provenance::given("test")};
+  EXPECT_EQ(find_assumption(compute_budget(refusing, full), "tighten"), nullptr);
 }
 
 TEST(Budget, AGivenWriteRateUnderAutomaticForksSaysItMustBeTheHighest) {

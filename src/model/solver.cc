@@ -4,6 +4,10 @@
 // (compute_budget_for_search); only rec.budget, which plan prints, carries it.
 #include "model/solver.h"
 
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "core/quantity.h"
@@ -87,6 +91,35 @@ uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload
   return limit > 4 * kGiB ? round_up(limit, kGiB) : round_up(limit, kMiB);
 }
 
+namespace {
+
+// With a write rate given but the child's life estimated (a slow host's save
+// speed, model/tighten.h), the maxmemory a save time measured at half the
+// estimate would allow, as `plan --save-time T --save-time-of D` gives it: the
+// life scales with the dataset as the solver tries other maxmemory values.
+// Nothing when it would gain less than a MiB.
+std::optional<std::string> measured_save_time_note(const RedisInstance& r, const Workload& w,
+                                                   const Recommendation& rec, uint64_t limit) {
+  if (!w.write_rate_per_sec || w.cow_fraction || w.fork_child_seconds || rec.budget.fork_child_seconds <= 0) {
+    return std::nullopt;
+  }
+  if (!persistence_forks(r) && r.replicas.value == 0) return std::nullopt;
+  const double half = std::max(0.1, std::round(rec.budget.fork_child_seconds * 5) / 10);
+  const uint64_t of_bytes = round_up(rec.maxmemory_bytes, kMiB);
+  Workload quicker = w;
+  quicker.fork_child_seconds = Sourced<double>{half, Provenance::computed("plan: half the estimate")};
+  quicker.fork_child_dataset_bytes = of_bytes;
+  auto solved = solve_max_maxmemory(r, quicker, limit);
+  if (!solved.ok() || solved.value() < rec.maxmemory_bytes + kMiB) return std::nullopt;
+  return fmt::format("the fork child's life is estimated at a slow host's save speed ({:.1f} s); a save of this "
+                     "dataset measured at half of it (plan --save-time {:.1f}s --save-time-of {}mb, from INFO "
+                     "rdb_last_bgsave_time_sec and used_memory) would make maxmemory {} safe ({} more)",
+                     rec.budget.fork_child_seconds, half, of_bytes / kMiB, format_bytes(solved.value()),
+                     format_bytes(solved.value() - rec.maxmemory_bytes));
+}
+
+}  // namespace
+
 Result<Recommendation> plan_with_model(const RedisInstance& instance, const Workload& workload) {
   Recommendation rec;
   rec.strategy = "model";
@@ -164,6 +197,9 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
   rec.notes.push_back(fmt::format("the recommended maxmemory is {:.0f}% of the recommended limit; with it the {} phase peaks at {}",
                                   100.0 * static_cast<double>(rec.maxmemory_bytes) / static_cast<double>(limit),
                                   rec.budget.peak_phase, format_bytes(rec.budget.peak_bytes)));
+  if (r.limit_bytes || r.request_bytes) {
+    if (auto note = measured_save_time_note(r, workload, rec, limit)) rec.notes.push_back(*note);
+  }
   return rec;
 }
 

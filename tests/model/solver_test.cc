@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace redisfit {
 namespace {
 
@@ -81,6 +83,41 @@ TEST(Solver, SeedRule) {
   EXPECT_EQ(rec->limit_bytes, 48 * kGiB);
   EXPECT_FALSE(plan_with_seed_rule(RedisInstance{}, Workload{}, 3.0).ok());
   EXPECT_FALSE(plan_with_seed_rule(r, Workload{}, 0.5).ok());
+}
+
+// With a write rate but an estimated child life, plan names the save time
+// that would allow more, and the maxmemory it names is the one plan gives
+// with exactly the flags it prints.
+TEST(Solver, AnEstimatedChildLifeNamesTheMaxmemoryAMeasuredSaveTimeAllows) {
+  RedisInstance r;
+  r.maxmemory_policy = {"allkeys-lru", Provenance::given("test")};
+  r.limit_bytes = Sourced<uint64_t>{512 * kMiB, Provenance::given("test")};
+  Workload w;
+  w.write_rate_per_sec = Sourced<double>{5000, Provenance::given("test")};
+  w.value_size_bytes = {4096, Provenance::given("test")};
+  auto rec = plan_with_model(r, w);
+  ASSERT_TRUE(rec.ok());
+  std::string note;
+  for (const auto& n : rec->notes) {
+    if (n.find("--save-time ") != std::string::npos) note = n;
+  }
+  ASSERT_NE(note, "") << "no save-time note";
+  const double seconds = std::stod(note.substr(note.find("--save-time ") + 12));
+  const uint64_t of_mib = std::stoull(note.substr(note.find("--save-time-of ") + 15));
+  const double named_mib = std::stod(note.substr(note.find("would make maxmemory ") + 21));
+  Workload measured = w;
+  measured.fork_child_seconds = Sourced<double>{seconds, Provenance::given("test")};
+  measured.fork_child_dataset_bytes = of_mib * kMiB;
+  auto given = plan_with_model(r, measured);
+  ASSERT_TRUE(given.ok());
+  EXPECT_GT(given->maxmemory_bytes, rec->maxmemory_bytes);
+  EXPECT_NEAR(static_cast<double>(given->maxmemory_bytes) / kMiB, named_mib, 0.5) << note;
+  // Given, nothing is left to name.
+  for (const auto& n : given->notes) EXPECT_EQ(n.find("--save-time "), std::string::npos) << n;
+  // Without a write rate the worst case copies every page whatever the life: no note.
+  auto worst = plan_with_model(r, Workload{});
+  ASSERT_TRUE(worst.ok());
+  for (const auto& n : worst->notes) EXPECT_EQ(n.find("--save-time "), std::string::npos) << n;
 }
 
 }  // namespace

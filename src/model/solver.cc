@@ -4,8 +4,6 @@
 // (compute_budget_for_search); only rec.budget, which plan prints, carries it.
 #include "model/solver.h"
 
-#include <algorithm>
-#include <cmath>
 #include <optional>
 
 #include <fmt/format.h>
@@ -13,6 +11,7 @@
 #include "core/quantity.h"
 #include "model/budget_search.h"
 #include "model/policy.h"
+#include "model/tighten.h"
 #include "model/verdict.h"
 
 namespace redisfit {
@@ -104,7 +103,7 @@ std::optional<std::string> measured_save_time_note(const RedisInstance& r, const
     return std::nullopt;
   }
   if (!persistence_forks(r) && r.replicas.value == 0) return std::nullopt;
-  const double half = std::max(0.1, std::round(rec.budget.fork_child_seconds * 5) / 10);
+  const double half = save_time_worth_measuring(rec.budget.fork_child_seconds);
   const uint64_t of_bytes = round_up(rec.maxmemory_bytes, kMiB);
   Workload quicker = w;
   quicker.fork_child_seconds = Sourced<double>{half, Provenance::computed("plan: half the estimate")};
@@ -112,10 +111,10 @@ std::optional<std::string> measured_save_time_note(const RedisInstance& r, const
   auto solved = solve_max_maxmemory(r, quicker, limit);
   if (!solved.ok() || solved.value() < rec.maxmemory_bytes + kMiB) return std::nullopt;
   return fmt::format("the fork child's life is estimated at a slow host's save speed ({:.1f} s); a save of this "
-                     "dataset measured at half of it (plan --save-time {:.1f}s --save-time-of {}mb, from INFO "
-                     "rdb_last_bgsave_time_sec and used_memory) would make maxmemory {} safe ({} more)",
-                     rec.budget.fork_child_seconds, half, of_bytes / kMiB, format_bytes(solved.value()),
-                     format_bytes(solved.value() - rec.maxmemory_bytes));
+                     "dataset measured at half of it (plan --save-time {:.1f}s --save-time-of {}mb, from INFO {} "
+                     "and used_memory) would make maxmemory {} safe ({} more)",
+                     rec.budget.fork_child_seconds, half, of_bytes / kMiB, last_save_time_field(r),
+                     format_bytes(solved.value()), format_bytes(solved.value() - rec.maxmemory_bytes));
 }
 
 }  // namespace

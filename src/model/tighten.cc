@@ -79,26 +79,24 @@ MemoryBudget with_save_time(const RedisInstance& r, const Workload& w, double se
 }
 
 // With a write rate but an estimated child life: the estimate is a slow
-// host's (ModelConstants' save speed, docs/memory-model.md), and on an idle
-// host children measured 0.17-0.88 of it, 0.44 at the median. Says what a save time measured at
-// half the estimate takes off the fork peak, and, when the verdict is not safe
-// but a quick enough save makes it so, the save time at which it turns safe.
+// host's (ModelConstants' save speed, docs/memory-model.md). Says what a save
+// time measured at half the estimate takes off the fork peak, and, when the
+// verdict is not safe but a quick enough save makes it so, the save time at
+// which it turns safe.
 std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload& w, const MemoryBudget& b,
                                          uint64_t fork_now) {
   const double estimate = b.fork_child_seconds;
   if (estimate <= 0) return std::nullopt;
-  // Rounded as printed, so that --save-time with the printed figure gives the
-  // printed fork peak.
-  const double half = std::max(0.1, std::round(estimate * 5) / 10);
+  const double half = save_time_worth_measuring(estimate);
   const uint64_t at_half = fork_total(with_save_time(r, w, half));
   // Writes refused at maxmemory, or a pool all copied at once: the child's
   // life moves nothing worth a measurement.
   if (fork_now < at_half + ModelConstants::kSaveTimeHintMinBytes) return std::nullopt;
   std::string text = fmt::format("the fork child's life is estimated ({:.1f} s at a slow host's save speed; "
                                  "children on an idle host lived 0.2-0.9 of the estimate, half at the median): a "
-                                 "save time measured at half of it (--save-time {:.1f}s, from INFO "
-                                 "rdb_last_bgsave_time_sec or aof_last_rewrite_time_sec) lowers the fork peak by {}",
-                                 estimate, half, format_bytes(fork_now - at_half));
+                                 "save time measured at half of it (--save-time {:.1f}s, from INFO {}) lowers the "
+                                 "fork peak by {}",
+                                 estimate, half, last_save_time_field(r), format_bytes(fork_now - at_half));
   const double quickest = estimate / 100;
   if (b.limit_bytes > 0 && b.verdict != Verdict::kSafe && safe(with_save_time(r, w, quickest))) {
     double lo = quickest, hi = estimate;
@@ -112,6 +110,14 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
 }
 
 }  // namespace
+
+double save_time_worth_measuring(double estimated_seconds) {
+  return std::max(0.1, std::round(estimated_seconds * 5) / 10);
+}
+
+const char* last_save_time_field(const RedisInstance& r) {
+  return r.appendonly.value ? "aof_last_rewrite_time_sec" : "rdb_last_bgsave_time_sec";
+}
 
 std::optional<Assumption> tightening_hint(const RedisInstance& r, const Workload& w, const MemoryBudget& b) {
   const uint64_t fork_now = fork_total(b);

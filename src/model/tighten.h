@@ -25,4 +25,14 @@ namespace redisfit {
 std::optional<Assumption> tightening_hint(const RedisInstance& instance, const Workload& workload,
                                           const MemoryBudget& budget);
 
+// The save time the hints name when the child's life is estimated: half the
+// estimate (children on an idle host measured 0.17-0.88 of it, 0.44 at the
+// median; docs/memory-model.md "A fast host"), rounded to 0.1 s as printed so
+// that the flag with the printed figure gives the printed budget.
+double save_time_worth_measuring(double estimated_seconds);
+
+// The INFO field that holds the last save time of the instance's persistence
+// fork: aof_last_rewrite_time_sec with appendonly yes, else rdb_last_bgsave_time_sec.
+const char* last_save_time_field(const RedisInstance& instance);
+
 }  // namespace redisfit

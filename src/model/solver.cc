@@ -92,8 +92,7 @@ uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload
 
 namespace {
 
-// With a write rate given but the child's life estimated (a slow host's save
-// speed, model/tighten.h), the maxmemory a save time measured at half the
+// With a write rate given but the child's life estimated (model/tighten.h), the maxmemory a save time measured at half the
 // estimate would allow, as `plan --save-time T --save-time-of D` gives it: the
 // life scales with the dataset as the solver tries other maxmemory values.
 // Nothing when it would gain less than a MiB.
@@ -110,7 +109,7 @@ std::optional<std::string> measured_save_time_note(const RedisInstance& r, const
   quicker.fork_child_dataset_bytes = of_bytes;
   auto solved = solve_max_maxmemory(r, quicker, limit);
   if (!solved.ok() || solved.value() < rec.maxmemory_bytes + kMiB) return std::nullopt;
-  return fmt::format("the fork child's life is estimated at a slow host's save speed ({:.1f} s); a save of this "
+  return fmt::format("the fork child's life is estimated with one free core ({:.1f} s); a save of this "
                      "dataset measured at half of it (plan --save-time {:.1f}s --save-time-of {}mb, from INFO {} "
                      "and used_memory) would make maxmemory {} safe ({} more)",
                      rec.budget.fork_child_seconds, half, of_bytes / kMiB, last_save_time_field(r),

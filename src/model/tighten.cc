@@ -1,7 +1,8 @@
 // What one measured fact would change when the fork terms rest on an
 // assumption that errs on the side of memory. With no write rate the model
 // copies every page in a fork (c = 1); with a write rate but no measured save
-// time, the child's life is estimated at a slow host's save speed. This says
+// time, the child's life is estimated with one free core at the save speed of
+// the calibration's slower hosts, which an idle host beats by 2x. This says
 // which measurement would tighten that and by how much, so a user can trade a
 // measurement for memory instead of guessing.
 #include "model/tighten.h"
@@ -92,7 +93,7 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
   // Writes refused at maxmemory, or a pool all copied at once: the child's
   // life moves nothing worth a measurement.
   if (fork_now < at_half + ModelConstants::kSaveTimeHintMinBytes) return std::nullopt;
-  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s at a slow host's save speed; "
+  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s with one free core; "
                                  "children on an idle host lived 0.2-0.9 of the estimate, half at the median): a "
                                  "save time measured at half of it (--save-time {:.1f}s, from INFO {}) lowers the "
                                  "fork peak by {}",

@@ -15,6 +15,41 @@ namespace {
 
 Provenance at(const std::string& what, const ServerSnapshot& s) { return Provenance::live(what + " @ " + s.where); }
 
+// The dataset the server's last save (RDB) or rewrite (AOF) was of, as a
+// lower bound, so that scaling its time to today's dataset errs long. INFO
+// does not give it, but bounds it:
+//  - RDB: rdb_changes_since_last_save writes came after the save, so at most
+//    that many of today's keys are newer: it saved at least dataset x (keys -
+//    changes) / keys. (A write that grew a value rather than adding a key is
+//    not bounded; the bound is by keys.)
+//  - AOF: aof_base_size is the file right after the last rewrite (or start),
+//    aof_current_size now; what was appended since counts every write,
+//    overwrites too, so dataset x base / current is at most the rewrite's.
+// 0 when INFO gives no bound (as many changes as keys: the save may have been
+// of an empty server), with the reason in `how`.
+uint64_t saved_dataset_bytes(const platform::InfoFields& info, bool aof, uint64_t dataset, std::string& how) {
+  double share = 0;
+  if (aof) {
+    const uint64_t base = info.u64("aof_base_size").value_or(0), current = info.u64("aof_current_size").value_or(0);
+    if (base == 0 || current == 0) {
+      how = "aof_base_size / aof_current_size absent, so the dataset it rewrote is unknown";
+      return 0;
+    }
+    share = std::min(1.0, static_cast<double>(base) / static_cast<double>(current));
+    how = fmt::format("of {:.0f}% of today's dataset at most: aof_base_size {} of aof_current_size {}", share * 100,
+                      format_bytes(base), format_bytes(current));
+  } else {
+    const uint64_t keys = info.total_keys(), changes = info.u64("rdb_changes_since_last_save").value_or(0);
+    if (keys == 0 || changes >= keys) {
+      how = fmt::format("{} writes since that save against {} keys now, so the dataset it saved is unknown", changes, keys);
+      return 0;
+    }
+    share = static_cast<double>(keys - changes) / static_cast<double>(keys);
+    how = fmt::format("of {:.0f}% of today's keys at least: {} writes since, {} keys now", share * 100, changes, keys);
+  }
+  return static_cast<uint64_t>(share * static_cast<double>(dataset));
+}
+
 // CONFIG values first (DirectiveMode::kReplace: CONFIG GET save is the whole
 // schedule); then, for what CONFIG did not give, the INFO fields that carry
 // the same setting.
@@ -43,6 +78,33 @@ void apply_config(const ServerSnapshot& s, LiveFacts& f) {
   fallback("appendonly", "aof_enabled");
   if (!s.config.count("save")) {
     f.notes.push_back("save schedule unknown without CONFIG GET: Redis default (3600 1 300 100 60 10000) assumed");
+  }
+}
+
+// How long a fork child lives here: the server's own last BGSAVE / AOF
+// rewrite time (INFO persistence, whole seconds, -1 = never), paired with the
+// dataset that save was of (saved_dataset_bytes), so that the model scales the
+// life to today's dataset and to any maxmemory it tries. Below 2 s the figure
+// is too coarse to replace the model's save-speed default. Of the two, the one
+// that gives today's dataset the longer life.
+void read_last_save(const ServerSnapshot& s, uint64_t dataset, LiveFacts& f) {
+  Workload& w = f.workload;
+  double longest = 0;
+  for (const bool aof : {false, true}) {
+    const char* field = aof ? "aof_last_rewrite_time_sec" : "rdb_last_bgsave_time_sec";
+    auto seconds = s.info.number(field);
+    if (!seconds || *seconds < ModelConstants::kMinMeasuredSaveSeconds || dataset == 0) continue;
+    std::string how;
+    const uint64_t then = saved_dataset_bytes(s.info, aof, dataset, how);
+    if (then == 0) {
+      f.notes.push_back(fmt::format("{} {:.0f} not used: {}; the save time is estimated", field, *seconds, how));
+      continue;
+    }
+    const double today = *seconds * static_cast<double>(dataset) / static_cast<double>(then);
+    if (today <= longest) continue;
+    longest = today;
+    w.fork_child_seconds = Sourced<double>{*seconds, at(fmt::format("INFO {} {:.0f} ({})", field, *seconds, how), s)};
+    w.fork_child_dataset_bytes = then;
   }
 }
 
@@ -110,18 +172,7 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
                                     info.total_keys()),
                         s)};
 
-  // How long a fork child lives here: the server's own last BGSAVE / AOF
-  // rewrite time (INFO persistence, whole seconds, -1 = never). Below 2 s the
-  // figure is too coarse to replace the model's save-speed default.
-  for (const char* field : {"rdb_last_bgsave_time_sec", "aof_last_rewrite_time_sec"}) {
-    auto seconds = info.number(field);
-    if (!seconds || *seconds < 2) continue;
-    if (w.fork_child_seconds && w.fork_child_seconds->value >= *seconds) continue;
-    w.fork_child_seconds = Sourced<double>{*seconds, at(fmt::format("INFO {} {:.0f}", field, *seconds), s)};
-  }
-  // That save was of about today's dataset: a model of another maxmemory
-  // (a recommendation) scales the child's life from it.
-  if (w.fork_child_seconds && dataset > 0) w.fork_child_dataset_bytes = dataset;
+  read_last_save(s, dataset, f);
   // Writes while a fork child lives decide its copy-on-write. INFO gives the
   // command rate, reads included: an upper bound on the write rate, so the
   // projection errs on the side of more COW.

@@ -128,6 +128,54 @@ TEST(Probe, TheServersOwnSaveTimeIsTheForkChildsLife) {
   EXPECT_NE(source.find("rdb_last_bgsave_time_sec"), std::string::npos) << source;
 }
 
+// The last save was of the dataset then, not today's: INFO bounds it by the
+// writes since (rdb_changes_since_last_save against the keys now), and the
+// child's life scales from that bound. When there were as many writes as keys,
+// the save may have been of an empty server: its time is not used.
+TEST(Probe, TheLastSaveTimeIsScaledFromTheDatasetItSaved) {
+  RedisServer server("", {"--rdb-key-save-delay", "1000", "--save", "3600 1"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto set_keys = [&](int from, int to) {
+    for (int i = from; i < to; ++i) server.command({"SET", "key:" + std::to_string(i), std::string(100, 'v')});
+  };
+  set_keys(0, 2500);
+  ASSERT_TRUE(server.command({"BGSAVE"}));
+  for (int i = 0; i < 200; ++i) {
+    auto info = server.command({"INFO", "persistence"});
+    std::string text(info->str, info->len);
+    if (text.find("rdb_bgsave_in_progress:0") != std::string::npos &&
+        text.find("rdb_last_bgsave_time_sec:-1") == std::string::npos)
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  auto fields = platform::parse_info(std::string(server.command({"INFO", "persistence"})->str));
+  const double saved = fields.number("rdb_last_bgsave_time_sec").value_or(0);
+  ASSERT_GE(saved, 2) << "the delayed BGSAVE should last over 2 s";
+  auto fork_child = [&](json& t) -> json {
+    for (const auto& a : t["assumptions"])
+      if (a["name"] == "fork_child") return a;
+    return json{};
+  };
+  set_keys(2500, 5000);  // as many keys again: the save was of at least half
+  json t = parse_single(run_redisfit({"probe", server.url(), "--limit", "1Gi", "-o", "json"}));
+  json child = fork_child(t);
+  ASSERT_FALSE(child.is_null()) << t["assumptions"].dump();
+  const std::string source = child["source"].get<std::string>();
+  EXPECT_NE(source.find("of 50% of today's keys at least: 2500 writes since, 5000 keys now"), std::string::npos)
+      << source;
+  // The life for today's dataset: twice the measured one (the dataset is ~2x).
+  EXPECT_NEAR(std::stod(child["value"].get<std::string>()), 2 * saved, 0.2 * saved) << source;
+
+  set_keys(0, 5000);  // overwrites: as many writes since the save as keys now
+  t = parse_single(run_redisfit({"probe", server.url(), "--limit", "1Gi", "-o", "json"}));
+  child = fork_child(t);
+  ASSERT_FALSE(child.is_null());
+  EXPECT_NE(child["source"].get<std::string>().find("estimated"), std::string::npos) << child.dump();
+  bool said = false;
+  for (const auto& n : t["notes"]) said |= n.get<std::string>().find("rdb_last_bgsave_time_sec") != std::string::npos;
+  EXPECT_TRUE(said) << t["notes"].dump();
+}
+
 TEST(Probe, DisabledConfigCommandIsTolerated) {
   TempDir dir;
   std::string conf = dir.write_file("redis.conf", "save \"\"\nmaxmemory 32mb\nmaxmemory-policy allkeys-lru\n"

@@ -47,7 +47,8 @@ uint64_t saved_dataset_bytes(const platform::InfoFields& info, bool aof, uint64_
     share = static_cast<double>(keys - changes) / static_cast<double>(keys);
     how = fmt::format("of {:.0f}% of today's keys at least: {} writes since, {} keys now", share * 100, changes, keys);
   }
-  return static_cast<uint64_t>(share * static_cast<double>(dataset));
+  // share <= 1, but a dataset near 2^64 rounds up to it in a double.
+  return share >= 1.0 ? dataset : static_cast<uint64_t>(share * static_cast<double>(dataset));
 }
 
 // CONFIG values first (DirectiveMode::kReplace: CONFIG GET save is the whole

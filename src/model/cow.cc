@@ -194,7 +194,9 @@ double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double w
     constexpr int kSteps = 32;  // the dismissed term is unimodal in x; 1/32 of T is fine enough
     for (int i = 1; i < kSteps; ++i) peak = std::max(peak, copied_at(static_cast<double>(i) / kSteps));
   }
-  return std::max(peak / pages, K::kIdleCowFraction);
+  // At most every page: below two pages of data the two pools' floors of one
+  // page each would otherwise count more pages than there are.
+  return std::clamp(peak / pages, K::kIdleCowFraction, 1.0);
 }
 
 CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, ForkKind kind) {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "core/saturate.h"
 
 namespace redisfit::app {
 namespace {
@@ -14,8 +15,8 @@ constexpr uint64_t kMiB = 1ULL << 20;
 constexpr uint64_t kGiB = 1ULL << 30;
 
 uint64_t round_up(double bytes, uint64_t unit) {
-  auto b = static_cast<uint64_t>(std::ceil(std::max(0.0, bytes)));
-  return (b + unit - 1) / unit * unit;
+  const uint64_t b = saturating_u64(std::ceil(bytes));
+  return saturating_add(b, unit - 1) / unit * unit;
 }
 
 Risk risk_of(const MemoryBudget& b) {

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "core/saturate.h"
 #include "model/budget_search.h"
 #include "model/fork_triggers.h"
 #include "model/fragmentation.h"
@@ -21,12 +22,12 @@ namespace redisfit {
 namespace {
 
 uint64_t scale(uint64_t bytes, double factor) {
-  return static_cast<uint64_t>(std::ceil(static_cast<double>(bytes) * factor));
+  return saturating_u64(std::ceil(static_cast<double>(bytes) * factor));
 }
 
 uint64_t sum_terms(const std::vector<BudgetTerm>& terms) {
   uint64_t total = 0;
-  for (const auto& t : terms) total += t.bytes;
+  for (const auto& t : terms) total = saturating_add(total, t.bytes);
   return total;
 }
 
@@ -119,7 +120,7 @@ BudgetTerm aof_buffer_term(const RedisInstance& r, const Workload& w, bool words
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   double stall = std::min(w.fsync_stall_seconds->value, ModelConstants::kMaxFsyncStallSeconds);
   double bytes = rate * static_cast<double>(w.value_size_bytes.value) * stall;
-  return {"aof_buffer", static_cast<uint64_t>(bytes), words_if(words, [&] {
+  return {"aof_buffer", saturating_u64(bytes), words_if(words, [&] {
             return fmt::format("{:.0f} writes/s{} x {} x {:.1f} s of a stalled fsync ({})", rate,
                                w.write_rate_per_sec ? "" : " (write rate unknown: the default)",
                                format_bytes(w.value_size_bytes.value), stall, w.fsync_stall_seconds->source);
@@ -135,7 +136,7 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
   // load: about twice the save (fork_child_seconds).
   double sync_seconds = fork_child_seconds(w, dataset_bytes, ForkKind::kFullSync);
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
-  uint64_t stream = static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * sync_seconds);
+  uint64_t stream = saturating_u64(rate * static_cast<double>(w.value_size_bytes.value) * sync_seconds);
   uint64_t backlog = r.repl_backlog_bytes.value;
   uint64_t over_backlog = stream > backlog ? stream - backlog : 0;
   if (limit.hard_bytes > 0 && limit.hard_bytes < over_backlog) {
@@ -158,7 +159,7 @@ BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, ui
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   double child_seconds = fork_child_seconds(w, dataset_bytes, ForkKind::kAofRewrite);
   return {"aof_rewrite_buffer",
-          static_cast<uint64_t>(rate * static_cast<double>(w.value_size_bytes.value) * child_seconds),
+          saturating_u64(rate * static_cast<double>(w.value_size_bytes.value) * child_seconds),
           words_if(words, [&] {
             return fmt::format("Redis {} buffers every write of the ~{:.0f} s rewrite in the parent ({:.0f} "
                                "writes/s{})",

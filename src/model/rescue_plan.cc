@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "core/saturate.h"
 #include "model/budget_search.h"
 #include "model/policy.h"
 #include "model/solver.h"
@@ -20,7 +21,7 @@ constexpr uint64_t kGiB = 1ULL << 30;
 
 // The same rounding as solve_min_limit: whole MiB, whole GiB above 4 GiB.
 uint64_t limit_for(uint64_t peak_bytes) {
-  const uint64_t needed = static_cast<uint64_t>(std::ceil(static_cast<double>(peak_bytes) * ModelConstants::kSafetyFactor));
+  const uint64_t needed = saturating_u64(std::ceil(static_cast<double>(peak_bytes) * ModelConstants::kSafetyFactor));
   const uint64_t unit = needed > 4 * kGiB ? kGiB : kMiB;
   return (needed + unit - 1) / unit * unit;
 }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "core/saturate.h"
 #include "model/budget_search.h"
 #include "model/policy.h"
 #include "model/tighten.h"
@@ -35,7 +36,8 @@ RedisInstance with_limit(RedisInstance r, uint64_t limit_bytes, const Provenance
   return r;
 }
 
-uint64_t round_up(uint64_t bytes, uint64_t unit) { return (bytes + unit - 1) / unit * unit; }
+// Up to a whole unit; the last whole unit below 2^64 when that would wrap.
+uint64_t round_up(uint64_t bytes, uint64_t unit) { return saturating_add(bytes, unit - 1) / unit * unit; }
 
 // The workload once a configuration with `maxmemory_bytes` has settled: data
 // above maxmemory evicted (or deleted) and persisted again by the next save
@@ -86,7 +88,7 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
 uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload) {
   MemoryBudget b = compute_budget_for_search(instance, workload);
   double needed = static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor;
-  uint64_t limit = static_cast<uint64_t>(needed) + 1;
+  uint64_t limit = saturating_add(saturating_u64(needed), 1);
   return limit > 4 * kGiB ? round_up(limit, kGiB) : round_up(limit, kMiB);
 }
 
@@ -213,7 +215,7 @@ Result<Recommendation> plan_with_seed_rule(const RedisInstance& instance, const 
   rec.strategy = "seed";
   rec.request_bytes = instance.request_bytes->value;
   rec.maxmemory_bytes = rec.request_bytes;
-  rec.limit_bytes = round_up(static_cast<uint64_t>(static_cast<double>(rec.request_bytes) * ratio), kMiB);
+  rec.limit_bytes = round_up(saturating_u64(static_cast<double>(rec.request_bytes) * ratio), kMiB);
   RedisInstance r = with_maxmemory(instance, rec.maxmemory_bytes, Provenance::computed("seed rule: maxmemory = request"));
   r.limit_bytes = Sourced<uint64_t>{rec.limit_bytes, Provenance::computed(fmt::format("seed rule: limit = {} x request", ratio))};
   rec.budget = compute_budget(r, workload);

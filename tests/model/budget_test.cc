@@ -256,7 +256,8 @@ TEST(Budget, WorstCaseSaysWhichFactWouldTightenIt) {
   EXPECT_EQ(compute_budget(r, below).verdict, Verdict::kSafe);
   EXPECT_NE(compute_budget(r, above).verdict, Verdict::kSafe);
   // With the write rate given, what is left is the child's life.
-  const Assumption* next = find_assumption(compute_budget(r, below), "tighten");
+  const MemoryBudget rate_given = compute_budget(r, below);
+  const Assumption* next = find_assumption(rate_given, "tighten");
   ASSERT_NE(next, nullptr);
   EXPECT_NE(next->source.find("--save-time"), std::string::npos) << next->source;
   // And with the save time given too, nothing.

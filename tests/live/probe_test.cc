@@ -108,21 +108,27 @@ TEST_F(FilledServer, ServerCopyOnWriteFigureNeverLowersTheProjection) {
   EXPECT_TRUE(cites_server || cites_rate) << source;
 }
 
+// BGSAVE, then wait (up to 10 s) until it is done and its time is in INFO.
+bool save_and_wait(RedisServer& server) {
+  if (!server.command({"BGSAVE"})) return false;
+  for (int i = 0; i < 200; ++i) {
+    auto info = server.command({"INFO", "persistence"});
+    std::string text(info->str, info->len);
+    if (text.find("rdb_bgsave_in_progress:0") != std::string::npos &&
+        text.find("rdb_last_bgsave_time_sec:-1") == std::string::npos)
+      return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
 TEST(Probe, TheServersOwnSaveTimeIsTheForkChildsLife) {
   // rdb-key-save-delay (µs per key) makes a small BGSAVE last ~2.5 s, so
   // rdb_last_bgsave_time_sec is a real, whole-second figure to read.
   RedisServer server("", {"--rdb-key-save-delay", "1000"});
   ASSERT_TRUE(server.ok()) << server.error();
   for (int i = 0; i < 2500; ++i) server.command({"SET", "key:" + std::to_string(i), std::string(100, 'v')});
-  ASSERT_TRUE(server.command({"BGSAVE"}));
-  for (int i = 0; i < 200; ++i) {
-    auto info = server.command({"INFO", "persistence"});
-    std::string text(info->str, info->len);
-    if (text.find("rdb_bgsave_in_progress:0") != std::string::npos &&
-        text.find("rdb_last_bgsave_time_sec:-1") == std::string::npos)
-      break;
-    std::this_thread::sleep_for(50ms);
-  }
+  ASSERT_TRUE(save_and_wait(server));
   json t = parse_single(run_redisfit({"probe", server.url(), "--limit", "1Gi", "-o", "json"}));
   std::string source = t["projected"]["cow_source"].get<std::string>();
   EXPECT_NE(source.find("rdb_last_bgsave_time_sec"), std::string::npos) << source;
@@ -139,15 +145,7 @@ TEST(Probe, TheLastSaveTimeIsScaledFromTheDatasetItSaved) {
     for (int i = from; i < to; ++i) server.command({"SET", "key:" + std::to_string(i), std::string(100, 'v')});
   };
   set_keys(0, 2500);
-  ASSERT_TRUE(server.command({"BGSAVE"}));
-  for (int i = 0; i < 200; ++i) {
-    auto info = server.command({"INFO", "persistence"});
-    std::string text(info->str, info->len);
-    if (text.find("rdb_bgsave_in_progress:0") != std::string::npos &&
-        text.find("rdb_last_bgsave_time_sec:-1") == std::string::npos)
-      break;
-    std::this_thread::sleep_for(50ms);
-  }
+  ASSERT_TRUE(save_and_wait(server));
   auto fields = platform::parse_info(std::string(server.command({"INFO", "persistence"})->str));
   const double saved = fields.number("rdb_last_bgsave_time_sec").value_or(0);
   ASSERT_GE(saved, 2) << "the delayed BGSAVE should last over 2 s";

@@ -36,7 +36,7 @@ uint64_t saved_dataset_bytes(const platform::InfoFields& info, bool aof, uint64_
       return 0;
     }
     share = std::min(1.0, static_cast<double>(base) / static_cast<double>(current));
-    how = fmt::format("of {:.0f}% of today's dataset at most: aof_base_size {} of aof_current_size {}", share * 100,
+    how = fmt::format("of at least {:.0f}% of today's dataset: aof_base_size {} of aof_current_size {}", share * 100,
                       format_bytes(base), format_bytes(current));
   } else {
     const uint64_t keys = info.total_keys(), changes = info.u64("rdb_changes_since_last_save").value_or(0);
@@ -45,7 +45,7 @@ uint64_t saved_dataset_bytes(const platform::InfoFields& info, bool aof, uint64_
       return 0;
     }
     share = static_cast<double>(keys - changes) / static_cast<double>(keys);
-    how = fmt::format("of {:.0f}% of today's keys at least: {} writes since, {} keys now", share * 100, changes, keys);
+    how = fmt::format("of at least {:.0f}% of today's keys: {} writes since, {} keys now", share * 100, changes, keys);
   }
   // share <= 1, but a dataset near 2^64 rounds up to it in a double.
   return share >= 1.0 ? dataset : static_cast<uint64_t>(share * static_cast<double>(dataset));

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "platform/info.h"
+#include "sources/info_memory.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -17,5 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)info.number(field);
     (void)info.text(field);
   }
+  // The memory figures probe and stress split into the model's terms.
+  const redisfit::ServerMemory memory = redisfit::server_memory_from_info(info);
+  (void)memory;
   return 0;
 }

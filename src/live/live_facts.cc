@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "core/saturate.h"
 #include "model/budget.h"
 #include "model/fragmentation.h"
 #include "sources/info_memory.h"
@@ -47,8 +48,7 @@ uint64_t saved_dataset_bytes(const platform::InfoFields& info, bool aof, uint64_
     share = static_cast<double>(keys - changes) / static_cast<double>(keys);
     how = fmt::format("of at least {:.0f}% of today's keys: {} writes since, {} keys now", share * 100, changes, keys);
   }
-  // share <= 1, but a dataset near 2^64 rounds up to it in a double.
-  return share >= 1.0 ? dataset : static_cast<uint64_t>(share * static_cast<double>(dataset));
+  return std::min(dataset, saturating_u64(share * static_cast<double>(dataset)));
 }
 
 // CONFIG values first (DirectiveMode::kReplace: CONFIG GET save is the whole
@@ -89,12 +89,13 @@ void apply_config(const ServerSnapshot& s, LiveFacts& f) {
 // is too coarse to replace the model's save-speed default. Of the two, the one
 // that gives today's dataset the longer life.
 void read_last_save(const ServerSnapshot& s, uint64_t dataset, LiveFacts& f) {
+  if (dataset == 0) return;
   Workload& w = f.workload;
   double longest = 0;
   for (const bool aof : {false, true}) {
     const char* field = aof ? "aof_last_rewrite_time_sec" : "rdb_last_bgsave_time_sec";
     auto seconds = s.info.number(field);
-    if (!seconds || *seconds < ModelConstants::kMinMeasuredSaveSeconds || dataset == 0) continue;
+    if (!seconds || *seconds < ModelConstants::kMinMeasuredSaveSeconds) continue;
     std::string how;
     const uint64_t then = saved_dataset_bytes(s.info, aof, dataset, how);
     if (then == 0) {

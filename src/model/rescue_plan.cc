@@ -17,13 +17,11 @@ namespace redisfit {
 namespace {
 
 constexpr uint64_t kMiB = 1ULL << 20;
-constexpr uint64_t kGiB = 1ULL << 30;
 
-// The same rounding as solve_min_limit: whole MiB, whole GiB above 4 GiB.
+// The limit that holds `peak_bytes` with the verdict's margin, rounded as
+// plan rounds its limits (solver.h round_limit).
 uint64_t limit_for(uint64_t peak_bytes) {
-  const uint64_t needed = saturating_u64(std::ceil(static_cast<double>(peak_bytes) * ModelConstants::kSafetyFactor));
-  const uint64_t unit = needed > 4 * kGiB ? kGiB : kMiB;
-  return (needed + unit - 1) / unit * unit;
+  return round_limit(saturating_u64(std::ceil(static_cast<double>(peak_bytes) * ModelConstants::kSafetyFactor)));
 }
 
 Workload holding(Workload w, uint64_t bytes, const std::string& source) {

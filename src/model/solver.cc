@@ -88,8 +88,11 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
 uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload) {
   MemoryBudget b = compute_budget_for_search(instance, workload);
   double needed = static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor;
-  uint64_t limit = saturating_add(saturating_u64(needed), 1);
-  return limit > 4 * kGiB ? round_up(limit, kGiB) : round_up(limit, kMiB);
+  return round_limit(saturating_add(saturating_u64(needed), 1));
+}
+
+uint64_t round_limit(uint64_t needed_bytes) {
+  return needed_bytes > 4 * kGiB ? round_up(needed_bytes, kGiB) : round_up(needed_bytes, kMiB);
 }
 
 namespace {

@@ -35,6 +35,10 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
 // the instance with its maxmemory is safe.
 uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload);
 
+// A container limit of at least `needed_bytes`, as the recommendations round
+// it: up to whole MiB, whole GiB above 4 GiB; saturating below 2^64.
+uint64_t round_limit(uint64_t needed_bytes);
+
 // `plan --strategy model`: from whatever the instance knows (limit, request,
 // maxmemory, dataset) compute maxmemory + request = limit (Guaranteed QoS).
 Result<Recommendation> plan_with_model(const RedisInstance& instance, const Workload& workload);

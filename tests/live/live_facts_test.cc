@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "model/budget.h"
 #include "platform/info.h"
@@ -30,8 +31,12 @@ void expect_finite_budget(const LiveFacts& f, const std::string& what) {
   EXPECT_GE(b.cow_fraction, 0.0) << what;
   EXPECT_LE(b.cow_fraction, 1.0) << what;
   EXPECT_TRUE(std::isfinite(f.workload.fragmentation.value)) << what;
-  if (f.workload.fork_child_seconds) EXPECT_TRUE(std::isfinite(f.workload.fork_child_seconds->value)) << what;
-  if (f.workload.write_rate_per_sec) EXPECT_TRUE(std::isfinite(f.workload.write_rate_per_sec->value)) << what;
+  if (f.workload.fork_child_seconds) {
+    EXPECT_TRUE(std::isfinite(f.workload.fork_child_seconds->value)) << what;
+  }
+  if (f.workload.write_rate_per_sec) {
+    EXPECT_TRUE(std::isfinite(f.workload.write_rate_per_sec->value)) << what;
+  }
 }
 
 TEST(LiveFacts, AbsurdInfoNumbersGiveFiniteFactsAndBudgets) {

@@ -12,12 +12,9 @@ namespace redisfit::app {
 namespace {
 
 constexpr uint64_t kMiB = 1ULL << 20;
-constexpr uint64_t kGiB = 1ULL << 30;
 
-uint64_t round_up(double bytes, uint64_t unit) {
-  const uint64_t b = saturating_u64(std::ceil(bytes));
-  return saturating_add(b, unit - 1) / unit * unit;
-}
+// Whole bytes from a product of ratios, rounded up.
+uint64_t ceil_bytes(double bytes) { return saturating_u64(std::ceil(bytes)); }
 
 Risk risk_of(const MemoryBudget& b) {
   switch (b.verdict) {
@@ -51,11 +48,6 @@ const char* risk_name(Risk risk) {
   return "?";
 }
 
-uint64_t round_limit(double bytes) {
-  uint64_t mib = round_up(bytes, kMiB);
-  return mib > 4 * kGiB ? round_up(bytes, kGiB) : mib;
-}
-
 InstanceRecommendation size_instance(const sources::FleetObservation& o, const std::vector<sources::FleetFact>& queries,
                                      double buffer) {
   InstanceRecommendation r;
@@ -83,7 +75,7 @@ InstanceRecommendation size_instance(const sources::FleetObservation& o, const s
     r.recommended.notes.push_back(fmt::format("the dataset reached {:.0f}% of maxmemory: maxmemory kept",
                                               100.0 * f.used_peak_bytes / static_cast<double>(mm.bytes)));
   } else {
-    maxmemory = round_up(f.used_peak_bytes * (1 + buffer), kMiB);
+    maxmemory = saturating_round_up(ceil_bytes(f.used_peak_bytes * (1 + buffer)), kMiB);
     r.recommended.notes.push_back(fmt::format("maxmemory = recorded used_memory peak {} + {:.0f}%{}",
                                               format_bytes(static_cast<uint64_t>(f.used_peak_bytes)), buffer * 100,
                                               mm.origin == MaxmemoryOrigin::kUnset ? " (maxmemory is unset now)" : ""));
@@ -97,7 +89,7 @@ InstanceRecommendation size_instance(const sources::FleetObservation& o, const s
   Workload full = w;
   full.dataset_bytes.reset();
   uint64_t model_limit = solve_min_limit(sized, full);
-  uint64_t recorded_limit = round_limit(static_cast<double>(r.recorded_peak_bytes) * (1 + buffer));
+  uint64_t recorded_limit = round_limit(ceil_bytes(static_cast<double>(r.recorded_peak_bytes) * (1 + buffer)));
   uint64_t limit = std::max(model_limit, recorded_limit);
   sized.limit_bytes = Sourced<uint64_t>{limit, Provenance::computed("recommend")};
   sized.request_bytes = Sourced<uint64_t>{limit, Provenance::computed("recommend")};

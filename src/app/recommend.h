@@ -75,7 +75,4 @@ struct RecommendOptions {
 // --selector), no Redis series at all.
 Result<FleetReport> recommend(const RecommendOptions& options);
 
-// Limits as the solver rounds them: whole MiB up to 4 GiB, whole GiB above.
-uint64_t round_limit(double bytes);
-
 }  // namespace redisfit::app

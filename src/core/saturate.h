@@ -25,4 +25,8 @@ inline uint64_t saturating_add(uint64_t a, uint64_t b) {
   return a > std::numeric_limits<uint64_t>::max() - b ? std::numeric_limits<uint64_t>::max() : a + b;
 }
 
+// Up to a whole `unit` (> 0); the last whole unit below 2^64 where that
+// would wrap.
+inline uint64_t saturating_round_up(uint64_t bytes, uint64_t unit) { return saturating_add(bytes, unit - 1) / unit * unit; }
+
 }  // namespace redisfit

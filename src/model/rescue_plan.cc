@@ -96,7 +96,7 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
     // Keeping all the data instead: a maxmemory that holds it, and the limit
     // that holds that maxmemory in every phase.
     RedisInstance keep = instance;
-    keep.maxmemory = {MaxmemoryOrigin::kExplicit, (p.loaded_bytes + kMiB - 1) / kMiB * kMiB,
+    keep.maxmemory = {MaxmemoryOrigin::kExplicit, saturating_round_up(p.loaded_bytes, kMiB),
                       Provenance::computed("rescue: keep the loaded data")};
     keep.limit_bytes.reset();
     keep.request_bytes.reset();

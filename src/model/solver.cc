@@ -36,9 +36,6 @@ RedisInstance with_limit(RedisInstance r, uint64_t limit_bytes, const Provenance
   return r;
 }
 
-// Up to a whole unit; the last whole unit below 2^64 when that would wrap.
-uint64_t round_up(uint64_t bytes, uint64_t unit) { return saturating_add(bytes, unit - 1) / unit * unit; }
-
 // The workload once a configuration with `maxmemory_bytes` has settled: data
 // above maxmemory evicted (or deleted) and persisted again by the next save
 // or AOF rewrite, so neither the dataset nor the next load exceeds it. The
@@ -92,7 +89,7 @@ uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload
 }
 
 uint64_t round_limit(uint64_t needed_bytes) {
-  return needed_bytes > 4 * kGiB ? round_up(needed_bytes, kGiB) : round_up(needed_bytes, kMiB);
+  return needed_bytes > 4 * kGiB ? saturating_round_up(needed_bytes, kGiB) : saturating_round_up(needed_bytes, kMiB);
 }
 
 namespace {
@@ -108,7 +105,7 @@ std::optional<std::string> measured_save_time_note(const RedisInstance& r, const
   }
   if (!persistence_forks(r) && r.replicas.value == 0) return std::nullopt;
   const double half = save_time_worth_measuring(rec.budget.fork_child_seconds);
-  const uint64_t of_bytes = round_up(rec.maxmemory_bytes, kMiB);
+  const uint64_t of_bytes = saturating_round_up(rec.maxmemory_bytes, kMiB);
   Workload quicker = w;
   quicker.fork_child_seconds = Sourced<double>{half, Provenance::computed("plan: half the estimate")};
   quicker.fork_child_dataset_bytes = of_bytes;
@@ -160,7 +157,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     if (dataset > maxmemory && !evicts) {
       // The data must fit: with a non-evicting policy writes fail at maxmemory,
       // so grow the container instead of shrinking maxmemory.
-      maxmemory = round_up(dataset, kMiB);
+      maxmemory = saturating_round_up(dataset, kMiB);
       RedisInstance grown = with_maxmemory(r, maxmemory, Provenance::computed("plan: holds the dataset"));
       limit = solve_min_limit(grown, settled(workload, maxmemory));
       rec.notes.push_back(fmt::format(
@@ -177,7 +174,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     rec.maxmemory_bytes = r.maxmemory.bytes;
     limit = solve_min_limit(r, settled(workload, rec.maxmemory_bytes));
   } else if (workload.dataset_bytes) {
-    rec.maxmemory_bytes = round_up(workload.dataset_bytes->value, kMiB);
+    rec.maxmemory_bytes = saturating_round_up(workload.dataset_bytes->value, kMiB);
     limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan")), settled(workload, rec.maxmemory_bytes));
   } else {
     return Error{"", "nothing to size from: give --limit, --request, --maxmemory or --dataset"};
@@ -218,7 +215,7 @@ Result<Recommendation> plan_with_seed_rule(const RedisInstance& instance, const 
   rec.strategy = "seed";
   rec.request_bytes = instance.request_bytes->value;
   rec.maxmemory_bytes = rec.request_bytes;
-  rec.limit_bytes = round_up(saturating_u64(static_cast<double>(rec.request_bytes) * ratio), kMiB);
+  rec.limit_bytes = saturating_round_up(saturating_u64(static_cast<double>(rec.request_bytes) * ratio), kMiB);
   RedisInstance r = with_maxmemory(instance, rec.maxmemory_bytes, Provenance::computed("seed rule: maxmemory = request"));
   r.limit_bytes = Sourced<uint64_t>{rec.limit_bytes, Provenance::computed(fmt::format("seed rule: limit = {} x request", ratio))};
   rec.budget = compute_budget(r, workload);

@@ -27,5 +27,16 @@ TEST(Saturate, SumsStopAtTheTopInsteadOfWrapping) {
   EXPECT_EQ(saturating_add(40, 2), 42u);
 }
 
+TEST(Saturate, RoundingUpStaysAWholeUnitBelowTheTop) {
+  constexpr uint64_t kMiB = 1ULL << 20;
+  EXPECT_EQ(saturating_round_up(0, kMiB), 0u);
+  EXPECT_EQ(saturating_round_up(1, kMiB), kMiB);
+  EXPECT_EQ(saturating_round_up(kMiB, kMiB), kMiB);
+  EXPECT_EQ(saturating_round_up(kMiB + 1, kMiB), 2 * kMiB);
+  // The next whole MiB would be 2^64: the last one below it, still whole.
+  EXPECT_EQ(saturating_round_up(kMax - 5, kMiB), kMax / kMiB * kMiB);
+  EXPECT_EQ(saturating_round_up(kMax, kMiB) % kMiB, 0u);
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -64,7 +64,7 @@ Expected expected_for(const FleetTruth& t) {
                     : (static_cast<uint64_t>(std::ceil(double(t.used_bytes) * 1.15)) + kFleetMiB - 1) / kFleetMiB * kFleetMiB;
   r.maxmemory.bytes = e.maxmemory;
   w.dataset_bytes.reset();  // sized for a full maxmemory
-  e.limit = std::max(solve_min_limit(r, w), app::round_limit(double(t.fork_peak_bytes) * 1.15));
+  e.limit = std::max(solve_min_limit(r, w), round_limit(static_cast<uint64_t>(std::ceil(double(t.fork_peak_bytes) * 1.15))));
   return e;
 }
 

@@ -88,12 +88,21 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
     f.missing.push_back("no redis_commands_total nor redis_rdb_changes_since_last_save: write rate unknown, "
                         "worst-case copy-on-write");
   }
-  double fork_seconds = std::max(o.get("bgsave_seconds_peak").value_or(-1), o.get("aof_rewrite_seconds_peak").value_or(-1));
-  if (fork_seconds >= 2) {
-    w.fork_child_seconds = Sourced<double>{fork_seconds, Provenance::live(query("bgsave_seconds_peak") + " (or the AOF rewrite's)")};
-    // The longest save against the largest dataset of the window: a
-    // recommendation of another maxmemory scales the life from it.
-    if (w.dataset_bytes->value > 0) w.fork_child_dataset_bytes = w.dataset_bytes->value;
+  // The slowest save per byte of the dataset it saved (sources/prometheus_fleet.cc),
+  // as the life of a save of the window's largest dataset; a recommendation
+  // of another maxmemory scales it from there. The bytes are used_memory's,
+  // which count the server's startup memory too: the life per dataset byte
+  // comes out a little longer, on the side of more copy-on-write.
+  const double rdb_per_byte = o.get("save_seconds_per_byte").value_or(0);
+  const double aof_per_byte = o.get("rewrite_seconds_per_byte").value_or(0);
+  if (std::max(rdb_per_byte, aof_per_byte) > 0 && w.dataset_bytes->value > 0) {
+    const bool rdb = rdb_per_byte >= aof_per_byte;
+    const double seconds = std::max(rdb_per_byte, aof_per_byte) * f.used_peak_bytes;
+    w.fork_child_seconds = Sourced<double>{
+        seconds, Provenance::live(fmt::format("the slowest {} per byte of used_memory at its end, for {} ({})",
+                                              rdb ? "BGSAVE" : "AOF rewrite", format_bytes(u64(f.used_peak_bytes)),
+                                              query(rdb ? "save_seconds_per_byte" : "rewrite_seconds_per_byte")))};
+    w.fork_child_dataset_bytes = w.dataset_bytes->value;
   }
   if (auto v = o.get("clients_peak")) w.clients = {u64(*v), Provenance::live(query("clients_peak"))};
   if (auto v = o.get("fragmentation_p95"); v && f.used_peak_bytes >= static_cast<double>(ModelConstants::kMinUsedForFragmentationBytes)) {

@@ -122,6 +122,12 @@ const std::vector<InfoMetric>& info_metrics() {
       {"redis_connected_slaves", "connected_slaves", "Connected replicas (INFO connected_slaves).", false},
       {"redis_rdb_last_cow_size_bytes", "rdb_last_cow_size", "Copy-on-write of the last RDB child (INFO rdb_last_cow_size).", false},
       {"redis_aof_last_cow_size_bytes", "aof_last_cow_size", "Copy-on-write of the last AOF rewrite child (INFO aof_last_cow_size).", false},
+      // What `recommend --prometheus` pairs into the fork child's life, under
+      // redis_exporter's names (sources/prometheus_fleet.cc).
+      {"redis_rdb_last_bgsave_duration_sec", "rdb_last_bgsave_time_sec", "Seconds the last BGSAVE child lived, -1 before any (INFO rdb_last_bgsave_time_sec).", false},
+      {"redis_aof_last_rewrite_duration_sec", "aof_last_rewrite_time_sec", "Seconds the last AOF rewrite took, -1 before any (INFO aof_last_rewrite_time_sec).", false},
+      {"redis_aof_base_size_bytes", "aof_base_size", "AOF size after the last rewrite or start, with appendonly on (INFO aof_base_size).", false},
+      {"redis_aof_current_size_bytes", "aof_current_size", "AOF size now, with appendonly on (INFO aof_current_size).", false},
       {"redis_rdb_changes_since_last_save", "rdb_changes_since_last_save", "Keys changed since the last save (INFO rdb_changes_since_last_save).", false},
       {"redis_aof_enabled", "aof_enabled", "1 when appendonly is on (INFO aof_enabled).", false},
       {"redis_loading_dump_file", "loading", "1 while the server loads its dataset (INFO loading).", false},

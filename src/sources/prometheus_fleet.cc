@@ -18,7 +18,8 @@ using platform::Labels;
 constexpr const char* kBy = "namespace, pod, instance, target";
 
 // One fact: its name and how to read it. In `inner`, {S} is the Redis series
-// selector, {W} the window, {R} the resolution, {P} the pod-side selector
+// selector, {W} the window, {R} the resolution ({R2} twice it, {R2S} that in
+// seconds), {P} the pod-side selector
 // (container, namespace; {PM} adds resource="memory"). Redis facts are wrapped in max by (namespace, pod,
 // instance, target) unless `aggregated` says the query groups itself.
 struct FactSpec {
@@ -41,8 +42,20 @@ const std::vector<FactSpec>& fact_specs() {
       {"replicas_peak", "max_over_time(redis_connected_slaves{S}[{W}])"},
       {"rdb_cow_peak", "max_over_time(redis_rdb_last_cow_size_bytes{S}[{W}])"},
       {"aof_cow_peak", "max_over_time(redis_aof_last_cow_size_bytes{S}[{W}])"},
-      {"bgsave_seconds_peak", "max_over_time(redis_rdb_last_bgsave_duration_sec{S}[{W}])"},
-      {"aof_rewrite_seconds_peak", "max_over_time(redis_aof_last_rewrite_duration_sec{S}[{W}])"},
+      // Seconds per byte of used_memory of the slowest save the window saw,
+      // each paired with the used_memory of a step at most two resolutions
+      // after it ended (RDB: rdb_last_save_time; an AOF rewrite: its new
+      // aof_base_size): the dataset that save was of, give or take what was
+      // written during it. Pairing the longest save with the window's largest
+      // dataset instead would under-budget a save of a smaller dataset that
+      // was slow, e.g. on a busy node. Saves under 2 s are left out: INFO
+      // gives whole seconds (ModelConstants::kMinMeasuredSaveSeconds).
+      {"save_seconds_per_byte",
+       "max_over_time(((redis_rdb_last_bgsave_duration_sec{S} >= 2) / redis_memory_used_bytes{S} "
+       "and (time() - redis_rdb_last_save_timestamp_seconds{S}) < {R2S})[{W}:{R}])"},
+      {"rewrite_seconds_per_byte",
+       "max_over_time(((redis_aof_last_rewrite_duration_sec{S} >= 2) / redis_memory_used_bytes{S} "
+       "and changes(redis_aof_base_size_bytes{S}[{R2}]) > 0)[{W}:{R}])"},
       {"aof_enabled", "last_over_time(redis_aof_enabled{S}[{W}])"},
       {"evicted_keys", "last_over_time(redis_evicted_keys_total{S}[{W}])"},
       {"keys", "sum by (namespace, pod, instance, target) (last_over_time(redis_db_keys{S}[{W}]))", false, true},
@@ -82,7 +95,7 @@ std::string braces(const std::vector<std::string>& matchers) {
 }
 
 struct Selectors {
-  std::string redis, redis_writes, pod, pod_memory, window, resolution;
+  std::string redis, redis_writes, pod, pod_memory, window, resolution, two_resolutions, two_resolutions_seconds;
 };
 
 std::string write_regex() {
@@ -106,6 +119,8 @@ Selectors selectors_for(const FleetQueryOptions& o) {
   s.pod_memory = braces({"container=" + platform::promql_quote(o.container), ns, "resource=\"memory\""});
   s.window = promql_duration(o.window_seconds);
   s.resolution = promql_duration(o.resolution_seconds);
+  s.two_resolutions = promql_duration(2 * o.resolution_seconds);
+  s.two_resolutions_seconds = fmt::format("{}", std::llround(2 * o.resolution_seconds));
   return s;
 }
 
@@ -116,6 +131,8 @@ std::string build_query(const FactSpec& spec, const Selectors& s) {
   replace_all(q, "{PM}", s.pod_memory);
   replace_all(q, "{P}", s.pod);
   replace_all(q, "{W}", s.window);
+  replace_all(q, "{R2S}", s.two_resolutions_seconds);
+  replace_all(q, "{R2}", s.two_resolutions);
   replace_all(q, "{R}", s.resolution);
   if (!spec.aggregated) q = fmt::format("max by ({}) ({})", kBy, q);
   return q;

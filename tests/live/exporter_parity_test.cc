@@ -65,7 +65,8 @@ const std::vector<QueriedMetric>& queried_metrics() {
       {"redis_evicted_keys_total", {}, "dashboard: Expired / Evicted"},
       {"redis_instance_info", {"role"}, "alerts RedisMissingMaster, RedisTooManyMasters"},
       {"redis_connected_slaves", {}, "alerts RedisDisconnectedSlaves, RedisReplicationBroken, RedisClusterFlapping"},
-      {"redis_rdb_last_save_timestamp_seconds", {}, "alert RedisMissingBackup"},
+      {"redis_rdb_last_save_timestamp_seconds", {}, "alert RedisMissingBackup; redisfit recommend: fork time"},
+      {"redis_rdb_last_bgsave_duration_sec", {}, "redisfit recommend: fork time"},
       {"redis_total_system_memory_bytes", {}, "alert RedisOutOfSystemMemory"},
       {"redis_config_maxclients", {}, "alert RedisTooManyConnections"},
       {"redis_rejected_connections_total", {}, "alert RedisRejectedConnections"},
@@ -206,6 +207,7 @@ TEST(ExporterParity, EveryNameTheDashboardAndAlertsQueryIsServedByBoth) {
   // Values that do not move between the two scrapes.
   for (const auto& name : {"redis_keyspace_hits_total", "redis_keyspace_misses_total", "redis_expired_keys_total",
                            "redis_evicted_keys_total", "redis_rdb_last_save_timestamp_seconds",
+                           "redis_rdb_last_bgsave_duration_sec",
                            "redis_total_system_memory_bytes", "redis_config_maxclients", "redis_memory_max_bytes",
                            "redis_connected_slaves", "redis_rejected_connections_total", "redis_blocked_clients",
                            "redis_up"}) {

@@ -87,7 +87,18 @@ TEST_F(ExporterTest, ExpositionPassesPromtool) {
   std::string body = http_get(port_, "/metrics");
   ASSERT_FALSE(body.empty()) << exporter_->err();
   auto r = run_process({kPromtool, "check", "metrics"}, body);
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  if (r.exit_code == 0) return;
+  // Exit 3 is lint problems only (1 would be a format error). The one kind
+  // allowed: redis_exporter's own names for the save durations, kept so the
+  // queries written for redis_exporter (and `recommend`'s) read ours too.
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  std::istringstream problems(r.out + r.err);
+  for (std::string line; std::getline(problems, line);) {
+    if (line.empty()) continue;
+    const bool allowed = line == "redis_rdb_last_bgsave_duration_sec metric names should not contain abbreviated units" ||
+                         line == "redis_aof_last_rewrite_duration_sec metric names should not contain abbreviated units";
+    EXPECT_TRUE(allowed) << line;
+  }
 }
 
 TEST_F(ExporterTest, ScrapeSendsOneInfoAndCachesConfig) {

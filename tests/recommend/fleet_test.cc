@@ -30,7 +30,20 @@ struct Expected {
   bool oom = false;
   uint64_t maxmemory = 0;
   uint64_t limit = 0;
+  double child_seconds = 0;         // the fork child's life at the recommended maxmemory
+  double largest_pairing_seconds = 0;  // the same, had the longest save been of the largest dataset
 };
+
+// The slowest save per byte of used_memory in the window, as the generator
+// made them: each of the dataset of its own time.
+double slowest_save_seconds_per_byte(const FleetTruth& t) {
+  double per_byte = t.bgsave_seconds / double(t.used_bytes);
+  if (t.early_fill < 1) {
+    const double used_early = double(static_cast<uint64_t>(double(t.used_bytes) * t.early_fill));
+    per_byte = std::max(per_byte, t.early_bgsave_seconds / used_early);
+  }
+  return per_byte;
+}
 
 Expected expected_for(const FleetTruth& t) {
   Expected e;
@@ -43,9 +56,9 @@ Expected expected_for(const FleetTruth& t) {
   w.dataset_bytes = Sourced<uint64_t>{t.used_bytes - t.startup_bytes, Provenance::given("truth")};
   w.value_size_bytes = {static_cast<uint64_t>(double(t.dataset_bytes) / double(t.keys) - double(app::fleet_key_overhead_bytes())), Provenance::given("truth")};
   w.write_rate_per_sec = Sourced<double>{t.write_rate, Provenance::given("truth")};
-  w.fork_child_seconds = Sourced<double>{t.bgsave_seconds, Provenance::given("truth")};
-  // That save was of the dataset the window saw: sized for a full maxmemory,
-  // the child lives longer in proportion.
+  // The slowest save per byte, for a save of the window's largest dataset:
+  // sized for a full maxmemory, the child lives longer in proportion.
+  w.fork_child_seconds = Sourced<double>{slowest_save_seconds_per_byte(t) * double(t.used_bytes), Provenance::given("truth")};
   w.fork_child_dataset_bytes = t.used_bytes - t.startup_bytes;
   w.clients = {t.clients, Provenance::given("truth")};
   w.keys_have_ttl = {t.keys_expiring > 0, Provenance::given("truth")};
@@ -65,6 +78,11 @@ Expected expected_for(const FleetTruth& t) {
   r.maxmemory.bytes = e.maxmemory;
   w.dataset_bytes.reset();  // sized for a full maxmemory
   e.limit = std::max(solve_min_limit(r, w), round_limit(static_cast<uint64_t>(std::ceil(double(t.fork_peak_bytes) * 1.15))));
+  r.limit_bytes = Sourced<uint64_t>{e.limit, Provenance::given("truth")};
+  e.child_seconds = compute_budget(r, w).fork_child_seconds;
+  Workload largest = w;
+  largest.fork_child_seconds->value = std::max(t.bgsave_seconds, t.early_bgsave_seconds);
+  e.largest_pairing_seconds = compute_budget(r, largest).fork_child_seconds;
   return e;
 }
 
@@ -157,6 +175,36 @@ TEST_F(BackfilledFleet, RecommendationsFollowTheModelOnTheTruth) {
   EXPECT_NEAR(double(doc["summary"]["needed_bytes"].get<uint64_t>()), double(needed), tolerance);
   EXPECT_GT(needed, 0u);
   EXPECT_GT(saved, 0u);
+}
+
+// An instance that grew during the window, whose earlier saves of half the
+// data were slower per byte (a busier node): the child's life comes from
+// those, each paired with the dataset of its own time, not from the longest
+// save paired with the largest dataset, which would under-budget it.
+TEST_F(BackfilledFleet, EachSaveIsPairedWithTheDatasetOfItsTime) {
+  json doc = recommend_json();
+  std::map<std::string, json> by_key;
+  for (const auto& i : doc["instances"]) by_key[i["key"].get<std::string>()] = i;
+  int grown = 0;
+  for (const auto& t : truth_) {
+    const json& i = by_key[t.namespace_name + "/" + t.pod];
+    ASSERT_FALSE(i.is_null()) << t.pod;
+    double child = -1;
+    std::string source;
+    for (const auto& a : i["recommended"]["assumptions"]) {
+      if (a["name"] != "fork_child") continue;
+      child = std::stod(a["value"].get<std::string>());
+      source = a["source"];
+    }
+    const Expected e = expected_for(t);
+    EXPECT_NEAR(child, e.child_seconds, 0.051) << t.pod << ": " << source;
+    EXPECT_NE(source.find("redis_rdb_last_save_timestamp_seconds"), std::string::npos) << source;
+    if (t.early_fill < 1) {
+      ++grown;
+      EXPECT_GT(e.child_seconds, 1.4 * e.largest_pairing_seconds) << t.pod;
+    }
+  }
+  EXPECT_GE(grown, 10);
 }
 
 TEST_F(BackfilledFleet, TextCsvAndFixes) {

@@ -66,14 +66,27 @@ TEST(RecommendLive, ReadsRedisfitAndRedisExporterSeriesScrapedByPrometheus) {
                         "']}]\n  - job_name: redis\n    static_configs: [{targets: ['127.0.0.1:" +
                         std::to_string(theirs) + "']}]\n");
   ASSERT_TRUE(prom.start()) << prom.log();
+  // A BGSAVE of 3000 keys at 1 ms a key (rdb-key-save-delay, microseconds)
+  // lives ~3 s: long enough for INFO's whole seconds to count
+  // (ModelConstants::kMinMeasuredSaveSeconds).
+  const std::string kilobyte(1024, 'v');
+  for (RedisServer* server : {&a, &c}) {
+    for (int i = 0; i < 3000; ++i) server->command({"SET", "saved:" + std::to_string(i), kilobyte});
+    server->command({"CONFIG", "SET", "rdb-key-save-delay", "1000"});
+  }
   {
     // Write until Prometheus holds >= 15 scrapes of every server (a loaded
-    // machine delays scrapes), at most 40 s.
+    // machine delays scrapes), at most 40 s; a BGSAVE after 5 s.
     Writer wa(a, 500), wc(c, 500);
     httplib::Client client("127.0.0.1", prom.port());
     auto deadline = std::chrono::steady_clock::now() + 40s;
+    auto save_at = std::chrono::steady_clock::now() + 5s;
     while (std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(1s);
+      if (save_at < std::chrono::steady_clock::now()) {
+        for (RedisServer* server : {&a, &c}) server->command({"BGSAVE"});
+        save_at = deadline;
+      }
       auto res = client.Post("/api/v1/query", httplib::Params{{"query", "count(count_over_time(redis_up[1m]) >= 15)"}});
       auto doc = res ? json::parse(res->body, nullptr, false) : json();
       if (!doc.is_discarded() && doc.is_object() && !doc["data"]["result"].empty() &&
@@ -102,6 +115,19 @@ TEST(RecommendLive, ReadsRedisfitAndRedisExporterSeriesScrapedByPrometheus) {
       EXPECT_EQ(i["current"]["policy"], "noeviction");  // redis_instance_info's label
     }
     EXPECT_GT(i["recommended"]["limit_bytes"].get<uint64_t>(), 0u);
+    // The save both servers made, through either exporter, paired with the
+    // dataset it saved; b never saved, so its child's life is estimated.
+    std::string child_source;
+    double child_seconds = 0;
+    for (const auto& a2 : i["recommended"]["assumptions"]) {
+      if (a2["name"] != "fork_child") continue;
+      child_source = a2["source"];
+      child_seconds = std::stod(a2["value"].get<std::string>());
+    }
+    const bool saved = key.find(std::to_string(b.port())) == std::string::npos;
+    EXPECT_EQ(child_source.find("redis_rdb_last_save_timestamp_seconds") != std::string::npos, saved)
+        << key << ": " << child_source;
+    if (saved) EXPECT_GE(child_seconds, 2.0) << key << ": " << child_source;
   }
   // Write rates: redis_commands_total (redis_exporter) and
   // rdb_changes_since_last_save (ours) both saw ~500 writes/s.

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -22,11 +23,16 @@ struct FleetTruth {
   uint64_t maxmemory_bytes = 0;
   uint64_t limit_bytes = 0;
   uint64_t request_bytes = 0;
-  uint64_t used_bytes = 0;          // steady used_memory (constant, the peak too)
+  uint64_t used_bytes = 0;          // used_memory in the window's second half (the peak)
   uint64_t startup_bytes = 0;
   uint64_t rss_bytes = 0;           // steady RSS (the peak too)
   uint64_t cow_bytes = 0;           // rdb_last_cow_size of every fork
-  double bgsave_seconds = 0;        // duration of every BGSAVE
+  double bgsave_seconds = 0;        // duration of every BGSAVE in the second half
+  // Some instances grew: in the first half used_memory is early_fill x
+  // used_bytes and each BGSAVE took early_bgsave_seconds, longer per byte
+  // than the later ones (a busier node). 1 and 0 where it did not.
+  double early_fill = 1.0;
+  double early_bgsave_seconds = 0;
   double write_rate = 0;            // SET calls per second (GET adds 3x reads)
   uint64_t keys = 0, keys_expiring = 0;
   uint64_t dataset_bytes = 0;       // used_memory_dataset
@@ -67,6 +73,10 @@ inline FleetTruth fleet_truth(const FleetSpec& spec, int i) {
   t.rss_bytes = static_cast<uint64_t>(static_cast<double>(t.used_bytes) * t.fragmentation);
   t.write_rate = static_cast<double>(50 + rng() % 5000);
   t.bgsave_seconds = static_cast<double>(2 + rng() % 30);
+  if (i % 5 == 2) {
+    t.early_fill = 0.5;
+    t.early_bgsave_seconds = std::max(2.0, std::floor(0.8 * t.bgsave_seconds));
+  }
   t.cow_bytes = static_cast<uint64_t>(static_cast<double>(t.rss_bytes) * (0.05 + 0.6 * static_cast<double>(rng() % 100) / 100.0));
   t.keys = t.used_bytes / (200 + rng() % 2000);
   t.keys_expiring = (i % 3 == 0) ? t.keys / 2 : 0;
@@ -105,10 +115,33 @@ inline void write_fleet_openmetrics(const FleetSpec& spec, const std::vector<Fle
   auto pod_labels = [](const FleetTruth& t) {
     return "namespace=\"" + t.namespace_name + "\",pod=\"" + t.pod + "\",container=\"redis\"";
   };
+  // Forks start every fork_every from the instance's offset; each save ends
+  // within the sample interval and shows at the next sample. A grown
+  // instance switches halfway between two forks near the window's middle,
+  // so no save's pairing (sources/prometheus_fleet.cc, up to two resolutions
+  // after it) straddles the switch.
+  auto offset_of = [&](size_t idx) { return static_cast<int64_t>(idx % 6) * spec.interval_seconds; };
+  auto switch_at = [&](size_t idx) {
+    int64_t middle = (spec.end_unix - start) / 2;
+    return start + offset_of(idx) + (middle / fork_every) * fork_every + fork_every / 2;
+  };
+  auto early = [&](const FleetTruth& t, size_t idx, int64_t ts) { return t.early_fill < 1 && ts < switch_at(idx); };
+  auto used_at = [&](const FleetTruth& t, size_t idx, int64_t ts) {
+    return early(t, idx, ts) ? static_cast<double>(static_cast<uint64_t>(static_cast<double>(t.used_bytes) * t.early_fill))
+                             : static_cast<double>(t.used_bytes);
+  };
+  // The last save shown at `ts`: {end time, seconds}, or none yet.
+  auto last_save = [&](const FleetTruth& t, size_t idx, int64_t ts) -> std::pair<int64_t, double> {
+    int64_t shown_since = ts - spec.interval_seconds - start - offset_of(idx);
+    if (shown_since < 0) return {0, 0};
+    int64_t fork = start + offset_of(idx) + shown_since / fork_every * fork_every;
+    double seconds = early(t, idx, fork + spec.interval_seconds) ? t.early_bgsave_seconds : t.bgsave_seconds;
+    return {fork + static_cast<int64_t>(seconds), seconds};
+  };
   // Is a fork's peak sampled at time `ts`? Forks start at multiples of
   // fork_every (offset per instance); the sample inside each fork is the peak.
   auto in_fork = [&](const FleetTruth& t, size_t idx, int64_t ts) {
-    int64_t offset = static_cast<int64_t>(idx % 6) * spec.interval_seconds;
+    const int64_t offset = offset_of(idx);
     int64_t phase = (ts - start - offset) % fork_every;
     return t.fork_peak_bytes > 0 && ts - start >= offset && phase >= 0 && phase < spec.interval_seconds;
   };
@@ -137,7 +170,10 @@ inline void write_fleet_openmetrics(const FleetSpec& spec, const std::vector<Fle
                   }};
   };
   std::vector<Family> families = {
-      constant("redis_memory_used_bytes", [](const FleetTruth& t) { return double(t.used_bytes); }, false, false),
+      Family{"redis_memory_used_bytes", "gauge", false,
+             [&](const FleetTruth& t, size_t idx) {
+               series("redis_memory_used_bytes", redis_labels(t), dense, [&, idx](int64_t ts) { return used_at(t, idx, ts); });
+             }},
       constant("redis_memory_max_bytes", [](const FleetTruth& t) { return double(t.maxmemory_bytes); }, true, false),
       constant("redis_memory_used_startup_bytes", [](const FleetTruth& t) { return double(t.startup_bytes); }, true, false),
       constant("redis_memory_used_dataset_bytes", [](const FleetTruth& t) { return double(t.dataset_bytes); }, false, false),
@@ -157,9 +193,20 @@ inline void write_fleet_openmetrics(const FleetSpec& spec, const std::vector<Fle
              [&](const FleetTruth& t, size_t) {
                series("redis_rdb_last_cow_size_bytes", redis_labels(t), dense, [&](int64_t) { return double(t.cow_bytes); });
              }},
+      // Before the window's first save shows, one from before the window.
       Family{"redis_rdb_last_bgsave_duration_sec", "gauge", false,
-             [&](const FleetTruth& t, size_t) {
-               series("redis_rdb_last_bgsave_duration_sec", redis_labels(t), dense, [&](int64_t) { return t.bgsave_seconds; });
+             [&](const FleetTruth& t, size_t idx) {
+               series("redis_rdb_last_bgsave_duration_sec", redis_labels(t), dense, [&, idx](int64_t ts) {
+                 auto [end, seconds] = last_save(t, idx, ts);
+                 return end ? seconds : (t.early_fill < 1 ? t.early_bgsave_seconds : t.bgsave_seconds);
+               });
+             }},
+      Family{"redis_rdb_last_save_timestamp_seconds", "gauge", false,
+             [&](const FleetTruth& t, size_t idx) {
+               series("redis_rdb_last_save_timestamp_seconds", redis_labels(t), dense, [&, idx](int64_t ts) {
+                 int64_t end = last_save(t, idx, ts).first;
+                 return static_cast<double>(end ? end : start - 3 * 3600);
+               });
              }},
       Family{"container_memory_working_set_bytes", "gauge", false,
              [&](const FleetTruth& t, size_t idx) {

@@ -125,6 +125,13 @@ class BackfilledFleet : public ::testing::Test {
     return doc.is_discarded() ? json::object() : doc;
   }
 
+  // The report's instances by key ("namespace/pod").
+  static std::map<std::string, json> by_key(const json& doc) {
+    std::map<std::string, json> out;
+    for (const auto& i : doc["instances"]) out[i["key"].get<std::string>()] = i;
+    return out;
+  }
+
   static inline PrometheusServer* prom_ = nullptr;
   static inline FleetSpec spec_;
   static inline std::vector<FleetTruth> truth_;
@@ -134,11 +141,10 @@ class BackfilledFleet : public ::testing::Test {
 TEST_F(BackfilledFleet, FlagsExactlyTheInstancesWhoseRecordedPeakExceedsTheLimit) {
   json doc = recommend_json();
   ASSERT_EQ(doc["instances"].size(), truth_.size());
-  std::map<std::string, json> by_key;
-  for (const auto& i : doc["instances"]) by_key[i["key"].get<std::string>()] = i;
+  std::map<std::string, json> instances = by_key(doc);
   int flagged = 0;
   for (const auto& t : truth_) {
-    const json& i = by_key[t.namespace_name + "/" + t.pod];
+    const json& i = instances[t.namespace_name + "/" + t.pod];
     ASSERT_FALSE(i.is_null()) << t.pod;
     EXPECT_EQ(i["recorded_peak_bytes"].get<uint64_t>(), t.fork_peak_bytes) << t.pod;
     bool oom = i["risk"] == "oom";
@@ -155,11 +161,10 @@ TEST_F(BackfilledFleet, FlagsExactlyTheInstancesWhoseRecordedPeakExceedsTheLimit
 
 TEST_F(BackfilledFleet, RecommendationsFollowTheModelOnTheTruth) {
   json doc = recommend_json();
-  std::map<std::string, json> by_key;
-  for (const auto& i : doc["instances"]) by_key[i["key"].get<std::string>()] = i;
+  std::map<std::string, json> instances = by_key(doc);
   uint64_t saved = 0, needed = 0;
   for (const auto& t : truth_) {
-    const json& i = by_key[t.namespace_name + "/" + t.pod];
+    const json& i = instances[t.namespace_name + "/" + t.pod];
     Expected e = expected_for(t);
     const json& rec = i["recommended"];
     EXPECT_EQ(rec["maxmemory_bytes"].get<uint64_t>(), e.maxmemory) << t.pod;
@@ -183,11 +188,10 @@ TEST_F(BackfilledFleet, RecommendationsFollowTheModelOnTheTruth) {
 // save paired with the largest dataset, which would under-budget it.
 TEST_F(BackfilledFleet, EachSaveIsPairedWithTheDatasetOfItsTime) {
   json doc = recommend_json();
-  std::map<std::string, json> by_key;
-  for (const auto& i : doc["instances"]) by_key[i["key"].get<std::string>()] = i;
+  std::map<std::string, json> instances = by_key(doc);
   int grown = 0;
   for (const auto& t : truth_) {
-    const json& i = by_key[t.namespace_name + "/" + t.pod];
+    const json& i = instances[t.namespace_name + "/" + t.pod];
     ASSERT_FALSE(i.is_null()) << t.pod;
     double child = -1;
     std::string source;

@@ -13,6 +13,18 @@ namespace redisfit::app {
 
 using sources::FleetFact;
 using sources::FleetObservation;
+namespace {
+
+// Below this, a save paired with the used_memory just after it measured a
+// dataset that went right after the save, not a save speed: FLUSHALL with
+// save points saves the empty dataset at once (db.c flushallCommand ->
+// rdbSave), which moves rdb_last_save_time and leaves the last BGSAVE's
+// duration. Children measured here saved 60-130 MB/s; a node that slows
+// them 7x still saves ~10 MB/s (docs/memory-model.md).
+constexpr double kMinPairedSaveBytesPerSec = 512 * 1024;
+
+}  // namespace
+
 uint64_t fleet_key_overhead_bytes() { return string_key_used_bytes(ModelConstants::kTypicalKeyBytes, 0); }
 
 FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<FleetFact>& queries) {
@@ -95,7 +107,13 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   // comes out a little longer, on the side of more copy-on-write.
   const double rdb_per_byte = o.get("save_seconds_per_byte").value_or(0);
   const double aof_per_byte = o.get("rewrite_seconds_per_byte").value_or(0);
-  if (std::max(rdb_per_byte, aof_per_byte) > 0 && w.dataset_bytes->value > 0) {
+  const double per_byte = std::max(rdb_per_byte, aof_per_byte);
+  if (per_byte > 1.0 / kMinPairedSaveBytesPerSec) {
+    f.missing.push_back(fmt::format(
+        "a save paired with the used_memory right after it comes to {}/s: the data went right after the save "
+        "(FLUSHALL saves at once), so that is no save speed; the fork child's life is estimated",
+        format_bytes(u64(1.0 / per_byte))));
+  } else if (per_byte > 0 && w.dataset_bytes->value > 0) {
     const bool rdb = rdb_per_byte >= aof_per_byte;
     const double seconds = std::max(rdb_per_byte, aof_per_byte) * f.used_peak_bytes;
     w.fork_child_seconds = Sourced<double>{

@@ -86,6 +86,24 @@ Expected expected_for(const FleetTruth& t) {
   return e;
 }
 
+// A save paired with a dataset that went right after it (FLUSHALL saves at
+// once) is no save speed: the life is estimated and the report says why.
+TEST(FleetFacts, ASavePairedWithAFlushedDatasetIsNoSaveSpeed) {
+  sources::FleetObservation o;
+  o.key = "team/redis-0";
+  o.values = {{"used_peak", 4e9}, {"startup", 1e6}, {"maxmemory", 8e9}};
+  o.values["save_seconds_per_byte"] = 40.0 / 4e9;  // 40 s for 4 GB: a save speed
+  const app::FleetFacts saved = app::facts_from_observation(o, {});
+  ASSERT_TRUE(saved.workload.fork_child_seconds);
+  EXPECT_NEAR(saved.workload.fork_child_seconds->value, 40.0, 1e-6);
+  o.values["save_seconds_per_byte"] = 40.0 / 1.2e6;  // the same 40 s beside a flushed 1.2 MB
+  const app::FleetFacts flushed = app::facts_from_observation(o, {});
+  EXPECT_FALSE(flushed.workload.fork_child_seconds);
+  bool said = false;
+  for (const auto& m : flushed.missing) said = said || m.find("FLUSHALL") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
 class BackfilledFleet : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -68,10 +68,11 @@ TEST(RecommendLive, ReadsRedisfitAndRedisExporterSeriesScrapedByPrometheus) {
   ASSERT_TRUE(prom.start()) << prom.log();
   // A BGSAVE of 3000 keys at 1 ms a key (rdb-key-save-delay, microseconds)
   // lives ~3 s: long enough for INFO's whole seconds to count
-  // (ModelConstants::kMinMeasuredSaveSeconds).
-  const std::string kilobyte(1024, 'v');
+  // (ModelConstants::kMinMeasuredSaveSeconds), and of 12 MB, so well above
+  // the slowest save speed recommend takes for one (fleet_facts.cc).
+  const std::string value(4096, 'v');
   for (RedisServer* server : {&a, &c}) {
-    for (int i = 0; i < 3000; ++i) server->command({"SET", "saved:" + std::to_string(i), kilobyte});
+    for (int i = 0; i < 3000; ++i) server->command({"SET", "saved:" + std::to_string(i), value});
     server->command({"CONFIG", "SET", "rdb-key-save-delay", "1000"});
   }
   {

@@ -33,6 +33,9 @@ Result<double> parse_seconds(const std::string& flag, const std::string& text) {
 void WorkloadFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--request", request, "container memory request (Kubernetes quantity, e.g. 16Gi)");
   cmd.add_option("--limit", limit, "container memory limit (e.g. 32Gi)");
+  cmd.add_option("--cpu-limit", cpu_limit,
+                 "container CPU limit (500m, 0.5, 2): the server and its fork child share it, so a low one "
+                 "makes the child live longer");
   cmd.add_option("--maxmemory", maxmemory, "Redis maxmemory (bytes, 16gb, or 16Gi)");
   cmd.add_option("--dataset", dataset, "data the instance holds (used_memory), e.g. 12Gi");
   cmd.add_option("--persistence", persistence, "rdb | aof | both | none (default: Redis's own: rdb)")
@@ -83,6 +86,11 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     return Error{"--request", fmt::format("request {} is above the limit {}; Kubernetes rejects that",
                                           format_k8s_quantity(r.request_bytes->value),
                                           format_k8s_quantity(r.limit_bytes->value))};
+  }
+  if (!cpu_limit.empty()) {
+    auto v = parse_k8s_cpu(cpu_limit);
+    if (!v.ok()) return Error{"--cpu-limit", v.error().message};
+    r.cpu_limit_cores = Sourced<double>{v.value(), Provenance::flag("--cpu-limit " + cpu_limit)};
   }
   DirectiveApplier applier(r, DirectiveMode::kReplace);
   if (!maxmemory.empty()) {

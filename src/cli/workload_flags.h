@@ -16,6 +16,7 @@ namespace redisfit::cli {
 
 struct WorkloadFlags {
   std::string request, limit, maxmemory, dataset;  // Kubernetes quantities / Redis values
+  std::string cpu_limit;                           // Kubernetes CPU quantity: 500m, 0.5, 2
   std::string persistence;                         // rdb|aof|both|none
   std::string policy;
   std::optional<int> replicas;
@@ -31,7 +32,8 @@ struct WorkloadFlags {
   std::string save_time;    // duration of the last BGSAVE / AOF rewrite
   std::string save_time_of;  // the dataset that save was of (a size)
 
-  // Adds --request, --limit, --maxmemory, --dataset and the workload flags.
+  // Adds --request, --limit, --cpu-limit, --maxmemory, --dataset and the
+  // workload flags.
   void add_to(CLI::App& cmd);
   // Adds only the workload flags (value size, write rate and pattern, COW,
   // clients, TTL, fragmentation, fsync stall, save time): what `probe` takes

@@ -1,5 +1,8 @@
 #include "core/quantity.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include <array>
@@ -58,6 +61,28 @@ Error quantity_error(std::string_view text, std::string_view why) {
 }
 
 }  // namespace
+
+Result<double> parse_k8s_cpu(std::string_view text) {
+  std::string_view number = text;
+  double scale = 1.0;
+  if (!number.empty() && number.back() == 'm') {
+    number.remove_suffix(1);
+    scale = 1e-3;
+  }
+  if (!number.empty() && number.front() == '+') number.remove_prefix(1);
+  // Digits with at most one '.', and at least one digit: what apimachinery
+  // takes for a plain decimal ("1.", ".5").
+  const bool digits_only = !number.empty() && number.size() <= 32 &&
+                           std::all_of(number.begin(), number.end(), [](char c) { return is_digit(c) || c == '.'; }) &&
+                           std::count(number.begin(), number.end(), '.') <= 1 && number != ".";
+  if (!digits_only) {
+    return quantity_error(text, "expected CPU cores such as 500m, 0.5 or 2");
+  }
+  const double cores = std::strtod(std::string(number).c_str(), nullptr) * scale;
+  if (!(cores > 0)) return quantity_error(text, "a CPU limit must be above 0");
+  if (cores > kMaxSaneCores) return quantity_error(text, fmt::format("above {:g} cores", kMaxSaneCores));
+  return cores;
+}
 
 Result<uint64_t> parse_k8s_quantity(std::string_view text) {
   if (text.empty()) return quantity_error(text, "empty");

@@ -30,6 +30,13 @@ inline constexpr uint64_t kMaxSaneBytes = uint64_t{1} << 60;
 // Rejects negatives, garbage, and values above kMaxSaneBytes.
 Result<uint64_t> parse_k8s_quantity(std::string_view text);
 
+// Most CPU we accept for a container, cores: above it the input is absurd.
+inline constexpr double kMaxSaneCores = 4096;
+
+// Parses a Kubernetes CPU quantity ("500m", "0.5", "2") into cores. Rejects
+// zero, negatives, other suffixes, garbage and values above kMaxSaneCores.
+Result<double> parse_k8s_cpu(std::string_view text);
+
 // Parses a Redis memory value (memtoull rules). Redis itself silently wraps
 // on overflow; we reject values above kMaxSaneBytes instead.
 Result<uint64_t> parse_redis_memory(std::string_view text);

@@ -82,6 +82,10 @@ struct RedisInstance {
   // Container resources, bytes. Absent = not set in the input.
   std::optional<Sourced<uint64_t>> request_bytes;
   std::optional<Sourced<uint64_t>> limit_bytes;
+  // The container's CPU limit (resources.limits.cpu), cores. The server and
+  // its fork child share it: the child's life stretches when it is below what
+  // the two want (model/cow.cc fork_child_cores).
+  std::optional<Sourced<double>> cpu_limit_cores;
 
   MaxmemorySetting maxmemory;
   Sourced<std::string> maxmemory_policy{"noeviction", Provenance::by_default("Redis default (config.c)")};

@@ -134,7 +134,7 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
   const OutputBufferLimit& limit = r.replica_buffer_limit.value;
   // A full sync lasts the child's life plus the transfer and the replica's
   // load: about twice the save (fork_child_seconds).
-  double sync_seconds = fork_child_seconds(w, dataset_bytes, ForkKind::kFullSync);
+  double sync_seconds = fork_child_seconds(r, w, dataset_bytes, ForkKind::kFullSync);
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   uint64_t stream = saturating_u64(rate * static_cast<double>(w.value_size_bytes.value) * sync_seconds);
   uint64_t backlog = r.repl_backlog_bytes.value;
@@ -157,7 +157,7 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
 // 7.0's multi-part AOF (#9788) removed it.
 BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, bool words) {
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
-  double child_seconds = fork_child_seconds(w, dataset_bytes, ForkKind::kAofRewrite);
+  double child_seconds = fork_child_seconds(r, w, dataset_bytes, ForkKind::kAofRewrite);
   return {"aof_rewrite_buffer",
           saturating_u64(rate * static_cast<double>(w.value_size_bytes.value) * child_seconds),
           words_if(words, [&] {
@@ -258,7 +258,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   const ForkKind persistence_fork = r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave;
   CowEstimate cow = estimate_cow_fraction(r, w, dataset.bytes, words, persistence_fork);
   b.cow_fraction = cow.fraction;
-  b.fork_child_seconds = fork_child_seconds(w, dataset.bytes, persistence_fork);
+  b.fork_child_seconds = fork_child_seconds(r, w, dataset.bytes, persistence_fork);
   auto cow_term = [&](const CowEstimate& c) {
     return BudgetTerm{"cow", scale(dataset.bytes + overshoot, frag * c.fraction), words_if(words, [&] {
                         return fmt::format("copy-on-write {:.0f}% of the dataset: {}", c.fraction * 100, c.source);
@@ -376,8 +376,8 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
     b.assumptions.push_back(
         {"fork_child", fmt::format("{:.1f} s", b.fork_child_seconds),
          w.fork_child_seconds ? measured_save_note(w, dataset.bytes)
-                              : "estimated save time with one free core (give --save-time, or probe reads "
-                                "rdb_last_bgsave_time_sec)"});
+                              : "estimated save time " + fork_child_cpu_words(r, w) +
+                                    " (give --save-time, or probe reads rdb_last_bgsave_time_sec)"});
   }
   if (loaded.bytes != dataset.bytes) {
     b.assumptions.insert(b.assumptions.begin() + 1, {"loaded", format_bytes(loaded.bytes), loaded.source});

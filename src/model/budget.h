@@ -114,11 +114,25 @@ bool redis_version_before(const RedisInstance& instance, int major, int minor);
 // transfer and the replica's load (ModelConstants).
 enum class ForkKind { kBgsave, kAofRewrite, kFullSync };
 
+// The CPU a fork child gets, cores: one free core, or under the container's
+// CPU limit what the server leaves of it. The server and its child are in
+// one cgroup and share its CFS quota; the server spends a core-second per
+// ModelConstants::kDefaultBufferWriteRate writes (the default rate when none
+// is given), and with both runnable the scheduler gives each at least half
+// the limit. Measured (docs/memory-model.md, "A CPU limit"): 1 KiB values at
+// 5000 writes/s, a 300 MiB BGSAVE child 2.8 s with no limit, 3.4 s under 1
+// core, 6.8 s under 0.5, 18.8 s under 0.2.
+double fork_child_cores(const RedisInstance& instance, const Workload& workload);
+// "with one free core", or the share of the CPU limit and where both came from.
+std::string fork_child_cpu_words(const RedisInstance& instance, const Workload& workload);
+
 // How long a fork child of `dataset_bytes` lives: the workload's figure when
 // it has one (a live server's own last save time, --save-time; x2 for a full
 // sync), scaled from the dataset it was measured on when that is known, else
-// estimated_save_seconds() times the kind's multiple.
-double fork_child_seconds(const Workload& workload, uint64_t dataset_bytes, ForkKind kind = ForkKind::kBgsave);
+// estimated_save_seconds() over fork_child_cores(), times the kind's multiple.
+// A measured life already ran under the server's own CPU limit.
+double fork_child_seconds(const RedisInstance& instance, const Workload& workload, uint64_t dataset_bytes,
+                          ForkKind kind = ForkKind::kBgsave);
 // Where a measured child life comes from, and the scaling to `dataset_bytes`
 // when there is one ("flag --save-time 4s, measured on 300 MiB: x1.10").
 // Requires workload.fork_child_seconds.
@@ -135,9 +149,10 @@ double estimated_save_seconds(const Workload& workload, uint64_t dataset_bytes);
 bool writes_refused_during_fork(const RedisInstance& instance, const Workload& workload);
 
 // c for overwrites at `writes_per_sec` while the child lives (no policy
-// considered): the peak of the page-touch formula of docs/memory-model.md.
-double cow_fraction_for_rate(const Workload& workload, uint64_t dataset_bytes, double writes_per_sec,
-                             ForkKind kind = ForkKind::kBgsave);
+// considered): the peak of the page-touch formula of docs/memory-model.md,
+// over the child's life under the instance's CPU limit.
+double cow_fraction_for_rate(const RedisInstance& instance, const Workload& workload, uint64_t dataset_bytes,
+                             double writes_per_sec, ForkKind kind = ForkKind::kBgsave);
 
 // The copy-on-write fraction c the model uses, with the reason. Exposed for
 // tests and for `explain`.

@@ -80,7 +80,8 @@ struct ModelConstants {
   static constexpr double kCacheLineBytes = 64;
   // Write rate assumed for the buffers a write stream fills (replication,
   // pre-7.0 AOF rewrite) when none is given: one core's unpipelined SET rate
-  // (redis.io benchmarks: ~72k/s).
+  // (redis.io benchmarks: ~72k/s). Also what a write costs the server in CPU
+  // (1 / this core-seconds) when it shares a CPU limit with its fork child.
   static constexpr double kDefaultBufferWriteRate = 72000.0;
 
   // --- loading ---------------------------------------------------------------
@@ -98,8 +99,9 @@ struct ModelConstants {
   // children of 300 MiB at 5k writes/s (100 B 7.2 s, 1 KiB 4.8 s) and to
   // research §3 (10 M keys / 1.9 GB idle in 38 s). An idle child is faster
   // (1 KiB: 3.4-3.8 s, 2560 B: 2.9-3.3 s for 300 MiB), so the fit errs long,
-  // which errs towards more copy-on-write. A CPU-starved child (a CPU limit,
-  // a busy node) lives longer still: the server's own last save time
+  // which errs towards more copy-on-write. Under a CPU limit the child gets
+  // what the server leaves of it (cow.cc fork_child_cores); a child starved
+  // by a busy node lives longer still: the server's own last save time
   // (--save-time, probe's rdb_last_bgsave_time_sec) replaces this.
   static constexpr double kSaveBytesPerSec = 80e6;
   static constexpr double kSaveSecondsPerKey = 2.0e-6;

@@ -145,9 +145,25 @@ std::string measured_save_note(const Workload& w, uint64_t dataset_bytes) {
   return note;
 }
 
-double fork_child_seconds(const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
-  const double saved =
-      w.fork_child_seconds ? measured_save_seconds(w, dataset_bytes) : estimated_save_seconds(w, dataset_bytes);
+double fork_child_cores(const RedisInstance& r, const Workload& w) {
+  if (!r.cpu_limit_cores || !(r.cpu_limit_cores->value > 0)) return 1.0;
+  const double limit = r.cpu_limit_cores->value;
+  const double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : K::kDefaultBufferWriteRate;
+  const double server = rate / K::kDefaultBufferWriteRate;
+  return std::clamp(limit - server, limit / 2, 1.0);
+}
+
+std::string fork_child_cpu_words(const RedisInstance& r, const Workload& w) {
+  if (!r.cpu_limit_cores || !(r.cpu_limit_cores->value > 0)) return "with one free core";
+  return fmt::format("with {:.2f} of the {:g}-core CPU limit ({}) left by the server's {:.0f} writes/s{}",
+                     fork_child_cores(r, w), r.cpu_limit_cores->value, r.cpu_limit_cores->source.describe(),
+                     w.write_rate_per_sec ? w.write_rate_per_sec->value : K::kDefaultBufferWriteRate,
+                     w.write_rate_per_sec ? "" : " (write rate unknown: the default)");
+}
+
+double fork_child_seconds(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
+  const double saved = w.fork_child_seconds ? measured_save_seconds(w, dataset_bytes)
+                                            : estimated_save_seconds(w, dataset_bytes) / fork_child_cores(r, w);
   return saved * save_multiple(w, kind);
 }
 
@@ -156,7 +172,8 @@ bool writes_refused_during_fork(const RedisInstance& r, const Workload& w) {
          w.dataset_bytes && w.dataset_bytes->value > r.maxmemory.bytes;
 }
 
-double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double writes_per_sec, ForkKind kind) {
+double cow_fraction_for_rate(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, double writes_per_sec,
+                             ForkKind kind) {
   // Two pools of shared pages, each written uniformly at random: after k
   // page-writes into a pool of P pages, P (1 - exp(-k/P)) are copied.
   //  - metadata (dictEntry, robj): kMetadataPagesPerWrite pages per write;
@@ -179,7 +196,7 @@ double cow_fraction_for_rate(const Workload& w, uint64_t dataset_bytes, double w
   const double value_pool = std::max(1.0, pages - meta_pages);
   const double dismissed = mix.dismissed;
   const double kept = mix.touched - dismissed;  // copies that live to the child's end
-  const double writes = writes_per_sec * fork_child_seconds(w, dataset_bytes, kind);
+  const double writes = writes_per_sec * fork_child_seconds(r, w, dataset_bytes, kind);
   const double kept_pool = value_pool * kept / mix.touched, dismissed_pool = value_pool - kept_pool;
 
   auto saturate = [](double pool, double page_writes) { return pool * (1.0 - std::exp(-page_writes / pool)); };
@@ -238,20 +255,21 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
     return {1.0, "write rate unknown: worst case, the parent rewrites every page while the "
                  "child lives (give --write-rate or --cow-fraction)"};
   }
-  double child_seconds = fork_child_seconds(w, dataset_bytes, kind);
-  double c = cow_fraction_for_rate(w, dataset_bytes, w.write_rate_per_sec->value, kind);
+  double child_seconds = fork_child_seconds(r, w, dataset_bytes, kind);
+  double c = cow_fraction_for_rate(r, w, dataset_bytes, w.write_rate_per_sec->value, kind);
   if (!words) return {c, {}};
   const ValueFigures mix = value_mix(w);
   std::string lifetime =
       w.fork_child_seconds
           ? measured_save_note(w, dataset_bytes)
-          : fmt::format("saving {} at {} per key + {}/s{} with one free core", format_bytes(dataset_bytes),
+          : fmt::format("saving {} at {} per key + {}/s{} {}", format_bytes(dataset_bytes),
                         fmt::format("{:.1f} us", K::kSaveSecondsPerKey * 1e6),
                         format_bytes(static_cast<uint64_t>(K::kSaveBytesPerSec)),
                         mix.dismissed > 0
                             ? fmt::format(" + {:.0f} us per value it dismisses + {:.0f} us per page",
                                           K::kDismissSecondsPerCall * 1e6, K::kDismissSecondsPerPage * 1e6)
-                            : "");
+                            : "",
+                        fork_child_cpu_words(r, w));
   if (save_multiple(w, kind) != 1.0) {
     lifetime += fmt::format(", x{:g} for {}", save_multiple(w, kind),
                             kind == ForkKind::kFullSync ? "a full sync" : "an AOF rewrite");

@@ -111,10 +111,10 @@ std::optional<std::string> measured_save_time_note(const RedisInstance& r, const
   quicker.fork_child_dataset_bytes = of_bytes;
   auto solved = solve_max_maxmemory(r, quicker, limit);
   if (!solved.ok() || solved.value() < rec.maxmemory_bytes + kMiB) return std::nullopt;
-  return fmt::format("the fork child's life is estimated with one free core ({:.1f} s); a save of this "
+  return fmt::format("the fork child's life is estimated {} ({:.1f} s); a save of this "
                      "dataset measured at half of it (plan --save-time {:.1f}s --save-time-of {}mb, from INFO {} "
                      "and used_memory) would make maxmemory {} safe ({} more)",
-                     rec.budget.fork_child_seconds, half, of_bytes / kMiB, last_save_time_field(r),
+                     fork_child_cpu_words(r, w), rec.budget.fork_child_seconds, half, of_bytes / kMiB, last_save_time_field(r),
                      format_bytes(solved.value()), format_bytes(solved.value() - rec.maxmemory_bytes));
 }
 

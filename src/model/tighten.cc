@@ -93,11 +93,12 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
   // Writes refused at maxmemory, or a pool all copied at once: the child's
   // life moves nothing worth a measurement.
   if (fork_now < at_half + ModelConstants::kSaveTimeHintMinBytes) return std::nullopt;
-  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s with one free core; "
+  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s {}; "
                                  "children on an idle host lived 0.2-0.9 of the estimate, half at the median): a "
                                  "save time measured at half of it (--save-time {:.1f}s, from INFO {}) lowers the "
                                  "fork peak by {}",
-                                 estimate, half, last_save_time_field(r), format_bytes(fork_now - at_half));
+                                 estimate, fork_child_cpu_words(r, w), half, last_save_time_field(r),
+                                 format_bytes(fork_now - at_half));
   const double quickest = estimate / 100;
   if (b.limit_bytes > 0 && b.verdict != Verdict::kSafe && safe(with_save_time(r, w, quickest))) {
     double lo = quickest, hi = estimate;

@@ -56,6 +56,23 @@ uint64_t redis(const char* text) {
   return r.ok() ? r.value() : 0;
 }
 
+TEST(K8sCpu, CoresAndMillicores) {
+  EXPECT_DOUBLE_EQ(*parse_k8s_cpu("500m"), 0.5);
+  EXPECT_DOUBLE_EQ(*parse_k8s_cpu("0.5"), 0.5);
+  EXPECT_DOUBLE_EQ(*parse_k8s_cpu("2"), 2.0);
+  EXPECT_DOUBLE_EQ(*parse_k8s_cpu("101m"), 0.101);
+  EXPECT_DOUBLE_EQ(*parse_k8s_cpu("+1.5"), 1.5);
+  EXPECT_DOUBLE_EQ(*parse_k8s_cpu(".25"), 0.25);
+  for (const char* bad : {"", "m", ".", "0", "0m", "-1", "1x", "1Gi", "1.2.3", "1e3", "5000", "nan", "inf",
+                          "1 m", "99999999999999999999999999999999999999"}) {
+    auto r = parse_k8s_cpu(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_NE(r.error().message.find(bad), std::string::npos) << r.error().message;
+    }
+  }
+}
+
 TEST(RedisMemory, UnitsAsMemtoull) {
   EXPECT_EQ(redis("1k"), 1000ULL);
   EXPECT_EQ(redis("1kb"), 1024ULL);

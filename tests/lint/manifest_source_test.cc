@@ -224,6 +224,28 @@ TEST(Recognisers, RequestAboveLimitIsRejectedAsKubernetesDoes) {
   EXPECT_NE(r.errors[0].message.find("above limits.memory"), std::string::npos);
 }
 
+// The server and its fork child share the container's CPU limit, which
+// stretches the child's life (model/cow.cc fork_child_cores).
+TEST(Join, CpuLimitReachesTheInstanceAndABadOneNamesItsPosition) {
+  const std::string head = "apiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nmetadata: {name: c}\nspec:\n"
+                           "  clusterDef: redis\n  componentSpecs:\n  - name: redis\n    resources:\n";
+  auto good = read(head + "      limits: {memory: 1Gi, cpu: 500m}\n");
+  ASSERT_TRUE(good.errors.empty());
+  auto j = join_manifests(good.set, {});
+  ASSERT_EQ(j.instances.size(), 1u);
+  const RedisInstance& r = j.instances[0].instance;
+  ASSERT_TRUE(r.cpu_limit_cores);
+  EXPECT_DOUBLE_EQ(r.cpu_limit_cores->value, 0.5);
+  EXPECT_EQ(r.cpu_limit_cores->source.describe(), "t.yaml:9:34");
+  auto none = join_manifests(read(head + "      limits: {memory: 1Gi}\n").set, {});
+  ASSERT_EQ(none.instances.size(), 1u);
+  EXPECT_FALSE(none.instances[0].instance.cpu_limit_cores);
+  auto bad = read(head + "      limits: {memory: 1Gi, cpu: lots}\n");
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_EQ(bad.errors[0].where, "t.yaml:9:34");
+  EXPECT_NE(bad.errors[0].message.find("limits.cpu"), std::string::npos) << bad.errors[0].message;
+}
+
 TEST(YamlInput, NulByteIsAnErrorNotASilentStop) {
   const std::string text = std::string("a: 1\nb: x") + '\0' + "y\n";
   auto r = read(text, "bin.yaml");

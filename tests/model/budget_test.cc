@@ -178,7 +178,7 @@ TEST(Budget, AKnownChildLifeReplacesTheSaveSpeedDefault) {
   w.fork_child_seconds = Sourced<double>{5, Provenance::given("test: INFO rdb_last_bgsave_time_sec 5")};
   double c_fast = compute_budget(r, w).cow_fraction;
   EXPECT_LT(c_fast, c_default);
-  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 4 * kGiB), 5.0);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(RedisInstance{}, w, 4 * kGiB), 5.0);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // (src/model/cow.cc): which values the child dismisses, and value spreads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "model/budget.h"
 #include "model/constants.h"
 #include "model/key_size.h"
@@ -79,8 +81,8 @@ TEST(ForkChild, DismissedCopiesAreFreedSoTheyCopyLessThanKeptOnes) {
   for (Workload* w : {&kept, &dismissed}) {
     w->fork_child_seconds = Sourced<double>{8, Provenance::given("test")};
   }
-  EXPECT_LT(cow_fraction_for_rate(dismissed, kDataset, 5000, ForkKind::kBgsave),
-            cow_fraction_for_rate(kept, kDataset, 5000, ForkKind::kBgsave));
+  EXPECT_LT(cow_fraction_for_rate(RedisInstance{}, dismissed, kDataset, 5000, ForkKind::kBgsave),
+            cow_fraction_for_rate(RedisInstance{}, kept, kDataset, 5000, ForkKind::kBgsave));
 }
 
 TEST(ForkChild, ASpreadOvershootsMaxmemoryByItsLargestValue) {
@@ -110,11 +112,11 @@ TEST(ForkChild, AMeasuredLifeScalesFromTheDatasetItWasMeasuredOn) {
   // dataset it was measured on, it is the life of whatever dataset is asked.
   Workload w = values_of(1024);
   w.fork_child_seconds = Sourced<double>{4, Provenance::given("test")};
-  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 600ULL << 20), 4.0);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(RedisInstance{}, w, 600ULL << 20), 4.0);
   w.fork_child_dataset_bytes = 300ULL << 20;
-  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 300ULL << 20), 4.0);
-  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 600ULL << 20), 8.0);
-  EXPECT_DOUBLE_EQ(fork_child_seconds(w, 150ULL << 20), 2.0);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(RedisInstance{}, w, 300ULL << 20), 4.0);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(RedisInstance{}, w, 600ULL << 20), 8.0);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(RedisInstance{}, w, 150ULL << 20), 2.0);
   // The ratio of the two lives is the estimate's own for the same datasets.
   Workload estimated = values_of(1024);
   EXPECT_NEAR(estimated_save_seconds(estimated, 600ULL << 20) / estimated_save_seconds(estimated, 300ULL << 20), 2.0,
@@ -124,8 +126,41 @@ TEST(ForkChild, AMeasuredLifeScalesFromTheDatasetItWasMeasuredOn) {
   // than with the life held at 4 s.
   Workload held = w;
   held.fork_child_dataset_bytes.reset();
-  EXPECT_GT(cow_fraction_for_rate(w, 600ULL << 20, 5000, ForkKind::kBgsave),
-            cow_fraction_for_rate(held, 600ULL << 20, 5000, ForkKind::kBgsave));
+  EXPECT_GT(cow_fraction_for_rate(RedisInstance{}, w, 600ULL << 20, 5000, ForkKind::kBgsave),
+            cow_fraction_for_rate(RedisInstance{}, held, 600ULL << 20, 5000, ForkKind::kBgsave));
+}
+
+TEST(ForkChild, UnderACpuLimitTheChildGetsWhatTheServerLeaves) {
+  Workload w = values_of(1024);
+  w.write_rate_per_sec = Sourced<double>{5000, Provenance::given("test")};
+  const double one_core = estimated_save_seconds(w, kDataset);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(RedisInstance{}, w, kDataset), one_core);
+  RedisInstance r;
+  const double server = 5000 / K::kDefaultBufferWriteRate;  // core-seconds per second of 5000 writes
+  for (double limit : {0.2, 0.5, 1.0, 4.0}) {
+    r.cpu_limit_cores = Sourced<double>{limit, Provenance::given("test")};
+    const double cores = std::clamp(limit - server, limit / 2, 1.0);
+    EXPECT_DOUBLE_EQ(fork_child_cores(r, w), cores) << limit;
+    EXPECT_DOUBLE_EQ(fork_child_seconds(r, w, kDataset), one_core / cores) << limit;
+  }
+  // Above a core and what the server takes, the child has its free core.
+  r.cpu_limit_cores->value = 4.0;
+  EXPECT_DOUBLE_EQ(fork_child_cores(r, w), 1.0);
+  // A server at full speed (the default rate, write rate unknown) leaves the
+  // child the half the scheduler gives it.
+  Workload unknown = values_of(1024);
+  r.cpu_limit_cores->value = 0.5;
+  EXPECT_DOUBLE_EQ(fork_child_cores(r, unknown), 0.25);
+  // A measured life already ran under the limit: it is not stretched again.
+  Workload measured = w;
+  measured.fork_child_seconds = Sourced<double>{7, Provenance::given("test")};
+  EXPECT_DOUBLE_EQ(fork_child_seconds(r, measured, kDataset), 7.0);
+  // The longer life copies more, and the assumption says why.
+  RedisInstance free_core;
+  EXPECT_GT(cow_fraction_for_rate(r, w, kDataset, 5000), cow_fraction_for_rate(free_core, w, kDataset, 5000));
+  EXPECT_NE(fork_child_cpu_words(r, w).find("0.5-core CPU limit (test)"), std::string::npos)
+      << fork_child_cpu_words(r, w);
+  EXPECT_EQ(fork_child_cpu_words(free_core, w), "with one free core");
 }
 
 }  // namespace

@@ -150,6 +150,7 @@ class Reader {
       if (!read) return out_.errors.push_back(read.error());
       r.request_bytes = read->request_bytes;
       r.limit_bytes = read->limit_bytes;
+      r.cpu_limit_cores = read->cpu_limit_cores;
       if (!r.request_bytes && r.limit_bytes) {
         r.request_bytes = Sourced<uint64_t>{r.limit_bytes->value,
                                             r.limit_bytes->source.qualified("(Kubernetes: request defaults to the limit)")};

@@ -116,6 +116,7 @@ void default_request(MemoryResources& res) {
 void merge_resources(MemoryResources& into, const MemoryResources& from) {
   if (from.request_bytes) into.request_bytes = from.request_bytes;
   if (from.limit_bytes) into.limit_bytes = from.limit_bytes;
+  if (from.cpu_limit_cores) into.cpu_limit_cores = from.cpu_limit_cores;
 }
 
 RedisInstance base_instance(const std::string& ns, const std::string& cluster, const std::string& component,
@@ -189,6 +190,7 @@ void finish(const Pending& pending, const JoinOptions& options, JoinResult& out,
   RedisInstance& r = p.mi.instance;
   if (p.resources.request_bytes) r.request_bytes = p.resources.request_bytes;
   if (p.resources.limit_bytes) r.limit_bytes = p.resources.limit_bytes;
+  if (p.resources.cpu_limit_cores) r.cpu_limit_cores = p.resources.cpu_limit_cores;
   apply_addon(p, rule);
   if (pending.cluster_decl) {
     std::vector<ParamAssignment> init_params;
@@ -218,6 +220,7 @@ void finish(const Pending& pending, const JoinOptions& options, JoinResult& out,
     default_request(res);
     copy.instance.request_bytes = res.request_bytes;
     copy.instance.limit_bytes = res.limit_bytes;
+    copy.instance.cpu_limit_cores = res.cpu_limit_cores;
     copy.instance.display_name += "[" + t.name + "]";
     copy.instance_template = static_cast<int>(ti);
     if (copy.instance.maxmemory.origin == MaxmemoryOrigin::kDerived) {

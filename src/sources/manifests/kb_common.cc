@@ -45,6 +45,11 @@ Result<MemoryResources> read_memory_resources(const YamlNode& resources, const D
   if (!resources.is_map()) return Error{where(file, resources), "resources must be a mapping"};
   if (auto st = read_quantity(resources, "requests", file, out.request_bytes); !st) return st.error();
   if (auto st = read_quantity(resources, "limits", file, out.limit_bytes); !st) return st.error();
+  if (const YamlNode cpu = resources["limits"]["cpu"]; cpu && !cpu.is_null()) {
+    auto cores = cpu.is_scalar() ? parse_k8s_cpu(cpu.scalar()) : Result<double>(Error{"", "must be a quantity"});
+    if (!cores) return Error{where(file, cpu), fmt::format("resources.limits.cpu: {}", cores.error().message)};
+    out.cpu_limit_cores = Sourced<double>{*cores, Provenance::at(location_at(file, cpu))};
+  }
   if (out.request_bytes && out.limit_bytes && out.request_bytes->value > out.limit_bytes->value) {
     return Error{out.request_bytes->source.describe(),
                  fmt::format("requests.memory {} is above limits.memory {}; Kubernetes rejects that",

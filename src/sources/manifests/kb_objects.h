@@ -26,10 +26,12 @@ enum class KbGeneration {
   kV1,   // apps.kubeblocks.io/v1 Cluster, operations.kubeblocks.io OpsRequest (1.x)
 };
 
-// Memory request/limit of a container as written, each with its location.
+// Memory request/limit of a container as written, each with its location,
+// and its CPU limit (the server and its fork child share it).
 struct MemoryResources {
   std::optional<Sourced<uint64_t>> request_bytes;
   std::optional<Sourced<uint64_t>> limit_bytes;
+  std::optional<Sourced<double>> cpu_limit_cores;
   bool empty() const { return !request_bytes && !limit_bytes; }
 };
 

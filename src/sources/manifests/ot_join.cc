@@ -50,6 +50,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
     r.line = decl.line;
     r.request_bytes = role.resources.request_bytes;
     r.limit_bytes = role.resources.limit_bytes;
+    r.cpu_limit_cores = role.resources.cpu_limit_cores;
     if (!r.request_bytes && r.limit_bytes) r.request_bytes = r.limit_bytes;
     r.maxmemory.source =
         Provenance::by_default("no maxmemory: the OT-CONTAINER-KIT image writes none (Redis default 0 = unlimited)");

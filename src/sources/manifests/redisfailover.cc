@@ -50,6 +50,7 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
   }
   r.request_bytes = resources->request_bytes;
   r.limit_bytes = resources->limit_bytes;
+  r.cpu_limit_cores = resources->cpu_limit_cores;
 
   int replicas = kDefaultRedisReplicas;
   Provenance replicas_source = Provenance::by_default("spotahome default: 3 Redis pods");

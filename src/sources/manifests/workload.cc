@@ -87,6 +87,7 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
   if (!res) return res.error();
   d.request_bytes = res->request_bytes;
   d.limit_bytes = res->limit_bytes;
+  d.cpu_limit_cores = res->cpu_limit_cores;
   return d;
 }
 

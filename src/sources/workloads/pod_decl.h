@@ -28,6 +28,7 @@ struct ContainerDecl {
   std::vector<MountDecl> mounts;
   std::optional<Sourced<uint64_t>> request_bytes;
   std::optional<Sourced<uint64_t>> limit_bytes;
+  std::optional<Sourced<double>> cpu_limit_cores;
   std::vector<int> ports;
   std::string where;
   int line = 0;

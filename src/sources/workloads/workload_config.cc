@@ -325,6 +325,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
   inst.ignored_rules = pod.ignored_rules;
   inst.request_bytes = c.request_bytes;
   inst.limit_bytes = c.limit_bytes;
+  inst.cpu_limit_cores = c.cpu_limit_cores;
   if (!r.image.version.empty()) inst.redis_version = {r.image.version, Provenance::at(c.image_where, "(image tag)")};
   inst.maxmemory.source =
       Provenance::by_default("no maxmemory in the container's configuration (Redis default 0 = unlimited)");

@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   cfg.save = "";
   auto conf = write_server_config(dir.path(), port, cfg);
   RedisProcess server;
-  if (!conf.ok() || !server.start(*conf, "", port).ok() || !server.wait_ready(10).ok()) {
+  if (!conf.ok() || !server.start(*conf, {}, port).ok() || !server.wait_ready(10).ok()) {
     std::fprintf(stderr, "cannot start redis-server\n");
     return 2;
   }

@@ -26,7 +26,7 @@ namespace redisfit::cli {
 namespace {
 
 struct StressFlags {
-  std::string limit, request, maxmemory, policy, appendonly, save, config, fill = "1x", value_size = "1024";
+  std::string limit, request, cpu_limit, maxmemory, policy, appendonly, save, config, fill = "1x", value_size = "1024";
   bool save_given = false;
   std::vector<std::string> set;
   std::string phases = "import,fork,restart", fork = "auto", output = "text", report;
@@ -58,6 +58,11 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     auto req = parse_bytes("--request", f.request);
     if (!req.ok()) return req.error();
     o.request_bytes = *req;
+  }
+  if (!f.cpu_limit.empty()) {
+    auto cores = parse_k8s_cpu(f.cpu_limit);
+    if (!cores.ok()) return Error{"--cpu-limit", cores.error().message};
+    o.cpu_limit_cores = *cores;
   }
   if (!f.config.empty()) {
     char* abs = realpath(f.config.c_str(), nullptr);
@@ -265,6 +270,9 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
                                                "under writes, restart with kubelet back-off; timeline report");
   cmd->add_option("--limit", f->limit, "container memory limit (Kubernetes quantity, e.g. 256Mi)")->required();
   cmd->add_option("--request", f->request, "container memory request (for the model's prediction)");
+  cmd->add_option("--cpu-limit", f->cpu_limit,
+                  "container CPU limit (500m, 0.5, 2): a CFS quota on the server and its fork children, as kubelet "
+                  "sets one; the model's prediction counts it too");
   cmd->add_option("--maxmemory", f->maxmemory, "maxmemory (Redis value, e.g. 256mb)");
   cmd->add_option("--policy", f->policy, "maxmemory-policy");
   cmd->add_option("--appendonly", f->appendonly, "yes | no")->check(CLI::IsMember({"yes", "no"}));

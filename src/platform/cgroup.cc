@@ -6,6 +6,8 @@
 #include <charconv>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace redisfit::platform {
 namespace {
 
@@ -103,6 +105,13 @@ std::optional<uint64_t> cgroup_keyed_value(std::string_view text, std::string_vi
 }
 
 Result<CgroupLocation> locate_memory_cgroup(std::string_view proc_self_cgroup, std::string_view mountinfo) {
+  auto where = locate_controller_cgroup("memory", proc_self_cgroup, mountinfo);
+  if (!where) return Error{"/proc/self/cgroup", "no memory cgroup is mounted in this container; give the limit with --limit"};
+  return where;
+}
+
+Result<CgroupLocation> locate_controller_cgroup(std::string_view controller, std::string_view proc_self_cgroup,
+                                                std::string_view mountinfo) {
   std::string v1_path, v2_path;
   bool have_v1 = false, have_v2 = false;
   for (auto line : split(proc_self_cgroup, '\n')) {
@@ -115,7 +124,7 @@ Result<CgroupLocation> locate_memory_cgroup(std::string_view proc_self_cgroup, s
       have_v2 = true;
     }
     for (auto c : split(f[1], ','))
-      if (c == "memory") {
+      if (c == controller) {
         v1_path = std::string(path);
         have_v1 = true;
       }
@@ -126,13 +135,13 @@ Result<CgroupLocation> locate_memory_cgroup(std::string_view proc_self_cgroup, s
     if (!m) continue;
     if (have_v1 && m->fstype == "cgroup") {
       for (auto opt : split(m->super_options, ','))
-        if (opt == "memory") return CgroupLocation{CgroupVersion::kV1, join_mount(m->mount_point, m->root, v1_path)};
+        if (opt == controller) return CgroupLocation{CgroupVersion::kV1, join_mount(m->mount_point, m->root, v1_path)};
     }
     if (have_v2 && !v2 && m->fstype == "cgroup2")
       v2 = CgroupLocation{CgroupVersion::kV2, join_mount(m->mount_point, m->root, v2_path)};
   }
   if (v2) return *v2;
-  return Error{"/proc/self/cgroup", "no memory cgroup is mounted in this container; give the limit with --limit"};
+  return Error{"/proc/self/cgroup", fmt::format("no cgroup with the {} controller is mounted", controller)};
 }
 
 Result<CgroupLocation> locate_own_memory_cgroup() {

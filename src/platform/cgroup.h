@@ -73,6 +73,11 @@ struct CgroupMemory {
 // no cgroup fs in the container).
 Result<CgroupLocation> locate_memory_cgroup(std::string_view proc_self_cgroup, std::string_view mountinfo);
 
+// The same for any controller ("cpu"): a v1 hierarchy that has it, else the
+// v2 one. Error when neither is mounted.
+Result<CgroupLocation> locate_controller_cgroup(std::string_view controller, std::string_view proc_self_cgroup,
+                                                std::string_view mountinfo);
+
 // The same for the calling process, reading the two /proc files.
 Result<CgroupLocation> locate_own_memory_cgroup();
 

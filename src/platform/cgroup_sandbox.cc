@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 #include <sstream>
@@ -165,6 +167,63 @@ Status MemoryCgroup::remove() {
   }
   removed_ = true;
   return Ok{};
+}
+
+namespace {
+
+constexpr int kCfsPeriodMicros = 100000;  // kubelet's CFS period
+
+// This process's v1 cpu cgroup directory; empty on a v2 host.
+Result<std::string> own_v1_cpu_cgroup() {
+  auto cgroup = read_small_file("/proc/self/cgroup");
+  auto mounts = read_small_file("/proc/self/mountinfo");
+  if (!cgroup || !mounts) return Error{"/proc/self/cgroup", "cannot read"};
+  auto where = locate_controller_cgroup("cpu", *cgroup, *mounts);
+  if (!where) return where.error();
+  return where->version == CgroupVersion::kV1 ? where->directory : std::string();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CpuQuota>> CpuQuota::create(const MemoryCgroup& memory, double cores) {
+  const long quota = std::max(1000L, std::lround(cores * kCfsPeriodMicros));  // the kernel's 1 ms floor
+  if (memory.version() == CgroupVersion::kV2) {
+    const std::string parent = memory.path().substr(0, memory.path().rfind('/'));
+    std::string subtree = read_small_file(parent + "/cgroup.subtree_control").value_or("");
+    if ((" " + subtree + " ").find(" cpu") == std::string::npos) {
+      if (auto st = write_file(parent + "/cgroup.subtree_control", "+cpu"); !st.ok()) {
+        return Error{parent, "cannot enable the cpu controller for child cgroups (" + st.error().message +
+                                 "): --cpu-limit needs it delegated"};
+      }
+    }
+    if (auto st = write_file(memory.path() + "/cpu.max", fmt::format("{} {}", quota, kCfsPeriodMicros)); !st.ok()) {
+      return st.error();
+    }
+    return std::unique_ptr<CpuQuota>(new CpuQuota("", cores));
+  }
+  auto parent = own_v1_cpu_cgroup();
+  if (!parent) return Error{parent.error().where, "--cpu-limit: " + parent.error().message};
+  if (parent->empty()) return Error{"/proc/self/cgroup", "--cpu-limit: no cgroup v1 cpu hierarchy beside the v1 memory one"};
+  const std::string path = *parent + "/" + memory.path().substr(memory.path().rfind('/') + 1);
+  if (mkdir(path.c_str(), 0755) != 0) return Error{*parent, permission_hint(errno)};
+  std::unique_ptr<CpuQuota> q(new CpuQuota(path, cores));
+  auto st = write_file(path + "/cpu.cfs_period_us", std::to_string(kCfsPeriodMicros));
+  if (st.ok()) st = write_file(path + "/cpu.cfs_quota_us", std::to_string(quota));
+  if (!st.ok()) return st.error();
+  return q;
+}
+
+CpuQuota::~CpuQuota() {
+  if (v1_path_.empty()) return;
+  // Best effort, as MemoryCgroup's: a cgroup whose tasks are still exiting
+  // stays, and the next run removes it (remove_stale_cpu_cgroups).
+  (void)MemoryCgroup::adopt(v1_path_, CgroupVersion::kV1)->remove();
+}
+
+int remove_stale_cpu_cgroups() {
+  auto parent = own_v1_cpu_cgroup();
+  if (!parent || parent->empty()) return 0;
+  return remove_stale_cgroups(CgroupLocation{CgroupVersion::kV1, *parent});
 }
 
 bool is_stale_sandbox_name(const std::string& name) {

@@ -75,6 +75,34 @@ class MemoryCgroup {
   bool removed_ = false;
 };
 
+// The container's CPU limit, as kubelet sets it: a CFS quota of `cores` x
+// the 100 ms period. On cgroup v2 it is the memory cgroup's own directory
+// (one hierarchy: cpu.max, with +cpu in the parent's subtree_control); on v1
+// a cgroup of the memory cgroup's name below this process's cpu cgroup
+// (cpu.cfs_period_us, cpu.cfs_quota_us), which the server joins too. The
+// destructor removes a v1 directory once its tasks are gone (the memory
+// cgroup's kill_all() ends them); remove_stale_cpu_cgroups() what an
+// interrupted run left.
+class CpuQuota {
+ public:
+  static Result<std::unique_ptr<CpuQuota>> create(const MemoryCgroup& memory, double cores);
+  ~CpuQuota();
+  CpuQuota(const CpuQuota&) = delete;
+  CpuQuota& operator=(const CpuQuota&) = delete;
+  double cores() const { return cores_; }
+  // The cgroup.procs a child writes itself into, besides the memory cgroup's;
+  // empty on v2, where both are one directory.
+  std::string procs_file() const { return v1_path_.empty() ? "" : v1_path_ + "/cgroup.procs"; }
+
+ private:
+  CpuQuota(std::string v1_path, double cores) : v1_path_(std::move(v1_path)), cores_(cores) {}
+  std::string v1_path_;
+  double cores_;
+};
+
+// Removes stale sandbox cgroups below this process's v1 cpu cgroup (none on v2).
+int remove_stale_cpu_cgroups();
+
 // Name prefix of every cgroup and temp directory the sandbox creates.
 inline constexpr const char* kSandboxPrefix = "redisfit-stress-";
 

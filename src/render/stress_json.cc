@@ -45,6 +45,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
       {"oom_kills", r.oom_kills},
       {"restarts", r.restarts},
       {"limit_bytes", r.limit_bytes},
+      {"cpu_limit_cores", r.cpu_limit_cores > 0 ? nlohmann::json(r.cpu_limit_cores) : nlohmann::json()},
       {"maxmemory_bytes", r.maxmemory_bytes},
       {"maxmemory_policy", r.maxmemory_policy},
       {"appendonly", r.appendonly},

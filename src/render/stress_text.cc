@@ -67,8 +67,10 @@ std::string estimate_block(const stress::StressResult& r) {
 
 std::string one_run(const stress::StressResult& r, bool color) {
   std::string out;
-  out += fmt::format("== {}: limit {}, maxmemory {} ({}), policy {}, appendonly {}, save \"{}\"\n", r.label,
-                     format_k8s_quantity(r.limit_bytes), r.maxmemory_bytes ? format_bytes(r.maxmemory_bytes) : "0 (unlimited)",
+  out += fmt::format("== {}: limit {}{}, maxmemory {} ({}), policy {}, appendonly {}, save \"{}\"\n", r.label,
+                     format_k8s_quantity(r.limit_bytes),
+                     r.cpu_limit_cores > 0 ? fmt::format(", CPU limit {:g}", r.cpu_limit_cores) : "",
+                     r.maxmemory_bytes ? format_bytes(r.maxmemory_bytes) : "0 (unlimited)",
                      pct(r.maxmemory_bytes, r.limit_bytes) + " of limit", r.maxmemory_policy, r.appendonly, r.save);
   for (const auto& p : r.phases) {
     out += fmt::format("  {:<8} {} peak working set {:>10}  used_memory {:>10}", stress::run_phase_name(p.phase),

@@ -37,6 +37,7 @@ Result<RedisInstance> instance_for_run(const std::string& conf_path, const Stres
   if (auto st = apply_conf(*directives, r); !st.ok()) return st.error();
   r.limit_bytes = Sourced<uint64_t>{o.limit_bytes, Provenance::flag("--limit")};
   if (o.request_bytes) r.request_bytes = Sourced<uint64_t>{*o.request_bytes, Provenance::flag("--request")};
+  if (o.cpu_limit_cores > 0) r.cpu_limit_cores = Sourced<double>{o.cpu_limit_cores, Provenance::flag("--cpu-limit")};
   if (o.phase_fork && o.fork_kind == ForkKind::kFullSync) r.replicas = {1, Provenance::flag("--fork fullsync")};
   // A forced BGSAVE / BGREWRITEAOF forks even with persistence off (as a
   // backup job's BGSAVE does), and the file it writes is loaded on the next

@@ -34,6 +34,12 @@ Status Run::setup() {
   auto cg = platform::MemoryCgroup::create(*parent, opt_.limit_bytes);
   if (!cg.ok()) return cg.error();
   cgroup_ = std::move(cg).value();
+  platform::remove_stale_cpu_cgroups();
+  if (opt_.cpu_limit_cores > 0) {
+    auto quota = platform::CpuQuota::create(*cgroup_, opt_.cpu_limit_cores);
+    if (!quota.ok()) return quota.error();
+    cpu_ = std::move(quota).value();
+  }
   port_ = pick_free_port();
   if (port_ == 0) return Error{"127.0.0.1", "no free port"};
   auto conf = write_server_config(dir_.path(), port_, opt_.server);
@@ -54,7 +60,9 @@ Status Run::start_server() {
   // OOM kills belong to the last life, not to this one.
   cgroup_->kill_all();
   if (auto st = cgroup_->read_stats(); st.ok()) oom_kills_seen_ = st->oom_kills;
-  auto st = server_.start(conf_path_, cgroup_->procs_file(), port_);
+  std::vector<std::string> procs = {cgroup_->procs_file()};
+  if (cpu_ && !cpu_->procs_file().empty()) procs.push_back(cpu_->procs_file());
+  auto st = server_.start(conf_path_, procs, port_);
   if (!st.ok()) return st;
   return server_.wait_ready(std::max(60.0, opt_.phase_timeout_sec));
 }
@@ -194,6 +202,7 @@ Result<StressResult> Run::execute() {
   res_.label = opt_.label;
   if (opt_.preload) res_.load_estimate = opt_.preload->estimate;
   res_.limit_bytes = opt_.limit_bytes;
+  res_.cpu_limit_cores = opt_.cpu_limit_cores;
   res_.time_scale = opt_.backoff.time_scale;
   res_.host = read_host_info();
   res_.host.cgroup_version = platform::cgroup_version_name(cgroup_->version());

@@ -87,6 +87,7 @@ struct StressOptions {
   std::string label = "given";          // "given" or "recommended" in --compare
   uint64_t limit_bytes = 0;             // container memory limit = cgroup limit
   std::optional<uint64_t> request_bytes;  // only for the model's prediction
+  double cpu_limit_cores = 0;           // container CPU limit (CFS quota); 0 = none
   ServerConfig server;
   bool phase_import = true, phase_fork = true, phase_restart = true;
   uint64_t fill_payload_bytes = 0;      // import target: key + value bytes acknowledged
@@ -197,6 +198,7 @@ struct StressResult {
   int oom_kills = 0;
   int restarts = 0;
   uint64_t limit_bytes = 0;
+  double cpu_limit_cores = 0;  // the CFS quota the server ran under; 0 = none
   uint64_t maxmemory_bytes = 0;  // as the server reports it (CONFIG GET)
   std::string maxmemory_policy;
   std::string appendonly;

@@ -72,6 +72,9 @@ class Run {
   StressOptions opt_;
   Timeline timeline_;
   StressResult res_;
+  // Declared first so it is destroyed last: the memory cgroup's removal
+  // kills the tasks a v1 cpu cgroup must be empty of.
+  std::unique_ptr<platform::CpuQuota> cpu_;
   std::unique_ptr<platform::MemoryCgroup> cgroup_;
   SandboxDir dir_;
   SandboxDir replica_dir_;

@@ -120,7 +120,7 @@ Attempt Run::fork_phase(PhaseResult& pr) {
       rc.extra = {{"replicaof", fmt::format("127.0.0.1 {}", port_)}};
       int rport = pick_free_port();
       auto rconf = write_server_config(replica_dir_.path(), rport, rc);
-      if (!rconf.ok() || !replica_.start(*rconf, "", rport).ok()) {
+      if (!rconf.ok() || !replica_.start(*rconf, {}, rport).ok()) {
         pr.outcome = PhaseOutcome::kForkFailed;
         pr.detail = "fullsync: cannot start the replica";
         break;

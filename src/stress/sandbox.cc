@@ -164,7 +164,7 @@ std::string describe_wait_status(int status) {
 
 RedisProcess::~RedisProcess() { kill_and_reap(); }
 
-Status RedisProcess::start(const std::string& conf_path, const std::string& cgroup_procs, int port) {
+Status RedisProcess::start(const std::string& conf_path, const std::vector<std::string>& cgroup_procs, int port) {
   std::string binary = redis_server_binary();
   if (binary.empty()) return Error{"redis-server", "not installed (apt-get install redis-server)"};
   kill_and_reap();
@@ -181,8 +181,8 @@ Status RedisProcess::start(const std::string& conf_path, const std::string& cgro
   if (pid == 0) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) _exit(126);
-    if (!cgroup_procs.empty()) {
-      int fd = open(cgroup_procs.c_str(), O_WRONLY);
+    for (const auto& procs : cgroup_procs) {
+      int fd = open(procs.c_str(), O_WRONLY);
       if (fd < 0 || write(fd, "0", 1) != 1) _exit(125);  // "0" = the writing process
       close(fd);
     }

@@ -69,9 +69,11 @@ class RedisProcess {
   RedisProcess(const RedisProcess&) = delete;
   RedisProcess& operator=(const RedisProcess&) = delete;
 
-  // Forks redis-server `conf_path`; when `cgroup_procs` is not empty the child
-  // joins that cgroup before exec, so every byte it allocates is charged there.
-  Status start(const std::string& conf_path, const std::string& cgroup_procs, int port);
+  // Forks redis-server `conf_path`; the child joins each cgroup of
+  // `cgroup_procs` (their cgroup.procs files: the memory cgroup, and a v1 cpu
+  // one) before exec, so every byte it allocates and every CPU second it and
+  // its fork children use are charged there.
+  Status start(const std::string& conf_path, const std::vector<std::string>& cgroup_procs, int port);
   // Waits until PING answers PONG (not -LOADING), the process exits, the
   // timeout passes, or a stop is requested. Error says which.
   Status wait_ready(double timeout_sec);

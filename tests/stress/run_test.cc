@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "platform/cgroup_sandbox.h"
 #include "support/redis_server.h"
 #include "support/stress_cgroup.h"
 
@@ -186,6 +187,52 @@ TEST(StressRun, HtmlReportIsSelfContainedAndRendersInChromium) {
   ASSERT_EQ(shot.exit_code, 0) << shot.err;
   std::error_code ec;
   EXPECT_GT(std::filesystem::file_size(png, ec), 20000u) << "screenshot is (nearly) blank";
+}
+
+}  // namespace
+}  // namespace redisfit::testing
+
+namespace redisfit::testing {
+namespace {
+
+// A CPU limit (a CFS quota, as kubelet sets resources.limits.cpu) stretches
+// the fork child's life: it shares the quota with the server. The model
+// budgets that longer life a priori (model/cow.cc fork_child_cores).
+TEST(StressRun, ACpuLimitStretchesTheForkChildAndThePredictionFollows) {
+  SKIP_WITHOUT_CGROUP();
+  const std::vector<std::string> base = {"stress", "--limit", "512Mi", "--maxmemory", "64mb", "--phases",
+                                         "import,fork", "--save", "", "--fork", "bgsave", "--policy",
+                                         "allkeys-lru", "--value-size", "1024", "--write-rate", "2000", "-o", "json"};
+  int code = 0;
+  auto free_run = run_json(base, code);
+  ASSERT_EQ(code, 0) << free_run.dump();
+  std::vector<std::string> limited_args = base;
+  limited_args.insert(limited_args.end(), {"--cpu-limit", "200m"});
+  auto limited_raw = run_redisfit(limited_args);
+  if (limited_raw.exit_code == 2 && limited_raw.err.find("cpu") != std::string::npos) {
+    GTEST_SKIP() << "no cpu cgroup controller to set a quota: " << limited_raw.err;
+  }
+  ASSERT_EQ(limited_raw.exit_code, 0) << limited_raw.err;
+  auto limited = json_of(limited_raw);
+  EXPECT_DOUBLE_EQ(limited["cpu_limit_cores"].get<double>(), 0.2);
+  EXPECT_TRUE(free_run["cpu_limit_cores"].is_null());
+  const double free_child = free_run["phases"][1]["fork_child_sec"].get<double>();
+  const double limited_child = limited["phases"][1]["fork_child_sec"].get<double>();
+  ASSERT_GT(free_child, 0);
+  // The model says ~7x (0.13 of a core left at 2000 writes/s); measured 6-7x
+  // at 300 MiB. Asked: clearly longer, not the exact factor.
+  EXPECT_GT(limited_child, 2.5 * free_child) << "free " << free_child << " s, under 200m " << limited_child << " s";
+  // Predicted a priori for the limit, and not under what the run measured.
+  EXPECT_GT(limited["predicted_peak_bytes"].get<uint64_t>(), free_run["predicted_peak_bytes"].get<uint64_t>());
+  EXPECT_GE(limited["predicted_peak_bytes"].get<uint64_t>(), limited["peak_working_set_bytes"].get<uint64_t>());
+  // Nothing of a finished run is left in a v1 cpu hierarchy.
+  for (const char* cpu_root : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
+    if (!std::filesystem::exists(cpu_root)) continue;
+    for (const auto& e : std::filesystem::directory_iterator(cpu_root)) {
+      const std::string name = e.path().filename().string();
+      EXPECT_FALSE(platform::is_stale_sandbox_name(name)) << "left behind: " << e.path();
+    }
+  }
 }
 
 }  // namespace

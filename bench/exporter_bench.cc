@@ -72,7 +72,7 @@ BENCHMARK(BM_InfoRoundTrip)->Unit(benchmark::kMicrosecond);
 void BM_Assess(benchmark::State& state) {
   if (!server().ok) return state.SkipWithError("redis-server did not start");
   ServerSnapshot snap = snapshot();
-  LimitInfo limit{1ULL << 30, redisfit::Provenance::given("bench"), std::nullopt, {}};
+  LimitInfo limit{1ULL << 30, redisfit::Provenance::given("bench"), std::nullopt, {}, std::nullopt};
   for (auto _ : state) benchmark::DoNotOptimize(assess(snap, limit));
 }
 BENCHMARK(BM_Assess)->Unit(benchmark::kMicrosecond);
@@ -80,7 +80,7 @@ BENCHMARK(BM_Assess)->Unit(benchmark::kMicrosecond);
 void BM_RenderMetrics(benchmark::State& state) {
   if (!server().ok) return state.SkipWithError("redis-server did not start");
   ServerSnapshot snap = snapshot();
-  TargetScrape scrape{snap.where, snap, assess(snap, {1ULL << 30, redisfit::Provenance::given("bench"), std::nullopt, {}}), "", 0.001};
+  TargetScrape scrape{snap.where, snap, assess(snap, {1ULL << 30, redisfit::Provenance::given("bench"), std::nullopt, {}, std::nullopt}), "", 0.001};
   std::vector<TargetScrape> scrapes(static_cast<size_t>(state.range(0)), scrape);
   for (auto _ : state) benchmark::DoNotOptimize(render_metrics(scrapes));
   state.SetLabel(std::to_string(state.range(0)) + " target(s)");

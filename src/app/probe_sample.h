@@ -24,6 +24,7 @@ namespace redisfit::app {
 struct ProbeSampleOptions {
   platform::ConnectOptions connect;
   std::optional<uint64_t> limit_bytes;  // --limit
+  std::optional<Sourced<double>> cpu_limit_cores;  // --cpu-limit
   live::SampleOptions sample;
   bool plan = false;
 };

@@ -12,6 +12,7 @@
 #include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "cli/probe_sample.h"
+#include "core/quantity.h"
 #include "core/flag_units.h"
 #include "live/duration.h"
 #include "live/probe.h"
@@ -23,6 +24,7 @@ namespace {
 struct ProbeFlags {
   std::vector<std::string> urls;
   std::string limit;
+  std::string cpu_limit;
   std::string output = "text";
   std::string watch;
   int count = 0;
@@ -91,6 +93,11 @@ int run(const ProbeFlags& f) {
     if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
     options.limit_bytes = *limit;
   }
+  if (!f.cpu_limit.empty()) {
+    auto cores = parse_k8s_cpu(f.cpu_limit);
+    if (!cores) return fail(Error{"flag --cpu-limit", cores.error().message});
+    options.cpu_limit_cores = Sourced<double>{*cores, Provenance::flag("--cpu-limit " + f.cpu_limit)};
+  }
   auto fail_on = rules::parse_level(f.fail_on, "--fail-on");
   if (!fail_on) return fail(fail_on.error());
   auto ct = live::parse_duration(f.connect_timeout, "flag --connect-timeout");
@@ -115,7 +122,7 @@ int run(const ProbeFlags& f) {
     if (!w) return fail(w.error());
     interval = *w;
   }
-  if (f.sampling.active()) return run_probe_sample(f.sampling, {f.urls, f.limit, *sample_format, options.connect});
+  if (f.sampling.active()) return run_probe_sample(f.sampling, {f.urls, f.limit, options.cpu_limit_cores, *sample_format, options.connect});
   std::vector<platform::RedisEndpoint> endpoints;
   auto env_password = platform::password_from_environment();
   for (const auto& url : f.urls) {
@@ -162,6 +169,9 @@ RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
   CLI::App* cmd = app.add_subcommand("probe", "read live Redis servers: headroom now, if a fork started now, after a restart");
   cmd->add_option("url", flags->urls, "redis://[user:password@]host:port[/db], rediss://..., unix:///path");
   cmd->add_option("--limit", flags->limit, "container memory limit (16Gi); default: read from this container's cgroup for local servers");
+  cmd->add_option("--cpu-limit", flags->cpu_limit,
+                  "container CPU limit (500m, 0.5, 2): the server and its fork child share it, so a low one makes an "
+                  "estimated child live longer (a measured save time already ran under it)");
   add_output_option(*cmd, flags->output,
                     FormatNames().add(render::probe_formats()).add(render::rule_list_formats()),
                     "text | json | sarif (with --sample: text | json; with --list-rules: text | json | markdown)");

@@ -4,10 +4,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/emit_flags.h"
+#include "facts/redis_instance.h"
 #include "platform/redis_client.h"
 #include "render/formats.h"
 
@@ -28,6 +30,7 @@ struct ProbeSampleFlags {
 struct ProbeCommon {
   std::vector<std::string> urls;
   std::string limit;   // raw --limit
+  std::optional<Sourced<double>> cpu_limit_cores;  // --cpu-limit, parsed
   const render::ReportFormat<app::ProbeSampleReport>* format;  // chosen by cmd_probe before connecting
   platform::ConnectOptions connect;
 };

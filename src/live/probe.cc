@@ -34,6 +34,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   std::optional<Sourced<uint64_t>> sourced_limit;
   if (limit.limit_bytes) sourced_limit = Sourced<uint64_t>{*limit.limit_bytes, limit.source};
   LiveFacts facts = facts_from_snapshot(s, sourced_limit);
+  facts.instance.cpu_limit_cores = limit.cpu_limit_cores;
   if (override_workload) override_workload(facts.workload);
   const platform::InfoFields& info = s.info;
 
@@ -153,7 +154,9 @@ Result<ProbeReport> probe(const platform::RedisEndpoint& endpoint, const ProbeOp
   if (!conn) return conn.error();
   auto snapshot = read_snapshot(*conn.value());
   if (!snapshot) return snapshot.error();
-  return assess(*snapshot, resolve_limit(endpoint, options.limit_bytes), options.override_workload);
+  LimitInfo limit = resolve_limit(endpoint, options.limit_bytes);
+  limit.cpu_limit_cores = options.cpu_limit_cores;
+  return assess(*snapshot, limit, options.override_workload);
 }
 
 std::vector<std::string> describe_changes(const ProbeReport& a, const ProbeReport& b) {

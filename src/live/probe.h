@@ -37,6 +37,9 @@ struct LimitInfo {
   Provenance source;                   // flag --limit, or live "cgroup v1 <dir>/memory.limit_in_bytes"
   std::optional<platform::CgroupMemory> cgroup;  // when read from this process's cgroup
   std::vector<std::string> notes;      // why no limit is known, if so
+  // The container's CPU limit (--cpu-limit): the server and its fork child
+  // share it. A measured save time already ran under it.
+  std::optional<Sourced<double>> cpu_limit_cores;
 };
 
 // What probe concluded about one server: the observation (observed INFO
@@ -74,6 +77,7 @@ LimitInfo resolve_limit(const platform::RedisEndpoint& endpoint, std::optional<u
 struct ProbeOptions {
   platform::ConnectOptions connect;
   std::optional<uint64_t> limit_bytes;  // --limit
+  std::optional<Sourced<double>> cpu_limit_cores;  // --cpu-limit
   WorkloadOverride override_workload;   // workload flags; empty = none
 };
 

@@ -92,10 +92,11 @@ int run_lint_command(LintFlags f) {
     std::fprintf(stderr, "redisfit lint: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
-  // Manifests carry their own resources: --request/--limit only describe redis.conf inputs.
+  // Manifests carry their own resources: --request/--limit/--cpu-limit only describe redis.conf inputs.
   WorkloadFlags manifest_flags = f.workload;
   manifest_flags.request.clear();
   manifest_flags.limit.clear();
+  manifest_flags.cpu_limit.clear();
   const bool instance_flags = !f.workload.maxmemory.empty() || !f.workload.policy.empty() ||
                               !f.workload.persistence.empty() || f.workload.replicas.has_value() ||
                               !f.workload.repl_buffer_hard.empty();

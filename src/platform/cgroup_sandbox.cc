@@ -189,8 +189,9 @@ Result<std::unique_ptr<CpuQuota>> CpuQuota::create(const MemoryCgroup& memory, d
   const long quota = std::max(1000L, std::lround(cores * kCfsPeriodMicros));  // the kernel's 1 ms floor
   if (memory.version() == CgroupVersion::kV2) {
     const std::string parent = memory.path().substr(0, memory.path().rfind('/'));
-    std::string subtree = read_small_file(parent + "/cgroup.subtree_control").value_or("");
-    if ((" " + subtree + " ").find(" cpu") == std::string::npos) {
+    std::string subtree = " " + read_small_file(parent + "/cgroup.subtree_control").value_or("") + " ";
+    std::replace(subtree.begin(), subtree.end(), '\n', ' ');
+    if (subtree.find(" cpu ") == std::string::npos) {  // a word of its own: "cpuset" is another controller
       if (auto st = write_file(parent + "/cgroup.subtree_control", "+cpu"); !st.ok()) {
         return Error{parent, "cannot enable the cpu controller for child cgroups (" + st.error().message +
                                  "): --cpu-limit needs it delegated"};

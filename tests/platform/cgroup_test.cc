@@ -49,6 +49,25 @@ TEST(CgroupParse, NoMemoryControllerIsAClearError) {
   EXPECT_NE(cg.error().message.find("--limit"), std::string::npos);
 }
 
+// The stress sandbox's --cpu-limit finds the cpu hierarchy the same way;
+// Debian mounts it joined with cpuacct ("cpu,cpuacct").
+TEST(CgroupParse, AnyControllerIsFoundInItsV1HierarchyOrV2) {
+  const char* cgroup = "3:cpu,cpuacct:/kubepods/pod1/abc\n4:memory:/kubepods/pod1/abc\n0::/\n";
+  const char* mounts =
+      "32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw - cgroup cgroup rw,cpu,cpuacct\n"
+      "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n";
+  auto cpu = locate_controller_cgroup("cpu", cgroup, mounts);
+  ASSERT_TRUE(cpu.ok()) << cpu.error().describe();
+  EXPECT_EQ(cpu->version, CgroupVersion::kV1);
+  EXPECT_EQ(cpu->directory, "/sys/fs/cgroup/cpu,cpuacct/kubepods/pod1/abc");
+  auto cpuset = locate_controller_cgroup("cpuset", cgroup, mounts);
+  EXPECT_FALSE(cpuset.ok()) << "cpuset is not cpu: " << cpuset->directory;
+  auto v2 = locate_controller_cgroup("cpu", "0::/a\n", "30 25 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+  ASSERT_TRUE(v2.ok());
+  EXPECT_EQ(v2->version, CgroupVersion::kV2);
+  EXPECT_EQ(v2->directory, "/sys/fs/cgroup/a");
+}
+
 TEST(CgroupParse, Limits) {
   EXPECT_FALSE(parse_cgroup_limit("max\n")->has_value());
   EXPECT_FALSE(parse_cgroup_limit("9223372036854771712\n")->has_value());

@@ -1,5 +1,6 @@
 // cgroup files: flat keyed files (memory.stat, memory.events), limit files
-// (memory.max, memory.limit_in_bytes), and locating the memory cgroup from
+// (memory.max, memory.limit_in_bytes), and locating the memory (and the
+// stress sandbox's cpu) cgroup from
 // /proc/self/cgroup + /proc/self/mountinfo (the input is split at its first
 // NUL byte into those two texts).
 #include <cstdint>
@@ -22,5 +23,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view self_cgroup = text.substr(0, nul);
   const std::string_view mountinfo = nul == std::string_view::npos ? std::string_view() : text.substr(nul + 1);
   (void)redisfit::platform::locate_memory_cgroup(self_cgroup, mountinfo);
+  (void)redisfit::platform::locate_controller_cgroup("cpu", self_cgroup, mountinfo);
   return 0;
 }

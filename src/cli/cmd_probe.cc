@@ -12,7 +12,6 @@
 #include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "cli/probe_sample.h"
-#include "core/quantity.h"
 #include "core/flag_units.h"
 #include "live/duration.h"
 #include "live/probe.h"
@@ -94,8 +93,8 @@ int run(const ProbeFlags& f) {
     options.limit_bytes = *limit;
   }
   if (!f.cpu_limit.empty()) {
-    auto cores = parse_k8s_cpu(f.cpu_limit);
-    if (!cores) return fail(Error{"flag --cpu-limit", cores.error().message});
+    auto cores = parse_cpu_flag("flag --cpu-limit", f.cpu_limit);
+    if (!cores) return fail(cores.error());
     options.cpu_limit_cores = Sourced<double>{*cores, Provenance::flag("--cpu-limit " + f.cpu_limit)};
   }
   auto fail_on = rules::parse_level(f.fail_on, "--fail-on");

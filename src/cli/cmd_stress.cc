@@ -60,8 +60,8 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     o.request_bytes = *req;
   }
   if (!f.cpu_limit.empty()) {
-    auto cores = parse_k8s_cpu(f.cpu_limit);
-    if (!cores.ok()) return Error{"--cpu-limit", cores.error().message};
+    auto cores = parse_cpu_flag("--cpu-limit", f.cpu_limit);
+    if (!cores.ok()) return cores.error();
     o.cpu_limit_cores = *cores;
   }
   if (!f.config.empty()) {

@@ -88,8 +88,8 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
                                           format_k8s_quantity(r.limit_bytes->value))};
   }
   if (!cpu_limit.empty()) {
-    auto v = parse_k8s_cpu(cpu_limit);
-    if (!v.ok()) return Error{"--cpu-limit", v.error().message};
+    auto v = parse_cpu_flag("--cpu-limit", cpu_limit);
+    if (!v.ok()) return v.error();
     r.cpu_limit_cores = Sourced<double>{v.value(), Provenance::flag("--cpu-limit " + cpu_limit)};
   }
   DirectiveApplier applier(r, DirectiveMode::kReplace);

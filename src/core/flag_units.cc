@@ -9,6 +9,12 @@
 
 namespace redisfit {
 
+Result<double> parse_cpu_flag(std::string_view flag, std::string_view text) {
+  auto cores = parse_k8s_cpu(text);
+  if (!cores) return Error{std::string(flag), cores.error().message};
+  return cores;
+}
+
 Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
   // "16m": Kubernetes milli (1 byte after rounding up) or Redis mega
   // (16000000)? Both grammars accept it and disagree by 10^9: refuse to guess.

@@ -34,6 +34,10 @@ struct SizeRange {
 };
 Result<SizeRange> parse_size_range_flag(std::string_view flag, std::string_view text, uint64_t max_bytes);
 
+// CPU cores as Kubernetes writes them ("500m", "0.5", "2"; quantity.h
+// parse_k8s_cpu), or its error naming `flag`.
+Result<double> parse_cpu_flag(std::string_view flag, std::string_view text);
+
 // Events per second (>= 0, <= `max`), or an error naming `flag`.
 Result<double> parse_rate_flag(std::string_view flag, std::string_view text, double max = 1e9);
 

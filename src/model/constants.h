@@ -92,53 +92,59 @@ struct ModelConstants {
   // --- how long a fork child lives (src/model/cow.cc) -----------------------
   // Child life = keys x kSaveSecondsPerKey + bytes / kSaveBytesPerSec + for
   // each value the child dismisses kDismissSecondsPerCall + its whole pages x
-  // kDismissSecondsPerPage, for a BGSAVE while the parent keeps serving
-  // writes. The first two are fitted on a quiet 2-core host (calibration,
-  // 2026-11-26, Debian 7.0.15, rdbcompression yes, printable random values
-  // that LZF cannot shrink: the worst case for compression) to the BGSAVE
-  // children of 300 MiB at 5k writes/s (100 B 7.2 s, 1 KiB 4.8 s) and to
-  // research §3 (10 M keys / 1.9 GB idle in 38 s). An idle child is faster
-  // (1 KiB: 3.4-3.8 s, 2560 B: 2.9-3.3 s for 300 MiB), so the fit errs long,
-  // which errs towards more copy-on-write. Under a CPU limit the child gets
-  // what the server leaves of it (cow.cc fork_child_cores); a child starved
-  // by a busy node lives longer still: the server's own last save time
-  // (--save-time, probe's rdb_last_bgsave_time_sec) replaces this.
-  static constexpr double kSaveBytesPerSec = 80e6;
-  static constexpr double kSaveSecondsPerKey = 2.0e-6;
+  // kDismissSecondsPerPage, for a BGSAVE on one uncontended core while the
+  // parent keeps serving writes (Debian 7.0.15, rdbcompression yes, printable
+  // random values that LZF cannot shrink: the worst case for compression).
+  // Fitted to the children of 300 MiB in the calibration matrix on the three
+  // hosts of 2026-11-27 (docs/memory-model.md, "The estimate refitted"; 2
+  // cores, nothing else running), at the median of what they measured: 100 B
+  // values 4.0-5.8 s, median 4.55 s (1.58 M keys), and 1 KiB 2.5-3.8 s,
+  // median 3.0 s (235 k keys), give 1.15 us per key and 115 MB/s. The hosts
+  // of 2026-11-26 ran the same children 1.4-3.1x longer (docs/memory-model.md,
+  // "The matrix three times"), as research §3's idle 10 M keys / 1.9 GB in
+  // 38 s was slower than this gives (28 s). A child
+  // that shares a busy node's CPU lives longer than this: under a CPU limit
+  // the model gives it what the server leaves (cow.cc fork_child_cores); on a
+  // contended node only the server's own last save time (--save-time,
+  // probe's rdb_last_bgsave_time_sec) says how long, and replaces this.
+  static constexpr double kSaveBytesPerSec = 115e6;
+  static constexpr double kSaveSecondsPerKey = 1.15e-6;
   // A value over half a page whose allocation holds a whole page is
   // dismissed by the child once saved (object.c:dismissObject ->
   // zmalloc.c:zmadvise_dontneed, madvise(MADV_DONTNEED) of its whole pages):
-  // one system call and TLB flush per value, and the cost is per call, not
-  // per byte. Idle BGSAVEs of 300 MiB (calibration, 2026-11-26 10:40 UTC,
-  // two each): 3500 B values (3584 B class, never dismissed) 3.3-3.9 s like
-  // 1 KiB ones; 4000 B (4096 B class, one page each, 77k calls) 7.3-7.9 s;
-  // 8000 B (two pages, 39k calls) 6.5 s; 16 KiB (four whole pages, see
-  // kCacheLineBytes; 19k calls) 5.2-5.3 s: ~41 us per call + ~15 us per
-  // page idle. With the parent
-  // taking 5k writes/s the same children live 1.3-2.3x longer (the parent's
-  // copy-on-write faults and the child's unmapping meet on the same pages);
-  // fitted to the mean of five matrix runs at 5k/s (medians 7.6 and 9.0 s,
-  // longest 10.3 and 12.2 s): 4 KiB values (5120 B class, a whole page at
-  // every other value: 30k calls) 8.1 s, 16 KiB (20 KiB class, four whole
-  // pages: 15k calls) 9.8 s: 50 us per call + 80 us per page. (Fitted first
-  // with five pages for 16 KiB, as 70 + 60 us; the same two anchors.)
-  static constexpr double kDismissSecondsPerCall = 50e-6;
-  static constexpr double kDismissSecondsPerPage = 80e-6;
+  // one system call and TLB flush per value. On the 2026-11-27 hosts it cost
+  // little: at 5000 writes/s, 4000 B values (one page each, 77 k calls) 3.4-3.8
+  // s, median 3.45 s; 4 KiB (30 k calls) 2.8-3.6 s, median 3.15 s; 16 KiB (15 k
+  // calls of four pages) 2.8-3.0 s, median 2.9 s; against 2.73-2.82 s the two
+  // terms above give them: 6 us per call and 1 us per page. (On the
+  // 2026-11-26 hosts it cost ~41 us per call idle and 50 us + 80 us per page
+  // with the parent writing: a flush that waits on the other vCPU is what a
+  // busy host charges; see the paragraph above for what replaces it.)
+  static constexpr double kDismissSecondsPerCall = 6e-6;
+  static constexpr double kDismissSecondsPerPage = 1e-6;
   // dismissMemory's own threshold: values up to half a page are left alone.
   static constexpr uint64_t kDismissMinValueBytes = 2048;
+  // What a busy node makes of the estimate: the hints (model/tighten.h) and
+  // plan's note say what a child living this many times as long costs. The
+  // 2026-11-26 hosts ran the matrix's children 1.4-3.1x as long as the
+  // 2026-11-27 ones; a build beside them on both cores, 1.2-2.9x
+  // (docs/memory-model.md, "A fast host").
+  static constexpr double kBusyNodeSaveMultiple = 2.0;
   // INFO's last save times are whole seconds: below this they are too coarse
   // to replace the estimate.
   static constexpr double kMinMeasuredSaveSeconds = 2.0;
   // A full sync lasts the child's save plus the transfer and the replica's
-  // load: about twice the save (measured 8.0 s against 4.8 s for the BGSAVE
-  // of the same data and writes, replica on the same host).
-  static constexpr double kFullSyncSaveMultiple = 2.0;
+  // load. Measured against the BGSAVE of the same data and writes (1 KiB,
+  // 5000/s, replica on the same host): 1.03-1.41x on the 2026-11-27 hosts
+  // (children of 3.2-4.3 s against 2.7-3.1 s), 1.67x on a 2026-11-26 host
+  // (8.0 s against 4.8 s). 1.5 sits between.
+  static constexpr double kFullSyncSaveMultiple = 1.5;
   // An AOF rewrite's child (7.0: the RDB preamble) shares the disk with the
   // parent's AOF appends and their everysec fsync. Child life against the
-  // BGSAVE of the same data and writes, ten pairs (100 B-16 KiB values,
-  // 5000/s, calibration and docs/memory-model.md): 0.88-1.27, and one of
-  // 1.65 (7.9 s against 4.8 s); the largest is the estimate.
-  static constexpr double kAofRewriteSaveMultiple = 1.65;
+  // BGSAVE of the same data and writes (1 KiB and 16 KiB values, 5000/s):
+  // 0.93-1.06 on the 2026-11-27 hosts, 0.88-1.27 and one 1.65 on the
+  // 2026-11-26 ones. 1.2 covers all but the one.
+  static constexpr double kAofRewriteSaveMultiple = 1.2;
 
   // --- copy-on-write (src/model/cow.cc) -------------------------------------
   // Per-key metadata, the pool of pages writes rewrite besides the values:

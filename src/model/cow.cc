@@ -263,7 +263,7 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
       w.fork_child_seconds
           ? measured_save_note(w, dataset_bytes)
           : fmt::format("saving {} at {} per key + {}/s{} {}", format_bytes(dataset_bytes),
-                        fmt::format("{:.1f} us", K::kSaveSecondsPerKey * 1e6),
+                        fmt::format("{:.3g} us", K::kSaveSecondsPerKey * 1e6),
                         format_bytes(static_cast<uint64_t>(K::kSaveBytesPerSec)),
                         mix.dismissed > 0
                             ? fmt::format(" + {:.0f} us per value it dismisses + {:.0f} us per page",

@@ -94,28 +94,32 @@ uint64_t round_limit(uint64_t needed_bytes) {
 
 namespace {
 
-// With a write rate given but the child's life estimated (model/tighten.h), the maxmemory a save time measured at half the
-// estimate would allow, as `plan --save-time T --save-time-of D` gives it: the
-// life scales with the dataset as the solver tries other maxmemory values.
-// Nothing when it would gain less than a MiB.
-std::optional<std::string> measured_save_time_note(const RedisInstance& r, const Workload& w,
-                                                   const Recommendation& rec, uint64_t limit) {
+// With a write rate given but the child's life estimated (model/tighten.h):
+// the maxmemory a save as long as a busy node's would leave safe, as `plan
+// --save-time T --save-time-of D` gives it (the life scales with the dataset
+// as the solver tries other maxmemory values). The recommendation rests on a
+// quiet node's median; this says what it costs when the node is not quiet.
+// Nothing when it would cost less than a MiB.
+std::optional<std::string> busy_node_note(const RedisInstance& r, const Workload& w, const Recommendation& rec,
+                                          uint64_t limit) {
   if (!w.write_rate_per_sec || w.cow_fraction || w.fork_child_seconds || rec.budget.fork_child_seconds <= 0) {
     return std::nullopt;
   }
   if (!persistence_forks(r) && r.replicas.value == 0) return std::nullopt;
-  const double half = save_time_worth_measuring(rec.budget.fork_child_seconds);
+  const double busy = busy_node_save_seconds(rec.budget.fork_child_seconds);
   const uint64_t of_bytes = saturating_round_up(rec.maxmemory_bytes, kMiB);
-  Workload quicker = w;
-  quicker.fork_child_seconds = Sourced<double>{half, Provenance::computed("plan: half the estimate")};
-  quicker.fork_child_dataset_bytes = of_bytes;
-  auto solved = solve_max_maxmemory(r, quicker, limit);
-  if (!solved.ok() || solved.value() < rec.maxmemory_bytes + kMiB) return std::nullopt;
-  return fmt::format("the fork child's life is estimated {} ({:.1f} s); a save of this "
-                     "dataset measured at half of it (plan --save-time {:.1f}s --save-time-of {}mb, from INFO {} "
-                     "and used_memory) would make maxmemory {} safe ({} more)",
-                     fork_child_cpu_words(r, w), rec.budget.fork_child_seconds, half, of_bytes / kMiB, last_save_time_field(r),
-                     format_bytes(solved.value()), format_bytes(solved.value() - rec.maxmemory_bytes));
+  Workload slower = w;
+  slower.fork_child_seconds = Sourced<double>{busy, Provenance::computed("plan: a busy node's save")};
+  slower.fork_child_dataset_bytes = of_bytes;
+  auto solved = solve_max_maxmemory(r, slower, limit);
+  const std::string head = fmt::format(
+      "the fork child's life is estimated {} ({:.1f} s, a quiet node's median); a save of this dataset that takes "
+      "{:.1f} s, as on a busy node (plan --save-time {:.1f}s --save-time-of {}mb, from INFO {} and used_memory), ",
+      fork_child_cpu_words(r, w), rec.budget.fork_child_seconds, busy, busy, of_bytes / kMiB, last_save_time_field(r));
+  if (!solved.ok()) return head + "would leave no maxmemory safe under this limit";
+  if (solved.value() + kMiB > rec.maxmemory_bytes) return std::nullopt;
+  return head + fmt::format("would make maxmemory {} the safe one ({} less)", format_bytes(solved.value()),
+                            format_bytes(rec.maxmemory_bytes - solved.value()));
 }
 
 }  // namespace
@@ -198,7 +202,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
                                   100.0 * static_cast<double>(rec.maxmemory_bytes) / static_cast<double>(limit),
                                   rec.budget.peak_phase, format_bytes(rec.budget.peak_bytes)));
   if (r.limit_bytes || r.request_bytes) {
-    if (auto note = measured_save_time_note(r, workload, rec, limit)) rec.notes.push_back(*note);
+    if (auto note = busy_node_note(r, workload, rec, limit)) rec.notes.push_back(*note);
   }
   return rec;
 }

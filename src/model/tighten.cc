@@ -1,10 +1,10 @@
 // What one measured fact would change when the fork terms rest on an
-// assumption that errs on the side of memory. With no write rate the model
-// copies every page in a fork (c = 1); with a write rate but no measured save
-// time, the child's life is estimated with one free core at the save speed of
-// the calibration's slower hosts, which an idle host beats by 2x. This says
-// which measurement would tighten that and by how much, so a user can trade a
-// measurement for memory instead of guessing.
+// assumption. With no write rate the model copies every page in a fork (c =
+// 1), which errs on the side of memory; with a write rate but no measured save
+// time, the child's life is estimated at a quiet node's median speed, which a
+// busy node does not reach. This says which measurement would settle it and
+// by how much, so a user can trade a measurement for memory, or for
+// certainty, instead of guessing.
 #include "model/tighten.h"
 
 #include <algorithm>
@@ -79,42 +79,47 @@ MemoryBudget with_save_time(const RedisInstance& r, const Workload& w, double se
   return compute_budget_for_search(r, t);
 }
 
-// With a write rate but an estimated child life: the estimate is a slow
-// host's (ModelConstants' save speed, docs/memory-model.md). Says what a save
-// time measured at half the estimate takes off the fork peak, and, when the
-// verdict is not safe but a quick enough save makes it so, the save time at
-// which it turns safe.
+// With a write rate but an estimated child life: the estimate is a quiet
+// node's median (ModelConstants' save speed, docs/memory-model.md). Says what
+// a child living kBusyNodeSaveMultiple times as long adds to the fork peak,
+// and the save time at which the verdict turns: the longest a safe
+// configuration tolerates, or the quickest an unsafe one needs.
 std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload& w, const MemoryBudget& b,
                                          uint64_t fork_now) {
   const double estimate = b.fork_child_seconds;
   if (estimate <= 0) return std::nullopt;
-  const double half = save_time_worth_measuring(estimate);
-  const uint64_t at_half = fork_total(with_save_time(r, w, half));
+  const double busy = busy_node_save_seconds(estimate);
+  const uint64_t at_busy = fork_total(with_save_time(r, w, busy));
   // Writes refused at maxmemory, or a pool all copied at once: the child's
   // life moves nothing worth a measurement.
-  if (fork_now < at_half + ModelConstants::kSaveTimeHintMinBytes) return std::nullopt;
-  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s {}; "
-                                 "children on an idle host lived 0.2-0.9 of the estimate, half at the median): a "
-                                 "save time measured at half of it (--save-time {:.1f}s, from INFO {}) lowers the "
-                                 "fork peak by {}",
-                                 estimate, fork_child_cpu_words(r, w), half, last_save_time_field(r),
-                                 format_bytes(fork_now - at_half));
-  const double quickest = estimate / 100;
-  if (b.limit_bytes > 0 && b.verdict != Verdict::kSafe && safe(with_save_time(r, w, quickest))) {
-    double lo = quickest, hi = estimate;
-    for (int i = 0; i < 30 && hi - lo > 0.05; ++i) {
+  if (at_busy < fork_now + ModelConstants::kSaveTimeHintMinBytes) return std::nullopt;
+  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s {}, a quiet node's median): a save "
+                                 "that takes {:.1f} s, as on a busy node (--save-time {:.1f}s, from INFO {}), raises "
+                                 "the fork peak by {}",
+                                 estimate, fork_child_cpu_words(r, w), busy, busy, last_save_time_field(r),
+                                 format_bytes(at_busy - fork_now));
+  if (b.limit_bytes == 0) return Assumption{"tighten", "one fact", text};
+  // Bisect the save time at which the verdict turns, within [quickest, longest].
+  const double quickest = estimate / 100, longest = estimate * 10;
+  const bool safe_now = b.verdict == Verdict::kSafe;
+  if (safe_now && safe(with_save_time(r, w, longest))) {
+    text += fmt::format("; this configuration stays safe even if a save takes {:.0f} s", longest);
+  } else if (safe_now || safe(with_save_time(r, w, quickest))) {
+    double lo = quickest, hi = longest;
+    for (int i = 0; i < 40 && hi - lo > 0.05; ++i) {
       const double mid = (lo + hi) / 2;
       (safe(with_save_time(r, w, mid)) ? lo : hi) = mid;
     }
-    text += fmt::format("; this configuration is safe if a save of this dataset takes at most {:.1f} s", lo);
+    text += fmt::format("; this configuration {} if a save of this dataset takes at most {:.1f} s",
+                        safe_now ? "stays safe" : "is safe", lo);
   }
   return Assumption{"tighten", "one fact", text};
 }
 
 }  // namespace
 
-double save_time_worth_measuring(double estimated_seconds) {
-  return std::max(0.1, std::round(estimated_seconds * 5) / 10);
+double busy_node_save_seconds(double estimated_seconds) {
+  return std::max(0.1, std::round(estimated_seconds * ModelConstants::kBusyNodeSaveMultiple * 10) / 10);
 }
 
 const char* last_save_time_field(const RedisInstance& r) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/constants.h"
 #include "model/solver.h"
 
 namespace redisfit {
@@ -265,38 +266,46 @@ TEST(Budget, WorstCaseSaysWhichFactWouldTightenIt) {
   EXPECT_EQ(find_assumption(compute_budget(r, below), "tighten"), nullptr);
 }
 
-// The save-time hint's figures are the budgets --save-time gives: what half
-// the estimated life takes off the fork peak, and the save time at which an
-// unsafe configuration turns safe (a little quicker is safe, a little slower not).
-TEST(Budget, AnEstimatedChildLifeSaysWhatAMeasuredSaveTimeWouldTakeOff) {
-  RedisInstance r = instance(512 * kMiB, 400 * kMiB, "allkeys-lru");
+// The save-time hint's figures are the budgets --save-time gives: what a
+// busy node's save time adds to the fork peak, and the save time at which the
+// verdict turns (a little quicker is safe, a little slower not), for an
+// unsafe configuration and for a safe one.
+TEST(Budget, AnEstimatedChildLifeSaysWhatABusyNodesSaveTimeWouldAdd) {
   Workload w;
   w.write_rate_per_sec = Sourced<double>{5000, Provenance::given("test")};
   w.value_size_bytes = {4096, Provenance::given("test")};
-  const MemoryBudget estimated = compute_budget(r, w);
-  ASSERT_EQ(estimated.verdict, Verdict::kUnsafe);
-  const Assumption* hint = find_assumption(estimated, "tighten");
-  ASSERT_NE(hint, nullptr);
-  const std::string& text = hint->source;
-  auto number_after = [&](const std::string& marker) {
-    const size_t at = text.find(marker);
-    EXPECT_NE(at, std::string::npos) << text;
-    return at == std::string::npos ? 0.0 : std::stod(text.substr(at + marker.size()));
-  };
-  auto with_save_time = [&](double seconds) {
+  auto with_save_time = [&](const RedisInstance& r, double seconds) {
     Workload t = w;
     t.fork_child_seconds = Sourced<double>{seconds, Provenance::given("test")};
     return compute_budget(r, t);
   };
-  const double half = number_after("--save-time ");
-  EXPECT_NEAR(half, estimated.fork_child_seconds / 2, 0.05);
-  const MemoryBudget at_half = with_save_time(half);
-  const double saved_mib = (estimated.phase_total(PhaseId::kFork) - at_half.phase_total(PhaseId::kFork)) / double(kMiB);
-  EXPECT_NEAR(number_after("lowers the fork peak by "), saved_mib, 0.1) << text;
-  const double edge = number_after("takes at most ");
-  ASSERT_GT(edge, 0);
-  EXPECT_EQ(with_save_time(edge * 0.9).verdict, Verdict::kSafe) << edge;
-  EXPECT_NE(with_save_time(edge * 1.2 + 0.1).verdict, Verdict::kSafe) << edge;
+  for (uint64_t maxmemory_mib : {400, 300}) {
+    SCOPED_TRACE(maxmemory_mib);
+    RedisInstance r = instance(512 * kMiB, maxmemory_mib * kMiB, "allkeys-lru");
+    const MemoryBudget estimated = compute_budget(r, w);
+    ASSERT_EQ(estimated.verdict, maxmemory_mib == 400 ? Verdict::kUnsafe : Verdict::kSafe);
+    const Assumption* hint = find_assumption(estimated, "tighten");
+    ASSERT_NE(hint, nullptr);
+    const std::string& text = hint->source;
+    auto number_after = [&](const std::string& marker) {
+      const size_t at = text.find(marker);
+      EXPECT_NE(at, std::string::npos) << text;
+      return at == std::string::npos ? 0.0 : std::stod(text.substr(at + marker.size()));
+    };
+    const double busy = number_after("--save-time ");
+    EXPECT_NEAR(busy, estimated.fork_child_seconds * ModelConstants::kBusyNodeSaveMultiple, 0.05);
+    const MemoryBudget at_busy = with_save_time(r, busy);
+    const double added_mib =
+        (at_busy.phase_total(PhaseId::kFork) - estimated.phase_total(PhaseId::kFork)) / double(kMiB);
+    EXPECT_GT(added_mib, 8);
+    EXPECT_NEAR(number_after("raises the fork peak by "), added_mib, 0.1) << text;
+    const double edge = number_after("takes at most ");
+    ASSERT_GT(edge, 0);
+    if (estimated.verdict == Verdict::kSafe) EXPECT_GE(edge, estimated.fork_child_seconds - 0.05) << text;
+    else EXPECT_LT(edge, estimated.fork_child_seconds) << text;
+    EXPECT_EQ(with_save_time(r, edge * 0.9).verdict, Verdict::kSafe) << edge;
+    EXPECT_NE(with_save_time(r, edge * 1.2 + 0.1).verdict, Verdict::kSafe) << edge;
+  }
   // Writes refused at maxmemory copy the same whatever the child's life: no hint.
   RedisInstance refusing = instance(512 * kMiB, 300 * kMiB, "noeviction");
   Workload full = w;

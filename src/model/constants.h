@@ -127,7 +127,7 @@ struct ModelConstants {
   // What a busy node makes of the estimate: the hints (model/tighten.h) and
   // plan's note say what a child living this many times as long costs. The
   // 2026-11-26 hosts ran the matrix's children 1.4-3.1x as long as the
-  // 2026-11-27 ones; a build beside them on both cores, 1.2-2.9x
+  // 2026-11-27 ones; a build beside them on both cores, 1.1-2.9x
   // (docs/memory-model.md, "A fast host").
   static constexpr double kBusyNodeSaveMultiple = 2.0;
   // INFO's last save times are whole seconds: below this they are too coarse

@@ -15,10 +15,11 @@ Result<ProbeSampleReport> probe_sample(const platform::RedisEndpoint& endpoint, 
   r.target = endpoint.display();
   r.sample = std::move(sample).value();
   r.limit = live::resolve_limit(endpoint, o.limit_bytes);
+  live::resolve_cpu_limit(endpoint, o.cpu_limit_cores, r.limit);
   std::optional<Sourced<uint64_t>> limit;
   if (r.limit.limit_bytes) limit = Sourced<uint64_t>{*r.limit.limit_bytes, r.limit.source};
   r.facts = live::facts_from_sample(r.sample, limit);
-  r.facts.instance.cpu_limit_cores = o.cpu_limit_cores;
+  r.facts.instance.cpu_limit_cores = r.limit.cpu_limit_cores;
   for (const auto& n : r.limit.notes) r.facts.notes.push_back(n);
   r.budget_now = compute_budget(r.facts.instance, r.facts.workload);
   const rules::MaxmemoryDerivation none;

@@ -149,13 +149,28 @@ LimitInfo resolve_limit(const platform::RedisEndpoint& endpoint, std::optional<u
   return info;
 }
 
+void resolve_cpu_limit(const platform::RedisEndpoint& endpoint, std::optional<Sourced<double>> flag_cores,
+                       LimitInfo& info) {
+  if (flag_cores) {
+    info.cpu_limit_cores = flag_cores;
+    return;
+  }
+  if (!is_local(endpoint)) return;
+  auto reading = platform::read_own_cpu_limit();
+  if (!reading) {
+    info.notes.push_back("CPU limit not detected: " + reading.error().describe());
+    return;
+  }
+  if (reading->cores) info.cpu_limit_cores = Sourced<double>{*reading->cores, Provenance::live("cgroup " + reading->file)};
+}
+
 Result<ProbeReport> probe(const platform::RedisEndpoint& endpoint, const ProbeOptions& options) {
   auto conn = platform::connect_redis(endpoint, options.connect);
   if (!conn) return conn.error();
   auto snapshot = read_snapshot(*conn.value());
   if (!snapshot) return snapshot.error();
   LimitInfo limit = resolve_limit(endpoint, options.limit_bytes);
-  limit.cpu_limit_cores = options.cpu_limit_cores;
+  resolve_cpu_limit(endpoint, options.cpu_limit_cores, limit);
   return assess(*snapshot, limit, options.override_workload);
 }
 

@@ -37,8 +37,9 @@ struct LimitInfo {
   Provenance source;                   // flag --limit, or live "cgroup v1 <dir>/memory.limit_in_bytes"
   std::optional<platform::CgroupMemory> cgroup;  // when read from this process's cgroup
   std::vector<std::string> notes;      // why no limit is known, if so
-  // The container's CPU limit (--cpu-limit): the server and its fork child
-  // share it. A measured save time already ran under it.
+  // The container's CPU limit (--cpu-limit, or this process's cpu cgroup):
+  // the server and its fork child share it. A measured save time already
+  // ran under it.
   std::optional<Sourced<double>> cpu_limit_cores;
 };
 
@@ -73,6 +74,14 @@ ProbeReport assess(const ServerSnapshot& snapshot, const LimitInfo& limit,
 // memory cgroup, but only when the target is local (loopback or a unix
 // socket), because another host's limit cannot be read from here.
 LimitInfo resolve_limit(const platform::RedisEndpoint& endpoint, std::optional<uint64_t> flag_limit_bytes);
+
+// The same for the CPU limit, into info.cpu_limit_cores: the flag, else for a
+// local target this process's cpu cgroup quota (platform/cgroup.h
+// read_own_cpu_limit), which is the server's when probe runs in its
+// container. Not for the exporter: a sidecar's own quota is not the
+// server's, and the exporter has no flag to say otherwise.
+void resolve_cpu_limit(const platform::RedisEndpoint& endpoint, std::optional<Sourced<double>> flag_cores,
+                       LimitInfo& info);
 
 struct ProbeOptions {
   platform::ConnectOptions connect;

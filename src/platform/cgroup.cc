@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "core/quantity.h"
+
 namespace redisfit::platform {
 namespace {
 
@@ -92,6 +94,41 @@ Result<std::optional<uint64_t>> parse_cgroup_limit(std::string_view text) {
   // v1 writes "unlimited" as PAGE_COUNTER_MAX * page size = 2^63 - 4096.
   if (*v >= (uint64_t{1} << 62)) return std::optional<uint64_t>{};
   return std::optional<uint64_t>{*v};
+}
+
+namespace {
+// The kernel refuses a quota under 1 ms or a period of 0; a text that says
+// otherwise, or more cores than any node has, is not a kernel's.
+Result<std::optional<double>> quota_over_period(std::optional<uint64_t> quota, std::optional<uint64_t> period,
+                                                std::string_view text) {
+  if (!quota || !period || *quota == 0 || *period == 0) {
+    return Error{"", "not a CPU quota: '" + std::string(text) + "'"};
+  }
+  const double cores = static_cast<double>(*quota) / static_cast<double>(*period);
+  if (cores > kMaxSaneCores) return Error{"", fmt::format("a CPU quota of {:g} cores: '{}'", cores, text)};
+  return std::optional<double>{cores};
+}
+}  // namespace
+
+Result<std::optional<double>> parse_cpu_max(std::string_view text) {
+  text = trim(text);
+  auto fields = split(text, ' ');
+  if (fields.size() != 2) return Error{"", "not a cpu.max line (QUOTA PERIOD): '" + std::string(text) + "'"};
+  if (fields[0] == "max") {
+    if (!to_u64(fields[1])) return Error{"", "not a cpu.max line (QUOTA PERIOD): '" + std::string(text) + "'"};
+    return std::optional<double>{};
+  }
+  return quota_over_period(to_u64(fields[0]), to_u64(fields[1]), text);
+}
+
+Result<std::optional<double>> parse_cfs_quota(std::string_view quota_text, std::string_view period_text) {
+  quota_text = trim(quota_text);
+  period_text = trim(period_text);
+  if (quota_text == "-1") {
+    if (!to_u64(period_text)) return Error{"", "not a CPU period: '" + std::string(period_text) + "'"};
+    return std::optional<double>{};
+  }
+  return quota_over_period(to_u64(quota_text), to_u64(period_text), quota_text);
 }
 
 std::optional<uint64_t> cgroup_keyed_value(std::string_view text, std::string_view key) {
@@ -197,6 +234,35 @@ Result<CgroupMemory> detect_own_memory_cgroup() {
   auto located = locate_own_memory_cgroup();
   if (!located) return located.error();
   return read_memory_cgroup(*located);
+}
+
+Result<CpuLimitReading> read_own_cpu_limit() {
+  auto cgroup = read_small_file("/proc/self/cgroup");
+  if (!cgroup) return Error{"/proc/self/cgroup", "cannot read (not Linux?)"};
+  auto mounts = read_small_file("/proc/self/mountinfo");
+  if (!mounts) return Error{"/proc/self/mountinfo", "cannot read"};
+  auto where = locate_controller_cgroup("cpu", *cgroup, *mounts);
+  if (!where) return where.error();
+  CpuLimitReading reading;
+  if (where->version == CgroupVersion::kV2) {
+    reading.file = where->directory + "/cpu.max";
+    auto text = read_small_file(reading.file);
+    // No cpu.max: the cpu controller is not enabled here, so nothing limits it.
+    if (!text) return reading;
+    auto cores = parse_cpu_max(*text);
+    if (!cores) return Error{reading.file, cores.error().message};
+    reading.cores = *cores;
+    return reading;
+  }
+  reading.file = where->directory + "/cpu.cfs_quota_us";
+  const std::string period_file = where->directory + "/cpu.cfs_period_us";
+  auto quota = read_small_file(reading.file);
+  auto period = read_small_file(period_file);
+  if (!quota || !period) return Error{where->directory, "cannot read cpu.cfs_quota_us and cpu.cfs_period_us"};
+  auto cores = parse_cfs_quota(*quota, *period);
+  if (!cores) return Error{reading.file, cores.error().message};
+  reading.cores = *cores;
+  return reading;
 }
 
 }  // namespace redisfit::platform

@@ -97,6 +97,25 @@ Result<CgroupMemory> detect_own_memory_cgroup();
 // Error for text that is not a number.
 Result<std::optional<uint64_t>> parse_cgroup_limit(std::string_view text);
 
+// A CPU limit is a CFS quota: the cgroup's tasks run at most QUOTA us of CPU
+// time per PERIOD us, so QUOTA / PERIOD cores (kubelet writes a
+// resources.limits.cpu of 500m as 50000 per 100000).
+//  * v2 cpu.max: "QUOTA PERIOD", QUOTA "max" for none;
+//  * v1 cpu.cfs_quota_us (-1 for none) and cpu.cfs_period_us.
+// nullopt = no limit; error for text that is neither, or a period of 0.
+Result<std::optional<double>> parse_cpu_max(std::string_view text);
+Result<std::optional<double>> parse_cfs_quota(std::string_view quota_text, std::string_view period_text);
+
+// The CPU limit of the calling process's cpu cgroup (`probe` of a server in
+// its own container), with the file it came from. cores is nullopt when the
+// cgroup has no quota. Error when no cpu controller is mounted or its files
+// cannot be read or parsed.
+struct CpuLimitReading {
+  std::optional<double> cores;
+  std::string file;  // e.g. /sys/fs/cgroup/cpu.max
+};
+Result<CpuLimitReading> read_own_cpu_limit();
+
 // Value of `key` in a flat keyed cgroup file: "key value" lines, as in
 // memory.stat, memory.events and v1 memory.oom_control. nullopt if absent or
 // not a number.

@@ -3,10 +3,15 @@
 // by the test.
 #include "platform/cgroup.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "platform/cgroup_sandbox.h"
 #include "support/test_cgroup.h"
 
 namespace redisfit::platform {
@@ -75,6 +80,23 @@ TEST(CgroupParse, Limits) {
   EXPECT_FALSE(parse_cgroup_limit("lots").ok());
 }
 
+TEST(CgroupParse, CpuQuotas) {
+  EXPECT_DOUBLE_EQ(parse_cpu_max("50000 100000\n")->value(), 0.5);
+  EXPECT_DOUBLE_EQ(parse_cpu_max("200000 100000")->value(), 2.0);
+  EXPECT_FALSE(parse_cpu_max("max 100000\n")->has_value());
+  EXPECT_FALSE(parse_cpu_max("50000 0").ok());
+  EXPECT_FALSE(parse_cpu_max("50000").ok());
+  EXPECT_FALSE(parse_cpu_max("max").ok());
+  EXPECT_FALSE(parse_cpu_max("-1 100000").ok());
+  EXPECT_FALSE(parse_cpu_max("0 100000").ok());  // the quota would stop the server
+  EXPECT_FALSE(parse_cpu_max("18446744073709551615 1").ok());
+  EXPECT_DOUBLE_EQ(parse_cfs_quota("20000\n", "100000\n")->value(), 0.2);
+  EXPECT_FALSE(parse_cfs_quota("-1\n", "100000\n")->has_value());
+  EXPECT_FALSE(parse_cfs_quota("20000", "0").ok());
+  EXPECT_FALSE(parse_cfs_quota("lots", "100000").ok());
+  EXPECT_FALSE(parse_cfs_quota("-1", "x").ok());
+}
+
 TEST(CgroupMemoryStat, KeyedValues) {
   const char* v1 = "cache 4096\nrss 8192\ntotal_cache 12288\ntotal_rss 16384\ntotal_inactive_file 4096\n";
   EXPECT_EQ(cgroup_keyed_value(v1, "total_rss"), 16384u);
@@ -102,6 +124,50 @@ TEST(CgroupLive, ReadsUsageAndWorkingSetOfARealCgroup) {
   ASSERT_TRUE(read.ok()) << read.error().describe();
   EXPECT_EQ(read->limit_bytes, 200ULL << 20);
   EXPECT_LE(read->working_set_bytes, read->usage_bytes);
+}
+
+bool join(const std::string& procs_file) {
+  std::ofstream out(procs_file);
+  out << getpid() << std::flush;
+  return static_cast<bool>(out);
+}
+
+// A process in a cgroup with a CFS quota (the stress sandbox's, as kubelet
+// writes one) reads that quota as its CPU limit: what `probe` of a server in
+// its own container relies on.
+TEST(CgroupLive, AProcessReadsTheCpuLimitOfTheCgroupItRunsIn) {
+  auto parent = find_cgroup_parent();
+  if (!parent) GTEST_SKIP() << "no memory cgroup to make one in: " << parent.error().describe();
+  auto memory = MemoryCgroup::create(*parent, 64ULL << 20);
+  if (!memory) GTEST_SKIP() << "cannot make a memory cgroup: " << memory.error().describe();
+  auto quota = CpuQuota::create(**memory, 0.3);
+  if (!quota) GTEST_SKIP() << "cannot set a CPU quota: " << quota.error().describe();
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(fds[0]);
+    double cores = -1;  // could not join
+    const std::string cpu_procs = (*quota)->procs_file();
+    if (join((*memory)->procs_file()) && (cpu_procs.empty() || join(cpu_procs))) {
+      auto reading = read_own_cpu_limit();
+      cores = !reading ? -2 : reading->cores ? *reading->cores : -3;  // -3: no limit read
+    }
+    (void)!write(fds[1], &cores, sizeof cores);
+    _exit(0);
+  }
+  close(fds[1]);
+  double cores = 0;
+  const bool got = read(fds[0], &cores, sizeof cores) == static_cast<ssize_t>(sizeof cores);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(got);
+  EXPECT_NEAR(cores, 0.3, 1e-9) << "-1 could not join, -2 error, -3 no limit";
+  // This process's own cgroup reads too, limited or not.
+  auto own = read_own_cpu_limit();
+  EXPECT_TRUE(own.ok()) << own.error().describe();
 }
 
 }  // namespace

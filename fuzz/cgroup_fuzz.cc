@@ -1,7 +1,6 @@
 // cgroup files: flat keyed files (memory.stat, memory.events), limit files
 // (memory.max, memory.limit_in_bytes), CPU quotas (cpu.max, cfs_quota_us over
-// cfs_period_us), and locating the memory (and the
-// stress sandbox's cpu) cgroup from
+// cfs_period_us), and locating the memory and cpu cgroups from
 // /proc/self/cgroup + /proc/self/mountinfo (the input is split at its first
 // NUL byte into those two texts).
 #include <cstdint>

@@ -189,6 +189,14 @@ Result<CgroupLocation> locate_own_memory_cgroup() {
   return locate_memory_cgroup(*cgroup, *mounts);
 }
 
+Result<CgroupLocation> locate_own_controller_cgroup(std::string_view controller) {
+  auto cgroup = read_small_file("/proc/self/cgroup");
+  if (!cgroup) return Error{"/proc/self/cgroup", "cannot read (not Linux?)"};
+  auto mounts = read_small_file("/proc/self/mountinfo");
+  if (!mounts) return Error{"/proc/self/mountinfo", "cannot read"};
+  return locate_controller_cgroup(controller, *cgroup, *mounts);
+}
+
 Result<CgroupLocation> memory_cgroup_at(const std::string& directory) {
   std::string dir = directory;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
@@ -237,11 +245,7 @@ Result<CgroupMemory> detect_own_memory_cgroup() {
 }
 
 Result<CpuLimitReading> read_own_cpu_limit() {
-  auto cgroup = read_small_file("/proc/self/cgroup");
-  if (!cgroup) return Error{"/proc/self/cgroup", "cannot read (not Linux?)"};
-  auto mounts = read_small_file("/proc/self/mountinfo");
-  if (!mounts) return Error{"/proc/self/mountinfo", "cannot read"};
-  auto where = locate_controller_cgroup("cpu", *cgroup, *mounts);
+  auto where = locate_own_controller_cgroup("cpu");
   if (!where) return where.error();
   CpuLimitReading reading;
   if (where->version == CgroupVersion::kV2) {

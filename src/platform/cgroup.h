@@ -80,6 +80,7 @@ Result<CgroupLocation> locate_controller_cgroup(std::string_view controller, std
 
 // The same for the calling process, reading the two /proc files.
 Result<CgroupLocation> locate_own_memory_cgroup();
+Result<CgroupLocation> locate_own_controller_cgroup(std::string_view controller);
 
 // A memory cgroup given by its directory (`guard --cgroup`, a pod sharing
 // its cgroup with a sidecar): v2 when the directory has memory.max, v1 when it

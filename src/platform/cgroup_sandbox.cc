@@ -175,10 +175,7 @@ constexpr int kCfsPeriodMicros = 100000;  // kubelet's CFS period
 
 // This process's v1 cpu cgroup directory; empty on a v2 host.
 Result<std::string> own_v1_cpu_cgroup() {
-  auto cgroup = read_small_file("/proc/self/cgroup");
-  auto mounts = read_small_file("/proc/self/mountinfo");
-  if (!cgroup || !mounts) return Error{"/proc/self/cgroup", "cannot read"};
-  auto where = locate_controller_cgroup("cpu", *cgroup, *mounts);
+  auto where = locate_own_controller_cgroup("cpu");
   if (!where) return where.error();
   return where->version == CgroupVersion::kV1 ? where->directory : std::string();
 }

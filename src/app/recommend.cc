@@ -7,6 +7,7 @@
 
 #include "core/quantity.h"
 #include "core/saturate.h"
+#include "model/constants.h"
 
 namespace redisfit::app {
 namespace {
@@ -124,7 +125,9 @@ InstanceRecommendation size_instance(const sources::FleetObservation& o, const s
 Result<FleetReport> recommend(const RecommendOptions& o) {
   auto client = platform::PrometheusClient::create(o.prometheus);
   if (!client) return client.error();
-  auto data = sources::read_fleet(*client.value(), o.query);
+  sources::FleetQueryOptions query = o.query;
+  query.min_save_seconds = ModelConstants::kMinMeasuredSaveSeconds;
+  auto data = sources::read_fleet(*client.value(), query);
   if (!data) return data.error();
   FleetReport report;
   report.prometheus_url = o.prometheus.url;

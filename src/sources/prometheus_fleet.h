@@ -39,6 +39,10 @@ struct FleetQueryOptions {
   double window_seconds = 7 * 86400.0;
   double resolution_seconds = 300;   // subquery step and rate() range
   std::optional<double> at;          // evaluation time (unix seconds); default: Prometheus's now
+  // Saves shorter than this are left out of the save-time facts: INFO gives
+  // whole seconds. The caller passes the model's floor
+  // (ModelConstants::kMinMeasuredSaveSeconds); sources/ does not read model/.
+  double min_save_seconds = 0;
   // Called before each query is sent, for a progress line: `sent` queries
   // went before this one, of `total` this read sends; `fact` names it. May
   // be empty.

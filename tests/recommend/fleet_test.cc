@@ -4,6 +4,7 @@
 // never from what Prometheus returns.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "app/fleet_facts.h"
 #include "app/recommend.h"
 #include "model/budget.h"
+#include "model/constants.h"
 #include "model/fragmentation.h"
 #include "model/solver.h"
 #include "prometheus_server.h"
@@ -255,6 +257,15 @@ TEST_F(BackfilledFleet, QueriesAreAggregatedServerSide) {
   // Redis (or pod), never a matrix of raw samples.
   for (const auto& q : doc["queries"]) {
     std::string query = q["query"];
+    // Every placeholder filled; the save facts keep only saves the model
+    // takes as measured (INFO's whole seconds).
+    for (const char* placeholder : {"{S}", "{SW}", "{W}", "{R}", "{R2}", "{R2S}", "{MS}", "{P}", "{PM}"}) {
+      EXPECT_EQ(query.find(placeholder), std::string::npos) << placeholder << " in " << query;
+    }
+    if (query.find("_duration_sec") != std::string::npos) {
+      EXPECT_NE(query.find(fmt::format(" >= {:g})", ModelConstants::kMinMeasuredSaveSeconds)), std::string::npos)
+          << query;
+    }
     if (query.find("(range query") != std::string::npos) continue;
     httplib::Client client("127.0.0.1", prom_->port());
     httplib::Params form{{"query", query}, {"time", std::to_string(doc["evaluated_at"].get<double>())}};

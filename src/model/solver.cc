@@ -36,18 +36,32 @@ RedisInstance with_limit(RedisInstance r, uint64_t limit_bytes, const Provenance
   return r;
 }
 
-// The workload once a configuration with `maxmemory_bytes` has settled: data
-// above maxmemory evicted (or deleted) and persisted again by the next save
-// or AOF rewrite, so neither the dataset nor the next load exceeds it. The
-// way there from today's larger data is the rescue order (rescue_plan.h),
-// not a budget of the final configuration.
-Workload settled(Workload w, uint64_t maxmemory_bytes) {
+// The workload a configuration with `maxmemory_bytes` is sized for: its
+// dataset at maxmemory. Data above it evicted (or deleted) and persisted
+// again by the next save or AOF rewrite, so neither the dataset nor the next
+// load exceeds it; the way there from today's larger data is the rescue order
+// (rescue_plan.h), not a budget of the final configuration. Data below it
+// grows to it: maxmemory is the only bound Redis puts on the dataset
+// (evict.c:performEvictions acts only above it), so a plan sized for today's
+// smaller data would let tomorrow's writes fill the container past its limit.
+Workload at_maxmemory(Workload w, uint64_t maxmemory_bytes) {
   if (w.dataset_bytes && w.dataset_bytes->value > maxmemory_bytes) {
     w.dataset_bytes = Sourced<uint64_t>{
         maxmemory_bytes, Provenance::computed(fmt::format("{} brought down to maxmemory", format_bytes(w.dataset_bytes->value)))};
+  } else if (w.dataset_bytes && w.dataset_bytes->value < maxmemory_bytes) {
+    w.dataset_bytes = Sourced<uint64_t>{
+        maxmemory_bytes, Provenance::computed(fmt::format("{} today ({}), free to grow to maxmemory",
+                                                         format_bytes(w.dataset_bytes->value),
+                                                         w.dataset_bytes->source.describe()))};
   }
   if (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes) w.loaded_bytes.reset();
   return w;
+}
+
+// Whether at_maxmemory changes the workload (the solver copies it only then).
+bool moves_to_maxmemory(const Workload& w, uint64_t maxmemory_bytes) {
+  return (w.dataset_bytes && w.dataset_bytes->value != maxmemory_bytes) ||
+         (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes);
 }
 
 }  // namespace
@@ -57,18 +71,18 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
   RedisInstance r = instance;
   r.limit_bytes = Sourced<uint64_t>{limit_bytes, Provenance::computed("limit")};
   // One instance, its maxmemory rewritten per probe, and the workload copied
-  // only when settling changes it: a probe costs one budget, not copies.
+  // only when sizing it at maxmemory changes it: a probe costs one budget, not copies.
   RedisInstance probe = with_maxmemory(r, 0, Provenance::computed("solver"));
   auto peak_fits = [&](uint64_t maxmemory) {
     probe.maxmemory.bytes = maxmemory;
-    const bool settles = (workload.dataset_bytes && workload.dataset_bytes->value > maxmemory) ||
-                         (workload.loaded_bytes && workload.loaded_bytes->value > maxmemory);
-    return fits(compute_budget_for_search(probe, settles ? settled(workload, maxmemory) : workload), limit_bytes);
+    return fits(compute_budget_for_search(
+                    probe, moves_to_maxmemory(workload, maxmemory) ? at_maxmemory(workload, maxmemory) : workload),
+                limit_bytes);
   };
   // Every phase grows monotonically with maxmemory, so bisect over whole MiB.
   uint64_t lo = 1, hi = limit_bytes / kMiB;
   if (!peak_fits(lo * kMiB)) {
-    MemoryBudget empty = compute_budget_for_search(with_maxmemory(r, kMiB, Provenance::computed("solver")), settled(workload, kMiB));
+    MemoryBudget empty = compute_budget_for_search(with_maxmemory(r, kMiB, Provenance::computed("solver")), at_maxmemory(workload, kMiB));
     return Error{"", fmt::format("a limit of {} is below what Redis needs at all under this workload: "
                                  "even with maxmemory 1mb the {} phase needs {} (x{:.1f} margin)",
                                  format_k8s_quantity(limit_bytes), empty.peak_phase,
@@ -163,7 +177,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
       // so grow the container instead of shrinking maxmemory.
       maxmemory = saturating_round_up(dataset, kMiB);
       RedisInstance grown = with_maxmemory(r, maxmemory, Provenance::computed("plan: holds the dataset"));
-      limit = solve_min_limit(grown, settled(workload, maxmemory));
+      limit = solve_min_limit(grown, at_maxmemory(workload, maxmemory));
       rec.notes.push_back(fmt::format(
           "the dataset ({}) does not fit under the given limit with policy {}; the limit must "
           "grow to {}",
@@ -176,10 +190,10 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     rec.maxmemory_bytes = maxmemory;
   } else if (r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
     rec.maxmemory_bytes = r.maxmemory.bytes;
-    limit = solve_min_limit(r, settled(workload, rec.maxmemory_bytes));
+    limit = solve_min_limit(r, at_maxmemory(workload, rec.maxmemory_bytes));
   } else if (workload.dataset_bytes) {
     rec.maxmemory_bytes = saturating_round_up(workload.dataset_bytes->value, kMiB);
-    limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan")), settled(workload, rec.maxmemory_bytes));
+    limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan")), at_maxmemory(workload, rec.maxmemory_bytes));
   } else {
     return Error{"", "nothing to size from: give --limit, --request, --maxmemory or --dataset"};
   }
@@ -189,7 +203,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
   RedisInstance final_instance =
       with_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan (model)")), limit,
                  Provenance::computed("plan (model)"));
-  rec.budget = compute_budget(final_instance, settled(workload, rec.maxmemory_bytes));
+  rec.budget = compute_budget(final_instance, at_maxmemory(workload, rec.maxmemory_bytes));
   // Its loaded_source is quoted below: the budget with its words.
   const MemoryBudget today = compute_budget_without_hint(final_instance, workload);
   if (today.loaded_above_maxmemory && today.verdict == Verdict::kUnsafe) {

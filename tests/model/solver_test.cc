@@ -67,6 +67,32 @@ TEST(Solver, DatasetThatMustFitGrowsTheLimit) {
   EXPECT_EQ(rec->budget.verdict, Verdict::kSafe);
 }
 
+// Data below maxmemory grows to it: a plan for today's 100 MiB is the plan
+// for a full maxmemory, whether plan solves the maxmemory (a limit given) or
+// the limit (a maxmemory given). Sized for 100 MiB it recommended maxmemory =
+// the limit, which lint calls unsafe.
+TEST(Solver, ASmallerDatasetIsPlannedAsGrownToMaxmemory) {
+  for (const char* policy : {"noeviction", "allkeys-lru"}) {
+    RedisInstance r = aof_instance(policy);
+    r.limit_bytes = Sourced<uint64_t>{kGiB, Provenance::given("test")};
+    Workload small;
+    small.dataset_bytes = Sourced<uint64_t>{100 * kMiB, Provenance::given("test")};
+    auto with_data = plan_with_model(r, small);
+    auto without = plan_with_model(r, Workload{});
+    ASSERT_TRUE(with_data.ok() && without.ok()) << policy;
+    EXPECT_EQ(with_data->maxmemory_bytes, without->maxmemory_bytes) << policy;
+    EXPECT_LT(with_data->maxmemory_bytes, kGiB / 2) << policy;
+    EXPECT_EQ(with_data->budget.verdict, Verdict::kSafe) << policy;
+
+    RedisInstance fixed = aof_instance(policy);
+    fixed.maxmemory = {MaxmemoryOrigin::kExplicit, kGiB, Provenance::given("test")};
+    auto limit_with_data = plan_with_model(fixed, small);
+    auto limit_without = plan_with_model(fixed, Workload{});
+    ASSERT_TRUE(limit_with_data.ok() && limit_without.ok()) << policy;
+    EXPECT_EQ(limit_with_data->limit_bytes, limit_without->limit_bytes) << policy;
+  }
+}
+
 TEST(Solver, MinLimitMakesTheBudgetSafe) {
   RedisInstance r = aof_instance("allkeys-lru");
   r.maxmemory = {MaxmemoryOrigin::kExplicit, 10 * kGiB, Provenance::given("test")};

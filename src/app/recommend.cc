@@ -71,12 +71,13 @@ InstanceRecommendation size_instance(const sources::FleetObservation& o, const s
   // or an import that reached it); else size it to the recorded dataset.
   const MaxmemorySetting& mm = instance.maxmemory;
   uint64_t maxmemory = 0;
-  if (mm.origin != MaxmemoryOrigin::kUnset && f.used_peak_bytes >= 0.9 * static_cast<double>(mm.bytes)) {
+  // Never 0: to Redis, maxmemory 0 is no bound at all.
+  if (mm.origin != MaxmemoryOrigin::kUnset && mm.bytes > 0 && f.used_peak_bytes >= 0.9 * static_cast<double>(mm.bytes)) {
     maxmemory = mm.bytes;
     r.recommended.notes.push_back(fmt::format("the dataset reached {:.0f}% of maxmemory: maxmemory kept",
                                               100.0 * f.used_peak_bytes / static_cast<double>(mm.bytes)));
   } else {
-    maxmemory = saturating_round_up(ceil_bytes(f.used_peak_bytes * (1 + buffer)), kMiB);
+    maxmemory = std::max(kMiB, saturating_round_up(ceil_bytes(f.used_peak_bytes * (1 + buffer)), kMiB));
     r.recommended.notes.push_back(fmt::format("maxmemory = recorded used_memory peak {} + {:.0f}%{}",
                                               format_bytes(static_cast<uint64_t>(f.used_peak_bytes)), buffer * 100,
                                               mm.origin == MaxmemoryOrigin::kUnset ? " (maxmemory is unset now)" : ""));

@@ -85,12 +85,12 @@ int run(const GuardFlags& f) {
   if (*min && *max && **min > **max) return fail(Error{"flag --min", "is above --max"});
   g.settings.min_bytes = *min;
   g.settings.max_bytes = *max;
-  if (f.threshold_percent < 0 || f.threshold_percent > 50)
+  if (!(f.threshold_percent >= 0 && f.threshold_percent <= 50))  // NaN too
     return fail(Error{"flag --threshold", "a percentage between 0 and 50"});
   g.settings.threshold_fraction = f.threshold_percent / 100;
   g.settings.allow_evict = f.allow_evict;
   g.dry_run = f.dry_run;
-  if (f.fork_warn_percent <= 0 || f.fork_warn_percent > 100)
+  if (!(f.fork_warn_percent > 0 && f.fork_warn_percent <= 100))
     return fail(Error{"flag --fork-warn", "a percentage of the limit, above 0 and at most 100"});
   g.fork_warn_fraction = f.fork_warn_percent / 100;
 

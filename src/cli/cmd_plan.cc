@@ -6,6 +6,7 @@
 #include "app/rdb_analysis.h"
 #include "cli/command_registry.h"
 #include "cli/emit_flags.h"
+#include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "fix/emit.h"
@@ -63,7 +64,7 @@ RegisterCommand reg{{10, "plan", [](CLI::App& app, RunState& state) {
   cmd->add_option("--strategy", flags->strategy, "model (default): solve the memory model; seed: the article's rule")
       ->check(CLI::IsMember({"model", "seed"}));
   cmd->add_option("--seed-ratio", flags->seed_ratio, "limit = ratio x request for --strategy seed (2.5-3)")
-      ->check(CLI::Range(1.0, 10.0));
+      ->check(finite_in(1.0, 10.0));
   add_output_option(*cmd, flags->output, FormatNames().add(render::plan_formats()));
   flags->emit.add_to(*cmd);
   cmd->callback([flags, &state] { state.exit_code = run_plan(*flags); });

@@ -8,6 +8,7 @@
 #include "app/rdb_analysis.h"
 #include "app/rdb_target.h"
 #include "cli/command_registry.h"
+#include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "cli/progress_line.h"
 #include "core/flag_units.h"
@@ -99,9 +100,9 @@ RegisterCommand reg{{45, "rdb", [](CLI::App& app, RunState& state) {
   cmd->add_option("--redis-version", flags->redis_version, "target server: 6.2 .. 7.4, or valkey-7.2 / valkey-8.0 (default 7.0)");
   cmd->add_option("--config", flags->config_path, "the target's redis.conf (encoding thresholds, maxmemory)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--top", flags->top, "largest keys to list (default 10)");
+  cmd->add_option("--top", flags->top, "largest keys to list (default 10)")->check(whole_number());
   cmd->add_option("--prefix-sep", flags->prefix_sep, "key prefix separator for groups (default ':'; '' = off)");
-  cmd->add_option("--prefixes", flags->prefixes, "prefix groups to list (default 20)");
+  cmd->add_option("--prefixes", flags->prefixes, "prefix groups to list (default 20)")->check(whole_number());
   cmd->add_option("--maxmemory", flags->maxmemory, "the target's maxmemory (Redis units: 4gb)");
   cmd->add_option("--limit", flags->limit, "the container memory limit (Kubernetes quantity: 8Gi)");
   cmd->add_option("--into-used", flags->into_used, "used_memory of the running server an import goes into");

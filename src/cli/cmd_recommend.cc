@@ -11,6 +11,7 @@
 
 #include "app/recommend.h"
 #include "cli/command_registry.h"
+#include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "cli/progress_line.h"
 #include "app/fleet_fix.h"
@@ -126,12 +127,12 @@ RegisterCommand reg{{55, "recommend", [](CLI::App& app, RunState& state) {
   cmd->add_flag("--insecure", f->insecure, "https: do not verify the certificate");
   cmd->add_option("--window", f->window, "history to read (default 7d)");
   cmd->add_option("--resolution", f->resolution, "step of rate subqueries and rate() range (default 5m)");
-  cmd->add_option("--at", f->at, "evaluate at this unix time instead of now");
+  cmd->add_option("--at", f->at, "evaluate at this unix time instead of now")->check(finite_in(0, 1e11));
   cmd->add_option("--selector", f->selector, "PromQL label matchers for the Redis series: job=\"redis\",env=\"prod\"");
   cmd->add_option("-n,--namespace", f->namespace_name, "only this namespace");
   cmd->add_option("--container", f->container, "Redis container name in cAdvisor / kube-state-metrics (default redis)");
   cmd->add_option("--buffer", f->buffer_percent, "percent above recorded peaks (default 15, krr's)")
-      ->check(CLI::Range(0.0, 200.0));
+      ->check(finite_in(0.0, 200.0));
   add_output_option(*cmd, f->output, FormatNames().add(render::recommend_formats()));
   cmd->add_option("--emit", f->emit, "print the fixes: kbcli | opsrequest | kubectl | conf")
       ->check(CLI::IsMember({"kbcli", "opsrequest", "kubectl", "conf"}));

@@ -14,6 +14,7 @@
 
 #include "app/stress_rdb.h"
 #include "cli/command_registry.h"
+#include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
@@ -132,8 +133,11 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   auto configured = stress::configured_maxmemory(o.server);
   if (!configured.ok()) return configured.error();
   if (!f.fill.empty() && f.fill.back() == 'x') {
-    double mult = std::strtod(f.fill.c_str(), nullptr);
-    if (mult <= 0 || mult > 100) return Error{"flag --fill", "'" + f.fill + "': expected a multiple like 1x or 1.5x"};
+    char* end = nullptr;
+    const double mult = std::strtod(f.fill.c_str(), &end);
+    if (end != f.fill.c_str() + f.fill.size() - 1 || !(mult > 0 && mult <= 100)) {
+      return Error{"flag --fill", "'" + f.fill + "': expected a multiple like 1x or 1.5x"};
+    }
     uint64_t base = *configured ? *configured : o.limit_bytes;
     o.fill_payload_bytes = static_cast<uint64_t>(mult * static_cast<double>(base));
   } else {
@@ -284,7 +288,7 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
       ->each([f](const std::string&) { f->phases_given = true; });
   cmd->add_option("--fill", f->fill, "import target: bytes (300mb) or a multiple of maxmemory (1x, 1.5x)");
   cmd->add_option("--value-size", f->value_size, "value size: N or MIN-MAX (uniform), e.g. 1024 or 512-4096");
-  cmd->add_option("--ttl-share", f->ttl_share, "fraction of keys written with a TTL")->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--ttl-share", f->ttl_share, "fraction of keys written with a TTL")->check(finite_in(0.0, 1.0));
   cmd->add_option("--connections", f->connections, "loader connections")->check(CLI::Range(1, 256));
   cmd->add_option("--pipeline", f->pipeline, "commands in flight per connection")->check(CLI::Range(1, 10000));
   cmd->add_option("--fork", f->fork, "auto | bgsave | bgrewriteaof | fullsync")
@@ -311,9 +315,9 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_option("--search-range", f->search_range, "--search: bracket LOW-HIGH (default limit/16 - limit)");
   cmd->add_option("--resolution", f->resolution, "--search: stop when the bracket is this narrow (default limit/32)");
   cmd->add_option("--time-scale", f->time_scale, "compress kubelet's back-off (10 s .. 300 s) by this factor")
-      ->check(CLI::Range(1.0, 10000.0));
-  cmd->add_option("--phase-timeout", f->phase_timeout, "seconds per phase attempt")->check(CLI::Range(1.0, 86400.0));
-  cmd->add_option("--max-time", f->max_time, "seconds for the whole run")->check(CLI::Range(1.0, 86400.0));
+      ->check(finite_in(1.0, 10000.0));
+  cmd->add_option("--phase-timeout", f->phase_timeout, "seconds per phase attempt")->check(finite_in(1.0, 86400.0));
+  cmd->add_option("--max-time", f->max_time, "seconds for the whole run")->check(finite_in(1.0, 86400.0));
   add_output_option(*cmd, f->output, FormatNames().add(render::stress_formats()).add(render::stress_search_formats()));
   cmd->add_option("--report", f->report, "write a self-contained HTML report");
   cmd->add_option("--preload", f->preload,

@@ -6,6 +6,7 @@
 
 #include "app/probe_sample.h"
 #include "cli/command_registry.h"
+#include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "core/flag_units.h"
 #include "live/duration.h"
@@ -18,7 +19,7 @@ void ProbeSampleFlags::add_to(CLI::App& cmd) {
   cmd.add_flag("--plan", plan, "recommend maxmemory and request/limit for the measured workload");
   cmd.add_option("--max-commands-per-sec", max_commands_per_sec,
                  "--sample: cap on the key sampler's commands per second (default 200)")
-      ->check(CLI::Range(1.0, 100000.0));
+      ->check(finite_in(1.0, 100000.0));
   cmd.add_option("--sample-keys", max_keys, "--sample: keys to sample at most (default 1000)")
       ->check(CLI::Range(1, 1000000));
   emit.add_to(cmd);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/number_checks.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
 #include "sources/redis_directives.h"
@@ -52,7 +53,7 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
 void WorkloadFlags::add_workload_to(CLI::App& cmd) {
   cmd.add_option("--write-rate", write_rate, "writes per second while a fork child lives (5000, 5k, 5k/s)");
   cmd.add_option("--cow-fraction", cow_fraction, "share of the dataset copied during a fork, 0..1")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(finite_in(0.0, 1.0));
   cmd.add_option("--write-pattern", write_pattern, "overwrite (default) | insert (an import)")
       ->check(CLI::IsMember({"overwrite", "insert"}));
   cmd.add_option("--value-size", value_size, "typical value size, or a uniform range MIN-MAX (default 1KiB; 1024, 1Ki and 1kb alike; 512-4096)");
@@ -60,7 +61,7 @@ void WorkloadFlags::add_workload_to(CLI::App& cmd) {
   cmd.add_option("--ttl", ttl, "whether keys carry TTLs (true/false; default false)");
   cmd.add_option("--fragmentation", fragmentation, "the dataset's RSS per byte of used_memory (default 1.10; INFO mem_fragmentation_ratio "
                  "is a close upper bound, probe prints the exact figure)")
-      ->check(CLI::Range(1.0, 5.0));
+      ->check(finite_in(1.0, 5.0));
   cmd.add_option("--fsync-stall", fsync_stall,
                  "budget for an appendfsync everysec fsync stalled this long (e.g. 2s; default: no stall)");
   cmd.add_option("--save-time", save_time,

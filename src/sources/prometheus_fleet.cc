@@ -141,6 +141,11 @@ std::string build_query(const FactSpec& spec, const Selectors& s) {
   return q;
 }
 
+// Every fleet fact is a size, ratio, rate, count or duration: a NaN, an
+// infinity or a negative value is a broken series, not a measurement, and
+// taken as one it turned into maxmemory 0 (no limit at all).
+bool usable(double v) { return std::isfinite(v) && v >= 0; }
+
 std::string label(const Labels& l, const char* name) {
   auto it = l.find(name);
   return it == l.end() ? "" : it->second;
@@ -204,7 +209,12 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
                                              sel.redis == "{}" ? "" : " matching " + sel.redis, sel.window, q)};
     }
     if (result->empty()) data.notes.push_back(fmt::format("no series for {}", spec.name));
+    size_t unusable = 0;
     for (const auto& sample : *result) {
+      if (!usable(sample.value)) {
+        ++unusable;
+        continue;
+      }
       if (spec.per_pod) {
         std::string k = label(sample.labels, "namespace") + "/" + label(sample.labels, "pod");
         double& v = by_pod[k][spec.name];
@@ -224,6 +234,15 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
       if (it == by_key.end()) continue;
       auto [slot, fresh] = it->second.values.emplace(spec.name, sample.value);
       if (!fresh) slot->second = std::max(slot->second, sample.value);
+    }
+    if (std::string(spec.name) == "used_peak" && by_key.empty()) {
+      return Error{client.url(), fmt::format("every redis_memory_used_bytes answer is NaN, Inf or negative: nothing "
+                                             "to size from\n  query: {}", q)};
+    }
+    if (unusable) {
+      data.notes.push_back(fmt::format("{} answer(s) for {} left out: not a finite number of zero or more (NaN, "
+                                       "Inf or negative: a broken exporter or recording rule?)",
+                                       unusable, spec.name));
     }
   }
 
@@ -261,13 +280,14 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   for (const auto& series : *daily) {
     auto it = by_key.find(key_of(series.labels));
     if (it == by_key.end()) continue;
-    auto& peaks = it->second.daily_peak_bytes;
-    if (peaks.empty()) {
-      peaks = series.points;
-    } else {
-      for (size_t i = 0; i < std::min(peaks.size(), series.points.size()); ++i)
-        peaks[i].second = std::max(peaks[i].second, series.points[i].second);
+    // Several series of one instance (a relabelled target) merge by step time.
+    std::map<double, double> by_time(it->second.daily_peak_bytes.begin(), it->second.daily_peak_bytes.end());
+    for (const auto& [t, v] : series.points) {
+      if (!usable(v)) continue;
+      auto [slot, fresh] = by_time.emplace(t, v);
+      if (!fresh) slot->second = std::max(slot->second, v);
     }
+    it->second.daily_peak_bytes.assign(by_time.begin(), by_time.end());
   }
 
   for (auto& [k, obs] : by_key) {

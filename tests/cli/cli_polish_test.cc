@@ -96,6 +96,30 @@ TEST(CliUnits, AmbiguousMIsRefusedNotGuessed) {
   EXPECT_TRUE(has(r.err, "16Mi")) << r.err;
 }
 
+// CLI11's Range lets NaN through (every comparison with it is false) and its
+// unsigned conversion wraps "-1": `--cow-fraction nan` dropped the COW term and
+// called the configuration safe, `rdb --top -1` listed every key.
+TEST(CliUnits, NonFiniteAndNegativeNumbersAreRefused) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"plan", "--limit", "1Gi", "--cow-fraction", "nan"},
+      {"explain", "--limit", "1Gi", "--maxmemory", "500mb", "--fragmentation", "nan"},
+      {"explain", "--limit", "1Gi", "--maxmemory", "500mb", "--fragmentation", "inf"},
+      {"lint", "--limit", "1Gi", "--cow-fraction", "NaN", "-"},
+      {"plan", "--request", "1Gi", "--strategy", "seed", "--seed-ratio", "nan"},
+      {"rdb", "--top", "-1", "missing.rdb"},
+      {"rdb", "--prefixes", "-3", "missing.rdb"},
+      {"recommend", "-p", "http://127.0.0.1:1", "--buffer", "nan"},
+      {"stress", "--limit", "256Mi", "--ttl-share", "nan"},
+  };
+  for (const auto& args : bad) {
+    auto r = run_redisfit(args);
+    std::string line;
+    for (const auto& a : args) line += a + " ";
+    EXPECT_EQ(r.exit_code, 2) << line << "\n" << r.out << r.err;
+    EXPECT_TRUE(has(r.err, "finite") || has(r.err, "whole number")) << line << "\n" << r.err;
+  }
+}
+
 TEST(CliUnits, WriteRateTakesSuffixesAndPerSecond) {
   auto plan = [](const std::string& rate) {
     return run_redisfit({"plan", "--request", "4Gi", "--write-rate", rate, "-o", "json"});

@@ -237,20 +237,25 @@ void read_input(const manifests::InputFile& in, const LintOptions& options, Coll
   if (!stream) return report.input_errors.push_back(stream.error());
   std::istream& is = **stream;
   const std::string name = in.path == "-" ? "<stdin>" : in.path;
-  auto read_failed = [&](const Error& e) { report.input_errors.push_back(Error{in.path, e.message, e.code}); };
+  auto read_failed = [&](const Error& e) { report.input_errors.push_back(Error{name, e.message, e.code}); };
   std::string head;
   bool conf = options.format == InputFormat::kConf;
   if (options.format == InputFormat::kAuto && in.path == "-") {
     // Stdin is a redis.conf when every line reads as one: its first
     // non-directive line settles it (YAML), so only that much is read ahead.
-    auto ended = manifests::read_ahead(is, head, [](std::string_view lines) {
-      return redis_conf_directive_lines(lines) >= 0;
-    });
-    if (!ended) return read_failed(ended.error());
+    auto ended = manifests::read_ahead(
+        is, head, [](std::string_view lines) { return redis_conf_directive_lines(lines) >= 0; }, kMaxConfFileBytes);
+    if (!ended) {
+      if (ended.error().code == ErrorCode::kIo) return read_failed(ended.error());
+      return read_failed(Error{"", fmt::format("more than {} read as a redis.conf would be (its bound), not read",
+                                               format_bytes(kMaxConfFileBytes)), ended.error().code});
+    }
     conf = *ended && looks_like_redis_conf(head);
   }
   if (conf) {
-    if (auto st = manifests::read_rest(is, head); !st) return read_failed(st.error());
+    if (auto st = manifests::read_rest(is, head, kMaxConfFileBytes); !st) {
+      return read_failed(Error{"", st.error().message + ": not read as a redis.conf", st.error().code});
+    }
     return read_conf(name, parse_redis_conf_text(head, name), options, c, report);
   }
   manifests::DocumentStream documents(is, std::move(head));

@@ -82,16 +82,63 @@ TEST(LintStream, ReadAheadStopsAtTheFirstLineThatDecides) {
   const std::string yaml = "apiVersion: v1\nkind: ConfigMap\n" + std::string(1 << 20, '#') + "\n";
   std::istringstream in(yaml);
   std::string head;
-  auto ended = manifests::read_ahead(in, head, [](std::string_view lines) { return lines.find(':') == lines.npos; });
+  auto ended = manifests::read_ahead(
+      in, head, [](std::string_view lines) { return lines.find(':') == lines.npos; }, 16u << 20);
   ASSERT_TRUE(ended.ok());
   EXPECT_FALSE(*ended);
   EXPECT_LT(head.size(), yaml.size());  // decided on the first block
   std::istringstream small("maxmemory 1gb\n");
   head.clear();
-  ended = manifests::read_ahead(small, head, [](std::string_view) { return true; });
+  ended = manifests::read_ahead(small, head, [](std::string_view) { return true; }, 16u << 20);
   ASSERT_TRUE(ended.ok());
   EXPECT_TRUE(*ended);
   EXPECT_EQ(head, "maxmemory 1gb\n");
+}
+
+// Input that never ends a document, or never says what it is, is refused
+// once it is past the bound the parser would hold, not read whole first:
+// /dev/zero's NULs at once, one endless document at the document bound, an
+// endless redis.conf at the redis.conf bound.
+TEST(LintStream, EndlessInputIsRefusedAtItsBound) {
+  std::istringstream zeros(std::string("a: 1\nb: ") + std::string(3 << 20, '\0'));
+  DocumentStream binary(zeros, {}, 4096);
+  manifests::DocBatch batch;
+  auto r = binary.next(batch);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().where, "2:4");
+  EXPECT_NE(r.error().message.find("NUL byte"), std::string::npos) << r.error().message;
+
+  std::string endless = "x: |\n";
+  while (endless.size() < (3u << 20)) endless += "  line of a block scalar that never ends\n";
+  std::istringstream long_doc("a: 1\n---\n" + endless);
+  DocumentStream one_doc(long_doc, {}, 4096, 1u << 20);
+  auto first = one_doc.next(batch);
+  ASSERT_TRUE(first.ok() && *first);  // the first document is handed out
+  auto second = one_doc.next(batch);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().where, "2");  // its "---" line
+  EXPECT_NE(second.error().message.find("larger than 1.0 MiB"), std::string::npos) << second.error().message;
+
+  std::string conf;
+  while (conf.size() < (3u << 20)) conf += "maxmemory 1gb\n";
+  std::istringstream conf_in(conf);
+  std::string head;
+  auto ended = manifests::read_ahead(conf_in, head, [](std::string_view) { return true; }, 1u << 20);
+  ASSERT_FALSE(ended.ok());
+  EXPECT_LT(head.size(), 3u << 20);
+  std::istringstream rest_in(conf);
+  std::string rest;
+  EXPECT_FALSE(manifests::read_rest(rest_in, rest, 1u << 20).ok());
+}
+
+// A device is no input: lint and rescue refuse /dev/zero at once (they read
+// it until memory ran out).
+TEST(LintStream, DevicesAreRefused) {
+  for (const char* command : {"lint", "rescue"}) {
+    auto r = testing::run_redisfit({command, "/dev/zero"});
+    EXPECT_EQ(r.exit_code, 2) << command << r.out << r.err;
+    EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << command << r.err;
+  }
 }
 
 // Peak RSS in KiB of `redisfit lint --fail-on never -` fed `file` on stdin.

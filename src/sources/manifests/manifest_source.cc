@@ -164,7 +164,7 @@ Status read_manifest_stream(DocumentStream& stream, const std::string& file, Man
     auto more = stream.next(batch);
     if (!more) {
       Error e = more.error();
-      e.where = file;
+      e.where = e.where.empty() ? file : file + ":" + e.where;  // the stream names the line
       errors.push_back(std::move(e));
       break;
     }

@@ -9,6 +9,8 @@
 #include <iterator>
 #include <sstream>
 
+#include "sources/manifests/yaml_stream.h"
+
 namespace redisfit::manifests {
 namespace fs = std::filesystem;
 
@@ -103,17 +105,14 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
   return out;
 }
 
-Result<std::string> read_input_text(const std::string& path) {
-  if (path == "-") {
-    std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-    return text;
+Result<std::string> read_input_text(const std::string& path, size_t max_bytes) {
+  auto in = open_input(path);
+  if (!in) return in.error();
+  std::string text;
+  if (auto st = read_rest(**in, text, max_bytes); !st) {
+    return Error{path == "-" ? "<stdin>" : path, st.error().message + ": not read", st.error().code};
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path, "cannot open file"};
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Error{path, "read error"};
-  return buf.str();
+  return text;
 }
 
 Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::vector<YamlObject>& out) {

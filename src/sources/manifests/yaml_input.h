@@ -66,8 +66,9 @@ struct InputFile {
 std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths,
                                       std::vector<Error>& errors);
 
-// Reads a whole file ("-" = stdin).
-Result<std::string> read_input_text(const std::string& path);
+// Reads a whole file ("-" = stdin, or a pipe) of at most `max_bytes`: an
+// error names the input when it is larger, a device, or unreadable.
+Result<std::string> read_input_text(const std::string& path, size_t max_bytes = 64u << 20);
 
 // Parses multi-document YAML text; `kind: List` objects are expanded into
 // their items; empty documents and non-mapping documents are skipped. Error

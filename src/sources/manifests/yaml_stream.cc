@@ -1,14 +1,22 @@
 #include "sources/manifests/yaml_stream.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <utility>
 
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+
 namespace redisfit::manifests {
 
-DocumentStream::DocumentStream(std::istream& in, std::string head, size_t batch_bytes)
-    : in_(in), pending_(std::move(head)), batch_bytes_(std::max<size_t>(batch_bytes, 1)) {}
+DocumentStream::DocumentStream(std::istream& in, std::string head, size_t batch_bytes, size_t max_document_bytes)
+    : in_(in),
+      pending_(std::move(head)),
+      batch_bytes_(std::max<size_t>(batch_bytes, 1)),
+      max_document_bytes_(max_document_bytes) {}
 
 Status DocumentStream::read_more(size_t bytes) {
   const size_t old = pending_.size();
@@ -17,6 +25,17 @@ Status DocumentStream::read_more(size_t bytes) {
   pending_.resize(old + static_cast<size_t>(in_.gcount()));
   if (in_.bad()) return Error{"", "read error", ErrorCode::kIo};
   if (!in_) eof_ = true;  // eof (and failbit): nothing more will come
+  // YAML forbids NUL: binary data is refused as it arrives, not once a
+  // document of it has been read whole (/dev/zero has no document end).
+  const size_t from = std::min(checked_, old);  // the head given at construction too
+  checked_ = pending_.size();
+  if (const size_t nul = pending_.find('\0', from); nul != std::string::npos) {
+    const auto line_start = pending_.rfind('\n', nul == 0 ? 0 : nul - 1);
+    const bool first_line = line_start == std::string::npos || (nul == 0);
+    const int line = pending_line_ + 1 + static_cast<int>(std::count(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
+    const size_t col = first_line ? nul + 1 : nul - line_start;
+    return Error{fmt::format("{}:{}", line, col), "invalid YAML: NUL byte (binary data, not YAML)", ErrorCode::kParse};
+  }
   return Ok{};
 }
 
@@ -50,7 +69,13 @@ Result<bool> DocumentStream::next(DocBatch& batch) {
         }
       }
       if (chunks.empty()) {
-        // One document larger than a batch: read on until it ends.
+        // One document larger than a batch: read on until it ends, or until
+        // it is larger than the parser would take (YamlLimits).
+        if (pending_.size() > max_document_bytes_) {
+          return Error{std::to_string(pending_line_ + 1),
+                       fmt::format("a YAML document larger than {} starts here: not read", format_bytes(max_document_bytes_)),
+                       ErrorCode::kParse};
+        }
         if (auto st = read_more(std::max(batch_bytes_, pending_.size())); !st) return st.error();
         continue;
       }
@@ -66,34 +91,52 @@ Result<bool> DocumentStream::next(DocBatch& batch) {
     }
     pending_line_ += static_cast<int>(std::count(batch.text.begin(), batch.text.end(), '\n'));
     pending_.erase(0, handed);
+    checked_ -= std::min(checked_, handed);
     return true;
   }
 }
 
 Result<std::unique_ptr<std::istream>> open_input(const std::string& path) {
   if (path == "-") return std::make_unique<std::istream>(std::cin.rdbuf());
+  // A file or a pipe (`lint <(helm template ...)`); a device such as
+  // /dev/urandom never ends, a socket is not an input.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_fifo(status) &&
+      !fs::is_directory(status)) {
+    return Error{path, "not a regular file (a device or socket is not an input)"};
+  }
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*file) return Error{path, "cannot open file"};
   return std::unique_ptr<std::istream>(std::move(file));
 }
 
-Status read_rest(std::istream& in, std::string& text) {
+Status read_rest(std::istream& in, std::string& text, size_t max_bytes) {
   char block[64 << 10];
-  while (in.read(block, sizeof block) || in.gcount() > 0) text.append(block, static_cast<size_t>(in.gcount()));
+  while (in.read(block, sizeof block) || in.gcount() > 0) {
+    text.append(block, static_cast<size_t>(in.gcount()));
+    if (text.size() > max_bytes) return Error{"", fmt::format("larger than {}", format_bytes(max_bytes)), ErrorCode::kParse};
+  }
   if (in.bad()) return Error{"", "read error", ErrorCode::kIo};
   return Ok{};
 }
 
 Result<bool> read_ahead(std::istream& in, std::string& head,
-                        const std::function<bool(std::string_view)>& undecided) {
+                        const std::function<bool(std::string_view)>& undecided, size_t max_bytes) {
   size_t block = 64u << 10;
   for (;;) {
+    if (head.size() > max_bytes) {
+      return Error{"", fmt::format("more than {} read without telling what it is", format_bytes(max_bytes)),
+                   ErrorCode::kParse};
+    }
     const size_t old = head.size();
     head.resize(old + block);
     in.read(head.data() + old, static_cast<std::streamsize>(block));
     head.resize(old + static_cast<size_t>(in.gcount()));
     if (in.bad()) return Error{"", "read error", ErrorCode::kIo};
     if (!in) return true;
+    if (head.find('\0', old) != std::string::npos) return false;  // binary: no redis.conf, and YAML says where
     const size_t last_newline = head.rfind('\n');
     if (last_newline != std::string::npos && !undecided(std::string_view(head.data(), last_newline + 1))) return false;
     block *= 2;  // each look is over everything read: doubling keeps the total linear

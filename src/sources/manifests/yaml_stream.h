@@ -18,6 +18,7 @@
 
 #include "core/result.h"
 #include "sources/manifests/yaml_input.h"
+#include "sources/manifests/yaml_tree.h"
 
 namespace redisfit::manifests {
 
@@ -33,11 +34,15 @@ class DocumentStream {
 
   // `head`: bytes already taken from `in` (stdin read ahead to tell a
   // redis.conf from YAML); they come first. `in` must outlive the stream.
-  explicit DocumentStream(std::istream& in, std::string head = {}, size_t batch_bytes = kDefaultBatchBytes);
+  explicit DocumentStream(std::istream& in, std::string head = {}, size_t batch_bytes = kDefaultBatchBytes,
+                          size_t max_document_bytes = YamlLimits{}.max_document_bytes);
 
   // Replaces `batch` with the next whole documents, about batch_bytes of them
   // (at least one). Ok(false) when the input is exhausted; an error when the
-  // stream cannot be read.
+  // stream cannot be read, holds a NUL byte (binary data), or one document
+  // grows past max_document_bytes (the parser would refuse it; read whole,
+  // /dev/zero would take all memory first). An error's `where` is the input's
+  // line ("12" or "12:5"), its file the caller's.
   Result<bool> next(DocBatch& batch);
 
  private:
@@ -48,22 +53,27 @@ class DocumentStream {
   std::string pending_;   // bytes read but not yet handed out
   int pending_line_ = 0;  // 0-based file line of pending_'s first byte
   size_t batch_bytes_;
+  size_t max_document_bytes_;
+  size_t checked_ = 0;    // bytes of pending_ searched for a NUL (it shrinks as documents go)
   bool eof_ = false;
 };
 
-// Opens an input for reading: the file, or stdin for "-" (a stream over
-// std::cin's buffer). Error{path, "cannot open file"} when it cannot be read.
+// Opens an input for reading: the file (or a pipe), or stdin for "-" (a
+// stream over std::cin's buffer). Error{path, ...} when it cannot be read or
+// is a device or socket.
 Result<std::unique_ptr<std::istream>> open_input(const std::string& path);
 
-// Appends the rest of `in` to `text` (an error names no file: the caller's).
-Status read_rest(std::istream& in, std::string& text);
+// Appends the rest of `in` to `text`, an error once `text` is over
+// `max_bytes` (an error names no file: the caller's).
+Status read_rest(std::istream& in, std::string& text, size_t max_bytes);
 
 // Reads `in` into `head`, a growing block at a time, while
 // `undecided(the whole lines read so far)` holds: how stdin is told to be a
 // redis.conf or YAML from its first lines without reading it all. Ok(true)
 // when the input ended (then `head` is all of it), Ok(false) when decided
 // first; the rest of the input follows `head` (DocumentStream takes both).
+// An error when more than `max_bytes` leave it undecided.
 Result<bool> read_ahead(std::istream& in, std::string& head,
-                        const std::function<bool(std::string_view)>& undecided);
+                        const std::function<bool(std::string_view)>& undecided, size_t max_bytes);
 
 }  // namespace redisfit::manifests

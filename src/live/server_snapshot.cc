@@ -1,5 +1,7 @@
 #include "live/server_snapshot.h"
 
+#include <fmt/format.h>
+
 namespace redisfit::live {
 namespace {
 
@@ -26,7 +28,19 @@ Result<platform::InfoFields> read_info(platform::RedisConnection& conn, const st
   if (!reply) return reply.error();
   if (reply->is_error()) return Error{conn.where(), "INFO failed: " + reply->str};
   if (reply->type != platform::RespValue::Type::kString) return Error{conn.where(), "INFO returned no text"};
-  return platform::parse_info(reply->str);
+  platform::InfoFields info = platform::parse_info(reply->str);
+  // Every judgement starts from these two: without them a verdict would be
+  // made of zeros and read "safe".
+  if (section.empty() || section == "memory" || section == "all" || section == "everything") {
+    for (const char* field : {"used_memory", "used_memory_rss"}) {
+      if (info.u64(field)) continue;
+      const auto text = info.text(field);
+      return Error{conn.where(), fmt::format("INFO has no usable {} ({}): not a Redis server, or a proxy that "
+                                             "rewrites INFO",
+                                             field, text ? "'" + *text + "'" : "missing")};
+    }
+  }
+  return info;
 }
 
 std::map<std::string, std::string> read_memory_config(platform::RedisConnection& conn,

@@ -1,6 +1,9 @@
-// Plain TCP and unix-socket transport: hiredis's blocking client, with a
-// connect timeout (non-blocking connect + poll inside hiredis) and a read
-// timeout (SO_RCVTIMEO via redisSetTimeout).
+// Plain TCP and unix-socket transport: hiredis's context for the connect
+// (non-blocking connect + poll inside hiredis, bounded by connect_timeout)
+// and for formatting and parsing; each reply read by read_one_reply, whole
+// within read_timeout and at most kMaxReplyBytes.
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -26,35 +29,58 @@ class PlainConnection final : public RedisConnection {
 
   Result<RespValue> command(const std::vector<std::string>& argv) override {
     if (broken_) return Error{where_, "connection already failed"};
+    const std::string& name = argv.at(0);
     detail::HiredisArgv args(argv);
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(ctx_, args.count(), args.pointers.data(), args.lengths.data()));
-    if (reply == nullptr) {
-      broken_ = true;
-      // A read timeout surfaces as an I/O error with EAGAIN (SO_RCVTIMEO).
-      if (ctx_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK ||
-                                       std::strstr(ctx_->errstr, "temporarily unavailable")))
-        return Error{where_, "no reply to " + argv.at(0) + " within " + describe_ms(read_timeout_) +
-                                 " (server stopped, overloaded, or not Redis)"};
-      if (auto refused = take_refused_reply()) return Error{where_, *refused + " in reply to " + argv.at(0)};
-      if (ctx_->err == REDIS_ERR_EOF)
-        return Error{where_, "server closed the connection during " + argv.at(0) +
-                                 " (TLS-only port, protected mode, or maxclients reached?)"};
-      // hiredis reads the first byte of a reply as its RESP type: anything
-      // else means the port speaks another protocol. An HTTP server answers
-      // "HTTP/1.1 400", an HTML page starts with '<'.
-      if (ctx_->err == REDIS_ERR_PROTOCOL) {
-        const std::string why = ctx_->errstr;
-        if (why.find("got \"H\"") != std::string::npos || why.find("got \"<\"") != std::string::npos)
-          return Error{where_, "not a Redis server: got an HTTP reply to " + argv.at(0) +
-                                   " (a web or /metrics port?)"};
-        return Error{where_, "not a Redis server: " + why + " in reply to " + argv.at(0)};
+    if (redisAppendCommandArgv(ctx_, args.count(), args.pointers.data(), args.lengths.data()) != REDIS_OK)
+      return Error{where_, "cannot format " + name};
+    const auto deadline = std::chrono::steady_clock::now() + read_timeout_;
+    // Writes block at most SO_SNDTIMEO (= read_timeout) each; a command is small.
+    for (int done = 0; !done;) {
+      if (redisBufferWrite(ctx_, &done) != REDIS_OK) {
+        broken_ = true;
+        return Error{where_, "cannot send " + name + ": " + std::string(ctx_->errstr)};
       }
-      return Error{where_, argv.at(0) + " failed: " + std::string(ctx_->errstr)};
     }
-    RespValue v = to_resp_value(reply);
-    freeReplyObject(reply);
-    return v;
+    void* reply = nullptr;
+    const ReplyStatus status = read_one_reply(
+        ctx_->reader, ctx_->fd, deadline,
+        [this](char* buf, size_t len) {
+          for (;;) {
+            const ssize_t n = ::read(ctx_->fd, buf, len);
+            if (n >= 0 || errno != EINTR) return static_cast<long>(n);
+          }
+        },
+        {}, &reply);
+    if (status == ReplyStatus::kReply) {
+      RespValue v = to_resp_value(static_cast<redisReply*>(reply));
+      freeReplyObject(reply);
+      return v;
+    }
+    broken_ = true;
+    switch (status) {
+      case ReplyStatus::kTimeout:
+        return Error{where_, "no reply to " + name + " within " + describe_ms(read_timeout_) +
+                                 " (server stopped, overloaded, or not Redis)"};
+      case ReplyStatus::kTooLarge: return Error{where_, too_large_reply(name)};
+      case ReplyStatus::kClosed:
+        return Error{where_, "server closed the connection during " + name +
+                                 " (TLS-only port, protected mode, or maxclients reached?)"};
+      case ReplyStatus::kReaderError: {
+        if (auto refused = take_refused_reply()) return Error{where_, *refused + " in reply to " + name};
+        // hiredis reads the first byte of a reply as its RESP type: anything
+        // else means the port speaks another protocol. An HTTP server answers
+        // "HTTP/1.1 400", an HTML page starts with '<'.
+        const std::string why = ctx_->reader->errstr;
+        if (why.find("got \"H\"") != std::string::npos || why.find("got \"<\"") != std::string::npos)
+          return Error{where_, "not a Redis server: got an HTTP reply to " + name + " (a web or /metrics port?)"};
+        return Error{where_, "not a Redis server: " + why + " in reply to " + name};
+      }
+      default:
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+          return Error{where_, "no reply to " + name + " within " + describe_ms(read_timeout_) +
+                                   " (server stopped, overloaded, or not Redis)"};
+        return Error{where_, name + " failed: " + std::string(std::strerror(errno))};
+    }
   }
 
   const std::string& where() const override { return where_; }

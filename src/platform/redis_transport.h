@@ -4,6 +4,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +37,32 @@ struct HiredisArgv {
 // a few thousand keys; a million leaves room for any server and bounds the
 // allocation at 8 MiB.
 inline constexpr long long kMaxReplyElements = 1 << 20;
+
+// The most bytes one reply may take from the socket. The largest replies
+// redisfit asks for are INFO all (tens of KiB; commandstats and keyspace
+// lines grow it) and SCAN pages of key names: 8 MiB holds any of them, and
+// keeps a sidecar's memory (exporter, guard: 64 MiB limits) safe from an
+// endpoint that announces a gigabyte.
+inline constexpr size_t kMaxReplyBytes = 8u << 20;
+
+// How read_one_reply ended. kFailed and kClosed leave errno / the
+// transport's own state for the caller to explain.
+enum class ReplyStatus { kReply, kTimeout, kTooLarge, kReaderError, kClosed, kFailed };
+
+// Reads up to `len` bytes into `buf`: > 0 read, 0 the peer closed,
+// kWouldBlock nothing yet (a TLS record not complete), other < 0 failed.
+using ReadSome = std::function<long(char* buf, size_t len)>;
+inline constexpr long kWouldBlock = -2;
+
+// Reads one whole reply into `*reply` from `fd` through `read_some`, by
+// `deadline` for all of it (not per read) and feeding `reader` at most
+// kMaxReplyBytes. `has_buffered` (may be empty) says bytes are ready without
+// waiting on fd (OpenSSL's own buffer).
+ReplyStatus read_one_reply(redisReader* reader, int fd, std::chrono::steady_clock::time_point deadline,
+                           const ReadSome& read_some, const std::function<bool()>& has_buffered, void** reply);
+
+// The message for ReplyStatus::kTooLarge.
+std::string too_large_reply(const std::string& command);
 
 // Makes `reader` (a redisContext's, or our own) refuse a reply over
 // kMaxReplyElements with an error instead of allocating it.

@@ -2,8 +2,9 @@
 // socket ourselves (non-blocking connect bounded by connect_timeout), run the
 // OpenSSL handshake (SNI, verification against the system CA store or
 // --tls-ca, host/IP name check), write commands formatted by
-// redisFormatCommandArgv and parse replies with hiredis's reader. Reads and
-// writes are bounded by SO_RCVTIMEO/SO_SNDTIMEO = read_timeout.
+// redisFormatCommandArgv and parse replies with hiredis's reader. Writes are
+// bounded by SO_SNDTIMEO = read_timeout, each reply by read_one_reply (whole
+// within read_timeout, at most kMaxReplyBytes).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -106,27 +107,54 @@ class TlsConnection final : public RedisConnection {
     if (n < 0) return Error{where_, "cannot format " + argv.at(0)};
     std::string out(buf, static_cast<size_t>(n));
     redisFreeCommand(buf);
+    const auto deadline = std::chrono::steady_clock::now() + read_timeout_;
+    // The socket is non-blocking (see open_tls): OpenSSL says what it waits
+    // for, and every wait is a poll bounded by the deadline.
     for (size_t off = 0; off < out.size();) {
       int w = SSL_write(ssl_, out.data() + off, static_cast<int>(out.size() - off));
-      if (w <= 0) return fail(argv.at(0), w);
-      off += static_cast<size_t>(w);
-    }
-    for (;;) {
-      void* reply = nullptr;
-      if (redisReaderGetReply(reader_, &reply) != REDIS_OK) {
-        broken_ = true;
-        if (auto refused = take_refused_reply()) return Error{where_, *refused + " in reply to " + argv.at(0)};
-        return Error{where_, "protocol error in reply to " + argv.at(0) + ": " + std::string(reader_->errstr)};
+      if (w > 0) {
+        off += static_cast<size_t>(w);
+        continue;
       }
-      if (reply != nullptr) {
+      const int e = SSL_get_error(ssl_, w);
+      if (e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_READ) return fail(argv.at(0), w);
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{fd_, static_cast<short>(e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
+      if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) == 0) {
+        broken_ = true;
+        return Error{where_, "cannot send " + argv.at(0) + " within " + describe_ms(read_timeout_)};
+      }
+    }
+    int last = 0;  // SSL_read's last result, for fail()
+    void* reply = nullptr;
+    const ReplyStatus status = read_one_reply(
+        reader_, fd_, deadline,
+        [&](char* buf, size_t len) {
+          last = SSL_read(ssl_, buf, static_cast<int>(len));
+          if (last > 0) return static_cast<long>(last);
+          const int e = SSL_get_error(ssl_, last);
+          if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return kWouldBlock;
+          return e == SSL_ERROR_ZERO_RETURN ? 0L : -1L;
+        },
+        [this] { return SSL_pending(ssl_) > 0; }, &reply);
+    switch (status) {
+      case ReplyStatus::kReply: {
         RespValue v = to_resp_value(static_cast<redisReply*>(reply));
         freeReplyObject(reply);
         return v;
       }
-      char in[16384];
-      int r = SSL_read(ssl_, in, sizeof in);
-      if (r <= 0) return fail(argv.at(0), r);
-      redisReaderFeed(reader_, in, static_cast<size_t>(r));
+      case ReplyStatus::kTimeout:
+        broken_ = true;
+        return Error{where_, "no reply to " + argv.at(0) + " within " + describe_ms(read_timeout_) +
+                                 " (server stopped, overloaded, or not Redis)"};
+      case ReplyStatus::kTooLarge:
+        broken_ = true;
+        return Error{where_, too_large_reply(argv.at(0))};
+      case ReplyStatus::kReaderError:
+        broken_ = true;
+        if (auto refused = take_refused_reply()) return Error{where_, *refused + " in reply to " + argv.at(0)};
+        return Error{where_, "protocol error in reply to " + argv.at(0) + ": " + std::string(reader_->errstr)};
+      default: return fail(argv.at(0), last);
     }
   }
 
@@ -235,6 +263,11 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
       return give_up("TLS handshake failed: the server closed the connection (is this a TLS port?)");
     return give_up("TLS handshake failed: " + ssl_reason);
   }
+  // From here on the socket does not block: a reply is read by poll()s
+  // bounded by its deadline (read_one_reply), never by one SSL_read that a
+  // record trickling in a byte at a time would keep waiting.
+  if (const int flags = fcntl(*fd, F_GETFL); flags < 0 || fcntl(*fd, F_SETFL, flags | O_NONBLOCK) < 0)
+    return give_up(std::string("cannot make the socket non-blocking: ") + std::strerror(errno));
   return std::unique_ptr<RedisConnection>(new TlsConnection(*fd, ctx, ssl, where, options.read_timeout));
 }
 

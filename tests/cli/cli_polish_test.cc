@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "support/redis_server.h"
+#include "support/scripted_listener.h"
 
 namespace redisfit {
 namespace {
@@ -149,6 +150,17 @@ TEST(CliProbe, ConnectionErrorGoesToStderr) {
 // A server with no maxmemory fits its limit today (memory alone: safe) but
 // has a warning; with the default --fail-on warning the exit is 1, so the
 // verdict line must not say "safe" on its own.
+// An endpoint whose INFO has no usable used_memory is no Redis to judge:
+// probe made a verdict of zeros and called it safe.
+TEST(CliProbe, InfoWithoutUsableNumbersIsAnInputError) {
+  testing::ScriptedListener junk(testing::ScriptedListener::Misbehaviour::kJunkInfo);
+  auto r = run_redisfit({"probe", "redis://127.0.0.1:" + std::to_string(junk.port()), "--limit", "1Gi",
+                         "--timeout", "2s"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(has(r.err, "no usable used_memory ('-5')")) << r.err;
+  EXPECT_FALSE(has(r.out, "safe")) << r.out;
+}
+
 TEST(CliProbe, VerdictAgreesWithTheExitCode) {
   testing::RedisServer server;
   ASSERT_TRUE(server.ok()) << server.error();

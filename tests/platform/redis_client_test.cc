@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 
 #include "platform/redis_client.h"
 #include "platform/redis_url.h"
+#include "support/scripted_listener.h"
 #include "support/silent_listener.h"
 #include "support/redis_server.h"
 
@@ -115,6 +118,37 @@ TEST(Connection, SilentListenerTimesOutWithinTheTimeout) {
   EXPECT_NE(conn.error().message.find("no reply"), std::string::npos) << conn.error().describe();
   EXPECT_GE(took, 900ms);
   EXPECT_LT(took, 2500ms);
+}
+
+// The read timeout bounds a whole reply, not each read: a reply that
+// trickles in a byte every 100 ms kept a blocking hiredis call alive for as
+// long as the endpoint kept sending.
+TEST(Connection, ADrippingReplyTimesOutWithinTheTimeout) {
+  ScriptedListener drip(ScriptedListener::Misbehaviour::kDrip);
+  auto conn = connect_redis(endpoint("redis://127.0.0.1:" + std::to_string(drip.port())), fast());
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  auto start = std::chrono::steady_clock::now();
+  auto info = conn.value()->command({"INFO", "memory"});
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(info.ok());
+  EXPECT_NE(info.error().message.find("no reply to INFO within 1000 ms"), std::string::npos) << info.error().describe();
+  EXPECT_LT(took, 2500ms);
+}
+
+// A reply is read up to kMaxReplyBytes: an endpoint announcing a gigabyte
+// made the reader buffer all of it (2.9 GB of RSS in probe and the exporter).
+TEST(Connection, AGigabyteReplyIsRefusedAtTheBound) {
+  ScriptedListener flood(ScriptedListener::Misbehaviour::kFlood);
+  auto conn = connect_redis(endpoint("redis://127.0.0.1:" + std::to_string(flood.port())), fast());
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  auto info = conn.value()->command({"INFO", "memory"});
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  ASSERT_FALSE(info.ok());
+  EXPECT_NE(info.error().message.find("larger than 8 MiB"), std::string::npos) << info.error().describe();
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 64 * 1024) << "KiB of peak RSS added";
 }
 
 TEST(Connection, StoppedServerTimesOut) {

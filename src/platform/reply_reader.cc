@@ -1,0 +1,51 @@
+// One reply read under a deadline and a size bound (redis_transport.h).
+//
+// SO_RCVTIMEO bounds each read(), not a reply: a server that sends a byte
+// every half second keeps a blocking hiredis call alive forever, and one
+// that announces "$1000000000" makes hiredis's reader buffer a gigabyte
+// before it parses anything. Here each wait for bytes is a poll() bounded
+// by what is left of the deadline, and the bytes fed to the reader for one
+// reply are counted against kMaxReplyBytes.
+#include <poll.h>
+
+#include <cerrno>
+
+#include "platform/redis_transport.h"
+
+namespace redisfit::platform::detail {
+
+ReplyStatus read_one_reply(redisReader* reader, int fd, std::chrono::steady_clock::time_point deadline,
+                           const ReadSome& read_some, const std::function<bool()>& has_buffered, void** reply) {
+  *reply = nullptr;
+  size_t fed = 0;
+  for (;;) {
+    if (redisReaderGetReply(reader, reply) != REDIS_OK) return ReplyStatus::kReaderError;
+    if (*reply != nullptr) return ReplyStatus::kReply;
+    if (!has_buffered || !has_buffered()) {
+      for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return ReplyStatus::kTimeout;
+        pollfd p{fd, POLLIN, 0};
+        const int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
+        if (ready > 0) break;
+        if (ready == 0) return ReplyStatus::kTimeout;
+        if (errno != EINTR) return ReplyStatus::kFailed;
+      }
+    }
+    char in[16384];
+    const long n = read_some(in, sizeof in);
+    if (n == kWouldBlock) continue;
+    if (n == 0) return ReplyStatus::kClosed;
+    if (n < 0) return ReplyStatus::kFailed;
+    fed += static_cast<size_t>(n);
+    if (fed > kMaxReplyBytes) return ReplyStatus::kTooLarge;
+    if (redisReaderFeed(reader, in, static_cast<size_t>(n)) != REDIS_OK) return ReplyStatus::kReaderError;
+  }
+}
+
+std::string too_large_reply(const std::string& command) {
+  return "the reply to " + command + " is larger than " + std::to_string(kMaxReplyBytes >> 20) +
+         " MiB, more than redisfit reads from a server (not a reply to what was asked; a broken or hostile endpoint?)";
+}
+
+}  // namespace redisfit::platform::detail

@@ -18,6 +18,8 @@ namespace redisfit::app {
 namespace {
 
 constexpr int kExitBadInput = 2;
+// `--once --dry-run` that would have changed maxmemory: a finding, as lint's.
+constexpr int kExitWouldChange = 1;
 
 using Clock = std::chrono::steady_clock;
 
@@ -69,8 +71,10 @@ int run_guard(const GuardRunOptions& o, GuardLog& log) {
                                                });
     if (!bound) {
       log.write("error", "bad-input", {{"message", bound.error().describe()}});
-      if (child) kill(*child, SIGTERM);
-      relay.wait_for_end(std::chrono::minutes(10));
+      if (child) {
+        kill(*child, SIGTERM);
+        relay.wait_for_end(std::chrono::minutes(10));
+      }
       return kExitBadInput;
     }
     http = std::move(bound).value();
@@ -113,7 +117,8 @@ int run_guard(const GuardRunOptions& o, GuardLog& log) {
     // sooner than the poll interval, and the relay wakes us if it exits.
     relay.wait_for_end(std::min<std::chrono::milliseconds>(o.interval, std::chrono::milliseconds(200)));
   }
-  if (o.once) return finish(0);
+  // One look: safe now, or (dry run) a change it would have made.
+  if (o.once) return finish(o.guard.dry_run && guard.state().changes > 0 ? kExitWouldChange : 0);
   while (!stopping) {
     if (relay.wait_for_end(o.interval)) break;
     if (stopping) break;

@@ -114,5 +114,36 @@ TEST(GuardSidecar, DryRunChangesNothing) {
   EXPECT_EQ(guard.err().find("\"event\":\"set\""), std::string::npos) << guard.err();
 }
 
+// `--once --dry-run` is a check: 1 when it would have changed maxmemory
+// (it exited 0 beside a would-set of a maxmemory above the limit), 0 when
+// the server is already safe.
+TEST(GuardSidecar, OnceDryRunSaysWhetherItWouldChange) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  ASSERT_TRUE(server.command({"CONFIG", "SET", "maxmemory", "263mb"}));
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", "128Mi");
+  auto would = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once", "--dry-run"});
+  EXPECT_EQ(would.exit_code, 1) << would.err;
+  EXPECT_NE(would.err.find("\"event\":\"would-set\""), std::string::npos) << would.err;
+  EXPECT_EQ(maxmemory_of(server), 263ULL * kMiB) << "a dry run changes nothing";
+  auto set = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once"});
+  EXPECT_EQ(set.exit_code, 0) << set.err;
+  auto again = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once", "--dry-run"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+// A --listen that cannot be bound stops a sidecar guard at once (it waited
+// ten minutes for a child it does not have).
+TEST(GuardSidecar, AnUnusableListenAddressIsBadInputAtOnce) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  const auto start = std::chrono::steady_clock::now();
+  auto r = run_redisfit({"guard", "--redis", server.url(), "--limit", "128Mi", "--listen", "abc", "--once", "--dry-run"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("flag --listen"), std::string::npos) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
 }  // namespace
 }  // namespace redisfit::testing

@@ -58,6 +58,7 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   if (!f.request.empty()) {
     auto req = parse_bytes("--request", f.request);
     if (!req.ok()) return req.error();
+    if (*req > o.limit_bytes) return Error{"flag --request", "is above --limit (Kubernetes refuses such a pod)"};
     o.request_bytes = *req;
   }
   if (!f.cpu_limit.empty()) {
@@ -87,6 +88,7 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   o.phase_import = o.phase_fork = o.phase_restart = false;
   // With --preload / --rdb the run is the start from that data unless phases are named.
   const bool from_data = !f.preload.empty() || !f.rdb.empty();
+  if (f.phases.empty()) return Error{"flag --phases", "is empty: name import, fork, restart, or none"};
   std::stringstream ss(from_data && !f.phases_given ? "none" : f.phases);
   for (std::string p; std::getline(ss, p, ',');) {
     if (p == "none") continue;
@@ -185,6 +187,10 @@ int run_search_command(StressFlags f) {
     auto res = parse_bytes("--resolution", f.resolution);
     if (!res.ok()) {
       std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str());
+      return kExitUsage;
+    }
+    if (*res == 0) {
+      std::fprintf(stderr, "redisfit stress: flag --resolution: 0 would never stop bisecting (give e.g. 8mb)\n");
       return kExitUsage;
     }
     s.resolution_bytes = *res;

@@ -131,6 +131,7 @@ std::string one_run(const stress::StressResult& r, bool color) {
 }  // namespace
 
 const char* run_outcome_sgr(stress::RunOutcome outcome) {
+  if (outcome == stress::RunOutcome::kInterrupted) return "33";
   return outcome == stress::RunOutcome::kSurvived ? "32" : "31;1";
 }
 

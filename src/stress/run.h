@@ -66,9 +66,12 @@ enum class PhaseOutcome {
 };
 const char* phase_outcome_name(PhaseOutcome outcome);
 
-// How the whole run ended, as Kubernetes judges it: any OOM kill counts.
-enum class RunOutcome { kSurvived, kOomKilled, kCrashed };
-const char* run_outcome_name(RunOutcome outcome);  // "survived", "oom-killed", "crashed"
+// How the whole run ended, as Kubernetes judges it: any OOM kill counts. A
+// run stopped by SIGINT/SIGTERM before its phases ended proves nothing, and
+// says so.
+enum class RunOutcome { kSurvived, kOomKilled, kCrashed, kInterrupted };
+// "survived", "oom-killed", "crashed", "interrupted"
+const char* run_outcome_name(RunOutcome outcome);
 
 // The load phase outcome the estimate predicts: kOomKilled when it says a
 // start needs more than the limit (loading ignores maxmemory, so nothing

@@ -183,7 +183,8 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
     for (const auto& p : out.probes) {
       if (p.survived && static_cast<int>(p.runs.size()) >= out.repeats) {
         if (!out.edge_bytes || p.maxmemory_bytes > *out.edge_bytes) out.edge_bytes = p.maxmemory_bytes;
-      } else if (!p.survived && !p.runs.empty() && p.runs.back().outcome != RunOutcome::kSurvived) {
+      } else if (!p.survived && !p.runs.empty() &&
+                 (p.runs.back().outcome == RunOutcome::kOomKilled || p.runs.back().outcome == RunOutcome::kCrashed)) {
         if (!out.lowest_failure_bytes || p.maxmemory_bytes < *out.lowest_failure_bytes) {
           out.lowest_failure_bytes = p.maxmemory_bytes;
         }

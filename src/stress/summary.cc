@@ -46,6 +46,7 @@ const char* run_outcome_name(RunOutcome outcome) {
     case RunOutcome::kSurvived: return "survived";
     case RunOutcome::kOomKilled: return "oom-killed";
     case RunOutcome::kCrashed: return "crashed";
+    case RunOutcome::kInterrupted: return "interrupted";
   }
   return "crashed";
 }
@@ -74,7 +75,10 @@ void summarize(StressResult& res, bool crash_loop, bool was_running) {
     res.peak_cow_bytes = std::max(res.peak_cow_bytes, s.fork_cow_bytes);
   }
   // Survival as Kubernetes judges it: any OOM kill in the container counts.
-  res.outcome = res.oom_kills > 0 ? RunOutcome::kOomKilled : any_exit ? RunOutcome::kCrashed : RunOutcome::kSurvived;
+  res.outcome = res.oom_kills > 0 ? RunOutcome::kOomKilled
+                : any_exit        ? RunOutcome::kCrashed
+                : res.interrupted ? RunOutcome::kInterrupted
+                                  : RunOutcome::kSurvived;
   res.final_state = crash_loop ? "CrashLoopBackOff" : res.interrupted ? "Interrupted" : was_running ? "Running" : "Stopped";
 }
 

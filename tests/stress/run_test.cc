@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "platform/cgroup_sandbox.h"
+#include "support/process.h"
 #include "support/redis_server.h"
 #include "support/stress_cgroup.h"
 
@@ -160,6 +161,39 @@ TEST(StressRun, RefusesALimitAboveHalfTheMachine) {
   auto r2 = run_redisfit({"stress", "--limit", "1Ti"});
   EXPECT_EQ(r2.exit_code, 2);
   EXPECT_NE(r2.err.find("--force"), std::string::npos) << r2.err;
+}
+
+// Flags that cannot describe a pod or a search are refused before anything
+// runs: each of these started a run.
+TEST(StressRun, RefusesFlagsThatDescribeNoPod) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--request", "1Gi"},
+           {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", ""},
+           {"stress", "--limit", "256Mi", "--search", "maxmemory", "--resolution", "0"}}) {
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 2) << args[5] << r.out << r.err;
+    EXPECT_NE(r.err.find("flag --" + args[5].substr(2)), std::string::npos) << r.err;
+  }
+}
+
+// A run stopped by SIGINT proves nothing: its outcome says "interrupted", not
+// "survived", and the exit code is 130.
+TEST(StressRun, AnInterruptedRunIsNotASurvivor) {
+  SKIP_WITHOUT_CGROUP();
+  TempDir dir;
+  BackgroundProcess run({REDISFIT_BINARY, "stress", "--limit", "128Mi", "--maxmemory", "48mb", "-o", "json"},
+                        dir.path() + "/run");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_EQ(kill(run.pid(), SIGINT), 0);
+  auto status = run.wait(std::chrono::seconds(20));
+  ASSERT_TRUE(status.has_value()) << run.err();
+  ASSERT_TRUE(WIFEXITED(*status)) << *status;
+  EXPECT_EQ(WEXITSTATUS(*status), 130) << run.err();
+  auto doc = nlohmann::json::parse(run.out(), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << run.out();
+  const auto& last = doc.is_array() ? doc.back() : doc;
+  EXPECT_EQ(last["outcome"], "interrupted") << run.out();
+  EXPECT_EQ(last["final_state"], "Interrupted") << run.out();
 }
 
 TEST(StressRun, HtmlReportIsSelfContainedAndRendersInChromium) {

@@ -11,6 +11,7 @@
 #include <span>
 
 #include "core/quantity.h"
+#include "core/suggest.h"
 #include "sources/redis_conf.h"
 
 namespace redisfit {
@@ -278,8 +279,24 @@ Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std:
                                const Provenance& where) {
   const std::string name = lower(raw_name);
   const Directive* d = find_directive(name);
-  // Other directives do not change the memory model; they are accepted as is.
-  if (d == nullptr || !d->set) return Ok{};
+  if (d == nullptr) {
+    // Other directives do not change the memory model and are accepted as
+    // is, except a near miss of one that does: Redis refuses to start on an
+    // unknown directive (config.c: "Bad directive or wrong number of
+    // arguments"), and read as absent, "maxmemroy 1gb" would be judged as no
+    // maxmemory at all. No real directive is within two edits of these names.
+    if (name.size() >= 6) {
+      for (const Directive& known : directives()) {
+        if (edit_distance(name, std::string(known.name)) <= 2) {
+          return directive_error(where, name, fmt::format("not a Redis directive (did you mean '{}'?); Redis "
+                                                          "refuses to start with it",
+                                                          known.name));
+        }
+      }
+    }
+    return Ok{};
+  }
+  if (!d->set) return Ok{};
   if (d->arity == Arity::kOne && args.size() != 1) return directive_error(where, name, "wrong number of arguments");
   return d->set(Call{name, args, where, instance_, mode_, save_seen_});
 }

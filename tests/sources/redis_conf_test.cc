@@ -104,6 +104,23 @@ TEST(RedisConf, ErrorsNameFileAndLine) {
   EXPECT_EQ(unbalanced.error().where, "q.conf:1");
 }
 
+// A near miss of a directive the model reads is an error at its line: Redis
+// refuses to start on it, and read as absent it judged "maxmemroy 1gb" as no
+// maxmemory at all. Real directives near those names pass.
+TEST(RedisConf, ANearMissOfAMemoryDirectiveIsAnError) {
+  for (const char* typo : {"maxmemroy 1gb", "maxmemory-polcy allkeys-lru", "apendonly yes", "repl-backlog-sise 1mb"}) {
+    RedisInstance r;
+    auto d = parse_redis_conf_text(std::string("port 6379\n") + typo + "\n", "typo.conf");
+    ASSERT_TRUE(d.ok());
+    Status s = apply_conf(d.value(), r);
+    ASSERT_FALSE(s.ok()) << typo;
+    EXPECT_EQ(s.error().where, "typo.conf:2") << typo;
+    EXPECT_NE(s.error().message.find("did you mean"), std::string::npos) << s.error().message;
+  }
+  apply_text("maxmemory-samples 5\nrepl-backlog-ttl 3600\nappendfilename x.aof\nrepl-diskless-sync yes\n"
+             "maxmemory-eviction-tenacity 10\nrdbchecksum yes\nappenddirname d\nreplica-read-only yes\n");
+}
+
 TEST(RedisConf, IncludeIsFollowedRelativeToTheIncludingFile) {
   testing::TempDir dir;
   dir.write_file("inc/memory.conf", "maxmemory 300mb\n");

@@ -107,7 +107,10 @@ void text_subject(const app::SubjectReport& s, bool color, bool verbose, TextTot
 
 std::string text_summary(const app::LintReport& report, const TextTotals& t, bool verbose) {
   std::string out;
-  if (verbose) {
+  // With nothing checked the notes are why (an OpsRequest without its
+  // Cluster), so they print without -v: a run that checked nothing must not
+  // read as a clean pass.
+  if (verbose || t.checked == 0) {
     for (const auto& n : report.notes) out += "note: " + n + "\n";
   }
   out += fmt::format("{} Redis component(s) checked", t.checked);

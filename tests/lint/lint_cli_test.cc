@@ -164,6 +164,15 @@ TEST(LintCliNoRedis, InputsWithoutAnyRedisAreAnInputErrorNotASilentPass) {
   auto mixed = testing::run_redisfit({"lint", lint_test::fixture("article_safe.yaml"), "-"},
                                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
   EXPECT_EQ(mixed.exit_code, 0) << mixed.out << mixed.err;
+
+  // Parameters without their Cluster are not checked, and say so without -v.
+  auto ops = testing::run_redisfit(
+      {"lint", "-"},
+      "apiVersion: operations.kubeblocks.io/v1alpha1\nkind: OpsRequest\nmetadata:\n  name: r\nspec:\n"
+      "  clusterName: redis-replication\n  type: Reconfiguring\n  reconfigures:\n  - componentName: redis\n"
+      "    parameters:\n    - key: appendonly\n      value: \"yes\"\n");
+  EXPECT_NE(ops.out.find("note: <stdin>"), std::string::npos) << ops.out << ops.err;
+  EXPECT_NE(ops.out.find("not checked"), std::string::npos) << ops.out;
 }
 
 }  // namespace

@@ -111,6 +111,10 @@ TEST(LintConfig, BadKeysAndValuesNameTheLine) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, broken + ":2:1: invalid YAML")) << r.err;
 
+  r = run_redisfit({"lint", "--config", dir.path(), seed});  // a directory: it was silently read as empty
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(contains(r.err, "is a directory")) << r.err;
+
   r = run_redisfit({"lint", "--config", dir.path() + "/missing.yaml", seed});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(contains(r.err, "missing.yaml")) << r.err;

@@ -26,10 +26,10 @@ void expect_positioned_error(const Result<std::vector<YamlDocument>>& r, const s
 }
 
 TEST(YamlTree, LookupsIterationAndAbsentChains) {
-  auto docs = parse_yaml("a:\n  b: [x, y]\n  c: {k: v}\nd: 1\nd: 2\n", "f.yaml");
+  auto docs = parse_yaml("a:\n  b: [x, y]\n  c: {k: v}\nd: 1\n", "f.yaml");
   const YamlNode root = root_of(docs);
   ASSERT_TRUE(root.is_map());
-  EXPECT_EQ(root.size(), 3u);
+  EXPECT_EQ(root.size(), 2u);
   const YamlNode b = root["a"]["b"];
   ASSERT_TRUE(b.is_seq());
   std::string joined;
@@ -38,13 +38,25 @@ TEST(YamlTree, LookupsIterationAndAbsentChains) {
   std::string keys;
   for (const auto& [k, v] : root["a"].entries()) keys += std::string(k.scalar()) + (v.is_map() ? "=map;" : ";");
   EXPECT_EQ(keys, "b;c=map;");
-  EXPECT_EQ(root["d"].scalar(), "1");  // a repeated key: the first one, as yaml-cpp did
+  EXPECT_EQ(root["d"].scalar(), "1");
   // Lookups through absent or non-map nodes answer absent, never throw.
   EXPECT_FALSE(root["nope"]["deeper"]["still"]);
   EXPECT_FALSE(b["k"]);
   EXPECT_EQ(root["a"]["c"]["k"]["x"].scalar(), "");
   EXPECT_EQ(YamlNode().size(), 0u);
   for (const YamlNode item : root.items()) ADD_FAILURE() << "a map has no items " << item.scalar();
+}
+
+// A repeated key is an error at the second one: lint read the first of
+// `memory: 64Gi` / `memory: 1Gi`, sigs.k8s.io/yaml reads the last.
+TEST(YamlTree, ADuplicateKeyIsAnErrorAtTheSecond) {
+  auto docs = parse_yaml("a: 1\nlimits:\n  memory: 64Gi\n  cpu: 1\n  memory: 1Gi\n", "f.yaml");
+  ASSERT_FALSE(docs.ok());
+  EXPECT_EQ(docs.error().where, "f.yaml:5:3");
+  EXPECT_NE(docs.error().message.find("duplicate key 'memory' (first at line 3)"), std::string::npos)
+      << docs.error().message;
+  // The same key in different mappings, and repeated merge keys, are fine.
+  EXPECT_TRUE(parse_yaml("x: {memory: 1}\ny: {memory: 2}\nb: &b {k: 1}\nc:\n  <<: *b\n  <<: *b\n", "g.yaml").ok());
 }
 
 TEST(YamlTree, MarksAreOneBasedFileCoordinates) {

@@ -132,6 +132,9 @@ class TreeBuilder {
         if (frames_.empty()) return Ok{};  // libyaml pairs them; defensive only
         Frame f = std::move(frames_.back());
         frames_.pop_back();
+        if (ev.type == YAML_MAPPING_END_EVENT) {
+          if (auto st = unique_keys(f.pending_begin); !st) return st.error();
+        }
         YamlNodeData& d = tree_->nodes[f.node];
         d.begin = static_cast<uint32_t>(tree_->children.size());
         d.count = static_cast<uint32_t>(pending_.size() - f.pending_begin);
@@ -153,6 +156,30 @@ class TreeBuilder {
       default:
         return Ok{};
     }
+  }
+
+  // A mapping's keys are unique (YAML 1.2, 3.2.1.1). A duplicate is read
+  // differently by different tools (the first wins here, the last in
+  // sigs.k8s.io/yaml; kubectl --validate=strict refuses it), so it is an
+  // error at the second key, naming the first. Only scalar keys are compared;
+  // "<<" (merge) may repeat.
+  Status unique_keys(size_t pending_begin) {
+    seen_keys_.clear();
+    for (size_t i = pending_begin; i < pending_.size(); i += 2) {
+      const YamlNodeData& key = tree_->nodes[pending_[i]];
+      if (key.kind != YamlKind::kScalar) continue;
+      const std::string_view text(tree_->text.data() + key.begin, key.count);
+      if (text == "<<") continue;
+      auto [it, fresh] = seen_keys_.emplace(text, pending_[i]);
+      if (fresh) continue;
+      const YamlNodeData& first = tree_->nodes[it->second];
+      return Error{fmt::format("{}:{}:{}", file_, key.line, key.column),
+                   fmt::format("invalid YAML: duplicate key '{}' (first at line {}); tools disagree on which "
+                               "one counts",
+                               text, first.line),
+                   ErrorCode::kParse};
+    }
+    return Ok{};
   }
 
   Result<uint32_t> add_node(YamlKind kind, const yaml_mark_t& mark) {
@@ -232,6 +259,7 @@ class TreeBuilder {
 
   std::shared_ptr<YamlTree> tree_;
   std::unordered_map<std::string, Anchor> anchors_;
+  std::unordered_map<std::string_view, uint32_t> seen_keys_;  // unique_keys' scratch, views of tree_->text
   std::vector<Frame> frames_;
   std::vector<uint32_t> pending_;  // finished children of the open collections, innermost last
   uint32_t root_ = 0;

@@ -103,8 +103,8 @@ Result<std::unique_ptr<std::istream>> open_input(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(path, ec);
-  if (!ec && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_fifo(status) &&
-      !fs::is_directory(status)) {
+  if (!ec && fs::is_directory(status)) return Error{path, "is a directory, not a file"};
+  if (!ec && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_fifo(status)) {
     return Error{path, "not a regular file (a device or socket is not an input)"};
   }
   auto file = std::make_unique<std::ifstream>(path, std::ios::binary);

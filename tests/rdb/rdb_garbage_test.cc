@@ -132,5 +132,34 @@ TEST(RdbGarbage, NotAnRdb) {
   EXPECT_NE(o.err.find("byte 0"), std::string::npos) << o.err;
 }
 
+// An empty dump.rdb (a failed copy) is refused, as Redis refuses to start
+// with it; an empty AOF is data (Redis makes one at its first start).
+TEST(RdbGarbage, AnEmptyRdbIsRefusedAnEmptyAofIsNoData) {
+  testing::TempDir dir;
+  Outcome rdb = run_on(dir, "dump.rdb", "");
+  EXPECT_EQ(rdb.exit_code, 2);
+  EXPECT_NE(rdb.err.find("an empty file"), std::string::npos) << rdb.err;
+  Outcome aof = run_on(dir, "appendonly.aof", "");
+  EXPECT_EQ(aof.exit_code, 0) << aof.err;
+}
+
+// A manifest with two base files is refused, as Redis refuses it; each base
+// was read and counted.
+TEST(RdbGarbage, AManifestWithTwoBasesIsRefused) {
+  testing::TempDir dir;
+  const std::string base = read_file(real_dump(dir));
+  const std::string aof = dir.path() + "/appendonlydir";
+  ASSERT_EQ(std::system(("mkdir -p " + aof).c_str()), 0);
+  std::ofstream(aof + "/a.1.base.rdb") << base;
+  std::ofstream(aof + "/a.2.base.rdb") << base;
+  std::ofstream(aof + "/a.1.incr.aof") << "";
+  std::ofstream(aof + "/a.manifest") << "file a.1.base.rdb seq 1 type b\nfile a.2.base.rdb seq 2 type b\n"
+                                        "file a.1.incr.aof seq 1 type i\n";
+  auto r = run_redisfit({"rdb", aof, "--no-progress"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("a.manifest:2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("second base file"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -114,6 +115,11 @@ const char* rdb_input_kind_name(RdbInputKind kind) {
 }
 
 Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor& visitor) {
+  // An empty AOF is data (Redis creates one at its first start with
+  // appendonly yes); an empty dump.rdb is not: rdbLoad fails on its magic
+  // and Redis exits ("Short read"), as after a failed or unfinished copy.
+  if (size_of(path) == 0 && path.size() >= 4 && path.compare(path.size() - 4, 4, ".rdb") == 0)
+    return Error{path, "an empty file: Redis refuses to start with an empty RDB (a failed or unfinished copy?)"};
   AofReplay replay;
   try {
     FileReadResult r = read_one(path, visitor, replay, nullptr);
@@ -144,6 +150,9 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
     }
     if (e.name.empty() || e.name.find('/') != std::string::npos || (e.type != "b" && e.type != "h" && e.type != "i"))
       return Error{manifest + ":" + std::to_string(line_no), "not a manifest line: " + line};
+    if (e.type == "b" && std::any_of(entries.begin(), entries.end(), [](const Entry& x) { return x.type == "b"; }))
+      return Error{manifest + ":" + std::to_string(line_no),
+                   "a second base file: Redis refuses this manifest (aof.c: \"Found duplicate base file information\")"};
     if (e.type != "h") entries.push_back(e);  // history files are not loaded
   }
   uint64_t total = 0;

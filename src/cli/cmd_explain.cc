@@ -40,6 +40,10 @@ int run_explain(const ExplainFlags& f) {
     std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
+  if (!f.rdb_path.empty() && workload.dataset_bytes) {
+    std::fprintf(stderr, "redisfit explain: flag --rdb: --rdb and --dataset both give the dataset; give one\n");
+    return kExitUsage;
+  }
   if (!f.rdb_path.empty()) {
     auto dataset = dataset_from_rdb(f.rdb_path, LoadTarget{});
     if (!dataset.ok()) {

@@ -33,6 +33,10 @@ int run_plan(const PlanFlags& f) {
     std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
+  if (!f.rdb_path.empty() && workload.dataset_bytes) {
+    std::fprintf(stderr, "redisfit plan: flag --rdb: --rdb and --dataset both give the dataset; give one\n");
+    return kExitUsage;
+  }
   if (!f.rdb_path.empty()) {
     auto dataset = dataset_from_rdb(f.rdb_path, LoadTarget{});
     if (!dataset.ok()) {
@@ -40,6 +44,10 @@ int run_plan(const PlanFlags& f) {
       return kExitUsage;
     }
     workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, Provenance::computed(dataset.value().source)};
+  }
+  if (f.emit.active() && f.output == "json") {
+    std::fprintf(stderr, "redisfit plan: flag --emit: --emit prints the fix, -o json the plan; give one\n");
+    return kExitUsage;
   }
   Result<Recommendation> rec = f.strategy == "seed"
                                    ? plan_with_seed_rule(instance, workload, f.seed_ratio)

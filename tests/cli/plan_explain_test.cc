@@ -100,6 +100,19 @@ TEST(Cli, ExplainReadsARedisConf) {
   EXPECT_EQ(j["verdict"], "unsafe");
 }
 
+// Two flags that say the same thing differently are refused, not one of
+// them silently dropped.
+TEST(Cli, ConflictingFlagsAreRefused) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"plan", "--limit", "1Gi", "-o", "json", "--emit", "conf"},
+           {"plan", "--limit", "1Gi", "--rdb", "dump.rdb", "--dataset", "10Gi"},
+           {"explain", "--limit", "1Gi", "--maxmemory", "500mb", "--rdb", "dump.rdb", "--dataset", "10Gi"}}) {
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << r.out;
+    EXPECT_NE(r.err.find("give one"), std::string::npos) << r.err;
+  }
+}
+
 TEST(Cli, EmitConf) {
   auto r = run_redisfit({"plan", "--limit", "2Gi", "--policy", "allkeys-lfu", "--emit", "conf"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

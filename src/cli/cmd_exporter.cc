@@ -109,8 +109,9 @@ int run(const ExporterFlags& f) {
   // Bind first: a taken port must fail here, before anything says "serving".
   auto server = live::bind_exporter(exporter, f.listen, resolve);
   if (!server) return fail(server.error());
-  std::fprintf(stderr, "redisfit exporter: serving /metrics (%zu target(s)) and /scrape?target= on %s\n",
-               f.targets.size(), f.listen.c_str());
+  // The port bound, which differs from the flag's for ":0" (any free port).
+  std::fprintf(stderr, "redisfit exporter: serving /metrics (%zu target(s)) and /scrape?target= on %s (port %d)\n",
+               f.targets.size(), f.listen.c_str(), (*server)->port());
   auto st = (*server)->serve();
   if (!st) return fail(st.error());
   return kExitClean;

@@ -66,6 +66,9 @@ int run_rdb(const RdbFlags& f) {
   auto into_used = memory_flag(f.into_used, "--into-used");
   for (const auto* r : {&maxmemory, &limit, &into_used})
     if (!r->ok()) return fail(r->error());
+  // As plan, explain and lint take it (workload_flags.cc).
+  if (limit.value() && *limit.value() == 0)
+    return fail(Error{"flag --limit", "a limit of 0 means no limit; omit the flag instead"});
   options.top_keys = f.top;
   options.prefix_separator = f.prefix_sep;
   options.max_prefix_groups = f.prefixes;

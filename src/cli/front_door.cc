@@ -52,6 +52,10 @@ std::optional<int> handle_front_door(CLI::App& app, int argc, char** argv) {
   }
   const std::string first = argv[1];
   if (first == "version") {
+    if (argc > 2) {
+      std::fprintf(stderr, "%s: 'version' takes no arguments (got '%s')\n", app.get_name().c_str(), argv[2]);
+      return kExitUsage;
+    }
     std::printf("%s\n", version_text().c_str());
     return kExitClean;
   }
@@ -61,6 +65,10 @@ std::optional<int> handle_front_door(CLI::App& app, int argc, char** argv) {
       return kExitClean;
     }
     const std::string topic = argv[2];
+    if (topic == "help" || topic == "version") {
+      std::fputs(app.help().c_str(), stdout);
+      return kExitClean;
+    }
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == topic) {
         std::fputs(sub->help().c_str(), stdout);

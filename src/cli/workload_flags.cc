@@ -123,8 +123,11 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
 
   if (!redis_version.empty()) {
     int major = 0, minor = 0;
-    if (std::sscanf(redis_version.c_str(), "%d.%d", &major, &minor) != 2 || major < 2 || major > 99) {
+    if (std::sscanf(redis_version.c_str(), "%d.%d", &major, &minor) != 2) {
       return Error{"--redis-version", fmt::format("\"{}\" is not a version such as 6.2 or 7.0.15", redis_version)};
+    }
+    if (major < 2 || major > 9 || minor < 0) {
+      return Error{"--redis-version", fmt::format("\"{}\" is not a Redis or Valkey release (2.x to 9.x)", redis_version)};
     }
     r.redis_version = {redis_version, Provenance::flag("--redis-version")};
   }

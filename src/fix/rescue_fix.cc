@@ -16,7 +16,9 @@ std::string target_ns(const RescueTarget& t) {
 std::string seconds_text(double s) {
   if (s < 90) return fmt::format("{:.0f} s", s);
   if (s < 5400) return fmt::format("{:.0f} min", s / 60);
-  return fmt::format("{:.1f} h", s / 3600);
+  if (s < 3 * 86400) return fmt::format("{:.1f} h", s / 3600);
+  if (s < 365 * 86400) return fmt::format("{:.0f} days", s / 86400);
+  return fmt::format("{:.0f} years", s / (365 * 86400));
 }
 
 // redis-cli inside the Redis container (a password, if AUTH is on, is the

@@ -121,6 +121,16 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url,
   }
   if (!ep.password) ep.password = env_password;
 
+  // ?db=N (redis-py's form); no other parameter is read, so none is taken.
+  if (auto q = rest.find('?'); q != std::string_view::npos) {
+    std::string_view query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+    if (query.substr(0, 3) != "db=") return fail("unknown URL parameter '" + std::string(query) + "' (only db=N)");
+    auto n = parse_int(query.substr(3), 0, 1 << 20);
+    if (!n) return fail("database number '" + std::string(query.substr(3)) + "' is not a number");
+    ep.db = *n;
+  }
+
   // /db
   if (auto slash = rest.find('/'); slash != std::string_view::npos) {
     std::string_view db = rest.substr(slash + 1);
@@ -148,6 +158,14 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url,
     port = rest.substr(colon + 1);
   }
   if (host.empty()) return fail("missing host");
+  // A name or an IPv4 address; an IPv6 address comes in brackets, so a ':'
+  // left here is a second port ("host:6379:5") or an unbracketed IPv6.
+  const bool bracketed = !rest.empty() && rest[0] == '[';
+  for (char c : host) {
+    if (c == ':' && !bracketed) return fail("a ':' in the host (IPv6 goes in brackets: redis://[::1]:6379)");
+    if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`')
+      return fail("'" + std::string(host) + "' is not a host name");
+  }
   ep.host = std::string(host);
   if (!port.empty()) {
     auto n = parse_int(port, 1, 65535);

@@ -36,6 +36,23 @@ TEST(CliFrontDoor, HelpAndHelpCommand) {
   EXPECT_TRUE(has(bad.err, "did you mean: plan")) << bad.err;
 }
 
+// `help help` is help; `version` with arguments is a usage error, not a
+// silent print.
+TEST(CliFrontDoor, HelpHelpAndVersionWithArguments) {
+  auto hh = run_redisfit({"help", "help"});
+  EXPECT_EQ(hh.exit_code, 0) << hh.err;
+  EXPECT_TRUE(has(hh.out, "probe")) << hh.out;
+  auto v = run_redisfit({"version", "--foo"});
+  EXPECT_EQ(v.exit_code, 2) << v.out;
+  EXPECT_TRUE(has(v.err, "takes no arguments")) << v.err;
+  auto limit0 = run_redisfit({"rdb", "missing.rdb", "--limit", "0"});
+  EXPECT_EQ(limit0.exit_code, 2);
+  EXPECT_TRUE(has(limit0.err, "a limit of 0 means no limit")) << limit0.err;
+  auto version99 = run_redisfit({"plan", "--limit", "1Gi", "--redis-version", "99.1"});
+  EXPECT_EQ(version99.exit_code, 2);
+  EXPECT_TRUE(has(version99.err, "2.x to 9.x")) << version99.err;
+}
+
 TEST(CliFrontDoor, VersionCarriesTheGitDescribe) {
   auto r = run_redisfit({"version"});
   EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -43,9 +43,21 @@ TEST(RedisUrl, UnixSocket) {
   EXPECT_EQ(ep->display(), "unix:/var/run/redis/redis.sock");
 }
 
+// redis-py's ?db=N, as the unix form takes it.
+TEST(RedisUrl, DatabaseAsAQueryParameter) {
+  auto ep = parse_redis_url("redis://127.0.0.1:6380?db=3", std::nullopt);
+  ASSERT_TRUE(ep.ok()) << ep.error().describe();
+  EXPECT_EQ(ep->host, "127.0.0.1");
+  EXPECT_EQ(ep->port, 6380);
+  EXPECT_EQ(ep->db, 3);
+}
+
 TEST(RedisUrl, BadInputNamesTheUrlWithoutThePassword) {
   for (const char* bad : {"http://h:1", "redis://:secret@h:99999", "redis://:secret@h:abc", "redis://h/x",
-                          "unix://relative.sock", "redis://:secret@:6379", "", "redis://[::1"}) {
+                          "unix://relative.sock", "redis://:secret@:6379", "", "redis://[::1",
+                          // a second port, an unbracketed IPv6, a space, an unknown parameter
+                          "redis://:secret@127.0.0.1:6379:5", "redis://::1:6379", "redis://a b:6379",
+                          "redis://h:6379?timeout=5"}) {
     auto ep = parse_redis_url(bad, std::nullopt);
     ASSERT_FALSE(ep.ok()) << bad;
     EXPECT_EQ(ep.error().describe().find("secret"), std::string::npos) << ep.error().describe();

@@ -22,6 +22,7 @@
 #include "render/stress_render.h"
 #include "stress/prediction.h"
 #include "stress/run.h"
+#include "sources/redis_directives.h"
 
 namespace redisfit::cli {
 namespace {
@@ -76,6 +77,14 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     auto mm = parse_bytes("--maxmemory", f.maxmemory);
     if (!mm.ok()) return mm.error();
     o.server.maxmemory_bytes = *mm;
+  }
+  if (!f.policy.empty()) {
+    // Checked as the model reads it, so the error names the flag, not the
+    // sandbox's generated redis.conf.
+    RedisInstance scratch;
+    DirectiveApplier applier(scratch, DirectiveMode::kReplace);
+    if (Status st = applier.apply_value("maxmemory-policy", f.policy, Provenance::flag("--policy")); !st)
+      return st.error();
   }
   o.server.maxmemory_policy = f.policy;
   if (!f.appendonly.empty()) o.server.appendonly = f.appendonly == "yes";

@@ -82,7 +82,9 @@ std::string one_run(const stress::StressResult& r, bool color) {
     }
     if (p.peak_cow_bytes) out += fmt::format("  COW {}", format_bytes(p.peak_cow_bytes));
     if (p.fork_child_sec > 0) {
-      out += fmt::format("  child {:.1f} s, {:.0f} writes/s achieved, Redis COW {}", p.fork_child_sec,
+      // Answered: acknowledged or refused with -OOM (the refused, which copy
+      // no page, are counted on the same line).
+      out += fmt::format("  child {:.1f} s, {:.0f} writes/s answered, Redis COW {}", p.fork_child_sec,
                          p.fork_write_rate, format_bytes(p.redis_last_cow_bytes));
     }
     if (p.client_oom_errors) out += fmt::format("  {} writes refused (-OOM)", p.client_oom_errors);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <vector>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -17,6 +18,23 @@
 #include "stress/run_engine.h"
 
 namespace redisfit::stress {
+
+std::string redis_log_tail(const std::string& sandbox_dir) {
+  std::string out;
+  for (const char* name : {"redis.stderr", "redis.log"}) {
+    std::ifstream in(sandbox_dir + "/" + name);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      lines.push_back(line);
+      if (lines.size() > 4) lines.erase(lines.begin());
+    }
+    if (lines.empty()) continue;
+    out += std::string(out.empty() ? "" : "; ") + name + " ends:";
+    for (const auto& l : lines) out += "\n    " + l;
+  }
+  return out.empty() ? "Redis wrote nothing to its log or stderr" : out;
+}
 
 void sleep_interruptible(double seconds) {
   auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
@@ -217,8 +235,8 @@ Result<StressResult> Run::execute() {
     up = first_load();
   } else {
     if (auto st = start_server(); !st.ok()) {
-      return Error{"redis-server", "did not start in the sandbox: " + st.error().message + " (log: " +
-                                       dir_.path() + "/redis.log)"};
+      return Error{"redis-server", "did not start in the sandbox: " + st.error().message + "; " +
+                                       redis_log_tail(dir_.path())};
     }
     started_at_sec_ = timeline_.now_sec();
     Control ctl(port_);

@@ -22,6 +22,12 @@ namespace redisfit::stress {
 // Sleeps up to `seconds`, returning early when a stop is requested.
 void sleep_interruptible(double seconds);
 
+// The last lines Redis wrote to stderr (a config error comes before its log
+// is open) and to the sandbox's redis.log, for an error: the sandbox
+// directory is removed when the run ends, so a path to it would name a file
+// that is gone by the time the user reads it.
+std::string redis_log_tail(const std::string& sandbox_dir);
+
 // Reads the configuration as the server has it (CONFIG GET) into `res`;
 // maxmemory from the generated file unless `serving` (a preload server runs
 // with maxmemory 0).

@@ -166,8 +166,8 @@ Status Run::preload() {
   }
   if (auto st = start_server(); !st.ok()) {
     return Error{p.file.empty() ? "redis-server" : p.file,
-                 "the server did not load the persisted data even with room: " + st.error().message + " (log: " +
-                     dir_.path() + "/redis.log)"};
+                 "the server did not load the persisted data even with room: " + st.error().message + "; " +
+                     redis_log_tail(dir_.path())};
   }
   Control ctl(port_, 60);
   if (p.dataset_bytes > 0) {

@@ -172,6 +172,9 @@ Status RedisProcess::start(const std::string& conf_path, const std::vector<std::
   // Everything the child needs is prepared before fork: after fork in a
   // threaded process only async-signal-safe calls are allowed.
   std::vector<std::string> args = {binary, conf_path};
+  // Redis reports a bad config on stderr, before its log file is open
+  // ("*** FATAL CONFIG FILE ERROR ***"): kept beside the log for errors.
+  const std::string stderr_path = conf_path.substr(0, conf_path.rfind('/') + 1) + "redis.stderr";
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -192,9 +195,10 @@ Status RedisProcess::start(const std::string& conf_path, const std::vector<std::
     // Ctrl-C on the terminal goes to redisfit, which then shuts the server down.
     setpgid(0, 0);
     int devnull = open("/dev/null", O_RDWR);
+    int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(devnull, 0);
     dup2(devnull, 1);
-    dup2(devnull, 2);
+    dup2(err >= 0 ? err : devnull, 2);
     execv(argv[0], argv.data());
     _exit(127);
   }

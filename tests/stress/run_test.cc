@@ -169,11 +169,21 @@ TEST(StressRun, RefusesFlagsThatDescribeNoPod) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--request", "1Gi"},
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", ""},
-           {"stress", "--limit", "256Mi", "--search", "maxmemory", "--resolution", "0"}}) {
+           {"stress", "--limit", "256Mi", "--search", "maxmemory", "--resolution", "0"},
+           {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--policy", "bogus"}}) {
     auto r = run_redisfit(args);
     EXPECT_EQ(r.exit_code, 2) << args[5] << r.out << r.err;
     EXPECT_NE(r.err.find("flag --" + args[5].substr(2)), std::string::npos) << r.err;
   }
+}
+
+// A server that refuses its configuration: the error quotes what Redis said
+// (it named a log in a sandbox directory already removed).
+TEST(StressRun, AServerThatWillNotStartSaysWhy) {
+  SKIP_WITHOUT_CGROUP();
+  auto r = run_redisfit({"stress", "--limit", "128Mi", "--maxmemory", "32mb", "--set", "bogus=1", "--phases", "none"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("Bad directive"), std::string::npos) << r.err;
 }
 
 // A run stopped by SIGINT proves nothing: its outcome says "interrupted", not

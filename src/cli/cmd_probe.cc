@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_registry.h"
+#include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "cli/probe_sample.h"
@@ -175,14 +176,16 @@ RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
                     FormatNames().add(render::probe_formats()).add(render::rule_list_formats()),
                     "text | json | sarif (with --sample: text | json; with --list-rules: text | json | markdown)");
   cmd->add_flag("--list-rules", flags->list_rules, "list the probe rules (RP001...) and exit");
-  cmd->add_option("--watch", flags->watch, "repeat every INTERVAL (5s, 500ms) and print what changed");
-  cmd->add_option("--count", flags->count, "with --watch: stop after N looks (0 = until interrupted)");
+  CLI::Option* watch = cmd->add_option("--watch", flags->watch, "repeat every INTERVAL (5s, 500ms) and print what changed");
+  cmd->add_option("--count", flags->count, "with --watch: stop after N looks (0 = until interrupted)")
+      ->needs(watch)
+      ->check(whole_number());
   cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above this level (note, warning, error)");
   cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 3s)");
   cmd->add_option("--timeout", flags->timeout, "reply timeout per command (default 3s)");
   cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle to verify rediss:// servers (default: system store)");
-  cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss:// (tls-auth-clients yes)");
-  cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
+  CLI::Option* cert = cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss:// (tls-auth-clients yes)");
+  cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert")->needs(cert);
   cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify instead of the URL host");
   cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
   flags->workload.add_workload_to(*cmd);

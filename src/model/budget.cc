@@ -141,8 +141,9 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
   uint64_t over_backlog = stream > backlog ? stream - backlog : 0;
   if (limit.hard_bytes > 0 && limit.hard_bytes < over_backlog) {
     return {"replica_buffer", limit.hard_bytes - std::min(limit.hard_bytes, backlog), words_if(words, [&] {
-              return fmt::format("replica output buffer up to its hard limit {} ({})", format_bytes(limit.hard_bytes),
-                                 r.replica_buffer_limit.source);
+              return fmt::format("replica output buffer up to its hard limit {} ({}), less the {} backlog inside "
+                                 "maxmemory that it shares",
+                                 format_bytes(limit.hard_bytes), r.replica_buffer_limit.source, format_bytes(backlog));
             })};
   }
   return {"replica_buffer", over_backlog, words_if(words, [&] {

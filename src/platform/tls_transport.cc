@@ -250,6 +250,9 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
   if (rc != 1) {
     long verify = SSL_get_verify_result(ssl);
     int e = SSL_get_error(ssl, rc);
+    if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH)
+      return give_up(std::string("TLS certificate not for this name: ") + X509_verify_cert_error_string(verify) +
+                     " (give the name it was issued for with --tls-server-name, or --insecure to skip verification)");
     if (verify != X509_V_OK)
       return give_up(std::string("TLS certificate not trusted: ") + X509_verify_cert_error_string(verify) +
                      " (use --tls-ca FILE, or --insecure to skip verification)");

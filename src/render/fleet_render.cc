@@ -87,7 +87,9 @@ std::string fleet_text(const app::FleetReport& report, bool color) {
     const RedisInstance& i = r.facts.instance;
     rows.push_back({{name_of(r), pod_of(r), maxmemory_text(i.maxmemory), quantity_or_dash(i.request_bytes),
                      quantity_or_dash(i.limit_bytes), format_k8s_quantity(r.recommended.maxmemory_bytes),
-                     format_k8s_quantity(r.recommended.limit_bytes), r.peak_phase, format_bytes(r.recorded_peak_bytes),
+                     format_k8s_quantity(r.recommended.limit_bytes), r.peak_phase,
+                     // No RSS/COW series recorded: no peak, not a peak of zero.
+                     r.recorded_peak_bytes ? format_bytes(r.recorded_peak_bytes) : std::string("-"),
                      app::risk_name(r.risk), delta_text(r.delta_bytes)},
                     r.risk});
   }

@@ -205,7 +205,9 @@ TEST(Connection, TlsAgainstRealServer) {
   // The certificate names 127.0.0.1 and localhost, not other.example.
   ConnectOptions wrong_name = verified;
   wrong_name.tls_server_name = "other.example";
-  EXPECT_FALSE(connect_redis(endpoint(url), wrong_name).ok());
+  auto mismatch = connect_redis(endpoint(url), wrong_name);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_NE(mismatch.error().message.find("--tls-server-name"), std::string::npos) << mismatch.error().describe();
 
   // TLS to the plain port: a clear handshake error, not a hang.
   auto plain = connect_redis(endpoint("rediss://:pw@127.0.0.1:" + std::to_string(server.port())), verified);

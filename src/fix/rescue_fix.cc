@@ -169,16 +169,23 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
     cleanup_why = fmt::format("{} evicts about {} of data{}; keys evicted are the price of the smaller limit",
                               p.policy, format_bytes(p.excess_bytes), rate);
   } else {
-    cleanup_why = fmt::format("noeviction never drops data: delete about {} of keys you can lose (UNLINK, or "
+    // noeviction, or a volatile-* policy with no key carrying a TTL: it evicts nothing.
+    cleanup_why = fmt::format("{} drops no data{}: delete about {} of keys you can lose (UNLINK, or "
                               "EXPIRE them){}, or keep all the data with maxmemory {} and a final limit of {} "
                               "instead of {}",
+                              p.policy, p.policy == "noeviction" ? "" : " here (no key it may evict)",
                               format_bytes(p.excess_bytes), rate, p.keep_data_maxmemory_bytes,
                               format_k8s_quantity(p.keep_data_limit_bytes), format_k8s_quantity(p.final_limit_bytes));
   }
   const bool aof = p.final_budget.find_phase(PhaseId::kReload) &&
                    p.final_budget.find_phase(PhaseId::kReload)->description.find("AOF") != std::string::npos;
-  cleanup_why += aof ? "; then rewrite the AOF: its files still hold the larger data, and a restart replays it all"
-                     : "; then save: dump.rdb still holds the larger data, and a restart loads it all";
+  if (p.excess_bytes == 0) {
+    cleanup_why += aof ? "; rewrite the AOF, so that a restart replays what is held now"
+                       : "; save, so that a restart loads what is held now";
+  } else {
+    cleanup_why += aof ? "; then rewrite the AOF: its files still hold the larger data, and a restart replays it all"
+                       : "; then save: dump.rdb still holds the larger data, and a restart loads it all";
+  }
   cleanup_forms.push_back({t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl",
                            redis_cli(t, "INFO memory | grep -E '^used_memory:'") +
                                fmt::format("   # repeat until <= {}\n", p.maxmemory_bytes) +

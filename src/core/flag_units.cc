@@ -23,11 +23,21 @@ Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
                                                 "10^6): write {}Mi, {}M or {}mb",
                                                 text, text.substr(0, text.size() - 1), text.substr(0, text.size() - 1),
                                                 text.substr(0, text.size() - 1))};
-  if (auto k8s = parse_k8s_quantity(text); k8s.ok()) return k8s.value();
-  if (auto redis = parse_redis_memory(text); redis.ok()) return redis.value();
+  auto k8s = parse_k8s_quantity(text);
+  if (k8s.ok()) return k8s.value();
+  auto redis = parse_redis_memory(text);
+  if (redis.ok()) return redis.value();
   // "1KiB" -> "1Ki": the Kubernetes binary suffix followed by B or b.
   if (text.size() > 3 && (text.back() == 'B' || text.back() == 'b') && text[text.size() - 2] == 'i') {
     if (auto iec = parse_k8s_quantity(text.substr(0, text.size() - 1)); iec.ok()) return iec.value();
+  }
+  // A size spelled right but out of range says so, not "not a size".
+  for (const Error* e : {&k8s.error(), &redis.error()}) {
+    const size_t why = e->message.find("\": ");  // the parsers' "invalid ... \"TEXT\": WHY"
+    if (why == std::string::npos) continue;
+    const std::string reason = e->message.substr(why + 3);
+    if (reason.find("larger than") != std::string::npos || reason.find("negative") != std::string::npos)
+      return Error{std::string(flag), fmt::format("\"{}\": {}", text, reason)};
   }
   return Error{std::string(flag),
                fmt::format("\"{}\" is not a size: use bytes (1024), Kubernetes units (1Ki, 16Gi, 1k = 1000), "

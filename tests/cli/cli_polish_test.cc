@@ -107,6 +107,17 @@ TEST(CliUnits, EverySizeSpellingGivesTheSamePlan) {
   EXPECT_NE(limit.exit_code, 2) << limit.err;  // 1 = findings: the sizes were read
 }
 
+// A size spelled right but out of range says what is wrong with it, not
+// that it is no size at all.
+TEST(CliUnits, OutOfRangeSizesSayWhy) {
+  auto huge = run_redisfit({"plan", "--limit", "9223372036854775807"});
+  EXPECT_EQ(huge.exit_code, 2);
+  EXPECT_TRUE(has(huge.err, "larger than 1Ei")) << huge.err;
+  auto negative = run_redisfit({"plan", "--limit", "-1Gi"});
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_TRUE(has(negative.err, "cannot be negative")) << negative.err;
+}
+
 TEST(CliUnits, AmbiguousMIsRefusedNotGuessed) {
   auto r = run_redisfit({"plan", "--request", "4Gi", "--value-size", "16m"});
   EXPECT_EQ(r.exit_code, 2);

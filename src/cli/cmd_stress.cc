@@ -154,6 +154,7 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   } else {
     auto fill = parse_bytes("--fill", f.fill);
     if (!fill.ok()) return fill.error();
+    if (*fill == 0) return Error{"flag --fill", "0 imports nothing: give a size, or leave out the import phase"};
     o.fill_payload_bytes = *fill;
   }
   o.fork_kind = f.fork == "bgsave" ? stress::ForkKind::kBgsave

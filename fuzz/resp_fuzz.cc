@@ -4,6 +4,9 @@
 #include <hiredis/hiredis.h>
 #include <hiredis/read.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdint>
 #include <memory>
 
@@ -30,5 +33,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   (void)redisfit::platform::detail::take_refused_reply();
+
+  // The same bytes through read_one_reply, as the transports read a socket:
+  // from a pipe whose writer has closed, so it ends in kClosed at the latest.
+  int fds[2];
+  if (size > 60000 || pipe(fds) != 0) return 0;
+  const bool written = write(fds[1], data, size) == static_cast<ssize_t>(size);
+  close(fds[1]);
+  std::unique_ptr<redisReader, void (*)(redisReader*)> socket_reader(redisReaderCreate(), redisReaderFree);
+  if (written && socket_reader) {
+    redisfit::platform::detail::bound_reply_size(socket_reader.get());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    for (int i = 0; i < 64; ++i) {
+      void* raw = nullptr;
+      const auto status = redisfit::platform::detail::read_one_reply(
+          socket_reader.get(), fds[0], deadline,
+          [&](char* buf, size_t len) { return static_cast<long>(read(fds[0], buf, len)); }, {}, &raw);
+      if (status != redisfit::platform::detail::ReplyStatus::kReply) break;
+      freeReplyObject(raw);
+    }
+  }
+  (void)redisfit::platform::detail::take_refused_reply();
+  close(fds[0]);
   return 0;
 }

@@ -182,7 +182,7 @@ RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
       ->check(whole_number());
   cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above this level (note, warning, error)");
   cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 3s)");
-  cmd->add_option("--timeout", flags->timeout, "reply timeout per command (default 3s)");
+  cmd->add_option("--timeout", flags->timeout, "the time for a whole reply to a command (default 3s)");
   cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle to verify rediss:// servers (default: system store)");
   CLI::Option* cert = cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss:// (tls-auth-clients yes)");
   cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert")->needs(cert);

@@ -37,14 +37,11 @@ const char* guard_action_name(GuardAction action) {
 GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings& settings) {
   GuardDecision d;
   const std::string limit_text = format_k8s_quantity(seen.limit_bytes);
-  // maxmemory is the bound the data may grow to, so it is solved for a
-  // dataset that fills it (the model's "fills to maxmemory", as `plan --limit`
-  // does), not for today's dataset: a nearly empty server must not be allowed
-  // a maxmemory that would be unsafe once it is full. What is held now is
-  // weighed below, against lowering.
-  Workload filled = seen.workload;
-  filled.dataset_bytes.reset();
-  auto solved = solve_max_maxmemory(seen.instance, filled, seen.limit_bytes);
+  // maxmemory is the bound the data may grow to: the solver sizes each
+  // candidate for a dataset that fills it (model/solver.h), so a nearly
+  // empty server is not allowed a maxmemory that would be unsafe once full.
+  // What is held now is weighed below, against lowering.
+  auto solved = solve_max_maxmemory(seen.instance, seen.workload, seen.limit_bytes);
   if (!solved) {
     return refuse(d, "limit-too-small",
                   fmt::format("limit {} ({}): {}", limit_text, seen.limit_source, solved.error().message));
@@ -73,7 +70,7 @@ GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings
   const bool lowering = current == 0 || d.target_bytes < current;
   if (lowering && d.target_bytes < held && !settings.allow_evict) {
     const uint64_t excess = held - d.target_bytes;
-    if (writes_continue_at_maxmemory(seen.instance, filled)) {
+    if (writes_continue_at_maxmemory(seen.instance, seen.workload)) {
       return refuse(d, "would-evict",
                     fmt::format("{}, but Redis holds {} counted against maxmemory now: setting it would make "
                                 "{} evict about {} of data at once; pass --allow-evict to permit, or raise "
@@ -113,7 +110,7 @@ GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings
     d.reason = fmt::format("maxmemory {} leaves memory unused; {}", format_bytes(current), why_target);
   }
   if (d.action == GuardAction::kSet && d.target_bytes < held) {
-    d.reason += writes_continue_at_maxmemory(seen.instance, filled)
+    d.reason += writes_continue_at_maxmemory(seen.instance, seen.workload)
                     ? fmt::format(" (--allow-evict: {} will evict about {})", seen.instance.maxmemory_policy.value,
                                   format_bytes(held - d.target_bytes))
                     : fmt::format(" (--allow-evict: under {} writes fail with -OOM until about {} is deleted)",

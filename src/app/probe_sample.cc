@@ -25,17 +25,10 @@ Result<ProbeSampleReport> probe_sample(const platform::RedisEndpoint& endpoint, 
   const rules::MaxmemoryDerivation none;
   r.advice = rules::check_all({r.facts.instance, r.budget_now, r.facts.workload, none});
   if (o.plan) {
-    // Plan for the dataset at maxmemory (the model's steady state of a cache
-    // and the end of an import), not for today's fill: a plan sized to what
-    // the server holds now would let maxmemory run up to the limit. Under a
-    // policy that cannot evict, today's dataset must still fit.
-    Workload full = r.facts.workload;
-    full.dataset_bytes.reset();
-    auto rec = plan_with_model(r.facts.instance, full);
-    if (rec && !writes_continue_at_maxmemory(r.facts.instance, full) && r.facts.workload.dataset_bytes &&
-        r.facts.workload.dataset_bytes->value > rec->maxmemory_bytes) {
-      rec = plan_with_model(r.facts.instance, r.facts.workload);
-    }
+    // plan_with_model sizes the plan for the dataset at the maxmemory it
+    // recommends (today's smaller data grows to it), and under a policy that
+    // cannot evict it grows the limit for today's larger data.
+    auto rec = plan_with_model(r.facts.instance, r.facts.workload);
     if (!rec) return Error{r.target, rec.error().message};
     r.recommendation = std::move(rec).value();
   }

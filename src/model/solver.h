@@ -25,7 +25,9 @@ struct Recommendation {
 };
 
 // Largest maxmemory (rounded down to whole MiB) for which every phase of the
-// model stays within limit / kSafetyFactor, all other facts as in `instance`.
+// model stays within limit / kSafetyFactor, all other facts as in `instance`,
+// with the dataset at each candidate maxmemory: data above it settles there
+// (evicted or deleted, then persisted), data below it may grow to it.
 // Error when even a nearly empty Redis does not fit (limit below what Redis
 // needs at all).
 Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Workload& workload,

@@ -8,6 +8,7 @@
 // reply are counted against kMaxReplyBytes.
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "platform/redis_transport.h"

@@ -30,10 +30,11 @@ Status DocumentStream::read_more(size_t bytes) {
   const size_t from = std::min(checked_, old);  // the head given at construction too
   checked_ = pending_.size();
   if (const size_t nul = pending_.find('\0', from); nul != std::string::npos) {
-    const auto line_start = pending_.rfind('\n', nul == 0 ? 0 : nul - 1);
-    const bool first_line = line_start == std::string::npos || (nul == 0);
-    const int line = pending_line_ + 1 + static_cast<int>(std::count(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(nul), '\n'));
-    const size_t col = first_line ? nul + 1 : nul - line_start;
+    // pending_ starts at a line's start (documents are handed out whole).
+    const size_t newline = nul == 0 ? std::string::npos : pending_.rfind('\n', nul - 1);
+    const size_t col = newline == std::string::npos ? nul + 1 : nul - newline;
+    const auto before = pending_.begin() + static_cast<std::ptrdiff_t>(nul);
+    const int line = pending_line_ + 1 + static_cast<int>(std::count(pending_.begin(), before, '\n'));
     return Error{fmt::format("{}:{}", line, col), "invalid YAML: NUL byte (binary data, not YAML)", ErrorCode::kParse};
   }
   return Ok{};

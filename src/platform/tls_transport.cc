@@ -246,7 +246,29 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
     if (ok != 1) return give_up("cannot set the name to verify: " + openssl_error());
   }
   SSL_set_fd(ssl, *fd);
-  int rc = SSL_connect(ssl);
+  // The socket does not block from here on: the handshake, as every reply
+  // after it, is bounded by one deadline for all of it, not per read (a
+  // server trickling its records a byte at a time would hold a blocking
+  // SSL_connect for as long as it kept sending).
+  if (const int flags = fcntl(*fd, F_GETFL); flags < 0 || fcntl(*fd, F_SETFL, flags | O_NONBLOCK) < 0)
+    return give_up(std::string("cannot make the socket non-blocking: ") + std::strerror(errno));
+  const auto deadline = std::chrono::steady_clock::now() + options.read_timeout;
+  int rc = 0;
+  bool timed_out = false;
+  for (;;) {
+    rc = SSL_connect(ssl);
+    if (rc == 1) break;
+    const int want = SSL_get_error(ssl, rc);
+    if (want != SSL_ERROR_WANT_READ && want != SSL_ERROR_WANT_WRITE) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    pollfd p{*fd, static_cast<short>(want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
+    const int ready = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
+    if (ready == 0) {
+      timed_out = true;
+      break;
+    }
+    if (ready < 0 && errno != EINTR) break;
+  }
   if (rc != 1) {
     long verify = SSL_get_verify_result(ssl);
     int e = SSL_get_error(ssl, rc);
@@ -256,21 +278,14 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
     if (verify != X509_V_OK)
       return give_up(std::string("TLS certificate not trusted: ") + X509_verify_cert_error_string(verify) +
                      " (use --tls-ca FILE, or --insecure to skip verification)");
-    const int handshake_errno = errno;
     const std::string ssl_reason = openssl_error();
     if (std::string plain = plaintext_diagnosis(endpoint, options); !plain.empty())
       return give_up("TLS handshake failed: " + plain);
-    if (e == SSL_ERROR_SYSCALL && (handshake_errno == EAGAIN || handshake_errno == EWOULDBLOCK))
-      return give_up("TLS handshake: no answer within " + describe_ms(options.read_timeout));
+    if (timed_out) return give_up("TLS handshake: no answer within " + describe_ms(options.read_timeout));
     if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN)
       return give_up("TLS handshake failed: the server closed the connection (is this a TLS port?)");
     return give_up("TLS handshake failed: " + ssl_reason);
   }
-  // From here on the socket does not block: a reply is read by poll()s
-  // bounded by its deadline (read_one_reply), never by one SSL_read that a
-  // record trickling in a byte at a time would keep waiting.
-  if (const int flags = fcntl(*fd, F_GETFL); flags < 0 || fcntl(*fd, F_SETFL, flags | O_NONBLOCK) < 0)
-    return give_up(std::string("cannot make the socket non-blocking: ") + std::strerror(errno));
   return std::unique_ptr<RedisConnection>(new TlsConnection(*fd, ctx, ssl, where, options.read_timeout));
 }
 

@@ -135,6 +135,20 @@ TEST(Connection, ADrippingReplyTimesOutWithinTheTimeout) {
   EXPECT_LT(took, 2500ms);
 }
 
+// The TLS handshake too is bounded as a whole: a server that trickles its
+// first record held a blocking SSL_connect for as long as it kept sending.
+TEST(Connection, ATricklingTlsHandshakeTimesOutWithinTheTimeout) {
+  ScriptedListener trickle(ScriptedListener::Misbehaviour::kTlsTrickle);
+  ConnectOptions o = fast();
+  o.tls_insecure = true;
+  auto start = std::chrono::steady_clock::now();
+  auto conn = connect_redis(endpoint("rediss://127.0.0.1:" + std::to_string(trickle.port())), o);
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(conn.ok());
+  EXPECT_NE(conn.error().message.find("TLS handshake"), std::string::npos) << conn.error().describe();
+  EXPECT_LT(took, 3500ms);  // the handshake's 1 s, then one plaintext PING to tell what the port speaks
+}
+
 // A reply is read up to kMaxReplyBytes: an endpoint announcing a gigabyte
 // made the reader buffer all of it (2.9 GB of RSS in probe and the exporter).
 TEST(Connection, AGigabyteReplyIsRefusedAtTheBound) {

@@ -23,6 +23,7 @@ class ScriptedListener {
     kDrip,   // "$1000\r\n" then one byte every 100 ms: each read is quick, the reply never ends
     kFlood,  // "$1000000000\r\n" then junk as fast as the client takes it: a gigabyte announced
     kJunkInfo,  // every later command answered with an INFO text whose numbers are not numbers
+    kTlsTrickle,  // to a ClientHello: a TLS record header announcing 16 KiB, then a byte every 100 ms
   };
 
   explicit ScriptedListener(Misbehaviour how) : how_(how) {
@@ -51,6 +52,16 @@ class ScriptedListener {
     const int c = accept(fd_, nullptr, nullptr);
     if (c < 0) return;
     char buf[4096];
+    if (how_ == Misbehaviour::kTlsTrickle) {
+      if (readable(c, 5000) && read(c, buf, sizeof buf) > 0) {
+        (void)!write(c, "\x16\x03\x03\x40\x00", 5);
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+        while (!stop_ && std::chrono::steady_clock::now() < end && send(c, "x", 1, MSG_NOSIGNAL) == 1)
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      close(c);
+      return;
+    }
     // The first command (PING) gets its answer; the next one the misbehaviour.
     if (readable(c, 5000) && read(c, buf, sizeof buf) > 0) (void)!write(c, "+PONG\r\n", 7);
     if (readable(c, 5000) && read(c, buf, sizeof buf) > 0) {

@@ -1,4 +1,4 @@
-// Validators for numeric flags. CLI11's Range compares with < and >, so a
+// Validators for flag values. CLI11's Range compares with < and >, so a
 // NaN passes it, and its unsigned conversion takes "-1" as 2^64 - 1
 // (strtoull's wrap-around): `--cow-fraction nan` dropped the COW term and
 // `rdb --top -1` listed every key. Every numeric flag goes through these.
@@ -35,6 +35,12 @@ inline CLI::Validator whole_number() {
         return {};
       },
       "a whole number");
+}
+
+// A value that says something: `--limit ""` read as the flag left out.
+inline CLI::Validator non_empty() {
+  return CLI::Validator([](std::string& input) -> std::string { return input.empty() ? "an empty value" : ""; },
+                        "non-empty");
 }
 
 }  // namespace redisfit::cli

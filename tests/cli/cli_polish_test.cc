@@ -113,6 +113,9 @@ TEST(CliUnits, OutOfRangeSizesSayWhy) {
   auto huge = run_redisfit({"plan", "--limit", "9223372036854775807"});
   EXPECT_EQ(huge.exit_code, 2);
   EXPECT_TRUE(has(huge.err, "larger than 1Ei")) << huge.err;
+  auto empty = run_redisfit({"plan", "--limit", ""});  // it read as the flag left out
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_TRUE(has(empty.err, "empty value")) << empty.err;
   auto negative = run_redisfit({"plan", "--limit", "-1Gi"});
   EXPECT_EQ(negative.exit_code, 2);
   EXPECT_TRUE(has(negative.err, "cannot be negative")) << negative.err;

@@ -106,5 +106,23 @@ TEST(GuardExec, ExitStatusOfTheServerPassesThrough) {
   EXPECT_NE(missing.err.find("cannot execute"), std::string::npos) << missing.err;
 }
 
+// Without --redis the wrapper guards the server it started, at the --port
+// its command line gives (it watched 127.0.0.1:6379 and found nothing).
+TEST(GuardExec, WithoutRedisItGuardsThePortItsServerWasGiven) {
+  const std::string server = find_redis_server();
+  if (server.empty()) GTEST_SKIP() << "redis-server not installed";
+  TempDir dir;
+  const std::string file = dir.write_file("mem_limit", "256Mi");
+  const int port = free_loopback_port();
+  BackgroundProcess wrapper({REDISFIT_BINARY, "guard", "--exec", "--limit-file", file, "--interval", "200ms",
+                             "--dry-run", "--", server, "--port", std::to_string(port), "--bind", "127.0.0.1",
+                             "--save", "", "--dir", dir.path()},
+                            dir.path() + "/wrapper");
+  EXPECT_TRUE(eventually(10s, [&] { return wrapper.err().find("\"event\":\"would-set\"") != std::string::npos; }))
+      << wrapper.err();
+  EXPECT_NE(wrapper.err().find("127.0.0.1:" + std::to_string(port)), std::string::npos) << wrapper.err();
+  wrapper.terminate(5s);
+}
+
 }  // namespace
 }  // namespace redisfit::testing

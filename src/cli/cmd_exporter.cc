@@ -90,8 +90,12 @@ int run(const ExporterFlags& f) {
   if (f.once) {
     auto scrapes = exporter.scrape_targets();
     std::fputs(live::render_metrics(scrapes).c_str(), stdout);
+    // A refused password is a configuration error (exit 2, as probe's); a
+    // target down otherwise fails a cron job or CI step (1).
     for (const auto& s : scrapes)
-      if (!s.snapshot) return kExitFindings;  // a down target fails a cron job or CI step
+      if (s.authentication_refused) return kExitUsage;
+    for (const auto& s : scrapes)
+      if (!s.snapshot) return kExitFindings;
     return kExitClean;
   }
   auto resolve = [&auth, shared_limit](const std::string& url, const std::map<std::string, std::string>& params)
@@ -137,7 +141,7 @@ RegisterCommand reg{{50, "exporter", [](CLI::App& app, RunState& state) {
   cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
   cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify");
   cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
-  cmd->add_flag("--once", flags->once, "print one scrape to stdout and exit (no HTTP server); exit 1 when a target is down");
+  cmd->add_flag("--once", flags->once, "print one scrape to stdout and exit (no HTTP server); exit 1 when a target is down, 2 when one refuses authentication");
   cmd->footer("Metrics: redis_exporter's names for INFO gauges plus redisfit_*. Docs: docs/exporter.md");
   cmd->callback([flags, &state] { state.exit_code = run(*flags); });
 }}};

@@ -48,6 +48,7 @@ TargetScrape Exporter::read_target(State& s) {
     auto c = platform::connect_redis(s.target.endpoint, options_);
     if (!c) {
       out.error = c.error().describe();
+      out.authentication_refused = platform::is_authentication_error(c.error());
       return finish();
     }
     s.conn = std::move(c).value();

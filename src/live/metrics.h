@@ -24,6 +24,7 @@ struct TargetScrape {
   std::optional<ProbeReport> report;
   std::string error;                       // why down
   double scrape_seconds = 0;
+  bool authentication_refused = false;     // down because the server refused who we are
 };
 
 std::string render_metrics(const std::vector<TargetScrape>& scrapes);

@@ -73,6 +73,14 @@ TEST(ExporterCli, OnceExitsOneWithALogLineWhenATargetIsDown) {
 
   auto ok = run_redisfit({"exporter", "--target", up.url(), "--limit", "1Gi", "--once"});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
+
+  // A refused password is a configuration error, as for probe: 2, not 1.
+  auto locked = server_with_password("s3cret");
+  ASSERT_TRUE(locked->ok()) << locked->error();
+  auto refused = run_redisfit({"exporter", "--target", "redis://:wrong@" + address(*locked), "--target", up.url(),
+                               "--limit", "1Gi", "--once"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_EQ(count(refused.out, "redis_up{"), 2u) << refused.out;  // the scrape still printed
 }
 
 // Down, down, down, up, up, down: three log lines, not six.

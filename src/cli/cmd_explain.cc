@@ -1,7 +1,6 @@
 // redisfit explain: the per-phase budget and verdict of a given configuration.
 #include <cstdio>
 
-#include "app/rdb_analysis.h"
 #include "cli/command_registry.h"
 #include "cli/output_option.h"
 #include "cli/workload_flags.h"
@@ -40,17 +39,9 @@ int run_explain(const ExplainFlags& f) {
     std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
-  if (!f.rdb_path.empty() && workload.dataset_bytes) {
-    std::fprintf(stderr, "redisfit explain: flag --rdb: --rdb and --dataset both give the dataset; give one\n");
+  if (Status s = apply_rdb_dataset(f.rdb_path, workload); !s.ok()) {
+    std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;
-  }
-  if (!f.rdb_path.empty()) {
-    auto dataset = dataset_from_rdb(f.rdb_path, LoadTarget{});
-    if (!dataset.ok()) {
-      std::fprintf(stderr, "redisfit explain: %s\n", dataset.error().describe().c_str());
-      return kExitUsage;
-    }
-    workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, Provenance::computed(dataset.value().source)};
   }
   if (!instance.limit_bytes && instance.maxmemory.origin == MaxmemoryOrigin::kUnset && !workload.dataset_bytes) {
     std::fprintf(stderr, "redisfit explain: nothing to explain: give --limit, --maxmemory, --dataset or a redis.conf\n");

@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include "app/rdb_analysis.h"
 #include "cli/command_registry.h"
 #include "cli/emit_flags.h"
 #include "cli/number_checks.h"
@@ -33,17 +32,9 @@ int run_plan(const PlanFlags& f) {
     std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
-  if (!f.rdb_path.empty() && workload.dataset_bytes) {
-    std::fprintf(stderr, "redisfit plan: flag --rdb: --rdb and --dataset both give the dataset; give one\n");
+  if (Status s = apply_rdb_dataset(f.rdb_path, workload); !s.ok()) {
+    std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
     return kExitUsage;
-  }
-  if (!f.rdb_path.empty()) {
-    auto dataset = dataset_from_rdb(f.rdb_path, LoadTarget{});
-    if (!dataset.ok()) {
-      std::fprintf(stderr, "redisfit plan: %s\n", dataset.error().describe().c_str());
-      return kExitUsage;
-    }
-    workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, Provenance::computed(dataset.value().source)};
   }
   if (f.emit.active() && f.output == "json") {
     std::fprintf(stderr, "redisfit plan: flag --emit: --emit prints the fix, -o json the plan; give one\n");

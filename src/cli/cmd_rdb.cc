@@ -32,10 +32,12 @@ struct RdbFlags {
   bool keep_expired = false;
 };
 
-// Any size spelling (core/flag_units.h).
-Result<std::optional<uint64_t>> memory_flag(const std::string& text, const char* flag) {
+// Any size spelling (core/flag_units.h), read by `parse`.
+Result<std::optional<uint64_t>> memory_flag(const std::string& text, const char* flag,
+                                            Result<uint64_t> (*parse)(std::string_view, std::string_view) =
+                                                parse_size_flag) {
   if (text.empty()) return std::optional<uint64_t>{};
-  auto v = parse_size_flag(std::string("flag ") + flag, text);
+  auto v = parse(std::string("flag ") + flag, text);
   if (!v.ok()) return v.error();
   return std::optional<uint64_t>{v.value()};
 }
@@ -62,13 +64,10 @@ int run_rdb(const RdbFlags& f) {
         if (auto m = parse_redis_memory(d.args[0]); m.ok()) conf_maxmemory = m.value();
   }
   auto maxmemory = memory_flag(f.maxmemory, "--maxmemory");
-  auto limit = memory_flag(f.limit, "--limit");
+  auto limit = memory_flag(f.limit, "--limit", parse_limit_flag);
   auto into_used = memory_flag(f.into_used, "--into-used");
   for (const auto* r : {&maxmemory, &limit, &into_used})
     if (!r->ok()) return fail(r->error());
-  // As plan, explain and lint take it (workload_flags.cc).
-  if (limit.value() && *limit.value() == 0)
-    return fail(Error{"flag --limit", "a limit of 0 means no limit; omit the flag instead"});
   options.top_keys = f.top;
   options.prefix_separator = f.prefix_sep;
   options.max_prefix_groups = f.prefixes;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "app/rdb_analysis.h"
 #include "cli/number_checks.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
@@ -78,9 +79,8 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     r.request_bytes = Sourced<uint64_t>{v.value(), Provenance::flag("--request")};
   }
   if (!limit.empty()) {
-    auto v = parse_size("--limit", limit);
+    auto v = parse_limit_flag("--limit", limit);
     if (!v.ok()) return v.error();
-    if (v.value() == 0) return Error{"--limit", "a limit of 0 means no limit; omit the flag instead"};
     r.limit_bytes = Sourced<uint64_t>{v.value(), Provenance::flag("--limit")};
   }
   if (r.request_bytes && r.limit_bytes && r.request_bytes->value > r.limit_bytes->value) {
@@ -178,6 +178,15 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
     if (v.value() == 0) return Error{"--save-time-of", "must be greater than 0"};
     w.fork_child_dataset_bytes = v.value();
   }
+  return Ok{};
+}
+
+Status apply_rdb_dataset(const std::string& rdb_path, Workload& workload) {
+  if (rdb_path.empty()) return Ok{};
+  if (workload.dataset_bytes) return Error{"flag --rdb", "--rdb and --dataset both give the dataset; give one"};
+  auto dataset = dataset_from_rdb(rdb_path, LoadTarget{});
+  if (!dataset.ok()) return dataset.error();
+  workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, Provenance::computed(dataset.value().source)};
   return Ok{};
 }
 

@@ -47,4 +47,9 @@ struct WorkloadFlags {
   Status apply(RedisInstance& instance, Workload& workload) const;
 };
 
+// `--rdb PATH` (plan, explain): the dataset is `redisfit rdb`'s estimate of
+// used_memory after loading the file. Refused next to --dataset, which says
+// the same thing differently; nothing when `rdb_path` is empty.
+Status apply_rdb_dataset(const std::string& rdb_path, Workload& workload);
+
 }  // namespace redisfit::cli

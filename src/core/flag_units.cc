@@ -45,6 +45,12 @@ Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
                            text)};
 }
 
+Result<uint64_t> parse_limit_flag(std::string_view flag, std::string_view text) {
+  auto v = parse_size_flag(flag, text);
+  if (v.ok() && v.value() == 0) return Error{std::string(flag), "a limit of 0 means no limit; omit the flag instead"};
+  return v;
+}
+
 Result<SizeRange> parse_size_range_flag(std::string_view flag, std::string_view text, uint64_t max_bytes) {
   const size_t dash = text.find('-');
   auto lo = parse_size_flag(flag, text.substr(0, dash));

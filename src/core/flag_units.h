@@ -24,6 +24,10 @@ namespace redisfit {
 // Bytes, or an error naming `flag` with the spellings accepted.
 Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text);
 
+// A container limit: a size, and not 0 (Kubernetes' "no limit" is the field
+// left out, and so is the flag).
+Result<uint64_t> parse_limit_flag(std::string_view flag, std::string_view text);
+
 // A value size as the workload flags take it: one size ("1024", "4Ki") or a
 // uniform range "MIN-MAX" ("512-4096", "1Ki-16Ki"), each side any size
 // spelling above. Bounds are the caller's (`max_bytes`, MIN >= 1).

@@ -45,6 +45,11 @@ inline constexpr long long kMaxReplyElements = 1 << 20;
 // endpoint that announces a gigabyte.
 inline constexpr size_t kMaxReplyBytes = 8u << 20;
 
+// Waits until `fd` is ready for `events` (POLLIN, POLLOUT) or `deadline`
+// passes; a signal does not end the wait early.
+enum class Wait { kReady, kTimeout, kFailed };
+Wait wait_until(int fd, short events, std::chrono::steady_clock::time_point deadline);
+
 // How read_one_reply ended. kFailed and kClosed leave errno / the
 // transport's own state for the caller to explain.
 enum class ReplyStatus { kReply, kTimeout, kTooLarge, kReaderError, kClosed, kFailed };

@@ -15,6 +15,18 @@
 
 namespace redisfit::platform::detail {
 
+Wait wait_until(int fd, short events, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return Wait::kTimeout;
+    pollfd p{fd, events, 0};
+    const int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
+    if (ready > 0) return Wait::kReady;
+    if (ready == 0) return Wait::kTimeout;
+    if (errno != EINTR) return Wait::kFailed;
+  }
+}
+
 ReplyStatus read_one_reply(redisReader* reader, int fd, std::chrono::steady_clock::time_point deadline,
                            const ReadSome& read_some, const std::function<bool()>& has_buffered, void** reply) {
   *reply = nullptr;
@@ -23,15 +35,9 @@ ReplyStatus read_one_reply(redisReader* reader, int fd, std::chrono::steady_cloc
     if (redisReaderGetReply(reader, reply) != REDIS_OK) return ReplyStatus::kReaderError;
     if (*reply != nullptr) return ReplyStatus::kReply;
     if (!has_buffered || !has_buffered()) {
-      for (;;) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return ReplyStatus::kTimeout;
-        pollfd p{fd, POLLIN, 0};
-        const int ready = poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30)));
-        if (ready > 0) break;
-        if (ready == 0) return ReplyStatus::kTimeout;
-        if (errno != EINTR) return ReplyStatus::kFailed;
-      }
+      const Wait w = wait_until(fd, POLLIN, deadline);
+      if (w == Wait::kTimeout) return ReplyStatus::kTimeout;
+      if (w == Wait::kFailed) return ReplyStatus::kFailed;
     }
     char in[16384];
     const long n = read_some(in, sizeof in);

@@ -2,9 +2,10 @@
 // socket ourselves (non-blocking connect bounded by connect_timeout), run the
 // OpenSSL handshake (SNI, verification against the system CA store or
 // --tls-ca, host/IP name check), write commands formatted by
-// redisFormatCommandArgv and parse replies with hiredis's reader. Writes are
-// bounded by SO_SNDTIMEO = read_timeout, each reply by read_one_reply (whole
-// within read_timeout, at most kMaxReplyBytes).
+// redisFormatCommandArgv and parse replies with hiredis's reader. After the
+// TCP connect the socket does not block: the handshake, and each command's
+// write and reply (read_one_reply: at most kMaxReplyBytes), are bounded as a
+// whole by read_timeout, every wait a poll (wait_until).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -118,9 +119,7 @@ class TlsConnection final : public RedisConnection {
       }
       const int e = SSL_get_error(ssl_, w);
       if (e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_READ) return fail(argv.at(0), w);
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      pollfd p{fd_, static_cast<short>(e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
-      if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) == 0) {
+      if (wait_until(fd_, e == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, deadline) != Wait::kReady) {
         broken_ = true;
         return Error{where_, "cannot send " + argv.at(0) + " within " + describe_ms(read_timeout_)};
       }
@@ -165,9 +164,6 @@ class TlsConnection final : public RedisConnection {
     broken_ = true;
     int e = SSL_get_error(ssl_, rc);
     if (e == SSL_ERROR_ZERO_RETURN) return Error{where_, "server closed the TLS connection during " + cmd};
-    if (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))
-      return Error{where_, "no reply to " + cmd + " within " + describe_ms(read_timeout_) +
-                               " (server stopped, overloaded, or not Redis)"};
     return Error{where_, cmd + " failed over TLS: " + openssl_error()};
   }
 
@@ -206,10 +202,6 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
   const std::string where = endpoint.display();
   auto fd = tcp_connect(endpoint.host, endpoint.port, options.connect_timeout, where);
   if (!fd) return fd.error();
-  timeval tv{static_cast<time_t>(options.read_timeout.count() / 1000),
-             static_cast<suseconds_t>((options.read_timeout.count() % 1000) * 1000)};
-  setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(*fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL* ssl = nullptr;
@@ -260,14 +252,9 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
     if (rc == 1) break;
     const int want = SSL_get_error(ssl, rc);
     if (want != SSL_ERROR_WANT_READ && want != SSL_ERROR_WANT_WRITE) break;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    pollfd p{*fd, static_cast<short>(want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN), 0};
-    const int ready = left.count() > 0 ? poll(&p, 1, static_cast<int>(left.count())) : 0;
-    if (ready == 0) {
-      timed_out = true;
-      break;
-    }
-    if (ready < 0 && errno != EINTR) break;
+    const Wait w = wait_until(*fd, want == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, deadline);
+    timed_out = w == Wait::kTimeout;
+    if (w != Wait::kReady) break;
   }
   if (rc != 1) {
     long verify = SSL_get_verify_result(ssl);

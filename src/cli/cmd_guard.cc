@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/command_registry.h"
+#include "app/exec_target.h"
 #include "app/guard_run.h"
 #include "core/quantity.h"
 #include "live/duration.h"
@@ -94,14 +95,13 @@ int run(const GuardFlags& f) {
     return fail(Error{"flag --fork-warn", "a percentage of the limit, above 0 and at most 100"});
   g.fork_warn_fraction = f.fork_warn_percent / 100;
 
-  // With --exec and no --redis, the server guarded is the one started: its
-  // --port when the command line gives one (a port set in its config file
-  // needs --redis).
+  // With --exec and no --redis, the server guarded is the one started, where
+  // its command line and config file make it listen.
   std::string url = f.redis;
   if (url.empty()) {
-    url = "redis://127.0.0.1:6379";
-    for (size_t i = 0; f.exec && i + 1 < f.command.size(); ++i)
-      if (f.command[i] == "--port") url = "redis://127.0.0.1:" + f.command[i + 1];
+    auto started = f.exec ? app::url_of_exec_command(f.command) : Result<std::string>{"redis://127.0.0.1:6379"};
+    if (!started) return fail(started.error());
+    url = *started;
   }
   auto ep = platform::parse_redis_url(url, platform::password_from_environment());
   if (!ep) return fail(ep.error());
@@ -131,7 +131,7 @@ int run(const GuardFlags& f) {
 RegisterCommand reg{{75, "guard", [](CLI::App& app, RunState& state) {
   auto flags = std::make_shared<GuardFlags>();
   CLI::App* cmd = app.add_subcommand("guard", "in the pod: keep maxmemory safe for the limit the container really has, as it changes");
-  cmd->add_option("--redis", flags->redis, "server to guard (default redis://127.0.0.1:6379, or with --exec the --port its server is given; rediss://, unix:///path)");
+  cmd->add_option("--redis", flags->redis, "server to guard (default redis://127.0.0.1:6379; with --exec, where its server listens: --port, or port / unixsocket in its config file; rediss://, unix:///path)");
   cmd->add_option("--limit-file", flags->limit_file, "file holding the Redis container's limit (Downward API resourceFieldRef limits.memory)");
   cmd->add_option("--limit", flags->limit, "a fixed limit (e.g. from an env var with resourceFieldRef), for pods restarted on every resize");
   cmd->add_option("--cgroup", flags->cgroup, "memory cgroup directory to read the limit from (default with --exec: this container's)");

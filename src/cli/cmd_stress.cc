@@ -107,6 +107,12 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     else if (phase == stress::RunPhase::kRestart) o.phase_restart = true;
     else return Error{"flag --phases", "unknown phase '" + p + "' (import, fork, restart, none)"};
   }
+  // An empty server that only starts and stops proves nothing: "survived" would
+  // be a pass of a run that never held data. `none` is the start from data.
+  if (!from_data && !o.phase_import && !o.phase_fork && !o.phase_restart) {
+    return Error{"flag --phases", "'" + f.phases + "' runs nothing: an empty server cannot be OOM-killed; name import, "
+                                  "fork or restart, or give --preload / --rdb to start from data"};
+  }
   if (!f.preload.empty()) {
     stress::Preload pre;
     if (access(f.preload.c_str(), F_OK) == 0) {

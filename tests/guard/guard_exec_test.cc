@@ -124,5 +124,25 @@ TEST(GuardExec, WithoutRedisItGuardsThePortItsServerWasGiven) {
   wrapper.terminate(5s);
 }
 
+// A port set in the server's config file, not on its command line, is found
+// the same way redis-server finds it (it watched 127.0.0.1:6379).
+TEST(GuardExec, WithoutRedisItGuardsThePortOfTheServersConfigFile) {
+  const std::string server = find_redis_server();
+  if (server.empty()) GTEST_SKIP() << "redis-server not installed";
+  TempDir dir;
+  const std::string file = dir.write_file("mem_limit", "256Mi");
+  const int port = free_loopback_port();
+  const std::string conf =
+      dir.write_file("redis.conf", "bind 127.0.0.1\nport " + std::to_string(port) + "\nsave \"\"\ndir " + dir.path() + "\n");
+  BackgroundProcess wrapper({REDISFIT_BINARY, "guard", "--exec", "--limit-file", file, "--interval", "200ms",
+                             "--dry-run", "--", server, conf},
+                            dir.path() + "/wrapper");
+  EXPECT_TRUE(eventually(10s, [&] { return wrapper.err().find("\"event\":\"would-set\"") != std::string::npos; }))
+      << wrapper.err();
+  EXPECT_NE(wrapper.err().find("127.0.0.1:" + std::to_string(port)), std::string::npos) << wrapper.err();
+  wrapper.terminate(5s);
+}
+
+
 }  // namespace
 }  // namespace redisfit::testing

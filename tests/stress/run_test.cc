@@ -169,6 +169,7 @@ TEST(StressRun, RefusesFlagsThatDescribeNoPod) {
   for (const auto& args : std::vector<std::vector<std::string>>{
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--request", "1Gi"},
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", ""},
+           {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", "none"},
            {"stress", "--limit", "256Mi", "--search", "maxmemory", "--resolution", "0"},
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--policy", "bogus"},
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--fill", "0"}}) {
@@ -182,7 +183,7 @@ TEST(StressRun, RefusesFlagsThatDescribeNoPod) {
 // (it named a log in a sandbox directory already removed).
 TEST(StressRun, AServerThatWillNotStartSaysWhy) {
   SKIP_WITHOUT_CGROUP();
-  auto r = run_redisfit({"stress", "--limit", "128Mi", "--maxmemory", "32mb", "--set", "bogus=1", "--phases", "none"});
+  auto r = run_redisfit({"stress", "--limit", "128Mi", "--maxmemory", "32mb", "--set", "bogus=1", "--phases", "restart"});
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.err.find("Bad directive"), std::string::npos) << r.err;
 }

@@ -121,6 +121,7 @@ void keep(SubjectReport s, LintReport& report, const SubjectSink& sink, const Li
     if (!report.highest || static_cast<int>(f.level) > static_cast<int>(*report.highest)) report.highest = f.level;
   }
   ++report.judged;
+  if (s.checked) ++(s.unreadable() ? report.not_fully_read : report.fully_read);
   report.progress.judged = report.judged;
   if (options.progress) options.progress(report.progress);
   if (sink) sink(std::move(s));
@@ -274,7 +275,19 @@ void read_input(const manifests::InputFile& in, const LintOptions& options, Coll
 // Nothing in the inputs was a Redis redisfit can read: say so as an input
 // error (exit 2) rather than pass silently, naming what was there.
 void require_some_redis(const LintOptions& options, LintReport& report) {
-  if (report.recognised > 0 || report.judged > 0 || !report.input_errors.empty()) return;
+  if (!report.input_errors.empty()) return;
+  // Redis found, but not one read in full: RF000 says why for each; the run
+  // checked nothing and must not pass as clean (a Bitnami values file without
+  // --chart, a CR of an operator redisfit does not read).
+  if (report.fully_read == 0 && report.not_fully_read > 0) {
+    std::string where;
+    for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + (p == "-" ? std::string("<stdin>") : p);
+    report.input_errors.push_back(Error{where, fmt::format("nothing was checked: {} Redis component(s) found, none "
+                                                           "read in full (RF000 above says what is missing)",
+                                                           report.not_fully_read)});
+    return;
+  }
+  if (report.recognised > 0 || report.judged > 0) return;
   std::string seen, operators;
   for (const auto& [kind, n] : report.ignored_kinds) {
     seen += (seen.empty() ? "" : ", ") + std::to_string(n) + " " + kind;

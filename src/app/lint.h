@@ -109,6 +109,8 @@ struct LintReport {
   std::map<std::string, int> ignored_kinds;    // the other objects, by kind
   std::optional<Level> highest;                // highest level of a finding in the verdict, streamed or kept
   int judged = 0;                              // subjects handed over, streamed or kept
+  int fully_read = 0;                          // of those, data nodes whose settings were all read
+  int not_fully_read = 0;                      // data nodes with unknowns (RF000), judged in part or not at all
   LintProgress progress;                       // the counts the progress callback was given
 };
 

@@ -58,6 +58,8 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
               c.image.family == workloads::ImageFamily::kBitnamiValkey;
   t.config_map = c.config_map;
   t.config_key = c.config_key;
+  t.maxmemory_in_argv = c.maxmemory_in_argv;
+  t.bitnami_extra_flags = c.bitnami_extra_flags;
   t.chart = chart;
   t.chart_version = version;
   t.release = label(pod.labels, "app.kubernetes.io/instance");
@@ -120,6 +122,9 @@ void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>&
       int index = 0;
       for (size_t i = 0; i < pod.containers.size(); ++i) {
         if (pod.containers[i].name == c.container) index = static_cast<int>(i);
+      }
+      for (const Error& e : c.invalid) {
+        errors.push_back(Error{e.where, fmt::format("{} container {}: {}", pod.object(), c.container, e.message), e.code});
       }
       if (c.kind == ContainerReading::Kind::kSidecar) {
         notes.push_back(fmt::format("{}:{}: {} container {} ({}) is {}, not a data node", pod.file, pod.line,

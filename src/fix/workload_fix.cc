@@ -53,6 +53,30 @@ std::string maxmemory_patch(const WorkloadTarget& t, uint64_t maxmemory) {
                      lower(t.kind), t.name, ns_flag(t), base, maxmemory);
 }
 
+// REDIS_EXTRA_FLAGS as it is today with every --maxmemory replaced by one at
+// the end: `kubectl set env` replaces the whole value, and the other flags
+// (a policy, a renamed command) must survive the fix. Words with a space or
+// a quote are kept as they were read; the value is single-quoted for sh.
+std::string extra_flags_with(const std::vector<std::string>& words, uint64_t maxmemory) {
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string lowered = lower(words[i]);
+    if (lowered == "--maxmemory") {
+      ++i;  // its value
+      continue;
+    }
+    if (lowered.rfind("--maxmemory ", 0) == 0) continue;
+    std::string word = words[i];
+    if (word.find('\'') != std::string::npos) word = [&] {
+      std::string q;
+      for (char ch : words[i]) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+      return q;
+    }();
+    out += word + " ";
+  }
+  return out + fmt::format("--maxmemory {}", maxmemory);
+}
+
 }  // namespace
 
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
@@ -101,18 +125,20 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
   }
 
   if (change_limit) fix.forms.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
-  if (!t.config_map.empty()) {
+  const bool argv_wins = t.maxmemory_in_argv || t.config_map.empty();
+  if (t.bitnami && argv_wins) {
+    fix.forms.push_back({"kubectl patch (env)",
+                         fmt::format("kubectl set env {}/{}{} -c {} REDIS_EXTRA_FLAGS='{}'\n", lower(t.kind), t.name,
+                                     ns_flag(t), t.container, extra_flags_with(t.bitnami_extra_flags, c.maxmemory_bytes))});
+  } else if (!argv_wins) {
     fix.forms.push_back({"ConfigMap " + t.config_map + " key " + t.config_key,
                          fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
     fix.notes.push_back("a ConfigMap change reaches Redis on the next pod restart (kubectl rollout restart " +
                         lower(t.kind) + "/" + t.name + ")");
   } else if (t.shell_script) {
-    fix.forms.push_back({"container script", fmt::format("add `--maxmemory {}` to the redis-server line of the "
-                                                         "container's sh -c script\n", c.maxmemory_bytes)});
-  } else if (t.bitnami) {
-    fix.forms.push_back({"kubectl patch (env)",
-                         fmt::format("kubectl set env {}/{}{} -c {} REDIS_EXTRA_FLAGS='--maxmemory {}'\n",
-                                     lower(t.kind), t.name, ns_flag(t), t.container, c.maxmemory_bytes)});
+    fix.forms.push_back({"container script", fmt::format("put `--maxmemory {}` on the redis-server line of the "
+                                                         "container's sh -c script, in place of any --maxmemory there\n",
+                                                         c.maxmemory_bytes)});
   } else {
     fix.forms.push_back({"kubectl patch (args)", maxmemory_patch(t, c.maxmemory_bytes)});
   }

@@ -32,6 +32,10 @@ struct WorkloadTarget {
   std::string config_map, config_key;  // where the config file lives, when in a ConfigMap
   std::string chart, chart_version, release, chart_role;  // from helm.sh/chart, instance, component labels
   std::string ot_role;    // "", "leader", "follower"
+  // The maxmemory in effect is an argv word, which overrides the config file
+  // (workloads::ContainerReading::maxmemory_in_argv).
+  bool maxmemory_in_argv = false;
+  std::vector<std::string> bitnami_extra_flags;  // REDIS_EXTRA_FLAGS words today
 };
 
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& change);

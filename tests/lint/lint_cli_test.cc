@@ -153,11 +153,13 @@ TEST(LintCliNoRedis, InputsWithoutAnyRedisAreAnInputErrorNotASilentPass) {
   EXPECT_EQ(replication.exit_code, 1) << replication.out << replication.err;
   EXPECT_NE(replication.out.find("[RF005 unbounded-maxmemory] r:"), std::string::npos) << replication.out;
 
-  // Another operator's Redis is never dropped: RF000, a warning.
+  // Another operator's Redis is never dropped: RF000 says why, and as
+  // nothing else was read in full, the run checked nothing: exit 2.
   auto rec = testing::run_redisfit(
-      {"lint", "--fail-on", "warning", "-"},
+      {"lint", "-"},
       "apiVersion: app.redislabs.com/v1\nkind: RedisEnterpriseCluster\nmetadata:\n  name: rec\n  namespace: db\n");
-  EXPECT_EQ(rec.exit_code, 1) << rec.out << rec.err;
+  EXPECT_EQ(rec.exit_code, 2) << rec.out << rec.err;
+  EXPECT_NE(rec.err.find("nothing was checked"), std::string::npos) << rec.err;
   EXPECT_NE(rec.out.find("warning [RF000 unreadable] rec: not fully read"), std::string::npos) << rec.out;
 
   // A Redis next to other kinds is linted as usual.

@@ -59,6 +59,42 @@ TEST(YamlTree, ADuplicateKeyIsAnErrorAtTheSecond) {
   EXPECT_TRUE(parse_yaml("x: {memory: 1}\ny: {memory: 2}\nb: &b {k: 1}\nc:\n  <<: *b\n  <<: *b\n", "g.yaml").ok());
 }
 
+// `<<` merges as Kubernetes' YAML reader does: the mapping's own keys win,
+// then the earlier merged mapping; lint read `limits: {<<: *small}` as no limit.
+TEST(YamlTree, MergeKeysAreApplied) {
+  auto docs = parse_yaml(
+      "a: &a {memory: 1Gi, cpu: '1'}\nb: &b {memory: 2Gi, ephemeral: 3Gi}\n"
+      "one:\n  <<: *a\n  cpu: '2'\nlist:\n  <<: [*a, *b]\n",
+      "m.yaml");
+  const YamlNode root = root_of(docs);
+  EXPECT_EQ(root["one"]["memory"].scalar(), "1Gi");
+  EXPECT_EQ(root["one"]["cpu"].scalar(), "2");
+  EXPECT_FALSE(root["one"]["<<"]);
+  EXPECT_EQ(root["one"].size(), 2u);
+  EXPECT_EQ(root["list"]["memory"].scalar(), "1Gi");
+  EXPECT_EQ(root["list"]["ephemeral"].scalar(), "3Gi");
+  EXPECT_EQ(root["list"].size(), 3u);
+  // A quoted "<<" is an ordinary key; a merge of a scalar is an error.
+  EXPECT_EQ(root_of(parse_yaml("x:\n  '<<': 1\n", "q.yaml"))["x"]["<<"].scalar(), "1");
+  auto bad = parse_yaml("x:\n  <<: 1\n", "s.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("merge key"), std::string::npos) << bad.error().message;
+}
+
+// Merged entries count toward the node bound, as an alias counts what it
+// names: many mappings merging one large one stay within YamlLimits::max_nodes.
+TEST(YamlTree, MergesAreBoundedByTheNodeLimit) {
+  std::string text = "m0: &m0 {";
+  for (int k = 0; k < 200; ++k) text += (k ? ", " : "") + std::string("k") + std::to_string(k) + ": 1";
+  text += "}\n";
+  for (int i = 1; i < 2000; ++i) text += "m" + std::to_string(i) + ": {<<: *m0, own" + std::to_string(i) + ": 1}\n";
+  YamlLimits small;
+  small.max_nodes = 100000;
+  auto docs = parse_yaml(text, "chain.yaml", 0, small);
+  ASSERT_FALSE(docs.ok());
+  EXPECT_NE(docs.error().message.find("nodes"), std::string::npos) << docs.error().message;
+}
+
 TEST(YamlTree, MarksAreOneBasedFileCoordinates) {
   auto docs = parse_yaml("a: 1\nspec:\n  limit: \"2Gi\"\n", "f.yaml", 10);
   const YamlNode root = root_of(docs);

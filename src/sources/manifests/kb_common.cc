@@ -22,6 +22,19 @@ Status read_memory_quantity(const YamlNode& mem, const char* section, const DocP
     return Error{where(file, mem), fmt::format("resources.{}.memory \"{}\": {}", section, mem.scalar(),
                                                bytes.error().message)};
   }
+  // Valid quantities that no memory setting means: "100m" is a tenth of a
+  // byte (m is milli), almost always 100Mi mistyped; a limit of 0 is no
+  // limit to the runtime, while every reader of the manifest sees a number.
+  const std::string_view text = mem.scalar();
+  if (!text.empty() && text.back() == 'm') {
+    return Error{where(file, mem), fmt::format("resources.{}.memory \"{}\" is {} thousandths of a byte (m is milli): "
+                                               "write {}Mi",
+                                               section, text, text.substr(0, text.size() - 1),
+                                               text.substr(0, text.size() - 1))};
+  }
+  if (*bytes == 0 && std::string_view(section) == "limits") {
+    return Error{where(file, mem), "resources.limits.memory 0 sets no limit: remove it, or give the real limit"};
+  }
   out = Sourced<uint64_t>{*bytes, Provenance::at(location_at(file, mem))};
   return Ok{};
 }
@@ -38,6 +51,12 @@ Status read_quantity(const YamlNode& resources, const char* section, const DocPo
 }
 
 }  // namespace
+
+void default_request_to_limit(MemoryResources& r) {
+  if (r.request_bytes || !r.limit_bytes) return;
+  r.request_bytes = Sourced<uint64_t>{r.limit_bytes->value,
+                                      r.limit_bytes->source.qualified("(Kubernetes: request defaults to the limit)")};
+}
 
 Result<MemoryResources> read_memory_resources(const YamlNode& resources, const DocPos& file) {
   MemoryResources out;

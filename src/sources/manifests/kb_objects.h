@@ -185,6 +185,11 @@ struct ManifestSet {
 // Reads `resources.{requests,limits}.memory` under `node` (a component or an
 // instance template). Error on a malformed quantity, naming file:line:col.
 Result<MemoryResources> read_memory_resources(const YamlNode& resources, const DocPos& file);
+// A container with limits.memory and no requests.memory is admitted with the
+// request equal to the limit (Kubernetes' defaulting of a container's
+// resources). For the resources of a pod's own container; KubeBlocks and the
+// operators render theirs and apply their own rules.
+void default_request_to_limit(MemoryResources& r);
 // Reads one memory quantity node as resources.<section>.memory (absent or
 // null: `out` untouched).
 Status read_memory_quantity(const YamlNode& mem, const char* section, const DocPos& file,

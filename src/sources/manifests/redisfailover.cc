@@ -48,6 +48,8 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
     errors.push_back(resources.error());
     return true;
   }
+  // The operator copies spec.redis.resources into the redis container as is.
+  default_request_to_limit(resources.value());
   r.request_bytes = resources->request_bytes;
   r.limit_bytes = resources->limit_bytes;
   r.cpu_limit_cores = resources->cpu_limit_cores;

@@ -85,6 +85,7 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
   }
   auto res = read_memory_resources(c["resources"], file);
   if (!res) return res.error();
+  default_request_to_limit(res.value());
   d.request_bytes = res->request_bytes;
   d.limit_bytes = res->limit_bytes;
   d.cpu_limit_cores = res->cpu_limit_cores;

@@ -134,6 +134,7 @@ class TreeBuilder {
         frames_.pop_back();
         if (ev.type == YAML_MAPPING_END_EVENT) {
           if (auto st = unique_keys(f.pending_begin); !st) return st.error();
+          if (auto st = resolve_merges(f, ev.start_mark); !st) return st.error();
         }
         YamlNodeData& d = tree_->nodes[f.node];
         d.begin = static_cast<uint32_t>(tree_->children.size());
@@ -178,6 +179,62 @@ class TreeBuilder {
                                "one counts",
                                text, first.line),
                    ErrorCode::kParse};
+    }
+    return Ok{};
+  }
+
+  // `<<: *base` or `<<: [*a, *b]` (the YAML merge key, which Kubernetes'
+  // YAML reader applies): the mapping gets every entry of the merged
+  // mappings whose key it does not write itself, the earlier of two merged
+  // mappings winning. Resolved here, once, so every lookup and walk sees the
+  // merged mapping; merged entries are counted as nodes, so merges cannot
+  // grow a document past YamlLimits::max_nodes. `seen_keys_` holds the
+  // mapping's own keys (unique_keys ran just before).
+  Status resolve_merges(Frame& f, const yaml_mark_t& mark) {
+    std::vector<uint32_t> merged;
+    size_t out = f.pending_begin;
+    for (size_t i = f.pending_begin; i < pending_.size(); i += 2) {
+      const YamlNodeData& key = tree_->nodes[pending_[i]];
+      if (key.kind == YamlKind::kScalar && key.style == ScalarStyle::kPlain &&
+          std::string_view(tree_->text.data() + key.begin, key.count) == "<<") {
+        merged.push_back(pending_[i + 1]);
+        continue;
+      }
+      pending_[out++] = pending_[i];
+      pending_[out++] = pending_[i + 1];
+    }
+    if (merged.empty()) return Ok{};
+    pending_.resize(out);
+    auto merge_map = [&](uint32_t map_index) -> Status {
+      const YamlNodeData& m = tree_->nodes[map_index];
+      if (m.kind != YamlKind::kMap) {
+        return Error{fmt::format("{}:{}:{}", file_, m.line, m.column),
+                     "invalid YAML: a merge key (<<) takes a mapping or a list of mappings", ErrorCode::kParse};
+      }
+      for (uint32_t c = m.begin; c + 1 < m.begin + m.count; c += 2) {
+        const uint32_t k = tree_->children[c], v = tree_->children[c + 1];
+        const YamlNodeData& key = tree_->nodes[k];
+        if (key.kind == YamlKind::kScalar &&
+            !seen_keys_.emplace(std::string_view(tree_->text.data() + key.begin, key.count), k).second) {
+          continue;
+        }
+        total_nodes_ = saturating_add(total_nodes_, 2);
+        f.expanded = saturating_add(f.expanded, 2);
+        if (total_nodes_ > limits_.max_nodes) return too_many_nodes(mark);
+        pending_.push_back(k);
+        pending_.push_back(v);
+      }
+      return Ok{};
+    };
+    for (uint32_t value : merged) {
+      const YamlNodeData& v = tree_->nodes[value];
+      if (v.kind != YamlKind::kSeq) {
+        if (auto st = merge_map(value); !st) return st;
+        continue;
+      }
+      for (uint32_t c = v.begin; c < v.begin + v.count; ++c) {
+        if (auto st = merge_map(tree_->children[c]); !st) return st;
+      }
     }
     return Ok{};
   }

@@ -128,7 +128,10 @@ std::string writers_of(const PodDecl& pod, const ContainerDecl& c, const std::st
 }
 
 void apply_directives(const std::vector<ConfDirective>& directives, ContainerReading& r) {
-  if (auto st = apply_conf(directives, r.instance); !st) r.unknowns.push_back(st.error().describe());
+  if (auto st = apply_conf(directives, r.instance); !st) {
+    r.unknowns.push_back(st.error().describe());
+    r.invalid.push_back(st.error());
+  }
 }
 
 // The `--name value` words after the config file; names whose values expand
@@ -152,11 +155,15 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
       continue;
     }
     d.location = {where.empty() ? "command line" : where, 0, 0};
+    r.maxmemory_in_argv = r.maxmemory_in_argv || d.name == "maxmemory";
     known.push_back(std::move(d));
   }
   // Sources of command-line directives: the args' own position in the manifest.
   RedisInstance& inst = r.instance;
-  if (auto st = apply_conf(known, inst); !st) r.unknowns.push_back(st.error().message);
+  if (auto st = apply_conf(known, inst); !st) {
+    r.unknowns.push_back(st.error().message);
+    r.invalid.push_back(st.error());
+  }
 }
 
 // Where a written file's parts came from, "; "-joined, a run of parts with
@@ -394,6 +401,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
     std::vector<std::string> words = b.extra_flags;
     for (const auto& a : c.args) words.push_back(a);
     apply_overrides(words, {}, b.extra_flags_where.empty() ? c.args_where : b.extra_flags_where, r);
+    r.bitnami_extra_flags = b.extra_flags;
     return r;
   }
 

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/result.h"
 #include "facts/redis_instance.h"
 #include "sources/workloads/image_ref.h"
 #include "sources/workloads/pod_decl.h"
@@ -32,6 +33,10 @@ struct ContainerReading {
   ImageKind image;
   ServerLaunch launch;
   std::vector<std::string> unknowns;  // empty = fully read
+  // Directives with a value redis-server refuses at start (`--maxmemory 1Gi`,
+  // `maxmemory 50%` in a mounted redis.conf): input errors, as the same value
+  // in a .conf file given to lint is. Each is also in `unknowns`.
+  std::vector<Error> invalid;
   std::vector<std::string> notes;     // how the config was assembled, what was left out and why
   std::string sidecar_reason;
   // The host of a `replicaof HOST PORT` the server starts with, when known:
@@ -42,6 +47,12 @@ struct ContainerReading {
   std::string config_source;          // "ConfigMap redis-config key redis.conf", for fixes
   std::string config_map;             // ConfigMap name holding the config file, when one does
   std::string config_key;             // its key
+  // The maxmemory in effect is an argv word (`--maxmemory 3gb` in args, the
+  // command or REDIS_EXTRA_FLAGS), which overrides any config file: a fix
+  // must change the argv, not the ConfigMap.
+  bool maxmemory_in_argv = false;
+  // Bitnami images: the REDIS_EXTRA_FLAGS words, so a fix keeps the others.
+  std::vector<std::string> bitnami_extra_flags;
 };
 
 // Reads every Redis-looking container of `pod` (init containers are not

@@ -1,0 +1,197 @@
+// Defects an audit of lint on hand-written variants of real manifests found:
+// each read or fixed a pod other than as Kubernetes and Redis do.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "lint_test_support.h"
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+constexpr uint64_t kGi = 1ULL << 30;
+
+app::LintReport lint_yaml(const testing::TempDir& dir, const std::string& yaml) {
+  return lint_test::lint_files({dir.write_file("in.yaml", yaml)});
+}
+
+std::string forms_of(const app::SubjectReport& s) {
+  std::string all;
+  if (!s.fix) return all;
+  for (const auto& f : s.fix->forms) all += "[" + f.label + "]\n" + f.text;
+  return all;
+}
+
+// `limits: {<<: *small}` is a 1Gi limit to kubectl; lint read no limit and
+// passed a maxmemory three times it.
+TEST(AuditFixes, AMergeKeyCarriesTheLimit) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cache, annotations: {sizes: &small {memory: 1Gi}}}
+spec:
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        args: ["--maxmemory", "3gb"]
+        resources:
+          requests: *small
+          limits:
+            <<: *small
+            cpu: "1"
+)");
+  ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
+  const auto* s = lint_test::subject(r, "cache/redis");
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->instance.limit_bytes.has_value());
+  EXPECT_EQ(s->instance.limit_bytes->value, kGi);
+  EXPECT_TRUE(lint_test::has_rule(*s, "RF001"));
+}
+
+// args override the mounted redis.conf: a fix in the ConfigMap changed nothing.
+TEST(AuditFixes, AMaxmemoryInArgsIsFixedInTheArgs) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: rc}
+data:
+  redis.conf: |
+    maxmemory 1gb
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: r1}
+spec:
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        args: ["/etc/redis/redis.conf", "--maxmemory", "3gb"]
+        volumeMounts: [{name: cfg, mountPath: /etc/redis}]
+        resources: {requests: {memory: 2Gi}, limits: {memory: 4Gi}}
+      volumes: [{name: cfg, configMap: {name: rc}}]
+)");
+  const auto* s = lint_test::subject(r, "r1/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->instance.maxmemory.bytes, 3 * kGi);
+  const std::string forms = forms_of(*s);
+  EXPECT_NE(forms.find("containers/0/args/-"), std::string::npos) << forms;
+  EXPECT_EQ(forms.find("[ConfigMap rc"), std::string::npos) << forms;
+  // Without the argument, the ConfigMap is where maxmemory lives.
+  testing::TempDir dir2;
+  auto plain = lint_yaml(dir2, R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: rc}
+data:
+  redis.conf: |
+    maxmemory 4gb
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: r1}
+spec:
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        args: ["/etc/redis/redis.conf"]
+        volumeMounts: [{name: cfg, mountPath: /etc/redis}]
+        resources: {requests: {memory: 2Gi}, limits: {memory: 4Gi}}
+      volumes: [{name: cfg, configMap: {name: rc}}]
+)");
+  const auto* p = lint_test::subject(plain, "r1/redis");
+  ASSERT_NE(p, nullptr);
+  EXPECT_NE(forms_of(*p).find("[ConfigMap rc key redis.conf]"), std::string::npos) << forms_of(*p);
+}
+
+// `kubectl set env` replaces REDIS_EXTRA_FLAGS whole: the fix dropped the
+// eviction policy and a renamed command along with the old maxmemory.
+TEST(AuditFixes, TheBitnamiFlagsFixKeepsTheOtherFlags) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: bn}
+spec:
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: docker.io/bitnami/redis:7.2.4
+        env:
+        - {name: ALLOW_EMPTY_PASSWORD, value: "yes"}
+        - {name: REDIS_EXTRA_FLAGS, value: "--maxmemory 3gb --maxmemory-policy allkeys-lru --rename-command FLUSHALL x"}
+        - {name: REDIS_AOF_ENABLED, value: "no"}
+        resources: {limits: {memory: 4Gi}, requests: {memory: 4Gi}}
+)");
+  const auto* s = lint_test::subject(r, "bn/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->instance.maxmemory_policy.value, "allkeys-lru");
+  const std::string forms = forms_of(*s);
+  EXPECT_NE(forms.find("REDIS_EXTRA_FLAGS='--maxmemory-policy allkeys-lru --rename-command FLUSHALL x --maxmemory "),
+            std::string::npos)
+      << forms;
+  EXPECT_EQ(forms.find("3gb"), std::string::npos) << forms;
+}
+
+// Quantities Kubernetes accepts but no memory setting means are input errors
+// at their line, as `plan --limit 0` / `--limit 100m` are: lint read "100m"
+// as a 1-byte limit and 0 as a limit of 0 bytes.
+TEST(AuditFixes, AMilliOrZeroMemoryLimitIsAnInputError) {
+  for (const auto& [limit, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"100m", "write 100Mi"}, {"0", "sets no limit"}}) {
+    testing::TempDir dir;
+    auto r = lint_yaml(dir, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: redis\n"
+                            "    image: redis:7.2\n    resources:\n      limits:\n        memory: " + limit + "\n");
+    ASSERT_EQ(r.input_errors.size(), 1u) << limit;
+    EXPECT_NE(r.input_errors[0].describe().find("in.yaml:10:"), std::string::npos) << r.input_errors[0].describe();
+    EXPECT_NE(r.input_errors[0].message.find(expected), std::string::npos) << r.input_errors[0].message;
+  }
+}
+
+// Kubernetes admits a container with only a limit with its request equal to
+// the limit; lint read the request as absent for plain workloads.
+TEST(AuditFixes, ARequestDefaultsToTheLimit) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: redis\n"
+                          "    image: redis:7.2\n    resources:\n      limits:\n        memory: 1Gi\n");
+  const auto* s = lint_test::subject(r, "p/redis");
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->instance.request_bytes.has_value());
+  EXPECT_EQ(s->instance.request_bytes->value, kGi);
+}
+
+// redis-server refuses `--maxmemory 1Gi`: in a pod's args (or its mounted
+// redis.conf) that is an input error, as in a .conf file; it was a warning
+// and exit 0.
+TEST(AuditFixes, AValueRedisRefusesInArgsIsAnInputError) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: redis\n"
+                          "    image: redis:7.2\n    args: [\"--maxmemory\", \"1Gi\"]\n"
+                          "    resources: {limits: {memory: 2Gi}}\n");
+  ASSERT_EQ(r.input_errors.size(), 1u);
+  EXPECT_NE(r.input_errors[0].describe().find("in.yaml:8"), std::string::npos) << r.input_errors[0].describe();
+  EXPECT_NE(r.input_errors[0].message.find("maxmemory"), std::string::npos) << r.input_errors[0].message;
+}
+
+// A run in which every Redis found was unreadable checked nothing: an input
+// error (exit 2), as docs/lint.md promises, not a warning and exit 0.
+TEST(AuditFixes, NothingReadInFullIsAnInputError) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, "apiVersion: foo.io/v1\nkind: RedisThing\nmetadata: {name: s}\nspec: {memory: 1Gi}\n");
+  ASSERT_EQ(r.input_errors.size(), 1u);
+  EXPECT_NE(r.input_errors[0].message.find("nothing was checked"), std::string::npos) << r.input_errors[0].message;
+  // One readable Redis beside it is a run that checked something.
+  testing::TempDir dir2;
+  auto mixed = lint_yaml(dir2, "apiVersion: foo.io/v1\nkind: RedisThing\nmetadata: {name: s}\nspec: {memory: 1Gi}\n"
+                               "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+                               "  - name: redis\n    image: redis:7.2\n    resources: {limits: {memory: 1Gi}}\n");
+  EXPECT_TRUE(mixed.input_errors.empty()) << mixed.input_errors[0].describe();
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -157,9 +157,21 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
                                    format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),
                                    format_k8s_quantity(p.current_limit_bytes));
   }
+  // A size on disk is not the memory it loads to: an RDB is LZF-compressed
+  // and keeps small collections in their compact encodings, 3-100x below
+  // used_memory (docs/rdb.md). Only --used-memory or --rdb say that.
+  const bool only_disk_size = req.data_size && !req.used_memory && inputs.loaded_bytes == req.data_size->value;
+  if (only_disk_size && !p.limit_must_rise) {
+    report.diagnosis += " (if the data loads to no more than its size on disk)";
+    report.notes.push_back(fmt::format(
+        "{} is the size on disk: an RDB loads to 3-100x that (compression, compact encodings); give --rdb with the "
+        "file copied out (kubectl cp POD:/data/dump.rdb .) or --used-memory (the RDB's used-mem: redis-check-rdb) "
+        "before trusting the steps",
+        format_bytes(req.data_size->value)));
+  }
   if (pod && pod->last_reason == "OOMKilled" && !p.limit_must_rise) {
     report.notes.push_back("the pod was OOMKilled although the reload fits the limit: the data may be larger than "
-                           "the figure given; give --data-size from `du` on the volume, or --used-memory");
+                           "the figure given; give --rdb with the dump copied out, or --used-memory");
   }
   if (inputs.loaded_bytes == 0) {
     report.notes.push_back("no data size given: assumed the data grew to maxmemory; give --data-size (e.g. "

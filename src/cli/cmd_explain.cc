@@ -1,9 +1,12 @@
 // redisfit explain: the per-phase budget and verdict of a given configuration.
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "cli/command_registry.h"
 #include "cli/output_option.h"
 #include "cli/workload_flags.h"
+#include "core/quantity.h"
 #include "model/budget.h"
 #include "render/formats.h"
 #include "sources/redis_conf.h"
@@ -21,13 +24,15 @@ struct ExplainFlags {
 int run_explain(const ExplainFlags& f) {
   RedisInstance instance;
   instance.origin_kind = "flags";
+  std::vector<ConfDirective> conf;
   if (!f.config_path.empty()) {
     auto directives = read_redis_conf(f.config_path);
     if (!directives.ok()) {
       std::fprintf(stderr, "redisfit explain: %s\n", directives.error().describe().c_str());
       return kExitUsage;
     }
-    if (Status s = apply_conf(directives.value(), instance); !s.ok()) {
+    conf = std::move(directives).value();
+    if (Status s = apply_conf(conf, instance); !s.ok()) {
       std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
       return kExitUsage;
     }
@@ -39,7 +44,7 @@ int run_explain(const ExplainFlags& f) {
     std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
-  if (Status s = apply_rdb_dataset(f.rdb_path, workload); !s.ok()) {
+  if (Status s = apply_rdb_dataset(f.rdb_path, instance, conf, workload); !s.ok()) {
     std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
@@ -48,9 +53,25 @@ int run_explain(const ExplainFlags& f) {
     return kExitUsage;
   }
   MemoryBudget budget = compute_budget(instance, workload);
+  // A --dataset below maxmemory is today's data; nothing but maxmemory bounds
+  // it (evict.c:performEvictions acts only above it), so the gate also judges
+  // the same configuration once it is full, as plan and lint do.
+  bool unsafe_when_full = false;
+  if (workload.dataset_bytes && budget.maxmemory_bytes > 0 && budget.limit_bytes > 0 &&
+      workload.dataset_bytes->value < budget.maxmemory_bytes) {
+    Workload full = workload;
+    full.dataset_bytes = Sourced<uint64_t>{budget.maxmemory_bytes, Provenance::computed("grown to maxmemory")};
+    const MemoryBudget at_full = compute_budget(instance, full);
+    unsafe_when_full = at_full.verdict == Verdict::kUnsafe;
+    budget.assumptions.push_back(
+        {"when_full", fmt::format("{} {}", verdict_name(at_full.verdict), format_bytes(at_full.peak_bytes)),
+         fmt::format("the data may grow to maxmemory {}: then the peak is {} in phase {}{}",
+                     format_bytes(budget.maxmemory_bytes), format_bytes(at_full.peak_bytes), at_full.peak_phase,
+                     unsafe_when_full ? ", over the limit (exit 1)" : "")});
+  }
   print_report(*render::find_format(render::explain_formats(), f.output), budget);
   // An unsafe budget is a finding (exit 1), so `explain` can gate a pipeline.
-  return budget.verdict == Verdict::kUnsafe ? kExitFindings : kExitClean;
+  return budget.verdict == Verdict::kUnsafe || unsafe_when_full ? kExitFindings : kExitClean;
 }
 
 RegisterCommand reg{{20, "explain", [](CLI::App& app, RunState& state) {
@@ -61,6 +82,7 @@ RegisterCommand reg{{20, "explain", [](CLI::App& app, RunState& state) {
   flags->workload.add_to(*cmd);
   cmd->add_option("--rdb", flags->rdb_path, "use the estimated used_memory of loading this RDB/appendonlydir as the dataset (docs/rdb.md)");
   add_output_option(*cmd, flags->output, FormatNames().add(render::explain_formats()));
+  cmd->footer("Exit: 0 safe, thin or unbounded; 1 unsafe (also once a smaller --dataset grows to maxmemory); 2 usage or input error. Docs: docs/explain.md");
   cmd->callback([flags, &state] { state.exit_code = run_explain(*flags); });
 }}};
 

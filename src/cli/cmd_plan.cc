@@ -32,7 +32,7 @@ int run_plan(const PlanFlags& f) {
     std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
-  if (Status s = apply_rdb_dataset(f.rdb_path, workload); !s.ok()) {
+  if (Status s = apply_rdb_dataset(f.rdb_path, instance, {}, workload); !s.ok()) {
     std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
@@ -62,10 +62,11 @@ RegisterCommand reg{{10, "plan", [](CLI::App& app, RunState& state) {
   cmd->add_option("--rdb", flags->rdb_path, "use the estimated used_memory of loading this RDB/appendonlydir as the dataset (docs/rdb.md)");
   cmd->add_option("--strategy", flags->strategy, "model (default): solve the memory model; seed: the article's rule")
       ->check(CLI::IsMember({"model", "seed"}));
-  cmd->add_option("--seed-ratio", flags->seed_ratio, "limit = ratio x request for --strategy seed (2.5-3)")
+  cmd->add_option("--seed-ratio", flags->seed_ratio, "limit = ratio x request for --strategy seed (the article says 2.5-3; default 3)")
       ->check(finite_in(1.0, 10.0));
   add_output_option(*cmd, flags->output, FormatNames().add(render::plan_formats()));
   flags->emit.add_to(*cmd);
+  cmd->footer("Exit: 0 a plan was produced, 2 usage or input error (or a limit below what Redis needs at all). Docs: docs/plan.md");
   cmd->callback([flags, &state] { state.exit_code = run_plan(*flags); });
 }}};
 

@@ -1,6 +1,10 @@
 // redisfit rescue: the ordered steps that bring back a Redis killed while
 // loading its data (app/rescue.h), in the form the user applies.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <cstdio>
+#include <set>
 
 #include "app/rescue.h"
 #include "cli/command_registry.h"
@@ -16,7 +20,7 @@ namespace {
 struct RescueFlags {
   std::vector<std::string> paths;
   WorkloadFlags workload;
-  std::string data_size, used_memory, cleanup_rate;
+  std::string data_size, used_memory, cleanup_rate, rdb_path;
   std::string statefulset, deployment, cluster, component, namespace_name, pod, container = "redis";
   std::string kb_api = "1.x";
   std::string config_spec = "redis-replication-config";
@@ -41,6 +45,18 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     auto v = parse_size("--used-memory", f.used_memory);
     if (!v) return v.error();
     req.used_memory = Sourced<uint64_t>{*v, Provenance::flag("--used-memory (last used_memory known)")};
+  }
+  // The dump copied out of the pod (`kubectl cp POD:/data/dump.rdb .`):
+  // what it loads to, as `redisfit rdb` estimates it. An RDB's size on disk
+  // is not that (LZF and compact encodings make it 3-100x smaller).
+  if (!f.rdb_path.empty()) {
+    if (req.used_memory) return Error{"flag --rdb", "--rdb and --used-memory both give what the data loads to; give one"};
+    RedisInstance server;
+    Workload estimated;
+    if (Status s = f.workload.apply(server, estimated); !s.ok()) return s;
+    estimated.dataset_bytes.reset();
+    if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated); !s.ok()) return s;
+    req.used_memory = estimated.dataset_bytes;
   }
   if (!f.cleanup_rate.empty()) {
     auto v = parse_size("--cleanup-rate", f.cleanup_rate);
@@ -86,6 +102,18 @@ int run_rescue_command(const RescueFlags& f) {
     std::fprintf(stderr, "redisfit rescue: %s\n", report.error().describe().c_str());
     return kExitUsage;
   }
+  // A form no step has for this target would print titles with nothing to
+  // run (redis-cli for a StatefulSet, whose steps exec through kubectl).
+  if (f.form != "all") {
+    std::set<std::string> labels;
+    for (const auto& step : report->fix.steps)
+      for (const auto& form : step.forms) labels.insert(form.label);
+    if (!labels.count(f.form)) {
+      std::fprintf(stderr, "redisfit rescue: flag --form: no step has a %s form for %s; its forms: %s\n",
+                   f.form.c_str(), report->object.c_str(), fmt::format("{}", fmt::join(labels, ", ")).c_str());
+      return kExitUsage;
+    }
+  }
   print_report(*render::find_format(render::rescue_formats(), f.output), render::RescueView{*report, f.form});
   return kExitClean;
 }
@@ -98,7 +126,12 @@ RegisterCommand reg{{25, "rescue", [](CLI::App& app, RunState& state) {
   cmd->add_option("inputs", flags->paths,
                   "KubeBlocks Cluster manifests and/or `kubectl get pod -o yaml` output ('-' = stdin)");
   flags->workload.add_to(*cmd);
-  cmd->add_option("--data-size", flags->data_size, "size of the persisted RDB/AOF on the volume (e.g. 31Gi)");
+  cmd->add_option("--data-size", flags->data_size,
+                  "size of the persisted RDB/AOF on the volume (e.g. 31Gi); a compressed RDB loads to more: prefer "
+                  "--used-memory or --rdb");
+  cmd->add_option("--rdb", flags->rdb_path,
+                  "the pod's dump.rdb or appendonlydir, copied out: the memory it loads to, as `redisfit rdb` "
+                  "estimates it");
   cmd->add_option("--used-memory", flags->used_memory, "last used_memory known (Prometheus, INFO)");
   cmd->add_option("--cleanup-rate", flags->cleanup_rate,
                   "bytes per second eviction or your deletes remove (e.g. 64Mi), for the step's duration");
@@ -112,9 +145,10 @@ RegisterCommand reg{{25, "rescue", [](CLI::App& app, RunState& state) {
   cmd->add_option("--kb-api", flags->kb_api, "KubeBlocks generation without a manifest: 0.9 or 1.x (default)")
       ->check(CLI::IsMember({"0.9", "1.x"}));
   cmd->add_option("--config-spec", flags->config_spec, "config spec for 0.9 (default redis-replication-config)");
-  cmd->add_option("--form", flags->form, "which form to print: all (default), OpsRequest, kbcli, kubectl")
+  cmd->add_option("--form", flags->form, "which form to print: all (default), OpsRequest, kbcli, kubectl, redis-cli (a bare server)")
       ->check(CLI::IsMember({"all", "OpsRequest", "kbcli", "kubectl", "redis-cli"}));
   add_output_option(*cmd, flags->output, FormatNames().add(render::rescue_formats()));
+  cmd->footer("Exit: 0 steps printed, 2 usage or input error. Docs: docs/rescue.md");
   cmd->callback([flags, &state] { state.exit_code = run_rescue_command(*flags); });
 }}};
 

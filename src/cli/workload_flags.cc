@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "app/rdb_analysis.h"
+#include "app/rdb_target.h"
 #include "cli/number_checks.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
@@ -43,7 +44,7 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--persistence", persistence, "rdb | aof | both | none (default: Redis's own: rdb)")
       ->check(CLI::IsMember({"rdb", "aof", "both", "none"}));
   cmd.add_option("--policy", policy, "maxmemory-policy (default noeviction)")->check(non_empty());
-  cmd.add_option("--replicas", replicas, "replicas streaming from this primary (full syncs fork it)")
+  cmd.add_option("--replicas", replicas, "replicas streaming from this primary (full syncs fork it; default 0)")
       ->check(CLI::Range(0, 100));
   cmd.add_option("--replica-buffer-hard", repl_buffer_hard,
                  "client-output-buffer-limit replica hard limit (default 256mb)");
@@ -52,8 +53,8 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
 }
 
 void WorkloadFlags::add_workload_to(CLI::App& cmd) {
-  cmd.add_option("--write-rate", write_rate, "writes per second while a fork child lives (5000, 5k, 5k/s)");
-  cmd.add_option("--cow-fraction", cow_fraction, "share of the dataset copied during a fork, 0..1")
+  cmd.add_option("--write-rate", write_rate, "writes per second while a fork child lives (5000, 5k, 5k/s; default unknown: the worst case, every page copied)");
+  cmd.add_option("--cow-fraction", cow_fraction, "share of the dataset copied during a fork, 0..1 (default: from --write-rate, else 1)")
       ->check(finite_in(0.0, 1.0));
   cmd.add_option("--write-pattern", write_pattern, "overwrite (default) | insert (an import)")
       ->check(CLI::IsMember({"overwrite", "insert"}));
@@ -64,9 +65,9 @@ void WorkloadFlags::add_workload_to(CLI::App& cmd) {
                  "is a close upper bound, probe prints the exact figure)")
       ->check(finite_in(1.0, 5.0));
   cmd.add_option("--fsync-stall", fsync_stall,
-                 "budget for an appendfsync everysec fsync stalled this long (e.g. 2s; default: no stall)");
+                 "budget for an appendfsync everysec fsync stalled this long (e.g. 2s, 500ms; a bare number is seconds; default: no stall)");
   cmd.add_option("--save-time", save_time,
-                 "how long a BGSAVE / AOF rewrite of this dataset takes (INFO rdb_last_bgsave_time_sec), e.g. 12s");
+                 "how long a BGSAVE / AOF rewrite of this dataset takes (INFO rdb_last_bgsave_time_sec), e.g. 12s or 800ms; a bare number is seconds");
   cmd.add_option("--save-time-of", save_time_of,
                  "the dataset --save-time was measured on (INFO used_memory then), e.g. 300mb: the child's life "
                  "then scales with the dataset evaluated, as plan's solver tries other maxmemory values");
@@ -181,10 +182,20 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
   return Ok{};
 }
 
-Status apply_rdb_dataset(const std::string& rdb_path, Workload& workload) {
+Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
+                         const std::vector<ConfDirective>& conf, Workload& workload) {
   if (rdb_path.empty()) return Ok{};
   if (workload.dataset_bytes) return Error{"flag --rdb", "--rdb and --dataset both give the dataset; give one"};
-  auto dataset = dataset_from_rdb(rdb_path, LoadTarget{});
+  // The file is costed as this server would load it: its version, the
+  // encoding thresholds of its redis.conf, and its maxmemory and policy as
+  // the flags leave them (an LRU/LFU policy turns shared integers off).
+  LoadTarget target;
+  if (auto version = parse_load_target(instance.redis_version.value); version.ok()) target = *version;
+  std::vector<ConfDirective> directives = conf;
+  directives.push_back({"maxmemory", {std::to_string(instance.maxmemory.bytes)}, {"flags", 0, 0}});
+  directives.push_back({"maxmemory-policy", {instance.maxmemory_policy.value}, {"flags", 0, 0}});
+  if (Status s = apply_conf_to_load_target(directives, target); !s.ok()) return s;
+  auto dataset = dataset_from_rdb(rdb_path, target);
   if (!dataset.ok()) return dataset.error();
   workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, Provenance::computed(dataset.value().source)};
   return Ok{};

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "sources/redis_conf.h"
 #include "facts/redis_instance.h"
 #include "facts/workload.h"
 
@@ -48,8 +49,11 @@ struct WorkloadFlags {
 };
 
 // `--rdb PATH` (plan, explain): the dataset is `redisfit rdb`'s estimate of
-// used_memory after loading the file. Refused next to --dataset, which says
-// the same thing differently; nothing when `rdb_path` is empty.
-Status apply_rdb_dataset(const std::string& rdb_path, Workload& workload);
+// used_memory after loading the file into `instance` (its version, maxmemory
+// and policy) with the encoding thresholds of `conf` (its redis.conf, if
+// any). Refused next to --dataset, which says the same thing differently;
+// nothing when `rdb_path` is empty.
+Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
+                         const std::vector<ConfDirective>& conf, Workload& workload);
 
 }  // namespace redisfit::cli

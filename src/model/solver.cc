@@ -161,11 +161,16 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
   if (limit > 0 && r.maxmemory.origin != MaxmemoryOrigin::kUnset) {
     RedisInstance current = r;
     current.limit_bytes = Sourced<uint64_t>{limit, Provenance::computed("limit")};
-    MemoryBudget now = compute_budget_for_search(current, workload);
-    rec.notes.push_back(fmt::format("the current maxmemory {} ({}) is {}: peak {} in phase {}",
+    // Judged as the recommendation is, for the data it lets in: a maxmemory
+    // that is safe only while today's data is small is not safe (lint's RF001
+    // / RF002 judge it the same way).
+    const bool bounded = r.maxmemory.bytes > 0;
+    MemoryBudget now =
+        compute_budget_for_search(current, bounded ? at_maxmemory(workload, r.maxmemory.bytes) : workload);
+    rec.notes.push_back(fmt::format("the current maxmemory {} ({}) is {}: peak {} in phase {}{}",
                                     r.maxmemory.bytes, format_bytes(r.maxmemory.bytes),
                                     verdict_name(now.verdict), format_bytes(now.peak_bytes),
-                                    now.peak_phase));
+                                    now.peak_phase, bounded && workload.dataset_bytes ? " with the data at maxmemory" : ""));
   }
   if (limit > 0) {
     auto solved = solve_max_maxmemory(r, workload, limit);

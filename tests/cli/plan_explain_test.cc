@@ -79,6 +79,23 @@ TEST(Cli, ExplainDatasetAboveMaxmemoryReloadsAllOfIt) {
   EXPECT_EQ(roomy.exit_code, 0) << roomy.out;
 }
 
+// maxmemory = limit with today's data small: explain judged only today's
+// data (exit 0, "safe") and plan called the current maxmemory safe, where
+// lint calls it an error: nothing but maxmemory bounds the data.
+TEST(Cli, ASmallDatasetUnderMaxmemoryAtTheLimitIsJudgedFullToo) {
+  auto explain = run_redisfit({"explain", "--limit", "1Gi", "--maxmemory", "1gb", "--dataset", "60mb"});
+  EXPECT_EQ(explain.exit_code, 1) << explain.out << explain.err;
+  EXPECT_NE(explain.out.find("when_full"), std::string::npos) << explain.out;
+  EXPECT_NE(explain.out.find("over the limit"), std::string::npos) << explain.out;
+  auto roomy = run_redisfit({"explain", "--limit", "1Gi", "--maxmemory", "300mb", "--dataset", "60mb"});
+  EXPECT_EQ(roomy.exit_code, 0) << roomy.out << roomy.err;
+  EXPECT_NE(roomy.out.find("when_full"), std::string::npos) << roomy.out;
+  auto plan = run_redisfit({"plan", "--limit", "1Gi", "--maxmemory", "1gb", "--dataset", "60mb"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("(1.0 GiB) is unsafe"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("with the data at maxmemory"), std::string::npos) << plan.out;
+}
+
 TEST(Cli, WorstCasePlanIsWellBelowEightyPercent) {
   auto worst = json_of(run_redisfit({"plan", "--limit", "512Mi", "--persistence", "aof", "--policy",
                                      "allkeys-lru", "-o", "json"}));

@@ -141,6 +141,32 @@ status:
   EXPECT_NE(r.out.find("CONFIG SET maxmemory"), std::string::npos);
 }
 
+// A 64 MiB string LZF-compresses to a tiny RDB: its size on disk said the
+// reload fit a 32Mi limit ("keep the limit") where it loads to ~80 MiB.
+// --rdb costs the file as `rdb` does; --data-size alone now says it is a
+// size on disk.
+TEST(Rescue, TheDumpIsCostedByWhatItLoadsToNotItsSizeOnDisk) {
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  server.command({"SET", "big", std::string(64 << 20, 'a')});
+  server.command({"SAVE"});
+  const std::string rdb = server.dir() + "/dump.rdb";
+  std::ifstream in(rdb, std::ios::binary | std::ios::ate);
+  const auto disk = static_cast<uint64_t>(in.tellg());
+  ASSERT_LT(disk, 4u << 20) << "LZF should shrink a run of one byte";
+
+  auto by_disk = run_redisfit({"rescue", "--limit", "32Mi", "--maxmemory", "16mb", "--statefulset", "redis",
+                               "--data-size", std::to_string(disk)});
+  ASSERT_EQ(by_disk.exit_code, 0) << by_disk.err;
+  EXPECT_NE(by_disk.out.find("size on disk"), std::string::npos) << by_disk.out;
+  EXPECT_NE(by_disk.out.find("--rdb"), std::string::npos) << by_disk.out;
+
+  auto by_file = run_redisfit({"rescue", "--limit", "32Mi", "--maxmemory", "16mb", "--statefulset", "redis", "--rdb", rdb});
+  ASSERT_EQ(by_file.exit_code, 0) << by_file.err;
+  EXPECT_NE(by_file.out.find("OOM-killed while loading"), std::string::npos) << by_file.out;
+  EXPECT_EQ(run_redisfit({"rescue", "--limit", "32Mi", "--rdb", rdb, "--used-memory", "1Gi"}).exit_code, 2);
+}
+
 TEST(Rescue, BadInputExitsTwo) {
   EXPECT_EQ(run_redisfit({"rescue", "--limit", "1Gi", "--data-size", "lots"}).exit_code, 2);
   EXPECT_EQ(run_redisfit({"rescue", "--data-size", "1Gi"}).exit_code, 2);  // no limit: nothing to size

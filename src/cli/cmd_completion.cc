@@ -14,6 +14,7 @@ RegisterCommand reg{{90, "completion", [](CLI::App& app, RunState& state) {
   auto shell = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("completion", "print the shell completion script (bash, zsh or fish)");
   cmd->add_option("shell", *shell, "bash | zsh | fish")->required()->check(CLI::IsMember(completion_shells()));
+  cmd->footer("Exit: 0 script printed, 2 unknown shell.");
   cmd->callback([shell, &app, &state] {
     std::fputs(completion_script(app, *shell).c_str(), stdout);
     state.exit_code = kExitClean;

@@ -183,6 +183,7 @@ RegisterCommand reg{{30, "lint", [](CLI::App& app, RunState& state) {
       ->delimiter(',')
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->footer("Exit: 0 clean, 1 findings at or above --fail-on, 2 usage or input error (a file not read, or no Redis read in full). Docs: docs/lint.md");
   cmd->callback([flags, &state] { state.exit_code = run_lint_command(*flags); });
 }}};
 

@@ -355,6 +355,7 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_flag("--no-oom-group", f->no_oom_group,
                 "an OOM kill of the fork child does not end the container (cgroup v1 kubelet behaviour)");
   cmd->add_flag("--force", f->force, "allow a limit above half of this machine's memory");
+  cmd->footer("Exit: 0 survived (--search: an edge was found), 1 OOM-killed or crashed (--search: every probe died), 2 usage or sandbox error, 130 interrupted. Docs: docs/stress.md");
   cmd->callback([f, &state] { state.exit_code = run_stress_command(*f); });
 }}};
 

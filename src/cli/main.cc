@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", version_text());
   app.footer("Also: 'help COMMAND' (that command's flags), 'version'.\n"
-             "Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.\n"
+             "Exit codes: 0 clean, 1 findings, 2 usage or input error; each command's help says what its own mean.\n"
              "Docs: docs/<command>.md, the memory model: docs/memory-model.md");
 
   RunState state;

@@ -33,11 +33,7 @@ Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
   }
   // A size spelled right but out of range says so, not "not a size".
   for (const Error* e : {&k8s.error(), &redis.error()}) {
-    const size_t why = e->message.find("\": ");  // the parsers' "invalid ... \"TEXT\": WHY"
-    if (why == std::string::npos) continue;
-    const std::string reason = e->message.substr(why + 3);
-    if (reason.find("larger than") != std::string::npos || reason.find("negative") != std::string::npos)
-      return Error{std::string(flag), fmt::format("\"{}\": {}", text, reason)};
+    if (e->code == ErrorCode::kOutOfRange) return Error{std::string(flag), e->message, ErrorCode::kOutOfRange};
   }
   return Error{std::string(flag),
                fmt::format("\"{}\" is not a size: use bytes (1024), Kubernetes units (1Ki, 16Gi, 1k = 1000), "

@@ -56,8 +56,8 @@ std::optional<Suffix> interpret_k8s_suffix(std::string_view s) {
   return std::nullopt;
 }
 
-Error quantity_error(std::string_view text, std::string_view why) {
-  return Error{"", fmt::format("invalid Kubernetes quantity \"{}\": {}", text, why)};
+Error quantity_error(std::string_view text, std::string_view why, ErrorCode code = ErrorCode::kInvalid) {
+  return Error{"", fmt::format("invalid Kubernetes quantity \"{}\": {}", text, why), code};
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ Result<uint64_t> parse_k8s_quantity(std::string_view text) {
   if (text[0] == '+') {
     pos = 1;
   } else if (text[0] == '-') {
-    return quantity_error(text, "memory cannot be negative");
+    return quantity_error(text, "memory cannot be negative", ErrorCode::kOutOfRange);
   }
   // Number: digits, optionally "." and more digits (apimachinery accepts "1." and ".5").
   std::string digits;
@@ -143,16 +143,16 @@ Result<uint64_t> parse_k8s_quantity(std::string_view text) {
   // Quantity.Value() rounds any fraction up to the next whole byte.
   u128 bytes = mantissa / denominator + (mantissa % denominator != 0 ? 1 : 0);
   if (bytes > kLimit) {
-    return quantity_error(text, "larger than 1Ei; not a real container memory size");
+    return quantity_error(text, "larger than 1Ei; not a real container memory size", ErrorCode::kOutOfRange);
   }
   return static_cast<uint64_t>(bytes);
 }
 
 Result<uint64_t> parse_redis_memory(std::string_view text) {
-  auto fail = [&](std::string_view why) {
-    return Error{"", fmt::format("invalid Redis memory value \"{}\": {}", text, why)};
+  auto fail = [&](std::string_view why, ErrorCode code = ErrorCode::kInvalid) {
+    return Error{"", fmt::format("invalid Redis memory value \"{}\": {}", text, why), code};
   };
-  if (!text.empty() && text[0] == '-') return fail("negative values are rejected by Redis");
+  if (!text.empty() && text[0] == '-') return fail("negative values are rejected by Redis", ErrorCode::kOutOfRange);
   size_t pos = 0;
   while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
   std::string unit(text.substr(pos));
@@ -182,10 +182,10 @@ Result<uint64_t> parse_redis_memory(std::string_view text) {
   u128 value = 0;
   for (size_t i = 0; i < pos; ++i) {
     value = value * 10 + static_cast<unsigned>(text[i] - '0');
-    if (value > kLimit) return fail("larger than 1 EiB; not a real memory size");
+    if (value > kLimit) return fail("larger than 1 EiB; not a real memory size", ErrorCode::kOutOfRange);
   }
   value *= multiplier;
-  if (value > kLimit) return fail("larger than 1 EiB; not a real memory size");
+  if (value > kLimit) return fail("larger than 1 EiB; not a real memory size", ErrorCode::kOutOfRange);
   return static_cast<uint64_t>(value);
 }
 

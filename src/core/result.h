@@ -14,6 +14,7 @@ namespace redisfit {
 enum class ErrorCode {
   kInvalid,      // the input or flag is wrong: the user must change it (exit 2)
   kParse,        // the input is not well-formed (YAML syntax, redis.conf quoting)
+  kOutOfRange,   // well-formed, but no real value (a negative size, one above 1 EiB)
   kNotFound,     // a file, object or key named by the user does not exist
   kIo,           // reading or writing failed (permissions, disk)
   kUnavailable,  // a server, socket or cgroup could not be reached

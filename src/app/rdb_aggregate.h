@@ -22,13 +22,19 @@ class RdbAggregator : public rdb::RdbVisitor {
   void on_resize_db(uint64_t db, uint64_t keys, uint64_t expires) override;
   void on_key(const rdb::RdbKey& key) override;
   void on_module_aux(std::string_view) override { ++report_.module_aux; }
-  void on_function_library(uint64_t) override { ++report_.function_libraries; }
+  void on_function_library(uint64_t code_bytes) override { add_function_libraries(1, code_bytes); }
+  // Function libraries (an RDB's FUNCTION2 records, an AOF's FUNCTION LOAD).
+  void add_function_libraries(uint64_t count, uint64_t code_bytes);
   void on_progress(uint64_t offset, uint64_t size, uint64_t keys) override;
 
   // Adds a key costed elsewhere (AOF replay) or removes one (negative = no).
   void add_key(uint64_t db, std::string_view name, bool has_expire, const RdbValue& value);
   // Fills the report's tables; call once at the end.
   void finish();
+
+  // Whether keys whose expire time is before options.now_ms are dropped (a
+  // master loading a plain RDB) or kept (an AOF's preamble, base or commands).
+  void set_drop_expired(bool drop) { drop_expired_ = drop; }
 
   // Offset of the progress callback: bytes read before the current file.
   void set_progress_base(uint64_t base, uint64_t total) { progress_base_ = base; progress_total_ = total; }
@@ -46,6 +52,7 @@ class RdbAggregator : public rdb::RdbVisitor {
   std::priority_queue<RdbKeyStats, std::vector<RdbKeyStats>, Larger> largest_;
   std::unordered_map<std::string, RdbPrefixStats> prefixes_;
   uint64_t progress_base_ = 0, progress_total_ = 0;
+  bool drop_expired_ = true;
 };
 
 }  // namespace redisfit

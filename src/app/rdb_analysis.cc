@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+
 #include "app/rdb_aggregate.h"
 #include "model/budget.h"
 #include "model/verdict.h"
@@ -43,30 +45,81 @@ const char* fit_verdict_name(Verdict verdict) {
   return "";
 }
 
-Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOptions& options) {
+namespace {
+
+// A lone file Redis loads as an AOF (appendfilename, a pre-7.0 appendonly.aof)
+// rather than as its dbfilename.
+bool named_as_aof(const std::string& path) {
+  return path.size() >= 4 && path.compare(path.size() - 4, 4, ".aof") == 0;
+}
+
+// Notes on what the AOF replay could not model, in words a reader acts on.
+void add_replay_notes(RdbReport& report, const rdb::FileReadResult& read) {
+  for (const auto& note : read.notes) report.notes.push_back(note);
+  if (!read.not_modelled.empty()) {
+    std::string names;
+    for (const auto& [name, count] : read.not_modelled) {
+      report.aof_commands_not_modelled += count;
+      if (names.size() < 200) names += (names.empty() ? "" : ", ") + name + " x" + std::to_string(count);
+    }
+    report.notes.push_back(std::to_string(report.aof_commands_not_modelled) +
+                           " AOF write commands were not modelled (" + names +
+                           "): what they write is not in the estimate, which may err low for them");
+  }
+}
+
+// One read of `path` into a fresh report. `drop_expired`: whether Redis skips
+// the keys already expired (see RdbAggregator::set_drop_expired).
+Result<RdbReport> analyze_once(const std::string& path, const RdbAnalysisOptions& options, bool drop_expired,
+                               const rdb::AofReadOptions& read_options) {
   RdbReport report;
   report.path = path;
   RdbAggregator aggregator(options, report);
+  aggregator.set_drop_expired(drop_expired);
+  rdb::FileReadResult read;
   if (is_directory(path)) {
     report.input_kind = rdb::RdbInputKind::kAofDir;
-    auto dir = rdb::read_aof_directory(path, aggregator, report.aof_files);
+    auto dir = rdb::read_aof_directory(path, aggregator, report.aof_files, read, read_options);
     if (!dir.ok()) return dir.error();
     report.file_bytes = dir.value();
   } else {
     report.file_bytes = file_size(path);
-    auto kind = rdb::read_rdb_or_aof_file(path, aggregator);
-    if (!kind.ok()) return kind.error();
-    report.input_kind = kind.value().kind;
-    report.checksum_present = kind.value().checksum_present;
-    if (kind.value().aof_commands > 0)
+    auto file = rdb::read_rdb_or_aof_file(path, aggregator, read_options);
+    if (!file.ok()) return file.error();
+    read = file.value();
+    if (read.reread_from > 0) {  // an AOF with an RDB preamble: read it again, as an AOF
+      rdb::AofReadOptions again = read_options;
+      again.commands_at = read.reread_from;
+      return analyze_once(path, options, false, again);
+    }
+    report.input_kind = read.kind;
+    report.checksum_present = read.checksum_present;
+    if (read.aof_commands > 0)
       report.aof_files.push_back(
-          {path, rdb::rdb_input_kind_name(report.input_kind), report.file_bytes, kind.value().aof_commands});
+          {path, rdb::rdb_input_kind_name(report.input_kind), report.file_bytes, read.aof_commands});
   }
+  add_replay_notes(report, read);
+  aggregator.add_function_libraries(read.function_loads, read.function_code_bytes);
   aggregator.finish();
   if (report.input_kind != rdb::RdbInputKind::kRdb)
-    report.notes.push_back("AOF commands are replayed as key sizes (SET, HSET, SADD, ZADD, RPUSH, XADD, DEL, "
-                           "EXPIRE and kin), not executed; other writes are counted and ignored");
+    report.notes.push_back("AOF commands are replayed as key sizes, not executed (docs/rdb.md lists the commands); "
+                           "keys an AOF writes again or removes members from are counted high");
   return report;
+}
+
+}  // namespace
+
+Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOptions& options) {
+  // Expired keys: rdb.c:rdbLoadRioWithLoadingCtx skips them only for a plain
+  // RDB loaded by a master. An AOF keeps them: its RDB preamble or base is
+  // loaded with RDBFLAGS_AOF_PREAMBLE, and its commands that set a past
+  // expire are applied while loading (expire.c:checkAlreadyExpired answers
+  // no while server.loading); they are expired after the load, so the
+  // reload's peak holds them.
+  rdb::AofReadOptions read;
+  read.load_truncated = options.aof_load_truncated;
+  read.loaded_as_aof = is_directory(path) || named_as_aof(path);
+  return analyze_once(path, options, !read.loaded_as_aof, read);
 }
 
 RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
@@ -112,6 +165,10 @@ Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& t
   options.target = target;
   options.top_keys = 0;
   options.prefix_separator.clear();
+  // As `rdb` reads the file (without --keep-expired): keys already expired
+  // are dropped where Redis drops them (a plain RDB on a master), kept in an AOF.
+  options.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
   auto report = analyze_rdb_path(path, options);
   if (!report.ok()) return report.error();
   return RdbDataset{report.value().estimated_used_memory,

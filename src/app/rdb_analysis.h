@@ -22,7 +22,8 @@ struct RdbAnalysisOptions {
   size_t top_keys = 10;
   std::string prefix_separator = ":";  // empty = no prefix groups
   size_t max_prefix_groups = 20;       // shown; counting keeps up to 100k distinct prefixes
-  int64_t now_ms = 0;                  // keys whose expire is before this are dropped on load (0 = never)
+  int64_t now_ms = 0;                  // keys whose expire is before this are dropped where Redis drops them (0 = never)
+  bool aof_load_truncated = true;      // the target's aof-load-truncated (a truncated AOF tail is dropped)
   // Progress callback: bytes read, total bytes, keys so far.
   std::function<void(uint64_t, uint64_t, uint64_t)> progress;
 };
@@ -81,6 +82,9 @@ struct RdbReport {
   uint64_t module_keys = 0;           // not costed
   uint64_t module_aux = 0;
   uint64_t function_libraries = 0;
+  uint64_t function_code_bytes = 0;   // code of those libraries
+  uint64_t functions_bytes = 0;       // their estimated used_memory (in dataset_bytes)
+  uint64_t aof_commands_not_modelled = 0;  // AOF writes the replay does not model (a note names them)
   std::vector<RdbDbStats> dbs;
   std::vector<RdbTypeStats> types;
   std::vector<RdbKeyStats> largest;

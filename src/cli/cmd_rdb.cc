@@ -59,9 +59,12 @@ int run_rdb(const RdbFlags& f) {
     auto directives = read_redis_conf(f.config_path);
     if (!directives.ok()) return fail(directives.error());
     if (Status s = apply_conf_to_load_target(directives.value(), options.target); !s.ok()) return fail(s.error());
-    for (const auto& d : directives.value())
+    for (const auto& d : directives.value()) {
       if (d.name == "maxmemory" && d.args.size() == 1)
         if (auto m = parse_redis_memory(d.args[0]); m.ok()) conf_maxmemory = m.value();
+      // aof.c: with "no", a truncated AOF tail stops the start instead of being dropped.
+      if (d.name == "aof-load-truncated" && d.args.size() == 1) options.aof_load_truncated = d.args[0] != "no";
+    }
   }
   auto maxmemory = memory_flag(f.maxmemory, "--maxmemory");
   auto limit = memory_flag(f.limit, "--limit", parse_limit_flag);

@@ -40,6 +40,9 @@ nlohmann::json rdb_report_to_json(const RdbReport& r, const RdbFit& fit) {
   out["module_keys"] = r.module_keys;
   out["module_aux"] = r.module_aux;
   out["function_libraries"] = r.function_libraries;
+  out["function_code_bytes"] = r.function_code_bytes;
+  out["functions_bytes"] = r.functions_bytes;
+  out["aof_commands_not_modelled"] = r.aof_commands_not_modelled;
   out["databases"] = json::array();
   for (const auto& d : r.dbs)
     out["databases"].push_back({{"db", d.db}, {"keys", d.keys}, {"expires", d.expires},

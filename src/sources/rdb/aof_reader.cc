@@ -2,22 +2,24 @@
 // the 7.0 multi-part manifest (aof.c:aofLoadManifestFromFile).
 #include "sources/rdb/aof_reader.h"
 
-#include <sys/stat.h>
-
 #include <dirent.h>
 
-#include <algorithm>
-#include <fstream>
 #include <memory>
 #include <sstream>
 
+#include "sources/rdb/aof_command_keys.h"
 #include "sources/rdb/aof_replay.h"
 #include "sources/rdb/byte_source.h"
 
 namespace redisfit::rdb {
 namespace {
 
+constexpr uint64_t kMaxManifestBytes = 1 << 20;
+constexpr uint64_t kNotDropped = UINT64_MAX;
+
 [[noreturn]] void fail(uint64_t at, const std::string& what) { throw RdbFormatError(at, what); }
+
+bool is_truncation(const RdbFormatError& e) { return std::string_view(e.what()).rfind("truncated", 0) == 0; }
 
 // "<digits>\r\n" after a '*' or '$'.
 uint64_t resp_number(ByteSource& in, const char* what) {
@@ -34,62 +36,110 @@ uint64_t resp_number(ByteSource& in, const char* what) {
   return v;
 }
 
-// Reads AOF commands from the current offset to the end of `in`.
-uint64_t read_aof_commands(ByteSource& in, AofReplay& replay) {
-  uint64_t commands = 0;
-  std::vector<std::string> storage;
+// One command's arguments in one buffer that grows with what is read, never
+// with the count a file claims: a lying "*19999900" costs nothing until its
+// arguments are there (about 22 bytes of memory per argument read).
+struct CommandBuffer {
+  std::string bytes;
+  std::vector<uint32_t> lengths;
   std::vector<std::string_view> argv;
+};
+
+// Reads one command into `b`; false for a 7.0 "#TS:..." annotation line.
+bool read_command(ByteSource& in, CommandBuffer& b) {
+  uint64_t at = in.offset();
+  uint8_t c = in.u8("AOF command");
+  if (c == '#') {
+    while (in.u8("AOF annotation") != '\n') {}
+    return false;
+  }
+  if (c != '*') fail(at, "not an AOF command: expected '*', found byte " + std::to_string(c));
+  uint64_t argc = resp_number(in, "argument count");
+  if (argc == 0) fail(at, "an AOF command with no arguments");
+  b.bytes.clear();
+  b.lengths.clear();
+  for (uint64_t i = 0; i < argc; ++i) {
+    uint64_t arg_at = in.offset();
+    if (in.u8("AOF bulk string") != '$') fail(arg_at, "expected '$' for an AOF argument");
+    uint64_t len = resp_number(in, "bulk length");
+    if (len > UINT32_MAX) fail(arg_at, "an AOF argument of " + std::to_string(len) + " bytes (over 4 GiB)");
+    in.require(len + 2, "AOF argument");
+    b.bytes.append(in.bytes(len, "AOF argument"));
+    b.lengths.push_back(static_cast<uint32_t>(len));
+    if (in.bytes(2, "AOF argument end") != "\r\n") fail(in.offset() - 2, "AOF argument not followed by CRLF");
+  }
+  b.argv.clear();
+  size_t offset = 0;
+  for (uint32_t len : b.lengths) {
+    b.argv.emplace_back(b.bytes.data() + offset, len);
+    offset += len;
+  }
+  return true;
+}
+
+// Reads AOF commands from the current offset to the end of `in`. With
+// `truncated_tail_ok`, a last command the file cuts short is dropped and its
+// offset kept in *dropped_at, as Redis does with aof-load-truncated yes.
+uint64_t read_aof_commands(ByteSource& in, AofCommandSink& sink, bool truncated_tail_ok, uint64_t* dropped_at) {
+  uint64_t commands = 0;
+  CommandBuffer buffer;
   while (!in.at_end()) {
     uint64_t at = in.offset();
-    uint8_t c = in.u8("AOF command");
-    if (c == '#') {  // 7.0 timestamp annotation: "#TS:...\r\n"
-      while (in.u8("AOF annotation") != '\n') {}
-      continue;
+    try {
+      if (!read_command(in, buffer)) continue;
+    } catch (const RdbFormatError& e) {
+      if (truncated_tail_ok && is_truncation(e)) {
+        *dropped_at = at;
+        return commands;
+      }
+      throw;
     }
-    if (c != '*') fail(at, "not an AOF command: expected '*', found byte " + std::to_string(c));
-    uint64_t argc = resp_number(in, "argument count");
-    if (argc == 0 || argc > in.remaining()) fail(at, "AOF argument count " + std::to_string(argc) + " overflows the file");
-    storage.resize(argc);
-    for (uint64_t i = 0; i < argc; ++i) {
-      uint64_t arg_at = in.offset();
-      if (in.u8("AOF bulk string") != '$') fail(arg_at, "expected '$' for an AOF argument");
-      uint64_t len = resp_number(in, "bulk length");
-      in.require(len + 2, "AOF argument");
-      storage[i].assign(in.bytes(len, "AOF argument"));
-      if (in.bytes(2, "AOF argument end") != "\r\n") fail(in.offset() - 2, "AOF argument not followed by CRLF");
-    }
-    argv.assign(storage.begin(), storage.end());
-    replay.apply(argv);
+    sink.command(buffer.argv);
     ++commands;
   }
   return commands;
 }
 
-
-FileReadResult read_one(const std::string& path, RdbVisitor& visitor, AofReplay& replay, bool* is_rdb) {
-  FileReadResult result;
-  std::ifstream peek(path, std::ios::binary);
-  char magic[5] = {};
-  peek.read(magic, 5);
-  // A file cut inside the magic is still an RDB (reported as truncated).
-  auto got = static_cast<size_t>(peek.gcount());
-  bool rdb_first = got > 0 && std::string(magic, got) == std::string("REDIS").substr(0, got);
-  ByteSource in(path);
-  if (rdb_first) {
-    RdbSummary s = read_rdb_from(in, visitor);
-    result.checksum_present = s.checksum_present;
-    result.kind = in.at_end() ? RdbInputKind::kRdb : RdbInputKind::kAofPreamble;
-  } else {
-    result.kind = RdbInputKind::kAof;
+// Routes the keys of a base RDB: those the AOF commands touch go to the
+// replay, those of a database the commands flush are dropped, the rest
+// stream to the visitor.
+class BaseKeyRouter : public RdbVisitor {
+ public:
+  BaseKeyRouter(RdbVisitor& next, const AofKeyScan& scan, AofReplay& replay) : next_(next), scan_(scan), replay_(replay) {}
+  void on_header(int version) override { next_.on_header(version); }
+  void on_aux(std::string_view key, std::string_view value) override { next_.on_aux(key, value); }
+  void on_select_db(uint64_t db) override { next_.on_select_db(db); }
+  void on_resize_db(uint64_t db, uint64_t keys, uint64_t expires) override { next_.on_resize_db(db, keys, expires); }
+  void on_module_aux(std::string_view name) override { next_.on_module_aux(name); }
+  void on_function_library(uint64_t bytes) override { next_.on_function_library(bytes); }
+  void on_progress(uint64_t offset, uint64_t size, uint64_t keys) override { next_.on_progress(offset, size, keys); }
+  void on_key(const RdbKey& key) override {
+    if (scan_.flushed(key.db)) return;
+    if (scan_.touches(key.name)) replay_.adopt(key);
+    else next_.on_key(key);
   }
-  if (!in.at_end() || !rdb_first) result.aof_commands = read_aof_commands(in, replay);
-  if (is_rdb) *is_rdb = rdb_first && result.aof_commands == 0;
-  return result;
+
+ private:
+  RdbVisitor& next_;
+  const AofKeyScan& scan_;
+  AofReplay& replay_;
+};
+
+bool starts_as_rdb(ByteSource& in) {
+  std::string_view head = in.peek(5);
+  return !head.empty() && std::string_view("REDIS").substr(0, head.size()) == head;
 }
 
-uint64_t size_of(const std::string& path) {
-  struct stat st {};
-  return stat(path.c_str(), &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+std::string dropped_tail_note(const std::string& file, uint64_t at, uint64_t size) {
+  return "the last command of " + file + " (from byte " + std::to_string(at) + ", " + std::to_string(size - at) +
+         " bytes) is cut short: Redis drops it and loads the rest (aof-load-truncated yes, the default)";
+}
+
+void hand_over(AofReplay& replay, RdbVisitor& visitor, FileReadResult& r) {
+  replay.emit(visitor);
+  r.not_modelled = replay.not_modelled();
+  r.function_loads = replay.function_loads();
+  r.function_code_bytes = replay.function_code_bytes();
 }
 
 std::string find_manifest(const std::string& dir) {
@@ -100,6 +150,10 @@ std::string find_manifest(const std::string& dir) {
     if (name.size() > 9 && name.compare(name.size() - 9, 9, ".manifest") == 0) return dir + "/" + name;
   }
   return "";
+}
+
+Error error_at(const std::string& path, const RdbFormatError& e) {
+  return Error{path + ":byte " + std::to_string(e.offset), e.what()};
 }
 
 }  // namespace
@@ -114,31 +168,84 @@ const char* rdb_input_kind_name(RdbInputKind kind) {
   return "";
 }
 
-Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor& visitor) {
-  // An empty AOF is data (Redis creates one at its first start with
-  // appendonly yes); an empty dump.rdb is not: rdbLoad fails on its magic
-  // and Redis exits ("Short read"), as after a failed or unfinished copy.
-  if (size_of(path) == 0 && path.size() >= 4 && path.compare(path.size() - 4, 4, ".rdb") == 0)
-    return Error{path, "an empty file: Redis refuses to start with an empty RDB (a failed or unfinished copy?)"};
-  AofReplay replay;
+Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor& visitor, const AofReadOptions& options) {
+  FileReadResult r;
   try {
-    FileReadResult r = read_one(path, visitor, replay, nullptr);
-    replay.emit(visitor);
+    ByteSource in(path);
+    // An empty dump.rdb makes Redis exit ("Short read"), as after a failed or
+    // unfinished copy. An empty AOF is loaded as no data (aof.c: AOF_EMPTY;
+    // Redis < 7.0 made one at its first start with appendonly yes).
+    if (in.size() == 0 && !options.loaded_as_aof)
+      return Error{path, "an empty file: Redis refuses to start with an empty RDB (a failed or unfinished copy?)"};
+    if (in.size() == 0) {
+      r.kind = RdbInputKind::kAof;
+      r.notes.push_back("an empty AOF file: Redis loads it as no data");
+      return r;
+    }
+    uint64_t dropped_at = kNotDropped;
+    AofReplay replay;
+    if (!starts_as_rdb(in)) {
+      r.kind = RdbInputKind::kAof;
+      r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
+    } else if (options.commands_at == 0) {
+      RdbSummary s = read_rdb_from(in, visitor);
+      r.checksum_present = s.checksum_present;
+      std::string_view next = in.peek(1);
+      if (next.empty()) return r;
+      if (options.loaded_as_aof || next[0] == '*' || next[0] == '#') {
+        r.kind = RdbInputKind::kAofPreamble;
+        r.reread_from = in.offset();
+        return r;
+      }
+      // rdb.c:rdbLoad stops at the EOF opcode and its checksum.
+      r.notes.push_back(std::to_string(in.remaining()) + " bytes after the RDB's end (byte " + std::to_string(in.offset()) +
+                        ") are not AOF commands: ignored, as rdbLoad ignores what follows the checksum");
+      return r;
+    } else {
+      AofKeyScan scan;
+      {
+        ByteSource commands(path);
+        commands.seek_forward(options.commands_at, "the AOF commands after the RDB preamble");
+        uint64_t ignored = kNotDropped;
+        read_aof_commands(commands, scan, options.load_truncated, &ignored);
+      }
+      BaseKeyRouter router(visitor, scan, replay);
+      r.checksum_present = read_rdb_from(in, router).checksum_present;
+      r.kind = RdbInputKind::kAofPreamble;
+      r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
+    }
+    if (dropped_at != kNotDropped) r.notes.push_back(dropped_tail_note(path, dropped_at, in.size()));
+    hand_over(replay, visitor, r);
     return r;
   } catch (const RdbFormatError& e) {
-    return Error{path + ":byte " + std::to_string(e.offset), e.what()};
+    RdbFormatError shown = e;
+    if (is_truncation(e) && !options.load_truncated)
+      shown = RdbFormatError(e.offset, std::string(e.what()) + " (aof-load-truncated no: Redis refuses to start)");
+    return error_at(path, shown);
+  } catch (const std::bad_alloc&) {
+    return Error{path, "out of memory replaying the AOF"};
   }
 }
 
-Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor, std::vector<AofFileInfo>& files) {
+Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor, std::vector<AofFileInfo>& files,
+                                    FileReadResult& result, const AofReadOptions& options) {
   std::string manifest = find_manifest(dir);
   if (manifest.empty()) return Error{dir, "a directory without an AOF manifest (*.manifest): not an appendonlydir"};
-  std::ifstream in(manifest);
+  std::string text;
+  try {
+    ByteSource in(manifest);
+    if (in.size() > kMaxManifestBytes) return Error{manifest, "an AOF manifest larger than 1 MiB: not one Redis wrote"};
+    text.assign(in.bytes(in.size(), "AOF manifest"));
+  } catch (const RdbFormatError& e) {
+    return Error{manifest, e.what()};
+  }
+  struct Entry { std::string name, type; };
+  std::vector<Entry> entries;  // the base first, then the incr files in manifest order
+  std::istringstream lines(text);
   std::string line;
   int line_no = 0;
-  struct Entry { std::string name, type; };
-  std::vector<Entry> entries;
-  while (std::getline(in, line)) {
+  bool has_base = false;
+  while (std::getline(lines, line)) {
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
     std::istringstream words(line);
@@ -148,28 +255,62 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
       if (key == "file") e.name = value;
       if (key == "type") e.type = value;
     }
+    std::string where = manifest + ":" + std::to_string(line_no);
     if (e.name.empty() || e.name.find('/') != std::string::npos || (e.type != "b" && e.type != "h" && e.type != "i"))
-      return Error{manifest + ":" + std::to_string(line_no), "not a manifest line: " + line};
-    if (e.type == "b" && std::any_of(entries.begin(), entries.end(), [](const Entry& x) { return x.type == "b"; }))
-      return Error{manifest + ":" + std::to_string(line_no),
-                   "a second base file: Redis refuses this manifest (aof.c: \"Found duplicate base file information\")"};
-    if (e.type != "h") entries.push_back(e);  // history files are not loaded
-  }
-  uint64_t total = 0;
-  AofReplay replay;
-  for (const Entry& e : entries) {
-    std::string path = dir + "/" + e.name;
-    try {
-      bool is_rdb = false;
-      FileReadResult r = read_one(path, visitor, replay, &is_rdb);
-      uint64_t bytes = size_of(path);
-      total += bytes;
-      files.push_back({e.name, e.type == "b" ? (is_rdb ? "base-rdb" : "base-aof") : "incr", bytes, r.aof_commands});
-    } catch (const RdbFormatError& err) {
-      return Error{path + ":byte " + std::to_string(err.offset), err.what()};
+      return Error{where, "not a manifest line: " + line};
+    if (e.type == "b" && has_base)
+      return Error{where, "a second base file: Redis refuses this manifest (aof.c: \"Found duplicate base file information\")"};
+    if (e.type == "b") {
+      has_base = true;
+      entries.insert(entries.begin(), e);
+    } else if (e.type == "i") {
+      entries.push_back(e);  // history files ("h") are not loaded
     }
   }
-  replay.emit(visitor);
+  if (entries.empty())
+    return Error{manifest, "an AOF manifest that names no base or incr file: Redis refuses it (aof.c: \"Found an empty AOF manifest\")"};
+
+  // Pass 1: what the incr files write, so the base's keys they touch are
+  // replayed with them. Pass 2: the base, then the incr files, in order.
+  AofKeyScan scan;
+  AofReplay replay;
+  uint64_t total = 0;
+  std::string path;
+  try {
+    for (size_t pass = 1; pass <= 2; ++pass) {
+      for (size_t i = 0; i < entries.size(); ++i) {
+        const Entry& e = entries[i];
+        bool base = e.type == "b";
+        if (pass == 1 && base) continue;
+        path = dir + "/" + e.name;
+        // aof.c:loadAppendOnlyFiles accepts a truncated tail only in the last file.
+        bool last = i + 1 == entries.size();
+        uint64_t dropped_at = kNotDropped;
+        ByteSource in(path);
+        if (pass == 1) {
+          read_aof_commands(in, scan, last && options.load_truncated, &dropped_at);
+          continue;
+        }
+        bool rdb = starts_as_rdb(in);
+        BaseKeyRouter router(visitor, scan, replay);
+        if (rdb) read_rdb_from(in, router);
+        uint64_t commands = read_aof_commands(in, replay, last && options.load_truncated, &dropped_at);
+        if (dropped_at != kNotDropped) result.notes.push_back(dropped_tail_note(e.name, dropped_at, in.size()));
+        total += in.size();
+        files.push_back({e.name, base ? (rdb ? "base-rdb" : "base-aof") : "incr", in.size(), commands});
+        result.aof_commands += commands;
+      }
+    }
+  } catch (const RdbFormatError& e) {
+    std::string what = e.what();
+    if (is_truncation(e))
+      what += options.load_truncated ? " (Redis accepts a truncated tail only in the last AOF file)"
+                                     : " (aof-load-truncated no: Redis refuses to start)";
+    return error_at(path, RdbFormatError(e.offset, what));
+  } catch (const std::bad_alloc&) {
+    return Error{path, "out of memory replaying the AOF"};
+  }
+  hand_over(replay, visitor, result);
   return total;
 }
 

@@ -2,13 +2,16 @@
 // incremental AOFs), a single AOF with or without an RDB preamble.
 //
 // AOF commands are not executed: the reader replays what each write does to
-// the size of its key (SET/HSET/SADD/ZADD/RPUSH/XADD/DEL/EXPIRE and kin) and
-// hands the surviving keys to the visitor at the end, shaped like RDB keys.
-// Memory: one small record per key the AOF writes (element sizes, never the
-// values); keys of a base RDB stream through as in read_rdb_file.
+// the size of its key (aof_replay.h) and hands the surviving keys to the
+// visitor at the end, shaped like RDB keys. Keys of a base RDB stream through
+// as in read_rdb_file, except those the commands touch: they are replayed
+// with their base value (so a write grows the key the base loaded).
+// Memory: one record per key the AOF writes (element sizes, never the
+// values), the distinct key names of the commands, and one command.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,17 +38,45 @@ struct AofFileInfo {
   uint64_t commands = 0;  // for AOF files
 };
 
+// How Redis will load the input (the server's configuration, where known).
+struct AofReadOptions {
+  // aof-load-truncated (default yes): an incomplete command at the very end
+  // of the last AOF file is dropped with a warning (aof.c:loadSingleAppendOnlyFile);
+  // no: Redis refuses to start.
+  bool load_truncated = true;
+  // The file is loaded as an AOF (named *.aof): bytes after an RDB preamble
+  // must be commands. Otherwise, like rdbLoad, bytes after the RDB's
+  // checksum that are not AOF commands are ignored.
+  bool loaded_as_aof = false;
+  // Set for the second read of an AOF with an RDB preamble: the offset
+  // where its commands start (FileReadResult::reread_from of the first).
+  uint64_t commands_at = 0;
+};
+
 struct FileReadResult {
   RdbInputKind kind = RdbInputKind::kRdb;  // kRdb, kAofPreamble or kAof
   bool checksum_present = false;
   uint64_t aof_commands = 0;
+  // Non-zero after a first read that found AOF commands after an RDB: the
+  // visitor saw the preamble's keys only. Start over with a fresh visitor and
+  // commands_at = this, so that keys of the preamble the commands write are
+  // replayed with them.
+  uint64_t reread_from = 0;
+  std::map<std::string, uint64_t> not_modelled;  // write commands not replayed, by name
+  uint64_t function_loads = 0;                   // FUNCTION LOAD commands
+  uint64_t function_code_bytes = 0;              // the code they load
+  std::vector<std::string> notes;                // a dropped truncated tail, ignored trailing bytes
 };
 
-// An RDB file, or an AOF file (preamble detected by the REDIS magic).
-Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor& visitor);
+// An RDB file, or an AOF file (preamble detected by the REDIS magic). An
+// empty file or one that is not a regular file is refused.
+Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor& visitor,
+                                            const AofReadOptions& options = {});
 
 // An appendonlydir: returns the total bytes of the files the manifest names
-// and lists them in `files` (name, kind, bytes, commands).
-Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor, std::vector<AofFileInfo>& files);
+// and lists them in `files` (name, kind, bytes, commands); `result` gets the
+// replay's counts and notes.
+Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor, std::vector<AofFileInfo>& files,
+                                    FileReadResult& result, const AofReadOptions& options = {});
 
 }  // namespace redisfit::rdb

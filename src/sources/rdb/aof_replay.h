@@ -1,45 +1,99 @@
 // Internal to src/sources/rdb: the size-only replay of AOF write commands.
+//
+// Each key the AOF writes is kept as a shape (element lengths and
+// integer-ness, by member hash; never the values) and handed to the visitor
+// at the end as an RDB key with encoding "aof", which the model costs by the
+// target's thresholds. A key that a base RDB loaded and a later command
+// touches is adopted with its base value (AofKeyScan says which): writes
+// grow that value and its encoding is judged again, as Redis converts a
+// listpack/intset past its threshold (t_hash.c:hashTypeTryConversion,
+// t_set.c:setTypeAdd, t_zset.c:zsetAdd).
+//
+// What cannot be known without the values errs high: a member written again
+// to a base key counts twice, a removal of a base member is not subtracted.
+// Write commands the replay does not model are counted by name.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "facts/rdb_value.h"
+#include "sources/rdb/aof_command_keys.h"
 #include "sources/rdb/rdb_reader.h"
 
 namespace redisfit::rdb {
 
-class AofReplay {
+class AofReplay : public AofCommandSink {
  public:
-  // Applies one command (argv[0] is the name, any case). Unknown commands
-  // and reads are ignored; returns false for commands it did not model.
-  bool apply(const std::vector<std::string_view>& argv);
+  // Applies one command (argv[0] is the name, any case).
+  void command(const std::vector<std::string_view>& argv) override;
+  // Takes over a key a base RDB loaded, with its value and expire.
+  void adopt(const RdbKey& key);
   // Hands every key still alive to the visitor, shaped like an RDB key.
   void emit(RdbVisitor& visitor);
+
+  // Write commands not modelled, by lower-case name, and how many.
+  const std::map<std::string, uint64_t>& not_modelled() const { return not_modelled_; }
+  uint64_t function_loads() const { return function_loads_; }
+  uint64_t function_code_bytes() const { return function_code_bytes_; }
 
  private:
   struct Member {
     RdbElement name;
-    RdbElement value;  // hash value; unused otherwise
+    RdbElement value;  // hash value; a zset's score as text
     double score = 0;
   };
   struct Key {
     RdbValueType type = RdbValueType::kString;
+    std::shared_ptr<const RdbValue> base;  // what a base RDB or RESTORE loaded (shared by COPY)
+    bool base_changed = false;             // members added to the base: judge the encoding again
     RdbElement string_value;
-    std::unordered_map<uint64_t, Member> members;  // hash/set/zset, by the member's hash
-    std::vector<RdbElement> items;                  // list
-    uint64_t stream_entries = 0, stream_bytes = 0;
+    std::unordered_map<uint64_t, Member> members;  // hash/set/zset members added, by name hash
+    std::deque<RdbElement> items;                  // list (O(1) push and pop at both ends)
+    RdbStreamShape stream;                         // stream: what XADD/XGROUP/XCLAIM added
+    uint64_t stream_bytes = 0;                     // listpack bytes XADD added
     int64_t expire_ms = -1;
+    uint64_t size() const;                         // elements (pairs for hashes)
   };
+  using Argv = std::vector<std::string_view>;
+  using Db = std::unordered_map<std::string, Key>;
+
   Key* find(std::string_view name);
+  // The key, created empty (or replaced) when absent or of another type.
   Key& create(std::string_view name, RdbValueType type);
+  void erase(std::string_view name) { dbs_[db_].erase(std::string(name)); }
+  void erase_if_empty(std::string_view name);
+  static void materialize_list(Key& k);
+  static void build_value(const Key& k, RdbValue& v);
+
+  bool strings(const std::string& cmd, const Argv& argv);
+  bool keyspace(const std::string& cmd, const Argv& argv);
+  bool hashes_and_sets(const std::string& cmd, const Argv& argv);
+  bool zsets(const std::string& cmd, const Argv& argv);
+  bool lists(const std::string& cmd, const Argv& argv);
+  bool streams(const std::string& cmd, const Argv& argv);
+  void store_set_operation(const std::string& cmd, const Argv& argv);
+  bool restore(const Argv& argv);
 
   uint64_t db_ = 0;
-  std::map<uint64_t, std::unordered_map<std::string, Key>> dbs_;
+  std::map<uint64_t, Db> dbs_;
+  std::map<std::string, uint64_t> not_modelled_;
+  uint64_t function_loads_ = 0;
+  uint64_t function_code_bytes_ = 0;
 };
+
+// Helpers shared by the replay's files.
+namespace aof {
+std::string lower(std::string_view s);
+uint64_t hash_of(std::string_view s);
+int64_t to_int(std::string_view s);
+int64_t now_ms();
+}  // namespace aof
 
 }  // namespace redisfit::rdb

@@ -4,7 +4,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace redisfit::rdb {
 namespace {
@@ -25,13 +27,21 @@ std::string missing_message(const char* what, uint64_t need, uint64_t have) {
 }  // namespace
 
 ByteSource::ByteSource(const std::string& path) {
-  file_ = std::fopen(path.c_str(), "rb");
-  if (file_ == nullptr) throw RdbFormatError(0, "cannot open: " + std::string(std::strerror(errno)));
+  // O_NONBLOCK: opening a FIFO for reading would wait for a writer. The type
+  // is checked on the open descriptor, so nothing is read from a FIFO,
+  // socket or device (they have no size, and may never end).
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw RdbFormatError(0, "cannot open: " + std::string(std::strerror(errno)));
   struct stat st {};
-  if (fstat(fileno(file_), &st) != 0 || !S_ISREG(st.st_mode)) {
-    std::fclose(file_);
-    file_ = nullptr;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
     throw RdbFormatError(0, "not a regular file");
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  file_ = fdopen(fd, "rb");
+  if (file_ == nullptr) {
+    ::close(fd);
+    throw RdbFormatError(0, "cannot open: " + std::string(std::strerror(errno)));
   }
   size_ = static_cast<uint64_t>(st.st_size);
   owned_.resize(kChunkBytes);
@@ -98,6 +108,26 @@ uint64_t ByteSource::be(unsigned bytes, const char* what) {
   for (unsigned i = 0; i < bytes; ++i) v = (v << 8) | data_[pos_ + i];
   pos_ += bytes;
   return v;
+}
+
+void ByteSource::seek_forward(uint64_t to, const char* what) {
+  if (to < offset()) throw RdbFormatError(offset(), std::string("cannot seek back for ") + what);
+  require(to - offset(), what);
+  if (file_ == nullptr || to - offset() <= end_ - pos_) {
+    pos_ += to - offset();
+    crc_pos_ = pos_;
+    return;
+  }
+  if (std::fseek(file_, static_cast<long>(to), SEEK_SET) != 0)
+    throw RdbFormatError(offset(), std::string("cannot seek to ") + what);
+  consumed_base_ = to;
+  pos_ = end_ = crc_pos_ = 0;
+}
+
+std::string_view ByteSource::peek(uint64_t n) {
+  n = std::min(n, remaining());
+  fill(n, "peek");
+  return {reinterpret_cast<const char*>(data_ + pos_), n};
 }
 
 std::string_view ByteSource::bytes(uint64_t n, const char* what) {

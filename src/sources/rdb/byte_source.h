@@ -25,7 +25,8 @@ struct RdbFormatError : std::runtime_error {
 
 class ByteSource {
  public:
-  // Reads `path`; throws RdbFormatError (offset 0) when it cannot be opened.
+  // Reads `path`; throws RdbFormatError (offset 0) when it cannot be opened
+  // or is not a regular file ("not a regular file": a FIFO, a directory).
   explicit ByteSource(const std::string& path);
   // Reads an in-memory buffer that outlives this object.
   explicit ByteSource(std::string_view data);
@@ -46,6 +47,11 @@ class ByteSource {
   // The next `n` bytes; valid until the next call on this source.
   std::string_view bytes(uint64_t n, const char* what);
   void skip(uint64_t n, const char* what);
+  // Moves to `offset` (>= offset()) without reading what lies between;
+  // crc64_so_far() is meaningless afterwards.
+  void seek_forward(uint64_t offset, const char* what);
+  // Up to `n` next bytes (fewer at the end), without consuming them.
+  std::string_view peek(uint64_t n);
 
   // CRC-64 (Jones, reflected, the one rdb.c and redis-check-rdb use) of every
   // byte before offset().

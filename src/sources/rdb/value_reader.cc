@@ -18,6 +18,40 @@ namespace {
 // uncompressed size beyond ~90x the compressed one is a lie.
 constexpr uint64_t kLzfMaxRatio = 100;
 
+// The length LZF data decompresses to, found by walking its control bytes
+// without writing the output (liblzf's format: a control byte < 32 starts a
+// literal run of ctrl + 1 bytes; otherwise a back-reference of
+// (ctrl >> 5) + 2 bytes, 7 meaning "plus the next byte", at a distance of
+// ((ctrl & 31) << 8) + next byte + 1 that must stay inside what was output).
+// Returns false when the data is inconsistent or passes `limit`.
+bool lzf_walk(std::string_view in, uint64_t limit, uint64_t* out_length) {
+  const auto* ip = reinterpret_cast<const unsigned char*>(in.data());
+  const unsigned char* end = ip + in.size();
+  uint64_t out = 0;
+  while (ip < end) {
+    unsigned ctrl = *ip++;
+    if (ctrl < 32) {
+      uint64_t run = ctrl + 1;
+      if (static_cast<uint64_t>(end - ip) < run || out + run > limit) return false;
+      ip += run;
+      out += run;
+      continue;
+    }
+    uint64_t len = ctrl >> 5;
+    uint64_t distance = static_cast<uint64_t>(ctrl & 31) << 8;
+    if (ip >= end) return false;
+    if (len == 7) {
+      len += *ip++;
+      if (ip >= end) return false;
+    }
+    distance += *ip++ + 1;
+    if (distance > out || out + len + 2 > limit) return false;
+    out += len + 2;
+  }
+  *out_length = out;
+  return true;
+}
+
 unsigned decimal_digits(int64_t v) {
   char buf[24];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
@@ -141,10 +175,31 @@ RdbElement ValueReader::element(const char* what) {
     case 0: return element_of_integer(static_cast<int8_t>(in_.u8(what)));
     case 1: return element_of_integer(static_cast<int16_t>(in_.le(2, what)));
     case 2: return element_of_integer(static_cast<int32_t>(in_.le(4, what)));
-    case 3: return element_of(lzf(what, at));
+    case 3: return lzf_element(what, at);
     default:
       throw RdbFormatError(at, std::string("unknown string encoding ") + std::to_string(n) + " in " + what);
   }
+}
+
+// An LZF string's shape. Only a string of at most 20 bytes can be an integer
+// (util.c:string2ll), so a longer one is checked by walking its LZF data,
+// never decompressed: a 128 MB value costs its compressed bytes, not 128 MB.
+RdbElement ValueReader::lzf_element(const char* what, uint64_t at) {
+  uint64_t compressed = count(what);
+  uint64_t plain = length(what);
+  if (compressed == 0 || plain == 0 || plain > compressed * kLzfMaxRatio + 64)
+    throw RdbFormatError(at, std::string("LZF lengths lie in ") + what + ": " + std::to_string(compressed) +
+                                 " compressed bytes cannot hold " + std::to_string(plain));
+  std::string_view packed = in_.bytes(compressed, what);
+  if (plain <= 20) {
+    char small[20];
+    unsigned got = lzf_decompress(packed.data(), static_cast<unsigned>(compressed), small, static_cast<unsigned>(plain));
+    if (got == plain) return element_of(std::string_view(small, plain));
+  } else if (uint64_t walked = 0; lzf_walk(packed, plain, &walked) && walked == plain) {
+    return RdbElement{plain, false, 0};
+  }
+  throw RdbFormatError(at, std::string("LZF data does not decompress to its stated ") + std::to_string(plain) +
+                               " bytes in " + what);
 }
 
 void ValueReader::skip_string(const char* what) { element(what); }

@@ -45,6 +45,7 @@ class ValueReader {
 
  private:
   std::string_view lzf(const char* what, uint64_t at);  // `at`: the string's offset
+  RdbElement lzf_element(const char* what, uint64_t at);
   void string_set(RdbValue& out, bool zset, bool binary_scores);
   void hash_pairs(RdbValue& out);
   void hash_with_ttls(RdbValue& out, bool relative);

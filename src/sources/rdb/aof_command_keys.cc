@@ -1,0 +1,68 @@
+// Key positions of the write commands an AOF holds (the `key_specs` of
+// Redis's command table, restated for the commands that take several keys).
+#include "sources/rdb/aof_command_keys.h"
+
+#include <cctype>
+#include <charconv>
+
+namespace redisfit::rdb {
+namespace {
+
+bool is(std::string_view name, const char* lower) {
+  size_t i = 0;
+  for (; lower[i] != '\0'; ++i)
+    if (i >= name.size() || std::tolower(static_cast<unsigned char>(name[i])) != lower[i]) return false;
+  return i == name.size();
+}
+
+bool any_of(std::string_view name, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (is(name, n)) return true;
+  return false;
+}
+
+uint64_t number(std::string_view s) {
+  uint64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+}  // namespace
+
+void keys_of_command(const std::vector<std::string_view>& argv, std::vector<std::string_view>& out) {
+  size_t n = argv.size();
+  if (n < 2) return;
+  std::string_view cmd = argv[0];
+  if (any_of(cmd, {"select", "swapdb", "flushall", "flushdb", "multi", "exec", "function", "script", "ping"})) return;
+  if (any_of(cmd, {"mset", "msetnx"})) {
+    for (size_t i = 1; i < n; i += 2) out.push_back(argv[i]);
+  } else if (any_of(cmd, {"del", "unlink", "sunionstore", "sinterstore", "sdiffstore", "pfmerge"})) {
+    for (size_t i = 1; i < n; ++i) out.push_back(argv[i]);
+  } else if (any_of(cmd, {"zunionstore", "zinterstore", "zdiffstore"})) {
+    out.push_back(argv[1]);
+    uint64_t keys = n > 2 ? number(argv[2]) : 0;
+    for (size_t i = 3; i < n && i < 3 + keys; ++i) out.push_back(argv[i]);
+  } else if (any_of(cmd, {"rename", "renamenx", "copy", "smove", "lmove", "blmove", "rpoplpush", "brpoplpush",
+                          "zrangestore", "geosearchstore"})) {
+    out.push_back(argv[1]);
+    if (n > 2) out.push_back(argv[2]);
+  } else if (is(cmd, "xgroup")) {
+    if (n > 2) out.push_back(argv[2]);  // XGROUP CREATE key group ...
+  } else if (is(cmd, "bitop")) {
+    for (size_t i = 2; i < n; ++i) out.push_back(argv[i]);
+  } else {
+    out.push_back(argv[1]);
+  }
+}
+
+void AofKeyScan::command(const std::vector<std::string_view>& argv) {
+  if (argv.empty()) return;
+  if (is(argv[0], "select") && argv.size() == 2) db_ = number(argv[1]);
+  if (is(argv[0], "flushall")) flushed_all_ = true;
+  if (is(argv[0], "flushdb")) flushed_dbs_.insert(db_);
+  scratch_.clear();
+  keys_of_command(argv, scratch_);
+  for (std::string_view k : scratch_) names_.emplace(k);
+}
+
+}  // namespace redisfit::rdb

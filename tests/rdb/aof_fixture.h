@@ -1,0 +1,35 @@
+// Test support for the AOF tests of tests/rdb: a real redis-server with
+// appendonly on writes the appendonlydir; a second server loads the same
+// data and its INFO is the truth.
+#pragma once
+
+#include <hiredis/hiredis.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "support/redis_server.h"
+
+namespace redisfit::testing {
+
+// Pipelines `count` commands built by `make(i)`, reading replies every 500.
+void pipeline_commands(redisContext* c, int count, const std::function<std::vector<std::string>(int)>& make);
+
+// A numeric field of INFO (any section), 0 when absent.
+uint64_t info_number(RedisServer& server, const std::string& field);
+
+// Starts BGREWRITEAOF and waits (up to 10 s) until it is done.
+void rewrite_aof(RedisServer& server);
+
+// The files an appendonlydir's manifest loads (base, then incr files in
+// order), concatenated into one pre-7.0 AOF: Redis 7.0 loads such a file
+// the way it loads the directory (aof.c:aofUpgradePrepare takes it as the
+// base, an RDB preamble followed by commands).
+std::string single_file_aof(const std::string& appendonlydir);
+
+// Writes `contents` as dir/appendonly.aof, the seed file of a server started
+// with --appendonly yes (it loads it as a pre-7.0 AOF).
+std::string seed_as_appendonly_aof(TempDir& dir, const std::string& contents);
+
+}  // namespace redisfit::testing

@@ -1,0 +1,81 @@
+// Not a test: the helpers of aof_fixture.h (a *_test.cc name so that the
+// tests/rdb target builds it).
+#include "rdb/aof_fixture.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace redisfit::testing {
+
+void pipeline_commands(redisContext* c, int count, const std::function<std::vector<std::string>(int)>& make) {
+  int queued = 0;
+  auto drain = [&] {
+    for (; queued > 0; --queued) {
+      void* reply = nullptr;
+      ASSERT_EQ(redisGetReply(c, &reply), REDIS_OK) << c->errstr;
+      auto* r = static_cast<redisReply*>(reply);
+      EXPECT_NE(r->type, REDIS_REPLY_ERROR) << r->str;
+      freeReplyObject(r);
+    }
+  };
+  for (int i = 0; i < count; ++i) {
+    std::vector<std::string> argv = make(i);
+    std::vector<const char*> ptrs;
+    std::vector<size_t> lens;
+    for (const auto& a : argv) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    redisAppendCommandArgv(c, static_cast<int>(argv.size()), ptrs.data(), lens.data());
+    if (++queued == 500) drain();
+  }
+  drain();
+}
+
+uint64_t info_number(RedisServer& server, const std::string& field) {
+  auto r = server.command({"INFO", "everything"});
+  if (!r || r->type != REDIS_REPLY_STRING) return 0;
+  std::string info(r->str, r->len);
+  auto at = info.find("\n" + field + ":");
+  return at == std::string::npos ? 0 : std::stoull(info.substr(at + field.size() + 2));
+}
+
+void rewrite_aof(RedisServer& server) {
+  server.command({"BGREWRITEAOF"});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (info_number(server, "aof_rewrite_in_progress") == 0 && info_number(server, "aof_rewrite_scheduled") == 0)
+      return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "BGREWRITEAOF did not finish within 10 s";
+}
+
+std::string single_file_aof(const std::string& appendonlydir) {
+  std::string manifest_path;
+  for (const char* name : {"/appendonly.aof.manifest"}) manifest_path = appendonlydir + name;
+  std::ifstream manifest(manifest_path);
+  std::string line, base, incr;
+  while (std::getline(manifest, line)) {
+    std::istringstream words(line);
+    std::string key, value, file, type;
+    while (words >> key >> value) {
+      if (key == "file") file = value;
+      if (key == "type") type = value;
+    }
+    if (type == "b") base = read_file(appendonlydir + "/" + file);
+    if (type == "i") incr += read_file(appendonlydir + "/" + file);
+  }
+  return base + incr;
+}
+
+std::string seed_as_appendonly_aof(TempDir& dir, const std::string& contents) {
+  return dir.write_file("appendonly.aof", contents);
+}
+
+}  // namespace redisfit::testing

@@ -1,0 +1,108 @@
+// What `rdb` accepts as input and how it refuses the rest: FIFOs and other
+// non-regular files (refused before anything is opened for reading), empty
+// files and manifests, bytes after an RDB's checksum.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+using testing::read_file;
+using testing::run_redisfit;
+
+std::string real_dump(testing::TempDir& dir) {
+  testing::RedisServer server;
+  EXPECT_TRUE(server.ok()) << server.error();
+  for (int i = 0; i < 100; ++i) server.command({"SET", "k:" + std::to_string(i), std::string(50, 'x')});
+  server.command({"SAVE"});
+  return dir.write_file("real.rdb", read_file(server.dir() + "/dump.rdb"));
+}
+
+// A FIFO is refused at once: opening one for reading waits for a writer, and
+// reading it never ends. The old reader hung (or called fifo.rdb "empty").
+TEST(RdbInput, FifosAreRefusedWithoutHanging) {
+  testing::TempDir dir;
+  for (const char* name : {"fifo.rdb", "fifo", "fifo.aof"}) {
+    std::string path = dir.path() + "/" + name;
+    ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+    auto start = std::chrono::steady_clock::now();
+    auto r = run_redisfit({"rdb", path, "--no-progress"});
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  }
+  // A FIFO named by an appendonlydir's manifest.
+  std::filesystem::create_directory(dir.path() + "/aof");
+  dir.write_file("aof/appendonly.aof.manifest", "file appendonly.aof.1.incr.aof seq 1 type i\n");
+  std::string fifo = dir.path() + "/aof/appendonly.aof.1.incr.aof";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto r = run_redisfit({"rdb", dir.path() + "/aof", "--no-progress"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("appendonly.aof.1.incr.aof"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
+  // A FIFO as the manifest itself.
+  std::filesystem::create_directory(dir.path() + "/aof2");
+  std::string manifest = dir.path() + "/aof2/appendonly.aof.manifest";
+  ASSERT_EQ(mkfifo(manifest.c_str(), 0600), 0);
+  auto m = run_redisfit({"rdb", dir.path() + "/aof2", "--no-progress"});
+  EXPECT_EQ(m.exit_code, 2);
+  EXPECT_NE(m.err.find("not a regular file"), std::string::npos) << m.err;
+}
+
+// An empty file is refused unless Redis loads it as an AOF (named *.aof, or
+// an incr file inside a manifest: aof.c's AOF_EMPTY is no data); the old
+// reader took any empty file not named *.rdb as "0 keys, fits". An empty
+// manifest is refused as Redis refuses it.
+TEST(RdbInput, EmptyFilesAndManifests) {
+  testing::TempDir dir;
+  for (const char* name : {"empty.rdb", "empty_dump", "backup.bin"}) {
+    auto r = run_redisfit({"rdb", dir.write_file(name, ""), "--no-progress"});
+    EXPECT_EQ(r.exit_code, 2) << name;
+    EXPECT_NE(r.err.find("an empty file"), std::string::npos) << r.err;
+  }
+  auto aof = run_redisfit({"rdb", dir.write_file("appendonly.aof", ""), "-o", "json", "--no-progress"});
+  ASSERT_EQ(aof.exit_code, 0) << aof.err;
+  EXPECT_NE(aof.out.find("an empty AOF file"), std::string::npos) << aof.out;
+  std::filesystem::create_directory(dir.path() + "/aof");
+  dir.write_file("aof/appendonly.aof.manifest", "");
+  auto empty_manifest = run_redisfit({"rdb", dir.path() + "/aof", "--no-progress"});
+  EXPECT_EQ(empty_manifest.exit_code, 2);
+  EXPECT_NE(empty_manifest.err.find("empty AOF manifest"), std::string::npos) << empty_manifest.err;
+
+  // What a 7.0 server makes at its first start: an empty incr file.
+  testing::RedisServer server("", {"--appendonly", "yes"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto fresh = run_redisfit({"rdb", server.dir() + "/appendonlydir", "-o", "json", "--no-progress"});
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_EQ(nlohmann::json::parse(fresh.out)["keys"], 0);
+}
+
+// rdb.c:rdbLoad stops at the EOF opcode and its checksum: zero padding after
+// a dump (a copy to a block device, a preallocated file) loads. It was
+// refused as "not an AOF command".
+TEST(RdbInput, BytesAfterTheChecksumAreIgnoredLikeRdbLoad) {
+  testing::TempDir dir;
+  std::string padded = dir.write_file("dump.rdb", read_file(real_dump(dir)) + std::string(4096, '\0'));
+  auto r = run_redisfit({"rdb", padded, "-o", "json", "--no-progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["keys"], 100);
+  EXPECT_NE(j["notes"].dump().find("4096 bytes after the RDB's end"), std::string::npos) << j["notes"];
+  testing::RedisServer loaded("", {"--dbfilename", "dump.rdb"}, {padded});
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  EXPECT_EQ(loaded.command({"DBSIZE"})->integer, 100);
+  // Loaded as an AOF (named *.aof), the same bytes are a bad AOF.
+  std::string as_aof = dir.write_file("padded.aof", read_file(padded));
+  auto bad = run_redisfit({"rdb", as_aof, "--no-progress"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("not an AOF command"), std::string::npos) << bad.err;
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -139,7 +139,9 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
   };
   auto add = [&](RdbLoad load, std::string description, uint64_t bytes) {
     RdbFitPhase p{load, std::move(description), bytes, verdict(bytes)};
-    fit.any_over = fit.any_over || p.verdict == Verdict::kUnsafe;
+    // repl-diskless-load swapdb is not Redis' default: its row is shown for
+    // replicas that set it, and does not decide the exit code.
+    fit.any_over = fit.any_over || (p.verdict == Verdict::kUnsafe && load != RdbLoad::kReplicaSyncSwapdb);
     fit.phases.push_back(std::move(p));
   };
   add(RdbLoad::kReload, "restart with this file: maxmemory is ignored while loading (evict.c skips eviction while loading)",

@@ -48,6 +48,7 @@ int run_plan(const PlanFlags& f) {
     return kExitUsage;
   }
   if (f.emit.active()) {
+    std::fputs(f.emit.placeholder_note().c_str(), stderr);
     std::fputs(fix::emit_fix(f.emit.request(), instance, rec.value()).c_str(), stdout);
     return kExitClean;
   }

@@ -114,6 +114,7 @@ RegisterCommand reg{{45, "rdb", [](CLI::App& app, RunState& state) {
   add_output_option(*cmd, flags->output, FormatNames().add(render::rdb_formats()));
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line on stderr");
   cmd->add_flag("--keep-expired", flags->keep_expired, "cost keys already expired (as a replica keeps them)");
+  cmd->footer("Exit: 0 every phase fits (or no --limit), 1 reload, import or the default replica sync over --limit, 2 a bad file or flag. Docs: docs/rdb.md");
   cmd->callback([flags, &state] { state.exit_code = run_rdb(*flags); });
 }}};
 

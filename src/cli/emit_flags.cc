@@ -6,13 +6,21 @@ void EmitFlags::add_to(CLI::App& cmd, bool with_target) {
   cmd.add_option("--emit", emit, "print the fix: kbcli | opsrequest | conf")
       ->check(CLI::IsMember({"kbcli", "opsrequest", "conf"}));
   if (with_target) {
-    cmd.add_option("--cluster", cluster, "KubeBlocks cluster name for --emit");
-    cmd.add_option("--component", component, "component name for --emit");
-    cmd.add_option("-n,--namespace", namespace_name, "namespace for --emit");
+    cmd.add_option("--cluster", cluster, "KubeBlocks cluster name for --emit (default: the placeholder redis-cluster)")
+        ->each([this](const std::string&) { cluster_given = true; });
+    cmd.add_option("--component", component, "component name for --emit (default redis)");
+    cmd.add_option("-n,--namespace", namespace_name, "namespace for --emit (default: default)");
   }
   cmd.add_option("--kb-api", kb_api, "KubeBlocks generation for --emit: 0.9 or 1.x (default)")
       ->check(CLI::IsMember({"0.9", "1.x"}));
   cmd.add_option("--config-spec", config_spec, "config spec for 0.9 (default redis-replication-config)");
+}
+
+std::string EmitFlags::placeholder_note() const {
+  if (emit != "kbcli" && emit != "opsrequest") return "";
+  if (cluster_given) return "";
+  return "note: --cluster not given: the fix names the placeholder cluster '" + cluster + "' in namespace '" +
+         namespace_name + "'; give --cluster and -n before applying it\n";
 }
 
 fix::EmitRequest EmitFlags::request() const {

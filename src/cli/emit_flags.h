@@ -19,7 +19,11 @@ struct EmitFlags {
   // `with_target`: also add --cluster/--component/-n (recommend takes them
   // from each instance's pod instead).
   void add_to(CLI::App& cmd, bool with_target = true);
+  bool cluster_given = false;  // --cluster or -n was given
   bool active() const { return !emit.empty(); }
+  // For kbcli / OpsRequest forms without --cluster / -n: a line saying the
+  // names in the fix are placeholders (empty otherwise).
+  std::string placeholder_note() const;
   fix::EmitRequest request() const;
 };
 

@@ -53,6 +53,7 @@ int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
   auto report = app::probe_sample(*endpoint, options);
   if (!report) return fail(report.error());
   if (f.emit.active()) {
+    std::fputs(f.emit.placeholder_note().c_str(), stderr);
     std::cout << fix::emit_fix(f.emit.request(), report->facts.instance, *report->recommendation) << std::flush;
   } else {
     print_report(*c.format, *report);

@@ -80,11 +80,15 @@ std::string one_run(const stress::StressResult& r, bool color) {
       out += fmt::format("  {} keys, {} at {}/s", p.keys_written, format_bytes(p.payload_bytes),
                          format_bytes(static_cast<uint64_t>(p.fill_bytes_per_sec)));
     }
-    if (p.peak_cow_bytes) out += fmt::format("  COW {}", format_bytes(p.peak_cow_bytes));
+    // Two of Redis' own copy-on-write figures: the largest current_cow_size
+    // sampled while a child lived (Redis refreshes it about once a second,
+    // so a short child's is low), and the child's own total at its end
+    // (rdb_last_cow_size / aof_last_cow_size).
+    if (p.peak_cow_bytes) out += fmt::format("  current_cow_size up to {}", format_bytes(p.peak_cow_bytes));
     if (p.fork_child_sec > 0) {
       // Answered: acknowledged or refused with -OOM (the refused, which copy
       // no page, are counted on the same line).
-      out += fmt::format("  child {:.1f} s, {:.0f} writes/s answered, Redis COW {}", p.fork_child_sec,
+      out += fmt::format("  child {:.1f} s, {:.0f} writes/s answered, COW at its end {}", p.fork_child_sec,
                          p.fork_write_rate, format_bytes(p.redis_last_cow_bytes));
     }
     if (p.client_oom_errors) out += fmt::format("  {} writes refused (-OOM)", p.client_oom_errors);

@@ -159,6 +159,15 @@ Status include_into(const std::string& pattern, const std::string& where, int de
 
 Status parse_into(std::string_view text, const std::string& name, int depth, ConfIncludes includes,
                   IncludeBudget& budget, std::vector<ConfDirective>& out) {
+  // An editor's UTF-8 byte order mark glues itself to the first directive's
+  // name: redis-server reads "\xEF\xBB\xBFmaxmemory" as an unknown directive
+  // and refuses to start, where skipping it would read a configuration Redis
+  // never runs.
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    return Error{Location{name, 1, 0}.describe(),
+                 "starts with a UTF-8 byte order mark: redis-server reads it as part of the first directive's name "
+                 "and refuses to start; save the file without it"};
+  }
   int line_number = 0;
   size_t start = 0;
   while (start <= text.size()) {

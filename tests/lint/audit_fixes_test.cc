@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 
 #include "lint_test_support.h"
 #include "support/redis_server.h"
@@ -191,6 +193,29 @@ TEST(AuditFixes, NothingReadInFullIsAnInputError) {
                                "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
                                "  - name: redis\n    image: redis:7.2\n    resources: {limits: {memory: 1Gi}}\n");
   EXPECT_TRUE(mixed.input_errors.empty()) << mixed.input_errors[0].describe();
+}
+
+// A finding about a value in args or env points at it with typed fields: the
+// JSON said "file":"in.yaml:8:11","line":0 and SARIF had no region.
+TEST(AuditFixes, FindingsFromArgsCarryALineAndColumn) {
+  testing::TempDir dir;
+  const std::string path = dir.write_file(
+      "in.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: redis\n"
+                 "    image: redis:7.2\n    args: [\"--maxmemory\", \"4gb\"]\n    resources: {limits: {memory: 4Gi}}\n");
+  auto r = testing::run_redisfit({"lint", "-o", "json", path});
+  ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  int at_args = 0;
+  std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& j) {
+    if (j.is_object() && j.contains("level") && j.contains("file")) {
+      EXPECT_EQ(j["file"], path) << j.dump();
+      if (j["line"] == 8) ++at_args;
+    }
+    if (j.is_structured())
+      for (const auto& child : j) walk(child);
+  };
+  walk(doc);
+  EXPECT_GT(at_args, 0) << r.out;
 }
 
 }  // namespace

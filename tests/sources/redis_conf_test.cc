@@ -276,3 +276,18 @@ TEST(RedisConf, KeptIncludesAreDirectivesNotReads) {
 
 }  // namespace
 }  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+// A byte order mark makes redis-server refuse the first line; lint read the
+// file without its first directive (RF005 "no maxmemory" for `maxmemory 1gb`).
+TEST(RedisConf, AByteOrderMarkIsAnErrorAtLineOne) {
+  auto parsed = parse_redis_conf_text("\xEF\xBB\xBFmaxmemory 1gb\n", "bom.conf");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().where, "bom.conf:1");
+  EXPECT_NE(parsed.error().message.find("byte order mark"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -59,22 +59,24 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
     d.command = strings_of(cmd);
     d.has_command = true;
     d.args_where = where(file, cmd);
+    d.args_location = location_at(file, cmd);
   }
   if (const YamlNode args = c["args"]; args.is_seq()) {
     d.args = strings_of(args);
     d.has_args = true;
     d.args_where = where(file, args);
+    d.args_location = location_at(file, args);
   }
   for (const YamlNode e : c["env"].items()) {
     const std::string name = scalar_or_empty(e, "name");
     if (name.empty()) continue;
     const YamlNode value = e["value"];
     if (value.is_scalar() || value.is_null()) {
-      d.env[name] = {std::string(value.scalar()), true, where(file, value)};
+      d.env[name] = {std::string(value.scalar()), true, where(file, value), location_at(file, value)};
     } else if (e["valueFrom"]) {
-      d.env[name] = {"", false, where(file, e["valueFrom"])};
+      d.env[name] = {"", false, where(file, e["valueFrom"]), location_at(file, e["valueFrom"])};
     } else {
-      d.env[name] = {"", true, where(file, e)};
+      d.env[name] = {"", true, where(file, e), location_at(file, e)};
     }
   }
   for (const YamlNode m : c["volumeMounts"].items()) {

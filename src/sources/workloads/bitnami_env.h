@@ -19,12 +19,15 @@
 #include <string>
 #include <vector>
 
+#include "core/location.h"
+
 namespace redisfit::workloads {
 
 struct EnvValue {
   std::string value;
   bool known = true;   // false for valueFrom (Secret / ConfigMap / field refs)
   std::string where;   // file:line:col of the value
+  Location location;   // the same, as fields
 };
 
 struct BitnamiConfig {
@@ -37,6 +40,7 @@ struct BitnamiConfig {
   std::vector<Line> conf_lines;
   std::vector<std::string> extra_flags;  // REDIS_EXTRA_FLAGS words
   std::string extra_flags_where;
+  Location extra_flags_location;
   std::vector<std::string> unknowns;     // variables whose value is not in the manifest
   std::string conf_path = "/opt/bitnami/redis/etc/redis.conf";
   std::string mounted_conf_path = "/opt/bitnami/redis/mounted-etc/redis.conf";

@@ -137,7 +137,7 @@ void apply_directives(const std::vector<ConfDirective>& directives, ContainerRea
 // The `--name value` words after the config file; names whose values expand
 // at run time are reported, not applied.
 void apply_overrides(const std::vector<std::string>& words, const std::vector<std::string>& unresolved,
-                     const std::string& where, ContainerReading& r) {
+                     const Location& where, ContainerReading& r) {
   if (words.empty()) return;
   auto directives = parse_command_line_overrides(words);
   if (!directives) {
@@ -154,7 +154,7 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
       }
       continue;
     }
-    d.location = {where.empty() ? "command line" : where, 0, 0};
+    d.location = where.known() ? where : Location{"command line", 0, 0};
     r.maxmemory_in_argv = r.maxmemory_in_argv || d.name == "maxmemory";
     known.push_back(std::move(d));
   }
@@ -267,7 +267,7 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
       r.replicaof_where = who;
     }
     if (name != "include" || d.args.size() != 1) {
-      d.location = {c.args_where.empty() ? who : c.args_where, 0, 0};
+      d.location = c.args_location.known() ? c.args_location : Location{who, 0, 0};
       directives.push_back(std::move(d));
       continue;
     }
@@ -400,7 +400,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
     apply_directives(directives, r);
     std::vector<std::string> words = b.extra_flags;
     for (const auto& a : c.args) words.push_back(a);
-    apply_overrides(words, {}, b.extra_flags_where.empty() ? c.args_where : b.extra_flags_where, r);
+    apply_overrides(words, {}, b.extra_flags_location.known() ? b.extra_flags_location : c.args_location, r);
     r.bitnami_extra_flags = b.extra_flags;
     return r;
   }
@@ -437,7 +437,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
       r.unknowns.push_back("config file " + *r.launch.config_file + ": " + f.explanation);
     }
   }
-  apply_overrides(r.launch.overrides, r.launch.unresolved_words, c.args_where, r);
+  apply_overrides(r.launch.overrides, r.launch.unresolved_words, c.args_location, r);
   return r;
 }
 

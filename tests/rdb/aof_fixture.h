@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "support/rdb_scenarios.h"
 #include "support/redis_server.h"
 
 namespace redisfit::testing {
 
-// Pipelines `count` commands built by `make(i)`, reading replies every 500.
-void pipeline_commands(redisContext* c, int count, const std::function<std::vector<std::string>(int)>& make);
+// pipeline_commands (support/rdb_scenarios.h) fills the servers.
 
 // A numeric field of INFO (any section), 0 when absent.
 uint64_t info_number(RedisServer& server, const std::string& field);

@@ -11,31 +11,6 @@
 
 namespace redisfit::testing {
 
-void pipeline_commands(redisContext* c, int count, const std::function<std::vector<std::string>(int)>& make) {
-  int queued = 0;
-  auto drain = [&] {
-    for (; queued > 0; --queued) {
-      void* reply = nullptr;
-      ASSERT_EQ(redisGetReply(c, &reply), REDIS_OK) << c->errstr;
-      auto* r = static_cast<redisReply*>(reply);
-      EXPECT_NE(r->type, REDIS_REPLY_ERROR) << r->str;
-      freeReplyObject(r);
-    }
-  };
-  for (int i = 0; i < count; ++i) {
-    std::vector<std::string> argv = make(i);
-    std::vector<const char*> ptrs;
-    std::vector<size_t> lens;
-    for (const auto& a : argv) {
-      ptrs.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    redisAppendCommandArgv(c, static_cast<int>(argv.size()), ptrs.data(), lens.data());
-    if (++queued == 500) drain();
-  }
-  drain();
-}
-
 uint64_t info_number(RedisServer& server, const std::string& field) {
   auto r = server.command({"INFO", "everything"});
   if (!r || r->type != REDIS_REPLY_STRING) return 0;

@@ -24,6 +24,10 @@ std::vector<RdbScenario> rdb_scenarios();
 // Sends the queued commands' replies away; fails the test on an error reply.
 void drain_replies(redisContext* c, int count);
 
+// Pipelines `count` commands built by `make(i)`, draining every 1000 replies;
+// fails the test on an error reply.
+void pipeline_commands(redisContext* c, int count, const std::function<std::vector<std::string>(int)>& make);
+
 // used_memory from INFO memory on a fresh connection.
 uint64_t info_used_memory(RedisServer& server);
 

@@ -123,12 +123,19 @@ uint64_t ValueReader::count(const char* what) {
   return n;
 }
 
-std::string_view ValueReader::lzf(const char* what, uint64_t at) {
+// An LZF string's two lengths, refused when the plain one is more than LZF
+// can expand the compressed one to (a lie that would size a huge buffer).
+std::pair<uint64_t, uint64_t> ValueReader::lzf_lengths(const char* what, uint64_t at) {
   uint64_t compressed = count(what);
   uint64_t plain = length(what);
   if (compressed == 0 || plain == 0 || plain > compressed * kLzfMaxRatio + 64)
     throw RdbFormatError(at, std::string("LZF lengths lie in ") + what + ": " + std::to_string(compressed) +
                                  " compressed bytes cannot hold " + std::to_string(plain));
+  return {compressed, plain};
+}
+
+std::string_view ValueReader::lzf(const char* what, uint64_t at) {
+  const auto [compressed, plain] = lzf_lengths(what, at);
   std::string_view packed = in_.bytes(compressed, what);
   if (lzf_out_.size() < plain) lzf_out_.resize(plain);
   unsigned got = lzf_decompress(packed.data(), static_cast<unsigned>(compressed), lzf_out_.data(),
@@ -185,11 +192,7 @@ RdbElement ValueReader::element(const char* what) {
 // (util.c:string2ll), so a longer one is checked by walking its LZF data,
 // never decompressed: a 128 MB value costs its compressed bytes, not 128 MB.
 RdbElement ValueReader::lzf_element(const char* what, uint64_t at) {
-  uint64_t compressed = count(what);
-  uint64_t plain = length(what);
-  if (compressed == 0 || plain == 0 || plain > compressed * kLzfMaxRatio + 64)
-    throw RdbFormatError(at, std::string("LZF lengths lie in ") + what + ": " + std::to_string(compressed) +
-                                 " compressed bytes cannot hold " + std::to_string(plain));
+  const auto [compressed, plain] = lzf_lengths(what, at);
   std::string_view packed = in_.bytes(compressed, what);
   if (plain <= 20) {
     char small[20];

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "facts/rdb_value.h"
@@ -44,6 +45,7 @@ class ValueReader {
   ByteSource& in() { return in_; }
 
  private:
+  std::pair<uint64_t, uint64_t> lzf_lengths(const char* what, uint64_t at);  // {compressed, plain}
   std::string_view lzf(const char* what, uint64_t at);  // `at`: the string's offset
   RdbElement lzf_element(const char* what, uint64_t at);
   void string_set(RdbValue& out, bool zset, bool binary_scores);

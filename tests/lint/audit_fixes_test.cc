@@ -53,30 +53,22 @@ spec:
   EXPECT_TRUE(lint_test::has_rule(*s, "RF001"));
 }
 
+// A StatefulSet whose redis.conf (ConfigMap rc) says `conf_maxmemory`, started
+// with `args`.
+std::string mounted_conf_statefulset(const std::string& conf_maxmemory, const std::string& args) {
+  return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: rc}\ndata:\n  redis.conf: |\n    maxmemory " +
+         conf_maxmemory +
+         "\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: r1}\nspec:\n  template:\n    spec:\n"
+         "      containers:\n      - name: redis\n        image: redis:7.2\n        args: " + args +
+         "\n        volumeMounts: [{name: cfg, mountPath: /etc/redis}]\n"
+         "        resources: {requests: {memory: 2Gi}, limits: {memory: 4Gi}}\n"
+         "      volumes: [{name: cfg, configMap: {name: rc}}]\n";
+}
+
 // args override the mounted redis.conf: a fix in the ConfigMap changed nothing.
 TEST(AuditFixes, AMaxmemoryInArgsIsFixedInTheArgs) {
   testing::TempDir dir;
-  auto r = lint_yaml(dir, R"(apiVersion: v1
-kind: ConfigMap
-metadata: {name: rc}
-data:
-  redis.conf: |
-    maxmemory 1gb
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: r1}
-spec:
-  template:
-    spec:
-      containers:
-      - name: redis
-        image: redis:7.2
-        args: ["/etc/redis/redis.conf", "--maxmemory", "3gb"]
-        volumeMounts: [{name: cfg, mountPath: /etc/redis}]
-        resources: {requests: {memory: 2Gi}, limits: {memory: 4Gi}}
-      volumes: [{name: cfg, configMap: {name: rc}}]
-)");
+  auto r = lint_yaml(dir, mounted_conf_statefulset("1gb", R"(["/etc/redis/redis.conf", "--maxmemory", "3gb"])"));
   const auto* s = lint_test::subject(r, "r1/redis");
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->instance.maxmemory.bytes, 3 * kGi);
@@ -85,27 +77,7 @@ spec:
   EXPECT_EQ(forms.find("[ConfigMap rc"), std::string::npos) << forms;
   // Without the argument, the ConfigMap is where maxmemory lives.
   testing::TempDir dir2;
-  auto plain = lint_yaml(dir2, R"(apiVersion: v1
-kind: ConfigMap
-metadata: {name: rc}
-data:
-  redis.conf: |
-    maxmemory 4gb
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: r1}
-spec:
-  template:
-    spec:
-      containers:
-      - name: redis
-        image: redis:7.2
-        args: ["/etc/redis/redis.conf"]
-        volumeMounts: [{name: cfg, mountPath: /etc/redis}]
-        resources: {requests: {memory: 2Gi}, limits: {memory: 4Gi}}
-      volumes: [{name: cfg, configMap: {name: rc}}]
-)");
+  auto plain = lint_yaml(dir2, mounted_conf_statefulset("4gb", R"(["/etc/redis/redis.conf"])"));
   const auto* p = lint_test::subject(plain, "r1/redis");
   ASSERT_NE(p, nullptr);
   EXPECT_NE(forms_of(*p).find("[ConfigMap rc key redis.conf]"), std::string::npos) << forms_of(*p);

@@ -190,6 +190,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
   release(c.set.clusters);
   release(c.set.params);
   release(c.set.vscales);
+  release(c.set.hscales);
   for (auto& decl : c.set.standalone) {
     SubjectReport s;
     s.instance = std::move(decl.instance);

@@ -190,5 +190,42 @@ TEST(AuditFixes, FindingsFromArgsCarryALineAndColumn) {
   EXPECT_GT(at_args, 0) << r.out;
 }
 
+// A scale-out OpsRequest gives a one-pod component replicas: a full sync and
+// replica buffers the fix must budget. It was noted as "changes no memory
+// setting" and the fix sized for no replicas.
+TEST(AuditFixes, AHorizontalScalingOpsRequestSetsTheReplicas) {
+  const std::string cluster = R"(apiVersion: apps.kubeblocks.io/v1
+kind: Cluster
+metadata: {name: c1, namespace: demo}
+spec:
+  clusterDef: redis
+  topology: replication
+  componentSpecs:
+    - name: redis
+      replicas: 1
+      resources: {limits: {memory: 1Gi}, requests: {memory: 1Gi}}
+)";
+  testing::TempDir dir;
+  auto alone = lint_yaml(dir, cluster);
+  const auto* a = lint_test::subject(alone, "c1/redis");
+  ASSERT_NE(a, nullptr) << (alone.subjects.empty() ? "" : alone.subjects[0].instance.display_name);
+  EXPECT_EQ(a->instance.replicas.value, 0);
+  for (const char* ops : {"apiVersion: operations.kubeblocks.io/v1alpha1\nkind: OpsRequest\nmetadata: {name: so, "
+                          "namespace: demo}\nspec:\n  clusterName: c1\n  type: HorizontalScaling\n  horizontalScaling:\n"
+                          "  - componentName: redis\n    scaleOut:\n      replicaChanges: 2\n",
+                          "apiVersion: apps.kubeblocks.io/v1alpha1\nkind: OpsRequest\nmetadata: {name: so, "
+                          "namespace: demo}\nspec:\n  clusterRef: c1\n  type: HorizontalScaling\n  horizontalScaling:\n"
+                          "  - componentName: redis\n    replicas: 3\n"}) {
+    testing::TempDir d;
+    auto scaled = lint_yaml(d, cluster + "---\n" + ops);
+    const auto* s = lint_test::subject(scaled, "c1/redis");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->instance.replicas.value, 2) << s->instance.replicas.source.describe();
+    ASSERT_TRUE(s->fix.has_value());
+    ASSERT_TRUE(a->fix.has_value());
+    EXPECT_NE(s->fix->summary, a->fix->summary);  // sized for the full syncs it now has
+  }
+}
+
 }  // namespace
 }  // namespace redisfit

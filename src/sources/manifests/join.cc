@@ -27,6 +27,7 @@ struct Pending {
   const VscaleDecl* vscale = nullptr;              // the VerticalScaling standing alone
   MemoryResources resources;
   int vscales_joined = 0;                          // VerticalScalings merged onto a Cluster
+  std::optional<Sourced<int>> replicas;            // after HorizontalScaling OpsRequests
   std::vector<const ParamDecl*> params;            // in application order
   AddonTemplate tmpl;                              // which config template renders the component
 };
@@ -158,10 +159,11 @@ ManifestInstance base_of(const Pending& p) {
                                 c->file, comp.line);
     mi.instance.ignored_rules = c->ignored_rules;
     // A replication component with N replicas is 1 primary streaming to N-1 replicas.
-    if (comp.role == InstanceRole::kData && comp.replicas.value > 1) {
-      mi.instance.replicas = {comp.replicas.value - 1,
-                              comp.replicas.source.qualified(fmt::format("(replicas: {} = 1 primary + {} streaming)",
-                                                                         comp.replicas.value, comp.replicas.value - 1))};
+    const Sourced<int> replicas = p.replicas.value_or(comp.replicas);
+    if (comp.role == InstanceRole::kData && replicas.value > 1) {
+      mi.instance.replicas = {replicas.value - 1,
+                              replicas.source.qualified(fmt::format("(replicas: {} = 1 primary + {} streaming)",
+                                                                    replicas.value, replicas.value - 1))};
     }
   } else {
     const VscaleDecl& v = *p.vscale;
@@ -300,6 +302,22 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options, co
     p.vscale = &v;
     p.resources = v.resources;
     add_pending(std::move(p));
+  }
+
+  // HorizontalScaling: the component's replicas after the change. Without
+  // its Cluster there is no count to change; said, not guessed.
+  for (const auto& h : set.hscales) {
+    Pending* p = find(h.namespace_name, h.cluster, h.component);
+    if (!p || !p->decl) {
+      out.notes.push_back(fmt::format("{}: OpsRequest {} (HorizontalScaling of {} {}) without its Cluster: its "
+                                      "replicas were not applied",
+                                      h.location.describe(), h.name, h.cluster, h.component));
+      continue;
+    }
+    const int before = p->replicas ? p->replicas->value : p->decl->replicas.value;
+    const int after = h.replicas ? *h.replicas : std::max(0, before + h.change);
+    p->replicas = Sourced<int>{after, Provenance::at(h.location, fmt::format("OpsRequest {} HorizontalScaling: {} -> {} "
+                                                                             "replicas", h.name, before, after))};
   }
 
   // Parameters: current state first, then changes, each in input order.

@@ -114,6 +114,20 @@ struct VscaleDecl {
   int line = 0;
 };
 
+// A HorizontalScaling OpsRequest's change to one component's replicas: 0.9
+// writes the new count (`replicas: N`), 1.x the change (`scaleOut` /
+// `scaleIn` `replicaChanges`). Replicas decide the full-sync phase and the
+// replica buffers, so a scale-out changes what is safe.
+struct HscaleDecl {
+  std::string name;  // the OpsRequest's metadata.name
+  std::string cluster;
+  std::string namespace_name;
+  std::string component;
+  std::optional<int> replicas;  // the new count (0.9)
+  int change = 0;               // scaleOut - scaleIn (1.x)
+  Location location;            // the item, for provenance
+};
+
 // A Redis that another operator declares whole in one object (spotahome
 // RedisFailover): its facts are complete without a join.
 // Operators whose custom resources declare a whole Redis on their own.
@@ -174,6 +188,7 @@ struct ManifestSet {
   std::vector<ClusterDecl> clusters;
   std::vector<ParamDecl> params;
   std::vector<VscaleDecl> vscales;
+  std::vector<HscaleDecl> hscales;
   std::vector<StandaloneRedisDecl> standalone;
   std::vector<workloads::PodDecl> pods;             // Pods and pod templates of workloads
   std::vector<workloads::ConfigData> config_data;   // ConfigMaps and Secrets

@@ -127,6 +127,7 @@ void read_chunks(const std::vector<DocChunk>& chunks, const std::string& file, M
     append(set.clusters, s.set.clusters);
     append(set.params, s.set.params);
     append(set.vscales, s.set.vscales);
+    append(set.hscales, s.set.hscales);
     append(set.standalone, s.set.standalone);
     append(set.pods, s.set.pods);
     append(set.config_data, s.set.config_data);

@@ -5,6 +5,8 @@
 //  * Reconfiguring, 1.x shape (operations.kubeblocks.io/v1alpha1):
 //      spec.reconfigures[] { componentName, parameters[] {key, value} }
 //  * VerticalScaling (both): spec.verticalScaling[] { componentName, requests, limits }
+//  * HorizontalScaling: 0.9 spec.horizontalScaling[] { componentName, replicas },
+//    1.x spec.horizontalScaling[] { componentName, scaleOut/scaleIn { replicaChanges } }
 // Other OpsRequest types (restart, switchover, scaling...) change no memory
 // fact and are recognised and ignored. Shapes: kubeblocks.md §2.
 #include <fmt/format.h>
@@ -107,6 +109,41 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
       }
       v.resources = *res;
       set.vscales.push_back(std::move(v));
+    }
+    return true;
+  }
+  if (type == "HorizontalScaling") {
+    const YamlNode list = child(spec, "horizontalScaling");
+    if (!list.is_seq()) return true;
+    for (const YamlNode item : list.items()) {
+      HscaleDecl h;
+      h.name = name;
+      h.cluster = cluster;
+      h.namespace_name = ns;
+      h.component = scalar_or_empty(item, "componentName");
+      h.location = location_at(obj.file, item);
+      bool any = false;
+      if (const YamlNode n = child(item, "replicas"); n && !n.is_null()) {
+        const std::optional<int> v = n.as_int();
+        if (!v || *v < 0) {
+          errors.push_back({where(obj.file, n), "horizontalScaling replicas must be a whole number, 0 or more"});
+          continue;
+        }
+        h.replicas = *v;
+        any = true;
+      }
+      for (const auto& [key, sign] : {std::pair{"scaleOut", 1}, std::pair{"scaleIn", -1}}) {
+        const YamlNode n = child(child(item, key), "replicaChanges");
+        if (!n || n.is_null()) continue;
+        const std::optional<int> v = n.as_int();
+        if (!v || *v < 0) {
+          errors.push_back({where(obj.file, n), fmt::format("{}.replicaChanges must be a whole number, 0 or more", key)});
+          continue;
+        }
+        h.change += sign * *v;
+        any = true;
+      }
+      if (any) set.hscales.push_back(std::move(h));
     }
     return true;
   }

@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 dir=$root/build-fuzz
-targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb)
+targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb aof)
 
 build() {
   CXX=${CXX:-clang++-14} cmake -S . -B "$dir" -DREDISFIT_FUZZ=ON -DREDISFIT_TESTS=OFF -DREDISFIT_BENCH=OFF \
@@ -75,6 +75,9 @@ seeds() {
   seed_strings "$s/resp" $'+OK\r\n' $'-ERR x\r\n' $':12\r\n' $'$5\r\nhello\r\n' $'*2\r\n$3\r\nfoo\r\n:1\r\n' \
     $'*4\r\n+peak.allocated\r\n:123\r\n+db.0\r\n*2\r\n+overhead.hashtable.main\r\n:72\r\n' $'%1\r\n+a\r\n,1.5\r\n' \
     $'_\r\n' $'#t\r\n' $'=8\r\ntxt:abcd\r\n' $'(12345678901234567890\r\n' $'>2\r\n+message\r\n+x\r\n'
+  seed_strings "$s/aof" $'*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n' \
+    $'*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*4\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\nx\r\n$1\r\ny\r\n' \
+    $'*3\r\n$4\r\nSADD\r\n$1\r\ns\r\n$1\r\n7\r\n*3\r\n$4\r\nSET\r\n$1\r'
   if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then
     local tmp; tmp=$(mktemp -d)
     redis-server --port 0 --unixsocket "$tmp/s" --save '' --dir "$tmp" --daemonize no >/dev/null 2>&1 &
@@ -82,6 +85,16 @@ seeds() {
     for _ in $(seq 50); do [ -S "$tmp/s" ] && break; sleep 0.1; done
     redis-cli -s "$tmp/s" DEBUG POPULATE 100 >/dev/null 2>&1 || true
     redis-cli -s "$tmp/s" INFO everything >"$s/info/real" 2>/dev/null || true
+    # AOF: the commands a real server appends for a few writes of each type.
+    redis-cli -s "$tmp/s" CONFIG SET appendonly yes >/dev/null 2>&1 || true
+    sleep 0.5
+    for c in 'SET a 1 EX 100' 'RPUSH l x y z' 'HSET h f v g w' 'SADD s 1 2 3' 'ZADD z 1 m 2 n' 'INCR n' \
+             'XADD x * k v' 'APPEND a bc' 'LTRIM l 0 1' 'DEL s' 'PEXPIREAT h 1'; do
+      redis-cli -s "$tmp/s" $c >/dev/null 2>&1 || true
+    done
+    sleep 1.2
+    cat "$tmp"/appendonlydir/*.incr.aof >"$s/aof/incr.aof" 2>/dev/null || true
+    cat "$tmp"/appendonlydir/*.base.rdb "$tmp"/appendonlydir/*.incr.aof >"$s/aof/preamble.aof" 2>/dev/null || true
     # RDB: a small dump of the populated keys.
     redis-cli -s "$tmp/s" SAVE >/dev/null 2>&1 && cp "$tmp/dump.rdb" "$s/rdb/populate.rdb" 2>/dev/null || true
     # Raw RESP bytes, as the reader sees them (redis-cli would decode them).

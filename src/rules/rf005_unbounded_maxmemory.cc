@@ -18,7 +18,9 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
                               : std::string("until the node runs out of memory");
   out.push_back(make_finding(
       spec,
-      fmt::format("{}: maxmemory is not set ({}): the dataset grows {}", r.display_name, r.maxmemory.source, end),
+      fmt::format("{}: {} ({}): the dataset grows {}", r.display_name,
+                  r.maxmemory.origin == MaxmemoryOrigin::kUnset ? "maxmemory is not set" : "maxmemory is 0 (no bound)",
+                  r.maxmemory.source, end),
       maxmemory_location(ctx)));
 }
 

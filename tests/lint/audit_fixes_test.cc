@@ -227,5 +227,28 @@ spec:
   }
 }
 
+// init-parameters for a component the Cluster does not have were dropped
+// without a word; KubeBlocks applies them to nothing.
+TEST(AuditFixes, InitParametersForAMissingComponentAreNoted) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, R"(apiVersion: apps.kubeblocks.io/v1
+kind: Cluster
+metadata:
+  name: c1
+  annotations:
+    config.kubeblocks.io/init-parameters: '{"redsi": {"maxmemory": "100mb"}}'
+spec:
+  clusterDef: redis
+  topology: replication
+  componentSpecs:
+    - name: redis
+      replicas: 1
+      resources: {limits: {memory: 1Gi}}
+)");
+  bool noted = false;
+  for (const auto& n : r.notes) noted = noted || n.find("names component 'redsi'") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "sources/manifests/kb_objects.h"
 
@@ -164,6 +165,19 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
 
   if (const YamlNode ann = meta["annotations"]["config.kubeblocks.io/init-parameters"]; ann.is_scalar()) {
     if (auto st = read_init_parameters(ann, cluster, obj.file); !st) fail(st.error());
+    // KubeBlocks applies each entry to the component it names; one the
+    // Cluster does not have (a typo) is applied to nothing: said, not dropped.
+    std::set<std::string> named;
+    for (const auto& [component, p] : cluster.init_parameters) named.insert(component);
+    for (const auto& component : named) {
+      bool found = false;
+      for (const auto& c : cluster.components) found = found || c.name == component;
+      if (!found) {
+        set.notes.push_back(fmt::format("{}: annotation config.kubeblocks.io/init-parameters names component '{}', "
+                                        "which Cluster {} does not have: not applied",
+                                        where(obj.file, ann), component, cluster.name));
+      }
+    }
   }
   set.clusters.push_back(std::move(cluster));
   return true;

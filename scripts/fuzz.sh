@@ -53,6 +53,8 @@ seeds() {
     if [ -d /work/shared/corpus ]; then
       find /work/shared/corpus -name '*.yaml' -exec cp --backup=numbered -t "$s/$t" {} +
     fi
+    # Merge keys (<<), one mapping and a list of them, inside a pod's resources.
+    seed_strings "$s/$t" $'a: &a {memory: 1Gi, cpu: "1"}\nb: &b {memory: 2Gi}\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: redis\n    image: redis\n    resources:\n      limits: {<<: [*a, *b]}\n      requests:\n        <<: *a\n'
   done
   # bitnami/redis values files: the chart's own values.yaml and the public values fixtures.
   # Each file once under each major's selector byte, the digits 0-4 (fuzz/chart_values_fuzz.cc:

@@ -125,6 +125,15 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
   }
 
   if (change_limit) fix.forms.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
+  // A bare Pod's containers cannot be patched in place (only image and a few
+  // fields are mutable; resources only through the resize subresource where
+  // the cluster has in-place resize): the patches say what to change in the
+  // manifest that makes it.
+  if (t.kind == "Pod") {
+    fix.notes.push_back("a Pod's args and resources cannot be patched in place: make these changes in the Pod's "
+                        "manifest and recreate it (kubectl replace --force -f POD.yaml), or move Redis to a "
+                        "StatefulSet");
+  }
   const bool argv_wins = t.maxmemory_in_argv || t.config_map.empty();
   if (t.bitnami && argv_wins) {
     fix.forms.push_back({"kubectl patch (env)",

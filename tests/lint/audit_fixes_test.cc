@@ -176,6 +176,8 @@ TEST(AuditFixes, FindingsFromArgsCarryALineAndColumn) {
                  "    image: redis:7.2\n    args: [\"--maxmemory\", \"4gb\"]\n    resources: {limits: {memory: 4Gi}}\n");
   auto r = testing::run_redisfit({"lint", "-o", "json", path});
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
+  // A Pod cannot be patched in place: the fix says how to apply it.
+  EXPECT_NE(r.out.find("kubectl replace --force"), std::string::npos);
   const auto doc = nlohmann::json::parse(r.out);
   int at_args = 0;
   std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& j) {

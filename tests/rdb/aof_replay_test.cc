@@ -110,7 +110,11 @@ TEST(AofReplay, LongListsReplayInLinearTime) {
   });
   redisFree(c);
   Measured m = estimate_and_load(server.dir() + "/appendonlydir");
-  EXPECT_LT(m.seconds, 4.0);
+  // A complexity guard, not a speed target (bench/ holds those): the
+  // quadratic replay needed ~28 s for these 300k pushes; the linear one takes
+  // ~1 s here, ~6 s under ASan, so 20 s leaves a loaded host room and still
+  // fails the quadratic.
+  EXPECT_LT(m.seconds, 20.0);
   EXPECT_EQ(m.report["keys"], 2);
   EXPECT_GT(estimate_error(m), -0.03) << m.real_used;
   EXPECT_LT(estimate_error(m), 0.05) << m.real_used;

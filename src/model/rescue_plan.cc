@@ -118,7 +118,10 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
     p.notes.push_back(fmt::format(
         "a fork (BGSAVE on the save schedule, an AOF rewrite) while the data is still above maxmemory needs "
         "up to {} under the model's copy-on-write {:.0f}%: keep the application's writes away until step 4 is "
-        "done, so the fork copies little",
+        "done, so the fork copies little. The deletes or evictions that bring the data down are writes too, and "
+        "count toward the save points: suspend the automatic forks while they run (CONFIG SET save \"\" and "
+        "CONFIG SET auto-aof-rewrite-percentage 0; a crash meanwhile reloads what is on disk, as now), persist "
+        "once the data is down (BGSAVE, or BGREWRITEAOF with appendonly yes), then restore both",
         format_bytes(p.fork_peak_at_loaded_bytes), p.loaded_budget.cow_fraction * 100));
   }
   return p;

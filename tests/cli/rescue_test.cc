@@ -33,6 +33,9 @@ TEST(Rescue, SeedClusterGetsTheResizeFirstOrderInItsGeneration) {
   EXPECT_LT(raise, set);
   EXPECT_LT(set, down);
   EXPECT_LT(down, shrink);
+  // The cleanup's deletes count toward the save points: a fork at 31Gi would
+  // not fit the temporary limit, so the automatic forks are suspended meanwhile.
+  at(out, "CONFIG SET auto-aof-rewrite-percentage 0");
   const size_t vscale = at(out, "type: VerticalScaling");
   const size_t reconf = at(out, "type: Reconfiguring");
   EXPECT_LT(vscale, reconf);

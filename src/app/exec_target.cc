@@ -31,8 +31,7 @@ Result<std::string> url_of_exec_command(const std::vector<std::string>& command)
     if (!read) return Error{*launch.config_file, "the server's config file, read for its port: " + read.error().message};
     directives = std::move(*read);
   }
-  const std::vector<std::string>& overrides = launch.overrides;
-  auto given = parse_command_line_overrides(overrides);
+  auto given = parse_command_line_overrides(launch.overrides);
   if (!given) return given.error();
   directives.insert(directives.end(), given->begin(), given->end());
 

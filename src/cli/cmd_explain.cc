@@ -8,6 +8,7 @@
 #include "cli/workload_flags.h"
 #include "core/quantity.h"
 #include "model/budget.h"
+#include "model/solver.h"
 #include "render/formats.h"
 #include "sources/redis_conf.h"
 
@@ -59,9 +60,7 @@ int run_explain(const ExplainFlags& f) {
   bool unsafe_when_full = false;
   if (workload.dataset_bytes && budget.maxmemory_bytes > 0 && budget.limit_bytes > 0 &&
       workload.dataset_bytes->value < budget.maxmemory_bytes) {
-    Workload full = workload;
-    full.dataset_bytes = Sourced<uint64_t>{budget.maxmemory_bytes, Provenance::computed("grown to maxmemory")};
-    const MemoryBudget at_full = compute_budget(instance, full);
+    const MemoryBudget at_full = compute_budget(instance, at_maxmemory(workload, budget.maxmemory_bytes));
     unsafe_when_full = at_full.verdict == Verdict::kUnsafe;
     budget.assumptions.push_back(
         {"when_full", fmt::format("{} {}", verdict_name(at_full.verdict), format_bytes(at_full.peak_bytes)),

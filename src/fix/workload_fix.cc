@@ -53,26 +53,20 @@ std::string maxmemory_patch(const WorkloadTarget& t, uint64_t maxmemory) {
                      lower(t.kind), t.name, ns_flag(t), base, maxmemory);
 }
 
-// REDIS_EXTRA_FLAGS as it is today with every --maxmemory replaced by one at
-// the end: `kubectl set env` replaces the whole value, and the other flags
-// (a policy, a renamed command) must survive the fix. Words with a space or
-// a quote are kept as they were read; the value is single-quoted for sh.
+// REDIS_EXTRA_FLAGS as it is today (blank-separated words: the image's
+// run.sh splits it with `read -a`) with every `--maxmemory N` replaced by one
+// at the end: `kubectl set env` replaces the whole value, and the other flags
+// (a policy, a renamed command) must survive the fix. The value goes inside
+// sh single quotes, so a quote in a word is written '\''.
 std::string extra_flags_with(const std::vector<std::string>& words, uint64_t maxmemory) {
   std::string out;
   for (size_t i = 0; i < words.size(); ++i) {
-    std::string lowered = lower(words[i]);
-    if (lowered == "--maxmemory") {
-      ++i;  // its value
+    if (lower(words[i]) == "--maxmemory") {
+      ++i;  // and its value
       continue;
     }
-    if (lowered.rfind("--maxmemory ", 0) == 0) continue;
-    std::string word = words[i];
-    if (word.find('\'') != std::string::npos) word = [&] {
-      std::string q;
-      for (char ch : words[i]) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-      return q;
-    }();
-    out += word + " ";
+    for (char ch : words[i]) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    out += ' ';
   }
   return out + fmt::format("--maxmemory {}", maxmemory);
 }

@@ -36,14 +36,14 @@ RedisInstance with_limit(RedisInstance r, uint64_t limit_bytes, const Provenance
   return r;
 }
 
-// The workload a configuration with `maxmemory_bytes` is sized for: its
-// dataset at maxmemory. Data above it evicted (or deleted) and persisted
-// again by the next save or AOF rewrite, so neither the dataset nor the next
-// load exceeds it; the way there from today's larger data is the rescue order
-// (rescue_plan.h), not a budget of the final configuration. Data below it
-// grows to it: maxmemory is the only bound Redis puts on the dataset
-// (evict.c:performEvictions acts only above it), so a plan sized for today's
-// smaller data would let tomorrow's writes fill the container past its limit.
+// Whether at_maxmemory changes the workload (the solver copies it only then).
+bool moves_to_maxmemory(const Workload& w, uint64_t maxmemory_bytes) {
+  return (w.dataset_bytes && w.dataset_bytes->value != maxmemory_bytes) ||
+         (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes);
+}
+
+}  // namespace
+
 Workload at_maxmemory(Workload w, uint64_t maxmemory_bytes) {
   if (w.dataset_bytes && w.dataset_bytes->value > maxmemory_bytes) {
     w.dataset_bytes = Sourced<uint64_t>{
@@ -57,14 +57,6 @@ Workload at_maxmemory(Workload w, uint64_t maxmemory_bytes) {
   if (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes) w.loaded_bytes.reset();
   return w;
 }
-
-// Whether at_maxmemory changes the workload (the solver copies it only then).
-bool moves_to_maxmemory(const Workload& w, uint64_t maxmemory_bytes) {
-  return (w.dataset_bytes && w.dataset_bytes->value != maxmemory_bytes) ||
-         (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes);
-}
-
-}  // namespace
 
 Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Workload& workload,
                                      uint64_t limit_bytes) {

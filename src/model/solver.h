@@ -24,6 +24,16 @@ struct Recommendation {
   MemoryBudget budget;           // the budget of the recommended configuration
 };
 
+// The workload a configuration with `maxmemory_bytes` is sized for: its
+// dataset at maxmemory. Data above it evicted (or deleted) and persisted
+// again by the next save or AOF rewrite, so neither the dataset nor the next
+// load exceeds it; the way there from today's larger data is the rescue order
+// (rescue_plan.h), not a budget of the final configuration. Data below it
+// grows to it: maxmemory is the only bound Redis puts on the dataset
+// (evict.c:performEvictions acts only above it), so a plan sized for today's
+// smaller data would let tomorrow's writes fill the container past its limit.
+Workload at_maxmemory(Workload w, uint64_t maxmemory_bytes);
+
 // Largest maxmemory (rounded down to whole MiB) for which every phase of the
 // model stays within limit / kSafetyFactor, all other facts as in `instance`,
 // with the dataset at each candidate maxmemory: data above it settles there

@@ -140,16 +140,16 @@ TEST(BitnamiEnv, DefaultsAndVariables) {
   auto d = bitnami_config({}, false, false);
   ASSERT_EQ(d.conf_lines.size(), 1u);
   EXPECT_EQ(d.conf_lines[0].text, "appendonly yes");
-  auto v = bitnami_config({{"REDIS_AOF_ENABLED", {"no", true, "x:1:1"}},
-                           {"REDIS_RDB_POLICY_DISABLED", {"yes", true, "x:2:1"}},
-                           {"REDIS_EXTRA_FLAGS", {"--maxmemory 100mb --maxmemory-policy allkeys-lru", true, "x:3:1"}}},
+  auto v = bitnami_config({{"REDIS_AOF_ENABLED", {"no", true, "x:1:1", {"x", 1, 1}}},
+                           {"REDIS_RDB_POLICY_DISABLED", {"yes", true, "x:2:1", {"x", 2, 1}}},
+                           {"REDIS_EXTRA_FLAGS", {"--maxmemory 100mb --maxmemory-policy allkeys-lru", true, "x:3:1", {"x", 3, 1}}}},
                           false, false);
   EXPECT_EQ(v.conf_lines[0].text, "appendonly no");
   EXPECT_EQ(v.conf_lines[1].text, "save \"\"");
   EXPECT_EQ(v.extra_flags.size(), 4u);
-  auto mounted = bitnami_config({{"REDIS_AOF_ENABLED", {"no", true, "x:1:1"}}}, false, true);
+  auto mounted = bitnami_config({{"REDIS_AOF_ENABLED", {"no", true, "x:1:1", {"x", 1, 1}}}}, false, true);
   EXPECT_TRUE(mounted.conf_lines.empty());  // a mounted redis.conf is used as is
-  auto secret = bitnami_config({{"REDIS_EXTRA_FLAGS", {"", false, "x:1:1"}}}, false, false);
+  auto secret = bitnami_config({{"REDIS_EXTRA_FLAGS", {"", false, "x:1:1", {"x", 1, 1}}}}, false, false);
   EXPECT_EQ(secret.unknowns.size(), 1u);
 }
 
@@ -170,7 +170,7 @@ TEST(WorkloadConfig, ConfigMapIncludesArgsOrder) {
   c.image = "redis:7.2";
   c.has_command = true;
   c.command = {"redis-server", "/etc/redis/redis.conf", "--appendonly", "yes"};
-  c.args_where = "deploy.yaml:20:9";
+  c.args_location = {"deploy.yaml", 20, 9};
   c.mounts = {{"conf", "/etc/redis", ""}, {"extra", "/etc/redis/extra", ""}};
   c.limit_bytes = Sourced<uint64_t>{256ULL << 20, Provenance::at(Location{"deploy.yaml", 30, 17})};
   auto readings = read_pod_redis(pod_with(c, {{"conf", {{"configMap", "redis-config", {}}}},
@@ -221,8 +221,8 @@ TEST(WorkloadConfig, BitnamiImageUsesItsEnv) {
   ContainerDecl c;
   c.name = "redis";
   c.image = "bitnami/redis:7.2";
-  c.env["REDIS_AOF_ENABLED"] = {"no", true, "d.yaml:10:16"};
-  c.env["REDIS_EXTRA_FLAGS"] = {"--maxmemory 200mb", true, "d.yaml:12:16"};
+  c.env["REDIS_AOF_ENABLED"] = {"no", true, "d.yaml:10:16", {"d.yaml", 10, 16}};
+  c.env["REDIS_EXTRA_FLAGS"] = {"--maxmemory 200mb", true, "d.yaml:12:16", {"d.yaml", 12, 16}};
   auto r = read_pod_redis(pod_with(c), {});
   ASSERT_EQ(r.size(), 1u);
   EXPECT_TRUE(r[0].unknowns.empty());

@@ -58,13 +58,11 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
   if (const YamlNode cmd = c["command"]; cmd.is_seq()) {
     d.command = strings_of(cmd);
     d.has_command = true;
-    d.args_where = where(file, cmd);
     d.args_location = location_at(file, cmd);
   }
   if (const YamlNode args = c["args"]; args.is_seq()) {
     d.args = strings_of(args);
     d.has_args = true;
-    d.args_where = where(file, args);
     d.args_location = location_at(file, args);
   }
   for (const YamlNode e : c["env"].items()) {

@@ -34,7 +34,6 @@ BitnamiConfig bitnami_config(const std::map<std::string, EnvValue>& env, bool va
   if (const EnvValue* flags = get("EXTRA_FLAGS")) {
     std::istringstream words(flags->value);  // bash `read -r -a`: split on blanks, no quote handling
     for (std::string w; words >> w;) out.extra_flags.push_back(w);
-    out.extra_flags_where = flags->where + " (" + prefix + "EXTRA_FLAGS)";
     out.extra_flags_location = flags->location;
   }
   if (mounted_conf) return out;

@@ -39,7 +39,6 @@ struct BitnamiConfig {
   };
   std::vector<Line> conf_lines;
   std::vector<std::string> extra_flags;  // REDIS_EXTRA_FLAGS words
-  std::string extra_flags_where;
   Location extra_flags_location;
   std::vector<std::string> unknowns;     // variables whose value is not in the manifest
   std::string conf_path = "/opt/bitnami/redis/etc/redis.conf";

@@ -23,8 +23,7 @@ struct ContainerDecl {
   std::vector<std::string> args;
   bool has_command = false;
   bool has_args = false;
-  std::string args_where;  // file:line:col of args (or command) when given
-  Location args_location;  // the same, as fields (findings' JSON and SARIF locations)
+  Location args_location;  // of args (or command) when given
   std::map<std::string, EnvValue> env;
   std::vector<MountDecl> mounts;
   std::optional<Sourced<uint64_t>> request_bytes;

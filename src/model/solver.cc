@@ -159,10 +159,22 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     const bool bounded = r.maxmemory.bytes > 0;
     MemoryBudget now =
         compute_budget_for_search(current, bounded ? at_maxmemory(workload, r.maxmemory.bytes) : workload);
+    std::string with_data = bounded && workload.dataset_bytes ? " with the data at maxmemory" : "";
+    // Data already above the current maxmemory is not at maxmemory: the
+    // next start reloads all of it (loading ignores maxmemory), noeviction
+    // keeps it, and even an evicting policy frees it only as writes come.
+    // The current setting is judged by the worse of the two.
+    if (bounded && workload.dataset_bytes && workload.dataset_bytes->value > r.maxmemory.bytes) {
+      MemoryBudget held = compute_budget_for_search(current, workload);
+      if (held.peak_bytes > now.peak_bytes) {
+        now = std::move(held);
+        with_data = fmt::format(" with today's {} of data, above it", format_bytes(workload.dataset_bytes->value));
+      }
+    }
     rec.notes.push_back(fmt::format("the current maxmemory {} ({}) is {}: peak {} in phase {}{}",
                                     r.maxmemory.bytes, format_bytes(r.maxmemory.bytes),
                                     verdict_name(now.verdict), format_bytes(now.peak_bytes),
-                                    now.peak_phase, bounded && workload.dataset_bytes ? " with the data at maxmemory" : ""));
+                                    now.peak_phase, with_data));
   }
   if (limit > 0) {
     auto solved = solve_max_maxmemory(r, workload, limit);

@@ -96,6 +96,27 @@ TEST(Cli, ASmallDatasetUnderMaxmemoryAtTheLimitIsJudgedFullToo) {
   EXPECT_NE(plan.out.find("with the data at maxmemory"), std::string::npos) << plan.out;
 }
 
+// The other side: data already above the current maxmemory. plan judged the
+// current maxmemory with the data "brought down" to it and called 100mb safe
+// under a 1Gi limit while the server holds 600 MiB (an evicting policy frees
+// it only as writes come) and the next start reloads all of it.
+TEST(Cli, DataAboveTheCurrentMaxmemoryIsJudgedAsHeld) {
+  auto plan = run_redisfit({"plan", "--limit", "1Gi", "--maxmemory", "100mb", "--policy", "allkeys-lru",
+                            "--dataset", "600mb"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("(100 MiB) is unsafe"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("with today's 600 MiB of data, above it"), std::string::npos) << plan.out;
+  // Under noeviction the held data refuses writes, so the fork copies little:
+  // judged with the data held, not at 100 MiB.
+  auto held = run_redisfit({"plan", "--limit", "1Gi", "--maxmemory", "100mb", "--policy", "noeviction",
+                            "--dataset", "600mb"});
+  EXPECT_NE(held.out.find("with today's 600 MiB of data, above it"), std::string::npos) << held.out;
+  // Data that fits under it is judged at maxmemory, as before.
+  auto fits = run_redisfit({"plan", "--limit", "1Gi", "--maxmemory", "100mb", "--policy", "allkeys-lru",
+                            "--dataset", "60mb"});
+  EXPECT_NE(fits.out.find("with the data at maxmemory"), std::string::npos) << fits.out;
+}
+
 TEST(Cli, WorstCasePlanIsWellBelowEightyPercent) {
   auto worst = json_of(run_redisfit({"plan", "--limit", "512Mi", "--persistence", "aof", "--policy",
                                      "allkeys-lru", "-o", "json"}));

@@ -125,11 +125,25 @@ struct RedisInstance {
   // the instance on guessed values.
   std::vector<std::string> unknowns;
 
+  // Directives no Redis or Valkey release knows (sources/redis_directive_names.h),
+  // as written, where they were written: redis-server refuses to start on
+  // them. Read by rule RF014; the memory facts above do not depend on them.
+  struct UnknownDirective {
+    std::string name;
+    Provenance where;
+    std::string nearest;  // ", did you mean X?" or ""
+  };
+  std::vector<UnknownDirective> unknown_directives;
+
   // The ignore annotations of the object this instance was read from
   // (facts/rule_ignore.h): rules the user asked not to report here, each with
   // its reason. Lint keeps the findings they cover as suppressed.
   std::vector<RuleIgnore> ignored_rules;
 };
+
+// The newest releases the table of directive names was gathered from
+// (sources/redis_directive_names.h): a newer server may know names it lacks.
+inline constexpr int kNewestKnownRedisMajor = 7, kNewestKnownRedisMinor = 4;
 
 // True when a fork can happen at all: RDB snapshots, AOF rewrites, or a
 // replica's full sync.

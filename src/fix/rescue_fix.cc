@@ -172,7 +172,9 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
     // noeviction, or a volatile-* policy with no key carrying a TTL: it evicts nothing.
     cleanup_why = fmt::format("{} drops no data{}: delete about {} of keys you can lose (UNLINK, or "
                               "EXPIRE them){}, or keep all the data with maxmemory {} and a final limit of {} "
-                              "instead of {}",
+                              "instead of {} (that maxmemory is today's data and no more: writes that add data "
+                              "are refused at once; for room to grow, size it with redisfit plan --maxmemory "
+                              "<data + growth>)",
                               p.policy, p.policy == "noeviction" ? "" : " here (no key it may evict)",
                               format_bytes(p.excess_bytes), rate, p.keep_data_maxmemory_bytes,
                               format_k8s_quantity(p.keep_data_limit_bytes), format_k8s_quantity(p.final_limit_bytes));

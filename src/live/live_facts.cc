@@ -55,7 +55,7 @@ uint64_t saved_dataset_bytes(const platform::InfoFields& info, bool aof, uint64_
 // schedule); then, for what CONFIG did not give, the INFO fields that carry
 // the same setting.
 void apply_config(const ServerSnapshot& s, LiveFacts& f) {
-  DirectiveApplier applier(f.instance, DirectiveMode::kReplace);
+  DirectiveApplier applier(f.instance, DirectiveMode::kReplace, UnknownNames::kIgnore);
   for (const auto& [name, value] : s.config) {
     auto st = applier.apply_value(name, value, at("CONFIG GET " + name, s));
     if (!st) f.notes.push_back("could not use " + st.error().describe());

@@ -96,11 +96,11 @@ struct ModelConstants {
   // parent keeps serving writes (Debian 7.0.15, rdbcompression yes, printable
   // random values that LZF cannot shrink: the worst case for compression).
   // Fitted to the children of 300 MiB in the calibration matrix on the three
-  // hosts of 2026-11-27 (docs/memory-model.md, "The estimate refitted"; 2
+  // hosts of 2026-11-27 (docs/calibration-history.md, "The estimate refitted"; 2
   // cores, nothing else running), at the median of what they measured: 100 B
   // values 4.0-5.8 s, median 4.55 s (1.58 M keys), and 1 KiB 2.5-3.8 s,
   // median 3.0 s (235 k keys), give 1.15 us per key and 115 MB/s. The hosts
-  // of 2026-11-26 ran the same children 1.4-3.1x longer (docs/memory-model.md,
+  // of 2026-11-26 ran the same children 1.4-3.1x longer (docs/calibration-history.md,
   // "The matrix three times"), as research §3's idle 10 M keys / 1.9 GB in
   // 38 s was slower than this gives (28 s). A child
   // that shares a busy node's CPU lives longer than this: under a CPU limit
@@ -128,7 +128,7 @@ struct ModelConstants {
   // plan's note say what a child living this many times as long costs. The
   // 2026-11-26 hosts ran the matrix's children 1.4-3.1x as long as the
   // 2026-11-27 ones; a build beside them on both cores, 1.1-2.9x
-  // (docs/memory-model.md, "A fast host").
+  // (docs/calibration-history.md, "A fast host").
   static constexpr double kBusyNodeSaveMultiple = 2.0;
   // INFO's last save times are whole seconds: below this they are too coarse
   // to replace the estimate.

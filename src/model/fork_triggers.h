@@ -3,7 +3,7 @@
 // both fire whenever their condition is met, so a fork can start in the middle
 // of the busiest write burst the server takes, a bulk import included. The
 // write rate that sizes such a fork's copy-on-write is therefore the highest
-// one, not the usual one (docs/memory-model.md, "AOF and bulk imports").
+// one, not the usual one (docs/plan.md, "AOF and bulk imports").
 #pragma once
 
 #include <cstdint>

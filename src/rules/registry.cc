@@ -64,10 +64,14 @@ double RuleSpec::threshold(std::string_view threshold_name) const {
 std::vector<Finding> check_all(const RuleContext& ctx, const std::vector<const RuleSpec*>& table) {
   std::vector<Finding> out;
   if (ctx.instance.role != InstanceRole::kData) return out;
-  // An instance that was not fully read is reported by RF000 alone: the other
-  // conditions would judge it on guessed values.
+  // An instance that was not fully read is reported by RF000: the memory
+  // conditions would judge it on guessed values. RF014 judges only the names
+  // that were read, so it runs too.
   if (!ctx.instance.unknowns.empty()) {
     if (const RuleSpec* unreadable = find_rule("RF000")) unreadable->condition(*unreadable, ctx, out);
+    if (&table == &all_rules()) {
+      if (const RuleSpec* names = find_rule("RF014")) names->condition(*names, ctx, out);
+    }
     return out;
   }
   for (const RuleSpec* r : table) r->condition(*r, ctx, out);

@@ -12,6 +12,7 @@
 
 #include "core/quantity.h"
 #include "core/suggest.h"
+#include "sources/redis_directive_names.h"
 #include "sources/redis_conf.h"
 
 namespace redisfit {
@@ -297,6 +298,9 @@ Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std:
                                                           known.name));
         }
       }
+    }
+    if (unknown_ == UnknownNames::kRecord && !is_known_directive_name(name)) {
+      instance_.unknown_directives.push_back({std::string(raw_name), where, nearest_directive_name(name)});
     }
     return Ok{};
   }

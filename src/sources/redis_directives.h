@@ -23,9 +23,15 @@ namespace redisfit {
 // ones append) and in CONFIG SET / parameter maps (each replaces the whole list).
 enum class DirectiveMode { kConfigFile, kReplace };
 
+// Whether a name no release knows is kept in RedisInstance::unknown_directives
+// (configuration that is about to start a server), or not (what a running
+// server reports: it started, so it knows its names, newer ones included).
+enum class UnknownNames { kRecord, kIgnore };
+
 class DirectiveApplier {
  public:
-  DirectiveApplier(RedisInstance& instance, DirectiveMode mode) : instance_(instance), mode_(mode) {}
+  DirectiveApplier(RedisInstance& instance, DirectiveMode mode, UnknownNames unknown = UnknownNames::kRecord)
+      : instance_(instance), mode_(mode), unknown_(unknown) {}
 
   // Applies `name args...` (name case-insensitive). `where` is recorded as the
   // source of the facts it sets. Errors name the directive and say what Redis
@@ -40,6 +46,7 @@ class DirectiveApplier {
  private:
   RedisInstance& instance_;
   DirectiveMode mode_;
+  UnknownNames unknown_;
   bool save_seen_ = false;
 };
 

@@ -46,6 +46,8 @@ TEST(Rescue, SeedClusterGetsTheResizeFirstOrderInItsGeneration) {
   EXPECT_NE(out.find("--config-spec redis-replication-config"), std::string::npos);
   EXPECT_NE(out.find("BGREWRITEAOF"), std::string::npos);  // the addon runs appendonly yes
   EXPECT_NE(out.find("does nothing for a pod killed while loading"), std::string::npos);
+  // Keeping all the data sets maxmemory to the data: say that leaves no room.
+  EXPECT_NE(out.find("writes that add data are refused at once"), std::string::npos);
 
   auto j = nlohmann::json::parse(
       run_redisfit({"rescue", seed, "--data-size", "31Gi", "--cleanup-rate", "64Mi", "-o", "json"}).out);

@@ -459,7 +459,12 @@ std::vector<ContainerReading> read_pod_redis(const PodDecl& pod, const std::vect
   std::vector<ContainerReading> out;
   for (const auto& c : pod.containers) {
     if (!redis_looking(c)) continue;
-    out.push_back(read_container(pod, c, data));
+    ContainerReading r = read_container(pod, c, data);
+    // An image named like Redis that is none of the known ones (KeyDB, a
+    // fork) has directives of its own: RF014's table of Redis and Valkey
+    // names would call them unknown.
+    if (r.image.family == ImageFamily::kOtherNamedRedis) r.instance.unknown_directives.clear();
+    out.push_back(std::move(r));
   }
   return out;
 }

@@ -1,0 +1,64 @@
+// RF014 unknown-directive: a directive no Redis or Valkey release knows, in a
+// config file, a `--name value` argument or a parameter map. redis-server
+// reads its whole configuration before it serves anything and exits on the
+// first name it does not know (config.c loadServerConfigFromString: "Bad
+// directive or wrong number of arguments"), so the container never starts
+// and restarts into CrashLoopBackOff. The memory directives' near misses
+// ("maxmemroy") are input errors of their own (redis_directives.cc); this
+// covers every other name. The table of names (sources/redis_directive_names.h) ends
+// at Redis 7.4 and Valkey 8.0 (facts/redis_instance.h kNewestKnownRedis*): for a server newer than that the finding is a
+// note, since the name may be one it added.
+#include <charconv>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "rules/rule.h"
+
+namespace redisfit::rules {
+namespace {
+
+// True when the version is known (not the default) and newer than the table.
+bool newer_than_table(const Sourced<std::string>& version) {
+  if (version.source.kind == ProvenanceKind::kDefault) return false;
+  const std::string& v = version.value;
+  int major = 0, minor = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), major);
+  if (ec != std::errc{}) return false;
+  if (p != v.data() + v.size() && *p == '.') std::from_chars(p + 1, v.data() + v.size(), minor);
+  return major > kNewestKnownRedisMajor || (major == kNewestKnownRedisMajor && minor > kNewestKnownRedisMinor);
+}
+
+void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RedisInstance& r = ctx.instance;
+  if (r.unknown_directives.empty()) return;
+  const bool newer = newer_than_table(r.redis_version);
+  for (const auto& d : r.unknown_directives) {
+    Finding f = make_finding(
+        spec,
+        newer ? fmt::format("{}: '{}' ({}) is not a directive of Redis 5.0-7.4 or Valkey 7.2-8.0{}; those refuse "
+                            "to start on it. Check it against {} {}",
+                            r.display_name, d.name, d.where, d.nearest, r.redis_version.value,
+                            r.redis_version.source)
+              : fmt::format("{}: '{}' ({}) is not a directive Redis knows{}: redis-server exits at start "
+                            "(\"Bad directive or wrong number of arguments\") and the container restarts into "
+                            "CrashLoopBackOff. Remove or correct it",
+                            r.display_name, d.name, d.where, d.nearest),
+        location_of(d.where, r));
+    if (newer) f.level = Level::kNote;
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+extern const RuleSpec rf014_unknown_directive;
+const RuleSpec rf014_unknown_directive{"RF014", "unknown-directive", Level::kError,
+    "a directive Redis does not know: the server refuses to start",
+    "a config directive, argument or parameter whose name no Redis 5.0-7.4 / Valkey 7.2-8.0 release knows",
+    {},
+    check,
+    "note when the server's version is newer than Redis 7.4"};
+
+}  // namespace redisfit::rules

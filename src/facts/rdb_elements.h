@@ -63,9 +63,11 @@ class PackedSizes {
 // How many times each size occurs. Sizes below kInPlace (nearly every
 // element of a large key) are counted in an array indexed by size, grown to
 // the largest seen; larger sizes take one map entry per distinct size. That
-// stays small even for a crafted file: n distinct sizes of at least kInPlace
-// need n * kInPlace bytes of decoded strings, and each string's bytes are in
-// the file or an LZF block of at least 1/100 of them (value_reader.cc).
+// stays small even for a crafted file: n distinct sizes need n^2/2 bytes of
+// strings, and a string's bytes are in the file or in an LZF block of at
+// least 1/100 of them (value_reader.cc), so a 1 GB file holds at most ~450k
+// distinct sizes (~20 MB of entries) while a server loading it would hold
+// ~100 GB.
 class SizeCounts {
  public:
   static constexpr uint64_t kInPlace = 256;

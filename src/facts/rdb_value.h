@@ -4,12 +4,12 @@
 // version's encoding rules, never the payload bytes themselves (except the
 // key name, kept for top-N and prefix groups).
 //
-// Memory does not grow with a key's element count. The reader keeps the
-// first ElementKeep::max_elements elements one by one (what a target needs
-// to cost a key small enough to be packed into a listpack or intset) and
-// folds every element into summaries (facts/rdb_elements.h) that cost the
-// encodings of larger keys: hashtable, skiplist, quicklist. A list of 10M
-// items costs its summaries and its quicklist node sizes, not 10M records.
+// Memory does not grow with a key's element count. The reader folds every
+// element into summaries (facts/rdb_elements.h) that cost every encoding
+// from counts and sizes, and keeps only the first ElementKeep::max_elements
+// elements one by one, for the few costs that need each element (a small
+// zset's scores or a small hash's field TTLs packed into a listpack). A list
+// of 10M items costs its summaries and its node sizes, not 10M records.
 // The reader reuses one RdbValue for every key; vectors keep their capacity.
 #pragma once
 

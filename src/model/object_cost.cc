@@ -98,13 +98,9 @@ ObjectCost string_cost(const RdbValue& v, const LoadTarget& t) {
   return {kRobj + sds_used_bytes(e.length, false), "raw"};
 }
 
-// A quicklist of nodes of the given sizes: robj, quicklist, and per node a
-// quicklistNode and its packed blob.
-template <class ForEachNode>
-uint64_t quicklist_bytes(ForEachNode&& for_each_node) {
-  uint64_t bytes = kRobj + kQuicklist;
-  for_each_node([&](uint64_t node_bytes, uint64_t times) { bytes += times * (kQuicklistNode + cls(node_bytes)); });
-  return bytes;
+// `times` quicklist nodes whose packed blobs take `node_bytes` each.
+uint64_t quicklist_nodes_bytes(uint64_t node_bytes, uint64_t times) {
+  return times * (kQuicklistNode + cls(node_bytes));
 }
 
 // A list loaded item by item (a linkedlist, or one ziplist): cut into nodes
@@ -120,7 +116,9 @@ ObjectCost list_pushed_cost(const RdbValue& v, const LoadTarget& t) {
   }
   if (t.lists_use_listpack() && nodes->node_count() == 1 && nodes->first_node_bytes() <= rule.size_limit_bytes / 2)
     return {kRobj + cls(nodes->first_node_bytes()), "listpack"};
-  return {quicklist_bytes([&](auto&& f) { nodes->for_each_node(f); }), "quicklist"};
+  uint64_t bytes = kRobj + kQuicklist;
+  nodes->for_each_node([&](uint64_t node_bytes, uint64_t times) { bytes += quicklist_nodes_bytes(node_bytes, times); });
+  return {bytes, "quicklist"};
 }
 
 ObjectCost list_cost(const RdbValue& v, const LoadTarget& t) {
@@ -130,7 +128,9 @@ ObjectCost list_cost(const RdbValue& v, const LoadTarget& t) {
   uint64_t last_node = t.packs_with_listpack() ? q.last_as_listpack : q.last_as_ziplist;
   if (t.lists_use_listpack() && q.serialized == 1 && q.packed == 1 && last_node <= 4096)
     return {kRobj + cls(last_node), "listpack"};
-  return {quicklist_bytes([&](auto&& f) { nodes.for_each(f); }), "quicklist"};
+  uint64_t bytes = kRobj + kQuicklist;
+  nodes.for_each([&](uint64_t node_bytes, uint64_t times) { bytes += quicklist_nodes_bytes(node_bytes, times); });
+  return {bytes, "quicklist"};
 }
 
 ObjectCost set_hashtable(const RdbValue& v, const LoadTarget& t) {

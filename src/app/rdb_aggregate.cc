@@ -23,7 +23,7 @@ const char* const kNoPrefix = "(no prefix)";
 }  // namespace
 
 RdbAggregator::RdbAggregator(const RdbAnalysisOptions& options, RdbReport& report)
-    : options_(options), report_(report) {}
+    : options_(options), report_(report), keep_(element_keep_for(options.target)) {}
 
 RdbDbStats& RdbAggregator::db(uint64_t number) {
   RdbDbStats& s = dbs_[number];

@@ -20,6 +20,8 @@ class RdbAggregator : public rdb::RdbVisitor {
   void on_header(int version) override;
   void on_aux(std::string_view key, std::string_view value) override;
   void on_resize_db(uint64_t db, uint64_t keys, uint64_t expires) override;
+  // What costing a key for options.target needs (model/object_cost.h element_keep_for).
+  ElementKeep element_keep(std::string_view) override { return keep_; }
   void on_key(const rdb::RdbKey& key) override;
   void on_module_aux(std::string_view) override { ++report_.module_aux; }
   void on_function_library(uint64_t code_bytes) override { add_function_libraries(1, code_bytes); }
@@ -44,6 +46,7 @@ class RdbAggregator : public rdb::RdbVisitor {
 
   const RdbAnalysisOptions& options_;
   RdbReport& report_;
+  ElementKeep keep_;
   std::map<uint64_t, RdbDbStats> dbs_;
   std::map<std::string, RdbTypeStats> types_;
   struct Larger {

@@ -57,10 +57,16 @@ uint64_t packed_bytes(const std::vector<RdbElement>& e, size_t first, size_t cou
   return t.packs_with_listpack() ? listpack_bytes(e, first, count) : ziplist_bytes(e, first, count);
 }
 
-uint64_t max_length(const std::vector<RdbElement>& e, size_t stride, size_t offset) {
-  uint64_t m = 0;
-  for (size_t i = offset; i < e.size(); i += stride) m = std::max(m, e[i].length);
-  return m;
+// All elements of the value as one listpack (7.0+) or ziplist (6.2).
+uint64_t packed_bytes(const ElementSummary& s, const LoadTarget& t) {
+  return t.packs_with_listpack() ? s.packed.listpack_bytes() : s.packed.ziplist_bytes();
+}
+
+// The sds strings a hashtable or skiplist allocates for the summarized elements.
+uint64_t sds_bytes(const ElementSummary& s) {
+  uint64_t bytes = 0;
+  s.sds_lengths.for_each([&](uint64_t length, uint64_t times) { bytes += times * sds_used_bytes(length); });
+  return bytes;
 }
 
 // util.c:d2string as the loader writes a score into a listpack: integral
@@ -92,102 +98,89 @@ ObjectCost string_cost(const RdbValue& v, const LoadTarget& t) {
   return {kRobj + sds_used_bytes(e.length, false), "raw"};
 }
 
-// quicklist.c:_quicklistNodeAllowInsert: a node takes entries until its
-// listpack would pass the size limit (fill < 0) or the entry count (fill > 0).
+// `times` quicklist nodes whose packed blobs take `node_bytes` each.
+uint64_t quicklist_nodes_bytes(uint64_t node_bytes, uint64_t times) {
+  return times * (kQuicklistNode + cls(node_bytes));
+}
+
+// A list loaded item by item (a linkedlist, or one ziplist): cut into nodes
+// by the target's rule (ListNodePacker); 7.2+ keeps a list that fits in half
+// a node as one listpack (t_list.c:listTypeTryConvertQuicklist).
 ObjectCost list_pushed_cost(const RdbValue& v, const LoadTarget& t) {
-  static const uint64_t kSizeLimits[] = {4096, 8192, 16384, 32768, 65536};
-  int64_t fill = t.limits.list_max_listpack_size;
-  uint64_t size_limit = fill < 0 ? kSizeLimits[std::min<int64_t>(-fill, 5) - 1] : 8192;
-  uint64_t count_limit = fill > 0 ? static_cast<uint64_t>(fill) : UINT64_MAX;
-  uint64_t header = t.packs_with_listpack() ? 7 : 11;
-  std::vector<uint64_t> nodes;
-  uint64_t node_bytes = 0, node_count = 0;
-  for (const RdbElement& e : v.elements) {
-    uint64_t entry = listpack_entry_bytes(e) + (t.packs_with_listpack() ? 0 : 1);
-    if (node_count > 0 && (node_bytes + entry > size_limit || node_count + 1 > count_limit)) {
-      nodes.push_back(node_bytes);
-      node_bytes = 0;
-      node_count = 0;
-    }
-    if (node_count == 0) node_bytes = header;
-    node_bytes += entry;
-    ++node_count;
+  ListNodeRule rule = list_node_rule(t);
+  ListNodePacker walked(rule);
+  const ListNodePacker* nodes = &v.pushed_list;  // cut by the reader, under its ElementKeep rule
+  if (v.elements_complete()) {
+    for (const RdbElement& e : v.elements) walked.push(e);
+    nodes = &walked;
   }
-  if (node_count > 0) nodes.push_back(node_bytes);
-  if (t.lists_use_listpack() && nodes.size() == 1 && nodes[0] <= size_limit / 2)
-    return {kRobj + cls(nodes[0]), "listpack"};
+  if (t.lists_use_listpack() && nodes->node_count() == 1 && nodes->first_node_bytes() <= rule.size_limit_bytes / 2)
+    return {kRobj + cls(nodes->first_node_bytes()), "listpack"};
   uint64_t bytes = kRobj + kQuicklist;
-  for (uint64_t n : nodes) bytes += kQuicklistNode + cls(n);
+  nodes->for_each_node([&](uint64_t node_bytes, uint64_t times) { bytes += quicklist_nodes_bytes(node_bytes, times); });
   return {bytes, "quicklist"};
 }
 
 ObjectCost list_cost(const RdbValue& v, const LoadTarget& t) {
-  if (v.list_nodes.empty()) return list_pushed_cost(v, t);  // linkedlist or single ziplist
-  uint64_t bytes = kRobj + kQuicklist;
-  uint64_t packed_nodes = 0, last_node = 0;
-  for (const RdbListNode& node : v.list_nodes) {
-    uint64_t blob = node.serialized_bytes;
-    if (node.ziplist) blob = packed_bytes(v.elements, node.first_element, node.element_count, t);
-    if (!node.plain && node.element_count == 0) continue;  // empty nodes are dropped
-    bytes += kQuicklistNode + cls(blob);
-    if (!node.plain) ++packed_nodes;
-    last_node = blob;
-  }
-  if (t.lists_use_listpack() && v.list_nodes.size() == 1 && packed_nodes == 1 && last_node <= 4096)
+  const QuicklistNodes& q = v.quicklist;
+  if (q.serialized == 0) return list_pushed_cost(v, t);  // linkedlist or single ziplist
+  const SizeCounts& nodes = t.packs_with_listpack() ? q.loaded_as_listpack : q.loaded_as_ziplist;
+  uint64_t last_node = t.packs_with_listpack() ? q.last_as_listpack : q.last_as_ziplist;
+  if (t.lists_use_listpack() && q.serialized == 1 && q.packed == 1 && last_node <= 4096)
     return {kRobj + cls(last_node), "listpack"};
+  uint64_t bytes = kRobj + kQuicklist;
+  nodes.for_each([&](uint64_t node_bytes, uint64_t times) { bytes += quicklist_nodes_bytes(node_bytes, times); });
   return {bytes, "quicklist"};
 }
 
 ObjectCost set_hashtable(const RdbValue& v, const LoadTarget& t) {
-  uint64_t n = v.elements.size();
-  uint64_t bytes = kRobj + dict_with_buckets(n) + set_dict_entries_bytes(n, t);
-  for (const RdbElement& e : v.elements) bytes += sds_used_bytes(e.length);
-  return {bytes, "hashtable"};
+  uint64_t n = v.summary.count;
+  return {kRobj + dict_with_buckets(n) + set_dict_entries_bytes(n, t) + sds_bytes(v.summary), "hashtable"};
+}
+
+// intset.c:_intsetValueEncoding: the width fits the widest member.
+uint64_t intset_width(const ElementSummary& s) {
+  if (s.count == 0) return 2;
+  if (s.min_integer < INT32_MIN || s.max_integer > INT32_MAX) return 8;
+  if (s.min_integer < INT16_MIN || s.max_integer > INT16_MAX) return 4;
+  return 2;
 }
 
 ObjectCost set_cost(const RdbValue& v, const LoadTarget& t) {
-  uint64_t n = v.elements.size();
+  const ElementSummary& s = v.summary;
+  uint64_t n = s.count;
   if (v.rdb_encoding == std::string("intset"))
     return n <= t.limits.set_max_intset_entries ? ObjectCost{kRobj + cls(v.packed_blob_bytes), "intset"} : set_hashtable(v, t);
   if (v.packed_blob_bytes > 0)  // set listpack (7.2+ files)
     return n <= t.limits.set_max_listpack_entries && t.sets_use_listpack()
                ? ObjectCost{kRobj + cls(v.packed_blob_bytes), "listpack"} : set_hashtable(v, t);
-  bool all_int = std::all_of(v.elements.begin(), v.elements.end(), [](const RdbElement& e) { return e.is_integer; });
-  if (all_int && n <= t.limits.set_max_intset_entries) {
-    uint64_t width = 2;
-    for (const RdbElement& e : v.elements) {
-      if (e.integer < INT32_MIN || e.integer > INT32_MAX) width = 8;
-      else if ((e.integer < INT16_MIN || e.integer > INT16_MAX) && width < 4) width = 4;
-    }
-    return {kRobj + cls(8 + n * width), "intset"};
-  }
-  if (t.sets_use_listpack() && n <= t.limits.set_max_listpack_entries &&
-      max_length(v.elements, 1, 0) <= t.limits.set_max_listpack_value)
-    return {kRobj + cls(listpack_bytes(v.elements, 0, n)), "listpack"};
+  if (s.all_integers() && n <= t.limits.set_max_intset_entries) return {kRobj + cls(8 + n * intset_width(s)), "intset"};
+  if (t.sets_use_listpack() && n <= t.limits.set_max_listpack_entries && s.max_length <= t.limits.set_max_listpack_value)
+    return {kRobj + cls(s.packed.listpack_bytes()), "listpack"};
   return set_hashtable(v, t);
 }
 
-ObjectCost zset_skiplist(const RdbValue& v, size_t stride) {
+// Members: a zset keeps each once as an sds (shared by its dict entry and
+// skiplist node); the node's level is random, so its expected size is used.
+ObjectCost zset_skiplist(const RdbValue& v, uint64_t n) {
   static const double node = skiplist_node_expected_bytes();
-  uint64_t n = v.elements.size() / stride;
-  double bytes = kRobj + 16 + dict_with_buckets(n) + 32 + cls(24 + 16 * 32);
-  for (size_t i = 0; i < v.elements.size(); i += stride)
-    bytes += kDictEntry + sds_used_bytes(v.elements[i].length) + node;
-  return {static_cast<uint64_t>(bytes), "skiplist"};
+  uint64_t fixed = kRobj + 16 + dict_with_buckets(n) + 32 + cls(24 + 16 * 32) + n * kDictEntry + sds_bytes(v.summary);
+  return {static_cast<uint64_t>(static_cast<double>(fixed) + static_cast<double>(n) * node), "skiplist"};
 }
 
 ObjectCost zset_cost(const RdbValue& v, const LoadTarget& t) {
   const auto& lim = t.limits;
   if (v.scores.empty()) {  // packed: member, score pairs
-    uint64_t n = v.elements.size() / 2;
-    if (n > lim.zset_max_listpack_entries) return zset_skiplist(v, 2);
+    uint64_t n = v.summary.count / 2;
+    if (n > lim.zset_max_listpack_entries) return zset_skiplist(v, n);
     uint64_t blob = v.rdb_encoding == std::string("listpack") && t.packs_with_listpack()
-                        ? v.packed_blob_bytes : packed_bytes(v.elements, 0, v.elements.size(), t);
+                        ? v.packed_blob_bytes : packed_bytes(v.summary, t);
     return {kRobj + cls(blob), "listpack"};
   }
-  uint64_t n = v.elements.size();
-  if (n > lim.zset_max_listpack_entries || max_length(v.elements, 1, 0) > lim.zset_max_listpack_value)
-    return zset_skiplist(v, 1);
+  uint64_t n = v.summary.count;
+  // Scores become listpack text by the target's d2string: needs every member kept.
+  if (n > lim.zset_max_listpack_entries || v.summary.max_length > lim.zset_max_listpack_value || !v.elements_complete())
+    return zset_skiplist(v, n);
   std::vector<RdbElement> pairs;
   pairs.reserve(2 * n);
   for (size_t i = 0; i < n; ++i) {
@@ -198,23 +191,23 @@ ObjectCost zset_cost(const RdbValue& v, const LoadTarget& t) {
 }
 
 ObjectCost hash_hashtable(const RdbValue& v) {
-  uint64_t n = v.elements.size() / 2;
-  uint64_t bytes = kRobj + dict_with_buckets(n) + n * kDictEntry;
-  for (const RdbElement& e : v.elements) bytes += sds_used_bytes(e.length);
+  uint64_t n = v.summary.count / 2;
+  uint64_t bytes = kRobj + dict_with_buckets(n) + n * kDictEntry + sds_bytes(v.summary);
   // 7.4 field TTLs: each expiring field carries 8 more bytes of metadata.
-  for (uint64_t at : v.field_expires) bytes += at != 0 ? 8 : 0;
+  bytes += 8 * v.expiring_fields;
   return {bytes, v.has_field_expires ? "hashtable-ttl" : "hashtable"};
 }
 
 ObjectCost hash_cost(const RdbValue& v, const LoadTarget& t) {
-  uint64_t n = v.elements.size() / 2;
+  uint64_t n = v.summary.count / 2;
   const auto& lim = t.limits;
   if (n > lim.hash_max_listpack_entries) return hash_hashtable(v);
   if (v.rdb_encoding == std::string("listpack") && t.packs_with_listpack())
     return {kRobj + cls(v.packed_blob_bytes), "listpack"};  // loaded as is: only the count is checked
-  if (v.rdb_encoding == std::string("ziplist")) return {kRobj + cls(packed_bytes(v.elements, 0, v.elements.size(), t)), "listpack"};
-  if (max_length(v.elements, 1, 0) > lim.hash_max_listpack_value) return hash_hashtable(v);
+  if (v.rdb_encoding == std::string("ziplist")) return {kRobj + cls(packed_bytes(v.summary, t)), "listpack"};
+  if (v.summary.max_length > lim.hash_max_listpack_value) return hash_hashtable(v);
   if (v.has_field_expires) {
+    if (!v.elements_complete()) return hash_hashtable(v);  // the TTL entries need every pair
     std::vector<RdbElement> triples;
     for (size_t i = 0; i < n; ++i) {
       triples.push_back(v.elements[2 * i]);
@@ -223,13 +216,13 @@ ObjectCost hash_cost(const RdbValue& v, const LoadTarget& t) {
     }
     return {kRobj + 32 + cls(listpack_bytes(triples, 0, triples.size())), "listpack-ttl"};
   }
-  return {kRobj + cls(packed_bytes(v.elements, 0, v.elements.size(), t)), "listpack"};
+  return {kRobj + cls(packed_bytes(v.summary, t)), "listpack"};
 }
 
 ObjectCost stream_cost(const RdbValue& v) {
   const RdbStreamShape& s = v.stream;
   uint64_t bytes = kRobj + 80 + 32;  // robj, stream, its rax
-  for (uint64_t lp : s.listpack_sizes) bytes += cls(lp) + kRaxBytesPerStreamId;
+  s.listpack_sizes.for_each([&](uint64_t lp, uint64_t times) { bytes += times * (cls(lp) + kRaxBytesPerStreamId); });
   if (s.groups > 0) bytes += 32;    // the cgroups rax, created with the first group
   bytes += s.groups * (48 + 32 + 32 + kRaxBytesPerStreamId) + s.group_name_bytes;
   bytes += s.group_pel_entries * (32 + kRaxBytesPerStreamId);
@@ -251,6 +244,28 @@ ObjectCost object_cost(const RdbValue& value, const LoadTarget& target) {
     case RdbValueType::kModule: return {kRobj, "module", false};
   }
   return {};
+}
+
+ListNodeRule list_node_rule(const LoadTarget& t) {
+  static const uint64_t kSizeLimits[] = {4096, 8192, 16384, 32768, 65536};
+  int64_t fill = t.limits.list_max_listpack_size;
+  ListNodeRule rule;
+  rule.size_limit_bytes = fill < 0 ? kSizeLimits[std::min<int64_t>(-fill, 5) - 1] : 8192;
+  if (fill > 0) rule.count_limit = static_cast<uint64_t>(fill);
+  rule.listpack = t.packs_with_listpack();
+  return rule;
+}
+
+ElementKeep element_keep_for(const LoadTarget& t) {
+  // A hash has 2 elements per field; saturating, for a configured threshold near 2^64.
+  auto elements = [](uint64_t entries, uint64_t per_entry) {
+    return entries >= UINT64_MAX / per_entry - 1 ? UINT64_MAX : (entries + 1) * per_entry;
+  };
+  ElementKeep keep;
+  keep.max_elements = std::max({ElementKeep::kDefaultMaxElements, elements(t.limits.hash_max_listpack_entries, 2),
+                                elements(t.limits.zset_max_listpack_entries, 1)});
+  keep.list_nodes = list_node_rule(t);
+  return keep;
 }
 
 uint64_t key_entry_bytes(uint64_t key_length, const LoadTarget&) {

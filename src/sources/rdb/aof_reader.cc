@@ -113,6 +113,12 @@ class BaseKeyRouter : public RdbVisitor {
   void on_module_aux(std::string_view name) override { next_.on_module_aux(name); }
   void on_function_library(uint64_t bytes) override { next_.on_function_library(bytes); }
   void on_progress(uint64_t offset, uint64_t size, uint64_t keys) override { next_.on_progress(offset, size, keys); }
+  // The replay edits the elements of a key the commands touch (an LPOP, a
+  // SADD judged against the thresholds again): it gets them all.
+  ElementKeep element_keep(std::string_view name) override {
+    ElementKeep keep = next_.element_keep(name);
+    return scan_.touches(name) ? ElementKeep::all(keep.list_nodes) : keep;
+  }
   void on_key(const RdbKey& key) override {
     if (scan_.flushed(key.db)) return;
     if (scan_.touches(key.name)) replay_.adopt(key);

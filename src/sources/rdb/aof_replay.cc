@@ -176,7 +176,7 @@ bool AofReplay::restore(const Argv& argv) {
     ByteSource in(payload.substr(0, payload.size() - 10));
     ValueReader reader(in, version);
     uint8_t type = in.u8("RESTORE payload type");
-    reader.value(type, value);
+    reader.value(type, value, ElementKeep::all());  // the replay may edit its elements
   } catch (const RdbFormatError&) {
     return false;  // counted as not modelled
   }
@@ -233,9 +233,9 @@ void AofReplay::build_value(const Key& k, RdbValue& v) {
         uint64_t per = std::max<uint64_t>(1, k.stream_bytes / added);
         uint64_t per_node = std::max<uint64_t>(1, std::min<uint64_t>(100, 4096 / per));
         for (uint64_t left = added; left > 0; left -= std::min(left, per_node))
-          s.listpack_sizes.push_back(std::min(left, per_node) * per + 40);
+          s.listpack_sizes.add(std::min(left, per_node) * per + 40);
       }
-      s.listpacks = s.listpack_sizes.size();
+      s.listpacks = s.listpack_sizes.total();
       s.entries += added;
       s.groups += k.stream.groups;
       s.group_name_bytes += k.stream.group_name_bytes;
@@ -247,6 +247,7 @@ void AofReplay::build_value(const Key& k, RdbValue& v) {
     }
     case RdbValueType::kModule: break;
   }
+  v.summarize();
 }
 
 void AofReplay::emit(RdbVisitor& visitor) {

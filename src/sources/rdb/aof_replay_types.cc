@@ -243,6 +243,7 @@ void AofReplay::store_set_operation(const std::string& cmd, const Argv& argv) {
     erase(argv[1]);
     return;
   }
+  result->summarize();
   Key& dst = create(argv[1], result->type);
   dst = Key{};
   dst.type = result->type;

@@ -52,7 +52,7 @@ int64_t sign_extend(uint64_t v, unsigned bits) {
 
 }  // namespace
 
-void read_listpack(std::string_view blob, uint64_t base, std::vector<RdbElement>& out) {
+void read_listpack(std::string_view blob, uint64_t base, const ElementFn& each) {
   Cursor c(blob, base, "listpack");
   uint64_t total = c.le(4);
   uint64_t declared = c.le(2);
@@ -63,23 +63,23 @@ void read_listpack(std::string_view blob, uint64_t base, std::vector<RdbElement>
     uint8_t b = c.u8();
     if (b == 0xFF) break;
     if ((b & 0x80) == 0) {
-      out.push_back(element_of_integer(b & 0x7F));
+      each(element_of_integer(b & 0x7F));
     } else if ((b & 0xC0) == 0x80) {
-      out.push_back(element_of(c.take(b & 0x3F)));
+      each(element_of(c.take(b & 0x3F)));
     } else if ((b & 0xE0) == 0xC0) {
-      out.push_back(element_of_integer(sign_extend(((b & 0x1FULL) << 8) | c.u8(), 13)));
+      each(element_of_integer(sign_extend(((b & 0x1FULL) << 8) | c.u8(), 13)));
     } else if ((b & 0xF0) == 0xE0) {
-      out.push_back(element_of(c.take(((b & 0x0FULL) << 8) | c.u8())));
+      each(element_of(c.take(((b & 0x0FULL) << 8) | c.u8())));
     } else if (b == 0xF0) {
-      out.push_back(element_of(c.take(c.le(4))));
+      each(element_of(c.take(c.le(4))));
     } else if (b == 0xF1) {
-      out.push_back(element_of_integer(sign_extend(c.le(2), 16)));
+      each(element_of_integer(sign_extend(c.le(2), 16)));
     } else if (b == 0xF2) {
-      out.push_back(element_of_integer(sign_extend(c.le(3), 24)));
+      each(element_of_integer(sign_extend(c.le(3), 24)));
     } else if (b == 0xF3) {
-      out.push_back(element_of_integer(sign_extend(c.le(4), 32)));
+      each(element_of_integer(sign_extend(c.le(4), 32)));
     } else if (b == 0xF4) {
-      out.push_back(element_of_integer(static_cast<int64_t>(c.le(8))));
+      each(element_of_integer(static_cast<int64_t>(c.le(8))));
     } else {
       c.fail("unknown entry encoding " + std::to_string(b));
     }
@@ -91,7 +91,7 @@ void read_listpack(std::string_view blob, uint64_t base, std::vector<RdbElement>
     c.fail("header counts " + std::to_string(declared) + " entries, found " + std::to_string(count));
 }
 
-void read_ziplist(std::string_view blob, uint64_t base, std::vector<RdbElement>& out) {
+void read_ziplist(std::string_view blob, uint64_t base, const ElementFn& each) {
   Cursor c(blob, base, "ziplist");
   uint64_t total = c.le(4);
   c.le(4);  // offset of the tail entry
@@ -104,19 +104,19 @@ void read_ziplist(std::string_view blob, uint64_t base, std::vector<RdbElement>&
     if (prev == 0xFE) c.le(4);
     uint8_t b = c.u8();
     switch (b >> 6) {
-      case 0: out.push_back(element_of(c.take(b & 0x3F))); break;
-      case 1: out.push_back(element_of(c.take(((b & 0x3FULL) << 8) | c.u8()))); break;
+      case 0: each(element_of(c.take(b & 0x3F))); break;
+      case 1: each(element_of(c.take(((b & 0x3FULL) << 8) | c.u8()))); break;
       case 2:
         if (b != 0x80) c.fail("unknown string encoding " + std::to_string(b));
-        out.push_back(element_of(c.take(c.be(4))));
+        each(element_of(c.take(c.be(4))));
         break;
       default:
-        if (b == 0xC0) out.push_back(element_of_integer(sign_extend(c.le(2), 16)));
-        else if (b == 0xD0) out.push_back(element_of_integer(sign_extend(c.le(4), 32)));
-        else if (b == 0xE0) out.push_back(element_of_integer(static_cast<int64_t>(c.le(8))));
-        else if (b == 0xF0) out.push_back(element_of_integer(sign_extend(c.le(3), 24)));
-        else if (b == 0xFE) out.push_back(element_of_integer(sign_extend(c.le(1), 8)));
-        else if (b >= 0xF1 && b <= 0xFD) out.push_back(element_of_integer((b & 0x0F) - 1));
+        if (b == 0xC0) each(element_of_integer(sign_extend(c.le(2), 16)));
+        else if (b == 0xD0) each(element_of_integer(sign_extend(c.le(4), 32)));
+        else if (b == 0xE0) each(element_of_integer(static_cast<int64_t>(c.le(8))));
+        else if (b == 0xF0) each(element_of_integer(sign_extend(c.le(3), 24)));
+        else if (b == 0xFE) each(element_of_integer(sign_extend(c.le(1), 8)));
+        else if (b >= 0xF1 && b <= 0xFD) each(element_of_integer((b & 0x0F) - 1));
         else c.fail("unknown entry encoding " + std::to_string(b));
     }
     ++count;
@@ -126,14 +126,14 @@ void read_ziplist(std::string_view blob, uint64_t base, std::vector<RdbElement>&
     c.fail("header counts " + std::to_string(declared) + " entries, found " + std::to_string(count));
 }
 
-uint8_t read_intset(std::string_view blob, uint64_t base, std::vector<RdbElement>& out) {
+uint8_t read_intset(std::string_view blob, uint64_t base, const ElementFn& each) {
   Cursor c(blob, base, "intset");
   uint64_t width = c.le(4);
   uint64_t length = c.le(4);
   if (width != 2 && width != 4 && width != 8) c.fail("integer width " + std::to_string(width));
   if (length * width != blob.size() - 8) c.fail("length " + std::to_string(length) + " does not match its size");
   for (uint64_t i = 0; i < length; ++i) {
-    out.push_back(element_of_integer(sign_extend(c.le(static_cast<unsigned>(width)), static_cast<unsigned>(width * 8))));
+    each(element_of_integer(sign_extend(c.le(static_cast<unsigned>(width)), static_cast<unsigned>(width * 8))));
   }
   return static_cast<uint8_t>(width);
 }

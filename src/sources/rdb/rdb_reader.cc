@@ -148,7 +148,7 @@ RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor) {
         if (type_name(op) == nullptr && op != kTypeModulePreGa)
           fail(at, "unknown opcode or value type " + std::to_string(op));
         key.assign(reader.string("key name"));
-        reader.value(op, value);
+        reader.value(op, value, visitor.element_keep(key));
         value.serialized_bytes = in.offset() - at;
         RdbKey record{db, key, expire_ms, at, &value};
         visitor.on_key(record);

@@ -2,8 +2,9 @@
 //
 // The reader walks the file once and calls a visitor for the header, each aux
 // field, database switch, size hint and key. It never holds more than the key
-// being read (see facts/rdb_value.h), so a 100 GB dump needs as much memory as
-// its largest key. Module values, module aux data and function libraries are
+// being read, and of that key no more than the visitor's element_keep asks
+// for plus fixed-size summaries (facts/rdb_value.h): a 100 GB dump, or one
+// key of 100M elements, is read in a few MB. Module values, module aux data and function libraries are
 // skipped by their self-describing framing and counted, never interpreted.
 //
 // Errors are values: a truncated file, a bad CRC-64, an unknown opcode or
@@ -38,6 +39,9 @@ class RdbVisitor {
   virtual void on_aux(std::string_view /*key*/, std::string_view /*value*/) {}
   virtual void on_select_db(uint64_t /*db*/) {}
   virtual void on_resize_db(uint64_t /*db*/, uint64_t /*keys*/, uint64_t /*expires*/) {}
+  // What to keep element by element of the key `key_name` about to be read;
+  // every element is summarized regardless (facts/rdb_value.h ElementKeep).
+  virtual ElementKeep element_keep(std::string_view /*key_name*/) { return {}; }
   virtual void on_key(const RdbKey& /*key*/) {}
   virtual void on_module_aux(std::string_view /*module_name*/) {}
   virtual void on_function_library(uint64_t /*code_bytes*/) {}

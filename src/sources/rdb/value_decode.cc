@@ -14,23 +14,32 @@ namespace {
 
 [[noreturn]] void corrupt(uint64_t at, const std::string& what) { throw RdbFormatError(at, what); }
 
+// A field's TTL (0 = none): kept beside its pair when the pair is (the cap
+// is even, so a field and its value are kept together), counted always.
+void add_field_expire(RdbValue& out, bool pair_kept, uint64_t at) {
+  if (pair_kept) out.field_expires.push_back(at);
+  out.expiring_fields += at != 0 ? 1 : 0;
+}
+
 }  // namespace
 
 void ValueReader::string_set(RdbValue& out, bool zset, bool binary_scores) {
   uint64_t n = count(zset ? "zset length" : "set length");
-  out.elements.reserve(std::min<uint64_t>(n, 1 << 16));
+  out.elements.reserve(std::min<uint64_t>({n, 1 << 16, out.max_kept_elements}));
   for (uint64_t i = 0; i < n; ++i) {
-    out.elements.push_back(element(zset ? "zset member" : "set member"));
-    if (zset) out.scores.push_back(binary_scores ? binary_double("zset score") : ascii_double("zset score"));
+    bool kept = out.add_element(element(zset ? "zset member" : "set member"), true);
+    if (!zset) continue;
+    double score = binary_scores ? binary_double("zset score") : ascii_double("zset score");
+    if (kept) out.scores.push_back(score);
   }
 }
 
 void ValueReader::hash_pairs(RdbValue& out) {
   uint64_t n = count("hash length");
-  out.elements.reserve(std::min<uint64_t>(2 * n, 1 << 16));
+  out.elements.reserve(std::min<uint64_t>({2 * n, 1 << 16, out.max_kept_elements}));
   for (uint64_t i = 0; i < n; ++i) {
-    out.elements.push_back(element("hash field"));
-    out.elements.push_back(element("hash value"));
+    out.add_element(element("hash field"), true);
+    out.add_element(element("hash value"), true);
   }
 }
 
@@ -42,16 +51,37 @@ void ValueReader::hash_with_ttls(RdbValue& out, bool relative) {
   out.has_field_expires = true;
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t ttl = length("hash field ttl");
-    out.field_expires.push_back(ttl == 0 ? 0 : (relative ? ttl + min_expire - 1 : ttl));
-    out.elements.push_back(element("hash field"));
-    out.elements.push_back(element("hash value"));
+    bool kept = out.add_element(element("hash field"), true);
+    out.add_element(element("hash value"), true);
+    add_field_expire(out, kept, ttl == 0 ? 0 : (relative ? ttl + min_expire - 1 : ttl));
   }
 }
 
+// A listpack of field, value, TTL triples (7.4 RDB_TYPE_HASH_LISTPACK_EX).
+void ValueReader::hash_listpack_with_ttls(RdbValue& out, uint64_t at) {
+  uint64_t blob_at = in_.offset();
+  std::string_view blob = string("hash listpack with TTLs");
+  out.packed_blob_bytes = blob.size();
+  out.has_field_expires = true;
+  uint64_t entries = 0;
+  bool kept = false;
+  read_listpack(blob, blob_at, [&](const RdbElement& e) {
+    switch (entries++ % 3) {
+      case 0: kept = out.add_element(e, true); break;
+      case 1: out.add_element(e, true); break;
+      default: add_field_expire(out, kept, e.is_integer ? static_cast<uint64_t>(e.integer) : 0);
+    }
+  });
+  if (entries % 3 != 0) corrupt(at, "hash listpack with TTLs does not hold field/value/TTL triples");
+}
+
+// Quicklist nodes are costed as they are read (QuicklistNodes): a listpack
+// node loads as is, a v1 ziplist node is re-packed (rdb.c converts it with
+// lpNew + lpAppend on 7.0+), a plain node holds one element.
 void ValueReader::quicklist(RdbValue& out, bool v2) {
   uint64_t nodes = count("quicklist node count");
+  QuicklistNodes& q = out.quicklist;
   for (uint64_t i = 0; i < nodes; ++i) {
-    RdbListNode node;
     uint64_t container = kQuicklistPacked;
     if (v2) {
       uint64_t at = in_.offset();
@@ -62,32 +92,39 @@ void ValueReader::quicklist(RdbValue& out, bool v2) {
     uint64_t at = in_.offset();
     std::string_view blob = string("quicklist node");
     if (blob.empty()) corrupt(at, "empty quicklist node");
-    node.serialized_bytes = blob.size();
-    node.first_element = out.elements.size();
-    node.plain = container == kQuicklistPlain;
-    node.ziplist = !v2;
-    if (node.plain) out.elements.push_back(element_of(blob));
-    else if (v2) read_listpack(blob, at, out.elements);
-    else read_ziplist(blob, at, out.elements);
-    node.element_count = out.elements.size() - node.first_element;
-    out.list_nodes.push_back(node);
+    ++q.serialized;
+    if (container == kQuicklistPlain) {
+      out.add_element(element_of(blob), false);
+      q.add_loaded(blob.size(), blob.size());
+      continue;
+    }
+    uint64_t entries = 0;
+    PackedSizes repacked;  // a v1 node's elements, as the target re-packs them
+    if (v2) {
+      read_listpack(blob, at, [&](const RdbElement& e) { out.add_element(e, false); ++entries; });
+    } else {
+      read_ziplist(blob, at, [&](const RdbElement& e) { out.add_element(e, false); repacked.add(e); ++entries; });
+    }
+    if (entries == 0) continue;  // rdb.c drops empty nodes
+    ++q.packed;
+    if (v2) q.add_loaded(blob.size(), blob.size());
+    else q.add_loaded(repacked.listpack_bytes(), repacked.ziplist_bytes());
   }
 }
 
 void ValueReader::stream(RdbValue& out, uint8_t type) {
   RdbStreamShape& s = out.stream;
-  std::vector<RdbElement> scratch;
   s.listpacks = count("stream listpack count");
   for (uint64_t i = 0; i < s.listpacks; ++i) {
     uint64_t at = in_.offset();
     if (string("stream node key").size() != 16) corrupt(at, "stream node key is not a 128-bit ID");
     at = in_.offset();
     std::string_view lp = string("stream listpack");
-    scratch.clear();
-    read_listpack(lp, at, scratch);
-    if (scratch.empty()) corrupt(at, "empty listpack inside a stream");
+    uint64_t entries = 0;
+    read_listpack(lp, at, [&](const RdbElement&) { ++entries; });
+    if (entries == 0) corrupt(at, "empty listpack inside a stream");
     s.listpack_bytes += lp.size();
-    s.listpack_sizes.push_back(lp.size());
+    s.listpack_sizes.add(lp.size());
   }
   s.entries = length("stream length");
   length("stream last id ms");
@@ -123,10 +160,21 @@ void ValueReader::stream(RdbValue& out, uint8_t type) {
   }
 }
 
-void ValueReader::value(uint8_t type, RdbValue& out) {
+void ValueReader::value(uint8_t type, RdbValue& out, const ElementKeep& keep) {
   out.clear();
   out.rdb_type = type;
+  // Even, so that a hash keeps a field with its value; at least one pair.
+  out.max_kept_elements = std::max<uint64_t>(2, keep.max_elements & ~uint64_t{1});
+  out.pushed_list.reset(keep.list_nodes);
   uint64_t at = in_.offset();
+  // Every element of a collection, by the role Redis gives it.
+  auto member = [&](const RdbElement& e) { out.add_element(e, true); };
+  auto list_item = [&](const RdbElement& e) {
+    out.add_element(e, false);
+    out.pushed_list.push(e);
+  };
+  uint64_t pair_entries = 0;  // a packed zset: member, score, member, ...
+  auto zset_entry = [&](const RdbElement& e) { out.add_element(e, pair_entries++ % 2 == 0); };
   auto packed = [&](const char* what, auto&& parse) {
     uint64_t blob_at = in_.offset();
     std::string_view blob = string(what);
@@ -136,11 +184,11 @@ void ValueReader::value(uint8_t type, RdbValue& out) {
   switch (type) {
     case kTypeString:
       out.type = RdbValueType::kString; out.rdb_encoding = "string";
-      out.elements.push_back(element("string value"));
+      out.add_element(element("string value"), false);
       return;
     case kTypeList:
       out.type = RdbValueType::kList; out.rdb_encoding = "linkedlist";
-      for (uint64_t n = count("list length"); n > 0; --n) out.elements.push_back(element("list item"));
+      for (uint64_t n = count("list length"); n > 0; --n) list_item(element("list item"));
       return;
     case kTypeSet:
       out.type = RdbValueType::kSet; out.rdb_encoding = "hashtable";
@@ -164,17 +212,17 @@ void ValueReader::value(uint8_t type, RdbValue& out) {
       corrupt(at, "hash zipmap (Redis 2.4 and older) is not supported; re-save the data with a newer Redis");
     case kTypeListZiplist:
       out.type = RdbValueType::kList; out.rdb_encoding = "ziplist";
-      return packed("list ziplist", [&](std::string_view b, uint64_t o) { read_ziplist(b, o, out.elements); });
+      return packed("list ziplist", [&](std::string_view b, uint64_t o) { read_ziplist(b, o, list_item); });
     case kTypeSetIntset:
       out.type = RdbValueType::kSet; out.rdb_encoding = "intset";
-      return packed("intset", [&](std::string_view b, uint64_t o) { out.intset_width = read_intset(b, o, out.elements); });
+      return packed("intset", [&](std::string_view b, uint64_t o) { out.intset_width = read_intset(b, o, member); });
     case kTypeZsetZiplist:
       out.type = RdbValueType::kZset; out.rdb_encoding = "ziplist";
-      packed("zset ziplist", [&](std::string_view b, uint64_t o) { read_ziplist(b, o, out.elements); });
+      packed("zset ziplist", [&](std::string_view b, uint64_t o) { read_ziplist(b, o, zset_entry); });
       break;
     case kTypeHashZiplist:
       out.type = RdbValueType::kHash; out.rdb_encoding = "ziplist";
-      packed("hash ziplist", [&](std::string_view b, uint64_t o) { read_ziplist(b, o, out.elements); });
+      packed("hash ziplist", [&](std::string_view b, uint64_t o) { read_ziplist(b, o, member); });
       break;
     case kTypeListQuicklist:
       out.type = RdbValueType::kList; out.rdb_encoding = "quicklist";
@@ -189,15 +237,15 @@ void ValueReader::value(uint8_t type, RdbValue& out) {
       return stream(out, type);
     case kTypeHashListpack:
       out.type = RdbValueType::kHash; out.rdb_encoding = "listpack";
-      packed("hash listpack", [&](std::string_view b, uint64_t o) { read_listpack(b, o, out.elements); });
+      packed("hash listpack", [&](std::string_view b, uint64_t o) { read_listpack(b, o, member); });
       break;
     case kTypeZsetListpack:
       out.type = RdbValueType::kZset; out.rdb_encoding = "listpack";
-      packed("zset listpack", [&](std::string_view b, uint64_t o) { read_listpack(b, o, out.elements); });
+      packed("zset listpack", [&](std::string_view b, uint64_t o) { read_listpack(b, o, zset_entry); });
       break;
     case kTypeSetListpack:
       out.type = RdbValueType::kSet; out.rdb_encoding = "listpack";
-      return packed("set listpack", [&](std::string_view b, uint64_t o) { read_listpack(b, o, out.elements); });
+      return packed("set listpack", [&](std::string_view b, uint64_t o) { read_listpack(b, o, member); });
     case kTypeHashMetadataPreGa:
     case kTypeHashMetadata:
       out.type = RdbValueType::kHash; out.rdb_encoding = "hashtable-ttl";
@@ -206,22 +254,13 @@ void ValueReader::value(uint8_t type, RdbValue& out) {
     case kTypeHashListpackEx: {
       out.type = RdbValueType::kHash; out.rdb_encoding = "listpack-ttl";
       if (type == kTypeHashListpackEx) millis("hash min expire");
-      std::vector<RdbElement> triples;
-      packed("hash listpack with TTLs", [&](std::string_view b, uint64_t o) { read_listpack(b, o, triples); });
-      if (triples.size() % 3 != 0) corrupt(at, "hash listpack with TTLs does not hold field/value/TTL triples");
-      out.has_field_expires = true;
-      for (size_t i = 0; i < triples.size(); i += 3) {
-        out.elements.push_back(triples[i]);
-        out.elements.push_back(triples[i + 1]);
-        out.field_expires.push_back(triples[i + 2].is_integer ? static_cast<uint64_t>(triples[i + 2].integer) : 0);
-      }
-      return;
+      return hash_listpack_with_ttls(out, at);
     }
     default:
       corrupt(at, "unknown value type " + std::to_string(type));
   }
   // Pairs (hash field/value, zset member/score) must come in twos.
-  if (out.elements.size() % 2 != 0) corrupt(at, std::string(type_name(type)) + " holds an odd number of entries");
+  if (out.summary.count % 2 != 0) corrupt(at, std::string(type_name(type)) + " holds an odd number of entries");
 }
 
 }  // namespace redisfit::rdb

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,8 +38,9 @@ class ValueReader {
   double ascii_double(const char* what);  // RDB_TYPE_ZSET's length-prefixed text
   uint64_t millis(const char* what) { return in_.le(8, what); }
 
-  // Decodes the value of RDB type `type` into `out` (cleared first).
-  void value(uint8_t type, RdbValue& out);
+  // Decodes the value of RDB type `type` into `out` (cleared first),
+  // keeping elements one by one as `keep` says and summarizing all of them.
+  void value(uint8_t type, RdbValue& out, const ElementKeep& keep = {});
   // Skips one module value (RDB_TYPE_MODULE_2 body after the id, module aux).
   void skip_module_value();
 
@@ -52,6 +54,7 @@ class ValueReader {
   void hash_pairs(RdbValue& out);
   void hash_with_ttls(RdbValue& out, bool relative);
   void quicklist(RdbValue& out, bool v2);
+  void hash_listpack_with_ttls(RdbValue& out, uint64_t at);
   void stream(RdbValue& out, uint8_t type);
 
   ByteSource& in_;
@@ -60,12 +63,14 @@ class ValueReader {
   std::string blob_copy_;
 };
 
-// Packed blobs (listpack.c, ziplist.c, intset.c layouts). Each appends the
-// elements it holds to `out` and throws RdbFormatError (at `base`, the
-// blob's file offset) when the blob is inconsistent.
-void read_listpack(std::string_view blob, uint64_t base, std::vector<RdbElement>& out);
-void read_ziplist(std::string_view blob, uint64_t base, std::vector<RdbElement>& out);
+// Packed blobs (listpack.c, ziplist.c, intset.c layouts). Each hands the
+// elements it holds, in order, to `each` (nothing is collected: a blob of
+// 100M entries costs its own bytes only) and throws RdbFormatError (at
+// `base`, the blob's file offset) when the blob is inconsistent.
+using ElementFn = std::function<void(const RdbElement&)>;
+void read_listpack(std::string_view blob, uint64_t base, const ElementFn& each);
+void read_ziplist(std::string_view blob, uint64_t base, const ElementFn& each);
 // Returns the integer width (2, 4 or 8).
-uint8_t read_intset(std::string_view blob, uint64_t base, std::vector<RdbElement>& out);
+uint8_t read_intset(std::string_view blob, uint64_t base, const ElementFn& each);
 
 }  // namespace redisfit::rdb

@@ -37,13 +37,13 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
   for (const auto& d : r.unknown_directives) {
     Finding f = make_finding(
         spec,
-        newer ? fmt::format("{}: '{}' ({}) is not a directive of Redis 5.0-7.4 or Valkey 7.2-8.0{}; those refuse "
-                            "to start on it. Check it against {} {}",
-                            r.display_name, d.name, d.where, d.nearest, r.redis_version.value,
-                            r.redis_version.source)
-              : fmt::format("{}: '{}' ({}) is not a directive Redis knows{}: redis-server exits at start "
+        newer ? fmt::format("{}: '{}' ({}) is not a directive of Redis 5.0-7.4 or Valkey 7.2-8.0, which refuse "
+                            "to start on it. Check it against {} ({}){}",
+                            r.display_name, d.name, d.where, r.redis_version.value, r.redis_version.source,
+                            d.nearest)
+              : fmt::format("{}: '{}' ({}) is not a directive Redis knows: redis-server exits at start "
                             "(\"Bad directive or wrong number of arguments\") and the container restarts into "
-                            "CrashLoopBackOff. Remove or correct it",
+                            "CrashLoopBackOff. Remove or correct it{}",
                             r.display_name, d.name, d.where, d.nearest),
         location_of(d.where, r));
     if (newer) f.level = Level::kNote;

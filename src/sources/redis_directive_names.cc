@@ -95,6 +95,10 @@ bool is_known_directive_name(std::string_view lower_name) {
 std::span<const std::string_view> known_directive_names() { return kDirectiveNames; }
 
 std::string nearest_directive_name(const std::string& lower_name) {
+  // Longer than any name by more than two edits: nothing is near, and the
+  // edit distance of a long line against every name is not free.
+  constexpr size_t kLongestNameAndTwoEdits = 37 + 2;  // "cluster-allow-pubsubshard-when-down" and two
+  if (lower_name.size() > kLongestNameAndTwoEdits) return "";
   static const std::vector<std::string> names(kDirectiveNames.begin(), kDirectiveNames.end());
   return did_you_mean(lower_name, names);
 }

@@ -118,7 +118,7 @@ TEST(Rf014, ManyUnknownNamesAreBoundedToAFew) {
   auto j = nlohmann::json::parse(r.out);
   int reported = 0;
   for (const auto& f : j["findings"]) reported += f["rule"] == "RF014";
-  EXPECT_EQ(reported, 8) << r.out.substr(0, 2000);
+  EXPECT_EQ(reported, 4) << r.out.substr(0, 2000);
 }
 
 }  // namespace

@@ -144,8 +144,12 @@ TEST(RecommendLive, ReadsRedisfitAndRedisExporterSeriesScrapedByPrometheus) {
       FAIL() << key << " " << value << "\n" << i["observed"].dump() << i["messages"] << (res ? res->body : "");
     }
     double rate = std::stod(value);
+    // The writer catches up in bursts after a stall on a loaded host (it
+    // sleeps until each slice's start), so a short window can read up to
+    // about twice the rate (1004/s was seen on a CI run); the bounds catch
+    // the mistakes that matter: no rate, a count or a per-minute figure.
     EXPECT_GT(rate, 250) << key;
-    EXPECT_LT(rate, 1000) << key;
+    EXPECT_LT(rate, 2000) << key;
   }
 
   // Progress: on a terminal a line names the query running and is erased

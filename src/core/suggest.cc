@@ -34,10 +34,20 @@ std::vector<std::string> suggest_close(const std::string& typed, const std::vect
   const std::string t = lower(typed);
   std::vector<std::pair<size_t, std::string>> close;
   for (const auto& c : candidates) {
-    const std::string lc = lower(c);
-    const size_t d = edit_distance(t, lc);
-    const bool prefix = t.size() >= 2 && lc.rfind(t, 0) == 0;
-    if (d <= max_edits || prefix) close.emplace_back(prefix ? 0 : d, c);
+    // An edit distance is at least the difference in length: a candidate
+    // that neither starts with `typed` nor is within max_edits of its length
+    // is not close, and costs no distance.
+    const size_t a = t.size(), b = c.size();
+    const bool prefix = a >= 2 && b >= a && std::equal(t.begin(), t.end(), c.begin(), [](char x, char y) {
+                          return x == std::tolower(static_cast<unsigned char>(y));
+                        });
+    if (prefix) {
+      close.emplace_back(0, c);
+      continue;
+    }
+    if ((a > b ? a - b : b - a) > max_edits) continue;
+    const size_t d = edit_distance(t, lower(c));
+    if (d <= max_edits) close.emplace_back(d, c);
   }
   std::stable_sort(close.begin(), close.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;

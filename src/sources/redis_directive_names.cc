@@ -95,15 +95,8 @@ bool is_known_directive_name(std::string_view lower_name) {
 std::span<const std::string_view> known_directive_names() { return kDirectiveNames; }
 
 std::string nearest_directive_name(const std::string& lower_name) {
-  // Only names within two edits or starting with it can be suggested
-  // (core/suggest.h): a cheap length test first keeps the edit distances to
-  // a few names rather than all of them.
-  std::vector<std::string> near;
-  for (std::string_view n : kDirectiveNames) {
-    const size_t a = lower_name.size(), b = n.size();
-    if ((a > b ? a - b : b - a) <= 2 || (a >= 2 && n.substr(0, a) == lower_name)) near.emplace_back(n);
-  }
-  return did_you_mean(lower_name, near);
+  static const std::vector<std::string> names(kDirectiveNames.begin(), kDirectiveNames.end());
+  return did_you_mean(lower_name, names);
 }
 
 }  // namespace redisfit

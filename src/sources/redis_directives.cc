@@ -301,7 +301,7 @@ Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std:
     }
     // redis-server stops at the first unknown name, so a few are enough to
     // report; the bound keeps a file of a million unknown lines at the cost
-    // of reading it (the suggestion is an edit distance against every name).
+    // of reading it (each kept name gets a suggestion, core/suggest.h).
     constexpr size_t kUnknownNamesKept = 4;
     if (unknown_ == UnknownNames::kRecord && instance_.unknown_directives.size() < kUnknownNamesKept &&
         !is_known_directive_name(name)) {

@@ -65,16 +65,12 @@ std::vector<Finding> check_all(const RuleContext& ctx, const std::vector<const R
   std::vector<Finding> out;
   if (ctx.instance.role != InstanceRole::kData) return out;
   // An instance that was not fully read is reported by RF000: the memory
-  // conditions would judge it on guessed values. RF014 judges only the names
-  // that were read, so it runs too.
-  if (!ctx.instance.unknowns.empty()) {
-    if (const RuleSpec* unreadable = find_rule("RF000")) unreadable->condition(*unreadable, ctx, out);
-    if (&table == &all_rules()) {
-      if (const RuleSpec* names = find_rule("RF014")) names->condition(*names, ctx, out);
-    }
-    return out;
+  // rules would judge it on guessed values, so only the rules that judge what
+  // was read as read (RuleSpec::needs_memory_facts false) run on it.
+  const bool fully_read = ctx.instance.unknowns.empty();
+  for (const RuleSpec* r : table) {
+    if (fully_read || !r->needs_memory_facts) r->condition(*r, ctx, out);
   }
-  for (const RuleSpec* r : table) r->condition(*r, ctx, out);
   return out;
 }
 

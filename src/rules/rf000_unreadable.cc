@@ -30,6 +30,7 @@ const RuleSpec rf000_unreadable{"RF000", "unreadable", Level::kWarning,
     "an object that looks like a Redis/Valkey data node cannot be fully read; says what is missing",
     {},
     check,
-    ""};
+    "",
+    /*needs_memory_facts=*/false};
 
 }  // namespace redisfit::rules

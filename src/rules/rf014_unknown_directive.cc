@@ -59,6 +59,7 @@ const RuleSpec rf014_unknown_directive{"RF014", "unknown-directive", Level::kErr
     "a config directive, argument or parameter whose name no Redis 5.0-7.4 / Valkey 7.2-8.0 release knows",
     {},
     check,
-    "note when the server's version is newer than Redis 7.4"};
+    "note when the server's version is newer than Redis 7.4",
+    /*needs_memory_facts=*/false};
 
 }  // namespace redisfit::rules

@@ -86,6 +86,10 @@ struct RuleSpec {
   std::vector<Threshold> thresholds;
   Condition condition = nullptr;
   std::string escalation;  // when the level differs from the default: "error when request >= limit"
+  // False for a rule that judges what was read as read (the names of the
+  // directives, the reading itself), not memory facts: it also runs on an
+  // instance that was not fully read, where a memory rule would judge guesses.
+  bool needs_memory_facts = true;
 
   std::string help_path() const { return "docs/rules/" + id + ".md"; }
   // The value of the named threshold. Precondition: the spec lists it.

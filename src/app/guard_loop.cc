@@ -153,6 +153,9 @@ PollResult Guard::poll_locked(GuardState& next) {
   }
   last_limit_ = limit->limit_bytes;
 
+  // A kept connection the server closed since the last poll (its idle
+  // `timeout`, a restart) is opened again, not counted as unreachable.
+  if (conn_ && conn_->closed_while_idle()) conn_.reset();
   if (!conn_) {
     auto c = platform::connect_redis(options_.endpoint, options_.connect);
     if (!c) {

@@ -24,6 +24,12 @@ Result<ProbeSampleReport> probe_sample(const platform::RedisEndpoint& endpoint, 
   r.budget_now = compute_budget(r.facts.instance, r.facts.workload);
   const rules::MaxmemoryDerivation none;
   r.advice = rules::check_all({r.facts.instance, r.budget_now, r.facts.workload, none});
+  // RF004 reads a manifest without resources.limits.memory as "no limit". A
+  // live server's limit that was not given or read is unknown, not absent;
+  // the limit notes say so, and the exit code must not count it as a finding.
+  if (!r.limit.limit_bytes) {
+    std::erase_if(r.advice, [](const rules::Finding& f) { return f.rule_id == "RF004"; });
+  }
   if (o.plan) {
     // plan_with_model sizes the plan for the dataset at the maxmemory it
     // recommends (today's smaller data grows to it), and under a policy that

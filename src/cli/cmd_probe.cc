@@ -122,7 +122,9 @@ int run(const ProbeFlags& f) {
     if (!w) return fail(w.error());
     interval = *w;
   }
-  if (f.sampling.active()) return run_probe_sample(f.sampling, {f.urls, f.limit, options.cpu_limit_cores, *sample_format, options.connect});
+  if (f.sampling.active())
+    return run_probe_sample(f.sampling,
+                            {f.urls, f.limit, options.cpu_limit_cores, *sample_format, options.connect, *fail_on});
   std::vector<platform::RedisEndpoint> endpoints;
   auto env_password = platform::password_from_environment();
   for (const auto& url : f.urls) {

@@ -1,5 +1,6 @@
 #include "cli/probe_sample.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -24,6 +25,27 @@ void ProbeSampleFlags::add_to(CLI::App& cmd) {
       ->check(CLI::Range(1, 1000000));
   emit.add_to(cmd);
 }
+
+namespace {
+
+// As for one look (cmd_probe.cc): 1 when the verdict of the configuration
+// under the measured workload (unsafe = error, thin = warning) or one of the
+// rules' advice reaches --fail-on. An emitted fix exits 0, as plan's does.
+int sample_exit_code(const app::ProbeSampleReport& r, rules::Level fail_on) {
+  rules::Level worst = rules::Level::kNote;
+  bool any = false;
+  if (r.budget_now.verdict == Verdict::kUnsafe || r.budget_now.verdict == Verdict::kThin) {
+    worst = r.budget_now.verdict == Verdict::kUnsafe ? rules::Level::kError : rules::Level::kWarning;
+    any = true;
+  }
+  for (const auto& f : r.advice) {
+    worst = std::max(worst, f.level);
+    any = true;
+  }
+  return any && worst >= fail_on ? kExitFindings : kExitClean;
+}
+
+}  // namespace
 
 int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
   std::signal(SIGPIPE, SIG_IGN);
@@ -57,6 +79,7 @@ int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
     std::cout << fix::emit_fix(f.emit.request(), report->facts.instance, *report->recommendation) << std::flush;
   } else {
     print_report(*c.format, *report);
+    return sample_exit_code(*report, c.fail_on);
   }
   return kExitClean;
 }

@@ -33,6 +33,7 @@ struct ProbeCommon {
   std::optional<Sourced<double>> cpu_limit_cores;  // --cpu-limit, parsed
   const render::ReportFormat<app::ProbeSampleReport>* format;  // chosen by cmd_probe before connecting
   platform::ConnectOptions connect;
+  rules::Level fail_on = rules::Level::kWarning;  // --fail-on, parsed
 };
 
 int run_probe_sample(const ProbeSampleFlags& flags, const ProbeCommon& common);

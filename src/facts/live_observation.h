@@ -30,10 +30,24 @@ struct LiveObservation {
   uint64_t not_counted_for_evict_bytes = 0;
   int connected_replicas = 0;
 
+  // A replica with replica-ignore-maxmemory yes (the default since 5.0): it
+  // never evicts, it holds what its primary sends (evict.c:performEvictions
+  // returns at once on a replica that ignores maxmemory), so its own
+  // maxmemory bounds nothing until a failover promotes it. primary is
+  // master_host:master_port.
+  bool replica_ignores_maxmemory = false;
+  std::string primary;
+
+  // A BGSAVE or AOF rewrite child alive now (INFO rdb_bgsave_in_progress,
+  // aof_rewrite_in_progress) and the pages it has copied (current_cow_size,
+  // 7.0+): the cgroup is charged for them, used_memory_rss does not count them.
+  bool fork_in_progress = false;
+  uint64_t fork_cow_bytes = 0;
+
   // The container limit and what is charged against it now.
   std::optional<uint64_t> limit_bytes;
   std::optional<uint64_t> working_set_bytes;  // cgroup usage - inactive_file
-  uint64_t now_bytes = 0;                     // max(rss, working set)
+  uint64_t now_bytes = 0;                     // max(rss + a live child's copies, working set)
   std::string now_source;
 
   // Projections (model).

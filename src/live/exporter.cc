@@ -44,6 +44,9 @@ TargetScrape Exporter::read_target(State& s) {
     out.scrape_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return out;
   };
+  // A kept connection the server closed since the last scrape (its idle
+  // `timeout`, a restart) is opened again, not reported as the server down.
+  if (s.conn && s.conn->closed_while_idle()) s.conn.reset();
   if (!s.conn) {
     auto c = platform::connect_redis(s.target.endpoint, options_);
     if (!c) {

@@ -130,23 +130,23 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
     }
   }
   w.dataset_bytes = Sourced<uint64_t>{dataset, dataset_source};
-  // What a restart would load, when the files say more than memory does: the
-  // file being loaded now (loading_total_bytes), or the AOF on disk
-  // (aof_current_size, base + incremental files). A file size is not memory,
-  // but it is the floor the issue of a crash-looping reload turns on: it is
-  // there and it will be loaded whatever maxmemory says.
-  uint64_t persisted = 0;
-  std::string persisted_field;
-  if (s.loading) {
-    persisted = info.u64("loading_total_bytes").value_or(0);
-    persisted_field = "loading_total_bytes (file being loaded)";
-  }
-  if (auto aof = info.u64("aof_current_size"); aof && *aof > persisted && info.u64("aof_enabled").value_or(0) == 1) {
-    persisted = *aof;
-    persisted_field = "aof_current_size (AOF files on disk)";
-  }
-  if (persisted > dataset) {
-    w.loaded_bytes = Sourced<uint64_t>{persisted, at("INFO " + persisted_field, s)};
+  // What a restart would load beyond what memory holds now. Not the AOF on
+  // disk: its replay applies every overwrite, DEL, expire and eviction it
+  // logged (aof.c:loadSingleAppendOnlyFile), so it ends at today's dataset
+  // whatever the file's size. Only while LOADING a file with no used-mem aux
+  // field (an AOF) is the end unknown to INFO; then the file being loaded
+  // (loading_total_bytes) stands for it, errs high for an AOF of overwrites
+  // and low for one of many small keys, which the note says.
+  if (s.loading && !info.u64("loading_rdb_used_mem")) {
+    const uint64_t file = info.u64("loading_total_bytes").value_or(0);
+    if (file > dataset) {
+      w.loaded_bytes = Sourced<uint64_t>{file, at("INFO loading_total_bytes (size of the file being loaded)", s)};
+      f.notes.push_back(fmt::format(
+          "INFO gives no used-mem figure for the file being loaded ({}; an AOF, or Redis before 7.0): its size stands for the dataset it loads, "
+          "more than the replay reaches when it logged overwrites, less for many small keys; `redisfit rdb "
+          "<appendonlydir>` estimates it from the files",
+          format_bytes(file)));
+    }
   }
 
   // The fragmentation the model applies to the dataset, from the RSS the

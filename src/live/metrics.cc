@@ -28,8 +28,12 @@ void add_report(Exposition& x, const std::string& labels, const ProbeReport& r) 
   g("redisfit_reload_configured", "1 when a restart reloads persisted data (RDB or AOF), 0 when only a leftover dump would.",
     r.reload_configured ? 1 : 0);
   g("redisfit_cow_fraction", "Copy-on-write share of the dataset the fork projection assumes (0..1).", r.cow_fraction);
-  g("redisfit_observed_bytes", "Memory charged now: max(used_memory_rss, cgroup working set when read).",
+  g("redisfit_observed_bytes",
+    "Memory charged now: max(used_memory_rss + a live fork child's current_cow_size, cgroup working set when read).",
     static_cast<double>(r.now_bytes));
+  g("redisfit_fork_child_copied_bytes",
+    "Pages a live BGSAVE / AOF rewrite child has copied (INFO current_cow_size), 0 when no child is alive.",
+    static_cast<double>(r.fork_in_progress ? r.fork_cow_bytes : 0));
   if (r.working_set_bytes)
     g("redisfit_cgroup_working_set_bytes", "Container working set (usage - inactive_file), as kubelet counts it.",
       static_cast<double>(*r.working_set_bytes));
@@ -120,6 +124,8 @@ const std::vector<InfoMetric>& info_metrics() {
       {"redis_client_recent_max_input_buffer_bytes", "client_recent_max_input_buffer", "Largest recent query buffer (INFO).", false},
       {"redis_client_recent_max_output_buffer_bytes", "client_recent_max_output_buffer", "Largest recent output buffer (INFO).", false},
       {"redis_connected_slaves", "connected_slaves", "Connected replicas (INFO connected_slaves).", false},
+      {"redis_rdb_bgsave_in_progress", "rdb_bgsave_in_progress", "1 while a BGSAVE child is alive (INFO rdb_bgsave_in_progress).", false},
+      {"redis_aof_rewrite_in_progress", "aof_rewrite_in_progress", "1 while an AOF rewrite child is alive (INFO aof_rewrite_in_progress).", false},
       {"redis_rdb_last_cow_size_bytes", "rdb_last_cow_size", "Copy-on-write of the last RDB child (INFO rdb_last_cow_size).", false},
       {"redis_aof_last_cow_size_bytes", "aof_last_cow_size", "Copy-on-write of the last AOF rewrite child (INFO aof_last_cow_size).", false},
       // What `recommend --prometheus` pairs into the fork child's life, under

@@ -41,6 +41,11 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   r.target = s.where;
   r.redis_version = info.text("redis_version").value_or("?");
   r.role = info.text("role").value_or("?");
+  if (r.role == "slave") {
+    auto ignore = s.config.find("replica-ignore-maxmemory");
+    r.replica_ignores_maxmemory = ignore == s.config.end() || ignore->second == "yes";  // config.c default yes
+    r.primary = fmt::format("{}:{}", info.text("master_host").value_or("?"), info.text("master_port").value_or("?"));
+  }
   r.loading = s.loading;
   r.loading_percent = info.number("loading_loaded_perc").value_or(0);
   r.used_memory_bytes = info.u64("used_memory").value_or(0);
@@ -60,6 +65,18 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   r.limit_source = limit.source.describe();
   r.now_bytes = r.used_memory_rss_bytes;
   r.now_source = "INFO used_memory_rss";
+  // A fork child's copied pages are charged to the same cgroup but are not in
+  // the parent's RSS (childinfo.c reports them as current_cow_size).
+  r.fork_in_progress = info.u64("rdb_bgsave_in_progress").value_or(0) == 1 ||
+                       info.u64("aof_rewrite_in_progress").value_or(0) == 1;
+  if (r.fork_in_progress) {
+    r.fork_cow_bytes = info.u64("current_cow_size").value_or(0);
+    r.now_bytes += r.fork_cow_bytes;
+    r.now_source = r.fork_cow_bytes > 0
+                       ? "INFO used_memory_rss + current_cow_size (a fork child is alive)"
+                       : "INFO used_memory_rss (a fork child is alive; current_cow_size not reported, so its "
+                         "copies are not counted)";
+  }
   if (limit.cgroup) {
     r.working_set_bytes = limit.cgroup->working_set_bytes;
     if (limit.cgroup->working_set_bytes > r.now_bytes) {
@@ -92,19 +109,30 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
       if (a.name == "cow_fraction") r.cow_source = a.source;
   }
 
-  if (facts.instance.maxmemory.origin != MaxmemoryOrigin::kUnset) {
+  if (r.replica_ignores_maxmemory) {
+    r.notes.push_back(fmt::format(
+        "a replica that ignores its maxmemory (replica-ignore-maxmemory yes): it holds what {} sends, so the "
+        "primary's maxmemory bounds its data, not its own (which applies only once a failover promotes it); "
+        "probe the primary for the dataset this replica grows to",
+        r.primary));
+  } else if (facts.instance.maxmemory.origin != MaxmemoryOrigin::kUnset) {
     // The same server once the dataset reaches maxmemory (the model's
     // default when no dataset is given).
+    // Data already above maxmemory stays held (noeviction never drops it; an
+    // evicting policy frees it only as writes come), so it is the floor.
     Workload full = facts.workload;
-    full.dataset_bytes.reset();
+    const uint64_t maxmemory = facts.instance.maxmemory.bytes;
+    if (maxmemory == 0 || (full.dataset_bytes && full.dataset_bytes->value <= maxmemory)) full.dataset_bytes.reset();
     MemoryBudget b = compute_budget(facts.instance, full);
     r.full_peak_bytes = b.peak_bytes;
     r.full_peak_phase = b.peak_phase;
   }
 
   // A projection never falls below what is charged now: the model's terms
-  // estimate, the cgroup and RSS measure.
-  if (r.now_bytes > r.steady_bytes) r.steady_bytes = r.now_bytes;
+  // estimate, the cgroup and RSS measure. A live child's copies are the fork
+  // phase's, not the steady state's: they are freed when it exits.
+  const uint64_t without_child = r.now_bytes - std::min(r.now_bytes, r.fork_cow_bytes);
+  if (without_child > r.steady_bytes) r.steady_bytes = without_child;
   if (r.now_bytes > r.fork_peak_bytes) r.fork_peak_bytes = r.now_bytes;
 
   for (const auto& n : limit.notes) r.notes.push_back(n);

@@ -19,7 +19,8 @@ const std::vector<std::string>& memory_config_parameters() {
       "maxmemory",          "maxmemory-policy",      "maxmemory-clients",
       "client-output-buffer-limit", "repl-backlog-size", "maxclients",
       "appendonly",         "save",                  "aof-use-rdb-preamble",
-      "repl-diskless-load", "client-query-buffer-limit", "proto-max-bulk-len"};
+      "repl-diskless-load", "client-query-buffer-limit", "proto-max-bulk-len",
+      "replica-ignore-maxmemory"};
   return params;
 }
 

@@ -64,7 +64,7 @@ class PlainConnection final : public RedisConnection {
       case ReplyStatus::kTooLarge: return Error{where_, too_large_reply(name)};
       case ReplyStatus::kClosed:
         return Error{where_, "server closed the connection during " + name +
-                                 " (TLS-only port, protected mode, or maxclients reached?)"};
+                                 " (restarted or idle timeout; or a TLS-only port, protected mode, maxclients reached?)"};
       case ReplyStatus::kReaderError: {
         if (auto refused = take_refused_reply()) return Error{where_, *refused + " in reply to " + name};
         // hiredis reads the first byte of a reply as its RESP type: anything
@@ -84,6 +84,7 @@ class PlainConnection final : public RedisConnection {
   }
 
   const std::string& where() const override { return where_; }
+  bool closed_while_idle() const override { return broken_ || detail::idle_socket_closed(ctx_->fd); }
 
  private:
   redisContext* ctx_;

@@ -52,6 +52,11 @@ class RedisConnection {
   virtual Result<RespValue> command(const std::vector<std::string>& argv) = 0;
   // host:port or unix:path, for messages.
   virtual const std::string& where() const = 0;
+  // True when, between commands, the server closed this connection (its idle
+  // `timeout`, a restart) or it already failed. A caller that keeps a
+  // connection across polls (exporter, guard) opens a new one instead of
+  // failing the next command on the old one.
+  virtual bool closed_while_idle() const = 0;
 };
 
 // Connects, authenticates and selects endpoint.db.

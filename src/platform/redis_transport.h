@@ -50,6 +50,11 @@ inline constexpr size_t kMaxReplyBytes = 8u << 20;
 enum class Wait { kReady, kTimeout, kFailed };
 Wait wait_until(int fd, short events, std::chrono::steady_clock::time_point deadline);
 
+// True when `fd`, which has no command in flight, is readable or hung up: the
+// peer closed it (a read would return 0) or sent bytes nobody asked for.
+// Either way the connection cannot carry the next command's reply.
+bool idle_socket_closed(int fd);
+
 // How read_one_reply ended. kFailed and kClosed leave errno / the
 // transport's own state for the caller to explain.
 enum class ReplyStatus { kReply, kTimeout, kTooLarge, kReaderError, kClosed, kFailed };

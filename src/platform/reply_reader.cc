@@ -27,6 +27,15 @@ Wait wait_until(int fd, short events, std::chrono::steady_clock::time_point dead
   }
 }
 
+bool idle_socket_closed(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  int ready;
+  do {
+    ready = poll(&p, 1, 0);
+  } while (ready < 0 && errno == EINTR);
+  return ready != 0;  // readable, hung up, or poll failed: do not reuse
+}
+
 ReplyStatus read_one_reply(redisReader* reader, int fd, std::chrono::steady_clock::time_point deadline,
                            const ReadSome& read_some, const std::function<bool()>& has_buffered, void** reply) {
   *reply = nullptr;

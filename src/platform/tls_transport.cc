@@ -158,6 +158,9 @@ class TlsConnection final : public RedisConnection {
   }
 
   const std::string& where() const override { return where_; }
+  bool closed_while_idle() const override {
+    return broken_ || SSL_pending(ssl_) > 0 || detail::idle_socket_closed(fd_);
+  }
 
  private:
   Error fail(const std::string& cmd, int rc) {

@@ -21,7 +21,10 @@ nlohmann::json report_json(const live::ProbeReport& r) {
                    {"mem_clients_normal_bytes", r.clients_normal_bytes},
                    {"mem_clients_slaves_bytes", r.replica_buffers_bytes},
                    {"mem_not_counted_for_evict_bytes", r.not_counted_for_evict_bytes},
-                   {"connected_replicas", r.connected_replicas}};
+                   {"connected_replicas", r.connected_replicas},
+                   {"fork_in_progress", r.fork_in_progress},
+                   {"current_cow_size_bytes", r.fork_cow_bytes},
+                   {"replica_ignores_maxmemory", r.replica_ignores_maxmemory}};
   j["limit_bytes"] = r.limit_bytes ? nlohmann::json(*r.limit_bytes) : nlohmann::json(nullptr);
   j["limit_source"] = r.limit_source;
   j["working_set_bytes"] = r.working_set_bytes ? nlohmann::json(*r.working_set_bytes) : nlohmann::json(nullptr);

@@ -4,6 +4,7 @@
 
 #include "core/quantity.h"
 #include "model/constants.h"
+#include "model/policy.h"
 #include "model/verdict.h"
 
 namespace redisfit::rules::probe {
@@ -32,7 +33,38 @@ std::string plan_command(const RuleContext& ctx) {
   if (in.replicas.value > 0) cmd += fmt::format(" --replicas {}", in.replicas.value);
   if (w.write_rate_per_sec) cmd += fmt::format(" --write-rate {:.0f}", w.write_rate_per_sec->value);
   cmd += " --value-size " + format_k8s_quantity(w.value_size_bytes.value);
+  // Every other fact the server showed, so that the pasted command answers
+  // what probe --plan and guard answer from the same facts.
+  auto known = [](const Provenance& p) { return p.kind != ProvenanceKind::kDefault; };
+  if (known(w.fragmentation.source)) cmd += fmt::format(" --fragmentation {:.3f}", w.fragmentation.value);
+  if (known(w.clients.source)) cmd += fmt::format(" --clients {}", w.clients.value);
+  if (w.keys_have_ttl.value) cmd += " --ttl true";
+  if (w.cow_fraction) cmd += fmt::format(" --cow-fraction {:.3f}", w.cow_fraction->value);
+  if (w.fork_child_seconds) {
+    cmd += fmt::format(" --save-time {:.3g}s", w.fork_child_seconds->value);
+    if (w.fork_child_dataset_bytes) cmd += " --save-time-of " + format_k8s_quantity(*w.fork_child_dataset_bytes);
+  }
+  if (in.cpu_limit_cores) cmd += fmt::format(" --cpu-limit {:g}", in.cpu_limit_cores->value);
+  if (known(in.redis_version.source)) cmd += " --redis-version " + in.redis_version.value;
   return cmd;
+}
+
+std::string fit_advice(const RuleContext& ctx, const std::string& lower) {
+  const LiveObservation& live = *ctx.live;
+  if (live.replica_ignores_maxmemory) {
+    return fmt::format("this replica ignores its maxmemory (replica-ignore-maxmemory yes) and holds what {} sends: "
+                       "lower the primary's maxmemory or raise this limit (its own maxmemory applies only after a "
+                       "failover)",
+                       live.primary);
+  }
+  if (live.loading) return "raise the limit: maxmemory is not enforced while loading (redisfit rescue gives the steps)";
+  if (live.maxmemory_bytes > 0 && live.used_memory_bytes > live.maxmemory_bytes &&
+      !writes_continue_at_maxmemory(ctx.instance, ctx.workload)) {
+    return fmt::format("raise the limit first: used_memory is already above maxmemory and {} frees nothing, so a "
+                       "lower maxmemory does not shrink it (redisfit rescue gives the steps)",
+                       live.maxmemory_policy);
+  }
+  return lower;
 }
 
 Threshold phase_safety_factor() {

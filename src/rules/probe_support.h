@@ -24,6 +24,14 @@ Level level_of(Verdict verdict, bool configured);
 // pasted as it is.
 std::string plan_command(const RuleContext& ctx);
 
+// What brings a server that does not fit back under its limit: `lower` (the
+// rule's own "lower maxmemory ..." advice) only where lowering maxmemory
+// shrinks what is held. Not on a replica that ignores its maxmemory (its data
+// is the primary's), not while loading (maxmemory is not enforced), and not
+// when the data is already above maxmemory under a policy that refuses writes
+// there (noeviction frees nothing); then the limit must rise first.
+std::string fit_advice(const RuleContext& ctx, const std::string& lower);
+
 // The rules that set the server against its container limit (RP002, RP003)
 // have nothing to say without one: `Check` runs only when the limit is known,
 // and is handed it. Use `probe::with_limit<check>` as the spec's condition.

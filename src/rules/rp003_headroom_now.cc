@@ -10,14 +10,14 @@
 namespace redisfit::rules {
 namespace {
 
-void check(const RuleSpec& spec, const LiveObservation& live, uint64_t limit, const RuleContext&,
+void check(const RuleSpec& spec, const LiveObservation& live, uint64_t limit, const RuleContext& ctx,
            std::vector<Finding>& out) {
   const Verdict now = judge_against_limit(live.now_bytes, limit);
   out.push_back(make_live_finding(
       spec, probe::level_of(now, true),
       fmt::format("now {} ({}) = {} of the limit, {} free", format_bytes(live.now_bytes), live.now_source,
                   probe::pct(live.now_bytes, limit), format_bytes(limit > live.now_bytes ? limit - live.now_bytes : 0)),
-      now == Verdict::kSafe ? "" : "raise the limit or lower maxmemory now"));
+      now == Verdict::kSafe ? "" : probe::fit_advice(ctx, "raise the limit or lower maxmemory now")));
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace {
 
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   probe::phase_finding(spec, *ctx.live, "steady state (model, today's dataset)", ctx.live->steady_bytes, true,
-                       "lower maxmemory or raise the limit (" + probe::plan_command(ctx) + ")", out);
+                       probe::fit_advice(ctx, "lower maxmemory or raise the limit (" + probe::plan_command(ctx) + ")"), out);
 }
 
 }  // namespace

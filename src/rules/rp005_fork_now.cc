@@ -14,7 +14,8 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
                                             : "if a BGSAVE started now (persistence is off; a replica attaching or "
                                               "a manual BGSAVE still forks)",
                        live.fork_peak_bytes, live.fork_configured,
-                       "lower maxmemory, raise the limit, or make forks rarer (replica-only persistence)", out);
+                       probe::fit_advice(ctx, "lower maxmemory, raise the limit, or make forks rarer (replica-only persistence)"),
+                       out);
 }
 
 }  // namespace

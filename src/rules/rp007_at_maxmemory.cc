@@ -11,8 +11,8 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
   if (live.full_peak_bytes == 0) return;
   probe::phase_finding(spec, live, "once the dataset fills maxmemory (model peak: " + live.full_peak_phase + ")",
                        live.full_peak_bytes, true,
-                       "lower maxmemory so every phase fits the limit at full (" + probe::plan_command(ctx) +
-                           "), or raise the limit",
+                       probe::fit_advice(ctx, "lower maxmemory so every phase fits the limit at full (" +
+                                                 probe::plan_command(ctx) + "), or raise the limit"),
                        out);
 }
 

@@ -14,15 +14,18 @@ namespace {
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const LiveObservation& live = *ctx.live;
   const std::string& policy = live.maxmemory_policy;
-  if (live.maxmemory_bytes == 0 || writes_continue_at_maxmemory(ctx.instance, ctx.workload) ||
+  // A replica that ignores maxmemory refuses no write its primary sends.
+  if (live.maxmemory_bytes == 0 || live.replica_ignores_maxmemory ||
+      writes_continue_at_maxmemory(ctx.instance, ctx.workload) ||
       static_cast<double>(live.used_memory_bytes) <
           static_cast<double>(live.maxmemory_bytes) * ModelConstants::kNearMaxmemoryShare) {
     return;
   }
   out.push_back(make_live_finding(
       spec, Level::kWarning,
-      fmt::format("used_memory {} is {} of maxmemory and the policy is {}: writes get -OOM errors when it is reached",
-                  format_bytes(live.used_memory_bytes), probe::pct(live.used_memory_bytes, live.maxmemory_bytes), policy),
+      fmt::format("used_memory {} is {} of maxmemory and the policy is {}: writes get -OOM errors {}",
+                  format_bytes(live.used_memory_bytes), probe::pct(live.used_memory_bytes, live.maxmemory_bytes), policy,
+                  live.used_memory_bytes >= live.maxmemory_bytes ? "now (it is reached)" : "when it is reached"),
       policy.rfind("volatile", 0) == 0
           ? "no key carries a TTL, so volatile-* evicts nothing: use an allkeys-* policy if this is a cache"
           : "use an allkeys-* policy for a cache, or plan capacity for a store"));

@@ -12,7 +12,9 @@ namespace {
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const MemoryBudget& b = ctx.budget;
   const LiveObservation& live = *ctx.live;
-  if (!b.loaded_above_maxmemory) return;
+  // A replica that ignores its maxmemory holds its primary's data by design;
+  // RP006 judges its restart, RP003/RP004 what it holds.
+  if (!b.loaded_above_maxmemory || live.replica_ignores_maxmemory) return;
   const bool fits = !live.limit_bytes || live.reload_peak_bytes <= *live.limit_bytes;
   out.push_back(make_live_finding(
       spec, fits ? Level::kWarning : Level::kError,

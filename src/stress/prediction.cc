@@ -17,9 +17,6 @@
 
 namespace redisfit::stress {
 namespace {
-// The per-key estimate is within 7 % of a real server (tests/model/
-// key_size_test.cc); a fill 10 % past maxmemory is past it for sure.
-constexpr double kFillPastMaxmemory = 1.10;
 constexpr uint64_t kKeyBytes = 9;  // "rf:" + a number, as the loader names keys
 
 uint64_t average_value_bytes(const StressOptions& o) {
@@ -69,13 +66,15 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   const auto per_key = static_cast<uint64_t>(
       std::llround(mean_string_key_used_bytes(kKeyBytes, o.loader.value_min_bytes, o.loader.value_max_bytes)));
   uint64_t dataset = keys * per_key;
-  // A fill clearly past maxmemory (beyond the per-key estimate's error) stays
-  // as it is: the model caps the dataset at maxmemory and knows that a
-  // refusing policy then answers every write with -OOM. A fill near
-  // maxmemory is capped here, so the model keeps the worst case for it.
-  const bool clearly_past = maxmemory_bytes > 0 && static_cast<double>(dataset) >
-                                                       static_cast<double>(maxmemory_bytes) * kFillPastMaxmemory;
-  if (maxmemory_bytes > 0 && !clearly_past) dataset = std::min(dataset, maxmemory_bytes);
+  // An import into an empty server ends at maxmemory, never past it: a
+  // refusing policy answers -OOM once used_memory is over it, an evicting one
+  // evicts. A fill target beyond maxmemory does not make the data "past" it:
+  // used_memory then hovers at maxmemory, where client buffers draining or a
+  // key expiring bring it under and same-size overwrites succeed again (a
+  // flat-out writer under noeviction copied the whole dataset that way, while
+  // a paced one had nearly every write refused). The model keeps its rule for
+  // a dataset merely at maxmemory: writes continue.
+  if (maxmemory_bytes > 0) dataset = std::min(dataset, maxmemory_bytes);
   if (o.preload && o.preload->estimate && !o.phase_import) {
     // stress --rdb: the data is the user's file, and its size in memory is
     // what `redisfit rdb` estimated for this server, not a fill.
@@ -84,19 +83,18 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
         Provenance::given("stress --rdb: redisfit rdb's estimate of used_memory after loading " + o.preload->file)};
   } else if (dataset > 0) {
     w.dataset_bytes = Sourced<uint64_t>{
-        dataset, Provenance::flag(fmt::format("--fill: {} keys x {} B used per key{}", keys,
-                                              per_key,
-                                              clearly_past ? ", past maxmemory" : " (bounded by maxmemory)"))};
+        dataset, Provenance::flag(fmt::format("--fill: {} keys x {} B used per key (bounded by maxmemory)", keys,
+                                              per_key))};
   }
   return w;
 }
 
 namespace {
-// What an import into an empty server holds: never more than maxmemory (a
-// refusing policy answers -OOM, an evicting one evicts). The model reads a
-// dataset above maxmemory as data held above it (reloaded in full), so a fill
-// past maxmemory is given as maxmemory held, with the -OOM it implies for the
-// fork's writes under a refusing policy (cow.cc, kRefusedWritesCowFraction).
+// A dataset above maxmemory (stress --rdb: a file loaded with maxmemory
+// ignored) is data held above it, reloaded in full; the model sees it at
+// maxmemory, with the -OOM a refusing policy answers every write there, so
+// the fork's writes copy no data page (cow.cc, kRefusedWritesCowFraction).
+// An import never gets there (workload_for_run).
 Workload as_held(const RedisInstance& r, Workload w) {
   if (!w.dataset_bytes || r.maxmemory.origin == MaxmemoryOrigin::kUnset ||
       w.dataset_bytes->value <= r.maxmemory.bytes) {
@@ -104,7 +102,7 @@ Workload as_held(const RedisInstance& r, Workload w) {
   }
   if (!writes_continue_at_maxmemory(r, w) && !w.cow_fraction) {
     w.cow_fraction = Sourced<double>{ModelConstants::kRefusedWritesCowFraction,
-                                     Provenance::given("stress: the fill is past maxmemory and " +
+                                     Provenance::given("stress: the data is past maxmemory and " +
                                                        r.maxmemory_policy.value +
                                                        " refuses the writes with -OOM, so none copies a data page")};
   }

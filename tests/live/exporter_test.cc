@@ -112,6 +112,22 @@ TEST_F(ExporterTest, ScrapeSendsOneInfoAndCachesConfig) {
   EXPECT_EQ(command_calls(*server_, "memory|stats"), 0u);
 }
 
+// Redis closes a client idle for `timeout` seconds (networking.c
+// clientsCronHandleTimeout). The exporter keeps its connection across
+// scrapes; one the server closed meanwhile is opened again, so a healthy
+// server is never reported down for it.
+TEST_F(ExporterTest, AConnectionTheServerClosedWhileIdleIsOpenedAgain) {
+  ASSERT_TRUE(server_->command({"CONFIG", "SET", "timeout", "1"}));
+  for (int i = 0; i < 3; ++i) {
+    std::string body = http_get(port_, "/metrics");
+    EXPECT_EQ(live_helpers::metric_value(body, "redis_up"), 1.0) << "scrape " << i << "\n" << exporter_->err();
+    // clientsCron visits every client within a second at hz 10; 2.5 s is past
+    // the 1 s timeout for certain.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  }
+  (void)server_->command({"CONFIG", "SET", "timeout", "0"});
+}
+
 TEST_F(ExporterTest, NamesAndValuesMatchRedisExporter) {
   if (access(kRedisExporter, X_OK) != 0) GTEST_SKIP() << "prometheus-redis-exporter not installed";
   const int their_port = free_loopback_port();

@@ -84,6 +84,19 @@ TEST(ProbeSample, PlanUsesTheMeasuredWorkloadAndEmitsTheFix) {
   EXPECT_NE(kb.out.find("kbcli cluster configure orders"), std::string::npos) << kb.out;
 }
 
+// --sample exits as one look does: 1 when the configuration under the
+// measured workload does not fit the limit, 0 when it does.
+TEST(ProbeSample, AnUnsafeServerExitsOne) {
+  RedisServer server("", {"--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  live_helpers::fill_to(server, 24ULL << 20, 1000);
+  auto tight = run_redisfit({"probe", server.url(), "--sample", "1s", "--limit", "24Mi"});
+  EXPECT_EQ(tight.exit_code, 1) << tight.out << tight.err;
+  EXPECT_NE(tight.out.find("now: unsafe"), std::string::npos) << tight.out;
+  auto roomy = run_redisfit({"probe", server.url(), "--sample", "1s", "--limit", "1Gi"});
+  EXPECT_EQ(roomy.exit_code, 0) << roomy.out << roomy.err;
+}
+
 TEST(ProbeSample, RefusedMemoryUsageIsAnErrorAndNothingIsWritten) {
   RedisServer server("", {"--rename-command", "MEMORY", ""});
   ASSERT_TRUE(server.ok()) << server.error();

@@ -71,8 +71,21 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
     with_rdb.save_points = {{{3600, 1}}, Provenance::computed("rescue: the persisted file is loaded at start")};
     p.reload_peak_bytes = compute_budget_for_search(with_rdb, holding(workload, p.loaded_bytes, p.loaded_source)).phase_total(PhaseId::kReload);
   }
-  p.fork_peak_at_loaded_bytes =
-      std::max(p.loaded_budget.phase_total(PhaseId::kFork), p.loaded_budget.phase_total(PhaseId::kFullSync));
+  {
+    // A fork while the data is still above maxmemory copies what the cleanup
+    // writes: its deletes (DEL, UNLINK, EXPIRE) are not refused under any
+    // policy, so the -OOM that spares a full noeviction server's pages does
+    // not hold here. Every page, unless the user measured the share.
+    Workload cleaning = holding(workload, p.loaded_bytes, p.loaded_source);
+    if (!cleaning.cow_fraction) {
+      cleaning.cow_fraction = Sourced<double>{
+          1.0, Provenance::computed("rescue: the deletes that bring the data down are writes Redis accepts; "
+                                    "--cow-fraction from rdb_last_cow_size narrows it")};
+    }
+    const MemoryBudget forked = compute_budget(instance, cleaning);
+    p.fork_peak_at_loaded_bytes = std::max(forked.phase_total(PhaseId::kFork), forked.phase_total(PhaseId::kFullSync));
+    p.fork_cow_fraction = forked.cow_fraction;
+  }
   const uint64_t hold_peak = std::max(p.reload_peak_bytes, p.loaded_budget.phase_total(PhaseId::kSteady));
   p.temporary_limit_bytes = std::max(limit_for(hold_peak), p.current_limit_bytes);
   p.limit_must_rise = p.current_limit_bytes > 0 && p.temporary_limit_bytes > p.current_limit_bytes;
@@ -122,7 +135,7 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
         "count toward the save points: suspend the automatic forks while they run (CONFIG SET save \"\" and "
         "CONFIG SET auto-aof-rewrite-percentage 0; a crash meanwhile reloads what is on disk, as now), persist "
         "once the data is down (BGSAVE, or BGREWRITEAOF with appendonly yes), then restore both",
-        format_bytes(p.fork_peak_at_loaded_bytes), p.loaded_budget.cow_fraction * 100));
+        format_bytes(p.fork_peak_at_loaded_bytes), p.fork_cow_fraction * 100));
   }
   return p;
 }

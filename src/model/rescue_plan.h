@@ -53,6 +53,7 @@ struct RescuePlan {
   // schedule, an AOF rewrite): the model's fork phase at the loaded size.
   // Above the temporary limit it is a reason to keep writes away until step 4.
   uint64_t fork_peak_at_loaded_bytes = 0;
+  double fork_cow_fraction = 0;  // the share of the data that fork copies (the cleanup's deletes are accepted writes)
 
   // Step 3: the maxmemory to set once the server is up, from the model
   // (plan_with_model at the final limit).

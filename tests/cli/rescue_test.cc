@@ -172,6 +172,26 @@ TEST(Rescue, TheDumpIsCostedByWhatItLoadsToNotItsSizeOnDisk) {
   EXPECT_EQ(run_redisfit({"rescue", "--limit", "32Mi", "--rdb", rdb, "--used-memory", "1Gi"}).exit_code, 2);
 }
 
+// The fork warning does not depend on where the facts came from: described
+// by flags, a noeviction server holding data far above maxmemory still forks
+// on its save points while the cleanup's deletes (accepted under any policy)
+// dirty its pages.
+TEST(Rescue, AForkDuringTheCleanupIsWarnedOfWhenTheServerIsDescribedByFlags) {
+  auto r = run_redisfit({"rescue", "--used-memory", "297352152", "--limit", "256Mi", "--request", "256Mi",
+                         "--maxmemory", "100mb", "--policy", "noeviction", "--persistence", "rdb", "--statefulset",
+                         "redis", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.out;
+  bool warned = false;
+  for (const auto& w : doc["warnings"]) {
+    const std::string text = w.get<std::string>();
+    if (text.find("a fork (BGSAVE") != std::string::npos && text.find("copy-on-write 100%") != std::string::npos)
+      warned = true;
+  }
+  EXPECT_TRUE(warned) << doc["warnings"].dump(2);
+}
+
 TEST(Rescue, BadInputExitsTwo) {
   EXPECT_EQ(run_redisfit({"rescue", "--limit", "1Gi", "--data-size", "lots"}).exit_code, 2);
   EXPECT_EQ(run_redisfit({"rescue", "--data-size", "1Gi"}).exit_code, 2);  // no limit: nothing to size

@@ -68,7 +68,17 @@ GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings
   // every command that may allocate gets -OOM.
   const uint64_t held = seen.counted_for_eviction_bytes;
   const bool lowering = current == 0 || d.target_bytes < current;
-  if (lowering && d.target_bytes < held && !settings.allow_evict) {
+  // A replica that ignores maxmemory evicts nothing when it is lowered: the
+  // value waits for a failover, and what it holds is its primary's to bound.
+  if (seen.ignoring_replica_of) {
+    why_target += fmt::format("; a replica that ignores maxmemory (replica-ignore-maxmemory yes): the value "
+                              "applies after a failover, and it holds {}, what {} sends{}",
+                              format_bytes(held), *seen.ignoring_replica_of,
+                              held > d.target_bytes ? ", above that: lower the primary's maxmemory or raise this "
+                                                      "limit"
+                                                    : "");
+  }
+  if (lowering && d.target_bytes < held && !settings.allow_evict && !seen.ignoring_replica_of) {
     const uint64_t excess = held - d.target_bytes;
     if (writes_continue_at_maxmemory(seen.instance, seen.workload)) {
       return refuse(d, "would-evict",
@@ -109,7 +119,7 @@ GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings
     d.reason_code = "below-safe";
     d.reason = fmt::format("maxmemory {} leaves memory unused; {}", format_bytes(current), why_target);
   }
-  if (d.action == GuardAction::kSet && d.target_bytes < held) {
+  if (d.action == GuardAction::kSet && d.target_bytes < held && !seen.ignoring_replica_of) {
     d.reason += writes_continue_at_maxmemory(seen.instance, seen.workload)
                     ? fmt::format(" (--allow-evict: {} will evict about {})", seen.instance.maxmemory_policy.value,
                                   format_bytes(held - d.target_bytes))

@@ -49,6 +49,10 @@ struct GuardObservation {
   Workload workload;
   uint64_t maxmemory_bytes = 0;             // CONFIG GET maxmemory now; 0 = unbounded
   uint64_t counted_for_eviction_bytes = 0;  // used_memory - mem_not_counted_for_evict
+  // Set on a replica that ignores its maxmemory (live/server_snapshot.h):
+  // its primary. Setting maxmemory there evicts nothing now; it is the
+  // bound once a failover promotes the replica.
+  std::optional<std::string> ignoring_replica_of;
 };
 
 enum class GuardAction {

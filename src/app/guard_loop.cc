@@ -223,6 +223,7 @@ PollResult Guard::poll_locked(GuardState& next) {
   seen.instance = facts.instance;
   seen.workload = facts.workload;
   seen.maxmemory_bytes = current;
+  seen.ignoring_replica_of = live::primary_of_replica_ignoring_maxmemory(snap);
   const uint64_t used = snap.info.u64("used_memory").value_or(0);
   const uint64_t not_counted = snap.info.u64("mem_not_counted_for_evict").value_or(0);
   seen.counted_for_eviction_bytes = used > not_counted ? used - not_counted : 0;

@@ -41,10 +41,9 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   r.target = s.where;
   r.redis_version = info.text("redis_version").value_or("?");
   r.role = info.text("role").value_or("?");
-  if (r.role == "slave") {
-    auto ignore = s.config.find("replica-ignore-maxmemory");
-    r.replica_ignores_maxmemory = ignore == s.config.end() || ignore->second == "yes";  // config.c default yes
-    r.primary = fmt::format("{}:{}", info.text("master_host").value_or("?"), info.text("master_port").value_or("?"));
+  if (auto primary = primary_of_replica_ignoring_maxmemory(s)) {
+    r.replica_ignores_maxmemory = true;
+    r.primary = *primary;
   }
   r.loading = s.loading;
   r.loading_percent = info.number("loading_loaded_perc").value_or(0);

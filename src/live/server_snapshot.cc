@@ -24,6 +24,13 @@ const std::vector<std::string>& memory_config_parameters() {
   return params;
 }
 
+std::optional<std::string> primary_of_replica_ignoring_maxmemory(const ServerSnapshot& s) {
+  if (s.info.text("role").value_or("") != "slave") return std::nullopt;
+  auto ignore = s.config.find("replica-ignore-maxmemory");
+  if (ignore != s.config.end() && ignore->second != "yes") return std::nullopt;
+  return fmt::format("{}:{}", s.info.text("master_host").value_or("?"), s.info.text("master_port").value_or("?"));
+}
+
 Result<platform::InfoFields> read_info(platform::RedisConnection& conn, const std::string& section) {
   auto reply = section.empty() ? conn.command({"INFO"}) : conn.command({"INFO", section});
   if (!reply) return reply.error();

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ struct ServerSnapshot {
   std::vector<std::string> unreadable;        // "CONFIG GET: ERR unknown command ...", in order
   bool loading = false;                       // INFO loading:1
 };
+
+// master_host:master_port of a replica that ignores its maxmemory (INFO
+// role:slave and CONFIG replica-ignore-maxmemory yes, the default since 5.0,
+// assumed when CONFIG was not readable): it never evicts, it holds what that
+// primary sends, and its own maxmemory applies only once a failover promotes
+// it. nullopt for a primary, or a replica that enforces its maxmemory.
+std::optional<std::string> primary_of_replica_ignoring_maxmemory(const ServerSnapshot& s);
 
 // INFO only. `section` as INFO takes it: "" for the default sections, "all"
 // for those plus commandstats, errorstats and latencystats (what an exporter

@@ -109,6 +109,18 @@ TEST(GuardDecision, LoweringUnderTheDataHeldIsRefusedUnlessAllowed) {
   EXPECT_NE(a.reason.find("evict about"), std::string::npos) << a.reason;
 }
 
+// On a replica that ignores maxmemory nothing is evicted or refused by
+// lowering it: the value is set for after a failover, the primary is named.
+TEST(GuardDecision, AReplicaHoldingMoreThanTheTargetIsSetAndPointsAtItsPrimary) {
+  auto o = observation(128 * kMiB, 200 * kMiB, 90 * kMiB);
+  o.ignoring_replica_of = "10.0.0.7:6379";
+  GuardDecision d = decide_maxmemory(o, {});
+  EXPECT_EQ(d.action, GuardAction::kSet) << d.reason;
+  EXPECT_NE(d.reason.find("10.0.0.7:6379"), std::string::npos) << d.reason;
+  EXPECT_NE(d.reason.find("lower the primary's maxmemory"), std::string::npos) << d.reason;
+  EXPECT_EQ(d.reason.find("--allow-evict"), std::string::npos) << d.reason;
+}
+
 TEST(GuardDecision, ALimitRedisCannotLiveInIsRefused) {
   GuardDecision d = decide_maxmemory(observation(4 * kMiB, 0, 0), {});
   EXPECT_EQ(d.action, GuardAction::kRefuse);

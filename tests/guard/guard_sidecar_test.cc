@@ -133,6 +133,39 @@ TEST(GuardSidecar, OnceDryRunSaysWhetherItWouldChange) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
+// A replica ignores its maxmemory (replica-ignore-maxmemory yes, the
+// default): it holds what its primary sends. Setting a lower value evicts
+// nothing now, so the guard sets the value for after a failover instead of
+// refusing it as "would refuse writes", and names the primary to lower.
+TEST(GuardSidecar, AReplicaIsGivenTheValueForAfterAFailoverAndThePrimaryIsNamed) {
+  RedisServer primary("", {"--maxmemory", "256mb"});
+  ASSERT_TRUE(primary.ok()) << primary.error();
+  redisContext* c = primary.connect();
+  ASSERT_NE(c, nullptr);
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 60000; ++i) redisAppendCommand(c, "SET k:%d %b", i, value.data(), value.size());
+  for (int i = 0; i < 60000; ++i) {
+    void* reply = nullptr;
+    ASSERT_EQ(redisGetReply(c, &reply), REDIS_OK);
+    freeReplyObject(reply);
+  }
+  redisFree(c);
+  RedisServer replica("", {"--replicaof", "127.0.0.1", std::to_string(primary.port())});
+  ASSERT_TRUE(replica.ok()) << replica.error();
+  ASSERT_TRUE(eventually(std::chrono::seconds(10), [&] {
+    auto r = replica.command({"INFO", "replication"});
+    return r && std::string(r->str, r->len).find("master_link_status:up") != std::string::npos;
+  }));
+  TempDir podinfo;
+  // 64Mi: the model's safe maxmemory (~45 MiB) is below the ~64 MiB it holds.
+  const std::string file = podinfo.write_file("mem_limit", "64Mi");
+  auto r = run_redisfit({"guard", "--redis", replica.url(), "--limit-file", file, "--once", "--dry-run"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("\"event\":\"would-set\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("127.0.0.1:" + std::to_string(primary.port())), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("lower the primary's maxmemory"), std::string::npos) << r.err;
+}
+
 // A --listen that cannot be bound stops a sidecar guard at once (it waited
 // ten minutes for a child it does not have).
 TEST(GuardSidecar, AnUnusableListenAddressIsBadInputAtOnce) {

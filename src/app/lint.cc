@@ -133,17 +133,29 @@ struct Collected {
   std::vector<SubjectReport> confs;
 };
 
-void read_conf(const std::string& path, Result<std::vector<ConfDirective>> directives, const LintOptions& options,
-               Collected& c, LintReport& report) {
+// `notes`: what reading the file found worth saying (an include glob that
+// matched nothing), kept with the file's subject.
+void read_conf(const std::string& path, Result<std::vector<ConfDirective>> directives,
+               std::vector<std::string> notes, const LintOptions& options, Collected& c, LintReport& report) {
   if (!directives) return report.input_errors.push_back(directives.error());
   SubjectReport s;
+  s.notes = std::move(notes);
   RedisInstance& r = s.instance;
   r.display_name = path;
   r.origin_kind = "redis.conf";
   r.file = path;
   r.line = 1;
   if (auto st = apply_conf(*directives, r); !st) return report.input_errors.push_back(st.error());
-  if (r.maxmemory.origin == MaxmemoryOrigin::kUnset) r.maxmemory.source = Provenance::by_default("no maxmemory directive (Redis default 0)");
+  // `maxmemory 0` written in the file is no bound either (origin kUnset, as
+  // redis-server reads it), but it is set, at its line: only a file with no
+  // maxmemory line gets the default's words.
+  if (r.maxmemory.origin == MaxmemoryOrigin::kUnset) {
+    if (r.maxmemory.source.kind == ProvenanceKind::kInput) {
+      r.maxmemory.source = r.maxmemory.source.qualified("(maxmemory 0 written: unlimited)");
+    } else {
+      r.maxmemory.source = Provenance::by_default("no maxmemory directive (Redis default 0)");
+    }
+  }
   if (options.override_conf) {
     if (auto st = options.override_conf(r); !st) return report.input_errors.push_back(st.error());
   }
@@ -258,7 +270,9 @@ void read_input(const manifests::InputFile& in, const LintOptions& options, Coll
     if (auto st = manifests::read_rest(is, head, kMaxConfFileBytes); !st) {
       return read_failed(Error{"", st.error().message + ": not read as a redis.conf", st.error().code});
     }
-    return read_conf(name, parse_redis_conf_text(head, name), options, c, report);
+    std::vector<std::string> notes;
+    auto directives = parse_redis_conf_text(head, name, ConfIncludes::kFollow, {}, &notes);
+    return read_conf(name, std::move(directives), std::move(notes), options, c, report);
   }
   manifests::DocumentStream documents(is, std::move(head));
   manifests::ReadStats stats;
@@ -328,7 +342,9 @@ LintReport run_lint(const LintOptions& options, const SubjectSink& sink) {
   for (const auto& in : inputs) {
     ++report.files;
     if (in.is_redis_conf) {
-      read_conf(in.path, read_redis_conf(in.path), options, c, report);
+      std::vector<std::string> notes;
+      auto directives = read_redis_conf(in.path, &notes);
+      read_conf(in.path, std::move(directives), std::move(notes), options, c, report);
       continue;
     }
     read_input(in, options, c, report);

@@ -60,9 +60,32 @@ Error quantity_error(std::string_view text, std::string_view why, ErrorCode code
   return Error{"", fmt::format("invalid Kubernetes quantity \"{}\": {}", text, why), code};
 }
 
+// strings.TrimSpace: the API server decodes a quantity with
+// Quantity.UnmarshalJSON, which trims white space before ParseQuantity
+// (apimachinery pkg/api/resource/quantity.go), so `memory: "2Gi "` is
+// admitted as 2Gi. Go's white space: \t \n \v \f \r space, U+0085, U+00A0.
+std::string_view trim_go_space(std::string_view s) {
+  auto space_at_front = [](std::string_view t) -> size_t {
+    if (t.empty()) return 0;
+    if (std::string_view(" \t\n\v\f\r").find(t.front()) != std::string_view::npos) return 1;
+    if (t.starts_with("\xC2\x85") || t.starts_with("\xC2\xA0")) return 2;
+    return 0;
+  };
+  auto space_at_back = [](std::string_view t) -> size_t {
+    if (t.empty()) return 0;
+    if (std::string_view(" \t\n\v\f\r").find(t.back()) != std::string_view::npos) return 1;
+    if (t.ends_with("\xC2\x85") || t.ends_with("\xC2\xA0")) return 2;
+    return 0;
+  };
+  while (const size_t n = space_at_front(s)) s.remove_prefix(n);
+  while (const size_t n = space_at_back(s)) s.remove_suffix(n);
+  return s;
+}
+
 }  // namespace
 
 Result<double> parse_k8s_cpu(std::string_view text) {
+  text = trim_go_space(text);
   std::string_view number = text;
   double scale = 1.0;
   if (!number.empty() && number.back() == 'm') {
@@ -85,6 +108,7 @@ Result<double> parse_k8s_cpu(std::string_view text) {
 }
 
 Result<uint64_t> parse_k8s_quantity(std::string_view text) {
+  text = trim_go_space(text);
   if (text.empty()) return quantity_error(text, "empty");
   size_t pos = 0;
   if (text[0] == '+') {

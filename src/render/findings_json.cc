@@ -5,6 +5,7 @@
 // give the same shape.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "render/budget_render.h"
@@ -13,6 +14,11 @@
 
 namespace redisfit::render {
 namespace {
+
+// The column as text ("file:2:1") and SARIF (startColumn 1) give it: a
+// position with a line but no column of its own (a redis.conf directive, a
+// whole line) is at column 1, the first column of that line; no line, no column.
+int shown_column(const Location& where) { return where.line > 0 ? std::max(1, where.column) : where.column; }
 
 const char* role_name(InstanceRole role) {
   switch (role) {
@@ -43,7 +49,7 @@ void write_fix_json(JsonOut& o, const app::FixReport& f) {
 void write_suppression_json(JsonOut& o, const app::Suppression& s) {
   o.begin_object();
   o.field("by", s.by);
-  o.field("column", s.where.column);
+  o.field("column", shown_column(s.where));
   o.field("file", s.where.file);
   o.field("justification", s.justification);
   o.field("kind", app::suppression_kind_name(s.kind));
@@ -56,7 +62,7 @@ void write_finding_json(JsonOut& o, const app::SubjectReport& s, size_t index, c
   const RedisInstance& r = s.instance;
   o.begin_object();
   o.field("cluster", r.cluster_name);
-  o.field("column", f.location.column);
+  o.field("column", shown_column(f.location));
   o.field("component", r.display_name);
   o.field("component_index", index);
   o.field("file", f.location.file);

@@ -26,6 +26,7 @@ struct IncludeBudget {
   uint64_t bytes = limits.bytes;
   size_t directory_entries = limits.glob_directory_entries;
   bool entries_ran_out = false;
+  std::vector<std::string>* notes = nullptr;  // redis_conf.h read_redis_conf
 };
 
 // glob(3) takes no bound and no user pointer, so its directory reads
@@ -110,33 +111,59 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 // Redis opens include paths relative to its working directory. A linter runs
-// elsewhere, so a relative include that does not exist there is looked up next
-// to the including file, which is where people keep them.
-std::string resolve_include(const std::string& target, const std::string& including_file) {
+// elsewhere, so a relative include that is not there is looked up next to the
+// including file, which is where people keep them. The same two places, in
+// that order, for a plain path and for a glob (the first that matches a file
+// wins): the candidates, as tried.
+std::vector<std::string> include_candidates(const std::string& target, const std::string& including_file) {
   namespace fs = std::filesystem;
-  fs::path p(target);
-  // The non-throwing overload: an include path the OS rejects (a component
-  // over NAME_MAX, ENAMETOOLONG) is "not there", and the read that follows
-  // reports it as an input error instead of terminating on filesystem_error.
-  std::error_code ec;
-  if (p.is_absolute() || fs::exists(p, ec)) return target;
-  fs::path beside = fs::path(including_file).parent_path() / p;
-  return beside.string();
+  const fs::path p(target);
+  if (p.is_absolute()) return {target};
+  const fs::path beside = fs::path(including_file).parent_path() / p;
+  if (beside == p) return {target};
+  return {target, beside.string()};
+}
+
+// "inc/x.conf" or "inc/x.conf (tried inc/x.conf, inc/inc/x.conf)" for messages:
+// the include as written, and where it was looked for when that was elsewhere.
+std::string tried(const std::string& written, const std::vector<std::string>& candidates) {
+  if (candidates.size() == 1 && candidates[0] == written) return written;
+  return fmt::format("{} (tried {})", written, fmt::join(candidates, ", "));
 }
 
 Status parse_into(std::string_view text, const std::string& name, int depth, ConfIncludes includes,
                   IncludeBudget& budget, std::vector<ConfDirective>& out);
 
-Status include_into(const std::string& pattern, const std::string& where, int depth, IncludeBudget& budget,
-                    std::vector<ConfDirective>& out) {
+Status include_into(const std::string& written, const std::string& including_file, const std::string& where,
+                    int depth, IncludeBudget& budget, std::vector<ConfDirective>& out) {
   if (depth > kMaxIncludeDepth) return Error{where, "include nesting too deep (a cycle?)"};
+  const std::vector<std::string> candidates = include_candidates(written, including_file);
   std::vector<std::string> files;
-  if (pattern.find_first_of("*?[") != std::string::npos) {
-    auto matched = expand_include_glob(pattern, budget);
-    if (!matched.ok()) return Error{where, matched.error().message};
-    files = std::move(matched.value());
+  if (written.find_first_of("*?[") != std::string::npos) {
+    for (const auto& pattern : candidates) {
+      auto matched = expand_include_glob(pattern, budget);
+      if (!matched.ok()) return Error{where, matched.error().message};
+      files = std::move(matched.value());
+      if (!files.empty()) break;
+    }
+    // config.c:loadServerConfig: redis-server accepts a glob that matches
+    // nothing and reads nothing from it; a typo in the pattern then drops
+    // every setting it was meant to bring, so it is said (not an error).
+    if (files.empty() && budget.notes) {
+      budget.notes->push_back(fmt::format("{}: include {}: the pattern matches no file; redis-server skips it", where,
+                                          tried(written, candidates)));
+    }
   } else {
-    files.push_back(pattern);
+    // The non-throwing overload: a path the OS rejects (a component over
+    // NAME_MAX) is "not there", and the read below reports it.
+    std::error_code ec;
+    for (const auto& c : candidates) {
+      if (std::filesystem::exists(c, ec)) {
+        files.push_back(c);
+        break;
+      }
+    }
+    if (files.empty()) return Error{where, fmt::format("include {}: cannot open file", tried(written, candidates))};
   }
   for (const auto& file : files) {
     if (budget.files == 0) {
@@ -145,7 +172,10 @@ Status include_into(const std::string& pattern, const std::string& where, int de
     }
     --budget.files;
     auto text = read_file(file);
-    if (!text.ok()) return Error{where, fmt::format("include {}: {}", file, text.error().message)};
+    if (!text.ok()) {
+      const std::string shown = file == written ? file : fmt::format("{} (found as {})", written, file);
+      return Error{where, fmt::format("include {}: {}", files.size() == 1 ? shown : file, text.error().message)};
+    }
     if (text->size() > budget.bytes) {
       return Error{where, fmt::format("include {}: the included files pass {} in all; not followed", file,
                                       format_bytes(budget.limits.bytes))};
@@ -194,7 +224,7 @@ Status parse_into(std::string_view text, const std::string& name, int depth, Con
     d.args.assign(args->begin() + 1, args->end());
     d.location = {name, line_number, 0};
     if (d.name == "include" && d.args.size() == 1 && includes == ConfIncludes::kFollow) {
-      auto status = include_into(resolve_include(d.args[0], name), where, depth, budget, out);
+      auto status = include_into(d.args[0], name, where, depth, budget, out);
       if (!status.ok()) return status;
     } else {
       out.push_back(std::move(d));
@@ -268,9 +298,11 @@ Result<std::vector<std::string>> split_redis_args(std::string_view line) {
 }
 
 Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name,
-                                                         ConfIncludes includes, const IncludeLimits& limits) {
+                                                         ConfIncludes includes, const IncludeLimits& limits,
+                                                         std::vector<std::string>* notes) {
   std::vector<ConfDirective> out;
   IncludeBudget budget{limits};
+  budget.notes = notes;
   auto status = parse_into(text, name, 0, includes, budget, out);
   if (!status.ok()) return status.error();
   return out;
@@ -299,10 +331,10 @@ int redis_conf_directive_lines(std::string_view text) {
 
 bool looks_like_redis_conf(std::string_view text) { return redis_conf_directive_lines(text) > 0; }
 
-Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path) {
+Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path, std::vector<std::string>* notes) {
   auto text = read_file(path);
   if (!text.ok()) return text.error();
-  return parse_redis_conf_text(text.value(), path);
+  return parse_redis_conf_text(text.value(), path, ConfIncludes::kFollow, {}, notes);
 }
 
 Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vector<std::string>& args) {

@@ -27,7 +27,10 @@ struct ConfDirective {
 Result<std::vector<std::string>> split_redis_args(std::string_view line);
 
 // Reads `path` (following includes, depth-limited) into directives in order.
-Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path);
+// `notes`, when given, receives what was accepted but is worth saying: an
+// include glob that matched no file (redis-server skips it silently).
+Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path,
+                                                   std::vector<std::string>* notes = nullptr);
 
 // What parse_redis_conf_text does with an `include` line. kFollow reads the
 // file (or glob) on this machine, relative to the working directory or to
@@ -57,7 +60,8 @@ struct IncludeLimits {
 // Included files are read only if regular and within `limits`.
 Result<std::vector<ConfDirective>> parse_redis_conf_text(std::string_view text, const std::string& name,
                                                          ConfIncludes includes = ConfIncludes::kFollow,
-                                                         const IncludeLimits& limits = {});
+                                                         const IncludeLimits& limits = {},
+                                                         std::vector<std::string>* notes = nullptr);
 
 // True when `text` reads as a redis.conf rather than YAML: at least one
 // directive line, and every line blank, a '#' comment, or `name args...`

@@ -51,8 +51,16 @@ bool recognise_config_data(const YamlObject& obj, ManifestSet& set, std::vector<
     workloads::ConfigData::Entry e;
     e.where = where(obj.file, value);
     e.file = obj.file.name;
-    // A block scalar's text starts on the line after its indicator.
-    if (value.style() == ScalarStyle::kBlock) e.first_line = line_of(obj.file, value) + 1;
+    // A block scalar's text starts on the line after its indicator, one file
+    // line per text line. A quoted or plain scalar ("a\nb") and a Secret's
+    // base64 have no file line per text line: every line of their text is
+    // placed at the value's own line, which is where the user edits it.
+    if (value.style() == ScalarStyle::kBlock) {
+      e.first_line = line_of(obj.file, value) + 1;
+    } else {
+      e.first_line = line_of(obj.file, value);
+      e.encoded = true;
+    }
     if (encoded) {
       auto text = base64_decode(value.scalar());
       if (!text) {
@@ -60,7 +68,8 @@ bool recognise_config_data(const YamlObject& obj, ManifestSet& set, std::vector<
         return;
       }
       e.text = std::move(*text);
-      e.first_line = 0;
+      e.first_line = line_of(obj.file, value);
+      e.encoded = true;
     } else {
       e.text = std::string(value.scalar());
     }

@@ -6,7 +6,7 @@
 //      spec.reconfigures[] { componentName, parameters[] {key, value} }
 //  * VerticalScaling (both): spec.verticalScaling[] { componentName, requests, limits }
 //  * HorizontalScaling: 0.9 spec.horizontalScaling[] { componentName, replicas },
-//    1.x spec.horizontalScaling[] { componentName, scaleOut/scaleIn { replicaChanges } }
+//    1.x spec.horizontalScaling[] { componentName, scaleOut/scaleIn { replicaChanges | instance lists } }
 // Other OpsRequest types (restart, switchover, scaling...) change no memory
 // fact and are recognised and ignored. Shapes: kubeblocks.md §2.
 #include <fmt/format.h>
@@ -132,9 +132,38 @@ bool recognise_opsrequest(const YamlObject& obj, ManifestSet& set, std::vector<E
         h.replicas = *v;
         any = true;
       }
+      // Without replicaChanges, KubeBlocks 1.x changes the replicas by the
+      // instances named: scaleIn by len(onlineInstancesToOffline), scaleOut
+      // by the newInstances' replicas, else len(offlineInstancesToOnline)
+      // (apis/operations/v1alpha1 ScaleIn/ScaleOut; the count its
+      // horizontal_scaling_test.go expects on the Cluster).
       for (const auto& [key, sign] : {std::pair{"scaleOut", 1}, std::pair{"scaleIn", -1}}) {
-        const YamlNode n = child(child(item, key), "replicaChanges");
-        if (!n || n.is_null()) continue;
+        const YamlNode scale = child(item, key);
+        const YamlNode n = child(scale, "replicaChanges");
+        if (!n || n.is_null()) {
+          int named = 0;
+          bool given = false;
+          if (sign > 0) {
+            for (const YamlNode ni : child(scale, "newInstances").items()) {
+              const std::optional<int> r = child(ni, "replicas").as_int();
+              named += r && *r > 0 ? *r : 0;
+              given = true;
+            }
+          }
+          const char* list = sign > 0 ? "offlineInstancesToOnline" : "onlineInstancesToOffline";
+          if (!given) {
+            for (const YamlNode name_item : child(scale, list).items()) {
+              (void)name_item;
+              ++named;
+              given = true;
+            }
+          }
+          if (given) {
+            h.change += sign * named;
+            any = true;
+          }
+          continue;
+        }
         const std::optional<int> v = n.as_int();
         if (!v || *v < 0) {
           errors.push_back({where(obj.file, n), fmt::format("{}.replicaChanges must be a whole number, 0 or more", key)});

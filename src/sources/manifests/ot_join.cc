@@ -99,7 +99,8 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
                                                  it->second.where, fmt::join(d.args, " ")));
                 continue;
               }
-              if (it->second.first_line > 0) d.location.line += it->second.first_line - 1;
+              if (it->second.encoded) d.location.line = it->second.first_line;
+              else if (it->second.first_line > 0) d.location.line += it->second.first_line - 1;
               directives.push_back(std::move(d));
             }
           } else {

@@ -6,6 +6,7 @@
 // volumeMounts, ports and memory resources; the pod's volumes; replicas.
 #include <fmt/format.h>
 
+#include "core/quantity.h"
 #include "sources/manifests/kb_objects.h"
 #include "sources/workloads/image_ref.h"
 #include "sources/workloads/server_argv.h"
@@ -48,6 +49,33 @@ std::vector<std::string> strings_of(const YamlNode& seq) {
   return out;
 }
 
+// `valueFrom.resourceFieldRef` of a memory resource: the kubelet gives the
+// container's own limit (or request) in units of `divisor` (default 1),
+// rounded up (resource helpers ExtractContainerResourceValue). Nothing when
+// the ref is absent, names another container or resource, or the value is
+// not in the manifest (no limit: the node's allocatable memory).
+Result<std::optional<std::string>> resource_field_value(const YamlNode& ref, const std::string& container,
+                                                        const MemoryResources& res, const DocPos& file) {
+  if (!ref.is_map()) return std::optional<std::string>{};
+  const std::string other = scalar_or_empty(ref, "containerName");
+  if (!other.empty() && other != container) return std::optional<std::string>{};
+  const std::string resource = scalar_or_empty(ref, "resource");
+  const auto& value = resource == "limits.memory" ? res.limit_bytes
+                      : resource == "requests.memory" ? res.request_bytes
+                                                      : decltype(res.limit_bytes){};
+  if (!value) return std::optional<std::string>{};
+  uint64_t divisor = 1;
+  if (const YamlNode dn = ref["divisor"]; dn.is_scalar()) {
+    auto q = parse_k8s_quantity(dn.scalar());
+    if (!q || *q == 0) {
+      return Error{where(file, dn), fmt::format("resourceFieldRef divisor '{}' is not a memory quantity above 0",
+                                                dn.scalar())};
+    }
+    divisor = *q;
+  }
+  return std::optional<std::string>{std::to_string((value->value + divisor - 1) / divisor)};
+}
+
 Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
   ContainerDecl d;
   d.name = scalar_or_empty(c, "name");
@@ -65,14 +93,32 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
     d.has_args = true;
     d.args_location = location_at(file, args);
   }
+  for (const YamlNode e : c["envFrom"].items()) {
+    for (const char* kind : {"configMapRef", "secretRef"}) {
+      if (const YamlNode ref = e[kind]; ref.is_map()) {
+        d.env_from.push_back({std::string(kind) == "secretRef" ? "secret" : "configMap", scalar_or_empty(ref, "name"),
+                              scalar_or_empty(e, "prefix"), location_at(file, ref)});
+      }
+    }
+  }
+  if (const YamlNode cmd = c["lifecycle"]["postStart"]["exec"]["command"]; cmd.is_seq()) {
+    d.post_start = strings_of(cmd);
+    d.post_start_location = location_at(file, cmd);
+  }
+  auto res = read_memory_resources(c["resources"], file);
+  if (!res) return res.error();
+  default_request_to_limit(res.value());
   for (const YamlNode e : c["env"].items()) {
     const std::string name = scalar_or_empty(e, "name");
     if (name.empty()) continue;
     const YamlNode value = e["value"];
     if (value.is_scalar() || value.is_null()) {
       d.env[name] = {std::string(value.scalar()), true, where(file, value), location_at(file, value)};
-    } else if (e["valueFrom"]) {
-      d.env[name] = {"", false, where(file, e["valueFrom"]), location_at(file, e["valueFrom"])};
+    } else if (const YamlNode from = e["valueFrom"]) {
+      d.env[name] = {"", false, where(file, from), location_at(file, from)};
+      auto field = resource_field_value(from["resourceFieldRef"], d.name, res.value(), file);
+      if (!field) return field.error();
+      if (*field) d.env[name].value = **field, d.env[name].known = true;
     } else {
       d.env[name] = {"", true, where(file, e), location_at(file, e)};
     }
@@ -83,9 +129,6 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
   for (const YamlNode p : c["ports"].items()) {
     if (auto n = p["containerPort"].as_int()) d.ports.push_back(*n);
   }
-  auto res = read_memory_resources(c["resources"], file);
-  if (!res) return res.error();
-  default_request_to_limit(res.value());
   d.request_bytes = res->request_bytes;
   d.limit_bytes = res->limit_bytes;
   d.cpu_limit_cores = res->cpu_limit_cores;

@@ -25,6 +25,21 @@ struct ContainerDecl {
   bool has_args = false;
   Location args_location;  // of args (or command) when given
   std::map<std::string, EnvValue> env;
+  // envFrom sources, in order: every key of the ConfigMap/Secret becomes a
+  // variable (with the prefix); `env` wins over them (kubelet
+  // makeEnvironmentVariables), a later source over an earlier one.
+  struct EnvFrom {
+    std::string kind;  // "configMap" or "secret"
+    std::string name;
+    std::string prefix;
+    Location where;
+  };
+  std::vector<EnvFrom> env_from;
+  // lifecycle.postStart.exec.command: run by the kubelet right after the
+  // container starts (a `redis-cli CONFIG SET maxmemory ...` there changes
+  // the server's settings after its config was read).
+  std::vector<std::string> post_start;
+  Location post_start_location;
   std::vector<MountDecl> mounts;
   std::optional<Sourced<uint64_t>> request_bytes;
   std::optional<Sourced<uint64_t>> limit_bytes;

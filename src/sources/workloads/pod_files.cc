@@ -86,6 +86,7 @@ PodFile PodFiles::from_volume(const VolumeDecl& v, const std::string& relative) 
     out.where = it->second.where;
     out.file = it->second.file;
     out.first_line = it->second.first_line;
+    out.encoded = it->second.encoded;
     out.data_name = src.name;
     out.data_key = *key;
     out.secret = src.kind == "secret";

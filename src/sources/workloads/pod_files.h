@@ -28,6 +28,9 @@ struct ConfigData {
     std::string where;    // file:line:col of the value
     std::string file;     // the YAML file
     int first_line = 0;   // file line of the text's first line (block scalars), 0 when unknown
+    // The text is encoded in the YAML (a Secret's base64 `data`): its lines
+    // have no lines of their own in the file, every one is at `first_line`.
+    bool encoded = false;
   };
   std::map<std::string, Entry> entries;
   std::string where;  // the object
@@ -68,6 +71,7 @@ struct PodFile {
   std::string where;        // where the text came from (ConfigMap key location)
   std::string file;         // YAML file of the ConfigMap / Secret
   int first_line = 0;       // see ConfigData::Entry
+  bool encoded = false;     // see ConfigData::Entry
   std::string data_name;    // ConfigMap / Secret name
   std::string data_key;     // its key
   bool secret = false;

@@ -141,6 +141,30 @@ struct Reader {
     for (size_t i = 1; i < words.size(); ++i) {
       if (words[i].text.rfind("-", 0) != 0 || words[i].text == "-") operands.push_back(&words[i]);
     }
+    // `exec "$@"` runs the script's own argv; any other program word that
+    // expands at run time, `eval`, or another script hides what runs.
+    if (words[0].unresolved) {
+      if (words[0].text == "$@" || words[0].text == "$*") {
+        out.execs_argv = true;
+      } else {
+        std::string text;
+        for (const auto& w : words) text += (text.empty() ? "" : " ") + w.text;
+        out.opaque_commands.push_back(text);
+      }
+      return;
+    }
+    if (std::find(out.programs.begin(), out.programs.end(), cmd) == out.programs.end()) out.programs.push_back(cmd);
+    // `eval NAME=...` only assigns (redis-ha's init.sh picks its sentinel id so).
+    const bool eval_assigns = cmd == "eval" && !operands.empty() &&
+                              std::all_of(operands.begin(), operands.end(),
+                                          [](const ShellWord* o) { return !assigned_name(o->text).empty(); });
+    if ((cmd == "eval" && !eval_assigns) || cmd == "source" || cmd == "." || cmd.ends_with(".sh") ||
+        (is_shell_program(cmd) && !operands.empty())) {
+      std::string text;
+      for (const auto& w : words) text += (text.empty() ? "" : " ") + w.text;
+      out.opaque_commands.push_back(text);
+      return;
+    }
     if (is_data_server_program(words[0].text)) return server(words);
     if (cmd == "cp" && operands.size() == 2) {
       std::string target = operands[1]->text;

@@ -55,6 +55,18 @@ struct ScriptReading {
   // "${NAME[@]}" are spliced in, in the order they were added.
   std::vector<std::string> server_argv;
   std::vector<std::string> unresolved_words;  // argv words that expand at run time
+  // A command runs the script's own arguments as a program (`exec "$@"`,
+  // `exec $@`, `"$@"`): a wrapper that starts whatever its argv names, so
+  // the caller reads the container's words after the script as that argv.
+  bool execs_argv = false;
+  // Commands whose program is not visible in the script: a program word that
+  // expands at run time (`exec $CMD`, `eval ...`), or another script (`source
+  // f`, `. f`, `sh f`, `f.sh`). When the script starts no server itself, one
+  // of these may: whether it does cannot be told.
+  std::vector<std::string> opaque_commands;
+  // The programs the script runs (basenames, in text order, each once): a
+  // script that runs only Redis clients (redis-cli, redis-benchmark) is a client.
+  std::vector<std::string> programs;
 };
 
 // `env` holds the container's literal env values.

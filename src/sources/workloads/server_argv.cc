@@ -1,23 +1,9 @@
 #include "sources/workloads/server_argv.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace redisfit::workloads {
-
-std::string path_basename(const std::string& word) {
-  const size_t slash = word.rfind('/');
-  return slash == std::string::npos ? word : word.substr(slash + 1);
-}
-
-bool is_shell_program(const std::string& word) {
-  const std::string b = path_basename(word);
-  return b == "sh" || b == "bash" || b == "ash" || b == "dash" || b == "zsh";
-}
-
-bool is_data_server_program(const std::string& word) {
-  const std::string b = path_basename(word);
-  return b == "redis-server" || b == "valkey-server" || b == "redis-stack-server" || b == "keydb-server";
-}
 
 namespace {
 
@@ -46,8 +32,14 @@ bool is_prefix_word(const std::string& w) {
   return true;
 }
 
-// Kubernetes $(VAR) expansion in command/args: known names are replaced, $$ escapes.
-ShellWord expand_k8s(const std::string& s, const std::map<std::string, std::string>& env) {
+// Kubernetes $(VAR) expansion in command/args (kubelet expansion.Expand):
+// a defined name is replaced, $$ escapes a $, and a reference to a name the
+// container does not define stays as written. Only a name whose value is
+// set at run time (or may come from an envFrom source not in the inputs)
+// makes the word unknown; an undefined one is the literal text redis-server
+// will get.
+ShellWord expand_k8s(const std::string& s, const ContainerCommand& cmd, const RuntimeEnv& runtime) {
+  const auto& env = cmd.env;
   ShellWord out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '$') {
@@ -64,7 +56,7 @@ ShellWord expand_k8s(const std::string& s, const std::map<std::string, std::stri
           i = close;
           continue;
         }
-        out.unresolved = true;  // kept literally, as Kubernetes does for unknown names
+        if (runtime.names.count(name) || runtime.incomplete) out.unresolved = true;
       }
     }
     out.text += s[i];
@@ -258,10 +250,20 @@ bool read_server_command(const std::vector<ShellWord>& words, ServerLaunch& out)
   return true;
 }
 
-std::vector<ShellWord> to_words(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env) {
+std::vector<ShellWord> to_words(const std::vector<std::string>& argv, const ContainerCommand& cmd,
+                                const RuntimeEnv& runtime) {
   std::vector<ShellWord> out;
-  for (const auto& a : argv) out.push_back(expand_k8s(a, env));
+  for (const auto& a : argv) out.push_back(expand_k8s(a, cmd, runtime));
   return out;
+}
+
+// The program of a simple command once `exec`, `env`, ... and VAR=value
+// prefixes are set aside: "" when none, "$" when it expands at run time.
+std::string program_of(const std::vector<ShellWord>& words) {
+  for (const auto& w : words) {
+    if (!is_prefix_word(w.text)) return w.unresolved ? "$" : w.text;
+  }
+  return "";
 }
 
 const char* default_server(const ImageKind& image) {
@@ -282,20 +284,43 @@ std::vector<std::vector<ShellWord>> split_shell_script(const std::string& script
   return std::move(p.commands);
 }
 
-ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& image) {
+ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& image, const RuntimeEnv& runtime) {
   ServerLaunch out;
   std::vector<ShellWord> argv;
   if (cmd.has_command) {
-    argv = to_words(cmd.command, cmd.env);
-    for (auto& w : to_words(cmd.args, cmd.env)) argv.push_back(std::move(w));
+    argv = to_words(cmd.command, cmd, runtime);
+    for (auto& w : to_words(cmd.args, cmd, runtime)) argv.push_back(std::move(w));
     out.how = "command";
   } else if (cmd.has_args) {
-    argv = to_words(cmd.args, cmd.env);
+    argv = to_words(cmd.args, cmd, runtime);
     out.how = "args";
     // docker-entrypoint.sh of the official redis / valkey images.
     const char* server = default_server(image);
     if (server && !argv.empty() && (argv[0].text.rfind("-", 0) == 0 || argv[0].text.ends_with(".conf"))) {
       argv.insert(argv.begin(), ShellWord{server, false});
+    }
+  } else if (image.family == ImageFamily::kRedisStack) {
+    // redis/redis-stack-server's entrypoint.sh (redis-stack etc/scripts/
+    // entrypoint.redis-stack-server.sh): `${CMD} ${CONFFILE} -- --dir ...
+    // --loadmodule ... ${REDIS_ARGS}`, CONFFILE=/redis-stack.conf when that
+    // file exists; REDIS_ARGS unquoted, so split on blanks. The modules and
+    // --dir set no memory directive and are left out.
+    out.how = "image default (redis-stack entrypoint.sh, REDIS_ARGS)";
+    argv = {{"redis-stack-server", false}, {"/redis-stack.conf", false}};
+    out.config_file_if_present = true;
+    if (auto it = cmd.env.find("REDIS_ARGS"); it != cmd.env.end()) {
+      const std::string& v = it->second;
+      for (size_t i = 0; i < v.size();) {
+        const size_t start = v.find_first_not_of(" \t\n", i);
+        if (start == std::string::npos) break;
+        const size_t end = std::min(v.find_first_of(" \t\n", start), v.size());
+        argv.push_back({v.substr(start, end - start), false});
+        i = end;
+      }
+    } else if (runtime.names.count("REDIS_ARGS") || runtime.incomplete) {
+      out.program = ServerProgram::kUnknown;
+      out.unknowns.push_back("REDIS_ARGS (the redis-stack entrypoint's server arguments) is set at run time");
+      return out;
     }
   } else {
     out.how = "image default";
@@ -313,6 +338,22 @@ ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& im
           out.program = ServerProgram::kUnknown;
           out.unknowns.push_back("the shell script starts the server in a way redisfit does not read");
         }
+        // A script that runs a Redis client and nothing it cannot see (no
+        // program from a variable, no other script): a client, no server.
+        if (!found && out.program == ServerProgram::kNone) {
+          std::string client;
+          bool opaque = false;
+          for (const auto& c : commands) {
+            const std::string p = program_of(c);
+            if (is_client_program(p) && client.empty()) client = path_basename(p);
+            opaque = opaque || p == "$" || p == "eval" || p == "source" || p == "." ||
+                     is_shell_program(p) || p.ends_with(".sh");
+          }
+          if (!client.empty() && !opaque) {
+            out.program = ServerProgram::kClient;
+            out.client = client;
+          }
+        }
         return out;
       }
     }
@@ -322,6 +363,11 @@ ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& im
     return out;
   }
   if (read_server_command(argv, out)) return out;
+  if (const std::string p = program_of(argv); is_client_program(p)) {
+    out.program = ServerProgram::kClient;
+    out.client = path_basename(p);
+    return out;
+  }
   if (image.family != ImageFamily::kNone && !image.exporter) {
     out.program = ServerProgram::kUnknown;
     std::string what;

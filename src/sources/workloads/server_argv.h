@@ -23,6 +23,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ enum class ServerProgram {
   kDataServer,   // redis-server / valkey-server / redis-stack-server
   kSentinel,     // redis-sentinel, or redis-server --sentinel / sentinel.conf
   kUnknown,      // the image is a Redis image, but what its entrypoint runs is not visible
+  kClient,       // the visible command runs Redis client tools only (redis-cli, redis-benchmark): no server
 };
 
 struct ServerLaunch {
@@ -47,6 +49,11 @@ struct ServerLaunch {
   // Words left as-is because they expand at run time; an override whose
   // value is one of them is reported rather than applied.
   std::vector<std::string> unresolved_words;
+  // The config file is read only when it exists (redis-stack's entrypoint
+  // passes /redis-stack.conf when the file is there): a path nothing mounts
+  // is no unknown, the server starts without it.
+  bool config_file_if_present = false;
+  std::string client;  // kClient: the client tool, "redis-cli"
 };
 
 struct ContainerCommand {
@@ -58,10 +65,21 @@ struct ContainerCommand {
   std::map<std::string, std::string> env;
 };
 
+// What the env of ContainerCommand does not hold: names whose value is not
+// known here (valueFrom a Secret, a field). A `$(NAME)` naming neither a
+// known nor a run-time variable stays literal (Kubernetes leaves an
+// undefined reference as written), unless `incomplete` says an envFrom
+// source not in the inputs may define it. The default, nothing known to be
+// missing, reads every undefined name as undefined.
+struct RuntimeEnv {
+  std::set<std::string> names;
+  bool incomplete = false;
+};
+
 // Finds the Redis server the container starts. `image` decides the default
 // entrypoint; Bitnami images are reported as kUnknown when their own
 // run.sh starts the server (its argv comes from env: bitnami_env.h).
-ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& image);
+ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& image, const RuntimeEnv& runtime = {});
 
 // The last component of a path: the program a command word names
 // ("/usr/local/bin/redis-server" -> "redis-server"), or the file name `cp`
@@ -71,6 +89,9 @@ std::string path_basename(const std::string& word);
 bool is_shell_program(const std::string& word);
 // redis-server or a compatible data server (valkey, redis-stack, keydb).
 bool is_data_server_program(const std::string& word);
+// A Redis/Valkey client tool that never serves data (redis-cli, redis-benchmark,
+// redis-check-rdb, redis-check-aof and the valkey-* names).
+bool is_client_program(const std::string& word);
 
 // POSIX-sh word splitting of one script into simple commands (for tests and
 // for reading `command: [sh, -c, ...]`). Each word keeps a flag saying it

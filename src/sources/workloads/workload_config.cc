@@ -1,101 +1,22 @@
 #include "sources/workloads/workload_config.h"
 
 #include <fmt/format.h>
-#include <fnmatch.h>
 
 #include <algorithm>
 
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
+#include "sources/workloads/conf_reader.h"
 #include "sources/workloads/init_config.h"
-#include "sources/workloads/script_files.h"
+#include "sources/workloads/post_start.h"
+#include "sources/workloads/script_launch.h"
 
 namespace redisfit::workloads {
 namespace {
 
-constexpr int kMaxIncludeDepth = 8;
 constexpr int kSentinelPort = 26379;
 
 bool contains(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-// First word of a config line, lower-cased ("" for blank / comment lines).
-std::string first_word(std::string_view line) {
-  auto args = split_redis_args(line);
-  if (!args || args->empty()) return "";
-  return lower((*args)[0]);
-}
-
-struct ConfReader {
-  const PodFiles& files;
-  std::vector<std::string>& unknowns;
-  std::vector<Error> errors;
-
-  // Parses `file`'s text; `include` lines are resolved through the pod's
-  // mounts, never the local disk (the file lives in the container).
-  void read(const PodFile& file, const std::string& path, int depth, std::vector<ConfDirective>& out) {
-    const std::string name = file.file.empty() ? path : file.file;
-    const std::string_view text = file.text;
-    size_t segment_start = 0;
-    int segment_first_line = 1;
-    int line_no = 0;
-    auto flush = [&](size_t end) {
-      if (end <= segment_start) return;
-      auto directives = parse_redis_conf_text(text.substr(segment_start, end - segment_start), name);
-      if (!directives) {
-        errors.push_back({file.where, directives.error().message + " (in " + file.explanation + ")"});
-        return;
-      }
-      for (auto& d : directives.value()) {
-        d.location.line += segment_first_line - 1;
-        if (file.first_line > 0) d.location.line += file.first_line - 1;
-        else d.location.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
-        out.push_back(std::move(d));
-      }
-    };
-    for (size_t pos = 0; pos <= text.size();) {
-      size_t end = text.find('\n', pos);
-      if (end == std::string_view::npos) end = text.size();
-      ++line_no;
-      const std::string_view line = text.substr(pos, end - pos);
-      if (first_word(line) == "include") {
-        flush(pos);
-        auto args = split_redis_args(line);
-        if (args && args->size() == 2) include((*args)[1], depth, out);
-        segment_start = end + 1;
-        segment_first_line = line_no + 1;
-      }
-      if (end == text.size()) break;
-      pos = end + 1;
-    }
-    flush(text.size());
-  }
-
-  void include(const std::string& pattern, int depth, std::vector<ConfDirective>& out) {
-    if (depth >= kMaxIncludeDepth) {
-      unknowns.push_back("include nesting too deep at " + pattern);
-      return;
-    }
-    if (pattern.find_first_of("*?[") != std::string::npos) {
-      const size_t slash = pattern.rfind('/');
-      const std::string dir = slash == std::string::npos ? "/" : pattern.substr(0, slash);
-      // config.c: a pattern matching nothing is skipped; files sorted by glob().
-      for (const auto& [path, f] : files.list_dir(dir)) {
-        if (fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME) != 0) continue;
-        if (f.state == PodFile::State::kFound) read(f, path, depth + 1, out);
-        else unknowns.push_back("include " + path + ": " + f.explanation);
-      }
-      return;
-    }
-    const PodFile f = files.resolve(pattern);
-    if (f.state == PodFile::State::kFound) return read(f, pattern, depth + 1, out);
-    unknowns.push_back("include " + pattern + ": " + f.explanation);
-  }
-};
 
 bool is_sentinel_container(const ContainerDecl& c, const ImageKind& image, const ServerLaunch& launch) {
   if (launch.program == ServerProgram::kSentinel || image.sentinel) return true;
@@ -125,13 +46,6 @@ std::string writers_of(const PodDecl& pod, const ContainerDecl& c, const std::st
     }
   }
   return names.empty() ? "" : " (init container " + names + " writes it)";
-}
-
-void apply_directives(const std::vector<ConfDirective>& directives, ContainerReading& r) {
-  if (auto st = apply_conf(directives, r.instance); !st) {
-    r.unknowns.push_back(st.error().describe());
-    r.invalid.push_back(st.error());
-  }
 }
 
 // The `--name value` words after the config file; names whose values expand
@@ -166,17 +80,6 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
   }
 }
 
-// Where a written file's parts came from, "; "-joined, a run of parts with
-// the same explanation (several lines one script appends) said once.
-std::string join_explanations(const std::vector<PodFile>& parts) {
-  std::string from, last;
-  for (const auto& part : parts) {
-    if (part.explanation != last) from += (from.empty() ? "" : "; ") + part.explanation;
-    last = part.explanation;
-  }
-  return from;
-}
-
 // The config file as an init container's script left it (init_config.h).
 void read_init_written(const InitWrittenConfig& init, const PodFiles& files, const std::string& path,
                        ContainerReading& r) {
@@ -203,123 +106,15 @@ void read_init_written(const InitWrittenConfig& init, const PodFiles& files, con
   }
 }
 
-std::map<std::string, std::string> literal_env(const ContainerDecl& c) {
-  std::map<std::string, std::string> env;
-  for (const auto& [k, v] : c.env) {
-    if (v.known) env[k] = v.value;
-  }
-  return env;
-}
-
-// A server started by a script the container runs: its argv as the script
-// builds it (bash arrays included), applied in argv order as redis-server
-// does (server.c: the argv becomes config lines after the file), each
-// `--include` read where it points: a file the script itself wrote (copied
-// from a mounted ConfigMap, appended to) or a mounted one. A `--replicaof`
-// whose host the script learns at run time (Bitnami's start-node.sh asks
-// Sentinel for the current master) makes each pod the master it can become,
-// with the other pods its replicas, as for replicaof written by an init script.
-void read_script_server(const std::string& script, const PodFile& f, const ScriptReading& sr, const PodFiles& files,
-                        const PodDecl& pod, const ContainerDecl& c, ContainerReading& r) {
-  const std::string who = "the start script " + script + " (" + f.explanation + ")";
-  r.unknowns.clear();
-  r.launch = ServerLaunch{};
-  r.launch.program = ServerProgram::kDataServer;
-  r.launch.how = "script " + script;
-  std::vector<std::string> words(sr.server_argv.begin() + 1, sr.server_argv.end());
-  r.launch.binary = sr.server_argv.empty() ? "" : sr.server_argv[0];
-  if (std::find(words.begin(), words.end(), "--sentinel") != words.end()) {
-    r.kind = ContainerReading::Kind::kSentinel;
-    r.instance.role = InstanceRole::kSentinel;
-    return;
-  }
-  if (!words.empty() && words[0].rfind("--", 0) != 0) {
-    r.unknowns.push_back("config file " + words[0] + " given to redis-server by " + who + " is not read");
-    words.erase(words.begin());
-  }
-  r.notes.push_back(fmt::format("started by {}: {} {}", who, r.launch.binary, fmt::join(words, " ")));
-  auto parsed = parse_command_line_overrides(words);
-  if (!parsed) {
-    r.unknowns.push_back("arguments built by " + who + ": " + parsed.error().message);
-    return;
-  }
-  std::vector<ConfDirective> directives;
-  ConfReader reader{files, r.unknowns, {}};
-  bool replicaof_at_runtime = false;
-  for (auto& d : parsed.value()) {
-    bool runtime = false;
-    for (const auto& a : d.args) {
-      runtime = runtime || std::find(sr.unresolved_words.begin(), sr.unresolved_words.end(), a) != sr.unresolved_words.end();
-    }
-    const std::string name = lower(d.name);
-    if (runtime && (name == "replicaof" || name == "slaveof")) {
-      replicaof_at_runtime = true;
-      continue;
-    }
-    if (runtime) {
-      if (is_memory_directive(d.name)) {
-        r.unknowns.push_back(fmt::format("--{} {} is set at run time by {}", d.name, fmt::join(d.args, " "), who));
-      }
-      continue;
-    }
-    if ((name == "replicaof" || name == "slaveof") && d.args.size() == 2) {
-      r.replicaof_host = d.args[0];
-      r.replicaof_where = who;
-    }
-    if (name != "include" || d.args.size() != 1) {
-      d.location = c.args_location.known() ? c.args_location : Location{who, 0, 0};
-      directives.push_back(std::move(d));
-      continue;
-    }
-    const std::string path = normalize_path(d.args[0]);
-    const InitWrittenConfig written = file_from_script_ops(sr.ops, files, path, who, f.where);
-    if (written.written) {
-      for (const auto& part : written.parts) reader.read(part, path, 0, directives);
-      for (const auto& u : written.unknowns) r.unknowns.push_back(u);
-      for (const auto& n : written.notes) r.notes.push_back(n);
-      const std::string from = join_explanations(written.parts);
-      r.notes.push_back(fmt::format("--include {}: {}", path, from.empty() ? "nothing known in it" : from));
-      // The fix's maxmemory line goes into the last ConfigMap file read:
-      // redis-server reads the includes in argv order and a later maxmemory
-      // replaces an earlier one (config.c loadServerConfigFromString), so a
-      // line in an earlier file could be overridden (Bitnami's Sentinel mode
-      // includes replica.conf, then redis.conf).
-      for (const auto& part : written.parts) {
-        if (!part.data_name.empty() && !part.secret) {
-          r.config_map = part.data_name;
-          r.config_key = part.data_key;
-        }
-      }
-      continue;
-    }
-    const PodFile inc = files.resolve(path);
-    if (inc.state == PodFile::State::kFound) {
-      reader.read(inc, path, 0, directives);
-      if (!inc.data_name.empty() && !inc.secret) r.config_map = inc.data_name, r.config_key = inc.data_key;
-    } else {
-      r.unknowns.push_back("--include " + path + " (given by " + who + "): " + inc.explanation);
-    }
-  }
-  for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
-  apply_directives(directives, r);
-  r.config_source = who;
-  if (replicaof_at_runtime && pod.replicas.value > 1) {
-    r.instance.replicas = {pod.replicas.value - 1,
-                           pod.replicas.source.qualified("(one master, the rest its replicas: " + who +
-                                                         " passes --replicaof a host it learns at run time)")};
-  }
-}
-
 ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, const std::vector<ConfigData>& data) {
   ContainerReading r;
   r.object = pod.object();
   r.container = c.name;
   r.image = classify_image(parse_image_ref(c.image));
-  ContainerCommand cmd{c.command, c.args, c.has_command, c.has_args, {}};
-  for (const auto& [k, v] : c.env) {
-    if (v.known) cmd.env[k] = v.value;
-  }
-  r.launch = find_server_launch(cmd, r.image);
+  const ContainerEnv env = container_env(c, pod.namespace_name, data);
+  const ContainerCommand cmd{c.command, c.args, c.has_command, c.has_args, env.literal};
+  r.launch = find_server_launch(cmd, r.image, RuntimeEnv{env.runtime, env.incomplete});
+  r.notes = env.notes;
 
   RedisInstance& inst = r.instance;
   inst.display_name = pod.name + "/" + c.name;
@@ -351,26 +146,33 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
 
   const PodFiles files(pod.volumes, c.mounts, pod.namespace_name, &data);
   // A script file from a mounted ConfigMap: the server it starts is read
-  // through it (Bitnami's start-scripts); one that never starts a server
-  // (redis-ha's split-brain-fix runs redis-cli in a loop) is a helper.
+  // through it (Bitnami's start-scripts), or the server the argv it execs
+  // names (`exec "$@"`); one that never starts a server is a helper.
+  bool wrapped = false;
   if (r.launch.program != ServerProgram::kDataServer) {
-    if (const auto script = script_path_of(c)) {
-      const PodFile f = files.resolve(*script);
-      if (f.state == PodFile::State::kFound) {
-        const ScriptReading sr = read_script(f.text, literal_env(c));
-        if (!sr.starts_server) {
-          r.kind = ContainerReading::Kind::kSidecar;
-          r.sidecar_reason = "a script (" + *script + ", " + f.explanation + ") that starts no Redis server";
+    switch (read_through_script(pod, c, files, env, r)) {
+      case ScriptOutcome::kDone: return r;
+      case ScriptOutcome::kExecsArgv:
+        wrapped = true;
+        if (is_sentinel_container(c, r.image, r.launch)) {
+          r.kind = ContainerReading::Kind::kSentinel;
+          inst.role = InstanceRole::kSentinel;
           return r;
         }
-        read_script_server(*script, f, sr, files, pod, c, r);
-        return r;
-      }
+        break;
+      case ScriptOutcome::kNoScript: break;
     }
+  }
+  // The visible command runs a Redis client (a Job's `redis-cli FLUSHALL`, a
+  // benchmark loop), no server: not a data node.
+  if (r.launch.program == ServerProgram::kClient) {
+    r.kind = ContainerReading::Kind::kSidecar;
+    r.sidecar_reason = "a Redis client (" + r.launch.client + "), not a server";
+    return r;
   }
   const bool bitnami = r.image.family == ImageFamily::kBitnamiRedis || r.image.family == ImageFamily::kBitnamiValkey;
   // Bitnami images started by their own run.sh (no command given).
-  if (bitnami && !c.has_command) {
+  if (bitnami && !c.has_command && !wrapped) {
     const bool valkey = r.image.family == ImageFamily::kBitnamiValkey;
     BitnamiConfig b = bitnami_config(c.env, valkey, false);
     const PodFile mounted = files.resolve(b.mounted_conf_path);
@@ -412,7 +214,12 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
   if (r.launch.config_file) {
     r.config_file = *r.launch.config_file;
     const PodFile f = files.resolve(*r.launch.config_file);
-    if (f.state == PodFile::State::kFound) {
+    if (r.launch.config_file_if_present && f.state == PodFile::State::kNotMounted) {
+      // The image's own entrypoint passes the file only when it exists, and
+      // nothing mounts it: the server starts from its arguments alone.
+      r.notes.push_back("no file is mounted at " + r.config_file + ": the entrypoint starts the server without it");
+      r.config_file.clear();
+    } else if (f.state == PodFile::State::kFound) {
       std::vector<ConfDirective> directives;
       ConfReader reader{files, r.unknowns, {}};
       reader.read(f, *r.launch.config_file, 0, directives);
@@ -437,7 +244,14 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
       r.unknowns.push_back("config file " + *r.launch.config_file + ": " + f.explanation);
     }
   }
-  apply_overrides(r.launch.overrides, r.launch.unresolved_words, c.args_location, r);
+  // redis-stack's entrypoint takes the arguments from REDIS_ARGS: a fact
+  // they set is located at that env value.
+  Location overrides_at = c.args_location;
+  if (auto it = c.env.find("REDIS_ARGS");
+      r.image.family == ImageFamily::kRedisStack && !c.has_command && !c.has_args && it != c.env.end()) {
+    overrides_at = it->second.location;
+  }
+  apply_overrides(r.launch.overrides, r.launch.unresolved_words, overrides_at, r);
   return r;
 }
 
@@ -460,6 +274,7 @@ std::vector<ContainerReading> read_pod_redis(const PodDecl& pod, const std::vect
   for (const auto& c : pod.containers) {
     if (!redis_looking(c)) continue;
     ContainerReading r = read_container(pod, c, data);
+    if (r.kind == ContainerReading::Kind::kData) apply_post_start(c, container_env(c, pod.namespace_name, data).literal, r);
     // An image named like Redis that is none of the known ones (KeyDB, a
     // fork) has directives of its own: RF014's table of Redis and Valkey
     // names would call them unknown.

@@ -19,7 +19,10 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
   out.push_back(make_finding(
       spec,
       fmt::format("{}: {} ({}): the dataset grows {}", r.display_name,
-                  r.maxmemory.origin == MaxmemoryOrigin::kUnset ? "maxmemory is not set" : "maxmemory is 0 (no bound)",
+                  // An explicit `maxmemory 0` is kUnset too (the same unbounded server), but was written.
+                  r.maxmemory.origin == MaxmemoryOrigin::kUnset && r.maxmemory.source.kind == ProvenanceKind::kDefault
+                      ? "maxmemory is not set"
+                      : "maxmemory is 0 (no bound)",
                   r.maxmemory.source, end),
       maxmemory_location(ctx)));
 }

@@ -188,6 +188,8 @@ TEST(AuditInputs, AnExplicitMaxmemoryZeroKeepsItsLine) {
   const auto* f = lint_test::finding(r.subjects[0], "RF005");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->message.find("no maxmemory directive"), std::string::npos) << f->message;
+  EXPECT_NE(f->message.find("maxmemory is 0 (no bound)"), std::string::npos) << f->message;
+  EXPECT_EQ(f->location.line, 2) << f->message;
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "live/exporter.h"
 
 #include <future>
+#include <mutex>
+
+#include <fmt/format.h>
 
 #include "live/metrics_http.h"
 #include "live/probe.h"
@@ -9,7 +12,7 @@ namespace redisfit::live {
 
 struct Exporter::State {
   ExporterTarget target;
-  std::mutex mutex;  // one scrape of a target at a time
+  std::timed_mutex mutex;  // one scrape of a target at a time
   std::unique_ptr<platform::RedisConnection> conn;
   std::map<std::string, std::string> config;
   std::vector<std::string> config_unreadable;
@@ -30,7 +33,20 @@ Exporter::Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions
 Exporter::~Exporter() = default;
 
 TargetScrape Exporter::scrape_one(State& s) {
-  std::lock_guard lock(s.mutex);
+  // Scrapes of one target wait for each other at most as long as one scrape
+  // may take (connect, then INFO and CONFIG GET): a target that hangs must
+  // not hold every HTTP worker, and a healthy target's scrape behind them.
+  const auto one_scrape = options_.connect_timeout + 2 * options_.read_timeout;
+  std::unique_lock lock(s.mutex, std::defer_lock);
+  if (!lock.try_lock_for(one_scrape)) {
+    TargetScrape busy;
+    busy.target = s.target.endpoint.display();
+    busy.error = fmt::format("{}: the previous scrape of this target has not ended within {} ms (the server is "
+                             "not answering)",
+                             busy.target, one_scrape.count());
+    busy.scrape_seconds = std::chrono::duration<double>(one_scrape).count();
+    return busy;
+  }
   TargetScrape out = read_target(s);
   log_state_change(s, out);
   return out;

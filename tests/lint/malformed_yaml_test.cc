@@ -61,6 +61,26 @@ TEST(MalformedYaml, EveryKindEndsInExitTwoWithAPosition) {
   }
 }
 
+// Well-formed YAML, a Cluster the API server would refuse: component lists
+// that are not lists. "No Redis component, skipped" with exit 0 would pass it
+// having checked nothing.
+TEST(MalformedYaml, AClusterWhoseComponentListIsNoListIsAnInputError) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, int>> cases = {
+      {"apiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nmetadata: {name: c}\nspec:\n  componentSpecs: 5\n", 5},
+      {"apiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nmetadata: {name: c}\nspec:\n  shardings: {a: 1}\n", 5},
+      {"apiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nmetadata: {name: c}\nspec:\n  shardings:\n  - name: s\n    shards: 3\n",
+       6},
+  };
+  int i = 0;
+  for (const auto& [content, line] : cases) {
+    const std::string path = dir.write_file("shape" + std::to_string(i++) + ".yaml", content);
+    auto r = run_redisfit({"lint", path});
+    EXPECT_EQ(r.exit_code, 2) << path << "\n" << r.out << r.err;
+    EXPECT_TRUE(names_position(r.err, path, line)) << content << "\n" << r.err;
+  }
+}
+
 TEST(MalformedYaml, ABrokenMiddleDocumentDoesNotHideTheOthers) {
   TempDir dir;
   const std::string text = cluster("first") + "---\nmetadata: {name: \"oops}\nspec: [\n---\n" + cluster("last");

@@ -118,6 +118,15 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
   const bool cluster_is_valkey = contains(cluster_def, "valkey");
 
   auto fail = [&](const Error& e) { errors.push_back(e); };
+  // The API server refuses a Cluster whose component lists are not lists;
+  // read as "no Redis component" it would pass having checked nothing.
+  for (const char* key : {"componentSpecs", "shardingSpecs", "shardings"}) {
+    const YamlNode list = spec[key];
+    if (list && !list.is_null() && !list.is_seq()) {
+      fail({where(obj.file, list), fmt::format("Cluster {}: spec.{} must be a list of components", cluster.name, key)});
+      return true;
+    }
+  }
   if (const YamlNode comps = spec["componentSpecs"]; comps.is_seq()) {
     for (const YamlNode comp : comps.items()) {
       auto c = read_component(comp, scalar_or_empty(comp, "name"), cluster_is_redis, cluster_is_valkey, obj.file);
@@ -133,7 +142,11 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
     for (const YamlNode sh : shardings.items()) {
       ++index;
       const YamlNode tmpl = sh["template"];
-      if (!tmpl.is_map()) continue;
+      if (!tmpl.is_map()) {
+        fail({where(obj.file, sh), fmt::format("Cluster {}: spec.{}[{}] has no template to read its component from",
+                                               cluster.name, key, index)});
+        return true;
+      }
       const std::string sharding_def = scalar_or_empty(sh, "shardingDef");
       auto c = read_component(tmpl, scalar_or_empty(sh, "name"),
                               cluster_is_redis || contains(sharding_def, "redis"),

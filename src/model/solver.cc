@@ -207,6 +207,12 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     return Error{"", "nothing to size from: give --limit, --request, --maxmemory or --dataset"};
   }
 
+  // A limit no quantity flag accepts (above 1 EiB) is no recommendation: no
+  // container holds it, and pasting it back would be refused.
+  if (limit > kMaxSaneBytes) {
+    return Error{"", fmt::format("no container holds this: the limit it needs ({}) is above 1 EiB",
+                                 format_bytes(limit))};
+  }
   rec.limit_bytes = limit;
   rec.request_bytes = limit;
   RedisInstance final_instance =

@@ -204,6 +204,9 @@ TEST(Cli, BadInputExitsTwoWithAMessage) {
       {{"explain", "/nonexistent/redis.conf"}, "nonexistent"},
       {{"explain", "--limit", "1Gi", "--value-size", "4096-512"}, "--value-size"},
       {{"plan", "--limit", "1Gi", "--value-size", "0-512"}, "--value-size"},
+      // A dataset the flags accept whose limit no flag would (above 1 EiB).
+      {{"plan", "--dataset", "1Ei"}, "no container holds this"},
+      {{"plan", "--dataset", "1Ei", "--policy", "noeviction", "--limit", "1Gi"}, "no container holds this"},
   };
   for (const auto& c : cases) {
     auto r = run_redisfit(c.args);

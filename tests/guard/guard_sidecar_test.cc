@@ -142,14 +142,9 @@ TEST(GuardSidecar, AReplicaIsGivenTheValueForAfterAFailoverAndThePrimaryIsNamed)
   ASSERT_TRUE(primary.ok()) << primary.error();
   redisContext* c = primary.connect();
   ASSERT_NE(c, nullptr);
-  const std::string value(1000, 'v');
-  for (int i = 0; i < 60000; ++i) redisAppendCommand(c, "SET k:%d %b", i, value.data(), value.size());
-  for (int i = 0; i < 60000; ++i) {
-    void* reply = nullptr;
-    ASSERT_EQ(redisGetReply(c, &reply), REDIS_OK);
-    freeReplyObject(reply);
-  }
+  const bool written = testing::set_keys(c, 60000, std::string(1000, 'v'), 1000);
   redisFree(c);
+  ASSERT_TRUE(written);
   RedisServer replica("", {"--replicaof", "127.0.0.1", std::to_string(primary.port())});
   ASSERT_TRUE(replica.ok()) << replica.error();
   ASSERT_TRUE(eventually(std::chrono::seconds(10), [&] {

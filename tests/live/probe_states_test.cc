@@ -84,16 +84,11 @@ TEST(ProbeStates, AnAofOfOverwritesReloadsTodaysDataNotItsFileSize) {
   ASSERT_TRUE(server.ok()) << server.error();
   redisContext* c = server.connect();
   ASSERT_NE(c, nullptr);
-  for (int round = 0; round < 10; ++round) {
-    const std::string value(1000, static_cast<char>('a' + round));
-    for (int i = 0; i < 8000; ++i) redisAppendCommand(c, "SET k:%d %b", i, value.data(), value.size());
-    for (int i = 0; i < 8000; ++i) {
-      void* reply = nullptr;
-      ASSERT_EQ(redisGetReply(c, &reply), REDIS_OK);
-      freeReplyObject(reply);
-    }
-  }
+  bool written = true;
+  for (int round = 0; round < 10 && written; ++round)
+    written = set_keys(c, 8000, std::string(1000, static_cast<char>('a' + round)), 1000);
   redisFree(c);
+  ASSERT_TRUE(written);
   auto fields = platform::parse_info(info_text(server, "all"));
   const uint64_t aof = fields.u64("aof_current_size").value_or(0);
   const uint64_t used = fields.u64("used_memory").value_or(0);

@@ -142,9 +142,9 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
     if (file > dataset) {
       w.loaded_bytes = Sourced<uint64_t>{file, at("INFO loading_total_bytes (size of the file being loaded)", s)};
       f.notes.push_back(fmt::format(
-          "INFO gives no used-mem figure for the file being loaded ({}; an AOF, or Redis before 7.0): its size stands for the dataset it loads, "
-          "more than the replay reaches when it logged overwrites, less for many small keys; `redisfit rdb "
-          "<appendonlydir>` estimates it from the files",
+          "INFO gives no used-mem figure for the file being loaded ({}; an AOF, or Redis before 7.0): its size "
+          "stands for the dataset it loads, more than the replay reaches when it logged overwrites, less for many "
+          "small keys; `redisfit rdb <appendonlydir>` estimates it from the files",
           format_bytes(file)));
     }
   }

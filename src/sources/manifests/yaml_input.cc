@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 
+#include "platform/input_file.h"
 #include "sources/manifests/yaml_stream.h"
 
 namespace redisfit::manifests {
@@ -106,13 +108,10 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
 }
 
 Result<std::string> read_input_text(const std::string& path, size_t max_bytes) {
-  auto in = open_input(path);
-  if (!in) return in.error();
-  std::string text;
-  if (auto st = read_rest(**in, text, max_bytes); !st) {
-    return Error{path == "-" ? "<stdin>" : path, st.error().message + ": not read", st.error().code};
-  }
-  return text;
+  // The one bounded reader (platform/input_file.h): never blocks on a named
+  // FIFO, refuses devices, reads at most max_bytes + 1.
+  // "-" and an anonymous pipe (`<(helm template ...)`) are read, as lint reads them.
+  return platform::read_input_file(path, {.max_bytes = max_bytes, .allow_stdin = true, .allow_pipe = true});
 }
 
 Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::vector<YamlObject>& out) {

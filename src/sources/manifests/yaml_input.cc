@@ -75,6 +75,43 @@ bool is_conf_name(const std::string& name) { return has_suffix(name, ".conf"); }
 
 }  // namespace
 
+namespace {
+
+// "Permission denied" as "permission denied", after the path.
+std::string reason(const std::error_code& ec) {
+  std::string s = ec.message();
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+// The *.yaml, *.yml and *.conf files under `root`, recursively, symlinked
+// directories not followed (a link to an ancestor would loop). A directory
+// that cannot be listed is an error naming it, never skipped in silence:
+// what it holds would go unchecked. An explicit stack: no recursion depth.
+void walk_directory(const fs::path& root, std::vector<InputFile>& found, std::vector<Error>& errors) {
+  std::vector<fs::path> pending = {root};
+  while (!pending.empty()) {
+    const fs::path dir = std::move(pending.back());
+    pending.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::error_code type_ec;
+      if (!it->is_symlink(type_ec) && it->is_directory(type_ec)) {
+        pending.push_back(it->path());
+        continue;
+      }
+      if (!it->is_regular_file(type_ec)) continue;  // a dangling link, a FIFO, a device: not an input found by name
+      const std::string name = it->path().string();
+      if (is_yaml_name(name)) found.push_back({name, false});
+      else if (is_conf_name(name)) found.push_back({name, true});
+    }
+    if (ec) errors.push_back({dir.string(), "cannot read directory: " + reason(ec)});
+  }
+}
+
+}  // namespace
+
 std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<Error>& errors) {
   std::vector<InputFile> out;
   for (const auto& path : paths) {
@@ -84,20 +121,19 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
     }
     std::error_code ec;
     const auto status = fs::status(path, ec);
+    // ENOENT and ENOTDIR are "no such file"; ELOOP, EACCES on a parent and
+    // the rest say what they are.
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+      errors.push_back({path, reason(ec)});
+      continue;
+    }
     if (ec || !fs::exists(status)) {
       errors.push_back({path, "no such file or directory"});
       continue;
     }
     if (fs::is_directory(status)) {
       std::vector<InputFile> found;
-      for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (!it->is_regular_file()) continue;
-        const std::string name = it->path().string();
-        if (is_yaml_name(name)) found.push_back({name, false});
-        else if (is_conf_name(name)) found.push_back({name, true});
-      }
-      if (ec) errors.push_back({path, "cannot read directory: " + ec.message()});
+      walk_directory(path, found, errors);
       std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
       out.insert(out.end(), found.begin(), found.end());
       continue;

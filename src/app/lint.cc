@@ -9,6 +9,7 @@
 #include "model/rescue_plan.h"
 #include "fix/conf_fix.h"
 #include "model/solver.h"
+#include "platform/input_file.h"
 #include "app/lint_shapes.h"
 #include "sources/manifests/join.h"
 #include "sources/manifests/manifest_source.h"
@@ -247,7 +248,9 @@ void read_yaml(const std::string& text, const std::string& name, Collected& c, L
 // batch of documents at a time (manifests::DocumentStream), so memory holds
 // what the documents declare, never the input's text.
 void read_input(const manifests::InputFile& in, const LintOptions& options, Collected& c, LintReport& report) {
-  auto stream = manifests::open_input(in.path);
+  // The bounded reader's opener: a named FIFO, a device or a socket is
+  // refused without waiting; stdin and an anonymous pipe are read.
+  auto stream = platform::open_input_stream(in.path, {.allow_stdin = true, .allow_pipe = true});
   if (!stream) return report.input_errors.push_back(stream.error());
   std::istream& is = **stream;
   const std::string name = in.path == "-" ? "<stdin>" : in.path;

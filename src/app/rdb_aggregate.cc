@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <fmt/format.h>
+
 #include "model/object_cost.h"
 
 namespace redisfit {
@@ -99,14 +101,19 @@ void RdbAggregator::add_key(uint64_t number, std::string_view name, bool has_exp
 
   if (options_.top_keys > 0 &&
       (largest_.size() < options_.top_keys || bytes > largest_.top().estimated_bytes)) {
-    largest_.push(RdbKeyStats{std::string(name), number, type, cost.encoding, elements, value.serialized_bytes,
-                              bytes, has_expire});
+    // Only the part of the name the report shows is kept (a 600 MB name was
+    // copied whole, then printed whole).
+    largest_.push(RdbKeyStats{std::string(key_name_head(name)), number, type, cost.encoding, elements,
+                              value.serialized_bytes, bytes, has_expire, name.size()});
     if (largest_.size() > options_.top_keys) largest_.pop();
   }
 
   if (!options_.prefix_separator.empty()) {
     size_t cut = name.find(options_.prefix_separator);
-    std::string prefix = cut == std::string_view::npos ? kNoPrefix : std::string(name.substr(0, cut));
+    std::string prefix = cut == std::string_view::npos ? kNoPrefix
+                         : cut <= kKeyNameShownBytes
+                             ? std::string(name.substr(0, cut))
+                             : fmt::format("{}... ({} bytes)", key_name_head(name.substr(0, cut)), cut);
     auto p = prefixes_.find(prefix);
     if (p == prefixes_.end()) {
       if (prefixes_.size() >= kMaxPrefixesTracked) prefix = kOtherPrefixes;
@@ -117,6 +124,11 @@ void RdbAggregator::add_key(uint64_t number, std::string_view name, bool has_exp
     p->second.serialized_bytes += value.serialized_bytes;
     p->second.estimated_bytes += bytes;
   }
+}
+
+std::string shown_key_name(const RdbKeyStats& key) {
+  if (key.name.size() >= key.name_bytes) return key.name;
+  return fmt::format("{}... ({} bytes)", key.name, key.name_bytes);
 }
 
 void RdbAggregator::finish() {

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -48,8 +49,21 @@ struct RdbDbStats {
   uint64_t estimated_bytes = 0;  // entries + values + dict buckets
 };
 
+// A key name in the report is cut to its first kKeyNameShownBytes bytes (at a
+// UTF-8 character boundary): a 600 MB name was kept whole and printed whole.
+// Only that much is ever copied out of the reader's buffer.
+inline constexpr size_t kKeyNameShownBytes = 256;
+
+// The first kKeyNameShownBytes of `name`, not splitting a UTF-8 sequence.
+inline std::string_view key_name_head(std::string_view name) {
+  if (name.size() <= kKeyNameShownBytes) return name;
+  size_t n = kKeyNameShownBytes;
+  while (n > 0 && (static_cast<unsigned char>(name[n]) & 0xC0) == 0x80) --n;
+  return name.substr(0, n);
+}
+
 struct RdbKeyStats {
-  std::string name;
+  std::string name;  // key_name_head() of the name
   uint64_t db = 0;
   std::string type;
   std::string loaded_encoding;
@@ -57,7 +71,11 @@ struct RdbKeyStats {
   uint64_t serialized_bytes = 0;
   uint64_t estimated_bytes = 0;
   bool has_expire = false;
+  uint64_t name_bytes = 0;  // the whole name's length
 };
+
+// The name as text output shows it: whole, or its head and its length.
+std::string shown_key_name(const RdbKeyStats& key);
 
 struct RdbPrefixStats {
   std::string prefix;

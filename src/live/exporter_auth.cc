@@ -1,11 +1,14 @@
 #include "live/exporter_auth.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "platform/input_file.h"
 
 namespace redisfit::live {
 namespace {
+
+// One URL and password per target: 4 MiB holds tens of thousands of them.
+constexpr size_t kMaxAuthFileBytes = 4u << 20;
 
 std::string with_scheme(const std::string& url) {
   return url.find("://") == std::string::npos ? "redis://" + url : url;
@@ -16,11 +19,11 @@ std::string with_scheme(const std::string& url) {
 TargetAuth::TargetAuth(std::optional<std::string> env_password) : env_password_(std::move(env_password)) {}
 
 Result<TargetAuth> TargetAuth::load(const std::string& path, std::optional<std::string> env_password) {
-  std::ifstream in(path);
-  if (!in) return Error{path, "cannot read the auth file", ErrorCode::kNotFound};
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  // A regular file of at most kMaxAuthFileBytes (a FIFO or /dev/zero is
+  // refused before reading, a larger file after the bound, never held).
+  auto text = platform::read_input_file(path, platform::InputFileRules{.max_bytes = kMaxAuthFileBytes});
+  if (!text) return Error{path, "cannot read the auth file: " + text.error().message, text.error().code};
+  nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded() || !doc.is_object())
     return Error{path, "expected a JSON object mapping target URL to password, e.g. {\"redis://10.0.0.5:6379\": \"secret\"}",
                  ErrorCode::kParse};

@@ -1,5 +1,7 @@
 #include "platform/cgroup.h"
 
+#include "platform/input_file.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -74,16 +76,21 @@ const MemoryFileNames& memory_file_names(CgroupVersion v) {
   return v == CgroupVersion::kV1 ? v1 : v2;
 }
 
+namespace {
+// cgroupfs and procfs files are a few KiB (mountinfo of a node with thousands
+// of mounts under 1 MiB); the bound is what a path that is not one of them
+// (a --limit-file pointing at a log, /dev/zero behind a symlink) may cost.
+constexpr size_t kMaxSmallFileBytes = 4u << 20;
+
+Result<std::string> read_cgroup_file(const std::string& path) {
+  return read_input_file(path, InputFileRules{.max_bytes = kMaxSmallFileBytes});
+}
+}  // namespace
+
 std::optional<std::string> read_small_file(const std::string& path) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  close(fd);
-  if (n != 0) return std::nullopt;
-  return out;
+  auto text = read_cgroup_file(path);
+  if (!text) return std::nullopt;
+  return std::move(text).value();
 }
 
 Result<std::optional<uint64_t>> parse_cgroup_limit(std::string_view text) {
@@ -212,23 +219,24 @@ Result<CgroupMemory> read_memory_cgroup(const CgroupLocation& where) {
   cg.directory = where.directory;
   const std::string d = where.directory + "/";
   const MemoryFileNames& names = memory_file_names(where.version);
-  auto limit_text = read_small_file(d + names.limit);
+  auto limit_text = read_cgroup_file(d + names.limit);
   if (!limit_text) {
-    return Error{d + names.limit, where.version == CgroupVersion::kV1
-                                      ? "cannot read the cgroup v1 memory limit"
-                                      : "cannot read the cgroup v2 memory limit (is the memory "
-                                        "controller enabled for this cgroup?)"};
+    return Error{d + names.limit, (where.version == CgroupVersion::kV1
+                                       ? "cannot read the cgroup v1 memory limit: "
+                                       : "cannot read the cgroup v2 memory limit (is the memory "
+                                         "controller enabled for this cgroup?): ") +
+                                      limit_text.error().message};
   }
   auto limit = parse_cgroup_limit(*limit_text);
   if (!limit) return Error{d + names.limit, limit.error().message};
   cg.limit_bytes = *limit;
-  auto usage_text = read_small_file(d + names.usage);
-  if (!usage_text) return Error{d + names.usage, "cannot read"};
+  auto usage_text = read_cgroup_file(d + names.usage);
+  if (!usage_text) return usage_text.error();
   auto usage = to_u64(trim(*usage_text));
   if (!usage) return Error{d, "memory usage is not a number"};
   cg.usage_bytes = *usage;
-  auto stat = read_small_file(d + "memory.stat");
-  if (!stat) return Error{d + "memory.stat", "cannot read"};
+  auto stat = read_cgroup_file(d + "memory.stat");
+  if (!stat) return stat.error();
   // A counter that never moved may be absent: 0.
   cg.inactive_file_bytes = cgroup_keyed_value(*stat, names.inactive_file).value_or(0);
   cg.rss_bytes = cgroup_keyed_value(*stat, names.anon).value_or(0);

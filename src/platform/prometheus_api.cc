@@ -2,10 +2,16 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "core/quantity.h"
 
 namespace redisfit::platform {
 namespace {
@@ -24,6 +30,53 @@ Labels parse_labels(const nlohmann::json& metric) {
   }
   return labels;
 }
+
+// A response body larger than this is refused, never held: the queries are
+// aggregated server-side, so a real answer is a few hundred KiB to a few MiB
+// (a 7d range at 5m is about 50 KiB per series: 64 MiB is over 1,000 series).
+constexpr size_t kMaxResponseBytes = 64u << 20;
+
+// The whole request, headers and body, within one deadline: cpp-httplib's
+// read timeout is per read(2), so a server dripping a byte every 0.5 s never
+// trips it. At the deadline this watchdog stops the client, which shuts its
+// socket down (the one thread-safe call cpp-httplib has), and the blocked
+// read returns.
+class Watchdog {
+ public:
+  Watchdog(httplib::Client& client, std::chrono::milliseconds timeout)
+      : thread_([this, &client, timeout] {
+          std::unique_lock lock(mutex_);
+          if (!wake_.wait_for(lock, timeout, [this] { return done_; })) {
+            fired_ = true;
+            client.stop();
+          }
+        }) {}
+  ~Watchdog() { finish(); }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+  // Ends the watch; true when the deadline came first.
+  bool finish() {
+    if (thread_.joinable()) {
+      {
+        std::lock_guard lock(mutex_);
+        done_ = true;
+      }
+      wake_.notify_all();
+      thread_.join();
+    }
+    return fired_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;
+  std::atomic<bool> fired_{false};
+  std::thread thread_;  // last: starts once the members it reads exist
+};
+
+std::string seconds_text(std::chrono::milliseconds ms) { return fmt::format("{:g}s", ms.count() / 1000.0); }
 
 std::string shorten(std::string s) {
   if (s.size() > 300) s = s.substr(0, 300) + "...";
@@ -76,19 +129,58 @@ Result<std::string> PrometheusClient::get(const std::string& path,
   client.set_connection_timeout(secs(options_.connect_timeout).first, secs(options_.connect_timeout).second);
   client.set_read_timeout(secs(options_.read_timeout).first, secs(options_.read_timeout).second);
   if (options_.tls_insecure) client.enable_server_certificate_verification(false);
-  httplib::Headers headers;
-  if (!options_.auth_header.empty()) headers.emplace("Authorization", options_.auth_header);
-  httplib::Params form;
-  for (const auto& [k, v] : params) form.emplace(k, v);
-  ++requests_;
+  httplib::Request req;
+  req.path = prefix_ + path;
+  if (!options_.auth_header.empty()) req.headers.emplace("Authorization", options_.auth_header);
   // POST keeps long PromQL out of the URL (the query API accepts both,
   // form-encoded); the status endpoints are GET only.
-  auto res = params.empty() ? client.Get((prefix_ + path).c_str(), headers)
-                            : client.Post((prefix_ + path).c_str(), headers, form);
+  if (params.empty()) {
+    req.method = "GET";
+  } else {
+    httplib::Params form;
+    for (const auto& [k, v] : params) form.emplace(k, v);
+    req.method = "POST";
+    req.body = httplib::detail::params_to_query_str(form);
+    req.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
+  }
+  // The body is gathered here, not by cpp-httplib, so that it stops at
+  // kMaxResponseBytes and at the deadline (a Content-Length is not trusted).
+  std::string body;
+  bool too_large = false;
+  const auto deadline = std::chrono::steady_clock::now() + options_.read_timeout;
+  req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+    if (body.size() + n > kMaxResponseBytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, n);
+    return std::chrono::steady_clock::now() < deadline;
+  };
+  ++requests_;
+  Watchdog watchdog(client, options_.read_timeout);
+  auto res = client.send(req);
+  const bool timed_out = watchdog.finish() || std::chrono::steady_clock::now() >= deadline;
+  if (too_large) {
+    return Error{options_.url, fmt::format("the response is larger than {}: not read (a Prometheus API answer to "
+                                           "these aggregated queries is a few MiB; is this a Prometheus URL?)",
+                                           format_bytes(kMaxResponseBytes))};
+  }
+  const bool unreachable =
+      !res && (res.error() == httplib::Error::Connection || res.error() == httplib::Error::ConnectionTimeout ||
+               res.error() == httplib::Error::SSLConnection || res.error() == httplib::Error::SSLServerVerification);
+  if (timed_out && !unreachable) {
+    return Error{options_.url, fmt::format("timed out after {} (--timeout): the server {} within it",
+                                           seconds_text(options_.read_timeout),
+                                           res ? "did not finish its answer" : "did not answer")};
+  }
   if (!res) {
+    if (res.error() == httplib::Error::Read || res.error() == httplib::Error::Canceled) {
+      return Error{options_.url, "the connection closed before a whole answer came (is this a Prometheus URL?)"};
+    }
     return Error{options_.url, fmt::format("cannot reach Prometheus: {} (is the URL right, and is it running?)",
                                            httplib::to_string(res.error()))};
   }
+  res->body = std::move(body);
   if (res->status == 401 || res->status == 403) {
     return Error{options_.url, fmt::format("Prometheus refused the request (HTTP {}): {}; give credentials with "
                                            "--prometheus-auth-header \"Bearer <token>\" or \"Basic <base64>\"",

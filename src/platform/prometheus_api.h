@@ -7,7 +7,10 @@
 // --prometheus-auth-header), the query rejected (HTTP 400/422 with
 // Prometheus's own "error" text), or a reply that is not the API's JSON.
 // Calls are synchronous, one request each, with the timeouts given; nothing
-// is retried, so an unreachable server costs one connect timeout.
+// is retried, so an unreachable server costs one connect timeout. The read
+// timeout is a deadline for the whole response (a server that drips a byte
+// at a time is stopped at it: "timed out after 3s"), and a body over 64 MiB
+// is refused as it arrives, never held.
 //
 // Only vector results of instant queries and matrix results of range queries
 // are read: both are bounded by the number of series the query aggregates to.
@@ -40,7 +43,7 @@ struct PrometheusOptions {
   std::string url;               // http(s)://host:port[/path-prefix]
   std::string auth_header;       // full Authorization value ("Bearer x", "Basic y"), or empty
   std::chrono::milliseconds connect_timeout{5000};
-  std::chrono::milliseconds read_timeout{60000};
+  std::chrono::milliseconds read_timeout{60000};  // the whole request and response
   bool tls_insecure = false;
 };
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
@@ -19,10 +20,74 @@
 #include <cerrno>
 #include <cstring>
 
+#include "platform/input_file.h"
 #include "platform/redis_transport.h"
 
 namespace redisfit::platform::detail {
 namespace {
+
+// The CA bundle, client certificate and key are read by the bounded input
+// reader (input_file.h) and handed to OpenSSL from memory, never opened by
+// OpenSSL from their paths: its fopen of a FIFO waits for a writer forever,
+// and /dev/zero would be read until memory ran out. A system CA bundle is
+// about 200 KiB; 4 MiB is room for any real one.
+constexpr size_t kMaxPemFileBytes = 4u << 20;
+
+Result<std::string> read_pem_file(const std::string& path) {
+  return read_input_file(path, InputFileRules{.max_bytes = kMaxPemFileBytes});
+}
+
+BIO* pem_bio(const std::string& pem) { return BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())); }
+
+// Every certificate (and CRL) of a PEM bundle into the context's store, as
+// SSL_CTX_load_verify_locations(file) does; false when it holds none.
+bool add_ca_bundle(SSL_CTX* ctx, const std::string& pem) {
+  BIO* bio = pem_bio(pem);
+  STACK_OF(X509_INFO)* infos = bio ? PEM_X509_INFO_read_bio(bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(bio);
+  if (infos == nullptr) return false;
+  X509_STORE* store = SSL_CTX_get_cert_store(ctx);
+  int added = 0;
+  for (int i = 0; i < sk_X509_INFO_num(infos); ++i) {
+    X509_INFO* info = sk_X509_INFO_value(infos, i);
+    if (info->x509 != nullptr && X509_STORE_add_cert(store, info->x509) == 1) ++added;
+    if (info->crl != nullptr) X509_STORE_add_crl(store, info->crl);
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  return added > 0;
+}
+
+// The first certificate as the client's, the rest as its chain, as
+// SSL_CTX_use_certificate_chain_file does.
+bool use_certificate_chain(SSL_CTX* ctx, const std::string& pem) {
+  BIO* bio = pem_bio(pem);
+  if (bio == nullptr) return false;
+  X509* leaf = PEM_read_bio_X509_AUX(bio, nullptr, nullptr, nullptr);
+  bool ok = leaf != nullptr && SSL_CTX_use_certificate(ctx, leaf) == 1;
+  X509_free(leaf);
+  if (ok) {
+    SSL_CTX_clear_chain_certs(ctx);
+    while (X509* ca = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+      if (SSL_CTX_add0_chain_cert(ctx, ca) != 1) {
+        X509_free(ca);
+        ok = false;
+        break;
+      }
+    }
+    if (ok) ERR_clear_error();  // the end of the bundle leaves a "no start line" error
+  }
+  BIO_free(bio);
+  return ok;
+}
+
+bool use_private_key(SSL_CTX* ctx, const std::string& pem) {
+  BIO* bio = pem_bio(pem);
+  EVP_PKEY* key = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(bio);
+  const bool ok = key != nullptr && SSL_CTX_use_PrivateKey(ctx, key) == 1;
+  EVP_PKEY_free(key);
+  return ok;
+}
 
 std::string openssl_error() {
   unsigned long e = ERR_get_error();
@@ -216,17 +281,22 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
   };
   if (ctx == nullptr) return give_up("cannot create a TLS context: " + openssl_error());
   if (!options.tls_ca_file.empty()) {
-    if (SSL_CTX_load_verify_locations(ctx, options.tls_ca_file.c_str(), nullptr) != 1)
-      return give_up("cannot read CA file " + options.tls_ca_file + ": " + openssl_error());
+    auto pem = read_pem_file(options.tls_ca_file);
+    if (!pem) return give_up("cannot read CA file " + options.tls_ca_file + ": " + pem.error().message);
+    if (!add_ca_bundle(ctx, *pem))
+      return give_up("cannot read CA file " + options.tls_ca_file + ": no PEM certificate in it (" + openssl_error() + ")");
   } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
     return give_up("cannot load the system CA store: " + openssl_error());
   }
   if (!options.tls_cert_file.empty()) {
-    if (SSL_CTX_use_certificate_chain_file(ctx, options.tls_cert_file.c_str()) != 1)
+    auto cert = read_pem_file(options.tls_cert_file);
+    if (!cert) return give_up("cannot read client certificate " + options.tls_cert_file + ": " + cert.error().message);
+    if (!use_certificate_chain(ctx, *cert))
       return give_up("cannot read client certificate " + options.tls_cert_file + ": " + openssl_error());
     const std::string& key = options.tls_key_file.empty() ? options.tls_cert_file : options.tls_key_file;
-    if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1)
-      return give_up("cannot read client key " + key + ": " + openssl_error());
+    auto key_pem = read_pem_file(key);
+    if (!key_pem) return give_up("cannot read client key " + key + ": " + key_pem.error().message);
+    if (!use_private_key(ctx, *key_pem)) return give_up("cannot read client key " + key + ": " + openssl_error());
   }
   SSL_CTX_set_verify(ctx, options.tls_insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
 

@@ -55,7 +55,7 @@ nlohmann::json rdb_report_to_json(const RdbReport& r, const RdbFit& fit) {
                             {"estimated_bytes", t.estimated_bytes}});
   out["largest_keys"] = json::array();
   for (const auto& k : r.largest)
-    out["largest_keys"].push_back({{"key", k.name}, {"db", k.db}, {"type", k.type}, {"loaded_encoding", k.loaded_encoding},
+    out["largest_keys"].push_back({{"key", k.name}, {"key_bytes", k.name_bytes}, {"db", k.db}, {"type", k.type}, {"loaded_encoding", k.loaded_encoding},
                                    {"elements", k.elements}, {"serialized_bytes", k.serialized_bytes},
                                    {"estimated_bytes", k.estimated_bytes}, {"expires", k.has_expire}});
   out["prefixes"] = json::array();
@@ -111,7 +111,7 @@ std::string rdb_report_to_text(const RdbReport& r, const RdbFit& fit, bool color
     line("largest keys (estimated used_memory):");
     for (const auto& k : r.largest)
       line(fmt::format("  {:>11}  db{} {:<6} {:<10} {:>9} elements  {}", format_bytes(k.estimated_bytes), k.db, k.type,
-                       k.loaded_encoding, k.elements, k.name));
+                       k.loaded_encoding, k.elements, shown_key_name(k)));
   }
   if (!r.prefixes.empty()) {
     line("");

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "core/quantity.h"
+#include "platform/input_file.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit {
@@ -88,24 +89,14 @@ int hex_value(char c) {
 
 bool is_token_end(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0'; }
 
-// A config file's text: a regular file of at most kMaxConfFileBytes (a
-// device such as /dev/zero, a FIFO or a directory is refused before reading,
-// and a file that grows past the bound while read is cut off with an error).
+// A config file's text: a regular file of at most kMaxConfFileBytes, read by
+// the one bounded reader (platform/input_file.h): a device such as /dev/zero,
+// a FIFO or a directory is refused before reading, and a file that grows past
+// the bound while read is cut off with an error.
 Result<std::string> read_file(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) return Error{path, "cannot open file"};
-  if (!fs::is_regular_file(status)) return Error{path, "not a regular file"};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path, "cannot open file"};
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxConfFileBytes) {
-      return Error{path, fmt::format("larger than {}: not read as a redis.conf", format_bytes(kMaxConfFileBytes))};
-    }
+  auto text = platform::read_input_file(path, platform::InputFileRules{.max_bytes = kMaxConfFileBytes});
+  if (!text && text.error().message.starts_with("larger than")) {
+    return Error{path, text.error().message + " as a redis.conf", text.error().code};
   }
   return text;
 }

@@ -17,6 +17,7 @@
 // limit and a restart. Under noeviction nothing evicts: the plan's larger
 // limit keeps every key (the other way, deleting, is the application's call).
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -29,6 +30,7 @@
 #include "model/key_size.h"
 #include "model/rescue_plan.h"
 #include "platform/info.h"
+#include "platform/input_file.h"
 #include "stress/prediction.h"
 #include "stress/run_engine.h"
 
@@ -70,9 +72,11 @@ Status copy_in(const std::string& from, const std::string& dir, bool appendonly)
     if (!appendonly) return Error{from, "an appendonlydir is loaded only with appendonly yes (--appendonly yes)"};
     fs::copy(from, dir + "/appendonlydir", fs::copy_options::recursive, ec);
   } else {
-    std::ifstream in(from, std::ios::binary);
+    // The shared opener: a FIFO or a device is refused, never waited on.
+    auto fd = platform::open_input_fd(from, platform::InputFileRules{});
+    if (!fd) return fd.error();
     char magic[5] = {};
-    if (!in.read(magic, 5)) return Error{from, "cannot read the persisted data (empty or unreadable)"};
+    if (::read(fd->get(), magic, 5) != 5) return Error{from, "cannot read the persisted data (empty or unreadable)"};
     const bool rdb = std::string(magic, 5) == "REDIS";
     if (!rdb && !appendonly) return Error{from, "not an RDB file (no REDIS magic); an AOF needs --appendonly yes"};
     fs::copy_file(from, dir + (rdb ? "/dump.rdb" : "/appendonly.aof"), ec);

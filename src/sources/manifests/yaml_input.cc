@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 
+#include "platform/input_file.h"
 #include "sources/manifests/yaml_stream.h"
 
 namespace redisfit::manifests {
@@ -73,6 +75,43 @@ bool is_conf_name(const std::string& name) { return has_suffix(name, ".conf"); }
 
 }  // namespace
 
+namespace {
+
+// "Permission denied" as "permission denied", after the path.
+std::string reason(const std::error_code& ec) {
+  std::string s = ec.message();
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+// The *.yaml, *.yml and *.conf files under `root`, recursively, symlinked
+// directories not followed (a link to an ancestor would loop). A directory
+// that cannot be listed is an error naming it, never skipped in silence:
+// what it holds would go unchecked. An explicit stack: no recursion depth.
+void walk_directory(const fs::path& root, std::vector<InputFile>& found, std::vector<Error>& errors) {
+  std::vector<fs::path> pending = {root};
+  while (!pending.empty()) {
+    const fs::path dir = std::move(pending.back());
+    pending.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      std::error_code type_ec;
+      if (!it->is_symlink(type_ec) && it->is_directory(type_ec)) {
+        pending.push_back(it->path());
+        continue;
+      }
+      if (!it->is_regular_file(type_ec)) continue;  // a dangling link, a FIFO, a device: not an input found by name
+      const std::string name = it->path().string();
+      if (is_yaml_name(name)) found.push_back({name, false});
+      else if (is_conf_name(name)) found.push_back({name, true});
+    }
+    if (ec) errors.push_back({dir.string(), "cannot read directory: " + reason(ec)});
+  }
+}
+
+}  // namespace
+
 std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std::vector<Error>& errors) {
   std::vector<InputFile> out;
   for (const auto& path : paths) {
@@ -82,20 +121,19 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
     }
     std::error_code ec;
     const auto status = fs::status(path, ec);
+    // ENOENT and ENOTDIR are "no such file"; ELOOP, EACCES on a parent and
+    // the rest say what they are.
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+      errors.push_back({path, reason(ec)});
+      continue;
+    }
     if (ec || !fs::exists(status)) {
       errors.push_back({path, "no such file or directory"});
       continue;
     }
     if (fs::is_directory(status)) {
       std::vector<InputFile> found;
-      for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (!it->is_regular_file()) continue;
-        const std::string name = it->path().string();
-        if (is_yaml_name(name)) found.push_back({name, false});
-        else if (is_conf_name(name)) found.push_back({name, true});
-      }
-      if (ec) errors.push_back({path, "cannot read directory: " + ec.message()});
+      walk_directory(path, found, errors);
       std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
       out.insert(out.end(), found.begin(), found.end());
       continue;
@@ -106,13 +144,10 @@ std::vector<InputFile> collect_inputs(const std::vector<std::string>& paths, std
 }
 
 Result<std::string> read_input_text(const std::string& path, size_t max_bytes) {
-  auto in = open_input(path);
-  if (!in) return in.error();
-  std::string text;
-  if (auto st = read_rest(**in, text, max_bytes); !st) {
-    return Error{path == "-" ? "<stdin>" : path, st.error().message + ": not read", st.error().code};
-  }
-  return text;
+  // The one bounded reader (platform/input_file.h): never blocks on a named
+  // FIFO, refuses devices, reads at most max_bytes + 1.
+  // "-" and an anonymous pipe (`<(helm template ...)`) are read, as lint reads them.
+  return platform::read_input_file(path, {.max_bytes = max_bytes, .allow_stdin = true, .allow_pipe = true});
 }
 
 Status parse_yaml_document(const DocChunk& chunk, const std::string& file, std::vector<YamlObject>& out) {

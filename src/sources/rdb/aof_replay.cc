@@ -38,11 +38,53 @@ int64_t now_ms() {
 using aof::lower;
 using aof::to_int;
 
+AofReplay::Key::Key(const Key& other)
+    : type(other.type),
+      base_changed(other.base_changed),
+      expire_ms(other.expire_ms),
+      string_value(other.string_value),
+      hll_adds(other.hll_adds),
+      base(other.base),
+      members_(other.members_ ? std::make_unique<std::unordered_map<uint64_t, Member>>(*other.members_) : nullptr),
+      items_(other.items_ ? std::make_unique<std::deque<RdbElement>>(*other.items_) : nullptr),
+      stream_(other.stream_ ? std::make_unique<StreamAdds>(*other.stream_) : nullptr) {}
+
+std::unordered_map<uint64_t, AofReplay::Member>& AofReplay::Key::members() {
+  if (!members_) members_ = std::make_unique<std::unordered_map<uint64_t, Member>>();
+  return *members_;
+}
+
+std::deque<RdbElement>& AofReplay::Key::items() {
+  if (!items_) items_ = std::make_unique<std::deque<RdbElement>>();
+  return *items_;
+}
+
+AofReplay::StreamAdds& AofReplay::Key::stream() {
+  if (!stream_) stream_ = std::make_unique<StreamAdds>();
+  return *stream_;
+}
+
+// Reading a part a key never had reads an empty one, allocating nothing.
+const std::unordered_map<uint64_t, AofReplay::Member>& AofReplay::Key::members() const {
+  static const std::unordered_map<uint64_t, Member> kNone;
+  return members_ ? *members_ : kNone;
+}
+
+const std::deque<RdbElement>& AofReplay::Key::items() const {
+  static const std::deque<RdbElement> kNone;
+  return items_ ? *items_ : kNone;
+}
+
+const AofReplay::StreamAdds& AofReplay::Key::stream() const {
+  static const StreamAdds kNone;
+  return stream_ ? *stream_ : kNone;
+}
+
 uint64_t AofReplay::Key::size() const {
   uint64_t from_base = base ? base->count() : 0;
   switch (type) {
-    case RdbValueType::kList: return base ? from_base : items.size();
-    case RdbValueType::kHash: case RdbValueType::kSet: case RdbValueType::kZset: return from_base + members.size();
+    case RdbValueType::kList: return base ? from_base : items().size();
+    case RdbValueType::kHash: case RdbValueType::kSet: case RdbValueType::kZset: return from_base + members().size();
     default: return 1;
   }
 }
@@ -77,7 +119,7 @@ void AofReplay::adopt(const RdbKey& key) {
 
 void AofReplay::materialize_list(Key& k) {
   if (!k.base) return;
-  k.items.assign(k.base->elements.begin(), k.base->elements.end());
+  k.items().assign(k.base->elements.begin(), k.base->elements.end());
   k.base.reset();
 }
 
@@ -205,20 +247,20 @@ void AofReplay::build_value(const Key& k, RdbValue& v) {
   }
   switch (k.type) {
     case RdbValueType::kString: v.elements.push_back(k.string_value); break;
-    case RdbValueType::kList: v.elements.assign(k.items.begin(), k.items.end()); break;
+    case RdbValueType::kList: v.elements.assign(k.items().begin(), k.items().end()); break;
     case RdbValueType::kHash:
-      for (auto& [h, m] : k.members) {
+      for (auto& [h, m] : k.members()) {
         v.elements.push_back(m.name);
         v.elements.push_back(m.value);
         if (v.has_field_expires) v.field_expires.push_back(0);
       }
       break;
     case RdbValueType::kSet:
-      for (auto& [h, m] : k.members) v.elements.push_back(m.name);
+      for (auto& [h, m] : k.members()) v.elements.push_back(m.name);
       break;
     case RdbValueType::kZset: {
       bool pairs = k.base && k.base->scores.empty() && !k.base->elements.empty();
-      for (auto& [h, m] : k.members) {
+      for (auto& [h, m] : k.members()) {
         v.elements.push_back(m.name);
         if (pairs) v.elements.push_back(m.value);
         else v.scores.push_back(m.score);
@@ -228,21 +270,21 @@ void AofReplay::build_value(const Key& k, RdbValue& v) {
     case RdbValueType::kStream: {
       // t_stream.c: a node holds up to 100 entries or 4 KiB (stream-node-max-*).
       RdbStreamShape& s = v.stream;
-      uint64_t added = k.stream.entries;
+      uint64_t added = k.stream().shape.entries;
       if (added > 0) {
-        uint64_t per = std::max<uint64_t>(1, k.stream_bytes / added);
+        uint64_t per = std::max<uint64_t>(1, k.stream().bytes / added);
         uint64_t per_node = std::max<uint64_t>(1, std::min<uint64_t>(100, 4096 / per));
         for (uint64_t left = added; left > 0; left -= std::min(left, per_node))
           s.listpack_sizes.add(std::min(left, per_node) * per + 40);
       }
       s.listpacks = s.listpack_sizes.total();
       s.entries += added;
-      s.groups += k.stream.groups;
-      s.group_name_bytes += k.stream.group_name_bytes;
-      s.group_pel_entries += k.stream.group_pel_entries;
-      s.consumers += k.stream.consumers;
-      s.consumer_name_bytes += k.stream.consumer_name_bytes;
-      s.consumer_pel_entries += k.stream.consumer_pel_entries;
+      s.groups += k.stream().shape.groups;
+      s.group_name_bytes += k.stream().shape.group_name_bytes;
+      s.group_pel_entries += k.stream().shape.group_pel_entries;
+      s.consumers += k.stream().shape.consumers;
+      s.consumer_name_bytes += k.stream().shape.consumer_name_bytes;
+      s.consumer_pel_entries += k.stream().shape.consumer_pel_entries;
       break;
     }
     case RdbValueType::kModule: break;

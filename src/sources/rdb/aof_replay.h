@@ -49,17 +49,43 @@ class AofReplay : public AofCommandSink {
     RdbElement value;  // hash value; a zset's score as text
     double score = 0;
   };
+  // What XADD/XGROUP/XCLAIM added to a stream.
+  struct StreamAdds {
+    RdbStreamShape shape;
+    uint64_t bytes = 0;  // listpack bytes XADD added
+  };
+  // One key of the replay. Memory: the few words below for every key, and
+  // the parts only some types hold allocated for them alone, on first write:
+  // a list's items (a std::deque allocates its map and a 512-byte node even
+  // when empty), a hash/set/zset's members, a stream's shape. A key of a SET
+  // costs ~200 bytes with its map node, not ~1 KB (docs/rdb.md, "AOF").
   struct Key {
     RdbValueType type = RdbValueType::kString;
-    std::shared_ptr<const RdbValue> base;  // what a base RDB or RESTORE loaded (shared by COPY)
     bool base_changed = false;             // members added to the base: judge the encoding again
-    RdbElement string_value;
-    std::unordered_map<uint64_t, Member> members;  // hash/set/zset members added, by name hash
-    std::deque<RdbElement> items;                  // list (O(1) push and pop at both ends)
-    RdbStreamShape stream;                         // stream: what XADD/XGROUP/XCLAIM added
-    uint64_t stream_bytes = 0;                     // listpack bytes XADD added
     int64_t expire_ms = -1;
-    uint64_t size() const;                         // elements (pairs for hashes)
+    RdbElement string_value;
+    uint64_t hll_adds = 0;                 // a string key's PFADD elements (sets its size)
+    std::shared_ptr<const RdbValue> base;  // what a base RDB or RESTORE loaded (shared by COPY)
+
+    Key() = default;
+    Key(const Key& other);  // deep: COPY gets contents of its own
+    Key& operator=(const Key& other) { return *this = Key(other); }
+    Key(Key&&) noexcept = default;
+    Key& operator=(Key&&) noexcept = default;
+
+    // Created on first use; the const forms read an empty one when absent.
+    std::unordered_map<uint64_t, Member>& members();  // hash/set/zset members added, by name hash
+    std::deque<RdbElement>& items();                  // list (O(1) push and pop at both ends)
+    StreamAdds& stream();
+    const std::unordered_map<uint64_t, Member>& members() const;
+    const std::deque<RdbElement>& items() const;
+    const StreamAdds& stream() const;
+    uint64_t size() const;  // elements (pairs for hashes)
+
+   private:
+    std::unique_ptr<std::unordered_map<uint64_t, Member>> members_;
+    std::unique_ptr<std::deque<RdbElement>> items_;
+    std::unique_ptr<StreamAdds> stream_;
   };
   using Argv = std::vector<std::string_view>;
   using Db = std::unordered_map<std::string, Key>;

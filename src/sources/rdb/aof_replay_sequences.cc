@@ -30,17 +30,17 @@ bool AofReplay::lists(const std::string& cmd, const Argv& argv) {
     Key& k = create(argv[1], RdbValueType::kList);
     materialize_list(k);
     for (size_t i = 2; i < n; ++i) {
-      if (cmd[0] == 'r') k.items.push_back(element_of(argv[i]));
-      else k.items.push_front(element_of(argv[i]));
+      if (cmd[0] == 'r') k.items().push_back(element_of(argv[i]));
+      else k.items().push_front(element_of(argv[i]));
     }
     return true;
   }
   if ((cmd == "lpop" || cmd == "rpop") && n >= 2) {
     if (Key* k = find(argv[1])) {
       materialize_list(*k);
-      size_t count = std::min<size_t>(n >= 3 ? static_cast<size_t>(std::max<int64_t>(0, to_int(argv[2]))) : 1, k->items.size());
-      if (cmd == "lpop") k->items.erase(k->items.begin(), k->items.begin() + static_cast<long>(count));
-      else k->items.resize(k->items.size() - count);
+      size_t count = std::min<size_t>(n >= 3 ? static_cast<size_t>(std::max<int64_t>(0, to_int(argv[2]))) : 1, k->items().size());
+      if (cmd == "lpop") k->items().erase(k->items().begin(), k->items().begin() + static_cast<long>(count));
+      else k->items().resize(k->items().size() - count);
       erase_if_empty(argv[1]);
     }
     return true;
@@ -48,29 +48,29 @@ bool AofReplay::lists(const std::string& cmd, const Argv& argv) {
   if (cmd == "linsert" && n == 5) {  // the pivot is assumed found (errs high)
     if (Key* k = find(argv[1])) {
       materialize_list(*k);
-      k->items.push_back(element_of(argv[4]));
+      k->items().push_back(element_of(argv[4]));
     }
     return true;
   }
   if (cmd == "lset" && n == 4) {
     if (Key* k = find(argv[1])) {
       materialize_list(*k);
-      int64_t len = static_cast<int64_t>(k->items.size());
+      int64_t len = static_cast<int64_t>(k->items().size());
       int64_t at = to_int(argv[2]);
       if (at < 0) at += len;
-      if (at >= 0 && at < len) k->items[static_cast<size_t>(at)] = element_of(argv[3]);
+      if (at >= 0 && at < len) k->items()[static_cast<size_t>(at)] = element_of(argv[3]);
     }
     return true;
   }
   if (cmd == "ltrim" && n == 4) {
     if (Key* k = find(argv[1])) {
       materialize_list(*k);
-      auto [start, stop] = list_range(to_int(argv[2]), to_int(argv[3]), static_cast<int64_t>(k->items.size()));
-      if (start > stop || start >= static_cast<int64_t>(k->items.size())) {
-        k->items.clear();
+      auto [start, stop] = list_range(to_int(argv[2]), to_int(argv[3]), static_cast<int64_t>(k->items().size()));
+      if (start > stop || start >= static_cast<int64_t>(k->items().size())) {
+        k->items().clear();
       } else {
-        k->items.erase(k->items.begin() + stop + 1, k->items.end());
-        k->items.erase(k->items.begin(), k->items.begin() + start);
+        k->items().erase(k->items().begin() + stop + 1, k->items().end());
+        k->items().erase(k->items().begin(), k->items().begin() + start);
       }
       erase_if_empty(argv[1]);
     }
@@ -83,15 +83,15 @@ bool AofReplay::lists(const std::string& cmd, const Argv& argv) {
     Key* src = find(argv[1]);
     if (src == nullptr || src->type != RdbValueType::kList) return true;
     materialize_list(*src);
-    if (src->items.empty()) return true;
-    RdbElement moved = from_left ? src->items.front() : src->items.back();
-    if (from_left) src->items.pop_front();
-    else src->items.pop_back();
+    if (src->items().empty()) return true;
+    RdbElement moved = from_left ? src->items().front() : src->items().back();
+    if (from_left) src->items().pop_front();
+    else src->items().pop_back();
     erase_if_empty(argv[1]);
     Key& dst = create(argv[2], RdbValueType::kList);
     materialize_list(dst);
-    if (to_left) dst.items.push_front(moved);
-    else dst.items.push_back(moved);
+    if (to_left) dst.items().push_front(moved);
+    else dst.items().push_back(moved);
     return true;
   }
   return false;
@@ -118,11 +118,11 @@ bool AofReplay::streams(const std::string& cmd, const Argv& argv) {
     // fields and values, and the back-count (t_stream.c), ~3 bytes of framing each.
     uint64_t bytes = 8;
     for (size_t f = i + 1; f < n; ++f) bytes += argv[f].size() + 3;
-    ++k.stream.entries;
-    k.stream_bytes += bytes;
-    if (k.stream.entries > maxlen) {  // trimming of what the AOF added (the base is kept: errs high)
-      k.stream_bytes = k.stream_bytes / k.stream.entries * maxlen;
-      k.stream.entries = maxlen;
+    ++k.stream().shape.entries;
+    k.stream().bytes += bytes;
+    if (k.stream().shape.entries > maxlen) {  // trimming of what the AOF added (the base is kept: errs high)
+      k.stream().bytes = k.stream().bytes / k.stream().shape.entries * maxlen;
+      k.stream().shape.entries = maxlen;
     }
     k.base_changed = true;
     return true;
@@ -134,8 +134,8 @@ bool AofReplay::streams(const std::string& cmd, const Argv& argv) {
     if (k == nullptr && sub == "create" && mkstream) k = &create(argv[2], RdbValueType::kStream);
     if (k == nullptr || k->type != RdbValueType::kStream) return true;
     k->base_changed = true;
-    if (sub == "create") { ++k->stream.groups; k->stream.group_name_bytes += argv[3].size(); }
-    if (sub == "createconsumer" && n >= 5) { ++k->stream.consumers; k->stream.consumer_name_bytes += argv[4].size(); }
+    if (sub == "create") { ++k->stream().shape.groups; k->stream().shape.group_name_bytes += argv[3].size(); }
+    if (sub == "createconsumer" && n >= 5) { ++k->stream().shape.consumers; k->stream().shape.consumer_name_bytes += argv[4].size(); }
     return sub == "create" || sub == "createconsumer" || sub == "setid";
   }
   if (cmd == "xclaim" && n >= 6) {  // XREADGROUP's deliveries: each ID pending once more (errs high on retries)
@@ -143,16 +143,16 @@ bool AofReplay::streams(const std::string& cmd, const Argv& argv) {
     if (k == nullptr || k->type != RdbValueType::kStream) return true;
     uint64_t ids = 0;
     for (size_t i = 5; i < n && std::isdigit(static_cast<unsigned char>(argv[i].empty() ? 'x' : argv[i][0])); ++i) ++ids;
-    k->stream.group_pel_entries += ids;
-    k->stream.consumer_pel_entries += ids;
+    k->stream().shape.group_pel_entries += ids;
+    k->stream().shape.consumer_pel_entries += ids;
     k->base_changed = true;
     return true;
   }
   if (cmd == "xack" && n >= 4) {
     if (Key* k = find(argv[1])) {
-      uint64_t acked = std::min<uint64_t>(n - 3, k->stream.group_pel_entries);
-      k->stream.group_pel_entries -= acked;
-      k->stream.consumer_pel_entries -= std::min(acked, k->stream.consumer_pel_entries);
+      uint64_t acked = std::min<uint64_t>(n - 3, k->stream().shape.group_pel_entries);
+      k->stream().shape.group_pel_entries -= acked;
+      k->stream().shape.consumer_pel_entries -= std::min(acked, k->stream().shape.consumer_pel_entries);
     }
     return true;
   }

@@ -119,16 +119,18 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
   }
   if (cmd == "pfadd" && n >= 2) {
     Key& k = create(argv[1], RdbValueType::kString);
-    k.stream.entries += n - 2;  // a string key's stream shape is unused: it counts HLL adds
-    k.string_value = hll_element(k.stream.entries);
+    k.hll_adds += n - 2;
+    k.string_value = hll_element(k.hll_adds);
     return true;
   }
   if (cmd == "pfmerge" && n >= 2) {
     uint64_t adds = 0;
     for (size_t i = 1; i < n; ++i)
-      if (Key* src = find(argv[i])) adds += src->string_value.length > 3000 ? 4000 : src->stream.entries;
+      // A stream source counts its entries, as it always has (only one of the two is ever set).
+      if (const Key* src = find(argv[i]))
+        adds += src->string_value.length > 3000 ? 4000 : src->hll_adds + src->stream().shape.entries;
     Key& k = create(argv[1], RdbValueType::kString);
-    k.stream.entries = adds;
+    k.hll_adds = adds;
     k.string_value = hll_element(adds);
     return true;
   }
@@ -147,13 +149,13 @@ bool AofReplay::hashes_and_sets(const std::string& cmd, const Argv& argv) {
   size_t n = argv.size();
   if ((cmd == "hset" || cmd == "hmset" || cmd == "hsetnx") && n >= 4) {
     Key& k = create(argv[1], RdbValueType::kHash);
-    for (size_t i = 2; i + 1 < n; i += 2) k.members[hash_of(argv[i])] = Member{element_of(argv[i]), element_of(argv[i + 1]), 0};
+    for (size_t i = 2; i + 1 < n; i += 2) k.members()[hash_of(argv[i])] = Member{element_of(argv[i]), element_of(argv[i + 1]), 0};
     k.base_changed = true;
     return true;
   }
   if ((cmd == "hincrby" || cmd == "hincrbyfloat") && n == 4) {
     Key& k = create(argv[1], RdbValueType::kHash);
-    auto [it, fresh] = k.members.try_emplace(hash_of(argv[2]), Member{element_of(argv[2]), element_of_integer(0), 0});
+    auto [it, fresh] = k.members().try_emplace(hash_of(argv[2]), Member{element_of(argv[2]), element_of_integer(0), 0});
     RdbElement& value = it->second.value;
     double now = value.is_integer ? static_cast<double>(value.integer) : 0;
     if (cmd == "hincrby") value = element_of_integer((value.is_integer ? value.integer : 0) + to_int(argv[3]));
@@ -163,14 +165,14 @@ bool AofReplay::hashes_and_sets(const std::string& cmd, const Argv& argv) {
   }
   if (cmd == "sadd" && n >= 3) {
     Key& k = create(argv[1], RdbValueType::kSet);
-    for (size_t i = 2; i < n; ++i) k.members[hash_of(argv[i])] = Member{element_of(argv[i]), {}, 0};
+    for (size_t i = 2; i < n; ++i) k.members()[hash_of(argv[i])] = Member{element_of(argv[i]), {}, 0};
     k.base_changed = true;
     return true;
   }
   if ((cmd == "hdel" || cmd == "srem" || cmd == "zrem") && n >= 3) {
     if (Key* k = find(argv[1])) {
       // A member of the base value is not known by name: not subtracted (errs high).
-      for (size_t i = 2; i < n; ++i) k->members.erase(hash_of(argv[i]));
+      for (size_t i = 2; i < n; ++i) k->members().erase(hash_of(argv[i]));
       erase_if_empty(argv[1]);
     }
     return true;
@@ -178,10 +180,10 @@ bool AofReplay::hashes_and_sets(const std::string& cmd, const Argv& argv) {
   if (cmd == "smove" && n == 4) {
     Key* src = find(argv[1]);
     if (src == nullptr) return true;
-    src->members.erase(hash_of(argv[3]));
+    src->members().erase(hash_of(argv[3]));
     erase_if_empty(argv[1]);
     Key& dst = create(argv[2], RdbValueType::kSet);
-    dst.members[hash_of(argv[3])] = Member{element_of(argv[3]), {}, 0};
+    dst.members()[hash_of(argv[3])] = Member{element_of(argv[3]), {}, 0};
     dst.base_changed = true;
     return true;
   }
@@ -234,7 +236,7 @@ void AofReplay::store_set_operation(const std::string& cmd, const Argv& argv) {
         if (zset) result->elements.push_back(pairs ? b.elements[i + 1] : !b.scores.empty() ? float_element(b.scores[i]) : one);
       }
     }
-    for (const auto& [h, m] : k->members) {
+    for (const auto& [h, m] : k->members()) {
       result->elements.push_back(m.name);
       if (zset) result->elements.push_back(k->type == RdbValueType::kZset ? m.value : one);
     }
@@ -260,14 +262,14 @@ bool AofReplay::zsets(const std::string& cmd, const Argv& argv) {
            lower(argv[i]) != "inf" && lower(argv[i]) != "+inf" && lower(argv[i]) != "-inf")
       ++i;  // NX/XX/GT/LT/CH/INCR
     for (; i + 1 < n; i += 2)
-      k.members[hash_of(argv[i + 1])] = Member{element_of(argv[i + 1]), float_element(to_double(argv[i])), to_double(argv[i])};
+      k.members()[hash_of(argv[i + 1])] = Member{element_of(argv[i + 1]), float_element(to_double(argv[i])), to_double(argv[i])};
     k.base_changed = true;
     erase_if_empty(argv[1]);
     return true;
   }
   if (cmd == "zincrby" && n == 4) {
     Key& k = create(argv[1], RdbValueType::kZset);
-    auto [it, fresh] = k.members.try_emplace(hash_of(argv[3]), Member{element_of(argv[3]), {}, 0});
+    auto [it, fresh] = k.members().try_emplace(hash_of(argv[3]), Member{element_of(argv[3]), {}, 0});
     it->second.score += to_double(argv[2]);
     it->second.value = float_element(it->second.score);
     k.base_changed = true;
@@ -278,11 +280,11 @@ bool AofReplay::zsets(const std::string& cmd, const Argv& argv) {
     if (k == nullptr) return true;
     int64_t count = n >= 3 ? to_int(argv[2]) : 1;
     // Which members go is known only among those the AOF added.
-    for (; count > 0 && !k->members.empty(); --count) {
-      auto pick = std::min_element(k->members.begin(), k->members.end(), [&](const auto& a, const auto& b) {
+    for (; count > 0 && !k->members().empty(); --count) {
+      auto pick = std::min_element(k->members().begin(), k->members().end(), [&](const auto& a, const auto& b) {
         return cmd == "zpopmin" ? a.second.score < b.second.score : a.second.score > b.second.score;
       });
-      k->members.erase(pick);
+      k->members().erase(pick);
     }
     erase_if_empty(argv[1]);
     return true;

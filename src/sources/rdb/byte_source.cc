@@ -1,5 +1,7 @@
 #include "sources/rdb/byte_source.h"
 
+#include "platform/input_file.h"
+
 #include <isa-l/crc64.h>
 
 #include <cerrno>
@@ -27,17 +29,13 @@ std::string missing_message(const char* what, uint64_t need, uint64_t have) {
 }  // namespace
 
 ByteSource::ByteSource(const std::string& path) {
-  // O_NONBLOCK: opening a FIFO for reading would wait for a writer. The type
-  // is checked on the open descriptor, so nothing is read from a FIFO,
-  // socket or device (they have no size, and may never end).
-  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) throw RdbFormatError(0, "cannot open: " + std::string(std::strerror(errno)));
+  // The shared opener (platform/input_file.h) refuses a FIFO, socket or
+  // device without waiting or reading: they have no size and may never end.
+  auto opened = platform::open_input_fd(path, platform::InputFileRules{});
+  if (!opened) throw RdbFormatError(0, opened.error().message);
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw RdbFormatError(0, "not a regular file");
-  }
-  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (fstat(opened->get(), &st) != 0) throw RdbFormatError(0, "cannot stat: " + std::string(std::strerror(errno)));
+  int fd = opened.value().release();
   file_ = fdopen(fd, "rb");
   if (file_ == nullptr) {
     ::close(fd);

@@ -8,6 +8,7 @@
 #include "core/quantity.h"
 #include "live/live_facts.h"
 #include "live/server_snapshot.h"
+#include "platform/input_file.h"
 
 namespace redisfit::app {
 namespace {
@@ -63,8 +64,12 @@ Result<LimitReading> read_limit(const LimitSource& source) {
     return r;
   }
   if (source.kind == LimitSource::Kind::kFile) {
-    auto text = platform::read_small_file(source.file);
-    if (!text) return Error{source.file, "cannot read the limit file (a Downward API volume with resourceFieldRef limits.memory?)"};
+    // A Downward API file holds one number; 64 KiB bounds what another path costs.
+    auto text = platform::read_input_file(source.file, platform::InputFileRules{.max_bytes = 64u << 10});
+    if (!text) {
+      return Error{source.file, "cannot read the limit file: " + text.error().message +
+                                    " (a Downward API volume with resourceFieldRef limits.memory?)"};
+    }
     auto bytes = parse_k8s_quantity(trim(*text));
     if (!bytes) return Error{source.file, "not a memory limit: " + bytes.error().message};
     if (*bytes == 0) return Error{source.file, "the limit is 0"};

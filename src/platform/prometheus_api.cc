@@ -33,7 +33,9 @@ Labels parse_labels(const nlohmann::json& metric) {
 
 // A response body larger than this is refused, never held: the queries are
 // aggregated server-side, so a real answer is a few hundred KiB to a few MiB
-// (a 7d range at 5m is about 50 KiB per series: 64 MiB is over 1,000 series).
+// (the instant queries give one sample per instance, the daily-peaks range
+// query one point per day: about 0.5 KiB per instance over 7 d, so 64 MiB is
+// over 100,000 instances).
 constexpr size_t kMaxResponseBytes = 64u << 20;
 
 // The whole request, headers and body, within one deadline: cpp-httplib's

@@ -1,9 +1,6 @@
 #include "sources/manifests/yaml_stream.h"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <utility>
 
 #include <fmt/format.h>
@@ -95,22 +92,6 @@ Result<bool> DocumentStream::next(DocBatch& batch) {
     checked_ -= std::min(checked_, handed);
     return true;
   }
-}
-
-Result<std::unique_ptr<std::istream>> open_input(const std::string& path) {
-  if (path == "-") return std::make_unique<std::istream>(std::cin.rdbuf());
-  // A file or a pipe (`lint <(helm template ...)`); a device such as
-  // /dev/urandom never ends, a socket is not an input.
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (!ec && fs::is_directory(status)) return Error{path, "is a directory, not a file"};
-  if (!ec && fs::exists(status) && !fs::is_regular_file(status) && !fs::is_fifo(status)) {
-    return Error{path, "not a regular file (a device or socket is not an input)"};
-  }
-  auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*file) return Error{path, "cannot open file"};
-  return std::unique_ptr<std::istream>(std::move(file));
 }
 
 Status read_rest(std::istream& in, std::string& text, size_t max_bytes) {

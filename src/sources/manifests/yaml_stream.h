@@ -58,11 +58,6 @@ class DocumentStream {
   bool eof_ = false;
 };
 
-// Opens an input for reading: the file (or a pipe), or stdin for "-" (a
-// stream over std::cin's buffer). Error{path, ...} when it cannot be read or
-// is a device or socket.
-Result<std::unique_ptr<std::istream>> open_input(const std::string& path);
-
 // Appends the rest of `in` to `text`, an error once `text` is over
 // `max_bytes` (an error names no file: the caller's).
 Status read_rest(std::istream& in, std::string& text, size_t max_bytes);

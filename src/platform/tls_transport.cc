@@ -17,7 +17,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include "platform/input_file.h"
@@ -250,10 +252,13 @@ class TlsConnection final : public RedisConnection {
 // connection, Redis answers "+PONG" or "-NOAUTH ..." (RESP), an HTTP server
 // "HTTP/1.1 400". Empty when the port says neither.
 std::string plaintext_diagnosis(const RedisEndpoint& endpoint, const ConnectOptions& options) {
-  auto fd = tcp_connect(endpoint.host, endpoint.port, options.connect_timeout, endpoint.display());
+  // A plaintext Redis answers PING at once; the TLS handshake before this has
+  // already spent the whole read_timeout, so this look is short (a silent
+  // listener took twice the timeout when it waited as long again).
+  const auto wait = std::min(options.read_timeout, std::chrono::milliseconds(300));
+  auto fd = tcp_connect(endpoint.host, endpoint.port, std::min(options.connect_timeout, wait), endpoint.display());
   if (!fd) return "";
-  timeval tv{static_cast<time_t>(options.read_timeout.count() / 1000),
-             static_cast<suseconds_t>((options.read_timeout.count() % 1000) * 1000)};
+  timeval tv{static_cast<time_t>(wait.count() / 1000), static_cast<suseconds_t>((wait.count() % 1000) * 1000)};
   setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   char first = 0;
   const bool answered = send(*fd, "PING\r\n", 6, MSG_NOSIGNAL) == 6 && recv(*fd, &first, 1, 0) == 1;

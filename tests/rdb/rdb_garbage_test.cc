@@ -2,7 +2,9 @@
 // the CLI exits 2. Files are cut from a real server's dump or built by hand.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "sources/rdb/rdb_reader.h"
@@ -86,6 +88,24 @@ TEST(RdbGarbage, UnknownOpcode) {
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find("byte 9"), std::string::npos) << o.err;
   EXPECT_NE(o.err.find("unknown opcode or value type 240"), std::string::npos) << o.err;
+}
+
+// rdb.c refuses a zset with a NaN score ("Zset with NAN score detected"):
+// Redis will not load the file, so it has no estimate. The same zset with a
+// real score reads clean, so the refusal is the score's.
+TEST(RdbGarbage, AZsetWithANanScoreIsRefused) {
+  testing::TempDir dir;
+  auto zset2 = [](double score) {
+    std::string bits(8, '\0');
+    std::memcpy(bits.data(), &score, sizeof score);
+    // type 5 (ZSET_2), key "z", 1 member "m", its score as a binary double.
+    return handmade(std::string("\x05\x01z\x01\x01m", 6) + bits);
+  };
+  Outcome nan = run_on(dir, "nan.rdb", zset2(std::numeric_limits<double>::quiet_NaN()));
+  EXPECT_EQ(nan.exit_code, 2) << nan.err;
+  EXPECT_NE(nan.err.find("NaN"), std::string::npos) << nan.err;
+  Outcome fine = run_on(dir, "one.rdb", zset2(1.5));
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
 }
 
 TEST(RdbGarbage, OverflowingLength) {

@@ -3,6 +3,7 @@
 // object. Conversions that depend on the loading server's configuration are
 // left to the model (src/model/object_cost.cc).
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "sources/rdb/rdb_format.h"
@@ -29,7 +30,11 @@ void ValueReader::string_set(RdbValue& out, bool zset, bool binary_scores) {
   for (uint64_t i = 0; i < n; ++i) {
     bool kept = out.add_element(element(zset ? "zset member" : "set member"), true);
     if (!zset) continue;
+    const uint64_t at = in_.offset();
     double score = binary_scores ? binary_double("zset score") : ascii_double("zset score");
+    // rdb.c (rdbLoadObject, RDB_TYPE_ZSET/ZSET_2) refuses the file: "Zset
+    // with NAN score detected". A file Redis will not load has no estimate.
+    if (std::isnan(score)) throw RdbFormatError(at, "zset score is NaN (Redis refuses to load this file)");
     if (kept) out.scores.push_back(score);
   }
 }

@@ -181,5 +181,48 @@ TEST(RdbGarbage, AManifestWithTwoBasesIsRefused) {
   EXPECT_NE(r.err.find("second base file"), std::string::npos) << r.err;
 }
 
+// Each manifest below makes redis-server 7.0 exit at start with "FATAL AOF
+// MANIFEST FILE ERROR" (aof.c:aofLoadManifestFromFile); each is refused at
+// its line with Redis' own reason. The well-formed one beside them loads.
+TEST(RdbGarbage, ManifestsRedisRefusesAreRefusedAtTheirLine) {
+  testing::TempDir dir;
+  const std::string base = read_file(real_dump(dir));
+  struct Case {
+    std::string manifest;
+    std::string line;  // "a.manifest:N"
+    std::string redis_says;
+  };
+  const std::string b = "file a.1.base.rdb seq 1 type b\n";
+  const std::vector<Case> cases = {
+      {"file a.1.base.rdb type b\n", "a.manifest:1", "Invalid AOF manifest file format"},
+      {b + "file a.1.incr.aof seq -5 type i\n", "a.manifest:2", "non-monotonic"},
+      {b + "file a.1.incr.aof seq 1 type i\nfile a.1.incr.aof seq 1 type i\n", "a.manifest:3", "non-monotonic"},
+      {std::string("file a.1.base.rdb\0 seq 1 type b\n", 32), "a.manifest:1", "too long line"},
+      {"file a.1.base.rdb seq 1 type b", "a.manifest:1", "too long line"},
+      {b + "\nfile a.1.incr.aof seq 1 type i\n", "a.manifest:2", "Invalid AOF manifest file format"},
+      {b + "file a.1.incr.aof seq 1 type x\n", "a.manifest:2", "Unknown AOF file type"},
+  };
+  int i = 0;
+  for (const auto& c : cases) {
+    const std::string aof = dir.path() + "/aof" + std::to_string(i++);
+    ASSERT_EQ(std::system(("mkdir -p " + aof).c_str()), 0);
+    std::ofstream(aof + "/a.1.base.rdb") << base;
+    std::ofstream(aof + "/a.1.incr.aof") << "";
+    std::ofstream(aof + "/a.manifest", std::ios::binary) << c.manifest;
+    auto r = run_redisfit({"rdb", aof, "--no-progress"});
+    EXPECT_EQ(r.exit_code, 2) << c.manifest << r.out;
+    EXPECT_NE(r.err.find(c.line), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.redis_says), std::string::npos) << r.err;
+  }
+  const std::string good = dir.path() + "/good";
+  ASSERT_EQ(std::system(("mkdir -p " + good).c_str()), 0);
+  std::ofstream(good + "/a.1.base.rdb") << base;
+  std::ofstream(good + "/a.1.incr.aof") << "";
+  std::ofstream(good + "/a.manifest") << "# a comment\n" << b << "file a.0.base.rdb seq 1 type h\n"
+                                      << "file a.1.incr.aof seq 1 type i\n";
+  auto r = run_redisfit({"rdb", good, "--no-progress"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 }  // namespace
 }  // namespace redisfit

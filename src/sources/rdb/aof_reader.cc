@@ -5,9 +5,9 @@
 #include <dirent.h>
 
 #include <memory>
-#include <sstream>
 
 #include "sources/rdb/aof_command_keys.h"
+#include "sources/rdb/aof_manifest.h"
 #include "sources/rdb/aof_replay.h"
 #include "sources/rdb/byte_source.h"
 
@@ -245,36 +245,9 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
   } catch (const RdbFormatError& e) {
     return Error{manifest, e.what()};
   }
-  struct Entry { std::string name, type; };
-  std::vector<Entry> entries;  // the base first, then the incr files in manifest order
-  std::istringstream lines(text);
-  std::string line;
-  int line_no = 0;
-  bool has_base = false;
-  while (std::getline(lines, line)) {
-    ++line_no;
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream words(line);
-    std::string key, value;
-    Entry e;
-    while (words >> key >> value) {
-      if (key == "file") e.name = value;
-      if (key == "type") e.type = value;
-    }
-    std::string where = manifest + ":" + std::to_string(line_no);
-    if (e.name.empty() || e.name.find('/') != std::string::npos || (e.type != "b" && e.type != "h" && e.type != "i"))
-      return Error{where, "not a manifest line: " + line};
-    if (e.type == "b" && has_base)
-      return Error{where, "a second base file: Redis refuses this manifest (aof.c: \"Found duplicate base file information\")"};
-    if (e.type == "b") {
-      has_base = true;
-      entries.insert(entries.begin(), e);
-    } else if (e.type == "i") {
-      entries.push_back(e);  // history files ("h") are not loaded
-    }
-  }
-  if (entries.empty())
-    return Error{manifest, "an AOF manifest that names no base or incr file: Redis refuses it (aof.c: \"Found an empty AOF manifest\")"};
+  auto parsed = parse_aof_manifest(manifest, text);
+  if (!parsed) return parsed.error();
+  const std::vector<AofManifestEntry>& entries = *parsed;
 
   // Pass 1: what the incr files write, so the base's keys they touch are
   // replayed with them. Pass 2: the base, then the incr files, in order.
@@ -285,8 +258,8 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
   try {
     for (size_t pass = 1; pass <= 2; ++pass) {
       for (size_t i = 0; i < entries.size(); ++i) {
-        const Entry& e = entries[i];
-        bool base = e.type == "b";
+        const AofManifestEntry& e = entries[i];
+        bool base = e.type == 'b';
         if (pass == 1 && base) continue;
         path = dir + "/" + e.name;
         // aof.c:loadAppendOnlyFiles accepts a truncated tail only in the last file.

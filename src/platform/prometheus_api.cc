@@ -146,22 +146,22 @@ Result<std::string> PrometheusClient::get(const std::string& path,
     req.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
   }
   // The body is gathered here, not by cpp-httplib, so that it stops at
-  // kMaxResponseBytes and at the deadline (a Content-Length is not trusted).
+  // kMaxResponseBytes (a Content-Length is not trusted); the watchdog keeps
+  // the deadline.
   std::string body;
   bool too_large = false;
-  const auto deadline = std::chrono::steady_clock::now() + options_.read_timeout;
   req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
     if (body.size() + n > kMaxResponseBytes) {
       too_large = true;
       return false;
     }
     body.append(data, n);
-    return std::chrono::steady_clock::now() < deadline;
+    return true;
   };
   ++requests_;
   Watchdog watchdog(client, options_.read_timeout);
   auto res = client.send(req);
-  const bool timed_out = watchdog.finish() || std::chrono::steady_clock::now() >= deadline;
+  const bool timed_out = watchdog.finish();
   if (too_large) {
     return Error{options_.url, fmt::format("the response is larger than {}: not read (a Prometheus API answer to "
                                            "these aggregated queries is a few MiB; is this a Prometheus URL?)",

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 
 #include "core/quantity.h"
 #include "platform/input_file.h"
@@ -94,11 +93,7 @@ bool is_token_end(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\
 // a FIFO or a directory is refused before reading, and a file that grows past
 // the bound while read is cut off with an error.
 Result<std::string> read_file(const std::string& path) {
-  auto text = platform::read_input_file(path, platform::InputFileRules{.max_bytes = kMaxConfFileBytes});
-  if (!text && text.error().message.starts_with("larger than")) {
-    return Error{path, text.error().message + " as a redis.conf", text.error().code};
-  }
-  return text;
+  return platform::read_input_file(path, platform::InputFileRules{.max_bytes = kMaxConfFileBytes});
 }
 
 // Redis opens include paths relative to its working directory. A linter runs

@@ -73,10 +73,6 @@ bool has_suffix(const std::string& s, std::string_view suffix) {
 bool is_yaml_name(const std::string& name) { return has_suffix(name, ".yaml") || has_suffix(name, ".yml"); }
 bool is_conf_name(const std::string& name) { return has_suffix(name, ".conf"); }
 
-}  // namespace
-
-namespace {
-
 // "Permission denied" as "permission denied", after the path.
 std::string reason(const std::error_code& ec) {
   std::string s = ec.message();

@@ -41,7 +41,7 @@ void apply_post_start(const ContainerDecl& c, const std::map<std::string, std::s
   const auto& argv = c.post_start;
   if (is_shell_program(argv[0])) {
     for (size_t i = 1; i + 1 < argv.size(); ++i) {
-      if (argv[i].size() >= 2 && argv[i][0] == '-' && argv[i].find('c') != std::string::npos) {
+      if (is_shell_command_option(argv[i])) {
         commands = split_shell_script(argv[i + 1], env);
         break;
       }

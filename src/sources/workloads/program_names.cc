@@ -14,6 +14,10 @@ bool is_shell_program(const std::string& word) {
   return b == "sh" || b == "bash" || b == "ash" || b == "dash" || b == "zsh";
 }
 
+bool is_shell_command_option(const std::string& word) {
+  return word.size() >= 2 && word[0] == '-' && word.find('c') != std::string::npos;
+}
+
 bool is_data_server_program(const std::string& word) {
   const std::string b = path_basename(word);
   return b == "redis-server" || b == "valkey-server" || b == "redis-stack-server" || b == "keydb-server";

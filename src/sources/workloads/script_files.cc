@@ -213,7 +213,7 @@ std::optional<std::string> script_path_of(const ContainerDecl& c) {
   if (is_shell_program(argv[0])) {
     for (size_t i = 1; i < argv.size(); ++i) {
       const std::string& a = argv[i];
-      if (a.size() >= 2 && a[0] == '-' && a.find('c') != std::string::npos) {
+      if (is_shell_command_option(a)) {
         if (i + 1 < argv.size() && is_single_path(argv[i + 1])) return argv[i + 1];
         return std::nullopt;
       }

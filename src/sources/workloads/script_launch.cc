@@ -121,8 +121,7 @@ std::vector<std::string> words_after_script(const ContainerDecl& c, const std::s
   if (c.has_command) argv.insert(argv.end(), c.args.begin(), c.args.end());
   auto it = std::find(argv.begin(), argv.end(), script);
   if (it == argv.end()) return {};
-  const bool dash_c = it != argv.begin() && (it - 1)->size() >= 2 && (*(it - 1))[0] == '-' &&
-                      (it - 1)->find('c') != std::string::npos;
+  const bool dash_c = it != argv.begin() && is_shell_command_option(*(it - 1));
   ++it;
   if (dash_c && it != argv.end()) ++it;
   return {it, argv.end()};

@@ -329,7 +329,7 @@ ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& im
 
   if (!argv.empty() && is_shell_program(argv[0].text)) {
     for (size_t i = 1; i + 1 < argv.size(); ++i) {
-      if (argv[i].text.size() >= 2 && argv[i].text[0] == '-' && argv[i].text.find('c') != std::string::npos) {
+      if (is_shell_command_option(argv[i].text)) {
         out.how += " (sh -c script)";
         const auto commands = split_shell_script(argv[i + 1].text, cmd.env);
         bool found = false;

@@ -87,6 +87,9 @@ ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& im
 std::string path_basename(const std::string& word);
 // A POSIX shell a container may wrap the server in (sh, bash, ash, dash, zsh).
 bool is_shell_program(const std::string& word);
+// A shell option word after which the next argument is the script: -c, or a
+// cluster of options holding c (-ec, -xc).
+bool is_shell_command_option(const std::string& word);
 // redis-server or a compatible data server (valkey, redis-stack, keydb).
 bool is_data_server_program(const std::string& word);
 // A Redis/Valkey client tool that never serves data (redis-cli, redis-benchmark,

@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 dir=$root/build-fuzz
-targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb aof)
+targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb aof aof_manifest)
 
 build() {
   CXX=${CXX:-clang++-14} cmake -S . -B "$dir" -DREDISFIT_FUZZ=ON -DREDISFIT_TESTS=OFF -DREDISFIT_BENCH=OFF \
@@ -77,6 +77,8 @@ seeds() {
   seed_strings "$s/resp" $'+OK\r\n' $'-ERR x\r\n' $':12\r\n' $'$5\r\nhello\r\n' $'*2\r\n$3\r\nfoo\r\n:1\r\n' \
     $'*4\r\n+peak.allocated\r\n:123\r\n+db.0\r\n*2\r\n+overhead.hashtable.main\r\n:72\r\n' $'%1\r\n+a\r\n,1.5\r\n' \
     $'_\r\n' $'#t\r\n' $'=8\r\ntxt:abcd\r\n' $'(12345678901234567890\r\n' $'>2\r\n+message\r\n+x\r\n'
+  seed_strings "$s/aof_manifest" $'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n' \
+    $'# comment\nfile a.1.base.aof seq 1 type b\nfile a.0.base.aof seq 1 type h\nfile a.2.incr.aof seq 2 type i\n'
   seed_strings "$s/aof" $'*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\nb\r\n' \
     $'*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*4\r\n$5\r\nRPUSH\r\n$1\r\nl\r\n$1\r\nx\r\n$1\r\ny\r\n' \
     $'*3\r\n$4\r\nSADD\r\n$1\r\ns\r\n$1\r\n7\r\n*3\r\n$4\r\nSET\r\n$1\r'

@@ -59,7 +59,10 @@ def peak_row(binary, name, args, estimated_life_applies=True):
     before = fork.get("rss_before_fork_bytes", 0)
     return {
         "name": name, "outcome": d["outcome"], "fork_outcome": fork.get("outcome"),
+        # Writes executed per second while the child lived (what the model's
+        # write rate means), and those refused with -OOM, which copy nothing.
         "child_sec": fork.get("fork_child_sec", 0), "rate": fork.get("fork_write_rate", 0),
+        "refused_rate": fork.get("fork_refused_write_rate", 0),
         "redis_cow": fork.get("redis_last_cow_bytes", 0),
         "cgroup_cow": max(0, rss.get("fork", 0) - before) if before else 0,
         "measured_peak": measured, "predicted": pred, "predicted_measured_fork": pred_m,
@@ -210,7 +213,7 @@ def mib(b):
 
 
 def print_peaks(rows):
-    print("| run | fork child | writes/s achieved | Redis COW | cgroup COW | measured peak (anon) | predicted | "
+    print("| run | fork child | writes/s executed | Redis COW | cgroup COW | measured peak (anon) | predicted | "
           "predicted / measured | with measured child life + rate | ratio | fragmentation before the fork | "
           "also with it | ratio |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -223,7 +226,9 @@ def print_peaks(rows):
         ratio_m = r["predicted_measured_fork"] / max(r["measured_peak"], 1) if r["predicted_measured_fork"] else 0
         # A described rate counts only when the run held it: a fork under
         # which the host could not reach the rate (1 KiB and larger at
-        # 20000/s here) ran another workload than the one described.
+        # 20000/s here), or whose writes the server refused with -OOM
+        # (noeviction at maxmemory), ran another workload than the one
+        # described.
         held = r["rate_given"] and r["rate"] >= RATE_HELD_SHARE * r.get("rate_asked", r["rate"])
         if held and r.get("estimated_life_applies", True):
             ratios.append(ratio)
@@ -234,6 +239,8 @@ def print_peaks(rows):
         if ratio_f:
             ratios_f.append(ratio_f)
         not_held = " (not held)" if r["rate_given"] and not held else ""
+        if r.get("refused_rate", 0) >= 0.5:
+            not_held += f", {r['refused_rate']:.0f} refused"
         print(f"| {r['name']} | {r['child_sec']:.1f} s | {r['rate']:.0f}{not_held} | {mib(r['redis_cow'])} | {mib(r['cgroup_cow'])} | "
               f"{mib(r['measured_peak'])} | {mib(r['predicted'])} | {ratio:.2f}{'' if ratio >= 1 else ' UNDER'} | "
               f"{mib(r['predicted_measured_fork'])} | {ratio_m:.2f}{'' if not ratio_m or ratio_m >= 1 else ' UNDER'} | "

@@ -18,6 +18,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
                       {"fill_bytes_per_sec", p.fill_bytes_per_sec},
                       {"commands_per_sec", p.commands_per_sec},
                       {"fork_child_sec", p.fork_child_sec}, {"fork_write_rate", p.fork_write_rate},
+                      {"fork_refused_write_rate", p.fork_refused_write_rate},
                       {"redis_last_cow_bytes", p.redis_last_cow_bytes},
                       {"rss_before_fork_bytes", p.rss_before_fork_bytes},
                       {"fragmentation_before_fork", p.fragmentation_before_fork}});

@@ -90,6 +90,7 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
                       {"peak_rss_bytes", run.peak_rss_bytes}, {"predicted_peak_bytes", run.predicted_peak_bytes},
                       {"predicted_peak_with_measured_fork_bytes", run.predicted_with_measured_fork_bytes},
                       {"fork_child_sec", run.fork_child_sec}, {"fork_write_rate", run.fork_write_rate},
+                      {"fork_refused_write_rate", run.fork_refused_write_rate},
                       {"redis_last_cow_bytes", run.redis_last_cow_bytes},
                       {"fragmentation_before_fork", run.fragmentation_before_fork},
                       {"used_memory_before_fork_bytes", run.used_memory_before_fork_bytes}});
@@ -134,8 +135,9 @@ std::string search_to_text(const stress::SearchResult& r, bool color) {
                          format_bytes(run.peak_working_set_bytes), format_bytes(run.peak_rss_bytes),
                          format_bytes(run.predicted_peak_bytes));
       if (run.fork_child_sec > 0) {
-        out += fmt::format("; child {:.1f} s, {:.0f} writes/s, Redis COW {}", run.fork_child_sec, run.fork_write_rate,
-                           format_bytes(run.redis_last_cow_bytes));
+        out += fmt::format("; child {:.1f} s, {:.0f} writes/s", run.fork_child_sec, run.fork_write_rate);
+        if (run.fork_refused_write_rate >= 0.5) out += fmt::format(" ({:.0f}/s refused)", run.fork_refused_write_rate);
+        out += fmt::format(", Redis COW {}", format_bytes(run.redis_last_cow_bytes));
       }
       out += "\n";
     }

@@ -86,10 +86,11 @@ std::string one_run(const stress::StressResult& r, bool color) {
     // (rdb_last_cow_size / aof_last_cow_size).
     if (p.peak_cow_bytes) out += fmt::format("  current_cow_size up to {}", format_bytes(p.peak_cow_bytes));
     if (p.fork_child_sec > 0) {
-      // Answered: acknowledged or refused with -OOM (the refused, which copy
-      // no page, are counted on the same line).
-      out += fmt::format("  child {:.1f} s, {:.0f} writes/s answered, COW at its end {}", p.fork_child_sec,
-                         p.fork_write_rate, format_bytes(p.redis_last_cow_bytes));
+      // Executed writes are what copy pages (the model's write rate); the
+      // refused, answered -OOM before they ran, are named apart.
+      out += fmt::format("  child {:.1f} s, {:.0f} writes/s executed", p.fork_child_sec, p.fork_write_rate);
+      if (p.fork_refused_write_rate >= 0.5) out += fmt::format(" ({:.0f}/s refused)", p.fork_refused_write_rate);
+      out += fmt::format(", COW at its end {}", format_bytes(p.redis_last_cow_bytes));
     }
     if (p.client_oom_errors) out += fmt::format("  {} writes refused (-OOM)", p.client_oom_errors);
     if (p.attempts > 1) out += fmt::format("  ({} attempts)", p.attempts);

@@ -64,6 +64,12 @@ class Loader {
   uint64_t writes_answered() const {
     return counters_.commands_ok.load() + counters_.oom_errors.load() + counters_.other_errors.load();
   }
+  // Writes the server executed so far (acknowledged): the ones that can copy
+  // a page under a fork. A write refused with -OOM is rejected before it runs
+  // (server.c processCommand), so it copies none.
+  uint64_t writes_acknowledged() const { return counters_.commands_ok.load(); }
+  // Writes answered with an error (-OOM, or another): none of them ran.
+  uint64_t writes_refused() const { return counters_.oom_errors.load() + counters_.other_errors.load(); }
 
   bool done() const { return running_threads_.load() == 0; }
   void stop();  // asks threads to end and joins them

@@ -125,11 +125,14 @@ struct PhaseResult {
   double fill_bytes_per_sec = 0;   // import: payload acknowledged per second
   double commands_per_sec = 0;
   // fork: the child's life as INFO showed it (first to last poll with a child
-  // alive, 50 ms resolution), the writes the server answered per second over
-  // that window (the rate achieved), and Redis' own COW figure of that child
-  // (rdb_last_cow_size / aof_last_cow_size) next to the cgroup's.
+  // alive, 50 ms resolution), the writes the server executed per second over
+  // that window (the rate achieved: what the model's write rate means), the
+  // writes it refused with -OOM per second over it (they copy no page), and
+  // Redis' own COW figure of that child (rdb_last_cow_size /
+  // aof_last_cow_size) next to the cgroup's.
   double fork_child_sec = 0;
   double fork_write_rate = 0;
+  double fork_refused_write_rate = 0;
   uint64_t redis_last_cow_bytes = 0;
   uint64_t rss_before_fork_bytes = 0;  // cgroup anonymous memory when the child started
   // The fragmentation `probe` reads, from INFO just before the fork was

@@ -137,7 +137,7 @@ Attempt Run::fork_phase(PhaseResult& pr) {
   Control replica_ctl(replica_.port());
   // The child's life and the writes answered meanwhile: the rate achieved.
   double child_from = -1, child_to = -1;
-  uint64_t writes_from = 0, writes_to = 0;
+  uint64_t acked_from = 0, acked_to = 0, refused_from = 0, refused_to = 0;
   while (issued && a == Attempt::kDone) {
     if (!alive()) { a = Attempt::kServerDied; break; }
     if (g_stop_requested) { a = Attempt::kInterrupted; break; }
@@ -146,11 +146,13 @@ Attempt Run::fork_phase(PhaseResult& pr) {
     if (busy && *busy) {
       if (child_from < 0) {
         child_from = timeline_.now_sec();
-        writes_from = loader_->writes_answered();
+        refused_from = loader_->writes_refused();
+        acked_from = loader_->writes_acknowledged();
         if (auto st = cgroup_->read_stats(); st.ok()) pr.rss_before_fork_bytes = st->rss_bytes;
       }
       child_to = timeline_.now_sec();
-      writes_to = loader_->writes_answered();
+      refused_to = loader_->writes_refused();
+      acked_to = loader_->writes_acknowledged();
     }
     if (busy && *busy) seen_fork = true;
     bool finished = busy && !*busy && seen_fork;
@@ -168,7 +170,9 @@ Attempt Run::fork_phase(PhaseResult& pr) {
   if (child_from >= 0) {
     // The child ended somewhere within the last poll interval.
     pr.fork_child_sec = std::max(0.05, child_to - child_from + 0.05);
-    pr.fork_write_rate = static_cast<double>(writes_to - writes_from) / std::max(0.05, child_to - child_from);
+    const double window = std::max(0.05, child_to - child_from);
+    pr.fork_write_rate = static_cast<double>(acked_to - acked_from) / window;
+    pr.fork_refused_write_rate = static_cast<double>(refused_to - refused_from) / window;
   }
   pr.client_oom_errors += loader_->counters().oom_errors;
   pr.commands_per_sec = static_cast<double>(loader_->counters().commands_ok) / std::max(0.001, timeline_.now_sec() - pr.start_sec);

@@ -52,6 +52,7 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
       if (ph.phase != RunPhase::kFork) continue;
       pr.fork_child_sec = ph.fork_child_sec;
       pr.fork_write_rate = ph.fork_write_rate;
+      pr.fork_refused_write_rate = ph.fork_refused_write_rate;
       pr.redis_last_cow_bytes = ph.redis_last_cow_bytes;
       pr.fragmentation_before_fork = ph.fragmentation_before_fork;
       pr.used_memory_before_fork_bytes = ph.used_memory_before_fork_bytes;

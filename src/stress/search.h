@@ -48,7 +48,8 @@ struct ProbeRun {
   uint64_t predicted_peak_bytes = 0;
   uint64_t predicted_with_measured_fork_bytes = 0;
   double fork_child_sec = 0;
-  double fork_write_rate = 0;
+  double fork_write_rate = 0;          // executed writes/s while the child lived
+  double fork_refused_write_rate = 0;  // writes/s refused with -OOM then
   uint64_t redis_last_cow_bytes = 0;
   double fragmentation_before_fork = 0;
   uint64_t used_memory_before_fork_bytes = 0;

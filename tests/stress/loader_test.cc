@@ -68,6 +68,26 @@ TEST(Loader, StopsWhenNoevictionRefusesWrites) {
   EXPECT_LT(loader.counters().payload_bytes.load(), 8u << 20);
 }
 
+// The writes answered split into the executed (which can copy a page under a
+// fork) and the refused with -OOM (rejected before they run).
+TEST(Loader, CountsExecutedAndRefusedWritesApart) {
+  testing::RedisServer server("", {"--maxmemory", "2mb", "--maxmemory-policy", "noeviction"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoaderOptions o;
+  o.port = server.port();
+  o.connections = 2;
+  Loader loader(o);
+  loader.start_insert(0, 4000);  // 1 KiB values: full after ~1000 keys
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  loader.stop();
+  const uint64_t executed = loader.writes_acknowledged();
+  const uint64_t refused = loader.writes_refused();
+  EXPECT_GT(executed, 100u);
+  EXPECT_GT(refused, 100u);
+  EXPECT_EQ(executed + refused, loader.writes_answered());
+  EXPECT_EQ(static_cast<uint64_t>(server.command({"DBSIZE"})->integer), executed);
+}
+
 TEST(Loader, OverwritesAtTheRequestedRate) {
   testing::RedisServer server;
   ASSERT_TRUE(server.ok()) << server.error();

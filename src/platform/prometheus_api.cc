@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -159,9 +160,14 @@ Result<std::string> PrometheusClient::get(const std::string& path,
     return true;
   };
   ++requests_;
+  const auto started = std::chrono::steady_clock::now();
   Watchdog watchdog(client, options_.read_timeout);
   auto res = client.send(req);
-  const bool timed_out = watchdog.finish();
+  // cpp-httplib's own per-read timeout, as long as the deadline, can end a
+  // silent server's read a moment before the watchdog fires: a Read error
+  // then, but a timeout all the same.
+  const bool timed_out =
+      watchdog.finish() || std::chrono::steady_clock::now() - started >= options_.read_timeout;
   if (too_large) {
     return Error{options_.url, fmt::format("the response is larger than {}: not read (a Prometheus API answer to "
                                            "these aggregated queries is a few MiB; is this a Prometheus URL?)",

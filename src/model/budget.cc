@@ -169,6 +169,17 @@ BudgetTerm aof_rewrite_buffer_term(const RedisInstance& r, const Workload& w, ui
           })};
 }
 
+// Why the reload term has the factor it has (reload_fragmentation).
+std::string reload_factor_words(const RedisInstance& r, const Workload& w, double reload_frag) {
+  const double fresh = std::max(ModelConstants::kReloadFactor, fresh_fragmentation(w));
+  if (reload_frag > fresh) {
+    return r.appendonly.value ? "the dataset's fragmentation: an AOF replays the writes that made it"
+                              : "the measured fragmentation, an upper bound of what a load leaves";
+  }
+  if (fresh > ModelConstants::kReloadFactor) return "freshly loaded large values span a page more than their class";
+  return "measured RSS/used-mem 1.02 after load";
+}
+
 }  // namespace
 
 bool redis_version_before(const RedisInstance& r, int major, int minor) {
@@ -304,15 +315,16 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   b.loaded_bytes = loaded.bytes;
   b.loaded_source = loaded.source;
   b.loaded_above_maxmemory = !b.maxmemory_unlimited && loaded.bytes > r.maxmemory.bytes;
+  const double reload_frag = reload_fragmentation(r, w, frag);
   if (forks) {
     std::string format = r.appendonly.value ? (r.aof_use_rdb_preamble.value ? "AOF (RDB preamble)" : "AOF")
                                             : "dump.rdb";
     b.phases.push_back(make_phase(
         PhaseId::kReload, words_if(words, [&] { return "restart: " + format + " loaded with maxmemory ignored"; }),
         {{"base", ModelConstants::kBaseBytes, words_if(words, [] { return "redis-server with no data"; })},
-         {"reload", scale(loaded.bytes, ModelConstants::kReloadFactor), words_if(words, [&] {
-            return fmt::format("{} persisted x {:.2f} (measured RSS/used-mem 1.02 after load){}",
-                               format_bytes(loaded.bytes), ModelConstants::kReloadFactor,
+         {"reload", scale(loaded.bytes, reload_frag), words_if(words, [&] {
+            return fmt::format("{} persisted x {:.2f} ({}){}", format_bytes(loaded.bytes), reload_frag,
+                               reload_factor_words(r, w, reload_frag),
                                b.loaded_above_maxmemory ? "; above maxmemory: " + loaded.source : "");
           })}}));
   }
@@ -325,7 +337,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
         {{"base", ModelConstants::kBaseBytes, words_if(words, [] { return "redis-server with no data"; })},
          {"dataset", scale(dataset.bytes, frag),
           words_if(words, [] { return "the replica's current dataset, kept until the load ends"; })},
-         {"replica_reload", scale(loaded.bytes, ModelConstants::kReloadFactor), words_if(words, [&] {
+         {"replica_reload", scale(loaded.bytes, reload_frag), words_if(words, [&] {
             return fmt::format("new dataset streamed in, {} ({})", format_bytes(loaded.bytes),
                                r.repl_diskless_load.source);
           })}}));

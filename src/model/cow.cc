@@ -53,8 +53,7 @@ ValueFigures value_figures(uint64_t value_bytes) {
   const uint64_t alloc = string_value_alloc_bytes(value_bytes);
   double whole = 0;
   if (alloc > K::kJemallocSmallMaxBytes) {
-    const double written = static_cast<double>(sds_header_bytes(value_bytes, false) + value_bytes + 1);
-    f.touched = (written + K::kPageBytes - K::kCacheLineBytes) / K::kPageBytes;
+    f.touched = large_value_pages_spanned(value_bytes);
     whole = (static_cast<double>(alloc) + K::kCacheLineBytes - K::kPageBytes) / K::kPageBytes;
   } else {
     const uint64_t g = std::gcd(alloc, page);

@@ -1,6 +1,7 @@
 #include "model/fragmentation.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -10,18 +11,57 @@
 
 namespace redisfit {
 
+double fresh_fragmentation(const Workload& w) {
+  using K = ModelConstants;
+  const uint64_t key = K::kTypicalKeyBytes;
+  double resident = 0, used = 0;
+  if (!w.value_spread) {
+    resident = string_key_resident_bytes(key, w.value_size_bytes.value);
+    used = static_cast<double>(string_key_used_bytes(key, w.value_size_bytes.value));
+  } else {
+    // The geometry steps with the value size: sampled at the midpoints of
+    // equal bins, as the copy-on-write model samples a spread.
+    constexpr int kSpreadSamples = 64;
+    const double lo = static_cast<double>(w.value_spread->min_bytes);
+    const double width = static_cast<double>(w.value_spread->max_bytes - w.value_spread->min_bytes);
+    for (int i = 0; i < kSpreadSamples; ++i) {
+      const auto size = std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(lo + width * (i + 0.5) / kSpreadSamples)));
+      resident += string_key_resident_bytes(key, size);
+      used += static_cast<double>(string_key_used_bytes(key, size));
+    }
+  }
+  return std::max(1.0, resident / used) * K::kReloadFactor;
+}
+
 Sourced<double> dataset_fragmentation(const RedisInstance& r, const Workload& w) {
   using K = ModelConstants;
-  if (w.fragmentation.source.kind != ProvenanceKind::kDefault || !r.appendonly.value) return w.fragmentation;
+  if (w.fragmentation.source.kind != ProvenanceKind::kDefault) return w.fragmentation;
+  Sourced<double> out = w.fragmentation;
+  const double fresh = fresh_fragmentation(w);
+  if (fresh > out.value) {
+    out = {fresh, Provenance::by_default(fmt::format(
+                      "default for these values: a large value starts at a random cache line of its first page, "
+                      "so its bytes span up to a page more than its size class ({:.2f} fresh, measured 1.20-1.21 "
+                      "for 15000-20000 B values); give --fragmentation or probe the server",
+                      fresh))};
+  }
+  if (!r.appendonly.value || out.value >= K::kAofLargeValueFragmentation) return out;
   // The largest value decides: a spread that reaches the large classes
   // interleaves some of its values with aof_buf's extents.
   const uint64_t largest = w.value_spread ? w.value_spread->max_bytes : w.value_size_bytes.value;
-  if (string_value_alloc_bytes(largest) <= K::kJemallocSmallMaxBytes) return w.fragmentation;
+  if (string_value_alloc_bytes(largest) <= K::kJemallocSmallMaxBytes) return out;
   return {K::kAofLargeValueFragmentation,
           Provenance::by_default(fmt::format(
               "default for appendonly yes with values over {} (jemalloc's large classes, measured 1.20-1.31 "
               "against 1.03-1.06 with appendonly no; give --fragmentation or probe the server)",
               format_bytes(K::kJemallocSmallMaxBytes)))};
+}
+
+double reload_fragmentation(const RedisInstance& r, const Workload& w, double dataset_frag) {
+  const double fresh = std::max(ModelConstants::kReloadFactor, fresh_fragmentation(w));
+  const bool replays_history = r.appendonly.value;
+  const bool measured = w.fragmentation.source.kind != ProvenanceKind::kDefault;
+  return replays_history || measured ? std::max(fresh, dataset_frag) : fresh;
 }
 
 double fragmentation_from_rss(uint64_t rss_bytes, uint64_t dataset_bytes, uint64_t counted_apart_bytes) {

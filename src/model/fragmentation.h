@@ -11,10 +11,31 @@
 
 namespace redisfit {
 
-// w.fragmentation, except when it is the plain default and the server has
-// appendonly yes with values in jemalloc's large classes: then
-// ModelConstants::kAofLargeValueFragmentation, with the reason in its source.
+// w.fragmentation when someone gave or measured it. Else the default, raised
+// to fresh_fragmentation(w) where the values' geometry alone holds more
+// (large values near the top of their size class), and to
+// ModelConstants::kAofLargeValueFragmentation when the server has appendonly
+// yes with values in jemalloc's large classes; the reason in its source.
 Sourced<double> dataset_fragmentation(const RedisInstance& r, const Workload& w);
+
+// RSS per byte of used_memory of freshly written or loaded data of the
+// workload's values (one size, or the mean over its spread): the allocator's
+// geometry (string_key_resident_bytes over string_key_used_bytes) times
+// ModelConstants::kReloadFactor, the slack measured on fresh data whose
+// geometry adds nothing (1.02-1.05). 1.05 for small values; 1.22 for 15000 B
+// and 1.23 for 20000 B values, measured 1.20-1.21 (docs/memory-model.md,
+// "Large values near the top of their class").
+double fresh_fragmentation(const Workload& w);
+
+// RSS per byte of used_memory after a restart's load, for the reload terms.
+// An RDB (or an AOF's RDB part) is loaded one allocation after another:
+// fresh_fragmentation(w). An AOF's commands replay the allocations that
+// fragmented the running server, and leave about as much (measured after
+// replays of 10 overwrites per key: 1.09-1.29 against 1.14-1.45 before the
+// restart), so with appendonly yes the dataset's fragmentation bounds it from
+// above; so does a measured one (a load never leaves more than the history it
+// replays), which also covers value sizes the workload does not say.
+double reload_fragmentation(const RedisInstance& r, const Workload& w, double dataset_fragmentation);
 
 // The fragmentation of a measured server, as the model applies it: the RSS
 // its dataset holds per byte of used_memory, once what the model counts in

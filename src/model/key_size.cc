@@ -49,6 +49,18 @@ uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes) {
   return entry + key + value + kBucketBytes;
 }
 
+double large_value_pages_spanned(uint64_t value_bytes) {
+  const double written = static_cast<double>(sds_header_bytes(value_bytes, false) + value_bytes + 1);
+  return (written + ModelConstants::kPageBytes - ModelConstants::kCacheLineBytes) / ModelConstants::kPageBytes;
+}
+
+double string_key_resident_bytes(uint64_t key_bytes, uint64_t value_bytes) {
+  const uint64_t used = string_key_used_bytes(key_bytes, value_bytes);
+  const uint64_t alloc = string_value_alloc_bytes(value_bytes);
+  if (alloc <= ModelConstants::kJemallocSmallMaxBytes) return static_cast<double>(used);
+  return static_cast<double>(used - alloc) + large_value_pages_spanned(value_bytes) * ModelConstants::kPageBytes;
+}
+
 double mean_string_key_used_bytes(uint64_t key_bytes, uint64_t min_value_bytes, uint64_t max_value_bytes) {
   if (max_value_bytes < min_value_bytes) std::swap(min_value_bytes, max_value_bytes);
   // The cost never falls as the value grows (each part is a size class of a

@@ -26,6 +26,22 @@ double mean_string_key_used_bytes(uint64_t key_bytes, uint64_t min_value_bytes, 
 // embedded sds up to 44 bytes (EMBSTR), else the value's own sds.
 uint64_t string_value_alloc_bytes(uint64_t value_bytes);
 
+// A value whose allocation is in jemalloc's large classes (over
+// ModelConstants::kJemallocSmallMaxBytes) starts at a random cache line of its
+// extent's first page (jemalloc's cache-oblivious layout): the pages its
+// bytes (sds header, value, NUL) span, on average, (written + page - 64) /
+// page. Those pages are what it holds of RSS once written, and what a write
+// of it dirties under a fork. Only for large values.
+double large_value_pages_spanned(uint64_t value_bytes);
+
+// RSS of one freshly written string key, from the allocator's geometry: its
+// used bytes, with a large value counted by the pages its bytes span rather
+// than by its size class (one page more than the class for a value near the
+// top of it: 20000 B in the 20 KiB class spans 5.9 pages of 4 KiB, so 1.17 x;
+// 16 KiB in the same class 4.99 pages, 1.0 x). Small-class regions are packed
+// into slabs and count as their class.
+double string_key_resident_bytes(uint64_t key_bytes, uint64_t value_bytes);
+
 // Header bytes of an sds string of `len` bytes (sds.c:sdsReqType): type5
 // below 32 bytes where sdsnewlen may pick it (keys, hash fields and values,
 // set and zset members), type8 below 256, type16 below 64 KiB, else type32.

@@ -1,5 +1,6 @@
 #include "model/key_size.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "model/constants.h"
@@ -58,7 +59,11 @@ double string_key_resident_bytes(uint64_t key_bytes, uint64_t value_bytes) {
   const uint64_t used = string_key_used_bytes(key_bytes, value_bytes);
   const uint64_t alloc = string_value_alloc_bytes(value_bytes);
   if (alloc <= ModelConstants::kJemallocSmallMaxBytes) return static_cast<double>(used);
-  return static_cast<double>(used - alloc) + large_value_pages_spanned(value_bytes) * ModelConstants::kPageBytes;
+  // Never below the class: a value with room left in its class spans fewer
+  // pages, but the extent's other pages may hold what a freed value left
+  // there (64 KiB values in the 80 KiB class measured 0.99, not 0.85).
+  return static_cast<double>(used - alloc) +
+         std::max(static_cast<double>(alloc), large_value_pages_spanned(value_bytes) * ModelConstants::kPageBytes);
 }
 
 double mean_string_key_used_bytes(uint64_t key_bytes, uint64_t min_value_bytes, uint64_t max_value_bytes) {

@@ -36,10 +36,11 @@ double large_value_pages_spanned(uint64_t value_bytes);
 
 // RSS of one freshly written string key, from the allocator's geometry: its
 // used bytes, with a large value counted by the pages its bytes span rather
-// than by its size class (one page more than the class for a value near the
-// top of it: 20000 B in the 20 KiB class spans 5.9 pages of 4 KiB, so 1.17 x;
-// 16 KiB in the same class 4.99 pages, 1.0 x). Small-class regions are packed
-// into slabs and count as their class.
+// than by its size class when they span more (one page more than the class
+// for a value near the top of it: 20000 B in the 20 KiB class spans 5.9
+// pages of 4 KiB, so 1.17 x; 16 KiB in the same class 4.99 pages, 1.0 x),
+// never less than the class. Small-class regions are packed into slabs and
+// count as their class.
 double string_key_resident_bytes(uint64_t key_bytes, uint64_t value_bytes);
 
 // Header bytes of an sds string of `len` bytes (sds.c:sdsReqType): type5

@@ -90,6 +90,37 @@ TEST(Rf015, ANewerServerMakesItANote) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
 }
 
+// A postStart hook's CONFIG SET reaches a running server: Redis answers an
+// error, keeps serving without the value, and redis-cli exits 0. A note, not
+// RF015; the container does not crash-loop.
+TEST(Rf015, APostStartConfigSetOfABadValueIsANote) {
+  testing::TempDir dir;
+  auto r = lint_test::lint_files({dir.write_file("ps.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ps}
+spec:
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.0
+        args: ["--maxmemory", "300mb"]
+        lifecycle:
+          postStart:
+            exec:
+              command: ["sh", "-c", "sleep 2; redis-cli CONFIG SET hz -1"]
+        resources: {limits: {memory: 1Gi}}
+)")});
+  const auto* s = lint_test::subject(r, "ps/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_FALSE(lint_test::has_rule(*s, "RF015"));
+  EXPECT_FALSE(lint_test::has_rule(*s, "RF000"));
+  bool said = false;
+  for (const auto& n : s->notes) said |= n.find("CONFIG SET hz -1") != std::string::npos &&
+                                         n.find("argument must be between 0 and 2147483647 inclusive") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
 // Ignored like every rule, with the object's annotation or --exclude.
 TEST(Rf015, ExcludeSilencesIt) {
   auto r = run_redisfit({"lint", "--limit", "1Gi", "--exclude", "RF015", "-o", "json", "-"},

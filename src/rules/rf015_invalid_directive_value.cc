@@ -31,7 +31,8 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
                             r.display_name, v.name, v.value, v.where, v.reason, r.redis_version.value,
                             r.redis_version.source, v.accepted)
               : fmt::format("{}: '{} {}' ({}) is a value Redis refuses: redis-server exits at start (\"FATAL "
-                            "CONFIG FILE ERROR ... {}\") and the container restarts into CrashLoopBackOff. Set it to {}",
+                            "CONFIG FILE ERROR ... {}\") and the container restarts into CrashLoopBackOff. "
+                            "Set it to {}",
                             r.display_name, v.name, v.value, v.where, v.reason, v.accepted),
         location_of(v.where, r));
     if (newer) f.level = Level::kNote;

@@ -138,7 +138,7 @@ const std::vector<ValueRule>& value_rules() {
       // createIntConfig
       integer("port", 0, 65535),
       integer("databases", 1, kIntMax),
-      integer("hz", 0, kIntMax),  // 0..INT_MAX read; serverCron clamps to 1..500 later, silently
+      integer("hz", 0, kIntMax),  // loadServerConfigFromString then clamps it to 1..500, silently
       integer("timeout", 0, kIntMax),
       integer("tcp-keepalive", 0, kIntMax),
       integer("tcp-backlog", 0, kIntMax),
@@ -245,9 +245,10 @@ std::optional<ValueRefusal> check_memory(const ValueRule& rule, std::string_view
   if (!bytes.ok() && !negative && bytes.error().code == ErrorCode::kOutOfRange) return std::nullopt;
   // 6.2's memtoll reads "-0" as 0; every release refuses any other '-'.
   if (!bytes.ok() || (negative && (!digit_after_sign || bytes.value() != 0))) {
-    return ValueRefusal{"argument must be a memory value",
-                        fmt::format("a memory value from {} to {} (digits with an optional unit b, k, kb, m, mb, g, gb)",
-                                    rule.min, rule.max)};
+    return ValueRefusal{
+        "argument must be a memory value",
+        fmt::format("a memory value from {} to {} (digits with an optional unit b, k, kb, m, mb, g, gb)", rule.min,
+                    rule.max)};
   }
   if (static_cast<int64_t>(bytes.value()) < rule.min) return out_of_bounds(rule);
   return std::nullopt;

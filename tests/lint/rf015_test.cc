@@ -116,8 +116,10 @@ spec:
   EXPECT_FALSE(lint_test::has_rule(*s, "RF015"));
   EXPECT_FALSE(lint_test::has_rule(*s, "RF000"));
   bool said = false;
-  for (const auto& n : s->notes) said |= n.find("CONFIG SET hz -1") != std::string::npos &&
-                                         n.find("argument must be between 0 and 2147483647 inclusive") != std::string::npos;
+  for (const auto& n : s->notes) {
+    said |= n.find("CONFIG SET hz -1") != std::string::npos &&
+            n.find("argument must be between 0 and 2147483647 inclusive") != std::string::npos;
+  }
   EXPECT_TRUE(said);
 }
 

@@ -90,7 +90,7 @@ class ValuesDifferential : public ::testing::Test {
 TEST_F(ValuesDifferential, ValuesRedisAcceptsPass) {
   expect_same_verdict(
       {
-          "hz 0", "hz 500", "hz 501", "hz 2147483647",  // read as is; serverCron clamps to 1..500 later
+          "hz 0", "hz 500", "hz 501", "hz 2147483647",  // accepted, then clamped to 1..500 (config.c)
           "port 0", "port 65535", "databases 1", "timeout 0", "tcp-backlog 0", "tcp-keepalive 300",
           "loglevel WARNING", "loglevel debug", "appendfsync Always", "appendfsync no", "supervised no",
           "daemonize yes", "protected-mode NO", "lazyfree-lazy-eviction Yes", "slave-read-only yes",

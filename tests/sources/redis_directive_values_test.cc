@@ -87,7 +87,9 @@ TEST(DirectiveValues, SignedIntegersTakeTheirNegativeRange) {
 }
 
 TEST(DirectiveValues, MemoryValuesTakeMemtoullUnits) {
-  for (const char* v : {"64", "1kb", "1KB", "2k", "1mb", "1gb", "0"}) EXPECT_TRUE(accepted("hash-max-listpack-value", v)) << v;
+  for (const char* v : {"64", "1kb", "1KB", "2k", "1mb", "1gb", "0"}) {
+    EXPECT_TRUE(accepted("hash-max-listpack-value", v)) << v;
+  }
   for (const char* v : {"-1", "1.5kb", "1tb", "64 kb", "+64", "-"}) {
     EXPECT_EQ(reason("hash-max-listpack-value", v), "argument must be a memory value") << v;
   }
@@ -156,7 +158,9 @@ TEST(DirectiveValues, ALiveServersValuesAreNotRecorded) {
 TEST(DirectiveValues, ManyRefusedValuesAreBoundedToAFew) {
   RedisInstance r;
   DirectiveApplier applier(r, DirectiveMode::kConfigFile);
-  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(applier.apply("hz", {"x"}, Provenance::at(Location{"r.conf", i + 1, 0})).ok());
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(applier.apply("hz", {"x"}, Provenance::at(Location{"r.conf", i + 1, 0})).ok());
+  }
   EXPECT_EQ(r.refused_values.size(), 4u);
 }
 

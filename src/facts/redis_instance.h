@@ -135,14 +135,28 @@ struct RedisInstance {
   };
   std::vector<UnknownDirective> unknown_directives;
 
+  // Values of known directives that redis-server refuses to start with
+  // (sources/redis_directive_values.h: `hz 999999999999`, `appendfsync
+  // sometimes`), as written, where they were written. Read by rule RF015; the
+  // memory facts above do not depend on them, so the read goes on.
+  struct RefusedValue {
+    std::string name;      // as written
+    std::string value;     // the arguments as written, space-separated
+    std::string reason;    // redis-server's words (config.c)
+    std::string accepted;  // what it accepts: "yes or no", "an integer from 0 to 65535"
+    Provenance where;
+  };
+  std::vector<RefusedValue> refused_values;
+
   // The ignore annotations of the object this instance was read from
   // (facts/rule_ignore.h): rules the user asked not to report here, each with
   // its reason. Lint keeps the findings they cover as suppressed.
   std::vector<RuleIgnore> ignored_rules;
 };
 
-// The newest releases the table of directive names was gathered from
-// (sources/redis_directive_names.h): a newer server may know names it lacks.
+// The newest releases the tables of directive names and values were gathered
+// from (sources/redis_directive_names.h, redis_directive_values.h): a newer
+// server may know names they lack and accept values they refuse.
 inline constexpr int kNewestKnownRedisMajor = 7, kNewestKnownRedisMinor = 4;
 
 // True when a fork can happen at all: RDB snapshots, AOF rewrites, or a

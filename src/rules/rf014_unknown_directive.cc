@@ -8,7 +8,6 @@
 // covers every other name. The table of names (sources/redis_directive_names.h) ends
 // at Redis 7.4 and Valkey 8.0 (facts/redis_instance.h kNewestKnownRedis*): for a server newer than that the finding is a
 // note, since the name may be one it added.
-#include <charconv>
 #include <string>
 #include <vector>
 
@@ -19,21 +18,10 @@
 namespace redisfit::rules {
 namespace {
 
-// True when the version is known (not the default) and newer than the table.
-bool newer_than_table(const Sourced<std::string>& version) {
-  if (version.source.kind == ProvenanceKind::kDefault) return false;
-  const std::string& v = version.value;
-  int major = 0, minor = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), major);
-  if (ec != std::errc{}) return false;
-  if (p != v.data() + v.size() && *p == '.') std::from_chars(p + 1, v.data() + v.size(), minor);
-  return major > kNewestKnownRedisMajor || (major == kNewestKnownRedisMajor && minor > kNewestKnownRedisMinor);
-}
-
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const RedisInstance& r = ctx.instance;
   if (r.unknown_directives.empty()) return;
-  const bool newer = newer_than_table(r.redis_version);
+  const bool newer = server_newer_than_directive_tables(r.redis_version);
   for (const auto& d : r.unknown_directives) {
     Finding f = make_finding(
         spec,

@@ -127,6 +127,10 @@ Location location_of(const Provenance& source, const RedisInstance& instance);
 // Where the maxmemory a finding is about was decided: the explicit setting,
 // else the request/limit the operator derived it from, else the limit.
 Location maxmemory_location(const RuleContext& ctx);
+// True when the server's version is known (not the default) and newer than
+// the directive tables (kNewestKnownRedisMajor/Minor): RF014 and RF015 report
+// a note then, since the release may know the name or accept the value.
+bool server_newer_than_directive_tables(const Sourced<std::string>& version);
 // "32Gi", or "1181116007 (1.1 GiB)" when the quantity has no short spelling.
 std::string limit_text(uint64_t bytes);
 // "34359738368 (32 GiB)"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "core/quantity.h"
 #include "rules/rule.h"
@@ -22,6 +23,16 @@ Result<Level> parse_level(std::string_view text, const std::string& flag) {
   if (text == "warning") return Level::kWarning;
   if (text == "error") return Level::kError;
   return Error{"flag " + flag, "expected note, warning or error, got '" + std::string(text) + "'"};
+}
+
+bool server_newer_than_directive_tables(const Sourced<std::string>& version) {
+  if (version.source.kind == ProvenanceKind::kDefault) return false;
+  const std::string& v = version.value;
+  int major = 0, minor = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), major);
+  if (ec != std::errc{}) return false;
+  if (p != v.data() + v.size() && *p == '.') std::from_chars(p + 1, v.data() + v.size(), minor);
+  return major > kNewestKnownRedisMajor || (major == kNewestKnownRedisMajor && minor > kNewestKnownRedisMinor);
 }
 
 Location location_of(const Provenance& source, const RedisInstance& instance) {

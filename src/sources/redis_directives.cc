@@ -13,6 +13,7 @@
 #include "core/quantity.h"
 #include "core/suggest.h"
 #include "sources/redis_directive_names.h"
+#include "sources/redis_directive_values.h"
 #include "sources/redis_conf.h"
 
 namespace redisfit {
@@ -307,11 +308,29 @@ Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std:
         !is_known_directive_name(name)) {
       instance_.unknown_directives.push_back({std::string(raw_name), where, nearest_directive_name(name)});
     }
+    record_refused_value(raw_name, name, args, where);
     return Ok{};
   }
-  if (!d->set) return Ok{};
+  if (!d->set) {
+    record_refused_value(raw_name, name, args, where);  // rdbcompression, appendfsync: read, not modelled
+    return Ok{};
+  }
   if (d->arity == Arity::kOne && args.size() != 1) return directive_error(where, name, "wrong number of arguments");
   return d->set(Call{name, args, where, instance_, mode_, save_seen_});
+}
+
+// Redis exits on the first value it refuses (config.c
+// loadServerConfigFromString), so a few are enough to report; the bound keeps
+// a file of a million bad lines at the cost of reading it. A running server's
+// values (UnknownNames::kIgnore) were accepted by it: nothing to judge.
+void DirectiveApplier::record_refused_value(std::string_view raw_name, const std::string& lower_name,
+                                            const std::vector<std::string>& args, const Provenance& where) {
+  constexpr size_t kRefusedValuesKept = 4;
+  if (unknown_ == UnknownNames::kIgnore || instance_.refused_values.size() >= kRefusedValuesKept) return;
+  auto refusal = check_directive_value(lower_name, args);
+  if (!refusal) return;
+  instance_.refused_values.push_back({std::string(raw_name), fmt::format("{}", fmt::join(args, " ")),
+                                      std::move(refusal->reason), std::move(refusal->accepted), where});
 }
 
 }  // namespace redisfit

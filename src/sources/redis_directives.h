@@ -5,8 +5,8 @@
 // redis.conf files, KubeBlocks parameters, OpsRequests and CONFIG GET replies
 // all produce identical facts. It is a table with one row per directive
 // (redis_directives.cc), as Redis' own config.c static_configs[] is: a new
-// directive is a new row. Directives that do not affect memory are accepted
-// and ignored.
+// directive is a new row. Directives that do not affect memory set no fact;
+// a value of theirs that Redis refuses is recorded (redis_directive_values.h).
 #pragma once
 
 #include <string>
@@ -44,6 +44,11 @@ class DirectiveApplier {
   Status apply_value(std::string_view name, std::string_view value, const Provenance& where);
 
  private:
+  // Keeps a value redis-server refuses (sources/redis_directive_values.h) in
+  // RedisInstance::refused_values; the read goes on.
+  void record_refused_value(std::string_view raw_name, const std::string& lower_name,
+                            const std::vector<std::string>& args, const Provenance& where);
+
   RedisInstance& instance_;
   DirectiveMode mode_;
   UnknownNames unknown_;

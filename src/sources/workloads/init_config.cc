@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "sources/redis_conf.h"
+#include "sources/redis_directive_values.h"
 #include "sources/redis_directives.h"
 #include "sources/workloads/script_files.h"
 
@@ -39,6 +40,16 @@ std::string directive_of(const std::string& line) {
   if (start == std::string::npos) return "";
   const std::string first = line.substr(start, line.find_first_of(" \t", start) - start);
   return first.find('$') != std::string::npos ? "" : lower(first);
+}
+
+// True when `line` sets a directive of the value table
+// (sources/redis_directive_values.h) to a value redis-server refuses.
+bool value_refused(const std::string& lower_name, const std::string& line) {
+  if (lower_name.empty()) return false;
+  auto words = split_redis_args(line);
+  if (!words.ok() || words->empty()) return false;
+  const std::vector<std::string> args(words->begin() + 1, words->end());
+  return check_directive_value(lower_name, args).has_value();
 }
 
 // Names a `sed -i` expression touches that are memory directives.
@@ -129,6 +140,15 @@ struct Assembler {
       } else {
         leave_out("`" + op.source + "`");
       }
+      return;
+    }
+    // The script is read without its conditions (both branches of an `if`),
+    // so a line with a value Redis refuses may be one no run writes
+    // (argo-cd's redis-ha writes `slave-announce-port ${REDIS_TLS_PORT}`, with
+    // REDIS_TLS_PORT empty, only when TLS replication is on): it is left out,
+    // not judged (RF015).
+    if (value_refused(name, op.source)) {
+      leave_out("`" + op.source + "`");
       return;
     }
     PodFile line;

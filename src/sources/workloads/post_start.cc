@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sources/redis_directive_values.h"
 #include "sources/redis_directives.h"
 #include "sources/workloads/conf_reader.h"
 #include "sources/workloads/server_argv.h"
@@ -61,6 +62,17 @@ void apply_post_start(const ContainerDecl& c, const std::map<std::string, std::s
           r.unknowns.push_back(fmt::format("lifecycle.postStart sets `CONFIG SET {} {}` at run time", name.text,
                                            value.text));
         }
+        continue;
+      }
+      // A value Redis refuses (sources/redis_directive_values.h) is refused
+      // here by a running server: CONFIG SET answers an error (config.c:
+      // "CONFIG SET failed ... - <reason>"), nothing is applied and the
+      // server keeps serving; redis-cli still exits 0, so the hook does not
+      // fail. A note, then, not RF015's crash loop.
+      if (auto refusal = check_directive_value(key, {value.text})) {
+        r.notes.push_back(fmt::format("lifecycle.postStart runs CONFIG SET {} {} ({}), which Redis refuses (\"{}\"): "
+                                      "the server keeps running without it; set it to {}",
+                                      name.text, value.text, where, refusal->reason, refusal->accepted));
         continue;
       }
       if (auto st = applier.apply_value(key, value.text, where); !st) {

@@ -277,8 +277,11 @@ std::vector<ContainerReading> read_pod_redis(const PodDecl& pod, const std::vect
     if (r.kind == ContainerReading::Kind::kData) apply_post_start(c, container_env(c, pod.namespace_name, data).literal, r);
     // An image named like Redis that is none of the known ones (KeyDB, a
     // fork) has directives of its own: RF014's table of Redis and Valkey
-    // names would call them unknown.
-    if (r.image.family == ImageFamily::kOtherNamedRedis) r.instance.unknown_directives.clear();
+    // names would call them unknown, and RF015's values are not its values.
+    if (r.image.family == ImageFamily::kOtherNamedRedis) {
+      r.instance.unknown_directives.clear();
+      r.instance.refused_values.clear();
+    }
     out.push_back(std::move(r));
   }
   return out;

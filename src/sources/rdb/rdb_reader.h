@@ -6,11 +6,13 @@
 // for plus fixed-size summaries (facts/rdb_value.h): a 100 GB dump, or one
 // key of 100M elements, is read in a few MB. Module values, module aux data and function libraries are
 // skipped by their self-describing framing and counted, never interpreted.
+// The one thing kept per key is an 8-byte hash, for the duplicate search.
 //
 // Errors are values: a truncated file, a bad CRC-64, an unknown opcode or
 // type, a length larger than what is left of the file, an LZF block whose
 // lengths lie, or a version newer than 12 all come back as an Error whose
-// `where` is "FILE:byte N".
+// `where` is "FILE:byte N"; so do what the loading server refuses in a
+// sound file (RdbLoadRules): a database past its count, a key held twice.
 #pragma once
 
 #include <cstdint>

@@ -90,6 +90,7 @@ Result<RdbReport> analyze_once(const std::string& path, const RdbAnalysisOptions
     if (read.reread_from > 0) {  // an AOF with an RDB preamble: read it again, as an AOF
       rdb::AofReadOptions again = read_options;
       again.commands_at = read.reread_from;
+      again.rdb_rules.dropped_expired_before_ms = 0;  // RDBFLAGS_AOF_PREAMBLE keeps every key
       return analyze_once(path, options, false, again);
     }
     report.input_kind = read.kind;
@@ -119,6 +120,10 @@ Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOpt
   rdb::AofReadOptions read;
   read.load_truncated = options.aof_load_truncated;
   read.loaded_as_aof = is_directory(path) || named_as_aof(path);
+  // rdb.c:rdbLoadRioWithLoadingCtx refuses a database past the count, and a
+  // key twice in one database among the keys it adds (not those it drops).
+  read.rdb_rules.databases = options.databases;
+  read.rdb_rules.dropped_expired_before_ms = read.loaded_as_aof ? 0 : options.now_ms;
   return analyze_once(path, options, !read.loaded_as_aof, read);
 }
 

@@ -25,6 +25,7 @@ struct RdbAnalysisOptions {
   size_t max_prefix_groups = 20;       // shown; counting keeps up to 100k distinct prefixes
   int64_t now_ms = 0;                  // keys whose expire is before this are dropped where Redis drops them (0 = never)
   bool aof_load_truncated = true;      // the target's aof-load-truncated (a truncated AOF tail is dropped)
+  uint64_t databases = 16;             // the target's `databases`: an RDB with a higher SELECTDB is refused
   // Progress callback: bytes read, total bytes, keys so far.
   std::function<void(uint64_t, uint64_t, uint64_t)> progress;
 };

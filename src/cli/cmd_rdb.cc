@@ -42,6 +42,17 @@ Result<std::optional<uint64_t>> memory_flag(const std::string& text, const char*
   return std::optional<uint64_t>{v.value()};
 }
 
+// config.c reads `databases` as an integer from 1 to INT_MAX (string2ll:
+// digits, no sign, no leading zero); redis-server refuses to start otherwise.
+Result<uint64_t> databases_directive(const ConfDirective& d) {
+  const std::string value = d.args.size() == 1 ? d.args[0] : "";
+  const bool digits = !value.empty() && value.size() <= 10 && value[0] >= '1' && value[0] <= '9' &&
+                      value.find_first_not_of("0123456789") == std::string::npos;
+  if (digits && std::stoull(value) <= 2147483647ULL) return std::stoull(value);
+  return Error{d.where(), "databases \"" + value + "\": redis-server takes an integer from 1 to 2147483647 "
+                          "and refuses to start with another value"};
+}
+
 int fail(const Error& e) {
   std::fprintf(stderr, "redisfit rdb: %s\n", e.describe().c_str());
   return kExitUsage;
@@ -64,6 +75,11 @@ int run_rdb(const RdbFlags& f) {
         if (auto m = parse_redis_memory(d.args[0]); m.ok()) conf_maxmemory = m.value();
       // aof.c: with "no", a truncated AOF tail stops the start instead of being dropped.
       if (d.name == "aof-load-truncated" && d.args.size() == 1) options.aof_load_truncated = d.args[0] != "no";
+      if (d.name == "databases") {
+        auto databases = databases_directive(d);
+        if (!databases.ok()) return fail(databases.error());
+        options.databases = databases.value();
+      }
     }
   }
   auto maxmemory = memory_flag(f.maxmemory, "--maxmemory");
@@ -103,7 +119,7 @@ RegisterCommand reg{{45, "rdb", [](CLI::App& app, RunState& state) {
   CLI::App* cmd = app.add_subcommand("rdb", "estimate the memory loading an RDB file or appendonlydir needs");
   cmd->add_option("path", flags->path, "dump.rdb, an AOF file, or an appendonlydir")->required();
   cmd->add_option("--redis-version", flags->redis_version, "target server: 6.2 .. 7.4, or valkey-7.2 / valkey-8.0 (default 7.0)");
-  cmd->add_option("--config", flags->config_path, "the target's redis.conf (encoding thresholds, maxmemory)")
+  cmd->add_option("--config", flags->config_path, "the target's redis.conf (encoding thresholds, maxmemory, databases)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--top", flags->top, "largest keys to list (default 10)")->check(whole_number());
   cmd->add_option("--prefix-sep", flags->prefix_sep, "key prefix separator for groups (default ':'; '' = off)");

@@ -108,6 +108,12 @@ Result<double> parse_k8s_cpu(std::string_view text) {
 }
 
 Result<uint64_t> parse_k8s_quantity(std::string_view text) {
+  auto parsed = parse_k8s_bytes(text);
+  if (!parsed) return parsed.error();
+  return parsed->bytes;
+}
+
+Result<K8sBytes> parse_k8s_bytes(std::string_view text) {
   text = trim_go_space(text);
   if (text.empty()) return quantity_error(text, "empty");
   size_t pos = 0;
@@ -158,18 +164,19 @@ Result<uint64_t> parse_k8s_quantity(std::string_view text) {
   }
   for (int i = decimal_exp; i < 0; ++i) {
     if (denominator > kLimit * 1000000000ULL) {
-      mantissa = mantissa > 0 ? 1 : 0;  // below one byte: Value() rounds up
-      denominator = 1;
-      break;
+      if (mantissa == 0) return K8sBytes{0, false};
+      return K8sBytes{1, true};  // below one byte: Value() rounds up
     }
     denominator *= 10;
   }
   // Quantity.Value() rounds any fraction up to the next whole byte.
-  u128 bytes = mantissa / denominator + (mantissa % denominator != 0 ? 1 : 0);
+  const bool whole = mantissa % denominator == 0;
+  const bool byte_unit = suffix->binary_exp == 0 && suffix->decimal_exp <= 0;
+  u128 bytes = mantissa / denominator + (whole ? 0 : 1);
   if (bytes > kLimit) {
     return quantity_error(text, "larger than 1Ei; not a real container memory size", ErrorCode::kOutOfRange);
   }
-  return static_cast<uint64_t>(bytes);
+  return K8sBytes{static_cast<uint64_t>(bytes), !whole && (byte_unit || mantissa < denominator)};
 }
 
 Result<uint64_t> parse_redis_memory(std::string_view text) {

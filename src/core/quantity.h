@@ -30,6 +30,18 @@ inline constexpr uint64_t kMaxSaneBytes = uint64_t{1} << 60;
 // Rejects negatives, garbage, and values above kMaxSaneBytes.
 Result<uint64_t> parse_k8s_quantity(std::string_view text);
 
+// A Kubernetes quantity as bytes, and whether it is a fraction of a byte
+// that no memory setting means: a count of bytes (no suffix, m, u, n, or
+// e<N> with N <= 0) that is not whole ("0.5", half a byte, which Value()
+// rounds up to 1; "1.5"; "1e-1"), or any value below one byte ("0.0005k").
+// A fraction of a larger unit is a size Value() rounds by under a byte:
+// "0.2Gi" (214748364.8) is 214748365, as the API server reads it.
+struct K8sBytes {
+  uint64_t bytes = 0;  // rounded up, as parse_k8s_quantity returns it
+  bool fraction_of_a_byte = false;
+};
+Result<K8sBytes> parse_k8s_bytes(std::string_view text);
+
 // Most CPU we accept for a container, cores: above it the input is absurd.
 inline constexpr double kMaxSaneCores = 4096;
 

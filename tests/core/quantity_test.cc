@@ -39,6 +39,29 @@ TEST(K8sQuantity, FractionsRoundUpLikeQuantityValue) {
   EXPECT_EQ(k8s("1.G"), 1000000000ULL);  // apimachinery accepts a trailing dot
 }
 
+// A fraction of a byte no memory setting means ("0.5", half a byte, which
+// Value() makes 1) is told from a size in a larger unit that Value() rounds
+// by under a byte ("0.2Gi", as real manifests write it).
+TEST(K8sQuantity, FractionsOfAByteAreToldFromRoundedSizes) {
+  for (const char* size : {"1", "0.5Gi", "1.5Ki", "128974848000m", "2.5e3", "1.G", "0", "1e-0", "0.2Gi", "1.1Gi",
+                           "0.1Ki"}) {
+    auto r = parse_k8s_bytes(size);
+    ASSERT_TRUE(r.ok()) << size;
+    EXPECT_FALSE(r.value().fraction_of_a_byte) << size;
+    EXPECT_EQ(r.value().bytes, parse_k8s_quantity(size).value()) << size;
+  }
+  for (const char* fraction : {"0.5", "1.1", "100m", "1500m", "1e-1", "0.0005k", "0.000000000000000000000000001"}) {
+    auto r = parse_k8s_bytes(fraction);
+    ASSERT_TRUE(r.ok()) << fraction;
+    EXPECT_TRUE(r.value().fraction_of_a_byte) << fraction;
+    EXPECT_EQ(r.value().bytes, parse_k8s_quantity(fraction).value()) << fraction;
+  }
+  EXPECT_FALSE(parse_k8s_bytes("-1").ok());
+  // CPU quantities are another grammar, untouched: half a core is a core count.
+  EXPECT_DOUBLE_EQ(parse_k8s_cpu("0.5").value(), 0.5);
+  EXPECT_DOUBLE_EQ(parse_k8s_cpu("500m").value(), 0.5);
+}
+
 TEST(K8sQuantity, RejectsGarbageNegativeAndOverflow) {
   for (const char* bad : {"", "16GB", "16gi", "Gi", "1.2.3", "abc", "-1Gi", "16 Gi", "1Zi",
                           "99999999999999999999999999Ei", "2Ei", "1e400", "0x10"}) {

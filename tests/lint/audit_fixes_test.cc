@@ -127,6 +127,29 @@ TEST(AuditFixes, AMilliOrZeroMemoryLimitIsAnInputError) {
   }
 }
 
+// A memory quantity that is not a whole number of bytes ("0.5" is half a
+// byte, which Kubernetes rounds up to 1) is an input error at its line, as
+// "100m" is: lint judged "0.5" as a 1-byte limit (RF001/RF002, exit 1). A CPU
+// of 0.5 beside it is half a core, as before.
+TEST(AuditFixes, AFractionOfAByteMemoryLimitIsAnInputError) {
+  testing::TempDir dir;
+  const auto pod = [](const std::string& memory) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: redis\n"
+           "    image: redis:7.2\n    resources:\n      limits:\n        cpu: 0.5\n        memory: " + memory +
+           "\n      requests:\n        cpu: 500m\n";
+  };
+  std::string path = dir.write_file("half.yaml", pod("0.5"));
+  auto r = testing::run_redisfit({"lint", path});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find(path + ":11:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("memory \"0.5\" is a fraction of a byte"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("did you mean 0.5Gi"), std::string::npos) << r.err;
+  std::string fine = dir.write_file("fine.yaml", pod("0.5Gi"));
+  auto ok = testing::run_redisfit({"lint", fine});
+  EXPECT_NE(ok.exit_code, 2) << ok.err;
+  EXPECT_EQ(ok.err.find("fraction"), std::string::npos) << ok.err;
+}
+
 // Kubernetes admits a container with only a limit with its request equal to
 // the limit; lint read the request as absent for plain workloads.
 TEST(AuditFixes, ARequestDefaultsToTheLimit) {

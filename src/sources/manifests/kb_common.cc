@@ -17,10 +17,10 @@ Status read_memory_quantity(const YamlNode& mem, const char* section, const DocP
                             std::optional<Sourced<uint64_t>>& out) {
   if (!mem || mem.is_null()) return Ok{};
   if (!mem.is_scalar()) return Error{where(file, mem), fmt::format("resources.{}.memory must be a quantity", section)};
-  auto bytes = parse_k8s_quantity(mem.scalar());
-  if (!bytes) {
+  auto parsed = parse_k8s_bytes(mem.scalar());
+  if (!parsed) {
     return Error{where(file, mem), fmt::format("resources.{}.memory \"{}\": {}", section, mem.scalar(),
-                                               bytes.error().message)};
+                                               parsed.error().message)};
   }
   // Valid quantities that no memory setting means: "100m" is a tenth of a
   // byte (m is milli), almost always 100Mi mistyped; a limit of 0 is no
@@ -32,6 +32,17 @@ Status read_memory_quantity(const YamlNode& mem, const char* section, const DocP
                                                section, text, text.substr(0, text.size() - 1),
                                                text.substr(0, text.size() - 1))};
   }
+  // "0.5" is half a byte, which Value() rounds up to a 1-byte setting: as
+  // meaningless as "100m", and a unit left out.
+  if (parsed->fraction_of_a_byte) {
+    const bool bare_number = text.find_first_not_of("+.0123456789") == std::string_view::npos;
+    return Error{where(file, mem),
+                 fmt::format("resources.{}.memory \"{}\" is a fraction of a byte (Kubernetes rounds it up to {} B): "
+                             "a memory quantity is whole bytes{}",
+                             section, text, parsed->bytes,
+                             bare_number ? fmt::format("; did you mean {}Gi?", text) : std::string())};
+  }
+  const uint64_t* bytes = &parsed->bytes;
   if (*bytes == 0 && std::string_view(section) == "limits") {
     return Error{where(file, mem), "resources.limits.memory 0 sets no limit: remove it, or give the real limit"};
   }

@@ -158,6 +158,19 @@ std::string find_manifest(const std::string& dir) {
   return "";
 }
 
+RdbReopen reopen_file(const std::string& path) {
+  return [path] { return std::make_unique<ByteSource>(path); };
+}
+
+// Reads the RDB part at offset 0 of `in`, the file `path`, searching it for
+// duplicated keys; a note when the search was skipped.
+RdbSummary read_rdb_part(ByteSource& in, const std::string& path, RdbVisitor& visitor, const RdbLoadRules& rules,
+                         std::vector<std::string>& notes) {
+  RdbSummary s = read_rdb_from(in, visitor, rules, reopen_file(path));
+  if (s.duplicate_check_skipped) notes.push_back(duplicate_check_skipped_note(path, rules));
+  return s;
+}
+
 Error error_at(const std::string& path, const RdbFormatError& e) {
   return Error{path + ":byte " + std::to_string(e.offset), e.what()};
 }
@@ -194,7 +207,7 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
       r.kind = RdbInputKind::kAof;
       r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
     } else if (options.commands_at == 0) {
-      RdbSummary s = read_rdb_from(in, visitor);
+      RdbSummary s = read_rdb_part(in, path, visitor, options.rdb_rules, r.notes);
       r.checksum_present = s.checksum_present;
       std::string_view next = in.peek(1);
       if (next.empty()) return r;
@@ -216,7 +229,10 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
         read_aof_commands(commands, scan, options.load_truncated, &ignored);
       }
       BaseKeyRouter router(visitor, scan, replay);
-      r.checksum_present = read_rdb_from(in, router).checksum_present;
+      // The first read (commands_at 0) searched the preamble for duplicates.
+      RdbLoadRules rules = options.rdb_rules;
+      rules.duplicate_check_max_keys = 0;
+      r.checksum_present = read_rdb_from(in, router, rules).checksum_present;
       r.kind = RdbInputKind::kAofPreamble;
       r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
     }
@@ -272,7 +288,7 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
         }
         bool rdb = starts_as_rdb(in);
         BaseKeyRouter router(visitor, scan, replay);
-        if (rdb) read_rdb_from(in, router);
+        if (rdb) read_rdb_part(in, path, router, options.rdb_rules, result.notes);
         uint64_t commands = read_aof_commands(in, replay, last && options.load_truncated, &dropped_at);
         if (dropped_at != kNotDropped) result.notes.push_back(dropped_tail_note(e.name, dropped_at, in.size()));
         total += in.size();

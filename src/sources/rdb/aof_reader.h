@@ -51,6 +51,9 @@ struct AofReadOptions {
   // Set for the second read of an AOF with an RDB preamble: the offset
   // where its commands start (FileReadResult::reread_from of the first).
   uint64_t commands_at = 0;
+  // What the server refuses in an RDB part (a file, an AOF's base or
+  // preamble): a database past its count, a key held twice.
+  RdbLoadRules rdb_rules;
 };
 
 struct FileReadResult {

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "sources/rdb/byte_source.h"
+#include "sources/rdb/duplicate_keys.h"
 #include "sources/rdb/rdb_format.h"
 #include "sources/rdb/value_reader.h"
 
@@ -79,8 +80,15 @@ std::string module_type_name(uint64_t module_id) {
   return name;
 }
 
-RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor) {
+std::string duplicate_check_skipped_note(const std::string& file, const RdbLoadRules& rules) {
+  return "duplicate keys were not looked for in " + file + ": it holds more than " +
+         std::to_string(rules.duplicate_check_max_keys) + " keys, and the search keeps 8 bytes a key; "
+         "a key held twice in one database makes Redis panic at load (rdb.c: \"RDB has duplicated key\")";
+}
+
+RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor, const RdbLoadRules& rules, const RdbReopen& reopen) {
   RdbSummary summary;
+  KeyHashes hashes(reopen ? rules.duplicate_check_max_keys : 0);
   summary.version = read_header(in);
   visitor.on_header(summary.version);
   ValueReader reader(in, summary.version);
@@ -103,6 +111,9 @@ RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor) {
                                       ", its bytes give " + std::to_string(computed));
         }
         summary.end_offset = in.offset();
+        summary.duplicate_check_skipped = hashes.skipped();
+        if (std::vector<uint64_t> repeated = hashes.repeated(); !repeated.empty())
+          confirm_duplicate_keys(reopen, summary.version, hashes, repeated, rules);
         visitor.on_progress(in.offset(), in.size(), summary.keys);
         return summary;
       }
@@ -113,10 +124,17 @@ RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor) {
       }
       case kOpSelectDb:
         db = reader.length("SELECTDB number");
+        if (db >= rules.databases)
+          fail(at, "SELECTDB " + std::to_string(db) + ", but the server has databases " +
+                       std::to_string(rules.databases) + " (its numbers are 0 to " + std::to_string(rules.databases - 1) +
+                       "): Redis exits loading this file (rdb.c:rdbLoadRioWithLoadingCtx, \"Data file was created with "
+                       "a Redis server configured to handle more than " + std::to_string(rules.databases) +
+                       " databases\"); a target with more databases sets them in the --config file");
         visitor.on_select_db(db);
         break;
       case kOpResizeDb: {
         uint64_t keys = reader.length("RESIZEDB keys");
+        hashes.expect(keys);
         visitor.on_resize_db(db, keys, reader.length("RESIZEDB expires"));
         break;
       }
@@ -150,6 +168,7 @@ RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor) {
         key.assign(reader.string("key name"));
         reader.value(op, value, visitor.element_keep(key));
         value.serialized_bytes = in.offset() - at;
+        if (added_by_load(expire_ms, rules.dropped_expired_before_ms)) hashes.add(db, key);
         RdbKey record{db, key, expire_ms, at, &value};
         visitor.on_key(record);
         expire_ms = -1;
@@ -161,9 +180,10 @@ RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor) {
 
 namespace {
 
-Result<RdbSummary> run(ByteSource& in, const std::string& name, RdbVisitor& visitor) {
+Result<RdbSummary> run(ByteSource& in, const std::string& name, RdbVisitor& visitor, const RdbLoadRules& rules,
+                       const RdbReopen& reopen) {
   try {
-    return read_rdb_from(in, visitor);
+    return read_rdb_from(in, visitor, rules, reopen);
   } catch (const RdbFormatError& e) {
     return Error{name + ":byte " + std::to_string(e.offset), e.what()};
   } catch (const std::bad_alloc&) {
@@ -173,18 +193,19 @@ Result<RdbSummary> run(ByteSource& in, const std::string& name, RdbVisitor& visi
 
 }  // namespace
 
-Result<RdbSummary> read_rdb_file(const std::string& path, RdbVisitor& visitor) {
+Result<RdbSummary> read_rdb_file(const std::string& path, RdbVisitor& visitor, const RdbLoadRules& rules) {
   try {
     ByteSource in(path);
-    return run(in, path, visitor);
+    return run(in, path, visitor, rules, [&path] { return std::make_unique<ByteSource>(path); });
   } catch (const RdbFormatError& e) {
     return Error{path, e.what()};
   }
 }
 
-Result<RdbSummary> read_rdb_buffer(std::string_view data, const std::string& name, RdbVisitor& visitor) {
+Result<RdbSummary> read_rdb_buffer(std::string_view data, const std::string& name, RdbVisitor& visitor,
+                                   const RdbLoadRules& rules) {
   ByteSource in(data);
-  return run(in, name, visitor);
+  return run(in, name, visitor, rules, [data] { return std::make_unique<ByteSource>(data); });
 }
 
 }  // namespace redisfit::rdb

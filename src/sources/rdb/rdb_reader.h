@@ -6,14 +6,18 @@
 // for plus fixed-size summaries (facts/rdb_value.h): a 100 GB dump, or one
 // key of 100M elements, is read in a few MB. Module values, module aux data and function libraries are
 // skipped by their self-describing framing and counted, never interpreted.
+// The one thing kept per key is an 8-byte hash, for the duplicate search.
 //
 // Errors are values: a truncated file, a bad CRC-64, an unknown opcode or
 // type, a length larger than what is left of the file, an LZF block whose
 // lengths lie, or a version newer than 12 all come back as an Error whose
-// `where` is "FILE:byte N".
+// `where` is "FILE:byte N"; so do what the loading server refuses in a
+// sound file (RdbLoadRules): a database past its count, a key held twice.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -49,21 +53,56 @@ class RdbVisitor {
   virtual void on_progress(uint64_t /*offset*/, uint64_t /*size*/, uint64_t /*keys*/) {}
 };
 
+// Above this many keys, duplicated keys are not looked for (the report says
+// so): the search keeps 8 bytes a key, 2 GiB here, for a dump whose server
+// needs far more to load it (each key is at least a 32-byte dictEntry, a
+// bucket and an sds: ~16 GiB of used_memory for 256M keys of empty strings).
+inline constexpr uint64_t kDuplicateCheckMaxKeys = uint64_t{1} << 28;
+
+// What the loading server refuses in an RDB beyond its format, from its
+// configuration (rdb.c:rdbLoadRioWithLoadingCtx).
+struct RdbLoadRules {
+  // The server's `databases` (default 16): Redis exits at a SELECTDB at or
+  // above it ("Data file was created with a Redis server configured to
+  // handle more than %d databases").
+  uint64_t databases = 16;
+  // A key held twice in one database makes Redis panic (duplicate_keys.h).
+  // Keys whose expire is before this unix ms time are not added by the load
+  // (a master drops them from a plain RDB), so they cannot collide; 0 = all.
+  int64_t dropped_expired_before_ms = 0;
+  // The duplicate search covers up to this many keys; 0 = no search.
+  uint64_t duplicate_check_max_keys = kDuplicateCheckMaxKeys;
+};
+
 struct RdbSummary {
   int version = 0;
   uint64_t keys = 0;
   uint64_t end_offset = 0;        // first byte after the checksum
   bool checksum_present = false;  // RDB >= 5 and rdbchecksum was on (non-zero)
   uint64_t checksum = 0;
+  bool duplicate_check_skipped = false;  // more keys than duplicate_check_max_keys
 };
 
+// A note for the report when the duplicate search was skipped in `file`.
+std::string duplicate_check_skipped_note(const std::string& file, const RdbLoadRules& rules);
+
+// Opens the bytes of an RDB again at its offset 0: the same file or buffer.
+// The duplicate search reads the file a second time when two keys' hashes
+// are equal, to compare their bytes.
+class ByteSource;
+using RdbReopen = std::function<std::unique_ptr<ByteSource>()>;
+
 // Reads a whole RDB file.
-Result<RdbSummary> read_rdb_file(const std::string& path, RdbVisitor& visitor);
+Result<RdbSummary> read_rdb_file(const std::string& path, RdbVisitor& visitor, const RdbLoadRules& rules = {});
 // Reads an RDB held in memory (fuzzing, tests). `name` is used in errors.
-Result<RdbSummary> read_rdb_buffer(std::string_view data, const std::string& name, RdbVisitor& visitor);
-// Reads an RDB that starts at the current offset of `in` (an AOF preamble),
+Result<RdbSummary> read_rdb_buffer(std::string_view data, const std::string& name, RdbVisitor& visitor,
+                                   const RdbLoadRules& rules = {});
+// Reads an RDB that starts at offset 0 of `in` (a file, an AOF preamble),
 // leaving `in` after the checksum. Throws RdbFormatError; for the AOF reader.
-RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor);
+// `reopen` serves the duplicate search's second read; without it (or with
+// rules.duplicate_check_max_keys 0) duplicates are not looked for.
+RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor, const RdbLoadRules& rules = {},
+                         const RdbReopen& reopen = {});
 
 // Name of a module type from its 64-bit id (9 chars, module.c's charset).
 std::string module_type_name(uint64_t module_id);

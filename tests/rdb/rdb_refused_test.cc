@@ -1,0 +1,239 @@
+// Dumps a real redis-server 7.0 refuses to load though their format is sound:
+// a SELECTDB at or above its `databases`, and a key held twice in one
+// database. Each is checked against the real server both ways (it refuses
+// what `rdb` refuses, and loads what `rdb` accepts), and `rdb` exits 2
+// naming the file, the byte and the reason.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "sources/rdb/aof_reader.h"
+#include "sources/rdb/byte_source.h"
+#include "sources/rdb/duplicate_keys.h"
+#include "support/redis_server.h"
+
+namespace redisfit {
+namespace {
+
+using testing::read_file;
+using testing::run_redisfit;
+
+// "REDIS0010" + body + EOF + a zero checksum (Redis skips the check).
+std::string handmade(const std::string& body) {
+  return std::string("REDIS0010") + body + std::string("\xff", 1) + std::string(8, '\0');
+}
+
+std::string select_db(uint8_t db) { return std::string("\xfe", 1) + static_cast<char>(db); }
+
+// A string key of a name under 64 bytes and a one-byte value.
+std::string string_key(const std::string& name, char value = 'v') {
+  return std::string("\x00", 1) + static_cast<char>(name.size()) + name + "\x01" + value;
+}
+
+std::string expire_ms(int64_t unix_ms) {
+  std::string bytes(8, '\0');
+  std::memcpy(bytes.data(), &unix_ms, 8);  // little-endian host, as rdb.c writes it
+  return std::string("\xfc", 1) + bytes;
+}
+
+// Starts a real redis-server on `dump` as its dump.rdb with `args`.
+struct LoadAttempt {
+  bool loaded;
+  std::string log;
+};
+LoadAttempt real_load(const std::string& dump, const std::vector<std::string>& args) {
+  testing::TempDir seed;
+  std::string path = seed.write_file("dump.rdb", dump);
+  testing::RedisServer server("", args, {path});
+  return {server.ok(), server.error()};
+}
+
+struct Outcome {
+  int exit_code;
+  std::string out;
+  std::string err;
+  std::string path;
+};
+
+Outcome rdb_on(testing::TempDir& dir, const std::string& name, const std::string& bytes,
+               std::vector<std::string> extra = {}) {
+  std::string path = dir.write_file(name, bytes);
+  std::vector<std::string> args{"rdb", path, "--no-progress"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = run_redisfit(args);
+  return {r.exit_code, r.out, r.err, path};
+}
+
+TEST(RdbRefused, ADatabaseAboveTheServersCountIsRefusedAsRedisRefusesIt) {
+  const std::string dump = handmade(select_db(20) + string_key("k"));
+  testing::TempDir dir;
+  Outcome o = rdb_on(dir, "db20.rdb", dump);
+  EXPECT_EQ(o.exit_code, 2) << o.out;
+  EXPECT_NE(o.err.find(o.path + ":byte 9"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("SELECTDB 20"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("databases 16"), std::string::npos) << o.err;
+
+  // The same file with `databases 32` in --config is estimated.
+  std::string conf = dir.write_file("redis.conf", "databases 32\n");
+  Outcome ok = rdb_on(dir, "db20.rdb", dump, {"--config", conf});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  // A `databases` Redis would refuse at its start is an error at its line.
+  std::string bad = dir.write_file("bad.conf", "databases 0\n");
+  Outcome refused = rdb_on(dir, "db20.rdb", dump, {"--config", bad});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find(bad + ":1"), std::string::npos) << refused.err;
+
+  ASSERT_FALSE(testing::find_redis_server().empty());
+  LoadAttempt at16 = real_load(dump, {"--databases", "16"});
+  EXPECT_FALSE(at16.loaded);
+  EXPECT_NE(at16.log.find("configured to handle more than 16 databases"), std::string::npos) << at16.log;
+  EXPECT_TRUE(real_load(dump, {"--databases", "32"}).loaded);
+  // Database 15 is the last of 16: loaded by both.
+  const std::string db15 = handmade(select_db(15) + string_key("k"));
+  EXPECT_EQ(rdb_on(dir, "db15.rdb", db15).exit_code, 0);
+  EXPECT_TRUE(real_load(db15, {}).loaded);
+}
+
+TEST(RdbRefused, AKeyTwiceInOneDatabaseIsRefusedAsRedisPanicsOnIt) {
+  // a, b, a: the second a starts at byte 9 + 2 + 5 + 5.
+  const std::string dump = handmade(select_db(0) + string_key("a") + string_key("b") + string_key("a", 'w'));
+  testing::TempDir dir;
+  Outcome o = rdb_on(dir, "dup.rdb", dump);
+  EXPECT_EQ(o.exit_code, 2) << o.out;
+  EXPECT_NE(o.err.find(o.path + ":byte 21"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("duplicated key 'a' in DB 0 (its first copy at byte 11)"), std::string::npos) << o.err;
+  LoadAttempt real = real_load(dump, {});
+  EXPECT_FALSE(real.loaded);
+  EXPECT_NE(real.log.find("RDB has duplicated key 'a' in DB 0"), std::string::npos) << real.log;
+
+  // The same name in two databases is two keys, for both.
+  const std::string two_dbs = handmade(select_db(0) + string_key("a") + select_db(1) + string_key("a"));
+  EXPECT_EQ(rdb_on(dir, "two.rdb", two_dbs).exit_code, 0);
+  EXPECT_TRUE(real_load(two_dbs, {}).loaded);
+}
+
+TEST(RdbRefused, AKeyRepeatedAHundredThousandTimesStopsAtItsSecondCopy) {
+  std::string body = select_db(0);
+  for (int i = 0; i < 100000; ++i) body += string_key("same");
+  testing::TempDir dir;
+  auto start = std::chrono::steady_clock::now();
+  Outcome o = rdb_on(dir, "many.rdb", handmade(body));
+  EXPECT_EQ(o.exit_code, 2) << o.out;
+  EXPECT_NE(o.err.find(":byte 19: duplicated key 'same' in DB 0 (its first copy at byte 11)"), std::string::npos)
+      << o.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+// A master drops a key already expired before it adds it, so an expired
+// copy is no duplicate; a replica (--keep-expired) adds both and panics.
+TEST(RdbRefused, AnExpiredCopyIsNoDuplicateOnAMaster) {
+  const std::string dump = handmade(select_db(0) + expire_ms(1000) + string_key("a") + string_key("a"));
+  testing::TempDir dir;
+  EXPECT_EQ(rdb_on(dir, "expired.rdb", dump).exit_code, 0);
+  EXPECT_TRUE(real_load(dump, {}).loaded);
+  EXPECT_EQ(rdb_on(dir, "expired.rdb", dump, {"--keep-expired"}).exit_code, 2);
+}
+
+TEST(RdbRefused, AHundredThousandDistinctKeysHaveNoDuplicate) {
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  redisContext* c = server.connect();
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(testing::set_keys(c, 100000, "v", 1000));
+  testing::ReplyPtr selected(static_cast<redisReply*>(redisCommand(c, "SELECT 3")));
+  ASSERT_TRUE(testing::set_keys(c, 1000, "v", 1000));  // the same names in another database
+  redisFree(c);
+  server.command({"SAVE"});
+  testing::TempDir dir;
+  Outcome o = rdb_on(dir, "real.rdb", read_file(server.dir() + "/dump.rdb"));
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_EQ(o.out.find("duplicate"), std::string::npos) << o.out;
+}
+
+// AOF commands that write a key again overwrite it; only the RDB part of an
+// AOF is a load that panics on a duplicate.
+TEST(RdbRefused, OnlyTheRdbPartOfAnAofIsChecked) {
+  const std::string set_twice = "*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n2\r\n";
+  testing::TempDir dir;
+  EXPECT_EQ(rdb_on(dir, "plain.aof", set_twice).exit_code, 0);
+  const std::string preamble = handmade(select_db(0) + string_key("a") + string_key("a"));
+  Outcome o = rdb_on(dir, "preamble.aof", preamble + set_twice);
+  EXPECT_EQ(o.exit_code, 2) << o.out;
+  EXPECT_NE(o.err.find("duplicated key 'a'"), std::string::npos) << o.err;
+  const std::string clean = handmade(select_db(0) + string_key("a"));
+  EXPECT_EQ(rdb_on(dir, "clean.aof", clean + set_twice).exit_code, 0);
+}
+
+TEST(RdbRefused, AnAppendonlydirsBaseIsChecked) {
+  testing::TempDir dir;
+  std::string aof = dir.path() + "/appendonlydir";
+  ASSERT_EQ(::mkdir(aof.c_str(), 0755), 0);
+  dir.write_file("appendonlydir/appendonly.aof.1.base.rdb", handmade(select_db(0) + string_key("a") + string_key("a")));
+  dir.write_file("appendonlydir/appendonly.aof.1.incr.aof", "");
+  dir.write_file("appendonlydir/appendonly.aof.manifest",
+                 "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+  auto r = run_redisfit({"rdb", aof, "--no-progress"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("appendonly.aof.1.base.rdb:byte 16: duplicated key 'a'"), std::string::npos) << r.err;
+}
+
+TEST(RdbRefused, AboveTheKeyCapTheCheckIsSkippedAndSaysSo) {
+  testing::TempDir dir;
+  std::string path = dir.write_file("dup.rdb", handmade(select_db(0) + string_key("a") + string_key("b") + string_key("a")));
+  rdb::RdbVisitor ignore;
+  rdb::AofReadOptions options;
+  options.rdb_rules.duplicate_check_max_keys = 2;
+  auto read = rdb::read_rdb_or_aof_file(path, ignore, options);
+  ASSERT_TRUE(read.ok()) << read.error().describe();
+  ASSERT_EQ(read.value().notes.size(), 1u);
+  EXPECT_NE(read.value().notes[0].find("duplicate keys were not looked for"), std::string::npos)
+      << read.value().notes[0];
+}
+
+// The reference vector of SipHash-2-4 (Aumasson and Bernstein, appendix A):
+// key 00..0f, message 00..0e. Our message is the db's 8 bytes then the name.
+TEST(RdbRefused, KeyHashesAreSipHash24) {
+  EXPECT_EQ(rdb::KeyHashes::siphash(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, 0x0706050403020100ULL,
+                                    std::string_view("\x08\x09\x0a\x0b\x0c\x0d\x0e", 7)),
+            0xa129ca6149be45e5ULL);
+  rdb::KeyHashes hashes(10);
+  for (const char* name : {"a", "b", "a", "c", "b", "b"}) hashes.add(0, name);
+  hashes.add(1, "c");
+  std::vector<uint64_t> repeated = hashes.repeated();
+  EXPECT_EQ(repeated.size(), 2u);
+  EXPECT_TRUE(std::is_sorted(repeated.begin(), repeated.end()));
+}
+
+// Among many hashes every repeat is found, and only those; past the cap
+// nothing is kept and nothing is reported.
+TEST(RdbRefused, RepeatsAreFoundAmongManyHashes) {
+  rdb::KeyHashes hashes(1000000);
+  for (int i = 0; i < 300000; ++i) hashes.add(0, "key:" + std::to_string(i));
+  hashes.add(0, "key:12345");
+  hashes.add(0, "key:299999");
+  hashes.add(0, "key:299999");
+  std::vector<uint64_t> expected{hashes.hash(0, "key:12345"), hashes.hash(0, "key:299999")};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(hashes.repeated(), expected);
+  rdb::KeyHashes capped(3);
+  for (const char* name : {"a", "b", "c", "a"}) capped.add(0, name);
+  EXPECT_TRUE(capped.skipped());
+  EXPECT_TRUE(capped.repeated().empty());
+}
+
+// The second read reports only a name seen twice: with every key's hash a
+// suspect, a file without a duplicate passes it.
+TEST(RdbRefused, SuspectHashesWithoutADuplicatePass) {
+  const std::string dump = handmade(select_db(0) + string_key("a") + string_key("b") + select_db(1) + string_key("a"));
+  rdb::KeyHashes hashes(10);
+  std::vector<uint64_t> all{hashes.hash(0, "a"), hashes.hash(0, "b"), hashes.hash(1, "a")};
+  std::sort(all.begin(), all.end());
+  rdb::RdbReopen reopen = [&dump] { return std::make_unique<rdb::ByteSource>(std::string_view(dump)); };
+  EXPECT_NO_THROW(rdb::confirm_duplicate_keys(reopen, 10, hashes, all, rdb::RdbLoadRules{}));
+}
+
+}  // namespace
+}  // namespace redisfit

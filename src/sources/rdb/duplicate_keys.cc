@@ -1,7 +1,7 @@
 #include "sources/rdb/duplicate_keys.h"
 
 #include <algorithm>
-#include <random>
+#include <functional>
 #include <string>
 #include <unordered_map>
 
@@ -10,30 +10,6 @@
 
 namespace redisfit::rdb {
 namespace {
-
-constexpr uint64_t rotl(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
-
-struct SipState {
-  uint64_t v0, v1, v2, v3;
-  void round() {
-    v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);
-    v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);
-  }
-  void absorb(uint64_t m) {
-    v3 ^= m;
-    round();
-    round();
-    v0 ^= m;
-  }
-};
-
-uint64_t load_le64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(p[i]);
-  return v;
-}
 
 // The name as an error shows it: at most 256 bytes, other bytes than
 // printable ASCII as \xHH (a key name is binary).
@@ -103,12 +79,7 @@ bool added_by_load(int64_t expire_ms, int64_t dropped_expired_before_ms) {
   return dropped_expired_before_ms <= 0 || expire_ms == -1 || expire_ms >= dropped_expired_before_ms;
 }
 
-KeyHashes::KeyHashes(uint64_t max_keys) : max_keys_(max_keys) {
-  if (max_keys == 0) return;
-  std::random_device random;
-  k0_ = (uint64_t{random()} << 32) | random();
-  k1_ = (uint64_t{random()} << 32) | random();
-}
+KeyHashes::KeyHashes(uint64_t max_keys) : max_keys_(max_keys) {}
 
 void KeyHashes::expect(uint64_t keys) {
   if (skipped_ || max_keys_ == 0) return;
@@ -135,21 +106,13 @@ std::vector<uint64_t> KeyHashes::repeated() {
   return out;
 }
 
-uint64_t KeyHashes::hash(uint64_t db, std::string_view name) const { return siphash(k0_, k1_, db, name); }
-
-uint64_t KeyHashes::siphash(uint64_t k0, uint64_t k1, uint64_t db, std::string_view name) {
-  SipState s{k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL, k0 ^ 0x6c7967656e657261ULL,
-             k1 ^ 0x7465646279746573ULL};
-  s.absorb(db);
-  const char* p = name.data();
-  size_t left = name.size();
-  for (; left >= 8; left -= 8, p += 8) s.absorb(load_le64(p));
-  uint64_t last = static_cast<uint64_t>(8 + name.size()) << 56;
-  for (size_t i = 0; i < left; ++i) last |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-  s.absorb(last);
-  s.v2 ^= 0xff;
-  for (int i = 0; i < 4; ++i) s.round();
-  return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+uint64_t KeyHashes::hash(uint64_t db, std::string_view name) const {
+  // The standard library's hash of the bytes (libstdc++: MurmurHash2 of 64
+  // bits), the db mixed in. Not keyed: an equal hash is only a suspect that
+  // the second read settles by comparing bytes, so a file built to collide
+  // costs that read, never a wrong answer.
+  const uint64_t h = std::hash<std::string_view>{}(name);
+  return h ^ (db * 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
 }
 
 void confirm_duplicate_keys(const RdbReopen& reopen, int version, const KeyHashes& hashes,

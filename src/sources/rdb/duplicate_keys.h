@@ -12,9 +12,8 @@
 // dbAddRDBLoad.
 //
 // Memory is bounded by the key count, never by the names: the first read
-// keeps one 64-bit SipHash-2-4 of (db, name) per key, under a key drawn at
-// random for each run (so no file can be built to collide), 8 bytes a key,
-// and sorts them once at the end. Equal hashes are suspects only: a second
+// keeps one 64-bit hash of (db, name) per key, 8 bytes a key, and sorts them
+// once at the end. Equal hashes are suspects only: a second
 // read of the file, run only then, compares the bytes of the keys whose hash
 // repeats, keeping the offset of each such key (16 bytes) and reading its
 // name back from the file when its hash comes again.
@@ -48,15 +47,10 @@ class KeyHashes {
   bool skipped() const { return skipped_; }
   // The hashes that occur more than once, sorted. Sorts the hashes: once.
   std::vector<uint64_t> repeated();
-  // SipHash-2-4 of the 8 little-endian bytes of `db` followed by `name`.
+  // The 64-bit hash of `name` in database `db`.
   uint64_t hash(uint64_t db, std::string_view name) const;
 
-  // For tests: the hash under a given key.
-  static uint64_t siphash(uint64_t k0, uint64_t k1, uint64_t db, std::string_view name);
-
  private:
-  uint64_t k0_ = 0;
-  uint64_t k1_ = 0;
   uint64_t max_keys_ = 0;
   bool skipped_ = false;
   std::vector<uint64_t> hashes_;

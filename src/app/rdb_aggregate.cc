@@ -77,6 +77,7 @@ void RdbAggregator::add_key(uint64_t number, std::string_view name, bool has_exp
   uint64_t elements = value.count();
 
   ++report_.keys;
+  report_.resident_beyond_class_bytes += cost.resident_beyond_class_bytes;
   if (has_expire) ++report_.expires;
   if (!cost.costed) ++report_.module_keys;
   RdbDbStats& d = db(number);

@@ -2,9 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 
+#include <fmt/format.h>
+
 #include "app/rdb_aggregate.h"
+#include "core/quantity.h"
 #include "model/budget.h"
 #include "model/verdict.h"
 #include "sources/rdb/aof_reader.h"
@@ -128,13 +132,31 @@ Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOpt
 }
 
 RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
+  using K = ModelConstants;
   RdbFit fit;
-  // Container memory of a loaded dataset: redis-server's own RSS plus
-  // used_memory x the reload factor (docs/memory-model.md, measured x1.02).
-  const double factor = ModelConstants::kReloadFactor;
-  const uint64_t base = ModelConstants::kBaseBytes;
-  uint64_t dataset = report.dataset_bytes + report.startup_bytes;
-  auto container = [&](uint64_t used) { return base + static_cast<uint64_t>(static_cast<double>(used) * factor); };
+  // Container memory: redis-server's own RSS, plus used_memory x the reload
+  // factor (RSS measured at 1.02 x used-mem after a load), plus what large
+  // strings span beyond their size classes; an AOF whose commands are
+  // replayed leaves about the fragmentation of the server that wrote them,
+  // at least the model's default (docs/memory-model.md, "What a reload
+  // leaves"). Data already in a server counts x the reload factor.
+  const uint64_t base = K::kBaseBytes;
+  const uint64_t dataset = report.dataset_bytes + report.startup_bytes;
+  const uint64_t beyond = report.resident_beyond_class_bytes;
+  bool replays = false;
+  for (const auto& f : report.aof_files) replays = replays || f.commands > 0;
+  auto file_rss = [&](uint64_t used) {
+    double rss = static_cast<double>(used + beyond) * K::kReloadFactor;
+    if (replays) rss = std::max(rss, static_cast<double>(used) * K::kDefaultFragmentation);
+    return rss;
+  };
+  auto held_rss = [&](uint64_t used) { return static_cast<double>(used) * K::kReloadFactor; };
+  auto need = [&](double rss) { return base + static_cast<uint64_t>(rss); };
+  fit.rss_rule = fmt::format("redis-server base + used_memory x {}", K::kReloadFactor);
+  if (beyond > 0) {
+    fit.rss_rule += fmt::format(", + {} that large strings span beyond their size classes", format_bytes(beyond));
+  }
+  if (replays) fit.rss_rule += fmt::format("; the AOF's replay leaves at least x {:.2f}", K::kDefaultFragmentation);
   auto verdict = [&](uint64_t need) {
     if (!input.limit_bytes) return Verdict::kUnbounded;
     // A given --limit 0 holds nothing (every need, at least the base bytes, is
@@ -150,16 +172,16 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
     fit.phases.push_back(std::move(p));
   };
   add(RdbLoad::kReload, "restart with this file: maxmemory is ignored while loading (evict.c skips eviction while loading)",
-      container(dataset));
+      need(file_rss(dataset)));
   uint64_t existing = input.into_used_bytes.value_or(0);
   add(RdbLoad::kImport, input.into_used_bytes ? "loading it into a server already holding --into-used"
                                       : "loading it into a running server (give --into-used for its used_memory)",
-      container(existing + report.dataset_bytes + report.startup_bytes));
+      need(held_rss(existing) + file_rss(dataset)));
   uint64_t old_data = input.into_used_bytes.value_or(dataset);
   add(RdbLoad::kReplicaSync, "a replica's full sync with repl-diskless-load disabled (default): old data flushed, then the load",
-      container(std::max(old_data, dataset)));
+      need(std::max(held_rss(old_data), file_rss(dataset))));
   add(RdbLoad::kReplicaSyncSwapdb, "a replica's full sync with repl-diskless-load swapdb: old and new data at once",
-      container(old_data + report.dataset_bytes));
+      need(held_rss(old_data) + file_rss(report.dataset_bytes)));
   if (input.maxmemory_bytes && *input.maxmemory_bytes > 0 && dataset > *input.maxmemory_bytes) {
     fit.maxmemory_note = "the estimate is above maxmemory: the load still completes (loading ignores maxmemory, "
                          "redis#3202), then noeviction refuses writes with OOM and the other policies evict down";

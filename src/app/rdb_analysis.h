@@ -113,6 +113,9 @@ struct RdbReport {
   LoadTarget target;
   uint64_t startup_bytes = 0;
   uint64_t dataset_bytes = 0;         // estimate of used_memory - startup
+  // RSS large strings hold beyond their size classes once loaded (in no
+  // used_memory; model/object_cost.h).
+  uint64_t resident_beyond_class_bytes = 0;
   uint64_t estimated_used_memory = 0; // startup + dataset
   std::vector<std::string> notes;
 };
@@ -150,6 +153,7 @@ struct RdbFitPhase {
 };
 
 struct RdbFit {
+  std::string rss_rule;  // how used_memory became container memory, for the heading
   std::vector<RdbFitPhase> phases;
   std::string maxmemory_note;  // what happens after the load against maxmemory
   bool any_over = false;

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "model/constants.h"
 #include "model/key_size.h"
 
 namespace redisfit {
@@ -95,7 +96,13 @@ ObjectCost string_cost(const RdbValue& v, const LoadTarget& t) {
     return {shared ? 0 : kRobj, shared ? "int-shared" : "int"};
   }
   if (e.length <= kEmbstrLimit) return {cls(kRobj + 3 + e.length + 1), "embstr"};
-  return {kRobj + sds_used_bytes(e.length, false), "raw"};
+  const uint64_t alloc = sds_used_bytes(e.length, false);
+  ObjectCost cost{kRobj + alloc, "raw"};
+  if (alloc > ModelConstants::kJemallocSmallMaxBytes) {
+    const double spanned = large_value_pages_spanned(e.length) * ModelConstants::kPageBytes;
+    if (spanned > static_cast<double>(alloc)) cost.resident_beyond_class_bytes = static_cast<uint64_t>(spanned) - alloc;
+  }
+  return cost;
 }
 
 // `times` quicklist nodes whose packed blobs take `node_bytes` each.

@@ -21,6 +21,11 @@ struct ObjectCost {
   uint64_t value_bytes = 0;  // robj + the encoding's allocations
   std::string encoding;      // in-memory encoding after load: "embstr", "listpack", "hashtable", ...
   bool costed = true;        // false for module values (size unknown without the module)
+  // RSS the loaded value holds beyond its size classes, which used_memory does
+  // not count: a string in jemalloc's large classes spans the pages its bytes
+  // cover from a random cache line (model/key_size.h large_value_pages_spanned),
+  // a page more than its class near the top of it. 0 for everything else.
+  uint64_t resident_beyond_class_bytes = 0;
 };
 
 // The value's cost (not the key name, dict entry or buckets). Costs come

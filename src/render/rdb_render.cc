@@ -68,8 +68,10 @@ nlohmann::json rdb_report_to_json(const RdbReport& r, const RdbFit& fit) {
     out["aof_files"].push_back({{"file", f.name}, {"kind", f.kind}, {"bytes", f.bytes}, {"commands", f.commands}});
   out["estimate"] = {{"target", r.target.name()}, {"target_source", r.target.version_source},
                      {"thresholds_source", r.target.limits_source}, {"startup_bytes", r.startup_bytes},
-                     {"dataset_bytes", r.dataset_bytes}, {"used_memory_bytes", r.estimated_used_memory}};
+                     {"dataset_bytes", r.dataset_bytes}, {"used_memory_bytes", r.estimated_used_memory},
+                     {"resident_beyond_class_bytes", r.resident_beyond_class_bytes}};
   if (r.aux_used_mem) out["estimate"]["source_used_mem_bytes"] = *r.aux_used_mem;
+  out["fit"]["rule"] = fit.rss_rule;
   out["fit"]["phases"] = json::array();
   for (const auto& p : fit.phases)
     out["fit"]["phases"].push_back({{"name", rdb_load_name(p.load)}, {"description", p.description}, {"bytes", p.bytes},
@@ -128,7 +130,7 @@ std::string rdb_report_to_text(const RdbReport& r, const RdbFit& fit, bool color
                      format_bytes(*r.aux_used_mem)));
   line(fmt::format("  thresholds: {}", r.target.limits_source));
   line("");
-  line(fmt::format("container memory needed (redis-server base + used_memory x {}):", ModelConstants::kReloadFactor));
+  line(fmt::format("container memory needed ({}):", fit.rss_rule));
   for (const auto& p : fit.phases)
     line(fmt::format("  {:<20} {:>11}  {}{}{}  {}", rdb_load_name(p.load), format_bytes(p.bytes),
                      paint(p.verdict, color), fit_verdict_name(p.verdict), color ? "\x1b[0m" : "", p.description));

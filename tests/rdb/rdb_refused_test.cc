@@ -67,6 +67,26 @@ Outcome rdb_on(testing::TempDir& dir, const std::string& name, const std::string
   return {r.exit_code, r.out, r.err, path};
 }
 
+// A RESIZEDB count is the file's word: a 40-byte file announcing 2^27 keys
+// must not have the duplicate search reserve a gigabyte for their hashes
+// (found by rdb_fuzz: malloc(2 GiB)). Run under an address-space limit that
+// such a reservation cannot fit in.
+TEST(RdbRefused, AForgedKeyCountReservesNothingTheFileCannotHold) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "ASan reserves terabytes of shadow address space: ulimit -v cannot apply";
+#else
+  const std::string resize_db = std::string("\xfb\x80\x08\x00\x00\x00", 6) + std::string("\x00", 1);
+  const std::string dump = handmade(select_db(0) + resize_db + string_key("k"));
+  testing::TempDir dir;
+  const std::string path = dir.write_file("forged.rdb", dump);
+  auto r = testing::run_process({"/bin/sh", "-c",
+                                 std::string("ulimit -v 524288; exec ") + REDISFIT_BINARY + " rdb " + path +
+                                     " --no-progress -o json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"keys\": 1"), std::string::npos) << r.out;
+#endif
+}
+
 TEST(RdbRefused, ADatabaseAboveTheServersCountIsRefusedAsRedisRefusesIt) {
   const std::string dump = handmade(select_db(20) + string_key("k"));
   testing::TempDir dir;

@@ -2,6 +2,7 @@
 // then opcodes until EOF, then the CRC-64.
 #include "sources/rdb/rdb_reader.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "sources/rdb/byte_source.h"
@@ -134,7 +135,11 @@ RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor, const RdbLoadRules
         break;
       case kOpResizeDb: {
         uint64_t keys = reader.length("RESIZEDB keys");
-        hashes.expect(keys);
+        // A hint, from the file: never more keys than its remaining bytes can
+        // hold (a key record is at least a type byte, a name length and a
+        // value length), so a forged count cannot reserve gigabytes.
+        constexpr uint64_t kMinKeyRecordBytes = 3;
+        hashes.expect(std::min(keys, in.remaining() / kMinKeyRecordBytes));
         visitor.on_resize_db(db, keys, reader.length("RESIZEDB expires"));
         break;
       }

@@ -47,6 +47,11 @@ inline uint64_t model_maxmemory(int port, uint64_t limit_bytes) {
   if (!snap) return 0;
   live::LiveFacts facts = live::facts_from_snapshot(*snap, Sourced<uint64_t>{limit_bytes, Provenance::given("test")});
   facts.workload.dataset_bytes.reset();
+  // No client writes to these servers. One snapshot's write rate is INFO
+  // instantaneous_ops_per_sec, which counts the test's own polling (CONFIG
+  // GET every 20 ms: ~250/s on a fast host, 2 MiB off the guard's answer);
+  // the guard measures writes from commandstats, 0 here.
+  facts.workload.write_rate_per_sec = Sourced<double>{0, Provenance::given("test: no writes")};
   auto solved = solve_max_maxmemory(facts.instance, facts.workload, limit_bytes);
   return solved ? *solved : 0;
 }

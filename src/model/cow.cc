@@ -68,22 +68,18 @@ ValueFigures value_figures(uint64_t value_bytes) {
 }
 
 // The workload's values, averaged per key: every key is as likely to be
-// written and is saved once. A uniform spread's page figures are sampled at
-// the midpoints of kSpreadSamples equal bins (they step at allocator classes,
-// four per doubling, so 64 samples see each class of a 2x-16x spread); its
-// per-key cost is the exact mean, the one stress sizes its dataset by.
+// written and is saved once. A uniform spread's page figures are sampled
+// (value_spread_sample, model/key_size.h); its per-key cost is the exact
+// mean, the one stress sizes its dataset by.
 ValueFigures value_mix(const Workload& w) {
   if (!w.value_spread) return value_figures(w.value_size_bytes.value);
-  constexpr int kSpreadSamples = 64;
-  const double lo = static_cast<double>(w.value_spread->min_bytes);
-  const double width = static_cast<double>(w.value_spread->max_bytes - w.value_spread->min_bytes);
   ValueFigures mean{0, 0, 0, 0};
-  for (int i = 0; i < kSpreadSamples; ++i) {
-    const auto size = static_cast<uint64_t>(std::llround(lo + width * (i + 0.5) / kSpreadSamples));
-    const ValueFigures f = value_figures(std::max<uint64_t>(1, size));
-    mean.touched += f.touched / kSpreadSamples;
-    mean.dismissed += f.dismissed / kSpreadSamples;
-    mean.dismiss_calls += f.dismiss_calls / kSpreadSamples;
+  for (int i = 0; i < kValueSpreadSamples; ++i) {
+    const ValueFigures f =
+        value_figures(value_spread_sample(w.value_spread->min_bytes, w.value_spread->max_bytes, i));
+    mean.touched += f.touched / kValueSpreadSamples;
+    mean.dismissed += f.dismissed / kValueSpreadSamples;
+    mean.dismiss_calls += f.dismiss_calls / kValueSpreadSamples;
   }
   mean.key_bytes =
       mean_string_key_used_bytes(K::kTypicalKeyBytes, w.value_spread->min_bytes, w.value_spread->max_bytes);

@@ -1,7 +1,6 @@
 #include "model/fragmentation.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
 
@@ -19,13 +18,10 @@ double fresh_fragmentation(const Workload& w) {
     resident = string_key_resident_bytes(key, w.value_size_bytes.value);
     used = static_cast<double>(string_key_used_bytes(key, w.value_size_bytes.value));
   } else {
-    // The geometry steps with the value size: sampled at the midpoints of
-    // equal bins, as the copy-on-write model samples a spread.
-    constexpr int kSpreadSamples = 64;
-    const double lo = static_cast<double>(w.value_spread->min_bytes);
-    const double width = static_cast<double>(w.value_spread->max_bytes - w.value_spread->min_bytes);
-    for (int i = 0; i < kSpreadSamples; ++i) {
-      const auto size = std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(lo + width * (i + 0.5) / kSpreadSamples)));
+    // The geometry steps with the value size: sampled as the copy-on-write
+    // model samples a spread.
+    for (int i = 0; i < kValueSpreadSamples; ++i) {
+      const uint64_t size = value_spread_sample(w.value_spread->min_bytes, w.value_spread->max_bytes, i);
       resident += string_key_resident_bytes(key, size);
       used += static_cast<double>(string_key_used_bytes(key, size));
     }

@@ -1,6 +1,7 @@
 #include "model/key_size.h"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #include "model/constants.h"
@@ -48,6 +49,13 @@ uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes) {
   uint64_t value = value_bytes <= kEmbstrLimit ? string_value_alloc_bytes(value_bytes)
                                                : jemalloc_size_class(kRobjBytes) + string_value_alloc_bytes(value_bytes);
   return entry + key + value + kBucketBytes;
+}
+
+uint64_t value_spread_sample(uint64_t min_bytes, uint64_t max_bytes, int i) {
+  const double lo = static_cast<double>(min_bytes);
+  const double width = static_cast<double>(max_bytes - min_bytes);
+  const auto size = std::llround(lo + width * (i + 0.5) / kValueSpreadSamples);
+  return std::max<uint64_t>(1, static_cast<uint64_t>(size));
 }
 
 double large_value_pages_spanned(uint64_t value_bytes) {

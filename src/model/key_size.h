@@ -22,6 +22,14 @@ uint64_t string_key_used_bytes(uint64_t key_bytes, uint64_t value_bytes);
 // classes, so the cost of the mean size is not the mean cost.
 double mean_string_key_used_bytes(uint64_t key_bytes, uint64_t min_value_bytes, uint64_t max_value_bytes);
 
+// A uniform spread of value sizes [min_bytes, max_bytes] is sampled at the
+// midpoints of kValueSpreadSamples equal bins: per-key figures step at
+// allocator classes (four per doubling), so 64 samples see each class of a
+// 2x-16x spread, where the figure at the mean size would not. The i-th
+// sample, i in [0, kValueSpreadSamples), at least 1 byte.
+inline constexpr int kValueSpreadSamples = 64;
+uint64_t value_spread_sample(uint64_t min_bytes, uint64_t max_bytes, int i);
+
 // The one allocation that holds a string value's bytes: the robj with its
 // embedded sds up to 44 bytes (EMBSTR), else the value's own sds.
 uint64_t string_value_alloc_bytes(uint64_t value_bytes);

@@ -78,6 +78,9 @@ void RdbAggregator::add_key(uint64_t number, std::string_view name, bool has_exp
 
   ++report_.keys;
   report_.resident_beyond_class_bytes += cost.resident_beyond_class_bytes;
+  // A string's value is its length; another type's, what it costs in memory.
+  const bool is_string = value.type == RdbValueType::kString && !value.elements.empty();
+  report_.value_bytes += is_string ? value.elements.front().length : cost.value_bytes;
   if (has_expire) ++report_.expires;
   if (!cost.costed) ++report_.module_keys;
   RdbDbStats& d = db(number);

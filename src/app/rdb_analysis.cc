@@ -200,8 +200,15 @@ Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& t
                        std::chrono::system_clock::now().time_since_epoch()).count();
   auto report = analyze_rdb_path(path, options);
   if (!report.ok()) return report.error();
-  return RdbDataset{report.value().estimated_used_memory,
-                    "rdb " + path + ": estimated used_memory after loading into " + target.name()};
+  const RdbReport& r = report.value();
+  RdbDataset out{r.estimated_used_memory, "rdb " + path + ": estimated used_memory after loading into " + target.name()};
+  out.keys = r.keys;
+  out.mean_value_bytes = r.keys ? r.value_bytes / r.keys : 0;
+  if (r.dataset_bytes > 0) {
+    out.fresh_geometry = static_cast<double>(r.dataset_bytes + r.resident_beyond_class_bytes) /
+                         static_cast<double>(r.dataset_bytes);
+  }
+  return out;
 }
 
 }  // namespace redisfit

@@ -116,6 +116,9 @@ struct RdbReport {
   // RSS large strings hold beyond their size classes once loaded (in no
   // used_memory; model/object_cost.h).
   uint64_t resident_beyond_class_bytes = 0;
+  // The keys' values as a workload states a value size: a string's length,
+  // another type's estimated memory. value_bytes / keys is the mean value.
+  uint64_t value_bytes = 0;
   uint64_t estimated_used_memory = 0; // startup + dataset
   std::vector<std::string> notes;
 };
@@ -166,6 +169,11 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input);
 struct RdbDataset {
   uint64_t bytes = 0;
   std::string source;  // "rdb dump.rdb: estimated used_memory after load into Redis 7.0"
+  uint64_t keys = 0;
+  uint64_t mean_value_bytes = 0;  // RdbReport::value_bytes / keys; 0 without keys
+  // RSS per byte of the dataset's used_memory that its allocation geometry
+  // holds once loaded: (dataset + resident_beyond_class_bytes) / dataset.
+  double fresh_geometry = 1.0;
 };
 Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& target);
 

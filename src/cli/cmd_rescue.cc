@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <cstdio>
+#include <optional>
 #include <set>
 
 #include "app/rescue.h"
@@ -36,6 +37,7 @@ Result<uint64_t> parse_size(const std::string& flag, const std::string& text) {
 Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   req.paths = f.paths;
   req.component = f.component;
+  std::optional<Workload> dump;  // --rdb: the workload as the dump describes it
   if (!f.data_size.empty()) {
     auto v = parse_size("--data-size", f.data_size);
     if (!v) return v.error();
@@ -57,6 +59,7 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     estimated.dataset_bytes.reset();
     if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated); !s.ok()) return s;
     req.used_memory = estimated.dataset_bytes;
+    dump = estimated;
   }
   if (!f.cleanup_rate.empty()) {
     auto v = parse_size("--cleanup-rate", f.cleanup_rate);
@@ -87,7 +90,16 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     t.workload_name = f.deployment;
   }
   const WorkloadFlags* wf = &f.workload;
-  req.apply_flags = [wf](RedisInstance& r, Workload& w) { return wf->apply(r, w); };
+  req.apply_flags = [wf, dump](RedisInstance& r, Workload& w) {
+    if (Status s = wf->apply(r, w); !s.ok()) return s;
+    // What the dump says of its values (apply_rdb_dataset) goes with its size.
+    if (dump) {
+      w.value_size_bytes = dump->value_size_bytes;
+      w.value_spread = dump->value_spread;
+      w.fresh_geometry = dump->fresh_geometry;
+    }
+    return Status{Ok{}};
+  };
   return Ok{};
 }
 

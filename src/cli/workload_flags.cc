@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -197,7 +198,19 @@ Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& insta
   if (Status s = apply_conf_to_load_target(directives, target); !s.ok()) return s;
   auto dataset = dataset_from_rdb(rdb_path, target);
   if (!dataset.ok()) return dataset.error();
-  workload.dataset_bytes = Sourced<uint64_t>{dataset.value().bytes, Provenance::computed(dataset.value().source)};
+  const RdbDataset& d = dataset.value();
+  workload.dataset_bytes = Sourced<uint64_t>{d.bytes, Provenance::computed(d.source)};
+  // The dump says what its values are: their mean stands for the value size
+  // (the pages a write dirties, the keys a save walks) unless --value-size
+  // gave one, and the pages its large strings span are its loaded geometry
+  // (a dump of 20000 B values reloads to 1.2 x its used_memory, not 1.05).
+  if (d.keys > 0 && workload.value_size_bytes.source.kind == ProvenanceKind::kDefault && !workload.value_spread) {
+    workload.value_size_bytes = Sourced<uint64_t>{
+        std::max<uint64_t>(1, d.mean_value_bytes),
+        Provenance::computed(fmt::format("rdb {}: the mean value of its {} keys", rdb_path, d.keys))};
+  }
+  workload.fresh_geometry =
+      Sourced<double>{d.fresh_geometry, Provenance::computed(fmt::format("rdb {}", rdb_path))};
   return Ok{};
 }
 

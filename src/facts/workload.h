@@ -41,6 +41,11 @@ struct Workload {
     uint64_t max_bytes = 0;
   };
   std::optional<ValueSpread> value_spread;
+  // RSS per byte of used_memory that the data's allocation geometry alone
+  // holds once written or loaded fresh, when it was read off the data itself:
+  // a dump's (used_memory + the pages its large strings span beyond their
+  // size classes) / used_memory. Absent = computed from the value sizes above.
+  std::optional<Sourced<double>> fresh_geometry;
   Sourced<WritePattern> write_pattern{WritePattern::kOverwrite,
                                       Provenance::by_default("default: overwrites, the worst case for copy-on-write")};
   // Writes per second while a fork child lives. Absent = unknown.

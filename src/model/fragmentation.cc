@@ -13,6 +13,7 @@ namespace redisfit {
 double fresh_fragmentation(const Workload& w) {
   using K = ModelConstants;
   const uint64_t key = K::kTypicalKeyBytes;
+  if (w.fresh_geometry) return std::max(1.0, w.fresh_geometry->value) * K::kReloadFactor;
   double resident = 0, used = 0;
   if (!w.value_spread) {
     resident = string_key_resident_bytes(key, w.value_size_bytes.value);
@@ -35,11 +36,13 @@ Sourced<double> dataset_fragmentation(const RedisInstance& r, const Workload& w)
   Sourced<double> out = w.fragmentation;
   const double fresh = fresh_fragmentation(w);
   if (fresh > out.value) {
+    const std::string whose = w.fresh_geometry ? "the values of " + w.fresh_geometry->source.describe()
+                                               : std::string("these values");
     out = {fresh, Provenance::by_default(fmt::format(
-                      "default for these values: a large value starts at a random cache line of its first page, "
+                      "default for {}: a large value starts at a random cache line of its first page, "
                       "so its bytes span up to a page more than its size class ({:.2f} fresh, measured 1.20-1.21 "
                       "for 15000-20000 B values); give --fragmentation or probe the server",
-                      fresh))};
+                      whose, fresh))};
   }
   if (!r.appendonly.value || out.value >= K::kAofLargeValueFragmentation) return out;
   // The largest value decides: a spread that reaches the large classes

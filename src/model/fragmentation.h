@@ -24,7 +24,8 @@ Sourced<double> dataset_fragmentation(const RedisInstance& r, const Workload& w)
 // ModelConstants::kReloadFactor, the slack measured on fresh data whose
 // geometry adds nothing (1.02-1.05). 1.05 for small values; 1.22 for 15000 B
 // and 1.23 for 20000 B values, measured 1.20-1.21 (docs/memory-model.md,
-// "Large values near the top of their class").
+// "Large values near the top of their class"). When the geometry was read
+// off the data (w.fresh_geometry, a dump), that instead of the value sizes.
 double fresh_fragmentation(const Workload& w);
 
 // RSS per byte of used_memory after a restart's load, for the reload terms.

@@ -179,6 +179,23 @@ TEST(Fragmentation, LargeValuesNearTheTopOfTheirClassHoldAPageMoreOnARealServer)
   EXPECT_GE(reload_fragmentation(with_aof(false), values(16384), K::kDefaultFragmentation), with_room);
 }
 
+// A dump's geometry, read off its values (plan/explain --rdb), stands for the
+// value sizes': a dump of 20000 B values behind a 1 KiB value size still
+// reloads at what its values span, and a dump of small values at the fresh
+// factor even when the value size says otherwise.
+TEST(Fragmentation, AGeometryReadOffTheDataStandsForTheValueSizes) {
+  Workload dump = values(1024);
+  dump.fresh_geometry = Sourced<double>{1.17, Provenance::computed("rdb dump.rdb")};
+  EXPECT_DOUBLE_EQ(fresh_fragmentation(dump), 1.17 * K::kReloadFactor);
+  EXPECT_DOUBLE_EQ(reload_fragmentation(with_aof(false), dump, K::kDefaultFragmentation), 1.17 * K::kReloadFactor);
+  const auto frag = dataset_fragmentation(with_aof(false), dump);
+  EXPECT_DOUBLE_EQ(frag.value, 1.17 * K::kReloadFactor);
+  EXPECT_NE(frag.source.describe().find("rdb dump.rdb"), std::string::npos) << frag.source.describe();
+  Workload small = values(20000);
+  small.fresh_geometry = Sourced<double>{1.0, Provenance::computed("rdb small.rdb")};
+  EXPECT_DOUBLE_EQ(fresh_fragmentation(small), K::kReloadFactor);
+}
+
 TEST(Fragmentation, AMeasuredRatioLeavesTheServersOwnRssToTheBaseTerm) {
   constexpr uint64_t kMiB = 1ULL << 20;
   // 300 MiB of data at 1.05, the server's own RSS and 2 MiB of client buffers.

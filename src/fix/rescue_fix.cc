@@ -188,8 +188,27 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
     cleanup_why += aof ? "; then rewrite the AOF: its files still hold the larger data, and a restart replays it all"
                        : "; then save: dump.rdb still holds the larger data, and a restart loads it all";
   }
+  // The forks Redis starts by itself, suspended while the data is above
+  // maxmemory when one would not fit the temporary limit (rescue_plan.h).
+  std::string suspend, restore;
+  if (p.suspend_forks && !p.save_to_restore.empty()) {
+    suspend += redis_cli(t, "CONFIG SET save \"\"") + "\n";
+    restore += redis_cli(t, fmt::format("CONFIG SET save \"{}\"", p.save_to_restore)) + "\n";
+  }
+  if (p.suspend_forks && aof && p.aof_rewrite_percentage_to_restore > 0) {
+    suspend += redis_cli(t, "CONFIG SET auto-aof-rewrite-percentage 0") + "\n";
+    restore += redis_cli(t, fmt::format("CONFIG SET auto-aof-rewrite-percentage {}",
+                                        p.aof_rewrite_percentage_to_restore)) + "\n";
+  }
+  if (!suspend.empty()) {
+    cleanup_why = fmt::format(
+                      "first suspend the forks Redis starts by itself: one at the loaded size needs up to {}, over "
+                      "the temporary limit, and the deletes or evictions count toward their triggers. Then: ",
+                      format_bytes(p.fork_peak_at_loaded_bytes)) +
+                  cleanup_why;
+  }
   cleanup_forms.push_back({t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl",
-                           redis_cli(t, "INFO memory | grep -E '^used_memory:'") +
+                           suspend + redis_cli(t, "INFO memory | grep -E '^used_memory:'") +
                                fmt::format("   # repeat until <= {}\n", p.maxmemory_bytes) +
                                redis_cli(t, aof ? "BGREWRITEAOF" : "BGSAVE") + "\n"});
   fix.steps.push_back(
@@ -198,7 +217,14 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
        cleanup_why, cleanup_forms,
        redis_cli(t, aof ? "INFO persistence | grep -E '^aof_rewrite_in_progress:|^aof_last_bgrewrite_status:'"
                         : "INFO persistence | grep -E '^rdb_bgsave_in_progress:|^rdb_last_bgsave_status:'") +
-           (aof ? "   # 0 and ok\n" : "   # 0 and ok\n")});
+           "   # 0 and ok\n"});
+  if (!restore.empty()) {
+    fix.steps.push_back({"restore the automatic forks",
+                         "the data is down to maxmemory and persisted: a fork now copies at most what the final "
+                         "budget holds",
+                         {{t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl", restore}},
+                         redis_cli(t, "CONFIG GET save") + "\n"});
+  }
 
   if (p.final_limit_bytes != p.temporary_limit_bytes || p.limit_must_rise) {
     const BudgetPhase* reload = p.final_budget.find_phase(PhaseId::kReload);

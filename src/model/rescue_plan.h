@@ -54,6 +54,21 @@ struct RescuePlan {
   // Above the temporary limit it is a reason to keep writes away until step 4.
   uint64_t fork_peak_at_loaded_bytes = 0;
   double fork_cow_fraction = 0;  // the share of the data that fork copies (the cleanup's deletes are accepted writes)
+  // When that fork does not fit the temporary limit, step 4 suspends the
+  // forks Redis starts by itself while the data comes down (CONFIG SET save
+  // "" and auto-aof-rewrite-percentage 0: the deletes and evictions count
+  // toward the save points, and grow the AOF) and restores them once the
+  // smaller data is persisted; the persist itself forks at maxmemory, which
+  // the final budget holds. These are the values to restore: save's
+  // argument ("3600 1 300 100", "" for none) and the percentage.
+  bool suspend_forks = false;
+  std::string save_to_restore;
+  uint64_t aof_rewrite_percentage_to_restore = 0;
+  // A replica's full sync forks as well, and no CONFIG SET stops it: with
+  // replicas, either they stay away until step 4 is done or the temporary
+  // limit is this one, which holds that fork with the model's margin.
+  int replicas = 0;
+  uint64_t fork_holding_limit_bytes = 0;
 
   // Step 3: the maxmemory to set once the server is up, from the model
   // (plan_with_model at the final limit).

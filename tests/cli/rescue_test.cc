@@ -29,10 +29,20 @@ TEST(Rescue, SeedClusterGetsTheResizeFirstOrderInItsGeneration) {
   const size_t raise = at(out, "step 1: raise the memory limit to");
   const size_t set = at(out, "step 2: set maxmemory");
   const size_t down = at(out, "step 3: bring the data down by");
-  const size_t shrink = at(out, "step 4: set the limit to 32Gi");
+  const size_t restore = at(out, "step 4: restore the automatic forks");
+  const size_t shrink = at(out, "step 5: set the limit to 32Gi");
   EXPECT_LT(raise, set);
   EXPECT_LT(set, down);
-  EXPECT_LT(down, shrink);
+  EXPECT_LT(down, restore);
+  EXPECT_LT(restore, shrink);
+  // A fork at 31 GiB does not fit 38Gi: the automatic forks are suspended
+  // before the cleanup and restored to the addon's values after the persist.
+  const size_t suspend = at(out, "redis-cli CONFIG SET save \"\"");
+  EXPECT_LT(down, suspend);
+  EXPECT_LT(suspend, at(out, "redis-cli INFO memory"));
+  EXPECT_LT(restore, at(out, "CONFIG SET auto-aof-rewrite-percentage 100"));
+  // The replicas' full sync forks anyway: the limit that holds it is named.
+  EXPECT_NE(out.find("A replica's full sync forks too"), std::string::npos);
   // The cleanup's deletes count toward the save points: a fork at 31Gi would
   // not fit the temporary limit, so the automatic forks are suspended meanwhile.
   at(out, "CONFIG SET auto-aof-rewrite-percentage 0");
@@ -188,10 +198,26 @@ TEST(Rescue, AForkDuringTheCleanupIsWarnedOfWhenTheServerIsDescribedByFlags) {
   bool warned = false;
   for (const auto& w : doc["warnings"]) {
     const std::string text = w.get<std::string>();
-    if (text.find("a fork (BGSAVE") != std::string::npos && text.find("copy-on-write 100%") != std::string::npos)
+    if (text.find("a fork while the data") != std::string::npos && text.find("copy-on-write 100%") != std::string::npos)
       warned = true;
+    EXPECT_EQ(text.find("full sync"), std::string::npos) << "no replicas: " << text;
   }
   EXPECT_TRUE(warned) << doc["warnings"].dump(2);
+  // ... and the steps act on it: suspend the save points before the cleanup,
+  // restore them once the smaller data is persisted.
+  EXPECT_TRUE(doc["suspend_forks"].get<bool>());
+  EXPECT_GT(doc["fork_holding_limit_bytes"].get<uint64_t>(), doc["temporary_limit_bytes"].get<uint64_t>());
+  std::string suspended_in, restored_in;
+  for (const auto& step : doc["steps"]) {
+    for (const auto& form : step["forms"]) {
+      const std::string text = form["text"].get<std::string>();
+      if (text.find("CONFIG SET save \"\"") != std::string::npos) suspended_in = step["title"].get<std::string>();
+      if (text.find("CONFIG SET save \"3600 1 300 100 60 10000\"") != std::string::npos)
+        restored_in = step["title"].get<std::string>();
+    }
+  }
+  EXPECT_NE(suspended_in.find("bring the data down"), std::string::npos) << r.out;
+  EXPECT_EQ(restored_in, "restore the automatic forks") << r.out;
 }
 
 TEST(Rescue, BadInputExitsTwo) {

@@ -99,6 +99,13 @@ TEST(ReloadRescue, EvictingPolicyPaysInEvictedKeysAndReturnsToTheLimit) {
   EXPECT_GT(x["evicted_keys"].get<uint64_t>(), 0u);
   EXPECT_EQ(x["keys_after"].get<uint64_t>() + x["evicted_keys"].get<uint64_t>(), x["keys_before"].get<uint64_t>());
   EXPECT_LE(x["used_memory_after_bytes"].get<uint64_t>(), x["maxmemory_bytes"].get<uint64_t>());
+  // A fork at the loaded size would not fit the temporary limit: the forks
+  // Redis starts by itself were suspended while eviction ran, as the steps say.
+  bool suspended = false;
+  for (const auto& e : j["timeline"]["events"]) {
+    suspended |= e["detail"].get<std::string>().find("automatic forks suspended") != std::string::npos;
+  }
+  EXPECT_TRUE(suspended) << j["timeline"]["events"].dump();
 }
 
 }  // namespace

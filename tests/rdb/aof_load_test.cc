@@ -217,6 +217,34 @@ TEST(AofLoad, TruncatedTailOfTheLastFileIsDropped) {
   EXPECT_NE(strict.err.find(":byte "), std::string::npos) << strict.err;
 }
 
+// A SELECT Redis refuses (past `databases`, not an integer) leaves an AOF
+// load in the database it was in: the real server logs the error and puts
+// every key in db 3, and so does the estimate (it put b in db 20 before).
+TEST(AofLoad, ASelectRedisRefusesKeepsTheDatabase) {
+  std::string aof;
+  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
+           {"SELECT", "3"}, {"SET", "a", "1"}, {"SELECT", "20"}, {"SET", "b", "2"}, {"SELECT", "x"}, {"SET", "c", "3"},
+           {"SELECT", "-1"}, {"SET", "d", "4"}}) {
+    aof += "*" + std::to_string(argv.size()) + "\r\n";
+    for (const auto& a : argv) aof += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+  }
+  testing::TempDir seed;
+  const std::string file = testing::seed_as_appendonly_aof(seed, aof);
+  {
+    testing::RedisServer loaded("", {"--appendonly", "yes"}, {file});
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    const std::string keyspace = loaded.command({"INFO", "keyspace"})->str;
+    EXPECT_NE(keyspace.find("db3:keys=4,"), std::string::npos) << keyspace;
+  }
+  const auto j = rdb_json({file});
+  ASSERT_EQ(j["databases"].size(), 1u) << j.dump();
+  EXPECT_EQ(j["databases"][0]["db"], 3);
+  EXPECT_EQ(j["databases"][0]["keys"], 4);
+  bool noted = false;
+  for (const auto& n : j["notes"]) noted |= n.get<std::string>().find("3 SELECTs Redis refuses (the first: SELECT 20") == 0;
+  EXPECT_TRUE(noted) << j["notes"].dump();
+}
+
 TEST(AofLoad, TruncationBeforeTheLastFileIsRefused) {
   testing::RedisServer server("", {"--appendonly", "yes", "--appendfsync", "always"});
   ASSERT_TRUE(server.ok()) << server.error();

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "sources/redis_directive_values.h"
+
 namespace redisfit::rdb {
 namespace {
 
@@ -28,6 +30,12 @@ uint64_t number(std::string_view s) {
 }
 
 }  // namespace
+
+std::optional<uint64_t> selected_db(std::string_view arg, uint64_t databases) {
+  const std::optional<int64_t> id = parse_redis_integer(arg);
+  if (!id || *id < 0 || static_cast<uint64_t>(*id) >= databases) return std::nullopt;
+  return static_cast<uint64_t>(*id);
+}
 
 void keys_of_command(const std::vector<std::string_view>& argv, std::vector<std::string_view>& out) {
   size_t n = argv.size();
@@ -57,7 +65,7 @@ void keys_of_command(const std::vector<std::string_view>& argv, std::vector<std:
 
 void AofKeyScan::command(const std::vector<std::string_view>& argv) {
   if (argv.empty()) return;
-  if (is(argv[0], "select") && argv.size() == 2) db_ = number(argv[1]);
+  if (is(argv[0], "select") && argv.size() == 2) db_ = selected_db(argv[1], databases_).value_or(db_);
   if (is(argv[0], "flushall")) flushed_all_ = true;
   if (is(argv[0], "flushdb")) flushed_dbs_.insert(db_);
   scratch_.clear();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -18,6 +19,13 @@ class AofCommandSink {
   virtual void command(const std::vector<std::string_view>& argv) = 0;
 };
 
+// The database a SELECT's argument names, as server.c:selectCommand reads it:
+// an integer (util.c:string2l, no sign but '-', no spaces) from 0 to
+// databases - 1. nullopt when Redis refuses it; an AOF load then keeps the
+// database it was in (aof.c hands the refusal to its loading client, which
+// only logs "== CRITICAL == ... DB index is out of range"; measured on 7.0.15).
+std::optional<uint64_t> selected_db(std::string_view arg, uint64_t databases);
+
 // Appends to `out` the keys `argv` names: destinations and sources (a
 // SUNIONSTORE's sources shape its destination). Commands it does not know
 // name their key first (argv[1]), as nearly every Redis write does.
@@ -30,6 +38,7 @@ void keys_of_command(const std::vector<std::string_view>& argv, std::vector<std:
 // Memory: the distinct key names the commands touch.
 class AofKeyScan : public AofCommandSink {
  public:
+  explicit AofKeyScan(uint64_t databases = 16) : databases_(databases) {}
   void command(const std::vector<std::string_view>& argv) override;
   bool touches(std::string_view name) const { return names_.count(std::string(name)) > 0; }
   bool flushed(uint64_t db) const { return flushed_all_ || flushed_dbs_.count(db) > 0; }
@@ -38,6 +47,7 @@ class AofKeyScan : public AofCommandSink {
   std::unordered_set<std::string> names_;
   std::set<uint64_t> flushed_dbs_;
   bool flushed_all_ = false;
+  uint64_t databases_;
   uint64_t db_ = 0;
   std::vector<std::string_view> scratch_;
 };

@@ -6,6 +6,8 @@
 
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "sources/rdb/aof_command_keys.h"
 #include "sources/rdb/aof_manifest.h"
 #include "sources/rdb/aof_replay.h"
@@ -141,11 +143,18 @@ std::string dropped_tail_note(const std::string& file, uint64_t at, uint64_t siz
          " bytes) is cut short: Redis drops it and loads the rest (aof-load-truncated yes, the default)";
 }
 
-void hand_over(AofReplay& replay, RdbVisitor& visitor, FileReadResult& r) {
+void hand_over(AofReplay& replay, RdbVisitor& visitor, FileReadResult& r, uint64_t databases) {
   replay.emit(visitor);
   r.not_modelled = replay.not_modelled();
   r.function_loads = replay.function_loads();
   r.function_code_bytes = replay.function_code_bytes();
+  if (replay.refused_selects() > 0) {
+    r.notes.push_back(fmt::format(
+        "{} SELECT{} Redis refuses (the first: SELECT {}, with databases {}): it logs \"DB index is out of range\" "
+        "and goes on writing to the database it was in, and so does this estimate",
+        replay.refused_selects(), replay.refused_selects() == 1 ? "" : "s", replay.first_refused_select(),
+        databases));
+  }
 }
 
 std::string find_manifest(const std::string& dir) {
@@ -202,7 +211,7 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
       return r;
     }
     uint64_t dropped_at = kNotDropped;
-    AofReplay replay;
+    AofReplay replay(options.rdb_rules.databases);
     if (!starts_as_rdb(in)) {
       r.kind = RdbInputKind::kAof;
       r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
@@ -221,7 +230,7 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
                         ") are not AOF commands: ignored, as rdbLoad ignores what follows the checksum");
       return r;
     } else {
-      AofKeyScan scan;
+      AofKeyScan scan(options.rdb_rules.databases);
       {
         ByteSource commands(path);
         commands.seek_forward(options.commands_at, "the AOF commands after the RDB preamble");
@@ -237,7 +246,7 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
       r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
     }
     if (dropped_at != kNotDropped) r.notes.push_back(dropped_tail_note(path, dropped_at, in.size()));
-    hand_over(replay, visitor, r);
+    hand_over(replay, visitor, r, options.rdb_rules.databases);
     return r;
   } catch (const RdbFormatError& e) {
     RdbFormatError shown = e;
@@ -267,8 +276,8 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
 
   // Pass 1: what the incr files write, so the base's keys they touch are
   // replayed with them. Pass 2: the base, then the incr files, in order.
-  AofKeyScan scan;
-  AofReplay replay;
+  AofKeyScan scan(options.rdb_rules.databases);
+  AofReplay replay(options.rdb_rules.databases);
   uint64_t total = 0;
   std::string path;
   try {
@@ -305,7 +314,7 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
   } catch (const std::bad_alloc&) {
     return Error{path, "out of memory replaying the AOF"};
   }
-  hand_over(replay, visitor, result);
+  hand_over(replay, visitor, result, options.rdb_rules.databases);
   return total;
 }
 

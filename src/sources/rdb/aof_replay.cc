@@ -141,7 +141,14 @@ void AofReplay::command(const Argv& argv) {
 bool AofReplay::keyspace(const std::string& cmd, const Argv& argv) {
   size_t n = argv.size();
   auto& db = dbs_[db_];
-  if (cmd == "select" && n == 2) { db_ = static_cast<uint64_t>(to_int(argv[1])); return true; }
+  if (cmd == "select" && n == 2) {
+    if (auto id = selected_db(argv[1], databases_)) {
+      db_ = *id;
+    } else if (refused_selects_++ == 0) {
+      first_refused_select_ = std::string(argv[1].substr(0, 32));
+    }
+    return true;
+  }
   if (cmd == "flushall") { dbs_.clear(); return true; }
   if (cmd == "flushdb") { db.clear(); return true; }
   if (cmd == "multi" || cmd == "exec" || cmd == "ping") return true;

@@ -31,6 +31,7 @@ namespace redisfit::rdb {
 
 class AofReplay : public AofCommandSink {
  public:
+  explicit AofReplay(uint64_t databases = 16) : databases_(databases) {}
   // Applies one command (argv[0] is the name, any case).
   void command(const std::vector<std::string_view>& argv) override;
   // Takes over a key a base RDB loaded, with its value and expire.
@@ -42,6 +43,10 @@ class AofReplay : public AofCommandSink {
   const std::map<std::string, uint64_t>& not_modelled() const { return not_modelled_; }
   uint64_t function_loads() const { return function_loads_; }
   uint64_t function_code_bytes() const { return function_code_bytes_; }
+  // SELECTs Redis refuses (selected_db), which leave the database as it was;
+  // the first one's argument, for the note.
+  uint64_t refused_selects() const { return refused_selects_; }
+  const std::string& first_refused_select() const { return first_refused_select_; }
 
  private:
   struct Member {
@@ -107,7 +112,10 @@ class AofReplay : public AofCommandSink {
   void store_set_operation(const std::string& cmd, const Argv& argv);
   bool restore(const Argv& argv);
 
+  uint64_t databases_;
   uint64_t db_ = 0;
+  uint64_t refused_selects_ = 0;
+  std::string first_refused_select_;
   std::map<uint64_t, Db> dbs_;
   std::map<std::string, uint64_t> not_modelled_;
   uint64_t function_loads_ = 0;

@@ -95,6 +95,7 @@ Result<RdbReport> analyze_once(const std::string& path, const RdbAnalysisOptions
       rdb::AofReadOptions again = read_options;
       again.commands_at = read.reread_from;
       again.rdb_rules.dropped_expired_before_ms = 0;  // RDBFLAGS_AOF_PREAMBLE keeps every key
+      again.duplicates_searched = read_options.rdb_rules.dropped_expired_before_ms == 0;
       return analyze_once(path, options, false, again);
     }
     report.input_kind = read.kind;

@@ -187,6 +187,25 @@ TEST(RdbRefused, OnlyTheRdbPartOfAnAofIsChecked) {
   EXPECT_EQ(rdb_on(dir, "clean.aof", clean + set_twice).exit_code, 0);
 }
 
+// A file not named *.aof whose RDB is followed by commands is read as an
+// AOF (docs/rdb.md), whose preamble keeps a key already expired
+// (RDBFLAGS_AOF_PREAMBLE): with its live copy that is a duplicate, and the
+// real server loading the file as its AOF panics on it. The first read had
+// searched the preamble under a master's rule, which skips the expired copy.
+TEST(RdbRefused, AnExpiredCopyInAPreambleIsADuplicateWhateverTheFileIsNamed) {
+  const std::string set = "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n1\r\n";
+  const std::string file = handmade(select_db(0) + expire_ms(1000) + string_key("a") + string_key("a")) + set;
+  testing::TempDir dir;
+  Outcome o = rdb_on(dir, "appendonly.data", file);
+  EXPECT_EQ(o.exit_code, 2) << o.out;
+  EXPECT_NE(o.err.find("duplicated key 'a'"), std::string::npos) << o.err;
+  testing::TempDir seed;
+  testing::RedisServer server("", {"--appendonly", "yes", "--appendfilename", "appendonly.data"},
+                              {seed.write_file("appendonly.data", file)});
+  EXPECT_FALSE(server.ok());
+  EXPECT_NE(server.error().find("duplicated key"), std::string::npos) << server.error();
+}
+
 TEST(RdbRefused, AnAppendonlydirsBaseIsChecked) {
   testing::TempDir dir;
   std::string aof = dir.path() + "/appendonlydir";

@@ -238,10 +238,13 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
         read_aof_commands(commands, scan, options.load_truncated, &ignored);
       }
       BaseKeyRouter router(visitor, scan, replay);
-      // The first read (commands_at 0) searched the preamble for duplicates.
+      // The first read (commands_at 0) searched the preamble for duplicates,
+      // unless it did so under a plain RDB's rule for expired keys.
       RdbLoadRules rules = options.rdb_rules;
-      rules.duplicate_check_max_keys = 0;
-      r.checksum_present = read_rdb_from(in, router, rules).checksum_present;
+      if (options.duplicates_searched) rules.duplicate_check_max_keys = 0;
+      const RdbSummary s = read_rdb_from(in, router, rules, reopen_file(path));
+      if (s.duplicate_check_skipped) r.notes.push_back(duplicate_check_skipped_note(path, rules));
+      r.checksum_present = s.checksum_present;
       r.kind = RdbInputKind::kAofPreamble;
       r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
     }

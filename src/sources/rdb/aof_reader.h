@@ -51,6 +51,13 @@ struct AofReadOptions {
   // Set for the second read of an AOF with an RDB preamble: the offset
   // where its commands start (FileReadResult::reread_from of the first).
   uint64_t commands_at = 0;
+  // With commands_at: whether the first read already searched the preamble
+  // for duplicated keys under the rules of this one. A file not named *.aof
+  // was first read as a plain RDB, whose master drops a key already expired
+  // before adding it; as a preamble every key is added
+  // (RDBFLAGS_AOF_PREAMBLE), so a copy the first search skipped can make a
+  // duplicate, and the second read searches again.
+  bool duplicates_searched = true;
   // What the server refuses in an RDB part (a file, an AOF's base or
   // preamble): a database past its count, a key held twice.
   RdbLoadRules rdb_rules;

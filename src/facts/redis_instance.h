@@ -145,6 +145,11 @@ struct RedisInstance {
     std::string reason;    // redis-server's words (config.c)
     std::string accepted;  // what it accepts: "yes or no", "an integer from 0 to 65535"
     Provenance where;
+    // The releases that refuse it when not all of them do: from refused_from
+    // ("major.minor", inclusive; "" = the oldest) until accepted_from
+    // (exclusive; "" = the newest). Both empty: every release refuses it.
+    std::string refused_from;
+    std::string accepted_from;
   };
   std::vector<RefusedValue> refused_values;
 

@@ -131,6 +131,11 @@ Location maxmemory_location(const RuleContext& ctx);
 // the directive tables (kNewestKnownRedisMajor/Minor): RF014 and RF015 report
 // a note then, since the release may know the name or accept the value.
 bool server_newer_than_directive_tables(const Sourced<std::string>& version);
+// Whether the server's version, when known (not the default), lies in
+// [from, until) of "major.minor" bounds ("" = unbounded on that side);
+// nullopt when the version is not known.
+std::optional<bool> server_version_in(const Sourced<std::string>& version, std::string_view from,
+                                      std::string_view until);
 // "32Gi", or "1181116007 (1.1 GiB)" when the quantity has no short spelling.
 std::string limit_text(uint64_t bytes);
 // "34359738368 (32 GiB)"

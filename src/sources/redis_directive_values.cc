@@ -307,6 +307,35 @@ std::optional<ValueRefusal> check_directive_value(std::string_view lower_name, c
   return std::nullopt;
 }
 
+std::optional<VersionedRefusal> check_directive_value_by_release(std::string_view lower_name,
+                                                                 const std::vector<std::string>& args) {
+  const ValueRule* rule = find_rule(lower_name);
+  if (rule == nullptr || args.size() != 1 || check_directive_value(lower_name, args)) return std::nullopt;
+  const std::string_view value = args[0];
+  if (lower_name == "loglevel" && equals_ignoring_case(value, "nothing")) {
+    return VersionedRefusal{{"argument(s) must be one of the following: debug, verbose, notice, warning",
+                             "one of: debug, verbose, notice, warning (nothing from 7.2)"},
+                            "",
+                            "7.2"};
+  }
+  if (lower_name == "maxmemory-samples") {
+    if (auto n = parse_redis_integer(value); n && *n > 64) {
+      return VersionedRefusal{{"argument must be between 1 and 64 inclusive",
+                               "an integer from 1 to 64 (7.4 and Valkey 8.0; up to 2147483647 before 7.4)"},
+                              "7.4",
+                              ""};
+    }
+  }
+  if (rule->kind == ValueKind::kMemory && !value.empty() && value[0] == '-') {
+    return VersionedRefusal{{"argument must be a memory value",
+                             fmt::format("a memory value from {} to {}, without a sign (6.2 alone reads \"-0\" as 0)",
+                                         rule->min, rule->max)},
+                            "7.0",
+                            ""};
+  }
+  return std::nullopt;
+}
+
 bool has_value_rule(std::string_view lower_name) { return find_rule(lower_name) != nullptr; }
 
 std::vector<std::string_view> value_rule_names() {

@@ -33,6 +33,21 @@ struct ValueRefusal {
 // memory directives redis_directives.cc's) or when Redis accepts the value.
 std::optional<ValueRefusal> check_directive_value(std::string_view lower_name, const std::vector<std::string>& args);
 
+// A value only some releases refuse, which check_directive_value() lets
+// pass: refused from `refused_from` (a "major.minor", inclusive; "" = the
+// oldest release read) until `accepted_from` (exclusive; "" = the newest).
+// The differences config.c shows between the releases read:
+//   - loglevel nothing: new in 7.2;
+//   - maxmemory-samples above 64: refused from 7.4 (and by Valkey 8.0);
+//   - a memory value "-0": 6.2's memtoll reads it as 0, 7.0 refuses any '-'.
+struct VersionedRefusal {
+  ValueRefusal refusal;
+  std::string refused_from;
+  std::string accepted_from;
+};
+std::optional<VersionedRefusal> check_directive_value_by_release(std::string_view lower_name,
+                                                                 const std::vector<std::string>& args);
+
 // True when `lower_name` has a row in the table (for tests).
 bool has_value_rule(std::string_view lower_name);
 

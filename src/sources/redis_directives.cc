@@ -327,10 +327,14 @@ void DirectiveApplier::record_refused_value(std::string_view raw_name, const std
                                             const std::vector<std::string>& args, const Provenance& where) {
   constexpr size_t kRefusedValuesKept = 4;
   if (unknown_ == UnknownNames::kIgnore || instance_.refused_values.size() >= kRefusedValuesKept) return;
-  auto refusal = check_directive_value(lower_name, args);
-  if (!refusal) return;
-  instance_.refused_values.push_back({std::string(raw_name), fmt::format("{}", fmt::join(args, " ")),
-                                      std::move(refusal->reason), std::move(refusal->accepted), where});
+  if (auto refusal = check_directive_value(lower_name, args)) {
+    instance_.refused_values.push_back({std::string(raw_name), fmt::format("{}", fmt::join(args, " ")),
+                                        std::move(refusal->reason), std::move(refusal->accepted), where, "", ""});
+  } else if (auto some = check_directive_value_by_release(lower_name, args)) {
+    instance_.refused_values.push_back({std::string(raw_name), fmt::format("{}", fmt::join(args, " ")),
+                                        std::move(some->refusal.reason), std::move(some->refusal.accepted), where,
+                                        std::move(some->refused_from), std::move(some->accepted_from)});
+  }
 }
 
 }  // namespace redisfit

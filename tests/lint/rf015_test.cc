@@ -55,6 +55,33 @@ TEST(Rf015, GoodValuesPass) {
   EXPECT_TRUE(findings_of(testing::json_of(r), "RF015").empty()) << r.out;
 }
 
+// `loglevel nothing` is refused before 7.2 only: judged for the release a
+// KubeBlocks component's serviceVersion names, a warning without one.
+TEST(Rf015, AValueSomeReleasesRefuseIsJudgedForTheServiceVersion) {
+  const std::string seed = lint_test::read_text(lint_test::fixture("seed_maxmemory_at_limit.yaml"));
+  auto lint_with = [&](const std::string& service_version) {
+    std::string manifest = seed;
+    const std::string component = "  - name: redis\n";
+    if (!service_version.empty()) {
+      manifest.insert(manifest.find(component) + component.size(), "    serviceVersion: \"" + service_version + "\"\n");
+    }
+    const std::string key = "        - key: maxmemory\n";
+    manifest.insert(manifest.find(key), "        - key: loglevel\n          value: nothing\n");
+    return findings_of(testing::json_of(run_redisfit({"lint", "-o", "json", "-"}, manifest)), "RF015");
+  };
+  const auto old_release = lint_with("7.0.15");
+  ASSERT_EQ(old_release.size(), 1u);
+  EXPECT_EQ(old_release[0]["level"], "error");
+  const std::string message = old_release[0]["message"];
+  for (const char* part : {"'loglevel nothing'", "Redis before 7.2 refuses", "this server runs 7.0.15", "serviceVersion"}) {
+    EXPECT_NE(message.find(part), std::string::npos) << part << " in " << message;
+  }
+  EXPECT_TRUE(lint_with("7.2.4").empty());
+  const auto unknown = lint_with("");
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_EQ(unknown[0]["level"], "warning");
+}
+
 // A KubeBlocks parameter with a bad value: RF015 points at the parameter, and
 // the instance's memory is still judged (the read does not fail).
 TEST(Rf015, AKubeBlocksParameterIsFoundAtItsLineAndTheMemoryIsStillJudged) {

@@ -166,3 +166,33 @@ TEST(DirectiveValues, ManyRefusedValuesAreBoundedToAFew) {
 
 }  // namespace
 }  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+// The values only some releases refuse, with the releases that do; a value
+// every release refuses is check_directive_value's, not this one's.
+TEST(DirectiveValuesByRelease, NameTheReleasesThatRefuse) {
+  auto by_release = [](const char* name, const char* value) {
+    return check_directive_value_by_release(name, {value});
+  };
+  const auto nothing = by_release("loglevel", "NOTHING");
+  ASSERT_TRUE(nothing.has_value());
+  EXPECT_EQ(nothing->refused_from, "");
+  EXPECT_EQ(nothing->accepted_from, "7.2");
+  const auto samples = by_release("maxmemory-samples", "65");
+  ASSERT_TRUE(samples.has_value());
+  EXPECT_EQ(samples->refused_from, "7.4");
+  EXPECT_EQ(samples->accepted_from, "");
+  EXPECT_FALSE(by_release("maxmemory-samples", "64").has_value());
+  const auto minus_zero = by_release("hash-max-listpack-value", "-0");
+  ASSERT_TRUE(minus_zero.has_value());
+  EXPECT_EQ(minus_zero->refused_from, "7.0");
+  EXPECT_FALSE(by_release("hash-max-listpack-value", "-1").has_value());  // every release refuses it
+  EXPECT_FALSE(by_release("loglevel", "loud").has_value());
+  EXPECT_FALSE(by_release("hz", "10").has_value());
+  EXPECT_FALSE(by_release("no-such-directive", "1").has_value());
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <tuple>
 #include <utility>
@@ -158,6 +159,13 @@ ManifestInstance base_of(const Pending& p) {
     mi.instance = base_instance(c->namespace_name, c->name, comp.name, comp.role, "Cluster " + c->api_version,
                                 c->file, comp.line);
     mi.instance.ignored_rules = c->ignored_rules;
+    // serviceVersion names the server release the addon runs ("7.2.4"; the
+    // Valkey addon's, "8.0.1"). Absent, the ComponentDefinition's default
+    // decides, which the manifest does not say.
+    if (!comp.service_version.empty() && std::isdigit(static_cast<unsigned char>(comp.service_version[0]))) {
+      mi.instance.redis_version = {comp.service_version,
+                                   Provenance::at(Location{c->file, comp.line, 0}, "(serviceVersion)")};
+    }
     // A replication component with N replicas is 1 primary streaming to N-1 replicas.
     const Sourced<int> replicas = p.replicas.value_or(comp.replicas);
     if (comp.role == InstanceRole::kData && replicas.value > 1) {

@@ -56,7 +56,10 @@ std::vector<std::string> suggest_close(const std::string& typed, const std::vect
 }
 
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& candidates) {
-  const auto close = suggest_close(typed, candidates);
+  return did_you_mean(suggest_close(typed, candidates));
+}
+
+std::string did_you_mean(const std::vector<std::string>& close) {
   if (close.empty()) return "";
   std::string out = "; did you mean " + close[0];
   if (close.size() > 1) out += " or " + close[1];

@@ -15,7 +15,9 @@ size_t edit_distance(const std::string& a, const std::string& b);
 std::vector<std::string> suggest_close(const std::string& typed, const std::vector<std::string>& candidates,
                                        size_t max_edits = 2);
 
-// ", did you mean X?" / ", did you mean X or Y?" / "" when nothing is close.
+// "; did you mean X?" / "; did you mean X or Y?" / "" when nothing is close.
 std::string did_you_mean(const std::string& typed, const std::vector<std::string>& candidates);
+// The same words for names already found close (suggest_close's answer).
+std::string did_you_mean(const std::vector<std::string>& close);
 
 }  // namespace redisfit

@@ -131,7 +131,7 @@ struct RedisInstance {
   struct UnknownDirective {
     std::string name;
     Provenance where;
-    std::string nearest;  // ", did you mean X?" or ""
+    std::vector<std::string> nearest;  // the known names closest to it, nearest first
   };
   std::vector<UnknownDirective> unknown_directives;
 

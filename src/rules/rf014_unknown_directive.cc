@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "core/suggest.h"
 #include "rules/rule.h"
 
 namespace redisfit::rules {
@@ -28,11 +29,11 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
         newer ? fmt::format("{}: '{}' ({}) is not a directive of Redis 5.0-7.4 or Valkey 7.2-8.0, which refuse "
                             "to start on it. Check it against {} ({}){}",
                             r.display_name, d.name, d.where, r.redis_version.value, r.redis_version.source,
-                            d.nearest)
+                            did_you_mean(d.nearest))
               : fmt::format("{}: '{}' ({}) is not a directive Redis knows: redis-server exits at start "
                             "(\"Bad directive or wrong number of arguments\") and the container restarts into "
                             "CrashLoopBackOff. Remove or correct it{}",
-                            r.display_name, d.name, d.where, d.nearest),
+                            r.display_name, d.name, d.where, did_you_mean(d.nearest)),
         location_of(d.where, r));
     if (newer) f.level = Level::kNote;
     out.push_back(std::move(f));

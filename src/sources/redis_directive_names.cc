@@ -94,9 +94,9 @@ bool is_known_directive_name(std::string_view lower_name) {
 
 std::span<const std::string_view> known_directive_names() { return kDirectiveNames; }
 
-std::string nearest_directive_name(const std::string& lower_name) {
+std::vector<std::string> nearest_directive_names(const std::string& lower_name) {
   static const std::vector<std::string> names(kDirectiveNames.begin(), kDirectiveNames.end());
-  return did_you_mean(lower_name, names);
+  return suggest_close(lower_name, names);
 }
 
 }  // namespace redisfit

@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace redisfit {
 
@@ -22,7 +23,8 @@ bool is_known_directive_name(std::string_view lower_name);
 // The names, sorted (for tests).
 std::span<const std::string_view> known_directive_names();
 
-// ", did you mean X?" for the nearest known names, or "" (core/suggest.h).
-std::string nearest_directive_name(const std::string& lower_name);
+// The known names closest to `lower_name`, nearest first (core/suggest.h
+// suggest_close); empty when none is close.
+std::vector<std::string> nearest_directive_names(const std::string& lower_name);
 
 }  // namespace redisfit

@@ -306,7 +306,7 @@ Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std:
     constexpr size_t kUnknownNamesKept = 4;
     if (unknown_ == UnknownNames::kRecord && instance_.unknown_directives.size() < kUnknownNamesKept &&
         !is_known_directive_name(name)) {
-      instance_.unknown_directives.push_back({std::string(raw_name), where, nearest_directive_name(name)});
+      instance_.unknown_directives.push_back({std::string(raw_name), where, nearest_directive_names(name)});
     }
     record_refused_value(raw_name, name, args, where);
     return Ok{};

@@ -195,7 +195,7 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
     suspend += redis_cli(t, "CONFIG SET save \"\"") + "\n";
     restore += redis_cli(t, fmt::format("CONFIG SET save \"{}\"", p.save_to_restore)) + "\n";
   }
-  if (p.suspend_forks && aof && p.aof_rewrite_percentage_to_restore > 0) {
+  if (p.suspend_forks && p.aof_rewrite_percentage_to_restore > 0) {
     suspend += redis_cli(t, "CONFIG SET auto-aof-rewrite-percentage 0") + "\n";
     restore += redis_cli(t, fmt::format("CONFIG SET auto-aof-rewrite-percentage {}",
                                         p.aof_rewrite_percentage_to_restore)) + "\n";

@@ -128,19 +128,21 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
                                   format_bytes(p.reload_peak_bytes), format_bytes(p.fork_peak_at_loaded_bytes)));
   }
   if (p.fork_peak_at_loaded_bytes > p.temporary_limit_bytes) {
-    p.suspend_forks = true;
     for (const SavePoint& s : instance.save_points.value) {
       p.save_to_restore += fmt::format("{}{} {}", p.save_to_restore.empty() ? "" : " ", s.seconds, s.changes);
     }
-    p.aof_rewrite_percentage_to_restore = instance.auto_aof_rewrite_percentage.value;
+    if (instance.appendonly.value) p.aof_rewrite_percentage_to_restore = instance.auto_aof_rewrite_percentage.value;
+    p.suspend_forks = !p.save_to_restore.empty() || p.aof_rewrite_percentage_to_restore > 0;
     p.replicas = instance.replicas.value;
     p.fork_holding_limit_bytes = limit_for(p.fork_peak_at_loaded_bytes);
     p.notes.push_back(fmt::format(
         "a fork while the data is still above maxmemory needs up to {} under the model's copy-on-write {:.0f}%, "
         "over the temporary limit: keep the application's writes away until the data is down and persisted, so "
-        "the fork copies little; the steps suspend the forks Redis starts by itself meanwhile (a crash then "
-        "reloads what is on disk, as now){}",
+        "the fork copies little{}{}",
         format_bytes(p.fork_peak_at_loaded_bytes), p.fork_cow_fraction * 100,
+        p.suspend_forks ? "; the steps suspend the forks Redis starts by itself meanwhile (a crash then reloads "
+                          "what is on disk, as now)"
+                        : "",
         p.replicas > 0 ? fmt::format(". A replica's full sync forks too and no setting stops it: keep the "
                                      "replicas from (re)connecting until then, or make the temporary "
                                      "limit {} instead, which holds that fork",

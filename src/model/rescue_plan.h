@@ -60,7 +60,8 @@ struct RescuePlan {
   // toward the save points, and grow the AOF) and restores them once the
   // smaller data is persisted; the persist itself forks at maxmemory, which
   // the final budget holds. These are the values to restore: save's
-  // argument ("3600 1 300 100", "" for none) and the percentage.
+  // argument ("3600 1 300 100", "" for none) and the percentage (0 when
+  // appendonly is off or it is 0 already: nothing to suspend).
   bool suspend_forks = false;
   std::string save_to_restore;
   uint64_t aof_rewrite_percentage_to_restore = 0;

@@ -337,8 +337,10 @@ bool Run::rescue_steps(RescueResult& r) {
     // steps say when one at the loaded size would not fit (rescue_plan.h).
     std::vector<std::pair<std::string, std::string>> restore;
     if (plan->suspend_forks) {
-      restore = {{"save", plan->save_to_restore},
-                 {"auto-aof-rewrite-percentage", std::to_string(plan->aof_rewrite_percentage_to_restore)}};
+      if (!plan->save_to_restore.empty()) restore.emplace_back("save", plan->save_to_restore);
+      if (plan->aof_rewrite_percentage_to_restore > 0) {
+        restore.emplace_back("auto-aof-rewrite-percentage", std::to_string(plan->aof_rewrite_percentage_to_restore));
+      }
       for (const auto& [name, value] : restore) {
         auto set = ctl.command({"CONFIG", "SET", name, name == "save" ? "" : "0"}, &err);
         if (!set || err) return fail("CONFIG SET " + name + ": " + set.value_or("no answer"));

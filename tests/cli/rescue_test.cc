@@ -220,6 +220,27 @@ TEST(Rescue, AForkDuringTheCleanupIsWarnedOfWhenTheServerIsDescribedByFlags) {
   EXPECT_EQ(restored_in, "restore the automatic forks") << r.out;
 }
 
+// Nothing forks by itself (no save points, no AOF): no step suspends
+// anything, and the warning names only the replica's full sync.
+TEST(Rescue, WithoutAutomaticForksOnlyTheReplicasFullSyncIsWarnedOf) {
+  auto r = run_redisfit({"rescue", "--used-memory", "297352152", "--limit", "256Mi", "--request", "256Mi",
+                         "--maxmemory", "100mb", "--policy", "noeviction", "--persistence", "none", "--replicas", "1",
+                         "--statefulset", "redis", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.out;
+  EXPECT_FALSE(doc["suspend_forks"].get<bool>());
+  bool full_sync = false;
+  for (const auto& w : doc["warnings"]) {
+    const std::string text = w.get<std::string>();
+    EXPECT_EQ(text.find("the steps suspend"), std::string::npos) << text;
+    full_sync |= text.find("A replica's full sync forks too") != std::string::npos;
+  }
+  EXPECT_TRUE(full_sync) << doc["warnings"].dump(2);
+  for (const auto& step : doc["steps"]) EXPECT_NE(step["title"], "restore the automatic forks");
+  EXPECT_EQ(r.out.find("CONFIG SET save"), std::string::npos);
+}
+
 TEST(Rescue, BadInputExitsTwo) {
   EXPECT_EQ(run_redisfit({"rescue", "--limit", "1Gi", "--data-size", "lots"}).exit_code, 2);
   EXPECT_EQ(run_redisfit({"rescue", "--data-size", "1Gi"}).exit_code, 2);  // no limit: nothing to size

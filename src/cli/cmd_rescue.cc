@@ -92,12 +92,8 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   const WorkloadFlags* wf = &f.workload;
   req.apply_flags = [wf, dump](RedisInstance& r, Workload& w) {
     if (Status s = wf->apply(r, w); !s.ok()) return s;
-    // What the dump says of its values (apply_rdb_dataset) goes with its size.
-    if (dump) {
-      w.value_size_bytes = dump->value_size_bytes;
-      w.value_spread = dump->value_spread;
-      w.fresh_geometry = dump->fresh_geometry;
-    }
+    // What the dump says of its values goes with its size.
+    if (dump) copy_dump_values(*dump, w);
     return Status{Ok{}};
   };
   return Ok{};

@@ -214,4 +214,10 @@ Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& insta
   return Ok{};
 }
 
+void copy_dump_values(const Workload& from, Workload& to) {
+  to.value_size_bytes = from.value_size_bytes;
+  to.value_spread = from.value_spread;
+  to.fresh_geometry = from.fresh_geometry;
+}
+
 }  // namespace redisfit::cli

@@ -55,5 +55,9 @@ struct WorkloadFlags {
 // nothing when `rdb_path` is empty.
 Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
                          const std::vector<ConfDirective>& conf, Workload& workload);
+// What apply_rdb_dataset took from the dump's values (the value size unless
+// given, the spread, the loaded geometry), carried to another workload of
+// the same data without reading the file again.
+void copy_dump_values(const Workload& from, Workload& to);
 
 }  // namespace redisfit::cli

@@ -5,9 +5,12 @@
 // why it was assumed ("Redis default (config.c)"), so findings can point at it.
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "facts/provenance.h"
@@ -163,6 +166,17 @@ struct RedisInstance {
 // from (sources/redis_directive_names.h, redis_directive_values.h): a newer
 // server may know names they lack and accept values they refuse.
 inline constexpr int kNewestKnownRedisMajor = 7, kNewestKnownRedisMinor = 4;
+
+// The major and minor of a release as redis_version spells it: "7.2.4" ->
+// (7, 2), "8" -> (8, 0); nullopt without a leading number.
+inline std::optional<std::pair<int, int>> redis_major_minor(std::string_view version) {
+  int major = 0, minor = 0;
+  const char* end = version.data() + version.size();
+  auto [p, ec] = std::from_chars(version.data(), end, major);
+  if (ec != std::errc{}) return std::nullopt;
+  if (p != end && *p == '.') std::from_chars(p + 1, end, minor);
+  return std::pair{major, minor};
+}
 
 // True when a fork can happen at all: RDB snapshots, AOF rewrites, or a
 // replica's full sync.

@@ -190,15 +190,16 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
   }
   // The forks Redis starts by itself, suspended while the data is above
   // maxmemory when one would not fit the temporary limit (rescue_plan.h).
+  // A value with a space or none at all is quoted for the shell.
+  auto config_set = [&](const std::string& name, const std::string& value) {
+    const bool quote = value.empty() || value.find(' ') != std::string::npos;
+    return redis_cli(t, quote ? fmt::format("CONFIG SET {} \"{}\"", name, value)
+                              : fmt::format("CONFIG SET {} {}", name, value)) + "\n";
+  };
   std::string suspend, restore;
-  if (p.suspend_forks && !p.save_to_restore.empty()) {
-    suspend += redis_cli(t, "CONFIG SET save \"\"") + "\n";
-    restore += redis_cli(t, fmt::format("CONFIG SET save \"{}\"", p.save_to_restore)) + "\n";
-  }
-  if (p.suspend_forks && p.aof_rewrite_percentage_to_restore > 0) {
-    suspend += redis_cli(t, "CONFIG SET auto-aof-rewrite-percentage 0") + "\n";
-    restore += redis_cli(t, fmt::format("CONFIG SET auto-aof-rewrite-percentage {}",
-                                        p.aof_rewrite_percentage_to_restore)) + "\n";
+  for (const auto& c : p.suspended_configs) {
+    suspend += config_set(c.name, c.suspended);
+    restore += config_set(c.name, c.restored);
   }
   if (!suspend.empty()) {
     cleanup_why = fmt::format(

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -183,9 +183,8 @@ std::string reload_factor_words(const RedisInstance& r, const Workload& w, doubl
 }  // namespace
 
 bool redis_version_before(const RedisInstance& r, int major, int minor) {
-  int have_major = 0, have_minor = 0;
-  if (std::sscanf(r.redis_version.value.c_str(), "%d.%d", &have_major, &have_minor) < 1) return false;
-  return have_major < major || (have_major == major && have_minor < minor);
+  const auto have = redis_major_minor(r.redis_version.value);
+  return have && *have < std::pair{major, minor};
 }
 
 const char* verdict_name(Verdict v) {

@@ -128,11 +128,15 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
                                   format_bytes(p.reload_peak_bytes), format_bytes(p.fork_peak_at_loaded_bytes)));
   }
   if (p.fork_peak_at_loaded_bytes > p.temporary_limit_bytes) {
+    std::string save;
     for (const SavePoint& s : instance.save_points.value) {
-      p.save_to_restore += fmt::format("{}{} {}", p.save_to_restore.empty() ? "" : " ", s.seconds, s.changes);
+      save += fmt::format("{}{} {}", save.empty() ? "" : " ", s.seconds, s.changes);
     }
-    if (instance.appendonly.value) p.aof_rewrite_percentage_to_restore = instance.auto_aof_rewrite_percentage.value;
-    p.suspend_forks = !p.save_to_restore.empty() || p.aof_rewrite_percentage_to_restore > 0;
+    if (!save.empty()) p.suspended_configs.push_back({"save", "", save});
+    if (instance.appendonly.value && instance.auto_aof_rewrite_percentage.value > 0) {
+      p.suspended_configs.push_back(
+          {"auto-aof-rewrite-percentage", "0", std::to_string(instance.auto_aof_rewrite_percentage.value)});
+    }
     p.replicas = instance.replicas.value;
     p.fork_holding_limit_bytes = limit_for(p.fork_peak_at_loaded_bytes);
     p.notes.push_back(fmt::format(
@@ -140,7 +144,7 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
         "over the temporary limit: keep the application's writes away until the data is down and persisted, so "
         "the fork copies little{}{}",
         format_bytes(p.fork_peak_at_loaded_bytes), p.fork_cow_fraction * 100,
-        p.suspend_forks ? "; the steps suspend the forks Redis starts by itself meanwhile (a crash then reloads "
+        p.suspend_forks() ? "; the steps suspend the forks Redis starts by itself meanwhile (a crash then reloads "
                           "what is on disk, as now)"
                         : "",
         p.replicas > 0 ? fmt::format(". A replica's full sync forks too and no setting stops it: keep the "

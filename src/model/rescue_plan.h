@@ -59,12 +59,17 @@ struct RescuePlan {
   // "" and auto-aof-rewrite-percentage 0: the deletes and evictions count
   // toward the save points, and grow the AOF) and restores them once the
   // smaller data is persisted; the persist itself forks at maxmemory, which
-  // the final budget holds. These are the values to restore: save's
-  // argument ("3600 1 300 100", "" for none) and the percentage (0 when
-  // appendonly is off or it is 0 already: nothing to suspend).
-  bool suspend_forks = false;
-  std::string save_to_restore;
-  uint64_t aof_rewrite_percentage_to_restore = 0;
+  // the final budget holds. One entry per config that starts forks here:
+  // `save` when it has save points, `auto-aof-rewrite-percentage` with
+  // appendonly yes when it is not 0 already; empty when nothing forks by
+  // itself (or every fork fits). The fix and stress --rescue both apply it.
+  struct SuspendedConfig {
+    std::string name;       // "save"
+    std::string suspended;  // what CONFIG SET sets meanwhile: "" / "0"
+    std::string restored;   // the configured value: "3600 1 300 100 60 10000"
+  };
+  std::vector<SuspendedConfig> suspended_configs;
+  bool suspend_forks() const { return !suspended_configs.empty(); }
   // A replica's full sync forks as well, and no CONFIG SET stops it: with
   // replicas, either they stay away until step 4 is done or the temporary
   // limit is this one, which holds that fork with the model's margin.

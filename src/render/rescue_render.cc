@@ -38,7 +38,7 @@ nlohmann::json rescue_to_json(const app::RescueReport& r) {
                       {"cleanup_seconds", p.cleanup_seconds},
                       {"keep_data_limit_bytes", p.keep_data_limit_bytes},
                       {"fork_peak_at_loaded_bytes", p.fork_peak_at_loaded_bytes},
-                      {"suspend_forks", p.suspend_forks},
+                      {"suspend_forks", p.suspend_forks()},
                       {"fork_holding_limit_bytes", p.fork_holding_limit_bytes},
                       {"final_limit_bytes", p.final_limit_bytes},
                       {"final_request_bytes", p.final_request_bytes},

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
-#include <utility>
 
 #include "core/quantity.h"
 #include "rules/rule.h"
@@ -26,29 +24,18 @@ Result<Level> parse_level(std::string_view text, const std::string& flag) {
   return Error{"flag " + flag, "expected note, warning or error, got '" + std::string(text) + "'"};
 }
 
-namespace {
-// "7.2.4" -> (7, 2); "8" -> (8, 0); nullopt without a leading number.
-std::optional<std::pair<int, int>> major_minor(std::string_view v) {
-  int major = 0, minor = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), major);
-  if (ec != std::errc{}) return std::nullopt;
-  if (p != v.data() + v.size() && *p == '.') std::from_chars(p + 1, v.data() + v.size(), minor);
-  return std::pair{major, minor};
-}
-}  // namespace
-
 bool server_newer_than_directive_tables(const Sourced<std::string>& version) {
   if (version.source.kind == ProvenanceKind::kDefault) return false;
-  const auto v = major_minor(version.value);
+  const auto v = redis_major_minor(version.value);
   return v && *v > std::pair{kNewestKnownRedisMajor, kNewestKnownRedisMinor};
 }
 
 std::optional<bool> server_version_in(const Sourced<std::string>& version, std::string_view from,
                                       std::string_view until) {
   if (version.source.kind == ProvenanceKind::kDefault) return std::nullopt;
-  const auto v = major_minor(version.value);
+  const auto v = redis_major_minor(version.value);
   if (!v) return std::nullopt;
-  const auto lo = major_minor(from), hi = major_minor(until);
+  const auto lo = redis_major_minor(from), hi = redis_major_minor(until);
   return (!lo || *v >= *lo) && (!hi || *v < *hi);
 }
 

@@ -23,8 +23,6 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
-#include <utility>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -335,18 +333,11 @@ bool Run::rescue_steps(RescueResult& r) {
     // replication buffers, evict.c freeMemoryGetNotCountedMemory).
     // The forks Redis would start by itself meanwhile, suspended as the
     // steps say when one at the loaded size would not fit (rescue_plan.h).
-    std::vector<std::pair<std::string, std::string>> restore;
-    if (plan->suspend_forks) {
-      if (!plan->save_to_restore.empty()) restore.emplace_back("save", plan->save_to_restore);
-      if (plan->aof_rewrite_percentage_to_restore > 0) {
-        restore.emplace_back("auto-aof-rewrite-percentage", std::to_string(plan->aof_rewrite_percentage_to_restore));
-      }
-      for (const auto& [name, value] : restore) {
-        auto set = ctl.command({"CONFIG", "SET", name, name == "save" ? "" : "0"}, &err);
-        if (!set || err) return fail("CONFIG SET " + name + ": " + set.value_or("no answer"));
-      }
-      step("step 4: the automatic forks suspended while the data comes down");
+    for (const auto& c : plan->suspended_configs) {
+      auto set = ctl.command({"CONFIG", "SET", c.name, c.suspended}, &err);
+      if (!set || err) return fail("CONFIG SET " + c.name + ": " + set.value_or("no answer"));
     }
+    if (plan->suspend_forks()) step("step 4: the automatic forks suspended while the data comes down");
     uint64_t used = 0, not_counted = 0;
     const bool down = wait_until(opt_.rescue_step_timeout_sec, [&] {
       auto text = ctl.command({"INFO", "memory", "stats"});
@@ -364,9 +355,9 @@ bool Run::rescue_steps(RescueResult& r) {
                               to_u64(ctl.info_field("stats", "evicted_keys"))));
     }
     if (auto st = persist(ctl, opt_.rescue_step_timeout_sec); !st.ok()) return fail(st.error().message);
-    for (const auto& [name, value] : restore) {
-      auto set = ctl.command({"CONFIG", "SET", name, value}, &err);
-      if (!set || err) return fail("CONFIG SET " + name + " " + value + ": " + set.value_or("no answer"));
+    for (const auto& c : plan->suspended_configs) {
+      auto set = ctl.command({"CONFIG", "SET", c.name, c.restored}, &err);
+      if (!set || err) return fail("CONFIG SET " + c.name + " " + c.restored + ": " + set.value_or("no answer"));
     }
     r.evicted_keys = to_u64(ctl.info_field("stats", "evicted_keys"));
     step(fmt::format("step 4: used_memory under maxmemory, {} keys evicted; the smaller data persisted",

@@ -117,6 +117,16 @@ def peaks(binary, quick):
     rows.append(peak_row(binary, "BGSAVE, allkeys-lru, 16384 B, 5000/s, child slowed (rdb-key-save-delay 400)",
                          ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru", "--value-size", "16384",
                           "--write-rate", "5000", "--set", "rdb-key-save-delay=400"], estimated_life_applies=False))
+    # Children that skip LZF (ModelConstants::kUncompressedSaveSpeedup): an RDB
+    # with rdbcompression no, and an AOF rewrite without its RDB preamble.
+    for size in (["1024"] if quick else ["100", "1024", "16384"]):
+        rows.append(peak_row(binary, f"BGSAVE, rdbcompression no, allkeys-lru, {size} B, 5000/s",
+                             ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru", "--value-size", size,
+                              "--write-rate", "5000", "--set", "rdbcompression=no"]))
+    rows.append(peak_row(binary, "BGREWRITEAOF without preamble, allkeys-lru, 1024 B, 5000/s",
+                         ["--save", "", "--appendonly", "yes", "--set", "auto-aof-rewrite-percentage=0",
+                          "--set", "aof-use-rdb-preamble=no", "--fork", "bgrewriteaof", "--policy", "allkeys-lru",
+                          "--value-size", "1024", "--write-rate", "5000"]))
     if not quick:
         rows.append(peak_row(binary, "full sync, allkeys-lru, 1 KiB, 5000/s",
                              ["--save", "", "--fork", "fullsync", "--policy", "allkeys-lru", "--value-size", "1024",

@@ -50,6 +50,10 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--replica-buffer-hard", repl_buffer_hard,
                  "client-output-buffer-limit replica hard limit (default 256mb)");
   cmd.add_option("--redis-version", redis_version, "Redis version, e.g. 6.2 (default 7.0)");
+  cmd.add_option("--rdbcompression", rdbcompression,
+                 "rdbcompression yes | no (default yes): with no, a fork child writing RDB skips LZF and "
+                 "lives shorter")
+      ->check(CLI::IsMember({"yes", "no"}));
   add_workload_to(cmd);
 }
 
@@ -113,6 +117,10 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     if (!rdb) r.save_points = {{}, where};
     else if (r.save_points.value.empty()) r.save_points = {redis_default_save_points(), where};
     r.appendonly = {aof, where};
+  }
+  if (!rdbcompression.empty()) {
+    auto s = applier.apply_value("rdbcompression", rdbcompression, Provenance::flag("--rdbcompression"));
+    if (!s.ok()) return s.error();
   }
   if (replicas) r.replicas = {*replicas, Provenance::flag("--replicas")};
   if (!repl_buffer_hard.empty()) {

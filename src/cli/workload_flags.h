@@ -29,6 +29,7 @@ struct WorkloadFlags {
   std::string write_pattern;  // overwrite|insert
   std::string repl_buffer_hard;
   std::string redis_version;
+  std::string rdbcompression;  // yes|no
   std::string fsync_stall;  // duration: "2s", "500ms"
   std::string save_time;    // duration of the last BGSAVE / AOF rewrite
   std::string save_time_of;  // the dataset that save was of (a size)

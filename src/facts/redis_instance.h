@@ -102,6 +102,12 @@ struct RedisInstance {
   // least auto-aof-rewrite-min-size (server.c:serverCron); 0 = only when asked.
   Sourced<uint64_t> auto_aof_rewrite_percentage{100, Provenance::by_default("Redis default (config.c)")};
   Sourced<uint64_t> auto_aof_rewrite_min_size_bytes{64ULL << 20, Provenance::by_default("Redis default (config.c)")};
+  // Whether a fork child that writes RDB (BGSAVE, a full sync, an AOF
+  // rewrite's preamble) tries LZF on every string over 20 bytes
+  // (rdb.c:rdbSaveRawString). Trying costs the child most of its time on
+  // values LZF cannot shrink; "no" writes them as they are
+  // (model/cow.cc estimated_save_seconds).
+  Sourced<bool> rdbcompression{true, Provenance::by_default("Redis default (config.c)")};
 
   // Replication: number of replicas streaming from this instance when it is
   // the primary (a full sync forks it).

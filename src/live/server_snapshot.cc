@@ -20,7 +20,7 @@ const std::vector<std::string>& memory_config_parameters() {
       "client-output-buffer-limit", "repl-backlog-size", "maxclients",
       "appendonly",         "save",                  "aof-use-rdb-preamble",
       "repl-diskless-load", "client-query-buffer-limit", "proto-max-bulk-len",
-      "replica-ignore-maxmemory"};
+      "replica-ignore-maxmemory", "rdbcompression"};
   return params;
 }
 

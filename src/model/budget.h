@@ -141,7 +141,13 @@ std::string measured_save_note(const Workload& workload, uint64_t dataset_bytes)
 // kSaveBytesPerSec, + per value the child dismisses (over half a page, with a
 // whole page in its allocation) kDismissSecondsPerCall + kDismissSecondsPerPage
 // x its whole pages; averaged over the workload's value spread.
-double estimated_save_seconds(const Workload& workload, uint64_t dataset_bytes);
+// `compresses`: whether the child runs LZF over its values (child_compresses);
+// without it the bytes term runs kUncompressedSaveSpeedup times as fast.
+double estimated_save_seconds(const Workload& workload, uint64_t dataset_bytes, bool compresses = true);
+// Whether a child of `kind` writes RDB through LZF: rdbcompression yes, and
+// the child writes RDB (BGSAVE, a full sync, an AOF rewrite with its RDB
+// preamble; without one the rewrite writes commands, rewriteAppendOnlyFileRio).
+bool child_compresses(const RedisInstance& instance, ForkKind kind);
 
 // True when every write during a fork gets -OOM: the dataset is known to be
 // past maxmemory (a given --dataset above it) and the policy refuses writes

@@ -108,6 +108,20 @@ struct ModelConstants {
   // contended node only the server's own last save time (--save-time,
   // probe's rdb_last_bgsave_time_sec) says how long, and replaces this.
   static constexpr double kSaveBytesPerSec = 115e6;
+  // What skipping LZF gains: a child that writes its values as they are
+  // (rdbcompression no, or an AOF rewrite without its RDB preamble) runs the
+  // bytes term this many times as fast. Measured 2026-11-28 on one host, the
+  // matrix's BGSAVE of 300 MiB at 1000 writes/s, three runs each (yes -> no):
+  // 100 B values 2.4-2.6 s -> 1.8-1.9 s, 1 KiB 1.6-1.7 s -> 0.65-0.70 s,
+  // 16 KiB 1.6-1.7 s -> 0.50 s; BGREWRITEAOF of 1 KiB with its preamble
+  // 1.6-1.7 s -> 0.60-0.81 s, without one 0.50-0.66 s. 1.9 is the largest
+  // speed-up that, with the per-key terms above unchanged, predicts no row
+  // shorter than it ran (the 100 B row binds; 1 KiB and 16 KiB ran 2.4x and
+  // 3.2x as fast). LZF only ever costs: values it shrinks are written
+  // faster than with compression off (a 300 MiB dump of repetitive 1 KiB
+  // values 0.6 s with it, 0.9 s without), so "yes" over incompressible
+  // values stays the estimate when compression is on.
+  static constexpr double kUncompressedSaveSpeedup = 1.9;
   static constexpr double kSaveSecondsPerKey = 1.15e-6;
   // A value over half a page whose allocation holds a whole page is
   // dismissed by the child once saved (object.c:dismissObject ->

@@ -109,15 +109,33 @@ double save_multiple(const Workload& w, ForkKind kind) {
   return 1.0;
 }
 
+// Why the child skips LZF, for the life's explanation.
+std::string uncompressed_words(const RedisInstance& r, ForkKind kind) {
+  if (kind == ForkKind::kAofRewrite && !r.aof_use_rdb_preamble.value) {
+    return fmt::format(" (an AOF rewrite without its RDB preamble, {}: no LZF)",
+                       r.aof_use_rdb_preamble.source.describe());
+  }
+  return fmt::format(" (rdbcompression no, {})", r.rdbcompression.source.describe());
+}
+
+double save_bytes_per_sec(bool compresses) {
+  return compresses ? K::kSaveBytesPerSec : K::kSaveBytesPerSec * K::kUncompressedSaveSpeedup;
+}
+
 }  // namespace
 
-double estimated_save_seconds(const Workload& w, uint64_t dataset_bytes) {
+double estimated_save_seconds(const Workload& w, uint64_t dataset_bytes, bool compresses) {
   const ValueFigures mix = value_mix(w);
   const double bytes = static_cast<double>(dataset_bytes);
   const double keys = bytes / mix.key_bytes;
   return keys * (K::kSaveSecondsPerKey + mix.dismiss_calls * K::kDismissSecondsPerCall +
                  mix.dismissed * K::kDismissSecondsPerPage) +
-         bytes / K::kSaveBytesPerSec;
+         bytes / save_bytes_per_sec(compresses);
+}
+
+bool child_compresses(const RedisInstance& r, ForkKind kind) {
+  if (!r.rdbcompression.value) return false;
+  return kind != ForkKind::kAofRewrite || r.aof_use_rdb_preamble.value;
 }
 
 // dataset / the dataset the life was measured on; 1 when that is unknown.
@@ -158,7 +176,8 @@ std::string fork_child_cpu_words(const RedisInstance& r, const Workload& w) {
 
 double fork_child_seconds(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
   const double saved = w.fork_child_seconds ? measured_save_seconds(w, dataset_bytes)
-                                            : estimated_save_seconds(w, dataset_bytes) / fork_child_cores(r, w);
+                                            : estimated_save_seconds(w, dataset_bytes, child_compresses(r, kind)) /
+                                                  fork_child_cores(r, w);
   return saved * save_multiple(w, kind);
 }
 
@@ -257,9 +276,10 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   std::string lifetime =
       w.fork_child_seconds
           ? measured_save_note(w, dataset_bytes)
-          : fmt::format("saving {} at {} per key + {}/s{} {}", format_bytes(dataset_bytes),
+          : fmt::format("saving {} at {} per key + {}/s{}{} {}", format_bytes(dataset_bytes),
                         fmt::format("{:.3g} us", K::kSaveSecondsPerKey * 1e6),
-                        format_bytes(static_cast<uint64_t>(K::kSaveBytesPerSec)),
+                        format_bytes(static_cast<uint64_t>(save_bytes_per_sec(child_compresses(r, kind)))),
+                        child_compresses(r, kind) ? std::string() : uncompressed_words(r, kind),
                         mix.dismissed > 0
                             ? fmt::format(" + {:.0f} us per value it dismisses + {:.0f} us per page",
                                           K::kDismissSecondsPerCall * 1e6, K::kDismissSecondsPerPage * 1e6)

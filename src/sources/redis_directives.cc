@@ -235,6 +235,7 @@ const std::vector<Directive>& directives() {
       special("save", Arity::kList, set_save),
       yes_no("appendonly", &RedisInstance::appendonly),
       yes_no("aof-use-rdb-preamble", &RedisInstance::aof_use_rdb_preamble),
+      yes_no("rdbcompression", &RedisInstance::rdbcompression),
       integer("auto-aof-rewrite-percentage", &RedisInstance::auto_aof_rewrite_percentage, {0, kIntMax}),
       memory("auto-aof-rewrite-min-size", &RedisInstance::auto_aof_rewrite_min_size_bytes, {0, kLongMax}),
       special("client-output-buffer-limit", Arity::kList, set_output_buffer_limits),
@@ -247,7 +248,6 @@ const std::vector<Directive>& directives() {
       recognised("replicaof"),
       recognised("slave-lazy-flush"),
       recognised("replica-lazy-flush"),
-      recognised("rdbcompression"),
       recognised("appendfsync"),
   };
   return table;
@@ -312,7 +312,7 @@ Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std:
     return Ok{};
   }
   if (!d->set) {
-    record_refused_value(raw_name, name, args, where);  // rdbcompression, appendfsync: read, not modelled
+    record_refused_value(raw_name, name, args, where);  // appendfsync: read, not modelled
     return Ok{};
   }
   if (d->arity == Arity::kOne && args.size() != 1) return directive_error(where, name, "wrong number of arguments");

@@ -134,6 +134,23 @@ TEST(Probe, TheServersOwnSaveTimeIsTheForkChildsLife) {
   EXPECT_NE(source.find("rdb_last_bgsave_time_sec"), std::string::npos) << source;
 }
 
+TEST(Probe, ACompressionlessServersChildIsEstimatedWithoutLzf) {
+  // rdbcompression no, read with CONFIG GET: no save measured, so the
+  // child's life is estimated, its bytes written at the rate without LZF
+  // (the arithmetic: ForkChild.AChildThatSkipsLzfWritesItsBytesFaster).
+  RedisServer lzf("", {"--save", "3600 1"}), plain("", {"--save", "3600 1", "--rdbcompression", "no"});
+  ASSERT_TRUE(lzf.ok()) << lzf.error();
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  auto cow_source = [](RedisServer& s) {
+    json t = parse_single(run_redisfit({"probe", s.url(), "--limit", "1Gi", "--write-rate", "5000", "-o", "json"}));
+    return t["projected"]["cow_source"].get<std::string>();
+  };
+  const std::string with_lzf = cow_source(lzf), without = cow_source(plain);
+  EXPECT_NE(without.find("(rdbcompression no, CONFIG GET rdbcompression"), std::string::npos) << without;
+  EXPECT_EQ(with_lzf.find("rdbcompression"), std::string::npos) << with_lzf;
+  EXPECT_NE(with_lzf.find("saving"), std::string::npos) << with_lzf;  // estimated, as the other
+}
+
 // The last save was of the dataset then, not today's: INFO bounds it by the
 // writes since (rdb_changes_since_last_save against the keys now), and the
 // child's life scales from that bound. When there were as many writes as keys,

@@ -163,5 +163,40 @@ TEST(ForkChild, UnderACpuLimitTheChildGetsWhatTheServerLeaves) {
   EXPECT_EQ(fork_child_cpu_words(free_core, w), "with one free core");
 }
 
+TEST(ForkChild, AChildThatSkipsLzfWritesItsBytesFaster) {
+  // rdbcompression no, or an AOF rewrite without its RDB preamble (commands,
+  // no LZF): only the bytes term changes, per-key costs stay.
+  RedisInstance lzf, off, no_preamble;
+  off.rdbcompression = {false, Provenance::given("test")};
+  no_preamble.aof_use_rdb_preamble = {false, Provenance::given("test")};
+  EXPECT_TRUE(child_compresses(lzf, ForkKind::kBgsave));
+  EXPECT_TRUE(child_compresses(lzf, ForkKind::kAofRewrite));
+  EXPECT_TRUE(child_compresses(lzf, ForkKind::kFullSync));
+  for (ForkKind kind : {ForkKind::kBgsave, ForkKind::kAofRewrite, ForkKind::kFullSync}) {
+    EXPECT_FALSE(child_compresses(off, kind));
+  }
+  EXPECT_FALSE(child_compresses(no_preamble, ForkKind::kAofRewrite));
+  EXPECT_TRUE(child_compresses(no_preamble, ForkKind::kBgsave));
+  EXPECT_TRUE(child_compresses(no_preamble, ForkKind::kFullSync));
+
+  Workload w = values_of(1024);
+  const double bytes_lzf = static_cast<double>(kDataset) / K::kSaveBytesPerSec;
+  const double per_key = expected_save(1024, 0, 0) - bytes_lzf;
+  EXPECT_NEAR(fork_child_seconds(off, w, kDataset), per_key + bytes_lzf / K::kUncompressedSaveSpeedup, 1e-9);
+  EXPECT_DOUBLE_EQ(fork_child_seconds(lzf, w, kDataset), expected_save(1024, 0, 0));
+  // A shorter life copies less, and the explanation says why it is shorter.
+  w.write_rate_per_sec = Sourced<double>{5000, Provenance::given("test")};
+  EXPECT_LT(cow_fraction_for_rate(off, w, kDataset, 5000), cow_fraction_for_rate(lzf, w, kDataset, 5000));
+  RedisInstance r = off;
+  r.limit_bytes = Sourced<uint64_t>{1ULL << 30, Provenance::given("test")};
+  r.maxmemory = {MaxmemoryOrigin::kExplicit, kDataset, Provenance::given("test")};
+  const MemoryBudget b = compute_budget(r, w);
+  bool said = false;
+  for (const auto& a : b.assumptions) {
+    if (a.name == "cow_fraction") said = a.source.find("rdbcompression no, test") != std::string::npos;
+  }
+  EXPECT_TRUE(said) << "the copy-on-write assumption names rdbcompression no and where it was read";
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -34,6 +34,7 @@ TEST_F(Differential, AcceptedConfigMatchesConfigGet) {
       "maxmemory 1gb\nmaxmemory-policy allkeys-lru\n",
       "maxmemory 1g\nmaxmemory 1536MB\nmaxmemory-policy VOLATILE-LFU\n",
       "maxmemory 123456789\nsave 900 1\nsave 300 10\nappendonly yes\naof-use-rdb-preamble no\n",
+      "rdbcompression no\nrdbcompression YES\nrdbcompression no\n",
       "maxmemory \"64mb\"\nsave \"\"\nrepl-backlog-size 10mb\nmaxclients 500\n",
       "save 60 100\nsave \"\"\nsave 10 2\nmaxmemory-clients 10%\n",
       "maxmemory-clients 1mb\nclient-output-buffer-limit replica 512mb 128mb 30\n"
@@ -57,6 +58,7 @@ TEST_F(Differential, AcceptedConfigMatchesConfigGet) {
     EXPECT_EQ(server.config_get("save"), save_string(ours));
     EXPECT_EQ(server.config_get("appendonly"), ours.appendonly.value ? "yes" : "no");
     EXPECT_EQ(server.config_get("aof-use-rdb-preamble"), ours.aof_use_rdb_preamble.value ? "yes" : "no");
+    EXPECT_EQ(server.config_get("rdbcompression"), ours.rdbcompression.value ? "yes" : "no");
     EXPECT_EQ(server.config_get("repl-backlog-size"), std::to_string(ours.repl_backlog_bytes.value));
     EXPECT_EQ(server.config_get("maxclients"), std::to_string(ours.maxclients.value));
     EXPECT_EQ(server.config_get("repl-diskless-load"), ours.repl_diskless_load.value);

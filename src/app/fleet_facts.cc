@@ -117,7 +117,8 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
     const bool rdb = rdb_per_byte >= aof_per_byte;
     const double seconds = std::max(rdb_per_byte, aof_per_byte) * f.used_peak_bytes;
     w.fork_child_seconds = Sourced<double>{
-        seconds, Provenance::live(fmt::format("the slowest {} per byte of used_memory at its end, for {} ({})",
+        seconds, Provenance::live(fmt::format("the slowest {} per byte of used_memory at its end (its whole "
+                                              "seconds + 1, the longest it can have been), for {} ({})",
                                               rdb ? "BGSAVE" : "AOF rewrite", format_bytes(u64(f.used_peak_bytes)),
                                               query(rdb ? "save_seconds_per_byte" : "rewrite_seconds_per_byte")))};
     w.fork_child_dataset_bytes = w.dataset_bytes->value;

@@ -128,6 +128,7 @@ Result<FleetReport> recommend(const RecommendOptions& o) {
   if (!client) return client.error();
   sources::FleetQueryOptions query = o.query;
   query.min_save_seconds = ModelConstants::kMinMeasuredSaveSeconds;
+  query.save_time_resolution_seconds = ModelConstants::kInfoSaveTimeResolutionSeconds;
   auto data = sources::read_fleet(*client.value(), query);
   if (!data) return data.error();
   FleetReport report;

@@ -83,7 +83,8 @@ void apply_config(const ServerSnapshot& s, LiveFacts& f) {
 }
 
 // How long a fork child lives here: the server's own last BGSAVE / AOF
-// rewrite time (INFO persistence, whole seconds, -1 = never), paired with the
+// rewrite time (INFO persistence, whole seconds, -1 = never; taken as the
+// longest it can have been, kInfoSaveTimeResolutionSeconds), paired with the
 // dataset that save was of (saved_dataset_bytes), so that the model scales the
 // life to today's dataset and to any maxmemory it tries. Below 2 s the figure
 // is too coarse to replace the model's save-speed default. Of the two, the one
@@ -102,10 +103,15 @@ void read_last_save(const ServerSnapshot& s, uint64_t dataset, LiveFacts& f) {
       f.notes.push_back(fmt::format("{} {:.0f} not used: {}; the save time is estimated", field, *seconds, how));
       continue;
     }
-    const double today = *seconds * static_cast<double>(dataset) / static_cast<double>(then);
+    // Whole seconds of time(NULL): the save lasted under N + 1 s.
+    const double lived = *seconds + ModelConstants::kInfoSaveTimeResolutionSeconds;
+    const double today = lived * static_cast<double>(dataset) / static_cast<double>(then);
     if (today <= longest) continue;
     longest = today;
-    w.fork_child_seconds = Sourced<double>{*seconds, at(fmt::format("INFO {} {:.0f} ({})", field, *seconds, how), s)};
+    w.fork_child_seconds =
+        Sourced<double>{lived, at(fmt::format("INFO {} {:.0f}: under {:.0f} s, whole seconds ({})", field, *seconds,
+                                              lived, how),
+                                  s)};
     w.fork_child_dataset_bytes = then;
   }
 }

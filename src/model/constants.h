@@ -147,6 +147,12 @@ struct ModelConstants {
   // INFO's last save times are whole seconds: below this they are too coarse
   // to replace the estimate.
   static constexpr double kMinMeasuredSaveSeconds = 2.0;
+  // And they are differences of two time(NULL) readings
+  // (rdb.c:backgroundSaveDoneHandlerDisk: rdb_save_time_last = time(NULL) -
+  // rdb_save_time_start; aof.c likewise for aof_rewrite_time_last), so a
+  // figure of N is a life between N - 1 and N + 1 s: a 2.9 s save can read 2.
+  // The life taken from one is N + this, the longest it can have been.
+  static constexpr double kInfoSaveTimeResolutionSeconds = 1.0;
   // A full sync lasts the child's save plus the transfer and the replica's
   // load. Measured against the BGSAVE of the same data and writes (1 KiB,
   // 5000/s, replica on the same host): 1.03-1.41x in six matrix runs on the

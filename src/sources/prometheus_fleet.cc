@@ -19,7 +19,8 @@ constexpr const char* kBy = "namespace, pod, instance, target";
 
 // One fact: its name and how to read it. In `inner`, {S} is the Redis series
 // selector, {W} the window, {R} the resolution ({R2} twice it, {R2S} that in
-// seconds), {MS} the shortest save kept (FleetQueryOptions::min_save_seconds), {P} the pod-side selector
+// seconds), {MS} the shortest save kept (FleetQueryOptions::min_save_seconds), {SR} what a whole-second
+// save time may lack (save_time_resolution_seconds), {P} the pod-side selector
 // (container, namespace; {PM} adds resource="memory"). Redis facts are wrapped in max by (namespace, pod,
 // instance, target) unless `aggregated` says the query groups itself.
 struct FactSpec {
@@ -48,13 +49,14 @@ const std::vector<FactSpec>& fact_specs() {
       // aof_base_size): the dataset that save was of, give or take what was
       // written during it. Pairing the longest save with the window's largest
       // dataset instead would under-budget a save of a smaller dataset that
-      // was slow, e.g. on a busy node. Saves under {MS} are left out: INFO
+      // was slow, e.g. on a busy node, each taken as the longest it can have
+      // been ({SR} more than its whole seconds). Saves under {MS} are left out: INFO
       // gives whole seconds.
       {"save_seconds_per_byte",
-       "max_over_time(((redis_rdb_last_bgsave_duration_sec{S} >= {MS}) / redis_memory_used_bytes{S} "
+       "max_over_time((((redis_rdb_last_bgsave_duration_sec{S} >= {MS}) + {SR}) / redis_memory_used_bytes{S} "
        "and (time() - redis_rdb_last_save_timestamp_seconds{S}) < {R2S})[{W}:{R}])"},
       {"rewrite_seconds_per_byte",
-       "max_over_time(((redis_aof_last_rewrite_duration_sec{S} >= {MS}) / redis_memory_used_bytes{S} "
+       "max_over_time((((redis_aof_last_rewrite_duration_sec{S} >= {MS}) + {SR}) / redis_memory_used_bytes{S} "
        "and changes(redis_aof_base_size_bytes{S}[{R2}]) > 0)[{W}:{R}])"},
       {"aof_enabled", "last_over_time(redis_aof_enabled{S}[{W}])"},
       {"evicted_keys", "last_over_time(redis_evicted_keys_total{S}[{W}])"},
@@ -96,7 +98,7 @@ std::string braces(const std::vector<std::string>& matchers) {
 
 struct Selectors {
   std::string redis, redis_writes, pod, pod_memory, window, resolution, two_resolutions, two_resolutions_seconds,
-      min_save_seconds;
+      min_save_seconds, save_time_resolution_seconds;
 };
 
 std::string write_regex() {
@@ -123,6 +125,7 @@ Selectors selectors_for(const FleetQueryOptions& o) {
   s.two_resolutions = promql_duration(2 * o.resolution_seconds);
   s.two_resolutions_seconds = fmt::format("{}", std::llround(2 * o.resolution_seconds));
   s.min_save_seconds = fmt::format("{:g}", o.min_save_seconds);
+  s.save_time_resolution_seconds = fmt::format("{:g}", o.save_time_resolution_seconds);
   return s;
 }
 
@@ -135,6 +138,7 @@ std::string build_query(const FactSpec& spec, const Selectors& s) {
   replace_all(q, "{W}", s.window);
   replace_all(q, "{R2S}", s.two_resolutions_seconds);
   replace_all(q, "{MS}", s.min_save_seconds);
+  replace_all(q, "{SR}", s.save_time_resolution_seconds);
   replace_all(q, "{R2}", s.two_resolutions);
   replace_all(q, "{R}", s.resolution);
   if (!spec.aggregated) q = fmt::format("max by ({}) ({})", kBy, q);

@@ -43,6 +43,10 @@ struct FleetQueryOptions {
   // whole seconds. The caller passes the model's floor
   // (ModelConstants::kMinMeasuredSaveSeconds); sources/ does not read model/.
   double min_save_seconds = 0;
+  // Added to each save time kept: INFO's whole seconds are differences of
+  // two time(NULL) readings, so N may stand for up to N + 1 s. The caller
+  // passes ModelConstants::kInfoSaveTimeResolutionSeconds.
+  double save_time_resolution_seconds = 0;
   // Called before each query is sent, for a progress line: `sent` queries
   // went before this one, of `total` this read sends; `fact` names it. May
   // be empty.

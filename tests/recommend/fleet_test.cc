@@ -38,11 +38,13 @@ struct Expected {
 
 // The slowest save per byte of used_memory in the window, as the generator
 // made them: each of the dataset of its own time.
+// INFO's whole seconds stand for up to one more (kInfoSaveTimeResolutionSeconds).
 double slowest_save_seconds_per_byte(const FleetTruth& t) {
-  double per_byte = t.bgsave_seconds / double(t.used_bytes);
+  constexpr double kRound = ModelConstants::kInfoSaveTimeResolutionSeconds;
+  double per_byte = (t.bgsave_seconds + kRound) / double(t.used_bytes);
   if (t.early_fill < 1) {
     const double used_early = double(static_cast<uint64_t>(double(t.used_bytes) * t.early_fill));
-    per_byte = std::max(per_byte, t.early_bgsave_seconds / used_early);
+    per_byte = std::max(per_byte, (t.early_bgsave_seconds + kRound) / used_early);
   }
   return per_byte;
 }
@@ -83,7 +85,8 @@ Expected expected_for(const FleetTruth& t) {
   r.limit_bytes = Sourced<uint64_t>{e.limit, Provenance::given("truth")};
   e.child_seconds = compute_budget(r, w).fork_child_seconds;
   Workload largest = w;
-  largest.fork_child_seconds->value = std::max(t.bgsave_seconds, t.early_bgsave_seconds);
+  largest.fork_child_seconds->value =
+      std::max(t.bgsave_seconds, t.early_bgsave_seconds) + ModelConstants::kInfoSaveTimeResolutionSeconds;
   e.largest_pairing_seconds = compute_budget(r, largest).fork_child_seconds;
   return e;
 }

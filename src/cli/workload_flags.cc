@@ -72,7 +72,8 @@ void WorkloadFlags::add_workload_to(CLI::App& cmd) {
   cmd.add_option("--fsync-stall", fsync_stall,
                  "budget for an appendfsync everysec fsync stalled this long (e.g. 2s, 500ms; a bare number is seconds; default: no stall)");
   cmd.add_option("--save-time", save_time,
-                 "how long a BGSAVE / AOF rewrite of this dataset takes (INFO rdb_last_bgsave_time_sec), e.g. 12s or 800ms; a bare number is seconds");
+                 "how long a BGSAVE / AOF rewrite of this dataset takes, e.g. 12s or 800ms; a bare number is "
+                 "seconds (INFO rdb_last_bgsave_time_sec is whole seconds: N means up to N+1)");
   cmd.add_option("--save-time-of", save_time_of,
                  "the dataset --save-time was measured on (INFO used_memory then), e.g. 300mb: the child's life "
                  "then scales with the dataset evaluated, as plan's solver tries other maxmemory values");

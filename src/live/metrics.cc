@@ -43,7 +43,7 @@ void add_report(Exposition& x, const std::string& labels, const ProbeReport& r) 
     g("redisfit_headroom_bytes", "Container limit minus memory charged now (negative = over).",
       limit - static_cast<double>(r.now_bytes));
     int level = r.verdict == Verdict::kUnsafe ? 2 : r.verdict == Verdict::kThin ? 1 : 0;
-    g("redisfit_verdict_level", "Worst of now and the projections against the limit: 0 safe, 1 thin (<10% margin), 2 unsafe.",
+    g("redisfit_verdict_level", "Worst of now and the projections against the limit: 0 safe, 1 thin (inside the verdict's margin: 10%, 5% with the fork and fragmentation measured), 2 unsafe.",
       level);
   }
   g("redisfit_findings_max_level", "Highest probe finding level: 0 note (or none), 1 warning, 2 error.",

@@ -139,8 +139,10 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   const rules::MaxmemoryDerivation no_derivation;  // a live server's maxmemory is what CONFIG GET says
   r.findings = rules::check_all({facts.instance, r.budget, facts.workload, no_derivation, &r}, rules::probe_rules());
   if (r.limit_bytes) {
-    auto judge = [&](uint64_t bytes) { return judge_against_limit(bytes, *r.limit_bytes); };
-    r.verdict = worse(judge(r.now_bytes), judge(r.steady_bytes));
+    // Projections keep the live budget's margin (5 % once its fork and
+    // fragmentation are measured); what is charged now keeps the a-priori one, as RP003 does.
+    auto judge = [&](uint64_t bytes) { return judge_against_limit(bytes, *r.limit_bytes, r.budget.safety_factor); };
+    r.verdict = worse(judge_against_limit(r.now_bytes, *r.limit_bytes), judge(r.steady_bytes));
     if (r.fork_configured) r.verdict = worse(r.verdict, judge(r.fork_peak_bytes));
     if (r.reload_configured) r.verdict = worse(r.verdict, judge(r.reload_peak_bytes));
     if (r.full_peak_bytes > 0) r.verdict = worse(r.verdict, judge(r.full_peak_bytes));

@@ -349,8 +349,11 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
       b.peak_phase = p.name;
     }
   }
-  b.verdict = judge_against_limit(b.peak_bytes, b.limit_bytes);
+  const SafetyMargin margin = safety_margin(r, w);
+  b.safety_factor = margin.factor;
+  b.verdict = judge_against_limit(b.peak_bytes, b.limit_bytes, b.safety_factor);
   if (!words) return b;
+  b.safety_why = margin.why;
 
   b.assumptions = {
       {"dataset", format_bytes(dataset.bytes), dataset.source},
@@ -394,6 +397,9 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   if (loaded.bytes != dataset.bytes) {
     b.assumptions.insert(b.assumptions.begin() + 1, {"loaded", format_bytes(loaded.bytes), loaded.source});
   }
+  b.assumptions.push_back({"margin", fmt::format("{:.0f}%", (b.safety_factor - 1) * 100),
+                           fmt::format("the verdict keeps the peak x{:.2f} under the limit: {}", b.safety_factor,
+                                       margin.why)});
   return b;
 }
 

@@ -88,6 +88,9 @@ struct MemoryBudget {
   // maxmemory), only the limit can make it fit.
   bool loaded_above_maxmemory = false;
   Verdict verdict = Verdict::kUnbounded;
+  // The margin the verdict kept (model/verdict.h safety_margin) and why.
+  double safety_factor = ModelConstants::kSafetyFactor;
+  std::string safety_why;
   std::vector<Assumption> assumptions;
 
   const BudgetPhase* find_phase(PhaseId id) const;  // null when the model has no such phase

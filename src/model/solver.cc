@@ -22,7 +22,7 @@ constexpr uint64_t kMiB = 1ULL << 20;
 constexpr uint64_t kGiB = 1ULL << 30;
 
 bool fits(const MemoryBudget& b, uint64_t limit_bytes) {
-  return judge_against_limit(b.peak_bytes, limit_bytes) == Verdict::kSafe;
+  return judge_against_limit(b.peak_bytes, limit_bytes, b.safety_factor) == Verdict::kSafe;
 }
 
 RedisInstance with_maxmemory(RedisInstance r, uint64_t bytes, const Provenance& source) {
@@ -78,7 +78,7 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
     return Error{"", fmt::format("a limit of {} is below what Redis needs at all under this workload: "
                                  "even with maxmemory 1mb the {} phase needs {} (x{:.1f} margin)",
                                  format_k8s_quantity(limit_bytes), empty.peak_phase,
-                                 format_bytes(empty.peak_bytes), ModelConstants::kSafetyFactor)};
+                                 format_bytes(empty.peak_bytes), empty.safety_factor)};
   }
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo + 1) / 2;
@@ -90,7 +90,7 @@ Result<uint64_t> solve_max_maxmemory(const RedisInstance& instance, const Worklo
 
 uint64_t solve_min_limit(const RedisInstance& instance, const Workload& workload) {
   MemoryBudget b = compute_budget_for_search(instance, workload);
-  double needed = static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor;
+  double needed = static_cast<double>(b.peak_bytes) * b.safety_factor;
   return round_limit(saturating_add(saturating_u64(needed), 1));
 }
 

@@ -21,7 +21,7 @@ namespace {
 
 bool safe(const MemoryBudget& b) {
   return b.limit_bytes > 0 &&
-         static_cast<double>(b.peak_bytes) * ModelConstants::kSafetyFactor <= static_cast<double>(b.limit_bytes);
+         static_cast<double>(b.peak_bytes) * b.safety_factor <= static_cast<double>(b.limit_bytes);
 }
 
 uint64_t fork_total(const MemoryBudget& b) {

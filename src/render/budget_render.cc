@@ -103,10 +103,10 @@ std::string verdict_sentence(const MemoryBudget& b) {
                          format_k8s_quantity(b.limit_bytes), format_bytes(b.peak_bytes - b.limit_bytes));
     }
     case Verdict::kThin:
-      return fmt::format("thin: {} leaves only {} ({}) below the {} limit; keep 10%", peak,
+      return fmt::format("thin: {} leaves only {} ({}) below the {} limit; keep {:.0f}%", peak,
                          format_bytes(b.limit_bytes - b.peak_bytes),
                          percent_of(b.limit_bytes - b.peak_bytes, b.limit_bytes),
-                         format_k8s_quantity(b.limit_bytes));
+                         format_k8s_quantity(b.limit_bytes), (b.safety_factor - 1) * 100);
     case Verdict::kSafe:
       return fmt::format("safe: {}, {} ({}) below the {} limit", peak,
                          format_bytes(b.limit_bytes - b.peak_bytes),

@@ -71,14 +71,15 @@ Threshold phase_safety_factor() {
   return {"safety_factor", ModelConstants::kSafetyFactor, "x the phase total", "model/constants.h kSafetyFactor"};
 }
 
-void phase_finding(const RuleSpec& spec, const LiveObservation& live, const std::string& what, uint64_t bytes,
+void phase_finding(const RuleSpec& spec, const RuleContext& ctx, const std::string& what, uint64_t bytes,
                    bool configured, const std::string& advice_if_bad, std::vector<Finding>& out) {
+  const LiveObservation& live = *ctx.live;
   if (!live.limit_bytes) {
     out.push_back(make_live_finding(spec, Level::kNote,
                                     fmt::format("{}: {} (no limit to compare with)", what, format_bytes(bytes)), ""));
     return;
   }
-  const Verdict v = judge_against_limit(bytes, *live.limit_bytes);
+  const Verdict v = judge_against_limit(bytes, *live.limit_bytes, ctx.budget.safety_factor);
   out.push_back(make_live_finding(
       spec, level_of(v, configured),
       fmt::format("{}: {} = {} of the {} limit ({})", what, format_bytes(bytes), pct(bytes, *live.limit_bytes),

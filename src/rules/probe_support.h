@@ -43,12 +43,14 @@ void with_limit(const RuleSpec& spec, const RuleContext& ctx, std::vector<Findin
 }
 
 // The threshold of the rules that judge a phase total with phase_finding()
-// (RP004-RP007): the model's safety factor, as judge_against_limit applies it.
+// (RP004-RP007): the model's safety factor, as judge_against_limit applies it
+// (the a-priori one; a budget of measured facts keeps kMeasuredSafetyFactor).
 Threshold phase_safety_factor();
 
-// One projected phase total against the limit: a note without a limit, else
+// One projected phase total against the limit (ctx.live's), with the margin
+// of the live budget (ctx.budget.safety_factor): a note without a limit, else
 // the verdict's level; `advice_if_bad` is given unless the phase is safe.
-void phase_finding(const RuleSpec& spec, const LiveObservation& live, const std::string& what, uint64_t bytes,
+void phase_finding(const RuleSpec& spec, const RuleContext& ctx, const std::string& what, uint64_t bytes,
                    bool configured, const std::string& advice_if_bad, std::vector<Finding>& out);
 
 }  // namespace redisfit::rules::probe

@@ -25,7 +25,7 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
   if (!forks || !fork) return;
   // Only when the fork is what breaks the margin: the fork phase alone is
   // thin or unsafe against the limit.
-  if (judge_against_limit(fork->total_bytes, b.limit_bytes) == Verdict::kSafe) return;
+  if (judge_against_limit(fork->total_bytes, b.limit_bytes, b.safety_factor) == Verdict::kSafe) return;
   std::string why = r.appendonly.value ? "appendonly yes (AOF rewrites)" : "RDB snapshots";
   if (r.replicas.value > 0) why += " and replica full syncs";
   out.push_back(make_finding(

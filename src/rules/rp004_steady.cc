@@ -6,7 +6,7 @@ namespace redisfit::rules {
 namespace {
 
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
-  probe::phase_finding(spec, *ctx.live, "steady state (model, today's dataset)", ctx.live->steady_bytes, true,
+  probe::phase_finding(spec, ctx, "steady state (model, today's dataset)", ctx.live->steady_bytes, true,
                        probe::fit_advice(ctx, "lower maxmemory or raise the limit (" + probe::plan_command(ctx) + ")"), out);
 }
 

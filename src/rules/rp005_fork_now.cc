@@ -9,7 +9,7 @@ namespace {
 
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const LiveObservation& live = *ctx.live;
-  probe::phase_finding(spec, live,
+  probe::phase_finding(spec, ctx,
                        live.fork_configured ? "if a fork (BGSAVE/AOF rewrite/full sync) started now"
                                             : "if a BGSAVE started now (persistence is off; a replica attaching or "
                                               "a manual BGSAVE still forks)",

@@ -9,7 +9,7 @@ namespace {
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const LiveObservation& live = *ctx.live;
   if (live.full_peak_bytes == 0) return;
-  probe::phase_finding(spec, live, "once the dataset fills maxmemory (model peak: " + live.full_peak_phase + ")",
+  probe::phase_finding(spec, ctx, "once the dataset fills maxmemory (model peak: " + live.full_peak_phase + ")",
                        live.full_peak_bytes, true,
                        probe::fit_advice(ctx, "lower maxmemory so every phase fits the limit at full (" +
                                                  probe::plan_command(ctx) + "), or raise the limit"),

@@ -87,7 +87,7 @@ TEST(GuardBadInput, LimitBelowWhatTheDataNeeds) {
   const uint64_t held = platform::parse_info(std::string(info->str, info->len)).u64("used_memory").value_or(0);
   // A limit above the data, whose safe maxmemory is below it: the case of a
   // vertical scale-down that leaves the dataset too little room.
-  const uint64_t limit = (held + held / 5) / kMiB * kMiB;
+  const uint64_t limit = (held + held / 10) / kMiB * kMiB;
   ASSERT_LT(model_maxmemory(server.port(), limit), held) << "the test needs a limit whose safe value is under the data";
   TempDir podinfo;
   const std::string file = podinfo.write_file("mem_limit", std::to_string(limit));

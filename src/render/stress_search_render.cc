@@ -48,11 +48,14 @@ std::string recommendation_line(const stress::SearchResult& r) {
   if (r.recommended_given_facts_bytes) {
     const auto& f = r.facts;
     const double dataset_mib = static_cast<double>(f.child_dataset_bytes) / (1 << 20);  // redis.conf's mb
+    const std::string rate =
+        f.executed_write_rate ? fmt::format(" --write-rate {:.0f}", *f.executed_write_rate) : std::string();
     line += fmt::format(
         "\nmeasured: given what those runs measured (plan --save-time {:.1f}s --save-time-of {:.0f}mb "
-        "--fragmentation {:.2f}), plan recommends {} ({} of the limit)",
-        f.child_seconds, dataset_mib, f.fragmentation, format_bytes(*r.recommended_given_facts_bytes),
+        "--fragmentation {:.2f}{}), plan recommends {} ({} of the limit)",
+        f.child_seconds, dataset_mib, f.fragmentation, rate, format_bytes(*r.recommended_given_facts_bytes),
         share(*r.recommended_given_facts_bytes, r.limit_bytes));
+    if (f.executed_write_rate) line += " (the write rate the server executed; the rest was refused with -OOM)";
     line += share_of_edge(r, *r.recommended_given_facts_bytes);
     line += probe_outcome(r, [](const stress::Probe& p) { return p.recommended_given_facts; });
   } else if (!r.facts_note.empty()) {
@@ -112,6 +115,7 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
     out["facts"] = {{"fork_child_sec", r.facts.child_seconds},
                     {"fork_child_dataset_bytes", r.facts.child_dataset_bytes},
                     {"fragmentation", r.facts.fragmentation}};
+    if (r.facts.executed_write_rate) out["facts"]["executed_write_rate"] = *r.facts.executed_write_rate;
     if (r.edge_bytes) {
       out["recommended_given_facts_share_of_edge"] =
           static_cast<double>(*r.recommended_given_facts_bytes) / static_cast<double>(*r.edge_bytes);

@@ -213,6 +213,12 @@ Result<uint64_t> solve_for_run(const StressOptions& o, const ServerFacts* facts)
     set_measured_child(asked, facts->child_seconds);
     asked.fork_child_dataset_bytes = facts->child_dataset_bytes;
     set_measured_fragmentation(asked, facts->fragmentation);
+    if (facts->executed_write_rate) {
+      asked.write_rate_per_sec = Sourced<double>{
+          *facts->executed_write_rate,
+          Provenance::given("stress: the writes/s the server executed while its child lived, the rest refused "
+                            "with -OOM")};
+    }
   }
   auto best = solve_max_maxmemory(*inst, asked, o.limit_bytes);
   if (!best.ok()) return best;

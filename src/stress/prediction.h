@@ -4,6 +4,7 @@
 // model predicts the peak the run then measures.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -49,12 +50,17 @@ struct ServerFacts {
   double child_seconds = 0;  // a save's life: save_seconds_of_child()
   uint64_t child_dataset_bytes = 0;
   double fragmentation = 0;
+  // The writes/s the server executed while the child lived, when the
+  // described rate was held but part of it refused with -OOM (a full
+  // dataset under a refusing policy): a refused write copies nothing.
+  std::optional<double> executed_write_rate;
 };
 
 // recommended_maxmemory() given those facts as well: the child's life scales
 // from the dataset it was measured on to each maxmemory the solver tries.
 // The write rate stays the one described (a rate a run could not hold is a
-// machine's limit, not the workload's).
+// machine's limit, not the workload's), unless the runs held it and the
+// server refused part of it: then the rate it executed.
 Result<uint64_t> recommended_maxmemory_given(const StressOptions& options, const ServerFacts& facts);
 
 }  // namespace redisfit::stress

@@ -14,6 +14,9 @@ constexpr uint64_t kMiB = 1ULL << 20;
 // Probes beyond max_probes for confirming single-run survivors and for
 // bisecting the gap a dead confirmation leaves (search_maxmemory).
 constexpr int kRefineProbes = 4;
+// Share of the described write rate the runs must have answered (executed or
+// refused) for it to count as held, as bench/calibration_matrix.py counts it.
+constexpr double kRateHeldShare = 0.9;
 
 uint64_t round_mib(uint64_t bytes) { return std::max<uint64_t>(kMiB, bytes / kMiB * kMiB); }
 
@@ -73,18 +76,31 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
 // a save's (save_seconds_of_child). Absent when none did.
 std::optional<ServerFacts> measured_facts(const StressOptions& o, const Probe& p) {
   ServerFacts sum;
+  double executed = 0, refused = 0;
   int n = 0;
   for (const auto& r : p.runs) {
     if (r.fork_child_sec <= 0 || r.fragmentation_before_fork <= 0 || r.used_memory_before_fork_bytes == 0) continue;
     sum.child_seconds += save_seconds_of_child(o, r.fork_child_sec);
     sum.child_dataset_bytes += r.used_memory_before_fork_bytes;
     sum.fragmentation += r.fragmentation_before_fork;
+    executed += r.fork_write_rate;
+    refused += r.fork_refused_write_rate;
     ++n;
   }
   if (n == 0) return std::nullopt;
   sum.child_seconds /= n;
   sum.child_dataset_bytes /= static_cast<uint64_t>(n);
   sum.fragmentation /= n;
+  executed /= n;
+  refused /= n;
+  // What probe would read (commandstats counts executed calls apart from
+  // rejected ones): the executed rate, when the described one was held and
+  // the server refused part of it. A rate the writer could not reach is the
+  // machine's limit and leaves the described one (kRateHeldShare).
+  const double asked = o.write_rate_per_sec;
+  if (asked > 0 && refused > 0 && executed + refused >= kRateHeldShare * asked && executed < asked) {
+    sum.executed_write_rate = executed;
+  }
   return sum;
 }
 

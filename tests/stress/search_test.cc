@@ -88,6 +88,35 @@ TEST(StressSearch, EdgeLiesBetweenAKnownSurvivorAndAKnownOomKill) {
   ASSERT_GE(s["probes"].size(), 2u);
   EXPECT_TRUE(s["probes"][1]["recommended_given_facts"].get<bool>());
   EXPECT_EQ(s["probes"][1]["maxmemory_bytes"], s["recommended_given_facts_bytes"]);
+  // A flat-out writer describes no rate, so none is taken from the runs.
+  EXPECT_FALSE(s["facts"].contains("executed_write_rate")) << s["facts"].dump();
+}
+
+TEST(StressSearch, WritesTheServerRefusedAreNotAFactOfTheRecommendation) {
+  // noeviction, the import past maxmemory: the paced writer's overwrites
+  // during the fork are refused with -OOM, so they copy nothing. Given what
+  // the runs measured, plan takes the rate the server executed, not the one
+  // described, and recommends at least as much as it does a priori.
+  SKIP_WITHOUT_CGROUP();
+  auto s = run_redisfit({"stress", "--search", "maxmemory", "--limit", "96Mi", "--policy", "noeviction", "--save", "",
+                         "--fork", "bgsave", "--value-size", "1024", "--write-rate", "2000", "--fill", "1.2x",
+                         "--phases", "import,fork", "--restarts", "0", "--search-range", "32mb-88mb", "--resolution",
+                         "24mb", "--repeats", "1", "-o", "json"});
+  const nlohmann::json j = json_of(s);
+  ASSERT_FALSE(j.empty());
+  ASSERT_TRUE(j["recommended_bytes"].is_number()) << j.dump(2).substr(0, 2000);
+  ASSERT_TRUE(j["recommended_given_facts_bytes"].is_number()) << j.dump(2).substr(0, 2000);
+  double executed = 0, refused = 0;
+  for (const auto& r : j["probes"][0]["runs"]) {
+    executed += r["fork_write_rate"].get<double>();
+    refused += r["fork_refused_write_rate"].get<double>();
+  }
+  ASSERT_GT(refused, 0) << "the writer's overwrites at a full maxmemory under noeviction are refused: "
+                        << j["probes"][0].dump().substr(0, 1000);
+  ASSERT_TRUE(j["facts"].contains("executed_write_rate")) << j["facts"].dump();
+  EXPECT_NEAR(j["facts"]["executed_write_rate"].get<double>(), executed / j["probes"][0]["runs"].size(), 1e-6);
+  EXPECT_LT(j["facts"]["executed_write_rate"].get<double>(), 2000);
+  EXPECT_GE(j["recommended_given_facts_bytes"].get<uint64_t>(), j["recommended_bytes"].get<uint64_t>());
 }
 
 TEST(StressSearch, RejectsABadRange) {

@@ -115,7 +115,8 @@ std::optional<std::string> busy_node_note(const RedisInstance& r, const Workload
   const double busy = busy_node_save_seconds(rec.budget.fork_child_seconds);
   const uint64_t of_bytes = saturating_round_up(rec.maxmemory_bytes, kMiB);
   Workload slower = w;
-  slower.fork_child_seconds = Sourced<double>{busy, Provenance::computed("plan: a busy node's save")};
+  // As the printed command gives it (a flag): its margin is the rerun's.
+  slower.fork_child_seconds = Sourced<double>{busy, Provenance::flag("--save-time (a busy node's, what-if)")};
   slower.fork_child_dataset_bytes = of_bytes;
   auto solved = solve_max_maxmemory(r, slower, limit);
   const std::string head = fmt::format(

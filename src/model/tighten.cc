@@ -19,6 +19,11 @@
 namespace redisfit {
 namespace {
 
+// A hint's value stands for one the user would give: it counts as given, so
+// the margin (model/verdict.h safety_margin) is the one the rerun it asks for
+// keeps.
+Provenance what_if(const std::string& flag) { return Provenance::flag(flag + " (what-if)"); }
+
 bool safe(const MemoryBudget& b) {
   return b.limit_bytes > 0 &&
          static_cast<double>(b.peak_bytes) * b.safety_factor <= static_cast<double>(b.limit_bytes);
@@ -38,7 +43,7 @@ std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload
                                           uint64_t fork_now) {
   // The best a measurement can do: writes that copy (almost) nothing.
   Workload idle = w;
-  idle.write_rate_per_sec = Sourced<double>{0, Provenance::computed("hint")};
+  idle.write_rate_per_sec = Sourced<double>{0, what_if("--write-rate")};
   const MemoryBudget floor = compute_budget_for_search(r, idle);
   const uint64_t saved = fork_now > fork_total(floor) ? fork_now - fork_total(floor) : 0;
   std::string text = fmt::format("the fork assumes every page is copied; measuring the write rate during a fork "
@@ -52,14 +57,14 @@ std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload
     for (int i = 0; i < 40 && hi - lo > 1; ++i) {
       double mid = (lo + hi) / 2;
       Workload t = w;
-      t.write_rate_per_sec = Sourced<double>{mid, Provenance::computed("hint")};
+      t.write_rate_per_sec = Sourced<double>{mid, what_if("--write-rate")};
       (safe(compute_budget_for_search(r, t)) ? lo : hi) = mid;
     }
     double clo = 0, chi = 1;
     for (int i = 0; i < 30; ++i) {
       double mid = (clo + chi) / 2;
       Workload t = w;
-      t.cow_fraction = Sourced<double>{mid, Provenance::computed("hint")};
+      t.cow_fraction = Sourced<double>{mid, what_if("--cow-fraction")};
       (safe(compute_budget_for_search(r, t)) ? clo : chi) = mid;
     }
     text += fmt::format("; this configuration is safe at up to {:.0f} writes/s during a fork (the save time "
@@ -74,7 +79,7 @@ std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload
 // --save-time would give it (held for the dataset evaluated).
 MemoryBudget with_save_time(const RedisInstance& r, const Workload& w, double seconds) {
   Workload t = w;
-  t.fork_child_seconds = Sourced<double>{seconds, Provenance::computed("hint")};
+  t.fork_child_seconds = Sourced<double>{seconds, what_if("--save-time")};
   t.fork_child_dataset_bytes.reset();
   return compute_budget_for_search(r, t);
 }

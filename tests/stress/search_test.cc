@@ -92,31 +92,40 @@ TEST(StressSearch, EdgeLiesBetweenAKnownSurvivorAndAKnownOomKill) {
   EXPECT_FALSE(s["facts"].contains("executed_write_rate")) << s["facts"].dump();
 }
 
-TEST(StressSearch, WritesTheServerRefusedAreNotAFactOfTheRecommendation) {
+TEST(StressSearch, GivenTheFactsPlanTakesTheRateTheServerExecuted) {
   // noeviction, the import past maxmemory: the paced writer's overwrites
-  // during the fork are refused with -OOM, so they copy nothing. Given what
-  // the runs measured, plan takes the rate the server executed, not the one
-  // described, and recommends at least as much as it does a priori.
+  // during the fork are refused with -OOM whenever used_memory stands above
+  // maxmemory as they arrive, which the clients' buffers decide (on a
+  // 300 MiB dataset all of them were; here some runs refuse none). Given
+  // what the runs measured, plan takes the rate the server executed when
+  // part of a held rate was refused (a refused write copies nothing), and
+  // the described rate otherwise. Either case is checked as it comes.
   SKIP_WITHOUT_CGROUP();
+  constexpr double kAsked = 2000;
   auto s = run_redisfit({"stress", "--search", "maxmemory", "--limit", "96Mi", "--policy", "noeviction", "--save", "",
                          "--fork", "bgsave", "--value-size", "1024", "--write-rate", "2000", "--fill", "1.2x",
                          "--phases", "import,fork", "--restarts", "0", "--search-range", "32mb-88mb", "--resolution",
-                         "24mb", "--repeats", "1", "-o", "json"});
+                         "24mb", "--repeats", "2", "-o", "json"});
   const nlohmann::json j = json_of(s);
   ASSERT_FALSE(j.empty());
-  ASSERT_TRUE(j["recommended_bytes"].is_number()) << j.dump(2).substr(0, 2000);
   ASSERT_TRUE(j["recommended_given_facts_bytes"].is_number()) << j.dump(2).substr(0, 2000);
   double executed = 0, refused = 0;
-  for (const auto& r : j["probes"][0]["runs"]) {
+  const auto& runs = j["probes"][0]["runs"];
+  for (const auto& r : runs) {
     executed += r["fork_write_rate"].get<double>();
     refused += r["fork_refused_write_rate"].get<double>();
   }
-  ASSERT_GT(refused, 0) << "the writer's overwrites at a full maxmemory under noeviction are refused: "
-                        << j["probes"][0].dump().substr(0, 1000);
-  ASSERT_TRUE(j["facts"].contains("executed_write_rate")) << j["facts"].dump();
-  EXPECT_NEAR(j["facts"]["executed_write_rate"].get<double>(), executed / j["probes"][0]["runs"].size(), 1e-6);
-  EXPECT_LT(j["facts"]["executed_write_rate"].get<double>(), 2000);
-  EXPECT_GE(j["recommended_given_facts_bytes"].get<uint64_t>(), j["recommended_bytes"].get<uint64_t>());
+  executed /= static_cast<double>(runs.size());
+  refused /= static_cast<double>(runs.size());
+  if (refused > 0 && executed + refused >= 0.9 * kAsked && executed < kAsked) {
+    ASSERT_TRUE(j["facts"].contains("executed_write_rate")) << j["facts"].dump();
+    EXPECT_NEAR(j["facts"]["executed_write_rate"].get<double>(), executed, 1e-6);
+    // Fewer writes copy fewer pages: at least the a-priori answer.
+    EXPECT_GE(j["recommended_given_facts_bytes"].get<uint64_t>(), j["recommended_bytes"].get<uint64_t>());
+  } else {
+    EXPECT_FALSE(j["facts"].contains("executed_write_rate"))
+        << "executed " << executed << "/s, refused " << refused << "/s: " << j["facts"].dump();
+  }
 }
 
 TEST(StressSearch, RejectsABadRange) {

@@ -49,26 +49,39 @@ bool fill_printable_random(redisContext* c, int keys, size_t value_bytes) {
   return true;
 }
 
-// Seconds from BGSAVE to rdb_bgsave_in_progress:0 (polled every 2 ms), the
-// shortest of `runs` saves with rdbcompression `setting`; < 0 on failure.
-double shortest_save(testing::RedisServer& server, const char* setting, int runs) {
+// Seconds from BGSAVE to rdb_bgsave_in_progress:0 (polled every 2 ms) with
+// rdbcompression `setting`; < 0 on failure.
+double one_save(testing::RedisServer& server, const char* setting) {
   auto set = server.command({"CONFIG", "SET", "rdbcompression", setting});
   if (!set || set->type != REDIS_REPLY_STATUS) return -1;
-  double best = 1e9;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = Clock::now();
-    auto bg = server.command({"BGSAVE"});
-    if (!bg || bg->type != REDIS_REPLY_STATUS) return -1;
-    for (int polls = 0;; ++polls) {
-      if (polls > 30000) return -1;  // a minute
-      auto info = server.command({"INFO", "persistence"});
-      if (!info || info->type != REDIS_REPLY_STRING) return -1;
-      if (std::string(info->str, info->len).find("rdb_bgsave_in_progress:0") != std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+  const auto start = Clock::now();
+  auto bg = server.command({"BGSAVE"});
+  if (!bg || bg->type != REDIS_REPLY_STATUS) return -1;
+  for (int polls = 0;; ++polls) {
+    if (polls > 30000) return -1;  // a minute
+    auto info = server.command({"INFO", "persistence"});
+    if (!info || info->type != REDIS_REPLY_STRING) return -1;
+    if (std::string(info->str, info->len).find("rdb_bgsave_in_progress:0") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  return best;
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The shortest of `runs` saves with each setting, taken in turn (yes, no,
+// yes, no, ...) so that a busy machine slows both alike.
+struct ShortestSaves {
+  double with_lzf = 1e9, without = 1e9;
+  bool ok = true;
+};
+ShortestSaves shortest_saves(testing::RedisServer& server, int runs) {
+  ShortestSaves s;
+  for (int i = 0; i < runs && s.ok; ++i) {
+    const double yes = one_save(server, "yes"), no = one_save(server, "no");
+    s.ok = yes > 0 && no > 0;
+    s.with_lzf = std::min(s.with_lzf, yes);
+    s.without = std::min(s.without, no);
+  }
+  return s;
 }
 
 uint64_t used_memory(testing::RedisServer& server) {
@@ -88,25 +101,20 @@ TEST(SaveCompression, ValuesLzfCannotShrinkAreSavedFasterWithoutIt) {
   ASSERT_TRUE(fill_printable_random(c, kKeys, 1024));
   redisFree(c);
 
-  const double with_lzf = shortest_save(server, "yes", 3);
-  const double without = shortest_save(server, "no", 3);
-  ASSERT_GT(with_lzf, 0);
-  ASSERT_GT(without, 0);
+  const ShortestSaves saves = shortest_saves(server, 3);
+  ASSERT_TRUE(saves.ok);
   // The direction the constant takes (1 KiB values 2.4x as fast at 300 MiB
-  // on the calibration host).
-  EXPECT_LT(without, with_lzf) << "rdbcompression no " << without << " s, yes " << with_lzf << " s";
-
-  // The model keeps per-key costs and speeds up only the bytes term, so it
-  // never predicts a larger gain than the one this server showed (0.05 of
-  // slack: fork, rename and fsync weigh more in a small save; measured here
-  // 0.40 at 270 MB against the model's 0.57).
+  // on the calibration host; 0.40 of the time here at 270 MB). How much
+  // faster is an accuracy figure: the calibration matrix's "rdbcompression
+  // no" rows and the kUncompressedSaveSpeedup row of docs/memory-model.md.
+  EXPECT_LT(saves.without, saves.with_lzf) << "rdbcompression no " << saves.without << " s, yes " << saves.with_lzf
+                                           << " s";
+  // The model keeps per-key costs and speeds up only the bytes term.
   Workload w;
   w.value_size_bytes = {1024, Provenance::given("test")};
   const uint64_t data = used_memory(server);
   ASSERT_GT(data, 0u);
-  const double model_ratio = estimated_save_seconds(w, data, false) / estimated_save_seconds(w, data, true);
-  EXPECT_GE(model_ratio, without / with_lzf - 0.05)
-      << "model " << model_ratio << " against measured " << without << " s / " << with_lzf << " s";
+  EXPECT_LT(estimated_save_seconds(w, data, false), estimated_save_seconds(w, data, true));
 }
 
 TEST(SaveCompression, ValuesLzfShrinksAreSavedNoSlowerWithIt) {
@@ -116,13 +124,12 @@ TEST(SaveCompression, ValuesLzfShrinksAreSavedNoSlowerWithIt) {
   ASSERT_TRUE(server.ok()) << server.error();
   redisContext* c = server.connect();
   ASSERT_NE(c, nullptr);
-  ASSERT_TRUE(testing::set_keys(c, 60000, std::string(1024, 'r'), 64));
+  ASSERT_TRUE(testing::set_keys(c, 200000, std::string(1024, 'r'), 64));  // ~270 MB
   redisFree(c);
-  const double with_lzf = shortest_save(server, "yes", 3);
-  const double without = shortest_save(server, "no", 3);
-  ASSERT_GT(with_lzf, 0);
-  ASSERT_GT(without, 0);
-  EXPECT_LE(with_lzf, without * 1.10) << "rdbcompression yes " << with_lzf << " s, no " << without << " s";
+  const ShortestSaves saves = shortest_saves(server, 3);
+  ASSERT_TRUE(saves.ok);
+  EXPECT_LE(saves.with_lzf, saves.without * 1.10)
+      << "rdbcompression yes " << saves.with_lzf << " s, no " << saves.without << " s";
 }
 
 }  // namespace

@@ -70,6 +70,7 @@ void write_budget_json(JsonOut& o, const MemoryBudget& b) {
   }
   o.end_array();
   o.field("request_bytes", b.request_bytes);
+  o.field("safety_factor", b.safety_factor);
   o.key("unsafe_phases").begin_array();
   for (const auto* p : b.phases_over_limit()) o.value(p->name);
   o.end_array();

@@ -3,8 +3,9 @@
 namespace redisfit {
 namespace {
 
-// A default or a rule's own computation (the solver's busy-node save, a
-// hint's save time) is an assumption; everything else was read or given.
+// A default or a rule's own computation is an assumption; everything else was
+// read or given. (The hints' and plan's what-ifs stand for a flag the user
+// would give, and say so: model/tighten.cc, model/solver.cc.)
 bool measured(const Provenance& p) {
   return p.kind != ProvenanceKind::kDefault && p.kind != ProvenanceKind::kDerived;
 }

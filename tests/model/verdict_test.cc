@@ -48,10 +48,9 @@ TEST(Verdict, TheMarginNarrowsOnlyWhenEveryTermItStandsForIsMeasured) {
   default_fragmentation.fragmentation = Workload{}.fragmentation;
   EXPECT_EQ(safety_margin(forks, default_fragmentation).why, "the fragmentation assumed");
 
-  // A life the model computed itself (plan's busy-node what-if, a hint) is
-  // not a measurement.
+  // A life a rule computed is not a measurement.
   Workload computed = measured_workload();
-  computed.fork_child_seconds->source = Provenance::computed("plan: a busy node's save");
+  computed.fork_child_seconds->source = Provenance::computed("a rule's estimate");
   EXPECT_EQ(safety_margin(forks, computed).factor, K::kSafetyFactor);
 
   // Without forks only the fragmentation counts.

@@ -184,10 +184,12 @@ inline std::optional<std::pair<int, int>> redis_major_minor(std::string_view ver
   return std::pair{major, minor};
 }
 
-// True when a fork can happen at all: RDB snapshots, AOF rewrites, or a
-// replica's full sync.
+// True when persistence forks: RDB snapshots or AOF rewrites.
 inline bool persistence_forks(const RedisInstance& r) {
   return r.appendonly.value || !r.save_points.value.empty();
 }
+
+// True when a fork can happen at all: persistence, or a replica's full sync.
+inline bool instance_forks(const RedisInstance& r) { return persistence_forks(r) || r.replicas.value > 0; }
 
 }  // namespace redisfit

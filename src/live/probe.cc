@@ -89,7 +89,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   r.cow_fraction = r.budget.cow_fraction;
   for (const auto& a : r.budget.assumptions)
     if (a.name == "cow_fraction") r.cow_source = a.source;
-  r.fork_configured = persistence_forks(facts.instance) || facts.instance.replicas.value > 0;
+  r.fork_configured = instance_forks(facts.instance);
   r.reload_configured = persistence_forks(facts.instance);
   r.fork_peak_bytes = std::max(r.budget.phase_total(PhaseId::kFork), r.budget.phase_total(PhaseId::kFullSync));
   r.reload_peak_bytes = r.budget.phase_total(PhaseId::kReload);

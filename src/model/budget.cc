@@ -302,7 +302,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   if (loaded.bytes != dataset.bytes) {
     b.assumptions.insert(b.assumptions.begin() + 1, {"loaded", format_bytes(loaded.bytes), loaded.source});
   }
-  b.assumptions.push_back({"margin", fmt::format("{:.0f}%", (b.safety_factor - 1) * 100),
+  b.assumptions.push_back({"margin", fmt::format("{:.0f}%", b.margin_percent()),
                            fmt::format("the verdict keeps the peak x{:.2f} under the limit: {}", b.safety_factor,
                                        margin.why)});
   return b;

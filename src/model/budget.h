@@ -91,6 +91,7 @@ struct MemoryBudget {
   // The margin the verdict kept (model/verdict.h safety_margin) and why.
   double safety_factor = ModelConstants::kSafetyFactor;
   std::string safety_why;
+  double margin_percent() const { return (safety_factor - 1) * 100; }  // 10, or 5
   std::vector<Assumption> assumptions;
 
   const BudgetPhase* find_phase(PhaseId id) const;  // null when the model has no such phase

@@ -273,13 +273,14 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   double c = cow_fraction_for_rate(r, w, dataset_bytes, w.write_rate_per_sec->value, kind);
   if (!words) return {c, {}};
   const ValueFigures mix = value_mix(w);
+  const bool lzf = child_compresses(r, kind);
   std::string lifetime =
       w.fork_child_seconds
           ? measured_save_note(w, dataset_bytes)
           : fmt::format("saving {} at {} per key + {}/s{}{} {}", format_bytes(dataset_bytes),
                         fmt::format("{:.3g} us", K::kSaveSecondsPerKey * 1e6),
-                        format_bytes(static_cast<uint64_t>(save_bytes_per_sec(child_compresses(r, kind)))),
-                        child_compresses(r, kind) ? std::string() : uncompressed_words(r, kind),
+                        format_bytes(static_cast<uint64_t>(save_bytes_per_sec(lzf))),
+                        lzf ? std::string() : uncompressed_words(r, kind),
                         mix.dismissed > 0
                             ? fmt::format(" + {:.0f} us per value it dismisses + {:.0f} us per page",
                                           K::kDismissSecondsPerCall * 1e6, K::kDismissSecondsPerPage * 1e6)

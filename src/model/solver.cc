@@ -111,7 +111,7 @@ std::optional<std::string> busy_node_note(const RedisInstance& r, const Workload
   if (!w.write_rate_per_sec || w.cow_fraction || w.fork_child_seconds || rec.budget.fork_child_seconds <= 0) {
     return std::nullopt;
   }
-  if (!persistence_forks(r) && r.replicas.value == 0) return std::nullopt;
+  if (!instance_forks(r)) return std::nullopt;
   const double busy = busy_node_save_seconds(rec.budget.fork_child_seconds);
   const uint64_t of_bytes = saturating_round_up(rec.maxmemory_bytes, kMiB);
   Workload slower = w;

@@ -20,7 +20,7 @@ Verdict judge_against_limit(uint64_t bytes, uint64_t limit_bytes, double safety_
 }
 
 SafetyMargin safety_margin(const RedisInstance& r, const Workload& w) {
-  const bool forks = persistence_forks(r) || r.replicas.value > 0;
+  const bool forks = instance_forks(r);
   const char* assumed = nullptr;
   if (forks && !(w.fork_child_seconds && measured(w.fork_child_seconds->source))) {
     assumed = "the fork child's life";

@@ -107,7 +107,7 @@ std::string verdict_sentence(const MemoryBudget& b) {
       return fmt::format("thin: {} leaves only {} ({}) below the {} limit; keep {:.0f}%", peak,
                          format_bytes(b.limit_bytes - b.peak_bytes),
                          percent_of(b.limit_bytes - b.peak_bytes, b.limit_bytes),
-                         format_k8s_quantity(b.limit_bytes), (b.safety_factor - 1) * 100);
+                         format_k8s_quantity(b.limit_bytes), b.margin_percent());
     case Verdict::kSafe:
       return fmt::format("safe: {}, {} ({}) below the {} limit", peak,
                          format_bytes(b.limit_bytes - b.peak_bytes),

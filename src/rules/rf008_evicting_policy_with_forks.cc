@@ -20,7 +20,7 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
   const MemoryBudget& b = ctx.budget;
   if (b.limit_bytes == 0 || b.maxmemory_unlimited) return;
   if (!writes_continue_at_maxmemory(r, ctx.workload)) return;
-  const bool forks = persistence_forks(r) || r.replicas.value > 0;
+  const bool forks = instance_forks(r);
   const BudgetPhase* fork = b.find_phase(PhaseId::kFork);
   if (!forks || !fork) return;
   // Only when the fork is what breaks the margin: the fork phase alone is

@@ -122,6 +122,7 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
     }
   }
   if (!r.facts_note.empty()) out["facts_note"] = r.facts_note;
+  if (auto caveat = stress::edge_caveat(r); !caveat.empty()) out["edge_caveat"] = caveat;
   return out;
 }
 
@@ -147,6 +148,7 @@ std::string search_to_text(const stress::SearchResult& r, bool color) {
     }
   }
   out += "edge: " + stress::describe_edge(r) + "\n";
+  if (auto caveat = stress::edge_caveat(r); !caveat.empty()) out += "note: " + caveat + "\n";
   out += recommendation_line(r) + "\n";
   if (r.interrupted) out += "interrupted: the search stopped early\n";
   return out;
@@ -159,25 +161,26 @@ std::string search_to_html(const stress::SearchResult& r) {
       const auto& run = p.runs[i];
       rows += fmt::format(
           "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f} s</td>"
-          "<td>{:.0f}/s</td><td>{}</td></tr>\n",
+          "<td>{:.0f}/s</td><td>{:.0f}/s</td><td>{}</td></tr>\n",
           i == 0 ? html_escape(format_bytes(p.maxmemory_bytes)) +
                        (probe_label(p).empty() ? "" : " (" + probe_label(p) + ")")
                  : "",
           i == 0 ? (p.survived ? "survived" : "died") : "", i + 1, html_escape(stress::run_outcome_name(run.outcome)),
           html_escape(format_bytes(run.peak_working_set_bytes)), html_escape(format_bytes(run.peak_rss_bytes)),
           html_escape(format_bytes(run.predicted_peak_bytes)), run.fork_child_sec, run.fork_write_rate,
-          html_escape(format_bytes(run.redis_last_cow_bytes)));
+          run.fork_refused_write_rate, html_escape(format_bytes(run.redis_last_cow_bytes)));
     }
   }
+  const std::string caveat = stress::edge_caveat(r);
   return "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>redisfit stress --search</title><style>"
          "body{font-family:sans-serif;margin:20px;color:#222}table{border-collapse:collapse;margin:8px 0}"
          "td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:13px}</style></head><body>"
          "<h1>redisfit stress --search maxmemory</h1>\n" +
-         fmt::format("<p>limit {}, {}</p>\n<p><b>{}</b></p>\n<p>{}</p>\n", html_escape(format_k8s_quantity(r.limit_bytes)),
+         fmt::format("<p>limit {}, {}</p>\n<p><b>{}</b></p>\n{}<p>{}</p>\n", html_escape(format_k8s_quantity(r.limit_bytes)),
                      html_escape(r.workload), html_escape(stress::describe_edge(r)),
-                     html_lines(recommendation_line(r))) +
+                     caveat.empty() ? "" : "<p>note: " + html_escape(caveat) + "</p>\n", html_lines(recommendation_line(r))) +
          "<table><tr><th>maxmemory</th><th>probe</th><th>run</th><th>outcome</th><th>peak working set</th>"
-         "<th>peak anon</th><th>predicted peak</th><th>fork child</th><th>writes achieved</th><th>Redis COW</th></tr>\n" +
+         "<th>peak anon</th><th>predicted peak</th><th>fork child</th><th>writes executed</th><th>writes refused (-OOM)</th><th>Redis COW</th></tr>\n" +
          rows + "</table></body></html>\n";
 }
 

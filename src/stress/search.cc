@@ -111,6 +111,7 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
   const uint64_t limit = s.run.limit_bytes;
   out.limit_bytes = limit;
   out.workload = workload_line(s.run);
+  out.write_rate_per_sec = s.run.write_rate_per_sec;
   out.repeats = std::max(1, s.repeats);
   const uint64_t resolution = std::max(kMiB, s.resolution_bytes ? s.resolution_bytes : limit / 32);
   const uint64_t edge_width = s.edge_width_bytes ? s.edge_width_bytes : 4 * resolution;
@@ -236,6 +237,29 @@ std::string describe_edge(const SearchResult& r) {
                                                               static_cast<double>(r.limit_bytes))
                                   : "-",
                      fail);
+}
+
+std::string edge_caveat(const SearchResult& r) {
+  if (!r.edge_bytes) return "";
+  for (const auto& p : r.probes) {
+    if (p.maxmemory_bytes != *r.edge_bytes || !p.survived || static_cast<int>(p.runs.size()) < r.repeats) continue;
+    int refusing = 0;
+    double executed = 0, answered = 0;
+    for (const auto& run : p.runs) {
+      const double asked = r.write_rate_per_sec > 0 ? r.write_rate_per_sec : run.fork_write_rate + run.fork_refused_write_rate;
+      if (run.fork_refused_write_rate > 0 && run.fork_write_rate < kRateHeldShare * asked) {
+        ++refusing;
+        executed += run.fork_write_rate;
+        answered += run.fork_write_rate + run.fork_refused_write_rate;
+      }
+    }
+    if (refusing == 0) return "";
+    return fmt::format(
+        "at the edge {} of {} runs had their writes refused with -OOM ({:.0f} of {:.0f} writes/s executed): a refused "
+        "write copies no page, so {} survived a lighter fork than the workload describes",
+        refusing, p.runs.size(), executed / refusing, answered / refusing, refusing == 1 ? "that run" : "those runs");
+  }
+  return "";
 }
 
 }  // namespace redisfit::stress

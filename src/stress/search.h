@@ -77,6 +77,7 @@ struct SearchResult {
   ServerFacts facts;
   std::string facts_note;            // why there is none, when there is none
   int repeats = 0;
+  double write_rate_per_sec = 0;     // the described rate during the fork (0: flat out)
   bool interrupted = false;
 };
 
@@ -85,5 +86,12 @@ Result<SearchResult> search_maxmemory(const SearchOptions& options);
 
 // The bracket the search reached, as a sentence (also used by the renderers).
 std::string describe_edge(const SearchResult& result);
+
+// What the edge's survival leaves untested, as a sentence ("" when nothing):
+// runs at the edge whose writes the server mostly refused with -OOM (a full
+// dataset under noeviction, or a volatile policy with no key left to evict).
+// A refused write copies no page (research: writes at maxmemory), so such a
+// run survived a lighter fork than the workload describes.
+std::string edge_caveat(const SearchResult& result);
 
 }  // namespace redisfit::stress

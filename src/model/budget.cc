@@ -41,6 +41,14 @@ BudgetPhase make_phase(PhaseId id, std::string description, std::vector<BudgetTe
   return phase;
 }
 
+// The words of one of a budget's assumptions ("" when it has none so named).
+std::string assumption_source(const MemoryBudget& b, std::string_view name) {
+  for (const auto& a : b.assumptions) {
+    if (a.name == name) return a.source;
+  }
+  return "";
+}
+
 // What the dataset's used_memory is in steady state, and why.
 struct DatasetSize {
   uint64_t bytes = 0;
@@ -192,20 +200,51 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
     fork_terms.push_back(aof_rewrite_buffer_term(r, w, dataset.bytes, words));
   }
 
+  // A dataset held above maxmemory under a refusing policy forks with its
+  // writes refused, but it is not held there for good: a DEL or an expiry
+  // brings used_memory under maxmemory, writes then execute (processCommand
+  // refuses them only while performEvictions fails), and a fork at
+  // maxmemory copies what they write. Each fork phase is the larger of the
+  // two, so more data held never reads as the safer configuration.
+  std::optional<MemoryBudget> at_maxmemory;
+  if (writes_refused_during_fork(r, w)) {
+    Workload resumed = w;
+    resumed.dataset_bytes = Sourced<uint64_t>{
+        r.maxmemory.bytes,
+        Provenance::computed("back at maxmemory: deletes or expiry let writes execute again")};
+    at_maxmemory = compute_budget_detail(r, resumed, detail);
+  }
+  bool fork_resumed = false;
+  auto worse_of = [&](BudgetPhase held) {
+    if (!at_maxmemory) return held;
+    for (const auto& p : at_maxmemory->phases) {
+      if (p.id != held.id || p.total_bytes <= held.total_bytes) continue;
+      BudgetPhase resumed = p;
+      fork_resumed = true;
+      if (words) {
+        resumed.description += fmt::format("; the dataset back at maxmemory {} (the {} held forks with writes refused, "
+                                           "{}): deletes or expiry let writes execute again",
+                                           format_bytes(r.maxmemory.bytes), format_bytes(dataset.bytes),
+                                           format_bytes(held.total_bytes));
+      }
+      return resumed;
+    }
+    return held;
+  };
   const bool forks = persistence_forks(r);
   if (forks) {
     std::string what = r.appendonly.value ? "AOF rewrite (BGREWRITEAOF)" : "RDB snapshot (BGSAVE)";
-    b.phases.push_back(make_phase(PhaseId::kFork, words_if(words, [&] { return what + " child alive while writes continue"; }),
-                                  fork_terms));
+    b.phases.push_back(worse_of(make_phase(
+        PhaseId::kFork, words_if(words, [&] { return what + " child alive while writes continue"; }), fork_terms)));
   }
   if (r.replicas.value > 0) {
     // The sync's child lives longer than a BGSAVE's: its COW is its own.
     std::vector<BudgetTerm> sync_terms = fork_terms;
     sync_terms[cow_index] = cow_term(estimate_cow_fraction(r, w, dataset.bytes, words, ForkKind::kFullSync));
     sync_terms.push_back(replica_buffer_term(r, w, dataset.bytes, words));
-    b.phases.push_back(make_phase(PhaseId::kFullSync,
-                                  words_if(words, [] { return "a replica's full sync: fork + buffered write stream"; }),
-                                  sync_terms));
+    b.phases.push_back(worse_of(make_phase(
+        PhaseId::kFullSync, words_if(words, [] { return "a replica's full sync: fork + buffered write stream"; }),
+        sync_terms)));
   }
 
   // Restart: loading ignores maxmemory (evict.c:isSafeToPerformEvictions
@@ -254,6 +293,10 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
       b.peak_phase = p.name;
     }
   }
+  if (fork_resumed) {
+    b.cow_fraction = at_maxmemory->cow_fraction;
+    b.fork_child_seconds = at_maxmemory->fork_child_seconds;
+  }
   const SafetyMargin margin = safety_margin(r, w);
   b.safety_factor = margin.factor;
   b.verdict = judge_against_limit(b.peak_bytes, b.limit_bytes, b.safety_factor);
@@ -273,7 +316,11 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
        w.write_pattern.source.describe()},
       {"write_rate", w.write_rate_per_sec ? fmt::format("{:.0f}/s", w.write_rate_per_sec->value) : "unknown",
        w.write_rate_per_sec ? w.write_rate_per_sec->source.describe() : "not given"},
-      {"cow_fraction", fmt::format("{:.2f}", cow.fraction), cow.source},
+      {"cow_fraction", fmt::format("{:.2f}", b.cow_fraction),
+       fork_resumed ? fmt::format("{} (at maxmemory, writes executing; the {} held: {:.2f}, {})",
+                                  assumption_source(*at_maxmemory, "cow_fraction"), format_bytes(dataset.bytes),
+                                  cow.fraction, cow.source)
+                    : cow.source},
       {"clients", fmt::format("{}", w.clients.value), w.clients.source.describe()},
       {"keys_have_ttl", w.keys_have_ttl.value ? "yes" : "no", w.keys_have_ttl.source.describe()},
       {"policy", r.maxmemory_policy.value, r.maxmemory_policy.source.describe()},

@@ -215,18 +215,49 @@ TEST(Budget, FsyncStallIsAnOptInAssumption) {
 
 TEST(Budget, RefusedWritesCopyNoDataPages) {
   // A dataset past maxmemory under noeviction: every write gets -OOM during
-  // the fork, so the flat-out writer copies no data page.
+  // the fork, so a writer copies no data page while the data is held there.
   RedisInstance r = instance(kGiB, 300 * kMiB, "noeviction");
   Workload w;
+  w.write_rate_per_sec = Sourced<double>{100, Provenance::given("test")};
   w.dataset_bytes = Sourced<uint64_t>{400 * kMiB, Provenance::given("test")};
-  MemoryBudget full = compute_budget(r, w);
-  EXPECT_DOUBLE_EQ(full.cow_fraction, ModelConstants::kRefusedWritesCowFraction);
+  MemoryBudget held = compute_budget(r, w);
+  EXPECT_DOUBLE_EQ(held.cow_fraction, ModelConstants::kRefusedWritesCowFraction);
+  EXPECT_EQ(held.find_phase(PhaseId::kFork)->description.find("back at maxmemory"), std::string::npos);
   // Below maxmemory overwrites continue: the worst case stays.
-  w.dataset_bytes = Sourced<uint64_t>{250 * kMiB, Provenance::given("test")};
-  EXPECT_DOUBLE_EQ(compute_budget(r, w).cow_fraction, 1.0);
+  Workload unknown_rate;
+  unknown_rate.dataset_bytes = Sourced<uint64_t>{250 * kMiB, Provenance::given("test")};
+  EXPECT_DOUBLE_EQ(compute_budget(r, unknown_rate).cow_fraction, 1.0);
   // An evicting policy keeps writing at maxmemory.
-  w.dataset_bytes = Sourced<uint64_t>{400 * kMiB, Provenance::given("test")};
-  EXPECT_DOUBLE_EQ(compute_budget(instance(kGiB, 300 * kMiB, "allkeys-lru"), w).cow_fraction, 1.0);
+  unknown_rate.dataset_bytes = Sourced<uint64_t>{400 * kMiB, Provenance::given("test")};
+  EXPECT_DOUBLE_EQ(compute_budget(instance(kGiB, 300 * kMiB, "allkeys-lru"), unknown_rate).cow_fraction, 1.0);
+}
+
+TEST(Budget, DataHeldAboveMaxmemoryNeverForksSmallerThanDataAtIt) {
+  // A DEL or an expiry brings held data back under maxmemory, and writes
+  // then execute: the fork at maxmemory with writes copying is a phase the
+  // held dataset passes through, so holding more can only cost more.
+  RedisInstance r = instance(4 * kGiB, 2 * kGiB, "noeviction");
+  for (std::optional<double> rate : {std::optional<double>{}, std::optional<double>{20000}}) {
+    SCOPED_TRACE(rate ? *rate : -1);
+    uint64_t previous = 0;
+    for (uint64_t held_mib : {2048, 2049, 2300, 3072}) {
+      Workload w;
+      if (rate) w.write_rate_per_sec = Sourced<double>{*rate, Provenance::given("test")};
+      w.dataset_bytes = Sourced<uint64_t>{held_mib * kMiB, Provenance::given("test")};
+      const MemoryBudget b = compute_budget(r, w);
+      EXPECT_GE(b.phase_total(PhaseId::kFork), previous) << held_mib << " MiB held";
+      previous = b.phase_total(PhaseId::kFork);
+    }
+  }
+  // With the write rate unknown, 1 MiB past maxmemory is as unsafe as at it.
+  Workload at, past;
+  at.dataset_bytes = Sourced<uint64_t>{2048 * kMiB, Provenance::given("test")};
+  past.dataset_bytes = Sourced<uint64_t>{2049 * kMiB, Provenance::given("test")};
+  EXPECT_EQ(compute_budget(r, at).verdict, Verdict::kUnsafe);
+  const MemoryBudget b = compute_budget(r, past);
+  EXPECT_EQ(b.verdict, Verdict::kUnsafe);
+  EXPECT_NE(b.find_phase(PhaseId::kFork)->description.find("back at maxmemory"), std::string::npos);
+  EXPECT_DOUBLE_EQ(b.cow_fraction, 1.0);
 }
 
 TEST(Budget, LargerValuesCopyMorePagesPerWrite) {
@@ -306,10 +337,13 @@ TEST(Budget, AnEstimatedChildLifeSaysWhatABusyNodesSaveTimeWouldAdd) {
     EXPECT_EQ(with_save_time(r, edge * 0.9).verdict, Verdict::kSafe) << edge;
     EXPECT_NE(with_save_time(r, edge * 1.2 + 0.1).verdict, Verdict::kSafe) << edge;
   }
-  // Writes refused at maxmemory copy the same whatever the child's life: no hint.
+  // Writes refused while the data is held past maxmemory copy the same
+  // whatever the child's life, and where that fork outweighs the one back at
+  // maxmemory (few writes, much data held), no hint.
   RedisInstance refusing = instance(512 * kMiB, 300 * kMiB, "noeviction");
   Workload full = w;
-  full.dataset_bytes = Sourced<uint64_t>{330 * kMiB, Provenance::given("test")};
+  full.write_rate_per_sec = Sourced<double>{200, Provenance::given("test")};
+  full.dataset_bytes = Sourced<uint64_t>{400 * kMiB, Provenance::given("test")};
   EXPECT_EQ(find_assumption(compute_budget(refusing, full), "tighten"), nullptr);
 }
 

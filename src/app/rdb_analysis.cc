@@ -105,12 +105,52 @@ Result<RdbReport> analyze_once(const std::string& path, const RdbAnalysisOptions
           {path, rdb::rdb_input_kind_name(report.input_kind), report.file_bytes, read.aof_commands});
   }
   add_replay_notes(report, read);
+  report.aof_shrink_points = read.shrink_points;
   aggregator.add_function_libraries(read.function_loads, read.function_code_bytes);
   aggregator.finish();
   if (report.input_kind != rdb::RdbInputKind::kRdb)
     report.notes.push_back("AOF commands are replayed as key sizes, not executed (docs/rdb.md lists the commands); "
                            "keys an AOF writes again or removes members from are counted high");
   return report;
+}
+
+// The load's high-water mark (RdbReport::load_peak_dataset_bytes): the load
+// read again up to each of the first kLoadPeakPasses shrink points. Each pass
+// reads the files whole, so their number is bounded; a note says when points
+// were left unread.
+void add_load_peak(RdbReport& report, const std::string& path, const RdbAnalysisOptions& options,
+                   const rdb::AofReadOptions& read) {
+  constexpr size_t kLoadPeakPasses = 8;
+  const auto& points = report.aof_shrink_points;
+  RdbAnalysisOptions quiet = options;
+  quiet.progress = nullptr;
+  auto held = [](uint64_t dataset, uint64_t beyond) { return dataset + beyond; };
+  uint64_t best = held(report.dataset_bytes, report.resident_beyond_class_bytes);
+  std::optional<uint64_t> best_point;
+  for (size_t i = 0; i < points.size() && i < kLoadPeakPasses; ++i) {
+    rdb::AofReadOptions stop = read;
+    stop.replay_stop_before = points[i];
+    auto before = analyze_once(path, quiet, !read.loaded_as_aof, stop);
+    if (!before.ok()) continue;  // the whole read succeeded; a prefix of it cannot fail differently
+    if (held(before->dataset_bytes, before->resident_beyond_class_bytes) > best) {
+      best = held(before->dataset_bytes, before->resident_beyond_class_bytes);
+      best_point = points[i];
+      report.load_peak_dataset_bytes = before->dataset_bytes;
+      report.load_peak_beyond_class_bytes = before->resident_beyond_class_bytes;
+    }
+  }
+  if (best_point) {
+    report.notes.push_back(fmt::format(
+        "the load peaks before the AOF's command #{} ({}): about {} of used_memory is loaded, then dropped, so the load "
+        "needs that much, not the {} it ends at",
+        *best_point + 1, *best_point == 0 ? "the base alone, before the commands' deletes" : "a FLUSHALL / FLUSHDB",
+        format_bytes(report.startup_bytes + report.load_peak_dataset_bytes), format_bytes(report.estimated_used_memory)));
+  }
+  if (points.size() > kLoadPeakPasses) {
+    report.notes.push_back(fmt::format("the AOF shrinks its data at {} points; the load's peak was sought before the "
+                                       "first {} only",
+                                       points.size(), kLoadPeakPasses));
+  }
 }
 
 }  // namespace
@@ -129,7 +169,10 @@ Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOpt
   // key twice in one database among the keys it adds (not those it drops).
   read.rdb_rules.databases = options.databases;
   read.rdb_rules.dropped_expired_before_ms = read.loaded_as_aof ? 0 : options.now_ms;
-  return analyze_once(path, options, !read.loaded_as_aof, read);
+  auto report = analyze_once(path, options, !read.loaded_as_aof, read);
+  if (!report.ok() || report->aof_shrink_points.empty()) return report;
+  add_load_peak(report.value(), path, options, read);
+  return report;
 }
 
 RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
@@ -142,8 +185,12 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
   // at least the model's default (docs/memory-model.md, "What a reload
   // leaves"). Data already in a server counts x the reload factor.
   const uint64_t base = K::kBaseBytes;
-  const uint64_t dataset = report.dataset_bytes + report.startup_bytes;
-  const uint64_t beyond = report.resident_beyond_class_bytes;
+  // The load holds its high-water mark, not its end state (load_peak_*).
+  const bool peaks_early = report.load_peak_dataset_bytes + report.load_peak_beyond_class_bytes >
+                           report.dataset_bytes + report.resident_beyond_class_bytes;
+  const uint64_t dataset =
+      (peaks_early ? report.load_peak_dataset_bytes : report.dataset_bytes) + report.startup_bytes;
+  const uint64_t beyond = peaks_early ? report.load_peak_beyond_class_bytes : report.resident_beyond_class_bytes;
   bool replays = false;
   for (const auto& f : report.aof_files) replays = replays || f.commands > 0;
   auto file_rss = [&](uint64_t used) {
@@ -182,7 +229,7 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
   add(RdbLoad::kReplicaSync, "a replica's full sync with repl-diskless-load disabled (default): old data flushed, then the load",
       need(std::max(held_rss(old_data), file_rss(dataset))));
   add(RdbLoad::kReplicaSyncSwapdb, "a replica's full sync with repl-diskless-load swapdb: old and new data at once",
-      need(held_rss(old_data) + file_rss(report.dataset_bytes)));
+      need(held_rss(old_data) + file_rss(dataset - report.startup_bytes)));
   if (input.maxmemory_bytes && *input.maxmemory_bytes > 0 && dataset > *input.maxmemory_bytes) {
     fit.maxmemory_note = "the estimate is above maxmemory: the load still completes (loading ignores maxmemory, "
                          "redis#3202), then noeviction refuses writes with OOM and the other policies evict down";
@@ -202,7 +249,15 @@ Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& t
   auto report = analyze_rdb_path(path, options);
   if (!report.ok()) return report.error();
   const RdbReport& r = report.value();
+  // What the load holds at its peak: an AOF that drops data it loaded first
+  // (load_peak_dataset_bytes) holds more on the way than at the end.
   RdbDataset out{r.estimated_used_memory, "rdb " + path + ": estimated used_memory after loading into " + target.name()};
+  if (r.load_peak_dataset_bytes > r.dataset_bytes) {
+    out.load_peak_bytes = r.startup_bytes + r.load_peak_dataset_bytes;
+    out.load_peak_source = fmt::format("rdb {}: estimated used_memory at the peak of loading into {}, before the AOF "
+                                       "drops data it loaded first",
+                                       path, target.name());
+  }
   out.keys = r.keys;
   out.mean_value_bytes = r.keys ? r.value_bytes / r.keys : 0;
   if (r.dataset_bytes > 0) {

@@ -120,6 +120,14 @@ struct RdbReport {
   // another type's estimated memory. value_bytes / keys is the mean value.
   uint64_t value_bytes = 0;
   uint64_t estimated_used_memory = 0; // startup + dataset
+  // The load's high-water mark when the AOF's commands shrink the data (a
+  // FLUSHALL / FLUSHDB, DELs of the base's keys): dataset_bytes and
+  // resident_beyond_class_bytes of the load as it stood before the command
+  // where it stood highest, when that is above the end state; 0 otherwise.
+  // Redis holds that much before the command drops it.
+  uint64_t load_peak_dataset_bytes = 0;
+  uint64_t load_peak_beyond_class_bytes = 0;
+  std::vector<uint64_t> aof_shrink_points;  // rdb::FileReadResult::shrink_points
   std::vector<std::string> notes;
 };
 
@@ -174,6 +182,9 @@ struct RdbDataset {
   // RSS per byte of the dataset's used_memory that its allocation geometry
   // holds once loaded: (dataset + resident_beyond_class_bytes) / dataset.
   double fresh_geometry = 1.0;
+  // Above `bytes` when the load peaks before its end (RdbReport::load_peak_dataset_bytes).
+  uint64_t load_peak_bytes = 0;
+  std::string load_peak_source;
 };
 Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& target);
 

@@ -58,7 +58,9 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     if (Status s = f.workload.apply(server, estimated); !s.ok()) return s;
     estimated.dataset_bytes.reset();
     if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated); !s.ok()) return s;
-    req.used_memory = estimated.dataset_bytes;
+    // The load must get through its peak (an AOF that drops what it loaded
+    // first holds more on the way than at the end).
+    req.used_memory = estimated.loaded_bytes ? estimated.loaded_bytes : estimated.dataset_bytes;
     dump = estimated;
   }
   if (!f.cleanup_rate.empty()) {

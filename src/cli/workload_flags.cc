@@ -209,6 +209,9 @@ Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& insta
   if (!dataset.ok()) return dataset.error();
   const RdbDataset& d = dataset.value();
   workload.dataset_bytes = Sourced<uint64_t>{d.bytes, Provenance::computed(d.source)};
+  if (d.load_peak_bytes > d.bytes && (!workload.loaded_bytes || workload.loaded_bytes->value < d.load_peak_bytes)) {
+    workload.loaded_bytes = Sourced<uint64_t>{d.load_peak_bytes, Provenance::computed(d.load_peak_source)};
+  }
   // The dump says what its values are: their mean stands for the value size
   // (the pages a write dirties, the keys a save walks) unless --value-size
   // gave one, and the pages its large strings span are its loaded geometry

@@ -102,6 +102,41 @@ uint64_t read_aof_commands(ByteSource& in, AofCommandSink& sink, bool truncated_
   return commands;
 }
 
+// Numbers the commands after any base or preamble, forwards those before
+// `stop_before` and, when `shrinks` is given, records where the data can
+// shrink (FileReadResult::shrink_points). Every pass over the same commands
+// numbers them alike.
+class CountingSink : public AofCommandSink {
+ public:
+  CountingSink(AofCommandSink& next, uint64_t stop_before, std::vector<uint64_t>* shrinks)
+      : next_(next), stop_before_(stop_before), shrinks_(shrinks) {}
+  void command(const std::vector<std::string_view>& argv) override {
+    const uint64_t index = next_index_++;
+    if (index >= stop_before_ || argv.empty()) return;
+    if (shrinks_ != nullptr) {
+      const std::string name = aof::lower(argv[0]);
+      if (name == "flushall" || name == "flushdb") shrinks_->push_back(index);
+      deletes_ = deletes_ || name == "del" || name == "unlink" || name == "getdel";
+    }
+    next_.command(argv);
+  }
+  bool deletes() const { return deletes_; }
+
+ private:
+  AofCommandSink& next_;
+  uint64_t stop_before_;
+  std::vector<uint64_t>* shrinks_;
+  uint64_t next_index_ = 0;
+  bool deletes_ = false;
+};
+
+// The base alone is worth a stop when the commands delete keys.
+void add_base_point(FileReadResult& r, bool has_base, const CountingSink& replayed) {
+  if (has_base && replayed.deletes() && (r.shrink_points.empty() || r.shrink_points.front() != 0)) {
+    r.shrink_points.insert(r.shrink_points.begin(), 0);
+  }
+}
+
 // Routes the keys of a base RDB: those the AOF commands touch go to the
 // replay, those of a database the commands flush are dropped, the rest
 // stream to the visitor.
@@ -212,9 +247,10 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
     }
     uint64_t dropped_at = kNotDropped;
     AofReplay replay(options.rdb_rules.databases);
+    CountingSink replayed(replay, options.replay_stop_before, &r.shrink_points);
     if (!starts_as_rdb(in)) {
       r.kind = RdbInputKind::kAof;
-      r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
+      r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, &dropped_at);
     } else if (options.commands_at == 0) {
       RdbSummary s = read_rdb_part(in, path, visitor, options.rdb_rules, r.notes);
       r.checksum_present = s.checksum_present;
@@ -235,7 +271,8 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
         ByteSource commands(path);
         commands.seek_forward(options.commands_at, "the AOF commands after the RDB preamble");
         uint64_t ignored = kNotDropped;
-        read_aof_commands(commands, scan, options.load_truncated, &ignored);
+        CountingSink scanned(scan, options.replay_stop_before, nullptr);
+        read_aof_commands(commands, scanned, options.load_truncated, &ignored);
       }
       BaseKeyRouter router(visitor, scan, replay);
       // The first read (commands_at 0) searched the preamble for duplicates,
@@ -246,7 +283,8 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
       if (s.duplicate_check_skipped) r.notes.push_back(duplicate_check_skipped_note(path, rules));
       r.checksum_present = s.checksum_present;
       r.kind = RdbInputKind::kAofPreamble;
-      r.aof_commands = read_aof_commands(in, replay, options.load_truncated, &dropped_at);
+      r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, &dropped_at);
+      add_base_point(r, true, replayed);
     }
     if (dropped_at != kNotDropped) r.notes.push_back(dropped_tail_note(path, dropped_at, in.size()));
     hand_over(replay, visitor, r, options.rdb_rules.databases);
@@ -281,6 +319,9 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
   // replayed with them. Pass 2: the base, then the incr files, in order.
   AofKeyScan scan(options.rdb_rules.databases);
   AofReplay replay(options.rdb_rules.databases);
+  CountingSink scanned(scan, options.replay_stop_before, nullptr);
+  CountingSink replayed(replay, options.replay_stop_before, &result.shrink_points);
+  bool has_base = false;
   uint64_t total = 0;
   std::string path;
   try {
@@ -295,13 +336,16 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
         uint64_t dropped_at = kNotDropped;
         ByteSource in(path);
         if (pass == 1) {
-          read_aof_commands(in, scan, last && options.load_truncated, &dropped_at);
+          read_aof_commands(in, scanned, last && options.load_truncated, &dropped_at);
           continue;
         }
         bool rdb = starts_as_rdb(in);
         BaseKeyRouter router(visitor, scan, replay);
         if (rdb) read_rdb_part(in, path, router, options.rdb_rules, result.notes);
-        uint64_t commands = read_aof_commands(in, replay, last && options.load_truncated, &dropped_at);
+        has_base = has_base || base;
+        // A base's own commands (an AOF-format base) load before any incr's.
+        AofCommandSink& sink = base ? static_cast<AofCommandSink&>(replay) : replayed;
+        uint64_t commands = read_aof_commands(in, sink, last && options.load_truncated, &dropped_at);
         if (dropped_at != kNotDropped) result.notes.push_back(dropped_tail_note(e.name, dropped_at, in.size()));
         total += in.size();
         files.push_back({e.name, base ? (rdb ? "base-rdb" : "base-aof") : "incr", in.size(), commands});
@@ -317,6 +361,7 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
   } catch (const std::bad_alloc&) {
     return Error{path, "out of memory replaying the AOF"};
   }
+  add_base_point(result, has_base, replayed);
   hand_over(replay, visitor, result, options.rdb_rules.databases);
   return total;
 }

@@ -61,6 +61,11 @@ struct AofReadOptions {
   // What the server refuses in an RDB part (a file, an AOF's base or
   // preamble): a database past its count, a key held twice.
   RdbLoadRules rdb_rules;
+  // The load as it stands before the AOF's command of this index (counted
+  // from 0 over the commands after any base or preamble, in load order):
+  // later commands are neither scanned nor replayed. FileReadResult's
+  // shrink_points name the indexes worth stopping at.
+  uint64_t replay_stop_before = UINT64_MAX;
 };
 
 struct FileReadResult {
@@ -76,6 +81,13 @@ struct FileReadResult {
   uint64_t function_loads = 0;                   // FUNCTION LOAD commands
   uint64_t function_code_bytes = 0;              // the code they load
   std::vector<std::string> notes;                // a dropped truncated tail, ignored trailing bytes
+  // Where the loading data can stand higher than at the end: the index of
+  // every FLUSHALL / FLUSHDB (the data before it is all loaded, then
+  // dropped), and 0 (the base or preamble alone) when there is one and the
+  // commands delete keys. Redis loads the base whole before the first
+  // command (aof.c:loadAppendOnlyFiles), so a cleanup the AOF logged after
+  // it never lowers the load's peak.
+  std::vector<uint64_t> shrink_points;
 };
 
 // An RDB file, or an AOF file (preamble detected by the REDIS magic). An

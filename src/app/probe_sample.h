@@ -19,6 +19,8 @@
 #include "model/solver.h"
 #include "rules/rule.h"
 
+#include <functional>
+
 namespace redisfit::app {
 
 struct ProbeSampleOptions {
@@ -27,6 +29,9 @@ struct ProbeSampleOptions {
   std::optional<Sourced<double>> cpu_limit_cores;  // --cpu-limit
   live::SampleOptions sample;
   bool plan = false;
+  // The workload flags (--write-rate, --save-time, ...): a flag wins over
+  // what the sample measured.
+  std::function<void(Workload&)> override_workload;
 };
 
 struct ProbeSampleReport {

@@ -124,7 +124,8 @@ int run(const ProbeFlags& f) {
   }
   if (f.sampling.active())
     return run_probe_sample(f.sampling,
-                            {f.urls, f.limit, options.cpu_limit_cores, *sample_format, options.connect, *fail_on});
+                            {f.urls, f.limit, options.cpu_limit_cores, *sample_format, options.connect, *fail_on,
+                             options.override_workload});
   std::vector<platform::RedisEndpoint> endpoints;
   auto env_password = platform::password_from_environment();
   for (const auto& url : f.urls) {

@@ -68,6 +68,7 @@ int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
     options.limit_bytes = *limit;
   }
   options.cpu_limit_cores = c.cpu_limit_cores;
+  options.override_workload = c.override_workload;
   if (c.urls.size() != 1) return fail(Error{"probe --sample", "measures one server at a time: give one URL"});
   auto endpoint = platform::parse_redis_url(c.urls[0], platform::password_from_environment());
   if (!endpoint) return fail(endpoint.error());

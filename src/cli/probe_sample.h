@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ struct ProbeCommon {
   const render::ReportFormat<app::ProbeSampleReport>* format;  // chosen by cmd_probe before connecting
   platform::ConnectOptions connect;
   rules::Level fail_on = rules::Level::kWarning;  // --fail-on, parsed
+  std::function<void(Workload&)> override_workload;  // the workload flags, checked
 };
 
 int run_probe_sample(const ProbeSampleFlags& flags, const ProbeCommon& common);

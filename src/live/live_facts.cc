@@ -204,19 +204,26 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   }
   if (cow > 0 && f.rss_bytes > 0) {
     double observed = std::min(1.0, static_cast<double>(cow) / static_cast<double>(f.rss_bytes));
-    CowEstimate from_rate = estimate_cow_fraction(f.instance, w, dataset);
-    if (observed > from_rate.fraction) {
-      w.cow_fraction = Sourced<double>{
-          observed, at(fmt::format("INFO {} {} / used_memory_rss {}: the last fork copied more than "
-                                   "the current write rate predicts ({:.0f}%)",
-                                   cow_field, format_bytes(cow), format_bytes(f.rss_bytes),
-                                   from_rate.fraction * 100),
-                       s)};
-    }
+    f.observed_cow = Sourced<double>{
+        observed, at(fmt::format("INFO {} {} / used_memory_rss {}", cow_field, format_bytes(cow), format_bytes(f.rss_bytes)), s)};
   }
+  weigh_observed_cow(f);
 }
 
 }  // namespace
+
+void weigh_observed_cow(LiveFacts& f) {
+  Workload& w = f.workload;
+  if (w.cow_fraction && w.cow_fraction->source.kind == ProvenanceKind::kFlag) return;
+  w.cow_fraction.reset();
+  if (!f.observed_cow) return;
+  const uint64_t dataset = w.dataset_bytes ? w.dataset_bytes->value : 0;
+  const CowEstimate from_rate = estimate_cow_fraction(f.instance, w, dataset);
+  if (f.observed_cow->value <= from_rate.fraction) return;
+  w.cow_fraction = f.observed_cow;
+  w.cow_fraction->source = f.observed_cow->source.qualified(
+      fmt::format("(the last fork copied more than the write rate predicts, {:.0f}%)", from_rate.fraction * 100));
+}
 
 LiveFacts facts_from_snapshot(const ServerSnapshot& s, std::optional<Sourced<uint64_t>> limit) {
   LiveFacts f;

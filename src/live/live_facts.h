@@ -27,9 +27,24 @@ struct LiveFacts {
   // copied pages are not in it; its Private_Dirty is current_cow_size).
   uint64_t rss_bytes = 0;
   std::vector<std::string> notes;  // what could not be read or was assumed
+  // The server's own copy-on-write figure of its last fork over its RSS now
+  // (INFO current_cow_peak / rdb_last_cow_size / aof_last_cow_size), kept
+  // apart so that weigh_observed_cow() can weigh it again once the write
+  // rate changes (a flag, a measured sample).
+  std::optional<Sourced<double>> observed_cow;
 };
 
 // `limit` is the container limit when known (flag or cgroup), with its source.
+// The workload's cow_fraction is the observed one where it is above what
+// the workload's write rate predicts (weigh_observed_cow).
 LiveFacts facts_from_snapshot(const ServerSnapshot& snapshot, std::optional<Sourced<uint64_t>> limit);
+
+// Sets the workload's cow_fraction to the last fork's observed figure where
+// that is above what the workload's write rate predicts, and clears it
+// otherwise: the figure describes that fork's traffic only (an idle BGSAVE
+// copies almost nothing), so it can raise the estimate, never lower it. A
+// cow_fraction given by a flag is left alone. Call again after the write
+// rate or the fork child's life changes.
+void weigh_observed_cow(LiveFacts& facts);
 
 }  // namespace redisfit::live

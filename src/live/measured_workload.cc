@@ -74,12 +74,7 @@ LiveFacts facts_from_sample(const WorkloadSample& s, std::optional<Sourced<uint6
   // The observed COW of the last fork was weighed by facts_from_snapshot
   // against INFO's all-commands rate; weigh it again against the measured
   // rate: it may raise the estimate, never lower it.
-  if (w.cow_fraction) {
-    Sourced<double> observed = *w.cow_fraction;
-    w.cow_fraction.reset();
-    uint64_t dataset = w.dataset_bytes ? w.dataset_bytes->value : 0;
-    if (observed.value > estimate_cow_fraction(f.instance, w, dataset).fraction) w.cow_fraction = observed;
-  }
+  weigh_observed_cow(f);
   return f;
 }
 

@@ -109,6 +109,15 @@ TEST_F(FilledServer, ServerCopyOnWriteFigureNeverLowersTheProjection) {
   bool cites_server = source.find("rdb_last_cow_size") != std::string::npos;
   bool cites_rate = source.find("writes/s") != std::string::npos;
   EXPECT_TRUE(cites_server || cites_rate) << source;
+  // A write rate given by flag is weighed against the server's figure as
+  // well: a rate that copies more than the last fork did wins (before, the
+  // figure weighed against INFO's rate stayed, whatever --write-rate said).
+  auto flagged = parse_single(run_redisfit({"probe", server_->url(), "--limit", "1Gi", "--write-rate", "50k", "-o", "json"}));
+  const double c_flag = flagged["projected"]["cow_fraction"].get<double>();
+  const std::string flag_source = flagged["projected"]["cow_source"].get<std::string>();
+  EXPECT_GT(c_flag, std::max(c, cow / rss)) << flag_source;
+  EXPECT_EQ(flag_source.find("rdb_last_cow_size"), std::string::npos) << flag_source;
+  EXPECT_NE(flag_source.find("50000 writes/s"), std::string::npos) << flag_source;
 }
 
 // BGSAVE, then wait (up to 10 s) until it is done and its time is in INFO.

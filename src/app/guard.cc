@@ -80,6 +80,26 @@ GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings
   }
   if (lowering && d.target_bytes < held && !settings.allow_evict && !seen.ignoring_replica_of) {
     const uint64_t excess = held - d.target_bytes;
+    // maxmemory 0 or at the limit lets the data grow until the container is
+    // OOM-killed. Set to what Redis holds now, it stops growing without a
+    // byte evicted or a held key refused: not safe yet (the limit is too
+    // small for this data), but no longer the seed's crash.
+    const uint64_t at_held = (held + kMiB - 1) / kMiB * kMiB;
+    if ((current == 0 || current >= seen.limit_bytes) && at_held < seen.limit_bytes) {
+      d.action = GuardAction::kSet;
+      d.target_bytes = at_held;
+      d.reason_code = "capped-at-held";
+      d.reason = fmt::format(
+          "maxmemory {} lets the data grow until the container is OOM-killed; {}, but Redis holds {} counted "
+          "against maxmemory now: set to {}, the data stops growing ({}) with nothing evicted now; still above the "
+          "safe value by {}: raise the limit or delete data",
+          current == 0 ? "0 (unbounded)" : format_bytes(current), why_target, format_bytes(held), format_bytes(at_held),
+          writes_continue_at_maxmemory(seen.instance, seen.workload)
+              ? seen.instance.maxmemory_policy.value + " evicts as new data comes"
+              : seen.instance.maxmemory_policy.value + " refuses writes that would grow it",
+          format_bytes(excess));
+      return d;
+    }
     if (writes_continue_at_maxmemory(seen.instance, seen.workload)) {
       return refuse(d, "would-evict",
                     fmt::format("{}, but Redis holds {} counted against maxmemory now: setting it would make "

@@ -289,6 +289,9 @@ PollResult Guard::poll_locked(GuardState& next) {
   next.last_change_to_bytes = d.target_bytes;
   log_.write("info", options_.dry_run ? "would-set" : "set", fields);
   if (!options_.dry_run) last_logged_.clear();
+  // Capped at the data held: better than unbounded, still not safe. The
+  // guard stops as after a refusal, so the pod says the limit is too small.
+  if (d.reason_code == "capped-at-held") return {PollOutcome::kRefused, d.reason};
   return {};
 }
 

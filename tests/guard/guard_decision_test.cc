@@ -91,8 +91,9 @@ TEST(GuardDecision, MaxCapsAndMinAboveTheModelRefuses) {
 }
 
 TEST(GuardDecision, LoweringUnderTheDataHeldIsRefusedUnlessAllowed) {
-  // noeviction: writes would fail.
-  auto o = observation(128 * kMiB, 200 * kMiB, 90 * kMiB);
+  // noeviction: writes would fail (maxmemory under the limit, above the
+  // safe value and the data held).
+  auto o = observation(128 * kMiB, 120 * kMiB, 90 * kMiB);
   GuardDecision d = decide_maxmemory(o, {});
   EXPECT_EQ(d.action, GuardAction::kRefuse);
   EXPECT_EQ(d.reason_code, "would-refuse-writes");
@@ -107,6 +108,29 @@ TEST(GuardDecision, LoweringUnderTheDataHeldIsRefusedUnlessAllowed) {
   GuardDecision a = decide_maxmemory(o, allow);
   EXPECT_EQ(a.action, GuardAction::kSet);
   EXPECT_NE(a.reason.find("evict about"), std::string::npos) << a.reason;
+}
+
+TEST(GuardDecision, AnUnboundedMaxmemoryOverTooMuchDataIsCappedAtTheDataHeld) {
+  // maxmemory 0 or at the limit lets the data grow until the OOM kill, and
+  // the safe value is under what is held: capped at the data held (nothing
+  // evicted or refused now), with the reason saying it is not safe yet.
+  for (const char* policy : {"noeviction", "allkeys-lru"}) {
+    SCOPED_TRACE(policy);
+    for (uint64_t current : {uint64_t{0}, 200 * kMiB}) {
+      auto o = observation(200 * kMiB, current, 150 * kMiB + 123);
+      o.instance.maxmemory_policy = {policy, Provenance::given("test")};
+      GuardDecision d = decide_maxmemory(o, {});
+      ASSERT_LT(d.model_bytes, 150 * kMiB);
+      EXPECT_EQ(d.action, GuardAction::kSet);
+      EXPECT_EQ(d.reason_code, "capped-at-held");
+      EXPECT_EQ(d.target_bytes, 151 * kMiB);
+      EXPECT_NE(d.reason.find("raise the limit"), std::string::npos) << d.reason;
+    }
+    // Data held at the limit: nothing to cap at, refused as before.
+    auto full = observation(200 * kMiB, 0, 200 * kMiB);
+    full.instance.maxmemory_policy = {policy, Provenance::given("test")};
+    EXPECT_EQ(decide_maxmemory(full, {}).action, GuardAction::kRefuse);
+  }
 }
 
 // On a replica that ignores maxmemory nothing is evicted or refused by

@@ -182,11 +182,13 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
 
   read_last_save(s, dataset, f);
   // Writes while a fork child lives decide its copy-on-write. INFO gives the
-  // command rate, reads included: an upper bound on the write rate, so the
-  // projection errs on the side of more COW.
+  // command rate of the last ~1.6 s, reads included: more than the writes of
+  // that moment, but only of that moment (a burst that starts an automatic
+  // fork may come at any other), so it counts as momentary.
   if (auto ops = info.number("instantaneous_ops_per_sec")) {
     w.write_rate_per_sec = Sourced<double>{
-        *ops, at("INFO instantaneous_ops_per_sec (all commands: an upper bound on writes)", s)};
+        *ops, at("INFO instantaneous_ops_per_sec (all commands of the last ~2 s: this moment's writes at most)", s)};
+    w.write_rate_momentary = true;
   }
   // The server's own copy-on-write measurement of its last fork (childinfo.c:
   // the child's peak Private_Dirty), relative to the parent's RSS now. A fork

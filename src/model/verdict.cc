@@ -24,9 +24,9 @@ SafetyMargin safety_margin(const RedisInstance& r, const Workload& w) {
   const char* assumed = nullptr;
   if (forks && !(w.fork_child_seconds && measured(w.fork_child_seconds->source))) {
     assumed = "the fork child's life";
-  } else if (forks && !(w.write_rate_per_sec && measured(w.write_rate_per_sec->source)) &&
+  } else if (forks && !(w.write_rate_per_sec && measured(w.write_rate_per_sec->source) && !w.write_rate_momentary) &&
              !(w.cow_fraction && measured(w.cow_fraction->source))) {
-    assumed = "the write rate";
+    assumed = w.write_rate_momentary ? "the write rate (one instantaneous reading)" : "the write rate";
   } else if (!measured(w.fragmentation.source)) {
     assumed = "the fragmentation";
   }

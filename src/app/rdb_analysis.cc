@@ -170,7 +170,14 @@ Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOpt
   read.rdb_rules.databases = options.databases;
   read.rdb_rules.dropped_expired_before_ms = read.loaded_as_aof ? 0 : options.now_ms;
   auto report = analyze_once(path, options, !read.loaded_as_aof, read);
-  if (!report.ok() || report->aof_shrink_points.empty()) return report;
+  if (!report.ok()) return report;
+  if (options.target.version_given() && report->rdb_version > options.target.newest_rdb_version()) {
+    return Error{path, fmt::format("RDB version {} is newer than {} loads (up to {}): it refuses to start with it "
+                                   "(rdb.c: \"Can't handle RDB format version {}\"); {}",
+                                   report->rdb_version, options.target.name(), options.target.newest_rdb_version(),
+                                   report->rdb_version, options.target.version_source)};
+  }
+  if (report->aof_shrink_points.empty()) return report;
   add_load_peak(report.value(), path, options, read);
   return report;
 }

@@ -40,6 +40,14 @@ struct LoadTarget {
   bool lists_use_listpack() const { return at_least(7, 2); }    // small lists: one listpack, no quicklist
   bool set_dict_without_values() const { return at_least(7, 2); }
   std::string name() const;  // "Redis 7.0", "Valkey 8.0"
+  // The newest RDB format this server loads (rdb.h RDB_VERSION: 9 in 6.2, 10
+  // in 7.0, 11 in 7.2 and Valkey 7.2/8.x, 12 in 7.4); rdb.c:rdbLoad refuses
+  // a newer one ("Can't handle RDB format version").
+  int newest_rdb_version() const {
+    if (valkey) return 11;
+    return at_least(7, 4) ? 12 : at_least(7, 2) ? 11 : at_least(7, 0) ? 10 : 9;
+  }
+  bool version_given() const { return version_source.rfind("default", 0) != 0; }
 };
 
 // Parses "7.0", "7.2.4", "6.2", "valkey-8.0" (6.2 .. 7.4, Valkey 7.2 .. 8.x).

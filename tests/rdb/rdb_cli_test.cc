@@ -51,6 +51,22 @@ TEST(RdbCli, JsonReport) {
   EXPECT_GT(j["estimate"]["used_memory_bytes"].get<uint64_t>(), j["estimate"]["startup_bytes"].get<uint64_t>());
 }
 
+// Redis refuses an RDB newer than its own format (rdb.c:rdbLoad): a 7.0
+// dump (RDB 10) given as for Redis 6.2 (up to 9) is an error, not an
+// estimate; a version not given is no claim, and 7.0 and later load it.
+TEST(RdbCli, ADumpNewerThanTheTargetLoadsIsRefused) {
+  testing::TempDir keep;
+  std::string path = mixed_dump(keep);
+  auto old = run_redisfit({"rdb", path, "--redis-version", "6.2", "--no-progress"});
+  EXPECT_EQ(old.exit_code, 2) << old.out;
+  EXPECT_NE(old.err.find("RDB version 10"), std::string::npos) << old.err;
+  EXPECT_NE(old.err.find("Redis 6.2"), std::string::npos) << old.err;
+  for (const char* loads : {"7.0", "7.4", "valkey-8.0"}) {
+    EXPECT_EQ(run_redisfit({"rdb", path, "--redis-version", loads, "--no-progress"}).exit_code, 0) << loads;
+  }
+  EXPECT_EQ(run_redisfit({"rdb", path, "--no-progress"}).exit_code, 0);
+}
+
 TEST(RdbCli, FitVerdictAgainstLimit) {
   testing::TempDir keep;
   std::string path = mixed_dump(keep);

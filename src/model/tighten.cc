@@ -67,10 +67,13 @@ std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload
       t.cow_fraction = Sourced<double>{mid, what_if("--cow-fraction")};
       (safe(compute_budget_for_search(r, t)) ? clo : chi) = mid;
     }
+    // Rounded down: the figures printed are ones a rerun finds safe.
+    const double percent = std::floor(clo * 1000) / 10;
     text += fmt::format("; this configuration is safe at up to {:.0f} writes/s during a fork (the save time "
                         "estimated, or --save-time from rdb_last_bgsave_time_sec), or if the last fork copied "
-                        "at most {:.0f}% of the dataset",
-                        lo, clo * 100);
+                        "at most {:.{}f}% of the dataset (--cow-fraction {:.3f})",
+                        std::floor(lo), percent >= 10 ? std::floor(percent) : percent, percent >= 10 ? 0 : 1,
+                        std::floor(clo * 1000) / 1000);
   }
   return Assumption{"tighten", "one fact", text};
 }

@@ -287,6 +287,17 @@ TEST(Budget, WorstCaseSaysWhichFactWouldTightenIt) {
   above.write_rate_per_sec = Sourced<double>{rate * 1.05 + 1, Provenance::given("test")};
   EXPECT_EQ(compute_budget(r, below).verdict, Verdict::kSafe);
   EXPECT_NE(compute_budget(r, above).verdict, Verdict::kSafe);
+  // The figures are rounded down, so the rerun they name is safe as printed.
+  Workload at_rate, at_share;
+  at_rate.write_rate_per_sec = Sourced<double>{rate, Provenance::given("test")};
+  EXPECT_EQ(compute_budget(r, at_rate).verdict, Verdict::kSafe) << hint->source;
+  const size_t share_at = hint->source.find("--cow-fraction ", hint->source.find("copied at most"));
+  ASSERT_NE(share_at, std::string::npos) << hint->source;
+  const double share = std::stod(hint->source.substr(share_at + 15));
+  at_share.cow_fraction = Sourced<double>{share, Provenance::flag("--cow-fraction")};
+  EXPECT_EQ(compute_budget(r, at_share).verdict, Verdict::kSafe) << hint->source;
+  at_share.cow_fraction = Sourced<double>{share + 0.01, Provenance::flag("--cow-fraction")};
+  EXPECT_NE(compute_budget(r, at_share).verdict, Verdict::kSafe) << hint->source;
   // With the write rate given, what is left is the child's life.
   const MemoryBudget rate_given = compute_budget(r, below);
   const Assumption* next = find_assumption(rate_given, "tighten");

@@ -24,8 +24,14 @@ BudgetTerm client_term(const RedisInstance& r, const Workload& w, bool words) {
   uint64_t clients = std::min<uint64_t>(w.clients.value, r.maxclients.value);
   uint64_t bytes = clients * ModelConstants::kBytesPerActiveClient;
   std::string source = words_if(words, [&] {
-    return fmt::format("{} clients x {} active buffers ({})", clients,
-                       format_bytes(ModelConstants::kBytesPerActiveClient), w.clients.source);
+    // Redis refuses connections past maxclients (networking.c acceptCommonHandler).
+    const std::string capped =
+        clients < w.clients.value
+            ? fmt::format("; {} given, maxclients {} ({}) refuses the rest", w.clients.value, r.maxclients.value,
+                          r.maxclients.source)
+            : "";
+    return fmt::format("{} clients x {} active buffers ({}{})", clients,
+                       format_bytes(ModelConstants::kBytesPerActiveClient), w.clients.source, capped);
   });
   const ClientMemoryLimit& cap = r.maxmemory_clients.value;
   uint64_t cap_bytes = cap.is_percent ? r.maxmemory.bytes * static_cast<uint64_t>(cap.percent) / 100 : cap.bytes;

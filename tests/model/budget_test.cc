@@ -383,3 +383,25 @@ TEST(Budget, AGivenWriteRateUnderAutomaticForksSaysItMustBeTheHighest) {
 
 }  // namespace
 }  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+// Redis refuses connections past maxclients: more clients given than that
+// count as maxclients, and the term says so rather than silently.
+TEST(Budget, ClientsPastMaxclientsAreCappedAndSaidSo) {
+  RedisInstance r = instance(4 * kGiB, kGiB, "noeviction");
+  Workload w;
+  w.clients = {10'000'000, Provenance::flag("--clients")};
+  const MemoryBudget b = compute_budget(r, w);
+  const BudgetPhase* steady = b.find_phase(PhaseId::kSteady);
+  ASSERT_NE(steady, nullptr);
+  for (const auto& t : steady->terms) {
+    if (t.name != "client_buffers") continue;
+    EXPECT_EQ(t.bytes, r.maxclients.value * ModelConstants::kBytesPerActiveClient);
+    EXPECT_NE(t.source.find("10000000 given, maxclients 10000"), std::string::npos) << t.source;
+  }
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -1,5 +1,6 @@
 #include "app/rescue.h"
 #include "app/kb_target.h"
+#include "sources/manifests/addon_rules.h"
 
 #include <fmt/format.h>
 
@@ -115,6 +116,21 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
     report.object = mi.object + " component " + mi.instance.component_name;
     target.kind = fix::RescueTargetKind::kKubeBlocks;
     target.kb = kb_target_of(mi);
+  }
+  // A KubeBlocks target named without its manifest (--cluster, or a pod the
+  // addon labelled) still runs the addon's config template: AOF on and the
+  // template's policy, as the manifest path reads them (manifests/join.cc).
+  // Without them the steps would save an RDB beside the AOF the next start
+  // replays. Flags still win.
+  if (!have_cluster && (target.kind == fix::RescueTargetKind::kKubeBlocks || (pod && !pod->kb_component.empty()))) {
+    const auto generation =
+        target.kb.api == fix::KbApi::kV09 ? manifests::KbGeneration::kV09 : manifests::KbGeneration::kV1;
+    const manifests::AddonMaxmemoryRule rule =
+        manifests::addon_rule_for(manifests::default_addon_release(generation), manifests::AddonTemplate{});
+    const Provenance addon = Provenance::by_default(
+        fmt::format("{} (addon {}, no manifest given)", manifests::kAddonDefaultSource, rule.releases));
+    r.appendonly = {true, addon};
+    if (rule.policy) r.maxmemory_policy = {*rule.policy, addon};
   }
   Workload workload;
   if (req.apply_flags) {

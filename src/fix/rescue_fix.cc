@@ -21,11 +21,24 @@ std::string seconds_text(double s) {
   return fmt::format("{:.0f} years", s / (365 * 86400));
 }
 
-// redis-cli inside the Redis container (a password, if AUTH is on, is the
-// user's to add: -a or REDISCLI_AUTH).
+// redis-cli inside the Redis container; `args` may end in a local pipe
+// (" | grep ..."). The KubeBlocks addons turn AUTH on and give the password
+// to the container as REDIS_DEFAULT_PASSWORD (their own scripts run
+// `redis-cli -a "$REDIS_DEFAULT_PASSWORD"`), so the command reads it there
+// through REDISCLI_AUTH, never printed. Elsewhere a password, if AUTH is on,
+// is the user's to add (-a or REDISCLI_AUTH).
 std::string redis_cli(const RescueTarget& t, const std::string& args) {
   if (t.kind == RescueTargetKind::kServer) return "redis-cli " + args;
-  return fmt::format("kubectl exec{} {} -c {} -- redis-cli {}", ns_flag(target_ns(t)), t.pod, t.container, args);
+  const std::string exec = fmt::format("kubectl exec{} {} -c {} --", ns_flag(target_ns(t)), t.pod, t.container);
+  if (t.kind != RescueTargetKind::kKubeBlocks) return exec + " redis-cli " + args;
+  const size_t pipe = args.find(" | ");
+  const std::string command = args.substr(0, pipe);
+  const std::string local = pipe == std::string::npos ? "" : args.substr(pipe);
+  // Set only when not empty: redis-cli sends AUTH for an empty REDISCLI_AUTH
+  // too, which a server without a password answers with an error.
+  return fmt::format("{} sh -c '[ -z \"$REDIS_DEFAULT_PASSWORD\" ] || export REDISCLI_AUTH=\"$REDIS_DEFAULT_PASSWORD\"; "
+                     "redis-cli {}'{}",
+                     exec, command, local);
 }
 
 // A VerticalScaling OpsRequest for the rescue: `force: true` because the
@@ -259,9 +272,21 @@ std::string steps_in_form(const RescueFix& fix, const std::string& label) {
     for (const auto& form : step.forms) {
       if (form.label == label) body += form.text;
     }
+    // A step with no such form (a live CONFIG SET has no kbcli or
+    // OpsRequest twin) keeps its commands, as comments, so that following
+    // this one form never skips it.
+    std::string elsewhere;
+    if (body.empty()) {
+      for (const auto& form : step.forms) {
+        std::string text = form.text;
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        for (size_t at = 0; (at = text.find('\n', at)) != std::string::npos; at += 3) text.replace(at, 1, "\n#  ");
+        elsewhere += fmt::format("# no {} form; run ({}):\n#  {}\n", label, form.label, text);
+      }
+    }
     if (!out.empty() && label == "OpsRequest") out += "---\n";
     out += fmt::format("# step {}: {}\n", i + 1, step.title);
-    out += body;
+    out += body + elsewhere;
     any |= !body.empty();
     if (!step.wait_for.empty()) {
       std::string wait = step.wait_for;

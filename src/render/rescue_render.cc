@@ -64,9 +64,15 @@ std::string rescue_to_text(const app::RescueReport& r, const std::string& form, 
     const auto& s = r.fix.steps[i];
     out += "\n" + paint(color, "1", fmt::format("step {}: {}", i + 1, s.title)) + "\n";
     out += "  " + s.why + "\n";
+    // A step with no form of the one asked for is done only in the forms it
+    // has (a live CONFIG SET has no kbcli or OpsRequest twin): shown whole,
+    // never dropped.
+    bool has_form = form == "all";
+    for (const auto& f : s.forms) has_form = has_form || f.label == form;
     for (const auto& f : s.forms) {
-      if (form != "all" && f.label != form) continue;
-      out += fmt::format("  {}:\n", f.label) + indent(f.text, "    ");
+      if (has_form && form != "all" && f.label != form) continue;
+      out += fmt::format("  {}:{}\n", f.label, has_form ? "" : fmt::format(" (this step has no {} form)", form)) +
+             indent(f.text, "    ");
     }
     if (!s.wait_for.empty()) out += "  then wait for:\n" + indent(s.wait_for, "    ");
   }

@@ -249,3 +249,38 @@ TEST(Rescue, BadInputExitsTwo) {
 
 }  // namespace
 }  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+// The same cluster named by flags alone (no manifest at hand, as in an
+// incident) gets the steps its manifest would: the addon runs AOF, so the
+// data is persisted by an AOF rewrite, not a BGSAVE beside the AOF the next
+// start replays. The kubectl lines read the addon's password inside the
+// container, and one form asked for never drops the steps only kubectl does.
+TEST(Rescue, AKubeBlocksClusterByFlagsKeepsTheAddonsAofAndEveryStep) {
+  auto r = testing::run_redisfit({"rescue", "--cluster", "prod-redis", "-n", "prod", "--limit", "32Gi", "--request",
+                                  "16Gi", "--maxmemory", "32gb", "--used-memory", "30Gi"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("BGREWRITEAOF"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("redis-cli BGSAVE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("export REDISCLI_AUTH=\"$REDIS_DEFAULT_PASSWORD\""), std::string::npos) << r.out;
+  // Flags still win over the addon's defaults.
+  auto rdb = testing::run_redisfit({"rescue", "--cluster", "prod-redis", "-n", "prod", "--limit", "32Gi",
+                                    "--maxmemory", "32gb", "--used-memory", "30Gi", "--persistence", "rdb"});
+  ASSERT_EQ(rdb.exit_code, 0) << rdb.err;
+  EXPECT_NE(rdb.out.find("BGSAVE"), std::string::npos) << rdb.out;
+
+  auto kbcli = testing::run_redisfit({"rescue", "--cluster", "prod-redis", "-n", "prod", "--limit", "32Gi",
+                                      "--request", "16Gi", "--maxmemory", "32gb", "--used-memory", "30Gi", "--form",
+                                      "kbcli"});
+  ASSERT_EQ(kbcli.exit_code, 0) << kbcli.err;
+  const size_t step3 = kbcli.out.find("step 3:");
+  ASSERT_NE(step3, std::string::npos) << kbcli.out;
+  const size_t suspend = kbcli.out.find("CONFIG SET auto-aof-rewrite-percentage 0", step3);
+  EXPECT_NE(suspend, std::string::npos) << kbcli.out;
+  EXPECT_NE(kbcli.out.find("this step has no kbcli form"), std::string::npos) << kbcli.out;
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -52,8 +52,10 @@ uint64_t saved_dataset_bytes(const platform::InfoFields& info, bool aof, uint64_
 }
 
 // CONFIG values first (DirectiveMode::kReplace: CONFIG GET save is the whole
-// schedule); then, for what CONFIG did not give, the INFO fields that carry
-// the same setting.
+// schedule); then the INFO fields that carry the same setting, over them: INFO
+// is read at every look, CONFIG may be a cached copy (the exporter refreshes
+// it every --config-refresh), and a CONFIG SET in between must not leave the
+// verdict judging the old value.
 void apply_config(const ServerSnapshot& s, LiveFacts& f) {
   DirectiveApplier applier(f.instance, DirectiveMode::kReplace, UnknownNames::kIgnore);
   for (const auto& [name, value] : s.config) {
@@ -61,8 +63,8 @@ void apply_config(const ServerSnapshot& s, LiveFacts& f) {
     if (!st) f.notes.push_back("could not use " + st.error().describe());
   }
   auto fallback = [&](const char* param, const char* info_field) {
-    if (s.config.count(param)) return;
     auto v = s.info.text(info_field);
+    if (!v && s.config.count(param)) return;
     if (!v) {
       f.notes.push_back(fmt::format("{} unknown (neither CONFIG GET nor INFO gave it): Redis default assumed",
                                     param));

@@ -112,6 +112,19 @@ TEST_F(ExporterTest, ScrapeSendsOneInfoAndCachesConfig) {
   EXPECT_EQ(command_calls(*server_, "memory|stats"), 0u);
 }
 
+// CONFIG is cached between refreshes, INFO is read at every scrape: a
+// maxmemory raised past the limit by CONFIG SET is judged at the next
+// scrape, not a refresh later (INFO memory carries maxmemory and its policy).
+TEST_F(ExporterTest, AMaxmemoryChangedSinceTheCachedConfigIsJudgedAtOnce) {
+  std::string before = http_get(port_, "/metrics");
+  ASSERT_EQ(metric_value(before, "redisfit_verdict_level"), 0) << exporter_->err();
+  ASSERT_TRUE(server_->command({"CONFIG", "SET", "maxmemory", "300mb"}));
+  std::string after = http_get(port_, "/metrics");
+  EXPECT_EQ(metric_value(after, "redis_memory_max_bytes"), 300.0 * 1024 * 1024);
+  EXPECT_EQ(metric_value(after, "redisfit_verdict_level"), 2) << after;
+  EXPECT_GT(metric_value(after, "redisfit_projected_full_peak_bytes"), 300.0 * 1024 * 1024);
+}
+
 // Redis closes a client idle for `timeout` seconds (networking.c
 // clientsCronHandleTimeout). The exporter keeps its connection across
 // scrapes; one the server closed meanwhile is opened again, so a healthy

@@ -75,6 +75,27 @@ BudgetTerm replica_buffer_term(const RedisInstance& r, const Workload& w, uint64
   double sync_seconds = fork_child_seconds(r, w, dataset_bytes, ForkKind::kFullSync);
   double rate = w.write_rate_per_sec ? w.write_rate_per_sec->value : ModelConstants::kDefaultBufferWriteRate;
   uint64_t stream = saturating_u64(rate * static_cast<double>(w.value_size_bytes.value) * sync_seconds);
+  // Before 7.0 every replica in a full sync has its own output buffer, a
+  // copy of the stream (networking.c _addReplyProtoToList per client), and
+  // the backlog is a separate ring: one primary's restart or failover has
+  // all replicas sync at once, each buffering the stream up to its hard
+  // limit. 7.0 shares one replication buffer among them and the backlog
+  // (replication.c feedReplicationBuffer, #9166).
+  if (redis_version_before(r, 7, 0)) {
+    const int replicas = std::max(1, r.replicas.value);
+    const uint64_t each = limit.hard_bytes > 0 ? std::min(stream, limit.hard_bytes) : stream;
+    return {"replica_buffer", saturating_u64(static_cast<double>(each) * replicas), words_if(words, [&] {
+              return fmt::format("Redis {}: each of {} replica(s) syncing at once buffers its own copy of {:.0f} "
+                                 "writes/s x {} during a ~{:.0f} s sync{}{}",
+                                 r.redis_version.value, replicas, rate, format_bytes(w.value_size_bytes.value),
+                                 sync_seconds,
+                                 limit.hard_bytes > 0 && stream > limit.hard_bytes
+                                     ? fmt::format(", up to its hard limit {} ({})", format_bytes(limit.hard_bytes),
+                                                   r.replica_buffer_limit.source)
+                                     : "",
+                                 w.write_rate_per_sec ? "" : " (write rate unknown: the default rate)");
+            })};
+  }
   uint64_t backlog = r.repl_backlog_bytes.value;
   uint64_t over_backlog = stream > backlog ? stream - backlog : 0;
   if (limit.hard_bytes > 0 && limit.hard_bytes < over_backlog) {

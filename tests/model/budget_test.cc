@@ -145,6 +145,21 @@ TEST(Budget, ReplicaBufferIsBoundedByTheHardLimit) {
   EXPECT_GT(term(*sync, "replica_buffer"), 200 * kMiB);
 }
 
+// Before 7.0 each syncing replica buffers its own copy of the stream (no
+// shared replication buffer): three replicas hold three buffers, each up to
+// the hard limit; 7.0 holds one.
+TEST(Budget, BeforeSevenEveryReplicaBuffersItsOwnStream) {
+  RedisInstance r = instance(32 * kGiB, 10 * kGiB, "allkeys-lru");
+  r.replicas = {3, Provenance::given("test")};
+  r.save_points = {{}, Provenance::given("test")};
+  const uint64_t shared = term(*compute_budget(r, Workload{}).find_phase(PhaseId::kFullSync), "replica_buffer");
+  r.redis_version = {"6.2.14", Provenance::given("test")};
+  const BudgetPhase* old = compute_budget(r, Workload{}).find_phase(PhaseId::kFullSync);
+  ASSERT_NE(old, nullptr);
+  EXPECT_EQ(term(*old, "replica_buffer"), 3 * 256 * kMiB);  // each at the 256mb hard limit
+  EXPECT_GT(term(*old, "replica_buffer"), 2 * shared);
+}
+
 TEST(Budget, SwapdbReplicaHoldsTwoDatasets) {
   RedisInstance r = instance(16 * kGiB, 6 * kGiB, "allkeys-lru");
   r.replicas = {1, Provenance::given("test")};

@@ -164,12 +164,14 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
 
   fix.steps.push_back(
       {fmt::format("set maxmemory {} ({})", p.maxmemory_bytes, format_bytes(p.maxmemory_bytes)),
-       p.evicts ? fmt::format("with {} Redis starts evicting at once (CONFIG SET maxmemory runs the eviction "
-                              "loop, evict.c performEvictions)",
-                              p.policy)
-                : fmt::format("with {} Redis keeps every key and answers writes with -OOM until used_memory is "
-                              "below maxmemory",
-                              p.policy),
+       p.excess_bytes == 0
+           ? fmt::format("the loaded data is already under it: {} applies from here as the data grows", p.policy)
+       : p.evicts ? fmt::format("with {} Redis starts evicting at once (CONFIG SET maxmemory runs the eviction "
+                                "loop, evict.c performEvictions)",
+                                p.policy)
+                  : fmt::format("with {} Redis keeps every key and answers writes with -OOM until used_memory is "
+                                "below maxmemory",
+                                p.policy),
        maxmemory_forms(t, p.maxmemory_bytes),
        redis_cli(t, "CONFIG GET maxmemory") + fmt::format("   # {}\n", p.maxmemory_bytes)});
 
@@ -250,15 +252,23 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
                      reload ? format_bytes(reload->total_bytes) : "-", format_bytes(p.final_budget.peak_bytes),
                      p.final_budget.peak_phase, format_k8s_quantity(p.final_limit_bytes)),
          resize_forms(t, "rescue-final-limit", p.final_request_bytes, p.final_limit_bytes, false),
-         "the pod Running with loading:0, and maxmemory still the value of step 2 (KubeBlocks re-renders "
-         "redis.conf on vscale; the Reconfiguring value is merged on top)\n" +
+         std::string(t.kind == RescueTargetKind::kKubeBlocks
+                         ? "the pod Running with loading:0, and maxmemory still the value of step 2 (KubeBlocks "
+                           "re-renders redis.conf on vscale; the Reconfiguring value is merged on top)\n"
+                         : "the pod Running with loading:0, and maxmemory still the value of step 2 (a restart "
+                           "reads the configuration the pod is given: a CONFIG SET alone is lost, so step 2's "
+                           "value must be in it)\n") +
              running_check(t) + redis_cli(t, "CONFIG GET maxmemory") + "\n"});
   }
 
-  fix.warnings.push_back(fmt::format(
-      "setting maxmemory alone ({}) does nothing for a pod killed while loading: loading ignores maxmemory, and "
-      "the pod never gets far enough to apply a new value",
-      t.kind == RescueTargetKind::kKubeBlocks ? kbcli_configure(t.kb, p.maxmemory_bytes) : "CONFIG SET maxmemory"));
+  // Said only where the pod is killed while loading: where the reload fits,
+  // the diagnosis says so and this would contradict it.
+  if (p.limit_must_rise) {
+    fix.warnings.push_back(fmt::format(
+        "setting maxmemory alone ({}) does nothing for a pod killed while loading: loading ignores maxmemory, and "
+        "the pod never gets far enough to apply a new value",
+        t.kind == RescueTargetKind::kKubeBlocks ? kbcli_configure(t.kb, p.maxmemory_bytes) : "CONFIG SET maxmemory"));
+  }
   for (const auto& n : p.notes) fix.warnings.push_back(n);
   return fix;
 }

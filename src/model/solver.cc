@@ -254,6 +254,21 @@ Result<Recommendation> plan_with_seed_rule(const RedisInstance& instance, const 
   r.limit_bytes = Sourced<uint64_t>{rec.limit_bytes, Provenance::computed(fmt::format("seed rule: limit = {} x request", ratio))};
   rec.budget = compute_budget(r, workload);
   rec.notes.push_back(fmt::format("the article's rule: maxmemory = request, limit = {} x request", ratio));
+  // The rule sets the limit itself: a limit given is replaced, and said so.
+  if (instance.limit_bytes && instance.limit_bytes->value != rec.limit_bytes) {
+    rec.notes.push_back(fmt::format("the limit {} given ({}) is replaced by the rule's {}; --strategy model sizes "
+                                    "maxmemory for the limit given",
+                                    format_k8s_quantity(instance.limit_bytes->value),
+                                    instance.limit_bytes->source.describe(), format_k8s_quantity(rec.limit_bytes)));
+  }
+  // The request the rule keeps must hold the steady state, or the node
+  // reserves less than Redis uses (lint's RF013).
+  if (const BudgetPhase* steady = rec.budget.find_phase(PhaseId::kSteady);
+      steady && steady->total_bytes > rec.request_bytes) {
+    rec.notes.push_back(fmt::format("the steady state ({}) is above the request {}: the node reserves less than "
+                                    "Redis holds once full (lint RF013)",
+                                    format_bytes(steady->total_bytes), format_k8s_quantity(rec.request_bytes)));
+  }
   if (rec.budget.verdict == Verdict::kUnsafe || rec.budget.verdict == Verdict::kThin) {
     rec.notes.push_back(fmt::format("the model disagrees: {} phase peaks at {} against the {} limit",
                                     rec.budget.peak_phase, format_bytes(rec.budget.peak_bytes),

@@ -104,5 +104,16 @@ TEST(RdbInput, BytesAfterTheChecksumAreIgnoredLikeRdbLoad) {
   EXPECT_NE(bad.err.find("not an AOF command"), std::string::npos) << bad.err;
 }
 
+// A file that is wrong from its first byte and has no REDIS magic is named
+// for what it is not, whatever it is called, rather than as a bad AOF.
+TEST(RdbInput, AFileThatIsNeitherIsSaidToBeNeither) {
+  testing::TempDir dir;
+  std::string garbage = dir.write_file("garbage.rdb", std::string("\x13\x37 not a dump at all\n", 22));
+  auto r = run_redisfit({"rdb", garbage, "--no-progress"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("neither an RDB file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("garbage.rdb:byte 0"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace redisfit

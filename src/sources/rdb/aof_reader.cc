@@ -291,6 +291,16 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
     return r;
   } catch (const RdbFormatError& e) {
     RdbFormatError shown = e;
+    // Wrong from its first byte, and no REDIS magic: a file that is neither.
+    if (e.offset == 0 && !options.loaded_as_aof && options.commands_at == 0) {
+      try {
+        ByteSource again(path);
+        if (!starts_as_rdb(again))
+          shown = RdbFormatError(0, std::string("neither an RDB file (no REDIS magic at its start) nor an AOF (") +
+                                        e.what() + ")");
+      } catch (const RdbFormatError&) {
+      }
+    }
     if (is_truncation(e) && !options.load_truncated)
       shown = RdbFormatError(e.offset, std::string(e.what()) + " (aof-load-truncated no: Redis refuses to start)");
     return error_at(path, shown);

@@ -122,6 +122,16 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
                                               rdb ? "BGSAVE" : "AOF rewrite", format_bytes(u64(f.used_peak_bytes)),
                                               query(rdb ? "save_seconds_per_byte" : "rewrite_seconds_per_byte")))};
     w.fork_child_dataset_bytes = w.dataset_bytes->value;
+  } else if (const double longest = std::max(o.get("save_seconds_longest").value_or(0),
+                                             o.get("rewrite_seconds_longest").value_or(0));
+             per_byte == 0 && longest >= ModelConstants::kMinMeasuredSaveSeconds) {
+    // Seen, but ended before the window's samples could say the dataset it
+    // saved: a life without its dataset cannot be scaled, so not used.
+    f.missing.push_back(fmt::format(
+        "a save of {:.0f} s was seen, but it ended before the window's samples say what dataset it saved: not "
+        "used, the fork child's life is estimated; `redisfit probe` against the server reads it with a bound on "
+        "that dataset, or give `plan --save-time {:.0f}s --save-time-of <used_memory then>`",
+        longest, longest + ModelConstants::kInfoSaveTimeResolutionSeconds));
   }
   if (auto v = o.get("clients_peak")) w.clients = {u64(*v), Provenance::live(query("clients_peak"))};
   if (auto v = o.get("fragmentation_p95"); v && f.used_peak_bytes >= static_cast<double>(ModelConstants::kMinUsedForFragmentationBytes)) {

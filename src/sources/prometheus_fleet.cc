@@ -58,6 +58,10 @@ const std::vector<FactSpec>& fact_specs() {
       {"rewrite_seconds_per_byte",
        "max_over_time((((redis_aof_last_rewrite_duration_sec{S} >= {MS}) + {SR}) / redis_memory_used_bytes{S} "
        "and changes(redis_aof_base_size_bytes{S}[{R2}]) > 0)[{W}:{R}])"},
+      // The longest save and rewrite the window saw at all, paired or not:
+      // to say when one was seen but could not be paired with its dataset.
+      {"save_seconds_longest", "(max_over_time(redis_rdb_last_bgsave_duration_sec{S}[{W}]) >= {MS})"},
+      {"rewrite_seconds_longest", "(max_over_time(redis_aof_last_rewrite_duration_sec{S}[{W}]) >= {MS})"},
       {"aof_enabled", "last_over_time(redis_aof_enabled{S}[{W}])"},
       {"evicted_keys", "last_over_time(redis_evicted_keys_total{S}[{W}])"},
       {"keys", "sum by (namespace, pod, instance, target) (last_over_time(redis_db_keys{S}[{W}]))", false, true},

@@ -234,6 +234,28 @@ TEST_F(BackfilledFleet, EachSaveIsPairedWithTheDatasetOfItsTime) {
   EXPECT_GE(grown, 10);
 }
 
+// A window shorter than the time between forks sees a save time (the gauge
+// keeps its last value) whose save ended before the window: its dataset is
+// unknown, so it is not used, and the instance says it saw it and why.
+TEST_F(BackfilledFleet, ASaveThatEndedBeforeTheWindowIsNamedNotUsed) {
+  json doc = recommend_json({"--window", "1h"});
+  auto instances = by_key(doc);
+  int unpaired = 0;
+  for (const auto& t : truth_) {
+    const json& i = instances[t.namespace_name + "/" + t.pod];
+    ASSERT_FALSE(i.is_null()) << t.pod;
+    std::string source;
+    for (const auto& a : i["recommended"]["assumptions"])
+      if (a["name"] == "fork_child") source = a["source"];
+    if (source.find("redis_rdb_last_save_timestamp_seconds") != std::string::npos) continue;  // paired
+    ++unpaired;
+    const std::string messages = i["messages"].dump();
+    EXPECT_NE(messages.find(fmt::format("a save of {:.0f} s was seen", t.bgsave_seconds)), std::string::npos)
+        << t.pod << ": " << messages;
+  }
+  EXPECT_GT(unpaired, 0);
+}
+
 TEST_F(BackfilledFleet, TextCsvAndFixes) {
   auto text = run_redisfit({"recommend", "--prometheus", prom_->url(), "--resolution", "30m", "-n", "team-1"});
   EXPECT_EQ(text.exit_code, 1) << text.err;  // some team-1 pod is at risk (default --fail-on unsafe)

@@ -19,6 +19,10 @@ struct Exporter::State {
   std::chrono::steady_clock::time_point config_read_at{};
   std::string run_id;  // server instance the cached config belongs to
   std::optional<bool> was_up;  // last scrape's outcome, for logging changes only
+  // The last scrape and when it ended: a scrape that waited for the lock
+  // while it ran takes it rather than reading again (below).
+  std::optional<TargetScrape> last;
+  std::chrono::steady_clock::time_point last_ended_at{};
 };
 
 Exporter::Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions options, std::chrono::milliseconds config_refresh)
@@ -37,6 +41,7 @@ TargetScrape Exporter::scrape_one(State& s) {
   // may take (connect, then INFO and CONFIG GET): a target that hangs must
   // not hold every HTTP worker, and a healthy target's scrape behind them.
   const auto one_scrape = options_.connect_timeout + 2 * options_.read_timeout;
+  const auto asked_at = std::chrono::steady_clock::now();
   std::unique_lock lock(s.mutex, std::defer_lock);
   if (!lock.try_lock_for(one_scrape)) {
     TargetScrape busy;
@@ -47,8 +52,15 @@ TargetScrape Exporter::scrape_one(State& s) {
     busy.scrape_seconds = std::chrono::duration<double>(one_scrape).count();
     return busy;
   }
+  // Scrapes that arrive together share one read: a scrape that ended after
+  // this one asked saw the server as of now. Without this, N scrapers of a
+  // server that hangs queue for N read timeouts, holding HTTP workers a
+  // healthy target's scrape needs.
+  if (s.last && s.last_ended_at >= asked_at) return *s.last;
   TargetScrape out = read_target(s);
   log_state_change(s, out);
+  s.last = out;
+  s.last_ended_at = std::chrono::steady_clock::now();
   return out;
 }
 

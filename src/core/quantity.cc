@@ -244,14 +244,30 @@ Result<RedisMemoryOrPercent> parse_redis_memory_or_percent(std::string_view text
                                "or a percentage of maxmemory (e.g. 10%)", text)};
 }
 
+// The shortest exact form, binary suffixes first: 32Gi stays 32Gi, and a
+// limit written in decimal units (32G, 4e9) reads back as 32G and 4G rather
+// than 31250000Ki (Kubernetes keeps the suffix family it was given, too).
 std::string format_k8s_quantity(uint64_t bytes) {
-  static constexpr std::array<std::string_view, 6> kSuffixes = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
-  for (size_t i = 0; i < kSuffixes.size(); ++i) {
-    unsigned shift = static_cast<unsigned>(60 - 10 * i);
-    uint64_t unit = uint64_t{1} << shift;
-    if (bytes != 0 && bytes % unit == 0) return fmt::format("{}{}", bytes >> shift, kSuffixes[i]);
+  static constexpr std::array<std::string_view, 6> kBinary = {"Ei", "Pi", "Ti", "Gi", "Mi", "Ki"};
+  static constexpr std::array<std::string_view, 6> kDecimal = {"E", "P", "T", "G", "M", "k"};
+  std::string best = fmt::format("{}", bytes);
+  if (bytes == 0) return best;
+  for (size_t i = 0; i < kBinary.size(); ++i) {
+    const unsigned shift = static_cast<unsigned>(60 - 10 * i);
+    if (bytes % (uint64_t{1} << shift) == 0) {
+      best = fmt::format("{}{}", bytes >> shift, kBinary[i]);
+      break;
+    }
   }
-  return fmt::format("{}", bytes);
+  uint64_t unit = 1'000'000'000'000'000'000ULL;
+  for (size_t i = 0; i < kDecimal.size(); ++i, unit /= 1000) {
+    if (bytes % unit == 0) {
+      std::string decimal = fmt::format("{}{}", bytes / unit, kDecimal[i]);
+      if (decimal.size() < best.size()) best = std::move(decimal);
+      break;
+    }
+  }
+  return best;
 }
 
 std::string format_bytes(uint64_t bytes) {

@@ -143,13 +143,20 @@ TEST(Format, ShortestExactKubernetesSpelling) {
   EXPECT_EQ(format_k8s_quantity(17179869184ULL), "16Gi");
   EXPECT_EQ(format_k8s_quantity(536870912ULL), "512Mi");
   EXPECT_EQ(format_k8s_quantity(1536ULL << 20), "1536Mi");
-  EXPECT_EQ(format_k8s_quantity(1000), "1000");
+  EXPECT_EQ(format_k8s_quantity(1001), "1001");
+  // Decimal units where they are the shorter exact form: a limit written
+  // 32G reads back as 32G, not 31250000Ki; binary wins a tie.
+  EXPECT_EQ(format_k8s_quantity(1000), "1k");
+  EXPECT_EQ(format_k8s_quantity(32'000'000'000ULL), "32G");
+  EXPECT_EQ(format_k8s_quantity(4'000'000'000ULL), "4G");
+  EXPECT_EQ(format_k8s_quantity(1000ULL << 20), "1000Mi");
+  EXPECT_EQ(format_k8s_quantity(1'500'000'000ULL), "1500M");
   EXPECT_EQ(format_bytes(512), "512 B");
   EXPECT_EQ(format_bytes(32ULL << 30), "32.0 GiB");
 }
 
 TEST(Format, RoundTripsThroughTheParser) {
-  for (uint64_t v : {1ULL, 1024ULL, 3ULL << 20, 48ULL << 30, 17179869185ULL}) {
+  for (uint64_t v : {1ULL, 1000ULL, 1024ULL, 3ULL << 20, 48ULL << 30, 17179869185ULL, 32'000'000'000ULL}) {
     auto back = parse_k8s_quantity(format_k8s_quantity(v));
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back.value(), v);

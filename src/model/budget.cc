@@ -158,6 +158,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   const Sourced<double> fragmentation = dataset_fragmentation(r, w);
   const double frag = fragmentation.value;
   const DatasetSize dataset = steady_dataset(r, w, words);
+  b.dataset_unknown = !w.dataset_bytes && b.maxmemory_unlimited && !r.limit_bytes;
   // One write is checked before it executes (server.c:processCommand), so the
   // dataset can pass maxmemory by the largest single value written.
   const uint64_t overshoot = w.value_spread ? w.value_spread->max_bytes : w.value_size_bytes.value;

@@ -68,6 +68,9 @@ struct Assumption {
 struct MemoryBudget {
   uint64_t maxmemory_bytes = 0;      // the value the model used (0 = unlimited)
   bool maxmemory_unlimited = false;  // maxmemory 0: the dataset is bounded by nothing
+  // maxmemory 0, no limit and no dataset given: no size to cost, the peak is
+  // the empty server's.
+  bool dataset_unknown = false;
   uint64_t limit_bytes = 0;          // container limit, 0 if none
   uint64_t request_bytes = 0;        // container request, 0 if none
   std::vector<BudgetPhase> phases;

@@ -96,6 +96,12 @@ std::string verdict_sentence(const MemoryBudget& b) {
   std::string peak = fmt::format("peak {} in phase {}", format_bytes(b.peak_bytes), b.peak_phase);
   switch (b.verdict) {
     case Verdict::kUnbounded:
+      // With maxmemory 0 too, nothing bounds the data: a peak of the empty
+      // server would read as a size.
+      if (b.dataset_unknown) {
+        return "unbounded: no memory limit and maxmemory 0: nothing bounds the data, so no peak can be computed "
+               "(give --dataset for one)";
+      }
       return fmt::format("unbounded: no memory limit; {}", peak);
     case Verdict::kUnsafe: {
       std::string names;

@@ -177,5 +177,13 @@ TEST(LintCliNoRedis, InputsWithoutAnyRedisAreAnInputErrorNotASilentPass) {
   EXPECT_NE(ops.out.find("not checked"), std::string::npos) << ops.out;
 }
 
+// maxmemory 0 and no limit: nothing bounds the data, so the empty server's
+// "peak" is not printed as if it were a size.
+TEST(LintCli, AnUnboundedServerWithNoDataSizeHasNoPeak) {
+  auto r = testing::run_redisfit({"lint", "-"}, "save \"\"\n");
+  EXPECT_NE(r.out.find("no peak can be computed"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("; peak "), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -35,6 +35,15 @@ inline const app::SubjectReport* subject(const app::LintReport& r, const std::st
   return nullptr;
 }
 
+// The first subject whose display name contains `part` (a workload's name
+// inside "namespace/kind/name container").
+inline const app::SubjectReport* subject_named_like(const app::LintReport& r, const std::string& part) {
+  for (const auto& s : r.subjects) {
+    if (s.instance.display_name.find(part) != std::string::npos) return &s;
+  }
+  return nullptr;
+}
+
 inline bool has_rule(const app::SubjectReport& s, const std::string& id) {
   for (const auto& f : s.findings) {
     if (f.rule_id == id) return true;

@@ -12,16 +12,9 @@ namespace {
 
 using lint_test::fixture;
 
-const app::SubjectReport* by_name_part(const app::LintReport& r, const std::string& part) {
-  for (const auto& s : r.subjects) {
-    if (s.instance.display_name.find(part) != std::string::npos) return &s;
-  }
-  return nullptr;
-}
-
 TEST(Rf013, BurstablePodBelowItsSteadyStateIsFlaggedAtTheRequest) {
   const auto report = lint_test::lint_files({fixture("rf013_request_below_steady.yaml")});
-  const auto* small = by_name_part(report, "cache-small-request");
+  const auto* small = lint_test::subject_named_like(report, "cache-small-request");
   ASSERT_NE(small, nullptr);
   const auto* f = lint_test::finding(*small, "RF013");
   ASSERT_NE(f, nullptr);
@@ -31,7 +24,7 @@ TEST(Rf013, BurstablePodBelowItsSteadyStateIsFlaggedAtTheRequest) {
   EXPECT_NE(f->message.find("Request at least 1"), std::string::npos) << f->message;
   EXPECT_EQ(f->location.line, 30) << f->location.describe();  // requests: {memory: 512Mi}
 
-  const auto* enough = by_name_part(report, "cache-enough-request");
+  const auto* enough = lint_test::subject_named_like(report, "cache-enough-request");
   ASSERT_NE(enough, nullptr);
   EXPECT_EQ(lint_test::finding(*enough, "RF013"), nullptr);
 }

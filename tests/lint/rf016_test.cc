@@ -11,22 +11,15 @@ namespace {
 
 using lint_test::fixture;
 
-const app::SubjectReport* by_name_part(const app::LintReport& r, const std::string& part) {
-  for (const auto& s : r.subjects) {
-    if (s.instance.display_name.find(part) != std::string::npos) return &s;
-  }
-  return nullptr;
-}
-
 TEST(Rf016, AMaxmemoryInTheWrongUnitIsFlagged) {
   const auto report = lint_test::lint_files({fixture("rf016_maxmemory_holds_no_data.yaml")});
-  const auto* slip = by_name_part(report, "cache-divisor-mi");
+  const auto* slip = lint_test::subject_named_like(report, "cache-divisor-mi");
   ASSERT_NE(slip, nullptr);
   const auto* f = lint_test::finding(*slip, "RF016");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->level, rules::Level::kError);
   EXPECT_NE(f->message.find("4096 bytes"), std::string::npos) << f->message;
-  const auto* bytes = by_name_part(report, "cache-divisor-bytes");
+  const auto* bytes = lint_test::subject_named_like(report, "cache-divisor-bytes");
   ASSERT_NE(bytes, nullptr);
   EXPECT_EQ(lint_test::finding(*bytes, "RF016"), nullptr);
 }

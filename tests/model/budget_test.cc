@@ -154,7 +154,8 @@ TEST(Budget, BeforeSevenEveryReplicaBuffersItsOwnStream) {
   r.save_points = {{}, Provenance::given("test")};
   const uint64_t shared = term(*compute_budget(r, Workload{}).find_phase(PhaseId::kFullSync), "replica_buffer");
   r.redis_version = {"6.2.14", Provenance::given("test")};
-  const BudgetPhase* old = compute_budget(r, Workload{}).find_phase(PhaseId::kFullSync);
+  const MemoryBudget before_seven = compute_budget(r, Workload{});
+  const BudgetPhase* old = before_seven.find_phase(PhaseId::kFullSync);
   ASSERT_NE(old, nullptr);
   EXPECT_EQ(term(*old, "replica_buffer"), 3 * 256 * kMiB);  // each at the 256mb hard limit
   EXPECT_GT(term(*old, "replica_buffer"), 2 * shared);

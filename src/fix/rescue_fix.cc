@@ -273,6 +273,18 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
   return fix;
 }
 
+namespace {
+
+// Lines after the first of `text` as comment continuations ("#  "), without
+// its final newline: the first line goes after a "# ..." lead-in.
+std::string continued_as_comment(std::string text) {
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  for (size_t at = 0; (at = text.find('\n', at)) != std::string::npos; at += 3) text.replace(at, 1, "\n#  ");
+  return text;
+}
+
+}  // namespace
+
 std::string steps_in_form(const RescueFix& fix, const std::string& label) {
   std::string out;
   bool any = false;
@@ -288,22 +300,14 @@ std::string steps_in_form(const RescueFix& fix, const std::string& label) {
     std::string elsewhere;
     if (body.empty()) {
       for (const auto& form : step.forms) {
-        std::string text = form.text;
-        if (!text.empty() && text.back() == '\n') text.pop_back();
-        for (size_t at = 0; (at = text.find('\n', at)) != std::string::npos; at += 3) text.replace(at, 1, "\n#  ");
-        elsewhere += fmt::format("# no {} form; run ({}):\n#  {}\n", label, form.label, text);
+        elsewhere += fmt::format("# no {} form; run ({}):\n#  {}\n", label, form.label, continued_as_comment(form.text));
       }
     }
     if (!out.empty() && label == "OpsRequest") out += "---\n";
     out += fmt::format("# step {}: {}\n", i + 1, step.title);
     out += body + elsewhere;
     any |= !body.empty();
-    if (!step.wait_for.empty()) {
-      std::string wait = step.wait_for;
-      if (wait.back() == '\n') wait.pop_back();
-      for (size_t at = 0; (at = wait.find('\n', at)) != std::string::npos; at += 3) wait.replace(at, 1, "\n#  ");
-      out += "# then wait for: " + wait + "\n";
-    }
+    if (!step.wait_for.empty()) out += "# then wait for: " + continued_as_comment(step.wait_for) + "\n";
   }
   return any ? out : "";
 }

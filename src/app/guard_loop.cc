@@ -220,10 +220,8 @@ PollResult Guard::poll_locked(GuardState& next) {
 
   live::LiveFacts facts =
       live::facts_from_snapshot(snap, Sourced<uint64_t>{limit->limit_bytes, Provenance::live(limit->source)});
-  if (auto measured = write_rate_.update(*conn_, snap.info.text("run_id").value_or(""))) {
+  if (auto measured = write_rate_.update(*conn_, snap.info.text("run_id").value_or("")))
     facts.workload.write_rate_per_sec = *measured;
-    facts.workload.write_rate_momentary = false;
-  }
   GuardObservation seen;
   seen.limit_bytes = limit->limit_bytes;
   seen.limit_source = limit->source;

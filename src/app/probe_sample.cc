@@ -20,10 +20,7 @@ Result<ProbeSampleReport> probe_sample(const platform::RedisEndpoint& endpoint, 
   if (r.limit.limit_bytes) limit = Sourced<uint64_t>{*r.limit.limit_bytes, r.limit.source};
   r.facts = live::facts_from_sample(r.sample, limit);
   r.facts.instance.cpu_limit_cores = r.limit.cpu_limit_cores;
-  if (o.override_workload) {
-    o.override_workload(r.facts.workload);
-    live::weigh_observed_cow(r.facts);
-  }
+  live::apply_workload_flags(r.facts, o.override_workload);
   for (const auto& n : r.limit.notes) r.facts.notes.push_back(n);
   r.budget_now = compute_budget(r.facts.instance, r.facts.workload);
   const rules::MaxmemoryDerivation none;

@@ -124,16 +124,16 @@ void add_load_peak(RdbReport& report, const std::string& path, const RdbAnalysis
   const auto& points = report.aof_shrink_points;
   RdbAnalysisOptions quiet = options;
   quiet.progress = nullptr;
-  auto held = [](uint64_t dataset, uint64_t beyond) { return dataset + beyond; };
-  uint64_t best = held(report.dataset_bytes, report.resident_beyond_class_bytes);
+  // Set only above the end state (RdbReport::peaks_before_end).
+  uint64_t best = report.dataset_bytes + report.resident_beyond_class_bytes;
   std::optional<uint64_t> best_point;
   for (size_t i = 0; i < points.size() && i < kLoadPeakPasses; ++i) {
     rdb::AofReadOptions stop = read;
     stop.replay_stop_before = points[i];
     auto before = analyze_once(path, quiet, !read.loaded_as_aof, stop);
     if (!before.ok()) continue;  // the whole read succeeded; a prefix of it cannot fail differently
-    if (held(before->dataset_bytes, before->resident_beyond_class_bytes) > best) {
-      best = held(before->dataset_bytes, before->resident_beyond_class_bytes);
+    if (const uint64_t held = before->dataset_bytes + before->resident_beyond_class_bytes; held > best) {
+      best = held;
       best_point = points[i];
       report.load_peak_dataset_bytes = before->dataset_bytes;
       report.load_peak_beyond_class_bytes = before->resident_beyond_class_bytes;
@@ -192,12 +192,9 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
   // at least the model's default (docs/memory-model.md, "What a reload
   // leaves"). Data already in a server counts x the reload factor.
   const uint64_t base = K::kBaseBytes;
-  // The load holds its high-water mark, not its end state (load_peak_*).
-  const bool peaks_early = report.load_peak_dataset_bytes + report.load_peak_beyond_class_bytes >
-                           report.dataset_bytes + report.resident_beyond_class_bytes;
-  const uint64_t dataset =
-      (peaks_early ? report.load_peak_dataset_bytes : report.dataset_bytes) + report.startup_bytes;
-  const uint64_t beyond = peaks_early ? report.load_peak_beyond_class_bytes : report.resident_beyond_class_bytes;
+  // The load holds its high-water mark, not its end state.
+  const uint64_t dataset = report.load_dataset_bytes() + report.startup_bytes;
+  const uint64_t beyond = report.load_beyond_class_bytes();
   bool replays = false;
   for (const auto& f : report.aof_files) replays = replays || f.commands > 0;
   auto file_rss = [&](uint64_t used) {
@@ -236,7 +233,7 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
   add(RdbLoad::kReplicaSync, "a replica's full sync with repl-diskless-load disabled (default): old data flushed, then the load",
       need(std::max(held_rss(old_data), file_rss(dataset))));
   add(RdbLoad::kReplicaSyncSwapdb, "a replica's full sync with repl-diskless-load swapdb: old and new data at once",
-      need(held_rss(old_data) + file_rss(dataset - report.startup_bytes)));
+      need(held_rss(old_data) + file_rss(report.load_dataset_bytes())));
   if (input.maxmemory_bytes && *input.maxmemory_bytes > 0 && dataset > *input.maxmemory_bytes) {
     fit.maxmemory_note = "the estimate is above maxmemory: the load still completes (loading ignores maxmemory, "
                          "redis#3202), then noeviction refuses writes with OOM and the other policies evict down";
@@ -259,7 +256,7 @@ Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& t
   // What the load holds at its peak: an AOF that drops data it loaded first
   // (load_peak_dataset_bytes) holds more on the way than at the end.
   RdbDataset out{r.estimated_used_memory, "rdb " + path + ": estimated used_memory after loading into " + target.name()};
-  if (r.load_peak_dataset_bytes > r.dataset_bytes) {
+  if (r.peaks_before_end()) {
     out.load_peak_bytes = r.startup_bytes + r.load_peak_dataset_bytes;
     out.load_peak_source = fmt::format("rdb {}: estimated used_memory at the peak of loading into {}, before the AOF "
                                        "drops data it loaded first",

@@ -129,6 +129,14 @@ struct RdbReport {
   uint64_t load_peak_beyond_class_bytes = 0;
   std::vector<uint64_t> aof_shrink_points;  // rdb::FileReadResult::shrink_points
   std::vector<std::string> notes;
+
+  // What the load holds at its high-water mark: the peak when it comes
+  // before the end, else the end state.
+  bool peaks_before_end() const { return load_peak_dataset_bytes > 0; }
+  uint64_t load_dataset_bytes() const { return peaks_before_end() ? load_peak_dataset_bytes : dataset_bytes; }
+  uint64_t load_beyond_class_bytes() const {
+    return peaks_before_end() ? load_peak_beyond_class_bytes : resident_beyond_class_bytes;
+  }
 };
 
 // Reads `path`: an RDB file, an AOF file (with or without RDB preamble), or

@@ -162,7 +162,6 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
     auto v = parse_rate_flag("--write-rate", write_rate);
     if (!v.ok()) return v.error();
     w.write_rate_per_sec = Sourced<double>{v.value(), Provenance::flag("--write-rate")};
-    w.write_rate_momentary = false;
   }
   if (cow_fraction) w.cow_fraction = Sourced<double>{*cow_fraction, Provenance::flag("--cow-fraction")};
   if (!write_pattern.empty()) {

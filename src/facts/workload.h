@@ -50,13 +50,6 @@ struct Workload {
                                       Provenance::by_default("default: overwrites, the worst case for copy-on-write")};
   // Writes per second while a fork child lives. Absent = unknown.
   std::optional<Sourced<double>> write_rate_per_sec;
-  // True while write_rate_per_sec is one instantaneous reading (INFO
-  // instantaneous_ops_per_sec, ~1.6 s of samples, reads included): read from
-  // the server, but not a measure of the writes a fork meets (a burst an
-  // automatic fork starts on is not in it), so the verdict keeps the margin
-  // of an assumed rate (model/verdict.h). Whoever sets the rate otherwise
-  // (a flag, a sampled window, guard's meter) clears it.
-  bool write_rate_momentary = false;
   // Fraction of the dataset's pages copied during a fork, 0..1. Absent =
   // derived from the write rate, or the worst case when that is unknown too.
   std::optional<Sourced<double>> cow_fraction;

@@ -189,8 +189,9 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   // fork may come at any other), so it counts as momentary.
   if (auto ops = info.number("instantaneous_ops_per_sec")) {
     w.write_rate_per_sec = Sourced<double>{
-        *ops, at("INFO instantaneous_ops_per_sec (all commands of the last ~2 s: this moment's writes at most)", s)};
-    w.write_rate_momentary = true;
+        *ops, Provenance::live_momentary(
+                  "INFO instantaneous_ops_per_sec (all commands of the last ~2 s: this moment's writes at most) @ " +
+                  s.where)};
   }
   // The server's own copy-on-write measurement of its last fork (childinfo.c:
   // the child's peak Private_Dirty), relative to the parent's RSS now. A fork
@@ -227,6 +228,12 @@ void weigh_observed_cow(LiveFacts& f) {
   w.cow_fraction = f.observed_cow;
   w.cow_fraction->source = f.observed_cow->source.qualified(
       fmt::format("(the last fork copied more than the write rate predicts, {:.0f}%)", from_rate.fraction * 100));
+}
+
+void apply_workload_flags(LiveFacts& f, const std::function<void(Workload&)>& flags) {
+  if (!flags) return;
+  flags(f.workload);
+  weigh_observed_cow(f);
 }
 
 LiveFacts facts_from_snapshot(const ServerSnapshot& s, std::optional<Sourced<uint64_t>> limit) {

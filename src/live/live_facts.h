@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,5 +47,10 @@ LiveFacts facts_from_snapshot(const ServerSnapshot& snapshot, std::optional<Sour
 // cow_fraction given by a flag is left alone. Call again after the write
 // rate or the fork child's life changes.
 void weigh_observed_cow(LiveFacts& facts);
+
+// The workload flags over what the server showed (a flag wins), then the
+// last fork's COW weighed again against the rate they leave. No-op when
+// `flags` is empty.
+void apply_workload_flags(LiveFacts& facts, const std::function<void(Workload&)>& flags);
 
 }  // namespace redisfit::live

@@ -35,7 +35,6 @@ LiveFacts facts_from_sample(const WorkloadSample& s, std::optional<Sourced<uint6
                          compact_number(rate), over, compact_number(s.write_rate_per_sec));
   }
   w.write_rate_per_sec = Sourced<double>{rate, Provenance::live(source)};
-  w.write_rate_momentary = false;
   if (s.changes_rate_per_sec) {
     double a = s.write_rate_per_sec, b = *s.changes_rate_per_sec;
     if (std::max(a, b) > 10 && std::fabs(a - b) > 0.25 * std::max(a, b)) {

@@ -35,10 +35,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   if (limit.limit_bytes) sourced_limit = Sourced<uint64_t>{*limit.limit_bytes, limit.source};
   LiveFacts facts = facts_from_snapshot(s, sourced_limit);
   facts.instance.cpu_limit_cores = limit.cpu_limit_cores;
-  if (override_workload) {
-    override_workload(facts.workload);
-    weigh_observed_cow(facts);  // against the rate the flags give
-  }
+  apply_workload_flags(facts, override_workload);
   const platform::InfoFields& info = s.info;
 
   r.target = s.where;

@@ -3,11 +3,11 @@
 namespace redisfit {
 namespace {
 
-// A default or a rule's own computation is an assumption; everything else was
-// read or given. (The hints' and plan's what-ifs stand for a flag the user
+// A default, a rule's own computation or one instant's reading of a rate
+// (Provenance::momentary) is an assumption; everything else was read or given. (The hints' and plan's what-ifs stand for a flag the user
 // would give, and say so: model/tighten.cc, model/solver.cc.)
 bool measured(const Provenance& p) {
-  return p.kind != ProvenanceKind::kDefault && p.kind != ProvenanceKind::kDerived;
+  return p.kind != ProvenanceKind::kDefault && p.kind != ProvenanceKind::kDerived && !p.momentary;
 }
 
 }  // namespace
@@ -24,9 +24,10 @@ SafetyMargin safety_margin(const RedisInstance& r, const Workload& w) {
   const char* assumed = nullptr;
   if (forks && !(w.fork_child_seconds && measured(w.fork_child_seconds->source))) {
     assumed = "the fork child's life";
-  } else if (forks && !(w.write_rate_per_sec && measured(w.write_rate_per_sec->source) && !w.write_rate_momentary) &&
+  } else if (forks && !(w.write_rate_per_sec && measured(w.write_rate_per_sec->source)) &&
              !(w.cow_fraction && measured(w.cow_fraction->source))) {
-    assumed = w.write_rate_momentary ? "the write rate (one instantaneous reading)" : "the write rate";
+    assumed = w.write_rate_per_sec && w.write_rate_per_sec->source.momentary ? "the write rate (one instantaneous reading)"
+                                                                             : "the write rate";
   } else if (!measured(w.fragmentation.source)) {
     assumed = "the fragmentation";
   }

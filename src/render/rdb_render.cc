@@ -71,7 +71,7 @@ nlohmann::json rdb_report_to_json(const RdbReport& r, const RdbFit& fit) {
                      {"dataset_bytes", r.dataset_bytes}, {"used_memory_bytes", r.estimated_used_memory},
                      {"resident_beyond_class_bytes", r.resident_beyond_class_bytes}};
   if (r.aux_used_mem) out["estimate"]["source_used_mem_bytes"] = *r.aux_used_mem;
-  if (r.load_peak_dataset_bytes > r.dataset_bytes) {
+  if (r.peaks_before_end()) {
     out["estimate"]["load_peak_used_memory_bytes"] = r.startup_bytes + r.load_peak_dataset_bytes;
   }
   out["fit"]["rule"] = fit.rss_rule;

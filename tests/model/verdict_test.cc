@@ -51,7 +51,7 @@ TEST(Verdict, TheMarginNarrowsOnlyWhenEveryTermItStandsForIsMeasured) {
   // One instantaneous reading of the command rate is not a measured write
   // rate: a burst that starts an automatic fork is not in it.
   Workload momentary = measured_workload();
-  momentary.write_rate_momentary = true;
+  momentary.write_rate_per_sec->source = Provenance::live_momentary("INFO instantaneous_ops_per_sec");
   EXPECT_EQ(safety_margin(forks, momentary).factor, K::kSafetyFactor);
   EXPECT_EQ(safety_margin(forks, momentary).why, "the write rate (one instantaneous reading) assumed");
 

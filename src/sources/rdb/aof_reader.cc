@@ -233,6 +233,7 @@ const char* rdb_input_kind_name(RdbInputKind kind) {
 
 Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor& visitor, const AofReadOptions& options) {
   FileReadResult r;
+  bool read_as_aof_from_its_start = false;  // no REDIS magic, not named *.aof
   try {
     ByteSource in(path);
     // An empty dump.rdb makes Redis exit ("Short read"), as after a failed or
@@ -250,6 +251,7 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
     CountingSink replayed(replay, options.replay_stop_before, &r.shrink_points);
     if (!starts_as_rdb(in)) {
       r.kind = RdbInputKind::kAof;
+      read_as_aof_from_its_start = !options.loaded_as_aof;
       r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, &dropped_at);
     } else if (options.commands_at == 0) {
       RdbSummary s = read_rdb_part(in, path, visitor, options.rdb_rules, r.notes);
@@ -292,14 +294,9 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
   } catch (const RdbFormatError& e) {
     RdbFormatError shown = e;
     // Wrong from its first byte, and no REDIS magic: a file that is neither.
-    if (e.offset == 0 && !options.loaded_as_aof && options.commands_at == 0) {
-      try {
-        ByteSource again(path);
-        if (!starts_as_rdb(again))
-          shown = RdbFormatError(0, std::string("neither an RDB file (no REDIS magic at its start) nor an AOF (") +
-                                        e.what() + ")");
-      } catch (const RdbFormatError&) {
-      }
+    if (e.offset == 0 && read_as_aof_from_its_start) {
+      shown = RdbFormatError(0, std::string("neither an RDB file (no REDIS magic at its start) nor an AOF (") +
+                                    e.what() + ")");
     }
     if (is_truncation(e) && !options.load_truncated)
       shown = RdbFormatError(e.offset, std::string(e.what()) + " (aof-load-truncated no: Redis refuses to start)");

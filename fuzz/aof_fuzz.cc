@@ -2,7 +2,8 @@
 // aof_replay.h): any byte string, read as a lone AOF file (commands, or an RDB
 // preamble followed by commands), must end in a value or an Error, never a
 // crash, a sanitizer report or an allocation beyond what the input justifies
-// (a `*19999900` argument count cost 637 MB before arguments grew as read).
+// (a `*19999900` argument count cost 637 MB before arguments grew as read),
+// also when read again up to one of its shrink points.
 //
 // The reader takes a path and refuses anything but a regular file, so each
 // input is written to a memfd (a regular file in memory) and read through
@@ -38,11 +39,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CostingVisitor visitor;
     redisfit::rdb::AofReadOptions options;
     options.loaded_as_aof = as_aof;
-    auto first = redisfit::rdb::read_rdb_or_aof_file(path, visitor, options);
-    if (first.ok() && first.value().reread_from > 0) {
+    auto read = redisfit::rdb::read_rdb_or_aof_file(path, visitor, options);
+    if (read.ok() && read.value().reread_from > 0) {
       CostingVisitor again;
-      options.commands_at = first.value().reread_from;
-      (void)redisfit::rdb::read_rdb_or_aof_file(path, again, options);
+      options.commands_at = read.value().reread_from;
+      read = redisfit::rdb::read_rdb_or_aof_file(path, again, options);
+    }
+    // The load as it stood before a FLUSH or the commands' deletes (what
+    // `rdb` reads again to find the load's peak), for the first two points.
+    if (!read.ok()) continue;
+    const auto points = read.value().shrink_points;
+    for (size_t i = 0; i < points.size() && i < 2; ++i) {
+      CostingVisitor before;
+      options.replay_stop_before = points[i];
+      (void)redisfit::rdb::read_rdb_or_aof_file(path, before, options);
     }
   }
   return 0;

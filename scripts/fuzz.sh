@@ -18,7 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 dir=$root/build-fuzz
-targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb aof aof_manifest)
+targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb aof aof_manifest
+         probe_facts)
 
 build() {
   CXX=${CXX:-clang++-14} cmake -S . -B "$dir" -DREDISFIT_FUZZ=ON -DREDISFIT_TESTS=OFF -DREDISFIT_BENCH=OFF \
@@ -73,6 +74,12 @@ seeds() {
     $'if [ -f x ]; then cat /a/*.conf >> /b.conf; fi; rm -f /c && > /d; redis-server \'/e f\' | tee' \
     $'echo `date` $(id) "${X:-y}" \\\n a\'b\'"c"'
   # INFO and RESP: a real server's replies when redis-server is installed, else hand-written ones.
+  # (Bash strings hold no NUL: the three-part seeds are written with printf.)
+  printf '# Memory\r\nused_memory:-1\r\nmaxmemory:18446744073709551615\r\nmem_fragmentation_ratio:nan\r\n' \
+    >"$s/probe_facts/absurd_info"
+  { printf '# Server\r\nredis_version:9.9.9\r\n# Memory\r\nused_memory_rss:1e30\r\n'; printf '\0'
+    printf '2maxmemory 0\nmaxmemory-policy volatile-lfu\nsave 1 1\n'; printf '\0'; printf 'fragmentation inf\n'; } \
+    >"$s/probe_facts/absurd_parts"
   seed_strings "$s/info" $'# Memory\r\nused_memory:1024\r\nmaxmemory:0\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n'
   seed_strings "$s/resp" $'+OK\r\n' $'-ERR x\r\n' $':12\r\n' $'$5\r\nhello\r\n' $'*2\r\n$3\r\nfoo\r\n:1\r\n' \
     $'*4\r\n+peak.allocated\r\n:123\r\n+db.0\r\n*2\r\n+overhead.hashtable.main\r\n:72\r\n' $'%1\r\n+a\r\n,1.5\r\n' \
@@ -89,6 +96,16 @@ seeds() {
     for _ in $(seq 50); do [ -S "$tmp/s" ] && break; sleep 0.1; done
     redis-cli -s "$tmp/s" DEBUG POPULATE 100 >/dev/null 2>&1 || true
     redis-cli -s "$tmp/s" INFO everything >"$s/info/real" 2>/dev/null || true
+    # Probe's facts (fuzz/probe_facts_fuzz.cc): INFO NUL limit digit + CONFIG pairs NUL MEMORY STATS
+    # pairs; then the same reply as a replica, mid-fork, and with the policy and limits unreadable.
+    redis-cli -s "$tmp/s" CONFIG SET maxmemory 64mb >/dev/null 2>&1 || true
+    local stats=$'peak.allocated 1200000\nstartup.allocated 900000\nreplication.backlog 0\nclients.normal 20000\n'
+    stats+=$'dataset.bytes 30000\nfragmentation 1.3\nfragmentation.bytes 300000\n'
+    { redis-cli -s "$tmp/s" INFO everything; printf '\0'; printf 1; redis-cli -s "$tmp/s" CONFIG GET '*' | paste -d' ' - -
+      printf '\0%s' "$stats"; } >"$s/probe_facts/real" 2>/dev/null || true
+    sed -e 's/^role:master/role:slave/' -e 's/^rdb_bgsave_in_progress:0/rdb_bgsave_in_progress:1/' \
+        -e 's/^current_cow_size:0/current_cow_size:4096000/' "$s/probe_facts/real" >"$s/probe_facts/replica_forking"
+    { redis-cli -s "$tmp/s" INFO; printf '\0'; printf 4; printf 'maxmemory-policy\n'; } >"$s/probe_facts/noconfig" 2>/dev/null || true
     # AOF: the commands a real server appends for a few writes of each type.
     redis-cli -s "$tmp/s" CONFIG SET appendonly yes >/dev/null 2>&1 || true
     sleep 0.5
@@ -151,7 +168,7 @@ max_len() {
   case $1 in
     quantity|flag_units|redis_url) echo 1024 ;;
     shell_script) echo 8192 ;;
-    info|resp|cgroup|redis_conf|manifests|chart_values) echo 16384 ;;
+    info|resp|cgroup|redis_conf|manifests|chart_values|probe_facts) echo 16384 ;;
     *) echo 65536 ;;
   esac
 }

@@ -9,6 +9,7 @@
 #include "live/live_facts.h"
 #include "live/server_snapshot.h"
 #include "platform/input_file.h"
+#include "render/json_dump.h"
 
 namespace redisfit::app {
 namespace {
@@ -99,7 +100,7 @@ void GuardLog::write(const char* level, const char* event, json fields) {
   line["event"] = event;
   for (auto& [k, v] : fields.items()) line[k] = v;
   std::lock_guard lock(mutex_);
-  std::fputs((line.dump() + "\n").c_str(), out_);
+  std::fputs((render::dump_json(line) + "\n").c_str(), out_);
   std::fflush(out_);
 }
 

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
+
 namespace redisfit::live {
 namespace {
 
@@ -18,7 +20,9 @@ std::string format_value(double v) {
 
 std::string escape_label_value(const std::string& v) {
   std::string out;
-  for (char c : v) {
+  // Prometheus refuses a whole scrape with a label value that is not UTF-8
+  // (a server's INFO text or a target name can hold any bytes).
+  for (char c : valid_utf8(v)) {
     if (c == '\\' || c == '"') out += '\\';
     if (c == '\n') {
       out += "\\n";

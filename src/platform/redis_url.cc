@@ -71,7 +71,12 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url,
   std::string_view rest = url;
   if (rest.empty()) return fail("empty Redis URL");
 
-  if (auto p = rest.find("://"); p != std::string_view::npos) {
+  if (rest.rfind("unix:", 0) == 0 && rest.rfind("unix://", 0) != 0) {
+    // unix:/path, the spelling this tool prints a socket target in (and
+    // redis-py's unix:// with the empty authority left out).
+    ep.transport = Transport::kUnix;
+    rest.remove_prefix(5);
+  } else if (auto p = rest.find("://"); p != std::string_view::npos) {
     std::string_view scheme = rest.substr(0, p);
     rest.remove_prefix(p + 3);
     if (scheme == "redis") {
@@ -96,7 +101,7 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url,
       if (!db) return fail("database number '" + std::string(query.substr(3)) + "' is not a number");
       ep.db = *db;
     }
-    if (path.empty() || path[0] != '/') return fail("unix:// needs an absolute socket path (unix:///run/redis.sock)");
+    if (path.empty() || path[0] != '/') return fail("a unix socket needs an absolute path (unix:///run/redis.sock or unix:/run/redis.sock)");
     ep.socket_path = std::string(path);
     ep.password = env_password;
     return ep;

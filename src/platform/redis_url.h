@@ -4,7 +4,8 @@
 //   redis://[[user]:password@]host[:port][/db]     plain TCP (port 6379 default)
 //   rediss://[[user]:password@]host[:port][/db]    TLS over OpenSSL
 //   unix:///path/to/redis.sock[?db=N]              unix socket (password as for redis://
-//                                                  is taken from REDISCLI_AUTH only)
+//                                                  is taken from REDISCLI_AUTH only);
+//   unix:/path/to/redis.sock[?db=N]                the same, as display() prints it
 //   host:port                                      shorthand for redis://host:port
 //
 // Userinfo is percent-decoded. IPv6 hosts are written in brackets

@@ -6,6 +6,7 @@
 
 #include "render/findings_render.h"
 #include "render/json_out.h"
+#include "render/json_dump.h"
 
 namespace redisfit::render {
 namespace {
@@ -24,7 +25,7 @@ class Spool {
   // One array item, indented by `indent` spaces on every line.
   void item(const nlohmann::json& j, const std::string& indent) {
     std::string text = indent;
-    const std::string dumped = j.dump(2);
+    const std::string dumped = dump_json(j, 2);
     // Raw newlines occur only between tokens (strings escape them).
     for (char c : dumped) {
       text += c;
@@ -127,7 +128,7 @@ class JsonWriter : public FindingsWriter {
   }
   void finish(const app::LintReport& report) override {
     const std::string doc =
-        findings_envelope(report, counts_, nlohmann::json::array(), nlohmann::json::array()).dump(2);
+        dump_json(findings_envelope(report, counts_, nlohmann::json::array(), nlohmann::json::array()), 2);
     const std::string empty_components = std::string(kJsonOpening) + "]";
     if (doc.compare(0, empty_components.size(), empty_components) != 0) {
       throw std::logic_error("lint JSON: the envelope no longer opens with \"components\"");
@@ -152,7 +153,7 @@ class SarifWriter : public FindingsWriter {
     sarif_results_of_subject(s, [&](nlohmann::json r) { results_.item(r, "        "); });
   }
   void finish(const app::LintReport& report) override {
-    splice(out_, sarif_envelope(report, nlohmann::json::array()).dump(2), 0, {{"results", "      ", &results_}});
+    splice(out_, dump_json(sarif_envelope(report, nlohmann::json::array()), 2), 0, {{"results", "      ", &results_}});
     std::fflush(out_);
   }
 

@@ -10,12 +10,13 @@
 #include "render/rescue_render.h"
 #include "render/rules_render.h"
 #include "render/stress_render.h"
+#include "render/json_dump.h"
 
 namespace redisfit::render {
 namespace {
 
 // Every JSON output: two-space indent, one trailing newline.
-std::string json_text(const nlohmann::json& j) { return j.dump(2) + "\n"; }
+std::string json_text(const nlohmann::json& j) { return dump_json(j, 2) + "\n"; }
 
 std::string plan_text(const Recommendation& r, const Presentation& how) { return recommendation_to_text(r, how.color); }
 std::string plan_json(const Recommendation& r, const Presentation&) { return json_text(recommendation_to_json(r)); }

@@ -1,4 +1,5 @@
 #include "render/json_out.h"
+#include "render/json_dump.h"
 
 #include <fmt/format.h>
 
@@ -20,7 +21,7 @@ void append_escaped(std::string& out, std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       out.resize(opening);
-      out += nlohmann::json(std::string(s)).dump();
+      out += dump_json(nlohmann::json(std::string(s)));
       return;
     }
     if (c >= 0x20 && c != '"' && c != '\\') continue;

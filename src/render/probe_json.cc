@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "render/probe_render.h"
+#include "render/json_dump.h"
 
 namespace redisfit::render {
 namespace {
@@ -91,7 +92,7 @@ std::string probe_json(const std::vector<ProbeOutcome>& outcomes, rules::Level f
     }
     targets.push_back(j);
   }
-  return nlohmann::json{{"targets", targets}}.dump(2) + "\n";
+  return dump_json(nlohmann::json{{"targets", targets}}, 2) + "\n";
 }
 
 }  // namespace redisfit::render

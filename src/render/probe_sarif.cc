@@ -4,6 +4,7 @@
 // location may carry logicalLocations without a physicalLocation).
 #include "render/probe_render.h"
 #include "render/sarif_parts.h"
+#include "render/json_dump.h"
 
 namespace redisfit::render {
 
@@ -32,7 +33,7 @@ std::string probe_sarif(const std::vector<ProbeOutcome>& outcomes) {
   }
   nlohmann::json invocation = {{"executionSuccessful", notifications.empty()},
                                {"toolExecutionNotifications", notifications}};
-  return sarif::log(sarif::rule_descriptors(table), invocation, results).dump(2) + "\n";
+  return dump_json(sarif::log(sarif::rule_descriptors(table), invocation, results), 2) + "\n";
 }
 
 }  // namespace redisfit::render

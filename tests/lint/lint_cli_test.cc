@@ -185,5 +185,20 @@ TEST(LintCli, AnUnboundedServerWithNoDataSizeHasNoPeak) {
   EXPECT_EQ(r.out.find("; peak "), std::string::npos) << r.out;
 }
 
+// A redis.conf may hold any bytes; JSON and SARIF must stay UTF-8. A directive
+// name with a Latin-1 byte is reported (RF014) with U+FFFD in its place, not
+// turned into an internal error.
+TEST(LintCli, ANonUtf8ByteInARedisConfKeepsJsonAndSarifValid) {
+  testing::TempDir dir;
+  const std::string conf = dir.write_file("redis.conf", "maxmemory 100mb\nmaxmem\xE9ory-x 1\nhz 1\x82\n");
+  for (const char* format : {"json", "sarif"}) {
+    auto r = run_redisfit({"lint", conf, "--limit", "1Gi", "-o", format});
+    EXPECT_EQ(r.err.find("internal error"), std::string::npos) << format << ": " << r.err;
+    const auto doc = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(doc.is_discarded()) << format << ": " << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "maxmem\xEF\xBF\xBDory-x")) << format << ": " << r.out;
+  }
+}
+
 }  // namespace
 }  // namespace redisfit

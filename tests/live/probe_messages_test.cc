@@ -6,6 +6,9 @@
 
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
+#include "live/exposition.h"
 #include "live/metrics_http.h"
 #include "support/redis_server.h"
 
@@ -59,6 +62,31 @@ TEST(ProbeMessages, FixLineIsARunnablePlanCommand) {
   auto plan = run_redisfit(args);
   EXPECT_EQ(plan.exit_code, 0) << command << "\n" << plan.out << plan.err;
   EXPECT_NE(plan.out.find("maxmemory"), std::string::npos) << plan.out;
+}
+
+
+// A target is named as the user wrote it, and a unix socket's path may hold
+// any bytes: probe's JSON and SARIF stay UTF-8 (U+FFFD for the Latin-1 byte)
+// instead of failing with an internal error after the server was read.
+TEST(ProbeMessages, ATargetNameThatIsNotUtf8KeepsJsonAndSarifValid) {
+  TempDir sockets;
+  const std::string socket = sockets.path() + "/r\xE9" "dis.sock";
+  RedisServer server("", {"--unixsocket", socket});
+  ASSERT_TRUE(server.ok()) << server.error();
+  for (const char* format : {"json", "sarif"}) {
+    auto r = run_redisfit({"probe", "unix:" + socket, "--limit", "1Gi", "-o", format});
+    EXPECT_NE(r.exit_code, 2) << format << ": " << r.out << r.err;
+    EXPECT_EQ(r.err.find("internal error"), std::string::npos) << format << ": " << r.err;
+    const auto doc = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_FALSE(doc.is_discarded()) << format << ": " << r.out << r.err;
+    EXPECT_NE(r.out.find("r\xEF\xBF\xBD" "dis.sock"), std::string::npos) << format << ": " << r.out;
+  }
+}
+
+// Prometheus refuses a whole scrape whose label values are not UTF-8.
+TEST(ProbeMessages, LabelValuesAreEscapedAndMadeUtf8) {
+  EXPECT_EQ(live::escape_label_value("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+  EXPECT_EQ(live::escape_label_value("r\xE9" "dis"), "r\xEF\xBF\xBD" "dis");
 }
 
 }  // namespace

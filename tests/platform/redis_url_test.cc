@@ -43,6 +43,17 @@ TEST(RedisUrl, UnixSocket) {
   EXPECT_EQ(ep->display(), "unix:/var/run/redis/redis.sock");
 }
 
+// The form a socket target is printed in reads back as the same endpoint.
+TEST(RedisUrl, UnixSocketAsPrinted) {
+  auto ep = parse_redis_url("unix:/var/run/redis/redis.sock?db=2", std::nullopt);
+  ASSERT_TRUE(ep.ok()) << ep.error().describe();
+  EXPECT_EQ(ep->transport, Transport::kUnix);
+  EXPECT_EQ(ep->socket_path, "/var/run/redis/redis.sock");
+  EXPECT_EQ(ep->db, 2);
+  EXPECT_EQ(parse_redis_url(ep->display(), std::nullopt)->socket_path, ep->socket_path);
+  EXPECT_FALSE(parse_redis_url("unix:relative.sock", std::nullopt).ok());
+}
+
 // redis-py's ?db=N, as the unix form takes it.
 TEST(RedisUrl, DatabaseAsAQueryParameter) {
   auto ep = parse_redis_url("redis://127.0.0.1:6380?db=3", std::nullopt);

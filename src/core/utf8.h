@@ -1,0 +1,21 @@
+// Text from outside (a redis.conf line, a server's CONFIG GET value or INFO
+// field, a file name) may hold bytes that are not UTF-8. JSON and SARIF
+// require UTF-8, and Prometheus refuses a whole scrape whose label values are
+// not. Every output that carries such text makes it valid the same way: each
+// byte that does not start or continue a well-formed sequence becomes U+FFFD,
+// as nlohmann::json's error_handler_t::replace does for the JSON outputs.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace redisfit {
+
+// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+// `text` with each byte outside a well-formed sequence replaced by U+FFFD.
+std::string valid_utf8(std::string_view text);
+
+}  // namespace redisfit

@@ -1,0 +1,37 @@
+#include "core/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace redisfit {
+namespace {
+
+const std::string kReplacement = "\xEF\xBF\xBD";
+
+TEST(Utf8, WellFormedTextIsKeptAsItIs) {
+  for (const std::string& text : {std::string(), std::string("maxmemory 1gb"), std::string("caf\xC3\xA9"),
+                                 std::string("\xE2\x82\xAC 5"), std::string("\xF0\x9F\x98\x80"),
+                                 std::string("\xF4\x8F\xBF\xBF"), std::string("a\0b", 3)}) {
+    EXPECT_TRUE(is_valid_utf8(text)) << text;
+    EXPECT_EQ(valid_utf8(text), text);
+  }
+}
+
+TEST(Utf8, EachByteOutsideAWellFormedSequenceBecomesOneReplacement) {
+  EXPECT_EQ(valid_utf8("r\xE9" "dis"), "r" + kReplacement + "dis");         // Latin-1 é
+  EXPECT_EQ(valid_utf8("\x82"), kReplacement);                               // a lone continuation byte
+  EXPECT_EQ(valid_utf8("ab\xC3"), "ab" + kReplacement);                      // cut short at the end
+  EXPECT_EQ(valid_utf8("\xC0\xAF"), kReplacement + kReplacement);            // overlong '/'
+  EXPECT_EQ(valid_utf8("\xE0\x80\xAF"), kReplacement + kReplacement + kReplacement);  // overlong, 3 bytes
+  EXPECT_EQ(valid_utf8("\xED\xA0\x80"), kReplacement + kReplacement + kReplacement);  // a UTF-16 surrogate
+  EXPECT_EQ(valid_utf8("\xF4\x90\x80\x80"), kReplacement + kReplacement + kReplacement + kReplacement);  // > U+10FFFF
+  EXPECT_EQ(valid_utf8("\xFF\xC3\xA9"), kReplacement + "\xC3\xA9");          // a valid sequence after a bad byte
+  for (const char* bad : {"r\xE9", "\x82", "\xC0\xAF", "\xED\xA0\x80", "\xF5\x80\x80\x80"}) {
+    EXPECT_FALSE(is_valid_utf8(bad)) << bad;
+    EXPECT_TRUE(is_valid_utf8(valid_utf8(bad))) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -9,7 +9,7 @@
 #include "live/live_facts.h"
 #include "live/server_snapshot.h"
 #include "platform/input_file.h"
-#include "render/json_dump.h"
+#include "core/json_text.h"
 
 namespace redisfit::app {
 namespace {
@@ -100,7 +100,7 @@ void GuardLog::write(const char* level, const char* event, json fields) {
   line["event"] = event;
   for (auto& [k, v] : fields.items()) line[k] = v;
   std::lock_guard lock(mutex_);
-  std::fputs((render::dump_json(line) + "\n").c_str(), out_);
+  std::fputs((dump_json(line) + "\n").c_str(), out_);
   std::fflush(out_);
 }
 
@@ -187,6 +187,13 @@ PollResult Guard::poll_locked(GuardState& next) {
   uint64_t current = 0;
   if (maxmemory_text == snap.config.end() || !parse_redis_memory(maxmemory_text->second)) {
     std::string why = snap.unreadable.empty() ? "CONFIG GET maxmemory gave no value" : snap.unreadable.front();
+    // A server that died between INFO and CONFIG GET (an OOM kill) is not
+    // a permissions problem: the connection no longer answers at all.
+    if (auto ping = conn_->command({"PING"}); !ping) {
+      conn_.reset();
+      next.redis_up = false;
+      return {PollOutcome::kUnreachable, fmt::format("the server went away after INFO ({})", why)};
+    }
     return {PollOutcome::kBadInput, fmt::format("{}: {}; {}", conn_->where(), why, kConfigNeeded)};
   }
   current = *parse_redis_memory(maxmemory_text->second);

@@ -110,8 +110,10 @@ int run_guard(const GuardRunOptions& o, GuardLog& log) {
     PollResult r = guard.poll();
     if (r.outcome == PollOutcome::kOk) break;
     if (r.outcome == PollOutcome::kBadInput || r.outcome == PollOutcome::kRefused) return give_up(r.message);
-    if (o.once || Clock::now() >= deadline) {
-      return give_up(fmt::format("the server did not answer within --wait {} ms: {}", o.wait.count(), r.message));
+    if (Clock::now() >= deadline) {
+      return give_up(o.wait.count() == 0 ? "the server did not answer: " + r.message
+                                         : fmt::format("the server did not answer within --wait {} ms: {}",
+                                                       o.wait.count(), r.message));
     }
     // A server starting (or a wrapper's child still binding) is retried
     // sooner than the poll interval, and the relay wakes us if it exits.

@@ -17,7 +17,8 @@ struct GuardFlags {
   std::string redis;  // empty: the wrapped server's --port on loopback, else 127.0.0.1:6379
   std::string limit_file, cgroup, limit;
   std::string interval = "5s";
-  std::string wait = "60s";
+  std::string wait;
+  bool wait_given = false;  // else 60s, or no wait with --once
   std::string min, max;
   double threshold_percent = 2;
   bool allow_evict = false;
@@ -110,6 +111,7 @@ int run(const GuardFlags& f) {
                                  std::tuple{&f.timeout, "flag --timeout", &g.connect.read_timeout},
                                  std::tuple{&f.interval, "flag --interval", &o.interval},
                                  std::tuple{&f.wait, "flag --wait", &o.wait}}) {
+    if (text == &f.wait && !f.wait_given) continue;  // GuardRunOptions' default, or none with --once
     auto d = live::parse_duration(*text, flag);
     if (!d) return fail(d.error());
     *out = *d;
@@ -122,6 +124,7 @@ int run(const GuardFlags& f) {
   g.connect.tls_insecure = f.insecure;
   o.listen = f.listen;
   o.once = f.once;
+  if (f.once && !f.wait_given) o.wait = std::chrono::milliseconds(0);  // one look, as a CI check expects
   // The limit must be readable now: a typo fails here, before anything runs.
   if (auto first = app::read_limit(g.limit); !first) return fail(first.error());
   app::GuardLog log(stderr);
@@ -145,7 +148,8 @@ RegisterCommand reg{{75, "guard", [](CLI::App& app, RunState& state) {
   cmd->add_flag("--dry-run", flags->dry_run, "log what would be set, change nothing");
   cmd->add_option("--listen", flags->listen, "serve Prometheus /metrics on this address (e.g. :9840); default: none");
   cmd->add_option("--fork-warn", flags->fork_warn_percent, "warn when a fork child is alive and the working set reaches this % of the limit (default 90)");
-  cmd->add_option("--wait", flags->wait, "how long to wait for the server at start (default 60s)");
+  cmd->add_option("--wait", flags->wait, "how long to wait for the server at start (default 60s; with --once, none unless given)")
+      ->each([flags](const std::string&) { flags->wait_given = true; });
   cmd->add_flag("--once", flags->once, "poll once and exit: 0 when maxmemory is (now) safe, 2 on bad input");
   cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 2s)");
   cmd->add_option("--timeout", flags->timeout, "reply timeout (default 2s)");

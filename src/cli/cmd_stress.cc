@@ -4,10 +4,14 @@
 // 1 OOM-killed or crashed, 2 usage/setup error, 130 interrupted.
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -22,6 +26,7 @@
 #include "render/stress_render.h"
 #include "stress/prediction.h"
 #include "stress/run.h"
+#include "stress/sandbox.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit::cli {
@@ -49,6 +54,38 @@ struct StressFlags {
 // Any size spelling: 256mb, 256Mi, 256MiB, 268435456 (core/flag_units.h).
 Result<uint64_t> parse_bytes(const std::string& flag, const std::string& text) {
   return parse_size_flag("flag " + flag, text);
+}
+
+// Why `--set name=value` is refused, if it is. The sandbox owns where the
+// server listens and writes and how redisfit reaches it: a port, password or
+// renamed command there leaves the run waiting on a server it cannot talk
+// to, a dir writes the user's disk. Directives with a flag of their own are
+// given by it, so the model and the report read the same value.
+std::optional<std::string> set_directive_refused(std::string name, const std::string& value, int connections) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const char* const kSandboxOwned[] = {
+      "port", "bind", "unixsocket", "unixsocketperm", "tls-port", "protected-mode", "daemonize", "supervised",
+      "pidfile", "dir", "logfile", "dbfilename", "appenddirname", "include", "requirepass", "masterauth",
+      "masteruser", "rename-command", "aclfile", "user", "replicaof", "slaveof"};
+  for (const char* owned : kSandboxOwned) {
+    if (name == owned) return "the sandbox sets " + name + " itself (it runs the server and talks to it)";
+  }
+  static const std::pair<const char*, const char*> kOwnFlag[] = {
+      {"maxmemory", "--maxmemory"}, {"maxmemory-policy", "--policy"}, {"appendonly", "--appendonly"}, {"save", "--save"}};
+  for (const auto& [directive, flag] : kOwnFlag) {
+    if (name == directive) return std::string("give it with ") + flag;
+  }
+  if (name == "maxclients") {
+    // The loader's connections, the sampler's, the control connection and a
+    // replica's for a full sync.
+    const int needed = connections + 3;
+    int given = 0;
+    const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), given);
+    if (ec == std::errc{} && p == value.data() + value.size() && given < needed) {
+      return fmt::format("the run needs {} connections (--connections {} and three of its own)", needed, connections);
+    }
+  }
+  return std::nullopt;
 }
 
 Result<stress::StressOptions> build_options(const StressFlags& f) {
@@ -92,7 +129,9 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   for (const auto& kv : f.set) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) return Error{"flag --set", "'" + kv + "' is not directive=value"};
-    o.server.extra.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    const std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
+    if (auto why = set_directive_refused(name, value, f.connections)) return Error{"flag --set", "'" + kv + "': " + *why};
+    o.server.extra.emplace_back(name, value);
   }
   o.phase_import = o.phase_fork = o.phase_restart = false;
   // With --preload / --rdb the run is the start from that data unless phases are named.
@@ -102,6 +141,10 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   for (std::string p; std::getline(ss, p, ',');) {
     if (p == "none") continue;
     const std::optional<stress::RunPhase> phase = stress::run_phase_named(p);
+    if ((phase == stress::RunPhase::kImport && o.phase_import) || (phase == stress::RunPhase::kFork && o.phase_fork) ||
+        (phase == stress::RunPhase::kRestart && o.phase_restart)) {
+      return Error{"flag --phases", "names " + p + " twice (each phase runs once, in the order import, fork, restart)"};
+    }
     if (phase == stress::RunPhase::kImport) o.phase_import = true;
     else if (phase == stress::RunPhase::kFork) o.phase_fork = true;
     else if (phase == stress::RunPhase::kRestart) o.phase_restart = true;
@@ -178,14 +221,22 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   return o;
 }
 
+// A run that could not be set up. SIGINT/SIGTERM during the setup (a
+// preload, the server's start) also ends it with an error, whose words
+// ("persisting did not finish") would blame the server: that is exit 130.
+int setup_failed(const Error& error) {
+  if (stress::g_stop_requested.load()) {
+    std::fprintf(stderr, "redisfit stress: interrupted while setting up the run; nothing was measured\n");
+    return 130;
+  }
+  std::fprintf(stderr, "redisfit stress: %s\n", error.describe().c_str());
+  return kExitUsage;
+}
+
 // `--search maxmemory`: bisect on maxmemory for the largest value that survives.
 int run_search_command(StressFlags f) {
   if (f.search != "maxmemory") {
     std::fprintf(stderr, "redisfit stress: --search takes \"maxmemory\" (the only setting searched)\n");
-    return kExitUsage;
-  }
-  if (f.compare) {
-    std::fprintf(stderr, "redisfit stress: --search already runs the recommendation; drop --compare\n");
     return kExitUsage;
   }
   if (!f.phases_given) f.phases = "import,fork";
@@ -229,10 +280,7 @@ int run_search_command(StressFlags f) {
     return kExitUsage;
   }
   auto res = stress::search_maxmemory(s);
-  if (!res.ok()) {
-    std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str());
-    return kExitUsage;
-  }
+  if (!res.ok()) return setup_failed(res.error());
   print_report(**format, *res);
   if (!f.report.empty()) {
     std::ofstream html(f.report);
@@ -246,7 +294,27 @@ int run_search_command(StressFlags f) {
   return res->edge_bytes ? kExitClean : kExitFindings;
 }
 
+// --report is written after the run, minutes later: a path it cannot be
+// written to is refused before anything runs, not after.
+std::optional<std::string> report_path_problem(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path p(path);
+  if (std::filesystem::is_directory(p, ec)) return "is a directory";
+  const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(dir, ec)) return "its directory " + dir.string() + " does not exist";
+  if (std::filesystem::exists(p, ec) ? access(path.c_str(), W_OK) != 0 : access(dir.c_str(), W_OK) != 0) {
+    return std::string("cannot be written: ") + std::strerror(errno);
+  }
+  return std::nullopt;
+}
+
 int run_stress_command(const StressFlags& f) {
+  if (!f.report.empty()) {
+    if (auto problem = report_path_problem(f.report)) {
+      std::fprintf(stderr, "redisfit stress: flag --report: %s %s\n", f.report.c_str(), problem->c_str());
+      return kExitUsage;
+    }
+  }
   if (!f.search.empty()) return run_search_command(f);
   auto opts = build_options(f);
   if (!opts.ok()) {
@@ -254,6 +322,7 @@ int run_stress_command(const StressFlags& f) {
     return kExitUsage;
   }
   std::vector<stress::StressOptions> plan = {*opts};
+  plan[0].in_comparison = f.compare;
   if (f.compare) {
     auto rec = stress::recommended_maxmemory(*opts);
     if (!rec.ok()) {
@@ -262,6 +331,7 @@ int run_stress_command(const StressFlags& f) {
     }
     stress::StressOptions r = *opts;
     r.label = "recommended";
+    r.in_comparison = true;
     r.server.maxmemory_bytes = *rec;
     plan.push_back(r);
   }
@@ -269,10 +339,7 @@ int run_stress_command(const StressFlags& f) {
   for (const auto& o : plan) {
     if (o.progress) fmt::print(stderr, "redisfit stress: {} run, limit {}\n", o.label, format_k8s_quantity(o.limit_bytes));
     auto res = stress::run_stress(o);
-    if (!res.ok()) {
-      std::fprintf(stderr, "redisfit stress: %s\n", res.error().describe().c_str());
-      return kExitUsage;
-    }
+    if (!res.ok()) return setup_failed(res.error());
     runs.push_back(std::move(res).value());
     if (runs.back().interrupted) break;
   }
@@ -299,8 +366,10 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_option("--cpu-limit", f->cpu_limit,
                   "container CPU limit (500m, 0.5, 2): a CFS quota on the server and its fork children, as kubelet "
                   "sets one; the model's prediction counts it too");
-  cmd->add_option("--maxmemory", f->maxmemory, "maxmemory (Redis value, e.g. 256mb)");
-  cmd->add_option("--policy", f->policy, "maxmemory-policy");
+  CLI::Option* maxmemory = cmd->add_option("--maxmemory", f->maxmemory, "maxmemory (Redis value, e.g. 256mb)");
+  cmd->add_option("--policy", f->policy, "maxmemory-policy")
+      ->check(CLI::Validator([](std::string& text) { return text.empty() ? std::string("is empty: name a policy") : std::string(); },
+                             "POLICY"));
   cmd->add_option("--appendonly", f->appendonly, "yes | no")->check(CLI::IsMember({"yes", "no"}));
   cmd->add_option("--save", f->save, "save points, e.g. \"60 10000\" (\"\" disables RDB snapshots)")
       ->each([f](const std::string&) { f->save_given = true; });
@@ -330,28 +399,35 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
       ->each([f](const std::string&) { f->restarts_given = true; });
   cmd->add_option("--fork-writes", f->fork_writes, "what the writer does during the fork: overwrite (default) | insert")
       ->check(CLI::IsMember({"overwrite", "insert"}));
-  cmd->add_option("--search", f->search,
-                  "maxmemory: bisect for the largest maxmemory that survives this limit and workload");
+  CLI::Option* search = cmd->add_option("--search", f->search,
+                                        "maxmemory: bisect for the largest maxmemory that survives this limit and workload");
+  // The search's own settings mean nothing without it.
   cmd->add_option("--repeats", f->repeats, "--search: runs per probe near the edge, all must survive (default 3)")
-      ->check(CLI::Range(1, 20));
-  cmd->add_option("--search-range", f->search_range, "--search: bracket LOW-HIGH (default limit/16 - limit)");
-  cmd->add_option("--resolution", f->resolution, "--search: stop when the bracket is this narrow (default limit/32)");
+      ->check(CLI::Range(1, 20))
+      ->needs(search);
+  cmd->add_option("--search-range", f->search_range, "--search: bracket LOW-HIGH (default limit/16 - limit)")->needs(search);
+  cmd->add_option("--resolution", f->resolution, "--search: stop when the bracket is this narrow (default limit/32)")
+      ->needs(search);
   cmd->add_option("--time-scale", f->time_scale, "compress kubelet's back-off (10 s .. 300 s) by this factor")
       ->check(finite_in(1.0, 10000.0));
   cmd->add_option("--phase-timeout", f->phase_timeout, "seconds per phase attempt")->check(finite_in(1.0, 86400.0));
   cmd->add_option("--max-time", f->max_time, "seconds for the whole run")->check(finite_in(1.0, 86400.0));
   add_output_option(*cmd, f->output, FormatNames().add(render::stress_formats()).add(render::stress_search_formats()));
   cmd->add_option("--report", f->report, "write a self-contained HTML report");
-  cmd->add_option("--preload", f->preload,
+  CLI::Option* preload = cmd->add_option("--preload", f->preload,
                   "start from persisted data: a size (e.g. 150mb of used_memory, written and persisted first) or a "
                   "dump.rdb / AOF / appendonlydir; phases default to none (the start under the limit)");
-  cmd->add_option("--rdb", f->rdb,
+  CLI::Option* rdb = cmd->add_option("--rdb", f->rdb,
                   "start from a dump.rdb / AOF / appendonlydir, with redisfit rdb's estimate of its load for this "
                   "server and limit set beside what the run measures (--preload FILE, estimate-aware)");
-  cmd->add_flag("--rescue", f->rescue,
+  CLI::Option* rescue = cmd->add_flag("--rescue", f->rescue,
                 "after CrashLoopBackOff apply redisfit rescue's steps: raise the limit, load, CONFIG SET maxmemory, "
                 "bring the data down or keep it, final limit");
-  cmd->add_flag("--compare", f->compare, "also run redisfit's recommendation for the same limit and workload");
+  CLI::Option* compare = cmd->add_flag("--compare", f->compare, "also run redisfit's recommendation for the same limit and workload");
+  // The search chooses maxmemory, runs the recommendation itself and probes
+  // an import: a given maxmemory, data to start from or a rescue would be
+  // ignored, so they are refused.
+  search->excludes(maxmemory)->excludes(preload)->excludes(rdb)->excludes(rescue)->excludes(compare);
   cmd->add_flag("--no-oom-group", f->no_oom_group,
                 "an OOM kill of the fork child does not end the container (cgroup v1 kubelet behaviour)");
   cmd->add_flag("--force", f->force, "allow a limit above half of this machine's memory");

@@ -235,11 +235,14 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
                         : "INFO persistence | grep -E '^rdb_bgsave_in_progress:|^rdb_last_bgsave_status:'") +
            "   # 0 and ok\n"});
   if (!restore.empty()) {
+    // What to read back: each setting the restore step sets again.
+    std::string restored_check;
+    for (const auto& c : p.suspended_configs) restored_check += redis_cli(t, "CONFIG GET " + c.name) + "\n";
     fix.steps.push_back({"restore the automatic forks",
                          "the data is down to maxmemory and persisted: a fork now copies at most what the final "
                          "budget holds",
                          {{t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl", restore}},
-                         redis_cli(t, "CONFIG GET save") + "\n"});
+                         restored_check});
   }
 
   if (p.final_limit_bytes != p.temporary_limit_bytes || p.limit_must_rise) {

@@ -6,7 +6,7 @@
 
 #include "render/findings_render.h"
 #include "render/json_out.h"
-#include "render/json_dump.h"
+#include "core/json_text.h"
 
 namespace redisfit::render {
 namespace {

@@ -10,7 +10,7 @@
 #include "render/rescue_render.h"
 #include "render/rules_render.h"
 #include "render/stress_render.h"
-#include "render/json_dump.h"
+#include "core/json_text.h"
 
 namespace redisfit::render {
 namespace {
@@ -59,9 +59,10 @@ constexpr ReportFormat<app::FleetReport> kRecommend[] = {
     {"text", fleet_text_of}, {"json", fleet_json_of}, {"csv", fleet_csv_of}};
 
 std::string stress_text_of(const StressRuns& runs, const Presentation& how) { return stress_to_text(runs, how.color); }
-// One run is its own object; several (--compare) are keyed by their labels.
+// One run is its own object; --compare's are keyed by their labels, also
+// when an interrupt left only the first ("recommended" is then absent).
 std::string stress_json_of(const StressRuns& runs, const Presentation&) {
-  if (runs.size() == 1) return json_text(stress_to_json(runs[0]));
+  if (runs.size() == 1 && !runs[0].in_comparison) return json_text(stress_to_json(runs[0]));
   nlohmann::json out = nlohmann::json::object();
   for (const auto& r : runs) out[r.label] = stress_to_json(r);
   return json_text(out);

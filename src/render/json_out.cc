@@ -1,5 +1,5 @@
 #include "render/json_out.h"
-#include "render/json_dump.h"
+#include "core/json_text.h"
 
 #include <fmt/format.h>
 
@@ -11,8 +11,9 @@ namespace {
 // nlohmann's serializer (dump_escaped, ensure_ascii off): `"` and `\`
 // backslashed, \b \f \n \r \t by name, other bytes below 0x20 as \u00xx in
 // lower-case hex, everything else as is. Text with bytes of 0x80 and up goes
-// through nlohmann itself, which checks the UTF-8 (and throws on invalid
-// UTF-8, exactly as dump() of a tree holding the string would).
+// through nlohmann itself (core/json_text.h), which checks the UTF-8 and
+// writes U+FFFD for each invalid byte, as dump_json of a tree holding the
+// string does.
 void append_escaped(std::string& out, std::string_view s) {
   const size_t opening = out.size();
   out += '"';

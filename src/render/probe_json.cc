@@ -1,7 +1,7 @@
 #include <nlohmann/json.hpp>
 
 #include "render/probe_render.h"
-#include "render/json_dump.h"
+#include "core/json_text.h"
 
 namespace redisfit::render {
 namespace {

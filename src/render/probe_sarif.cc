@@ -4,7 +4,7 @@
 // location may carry logicalLocations without a physicalLocation).
 #include "render/probe_render.h"
 #include "render/sarif_parts.h"
-#include "render/json_dump.h"
+#include "core/json_text.h"
 
 namespace redisfit::render {
 

@@ -24,11 +24,18 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
+const char* verdict_sgr(stress::ProbeVerdict v) {
+  return v == stress::ProbeVerdict::kSurvived ? "32" : v == stress::ProbeVerdict::kDied ? "31;1" : "33";
+}
+
 // How the probe of `bytes` marked by `is_it` fared: "; it survived 3 of 3 runs".
 template <typename Marked>
 std::string probe_outcome(const stress::SearchResult& r, Marked is_it) {
   for (const auto& p : r.probes) {
-    if (is_it(p)) return fmt::format("; it {} {} of {} runs", p.survived ? "survived" : "died in", p.runs.size(), r.repeats);
+    if (!is_it(p)) continue;
+    const stress::ProbeVerdict v = p.verdict();
+    const char* fared = v == stress::ProbeVerdict::kSurvived ? "survived" : v == stress::ProbeVerdict::kDied ? "died in" : "was unproven in";
+    return fmt::format("; it {} {} of {} runs", fared, p.runs.size(), r.repeats);
   }
   return "";
 }
@@ -99,7 +106,7 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
                       {"used_memory_before_fork_bytes", run.used_memory_before_fork_bytes}});
     }
     probes.push_back({{"maxmemory_bytes", p.maxmemory_bytes}, {"recommended", p.recommended},
-                      {"recommended_given_facts", p.recommended_given_facts}, {"survived", p.survived}, {"runs", runs}});
+                      {"recommended_given_facts", p.recommended_given_facts}, {"survived", p.survived}, {"verdict", stress::probe_verdict_name(p.verdict())}, {"runs", runs}});
   }
   json out = {{"limit_bytes", r.limit_bytes},   {"workload", r.workload},
               {"repeats", r.repeats},           {"edge_bytes", opt(r.edge_bytes)},
@@ -132,7 +139,7 @@ std::string search_to_text(const stress::SearchResult& r, bool color) {
     const std::string label = probe_label(p);
     out += fmt::format("  maxmemory {:>10} ({:>4} of limit){}  {}\n", format_bytes(p.maxmemory_bytes),
                        share(p.maxmemory_bytes, r.limit_bytes), label.empty() ? "" : " [" + label + "]",
-                       render::paint(color, p.survived ? "32" : "31;1", p.survived ? "survived" : "died"));
+                       render::paint(color, verdict_sgr(p.verdict()), stress::probe_verdict_name(p.verdict())));
     for (const auto& run : p.runs) {
       out += fmt::format("      {} peak working set {:>10}, anon {:>10}; predicted {:>10}",
                          render::paint_padded(color, run_outcome_sgr(run.outcome),
@@ -165,7 +172,7 @@ std::string search_to_html(const stress::SearchResult& r) {
           i == 0 ? html_escape(format_bytes(p.maxmemory_bytes)) +
                        (probe_label(p).empty() ? "" : " (" + probe_label(p) + ")")
                  : "",
-          i == 0 ? (p.survived ? "survived" : "died") : "", i + 1, html_escape(stress::run_outcome_name(run.outcome)),
+          i == 0 ? stress::probe_verdict_name(p.verdict()) : "", i + 1, html_escape(stress::run_outcome_name(run.outcome)),
           html_escape(format_bytes(run.peak_working_set_bytes)), html_escape(format_bytes(run.peak_rss_bytes)),
           html_escape(format_bytes(run.predicted_peak_bytes)), run.fork_child_sec, run.fork_write_rate,
           run.fork_refused_write_rate, html_escape(format_bytes(run.redis_last_cow_bytes)));

@@ -107,9 +107,18 @@ std::string one_run(const stress::StressResult& r, bool color) {
                      format_bytes(r.peak_working_set_bytes), pct(r.peak_working_set_bytes, r.limit_bytes),
                      pct(r.peak_working_set_bytes, r.maxmemory_bytes), format_bytes(r.peak_usage_bytes));
   if (r.prediction.available) {
-    out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {}{}\n", format_bytes(r.prediction.peak_bytes),
-                       phase_id_name(r.prediction.peak_id), r.prediction.verdict, format_bytes(r.peak_working_set_bytes),
+    // The model predicts memory the kernel cannot reclaim: the cgroup's
+    // anonymous pages. The working set also counts active page cache (an
+    // AOF's, an RDB's), which is reclaimed before the OOM killer acts.
+    out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {} anonymous{}\n",
+                       format_bytes(r.prediction.peak_bytes), phase_id_name(r.prediction.peak_id), r.prediction.verdict,
+                       format_bytes(r.peak_rss_bytes),
                        r.oom_kills > 0 ? " (capped: the OOM killer acts at the limit)" : "");
+    if (r.peak_working_set_bytes > r.peak_rss_bytes + r.limit_bytes / 20) {
+      out += fmt::format("  model: the working set peaked higher, at {} ({} of the limit): page cache of the AOF/RDB "
+                         "files, which the kernel reclaims before it OOM-kills (kubectl top counts it)\n",
+                         format_bytes(r.peak_working_set_bytes), pct(r.peak_working_set_bytes, r.limit_bytes));
+    }
     if (!r.prediction.note.empty()) out += "  model: " + r.prediction.note + "\n";
     if (r.prediction.measured_facts_peak_bytes) {
       out += fmt::format("  model with this run's child life and write rate: predicted peak {}\n",
@@ -138,7 +147,7 @@ std::string one_run(const stress::StressResult& r, bool color) {
 }  // namespace
 
 const char* run_outcome_sgr(stress::RunOutcome outcome) {
-  if (outcome == stress::RunOutcome::kInterrupted) return "33";
+  if (outcome == stress::RunOutcome::kInterrupted || outcome == stress::RunOutcome::kIncomplete) return "33";
   return outcome == stress::RunOutcome::kSurvived ? "32" : "31;1";
 }
 

@@ -1,5 +1,6 @@
 #include "stress/control.h"
 
+#include <charconv>
 #include <chrono>
 
 #include "platform/info.h"
@@ -52,6 +53,14 @@ std::optional<std::string> Control::info_field(const std::string& section, const
   auto text = command({"INFO", section});
   if (!text) return std::nullopt;
   return platform::parse_info(*text).text(field).value_or("");
+}
+
+uint64_t reply_u64(const std::optional<std::string>& reply) {
+  if (!reply || reply->empty()) return 0;
+  uint64_t value = 0;
+  const char* end = reply->data() + reply->size();
+  auto [p, ec] = std::from_chars(reply->data(), end, value);
+  return ec == std::errc{} && p == end ? value : 0;
 }
 
 }  // namespace redisfit::stress

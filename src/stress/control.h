@@ -5,6 +5,7 @@
 // INFO parser (platform/info.h). For the orchestrator, not the hot path.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,11 @@ class Control {
   double timeout_sec_;
   std::unique_ptr<platform::RedisConnection> connection_;
 };
+
+// A reply read as an unsigned number; 0 when the server was unreachable or
+// answered something else (an error such as a renamed CONFIG's "ERR unknown
+// command"): the orchestrator's figures are reports, never worth a crash.
+uint64_t reply_u64(const std::optional<std::string>& reply);
 
 // The sandbox server at 127.0.0.1:port, no password.
 platform::RedisEndpoint sandbox_endpoint(int port);

@@ -208,7 +208,7 @@ void read_config(Control& ctl, const StressOptions& opt, StressResult& res, bool
   res.save = get("save");
   res.host.redis_version = ctl.info_field("server", "redis_version").value_or("");
   if (serving) {
-    res.maxmemory_bytes = std::stoull(ctl.command({"CONFIG", "GET", "maxmemory"}).value_or("0"));
+    res.maxmemory_bytes = reply_u64(ctl.command({"CONFIG", "GET", "maxmemory"}));
   } else {
     auto configured = configured_maxmemory(opt.server);
     res.maxmemory_bytes = configured.ok() ? *configured : 0;
@@ -218,6 +218,7 @@ void read_config(Control& ctl, const StressOptions& opt, StressResult& res, bool
 Result<StressResult> Run::execute() {
   if (auto st = setup(); !st.ok()) return st.error();
   res_.label = opt_.label;
+  res_.in_comparison = opt_.in_comparison;
   if (opt_.preload) res_.load_estimate = opt_.preload->estimate;
   res_.limit_bytes = opt_.limit_bytes;
   res_.cpu_limit_cores = opt_.cpu_limit_cores;
@@ -287,6 +288,7 @@ void Run::run_phases() {
     Attempt a = pr.phase == RunPhase::kImport ? import_phase(pr)
               : pr.phase == RunPhase::kFork   ? fork_phase(pr)
                                               : restart_phase(pr);
+    sampler_->set_phase(phase_);  // the phase's closing sample: its end state is in its peak
     pr.end_sec = timeline_.now_sec();
     timeline_.add_event(EventKind::kPhaseEnd, phase_outcome_name(pr.outcome), phase_);
     if (a == Attempt::kDone) {

@@ -68,9 +68,11 @@ const char* phase_outcome_name(PhaseOutcome outcome);
 
 // How the whole run ended, as Kubernetes judges it: any OOM kill counts. A
 // run stopped by SIGINT/SIGTERM before its phases ended proves nothing, and
-// says so.
-enum class RunOutcome { kSurvived, kOomKilled, kCrashed, kInterrupted };
-// "survived", "oom-killed", "crashed", "interrupted"
+// says so; so does one whose container lived but a phase did not run to its
+// end (its time ran out, the loader lost its connection, no fork child was
+// seen) or never ran because of that: kIncomplete, never "survived".
+enum class RunOutcome { kSurvived, kOomKilled, kCrashed, kInterrupted, kIncomplete };
+// "survived", "oom-killed", "crashed", "interrupted", "incomplete"
 const char* run_outcome_name(RunOutcome outcome);
 
 // The load phase outcome the estimate predicts: kOomKilled when it says a
@@ -88,6 +90,7 @@ struct Preload {
 
 struct StressOptions {
   std::string label = "given";          // "given" or "recommended" in --compare
+  bool in_comparison = false;           // one of --compare's runs (its JSON is keyed by label)
   uint64_t limit_bytes = 0;             // container memory limit = cgroup limit
   std::optional<uint64_t> request_bytes;  // only for the model's prediction
   double cpu_limit_cores = 0;           // container CPU limit (CFS quota); 0 = none
@@ -199,6 +202,7 @@ struct RescueResult {
 
 struct StressResult {
   std::string label;
+  bool in_comparison = false;  // as StressOptions: keyed by label even when interrupted alone
   RunOutcome outcome = RunOutcome::kSurvived;
   std::string final_state;   // Running, CrashLoopBackOff, Interrupted, Stopped
   int oom_kills = 0;

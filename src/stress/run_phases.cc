@@ -88,7 +88,7 @@ Attempt Run::fork_phase(PhaseResult& pr) {
                                                                              : ForkKind::kBgsave;
   }
   pr.detail = fork_kind_name(kind);
-  if (keyspace_ == 0) keyspace_ = std::stoull(ctl.command({"DBSIZE"}).value_or("0"));
+  if (keyspace_ == 0) keyspace_ = reply_u64(ctl.command({"DBSIZE"}));
   if (opt_.fork_writes == ForkWrites::kInsert) {
     loader_->start_insert(keyspace_, opt_.write_rate_per_sec);
   } else {
@@ -186,7 +186,7 @@ Attempt Run::fork_phase(PhaseResult& pr) {
     std::string field = kind == ForkKind::kBgrewriteaof ? "aof_last_bgrewrite_status" : "rdb_last_bgsave_status";
     auto status = ctl.info_field("persistence", field);
     std::string cow_field = kind == ForkKind::kBgrewriteaof ? "aof_last_cow_size" : "rdb_last_cow_size";
-    pr.redis_last_cow_bytes = std::stoull(ctl.info_field("persistence", cow_field).value_or("0"));
+    pr.redis_last_cow_bytes = reply_u64(ctl.info_field("persistence", cow_field));
     if (kind == ForkKind::kFullSync || status.value_or("") == "ok") {
       pr.outcome = PhaseOutcome::kCompleted;
     } else if (!status || status->empty()) {

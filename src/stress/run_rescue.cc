@@ -40,15 +40,6 @@ namespace {
 
 constexpr uint64_t kMiB = 1ULL << 20;
 
-uint64_t to_u64(const std::optional<std::string>& v) {
-  if (!v || v->empty()) return 0;
-  try {
-    return std::stoull(*v);
-  } catch (...) {
-    return 0;
-  }
-}
-
 Status wait_persisted(Control& ctl, bool aof, double timeout_sec);
 
 // Waits until `done()` or the timeout (or a stop); true when done.
@@ -198,8 +189,8 @@ Status Run::preload() {
     }
   }
   read_config(ctl, opt_, res_, false);
-  res_.preload_keys = to_u64(ctl.command({"DBSIZE"}));
-  res_.preload_used_memory_bytes = to_u64(ctl.info_field("memory", "used_memory"));
+  res_.preload_keys = reply_u64(ctl.command({"DBSIZE"}));
+  res_.preload_used_memory_bytes = reply_u64(ctl.info_field("memory", "used_memory"));
   ctl.close();
   stop_server(60);
   res_.preload_file_bytes = persisted_file_bytes().value_or(0);
@@ -305,7 +296,7 @@ bool Run::rescue_steps(RescueResult& r) {
     const platform::InfoFields f = platform::parse_info(*text);
     r.keys_before = f.total_keys() + f.u64("evicted_keys").value_or(0) + f.u64("expired_keys").value_or(0);
   }
-  r.used_memory_loaded_bytes = to_u64(ctl.info_field("memory", "used_memory"));
+  r.used_memory_loaded_bytes = reply_u64(ctl.info_field("memory", "used_memory"));
   step(fmt::format("step 2: Running, loading:0, {} keys loaded, used_memory {}", r.keys_before,
                    format_bytes(r.used_memory_loaded_bytes)));
   // 3. The new maxmemory (CONFIG SET now; Reconfiguring keeps it in the config).
@@ -352,14 +343,14 @@ bool Run::rescue_steps(RescueResult& r) {
       return fail(fmt::format("used_memory {} ({} not counted for eviction) still above maxmemory {} after {:.0f} s, "
                               "{} keys evicted", format_bytes(used), format_bytes(not_counted),
                               format_bytes(r.maxmemory_bytes), opt_.rescue_step_timeout_sec,
-                              to_u64(ctl.info_field("stats", "evicted_keys"))));
+                              reply_u64(ctl.info_field("stats", "evicted_keys"))));
     }
     if (auto st = persist(ctl, opt_.rescue_step_timeout_sec); !st.ok()) return fail(st.error().message);
     for (const auto& c : plan->suspended_configs) {
       auto set = ctl.command({"CONFIG", "SET", c.name, c.restored}, &err);
       if (!set || err) return fail("CONFIG SET " + c.name + " " + c.restored + ": " + set.value_or("no answer"));
     }
-    r.evicted_keys = to_u64(ctl.info_field("stats", "evicted_keys"));
+    r.evicted_keys = reply_u64(ctl.info_field("stats", "evicted_keys"));
     step(fmt::format("step 4: used_memory under maxmemory, {} keys evicted; the smaller data persisted",
                      r.evicted_keys));
   }
@@ -377,8 +368,8 @@ bool Run::rescue_steps(RescueResult& r) {
   }
   timeline_.add_event(EventKind::kReady, "reloaded under the final limit, serving", phase_);
   Control after(port_, 30);
-  r.keys_after = to_u64(after.command({"DBSIZE"}));
-  r.used_memory_after_bytes = to_u64(after.info_field("memory", "used_memory"));
+  r.keys_after = reply_u64(after.command({"DBSIZE"}));
+  r.used_memory_after_bytes = reply_u64(after.info_field("memory", "used_memory"));
   step(fmt::format("Running: {} keys ({} before), used_memory {}", r.keys_after, r.keys_before,
                    format_bytes(r.used_memory_after_bytes)));
   return true;

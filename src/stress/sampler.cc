@@ -28,8 +28,30 @@ void Sampler::stop() {
 }
 
 void Sampler::set_phase(RunPhase phase) {
-  std::lock_guard<std::mutex> lock(phase_mu_);
-  phase_ = phase;
+  std::unique_lock<std::mutex> lock(phase_mu_);
+  if (!thread_.joinable() || stop_) {
+    phase_ = phase;
+    return;
+  }
+  next_phase_ = phase;
+  phase_requested_ = true;
+  if (!phase_cv_.wait_for(lock, std::chrono::seconds(1), [&] { return !next_phase_; })) {
+    phase_ = phase;  // the sampler is stuck on a read: switch without the closing sample
+    next_phase_.reset();
+    phase_requested_ = false;
+  }
+}
+
+void Sampler::take_pending_phase(bool requested_before_sample) {
+  if (!requested_before_sample) return;
+  {
+    std::lock_guard<std::mutex> lock(phase_mu_);
+    if (!next_phase_) return;
+    phase_ = *next_phase_;
+    next_phase_.reset();
+    phase_requested_ = false;
+  }
+  phase_cv_.notify_all();
 }
 
 void Sampler::run() {
@@ -42,9 +64,11 @@ void Sampler::run() {
   while (!stop_) {
     Sample s;
     s.t_sec = timeline_.now_sec();
+    bool requested_before_sample = false;
     {
       std::lock_guard<std::mutex> lock(phase_mu_);
       s.phase = phase_;
+      requested_before_sample = next_phase_.has_value();
     }
     if (auto st = cgroup_.read_stats(); st.ok()) {
       s.usage_bytes = st->usage_bytes;
@@ -54,15 +78,23 @@ void Sampler::run() {
       s.oom_kills = st->oom_kills;
       s.limit_bytes = st->limit_bytes.value_or(0);
     }
-    if (!c) {
-      // Short timeouts: a down server must not stall the cgroup samples.
+    // Short timeouts: a down server must not stall the cgroup samples.
+    auto connect = [&] {
       platform::ConnectOptions options;
       options.connect_timeout = std::chrono::milliseconds(100);
       options.read_timeout = std::chrono::milliseconds(500);
       if (auto opened = platform::connect_redis(sandbox_endpoint(port_), options)) c = std::move(opened).value();
-    }
+    };
+    if (!c) connect();
     if (c) {
       auto r = c->command({"INFO", "memory", "persistence"});
+      if (!r) {
+        // The connection of a server since restarted fails once; the new
+        // server may well answer (the sample closing a restart phase).
+        c.reset();
+        connect();
+        if (c) r = c->command({"INFO", "memory", "persistence"});
+      }
       if (r && r->type == platform::RespValue::Type::kString) {
         const platform::InfoFields f = platform::parse_info(r->str);
         s.server_up = true;
@@ -93,10 +125,11 @@ void Sampler::run() {
     }
     last_working_set = s.working_set_bytes;
     timeline_.add_sample(std::move(s));
+    take_pending_phase(requested_before_sample);
     next += interval;
     auto now = std::chrono::steady_clock::now();
     if (next < now) next = now;
-    while (!stop_ && std::chrono::steady_clock::now() < next) {
+    while (!stop_ && !phase_requested_ && std::chrono::steady_clock::now() < next) {
       std::this_thread::sleep_until(std::min(next, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)));
     }
   }

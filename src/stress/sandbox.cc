@@ -60,6 +60,9 @@ Result<std::string> write_server_config(const std::string& dir, int port, const 
   text += fmt::format("supervised no\npidfile \"\"\ndir {}\nlogfile {}\n", quote(dir),
                       quote(dir + "/redis.log"));
   text += "dbfilename dump.rdb\nappenddirname appendonlydir\n";
+  // redisfit talks to the sandbox without a password (a --config file's
+  // requirepass would leave every run waiting on a server it cannot read).
+  text += "requirepass \"\"\n";
   if (c.maxmemory_bytes) text += fmt::format("maxmemory {}\n", *c.maxmemory_bytes);
   if (!c.maxmemory_policy.empty()) text += "maxmemory-policy " + c.maxmemory_policy + "\n";
   if (c.appendonly) text += std::string("appendonly ") + (*c.appendonly ? "yes" : "no") + "\n";

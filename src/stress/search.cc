@@ -262,4 +262,21 @@ std::string edge_caveat(const SearchResult& r) {
   return "";
 }
 
+const char* probe_verdict_name(ProbeVerdict verdict) {
+  switch (verdict) {
+    case ProbeVerdict::kSurvived: return "survived";
+    case ProbeVerdict::kDied: return "died";
+    case ProbeVerdict::kUnproven: return "unproven";
+  }
+  return "unproven";
+}
+
+ProbeVerdict Probe::verdict() const {
+  if (survived) return ProbeVerdict::kSurvived;
+  for (const auto& r : runs) {
+    if (r.outcome == RunOutcome::kOomKilled || r.outcome == RunOutcome::kCrashed) return ProbeVerdict::kDied;
+  }
+  return ProbeVerdict::kUnproven;
+}
+
 }  // namespace redisfit::stress

@@ -55,12 +55,22 @@ struct ProbeRun {
   uint64_t used_memory_before_fork_bytes = 0;
 };
 
+// How one probe fared over its runs.
+enum class ProbeVerdict {
+  kSurvived,  // "survived": every run survived
+  kDied,      // "died": a run was OOM-killed or crashed
+  kUnproven,  // "unproven": none died, but one was incomplete or interrupted
+};
+const char* probe_verdict_name(ProbeVerdict verdict);
+
 struct Probe {
   uint64_t maxmemory_bytes = 0;
   bool recommended = false;          // the model's recommendation
   bool recommended_given_facts = false;  // ... given the server's measured facts
   bool survived = false;             // every run survived
   std::vector<ProbeRun> runs;
+
+  ProbeVerdict verdict() const;
 };
 
 struct SearchResult {

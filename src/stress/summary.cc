@@ -47,6 +47,7 @@ const char* run_outcome_name(RunOutcome outcome) {
     case RunOutcome::kOomKilled: return "oom-killed";
     case RunOutcome::kCrashed: return "crashed";
     case RunOutcome::kInterrupted: return "interrupted";
+    case RunOutcome::kIncomplete: return "incomplete";
   }
   return "crashed";
 }
@@ -74,10 +75,18 @@ void summarize(StressResult& res, bool crash_loop, bool was_running) {
     res.peak_used_memory_bytes = std::max(res.peak_used_memory_bytes, s.used_memory_bytes);
     res.peak_cow_bytes = std::max(res.peak_cow_bytes, s.fork_cow_bytes);
   }
+  // A phase that did not run to its end while the container lived proves
+  // nothing about the peak it was there to reach.
+  bool unfinished = false;
+  for (const auto& p : res.phases) {
+    unfinished |= p.outcome == PhaseOutcome::kTimeout || p.outcome == PhaseOutcome::kConnectionLost ||
+                  p.outcome == PhaseOutcome::kForkUnconfirmed || p.outcome == PhaseOutcome::kNotRun;
+  }
   // Survival as Kubernetes judges it: any OOM kill in the container counts.
   res.outcome = res.oom_kills > 0 ? RunOutcome::kOomKilled
                 : any_exit        ? RunOutcome::kCrashed
                 : res.interrupted ? RunOutcome::kInterrupted
+                : unfinished      ? RunOutcome::kIncomplete
                                   : RunOutcome::kSurvived;
   res.final_state = crash_loop ? "CrashLoopBackOff" : res.interrupted ? "Interrupted" : was_running ? "Running" : "Stopped";
 }

@@ -220,6 +220,27 @@ TEST(Rescue, AForkDuringTheCleanupIsWarnedOfWhenTheServerIsDescribedByFlags) {
   EXPECT_EQ(restored_in, "restore the automatic forks") << r.out;
 }
 
+// The restore step reads back what it set: an AOF's rewrite trigger, not
+// the save points it never touched.
+TEST(Rescue, TheRestoreStepReadsBackTheSettingsItRestores) {
+  auto r = run_redisfit({"rescue", "--limit", "128Mi", "--maxmemory", "128mb", "--persistence", "aof", "--used-memory",
+                         "152MiB", "--form", "redis-cli", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.out;
+  bool found = false;
+  for (const auto& step : doc["steps"]) {
+    if (step["title"] != "restore the automatic forks") continue;
+    found = true;
+    const std::string set = step["forms"][0]["text"].get<std::string>();
+    const std::string wait_for = step["wait_for"].get<std::string>();
+    EXPECT_NE(set.find("CONFIG SET auto-aof-rewrite-percentage"), std::string::npos) << set;
+    EXPECT_NE(wait_for.find("CONFIG GET auto-aof-rewrite-percentage"), std::string::npos) << wait_for;
+    EXPECT_EQ(wait_for.find("CONFIG GET save"), std::string::npos) << wait_for;
+  }
+  EXPECT_TRUE(found) << r.out;
+}
+
 // Nothing forks by itself (no save points, no AOF): no step suspends
 // anything, and the warning names only the replica's full sync.
 TEST(Rescue, WithoutAutomaticForksOnlyTheReplicasFullSyncIsWarnedOf) {

@@ -3,6 +3,8 @@
 // refused, a limit below what the data needs. Nothing is set then.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "guard/guard_helpers.h"
 #include "platform/info.h"
 #include "support/redis_server.h"
@@ -141,6 +143,28 @@ TEST(GuardBadInput, BadFlags) {
     EXPECT_EQ(r.exit_code, 2) << args.back() << r.err;
     EXPECT_FALSE(r.err.empty());
   }
+}
+
+// --once is one look: a server that does not answer is exit 2 at once, and
+// it is waited for only when --wait says how long (then for that long).
+TEST(GuardBadInput, OnceWaitsOnlyWhenToldHowLong) {
+  TempDir dir;
+  const std::string limit = dir.write_file("mem_limit", "134217728\n");
+  const std::string nobody = "redis://127.0.0.1:1";
+  auto started = std::chrono::steady_clock::now();
+  auto once = run_process({"/usr/bin/timeout", "20", REDISFIT_BINARY, "guard", "--redis", nobody, "--limit-file", limit,
+                           "--once"});
+  const double once_sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(once.exit_code, 2) << once.err;
+  EXPECT_LT(once_sec, 5.0);
+  EXPECT_EQ(once.err.find("within --wait"), std::string::npos) << once.err;
+  started = std::chrono::steady_clock::now();
+  auto waited = run_process({"/usr/bin/timeout", "20", REDISFIT_BINARY, "guard", "--redis", nobody, "--limit-file",
+                             limit, "--once", "--wait", "1500ms"});
+  const double waited_sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(waited.exit_code, 2) << waited.err;
+  EXPECT_GE(waited_sec, 1.4);
+  EXPECT_NE(waited.err.find("within --wait 1500 ms"), std::string::npos) << waited.err;
 }
 
 }  // namespace

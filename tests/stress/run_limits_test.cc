@@ -1,0 +1,119 @@
+// What a stress run may claim, and what it refuses before it starts: a run
+// whose phases did not all run proves nothing; a directive the sandbox owns
+// or a report it could not write is refused up front; a phase shorter than
+// the sampling interval still keeps its end state. Real cgroup runs are
+// skipped (with the reason) where no cgroup can be created.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/process.h"
+#include "support/redis_server.h"
+#include "support/stress_cgroup.h"
+
+namespace redisfit::testing {
+namespace {
+
+using nlohmann::json;
+
+json run_json(const std::vector<std::string>& args, int& exit_code) {
+  auto r = run_redisfit(args);
+  exit_code = r.exit_code;
+  return json_of(r);
+}
+
+// The sandbox runs the server and talks to it: where it listens, its
+// password, its commands and its directory are not the user's to change
+// (a port or requirepass left the run waiting a minute on a server it could
+// not read; a dir wrote to the user's disk). Each is refused naming --set.
+TEST(StressLimits, DirectivesTheSandboxOwnsAreRefused) {
+  for (const std::string set : {"port=16599", "requirepass=secret", "rename-command=CONFIG \"\"", "dir=/tmp",
+                                "maxmemory=1mb", "maxclients=3", "include=/etc/redis/redis.conf"}) {
+    auto r = run_redisfit({"stress", "--limit", "64Mi", "--maxmemory", "16mb", "--phases", "import", "--set", set});
+    EXPECT_EQ(r.exit_code, 2) << set << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("flag --set: '" + set + "'"), std::string::npos) << r.err;
+  }
+}
+
+// Flags that would be ignored, or a phase named twice, are refused, not run
+// as something else.
+TEST(StressLimits, FlagsThatWouldBeIgnoredAreRefused) {
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {"--policy", ""},
+           {"--phases", "import,import"},
+           {"--repeats", "2"},
+           {"--search-range", "8mb-32mb"},
+           {"--report", "/nonexistent-dir/r.html"},
+           {"--report", "/tmp"}}) {
+    std::vector<std::string> args = {"stress", "--limit", "64Mi", "--maxmemory", "16mb"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 2) << extra[0] << " " << extra[1] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find(extra[0]), std::string::npos) << r.err;
+  }
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {"--maxmemory", "16mb"}, {"--preload", "16mb"}, {"--rescue"}, {"--compare"}}) {
+    std::vector<std::string> args = {"stress", "--limit", "64Mi", "--search", "maxmemory"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 2) << extra[0] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("--search"), std::string::npos) << r.err;
+  }
+}
+
+// --max-time 1 stops a 200 MB import long before its fork: the fork never
+// ran, so the run proves nothing about the peak it was there to reach.
+TEST(StressLimits, ARunWhosePhasesDidNotAllRunIsIncompleteNotSurvived) {
+  SKIP_WITHOUT_CGROUP();
+  int code = 0;
+  auto j = run_json({"stress", "--limit", "256Mi", "--maxmemory", "200mb", "--policy", "allkeys-lru", "--save", "",
+                     "--value-size", "100", "--max-time", "1", "-o", "json"},
+                    code);
+  ASSERT_EQ(j["phases"].size(), 3u) << j.dump().substr(0, 600);
+  if (j["phases"][0]["outcome"] == "completed") GTEST_SKIP() << "this host imported 200 MB in under a second";
+  EXPECT_EQ(j["phases"][0]["outcome"], "timeout");
+  EXPECT_EQ(j["phases"][1]["outcome"], "not-run");
+  EXPECT_EQ(j["outcome"], "incomplete");
+  EXPECT_EQ(code, 1);
+}
+
+// A 16 MB import takes a few tens of milliseconds, under the sampling
+// interval: the phase's closing sample still sees what it imported, and the
+// restart's sees what it reloaded.
+TEST(StressLimits, AShortPhaseKeepsItsEndState) {
+  SKIP_WITHOUT_CGROUP();
+  int code = 0;
+  auto j = run_json({"stress", "--limit", "64Mi", "--maxmemory", "16mb", "--policy", "allkeys-lru", "--phases",
+                     "import,restart", "-o", "json"},
+                    code);
+  ASSERT_EQ(code, 0) << j.dump().substr(0, 600);
+  ASSERT_EQ(j["phases"].size(), 2u);
+  for (const auto& phase : j["phases"]) {
+    EXPECT_GT(phase["peak_used_memory_bytes"].get<uint64_t>(), 12u << 20) << phase.dump();
+    EXPECT_GT(phase["peak_working_set_bytes"].get<uint64_t>(), 12u << 20) << phase.dump();
+  }
+}
+
+// SIGINT while the preload persists its data: an interrupted setup is exit
+// 130, not a setup error blaming the server ("persisting did not finish").
+TEST(StressLimits, AnInterruptDuringThePreloadIsExit130) {
+  SKIP_WITHOUT_CGROUP();
+  TempDir dir;
+  BackgroundProcess run({REDISFIT_BINARY, "stress", "--limit", "512Mi", "--maxmemory", "128mb", "--preload", "300mb",
+                         "--appendonly", "yes"},
+                        dir.path() + "/run");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  ASSERT_EQ(kill(run.pid(), SIGINT), 0);
+  auto status = run.wait(std::chrono::seconds(30));
+  ASSERT_TRUE(status.has_value()) << run.err();
+  ASSERT_TRUE(WIFEXITED(*status)) << *status;
+  EXPECT_EQ(WEXITSTATUS(*status), 130) << run.err();
+  EXPECT_EQ(run.err().find("did not finish"), std::string::npos) << run.err();
+}
+
+}  // namespace
+}  // namespace redisfit::testing

@@ -95,6 +95,12 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
     return;
   }
   const fix::KbChange change = fix::change_from(s.instance, *rec);
+  // Already applied (a fix linted with its own OpsRequest): the findings left
+  // are about other settings, and a fix that sets what is there would be noise.
+  if (change.changes_nothing()) {
+    s.notes.push_back("maxmemory and the limit already match the model's recommendation: no memory fix to apply");
+    return;
+  }
   const fix::KbFix kb = target       ? fix::build_kubeblocks_fix(*target, change)
                         : s.workload ? fix::build_workload_fix(*s.workload, change)
                                      : fix::conf_fix(s.instance, change, conf_form);
@@ -198,6 +204,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
   for (auto& e : judged_errors) report.input_errors.push_back(std::move(e));
   report.notes.insert(report.notes.end(), c.set.notes.begin(), c.set.notes.end());
   report.notes.insert(report.notes.end(), joined.notes.begin(), joined.notes.end());
+  report.unjoined_changes += joined.unjoined_changes;
   // The declarations the join read are no longer needed; pods, config data
   // and standalone CRs still are (below).
   release(c.set.clusters);
@@ -305,7 +312,19 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
                                                            report.not_fully_read)});
     return;
   }
-  if (report.recognised > 0 || report.judged > 0) return;
+  if (report.judged > 0) return;
+  // KubeBlocks objects that change a Redis (an OpsRequest, a Parameter)
+  // without its Cluster: nothing to judge them against, and no pass either.
+  if (report.unjoined_changes > 0) {
+    std::string where;
+    for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + (p == "-" ? std::string("<stdin>") : p);
+    report.input_errors.push_back(Error{
+        where, fmt::format("nothing was checked: the inputs change {} Redis component(s) whose Cluster is not "
+                           "among them (the notes above say which); lint them together with it",
+                           report.unjoined_changes)});
+    return;
+  }
+  if (report.recognised > 0) return;
   std::string seen, operators;
   for (const auto& [kind, n] : report.ignored_kinds) {
     seen += (seen.empty() ? "" : ", ") + std::to_string(n) + " " + kind;

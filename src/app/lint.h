@@ -106,6 +106,7 @@ struct LintReport {
   int files = 0;
   int objects = 0;
   int recognised = 0;                          // KubeBlocks objects read
+  int unjoined_changes = 0;                    // components changed (OpsRequest, Parameter) without their Cluster
   std::map<std::string, int> ignored_kinds;    // the other objects, by kind
   std::optional<Level> highest;                // highest level of a finding in the verdict, streamed or kept
   int judged = 0;                              // subjects handed over, streamed or kept

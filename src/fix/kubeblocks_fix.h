@@ -71,6 +71,14 @@ struct KbChange {
   std::optional<uint64_t> current_maxmemory_bytes;
   std::optional<uint64_t> current_request_bytes;
   std::optional<uint64_t> current_limit_bytes;
+
+  // True when maxmemory and the limit are already what is recommended (the
+  // request alone is advice, not a fix: kubeblocks_fix.cc): nothing to apply.
+  bool changes_nothing() const {
+    const bool maxmemory_same = current_maxmemory_bytes && *current_maxmemory_bytes == maxmemory_bytes;
+    const bool limit_same = limit_bytes == 0 || (current_limit_bytes && *current_limit_bytes == limit_bytes);
+    return maxmemory_same && limit_same;
+  }
 };
 
 // The change from what `instance` has now to what `rec` recommends. The

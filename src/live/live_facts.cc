@@ -232,7 +232,20 @@ void weigh_observed_cow(LiveFacts& f) {
 
 void apply_workload_flags(LiveFacts& f, const std::function<void(Workload&)>& flags) {
   if (!flags) return;
+  // --save-time without --save-time-of was measured on the dataset this
+  // server holds now (docs/probe.md), whatever dataset the server's own last
+  // save had: the flag replaces both, so each save time keeps its own size.
+  const std::optional<uint64_t> server_save_dataset = f.workload.fork_child_dataset_bytes;
+  const uint64_t read_dataset = f.workload.dataset_bytes ? f.workload.dataset_bytes->value : 0;
+  f.workload.fork_child_dataset_bytes.reset();
   flags(f.workload);
+  const bool save_time_given =
+      f.workload.fork_child_seconds && f.workload.fork_child_seconds->source.kind == ProvenanceKind::kFlag;
+  if (!save_time_given) {
+    f.workload.fork_child_dataset_bytes = server_save_dataset;
+  } else if (!f.workload.fork_child_dataset_bytes && read_dataset > 0) {
+    f.workload.fork_child_dataset_bytes = read_dataset;
+  }
   weigh_observed_cow(f);
 }
 

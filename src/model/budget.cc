@@ -367,6 +367,7 @@ MemoryBudget compute_budget_without_hint(const RedisInstance& r, const Workload&
 MemoryBudget compute_budget(const RedisInstance& r, const Workload& w) {
   MemoryBudget b = compute_budget_detail(r, w, BudgetDetail::kWords);
   if (auto hint = tightening_hint(r, w, b)) b.assumptions.push_back(*hint);
+  if (auto note = on_demand_fork_note(r, w, b)) b.assumptions.push_back(*note);
   return b;
 }
 

@@ -39,20 +39,33 @@ uint64_t fork_total(const MemoryBudget& b) {
 
 // With no write rate: how far a measured write rate or COW figure can lower
 // the fork peak, and when unsafe, the rate and copied share that make it safe.
+// The two differ where replicas are: a write rate also sizes the replica's
+// output buffer, which without one stands at its hard limit, while a COW
+// figure moves the copied pages only.
 std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload& w, const MemoryBudget& b,
                                           uint64_t fork_now) {
   // The best a measurement can do: writes that copy (almost) nothing.
   Workload idle = w;
   idle.write_rate_per_sec = Sourced<double>{0, what_if("--write-rate")};
   const MemoryBudget floor = compute_budget_for_search(r, idle);
-  const uint64_t saved = fork_now > fork_total(floor) ? fork_now - fork_total(floor) : 0;
-  std::string text = fmt::format("the fork assumes every page is copied; measuring the write rate during a fork "
-                                 "(--write-rate, INFO instantaneous_ops_per_sec) or the last fork's copy-on-write "
-                                 "(--cow-fraction from rdb_last_cow_size / aof_last_cow_size) can lower the fork "
-                                 "peak by up to {}",
-                                 format_bytes(saved));
+  Workload uncopied = w;
+  uncopied.cow_fraction = Sourced<double>{0, what_if("--cow-fraction")};
+  const MemoryBudget cow_floor = compute_budget_for_search(r, uncopied);
+  auto saved_by = [&](const MemoryBudget& f) { return fork_now > fork_total(f) ? fork_now - fork_total(f) : 0; };
+  const uint64_t saved = saved_by(floor), cow_saved = saved_by(cow_floor);
+  std::string text =
+      cow_saved + ModelConstants::kSaveTimeHintMinBytes >= saved
+          ? fmt::format("the fork assumes every page is copied; measuring the write rate during a fork "
+                        "(--write-rate, INFO instantaneous_ops_per_sec) or the last fork's copy-on-write "
+                        "(--cow-fraction from rdb_last_cow_size / aof_last_cow_size) can lower the fork peak by up to {}",
+                        format_bytes(saved))
+          : fmt::format("the fork assumes every page is copied and the replica's buffer full; measuring the write "
+                        "rate during a fork (--write-rate, INFO instantaneous_ops_per_sec) can lower the fork peak by "
+                        "up to {}, the last fork's copy-on-write (--cow-fraction from rdb_last_cow_size / "
+                        "aof_last_cow_size) by up to {} (the buffer stays)",
+                        format_bytes(saved), format_bytes(cow_saved));
   if (b.limit_bytes > 0 && b.verdict != Verdict::kSafe && safe(floor)) {
-    // Bisect the write rate and the copied share at which the verdict turns safe.
+    // Bisect the write rate at which the verdict turns safe.
     double lo = 0, hi = 1e6;
     for (int i = 0; i < 40 && hi - lo > 1; ++i) {
       double mid = (lo + hi) / 2;
@@ -60,20 +73,24 @@ std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload
       t.write_rate_per_sec = Sourced<double>{mid, what_if("--write-rate")};
       (safe(compute_budget_for_search(r, t)) ? lo : hi) = mid;
     }
-    double clo = 0, chi = 1;
-    for (int i = 0; i < 30; ++i) {
-      double mid = (clo + chi) / 2;
-      Workload t = w;
-      t.cow_fraction = Sourced<double>{mid, what_if("--cow-fraction")};
-      (safe(compute_budget_for_search(r, t)) ? clo : chi) = mid;
-    }
-    // Rounded down: the figures printed are ones a rerun finds safe.
-    const double percent = std::floor(clo * 1000) / 10;
     text += fmt::format("; this configuration is safe at up to {:.0f} writes/s during a fork (the save time "
-                        "estimated, or --save-time from rdb_last_bgsave_time_sec), or if the last fork copied "
-                        "at most {:.{}f}% of the dataset (--cow-fraction {:.3f})",
-                        std::floor(lo), percent >= 10 ? std::floor(percent) : percent, percent >= 10 ? 0 : 1,
-                        std::floor(clo * 1000) / 1000);
+                        "estimated, or --save-time from rdb_last_bgsave_time_sec)",
+                        std::floor(lo));
+    // ... and the copied share, where no copy at all would do.
+    if (safe(cow_floor)) {
+      double clo = 0, chi = 1;
+      for (int i = 0; i < 30; ++i) {
+        double mid = (clo + chi) / 2;
+        Workload t = w;
+        t.cow_fraction = Sourced<double>{mid, what_if("--cow-fraction")};
+        (safe(compute_budget_for_search(r, t)) ? clo : chi) = mid;
+      }
+      // Rounded down: the figures printed are ones a rerun finds safe.
+      const double percent = std::floor(clo * 1000) / 10;
+      text += fmt::format(", or if the last fork copied at most {:.{}f}% of the dataset (--cow-fraction {:.3f})",
+                          percent >= 10 ? std::floor(percent) : percent, percent >= 10 ? 0 : 1,
+                          std::floor(clo * 1000) / 1000);
+    }
   }
   return Assumption{"tighten", "one fact", text};
 }
@@ -118,13 +135,37 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
       const double mid = (lo + hi) / 2;
       (safe(with_save_time(r, w, mid)) ? lo : hi) = mid;
     }
-    text += fmt::format("; this configuration {} if a save of this dataset takes at most {:.1f} s",
-                        safe_now ? "stays safe" : "is safe", lo);
+    // Rounded down, so that --save-time with the printed figure is safe; a
+    // threshold under the 0.1 s the flag can say is not worth printing.
+    const double at_most = std::floor(lo * 10) / 10;
+    if (at_most >= 0.1) {
+      text += fmt::format("; this configuration {} if a save of this dataset takes at most {:.1f} s",
+                          safe_now ? "stays safe" : "is safe", at_most);
+    }
   }
   return Assumption{"tighten", "one fact", text};
 }
 
 }  // namespace
+
+std::optional<Assumption> on_demand_fork_note(const RedisInstance& r, const Workload& w, const MemoryBudget& b) {
+  if (instance_forks(r) || b.limit_bytes == 0 || b.dataset_unknown) return std::nullopt;
+  // The same server with one save point: its fork phase is a BGSAVE's, which
+  // is what a BGSAVE by hand or a backup runs (a replica's full sync is a
+  // BGSAVE streamed to the replica, rdb.c:rdbSaveToSlavesSockets).
+  RedisInstance saving = r;
+  saving.save_points = {{SavePoint{3600, 1}}, what_if("--persistence rdb")};
+  const MemoryBudget fork = compute_budget_for_search(saving, w);
+  const uint64_t peak = fork_total(fork);
+  if (peak == 0) return std::nullopt;
+  std::string text = fmt::format(
+      "nothing forks by itself (no save points, no AOF, no replicas), so no fork is budgeted; a BGSAVE by hand or by "
+      "a backup (KubeBlocks' datafile backup runs one), or a replica that attaches, forks anyway: at this maxmemory "
+      "that fork would peak at {} ({:.0f}% of the limit)",
+      format_bytes(peak), 100.0 * static_cast<double>(peak) / static_cast<double>(b.limit_bytes));
+  if (!safe(fork)) text += ", more than the limit holds safely: size for it with --persistence rdb or --replicas 1";
+  return Assumption{"forks", "none", text};
+}
 
 double busy_node_save_seconds(double estimated_seconds) {
   return std::max(0.1, std::round(estimated_seconds * ModelConstants::kBusyNodeSaveMultiple * 10) / 10);

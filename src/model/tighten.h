@@ -26,6 +26,13 @@ namespace redisfit {
 std::optional<Assumption> tightening_hint(const RedisInstance& instance, const Workload& workload,
                                           const MemoryBudget& budget);
 
+// Present when nothing forks by itself (no save points, no AOF, no
+// replicas) and a limit is known: the budget then has no fork phase, but a
+// BGSAVE by hand, a backup's or a replica's full sync still forks. Says what
+// that fork would peak at for this maxmemory, and whether the limit holds it.
+std::optional<Assumption> on_demand_fork_note(const RedisInstance& instance, const Workload& workload,
+                                              const MemoryBudget& budget);
+
 // The save time the hints name when the child's life is estimated: the
 // estimate x ModelConstants::kBusyNodeSaveMultiple, what a node whose CPU the
 // child shares makes of it, rounded to 0.1 s as printed so that the flag with

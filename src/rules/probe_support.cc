@@ -31,7 +31,13 @@ std::string plan_command(const RuleContext& ctx) {
   cmd += fmt::format(" --persistence {} --policy {}", rdb && aof ? "both" : aof ? "aof" : rdb ? "rdb" : "none",
                      in.maxmemory_policy.value);
   if (in.replicas.value > 0) cmd += fmt::format(" --replicas {}", in.replicas.value);
-  if (w.write_rate_per_sec) cmd += fmt::format(" --write-rate {:.0f}", w.write_rate_per_sec->value);
+  // One INFO instantaneous_ops_per_sec reading is not a measured write rate
+  // (Provenance::momentary): the pasted plan must not take it for one, nor
+  // the last fork's copy-on-write weighed against it (an idle BGSAVE copies
+  // almost nothing). Without them plan sizes the worst case and says which
+  // measurement tightens it (probe --sample, --write-rate).
+  const bool rate_measured = w.write_rate_per_sec && !w.write_rate_per_sec->source.momentary;
+  if (rate_measured) cmd += fmt::format(" --write-rate {:.0f}", w.write_rate_per_sec->value);
   cmd += " --value-size " + format_k8s_quantity(w.value_size_bytes.value);
   // Every other fact the server showed, so that the pasted command answers
   // what probe --plan and guard answer from the same facts.
@@ -39,7 +45,9 @@ std::string plan_command(const RuleContext& ctx) {
   if (known(w.fragmentation.source)) cmd += fmt::format(" --fragmentation {:.3f}", w.fragmentation.value);
   if (known(w.clients.source)) cmd += fmt::format(" --clients {}", w.clients.value);
   if (w.keys_have_ttl.value) cmd += " --ttl true";
-  if (w.cow_fraction) cmd += fmt::format(" --cow-fraction {:.3f}", w.cow_fraction->value);
+  if (w.cow_fraction && (rate_measured || w.cow_fraction->source.kind == ProvenanceKind::kFlag)) {
+    cmd += fmt::format(" --cow-fraction {:.3f}", w.cow_fraction->value);
+  }
   if (w.fork_child_seconds) {
     cmd += fmt::format(" --save-time {:.3g}s", w.fork_child_seconds->value);
     if (w.fork_child_dataset_bytes) cmd += " --save-time-of " + format_k8s_quantity(*w.fork_child_dataset_bytes);

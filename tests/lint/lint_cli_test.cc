@@ -45,6 +45,10 @@ TEST(LintCli, TheEmittedFixClearsTheErrors) {
       dir.write_file("fixed.yaml", read_text(fixture("seed_maxmemory_at_limit.yaml")) + "---\n" + ops);
   auto again = run_redisfit({"lint", fixed});
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  // Nothing is left to apply: no fix that sets what is already there.
+  auto fixed_json = nlohmann::json::parse(run_redisfit({"lint", "-o", "json", fixed}).out, nullptr, false);
+  ASSERT_FALSE(fixed_json.is_discarded());
+  for (const auto& c : fixed_json["components"]) EXPECT_TRUE(c["fix"].is_null()) << c["fix"].dump();
 }
 
 TEST(LintCli, BrokenYamlIsExit2WithFileLineAndOthersStillLinted) {
@@ -175,6 +179,9 @@ TEST(LintCliNoRedis, InputsWithoutAnyRedisAreAnInputErrorNotASilentPass) {
       "    parameters:\n    - key: appendonly\n      value: \"yes\"\n");
   EXPECT_NE(ops.out.find("note: <stdin>"), std::string::npos) << ops.out << ops.err;
   EXPECT_NE(ops.out.find("not checked"), std::string::npos) << ops.out;
+  // ... and as nothing else was read, the run checked nothing: exit 2.
+  EXPECT_EQ(ops.exit_code, 2) << ops.out << ops.err;
+  EXPECT_NE(ops.err.find("nothing was checked: the inputs change 1 Redis component(s)"), std::string::npos) << ops.err;
 }
 
 // maxmemory 0 and no limit: nothing bounds the data, so the empty server's

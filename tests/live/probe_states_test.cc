@@ -172,6 +172,9 @@ TEST(ProbeStates, ThePrintedPlanCommandCarriesTheMeasuredFacts) {
   const std::string command = fix.substr(at, fix.find(')', at) - at);
   EXPECT_NE(command.find(" --fragmentation "), std::string::npos) << command;
   EXPECT_NE(command.find(" --clients "), std::string::npos) << command;
+  // An idle server's one INFO rate reading is not a measured write rate.
+  EXPECT_EQ(command.find(" --write-rate "), std::string::npos) << command;
+  EXPECT_EQ(command.find(" --cow-fraction "), std::string::npos) << command;
   std::vector<std::string> argv;
   for (size_t from = std::string("redisfit ").size(); from < command.size();) {
     size_t space = command.find(' ', from);

@@ -146,6 +146,34 @@ TEST(Probe, TheServersOwnSaveTimeIsTheForkChildsLife) {
   EXPECT_NE(source.find("rdb_last_bgsave_time_sec"), std::string::npos) << source;
 }
 
+// A --save-time without --save-time-of was measured on the dataset the probe
+// reads, whether or not the server has a save time of its own: the flag
+// alone and the flag with that dataset named give one budget (before, a
+// server that had never saved took the flag as a save of maxmemory's worth,
+// 140 MiB less at the fork and "safe").
+TEST(Probe, ASaveTimeFlagIsOfTheDatasetTheProbeReads) {
+  RedisServer server("", {"--maxmemory", "200mb", "--maxmemory-policy", "allkeys-lru", "--save", "3600 1"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  redisContext* c = server.connect();
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(set_keys(c, 20000, std::string(1000, 'v'), 100));
+  redisFree(c);
+  const std::vector<std::string> base = {"probe", server.url(), "--limit", "400Mi", "--write-rate", "5000",
+                                         "--value-size", "1000", "--save-time", "3s", "-o", "json"};
+  json alone = parse_single(run_redisfit(base));
+  ASSERT_TRUE(alone.contains("budget")) << alone.dump();
+  std::vector<std::string> named = base;
+  const uint64_t held = alone["observed"]["used_memory_bytes"].get<uint64_t>();
+  named.insert(named.end(), {"--save-time-of", std::to_string(held / 1024) + "kb"});
+  json with_size = parse_single(run_redisfit(named));
+  const double at_maxmemory = alone["projected"]["full_peak_bytes"].get<double>();
+  const double at_maxmemory_named = with_size["projected"]["full_peak_bytes"].get<double>();
+  // The same save scaled from (about) the same dataset: within the few MiB
+  // between used_memory and the dataset the probe reads.
+  EXPECT_NEAR(at_maxmemory, at_maxmemory_named, 8.0 * (1 << 20)) << alone["projected"].dump() << "\n"
+                                                                 << with_size["projected"].dump();
+}
+
 TEST(Probe, ACompressionlessServersChildIsEstimatedWithoutLzf) {
   // rdbcompression no, read with CONFIG GET: no save measured, so the
   // child's life is estimated, its bytes written at the rate without LZF

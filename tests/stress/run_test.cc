@@ -318,8 +318,9 @@ TEST(StressRun, ACpuLimitStretchesTheForkChildAndThePredictionFollows) {
   const double limited_child = limited["phases"][1]["fork_child_sec"].get<double>();
   ASSERT_GT(free_child, 0);
   // The model says ~7x (0.13 of a core left at 2000 writes/s); measured 6-7x
-  // at 300 MiB. Asked: clearly longer, not the exact factor.
-  EXPECT_GT(limited_child, 2.5 * free_child) << "free " << free_child << " s, under 200m " << limited_child << " s";
+  // at 300 MiB. Asked: clearly longer, not the exact factor (2x: a busy
+  // host, another test beside it, stretches the free child too).
+  EXPECT_GT(limited_child, 2.0 * free_child) << "free " << free_child << " s, under 200m " << limited_child << " s";
   // Predicted a priori for the limit, and not under what the run measured.
   EXPECT_GT(limited["predicted_peak_bytes"].get<uint64_t>(), free_run["predicted_peak_bytes"].get<uint64_t>());
   EXPECT_GE(limited["predicted_peak_bytes"].get<uint64_t>(), limited["peak_working_set_bytes"].get<uint64_t>());

@@ -340,6 +340,7 @@ JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options, co
       Key key{d.namespace_name, d.cluster, d.component};
       if (orphan_params.count(key)) continue;
       orphan_params[key] = 1;
+      ++out.unjoined_changes;
       out.notes.push_back(fmt::format(
           "{}:{}: {} sets parameters of {}/{} but no Cluster or VerticalScaling for it is in the inputs; "
           "its memory limit is unknown, so it is not checked (lint the Cluster together with it)",

@@ -53,6 +53,9 @@ struct JoinResult {
   std::vector<ManifestInstance> instances;  // data nodes, sentinels and proxies alike
   std::vector<std::string> notes;           // objects that could not be joined, and why
   std::vector<Error> errors;                // invalid parameter values (file:line:col)
+  // Components whose parameters or resizes were read without their Cluster
+  // (one note each): changes with nothing to judge them against.
+  int unjoined_changes = 0;
 };
 
 JoinResult join_manifests(const ManifestSet& set, const JoinOptions& options);

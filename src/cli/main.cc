@@ -8,6 +8,7 @@
 
 #include "cli/command_registry.h"
 #include "cli/front_door.h"
+#include "cli/number_checks.h"
 
 namespace redisfit::cli {
 std::vector<CommandSpec>& command_registry() {
@@ -15,6 +16,26 @@ std::vector<CommandSpec>& command_registry() {
   return registry;
 }
 }  // namespace redisfit::cli
+
+namespace {
+
+// A value given as "" (`--limit ''`, `--redis ''`) would read as the flag left
+// out: a limit detected instead, the default server probed. Every option
+// that takes a value refuses it, except where "" says something: `--save ""`
+// turns RDB snapshots off, as in redis.conf, and guard's wrapped command
+// passes its arguments on as they are (`-- redis-server --save ""`).
+void refuse_empty_values(CLI::App& app) {
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    for (CLI::Option* option : sub->get_options()) {
+      if (option->get_items_expected_max() == 0 || option->check_lname("save")) continue;
+      if (sub->get_name() == "guard" && option->check_name("command")) continue;
+      option->check(redisfit::cli::non_empty());
+    }
+    refuse_empty_values(*sub);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace redisfit::cli;
@@ -37,6 +58,7 @@ int main(int argc, char** argv) {
   std::sort(registry.begin(), registry.end(),
             [](const CommandSpec& a, const CommandSpec& b) { return a.order < b.order; });
   for (auto& spec : registry) spec.install(app, state);
+  refuse_empty_values(app);
   if (auto handled = handle_front_door(app, argc, argv)) return *handled;
 
   try {

@@ -223,7 +223,7 @@ void Run::rescue() {
   sampler_->set_phase(phase_);
   timeline_.add_event(EventKind::kPhaseStart, "redisfit rescue's steps", phase_);
   r.rescued = rescue_steps(r);
-  if (!r.rescued) timeline_.add_event(EventKind::kRescueFailed, r.detail, phase_);
+  if (!r.rescued && !g_stop_requested) timeline_.add_event(EventKind::kRescueFailed, r.detail, phase_);
   if (r.rescued) {
     sleep_interruptible(0.5);  // the server seen running under the final limit
     if (!alive()) {
@@ -240,8 +240,10 @@ void Run::rescue() {
 }
 
 bool Run::rescue_steps(RescueResult& r) {
+  // A step cut short by SIGINT/SIGTERM did not fail: it was stopped, and
+  // says so instead of blaming the plan ("the reload did not fit").
   auto fail = [&](std::string why) {
-    r.detail = std::move(why);
+    r.detail = g_stop_requested ? std::string("interrupted during the rescue") : std::move(why);
     return false;
   };
   auto step = [&](const std::string& text) { timeline_.add_event(EventKind::kRescue, text, phase_); };

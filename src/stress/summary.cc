@@ -88,7 +88,7 @@ void summarize(StressResult& res, bool crash_loop, bool was_running) {
                 : res.interrupted ? RunOutcome::kInterrupted
                 : unfinished      ? RunOutcome::kIncomplete
                                   : RunOutcome::kSurvived;
-  res.final_state = crash_loop ? "CrashLoopBackOff" : res.interrupted ? "Interrupted" : was_running ? "Running" : "Stopped";
+  res.final_state = res.interrupted ? "Interrupted" : crash_loop ? "CrashLoopBackOff" : was_running ? "Running" : "Stopped";
 }
 
 }  // namespace redisfit::stress

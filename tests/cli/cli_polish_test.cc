@@ -210,5 +210,26 @@ TEST(CliProbe, VerdictAgreesWithTheExitCode) {
   EXPECT_NE(r.exit_code, lenient.exit_code) << "the fixture should have a warning but no error:\n" << r.out;
 }
 
+// A value given as "" never reads as the flag left out (a limit detected
+// from the cgroup instead, the default server guarded): every command
+// refuses it, naming the flag. `--save ""` keeps its redis.conf meaning.
+TEST(CliPolish, AnEmptyValueIsRefusedNotTakenForAFlagLeftOut) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"probe", "127.0.0.1:1", "--limit", ""},
+           {"guard", "--redis", "", "--limit", "1Gi", "--once"},
+           {"guard", "--redis", "redis://127.0.0.1:1", "--limit", "", "--once"},
+           {"rescue", "--limit", "1Gi", "--used-memory", ""},
+           {"stress", "--limit", "64Mi", "--maxmemory", ""},
+           {"plan", "--limit", "1Gi", "--policy", ""}}) {
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find(": an empty value"), std::string::npos) << args[0] << ": " << r.err;
+  }
+  // Parsed, then refused for the report path it names (before anything runs).
+  auto save = run_redisfit({"stress", "--limit", "64Mi", "--maxmemory", "16mb", "--save", "", "--report", "/nonexistent/r.html"});
+  EXPECT_EQ(save.err.find("an empty value"), std::string::npos) << save.err;
+  EXPECT_NE(save.err.find("flag --report"), std::string::npos) << save.err;
+}
+
 }  // namespace
 }  // namespace redisfit

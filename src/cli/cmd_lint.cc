@@ -130,11 +130,21 @@ int run_lint_command(LintFlags f) {
   }
   // Output to the same terminal first erases the progress line.
   const bool shared_terminal = isatty(fileno(stdout)) != 0;
+  size_t manifest_subjects = 0;
   const app::LintReport report = app::run_lint(options, [&](app::SubjectReport&& s) {
     if (shared_terminal) progress.clear();
+    if (s.instance.origin_kind != "redis.conf") ++manifest_subjects;
     writer->subject(s);
   });
   progress.clear();
+  // Said, not silently ignored: a --limit next to a manifest reads as a what-if.
+  const bool resource_flags = !f.workload.limit.empty() || !f.workload.request.empty() || !f.workload.cpu_limit.empty();
+  if (resource_flags && manifest_subjects > 0) {
+    std::fprintf(stderr,
+                 "redisfit lint: note: --limit, --request and --cpu-limit describe redis.conf inputs only; the %zu "
+                 "component(s) read from manifests were judged against their own resources\n",
+                 manifest_subjects);
+  }
   for (const auto& e : report.input_errors) std::fprintf(stderr, "%s: error: %s\n", e.where.c_str(), e.message.c_str());
   writer->finish(report);
   if (!report.input_errors.empty()) return kExitUsage;

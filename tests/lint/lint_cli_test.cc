@@ -207,5 +207,15 @@ TEST(LintCli, ANonUtf8ByteInARedisConfKeepsJsonAndSarifValid) {
   }
 }
 
+// --limit describes redis.conf inputs; next to a manifest it is not a
+// what-if, and lint says so instead of ignoring it without a word.
+TEST(LintCli, ALimitFlagBesideAManifestIsSaidToApplyToRedisConfOnly) {
+  auto r = run_redisfit({"lint", "--limit", "64Gi", fixture("seed_maxmemory_at_limit.yaml")});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("--limit, --request and --cpu-limit describe redis.conf inputs only"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("against the limit 32Gi"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace redisfit

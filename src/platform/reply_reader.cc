@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <string>
 
 #include "platform/redis_transport.h"
 
@@ -36,10 +37,34 @@ bool idle_socket_closed(int fd) {
   return ready != 0;  // readable, hung up, or poll failed: do not reuse
 }
 
+namespace {
+
+// True when `head`, the first bytes of a reply, is a bulk string header
+// ("$<length>\r\n") announcing more than kMaxReplyBytes: refused at once,
+// not after the timeout while the rest trickles in (or never comes).
+bool announces_too_much(const std::string& head) {
+  if (head.empty() || head[0] != '$') return false;
+  const size_t end = head.find("\r\n");
+  if (end == std::string::npos) return head.size() > 21;  // no length of 20 digits or fewer ends it
+  unsigned long long length = 0;
+  for (size_t i = 1; i < end; ++i) {
+    if (head[i] < '0' || head[i] > '9') return false;  // "$-1": nil; the reader judges anything else
+    if (length > kMaxReplyBytes) return true;
+    length = length * 10 + static_cast<unsigned>(head[i] - '0');
+  }
+  return length > kMaxReplyBytes;
+}
+
+}  // namespace
+
 ReplyStatus read_one_reply(redisReader* reader, int fd, std::chrono::steady_clock::time_point deadline,
                            const ReadSome& read_some, const std::function<bool()>& has_buffered, void** reply) {
   *reply = nullptr;
   size_t fed = 0;
+  // The reply's first bytes, while they may still be a bulk header; only
+  // when nothing of it was buffered before (then they are its start).
+  std::string head;
+  bool watch_head = reader->pos == reader->len;
   for (;;) {
     if (redisReaderGetReply(reader, reply) != REDIS_OK) return ReplyStatus::kReaderError;
     if (*reply != nullptr) return ReplyStatus::kReply;
@@ -55,6 +80,11 @@ ReplyStatus read_one_reply(redisReader* reader, int fd, std::chrono::steady_cloc
     if (n < 0) return ReplyStatus::kFailed;
     fed += static_cast<size_t>(n);
     if (fed > kMaxReplyBytes) return ReplyStatus::kTooLarge;
+    if (watch_head) {
+      head.append(in, std::min<size_t>(static_cast<size_t>(n), 32 - std::min<size_t>(head.size(), 32)));
+      if (announces_too_much(head)) return ReplyStatus::kTooLarge;
+      watch_head = head.size() < 32 && head.find("\r\n") == std::string::npos;
+    }
     if (redisReaderFeed(reader, in, static_cast<size_t>(n)) != REDIS_OK) return ReplyStatus::kReaderError;
   }
 }

@@ -168,6 +168,20 @@ TEST(Connection, AGigabyteReplyIsRefusedAtTheBound) {
   EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 64 * 1024) << "KiB of peak RSS added";
 }
 
+// A bulk reply announcing more than the bound is refused at its header, not
+// after the timeout while the rest never comes (docs/probe.md).
+TEST(Connection, AnAnnouncedOversizedReplyIsRefusedAtItsHeader) {
+  ScriptedListener announce(ScriptedListener::Misbehaviour::kAnnounce);
+  auto conn = connect_redis(endpoint("redis://127.0.0.1:" + std::to_string(announce.port())), fast());
+  ASSERT_TRUE(conn.ok()) << conn.error().describe();
+  auto start = std::chrono::steady_clock::now();
+  auto info = conn.value()->command({"INFO", "memory"});
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(info.ok());
+  EXPECT_NE(info.error().message.find("larger than 8 MiB"), std::string::npos) << info.error().describe();
+  EXPECT_LT(took, 500ms);
+}
+
 TEST(Connection, StoppedServerTimesOut) {
   RedisServer server;
   ASSERT_TRUE(server.ok()) << server.error();

@@ -24,6 +24,7 @@ class ScriptedListener {
     kFlood,  // "$1000000000\r\n" then junk as fast as the client takes it: a gigabyte announced
     kJunkInfo,  // every later command answered with an INFO text whose numbers are not numbers
     kTlsTrickle,  // to a ClientHello: a TLS record header announcing 16 KiB, then a byte every 100 ms
+    kAnnounce,    // "$10000000\r\n", 100 KiB of it, then silence: more than the bound, never all sent
   };
 
   explicit ScriptedListener(Misbehaviour how) : how_(how) {
@@ -72,6 +73,11 @@ class ScriptedListener {
         do {
           (void)!write(c, reply.data(), reply.size());
         } while (std::chrono::steady_clock::now() < end && readable(c, 2000) && read(c, buf, sizeof buf) > 0);
+      } else if (how_ == Misbehaviour::kAnnounce) {
+        (void)!write(c, "$10000000\r\n", 12);
+        const std::string part(100 << 10, 'x');
+        (void)!send(c, part.data(), part.size(), MSG_NOSIGNAL);
+        while (!stop_ && std::chrono::steady_clock::now() < end) readable(c, 100);
       } else if (how_ == Misbehaviour::kDrip) {
         (void)!write(c, "$1000\r\n", 7);
         while (!stop_ && std::chrono::steady_clock::now() < end && send(c, "x", 1, MSG_NOSIGNAL) == 1)

@@ -3,6 +3,7 @@
 #include <hiredis/hiredis.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <chrono>
@@ -103,6 +104,7 @@ void Loader::start_import(uint64_t target_payload_bytes) {
   stop();
   reset_counters();
   next_index_ = 0;
+  claimed_payload_ = 0;
   stop_ = false;
   running_threads_ = opt_.connections;
   for (int i = 0; i < opt_.connections; ++i) {
@@ -189,31 +191,48 @@ void Loader::import_thread(int id, uint64_t target_payload_bytes) {
   redisContext* c = connect_to(opt_.port);
   if (!c) counters_.connection_lost = true;
   std::string buf, rbuf;
+  // A key's payload as the claims count it: the mean value and the shortest
+  // key name (prefix + one digit). Counting low claims a few keys more than
+  // the target needs, never fewer: the fill is reached, by a few per cent more.
+  const uint64_t key_payload =
+      opt_.key_prefix.size() + 1 + (static_cast<uint64_t>(opt_.value_min_bytes) + opt_.value_max_bytes) / 2;
   while (c && !stop_ && !g_stop_requested && counters_.payload_bytes < target_payload_bytes &&
          !counters_.writes_refused) {
-    uint64_t first = next_index_.fetch_add(static_cast<uint64_t>(opt_.pipeline));
+    // Claim the batch's share of the target before sending it: batches sent
+    // before any connection sees the target reached would overshoot it by
+    // connections x pipeline keys (64 x 2000 x 8 KB wrote 1 GiB for a 64 MiB
+    // fill). The last claim is cut to what is left of the target.
+    const uint64_t before = claimed_payload_.fetch_add(static_cast<uint64_t>(opt_.pipeline) * key_payload);
+    if (before >= target_payload_bytes) break;
+    const int batch = static_cast<int>(std::min<uint64_t>(
+        static_cast<uint64_t>(opt_.pipeline), (target_payload_bytes - before + key_payload - 1) / key_payload));
+    uint64_t first = next_index_.fetch_add(static_cast<uint64_t>(batch));
     buf.clear();
     size_t batch_payload = 0;
-    for (int i = 0; i < opt_.pipeline; ++i) batch_payload += append_set(buf, first + static_cast<uint64_t>(i));
+    for (int i = 0; i < batch; ++i) batch_payload += append_set(buf, first + static_cast<uint64_t>(i));
     int other = 0;
-    int oom = send_batch(c, buf, opt_.pipeline, rbuf, other);
+    int oom = send_batch(c, buf, batch, rbuf, other);
     if (oom < 0) {
       counters_.connection_lost = true;
       break;
     }
     counters_.oom_errors += static_cast<uint64_t>(oom);
     counters_.other_errors += static_cast<uint64_t>(other);
-    int ok = opt_.pipeline - oom - other;
+    int ok = batch - oom - other;
     counters_.commands_ok += static_cast<uint64_t>(ok);
     if (oom == 0 && other == 0) {
       counters_.payload_bytes += batch_payload;
-      counters_.keys_written += static_cast<uint64_t>(opt_.pipeline);
+      counters_.keys_written += static_cast<uint64_t>(batch);
     } else {
-      // Mixed batch: count the accepted share approximately.
-      counters_.payload_bytes += batch_payload * static_cast<uint64_t>(ok) / static_cast<uint64_t>(opt_.pipeline);
+      // Mixed batch: count the accepted share approximately, and hand the
+      // refused share of the claim back (it wrote nothing).
+      counters_.payload_bytes += batch_payload * static_cast<uint64_t>(ok) / static_cast<uint64_t>(batch);
       counters_.keys_written += static_cast<uint64_t>(ok);
+      claimed_payload_ -= static_cast<uint64_t>(oom + other) * key_payload;
     }
-    if (oom == opt_.pipeline) counters_.writes_refused = true;
+    // The claim beyond the batch sent (a cut last batch) is not returned:
+    // the target is reached once this batch is acknowledged.
+    if (oom == batch) counters_.writes_refused = true;
   }
   if (c) redisFree(c);
   --running_threads_;

@@ -93,6 +93,9 @@ class Loader {
   std::string random_bytes_;  // value bytes are slices of this buffer
   LoaderCounters counters_;
   std::atomic<uint64_t> next_index_{0};
+  // Payload an import's connections have sent or are about to send: each
+  // claims its batch before it sends it (import_thread).
+  std::atomic<uint64_t> claimed_payload_{0};
   std::atomic<bool> stop_{false};
   std::atomic<int> running_threads_{0};
   std::vector<std::thread> threads_;

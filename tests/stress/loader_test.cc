@@ -54,6 +54,29 @@ TEST(Loader, ImportsTargetWithSizeDistributionAndTtlShare) {
   EXPECT_LT(with_ttl, checked / 2);
 }
 
+// Many connections with a deep pipeline each claim their batch of the
+// target before sending it: the import ends near the target, not one round
+// of connections x pipeline keys past it (64 x 2000 x 8 KB once wrote 1 GiB
+// for a 64 MiB fill).
+TEST(Loader, ADeepPipelineOnManyConnectionsEndsNearTheTarget) {
+  install_stop_handlers();
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoaderOptions o;
+  o.port = server.port();
+  o.connections = 16;
+  o.pipeline = 1000;
+  o.value_min_bytes = o.value_max_bytes = 8000;
+  Loader loader(o);
+  const uint64_t target = 16u << 20;
+  loader.start_import(target);
+  wait_done(loader, 30000);
+  ASSERT_TRUE(loader.done());
+  const uint64_t written = loader.counters().payload_bytes.load();
+  EXPECT_GE(written, target);
+  EXPECT_LE(written, target + target / 10) << "one round would have been " << 16 * 1000 * 8000 << " bytes";
+}
+
 TEST(Loader, StopsWhenNoevictionRefusesWrites) {
   testing::RedisServer server("", {"--maxmemory", "4mb", "--maxmemory-policy", "noeviction"});
   ASSERT_TRUE(server.ok()) << server.error();

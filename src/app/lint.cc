@@ -297,6 +297,13 @@ void read_input(const manifests::InputFile& in, const LintOptions& options, Coll
   count(stats, report);
 }
 
+// Each input named, comma-separated, so several files do not read as one path.
+std::string inputs_named(const LintOptions& options) {
+  std::string where;
+  for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + (p == "-" ? std::string("<stdin>") : p);
+  return where;
+}
+
 // Nothing in the inputs was a Redis redisfit can read: say so as an input
 // error (exit 2) rather than pass silently, naming what was there.
 void require_some_redis(const LintOptions& options, LintReport& report) {
@@ -305,8 +312,7 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
   // checked nothing and must not pass as clean (a Bitnami values file without
   // --chart, a CR of an operator redisfit does not read).
   if (report.fully_read == 0 && report.not_fully_read > 0) {
-    std::string where;
-    for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + (p == "-" ? std::string("<stdin>") : p);
+    const std::string where = inputs_named(options);
     report.input_errors.push_back(Error{where, fmt::format("nothing was checked: {} Redis component(s) found, none "
                                                            "read in full (RF000 above says what is missing)",
                                                            report.not_fully_read)});
@@ -316,8 +322,7 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
   // KubeBlocks objects that change a Redis (an OpsRequest, a Parameter)
   // without its Cluster: nothing to judge them against, and no pass either.
   if (report.unjoined_changes > 0) {
-    std::string where;
-    for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + (p == "-" ? std::string("<stdin>") : p);
+    const std::string where = inputs_named(options);
     report.input_errors.push_back(Error{
         where, fmt::format("nothing was checked: the inputs change {} Redis component(s) whose Cluster is not "
                            "among them (the notes above say which); lint them together with it",
@@ -333,14 +338,12 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
     std::string op = manifests::other_redis_operator(api, kind.substr(0, open));
     if (!op.empty() && operators.find(op) == std::string::npos) operators += (operators.empty() ? "" : ", ") + op;
   }
-  // Each input named, comma-separated, so several files do not read as one path.
   if (seen.find("(no kind)") != std::string::npos) {
     const size_t at = seen.find("(no kind)");
     seen.replace(at, 9, "YAML document(s) with no kind (not Kubernetes objects; a Helm values file must be rendered "
                         "with helm template first)");
   }
-  std::string where;
-  for (const auto& p : options.paths) where += (where.empty() ? "" : ", ") + (p == "-" ? std::string("<stdin>") : p);
+  const std::string where = inputs_named(options);
   std::string message = "no Redis in the inputs: " + (seen.empty() ? std::string("no objects") : seen) +
                         ". lint reads Pods and workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, "
                         "CronJob) running redis-server or valkey-server, KubeBlocks Clusters, OpsRequests, "

@@ -106,6 +106,7 @@ Result<RdbReport> analyze_once(const std::string& path, const RdbAnalysisOptions
   }
   add_replay_notes(report, read);
   report.aof_shrink_points = read.shrink_points;
+  report.aof_rough_highest_point = read.rough_highest_point;
   aggregator.add_function_libraries(read.function_loads, read.function_code_bytes);
   aggregator.finish();
   if (report.input_kind != rdb::RdbInputKind::kRdb)
@@ -121,7 +122,13 @@ Result<RdbReport> analyze_once(const std::string& path, const RdbAnalysisOptions
 void add_load_peak(RdbReport& report, const std::string& path, const RdbAnalysisOptions& options,
                    const rdb::AofReadOptions& read) {
   constexpr size_t kLoadPeakPasses = 8;
-  const auto& points = report.aof_shrink_points;
+  // The rough highest point first: with many FLUSHes it would not be among
+  // the first eight.
+  std::vector<uint64_t> points;
+  if (report.aof_rough_highest_point) points.push_back(*report.aof_rough_highest_point);
+  for (uint64_t p : report.aof_shrink_points) {
+    if (p != report.aof_rough_highest_point) points.push_back(p);
+  }
   RdbAnalysisOptions quiet = options;
   quiet.progress = nullptr;
   // Set only above the end state (RdbReport::peaks_before_end).
@@ -143,7 +150,10 @@ void add_load_peak(RdbReport& report, const std::string& path, const RdbAnalysis
     report.notes.push_back(fmt::format(
         "the load peaks before the AOF's command #{} ({}): about {} of used_memory is loaded, then dropped, so the load "
         "needs that much, not the {} it ends at",
-        *best_point + 1, *best_point == 0 ? "the base alone, before the commands' deletes" : "a FLUSHALL / FLUSHDB",
+        *best_point + 1,
+        *best_point == 0 ? "the base alone, before the commands' deletes"
+        : *best_point == report.aof_rough_highest_point ? "what its writes hold before the deletes that follow"
+                                                         : "a FLUSHALL / FLUSHDB",
         format_bytes(report.startup_bytes + report.load_peak_dataset_bytes), format_bytes(report.estimated_used_memory)));
   }
   if (points.size() > kLoadPeakPasses) {
@@ -255,7 +265,9 @@ Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& t
   const RdbReport& r = report.value();
   // What the load holds at its peak: an AOF that drops data it loaded first
   // (load_peak_dataset_bytes) holds more on the way than at the end.
-  RdbDataset out{r.estimated_used_memory, "rdb " + path + ": estimated used_memory after loading into " + target.name()};
+  RdbDataset out;
+  out.bytes = r.estimated_used_memory;
+  out.source = "rdb " + path + ": estimated used_memory after loading into " + target.name();
   if (r.peaks_before_end()) {
     out.load_peak_bytes = r.startup_bytes + r.load_peak_dataset_bytes;
     out.load_peak_source = fmt::format("rdb {}: estimated used_memory at the peak of loading into {}, before the AOF "

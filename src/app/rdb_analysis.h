@@ -128,6 +128,7 @@ struct RdbReport {
   uint64_t load_peak_dataset_bytes = 0;
   uint64_t load_peak_beyond_class_bytes = 0;
   std::vector<uint64_t> aof_shrink_points;  // rdb::FileReadResult::shrink_points
+  std::optional<uint64_t> aof_rough_highest_point;  // rdb::FileReadResult::rough_highest_point
   std::vector<std::string> notes;
 
   // What the load holds at its high-water mark: the peak when it comes

@@ -8,23 +8,6 @@
 
 namespace redisfit {
 
-uint64_t jemalloc_size_class(uint64_t bytes) {
-  if (bytes <= 8) return 8;
-  if (bytes <= 128) return (bytes + 15) / 16 * 16;
-  // Above 128: four classes per power of two, spaced by a quarter of it.
-  uint64_t power = 128;
-  while (power * 2 < bytes) power *= 2;
-  uint64_t step = power / 4;
-  return (bytes + step - 1) / step * step;
-}
-
-uint64_t sds_header_bytes(uint64_t len, bool may_use_type5) {
-  if (len < 32 && may_use_type5) return 1;
-  if (len < 256) return 3;
-  if (len < 65536) return 5;
-  return 9;
-}
-
 uint64_t sds_used_bytes(uint64_t len, bool may_use_type5) {
   return jemalloc_size_class(sds_header_bytes(len, may_use_type5) + len + 1);
 }

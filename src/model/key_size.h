@@ -4,12 +4,10 @@
 
 #include <cstdint>
 
+#include "facts/allocator.h"
+
 namespace redisfit {
 
-// jemalloc 5.3 size class of an allocation of `bytes` (quantum 16 up to 128,
-// then four classes per doubling): what malloc_usable_size reports and
-// zmalloc counts (redis-memory.md §5).
-uint64_t jemalloc_size_class(uint64_t bytes);
 
 // used_memory of one string key with a `key_bytes` name and a `value_bytes`
 // value: dictEntry (24 -> 32), robj 16, the key's sds (type5/8 header + NUL),
@@ -51,10 +49,9 @@ double large_value_pages_spanned(uint64_t value_bytes);
 // count as their class.
 double string_key_resident_bytes(uint64_t key_bytes, uint64_t value_bytes);
 
-// Header bytes of an sds string of `len` bytes (sds.c:sdsReqType): type5
-// below 32 bytes where sdsnewlen may pick it (keys, hash fields and values,
-// set and zset members), type8 below 256, type16 below 64 KiB, else type32.
-uint64_t sds_header_bytes(uint64_t len, bool may_use_type5);
+// sds_header_bytes (facts/allocator.h): type5 below 32 bytes where sdsnewlen
+// may pick it (keys, hash fields and values, set and zset members), type8
+// below 256, type16 below 64 KiB, else type32.
 // What zmalloc counts for that sds: header + bytes + NUL, size-classed.
 uint64_t sds_used_bytes(uint64_t len, bool may_use_type5 = true);
 

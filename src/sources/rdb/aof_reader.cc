@@ -108,8 +108,11 @@ uint64_t read_aof_commands(ByteSource& in, AofCommandSink& sink, bool truncated_
 // numbers them alike.
 class CountingSink : public AofCommandSink {
  public:
-  CountingSink(AofCommandSink& next, uint64_t stop_before, std::vector<uint64_t>* shrinks)
-      : next_(next), stop_before_(stop_before), shrinks_(shrinks) {}
+  // `sized`, when given, is the replay `next` feeds: its rough size is
+  // followed command by command, for the highest point of the load.
+  CountingSink(AofCommandSink& next, uint64_t stop_before, std::vector<uint64_t>* shrinks,
+               const AofReplay* sized = nullptr)
+      : next_(next), stop_before_(stop_before), shrinks_(shrinks), sized_(sized) {}
   void command(const std::vector<std::string_view>& argv) override {
     const uint64_t index = next_index_++;
     if (index >= stop_before_ || argv.empty()) return;
@@ -119,21 +122,47 @@ class CountingSink : public AofCommandSink {
       deletes_ = deletes_ || name == "del" || name == "unlink" || name == "getdel";
     }
     next_.command(argv);
+    if (sized_ != nullptr) {
+      const uint64_t level = sized_->rough_bytes();
+      if (level > highest_) {
+        highest_ = level;
+        highest_after_ = index + 1;
+      }
+    }
   }
   bool deletes() const { return deletes_; }
+  // The index to stop before for the load at its rough highest, when it
+  // stands clearly above the end (ModelConstants-free: 5 % and 1 MiB, under
+  // which a full pass would find nothing the end's figure does not).
+  std::optional<uint64_t> highest_point() const {
+    if (sized_ == nullptr || highest_ == 0) return std::nullopt;
+    const uint64_t end = sized_->rough_bytes();
+    if (highest_ <= end + end / 20 + (1u << 20)) return std::nullopt;
+    return highest_after_;
+  }
 
  private:
   AofCommandSink& next_;
   uint64_t stop_before_;
   std::vector<uint64_t>* shrinks_;
+  const AofReplay* sized_;
   uint64_t next_index_ = 0;
   bool deletes_ = false;
+  uint64_t highest_ = 0;
+  uint64_t highest_after_ = 0;
 };
 
-// The base alone is worth a stop when the commands delete keys.
+// The base alone is worth a stop when the commands delete keys, and so is
+// the load at its rough highest (keys or members the AOF wrote, then deleted:
+// the load holds them all before the deletes, at its end it holds none).
 void add_base_point(FileReadResult& r, bool has_base, const CountingSink& replayed) {
   if (has_base && replayed.deletes() && (r.shrink_points.empty() || r.shrink_points.front() != 0)) {
     r.shrink_points.insert(r.shrink_points.begin(), 0);
+  }
+  if (const auto highest = replayed.highest_point()) {
+    r.rough_highest_point = highest;
+    r.shrink_points.insert(std::lower_bound(r.shrink_points.begin(), r.shrink_points.end(), *highest), *highest);
+    r.shrink_points.erase(std::unique(r.shrink_points.begin(), r.shrink_points.end()), r.shrink_points.end());
   }
 }
 
@@ -248,11 +277,12 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
     }
     uint64_t dropped_at = kNotDropped;
     AofReplay replay(options.rdb_rules.databases);
-    CountingSink replayed(replay, options.replay_stop_before, &r.shrink_points);
+    CountingSink replayed(replay, options.replay_stop_before, &r.shrink_points, &replay);
     if (!starts_as_rdb(in)) {
       r.kind = RdbInputKind::kAof;
       read_as_aof_from_its_start = !options.loaded_as_aof;
       r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, &dropped_at);
+      add_base_point(r, false, replayed);
     } else if (options.commands_at == 0) {
       RdbSummary s = read_rdb_part(in, path, visitor, options.rdb_rules, r.notes);
       r.checksum_present = s.checksum_present;
@@ -327,7 +357,7 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
   AofKeyScan scan(options.rdb_rules.databases);
   AofReplay replay(options.rdb_rules.databases);
   CountingSink scanned(scan, options.replay_stop_before, nullptr);
-  CountingSink replayed(replay, options.replay_stop_before, &result.shrink_points);
+  CountingSink replayed(replay, options.replay_stop_before, &result.shrink_points, &replay);
   bool has_base = false;
   uint64_t total = 0;
   std::string path;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,10 @@ struct FileReadResult {
   // command (aof.c:loadAppendOnlyFiles), so a cleanup the AOF logged after
   // it never lowers the load's peak.
   std::vector<uint64_t> shrink_points;
+  // Of those, the point where the replay's rough size (AofReplay::rough_bytes)
+  // stood highest, when clearly above the end: keys or members the AOF wrote,
+  // then deleted. Read first, whatever the number of points.
+  std::optional<uint64_t> rough_highest_point;
 };
 
 // An RDB file, or an AOF file (preamble detected by the REDIS magic). An

@@ -43,6 +43,7 @@ AofReplay::Key::Key(const Key& other)
       base_changed(other.base_changed),
       expire_ms(other.expire_ms),
       string_value(other.string_value),
+      string_capacity(other.string_capacity),
       hll_adds(other.hll_adds),
       base(other.base),
       members_(other.members_ ? std::make_unique<std::unordered_map<uint64_t, Member>>(*other.members_) : nullptr),
@@ -110,11 +111,13 @@ void AofReplay::erase_if_empty(std::string_view name) {
 
 void AofReplay::adopt(const RdbKey& key) {
   Key& k = dbs_[key.db][std::string(key.name)];
+  const int64_t replaced = static_cast<int64_t>(rough_key_bytes(key.name, &k));
   k = Key{};
   k.type = key.value->type;
   k.expire_ms = key.expire_ms;
   if (k.type == RdbValueType::kString && !key.value->elements.empty()) k.string_value = key.value->elements.front();
   else k.base = std::make_shared<RdbValue>(*key.value);
+  rough_by_db_[key.db] += static_cast<int64_t>(rough_key_bytes(key.name, &k)) - replaced;
 }
 
 void AofReplay::materialize_list(Key& k) {
@@ -123,9 +126,61 @@ void AofReplay::materialize_list(Key& k) {
   k.base.reset();
 }
 
+uint64_t AofReplay::rough_key_bytes(std::string_view name, const Key* k) const {
+  // An element's rough size: the mean argument the commands wrote so far,
+  // and its overhead. Only the shape of the curve matters (where it peaks),
+  // not the figure.
+  const uint64_t kElementBytes = 16 + (args_ > 0 ? arg_bytes_ / args_ : 8);
+  if (k == nullptr) return 0;
+  uint64_t bytes = name.size();
+  if (k->type == RdbValueType::kString) {
+    bytes += std::max(k->string_value.length, k->string_capacity) + k->hll_adds;
+  } else if (k->type == RdbValueType::kStream) {
+    bytes += k->stream().bytes;
+  } else {
+    bytes += k->size() * kElementBytes;
+  }
+  return bytes;
+}
+
+uint64_t AofReplay::rough_bytes() const {
+  int64_t total = 0;
+  for (const auto& [db, bytes] : rough_by_db_) total += bytes;
+  return total > 0 ? static_cast<uint64_t>(total) : 0;
+}
+
 void AofReplay::command(const Argv& argv) {
   if (argv.empty()) return;
   std::string cmd = lower(argv[0]);
+  // The rough size follows the keys the command names, measured before and
+  // after it; the commands that act on whole databases are followed as such.
+  if (cmd == "flushall") {
+    rough_by_db_.clear();
+  } else if (cmd == "flushdb") {
+    rough_by_db_.erase(db_);
+  } else if (cmd == "swapdb" && argv.size() == 3) {
+    const auto a = selected_db(argv[1], databases_), b = selected_db(argv[2], databases_);
+    if (a && b) std::swap(rough_by_db_[*a], rough_by_db_[*b]);
+  }
+  touched_.clear();
+  if (cmd != "select" && cmd != "flushall" && cmd != "flushdb" && cmd != "swapdb") keys_of_command(argv, touched_);
+  const uint64_t db = db_;
+  int64_t before = 0;
+  for (std::string_view name : touched_) before += static_cast<int64_t>(rough_key_bytes(name, find(name)));
+  apply(cmd, argv);
+  if (db_ != db) return;  // a SELECT
+  int64_t after = 0;
+  for (std::string_view name : touched_) after += static_cast<int64_t>(rough_key_bytes(name, find(name)));
+  rough_by_db_[db] += after - before;
+  for (size_t i = 2; i < argv.size(); ++i) arg_bytes_ += argv[i].size();
+  args_ += argv.size() > 2 ? argv.size() - 2 : 0;
+  // MOVE: what left this database arrived in the other one.
+  if (cmd == "move" && argv.size() == 3 && after < before) {
+    if (const auto to = selected_db(argv[2], databases_)) rough_by_db_[*to] += before - after;
+  }
+}
+
+void AofReplay::apply(const std::string& cmd, const Argv& argv) {
   if (keyspace(cmd, argv) || strings(cmd, argv) || hashes_and_sets(cmd, argv) || zsets(cmd, argv) ||
       lists(cmd, argv) || streams(cmd, argv))
     return;
@@ -253,7 +308,11 @@ void AofReplay::build_value(const Key& k, RdbValue& v) {
     v.stream = k.base->stream;
   }
   switch (k.type) {
-    case RdbValueType::kString: v.elements.push_back(k.string_value); break;
+    case RdbValueType::kString:
+      // Costed by the room its sds holds (the slack of a string grown in place).
+      v.elements.push_back(k.string_capacity > k.string_value.length ? RdbElement{k.string_capacity, false, 0}
+                                                                       : k.string_value);
+      break;
     case RdbValueType::kList: v.elements.assign(k.items().begin(), k.items().end()); break;
     case RdbValueType::kHash:
       for (auto& [h, m] : k.members()) {

@@ -47,6 +47,11 @@ class AofReplay : public AofCommandSink {
   // the first one's argument, for the note.
   uint64_t refused_selects() const { return refused_selects_; }
   const std::string& first_refused_select() const { return first_refused_select_; }
+  // A rough running size of what the replay holds (key names, string
+  // lengths, elements x kElementBytes), kept as commands apply: not a cost,
+  // only where the load stands higher than at its end (a batch written, then
+  // deleted), so that those points are costed in full (aof_reader.cc).
+  uint64_t rough_bytes() const;
 
  private:
   struct Member {
@@ -69,6 +74,10 @@ class AofReplay : public AofCommandSink {
     bool base_changed = false;             // members added to the base: judge the encoding again
     int64_t expire_ms = -1;
     RdbElement string_value;
+    // Bytes the string's sds has room for once APPEND, SETRANGE, SETBIT or
+    // BITFIELD grew it (sds.c:sdsMakeRoomFor doubles below 1 MiB, adds 1 MiB
+    // above, and nothing trims it after a load); 0 while it is as SET made it.
+    uint64_t string_capacity = 0;
     uint64_t hll_adds = 0;                 // a string key's PFADD elements (sets its size)
     std::shared_ptr<const RdbValue> base;  // what a base RDB or RESTORE loaded (shared by COPY)
 
@@ -95,12 +104,19 @@ class AofReplay : public AofCommandSink {
   using Argv = std::vector<std::string_view>;
   using Db = std::unordered_map<std::string, Key>;
 
+  // Rough bytes of one key (rough_bytes()); 0 for a key not held.
+  uint64_t rough_key_bytes(std::string_view name, const Key* k) const;
+  void apply(const std::string& cmd, const Argv& argv);
+
   Key* find(std::string_view name);
   // The key, created empty (or replaced) when absent or of another type.
   Key& create(std::string_view name, RdbValueType type);
   void erase(std::string_view name) { dbs_[db_].erase(std::string(name)); }
   void erase_if_empty(std::string_view name);
   static void materialize_list(Key& k);
+  // The string of `name` grown to at least `length` bytes, as t_string.c
+  // grows one in place (a new key is made exactly that long).
+  void grow_string(std::string_view name, uint64_t length);
   static void build_value(const Key& k, RdbValue& v);
 
   bool strings(const std::string& cmd, const Argv& argv);
@@ -117,6 +133,9 @@ class AofReplay : public AofCommandSink {
   uint64_t refused_selects_ = 0;
   std::string first_refused_select_;
   std::map<uint64_t, Db> dbs_;
+  std::map<uint64_t, int64_t> rough_by_db_;  // rough_bytes() per database
+  std::vector<std::string_view> touched_;    // scratch: the keys of the command applied
+  uint64_t arg_bytes_ = 0, args_ = 0;        // the commands' arguments after the key: an element's rough size
   std::map<std::string, uint64_t> not_modelled_;
   uint64_t function_loads_ = 0;
   uint64_t function_code_bytes_ = 0;

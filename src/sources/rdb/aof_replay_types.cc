@@ -9,6 +9,8 @@
 #include <string>
 
 #include "sources/rdb/aof_replay.h"
+
+#include "facts/allocator.h"
 #include "sources/rdb/value_reader.h"
 
 namespace redisfit::rdb {
@@ -39,6 +41,23 @@ RdbElement hll_element(uint64_t adds) {
 
 }  // namespace
 
+void AofReplay::grow_string(std::string_view name, uint64_t length) {
+  constexpr uint64_t kSdsMaxPrealloc = 1 << 20;  // sds.h SDS_MAX_PREALLOC
+  Key* old = find(name);
+  if (!old || old->type != RdbValueType::kString) {
+    Key& k = create(name, RdbValueType::kString);  // sdsnewlen: the length asked, in its size class
+    k.string_value = text_element(length);
+    k.string_capacity = sds_room_for(length);
+    return;
+  }
+  // A value as SET made it is first copied to an sds of its own length
+  // (db.c:dbUnshareStringValue); then sdsMakeRoomFor grows it greedily.
+  const uint64_t room = old->string_capacity > 0 ? old->string_capacity : sds_room_for(old->string_value.length);
+  old->string_capacity = room;
+  if (length > room) old->string_capacity = sds_room_for(length < kSdsMaxPrealloc ? length * 2 : length + kSdsMaxPrealloc);
+  old->string_value = text_element(std::max(old->string_value.length, length));
+}
+
 bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
   size_t n = argv.size();
   if ((cmd == "set" || cmd == "setnx" || cmd == "getset") && n >= 3) {
@@ -60,12 +79,14 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
     int64_t kept = old && keep_ttl ? old->expire_ms : -1;
     Key& k = create(argv[1], RdbValueType::kString);
     k.string_value = element_of(argv[2]);
+    k.string_capacity = 0;  // a new object, exactly as long as its value
     k.expire_ms = expire >= 0 ? expire : kept;
     return true;
   }
   if ((cmd == "setex" || cmd == "psetex") && n == 4) {
     Key& k = create(argv[1], RdbValueType::kString);
     k.string_value = element_of(argv[3]);
+    k.string_capacity = 0;
     k.expire_ms = aof::now_ms() + (cmd == "setex" ? 1000 : 1) * to_int(argv[2]);
     return true;
   }
@@ -73,13 +94,18 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
     for (size_t i = 1; i + 1 < n; i += 2) {
       Key& k = create(argv[i], RdbValueType::kString);
       k.string_value = element_of(argv[i + 1]);
+      k.string_capacity = 0;
       k.expire_ms = -1;
     }
     return true;
   }
   if (cmd == "append" && n == 3) {
-    Key& k = create(argv[1], RdbValueType::kString);
-    k.string_value = text_element(k.string_value.length + argv[2].size());
+    const Key* old = find(argv[1]);
+    if (old && old->type == RdbValueType::kString) {
+      grow_string(argv[1], old->string_value.length + argv[2].size());
+    } else {
+      create(argv[1], RdbValueType::kString).string_value = element_of(argv[2]);
+    }
     return true;
   }
   if ((cmd == "incr" || cmd == "decr" || cmd == "incrby" || cmd == "decrby") && n >= 2) {
@@ -88,20 +114,42 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
     Key& k = create(argv[1], RdbValueType::kString);
     int64_t now = k.string_value.is_integer ? k.string_value.integer : 0;
     k.string_value = element_of_integer(now + by);
+    k.string_capacity = 0;
     return true;
   }
   if (cmd == "incrbyfloat" && n == 3) {
     Key& k = create(argv[1], RdbValueType::kString);
     double now = k.string_value.is_integer ? static_cast<double>(k.string_value.integer) : 0;
     k.string_value = float_element(now + to_double(argv[2]));
+    k.string_capacity = 0;
     return true;
   }
   if ((cmd == "setrange" || cmd == "setbit") && n == 4) {
     uint64_t end = cmd == "setrange" ? static_cast<uint64_t>(std::max<int64_t>(0, to_int(argv[2]))) + argv[3].size()
                                      : static_cast<uint64_t>(std::max<int64_t>(0, to_int(argv[2]))) / 8 + 1;
     if (cmd == "setrange" && argv[3].empty()) return true;  // t_string.c: no key is created
-    Key& k = create(argv[1], RdbValueType::kString);
-    k.string_value = text_element(std::max(k.string_value.length, end));
+    grow_string(argv[1], end);
+    return true;
+  }
+  // BITFIELD SET / INCRBY <type> <offset>: the string grows to the last bit
+  // written (bitops.c:lookupStringForBitCommand); GET alone writes nothing.
+  if (cmd == "bitfield" && n >= 2) {
+    uint64_t end = 0;
+    for (size_t i = 2; i + 2 < n; ++i) {
+      const std::string op = lower(argv[i]);
+      if (op == "get") { i += 2; continue; }
+      if (op == "overflow") { i += 1; continue; }
+      if (op != "set" && op != "incrby") continue;
+      const std::string_view type = argv[i + 1], offset = argv[i + 2];
+      const uint64_t bits = type.size() > 1 ? static_cast<uint64_t>(std::max<int64_t>(0, to_int(type.substr(1)))) : 0;
+      // "#N" offsets count in units of the type's width.
+      const uint64_t at = !offset.empty() && offset[0] == '#'
+                              ? static_cast<uint64_t>(std::max<int64_t>(0, to_int(offset.substr(1)))) * bits
+                              : static_cast<uint64_t>(std::max<int64_t>(0, to_int(offset)));
+      end = std::max(end, (at + bits + 7) / 8);
+      i += 3;  // op, type, offset, value: the loop's ++i steps over the value
+    }
+    if (end > 0) grow_string(argv[1], end);
     return true;
   }
   if (cmd == "getex" && n >= 2) {

@@ -6,8 +6,9 @@
 // not raise maxmemory at once.
 //
 // Until two readings exist (the first poll), or when commandstats cannot be
-// read, the guard keeps INFO instantaneous_ops_per_sec (live_facts.h), an
-// upper bound that counts reads too.
+// read, the guard judges a server that forks with the rate unknown (the
+// worst case): one INFO instantaneous_ops_per_sec reading is a moment, and
+// an idle one says nothing of the import that may follow (guard_loop.cc).
 #pragma once
 
 #include <chrono>

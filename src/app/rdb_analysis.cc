@@ -195,6 +195,7 @@ Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOpt
 RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
   using K = ModelConstants;
   RdbFit fit;
+  fit.unmodelled_writes = report.aof_commands_not_modelled;
   // Container memory: redis-server's own RSS, plus used_memory x the reload
   // factor (RSS measured at 1.02 x used-mem after a load), plus what large
   // strings span beyond their size classes; an AOF whose commands are

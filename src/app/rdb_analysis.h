@@ -177,6 +177,11 @@ struct RdbFit {
   std::vector<RdbFitPhase> phases;
   std::string maxmemory_note;  // what happens after the load against maxmemory
   bool any_over = false;
+  // AOF write commands the replay does not model were in the load: what they
+  // wrote is not in the rows, which may then err low. With a limit, a row
+  // under it is not confirmed to fit, and the run is a finding (exit 1).
+  uint64_t unmodelled_writes = 0;
+  bool unconfirmed() const { return unmodelled_writes > 0 && !any_over; }
 };
 
 RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input);

@@ -2,6 +2,8 @@
 // Flags -> library (live/exporter.h).
 #include <csignal>
 #include <cstdio>
+#include <set>
+#include <string>
 
 #include "cli/command_registry.h"
 #include "render/style.h"
@@ -61,9 +63,11 @@ int run(const ExporterFlags& f) {
     auth = std::move(loaded).value();
   }
   std::vector<live::ExporterTarget> targets;
+  std::set<std::string> configured;  // RedisEndpoint::display() of each --target
   for (size_t i = 0; i < f.targets.size(); ++i) {
     auto ep = auth.resolve(f.targets[i]);
     if (!ep) return fail(ep.error());
+    configured.insert(ep->display());
     live::ExporterTarget t{*ep, std::nullopt};
     if (!f.limits.empty()) {
       const std::string& text = f.limits.size() == 1 ? f.limits[0] : f.limits[i];
@@ -98,9 +102,10 @@ int run(const ExporterFlags& f) {
       if (!s.snapshot) return kExitFindings;
     return kExitClean;
   }
-  auto resolve = [&auth, shared_limit](const std::string& url, const std::map<std::string, std::string>& params)
+  auto resolve = [&auth, &configured, shared_limit](const std::string& url,
+                                                   const std::map<std::string, std::string>& params)
       -> Result<live::ExporterTarget> {
-    auto ep = auth.resolve(url);
+    auto ep = auth.resolve_scraped(url, configured);
     if (!ep) return ep.error();
     live::ExporterTarget t{*ep, shared_limit};
     if (auto it = params.find("limit"); it != params.end()) {

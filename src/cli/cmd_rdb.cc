@@ -110,8 +110,9 @@ int run_rdb(const RdbFlags& f) {
   fit_input.into_used_bytes = into_used.value();
   RdbFit fit = fit_rdb_estimate(report.value(), fit_input);
   print_report(*render::find_format(render::rdb_formats(), f.output), render::RdbView{report.value(), fit});
-  // A phase over the limit is a finding (exit 1), so `rdb` can gate an import.
-  return fit.any_over ? kExitFindings : kExitClean;
+  // A phase over the limit is a finding (exit 1), so `rdb` can gate an import;
+  // so is a fit that unmodelled AOF writes leave unconfirmed, against a limit.
+  return fit.any_over || (fit.unconfirmed() && fit_input.limit_bytes) ? kExitFindings : kExitClean;
 }
 
 RegisterCommand reg{{45, "rdb", [](CLI::App& app, RunState& state) {
@@ -130,7 +131,7 @@ RegisterCommand reg{{45, "rdb", [](CLI::App& app, RunState& state) {
   add_output_option(*cmd, flags->output, FormatNames().add(render::rdb_formats()));
   cmd->add_flag("--no-progress", flags->no_progress, "no progress line on stderr");
   cmd->add_flag("--keep-expired", flags->keep_expired, "cost keys already expired (as a replica keeps them)");
-  cmd->footer("Exit: 0 every phase fits (or no --limit), 1 reload, import or the default replica sync over --limit, 2 a bad file or flag. Docs: docs/rdb.md");
+  cmd->footer("Exit: 0 every phase fits (or no --limit), 1 reload, import or the default replica sync over --limit, or a fit that AOF write commands the replay does not model leave unconfirmed, 2 a bad file or flag. Docs: docs/rdb.md");
   cmd->callback([flags, &state] { state.exit_code = run_rdb(*flags); });
 }}};
 

@@ -51,4 +51,19 @@ Result<platform::RedisEndpoint> TargetAuth::resolve(const std::string& url) cons
   return out;
 }
 
+Result<platform::RedisEndpoint> TargetAuth::resolve_scraped(const std::string& url,
+                                                            const std::set<std::string>& configured) const {
+  auto ep = platform::parse_redis_url(with_scheme(url), std::nullopt);
+  if (!ep) return ep;
+  platform::RedisEndpoint out = std::move(ep).value();
+  if (!out.password) {
+    if (auto it = by_address_.find(out.display()); it != by_address_.end()) {
+      out.password = it->second;
+    } else if (configured.count(out.display()) > 0) {
+      out.password = env_password_;
+    }
+  }
+  return out;
+}
+
 }  // namespace redisfit::live

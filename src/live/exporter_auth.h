@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 
@@ -27,7 +28,14 @@ class TargetAuth {
 
   // Parses `url` ("redis://host:port", "rediss://...", "unix:///...", or a
   // bare "host:port" taken as redis://) and fills in its password as above.
+  // For the targets the exporter was started with (--target).
   Result<platform::RedisEndpoint> resolve(const std::string& url) const;
+  // For a target named by whoever asks /scrape: its URL's password or its
+  // auth-file entry; REDISCLI_AUTH only when it is one of `configured`
+  // (RedisEndpoint::display() of the --target list). Anyone who reaches the
+  // metrics port can name a target; the environment's password is the
+  // operator's for their own targets, not for any host asked about.
+  Result<platform::RedisEndpoint> resolve_scraped(const std::string& url, const std::set<std::string>& configured) const;
 
   size_t size() const { return by_address_.size(); }
 

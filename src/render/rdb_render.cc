@@ -80,6 +80,7 @@ nlohmann::json rdb_report_to_json(const RdbReport& r, const RdbFit& fit) {
     out["fit"]["phases"].push_back({{"name", rdb_load_name(p.load)}, {"description", p.description}, {"bytes", p.bytes},
                                     {"verdict", fit_verdict_name(p.verdict)}});
   if (!fit.maxmemory_note.empty()) out["fit"]["maxmemory_note"] = fit.maxmemory_note;
+  out["fit"]["unconfirmed"] = fit.unconfirmed();
   out["notes"] = r.notes;
   return out;
 }
@@ -138,6 +139,11 @@ std::string rdb_report_to_text(const RdbReport& r, const RdbFit& fit, bool color
     line(fmt::format("  {:<20} {:>11}  {}{}{}  {}", rdb_load_name(p.load), format_bytes(p.bytes),
                      paint(p.verdict, color), fit_verdict_name(p.verdict), color ? "\x1b[0m" : "", p.description));
   if (!fit.maxmemory_note.empty()) line("  maxmemory: " + fit.maxmemory_note);
+  if (fit.unconfirmed()) {
+    line(fmt::format("  not confirmed: {} AOF write command(s) the replay does not model (the note below names them) "
+                     "may add data the rows leave out; a row that fits may not",
+                     fit.unmodelled_writes));
+  }
   for (const auto& n : r.notes) line("note: " + n);
   return out;
 }

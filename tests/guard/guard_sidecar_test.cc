@@ -133,6 +133,30 @@ TEST(GuardSidecar, OnceDryRunSaysWhetherItWouldChange) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
+// A server that forks by itself (save points), polled once: no write rate is
+// measured yet, and an idle INFO instant says nothing of the import that may
+// follow a restart, so the fork is sized for the worst case, as plan without
+// --write-rate (before, the idle reading of 0 writes/s set 78 % of a 256Mi
+// limit, and an import with a BGSAVE was OOM-killed there).
+TEST(GuardSidecar, TheFirstPollOfAForkingServerAssumesNoWriteRate) {
+  RedisServer server("", {"--save", "3600 1"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", "256Mi");
+  auto r = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once", "--dry-run"});
+  const size_t at = r.err.find("\"model_bytes\":");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  const uint64_t model = std::stoull(r.err.substr(at + 14));
+  auto plan = run_redisfit({"plan", "--limit", "256Mi", "--persistence", "rdb", "--policy", "noeviction", "-o", "json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  const size_t mm = plan.out.find("\"maxmemory_bytes\":");
+  ASSERT_NE(mm, std::string::npos) << plan.out;
+  const uint64_t worst_case = std::stoull(plan.out.substr(mm + 18));
+  // The server's own facts (its clients) move it a little, not to 78 %.
+  EXPECT_LE(model, worst_case + worst_case / 20) << r.err;
+  EXPECT_LT(model, 256ULL * kMiB * 6 / 10) << r.err;
+}
+
 // A replica ignores its maxmemory (replica-ignore-maxmemory yes, the
 // default): it holds what its primary sends. Setting a lower value evicts
 // nothing now, so the guard sets the value for after a failover instead of

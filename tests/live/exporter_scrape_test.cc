@@ -151,6 +151,27 @@ TEST(ExporterCli, ScrapeServesTargetsWithTheirOwnPasswords) {
   EXPECT_EQ(status, 400);
 }
 
+// REDISCLI_AUTH is the operator's password for the --targets: a host named
+// in /scrape?target= (by anyone who reaches the metrics port) never gets
+// it, even one that would accept it; a configured target does.
+TEST(ExporterCli, TheEnvironmentsPasswordGoesOnlyToTheConfiguredTargets) {
+  auto mine = server_with_password("env-pw");
+  auto other = server_with_password("env-pw");
+  for (auto* s : {mine.get(), other.get()}) ASSERT_TRUE(s->ok()) << s->error();
+  TempDir dir;
+  const int port = free_loopback_port();
+  Child exporter({"/usr/bin/env", "REDISCLI_AUTH=env-pw", REDISFIT_BINARY, "exporter", "--listen",
+                  "127.0.0.1:" + std::to_string(port), "--target", mine->url(), "--limit", "1Gi"},
+                 dir.path());
+  EXPECT_EQ(metric_value(http_get(port, "/metrics"), "redis_up"), 1) << exporter.err();
+  int status = 0;
+  EXPECT_EQ(metric_value(http_get(port, "/scrape?target=" + mine->url(), &status), "redis_up"), 1) << exporter.err();
+  const std::string body = http_get(port, "/scrape?target=" + other->url(), &status);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(metric_value(body, "redis_up"), 0) << body;
+  EXPECT_NE(exporter.err().find("NOAUTH"), std::string::npos) << exporter.err();
+}
+
 // A target that accepts and never answers holds its scrapes for a timeout
 // each. Scrapes of it queue for at most one scrape's time, then report it
 // down, so they cannot hold every HTTP worker and starve a healthy target's

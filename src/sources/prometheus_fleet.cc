@@ -37,7 +37,12 @@ const std::vector<FactSpec>& fact_specs() {
       {"startup", "last_over_time(redis_memory_used_startup_bytes{S}[{W}])"},
       {"dataset_last", "last_over_time(redis_memory_used_dataset_bytes{S}[{W}])"},
       {"rss_peak", "max_over_time(redis_memory_used_rss_bytes{S}[{W}])"},
-      {"fragmentation_p95", "quantile_over_time(0.95, redis_mem_fragmentation_ratio{S}[{W}])"},
+      // Only the samples taken while used_memory was at least 64 MiB
+      // (ModelConstants::kMinUsedForFragmentationBytes): under it the ratio
+      // is the empty server's own RSS over little data (6.8 right after a
+      // restart), not the data's fragmentation.
+      {"fragmentation_p95",
+       "quantile_over_time(0.95, (redis_mem_fragmentation_ratio{S} and redis_memory_used_bytes{S} >= 67108864)[{W}:{R}])"},
       {"clients_peak", "max_over_time(redis_connected_clients{S}[{W}])"},
       {"client_buffers_peak", "max_over_time(redis_mem_clients_normal{S}[{W}])"},
       {"replicas_peak", "max_over_time(redis_connected_slaves{S}[{W}])"},

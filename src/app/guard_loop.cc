@@ -129,6 +129,7 @@ PollResult Guard::poll() {
   GuardState next = state();
   ++next.polls;
   PollResult r = poll_locked(next);
+  next.failed_as = r.outcome == PollOutcome::kOk || r.outcome == PollOutcome::kRefused ? "" : poll_outcome_name(r.outcome);
   if (r.outcome == PollOutcome::kOk) {
     next.error.clear();
   } else {

@@ -94,6 +94,10 @@ struct GuardState {
   std::string action;       // last decision: keep / set / refuse ("" before the first)
   std::string reason_code;  // of the last decision
   std::string error;        // last problem, "" when the last poll was clean
+  // The last poll could not check the server or keep its maxmemory (limit
+  // unreadable, server unreachable, CONFIG refused): poll_outcome_name(),
+  // "" when it could (a refusal to set an unsafe value is `action`'s).
+  std::string failed_as;
   uint64_t changes = 0;     // CONFIG SETs applied (dry_run: that would have been)
   double last_change_unix_seconds = 0;
   std::string last_change_reason_code;

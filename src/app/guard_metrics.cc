@@ -18,6 +18,16 @@ std::string render_guard_metrics(const GuardState& s, const std::string& target)
   counter("redisfit_guard_polls_total", "Polls of the limit and the server.", static_cast<double>(s.polls));
   counter("redisfit_guard_errors_total", "Polls that failed: limit unreadable, server unreachable, CONFIG refused.",
           static_cast<double>(s.errors));
+  // The values below are the last good poll's while this is 1: a guard that
+  // lost CONFIG (an ACL change) or its limit file keeps showing them.
+  gauge("redisfit_guard_failing",
+        "1 when the last poll could not check or keep maxmemory (see the log and decision_info's failure); the "
+        "other values are from the last poll that could.",
+        s.failed_as.empty() ? 0 : 1);
+  if (!s.failed_as.empty()) {
+    x.add("redisfit_guard_failure_info", "gauge", "Why the last poll failed: unreachable or bad-input.",
+          fmt::format("{},failure=\"{}\"", labels, live::escape_label_value(s.failed_as)), 1);
+  }
   if (s.limit_bytes) gauge("redisfit_guard_limit_bytes", "Container memory limit read at the last poll.", bytes(*s.limit_bytes));
   if (s.maxmemory_bytes)
     gauge("redisfit_guard_maxmemory_bytes", "maxmemory on the server after the last poll (0 = unbounded).",

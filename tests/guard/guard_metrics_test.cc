@@ -60,6 +60,31 @@ TEST(GuardMetrics, ServesTheLimitTheValueAndTheLastChange) {
       << text;
   EXPECT_EQ(metric_value(text, "redisfit_guard_refused"), 0);
   EXPECT_EQ(metric_value(text, "redisfit_guard_dry_run"), 0);
+  EXPECT_EQ(metric_value(text, "redisfit_guard_failing"), 0);
+}
+
+// A guard that loses what it needs while running (CONFIG taken away by an
+// ACL change) says so on /metrics, not only in its log: it kept serving the
+// last good poll's values with up 1 and nothing to alert on.
+TEST(GuardMetrics, AGuardThatCannotGuardSaysItIsFailing) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  ASSERT_TRUE(server.command({"ACL", "SETUSER", "g", "on", ">pw", "~*", "+@all"}));
+  const std::string url = "redis://g:pw@127.0.0.1:" + std::to_string(server.port());
+  BackgroundProcess guard({REDISFIT_BINARY, "guard", "--redis", url, "--limit", "256Mi", "--interval", "200ms",
+                           "--listen", "127.0.0.1:0"},
+                          server.dir() + "/guard");
+  const int port = metrics_port(guard);
+  ASSERT_GT(port, 0) << guard.err();
+  ASSERT_TRUE(eventually(5s, [&] { return metric_value(http_get(port, "/metrics"), "redisfit_guard_polls_total") >= 1; }));
+  EXPECT_EQ(metric_value(http_get(port, "/metrics"), "redisfit_guard_failing"), 0);
+  ASSERT_TRUE(server.command({"ACL", "SETUSER", "g", "-config"}));
+  std::string text;
+  ASSERT_TRUE(eventually(5s, [&] {
+    text = http_get(port, "/metrics");
+    return metric_value(text, "redisfit_guard_failing") == 1;
+  })) << text << guard.err();
+  EXPECT_NE(text.find("failure=\"bad-input\""), std::string::npos) << text;
 }
 
 TEST(GuardMetrics, WarnsWhenAForkRunsNearTheLimit) {

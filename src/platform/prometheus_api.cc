@@ -1,5 +1,7 @@
 #include "platform/prometheus_api.h"
 
+#include <limits>
+
 #include <httplib.h>
 
 #include <atomic>
@@ -18,9 +20,14 @@ namespace redisfit::platform {
 namespace {
 
 double parse_value(const nlohmann::json& v) {
-  // Sample values are strings: "123", "1.5e9", "NaN", "+Inf".
+  // Sample values are strings: "123", "1.5e9", "NaN", "+Inf". Anything else
+  // ("notanumber", "12abc", "") is NaN, never the 0 strtod reads from it:
+  // the callers leave NaN out as a broken series.
   const std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-  return std::strtod(s.c_str(), nullptr);
+  char* end = nullptr;
+  const double value = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size()) return std::numeric_limits<double>::quiet_NaN();
+  return value;
 }
 
 Labels parse_labels(const nlohmann::json& metric) {

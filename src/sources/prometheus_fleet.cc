@@ -156,8 +156,10 @@ std::string build_query(const FactSpec& spec, const Selectors& s) {
 
 // Every fleet fact is a size, ratio, rate, count or duration: a NaN, an
 // infinity or a negative value is a broken series, not a measurement, and
-// taken as one it turned into maxmemory 0 (no limit at all).
-bool usable(double v) { return std::isfinite(v) && v >= 0; }
+// taken as one it turned into maxmemory 0 (no limit at all). So is one of
+// 2^60 or more (an exabyte of memory, 36 billion years): converted to a
+// byte count it overflowed, and a limit of 16 EiB read as "no limit".
+bool usable(double v) { return std::isfinite(v) && v >= 0 && v < 1152921504606846976.0; }
 
 std::string label(const Labels& l, const char* name) {
   auto it = l.find(name);
@@ -249,12 +251,13 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
       if (!fresh) slot->second = std::max(slot->second, sample.value);
     }
     if (std::string(spec.name) == "used_peak" && by_key.empty()) {
-      return Error{client.url(), fmt::format("every redis_memory_used_bytes answer is NaN, Inf or negative: nothing "
+      return Error{client.url(), fmt::format("every redis_memory_used_bytes answer is NaN, Inf, negative or absurd: nothing "
                                              "to size from\n  query: {}", q)};
     }
     if (unusable) {
-      data.notes.push_back(fmt::format("{} answer(s) for {} left out: not a finite number of zero or more (NaN, "
-                                       "Inf or negative: a broken exporter or recording rule?)",
+      data.notes.push_back(fmt::format("{} answer(s) for {} left out: not a finite number of zero or more below "
+                                       "2^60 (NaN, Inf, negative, absurd or not a number: a broken exporter or "
+                                       "recording rule?)",
                                        unusable, spec.name));
     }
   }

@@ -1,5 +1,5 @@
-// Series a broken exporter or recording rule can hand Prometheus: NaN, +Inf
-// and negative values of redis_memory_used_bytes, backfilled into a real
+// Series a broken exporter or recording rule can hand Prometheus: NaN, +Inf,
+// negative and absurd (1e308) values of redis_memory_used_bytes, backfilled into a real
 // Prometheus. recommend used to take them as measurements and recommend
 // maxmemory 0 (no bound at all, to Redis); it leaves them out and says so.
 #include <gtest/gtest.h>
@@ -26,7 +26,8 @@ TEST(RecommendBrokenSeries, NonFiniteAndNegativeSamplesAreLeftOut) {
     std::ofstream om(prom.dir() + "/broken.om");
     om << "# TYPE redis_memory_used_bytes gauge\n";
     const std::pair<const char*, const char*> series[] = {
-        {"good:9121", "104857600"}, {"nan:9121", "NaN"}, {"inf:9121", "+Inf"}, {"negative:9121", "-5"}};
+        {"good:9121", "104857600"}, {"nan:9121", "NaN"}, {"inf:9121", "+Inf"}, {"negative:9121", "-5"},
+        {"huge:9121", "1e308"}};  // overflowed a byte count: a 16 EiB "limit" read as none
     for (const auto& [instance, value] : series) {
       for (long t = end - 3600; t <= end; t += 60) {
         om << "redis_memory_used_bytes{instance=\"" << instance << "\"} " << value << " " << t << "\n";
@@ -47,7 +48,7 @@ TEST(RecommendBrokenSeries, NonFiniteAndNegativeSamplesAreLeftOut) {
   EXPECT_EQ(doc["instances"][0]["key"], "good:9121");
   EXPECT_GE(doc["instances"][0]["recommended"]["maxmemory_bytes"].get<uint64_t>(), 100ULL << 20);
   bool noted = false;
-  for (const auto& n : doc["notes"]) noted |= n.get<std::string>().find("3 answer(s) for used_peak left out") != std::string::npos;
+  for (const auto& n : doc["notes"]) noted |= n.get<std::string>().find("4 answer(s) for used_peak left out") != std::string::npos;
   EXPECT_TRUE(noted) << doc["notes"].dump(2);
 }
 

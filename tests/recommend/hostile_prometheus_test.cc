@@ -7,6 +7,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <thread>
 
@@ -34,6 +35,16 @@ class HostileServer {
         return !stopping_ && sink.write(item.data(), item.size());
       });
     });
+    // A vector whose sample values are no numbers at all.
+    auto garbage = [](const httplib::Request&, httplib::Response& res) {
+      res.set_content(R"({"status":"success","data":{"resultType":"vector","result":[)"
+                      R"({"metric":{"instance":"a"},"value":[1700000000,"notanumber"]},)"
+                      R"({"metric":{"instance":"b"},"value":[1700000000,"12abc"]},)"
+                      R"({"metric":{"instance":"c"},"value":[1700000000,"42"]}]}})",
+                      "application/json");
+    };
+    server_.Get("/garbage/api/v1/query", garbage);
+    server_.Post("/garbage/api/v1/query", garbage);
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -96,6 +107,23 @@ TEST(HostilePrometheus, ASilentServerTimesOut) {
   EXPECT_LT(took, std::chrono::milliseconds(2000));
   EXPECT_TRUE(has(e.message, "timed out after 0.5s")) << e.message;
   EXPECT_FALSE(has(e.message, "Read")) << e.message;
+}
+
+// A sample value that is not a number reads as NaN, which the fleet leaves
+// out as a broken series; strtod made "notanumber" a measured 0 (maxmemory
+// 1Mi recommended for it).
+TEST(HostilePrometheus, ASampleThatIsNotANumberIsNaN) {
+  HostileServer server;
+  PrometheusOptions options;
+  options.url = server.url("/garbage");
+  auto client = PrometheusClient::create(options);
+  ASSERT_TRUE(client.ok());
+  auto samples = client.value()->instant("redis_memory_used_bytes");
+  ASSERT_TRUE(samples.ok()) << samples.error().describe();
+  ASSERT_EQ(samples->size(), 3u);
+  EXPECT_TRUE(std::isnan((*samples)[0].value));
+  EXPECT_TRUE(std::isnan((*samples)[1].value));
+  EXPECT_EQ((*samples)[2].value, 42);
 }
 
 }  // namespace

@@ -37,29 +37,22 @@ Result<TargetAuth> TargetAuth::load(const std::string& path, std::optional<std::
   return auth;
 }
 
-Result<platform::RedisEndpoint> TargetAuth::resolve(const std::string& url) const {
-  auto ep = platform::parse_redis_url(with_scheme(url), std::nullopt);
-  if (!ep) return ep;
-  platform::RedisEndpoint out = std::move(ep).value();
-  if (!out.password) {
-    if (auto it = by_address_.find(out.display()); it != by_address_.end()) {
-      out.password = it->second;
-    } else {
-      out.password = env_password_;
-    }
-  }
-  return out;
-}
+Result<platform::RedisEndpoint> TargetAuth::resolve(const std::string& url) const { return resolve_with(url, nullptr); }
 
 Result<platform::RedisEndpoint> TargetAuth::resolve_scraped(const std::string& url,
                                                             const std::set<std::string>& configured) const {
+  return resolve_with(url, &configured);
+}
+
+Result<platform::RedisEndpoint> TargetAuth::resolve_with(const std::string& url,
+                                                         const std::set<std::string>* env_only_for) const {
   auto ep = platform::parse_redis_url(with_scheme(url), std::nullopt);
   if (!ep) return ep;
   platform::RedisEndpoint out = std::move(ep).value();
   if (!out.password) {
     if (auto it = by_address_.find(out.display()); it != by_address_.end()) {
       out.password = it->second;
-    } else if (configured.count(out.display()) > 0) {
+    } else if (env_only_for == nullptr || env_only_for->count(out.display()) > 0) {
       out.password = env_password_;
     }
   }

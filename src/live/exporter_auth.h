@@ -40,6 +40,9 @@ class TargetAuth {
   size_t size() const { return by_address_.size(); }
 
  private:
+  // `env_only_for` null: any target may get REDISCLI_AUTH; else only those.
+  Result<platform::RedisEndpoint> resolve_with(const std::string& url, const std::set<std::string>* env_only_for) const;
+
   std::optional<std::string> env_password_;
   std::map<std::string, std::string> by_address_;  // RedisEndpoint::display() -> password
 };

@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "core/json_text.h"
 #include "core/quantity.h"
 #include "live/live_facts.h"
 #include "live/server_snapshot.h"
 #include "platform/input_file.h"
-#include "core/json_text.h"
 
 namespace redisfit::app {
 namespace {

@@ -81,7 +81,7 @@ ReplyStatus read_one_reply(redisReader* reader, int fd, std::chrono::steady_cloc
     fed += static_cast<size_t>(n);
     if (fed > kMaxReplyBytes) return ReplyStatus::kTooLarge;
     if (watch_head) {
-      head.append(in, std::min<size_t>(static_cast<size_t>(n), 32 - std::min<size_t>(head.size(), 32)));
+      head.append(in, std::min<size_t>(static_cast<size_t>(n), 32 - head.size()));
       if (announces_too_much(head)) return ReplyStatus::kTooLarge;
       watch_head = head.size() < 32 && head.find("\r\n") == std::string::npos;
     }

@@ -4,9 +4,9 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_text.h"
 #include "render/findings_render.h"
 #include "render/json_out.h"
-#include "core/json_text.h"
 
 namespace redisfit::render {
 namespace {

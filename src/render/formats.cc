@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.h"
 #include "render/budget_render.h"
 #include "render/fleet_render.h"
 #include "render/lint_table.h"
@@ -10,7 +11,6 @@
 #include "render/rescue_render.h"
 #include "render/rules_render.h"
 #include "render/stress_render.h"
-#include "core/json_text.h"
 
 namespace redisfit::render {
 namespace {

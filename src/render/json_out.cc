@@ -1,9 +1,10 @@
 #include "render/json_out.h"
-#include "core/json_text.h"
 
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+
+#include "core/json_text.h"
 
 namespace redisfit::render {
 namespace {

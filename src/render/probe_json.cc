@@ -1,7 +1,7 @@
 #include <nlohmann/json.hpp>
 
-#include "render/probe_render.h"
 #include "core/json_text.h"
+#include "render/probe_render.h"
 
 namespace redisfit::render {
 namespace {

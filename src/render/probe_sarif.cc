@@ -2,9 +2,9 @@
 // (render/sarif_parts.h), over the probe rules. A finding about a live server
 // has no file, so its location is logical only (SARIF 2.1.0 §3.28: a
 // location may carry logicalLocations without a physicalLocation).
+#include "core/json_text.h"
 #include "render/probe_render.h"
 #include "render/sarif_parts.h"
-#include "core/json_text.h"
 
 namespace redisfit::render {
 

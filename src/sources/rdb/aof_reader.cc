@@ -155,7 +155,7 @@ class CountingSink : public AofCommandSink {
 // The base alone is worth a stop when the commands delete keys, and so is
 // the load at its rough highest (keys or members the AOF wrote, then deleted:
 // the load holds them all before the deletes, at its end it holds none).
-void add_base_point(FileReadResult& r, bool has_base, const CountingSink& replayed) {
+void add_stop_points(FileReadResult& r, bool has_base, const CountingSink& replayed) {
   if (has_base && replayed.deletes() && (r.shrink_points.empty() || r.shrink_points.front() != 0)) {
     r.shrink_points.insert(r.shrink_points.begin(), 0);
   }
@@ -164,6 +164,13 @@ void add_base_point(FileReadResult& r, bool has_base, const CountingSink& replay
     r.shrink_points.insert(std::lower_bound(r.shrink_points.begin(), r.shrink_points.end(), *highest), *highest);
     r.shrink_points.erase(std::unique(r.shrink_points.begin(), r.shrink_points.end()), r.shrink_points.end());
   }
+}
+
+// The replay whose rough size the first, whole read follows for its highest
+// point; a read that stops early (one of add_load_peak's passes) has its
+// stop point already, and skips the cost on every command.
+const AofReplay* rough_sized(const AofReadOptions& options, const AofReplay& replay) {
+  return options.replay_stop_before == UINT64_MAX ? &replay : nullptr;
 }
 
 // Routes the keys of a base RDB: those the AOF commands touch go to the
@@ -277,12 +284,12 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
     }
     uint64_t dropped_at = kNotDropped;
     AofReplay replay(options.rdb_rules.databases);
-    CountingSink replayed(replay, options.replay_stop_before, &r.shrink_points, &replay);
+    CountingSink replayed(replay, options.replay_stop_before, &r.shrink_points, rough_sized(options, replay));
     if (!starts_as_rdb(in)) {
       r.kind = RdbInputKind::kAof;
       read_as_aof_from_its_start = !options.loaded_as_aof;
       r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, &dropped_at);
-      add_base_point(r, false, replayed);
+      add_stop_points(r, false, replayed);
     } else if (options.commands_at == 0) {
       RdbSummary s = read_rdb_part(in, path, visitor, options.rdb_rules, r.notes);
       r.checksum_present = s.checksum_present;
@@ -316,7 +323,7 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
       r.checksum_present = s.checksum_present;
       r.kind = RdbInputKind::kAofPreamble;
       r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, &dropped_at);
-      add_base_point(r, true, replayed);
+      add_stop_points(r, true, replayed);
     }
     if (dropped_at != kNotDropped) r.notes.push_back(dropped_tail_note(path, dropped_at, in.size()));
     hand_over(replay, visitor, r, options.rdb_rules.databases);
@@ -357,7 +364,7 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
   AofKeyScan scan(options.rdb_rules.databases);
   AofReplay replay(options.rdb_rules.databases);
   CountingSink scanned(scan, options.replay_stop_before, nullptr);
-  CountingSink replayed(replay, options.replay_stop_before, &result.shrink_points, &replay);
+  CountingSink replayed(replay, options.replay_stop_before, &result.shrink_points, rough_sized(options, replay));
   bool has_base = false;
   uint64_t total = 0;
   std::string path;
@@ -398,7 +405,7 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
   } catch (const std::bad_alloc&) {
     return Error{path, "out of memory replaying the AOF"};
   }
-  add_base_point(result, has_base, replayed);
+  add_stop_points(result, has_base, replayed);
   hand_over(replay, visitor, result, options.rdb_rules.databases);
   return total;
 }

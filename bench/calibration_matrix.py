@@ -54,6 +54,10 @@ def peak_row(binary, name, args, estimated_life_applies=True):
     fork = next((p for p in d["phases"] if p["name"] == "fork"), {})
     measured = max(rss.values()) if rss else 0
     pred = d.get("predicted_peak_bytes") or 0
+    # The peak on a median node (a child at kTypicalSaveSpeedup, a fresh
+    # dataset's fragmentation): the model's point estimate; the verdict
+    # budgets `pred`.
+    expected = d.get("predicted_expected_peak_bytes") or pred
     pred_m = d.get("predicted_peak_with_measured_fork_bytes") or 0
     pred_f = d.get("predicted_peak_with_measured_fork_and_fragmentation_bytes") or 0
     before = fork.get("rss_before_fork_bytes", 0)
@@ -65,7 +69,8 @@ def peak_row(binary, name, args, estimated_life_applies=True):
         "refused_rate": fork.get("fork_refused_write_rate", 0),
         "redis_cow": fork.get("redis_last_cow_bytes", 0),
         "cgroup_cow": max(0, rss.get("fork", 0) - before) if before else 0,
-        "measured_peak": measured, "predicted": pred, "predicted_measured_fork": pred_m,
+        "measured_peak": measured, "predicted": pred, "expected": expected,
+        "verdict": d.get("predicted_verdict"), "predicted_measured_fork": pred_m,
         "predicted_measured_fork_fragmentation": pred_f,
         "fragmentation_before_fork": fork.get("fragmentation_before_fork", 0),
         "rate_given": "--write-rate" in args and args[args.index("--write-rate") + 1] != "0",
@@ -223,16 +228,22 @@ def mib(b):
 
 
 def print_peaks(rows):
-    print("| run | fork child | writes/s executed | Redis COW | cgroup COW | measured peak (anon) | predicted | "
-          "predicted / measured | with measured child life + rate | ratio | fragmentation before the fork | "
-          "also with it | ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    ratios, ratios_m, ratios_f = [], [], []
+    print("| run | fork child | writes/s executed | Redis COW | cgroup COW | measured peak (anon) | budgeted | "
+          "budgeted / measured | expected | expected / measured | with measured child life + rate | ratio | "
+          "fragmentation before the fork | also with it | ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    ratios, ratios_e, ratios_m, ratios_f = [], [], [], []
+    killed, killed_safe = 0, 0
     for r in rows:
         if "error" in r:
-            print(f"| {r['name']} | error: {r['error'][:80]} ||||||||||||")
+            print(f"| {r['name']} | error: {r['error'][:80]} ||||||||||||||")
             continue
+        if r["outcome"] not in ("survived", "incomplete"):
+            killed += 1
+            killed_safe += r.get("verdict") == "safe"
         ratio = r["predicted"] / max(r["measured_peak"], 1)
+        expected = r.get("expected") or r["predicted"]
+        ratio_e = expected / max(r["measured_peak"], 1)
         ratio_m = r["predicted_measured_fork"] / max(r["measured_peak"], 1) if r["predicted_measured_fork"] else 0
         # A described rate counts only when the run held it: a fork under
         # which the host could not reach the rate (1 KiB and larger at
@@ -242,6 +253,7 @@ def print_peaks(rows):
         held = r["rate_given"] and r["rate"] >= RATE_HELD_SHARE * r.get("rate_asked", r["rate"])
         if held and r.get("estimated_life_applies", True):
             ratios.append(ratio)
+            ratios_e.append(ratio_e)
         if ratio_m:
             ratios_m.append(ratio_m)
         pred_f = r.get("predicted_measured_fork_fragmentation", 0)
@@ -253,10 +265,14 @@ def print_peaks(rows):
             not_held += f", {r['refused_rate']:.0f} refused"
         print(f"| {r['name']} | {r['child_sec']:.1f} s | {r['rate']:.0f}{not_held} | {mib(r['redis_cow'])} | {mib(r['cgroup_cow'])} | "
               f"{mib(r['measured_peak'])} | {mib(r['predicted'])} | {ratio:.2f}{'' if ratio >= 1 else ' UNDER'} | "
+              f"{mib(expected)} | {ratio_e:.2f}{'' if ratio_e >= 1 else ' under'} | "
               f"{mib(r['predicted_measured_fork'])} | {ratio_m:.2f}{'' if not ratio_m or ratio_m >= 1 else ' UNDER'} | "
               f"{r.get('fragmentation_before_fork', 0):.2f} | {mib(pred_f)} | "
               f"{ratio_f:.2f}{'' if not ratio_f or ratio_f >= 1 else ' UNDER'} |")
-    for label, rs in (("a priori, rate (held) and value size given", ratios), ("with measured child life", ratios_m),
+    print(f"\nOOM-killed runs the model called safe: {killed_safe} of {killed}")
+    for label, rs in (("a priori, rate (held) and value size given: the budgeted peak", ratios),
+                      ("a priori, rate (held) and value size given: the expected peak", ratios_e),
+                      ("with measured child life", ratios_m),
                       ("with measured child life and fragmentation (probe's facts)", ratios_f)):
         if rs:
             print(f"\n{label}: {len(rs)} runs, under-predictions {sum(x < 1 for x in rs)}, "

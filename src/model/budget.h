@@ -48,6 +48,9 @@ struct BudgetPhase {
   std::string description;  // one line for humans
   std::vector<BudgetTerm> terms;
   uint64_t total_bytes = 0;  // sum of terms
+  // The phase on a median node (MemoryBudget::expected_peak_bytes); 0 when
+  // the budget rests on no estimate that has a median apart.
+  uint64_t expected_total_bytes = 0;
 };
 
 enum class Verdict {
@@ -78,6 +81,16 @@ struct MemoryBudget {
   PhaseId peak_id = PhaseId::kSteady;
   std::string peak_phase;            // phase_id_name(peak_id), for messages
   double cow_fraction = 0;           // c used for forks
+  // The peak to expect, next to the peak the verdict budgets: where the
+  // budget rests on the estimated child life or on the plain fragmentation
+  // default, the same budget with the child a median node's
+  // (ModelConstants::kTypicalSaveSpeedup) and the fragmentation a fresh
+  // dataset's geometry (fresh_fragmentation, model/fragmentation.h). The
+  // verdict and every recommendation take peak_bytes: the slower quiet node
+  // and the 1.10 a server with some churn reaches. 0 when no such estimate is
+  // in play (given or measured facts, or a worst case the life does not move).
+  uint64_t expected_peak_bytes = 0;
+  PhaseId expected_peak_id = PhaseId::kSteady;
   // The life of the persistence fork's child (BGSAVE, or BGREWRITEAOF with
   // appendonly yes) the fork terms used: given, measured or estimated.
   double fork_child_seconds = 0;

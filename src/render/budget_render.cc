@@ -42,6 +42,10 @@ void write_budget_json(JsonOut& o, const MemoryBudget& b) {
   }
   o.end_array();
   o.field("cow_fraction", b.cow_fraction);
+  // The peak on a median node (MemoryBudget::expected_peak_bytes); the peak
+  // itself where the budget rests on no estimate with a median apart.
+  o.field("expected_peak_bytes", b.expected_peak_bytes ? b.expected_peak_bytes : b.peak_bytes);
+  o.field("expected_peak_phase", b.expected_peak_bytes ? phase_id_name(b.expected_peak_id) : b.peak_phase);
   o.field("headroom_bytes", b.headroom_bytes());
   o.field("limit_bytes", b.limit_bytes);
   o.field("loaded_above_maxmemory", b.loaded_above_maxmemory);
@@ -54,6 +58,7 @@ void write_budget_json(JsonOut& o, const MemoryBudget& b) {
   for (const auto& p : b.phases) {
     o.begin_object();
     o.field("description", p.description);
+    o.field("expected_total_bytes", p.expected_total_bytes ? p.expected_total_bytes : p.total_bytes);
     o.field("name", p.name);
     o.field("over_limit", b.limit_bytes > 0 && p.total_bytes > b.limit_bytes);
     o.key("terms").begin_array();
@@ -94,6 +99,9 @@ std::string data_above_maxmemory_sentence(const MemoryBudget& b) {
 
 std::string verdict_sentence(const MemoryBudget& b) {
   std::string peak = fmt::format("peak {} in phase {}", format_bytes(b.peak_bytes), b.peak_phase);
+  if (b.expected_peak_bytes && b.expected_peak_bytes != b.peak_bytes) {
+    peak += fmt::format(" (expected {})", format_bytes(b.expected_peak_bytes));
+  }
   switch (b.verdict) {
     case Verdict::kUnbounded:
       // With maxmemory 0 too, nothing bounds the data: a peak of the empty

@@ -57,6 +57,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
       {"peak_used_memory_bytes", r.peak_used_memory_bytes},
       {"peak_cow_bytes", r.peak_cow_bytes},
       {"predicted_peak_bytes", r.prediction.available ? json(r.prediction.peak_bytes) : json(nullptr)},
+      {"predicted_expected_peak_bytes", r.prediction.available ? json(r.prediction.expected_peak_bytes) : json(nullptr)},
       {"predicted_peak_phase", r.prediction.available ? phase_id_name(r.prediction.peak_id) : ""},
       {"predicted_verdict", r.prediction.verdict},
       {"predicted_peak_with_measured_fork_bytes", r.prediction.measured_facts_peak_bytes},

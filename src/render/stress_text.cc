@@ -110,8 +110,11 @@ std::string one_run(const stress::StressResult& r, bool color) {
     // The model predicts memory the kernel cannot reclaim: the cgroup's
     // anonymous pages. The working set also counts active page cache (an
     // AOF's, an RDB's), which is reclaimed before the OOM killer acts.
-    out += fmt::format("  model: predicted peak {} in phase {} ({}), measured {} anonymous{}\n",
+    const bool expected_apart = r.prediction.expected_peak_bytes != r.prediction.peak_bytes;
+    out += fmt::format("  model: predicted peak {} in phase {} ({}{}), measured {} anonymous{}\n",
                        format_bytes(r.prediction.peak_bytes), phase_id_name(r.prediction.peak_id), r.prediction.verdict,
+                       expected_apart ? "; expected " + format_bytes(r.prediction.expected_peak_bytes)
+                                      : std::string(),
                        format_bytes(r.peak_rss_bytes),
                        r.oom_kills > 0 ? " (capped: the OOM killer acts at the limit)" : "");
     if (r.peak_working_set_bytes > r.peak_rss_bytes + r.limit_bytes / 20) {

@@ -161,6 +161,7 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
   p.available = true;
   p.peak_bytes = b.peak_bytes;
   p.peak_id = b.peak_id;
+  p.expected_peak_bytes = b.expected_peak_bytes ? b.expected_peak_bytes : b.peak_bytes;
   p.verdict = verdict_name(b.verdict);
   for (const auto& phase : b.phases) p.phase_totals.emplace_back(phase.id, phase.total_bytes);
   return p;

@@ -161,6 +161,10 @@ struct Prediction {
   bool available = false;
   uint64_t peak_bytes = 0;
   PhaseId peak_id = PhaseId::kSteady;  // meaningful when available; printed as phase_id_name()
+  // The peak on a median node (MemoryBudget::expected_peak_bytes): a fork
+  // child at a median node's speed, a fresh dataset's fragmentation. Equal to
+  // peak_bytes where the budget rests on neither estimate.
+  uint64_t expected_peak_bytes = 0;
   // Every model phase's total, in the model's order, so each run phase can be
   // set against the model phase it exercises.
   std::vector<std::pair<PhaseId, uint64_t>> phase_totals;

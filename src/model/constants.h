@@ -155,15 +155,15 @@ struct ModelConstants {
   // (docs/calibration-history.md, "A fast host").
   static constexpr double kBusyNodeSaveMultiple = 2.0;
   // The other way: what a median node makes of it. The estimate above is the
-  // median of the slower quiet hosts measured, so that a verdict does not
-  // under-budget one of them. Five hosts of 2026-11-28 ran the same BGSAVE
-  // children of 300 MiB at 1k-20k writes/s in (medians) 2.9 s for 100 B
-  // values, 1.66 s for 1 KiB, 1.61 s for 4 KiB, 1.63 s for 16 KiB, 1.9 s for
-  // 4000 B: 1.57-1.96x as fast as the estimate, 1.8x for 1 KiB; the issue's
-  // own host saved 300-430 MB in 1.5-2.6 s. So of the nine quiet hosts
-  // measured, six save about this many times as fast as the estimate: the
-  // expected peak (MemoryBudget::expected_peak_bytes) takes a child this
-  // much shorter; the verdict keeps the estimate.
+  // median of the 2026-11-27 hosts (three sessions), kept so that a verdict
+  // does not under-budget a node that slow. The hosts of four sessions of
+  // 2026-11-28 ran the same BGSAVE children of 300 MiB at 1k-20k writes/s in
+  // (medians) 2.9 s for 100 B values, 1.66 s for 1 KiB, 1.61 s for 4 KiB,
+  // 1.63 s for 16 KiB, 1.9 s for 4000 B: 1.57-1.96x as fast as the estimate,
+  // 1.8x for 1 KiB; the issue's own host saved 300-430 MB in 1.5-2.6 s. Five
+  // of the eight quiet hosts measured save about this many times as fast as
+  // the estimate: the expected peak (MemoryBudget::expected_peak_bytes)
+  // takes a child this much shorter; the verdict keeps the estimate.
   static constexpr double kTypicalSaveSpeedup = 1.75;
   // INFO's last save times are whole seconds: below this they are too coarse
   // to replace the estimate.

@@ -4,13 +4,13 @@
 #include <fmt/format.h>
 
 #include "cli/command_registry.h"
+#include "cli/conf_checks.h"
 #include "cli/output_option.h"
 #include "cli/workload_flags.h"
 #include "core/quantity.h"
 #include "model/budget.h"
 #include "model/solver.h"
 #include "render/formats.h"
-#include "rules/rule.h"
 #include "sources/redis_conf.h"
 
 namespace redisfit::cli {
@@ -46,17 +46,7 @@ int run_explain(const ExplainFlags& f) {
     std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
-  // A name redis-server does not know stops it at start ("Bad directive"):
-  // there is no budget to explain for a server that never runs. (A release
-  // newer than the directive tables may know it: lint's RF014 says so.)
-  if (!instance.unknown_directives.empty() && !rules::server_newer_than_directive_tables(instance.redis_version)) {
-    for (const auto& d : instance.unknown_directives) {
-      std::fprintf(stderr, "redisfit explain: %s: '%s' is not a directive Redis knows; redis-server refuses to start on it%s\n",
-                   d.where.describe().c_str(), d.name.c_str(),
-                   d.nearest.empty() ? "" : (" (did you mean " + d.nearest.front() + "?)").c_str());
-    }
-    return kExitUsage;
-  }
+  if (!accept_known_directives(instance, "explain")) return kExitUsage;
   if (Status s = apply_rdb_dataset(f.rdb_path, instance, conf, workload); !s.ok()) {
     std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;

@@ -8,6 +8,7 @@
 #include "app/rdb_analysis.h"
 #include "app/rdb_target.h"
 #include "cli/command_registry.h"
+#include "cli/conf_checks.h"
 #include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "cli/progress_line.h"
@@ -70,6 +71,11 @@ int run_rdb(const RdbFlags& f) {
     auto directives = read_redis_conf(f.config_path);
     if (!directives.ok()) return fail(directives.error());
     if (Status s = apply_conf_to_load_target(directives.value(), options.target); !s.ok()) return fail(s.error());
+    // The file stands for the server that will load the dump: one that
+    // redis-server refuses to start on loads nothing.
+    RedisInstance server;
+    if (Status s = apply_conf(directives.value(), server); !s.ok()) return fail(s.error());
+    if (!accept_known_directives(server, "rdb")) return kExitUsage;
     for (const auto& d : directives.value()) {
       if (d.name == "maxmemory" && d.args.size() == 1)
         if (auto m = parse_redis_memory(d.args[0]); m.ok()) conf_maxmemory = m.value();

@@ -250,10 +250,17 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
     fix.steps.push_back(
         {fmt::format("set the limit to {} (request {})", format_k8s_quantity(p.final_limit_bytes),
                      format_k8s_quantity(p.final_request_bytes)),
-         fmt::format("the pod restarts and reloads at most maxmemory: {} in the reload phase, {} at the peak ({}) "
-                     "under the {} limit",
-                     reload ? format_bytes(reload->total_bytes) : "-", format_bytes(p.final_budget.peak_bytes),
-                     p.final_budget.peak_phase, format_k8s_quantity(p.final_limit_bytes)),
+         reload ? fmt::format("the pod restarts and reloads at most maxmemory: {} in the reload phase, {} at the "
+                              "peak ({}) under the {} limit",
+                              format_bytes(reload->total_bytes), format_bytes(p.final_budget.peak_bytes),
+                              p.final_budget.peak_phase, format_k8s_quantity(p.final_limit_bytes))
+                // No persistence configured: the start still loads the
+                // dump.rdb step 3 saved (rdb.c loads it whatever `save` is).
+                : fmt::format("the pod restarts and loads the dump.rdb of step 3, at most maxmemory {} (no "
+                              "persistence is configured, so nothing replaces that file); {} at the peak ({}) "
+                              "under the {} limit",
+                              format_bytes(p.maxmemory_bytes), format_bytes(p.final_budget.peak_bytes),
+                              p.final_budget.peak_phase, format_k8s_quantity(p.final_limit_bytes)),
          resize_forms(t, "rescue-final-limit", p.final_request_bytes, p.final_limit_bytes, false),
          std::string(t.kind == RescueTargetKind::kKubeBlocks
                          ? "the pod Running with loading:0, and maxmemory still the value of step 2 (KubeBlocks "

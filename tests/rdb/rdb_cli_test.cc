@@ -67,6 +67,22 @@ TEST(RdbCli, ADumpNewerThanTheTargetLoadsIsRefused) {
   EXPECT_EQ(run_redisfit({"rdb", path, "--no-progress"}).exit_code, 0);
 }
 
+// --config stands for the server that will load the dump: a file
+// redis-server refuses to start on is an input error with its file and line,
+// as explain says it, not an estimate for a server that never runs.
+TEST(RdbCli, AConfigWithAnUnknownDirectiveIsRefused) {
+  testing::TempDir keep;
+  std::string path = mixed_dump(keep);
+  const std::string conf = keep.write_file("redis.conf", "maxmemory 100mb\nhash-max-listpak-entries 64\n");
+  auto r = run_redisfit({"rdb", path, "--config", conf, "--no-progress"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find(conf + ":2: 'hash-max-listpak-entries' is not a directive Redis knows"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("did you mean hash-max-listpack-entries?"), std::string::npos) << r.err;
+  const std::string known = keep.write_file("known.conf", "maxmemory 100mb\nhash-max-listpack-entries 64\n");
+  EXPECT_EQ(run_redisfit({"rdb", path, "--config", known, "--no-progress"}).exit_code, 0);
+}
+
 TEST(RdbCli, FitVerdictAgainstLimit) {
   testing::TempDir keep;
   std::string path = mixed_dump(keep);

@@ -91,6 +91,10 @@ TEST(StressRun, ForkWritesAreSplitIntoExecutedAndRefused) {
   EXPECT_LT(executed + refused, 3000.0) << fork.dump();
   EXPECT_GT(j["phases"][0]["client_oom_errors"].get<uint64_t>(), 0u)
       << "the import past maxmemory met -OOM";
+  // A write rate described, the child's life estimated: the expected peak (a
+  // median node's child, a fresh dataset) sits under the budgeted one.
+  EXPECT_GT(j["predicted_expected_peak_bytes"].get<uint64_t>(), 64u << 20);
+  EXPECT_LT(j["predicted_expected_peak_bytes"].get<uint64_t>(), j["predicted_peak_bytes"].get<uint64_t>());
   if (refused > 0.9 * (executed + refused)) {
     // Nearly every write refused: the prediction given that rate copies
     // next to nothing, below the a-priori one made for 2000 writes/s.

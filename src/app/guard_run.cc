@@ -1,11 +1,13 @@
 #include "app/guard_run.h"
 
 #include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -37,6 +39,19 @@ nlohmann::json describe_start(const GuardRunOptions& o, const std::string& mode)
   if (!o.exec_argv.empty()) j["exec"] = o.exec_argv;
   if (!o.listen.empty()) j["listen"] = o.listen;
   return j;
+}
+
+// Why the wrapped server ended, for a status other than 0. exit_code_of
+// (live/exec_wrapper.h) gives 128 + N for a server killed by signal N, as a
+// shell does. SIGKILL is what the kernel's OOM killer sends at the cgroup's
+// limit, and what kubelet sends once a stop outlives its grace period.
+std::string server_end_words(int code) {
+  if (code <= 128) return fmt::format("the server exited with status {}", code);
+  const int sig = code - 128;
+  return fmt::format("the server was killed by signal {} ({}){}", sig, strsignal(sig),
+                     sig == SIGKILL ? ": the OOM killer at the memory limit (see the cgroup's oom_kill count), or a "
+                                      "stop that outlived its grace period"
+                                    : "");
 }
 
 }  // namespace
@@ -88,7 +103,11 @@ int run_guard(const GuardRunOptions& o, GuardLog& log) {
     if (!child) return sidecar_code;
     relay.wait_for_end(std::chrono::hours(24 * 365));
     int code = relay.child_exit_code().value_or(1);
-    log.write("info", "exit", {{"child_exit_code", code}});
+    if (code == 0) {
+      log.write("info", "exit", {{"child_exit_code", code}});
+    } else {
+      log.write("error", "exit", {{"child_exit_code", code}, {"message", server_end_words(code)}});
+    }
     return code;
   };
   // A guard that cannot work stops at once, loudly: in wrapper mode the

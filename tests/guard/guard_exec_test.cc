@@ -100,6 +100,17 @@ TEST(GuardExec, ExitStatusOfTheServerPassesThrough) {
   auto bad = run_redisfit({"guard", "--exec", "--limit-file", file, "--wait", "5s", "--", server, "--port",
                            std::to_string(free_loopback_port()), "--no-such-directive", "x"});
   EXPECT_EQ(bad.exit_code, 1) << bad.err;
+  EXPECT_NE(bad.err.find(R"("level":"error","message":"the server exited with status 1")"), std::string::npos)
+      << bad.err;
+  // A server killed by SIGKILL (the OOM killer's signal) passes 137 through,
+  // and the wrapper's last line says so as an error, not as information.
+  auto killed = run_redisfit({"guard", "--exec", "--limit-file", file, "--wait", "5s", "--", "/bin/sh", "-c",
+                              "kill -KILL $$"});
+  EXPECT_EQ(killed.exit_code, 137) << killed.err;
+  EXPECT_NE(killed.err.find(R"("child_exit_code":137,"event":"exit","level":"error")"), std::string::npos)
+      << killed.err;
+  EXPECT_NE(killed.err.find("killed by signal 9"), std::string::npos) << killed.err;
+  EXPECT_NE(killed.err.find("the OOM killer"), std::string::npos) << killed.err;
   // A program that cannot be executed is bad input.
   auto missing = run_redisfit({"guard", "--exec", "--limit-file", file, "--", "/nonexistent/redis-server"});
   EXPECT_EQ(missing.exit_code, 2) << missing.err;

@@ -56,6 +56,11 @@ struct LiveObservation {
   bool fork_configured = false;    // false: what-if, persistence is off
   uint64_t reload_peak_bytes = 0;
   bool reload_configured = false;
+  // CONFIG GET answered (renamed, or refused by ACL, it does not): without
+  // it the save points behind the two flags above are Redis' defaults,
+  // assumed (maxmemory, its policy and appendonly come from INFO), and the
+  // notes say which read failed.
+  bool config_read = false;
   // Peak of every phase once the dataset fills maxmemory (0 when maxmemory
   // is 0): where the server is heading, not where it is.
   uint64_t full_peak_bytes = 0;

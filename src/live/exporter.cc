@@ -16,6 +16,7 @@ struct Exporter::State {
   std::unique_ptr<platform::RedisConnection> conn;
   std::map<std::string, std::string> config;
   std::vector<std::string> config_unreadable;
+  bool config_unreadable_logged = false;  // said once, until CONFIG answers again
   std::chrono::steady_clock::time_point config_read_at{};
   std::string run_id;  // server instance the cached config belongs to
   std::optional<bool> was_up;  // last scrape's outcome, for logging changes only
@@ -103,6 +104,18 @@ TargetScrape Exporter::read_target(State& s) {
     s.config = read_memory_config(*s.conn, s.config_unreadable);
     s.config_read_at = start;
     s.run_id = run_id;
+    // Without CONFIG the projections rest on Redis' default save points
+    // (forks and reloads; live_facts.cc reads the rest from INFO): the
+    // operator hears it once, not only from redisfit_config_read.
+    if (s.config_unreadable.empty()) {
+      s.config_unreadable_logged = false;
+    } else if (!s.config_unreadable_logged && log_) {
+      log_(true, fmt::format("{}: {}; its projections assume Redis' default save points (3600 1 300 100 60 10000: "
+                             "forks and reloads) until CONFIG answers (maxmemory, its policy and appendonly "
+                             "come from INFO)",
+                             s.target.endpoint.display(), s.config_unreadable.front()));
+      s.config_unreadable_logged = true;
+    }
   }
   snap.config = s.config;
   snap.unreadable = s.config_unreadable;

@@ -27,6 +27,10 @@ void add_report(Exposition& x, const std::string& labels, const ProbeReport& r) 
     r.fork_configured ? 1 : 0);
   g("redisfit_reload_configured", "1 when a restart reloads persisted data (RDB or AOF), 0 when only a leftover dump would.",
     r.reload_configured ? 1 : 0);
+  g("redisfit_config_read",
+    "1 when CONFIG GET answered; 0 when it was refused or renamed: the save points are then Redis' defaults, "
+    "assumed (forks and reloads), the rest read from INFO.",
+    r.config_read ? 1 : 0);
   g("redisfit_cow_fraction", "Copy-on-write share of the dataset the fork projection assumes (0..1).", r.cow_fraction);
   g("redisfit_observed_bytes",
     "Memory charged now: max(used_memory_rss + a live fork child's current_cow_size, cgroup working set when read).",

@@ -90,6 +90,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   for (const auto& a : r.budget.assumptions)
     if (a.name == "cow_fraction") r.cow_source = a.source;
   r.fork_configured = instance_forks(facts.instance);
+  r.config_read = !s.config.empty();
   r.reload_configured = persistence_forks(facts.instance);
   r.fork_peak_bytes = std::max(r.budget.phase_total(PhaseId::kFork), r.budget.phase_total(PhaseId::kFullSync));
   r.reload_peak_bytes = r.budget.phase_total(PhaseId::kReload);

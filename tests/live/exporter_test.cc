@@ -200,6 +200,41 @@ TEST(Exporter, DownTargetIsUpZero) {
   EXPECT_TRUE(std::isnan(metric_value(body, "redisfit_container_limit_bytes")));
 }
 
+// CONFIG renamed away: the projections rest on Redis' default save points.
+// The exporter says so once in its log and as redisfit_config_read 0, and
+// says 1 where CONFIG answers.
+TEST(Exporter, AServerWithoutConfigIsProjectedOnDefaultsAndSaysSo) {
+  RedisServer hidden("", {"--rename-command", "CONFIG", "", "--save", ""});
+  ASSERT_TRUE(hidden.ok()) << hidden.error();
+  RedisServer open("", {"--save", ""});
+  ASSERT_TRUE(open.ok()) << open.error();
+  TempDir dir;
+  const int port = free_loopback_port();
+  Child exporter({REDISFIT_BINARY, "exporter", "--listen", "127.0.0.1:" + std::to_string(port), "--target",
+                  hidden.url(), "--target", open.url(), "--limit", "1Gi"},
+                 dir.path());
+  int status = 0;
+  http_get(port, "/metrics", &status);  // the log line comes from the first scrape
+  std::string hidden_body = http_get(port, "/scrape?target=" + hidden.url(), &status);
+  ASSERT_EQ(status, 200) << exporter.err();
+  EXPECT_EQ(metric_value(hidden_body, "redisfit_config_read"), 0) << hidden_body;
+  EXPECT_EQ(metric_value(hidden_body, "redisfit_fork_configured"), 1) << "Redis' default save points assumed";
+  std::string open_body = http_get(port, "/scrape?target=" + open.url(), &status);
+  EXPECT_EQ(metric_value(open_body, "redisfit_config_read"), 1) << open_body;
+  EXPECT_EQ(metric_value(open_body, "redisfit_fork_configured"), 0) << "save '' read from CONFIG";
+  http_get(port, "/metrics", &status);
+  http_get(port, "/scrape?target=" + hidden.url(), &status);
+  // Said once by the /metrics target and once by the /scrape one (each keeps
+  // its own connection and cached CONFIG), not at every scrape.
+  const std::string log = exporter.err();
+  size_t said = 0;
+  for (size_t at = log.find("default save points"); at != std::string::npos;
+       at = log.find("default save points", at + 1)) {
+    ++said;
+  }
+  EXPECT_EQ(said, 2u) << log;
+}
+
 TEST(Exporter, BadFlagsExitTwo) {
   auto r = run_redisfit({"exporter", "--target", "redis://a:1", "--target", "redis://b:1", "--limit", "1Gi",
                          "--limit", "2Gi", "--limit", "3Gi", "--once"});

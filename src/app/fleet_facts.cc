@@ -133,6 +133,19 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
         "that dataset, or give `plan --save-time {:.0f}s --save-time-of <used_memory then>`",
         longest, longest + ModelConstants::kInfoSaveTimeResolutionSeconds));
   }
+  // redis_exporter exports no CONFIG save: the save points are Redis'
+  // defaults unless the window shows the instance saving (then it forks
+  // anyway) or appending (AOF forks for its rewrites).
+  const bool saved_in_window = per_byte > 0 || o.get("save_seconds_longest").value_or(0) > 0 ||
+                               o.get("rewrite_seconds_longest").value_or(0) > 0;
+  if (!r.appendonly.value && !saved_in_window) {
+    r.save_points.source = Provenance::by_default(
+        "Redis default, assumed: save points are not among redis_exporter's metrics, and no save was seen in the "
+        "window");
+    f.missing.push_back("save points unknown (not exported) and no save seen in the window: Redis' default "
+                        "(3600 1 300 100 60 10000) assumed, so a fork and a reload are budgeted; a server with "
+                        "save \"\" and no AOF has neither (`redisfit probe` reads CONFIG)");
+  }
   if (auto v = o.get("clients_peak")) w.clients = {u64(*v), Provenance::live(query("clients_peak"))};
   if (auto v = o.get("fragmentation_p95"); v && f.used_peak_bytes >= static_cast<double>(ModelConstants::kMinUsedForFragmentationBytes)) {
     // RSS / used_memory counts the server's own RSS, which the base term

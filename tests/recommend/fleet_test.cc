@@ -109,6 +109,29 @@ TEST(FleetFacts, ASavePairedWithAFlushedDatasetIsNoSaveSpeed) {
   EXPECT_TRUE(said);
 }
 
+// redis_exporter has no CONFIG save: with no save and no AOF seen, the
+// default save points are an assumption the report names, not the
+// instance's own; a save seen or an AOF says the instance forks.
+TEST(FleetFacts, DefaultSavePointsAreNamedAsAssumed) {
+  auto says_assumed = [](const app::FleetFacts& f) {
+    bool said = false;
+    for (const auto& m : f.missing) said = said || m.find("save points unknown (not exported)") != std::string::npos;
+    return said;
+  };
+  sources::FleetObservation o;
+  o.key = "team/redis-0";
+  o.values = {{"used_peak", 4e9}, {"startup", 1e6}, {"maxmemory", 8e9}, {"aof_enabled", 0}};
+  const app::FleetFacts quiet = app::facts_from_observation(o, {});
+  EXPECT_TRUE(says_assumed(quiet));
+  EXPECT_NE(quiet.instance.save_points.source.describe().find("assumed"), std::string::npos)
+      << quiet.instance.save_points.source.describe();
+  o.values["save_seconds_per_byte"] = 40.0 / 4e9;
+  EXPECT_FALSE(says_assumed(app::facts_from_observation(o, {})));
+  o.values.erase("save_seconds_per_byte");
+  o.values["aof_enabled"] = 1;
+  EXPECT_FALSE(says_assumed(app::facts_from_observation(o, {})));
+}
+
 class BackfilledFleet : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

@@ -131,6 +131,11 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     if (eq == std::string::npos || eq == 0) return Error{"flag --set", "'" + kv + "' is not directive=value"};
     const std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
     if (auto why = set_directive_refused(name, value, f.connections)) return Error{"flag --set", "'" + kv + "': " + *why};
+    // Checked as the model reads it, as --policy above: a value Redis
+    // refuses is named by its flag, not by the sandbox's generated redis.conf.
+    RedisInstance scratch;
+    DirectiveApplier applier(scratch, DirectiveMode::kReplace);
+    if (Status st = applier.apply_value(name, value, Provenance::flag("--set " + kv)); !st) return st.error();
     o.server.extra.emplace_back(name, value);
   }
   o.phase_import = o.phase_fork = o.phase_restart = false;

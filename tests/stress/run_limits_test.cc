@@ -39,6 +39,16 @@ TEST(StressLimits, DirectivesTheSandboxOwnsAreRefused) {
   }
 }
 
+// A value Redis would refuse for a directive the model reads is named by its
+// flag before anything starts, not by the sandbox's deleted redis.conf.
+TEST(StressLimits, AValueRedisRefusesIsNamedByItsFlag) {
+  auto r = run_redisfit({"stress", "--limit", "64Mi", "--maxmemory", "16mb", "--phases", "import", "--set",
+                         "maxclients=abc"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("flag --set maxclients=abc"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("redis.conf"), std::string::npos) << r.err;
+}
+
 // Flags that would be ignored, or a phase named twice, are refused, not run
 // as something else.
 TEST(StressLimits, FlagsThatWouldBeIgnoredAreRefused) {

@@ -7,17 +7,15 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <string>
 #include <utility>
-#include <vector>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "core/quantity.h"
 #include "core/saturate.h"
 #include "model/budget_search.h"
 #include "model/buffer_terms.h"
+#include "model/expected_peak.h"
 #include "model/fork_triggers.h"
 #include "model/fragmentation.h"
 #include "model/policy.h"
@@ -95,42 +93,6 @@ std::string reload_factor_words(const RedisInstance& r, const Workload& w, doubl
   }
   if (fresh > ModelConstants::kReloadFactor) return "freshly loaded large values span a page more than their class";
   return "measured RSS/used-mem 1.02 after load";
-}
-
-// The workload at the medians of the two defaults the verdict takes at their
-// safe end (MemoryBudget::expected_peak_bytes): a fork child estimated at a
-// median node's speed, given as the life of `dataset_bytes` so that it scales
-// with the dataset like a measured one, and the plain fragmentation default
-// replaced by what a fresh dataset's geometry holds. Empty when neither
-// default is in play, and when a fork copies every page for want of a write
-// rate: that is a worst case, with no median to put beside it.
-std::optional<Workload> expected_workload(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes) {
-  const bool forks = persistence_forks(r) || r.replicas.value > 0;
-  if (forks && !w.write_rate_per_sec && !w.cow_fraction) return std::nullopt;
-  Workload e = w;
-  bool differs = false;
-  if (!w.fork_child_seconds && forks && dataset_bytes > 0) {
-    // A given life is the server's own save or rewrite: the rewrite's
-    // multiple goes into it here (save_multiple, model/cow.cc), the full
-    // sync's is still applied to it.
-    const ForkKind kind = r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave;
-    const double rewrite = kind == ForkKind::kAofRewrite ? ModelConstants::kAofRewriteSaveMultiple : 1.0;
-    const double life = estimated_save_seconds(w, dataset_bytes, child_compresses(r, kind)) /
-                        fork_child_cores(r, w) * rewrite / ModelConstants::kTypicalSaveSpeedup;
-    e.fork_child_seconds = Sourced<double>{life, Provenance::computed("a median node's save")};
-    e.fork_child_dataset_bytes = dataset_bytes;
-    differs = true;
-  }
-  const Sourced<double> frag = dataset_fragmentation(r, w);
-  if (frag.source.kind == ProvenanceKind::kDefault && frag.value == w.fragmentation.value) {
-    const double fresh = fresh_fragmentation(w);
-    if (fresh < frag.value) {
-      e.fragmentation = Sourced<double>{fresh, Provenance::computed("a fresh dataset's geometry")};
-      differs = true;
-    }
-  }
-  if (!differs) return std::nullopt;
-  return e;
 }
 
 }  // namespace
@@ -398,22 +360,8 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
     b.assumptions.insert(b.assumptions.begin() + 1, {"loaded", format_bytes(loaded.bytes), loaded.source});
   }
   if (typical && b.expected_peak_bytes != b.peak_bytes) {
-    std::vector<std::string> medians;
-    if (typical->fork_child_seconds && !w.fork_child_seconds) {
-      medians.push_back(fmt::format("a fork child of {:.1f} s, a median node's save ({:g}x as fast as the "
-                                    "estimate above, which a slower quiet node takes)",
-                                    typical->fork_child_seconds->value,
-                                    ModelConstants::kTypicalSaveSpeedup));
-    }
-    if (typical->fragmentation.value != frag) {
-      medians.push_back(fmt::format("fragmentation {:.2f}, a fresh dataset's (the {:.2f} above is what some churn "
-                                    "reaches)",
-                                    typical->fragmentation.value, frag));
-    }
-    b.assumptions.push_back(
-        {"expected_peak", format_bytes(b.expected_peak_bytes),
-         fmt::format("the {} peak with {}; the verdict budgets {} ({})", phase_id_name(b.expected_peak_id),
-                     fmt::join(medians, " and "), format_bytes(b.peak_bytes), b.peak_phase)});
+    b.assumptions.push_back({"expected_peak", format_bytes(b.expected_peak_bytes),
+                             expected_peak_words(w, *typical, frag, b)});
   }
   b.assumptions.push_back({"margin", fmt::format("{:.0f}%", b.margin_percent()),
                            fmt::format("the verdict keeps the peak x{:.2f} under the limit: {}", b.safety_factor,

@@ -92,7 +92,7 @@ uint64_t AofReplay::Key::size() const {
 
 AofReplay::Key* AofReplay::find(std::string_view name) {
   auto& db = dbs_[db_];
-  auto it = db.find(std::string(name));
+  auto it = db.find(name);
   return it == db.end() ? nullptr : &it->second;
 }
 
@@ -225,7 +225,7 @@ bool AofReplay::keyspace(const std::string& cmd, const Argv& argv) {
     return true;
   }
   if ((cmd == "rename" || cmd == "renamenx") && n == 3) {
-    auto it = db.find(std::string(argv[1]));
+    auto it = db.find(argv[1]);
     if (it == db.end() || argv[1] == argv[2]) return true;
     if (cmd == "renamenx" && db.count(std::string(argv[2]))) return true;
     Key moved = std::move(it->second);
@@ -249,7 +249,7 @@ bool AofReplay::keyspace(const std::string& cmd, const Argv& argv) {
     return true;
   }
   if (cmd == "move" && n == 3) {
-    auto it = db.find(std::string(argv[1]));
+    auto it = db.find(argv[1]);
     uint64_t to_db = static_cast<uint64_t>(to_int(argv[2]));
     if (it == db.end() || to_db == db_) return true;
     auto& target = dbs_[to_db];

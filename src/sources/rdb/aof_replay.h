@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -102,7 +103,13 @@ class AofReplay : public AofCommandSink {
     std::unique_ptr<StreamAdds> stream_;
   };
   using Argv = std::vector<std::string_view>;
-  using Db = std::unordered_map<std::string, Key>;
+  // Looked up by the argv's string_views without building a std::string
+  // per lookup (most key names pass the short-string buffer).
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  using Db = std::unordered_map<std::string, Key, NameHash, std::equal_to<>>;
 
   // Rough bytes of one key (rough_bytes()); 0 for a key not held.
   uint64_t rough_key_bytes(std::string_view name, const Key* k) const;

@@ -38,6 +38,12 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   req.paths = f.paths;
   req.component = f.component;
   std::optional<Workload> dump;  // --rdb: the workload as the dump describes it
+  // The shared workload flags include --dataset, which rescue does not read:
+  // what the next start loads has flags of its own. Refused, not ignored.
+  if (!f.workload.dataset.empty()) {
+    return Error{"flag --dataset", "rescue does not read it: give what the next start loads as --used-memory (the "
+                                   "last used_memory known), --data-size (the RDB/AOF on the volume) or --rdb"};
+  }
   if (!f.data_size.empty()) {
     auto v = parse_size("--data-size", f.data_size);
     if (!v) return v.error();

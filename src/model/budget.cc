@@ -135,6 +135,10 @@ uint64_t MemoryBudget::phase_total(PhaseId id) const {
   return p ? p->total_bytes : 0;
 }
 
+bool MemoryBudget::expected_peak_apart() const {
+  return expected_peak_bytes != 0 && format_bytes(expected_peak_bytes) != format_bytes(peak_bytes);
+}
+
 int64_t MemoryBudget::headroom_bytes() const {
   if (limit_bytes == 0) return 0;
   return static_cast<int64_t>(limit_bytes) - static_cast<int64_t>(peak_bytes);
@@ -305,9 +309,9 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   b.verdict = judge_against_limit(b.peak_bytes, b.limit_bytes, b.safety_factor);
   if (!words) return b;
   b.safety_why = margin.why;
-  const std::optional<Workload> typical = expected_workload(r, w, dataset.bytes);
+  const std::optional<ExpectedWorkload> typical = expected_workload(r, w, b, dataset.bytes);
   if (typical) {
-    const MemoryBudget e = compute_budget_detail(r, *typical, BudgetDetail::kNumbers);
+    const MemoryBudget e = compute_budget_detail(r, typical->workload, BudgetDetail::kNumbers);
     b.expected_peak_bytes = e.peak_bytes;
     b.expected_peak_id = e.peak_id;
     for (auto& p : b.phases) p.expected_total_bytes = e.phase_total(p.id);
@@ -359,9 +363,9 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
   if (loaded.bytes != dataset.bytes) {
     b.assumptions.insert(b.assumptions.begin() + 1, {"loaded", format_bytes(loaded.bytes), loaded.source});
   }
-  if (typical && b.expected_peak_bytes != b.peak_bytes) {
+  if (typical && b.expected_peak_apart()) {
     b.assumptions.push_back({"expected_peak", format_bytes(b.expected_peak_bytes),
-                             expected_peak_words(w, *typical, frag, b)});
+                             expected_peak_words(*typical, frag, b)});
   }
   b.assumptions.push_back({"margin", fmt::format("{:.0f}%", b.margin_percent()),
                            fmt::format("the verdict keeps the peak x{:.2f} under the limit: {}", b.safety_factor,

@@ -91,6 +91,9 @@ struct MemoryBudget {
   // in play (given or measured facts, or a worst case the life does not move).
   uint64_t expected_peak_bytes = 0;
   PhaseId expected_peak_id = PhaseId::kSteady;
+  // An expected peak that reads as another figure than peak_bytes
+  // (format_bytes of each): a few bytes apart is no median to show.
+  bool expected_peak_apart() const;
   // The life of the persistence fork's child (BGSAVE, or BGREWRITEAOF with
   // appendonly yes) the fork terms used: given, measured or estimated.
   double fork_child_seconds = 0;

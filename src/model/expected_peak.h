@@ -22,16 +22,23 @@ namespace redisfit {
 // speed (ModelConstants::kTypicalSaveSpeedup), given as the life of
 // `dataset_bytes` so that it scales with the dataset like a measured one,
 // and the plain fragmentation default replaced by what a fresh dataset's
-// geometry holds (fresh_fragmentation). Empty when neither default is in
-// play, and when a fork copies every page for want of a write rate: that is
-// a worst case, with no median to put beside it.
-std::optional<Workload> expected_workload(const RedisInstance& instance, const Workload& workload,
-                                          uint64_t dataset_bytes);
+// geometry holds (fresh_fragmentation). The child only where its life moves
+// the copy-on-write (a write rate given, no --cow-fraction). Empty when
+// neither default is in play, when the dataset is unknown (no peak), and when
+// the budget's fork copies every page for want of a write rate
+// (`cow_fraction` 1 with neither given): that is a worst case, with no median
+// to put beside it.
+struct ExpectedWorkload {
+  Workload workload;
+  bool child = false;          // the child's life was put at a median node's
+  bool fragmentation = false;  // the plain default was put at a fresh dataset's
+};
+std::optional<ExpectedWorkload> expected_workload(const RedisInstance& instance, const Workload& workload,
+                                                  const MemoryBudget& budget, uint64_t dataset_bytes);
 
 // The `expected_peak` assumption's words: which medians `typical` took in
-// place of `workload`'s defaults (`frag` is the fragmentation the budget
-// used) and the peak the verdict budgets beside it.
-std::string expected_peak_words(const Workload& workload, const Workload& typical, double frag,
-                                const MemoryBudget& budget);
+// place of the defaults (`frag` is the fragmentation the budget used) and the
+// peak the verdict budgets beside it.
+std::string expected_peak_words(const ExpectedWorkload& typical, double frag, const MemoryBudget& budget);
 
 }  // namespace redisfit

@@ -120,7 +120,7 @@ std::optional<std::string> busy_node_note(const RedisInstance& r, const Workload
   slower.fork_child_dataset_bytes = of_bytes;
   auto solved = solve_max_maxmemory(r, slower, limit);
   const std::string head = fmt::format(
-      "the fork child's life is estimated {} ({:.1f} s, a quiet node's median); a save of this dataset that takes "
+      "the fork child's life is estimated {} ({:.1f} s, the slower quiet nodes' median); a save of this dataset that takes "
       "{:.1f} s, as on a busy node (plan --save-time {:.1f}s --save-time-of {}mb, from INFO {} and used_memory), ",
       fork_child_cpu_words(r, w), rec.budget.fork_child_seconds, busy, busy, of_bytes / kMiB, last_save_time_field(r));
   if (!solved.ok()) return head + "would leave no maxmemory safe under this limit";

@@ -1,7 +1,7 @@
 // What one measured fact would change when the fork terms rest on an
 // assumption. With no write rate the model copies every page in a fork (c =
 // 1), which errs on the side of memory; with a write rate but no measured save
-// time, the child's life is estimated at a quiet node's median speed, which a
+// time, the child's life is estimated at the slower quiet nodes' median speed, which a
 // busy node does not reach. This says which measurement would settle it and
 // by how much, so a user can trade a measurement for memory, or for
 // certainty, instead of guessing.
@@ -118,7 +118,7 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
   // Writes refused at maxmemory, or a pool all copied at once: the child's
   // life moves nothing worth a measurement.
   if (at_busy < fork_now + ModelConstants::kSaveTimeHintMinBytes) return std::nullopt;
-  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s {}, a quiet node's median): a save "
+  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s {}, the slower quiet nodes' median): a save "
                                  "that takes {:.1f} s, as on a busy node (--save-time {:.1f}s, from INFO {}), raises "
                                  "the fork peak by {}",
                                  estimate, fork_child_cpu_words(r, w), busy, busy, last_save_time_field(r),

@@ -99,8 +99,11 @@ std::string data_above_maxmemory_sentence(const MemoryBudget& b) {
 
 std::string verdict_sentence(const MemoryBudget& b) {
   std::string peak = fmt::format("peak {} in phase {}", format_bytes(b.peak_bytes), b.peak_phase);
-  if (b.expected_peak_bytes && b.expected_peak_bytes != b.peak_bytes) {
-    peak += fmt::format(" (expected {})", format_bytes(b.expected_peak_bytes));
+  if (b.expected_peak_apart()) {
+    peak += b.expected_peak_id == b.peak_id
+                ? fmt::format(" (expected {})", format_bytes(b.expected_peak_bytes))
+                : fmt::format(" (expected {} in phase {})", format_bytes(b.expected_peak_bytes),
+                              phase_id_name(b.expected_peak_id));
   }
   switch (b.verdict) {
     case Verdict::kUnbounded:

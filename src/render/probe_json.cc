@@ -39,13 +39,22 @@ nlohmann::json report_json(const live::ProbeReport& r) {
                     {"full_peak_bytes", r.full_peak_bytes},
                     {"full_peak_phase", r.full_peak_phase},
                     {"cow_fraction", r.cow_fraction},
-                    {"cow_source", r.cow_source}};
+                    {"cow_source", r.cow_source},
+                    // The budget's peak on a median node (MemoryBudget::expected_peak_bytes);
+                    // the budgeted peak itself where there is none apart.
+                    {"expected_peak_bytes",
+                     r.budget.expected_peak_bytes ? r.budget.expected_peak_bytes : r.budget.peak_bytes},
+                    {"expected_peak_phase", phase_id_name(r.budget.expected_peak_bytes ? r.budget.expected_peak_id
+                                                                                      : r.budget.peak_id)}};
   j["verdict"] = verdict_name(r.verdict);
   nlohmann::json phases = nlohmann::json::array();
   for (const auto& p : r.budget.phases) {
     nlohmann::json terms = nlohmann::json::array();
     for (const auto& t : p.terms) terms.push_back({{"name", t.name}, {"bytes", t.bytes}, {"source", t.source}});
-    phases.push_back({{"name", p.name}, {"total_bytes", p.total_bytes}, {"terms", terms}});
+    phases.push_back({{"name", p.name},
+                      {"total_bytes", p.total_bytes},
+                      {"expected_total_bytes", p.expected_total_bytes ? p.expected_total_bytes : p.total_bytes},
+                      {"terms", terms}});
   }
   j["budget"] = {{"phases", phases}};
   nlohmann::json findings = nlohmann::json::array();

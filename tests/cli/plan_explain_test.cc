@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/quantity.h"
 #include "support/redis_server.h"
 
 namespace redisfit {
@@ -266,6 +267,25 @@ TEST(Cli, PlanScalesAMeasuredSaveTimeFromItsDataset) {
   auto alone = run_redisfit({"plan", "--limit", "1Gi", "--save-time-of", "300mb"});
   EXPECT_EQ(alone.exit_code, 2);
   EXPECT_NE(alone.err.find("--save-time-of"), std::string::npos) << alone.err;
+}
+
+// The verdict line carries the expected peak, naming its phase when it is
+// another one than the budgeted peak's; JSON has the same figures.
+TEST(PlanExplain, TheVerdictLineNamesTheExpectedPeaksPhase) {
+  const std::vector<std::string> args = {"explain", "--limit", "512Mi", "--maxmemory", "200mb", "--fragmentation",
+                                         "1.02", "--write-rate", "1000", "--replicas", "1", "--value-size", "15000"};
+  auto text = run_redisfit(args);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  std::vector<std::string> json_args = args;
+  json_args.insert(json_args.end(), {"-o", "json"});
+  auto j = nlohmann::json::parse(run_redisfit(json_args).out);
+  ASSERT_EQ(j["peak_phase"], "full_sync");
+  ASSERT_EQ(j["expected_peak_phase"], "reload");
+  EXPECT_LT(j["expected_peak_bytes"].get<uint64_t>(), j["peak_bytes"].get<uint64_t>());
+  EXPECT_NE(text.out.find("in phase full_sync (expected " + format_bytes(j["expected_peak_bytes"].get<uint64_t>()) +
+                          " in phase reload)"),
+            std::string::npos)
+      << text.out;
 }
 
 // redis-server refuses to start on a name it does not know: explain has no

@@ -241,6 +241,15 @@ TEST(Rescue, TheRestoreStepReadsBackTheSettingsItRestores) {
   EXPECT_TRUE(found) << r.out;
 }
 
+// --dataset comes with the shared workload flags but is not what rescue
+// reads: refused with the flags that are, not ignored for "no data size".
+TEST(Rescue, DatasetIsRefusedWithTheFlagsThatSayWhatLoads) {
+  auto r = run_redisfit({"rescue", "--limit", "128Mi", "--maxmemory", "200mb", "--dataset", "150mb"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--dataset"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--used-memory"), std::string::npos) << r.err;
+}
+
 // Nothing forks by itself (no save points, no AOF): no step suspends
 // anything, and the warning names only the replica's full sync.
 TEST(Rescue, WithoutAutomaticForksOnlyTheReplicasFullSyncIsWarnedOf) {

@@ -66,6 +66,17 @@ TEST_F(FilledServer, LimitEqualToMaxmemoryIsFlagged) {
   // The projections rest on today's data: the fork peak is above steady.
   EXPECT_GT(t["projected"]["fork_peak_bytes"].get<uint64_t>(), t["projected"]["steady_bytes"].get<uint64_t>());
   EXPECT_GE(t["projected"]["steady_bytes"].get<uint64_t>(), used_);
+  // The expected peak is there as in explain's JSON, never above the phase
+  // it names.
+  const uint64_t expected = t["projected"]["expected_peak_bytes"].get<uint64_t>();
+  EXPECT_GT(expected, 0u);
+  const std::string phase = t["projected"]["expected_peak_phase"].get<std::string>();
+  bool named = false;
+  for (const auto& p : t["budget"]["phases"]) {
+    EXPECT_LE(p["expected_total_bytes"].get<uint64_t>(), p["total_bytes"].get<uint64_t>()) << p["name"];
+    if (p["name"] == phase) named = p["expected_total_bytes"].get<uint64_t>() == expected;
+  }
+  EXPECT_TRUE(named) << t["projected"].dump();
 }
 
 TEST_F(FilledServer, SameDataWithGenerousLimitIsHealthy) {

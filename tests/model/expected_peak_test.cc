@@ -107,5 +107,60 @@ TEST(ExpectedPeak, TheAofLargeValueFragmentationIsAMedianAlready) {
   EXPECT_LT(b.expected_peak_bytes, b.peak_bytes);
 }
 
+const Assumption* expected_line(const MemoryBudget& b) {
+  for (const auto& a : b.assumptions) {
+    if (a.name == "expected_peak") return &a;
+  }
+  return nullptr;
+}
+
+TEST(ExpectedPeak, ItNamesOnlyTheMediansItTook) {
+  const RedisInstance r = instance(512 * kMiB, 200 * kMiB, "allkeys-lru");
+  // 14 KiB values: their fresh geometry (1.18) is the fragmentation already,
+  // so only the child is put at a median.
+  const MemoryBudget large = compute_budget(r, described(5000, 14 * 1024));
+  const Assumption* line = expected_line(large);
+  ASSERT_NE(line, nullptr);
+  EXPECT_NE(line->source.find("fork child"), std::string::npos) << line->source;
+  EXPECT_EQ(line->source.find("fragmentation"), std::string::npos) << line->source;
+  EXPECT_EQ(large.find_phase(PhaseId::kSteady)->expected_total_bytes, large.phase_total(PhaseId::kSteady));
+  // A copied share given: the child's life moves nothing, so it is not named.
+  Workload shared;
+  shared.cow_fraction = Sourced<double>{0.3, Provenance::given("test")};
+  const MemoryBudget copied = compute_budget(r, shared);
+  line = expected_line(copied);
+  ASSERT_NE(line, nullptr);
+  EXPECT_EQ(line->source.find("fork child"), std::string::npos) << line->source;
+  EXPECT_NE(line->source.find("fragmentation 1.05"), std::string::npos) << line->source;
+}
+
+TEST(ExpectedPeak, AnImportThatCopiesLittleHasOneWithoutAWriteRate) {
+  // Inserts under noeviction copy ~1%: no worst case, so the fragmentation's
+  // median stands beside it even with the write rate unknown.
+  Workload w;
+  w.write_pattern = {WritePattern::kInsert, Provenance::given("test")};
+  const MemoryBudget b = compute_budget(instance(512 * kMiB, 200 * kMiB, "noeviction"), w);
+  ASSERT_LT(b.cow_fraction, 0.1);
+  EXPECT_GT(b.expected_peak_bytes, 0u);
+  EXPECT_LT(b.expected_peak_bytes, b.peak_bytes);
+}
+
+TEST(ExpectedPeak, NoPeakNoExpectedOne) {
+  // No limit and maxmemory 0: nothing bounds the data, no peak is computed.
+  RedisInstance r;
+  Workload w = described(2000, 1024);
+  const MemoryBudget b = compute_budget(r, w);
+  ASSERT_TRUE(b.dataset_unknown);
+  EXPECT_EQ(b.expected_peak_bytes, 0u);
+  EXPECT_EQ(expected_line(b), nullptr);
+  // An empty dataset: a few bytes apart read as the same figure, so neither
+  // the line nor the verdict shows one.
+  Workload empty = described(5000, 1024);
+  empty.dataset_bytes = Sourced<uint64_t>{0, Provenance::given("test")};
+  const MemoryBudget tiny = compute_budget(instance(512 * kMiB, 200 * kMiB, "allkeys-lru"), empty);
+  EXPECT_FALSE(tiny.expected_peak_apart());
+  EXPECT_EQ(expected_line(tiny), nullptr);
+}
+
 }  // namespace
 }  // namespace redisfit

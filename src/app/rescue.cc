@@ -167,11 +167,11 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
     report.diagnosis = fmt::format("{}the next start loads {} and the reload needs {} against the {} limit: the pod "
                                    "is OOM-killed while loading, on every start, whatever maxmemory says",
                                    seen, format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),
-                                   format_k8s_quantity(p.current_limit_bytes));
+                                   quantity_words(p.current_limit_bytes));
   } else {
     report.diagnosis = fmt::format("{}the reload of {} needs {}, within the {} limit", seen,
                                    format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),
-                                   format_k8s_quantity(p.current_limit_bytes));
+                                   quantity_words(p.current_limit_bytes));
   }
   // A size on disk is not the memory it loads to: an RDB is LZF-compressed
   // and keeps small collections in their compact encodings, 3-100x below

@@ -270,6 +270,13 @@ std::string format_k8s_quantity(uint64_t bytes) {
   return best;
 }
 
+std::string quantity_words(uint64_t bytes) {
+  std::string q = format_k8s_quantity(bytes);
+  const bool bare = q.find_first_not_of("0123456789") == std::string::npos;
+  if (bare && bytes >= (uint64_t{1} << 20)) q += " (" + format_bytes(bytes) + ")";
+  return q;
+}
+
 std::string format_bytes(uint64_t bytes) {
   static constexpr std::array<std::string_view, 5> kUnits = {"KiB", "MiB", "GiB", "TiB", "PiB"};
   if (bytes < 1024) return fmt::format("{} B", bytes);

@@ -64,6 +64,10 @@ Result<RedisMemoryOrPercent> parse_redis_memory_or_percent(std::string_view text
 // "16Gi", "512Mi", "1536Mi", or plain bytes when not a whole number of KiB:
 // the shortest exact Kubernetes spelling of `bytes`.
 std::string format_k8s_quantity(uint64_t bytes);
+// For prose: format_k8s_quantity, and where that is a bare byte count of a
+// MiB or more (a limit given as 1.1Gi is 1181116007), format_bytes beside it:
+// "1181116007 (1.1 GiB)".
+std::string quantity_words(uint64_t bytes);
 
 // Human-readable approximation for tables: "31.5 GiB", "640 MiB", "812 B".
 std::string format_bytes(uint64_t bytes);

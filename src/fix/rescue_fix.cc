@@ -87,7 +87,7 @@ std::vector<RescueForm> resize_forms(const RescueTarget& t, const std::string& s
       break;
     case RescueTargetKind::kServer:
       forms.push_back({"container", fmt::format("set the container's memory limit to {} (request {}) and restart it\n",
-                                                format_k8s_quantity(limit), format_k8s_quantity(request))});
+                                                quantity_words(limit), quantity_words(request))});
       break;
   }
   return forms;
@@ -150,14 +150,14 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
          fmt::format("the reload needs {} and the server then holds {} with all the data; {} fits both with the "
                      "model's 10% margin (the current limit is {})",
                      format_bytes(p.reload_peak_bytes), format_bytes(p.loaded_budget.find_phase(PhaseId::kSteady)->total_bytes),
-                     format_k8s_quantity(p.temporary_limit_bytes), format_k8s_quantity(p.current_limit_bytes)),
+                     format_k8s_quantity(p.temporary_limit_bytes), quantity_words(p.current_limit_bytes)),
          resize_forms(t, "rescue-raise-limit", current_request, p.temporary_limit_bytes, true),
          "the pod Running and Ready with loading:0 (the load takes a while for large data; a liveness probe "
          "that PINGs kills it during LOADING: give it a startupProbe)\n" + running_check(t)});
   } else {
     fix.steps.push_back({"keep the limit: it already holds the reload",
                          fmt::format("the reload needs {} under the current {} limit", format_bytes(p.reload_peak_bytes),
-                                     format_k8s_quantity(p.current_limit_bytes)),
+                                     quantity_words(p.current_limit_bytes)),
                          {},
                          "the pod Running with loading:0\n" + running_check(t)});
   }
@@ -192,7 +192,7 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
                               "<data + growth>)",
                               p.policy, p.policy == "noeviction" ? "" : " here (no key it may evict)",
                               format_bytes(p.excess_bytes), rate, p.keep_data_maxmemory_bytes,
-                              format_k8s_quantity(p.keep_data_limit_bytes), format_k8s_quantity(p.final_limit_bytes));
+                              format_k8s_quantity(p.keep_data_limit_bytes), quantity_words(p.final_limit_bytes));
   }
   const bool aof = p.final_budget.find_phase(PhaseId::kReload) &&
                    p.final_budget.find_phase(PhaseId::kReload)->description.find("AOF") != std::string::npos;

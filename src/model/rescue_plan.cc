@@ -124,7 +124,7 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
     p.notes.push_back(fmt::format("the current limit {} already holds a reload of {} ({}): if the pod still "
                                   "restarts, the cause is not the reload (check the liveness probe against "
                                   "LOADING, and the fork phase {})",
-                                  format_k8s_quantity(p.current_limit_bytes), format_bytes(p.loaded_bytes),
+                                  quantity_words(p.current_limit_bytes), format_bytes(p.loaded_bytes),
                                   format_bytes(p.reload_peak_bytes), format_bytes(p.fork_peak_at_loaded_bytes)));
   }
   if (p.fork_peak_at_loaded_bytes > p.temporary_limit_bytes) {

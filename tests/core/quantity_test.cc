@@ -155,6 +155,13 @@ TEST(Format, ShortestExactKubernetesSpelling) {
   EXPECT_EQ(format_bytes(32ULL << 30), "32.0 GiB");
 }
 
+// Prose beside a quantity that has no unit: 1.1Gi is 1181116007 bytes.
+TEST(Format, QuantityWordsGiveABareByteCountItsSize) {
+  EXPECT_EQ(quantity_words(1181116007ULL), "1181116007 (1.1 GiB)");
+  EXPECT_EQ(quantity_words(512ULL << 20), "512Mi");
+  EXPECT_EQ(quantity_words(1001), "1001");
+}
+
 TEST(Format, RoundTripsThroughTheParser) {
   for (uint64_t v : {1ULL, 1000ULL, 1024ULL, 3ULL << 20, 48ULL << 30, 17179869185ULL, 32'000'000'000ULL}) {
     auto back = parse_k8s_quantity(format_k8s_quantity(v));

@@ -11,6 +11,7 @@
 #include "cli/number_checks.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
+#include "model/load_target.h"
 #include "sources/redis_directives.h"
 
 namespace redisfit::cli {
@@ -132,7 +133,15 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     r.replica_buffer_limit = {l, Provenance::flag("--replica-buffer-hard")};
   }
 
-  if (!redis_version.empty()) {
+  if (!redis_version.empty() && redis_version.rfind("valkey", 0) == 0) {
+    // As `rdb --redis-version` reads it. A Valkey server reports
+    // redis_version:7.2.4 in INFO (the release it forked from), and the
+    // model's version checks read that figure, as probe reads it live.
+    auto valkey = parse_load_target(redis_version);
+    if (!valkey.ok()) return Error{"--redis-version", valkey.error().message};
+    r.redis_version = {"7.2.4", Provenance::flag("--redis-version " + redis_version +
+                                                 " (Valkey reports redis_version 7.2.4, the release it forked from)")};
+  } else if (!redis_version.empty()) {
     int major = 0, minor = 0;
     if (std::sscanf(redis_version.c_str(), "%d.%d", &major, &minor) != 2) {
       return Error{"--redis-version", fmt::format("\"{}\" is not a version such as 6.2 or 7.0.15", redis_version)};

@@ -269,6 +269,19 @@ TEST(Cli, PlanScalesAMeasuredSaveTimeFromItsDataset) {
   EXPECT_NE(alone.err.find("--save-time-of"), std::string::npos) << alone.err;
 }
 
+// --redis-version reads as `rdb --redis-version` reads it: a Valkey release
+// is a version (the model takes the redis_version Valkey reports, 7.2.4),
+// and one outside what is covered is refused by both.
+TEST(PlanExplain, ValkeyVersionsReadAsRdbReadsThem) {
+  for (const char* command : {"explain", "plan"}) {
+    auto ok = run_redisfit({command, "--limit", "1Gi", "--maxmemory", "100mb", "--redis-version", "valkey-8.0"});
+    EXPECT_EQ(ok.exit_code, 0) << command << ": " << ok.err;
+    auto newer = run_redisfit({command, "--limit", "1Gi", "--maxmemory", "100mb", "--redis-version", "valkey-9.0"});
+    EXPECT_EQ(newer.exit_code, 2) << command;
+    EXPECT_NE(newer.err.find("Valkey 9.0"), std::string::npos) << newer.err;
+  }
+}
+
 // The verdict line carries the expected peak, naming its phase when it is
 // another one than the budgeted peak's; JSON has the same figures.
 TEST(PlanExplain, TheVerdictLineNamesTheExpectedPeaksPhase) {

@@ -310,6 +310,40 @@ TEST(AofLoad, ACleanupAfterTheBaseDoesNotLowerTheLoadsPeak) {
   }
 }
 
+// A SWAPDB moves a whole database: a FLUSHDB after it flushes the base's
+// database that now sits at that index, and the other one's keys end where
+// they were swapped to. The old scan flushed by the base's own numbers and
+// read 15 MiB where a server held 26 MiB (and a 28Mi cgroup OOM-killed it).
+TEST(AofLoad, ASwapdbMovesWhatALaterFlushdbDrops) {
+  const std::string value(1000, 'v');
+  testing::RedisServer server("", {"--appendonly", "yes", "--appendfsync", "always"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  redisContext* c = server.connect();
+  ASSERT_NE(c, nullptr);
+  testing::pipeline_commands(c, 10000, [&](int i) { return std::vector<std::string>{"SET", "big:" + std::to_string(i), value}; });
+  server.command({"SELECT", "1"});
+  redisFree(c);
+  c = server.connect();
+  ASSERT_NE(c, nullptr);
+  testing::pipeline_commands(c, 1, [&](int) { return std::vector<std::string>{"SELECT", "1"}; });
+  testing::pipeline_commands(c, 1000, [&](int i) { return std::vector<std::string>{"SET", "small:" + std::to_string(i), "s"}; });
+  testing::rewrite_aof(server);  // both databases in the base
+  testing::pipeline_commands(c, 1, [&](int) { return std::vector<std::string>{"SELECT", "0"}; });
+  testing::pipeline_commands(c, 1, [&](int) { return std::vector<std::string>{"SWAPDB", "0", "1"}; });
+  testing::pipeline_commands(c, 1, [&](int) { return std::vector<std::string>{"FLUSHDB"}; });  // the small keys, now db 0
+  redisFree(c);
+  server.stop();
+  const std::string dir = server.dir() + "/appendonlydir";
+
+  auto j = rdb_json({dir});
+  EXPECT_EQ(j["keys"], 10000) << j.dump().substr(0, 400);
+  const uint64_t estimate = j["estimate"]["used_memory_bytes"].get<uint64_t>();
+  const uint64_t used = reload_used(testing::single_file_aof(dir));
+  EXPECT_GT(used, 10000u * 1000);
+  EXPECT_GE(static_cast<double>(estimate), 0.95 * static_cast<double>(used)) << estimate << " vs " << used;
+  EXPECT_LE(static_cast<double>(estimate), 1.10 * static_cast<double>(used)) << estimate << " vs " << used;
+}
+
 // Keys the incr file writes and then deletes, with no base and no FLUSH: the
 // load holds them all before the deletes (the old reader knew only of a
 // FLUSH or a base as such a point, and said a 64Mi limit held a load that

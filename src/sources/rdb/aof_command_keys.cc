@@ -67,10 +67,25 @@ void AofKeyScan::command(const std::vector<std::string_view>& argv) {
   if (argv.empty()) return;
   if (is(argv[0], "select") && argv.size() == 2) db_ = selected_db(argv[1], databases_).value_or(db_);
   if (is(argv[0], "flushall")) flushed_all_ = true;
-  if (is(argv[0], "flushdb")) flushed_dbs_.insert(db_);
+  if (is(argv[0], "flushdb")) flushed_dbs_.insert(base_db_at(db_));
+  if (is(argv[0], "swapdb") && argv.size() == 3) {
+    const auto a = selected_db(argv[1], databases_), b = selected_db(argv[2], databases_);
+    if (a && b) {
+      const uint64_t held_a = base_db_at(*a), held_b = base_db_at(*b);
+      holds_[*a] = held_b;
+      holds_[*b] = held_a;
+    }
+  }
   scratch_.clear();
   keys_of_command(argv, scratch_);
   for (std::string_view k : scratch_) names_.emplace(k);
+}
+
+uint64_t AofKeyScan::final_db(uint64_t db) const {
+  for (const auto& [index, held] : holds_) {
+    if (held == db) return index;
+  }
+  return db;
 }
 
 }  // namespace redisfit::rdb

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,11 +42,22 @@ class AofKeyScan : public AofCommandSink {
   explicit AofKeyScan(uint64_t databases = 16) : databases_(databases) {}
   void command(const std::vector<std::string_view>& argv) override;
   bool touches(std::string_view name) const { return names_.count(std::string(name)) > 0; }
+  // `db` is a base key's database as the base wrote it. A SWAPDB moves a
+  // whole database to another index (db.c:swapdbCommand), so a later FLUSHDB
+  // of that index flushes the base's database it now holds, and a base key
+  // streamed through ends in the index its database was swapped to.
   bool flushed(uint64_t db) const { return flushed_all_ || flushed_dbs_.count(db) > 0; }
+  uint64_t final_db(uint64_t db) const;
 
  private:
   std::unordered_set<std::string> names_;
-  std::set<uint64_t> flushed_dbs_;
+  std::set<uint64_t> flushed_dbs_;  // base databases, not indexes
+  // index -> the base database it holds, where a SWAPDB changed that.
+  std::map<uint64_t, uint64_t> holds_;
+  uint64_t base_db_at(uint64_t index) const {
+    auto it = holds_.find(index);
+    return it == holds_.end() ? index : it->second;
+  }
   bool flushed_all_ = false;
   uint64_t databases_;
   uint64_t db_ = 0;

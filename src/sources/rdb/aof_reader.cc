@@ -182,7 +182,9 @@ class BaseKeyRouter : public RdbVisitor {
   void on_header(int version) override { next_.on_header(version); }
   void on_aux(std::string_view key, std::string_view value) override { next_.on_aux(key, value); }
   void on_select_db(uint64_t db) override { next_.on_select_db(db); }
-  void on_resize_db(uint64_t db, uint64_t keys, uint64_t expires) override { next_.on_resize_db(db, keys, expires); }
+  void on_resize_db(uint64_t db, uint64_t keys, uint64_t expires) override {
+    next_.on_resize_db(scan_.final_db(db), keys, expires);
+  }
   void on_module_aux(std::string_view name) override { next_.on_module_aux(name); }
   void on_function_library(uint64_t bytes) override { next_.on_function_library(bytes); }
   void on_progress(uint64_t offset, uint64_t size, uint64_t keys) override { next_.on_progress(offset, size, keys); }
@@ -194,8 +196,15 @@ class BaseKeyRouter : public RdbVisitor {
   }
   void on_key(const RdbKey& key) override {
     if (scan_.flushed(key.db)) return;
-    if (scan_.touches(key.name)) replay_.adopt(key);
-    else next_.on_key(key);
+    if (scan_.touches(key.name)) {
+      replay_.adopt(key);
+    } else if (const uint64_t db = scan_.final_db(key.db); db != key.db) {
+      RdbKey moved = key;  // its database was swapped to another index
+      moved.db = db;
+      next_.on_key(moved);
+    } else {
+      next_.on_key(key);
+    }
   }
 
  private:

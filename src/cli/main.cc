@@ -22,12 +22,14 @@ namespace {
 // A value given as "" (`--limit ''`, `--redis ''`) would read as the flag left
 // out: a limit detected instead, the default server probed. Every option
 // that takes a value refuses it, except where "" says something: `--save ""`
-// turns RDB snapshots off, as in redis.conf, and guard's wrapped command
-// passes its arguments on as they are (`-- redis-server --save ""`).
+// turns RDB snapshots off, as in redis.conf, `rdb --prefix-sep ''` turns the
+// prefix groups off, and guard's wrapped command passes its arguments on as
+// they are (`-- redis-server --save ""`).
 void refuse_empty_values(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
     for (CLI::Option* option : sub->get_options()) {
       if (option->get_items_expected_max() == 0 || option->check_lname("save")) continue;
+      if (sub->get_name() == "rdb" && option->check_lname("prefix-sep")) continue;
       if (sub->get_name() == "guard" && option->check_name("command")) continue;
       option->check(redisfit::cli::non_empty());
     }

@@ -83,6 +83,17 @@ TEST(RdbCli, AConfigWithAnUnknownDirectiveIsRefused) {
   EXPECT_EQ(run_redisfit({"rdb", path, "--config", known, "--no-progress"}).exit_code, 0);
 }
 
+// `--prefix-sep ''` is documented as "off": an empty value says something
+// here, unlike the empty values every other flag refuses.
+TEST(RdbCli, AnEmptyPrefixSeparatorTurnsPrefixesOff) {
+  testing::TempDir keep;
+  std::string path = mixed_dump(keep);
+  auto r = run_redisfit({"rdb", path, "--prefix-sep", "", "-o", "json", "--no-progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(!j.contains("prefixes") || j["prefixes"].empty()) << j["prefixes"].dump();
+}
+
 TEST(RdbCli, FitVerdictAgainstLimit) {
   testing::TempDir keep;
   std::string path = mixed_dump(keep);

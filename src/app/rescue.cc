@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "model/constants.h"
 #include "sources/manifests/manifest_source.h"
 #include "sources/manifests/yaml_input.h"
 
@@ -163,11 +164,26 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
 
   const RescuePlan& p = report.plan;
   std::string seen = pod ? pod_line(*pod) + "; " : "";
-  if (p.limit_must_rise) {
+  const uint64_t holding = p.loaded_budget.phase_total(PhaseId::kSteady);
+  if (p.limit_must_rise && p.reload_peak_bytes > p.current_limit_bytes) {
     report.diagnosis = fmt::format("{}the next start loads {} and the reload needs {} against the {} limit: the pod "
                                    "is OOM-killed while loading, on every start, whatever maxmemory says",
                                    seen, format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),
                                    quantity_words(p.current_limit_bytes));
+  } else if (p.limit_must_rise && holding > p.current_limit_bytes) {
+    report.diagnosis = fmt::format("{}the reload of {} needs {}, within the {} limit, but the server then holds {} "
+                                   "with all the data: it is OOM-killed once loaded",
+                                   seen, format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),
+                                   quantity_words(p.current_limit_bytes), format_bytes(holding));
+  } else if (p.limit_must_rise) {
+    // Under the limit, but not with the model's margin: a claim of an OOM
+    // kill here would contradict `rdb` and a real load.
+    report.diagnosis = fmt::format("{}the reload of {} needs {} and the server then holds {}: under the {} limit, "
+                                   "but not with the model's {:.0f}% margin (page cache, what the model does not "
+                                   "see), so the steps raise the limit first",
+                                   seen, format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),
+                                   format_bytes(holding), quantity_words(p.current_limit_bytes),
+                                   (ModelConstants::kSafetyFactor - 1) * 100);
   } else {
     report.diagnosis = fmt::format("{}the reload of {} needs {}, within the {} limit", seen,
                                    format_bytes(p.loaded_bytes), format_bytes(p.reload_peak_bytes),

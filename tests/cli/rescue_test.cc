@@ -241,6 +241,22 @@ TEST(Rescue, TheRestoreStepReadsBackTheSettingsItRestores) {
   EXPECT_TRUE(found) << r.out;
 }
 
+// A reload under the limit but not under it with the model's margin: the
+// steps still raise the limit, but the diagnosis does not claim an OOM kill
+// that `rdb` and a real load contradict.
+TEST(Rescue, AReloadWithinTheLimitButNotItsMarginIsNotCalledAKill) {
+  auto r = run_redisfit({"rescue", "--limit", "28Mi", "--maxmemory", "100mb", "--used-memory", "13mb"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("OOM-killed while loading, on every start"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not with the model's 10% margin"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("raise the memory limit"), std::string::npos) << r.out;
+  // Held, not loaded, over the limit: killed once loaded.
+  auto held = run_redisfit({"rescue", "--limit", "28Mi", "--maxmemory", "100mb", "--used-memory", "15mb"});
+  EXPECT_NE(held.out.find("it is OOM-killed once loaded"), std::string::npos) << held.out;
+  auto killed = run_redisfit({"rescue", "--limit", "28Mi", "--maxmemory", "100mb", "--used-memory", "40mb"});
+  EXPECT_NE(killed.out.find("OOM-killed while loading, on every start"), std::string::npos) << killed.out;
+}
+
 // --dataset comes with the shared workload flags but is not what rescue
 // reads: refused with the flags that are, not ignored for "no data size".
 TEST(Rescue, DatasetIsRefusedWithTheFlagsThatSayWhatLoads) {

@@ -270,6 +270,8 @@ std::string format_k8s_quantity(uint64_t bytes) {
   return best;
 }
 
+bool prints_as_same_size(uint64_t a, uint64_t b) { return format_bytes(a) == format_bytes(b); }
+
 std::string quantity_words(uint64_t bytes) {
   std::string q = format_k8s_quantity(bytes);
   const bool bare = q.find_first_not_of("0123456789") == std::string::npos;

@@ -68,6 +68,9 @@ std::string format_k8s_quantity(uint64_t bytes);
 // MiB or more (a limit given as 1.1Gi is 1181116007), format_bytes beside it:
 // "1181116007 (1.1 GiB)".
 std::string quantity_words(uint64_t bytes);
+// Whether two sizes print as the same format_bytes figure ("12.0 MiB"): a
+// second figure beside the first then says nothing.
+bool prints_as_same_size(uint64_t a, uint64_t b);
 
 // Human-readable approximation for tables: "31.5 GiB", "640 MiB", "812 B".
 std::string format_bytes(uint64_t bytes);

@@ -136,7 +136,7 @@ uint64_t MemoryBudget::phase_total(PhaseId id) const {
 }
 
 bool MemoryBudget::expected_peak_apart() const {
-  return expected_peak_bytes != 0 && format_bytes(expected_peak_bytes) != format_bytes(peak_bytes);
+  return expected_peak_bytes != 0 && !prints_as_same_size(expected_peak_bytes, peak_bytes);
 }
 
 int64_t MemoryBudget::headroom_bytes() const {

@@ -51,6 +51,8 @@ struct BudgetPhase {
   // The phase on a median node (MemoryBudget::expected_peak_bytes); 0 when
   // the budget rests on no estimate that has a median apart.
   uint64_t expected_total_bytes = 0;
+  // The figure output gives: the expected total, or the total where none.
+  uint64_t expected_or_total_bytes() const { return expected_total_bytes ? expected_total_bytes : total_bytes; }
 };
 
 enum class Verdict {
@@ -94,6 +96,10 @@ struct MemoryBudget {
   // An expected peak that reads as another figure than peak_bytes
   // (format_bytes of each): a few bytes apart is no median to show.
   bool expected_peak_apart() const;
+  // The figures output gives: the expected peak and its phase, or the peak
+  // and its phase where there is none apart.
+  uint64_t expected_or_peak_bytes() const { return expected_peak_bytes ? expected_peak_bytes : peak_bytes; }
+  PhaseId expected_or_peak_id() const { return expected_peak_bytes ? expected_peak_id : peak_id; }
   // The life of the persistence fork's child (BGSAVE, or BGREWRITEAOF with
   // appendonly yes) the fork terms used: given, measured or estimated.
   double fork_child_seconds = 0;

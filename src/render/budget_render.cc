@@ -44,8 +44,8 @@ void write_budget_json(JsonOut& o, const MemoryBudget& b) {
   o.field("cow_fraction", b.cow_fraction);
   // The peak on a median node (MemoryBudget::expected_peak_bytes); the peak
   // itself where the budget rests on no estimate with a median apart.
-  o.field("expected_peak_bytes", b.expected_peak_bytes ? b.expected_peak_bytes : b.peak_bytes);
-  o.field("expected_peak_phase", b.expected_peak_bytes ? phase_id_name(b.expected_peak_id) : b.peak_phase);
+  o.field("expected_peak_bytes", b.expected_or_peak_bytes());
+  o.field("expected_peak_phase", phase_id_name(b.expected_or_peak_id()));
   o.field("headroom_bytes", b.headroom_bytes());
   o.field("limit_bytes", b.limit_bytes);
   o.field("loaded_above_maxmemory", b.loaded_above_maxmemory);
@@ -58,7 +58,7 @@ void write_budget_json(JsonOut& o, const MemoryBudget& b) {
   for (const auto& p : b.phases) {
     o.begin_object();
     o.field("description", p.description);
-    o.field("expected_total_bytes", p.expected_total_bytes ? p.expected_total_bytes : p.total_bytes);
+    o.field("expected_total_bytes", p.expected_or_total_bytes());
     o.field("name", p.name);
     o.field("over_limit", b.limit_bytes > 0 && p.total_bytes > b.limit_bytes);
     o.key("terms").begin_array();

@@ -42,10 +42,8 @@ nlohmann::json report_json(const live::ProbeReport& r) {
                     {"cow_source", r.cow_source},
                     // The budget's peak on a median node (MemoryBudget::expected_peak_bytes);
                     // the budgeted peak itself where there is none apart.
-                    {"expected_peak_bytes",
-                     r.budget.expected_peak_bytes ? r.budget.expected_peak_bytes : r.budget.peak_bytes},
-                    {"expected_peak_phase", phase_id_name(r.budget.expected_peak_bytes ? r.budget.expected_peak_id
-                                                                                      : r.budget.peak_id)}};
+                    {"expected_peak_bytes", r.budget.expected_or_peak_bytes()},
+                    {"expected_peak_phase", phase_id_name(r.budget.expected_or_peak_id())}};
   j["verdict"] = verdict_name(r.verdict);
   nlohmann::json phases = nlohmann::json::array();
   for (const auto& p : r.budget.phases) {
@@ -53,7 +51,7 @@ nlohmann::json report_json(const live::ProbeReport& r) {
     for (const auto& t : p.terms) terms.push_back({{"name", t.name}, {"bytes", t.bytes}, {"source", t.source}});
     phases.push_back({{"name", p.name},
                       {"total_bytes", p.total_bytes},
-                      {"expected_total_bytes", p.expected_total_bytes ? p.expected_total_bytes : p.total_bytes},
+                      {"expected_total_bytes", p.expected_or_total_bytes()},
                       {"terms", terms}});
   }
   j["budget"] = {{"phases", phases}};

@@ -197,7 +197,7 @@ std::string summary_table(const stress::StressResult& r) {
   row("predicted peak (model)", r.prediction.available ? format_bytes(r.prediction.peak_bytes) + " in " +
                                                              phase_id_name(r.prediction.peak_id) + " (" + r.prediction.verdict + ")"
                                                        : r.prediction.note);
-  if (r.prediction.available && format_bytes(r.prediction.expected_peak_bytes) != format_bytes(r.prediction.peak_bytes)) {
+  if (r.prediction.available && !prints_as_same_size(r.prediction.expected_peak_bytes, r.prediction.peak_bytes)) {
     row("expected peak (median node)", format_bytes(r.prediction.expected_peak_bytes));
   }
   std::string phases;

@@ -110,7 +110,7 @@ std::string one_run(const stress::StressResult& r, bool color) {
     // The model predicts memory the kernel cannot reclaim: the cgroup's
     // anonymous pages. The working set also counts active page cache (an
     // AOF's, an RDB's), which is reclaimed before the OOM killer acts.
-    const bool expected_apart = format_bytes(r.prediction.expected_peak_bytes) != format_bytes(r.prediction.peak_bytes);
+    const bool expected_apart = !prints_as_same_size(r.prediction.expected_peak_bytes, r.prediction.peak_bytes);
     out += fmt::format("  model: predicted peak {} in phase {} ({}{}), measured {} anonymous{}\n",
                        format_bytes(r.prediction.peak_bytes), phase_id_name(r.prediction.peak_id), r.prediction.verdict,
                        expected_apart ? "; expected " + format_bytes(r.prediction.expected_peak_bytes)

@@ -154,12 +154,11 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
   const Workload asked = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
   // The run's expected peak is the larger of its scenarios' (each budget's
   // own, or its peak where it has none apart), as its predicted peak is.
-  auto expected_of = [](const MemoryBudget& m) { return m.expected_peak_bytes ? m.expected_peak_bytes : m.peak_bytes; };
   MemoryBudget b = compute_budget(*inst, asked);
-  uint64_t expected = expected_of(b);
+  uint64_t expected = b.expected_or_peak_bytes();
   if (auto during_import = import_fork_workload(*inst, o, asked)) {
     MemoryBudget import_budget = compute_budget(*inst, *during_import);
-    expected = std::max(expected, expected_of(import_budget));
+    expected = std::max(expected, import_budget.expected_or_peak_bytes());
     if (import_budget.peak_bytes > b.peak_bytes) b = std::move(import_budget);
     p.note = import_fork_note(*inst);
   }

@@ -198,13 +198,11 @@ class BaseKeyRouter : public RdbVisitor {
     if (scan_.flushed(key.db)) return;
     if (scan_.touches(key.name)) {
       replay_.adopt(key);
-    } else if (const uint64_t db = scan_.final_db(key.db); db != key.db) {
-      RdbKey moved = key;  // its database was swapped to another index
-      moved.db = db;
-      next_.on_key(moved);
-    } else {
-      next_.on_key(key);
+      return;
     }
+    RdbKey routed = key;  // in the index its database was swapped to, if it was
+    routed.db = scan_.final_db(key.db);
+    next_.on_key(routed);
   }
 
  private:

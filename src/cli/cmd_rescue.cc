@@ -47,11 +47,21 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   if (!f.data_size.empty()) {
     auto v = parse_size("--data-size", f.data_size);
     if (!v) return v.error();
+    if (*v == 0) {
+      return Error{"flag --data-size", "0: an empty volume loads nothing, so no reload is OOM-killed; give the size "
+                                       "of the RDB/AOF on the volume, or leave the flag out"};
+    }
     req.data_size = Sourced<uint64_t>{*v, Provenance::flag("--data-size (persisted RDB/AOF on the volume)")};
   }
   if (!f.used_memory.empty()) {
     auto v = parse_size("--used-memory", f.used_memory);
     if (!v) return v.error();
+    // used_memory never reads 0 (an empty server holds ~1 MB): 0 is a
+    // figure missing, and taken as given it would read as "not given".
+    if (*v == 0) {
+      return Error{"flag --used-memory", "0 is not a used_memory a server reports (an empty one holds about 1 MB); "
+                                         "give the last figure known, or leave the flag out"};
+    }
     req.used_memory = Sourced<uint64_t>{*v, Provenance::flag("--used-memory (last used_memory known)")};
   }
   // The dump copied out of the pod (`kubectl cp POD:/data/dump.rdb .`):

@@ -23,6 +23,14 @@ Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
                                                 "10^6): write {}Mi, {}M or {}mb",
                                                 text, text.substr(0, text.size() - 1), text.substr(0, text.size() - 1),
                                                 text.substr(0, text.size() - 1))};
+  // "1.5" is 1.5 bytes to Kubernetes (rounded up to 2): a fraction of a byte
+  // is never what a person means by a size, most likely a unit left out.
+  if (text.find('.') != std::string_view::npos &&
+      text.find_first_not_of("0123456789.") == std::string_view::npos) {
+    return Error{std::string(flag), fmt::format("\"{}\" is not a whole number of bytes: give the unit ({}Gi, {}Mi, "
+                                                "{}gb)",
+                                                text, text, text, text)};
+  }
   auto k8s = parse_k8s_quantity(text);
   if (k8s.ok()) return k8s.value();
   auto redis = parse_redis_memory(text);

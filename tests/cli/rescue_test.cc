@@ -295,6 +295,14 @@ TEST(Rescue, WithoutAutomaticForksOnlyTheReplicasFullSyncIsWarnedOf) {
 TEST(Rescue, BadInputExitsTwo) {
   EXPECT_EQ(run_redisfit({"rescue", "--limit", "1Gi", "--data-size", "lots"}).exit_code, 2);
   EXPECT_EQ(run_redisfit({"rescue", "--data-size", "1Gi"}).exit_code, 2);  // no limit: nothing to size
+  // 0 would read as "not given" and 1.5 as two bytes: both refused, naming the flag.
+  for (const char* flag : {"--used-memory", "--data-size"}) {
+    for (const char* value : {"0", "1.5"}) {
+      auto r = run_redisfit({"rescue", "--limit", "1Gi", "--maxmemory", "100mb", flag, value});
+      EXPECT_EQ(r.exit_code, 2) << flag << " " << value << r.out;
+      EXPECT_NE(r.err.find(flag), std::string::npos) << r.err;
+    }
+  }
   EXPECT_EQ(run_redisfit({"rescue", "-"}, "kind: ConfigMap\nmetadata: {name: x}\n").exit_code, 2);
 }
 

@@ -33,5 +33,23 @@ TEST(SizeRangeFlag, RefusesEmptyReversedZeroAndOversizedRangesNamingTheFlag) {
   }
 }
 
+// A plain number with a fraction is bytes to Kubernetes ("1.5" -> 2 B): a
+// unit left out, refused rather than read as two bytes. With a unit it is
+// whole bytes and taken.
+TEST(SizeFlag, AFractionOfAByteIsAMissingUnitNotTwoBytes) {
+  for (const char* bad : {"1.5", "0.5", "12.", ".5"}) {
+    auto r = parse_size_flag("--data-size", bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().where, "--data-size") << bad;
+    EXPECT_NE(r.error().message.find("whole number of bytes"), std::string::npos) << r.error().message;
+  }
+  auto gi = parse_size_flag("--data-size", "1.5Gi");
+  ASSERT_TRUE(gi.ok());
+  EXPECT_EQ(*gi, 3ULL << 29);
+  auto plain = parse_size_flag("--data-size", "1024");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, 1024u);
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -245,6 +245,44 @@ TEST(AofLoad, ASelectRedisRefusesKeepsTheDatabase) {
   EXPECT_TRUE(noted) << j["notes"].dump();
 }
 
+// Redis applies a MULTI's commands at its EXEC and reverts a transaction
+// the file ends inside ("Revert incomplete MULTI/EXEC transaction"): the
+// estimate leaves out the 2 MB value the open transaction would add, as a
+// server loading the same file does. With aof-load-truncated no the server
+// refuses to start, and the estimate refuses too.
+TEST(AofLoad, ATransactionWithNoExecIsRevertedAsRedisDoes) {
+  std::string aof;
+  const std::string big(2 << 20, 'v');
+  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
+           {"SET", "a", "1"}, {"MULTI"}, {"SET", "b", "2"}, {"SET", "c", "3"}, {"EXEC"}, {"SET", "d", "4"},
+           {"MULTI"}, {"SET", "e", big}, {"SET", "f", "6"}}) {
+    aof += "*" + std::to_string(argv.size()) + "\r\n";
+    for (const auto& a : argv) aof += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+  }
+  testing::TempDir seed;
+  const std::string file = testing::seed_as_appendonly_aof(seed, aof);
+  {
+    testing::RedisServer loaded("", {"--appendonly", "yes"}, {file});
+    ASSERT_TRUE(loaded.ok()) << loaded.error();
+    EXPECT_EQ(loaded.command({"DBSIZE"})->integer, 4);
+  }
+  const auto j = rdb_json({file});
+  EXPECT_EQ(j["keys"], 4) << j.dump();
+  EXPECT_LT(j["estimate"]["dataset_bytes"].get<uint64_t>(), 1u << 20) << j.dump();
+  EXPECT_NE(j["notes"].dump().find("Revert incomplete MULTI/EXEC"), std::string::npos) << j["notes"];
+
+  testing::TempDir conf;
+  const std::string conf_file = conf.write_file("redis.conf", "aof-load-truncated no\n");
+  auto strict = run_redisfit({"rdb", file, "--config", conf_file, "--no-progress"});
+  EXPECT_EQ(strict.exit_code, 2) << strict.out;
+  EXPECT_NE(strict.err.find("MULTI with no EXEC"), std::string::npos) << strict.err;
+  EXPECT_NE(strict.err.find("aof-load-truncated no"), std::string::npos) << strict.err;
+  testing::TempDir seed_again;
+  const std::string again = testing::seed_as_appendonly_aof(seed_again, aof);
+  testing::RedisServer refused("", {"--appendonly", "yes", "--aof-load-truncated", "no"}, {again});
+  EXPECT_FALSE(refused.ok()) << "redis-server loaded an AOF ending inside MULTI with aof-load-truncated no";
+}
+
 TEST(AofLoad, TruncationBeforeTheLastFileIsRefused) {
   testing::RedisServer server("", {"--appendonly", "yes", "--appendfsync", "always"});
   ASSERT_TRUE(server.ok()) << server.error();

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "sources/rdb/aof_command_keys.h"
+#include "sources/rdb/aof_command_reader.h"
 #include "sources/rdb/aof_manifest.h"
 #include "sources/rdb/aof_replay.h"
 #include "sources/rdb/byte_source.h"
@@ -17,90 +18,6 @@ namespace redisfit::rdb {
 namespace {
 
 constexpr uint64_t kMaxManifestBytes = 1 << 20;
-constexpr uint64_t kNotDropped = UINT64_MAX;
-
-[[noreturn]] void fail(uint64_t at, const std::string& what) { throw RdbFormatError(at, what); }
-
-bool is_truncation(const RdbFormatError& e) { return std::string_view(e.what()).rfind("truncated", 0) == 0; }
-
-// "<digits>\r\n" after a '*' or '$'.
-uint64_t resp_number(ByteSource& in, const char* what) {
-  uint64_t at = in.offset();
-  uint64_t v = 0;
-  int digits = 0;
-  while (true) {
-    uint8_t c = in.u8(what);
-    if (c == '\r') break;
-    if (c < '0' || c > '9' || ++digits > 18) fail(at, std::string("bad number in AOF ") + what);
-    v = v * 10 + (c - '0');
-  }
-  if (in.u8(what) != '\n' || digits == 0) fail(at, std::string("bad line ending in AOF ") + what);
-  return v;
-}
-
-// One command's arguments in one buffer that grows with what is read, never
-// with the count a file claims: a lying "*19999900" costs nothing until its
-// arguments are there (about 22 bytes of memory per argument read).
-struct CommandBuffer {
-  std::string bytes;
-  std::vector<uint32_t> lengths;
-  std::vector<std::string_view> argv;
-};
-
-// Reads one command into `b`; false for a 7.0 "#TS:..." annotation line.
-bool read_command(ByteSource& in, CommandBuffer& b) {
-  uint64_t at = in.offset();
-  uint8_t c = in.u8("AOF command");
-  if (c == '#') {
-    while (in.u8("AOF annotation") != '\n') {}
-    return false;
-  }
-  if (c != '*') fail(at, "not an AOF command: expected '*', found byte " + std::to_string(c));
-  uint64_t argc = resp_number(in, "argument count");
-  if (argc == 0) fail(at, "an AOF command with no arguments");
-  b.bytes.clear();
-  b.lengths.clear();
-  for (uint64_t i = 0; i < argc; ++i) {
-    uint64_t arg_at = in.offset();
-    if (in.u8("AOF bulk string") != '$') fail(arg_at, "expected '$' for an AOF argument");
-    uint64_t len = resp_number(in, "bulk length");
-    if (len > UINT32_MAX) fail(arg_at, "an AOF argument of " + std::to_string(len) + " bytes (over 4 GiB)");
-    in.require(len + 2, "AOF argument");
-    b.bytes.append(in.bytes(len, "AOF argument"));
-    b.lengths.push_back(static_cast<uint32_t>(len));
-    if (in.bytes(2, "AOF argument end") != "\r\n") fail(in.offset() - 2, "AOF argument not followed by CRLF");
-  }
-  b.argv.clear();
-  size_t offset = 0;
-  for (uint32_t len : b.lengths) {
-    b.argv.emplace_back(b.bytes.data() + offset, len);
-    offset += len;
-  }
-  return true;
-}
-
-// Reads AOF commands from the current offset to the end of `in`. With
-// `truncated_tail_ok`, a last command the file cuts short is dropped and its
-// offset kept in *dropped_at, as Redis does with aof-load-truncated yes.
-uint64_t read_aof_commands(ByteSource& in, AofCommandSink& sink, bool truncated_tail_ok, uint64_t* dropped_at) {
-  uint64_t commands = 0;
-  CommandBuffer buffer;
-  while (!in.at_end()) {
-    uint64_t at = in.offset();
-    try {
-      if (!read_command(in, buffer)) continue;
-    } catch (const RdbFormatError& e) {
-      if (truncated_tail_ok && is_truncation(e)) {
-        *dropped_at = at;
-        return commands;
-      }
-      throw;
-    }
-    sink.command(buffer.argv);
-    ++commands;
-  }
-  return commands;
-}
 
 // Numbers the commands after any base or preamble, forwards those before
 // `stop_before` and, when `shrinks` is given, records where the data can
@@ -216,11 +133,6 @@ bool starts_as_rdb(ByteSource& in) {
   return !head.empty() && std::string_view("REDIS").substr(0, head.size()) == head;
 }
 
-std::string dropped_tail_note(const std::string& file, uint64_t at, uint64_t size) {
-  return "the last command of " + file + " (from byte " + std::to_string(at) + ", " + std::to_string(size - at) +
-         " bytes) is cut short: Redis drops it and loads the rest (aof-load-truncated yes, the default)";
-}
-
 void hand_over(AofReplay& replay, RdbVisitor& visitor, FileReadResult& r, uint64_t databases) {
   replay.emit(visitor);
   r.not_modelled = replay.not_modelled();
@@ -289,13 +201,13 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
       r.notes.push_back("an empty AOF file: Redis loads it as no data");
       return r;
     }
-    uint64_t dropped_at = kNotDropped;
+    AofTail tail;
     AofReplay replay(options.rdb_rules.databases);
     CountingSink replayed(replay, options.replay_stop_before, &r.shrink_points, rough_sized(options, replay));
     if (!starts_as_rdb(in)) {
       r.kind = RdbInputKind::kAof;
       read_as_aof_from_its_start = !options.loaded_as_aof;
-      r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, &dropped_at);
+      r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, tail);
       add_stop_points(r, false, replayed);
     } else if (options.commands_at == 0) {
       RdbSummary s = read_rdb_part(in, path, visitor, options.rdb_rules, r.notes);
@@ -316,9 +228,9 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
       {
         ByteSource commands(path);
         commands.seek_forward(options.commands_at, "the AOF commands after the RDB preamble");
-        uint64_t ignored = kNotDropped;
+        AofTail ignored;
         CountingSink scanned(scan, options.replay_stop_before, nullptr);
-        read_aof_commands(commands, scanned, options.load_truncated, &ignored);
+        read_aof_commands(commands, scanned, options.load_truncated, ignored);
       }
       BaseKeyRouter router(visitor, scan, replay);
       // The first read (commands_at 0) searched the preamble for duplicates,
@@ -329,10 +241,10 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
       if (s.duplicate_check_skipped) r.notes.push_back(duplicate_check_skipped_note(path, rules));
       r.checksum_present = s.checksum_present;
       r.kind = RdbInputKind::kAofPreamble;
-      r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, &dropped_at);
+      r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, tail);
       add_stop_points(r, true, replayed);
     }
-    if (dropped_at != kNotDropped) r.notes.push_back(dropped_tail_note(path, dropped_at, in.size()));
+    add_tail_notes(path, tail, r.notes);
     hand_over(replay, visitor, r, options.rdb_rules.databases);
     return r;
   } catch (const RdbFormatError& e) {
@@ -384,10 +296,10 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
         path = dir + "/" + e.name;
         // aof.c:loadAppendOnlyFiles accepts a truncated tail only in the last file.
         bool last = i + 1 == entries.size();
-        uint64_t dropped_at = kNotDropped;
+        AofTail tail;
         ByteSource in(path);
         if (pass == 1) {
-          read_aof_commands(in, scanned, last && options.load_truncated, &dropped_at);
+          read_aof_commands(in, scanned, last && options.load_truncated, tail);
           continue;
         }
         bool rdb = starts_as_rdb(in);
@@ -396,8 +308,8 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
         has_base = has_base || base;
         // A base's own commands (an AOF-format base) load before any incr's.
         AofCommandSink& sink = base ? static_cast<AofCommandSink&>(replay) : replayed;
-        uint64_t commands = read_aof_commands(in, sink, last && options.load_truncated, &dropped_at);
-        if (dropped_at != kNotDropped) result.notes.push_back(dropped_tail_note(e.name, dropped_at, in.size()));
+        uint64_t commands = read_aof_commands(in, sink, last && options.load_truncated, tail);
+        add_tail_notes(e.name, tail, result.notes);
         total += in.size();
         files.push_back({e.name, base ? (rdb ? "base-rdb" : "base-aof") : "incr", in.size(), commands});
         result.aof_commands += commands;

@@ -56,24 +56,40 @@ bool wait_until(double timeout_sec, F done) {
 // Copies the user's persisted data where the generated redis.conf points:
 // an appendonlydir as appendonlydir, a file starting "REDIS" as dump.rdb,
 // any other file as a single-file AOF (appendonly.aof, which Redis 7 loads
-// and converts when appendonly is on).
-Status copy_in(const std::string& from, const std::string& dir, bool appendonly) {
+// and converts when appendonly is on). Returns the appendfilename the server
+// must be given to load it ("" for an RDB): Redis 7 opens
+// <appenddirname>/<appendfilename>.manifest (aof.c:aofLoadManifestFromDisk)
+// and starts empty when that name is missing, so a directory whose manifest
+// has another name (appendfilename "app.aof" -> app.aof.manifest) is loaded
+// under the name it has.
+Result<std::string> copy_in(const std::string& from, const std::string& dir, bool appendonly) {
   std::error_code ec;
   if (fs::is_directory(from, ec)) {
     if (!appendonly) return Error{from, "an appendonlydir is loaded only with appendonly yes (--appendonly yes)"};
+    std::vector<std::string> manifests;
+    for (const auto& e : fs::directory_iterator(from, ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.size() > 9 && name.ends_with(".manifest")) manifests.push_back(name);
+    }
+    if (manifests.size() != 1) {
+      return Error{from, manifests.empty() ? "a directory without an AOF manifest (*.manifest): not an appendonlydir"
+                                           : "a directory with " + std::to_string(manifests.size()) +
+                                                 " AOF manifests: give the appendonlydir of one server"};
+    }
     fs::copy(from, dir + "/appendonlydir", fs::copy_options::recursive, ec);
-  } else {
-    // The shared opener: a FIFO or a device is refused, never waited on.
-    auto fd = platform::open_input_fd(from, platform::InputFileRules{});
-    if (!fd) return fd.error();
-    char magic[5] = {};
-    if (::read(fd->get(), magic, 5) != 5) return Error{from, "cannot read the persisted data (empty or unreadable)"};
-    const bool rdb = std::string(magic, 5) == "REDIS";
-    if (!rdb && !appendonly) return Error{from, "not an RDB file (no REDIS magic); an AOF needs --appendonly yes"};
-    fs::copy_file(from, dir + (rdb ? "/dump.rdb" : "/appendonly.aof"), ec);
+    if (ec) return Error{from, "cannot copy into the sandbox: " + ec.message()};
+    return manifests[0].substr(0, manifests[0].size() - 9);
   }
+  // The shared opener: a FIFO or a device is refused, never waited on.
+  auto fd = platform::open_input_fd(from, platform::InputFileRules{});
+  if (!fd) return fd.error();
+  char magic[5] = {};
+  if (::read(fd->get(), magic, 5) != 5) return Error{from, "cannot read the persisted data (empty or unreadable)"};
+  const bool rdb = std::string(magic, 5) == "REDIS";
+  if (!rdb && !appendonly) return Error{from, "not an RDB file (no REDIS magic); an AOF needs --appendonly yes"};
+  fs::copy_file(from, dir + (rdb ? "/dump.rdb" : "/appendonly.aof"), ec);
   if (ec) return Error{from, "cannot copy into the sandbox: " + ec.message()};
-  return Ok{};
+  return std::string(rdb ? "" : "appendonly.aof");
 }
 
 }  // namespace
@@ -148,6 +164,12 @@ Status Run::preload() {
   if (auto st = check_limit(room, opt_.force); !st.ok()) return st.error();
   if (auto st = cgroup_->set_limit(room); !st.ok()) return st.error();
   timeline_.add_event(EventKind::kLimit, "limit " + format_k8s_quantity(room) + " while the dataset is written", phase_);
+  if (!p.file.empty()) {
+    auto appendfilename = copy_in(p.file, dir_.path(), opt_.server.appendonly.value_or(false));
+    if (!appendfilename.ok()) return appendfilename.error();
+    // After the user's file and --set: the name the copied data has wins.
+    if (!appendfilename->empty()) opt_.server.extra.emplace_back("appendfilename", quote_conf_value(*appendfilename));
+  }
   ServerConfig roomy = opt_.server;
   roomy.maxmemory_bytes = 0;  // the data of an earlier, larger configuration
   // The dataset is written without the AOF (fast), then persisted in the
@@ -156,9 +178,6 @@ Status Run::preload() {
   const bool appendonly = opt_.server.appendonly.value_or(false);
   if (p.dataset_bytes > 0) roomy.appendonly = false;
   if (auto conf = write_server_config(dir_.path(), port_, roomy); !conf.ok()) return conf.error();
-  if (!p.file.empty()) {
-    if (auto st = copy_in(p.file, dir_.path(), appendonly); !st.ok()) return st.error();
-  }
   if (auto st = start_server(); !st.ok()) {
     return Error{p.file.empty() ? "redis-server" : p.file,
                  "the server did not load the persisted data even with room: " + st.error().message + "; " +
@@ -191,6 +210,13 @@ Status Run::preload() {
   read_config(ctl, opt_, res_, false);
   res_.preload_keys = reply_u64(ctl.command({"DBSIZE"}));
   res_.preload_used_memory_bytes = reply_u64(ctl.info_field("memory", "used_memory"));
+  // A server that starts empty from a file that holds keys loaded something
+  // else (or nothing): every figure after it would measure the wrong data.
+  if (!p.file.empty() && p.estimate && p.estimate->keys > 0 && res_.preload_keys == 0) {
+    return Error{p.file, fmt::format("the sandbox's server started with room but holds no keys, where `redisfit rdb` "
+                                     "reads {}: it did not load this data; {}",
+                                     p.estimate->keys, redis_log_tail(dir_.path()))};
+  }
   ctl.close();
   stop_server(60);
   res_.preload_file_bytes = persisted_file_bytes().value_or(0);

@@ -38,6 +38,10 @@ struct ServerConfig {
   std::vector<std::pair<std::string, std::string>> extra;  // more directives, in order
 };
 
+// `s` as one redis.conf argument: double quotes with backslash escapes, as
+// config.c splits a line (sds.c:sdssplitargs).
+std::string quote_conf_value(const std::string& s);
+
 // Writes <dir>/redis.conf for `config` on `port` (bind 127.0.0.1, dir, logfile,
 // daemonize no forced). Returns its path.
 Result<std::string> write_server_config(const std::string& dir, int port, const ServerConfig& config);

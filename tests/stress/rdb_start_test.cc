@@ -150,6 +150,35 @@ TEST(RdbStart, OverTheEstimateIsOomKilledOnLoadWithinItLoadsAndSurvives) {
       << f["predicted_phases"].dump();
 }
 
+// An appendonlydir written under another appendfilename holds app.aof.manifest:
+// a server left at the default name opens appendonly.aof.manifest, finds
+// none and starts empty. The sandbox loads it under the name it has, and
+// the run measures the data the estimate costs (it measured an empty server
+// and called that "as estimated" before).
+TEST(RdbStart, AnAppendonlydirIsLoadedUnderItsOwnManifestName) {
+  SKIP_WITHOUT_CGROUP();
+  RedisServer server("", {"--appendonly", "yes", "--appendfsync", "always", "--appendfilename", "app.aof", "--save", ""});
+  ASSERT_TRUE(server.ok()) << server.error();
+  redisContext* c = server.connect();
+  ASSERT_NE(c, nullptr);
+  pipeline_commands(c, 4000, [](int i) {
+    return std::vector<std::string>{"SET", "k:" + std::to_string(i), std::string(1000, 'a' + i % 26)};
+  });
+  redisFree(c);
+  TempDir copy;
+  const std::string dir = copy.path() + "/appendonlydir";
+  std::filesystem::copy(server.dir() + "/appendonlydir", dir);
+  ASSERT_TRUE(std::filesystem::exists(dir + "/app.aof.manifest"));
+
+  auto r = run_redisfit({"stress", "--rdb", dir, "--appendonly", "yes", "--limit", "256Mi", "--restarts", "0",
+                         "--time-scale", "100", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto j = json_of(r);
+  EXPECT_EQ(j["preload"]["keys"], 4000) << j["preload"].dump();
+  EXPECT_EQ(j["rdb_estimate"]["keys"], 4000);
+  EXPECT_GT(j["preload"]["used_memory_bytes"].get<uint64_t>(), 4000u * 1000u);
+}
+
 TEST(RdbStart, BadInputIsAUsageErrorNamingTheFile) {
   TempDir dir;
   const std::string garbage = dir.write_file("dump.rdb", "REDIS0010\xfa\x09redis-ver");

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "app/rdb_analysis.h"
+#include "app/rdb_data_dir.h"
 #include "app/rdb_target.h"
 #include "cli/command_registry.h"
 #include "cli/conf_checks.h"
@@ -67,6 +68,7 @@ int run_rdb(const RdbFlags& f) {
     options.target = target.value();
   }
   std::optional<uint64_t> conf_maxmemory;
+  DataDirNames names;
   if (!f.config_path.empty()) {
     auto directives = read_redis_conf(f.config_path);
     if (!directives.ok()) return fail(directives.error());
@@ -81,6 +83,10 @@ int run_rdb(const RdbFlags& f) {
         if (auto m = parse_redis_memory(d.args[0]); m.ok()) conf_maxmemory = m.value();
       // aof.c: with "no", a truncated AOF tail stops the start instead of being dropped.
       if (d.name == "aof-load-truncated" && d.args.size() == 1) options.aof_load_truncated = d.args[0] != "no";
+      if (d.args.size() == 1 && (d.name == "dbfilename" || d.name == "appenddirname")) {
+        (d.name == "dbfilename" ? names.dbfilename : names.appenddirname) = d.args[0];
+      }
+      if (d.name == "appendonly" && d.args.size() == 1) names.appendonly = d.args[0] == "yes";
       if (d.name == "databases") {
         auto databases = databases_directive(d);
         if (!databases.ok()) return fail(databases.error());
@@ -107,15 +113,19 @@ int run_rdb(const RdbFlags& f) {
     });
   };
 
-  auto report = analyze_rdb_path(f.path, options);
+  auto input = resolve_data_dir(f.path, names);
+  if (!input.ok()) return fail(input.error());
+  auto report = analyze_rdb_path(input->path, options);
   progress.clear();  // before the report, which may go to the same terminal
   if (!report.ok()) return fail(report.error());
+  RdbReport analysed = std::move(report).value();
+  if (!input->note.empty()) analysed.notes.insert(analysed.notes.begin(), input->note);
   RdbFitInput fit_input;
   fit_input.limit_bytes = limit.value();
   fit_input.maxmemory_bytes = maxmemory.value() ? maxmemory.value() : conf_maxmemory;
   fit_input.into_used_bytes = into_used.value();
-  RdbFit fit = fit_rdb_estimate(report.value(), fit_input);
-  print_report(*render::find_format(render::rdb_formats(), f.output), render::RdbView{report.value(), fit});
+  RdbFit fit = fit_rdb_estimate(analysed, fit_input);
+  print_report(*render::find_format(render::rdb_formats(), f.output), render::RdbView{analysed, fit});
   // A phase over the limit is a finding (exit 1), so `rdb` can gate an import;
   // so is a fit that unmodelled AOF writes leave unconfirmed, against a limit.
   return fit.any_over || (fit.unconfirmed() && fit_input.limit_bytes) ? kExitFindings : kExitClean;
@@ -124,7 +134,7 @@ int run_rdb(const RdbFlags& f) {
 RegisterCommand reg{{45, "rdb", [](CLI::App& app, RunState& state) {
   auto flags = std::make_shared<RdbFlags>();
   CLI::App* cmd = app.add_subcommand("rdb", "estimate the memory loading an RDB file or appendonlydir needs");
-  cmd->add_option("path", flags->path, "dump.rdb, an AOF file, or an appendonlydir")->required();
+  cmd->add_option("path", flags->path, "dump.rdb, an AOF file, an appendonlydir, or the data directory holding them")->required();
   cmd->add_option("--redis-version", flags->redis_version, "target server: 6.2 .. 7.4, or valkey-7.2 / valkey-8.0 (default 7.0)");
   cmd->add_option("--config", flags->config_path, "the target's redis.conf (encoding thresholds, maxmemory, databases)")
       ->check(CLI::ExistingFile);

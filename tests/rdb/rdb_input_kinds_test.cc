@@ -115,5 +115,44 @@ TEST(RdbInput, AFileThatIsNeitherIsSaidToBeNeither) {
   EXPECT_NE(r.err.find("garbage.rdb:byte 0"), std::string::npos) << r.err;
 }
 
+// A server's data directory (`kubectl cp POD:/data .`) holds appendonlydir/
+// and dump.rdb: `rdb` reads the one a start loads. With one of them it is
+// that one, noted; with both it takes the configuration's appendonly, and
+// without it refuses, naming both, rather than guess which the server loads.
+TEST(RdbInput, ADataDirectoryIsReadAsTheServerWouldLoadIt) {
+  testing::RedisServer server("", {"--appendonly", "yes", "--appendfsync", "always", "--save", ""});
+  ASSERT_TRUE(server.ok()) << server.error();
+  for (int i = 0; i < 300; ++i) server.command({"SET", "k:" + std::to_string(i), std::string(100, 'x')});
+  testing::TempDir data;
+  std::filesystem::copy(server.dir() + "/appendonlydir", data.path() + "/appendonlydir");
+  auto aof_only = run_redisfit({"rdb", data.path(), "-o", "json", "--no-progress"});
+  ASSERT_EQ(aof_only.exit_code, 0) << aof_only.err;
+  auto j = nlohmann::json::parse(aof_only.out);
+  EXPECT_EQ(j["keys"], 300);
+  EXPECT_EQ(j["input"], "aof-dir") << j.dump().substr(0, 300);
+  EXPECT_NE(j["notes"][0].get<std::string>().find("is a data directory"), std::string::npos) << j["notes"];
+
+  // A dump.rdb of 50 keys beside it: which one loads is the configuration's.
+  testing::RedisServer other;
+  ASSERT_TRUE(other.ok()) << other.error();
+  for (int i = 0; i < 50; ++i) other.command({"SET", "r:" + std::to_string(i), "v"});
+  other.command({"SAVE"});
+  std::filesystem::copy_file(other.dir() + "/dump.rdb", data.path() + "/dump.rdb");
+  auto both = run_redisfit({"rdb", data.path(), "--no-progress"});
+  EXPECT_EQ(both.exit_code, 2) << both.out;
+  EXPECT_NE(both.err.find("both appendonlydir/ and dump.rdb"), std::string::npos) << both.err;
+  for (const auto& [appendonly, keys] : std::vector<std::pair<std::string, int>>{{"yes", 300}, {"no", 50}}) {
+    testing::TempDir conf;
+    const std::string file = conf.write_file("redis.conf", "appendonly " + appendonly + "\n");
+    auto r = run_redisfit({"rdb", data.path(), "--config", file, "-o", "json", "--no-progress"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["keys"], keys) << appendonly;
+  }
+  testing::TempDir empty;
+  auto none = run_redisfit({"rdb", empty.path(), "--no-progress"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("data directory"), std::string::npos) << none.err;
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -128,7 +128,9 @@ TEST(RecommendLive, ReadsRedisfitAndRedisExporterSeriesScrapedByPrometheus) {
     const bool saved = key.find(std::to_string(b.port())) == std::string::npos;
     EXPECT_EQ(child_source.find("redis_rdb_last_save_timestamp_seconds") != std::string::npos, saved)
         << key << ": " << child_source;
-    if (saved) EXPECT_GE(child_seconds, 2.0) << key << ": " << child_source;
+    if (saved) {
+      EXPECT_GE(child_seconds, 2.0) << key << ": " << child_source;
+    }
   }
   // Write rates: redis_commands_total (redis_exporter) and
   // rdb_changes_since_last_save (ours) both saw ~500 writes/s.

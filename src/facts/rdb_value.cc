@@ -12,6 +12,7 @@ void RdbValue::clear() {
   max_kept_elements = std::numeric_limits<uint64_t>::max();
   packed_blob_bytes = 0;
   intset_width = 0;
+  peak_members = 0;
   quicklist.clear();
   pushed_list.reset(ListNodeRule{});
   stream = RdbStreamShape{};

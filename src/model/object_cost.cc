@@ -140,9 +140,14 @@ ObjectCost list_cost(const RdbValue& v, const LoadTarget& t) {
   return {bytes, "quicklist"};
 }
 
+// The members a value's encoding and bucket array answer to: the most it
+// held, where the AOF replay removed some (RdbValue::peak_members).
+uint64_t members_reached(const RdbValue& v, uint64_t n) { return std::max(n, v.peak_members); }
+
 ObjectCost set_hashtable(const RdbValue& v, const LoadTarget& t) {
   uint64_t n = v.summary.count;
-  return {kRobj + dict_with_buckets(n) + set_dict_entries_bytes(n, t) + sds_bytes(v.summary), "hashtable"};
+  return {kRobj + dict_with_buckets(members_reached(v, n)) + set_dict_entries_bytes(n, t) + sds_bytes(v.summary),
+          "hashtable"};
 }
 
 // intset.c:_intsetValueEncoding: the width fits the widest member.
@@ -155,14 +160,19 @@ uint64_t intset_width(const ElementSummary& s) {
 
 ObjectCost set_cost(const RdbValue& v, const LoadTarget& t) {
   const ElementSummary& s = v.summary;
-  uint64_t n = s.count;
+  // The encoding answers to the most members held; an intset's size to
+  // those it holds (intsetRemove shrinks it).
+  const uint64_t reached = members_reached(v, s.count);
   if (v.rdb_encoding == std::string("intset"))
-    return n <= t.limits.set_max_intset_entries ? ObjectCost{kRobj + cls(v.packed_blob_bytes), "intset"} : set_hashtable(v, t);
+    return reached <= t.limits.set_max_intset_entries ? ObjectCost{kRobj + cls(v.packed_blob_bytes), "intset"}
+                                                      : set_hashtable(v, t);
   if (v.packed_blob_bytes > 0)  // set listpack (7.2+ files)
-    return n <= t.limits.set_max_listpack_entries && t.sets_use_listpack()
+    return reached <= t.limits.set_max_listpack_entries && t.sets_use_listpack()
                ? ObjectCost{kRobj + cls(v.packed_blob_bytes), "listpack"} : set_hashtable(v, t);
-  if (s.all_integers() && n <= t.limits.set_max_intset_entries) return {kRobj + cls(8 + n * intset_width(s)), "intset"};
-  if (t.sets_use_listpack() && n <= t.limits.set_max_listpack_entries && s.max_length <= t.limits.set_max_listpack_value)
+  if (s.all_integers() && reached <= t.limits.set_max_intset_entries)
+    return {kRobj + cls(8 + s.count * intset_width(s)), "intset"};
+  if (t.sets_use_listpack() && reached <= t.limits.set_max_listpack_entries &&
+      s.max_length <= t.limits.set_max_listpack_value)
     return {kRobj + cls(s.packed.listpack_bytes()), "listpack"};
   return set_hashtable(v, t);
 }
@@ -171,7 +181,7 @@ ObjectCost set_cost(const RdbValue& v, const LoadTarget& t) {
 // skiplist node); the node's level is random, so its expected size is used.
 ObjectCost zset_skiplist(const RdbValue& v, uint64_t n) {
   static const double node = skiplist_node_expected_bytes();
-  uint64_t fixed = kRobj + 16 + dict_with_buckets(n) + 32 + cls(24 + 16 * 32) + n * kDictEntry + sds_bytes(v.summary);
+  uint64_t fixed = kRobj + 16 + dict_with_buckets(members_reached(v, n)) + 32 + cls(24 + 16 * 32) + n * kDictEntry + sds_bytes(v.summary);
   return {static_cast<uint64_t>(static_cast<double>(fixed) + static_cast<double>(n) * node), "skiplist"};
 }
 
@@ -179,14 +189,15 @@ ObjectCost zset_cost(const RdbValue& v, const LoadTarget& t) {
   const auto& lim = t.limits;
   if (v.scores.empty()) {  // packed: member, score pairs
     uint64_t n = v.summary.count / 2;
-    if (n > lim.zset_max_listpack_entries) return zset_skiplist(v, n);
+    if (members_reached(v, n) > lim.zset_max_listpack_entries) return zset_skiplist(v, n);
     uint64_t blob = v.rdb_encoding == std::string("listpack") && t.packs_with_listpack()
                         ? v.packed_blob_bytes : packed_bytes(v.summary, t);
     return {kRobj + cls(blob), "listpack"};
   }
   uint64_t n = v.summary.count;
   // Scores become listpack text by the target's d2string: needs every member kept.
-  if (n > lim.zset_max_listpack_entries || v.summary.max_length > lim.zset_max_listpack_value || !v.elements_complete())
+  if (members_reached(v, n) > lim.zset_max_listpack_entries || v.summary.max_length > lim.zset_max_listpack_value ||
+      !v.elements_complete())
     return zset_skiplist(v, n);
   std::vector<RdbElement> pairs;
   pairs.reserve(2 * n);
@@ -199,7 +210,7 @@ ObjectCost zset_cost(const RdbValue& v, const LoadTarget& t) {
 
 ObjectCost hash_hashtable(const RdbValue& v) {
   uint64_t n = v.summary.count / 2;
-  uint64_t bytes = kRobj + dict_with_buckets(n) + n * kDictEntry + sds_bytes(v.summary);
+  uint64_t bytes = kRobj + dict_with_buckets(members_reached(v, n)) + n * kDictEntry + sds_bytes(v.summary);
   // 7.4 field TTLs: each expiring field carries 8 more bytes of metadata.
   bytes += 8 * v.expiring_fields;
   return {bytes, v.has_field_expires ? "hashtable-ttl" : "hashtable"};
@@ -208,7 +219,7 @@ ObjectCost hash_hashtable(const RdbValue& v) {
 ObjectCost hash_cost(const RdbValue& v, const LoadTarget& t) {
   uint64_t n = v.summary.count / 2;
   const auto& lim = t.limits;
-  if (n > lim.hash_max_listpack_entries) return hash_hashtable(v);
+  if (members_reached(v, n) > lim.hash_max_listpack_entries) return hash_hashtable(v);
   if (v.rdb_encoding == std::string("listpack") && t.packs_with_listpack())
     return {kRobj + cls(v.packed_blob_bytes), "listpack"};  // loaded as is: only the count is checked
   if (v.rdb_encoding == std::string("ziplist")) return {kRobj + cls(packed_bytes(v.summary, t)), "listpack"};

@@ -45,6 +45,7 @@ AofReplay::Key::Key(const Key& other)
       string_value(other.string_value),
       string_capacity(other.string_capacity),
       hll_adds(other.hll_adds),
+      peak_members(other.peak_members),
       base(other.base),
       members_(other.members_ ? std::make_unique<std::unordered_map<uint64_t, Member>>(*other.members_) : nullptr),
       items_(other.items_ ? std::make_unique<std::deque<RdbElement>>(*other.items_) : nullptr),
@@ -300,6 +301,7 @@ void AofReplay::build_value(const Key& k, RdbValue& v) {
   v.clear();
   v.type = k.type;
   v.rdb_encoding = "aof";
+  v.peak_members = k.peak_members;
   if (k.base) {
     v.elements = k.base->elements;
     v.scores = k.base->scores;

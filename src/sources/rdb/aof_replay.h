@@ -14,6 +14,7 @@
 // Write commands the replay does not model are counted by name.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -80,6 +81,7 @@ class AofReplay : public AofCommandSink {
     // above, and nothing trims it after a load); 0 while it is as SET made it.
     uint64_t string_capacity = 0;
     uint64_t hll_adds = 0;                 // a string key's PFADD elements (sets its size)
+    uint64_t peak_members = 0;             // the most members held before one was removed (RdbValue::peak_members)
     std::shared_ptr<const RdbValue> base;  // what a base RDB or RESTORE loaded (shared by COPY)
 
     Key() = default;
@@ -96,6 +98,8 @@ class AofReplay : public AofCommandSink {
     const std::deque<RdbElement>& items() const;
     const StreamAdds& stream() const;
     uint64_t size() const;  // elements (pairs for hashes)
+    // Call before a member is removed: keeps peak_members.
+    void before_removal() { peak_members = std::max(peak_members, size()); }
 
    private:
     std::unique_ptr<std::unordered_map<uint64_t, Member>> members_;

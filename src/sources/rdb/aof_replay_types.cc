@@ -220,6 +220,7 @@ bool AofReplay::hashes_and_sets(const std::string& cmd, const Argv& argv) {
   if ((cmd == "hdel" || cmd == "srem" || cmd == "zrem") && n >= 3) {
     if (Key* k = find(argv[1])) {
       // A member of the base value is not known by name: not subtracted (errs high).
+      k->before_removal();
       for (size_t i = 2; i < n; ++i) k->members().erase(hash_of(argv[i]));
       erase_if_empty(argv[1]);
     }
@@ -228,6 +229,7 @@ bool AofReplay::hashes_and_sets(const std::string& cmd, const Argv& argv) {
   if (cmd == "smove" && n == 4) {
     Key* src = find(argv[1]);
     if (src == nullptr) return true;
+    src->before_removal();
     src->members().erase(hash_of(argv[3]));
     erase_if_empty(argv[1]);
     Key& dst = create(argv[2], RdbValueType::kSet);
@@ -328,6 +330,7 @@ bool AofReplay::zsets(const std::string& cmd, const Argv& argv) {
     if (k == nullptr) return true;
     int64_t count = n >= 3 ? to_int(argv[2]) : 1;
     // Which members go is known only among those the AOF added.
+    k->before_removal();
     for (; count > 0 && !k->members().empty(); --count) {
       auto pick = std::min_element(k->members().begin(), k->members().end(), [&](const auto& a, const auto& b) {
         return cmd == "zpopmin" ? a.second.score < b.second.score : a.second.score > b.second.score;

@@ -64,6 +64,7 @@ int run_explain(const ExplainFlags& f) {
       workload.dataset_bytes->value < budget.maxmemory_bytes) {
     const MemoryBudget at_full = compute_budget(instance, at_maxmemory(workload, budget.maxmemory_bytes));
     unsafe_when_full = at_full.verdict == Verdict::kUnsafe;
+    budget.when_full = MemoryBudget::WhenFull{at_full.verdict, at_full.peak_bytes, at_full.peak_phase};
     budget.assumptions.push_back(
         {"when_full", fmt::format("{} {}", verdict_name(at_full.verdict), format_bytes(at_full.peak_bytes)),
          fmt::format("the data may grow to maxmemory {}: then the peak is {} in phase {}{}",

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,15 @@ struct MemoryBudget {
   std::string safety_why;
   double margin_percent() const { return (safety_factor - 1) * 100; }  // 10, or 5
   std::vector<Assumption> assumptions;
+  // Set by `explain` for a dataset below maxmemory: the same configuration
+  // once the data has grown to maxmemory, which nothing else bounds
+  // (evict.c:performEvictions acts only above it). Absent otherwise.
+  struct WhenFull {
+    Verdict verdict = Verdict::kUnbounded;
+    uint64_t peak_bytes = 0;
+    std::string peak_phase;
+  };
+  std::optional<WhenFull> when_full;
 
   const BudgetPhase* find_phase(PhaseId id) const;  // null when the model has no such phase
   uint64_t phase_total(PhaseId id) const;          // 0 when the model has no such phase

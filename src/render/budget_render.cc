@@ -80,6 +80,13 @@ void write_budget_json(JsonOut& o, const MemoryBudget& b) {
   for (const auto* p : b.phases_over_limit()) o.value(p->name);
   o.end_array();
   o.field("verdict", verdict_name(b.verdict));
+  if (b.when_full) {
+    o.key("when_full").begin_object();
+    o.field("peak_bytes", b.when_full->peak_bytes);
+    o.field("peak_phase", b.when_full->peak_phase);
+    o.field("verdict", verdict_name(b.when_full->verdict));
+    o.end_object();
+  }
   o.end_object();
 }
 
@@ -156,6 +163,16 @@ std::string budget_to_text(const MemoryBudget& b, bool color) {
   for (const auto& a : b.assumptions) out += fmt::format("  {:<14} {:<10} {}\n", a.name, a.value, a.source);
   if (b.loaded_above_maxmemory) out += "\n" + paint(color, "33", data_above_maxmemory_sentence(b)) + "\n";
   out += "\n" + paint(color, verdict_color(b.verdict), verdict_sentence(b)) + "\n";
+  // The verdict of today's data, and beside it the finding the exit code
+  // answers to when the same configuration, full, is not safe.
+  if (b.when_full && b.when_full->verdict == Verdict::kUnsafe) {
+    out += paint(color, verdict_color(Verdict::kUnsafe),
+                 fmt::format("but unsafe once full: the data may grow to maxmemory {}, where the peak is {} in phase "
+                             "{}, over the {} limit",
+                             format_bytes(b.maxmemory_bytes), format_bytes(b.when_full->peak_bytes),
+                             b.when_full->peak_phase, format_k8s_quantity(b.limit_bytes))) +
+           "\n";
+  }
   return out;
 }
 

@@ -88,6 +88,18 @@ TEST(Cli, ASmallDatasetUnderMaxmemoryAtTheLimitIsJudgedFullToo) {
   EXPECT_EQ(explain.exit_code, 1) << explain.out << explain.err;
   EXPECT_NE(explain.out.find("when_full"), std::string::npos) << explain.out;
   EXPECT_NE(explain.out.find("over the limit"), std::string::npos) << explain.out;
+  // The last line, which a reader takes for the answer, says what exit 1 is for.
+  EXPECT_NE(explain.out.find("\nbut unsafe once full: the data may grow to maxmemory"), std::string::npos)
+      << explain.out;
+  auto json = run_redisfit({"explain", "--limit", "1Gi", "--maxmemory", "1gb", "--dataset", "60mb", "-o", "json"});
+  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_EQ(nlohmann::json::parse(json.out)["when_full"]["verdict"], "unsafe") << json.out;
+  // lint with the same flags judges the configuration full too (it passed it, exit 0).
+  testing::TempDir dir;
+  const std::string conf = dir.write_file("redis.conf", "maxmemory 1gb\n");
+  auto lint = run_redisfit({"lint", conf, "--limit", "1Gi", "--dataset", "60mb"});
+  EXPECT_EQ(lint.exit_code, 1) << lint.out << lint.err;
+  EXPECT_NE(lint.out.find("RF002"), std::string::npos) << lint.out;
   auto roomy = run_redisfit({"explain", "--limit", "1Gi", "--maxmemory", "300mb", "--dataset", "60mb"});
   EXPECT_EQ(roomy.exit_code, 0) << roomy.out << roomy.err;
   EXPECT_NE(roomy.out.find("when_full"), std::string::npos) << roomy.out;

@@ -86,5 +86,25 @@ TEST(LintSymlinkLoop, SaysItIsALoop) {
   EXPECT_TRUE(has(r.out + r.err, "loop1.yaml: error: too many levels of symbolic links")) << r.out << r.err;
 }
 
+// Found by a directory scan, the same inputs were skipped in silence: the
+// good file beside them linted, exit by its findings alone.
+TEST(LintSymlinkLoop, ADirectoryScanNamesLinksToNothingLoopsAndFifos) {
+  testing::TempDir dir;
+  dir.write_file("redis.conf", "maxmemory 100mb\n");
+  fs::create_symlink(dir.path() + "/loop.yaml", dir.path() + "/loop.yaml");
+  fs::create_symlink(dir.path() + "/missing.yaml", dir.path() + "/dangling.yaml");
+  ASSERT_EQ(mkfifo((dir.path() + "/pipe.conf").c_str(), 0600), 0);
+  fs::create_directory(dir.path() + "/real");
+  fs::create_directory_symlink(dir.path() + "/real", dir.path() + "/linked.yaml");  // a directory: not followed
+  auto r = testing::run_redisfit({"lint", dir.path(), "-q"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  const std::string all = r.out + r.err;
+  EXPECT_TRUE(has(all, "loop.yaml: error: too many levels of symbolic links")) << all;
+  EXPECT_TRUE(has(all, "dangling.yaml: error: a symbolic link to a file that does not exist")) << all;
+  EXPECT_TRUE(has(all, "pipe.conf: error: not a regular file")) << all;
+  EXPECT_FALSE(has(all, "linked.yaml")) << all;
+  EXPECT_TRUE(has(all, "3 input error(s)")) << all;
+}
+
 }  // namespace
 }  // namespace redisfit

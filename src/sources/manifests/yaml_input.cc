@@ -97,10 +97,24 @@ void walk_directory(const fs::path& root, std::vector<InputFile>& found, std::ve
         pending.push_back(it->path());
         continue;
       }
-      if (!it->is_regular_file(type_ec)) continue;  // a dangling link, a FIFO, a device: not an input found by name
       const std::string name = it->path().string();
-      if (is_yaml_name(name)) found.push_back({name, false});
-      else if (is_conf_name(name)) found.push_back({name, true});
+      if (!is_yaml_name(name) && !is_conf_name(name)) continue;
+      // An input by its name that cannot be read (a link to nothing, a link
+      // loop, a FIFO) is an error naming it, as it is when named directly:
+      // skipped, what it holds would go unchecked.
+      std::error_code status_ec;
+      const fs::file_status target = fs::status(it->path(), status_ec);  // through links
+      if (status_ec) {
+        const bool dangling = status_ec == std::errc::no_such_file_or_directory;
+        errors.push_back({name, dangling ? "a symbolic link to a file that does not exist" : reason(status_ec)});
+        continue;
+      }
+      if (fs::is_directory(target)) continue;  // a symlinked directory: not followed
+      if (!fs::is_regular_file(target)) {
+        errors.push_back({name, "not a regular file (a FIFO, socket or device): not read"});
+        continue;
+      }
+      found.push_back({name, is_conf_name(name)});
     }
     if (ec) errors.push_back({dir.string(), "cannot read directory: " + reason(ec)});
   }

@@ -141,7 +141,14 @@ KbFix build_kubeblocks_fix(const KbTarget& target, const KbChange& c) {
   fix.forms.push_back({"OpsRequest", ops});
 
   if (resize && t.component_index >= 0) {
-    fix.forms.push_back({"Cluster patch", cluster_resources_patch(t, request, limit) + "\n"});
+    // The patch changes resources only: the addon then renders maxmemory by
+    // its own rule from the new limit (0.8 x limits.memory and the like), not
+    // the value the fix sets, so the form carries the Reconfiguring step too.
+    fix.forms.push_back({"Cluster patch",
+                         cluster_resources_patch(t, request, limit) +
+                             "\n# then maxmemory: the patch alone leaves it to the addon's rule for the new limit\n"
+                             "kubectl apply -f - <<'EOF'\n" +
+                             reconfigure_opsrequest(t, c.maxmemory_bytes) + "EOF\n"});
   }
   return fix;
 }

@@ -83,7 +83,12 @@ TEST(KubeBlocksFix, ResizeComesBeforeMaxmemoryAndNotesRequestEqualsLimit) {
   ASSERT_GE(f.forms.size(), 3u);
   const std::string& kbcli = f.forms[0].text;
   EXPECT_LT(kbcli.find("vscale"), kbcli.find("configure"));
-  EXPECT_NE(f.forms[2].text.find("kubectl patch cluster"), std::string::npos);
+  const std::string& patch = f.forms[2].text;
+  EXPECT_NE(patch.find("kubectl patch cluster"), std::string::npos);
+  // The patch alone leaves maxmemory to the addon's rule (0.8 x the new
+  // limit, 38.4 GiB here, not the 20 GiB the fix sets): the form sets it after.
+  EXPECT_LT(patch.find("kubectl patch cluster"), patch.find("type: Reconfiguring")) << patch;
+  EXPECT_NE(patch.find("value: \"" + std::to_string(20 * kGiB) + "\""), std::string::npos) << patch;
   // Same limit: only maxmemory changes; the request advice is a note.
   c.limit_bytes = 32 * kGiB;
   c.request_bytes = 32 * kGiB;

@@ -157,6 +157,30 @@ TEST(ChartValues, AnIncludeInTheValuesIsNotReadFromThisMachine) {
   EXPECT_TRUE(noted) << "the include is reported as not read";
 }
 
+// The preset's limits.cpu is read with its memory: the child of a fork
+// shares 0.15 cores under nano and lives ~13x longer than with a free core.
+// The values path judged the child at one free core and proposed 50 MiB
+// where the rendered chart (the same defaults) gets 10 MiB; the fix of one
+// must be the fix of the other.
+TEST(ChartValues, ThePresetsCpuLimitIsReadAndTheFixMatchesTheRenderedChart) {
+  auto values = lint_real("bitnami_ci_sentinel-values.yaml");
+  auto rendered = lint_test::lint_files({fixture("rendered/bitnami_redis-20.13.4_sentinel.yaml")});
+  ASSERT_TRUE(values.input_errors.empty()) << values.input_errors[0].describe();
+  ASSERT_FALSE(values.subjects.empty());
+  ASSERT_FALSE(rendered.subjects.empty());
+  const auto& v = values.subjects.front();
+  ASSERT_TRUE(v.instance.cpu_limit_cores.has_value());
+  EXPECT_DOUBLE_EQ(v.instance.cpu_limit_cores->value, 0.15);
+  EXPECT_NE(v.instance.cpu_limit_cores->source.describe().find("limits.cpu 0.15"), std::string::npos)
+      << v.instance.cpu_limit_cores->source.describe();
+  const auto& r = rendered.subjects.front();
+  ASSERT_TRUE(v.fix.has_value());
+  ASSERT_TRUE(r.fix.has_value());
+  EXPECT_EQ(v.fix->maxmemory_bytes, r.fix->maxmemory_bytes);
+  auto xlarge = lint_text("master:\n  resourcesPreset: xlarge\narchitecture: standalone\n");
+  EXPECT_DOUBLE_EQ(subject(xlarge, "master")->instance.cpu_limit_cores->value, 3.0);
+}
+
 TEST(ChartValues, ResourcesWinOverThePreset) {
   auto r = lint_text("master:\n  resources:\n    limits:\n      memory: 2Gi\n  resourcesPreset: large\n"
                      "architecture: standalone\n");

@@ -31,16 +31,17 @@ struct PresetRow {
   const char* name;
   uint64_t request_mi;  // from bitnami/common 2.20.3 on (commit 6ca69f67, #27312) to 2.31.4
   uint64_t limit_mi;    // every common 2.x with presets
+  uint32_t cpu_limit_milli;  // limits.cpu, the same in every common 2.x with presets
   bool request_changed;  // xlarge / 2xlarge: older common requested more
 };
 constexpr std::array<PresetRow, 7> kPresets{{
-    {"nano", 128, 192, false},
-    {"micro", 256, 384, false},
-    {"small", 512, 768, false},
-    {"medium", 1024, 1536, false},
-    {"large", 2048, 3072, false},
-    {"xlarge", 3072, 6144, true},
-    {"2xlarge", 3072, 12288, true},
+    {"nano", 128, 192, 150, false},
+    {"micro", 256, 384, 375, false},
+    {"small", 512, 768, 750, false},
+    {"medium", 1024, 1536, 750, false},
+    {"large", 2048, 3072, 1500, false},
+    {"xlarge", 3072, 6144, 3000, true},
+    {"2xlarge", 3072, 12288, 6000, true},
 }};
 
 }  // namespace
@@ -85,6 +86,7 @@ std::optional<PresetMemory> preset_memory(std::string_view preset, const Bitnami
     if (preset != p.name) continue;
     PresetMemory m;
     m.limit_bytes = p.limit_mi * kMi;
+    m.cpu_limit_cores = p.cpu_limit_milli / 1000.0;
     if (!p.request_changed || chart.large_preset_requests_known) m.request_bytes = p.request_mi * kMi;
     m.table = fmt::format("bitnami/common common.resources.preset \"{}\" ({}; templates/_resources.tpl)", p.name,
                           chart.common_versions);

@@ -59,13 +59,16 @@ const BitnamiRedisMajor* bitnami_redis_major(int major);
 // "19, 20, 21, 22, 23": for messages.
 std::string verified_bitnami_redis_majors();
 
-// Memory of a `resourcesPreset` (bitnami/common templates/_resources.tpl).
+// Memory and CPU limit of a `resourcesPreset` (bitnami/common templates/_resources.tpl).
 // nano..large are the same in every common 2.x that has presets (2.15.0 on);
 // xlarge and 2xlarge requests changed (4096Mi / 8192Mi in 2.15-2.16,
 // 4096Mi / 4096Mi in 2.19, 3072Mi / 3072Mi from 2.20.3), limits did not.
 struct PresetMemory {
   std::optional<uint64_t> request_bytes;  // absent: depends on the common version (see above)
   uint64_t limit_bytes = 0;
+  // limits.cpu: the server and its fork child share it, so it sets how long
+  // the child lives (model/cow.h); a rendered chart carries it too.
+  double cpu_limit_cores = 0;
   std::string table;  // which common versions this row is read from
 };
 // Absent for "none" and for names the chart rejects (`fail` in the helper).

@@ -178,6 +178,10 @@ class Reader {
                    : chart_default(key + ".resourcesPreset", what);
     };
     r.limit_bytes = Sourced<uint64_t>{memory->limit_bytes, source("limits", memory->limit_bytes)};
+    const std::string cpu = fmt::format("\"{}\": limits.cpu {:g} from {}", preset, memory->cpu_limit_cores, memory->table);
+    r.cpu_limit_cores = Sourced<double>{memory->cpu_limit_cores,
+                                        given ? at(preset_node, "(" + key + ".resourcesPreset " + cpu + ")")
+                                              : chart_default(key + ".resourcesPreset", cpu)};
     if (memory->request_bytes) {
       r.request_bytes = Sourced<uint64_t>{*memory->request_bytes, source("requests", *memory->request_bytes)};
     } else {

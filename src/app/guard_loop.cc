@@ -114,7 +114,8 @@ const char* poll_outcome_name(PollOutcome outcome) {
   return "ok";
 }
 
-Guard::Guard(GuardOptions options, GuardLog& log) : options_(std::move(options)), log_(log) {
+Guard::Guard(GuardOptions options, GuardLog& log)
+    : options_(std::move(options)), log_(log), write_rate_(options_.rate_window_seconds) {
   state_.dry_run = options_.dry_run;
 }
 

@@ -77,6 +77,9 @@ struct GuardOptions {
   // Warn when a fork child is alive and the working set is at or above this
   // share of the limit.
   double fork_warn_fraction = 0.9;
+  // How long the measured write rate remembers a burst, and how long the
+  // guard judges with the rate unknown after it starts (guard_write_rate.h).
+  double rate_window_seconds = WriteRateMeter::kDefaultWindowSeconds;
 };
 
 // What /metrics shows: the outcome of the last poll and of the last change.

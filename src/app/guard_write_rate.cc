@@ -46,16 +46,17 @@ std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection&
     recent_.clear();
   }
   last_ = std::move(now);
-  if (interval) {
-    recent_.push_back(*interval);
-    while (recent_.size() > kept_) recent_.pop_front();
+  if (interval) recent_.push_back(*interval);
+  double span = 0;
+  for (const auto& i : recent_) span += i.seconds;
+  // The oldest intervals leave once the rest still span the window.
+  while (!recent_.empty() && span - recent_.front().seconds >= window_seconds_) {
+    span -= recent_.front().seconds;
+    recent_.pop_front();
   }
-  if (recent_.empty()) return std::nullopt;
-  double highest = 0, span = 0;
-  for (const auto& i : recent_) {
-    highest = std::max(highest, i.writes_per_sec);
-    span += i.seconds;
-  }
+  if (recent_.empty() || span < window_seconds_) return std::nullopt;  // warming up
+  double highest = 0;
+  for (const auto& i : recent_) highest = std::max(highest, i.writes_per_sec);
   return Sourced<double>{highest, Provenance::live(fmt::format("measured: {} writes/s, the highest of the last {} polls "
                                                                "over {:.0f} s (INFO commandstats, write commands) @ {}",
                                                                live::compact_number(highest), recent_.size(), span,

@@ -17,6 +17,7 @@ struct GuardFlags {
   std::string redis;  // empty: the wrapped server's --port on loopback, else 127.0.0.1:6379
   std::string limit_file, cgroup, limit;
   std::string interval = "5s";
+  std::string rate_window = "60s";
   std::string wait;
   bool wait_given = false;  // else 60s, or no wait with --once
   std::string min, max;
@@ -117,6 +118,10 @@ int run(const GuardFlags& f) {
     *out = *d;
   }
   if (o.interval.count() < 50) return fail(Error{"flag --interval", "at least 50ms"});
+  auto window = live::parse_duration(f.rate_window, "flag --rate-window");
+  if (!window) return fail(window.error());
+  if (*window < o.interval) return fail(Error{"flag --rate-window", "at least one --interval"});
+  g.rate_window_seconds = std::chrono::duration<double>(*window).count();
   g.connect.tls_ca_file = f.tls_ca;
   g.connect.tls_cert_file = f.tls_cert;
   g.connect.tls_key_file = f.tls_key;
@@ -141,6 +146,9 @@ RegisterCommand reg{{75, "guard", [](CLI::App& app, RunState& state) {
   cmd->add_flag("--exec", flags->exec, "entrypoint wrapper: run the server given after -- as a child, forward signals, exit with its status");
   cmd->add_option("command", flags->command, "with --exec: the server and its arguments, after --");
   cmd->add_option("--interval", flags->interval, "how often to read the limit and the server (default 5s)");
+  cmd->add_option("--rate-window", flags->rate_window,
+                  "how long the measured write rate remembers a burst; until the guard has measured this long, a "
+                  "server that forks is judged with the rate unknown, the worst case (default 60s)");
   cmd->add_option("--min", flags->min, "never set maxmemory below this (e.g. 1Gi); refuse instead");
   cmd->add_option("--max", flags->max, "never set maxmemory above this");
   cmd->add_option("--threshold", flags->threshold_percent, "change maxmemory only when it differs by more than this % (default 2)");

@@ -42,6 +42,15 @@ TEST(GuardBadInput, UnreadableLimitFile) {
   EXPECT_NE(missing_source.err.find("--limit-file"), std::string::npos) << missing_source.err;
 }
 
+TEST(GuardBadInput, ARateWindowShorterThanAPollOrNotADuration) {
+  for (const char* window : {"1s", "soon", "-5s"}) {
+    auto r = run_redisfit({"guard", "--redis", "redis://127.0.0.1:1", "--limit", "256Mi", "--rate-window", window,
+                           "--interval", "5s", "--once"});
+    EXPECT_EQ(r.exit_code, 2) << window << r.err;
+    EXPECT_NE(r.err.find("--rate-window"), std::string::npos) << r.err;
+  }
+}
+
 TEST(GuardBadInput, ConfigRenamedAway) {
   RedisServer server("", {"--rename-command", "CONFIG", ""});
   ASSERT_TRUE(server.ok()) << server.error();

@@ -52,7 +52,7 @@ TEST(GuardExec, FollowsItsOwnCgroupAndSigtermSavesAndPassesTheStatus) {
   // The shell joins the cgroup, then becomes the wrapper (same pid), whose
   // child redis-server is in the cgroup too: one container.
   const std::string script = "echo $$ > " + cg.dir() + "/cgroup.procs && exec " + REDISFIT_BINARY +
-                             " guard --exec --interval 200ms --redis redis://127.0.0.1:" + std::to_string(port) +
+                             " guard --exec --interval 200ms --rate-window 1s --redis redis://127.0.0.1:" + std::to_string(port) +
                              " -- " + server + " --port " + std::to_string(port) + " --bind 127.0.0.1 --dir " +
                              data.path() + " --save '3600 1' --logfile " + data.path() + "/redis.log";
   BackgroundProcess wrapper({"/bin/sh", "-c", script}, data.path() + "/wrapper");

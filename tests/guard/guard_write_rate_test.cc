@@ -26,7 +26,7 @@ TEST(GuardWriteRate, CountsWritesNotReadsAndKeepsTheRecentHighest) {
   ASSERT_TRUE(server.ok()) << server.error();
   auto conn = connect_to(server);
   ASSERT_NE(conn, nullptr);
-  app::WriteRateMeter meter;
+  app::WriteRateMeter meter(0.05);  // a window of 50 ms: the test's intervals are 100 ms
   EXPECT_FALSE(meter.update(*conn, "a")) << "one reading gives no rate";
 
   // 300 writes (SET and INCR) and 300 reads in one interval.
@@ -56,9 +56,31 @@ TEST(GuardWriteRate, CountsWritesNotReadsAndKeepsTheRecentHighest) {
 
   // Another server instance (run_id changed): the measurement starts over.
   EXPECT_FALSE(meter.update(*conn, "b"));
+  std::this_thread::sleep_for(100ms);
   auto fresh = meter.update(*conn, "b");
   ASSERT_TRUE(fresh);
   EXPECT_EQ(fresh->value, 0) << "only the meter's own INFO/COMMAND calls since: no writes";
+}
+
+// Readings that span less than the window give no rate: the worst case
+// stands. A guard that trusted one idle second (0 writes/s) doubled
+// maxmemory on its second poll, before any import could be seen.
+TEST(GuardWriteRate, NoRateUntilTheReadingsSpanTheWindow) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto conn = connect_to(server);
+  ASSERT_NE(conn, nullptr);
+  app::WriteRateMeter meter(0.4);
+  EXPECT_FALSE(meter.update(*conn, "a"));
+  for (int i = 0; i < 3; ++i) {
+    std::this_thread::sleep_for(100ms);
+    EXPECT_FALSE(meter.update(*conn, "a")) << "poll " << i + 2 << ": under 0.4 s of readings";
+  }
+  std::this_thread::sleep_for(150ms);
+  auto rate = meter.update(*conn, "a");
+  ASSERT_TRUE(rate) << "0.45 s of readings span the window";
+  EXPECT_NE(rate->source.describe().find("the highest of the last"), std::string::npos) << rate->source.describe();
+  EXPECT_EQ(app::WriteRateMeter::kDefaultWindowSeconds, 60);
 }
 
 }  // namespace

@@ -37,6 +37,16 @@ struct LiveObservation {
   // master_host:master_port.
   bool replica_ignores_maxmemory = false;
   std::string primary;
+  // A replica whose link to its primary is not up (INFO role:slave,
+  // master_link_status down): its first or next full sync brings the
+  // primary's whole dataset (replication.c:readSyncBulkPayload loads it,
+  // maxmemory ignored), which nothing on this server shows. primary_link is
+  // master_host:master_port; sync_total_bytes the RDB in transfer (INFO
+  // master_sync_total_bytes, -1 = not known, 0 before the transfer starts).
+  bool replica_not_in_sync = false;
+  bool replica_sync_in_progress = false;
+  int64_t replica_sync_total_bytes = 0;
+  std::string primary_link;
 
   // A BGSAVE or AOF rewrite child alive now (INFO rdb_bgsave_in_progress,
   // aof_rewrite_in_progress) and the pages it has copied (current_cow_size,

@@ -47,6 +47,12 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   }
   r.loading = s.loading;
   r.loading_percent = info.number("loading_loaded_perc").value_or(0);
+  if (r.role == "slave" && info.text("master_link_status").value_or("") != "up") {
+    r.replica_not_in_sync = true;
+    r.replica_sync_in_progress = info.u64("master_sync_in_progress").value_or(0) == 1;
+    r.replica_sync_total_bytes = static_cast<int64_t>(info.number("master_sync_total_bytes").value_or(0));
+    r.primary_link = fmt::format("{}:{}", info.text("master_host").value_or("?"), info.text("master_port").value_or("?"));
+  }
   r.used_memory_bytes = info.u64("used_memory").value_or(0);
   r.used_memory_rss_bytes = facts.rss_bytes;
   r.used_memory_peak_bytes = info.u64("used_memory_peak").value_or(0);

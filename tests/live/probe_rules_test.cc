@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "live_helpers.h"
 #include "render/rules_render.h"
@@ -126,6 +127,44 @@ TEST(ProbeRulesCli, InfoIsReadAsNoteAndMarkdownNeedsListRules) {
   auto md = run_redisfit({"probe", "redis://127.0.0.1:1", "-o", "markdown"});
   EXPECT_EQ(md.exit_code, 2);
   EXPECT_NE(md.err.find("--list-rules"), std::string::npos) << md.err;
+}
+
+// A replica whose primary cannot be reached holds nothing yet: its figures
+// are of the empty replica, and RP015 says the sync to come brings the
+// primary's dataset (before, the verdict read "safe" with no finding, and
+// the synced replica was over the limit seconds later). A replica in sync
+// gets no RP015.
+TEST(ProbeRulesReplica, AReplicaNotInSyncIsAWarningNamingItsPrimary) {
+  const int nowhere = free_loopback_port();
+  RedisServer cut_off("", {"--replicaof", "127.0.0.1", std::to_string(nowhere)});
+  ASSERT_TRUE(cut_off.ok()) << cut_off.error();
+  auto r = run_redisfit({"probe", cut_off.url(), "--limit", "64Mi", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const json j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  bool rp015 = false;
+  const json& findings = j["targets"][0]["findings"];
+  for (const auto& f : findings) {
+    if (f["rule"] != "RP015") continue;
+    rp015 = true;
+    EXPECT_EQ(f["level"], "warning");
+    EXPECT_NE(f.dump().find("127.0.0.1:" + std::to_string(nowhere)), std::string::npos) << f.dump();
+  }
+  EXPECT_TRUE(rp015) << findings.dump(2);
+
+  RedisServer primary;
+  ASSERT_TRUE(primary.ok()) << primary.error();
+  RedisServer synced("", {"--replicaof", "127.0.0.1", std::to_string(primary.port())});
+  ASSERT_TRUE(synced.ok()) << synced.error();
+  bool up = false;
+  for (int i = 0; i < 200 && !up; ++i) {
+    auto info = synced.command({"INFO", "replication"});
+    up = info && std::string(info->str, info->len).find("master_link_status:up") != std::string::npos;
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(up) << "the replica did not sync within 10 s";
+  auto ok = run_redisfit({"probe", synced.url(), "--limit", "64Mi", "-o", "json"});
+  EXPECT_EQ(ok.out.find("RP015"), std::string::npos) << ok.out;
 }
 
 }  // namespace

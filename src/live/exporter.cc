@@ -20,6 +20,9 @@ struct Exporter::State {
   std::chrono::steady_clock::time_point config_read_at{};
   std::string run_id;  // server instance the cached config belongs to
   std::optional<bool> was_up;  // last scrape's outcome, for logging changes only
+  // Named by /scrape?target=: REDISCLI_AUTH is never sent to it (a scraper
+  // could aim it anywhere), so its password comes from the URL or --auth-file.
+  bool from_scrape = false;
   // The last scrape and when it ended: a scrape that waited for the lock
   // while it ran takes it rather than reading again (below).
   std::optional<TargetScrape> last;
@@ -136,6 +139,12 @@ void Exporter::log_state_change(State& s, const TargetScrape& scrape) {
   // Errors from the client usually start with the address already.
   std::string reason = scrape.error;
   if (reason.rfind(scrape.target + ": ", 0) == 0) reason.erase(0, scrape.target.size() + 2);
+  // The client's advice for a missing password names REDISCLI_AUTH, which
+  // a /scrape target never gets.
+  const std::string env_advice = "or in REDISCLI_AUTH";
+  if (const size_t at = reason.find(env_advice); s.from_scrape && at != std::string::npos) {
+    reason.replace(at, env_advice.size(), "or in --auth-file (REDISCLI_AUTH is sent only to --target servers)");
+  }
   log_(true, scrape.target + " down: " + reason);
 }
 
@@ -164,6 +173,7 @@ TargetScrape Exporter::scrape_named(const ExporterTarget& target) {
     } else {
       auto fresh = std::make_unique<State>();
       fresh->target = target;
+      fresh->from_scrape = true;
       if (named_.size() < kMaxScrapeTargets) {
         state = fresh.get();
         named_.emplace(key, std::move(fresh));

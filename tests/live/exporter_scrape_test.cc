@@ -170,6 +170,10 @@ TEST(ExporterCli, TheEnvironmentsPasswordGoesOnlyToTheConfiguredTargets) {
   EXPECT_EQ(status, 200);
   EXPECT_EQ(metric_value(body, "redis_up"), 0) << body;
   EXPECT_NE(exporter.err().find("NOAUTH"), std::string::npos) << exporter.err();
+  // Its advice is one that works for a /scrape target: --auth-file, not the variable it never gets.
+  EXPECT_NE(exporter.err().find("or in --auth-file (REDISCLI_AUTH is sent only to --target servers)"),
+            std::string::npos)
+      << exporter.err();
 }
 
 // A target that accepts and never answers holds its scrapes for a timeout

@@ -109,8 +109,8 @@ int run(const ExporterFlags& f) {
     if (!ep) return ep.error();
     live::ExporterTarget t{*ep, shared_limit};
     if (auto it = params.find("limit"); it != params.end()) {
-      auto limit = parse_size_flag("limit", it->second);
-      if (!limit || *limit == 0) return Error{"limit=" + it->second, "expected a size such as 16Gi"};
+      auto limit = parse_limit_flag("limit=" + it->second, it->second);
+      if (!limit) return limit.error();  // what is wrong with it: not a size, ambiguous (16m), 0
       t.limit_bytes = *limit;
     }
     return t;

@@ -3,11 +3,15 @@
 #include <limits>
 
 #include <httplib.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -108,6 +112,49 @@ std::string promql_quote(const std::string& value) {
   return out + "\"";
 }
 
+namespace {
+
+// httplib says "Connection" for a refused port and an unknown host alike:
+// the resolver and one connect of our own tell them apart for the message.
+std::string why_unreachable(const std::string& scheme_host_port) {
+  const std::string hp = scheme_host_port.substr(scheme_host_port.find("://") + 3);
+  std::string host = hp;
+  std::string port = scheme_host_port.rfind("https", 0) == 0 ? "443" : "80";
+  if (!hp.empty() && hp[0] == '[') {  // [::1]:9090
+    const size_t close = hp.find(']');
+    host = hp.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+    if (close != std::string::npos && close + 1 < hp.size() && hp[close + 1] == ':') port = hp.substr(close + 2);
+  } else if (const size_t colon = hp.rfind(':'); colon != std::string::npos) {
+    host = hp.substr(0, colon);
+    port = hp.substr(colon + 1);
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0) {
+    return fmt::format("cannot resolve {}: {}", host, gai_strerror(rc));
+  }
+  std::string why = "the connection failed";
+  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    timeval tv{2, 0};
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    const int rc = connect(fd, a->ai_addr, a->ai_addrlen);
+    const int err = errno;
+    close(fd);
+    if (rc == 0) {
+      why = "the connection failed, yet a connect right after succeeded (was it restarting?)";
+      break;
+    }
+    why = fmt::format("{}:{}: {}", host, port, std::strerror(err));
+  }
+  freeaddrinfo(found);
+  return why;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PrometheusClient>> PrometheusClient::create(const PrometheusOptions& options) {
   const std::string& url = options.url;
   auto bad = [&](const std::string& why) {
@@ -192,8 +239,9 @@ Result<std::string> PrometheusClient::get(const std::string& path,
     if (res.error() == httplib::Error::Read || res.error() == httplib::Error::Canceled) {
       return Error{options_.url, "the connection closed before a whole answer came (is this a Prometheus URL?)"};
     }
-    return Error{options_.url, fmt::format("cannot reach Prometheus: {} (is the URL right, and is it running?)",
-                                           httplib::to_string(res.error()))};
+    const std::string why = res.error() == httplib::Error::Connection ? why_unreachable(scheme_host_port_)
+                                                                      : httplib::to_string(res.error());
+    return Error{options_.url, fmt::format("cannot reach Prometheus: {} (is the URL right, and is it running?)", why)};
   }
   res->body = std::move(body);
   if (res->status == 401 || res->status == 403) {

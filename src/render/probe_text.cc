@@ -20,7 +20,8 @@ void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail
                      format_bytes(r.clients_normal_bytes), r.connected_replicas);
   out += fmt::format("  projected    steady {}  fork {}{}  reload {}{}\n", format_bytes(r.steady_bytes),
                      format_bytes(r.fork_peak_bytes), r.fork_configured ? "" : " (what-if)",
-                     format_bytes(r.reload_peak_bytes), r.reload_configured ? "" : " (what-if)");
+                     format_bytes(r.reload_peak_bytes),
+                     r.loading ? " (loading now)" : r.reload_configured ? "" : " (what-if)");
   if (r.full_peak_bytes > 0)
     out += fmt::format("  at maxmemory peak {} ({})\n", format_bytes(r.full_peak_bytes), r.full_peak_phase);
   out += fmt::format("  copy-on-write {:.0f}%: {}\n", r.cow_fraction * 100, r.cow_source);

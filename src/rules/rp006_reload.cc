@@ -10,8 +10,9 @@ namespace {
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const LiveObservation& live = *ctx.live;
   probe::phase_finding(spec, ctx,
-                       live.reload_configured ? "restart and reload (maxmemory ignored while loading)"
-                                              : "restart with a leftover dump.rdb (persistence is off)",
+                       live.loading             ? "the load in progress (maxmemory ignored while loading)"
+                       : live.reload_configured ? "restart and reload (maxmemory ignored while loading)"
+                                                : "restart with a leftover dump.rdb (persistence is off)",
                        live.reload_peak_bytes, live.reload_configured || live.loading,
                        "raise the limit before the next restart, or the pod crash-loops while loading", out);
 }

@@ -35,7 +35,8 @@ nlohmann::json rescue_to_json(const app::RescueReport& r) {
                       {"maxmemory_bytes", p.maxmemory_bytes},
                       {"excess_bytes", p.excess_bytes},
                       {"evicts", p.evicts},
-                      {"cleanup_seconds", p.cleanup_seconds},
+                      // null without --cleanup-rate: 0.0 would read as "instant"
+                      {"cleanup_seconds", p.cleanup_seconds > 0 ? nlohmann::json(p.cleanup_seconds) : nlohmann::json()},
                       {"keep_data_limit_bytes", p.keep_data_limit_bytes},
                       {"fork_peak_at_loaded_bytes", p.fork_peak_at_loaded_bytes},
                       {"suspend_forks", p.suspend_forks()},

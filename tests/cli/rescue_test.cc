@@ -276,6 +276,7 @@ TEST(Rescue, WithoutAutomaticForksOnlyTheReplicasFullSyncIsWarnedOf) {
   auto doc = nlohmann::json::parse(r.out, nullptr, false);
   ASSERT_FALSE(doc.is_discarded()) << r.out;
   EXPECT_FALSE(doc["suspend_forks"].get<bool>());
+  EXPECT_TRUE(doc["cleanup_seconds"].is_null()) << "no --cleanup-rate: unknown, not 0.0 s";
   bool full_sync = false;
   for (const auto& w : doc["warnings"]) {
     const std::string text = w.get<std::string>();

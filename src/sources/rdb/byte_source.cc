@@ -23,7 +23,7 @@ uint64_t redis_crc64(uint64_t crc, const unsigned char* data, uint64_t n) {
 
 std::string missing_message(const char* what, uint64_t need, uint64_t have) {
   return std::string("truncated: ") + what + " needs " + std::to_string(need) + " bytes but the file ends after " +
-         std::to_string(have);
+         std::to_string(have) + (have == 1 ? " byte" : " bytes");
 }
 
 }  // namespace

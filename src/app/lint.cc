@@ -362,7 +362,7 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
                         ". lint reads Pods and workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, "
                         "CronJob) running redis-server or valkey-server, KubeBlocks Clusters, OpsRequests, "
                         "ComponentParameter/Parameter/Configuration objects, OT-CONTAINER-KIT and spotahome CRs, "
-                        "and redis.conf files (with --limit)";
+                        "and redis.conf files (judged against a container with --limit)";
   if (!operators.empty()) {
     message += "; " + operators + " is recognised but not read by this version: check it with "
                "`redisfit explain --limit ... --maxmemory ...`";

@@ -7,7 +7,8 @@
 // as in read_rdb_file, except those the commands touch: they are replayed
 // with their base value (so a write grows the key the base loaded).
 // Memory: one record per key the AOF writes (element sizes, never the
-// values), the distinct key names of the commands, and one command.
+// values), the distinct key names of the commands, one command, and an open
+// MULTI's commands up to 64 MiB (aof_transactions.h).
 #pragma once
 
 #include <cstdint>

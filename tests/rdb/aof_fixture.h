@@ -32,4 +32,9 @@ std::string single_file_aof(const std::string& appendonlydir);
 // with --appendonly yes (it loads it as a pre-7.0 AOF).
 std::string seed_as_appendonly_aof(TempDir& dir, const std::string& contents);
 
+// One command as an AOF writes it (a RESP array of bulk strings), and a list
+// of them back to back.
+std::string resp_command(const std::vector<std::string>& argv);
+std::string aof_of(const std::vector<std::vector<std::string>>& commands);
+
 }  // namespace redisfit::testing

@@ -49,6 +49,18 @@ std::string single_file_aof(const std::string& appendonlydir) {
   return base + incr;
 }
 
+std::string resp_command(const std::vector<std::string>& argv) {
+  std::string out = "*" + std::to_string(argv.size()) + "\r\n";
+  for (const auto& a : argv) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
+  return out;
+}
+
+std::string aof_of(const std::vector<std::vector<std::string>>& commands) {
+  std::string out;
+  for (const auto& argv : commands) out += resp_command(argv);
+  return out;
+}
+
 std::string seed_as_appendonly_aof(TempDir& dir, const std::string& contents) {
   return dir.write_file("appendonly.aof", contents);
 }

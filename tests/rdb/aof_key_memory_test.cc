@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "rdb/aof_fixture.h"
 #include "sources/rdb/aof_replay.h"
 #include "support/process.h"
 #include "support/redis_server.h"
@@ -62,11 +63,7 @@ TEST(AofKeyMemory, AggregatesKeepTheirContentsAndCopiesAreDeep) {
   EXPECT_EQ(sizes.count["x"], 1u);
 }
 
-std::string resp(const std::vector<std::string>& argv) {
-  std::string out = "*" + std::to_string(argv.size()) + "\r\n";
-  for (const auto& a : argv) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
-  return out;
-}
+std::string resp(const std::vector<std::string>& argv) { return testing::resp_command(argv); }
 
 // A 4 MiB key name: the text and JSON reports show a 256-byte head and the
 // length, the prefix group too; the reports stay a few KiB.

@@ -221,13 +221,8 @@ TEST(AofLoad, TruncatedTailOfTheLastFileIsDropped) {
 // load in the database it was in: the real server logs the error and puts
 // every key in db 3, and so does the estimate (it put b in db 20 before).
 TEST(AofLoad, ASelectRedisRefusesKeepsTheDatabase) {
-  std::string aof;
-  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
-           {"SELECT", "3"}, {"SET", "a", "1"}, {"SELECT", "20"}, {"SET", "b", "2"}, {"SELECT", "x"}, {"SET", "c", "3"},
-           {"SELECT", "-1"}, {"SET", "d", "4"}}) {
-    aof += "*" + std::to_string(argv.size()) + "\r\n";
-    for (const auto& a : argv) aof += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
-  }
+  const std::string aof = testing::aof_of({{"SELECT", "3"}, {"SET", "a", "1"}, {"SELECT", "20"}, {"SET", "b", "2"},
+                                            {"SELECT", "x"}, {"SET", "c", "3"}, {"SELECT", "-1"}, {"SET", "d", "4"}});
   testing::TempDir seed;
   const std::string file = testing::seed_as_appendonly_aof(seed, aof);
   {
@@ -251,14 +246,10 @@ TEST(AofLoad, ASelectRedisRefusesKeepsTheDatabase) {
 // server loading the same file does. With aof-load-truncated no the server
 // refuses to start, and the estimate refuses too.
 TEST(AofLoad, ATransactionWithNoExecIsRevertedAsRedisDoes) {
-  std::string aof;
   const std::string big(2 << 20, 'v');
-  for (const std::vector<std::string>& argv : std::vector<std::vector<std::string>>{
-           {"SET", "a", "1"}, {"MULTI"}, {"SET", "b", "2"}, {"SET", "c", "3"}, {"EXEC"}, {"SET", "d", "4"},
-           {"MULTI"}, {"SET", "e", big}, {"SET", "f", "6"}}) {
-    aof += "*" + std::to_string(argv.size()) + "\r\n";
-    for (const auto& a : argv) aof += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
-  }
+  const std::string aof = testing::aof_of({{"SET", "a", "1"}, {"MULTI"}, {"SET", "b", "2"}, {"SET", "c", "3"},
+                                            {"EXEC"}, {"SET", "d", "4"}, {"MULTI"}, {"SET", "e", big},
+                                            {"SET", "f", "6"}});
   testing::TempDir seed;
   const std::string file = testing::seed_as_appendonly_aof(seed, aof);
   {

@@ -13,7 +13,7 @@ nlohmann::json suppression_json(const app::Suppression& s) {
   nlohmann::json j = {{"kind", app::suppression_kind_name(s.kind)}, {"status", "accepted"}};
   if (!s.justification.empty()) j["justification"] = s.justification;
   if (s.where.known()) {
-    nlohmann::json phys = {{"artifactLocation", {{"uri", sarif::to_uri(s.where.file)}}}};
+    nlohmann::json phys = {{"artifactLocation", sarif::artifact_location(s.where.file)}};
     if (s.where.line > 0) phys["region"] = {{"startLine", s.where.line}, {"startColumn", std::max(1, s.where.column)}};
     j["location"] = {{"physicalLocation", phys}, {"message", {{"text", s.by}}}};
   }
@@ -30,7 +30,7 @@ std::string finding_fingerprint(const rules::Finding& f, const RedisInstance& r)
 void sarif_results_of_subject(const app::SubjectReport& s, const std::function<void(nlohmann::json)>& out) {
   const auto& table = rules::all_rules();
   auto add = [&](const rules::Finding& f, const app::Suppression* suppression) {
-    nlohmann::json phys = {{"artifactLocation", {{"uri", sarif::to_uri(f.location.file)}}}};
+    nlohmann::json phys = {{"artifactLocation", sarif::artifact_location(f.location.file)}};
     if (f.location.line > 0) {
       phys["region"] = {{"startLine", f.location.line}, {"startColumn", std::max(1, f.location.column)}};
     }

@@ -1,6 +1,7 @@
 #include "render/sarif_parts.h"
 
 #include <cctype>
+#include <filesystem>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -29,6 +30,13 @@ std::string to_uri(const std::string& path) {
     }
   }
   return out;
+}
+
+nlohmann::json artifact_location(const std::string& path) {
+  const std::string uri = to_uri(path);
+  if (uri == "stdin") return {{"uri", uri}};
+  if (!path.empty() && path[0] == '/') return {{"uri", "file://" + uri}};
+  return {{"uri", uri}, {"uriBaseId", "%SRCROOT%"}};
 }
 
 const char* level(rules::Level level) {
@@ -62,12 +70,25 @@ int rule_index(const std::vector<const rules::RuleSpec*>& table, const std::stri
   return -1;
 }
 
+namespace {
+// The directory relative paths were given from (the process's working
+// directory), without its trailing slash: "" for the root.
+std::string source_root() {
+  std::error_code ec;
+  std::string cwd = std::filesystem::current_path(ec).string();
+  if (ec) return "";
+  while (!cwd.empty() && cwd.back() == '/') cwd.pop_back();
+  return cwd;
+}
+}  // namespace
+
 nlohmann::json log(nlohmann::json rule_descriptors, nlohmann::json invocation, nlohmann::json results) {
   return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
           {"version", "2.1.0"},
           {"runs",
            {{{"tool", {{"driver", {{"name", "redisfit"}, {"version", REDISFIT_VERSION}, {"rules", rule_descriptors}}}}},
              {"invocations", {invocation}},
+             {"originalUriBaseIds", {{"%SRCROOT%", {{"uri", "file://" + to_uri(source_root()) + "/"}}}}},
              {"results", results}}}}};
 }
 

@@ -22,6 +22,12 @@ std::string fingerprint(const std::string& text);
 // may not contain; stdin has no file and is reported as "stdin".
 std::string to_uri(const std::string& path);
 
+// artifactLocation for a path as given (SARIF 2.1.0 §3.4.3): an absolute
+// path as a file:// URI; a relative one as a relative reference against
+// %SRCROOT%, which log() resolves to the directory redisfit ran in
+// (run.originalUriBaseIds), so a viewer can open it.
+nlohmann::json artifact_location(const std::string& path);
+
 const char* level(rules::Level level);  // "note", "warning", "error"
 
 // tool.driver.rules: one reportingDescriptor per spec, in table order.

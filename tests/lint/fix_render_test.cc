@@ -151,6 +151,17 @@ void expect_valid_sarif(const nlohmann::json& s) {
     const auto& phys = res["locations"][0]["physicalLocation"];
     const std::string uri = phys["artifactLocation"]["uri"];
     EXPECT_EQ(uri.find(' '), std::string::npos);
+    // A relative reference resolves against %SRCROOT%, which the run defines;
+    // an absolute path is a file:// URI.
+    if (phys["artifactLocation"].contains("uriBaseId")) {
+      EXPECT_EQ(phys["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+      EXPECT_NE(uri[0], '/') << uri;
+      const std::string root = run["originalUriBaseIds"]["%SRCROOT%"]["uri"];
+      EXPECT_EQ(root.rfind("file:///", 0), 0u) << root;
+      EXPECT_EQ(root.back(), '/') << root;
+    } else {
+      EXPECT_TRUE(uri == "stdin" || uri.rfind("file:///", 0) == 0) << uri;
+    }
     if (phys.contains("region")) {
       EXPECT_GE(phys["region"]["startLine"].get<int>(), 1);
       EXPECT_GE(phys["region"]["startColumn"].get<int>(), 1);

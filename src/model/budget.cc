@@ -367,6 +367,14 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
     b.assumptions.push_back({"expected_peak", format_bytes(b.expected_peak_bytes),
                              expected_peak_words(*typical, frag, b)});
   }
+  // The per-key structures, encodings and buffers were measured on Redis
+  // 6.2-7.4 (Valkey 8 reports 7.2.4); another release is costed with them.
+  if (const auto v = redis_major_minor(r.redis_version.value); v && (*v < std::pair{6, 2} || *v >= std::pair{8, 0})) {
+    b.assumptions.push_back({"redis_version", r.redis_version.value,
+                             fmt::format("{}: {} than the Redis 6.2-7.4 the model's terms were measured on; costed "
+                                         "as those",
+                                         r.redis_version.source.describe(), *v < std::pair{6, 2} ? "older" : "newer")});
+  }
   b.assumptions.push_back({"margin", fmt::format("{:.0f}%", b.margin_percent()),
                            fmt::format("the verdict keeps the peak x{:.2f} under the limit: {}", b.safety_factor,
                                        margin.why)});

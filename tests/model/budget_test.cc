@@ -181,6 +181,24 @@ TEST(Budget, RedisSixBuffersTheRewriteInTheParent) {
   EXPECT_TRUE(redis_version_before(r, 7, 0));
 }
 
+// A release outside the measured 6.2-7.4 is costed as those, and says so:
+// plan --redis-version 2.8 answered exactly as for 7.0 with no word of it.
+TEST(Budget, AReleaseOutsideTheMeasuredOnesIsAnAssumption) {
+  RedisInstance r = instance(8 * kGiB, 4 * kGiB, "allkeys-lru");
+  auto said = [&](const std::string& version) {
+    r.redis_version = {version, Provenance::given("test")};
+    for (const auto& a : compute_budget(r, Workload{}).assumptions) {
+      if (a.name == "redis_version") return a.source;
+    }
+    return std::string();
+  };
+  EXPECT_NE(said("2.8.24").find("older than the Redis 6.2-7.4"), std::string::npos);
+  EXPECT_NE(said("8.2.1").find("newer than the Redis 6.2-7.4"), std::string::npos);
+  EXPECT_EQ(said("7.0.15"), "");
+  EXPECT_EQ(said("6.2.14"), "");
+  EXPECT_EQ(said("7.4.3"), "");
+}
+
 }  // namespace
 }  // namespace redisfit
 

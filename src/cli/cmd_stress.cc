@@ -130,6 +130,10 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) return Error{"flag --set", "'" + kv + "' is not directive=value"};
     const std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
+    // Redis trims a config line and unquotes its words: " dir" or "\"dir\"" is
+    // dir, past a check of the exact spelling. A name is letters, digits, '-'.
+    if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)
+      return Error{"flag --set", "'" + kv + "': a directive name is letters, digits and '-' (no spaces or quotes)"};
     if (auto why = set_directive_refused(name, value, f.connections)) return Error{"flag --set", "'" + kv + "': " + *why};
     // Checked as the model reads it, as --policy above: a value Redis
     // refuses is named by its flag, not by the sandbox's generated redis.conf.

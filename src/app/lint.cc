@@ -72,25 +72,15 @@ void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& opt
   f.notes.insert(f.notes.begin(), rescue.warnings.begin(), rescue.warnings.end());
 }
 
-// A --dataset below maxmemory is today's data: nothing but maxmemory bounds
-// it (evict.c:performEvictions acts only above it), so the configuration is
-// judged with the data grown to maxmemory, as plan judges what it recommends
-// and explain's when_full line judges the same flags.
-Workload judged_at_full(const RedisInstance& r, const Workload& w) {
-  if (!w.dataset_bytes || r.maxmemory.bytes == 0 || w.dataset_bytes->value >= r.maxmemory.bytes) return w;
-  Workload full = w;
-  full.dataset_bytes = Sourced<uint64_t>{
-      r.maxmemory.bytes, Provenance::computed(fmt::format("{} today ({}), free to grow to maxmemory",
-                                                         format_bytes(w.dataset_bytes->value),
-                                                         w.dataset_bytes->source.describe()))};
-  return full;
-}
-
 void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDerivation& derivation,
               const fix::KbTarget* target, fix::ConfForm conf_form = fix::ConfForm::kRedisConf) {
   if (s.instance.role != InstanceRole::kData) return;
   s.checked = true;
-  const Workload judged = judged_at_full(s.instance, options.workload);
+  // A --dataset below maxmemory is today's data, which nothing but maxmemory
+  // bounds: the component is judged full, as plan sizes (model/solver.h).
+  const Workload judged = s.instance.maxmemory.bytes > 0
+                              ? grown_to_maxmemory(options.workload, s.instance.maxmemory.bytes)
+                              : options.workload;
   s.budget = options.budget_hints ? compute_budget(s.instance, judged) : compute_budget_without_hint(s.instance, judged);
   s.findings = rules::check_all({s.instance, s.budget, judged, derivation});
   // Say which addon rule a finding rests on when nobody wrote maxmemory.

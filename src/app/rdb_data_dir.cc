@@ -4,18 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "sources/rdb/aof_reader.h"
+
 namespace redisfit {
 namespace fs = std::filesystem;
 namespace {
 
-bool holds_manifest(const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.size() > 9 && name.ends_with(".manifest")) return true;
-  }
-  return false;
-}
+bool holds_manifest(const fs::path& dir) { return !rdb::aof_manifests_in(dir.string()).empty(); }
 
 }  // namespace
 

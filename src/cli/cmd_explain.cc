@@ -59,11 +59,10 @@ int run_explain(const ExplainFlags& f) {
   // A --dataset below maxmemory is today's data; nothing but maxmemory bounds
   // it (evict.c:performEvictions acts only above it), so the gate also judges
   // the same configuration once it is full, as plan and lint do.
-  bool unsafe_when_full = false;
   if (workload.dataset_bytes && budget.maxmemory_bytes > 0 && budget.limit_bytes > 0 &&
       workload.dataset_bytes->value < budget.maxmemory_bytes) {
     const MemoryBudget at_full = compute_budget(instance, at_maxmemory(workload, budget.maxmemory_bytes));
-    unsafe_when_full = at_full.verdict == Verdict::kUnsafe;
+    const bool unsafe_when_full = at_full.verdict == Verdict::kUnsafe;
     budget.when_full = MemoryBudget::WhenFull{at_full.verdict, at_full.peak_bytes, at_full.peak_phase};
     budget.assumptions.push_back(
         {"when_full", fmt::format("{} {}", verdict_name(at_full.verdict), format_bytes(at_full.peak_bytes)),
@@ -73,6 +72,7 @@ int run_explain(const ExplainFlags& f) {
   }
   print_report(*render::find_format(render::explain_formats(), f.output), budget);
   // An unsafe budget is a finding (exit 1), so `explain` can gate a pipeline.
+  const bool unsafe_when_full = budget.when_full && budget.when_full->verdict == Verdict::kUnsafe;
   return budget.verdict == Verdict::kUnsafe || unsafe_when_full ? kExitFindings : kExitClean;
 }
 

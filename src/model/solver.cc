@@ -48,13 +48,20 @@ Workload at_maxmemory(Workload w, uint64_t maxmemory_bytes) {
   if (w.dataset_bytes && w.dataset_bytes->value > maxmemory_bytes) {
     w.dataset_bytes = Sourced<uint64_t>{
         maxmemory_bytes, Provenance::computed(fmt::format("{} brought down to maxmemory", format_bytes(w.dataset_bytes->value)))};
-  } else if (w.dataset_bytes && w.dataset_bytes->value < maxmemory_bytes) {
+  } else {
+    w = grown_to_maxmemory(std::move(w), maxmemory_bytes);
+  }
+  if (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes) w.loaded_bytes.reset();
+  return w;
+}
+
+Workload grown_to_maxmemory(Workload w, uint64_t maxmemory_bytes) {
+  if (w.dataset_bytes && w.dataset_bytes->value < maxmemory_bytes) {
     w.dataset_bytes = Sourced<uint64_t>{
         maxmemory_bytes, Provenance::computed(fmt::format("{} today ({}), free to grow to maxmemory",
                                                          format_bytes(w.dataset_bytes->value),
                                                          w.dataset_bytes->source.describe()))};
   }
-  if (w.loaded_bytes && w.loaded_bytes->value > maxmemory_bytes) w.loaded_bytes.reset();
   return w;
 }
 

@@ -34,6 +34,11 @@ struct Recommendation {
 // smaller data would let tomorrow's writes fill the container past its limit.
 Workload at_maxmemory(Workload w, uint64_t maxmemory_bytes);
 
+// Only the second half of at_maxmemory: a dataset below maxmemory grown to
+// it, one above it held as it is (the next start reloads it). What lint
+// judges a component with.
+Workload grown_to_maxmemory(Workload w, uint64_t maxmemory_bytes);
+
 // Largest maxmemory (rounded down to whole MiB) for which every phase of the
 // model stays within limit / kSafetyFactor, all other facts as in `instance`,
 // with the dataset at each candidate maxmemory: data above it settles there

@@ -31,6 +31,7 @@
 #include "model/rescue_plan.h"
 #include "platform/info.h"
 #include "platform/input_file.h"
+#include "sources/rdb/aof_reader.h"
 #include "stress/prediction.h"
 #include "stress/run_engine.h"
 
@@ -66,11 +67,7 @@ Result<std::string> copy_in(const std::string& from, const std::string& dir, boo
   std::error_code ec;
   if (fs::is_directory(from, ec)) {
     if (!appendonly) return Error{from, "an appendonlydir is loaded only with appendonly yes (--appendonly yes)"};
-    std::vector<std::string> manifests;
-    for (const auto& e : fs::directory_iterator(from, ec)) {
-      const std::string name = e.path().filename().string();
-      if (name.size() > 9 && name.ends_with(".manifest")) manifests.push_back(name);
-    }
+    const std::vector<std::string> manifests = rdb::aof_manifests_in(from);
     if (manifests.size() != 1) {
       return Error{from, manifests.empty() ? "a directory without an AOF manifest (*.manifest): not an appendonlydir"
                                            : "a directory with " + std::to_string(manifests.size()) +

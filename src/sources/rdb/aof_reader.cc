@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <memory>
 
 #include <fmt/format.h>
@@ -147,16 +148,6 @@ void hand_over(AofReplay& replay, RdbVisitor& visitor, FileReadResult& r, uint64
   }
 }
 
-std::string find_manifest(const std::string& dir) {
-  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
-  if (!d) return "";
-  while (dirent* e = readdir(d.get())) {
-    std::string name = e->d_name;
-    if (name.size() > 9 && name.compare(name.size() - 9, 9, ".manifest") == 0) return dir + "/" + name;
-  }
-  return "";
-}
-
 RdbReopen reopen_file(const std::string& path) {
   return [path] { return std::make_unique<ByteSource>(path); };
 }
@@ -262,9 +253,22 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
   }
 }
 
+std::vector<std::string> aof_manifests_in(const std::string& dir) {
+  std::vector<std::string> names;
+  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
+  if (!d) return names;
+  while (dirent* e = readdir(d.get())) {
+    std::string name = e->d_name;
+    if (name.size() > 9 && name.ends_with(".manifest")) names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor, std::vector<AofFileInfo>& files,
                                     FileReadResult& result, const AofReadOptions& options) {
-  std::string manifest = find_manifest(dir);
+  const std::vector<std::string> manifests = aof_manifests_in(dir);
+  const std::string manifest = manifests.empty() ? "" : dir + "/" + manifests.front();
   if (manifest.empty()) return Error{dir, "a directory without an AOF manifest (*.manifest): not an appendonlydir"};
   std::string text;
   try {

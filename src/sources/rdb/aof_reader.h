@@ -101,6 +101,12 @@ struct FileReadResult {
 Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor& visitor,
                                             const AofReadOptions& options = {});
 
+// The names of the AOF manifests (*.manifest) directly in `dir`, sorted;
+// empty when there are none or `dir` cannot be listed. Redis opens
+// <appendfilename>.manifest (aof.c:aofLoadManifestFromDisk): one per
+// appendonlydir.
+std::vector<std::string> aof_manifests_in(const std::string& dir);
+
 // An appendonlydir: returns the total bytes of the files the manifest names
 // and lists them in `files` (name, kind, bytes, commands); `result` gets the
 // replay's counts and notes.

@@ -49,6 +49,8 @@ void RdbAggregator::on_resize_db(uint64_t number, uint64_t keys, uint64_t expire
   s.resize_expires_hint = expires;
 }
 
+void RdbAggregator::on_main_dict_buckets(uint64_t number, uint64_t buckets) { db(number).main_dict_buckets = buckets; }
+
 void RdbAggregator::on_progress(uint64_t offset, uint64_t size, uint64_t keys) {
   if (options_.progress) options_.progress(progress_base_ + offset, progress_total_ ? progress_total_ : size, keys);
 }
@@ -139,9 +141,11 @@ void RdbAggregator::finish() {
   const LoadTarget& target = options_.target;
   uint64_t dataset = 0;
   for (auto& [number, d] : dbs_) {
-    // rdb.c: RESIZEDB presizes both dicts; dicts then grow by doubling.
-    d.estimated_bytes += dict_buckets_bytes(std::max(d.keys, d.resize_keys_hint)) +
-                         dict_buckets_bytes(std::max(d.expires, d.resize_expires_hint));
+    // rdb.c: RESIZEDB presizes both dicts; dicts then grow by doubling. An
+    // AOF replay says what its growth left, a rehash's two tables included.
+    const uint64_t main_dict = d.main_dict_buckets > 0 ? d.main_dict_buckets * sizeof(void*)
+                                                       : dict_buckets_bytes(std::max(d.keys, d.resize_keys_hint));
+    d.estimated_bytes += main_dict + dict_buckets_bytes(std::max(d.expires, d.resize_expires_hint));
     dataset += d.estimated_bytes;
     report_.dbs.push_back(d);
   }

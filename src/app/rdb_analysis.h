@@ -46,6 +46,7 @@ struct RdbDbStats {
   uint64_t expires = 0;
   uint64_t resize_keys_hint = 0;
   uint64_t resize_expires_hint = 0;
+  uint64_t main_dict_buckets = 0;  // from an AOF replay's growth (on_main_dict_buckets); 0: from the keys
   uint64_t serialized_bytes = 0;
   uint64_t estimated_bytes = 0;  // entries + values + dict buckets
 };

@@ -100,8 +100,10 @@ class BaseKeyRouter : public RdbVisitor {
   void on_header(int version) override { next_.on_header(version); }
   void on_aux(std::string_view key, std::string_view value) override { next_.on_aux(key, value); }
   void on_select_db(uint64_t db) override { next_.on_select_db(db); }
+  // A database the commands flush loses the tables RESIZEDB sized with its
+  // keys (dict.c:dictEmpty frees both): what is left is sized by its keys.
   void on_resize_db(uint64_t db, uint64_t keys, uint64_t expires) override {
-    next_.on_resize_db(scan_.final_db(db), keys, expires);
+    if (!scan_.flushed(db)) next_.on_resize_db(scan_.final_db(db), keys, expires);
   }
   void on_module_aux(std::string_view name) override { next_.on_module_aux(name); }
   void on_function_library(uint64_t bytes) override { next_.on_function_library(bytes); }
@@ -198,6 +200,7 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
     if (!starts_as_rdb(in)) {
       r.kind = RdbInputKind::kAof;
       read_as_aof_from_its_start = !options.loaded_as_aof;
+      replay.follow_dict_growth(true);  // no base: every key goes through the replay
       r.aof_commands = read_aof_commands(in, replayed, options.load_truncated, tail);
       add_stop_points(r, false, replayed);
     } else if (options.commands_at == 0) {
@@ -307,6 +310,9 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
           continue;
         }
         bool rdb = starts_as_rdb(in);
+        // The dicts grow key by key unless an RDB base presized them (and
+        // sent its untouched keys past the replay).
+        replay.follow_dict_growth(!rdb && (i == 0 || replay.following_dict_growth()));
         BaseKeyRouter router(visitor, scan, replay);
         if (rdb) read_rdb_part(in, path, router, options.rdb_rules, result.notes);
         has_base = has_base || base;

@@ -27,6 +27,7 @@
 
 #include "facts/rdb_value.h"
 #include "sources/rdb/aof_command_keys.h"
+#include "sources/rdb/dict_growth.h"
 #include "sources/rdb/rdb_reader.h"
 
 namespace redisfit::rdb {
@@ -38,8 +39,18 @@ class AofReplay : public AofCommandSink {
   void command(const std::vector<std::string_view>& argv) override;
   // Takes over a key a base RDB loaded, with its value and expire.
   void adopt(const RdbKey& key);
-  // Hands every key still alive to the visitor, shaped like an RDB key.
+  // Hands every key still alive to the visitor, shaped like an RDB key, and
+  // with follow_dict_growth(true) each database's main dict buckets.
   void emit(RdbVisitor& visitor);
+  // Follows each database's main dict as Redis grows it (dict_growth.h).
+  // Only for a replay that holds every key: an AOF without an RDB base (a
+  // base's untouched keys go to the visitor, not through the replay).
+  // Turned off (and forgotten) once an RDB base is read.
+  void follow_dict_growth(bool on) {
+    follow_dicts_ = on;
+    if (!on) dicts_.clear();
+  }
+  bool following_dict_growth() const { return follow_dicts_; }
 
   // Write commands not modelled, by lower-case name, and how many.
   const std::map<std::string, uint64_t>& not_modelled() const { return not_modelled_; }
@@ -150,6 +161,11 @@ class AofReplay : public AofCommandSink {
   std::map<std::string, uint64_t> not_modelled_;
   uint64_t function_loads_ = 0;
   uint64_t function_code_bytes_ = 0;
+  bool follow_dicts_ = false;
+  std::map<uint64_t, DictGrowth> dicts_;  // with follow_dicts_, by database
+  // The rehash steps and size changes of one applied command (dict_growth.h).
+  void follow_dicts(const std::string& cmd, const Argv& argv, uint64_t db, size_t keys_before, size_t target_before);
+  size_t db_keys(uint64_t db) const;
 };
 
 // Helpers shared by the replay's files.

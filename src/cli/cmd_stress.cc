@@ -125,7 +125,12 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
   }
   o.server.maxmemory_policy = f.policy;
   if (!f.appendonly.empty()) o.server.appendonly = f.appendonly == "yes";
-  if (f.save_given) o.server.save = f.save;
+  if (f.save_given) {
+    RedisInstance scratch;  // checked as --policy is, so the error names the flag
+    DirectiveApplier applier(scratch, DirectiveMode::kReplace);
+    if (Status st = applier.apply_value("save", f.save, Provenance::flag("--save")); !st) return st.error();
+    o.server.save = f.save;
+  }
   for (const auto& kv : f.set) {
     auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) return Error{"flag --set", "'" + kv + "' is not directive=value"};
@@ -255,6 +260,14 @@ int run_search_command(StressFlags f) {
     std::fprintf(stderr, "redisfit stress: %s\n", opts.error().describe().c_str());
     return kExitUsage;
   }
+  // The searched maxmemory bounds the data the import fills: with no import
+  // every probe holds an empty server, and its "edge" would be the top of
+  // the range whatever the limit.
+  if (!opts->phase_import) {
+    std::fprintf(stderr, "redisfit stress: flag --phases: --search maxmemory needs the import phase (it fills the "
+                         "data up to each maxmemory tried); '%s' has none\n", f.phases.c_str());
+    return kExitUsage;
+  }
   stress::SearchOptions s;
   s.run = *opts;
   s.run.progress = false;
@@ -308,11 +321,11 @@ int run_search_command(StressFlags f) {
 std::optional<std::string> report_path_problem(const std::string& path) {
   std::error_code ec;
   const std::filesystem::path p(path);
-  if (std::filesystem::is_directory(p, ec)) return "is a directory";
+  if (std::filesystem::is_directory(p, ec)) return "it is a directory";
   const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
   if (!std::filesystem::is_directory(dir, ec)) return "its directory " + dir.string() + " does not exist";
   if (std::filesystem::exists(p, ec) ? access(path.c_str(), W_OK) != 0 : access(dir.c_str(), W_OK) != 0) {
-    return std::string("cannot be written: ") + std::strerror(errno);
+    return std::strerror(errno);
   }
   return std::nullopt;
 }
@@ -320,7 +333,7 @@ std::optional<std::string> report_path_problem(const std::string& path) {
 int run_stress_command(const StressFlags& f) {
   if (!f.report.empty()) {
     if (auto problem = report_path_problem(f.report)) {
-      std::fprintf(stderr, "redisfit stress: flag --report: %s %s\n", f.report.c_str(), problem->c_str());
+      std::fprintf(stderr, "redisfit stress: flag --report: cannot write %s: %s\n", f.report.c_str(), problem->c_str());
       return kExitUsage;
     }
   }

@@ -46,18 +46,19 @@ HostInfo read_host_info() {
   return h;
 }
 
-Status check_limit(uint64_t limit_bytes, bool force) {
+Status check_limit(uint64_t limit_bytes, bool force, const std::string& source, const std::string& what) {
   constexpr uint64_t kMinLimit = 16ULL << 20;
+  const std::string limit = what.empty() ? format_k8s_quantity(limit_bytes)
+                                         : fmt::format("{} ({})", what, format_k8s_quantity(limit_bytes));
   if (limit_bytes < kMinLimit) {
-    return Error{"flag --limit", fmt::format("{} is below {}: redis-server alone needs more",
-                                             format_k8s_quantity(limit_bytes), format_k8s_quantity(kMinLimit))};
+    return Error{source, fmt::format("{} is below {}: redis-server alone needs more", limit,
+                                     format_k8s_quantity(kMinLimit))};
   }
   uint64_t total = mem_total_bytes();
   if (!force && total > 0 && limit_bytes > total / 2) {
-    return Error{"flag --limit",
-                 fmt::format("{} is more than half of this machine's memory ({}); a run fills it. "
-                             "Use a smaller limit (the outcome scales), or --force",
-                             format_k8s_quantity(limit_bytes), format_bytes(total))};
+    return Error{source, fmt::format("{} is more than half of this machine's memory ({}); a run fills it. "
+                                     "Use a smaller {} (the outcome scales), or --force",
+                                     limit, format_bytes(total), what.empty() ? "limit" : "limit or dataset")};
   }
   return Ok{};
 }

@@ -90,27 +90,6 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
 }
 
 namespace {
-// A dataset above maxmemory (stress --rdb: a file loaded with maxmemory
-// ignored) is data held above it, reloaded in full; the model sees it at
-// maxmemory, with the -OOM a refusing policy answers every write there, so
-// the fork's writes copy no data page (cow.cc, kRefusedWritesCowFraction).
-// An import never gets there (workload_for_run).
-Workload as_held(const RedisInstance& r, Workload w) {
-  if (!w.dataset_bytes || r.maxmemory.origin == MaxmemoryOrigin::kUnset ||
-      w.dataset_bytes->value <= r.maxmemory.bytes) {
-    return w;
-  }
-  if (!writes_continue_at_maxmemory(r, w) && !w.cow_fraction) {
-    w.cow_fraction = Sourced<double>{ModelConstants::kRefusedWritesCowFraction,
-                                     Provenance::given("stress: the data is past maxmemory and " +
-                                                       r.maxmemory_policy.value +
-                                                       " refuses the writes with -OOM, so none copies a data page")};
-  }
-  Provenance held = w.dataset_bytes->source;
-  held.note += ", held at maxmemory";
-  w.dataset_bytes = Sourced<uint64_t>{r.maxmemory.bytes, held};
-  return w;
-}
 
 // The import writes flat out. When its writes cross the configuration's
 // automatic AOF rewrite, Redis forks during the import by itself
@@ -151,7 +130,10 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
     p.note = "model not applied: " + inst.error().describe();
     return p;
   }
-  const Workload asked = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
+  // A dataset above maxmemory (stress --rdb: a file loaded with maxmemory
+  // ignored) goes to the model as it is: the model holds it there, reloads
+  // it in full and refuses a refusing policy's writes (budget.cc).
+  const Workload asked = workload_for_run(o, inst->maxmemory.bytes);
   // The run's expected peak is the larger of its scenarios' (each budget's
   // own, or its peak where it has none apart), as its predicted peak is.
   MemoryBudget b = compute_budget(*inst, asked);
@@ -181,7 +163,7 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
                                     double fragmentation) {
   auto inst = instance_for_run(conf_path, o);
   if (!inst.ok()) return 0;
-  Workload asked = as_held(*inst, workload_for_run(o, inst->maxmemory.bytes));
+  Workload asked = workload_for_run(o, inst->maxmemory.bytes);
   if (fragmentation > 0) set_measured_fragmentation(asked, fragmentation);
   Workload w = asked;
   set_measured_child(w, save_seconds_of_child(o, child_seconds));

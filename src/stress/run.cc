@@ -130,12 +130,15 @@ void Run::record_failed_start(const Status& start) {
   // wait_ready() has reaped the process when it exited; it never answered
   // PING, so it died while loading (or before: a bad file, a bad config).
   std::string how = start.ok() ? "" : start.error().message;
-  if (auto status = server_.last_status(); status && !server_.running()) how = describe_wait_status(*status);
+  const bool died = server_.last_status() && !server_.running();
+  if (died) how = describe_wait_status(*server_.last_status());
   server_.kill_and_reap();
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the OOM counter follows the kill
   auto st = cgroup_->read_stats();
   bool oom = st.ok() && st->oom_kills > oom_kills_seen_;
   if (st.ok()) oom_kills_seen_ = st->oom_kills;
+  // Stopped by SIGINT/SIGTERM while it loaded: redisfit ended it, it did not die.
+  if (g_stop_requested && !oom && !died) return;
   timeline_.add_event(EventKind::kExit, how + (oom ? " (OOMKilled while loading)" : " (before serving)"), phase_);
 }
 
@@ -183,6 +186,7 @@ bool Run::first_load() {
     up = recover();
     pr.attempts += res_.restarts - restarts_before;
   }
+  sampler_->set_phase(phase_);  // the load's closing sample: a load shorter than the interval has its end in its peak
   pr.end_sec = timeline_.now_sec();
   if (up) {
     pr.outcome = PhaseOutcome::kCompleted;
@@ -294,6 +298,7 @@ void Run::run_phases() {
     if (a == Attempt::kDone) {
       res_.phases.push_back(pr);
       ++i;
+      if (g_stop_requested) stopped_by = "interrupted";  // a signal as the phase ended: start no next one
       continue;
     }
     if (a == Attempt::kServerDied) {

@@ -67,6 +67,9 @@ Attempt Run::import_phase(PhaseResult& pr) {
     timeline_.add_event(EventKind::kClientOomErrors, fmt::format("{} writes refused with -OOM", c.oom_errors.load()), phase_);
   }
   if (a == Attempt::kDone && !alive()) a = Attempt::kServerDied;
+  // The loader's threads stop on SIGINT/SIGTERM too: done() then means
+  // stopped, not filled, unless the target was reached before the signal.
+  if (a == Attempt::kDone && g_stop_requested && c.payload_bytes < opt_.fill_payload_bytes) a = Attempt::kInterrupted;
   if (a == Attempt::kDone) {
     if (c.writes_refused) {
       pr.outcome = PhaseOutcome::kWritesRefused;

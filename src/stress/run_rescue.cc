@@ -158,7 +158,12 @@ Status Run::preload() {
   // estimate gets four times the limit.
   const uint64_t expected = std::max(p.dataset_bytes, p.estimate ? p.estimate->reload_bytes : 0);
   const uint64_t room = std::max(opt_.limit_bytes * 4, expected * 3 + 64 * kMiB);
-  if (auto st = check_limit(room, opt_.force); !st.ok()) return st.error();
+  const std::string room_words = room == opt_.limit_bytes * 4 ? "the room to write it with, 4 x the limit"
+                                 : p.estimate ? "the room to load it with, 3 x what its start needs"
+                                              : "the room to write it with, 3 x the data";
+  if (auto st = check_limit(room, opt_.force, p.file.empty() ? "flag --preload" : p.file, room_words); !st.ok()) {
+    return st.error();
+  }
   if (auto st = cgroup_->set_limit(room); !st.ok()) return st.error();
   timeline_.add_event(EventKind::kLimit, "limit " + format_k8s_quantity(room) + " while the dataset is written", phase_);
   if (!p.file.empty()) {
@@ -192,8 +197,15 @@ Status Run::preload() {
     const uint64_t keys = std::max<uint64_t>(1, p.dataset_bytes / string_key_used_bytes(kKeyBytes, p.value_bytes));
     Loader writer(lo);
     writer.start_import(keys * (p.value_bytes + kKeyBytes));
-    while (!writer.done() && !g_stop_requested) sleep_interruptible(0.02);
+    while (!writer.done() && !g_stop_requested && !over_budget()) sleep_interruptible(0.02);
     writer.stop();
+    if (g_stop_requested) return Error{"redis-server", "interrupted while the dataset was written"};
+    if (over_budget()) {
+      return Error{"flag --max-time", fmt::format("{:.0f} s reached while the dataset was written with room ({} of {}); "
+                                                  "nothing was measured: give more time or a smaller --preload",
+                                                  opt_.max_run_sec, format_bytes(writer.counters().payload_bytes),
+                                                  format_bytes(keys * (p.value_bytes + kKeyBytes)))};
+    }
     if (writer.counters().connection_lost) return Error{"redis-server", "the server went away while the dataset was written"};
     if (appendonly) {
       bool err = false;
@@ -295,7 +307,7 @@ bool Run::rescue_steps(RescueResult& r) {
   r.detail = r.keep_data ? "noeviction: the plan's larger limit keeps every key"
                          : plan->evicts ? "the policy evicts the excess" : "the data fits the new maxmemory";
   for (uint64_t limit : {r.temporary_limit_bytes, r.final_limit_bytes}) {
-    if (auto st = check_limit(limit, opt_.force); !st.ok()) return fail(st.error().describe());
+    if (auto st = check_limit(limit, opt_.force, "rescue", "the plan's limit"); !st.ok()) return fail(st.error().describe());
   }
 
   // 1. Raise the limit (VerticalScaling; the pod restarts with it).

@@ -148,6 +148,18 @@ TEST(RdbStart, OverTheEstimateIsOomKilledOnLoadWithinItLoadsAndSurvives) {
   // The model of the run takes the estimate as its dataset: its reload phase is the estimate's.
   EXPECT_NEAR(f["predicted_phases"]["reload"].get<double>(), f["rdb_estimate"]["reload_bytes"].get<double>(), 1024)
       << f["predicted_phases"].dump();
+
+  // maxmemory below the data: the start still loads all of it (loading ignores maxmemory), and
+  // the model of the run reloads the estimate, not maxmemory (it capped the reload there once).
+  const uint64_t low_maxmemory = estimate / 2 / kMiB;
+  auto held = run_redisfit({"stress", "--rdb", dump, "--limit", std::to_string(roomy) + "Mi", "--maxmemory",
+                            std::to_string(low_maxmemory) + "mb", "--restarts", "0", "--time-scale", "100", "-o",
+                            "json"});
+  const auto h = json_of(held);
+  EXPECT_EQ(h["preload"]["keys"], f["preload"]["keys"]) << held.err;
+  EXPECT_NEAR(h["predicted_phases"]["reload"].get<double>(), h["rdb_estimate"]["reload_bytes"].get<double>(), 1024)
+      << h["predicted_phases"].dump();
+  EXPECT_GT(h["predicted_phases"]["reload"].get<double>(), 1.5 * low_maxmemory * kMiB);
 }
 
 // An appendonlydir written under another appendfilename holds app.aof.manifest:

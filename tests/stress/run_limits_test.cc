@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -75,6 +76,38 @@ TEST(StressLimits, FlagsThatWouldBeIgnoredAreRefused) {
     EXPECT_EQ(r.exit_code, 2) << extra[0] << ": " << r.out << r.err;
     EXPECT_NE(r.err.find("--search"), std::string::npos) << r.err;
   }
+  // A search with no import holds no data at any maxmemory: no edge to find.
+  for (const char* phases : {"restart", "fork,restart"}) {
+    auto r = run_redisfit({"stress", "--limit", "64Mi", "--search", "maxmemory", "--phases", phases});
+    EXPECT_EQ(r.exit_code, 2) << phases << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("needs the import phase"), std::string::npos) << r.err;
+  }
+  // Each message names what is wrong in words that read: the report's
+  // missing directory, a --save Redis refuses (not the sandbox's file).
+  auto report = run_redisfit({"stress", "--limit", "64Mi", "--report", "/nonexistent-dir/r.html"});
+  EXPECT_NE(report.err.find("cannot write /nonexistent-dir/r.html: its directory /nonexistent-dir does not exist"),
+            std::string::npos) << report.err;
+  auto save = run_redisfit({"stress", "--limit", "64Mi", "--save", "60"});
+  EXPECT_EQ(save.exit_code, 2) << save.out;
+  EXPECT_NE(save.err.find("--save"), std::string::npos) << save.err;
+  EXPECT_EQ(save.err.find("redis.conf"), std::string::npos) << save.err;
+}
+
+// A preload too large for this machine names --preload and the room it
+// needs, not the --limit the user gave (which fits).
+TEST(StressLimits, APreloadTooLargeForTheMachineNamesThePreload) {
+  SKIP_WITHOUT_CGROUP();
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  meminfo >> key >> kib;
+  ASSERT_EQ(key, "MemTotal:");
+  const std::string huge = std::to_string(kib / 1024 / 4 + 1) + "mb";  // x3 of room is over half the machine
+  auto r = run_redisfit({"stress", "--limit", "64Mi", "--preload", huge});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("flag --preload"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 x the data"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("flag --limit"), std::string::npos) << r.err;
 }
 
 // --max-time 1 stops a 200 MB import long before its fork: the fork never

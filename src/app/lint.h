@@ -93,6 +93,9 @@ struct SubjectReport {
   std::vector<SuppressedFinding> suppressed;
   std::optional<FixReport> fix;
   std::vector<std::string> notes;  // assumptions worth printing (the addon rule used)
+  // A note that holds only while maxmemory is unset (added by evaluate()
+  // when no flag has set it).
+  std::string note_while_maxmemory_unset;
   // Set for plain workloads and OT CRs: how their fix is spelled.
   std::optional<fix::WorkloadTarget> workload;
   // True when instance.unknowns is not empty: reported by RF000 only.

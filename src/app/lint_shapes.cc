@@ -140,6 +140,7 @@ void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>&
       s.instance = std::move(o.instance);
       s.object = o.object;
       s.notes = o.notes;
+      s.note_while_maxmemory_unset = o.note_while_maxmemory_unset;
       fix::WorkloadTarget t;
       t.shape = fix::WorkloadTarget::Shape::kOtCr;
       t.kind = cr.kind;

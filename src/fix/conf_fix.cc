@@ -6,14 +6,20 @@
 
 namespace redisfit {
 
-std::string recommendation_to_conf(const Recommendation& rec, const std::string& policy) {
+std::string recommendation_to_conf(const Recommendation& rec, const RedisInstance& planned) {
   std::string out;
   out += fmt::format("# redisfit plan ({}): container memory request = limit = {}\n",
                      rec.strategy, format_k8s_quantity(rec.limit_bytes));
   out += fmt::format("# peak {} in phase {} (docs/memory-model.md)\n", format_bytes(rec.budget.peak_bytes),
                      rec.budget.peak_phase);
   out += fmt::format("maxmemory {}\n", rec.maxmemory_bytes);
-  out += fmt::format("maxmemory-policy {}\n", policy);
+  out += fmt::format("maxmemory-policy {}\n", planned.maxmemory_policy.value);
+  out += fmt::format("appendonly {}\n", planned.appendonly.value ? "yes" : "no");
+  // All save points on one line, as CONFIG GET prints them; `save ""` turns
+  // snapshots off (without a save line Redis keeps its default points).
+  std::string points;
+  for (const auto& p : planned.save_points.value) points += fmt::format("{}{} {}", points.empty() ? "" : " ", p.seconds, p.changes);
+  out += "save " + (points.empty() ? std::string("\"\"") : points) + "\n";
   return out;
 }
 

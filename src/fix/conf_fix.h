@@ -11,8 +11,11 @@
 
 namespace redisfit {
 
-// "maxmemory <bytes>" plus a comment with the limit/request to set and why.
-std::string recommendation_to_conf(const Recommendation& rec, const std::string& policy);
+// "maxmemory <bytes>" plus a comment with the limit/request to set and why,
+// and the policy and persistence (appendonly, save) the plan budgeted: a
+// file without them would run Redis's defaults (save points, so a fork)
+// where the plan was made for, say, no persistence at all.
+std::string recommendation_to_conf(const Recommendation& rec, const RedisInstance& planned);
 
 namespace fix {
 

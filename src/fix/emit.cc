@@ -7,7 +7,7 @@ namespace redisfit::fix {
 // KubeBlocks: resources change first, then maxmemory, so a larger dataset
 // never meets the old limit (kubeblocks_fix.h does the spelling).
 std::string emit_fix(const EmitRequest& request, const RedisInstance& given, const Recommendation& rec) {
-  if (request.form == EmitForm::kConf) return recommendation_to_conf(rec, given.maxmemory_policy.value);
+  if (request.form == EmitForm::kConf) return recommendation_to_conf(rec, given);
   KbFix kb = build_kubeblocks_fix(request.target, change_from(given, rec));
   const std::string wanted = request.form == EmitForm::kKbcli ? "kbcli" : "OpsRequest";
   std::string out = "# " + kb.summary + "\n";

@@ -169,6 +169,20 @@ TEST(Cli, EmitConf) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("maxmemory "), std::string::npos);
   EXPECT_NE(r.out.find("maxmemory-policy allkeys-lfu"), std::string::npos);
+  // The persistence the plan was made for is in the file: without `save ""`
+  // Redis would keep its default save points, fork, and lint would say so.
+  auto none = run_redisfit({"plan", "--limit", "2Gi", "--persistence", "none", "--emit", "conf"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_NE(none.out.find("\nappendonly no\n"), std::string::npos) << none.out;
+  EXPECT_NE(none.out.find("\nsave \"\"\n"), std::string::npos) << none.out;
+  auto aof = run_redisfit({"plan", "--limit", "2Gi", "--persistence", "both", "--emit", "conf"});
+  EXPECT_NE(aof.out.find("\nappendonly yes\n"), std::string::npos) << aof.out;
+  EXPECT_NE(aof.out.find("\nsave 3600 1 300 100 60 10000\n"), std::string::npos) << aof.out;
+  testing::TempDir dir;
+  const std::string conf = dir.write_file("redis.conf", none.out);
+  auto lint = run_redisfit({"lint", conf, "--limit", "2Gi", "-o", "json"});
+  EXPECT_EQ(lint.err.find("RF002"), std::string::npos) << lint.err;
+  EXPECT_EQ(lint.out.find("RF002"), std::string::npos) << lint.out;
 }
 
 TEST(Cli, EmitKubeBlocksFixCarriesThePlannedMaxmemory) {

@@ -141,6 +141,17 @@ TEST(Shapes, OtContainerKitCrs) {
   bool note = false;
   for (const auto& n : p->notes) note = note || n.find("GenerateConfigInInitContainer") != std::string::npos;
   EXPECT_TRUE(note);
+  // Given with --maxmemory, as the note asks: it is judged with it, and the note is gone.
+  app::LintOptions given;
+  given.override_manifest = [](RedisInstance& r) {
+    r.maxmemory = {MaxmemoryOrigin::kExplicit, 100 * kMi, Provenance::flag("--maxmemory")};
+    return Status(Ok{});
+  };
+  auto answered = lint_test::lint_files({real("ot_e2e_max-memory-env_standalone.yaml")}, given);
+  const auto* a = subject(answered, "redis-standalone-max-memory");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->instance.maxmemory.bytes, 100 * kMi);
+  for (const auto& n : a->notes) EXPECT_EQ(n.find("GenerateConfigInInitContainer"), std::string::npos) << n;
 }
 
 TEST(Shapes, KubeBlocksValkeyClusterUsesTheValkeyRule) {

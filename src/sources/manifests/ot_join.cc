@@ -117,12 +117,12 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
     }
     if (auto st = apply_conf(directives, r); !st) r.unknowns.push_back(st.error().describe());
     if (decl.max_memory_percent && r.maxmemory.origin == MaxmemoryOrigin::kUnset) {
-      o.notes.push_back(fmt::format(
+      o.note_while_maxmemory_unset = fmt::format(
           "maxMemoryPercentOfLimit {} ({}) is only written as maxmemory by the operator's init container "
           "(feature gate GenerateConfigInInitContainer, default off); with the default it sets nothing. Where the "
           "operator runs with FEATURE_GATES=GenerateConfigInInitContainer=true (its own e2e tests do), Redis gets "
           "maxmemory = that share of the limit: give it with --maxmemory to have it judged",
-          decl.max_memory_percent->value, decl.max_memory_percent->source));
+          decl.max_memory_percent->value, decl.max_memory_percent->source);
     }
     out.push_back(std::move(o));
   }

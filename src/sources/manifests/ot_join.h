@@ -29,6 +29,8 @@ struct OtInstance {
   std::string config_map;   // additionalRedisConfig ConfigMap, "" when none
   std::string role;         // "", "leader", "follower"
   std::vector<std::string> notes;
+  // Said only while maxmemory stays unset: a --maxmemory flag answers it.
+  std::string note_while_maxmemory_unset;
 };
 
 std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<workloads::ConfigData>& data);

@@ -1,0 +1,104 @@
+// Judging one subject of lint (lint_judge.h): its budget, its findings, and
+// the fix in the form its input takes.
+#include "app/lint_judge.h"
+
+#include <fmt/format.h>
+
+#include "core/quantity.h"
+#include "fix/conf_fix.h"
+#include "fix/rescue_fix.h"
+#include "model/budget_search.h"
+#include "model/rescue_plan.h"
+#include "model/solver.h"
+
+namespace redisfit::app {
+namespace {
+
+// RF007: the data already persisted may not reload under today's limit, and
+// a pod killed while loading never applies a new maxmemory. The fix is then
+// the rescue order (model/rescue_plan.h): raise the limit, set maxmemory,
+// bring the data down and persist it, shrink the limit.
+void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& options, const fix::KbTarget* target,
+                                  FixReport& f) {
+  bool reload_fails = false;
+  for (const auto& finding : s.findings) reload_fails |= finding.rule_id == "RF007";
+  if (!reload_fails) return;
+  auto plan = plan_rescue(s.instance, options.workload, RescueInputs{});
+  if (!plan || !plan->limit_must_rise) return;
+  fix::RescueTarget rt;
+  if (target) {
+    rt.kind = fix::RescueTargetKind::kKubeBlocks;
+    rt.kb = *target;
+  }
+  const fix::RescueFix rescue = fix::build_rescue_fix(rt, *plan);
+  // The target values (f.summary and the user's own forms) stay first; the
+  // order that gets a crash-looping pod there comes with them, step by step.
+  const std::string order = fmt::format(
+      "resize first: raise the limit to {} so data persisted up to {} reloads, set maxmemory {} "
+      "({}), bring the data below it and persist it, then set the limit to {} (steps below, in order)",
+      format_k8s_quantity(plan->temporary_limit_bytes), format_bytes(plan->loaded_bytes), plan->maxmemory_bytes,
+      format_bytes(plan->maxmemory_bytes), format_k8s_quantity(plan->final_limit_bytes));
+  const std::vector<std::string> labels = target ? std::vector<std::string>{"kbcli", "OpsRequest"}
+                                                 : std::vector<std::string>{"redis-cli", "container"};
+  for (const auto& label : labels) {
+    std::string text = fix::steps_in_form(rescue, label);
+    if (!text.empty()) f.forms.push_back({label + " (resize-first order)", text});
+  }
+  f.notes.insert(f.notes.begin(), order);
+  f.notes.insert(f.notes.begin(), rescue.warnings.begin(), rescue.warnings.end());
+}
+
+}  // namespace
+
+void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDerivation& derivation,
+              const fix::KbTarget* target, fix::ConfForm conf_form) {
+  if (!s.note_while_maxmemory_unset.empty() && s.instance.maxmemory.origin == MaxmemoryOrigin::kUnset) {
+    s.notes.push_back(s.note_while_maxmemory_unset);
+  }
+  if (s.instance.role != InstanceRole::kData) return;
+  s.checked = true;
+  // A --dataset below maxmemory is today's data, which nothing but maxmemory
+  // bounds: the component is judged full, as plan sizes (model/solver.h).
+  const Workload judged = s.instance.maxmemory.bytes > 0
+                              ? grown_to_maxmemory(options.workload, s.instance.maxmemory.bytes)
+                              : options.workload;
+  s.budget = options.budget_hints ? compute_budget(s.instance, judged) : compute_budget_without_hint(s.instance, judged);
+  s.findings = rules::check_all({s.instance, s.budget, judged, derivation});
+  // Say which addon rule a finding rests on when nobody wrote maxmemory.
+  if (derivation.derived && !s.unreadable()) {
+    for (auto& f : s.findings) {
+      if (f.message.find(derivation.rule) == std::string::npos) {
+        f.message += " [maxmemory assumed: " + derivation.rule + "]";
+      }
+    }
+  }
+  apply_selection(options.rules, options.suppressions, s.instance, s.object, s.findings, s.suppressed);
+  if (s.findings.empty() || s.unreadable() || !options.fixes) return;
+  auto rec = plan_with_model(s.instance, options.workload);
+  if (!rec) {
+    s.notes.push_back("no fix computed: " + rec.error().describe());
+    return;
+  }
+  const fix::KbChange change = fix::change_from(s.instance, *rec);
+  // Already applied (a fix linted with its own OpsRequest): the findings left
+  // are about other settings, and a fix that sets what is there would be noise.
+  if (change.changes_nothing()) {
+    s.notes.push_back("maxmemory and the limit already match the model's recommendation: no memory fix to apply");
+    return;
+  }
+  const fix::KbFix kb = target       ? fix::build_kubeblocks_fix(*target, change)
+                        : s.workload ? fix::build_workload_fix(*s.workload, change)
+                                     : fix::conf_fix(s.instance, change, conf_form);
+  FixReport f;
+  f.maxmemory_bytes = rec->maxmemory_bytes;
+  f.request_bytes = rec->request_bytes;
+  f.limit_bytes = rec->limit_bytes;
+  f.summary = kb.summary;
+  f.forms = kb.forms;
+  f.notes = kb.notes;
+  for (const auto& n : rec->notes) f.notes.push_back(n);
+  resize_first_if_reload_fails(s, options, target, f);
+  s.fix = std::move(f);
+}
+
+}  // namespace redisfit::app

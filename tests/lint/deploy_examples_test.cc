@@ -40,6 +40,10 @@ TEST(DeployExamples, LintFindsNoErrorAndReadsEveryRedis) {
   std::string l;
   for (int i = 0; i < line; ++i) std::getline(file, l);
   EXPECT_EQ(l, "    maxmemory 1767899136");
+  // And its column: the directive's first character, past the block scalar's indentation.
+  const size_t colon = text.out.find(':', at + marker.size());
+  ASSERT_NE(colon, std::string::npos) << text.out.substr(at, 200);
+  EXPECT_EQ(std::stoi(text.out.substr(colon + 1)), 5) << text.out.substr(at, 200);
 }
 
 }  // namespace

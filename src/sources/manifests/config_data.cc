@@ -57,6 +57,7 @@ bool recognise_config_data(const YamlObject& obj, ManifestSet& set, std::vector<
     // placed at the value's own line, which is where the user edits it.
     if (value.style() == ScalarStyle::kBlock) {
       e.first_line = line_of(obj.file, value) + 1;
+      e.column_offset = value.block_indent();
     } else {
       e.first_line = line_of(obj.file, value);
       e.encoded = true;

@@ -91,6 +91,8 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
       } else if (const auto* cm = find_config(data, role.additional_config, decl.namespace_name)) {
         auto it = cm->entries.find(kOtAdditionalConfigKey);
         if (it != cm->entries.end()) {
+          const workloads::TextInFile in_file(
+              it->second.text, {it->second.first_line, it->second.column_offset, it->second.encoded});
           auto parsed = parse_redis_conf_text(it->second.text, it->second.file, ConfIncludes::kKeep);
           if (parsed) {
             for (auto d : parsed.value()) {
@@ -99,8 +101,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
                                                  it->second.where, fmt::join(d.args, " ")));
                 continue;
               }
-              if (it->second.encoded) d.location.line = it->second.first_line;
-              else if (it->second.first_line > 0) d.location.line += it->second.first_line - 1;
+              in_file.place(d.location.line, d.location.column);
               directives.push_back(std::move(d));
             }
           } else {

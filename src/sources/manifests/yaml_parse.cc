@@ -109,6 +109,7 @@ class TreeBuilder {
                       : s.style == YAML_LITERAL_SCALAR_STYLE || s.style == YAML_FOLDED_SCALAR_STYLE
                             ? ScalarStyle::kBlock
                             : ScalarStyle::kPlain;
+        if (d.style == ScalarStyle::kBlock) d.block_indent = block_indent(ev, value);
         d.begin = static_cast<uint32_t>(tree_->text.size());
         d.count = static_cast<uint32_t>(value.size());
         tree_->text.append(value);
@@ -267,6 +268,32 @@ class TreeBuilder {
     }
     pending_.push_back(index);
     frames_.back().expanded = saturating_add(frames_.back().expanded, expanded);
+  }
+
+  // libyaml gives a block scalar's position at its indicator ('|' or '>'),
+  // not its indentation. The indentation is the leading spaces of its first
+  // non-blank line in the file less those the text keeps on that line (an
+  // explicit indentation indicator, "|2", leaves some in the text). Scans
+  // only the scalar's blank lines and the first line of text.
+  uint8_t block_indent(const yaml_event_t& ev, std::string_view value) const {
+    const size_t end = std::min(ev.end_mark.index, text_.size());
+    size_t pos = text_.find('\n', ev.start_mark.index);
+    while (pos != std::string_view::npos && pos < end) {
+      const size_t line = pos + 1;
+      const size_t first = text_.find_first_not_of(' ', line);
+      if (first == std::string_view::npos || first >= end) return 0;
+      if (text_[first] != '\n' && text_[first] != '\r') {
+        const size_t text_first = value.find_first_not_of('\n');
+        size_t kept = 0;
+        while (text_first != std::string_view::npos && text_first + kept < value.size() &&
+               value[text_first + kept] == ' ')
+          ++kept;
+        const size_t spaces = first - line;
+        return static_cast<uint8_t>(std::min<size_t>(spaces > kept ? spaces - kept : 0, 255));
+      }
+      pos = text_.find('\n', line);
+    }
+    return 0;
   }
 
   YamlMark file_mark(const yaml_mark_t& mark) const {

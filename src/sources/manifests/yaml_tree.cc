@@ -42,6 +42,7 @@ std::string_view YamlNode::scalar() const {
 }
 
 ScalarStyle YamlNode::style() const { return tree_ ? data(tree_, index_).style : ScalarStyle::kPlain; }
+int YamlNode::block_indent() const { return tree_ ? data(tree_, index_).block_indent : 0; }
 
 std::optional<int> YamlNode::as_int() const {
   if (!is_scalar()) return std::nullopt;

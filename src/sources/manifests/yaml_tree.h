@@ -72,6 +72,9 @@ class YamlNode {
   // folding); "" for maps, sequences and absent nodes.
   std::string_view scalar() const;
   ScalarStyle style() const;  // kPlain unless a quoted or block scalar
+  // A block scalar's indentation: the columns before its text on each line
+  // of the file (the text's own leading spaces come after them). 0 otherwise.
+  int block_indent() const;
   // A scalar read as a YAML 1.2 core-schema integer: [-+]?[0-9]+, 0o[0-7]+
   // or 0x[0-9a-fA-F]+, within int range. Quoted digits are accepted too
   // (Kubernetes would reject them; redisfit reads what was meant).

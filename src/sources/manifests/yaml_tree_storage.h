@@ -18,6 +18,7 @@ namespace redisfit::manifests {
 struct YamlNodeData {
   YamlKind kind = YamlKind::kNull;
   ScalarStyle style = ScalarStyle::kPlain;
+  uint8_t block_indent = 0;  // block scalar: columns before its text on each line (at most 255)
   int32_t line = 0;    // 1-based, file coordinates
   int32_t column = 0;  // 1-based
   uint32_t begin = 0;  // scalar: offset in text; collection: offset in children

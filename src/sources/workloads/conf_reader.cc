@@ -26,6 +26,7 @@ std::string lower(std::string s) {
 void ConfReader::read(const PodFile& file, const std::string& path, int depth, std::vector<ConfDirective>& out) {
   const std::string name = file.file.empty() ? path : file.file;
   const std::string_view text = file.text;
+  const TextInFile in_file(text, {file.first_line, file.column_offset, file.encoded});
   size_t segment_start = 0;
   int segment_first_line = 1;
   int line_no = 0;
@@ -38,9 +39,9 @@ void ConfReader::read(const PodFile& file, const std::string& path, int depth, s
     }
     for (auto& d : directives.value()) {
       d.location.line += segment_first_line - 1;
-      if (file.encoded && file.first_line > 0) d.location.line = file.first_line;
-      else if (file.first_line > 0) d.location.line += file.first_line - 1;
-      else d.location.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
+      if (!in_file.place(d.location.line, d.location.column)) {
+        d.location.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
+      }
       out.push_back(std::move(d));
     }
   };

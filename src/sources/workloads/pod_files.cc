@@ -86,6 +86,7 @@ PodFile PodFiles::from_volume(const VolumeDecl& v, const std::string& relative) 
     out.where = it->second.where;
     out.file = it->second.file;
     out.first_line = it->second.first_line;
+    out.column_offset = it->second.column_offset;
     out.encoded = it->second.encoded;
     out.data_name = src.name;
     out.data_key = *key;
@@ -155,6 +156,31 @@ std::map<std::string, PodFile> PodFiles::list_dir(const std::string& raw_dir) co
     }
   }
   return out;
+}
+
+TextInFile::TextInFile(std::string_view text, TextPlacement placement) : text_(text), placement_(placement) {}
+
+bool TextInFile::place(int& line, int& column) const {
+  if (placement_.first_line <= 0) return false;
+  if (placement_.encoded) {
+    line = placement_.first_line;
+    return true;
+  }
+  const int text_line = line;
+  line += placement_.first_line - 1;
+  if (placement_.column_offset <= 0 || text_line <= 0) return true;
+  if (line_starts_.empty()) {
+    line_starts_.push_back(0);
+    for (size_t i = 0; i < text_.size(); ++i) {
+      if (text_[i] == '\n') line_starts_.push_back(i + 1);
+    }
+  }
+  if (static_cast<size_t>(text_line) > line_starts_.size()) return true;
+  const size_t start = line_starts_[static_cast<size_t>(text_line) - 1];
+  const size_t first = text_.find_first_not_of(" \t", start);
+  const size_t blanks = (first == std::string_view::npos ? text_.size() : first) - start;
+  column = placement_.column_offset + 1 + static_cast<int>(blanks);
+  return true;
 }
 
 }  // namespace redisfit::workloads

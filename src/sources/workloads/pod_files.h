@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redisfit::workloads {
@@ -28,12 +29,36 @@ struct ConfigData {
     std::string where;    // file:line:col of the value
     std::string file;     // the YAML file
     int first_line = 0;   // file line of the text's first line (block scalars), 0 when unknown
+    int column_offset = 0;  // file columns before each text line (a block scalar's indentation)
     // The text is encoded in the YAML (a Secret's base64 `data`): its lines
     // have no lines of their own in the file, every one is at `first_line`.
     bool encoded = false;
   };
   std::map<std::string, Entry> entries;
   std::string where;  // the object
+};
+
+// Where a line of a ConfigMap/Secret text sits in the YAML file.
+struct TextPlacement {
+  int first_line = 0;     // file line of the text's first line; 0 when unknown
+  int column_offset = 0;  // file columns before each text line (a block scalar)
+  bool encoded = false;   // every line at first_line (a Secret's base64, a quoted scalar)
+};
+
+// Moves `where`, a location in `text` (line 1 = its first line; column 0 =
+// the whole line, as redis.conf directives have), to the YAML file's
+// coordinates. Inside a block scalar the column is the line's first
+// character after the YAML indentation and the line's own leading blanks.
+// Returns false when the text has no place in the file (first_line 0).
+class TextInFile {
+ public:
+  TextInFile(std::string_view text, TextPlacement placement);
+  bool place(int& line, int& column) const;
+
+ private:
+  std::string_view text_;
+  TextPlacement placement_;
+  mutable std::vector<size_t> line_starts_;  // built on first need
 };
 
 struct KeyToPath {
@@ -71,6 +96,7 @@ struct PodFile {
   std::string where;        // where the text came from (ConfigMap key location)
   std::string file;         // YAML file of the ConfigMap / Secret
   int first_line = 0;       // see ConfigData::Entry
+  int column_offset = 0;    // see ConfigData::Entry
   bool encoded = false;     // see ConfigData::Entry
   std::string data_name;    // ConfigMap / Secret name
   std::string data_key;     // its key

@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <filesystem>
+#include <set>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -158,6 +160,52 @@ TEST(StressLimits, AnInterruptDuringThePreloadIsExit130) {
   ASSERT_TRUE(WIFEXITED(*status)) << *status;
   EXPECT_EQ(WEXITSTATUS(*status), 130) << run.err();
   EXPECT_EQ(run.err().find("did not finish"), std::string::npos) << run.err();
+}
+
+// The redis-server processes `pid` has started so far (direct children).
+std::set<pid_t> redis_children(pid_t pid, std::set<pid_t> seen) {
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream children(task.path() / "children");
+    for (pid_t child; children >> child;) {
+      std::ifstream comm("/proc/" + std::to_string(child) + "/comm");
+      std::string name;
+      if (std::getline(comm, name) && name.rfind("redis-server", 0) == 0) seen.insert(child);
+    }
+  }
+  return seen;
+}
+
+// SIGTERM while the server loads the preloaded data under the limit: the
+// run was stopped, the server did not die. It was reported "crashed".
+TEST(StressLimits, ASignalWhileTheDataLoadsIsAnInterruptNotACrash) {
+  SKIP_WITHOUT_CGROUP();
+  TempDir dir;
+  BackgroundProcess run({REDISFIT_BINARY, "stress", "--limit", "512Mi", "--preload", "200mb", "-o", "json"},
+                        dir.path() + "/run");
+  // The preload's server writes and persists the data; the second one loads it.
+  std::set<pid_t> servers;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (servers.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    servers = redis_children(run.pid(), servers);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(servers.size(), 2u) << run.err();
+  ASSERT_EQ(kill(run.pid(), SIGTERM), 0);
+  auto status = run.wait(std::chrono::seconds(30));
+  ASSERT_TRUE(status.has_value()) << run.err();
+  ASSERT_TRUE(WIFEXITED(*status)) << *status;
+  EXPECT_EQ(WEXITSTATUS(*status), 130) << run.err();
+  const auto j = nlohmann::json::parse(run.out(), nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << run.out() << run.err();
+  ASSERT_TRUE(j.is_object()) << run.out().substr(0, 500);
+  EXPECT_EQ(j["outcome"], "interrupted") << j["timeline"]["events"].dump();
+  for (const auto& e : j["timeline"]["events"]) EXPECT_NE(e["kind"], "exit") << e.dump();
+  for (const auto& p : j["phases"]) {
+    if (p["name"] == "load") {
+      EXPECT_EQ(p["outcome"], "interrupted") << p.dump();
+    }
+  }
 }
 
 }  // namespace

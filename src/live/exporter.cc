@@ -80,7 +80,14 @@ TargetScrape Exporter::read_target(State& s) {
   // `timeout`, a restart) is opened again, not reported as the server down.
   if (s.conn && s.conn->closed_while_idle()) s.conn.reset();
   if (!s.conn) {
-    auto c = platform::connect_redis(s.target.endpoint, options_);
+    platform::ConnectOptions options = options_;
+    // A /scrape target never gets REDISCLI_AUTH (a scraper could name any
+    // server): its password comes from the URL or --auth-file.
+    if (s.from_scrape) {
+      options.password_advice = "put it in the URL (redis://:PASSWORD@host:port) or in --auth-file (REDISCLI_AUTH is "
+                                "sent only to --target servers)";
+    }
+    auto c = platform::connect_redis(s.target.endpoint, options);
     if (!c) {
       out.error = c.error().describe();
       out.authentication_refused = platform::is_authentication_error(c.error());
@@ -139,12 +146,6 @@ void Exporter::log_state_change(State& s, const TargetScrape& scrape) {
   // Errors from the client usually start with the address already.
   std::string reason = scrape.error;
   if (reason.rfind(scrape.target + ": ", 0) == 0) reason.erase(0, scrape.target.size() + 2);
-  // The client's advice for a missing password names REDISCLI_AUTH, which
-  // a /scrape target never gets.
-  const std::string env_advice = "or in REDISCLI_AUTH";
-  if (const size_t at = reason.find(env_advice); s.from_scrape && at != std::string::npos) {
-    reason.replace(at, env_advice.size(), "or in --auth-file (REDISCLI_AUTH is sent only to --target servers)");
-  }
   log_(true, scrape.target + " down: " + reason);
 }
 

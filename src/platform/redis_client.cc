@@ -52,7 +52,7 @@ constexpr const char* kAuthFailurePrefixes[] = {"authentication failed", "the se
 
 // AUTH failures are the most common reason a probe cannot read a server;
 // say which user was tried without ever echoing the password.
-Status authenticate(RedisConnection& c, const RedisEndpoint& ep) {
+Status authenticate(RedisConnection& c, const RedisEndpoint& ep, const std::string& password_advice) {
   if (ep.password) {
     std::vector<std::string> argv = {"AUTH"};
     if (!ep.user.empty()) argv.push_back(ep.user);
@@ -76,8 +76,7 @@ Status authenticate(RedisConnection& c, const RedisEndpoint& ep) {
   if (!pong) return pong.error();
   if (pong->is_error()) {
     if (starts_with(pong->str, "NOAUTH"))
-      return Error{c.where(), "the server requires a password (NOAUTH): put it in the URL "
-                              "(redis://:PASSWORD@host:port) or in REDISCLI_AUTH"};
+      return Error{c.where(), "the server requires a password (NOAUTH): " + password_advice};
     if (starts_with(pong->str, "NOPERM"))
       return Error{c.where(), "the ACL user may not run PING (" + pong->str + ")"};
     if (!starts_with(pong->str, "LOADING")) return Error{c.where(), "PING failed: " + pong->str};
@@ -104,7 +103,7 @@ Result<std::unique_ptr<RedisConnection>> connect_redis(const RedisEndpoint& endp
   auto conn = endpoint.transport == Transport::kTls ? detail::open_tls(endpoint, options)
                                                     : detail::open_plain(endpoint, options);
   if (!conn) return conn.error();
-  auto status = authenticate(*conn.value(), endpoint);
+  auto status = authenticate(*conn.value(), endpoint, options.password_advice);
   if (!status) return status.error();
   return std::move(conn).value();
 }

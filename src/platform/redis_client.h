@@ -43,6 +43,9 @@ struct ConnectOptions {
   std::string tls_key_file;
   bool tls_insecure = false;  // skip certificate and host name verification
   std::string tls_server_name;  // SNI / verified name; empty = the URL's host
+  // Where a missing password goes, said after NOAUTH: the places this
+  // caller reads one from (a server named by a scraper gets no REDISCLI_AUTH).
+  std::string password_advice = "put it in the URL (redis://:PASSWORD@host:port) or in REDISCLI_AUTH";
 };
 
 class RedisConnection {

@@ -128,6 +128,20 @@ TEST(StressLimits, ARunWhosePhasesDidNotAllRunIsIncompleteNotSurvived) {
   EXPECT_EQ(code, 1);
 }
 
+// --max-time bounds the writing of a --preload dataset too (it ran on to
+// the end of a 400 MB write, then persisted it).
+TEST(StressLimits, MaxTimeBoundsThePreloadsWriting) {
+  SKIP_WITHOUT_CGROUP();
+  const auto start = std::chrono::steady_clock::now();
+  auto r = run_redisfit({"stress", "--limit", "256Mi", "--preload", "400mb", "--value-size", "100", "--max-time", "1"});
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (r.exit_code == 0) GTEST_SKIP() << "this host wrote 400 MB of 100 B values in under a second";
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--max-time"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was measured"), std::string::npos) << r.err;
+  EXPECT_LT(secs, 15) << r.err;
+}
+
 // A 16 MB import takes a few tens of milliseconds, under the sampling
 // interval: the phase's closing sample still sees what it imported, and the
 // restart's sees what it reloaded.

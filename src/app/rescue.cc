@@ -8,6 +8,7 @@
 #include "model/constants.h"
 #include "sources/manifests/manifest_source.h"
 #include "sources/manifests/yaml_input.h"
+#include "sources/workloads/workload_config.h"
 
 namespace redisfit::app {
 namespace {
@@ -78,6 +79,22 @@ void apply_pod(const PodStatus& pod, RedisInstance& r, fix::RescueTarget& target
   }
 }
 
+// The Redis container of the crash-looping pod as lint reads it: its argv
+// (`--maxmemory`, `--appendonly` in args win over a redis.conf), the
+// redis.conf its volumes mount, the image's own defaults. Null when the pod
+// spec is not in the inputs or runs no Redis data container.
+std::optional<workloads::ContainerReading> read_pod_container(const Inputs& in, const PodStatus& pod) {
+  for (const auto& decl : in.set.pods) {
+    if (decl.kind != "Pod" || decl.name != pod.name || decl.namespace_name != pod.namespace_name) continue;
+    std::vector<workloads::ContainerReading> readings = workloads::read_pod_redis(decl, in.set.config_data);
+    for (auto& c : readings) {
+      if (c.kind == workloads::ContainerReading::Kind::kData && (pod.container.empty() || c.container == pod.container))
+        return std::move(c);
+    }
+  }
+  return std::nullopt;
+}
+
 std::string pod_line(const PodStatus& p) {
   std::string out = fmt::format("pod {}: {} restart{}", p.name, p.restart_count, p.restart_count == 1 ? "" : "s");
   if (!p.last_reason.empty()) out += fmt::format(", last terminated {} (exit {})", p.last_reason, p.last_exit_code);
@@ -132,6 +149,17 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
         fmt::format("{} (addon {}, no manifest given)", manifests::kAddonDefaultSource, rule.releases));
     r.appendonly = {true, addon};
     if (rule.policy) r.maxmemory_policy = {*rule.policy, addon};
+  } else if (!have_cluster && pod) {
+    if (auto c = read_pod_container(in, *pod)) {
+      r = c->instance;
+      report.object = c->object;
+      target.maxmemory_in_argv = c->maxmemory_in_argv;
+      target.config_source = c->config_source;
+      for (const auto& u : c->unknowns) {
+        report.notes.push_back("not read from the pod spec: " + u + " (give it as a flag: --maxmemory, "
+                               "--persistence, --policy)");
+      }
+    }
   }
   Workload workload;
   if (req.apply_flags) {

@@ -104,10 +104,14 @@ std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemor
     return forms;
   }
   std::string cli = redis_cli(t, fmt::format("CONFIG SET maxmemory {}", maxmemory)) + "\n";
-  if (t.kind != RescueTargetKind::kServer) {
-    cli += fmt::format("# and write `maxmemory {}` into the redis.conf the pod reads (its ConfigMap), or the "
-                       "restart of the last step brings the old value back\n",
+  if (t.kind != RescueTargetKind::kServer && t.maxmemory_in_argv) {
+    cli += fmt::format("# and set `--maxmemory {}` in the container's args (an argv word overrides any redis.conf), "
+                       "or the restart of the last step brings the old value back\n",
                        maxmemory);
+  } else if (t.kind != RescueTargetKind::kServer) {
+    cli += fmt::format("# and write `maxmemory {}` into the redis.conf the pod reads ({}), or the "
+                       "restart of the last step brings the old value back\n",
+                       maxmemory, t.config_source.empty() ? std::string("its ConfigMap") : t.config_source);
   }
   forms.push_back({t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl", cli});
   return forms;

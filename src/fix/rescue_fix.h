@@ -27,6 +27,12 @@ struct RescueTarget {
   std::string namespace_name;   // plain workloads (KubeBlocks: kb.namespace_name)
   std::string container = "redis";
   std::string pod;              // the crash-looping pod, for kubectl exec / delete
+  // Where the pod's own maxmemory lives, so the step that sets it names the
+  // place a restart reads it from: an argv word (`--maxmemory` in args,
+  // which overrides any redis.conf), else the config file's source
+  // ("ConfigMap redis-config key redis.conf"); neither known: "its ConfigMap".
+  bool maxmemory_in_argv = false;
+  std::string config_source;
 };
 
 struct RescueForm {

@@ -156,6 +156,53 @@ status:
   EXPECT_NE(r.out.find("CONFIG SET maxmemory"), std::string::npos);
 }
 
+// The pod's own container is read as lint reads it: `--maxmemory` and
+// `--appendonly yes` in its args. Rescue asked for a maxmemory it could see,
+// then persisted with BGSAVE while the restart replays the AOF, and told to
+// edit a ConfigMap the args override.
+TEST(Rescue, APodsArgsAreItsConfiguration) {
+  const std::string pod = R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: redis-0
+  namespace: cache
+  ownerReferences:
+  - apiVersion: apps/v1
+    kind: StatefulSet
+    name: redis
+spec:
+  containers:
+  - name: redis
+    image: redis:7.0
+    args: ["--maxmemory", "256mb", "--appendonly", "yes"]
+    resources:
+      limits:
+        memory: 256Mi
+status:
+  containerStatuses:
+  - name: redis
+    restartCount: 4
+    state:
+      waiting:
+        reason: CrashLoopBackOff
+    lastState:
+      terminated:
+        reason: OOMKilled
+        exitCode: 137
+)";
+  auto r = run_redisfit({"rescue", "-"}, pod);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("BGREWRITEAOF"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("redis-cli BGSAVE"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("in the container's args"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("(its ConfigMap)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kubectl patch statefulset redis -n cache"), std::string::npos) << r.out;
+  // The configuration read is the container's: 256 MiB from its args.
+  auto j = run_redisfit({"rescue", "-", "-o", "json"}, pod);
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_NE(j.out.find("268435456"), std::string::npos) << j.out.substr(0, 1500);
+}
+
 // A 64 MiB string LZF-compresses to a tiny RDB: its size on disk said the
 // reload fit a 32Mi limit ("keep the limit") where it loads to ~80 MiB.
 // --rdb costs the file as `rdb` does; --data-size alone now says it is a

@@ -76,7 +76,20 @@ int main(int argc, char** argv) {
     // (CLI11's own exit() prints its bare message and a generic hint).
     std::string command = app.get_name();
     for (const CLI::App* sub : app.get_subcommands()) command += " " + sub->get_name();
-    std::fprintf(stderr, "%s: %s\nRun '%s --help' for the flags.\n", command.c_str(), e.what(), command.c_str());
+    // An unknown flag leaves its value to the command's positional, whose
+    // check can fail first (`explain --save ""`: "config: an empty value"):
+    // the unknown flag is the mistake to name.
+    std::string message = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) == nullptr) {
+      for (const CLI::App* sub : app.get_subcommands()) {
+        for (const std::string& extra : sub->remaining()) {
+          if (extra.size() < 2 || extra[0] != '-') continue;
+          message = "unknown flag " + extra + " (then: " + message + ")";
+          break;
+        }
+      }
+    }
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for the flags.\n", command.c_str(), message.c_str(), command.c_str());
     return kExitUsage;
   } catch (const std::exception& e) {
     // A bug, not bad input; still exit 2 with a message rather than abort.

@@ -232,6 +232,9 @@ TEST(Cli, BadInputExitsTwoWithAMessage) {
       {{"explain", "--limit", "1Gi", "--policy", "lru"}, "maxmemory-policy"},
       {{"plan", "--limit", "1Gi", "--cow-fraction", "2"}, "cow-fraction"},
       {{"explain", "/nonexistent/redis.conf"}, "nonexistent"},
+      // An unknown flag is named, not its value taken for a missing redis.conf.
+      {{"explain", "--limit", "1Gi", "--bogus", "3"}, "--bogus"},
+      {{"explain", "--limit", "1Gi", "--save", ""}, "--save"},
       {{"explain", "--limit", "1Gi", "--value-size", "4096-512"}, "--value-size"},
       {{"plan", "--limit", "1Gi", "--value-size", "0-512"}, "--value-size"},
       // A dataset the flags accept whose limit no flag would (above 1 EiB).

@@ -133,7 +133,7 @@ int run_lint_command(LintFlags f) {
   size_t manifest_subjects = 0;
   const app::LintReport report = app::run_lint(options, [&](app::SubjectReport&& s) {
     if (shared_terminal) progress.clear();
-    if (s.instance.origin_kind != "redis.conf") ++manifest_subjects;
+    if (s.instance.origin_kind != "redis.conf" && s.checked) ++manifest_subjects;  // Sentinels are not judged
     writer->subject(s);
   });
   progress.clear();

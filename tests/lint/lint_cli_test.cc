@@ -27,6 +27,14 @@ TEST(LintCli, SeedCaseIsAnErrorNamingComponentPhaseAndNumbers) {
   EXPECT_TRUE(contains(r.out, "--config-spec redis-replication-config --config-file redis.conf")) << r.out;
 }
 
+// --limit next to manifests is said to be ignored for them, counting the
+// components judged: the seed cluster's Sentinel is recognised, not judged.
+TEST(LintCli, ALimitBesideManifestsCountsTheComponentsJudged) {
+  auto r = run_redisfit({"lint", "--limit", "1Gi", fixture("seed_maxmemory_at_limit.yaml")});
+  EXPECT_TRUE(contains(r.err, "the 1 component(s) read from manifests were judged against their own resources"))
+      << r.err;
+}
+
 TEST(LintCli, ArticleSafeShapeGivesNoError) {
   auto r = run_redisfit({"lint", fixture("article_safe.yaml")});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;

@@ -72,6 +72,8 @@ void apply_config(const ServerSnapshot& s, LiveFacts& f) {
     }
     std::string value = *v;
     if (std::string(param) == "appendonly") value = value == "1" ? "yes" : "no";
+    // The same value: CONFIG GET's reading stands, and is the source named.
+    if (auto it = s.config.find(param); it != s.config.end() && it->second == value) return;
     auto st = applier.apply_value(param, value, at(std::string("INFO ") + info_field, s));
     if (!st) f.notes.push_back("could not use " + st.error().describe());
   };

@@ -263,6 +263,17 @@ TEST(Probe, DisabledConfigCommandIsTolerated) {
   EXPECT_TRUE(said) << t["notes"].dump();
 }
 
+// A server that answers CONFIG GET: the policy is named by it, as probe.md
+// says (INFO, read at every look, is the source only where it differs:
+// a CONFIG SET since a cached CONFIG, or no CONFIG at all).
+TEST(Probe, ThePolicyIsNamedByConfigGetWhenItAnswers) {
+  RedisServer server("", {"--maxmemory", "32mb", "--maxmemory-policy", "allkeys-lru"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto r = run_redisfit({"probe", server.url(), "--limit", "256Mi"});
+  EXPECT_NE(r.out.find("policy = allkeys-lru (CONFIG GET maxmemory-policy"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("(INFO maxmemory_policy"), std::string::npos) << r.out;
+}
+
 TEST(Probe, LoadingServerIsReadAndReported) {
   RedisServer server("", {"--enable-debug-command", "yes", "--key-load-delay", "100",
                           "--loading-process-events-interval-bytes", "1024"});

@@ -116,8 +116,11 @@ spec:
   EXPECT_LT(at(r.out, "type: VerticalScaling"), at(r.out, "type: Reconfiguring"));
 }
 
-TEST(Rescue, PodFromKubectlOnStdinNamesItsStatefulSet) {
-  const std::string pod = R"(apiVersion: v1
+// `kubectl get pod redis-0 -n cache -o yaml` of a StatefulSet's pod
+// OOM-killed `restarts` times, its container `redis` spelled by `container`
+// (lines indented under `- name: redis`).
+std::string crash_looping_pod(int restarts, const std::string& container) {
+  return R"(apiVersion: v1
 kind: Pod
 metadata:
   name: redis-0
@@ -129,15 +132,10 @@ metadata:
 spec:
   containers:
   - name: redis
-    resources:
-      requests:
-        memory: 256Mi
-      limits:
-        memory: 256Mi
-status:
+)" + container + R"(status:
   containerStatuses:
   - name: redis
-    restartCount: 6
+    restartCount: )" + std::to_string(restarts) + R"(
     state:
       waiting:
         reason: CrashLoopBackOff
@@ -146,6 +144,15 @@ status:
         reason: OOMKilled
         exitCode: 137
 )";
+}
+
+TEST(Rescue, PodFromKubectlOnStdinNamesItsStatefulSet) {
+  const std::string pod = crash_looping_pod(6, R"(    resources:
+      requests:
+        memory: 256Mi
+      limits:
+        memory: 256Mi
+)");
   auto r = run_redisfit({"rescue", "-", "--maxmemory", "256mb", "--persistence", "aof", "--data-size", "300Mi"}, pod);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("pod redis-0: 6 restarts, last terminated OOMKilled (exit 137), now CrashLoopBackOff"),
@@ -161,35 +168,12 @@ status:
 // then persisted with BGSAVE while the restart replays the AOF, and told to
 // edit a ConfigMap the args override.
 TEST(Rescue, APodsArgsAreItsConfiguration) {
-  const std::string pod = R"(apiVersion: v1
-kind: Pod
-metadata:
-  name: redis-0
-  namespace: cache
-  ownerReferences:
-  - apiVersion: apps/v1
-    kind: StatefulSet
-    name: redis
-spec:
-  containers:
-  - name: redis
-    image: redis:7.0
+  const std::string pod = crash_looping_pod(4, R"(    image: redis:7.0
     args: ["--maxmemory", "256mb", "--appendonly", "yes"]
     resources:
       limits:
         memory: 256Mi
-status:
-  containerStatuses:
-  - name: redis
-    restartCount: 4
-    state:
-      waiting:
-        reason: CrashLoopBackOff
-    lastState:
-      terminated:
-        reason: OOMKilled
-        exitCode: 137
-)";
+)");
   auto r = run_redisfit({"rescue", "-"}, pod);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("BGREWRITEAOF"), std::string::npos) << r.out;

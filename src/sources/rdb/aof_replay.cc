@@ -174,7 +174,7 @@ void AofReplay::command(const Argv& argv) {
   const size_t target_before = follow_dicts_ && move_to ? db_keys(*move_to) : 0;
   apply(cmd, argv);
   if (db_ != db) return;  // a SELECT
-  if (follow_dicts_) follow_dicts(cmd, argv, db, keys_before, target_before);
+  if (follow_dicts_) follow_dicts(cmd, argv, db, keys_before, move_to, target_before);
   int64_t after = 0;
   for (std::string_view name : touched_) after += static_cast<int64_t>(rough_key_bytes(name, find(name)));
   rough_by_db_[db] += after - before;
@@ -194,7 +194,7 @@ size_t AofReplay::db_keys(uint64_t db) const {
 // Redis looks some keys up twice; fewer steps counted leaves a rehash under
 // way longer, the side that errs high. FLUSHDB/FLUSHALL free the tables.
 void AofReplay::follow_dicts(const std::string& cmd, const Argv& argv, uint64_t db, size_t keys_before,
-                             size_t target_before) {
+                             std::optional<uint64_t> move_to, size_t target_before) {
   if (cmd == "flushall") {
     dicts_.clear();
     return;
@@ -213,9 +213,7 @@ void AofReplay::follow_dicts(const std::string& cmd, const Argv& argv, uint64_t 
   const size_t keys_after = db_keys(db);
   for (size_t k = keys_before; k < keys_after; ++k) dict.added();
   for (size_t k = keys_after; k < keys_before; ++k) dict.removed();
-  if (cmd == "move" && argv.size() == 3) {
-    if (const auto to = selected_db(argv[2], databases_); to && db_keys(*to) > target_before) dicts_[*to].added();
-  }
+  if (move_to && db_keys(*move_to) > target_before) dicts_[*move_to].added();
 }
 
 void AofReplay::apply(const std::string& cmd, const Argv& argv) {

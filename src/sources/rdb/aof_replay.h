@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -164,7 +165,8 @@ class AofReplay : public AofCommandSink {
   bool follow_dicts_ = false;
   std::map<uint64_t, DictGrowth> dicts_;  // with follow_dicts_, by database
   // The rehash steps and size changes of one applied command (dict_growth.h).
-  void follow_dicts(const std::string& cmd, const Argv& argv, uint64_t db, size_t keys_before, size_t target_before);
+  void follow_dicts(const std::string& cmd, const Argv& argv, uint64_t db, size_t keys_before,
+                    std::optional<uint64_t> move_to, size_t target_before);
   size_t db_keys(uint64_t db) const;
 };
 

@@ -118,30 +118,42 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
   // Writes refused at maxmemory, or a pool all copied at once: the child's
   // life moves nothing worth a measurement.
   if (at_busy < fork_now + ModelConstants::kSaveTimeHintMinBytes) return std::nullopt;
-  std::string text = fmt::format("the fork child's life is estimated ({:.1f} s {}, the slower quiet nodes' median): a save "
-                                 "that takes {:.1f} s, as on a busy node (--save-time {:.1f}s, from INFO {}), raises "
-                                 "the fork peak by {}",
-                                 estimate, fork_child_cpu_words(r, w), busy, busy, last_save_time_field(r),
-                                 format_bytes(at_busy - fork_now));
-  if (b.limit_bytes == 0) return Assumption{"tighten", "one fact", text};
-  // Bisect the save time at which the verdict turns, within [quickest, longest].
+  // The save time at which the verdict turns, within [quickest, longest]:
+  // none where the configuration is safe even at the longest, or unsafe even
+  // at the quickest.
   const double quickest = estimate / 100, longest = estimate * 10;
   const bool safe_now = b.verdict == Verdict::kSafe;
-  if (safe_now && safe(with_save_time(r, w, longest))) {
-    text += fmt::format("; this configuration stays safe even if a save takes {:.0f} s", longest);
-  } else if (safe_now || safe(with_save_time(r, w, quickest))) {
+  const bool has_limit = b.limit_bytes > 0;
+  const bool safe_at_longest = has_limit && safe_now && safe(with_save_time(r, w, longest));
+  std::optional<double> turn;
+  if (has_limit && !safe_at_longest && (safe_now || safe(with_save_time(r, w, quickest)))) {
     double lo = quickest, hi = longest;
-    for (int i = 0; i < 40 && hi - lo > 0.05; ++i) {
+    for (int i = 0; i < 40 && hi - lo > 0.005; ++i) {
       const double mid = (lo + hi) / 2;
       (safe(with_save_time(r, w, mid)) ? lo : hi) = mid;
     }
-    // Rounded down, so that --save-time with the printed figure is safe; a
-    // threshold under the 0.1 s the flag can say is not worth printing.
-    const double at_most = std::floor(lo * 10) / 10;
-    if (at_most >= 0.1) {
-      text += fmt::format("; this configuration {} if a save of this dataset takes at most {:.1f} s",
-                          safe_now ? "stays safe" : "is safe", at_most);
-    }
+    turn = lo;
+  }
+  // The estimate and the turning point are printed side by side, so they are
+  // printed to the precision that keeps them in the verdict's order (a safe
+  // 3.27 s estimate beside a 3.28 s threshold reads "3.27 ... at most 3.28",
+  // not "3.3 ... at most 3.2"). The threshold is rounded down, so that
+  // --save-time with the printed figure is safe.
+  int digits = 1;
+  auto floor_to = [](double x, int d) { return std::floor(x * std::pow(10, d)) / std::pow(10, d); };
+  auto round_to = [](double x, int d) { return std::round(x * std::pow(10, d)) / std::pow(10, d); };
+  while (turn && digits < 3 && safe_now && floor_to(*turn, digits) < round_to(estimate, digits)) ++digits;
+  std::string text = fmt::format("the fork child's life is estimated ({:.{}f} s {}, the slower quiet nodes' median): a save "
+                                 "that takes {:.1f} s, as on a busy node (--save-time {:.1f}s, from INFO {}), raises "
+                                 "the fork peak by {}",
+                                 estimate, digits, fork_child_cpu_words(r, w), busy, busy, last_save_time_field(r),
+                                 format_bytes(at_busy - fork_now));
+  if (safe_at_longest) {
+    text += fmt::format("; this configuration stays safe even if a save takes {:.0f} s", longest);
+  } else if (turn && floor_to(*turn, digits) >= 0.1) {
+    // A threshold under the 0.1 s the flag can usefully say is not worth printing.
+    text += fmt::format("; this configuration {} if a save of this dataset takes at most {:.{}f} s",
+                        safe_now ? "stays safe" : "is safe", floor_to(*turn, digits), digits);
   }
   return Assumption{"tighten", "one fact", text};
 }

@@ -80,6 +80,43 @@ TEST(Tighten, TheLongestSafeSaveTimeIsSafeAsPrinted) {
   EXPECT_GE(checked, 2);
 }
 
+// The estimate and the longest safe save time stand side by side: a safe
+// verdict never reads "estimated 3.3 s ... stays safe if ... at most 3.2 s".
+// Swept over maxmemory in 64 KiB steps up to where the verdict turns, where
+// the two figures meet.
+TEST(Tighten, TheEstimateNeverReadsLongerThanTheLongestSafeSaveTime) {
+  auto server = [](uint64_t maxmemory) {
+    RedisInstance r = instance(4 * kGiB, maxmemory, "allkeys-lru");
+    r.save_points = {{SavePoint{3600, 1}}, Provenance::given("test")};
+    return r;
+  };
+  Workload w;
+  w.write_rate_per_sec = Sourced<double>{2000, Provenance::given("test")};
+  uint64_t lo = 1 * kGiB, hi = 4 * kGiB;  // safe at lo, not at hi
+  ASSERT_EQ(compute_budget(server(lo), w).verdict, Verdict::kSafe);
+  ASSERT_NE(compute_budget(server(hi), w).verdict, Verdict::kSafe);
+  while (hi - lo > 1024) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    (compute_budget(server(mid), w).verdict == Verdict::kSafe ? lo : hi) = mid;
+  }
+  int checked = 0, close = 0;
+  for (int step = 0; step < 200; ++step) {
+    const uint64_t maxmemory = lo - static_cast<uint64_t>(step) * 64 * 1024;
+    const MemoryBudget b = compute_budget(server(maxmemory), w);
+    ASSERT_EQ(b.verdict, Verdict::kSafe) << maxmemory;
+    const Assumption* hint = find(b, "tighten");
+    ASSERT_NE(hint, nullptr) << maxmemory;
+    if (hint->source.find("takes at most ") == std::string::npos) continue;
+    const double estimate = number_after(hint->source, "estimated (");
+    const double longest = number_after(hint->source, "takes at most ");
+    EXPECT_GE(longest, estimate) << maxmemory << ": " << hint->source;
+    if (longest - estimate < 0.05) ++close;
+    ++checked;
+  }
+  EXPECT_GE(checked, 150);
+  EXPECT_GE(close, 1);  // the sweep reached the figures' meeting point
+}
+
 // Nothing forks by itself, so no fork phase is budgeted; the budget still
 // says what a BGSAVE by hand, a backup's or a replica's would peak at.
 TEST(Tighten, ANonForkingServerIsToldWhatAForkByHandWouldNeed) {

@@ -55,7 +55,11 @@ int run(const GuardFlags& f) {
   if (f.exec && f.command.empty()) return fail(Error{"flag --exec", "give the server to run after --: --exec -- redis-server /etc/redis/redis.conf"});
   if (!f.exec && !f.command.empty()) return fail(Error{"flag --exec", "a command after -- needs --exec"});
   if (f.exec && f.once) return fail(Error{"flag --once", "not with --exec: the wrapper lives as long as its server"});
-  if (f.exec) o.exec_argv = f.command;
+  if (f.exec) {
+    // The program first: a mistyped server is the error to name, whatever else is wrong.
+    if (auto found = live::find_executable(f.command.front()); !found) return fail(found.error());
+    o.exec_argv = f.command;
+  }
   if (!f.limit_file.empty() + !f.cgroup.empty() + !f.limit.empty() > 1)
     return fail(Error{"flag --limit-file", "give one of --limit-file, --cgroup, --limit"});
   app::GuardOptions& g = o.guard;

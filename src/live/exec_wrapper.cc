@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -19,6 +21,12 @@ sigset_t relayed_set() {
   return set;
 }
 
+// A regular file we may execute (a directory has the x bit too).
+bool runnable(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
+}
+
 bool terminates(int sig) { return sig == SIGTERM || sig == SIGINT || sig == SIGQUIT; }
 
 }  // namespace
@@ -26,6 +34,25 @@ bool terminates(int sig) { return sig == SIGTERM || sig == SIGINT || sig == SIGQ
 void block_relayed_signals() {
   sigset_t set = relayed_set();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+Result<std::string> find_executable(const std::string& program) {
+  if (program.empty()) return Error{"--exec", "no program given after --"};
+  if (program.find('/') != std::string::npos) {
+    if (runnable(program)) return program;
+    return Error{program, "cannot execute: not an executable file"};
+  }
+  const char* env = std::getenv("PATH");
+  const std::string path = env ? env : "/bin:/usr/bin";
+  for (size_t start = 0; start <= path.size();) {
+    size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    // An empty PATH entry is the current directory, as for execvp.
+    const std::string dir = end > start ? path.substr(start, end - start) : ".";
+    if (runnable(dir + "/" + program)) return dir + "/" + program;
+    start = end + 1;
+  }
+  return Error{program, "cannot execute: not found in PATH (" + path + ")"};
 }
 
 int exit_code_of(int status) {

@@ -44,6 +44,12 @@ int exit_code_of(int wait_status);
 // missing redis-server is an error here, not a mysterious exit 127).
 Result<pid_t> spawn_child(const std::vector<std::string>& argv);
 
+// Where execvp would find `program`: a name with a slash is a path, any other
+// is looked up in each directory of PATH (glibc's "/bin:/usr/bin" when PATH is
+// unset). Checked before anything else, so a mistyped server is the error
+// named, not a later one; spawn_child still reports what exec itself says.
+Result<std::string> find_executable(const std::string& program);
+
 // Waits in its own thread for the relayed signals.
 //  * with a child: forwards SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
 //    to it; on_terminate(sig) is called for SIGTERM, SIGINT and SIGQUIT (the

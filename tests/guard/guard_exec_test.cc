@@ -115,6 +115,13 @@ TEST(GuardExec, ExitStatusOfTheServerPassesThrough) {
   auto missing = run_redisfit({"guard", "--exec", "--limit-file", file, "--", "/nonexistent/redis-server"});
   EXPECT_EQ(missing.exit_code, 2) << missing.err;
   EXPECT_NE(missing.err.find("cannot execute"), std::string::npos) << missing.err;
+  // ... named before any other fault: here the limit file is missing too.
+  auto both = run_redisfit({"guard", "--exec", "--limit-file", podinfo.path() + "/absent", "--", "no-such-redis-server"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  EXPECT_NE(both.err.find("no-such-redis-server: cannot execute: not found in PATH"), std::string::npos) << both.err;
+  auto directory = run_redisfit({"guard", "--exec", "--limit-file", file, "--", podinfo.path()});
+  EXPECT_EQ(directory.exit_code, 2) << directory.err;
+  EXPECT_NE(directory.err.find("not an executable file"), std::string::npos) << directory.err;
 }
 
 // Without --redis the wrapper guards the server it started, at the --port

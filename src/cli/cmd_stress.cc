@@ -383,27 +383,25 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   auto f = std::make_shared<StressFlags>();
   CLI::App* cmd = app.add_subcommand("stress", "run a real redis-server under a real memory limit: import, fork "
                                                "under writes, restart with kubelet back-off; timeline report");
-  cmd->add_option("--limit", f->limit, "container memory limit (Kubernetes quantity, e.g. 256Mi)")->required()->check(non_empty());
-  cmd->add_option("--request", f->request, "container memory request (for the model's prediction)")->check(non_empty());
+  cmd->add_option("--limit", f->limit, "container memory limit (Kubernetes quantity, e.g. 256Mi)")->required();
+  cmd->add_option("--request", f->request, "container memory request (for the model's prediction)");
   cmd->add_option("--cpu-limit", f->cpu_limit,
                   "container CPU limit (500m, 0.5, 2): a CFS quota on the server and its fork children, as kubelet "
-                  "sets one; the model's prediction counts it too")
-      ->check(non_empty());
+                  "sets one; the model's prediction counts it too");
   CLI::Option* maxmemory =
-      cmd->add_option("--maxmemory", f->maxmemory, "maxmemory (Redis value, e.g. 256mb)")->check(non_empty());
+      cmd->add_option("--maxmemory", f->maxmemory, "maxmemory (Redis value, e.g. 256mb)");
   cmd->add_option("--policy", f->policy, "maxmemory-policy")
       ->check(CLI::Validator([](std::string& text) { return text.empty() ? std::string("is empty: name a policy") : std::string(); },
                              "POLICY"));
   cmd->add_option("--appendonly", f->appendonly, "yes | no")->check(CLI::IsMember({"yes", "no"}));
   cmd->add_option("--save", f->save, "save points, e.g. \"60 10000\" (\"\" disables RDB snapshots)")
       ->each([f](const std::string&) { f->save_given = true; });
-  cmd->add_option("--config", f->config, "a redis.conf to start from (flags override it)")->check(non_empty());
+  cmd->add_option("--config", f->config, "a redis.conf to start from (flags override it)");
   cmd->add_option("--set", f->set, "extra directive=value for the server (repeatable)");
   cmd->add_option("--phases", f->phases, "comma-separated: import,fork,restart")
       ->each([f](const std::string&) { f->phases_given = true; });
-  cmd->add_option("--fill", f->fill, "import target: bytes (300mb) or a multiple of maxmemory (1x, 1.5x)")->check(non_empty());
-  cmd->add_option("--value-size", f->value_size, "value size: N or MIN-MAX (uniform), e.g. 1024 or 512-4096")
-      ->check(non_empty());
+  cmd->add_option("--fill", f->fill, "import target: bytes (300mb) or a multiple of maxmemory (1x, 1.5x)");
+  cmd->add_option("--value-size", f->value_size, "value size: N or MIN-MAX (uniform), e.g. 1024 or 512-4096");
   cmd->add_option("--ttl-share", f->ttl_share, "fraction of keys written with a TTL")->check(finite_in(0.0, 1.0));
   cmd->add_option("--connections", f->connections, "loader connections")->check(CLI::Range(1, 256));
   cmd->add_option("--pipeline", f->pipeline, "commands in flight per connection")->check(CLI::Range(1, 10000));
@@ -438,15 +436,13 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_option("--phase-timeout", f->phase_timeout, "seconds per phase attempt")->check(finite_in(1.0, 86400.0));
   cmd->add_option("--max-time", f->max_time, "seconds for the whole run")->check(finite_in(1.0, 86400.0));
   add_output_option(*cmd, f->output, FormatNames().add(render::stress_formats()).add(render::stress_search_formats()));
-  cmd->add_option("--report", f->report, "write a self-contained HTML report")->check(non_empty());
+  cmd->add_option("--report", f->report, "write a self-contained HTML report");
   CLI::Option* preload = cmd->add_option("--preload", f->preload,
                   "start from persisted data: a size (e.g. 150mb of used_memory, written and persisted first) or a "
-                  "dump.rdb / AOF / appendonlydir; phases default to none (the start under the limit)")
-      ->check(non_empty());
+                  "dump.rdb / AOF / appendonlydir; phases default to none (the start under the limit)");
   CLI::Option* rdb = cmd->add_option("--rdb", f->rdb,
                   "start from a dump.rdb / AOF / appendonlydir, with redisfit rdb's estimate of its load for this "
-                  "server and limit set beside what the run measures (--preload FILE, estimate-aware)")
-      ->check(non_empty());
+                  "server and limit set beside what the run measures (--preload FILE, estimate-aware)");
   CLI::Option* rescue = cmd->add_flag("--rescue", f->rescue,
                 "after CrashLoopBackOff apply redisfit rescue's steps: raise the limit, load, CONFIG SET maxmemory, "
                 "bring the data down or keep it, final limit");

@@ -36,16 +36,16 @@ Result<double> parse_seconds(const std::string& flag, const std::string& text) {
 }  // namespace
 
 void WorkloadFlags::add_to(CLI::App& cmd) {
-  cmd.add_option("--request", request, "container memory request (Kubernetes quantity, e.g. 16Gi)")->check(non_empty());
-  cmd.add_option("--limit", limit, "container memory limit (e.g. 32Gi)")->check(non_empty());
+  cmd.add_option("--request", request, "container memory request (Kubernetes quantity, e.g. 16Gi)");
+  cmd.add_option("--limit", limit, "container memory limit (e.g. 32Gi)");
   cmd.add_option("--cpu-limit", cpu_limit,
                  "container CPU limit (500m, 0.5, 2): the server and its fork child share it, so a low one "
                  "makes the child live longer");
-  cmd.add_option("--maxmemory", maxmemory, "Redis maxmemory (bytes, 16gb, or 16Gi)")->check(non_empty());
-  cmd.add_option("--dataset", dataset, "data the instance holds (used_memory), e.g. 12Gi")->check(non_empty());
+  cmd.add_option("--maxmemory", maxmemory, "Redis maxmemory (bytes, 16gb, or 16Gi)");
+  cmd.add_option("--dataset", dataset, "data the instance holds (used_memory), e.g. 12Gi");
   cmd.add_option("--persistence", persistence, "rdb | aof | both | none (default: Redis's own: rdb)")
       ->check(CLI::IsMember({"rdb", "aof", "both", "none"}));
-  cmd.add_option("--policy", policy, "maxmemory-policy (default noeviction)")->check(non_empty());
+  cmd.add_option("--policy", policy, "maxmemory-policy (default noeviction)");
   cmd.add_option("--replicas", replicas, "replicas streaming from this primary (full syncs fork it; default 0)")
       ->check(CLI::Range(0, 100));
   cmd.add_option("--replica-buffer-hard", repl_buffer_hard,

@@ -49,7 +49,12 @@ void RdbAggregator::on_resize_db(uint64_t number, uint64_t keys, uint64_t expire
   s.resize_expires_hint = expires;
 }
 
-void RdbAggregator::on_main_dict_buckets(uint64_t number, uint64_t buckets) { db(number).main_dict_buckets = buckets; }
+void RdbAggregator::on_dict_buckets(uint64_t number, uint64_t main_buckets, uint64_t expires_buckets) {
+  RdbDbStats& d = db(number);
+  d.dict_buckets_followed = true;
+  d.main_dict_buckets = main_buckets;
+  d.expires_dict_buckets = expires_buckets;
+}
 
 void RdbAggregator::on_progress(uint64_t offset, uint64_t size, uint64_t keys) {
   if (options_.progress) options_.progress(progress_base_ + offset, progress_total_ ? progress_total_ : size, keys);
@@ -143,9 +148,10 @@ void RdbAggregator::finish() {
   for (auto& [number, d] : dbs_) {
     // rdb.c: RESIZEDB presizes both dicts; dicts then grow by doubling. An
     // AOF replay says what its growth left, a rehash's two tables included.
-    const uint64_t main_dict = d.main_dict_buckets > 0 ? d.main_dict_buckets * sizeof(void*)
-                                                       : dict_buckets_bytes(std::max(d.keys, d.resize_keys_hint));
-    d.estimated_bytes += main_dict + dict_buckets_bytes(std::max(d.expires, d.resize_expires_hint));
+    d.estimated_bytes += d.dict_buckets_followed
+                             ? (d.main_dict_buckets + d.expires_dict_buckets) * sizeof(void*)
+                             : dict_buckets_bytes(std::max(d.keys, d.resize_keys_hint)) +
+                                   dict_buckets_bytes(std::max(d.expires, d.resize_expires_hint));
     dataset += d.estimated_bytes;
     report_.dbs.push_back(d);
   }

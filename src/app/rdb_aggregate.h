@@ -20,7 +20,7 @@ class RdbAggregator : public rdb::RdbVisitor {
   void on_header(int version) override;
   void on_aux(std::string_view key, std::string_view value) override;
   void on_resize_db(uint64_t db, uint64_t keys, uint64_t expires) override;
-  void on_main_dict_buckets(uint64_t db, uint64_t buckets) override;
+  void on_dict_buckets(uint64_t db, uint64_t main_buckets, uint64_t expires_buckets) override;
   // What costing a key for options.target needs (model/object_cost.h element_keep_for).
   ElementKeep element_keep(std::string_view) override { return keep_; }
   void on_key(const rdb::RdbKey& key) override;

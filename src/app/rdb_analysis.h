@@ -46,7 +46,11 @@ struct RdbDbStats {
   uint64_t expires = 0;
   uint64_t resize_keys_hint = 0;
   uint64_t resize_expires_hint = 0;
-  uint64_t main_dict_buckets = 0;  // from an AOF replay's growth (on_main_dict_buckets); 0: from the keys
+  // From an AOF replay's growth (on_dict_buckets); otherwise the dicts are
+  // costed from the keys and RESIZEDB's hints.
+  bool dict_buckets_followed = false;
+  uint64_t main_dict_buckets = 0;
+  uint64_t expires_dict_buckets = 0;
   uint64_t serialized_bytes = 0;
   uint64_t estimated_bytes = 0;  // entries + values + dict buckets
 };

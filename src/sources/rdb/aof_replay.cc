@@ -170,11 +170,11 @@ void AofReplay::command(const Argv& argv) {
   for (std::string_view name : touched_) before += static_cast<int64_t>(rough_key_bytes(name, find(name)));
   const std::optional<uint64_t> move_to =
       cmd == "move" && argv.size() == 3 ? selected_db(argv[2], databases_) : std::nullopt;
-  const size_t keys_before = follow_dicts_ ? db_keys(db) : 0;
-  const size_t target_before = follow_dicts_ && move_to ? db_keys(*move_to) : 0;
+  const DictCounts counts_before = follow_dicts_ ? dict_counts(db) : DictCounts{};
+  const DictCounts target_before = follow_dicts_ && move_to ? dict_counts(*move_to) : DictCounts{};
   apply(cmd, argv);
   if (db_ != db) return;  // a SELECT
-  if (follow_dicts_) follow_dicts(cmd, argv, db, keys_before, move_to, target_before);
+  if (follow_dicts_) follow_dicts(cmd, argv, db, counts_before, move_to, target_before);
   int64_t after = 0;
   for (std::string_view name : touched_) after += static_cast<int64_t>(rough_key_bytes(name, find(name)));
   rough_by_db_[db] += after - before;
@@ -182,38 +182,6 @@ void AofReplay::command(const Argv& argv) {
   args_ += argv.size() > 2 ? argv.size() - 2 : 0;
   // MOVE: what left this database arrived in the other one.
   if (move_to && after < before) rough_by_db_[*move_to] += before - after;
-}
-
-size_t AofReplay::db_keys(uint64_t db) const {
-  const auto it = dbs_.find(db);
-  return it == dbs_.end() ? 0 : it->second.size();
-}
-
-// Each key the command names is looked up once (lookupKey: a rehash step),
-// each key it adds or removes steps again (dictAddRaw, dictGenericDelete).
-// Redis looks some keys up twice; fewer steps counted leaves a rehash under
-// way longer, the side that errs high. FLUSHDB/FLUSHALL free the tables.
-void AofReplay::follow_dicts(const std::string& cmd, const Argv& argv, uint64_t db, size_t keys_before,
-                             std::optional<uint64_t> move_to, size_t target_before) {
-  if (cmd == "flushall") {
-    dicts_.clear();
-    return;
-  }
-  if (cmd == "flushdb") {
-    dicts_.erase(db);
-    return;
-  }
-  if (cmd == "swapdb" && argv.size() == 3) {
-    const auto a = selected_db(argv[1], databases_), b = selected_db(argv[2], databases_);
-    if (a && b) std::swap(dicts_[*a], dicts_[*b]);
-    return;
-  }
-  DictGrowth& dict = dicts_[db];
-  for (size_t i = 0; i < touched_.size(); ++i) dict.looked_up();
-  const size_t keys_after = db_keys(db);
-  for (size_t k = keys_before; k < keys_after; ++k) dict.added();
-  for (size_t k = keys_after; k < keys_before; ++k) dict.removed();
-  if (move_to && db_keys(*move_to) > target_before) dicts_[*move_to].added();
 }
 
 void AofReplay::apply(const std::string& cmd, const Argv& argv) {
@@ -407,7 +375,8 @@ void AofReplay::emit(RdbVisitor& visitor) {
       visitor.on_key(key);
     }
     if (follow_dicts_) {
-      if (const auto it = dicts_.find(db); it != dicts_.end()) visitor.on_main_dict_buckets(db, it->second.buckets());
+      const DbDicts& d = dicts_[db];
+      visitor.on_dict_buckets(db, d.keys.buckets(), d.expires.buckets());
     }
   }
 }

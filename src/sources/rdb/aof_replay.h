@@ -41,9 +41,10 @@ class AofReplay : public AofCommandSink {
   // Takes over a key a base RDB loaded, with its value and expire.
   void adopt(const RdbKey& key);
   // Hands every key still alive to the visitor, shaped like an RDB key, and
-  // with follow_dict_growth(true) each database's main dict buckets.
+  // with follow_dict_growth(true) each database's dict buckets.
   void emit(RdbVisitor& visitor);
-  // Follows each database's main dict as Redis grows it (dict_growth.h).
+  // Follows each database's main and expires dicts as Redis grows them
+  // (dict_growth.h).
   // Only for a replay that holds every key: an AOF without an RDB base (a
   // base's untouched keys go to the visitor, not through the replay).
   // Turned off (and forgotten) once an RDB base is read.
@@ -162,12 +163,25 @@ class AofReplay : public AofCommandSink {
   std::map<std::string, uint64_t> not_modelled_;
   uint64_t function_loads_ = 0;
   uint64_t function_code_bytes_ = 0;
+  // Dict growth (aof_replay_dicts.cc), with follow_dicts_: a database's main
+  // dict (every key) and expires dict (the keys with a TTL).
+  struct DbDicts {
+    DictGrowth keys, expires;
+  };
+  // How many keys, and keys with a TTL, a database holds: before and after
+  // a command, what it added or removed.
+  struct DictCounts {
+    size_t keys = 0, expires = 0;
+  };
   bool follow_dicts_ = false;
-  std::map<uint64_t, DictGrowth> dicts_;  // with follow_dicts_, by database
+  std::map<uint64_t, DbDicts> dicts_;  // by database
+  DictCounts dict_counts(uint64_t db) const;
   // The rehash steps and size changes of one applied command (dict_growth.h).
-  void follow_dicts(const std::string& cmd, const Argv& argv, uint64_t db, size_t keys_before,
-                    std::optional<uint64_t> move_to, size_t target_before);
+  void follow_dicts(const std::string& cmd, const Argv& argv, uint64_t db, DictCounts before,
+                    std::optional<uint64_t> move_to, DictCounts target_before);
   size_t db_keys(uint64_t db) const;
+  // Of the keys the command named (touched_), those `db` holds with a TTL.
+  size_t expiring_touched(uint64_t db) const;
 };
 
 // Helpers shared by the replay's files.

@@ -43,10 +43,11 @@ class RdbVisitor {
   virtual void on_aux(std::string_view /*key*/, std::string_view /*value*/) {}
   virtual void on_select_db(uint64_t /*db*/) {}
   virtual void on_resize_db(uint64_t /*db*/, uint64_t /*keys*/, uint64_t /*expires*/) {}
-  // The main dict's buckets at the end of an AOF replay that grew it key by
-  // key (dict_growth.h): both tables while a rehash is under way. Given
-  // after the database's keys; a reader with RESIZEDB never calls it.
-  virtual void on_main_dict_buckets(uint64_t /*db*/, uint64_t /*buckets*/) {}
+  // The buckets of a database's main dict and expires dict at the end of an
+  // AOF replay that grew them key by key (dict_growth.h): both tables while
+  // a rehash is under way. Given after the database's keys; a reader with
+  // RESIZEDB never calls it.
+  virtual void on_dict_buckets(uint64_t /*db*/, uint64_t /*main_buckets*/, uint64_t /*expires_buckets*/) {}
   // What to keep element by element of the key `key_name` about to be read;
   // every element is summarized regardless (facts/rdb_value.h ElementKeep).
   virtual ElementKeep element_keep(std::string_view /*key_name*/) { return {}; }

@@ -8,6 +8,7 @@
 #include "fix/conf_fix.h"
 #include "fix/rescue_fix.h"
 #include "model/budget_search.h"
+#include "model/policy.h"
 #include "model/rescue_plan.h"
 #include "model/solver.h"
 
@@ -59,9 +60,10 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   s.checked = true;
   // A --dataset below maxmemory is today's data, which nothing but maxmemory
   // bounds: the component is judged full, as plan sizes (model/solver.h).
-  const Workload judged = s.instance.maxmemory.bytes > 0
-                              ? grown_to_maxmemory(options.workload, s.instance.maxmemory.bytes)
-                              : options.workload;
+  // A replica that ignores its maxmemory grows to its primary's instead.
+  const auto primary = data_bound_by_primary(s.instance);
+  const uint64_t grows_to = primary ? primary->value : s.instance.maxmemory.bytes;
+  const Workload judged = grows_to > 0 ? grown_to_maxmemory(options.workload, grows_to) : options.workload;
   s.budget = options.budget_hints ? compute_budget(s.instance, judged) : compute_budget_without_hint(s.instance, judged);
   s.findings = rules::check_all({s.instance, s.budget, judged, derivation});
   // Say which addon rule a finding rests on when nobody wrote maxmemory.

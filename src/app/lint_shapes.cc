@@ -73,11 +73,16 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
 // workload HOST names: by its name, or a StatefulSet pod's DNS name
 // `<name>-<ordinal>.<service>...` (Bitnami's replicas point at
 // redis-master-0.redis-headless...). Its pods count as that workload's
-// replicas, for the master's full-sync and replica-buffer terms.
-// Returns pod index -> (replica pods, where that was read).
-std::map<size_t, std::pair<int, std::string>> replication_sources(
-    const std::vector<workloads::PodDecl>& pods, const std::vector<std::vector<ContainerReading>>& readings) {
-  std::map<size_t, std::pair<int, std::string>> out;
+// replicas, for the master's full-sync and replica-buffer terms; and the
+// master is each replica's primary, whose maxmemory bounds what a replica
+// that ignores its own holds.
+struct Replication {
+  std::map<size_t, std::pair<int, std::string>> streamed_to;  // master pod -> (replica pods, where read)
+  std::map<size_t, size_t> primary_of;                         // replica pod -> master pod
+};
+Replication replication_sources(const std::vector<workloads::PodDecl>& pods,
+                                const std::vector<std::vector<ContainerReading>>& readings) {
+  Replication out;
   for (size_t r = 0; r < pods.size(); ++r) {
     for (const auto& c : readings[r]) {
       if (c.kind != ContainerReading::Kind::kData || c.replicaof_host.empty()) continue;
@@ -93,7 +98,8 @@ std::map<size_t, std::pair<int, std::string>> replication_sources(
                              label.size() > prefix.size() &&
                              label.find_first_not_of("0123456789", prefix.size()) == std::string::npos;
         if (label != target.name && !ordinal) continue;
-        auto& [count, why] = out[m];
+        out.primary_of[r] = m;
+        auto& [count, why] = out.streamed_to[m];
         count += pods[r].replicas.value;
         why += fmt::format("{}{} pod(s) of {} replicate from it (replicaof {} in {})", why.empty() ? "" : "; ",
                            pods[r].replicas.value, pods[r].object(), c.replicaof_host, c.replicaof_where);
@@ -104,6 +110,21 @@ std::map<size_t, std::pair<int, std::string>> replication_sources(
   return out;
 }
 
+// The maxmemory of the master's data container, as the replica's primary.
+std::optional<Sourced<uint64_t>> primary_maxmemory(const workloads::PodDecl& master,
+                                                   const std::vector<ContainerReading>& readings,
+                                                   const std::string& replicaof_host) {
+  for (const auto& c : readings) {
+    if (c.kind != ContainerReading::Kind::kData) continue;
+    const MaxmemorySetting& m = c.instance.maxmemory;
+    if (m.origin == MaxmemoryOrigin::kUnset || m.bytes == 0) return std::nullopt;
+    return Sourced<uint64_t>{m.bytes, Provenance::computed(fmt::format("maxmemory of {}, the primary its replicaof {} "
+                                                                       "names ({})",
+                                                                       master.object(), replicaof_host, m.source))};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>& notes,
@@ -111,13 +132,18 @@ void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>&
   std::vector<std::vector<ContainerReading>> all;
   all.reserve(set.pods.size());
   for (const auto& pod : set.pods) all.push_back(workloads::read_pod_redis(pod, set.config_data));
-  const auto streamed_to = replication_sources(set.pods, all);
+  const Replication replication = replication_sources(set.pods, all);
   for (size_t p = 0; p < set.pods.size(); ++p) {
     const auto& pod = set.pods[p];
     for (auto& c : all[p]) {
+      const auto& streamed_to = replication.streamed_to;
       if (auto it = streamed_to.find(p); it != streamed_to.end() && c.kind == ContainerReading::Kind::kData &&
                                           c.replicaof_host.empty() && c.instance.replicas.value == 0) {
         c.instance.replicas = {it->second.first, Provenance::computed(it->second.second)};
+      }
+      if (auto it = replication.primary_of.find(p); it != replication.primary_of.end() &&
+                                                   c.kind == ContainerReading::Kind::kData) {
+        c.instance.primary_maxmemory = primary_maxmemory(set.pods[it->second], all[it->second], c.replicaof_host);
       }
       int index = 0;
       for (size_t i = 0; i < pod.containers.size(); ++i) {

@@ -113,6 +113,14 @@ struct RedisInstance {
   // the primary (a full sync forks it).
   Sourced<int> replicas{0, Provenance::by_default("default: no replicas")};
   Sourced<uint64_t> repl_backlog_bytes{1024 * 1024, Provenance::by_default("Redis default (config.c)")};
+  // When this instance is a replica: its primary's maxmemory, where the
+  // primary is known (lint: the workload its replicaof names). A replica
+  // with replica-ignore-maxmemory yes (the default since 5.0) never evicts
+  // by its own maxmemory (evict.c:performEvictions returns at once on a
+  // replica that ignores it): it holds what the primary sends, so the
+  // primary's maxmemory bounds its data (model/replica_data.h).
+  std::optional<Sourced<uint64_t>> primary_maxmemory;
+  Sourced<bool> replica_ignore_maxmemory{true, Provenance::by_default("Redis default since 5.0 (config.c)")};
   Sourced<OutputBufferLimit> replica_buffer_limit{{256ULL << 20, 64ULL << 20, 60},
                                                   Provenance::by_default("Redis default (config.c)")};
   Sourced<OutputBufferLimit> pubsub_buffer_limit{{32ULL << 20, 8ULL << 20, 60},

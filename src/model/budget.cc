@@ -74,6 +74,13 @@ DatasetSize steady_dataset(const RedisInstance& r, const Workload& w, bool words
     }
     return {w.dataset_bytes->value, words_if(words, [&] { return w.dataset_bytes->source.describe(); })};
   }
+  if (const auto primary = data_bound_by_primary(r)) {
+    return {primary->value, words_if(words, [&] {
+              return fmt::format("fills to its primary's maxmemory {} ({}): a replica with replica-ignore-maxmemory "
+                                 "yes ({}) evicts nothing by its own and holds what its primary sends",
+                                 format_bytes(primary->value), primary->source, r.replica_ignore_maxmemory.source);
+            })};
+  }
   if (bounded) {
     return {r.maxmemory.bytes, words_if(words, [&] { return fmt::format("fills to maxmemory ({})", r.maxmemory.source); })};
   }

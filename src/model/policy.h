@@ -1,6 +1,8 @@
 // What the eviction policy implies for memory (evict.c).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "facts/redis_instance.h"
@@ -16,5 +18,12 @@ bool policy_is_volatile(const std::string& policy);
 // allkeys-*, or volatile-* while keys carry TTLs. Otherwise performEvictions
 // returns EVICT_FAIL and every denyoom command gets -OOM.
 bool writes_continue_at_maxmemory(const RedisInstance& instance, const Workload& workload);
+
+// A replica that ignores its own maxmemory (replica-ignore-maxmemory yes, the
+// default since 5.0: evict.c:performEvictions returns at once on it) holds
+// what its primary sends, so its data grows to the primary's maxmemory, not
+// its own. That bound, where the primary is known and its maxmemory is above
+// the replica's own (or the replica's is 0); empty otherwise.
+std::optional<Sourced<uint64_t>> data_bound_by_primary(const RedisInstance& instance);
 
 }  // namespace redisfit

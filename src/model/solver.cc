@@ -184,7 +184,19 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
                                     verdict_name(now.verdict), format_bytes(now.peak_bytes),
                                     now.peak_phase, with_data));
   }
-  if (limit > 0) {
+  if (const auto primary = data_bound_by_primary(r)) {
+    // A replica that ignores its maxmemory holds its primary's data whatever
+    // its own says: it gets the primary's maxmemory (the one it applies once
+    // promoted) and a limit that holds that data.
+    rec.maxmemory_bytes = primary->value;
+    const RedisInstance mirrored = with_maxmemory(r, primary->value, Provenance::computed("plan: its primary's"));
+    limit = std::max(limit, solve_min_limit(mirrored, at_maxmemory(workload, primary->value)));
+    rec.notes.push_back(fmt::format(
+        "a replica with replica-ignore-maxmemory yes holds what its primary sends, up to the primary's maxmemory {} "
+        "({}): lowering its own maxmemory frees nothing. It gets the primary's maxmemory and a limit of {} that "
+        "holds the data; or lower the primary's maxmemory",
+        format_bytes(primary->value), primary->source.describe(), format_k8s_quantity(limit)));
+  } else if (limit > 0) {
     auto solved = solve_max_maxmemory(r, workload, limit);
     if (!solved.ok()) return solved.error();
     uint64_t maxmemory = solved.value();

@@ -236,6 +236,8 @@ const std::vector<Directive>& directives() {
       yes_no("appendonly", &RedisInstance::appendonly),
       yes_no("aof-use-rdb-preamble", &RedisInstance::aof_use_rdb_preamble),
       yes_no("rdbcompression", &RedisInstance::rdbcompression),
+      yes_no("replica-ignore-maxmemory", &RedisInstance::replica_ignore_maxmemory),
+      yes_no("slave-ignore-maxmemory", &RedisInstance::replica_ignore_maxmemory),
       integer("auto-aof-rewrite-percentage", &RedisInstance::auto_aof_rewrite_percentage, {0, kIntMax}),
       memory("auto-aof-rewrite-min-size", &RedisInstance::auto_aof_rewrite_min_size_bytes, {0, kLongMax}),
       special("client-output-buffer-limit", Arity::kList, set_output_buffer_limits),

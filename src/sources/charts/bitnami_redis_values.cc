@@ -59,15 +59,26 @@ class Reader {
       }
       return std::move(out_);
     }
+    std::optional<Sourced<uint64_t>> master_maxmemory;
     if (master_count.value > 0) {
       ChartDataNode m = node("master", "master", master_count.value, true);
+      const MaxmemorySetting& mm = m.instance.maxmemory;
+      if (mm.origin != MaxmemoryOrigin::kUnset && mm.bytes > 0) {
+        master_maxmemory = Sourced<uint64_t>{mm.bytes, mm.source.qualified("(the master's maxmemory)")};
+      }
       if (replication) set_streaming(m, replica_count, replica_count.value);
       if (master_count.value > 1) {
         m.notes.push_back(fmt::format("master.count {}: several masters are experimental in the chart", master_count.value));
       }
       out_.nodes.push_back(std::move(m));
     }
-    if (replication && replica_count.value > 0) out_.nodes.push_back(node("replicas", "replica", replica_count.value, true));
+    if (replication && replica_count.value > 0) {
+      ChartDataNode replicas = node("replicas", "replica", replica_count.value, true);
+      // Each replica streams from the master (the chart's start script:
+      // --replicaof the master's headless name): its data is the master's.
+      replicas.instance.primary_maxmemory = master_maxmemory;
+      out_.nodes.push_back(std::move(replicas));
+    }
     return std::move(out_);
   }
 

@@ -127,6 +127,19 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
     }
     out.push_back(std::move(o));
   }
+  // RedisCluster: each follower replicates a leader, so its data is the
+  // leader's, whatever its own maxmemory (model/policy.h data_bound_by_primary).
+  const OtInstance* leader = nullptr;
+  for (const auto& o : out) {
+    if (decl.kind == "RedisCluster" && o.role == "leader") leader = &o;
+  }
+  if (leader) {
+    const MaxmemorySetting& lm = leader->instance.maxmemory;
+    for (auto& o : out) {
+      if (o.role != "follower" || lm.origin == MaxmemoryOrigin::kUnset || lm.bytes == 0) continue;
+      o.instance.primary_maxmemory = Sourced<uint64_t>{lm.bytes, lm.source.qualified("(the leader's maxmemory)")};
+    }
+  }
   return out;
 }
 

@@ -84,7 +84,18 @@ void ConfReader::include(const std::string& pattern, int depth, std::vector<Conf
   unknowns.push_back("include " + pattern + ": " + f.explanation);
 }
 
+void record_replicaof(const std::vector<ConfDirective>& directives, ContainerReading& r) {
+  for (const auto& d : directives) {
+    const std::string name = lower(d.name);
+    if ((name == "replicaof" || name == "slaveof") && d.args.size() == 2) {
+      r.replicaof_host = d.args[0];
+      r.replicaof_where = d.where();
+    }
+  }
+}
+
 void apply_directives(const std::vector<ConfDirective>& directives, ContainerReading& r) {
+  record_replicaof(directives, r);
   if (auto st = apply_conf(directives, r.instance); !st) {
     r.unknowns.push_back(st.error().describe());
     r.invalid.push_back(st.error());

@@ -33,6 +33,11 @@ struct ConfReader {
 // refuses at start is kept as an input error (and an unknown).
 void apply_directives(const std::vector<ConfDirective>& directives, ContainerReading& r);
 
+// `replicaof HOST PORT` (or slaveof) among `directives`, from the args or a
+// config file: the server streams from HOST, the last one given winning as
+// in config.c (ContainerReading::replicaof_host, replicaof_where).
+void record_replicaof(const std::vector<ConfDirective>& directives, ContainerReading& r);
+
 // Where a written file's parts came from, "; "-joined, a run of parts with
 // the same explanation (several lines one script appends) said once.
 std::string join_explanations(const std::vector<PodFile>& parts);

@@ -74,6 +74,7 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
   }
   // Sources of command-line directives: the args' own position in the manifest.
   RedisInstance& inst = r.instance;
+  record_replicaof(known, r);
   if (auto st = apply_conf(known, inst); !st) {
     r.unknowns.push_back(st.error().message);
     r.invalid.push_back(st.error());

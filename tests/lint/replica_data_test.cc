@@ -1,0 +1,164 @@
+// A replica that ignores its own maxmemory (replica-ignore-maxmemory yes, the
+// default since 5.0) holds what its primary sends: lint judges it with its
+// primary's data, in every shape that says who the primary is, and fixes the
+// limit, not its maxmemory (model/policy.h data_bound_by_primary).
+#include <gtest/gtest.h>
+
+#include "lint_test_support.h"
+#include "sources/charts/bitnami_redis_chart.h"
+
+namespace redisfit {
+namespace {
+
+using lint_test::has_rule;
+using lint_test::subject;
+
+constexpr uint64_t kMi = 1ULL << 20;
+
+// A master StatefulSet (2gb in 3Gi) and a replica one whose args name the
+// master's first pod; `replica_extra` goes into the replica's args.
+std::string master_and_replica(const std::string& replica_extra) {
+  return R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: master}
+spec:
+  serviceName: master
+  selector: {matchLabels: {app: m}}
+  template:
+    metadata: {labels: {app: m}}
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        args: ["--maxmemory", "2gb", "--save", "", "--appendonly", "no"]
+        resources: {limits: {memory: 3Gi}}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: replica}
+spec:
+  replicas: 2
+  serviceName: replica
+  selector: {matchLabels: {app: r}}
+  template:
+    metadata: {labels: {app: r}}
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        args: ["--replicaof", "master-0.master", "6379", "--maxmemory", "300mb", "--save", "", "--appendonly", "no")" +
+         replica_extra + R"(]
+        resources: {limits: {memory: 1Gi}}
+)";
+}
+
+TEST(ReplicaData, AReplicaHoldsItsPrimarysDataNotItsOwnMaxmemory) {
+  const app::LintReport r = app::lint_yaml_texts({{"repl.yaml", master_and_replica("")}}, {});
+  ASSERT_TRUE(r.input_errors.empty()) << r.input_errors[0].describe();
+  const auto* master = subject(r, "master/redis");
+  const auto* replica = subject(r, "replica/redis");
+  ASSERT_NE(master, nullptr);
+  ASSERT_NE(replica, nullptr);
+  // --replicaof in the args links the two: the master streams to 2 pods ...
+  EXPECT_EQ(master->instance.replicas.value, 2);
+  EXPECT_NE(master->budget.find_phase(PhaseId::kFullSync), nullptr);
+  // ... and the replica holds the master's 2 GiB in its 1Gi limit.
+  ASSERT_TRUE(replica->instance.primary_maxmemory.has_value());
+  EXPECT_EQ(replica->instance.primary_maxmemory->value, 2048 * kMi);
+  EXPECT_EQ(replica->budget.verdict, Verdict::kUnsafe);
+  EXPECT_TRUE(has_rule(*replica, "RF002"));
+  EXPECT_GT(replica->budget.phase_total(PhaseId::kSteady), 2048 * kMi);
+  // The fix gives it the master's maxmemory and a limit that holds the data.
+  ASSERT_TRUE(replica->fix.has_value());
+  EXPECT_EQ(replica->fix->maxmemory_bytes, 2048 * kMi);
+  EXPECT_GT(replica->fix->limit_bytes, 2048 * kMi);
+  bool said = false;
+  for (const auto& n : replica->fix->notes) said = said || n.find("lowering its own maxmemory frees nothing") != std::string::npos;
+  EXPECT_TRUE(said);
+}
+
+TEST(ReplicaData, AReplicaThatHonoursItsMaxmemoryIsJudgedByIt) {
+  const app::LintReport r = app::lint_yaml_texts(
+      {{"repl.yaml", master_and_replica(R"(, "--replica-ignore-maxmemory", "no")")}}, {});
+  const auto* replica = subject(r, "replica/redis");
+  ASSERT_NE(replica, nullptr);
+  EXPECT_FALSE(replica->instance.replica_ignore_maxmemory.value);
+  EXPECT_EQ(replica->budget.verdict, Verdict::kSafe);
+}
+
+TEST(ReplicaData, BitnamiValuesReplicasHoldTheMastersData) {
+  const std::string values = R"(architecture: replication
+commonConfiguration: |-
+  appendonly no
+  save ""
+master:
+  extraFlags: ["--maxmemory 2gb"]
+  resources: {requests: {memory: 8Gi}, limits: {memory: 8Gi}}
+replica:
+  replicaCount: 2
+  extraFlags: ["--maxmemory 300mb"]
+  resources: {requests: {memory: 1Gi}, limits: {memory: 1Gi}}
+)";
+  app::LintOptions o;
+  auto chart = charts::parse_chart_ref("bitnami/redis@20");
+  ASSERT_TRUE(chart.ok());
+  o.chart = *chart;
+  const app::LintReport r = app::lint_yaml_texts({{"values.yaml", values}}, o);
+  const auto* replicas = subject(r, "replicas");
+  const auto* master = subject(r, "master");
+  ASSERT_NE(replicas, nullptr);
+  ASSERT_NE(master, nullptr);
+  EXPECT_EQ(master->budget.verdict, Verdict::kSafe);
+  EXPECT_EQ(replicas->budget.verdict, Verdict::kUnsafe);
+  ASSERT_TRUE(replicas->fix.has_value());
+  EXPECT_EQ(replicas->fix->maxmemory_bytes, 2048 * kMi);
+}
+
+TEST(ReplicaData, OpstreeFollowersHoldTheLeadersData) {
+  const std::string cr = R"(apiVersion: redis.redis.opstreelabs.in/v1beta2
+kind: RedisCluster
+metadata: {name: rc}
+spec:
+  clusterSize: 3
+  persistenceEnabled: true
+  kubernetesConfig:
+    image: quay.io/opstree/redis:v7.0.15
+    resources: {requests: {memory: 2Gi}, limits: {memory: 2Gi}}
+  redisLeader:
+    replicas: 3
+    redisConfig: {additionalRedisConfig: rc-leader}
+  redisFollower:
+    replicas: 3
+    redisConfig: {additionalRedisConfig: rc-follower}
+    resources: {requests: {memory: 512Mi}, limits: {memory: 512Mi}}
+  storage:
+    volumeClaimTemplate:
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 5Gi}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: rc-leader}
+data:
+  redis-additional.conf: |
+    maxmemory 759169024
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: rc-follower}
+data:
+  redis-additional.conf: |
+    maxmemory 214958080
+)";
+  const app::LintReport r = app::lint_yaml_texts({{"rc.yaml", cr}}, {});
+  const auto* leader = subject(r, "rc/leader");
+  const auto* follower = subject(r, "rc/follower");
+  ASSERT_NE(leader, nullptr);
+  ASSERT_NE(follower, nullptr);
+  EXPECT_EQ(leader->budget.verdict, Verdict::kSafe);
+  ASSERT_TRUE(follower->instance.primary_maxmemory.has_value());
+  EXPECT_EQ(follower->instance.primary_maxmemory->value, 759169024u);
+  EXPECT_EQ(follower->budget.verdict, Verdict::kUnsafe);
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -81,6 +81,26 @@ TEST(MalformedYaml, AClusterWhoseComponentListIsNoListIsAnInputError) {
   }
 }
 
+// A workload the API server would refuse: containers as a mapping, command
+// or args as a string. Read as no containers (or no args), its Redis went
+// unjudged with exit 0.
+TEST(MalformedYaml, AWorkloadWhoseContainersOrArgsAreNoListIsAnInputError) {
+  TempDir dir;
+  const std::string head = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n";
+  const std::vector<std::pair<std::string, int>> cases = {
+      {head + "      containers:\n        redis: {image: redis:7.2, args: [--maxmemory, 1gb]}\n", 8},
+      {head + "      containers:\n      - name: redis\n        image: redis:7.2\n        args: \"--maxmemory 1gb\"\n", 10},
+      {head + "      containers:\n      - name: redis\n        image: redis:7.2\n        command: redis-server\n", 10},
+  };
+  int i = 0;
+  for (const auto& [content, line] : cases) {
+    const std::string path = dir.write_file("workload" + std::to_string(i++) + ".yaml", content);
+    auto r = run_redisfit({"lint", path});
+    EXPECT_EQ(r.exit_code, 2) << path << "\n" << r.out << r.err;
+    EXPECT_TRUE(names_position(r.err, path, line)) << content << "\n" << r.err;
+  }
+}
+
 TEST(MalformedYaml, ABrokenMiddleDocumentDoesNotHideTheOthers) {
   TempDir dir;
   const std::string text = cluster("first") + "---\nmetadata: {name: \"oops}\nspec: [\n---\n" + cluster("last");

@@ -83,6 +83,15 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
   d.image_where = location_at(file, c["image"]);
   d.where = where(file, c);
   d.line = line_of(file, c);
+  // The API server refuses a command or args that is not a list of strings
+  // (`args: "--maxmemory 1gb"`); read as none, the server would be judged
+  // without what it was meant to start with.
+  for (const char* key : {"command", "args"}) {
+    if (const YamlNode n = c[key]; n && !n.is_null() && !n.is_seq()) {
+      return Error{where(file, n), fmt::format("container {}: {} must be a list of strings, as Kubernetes requires",
+                                               d.name.empty() ? "(unnamed)" : d.name, key)};
+    }
+  }
   if (const YamlNode cmd = c["command"]; cmd.is_seq()) {
     d.command = strings_of(cmd);
     d.has_command = true;
@@ -211,6 +220,12 @@ bool recognise_workload(const YamlObject& obj, ManifestSet& set, std::vector<Err
       }
       pod.replicas = {*n, Provenance::at(location_at(obj.file, r))};
     }
+  }
+  // A mapping or a scalar where the list of containers goes is no pod the API
+  // server accepts; read as no containers, a Redis in it would go unjudged.
+  if (const YamlNode cs = spec["containers"]; cs && !cs.is_null() && !cs.is_seq()) {
+    errors.push_back({where(obj.file, cs), fmt::format("{} {}: containers must be a list", kind, pod.name)});
+    return true;
   }
   for (const YamlNode c : spec["containers"].items()) {
     auto d = read_container(c, obj.file);

@@ -42,6 +42,10 @@ void ConfReader::read(const PodFile& file, const std::string& path, int depth, s
       if (!in_file.place(d.location.line, d.location.column)) {
         d.location.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
       }
+      if (lower(d.name) == "maxmemory") {
+        maxmemory_file = Origin{file.data_name, file.data_key, file.secret};
+        ++maxmemory_lines;
+      }
       out.push_back(std::move(d));
     }
   };
@@ -92,6 +96,14 @@ void record_replicaof(const std::vector<ConfDirective>& directives, ContainerRea
       r.replicaof_where = d.where();
     }
   }
+}
+
+void point_fix_at_maxmemory_file(const ConfReader& reader, ContainerReading& r) {
+  if (!reader.maxmemory_file) return;
+  const auto& from = *reader.maxmemory_file;
+  const bool editable = !from.data_name.empty() && !from.secret;
+  r.config_map = editable ? from.data_name : "";
+  r.config_key = editable ? from.data_key : "";
 }
 
 void apply_directives(const std::vector<ConfDirective>& directives, ContainerReading& r) {

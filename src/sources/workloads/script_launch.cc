@@ -49,6 +49,9 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
   std::vector<ConfDirective> directives;
   ConfReader reader{files, r.unknowns, {}};
   bool replicaof_at_runtime = false;
+  // Whether the maxmemory in effect is an argument (the last one read, in
+  // argv order, was not from an included file): the fix then edits the argv.
+  bool maxmemory_from_argv = false;
   for (auto& d : parsed.value()) {
     bool runtime = false;
     for (const auto& a : d.args) {
@@ -71,9 +74,11 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
     }
     if (name != "include" || d.args.size() != 1) {
       d.location = c.args_location.known() ? c.args_location : Location{who, 0, 0};
+      maxmemory_from_argv = maxmemory_from_argv || name == "maxmemory";
       directives.push_back(std::move(d));
       continue;
     }
+    const int maxmemory_lines_before = reader.maxmemory_lines;
     const std::string path = normalize_path(d.args[0]);
     const InitWrittenConfig written = file_from_script_ops(sr.ops, files, path, who, f.where);
     if (written.written) {
@@ -93,6 +98,7 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
           r.config_key = part.data_key;
         }
       }
+      if (reader.maxmemory_lines > maxmemory_lines_before) maxmemory_from_argv = false;
       continue;
     }
     const PodFile inc = files.resolve(path);
@@ -102,9 +108,12 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
     } else {
       r.unknowns.push_back("--include " + path + " (given by " + who + "): " + inc.explanation);
     }
+    if (reader.maxmemory_lines > maxmemory_lines_before) maxmemory_from_argv = false;
   }
   for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
   apply_directives(directives, r);
+  r.maxmemory_in_argv = maxmemory_from_argv;
+  if (!maxmemory_from_argv) point_fix_at_maxmemory_file(reader, r);
   r.config_source = who;
   if (replicaof_at_runtime && pod.replicas.value > 1) {
     r.instance.replicas = {pod.replicas.value - 1,

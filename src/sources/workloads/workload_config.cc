@@ -189,6 +189,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
       for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
       r.config_source = mounted.explanation;
       if (!mounted.secret) r.config_map = mounted.data_name, r.config_key = mounted.data_key;
+      point_fix_at_maxmemory_file(reader, r);
     } else if (mounted.state == PodFile::State::kMissingData) {
       r.unknowns.push_back(b.mounted_conf_path + ": " + mounted.explanation);
     }
@@ -228,6 +229,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
       apply_directives(directives, r);
       r.config_source = f.explanation;
       if (!f.secret) r.config_map = f.data_name, r.config_key = f.data_key;
+      point_fix_at_maxmemory_file(reader, r);
     } else if (f.state == PodFile::State::kRuntime) {
       const std::string path = normalize_path(*r.launch.config_file);
       const InitWrittenConfig init = config_from_init_scripts(pod, c, path, data);

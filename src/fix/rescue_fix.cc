@@ -129,6 +129,9 @@ std::string running_check(const RescueTarget& t) {
 
 std::string default_pod(const RescueTarget& t) {
   if (!t.pod.empty()) return t.pod;
+  // A sharding's components are named <sharding>-<3 random characters>
+  // (KubeBlocks GenShardingCompSpecList), so no pod name can be derived.
+  if (t.kind == RescueTargetKind::kKubeBlocks && t.kb.sharding) return "<crash-looping pod of sharding " + t.kb.component + ">";
   if (t.kind == RescueTargetKind::kKubeBlocks) return t.kb.cluster + "-" + t.kb.component + "-0";
   if (t.kind == RescueTargetKind::kStatefulSet) return t.workload_name + "-0";
   if (t.kind == RescueTargetKind::kDeployment) return "<pod of deployment/" + t.workload_name + ">";
@@ -284,6 +287,15 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
         t.kind == RescueTargetKind::kKubeBlocks ? kbcli_configure(t.kb, p.maxmemory_bytes) : "CONFIG SET maxmemory"));
   }
   for (const auto& n : p.notes) fix.warnings.push_back(n);
+  if (t.kind == RescueTargetKind::kKubeBlocks && t.kb.sharding && target.pod.empty()) {
+    fix.warnings.push_back(fmt::format(
+        "sharding {}: each shard is a component named {}-<3 random characters> with pods {}-{}-<suffix>-<ordinal>, "
+        "and each loads its own data; find the crash-looping ones with `kubectl get pods{} -l "
+        "app.kubernetes.io/instance={},apps.kubeblocks.io/sharding-name={}` and run the pod steps on each (or give "
+        "one with --pod)",
+        t.kb.component, t.kb.component, t.kb.cluster, t.kb.component, ns_flag(target_ns(t)), t.kb.cluster,
+        t.kb.component));
+  }
   return fix;
 }
 

@@ -146,6 +146,38 @@ spec:
 )";
 }
 
+// A sharding's components are <sharding>-<3 random characters>: no pod name
+// <cluster>-<sharding>-0 exists, so the steps name a placeholder and say how
+// to find the shards' pods.
+TEST(Rescue, AShardingsPodsAreFoundByLabelNotNamed) {
+  testing::TempDir dir;
+  const std::string cluster = dir.write_file("cluster.yaml", R"(apiVersion: apps.kubeblocks.io/v1
+kind: Cluster
+metadata: {name: cart, namespace: demo}
+spec:
+  shardings:
+  - name: shard
+    shards: 3
+    template:
+      name: redis
+      componentDef: redis-cluster-7
+      replicas: 2
+      resources:
+        limits: {memory: 2Gi}
+        requests: {memory: 2Gi}
+)");
+  auto r = run_redisfit({"rescue", cluster, "--data-size", "2200Mi"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("cart-shard-0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<crash-looping pod of sharding shard>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-l app.kubernetes.io/instance=cart,apps.kubeblocks.io/sharding-name=shard"), std::string::npos)
+      << r.out;
+  // A pod given is used as it is.
+  auto given = run_redisfit({"rescue", cluster, "--data-size", "2200Mi", "--pod", "cart-shard-x7k-0"});
+  EXPECT_NE(given.out.find("kubectl exec -n demo cart-shard-x7k-0"), std::string::npos) << given.out;
+  EXPECT_EQ(given.out.find("sharding-name="), std::string::npos) << given.out;
+}
+
 TEST(Rescue, PodFromKubectlOnStdinNamesItsStatefulSet) {
   const std::string pod = crash_looping_pod(6, R"(    resources:
       requests:

@@ -28,11 +28,13 @@ MaxmemoryDerivation derivation_of(const ManifestInstance& mi) {
 }
 
 
-fix::ConfForm form_for(manifests::StandaloneKind kind) {
-  switch (kind) {
-    case manifests::StandaloneKind::kSpotahomeRedisFailover: return fix::ConfForm::kRedisFailoverCustomConfig;
+fix::ConfTarget conf_target_for(const manifests::StandaloneRedisDecl& decl) {
+  fix::ConfTarget t;
+  switch (decl.kind) {
+    case manifests::StandaloneKind::kSpotahomeRedisFailover: t.form = fix::ConfForm::kRedisFailoverCustomConfig; break;
   }
-  return fix::ConfForm::kRedisConf;
+  for (const auto& [text, maxmemory] : decl.custom_config) t.custom_config.push_back({text, maxmemory});
+  return t;
 }
 
 template <class T>
@@ -140,7 +142,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
         continue;
       }
     }
-    evaluate(s, options, MaxmemoryDerivation{}, nullptr, form_for(decl.kind));
+    evaluate(s, options, MaxmemoryDerivation{}, nullptr, conf_target_for(decl));
     keep(std::move(s), report, sink, options);
   }
   shape_subjects(c.set, report.notes, options.chart, report.input_errors, [&](SubjectReport&& s) {

@@ -52,7 +52,7 @@ void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& opt
 }  // namespace
 
 void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDerivation& derivation,
-              const fix::KbTarget* target, fix::ConfForm conf_form) {
+              const fix::KbTarget* target, const fix::ConfTarget& conf) {
   if (!s.note_while_maxmemory_unset.empty() && s.instance.maxmemory.origin == MaxmemoryOrigin::kUnset) {
     s.notes.push_back(s.note_while_maxmemory_unset);
   }
@@ -90,7 +90,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   }
   const fix::KbFix kb = target       ? fix::build_kubeblocks_fix(*target, change)
                         : s.workload ? fix::build_workload_fix(*s.workload, change)
-                                     : fix::conf_fix(s.instance, change, conf_form);
+                                     : fix::conf_fix(s.instance, change, conf);
   FixReport f;
   f.maxmemory_bytes = rec->maxmemory_bytes;
   f.request_bytes = rec->request_bytes;

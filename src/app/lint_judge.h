@@ -13,8 +13,8 @@ namespace redisfit::app {
 // Fills s.budget, s.findings, s.suppressed, s.fix and s.notes. A data
 // component only (Sentinel and proxies are left unchecked). `target` is the
 // KubeBlocks object to patch, when there is one; else the subject's
-// workload, else `conf_form`, spells the fix.
+// workload, else `conf`, spells the fix.
 void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDerivation& derivation,
-              const fix::KbTarget* target, fix::ConfForm conf_form = fix::ConfForm::kRedisConf);
+              const fix::KbTarget* target, const fix::ConfTarget& conf = {});
 
 }  // namespace redisfit::app

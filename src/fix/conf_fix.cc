@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_text.h"
 #include "core/quantity.h"
 
 namespace redisfit {
@@ -24,16 +25,34 @@ std::string recommendation_to_conf(const Recommendation& rec, const RedisInstanc
 }
 
 namespace fix {
+namespace {
 
-KbFix conf_fix(const RedisInstance& r, const KbChange& c, ConfForm form) {
+// A JSON string is a YAML double-quoted scalar: the item as written, quotes
+// and backslashes escaped.
+std::string quoted_yaml(const std::string& text) { return dump_json(nlohmann::json(text)); }
+
+}  // namespace
+
+KbFix conf_fix(const RedisInstance& r, const KbChange& c, const ConfTarget& target) {
   KbFix f;
   f.summary = fmt::format("set maxmemory {} ({}) in {}", c.maxmemory_bytes, format_bytes(c.maxmemory_bytes), r.file);
-  if (form == ConfForm::kRedisFailoverCustomConfig) {
+  if (target.form == ConfForm::kRedisFailoverCustomConfig) {
     // spotahome applies spec.redis.customConfig with CONFIG SET.
     f.summary = fmt::format("set maxmemory {} ({}) in spec.redis.customConfig of {}", c.maxmemory_bytes,
                             format_bytes(c.maxmemory_bytes), r.file);
-    f.forms.push_back({"RedisFailover",
-                       fmt::format("spec:\n  redis:\n    customConfig:\n      - \"maxmemory {}\"\n", c.maxmemory_bytes)});
+    const std::string line = fmt::format("maxmemory {}", c.maxmemory_bytes);
+    std::string list;
+    bool placed = false;
+    for (const auto& item : target.custom_config) {
+      if (item.maxmemory && placed) continue;  // CONFIG SET of the last one won: one line now
+      list += fmt::format("      - {}\n", quoted_yaml(item.maxmemory ? line : item.text));
+      placed = placed || item.maxmemory;
+    }
+    if (!placed) list += fmt::format("      - {}\n", quoted_yaml(line));
+    f.forms.push_back({"RedisFailover", "spec:\n  redis:\n    customConfig:\n" + list});
+    if (target.custom_config.size() > 1 || (!target.custom_config.empty() && !placed)) {
+      f.notes.push_back("the whole customConfig list, with its other lines: a merge patch replaces a list");
+    }
   } else {
     f.forms.push_back({"redis.conf", fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
   }

@@ -1,5 +1,6 @@
 // spotahome RedisFailover: read whole, with the operator's own defaults.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 
 #include "lint_test_support.h"
 
@@ -62,6 +63,31 @@ spec:
   EXPECT_LT(s.fix->maxmemory_bytes, 1ULL << 30);
   ASSERT_FALSE(s.fix->forms.empty());
   EXPECT_NE(s.fix->forms[0].text.find("customConfig"), std::string::npos);
+  // The whole list, the maxmemory line replaced where it stood: merged as
+  // written, a one-line list would drop the policy.
+  const std::string want = fmt::format("      - \"maxmemory {}\"\n      - \"maxmemory-policy allkeys-lru\"\n",
+                                       s.fix->maxmemory_bytes);
+  EXPECT_NE(s.fix->forms[0].text.find(want), std::string::npos) << s.fix->forms[0].text;
+}
+
+TEST(RedisFailover, AFixWithoutAMaxmemoryLineKeepsTheListAndAddsIt) {
+  auto report = app::lint_yaml_texts({{"rf.yaml", R"(apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata: {name: cache}
+spec:
+  redis:
+    replicas: 2
+    resources: {limits: {memory: 1Gi}}
+    customConfig:
+      - "hz 20"
+      - 'notify-keyspace-events "Ex"'
+)"}}, {});
+  ASSERT_EQ(report.subjects.size(), 1u);
+  const auto& s = report.subjects[0];
+  ASSERT_TRUE(s.fix.has_value());
+  const std::string want = fmt::format(
+      "      - \"hz 20\"\n      - \"notify-keyspace-events \\\"Ex\\\"\"\n      - \"maxmemory {}\"\n", s.fix->maxmemory_bytes);
+  EXPECT_NE(s.fix->forms[0].text.find(want), std::string::npos) << s.fix->forms[0].text;
 }
 
 TEST(RedisFailover, BadCustomConfigNamesTheLine) {

@@ -139,6 +139,9 @@ struct StandaloneRedisDecl {
   StandaloneKind kind = StandaloneKind::kSpotahomeRedisFailover;
   RedisInstance instance;
   std::string object;  // "RedisFailover default/cache"
+  // spec.redis.customConfig, each line as written and whether it sets
+  // maxmemory: the fix rewrites the list with its other lines kept.
+  std::vector<std::pair<std::string, bool>> custom_config;
 };
 
 // OT-CONTAINER-KIT redis-operator CR (redis.redis.opstreelabs.in): Redis,

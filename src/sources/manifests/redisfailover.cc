@@ -8,6 +8,9 @@
 //  * spec.redis.replicas defaults to 3: one master, the rest replicas.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "sources/manifests/kb_objects.h"
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
@@ -85,6 +88,9 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
         return true;
       }
       if (args->empty()) continue;
+      std::string name = (*args)[0];
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      decl.custom_config.emplace_back(std::string(line.scalar()), name == "maxmemory");
       std::vector<std::string> values(args->begin() + 1, args->end());
       if (auto st = applier.apply((*args)[0], values, at); !st) {
         errors.push_back(st.error());

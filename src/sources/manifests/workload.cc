@@ -125,6 +125,11 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
       d.env[name] = {std::string(value.scalar()), true, where(file, value), location_at(file, value)};
     } else if (const YamlNode from = e["valueFrom"]) {
       d.env[name] = {"", false, where(file, from), location_at(file, from)};
+      for (const auto& [key, kind] : {std::pair{"configMapKeyRef", "ConfigMap"}, std::pair{"secretKeyRef", "Secret"}}) {
+        if (const YamlNode ref = from[key]; ref.is_map()) {
+          d.env[name].key_ref = workloads::EnvValue::KeyRef{kind, scalar_or_empty(ref, "name"), scalar_or_empty(ref, "key")};
+        }
+      }
       auto field = resource_field_value(from["resourceFieldRef"], d.name, res.value(), file);
       if (!field) return field.error();
       if (*field) d.env[name].value = **field, d.env[name].known = true;

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,16 @@ namespace redisfit::workloads {
 
 struct EnvValue {
   std::string value;
-  bool known = true;   // false for valueFrom (Secret / ConfigMap / field refs)
+  bool known = true;   // false for valueFrom (Secret / ConfigMap / field refs) not resolved
   std::string where;   // file:line:col of the value
   Location location;   // the same, as fields
+  // valueFrom configMapKeyRef / secretKeyRef: the key it takes, resolved
+  // against the inputs' ConfigMaps and Secrets (container_env).
+  struct KeyRef {
+    std::string kind;  // "ConfigMap" or "Secret"
+    std::string name, key;
+  };
+  std::optional<KeyRef> key_ref{};
 };
 
 struct BitnamiConfig {

@@ -187,6 +187,27 @@ std::vector<std::string> hidden_commands(const ScriptReading& sr, const PodFiles
 
 }  // namespace
 
+EnvValue resolved(const EnvValue& v, const std::string& namespace_name, const std::vector<ConfigData>& data,
+                  std::vector<std::string>& notes) {
+  if (v.known || !v.key_ref) return v;
+  const EnvValue::KeyRef& ref = *v.key_ref;
+  for (const auto& d : data) {
+    if (d.kind != ref.kind || d.name != ref.name ||
+        !(d.namespace_name.empty() || namespace_name.empty() || d.namespace_name == namespace_name)) {
+      continue;
+    }
+    const auto entry = d.entries.find(ref.key);
+    if (entry == d.entries.end()) break;
+    EnvValue out = v;
+    out.value = entry->second.text;
+    out.known = true;
+    return out;
+  }
+  notes.push_back(fmt::format("{}: {} {} key {} is not in the inputs: the variable is not known", v.where, ref.kind,
+                              ref.name, ref.key));
+  return v;
+}
+
 ContainerEnv container_env(const ContainerDecl& c, const std::string& namespace_name,
                            const std::vector<ConfigData>& data) {
   ContainerEnv env;
@@ -210,7 +231,8 @@ ContainerEnv container_env(const ContainerDecl& c, const std::string& namespace_
       env.runtime.erase(from.prefix + key);
     }
   }
-  for (const auto& [name, v] : c.env) {
+  for (const auto& [name, given] : c.env) {
+    const EnvValue v = resolved(given, namespace_name, data, env.notes);
     if (v.known) {
       env.literal[name] = v.value;
       env.runtime.erase(name);

@@ -30,6 +30,12 @@ struct ContainerEnv {
 ContainerEnv container_env(const ContainerDecl& c, const std::string& namespace_name,
                            const std::vector<ConfigData>& data);
 
+// `v` with a valueFrom configMapKeyRef / secretKeyRef resolved from `data`
+// (the kubelet reads the key when the container starts); as it is, with a
+// note, when that ConfigMap or Secret key is not in the inputs.
+EnvValue resolved(const EnvValue& v, const std::string& namespace_name, const std::vector<ConfigData>& data,
+                  std::vector<std::string>& notes);
+
 enum class ScriptOutcome {
   kNoScript,  // the container runs no visible script file: read its argv as it is
   kDone,      // `r` is complete: the server read through the script, a helper, or unknown (RF000)

@@ -175,9 +175,13 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
   // Bitnami images started by their own run.sh (no command given).
   if (bitnami && !c.has_command && !wrapped) {
     const bool valkey = r.image.family == ImageFamily::kBitnamiValkey;
-    BitnamiConfig b = bitnami_config(c.env, valkey, false);
+    // The image's run.sh reads its REDIS_* variables, a ConfigMap key's included.
+    std::map<std::string, EnvValue> vars;
+    std::vector<std::string> unused;  // container_env has said what is missing
+    for (const auto& [name, v] : c.env) vars[name] = resolved(v, pod.namespace_name, data, unused);
+    BitnamiConfig b = bitnami_config(vars, valkey, false);
     const PodFile mounted = files.resolve(b.mounted_conf_path);
-    if (mounted.state == PodFile::State::kFound) b = bitnami_config(c.env, valkey, true);
+    if (mounted.state == PodFile::State::kFound) b = bitnami_config(vars, valkey, true);
     r.unknowns.clear();
     r.launch.program = ServerProgram::kDataServer;
     r.config_file = mounted.state == PodFile::State::kFound ? b.mounted_conf_path : b.conf_path;

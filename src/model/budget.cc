@@ -364,8 +364,9 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
     b.assumptions.push_back(
         {"fork_child", fmt::format("{:.1f} s", b.fork_child_seconds),
          w.fork_child_seconds ? measured_save_note(w, dataset.bytes)
-                              : "estimated save time " + fork_child_cpu_words(r, w) +
-                                    " (give --save-time, or probe reads rdb_last_bgsave_time_sec)"});
+                              : fmt::format("estimated {} time {} (give --save-time, or probe reads {})",
+                                            r.appendonly.value ? "AOF rewrite" : "save", fork_child_cpu_words(r, w),
+                                            last_save_time_field(r))});
   }
   if (loaded.bytes != dataset.bytes) {
     b.assumptions.insert(b.assumptions.begin() + 1, {"loaded", format_bytes(loaded.bytes), loaded.source});

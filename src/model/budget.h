@@ -166,12 +166,18 @@ double fork_child_cores(const RedisInstance& instance, const Workload& workload)
 std::string fork_child_cpu_words(const RedisInstance& instance, const Workload& workload);
 
 // How long a fork child of `dataset_bytes` lives: the workload's figure when
-// it has one (a live server's own last save time, --save-time; x2 for a full
-// sync), scaled from the dataset it was measured on when that is known, else
-// estimated_save_seconds() over fork_child_cores(), times the kind's multiple.
+// it has one (a live server's own last save or rewrite time, --save-time; for
+// another kind of fork x life_beside_measured), scaled from the dataset it was
+// measured on when that is known, else estimated_save_seconds() over
+// fork_child_cores(), times the kind's multiple.
 // A measured life already ran under the server's own CPU limit.
 double fork_child_seconds(const RedisInstance& instance, const Workload& workload, uint64_t dataset_bytes,
                           ForkKind kind = ForkKind::kBgsave);
+// How much longer a `kind` child lives than the one a measured life is of
+// (the persistence fork: a rewrite with appendonly yes, else a BGSAVE), as
+// their estimates relate (LZF or not, the kind's multiple); 1 for that fork.
+// A measured life of a `kind` child divided by it is the --save-time to give.
+double life_beside_measured(const RedisInstance& instance, const Workload& workload, ForkKind kind);
 // Where a measured child life comes from, and the scaling to `dataset_bytes`
 // when there is one ("flag --save-time 4s, measured on 300 MiB: x1.10").
 // Requires workload.fork_child_seconds.

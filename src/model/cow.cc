@@ -94,19 +94,38 @@ double bucket_share(const Workload& w) {
   return std::min(1.0, static_cast<double>(K::kBucketBytesPerKeyMax) / value_mix(w).key_bytes);
 }
 
-// How much longer than the saved life (measured, or estimated for a BGSAVE)
-// this kind of fork lives. A measured life is the server's own save or
-// rewrite (INFO's last bgsave / aof_rewrite time, --save-time, stress's
-// measured child), so only a full sync adds to it (the transfer and the
-// replica's load); an estimate is a BGSAVE's, and an AOF rewrite's child also
-// shares the disk with the parent's appends.
-double save_multiple(const Workload& w, ForkKind kind) {
+// How much longer than a BGSAVE's save of the same data this kind of fork
+// lives: an AOF rewrite's child shares the disk with the parent's appends, a
+// full sync adds the transfer and the replica's load.
+double kind_multiple(ForkKind kind) {
   switch (kind) {
     case ForkKind::kBgsave: return 1.0;
-    case ForkKind::kAofRewrite: return w.fork_child_seconds ? 1.0 : K::kAofRewriteSaveMultiple;
+    case ForkKind::kAofRewrite: return K::kAofRewriteSaveMultiple;
     case ForkKind::kFullSync: return K::kFullSyncSaveMultiple;
   }
   return 1.0;
+}
+
+// The fork a measured life is of (--save-time, INFO's last save, stress's
+// measured child): the server's own persistence fork, a rewrite with
+// appendonly yes (last_save_time_field names the INFO field to read).
+ForkKind measured_kind(const RedisInstance& r) { return r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave; }
+
+// The estimate of a `kind` child's life, before the CPU share: a BGSAVE's
+// save, with or without LZF as that child runs it, times the kind's multiple.
+double estimated_life(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
+  return estimated_save_seconds(w, dataset_bytes, child_compresses(r, kind)) * kind_multiple(kind);
+}
+
+// How much longer than the life it starts from (measured, or a BGSAVE's
+// estimated save) this kind of fork lives. A measured life is that of the
+// persistence fork (measured_kind); another kind of fork lives as much longer
+// as the estimates of the two say, so that a rewrite's measured life gives a
+// full sync what the estimate would (its RDB runs LZF where a plain-AOF
+// rewrite does not, and it has the transfer on top), and giving back the life
+// a budget printed reproduces that budget.
+double save_multiple(const RedisInstance& r, const Workload& w, ForkKind kind) {
+  return w.fork_child_seconds ? life_beside_measured(r, w, kind) : kind_multiple(kind);
 }
 
 // Why the child skips LZF, for the life's explanation.
@@ -178,7 +197,15 @@ double fork_child_seconds(const RedisInstance& r, const Workload& w, uint64_t da
   const double saved = w.fork_child_seconds ? measured_save_seconds(w, dataset_bytes)
                                             : estimated_save_seconds(w, dataset_bytes, child_compresses(r, kind)) /
                                                   fork_child_cores(r, w);
-  return saved * save_multiple(w, kind);
+  return saved * save_multiple(r, w, kind);
+}
+
+double life_beside_measured(const RedisInstance& r, const Workload& w, ForkKind kind) {
+  const ForkKind of = measured_kind(r);
+  if (kind == of) return 1.0;
+  // The estimate is linear in the dataset: any size gives the ratio.
+  constexpr uint64_t kAnyDataset = 1ULL << 30;
+  return estimated_life(r, w, kAnyDataset, kind) / estimated_life(r, w, kAnyDataset, of);
 }
 
 bool writes_refused_during_fork(const RedisInstance& r, const Workload& w) {
@@ -286,9 +313,9 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
                                           K::kDismissSecondsPerCall * 1e6, K::kDismissSecondsPerPage * 1e6)
                             : "",
                         fork_child_cpu_words(r, w));
-  if (save_multiple(w, kind) != 1.0) {
-    lifetime += fmt::format(", x{:g} for {}", save_multiple(w, kind),
-                            kind == ForkKind::kFullSync ? "a full sync" : "an AOF rewrite");
+  if (const double multiple = save_multiple(r, w, kind); std::abs(multiple - 1.0) > 1e-9) {
+    lifetime += fmt::format(", x{:.3g} for {}", multiple,
+                            kind == ForkKind::kFullSync ? "a full sync" : kind == ForkKind::kAofRewrite ? "an AOF rewrite" : "a BGSAVE");
   }
   // Whether the value's copies outlive the child's pass over its key: all of
   // them (not dismissed), none, or all but the pages the child cannot

@@ -1,6 +1,5 @@
 #include "model/expected_peak.h"
 
-#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -26,15 +25,8 @@ std::optional<ExpectedWorkload> expected_workload(const RedisInstance& r, const 
     // sync's is still applied to it.
     const ForkKind kind = r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave;
     const double rewrite = kind == ForkKind::kAofRewrite ? ModelConstants::kAofRewriteSaveMultiple : 1.0;
-    double saved = estimated_save_seconds(w, dataset_bytes, child_compresses(r, kind)) * rewrite;
-    // One life stands for every fork. A replica's full sync writes an RDB,
-    // with LZF where the rewrite's plain AOF (aof-use-rdb-preamble no) has
-    // none, so it lives longer: the longer of the two, so that no phase's
-    // expected figure rests on a child shorter than its own.
-    if (r.replicas.value > 0) {
-      saved = std::max(saved, estimated_save_seconds(w, dataset_bytes, child_compresses(r, ForkKind::kFullSync)));
-    }
-    const double life = saved / fork_child_cores(r, w) / ModelConstants::kTypicalSaveSpeedup;
+    const double life = estimated_save_seconds(w, dataset_bytes, child_compresses(r, kind)) /
+                        fork_child_cores(r, w) * rewrite / ModelConstants::kTypicalSaveSpeedup;
     e.workload.fork_child_seconds = Sourced<double>{life, Provenance::computed("a median node's save")};
     e.workload.fork_child_dataset_bytes = dataset_bytes;
     e.child = true;

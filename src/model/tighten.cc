@@ -127,8 +127,9 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
   const bool safe_at_longest = has_limit && safe_now && safe(with_save_time(r, w, longest));
   std::optional<double> turn;
   if (has_limit && !safe_at_longest && (safe_now || safe(with_save_time(r, w, quickest)))) {
-    double lo = quickest, hi = longest;
-    for (int i = 0; i < 40 && hi - lo > 0.005; ++i) {
+    // A safe configuration is safe at its own estimate: the turn lies above it.
+    double lo = safe_now ? estimate : quickest, hi = longest;
+    for (int i = 0; i < 60 && hi - lo > 0.0005; ++i) {
       const double mid = (lo + hi) / 2;
       (safe(with_save_time(r, w, mid)) ? lo : hi) = mid;
     }
@@ -143,10 +144,15 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
   auto floor_to = [](double x, int d) { return std::floor(x * std::pow(10, d)) / std::pow(10, d); };
   auto round_to = [](double x, int d) { return std::round(x * std::pow(10, d)) / std::pow(10, d); };
   while (turn && digits < 3 && safe_now && floor_to(*turn, digits) < round_to(estimate, digits)) ++digits;
+  // Within a thousandth of a second of each other, the estimate is shown
+  // rounded down as the turn is, so it never reads above it.
+  const double shown_estimate = turn && safe_now && floor_to(*turn, digits) < round_to(estimate, digits)
+                                    ? floor_to(estimate, digits)
+                                    : estimate;
   std::string text = fmt::format("the fork child's life is estimated ({:.{}f} s {}, the slower quiet nodes' median): a save "
                                  "that takes {:.1f} s, as on a busy node (--save-time {:.1f}s, from INFO {}), raises "
                                  "the fork peak by {}",
-                                 estimate, digits, fork_child_cpu_words(r, w), busy, busy, last_save_time_field(r),
+                                 shown_estimate, digits, fork_child_cpu_words(r, w), busy, busy, last_save_time_field(r),
                                  format_bytes(at_busy - fork_now));
   if (safe_at_longest) {
     text += fmt::format("; this configuration stays safe even if a save takes {:.0f} s", longest);

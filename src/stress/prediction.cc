@@ -153,9 +153,18 @@ Prediction predict_for_run(const std::string& conf_path, const StressOptions& o)
   return p;
 }
 
-double save_seconds_of_child(const StressOptions& o, double child_seconds) {
+double save_seconds_of_child(const RedisInstance& instance, const StressOptions& o, double child_seconds) {
   if (o.fork_kind != ForkKind::kFullSync) return child_seconds;
-  return child_seconds / ModelConstants::kFullSyncSaveMultiple;
+  const Workload w = workload_for_run(o, instance.maxmemory.bytes);
+  return child_seconds / life_beside_measured(instance, w, redisfit::ForkKind::kFullSync);
+}
+
+Result<RedisInstance> scratch_instance_for_run(const StressOptions& o) {
+  SandboxDir scratch;
+  if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
+  auto conf = write_server_config(scratch.path(), 6379, o.server);
+  if (!conf.ok()) return conf.error();
+  return instance_for_run(*conf, o);
 }
 
 uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOptions& o, double child_seconds,
@@ -166,7 +175,7 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
   Workload asked = workload_for_run(o, inst->maxmemory.bytes);
   if (fragmentation > 0) set_measured_fragmentation(asked, fragmentation);
   Workload w = asked;
-  set_measured_child(w, save_seconds_of_child(o, child_seconds));
+  set_measured_child(w, save_seconds_of_child(*inst, o, child_seconds));
   w.write_rate_per_sec = Sourced<double>{write_rate_per_sec, Provenance::given("stress: writes/s achieved during the fork")};
   uint64_t peak = compute_budget_for_search(*inst, w).peak_bytes;
   // The import's own rewrite: at the import's measured rate (its child's
@@ -185,11 +194,7 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
 namespace {
 
 Result<uint64_t> solve_for_run(const StressOptions& o, const ServerFacts* facts) {
-  SandboxDir scratch;
-  if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
-  auto conf = write_server_config(scratch.path(), 6379, o.server);
-  if (!conf.ok()) return conf.error();
-  auto inst = instance_for_run(*conf, o);
+  auto inst = scratch_instance_for_run(o);
   if (!inst.ok()) return inst.error();
   // The largest maxmemory the model calls safe under this very limit. Not
   // plan_with_model(): for a dataset that cannot fit under a refusing policy

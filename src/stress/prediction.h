@@ -33,10 +33,15 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
                                     double import_payload_bytes_per_sec, double fragmentation = 0);
 
 // A run's measured fork child as the save time the model takes (--save-time):
-// a save's life, which the model multiplies by kFullSyncSaveMultiple for the
-// child of a full sync. So a full sync's own child is divided by it, or its
-// life would be counted twice over; other forks' children are their saves.
-double save_seconds_of_child(const StressOptions& options, double child_seconds);
+// the life of the server's persistence fork (a rewrite with appendonly yes,
+// else a BGSAVE), from which the model derives a full sync's longer one
+// (life_beside_measured). So a full sync's own child is divided by that, or
+// its life would be counted twice over; the run's own fork is as measured.
+// `instance` is the run's (instance_for_run).
+double save_seconds_of_child(const RedisInstance& instance, const StressOptions& options, double child_seconds);
+
+// The run's configuration as the model reads it, from a scratch copy.
+Result<RedisInstance> scratch_instance_for_run(const StressOptions& options);
 
 // The maxmemory redisfit recommends (solve_max_maxmemory, what plan gives
 // when the data need not fit) for the same limit and workload as `options`. Uses a scratch copy of the configuration.

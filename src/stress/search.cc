@@ -75,12 +75,14 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
 // child completed and whose INFO answered before the fork, the child's life as
 // a save's (save_seconds_of_child). Absent when none did.
 std::optional<ServerFacts> measured_facts(const StressOptions& o, const Probe& p) {
+  const auto instance = scratch_instance_for_run(o);
+  if (!instance.ok()) return std::nullopt;
   ServerFacts sum;
   double executed = 0, refused = 0;
   int n = 0;
   for (const auto& r : p.runs) {
     if (r.fork_child_sec <= 0 || r.fragmentation_before_fork <= 0 || r.used_memory_before_fork_bytes == 0) continue;
-    sum.child_seconds += save_seconds_of_child(o, r.fork_child_sec);
+    sum.child_seconds += save_seconds_of_child(*instance, o, r.fork_child_sec);
     sum.child_dataset_bytes += r.used_memory_before_fork_bytes;
     sum.fragmentation += r.fragmentation_before_fork;
     executed += r.fork_write_rate;

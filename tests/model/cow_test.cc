@@ -198,5 +198,48 @@ TEST(ForkChild, AChildThatSkipsLzfWritesItsBytesFaster) {
   EXPECT_TRUE(said) << "the copy-on-write assumption names rdbcompression no and where it was read";
 }
 
+// Giving back the child's life a budget printed (its fork_child line,
+// --save-time) reproduces that budget, whatever forks it has: the given life
+// is the persistence fork's (a rewrite's with appendonly yes), and the full
+// sync's is derived from it as the estimates of the two relate (its RDB runs
+// LZF where a plain-AOF rewrite does not). A given life once went to the full
+// sync unconverted: x1.2 too long beside an AOF rewrite.
+TEST(ForkLife, GivingBackThePrintedLifeReproducesTheBudget) {
+  int checked = 0;
+  for (const bool aof : {false, true}) {
+    for (const bool preamble : {true, false}) {
+      for (const bool compression : {true, false}) {
+        for (const int replicas : {0, 1}) {
+          if (!aof && !preamble) continue;
+          RedisInstance r;
+          r.limit_bytes = Sourced<uint64_t>{1ULL << 30, Provenance::given("test")};
+          r.maxmemory = {MaxmemoryOrigin::kExplicit, 700ULL << 20, Provenance::given("test")};
+          r.maxmemory_policy = {"allkeys-lru", Provenance::given("test")};
+          r.appendonly = {aof, Provenance::given("test")};
+          r.aof_use_rdb_preamble = {preamble, Provenance::given("test")};
+          r.rdbcompression = {compression, Provenance::given("test")};
+          r.replicas = {replicas, Provenance::given("test")};
+          r.cpu_limit_cores = Sourced<double>{2.0, Provenance::given("test")};
+          Workload w;
+          w.write_rate_per_sec = Sourced<double>{1832, Provenance::given("test")};
+          const MemoryBudget estimated = compute_budget(r, w);
+          Workload given = w;
+          given.fork_child_seconds = Sourced<double>{estimated.fork_child_seconds, Provenance::flag("--save-time")};
+          const MemoryBudget back = compute_budget(r, given);
+          ASSERT_EQ(back.phases.size(), estimated.phases.size());
+          for (size_t i = 0; i < back.phases.size(); ++i) {
+            EXPECT_NEAR(static_cast<double>(back.phases[i].total_bytes),
+                        static_cast<double>(estimated.phases[i].total_bytes), 4096.0)
+                << back.phases[i].name << " aof " << aof << " preamble " << preamble << " rdbcompression "
+                << compression << " replicas " << replicas;
+          }
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 12);
+}
+
 }  // namespace
 }  // namespace redisfit

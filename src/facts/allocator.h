@@ -12,6 +12,8 @@ namespace redisfit {
 inline uint64_t jemalloc_size_class(uint64_t bytes) {
   if (bytes <= 8) return 8;
   if (bytes <= 128) return (bytes + 15) / 16 * 16;
+  // Above 2^62 the doubling below would overflow: no allocator serves that.
+  if (bytes > (uint64_t{1} << 62)) return bytes;
   uint64_t power = 128;
   while (power * 2 < bytes) power *= 2;
   const uint64_t step = power / 4;

@@ -220,6 +220,31 @@ TEST(AofLoad, TruncatedTailOfTheLastFileIsDropped) {
 // A SELECT Redis refuses (past `databases`, not an integer) leaves an AOF
 // load in the database it was in: the real server logs the error and puts
 // every key in db 3, and so does the estimate (it put b in db 20 before).
+// A string grown to an offset near 2^63 (SETRANGE, SETBIT, BITFIELD) is no
+// AOF a server could load: an input error naming the command, at once (the
+// size-class arithmetic once looped forever on it, and sums wrapped around).
+TEST(AofLoad, AStringPastAnyMemoryIsAnInputError) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"SETRANGE", "k", "9223372036854775807", "v"},
+      {"SETBIT", "k", "9223372036854775807", "1"},
+      {"BITFIELD", "k", "SET", "i64", "9223372036854775807", "1"},
+      {"BITFIELD", "k", "SET", "i64", "#9223372036854775807", "1"},
+  };
+  for (const auto& command : commands) {
+    testing::TempDir dir;
+    const std::string file = dir.write_file("huge.aof", testing::aof_of({command}));
+    const auto r = testing::run_redisfit({"rdb", file, "--no-progress"});
+    EXPECT_EQ(r.exit_code, 2) << command[0] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("more than 1 TiB"), std::string::npos) << r.err;
+  }
+  // Two keys far apart but each possible stay summed right.
+  testing::TempDir dir;
+  const std::string file = dir.write_file(
+      "two.aof", testing::aof_of({{"SETRANGE", "a", "1000000", "v"}, {"SETBIT", "b", "8000000", "1"}}));
+  const auto j = rdb_json({file});
+  EXPECT_GT(j["estimate"]["used_memory_bytes"].get<double>(), 2e6) << j.dump();
+}
+
 TEST(AofLoad, ASelectRedisRefusesKeepsTheDatabase) {
   const std::string aof = testing::aof_of({{"SELECT", "3"}, {"SET", "a", "1"}, {"SELECT", "20"}, {"SET", "b", "2"},
                                             {"SELECT", "x"}, {"SET", "c", "3"}, {"SELECT", "-1"}, {"SET", "d", "4"}});

@@ -251,6 +251,8 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
     if (is_truncation(e) && !options.load_truncated)
       shown = RdbFormatError(e.offset, std::string(e.what()) + " (aof-load-truncated no: Redis refuses to start)");
     return error_at(path, shown);
+  } catch (const AofImpossibleCommand& e) {
+    return Error{path, e.what()};
   } catch (const std::bad_alloc&) {
     return Error{path, "out of memory replaying the AOF"};
   }
@@ -331,6 +333,8 @@ Result<uint64_t> read_aof_directory(const std::string& dir, RdbVisitor& visitor,
       what += options.load_truncated ? " (Redis accepts a truncated tail only in the last AOF file)"
                                      : " (aof-load-truncated no: Redis refuses to start)";
     return error_at(path, RdbFormatError(e.offset, what));
+  } catch (const AofImpossibleCommand& e) {
+    return Error{path, e.what()};
   } catch (const std::bad_alloc&) {
     return Error{path, "out of memory replaying the AOF"};
   }

@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,6 +33,14 @@
 #include "sources/rdb/rdb_reader.h"
 
 namespace redisfit::rdb {
+
+// A command no server could apply: a string grown past any memory (SETRANGE,
+// SETBIT, BITFIELD at an offset near 2^63; the AOF's loading client skips
+// proto-max-bulk-len, t_string.c checkStringLength's mustObeyClient, so
+// Redis itself would try and die). The reader turns it into an input error.
+struct AofImpossibleCommand : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 class AofReplay : public AofCommandSink {
  public:

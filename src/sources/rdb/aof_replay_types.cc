@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "sources/rdb/aof_replay.h"
 
 #include "facts/allocator.h"
@@ -30,6 +32,21 @@ RdbElement float_element(double v) {
 }
 
 RdbElement text_element(uint64_t length) { return RdbElement{length, false, 0}; }
+
+// Past 1 TiB a string is more memory than any server holds; sizes stay far
+// from uint64 overflow when summed.
+constexpr uint64_t kMaxStringBytes = uint64_t{1} << 40;
+
+// The string end a write at `offset` of `length` bytes reaches; throws
+// AofImpossibleCommand past kMaxStringBytes.
+uint64_t reachable_end(std::string_view cmd, std::string_view offset_arg, uint64_t offset, uint64_t length) {
+  if (offset > kMaxStringBytes || length > kMaxStringBytes - offset) {
+    throw AofImpossibleCommand(fmt::format("{} at offset {}: a string of more than 1 TiB, more memory than any "
+                                           "server has (Redis would fail to allocate it while loading)",
+                                           std::string(cmd), std::string(offset_arg.substr(0, 32))));
+  }
+  return offset + length;
+}
 
 // hyperloglog.c: a sparse HLL grows by a few bytes per distinct element
 // (VAL and XZERO opcodes) and turns dense (12304 bytes) past
@@ -125,8 +142,9 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
     return true;
   }
   if ((cmd == "setrange" || cmd == "setbit") && n == 4) {
-    uint64_t end = cmd == "setrange" ? static_cast<uint64_t>(std::max<int64_t>(0, to_int(argv[2]))) + argv[3].size()
-                                     : static_cast<uint64_t>(std::max<int64_t>(0, to_int(argv[2]))) / 8 + 1;
+    const uint64_t offset = static_cast<uint64_t>(std::max<int64_t>(0, to_int(argv[2])));
+    const uint64_t end = cmd == "setrange" ? reachable_end(cmd, argv[2], offset, argv[3].size())
+                                           : reachable_end(cmd, argv[2], offset / 8, 1);
     if (cmd == "setrange" && argv[3].empty()) return true;  // t_string.c: no key is created
     grow_string(argv[1], end);
     return true;
@@ -143,10 +161,17 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
       const std::string_view type = argv[i + 1], offset = argv[i + 2];
       const uint64_t bits = type.size() > 1 ? static_cast<uint64_t>(std::max<int64_t>(0, to_int(type.substr(1)))) : 0;
       // "#N" offsets count in units of the type's width.
-      const uint64_t at = !offset.empty() && offset[0] == '#'
-                              ? static_cast<uint64_t>(std::max<int64_t>(0, to_int(offset.substr(1)))) * bits
-                              : static_cast<uint64_t>(std::max<int64_t>(0, to_int(offset)));
-      end = std::max(end, (at + bits + 7) / 8);
+      // "#N" offsets count in units of the type's width (bitops.c: at most
+      // 64 bits); the bit offset is refused past kMaxStringBytes before it
+      // could overflow.
+      const bool by_width = offset.starts_with('#');
+      const uint64_t units = static_cast<uint64_t>(std::max<int64_t>(0, to_int(offset.substr(by_width ? 1 : 0))));
+      const uint64_t width = std::min<uint64_t>(bits, 64);
+      if (units > kMaxStringBytes * 8 / std::max<uint64_t>(by_width ? width : 1, 1)) {
+        reachable_end(cmd, offset, kMaxStringBytes + 1, 0);  // throws
+      }
+      const uint64_t at = by_width ? units * width : units;
+      end = std::max(end, (at + width + 7) / 8);
       i += 3;  // op, type, offset, value: the loop's ++i steps over the value
     }
     if (end > 0) grow_string(argv[1], end);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/kubernetes_name.h"
 #include "core/quantity.h"
 #include "fix/conf_fix.h"
 #include "fix/rescue_fix.h"
@@ -49,6 +50,23 @@ void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& opt
   f.notes.insert(f.notes.begin(), rescue.warnings.begin(), rescue.warnings.end());
 }
 
+// The first name the fix would print that the API server would refuse (the
+// file holds it as written): printed into a kbcli or kubectl line or a YAML
+// document, `x; rm -rf ~` or a newline would change what it does.
+std::optional<std::string> unprintable_name(const fix::KbTarget* target,
+                                            const std::optional<fix::WorkloadTarget>& workload) {
+  std::vector<std::string> names;
+  if (target) names = {target->cluster, target->namespace_name, target->component};
+  if (workload) {
+    names.insert(names.end(), {workload->name, workload->namespace_name, workload->container, workload->config_map});
+    if (workload->release != "<release>") names.push_back(workload->release);
+  }
+  for (const auto& n : names) {
+    if (!n.empty() && !is_kubernetes_name(n)) return n;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDerivation& derivation,
@@ -79,6 +97,12 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   auto rec = plan_with_model(s.instance, options.workload);
   if (!rec) {
     s.notes.push_back("no fix computed: " + rec.error().describe());
+    return;
+  }
+  if (const auto bad = unprintable_name(target, s.workload)) {
+    s.notes.push_back(fmt::format("no fix printed: \"{}\" is not a Kubernetes name (the API server would refuse this "
+                                  "object), and printed into a command it would change what the command does",
+                                  bad->substr(0, 64)));
     return;
   }
   const fix::KbChange change = fix::change_from(s.instance, *rec);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/kubernetes_name.h"
 #include "core/quantity.h"
 #include "model/constants.h"
 #include "sources/manifests/manifest_source.h"
@@ -185,6 +186,17 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
   }
   inputs.cleanup_bytes_per_sec = req.cleanup_bytes_per_sec;
   inputs.cleanup_rate_source = req.cleanup_rate_source;
+  // Every step is a command with these names in it: one the API server would
+  // refuse (the file holds it as written) would change what the command does.
+  for (const std::string& name : {target.kb.cluster, target.kb.namespace_name, target.kb.component, target.workload_name,
+                                  target.namespace_name, target.container, target.pod}) {
+    if (!name.empty() && !is_kubernetes_name(name)) {
+      return Error{req.paths.empty() ? std::string("rescue") : req.paths.front(),
+                   fmt::format("\"{}\" is not a Kubernetes name (the API server would refuse this object): no "
+                               "commands are printed with it",
+                               name.substr(0, 64))};
+    }
+  }
   auto plan = plan_rescue(r, workload, inputs);
   if (!plan) return plan.error();
   report.plan = std::move(plan).value();

@@ -32,6 +32,11 @@ void refuse_empty_values(CLI::App& app) {
       if (sub->get_name() == "rdb" && option->check_lname("prefix-sep")) continue;
       if (sub->get_name() == "guard" && option->check_name("command")) continue;
       option->check(redisfit::cli::non_empty());
+      // Names that go into printed kbcli / kubectl / YAML lines.
+      for (const char* name : {"cluster", "component", "namespace", "statefulset", "deployment", "pod", "container",
+                               "config-spec"}) {
+        if (option->check_lname(name)) option->check(redisfit::cli::kubernetes_name());
+      }
     }
     refuse_empty_values(*sub);
   }

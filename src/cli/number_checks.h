@@ -10,6 +10,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "core/kubernetes_name.h"
+
 namespace redisfit::cli {
 
 // A finite number in [lo, hi].
@@ -41,6 +43,18 @@ inline CLI::Validator whole_number() {
 inline CLI::Validator non_empty() {
   return CLI::Validator([](std::string& input) -> std::string { return input.empty() ? "an empty value" : ""; },
                         "non-empty");
+}
+
+// A Kubernetes object name (core/kubernetes_name.h), so that
+// `--cluster 'x; rm -rf ~'` never reaches a printed kbcli line.
+inline CLI::Validator kubernetes_name() {
+  return CLI::Validator(
+      [](std::string& input) -> std::string {
+        return is_kubernetes_name(input) ? "" : "\"" + input.substr(0, 64) +
+                             "\" is not a Kubernetes name (lowercase letters, digits, '-' and '.', a letter or digit "
+                             "at each end)";
+      },
+      "NAME");
 }
 
 }  // namespace redisfit::cli

@@ -107,6 +107,7 @@ Result<RdbReport> analyze_once(const std::string& path, const RdbAnalysisOptions
   add_replay_notes(report, read);
   report.aof_shrink_points = read.shrink_points;
   report.aof_rough_highest_point = read.rough_highest_point;
+  report.aof_largest_transaction = read.largest_transaction;
   aggregator.add_function_libraries(read.function_loads, read.function_code_bytes);
   aggregator.finish();
   if (report.input_kind != rdb::RdbInputKind::kRdb)
@@ -124,11 +125,15 @@ void add_load_peak(RdbReport& report, const std::string& path, const RdbAnalysis
   constexpr size_t kLoadPeakPasses = 8;
   // The rough highest point first: with many FLUSHes it would not be among
   // the first eight.
+  // A transaction's queue stands on the data after its EXEC: that point too.
+  const auto& transaction = report.aof_largest_transaction;
   std::vector<uint64_t> points;
-  if (report.aof_rough_highest_point) points.push_back(*report.aof_rough_highest_point);
-  for (uint64_t p : report.aof_shrink_points) {
-    if (p != report.aof_rough_highest_point) points.push_back(p);
-  }
+  auto add = [&](uint64_t p) {
+    if (std::find(points.begin(), points.end(), p) == points.end()) points.push_back(p);
+  };
+  if (transaction) add(transaction->first);
+  if (report.aof_rough_highest_point) add(*report.aof_rough_highest_point);
+  for (uint64_t p : report.aof_shrink_points) add(p);
   RdbAnalysisOptions quiet = options;
   quiet.progress = nullptr;
   // Set only above the end state (RdbReport::peaks_before_end).
@@ -139,14 +144,23 @@ void add_load_peak(RdbReport& report, const std::string& path, const RdbAnalysis
     stop.replay_stop_before = points[i];
     auto before = analyze_once(path, quiet, !read.loaded_as_aof, stop);
     if (!before.ok()) continue;  // the whole read succeeded; a prefix of it cannot fail differently
-    if (const uint64_t held = before->dataset_bytes + before->resident_beyond_class_bytes; held > best) {
+    // After a transaction's EXEC, its queue is still held on top of the data.
+    const uint64_t queue = transaction && points[i] == transaction->first ? transaction->second : 0;
+    if (const uint64_t held = before->dataset_bytes + before->resident_beyond_class_bytes + queue; held > best) {
       best = held;
       best_point = points[i];
-      report.load_peak_dataset_bytes = before->dataset_bytes;
+      report.load_peak_dataset_bytes = before->dataset_bytes + queue;
       report.load_peak_beyond_class_bytes = before->resident_beyond_class_bytes;
     }
   }
-  if (best_point) {
+  if (best_point && transaction && *best_point == transaction->first) {
+    report.notes.push_back(fmt::format(
+        "the load peaks at the end of a transaction (MULTI/EXEC, or a script's writes, ending at the AOF's command "
+        "#{}): Redis holds its queued commands ({}) until EXEC has applied them, so the load needs about {} of "
+        "used_memory, not the {} it ends at",
+        *best_point, format_bytes(transaction->second),
+        format_bytes(report.startup_bytes + report.load_peak_dataset_bytes), format_bytes(report.estimated_used_memory)));
+  } else if (best_point) {
     report.notes.push_back(fmt::format(
         "the load peaks before the AOF's command #{} ({}): about {} of used_memory is loaded, then dropped, so the load "
         "needs that much, not the {} it ends at",
@@ -187,7 +201,7 @@ Result<RdbReport> analyze_rdb_path(const std::string& path, const RdbAnalysisOpt
                                    report->rdb_version, options.target.name(), options.target.newest_rdb_version(),
                                    report->rdb_version, options.target.version_source)};
   }
-  if (report->aof_shrink_points.empty()) return report;
+  if (report->aof_shrink_points.empty() && !report->aof_largest_transaction) return report;
   add_load_peak(report.value(), path, options, read);
   return report;
 }

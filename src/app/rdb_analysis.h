@@ -134,6 +134,7 @@ struct RdbReport {
   uint64_t load_peak_beyond_class_bytes = 0;
   std::vector<uint64_t> aof_shrink_points;  // rdb::FileReadResult::shrink_points
   std::optional<uint64_t> aof_rough_highest_point;  // rdb::FileReadResult::rough_highest_point
+  std::optional<std::pair<uint64_t, uint64_t>> aof_largest_transaction;  // rdb::FileReadResult::largest_transaction
   std::vector<std::string> notes;
 
   // What the load holds at its high-water mark: the peak when it comes

@@ -18,6 +18,9 @@ class AofCommandSink {
  public:
   virtual ~AofCommandSink() = default;
   virtual void command(const std::vector<std::string_view>& argv) = 0;
+  // After a transaction's EXEC was forwarded: the bytes Redis held for its
+  // queued commands until then (aof_transactions.h), on top of the data.
+  virtual void transaction_applied(uint64_t /*queue_bytes*/) {}
 };
 
 // The database a SELECT's argument names, as server.c:selectCommand reads it:

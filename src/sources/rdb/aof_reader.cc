@@ -48,6 +48,17 @@ class CountingSink : public AofCommandSink {
       }
     }
   }
+  // The largest transaction's queue, from the index after its EXEC: the load
+  // stands that much above the data there (aof_transactions.h).
+  void transaction_applied(uint64_t queue_bytes) override {
+    if (next_index_ > stop_before_ || queue_bytes <= largest_queue_bytes_) return;
+    largest_queue_bytes_ = queue_bytes;
+    largest_queue_after_ = next_index_;
+  }
+  std::optional<std::pair<uint64_t, uint64_t>> largest_transaction() const {
+    if (largest_queue_bytes_ == 0) return std::nullopt;
+    return std::pair{largest_queue_after_, largest_queue_bytes_};
+  }
   bool deletes() const { return deletes_; }
   // The index to stop before for the load at its rough highest, when it
   // stands clearly above the end (ModelConstants-free: 5 % and 1 MiB, under
@@ -65,6 +76,7 @@ class CountingSink : public AofCommandSink {
   std::vector<uint64_t>* shrinks_;
   const AofReplay* sized_;
   uint64_t next_index_ = 0;
+  uint64_t largest_queue_bytes_ = 0, largest_queue_after_ = 0;
   bool deletes_ = false;
   uint64_t highest_ = 0;
   uint64_t highest_after_ = 0;
@@ -82,6 +94,7 @@ void add_stop_points(FileReadResult& r, bool has_base, const CountingSink& repla
     r.shrink_points.insert(std::lower_bound(r.shrink_points.begin(), r.shrink_points.end(), *highest), *highest);
     r.shrink_points.erase(std::unique(r.shrink_points.begin(), r.shrink_points.end()), r.shrink_points.end());
   }
+  if (const auto transaction = replayed.largest_transaction()) r.largest_transaction = transaction;
 }
 
 // The replay whose rough size the first, whole read follows for its highest

@@ -94,6 +94,10 @@ struct FileReadResult {
   // stood highest, when clearly above the end: keys or members the AOF wrote,
   // then deleted. Read first, whatever the number of points.
   std::optional<uint64_t> rough_highest_point;
+  // The transaction whose queue Redis held longest in bytes: the index after
+  // its EXEC, and those bytes (aof_transactions.h), which the load holds on
+  // top of the data there.
+  std::optional<std::pair<uint64_t, uint64_t>> largest_transaction;
 };
 
 // An RDB file, or an AOF file (preamble detected by the REDIS magic). An

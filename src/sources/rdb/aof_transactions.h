@@ -20,7 +20,11 @@
 namespace redisfit::rdb {
 
 // Holds a transaction's commands until its EXEC, then forwards them to
-// `next` in order; a transaction never closed is never forwarded.
+// `next` in order; a transaction never closed is never forwarded. After the
+// EXEC, tells `next` what Redis held for the queue (transaction_applied):
+// the queued commands stay in the loading client until EXEC has applied them
+// all, so the load stands that much above the data there (a 7.0 AOF wraps
+// each script's writes in MULTI/EXEC: one EVAL of 300,000 SETs held ~38 MB).
 // Memory: the held transaction's argument bytes, up to `max_held_bytes`. A
 // transaction larger than that is forwarded as it comes (it errs high if the
 // file then ends inside it: overrun() says so).
@@ -55,6 +59,8 @@ class TransactionSink : public AofCommandSink {
   bool overrun_ = false;
   uint64_t open_at_ = 0;
   uint64_t forwarded_ = 0;
+  uint64_t queue_bytes_ = 0;  // what Redis holds for the open transaction's queued commands
+  uint64_t queued_ = 0;       // and how many
   std::string held_bytes_;                         // every held argument, back to back
   std::vector<std::vector<uint32_t>> held_lengths_;  // per held command, its arguments' lengths
 };

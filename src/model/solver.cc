@@ -108,13 +108,13 @@ uint64_t round_limit(uint64_t needed_bytes) {
 namespace {
 
 // With a write rate given but the child's life estimated (model/tighten.h):
-// the maxmemory a save as long as a busy node's would leave safe, as `plan
+// what plan answers given a save as long as a busy node's, as `plan
 // --save-time T --save-time-of D` gives it (the life scales with the dataset
-// as the solver tries other maxmemory values). The recommendation rests on a
+// as the solver tries other maxmemory values): a smaller maxmemory, or, for a
+// dataset that must fit, a larger limit. The recommendation rests on a
 // quiet node's median; this says what it costs when the node is not quiet.
 // Nothing when it would cost less than a MiB.
-std::optional<std::string> busy_node_note(const RedisInstance& r, const Workload& w, const Recommendation& rec,
-                                          uint64_t limit) {
+std::optional<std::string> busy_node_note(const RedisInstance& r, const Workload& w, const Recommendation& rec) {
   if (!w.write_rate_per_sec || w.cow_fraction || w.fork_child_seconds || rec.budget.fork_child_seconds <= 0) {
     return std::nullopt;
   }
@@ -125,15 +125,22 @@ std::optional<std::string> busy_node_note(const RedisInstance& r, const Workload
   // As the printed command gives it (a flag): its margin is the rerun's.
   slower.fork_child_seconds = Sourced<double>{busy, Provenance::flag("--save-time (a busy node's, what-if)")};
   slower.fork_child_dataset_bytes = of_bytes;
-  auto solved = solve_max_maxmemory(r, slower, limit);
+  // What the printed command answers, rerun: the same plan with the busy
+  // node's save (a dataset that must fit grows the limit, as plan does).
+  const auto rerun = plan_with_model(r, slower);
   const std::string head = fmt::format(
       "the fork child's life is estimated {} ({:.1f} s, the slower quiet nodes' median); a save of this dataset that takes "
       "{:.1f} s, as on a busy node (plan --save-time {:.1f}s --save-time-of {}mb, from INFO {} and used_memory), ",
       fork_child_cpu_words(r, w), rec.budget.fork_child_seconds, busy, busy, of_bytes / kMiB, last_save_time_field(r));
-  if (!solved.ok()) return head + "would leave no maxmemory safe under this limit";
-  if (solved.value() + kMiB > rec.maxmemory_bytes) return std::nullopt;
-  return head + fmt::format("would make maxmemory {} the safe one ({} less)", format_bytes(solved.value()),
-                            format_bytes(rec.maxmemory_bytes - solved.value()));
+  if (!rerun.ok()) return head + "would leave no maxmemory safe under this limit";
+  if (rerun->limit_bytes > rec.limit_bytes) {
+    return head + fmt::format("would need the limit to grow to {} ({} more), maxmemory {}",
+                              format_k8s_quantity(rerun->limit_bytes), format_bytes(rerun->limit_bytes - rec.limit_bytes),
+                              format_bytes(rerun->maxmemory_bytes));
+  }
+  if (rerun->maxmemory_bytes + kMiB > rec.maxmemory_bytes) return std::nullopt;
+  return head + fmt::format("would make maxmemory {} the safe one ({} less)", format_bytes(rerun->maxmemory_bytes),
+                            format_bytes(rec.maxmemory_bytes - rerun->maxmemory_bytes));
 }
 
 }  // namespace
@@ -251,7 +258,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
                                   100.0 * static_cast<double>(rec.maxmemory_bytes) / static_cast<double>(limit),
                                   rec.budget.peak_phase, format_bytes(rec.budget.peak_bytes)));
   if (r.limit_bytes || r.request_bytes) {
-    if (auto note = busy_node_note(r, workload, rec, limit)) rec.notes.push_back(*note);
+    if (auto note = busy_node_note(r, workload, rec)) rec.notes.push_back(*note);
   }
   return rec;
 }

@@ -1,4 +1,5 @@
 #include "model/solver.h"
+#include "core/quantity.h"
 
 #include <gtest/gtest.h>
 
@@ -147,6 +148,37 @@ TEST(Solver, AnEstimatedChildLifeNamesTheMaxmemoryABusyNodesSaveTimeLeaves) {
   auto worst = plan_with_model(r, Workload{});
   ASSERT_TRUE(worst.ok());
   for (const auto& n : worst->notes) EXPECT_EQ(n.find("--save-time "), std::string::npos) << n;
+}
+
+// A dataset that must fit (noeviction): the busy node's save grows the limit
+// in the rerun, and the note says that, not a maxmemory below the data.
+TEST(Solver, ABusyNodesSaveForADatasetThatMustFitNamesTheLimitTheRerunGives) {
+  RedisInstance r;
+  r.limit_bytes = Sourced<uint64_t>{245 * kMiB, Provenance::given("test")};
+  r.save_points = {{SavePoint{3600, 1}}, Provenance::given("test")};
+  Workload w;
+  w.dataset_bytes = Sourced<uint64_t>{131821328, Provenance::given("test")};
+  w.write_rate_per_sec = Sourced<double>{20000, Provenance::given("test")};
+  w.fragmentation = Sourced<double>{1.009, Provenance::given("test")};
+  w.clients = {1, Provenance::given("test")};
+  auto rec = plan_with_model(r, w);
+  ASSERT_TRUE(rec.ok());
+  std::string note;
+  for (const auto& n : rec->notes) {
+    if (n.find("--save-time ") != std::string::npos) note = n;
+  }
+  ASSERT_NE(note, "") << "no save-time note";
+  EXPECT_EQ(note.find("would make maxmemory"), std::string::npos) << note;
+  const double seconds = std::stod(note.substr(note.find("--save-time ") + 12));
+  const uint64_t of_mib = std::stoull(note.substr(note.find("--save-time-of ") + 15));
+  Workload measured = w;
+  measured.fork_child_seconds = Sourced<double>{seconds, Provenance::given("test")};
+  measured.fork_child_dataset_bytes = of_mib * kMiB;
+  auto given = plan_with_model(r, measured);
+  ASSERT_TRUE(given.ok());
+  EXPECT_GT(given->limit_bytes, rec->limit_bytes);
+  EXPECT_NE(note.find("would need the limit to grow to " + format_k8s_quantity(given->limit_bytes)), std::string::npos)
+      << note;
 }
 
 }  // namespace

@@ -114,6 +114,24 @@ TEST(Solver, SeedRule) {
   EXPECT_FALSE(plan_with_seed_rule(r, Workload{}, 0.5).ok());
 }
 
+// The busy-node note plan gives (the one naming `--save-time`), and the
+// workload with the save time and dataset it prints, as the rerun takes them.
+struct BusyNote {
+  std::string text;
+  Workload rerun;
+};
+std::optional<BusyNote> busy_note(const Recommendation& rec, const Workload& w) {
+  for (const auto& n : rec.notes) {
+    if (n.find("--save-time ") == std::string::npos) continue;
+    BusyNote note{n, w};
+    note.rerun.fork_child_seconds =
+        Sourced<double>{std::stod(n.substr(n.find("--save-time ") + 12)), Provenance::given("test")};
+    note.rerun.fork_child_dataset_bytes = std::stoull(n.substr(n.find("--save-time-of ") + 15)) * kMiB;
+    return note;
+  }
+  return std::nullopt;
+}
+
 // With a write rate but an estimated child life, plan names what a busy
 // node's save time would cost, and the maxmemory it names is the one plan
 // gives with exactly the flags it prints.
@@ -126,19 +144,14 @@ TEST(Solver, AnEstimatedChildLifeNamesTheMaxmemoryABusyNodesSaveTimeLeaves) {
   w.value_size_bytes = {4096, Provenance::given("test")};
   auto rec = plan_with_model(r, w);
   ASSERT_TRUE(rec.ok());
-  std::string note;
-  for (const auto& n : rec->notes) {
-    if (n.find("--save-time ") != std::string::npos) note = n;
-  }
-  ASSERT_NE(note, "") << "no save-time note";
-  const double seconds = std::stod(note.substr(note.find("--save-time ") + 12));
-  EXPECT_NEAR(seconds, rec->budget.fork_child_seconds * ModelConstants::kBusyNodeSaveMultiple, 0.05) << note;
-  const uint64_t of_mib = std::stoull(note.substr(note.find("--save-time-of ") + 15));
+  const auto busy = busy_note(*rec, w);
+  ASSERT_TRUE(busy) << "no save-time note";
+  const std::string& note = busy->text;
+  EXPECT_NEAR(busy->rerun.fork_child_seconds->value, rec->budget.fork_child_seconds * ModelConstants::kBusyNodeSaveMultiple,
+              0.05)
+      << note;
   const double named_mib = std::stod(note.substr(note.find("would make maxmemory ") + 21));
-  Workload measured = w;
-  measured.fork_child_seconds = Sourced<double>{seconds, Provenance::given("test")};
-  measured.fork_child_dataset_bytes = of_mib * kMiB;
-  auto given = plan_with_model(r, measured);
+  auto given = plan_with_model(r, busy->rerun);
   ASSERT_TRUE(given.ok());
   EXPECT_LT(given->maxmemory_bytes, rec->maxmemory_bytes);
   EXPECT_NEAR(static_cast<double>(given->maxmemory_bytes) / kMiB, named_mib, 0.5) << note;
@@ -163,18 +176,11 @@ TEST(Solver, ABusyNodesSaveForADatasetThatMustFitNamesTheLimitTheRerunGives) {
   w.clients = {1, Provenance::given("test")};
   auto rec = plan_with_model(r, w);
   ASSERT_TRUE(rec.ok());
-  std::string note;
-  for (const auto& n : rec->notes) {
-    if (n.find("--save-time ") != std::string::npos) note = n;
-  }
-  ASSERT_NE(note, "") << "no save-time note";
+  const auto busy = busy_note(*rec, w);
+  ASSERT_TRUE(busy) << "no save-time note";
+  const std::string& note = busy->text;
   EXPECT_EQ(note.find("would make maxmemory"), std::string::npos) << note;
-  const double seconds = std::stod(note.substr(note.find("--save-time ") + 12));
-  const uint64_t of_mib = std::stoull(note.substr(note.find("--save-time-of ") + 15));
-  Workload measured = w;
-  measured.fork_child_seconds = Sourced<double>{seconds, Provenance::given("test")};
-  measured.fork_child_dataset_bytes = of_mib * kMiB;
-  auto given = plan_with_model(r, measured);
+  auto given = plan_with_model(r, busy->rerun);
   ASSERT_TRUE(given.ok());
   EXPECT_GT(given->limit_bytes, rec->limit_bytes);
   EXPECT_NE(note.find("would need the limit to grow to " + format_k8s_quantity(given->limit_bytes)), std::string::npos)

@@ -57,16 +57,9 @@ Loaded load_sets(uint64_t keys, bool ttl = false) {
                : testing::resp_command({"SET", "k:" + std::to_string(i), "v"});
   }
   testing::TempDir seed;
-  const std::string file = testing::seed_as_appendonly_aof(seed, aof);
-  Loaded out;
-  auto r = testing::run_redisfit({"rdb", file, "--redis-version", "7.0", "-o", "json", "--no-progress"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  if (r.exit_code != 0) return out;
-  out.estimated = nlohmann::json::parse(r.out)["estimate"]["used_memory_bytes"].get<double>();
-  testing::RedisServer loaded("", {"--appendonly", "yes"}, {file});
-  EXPECT_TRUE(loaded.ok()) << loaded.error();
-  out.peak = static_cast<double>(testing::info_number(loaded, "used_memory_peak"));
-  return out;
+  const auto l = testing::estimate_and_load(testing::seed_as_appendonly_aof(seed, aof));
+  if (l.estimate.is_null()) return {};
+  return {l.estimate["used_memory_bytes"].get<double>(), l.loaded_peak};
 }
 
 // A plain AOF of 300,000 small keys: Redis loads it into 786,432 buckets

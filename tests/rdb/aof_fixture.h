@@ -4,6 +4,7 @@
 #pragma once
 
 #include <hiredis/hiredis.h>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <string>
@@ -36,5 +37,15 @@ std::string seed_as_appendonly_aof(TempDir& dir, const std::string& contents);
 // of them back to back.
 std::string resp_command(const std::vector<std::string>& argv);
 std::string aof_of(const std::vector<std::vector<std::string>>& commands);
+
+// `redisfit rdb FILE --redis-version 7.0 -o json`'s estimate for an AOF
+// seeded as appendonly.aof (seed_as_appendonly_aof), and the
+// used_memory_peak of a real server that loads it. Fails the test (an empty
+// estimate) when either does not run.
+struct EstimatedAndLoaded {
+  nlohmann::json estimate;
+  double loaded_peak = 0;
+};
+EstimatedAndLoaded estimate_and_load(const std::string& file);
 
 }  // namespace redisfit::testing

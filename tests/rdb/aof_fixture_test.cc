@@ -65,4 +65,16 @@ std::string seed_as_appendonly_aof(TempDir& dir, const std::string& contents) {
   return dir.write_file("appendonly.aof", contents);
 }
 
+EstimatedAndLoaded estimate_and_load(const std::string& file) {
+  EstimatedAndLoaded out;
+  auto r = run_redisfit({"rdb", file, "--redis-version", "7.0", "-o", "json", "--no-progress"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  if (r.exit_code != 0) return out;
+  out.estimate = nlohmann::json::parse(r.out)["estimate"];
+  RedisServer loaded("", {"--appendonly", "yes"}, {file});
+  EXPECT_TRUE(loaded.ok()) << loaded.error();
+  out.loaded_peak = static_cast<double>(info_number(loaded, "used_memory_peak"));
+  return out;
+}
+
 }  // namespace redisfit::testing

@@ -26,18 +26,10 @@ Loaded load_transaction(uint64_t keys) {
   for (uint64_t i = 0; i < keys; ++i) aof += testing::resp_command({"SET", "m:" + std::to_string(i), value});
   aof += testing::resp_command({"EXEC"});
   testing::TempDir seed;
-  const std::string file = testing::seed_as_appendonly_aof(seed, aof);
-  Loaded out;
-  auto r = testing::run_redisfit({"rdb", file, "--redis-version", "7.0", "-o", "json", "--no-progress"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  if (r.exit_code != 0) return out;
-  const auto estimate = nlohmann::json::parse(r.out)["estimate"];
-  out.estimated_end = estimate["used_memory_bytes"].get<double>();
-  out.estimated_peak = estimate.value("load_peak_used_memory_bytes", 0.0);
-  testing::RedisServer loaded("", {"--appendonly", "yes"}, {file});
-  EXPECT_TRUE(loaded.ok()) << loaded.error();
-  out.peak = static_cast<double>(testing::info_number(loaded, "used_memory_peak"));
-  return out;
+  const auto l = testing::estimate_and_load(testing::seed_as_appendonly_aof(seed, aof));
+  if (l.estimate.is_null()) return {};
+  return {l.estimate["used_memory_bytes"].get<double>(), l.estimate.value("load_peak_used_memory_bytes", 0.0),
+          l.loaded_peak};
 }
 
 // 200,000 SETs in one transaction: the queue held ~24 MB over the 38 MB the

@@ -10,17 +10,6 @@ namespace {
 
 constexpr const char* kEntrypoint = "OT-CONTAINER-KIT redis image entrypoint.sh (persistence on)";
 
-const workloads::ConfigData* find_config(const std::vector<workloads::ConfigData>& data, const std::string& name,
-                                         const std::string& ns) {
-  const workloads::ConfigData* loose = nullptr;
-  for (const auto& d : data) {
-    if (d.kind != "ConfigMap" || d.name != name) continue;
-    if (d.namespace_name == ns) return &d;
-    if (d.namespace_name.empty() || ns.empty()) loose = &d;
-  }
-  return loose;
-}
-
 }  // namespace
 
 std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<workloads::ConfigData>& data) {
@@ -88,7 +77,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
             "additionalRedisConfig {} is not applied: with persistence off the image's entrypoint.sh starts "
             "redis-server before it appends the include",
             role.additional_config));
-      } else if (const auto* cm = find_config(data, role.additional_config, decl.namespace_name)) {
+      } else if (const auto* cm = workloads::find_config_data(data, "ConfigMap", role.additional_config, decl.namespace_name)) {
         auto it = cm->entries.find(kOtAdditionalConfigKey);
         if (it != cm->entries.end()) {
           const workloads::TextInFile in_file(

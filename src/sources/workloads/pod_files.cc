@@ -38,16 +38,20 @@ std::string normalize_path(const std::string& path) {
   return out.empty() ? "/" : out;
 }
 
-const ConfigData* PodFiles::find_data(const std::string& kind, const std::string& name) const {
-  if (!data_) return nullptr;
-  const std::string want = kind == "configMap" ? "ConfigMap" : "Secret";
+const ConfigData* find_config_data(const std::vector<ConfigData>& data, std::string_view kind, std::string_view name,
+                                   std::string_view namespace_name) {
   const ConfigData* any_ns = nullptr;
-  for (const auto& d : *data_) {
-    if (d.kind != want || d.name != name) continue;
-    if (d.namespace_name == ns_) return &d;
-    if (d.namespace_name.empty() || ns_.empty()) any_ns = &d;
+  for (const auto& d : data) {
+    if (d.kind != kind || d.name != name) continue;
+    if (d.namespace_name == namespace_name) return &d;
+    if (d.namespace_name.empty() || namespace_name.empty()) any_ns = &d;
   }
   return any_ns;
+}
+
+const ConfigData* PodFiles::find_data(const std::string& kind, const std::string& name) const {
+  if (!data_) return nullptr;
+  return find_config_data(*data_, kind == "configMap" ? "ConfigMap" : "Secret", name, ns_);
 }
 
 PodFile PodFiles::from_volume(const VolumeDecl& v, const std::string& relative) const {

@@ -38,6 +38,13 @@ struct ConfigData {
   std::string where;  // the object
 };
 
+// The ConfigMap or Secret (`kind` "ConfigMap" or "Secret") named `name` that a
+// pod in `namespace_name` would mount: one in that namespace, else one whose
+// namespace (or the pod's) is not said, as a chart rendered without `-n` has.
+// Null when the inputs hold none.
+const ConfigData* find_config_data(const std::vector<ConfigData>& data, std::string_view kind, std::string_view name,
+                                   std::string_view namespace_name);
+
 // Where a line of a ConfigMap/Secret text sits in the YAML file.
 struct TextPlacement {
   int first_line = 0;     // file line of the text's first line; 0 when unknown

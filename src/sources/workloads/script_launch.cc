@@ -68,10 +68,6 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
       }
       continue;
     }
-    if ((name == "replicaof" || name == "slaveof") && d.args.size() == 2) {
-      r.replicaof_host = d.args[0];
-      r.replicaof_where = who;
-    }
     if (name != "include" || d.args.size() != 1) {
       d.location = c.args_location.known() ? c.args_location : Location{who, 0, 0};
       maxmemory_from_argv = maxmemory_from_argv || name == "maxmemory";
@@ -191,17 +187,13 @@ EnvValue resolved(const EnvValue& v, const std::string& namespace_name, const st
                   std::vector<std::string>& notes) {
   if (v.known || !v.key_ref) return v;
   const EnvValue::KeyRef& ref = *v.key_ref;
-  for (const auto& d : data) {
-    if (d.kind != ref.kind || d.name != ref.name ||
-        !(d.namespace_name.empty() || namespace_name.empty() || d.namespace_name == namespace_name)) {
-      continue;
+  if (const ConfigData* d = find_config_data(data, ref.kind, ref.name, namespace_name)) {
+    if (const auto entry = d->entries.find(ref.key); entry != d->entries.end()) {
+      EnvValue out = v;
+      out.value = entry->second.text;
+      out.known = true;
+      return out;
     }
-    const auto entry = d.entries.find(ref.key);
-    if (entry == d.entries.end()) break;
-    EnvValue out = v;
-    out.value = entry->second.text;
-    out.known = true;
-    return out;
   }
   notes.push_back(fmt::format("{}: {} {} key {} is not in the inputs: the variable is not known", v.where, ref.kind,
                               ref.name, ref.key));
@@ -213,13 +205,7 @@ ContainerEnv container_env(const ContainerDecl& c, const std::string& namespace_
   ContainerEnv env;
   for (const auto& from : c.env_from) {
     const std::string kind = from.kind == "secret" ? "Secret" : "ConfigMap";
-    const ConfigData* found = nullptr;
-    for (const auto& d : data) {
-      if (d.kind == kind && d.name == from.name && (d.namespace_name.empty() || namespace_name.empty() ||
-                                                    d.namespace_name == namespace_name)) {
-        found = &d;
-      }
-    }
+    const ConfigData* found = find_config_data(data, kind, from.name, namespace_name);
     if (!found) {
       env.incomplete = true;
       env.notes.push_back(fmt::format("envFrom {} {} is not in the inputs: its variables are not known", kind,

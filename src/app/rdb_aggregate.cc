@@ -90,6 +90,9 @@ void RdbAggregator::add_key(uint64_t number, std::string_view name, bool has_exp
   report_.value_bytes += is_string ? value.elements.front().length : cost.value_bytes;
   if (has_expire) ++report_.expires;
   if (!cost.costed) ++report_.module_keys;
+  if (value.type == RdbValueType::kList && target.limits.list_compress_depth > 0 && value.quicklist.in_order.empty() &&
+      cost.encoding == "quicklist")
+    ++lists_costed_raw_;
   RdbDbStats& d = db(number);
   ++d.keys;
   d.expires += has_expire ? 1 : 0;
@@ -184,6 +187,11 @@ void RdbAggregator::finish() {
                             std::to_string(report_.function_code_bytes) + " bytes of code) add an estimated " +
                             std::to_string(report_.functions_bytes) +
                             " bytes (used_memory_functions; measured: 1.2 x code + 700 B per library)");
+  if (lists_costed_raw_ > 0)
+    report_.notes.push_back(std::to_string(lists_costed_raw_) +
+                            " lists built element by element (AOF commands, or a pre-3.2 encoding) are costed "
+                            "uncompressed: list-compress-depth " + std::to_string(target.limits.list_compress_depth) +
+                            " keeps their interior nodes LZF-compressed, so their estimate is high");
   if (report_.already_expired > 0)
     report_.notes.push_back(std::to_string(report_.already_expired) +
                             " keys had already expired: a master drops them while loading (a replica keeps them)");

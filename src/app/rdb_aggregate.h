@@ -57,6 +57,10 @@ class RdbAggregator : public rdb::RdbVisitor {
   std::unordered_map<std::string, RdbPrefixStats> prefixes_;
   uint64_t progress_base_ = 0, progress_total_ = 0;
   bool drop_expired_ = true;
+  // Lists of several nodes built element by element (an AOF's commands, a
+  // pre-3.2 linkedlist or ziplist): their nodes' bytes are not read, so with
+  // list-compress-depth on they are costed raw (high).
+  uint64_t lists_costed_raw_ = 0;
 };
 
 }  // namespace redisfit

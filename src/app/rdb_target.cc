@@ -1,6 +1,7 @@
 #include "app/rdb_target.h"
 
 #include <charconv>
+#include <limits>
 
 #include "core/quantity.h"
 
@@ -37,6 +38,14 @@ Status apply_conf_to_load_target(const std::vector<ConfDirective>& directives, L
       if (res.ec != std::errc() || res.ptr != arg.data() + arg.size() || v == 0 || v < -5)
         return Error{d.where(), d.name + " must be -1..-5 or a positive count, not '" + arg + "'"};
       l.list_max_listpack_size = v;
+      any = true;
+    }
+    if (d.name == "list-compress-depth") {
+      uint64_t v = 0;
+      auto res = std::from_chars(arg.data(), arg.data() + arg.size(), v);
+      if (res.ec != std::errc() || res.ptr != arg.data() + arg.size() || v > std::numeric_limits<int>::max())
+        return Error{d.where(), "list-compress-depth must be 0 or a positive count, not '" + arg + "'"};
+      l.list_compress_depth = v;
       any = true;
     }
     if (d.name == "maxmemory") {

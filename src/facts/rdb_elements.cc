@@ -113,6 +113,7 @@ void QuicklistNodes::clear() {
   serialized = packed = last_as_listpack = last_as_ziplist = 0;
   loaded_as_listpack.clear();
   loaded_as_ziplist.clear();
+  in_order.clear();
 }
 
 }  // namespace redisfit

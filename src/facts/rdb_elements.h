@@ -119,6 +119,9 @@ struct ListNodeRule {
   uint64_t size_limit_bytes = 8192;
   uint64_t count_limit = std::numeric_limits<uint64_t>::max();
   bool listpack = true;  // 7.0+ listpack nodes; false: 6.2's ziplists (11-byte header, 1 more byte per entry)
+  // list-compress-depth: the nodes this far from either end stay raw, the
+  // ones between are kept LZF-compressed; 0 = none (the default).
+  uint64_t compress_depth = 0;
   bool operator==(const ListNodeRule&) const = default;
 };
 
@@ -148,6 +151,13 @@ class ListNodePacker {
   uint64_t open_entries_ = 0;
 };
 
+// Whether a quicklist node of `raw` bytes is kept in its LZF form of `lzf`
+// bytes (quicklist.c __quicklistCompressNode): only a node of at least 48
+// bytes (MIN_COMPRESS_BYTES) that LZF shrinks by at least 8 more
+// (MIN_COMPRESS_IMPROVE); lzf 0 = LZF failed (its output would not fit in
+// `raw` bytes).
+inline bool lzf_keeps(uint64_t raw, uint64_t lzf) { return raw >= 48 && lzf > 0 && lzf + 8 < raw; }
+
 // A list serialized as quicklist nodes (RDB_TYPE_LIST_QUICKLIST and _2): the
 // size of each node once loaded, by target kind. A 7.0+ server keeps a
 // listpack node's blob as is and re-packs a v1 ziplist node into a listpack;
@@ -160,6 +170,16 @@ struct QuicklistNodes {
   SizeCounts loaded_as_ziplist;   // node bytes on a ziplist target (6.2)
   uint64_t last_as_listpack = 0;  // the last loaded node's bytes
   uint64_t last_as_ziplist = 0;
+  // Only when the reader's rule compresses (ListNodeRule::compress_depth >
+  // 0): every loaded node in list order, its bytes on the rule's target
+  // kind and the bytes of its LZF form, 0 when Redis keeps it raw
+  // (quicklist.c __quicklistCompressNode: a node under 48 bytes, or one
+  // LZF does not shrink by at least 8, stays raw).
+  struct NodeBytes {
+    uint64_t raw = 0;
+    uint64_t lzf = 0;
+  };
+  std::vector<NodeBytes> in_order;
 
   void add_loaded(uint64_t as_listpack, uint64_t as_ziplist);
   void clear();

@@ -19,6 +19,7 @@ struct EncodingThresholds {
   uint64_t set_max_listpack_entries = 128;  // 7.2+
   uint64_t set_max_listpack_value = 64;     // 7.2+
   int64_t list_max_listpack_size = -2;      // <0: -1..-5 = 4..64 KiB per node; >0: entries
+  uint64_t list_compress_depth = 0;         // nodes at each end kept raw, the rest LZF; 0 = off
 };
 
 struct LoadTarget {

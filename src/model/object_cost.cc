@@ -110,6 +110,24 @@ uint64_t quicklist_nodes_bytes(uint64_t node_bytes, uint64_t times) {
   return times * (kQuicklistNode + cls(node_bytes));
 }
 
+// The nodes of a list whose target compresses (list-compress-depth d > 0):
+// quicklist.c __quicklistCompress keeps the d nodes at each end raw and the
+// ones between in their LZF form (a quicklistLZF: its length, size_t on
+// 7.0+ and unsigned int on 6.2, then the bytes), none while the list has
+// fewer than 2d nodes.
+uint64_t compressed_nodes_bytes(const QuicklistNodes& q, const LoadTarget& t) {
+  const uint64_t depth = t.limits.list_compress_depth;
+  const uint64_t n = q.in_order.size();
+  const uint64_t header = t.packs_with_listpack() ? 8 : 4;
+  uint64_t bytes = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    const auto& node = q.in_order[i];
+    const bool interior = n >= 2 * depth && i >= depth && i < n - depth;
+    bytes += kQuicklistNode + cls(interior && node.lzf > 0 ? header + node.lzf : node.raw);
+  }
+  return bytes;
+}
+
 // A list loaded item by item (a linkedlist, or one ziplist): cut into nodes
 // by the target's rule (ListNodePacker); 7.2+ keeps a list that fits in half
 // a node as one listpack (t_list.c:listTypeTryConvertQuicklist).
@@ -136,6 +154,7 @@ ObjectCost list_cost(const RdbValue& v, const LoadTarget& t) {
   if (t.lists_use_listpack() && q.serialized == 1 && q.packed == 1 && last_node <= 4096)
     return {kRobj + cls(last_node), "listpack"};
   uint64_t bytes = kRobj + kQuicklist;
+  if (t.limits.list_compress_depth > 0 && !q.in_order.empty()) return {bytes + compressed_nodes_bytes(q, t), "quicklist"};
   nodes.for_each([&](uint64_t node_bytes, uint64_t times) { bytes += quicklist_nodes_bytes(node_bytes, times); });
   return {bytes, "quicklist"};
 }
@@ -271,6 +290,7 @@ ListNodeRule list_node_rule(const LoadTarget& t) {
   rule.size_limit_bytes = fill < 0 ? kSizeLimits[std::min<int64_t>(-fill, 5) - 1] : 8192;
   if (fill > 0) rule.count_limit = static_cast<uint64_t>(fill);
   rule.listpack = t.packs_with_listpack();
+  rule.compress_depth = t.limits.list_compress_depth;
   return rule;
 }
 

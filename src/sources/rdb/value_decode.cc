@@ -98,9 +98,11 @@ void ValueReader::quicklist(RdbValue& out, bool v2) {
     std::string_view blob = string("quicklist node");
     if (blob.empty()) corrupt(at, "empty quicklist node");
     ++q.serialized;
+    const bool compressing = out.pushed_list.rule().compress_depth > 0;
     if (container == kQuicklistPlain) {
       out.add_element(element_of(blob), false);
       q.add_loaded(blob.size(), blob.size());
+      if (compressing) q.in_order.push_back({blob.size(), lzf_node_bytes(blob)});
       continue;
     }
     uint64_t entries = 0;
@@ -114,6 +116,18 @@ void ValueReader::quicklist(RdbValue& out, bool v2) {
     ++q.packed;
     if (v2) q.add_loaded(blob.size(), blob.size());
     else q.add_loaded(repacked.listpack_bytes(), repacked.ziplist_bytes());
+    if (!compressing) continue;
+    const uint64_t lzf = lzf_node_bytes(blob);
+    if (v2 || !out.pushed_list.rule().listpack) {
+      q.in_order.push_back({blob.size(), lzf});
+      continue;
+    }
+    // A v1 ziplist node that a 7.0+ server re-packs as a listpack: the
+    // listpack's LZF form is taken to shrink as the ziplist's does (the
+    // same elements; only the per-entry headers differ).
+    const uint64_t raw = repacked.listpack_bytes();
+    const uint64_t scaled = lzf == 0 ? 0 : lzf * raw / blob.size();
+    q.in_order.push_back({raw, lzf_keeps(raw, scaled) ? scaled : 0});
   }
 }
 

@@ -134,6 +134,15 @@ std::pair<uint64_t, uint64_t> ValueReader::lzf_lengths(const char* what, uint64_
   return {compressed, plain};
 }
 
+uint64_t ValueReader::lzf_node_bytes(std::string_view blob) {
+  // lzf_compress takes unsigned lengths, as quicklist.c passes node->sz.
+  if (blob.size() < 48 || blob.size() > std::numeric_limits<unsigned>::max()) return 0;
+  node_lzf_.resize(blob.size());
+  const unsigned got = lzf_compress(blob.data(), static_cast<unsigned>(blob.size()), node_lzf_.data(),
+                                    static_cast<unsigned>(blob.size()));
+  return lzf_keeps(blob.size(), got) ? got : 0;
+}
+
 std::string_view ValueReader::lzf(const char* what, uint64_t at) {
   const auto [compressed, plain] = lzf_lengths(what, at);
   std::string_view packed = in_.bytes(compressed, what);

@@ -54,12 +54,16 @@ class ValueReader {
   void hash_pairs(RdbValue& out);
   void hash_with_ttls(RdbValue& out, bool relative);
   void quicklist(RdbValue& out, bool v2);
+  // The bytes LZF compresses a quicklist node's `blob` to, 0 when Redis
+  // would keep the node raw (lzf_keeps).
+  uint64_t lzf_node_bytes(std::string_view blob);
   void hash_listpack_with_ttls(RdbValue& out, uint64_t at);
   void stream(RdbValue& out, uint8_t type);
 
   ByteSource& in_;
   int version_;
   std::vector<char> lzf_out_;
+  std::vector<char> node_lzf_;  // lzf_node_bytes' output (blobs may live in lzf_out_)
   std::string blob_copy_;
 };
 

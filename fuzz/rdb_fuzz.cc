@@ -21,6 +21,11 @@ class CostingVisitor : public redisfit::rdb::RdbVisitor {
       total_ += redisfit::object_cost(*key.value, target).value_bytes + key.name.size();
     }
   }
+  // Lists are read as for a target that compresses them (the nodes' LZF
+  // sizes), and costed with and without it.
+  redisfit::ElementKeep element_keep(std::string_view) override {
+    return redisfit::element_keep_for(seven_two_);
+  }
   uint64_t total_ = 0;
 
  private:
@@ -29,6 +34,7 @@ class CostingVisitor : public redisfit::rdb::RdbVisitor {
     t.minor = 2;
     t.limits.hash_max_listpack_entries = 1;
     t.limits.list_max_listpack_size = 3;
+    t.limits.list_compress_depth = 1;
     return t;
   }();
 };

@@ -138,6 +138,12 @@ int run(const ProbeFlags& f) {
   report_unreachable(outcomes);
   print_report(**format, render::ProbeView{outcomes, *fail_on});
   int code = exit_code(outcomes, *fail_on);
+  // The last look each server answered: a server that comes back is told
+  // against it, so a change made while it was away (a restart with another
+  // maxmemory) is shown; one never seen before gets its full report.
+  std::vector<std::optional<live::ProbeReport>> last_good(outcomes.size());
+  for (size_t i = 0; i < outcomes.size(); ++i)
+    if (outcomes[i].report) last_good[i] = *outcomes[i].report;
   for (int round = 1; interval.count() > 0 && (f.count == 0 || round < f.count); ++round) {
     std::this_thread::sleep_for(interval);
     auto next = probe_all(endpoints, options);
@@ -148,15 +154,17 @@ int run(const ProbeFlags& f) {
       auto now = fmt::localtime(std::time(nullptr));
       for (size_t i = 0; i < next.size(); ++i) {
         std::vector<std::string> lines;
-        if (outcomes[i].report.ok() != next[i].report.ok()) {
-          if (next[i].report) {
-            lines.push_back("reachable again");
-          } else {
+        if (!next[i].report) {
+          if (outcomes[i].report)
             std::fprintf(stderr, "redisfit probe: %s\n", next[i].report.error().describe().c_str());
-          }
-        } else if (next[i].report) {
-          lines = live::describe_changes(*outcomes[i].report, *next[i].report);
+        } else if (!last_good[i]) {
+          std::cout << fmt::format("{:%H:%M:%S} {}  reachable\n", now, next[i].target);
+          print_report(**format, render::ProbeView{{next[i]}, *fail_on});
+        } else {
+          if (!outcomes[i].report) lines.push_back("reachable again");
+          for (auto& l : live::describe_changes(*last_good[i], *next[i].report, *fail_on)) lines.push_back(std::move(l));
         }
+        if (next[i].report) last_good[i] = *next[i].report;
         for (const auto& l : lines) std::cout << fmt::format("{:%H:%M:%S} {}  {}\n", now, next[i].target, l);
       }
       std::cout << std::flush;

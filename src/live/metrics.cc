@@ -25,7 +25,7 @@ void add_report(Exposition& x, const std::string& labels, const ProbeReport& r) 
       static_cast<double>(r.full_peak_bytes));
   g("redisfit_fork_configured", "1 when persistence or replicas make forks happen on their own, 0 when a fork is only a what-if.",
     r.fork_configured ? 1 : 0);
-  g("redisfit_reload_configured", "1 when a restart reloads persisted data (RDB or AOF), 0 when only a leftover dump would.",
+  g("redisfit_reload_configured", "1 when a restart reloads persisted data (RDB or AOF) or the server is loading now, 0 when only a leftover dump would.",
     r.reload_configured ? 1 : 0);
   g("redisfit_config_read",
     "1 when CONFIG GET answered; 0 when it was refused or renamed: the save points are then Redis' defaults, "

@@ -97,7 +97,9 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     if (a.name == "cow_fraction") r.cow_source = a.source;
   r.fork_configured = instance_forks(facts.instance);
   r.config_read = !s.config.empty();
-  r.reload_configured = persistence_forks(facts.instance);
+  // A server loading now (a file at start, or a replica's full sync) loads
+  // it again at its next restart: the reload is not a what-if.
+  r.reload_configured = persistence_forks(facts.instance) || r.loading;
   r.fork_peak_bytes = std::max(r.budget.phase_total(PhaseId::kFork), r.budget.phase_total(PhaseId::kFullSync));
   r.reload_peak_bytes = r.budget.phase_total(PhaseId::kReload);
   if (!persistence_forks(facts.instance)) {
@@ -210,7 +212,18 @@ Result<ProbeReport> probe(const platform::RedisEndpoint& endpoint, const ProbeOp
   return assess(*snapshot, limit, options.override_workload);
 }
 
-std::vector<std::string> describe_changes(const ProbeReport& a, const ProbeReport& b) {
+bool action_needed(const ProbeReport& report, rules::Level fail_on) {
+  const bool sounds_fine = report.verdict == Verdict::kSafe || report.verdict == Verdict::kUnbounded;
+  return sounds_fine && report.worst_level() >= fail_on;
+}
+
+std::string shown_verdict(const ProbeReport& report, rules::Level fail_on) {
+  if (action_needed(report, fail_on))
+    return fmt::format("action needed (memory alone: {})", verdict_name(report.verdict));
+  return verdict_name(report.verdict);
+}
+
+std::vector<std::string> describe_changes(const ProbeReport& a, const ProbeReport& b, rules::Level fail_on) {
   std::vector<std::string> out;
   auto moved = [&](const char* what, uint64_t x, uint64_t y) {
     uint64_t diff = x > y ? x - y : y - x;
@@ -222,7 +235,8 @@ std::vector<std::string> describe_changes(const ProbeReport& a, const ProbeRepor
   moved("projected fork peak", a.fork_peak_bytes, b.fork_peak_bytes);
   moved("projected reload peak", a.reload_peak_bytes, b.reload_peak_bytes);
   moved("projected peak at maxmemory", a.full_peak_bytes, b.full_peak_bytes);
-  if (a.verdict != b.verdict) out.push_back(fmt::format("verdict: {} -> {}", verdict_name(a.verdict), verdict_name(b.verdict)));
+  if (const std::string was = shown_verdict(a, fail_on), now = shown_verdict(b, fail_on); was != now)
+    out.push_back(fmt::format("verdict: {} -> {}", was, now));
   if (a.loading != b.loading) out.push_back(b.loading ? "started LOADING" : "finished LOADING");
   for (const auto& fb : b.findings) {
     auto it = std::find_if(a.findings.begin(), a.findings.end(),

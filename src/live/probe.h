@@ -93,8 +93,19 @@ struct ProbeOptions {
 // Connect, read (INFO, CONFIG GET, MEMORY STATS), resolve the limit, assess.
 Result<ProbeReport> probe(const platform::RedisEndpoint& endpoint, const ProbeOptions& options);
 
+// Whether a verdict that sounds fine ("safe", "unbounded") is shown as
+// "action needed" because a finding reaches `fail_on` ("thin" and "unsafe"
+// already say something is wrong).
+bool action_needed(const ProbeReport& report, rules::Level fail_on);
+
+// The verdict as the report shows it under `--fail-on fail_on`: a verdict
+// that sounds fine ("safe", "unbounded") reads "action needed (memory alone:
+// safe)" when a finding reaches fail_on, so that it agrees with the exit code.
+std::string shown_verdict(const ProbeReport& report, rules::Level fail_on);
+
 // What changed between two looks at the same server, one line each (for
-// --watch): levels of findings, memory figures that moved by >= 1 %.
-std::vector<std::string> describe_changes(const ProbeReport& before, const ProbeReport& after);
+// --watch): levels of findings, memory figures that moved by >= 1 %, the
+// verdict as shown under `fail_on`.
+std::vector<std::string> describe_changes(const ProbeReport& before, const ProbeReport& after, rules::Level fail_on);
 
 }  // namespace redisfit::live

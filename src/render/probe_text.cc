@@ -25,10 +25,7 @@ void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail
   if (r.full_peak_bytes > 0)
     out += fmt::format("  at maxmemory peak {} ({})\n", format_bytes(r.full_peak_bytes), r.full_peak_phase);
   out += fmt::format("  copy-on-write {:.0f}%: {}\n", r.cow_fraction * 100, r.cow_source);
-  // "thin" and "unsafe" already say something is wrong; only a verdict that
-  // sounds fine is replaced when a finding fails the run.
-  const bool sounds_fine = r.verdict == Verdict::kSafe || r.verdict == Verdict::kUnbounded;
-  if (sounds_fine && r.worst_level() >= fail_on) {
+  if (live::action_needed(r, fail_on)) {
     size_t failing = 0;
     for (const auto& f : r.findings) failing += f.level >= fail_on ? 1 : 0;
     out += fmt::format("  verdict      {}: {} finding(s) at or above --fail-on {} (memory alone: {})\n",

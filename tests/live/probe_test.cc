@@ -292,6 +292,10 @@ TEST(Probe, LoadingServerIsReadAndReported) {
   json t = parse_single(r);
   ASSERT_TRUE(t["ok"].get<bool>()) << r.out << r.err;
   EXPECT_TRUE(t["loading"].get<bool>()) << r.out;
+  // Persistence is off (--save ''), yet the file it is loading is loaded
+  // again at its next restart: the reload is no what-if (the exporter's
+  // RedisReloadWouldExceedLimit alert needs redisfit_reload_configured 1).
+  EXPECT_TRUE(t["projected"]["reload_configured"].get<bool>()) << r.out;
   const json* loading = finding(t, "loading");
   ASSERT_NE(loading, nullptr);
   EXPECT_EQ((*loading)["level"], "warning");
@@ -401,6 +405,30 @@ TEST(Probe, WatchPrintsWhatChanged) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("used_memory: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" -> "), std::string::npos) << r.out;
+}
+
+// A server that does not answer one look (CLIENT PAUSE ALL outlasts the
+// read timeout) and changes meanwhile (a CONFIG SET queued behind the
+// pause): the look that reaches it again is told against the last one it
+// answered, so the change is shown, and the verdict reads as the report's.
+TEST(Probe, WatchTellsAServerThatComesBackWhatChangedWhileItWasAway) {
+  RedisServer server("", {"--maxmemory", "64mb"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto pauser = std::async(std::launch::async, [&] {
+    std::this_thread::sleep_for(300ms);
+    server.command({"CLIENT", "PAUSE", "1600", "ALL"});
+    redisContext* c = server.connect();
+    redisSetTimeout(c, timeval{5, 0});
+    freeReplyObject(redisCommand(c, "CONFIG SET maxmemory 0"));  // runs when the pause ends
+    redisFree(c);
+  });
+  auto r = run_redisfit({"probe", server.url(), "--limit", "1Gi", "--watch", "1s", "--count", "4", "--timeout",
+                         "500ms"});
+  pauser.wait();
+  EXPECT_NE(r.out.find("reachable again"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("verdict: safe -> action needed (memory alone: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[maxmemory]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
 }
 
 }  // namespace

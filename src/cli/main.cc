@@ -2,8 +2,11 @@
 // The front end only wires subcommands (one file each, see command_registry.h)
 // and turns usage errors into exit code 2. All logic lives in the library.
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <iostream>
 #include <string>
 
 #include "cli/command_registry.h"
@@ -99,6 +102,18 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     // A bug, not bad input; still exit 2 with a message rather than abort.
     std::fprintf(stderr, "redisfit: internal error: %s\n", e.what());
+    return kExitUsage;
+  }
+  // A report that did not reach stdout (a full disk, /dev/full) must not
+  // pass as success: a cron job would read exit 0 and find no report. A
+  // reader that stopped early (`| head`: EPIPE where a command ignores
+  // SIGPIPE) needs no message, as a SIGPIPE death prints none.
+  errno = 0;
+  std::cout.flush();
+  if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    if (errno == EPIPE) return kExitUsage;
+    std::fprintf(stderr, "redisfit: cannot write the output to standard output%s%s\n", errno != 0 ? ": " : "",
+                 errno != 0 ? std::strerror(errno) : "");
     return kExitUsage;
   }
   return state.exit_code;

@@ -4,6 +4,8 @@
 // agreeing with its exit code. Each test failed on the behaviour before.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <regex>
 
 #include "support/redis_server.h"
@@ -34,6 +36,15 @@ TEST(CliFrontDoor, HelpAndHelpCommand) {
   auto bad = run_redisfit({"help", "plna"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_TRUE(has(bad.err, "did you mean: plan")) << bad.err;
+}
+
+// A report that cannot be written (stdout on /dev/full: ENOSPC) is an error,
+// exit 2 with a message, never exit 0 with nothing written.
+TEST(CliFrontDoor, AnOutputThatCannotBeWrittenIsAnError) {
+  if (access("/dev/full", W_OK) != 0) GTEST_SKIP() << "no writable /dev/full here";
+  auto r = testing::run_process({"/bin/sh", "-c", "exec \"$0\" plan --limit 1Gi > /dev/full", REDISFIT_BINARY});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(has(r.err, "cannot write the output")) << r.err;
 }
 
 // `help help` is help; `version` with arguments is a usage error, not a

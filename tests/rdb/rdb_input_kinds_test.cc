@@ -115,6 +115,26 @@ TEST(RdbInput, AFileThatIsNeitherIsSaidToBeNeither) {
   EXPECT_NE(r.err.find("garbage.rdb:byte 0"), std::string::npos) << r.err;
 }
 
+// An appendonlydir whose manifest Redis wrote with quoted names (a space in
+// --appendfilename: aof.c writes the name with sdscatrepr and reads the line
+// with sdssplitargs) is read as Redis reads it; the manifest itself given as
+// the input is named for what it is.
+TEST(RdbInput, AManifestWithQuotedNamesIsReadAsRedisReadsIt) {
+  testing::RedisServer server("", {"--appendonly", "yes", "--appendfsync", "always", "--appendfilename", "my data.aof"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  for (int i = 0; i < 40; ++i) server.command({"SET", "k:" + std::to_string(i), "v"});
+  const std::string dir = server.dir() + "/appendonlydir";
+  const std::string manifest = read_file(dir + "/my data.aof.manifest");
+  ASSERT_NE(manifest.find("\"my data.aof.1.base.rdb\""), std::string::npos) << manifest;
+  auto r = run_redisfit({"rdb", dir, "-o", "json", "--no-progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["keys"], 40);
+
+  auto given = run_redisfit({"rdb", dir + "/my data.aof.manifest", "--no-progress"});
+  EXPECT_EQ(given.exit_code, 2);
+  EXPECT_NE(given.err.find("give its directory"), std::string::npos) << given.err;
+}
+
 // A server's data directory (`kubectl cp POD:/data .`) holds appendonlydir/
 // and dump.rdb: `rdb` reads the one a start loads. With one of them it is
 // that one, noted; with both it takes the configuration's appendonly, and

@@ -1,8 +1,9 @@
 #include "sources/rdb/aof_manifest.h"
 
 #include <cstdlib>
-#include <sstream>
 #include <strings.h>
+
+#include "sources/redis_conf.h"
 
 namespace redisfit::rdb {
 namespace {
@@ -39,9 +40,11 @@ Result<std::vector<AofManifestEntry>> parse_aof_manifest(const std::string& path
       return Error{where, refused("a line without its newline, or with a NUL byte", "The AOF manifest file contains too long line")};
     const std::string line = trimmed(raw);
     if (line.empty()) return Error{where, refused("a blank line", "Invalid AOF manifest file format")};
-    std::istringstream split(line);
-    std::vector<std::string> words;
-    for (std::string w; split >> w;) words.push_back(w);
+    // aof.c splits the line with sdssplitargs: a name with a space is
+    // written quoted (sdscatrepr) and read back unquoted.
+    auto split = split_redis_args(line);
+    if (!split) return Error{where, refused("unbalanced quotes: " + line, "Invalid AOF manifest file format")};
+    const std::vector<std::string>& words = split.value();
     if (words.size() < 6 || words.size() % 2 != 0)
       return Error{where, refused("not a manifest line: " + line, "Invalid AOF manifest file format")};
     AofManifestEntry e;

@@ -5,7 +5,9 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -19,6 +21,17 @@ namespace redisfit::rdb {
 namespace {
 
 constexpr uint64_t kMaxManifestBytes = 1 << 20;
+
+// For a file that is neither an RDB nor an AOF: when it reads as an AOF
+// manifest ("file NAME seq N type T" lines, aof.c), what to give instead.
+std::string manifest_hint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[5] = {};
+  in.read(head, sizeof head);
+  if (in.gcount() != sizeof head || std::string_view(head, sizeof head) != "file ") return "";
+  return "; it reads as an AOF manifest: give its directory (the appendonlydir), whose manifest says which files "
+         "load and in what order";
+}
 
 // Numbers the commands after any base or preamble, forwards those before
 // `stop_before` and, when `shrinks` is given, records where the data can
@@ -259,7 +272,7 @@ Result<FileReadResult> read_rdb_or_aof_file(const std::string& path, RdbVisitor&
     // Wrong from its first byte, and no REDIS magic: a file that is neither.
     if (e.offset == 0 && read_as_aof_from_its_start) {
       shown = RdbFormatError(0, std::string("neither an RDB file (no REDIS magic at its start) nor an AOF (") +
-                                    e.what() + ")");
+                                    e.what() + ")" + manifest_hint(path));
     }
     if (is_truncation(e) && !options.load_truncated)
       shown = RdbFormatError(e.offset, std::string(e.what()) + " (aof-load-truncated no: Redis refuses to start)");

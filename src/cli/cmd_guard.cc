@@ -6,6 +6,7 @@
 #include "cli/command_registry.h"
 #include "app/exec_target.h"
 #include "app/guard_run.h"
+#include "core/flag_units.h"
 #include "core/quantity.h"
 #include "live/duration.h"
 #include "live/exec_wrapper.h"
@@ -37,8 +38,8 @@ struct GuardFlags {
 
 Result<std::optional<uint64_t>> bound(const std::string& text, const char* flag) {
   if (text.empty()) return std::optional<uint64_t>{};
-  auto v = parse_k8s_quantity(text);
-  if (!v) return Error{flag, v.error().message};
+  auto v = parse_size_flag(flag, text);
+  if (!v) return v.error();
   if (*v == 0) return Error{flag, "must be greater than 0 (maxmemory 0 means no limit at all)"};
   return std::optional<uint64_t>{*v};
 }
@@ -64,8 +65,11 @@ int run(const GuardFlags& f) {
     return fail(Error{"flag --limit-file", "give one of --limit-file, --cgroup, --limit"});
   app::GuardOptions& g = o.guard;
   if (!f.limit.empty()) {
-    auto bytes = parse_k8s_quantity(f.limit);
-    if (!bytes) return fail(Error{"flag --limit", bytes.error().message});
+    // The spellings probe, plan and the exporter take (core/flag_units.h):
+    // a Kubernetes quantity, a Redis size, or the bytes a Downward API env
+    // var holds; "16m" (milli) is refused as ambiguous, not read as 0.016 B.
+    auto bytes = parse_limit_flag("flag --limit", f.limit);
+    if (!bytes) return fail(bytes.error());
     g.limit.kind = app::LimitSource::Kind::kFixed;
     g.limit.fixed_bytes = *bytes;
   } else if (!f.limit_file.empty()) {

@@ -51,6 +51,25 @@ TEST(GuardBadInput, ARateWindowShorterThanAPollOrNotADuration) {
   }
 }
 
+// --limit, --min and --max take the spellings probe and plan take: a Redis
+// size is a size (1gb was refused), and "16m" is refused as ambiguous with
+// the flag named (it was read as 16 milli-bytes, then refused as "1").
+TEST(GuardBadInput, SizesAreSpelledAsInTheOtherCommands) {
+  RedisServer server("", {"--maxmemory", "64mb"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto redis_units = run_redisfit({"guard", "--redis", server.url(), "--limit", "1gb", "--once", "--dry-run"});
+  EXPECT_NE(redis_units.exit_code, 2) << redis_units.err;  // 1: it would set a maxmemory
+  EXPECT_NE((redis_units.out + redis_units.err).find("\"limit_bytes\":1073741824"), std::string::npos) << redis_units.err;
+  for (const char* flag : {"--limit", "--min"}) {
+    std::vector<std::string> args = {"guard", "--redis", server.url(), "--limit", "1Gi", "--once", "--dry-run"};
+    if (std::string(flag) == "--limit") args[4] = "16m";
+    else args.insert(args.end(), {"--min", "16m"});
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 2) << flag << r.out;
+    EXPECT_NE(r.err.find(std::string(flag) + ": \"16m\" is ambiguous"), std::string::npos) << r.err;
+  }
+}
+
 TEST(GuardBadInput, ConfigRenamedAway) {
   RedisServer server("", {"--rename-command", "CONFIG", ""});
   ASSERT_TRUE(server.ok()) << server.error();

@@ -7,6 +7,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/command_registry.h"
 #include "cli/number_checks.h"
@@ -64,6 +65,18 @@ int exit_code(const std::vector<render::ProbeOutcome>& outcomes, rules::Level fa
 void report_unreachable(const std::vector<render::ProbeOutcome>& outcomes) {
   for (const auto& o : outcomes)
     if (!o.report) std::fprintf(stderr, "redisfit probe: %s\n", o.report.error().describe().c_str());
+}
+
+// One look as the chosen format prints it. Under --watch a JSON or SARIF
+// document is printed on one line, so that the looks form JSON Lines (a
+// reader takes one document per line; pretty documents back to back are
+// not one JSON text).
+void print_look(const render::ReportFormat<render::ProbeView>& format, const render::ProbeView& view, bool one_line) {
+  if (!one_line || format.name == "text") return print_report(format, view);
+  const std::string doc = format.fn(view, render::Presentation{false, false});
+  const auto parsed = nlohmann::json::parse(doc, nullptr, false);
+  std::fputs(parsed.is_discarded() ? doc.c_str() : (parsed.dump() + "\n").c_str(), stdout);
+  std::fflush(stdout);
 }
 
 int run(const ProbeFlags& f) {
@@ -136,7 +149,8 @@ int run(const ProbeFlags& f) {
 
   auto outcomes = probe_all(endpoints, options);
   report_unreachable(outcomes);
-  print_report(**format, render::ProbeView{outcomes, *fail_on});
+  const bool watching = interval.count() > 0;
+  print_look(**format, render::ProbeView{outcomes, *fail_on}, watching);
   int code = exit_code(outcomes, *fail_on);
   // The last look each server answered: a server that comes back is told
   // against it, so a change made while it was away (a restart with another
@@ -149,7 +163,7 @@ int run(const ProbeFlags& f) {
     auto next = probe_all(endpoints, options);
     if (f.output != "text") {
       report_unreachable(next);
-      print_report(**format, render::ProbeView{next, *fail_on});
+      print_look(**format, render::ProbeView{next, *fail_on}, true);
     } else {
       auto now = fmt::localtime(std::time(nullptr));
       for (size_t i = 0; i < next.size(); ++i) {

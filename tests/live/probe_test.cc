@@ -1,6 +1,8 @@
 // `redisfit probe` end to end: the built binary against real redis-server
 // processes on loopback.
 #include <gtest/gtest.h>
+
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -405,6 +407,22 @@ TEST(Probe, WatchPrintsWhatChanged) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("used_memory: "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" -> "), std::string::npos) << r.out;
+}
+
+// --watch with -o json prints JSON Lines: one document per look, each on
+// its own line (pretty documents back to back were no JSON a reader takes).
+TEST(Probe, WatchInJsonPrintsOneDocumentPerLine) {
+  RedisServer server("", {"--maxmemory", "64mb"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto r = run_redisfit({"probe", server.url(), "--limit", "1Gi", "--watch", "200ms", "--count", "2", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  int documents = 0;
+  for (std::string line; std::getline(lines, line); ++documents) {
+    const json doc = json::parse(line, nullptr, false);
+    ASSERT_FALSE(doc.is_discarded()) << "line " << documents + 1 << ": " << line;
+  }
+  EXPECT_EQ(documents, 2) << r.out;
 }
 
 // A server that does not answer one look (CLIENT PAUSE ALL outlasts the

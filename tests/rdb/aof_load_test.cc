@@ -245,6 +245,31 @@ TEST(AofLoad, AStringPastAnyMemoryIsAnInputError) {
   EXPECT_GT(j["estimate"]["used_memory_bytes"].get<double>(), 2e6) << j.dump();
 }
 
+// A command no Redis has stops a real server's start ("Unknown command ...
+// reading the append only file"): rdb refuses the file too, naming the
+// command, rather than estimate a server that never loads. A module's
+// command (a dotted name) loads where the module does: it is a note.
+TEST(AofLoad, AnUnknownCommandIsRefusedAsRedisRefusesIt) {
+  const std::string aof = testing::aof_of({{"SET", "a", "b"}, {"BOGUS", "x"}});
+  testing::TempDir seed;
+  const std::string file = testing::seed_as_appendonly_aof(seed, aof);
+  {
+    testing::RedisServer loaded("", {"--appendonly", "yes"}, {file});
+    EXPECT_FALSE(loaded.ok());
+    EXPECT_NE(loaded.error().find("Unknown command"), std::string::npos) << loaded.error();
+  }
+  const auto r = testing::run_redisfit({"rdb", file, "--no-progress"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("AOF command \"BOGUS\": no Redis command"), std::string::npos) << r.err;
+
+  testing::TempDir dir;
+  const std::string module = dir.write_file("module.aof", testing::aof_of({{"SET", "a", "b"}, {"JSON.SET", "j", "$", "1"}}));
+  const auto j = rdb_json({module});
+  bool noted = false;
+  for (const auto& n : j["notes"]) noted |= n.get<std::string>().find("json.set x1") != std::string::npos;
+  EXPECT_TRUE(noted) << j["notes"].dump();
+}
+
 TEST(AofLoad, ASelectRedisRefusesKeepsTheDatabase) {
   const std::string aof = testing::aof_of({{"SELECT", "3"}, {"SET", "a", "1"}, {"SELECT", "20"}, {"SET", "b", "2"},
                                             {"SELECT", "x"}, {"SET", "c", "3"}, {"SELECT", "-1"}, {"SET", "d", "4"}});

@@ -83,10 +83,10 @@ TargetScrape Exporter::read_target(State& s) {
     platform::ConnectOptions options = options_;
     // A /scrape target never gets REDISCLI_AUTH (a scraper could name any
     // server): its password comes from the URL or --auth-file.
-    if (s.from_scrape) {
-      options.password_advice = "put it in the URL (redis://:PASSWORD@host:port) or in --auth-file (REDISCLI_AUTH is "
-                                "sent only to --target servers)";
-    }
+    options.password_advice = s.from_scrape ? "put it in the URL (redis://:PASSWORD@host:port) or in --auth-file "
+                                              "(REDISCLI_AUTH is sent only to --target servers)"
+                                            : "put it in the URL (redis://:PASSWORD@host:port), in --auth-file or in "
+                                              "REDISCLI_AUTH";
     auto c = platform::connect_redis(s.target.endpoint, options);
     if (!c) {
       out.error = c.error().describe();

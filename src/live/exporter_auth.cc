@@ -54,6 +54,7 @@ Result<platform::RedisEndpoint> TargetAuth::resolve_with(const std::string& url,
       out.password = it->second;
     } else if (env_only_for == nullptr || env_only_for->count(out.display()) > 0) {
       out.password = env_password_;
+      out.password_from_environment = env_password_.has_value();
     }
   }
   return out;

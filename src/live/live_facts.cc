@@ -173,9 +173,9 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
                             s)};
     } else {
       f.notes.push_back(fmt::format(
-          "mem_fragmentation_ratio {:.2f} not used: used_memory {} MiB is too small for it to mean "
+          "mem_fragmentation_ratio {:.2f} not used: used_memory {} is too small for it to mean "
           "anything (an empty server's RSS dominates); model default {:.2f} kept",
-          *ratio, memory.used_bytes >> 20, w.fragmentation.value));
+          *ratio, format_bytes(memory.used_bytes), w.fragmentation.value));
     }
   }
   if (auto clients = info.u64("connected_clients")) w.clients = {*clients, at("INFO connected_clients", s)};

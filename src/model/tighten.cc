@@ -178,8 +178,8 @@ std::optional<Assumption> on_demand_fork_note(const RedisInstance& r, const Work
   if (peak == 0) return std::nullopt;
   std::string text = fmt::format(
       "nothing forks by itself (no save points, no AOF, no replicas), so no fork is budgeted; a BGSAVE by hand or by "
-      "a backup (KubeBlocks' datafile backup runs one), or a replica that attaches, forks anyway: at this maxmemory "
-      "that fork would peak at {} ({:.0f}% of the limit)",
+      "a backup (KubeBlocks' datafile backup runs one), or a replica that attaches, forks anyway: such a fork would "
+      "peak at {} ({:.0f}% of the limit)",
       format_bytes(peak), 100.0 * static_cast<double>(peak) / static_cast<double>(b.limit_bytes));
   if (!safe(fork)) text += ", more than the limit holds safely: size for it with --persistence rdb or --replicas 1";
   return Assumption{"forks", "none", text};

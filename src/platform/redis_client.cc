@@ -50,6 +50,12 @@ constexpr const char* kAuthFailurePrefixes[] = {"authentication failed", "the se
                                                 "AUTH failed", "the server requires a password",
                                                 "the ACL user may not"};
 
+RedisEndpoint without_password(RedisEndpoint ep) {
+  ep.password.reset();
+  ep.password_from_environment = false;
+  return ep;
+}
+
 // AUTH failures are the most common reason a probe cannot read a server;
 // say which user was tried without ever echoing the password.
 Status authenticate(RedisConnection& c, const RedisEndpoint& ep, const std::string& password_advice) {
@@ -64,8 +70,12 @@ Status authenticate(RedisConnection& c, const RedisEndpoint& ep, const std::stri
       if (starts_with(reply->str, "WRONGPASS") || starts_with(reply->str, "ERR invalid password"))
         return Error{c.where(), "authentication failed for " + who + ": wrong user name or password (" +
                                     reply->str + ")"};
-      if (starts_with(reply->str, "ERR AUTH") || starts_with(reply->str, "ERR Client sent AUTH"))
-        return Error{c.where(), "the server has no password set but one was given (" + reply->str + ")"};
+      const bool no_password_set = starts_with(reply->str, "ERR AUTH") || starts_with(reply->str, "ERR Client sent AUTH");
+      // REDISCLI_AUTH is set for every server the shell reaches; one that
+      // has no password is read anyway (redis-cli warns and goes on).
+      if (no_password_set && !ep.password_from_environment)
+        return Error{c.where(), "the server has no password set but the URL gives one (" + reply->str + ")"};
+      if (no_password_set) return authenticate(c, without_password(ep), password_advice);
       return Error{c.where(), "AUTH failed: " + reply->str};
     }
   }
@@ -75,8 +85,13 @@ Status authenticate(RedisConnection& c, const RedisEndpoint& ep, const std::stri
   auto pong = c.command({"PING"});
   if (!pong) return pong.error();
   if (pong->is_error()) {
-    if (starts_with(pong->str, "NOAUTH"))
-      return Error{c.where(), "the server requires a password (NOAUTH): " + password_advice};
+    if (starts_with(pong->str, "NOAUTH")) {
+      // A URL that names a user wants that user's password beside it.
+      std::string advice = password_advice;
+      if (const auto at = advice.find("redis://:PASSWORD@"); at != std::string::npos && !ep.user.empty())
+        advice.replace(at, 18, "redis://" + ep.user + ":PASSWORD@");
+      return Error{c.where(), "the server requires a password (NOAUTH): " + advice};
+    }
     if (starts_with(pong->str, "NOPERM"))
       return Error{c.where(), "the ACL user may not run PING (" + pong->str + ")"};
     if (!starts_with(pong->str, "LOADING")) return Error{c.where(), "PING failed: " + pong->str};

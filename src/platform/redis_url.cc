@@ -104,6 +104,7 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url,
     if (path.empty() || path[0] != '/') return fail("a unix socket needs an absolute path (unix:///run/redis.sock or unix:/run/redis.sock)");
     ep.socket_path = std::string(path);
     ep.password = env_password;
+    ep.password_from_environment = env_password.has_value();
     return ep;
   }
 
@@ -124,7 +125,10 @@ Result<RedisEndpoint> parse_redis_url(std::string_view url,
     ep.user = *u;
     if (has_pass) ep.password = *pw;
   }
-  if (!ep.password) ep.password = env_password;
+  if (!ep.password) {
+    ep.password = env_password;
+    ep.password_from_environment = env_password.has_value();
+  }
 
   // ?db=N (redis-py's form); no other parameter is read, so none is taken.
   if (auto q = rest.find('?'); q != std::string_view::npos) {

@@ -31,6 +31,9 @@ struct RedisEndpoint {
   std::string socket_path;  // kUnix
   std::string user;         // empty = "default" user / legacy AUTH
   std::optional<std::string> password;
+  // The password is REDISCLI_AUTH's, not the URL's: a server without one
+  // is then read anyway, as redis-cli goes on after a refused AUTH.
+  bool password_from_environment = false;
   int db = 0;
 
   // "127.0.0.1:6379" or "unix:/var/run/redis.sock": used as the source of

@@ -99,6 +99,32 @@ TEST(Connection, WrongPasswordIsReportedPlainly) {
   EXPECT_NE(missing.error().message.find("requires a password"), std::string::npos) << missing.error().describe();
 }
 
+// REDISCLI_AUTH is the shell's, set for every server it reaches: a server
+// without a password is read anyway (redis-cli warns and goes on). A
+// password the URL gives to such a server is a mistake, said as one. A URL
+// that names a user but no password is told to give that user's.
+TEST(Connection, TheEnvironmentsPasswordDoesNotStopAServerWithoutOne) {
+  RedisServer open_server;
+  ASSERT_TRUE(open_server.ok()) << open_server.error();
+  const std::string port = std::to_string(open_server.port());
+  auto from_env = parse_redis_url("redis://127.0.0.1:" + port, std::string("env-secret"));
+  ASSERT_TRUE(from_env.ok());
+  EXPECT_TRUE(from_env->password_from_environment);
+  auto conn = connect_redis(*from_env, fast());
+  EXPECT_TRUE(conn.ok()) << conn.error().describe();
+  auto in_url = connect_redis(endpoint("redis://:url-secret@127.0.0.1:" + port), fast());
+  ASSERT_FALSE(in_url.ok());
+  EXPECT_NE(in_url.error().message.find("no password set but the URL gives one"), std::string::npos)
+      << in_url.error().describe();
+
+  RedisServer locked;
+  ASSERT_TRUE(locked.ok()) << locked.error();
+  require_password(locked, "s3cret");
+  auto user_only = connect_redis(endpoint("redis://mon@127.0.0.1:" + std::to_string(locked.port())), fast());
+  ASSERT_FALSE(user_only.ok());
+  EXPECT_NE(user_only.error().message.find("redis://mon:PASSWORD@"), std::string::npos) << user_only.error().describe();
+}
+
 TEST(Connection, ClosedPortFailsFast) {
   int port = free_loopback_port();
   auto start = std::chrono::steady_clock::now();

@@ -225,5 +225,20 @@ TEST(ExporterCli, BadAuthFileExitsTwoNamingTheFile) {
   EXPECT_NE(r.err.find(auth + ": expected a JSON object"), std::string::npos) << r.err;
 }
 
+// One target given two passwords, by the same key twice or by two spellings
+// of its address, is refused: a JSON parser keeps the last silently.
+TEST(ExporterCli, AnAuthFileThatGivesATargetTwoPasswordsIsRefused) {
+  TempDir dir;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"{\"redis://127.0.0.1:1\": \"a\", \"redis://127.0.0.1:1\": \"b\"}", "is given twice"},
+      {"{\"127.0.0.1:1\": \"a\", \"redis://127.0.0.1:1\": \"b\"}", "which another key names too"}};
+  for (const auto& [text, said] : files) {
+    const std::string auth = dir.write_file("auth.json", text);
+    auto r = run_redisfit({"exporter", "--target", "redis://127.0.0.1:1", "--auth-file", auth, "--once"});
+    EXPECT_EQ(r.exit_code, 2) << text;
+    EXPECT_NE(r.err.find(said), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace redisfit::testing

@@ -71,9 +71,8 @@ int run(const ExporterFlags& f) {
     live::ExporterTarget t{*ep, std::nullopt};
     if (!f.limits.empty()) {
       const std::string& text = f.limits.size() == 1 ? f.limits[0] : f.limits[i];
-      auto limit = parse_size_flag("flag --limit", text);
+      auto limit = parse_limit_flag("flag --limit", text);
       if (!limit) return fail(limit.error());
-      if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
       t.limit_bytes = *limit;
     }
     targets.push_back(std::move(t));
@@ -81,8 +80,8 @@ int run(const ExporterFlags& f) {
   // /scrape targets get the one --limit given for all, or ?limit= (16Gi).
   std::optional<uint64_t> shared_limit;
   if (f.limits.size() == 1) {
-    auto limit = parse_size_flag("flag --limit", f.limits[0]);
-    if (!limit || *limit == 0) return fail(Error{"flag --limit", "expected a size greater than 0, such as 16Gi"});
+    auto limit = parse_limit_flag("flag --limit", f.limits[0]);
+    if (!limit) return fail(limit.error());
     shared_limit = *limit;
   }
   live::Exporter exporter(std::move(targets), options, *refresh);

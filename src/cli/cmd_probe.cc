@@ -101,9 +101,8 @@ int run(const ProbeFlags& f) {
   if (f.urls.empty()) return fail(Error{"probe", "give one or more redis:// URLs (or --list-rules)"});
   live::ProbeOptions options;
   if (!f.limit.empty()) {
-    auto limit = parse_size_flag("flag --limit", f.limit);
+    auto limit = parse_limit_flag("flag --limit", f.limit);
     if (!limit) return fail(limit.error());
-    if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
     options.limit_bytes = *limit;
   }
   if (!f.cpu_limit.empty()) {

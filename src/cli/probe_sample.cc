@@ -62,9 +62,8 @@ int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
   if (!window) return fail(window.error());
   options.sample.window = *window;
   if (!c.limit.empty()) {
-    auto limit = parse_size_flag("flag --limit", c.limit);
+    auto limit = parse_limit_flag("flag --limit", c.limit);
     if (!limit) return fail(limit.error());
-    if (*limit == 0) return fail(Error{"flag --limit", "must be greater than 0"});
     options.limit_bytes = *limit;
   }
   options.cpu_limit_cores = c.cpu_limit_cores;

@@ -135,9 +135,11 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   }
   // redis_exporter exports no CONFIG save: the save points are Redis'
   // defaults unless the window shows the instance saving (then it forks
-  // anyway) or appending (AOF forks for its rewrites).
+  // anyway) or appending (AOF forks for its rewrites). A save of under two
+  // seconds counts too: its duration is 0 or 1, not the -1 before any.
   const bool saved_in_window = per_byte > 0 || o.get("save_seconds_longest").value_or(0) > 0 ||
-                               o.get("rewrite_seconds_longest").value_or(0) > 0;
+                               o.get("rewrite_seconds_longest").value_or(0) > 0 || o.get("saves_seen") ||
+                               o.get("rewrites_seen");
   if (!r.appendonly.value && !saved_in_window) {
     r.save_points.source = Provenance::by_default(
         "Redis default, assumed: save points are not among redis_exporter's metrics, and no save was seen in the "

@@ -67,6 +67,10 @@ const std::vector<FactSpec>& fact_specs() {
       // to say when one was seen but could not be paired with its dataset.
       {"save_seconds_longest", "(max_over_time(redis_rdb_last_bgsave_duration_sec{S}[{W}]) >= {MS})"},
       {"rewrite_seconds_longest", "(max_over_time(redis_aof_last_rewrite_duration_sec{S}[{W}]) >= {MS})"},
+      // Whether the server has saved or rewritten at all: the durations
+      // stay -1 until the first (a save of under a second is 0).
+      {"saves_seen", "(max_over_time(redis_rdb_last_bgsave_duration_sec{S}[{W}]) >= 0)"},
+      {"rewrites_seen", "(max_over_time(redis_aof_last_rewrite_duration_sec{S}[{W}]) >= 0)"},
       {"aof_enabled", "last_over_time(redis_aof_enabled{S}[{W}])"},
       {"evicted_keys", "last_over_time(redis_evicted_keys_total{S}[{W}])"},
       {"keys", "sum by (namespace, pod, instance, target) (last_over_time(redis_db_keys{S}[{W}]))", false, true},

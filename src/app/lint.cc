@@ -235,7 +235,8 @@ void require_some_redis(const LintOptions& options, LintReport& report) {
   if (report.fully_read == 0 && report.not_fully_read > 0) {
     const std::string where = inputs_named(options);
     report.input_errors.push_back(Error{where, fmt::format("nothing was checked: {} Redis component(s) found, none "
-                                                           "read in full (RF000 above says what is missing)",
+                                                           "read in full (their RF000 findings, shown unless -q, "
+                                                           "say what is missing)",
                                                            report.not_fully_read)});
     return;
   }

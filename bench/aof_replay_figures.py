@@ -18,8 +18,10 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -128,6 +130,8 @@ def main():
     ap.add_argument("--binary", default="build/redisfit")
     ap.add_argument("--scale", type=float, default=1.0)
     a = ap.parse_args()
+    # SIGTERM unwinds like Ctrl-C: the finally clause stops the server and removes its directory.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = tempfile.mkdtemp(prefix="redisfit-aof-figures-", dir=os.environ.get("TMPDIR", "/tmp"))
     try:
         print("| workload | rdb estimate (end) | server after load (used_memory) | end / server "

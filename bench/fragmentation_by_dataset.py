@@ -14,8 +14,10 @@ container runs it. docs/memory-model.md cites its table.
 import argparse
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -33,6 +35,8 @@ def main():
     ap.add_argument("--steps", default="20,40,80,160,240,320", help="used_memory targets in MiB")
     ap.add_argument("--value-size", type=int, default=1000)
     args = ap.parse_args()
+    # SIGTERM unwinds like Ctrl-C: the finally clause stops the server and removes its directory.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     tmp = tempfile.mkdtemp()
     port = free_port()
     server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",

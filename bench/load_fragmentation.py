@@ -18,7 +18,7 @@ and "What a reload leaves".
 
 Usage: bench/load_fragmentation.py [--only LABEL ...]
 """
-import argparse, os, random, shutil, socket, subprocess, tempfile, time
+import argparse, os, random, shutil, signal, socket, subprocess, sys, tempfile, time
 
 MiB = 2 ** 20
 
@@ -59,6 +59,7 @@ def start(directory, persistence):
     args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", directory, "--save", ""]
     args += ["--appendonly", "yes", "--auto-aof-rewrite-percentage", "0"] if persistence == "aof" else ["--appendonly", "no"]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL)
+    RUNNING.append(proc)
     for _ in range(1200):
         time.sleep(0.1)
         if "loading:0" in cli(port, "info", "persistence"):
@@ -67,9 +68,16 @@ def start(directory, persistence):
     return proc, port
 
 
+# Every redis-server started and not yet stopped: an interrupted run (Ctrl-C,
+# SIGTERM, an error) stops them before its temporary directory goes.
+RUNNING = []
+
+
 def stop(proc):
     proc.terminate()
     proc.wait()
+    if proc in RUNNING:
+        RUNNING.remove(proc)
 
 
 def commands(keys, passes, lo, hi):
@@ -97,6 +105,8 @@ def row(label, persistence, keys, passes, sizes):
         after = memory(port)
         stop(proc)
     finally:
+        for proc in list(RUNNING):
+            stop(proc)
         shutil.rmtree(directory, ignore_errors=True)
     print(f"| {label} | {before[0] / MiB:.0f} MiB | {before[1] / before[0]:.2f} | "
           f"{after[0] / MiB:.0f} MiB | {after[1] / after[0]:.2f} |", flush=True)
@@ -106,6 +116,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", nargs="*")
     a = ap.parse_args()
+    # SIGTERM (timeout, a CI cancel) unwinds like Ctrl-C, so the finally
+    # clauses stop the servers and remove the temporary directories.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print("| dataset | used_memory before | RSS / used before | used_memory after the load | RSS / used after |")
     print("|---|---|---|---|---|")
     for r in ROWS:

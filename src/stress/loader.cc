@@ -49,12 +49,21 @@ void append_bulk(std::string& buf, const char* data, size_t len) {
 
 constexpr size_t kRandomBufferBytes = 1 << 20;
 
+// The most value bytes one connection's batch holds: a batch is built whole
+// in memory before it is sent, so 64 commands of 64 MiB values were 4 GiB a
+// connection (a flat-out writer OOM-killed the host, not the sandbox).
+// Large values are pipelined fewer at a time instead; a batch still holds
+// at least one command.
+constexpr uint64_t kMaxBatchValueBytes = 4 << 20;
+
 }  // namespace
 
 Loader::Loader(LoaderOptions options) : opt_(std::move(options)) {
   if (opt_.value_max_bytes < opt_.value_min_bytes) opt_.value_max_bytes = opt_.value_min_bytes;
   if (opt_.connections < 1) opt_.connections = 1;
   if (opt_.pipeline < 1) opt_.pipeline = 1;
+  opt_.pipeline = static_cast<int>(std::clamp<uint64_t>(kMaxBatchValueBytes / std::max<uint32_t>(opt_.value_max_bytes, 1),
+                                                        1, static_cast<uint64_t>(opt_.pipeline)));
   // Printable random bytes: LZF in RDB cannot shrink them much, like real data.
   std::mt19937_64 rng(42);
   random_bytes_.resize(kRandomBufferBytes + opt_.value_max_bytes);

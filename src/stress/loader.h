@@ -21,7 +21,7 @@ namespace redisfit::stress {
 struct LoaderOptions {
   int port = 0;
   int connections = 4;
-  int pipeline = 64;                // commands in flight per connection
+  int pipeline = 64;                // commands in flight per connection (fewer for large values: 4 MiB a batch)
   uint32_t value_min_bytes = 1024;
   uint32_t value_max_bytes = 1024;
   double ttl_share = 0;             // fraction of keys written with PX ttl_ms

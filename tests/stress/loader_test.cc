@@ -2,8 +2,11 @@
 #include "stress/loader.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "stress/sandbox.h"
@@ -52,6 +55,38 @@ TEST(Loader, ImportsTargetWithSizeDistributionAndTtlShare) {
   }
   EXPECT_GT(with_ttl, checked / 8);
   EXPECT_LT(with_ttl, checked / 2);
+}
+
+// A flat-out writer of large values holds at most a few MiB a connection:
+// it built 64 values a batch, so 4 connections of 8 MiB values held 2 GiB
+// (64 MiB values took 24 GiB and the host's OOM killer ended the run).
+TEST(Loader, LargeValuesArePipelinedWithinABoundedBuffer) {
+  install_stop_handlers();
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  LoaderOptions o;
+  o.port = server.port();
+  o.value_min_bytes = o.value_max_bytes = 8u << 20;
+  // This process's resident bytes now (/proc/self/statm: pages).
+  auto resident = [] {
+    std::ifstream statm("/proc/self/statm");
+    uint64_t size = 0, pages = 0;
+    statm >> size >> pages;
+    return pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  };
+  const uint64_t before = resident();
+  Loader loader(o);
+  loader.start_overwrite(4, 0);
+  uint64_t most = before;
+  for (int i = 0; i < 100 && loader.writes_answered() < 40; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    most = std::max(most, resident());
+  }
+  loader.stop();
+  EXPECT_GE(loader.writes_answered(), 8u) << "the writer wrote nothing";
+  // 4 connections x one 8 MiB value + the 9 MiB random source, far under
+  // the 2 GiB of 64-command batches.
+  EXPECT_LT(most - before, 256u << 20) << "bytes grown";
 }
 
 // Many connections with a deep pipeline each claim their batch of the

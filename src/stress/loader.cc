@@ -241,7 +241,10 @@ void Loader::import_thread(int id, uint64_t target_payload_bytes) {
     }
     // The claim beyond the batch sent (a cut last batch) is not returned:
     // the target is reached once this batch is acknowledged.
-    if (oom == batch) counters_.writes_refused = true;
+    // Any -OOM says maxmemory is reached: with few large values to a batch
+    // every batch could be partly accepted, and an import refused short of
+    // its target was reported completed.
+    if (oom > 0) counters_.writes_refused = true;
   }
   if (c) redisFree(c);
   --running_threads_;

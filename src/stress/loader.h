@@ -37,7 +37,7 @@ struct LoaderCounters {
   std::atomic<uint64_t> payload_bytes{0};  // key + value bytes acknowledged
   std::atomic<uint64_t> keys_written{0};   // import: distinct keys acknowledged
   std::atomic<bool> connection_lost{false};
-  std::atomic<bool> writes_refused{false}; // a whole batch answered OOM
+  std::atomic<bool> writes_refused{false}; // an import write answered -OOM: maxmemory reached
 };
 
 class Loader {

@@ -18,12 +18,15 @@
 
 #include "app/stress_rdb.h"
 #include "cli/command_registry.h"
+#include "cli/conf_checks.h"
 #include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "core/flag_units.h"
 #include "core/quantity.h"
 #include "render/formats.h"
 #include "render/stress_render.h"
+#include "sources/redis_conf.h"
+#include "sources/redis_directive_names.h"
 #include "stress/prediction.h"
 #include "stress/run.h"
 #include "stress/sandbox.h"
@@ -109,6 +112,14 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     if (!abs) return Error{f.config, "cannot read the redis.conf"};
     o.server.user_conf = abs;
     free(abs);
+    // A directive redis-server does not know stops the sandbox's server at
+    // start, and its message counts lines of the generated config: name the
+    // file and line here instead.
+    auto directives = read_redis_conf(o.server.user_conf);
+    if (!directives.ok()) return directives.error();
+    RedisInstance scratch;
+    if (Status st = apply_conf(directives.value(), scratch); !st) return st.error();
+    if (auto refused = unknown_directive_errors(scratch); !refused.empty()) return refused.front();
   }
   if (!f.maxmemory.empty()) {
     auto mm = parse_bytes("--maxmemory", f.maxmemory);
@@ -145,6 +156,10 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     RedisInstance scratch;
     DirectiveApplier applier(scratch, DirectiveMode::kReplace);
     if (Status st = applier.apply_value(name, value, Provenance::flag("--set " + kv)); !st) return st.error();
+    std::string lower_name = name;
+    for (char& ch : lower_name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (!is_known_directive_name(lower_name))
+      return Error{"flag --set", "'" + kv + "': '" + name + "' is not a directive Redis knows; redis-server refuses to start on it"};
     o.server.extra.emplace_back(name, value);
   }
   o.phase_import = o.phase_fork = o.phase_restart = false;
@@ -358,9 +373,15 @@ int run_stress_command(const StressFlags& f) {
     plan.push_back(r);
   }
   std::vector<stress::StressResult> runs;
+  bool stopped_between_runs = false;
   for (const auto& o : plan) {
     if (o.progress) fmt::print(stderr, "redisfit stress: {} run, limit {}\n", o.label, format_k8s_quantity(o.limit_bytes));
     auto res = stress::run_stress(o);
+    // A stop while the next run is set up keeps the runs done as the report.
+    if (!res.ok() && stress::g_stop_requested.load() && !runs.empty()) {
+      stopped_between_runs = true;
+      break;
+    }
     if (!res.ok()) return setup_failed(res.error());
     runs.push_back(std::move(res).value());
     if (runs.back().interrupted) break;
@@ -375,7 +396,7 @@ int run_stress_command(const StressFlags& f) {
     }
     if (f.output != "json") std::printf("report: %s\n", f.report.c_str());
   }
-  if (runs.back().interrupted) return 130;
+  if (runs.back().interrupted || stopped_between_runs) return 130;
   return runs.back().outcome == stress::RunOutcome::kSurvived ? kExitClean : kExitFindings;
 }
 

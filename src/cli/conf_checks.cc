@@ -7,16 +7,21 @@
 
 namespace redisfit::cli {
 
-bool accept_known_directives(const RedisInstance& instance, const char* command) {
-  if (instance.unknown_directives.empty() || rules::server_newer_than_directive_tables(instance.redis_version)) {
-    return true;
-  }
+std::vector<Error> unknown_directive_errors(const RedisInstance& instance) {
+  std::vector<Error> out;
+  if (rules::server_newer_than_directive_tables(instance.redis_version)) return out;
   for (const auto& d : instance.unknown_directives) {
     const std::string hint = d.nearest.empty() ? "" : " (did you mean " + d.nearest.front() + "?)";
-    std::fprintf(stderr, "redisfit %s: %s: '%s' is not a directive Redis knows; redis-server refuses to start on it%s\n",
-                 command, d.where.describe().c_str(), d.name.c_str(), hint.c_str());
+    out.push_back(Error{d.where.describe(),
+                        "'" + d.name + "' is not a directive Redis knows; redis-server refuses to start on it" + hint});
   }
-  return false;
+  return out;
+}
+
+bool accept_known_directives(const RedisInstance& instance, const char* command) {
+  const std::vector<Error> refused = unknown_directive_errors(instance);
+  for (const auto& e : refused) std::fprintf(stderr, "redisfit %s: %s\n", command, e.describe().c_str());
+  return refused.empty();
 }
 
 }  // namespace redisfit::cli

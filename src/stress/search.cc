@@ -6,6 +6,7 @@
 
 #include "core/quantity.h"
 #include "stress/prediction.h"
+#include "stress/sandbox.h"
 
 namespace redisfit::stress {
 namespace {
@@ -43,7 +44,15 @@ Result<Probe> run_probe(const SearchOptions& s, uint64_t maxmemory, int runs, bo
     o.server.maxmemory_bytes = maxmemory;
     o.label = fmt::format("probe {} run {}", format_bytes(maxmemory), i + 1);
     auto res = run_stress(o);
-    if (!res.ok()) return res.error();
+    if (!res.ok()) {
+      // A stop that lands while this run's sandbox is set up fails its
+      // start, not the search: the probe ends interrupted and the probes
+      // done so far are the report (they were all thrown away).
+      if (!g_stop_requested.load()) return res.error();
+      interrupted = true;
+      p.survived = false;
+      break;
+    }
     const StressResult& r = *res;
     ProbeRun pr;
     pr.outcome = r.outcome;
@@ -120,8 +129,18 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
   uint64_t lo = round_mib(s.low_bytes ? s.low_bytes : limit / 16);  // assumed to survive until shown
   uint64_t hi = round_mib(s.high_bytes ? s.high_bytes : limit);     // assumed to die until shown
   if (lo >= hi) return Error{"flag --search-range", "the lower bound must be below the upper bound"};
+  // A resolution as wide as the range bisects nothing: the "edge" would be
+  // whatever the first probes survived, never bracketed by a death.
+  if (resolution >= hi - lo)
+    return Error{"flag --resolution", fmt::format("{} is as wide as the range searched ({} to {}): nothing would be "
+                                                  "bisected; give less, e.g. {}",
+                                                  format_bytes(resolution), format_bytes(lo), format_bytes(hi),
+                                                  format_bytes(std::max(kMiB, (hi - lo) / 32)))};
 
-  auto record = [&](Probe p) { out.probes.push_back(std::move(p)); };
+  // A probe interrupted before its first run measured nothing: not shown.
+  auto record = [&](Probe p) {
+    if (!p.runs.empty()) out.probes.push_back(std::move(p));
+  };
 
   auto rec = recommended_maxmemory(s.run);
   if (rec.ok()) {

@@ -147,6 +147,11 @@ TEST(StressSearch, RejectsABadRange) {
   EXPECT_NE(r.err.find("--search-range"), std::string::npos) << r.err;
   auto r2 = run_redisfit({"stress", "--limit", "96Mi", "--search", "maxclients"});
   EXPECT_EQ(r2.exit_code, 2);
+  // A resolution as wide as the range bisects nothing: it reported the
+  // first probes' survivor as "the edge", with no death above it.
+  auto wide = run_redisfit({"stress", "--limit", "96Mi", "--search", "maxmemory", "--resolution", "1gb"});
+  EXPECT_EQ(wide.exit_code, 2) << wide.out;
+  EXPECT_NE(wide.err.find("flag --resolution: 1.0 GiB is as wide as the range searched"), std::string::npos) << wide.err;
 }
 
 }  // namespace

@@ -94,5 +94,60 @@ TEST(FixTarget, AStartScriptsMaxmemoryAfterItsIncludesIsFixedInTheArgs) {
   EXPECT_TRUE(has_form(*c, "key master.conf"));
 }
 
+// An init container copies redis.conf from a ConfigMap, then appends its own
+// maxmemory line (`echo "maxmemory 3gb" >>`): that line is in effect, and a
+// fix in the copied key (read before it) would lose to it. The fix is the
+// argv, which redis-server applies after the file.
+TEST(FixTarget, AMaxmemoryLineAnInitContainerAppendsIsFixedInTheArgs) {
+  const std::string yaml = R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: base}
+data:
+  redis.conf: |
+    maxmemory 1gb
+    appendonly no
+  init.sh: |
+    #!/bin/sh
+    cp /base/redis.conf /data/conf/redis.conf
+    echo "maxmemory 3gb" >> /data/conf/redis.conf
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: r6}
+spec:
+  serviceName: r6
+  selector: {matchLabels: {app: r6}}
+  template:
+    metadata: {labels: {app: r6}}
+    spec:
+      initContainers:
+      - name: init
+        image: busybox
+        command: ["sh", "/base/init.sh"]
+        volumeMounts:
+        - {name: base, mountPath: /base}
+        - {name: conf, mountPath: /data/conf}
+      containers:
+      - name: redis
+        image: redis:7.2
+        command: ["redis-server", "/data/conf/redis.conf"]
+        resources: {limits: {memory: 4Gi}}
+        volumeMounts:
+        - {name: conf, mountPath: /data/conf}
+      volumes:
+      - name: base
+        configMap: {name: base}
+      - name: conf
+        emptyDir: {}
+)";
+  const app::LintReport r = app::lint_yaml_texts({{"init.yaml", yaml}}, {});
+  const auto* s = subject(r, "r6/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->instance.maxmemory.bytes, 3ULL << 30);
+  ASSERT_TRUE(s->fix.has_value());
+  EXPECT_FALSE(has_form(*s, "key redis.conf")) << s->fix->forms[0].label;
+  EXPECT_TRUE(has_form(*s, "--maxmemory")) << s->fix->forms[0].text;
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -95,7 +95,13 @@ void read_init_written(const InitWrittenConfig& init, const PodFiles& files, con
                                 from.empty() ? " (nothing in it is known)" : ": " + from));
   for (const auto& n : init.notes) r.notes.push_back(n);
   r.config_source = from;
-  // The fix edits the ConfigMap the file was copied from, when there is exactly one.
+  // The maxmemory in effect was read from one part: the fix edits that
+  // part's ConfigMap key, or none when a line the init container writes
+  // itself sets it (`echo "maxmemory 3gb" >> redis.conf`: a line in the
+  // copied ConfigMap would be read before it and lose).
+  if (reader.maxmemory_file) return point_fix_at_maxmemory_file(reader, r);
+  // No maxmemory in the file: the fix adds one to the ConfigMap the file
+  // was copied from, when there is exactly one.
   const PodFile* from_map = nullptr;
   int maps = 0;
   for (const auto& part : init.parts) {

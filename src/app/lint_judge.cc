@@ -2,6 +2,7 @@
 // the fix in the form its input takes.
 #include "app/lint_judge.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "core/kubernetes_name.h"
@@ -105,7 +106,15 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
                                   bad->substr(0, 64)));
     return;
   }
-  const fix::KbChange change = fix::change_from(s.instance, *rec);
+  fix::KbChange change = fix::change_from(s.instance, *rec);
+  // A request below the steady state (RF013) that the recommended
+  // maxmemory leaves below it is fixed by the request too: a maxmemory
+  // raised into a limit with room made it worse. One the recommendation
+  // brings under the request (the seed's 32 GiB lowered) needs no resize.
+  const bool request_finding = std::any_of(s.findings.begin(), s.findings.end(),
+                                           [](const rules::Finding& f) { return f.rule_name == "request-below-steady"; });
+  change.request_required = request_finding && s.instance.request_bytes &&
+                            rec->budget.phase_total(PhaseId::kSteady) > s.instance.request_bytes->value;
   // Already applied (a fix linted with its own OpsRequest): the findings left
   // are about other settings, and a fix that sets what is there would be noise.
   if (change.changes_nothing()) {

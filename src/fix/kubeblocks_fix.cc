@@ -100,12 +100,11 @@ KbFix build_kubeblocks_fix(const KbTarget& target, const KbChange& c) {
     fix.notes.push_back("the Cluster has no metadata.name: replace <cluster> with the name it is applied under");
   }
   const bool set_maxmemory = !c.current_maxmemory_bytes || *c.current_maxmemory_bytes != c.maxmemory_bytes;
-  const bool change_limit = c.limit_bytes != 0 && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes);
-  const bool change_request =
-      c.request_bytes != 0 && (!c.current_request_bytes || *c.current_request_bytes != c.request_bytes);
+  const bool change_request = c.request_changes();
   // A request below the limit alone is not unsafe: the model's advice to set
-  // request = limit (Guaranteed QoS) is offered as a note, not forced.
-  const bool resize = change_limit;
+  // request = limit (Guaranteed QoS) is offered as a note, not forced, unless
+  // a finding is about the request (KbChange::request_required).
+  const bool resize = c.resizes();
   const uint64_t limit = c.limit_bytes ? c.limit_bytes : c.current_limit_bytes.value_or(0);
   const uint64_t request = resize && c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
 

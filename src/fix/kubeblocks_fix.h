@@ -71,13 +71,25 @@ struct KbChange {
   std::optional<uint64_t> current_maxmemory_bytes;
   std::optional<uint64_t> current_request_bytes;
   std::optional<uint64_t> current_limit_bytes;
+  // A finding is about the request itself (RF013: below the steady state):
+  // the fix sets the recommended request, where otherwise a request below
+  // the limit is only advice (kubeblocks_fix.cc).
+  bool request_required = false;
 
-  // True when maxmemory and the limit are already what is recommended (the
-  // request alone is advice, not a fix: kubeblocks_fix.cc): nothing to apply.
+  bool request_changes() const {
+    return request_bytes != 0 && (!current_request_bytes || *current_request_bytes != request_bytes);
+  }
+  // Whether the resources are rewritten: the limit changes, or a required
+  // request does.
+  bool resizes() const {
+    const bool change_limit = limit_bytes != 0 && (!current_limit_bytes || *current_limit_bytes != limit_bytes);
+    return change_limit || (request_required && request_changes());
+  }
+  // True when maxmemory and the resources are already what is recommended
+  // (a request below the limit alone is advice, not a fix): nothing to apply.
   bool changes_nothing() const {
     const bool maxmemory_same = current_maxmemory_bytes && *current_maxmemory_bytes == maxmemory_bytes;
-    const bool limit_same = limit_bytes == 0 || (current_limit_bytes && *current_limit_bytes == limit_bytes);
-    return maxmemory_same && limit_same;
+    return maxmemory_same && !resizes();
   }
 };
 

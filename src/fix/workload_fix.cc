@@ -75,10 +75,12 @@ std::string extra_flags_with(const std::vector<std::string>& words, uint64_t max
 
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
   KbFix fix;
-  const bool change_limit = c.limit_bytes != 0 && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes);
+  // The resources are rewritten when the limit changes or a finding needs
+  // the request raised (KbChange::resizes).
+  const bool resize = c.resizes();
   const uint64_t limit = c.limit_bytes ? c.limit_bytes : c.current_limit_bytes.value_or(0);
-  const uint64_t request = change_limit && c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
-  fix.summary = change_limit ? fmt::format("resize to request {} / limit {} and set maxmemory {} ({})",
+  const uint64_t request = resize && c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
+  fix.summary = resize ? fmt::format("resize to request {} / limit {} and set maxmemory {} ({})",
                                            format_k8s_quantity(request), format_k8s_quantity(limit), c.maxmemory_bytes,
                                            format_bytes(c.maxmemory_bytes))
                              : fmt::format("set maxmemory {} ({}), limit {} unchanged", c.maxmemory_bytes,
@@ -88,7 +90,7 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
     // The values that render the change; extraFlags items are argv words of
     // the chart's start script, applied after its config files.
     std::string values = t.chart_role + ":\n";
-    if (change_limit) {
+    if (resize) {
       values += fmt::format("  resources:\n    requests:\n      memory: {}\n    limits:\n      memory: {}\n",
                             format_k8s_quantity(request), format_k8s_quantity(limit));
       fix.notes.push_back(t.chart_role + ".resources replaces the resourcesPreset as a whole: add the cpu you need");
@@ -106,7 +108,7 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
                                         format_k8s_quantity(request), format_k8s_quantity(limit));
     std::string where = t.ot_role.empty() ? "\"kubernetesConfig\":{" + res + "}"
                                           : fmt::format("\"redis{}\":{{{}}}", t.ot_role == "leader" ? "Leader" : "Follower", res);
-    if (change_limit) {
+    if (resize) {
       fix.forms.push_back({"OT CR patch", fmt::format("kubectl patch {} {}{} --type=merge -p '{{\"spec\":{{{}}}}}'\n",
                                                       lower(t.kind), t.name, ns_flag(t), where)});
     }
@@ -118,7 +120,7 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
     return fix;
   }
 
-  if (change_limit) fix.forms.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
+  if (resize) fix.forms.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
   // A bare Pod's containers cannot be patched in place (only image and a few
   // fields are mutable; resources only through the resize subresource where
   // the cluster has in-place resize): the patches say what to change in the
@@ -152,7 +154,7 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
   if (t.chart == "redis-ha" && !t.release.empty()) {
     std::string helm = fmt::format("helm upgrade {} dandydeveloper/redis-ha{} --reuse-values", t.release, ns_flag(t));
     if (!t.chart_version.empty()) helm += " --version " + t.chart_version;
-    if (change_limit) {
+    if (resize) {
       helm += fmt::format(" \\\n  --set redis.resources.requests.memory={} --set redis.resources.limits.memory={}",
                           format_k8s_quantity(request), format_k8s_quantity(limit));
     }
@@ -165,7 +167,7 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
     const std::string role = t.chart_role == "replica" ? "replica" : t.chart_role == "node" ? "replica" : "master";
     std::string helm = fmt::format("helm upgrade {} bitnami/redis{} --reuse-values", t.release, ns_flag(t));
     if (!t.chart_version.empty()) helm += " --version " + t.chart_version;
-    if (change_limit) {
+    if (resize) {
       helm += fmt::format(" \\\n  --set {}.resources.requests.memory={} --set {}.resources.limits.memory={}", role,
                           format_k8s_quantity(request), role, format_k8s_quantity(limit));
     }

@@ -29,6 +29,24 @@ TEST(Rf013, BurstablePodBelowItsSteadyStateIsFlaggedAtTheRequest) {
   EXPECT_EQ(lint_test::finding(*enough, "RF013"), nullptr);
 }
 
+// The fix of a pod whose only finding is RF013 sets the request: it raised
+// maxmemory into the limit's room instead, which raised the steady state
+// and made RF013 worse, so following the fix never cleared it.
+TEST(Rf013, TheFixSetsTheRequest) {
+  const auto report = lint_test::lint_files({fixture("rf013_request_below_steady.yaml")});
+  const auto* small = lint_test::subject_named_like(report, "cache-small-request");
+  ASSERT_NE(small, nullptr);
+  ASSERT_NE(lint_test::finding(*small, "RF013"), nullptr);
+  ASSERT_TRUE(small->fix.has_value());
+  ASSERT_TRUE(small->instance.limit_bytes.has_value());
+  EXPECT_EQ(small->fix->request_bytes, small->instance.limit_bytes->value);
+  bool sets_request = false;
+  for (const auto& form : small->fix->forms)
+    sets_request = sets_request || form.text.find("\"requests\":{\"memory\"") != std::string::npos;
+  EXPECT_TRUE(sets_request) << small->fix->summary;
+  EXPECT_NE(small->fix->summary.find("resize to request"), std::string::npos) << small->fix->summary;
+}
+
 TEST(Rf013, ClearsWhenRequestEqualsLimitOrMaxmemoryIsUnset) {
   auto below = testing::run_redisfit({"lint", "--request", "256Mi", "--limit", "2Gi", "--maxmemory", "1gb", "-"},
                                      "maxmemory 1gb\n");

@@ -49,6 +49,11 @@ Location location_of(const Provenance& source, const RedisInstance& instance) {
 Location maxmemory_location(const RuleContext& ctx) {
   const RedisInstance& r = ctx.instance;
   if (r.maxmemory.origin == MaxmemoryOrigin::kExplicit) return location_of(r.maxmemory.source, r);
+  // `maxmemory 0` written in an input (an argument, a config line) is the
+  // line to change, not the limit.
+  if (r.maxmemory.origin == MaxmemoryOrigin::kUnset && r.maxmemory.source.kind == ProvenanceKind::kInput &&
+      r.maxmemory.source.location.known())
+    return r.maxmemory.source.location;
   if (r.maxmemory.origin == MaxmemoryOrigin::kDerived) {
     const auto& basis = ctx.derivation.from_request ? r.request_bytes : r.limit_bytes;
     if (basis) return location_of(basis->source, r);

@@ -190,6 +190,30 @@ TEST(AuditInputs, AnExplicitMaxmemoryZeroKeepsItsLine) {
   EXPECT_EQ(f->message.find("no maxmemory directive"), std::string::npos) << f->message;
   EXPECT_NE(f->message.find("maxmemory is 0 (no bound)"), std::string::npos) << f->message;
   EXPECT_EQ(f->location.line, 2) << f->message;
+
+  // Beside a limit too: the written 0 is the line to change (it pointed at
+  // the limit, which the fix leaves as it is).
+  const std::string yaml = R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: vk}
+spec:
+  serviceName: vk
+  selector: {matchLabels: {app: vk}}
+  template:
+    metadata: {labels: {app: vk}}
+    spec:
+      containers:
+      - name: valkey
+        image: valkey/valkey:8.0.1
+        args: ["--maxmemory", "0", "--appendonly", "yes"]
+        resources:
+          limits: {memory: 2Gi}
+)";
+  auto k = app::lint_yaml_texts({{"vk.yaml", yaml}}, {});
+  ASSERT_EQ(k.subjects.size(), 1u);
+  const auto* g = lint_test::finding(k.subjects[0], "RF005");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->location.line, 13) << g->location.describe();
 }
 
 }  // namespace

@@ -112,7 +112,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   // raised into a limit with room made it worse. One the recommendation
   // brings under the request (the seed's 32 GiB lowered) needs no resize.
   const bool request_finding = std::any_of(s.findings.begin(), s.findings.end(),
-                                           [](const rules::Finding& f) { return f.rule_name == "request-below-steady"; });
+                                           [](const rules::Finding& f) { return f.rule_id == "RF013"; });
   change.request_required = request_finding && s.instance.request_bytes &&
                             rec->budget.phase_total(PhaseId::kSteady) > s.instance.request_bytes->value;
   // Already applied (a fix linted with its own OpsRequest): the findings left

@@ -26,7 +26,6 @@
 #include "render/formats.h"
 #include "render/stress_render.h"
 #include "sources/redis_conf.h"
-#include "sources/redis_directive_names.h"
 #include "stress/prediction.h"
 #include "stress/run.h"
 #include "stress/sandbox.h"
@@ -156,9 +155,8 @@ Result<stress::StressOptions> build_options(const StressFlags& f) {
     RedisInstance scratch;
     DirectiveApplier applier(scratch, DirectiveMode::kReplace);
     if (Status st = applier.apply_value(name, value, Provenance::flag("--set " + kv)); !st) return st.error();
-    std::string lower_name = name;
-    for (char& ch : lower_name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (!is_known_directive_name(lower_name))
+    // The applier records a name no release knows, as it does for --config.
+    if (!scratch.unknown_directives.empty())
       return Error{"flag --set", "'" + kv + "': '" + name + "' is not a directive Redis knows; redis-server refuses to start on it"};
     o.server.extra.emplace_back(name, value);
   }

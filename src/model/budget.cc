@@ -193,7 +193,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
 
   // Forks: the child shares pages; COW copies what the parent writes; the
   // child also gets its own copy of the page tables (8 B per 4 KiB page).
-  const ForkKind persistence_fork = r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave;
+  const ForkKind persistence_fork = persistence_fork_kind(r);
   CowEstimate cow = estimate_cow_fraction(r, w, dataset.bytes, words, persistence_fork);
   b.cow_fraction = cow.fraction;
   b.fork_child_seconds = fork_child_seconds(r, w, dataset.bytes, persistence_fork);

@@ -173,6 +173,11 @@ std::string fork_child_cpu_words(const RedisInstance& instance, const Workload& 
 // A measured life already ran under the server's own CPU limit.
 double fork_child_seconds(const RedisInstance& instance, const Workload& workload, uint64_t dataset_bytes,
                           ForkKind kind = ForkKind::kBgsave);
+// The server's own persistence fork, the one a measured life is of
+// (--save-time, INFO's last save, stress's measured child): an AOF rewrite
+// with appendonly yes, else a BGSAVE (last_save_time_field names the INFO
+// field to read).
+ForkKind persistence_fork_kind(const RedisInstance& instance);
 // How much longer a `kind` child lives than the one a measured life is of
 // (the persistence fork: a rewrite with appendonly yes, else a BGSAVE), as
 // their estimates relate (LZF or not, the kind's multiple); 1 for that fork.

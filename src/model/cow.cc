@@ -106,11 +106,6 @@ double kind_multiple(ForkKind kind) {
   return 1.0;
 }
 
-// The fork a measured life is of (--save-time, INFO's last save, stress's
-// measured child): the server's own persistence fork, a rewrite with
-// appendonly yes (last_save_time_field names the INFO field to read).
-ForkKind measured_kind(const RedisInstance& r) { return r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave; }
-
 // The estimate of a `kind` child's life, before the CPU share: a BGSAVE's
 // save, with or without LZF as that child runs it, times the kind's multiple.
 double estimated_life(const RedisInstance& r, const Workload& w, uint64_t dataset_bytes, ForkKind kind) {
@@ -119,7 +114,7 @@ double estimated_life(const RedisInstance& r, const Workload& w, uint64_t datase
 
 // How much longer than the life it starts from (measured, or a BGSAVE's
 // estimated save) this kind of fork lives. A measured life is that of the
-// persistence fork (measured_kind); another kind of fork lives as much longer
+// persistence fork (persistence_fork_kind); another kind of fork lives as much longer
 // as the estimates of the two say, so that a rewrite's measured life gives a
 // full sync what the estimate would (its RDB runs LZF where a plain-AOF
 // rewrite does not, and it has the transfer on top), and giving back the life
@@ -200,8 +195,12 @@ double fork_child_seconds(const RedisInstance& r, const Workload& w, uint64_t da
   return saved * save_multiple(r, w, kind);
 }
 
+ForkKind persistence_fork_kind(const RedisInstance& r) {
+  return r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave;
+}
+
 double life_beside_measured(const RedisInstance& r, const Workload& w, ForkKind kind) {
-  const ForkKind of = measured_kind(r);
+  const ForkKind of = persistence_fork_kind(r);
   if (kind == of) return 1.0;
   // The estimate is linear in the dataset: any size gives the ratio.
   constexpr uint64_t kAnyDataset = 1ULL << 30;

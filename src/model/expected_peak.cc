@@ -20,13 +20,11 @@ std::optional<ExpectedWorkload> expected_workload(const RedisInstance& r, const 
   ExpectedWorkload e{w};
   const bool life_moves_copy = w.write_rate_per_sec && w.write_rate_per_sec->value > 0 && !w.cow_fraction;
   if (!w.fork_child_seconds && forks && life_moves_copy && dataset_bytes > 0) {
-    // A given life is the server's own save or rewrite: the rewrite's
-    // multiple goes into it here (save_multiple, model/cow.cc), the full
-    // sync's is still applied to it.
-    const ForkKind kind = r.appendonly.value ? ForkKind::kAofRewrite : ForkKind::kBgsave;
-    const double rewrite = kind == ForkKind::kAofRewrite ? ModelConstants::kAofRewriteSaveMultiple : 1.0;
-    const double life = estimated_save_seconds(w, dataset_bytes, child_compresses(r, kind)) /
-                        fork_child_cores(r, w) * rewrite / ModelConstants::kTypicalSaveSpeedup;
+    // A given life is the server's own save or rewrite (its estimate here, a
+    // median node's), from which the full sync's is still derived
+    // (life_beside_measured, model/cow.cc).
+    const double life = fork_child_seconds(r, w, dataset_bytes, persistence_fork_kind(r)) /
+                        ModelConstants::kTypicalSaveSpeedup;
     e.workload.fork_child_seconds = Sourced<double>{life, Provenance::computed("a median node's save")};
     e.workload.fork_child_dataset_bytes = dataset_bytes;
     e.child = true;

@@ -37,7 +37,8 @@ namespace redisfit::rdb {
 // A command no server could apply: a string grown past any memory (SETRANGE,
 // SETBIT, BITFIELD at an offset near 2^63; the AOF's loading client skips
 // proto-max-bulk-len, t_string.c checkStringLength's mustObeyClient, so
-// Redis itself would try and die). The reader turns it into an input error.
+// Redis itself would try and die), or a name no Redis has (aof.c exits on
+// it, redis_command_names.h). The reader turns it into an input error.
 struct AofImpossibleCommand : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

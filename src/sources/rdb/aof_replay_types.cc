@@ -160,7 +160,6 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
       if (op != "set" && op != "incrby") continue;
       const std::string_view type = argv[i + 1], offset = argv[i + 2];
       const uint64_t bits = type.size() > 1 ? static_cast<uint64_t>(std::max<int64_t>(0, to_int(type.substr(1)))) : 0;
-      // "#N" offsets count in units of the type's width.
       // "#N" offsets count in units of the type's width (bitops.c: at most
       // 64 bits); the bit offset is refused past kMaxStringBytes before it
       // could overflow.

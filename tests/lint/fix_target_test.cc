@@ -144,6 +144,12 @@ spec:
   const auto* s = subject(r, "r6/redis");
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->instance.maxmemory.bytes, 3ULL << 30);
+  // The written line has no place of its own: it sits at the `echo` that
+  // writes it (init.sh line 3, file line 11, after 4 columns of indentation).
+  const Location& at = s->instance.maxmemory.source.location;
+  EXPECT_EQ(at.file, "init.yaml");
+  EXPECT_EQ(at.line, 11);
+  EXPECT_EQ(at.column, 5);
   ASSERT_TRUE(s->fix.has_value());
   EXPECT_FALSE(has_form(*s, "key redis.conf")) << s->fix->forms[0].label;
   EXPECT_TRUE(has_form(*s, "--maxmemory")) << s->fix->forms[0].text;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "sources/redis_conf.h"
 #include "sources/redis_directive_values.h"
@@ -83,13 +84,30 @@ std::map<std::string, std::string> literal_env(const ContainerDecl& c) {
 struct Assembler {
   const PodFiles& files;  // as the init container sees them
   std::string who;
-  std::string script_where;
+  const PodFile& script;  // the script the operations were read from
   InitWrittenConfig& out;
   std::vector<std::string> left_out;  // run-time lines and edits that set no memory directive
 
   // Each once: a function called from several places writes the same line each time.
   void leave_out(std::string what) {
     if (std::find(left_out.begin(), left_out.end(), what) == left_out.end()) left_out.push_back(std::move(what));
+  }
+
+  // A written line has no place of its own: it sits where the script's
+  // command that writes it does (its line and column in the YAML file), so
+  // a finding on it lands on that `echo` (SARIF needs a real place).
+  void place_at_command(PodFile& line, size_t offset) const {
+    if (script.first_line <= 0 || script.file.empty() || offset > script.text.size()) return;
+    line.file = script.file;
+    if (script.encoded) {
+      line.first_line = script.first_line;
+      line.encoded = true;
+      return;
+    }
+    const std::string_view before = std::string_view(script.text).substr(0, offset);
+    const size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+    line.first_line = script.first_line + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    line.column_offset = script.column_offset + static_cast<int>(offset - line_start);
   }
 
   void take(PodFile f, const std::string& how) {
@@ -154,8 +172,9 @@ struct Assembler {
     PodFile line;
     line.state = PodFile::State::kFound;
     line.text = op.source + "\n";
-    line.where = script_where;
+    line.where = script.where;
     line.explanation = "a line written by " + who;
+    place_at_command(line, op.offset);
     out.parts.push_back(std::move(line));
   }
 
@@ -173,9 +192,9 @@ struct Assembler {
 
 InitWrittenConfig file_from_script_ops(const std::vector<ScriptFileOp>& ops, const PodFiles& files,
                                        const std::string& path, const std::string& who,
-                                       const std::string& script_where) {
+                                       const PodFile& script) {
   InitWrittenConfig out;
-  Assembler a{files, who, script_where, out, {}};
+  Assembler a{files, who, script, out, {}};
   for (const auto& op : ops) {
     if (normalize_path(op.target) != path) continue;
     out.written = true;
@@ -220,7 +239,7 @@ InitWrittenConfig config_from_init_scripts(const PodDecl& pod, const ContainerDe
       continue;
     }
     const ScriptReading reading = read_script(text.text, literal_env(init));
-    InitWrittenConfig one = file_from_script_ops(reading.ops, files, init_path, who, text.where);
+    InitWrittenConfig one = file_from_script_ops(reading.ops, files, init_path, who, text);
     if (!one.written) continue;
     one.notes.insert(one.notes.begin(), out.notes.begin(), out.notes.end());
     one.unknowns.insert(one.unknowns.begin(), out.unknowns.begin(), out.unknowns.end());

@@ -39,10 +39,11 @@ struct InitWrittenConfig {
 // leave it; `written` is false when the script does not touch it. Used for
 // init containers and for a server container's own start script (Bitnami's
 // start-master.sh copies mounted-etc/*.conf into etc/ before it starts
-// redis-server with `--include` of them).
+// redis-server with `--include` of them). `script` is the file the
+// operations were read from (read_script of its text): a line the script
+// writes is placed at the command that writes it.
 InitWrittenConfig file_from_script_ops(const std::vector<ScriptFileOp>& ops, const PodFiles& files,
-                                       const std::string& path, const std::string& who,
-                                       const std::string& script_where);
+                                       const std::string& path, const std::string& who, const PodFile& script);
 
 // `path` is the server container's path of the config file (normalised).
 InitWrittenConfig config_from_init_scripts(const PodDecl& pod, const ContainerDecl& server, const std::string& path,

@@ -119,7 +119,17 @@ struct Reader {
     }
   }
 
+  // Reads one simple command; the file operations it adds carry where it
+  // starts in the script, so a finding on a line it writes can point there.
   void command(std::vector<ShellWord> words) {
+    if (words.empty()) return;
+    const size_t first_op = out.ops.size();
+    const size_t offset = words[0].offset;
+    command_ops(std::move(words));
+    for (size_t i = first_op; i < out.ops.size(); ++i) out.ops[i].offset = offset;
+  }
+
+  void command_ops(std::vector<ShellWord> words) {
     // `exec`, `then`, ... and `VAR=value` prefixes (not `NAME=(...)` arrays).
     size_t k = 0;
     while (k < words.size() &&

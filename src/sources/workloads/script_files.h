@@ -45,6 +45,7 @@ struct ScriptFileOp {
   std::string target;
   std::string source;    // kCopy/kAppendFile: the file read; kAppendLine: the line; kEdit: the expression
   bool runtime = false;  // `source` holds an expansion not known from the manifests
+  size_t offset = 0;     // where the command that does it starts in the script (byte index)
 };
 
 struct ScriptReading {

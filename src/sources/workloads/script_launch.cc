@@ -76,7 +76,7 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
     }
     const int maxmemory_lines_before = reader.maxmemory_lines;
     const std::string path = normalize_path(d.args[0]);
-    const InitWrittenConfig written = file_from_script_ops(sr.ops, files, path, who, f.where);
+    const InitWrittenConfig written = file_from_script_ops(sr.ops, files, path, who, f);
     if (written.written) {
       for (const auto& part : written.parts) reader.read(part, path, 0, directives);
       for (const auto& u : written.unknowns) r.unknowns.push_back(u);

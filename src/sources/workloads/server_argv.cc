@@ -149,6 +149,7 @@ struct ShellParser {
     const size_t n = s.size();
     for (; i < n; ++i) {
       const char c = s[i];
+      if (!in_word) word.offset = i;
       if (c == '\\') {
         if (i + 1 < n && s[i + 1] == '\n') {
           ++i;

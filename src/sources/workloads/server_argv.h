@@ -102,6 +102,7 @@ bool is_client_program(const std::string& word);
 struct ShellWord {
   std::string text;
   bool unresolved = false;
+  size_t offset = 0;  // where the word starts in the script (byte index)
 };
 std::vector<std::vector<ShellWord>> split_shell_script(const std::string& script,
                                                        const std::map<std::string, std::string>& env);

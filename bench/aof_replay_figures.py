@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The figures docs/rdb.md quotes for an AOF's commands: strings grown in place
-(APPEND, SETBIT, BITFIELD) and writes later deleted (SET then DEL), each set
+(APPEND, SETBIT, BITFIELD), writes later deleted (SET then DEL) and a script's
+writes (one transaction, whose queue is the load's peak), each set
 against a real redis-server that loads the same appendonlydir.
 
     python3 bench/aof_replay_figures.py [--binary build/redisfit] [--scale 1.0]
@@ -95,10 +96,17 @@ def workloads(scale):
         for i in range(keys - max(1, keys // 2000)):  # 19,990 of 20,000
             yield resp("DEL", f"d:{i}")
 
+    def script_of_sets():
+        # Redis 7 propagates a script's writes wrapped in MULTI/EXEC: one
+        # transaction of 300,000 SETs, queued whole by the loader.
+        body = f"for i=1,{n(300000)} do redis.call('SET','e:'..i,string.rep('v',100)) end"
+        yield resp("EVAL", body, 0)
+
     return [("APPEND 50 B x 20 rounds to 20,000 keys", append),
             ("SETBIT at 8,000 x 1..29 on 1,000 keys", setbit),
             ("BITFIELD SET u8 8000000 on 60 keys beside 10,000 small ones", bitfield),
-            ("SET 20,000 x 5,000 B, then DEL 19,990", set_then_del)]
+            ("SET 20,000 x 5,000 B, then DEL 19,990", set_then_del),
+            ("one EVAL of 300,000 SETs of 100 B", script_of_sets)]
 
 
 def one(binary, work, name, gen):

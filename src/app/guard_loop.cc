@@ -231,16 +231,15 @@ PollResult Guard::poll_locked(GuardState& next) {
   live::LiveFacts facts =
       live::facts_from_snapshot(snap, Sourced<uint64_t>{limit->limit_bytes, Provenance::live(limit->source)});
   // The write rate is the meter's once it has measured one. Before that (the
-  // first poll), one INFO instantaneous_ops_per_sec reading says nothing of
-  // the writes a fork will meet (an idle instant before an import), so a
-  // server that forks is judged with the rate unknown: the worst case, as
-  // plan without --write-rate. Either way the last fork's observed copy-on-
-  // write is weighed again against the rate the model now uses (it can raise
-  // the estimate, never lower it).
+  // first polls) the snapshot has none (live_facts.cc: one INFO
+  // instantaneous_ops_per_sec reading says nothing of the writes a fork will
+  // meet, an idle instant before an import), so a server that forks is judged
+  // with the rate unknown: the worst case, as plan without --write-rate.
+  // Either way the last fork's observed copy-on-write is weighed again
+  // against the rate the model now uses (it can raise the estimate, never
+  // lower it).
   if (auto measured = write_rate_.update(*conn_, snap.info.text("run_id").value_or(""))) {
     facts.workload.write_rate_per_sec = *measured;
-  } else if (instance_forks(facts.instance)) {
-    facts.workload.write_rate_per_sec.reset();
   }
   live::weigh_observed_cow(facts);
   GuardObservation seen;

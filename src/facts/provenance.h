@@ -30,19 +30,12 @@ struct Provenance {
   // limit)"), or instead of it ("flag --limit", "Redis default (config.c)").
   // For kDerived it is the whole derivation as read, basis included.
   std::string note;
-  // A reading of one instant that stands for a rate over time (INFO
-  // instantaneous_ops_per_sec: ~1.6 s of samples): read from the server, but
-  // no measure of what it stands for, so the verdict keeps the margin of an
-  // assumed value (model/verdict.h). A value set anew from elsewhere (a
-  // flag, a sampled window) carries its own provenance and drops it.
-  bool momentary = false;
 
   static Provenance at(Location where, std::string note = "") {
     return {ProvenanceKind::kInput, std::move(where), std::move(note)};
   }
   static Provenance flag(const std::string& flag_name) { return {ProvenanceKind::kFlag, {}, "flag " + flag_name}; }
   static Provenance live(std::string what) { return {ProvenanceKind::kLive, {}, std::move(what)}; }
-  static Provenance live_momentary(std::string what) { return {ProvenanceKind::kLive, {}, std::move(what), true}; }
   static Provenance by_default(std::string why) { return {ProvenanceKind::kDefault, {}, std::move(why)}; }
   static Provenance given(std::string who) { return {ProvenanceKind::kGiven, {}, std::move(who)}; }
   // A value computed by `rule` with no input fact beneath it (solver, seed rule).

@@ -186,15 +186,14 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
 
   read_last_save(s, dataset, f);
   // Writes while a fork child lives decide its copy-on-write. INFO gives the
-  // command rate of the last ~1.6 s, reads included: more than the writes of
-  // that moment, but only of that moment (a burst that starts an automatic
-  // fork may come at any other), so it counts as momentary.
-  if (auto ops = info.number("instantaneous_ops_per_sec")) {
-    w.write_rate_per_sec = Sourced<double>{
-        *ops, Provenance::live_momentary(
-                  "INFO instantaneous_ops_per_sec (all commands of the last ~2 s: this moment's writes at most) @ " +
-                  s.where)};
-  }
+  // command rate of the last ~1.6 s, reads included: the writes of that
+  // moment at most, and only of that moment. An idle moment says nothing of
+  // the import that may follow (the seed's crash came from one), and a burst
+  // starts an automatic fork at any other moment, so the reading is shown,
+  // never taken for the rate a fork meets: the write rate stays unknown (the
+  // worst case) until a window measures it (probe --sample, the guard's and
+  // the exporter's meters) or a flag gives it.
+  f.momentary_ops_per_sec = info.number("instantaneous_ops_per_sec");
   // The server's own copy-on-write measurement of its last fork (childinfo.c:
   // the child's peak Private_Dirty), relative to the parent's RSS now. A fork
   // in progress reports current_cow_peak. It describes that fork's traffic

@@ -33,6 +33,9 @@ struct LiveFacts {
   // apart so that weigh_observed_cow() can weigh it again once the write
   // rate changes (a flag, a measured sample).
   std::optional<Sourced<double>> observed_cow;
+  // INFO instantaneous_ops_per_sec: every command of the last ~2 s. Shown,
+  // never the workload's write rate (live_facts.cc says why).
+  std::optional<double> momentary_ops_per_sec;
 };
 
 // `limit` is the container limit when known (flag or cgroup), with its source.

@@ -36,6 +36,14 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   LiveFacts facts = facts_from_snapshot(s, sourced_limit);
   facts.instance.cpu_limit_cores = limit.cpu_limit_cores;
   apply_workload_flags(facts, override_workload);
+  if (!facts.workload.write_rate_per_sec && !facts.workload.cow_fraction && facts.momentary_ops_per_sec &&
+      instance_forks(facts.instance)) {
+    facts.notes.push_back(fmt::format(
+        "INFO instantaneous_ops_per_sec {:.0f}/s (every command of the last ~2 s) is one moment, not the rate a "
+        "fork meets: the fork is sized for the worst case until `--sample 60s` measures the writes over a "
+        "window (at the busiest hour) or --write-rate gives them",
+        *facts.momentary_ops_per_sec));
+  }
   const platform::InfoFields& info = s.info;
 
   r.target = s.where;

@@ -64,7 +64,7 @@ struct ProbeReport : LiveObservation {
 
 // What the user said about the workload (the same flags as plan/explain/lint):
 // applied over what the server shows, so a measured or known figure can
-// replace an assumption (e.g. --write-rate instead of instantaneous_ops_per_sec).
+// replace an assumption (e.g. --write-rate instead of the worst case).
 using WorkloadOverride = std::function<void(Workload&)>;
 
 ProbeReport assess(const ServerSnapshot& snapshot, const LimitInfo& limit,

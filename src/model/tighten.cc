@@ -55,14 +55,16 @@ std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload
   const uint64_t saved = saved_by(floor), cow_saved = saved_by(cow_floor);
   std::string text =
       cow_saved + ModelConstants::kSaveTimeHintMinBytes >= saved
-          ? fmt::format("the fork assumes every page is copied; measuring the write rate during a fork "
-                        "(--write-rate, INFO instantaneous_ops_per_sec) or the last fork's copy-on-write "
-                        "(--cow-fraction from rdb_last_cow_size / aof_last_cow_size) can lower the fork peak by up to {}",
+          ? fmt::format("the fork assumes every page is copied; the write rate while a fork child lives "
+                        "(--write-rate: the busiest, an import's included; `probe --sample` measures it over a "
+                        "window) or the last fork's copy-on-write (--cow-fraction from rdb_last_cow_size / "
+                        "aof_last_cow_size) can lower the fork peak by up to {}",
                         format_bytes(saved))
-          : fmt::format("the fork assumes every page is copied and the replica's buffer full; measuring the write "
-                        "rate during a fork (--write-rate, INFO instantaneous_ops_per_sec) can lower the fork peak by "
-                        "up to {}, the last fork's copy-on-write (--cow-fraction from rdb_last_cow_size / "
-                        "aof_last_cow_size) by up to {} (the buffer stays)",
+          : fmt::format("the fork assumes every page is copied and the replica's buffer full; the write rate while a "
+                        "fork child lives (--write-rate: the busiest, an import's included; `probe --sample` "
+                        "measures it over a window) can lower the fork peak by up to {}, the last fork's "
+                        "copy-on-write (--cow-fraction from rdb_last_cow_size / aof_last_cow_size) by up to {} "
+                        "(the buffer stays)",
                         format_bytes(saved), format_bytes(cow_saved));
   if (b.limit_bytes > 0 && b.verdict != Verdict::kSafe && safe(floor)) {
     // Bisect the write rate at which the verdict turns safe.

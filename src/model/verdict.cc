@@ -3,12 +3,10 @@
 namespace redisfit {
 namespace {
 
-// A default, a rule's own computation or one instant's reading of a rate
-// (Provenance::momentary) is an assumption; everything else was read or given. (The hints' and plan's what-ifs stand for a flag the user
-// would give, and say so: model/tighten.cc, model/solver.cc.)
-bool measured(const Provenance& p) {
-  return p.kind != ProvenanceKind::kDefault && p.kind != ProvenanceKind::kDerived && !p.momentary;
-}
+// A default or a rule's own computation is an assumption; everything else
+// was read or given. (The hints' and plan's what-ifs stand for a flag the
+// user would give, and say so: model/tighten.cc, model/solver.cc.)
+bool measured(const Provenance& p) { return p.kind != ProvenanceKind::kDefault && p.kind != ProvenanceKind::kDerived; }
 
 }  // namespace
 
@@ -26,8 +24,7 @@ SafetyMargin safety_margin(const RedisInstance& r, const Workload& w) {
     assumed = "the fork child's life";
   } else if (forks && !(w.write_rate_per_sec && measured(w.write_rate_per_sec->source)) &&
              !(w.cow_fraction && measured(w.cow_fraction->source))) {
-    assumed = w.write_rate_per_sec && w.write_rate_per_sec->source.momentary ? "the write rate (one instantaneous reading)"
-                                                                             : "the write rate";
+    assumed = "the write rate";
   } else if (!measured(w.fragmentation.source)) {
     assumed = "the fragmentation";
   }

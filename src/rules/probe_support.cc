@@ -31,12 +31,12 @@ std::string plan_command(const RuleContext& ctx) {
   cmd += fmt::format(" --persistence {} --policy {}", rdb && aof ? "both" : aof ? "aof" : rdb ? "rdb" : "none",
                      in.maxmemory_policy.value);
   if (in.replicas.value > 0) cmd += fmt::format(" --replicas {}", in.replicas.value);
-  // One INFO instantaneous_ops_per_sec reading is not a measured write rate
-  // (Provenance::momentary): the pasted plan must not take it for one, nor
-  // the last fork's copy-on-write weighed against it (an idle BGSAVE copies
-  // almost nothing). Without them plan sizes the worst case and says which
-  // measurement tightens it (probe --sample, --write-rate).
-  const bool rate_measured = w.write_rate_per_sec && !w.write_rate_per_sec->source.momentary;
+  // A write rate is in the facts only when measured over a window (probe
+  // --sample) or given (live_facts.cc keeps one INFO instantaneous_ops_per_sec
+  // reading out of them). Without one, the last fork's copy-on-write is not
+  // passed either (an idle BGSAVE copies almost nothing): plan sizes the
+  // worst case and says which measurement tightens it.
+  const bool rate_measured = w.write_rate_per_sec.has_value();
   if (rate_measured) cmd += fmt::format(" --write-rate {:.0f}", w.write_rate_per_sec->value);
   cmd += " --value-size " + format_k8s_quantity(w.value_size_bytes.value);
   // Every other fact the server showed, so that the pasted command answers

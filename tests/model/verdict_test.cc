@@ -48,13 +48,6 @@ TEST(Verdict, TheMarginNarrowsOnlyWhenEveryTermItStandsForIsMeasured) {
   default_fragmentation.fragmentation = Workload{}.fragmentation;
   EXPECT_EQ(safety_margin(forks, default_fragmentation).why, "the fragmentation assumed");
 
-  // One instantaneous reading of the command rate is not a measured write
-  // rate: a burst that starts an automatic fork is not in it.
-  Workload momentary = measured_workload();
-  momentary.write_rate_per_sec->source = Provenance::live_momentary("INFO instantaneous_ops_per_sec");
-  EXPECT_EQ(safety_margin(forks, momentary).factor, K::kSafetyFactor);
-  EXPECT_EQ(safety_margin(forks, momentary).why, "the write rate (one instantaneous reading) assumed");
-
   // A life a rule computed is not a measurement.
   Workload computed = measured_workload();
   computed.fork_child_seconds->source = Provenance::computed("a rule's estimate");

@@ -28,7 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/guard.h"
-#include "app/guard_write_rate.h"
+#include "live/write_rate_meter.h"
 #include "core/result.h"
 #include "platform/cgroup.h"
 #include "platform/redis_client.h"
@@ -78,8 +78,8 @@ struct GuardOptions {
   // share of the limit.
   double fork_warn_fraction = 0.9;
   // How long the measured write rate remembers a burst, and how long the
-  // guard judges with the rate unknown after it starts (guard_write_rate.h).
-  double rate_window_seconds = WriteRateMeter::kDefaultWindowSeconds;
+  // guard judges with the rate unknown after it starts (live/write_rate_meter.h).
+  double rate_window_seconds = live::WriteRateMeter::kDefaultWindowSeconds;
 };
 
 // What /metrics shows: the outcome of the last poll and of the last change.
@@ -138,7 +138,7 @@ class Guard {
   GuardState state_;
   std::string last_logged_;  // action/code/target of the last decision logged, to log changes only
   std::optional<uint64_t> last_limit_;
-  WriteRateMeter write_rate_;
+  live::WriteRateMeter write_rate_;
 };
 
 }  // namespace redisfit::app

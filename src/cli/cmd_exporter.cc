@@ -24,6 +24,7 @@ struct ExporterFlags {
   std::string connect_timeout = "2s";
   std::string timeout = "2s";
   std::string config_refresh = "60s";
+  std::string rate_window = "60s";
   std::string auth_file;
   std::string tls_ca, tls_cert, tls_key, tls_server_name;
   bool insecure = false;
@@ -47,6 +48,8 @@ int run(const ExporterFlags& f) {
   if (!rt) return fail(rt.error());
   auto refresh = live::parse_duration(f.config_refresh, "flag --config-refresh");
   if (!refresh) return fail(refresh.error());
+  auto window = live::parse_duration(f.rate_window, "flag --rate-window");
+  if (!window) return fail(window.error());
   options.connect_timeout = *ct;
   options.read_timeout = *rt;
   options.tls_ca_file = f.tls_ca;
@@ -84,7 +87,7 @@ int run(const ExporterFlags& f) {
     if (!limit) return fail(limit.error());
     shared_limit = *limit;
   }
-  live::Exporter exporter(std::move(targets), options, *refresh);
+  live::Exporter exporter(std::move(targets), options, *refresh, *window);
   // Down in bold red, up again in green, when stderr is a terminal.
   exporter.set_log([color = use_color(stderr)](bool down, const std::string& line) {
     const std::string text = render::paint(color, down ? "1;31" : "32", line);
@@ -140,6 +143,9 @@ RegisterCommand reg{{50, "exporter", [](CLI::App& app, RunState& state) {
   cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 2s)");
   cmd->add_option("--timeout", flags->timeout, "reply timeout (default 2s)");
   cmd->add_option("--config-refresh", flags->config_refresh, "re-read CONFIG GET this often (default 60s)");
+  cmd->add_option("--rate-window", flags->rate_window,
+                  "how long the write rate measured between scrapes remembers a burst; until scrapes span it, a "
+                  "server that forks is projected with the rate unknown, the worst case (default 60s)");
   cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle for rediss:// targets");
   cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss://");
   cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");

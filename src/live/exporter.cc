@@ -7,6 +7,7 @@
 
 #include "live/metrics_http.h"
 #include "live/probe.h"
+#include "live/write_rate_meter.h"
 
 namespace redisfit::live {
 
@@ -27,12 +28,17 @@ struct Exporter::State {
   // while it ran takes it rather than reading again (below).
   std::optional<TargetScrape> last;
   std::chrono::steady_clock::time_point last_ended_at{};
+  // The writes between scrapes: the fork projections use the highest rate
+  // of the last window once scrapes span one, the worst case before.
+  WriteRateMeter write_rate;
+  explicit State(double rate_window_seconds) : write_rate(rate_window_seconds) {}
 };
 
-Exporter::Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions options, std::chrono::milliseconds config_refresh)
-    : options_(std::move(options)), config_refresh_(config_refresh) {
+Exporter::Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions options,
+                   std::chrono::milliseconds config_refresh, std::chrono::milliseconds rate_window)
+    : options_(std::move(options)), config_refresh_(config_refresh), rate_window_(rate_window) {
   for (auto& t : targets) {
-    auto s = std::make_unique<State>();
+    auto s = std::make_unique<State>(std::chrono::duration<double>(rate_window_).count());
     s->target = std::move(t);
     states_.push_back(std::move(s));
   }
@@ -129,7 +135,10 @@ TargetScrape Exporter::read_target(State& s) {
   }
   snap.config = s.config;
   snap.unreadable = s.config_unreadable;
-  out.report = assess(snap, resolve_limit(s.target.endpoint, s.target.limit_bytes));
+  const std::optional<Sourced<double>> measured = s.write_rate.update(*s.conn, snap.info, run_id);
+  out.report = assess(snap, resolve_limit(s.target.endpoint, s.target.limit_bytes), [&](Workload& w) {
+    if (measured) w.write_rate_per_sec = *measured;
+  });
   out.snapshot = std::move(snap);
   return finish();
 }
@@ -172,7 +181,7 @@ TargetScrape Exporter::scrape_named(const ExporterTarget& target) {
     if (auto it = named_.find(key); it != named_.end()) {
       state = it->second.get();
     } else {
-      auto fresh = std::make_unique<State>();
+      auto fresh = std::make_unique<State>(std::chrono::duration<double>(rate_window_).count());
       fresh->target = target;
       fresh->from_scrape = true;
       if (named_.size() < kMaxScrapeTargets) {

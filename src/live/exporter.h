@@ -49,8 +49,12 @@ class Exporter {
   // `down` tells the two state changes apart (the CLI colours them on a TTY).
   using LogLine = std::function<void(bool down, const std::string& line)>;
 
+  // `rate_window`: how long the write rate measured between scrapes
+  // remembers a burst (live/write_rate_meter.h); until scrapes span it, a
+  // target that forks is projected with the rate unknown, the worst case.
   Exporter(std::vector<ExporterTarget> targets, platform::ConnectOptions options,
-           std::chrono::milliseconds config_refresh = std::chrono::seconds(60));
+           std::chrono::milliseconds config_refresh = std::chrono::seconds(60),
+           std::chrono::milliseconds rate_window = std::chrono::seconds(60));
   ~Exporter();
   Exporter(const Exporter&) = delete;
   Exporter& operator=(const Exporter&) = delete;
@@ -77,6 +81,7 @@ class Exporter {
   LogLine log_;
   platform::ConnectOptions options_;
   std::chrono::milliseconds config_refresh_;
+  std::chrono::milliseconds rate_window_;
 };
 
 // Resolves the URL a scraper passed in /scrape?target= (and its query

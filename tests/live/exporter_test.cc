@@ -15,7 +15,9 @@
 #include <sstream>
 
 #include "platform/info.h"
+#include "live/exporter.h"
 #include "live/metrics.h"
+#include "platform/redis_url.h"
 #include "live_helpers.h"
 #include "sources/manifests/yaml_input.h"
 #include "support/redis_server.h"
@@ -185,6 +187,31 @@ TEST_F(ExporterTest, NamesAndValuesMatchRedisExporter) {
     double ours = metric_value(our_body, close), their = metric_value(their_body, close);
     EXPECT_NEAR(ours, their, 0.02 * their) << close;
   }
+}
+
+// The fork projection takes the writes measured between scrapes: the worst
+// case until scrapes span the rate window (one INFO instantaneous_ops_per_sec
+// reading is no rate a fork meets: live_facts.cc), then the highest rate of
+// the window. An AOF server at 0.8 x its limit, idle: unsafe at first (any
+// import may come), then judged by the writes it takes.
+TEST(Exporter, TheForkProjectionUsesTheWritesMeasuredBetweenScrapes) {
+  RedisServer server("", {"--maxmemory", "858993459", "--maxmemory-policy", "allkeys-lru", "--appendonly", "yes",
+                          "--save", ""});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto ep = platform::parse_redis_url(server.url(), std::nullopt);
+  ASSERT_TRUE(ep.ok());
+  live::Exporter exporter({{*ep, 1ULL << 30}}, {}, std::chrono::seconds(60), std::chrono::milliseconds(200));
+  const auto first = exporter.scrape_targets();
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_TRUE(first[0].report.has_value()) << first[0].error;
+  EXPECT_EQ(first[0].report->cow_fraction, 1.0) << first[0].report->cow_source;
+  EXPECT_EQ(first[0].report->verdict, Verdict::kUnsafe);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto second = exporter.scrape_targets();
+  ASSERT_TRUE(second[0].report.has_value()) << second[0].error;
+  EXPECT_LT(second[0].report->cow_fraction, 0.1) << second[0].report->cow_source;
+  EXPECT_NE(second[0].report->cow_source.find("0 writes/s"), std::string::npos) << second[0].report->cow_source;
+  EXPECT_LT(second[0].report->full_peak_bytes, first[0].report->full_peak_bytes);
 }
 
 TEST(Exporter, DownTargetIsUpZero) {

@@ -1,4 +1,4 @@
-#include "app/guard_write_rate.h"
+#include "live/write_rate_meter.h"
 
 #include <algorithm>
 #include <set>
@@ -7,12 +7,28 @@
 
 #include "live/measured_workload.h"
 
-namespace redisfit::app {
+namespace redisfit::live {
 
 std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection& conn, const std::string& run_id) {
   auto reply = conn.command({"INFO", "commandstats"});
   if (!reply || reply->is_error()) return std::nullopt;
-  auto calls = live::parse_commandstats(reply->str, conn.where());
+  return read(conn, reply->str, run_id);
+}
+
+std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection& conn, const platform::InfoFields& info,
+                                                      const std::string& run_id) {
+  // INFO's cmdstat_ lines, as INFO commandstats prints them.
+  std::string text;
+  for (auto it = info.fields.lower_bound("cmdstat_"); it != info.fields.end() && it->first.rfind("cmdstat_", 0) == 0;
+       ++it) {
+    text += it->first + ":" + it->second + "\r\n";
+  }
+  return read(conn, text, run_id);
+}
+
+std::optional<Sourced<double>> WriteRateMeter::read(platform::RedisConnection& conn, std::string_view info_text,
+                                                    const std::string& run_id) {
+  auto calls = parse_commandstats(info_text, conn.where());
   if (!calls) return std::nullopt;
   Reading now{std::chrono::steady_clock::now(), std::move(calls).value(), run_id};
 
@@ -27,7 +43,7 @@ std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection&
     }
     if (!unknown.empty()) {
       std::set<std::string> unclassified;
-      std::set<std::string> writes = live::write_commands(conn, unknown, unclassified);
+      std::set<std::string> writes = write_commands(conn, unknown, unclassified);
       for (const auto& name : unknown) is_write_[name] = writes.count(name) > 0;
     }
     const double seconds = std::chrono::duration<double>(now.at - last_->at).count();
@@ -59,8 +75,8 @@ std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection&
   for (const auto& i : recent_) highest = std::max(highest, i.writes_per_sec);
   return Sourced<double>{highest, Provenance::live(fmt::format("measured: {} writes/s, the highest of the last {} polls "
                                                                "over {:.0f} s (INFO commandstats, write commands) @ {}",
-                                                               live::compact_number(highest), recent_.size(), span,
+                                                               compact_number(highest), recent_.size(), span,
                                                                conn.where()))};
 }
 
-}  // namespace redisfit::app
+}  // namespace redisfit::live

@@ -1,11 +1,11 @@
-// The write rate guard measures between its polls (app/guard_write_rate.h),
+// The write rate guard and exporter measure between polls (live/write_rate_meter.h),
 // against a real redis-server: writes count, reads do not, the highest recent
 // interval is kept, a server restart starts over.
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "app/guard_write_rate.h"
+#include "live/write_rate_meter.h"
 #include "platform/redis_url.h"
 #include "support/redis_server.h"
 
@@ -26,7 +26,7 @@ TEST(GuardWriteRate, CountsWritesNotReadsAndKeepsTheRecentHighest) {
   ASSERT_TRUE(server.ok()) << server.error();
   auto conn = connect_to(server);
   ASSERT_NE(conn, nullptr);
-  app::WriteRateMeter meter(0.05);  // a window of 50 ms: the test's intervals are 100 ms
+  live::WriteRateMeter meter(0.05);  // a window of 50 ms: the test's intervals are 100 ms
   EXPECT_FALSE(meter.update(*conn, "a")) << "one reading gives no rate";
 
   // 300 writes (SET and INCR) and 300 reads in one interval.
@@ -70,7 +70,7 @@ TEST(GuardWriteRate, NoRateUntilTheReadingsSpanTheWindow) {
   ASSERT_TRUE(server.ok()) << server.error();
   auto conn = connect_to(server);
   ASSERT_NE(conn, nullptr);
-  app::WriteRateMeter meter(0.4);
+  live::WriteRateMeter meter(0.4);
   EXPECT_FALSE(meter.update(*conn, "a"));
   for (int i = 0; i < 3; ++i) {
     std::this_thread::sleep_for(100ms);
@@ -80,7 +80,7 @@ TEST(GuardWriteRate, NoRateUntilTheReadingsSpanTheWindow) {
   auto rate = meter.update(*conn, "a");
   ASSERT_TRUE(rate) << "0.45 s of readings span the window";
   EXPECT_NE(rate->source.describe().find("the highest of the last"), std::string::npos) << rate->source.describe();
-  EXPECT_EQ(app::WriteRateMeter::kDefaultWindowSeconds, 60);
+  EXPECT_EQ(live::WriteRateMeter::kDefaultWindowSeconds, 60);
 }
 
 }  // namespace

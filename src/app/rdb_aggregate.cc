@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/utf8.h"
 #include "model/object_cost.h"
 
 namespace redisfit {
@@ -141,8 +142,8 @@ void RdbAggregator::add_key(uint64_t number, std::string_view name, bool has_exp
 }
 
 std::string shown_key_name(const RdbKeyStats& key) {
-  if (key.name.size() >= key.name_bytes) return key.name;
-  return fmt::format("{}... ({} bytes)", key.name, key.name_bytes);
+  if (key.name.size() >= key.name_bytes) return escaped_for_text(key.name);
+  return fmt::format("{}... ({} bytes)", escaped_for_text(key.name), key.name_bytes);
 }
 
 void RdbAggregator::finish() {

@@ -184,6 +184,19 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
       inputs.loaded_source = (*known)->source.describe();
     }
   }
+  // A size on disk is a floor of the memory it loads to (an RDB is
+  // LZF-compressed and keeps small collections compact: 3-100x, docs/rdb.md).
+  // Alone it never makes the steps smaller than no size at all does (the
+  // data grown to maxmemory): a 5.4 MB dump that loads to 168 MiB got "keep
+  // the limit" for a pod OOM-killed while loading it.
+  if (req.data_size && !req.used_memory && r.maxmemory.origin != MaxmemoryOrigin::kUnset &&
+      r.maxmemory.bytes > inputs.loaded_bytes) {
+    inputs.loaded_bytes = r.maxmemory.bytes;
+    inputs.loaded_source = fmt::format("up to maxmemory {}: {} on disk ({}) loads to 3-100x its size, so the data "
+                                       "may have grown to maxmemory",
+                                       format_bytes(r.maxmemory.bytes), format_bytes(req.data_size->value),
+                                       req.data_size->source.describe());
+  }
   inputs.cleanup_bytes_per_sec = req.cleanup_bytes_per_sec;
   inputs.cleanup_rate_source = req.cleanup_rate_source;
   // Every step is a command with these names in it: one the API server would
@@ -232,9 +245,13 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
   // A size on disk is not the memory it loads to: an RDB is LZF-compressed
   // and keeps small collections in their compact encodings, 3-100x below
   // used_memory (docs/rdb.md). Only --used-memory or --rdb say that.
-  const bool only_disk_size = req.data_size && !req.used_memory && inputs.loaded_bytes == req.data_size->value;
-  if (only_disk_size && !p.limit_must_rise) {
-    report.diagnosis += " (if the data loads to no more than its size on disk)";
+  const bool only_disk_size = req.data_size && !req.used_memory;
+  if (only_disk_size) {
+    if (!p.limit_must_rise) {
+      report.diagnosis += inputs.loaded_bytes == req.data_size->value
+                              ? " (if the data loads to no more than its size on disk)"
+                              : " (if the data loads to no more than maxmemory)";
+    }
     report.notes.push_back(fmt::format(
         "{} is the size on disk: an RDB loads to 3-100x that (compression, compact encodings); give --rdb with the "
         "file copied out (kubectl cp POD:/data/dump.rdb .) or --used-memory (the RDB's used-mem: redis-check-rdb) "

@@ -67,7 +67,10 @@ inline std::string list_rules_hint(const std::string& format) {
 template <class Report>
 void print_report(const render::ReportFormat<Report>& format, const Report& report, bool verbose = false) {
   const render::Presentation how{use_color(stdout), verbose};
-  std::fputs(format.fn(report, how).c_str(), stdout);
+  // Written whole, by length: a NUL inside (from a name the report quotes)
+  // must not end the report early.
+  const std::string text = format.fn(report, how);
+  std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
 }
 

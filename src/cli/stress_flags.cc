@@ -100,7 +100,17 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
       return st.error();
   }
   o.server.maxmemory_policy = f.policy;
-  if (!f.appendonly.empty()) o.server.appendonly = f.appendonly == "yes";
+  if (!f.appendonly.empty()) {
+    o.server.appendonly = f.appendonly == "yes";
+  } else if (!o.server.user_conf.empty()) {
+    // The run persists a preload, reports its header and picks the fork by
+    // appendonly: one the --config (or a file it includes) turns on is the
+    // run's, as if --appendonly said it (it preloaded an RDB the AOF server
+    // then ignored: 0 keys loaded, "survived").
+    auto configured = stress::configured_instance(o.server);
+    if (!configured.ok()) return configured.error();
+    o.server.appendonly = configured->appendonly.value;
+  }
   if (f.save_given) {
     RedisInstance scratch;  // checked as --policy is, so the error names the flag
     DirectiveApplier applier(scratch, DirectiveMode::kReplace);

@@ -9,6 +9,8 @@
 #include <utility>
 #include <variant>
 
+#include "core/utf8.h"
+
 namespace redisfit {
 
 enum class ErrorCode {
@@ -26,9 +28,9 @@ struct Error {
   ErrorCode code = ErrorCode::kInvalid;
 
   // "where: message", or just the message when no location is known.
-  std::string describe() const {
-    return where.empty() ? message : where + ": " + message;
-  }
+  // Printable whatever the message quotes (a file name from a manifest, a
+  // key, a server's reply): control bytes shown as \xHH, lines kept.
+  std::string describe() const { return escaped_for_message(where.empty() ? message : where + ": " + message); }
 };
 
 // [[nodiscard]]: dropping a Result drops its error; cast to void only for a

@@ -65,4 +65,41 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+namespace {
+
+std::string escaped(std::string_view text, bool for_message) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t n = sequence_length(text, i);
+    // U+0080..U+009F (C2 80..9F) are the C1 controls: escaped as the C0 ones.
+    const bool c1_control = n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if (n > 1 && !c1_control) {  // a well-formed multi-byte character
+      out.append(text.substr(i, n));
+      i += n;
+      continue;
+    }
+    // In a message a backslash is text (a path, a quoted escape); in a
+    // name it would make the escapes ambiguous.
+    const bool plain = c >= 0x20 && c != 0x7f && (c != '\\' || for_message);
+    if (n == 1 && (plain || (for_message && (c == '\n' || c == '\t')))) {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string escaped_for_text(std::string_view text) { return escaped(text, false); }
+
+std::string escaped_for_message(std::string_view text) { return escaped(text, true); }
+
 }  // namespace redisfit

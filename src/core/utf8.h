@@ -18,4 +18,15 @@ bool is_valid_utf8(std::string_view text);
 // `text` with each byte outside a well-formed sequence replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 
+// Binary text (a key name from an RDB, a file name from a manifest) for a
+// line of text output: control bytes (C0, DEL, C1: a NUL cut the report short,
+// an ESC moved the cursor or recoloured the terminal, a newline broke the
+// table), backslashes and bytes outside a well-formed UTF-8 sequence become
+// \xHH; printable ASCII and well-formed UTF-8 stay as they are.
+std::string escaped_for_text(std::string_view text);
+
+// The same for a message of several lines: newlines, tabs and
+// backslashes stay.
+std::string escaped_for_message(std::string_view text);
+
 }  // namespace redisfit

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/quantity.h"
 #include "core/saturate.h"
@@ -139,19 +140,30 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
     }
     p.replicas = instance.replicas.value;
     p.fork_holding_limit_bytes = limit_for(p.fork_peak_at_loaded_bytes);
+    // Between the restart and the cleanup step nothing stops a fork: an AOF
+    // whose growth since its base passed auto-aof-rewrite-percentage is
+    // rewritten by the first serverCron after the load (measured: the log's
+    // "Starting automatic rewriting of AOF on 110% growth" in the same
+    // millisecond as "Ready to accept connections", OOM-killed 3 of 3 with
+    // writes arriving), a save point fires on the writes that arrive, a
+    // replica's full sync starts when it reconnects.
+    std::vector<std::string> forks_by_themselves;
+    if (instance.appendonly.value && instance.auto_aof_rewrite_percentage.value > 0) {
+      forks_by_themselves.push_back("an AOF that grew past auto-aof-rewrite-percentage since its base is rewritten "
+                                    "as soon as it has loaded");
+    }
+    if (!save.empty()) forks_by_themselves.push_back("a save point fires on the writes that arrive");
+    if (p.replicas > 0) forks_by_themselves.push_back("a replica's full sync starts when it reconnects");
     p.notes.push_back(fmt::format(
         "a fork while the data is still above maxmemory needs up to {} under the model's copy-on-write {:.0f}%, "
-        "over the temporary limit: keep the application's writes away until the data is down and persisted, so "
-        "the fork copies little{}{}",
+        "over the temporary limit{}{}. Keep the application's writes away until the data is down and persisted "
+        "(a fork then copies little), or make the temporary limit {} instead, which holds that fork{}",
         format_bytes(p.fork_peak_at_loaded_bytes), p.fork_cow_fraction * 100,
-        p.suspend_forks() ? "; the steps suspend the forks Redis starts by itself meanwhile (a crash then reloads "
-                          "what is on disk, as now)"
-                        : "",
-        p.replicas > 0 ? fmt::format(". A replica's full sync forks too and no setting stops it: keep the "
-                                     "replicas from (re)connecting until then, or make the temporary "
-                                     "limit {} instead, which holds that fork",
-                                     format_k8s_quantity(p.fork_holding_limit_bytes))
-                       : std::string()));
+        forks_by_themselves.empty() ? "" : ". From the restart until the cleanup step, Redis forks by itself: ",
+        fmt::join(forks_by_themselves, "; "), format_k8s_quantity(p.fork_holding_limit_bytes),
+        p.suspend_forks() ? " (the cleanup step suspends the save points and the automatic rewrite; a crash then "
+                            "reloads what is on disk, as now)"
+                          : ""));
   }
   return p;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "core/utf8.h"
 
 namespace redisfit::render {
 namespace {
@@ -93,11 +94,12 @@ std::string rdb_report_to_text(const RdbReport& r, const RdbFit& fit, bool color
                    r.checksum_present ? ", CRC-64 verified" : ""));
   if (!r.aux.empty()) {
     std::string aux = "aux:";
-    for (const auto& [k, v] : r.aux) aux += " " + k + "=" + v;
+    for (const auto& [k, v] : r.aux) aux += " " + escaped_for_text(k) + "=" + escaped_for_text(v);
     line(aux);
   }
   for (const auto& f : r.aof_files)
-    line(fmt::format("  aof file {} ({}): {}, {} commands", f.name, f.kind, format_bytes(f.bytes), f.commands));
+    line(fmt::format("  aof file {} ({}): {}, {} commands", escaped_for_text(f.name), f.kind, format_bytes(f.bytes),
+                     f.commands));
   line(fmt::format("keys {} (with expire {}, already expired {}), module keys {}, module aux {}, function libraries {}",
                    r.keys, r.expires, r.already_expired, r.module_keys, r.module_aux, r.function_libraries));
   line("");
@@ -124,7 +126,7 @@ std::string rdb_report_to_text(const RdbReport& r, const RdbFit& fit, bool color
     line(fmt::format("key prefixes ({} groups, largest first):", r.prefix_groups_total));
     for (const auto& p : r.prefixes)
       line(fmt::format("  {:>11} {:>7} {:>10} keys  {}", format_bytes(p.estimated_bytes),
-                       pct(p.estimated_bytes, r.dataset_bytes), p.keys, p.prefix));
+                       pct(p.estimated_bytes, r.dataset_bytes), p.keys, escaped_for_text(p.prefix)));
   }
   line("");
   line(fmt::format("estimated used_memory after loading into {}: {} (startup {} + dataset {})", r.target.name(),

@@ -237,7 +237,7 @@ Result<uint64_t> recommended_maxmemory_given(const StressOptions& o, const Serve
 
 // The maxmemory a ServerConfig really gives redis-server: written out and read
 // back with the project's redis.conf reader, so flags and --config agree.
-Result<uint64_t> configured_maxmemory(const ServerConfig& config) {
+Result<RedisInstance> configured_instance(const ServerConfig& config) {
   SandboxDir scratch;
   if (!scratch.ok()) return Error{"/tmp", "cannot create a scratch directory"};
   auto conf = write_server_config(scratch.path(), 6379, config);
@@ -246,7 +246,13 @@ Result<uint64_t> configured_maxmemory(const ServerConfig& config) {
   if (!directives.ok()) return directives.error();
   RedisInstance r;
   if (auto st = apply_conf(*directives, r); !st.ok()) return st.error();
-  return r.maxmemory.bytes;
+  return r;
+}
+
+Result<uint64_t> configured_maxmemory(const ServerConfig& config) {
+  auto r = configured_instance(config);
+  if (!r.ok()) return r.error();
+  return r->maxmemory.bytes;
 }
 
 }  // namespace redisfit::stress

@@ -71,7 +71,9 @@ Result<uint64_t> recommended_maxmemory_given(const StressOptions& options, const
 }  // namespace redisfit::stress
 
 namespace redisfit::stress {
-// maxmemory that `config` gives the server (flags over the user's redis.conf
-// over Redis defaults), read with the project's redis.conf reader.
+// The server `config` gives (flags over the user's redis.conf over Redis
+// defaults), read with the project's redis.conf reader.
+Result<RedisInstance> configured_instance(const ServerConfig& config);
+// Its maxmemory.
 Result<uint64_t> configured_maxmemory(const ServerConfig& config);
 }  // namespace redisfit::stress

@@ -33,5 +33,19 @@ TEST(Utf8, EachByteOutsideAWellFormedSequenceBecomesOneReplacement) {
   }
 }
 
+// A key name is binary: what a terminal would act on (NUL, ESC, a newline,
+// C1 controls) or cannot show (a stray byte) is written as \xHH; readable
+// text, UTF-8 included, stays.
+TEST(EscapedForText, ControlsAndStrayBytesAreShownAsHex) {
+  EXPECT_EQ(escaped_for_text("user:1"), "user:1");
+  EXPECT_EQ(escaped_for_text("caf\xC3\xA9"), "caf\xC3\xA9");  // é
+  EXPECT_EQ(escaped_for_text(std::string("bin\0key", 7)), "bin\\x00key");
+  EXPECT_EQ(escaped_for_text("esc\x1b[31mRED\nnl"), "esc\\x1b[31mRED\\x0anl");
+  EXPECT_EQ(escaped_for_text("a\\b"), "a\\x5cb");  // the escape character itself
+  EXPECT_EQ(escaped_for_text("r\xE9" "dis"), "r\\xe9dis");         // Latin-1 é
+  EXPECT_EQ(escaped_for_text("c1\xC2\x9B" "2J"), "c1\\xc2\\x9b2J");  // U+009B, CSI
+  EXPECT_EQ(escaped_for_text("del\x7f"), "del\\x7f");
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -51,6 +51,28 @@ TEST(RdbCli, JsonReport) {
   EXPECT_GT(j["estimate"]["used_memory_bytes"].get<uint64_t>(), j["estimate"]["startup_bytes"].get<uint64_t>());
 }
 
+// Key names are binary (Redis keys are any bytes). The text report shows
+// such a name escaped, and in full: a NUL once ended the whole report there
+// (the estimate and verdict lost, exit 0), an ESC reached the terminal.
+TEST(RdbCli, ABinaryKeyNameIsShownEscapedAndTheReportIsWhole) {
+  testing::TempDir keep;
+  testing::RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  server.command({"SET", std::string("bin\0key", 7), std::string(5000, 'v')});
+  server.command({"SET", "esc\x1b[31mRED\nline", std::string(4000, 'v')});
+  for (int i = 0; i < 50; ++i) server.command({"SET", "k" + std::to_string(i), "v"});
+  server.command({"SAVE"});
+  const std::string path = keep.path() + "/binary.rdb";
+  std::filesystem::copy_file(server.dir() + "/dump.rdb", path);
+  auto r = run_redisfit({"rdb", path, "--limit", "1Gi", "--no-progress"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find('\0'), std::string::npos);
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  EXPECT_NE(r.out.find("bin\\x00key"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("esc\\x1b[31mRED\\x0aline"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("estimated used_memory after loading"), std::string::npos) << r.out;
+}
+
 // Redis refuses an RDB newer than its own format (rdb.c:rdbLoad): a 7.0
 // dump (RDB 10) given as for Redis 6.2 (up to 9) is an error, not an
 // estimate; a version not given is no claim, and 7.0 and later load it.

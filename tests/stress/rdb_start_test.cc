@@ -191,6 +191,22 @@ TEST(RdbStart, AnAppendonlydirIsLoadedUnderItsOwnManifestName) {
   EXPECT_GT(j["preload"]["used_memory_bytes"].get<uint64_t>(), 4000u * 1000u);
 }
 
+// appendonly turned on by --config (not by the flag) is the run's: the
+// preload is persisted as the AOF that server loads. It was persisted as a
+// dump.rdb the AOF server ignores: 0 keys loaded, "survived".
+TEST(RdbStart, AppendonlyFromTheConfigFilePersistsThePreloadAsItsAof) {
+  SKIP_WITHOUT_CGROUP();
+  TempDir dir;
+  const std::string conf = dir.write_file("plain.conf", "appendonly yes\nmaxmemory 64mb\n");
+  auto r = run_redisfit({"stress", "--config", conf, "--preload", "24mb", "--limit", "256Mi", "--restarts", "0",
+                         "--time-scale", "100", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto j = json_of(r);
+  EXPECT_EQ(j["appendonly"], "yes") << r.out;
+  EXPECT_GT(j["preload"]["keys"].get<uint64_t>(), 10000u) << j["preload"].dump();
+  EXPECT_GT(j["preload"]["used_memory_bytes"].get<uint64_t>(), 20u << 20) << j["preload"].dump();
+}
+
 TEST(RdbStart, BadInputIsAUsageErrorNamingTheFile) {
   TempDir dir;
   const std::string garbage = dir.write_file("dump.rdb", "REDIS0010\xfa\x09redis-ver");

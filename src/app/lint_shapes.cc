@@ -60,6 +60,7 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   t.config_key = c.config_key;
   t.maxmemory_in_argv = c.maxmemory_in_argv;
   t.bitnami_extra_flags = c.bitnami_extra_flags;
+  if (c.image.family == workloads::ImageFamily::kBitnamiValkey) t.bitnami_extra_flags_env = "VALKEY_EXTRA_FLAGS";
   t.chart = chart;
   t.chart_version = version;
   t.release = label(pod.labels, "app.kubernetes.io/instance");

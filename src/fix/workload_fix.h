@@ -4,7 +4,7 @@
 // model's recommendation.
 //   * kubectl patch (JSON patch) appending `--maxmemory N` to the container's
 //     args (or command), or the redis.conf line for the ConfigMap key that
-//     holds the config; Bitnami images: REDIS_EXTRA_FLAGS;
+//     holds the config; Bitnami images: REDIS_EXTRA_FLAGS (VALKEY_EXTRA_FLAGS for bitnami/valkey);
 //   * kubectl patch (strategic merge) for the container's memory resources;
 //   * `helm upgrade --reuse-values --set ...` when labels show a known chart;
 //   * a merge patch of the OT-CONTAINER-KIT CR, plus its additional config;
@@ -35,7 +35,12 @@ struct WorkloadTarget {
   // The maxmemory in effect is an argv word, which overrides the config file
   // (workloads::ContainerReading::maxmemory_in_argv).
   bool maxmemory_in_argv = false;
-  std::vector<std::string> bitnami_extra_flags;  // REDIS_EXTRA_FLAGS words today
+  std::vector<std::string> bitnami_extra_flags;  // the extra-flags variable's words today
+  // The variable the Bitnami image's run.sh reads its extra flags from:
+  // bitnami/redis reads REDIS_EXTRA_FLAGS, bitnami/valkey VALKEY_EXTRA_FLAGS
+  // (bitnami/containers bitnami/valkey/8.0/debian-12/rootfs/opt/bitnami/
+  // scripts/valkey/run.sh: `read -r -a extra_flags <<< "$VALKEY_EXTRA_FLAGS"`).
+  std::string bitnami_extra_flags_env = "REDIS_EXTRA_FLAGS";
 };
 
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& change);

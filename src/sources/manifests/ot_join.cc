@@ -88,7 +88,8 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
         auto it = cm->entries.find(kOtAdditionalConfigKey);
         if (it != cm->entries.end()) {
           const workloads::TextInFile in_file(
-              it->second.text, {it->second.first_line, it->second.column_offset, it->second.encoded});
+              it->second.text, {it->second.first_line, it->second.column_offset, it->second.encoded,
+                                it->second.value_column});
           auto parsed = parse_redis_conf_text(it->second.text, it->second.file, ConfIncludes::kKeep);
           if (parsed) {
             for (auto d : parsed.value()) {

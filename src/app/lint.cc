@@ -136,6 +136,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     SubjectReport s;
     s.instance = std::move(decl.instance);
     s.object = decl.object;
+    s.notes = decl.notes;
     if (options.override_manifest) {
       if (auto st = options.override_manifest(s.instance); !st) {
         report.input_errors.push_back(st.error());

@@ -59,7 +59,13 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   t.config_map = c.config_map;
   t.config_key = c.config_key;
   t.maxmemory_in_argv = c.maxmemory_in_argv;
-  t.bitnami_extra_flags = c.bitnami_extra_flags;
+  t.flags_env = c.flags_env;
+  t.flags_env_words = c.flags_env_words;
+  // A Bitnami container started by a chart's script still has the image's
+  // variable: the fix has always set it there.
+  if (t.bitnami && t.flags_env.empty()) {
+    t.flags_env = c.image.family == workloads::ImageFamily::kBitnamiValkey ? "VALKEY_EXTRA_FLAGS" : "REDIS_EXTRA_FLAGS";
+  }
   t.chart = chart;
   t.chart_version = version;
   t.release = label(pod.labels, "app.kubernetes.io/instance");

@@ -99,7 +99,7 @@ int run_lint_command(LintFlags f) {
   manifest_flags.cpu_limit.clear();
   const bool instance_flags = !f.workload.maxmemory.empty() || !f.workload.policy.empty() ||
                               !f.workload.persistence.empty() || f.workload.replicas.has_value() ||
-                              !f.workload.repl_buffer_hard.empty();
+                              !f.workload.repl_buffer_hard.empty() || !f.workload.redis_version.empty();
   if (instance_flags) {
     options.override_manifest = [manifest_flags](RedisInstance& r) {
       Workload ignored;

@@ -35,11 +35,21 @@ std::string quoted_yaml(const std::string& text) { return dump_json(nlohmann::js
 
 KbFix conf_fix(const RedisInstance& r, const KbChange& c, const ConfTarget& target) {
   KbFix f;
-  f.summary = fmt::format("set maxmemory {} ({}) in {}", c.maxmemory_bytes, format_bytes(c.maxmemory_bytes), r.file);
+  // The resources are rewritten when the limit changes or a finding needs
+  // the request raised (KbChange::resizes: RF013), as the workload fix does.
+  const bool resize = c.resizes();
+  const uint64_t limit = c.limit_bytes ? c.limit_bytes : c.current_limit_bytes.value_or(0);
+  const uint64_t request = c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
+  const std::string resize_words =
+      resize ? fmt::format("resize to request {} / limit {} and ", format_k8s_quantity(request), format_k8s_quantity(limit))
+             : "";
+  f.summary = fmt::format("{}set maxmemory {} ({}) in {}", resize_words, c.maxmemory_bytes,
+                          format_bytes(c.maxmemory_bytes), r.file);
   if (target.form == ConfForm::kRedisFailoverCustomConfig) {
-    // spotahome applies spec.redis.customConfig with CONFIG SET.
-    f.summary = fmt::format("set maxmemory {} ({}) in spec.redis.customConfig of {}", c.maxmemory_bytes,
-                            format_bytes(c.maxmemory_bytes), r.file);
+    // spotahome applies spec.redis.customConfig with CONFIG SET, and copies
+    // spec.redis.resources into the redis container as is (generator.go).
+    f.summary = fmt::format("{}set maxmemory {} ({}) in spec.redis.customConfig of {}", resize_words,
+                            c.maxmemory_bytes, format_bytes(c.maxmemory_bytes), r.file);
     const std::string line = fmt::format("maxmemory {}", c.maxmemory_bytes);
     std::string list;
     bool placed = false;
@@ -49,18 +59,22 @@ KbFix conf_fix(const RedisInstance& r, const KbChange& c, const ConfTarget& targ
       placed = placed || item.maxmemory;
     }
     if (!placed) list += fmt::format("      - {}\n", quoted_yaml(line));
-    f.forms.push_back({"RedisFailover", "spec:\n  redis:\n    customConfig:\n" + list});
+    // A merge keeps the other keys of resources (cpu): only memory is written.
+    const std::string resources =
+        resize ? fmt::format("    resources:\n      requests:\n        memory: {}\n      limits:\n        memory: {}\n",
+                             format_k8s_quantity(request), format_k8s_quantity(limit))
+               : "";
+    f.forms.push_back({"RedisFailover", "spec:\n  redis:\n" + resources + "    customConfig:\n" + list});
     if (target.custom_config.size() > 1 || (!target.custom_config.empty() && !placed)) {
       f.notes.push_back("the whole customConfig list, with its other lines: a merge patch replaces a list");
     }
-  } else {
-    f.forms.push_back({"redis.conf", fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+    return f;
   }
-  if (c.limit_bytes && (!c.current_limit_bytes || *c.current_limit_bytes != c.limit_bytes)) {
+  f.forms.push_back({"redis.conf", fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+  if (resize) {
     f.forms.push_back({"container resources",
                        fmt::format("resources:\n  requests:\n    memory: {}\n  limits:\n    memory: {}\n",
-                                   format_k8s_quantity(c.request_bytes ? c.request_bytes : c.limit_bytes),
-                                   format_k8s_quantity(c.limit_bytes))});
+                                   format_k8s_quantity(request), format_k8s_quantity(limit))});
   }
   return f;
 }

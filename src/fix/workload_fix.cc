@@ -53,8 +53,9 @@ std::string maxmemory_patch(const WorkloadTarget& t, uint64_t maxmemory) {
                      lower(t.kind), t.name, ns_flag(t), base, maxmemory);
 }
 
-// REDIS_EXTRA_FLAGS as it is today (blank-separated words: the image's
-// run.sh splits it with `read -a`) with every `--maxmemory N` replaced by one
+// REDIS_EXTRA_FLAGS (VALKEY_EXTRA_FLAGS, REDIS_ARGS) as it is today
+// (blank-separated words: the image's run.sh splits it with `read -a`,
+// redis-stack's entrypoint.sh expands it unquoted) with every `--maxmemory N` replaced by one
 // at the end: `kubectl set env` replaces the whole value, and the other flags
 // (a policy, a renamed command) must survive the fix. The value goes inside
 // sh single quotes, so a quote in a word is written '\''.
@@ -131,10 +132,10 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
                         "StatefulSet");
   }
   const bool argv_wins = t.maxmemory_in_argv || t.config_map.empty();
-  if (t.bitnami && argv_wins) {
+  if (!t.flags_env.empty() && argv_wins) {
     fix.forms.push_back({"kubectl patch (env)",
-                         fmt::format("kubectl set env {}/{}{} -c {} REDIS_EXTRA_FLAGS='{}'\n", lower(t.kind), t.name,
-                                     ns_flag(t), t.container, extra_flags_with(t.bitnami_extra_flags, c.maxmemory_bytes))});
+                         fmt::format("kubectl set env {}/{}{} -c {} {}='{}'\n", lower(t.kind), t.name, ns_flag(t),
+                                     t.container, t.flags_env, extra_flags_with(t.flags_env_words, c.maxmemory_bytes))});
   } else if (!argv_wins) {
     fix.forms.push_back({"ConfigMap " + t.config_map + " key " + t.config_key,
                          fmt::format("maxmemory {}\n", c.maxmemory_bytes)});

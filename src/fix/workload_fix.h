@@ -4,7 +4,8 @@
 // model's recommendation.
 //   * kubectl patch (JSON patch) appending `--maxmemory N` to the container's
 //     args (or command), or the redis.conf line for the ConfigMap key that
-//     holds the config; Bitnami images: REDIS_EXTRA_FLAGS;
+//     holds the config; Bitnami images: REDIS_EXTRA_FLAGS (VALKEY_EXTRA_FLAGS for
+//     bitnami/valkey); redis-stack without command or args: REDIS_ARGS;
 //   * kubectl patch (strategic merge) for the container's memory resources;
 //   * `helm upgrade --reuse-values --set ...` when labels show a known chart;
 //   * a merge patch of the OT-CONTAINER-KIT CR, plus its additional config;
@@ -35,7 +36,14 @@ struct WorkloadTarget {
   // The maxmemory in effect is an argv word, which overrides the config file
   // (workloads::ContainerReading::maxmemory_in_argv).
   bool maxmemory_in_argv = false;
-  std::vector<std::string> bitnami_extra_flags;  // REDIS_EXTRA_FLAGS words today
+  // The env variable the image's entrypoint reads server flags from, set
+  // with `kubectl set env` by the fix when the argv wins: bitnami/redis's
+  // run.sh reads REDIS_EXTRA_FLAGS, bitnami/valkey's VALKEY_EXTRA_FLAGS
+  // (bitnami/containers bitnami/valkey/8.0/debian-12/rootfs/opt/bitnami/
+  // scripts/valkey/run.sh: `read -r -a extra_flags <<< "$VALKEY_EXTRA_FLAGS"`),
+  // redis-stack's entrypoint.sh REDIS_ARGS. "" = none: the fix patches args.
+  std::string flags_env;
+  std::vector<std::string> flags_env_words;  // its words today, kept by the fix
 };
 
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& change);

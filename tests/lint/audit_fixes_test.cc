@@ -112,6 +112,39 @@ spec:
   EXPECT_EQ(forms.find("3gb"), std::string::npos) << forms;
 }
 
+// bitnami/valkey's run.sh reads VALKEY_EXTRA_FLAGS (bitnami/containers
+// bitnami/valkey/8.0/debian-12/rootfs/opt/bitnami/scripts/valkey/run.sh), never
+// REDIS_EXTRA_FLAGS: the fix set a variable the image ignores. The container
+// as the image's README runs it, with the flags in VALKEY_EXTRA_FLAGS (QA repro t8.yaml).
+TEST(AuditFixes, TheBitnamiValkeyFlagsFixSetsTheVariableTheImageReads) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: vk}
+spec:
+  selector: {matchLabels: {app: vk}}
+  template:
+    metadata: {labels: {app: vk}}
+    spec:
+      containers:
+      - name: valkey
+        image: docker.io/bitnami/valkey:8.0.1-debian-12-r0
+        env:
+        - {name: ALLOW_EMPTY_PASSWORD, value: "yes"}
+        - {name: VALKEY_EXTRA_FLAGS, value: "--maxmemory 900mb --maxmemory-policy allkeys-lru"}
+        resources: {limits: {memory: 1Gi}}
+)");
+  const auto* s = lint_test::subject(r, "vk/valkey");
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->fix.has_value());
+  const std::string forms = forms_of(*s);
+  EXPECT_NE(forms.find("kubectl set env deployment/vk -c valkey VALKEY_EXTRA_FLAGS='--maxmemory-policy allkeys-lru "
+                       "--maxmemory "),
+            std::string::npos)
+      << forms;
+  EXPECT_EQ(forms.find("REDIS_EXTRA_FLAGS"), std::string::npos) << forms;
+}
+
 // Quantities Kubernetes accepts but no memory setting means are input errors
 // at their line, as `plan --limit 0` / `--limit 100m` are: lint read "100m"
 // as a 1-byte limit and 0 as a limit of 0 bytes.

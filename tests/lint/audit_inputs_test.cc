@@ -127,7 +127,8 @@ spec:
 }
 
 // A redis.conf in a Secret's base64 data has no lines in the manifest: its
-// findings point at the Secret's key, not at "file (Secret x key redis.conf):1".
+// findings point at the Secret's key, not at "file (Secret x key redis.conf):1",
+// and at the key's value (docs/lint.md), its column too: they were at column 1.
 TEST(AuditInputs, ASecretConfigIsLocatedAtItsKey) {
   testing::TempDir dir;
   const std::string path = dir.write_file("in.yaml", R"(apiVersion: v1
@@ -156,6 +157,7 @@ data:
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->location.file, path);
   EXPECT_EQ(f->location.line, 18);
+  EXPECT_EQ(f->location.column, 15);  // `  redis.conf: bWF4...`: the value
 }
 
 // JSON gives a redis.conf directive (no column of its own) column 1, as the

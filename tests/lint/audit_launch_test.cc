@@ -4,6 +4,7 @@
 // the redis-stack image's entrypoint and a postStart hook's CONFIG SET.
 // Each manifest is written here, in the shape of the audit's real inputs.
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 
 #include "lint_test_support.h"
 #include "support/redis_server.h"
@@ -198,6 +199,59 @@ TEST(AuditLaunch, RedisStackReadsRedisArgsAndItsMountedConf) {
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->instance.maxmemory.bytes, kGi);
   EXPECT_FALSE(lint_test::has_rule(*c, "RF000"));
+}
+
+// redis-stack's Dockerfile has no ENTRYPOINT, only CMD ["/entrypoint.sh"]
+// (redis-stack/redis-stack dockers/dockerfile.tmpl): the fix added
+// `args: ["--maxmemory", N]`, which replaces that CMD, so the container ran
+// `--maxmemory N` as its program and failed. It sets REDIS_ARGS, the only
+// server flags the entrypoint passes, with its other words kept (QA repro t7.yaml).
+constexpr const char* kStackWithRedisArgs = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: stack}
+spec:
+  selector: {matchLabels: {app: s}}
+  template:
+    metadata: {labels: {app: s}}
+    spec:
+      containers:
+      - name: stack
+        image: redis/redis-stack-server:7.2.0-v10
+        env: [{name: REDIS_ARGS, value: "--maxmemory 1gb --save ''"}]
+        resources: {limits: {memory: 1Gi}}
+)";
+
+TEST(AuditLaunch, TheRedisStackFixSetsRedisArgsNotArgs) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, kStackWithRedisArgs);
+  const auto* s = lint_test::subject(r, "stack/stack");
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->fix.has_value());
+  std::string forms;
+  for (const auto& f : s->fix->forms) forms += f.text;
+  // Each ' of the value is written '\'' inside the single-quoted word.
+  EXPECT_NE(forms.find(fmt::format(R"(kubectl set env deployment/stack -c stack REDIS_ARGS='--save '\'''\'' --maxmemory {}')",
+                                   s->fix->maxmemory_bytes)),
+            std::string::npos)
+      << forms;
+  EXPECT_EQ(forms.find("/args"), std::string::npos) << forms;
+}
+
+// With args set, they replace the CMD and run as the program (REDIS_ARGS
+// unread): `--maxmemory N` is no server, and lint says what runs (QA repro
+// t7b.yaml, the previous fix applied). Lint read the args as redis-server
+// flags and judged the container as safe-able Redis.
+TEST(AuditLaunch, RedisStackArgsRunAsTheProgram) {
+  std::string yaml = kStackWithRedisArgs;
+  yaml.replace(yaml.find("        resources:"), 0, "        args: [\"--maxmemory\", \"875560960\"]\n");
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, yaml);
+  const auto* s = lint_test::subject(r, "stack/stack");
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(lint_test::has_rule(*s, "RF000"));
+  ASSERT_FALSE(s->instance.unknowns.empty());
+  EXPECT_NE(s->instance.unknowns[0].find("the container runs `--maxmemory 875560960`"), std::string::npos)
+      << s->instance.unknowns[0];
 }
 
 // A postStart hook's `redis-cli CONFIG SET maxmemory 3gb` runs after the

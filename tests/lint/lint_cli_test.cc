@@ -192,6 +192,50 @@ TEST(LintCliNoRedis, InputsWithoutAnyRedisAreAnInputErrorNotASilentPass) {
   EXPECT_NE(ops.err.find("nothing was checked: the inputs change 1 Redis component(s)"), std::string::npos) << ops.err;
 }
 
+// Every Redis-looking object gets its own RF000 in a mixed input: the
+// RedisEnterpriseDatabase beside its RedisEnterpriseCluster had none (a kind
+// with "Database" was taken for no data node), though alone it was exit 2
+// naming it. Shapes of RedisLabs/redis-enterprise-k8s-docs examples/v1/rec.yaml
+// and examples/v1alpha1/redb.yaml, beside an OT RedisCluster (QA repro rec.yaml).
+TEST(LintCli, ARedisEnterpriseDatabaseGetsItsOwnRf000InAMixedInput) {
+  const std::string rec = R"(apiVersion: app.redislabs.com/v1
+kind: RedisEnterpriseCluster
+metadata: {name: rec}
+spec:
+  nodes: 3
+  redisEnterpriseNodeResources:
+    limits: {cpu: "2", memory: 4Gi}
+    requests: {cpu: "2", memory: 4Gi}
+---
+)";
+  const std::string redb = R"(apiVersion: app.redislabs.com/v1alpha1
+kind: RedisEnterpriseDatabase
+metadata: {name: smalldb}
+spec:
+  memorySize: 3GB
+  replication: true
+---
+)";
+  const std::string ot = R"(apiVersion: redis.redis.opstreelabs.in/v1beta2
+kind: RedisCluster
+metadata: {name: rc}
+spec:
+  clusterSize: 3
+  kubernetesConfig:
+    image: quay.io/opstree/redis:v7.0.15
+  redisLeader:
+    resources: {limits: {memory: 1Gi}}
+)";
+  auto mixed = testing::run_redisfit({"lint", "-"}, rec + redb + ot);
+  EXPECT_NE(mixed.out.find("<stdin>:1:1 warning [RF000 unreadable] rec:"), std::string::npos) << mixed.out;
+  EXPECT_NE(mixed.out.find("<stdin>:10:1 warning [RF000 unreadable] smalldb:"), std::string::npos) << mixed.out;
+  EXPECT_NE(mixed.out.find("2 not fully read (RF000)"), std::string::npos) << mixed.out;
+
+  auto alone = testing::run_redisfit({"lint", "-"}, redb);
+  EXPECT_EQ(alone.exit_code, 2) << alone.out << alone.err;
+  EXPECT_NE(alone.out.find("warning [RF000 unreadable] smalldb:"), std::string::npos) << alone.out;
+}
+
 // maxmemory 0 and no limit: nothing bounds the data, so the empty server's
 // "peak" is not printed as if it were a size.
 TEST(LintCli, AnUnboundedServerWithNoDataSizeHasNoPeak) {

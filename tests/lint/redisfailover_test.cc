@@ -90,6 +90,56 @@ spec:
   EXPECT_NE(s.fix->forms[0].text.find(want), std::string::npos) << s.fix->forms[0].text;
 }
 
+// RF013 on a RedisFailover: the fix sets spec.redis.resources.requests too
+// (docs/lint.md, Rf013.TheFixSetsTheRequest), or the maxmemory it raises into
+// the limit's room makes RF013 worse and following the fix never clears it.
+// spotahome/redis-operator example/redisfailover/basic.yaml with one pod,
+// requests 1Gi / limits 1500Mi and maxmemory 1gb (QA repro sp1.yaml).
+std::string failover(const std::string& request, const std::string& maxmemory) {
+  return fmt::format(R"(apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata:
+  name: rf-cache
+  namespace: apps
+spec:
+  sentinel:
+    replicas: 3
+    resources:
+      limits: {{memory: 100Mi}}
+  redis:
+    replicas: 1
+    image: redis:6.2.14-alpine
+    resources:
+      requests: {{cpu: 100m, memory: {}}}
+      limits: {{memory: 1500Mi}}
+    customConfig:
+    - "maxmemory-policy allkeys-lru"
+    - "maxmemory {}"
+    - "save \"\""
+    - "appendonly no"
+)",
+                     request, maxmemory);
+}
+
+TEST(RedisFailover, TheRf013FixSetsTheRequestInSpecRedisResources) {
+  auto report = app::lint_yaml_texts({{"sp1.yaml", failover("1Gi", "1gb")}}, {});
+  ASSERT_EQ(report.subjects.size(), 1u);
+  const auto& s = report.subjects[0];
+  ASSERT_TRUE(has_rule(s, "RF013"));
+  ASSERT_TRUE(s.fix.has_value());
+  EXPECT_NE(s.fix->summary.find("resize to request 1500Mi / limit 1500Mi"), std::string::npos) << s.fix->summary;
+  ASSERT_FALSE(s.fix->forms.empty());
+  const std::string& form = s.fix->forms[0].text;
+  EXPECT_EQ(form.find("spec:\n  redis:\n    resources:\n      requests:\n        memory: 1500Mi\n"), 0u) << form;
+  EXPECT_NE(form.find(fmt::format("- \"maxmemory {}\"", s.fix->maxmemory_bytes)), std::string::npos) << form;
+
+  // The fix applied: RF013 is gone and no fix repeats.
+  auto applied = app::lint_yaml_texts(
+      {{"sp1b.yaml", failover("1500Mi", std::to_string(s.fix->maxmemory_bytes))}}, {});
+  ASSERT_EQ(applied.subjects.size(), 1u);
+  EXPECT_FALSE(has_rule(applied.subjects[0], "RF013"));
+}
+
 TEST(RedisFailover, BadCustomConfigNamesTheLine) {
   testing::TempDir dir;
   std::string file = dir.write_file("bad.yaml", R"(apiVersion: databases.spotahome.com/v1

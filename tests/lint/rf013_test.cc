@@ -47,6 +47,51 @@ TEST(Rf013, TheFixSetsTheRequest) {
   EXPECT_NE(small->fix->summary.find("resize to request"), std::string::npos) << small->fix->summary;
 }
 
+// The same on an OT-CONTAINER-KIT CR: its merge patch sets
+// kubernetesConfig.resources with the request. OT-CONTAINER-KIT/redis-operator
+// example/v1beta2/redis-standalone.yaml and additional_config/configmap.yaml,
+// with requests 1Gi / limits 1500Mi and maxmemory 1gb.
+TEST(Rf013, TheOtFixSetsTheRequestInKubernetesConfig) {
+  auto report = app::lint_yaml_texts({{"ot.yaml", R"(apiVersion: redis.redis.opstreelabs.in/v1beta2
+kind: Redis
+metadata:
+  name: redis-standalone
+spec:
+  kubernetesConfig:
+    image: quay.io/opstree/redis:v7.0.15
+    imagePullPolicy: IfNotPresent
+    resources:
+      requests: {cpu: 101m, memory: 1Gi}
+      limits: {cpu: 101m, memory: 1500Mi}
+  redisConfig:
+    additionalRedisConfig: redis-external-config
+  storage:
+    volumeClaimTemplate:
+      spec:
+        accessModes: ["ReadWriteOnce"]
+        resources: {requests: {storage: 1Gi}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: redis-external-config
+data:
+  redis-additional.conf: |
+    maxmemory 1gb
+    save ""
+    appendonly no
+)"}}, {});
+  ASSERT_EQ(report.subjects.size(), 1u);
+  const auto& s = report.subjects[0];
+  ASSERT_NE(lint_test::finding(s, "RF013"), nullptr);
+  ASSERT_TRUE(s.fix.has_value());
+  bool sets_request = false;
+  for (const auto& form : s.fix->forms)
+    sets_request = sets_request || form.text.find("\"kubernetesConfig\":{\"resources\":{\"requests\":{\"memory\"") !=
+                                       std::string::npos;
+  EXPECT_TRUE(sets_request) << s.fix->summary;
+}
+
 TEST(Rf013, ClearsWhenRequestEqualsLimitOrMaxmemoryIsUnset) {
   auto below = testing::run_redisfit({"lint", "--request", "256Mi", "--limit", "2Gi", "--maxmemory", "1gb", "-"},
                                      "maxmemory 1gb\n");

@@ -47,6 +47,10 @@ TEST(ImageRef, ClassifiesRedisCompatibleImages) {
   EXPECT_TRUE(classify_image(parse_image_ref("bitnami/redis-sentinel:7.2")).sentinel);
   EXPECT_EQ(classify_image(parse_image_ref("redis:7.2.4-alpine")).version, "7.2.4");
   EXPECT_EQ(classify_image(parse_image_ref("redis:alpine")).version, "");
+  // OT-CONTAINER-KIT tags its image "v6.2.14" (quay.io/opstree/redis); a bare
+  // "v1" is no server release.
+  EXPECT_EQ(classify_image(parse_image_ref("quay.io/opstree/redis:v6.2.14")).version, "6.2.14");
+  EXPECT_EQ(classify_image(parse_image_ref("gcr.io/google_samples/gb-redisslave:v1")).version, "");
 }
 
 ServerLaunch launch(std::vector<std::string> command, std::vector<std::string> args, const char* image = "redis:7",

@@ -61,6 +61,7 @@ bool recognise_config_data(const YamlObject& obj, ManifestSet& set, std::vector<
     } else {
       e.first_line = line_of(obj.file, value);
       e.encoded = true;
+      e.value_column = location_at(obj.file, value).column;
     }
     if (encoded) {
       auto text = base64_decode(value.scalar());
@@ -71,6 +72,7 @@ bool recognise_config_data(const YamlObject& obj, ManifestSet& set, std::vector<
       e.text = std::move(*text);
       e.first_line = line_of(obj.file, value);
       e.encoded = true;
+      e.value_column = location_at(obj.file, value).column;
     } else {
       e.text = std::string(value.scalar());
     }

@@ -142,6 +142,7 @@ struct StandaloneRedisDecl {
   // spec.redis.customConfig, each line as written and whether it sets
   // maxmemory: the fix rewrites the list with its other lines kept.
   std::vector<std::pair<std::string, bool>> custom_config;
+  std::vector<std::string> notes;  // what was assumed (a server version no image tag names)
 };
 
 // OT-CONTAINER-KIT redis-operator CR (redis.redis.opstreelabs.in): Redis,
@@ -154,7 +155,8 @@ struct OtRedisDecl {
   std::string namespace_name;
   std::string file;
   int line = 0;
-  std::string image;
+  std::string image;  // spec.kubernetesConfig.image
+  Location image_where;
   // Per node role ("" for Redis/RedisReplication, "leader"/"follower" for RedisCluster).
   struct Role {
     std::string name;

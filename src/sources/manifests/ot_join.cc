@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sources/manifests/operator_image.h"
 #include "sources/redis_conf.h"
 
 namespace redisfit::manifests {
@@ -43,6 +44,12 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
     if (!r.request_bytes && r.limit_bytes) r.request_bytes = r.limit_bytes;
     r.maxmemory.source =
         Provenance::by_default("no maxmemory: the OT-CONTAINER-KIT image writes none (Redis default 0 = unlimited)");
+    // Every role runs spec.kubernetesConfig.image, which the CRD requires
+    // (api/common/v1beta2 KubernetesConfig.Image has no omitempty): the
+    // operator has no default image.
+    if (auto note = apply_operator_image({"spec.kubernetesConfig.image", decl.image, decl.image_where, "", ""}, r)) {
+      o.notes.push_back(std::move(*note));
+    }
 
     // Replication: clusterSize pods, one master streaming to the rest.
     if (decl.kind == "RedisReplication" && decl.cluster_size && decl.cluster_size->value > 1) {
@@ -81,7 +88,8 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
         auto it = cm->entries.find(kOtAdditionalConfigKey);
         if (it != cm->entries.end()) {
           const workloads::TextInFile in_file(
-              it->second.text, {it->second.first_line, it->second.column_offset, it->second.encoded});
+              it->second.text, {it->second.first_line, it->second.column_offset, it->second.encoded,
+                                it->second.value_column});
           auto parsed = parse_redis_conf_text(it->second.text, it->second.file, ConfIncludes::kKeep);
           if (parsed) {
             for (auto d : parsed.value()) {

@@ -36,6 +36,7 @@ bool recognise_ot_redis(const YamlObject& obj, ManifestSet& set, std::vector<Err
   d.line = obj.line;
   const YamlNode spec = obj.node["spec"];
   d.image = scalar_or_empty(spec["kubernetesConfig"], "image");
+  d.image_where = location_at(obj.file, spec["kubernetesConfig"]["image"]);
   d.cluster_size = int_at(spec["clusterSize"], obj.file);
   d.max_memory_percent = int_at(spec["redisConfig"]["maxMemoryPercentOfLimit"], obj.file);
   const YamlNode vct = spec["storage"]["volumeClaimTemplate"];

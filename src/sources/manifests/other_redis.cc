@@ -103,16 +103,26 @@ bool recognise_other_redis(const YamlObject& obj, ManifestSet& set, std::vector<
   if (!redis_word(lower(group)) && !redis_word(lower(kind))) return false;
   if (kind.find("Sentinel") != std::string::npos || kind.find("Backup") != std::string::npos ||
       kind.find("Restore") != std::string::npos || kind.find("Ops") != std::string::npos ||
-      kind.find("Database") != std::string::npos || kind.find("Role") != std::string::npos ||
-      kind.find("User") != std::string::npos) {
+      kind.find("Role") != std::string::npos || kind.find("User") != std::string::npos) {
     return false;  // not data nodes
   }
   d.object = fmt::format("{} {}{} ({})", kind, ns.empty() ? "" : ns + "/", name, api);
   d.display_name = name.empty() ? kind : name;
-  d.reason = fmt::format(
-      "{} is a Redis-compatible server from an operator redisfit does not read: its memory limit and maxmemory "
-      "were not checked (lint the StatefulSet it creates: kubectl get sts -n {} -o yaml | redisfit lint -)",
-      kind, ns.empty() ? "<namespace>" : ns);
+  if (kind.find("Database") != std::string::npos) {
+    // A database a cluster object serves (Redis Enterprise's
+    // RedisEnterpriseDatabase: spec.memorySize, placed on the
+    // RedisEnterpriseCluster's nodes) holds the data as much as the cluster
+    // does: it gets its own RF000, in a mixed input too.
+    d.reason = fmt::format(
+        "{} is a database of an operator redisfit does not read: its memory size and the limits of the nodes that "
+        "serve it were not checked",
+        kind);
+  } else {
+    d.reason = fmt::format(
+        "{} is a Redis-compatible server from an operator redisfit does not read: its memory limit and maxmemory "
+        "were not checked (lint the StatefulSet it creates: kubectl get sts -n {} -o yaml | redisfit lint -)",
+        kind, ns.empty() ? "<namespace>" : ns);
+  }
   set.unreadable.push_back(std::move(d));
   return true;
 }

@@ -5,13 +5,17 @@
 //  * redis.conf starts from a template with `save 900 1` and `save 300 10`;
 //  * spec.redis.customConfig lines are then applied with CONFIG SET
 //    (checker.go applyRedisCustomConfig), so each replaces the setting;
-//  * spec.redis.replicas defaults to 3: one master, the rest replicas.
+//  * spec.redis.replicas defaults to 3: one master, the rest replicas;
+//  * spec.redis.image defaults to redis:6.2.6-alpine (defaults.go
+//    defaultImage, set by validate.go when the field is empty): the release
+//    the model costs, from the tag (operator_image.h).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 
 #include "sources/manifests/kb_objects.h"
+#include "sources/manifests/operator_image.h"
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
 
@@ -20,6 +24,10 @@ namespace {
 
 constexpr int kDefaultRedisReplicas = 3;
 constexpr const char* kOperatorTemplate = "spotahome redis-operator config template (generator.go)";
+// spotahome/redis-operator api/redisfailover/v1/defaults.go (defaultImage, the
+// same at 0e25badc and 461e6d78).
+constexpr const char* kDefaultImage = "redis:6.2.6-alpine";
+constexpr const char* kDefaultImageSource = "spotahome redis-operator api/redisfailover/v1/defaults.go";
 
 }  // namespace
 
@@ -45,6 +53,13 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
   r.line = obj.line;
   r.save_points = {{{900, 1}, {300, 10}}, Provenance::by_default(kOperatorTemplate)};
   r.maxmemory.source = Provenance::by_default("no maxmemory in spec.redis.customConfig (Redis default 0 = unlimited)");
+
+  const YamlNode image = child(redis, "image");
+  if (auto note = apply_operator_image({"spec.redis.image", image.is_scalar() ? std::string(image.scalar()) : "",
+                                        location_at(obj.file, image), kDefaultImage, kDefaultImageSource},
+                                       r)) {
+    decl.notes.push_back(std::move(*note));
+  }
 
   auto resources = read_memory_resources(child(redis, "resources"), obj.file);
   if (!resources) {

@@ -17,7 +17,14 @@ bool contains(std::string_view haystack, std::string_view needle) {
 }
 
 // "7.2.4-alpine", "7.2", "8.0.2-debian-12-r0" -> "7.2.4", "7.2", "8.0.2"; "alpine", "latest", "e2e" -> "".
+// A "v" before a major.minor is the OT-CONTAINER-KIT image's spelling
+// (quay.io/opstree/redis:v7.0.15, OT-CONTAINER-KIT/redis release tags): "v6.2.14" -> "6.2.14";
+// "v1", "vault" -> "".
 std::string version_of(std::string_view tag) {
+  if (tag.size() > 1 && (tag[0] == 'v' || tag[0] == 'V') && std::isdigit(static_cast<unsigned char>(tag[1]))) {
+    const std::string v = version_of(tag.substr(1));
+    return v.find('.') == std::string::npos ? "" : v;
+  }
   size_t end = 0;
   while (end < tag.size() && (std::isdigit(static_cast<unsigned char>(tag[end])) || tag[end] == '.')) ++end;
   if (end == 0 || !std::isdigit(static_cast<unsigned char>(tag[0]))) return "";

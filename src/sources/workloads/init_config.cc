@@ -102,6 +102,7 @@ struct Assembler {
     if (script.encoded) {
       line.first_line = script.first_line;
       line.encoded = true;
+      line.value_column = script.value_column;
       return;
     }
     const std::string_view before = std::string_view(script.text).substr(0, offset);

@@ -92,6 +92,7 @@ PodFile PodFiles::from_volume(const VolumeDecl& v, const std::string& relative) 
     out.first_line = it->second.first_line;
     out.column_offset = it->second.column_offset;
     out.encoded = it->second.encoded;
+    out.value_column = it->second.value_column;
     out.data_name = src.name;
     out.data_key = *key;
     out.secret = src.kind == "secret";
@@ -167,7 +168,9 @@ TextInFile::TextInFile(std::string_view text, TextPlacement placement) : text_(t
 bool TextInFile::place(int& line, int& column) const {
   if (placement_.first_line <= 0) return false;
   if (placement_.encoded) {
+    // docs/lint.md: such findings point at the key's value, its column too.
     line = placement_.first_line;
+    column = placement_.value_column;
     return true;
   }
   const int text_line = line;

@@ -33,6 +33,7 @@ struct ConfigData {
     // The text is encoded in the YAML (a Secret's base64 `data`): its lines
     // have no lines of their own in the file, every one is at `first_line`.
     bool encoded = false;
+    int value_column = 0;  // encoded: the value's column on first_line (1-based), where every line is placed
   };
   std::map<std::string, Entry> entries;
   std::string where;  // the object
@@ -50,6 +51,7 @@ struct TextPlacement {
   int first_line = 0;     // file line of the text's first line; 0 when unknown
   int column_offset = 0;  // file columns before each text line (a block scalar)
   bool encoded = false;   // every line at first_line (a Secret's base64, a quoted scalar)
+  int value_column = 0;   // encoded: the value's column there, 0 when unknown (the whole line)
 };
 
 // Moves `where`, a location in `text` (line 1 = its first line; column 0 =
@@ -105,6 +107,7 @@ struct PodFile {
   int first_line = 0;       // see ConfigData::Entry
   int column_offset = 0;    // see ConfigData::Entry
   bool encoded = false;     // see ConfigData::Entry
+  int value_column = 0;     // see ConfigData::Entry
   std::string data_name;    // ConfigMap / Secret name
   std::string data_key;     // its key
   bool secret = false;

@@ -278,6 +278,18 @@ const char* default_server(const ImageKind& image) {
 
 }  // namespace
 
+std::vector<std::string> blank_split(std::string_view text) {
+  std::vector<std::string> words;
+  for (size_t i = 0; i < text.size();) {
+    const size_t start = text.find_first_not_of(" \t\n", i);
+    if (start == std::string_view::npos) break;
+    const size_t end = std::min(text.find_first_of(" \t\n", start), text.size());
+    words.emplace_back(text.substr(start, end - start));
+    i = end;
+  }
+  return words;
+}
+
 std::vector<std::vector<ShellWord>> split_shell_script(const std::string& script,
                                                        const std::map<std::string, std::string>& env) {
   ShellParser p{script, env, 0, std::vector<std::vector<ShellWord>>(1), ShellWord{}, false};
@@ -295,8 +307,11 @@ ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& im
   } else if (cmd.has_args) {
     argv = to_words(cmd.args, cmd, runtime);
     out.how = "args";
-    // docker-entrypoint.sh of the official redis / valkey images.
-    const char* server = default_server(image);
+    // docker-entrypoint.sh of the official redis / valkey images. redis-stack
+    // has none: its Dockerfile sets only CMD ["/entrypoint.sh"] (redis-stack
+    // dockers/dockerfile.tmpl), so args replace that CMD and run as the
+    // program, REDIS_ARGS unread.
+    const char* server = image.family == ImageFamily::kRedisStack ? nullptr : default_server(image);
     if (server && !argv.empty() && (argv[0].text.rfind("-", 0) == 0 || argv[0].text.ends_with(".conf"))) {
       argv.insert(argv.begin(), ShellWord{server, false});
     }
@@ -310,14 +325,7 @@ ServerLaunch find_server_launch(const ContainerCommand& cmd, const ImageKind& im
     argv = {{"redis-stack-server", false}, {"/redis-stack.conf", false}};
     out.config_file_if_present = true;
     if (auto it = cmd.env.find("REDIS_ARGS"); it != cmd.env.end()) {
-      const std::string& v = it->second;
-      for (size_t i = 0; i < v.size();) {
-        const size_t start = v.find_first_not_of(" \t\n", i);
-        if (start == std::string::npos) break;
-        const size_t end = std::min(v.find_first_of(" \t\n", start), v.size());
-        argv.push_back({v.substr(start, end - start), false});
-        i = end;
-      }
+      for (auto& word : blank_split(it->second)) argv.push_back({std::move(word), false});
     } else if (runtime.names.count("REDIS_ARGS") || runtime.incomplete) {
       out.program = ServerProgram::kUnknown;
       out.unknowns.push_back("REDIS_ARGS (the redis-stack entrypoint's server arguments) is set at run time");

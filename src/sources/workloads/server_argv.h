@@ -96,6 +96,11 @@ bool is_data_server_program(const std::string& word);
 // redis-check-rdb, redis-check-aof and the valkey-* names).
 bool is_client_program(const std::string& word);
 
+// The words of an unquoted `${VAR}` expansion: split on blanks and newlines,
+// quotes kept as written (redis-stack's entrypoint.sh passes ${REDIS_ARGS}
+// unquoted; Bitnami's run.sh splits its extra flags with `read -a`).
+std::vector<std::string> blank_split(std::string_view text);
+
 // POSIX-sh word splitting of one script into simple commands (for tests and
 // for reading `command: [sh, -c, ...]`). Each word keeps a flag saying it
 // held an expansion that could not be resolved from `env`.

@@ -215,7 +215,8 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
     std::vector<std::string> words = b.extra_flags;
     for (const auto& a : c.args) words.push_back(a);
     apply_overrides(words, {}, b.extra_flags_location.known() ? b.extra_flags_location : c.args_location, r);
-    r.bitnami_extra_flags = b.extra_flags;
+    r.flags_env = valkey ? "VALKEY_EXTRA_FLAGS" : "REDIS_EXTRA_FLAGS";
+    r.flags_env_words = b.extra_flags;
     return r;
   }
 
@@ -260,9 +261,15 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
   // redis-stack's entrypoint takes the arguments from REDIS_ARGS: a fact
   // they set is located at that env value.
   Location overrides_at = c.args_location;
-  if (auto it = c.env.find("REDIS_ARGS");
-      r.image.family == ImageFamily::kRedisStack && !c.has_command && !c.has_args && it != c.env.end()) {
-    overrides_at = it->second.location;
+  if (r.image.family == ImageFamily::kRedisStack && !c.has_command && !c.has_args) {
+    // Its Dockerfile has no ENTRYPOINT (redis-stack dockers/dockerfile.tmpl:
+    // CMD ["/entrypoint.sh"]), so args would replace the entrypoint: a fix
+    // sets REDIS_ARGS, the only server flags it passes.
+    r.flags_env = "REDIS_ARGS";
+    if (auto it = c.env.find("REDIS_ARGS"); it != c.env.end()) {
+      overrides_at = it->second.location;
+      if (auto lit = env.literal.find("REDIS_ARGS"); lit != env.literal.end()) r.flags_env_words = blank_split(lit->second);
+    }
   }
   apply_overrides(r.launch.overrides, r.launch.unresolved_words, overrides_at, r);
   return r;

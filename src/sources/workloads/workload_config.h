@@ -51,8 +51,13 @@ struct ContainerReading {
   // command or REDIS_EXTRA_FLAGS), which overrides any config file: a fix
   // must change the argv, not the ConfigMap.
   bool maxmemory_in_argv = false;
-  // Bitnami images: the REDIS_EXTRA_FLAGS words, so a fix keeps the others.
-  std::vector<std::string> bitnami_extra_flags;
+  // The env variable the image's own entrypoint reads server flags from,
+  // when it starts the server: Bitnami's run.sh REDIS_EXTRA_FLAGS
+  // (VALKEY_EXTRA_FLAGS for bitnami/valkey), redis-stack's entrypoint.sh
+  // REDIS_ARGS (without command or args); "" otherwise. Its words as set
+  // today, so a fix that sets the variable keeps the others.
+  std::string flags_env;
+  std::vector<std::string> flags_env_words;
 };
 
 // Reads every Redis-looking container of `pod` (init containers are not

@@ -7,18 +7,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/quantity.h"
+#include "platform/response_watch.h"
 
 namespace redisfit::platform {
 namespace {
@@ -50,45 +47,16 @@ Labels parse_labels(const nlohmann::json& metric) {
 // over 100,000 instances).
 constexpr size_t kMaxResponseBytes = 64u << 20;
 
-// The whole request, headers and body, within one deadline: cpp-httplib's
-// read timeout is per read(2), so a server dripping a byte every 0.5 s never
-// trips it. At the deadline this watchdog stops the client, which shuts its
-// socket down (the one thread-safe call cpp-httplib has), and the blocked
-// read returns.
-class Watchdog {
- public:
-  Watchdog(httplib::Client& client, std::chrono::milliseconds timeout)
-      : thread_([this, &client, timeout] {
-          std::unique_lock lock(mutex_);
-          if (!wake_.wait_for(lock, timeout, [this] { return done_; })) {
-            fired_ = true;
-            client.stop();
-          }
-        }) {}
-  ~Watchdog() { finish(); }
-  Watchdog(const Watchdog&) = delete;
-  Watchdog& operator=(const Watchdog&) = delete;
+// The status line and headers (over https, with the TLS handshake before
+// them) must end within this: Prometheus sends about 200 bytes of headers and
+// a certificate chain is a few KiB. cpp-httplib would grow a line without a
+// break until memory ran out (see platform/response_watch.h).
+constexpr uint64_t kMaxHeadBytes = 256u << 10;
 
-  // Ends the watch; true when the deadline came first.
-  bool finish() {
-    if (thread_.joinable()) {
-      {
-        std::lock_guard lock(mutex_);
-        done_ = true;
-      }
-      wake_.notify_all();
-      thread_.join();
-    }
-    return fired_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool done_ = false;
-  std::atomic<bool> fired_{false};
-  std::thread thread_;  // last: starts once the members it reads exist
-};
+// All bytes received for one answer: the body's cap, and room for its framing
+// (chunk-size lines, TLS records) and the head. Only a server that frames a
+// body of a few bytes per chunk, or never ends a chunk-size line, reaches it.
+constexpr uint64_t kMaxWireBytes = kMaxResponseBytes + kMaxResponseBytes / 4 + kMaxHeadBytes;
 
 std::string seconds_text(std::chrono::milliseconds ms) { return fmt::format("{:g}s", ms.count() / 1000.0); }
 
@@ -201,8 +169,8 @@ Result<std::string> PrometheusClient::get(const std::string& path,
     req.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
   }
   // The body is gathered here, not by cpp-httplib, so that it stops at
-  // kMaxResponseBytes (a Content-Length is not trusted); the watchdog keeps
-  // the deadline.
+  // kMaxResponseBytes (a Content-Length is not trusted); the watch keeps
+  // the deadline and bounds the head and the framing.
   std::string body;
   bool too_large = false;
   req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
@@ -215,14 +183,24 @@ Result<std::string> PrometheusClient::get(const std::string& path,
   };
   ++requests_;
   const auto started = std::chrono::steady_clock::now();
-  Watchdog watchdog(client, options_.read_timeout);
+  ResponseWatch watch(client, {options_.read_timeout, kMaxHeadBytes, kMaxWireBytes});
+  req.response_handler = [&watch](const httplib::Response&) {
+    watch.headers_done();
+    return true;
+  };
   auto res = client.send(req);
+  const ResponseWatch::Stopped stopped = watch.finish();
   // cpp-httplib's own per-read timeout, as long as the deadline, can end a
-  // silent server's read a moment before the watchdog fires: a Read error
+  // silent server's read a moment before the watch fires: a Read error
   // then, but a timeout all the same.
-  const bool timed_out =
-      watchdog.finish() || std::chrono::steady_clock::now() - started >= options_.read_timeout;
-  if (too_large) {
+  const bool timed_out = stopped == ResponseWatch::Stopped::kDeadline ||
+                         std::chrono::steady_clock::now() - started >= options_.read_timeout;
+  if (!res && stopped == ResponseWatch::Stopped::kHeadTooLarge) {
+    return Error{options_.url, fmt::format("the status line and headers did not end within {}: not read (a "
+                                           "Prometheus API answer's take a few hundred bytes; is this a Prometheus "
+                                           "URL?)", format_bytes(kMaxHeadBytes))};
+  }
+  if (too_large || (!res && stopped == ResponseWatch::Stopped::kTooLarge)) {
     return Error{options_.url, fmt::format("the response is larger than {}: not read (a Prometheus API answer to "
                                            "these aggregated queries is a few MiB; is this a Prometheus URL?)",
                                            format_bytes(kMaxResponseBytes))};

@@ -9,8 +9,10 @@
 // Calls are synchronous, one request each, with the timeouts given; nothing
 // is retried, so an unreachable server costs one connect timeout. The read
 // timeout is a deadline for the whole response (a server that drips a byte
-// at a time is stopped at it: "timed out after 3s"), and a body over 64 MiB
-// is refused as it arrives, never held.
+// at a time is stopped at it: "timed out after 3s"), a body over 64 MiB
+// is refused as it arrives, never held, and so are a status line and headers
+// that do not end within 256 KiB (a line without a break would otherwise
+// grow until memory ran out).
 //
 // Only vector results of instant queries and matrix results of range queries
 // are read: both are bounded by the number of series the query aggregates to.

@@ -1,7 +1,5 @@
 #include "platform/prometheus_api.h"
 
-#include <limits>
-
 #include <httplib.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -15,30 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/quantity.h"
+#include "platform/prometheus_reply.h"
 #include "platform/response_watch.h"
 
 namespace redisfit::platform {
 namespace {
-
-double parse_value(const nlohmann::json& v) {
-  // Sample values are strings: "123", "1.5e9", "NaN", "+Inf". Anything else
-  // ("notanumber", "12abc", "") is NaN, never the 0 strtod reads from it:
-  // the callers leave NaN out as a broken series.
-  const std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-  char* end = nullptr;
-  const double value = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size()) return std::numeric_limits<double>::quiet_NaN();
-  return value;
-}
-
-Labels parse_labels(const nlohmann::json& metric) {
-  Labels labels;
-  if (!metric.is_object()) return labels;
-  for (const auto& [k, v] : metric.items()) {
-    if (v.is_string()) labels[k] = v.get<std::string>();
-  }
-  return labels;
-}
 
 // A response body larger than this is refused, never held: the queries are
 // aggregated server-side, so a real answer is a few hundred KiB to a few MiB
@@ -147,8 +126,8 @@ PrometheusClient::PrometheusClient(PrometheusOptions options, std::string shp, s
 
 PrometheusClient::~PrometheusClient() = default;
 
-Result<std::string> PrometheusClient::get(const std::string& path,
-                                          const std::vector<std::pair<std::string, std::string>>& params) {
+Result<nlohmann::json> PrometheusClient::get(const std::string& path,
+                                             const std::vector<std::pair<std::string, std::string>>& params) {
   httplib::Client client(scheme_host_port_);
   auto secs = [](std::chrono::milliseconds ms) { return std::make_pair(ms.count() / 1000, (ms.count() % 1000) * 1000); };
   client.set_connection_timeout(secs(options_.connect_timeout).first, secs(options_.connect_timeout).second);
@@ -221,69 +200,65 @@ Result<std::string> PrometheusClient::get(const std::string& path,
                                                                       : httplib::to_string(res.error());
     return Error{options_.url, fmt::format("cannot reach Prometheus: {} (is the URL right, and is it running?)", why)};
   }
-  res->body = std::move(body);
   if (res->status == 401 || res->status == 403) {
     return Error{options_.url, fmt::format("Prometheus refused the request (HTTP {}): {}; give credentials with "
                                            "--prometheus-auth-header \"Bearer <token>\" or \"Basic <base64>\"",
                                            res->status, options_.auth_header.empty() ? "no credentials were sent"
                                                                                      : "the credentials sent were refused")};
   }
-  auto doc = nlohmann::json::parse(res->body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("status")) {
-    return Error{options_.url, fmt::format("HTTP {} with a body that is not the Prometheus API's JSON "
-                                           "(is this a Prometheus URL?): {}", res->status, shorten(res->body))};
+  auto reply = parse_reply(body);
+  if (!reply) {
+    return Error{options_.url, fmt::format("HTTP {} with {} (is this a Prometheus URL?): {}", res->status,
+                                           reply.error().message, shorten(body))};
   }
-  if (doc["status"] != "success") {
-    std::string error = doc.value("error", std::string("no error text"));
+  if (reply.value()["status"] != "success") {
     return Error{options_.url, fmt::format("Prometheus rejected the query (HTTP {}, {}): {}", res->status,
-                                           doc.value("errorType", std::string("error")), error)};
+                                           reply_error_type(*reply), reply_error_text(*reply))};
   }
-  return res->body;
+  return reply;
 }
+
+Error PrometheusClient::not_the_api(const Error& shape) const {
+  return Error{options_.url, fmt::format("the answer is not the Prometheus API's: {} {} (is this a Prometheus URL?)",
+                                         shape.where.empty() ? "the body" : shape.where, shape.message)};
+}
+
+namespace {
+
+Error with_query(const Error& e, const std::string& query) {
+  return Error{e.where, e.message + "\n  query: " + query, e.code};
+}
+
+}  // namespace
 
 Result<std::vector<InstantSample>> PrometheusClient::instant(const std::string& query, std::optional<double> at) {
   std::vector<std::pair<std::string, std::string>> params = {{"query", query}};
   if (at) params.emplace_back("time", fmt::format("{:.3f}", *at));
-  auto body = get("/api/v1/query", params);
-  if (!body) return Error{body.error().where, body.error().message + "\n  query: " + query};
-  auto doc = nlohmann::json::parse(*body);
-  const auto& data = doc["data"];
-  std::vector<InstantSample> out;
-  if (data.value("resultType", "") == "scalar") {
-    out.push_back({{}, parse_value(data["result"][1])});
-    return out;
-  }
-  if (data.value("resultType", "") != "vector") {
-    return Error{options_.url, "expected a vector result for: " + query};
-  }
-  for (const auto& s : data["result"]) out.push_back({parse_labels(s["metric"]), parse_value(s["value"][1])});
-  return out;
+  auto reply = get("/api/v1/query", params);
+  if (!reply) return with_query(reply.error(), query);
+  auto samples = read_instant_reply(*reply);
+  if (!samples) return with_query(not_the_api(samples.error()), query);
+  return samples;
 }
 
 Result<std::vector<RangeSeries>> PrometheusClient::range(const std::string& query, double start, double end,
                                                          double step) {
-  auto body = get("/api/v1/query_range", {{"query", query},
-                                          {"start", fmt::format("{:.3f}", start)},
-                                          {"end", fmt::format("{:.3f}", end)},
-                                          {"step", fmt::format("{:.3f}", step)}});
-  if (!body) return Error{body.error().where, body.error().message + "\n  query: " + query};
-  auto doc = nlohmann::json::parse(*body);
-  const auto& data = doc["data"];
-  if (data.value("resultType", "") != "matrix") return Error{options_.url, "expected a matrix result for: " + query};
-  std::vector<RangeSeries> out;
-  for (const auto& s : data["result"]) {
-    RangeSeries series{parse_labels(s["metric"]), {}};
-    for (const auto& p : s["values"]) series.points.emplace_back(p[0].get<double>(), parse_value(p[1]));
-    out.push_back(std::move(series));
-  }
-  return out;
+  auto reply = get("/api/v1/query_range", {{"query", query},
+                                           {"start", fmt::format("{:.3f}", start)},
+                                           {"end", fmt::format("{:.3f}", end)},
+                                           {"step", fmt::format("{:.3f}", step)}});
+  if (!reply) return with_query(reply.error(), query);
+  auto series = read_range_reply(*reply);
+  if (!series) return with_query(not_the_api(series.error()), query);
+  return series;
 }
 
 Result<std::string> PrometheusClient::version() {
-  auto body = get("/api/v1/status/buildinfo", {});
-  if (!body) return body.error();
-  auto doc = nlohmann::json::parse(*body);
-  return doc["data"].value("version", std::string("unknown"));
+  auto reply = get("/api/v1/status/buildinfo", {});
+  if (!reply) return reply.error();
+  auto version = read_version_reply(*reply);
+  if (!version) return not_the_api(version.error());
+  return version;
 }
 
 }  // namespace redisfit::platform

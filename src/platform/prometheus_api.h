@@ -16,6 +16,9 @@
 //
 // Only vector results of instant queries and matrix results of range queries
 // are read: both are bounded by the number of series the query aggregates to.
+// An answer of another shape (a "result" that is no array, a "value" that is
+// no [time, value] pair) is an error naming the URL and the JSON path
+// (platform/prometheus_reply.h), never a library exception.
 #pragma once
 
 #include <chrono>
@@ -24,6 +27,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "core/result.h"
 
@@ -67,7 +72,11 @@ class PrometheusClient {
 
  private:
   PrometheusClient(PrometheusOptions options, std::string scheme_host_port, std::string prefix);
-  Result<std::string> get(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params);
+  // The whole answer of a "success", parsed; every failure an Error naming the URL.
+  Result<nlohmann::json> get(const std::string& path,
+                             const std::vector<std::pair<std::string, std::string>>& params);
+  // `shape`: an Error from prometheus_reply.h, said with the URL.
+  Error not_the_api(const Error& shape) const;
   PrometheusOptions options_;
   std::string scheme_host_port_;
   std::string prefix_;

@@ -208,8 +208,11 @@ Result<nlohmann::json> PrometheusClient::get(const std::string& path,
   }
   auto reply = parse_reply(body);
   if (!reply) {
-    return Error{options_.url, fmt::format("HTTP {} with {} (is this a Prometheus URL?): {}", res->status,
-                                           reply.error().message, shorten(body))};
+    // The body is shown when it may say what the server is (an HTML page),
+    // not when it is only brackets.
+    const bool too_deep = reply.error().code == ErrorCode::kOutOfRange;
+    return Error{options_.url, fmt::format("HTTP {} with {} (is this a Prometheus URL?){}", res->status,
+                                           reply.error().message, too_deep ? "" : ": " + shorten(body))};
   }
   if (reply.value()["status"] != "success") {
     return Error{options_.url, fmt::format("Prometheus rejected the query (HTTP {}, {}): {}", res->status,

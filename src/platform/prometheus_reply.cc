@@ -109,7 +109,24 @@ Result<const Json*> series_list(const Json& data) {
 }  // namespace
 
 Result<Json> parse_reply(const std::string& body) {
-  const Json doc = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  // Thrown by the callback at the first value nested too deep: it ends the
+  // parse there, before the rest is read or built. (A callback that returns
+  // false only discards the value: nlohmann still walks every level and
+  // keeps a stack entry for each.) `depth` is the number of arrays and
+  // objects around the value.
+  struct TooDeep {};
+  const Json::parser_callback_t refuse_deep = [](int depth, Json::parse_event_t, Json&) {
+    if (depth >= kMaxReplyDepth) throw TooDeep{};
+    return true;
+  };
+  Json doc;
+  try {
+    doc = Json::parse(body, refuse_deep, /*allow_exceptions=*/false);
+  } catch (const TooDeep&) {
+    return Error{"", fmt::format("JSON nested deeper than {} levels, where a Prometheus API answer nests 6: not read",
+                                 kMaxReplyDepth),
+                 ErrorCode::kOutOfRange};
+  }
   if (doc.is_discarded() || !doc.is_object()) return Error{"", "a body that is not the Prometheus API's JSON"};
   const Json* status = member(doc, "status");
   if (status == nullptr || !status->is_string()) return Error{"", "a body that is not the Prometheus API's JSON"};

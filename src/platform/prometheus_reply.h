@@ -4,7 +4,9 @@
 // Contract: nothing here throws. Every member read is checked for its type
 // first, and an answer of another shape is an Error whose `where` is the JSON
 // path that differs ("data.result[3].value") and whose message says how
-// ("is an object, not an array"); the client adds the URL.
+// ("is an object, not an array"); the client adds the URL. The parse itself
+// refuses nesting deeper than kMaxReplyDepth as it meets it, before the
+// document is built (64 MiB of '[' cost 2.3 GB and 9.5 s as a DOM).
 #pragma once
 
 #include <string>
@@ -17,8 +19,12 @@
 
 namespace redisfit::platform {
 
+// Prometheus answers nest 6 deep (envelope, data, result, series, values,
+// point); 256 is the YAML reader's limit too (sources/manifests).
+inline constexpr int kMaxReplyDepth = 256;
+
 // The body as JSON: an object with a string "status", or an Error (its
-// `where` empty) when it is not.
+// `where` empty; code kOutOfRange when nested too deep) when it is not.
 Result<nlohmann::json> parse_reply(const std::string& body);
 
 // The envelope's "errorType" and "error" texts, or defaults when absent or

@@ -1,10 +1,12 @@
 #include "platform/prometheus_api.h"
 
 #include <httplib.h>
+#include <openssl/err.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +16,7 @@
 
 #include "core/quantity.h"
 #include "platform/prometheus_reply.h"
+#include "platform/prometheus_url.h"
 #include "platform/response_watch.h"
 
 namespace redisfit::platform {
@@ -63,18 +66,9 @@ namespace {
 
 // httplib says "Connection" for a refused port and an unknown host alike:
 // the resolver and one connect of our own tell them apart for the message.
-std::string why_unreachable(const std::string& scheme_host_port) {
-  const std::string hp = scheme_host_port.substr(scheme_host_port.find("://") + 3);
-  std::string host = hp;
-  std::string port = scheme_host_port.rfind("https", 0) == 0 ? "443" : "80";
-  if (!hp.empty() && hp[0] == '[') {  // [::1]:9090
-    const size_t close = hp.find(']');
-    host = hp.substr(1, close == std::string::npos ? std::string::npos : close - 1);
-    if (close != std::string::npos && close + 1 < hp.size() && hp[close + 1] == ':') port = hp.substr(close + 2);
-  } else if (const size_t colon = hp.rfind(':'); colon != std::string::npos) {
-    host = hp.substr(0, colon);
-    port = hp.substr(colon + 1);
-  }
+std::string why_unreachable(const PrometheusUrl& url) {
+  const std::string& host = url.host;
+  const std::string port = std::to_string(url.port);
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
@@ -103,38 +97,29 @@ std::string why_unreachable(const std::string& scheme_host_port) {
 }  // namespace
 
 Result<std::unique_ptr<PrometheusClient>> PrometheusClient::create(const PrometheusOptions& options) {
-  const std::string& url = options.url;
-  auto bad = [&](const std::string& why) {
-    return Error{"flag --prometheus", fmt::format("\"{}\" is not a Prometheus URL: {}", url, why)};
-  };
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return bad("expected http://host:port or https://host[:port][/prefix]");
-  std::string scheme = url.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "https") return bad("the scheme must be http or https");
-  auto path_start = url.find('/', scheme_end + 3);
-  std::string host_port = url.substr(scheme_end + 3, path_start == std::string::npos ? std::string::npos
-                                                                                       : path_start - scheme_end - 3);
-  if (host_port.empty()) return bad("no host");
-  if (host_port.find('@') != std::string::npos) return bad("put credentials in --prometheus-auth-header, not the URL");
-  std::string prefix = path_start == std::string::npos ? "" : url.substr(path_start);
-  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  return std::unique_ptr<PrometheusClient>(new PrometheusClient(options, scheme + "://" + host_port, prefix));
+  auto url = parse_prometheus_url(options.url);
+  if (!url) return url.error();
+  return std::unique_ptr<PrometheusClient>(new PrometheusClient(options, std::move(url).value()));
 }
 
-PrometheusClient::PrometheusClient(PrometheusOptions options, std::string shp, std::string prefix)
-    : options_(std::move(options)), scheme_host_port_(std::move(shp)), prefix_(std::move(prefix)) {}
+PrometheusClient::PrometheusClient(PrometheusOptions options, PrometheusUrl url)
+    : options_(std::move(options)), url_(std::move(url)) {}
 
 PrometheusClient::~PrometheusClient() = default;
 
 Result<nlohmann::json> PrometheusClient::get(const std::string& path,
                                              const std::vector<std::pair<std::string, std::string>>& params) {
-  httplib::Client client(scheme_host_port_);
+  httplib::Client client(url_.scheme_host_port());
   auto secs = [](std::chrono::milliseconds ms) { return std::make_pair(ms.count() / 1000, (ms.count() % 1000) * 1000); };
-  client.set_connection_timeout(secs(options_.connect_timeout).first, secs(options_.connect_timeout).second);
+  // cpp-httplib bounds the connect and the TLS handshake by this alone (the
+  // watch cannot stop a socket it has not been handed yet): never past the
+  // deadline, or an https:// URL to a plain-HTTP port waited 5 s at --timeout 3s.
+  const auto connect_timeout = std::min(options_.connect_timeout, options_.read_timeout);
+  client.set_connection_timeout(secs(connect_timeout).first, secs(connect_timeout).second);
   client.set_read_timeout(secs(options_.read_timeout).first, secs(options_.read_timeout).second);
   if (options_.tls_insecure) client.enable_server_certificate_verification(false);
   httplib::Request req;
-  req.path = prefix_ + path;
+  req.path = url_.prefix + path;
   if (!options_.auth_header.empty()) req.headers.emplace("Authorization", options_.auth_header);
   // POST keeps long PromQL out of the URL (the query API accepts both,
   // form-encoded); the status endpoints are GET only.
@@ -184,9 +169,10 @@ Result<nlohmann::json> PrometheusClient::get(const std::string& path,
                                            "these aggregated queries is a few MiB; is this a Prometheus URL?)",
                                            format_bytes(kMaxResponseBytes))};
   }
+  if (!res && res.error() == httplib::Error::SSLConnection) return tls_handshake_error(connect_timeout, started);
   const bool unreachable =
       !res && (res.error() == httplib::Error::Connection || res.error() == httplib::Error::ConnectionTimeout ||
-               res.error() == httplib::Error::SSLConnection || res.error() == httplib::Error::SSLServerVerification);
+               res.error() == httplib::Error::SSLServerVerification);
   if (timed_out && !unreachable) {
     return Error{options_.url, fmt::format("timed out after {} (--timeout): the server {} within it",
                                            seconds_text(options_.read_timeout),
@@ -196,7 +182,7 @@ Result<nlohmann::json> PrometheusClient::get(const std::string& path,
     if (res.error() == httplib::Error::Read || res.error() == httplib::Error::Canceled) {
       return Error{options_.url, "the connection closed before a whole answer came (is this a Prometheus URL?)"};
     }
-    const std::string why = res.error() == httplib::Error::Connection ? why_unreachable(scheme_host_port_)
+    const std::string why = res.error() == httplib::Error::Connection ? why_unreachable(url_)
                                                                       : httplib::to_string(res.error());
     return Error{options_.url, fmt::format("cannot reach Prometheus: {} (is the URL right, and is it running?)", why)};
   }
@@ -219,6 +205,24 @@ Result<nlohmann::json> PrometheusClient::get(const std::string& path,
                                            reply_error_type(*reply), reply_error_text(*reply))};
   }
   return reply;
+}
+
+Error PrometheusClient::tls_handshake_error(std::chrono::milliseconds connect_timeout,
+                                            std::chrono::steady_clock::time_point started) const {
+  // cpp-httplib says only "SSLConnection"; OpenSSL's queue, on this thread,
+  // still holds why.
+  const unsigned long code = ERR_peek_last_error();
+  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
+  ERR_clear_error();
+  if (std::chrono::steady_clock::now() - started >= connect_timeout) {
+    return Error{options_.url, fmt::format("the TLS handshake did not finish within {}: is this port serving "
+                                           "https? (a plain-HTTP server waits for a request line that never comes; "
+                                           "for plain HTTP give http://)", seconds_text(connect_timeout)),
+                 ErrorCode::kUnavailable};
+  }
+  return Error{options_.url, fmt::format("the TLS handshake failed{}: is this port serving https? (for plain "
+                                         "HTTP give http://)", reason != nullptr ? fmt::format(" ({})", reason) : ""),
+               ErrorCode::kUnavailable};
 }
 
 Error PrometheusClient::not_the_api(const Error& shape) const {

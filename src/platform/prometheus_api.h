@@ -31,6 +31,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/result.h"
+#include "platform/prometheus_url.h"
 
 namespace redisfit::platform {
 
@@ -49,14 +50,15 @@ struct RangeSeries {
 struct PrometheusOptions {
   std::string url;               // http(s)://host:port[/path-prefix]
   std::string auth_header;       // full Authorization value ("Bearer x", "Basic y"), or empty
-  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds connect_timeout{5000};  // connect and TLS handshake; never past read_timeout
   std::chrono::milliseconds read_timeout{60000};  // the whole request and response
   bool tls_insecure = false;
 };
 
 class PrometheusClient {
  public:
-  // Error when the URL is not http(s)://host[:port][/prefix].
+  // Error naming --prometheus when the URL is not http(s)://host[:port][/prefix]
+  // (platform/prometheus_url.h: checked before any connection).
   static Result<std::unique_ptr<PrometheusClient>> create(const PrometheusOptions& options);
   ~PrometheusClient();
 
@@ -71,15 +73,17 @@ class PrometheusClient {
   int requests() const { return requests_; }
 
  private:
-  PrometheusClient(PrometheusOptions options, std::string scheme_host_port, std::string prefix);
+  PrometheusClient(PrometheusOptions options, PrometheusUrl url);
   // The whole answer of a "success", parsed; every failure an Error naming the URL.
   Result<nlohmann::json> get(const std::string& path,
                              const std::vector<std::pair<std::string, std::string>>& params);
+  // cpp-httplib's SSLConnection said as what it likely is: a port not serving https.
+  Error tls_handshake_error(std::chrono::milliseconds connect_timeout,
+                            std::chrono::steady_clock::time_point started) const;
   // `shape`: an Error from prometheus_reply.h, said with the URL.
   Error not_the_api(const Error& shape) const;
   PrometheusOptions options_;
-  std::string scheme_host_port_;
-  std::string prefix_;
+  PrometheusUrl url_;
   int requests_ = 0;
 };
 

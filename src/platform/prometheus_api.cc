@@ -1,47 +1,26 @@
 #include "platform/prometheus_api.h"
 
-#include <limits>
-
 #include <httplib.h>
+#include <openssl/err.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "core/quantity.h"
+#include "platform/prometheus_reply.h"
+#include "platform/prometheus_url.h"
+#include "platform/response_watch.h"
 
 namespace redisfit::platform {
 namespace {
-
-double parse_value(const nlohmann::json& v) {
-  // Sample values are strings: "123", "1.5e9", "NaN", "+Inf". Anything else
-  // ("notanumber", "12abc", "") is NaN, never the 0 strtod reads from it:
-  // the callers leave NaN out as a broken series.
-  const std::string s = v.is_string() ? v.get<std::string>() : v.dump();
-  char* end = nullptr;
-  const double value = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size()) return std::numeric_limits<double>::quiet_NaN();
-  return value;
-}
-
-Labels parse_labels(const nlohmann::json& metric) {
-  Labels labels;
-  if (!metric.is_object()) return labels;
-  for (const auto& [k, v] : metric.items()) {
-    if (v.is_string()) labels[k] = v.get<std::string>();
-  }
-  return labels;
-}
 
 // A response body larger than this is refused, never held: the queries are
 // aggregated server-side, so a real answer is a few hundred KiB to a few MiB
@@ -50,45 +29,16 @@ Labels parse_labels(const nlohmann::json& metric) {
 // over 100,000 instances).
 constexpr size_t kMaxResponseBytes = 64u << 20;
 
-// The whole request, headers and body, within one deadline: cpp-httplib's
-// read timeout is per read(2), so a server dripping a byte every 0.5 s never
-// trips it. At the deadline this watchdog stops the client, which shuts its
-// socket down (the one thread-safe call cpp-httplib has), and the blocked
-// read returns.
-class Watchdog {
- public:
-  Watchdog(httplib::Client& client, std::chrono::milliseconds timeout)
-      : thread_([this, &client, timeout] {
-          std::unique_lock lock(mutex_);
-          if (!wake_.wait_for(lock, timeout, [this] { return done_; })) {
-            fired_ = true;
-            client.stop();
-          }
-        }) {}
-  ~Watchdog() { finish(); }
-  Watchdog(const Watchdog&) = delete;
-  Watchdog& operator=(const Watchdog&) = delete;
+// The status line and headers (over https, with the TLS handshake before
+// them) must end within this: Prometheus sends about 200 bytes of headers and
+// a certificate chain is a few KiB. cpp-httplib would grow a line without a
+// break until memory ran out (see platform/response_watch.h).
+constexpr uint64_t kMaxHeadBytes = 256u << 10;
 
-  // Ends the watch; true when the deadline came first.
-  bool finish() {
-    if (thread_.joinable()) {
-      {
-        std::lock_guard lock(mutex_);
-        done_ = true;
-      }
-      wake_.notify_all();
-      thread_.join();
-    }
-    return fired_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool done_ = false;
-  std::atomic<bool> fired_{false};
-  std::thread thread_;  // last: starts once the members it reads exist
-};
+// All bytes received for one answer: the body's cap, and room for its framing
+// (chunk-size lines, TLS records) and the head. Only a server that frames a
+// body of a few bytes per chunk, or never ends a chunk-size line, reaches it.
+constexpr uint64_t kMaxWireBytes = kMaxResponseBytes + kMaxResponseBytes / 4 + kMaxHeadBytes;
 
 std::string seconds_text(std::chrono::milliseconds ms) { return fmt::format("{:g}s", ms.count() / 1000.0); }
 
@@ -116,18 +66,9 @@ namespace {
 
 // httplib says "Connection" for a refused port and an unknown host alike:
 // the resolver and one connect of our own tell them apart for the message.
-std::string why_unreachable(const std::string& scheme_host_port) {
-  const std::string hp = scheme_host_port.substr(scheme_host_port.find("://") + 3);
-  std::string host = hp;
-  std::string port = scheme_host_port.rfind("https", 0) == 0 ? "443" : "80";
-  if (!hp.empty() && hp[0] == '[') {  // [::1]:9090
-    const size_t close = hp.find(']');
-    host = hp.substr(1, close == std::string::npos ? std::string::npos : close - 1);
-    if (close != std::string::npos && close + 1 < hp.size() && hp[close + 1] == ':') port = hp.substr(close + 2);
-  } else if (const size_t colon = hp.rfind(':'); colon != std::string::npos) {
-    host = hp.substr(0, colon);
-    port = hp.substr(colon + 1);
-  }
+std::string why_unreachable(const PrometheusUrl& url) {
+  const std::string& host = url.host;
+  const std::string port = std::to_string(url.port);
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
@@ -156,38 +97,29 @@ std::string why_unreachable(const std::string& scheme_host_port) {
 }  // namespace
 
 Result<std::unique_ptr<PrometheusClient>> PrometheusClient::create(const PrometheusOptions& options) {
-  const std::string& url = options.url;
-  auto bad = [&](const std::string& why) {
-    return Error{"flag --prometheus", fmt::format("\"{}\" is not a Prometheus URL: {}", url, why)};
-  };
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return bad("expected http://host:port or https://host[:port][/prefix]");
-  std::string scheme = url.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "https") return bad("the scheme must be http or https");
-  auto path_start = url.find('/', scheme_end + 3);
-  std::string host_port = url.substr(scheme_end + 3, path_start == std::string::npos ? std::string::npos
-                                                                                       : path_start - scheme_end - 3);
-  if (host_port.empty()) return bad("no host");
-  if (host_port.find('@') != std::string::npos) return bad("put credentials in --prometheus-auth-header, not the URL");
-  std::string prefix = path_start == std::string::npos ? "" : url.substr(path_start);
-  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  return std::unique_ptr<PrometheusClient>(new PrometheusClient(options, scheme + "://" + host_port, prefix));
+  auto url = parse_prometheus_url(options.url);
+  if (!url) return url.error();
+  return std::unique_ptr<PrometheusClient>(new PrometheusClient(options, std::move(url).value()));
 }
 
-PrometheusClient::PrometheusClient(PrometheusOptions options, std::string shp, std::string prefix)
-    : options_(std::move(options)), scheme_host_port_(std::move(shp)), prefix_(std::move(prefix)) {}
+PrometheusClient::PrometheusClient(PrometheusOptions options, PrometheusUrl url)
+    : options_(std::move(options)), url_(std::move(url)) {}
 
 PrometheusClient::~PrometheusClient() = default;
 
-Result<std::string> PrometheusClient::get(const std::string& path,
-                                          const std::vector<std::pair<std::string, std::string>>& params) {
-  httplib::Client client(scheme_host_port_);
+Result<nlohmann::json> PrometheusClient::get(const std::string& path,
+                                             const std::vector<std::pair<std::string, std::string>>& params) {
+  httplib::Client client(url_.scheme_host_port());
   auto secs = [](std::chrono::milliseconds ms) { return std::make_pair(ms.count() / 1000, (ms.count() % 1000) * 1000); };
-  client.set_connection_timeout(secs(options_.connect_timeout).first, secs(options_.connect_timeout).second);
+  // cpp-httplib bounds the connect and the TLS handshake by this alone (the
+  // watch cannot stop a socket it has not been handed yet): never past the
+  // deadline, or an https:// URL to a plain-HTTP port waited 5 s at --timeout 3s.
+  const auto connect_timeout = std::min(options_.connect_timeout, options_.read_timeout);
+  client.set_connection_timeout(secs(connect_timeout).first, secs(connect_timeout).second);
   client.set_read_timeout(secs(options_.read_timeout).first, secs(options_.read_timeout).second);
   if (options_.tls_insecure) client.enable_server_certificate_verification(false);
   httplib::Request req;
-  req.path = prefix_ + path;
+  req.path = url_.prefix + path;
   if (!options_.auth_header.empty()) req.headers.emplace("Authorization", options_.auth_header);
   // POST keeps long PromQL out of the URL (the query API accepts both,
   // form-encoded); the status endpoints are GET only.
@@ -201,8 +133,8 @@ Result<std::string> PrometheusClient::get(const std::string& path,
     req.headers.emplace("Content-Type", "application/x-www-form-urlencoded");
   }
   // The body is gathered here, not by cpp-httplib, so that it stops at
-  // kMaxResponseBytes (a Content-Length is not trusted); the watchdog keeps
-  // the deadline.
+  // kMaxResponseBytes (a Content-Length is not trusted); the watch keeps
+  // the deadline and bounds the head and the framing.
   std::string body;
   bool too_large = false;
   req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
@@ -215,21 +147,32 @@ Result<std::string> PrometheusClient::get(const std::string& path,
   };
   ++requests_;
   const auto started = std::chrono::steady_clock::now();
-  Watchdog watchdog(client, options_.read_timeout);
+  ResponseWatch watch(client, {options_.read_timeout, kMaxHeadBytes, kMaxWireBytes});
+  req.response_handler = [&watch](const httplib::Response&) {
+    watch.headers_done();
+    return true;
+  };
   auto res = client.send(req);
+  const ResponseWatch::Stopped stopped = watch.finish();
   // cpp-httplib's own per-read timeout, as long as the deadline, can end a
-  // silent server's read a moment before the watchdog fires: a Read error
+  // silent server's read a moment before the watch fires: a Read error
   // then, but a timeout all the same.
-  const bool timed_out =
-      watchdog.finish() || std::chrono::steady_clock::now() - started >= options_.read_timeout;
-  if (too_large) {
+  const bool timed_out = stopped == ResponseWatch::Stopped::kDeadline ||
+                         std::chrono::steady_clock::now() - started >= options_.read_timeout;
+  if (!res && stopped == ResponseWatch::Stopped::kHeadTooLarge) {
+    return Error{options_.url, fmt::format("the status line and headers did not end within {}: not read (a "
+                                           "Prometheus API answer's take a few hundred bytes; is this a Prometheus "
+                                           "URL?)", format_bytes(kMaxHeadBytes))};
+  }
+  if (too_large || (!res && stopped == ResponseWatch::Stopped::kTooLarge)) {
     return Error{options_.url, fmt::format("the response is larger than {}: not read (a Prometheus API answer to "
                                            "these aggregated queries is a few MiB; is this a Prometheus URL?)",
                                            format_bytes(kMaxResponseBytes))};
   }
+  if (!res && res.error() == httplib::Error::SSLConnection) return tls_handshake_error(connect_timeout, started);
   const bool unreachable =
       !res && (res.error() == httplib::Error::Connection || res.error() == httplib::Error::ConnectionTimeout ||
-               res.error() == httplib::Error::SSLConnection || res.error() == httplib::Error::SSLServerVerification);
+               res.error() == httplib::Error::SSLServerVerification);
   if (timed_out && !unreachable) {
     return Error{options_.url, fmt::format("timed out after {} (--timeout): the server {} within it",
                                            seconds_text(options_.read_timeout),
@@ -239,73 +182,90 @@ Result<std::string> PrometheusClient::get(const std::string& path,
     if (res.error() == httplib::Error::Read || res.error() == httplib::Error::Canceled) {
       return Error{options_.url, "the connection closed before a whole answer came (is this a Prometheus URL?)"};
     }
-    const std::string why = res.error() == httplib::Error::Connection ? why_unreachable(scheme_host_port_)
+    const std::string why = res.error() == httplib::Error::Connection ? why_unreachable(url_)
                                                                       : httplib::to_string(res.error());
     return Error{options_.url, fmt::format("cannot reach Prometheus: {} (is the URL right, and is it running?)", why)};
   }
-  res->body = std::move(body);
   if (res->status == 401 || res->status == 403) {
     return Error{options_.url, fmt::format("Prometheus refused the request (HTTP {}): {}; give credentials with "
                                            "--prometheus-auth-header \"Bearer <token>\" or \"Basic <base64>\"",
                                            res->status, options_.auth_header.empty() ? "no credentials were sent"
                                                                                      : "the credentials sent were refused")};
   }
-  auto doc = nlohmann::json::parse(res->body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("status")) {
-    return Error{options_.url, fmt::format("HTTP {} with a body that is not the Prometheus API's JSON "
-                                           "(is this a Prometheus URL?): {}", res->status, shorten(res->body))};
+  auto reply = parse_reply(body);
+  if (!reply) {
+    // The body is shown when it may say what the server is (an HTML page),
+    // not when it is only brackets.
+    const bool too_deep = reply.error().code == ErrorCode::kOutOfRange;
+    return Error{options_.url, fmt::format("HTTP {} with {} (is this a Prometheus URL?){}", res->status,
+                                           reply.error().message, too_deep ? "" : ": " + shorten(body))};
   }
-  if (doc["status"] != "success") {
-    std::string error = doc.value("error", std::string("no error text"));
+  if (reply.value()["status"] != "success") {
     return Error{options_.url, fmt::format("Prometheus rejected the query (HTTP {}, {}): {}", res->status,
-                                           doc.value("errorType", std::string("error")), error)};
+                                           reply_error_type(*reply), reply_error_text(*reply))};
   }
-  return res->body;
+  return reply;
 }
+
+Error PrometheusClient::tls_handshake_error(std::chrono::milliseconds connect_timeout,
+                                            std::chrono::steady_clock::time_point started) const {
+  // cpp-httplib says only "SSLConnection"; OpenSSL's queue, on this thread,
+  // still holds why.
+  const unsigned long code = ERR_peek_last_error();
+  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
+  ERR_clear_error();
+  if (std::chrono::steady_clock::now() - started >= connect_timeout) {
+    return Error{options_.url, fmt::format("the TLS handshake did not finish within {}: is this port serving "
+                                           "https? (a plain-HTTP server waits for a request line that never comes; "
+                                           "for plain HTTP give http://)", seconds_text(connect_timeout)),
+                 ErrorCode::kUnavailable};
+  }
+  return Error{options_.url, fmt::format("the TLS handshake failed{}: is this port serving https? (for plain "
+                                         "HTTP give http://)", reason != nullptr ? fmt::format(" ({})", reason) : ""),
+               ErrorCode::kUnavailable};
+}
+
+Error PrometheusClient::not_the_api(const Error& shape) const {
+  return Error{options_.url, fmt::format("the answer is not the Prometheus API's: {} {} (is this a Prometheus URL?)",
+                                         shape.where.empty() ? "the body" : shape.where, shape.message)};
+}
+
+namespace {
+
+Error with_query(const Error& e, const std::string& query) {
+  return Error{e.where, e.message + "\n  query: " + query, e.code};
+}
+
+}  // namespace
 
 Result<std::vector<InstantSample>> PrometheusClient::instant(const std::string& query, std::optional<double> at) {
   std::vector<std::pair<std::string, std::string>> params = {{"query", query}};
   if (at) params.emplace_back("time", fmt::format("{:.3f}", *at));
-  auto body = get("/api/v1/query", params);
-  if (!body) return Error{body.error().where, body.error().message + "\n  query: " + query};
-  auto doc = nlohmann::json::parse(*body);
-  const auto& data = doc["data"];
-  std::vector<InstantSample> out;
-  if (data.value("resultType", "") == "scalar") {
-    out.push_back({{}, parse_value(data["result"][1])});
-    return out;
-  }
-  if (data.value("resultType", "") != "vector") {
-    return Error{options_.url, "expected a vector result for: " + query};
-  }
-  for (const auto& s : data["result"]) out.push_back({parse_labels(s["metric"]), parse_value(s["value"][1])});
-  return out;
+  auto reply = get("/api/v1/query", params);
+  if (!reply) return with_query(reply.error(), query);
+  auto samples = read_instant_reply(*reply);
+  if (!samples) return with_query(not_the_api(samples.error()), query);
+  return samples;
 }
 
 Result<std::vector<RangeSeries>> PrometheusClient::range(const std::string& query, double start, double end,
                                                          double step) {
-  auto body = get("/api/v1/query_range", {{"query", query},
-                                          {"start", fmt::format("{:.3f}", start)},
-                                          {"end", fmt::format("{:.3f}", end)},
-                                          {"step", fmt::format("{:.3f}", step)}});
-  if (!body) return Error{body.error().where, body.error().message + "\n  query: " + query};
-  auto doc = nlohmann::json::parse(*body);
-  const auto& data = doc["data"];
-  if (data.value("resultType", "") != "matrix") return Error{options_.url, "expected a matrix result for: " + query};
-  std::vector<RangeSeries> out;
-  for (const auto& s : data["result"]) {
-    RangeSeries series{parse_labels(s["metric"]), {}};
-    for (const auto& p : s["values"]) series.points.emplace_back(p[0].get<double>(), parse_value(p[1]));
-    out.push_back(std::move(series));
-  }
-  return out;
+  auto reply = get("/api/v1/query_range", {{"query", query},
+                                           {"start", fmt::format("{:.3f}", start)},
+                                           {"end", fmt::format("{:.3f}", end)},
+                                           {"step", fmt::format("{:.3f}", step)}});
+  if (!reply) return with_query(reply.error(), query);
+  auto series = read_range_reply(*reply);
+  if (!series) return with_query(not_the_api(series.error()), query);
+  return series;
 }
 
 Result<std::string> PrometheusClient::version() {
-  auto body = get("/api/v1/status/buildinfo", {});
-  if (!body) return body.error();
-  auto doc = nlohmann::json::parse(*body);
-  return doc["data"].value("version", std::string("unknown"));
+  auto reply = get("/api/v1/status/buildinfo", {});
+  if (!reply) return reply.error();
+  auto version = read_version_reply(*reply);
+  if (!version) return not_the_api(version.error());
+  return version;
 }
 
 }  // namespace redisfit::platform

@@ -9,11 +9,16 @@
 // Calls are synchronous, one request each, with the timeouts given; nothing
 // is retried, so an unreachable server costs one connect timeout. The read
 // timeout is a deadline for the whole response (a server that drips a byte
-// at a time is stopped at it: "timed out after 3s"), and a body over 64 MiB
-// is refused as it arrives, never held.
+// at a time is stopped at it: "timed out after 3s"), a body over 64 MiB
+// is refused as it arrives, never held, and so are a status line and headers
+// that do not end within 256 KiB (a line without a break would otherwise
+// grow until memory ran out).
 //
 // Only vector results of instant queries and matrix results of range queries
 // are read: both are bounded by the number of series the query aggregates to.
+// An answer of another shape (a "result" that is no array, a "value" that is
+// no [time, value] pair) is an error naming the URL and the JSON path
+// (platform/prometheus_reply.h), never a library exception.
 #pragma once
 
 #include <chrono>
@@ -23,7 +28,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/result.h"
+#include "platform/prometheus_url.h"
 
 namespace redisfit::platform {
 
@@ -42,14 +50,15 @@ struct RangeSeries {
 struct PrometheusOptions {
   std::string url;               // http(s)://host:port[/path-prefix]
   std::string auth_header;       // full Authorization value ("Bearer x", "Basic y"), or empty
-  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds connect_timeout{5000};  // connect and TLS handshake; never past read_timeout
   std::chrono::milliseconds read_timeout{60000};  // the whole request and response
   bool tls_insecure = false;
 };
 
 class PrometheusClient {
  public:
-  // Error when the URL is not http(s)://host[:port][/prefix].
+  // Error naming --prometheus when the URL is not http(s)://host[:port][/prefix]
+  // (platform/prometheus_url.h: checked before any connection).
   static Result<std::unique_ptr<PrometheusClient>> create(const PrometheusOptions& options);
   ~PrometheusClient();
 
@@ -64,11 +73,17 @@ class PrometheusClient {
   int requests() const { return requests_; }
 
  private:
-  PrometheusClient(PrometheusOptions options, std::string scheme_host_port, std::string prefix);
-  Result<std::string> get(const std::string& path, const std::vector<std::pair<std::string, std::string>>& params);
+  PrometheusClient(PrometheusOptions options, PrometheusUrl url);
+  // The whole answer of a "success", parsed; every failure an Error naming the URL.
+  Result<nlohmann::json> get(const std::string& path,
+                             const std::vector<std::pair<std::string, std::string>>& params);
+  // cpp-httplib's SSLConnection said as what it likely is: a port not serving https.
+  Error tls_handshake_error(std::chrono::milliseconds connect_timeout,
+                            std::chrono::steady_clock::time_point started) const;
+  // `shape`: an Error from prometheus_reply.h, said with the URL.
+  Error not_the_api(const Error& shape) const;
   PrometheusOptions options_;
-  std::string scheme_host_port_;
-  std::string prefix_;
+  PrometheusUrl url_;
   int requests_ = 0;
 };
 

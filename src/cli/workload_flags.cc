@@ -23,11 +23,12 @@ Result<uint64_t> parse_size(const std::string& flag, const std::string& text) { 
 
 // "2s", "500ms", "1.5" (seconds), "1m". Errors name the flag.
 Result<double> parse_seconds(const std::string& flag, const std::string& text) {
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  std::string unit = end ? std::string(end) : "";
+  const size_t unit_at = text.find_first_not_of("0123456789.eE+-");
+  const std::string unit = unit_at == std::string::npos ? "" : text.substr(unit_at);
+  const std::optional<double> parsed = parse_plain_decimal(std::string_view(text).substr(0, unit_at));
+  const double v = parsed.value_or(-1);
   double scale = unit.empty() || unit == "s" ? 1.0 : unit == "ms" ? 1e-3 : unit == "m" ? 60.0 : -1.0;
-  if (end == text.c_str() || scale < 0 || !(v >= 0) || v * scale > 86400) {
+  if (!parsed || scale < 0 || v * scale > 86400) {
     return Error{flag, fmt::format("\"{}\" is not a duration such as 2s, 500ms or 1m", text)};
   }
   return v * scale;

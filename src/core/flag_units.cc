@@ -67,6 +67,31 @@ Result<SizeRange> parse_size_range_flag(std::string_view flag, std::string_view 
   return SizeRange{*lo, *hi};
 }
 
+std::optional<double> parse_plain_decimal(std::string_view text) {
+  size_t i = 0, digits = 0;
+  auto run_of_digits = [&] {
+    size_t n = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, ++n;
+    return n;
+  };
+  digits += run_of_digits();
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    digits += run_of_digits();
+  }
+  if (digits == 0) return std::nullopt;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (run_of_digits() == 0) return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  const std::string s(text);
+  const double v = std::strtod(s.c_str(), nullptr);
+  if (!std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
 Result<double> parse_rate_flag(std::string_view flag, std::string_view text, double max) {
   std::string t(text);
   if (t.size() > 2 && t.compare(t.size() - 2, 2, "/s") == 0) t.resize(t.size() - 2);
@@ -80,9 +105,9 @@ Result<double> parse_rate_flag(std::string_view flag, std::string_view text, dou
     }
     if (scale != 1) t.pop_back();
   }
-  char* end = nullptr;
-  const double v = t.empty() ? NAN : std::strtod(t.c_str(), &end);
-  if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v) || v < 0 || v * scale > max)
+  const std::optional<double> parsed = parse_plain_decimal(t);
+  const double v = parsed.value_or(NAN);
+  if (!parsed || v * scale > max)
     return Error{std::string(flag),
                  fmt::format("\"{}\" is not a rate: use a number per second such as 5000, 5k, 5000/s or 5k/s (at most {:g})",
                              text, max)};

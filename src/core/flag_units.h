@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
 
 #include "core/result.h"
@@ -41,6 +42,11 @@ Result<SizeRange> parse_size_range_flag(std::string_view flag, std::string_view 
 // CPU cores as Kubernetes writes them ("500m", "0.5", "2"; quantity.h
 // parse_k8s_cpu), or its error naming `flag`.
 Result<double> parse_cpu_flag(std::string_view flag, std::string_view text);
+
+// A plain decimal number as a person types one: digits, an optional
+// fraction and exponent ("5000", "1.5", "2e3"). No sign, no hex ("0x10",
+// which strtod reads as 16), no inf or nan, no blanks. nullopt otherwise.
+std::optional<double> parse_plain_decimal(std::string_view text);
 
 // Events per second (>= 0, <= `max`), or an error naming `flag`.
 Result<double> parse_rate_flag(std::string_view flag, std::string_view text, double max = 1e9);

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/flag_units.h"
+
 namespace redisfit::live {
 
 Result<std::chrono::milliseconds> parse_duration(std::string_view text, const std::string& flag) {
@@ -24,9 +26,9 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text, const st
     s.resize(s.size() - 1);
   }
   if (s.empty()) return bad();
-  char* end = nullptr;
-  double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || !std::isfinite(v) || v <= 0 || v * scale_ms > 86400e3) return bad();
+  const std::optional<double> parsed = parse_plain_decimal(s);  // no hex, sign, inf (core/flag_units.h)
+  const double v = parsed.value_or(0);
+  if (!parsed || v <= 0 || v * scale_ms > 86400e3) return bad();
   return std::chrono::milliseconds(static_cast<long long>(std::ceil(v * scale_ms)));
 }
 

@@ -51,5 +51,23 @@ TEST(SizeFlag, AFractionOfAByteIsAMissingUnitNotTwoBytes) {
   EXPECT_EQ(*plain, 1024u);
 }
 
+// strtod reads hex ("0x10" = 16, "0x1p4"), signs, "inf" and "nan": a rate or
+// a duration is a plain decimal, as a person types one, or it is refused.
+TEST(PlainDecimal, OnlyDigitsAFractionAndAnExponent) {
+  EXPECT_EQ(parse_plain_decimal("5000"), 5000);
+  EXPECT_EQ(parse_plain_decimal("1.5"), 1.5);
+  EXPECT_EQ(parse_plain_decimal(".5"), 0.5);
+  EXPECT_EQ(parse_plain_decimal("2e3"), 2000);
+  EXPECT_EQ(parse_plain_decimal("2E-1"), 0.2);
+  for (const char* bad : {"", "0x10", "0X1P-2", "0x1p4", "-0", "+1", "-1", "inf", "nan", "1e", "1e+", ".", " 1",
+                          "1 ", "1e400", "1.2.3", "1k"}) {
+    EXPECT_FALSE(parse_plain_decimal(bad).has_value()) << bad;
+  }
+  EXPECT_FALSE(parse_rate_flag("--write-rate", "0x10").ok());
+  EXPECT_FALSE(parse_rate_flag("--write-rate", "0x10k").ok());
+  EXPECT_FALSE(parse_rate_flag("--write-rate", "-0").ok());
+  EXPECT_EQ(*parse_rate_flag("--write-rate", "5k/s"), 5000);
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -13,5 +13,12 @@ TEST(Duration, Forms) {
   for (const char* bad : {"", "s", "-1s", "0", "fast", "1h"}) EXPECT_FALSE(parse_duration(bad, "f").ok()) << bad;
 }
 
+TEST(Duration, HexSignsAndInfinitiesAreRefused) {
+  for (const char* bad : {"0x10", "0x1p3", "0x10s", "-1s", "+2s", "infs", "nan"}) {
+    EXPECT_FALSE(parse_duration(bad, "flag --timeout").ok()) << bad;
+  }
+  EXPECT_EQ(*parse_duration("1.5s", "flag --timeout"), std::chrono::milliseconds(1500));
+}
+
 }  // namespace
 }  // namespace redisfit::live

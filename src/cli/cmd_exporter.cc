@@ -57,6 +57,7 @@ int run(const ExporterFlags& f) {
   options.tls_key_file = f.tls_key;
   options.tls_server_name = f.tls_server_name;
   options.tls_insecure = f.insecure;
+  if (Status st = platform::check_tls_files(options); !st) return fail(st.error());
 
   if (f.once && f.targets.empty()) return fail(Error{"flag --once", "needs at least one --target"});
   live::TargetAuth auth(platform::password_from_environment());

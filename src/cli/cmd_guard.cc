@@ -135,6 +135,7 @@ int run(const GuardFlags& f) {
   g.connect.tls_key_file = f.tls_key;
   g.connect.tls_server_name = f.tls_server_name;
   g.connect.tls_insecure = f.insecure;
+  if (Status st = platform::check_tls_files(g.connect); !st) return fail(st.error());
   o.listen = f.listen;
   o.once = f.once;
   if (f.once && !f.wait_given) o.wait = std::chrono::milliseconds(0);  // one look, as a CI check expects

@@ -123,6 +123,7 @@ int run(const ProbeFlags& f) {
   options.connect.tls_key_file = f.tls_key;
   options.connect.tls_server_name = f.tls_server_name;
   options.connect.tls_insecure = f.insecure;
+  if (Status st = platform::check_tls_files(options.connect); !st) return fail(st.error());
   {
     Workload scratch;  // flags are checked once, here, so the override cannot fail later
     if (Status s = f.workload.apply_workload(scratch); !s.ok()) return fail(s.error());

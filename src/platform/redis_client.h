@@ -48,6 +48,12 @@ struct ConnectOptions {
   std::string password_advice = "put it in the URL (redis://:PASSWORD@host:port) or in REDISCLI_AUTH";
 };
 
+// Reads the TLS files `options` names (CA bundle, client certificate, key)
+// as a connection would: a file that cannot be read or holds no PEM is an
+// error naming its flag, found before any server is tried (and also when no
+// target is rediss://, where the files would otherwise go unread).
+Status check_tls_files(const ConnectOptions& options);
+
 class RedisConnection {
  public:
   virtual ~RedisConnection() = default;

@@ -269,6 +269,33 @@ std::string plaintext_diagnosis(const RedisEndpoint& endpoint, const ConnectOpti
   return "";
 }
 
+// The CA bundle (or the system store), the client certificate and its key
+// into `ctx`; the message of an error names the file and what is wrong.
+Status load_tls_files(SSL_CTX* ctx, const ConnectOptions& options) {
+  if (!options.tls_ca_file.empty()) {
+    auto pem = read_pem_file(options.tls_ca_file);
+    if (!pem) return Error{"flag --tls-ca", "cannot read CA file " + options.tls_ca_file + ": " + pem.error().message};
+    if (!add_ca_bundle(ctx, *pem))
+      return Error{"flag --tls-ca", "cannot read CA file " + options.tls_ca_file + ": no PEM certificate in it"};
+  } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+    return Error{"TLS", "cannot load the system CA store: " + openssl_error()};
+  }
+  if (!options.tls_cert_file.empty()) {
+    auto cert = read_pem_file(options.tls_cert_file);
+    if (!cert)
+      return Error{"flag --tls-cert", "cannot read client certificate " + options.tls_cert_file + ": " + cert.error().message};
+    if (!use_certificate_chain(ctx, *cert))
+      return Error{"flag --tls-cert", "cannot read client certificate " + options.tls_cert_file + ": " + openssl_error()};
+    const std::string& key = options.tls_key_file.empty() ? options.tls_cert_file : options.tls_key_file;
+    auto key_pem = read_pem_file(key);
+    if (!key_pem) return Error{"flag --tls-key", "cannot read client key " + key + ": " + key_pem.error().message};
+    if (!use_private_key(ctx, *key_pem)) return Error{"flag --tls-key", "cannot read client key " + key + ": " + openssl_error()};
+  } else if (!options.tls_key_file.empty()) {
+    return Error{"flag --tls-key", "a client key needs its certificate: give --tls-cert too"};
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint, const ConnectOptions& options) {
@@ -285,24 +312,7 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
     return Error{where, msg};
   };
   if (ctx == nullptr) return give_up("cannot create a TLS context: " + openssl_error());
-  if (!options.tls_ca_file.empty()) {
-    auto pem = read_pem_file(options.tls_ca_file);
-    if (!pem) return give_up("cannot read CA file " + options.tls_ca_file + ": " + pem.error().message);
-    if (!add_ca_bundle(ctx, *pem))
-      return give_up("cannot read CA file " + options.tls_ca_file + ": no PEM certificate in it (" + openssl_error() + ")");
-  } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-    return give_up("cannot load the system CA store: " + openssl_error());
-  }
-  if (!options.tls_cert_file.empty()) {
-    auto cert = read_pem_file(options.tls_cert_file);
-    if (!cert) return give_up("cannot read client certificate " + options.tls_cert_file + ": " + cert.error().message);
-    if (!use_certificate_chain(ctx, *cert))
-      return give_up("cannot read client certificate " + options.tls_cert_file + ": " + openssl_error());
-    const std::string& key = options.tls_key_file.empty() ? options.tls_cert_file : options.tls_key_file;
-    auto key_pem = read_pem_file(key);
-    if (!key_pem) return give_up("cannot read client key " + key + ": " + key_pem.error().message);
-    if (!use_private_key(ctx, *key_pem)) return give_up("cannot read client key " + key + ": " + openssl_error());
-  }
+  if (Status st = load_tls_files(ctx, options); !st) return give_up(st.error().message);
   SSL_CTX_set_verify(ctx, options.tls_insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
 
   ssl = SSL_new(ctx);
@@ -355,3 +365,16 @@ Result<std::unique_ptr<RedisConnection>> open_tls(const RedisEndpoint& endpoint,
 }
 
 }  // namespace redisfit::platform::detail
+
+namespace redisfit::platform {
+
+Status check_tls_files(const ConnectOptions& options) {
+  if (options.tls_ca_file.empty() && options.tls_cert_file.empty() && options.tls_key_file.empty()) return Ok{};
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  if (ctx == nullptr) return Error{"TLS", "cannot create a TLS context: " + detail::openssl_error()};
+  Status st = detail::load_tls_files(ctx, options);
+  SSL_CTX_free(ctx);
+  return st;
+}
+
+}  // namespace redisfit::platform

@@ -115,5 +115,23 @@ TEST_F(BadInputFiles, ProbeTlsFiles) {
   expect_refused({"probe", url, "--limit", "1Gi", "--insecure", "--tls-cert", fifo_}, fifo_, "named FIFO");
 }
 
+// The TLS files are read before any server is tried, whatever the URLs:
+// with no rediss:// target they went unread (exit 0 on a CA file that does
+// not exist), and the exporter called a bad CA file a target "down" (exit 1).
+TEST_F(BadInputFiles, TlsFilesAreReadUpFrontByEveryLiveCommand) {
+  const std::string missing = fifo_ + ".missing";
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{"probe", "redis://127.0.0.1:1", "--limit", "1Gi", "--tls-ca", missing},
+        std::vector<std::string>{"exporter", "--once", "--limit", "1Gi", "--target", "redis://127.0.0.1:1", "--tls-ca",
+                                 missing},
+        std::vector<std::string>{"guard", "--once", "--dry-run", "--limit", "1Gi", "--redis", "redis://127.0.0.1:1",
+                                 "--tls-ca", missing}}) {
+    auto r = testing::run_redisfit(argv);
+    EXPECT_EQ(r.exit_code, 2) << argv[0] << ": " << r.err;
+    EXPECT_TRUE(has(r.err, "flag --tls-ca")) << argv[0] << ": " << r.err;
+    EXPECT_TRUE(has(r.err, missing)) << argv[0] << ": " << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace redisfit

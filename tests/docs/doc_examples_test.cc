@@ -249,7 +249,7 @@ std::vector<std::string> doc_pages() {
 }
 
 // A server for `redisfit probe` examples, set up as docs/probe.md's example
-// describes (maxmemory 48mb, ~5 MB of 1,000-byte values, one BGSAVE done).
+// describes (maxmemory 48mb, ~25 MB of 1,000-byte values, one BGSAVE done).
 class ProbeTarget {
  public:
   testing::RedisServer& server() {
@@ -265,12 +265,12 @@ class ProbeTarget {
     redisContext* c = server_->connect();
     if (!c) return;
     const std::string value(1000, 'v');
-    for (int i = 0; i < 5000; ++i)
+    for (int i = 0; i < 25000; ++i)
       redisAppendCommand(c, "SET key:%d %b", i, value.data(), value.size());
-    testing::drain_replies(c, 5000);
+    testing::drain_replies(c, 25000);
     redisFree(c);
     server_->command({"BGSAVE"});
-    for (int i = 0; i < 100; ++i) {  // BGSAVE of 5 MB: well under 10 s
+    for (int i = 0; i < 100; ++i) {  // BGSAVE of 25 MB: well under 10 s
       auto r = server_->command({"INFO", "persistence"});
       if (r && std::string(r->str, r->len).find("rdb_bgsave_in_progress:0") != std::string::npos &&
           std::string(r->str, r->len).find("rdb_last_bgsave_status:ok") != std::string::npos)

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 dir=$root/build-fuzz
 targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb aof aof_manifest
-         probe_facts)
+         probe_facts prometheus_reply)
 
 build() {
   CXX=${CXX:-clang++-14} cmake -S . -B "$dir" -DREDISFIT_FUZZ=ON -DREDISFIT_TESTS=OFF -DREDISFIT_BENCH=OFF \
@@ -43,6 +43,14 @@ seeds() {
   # Command-line sizes and rates (core/flag_units.h): both grammars and the IEC-with-B spelling.
   seed_strings "$s/flag_units" 1024 1Ki 1k 1kb 1KiB 1.5GiB 512MiB 16Gi 16gb 16m 5000 5k 5000/s 5k/s 1.5M/s 0 -1 1e3 \
     512-4096 1Ki-16KiB 4kb-1Mi 10-2
+  # Prometheus API answers (platform/prometheus_reply.h): each result type, an error, odd shapes.
+  seed_strings "$s/prometheus_reply" \
+    '{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a:9121"},"value":[1700000000,"1.5e9"]}]}}' \
+    '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"redis"},"values":[[1,"1"],[2,"NaN"],[3,"+Inf"]]}]}}' \
+    '{"status":"success","data":{"resultType":"scalar","result":[1700000000,"42"]}}' \
+    '{"status":"success","data":{"version":"2.45.0"}}' \
+    '{"status":"error","errorType":"bad_data","error":"parse error"}' \
+    '{"status":"success","data":{"resultType":"vector","result":[[1]]}}' '[[[[[[[[1]]]]]]]]'
   # redis.conf: the fixtures, plus quoting and include edge cases.
   cp tests/lint/fixtures/*.conf "$s/redis_conf/" 2>/dev/null || true
   seed_strings "$s/redis_conf" $'maxmemory 100mb\nsave ""\nsave 900 1 300 10\n' \

@@ -131,9 +131,11 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
         "primary's maxmemory bounds its data, not its own (which applies only once a failover promotes it); "
         "probe the primary for the dataset this replica grows to",
         r.primary));
-  } else if (facts.instance.maxmemory.origin != MaxmemoryOrigin::kUnset) {
+  } else if (facts.instance.maxmemory.origin != MaxmemoryOrigin::kUnset || r.limit_bytes) {
     // The same server once the dataset reaches maxmemory (the model's
-    // default when no dataset is given).
+    // default when no dataset is given); with maxmemory 0 nothing stops it
+    // before the limit (the model's dataset is then the limit), as plan,
+    // explain and lint (RF005) judge it.
     // Data already above maxmemory stays held (noeviction never drops it; an
     // evicting policy frees it only as writes come), so it is the floor.
     Workload full = facts.workload;

@@ -23,7 +23,8 @@ void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail
                      format_bytes(r.reload_peak_bytes),
                      r.loading ? " (loading now)" : r.reload_configured ? "" : " (what-if)");
   if (r.full_peak_bytes > 0)
-    out += fmt::format("  at maxmemory peak {} ({})\n", format_bytes(r.full_peak_bytes), r.full_peak_phase);
+    out += fmt::format("  {} peak {} ({})\n", r.maxmemory_bytes ? "at maxmemory" : "at the limit (maxmemory 0)",
+                       format_bytes(r.full_peak_bytes), r.full_peak_phase);
   out += fmt::format("  copy-on-write {:.0f}%: {}\n", r.cow_fraction * 100, r.cow_source);
   if (live::action_needed(r, fail_on)) {
     size_t failing = 0;

@@ -204,7 +204,10 @@ TEST(CliProbe, InfoWithoutUsableNumbersIsAnInputError) {
 }
 
 TEST(CliProbe, VerdictAgreesWithTheExitCode) {
-  testing::RedisServer server;
+  // A warning and no error: the probe's own connection fills maxclients 1
+  // (RP009), and the memory fits (maxmemory 0 is an error since it is judged
+  // as plan and lint judge it: the data grows to the limit).
+  testing::RedisServer server("", {"--maxclients", "1", "--maxmemory", "64mb", "--save", ""});
   ASSERT_TRUE(server.ok()) << server.error();
   auto r = run_redisfit({"probe", server.url(), "--limit", "1Gi"});
   ASSERT_NE(r.exit_code, 2) << r.err;

@@ -2,6 +2,12 @@
 // has, while it runs. Flags -> library (app/guard_run.h). Docs: docs/guard.md.
 #include <csignal>
 #include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/command_registry.h"
 #include "app/exec_target.h"
@@ -61,8 +67,16 @@ int run(const GuardFlags& f) {
     if (auto found = live::find_executable(f.command.front()); !found) return fail(found.error());
     o.exec_argv = f.command;
   }
-  if (!f.limit_file.empty() + !f.cgroup.empty() + !f.limit.empty() > 1)
-    return fail(Error{"flag --limit-file", "give one of --limit-file, --cgroup, --limit"});
+  if (!f.limit_file.empty() + !f.cgroup.empty() + !f.limit.empty() > 1) {
+    // Named by the flags given, not by one that may not be among them.
+    std::vector<std::string> given;
+    for (const auto& [name, value] : {std::pair{"--limit-file", &f.limit_file}, std::pair{"--cgroup", &f.cgroup},
+                                      std::pair{"--limit", &f.limit}}) {
+      if (!value->empty()) given.push_back(name);
+    }
+    return fail(Error{"flag " + fmt::format("{}", fmt::join(given, " and ")),
+                      "give one of --limit-file, --cgroup, --limit: each names the limit on its own"});
+  }
   app::GuardOptions& g = o.guard;
   if (!f.limit.empty()) {
     // The spellings probe, plan and the exporter take (core/flag_units.h):

@@ -1,6 +1,7 @@
 #include "core/quantity.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -101,7 +102,13 @@ Result<double> parse_k8s_cpu(std::string_view text) {
   if (!digits_only) {
     return quantity_error(text, "expected CPU cores such as 500m, 0.5 or 2");
   }
-  const double cores = std::strtod(std::string(number).c_str(), nullptr) * scale;
+  // apimachinery keeps a CPU quantity to the milli-core, rounding up
+  // ("0.0000000001" is stored as "1m"): a finer figure is no limit a pod runs
+  // under (and modelled a fork child living 83 billion seconds).
+  // (The relative epsilon keeps a decimal's binary error, 0.101 * 1000 =
+  // 101.00000000000001, from rounding it up a milli-core.)
+  const double millis = std::strtod(std::string(number).c_str(), nullptr) * scale * 1000;
+  const double cores = std::ceil(millis * (1 - 1e-12)) / 1000;
   if (!(cores > 0)) return quantity_error(text, "a CPU limit must be above 0");
   if (cores > kMaxSaneCores) return quantity_error(text, fmt::format("above {:g} cores", kMaxSaneCores));
   return cores;

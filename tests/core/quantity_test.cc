@@ -86,6 +86,10 @@ TEST(K8sCpu, CoresAndMillicores) {
   EXPECT_DOUBLE_EQ(*parse_k8s_cpu("101m"), 0.101);
   EXPECT_DOUBLE_EQ(*parse_k8s_cpu("+1.5"), 1.5);
   EXPECT_DOUBLE_EQ(*parse_k8s_cpu(".25"), 0.25);
+  // Kept to the milli-core, rounded up, as apimachinery stores it: a finer
+  // figure modelled a fork child living 83 billion seconds.
+  EXPECT_DOUBLE_EQ(*parse_k8s_cpu("0.0000000001"), 0.001);
+  EXPECT_DOUBLE_EQ(*parse_k8s_cpu("1.0001"), 1.001);
   for (const char* bad : {"", "m", ".", "0", "0m", "-1", "1x", "1Gi", "1.2.3", "1e3", "5000", "nan", "inf",
                           "1 m", "99999999999999999999999999999999999999"}) {
     auto r = parse_k8s_cpu(bad);

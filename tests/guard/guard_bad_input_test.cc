@@ -42,6 +42,14 @@ TEST(GuardBadInput, UnreadableLimitFile) {
   EXPECT_NE(missing_source.err.find("--limit-file"), std::string::npos) << missing_source.err;
 }
 
+// Two sources of the limit: the error names the flags given (it named
+// --limit-file, which was not among them).
+TEST(GuardBadInput, TwoLimitSourcesAreNamedByTheFlagsGiven) {
+  auto r = run_redisfit({"guard", "--redis", "redis://127.0.0.1:1", "--limit", "1Gi", "--cgroup", "/tmp", "--once"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("flag --cgroup and --limit:"), std::string::npos) << r.err;
+}
+
 TEST(GuardBadInput, ARateWindowShorterThanAPollOrNotADuration) {
   for (const char* window : {"1s", "soon", "-5s"}) {
     auto r = run_redisfit({"guard", "--redis", "redis://127.0.0.1:1", "--limit", "256Mi", "--rate-window", window,

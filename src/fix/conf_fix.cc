@@ -38,8 +38,8 @@ KbFix conf_fix(const RedisInstance& r, const KbChange& c, const ConfTarget& targ
   // The resources are rewritten when the limit changes or a finding needs
   // the request raised (KbChange::resizes: RF013), as the workload fix does.
   const bool resize = c.resizes();
-  const uint64_t limit = c.limit_bytes ? c.limit_bytes : c.current_limit_bytes.value_or(0);
-  const uint64_t request = c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
+  const uint64_t limit = c.resulting_limit();
+  const uint64_t request = c.resulting_request();
   const std::string resize_words =
       resize ? fmt::format("resize to request {} / limit {} and ", format_k8s_quantity(request), format_k8s_quantity(limit))
              : "";

@@ -105,8 +105,8 @@ KbFix build_kubeblocks_fix(const KbTarget& target, const KbChange& c) {
   // request = limit (Guaranteed QoS) is offered as a note, not forced, unless
   // a finding is about the request (KbChange::request_required).
   const bool resize = c.resizes();
-  const uint64_t limit = c.limit_bytes ? c.limit_bytes : c.current_limit_bytes.value_or(0);
-  const uint64_t request = resize && c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
+  const uint64_t limit = c.resulting_limit();
+  const uint64_t request = c.resulting_request();
 
   if (resize) {
     fix.summary = fmt::format("resize to request {} / limit {} and set maxmemory {} ({})",

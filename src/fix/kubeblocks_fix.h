@@ -85,6 +85,12 @@ struct KbChange {
     const bool change_limit = limit_bytes != 0 && (!current_limit_bytes || *current_limit_bytes != limit_bytes);
     return change_limit || (request_required && request_changes());
   }
+  // The limit and request the fix leaves: the recommended ones where it
+  // resizes, what is there otherwise (a request not given is the limit).
+  uint64_t resulting_limit() const { return limit_bytes ? limit_bytes : current_limit_bytes.value_or(0); }
+  uint64_t resulting_request() const {
+    return resizes() && request_bytes ? request_bytes : current_request_bytes.value_or(resulting_limit());
+  }
   // True when maxmemory and the resources are already what is recommended
   // (a request below the limit alone is advice, not a fix): nothing to apply.
   bool changes_nothing() const {

@@ -79,8 +79,8 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
   // The resources are rewritten when the limit changes or a finding needs
   // the request raised (KbChange::resizes).
   const bool resize = c.resizes();
-  const uint64_t limit = c.limit_bytes ? c.limit_bytes : c.current_limit_bytes.value_or(0);
-  const uint64_t request = resize && c.request_bytes ? c.request_bytes : c.current_request_bytes.value_or(limit);
+  const uint64_t limit = c.resulting_limit();
+  const uint64_t request = c.resulting_request();
   fix.summary = resize ? fmt::format("resize to request {} / limit {} and set maxmemory {} ({})",
                                            format_k8s_quantity(request), format_k8s_quantity(limit), c.maxmemory_bytes,
                                            format_bytes(c.maxmemory_bytes))

@@ -56,12 +56,12 @@ bool recognise_config_data(const YamlObject& obj, ManifestSet& set, std::vector<
     // base64 have no file line per text line: every line of their text is
     // placed at the value's own line, which is where the user edits it.
     if (value.style() == ScalarStyle::kBlock) {
-      e.first_line = line_of(obj.file, value) + 1;
-      e.column_offset = value.block_indent();
+      e.placement.first_line = line_of(obj.file, value) + 1;
+      e.placement.column_offset = value.block_indent();
     } else {
-      e.first_line = line_of(obj.file, value);
-      e.encoded = true;
-      e.value_column = location_at(obj.file, value).column;
+      e.placement.first_line = line_of(obj.file, value);
+      e.placement.encoded = true;
+      e.placement.value_column = location_at(obj.file, value).column;
     }
     if (encoded) {
       auto text = base64_decode(value.scalar());
@@ -70,9 +70,9 @@ bool recognise_config_data(const YamlObject& obj, ManifestSet& set, std::vector<
         return;
       }
       e.text = std::move(*text);
-      e.first_line = line_of(obj.file, value);
-      e.encoded = true;
-      e.value_column = location_at(obj.file, value).column;
+      e.placement.first_line = line_of(obj.file, value);
+      e.placement.encoded = true;
+      e.placement.value_column = location_at(obj.file, value).column;
     } else {
       e.text = std::string(value.scalar());
     }

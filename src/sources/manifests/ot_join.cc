@@ -87,9 +87,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
       } else if (const auto* cm = workloads::find_config_data(data, "ConfigMap", role.additional_config, decl.namespace_name)) {
         auto it = cm->entries.find(kOtAdditionalConfigKey);
         if (it != cm->entries.end()) {
-          const workloads::TextInFile in_file(
-              it->second.text, {it->second.first_line, it->second.column_offset, it->second.encoded,
-                                it->second.value_column});
+          const workloads::TextInFile in_file(it->second.text, it->second.placement);
           auto parsed = parse_redis_conf_text(it->second.text, it->second.file, ConfIncludes::kKeep);
           if (parsed) {
             for (auto d : parsed.value()) {

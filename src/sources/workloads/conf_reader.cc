@@ -26,7 +26,7 @@ std::string lower(std::string s) {
 void ConfReader::read(const PodFile& file, const std::string& path, int depth, std::vector<ConfDirective>& out) {
   const std::string name = file.file.empty() ? path : file.file;
   const std::string_view text = file.text;
-  const TextInFile in_file(text, {file.first_line, file.column_offset, file.encoded, file.value_column});
+  const TextInFile in_file(text, file.placement);
   size_t segment_start = 0;
   int segment_first_line = 1;
   int line_no = 0;

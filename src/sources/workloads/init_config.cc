@@ -97,18 +97,17 @@ struct Assembler {
   // command that writes it does (its line and column in the YAML file), so
   // a finding on it lands on that `echo` (SARIF needs a real place).
   void place_at_command(PodFile& line, size_t offset) const {
-    if (script.first_line <= 0 || script.file.empty() || offset > script.text.size()) return;
+    const TextPlacement& at = script.placement;
+    if (at.first_line <= 0 || script.file.empty() || offset > script.text.size()) return;
     line.file = script.file;
-    if (script.encoded) {
-      line.first_line = script.first_line;
-      line.encoded = true;
-      line.value_column = script.value_column;
+    if (at.encoded) {
+      line.placement = at;
       return;
     }
     const std::string_view before = std::string_view(script.text).substr(0, offset);
     const size_t line_start = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
-    line.first_line = script.first_line + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
-    line.column_offset = script.column_offset + static_cast<int>(offset - line_start);
+    line.placement.first_line = at.first_line + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    line.placement.column_offset = at.column_offset + static_cast<int>(offset - line_start);
   }
 
   void take(PodFile f, const std::string& how) {

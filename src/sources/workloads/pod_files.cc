@@ -89,10 +89,7 @@ PodFile PodFiles::from_volume(const VolumeDecl& v, const std::string& relative) 
     out.text = it->second.text;
     out.where = it->second.where;
     out.file = it->second.file;
-    out.first_line = it->second.first_line;
-    out.column_offset = it->second.column_offset;
-    out.encoded = it->second.encoded;
-    out.value_column = it->second.value_column;
+    out.placement = it->second.placement;
     out.data_name = src.name;
     out.data_key = *key;
     out.secret = src.kind == "secret";

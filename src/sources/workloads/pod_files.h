@@ -18,6 +18,17 @@
 
 namespace redisfit::workloads {
 
+// Where a line of a ConfigMap/Secret text sits in the YAML file.
+struct TextPlacement {
+  int first_line = 0;     // file line of the text's first line; 0 when unknown
+  int column_offset = 0;  // file columns before each text line (a block scalar)
+  // The text is encoded in the YAML (a Secret's base64 `data`, a quoted
+  // scalar): its lines have no lines of their own in the file, every one is
+  // at first_line.
+  bool encoded = false;
+  int value_column = 0;   // encoded: the value's column there, 0 when unknown (the whole line)
+};
+
 // A ConfigMap or Secret from the inputs. Secret `data` is base64-decoded by
 // the reader; `stringData` is taken as is.
 struct ConfigData {
@@ -28,12 +39,7 @@ struct ConfigData {
     std::string text;
     std::string where;    // file:line:col of the value
     std::string file;     // the YAML file
-    int first_line = 0;   // file line of the text's first line (block scalars), 0 when unknown
-    int column_offset = 0;  // file columns before each text line (a block scalar's indentation)
-    // The text is encoded in the YAML (a Secret's base64 `data`): its lines
-    // have no lines of their own in the file, every one is at `first_line`.
-    bool encoded = false;
-    int value_column = 0;  // encoded: the value's column on first_line (1-based), where every line is placed
+    TextPlacement placement;
   };
   std::map<std::string, Entry> entries;
   std::string where;  // the object
@@ -45,14 +51,6 @@ struct ConfigData {
 // Null when the inputs hold none.
 const ConfigData* find_config_data(const std::vector<ConfigData>& data, std::string_view kind, std::string_view name,
                                    std::string_view namespace_name);
-
-// Where a line of a ConfigMap/Secret text sits in the YAML file.
-struct TextPlacement {
-  int first_line = 0;     // file line of the text's first line; 0 when unknown
-  int column_offset = 0;  // file columns before each text line (a block scalar)
-  bool encoded = false;   // every line at first_line (a Secret's base64, a quoted scalar)
-  int value_column = 0;   // encoded: the value's column there, 0 when unknown (the whole line)
-};
 
 // Moves `where`, a location in `text` (line 1 = its first line; column 0 =
 // the whole line, as redis.conf directives have), to the YAML file's
@@ -104,10 +102,7 @@ struct PodFile {
   std::string text;
   std::string where;        // where the text came from (ConfigMap key location)
   std::string file;         // YAML file of the ConfigMap / Secret
-  int first_line = 0;       // see ConfigData::Entry
-  int column_offset = 0;    // see ConfigData::Entry
-  bool encoded = false;     // see ConfigData::Entry
-  int value_column = 0;     // see ConfigData::Entry
+  TextPlacement placement;  // where the text sits in `file`
   std::string data_name;    // ConfigMap / Secret name
   std::string data_key;     // its key
   bool secret = false;

@@ -7,9 +7,28 @@
 
 namespace redisfit::live {
 
+namespace {
+
+constexpr std::string_view kPrefix = "cmdstat_";
+
+// One "cmdstat_<name>" field's value ("calls=N,usec=..."): N.
+Result<uint64_t> calls_in(std::string_view name, std::string_view value, const std::string& where) {
+  const auto line = [&] { return std::string(name) + ":" + std::string(value); };
+  auto pos = value.find("calls=");
+  if (pos == std::string_view::npos) return Error{where, "INFO commandstats line without calls=: \"" + line() + "\""};
+  std::string_view digits = value.substr(pos + 6);
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || (end != digits.data() + digits.size() && *end != ',')) {
+    return Error{where, "INFO commandstats line with an unreadable calls=: \"" + line() + "\""};
+  }
+  return n;
+}
+
+}  // namespace
+
 Result<CommandCalls> parse_commandstats(std::string_view text, const std::string& where) {
   CommandCalls calls;
-  constexpr std::string_view kPrefix = "cmdstat_";
   while (!text.empty()) {
     auto nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
@@ -17,17 +36,22 @@ Result<CommandCalls> parse_commandstats(std::string_view text, const std::string
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.substr(0, kPrefix.size()) != kPrefix) continue;
     auto colon = line.find(':');
-    auto pos = line.find("calls=");
-    if (colon == std::string_view::npos || pos == std::string_view::npos) {
+    if (colon == std::string_view::npos) {
       return Error{where, "INFO commandstats line without calls=: \"" + std::string(line) + "\""};
     }
-    std::string_view digits = line.substr(pos + 6);
-    uint64_t n = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc() || (end != digits.data() + digits.size() && *end != ',')) {
-      return Error{where, "INFO commandstats line with an unreadable calls=: \"" + std::string(line) + "\""};
-    }
-    calls[std::string(line.substr(kPrefix.size(), colon - kPrefix.size()))] = n;
+    auto n = calls_in(line.substr(0, colon), line.substr(colon + 1), where);
+    if (!n) return n.error();
+    calls[std::string(line.substr(kPrefix.size(), colon - kPrefix.size()))] = *n;
+  }
+  return calls;
+}
+
+Result<CommandCalls> commandstats_from_info(const platform::InfoFields& info, const std::string& where) {
+  CommandCalls calls;
+  for (auto it = info.fields.lower_bound(kPrefix); it != info.fields.end() && it->first.starts_with(kPrefix); ++it) {
+    auto n = calls_in(it->first, it->second, where);
+    if (!n) return n.error();
+    calls[it->first.substr(kPrefix.size())] = *n;
   }
   return calls;
 }

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "platform/info.h"
 #include "platform/redis_client.h"
 
 namespace redisfit::live {
@@ -24,6 +25,8 @@ using CommandCalls = std::map<std::string, uint64_t, std::less<>>;
 // Parses the text of INFO commandstats. Lines that are not cmdstat_ lines are
 // ignored; a cmdstat_ line without a readable calls= is an error naming it.
 Result<CommandCalls> parse_commandstats(std::string_view info_text, const std::string& where);
+// The same from an INFO already parsed (`INFO all` holds the cmdstat_ fields).
+Result<CommandCalls> commandstats_from_info(const platform::InfoFields& info, const std::string& where);
 
 // Write commands among `names`, asked of the server itself: COMMAND INFO
 // returns each command's flags, and "write" is the flag Redis uses to refuse

@@ -12,23 +12,16 @@ namespace redisfit::live {
 std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection& conn, const std::string& run_id) {
   auto reply = conn.command({"INFO", "commandstats"});
   if (!reply || reply->is_error()) return std::nullopt;
-  return read(conn, reply->str, run_id);
+  return read(conn, parse_commandstats(reply->str, conn.where()), run_id);
 }
 
 std::optional<Sourced<double>> WriteRateMeter::update(platform::RedisConnection& conn, const platform::InfoFields& info,
                                                       const std::string& run_id) {
-  // INFO's cmdstat_ lines, as INFO commandstats prints them.
-  std::string text;
-  for (auto it = info.fields.lower_bound("cmdstat_"); it != info.fields.end() && it->first.rfind("cmdstat_", 0) == 0;
-       ++it) {
-    text += it->first + ":" + it->second + "\r\n";
-  }
-  return read(conn, text, run_id);
+  return read(conn, commandstats_from_info(info, conn.where()), run_id);
 }
 
-std::optional<Sourced<double>> WriteRateMeter::read(platform::RedisConnection& conn, std::string_view info_text,
+std::optional<Sourced<double>> WriteRateMeter::read(platform::RedisConnection& conn, Result<CommandCalls> calls,
                                                     const std::string& run_id) {
-  auto calls = parse_commandstats(info_text, conn.where());
   if (!calls) return std::nullopt;
   Reading now{std::chrono::steady_clock::now(), std::move(calls).value(), run_id};
 

@@ -19,7 +19,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "facts/redis_instance.h"
 #include "live/commandstats.h"
@@ -43,7 +42,7 @@ class WriteRateMeter {
                                         const std::string& run_id);
 
  private:
-  std::optional<Sourced<double>> read(platform::RedisConnection& conn, std::string_view info_text,
+  std::optional<Sourced<double>> read(platform::RedisConnection& conn, Result<CommandCalls> calls,
                                       const std::string& run_id);
   struct Reading {
     std::chrono::steady_clock::time_point at;

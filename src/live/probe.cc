@@ -144,6 +144,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     MemoryBudget b = compute_budget(facts.instance, full);
     r.full_peak_bytes = b.peak_bytes;
     r.full_peak_phase = b.peak_phase;
+    r.full_budget = std::move(b);
   }
 
   // A projection never falls below what is charged now: the model's terms
@@ -164,7 +165,8 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     r.verdict = worse(judge_against_limit(r.now_bytes, *r.limit_bytes), judge(r.steady_bytes));
     if (r.fork_configured) r.verdict = worse(r.verdict, judge(r.fork_peak_bytes));
     if (r.reload_configured) r.verdict = worse(r.verdict, judge(r.reload_peak_bytes));
-    if (r.full_peak_bytes > 0) r.verdict = worse(r.verdict, judge(r.full_peak_bytes));
+    if (r.full_budget && r.full_peak_bytes > 0)
+      r.verdict = worse(r.verdict, judge_against_limit(r.full_peak_bytes, *r.limit_bytes, r.full_budget->safety_factor));
   }
   return r;
 }
@@ -220,6 +222,18 @@ Result<ProbeReport> probe(const platform::RedisEndpoint& endpoint, const ProbeOp
   LimitInfo limit = resolve_limit(endpoint, options.limit_bytes);
   resolve_cpu_limit(endpoint, options.cpu_limit_cores, limit);
   return assess(*snapshot, limit, options.override_workload);
+}
+
+std::vector<Assumption> ProbeReport::assumptions_at_full() const {
+  std::vector<Assumption> out;
+  if (!full_budget) return out;
+  for (const auto& a : full_budget->assumptions) {
+    const bool same_today = std::any_of(budget.assumptions.begin(), budget.assumptions.end(), [&](const Assumption& t) {
+      return t.name == a.name && t.value == a.value && t.source == a.source;
+    });
+    if (!same_today) out.push_back(a);
+  }
+  return out;
 }
 
 bool action_needed(const ProbeReport& report, rules::Level fail_on) {

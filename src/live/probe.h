@@ -54,12 +54,22 @@ struct ProbeReport : LiveObservation {
   double cow_fraction = 0;
   std::string cow_source;
   MemoryBudget budget;             // the budget behind the projections
+  // The same server once the data reaches maxmemory (the limit under
+  // maxmemory 0): the at-maxmemory peak's budget. Its assumptions (the
+  // dataset, the fork child's life, what would tighten it) are what that
+  // verdict rests on, and they differ from today's for a server still filling.
+  std::optional<MemoryBudget> full_budget;
   Verdict verdict = Verdict::kUnbounded;  // worst of now and the projections
 
   std::vector<Finding> findings;   // the probe rules', in rule id order
   std::vector<std::string> notes;  // unreadable settings, assumptions
 
   Level worst_level() const;  // kNote when there are no findings
+
+  // The assumptions of full_budget that today's budget does not make with the
+  // same value (empty without a full projection), so a report can print what
+  // the at-maxmemory verdict assumed without repeating what both assumed.
+  std::vector<Assumption> assumptions_at_full() const;
 };
 
 // What the user said about the workload (the same flags as plan/explain/lint):

@@ -77,6 +77,10 @@ nlohmann::json report_json(const live::ProbeReport& r) {
   for (const auto& a : r.budget.assumptions)
     assumptions.push_back({{"name", a.name}, {"value", a.value}, {"source", a.source}});
   j["assumptions"] = assumptions;
+  nlohmann::json at_full = nlohmann::json::array();
+  for (const auto& a : r.assumptions_at_full())
+    at_full.push_back({{"name", a.name}, {"value", a.value}, {"source", a.source}});
+  j["assumptions_at_full"] = at_full;  // what the full_peak projection assumed beyond the list above
   return j;
 }
 

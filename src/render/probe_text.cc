@@ -43,6 +43,11 @@ void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail
   for (const auto& n : r.notes) out += fmt::format("  note: {}\n", n);
   // The same assumptions lint -v and explain print, so a flag can replace one.
   for (const auto& a : r.budget.assumptions) out += fmt::format("  assumed: {} = {} ({})\n", a.name, a.value, a.source);
+  // What the at-maxmemory peak assumed beyond today's: its own dataset,
+  // fork child and tightening hint, as explain prints them for that dataset.
+  const char* at = r.maxmemory_bytes ? "at maxmemory" : "at the limit";
+  for (const auto& a : r.assumptions_at_full())
+    out += fmt::format("  assumed {}: {} = {} ({})\n", at, a.name, a.value, a.source);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <future>
+#include <map>
 #include <thread>
 
 #include <fmt/format.h>
@@ -184,6 +185,32 @@ TEST(Probe, AnIdleMomentIsNotTheWriteRateAForkMeets) {
   // Given the rate a fork meets, the same server is judged by it.
   auto given = parse_single(run_redisfit({"probe", server.url(), "--limit", "1Gi", "--write-rate", "10", "-o", "json"}));
   EXPECT_LT(given["projected"]["cow_fraction"].get<double>(), 0.1);
+}
+
+// A server still filling is judged at maxmemory, and that verdict rests on
+// the at-maxmemory dataset's fork child, not today's: probe prints those
+// assumptions (and what would tighten them) as explain does for that dataset.
+// Before, an empty server's assumptions (a child of ~0.0 s) sat under a
+// "thin" verdict that a 7 s child produced, with no tighten line.
+TEST(Probe, TheAtMaxmemoryVerdictPrintsWhatItAssumed) {
+  RedisServer server("", {"--maxmemory", "700mb", "--maxmemory-policy", "allkeys-lru", "--save", "3600 1"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  const std::vector<std::string> args = {"probe", server.url(), "--limit", "1Gi", "--write-rate", "5000",
+                                         "--value-size", "1024"};
+  std::vector<std::string> as_json = args;
+  as_json.insert(as_json.end(), {"-o", "json"});
+  json t = parse_single(run_redisfit(as_json));
+  std::map<std::string, json> at_full;
+  for (const auto& a : t["assumptions_at_full"]) at_full[a["name"].get<std::string>()] = a;
+  ASSERT_TRUE(at_full.count("fork_child")) << t["assumptions_at_full"].dump(2);
+  EXPECT_GT(std::stod(at_full["fork_child"]["value"].get<std::string>()), 1.0) << at_full["fork_child"].dump();
+  EXPECT_TRUE(at_full.count("tighten")) << t["assumptions_at_full"].dump(2);
+  ASSERT_TRUE(at_full.count("dataset")) << t["assumptions_at_full"].dump(2);
+  EXPECT_NE(at_full["dataset"]["source"].get<std::string>().find("maxmemory"), std::string::npos);
+  // Only what differs from today's list is repeated.
+  EXPECT_FALSE(at_full.count("policy")) << t["assumptions_at_full"].dump(2);
+  auto text = run_redisfit(args);
+  EXPECT_NE(text.out.find("assumed at maxmemory: tighten = "), std::string::npos) << text.out;
 }
 
 // A --save-time without --save-time-of was measured on the dataset the probe

@@ -186,6 +186,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
         with_data = fmt::format(" with today's {} of data, above it", format_bytes(workload.dataset_bytes->value));
       }
     }
+    rec.current = CurrentJudgement{r.maxmemory.bytes, now.verdict, now.peak_bytes, now.peak_phase};
     rec.notes.push_back(fmt::format("the current maxmemory {} ({}) is {}: peak {} in phase {}{}",
                                     r.maxmemory.bytes, format_bytes(r.maxmemory.bytes),
                                     verdict_name(now.verdict), format_bytes(now.peak_bytes),

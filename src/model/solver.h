@@ -15,6 +15,15 @@
 
 namespace redisfit {
 
+// The configuration a plan started from, judged at the recommended limit as
+// the recommendation is (its data at maxmemory, or held above it).
+struct CurrentJudgement {
+  uint64_t maxmemory_bytes = 0;
+  Verdict verdict = Verdict::kUnbounded;
+  uint64_t peak_bytes = 0;
+  std::string peak_phase;
+};
+
 struct Recommendation {
   uint64_t maxmemory_bytes = 0;
   uint64_t request_bytes = 0;
@@ -22,6 +31,7 @@ struct Recommendation {
   std::string strategy;          // "model" or "seed"
   std::vector<std::string> notes;  // why, and what else to change
   MemoryBudget budget;           // the budget of the recommended configuration
+  std::optional<CurrentJudgement> current;  // when the input had a maxmemory and a limit is known
 };
 
 // The workload a configuration with `maxmemory_bytes` is sized for: its

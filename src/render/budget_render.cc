@@ -185,6 +185,13 @@ nlohmann::json recommendation_to_json(const Recommendation& rec) {
   j["request"] = format_k8s_quantity(rec.request_bytes);
   j["limit"] = format_k8s_quantity(rec.limit_bytes);
   j["notes"] = rec.notes;
+  // The configuration planned from (a note in text), so a pipeline can gate
+  // on it without parsing the note.
+  if (rec.current)
+    j["current"] = {{"maxmemory_bytes", rec.current->maxmemory_bytes},
+                    {"verdict", verdict_name(rec.current->verdict)},
+                    {"peak_bytes", rec.current->peak_bytes},
+                    {"peak_phase", rec.current->peak_phase}};
   return j;
 }
 

@@ -33,6 +33,22 @@ TEST(Cli, SeedStrategyFollowsTheArticle) {
   EXPECT_EQ(j["request_bytes"], 16 * kGiB);
 }
 
+// plan -o json carries the verdict of the configuration it started from,
+// not only the text note: a CI gate reads it without parsing prose. The
+// seed's maxmemory at the limit is unsafe; a small one under it is safe.
+TEST(Cli, PlanJsonJudgesTheCurrentMaxmemory) {
+  auto seed = json_of(run_redisfit({"plan", "--limit", "32Gi", "--maxmemory", "34359738368", "--persistence", "aof",
+                                    "-o", "json"}));
+  ASSERT_TRUE(seed.contains("current")) << seed.dump(2);
+  EXPECT_EQ(seed["current"]["verdict"], "unsafe");
+  EXPECT_EQ(seed["current"]["maxmemory_bytes"], 34359738368ULL);
+  EXPECT_GT(seed["current"]["peak_bytes"].get<uint64_t>(), 32 * kGiB);
+  auto small = json_of(run_redisfit({"plan", "--limit", "32Gi", "--maxmemory", "1gb", "-o", "json"}));
+  EXPECT_EQ(small["current"]["verdict"], "safe") << small.dump(2);
+  // Nothing to judge without a maxmemory of its own.
+  EXPECT_FALSE(json_of(run_redisfit({"plan", "--limit", "32Gi", "-o", "json"})).contains("current"));
+}
+
 TEST(Cli, ExplainTheSeedCaseSaysUnsafeAndNamesThePhase) {
   auto r = run_redisfit({"explain", "--limit", "32Gi", "--maxmemory", "34359738368", "--persistence", "aof"});
   EXPECT_EQ(r.exit_code, 1) << r.err;

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "core/utf8.h"
 #include "render/budget_render.h"
 #include "render/findings_render.h"
 #include "render/indent.h"
@@ -23,9 +24,16 @@ const char* level_color(rules::Level level) {
   return "0";
 }
 
+// What a manifest or its file name holds reaches a terminal: names, values
+// and the messages quoting them are escaped (a NUL in `name:` was printed
+// raw, an ESC could recolour the terminal); our own colour codes are added
+// around them afterwards.
+std::string T(std::string_view text) { return escaped_for_text(text); }
+std::string M(std::string_view text) { return escaped_for_message(text); }
+
 std::string location(const rules::Location& loc) {
-  if (loc.line <= 0) return loc.file;
-  return fmt::format("{}:{}:{}", loc.file, loc.line, loc.column > 0 ? loc.column : 1);
+  if (loc.line <= 0) return T(loc.file);
+  return fmt::format("{}:{}:{}", T(loc.file), loc.line, loc.column > 0 ? loc.column : 1);
 }
 
 // "steady 35.3 GiB, fork 70.6 GiB (over), ..." against the limit.
@@ -44,7 +52,7 @@ void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, 
   for (const auto& f : s.findings) {
     if (quiet_at && static_cast<int>(f.level) < static_cast<int>(*quiet_at)) continue;
     out += fmt::format("{} {}{}{} [{} {}] {}\n", location(f.location), st.on(level_color(f.level)),
-                       rules::level_name(f.level), st.off(), f.rule_id, f.rule_name, f.message);
+                       rules::level_name(f.level), st.off(), f.rule_id, f.rule_name, M(f.message));
   }
   if (quiet_at) return;
   if (verbose) {
@@ -52,43 +60,43 @@ void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, 
       const rules::Finding& f = sf.finding;
       const app::Suppression& how = sf.suppression;
       out += fmt::format("{} suppressed {} [{} {}] {} (by {}{}{})\n", location(f.location), rules::level_name(f.level),
-                         f.rule_id, f.rule_name, f.message, how.by,
-                         how.where.known() ? " at " + how.where.describe() : std::string(),
-                         how.justification.empty() ? std::string() : ": " + how.justification);
+                         f.rule_id, f.rule_name, M(f.message), how.by,
+                         how.where.known() ? " at " + T(how.where.describe()) : std::string(),
+                         how.justification.empty() ? std::string() : ": " + M(how.justification));
     }
   }
   if (s.findings.empty() && !verbose) return;
   if (s.unreadable()) {
-    out += fmt::format("  {}{}{} ({}): not fully read, not judged\n", st.on("1"), s.instance.display_name, st.off(),
-                       s.object);
-    for (const auto& n : s.notes) out += fmt::format("    note: {}\n", n);
+    out += fmt::format("  {}{}{} ({}): not fully read, not judged\n", st.on("1"), T(s.instance.display_name), st.off(),
+                       T(s.object));
+    for (const auto& n : s.notes) out += fmt::format("    note: {}\n", M(n));
     return;
   }
   const MemoryBudget& b = s.budget;
-  out += fmt::format("  {}{}{} ({}): {}\n", st.on("1"), s.instance.display_name, st.off(), s.object,
+  out += fmt::format("  {}{}{} ({}): {}\n", st.on("1"), T(s.instance.display_name), st.off(), T(s.object),
                      verdict_sentence(b));
   out += fmt::format("    maxmemory {} [{}]\n", b.maxmemory_unlimited ? std::string("0 (unlimited)")
                                                                       : rules::bytes_and_human(b.maxmemory_bytes),
-                     s.instance.maxmemory.source);
+                     T(s.instance.maxmemory.source.describe()));
   out += fmt::format("    phases: {}\n", phase_line(b));
-  for (const auto& n : s.notes) out += fmt::format("    assumed: {}\n", n);
+  for (const auto& n : s.notes) out += fmt::format("    assumed: {}\n", M(n));
   // The copy-on-write share is the assumption that moves fork phases most;
   // say it whenever a fork is in the budget, so a user knows what to refine.
   if (!verbose && (b.find_phase(PhaseId::kFork) || b.find_phase(PhaseId::kFullSync))) {
     for (const auto& a : b.assumptions) {
-      if (a.name == "cow_fraction") out += fmt::format("    assumed: copy-on-write {} of the dataset: {}\n", a.value, a.source);
+      if (a.name == "cow_fraction") out += fmt::format("    assumed: copy-on-write {} of the dataset: {}\n", a.value, M(a.source));
     }
   }
   if (verbose) {
-    for (const auto& a : b.assumptions) out += fmt::format("    assumed: {} = {} ({})\n", a.name, a.value, a.source);
+    for (const auto& a : b.assumptions) out += fmt::format("    assumed: {} = {} ({})\n", a.name, M(a.value), M(a.source));
   }
   if (!s.fix) return;
-  out += fmt::format("  {}fix{}: {}\n", st.on("1;32"), st.off(), s.fix->summary);
+  out += fmt::format("  {}fix{}: {}\n", st.on("1;32"), st.off(), M(s.fix->summary));
   for (const auto& form : s.fix->forms) {
-    out += fmt::format("    # {}\n", form.label);
-    out += indent(form.text, "    ");
+    out += fmt::format("    # {}\n", M(form.label));
+    out += indent(M(form.text), "    ");
   }
-  for (const auto& n : s.fix->notes) out += fmt::format("    note: {}\n", n);
+  for (const auto& n : s.fix->notes) out += fmt::format("    note: {}\n", M(n));
 }
 
 }  // namespace
@@ -111,7 +119,7 @@ std::string text_summary(const app::LintReport& report, const TextTotals& t, boo
   // Cluster), so they print without -v: a run that checked nothing must not
   // read as a clean pass.
   if (verbose || t.checked == 0) {
-    for (const auto& n : report.notes) out += "note: " + n + "\n";
+    for (const auto& n : report.notes) out += "note: " + M(n) + "\n";
   }
   out += fmt::format("{} Redis component(s) checked", t.checked);
   if (t.unread) out += fmt::format(", {} not fully read (RF000)", t.unread);

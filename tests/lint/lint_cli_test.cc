@@ -271,3 +271,32 @@ TEST(LintCli, ALimitFlagBesideAManifestIsSaidToApplyToRedisConfOnly) {
 
 }  // namespace
 }  // namespace redisfit
+
+namespace redisfit {
+namespace {
+
+// A name from a manifest reaches the terminal escaped: a NUL (YAML "\0")
+// was printed raw and an ESC ("\e") could clear or recolour the terminal.
+TEST(LintCli, NamesFromAManifestArePrintedEscaped) {
+  testing::TempDir dir;
+  const std::string file = dir.write_file("odd.yaml", R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: "p\0x\e[2J"}
+spec:
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        args: ["--maxmemory", "1gb"]
+        resources: {limits: {memory: 1Gi}}
+)");
+  auto r = run_redisfit({"lint", "-v", file});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(r.out.find('\0'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("p\\x00x\\x1b[2J"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace redisfit

@@ -58,9 +58,15 @@ Result<uint64_t> parse_limit_flag(std::string_view flag, std::string_view text) 
 Result<SizeRange> parse_size_range_flag(std::string_view flag, std::string_view text, uint64_t max_bytes) {
   const size_t dash = text.find('-');
   auto lo = parse_size_flag(flag, text.substr(0, dash));
-  if (!lo.ok()) return lo.error();
-  auto hi = dash == std::string_view::npos ? lo : parse_size_flag(flag, text.substr(dash + 1));
-  if (!hi.ok()) return hi.error();
+  auto hi = dash == std::string_view::npos || !lo.ok() ? lo : parse_size_flag(flag, text.substr(dash + 1));
+  if (!hi.ok()) {
+    // A half of a range is quoted with the whole value: "0X1P-2" is not read
+    // as the range 0X1P to 2 by the user who typed it.
+    if (dash == std::string_view::npos) return hi.error();
+    return Error{std::string(flag), fmt::format("\"{}\" is not a size or a MIN-MAX range of sizes ({})", text,
+                                                hi.error().message),
+                 hi.error().code};
+  }
   if (*lo < 1 || *hi < *lo || *hi > max_bytes)
     return Error{std::string(flag), fmt::format("\"{}\": expected N or MIN-MAX with 1 <= MIN <= MAX <= {}", text,
                                                 format_bytes(max_bytes))};

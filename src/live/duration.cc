@@ -27,8 +27,11 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text, const st
   }
   if (s.empty()) return bad();
   const std::optional<double> parsed = parse_plain_decimal(s);  // no hex, sign, inf (core/flag_units.h)
-  const double v = parsed.value_or(0);
-  if (!parsed || v <= 0 || v * scale_ms > 86400e3) return bad();
+  if (!parsed) return bad();
+  const double v = *parsed;
+  // A duration, but not one a wait or a window can be: say which bound.
+  if (v <= 0) return Error{flag, "'" + std::string(text) + "': must be above 0"};
+  if (v * scale_ms > 86400e3) return Error{flag, "'" + std::string(text) + "': at most a day (24h = 86400s)"};
   return std::chrono::milliseconds(static_cast<long long>(std::ceil(v * scale_ms)));
 }
 

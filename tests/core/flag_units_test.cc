@@ -33,6 +33,17 @@ TEST(SizeRangeFlag, RefusesEmptyReversedZeroAndOversizedRangesNamingTheFlag) {
   }
 }
 
+// A side of a range that is not a size is quoted with the whole value, as
+// typed: "0X1P-2" said "\"0X1P\" is not a size", a token the user never wrote.
+TEST(SizeRangeFlag, ABadSideIsQuotedWithTheWholeValue) {
+  auto r = parse_size_range_flag("--value-size", "0X1P-2", 1ULL << 20);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message.rfind("\"0X1P-2\" is not a size or a MIN-MAX range", 0), 0u) << r.error().message;
+  auto single = parse_size_range_flag("--value-size", "abc", 1ULL << 20);
+  ASSERT_FALSE(single.ok());
+  EXPECT_EQ(single.error().message.rfind("\"abc\" is not a size", 0), 0u) << single.error().message;
+}
+
 // A plain number with a fraction is bytes to Kubernetes ("1.5" -> 2 B): a
 // unit left out, refused rather than read as two bytes. With a unit it is
 // whole bytes and taken.

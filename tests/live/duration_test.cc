@@ -15,9 +15,17 @@ TEST(Duration, Forms) {
 
 TEST(Duration, HexSignsAndInfinitiesAreRefused) {
   for (const char* bad : {"0x10", "0x1p3", "0x10s", "-1s", "+2s", "infs", "nan"}) {
-    EXPECT_FALSE(parse_duration(bad, "flag --timeout").ok()) << bad;
+    EXPECT_FALSE(parse_duration(bad, "--timeout").ok()) << bad;
   }
-  EXPECT_EQ(*parse_duration("1.5s", "flag --timeout"), std::chrono::milliseconds(1500));
+  EXPECT_EQ(*parse_duration("1.5s", "--timeout"), std::chrono::milliseconds(1500));
+}
+
+// A well-formed duration out of range says which bound, not "not a duration".
+TEST(Duration, OutOfRangeSaysTheBound) {
+  EXPECT_EQ(parse_duration("0", "--timeout").error().message, "'0': must be above 0");
+  EXPECT_EQ(parse_duration("25h", "--timeout").ok(), false);
+  EXPECT_NE(parse_duration("90000s", "--timeout").error().message.find("at most a day"), std::string::npos);
+  EXPECT_NE(parse_duration("soon", "--timeout").error().message.find("is not a duration"), std::string::npos);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ std::string LimitSource::describe() const {
 Result<LimitReading> read_limit(const LimitSource& source) {
   LimitReading r;
   if (source.kind == LimitSource::Kind::kFixed) {
-    if (source.fixed_bytes == 0) return Error{"flag --limit", "the limit is 0"};
+    if (source.fixed_bytes == 0) return Error{"--limit", "the limit is 0"};
     r.limit_bytes = source.fixed_bytes;
     r.source = source.describe();
     return r;

@@ -80,7 +80,7 @@ int run_guard(const GuardRunOptions& o, GuardLog& log) {
   Guard guard(o.guard, log);
   std::unique_ptr<live::MetricsHttpServer> http;
   if (!o.listen.empty()) {
-    auto bound = live::MetricsHttpServer::bind(o.listen, "flag --listen", "redisfit guard",
+    auto bound = live::MetricsHttpServer::bind(o.listen, "--listen", "redisfit guard",
                                                [&guard, target = o.guard.endpoint.display()] {
                                                  return render_guard_metrics(guard.state(), target);
                                                });

@@ -40,15 +40,15 @@ int run(const ExporterFlags& f) {
     return kExitUsage;
   };
   if (f.limits.size() > 1 && f.limits.size() != f.targets.size())
-    return fail(Error{"flag --limit", "give one --limit for all targets or one per --target, in the same order"});
+    return fail(Error{"--limit", "give one --limit for all targets or one per --target, in the same order"});
   platform::ConnectOptions options;
-  auto ct = live::parse_duration(f.connect_timeout, "flag --connect-timeout");
+  auto ct = live::parse_duration(f.connect_timeout, "--connect-timeout");
   if (!ct) return fail(ct.error());
-  auto rt = live::parse_duration(f.timeout, "flag --timeout");
+  auto rt = live::parse_duration(f.timeout, "--timeout");
   if (!rt) return fail(rt.error());
-  auto refresh = live::parse_duration(f.config_refresh, "flag --config-refresh");
+  auto refresh = live::parse_duration(f.config_refresh, "--config-refresh");
   if (!refresh) return fail(refresh.error());
-  auto window = live::parse_duration(f.rate_window, "flag --rate-window");
+  auto window = live::parse_duration(f.rate_window, "--rate-window");
   if (!window) return fail(window.error());
   options.connect_timeout = *ct;
   options.read_timeout = *rt;
@@ -59,7 +59,7 @@ int run(const ExporterFlags& f) {
   options.tls_insecure = f.insecure;
   if (Status st = platform::check_tls_files(options); !st) return fail(st.error());
 
-  if (f.once && f.targets.empty()) return fail(Error{"flag --once", "needs at least one --target"});
+  if (f.once && f.targets.empty()) return fail(Error{"--once", "needs at least one --target"});
   live::TargetAuth auth(platform::password_from_environment());
   if (!f.auth_file.empty()) {
     auto loaded = live::TargetAuth::load(f.auth_file, platform::password_from_environment());
@@ -75,7 +75,7 @@ int run(const ExporterFlags& f) {
     live::ExporterTarget t{*ep, std::nullopt};
     if (!f.limits.empty()) {
       const std::string& text = f.limits.size() == 1 ? f.limits[0] : f.limits[i];
-      auto limit = parse_limit_flag("flag --limit", text);
+      auto limit = parse_limit_flag("--limit", text);
       if (!limit) return fail(limit.error());
       t.limit_bytes = *limit;
     }
@@ -84,7 +84,7 @@ int run(const ExporterFlags& f) {
   // /scrape targets get the one --limit given for all, or ?limit= (16Gi).
   std::optional<uint64_t> shared_limit;
   if (f.limits.size() == 1) {
-    auto limit = parse_limit_flag("flag --limit", f.limits[0]);
+    auto limit = parse_limit_flag("--limit", f.limits[0]);
     if (!limit) return fail(limit.error());
     shared_limit = *limit;
   }

@@ -59,9 +59,9 @@ int run(const GuardFlags& f) {
     return kExitUsage;
   };
   app::GuardRunOptions o;
-  if (f.exec && f.command.empty()) return fail(Error{"flag --exec", "give the server to run after --: --exec -- redis-server /etc/redis/redis.conf"});
-  if (!f.exec && !f.command.empty()) return fail(Error{"flag --exec", "a command after -- needs --exec"});
-  if (f.exec && f.once) return fail(Error{"flag --once", "not with --exec: the wrapper lives as long as its server"});
+  if (f.exec && f.command.empty()) return fail(Error{"--exec", "give the server to run after --: --exec -- redis-server /etc/redis/redis.conf"});
+  if (!f.exec && !f.command.empty()) return fail(Error{"--exec", "a command after -- needs --exec"});
+  if (f.exec && f.once) return fail(Error{"--once", "not with --exec: the wrapper lives as long as its server"});
   if (f.exec) {
     // The program first: a mistyped server is the error to name, whatever else is wrong.
     if (auto found = live::find_executable(f.command.front()); !found) return fail(found.error());
@@ -74,7 +74,7 @@ int run(const GuardFlags& f) {
                                       std::pair{"--limit", &f.limit}}) {
       if (!value->empty()) given.push_back(name);
     }
-    return fail(Error{"flag " + fmt::format("{}", fmt::join(given, " and ")),
+    return fail(Error{fmt::format("{}", fmt::join(given, " and ")),
                       "give one of --limit-file, --cgroup, --limit: each names the limit on its own"});
   }
   app::GuardOptions& g = o.guard;
@@ -82,7 +82,7 @@ int run(const GuardFlags& f) {
     // The spellings probe, plan and the exporter take (core/flag_units.h):
     // a Kubernetes quantity, a Redis size, or the bytes a Downward API env
     // var holds; "16m" (milli) is refused as ambiguous, not read as 0.016 B.
-    auto bytes = parse_limit_flag("flag --limit", f.limit);
+    auto bytes = parse_limit_flag("--limit", f.limit);
     if (!bytes) return fail(bytes.error());
     g.limit.kind = app::LimitSource::Kind::kFixed;
     g.limit.fixed_bytes = *bytes;
@@ -91,7 +91,7 @@ int run(const GuardFlags& f) {
     g.limit.file = f.limit_file;
   } else if (!f.cgroup.empty()) {
     auto at = platform::memory_cgroup_at(f.cgroup);
-    if (!at) return fail(Error{"flag --cgroup", at.error().describe()});
+    if (!at) return fail(Error{"--cgroup", at.error().describe()});
     g.limit.cgroup = *at;
   } else if (f.exec) {
     // The wrapper and its server share the container, so its own cgroup.
@@ -99,24 +99,24 @@ int run(const GuardFlags& f) {
     if (!own) return fail(own.error());
     g.limit.cgroup = *own;
   } else {
-    return fail(Error{"flag --limit-file", "a sidecar has a cgroup of its own: give the Redis container's limit "
+    return fail(Error{"--limit-file", "a sidecar has a cgroup of its own: give the Redis container's limit "
                                            "with --limit-file (Downward API volume), --cgroup DIR or --limit"});
   }
 
-  auto min = bound(f.min, "flag --min");
+  auto min = bound(f.min, "--min");
   if (!min) return fail(min.error());
-  auto max = bound(f.max, "flag --max");
+  auto max = bound(f.max, "--max");
   if (!max) return fail(max.error());
-  if (*min && *max && **min > **max) return fail(Error{"flag --min", "is above --max"});
+  if (*min && *max && **min > **max) return fail(Error{"--min", "is above --max"});
   g.settings.min_bytes = *min;
   g.settings.max_bytes = *max;
   if (!(f.threshold_percent >= 0 && f.threshold_percent <= 50))  // NaN too
-    return fail(Error{"flag --threshold", "a percentage between 0 and 50"});
+    return fail(Error{"--threshold", "a percentage between 0 and 50"});
   g.settings.threshold_fraction = f.threshold_percent / 100;
   g.settings.allow_evict = f.allow_evict;
   g.dry_run = f.dry_run;
   if (!(f.fork_warn_percent > 0 && f.fork_warn_percent <= 100))
-    return fail(Error{"flag --fork-warn", "a percentage of the limit, above 0 and at most 100"});
+    return fail(Error{"--fork-warn", "a percentage of the limit, above 0 and at most 100"});
   g.fork_warn_fraction = f.fork_warn_percent / 100;
 
   // With --exec and no --redis, the server guarded is the one started, where
@@ -130,19 +130,19 @@ int run(const GuardFlags& f) {
   auto ep = platform::parse_redis_url(url, platform::password_from_environment());
   if (!ep) return fail(ep.error());
   g.endpoint = *ep;
-  for (auto [text, flag, out] : {std::tuple{&f.connect_timeout, "flag --connect-timeout", &g.connect.connect_timeout},
-                                 std::tuple{&f.timeout, "flag --timeout", &g.connect.read_timeout},
-                                 std::tuple{&f.interval, "flag --interval", &o.interval},
-                                 std::tuple{&f.wait, "flag --wait", &o.wait}}) {
+  for (auto [text, flag, out] : {std::tuple{&f.connect_timeout, "--connect-timeout", &g.connect.connect_timeout},
+                                 std::tuple{&f.timeout, "--timeout", &g.connect.read_timeout},
+                                 std::tuple{&f.interval, "--interval", &o.interval},
+                                 std::tuple{&f.wait, "--wait", &o.wait}}) {
     if (text == &f.wait && !f.wait_given) continue;  // GuardRunOptions' default, or none with --once
     auto d = live::parse_duration(*text, flag);
     if (!d) return fail(d.error());
     *out = *d;
   }
-  if (o.interval.count() < 50) return fail(Error{"flag --interval", "at least 50ms"});
-  auto window = live::parse_duration(f.rate_window, "flag --rate-window");
+  if (o.interval.count() < 50) return fail(Error{"--interval", "at least 50ms"});
+  auto window = live::parse_duration(f.rate_window, "--rate-window");
   if (!window) return fail(window.error());
-  if (*window < o.interval) return fail(Error{"flag --rate-window", "at least one --interval"});
+  if (*window < o.interval) return fail(Error{"--rate-window", "at least one --interval"});
   g.rate_window_seconds = std::chrono::duration<double>(*window).count();
   g.connect.tls_ca_file = f.tls_ca;
   g.connect.tls_cert_file = f.tls_cert;

@@ -37,7 +37,7 @@ int run_plan(const PlanFlags& f) {
     return kExitUsage;
   }
   if (f.emit.active() && f.output == "json") {
-    std::fprintf(stderr, "redisfit plan: flag --emit: --emit prints the fix, -o json the plan; give one\n");
+    std::fprintf(stderr, "redisfit plan: --emit: --emit prints the fix, -o json the plan; give one\n");
     return kExitUsage;
   }
   Result<Recommendation> rec = f.strategy == "seed"

@@ -101,20 +101,20 @@ int run(const ProbeFlags& f) {
   if (f.urls.empty()) return fail(Error{"probe", "give one or more redis:// URLs (or --list-rules)"});
   live::ProbeOptions options;
   if (!f.limit.empty()) {
-    auto limit = parse_limit_flag("flag --limit", f.limit);
+    auto limit = parse_limit_flag("--limit", f.limit);
     if (!limit) return fail(limit.error());
     options.limit_bytes = *limit;
   }
   if (!f.cpu_limit.empty()) {
-    auto cores = parse_cpu_flag("flag --cpu-limit", f.cpu_limit);
+    auto cores = parse_cpu_flag("--cpu-limit", f.cpu_limit);
     if (!cores) return fail(cores.error());
     options.cpu_limit_cores = Sourced<double>{*cores, Provenance::flag("--cpu-limit " + f.cpu_limit)};
   }
   auto fail_on = rules::parse_level(f.fail_on, "--fail-on");
   if (!fail_on) return fail(fail_on.error());
-  auto ct = live::parse_duration(f.connect_timeout, "flag --connect-timeout");
+  auto ct = live::parse_duration(f.connect_timeout, "--connect-timeout");
   if (!ct) return fail(ct.error());
-  auto rt = live::parse_duration(f.timeout, "flag --timeout");
+  auto rt = live::parse_duration(f.timeout, "--timeout");
   if (!rt) return fail(rt.error());
   options.connect.connect_timeout = *ct;
   options.connect.read_timeout = *rt;
@@ -131,7 +131,7 @@ int run(const ProbeFlags& f) {
   }
   std::chrono::milliseconds interval{0};
   if (!f.watch.empty()) {
-    auto w = live::parse_duration(f.watch, "flag --watch");
+    auto w = live::parse_duration(f.watch, "--watch");
     if (!w) return fail(w.error());
     interval = *w;
   }

@@ -39,7 +39,7 @@ Result<std::optional<uint64_t>> memory_flag(const std::string& text, const char*
                                             Result<uint64_t> (*parse)(std::string_view, std::string_view) =
                                                 parse_size_flag) {
   if (text.empty()) return std::optional<uint64_t>{};
-  auto v = parse(std::string("flag ") + flag, text);
+  auto v = parse(flag, text);
   if (!v.ok()) return v.error();
   return std::optional<uint64_t>{v.value()};
 }

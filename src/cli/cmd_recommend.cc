@@ -70,13 +70,13 @@ int run(const RecommendFlags& f) {
     if (const char* env = std::getenv("REDISFIT_PROMETHEUS_AUTH")) o.prometheus.auth_header = env;
   }
   o.prometheus.tls_insecure = f.insecure;
-  auto window = parse_span(f.window, "flag --window");
+  auto window = parse_span(f.window, "--window");
   if (!window) return fail(window.error());
-  auto resolution = parse_span(f.resolution, "flag --resolution");
+  auto resolution = parse_span(f.resolution, "--resolution");
   if (!resolution) return fail(resolution.error());
-  auto timeout = parse_span(f.timeout, "flag --timeout");
+  auto timeout = parse_span(f.timeout, "--timeout");
   if (!timeout) return fail(timeout.error());
-  if (*resolution > *window) return fail(Error{"flag --resolution", "must not exceed --window"});
+  if (*resolution > *window) return fail(Error{"--resolution", "must not exceed --window"});
   o.prometheus.read_timeout = std::chrono::milliseconds(static_cast<long long>(*timeout * 1000));
   o.query.window_seconds = *window;
   o.query.resolution_seconds = *resolution;

@@ -41,14 +41,14 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   // The shared workload flags include --dataset, which rescue does not read:
   // what the next start loads has flags of its own. Refused, not ignored.
   if (!f.workload.dataset.empty()) {
-    return Error{"flag --dataset", "rescue does not read it: give what the next start loads as --used-memory (the "
+    return Error{"--dataset", "rescue does not read it: give what the next start loads as --used-memory (the "
                                    "last used_memory known), --data-size (the RDB/AOF on the volume) or --rdb"};
   }
   if (!f.data_size.empty()) {
     auto v = parse_size("--data-size", f.data_size);
     if (!v) return v.error();
     if (*v == 0) {
-      return Error{"flag --data-size", "0: an empty volume loads nothing, so no reload is OOM-killed; give the size "
+      return Error{"--data-size", "0: an empty volume loads nothing, so no reload is OOM-killed; give the size "
                                        "of the RDB/AOF on the volume, or leave the flag out"};
     }
     req.data_size = Sourced<uint64_t>{*v, Provenance::flag("--data-size (persisted RDB/AOF on the volume)")};
@@ -59,7 +59,7 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     // used_memory never reads 0 (an empty server holds ~1 MB): 0 is a
     // figure missing, and taken as given it would read as "not given".
     if (*v == 0) {
-      return Error{"flag --used-memory", "0 is not a used_memory a server reports (an empty one holds about 1 MB); "
+      return Error{"--used-memory", "0 is not a used_memory a server reports (an empty one holds about 1 MB); "
                                          "give the last figure known, or leave the flag out"};
     }
     req.used_memory = Sourced<uint64_t>{*v, Provenance::flag("--used-memory (last used_memory known)")};
@@ -68,7 +68,7 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   // what it loads to, as `redisfit rdb` estimates it. An RDB's size on disk
   // is not that (LZF and compact encodings make it 3-100x smaller).
   if (!f.rdb_path.empty()) {
-    if (req.used_memory) return Error{"flag --rdb", "--rdb and --used-memory both give what the data loads to; give one"};
+    if (req.used_memory) return Error{"--rdb", "--rdb and --used-memory both give what the data loads to; give one"};
     RedisInstance server;
     Workload estimated;
     if (Status s = f.workload.apply(server, estimated); !s.ok()) return s;
@@ -135,7 +135,7 @@ int run_rescue_command(const RescueFlags& f) {
     for (const auto& step : report->fix.steps)
       for (const auto& form : step.forms) labels.insert(form.label);
     if (!labels.count(f.form)) {
-      std::fprintf(stderr, "redisfit rescue: flag --form: no step has a %s form for %s; its forms: %s\n",
+      std::fprintf(stderr, "redisfit rescue: --form: no step has a %s form for %s; its forms: %s\n",
                    f.form.c_str(), report->object.c_str(), fmt::format("{}", fmt::join(labels, ", ")).c_str());
       return kExitUsage;
     }

@@ -56,7 +56,7 @@ int run_search_command(StressFlags f) {
   // every probe holds an empty server, and its "edge" would be the top of
   // the range whatever the limit.
   if (!opts->phase_import) {
-    std::fprintf(stderr, "redisfit stress: flag --phases: --search maxmemory needs the import phase (it fills the "
+    std::fprintf(stderr, "redisfit stress: --phases: --search maxmemory needs the import phase (it fills the "
                          "data up to each maxmemory tried); '%s' has none\n", f.phases.c_str());
     return kExitUsage;
   }
@@ -71,7 +71,7 @@ int run_search_command(StressFlags f) {
       return kExitUsage;
     }
     if (*res == 0) {
-      std::fprintf(stderr, "redisfit stress: flag --resolution: 0 would never stop bisecting (give e.g. 8mb)\n");
+      std::fprintf(stderr, "redisfit stress: --resolution: 0 would never stop bisecting (give e.g. 8mb)\n");
       return kExitUsage;
     }
     s.resolution_bytes = *res;
@@ -79,10 +79,10 @@ int run_search_command(StressFlags f) {
   if (!f.search_range.empty()) {
     auto dash = f.search_range.find('-');
     auto lo = stress_size_flag("--search-range", f.search_range.substr(0, dash));
-    auto hi = dash == std::string::npos ? Result<uint64_t>(Error{"flag --search-range", "expected LOW-HIGH, e.g. 64mb-256mb"})
+    auto hi = dash == std::string::npos ? Result<uint64_t>(Error{"--search-range", "expected LOW-HIGH, e.g. 64mb-256mb"})
                                         : stress_size_flag("--search-range", f.search_range.substr(dash + 1));
     if (!lo.ok() || !hi.ok() || *lo >= *hi || *hi > opts->limit_bytes) {
-      std::fprintf(stderr, "redisfit stress: flag --search-range: expected LOW-HIGH with LOW < HIGH <= the limit\n");
+      std::fprintf(stderr, "redisfit stress: --search-range: expected LOW-HIGH with LOW < HIGH <= the limit\n");
       return kExitUsage;
     }
     s.low_bytes = *lo;
@@ -125,7 +125,7 @@ std::optional<std::string> report_path_problem(const std::string& path) {
 int run_stress_command(const StressFlags& f) {
   if (!f.report.empty()) {
     if (auto problem = report_path_problem(f.report)) {
-      std::fprintf(stderr, "redisfit stress: flag --report: cannot write %s: %s\n", f.report.c_str(), problem->c_str());
+      std::fprintf(stderr, "redisfit stress: --report: cannot write %s: %s\n", f.report.c_str(), problem->c_str());
       return kExitUsage;
     }
   }

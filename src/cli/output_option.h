@@ -1,7 +1,7 @@
 // The -o,--output option, the same for every command: offered from the
 // command's renderer tables (render/output_format.h), so the help lists what
 // exists, CLI11 rejects any other name, a mode without the chosen format gets
-// one error in our style ("flag -o: ..."), and output goes to stdout with
+// one error in our style ("-o: ..."), and output goes to stdout with
 // colour only on a TTY without NO_COLOR.
 #pragma once
 
@@ -53,7 +53,7 @@ template <class Fn>
 Result<const render::NamedFormat<Fn>*> select_format(render::FormatTable<Fn> table, const std::string& format,
                                                      const std::string& mode, const std::string& hint = "") {
   if (const auto* f = render::find_format(table, format)) return f;
-  return Error{"flag -o", mode + " has no " + format + " output (" + render::format_names(table) + ")" +
+  return Error{"-o", mode + " has no " + format + " output (" + render::format_names(table) + ")" +
                               (hint.empty() ? "" : "; " + hint)};
 }
 

@@ -58,11 +58,11 @@ int run_probe_sample(const ProbeSampleFlags& f, const ProbeCommon& c) {
   options.plan = f.plan || f.emit.active();
   options.sample.max_commands_per_sec = f.max_commands_per_sec;
   options.sample.max_keys = f.max_keys;
-  auto window = live::parse_duration(f.sample.empty() ? "10s" : f.sample, "flag --sample");
+  auto window = live::parse_duration(f.sample.empty() ? "10s" : f.sample, "--sample");
   if (!window) return fail(window.error());
   options.sample.window = *window;
   if (!c.limit.empty()) {
-    auto limit = parse_limit_flag("flag --limit", c.limit);
+    auto limit = parse_limit_flag("--limit", c.limit);
     if (!limit) return fail(limit.error());
     options.limit_bytes = *limit;
   }

@@ -17,7 +17,7 @@
 namespace redisfit::cli {
 
 Result<uint64_t> stress_size_flag(const std::string& flag, const std::string& text) {
-  return parse_size_flag("flag " + flag, text);
+  return parse_size_flag(flag, text);
 }
 
 namespace {
@@ -64,7 +64,7 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
   if (!f.request.empty()) {
     auto req = stress_size_flag("--request", f.request);
     if (!req.ok()) return req.error();
-    if (*req > o.limit_bytes) return Error{"flag --request", "is above --limit (Kubernetes refuses such a pod)"};
+    if (*req > o.limit_bytes) return Error{"--request", "is above --limit (Kubernetes refuses such a pod)"};
     o.request_bytes = *req;
   }
   if (!f.cpu_limit.empty()) {
@@ -119,13 +119,13 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
   }
   for (const auto& kv : f.set) {
     auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) return Error{"flag --set", "'" + kv + "' is not directive=value"};
+    if (eq == std::string::npos || eq == 0) return Error{"--set", "'" + kv + "' is not directive=value"};
     const std::string name = kv.substr(0, eq), value = kv.substr(eq + 1);
     // Redis trims a config line and unquotes its words: " dir" or "\"dir\"" is
     // dir, past a check of the exact spelling. A name is letters, digits, '-'.
     if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != std::string::npos)
-      return Error{"flag --set", "'" + kv + "': a directive name is letters, digits and '-' (no spaces or quotes)"};
-    if (auto why = set_directive_refused(name, value, f.connections)) return Error{"flag --set", "'" + kv + "': " + *why};
+      return Error{"--set", "'" + kv + "': a directive name is letters, digits and '-' (no spaces or quotes)"};
+    if (auto why = set_directive_refused(name, value, f.connections)) return Error{"--set", "'" + kv + "': " + *why};
     // Checked as the model reads it, as --policy above: a value Redis
     // refuses is named by its flag, not by the sandbox's generated redis.conf.
     RedisInstance scratch;
@@ -133,30 +133,30 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
     if (Status st = applier.apply_value(name, value, Provenance::flag("--set " + kv)); !st) return st.error();
     // The applier records a name no release knows, as it does for --config.
     if (!scratch.unknown_directives.empty())
-      return Error{"flag --set", "'" + kv + "': '" + name + "' is not a directive Redis knows; redis-server refuses to start on it"};
+      return Error{"--set", "'" + kv + "': '" + name + "' is not a directive Redis knows; redis-server refuses to start on it"};
     o.server.extra.emplace_back(name, value);
   }
   o.phase_import = o.phase_fork = o.phase_restart = false;
   // With --preload / --rdb the run is the start from that data unless phases are named.
   const bool from_data = !f.preload.empty() || !f.rdb.empty();
-  if (f.phases.empty()) return Error{"flag --phases", "is empty: name import, fork, restart, or none"};
+  if (f.phases.empty()) return Error{"--phases", "is empty: name import, fork, restart, or none"};
   std::stringstream ss(from_data && !f.phases_given ? "none" : f.phases);
   for (std::string p; std::getline(ss, p, ',');) {
     if (p == "none") continue;
     const std::optional<stress::RunPhase> phase = stress::run_phase_named(p);
     if ((phase == stress::RunPhase::kImport && o.phase_import) || (phase == stress::RunPhase::kFork && o.phase_fork) ||
         (phase == stress::RunPhase::kRestart && o.phase_restart)) {
-      return Error{"flag --phases", "names " + p + " twice (each phase runs once, in the order import, fork, restart)"};
+      return Error{"--phases", "names " + p + " twice (each phase runs once, in the order import, fork, restart)"};
     }
     if (phase == stress::RunPhase::kImport) o.phase_import = true;
     else if (phase == stress::RunPhase::kFork) o.phase_fork = true;
     else if (phase == stress::RunPhase::kRestart) o.phase_restart = true;
-    else return Error{"flag --phases", "unknown phase '" + p + "' (import, fork, restart, none)"};
+    else return Error{"--phases", "unknown phase '" + p + "' (import, fork, restart, none)"};
   }
   // An empty server that only starts and stops proves nothing: "survived" would
   // be a pass of a run that never held data. `none` is the start from data.
   if (!from_data && !o.phase_import && !o.phase_fork && !o.phase_restart) {
-    return Error{"flag --phases", "'" + f.phases + "' runs nothing: an empty server cannot be OOM-killed; name import, "
+    return Error{"--phases", "'" + f.phases + "' runs nothing: an empty server cannot be OOM-killed; name import, "
                                   "fork or restart, or give --preload / --rdb to start from data"};
   }
   if (!f.preload.empty()) {
@@ -168,14 +168,14 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
       free(abs);
     } else {
       auto size = stress_size_flag("--preload", f.preload);
-      if (!size.ok()) return Error{"flag --preload", "'" + f.preload + "' is neither a file nor a memory amount"};
-      if (*size < (1u << 20)) return Error{"flag --preload", "a dataset of at least 1mb"};
+      if (!size.ok()) return Error{"--preload", "'" + f.preload + "' is neither a file nor a memory amount"};
+      if (*size < (1u << 20)) return Error{"--preload", "a dataset of at least 1mb"};
       pre.dataset_bytes = *size;
     }
     o.preload = pre;
   }
   if (!f.rdb.empty()) {
-    if (!f.preload.empty()) return Error{"flag --rdb", "--rdb and --preload both name the data to start from: give one"};
+    if (!f.preload.empty()) return Error{"--rdb", "--rdb and --preload both name the data to start from: give one"};
     char* abs = realpath(f.rdb.c_str(), nullptr);
     if (!abs) return Error{f.rdb, std::string("cannot read the data to start from: ") + std::strerror(errno)};
     const std::string path = abs;
@@ -185,7 +185,7 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
   }
   o.rescue = f.rescue;
   // The loader's bound: one value is sent as one bulk string per command.
-  auto sizes = parse_size_range_flag("flag --value-size", f.value_size, 64u << 20);
+  auto sizes = parse_size_range_flag("--value-size", f.value_size, 64u << 20);
   if (!sizes.ok()) return sizes.error();
   o.loader.value_min_bytes = static_cast<uint32_t>(sizes->min_bytes);
   o.loader.value_max_bytes = static_cast<uint32_t>(sizes->max_bytes);
@@ -199,14 +199,14 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
     char* end = nullptr;
     const double mult = std::strtod(f.fill.c_str(), &end);
     if (end != f.fill.c_str() + f.fill.size() - 1 || !(mult > 0 && mult <= 100)) {
-      return Error{"flag --fill", "'" + f.fill + "': expected a multiple like 1x or 1.5x"};
+      return Error{"--fill", "'" + f.fill + "': expected a multiple like 1x or 1.5x"};
     }
     uint64_t base = *configured ? *configured : o.limit_bytes;
     o.fill_payload_bytes = static_cast<uint64_t>(mult * static_cast<double>(base));
   } else {
     auto fill = stress_size_flag("--fill", f.fill);
     if (!fill.ok()) return fill.error();
-    if (*fill == 0) return Error{"flag --fill", "0 imports nothing: give a size, or leave out the import phase"};
+    if (*fill == 0) return Error{"--fill", "0 imports nothing: give a size, or leave out the import phase"};
     o.fill_payload_bytes = *fill;
   }
   o.fork_kind = f.fork == "bgsave" ? stress::ForkKind::kBgsave

@@ -205,7 +205,7 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
 Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
                          const std::vector<ConfDirective>& conf, Workload& workload) {
   if (rdb_path.empty()) return Ok{};
-  if (workload.dataset_bytes) return Error{"flag --rdb", "--rdb and --dataset both give the dataset; give one"};
+  if (workload.dataset_bytes) return Error{"--rdb", "--rdb and --dataset both give the dataset; give one"};
   // The file is costed as this server would load it: its version, the
   // encoding thresholds of its redis.conf, and its maxmemory and policy as
   // the flags leave them (an LRU/LFU policy turns shared integers off).

@@ -1,6 +1,6 @@
 // Errors as values. Every stage of the pipeline returns Result<T>: either a
 // value or an Error that a person can act on. An Error names where the bad
-// input came from ("deploy/redis.yaml:12:7", "flag --limit",
+// input came from ("deploy/redis.yaml:12:7", "--limit",
 // "127.0.0.1:6379") so the CLI can print it and exit 2 without a stack trace,
 // and a code so callers tell kinds of failure apart without reading the text.
 #pragma once

@@ -10,7 +10,7 @@
 
 namespace redisfit::live {
 
-// `flag` names the option in the error ("flag --watch").
+// `flag` names the option in the error ("--watch").
 Result<std::chrono::milliseconds> parse_duration(std::string_view text, const std::string& flag);
 
 }  // namespace redisfit::live

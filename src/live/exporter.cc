@@ -198,7 +198,7 @@ TargetScrape Exporter::scrape_named(const ExporterTarget& target) {
 
 Result<std::unique_ptr<MetricsHttpServer>> bind_exporter(Exporter& exporter, const std::string& listen,
                                                         ScrapeTargetResolver resolve) {
-  auto server = MetricsHttpServer::bind(listen, "flag --listen", "redisfit exporter", [&] { return exporter.scrape(); });
+  auto server = MetricsHttpServer::bind(listen, "--listen", "redisfit exporter", [&] { return exporter.scrape(); });
   if (!server) return server;
   (*server)->handle_get("/scrape", [&exporter, resolve](const std::map<std::string, std::string>& params) {
     auto it = params.find("target");

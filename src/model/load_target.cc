@@ -18,16 +18,16 @@ Result<LoadTarget> parse_load_target(const std::string& text) {
   }
   int major = 0, minor = 0;
   if (std::sscanf(s.c_str(), "%d.%d", &major, &minor) != 2)
-    return Error{"flag --redis-version", "'" + text + "' is not a version like 7.2 or valkey-8.0"};
+    return Error{"--redis-version", "'" + text + "' is not a version like 7.2 or valkey-8.0"};
   // Valkey 7.2/8.x keep Redis 7.2's encodings; 8.0 embeds keys (not modelled:
   // docs/rdb.md says how far that moves the estimate).
   int effective_major = major, effective_minor = minor;
   if (t.valkey) {
-    if (major < 7 || major > 8) return Error{"flag --redis-version", "Valkey " + s + " is outside 7.2 .. 8.x"};
+    if (major < 7 || major > 8) return Error{"--redis-version", "Valkey " + s + " is outside 7.2 .. 8.x"};
     effective_major = 7;
     effective_minor = 2;
   } else if (major < 6 || (major == 6 && minor < 2) || major > 7 || (major == 7 && minor > 4)) {
-    return Error{"flag --redis-version", "Redis " + s + " is outside what the model covers (6.2 .. 7.4)"};
+    return Error{"--redis-version", "Redis " + s + " is outside what the model covers (6.2 .. 7.4)"};
   }
   t.major = effective_major;
   t.minor = effective_minor;

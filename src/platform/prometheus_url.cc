@@ -33,7 +33,7 @@ std::string PrometheusUrl::scheme_host_port() const {
 
 Result<PrometheusUrl> parse_prometheus_url(const std::string& url) {
   auto bad = [&](const std::string& why) {
-    return Error{"flag --prometheus", fmt::format("\"{}\" is not a Prometheus URL: {}", url, why)};
+    return Error{"--prometheus", fmt::format("\"{}\" is not a Prometheus URL: {}", url, why)};
   };
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) return bad("expected http://host:port or https://host[:port][/prefix]");

@@ -274,24 +274,24 @@ std::string plaintext_diagnosis(const RedisEndpoint& endpoint, const ConnectOpti
 Status load_tls_files(SSL_CTX* ctx, const ConnectOptions& options) {
   if (!options.tls_ca_file.empty()) {
     auto pem = read_pem_file(options.tls_ca_file);
-    if (!pem) return Error{"flag --tls-ca", "cannot read CA file " + options.tls_ca_file + ": " + pem.error().message};
+    if (!pem) return Error{"--tls-ca", "cannot read CA file " + options.tls_ca_file + ": " + pem.error().message};
     if (!add_ca_bundle(ctx, *pem))
-      return Error{"flag --tls-ca", "cannot read CA file " + options.tls_ca_file + ": no PEM certificate in it"};
+      return Error{"--tls-ca", "cannot read CA file " + options.tls_ca_file + ": no PEM certificate in it"};
   } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
     return Error{"TLS", "cannot load the system CA store: " + openssl_error()};
   }
   if (!options.tls_cert_file.empty()) {
     auto cert = read_pem_file(options.tls_cert_file);
     if (!cert)
-      return Error{"flag --tls-cert", "cannot read client certificate " + options.tls_cert_file + ": " + cert.error().message};
+      return Error{"--tls-cert", "cannot read client certificate " + options.tls_cert_file + ": " + cert.error().message};
     if (!use_certificate_chain(ctx, *cert))
-      return Error{"flag --tls-cert", "cannot read client certificate " + options.tls_cert_file + ": " + openssl_error()};
+      return Error{"--tls-cert", "cannot read client certificate " + options.tls_cert_file + ": " + openssl_error()};
     const std::string& key = options.tls_key_file.empty() ? options.tls_cert_file : options.tls_key_file;
     auto key_pem = read_pem_file(key);
-    if (!key_pem) return Error{"flag --tls-key", "cannot read client key " + key + ": " + key_pem.error().message};
-    if (!use_private_key(ctx, *key_pem)) return Error{"flag --tls-key", "cannot read client key " + key + ": " + openssl_error()};
+    if (!key_pem) return Error{"--tls-key", "cannot read client key " + key + ": " + key_pem.error().message};
+    if (!use_private_key(ctx, *key_pem)) return Error{"--tls-key", "cannot read client key " + key + ": " + openssl_error()};
   } else if (!options.tls_key_file.empty()) {
-    return Error{"flag --tls-key", "a client key needs its certificate: give --tls-cert too"};
+    return Error{"--tls-key", "a client key needs its certificate: give --tls-cert too"};
   }
   return Ok{};
 }

@@ -21,7 +21,7 @@ Result<Level> parse_level(std::string_view text, const std::string& flag) {
   if (text == "note" || text == "info") return Level::kNote;
   if (text == "warning") return Level::kWarning;
   if (text == "error") return Level::kError;
-  return Error{"flag " + flag, "expected note, warning or error, got '" + std::string(text) + "'"};
+  return Error{flag, "expected note, warning or error, got '" + std::string(text) + "'"};
 }
 
 bool server_newer_than_directive_tables(const Sourced<std::string>& version) {

@@ -252,7 +252,7 @@ void summarize(StressResult& result, bool crash_loop, bool was_running);
 // unless forced, and less than 16 MiB). `source` names what asks for it (the
 // error's place) and `what` the limit in its words: a preload's room or a
 // rescue's step is not the --limit the user gave.
-Status check_limit(uint64_t limit_bytes, bool force, const std::string& source = "flag --limit",
+Status check_limit(uint64_t limit_bytes, bool force, const std::string& source = "--limit",
                    const std::string& what = "");
 
 }  // namespace redisfit::stress

@@ -161,7 +161,7 @@ Status Run::preload() {
   const std::string room_words = room == opt_.limit_bytes * 4 ? "the room to write it with, 4 x the limit"
                                  : p.estimate ? "the room to load it with, 3 x what its start needs"
                                               : "the room to write it with, 3 x the data";
-  if (auto st = check_limit(room, opt_.force, p.file.empty() ? "flag --preload" : p.file, room_words); !st.ok()) {
+  if (auto st = check_limit(room, opt_.force, p.file.empty() ? "--preload" : p.file, room_words); !st.ok()) {
     return st.error();
   }
   if (auto st = cgroup_->set_limit(room); !st.ok()) return st.error();
@@ -201,7 +201,7 @@ Status Run::preload() {
     writer.stop();
     if (g_stop_requested) return Error{"redis-server", "interrupted while the dataset was written"};
     if (over_budget()) {
-      return Error{"flag --max-time", fmt::format("{:.0f} s reached while the dataset was written with room ({} of {}); "
+      return Error{"--max-time", fmt::format("{:.0f} s reached while the dataset was written with room ({} of {}); "
                                                   "nothing was measured: give more time or a smaller --preload",
                                                   opt_.max_run_sec, format_bytes(writer.counters().payload_bytes),
                                                   format_bytes(keys * (p.value_bytes + kKeyBytes)))};

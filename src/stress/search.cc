@@ -128,11 +128,11 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
   const uint64_t edge_width = s.edge_width_bytes ? s.edge_width_bytes : 4 * resolution;
   uint64_t lo = round_mib(s.low_bytes ? s.low_bytes : limit / 16);  // assumed to survive until shown
   uint64_t hi = round_mib(s.high_bytes ? s.high_bytes : limit);     // assumed to die until shown
-  if (lo >= hi) return Error{"flag --search-range", "the lower bound must be below the upper bound"};
+  if (lo >= hi) return Error{"--search-range", "the lower bound must be below the upper bound"};
   // A resolution as wide as the range bisects nothing: the "edge" would be
   // whatever the first probes survived, never bracketed by a death.
   if (resolution >= hi - lo)
-    return Error{"flag --resolution", fmt::format("{} is as wide as the range searched ({} to {}): nothing would be "
+    return Error{"--resolution", fmt::format("{} is as wide as the range searched ({} to {}): nothing would be "
                                                   "bisected; give less, e.g. {}",
                                                   format_bytes(resolution), format_bytes(lo), format_bytes(hi),
                                                   format_bytes(std::max(kMiB, (hi - lo) / 32)))};

@@ -47,7 +47,7 @@ TEST(GuardBadInput, UnreadableLimitFile) {
 TEST(GuardBadInput, TwoLimitSourcesAreNamedByTheFlagsGiven) {
   auto r = run_redisfit({"guard", "--redis", "redis://127.0.0.1:1", "--limit", "1Gi", "--cgroup", "/tmp", "--once"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("flag --cgroup and --limit:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(": --cgroup and --limit:"), std::string::npos) << r.err;
 }
 
 TEST(GuardBadInput, ARateWindowShorterThanAPollOrNotADuration) {

@@ -40,10 +40,10 @@ std::string address(const RedisServer& server) { return "127.0.0.1:" + std::to_s
 // cpp-httplib's own default sets SO_REUSEPORT, under which this second bind
 // succeeded and the kernel split connections between the two listeners.
 TEST(MetricsHttp, SecondBindOnATakenPortFailsWithTheOsError) {
-  auto first = live::MetricsHttpServer::bind("127.0.0.1:0", "flag --listen", "t", [] { return std::string(); });
+  auto first = live::MetricsHttpServer::bind("127.0.0.1:0", "--listen", "t", [] { return std::string(); });
   ASSERT_TRUE(first.ok()) << first.error().describe();
   const std::string taken = "127.0.0.1:" + std::to_string((*first)->port());
-  auto second = live::MetricsHttpServer::bind(taken, "flag --listen", "t", [] { return std::string(); });
+  auto second = live::MetricsHttpServer::bind(taken, "--listen", "t", [] { return std::string(); });
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().describe(), taken + ": Address already in use");
 }

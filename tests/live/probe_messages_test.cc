@@ -16,7 +16,7 @@ namespace redisfit::testing {
 namespace {
 
 TEST(ProbeMessages, AnHttpPortIsNotARedisServer) {
-  auto http = live::MetricsHttpServer::bind("127.0.0.1:0", "flag --listen", "t", [] { return std::string(); });
+  auto http = live::MetricsHttpServer::bind("127.0.0.1:0", "--listen", "t", [] { return std::string(); });
   ASSERT_TRUE(http.ok()) << http.error().describe();
   (*http)->serve_in_background();
   const std::string where = "127.0.0.1:" + std::to_string((*http)->port());

@@ -13,7 +13,7 @@ std::string refusal(const std::string& url) {
   auto parsed = parse_prometheus_url(url);
   EXPECT_FALSE(parsed.ok()) << url;
   if (parsed.ok()) return "";
-  EXPECT_EQ(parsed.error().where, "flag --prometheus");
+  EXPECT_EQ(parsed.error().where, "--prometheus");
   return parsed.error().message;
 }
 

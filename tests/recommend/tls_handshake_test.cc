@@ -64,7 +64,7 @@ TEST(TlsHandshake, UrlsThatCannotWorkAreRefusedUpFront) {
   for (const std::string url : {"http://127.0.0.1:99999", "http://[::1", "http://::1:9090"}) {
     auto r = testing::run_redisfit({"recommend", "-p", url});
     EXPECT_EQ(r.exit_code, 2) << url << ": " << r.err;
-    EXPECT_TRUE(has(r.err, "flag --prometheus: \"" + url + "\" is not a Prometheus URL")) << r.err;
+    EXPECT_TRUE(has(r.err, ": --prometheus: \"" + url + "\" is not a Prometheus URL")) << r.err;
   }
 }
 

@@ -76,7 +76,7 @@ Result<AddonRelease> parse_addon_release(std::string_view text) {
   std::array<int, 3> parts{0, 0, 9999};  // patch omitted = newest of that line
   int n = 0;
   auto bad = [&] {
-    return Error{"flag --addon-version", fmt::format("\"{}\" is not a version like 0.9.4 or 1.0.2", text)};
+    return Error{"--addon-version", fmt::format("\"{}\" is not a version like 0.9.4 or 1.0.2", text)};
   };
   while (!s.empty() && n < 3) {
     int value = 0;
@@ -99,7 +99,7 @@ Result<AddonRelease> parse_addon_release(std::string_view text) {
   r.minor = parts[1];
   r.patch = parts[2];
   if (r.key() < Triple{0, 5, 0}) {
-    return Error{"flag --addon-version",
+    return Error{"--addon-version",
                  fmt::format("no maxmemory rule is known for KubeBlocks {} (the Redis addon's history starts at 0.5)",
                              text)};
   }

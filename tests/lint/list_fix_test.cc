@@ -86,5 +86,52 @@ TEST(ListFix, BitnamiValuesFixReplacesATwoWordMaxmemory) {
   EXPECT_EQ(values->text.find("1gb"), std::string::npos) << values->text;
 }
 
+TEST(FindingColumns, Rf009AtTheComponentsFirstKey) {
+  auto r = app::lint_yaml_texts({{"kb.yaml", R"(apiVersion: apps.kubeblocks.io/v1
+kind: Cluster
+metadata:
+  name: rr
+spec:
+  clusterDef: redis
+  topology: replication
+  componentSpecs:
+    - name: redis
+      serviceVersion: "7.2.4"
+      replicas: 2
+      resources:
+        limits: {memory: 512Mi}
+        requests: {memory: 512Mi}
+)"}}, app::LintOptions{});
+  const app::SubjectReport* s = subject(r, "rr/redis");
+  ASSERT_NE(s, nullptr);
+  const rules::Finding* f = finding(*s, "RF009");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->location.line, 9);
+  EXPECT_EQ(f->location.column, 7);  // `name`, after "    - "
+}
+
+TEST(FindingColumns, Rf008AtThePolicyItemOfAFlowList) {
+  auto r = app::lint_yaml_texts({{"sts.yaml", R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: cache
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+        - name: redis
+          image: redis:7.2
+          args: ["--maxmemory", "700mb", "--maxmemory-policy", "allkeys-lru", "--save", "60 1"]
+          resources:
+            limits: {memory: 1Gi}
+)"}}, app::LintOptions{});
+  ASSERT_EQ(r.subjects.size(), 1u);
+  const rules::Finding* f = finding(r.subjects[0], "RF008");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->location.line, 12);
+  EXPECT_EQ(f->location.column, 42);  // the "--maxmemory-policy" item, not the `[` at 17
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -86,6 +86,25 @@ TEST(ListFix, BitnamiValuesFixReplacesATwoWordMaxmemory) {
   EXPECT_EQ(values->text.find("1gb"), std::string::npos) << values->text;
 }
 
+// QA: leader 4 MiB and follower 47 MiB, both "additionalRedisConfig
+// ConfigMap (new)"; the leader's replica buffer (256mb default) is what
+// leaves maxmemory so little.
+TEST(ReplicaBufferFix, SaysMaxmemoryAloneCannotFixItAndMergesTheRoles) {
+  auto r = lint_test::lint_files({fixture("real/ot_redis-cluster.yaml")});
+  const app::SubjectReport* leader = subject(r, "redis-cluster/leader");
+  const app::SubjectReport* follower = subject(r, "redis-cluster/follower");
+  ASSERT_TRUE(leader && follower);
+  ASSERT_TRUE(leader->fix && follower->fix);
+  EXPECT_NE(notes_of(*leader).find("maxmemory alone cannot fix this"), std::string::npos) << notes_of(*leader);
+  EXPECT_NE(notes_of(*leader).find("`client-output-buffer-limit replica 12mb 3mb 60`"), std::string::npos)
+      << notes_of(*leader);
+  // One value for the one field: the smaller, written once.
+  EXPECT_EQ(follower->fix->maxmemory_bytes, leader->fix->maxmemory_bytes);
+  EXPECT_NE(form_labelled(*leader, "additionalRedisConfig"), nullptr);
+  EXPECT_EQ(form_labelled(*follower, "additionalRedisConfig"), nullptr);
+  EXPECT_NE(notes_of(*follower).find("the leader's fix sets maxmemory"), std::string::npos) << notes_of(*follower);
+}
+
 TEST(FindingColumns, Rf009AtTheComponentsFirstKey) {
   auto r = app::lint_yaml_texts({{"kb.yaml", R"(apiVersion: apps.kubeblocks.io/v1
 kind: Cluster

@@ -7,6 +7,7 @@
 #include "fix/conf_fix.h"
 #include "platform/input_file.h"
 #include "app/lint_judge.h"
+#include "app/lint_replica_buffer.h"
 #include "app/lint_shapes.h"
 #include "sources/manifests/join.h"
 #include "sources/manifests/manifest_source.h"
@@ -146,13 +147,26 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     evaluate(s, options, MaxmemoryDerivation{}, nullptr, conf_target_for(decl));
     keep(std::move(s), report, sink, options);
   }
+  // An OT CR's leader is held until its follower is judged: the two fixes
+  // may write one field (merge_shared_config_fixes). shape_subjects hands
+  // a CR's leader and follower on one after the other.
+  std::optional<SubjectReport> held;
+  auto flush = [&] {
+    if (held) keep(std::move(*held), report, sink, options);
+    held.reset();
+  };
   shape_subjects(c.set, report.notes, options.chart, report.input_errors, [&](SubjectReport&& s) {
     if (options.override_manifest && !s.unreadable()) {
       if (auto st = options.override_manifest(s.instance); !st) return report.input_errors.push_back(st.error());
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
-    keep(std::move(s), report, sink, options);
+    const std::string role = s.workload ? s.workload->ot_role : "";
+    if (held && role == "follower") merge_shared_config_fixes(*held, s);
+    flush();
+    if (role == "leader") held = std::move(s);
+    else keep(std::move(s), report, sink, options);
   });
+  flush();
   for (auto& s : c.confs) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
     keep(std::move(s), report, sink, options);

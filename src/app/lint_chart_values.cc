@@ -43,6 +43,7 @@ ChartValuesSubjects chart_values_subjects(const manifests::UnreadableDecl& value
     t.chart_role = n.values_key;
     t.release = "<release>";
     t.config_key = values.file;  // the values file the fix edits
+    for (const auto& [text, maxmemory] : n.extra_flags) t.extra_flags.push_back({text, maxmemory});
     s.workload = t;
     out.nodes.push_back(std::move(s));
   }

@@ -7,6 +7,7 @@
 
 #include "core/kubernetes_name.h"
 #include "core/quantity.h"
+#include "app/lint_replica_buffer.h"
 #include "fix/conf_fix.h"
 #include "fix/rescue_fix.h"
 #include "model/budget_search.h"
@@ -132,6 +133,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   f.forms = kb.forms;
   f.notes = kb.notes;
   for (const auto& n : rec->notes) f.notes.push_back(n);
+  if (auto n = replica_buffer_note(s.instance, options.workload, *rec)) f.notes.insert(f.notes.begin(), *n);
   resize_first_if_reload_fails(s, options, target, f);
   s.fix = std::move(f);
 }

@@ -80,6 +80,10 @@ struct RedisInstance {
   std::string origin_kind;  // "Cluster apps.kubeblocks.io/v1", "redis.conf", "flags", "live"
   std::string file;         // file the instance was primarily read from, if any
   int line = 0;             // 1-based line of the object in `file`, 0 if unknown
+  // 1-based column of the object's first key on `line` (a KubeBlocks
+  // component `    - name: redis` starts at 7, after the indent and "- "),
+  // 0 if unknown: a finding about a default points there, not at the indent.
+  int column = 0;
   InstanceRole role = InstanceRole::kData;
 
   // Container resources, bytes. Absent = not set in the input.

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "core/json_text.h"
 #include "core/quantity.h"
 
 namespace redisfit {
@@ -25,13 +24,6 @@ std::string recommendation_to_conf(const Recommendation& rec, const RedisInstanc
 }
 
 namespace fix {
-namespace {
-
-// A JSON string is a YAML double-quoted scalar: the item as written, quotes
-// and backslashes escaped.
-std::string quoted_yaml(const std::string& text) { return dump_json(nlohmann::json(text)); }
-
-}  // namespace
 
 KbFix conf_fix(const RedisInstance& r, const KbChange& c, const ConfTarget& target) {
   KbFix f;
@@ -50,22 +42,15 @@ KbFix conf_fix(const RedisInstance& r, const KbChange& c, const ConfTarget& targ
     // spec.redis.resources into the redis container as is (generator.go).
     f.summary = fmt::format("{}set maxmemory {} ({}) in spec.redis.customConfig of {}", resize_words,
                             c.maxmemory_bytes, format_bytes(c.maxmemory_bytes), r.file);
-    const std::string line = fmt::format("maxmemory {}", c.maxmemory_bytes);
-    std::string list;
-    bool placed = false;
-    for (const auto& item : target.custom_config) {
-      if (item.maxmemory && placed) continue;  // CONFIG SET of the last one won: one line now
-      list += fmt::format("      - {}\n", quoted_yaml(item.maxmemory ? line : item.text));
-      placed = placed || item.maxmemory;
-    }
-    if (!placed) list += fmt::format("      - {}\n", quoted_yaml(line));
+    const std::string list = yaml_block_sequence(
+        list_with_maxmemory(target.custom_config, fmt::format("maxmemory {}", c.maxmemory_bytes)), 6);
     // A merge keeps the other keys of resources (cpu): only memory is written.
     const std::string resources =
         resize ? fmt::format("    resources:\n      requests:\n        memory: {}\n      limits:\n        memory: {}\n",
                              format_k8s_quantity(request), format_k8s_quantity(limit))
                : "";
     f.forms.push_back({"RedisFailover", "spec:\n  redis:\n" + resources + "    customConfig:\n" + list});
-    if (target.custom_config.size() > 1 || (!target.custom_config.empty() && !placed)) {
+    if (keeps_other_items(target.custom_config)) {
       f.notes.push_back("the whole customConfig list, with its other lines: a merge patch replaces a list");
     }
     return f;

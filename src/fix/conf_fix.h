@@ -8,6 +8,7 @@
 
 #include "facts/redis_instance.h"
 #include "fix/kubeblocks_fix.h"
+#include "fix/list_items.h"
 #include "model/solver.h"
 
 namespace redisfit {
@@ -28,16 +29,13 @@ enum class ConfForm {
   kRedisConf,                  // a maxmemory line in the file
   kRedisFailoverCustomConfig,  // spotahome: spec.redis.customConfig[], applied with CONFIG SET
 };
-struct CustomConfigLine {
-  std::string text;        // as written
-  bool maxmemory = false;  // it sets maxmemory
-};
 struct ConfTarget {
   ConfForm form = ConfForm::kRedisConf;
   // spec.redis.customConfig as written: the fix gives the whole list, its
   // maxmemory line replaced in place (or added), since a merge of a list
-  // replaces it, and a list of the one line would drop the others.
-  std::vector<CustomConfigLine> custom_config;
+  // replaces it, and a list of the one line would drop the others
+  // (list_items.h).
+  std::vector<ListItem> custom_config;
 };
 KbFix conf_fix(const RedisInstance& instance, const KbChange& change, const ConfTarget& target);
 

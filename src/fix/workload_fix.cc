@@ -96,11 +96,14 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
                             format_k8s_quantity(request), format_k8s_quantity(limit));
       fix.notes.push_back(t.chart_role + ".resources replaces the resourcesPreset as a whole: add the cpu you need");
     }
-    values += fmt::format("  extraFlags:\n    - --maxmemory {}\n", c.maxmemory_bytes);
+    values += "  extraFlags:\n" +
+              yaml_block_sequence(list_with_maxmemory(t.extra_flags, fmt::format("--maxmemory {}", c.maxmemory_bytes)), 4);
     fix.forms.push_back({"values " + t.config_key, values});
     fix.forms.push_back({"helm", fmt::format("helm upgrade {} bitnami/redis --version '^{}' -f {}\n", t.release,
                                              t.chart_version, t.config_key)});
-    fix.notes.push_back("keep the " + t.chart_role + ".extraFlags you already pass, dropping any other --maxmemory");
+    if (keeps_other_items(t.extra_flags)) {
+      fix.notes.push_back("the whole " + t.chart_role + ".extraFlags list, with its other flags: Helm replaces a list");
+    }
     return fix;
   }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fix/kubeblocks_fix.h"
+#include "fix/list_items.h"
 
 namespace redisfit::fix {
 
@@ -33,6 +34,11 @@ struct WorkloadTarget {
   std::string config_map, config_key;  // where the config file lives, when in a ConfigMap
   std::string chart, chart_version, release, chart_role;  // from helm.sh/chart, instance, component labels
   std::string ot_role;    // "", "leader", "follower"
+  // kHelmValues: <chart_role>.extraFlags as written. The values fix gives the
+  // whole list with its --maxmemory replaced or added (list_items.h): `helm
+  // upgrade -f` replaces the list, and a list of the one flag would drop the
+  // user's others (an eviction policy among them).
+  std::vector<ListItem> extra_flags;
   // The maxmemory in effect is an argv word, which overrides the config file
   // (workloads::ContainerReading::maxmemory_in_argv).
   bool maxmemory_in_argv = false;

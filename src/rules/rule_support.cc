@@ -43,7 +43,10 @@ Location location_of(const Provenance& source, const RedisInstance& instance) {
   // Only a fact read from an input file has a position of its own; defaults,
   // flags, live fields and derivations point at the instance's object.
   if (source.kind == ProvenanceKind::kInput && source.location.known()) return source.location;
-  return {instance.file, instance.line, instance.line > 0 ? 1 : 0};
+  // The object's first key when its column is known (an indented list item
+  // would otherwise be underlined from its indent), else column 1.
+  if (instance.line <= 0) return {instance.file, instance.line, 0};
+  return {instance.file, instance.line, instance.column > 0 ? instance.column : 1};
 }
 
 Location maxmemory_location(const RuleContext& ctx) {

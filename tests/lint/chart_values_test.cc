@@ -243,7 +243,7 @@ TEST(ChartValues, ChartRefIsNameAtMajor) {
   EXPECT_NE(r.err.find("bitnami/redis@20"), std::string::npos) << r.err;
   auto ok = run_redisfit({"lint", "--chart", "bitnami/redis@20", fixture("real/bitnami_ci_standalone-values.yaml")});
   EXPECT_EQ(ok.exit_code, 1) << ok.err;  // RF005: no maxmemory in a 192Mi container
-  EXPECT_NE(ok.out.find("extraFlags:\n        - --maxmemory"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("extraFlags:\n        - \"--maxmemory"), std::string::npos) << ok.out;
 }
 
 TEST(ChartValues, ArgvWordsBecomeDirectivesAsRedisServerReadsThem) {

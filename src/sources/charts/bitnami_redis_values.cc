@@ -264,6 +264,11 @@ class Reader {
       words.push_back({std::string(item.scalar()), manifests::location_at(obj_.file, item)});
     }
     ArgvReading argv = directives_from_argv(words);
+    for (const auto& w : words) n.extra_flags.emplace_back(w.text, false);
+    for (const auto& d : argv.directives) {
+      if (d.name != "maxmemory") continue;
+      for (size_t i = d.first_word; i < d.end_word; ++i) n.extra_flags[i].second = true;
+    }
     for (const auto& u : argv.unknowns) n.instance.unknowns.push_back(key + ": " + u);
     for (const auto& d : argv.directives) {
       apply_directive(d.name, d.args, Provenance::at(d.where, "(" + key + ")"), key, applier, n.instance);

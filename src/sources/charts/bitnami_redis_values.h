@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -27,6 +28,10 @@ struct ChartDataNode {
   RedisInstance instance;  // facts; instance.unknowns non-empty = not fully read
   int pods = 1;            // pods running this configuration
   std::vector<std::string> notes;
+  // <values_key>.extraFlags, each item as written and whether it is a word of
+  // a --maxmemory directive: the fix gives the whole list back with that
+  // directive replaced, since Helm replaces a list (fix/list_items.h).
+  std::vector<std::pair<std::string, bool>> extra_flags;
 };
 
 struct BitnamiValuesReading {

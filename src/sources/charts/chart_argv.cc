@@ -11,7 +11,8 @@ namespace redisfit::charts {
 
 ArgvReading directives_from_argv(const std::vector<ArgvWord>& words) {
   ArgvReading out;
-  for (const auto& w : words) {
+  for (size_t i = 0; i < words.size(); ++i) {
+    const ArgvWord& w = words[i];
     if (w.text.find_first_of("$`\\") != std::string::npos) {
       out.unknowns.push_back(fmt::format("{}: `{}` is expanded by the start script's shell; its value is not known "
                                          "from the values",
@@ -26,6 +27,7 @@ ArgvReading directives_from_argv(const std::vector<ArgvWord>& words) {
         continue;
       }
       out.directives.back().args.push_back(w.text);
+      out.directives.back().end_word = i + 1;
       continue;
     }
     auto split = split_redis_args(std::string_view(w.text).substr(2));
@@ -40,6 +42,8 @@ ArgvReading directives_from_argv(const std::vector<ArgvWord>& words) {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     d.args.assign(split->begin() + 1, split->end());
     d.where = w.where;
+    d.first_word = i;
+    d.end_word = i + 1;
     out.directives.push_back(std::move(d));
   }
   // Redis rejects a directive with no value ("wrong number of arguments").

@@ -27,6 +27,10 @@ struct ArgvDirective {
   std::string name;  // lower case
   std::vector<std::string> args;
   Location where;    // the word that started it
+  // The words it was read from: [first_word, end_word) of the input, the
+  // `--name` word and the value words after it (a fix that replaces the
+  // directive drops them all).
+  size_t first_word = 0, end_word = 0;
 };
 
 struct ArgvReading {

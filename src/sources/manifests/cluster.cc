@@ -36,6 +36,7 @@ Result<ComponentDecl> read_component(const YamlNode& spec, const std::string& na
   c.name = name;
   c.where = where(file, spec);
   c.line = line_of(file, spec);
+  c.column = location_at(file, spec).column;
   c.definition = scalar_or_empty(spec, "componentDef");
   if (c.definition.empty()) c.definition = scalar_or_empty(spec, "componentDefRef");
   c.role = role_of(name, c.definition);

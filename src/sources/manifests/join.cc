@@ -122,7 +122,8 @@ void merge_resources(MemoryResources& into, const MemoryResources& from) {
 }
 
 RedisInstance base_instance(const std::string& ns, const std::string& cluster, const std::string& component,
-                            InstanceRole role, const std::string& origin_kind, const std::string& file, int line) {
+                            InstanceRole role, const std::string& origin_kind, const std::string& file, int line,
+                            int column = 0) {
   RedisInstance r;
   r.display_name = cluster + "/" + component;
   r.namespace_name = ns;
@@ -131,6 +132,7 @@ RedisInstance base_instance(const std::string& ns, const std::string& cluster, c
   r.origin_kind = origin_kind;
   r.file = file;
   r.line = line;
+  r.column = column;
   r.role = role;
   return r;
 }
@@ -157,7 +159,7 @@ ManifestInstance base_of(const Pending& p) {
       mi.object += fmt::format(" (Helm chart {})", c->helm_chart);
     }
     mi.instance = base_instance(c->namespace_name, c->name, comp.name, comp.role, "Cluster " + c->api_version,
-                                c->file, comp.line);
+                                c->file, comp.line, comp.column);
     mi.instance.ignored_rules = c->ignored_rules;
     // serviceVersion names the server release the addon runs ("7.2.4"; the
     // Valkey addon's, "8.0.1"). Absent, the ComponentDefinition's default

@@ -66,6 +66,7 @@ struct ComponentDecl {
   std::vector<InstanceTemplateDecl> instances;
   std::string where;        // file:line:col of the component entry
   int line = 0;
+  int column = 0;           // of its first key
 };
 
 struct ClusterDecl {

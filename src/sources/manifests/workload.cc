@@ -96,11 +96,13 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
     d.command = strings_of(cmd);
     d.has_command = true;
     d.args_location = location_at(file, cmd);
+    for (const YamlNode item : cmd.items()) d.argv_items.emplace_back(std::string(item.scalar()), location_at(file, item));
   }
   if (const YamlNode args = c["args"]; args.is_seq()) {
     d.args = strings_of(args);
     d.has_args = true;
     d.args_location = location_at(file, args);
+    for (const YamlNode item : args.items()) d.argv_items.emplace_back(std::string(item.scalar()), location_at(file, item));
   }
   for (const YamlNode e : c["envFrom"].items()) {
     for (const char* kind : {"configMapRef", "secretRef"}) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "facts/redis_instance.h"
@@ -24,6 +25,10 @@ struct ContainerDecl {
   bool has_command = false;
   bool has_args = false;
   Location args_location;  // of args (or command) when given
+  // Each command and args item as written with its own place: a fact a flag
+  // sets points at that item (the `--maxmemory-policy` of a flow list), not
+  // at the list's `[`.
+  std::vector<std::pair<std::string, Location>> argv_items;
   std::map<std::string, EnvValue> env;
   // envFrom sources, in order: every key of the ConfigMap/Secret becomes a
   // variable (with the prefix); `env` wins over them (kubelet

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
@@ -48,10 +49,28 @@ std::string writers_of(const PodDecl& pod, const ContainerDecl& c, const std::st
   return names.empty() ? "" : " (init container " + names + " writes it)";
 }
 
+// Where a directive given as `--name` was written: the last command/args
+// item that starts it (`--name` alone or `--name value` as one word; the
+// last one wins in redis-server's argv), or `where` (the list, an env value)
+// when no item does: the words came from a script or an env variable.
+Location flag_item_location(const std::string& name, const ContainerDecl& c, const Location& where) {
+  Location found = where;
+  for (const auto& [text, at] : c.argv_items) {
+    if (text.size() < name.size() + 2 || text.compare(0, 2, "--") != 0) continue;
+    const std::string word = text.substr(2, name.size());
+    const bool same = std::equal(word.begin(), word.end(), name.begin(), name.end(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+    const bool ends = text.size() == name.size() + 2 || std::isspace(static_cast<unsigned char>(text[name.size() + 2]));
+    if (same && ends && at.known()) found = at;
+  }
+  return found;
+}
+
 // The `--name value` words after the config file; names whose values expand
 // at run time are reported, not applied.
 void apply_overrides(const std::vector<std::string>& words, const std::vector<std::string>& unresolved,
-                     const Location& where, ContainerReading& r) {
+                     const Location& where, const ContainerDecl& c, ContainerReading& r) {
   if (words.empty()) return;
   auto directives = parse_command_line_overrides(words);
   if (!directives) {
@@ -68,7 +87,7 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
       }
       continue;
     }
-    d.location = where.known() ? where : Location{"command line", 0, 0};
+    d.location = where.known() ? flag_item_location(d.name, c, where) : Location{"command line", 0, 0};
     r.maxmemory_in_argv = r.maxmemory_in_argv || d.name == "maxmemory";
     known.push_back(std::move(d));
   }
@@ -214,7 +233,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
     apply_directives(directives, r);
     std::vector<std::string> words = b.extra_flags;
     for (const auto& a : c.args) words.push_back(a);
-    apply_overrides(words, {}, b.extra_flags_location.known() ? b.extra_flags_location : c.args_location, r);
+    apply_overrides(words, {}, b.extra_flags_location.known() ? b.extra_flags_location : c.args_location, c, r);
     r.flags_env = valkey ? "VALKEY_EXTRA_FLAGS" : "REDIS_EXTRA_FLAGS";
     r.flags_env_words = b.extra_flags;
     return r;
@@ -271,7 +290,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
       if (auto lit = env.literal.find("REDIS_ARGS"); lit != env.literal.end()) r.flags_env_words = blank_split(lit->second);
     }
   }
-  apply_overrides(r.launch.overrides, r.launch.unresolved_words, overrides_at, r);
+  apply_overrides(r.launch.overrides, r.launch.unresolved_words, overrides_at, c, r);
   return r;
 }
 

@@ -1,0 +1,34 @@
+#include "fix/list_items.h"
+
+#include <algorithm>
+
+#include "core/json_text.h"
+
+namespace redisfit::fix {
+
+std::vector<std::string> list_with_maxmemory(const std::vector<ListItem>& items, const std::string& maxmemory_item) {
+  std::vector<std::string> out;
+  bool placed = false;
+  for (const auto& item : items) {
+    if (!item.maxmemory) {
+      out.push_back(item.text);
+    } else if (!placed) {
+      out.push_back(maxmemory_item);
+      placed = true;
+    }
+  }
+  if (!placed) out.push_back(maxmemory_item);
+  return out;
+}
+
+bool keeps_other_items(const std::vector<ListItem>& items) {
+  return std::any_of(items.begin(), items.end(), [](const ListItem& i) { return !i.maxmemory; });
+}
+
+std::string yaml_block_sequence(const std::vector<std::string>& items, int indent) {
+  std::string out;
+  for (const auto& item : items) out += std::string(indent, ' ') + "- " + dump_json(nlohmann::json(item)) + "\n";
+  return out;
+}
+
+}  // namespace redisfit::fix

@@ -1,6 +1,7 @@
 #include "model/load_target.h"
 
 #include <cstdio>
+#include <limits>
 
 namespace redisfit {
 
@@ -37,14 +38,22 @@ Result<LoadTarget> parse_load_target(const std::string& text) {
 }
 
 uint64_t next_power_of_two(uint64_t n) {
+  constexpr uint64_t kLargest = uint64_t{1} << 63;  // _dictNextExp's cap (sizes from LONG_MAX up)
+  if (n > kLargest) return kLargest;
   uint64_t size = 4;  // DICT_HT_INITIAL_SIZE
-  while (size < n) size *= 2;
+  while (size < n) size *= 2;  // ends: size reaches n <= 2^63 without wrapping
   return size;
 }
 
 uint64_t dict_buckets_bytes(uint64_t entries) {
   if (entries == 0) return 0;
-  return 8 * next_power_of_two(entries);
+  uint64_t buckets = next_power_of_two(entries);
+  if (buckets > std::numeric_limits<uint64_t>::max() / sizeof(void*)) return std::numeric_limits<uint64_t>::max();
+  return sizeof(void*) * buckets;
+}
+
+uint64_t dict_presized_keys(uint64_t hint) {
+  return next_power_of_two(hint) > kDictMaxExpandBuckets ? 0 : hint;
 }
 
 }  // namespace redisfit

@@ -24,7 +24,10 @@ Result<LoadTarget> parse_load_target(const std::string& text) {
   // docs/rdb.md says how far that moves the estimate).
   int effective_major = major, effective_minor = minor;
   if (t.valkey) {
-    if (major < 7 || major > 8) return Error{"flag --redis-version", "Valkey " + s + " is outside 7.2 .. 8.x"};
+    // Valkey's first release is 7.2.4 (forked from Redis 7.2.4): 7.0 and
+    // 7.1 name no Valkey, and the major alone let them through.
+    if (major < 7 || major > 8 || (major == 7 && minor < 2))
+      return Error{"flag --redis-version", "Valkey " + s + " is outside 7.2 .. 8.x"};
     effective_major = 7;
     effective_minor = 2;
   } else if (major < 6 || (major == 6 && minor < 2) || major > 7 || (major == 7 && minor > 4)) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/saturate.h"
 #include "core/utf8.h"
 #include "model/object_cost.h"
 
@@ -150,13 +151,16 @@ void RdbAggregator::finish() {
   const LoadTarget& target = options_.target;
   uint64_t dataset = 0;
   for (auto& [number, d] : dbs_) {
-    // rdb.c: RESIZEDB presizes both dicts; dicts then grow by doubling. An
+    // rdb.c: RESIZEDB presizes both dicts (but dictExpand skips a hint too
+    // big for size_t: dict_presized_keys); dicts then grow by doubling. An
     // AOF replay says what its growth left, a rehash's two tables included.
-    d.estimated_bytes += d.dict_buckets_followed
-                             ? (d.main_dict_buckets + d.expires_dict_buckets) * sizeof(void*)
-                             : dict_buckets_bytes(std::max(d.keys, d.resize_keys_hint)) +
-                                   dict_buckets_bytes(std::max(d.expires, d.resize_expires_hint));
-    dataset += d.estimated_bytes;
+    d.estimated_bytes = saturating_add(
+        d.estimated_bytes,
+        d.dict_buckets_followed
+            ? (d.main_dict_buckets + d.expires_dict_buckets) * sizeof(void*)
+            : saturating_add(dict_buckets_bytes(std::max(d.keys, dict_presized_keys(d.resize_keys_hint))),
+                             dict_buckets_bytes(std::max(d.expires, dict_presized_keys(d.resize_expires_hint)))));
+    dataset = saturating_add(dataset, d.estimated_bytes);
     report_.dbs.push_back(d);
   }
   for (auto& [name, t] : types_) report_.types.push_back(t);
@@ -175,11 +179,11 @@ void RdbAggregator::finish() {
   report_.functions_bytes =
       static_cast<uint64_t>(kFunctionBytesPerCodeByte * static_cast<double>(report_.function_code_bytes)) +
       kFunctionLibraryBytes * report_.function_libraries;
-  dataset += report_.functions_bytes;
+  dataset = saturating_add(dataset, report_.functions_bytes);
   report_.target = target;
   report_.startup_bytes = startup_used_memory(target);
   report_.dataset_bytes = dataset;
-  report_.estimated_used_memory = report_.startup_bytes + dataset;
+  report_.estimated_used_memory = saturating_add(report_.startup_bytes, dataset);
   if (report_.module_keys > 0)
     report_.notes.push_back(std::to_string(report_.module_keys) +
                             " module keys are counted but their values are not costed (only the module knows their size)");

@@ -1,6 +1,8 @@
 #include "app/rdb_data_dir.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,32 @@ namespace {
 
 bool holds_manifest(const fs::path& dir) { return !rdb::aof_manifests_in(dir.string()).empty(); }
 
+// Where a directory's AOF is not under the appenddirname the server is
+// known (or assumed) to use, the subdirectories that hold a manifest: an
+// appenddirname set in redis.conf (config.c takes any name) puts it there.
+// "; its subdirectory custom/ holds an AOF manifest: give DIR/custom, or
+// --config with the server's redis.conf (appenddirname custom)", or empty.
+// Looks one level down, at the first few in name order.
+std::string manifest_subdirectory_hint(const std::string& path) {
+  constexpr size_t kNamed = 3;
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code kind;
+    if (it->is_directory(kind) && holds_manifest(it->path())) found.push_back(it->path().filename().string());
+  }
+  if (found.empty()) return "";
+  std::sort(found.begin(), found.end());
+  const std::string& first = found.front();
+  std::string listed;
+  for (size_t i = 0; i < found.size() && i < kNamed; ++i) listed += (i ? ", " : "") + found[i] + "/";
+  if (found.size() > kNamed) listed += fmt::format(" and {} more", found.size() - kNamed);
+  return fmt::format("; {} {} an AOF manifest: give {}, or --config with the server's redis.conf "
+                     "(appenddirname {})",
+                     found.size() == 1 ? "its subdirectory " + listed : "its subdirectories " + listed,
+                     found.size() == 1 ? "holds" : "hold", (fs::path(path) / first).string(), first);
+}
+
 }  // namespace
 
 Result<DataDirChoice> resolve_data_dir(const std::string& path, const DataDirNames& names) {
@@ -22,6 +50,10 @@ Result<DataDirChoice> resolve_data_dir(const std::string& path, const DataDirNam
   const bool has_aof = fs::is_directory(aof, ec) && holds_manifest(aof);
   const bool has_rdb = fs::is_regular_file(rdb, ec);
   if (!has_aof && !has_rdb) {
+    const std::string hint = manifest_subdirectory_hint(path);
+    if (!hint.empty())
+      return Error{path, fmt::format("a directory holding no AOF manifest (*.manifest), no {}/ with one and no {}{}",
+                                     names.appenddirname, names.dbfilename, hint)};
     return Error{path, fmt::format("a directory holding no AOF manifest (*.manifest), no {}/ with one and no {}: "
                                    "give a dump.rdb, an AOF file, an appendonlydir or the data directory holding them",
                                    names.appenddirname, names.dbfilename)};
@@ -31,9 +63,10 @@ Result<DataDirChoice> resolve_data_dir(const std::string& path, const DataDirNam
   };
   if (names.appendonly == true) {
     if (has_aof) return chosen(aof, "what a start loads with appendonly yes (the configuration's)");
+    const std::string hint = manifest_subdirectory_hint(path);
     return Error{path, fmt::format("the configuration says appendonly yes, and the directory has no {}/ with a "
-                                   "manifest: give the appendonlydir the server loads",
-                                   names.appenddirname)};
+                                   "manifest{}",
+                                   names.appenddirname, hint.empty() ? ": give the appendonlydir the server loads" : hint)};
   }
   if (names.appendonly == false) {
     if (has_rdb) return chosen(rdb, "what a start loads with appendonly no (the configuration's)");

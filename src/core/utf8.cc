@@ -67,6 +67,24 @@ std::string valid_utf8(std::string_view text) {
 
 namespace {
 
+// The code point of the well-formed `length`-byte sequence at text[i].
+char32_t code_point(std::string_view text, size_t i, size_t length) {
+  static const unsigned char kLeadBits[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+  char32_t cp = static_cast<unsigned char>(text[i]) & kLeadBits[length];
+  for (size_t k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  return cp;
+}
+
+// The Unicode bidirectional controls (UAX #9: embeddings and overrides
+// U+202A..U+202E, isolates U+2066..U+2069, the marks U+200E, U+200F and
+// U+061C): printed raw, a terminal reorders the rest of the line around them
+// (a key named U+202E "RTL" showed the report's line backwards, the
+// "Trojan Source" trick, CVE-2021-42574).
+bool bidi_control(char32_t cp) {
+  return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
+         cp == 0x061C;
+}
+
 std::string escaped(std::string_view text, bool for_message) {
   static const char kHex[] = "0123456789abcdef";
   std::string out;
@@ -76,8 +94,18 @@ std::string escaped(std::string_view text, bool for_message) {
     const size_t n = sequence_length(text, i);
     // U+0080..U+009F (C2 80..9F) are the C1 controls: escaped as the C0 ones.
     const bool c1_control = n == 2 && c == 0xC2 && static_cast<unsigned char>(text[i + 1]) < 0xA0;
-    if (n > 1 && !c1_control) {  // a well-formed multi-byte character
+    if (n > 1 && !c1_control && !bidi_control(code_point(text, i, n))) {  // a well-formed multi-byte character
       out.append(text.substr(i, n));
+      i += n;
+      continue;
+    }
+    if (n > 1) {  // a C1 or bidi control: each of its bytes as \xHH, as a stray byte
+      for (size_t k = 0; k < n; ++k) {
+        const auto b = static_cast<unsigned char>(text[i + k]);
+        out += "\\x";
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+      }
       i += n;
       continue;
     }

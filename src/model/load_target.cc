@@ -1,6 +1,7 @@
 #include "model/load_target.h"
 
 #include <cstdio>
+#include <limits>
 
 namespace redisfit {
 
@@ -23,7 +24,10 @@ Result<LoadTarget> parse_load_target(const std::string& text) {
   // docs/rdb.md says how far that moves the estimate).
   int effective_major = major, effective_minor = minor;
   if (t.valkey) {
-    if (major < 7 || major > 8) return Error{"--redis-version", "Valkey " + s + " is outside 7.2 .. 8.x"};
+    // Valkey's first release is 7.2.4 (forked from Redis 7.2.4): 7.0 and
+    // 7.1 name no Valkey, and the major alone let them through.
+    if (major < 7 || major > 8 || (major == 7 && minor < 2))
+      return Error{"--redis-version", "Valkey " + s + " is outside 7.2 .. 8.x"};
     effective_major = 7;
     effective_minor = 2;
   } else if (major < 6 || (major == 6 && minor < 2) || major > 7 || (major == 7 && minor > 4)) {
@@ -37,14 +41,22 @@ Result<LoadTarget> parse_load_target(const std::string& text) {
 }
 
 uint64_t next_power_of_two(uint64_t n) {
+  constexpr uint64_t kLargest = uint64_t{1} << 63;  // _dictNextExp's cap (sizes from LONG_MAX up)
+  if (n > kLargest) return kLargest;
   uint64_t size = 4;  // DICT_HT_INITIAL_SIZE
-  while (size < n) size *= 2;
+  while (size < n) size *= 2;  // ends: size reaches n <= 2^63 without wrapping
   return size;
 }
 
 uint64_t dict_buckets_bytes(uint64_t entries) {
   if (entries == 0) return 0;
-  return 8 * next_power_of_two(entries);
+  uint64_t buckets = next_power_of_two(entries);
+  if (buckets > std::numeric_limits<uint64_t>::max() / sizeof(void*)) return std::numeric_limits<uint64_t>::max();
+  return sizeof(void*) * buckets;
+}
+
+uint64_t dict_presized_keys(uint64_t hint) {
+  return next_power_of_two(hint) > kDictMaxExpandBuckets ? 0 : hint;
 }
 
 }  // namespace redisfit

@@ -54,9 +54,28 @@ struct LoadTarget {
 // Parses "7.0", "7.2.4", "6.2", "valkey-8.0" (6.2 .. 7.4, Valkey 7.2 .. 8.x).
 Result<LoadTarget> parse_load_target(const std::string& text);
 
-// Bytes of the main or expires dict's bucket array for `entries` keys:
-// 8 bytes x the power of two dictExpand picks (>= 4).
-uint64_t dict_buckets_bytes(uint64_t entries);
+// The table size dict.c:_dictNextExp picks for `n` entries: the smallest
+// power of two >= n and >= 4 (DICT_HT_INITIAL_SIZE), 2^63 for any n above
+// it (_dictNextExp caps sizes from LONG_MAX up). Defined for every uint64.
 uint64_t next_power_of_two(uint64_t n);
+
+// Bytes of the main or expires dict's bucket array for `entries` keys:
+// 8 bytes x next_power_of_two(entries); 0 for none. Saturates at
+// UINT64_MAX rather than wrap (2^61 entries and up).
+uint64_t dict_buckets_bytes(uint64_t entries);
+
+// The most buckets dictExpand allocates: dict.c:_dictExpand ("Detect
+// overflows", Redis 6.2 to 7.4, Valkey alike) returns DICT_ERR without
+// allocating when the bucket array's bytes, size x sizeof(dictEntry*),
+// would overflow size_t, i.e. above 2^60 buckets.
+inline constexpr uint64_t kDictMaxExpandBuckets = uint64_t{1} << 60;
+
+// The keys a RESIZEDB hint presizes a dict for (rdb.c: dictExpand(db->dict,
+// hint)): the hint, or 0 where dictExpand skips it (above
+// kDictMaxExpandBuckets); the load then goes on with the dict unsized.
+// Measured on Redis 7.0.15: a dump hinting 2^61 or 2^63 + 1 keys loads with
+// used_memory 915 KB, as one hinting none. What dictExpand does allocate
+// at once the RDB reader bounds (sources/rdb/rdb_reader.cc).
+uint64_t dict_presized_keys(uint64_t hint);
 
 }  // namespace redisfit

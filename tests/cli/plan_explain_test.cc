@@ -324,6 +324,15 @@ TEST(PlanExplain, ValkeyVersionsReadAsRdbReadsThem) {
     auto newer = run_redisfit({command, "--limit", "1Gi", "--maxmemory", "100mb", "--redis-version", "valkey-9.0"});
     EXPECT_EQ(newer.exit_code, 2) << command;
     EXPECT_NE(newer.err.find("Valkey 9.0"), std::string::npos) << newer.err;
+    // Below 7.2 there is no Valkey (its first release is 7.2.4): the major
+    // alone let 7.0 and 7.1 through, exit 0.
+    for (const char* older : {"valkey-7.0", "valkey-7.1", "valkey-6.2"}) {
+      auto r = run_redisfit({command, "--limit", "1Gi", "--maxmemory", "100mb", "--redis-version", older});
+      EXPECT_EQ(r.exit_code, 2) << command << " " << older << ": " << r.out;
+      EXPECT_NE(r.err.find("is outside 7.2 .. 8.x"), std::string::npos) << r.err;
+    }
+    auto first = run_redisfit({command, "--limit", "1Gi", "--maxmemory", "100mb", "--redis-version", "valkey-7.2"});
+    EXPECT_EQ(first.exit_code, 0) << command << ": " << first.err;
   }
 }
 

@@ -47,5 +47,20 @@ TEST(EscapedForText, ControlsAndStrayBytesAreShownAsHex) {
   EXPECT_EQ(escaped_for_text("del\x7f"), "del\\x7f");
 }
 
+// A bidirectional control reorders the rest of the line a terminal shows
+// (a key U+202E "RTL" printed the report's line backwards): each is written
+// as its UTF-8 bytes in \xHH, the one escape style; its neighbours stay.
+TEST(EscapedForText, BidiControlsAreShownAsHex) {
+  EXPECT_EQ(escaped_for_text("\xE2\x80\xAERTL"), "\\xe2\\x80\\xaeRTL");  // U+202E RIGHT-TO-LEFT OVERRIDE
+  EXPECT_EQ(escaped_for_text("a\xE2\x80\xAA" "b"), "a\\xe2\\x80\\xaab");   // U+202A, the first embedding
+  EXPECT_EQ(escaped_for_text("\xE2\x81\xA6x\xE2\x81\xA9"), "\\xe2\\x81\\xa6x\\xe2\\x81\\xa9");  // U+2066 .. U+2069 isolates
+  EXPECT_EQ(escaped_for_text("\xE2\x80\x8E\xE2\x80\x8F"), "\\xe2\\x80\\x8e\\xe2\\x80\\x8f");    // LRM, RLM
+  EXPECT_EQ(escaped_for_text("\xD8\x9C"), "\\xd8\\x9c");                                          // U+061C ARABIC LETTER MARK
+  EXPECT_EQ(escaped_for_message("line\n\xE2\x80\xAE" "end"), "line\n\\xe2\\x80\\xaeend");
+  // Their neighbours are text: U+2029, U+202F, U+2065, U+206A, U+200D (ZWJ), Arabic U+061B.
+  for (const char* kept : {"\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\xA5", "\xE2\x81\xAA", "\xE2\x80\x8D", "\xD8\x9B"})
+    EXPECT_EQ(escaped_for_text(kept), kept);
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -86,6 +86,11 @@ TEST(RdbCli, ADumpNewerThanTheTargetLoadsIsRefused) {
   for (const char* loads : {"7.0", "7.4", "valkey-8.0"}) {
     EXPECT_EQ(run_redisfit({"rdb", path, "--redis-version", loads, "--no-progress"}).exit_code, 0) << loads;
   }
+  // No Valkey is older than 7.2 (its first release is 7.2.4): refused as
+  // plan refuses it (valkey-7.0 was read as Valkey with 7.2 encodings).
+  auto valkey70 = run_redisfit({"rdb", path, "--redis-version", "valkey-7.0", "--no-progress"});
+  EXPECT_EQ(valkey70.exit_code, 2) << valkey70.out;
+  EXPECT_NE(valkey70.err.find("Valkey 7.0 is outside 7.2 .. 8.x"), std::string::npos) << valkey70.err;
   EXPECT_EQ(run_redisfit({"rdb", path, "--no-progress"}).exit_code, 0);
 }
 

@@ -174,5 +174,38 @@ TEST(RdbInput, ADataDirectoryIsReadAsTheServerWouldLoadIt) {
   EXPECT_NE(none.err.find("data directory"), std::string::npos) << none.err;
 }
 
+// An appenddirname of the server's own (redis.conf `appenddirname custom`)
+// puts the AOF in DIR/custom/: without --config saying so, `rdb DIR` cannot
+// know it is the one a start loads, so it refuses, but names the
+// subdirectory holding a manifest and what to give (it said only "no
+// appendonlydir/ ... no dump.rdb").
+TEST(RdbInput, ADataDirectoryWithItsAofUnderAnotherNameSaysWhereItIs) {
+  testing::RedisServer server("", {"--appendonly", "yes", "--appendfsync", "always", "--save", ""});
+  ASSERT_TRUE(server.ok()) << server.error();
+  for (int i = 0; i < 30; ++i) server.command({"SET", "k:" + std::to_string(i), "v"});
+  testing::TempDir data;
+  std::filesystem::copy(server.dir() + "/appendonlydir", data.path() + "/custom");
+  std::filesystem::create_directory(data.path() + "/lost+found");  // no manifest: not named
+  auto r = run_redisfit({"rdb", data.path(), "--no-progress"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("its subdirectory custom/ holds an AOF manifest: give " + data.path() + "/custom, or "
+                       "--config with the server's redis.conf (appenddirname custom)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("lost+found"), std::string::npos) << r.err;
+
+  // As it says: the configuration's appenddirname reads it.
+  testing::TempDir conf;
+  const std::string file = conf.write_file("redis.conf", "appenddirname custom\n");
+  auto named = run_redisfit({"rdb", data.path(), "--config", file, "-o", "json", "--no-progress"});
+  ASSERT_EQ(named.exit_code, 0) << named.err;
+  EXPECT_EQ(nlohmann::json::parse(named.out)["keys"], 30);
+  // appendonly yes with the default appenddirname points there too.
+  const std::string yes = conf.write_file("yes.conf", "appendonly yes\n");
+  auto wrong = run_redisfit({"rdb", data.path(), "--config", yes, "--no-progress"});
+  EXPECT_EQ(wrong.exit_code, 2) << wrong.out;
+  EXPECT_NE(wrong.err.find("(appenddirname custom)"), std::string::npos) << wrong.err;
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -117,6 +117,86 @@ TEST(RdbRefused, ADatabaseAboveTheServersCountIsRefusedAsRedisRefusesIt) {
   EXPECT_TRUE(real_load(db15, {}).loaded);
 }
 
+// RESIZEDB with both counts in rdb.c's 64-bit length form (0x81, big-endian).
+std::string resize_db(uint64_t keys, uint64_t expires) {
+  std::string out("\xfb", 1);
+  for (uint64_t n : {keys, expires}) {
+    out += '\x81';
+    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xff);
+  }
+  return out;
+}
+
+// The estimate's used_memory_bytes from `rdb -o json`, under a time limit
+// (a hint above 2^63 once made `rdb` loop forever).
+struct JsonEstimate {
+  int exit_code;
+  std::string used_memory;
+  std::string out;
+};
+JsonEstimate estimate_of(testing::TempDir& dir, const std::string& name, const std::string& bytes) {
+  std::string path = dir.write_file(name, bytes);
+  auto r = testing::run_process({"/usr/bin/timeout", "30", REDISFIT_BINARY, "rdb", path, "--no-progress", "-o", "json"});
+  const std::string field = "\"used_memory_bytes\": ";
+  size_t at = r.out.find(field);
+  std::string used = at == std::string::npos ? "" : r.out.substr(at + field.size(), r.out.find_first_of(",\n", at) - at - field.size());
+  return {r.exit_code, used, r.out + r.err};
+}
+
+// rdb.c presizes the dicts with dictExpand(db->dict, hint): a zcalloc of
+// 8 x 2^ceil(log2 hint) bytes, which aborts the server when it fails. A
+// bucket array above 2^56 bytes fits no machine, so such a file is refused
+// at the hint's byte, as the real server aborts on it.
+TEST(RdbRefused, AResizeHintNoMachineCanAllocateIsRefusedAsRedisAbortsOnIt) {
+  testing::TempDir dir;
+  const uint64_t k2p60 = uint64_t{1} << 60;
+  const std::string dump = handmade(select_db(0) + resize_db(k2p60, k2p60) + string_key("k"));
+  Outcome o = rdb_on(dir, "huge.rdb", dump, {"--limit", "1Gi"});
+  EXPECT_EQ(o.exit_code, 2) << o.out;  // was exit 0, "fits": 2 x 2^63 bucket bytes wrapped to 0
+  EXPECT_NE(o.err.find(o.path + ":byte 12: RESIZEDB keys hint 1152921504606846976"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("Out Of Memory allocating 9223372036854775808 bytes"), std::string::npos) << o.err;
+  LoadAttempt real = real_load(dump, {});
+  EXPECT_FALSE(real.loaded);
+  EXPECT_NE(real.log.find("Out Of Memory allocating 9223372036854775808 bytes"), std::string::npos) << real.log;
+
+  // The expires hint at its own byte; the smallest refused hint, 2^53 + 1.
+  Outcome expires = rdb_on(dir, "expires.rdb", handmade(select_db(0) + resize_db(1, (uint64_t{1} << 53) + 1) + string_key("k")));
+  EXPECT_EQ(expires.exit_code, 2) << expires.out;
+  EXPECT_NE(expires.err.find(expires.path + ":byte 21: RESIZEDB expires hint 9007199254740993"), std::string::npos)
+      << expires.err;
+
+  // 2^53 keys is costed (64 PiB of buckets): far over, exit 1.
+  Outcome bound = rdb_on(dir, "bound.rdb", handmade(select_db(0) + resize_db(uint64_t{1} << 53, 0) + string_key("k")),
+                         {"--limit", "1Gi"});
+  EXPECT_EQ(bound.exit_code, 1) << bound.out << bound.err;
+  // A large hint a server can hold keeps its cost: 2^34 keys, 128 GiB of buckets.
+  JsonEstimate big = estimate_of(dir, "big.rdb", handmade(select_db(0) + resize_db(uint64_t{1} << 34, 0) + string_key("k")));
+  EXPECT_EQ(big.exit_code, 0) << big.out;
+  ASSERT_FALSE(big.used_memory.empty()) << big.out;
+  EXPECT_GT(std::stoull(big.used_memory), uint64_t{1} << 37) << big.out;
+  Outcome over = rdb_on(dir, "big.rdb", handmade(select_db(0) + resize_db(uint64_t{1} << 34, 0) + string_key("k")),
+                        {"--limit", "1Gi"});
+  EXPECT_EQ(over.exit_code, 1) << over.out << over.err;
+}
+
+// dict.c:_dictExpand skips, without allocating, a size whose bucket bytes
+// overflow size_t (above 2^60): the real server loads such a file with its
+// dict unsized, and the estimate is that of a file with no hint.
+TEST(RdbRefused, AResizeHintDictExpandSkipsLoadsAsIfUnhinted) {
+  testing::TempDir dir;
+  JsonEstimate plain = estimate_of(dir, "plain.rdb", handmade(select_db(0) + string_key("k")));
+  ASSERT_EQ(plain.exit_code, 0) << plain.out;
+  ASSERT_FALSE(plain.used_memory.empty()) << plain.out;
+  for (uint64_t hint : {(uint64_t{1} << 60) + 1, uint64_t{1} << 61, (uint64_t{1} << 63) + 1, ~uint64_t{0}}) {
+    SCOPED_TRACE(hint);
+    const std::string dump = handmade(select_db(0) + resize_db(hint, hint) + string_key("k"));
+    JsonEstimate e = estimate_of(dir, "skipped.rdb", dump);
+    EXPECT_EQ(e.exit_code, 0) << e.out;  // 2^63 + 1 looped until `timeout` (124)
+    EXPECT_EQ(e.used_memory, plain.used_memory) << e.out;
+  }
+  EXPECT_TRUE(real_load(handmade(select_db(0) + resize_db((uint64_t{1} << 63) + 1, 0) + string_key("k")), {}).loaded);
+}
+
 TEST(RdbRefused, AKeyTwiceInOneDatabaseIsRefusedAsRedisPanicsOnIt) {
   // a, b, a: the second a starts at byte 9 + 2 + 5 + 5.
   const std::string dump = handmade(select_db(0) + string_key("a") + string_key("b") + string_key("a", 'w'));

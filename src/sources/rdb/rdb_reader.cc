@@ -17,6 +17,30 @@ constexpr uint64_t kProgressEveryKeys = 1 << 14;
 
 [[noreturn]] void fail(uint64_t at, const std::string& what) { throw RdbFormatError(at, what); }
 
+// rdb.c answers RESIZEDB with dictExpand(db->dict, keys) and
+// dictExpand(db->expires, expires): one zcalloc of 8 x the next power of two
+// of the hint, and zcalloc aborts the server when it fails ("Out Of Memory
+// allocating N bytes", zmalloc.c:zmalloc_default_oom; 7.4 does the same at
+// the database's first key). A bucket array above 2^56 bytes (64 PiB, the
+// user half of x86-64's 57-bit five-level paging, the widest address space
+// a 64-bit Linux process has) fits no machine, so a hint above 2^53 is a file
+// no server loads. dict.c:_dictExpand skips, without allocating, a hint
+// whose array's bytes overflow size_t (above 2^60: model/load_target.h
+// kDictMaxExpandBuckets); such a file loads with its dict unsized, so those
+// pass (measured on 7.0.15: 2^60 aborts, 2^61 and 2^63 + 1 load).
+constexpr uint64_t kMaxAllocatableHint = uint64_t{1} << 53;
+constexpr uint64_t kMaxExpandedHint = uint64_t{1} << 60;
+
+void refuse_unallocatable_hint(uint64_t at, const char* dict, uint64_t hint) {
+  if (hint <= kMaxAllocatableHint || hint > kMaxExpandedHint) return;
+  uint64_t buckets = kMaxAllocatableHint;
+  while (buckets < hint) buckets *= 2;  // ends at 2^60 at most
+  fail(at, "RESIZEDB " + std::string(dict) + " hint " + std::to_string(hint) +
+               ": Redis presizes the dict to a bucket array of " + std::to_string(buckets * 8) +
+               " bytes at once (rdb.c: dictExpand), more than any machine addresses (2^56 bytes), and aborts "
+               "loading this file (\"Out Of Memory allocating " + std::to_string(buckets * 8) + " bytes\")");
+}
+
 int read_header(ByteSource& in) {
   std::string_view magic = in.bytes(std::min<uint64_t>(in.size() - in.offset(), 9), "RDB header");
   if (magic.size() >= 6 && magic.substr(0, 6) == "VALKEY")
@@ -134,13 +158,18 @@ RdbSummary read_rdb_from(ByteSource& in, RdbVisitor& visitor, const RdbLoadRules
         visitor.on_select_db(db);
         break;
       case kOpResizeDb: {
+        uint64_t keys_at = in.offset();
         uint64_t keys = reader.length("RESIZEDB keys");
+        uint64_t expires_at = in.offset();
+        uint64_t expires = reader.length("RESIZEDB expires");
+        refuse_unallocatable_hint(keys_at, "keys", keys);
+        refuse_unallocatable_hint(expires_at, "expires", expires);
         // A hint, from the file: never more keys than its remaining bytes can
         // hold (a key record is at least a type byte, a name length and a
         // value length), so a forged count cannot reserve gigabytes.
         constexpr uint64_t kMinKeyRecordBytes = 3;
         hashes.expect(std::min(keys, in.remaining() / kMinKeyRecordBytes));
-        visitor.on_resize_db(db, keys, reader.length("RESIZEDB expires"));
+        visitor.on_resize_db(db, keys, expires);
         break;
       }
       case kOpExpireTimeMs: expire_ms = static_cast<int64_t>(in.le(8, "expire time (ms)")); break;

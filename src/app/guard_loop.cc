@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/flag_units.h"
 #include "core/json_text.h"
 #include "core/quantity.h"
 #include "live/live_facts.h"
@@ -71,9 +72,14 @@ Result<LimitReading> read_limit(const LimitSource& source) {
       return Error{source.file, "cannot read the limit file: " + text.error().message +
                                     " (a Downward API volume with resourceFieldRef limits.memory?)"};
     }
-    auto bytes = parse_k8s_quantity(trim(*text));
+    // The --limit flag's rule (core/flag_units.h), so that one text is one
+    // limit whichever way it is given: resourceFieldRef writes plain bytes,
+    // "16m" (milli in Kubernetes, mega in Redis) is refused as ambiguous
+    // rather than read as 1 byte, and a size no container has is refused.
+    auto bytes = parse_size_flag(source.file, trim(*text));
     if (!bytes) return Error{source.file, "not a memory limit: " + bytes.error().message};
     if (*bytes == 0) return Error{source.file, "the limit is 0"};
+    if (Status in_range = check_limit_bytes(source.file, *bytes); !in_range) return in_range.error();
     r.limit_bytes = *bytes;
     r.source = "file " + source.file;
     return r;

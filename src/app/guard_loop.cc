@@ -313,7 +313,13 @@ PollResult Guard::poll_locked(GuardState& next) {
   next.last_change_reason_code = d.reason_code;
   next.last_change_from_bytes = current;
   next.last_change_to_bytes = d.target_bytes;
-  log_.write("info", options_.dry_run ? "would-set" : "set", fields);
+  // Capped at the data held is its own event, a warning: maxmemory is
+  // lowered, but to a value still above the safe one (the limit is too small).
+  const bool capped = d.reason_code == "capped-at-held";
+  log_.write(capped ? "warning" : "info",
+             capped ? (options_.dry_run ? "would-cap-at-held" : "capped-at-held")
+                    : (options_.dry_run ? "would-set" : "set"),
+             fields);
   if (!options_.dry_run) last_logged_.clear();
   // Capped at the data held: better than unbounded, still not safe. The
   // guard stops as after a refusal, so the pod says the limit is too small.

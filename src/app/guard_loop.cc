@@ -136,6 +136,7 @@ PollResult Guard::poll() {
   GuardState next = state();
   ++next.polls;
   PollResult r = poll_locked(next);
+  if (next.redis_up) reached_ = true;
   next.failed_as = r.outcome == PollOutcome::kOk || r.outcome == PollOutcome::kRefused ? "" : poll_outcome_name(r.outcome);
   if (r.outcome == PollOutcome::kOk) {
     next.error.clear();
@@ -144,9 +145,14 @@ PollResult Guard::poll() {
     if (r.outcome != PollOutcome::kRefused) ++next.errors;
     // An error is logged when it is new, not at every poll (a refusal was
     // logged with its numbers by poll_locked).
-    const std::string key = std::string(poll_outcome_name(r.outcome)) + r.message;
+    // A server never reached yet, within the startup grace, is starting:
+    // info, so that every pod start does not fire a warning alert.
+    const bool waiting = r.outcome == PollOutcome::kUnreachable && !reached_ &&
+                         std::chrono::steady_clock::now() - started_ < options_.startup_grace;
+    const char* event = waiting ? "waiting" : poll_outcome_name(r.outcome);
+    const std::string key = std::string(event) + r.message;
     if (r.outcome != PollOutcome::kRefused && key != last_logged_) {
-      log_.write(r.outcome == PollOutcome::kUnreachable ? "warning" : "error", poll_outcome_name(r.outcome),
+      log_.write(waiting ? "info" : r.outcome == PollOutcome::kUnreachable ? "warning" : "error", event,
                  {{"message", r.message}});
       last_logged_ = key;
     }

@@ -110,5 +110,18 @@ TEST_F(ImplausibleSamples, ARejectedSeriesIsNamedAndNoFixIsGivenBeyondTheBound) 
   EXPECT_EQ(text.out.find("2594401849Gi"), std::string::npos) << text.out;
 }
 
+// Save points are not exported: recommend models Redis' default ones, and
+// says so, but never writes them as a line to paste into redis.conf.
+TEST_F(ImplausibleSamples, EmitConfWritesNoSaveLineItNeverSaw) {
+  auto conf = recommend({"--emit", "conf"});
+  ASSERT_EQ(conf.exit_code, 0) << conf.err;
+  ASSERT_NE(conf.out.find("db/redis-a-redis-0"), std::string::npos) << conf.out;
+  EXPECT_EQ(conf.out.find("\nsave "), std::string::npos) << conf.out;
+  EXPECT_NE(conf.out.find("\n# save 3600 1 300 100 60 10000   (assumed, not measured"), std::string::npos) << conf.out;
+  // What was measured is written: policy from redis_instance_info, AOF off from redis_aof_enabled.
+  EXPECT_NE(conf.out.find("\nmaxmemory-policy noeviction\n"), std::string::npos) << conf.out;
+  EXPECT_NE(conf.out.find("\nappendonly no\n"), std::string::npos) << conf.out;
+}
+
 }  // namespace
 }  // namespace redisfit::testing

@@ -37,6 +37,12 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   auto u64 = [](double v) { return static_cast<uint64_t>(std::max(0.0, v)); };
   RedisInstance& r = f.instance;
   Workload& w = f.workload;
+  // Each answer left out as implausible is named, series and pod, so that a
+  // fact "missing" below is not taken for a series that does not exist.
+  for (const auto& [fact, why] : o.rejected) {
+    f.missing.push_back(fmt::format("{} for {} rejected as implausible, left out: {} ({})", fact,
+                                    o.pod.empty() ? o.key : "pod " + o.pod, why, query(fact)));
+  }
   r.display_name = o.key;
   r.namespace_name = o.namespace_name;
   r.origin_kind = "prometheus";
@@ -177,6 +183,9 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   } else if (auto v2 = o.get("working_set_peak_redisfit"); v2 && *v2 > 0) {
     f.working_set_peak_bytes = *v2;
     f.working_set_source = query("working_set_peak_redisfit");
+  } else if (o.rejected.count("working_set_peak_cadvisor") || o.rejected.count("working_set_peak_redisfit")) {
+    f.missing.push_back("no usable working set (its series answered, rejected above): recorded peak taken as RSS + "
+                        "largest COW");
   } else {
     f.missing.push_back("no working set (cAdvisor container_memory_working_set_bytes or "
                         "redisfit_cgroup_working_set_bytes): recorded peak taken as RSS + largest COW");

@@ -41,6 +41,10 @@ std::string fleet_fixes(const FleetReport& report, FleetFixForm form, const fix:
     bool same = change.current_maxmemory_bytes == change.maxmemory_bytes &&
                 change.current_limit_bytes == change.limit_bytes && change.current_request_bytes == change.request_bytes;
     if (same) continue;
+    if (!r.no_fix_reason.empty()) {
+      out += fmt::format("# {} ({}): {}\n", o.key, o.pod.empty() ? "pod unknown" : "pod " + o.pod, r.no_fix_reason);
+      continue;
+    }
     out += fmt::format("# {} ({}): risk {}, limit {} -> {}\n", o.key, o.pod.empty() ? "pod unknown" : "pod " + o.pod,
                        risk_name(r.risk), now.limit_bytes ? format_k8s_quantity(now.limit_bytes->value) : "none",
                        format_k8s_quantity(r.recommended.limit_bytes));

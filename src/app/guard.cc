@@ -80,20 +80,31 @@ GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings
   }
   if (lowering && d.target_bytes < held && !settings.allow_evict && !seen.ignoring_replica_of) {
     const uint64_t excess = held - d.target_bytes;
-    // maxmemory 0 or at the limit lets the data grow until the container is
-    // OOM-killed. Set to what Redis holds now, it stops growing without a
-    // byte evicted or a held key refused: not safe yet (the limit is too
-    // small for this data), but no longer the seed's crash.
+    // maxmemory above what Redis holds lets the data grow past it: with 0 or
+    // a value at the limit until the container is OOM-killed, and with a
+    // value the limit has since shrunk under (222 MiB left in a 256Mi limit
+    // whose safe value is 109 MiB) just as surely. Set to what Redis holds
+    // now, rounded up to a MiB, it stops growing without a byte evicted or a
+    // held key refused (evict.c compares used_memory - not counted with
+    // maxmemory, and nothing is above it yet): not safe (the limit is too
+    // small for this data), but no room left to grow into. A value already
+    // within the threshold of the data held is left alone, so eviction's
+    // small moves below maxmemory do not ratchet it down poll after poll.
     const uint64_t at_held = (held + kMiB - 1) / kMiB * kMiB;
-    if ((current == 0 || current >= seen.limit_bytes) && at_held < seen.limit_bytes) {
+    const uint64_t cap_threshold = std::max<uint64_t>(
+        kMiB, static_cast<uint64_t>(std::llround(settings.threshold_fraction * static_cast<double>(at_held))));
+    const bool unbounded = current == 0 || current >= seen.limit_bytes;
+    if (at_held < seen.limit_bytes && (unbounded || current > at_held + cap_threshold)) {
       d.action = GuardAction::kSet;
       d.target_bytes = at_held;
       d.reason_code = "capped-at-held";
       d.reason = fmt::format(
-          "maxmemory {} lets the data grow until the container is OOM-killed; {}, but Redis holds {} counted "
+          "maxmemory {} lets the data grow {}; {}, but Redis holds {} counted "
           "against maxmemory now: set to {}, the data stops growing ({}) with nothing evicted now; still above the "
           "safe value by {}: raise the limit or delete data",
-          current == 0 ? "0 (unbounded)" : format_bytes(current), why_target, format_bytes(held), format_bytes(at_held),
+          current == 0 ? "0 (unbounded)" : format_bytes(current),
+          unbounded ? "until the container is OOM-killed" : "past the safe value toward the limit's OOM kill",
+          why_target, format_bytes(held), format_bytes(at_held),
           writes_continue_at_maxmemory(seen.instance, seen.workload)
               ? seen.instance.maxmemory_policy.value + " evicts as new data comes"
               : seen.instance.maxmemory_policy.value + " refuses writes that would grow it",

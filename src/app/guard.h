@@ -19,6 +19,11 @@
 //    makes Redis evict the difference at once, or, under noeviction, refuse
 //    every write that allocates: that is kRefuse unless allow_evict, and the
 //    reason says which of the two happens and how much data it concerns;
+//    except that a current maxmemory above the data held (0, at the limit,
+//    or above the safe value after the limit shrank) is then lowered to the
+//    data held, rounded up to a MiB ("capped-at-held", kSet): the data
+//    stops growing, nothing is evicted or refused now, and the reason says
+//    the value is still above the safe one;
 //  * small differences (threshold) are left alone, so the model's inputs
 //    moving a little between polls do not churn CONFIG SET; a current value
 //    above the limit or 0 (unbounded) is always corrected.
@@ -68,7 +73,7 @@ struct GuardDecision {
   uint64_t target_bytes = 0;  // what maxmemory should be (kSet: the value to apply)
   // Stable short code for metrics and tests: "unbounded", "above-limit",
   // "above-safe", "below-safe", "within-threshold", "limit-too-small",
-  // "min-above-safe", "would-evict", "would-refuse-writes".
+  // "min-above-safe", "would-evict", "would-refuse-writes", "capped-at-held".
   std::string reason_code;
   std::string reason;  // one sentence with the numbers
 };

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/flag_units.h"
 #include "core/json_text.h"
 #include "core/quantity.h"
 #include "live/live_facts.h"
@@ -71,9 +72,14 @@ Result<LimitReading> read_limit(const LimitSource& source) {
       return Error{source.file, "cannot read the limit file: " + text.error().message +
                                     " (a Downward API volume with resourceFieldRef limits.memory?)"};
     }
-    auto bytes = parse_k8s_quantity(trim(*text));
+    // The --limit flag's rule (core/flag_units.h), so that one text is one
+    // limit whichever way it is given: resourceFieldRef writes plain bytes,
+    // "16m" (milli in Kubernetes, mega in Redis) is refused as ambiguous
+    // rather than read as 1 byte, and a size no container has is refused.
+    auto bytes = parse_size_flag(source.file, trim(*text));
     if (!bytes) return Error{source.file, "not a memory limit: " + bytes.error().message};
     if (*bytes == 0) return Error{source.file, "the limit is 0"};
+    if (Status in_range = check_limit_bytes(source.file, *bytes); !in_range) return in_range.error();
     r.limit_bytes = *bytes;
     r.source = "file " + source.file;
     return r;
@@ -130,6 +136,7 @@ PollResult Guard::poll() {
   GuardState next = state();
   ++next.polls;
   PollResult r = poll_locked(next);
+  if (next.redis_up) reached_ = true;
   next.failed_as = r.outcome == PollOutcome::kOk || r.outcome == PollOutcome::kRefused ? "" : poll_outcome_name(r.outcome);
   if (r.outcome == PollOutcome::kOk) {
     next.error.clear();
@@ -138,9 +145,14 @@ PollResult Guard::poll() {
     if (r.outcome != PollOutcome::kRefused) ++next.errors;
     // An error is logged when it is new, not at every poll (a refusal was
     // logged with its numbers by poll_locked).
-    const std::string key = std::string(poll_outcome_name(r.outcome)) + r.message;
+    // A server never reached yet, within the startup grace, is starting:
+    // info, so that every pod start does not fire a warning alert.
+    const bool waiting = r.outcome == PollOutcome::kUnreachable && !reached_ &&
+                         std::chrono::steady_clock::now() - started_ < options_.startup_grace;
+    const char* event = waiting ? "waiting" : poll_outcome_name(r.outcome);
+    const std::string key = std::string(event) + r.message;
     if (r.outcome != PollOutcome::kRefused && key != last_logged_) {
-      log_.write(r.outcome == PollOutcome::kUnreachable ? "warning" : "error", poll_outcome_name(r.outcome),
+      log_.write(waiting ? "info" : r.outcome == PollOutcome::kUnreachable ? "warning" : "error", event,
                  {{"message", r.message}});
       last_logged_ = key;
     }
@@ -307,7 +319,13 @@ PollResult Guard::poll_locked(GuardState& next) {
   next.last_change_reason_code = d.reason_code;
   next.last_change_from_bytes = current;
   next.last_change_to_bytes = d.target_bytes;
-  log_.write("info", options_.dry_run ? "would-set" : "set", fields);
+  // Capped at the data held is its own event, a warning: maxmemory is
+  // lowered, but to a value still above the safe one (the limit is too small).
+  const bool capped = d.reason_code == "capped-at-held";
+  log_.write(capped ? "warning" : "info",
+             capped ? (options_.dry_run ? "would-cap-at-held" : "capped-at-held")
+                    : (options_.dry_run ? "would-set" : "set"),
+             fields);
   if (!options_.dry_run) last_logged_.clear();
   // Capped at the data held: better than unbounded, still not safe. The
   // guard stops as after a refusal, so the pod says the limit is too small.

@@ -80,6 +80,11 @@ struct GuardOptions {
   // How long the measured write rate remembers a burst, and how long the
   // guard judges with the rate unknown after it starts (live/write_rate_meter.h).
   double rate_window_seconds = live::WriteRateMeter::kDefaultWindowSeconds;
+  // A server not reached yet since the guard started (a wrapper's child
+  // still binding its port, a sidecar started before Redis) is "waiting", an
+  // info line, for this long; after it, or once the server has been read,
+  // not reaching it is "unreachable", a warning.
+  std::chrono::milliseconds startup_grace{30000};
 };
 
 // What /metrics shows: the outcome of the last poll and of the last change.
@@ -138,6 +143,8 @@ class Guard {
   GuardState state_;
   std::string last_logged_;  // action/code/target of the last decision logged, to log changes only
   std::optional<uint64_t> last_limit_;
+  bool reached_ = false;  // the server has been read once
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   live::WriteRateMeter write_rate_;
 };
 

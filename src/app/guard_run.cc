@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -77,7 +78,10 @@ int run_guard(const GuardRunOptions& o, GuardLog& log) {
   });
   log.write("info", "start", describe_start(o, wrapper ? "exec" : "sidecar"));
 
-  Guard guard(o.guard, log);
+  // The grace for a server not yet reached is at most the wait for it.
+  GuardOptions guard_options = o.guard;
+  guard_options.startup_grace = std::min(guard_options.startup_grace, o.wait);
+  Guard guard(std::move(guard_options), log);
   std::unique_ptr<live::MetricsHttpServer> http;
   if (!o.listen.empty()) {
     auto bound = live::MetricsHttpServer::bind(o.listen, "--listen", "redisfit guard",

@@ -106,11 +106,25 @@ InstanceRecommendation size_instance(const sources::FleetObservation& o, const s
                   r.recommended.budget.peak_phase, format_bytes(r.recorded_peak_bytes), buffer * 100,
                   format_k8s_quantity(recorded_limit)));
 
+  // A size no flag of this tool accepts is no recommendation: pasted back it
+  // would be refused, and kbcli would ask the cluster for it. Absurd inputs
+  // (a used_memory of 1e18, just under the bound the samples are held to)
+  // land here; the messages name them.
+  const bool beyond_bound = limit >= kMaxSaneBytes || maxmemory >= kMaxSaneBytes;
+  if (beyond_bound) {
+    r.no_fix_reason = fmt::format("the recommendation (limit {}, maxmemory {}) is 1 EiB or more, no container's "
+                                  "memory: no fix given; check the series it rests on (used_memory peak {}, "
+                                  "recorded peak {})",
+                                  format_bytes(limit), format_bytes(maxmemory),
+                                  format_bytes(static_cast<uint64_t>(f.used_peak_bytes)),
+                                  format_bytes(r.recorded_peak_bytes));
+    r.messages.push_back(r.no_fix_reason);
+  }
   if (instance.limit_bytes) {
     uint64_t current = instance.limit_bytes->value;
     r.budget_now = compute_budget(instance, w);
     r.risk = r.recorded_peak_bytes > current ? Risk::kOom : risk_of(*r.budget_now);
-    r.delta_bytes = static_cast<int64_t>(current) - static_cast<int64_t>(limit);
+    r.delta_bytes = beyond_bound ? 0 : static_cast<int64_t>(current) - static_cast<int64_t>(limit);
   } else {
     r.risk = Risk::kNoLimit;
   }

@@ -47,6 +47,10 @@ struct InstanceRecommendation {
   int64_t delta_bytes = 0;                 // current limit - recommended (>0 saved, <0 needed); 0 without a limit
   double growth_bytes_per_day = 0;         // from daily peaks of used_memory
   std::vector<std::string> messages;       // missing data and notes, one line each
+  // Set when the recommended limit or maxmemory is 1 EiB or more
+  // (kMaxSaneBytes, the bound every size flag refuses as no container's):
+  // why no fix is given. The instance then counts in neither saved nor needed.
+  std::string no_fix_reason;
 };
 
 struct FleetReport {

@@ -2,8 +2,11 @@
 // Flags -> library (live/exporter.h).
 #include <csignal>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "cli/command_registry.h"
 #include "render/style.h"
@@ -68,9 +71,21 @@ int run(const ExporterFlags& f) {
   }
   std::vector<live::ExporterTarget> targets;
   std::set<std::string> configured;  // RedisEndpoint::display() of each --target
+  std::map<std::string, std::string> given_as;  // display() -> the --target text naming it first
   for (size_t i = 0; i < f.targets.size(); ++i) {
     auto ep = auth.resolve(f.targets[i]);
     if (!ep) return fail(ep.error());
+    // Two spellings of one server (the same URL twice, h:p and redis://h:p,
+    // redis://h:p/3: INFO memory is the server's, whatever the db) would be
+    // served as two copies of every series with one label set, of which
+    // Prometheus silently keeps one.
+    if (auto [at, fresh] = given_as.emplace(ep->display(), f.targets[i]); !fresh) {
+      return fail(Error{"flag --target",
+                        fmt::format("'{}' and '{}' are one server, {}: both would be served as the same series "
+                                    "(target=\"{}\"); give it once",
+                                    platform::masked_redis_url(at->second), platform::masked_redis_url(f.targets[i]),
+                                    ep->display(), ep->display())});
+    }
     configured.insert(ep->display());
     live::ExporterTarget t{*ep, std::nullopt};
     if (!f.limits.empty()) {

@@ -119,6 +119,10 @@ Status WorkloadFlags::apply(RedisInstance& r, Workload& w) const {
     const Provenance where = Provenance::flag("--persistence " + persistence);
     if (!rdb) r.save_points = {{}, where};
     else if (r.save_points.value.empty()) r.save_points = {redis_default_save_points(), where};
+    // Snapshots asked for by the flag: the default points are the plan's
+    // choice now, not an assumption (--emit conf writes them as a line).
+    else if (r.save_points.source.kind == ProvenanceKind::kDefault)
+      r.save_points.source = Provenance::derived("Redis' default save points", where);
     r.appendonly = {aof, where};
   }
   if (!rdbcompression.empty()) {

@@ -49,9 +49,28 @@ Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
                            text)};
 }
 
+Status check_limit_bytes(std::string_view where, uint64_t bytes) {
+  if (bytes < kMinLimitBytes) {
+    return Error{std::string(where),
+                 fmt::format("a limit of {} is not a container's: Redis does not run in less than {} (an empty "
+                             "redis-server's RSS is about 7 MB); give the unit (Mi, Gi)",
+                             bytes == 1 ? "1 byte" : format_bytes(bytes), format_k8s_quantity(kMinLimitBytes)),
+                 ErrorCode::kOutOfRange};
+  }
+  if (bytes >= kMaxSaneBytes) {
+    return Error{std::string(where),
+                 fmt::format("a limit of {} is not a real container memory size (1Ei or more)",
+                             format_k8s_quantity(bytes)),
+                 ErrorCode::kOutOfRange};
+  }
+  return Ok{};
+}
+
 Result<uint64_t> parse_limit_flag(std::string_view flag, std::string_view text) {
   auto v = parse_size_flag(flag, text);
-  if (v.ok() && v.value() == 0) return Error{std::string(flag), "a limit of 0 means no limit; omit the flag instead"};
+  if (!v) return v;
+  if (*v == 0) return Error{std::string(flag), "a limit of 0 means no limit; omit the flag instead"};
+  if (Status in_range = check_limit_bytes(flag, *v); !in_range) return in_range.error();
   return v;
 }
 

@@ -25,8 +25,21 @@ namespace redisfit {
 // Bytes, or an error naming `flag` with the spellings accepted.
 Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text);
 
-// A container limit: a size, and not 0 (Kubernetes' "no limit" is the field
-// left out, and so is the flag).
+// The sizes a container memory limit can really have. Below 4 MiB no
+// redis-server runs at all (an empty one has an RSS of about 7 MB, the
+// allocator's arenas and the shared libraries; runc itself refuses limits
+// under 6 MB); at 1 EiB (kMaxSaneBytes) and above no node holds it. A value
+// outside is a unit left out ("256" bytes meant as MiB, "16m" read as milli)
+// or an absurd input, and taking it would set an unbounded maxmemory or
+// size a fix no cluster can run.
+inline constexpr uint64_t kMinLimitBytes = uint64_t{4} << 20;
+
+// OK when `bytes` (> 0) is within [kMinLimitBytes, kMaxSaneBytes), else an
+// error naming `where` with the reason.
+Status check_limit_bytes(std::string_view where, uint64_t bytes);
+
+// A container limit: a size, not 0 (Kubernetes' "no limit" is the field
+// left out, and so is the flag), within check_limit_bytes' range.
 Result<uint64_t> parse_limit_flag(std::string_view flag, std::string_view text);
 
 // A value size as the workload flags take it: one size ("1024", "4Ki") or a

@@ -13,13 +13,24 @@ std::string recommendation_to_conf(const Recommendation& rec, const RedisInstanc
   out += fmt::format("# peak {} in phase {} (docs/memory-model.md)\n", format_bytes(rec.budget.peak_bytes),
                      rec.budget.peak_phase);
   out += fmt::format("maxmemory {}\n", rec.maxmemory_bytes);
-  out += fmt::format("maxmemory-policy {}\n", planned.maxmemory_policy.value);
-  out += fmt::format("appendonly {}\n", planned.appendonly.value ? "yes" : "no");
+  // A setting the plan was made for is written when someone gave or measured
+  // it. One nobody did (a default the model assumed: recommend's save points,
+  // which no exporter exports) is a comment: pasted into a redis.conf as a
+  // line it would change the server's persistence to a value never seen.
+  auto setting = [&out](const std::string& line, const Provenance& source) {
+    if (source.kind != ProvenanceKind::kDefault) {
+      out += line + "\n";
+      return;
+    }
+    out += fmt::format("# {}   (assumed, not measured: {}; keep the server's own)\n", line, source.describe());
+  };
+  setting(fmt::format("maxmemory-policy {}", planned.maxmemory_policy.value), planned.maxmemory_policy.source);
+  setting(fmt::format("appendonly {}", planned.appendonly.value ? "yes" : "no"), planned.appendonly.source);
   // All save points on one line, as CONFIG GET prints them; `save ""` turns
   // snapshots off (without a save line Redis keeps its default points).
   std::string points;
   for (const auto& p : planned.save_points.value) points += fmt::format("{}{} {}", points.empty() ? "" : " ", p.seconds, p.changes);
-  out += "save " + (points.empty() ? std::string("\"\"") : points) + "\n";
+  setting("save " + (points.empty() ? std::string("\"\"") : points), planned.save_points.source);
   return out;
 }
 

@@ -16,7 +16,9 @@ namespace redisfit {
 // "maxmemory <bytes>" plus a comment with the limit/request to set and why,
 // and the policy and persistence (appendonly, save) the plan budgeted: a
 // file without them would run Redis's defaults (save points, so a fork)
-// where the plan was made for, say, no persistence at all.
+// where the plan was made for, say, no persistence at all. Only settings
+// given or measured (provenance other than kDefault) are lines; an assumed
+// one is a comment saying so, never a line that would change the server.
 std::string recommendation_to_conf(const Recommendation& rec, const RedisInstance& planned);
 
 namespace fix {

@@ -103,9 +103,19 @@ Result<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::bind(const std::st
 void MetricsHttpServer::handle_get(const std::string& path,
                                    std::function<HttpReply(const std::map<std::string, std::string>&)> handler) {
   server_->Get(path, [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    // A parameter given twice (/scrape?target=A&target=B) is refused: keeping
+    // one would answer for A as if B had been asked too, and B never scraped.
     std::map<std::string, std::string> params;
-    for (const auto& [key, value] : req.params) params.emplace(key, value);  // multimap: keep the first
-    HttpReply reply = handler(params);
+    HttpReply reply;
+    for (const auto& [key, value] : req.params) {
+      // The values are not echoed: a target URL may carry a password.
+      if (!params.emplace(key, value).second) {
+        reply = HttpReply{400, "?" + key + "= is given more than once: one per request (one target per /scrape)\n",
+                          "text/plain"};
+        break;
+      }
+    }
+    if (reply.status == 200) reply = handler(params);
     res.status = reply.status;
     res.set_content(reply.body, reply.content_type.c_str());
   });

@@ -45,8 +45,9 @@ class MetricsHttpServer {
   MetricsHttpServer(const MetricsHttpServer&) = delete;
   MetricsHttpServer& operator=(const MetricsHttpServer&) = delete;
 
-  // Adds GET `path`; the handler gets the query parameters (first value of
-  // each). Call before serve().
+  // Adds GET `path`; the handler gets the query parameters. A parameter
+  // given more than once is answered 400 naming it, without calling the
+  // handler. Call before serve().
   void handle_get(const std::string& path,
                   std::function<HttpReply(const std::map<std::string, std::string>& params)> handler);
 

@@ -4,10 +4,8 @@
 #include <cstdlib>
 
 namespace redisfit::platform {
-namespace {
 
-// The URL with the password replaced by "***", for error messages.
-std::string masked(std::string_view url) {
+std::string masked_redis_url(std::string_view url) {
   std::string out(url);
   auto scheme_end = out.find("://");
   if (scheme_end == std::string::npos) return out;
@@ -17,6 +15,8 @@ std::string masked(std::string_view url) {
   if (colon == std::string::npos || colon > at) return out;
   return out.substr(0, colon + 1) + "***" + out.substr(at);
 }
+
+namespace {
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -65,7 +65,7 @@ std::optional<std::string> password_from_environment() {
 
 Result<RedisEndpoint> parse_redis_url(std::string_view url,
                                       const std::optional<std::string>& env_password) {
-  const std::string where = masked(url);
+  const std::string where = masked_redis_url(url);
   auto fail = [&](const std::string& msg) { return Error{where, msg}; };
   RedisEndpoint ep;
   std::string_view rest = url;

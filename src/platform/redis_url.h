@@ -48,6 +48,10 @@ struct RedisEndpoint {
 Result<RedisEndpoint> parse_redis_url(std::string_view url,
                                       const std::optional<std::string>& env_password);
 
+// `url` as written, with a password replaced by "***": for messages that
+// quote a URL the user gave.
+std::string masked_redis_url(std::string_view url);
+
 // Reads REDISCLI_AUTH from the environment.
 std::optional<std::string> password_from_environment();
 

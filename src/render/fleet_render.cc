@@ -85,9 +85,12 @@ std::string fleet_text(const app::FleetReport& report, bool color) {
   std::vector<Row> rows;
   for (const auto& r : report.instances) {
     const RedisInstance& i = r.facts.instance;
+    // A recommendation of 1 EiB or more is none (app/recommend.h), not a size to read off the table.
+    const bool none = !r.no_fix_reason.empty();
     rows.push_back({{name_of(r), pod_of(r), maxmemory_text(i.maxmemory), quantity_or_dash(i.request_bytes),
-                     quantity_or_dash(i.limit_bytes), format_k8s_quantity(r.recommended.maxmemory_bytes),
-                     format_k8s_quantity(r.recommended.limit_bytes), r.peak_phase,
+                     quantity_or_dash(i.limit_bytes),
+                     none ? std::string(">=1Ei") : format_k8s_quantity(r.recommended.maxmemory_bytes),
+                     none ? std::string(">=1Ei") : format_k8s_quantity(r.recommended.limit_bytes), r.peak_phase,
                      // No RSS/COW series recorded: no peak, not a peak of zero.
                      r.recorded_peak_bytes ? format_bytes(r.recorded_peak_bytes) : std::string("-"),
                      app::risk_name(r.risk), delta_text(r.delta_bytes)},
@@ -148,7 +151,8 @@ nlohmann::json fleet_json(const app::FleetReport& report) {
          {"budget_now", r.budget_now ? budget_to_json(*r.budget_now) : nlohmann::json()},
          {"observed", observed},
          {"daily_peak_bytes", daily},
-         {"messages", r.messages}});
+         {"messages", r.messages},
+         {"no_fix_reason", r.no_fix_reason.empty() ? nlohmann::json() : nlohmann::json(r.no_fix_reason)}});
   }
   nlohmann::json queries = nlohmann::json::array();
   for (const auto& q : report.queries) queries.push_back({{"fact", q.name}, {"query", q.query}});

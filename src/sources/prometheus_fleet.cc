@@ -4,8 +4,10 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/quantity.h"
 #include "sources/redis_write_commands.h"
@@ -163,7 +165,18 @@ std::string build_query(const FactSpec& spec, const Selectors& s) {
 // taken as one it turned into maxmemory 0 (no limit at all). So is one of
 // 2^60 or more (an exabyte of memory, 36 billion years): converted to a
 // byte count it overflowed, and a limit of 16 EiB read as "no limit".
-bool usable(double v) { return std::isfinite(v) && v >= 0 && v < 1152921504606846976.0; }
+// The bound is kMaxSaneBytes (core/quantity.h), the one every size flag
+// holds to: one rule for every series, used_memory and a working set alike.
+bool usable(double v) { return std::isfinite(v) && v >= 0 && v < static_cast<double>(kMaxSaneBytes); }
+
+// Why usable() left `v` out, with the value, for the instance's messages.
+std::string unusable_words(double v) {
+  if (!std::isfinite(v) || v < 0)
+    return fmt::format("{:g}: not a finite number of zero or more (a broken exporter or recording rule?)", v);
+  return fmt::format("{:g}: 2^60 (1 EiB as bytes) or more, no container's memory, count or duration (a broken "
+                     "exporter or recording rule?)",
+                     v);
+}
 
 std::string label(const Labels& l, const char* name) {
   auto it = l.find(name);
@@ -207,6 +220,9 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   const Selectors sel = selectors_for(o);
   std::map<std::string, FleetObservation> by_key;
   std::map<std::string, std::map<std::string, double>> by_pod;  // "ns/pod" -> fact -> value
+  // Answers left out (usable()), by the instance key or, for per-pod facts,
+  // "ns/pod" -> fact -> why: each is named on its instance, not just counted.
+  std::map<std::string, std::map<std::string, std::string>> rejected_by_key, rejected_by_pod;
   // One query per fact, then the queries of their own below.
   const size_t total_queries = fact_specs().size() + kOwnQueries.size();
   size_t sent = 0;
@@ -228,10 +244,13 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
                                              sel.redis == "{}" ? "" : " matching " + sel.redis, sel.window, q)};
     }
     if (result->empty()) data.notes.push_back(fmt::format("no series for {}", spec.name));
-    size_t unusable = 0;
+    std::set<std::string> unusable;  // whose answers were left out
     for (const auto& sample : *result) {
       if (!usable(sample.value)) {
-        ++unusable;
+        const std::string who = spec.per_pod ? label(sample.labels, "namespace") + "/" + label(sample.labels, "pod")
+                                             : key_of(sample.labels);
+        unusable.insert(who);
+        (spec.per_pod ? rejected_by_pod : rejected_by_key)[who][spec.name] = unusable_words(sample.value);
         continue;
       }
       if (spec.per_pod) {
@@ -258,11 +277,11 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
       return Error{client.url(), fmt::format("every redis_memory_used_bytes answer is NaN, Inf, negative or absurd: nothing "
                                              "to size from\n  query: {}", q)};
     }
-    if (unusable) {
-      data.notes.push_back(fmt::format("{} answer(s) for {} left out: not a finite number of zero or more below "
+    if (!unusable.empty()) {
+      data.notes.push_back(fmt::format("{} answer(s) for {} left out ({}): not a finite number of zero or more below "
                                        "2^60 (NaN, Inf, negative, absurd or not a number: a broken exporter or "
                                        "recording rule?)",
-                                       unusable, spec.name));
+                                       unusable.size(), spec.name, fmt::join(unusable, ", ")));
     }
   }
 
@@ -311,10 +330,13 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   }
 
   for (auto& [k, obs] : by_key) {
+    if (auto it = rejected_by_key.find(k); it != rejected_by_key.end()) obs.rejected = it->second;
     if (!obs.pod.empty()) {
       const std::string pod_key = obs.namespace_name + "/" + obs.pod;
       if (auto it = by_pod.find(pod_key); it != by_pod.end())
         for (const auto& [fact, v] : it->second) obs.values[fact] = v;
+      if (auto it = rejected_by_pod.find(pod_key); it != rejected_by_pod.end())
+        obs.rejected.insert(it->second.begin(), it->second.end());
       if (auto it = owner_of.find(pod_key); it != owner_of.end()) {
         obs.owner_kind = label(it->second, "owner_kind");
         obs.owner_name = label(it->second, "owner_name");

@@ -61,6 +61,9 @@ struct FleetObservation {
   std::string policy;                    // redis_instance_info maxmemory_policy, if exported
   std::string owner_kind, owner_name;    // kube_pod_owner, if exported
   std::vector<std::pair<double, double>> daily_peak_bytes;  // (unix s, max used_memory that day)
+  // Answers for this instance (or its pod) left out as implausible: fact
+  // name -> why, with the value ("1.3e+18: 2^60 (1 EiB) or more, ...").
+  std::map<std::string, std::string> rejected;
 
   std::optional<double> get(const std::string& fact) const;
 };
@@ -75,7 +78,7 @@ struct FleetFact {
 struct FleetData {
   std::vector<FleetObservation> instances;  // sorted by key
   std::vector<FleetFact> facts;             // every query sent
-  std::vector<std::string> notes;           // facts no series answered, fleet-wide
+  std::vector<std::string> notes;           // facts no series answered, answers left out, fleet-wide
   double evaluated_at = 0;                  // unix seconds
 };
 

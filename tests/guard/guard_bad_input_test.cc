@@ -78,6 +78,36 @@ TEST(GuardBadInput, SizesAreSpelledAsInTheOtherCommands) {
   }
 }
 
+// A limit file is read with --limit's rule: "16m" was 16 milli-bytes there
+// ("limit 1") but ambiguous as a flag. And a limit no container has is
+// refused either way: --limit 1Ei was taken and maxmemory set to 423 PiB.
+TEST(GuardBadInput, LimitsAreReadAlikeFromTheFileAndTheFlagAndMustBeAContainers) {
+  RedisServer server("", {"--maxmemory", "64mb"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", "16m\n");
+  auto ambiguous = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once"});
+  EXPECT_EQ(ambiguous.exit_code, 2) << ambiguous.err;
+  EXPECT_NE(ambiguous.err.find(file + ": not a memory limit: \"16m\" is ambiguous"), std::string::npos)
+      << ambiguous.err;
+  for (const char* text : {"1", "1048576", "1Ei"}) {
+    SCOPED_TRACE(text);
+    podinfo.write_file("mem_limit", std::string(text) + "\n");
+    auto from_file = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once"});
+    EXPECT_EQ(from_file.exit_code, 2) << from_file.err;
+    EXPECT_NE(from_file.err.find(file + ": a limit of "), std::string::npos) << from_file.err;
+    auto from_flag = run_redisfit({"guard", "--redis", server.url(), "--limit", text, "--once"});
+    EXPECT_EQ(from_flag.exit_code, 2) << from_flag.err;
+    EXPECT_NE(from_flag.err.find("flag --limit: a limit of "), std::string::npos) << from_flag.err;
+  }
+  EXPECT_EQ(server.config_get("maxmemory").value_or(""), std::to_string(64 * kMiB));
+  // Plain bytes, as resourceFieldRef writes them, still work.
+  podinfo.write_file("mem_limit", std::to_string(256 * kMiB) + "\n");
+  auto bytes = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once", "--dry-run"});
+  EXPECT_NE(bytes.exit_code, 2) << bytes.err;
+  EXPECT_NE(bytes.err.find("\"limit_bytes\":268435456"), std::string::npos) << bytes.err;
+}
+
 TEST(GuardBadInput, ConfigRenamedAway) {
   RedisServer server("", {"--rename-command", "CONFIG", ""});
   ASSERT_TRUE(server.ok()) << server.error();

@@ -92,8 +92,8 @@ TEST(GuardDecision, MaxCapsAndMinAboveTheModelRefuses) {
 
 TEST(GuardDecision, LoweringUnderTheDataHeldIsRefusedUnlessAllowed) {
   // noeviction: writes would fail (maxmemory under the limit, above the
-  // safe value and the data held).
-  auto o = observation(128 * kMiB, 120 * kMiB, 90 * kMiB);
+  // safe value, and already at the data held: nothing to cap).
+  auto o = observation(128 * kMiB, 91 * kMiB, 90 * kMiB);
   GuardDecision d = decide_maxmemory(o, {});
   EXPECT_EQ(d.action, GuardAction::kRefuse);
   EXPECT_EQ(d.reason_code, "would-refuse-writes");
@@ -130,6 +130,33 @@ TEST(GuardDecision, AnUnboundedMaxmemoryOverTooMuchDataIsCappedAtTheDataHeld) {
     auto full = observation(200 * kMiB, 0, 200 * kMiB);
     full.instance.maxmemory_policy = {policy, Provenance::given("test")};
     EXPECT_EQ(decide_maxmemory(full, {}).action, GuardAction::kRefuse);
+  }
+}
+
+// The limit shrank under a maxmemory set for the old one: 222 MiB left in a
+// 256Mi limit whose safe value is about 100 MiB, 159 MiB held. It was
+// refused and left at 222 MiB, room for the data to grow into the OOM kill;
+// it is capped at the data held, and --allow-evict still sets the safe value.
+TEST(GuardDecision, AMaxmemoryLeftAboveTheSafeValueIsCappedAtTheDataHeld) {
+  for (const char* policy : {"noeviction", "allkeys-lru"}) {
+    SCOPED_TRACE(policy);
+    auto o = observation(256 * kMiB, 222 * kMiB, 159 * kMiB - 4096);
+    o.instance.maxmemory_policy = {policy, Provenance::given("test")};
+    GuardDecision d = decide_maxmemory(o, {});
+    ASSERT_LT(d.model_bytes, 159 * kMiB);
+    EXPECT_EQ(d.action, GuardAction::kSet) << d.reason;
+    EXPECT_EQ(d.reason_code, "capped-at-held");
+    EXPECT_EQ(d.target_bytes, 159 * kMiB);
+    EXPECT_NE(d.reason.find("222 MiB"), std::string::npos) << d.reason;
+    EXPECT_NE(d.reason.find("raise the limit"), std::string::npos) << d.reason;
+    GuardSettings allow;
+    allow.allow_evict = true;
+    GuardDecision a = decide_maxmemory(o, allow);
+    EXPECT_EQ(a.reason_code, "above-safe");
+    EXPECT_EQ(a.target_bytes, a.model_bytes);
+    // Once at the data held (within the threshold), it is not lowered again.
+    o.maxmemory_bytes = 160 * kMiB;
+    EXPECT_EQ(decide_maxmemory(o, {}).action, GuardAction::kRefuse);
   }
 }
 

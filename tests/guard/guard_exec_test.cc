@@ -124,6 +124,30 @@ TEST(GuardExec, ExitStatusOfTheServerPassesThrough) {
   EXPECT_NE(directory.err.find("not an executable file"), std::string::npos) << directory.err;
 }
 
+// The wrapper's first polls come before its child listens (it polled 1 ms
+// after the spawn): that is a start, logged as "waiting" at info, not as an
+// "unreachable" warning that fires an alert on every pod start.
+TEST(GuardExec, AServerStillStartingIsWaitedForWithoutAWarning) {
+  const std::string server = find_redis_server();
+  if (server.empty()) GTEST_SKIP() << "redis-server not installed";
+  TempDir dir;
+  const std::string file = dir.write_file("mem_limit", "256Mi");
+  const int port = free_loopback_port();
+  // The shell sleeps before it becomes redis-server: a server slow to bind.
+  const std::string start = "sleep 1; exec " + server + " --port " + std::to_string(port) +
+                            " --bind 127.0.0.1 --save '' --dir " + dir.path();
+  BackgroundProcess wrapper({REDISFIT_BINARY, "guard", "--exec", "--limit-file", file, "--interval", "200ms",
+                             "--dry-run", "--redis", "redis://127.0.0.1:" + std::to_string(port), "--", "/bin/sh",
+                             "-c", start},
+                            dir.path() + "/wrapper");
+  ASSERT_TRUE(eventually(10s, [&] { return wrapper.err().find("\"event\":\"would-set\"") != std::string::npos; }))
+      << wrapper.err();
+  EXPECT_NE(wrapper.err().find(R"("event":"waiting","level":"info")"), std::string::npos) << wrapper.err();
+  EXPECT_EQ(wrapper.err().find(R"("level":"warning")"), std::string::npos) << wrapper.err();
+  EXPECT_EQ(wrapper.err().find(R"("event":"unreachable")"), std::string::npos) << wrapper.err();
+  wrapper.terminate(5s);
+}
+
 // Without --redis the wrapper guards the server it started, at the --port
 // its command line gives (it watched 127.0.0.1:6379 and found nothing).
 TEST(GuardExec, WithoutRedisItGuardsThePortItsServerWasGiven) {

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "guard/guard_helpers.h"
+#include "platform/info.h"
 #include "support/redis_server.h"
 
 namespace redisfit::testing {
@@ -94,6 +95,39 @@ TEST(GuardSidecar, LimitFileWithBoundsAndCleanStopOnSigterm) {
   auto pong = server.command({"PING"});
   ASSERT_TRUE(pong);
   EXPECT_EQ(std::string(pong->str, pong->len), "PONG");
+}
+
+// maxmemory set for a larger limit (87 % of the limit, as a chart renders
+// it) is above both the safe value for the limit the container has now and
+// the data held: the guard caps it at the data held. It refused and left it
+// there (would-refuse-writes), room for the data to grow to the OOM kill.
+TEST(GuardSidecar, AMaxmemoryAboveTheSafeValueAndTheDataIsCappedAtTheDataHeld) {
+  RedisServer server("", {"--enable-debug-command", "yes"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  for (int chunk = 0; chunk < 20; ++chunk) {  // about 110 MiB, noeviction
+    auto filled = server.command({"DEBUG", "POPULATE", "5000", "key" + std::to_string(chunk), "1000"});
+    ASSERT_TRUE(filled && filled->type == REDIS_REPLY_STATUS) << "chunk " << chunk;
+  }
+  auto info = server.command({"INFO", "memory"});
+  ASSERT_TRUE(info);
+  const uint64_t held = platform::parse_info(std::string(info->str, info->len)).u64("used_memory").value_or(0);
+  const uint64_t limit = (held + held / 10) / kMiB * kMiB;
+  ASSERT_LT(model_maxmemory(server.port(), limit), held) << "the test needs a limit whose safe value is under the data";
+  const uint64_t rendered = limit - 2 * kMiB;
+  ASSERT_GT(rendered, held + 4 * kMiB);
+  server.command({"CONFIG", "SET", "maxmemory", std::to_string(rendered)});
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", std::to_string(limit) + "\n");
+  auto r = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once"});
+  // Capped, still above the safe value: reported as a refusal (exit 2).
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(R"("event":"capped-at-held","level":"warning")"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("raise the limit"), std::string::npos) << r.err;
+  EXPECT_GE(maxmemory_of(server), held);
+  EXPECT_LE(maxmemory_of(server), held + 2 * kMiB) << "left at " << rendered << "\n" << r.err;
+  auto keys = server.command({"DBSIZE"});  // nothing evicted
+  ASSERT_TRUE(keys);
+  EXPECT_EQ(keys->integer, 100000);
 }
 
 TEST(GuardSidecar, DryRunChangesNothing) {

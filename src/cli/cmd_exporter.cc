@@ -80,7 +80,7 @@ int run(const ExporterFlags& f) {
     // served as two copies of every series with one label set, of which
     // Prometheus silently keeps one.
     if (auto [at, fresh] = given_as.emplace(ep->display(), f.targets[i]); !fresh) {
-      return fail(Error{"flag --target",
+      return fail(Error{"--target",
                         fmt::format("'{}' and '{}' are one server, {}: both would be served as the same series "
                                     "(target=\"{}\"); give it once",
                                     platform::masked_redis_url(at->second), platform::masked_redis_url(f.targets[i]),

@@ -29,7 +29,7 @@ TEST(ExporterTargets, TwoSpellingsOfOneServerAreRefusedNamingBoth) {
     auto r = run_redisfit({"exporter", "--once", "--target", first, "--target", second, "--limit", "1Gi"});
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
-    EXPECT_NE(r.err.find("flag --target: '"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(": --target: '"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("are one server, " + at), std::string::npos) << r.err;
     EXPECT_NE(r.err.find(second + "'"), std::string::npos) << r.err;
     EXPECT_EQ(r.err.find("secret-one"), std::string::npos) << "password echoed: " << r.err;
@@ -67,7 +67,7 @@ TEST(ExporterTargets, ALimitThatIsNoContainersIsRefused) {
     SCOPED_TRACE(limit);
     auto r = run_redisfit({"exporter", "--once", "--target", server.url(), "--limit", limit});
     EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-    EXPECT_NE(r.err.find("flag --limit: a limit of "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(": --limit: a limit of "), std::string::npos) << r.err;
   }
   TempDir dir;
   const int port = free_loopback_port();

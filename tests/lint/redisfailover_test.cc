@@ -36,6 +36,31 @@ TEST(RedisFailover, EveryCorpusExampleYieldsOneRedis) {
   EXPECT_NE(r.maxclients.source.describe().find("redisfailover_custom-config.yaml:"), std::string::npos);
 }
 
+// The operator's validate.go sets spec.redis.replicas <= 0 to 3 before it
+// builds the StatefulSet: 0 and -1 run three pods (one master, two
+// replicas), which lint read as no replicas and as an error.
+TEST(RedisFailover, ReplicasOfZeroOrLessAreTheOperatorsDefaultThree) {
+  for (const char* given : {"0", "-1"}) {
+    testing::TempDir dir;
+    std::string file = dir.write_file("rf.yaml", fmt::format(R"(apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata: {{name: cache}}
+spec:
+  redis:
+    replicas: {}
+    resources: {{limits: {{memory: 1Gi}}}}
+    customConfig: ["maxmemory 300mb"]
+)", given));
+    auto report = lint_files({file});
+    ASSERT_TRUE(report.input_errors.empty()) << given << ": " << report.input_errors[0].describe();
+    ASSERT_EQ(report.subjects.size(), 1u) << given;
+    const auto& r = report.subjects[0].instance;
+    EXPECT_EQ(r.replicas.value, 2) << given;
+    EXPECT_NE(r.replicas.source.describe().find("reads <= 0 as its default"), std::string::npos)
+        << r.replicas.source.describe();
+  }
+}
+
 TEST(RedisFailover, MaxmemoryAtTheLimitIsAnErrorWithAFixInCustomConfig) {
   testing::TempDir dir;
   std::string file = dir.write_file("rf.yaml", R"(apiVersion: databases.spotahome.com/v1

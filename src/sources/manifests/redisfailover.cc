@@ -5,7 +5,8 @@
 //  * redis.conf starts from a template with `save 900 1` and `save 300 10`;
 //  * spec.redis.customConfig lines are then applied with CONFIG SET
 //    (checker.go applyRedisCustomConfig), so each replaces the setting;
-//  * spec.redis.replicas defaults to 3: one master, the rest replicas;
+//  * spec.redis.replicas defaults to 3 (validate.go: also when <= 0): one
+//    master, the rest replicas;
 //  * spec.redis.image defaults to redis:6.2.6-alpine (defaults.go
 //    defaultImage, set by validate.go when the field is empty): the release
 //    the model costs, from the tag (operator_image.h).
@@ -83,9 +84,13 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
     replicas = *value;
     replicas_source = Provenance::at(location_at(obj.file, n));
   }
-  if (replicas < 0) {
-    errors.push_back({replicas_source.describe(), "spec.redis.replicas cannot be negative"});
-    return true;
+  if (replicas <= 0) {
+    // The operator's Validate() sets spec.redis.replicas <= 0 to its default
+    // (defaultRedisNumber, 3) before it builds the StatefulSet: 0 or -1 runs
+    // three pods, not none.
+    replicas_source = replicas_source.qualified(
+        fmt::format("({}: spotahome reads <= 0 as its default, 3 Redis pods)", replicas));
+    replicas = kDefaultRedisReplicas;
   }
   r.replicas = {replicas > 1 ? replicas - 1 : 0, replicas_source.qualified("(one master, the rest replicas)")};
 

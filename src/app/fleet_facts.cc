@@ -68,8 +68,11 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
   if (!o.policy.empty()) {
     r.maxmemory_policy = {o.policy, Provenance::live(query("policy"))};
   } else if (o.get("evicted_keys").value_or(0) > 0) {
-    r.maxmemory_policy = {"allkeys-lru", Provenance::live("redis_evicted_keys_total > 0: an evicting policy (allkeys-lru "
-                                                          "assumed; redis_instance_info not exported)")};
+    // Evictions say the policy evicts, not which one: allkeys-lru is the
+    // model's stand-in, an assumption (so --emit conf writes it as a comment,
+    // not as a line that would change the server's own policy).
+    r.maxmemory_policy = {"allkeys-lru", Provenance::by_default("redis_evicted_keys_total > 0: an evicting policy "
+                                                                "(allkeys-lru assumed; redis_instance_info not exported)")};
   } else {
     f.missing.push_back("maxmemory-policy unknown (redis_instance_info not exported, no evictions seen): "
                         "noeviction assumed");

@@ -14,6 +14,7 @@
 
 #include "app/fleet_facts.h"
 #include "app/recommend.h"
+#include "fix/conf_fix.h"
 #include "model/budget.h"
 #include "model/constants.h"
 #include "model/fragmentation.h"
@@ -133,6 +134,27 @@ TEST(FleetFacts, DefaultSavePointsAreNamedAsAssumed) {
   o.values.erase("saves_seen");
   o.values["aof_enabled"] = 1;
   EXPECT_FALSE(says_assumed(app::facts_from_observation(o, {})));
+}
+
+// Evictions seen say the policy evicts, not which: the allkeys-lru the
+// model stands in is an assumption, and --emit conf writes it as a comment
+// (it was a line, which pasted would change a volatile-lfu server's policy).
+TEST(FleetFacts, APolicyInferredFromEvictionsIsAssumedNotWritten) {
+  sources::FleetObservation o;
+  o.key = "team/redis-0";
+  o.values = {{"used_peak", 4e9}, {"startup", 1e6}, {"maxmemory", 8e9}, {"aof_enabled", 0}, {"evicted_keys", 120}};
+  const app::FleetFacts f = app::facts_from_observation(o, {});
+  EXPECT_EQ(f.instance.maxmemory_policy.value, "allkeys-lru");
+  EXPECT_EQ(f.instance.maxmemory_policy.source.kind, ProvenanceKind::kDefault);
+  Recommendation rec;
+  rec.maxmemory_bytes = 6000000000;
+  const std::string conf = recommendation_to_conf(rec, f.instance);
+  EXPECT_EQ(conf.find("\nmaxmemory-policy allkeys-lru\n"), std::string::npos) << conf;
+  EXPECT_NE(conf.find("# maxmemory-policy allkeys-lru   (assumed, not measured: "), std::string::npos) << conf;
+  // Exported by redis_instance_info, it is the server's own and written.
+  o.policy = "volatile-lfu";
+  const std::string own = recommendation_to_conf(rec, app::facts_from_observation(o, {}).instance);
+  EXPECT_NE(own.find("\nmaxmemory-policy volatile-lfu\n"), std::string::npos) << own;
 }
 
 class BackfilledFleet : public ::testing::Test {

@@ -183,9 +183,12 @@ std::string label(const Labels& l, const char* name) {
   return it == l.end() ? "" : it->second;
 }
 
+// "ns/pod": the key of a per-pod fact (cAdvisor, kube-state-metrics).
+std::string pod_key_of(const Labels& l) { return label(l, "namespace") + "/" + label(l, "pod"); }
+
 std::string key_of(const Labels& l) {
   std::string pod = label(l, "pod"), target = label(l, "target");
-  if (!pod.empty()) return label(l, "namespace") + "/" + pod;
+  if (!pod.empty()) return pod_key_of(l);
   if (!target.empty()) return target;
   return label(l, "instance");
 }
@@ -246,20 +249,18 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
     if (result->empty()) data.notes.push_back(fmt::format("no series for {}", spec.name));
     std::set<std::string> unusable;  // whose answers were left out
     for (const auto& sample : *result) {
+      const std::string who = spec.per_pod ? pod_key_of(sample.labels) : key_of(sample.labels);
       if (!usable(sample.value)) {
-        const std::string who = spec.per_pod ? label(sample.labels, "namespace") + "/" + label(sample.labels, "pod")
-                                             : key_of(sample.labels);
         unusable.insert(who);
         (spec.per_pod ? rejected_by_pod : rejected_by_key)[who][spec.name] = unusable_words(sample.value);
         continue;
       }
       if (spec.per_pod) {
-        std::string k = label(sample.labels, "namespace") + "/" + label(sample.labels, "pod");
-        double& v = by_pod[k][spec.name];
+        double& v = by_pod[who][spec.name];
         v = std::max(v, sample.value);
         continue;
       }
-      std::string k = key_of(sample.labels);
+      const std::string& k = who;
       if (std::string(spec.name) == "used_peak") {
         FleetObservation& obs = by_key[k];
         obs.key = k;
@@ -306,7 +307,7 @@ Result<FleetData> read_fleet(platform::PrometheusClient& client, const FleetQuer
   auto owners = client.instant(owner_q, data.evaluated_at);
   if (!owners) return owners.error();
   std::map<std::string, Labels> owner_of;
-  for (const auto& s : *owners) owner_of[label(s.labels, "namespace") + "/" + label(s.labels, "pod")] = s.labels;
+  for (const auto& s : *owners) owner_of[pod_key_of(s.labels)] = s.labels;
 
   // Daily peaks: one point per day per instance (window / 1 d points).
   double step = o.window_seconds >= 2 * 86400 ? 86400 : std::max(o.resolution_seconds, o.window_seconds / 4);

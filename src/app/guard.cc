@@ -12,8 +12,6 @@
 namespace redisfit::app {
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
-
 uint64_t distance(uint64_t a, uint64_t b) { return a > b ? a - b : b - a; }
 
 GuardDecision refuse(GuardDecision d, std::string code, std::string reason) {

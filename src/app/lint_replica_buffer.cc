@@ -9,8 +9,6 @@
 namespace redisfit::app {
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
-
 bool writes_config(const fix::KbFixForm& f) {
   return f.label.rfind("additionalRedisConfig", 0) == 0 || f.label.rfind("ConfigMap ", 0) == 0;
 }

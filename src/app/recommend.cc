@@ -12,8 +12,6 @@
 namespace redisfit::app {
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
-
 // Whole bytes from a product of ratios, rounded up.
 uint64_t ceil_bytes(double bytes) { return saturating_u64(std::ceil(bytes)); }
 

@@ -21,6 +21,12 @@
 
 namespace redisfit {
 
+// Binary units, for code that states sizes (the model's floors, test
+// fixtures); parsing and printing go through the functions below.
+inline constexpr uint64_t kKiB = uint64_t{1} << 10;
+inline constexpr uint64_t kMiB = uint64_t{1} << 20;
+inline constexpr uint64_t kGiB = uint64_t{1} << 30;
+
 // Largest amount we accept anywhere: 1 EiB. Anything above is "absurd" input
 // rather than a real container, and keeping far below 2^63 makes the model's
 // arithmetic overflow-free.

@@ -17,8 +17,6 @@
 namespace redisfit {
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
-
 // The limit that holds `peak_bytes` with the verdict's margin, rounded as
 // plan rounds its limits (solver.h round_limit).
 uint64_t limit_for(uint64_t peak_bytes) {

@@ -18,9 +18,6 @@
 namespace redisfit {
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
-constexpr uint64_t kGiB = 1ULL << 30;
-
 bool fits(const MemoryBudget& b, uint64_t limit_bytes) {
   return judge_against_limit(b.peak_bytes, limit_bytes, b.safety_factor) == Verdict::kSafe;
 }

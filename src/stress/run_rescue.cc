@@ -39,8 +39,6 @@ namespace redisfit::stress {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
-
 Status wait_persisted(Control& ctl, bool aof, double timeout_sec);
 
 // Waits until `done()` or the timeout (or a stop); true when done.

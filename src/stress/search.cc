@@ -11,7 +11,6 @@
 namespace redisfit::stress {
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
 // Probes beyond max_probes for confirming single-run survivors and for
 // bisecting the gap a dead confirmation leaves (search_maxmemory).
 constexpr int kRefineProbes = 4;

@@ -11,7 +11,6 @@ namespace {
 
 using testing::json_of;
 using testing::run_redisfit;
-constexpr uint64_t kGiB = 1ULL << 30;
 
 TEST(Cli, HelpListsTheCommands) {
   auto r = run_redisfit({"--help"});

@@ -6,13 +6,13 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/quantity.h"
 #include "support/redis_server.h"
 
 namespace redisfit {
 namespace {
 
 using testing::run_redisfit;
-constexpr uint64_t kGiB = 1ULL << 30;
 
 size_t at(const std::string& text, const std::string& what) {
   size_t pos = text.find(what);

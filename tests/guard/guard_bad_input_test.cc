@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/quantity.h"
 #include "guard/guard_helpers.h"
 #include "platform/info.h"
 #include "support/redis_server.h"
@@ -13,8 +14,6 @@ namespace redisfit::testing {
 namespace {
 
 using namespace guard_helpers;
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 // Runs the guard's loop (not --once unless `extra` says so): bad input must
 // stop it at start with exit 2. coreutils timeout bounds a guard that wrongly

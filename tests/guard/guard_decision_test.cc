@@ -3,13 +3,12 @@
 // unless allowed, and a target is never 0 nor above the limit.
 #include <gtest/gtest.h>
 
+#include "core/quantity.h"
 #include "app/guard.h"
 #include "model/solver.h"
 
 namespace redisfit::app {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 GuardObservation observation(uint64_t limit_bytes, uint64_t maxmemory_bytes, uint64_t held_bytes = 10 * kMiB) {
   GuardObservation o;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "core/quantity.h"
 #include "guard/guard_helpers.h"
 #include "support/redis_server.h"
 
@@ -14,8 +15,6 @@ namespace {
 
 using namespace guard_helpers;
 using namespace std::chrono_literals;
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 // A connection to 127.0.0.1:port, retried while the server starts.
 redisContext* connect_when_up(int port) {
@@ -184,7 +183,6 @@ TEST(GuardExec, WithoutRedisItGuardsThePortOfTheServersConfigFile) {
   EXPECT_NE(wrapper.err().find("127.0.0.1:" + std::to_string(port)), std::string::npos) << wrapper.err();
   wrapper.terminate(5s);
 }
-
 
 }  // namespace
 }  // namespace redisfit::testing

@@ -5,6 +5,7 @@
 
 #include <regex>
 
+#include "core/quantity.h"
 #include "guard/guard_helpers.h"
 #include "live/live_helpers.h"
 #include "sources/manifests/yaml_input.h"
@@ -17,8 +18,6 @@ using namespace guard_helpers;
 using live_helpers::http_get;
 using live_helpers::metric_value;
 using namespace std::chrono_literals;
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 // The port of the "metrics" log line (the guard was given --listen 127.0.0.1:0).
 int metrics_port(const BackgroundProcess& guard) {

@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "core/quantity.h"
 #include "guard/guard_helpers.h"
 #include "platform/info.h"
 #include "support/redis_server.h"
@@ -16,7 +17,6 @@ namespace {
 using namespace guard_helpers;
 using namespace std::chrono_literals;
 
-constexpr uint64_t kMiB = 1ULL << 20;
 // Polls in these tests: "within one poll" is checked as within one interval
 // plus the time a loaded 2-core CI machine needs to run one poll.
 constexpr auto kInterval = 200ms;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/quantity.h"
 #include "fix/kubeblocks_fix.h"
 #include "lint_test_support.h"
 #include "render/findings_render.h"
@@ -13,7 +14,6 @@ namespace redisfit {
 namespace {
 
 using lint_test::fixture;
-constexpr uint64_t kGiB = 1ULL << 30;
 
 fix::KbTarget target(fix::KbApi api) {
   fix::KbTarget t;

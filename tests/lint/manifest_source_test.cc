@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/quantity.h"
 #include "lint_test_support.h"
 #include "sources/manifests/addon_rules.h"
 #include "sources/manifests/join.h"
@@ -17,7 +18,6 @@ namespace {
 
 using lint_test::fixture;
 using lint_test::read_text;
-constexpr uint64_t kGiB = 1ULL << 30;
 const char* const kCorpus = "/work/shared/corpus/kubeblocks/";
 
 // The shared corpus lives outside the repository; skip where it is absent.

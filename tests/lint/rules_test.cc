@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "core/quantity.h"
 #include "lint_test_support.h"
 #include "model/budget.h"
 #include "model/solver.h"
@@ -12,9 +13,6 @@
 
 namespace redisfit::rules {
 namespace {
-
-constexpr uint64_t kGiB = 1ULL << 30;
-constexpr uint64_t kMiB = 1ULL << 20;
 
 // A KubeBlocks-like Redis: appendonly yes, policy as given, replicas streaming.
 RedisInstance redis(uint64_t request, uint64_t limit, uint64_t maxmemory, int replicas = 1,

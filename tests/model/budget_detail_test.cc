@@ -2,6 +2,7 @@
 // full budget exactly, on every shape the model branches on: it only leaves
 // the words out. A difference would make the solver recommend a maxmemory the
 // printed budget does not agree with.
+#include "core/quantity.h"
 #include "model/budget_search.h"
 
 #include <gtest/gtest.h>
@@ -10,9 +11,6 @@
 
 namespace redisfit {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20;
-constexpr uint64_t kGiB = 1ULL << 30;
 
 void expect_same_numbers(const MemoryBudget& numbers, const MemoryBudget& words, const std::string& what) {
   ASSERT_EQ(numbers.phases.size(), words.phases.size()) << what;

@@ -1,3 +1,4 @@
+#include "core/quantity.h"
 #include "model/budget.h"
 
 #include <gtest/gtest.h>
@@ -7,9 +8,6 @@
 
 namespace redisfit {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20;
-constexpr uint64_t kGiB = 1ULL << 30;
 
 RedisInstance instance(uint64_t limit, uint64_t maxmemory, const std::string& policy = "noeviction") {
   RedisInstance r;

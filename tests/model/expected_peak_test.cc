@@ -3,6 +3,7 @@
 // The verdict never moves with it.
 #include <gtest/gtest.h>
 
+#include "core/quantity.h"
 #include "model/budget.h"
 #include "model/constants.h"
 #include "model/fragmentation.h"
@@ -10,8 +11,6 @@
 
 namespace redisfit {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 RedisInstance instance(uint64_t limit, uint64_t maxmemory, const std::string& policy) {
   RedisInstance r;

@@ -10,9 +10,6 @@
 namespace redisfit {
 namespace {
 
-constexpr uint64_t kMiB = 1ULL << 20;
-constexpr uint64_t kGiB = 1ULL << 30;
-
 RedisInstance aof_instance(const std::string& policy) {
   RedisInstance r;
   r.appendonly = {true, Provenance::given("test")};

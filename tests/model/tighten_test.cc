@@ -1,5 +1,6 @@
 // The what-if lines of a budget (model/tighten.h): each figure they print,
 // given back as the flag they name, gives the verdict they promise.
+#include "core/quantity.h"
 #include "model/tighten.h"
 
 #include <gtest/gtest.h>
@@ -10,8 +11,6 @@
 
 namespace redisfit {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20, kGiB = 1ULL << 30;
 
 RedisInstance instance(uint64_t limit, uint64_t maxmemory, const std::string& policy) {
   RedisInstance r;

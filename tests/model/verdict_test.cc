@@ -2,6 +2,7 @@
 // the write rate or the fragmentation is assumed, 5 % once all are measured.
 #include <gtest/gtest.h>
 
+#include "core/quantity.h"
 #include "model/budget.h"
 #include "model/constants.h"
 #include "model/solver.h"
@@ -11,7 +12,6 @@ namespace redisfit {
 namespace {
 
 using K = ModelConstants;
-constexpr uint64_t kMiB = 1ULL << 20;
 
 TEST(Verdict, ThinIsInsideTheMarginItIsGiven) {
   EXPECT_EQ(judge_against_limit(0, 0), Verdict::kUnbounded);

@@ -1,5 +1,6 @@
 // The bridge from a stress run to the model (stress/prediction.h): no server
 // is started; the run's generated redis.conf is read back as a run reads it.
+#include "core/quantity.h"
 #include "stress/prediction.h"
 
 #include <gtest/gtest.h>
@@ -9,8 +10,6 @@
 
 namespace redisfit::stress {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 // An AOF server importing 300 MiB of 1 KiB values under a 512Mi limit, then
 // rewriting its AOF while 2000 overwrites/s continue.

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/quantity.h"
 #include "live/live_helpers.h"
 #include "support/paced_writer.h"
 #include "support/redis_server.h"
@@ -32,7 +33,6 @@ namespace redisfit::testing {
 namespace {
 
 using nlohmann::json;
-constexpr uint64_t kMiB = 1ULL << 20;
 
 json parse(const ProcessResult& r) {
   json doc = json::parse(r.out, nullptr, false);

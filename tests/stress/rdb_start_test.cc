@@ -12,14 +12,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/quantity.h"
 #include "support/redis_server.h"
 #include "support/rdb_scenarios.h"
 #include "support/stress_cgroup.h"
 
 namespace redisfit::testing {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 // About 30 MiB of used_memory: 30 000 strings of 600-1000 random bytes (so
 // the file is as large as real data's), 300 hashes of 40 fields (listpack),

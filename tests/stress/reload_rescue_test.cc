@@ -8,13 +8,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/quantity.h"
 #include "support/redis_server.h"
 #include "support/stress_cgroup.h"
 
 namespace redisfit::testing {
 namespace {
-
-constexpr uint64_t kMiB = 1ULL << 20;
 
 // 150mb of 1 KiB values persisted as an AOF with its RDB preamble, started
 // under 128Mi with maxmemory = the limit (the seed's setting), kubelet's

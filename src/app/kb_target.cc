@@ -11,6 +11,9 @@ fix::KbTarget kb_target_of(const manifests::ManifestInstance& mi) {
   t.sharding = mi.sharding;
   t.cluster_ref = mi.opsrequest_cluster_ref;
   t.config_spec = mi.config_spec;
+  t.resources_map = mi.resources_map;
+  t.requests_map = mi.requests_map;
+  t.limits_map = mi.limits_map;
   // instances[] templates get no Cluster patch: it would change the whole component.
   t.component_index = mi.instance_template < 0 ? mi.component_index : -1;
   return t;

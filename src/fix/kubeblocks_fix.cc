@@ -72,13 +72,27 @@ std::string vscale_opsrequest(const KbTarget& t, uint64_t request_bytes, uint64_
 std::string cluster_resources_patch(const KbTarget& t, uint64_t request_bytes, uint64_t limit_bytes) {
   if (t.component_index < 0) return "";
   const std::string base = resources_pointer(t);
-  // JSON patch "add" replaces an existing member and creates a missing one;
-  // it leaves the cpu settings alone.
-  return fmt::format(
-      "kubectl patch cluster {}{} --type=json -p '["
-      "{{\"op\":\"add\",\"path\":\"{}/requests/memory\",\"value\":\"{}\"}},"
-      "{{\"op\":\"add\",\"path\":\"{}/limits/memory\",\"value\":\"{}\"}}]'",
-      t.cluster, ns_flag(t), base, format_k8s_quantity(request_bytes), base, format_k8s_quantity(limit_bytes));
+  const std::string request = format_k8s_quantity(request_bytes), limit = format_k8s_quantity(limit_bytes);
+  // JSON patch "add" replaces an existing member and creates a missing last
+  // member, but never a missing parent (RFC 6902 section 4.1): a map the
+  // component lacks is added whole. Setting only the memory keys leaves the
+  // cpu settings alone.
+  std::string ops;
+  if (!t.resources_map) {
+    ops = fmt::format(
+        "{{\"op\":\"add\",\"path\":\"{}\",\"value\":{{\"requests\":{{\"memory\":\"{}\"}},"
+        "\"limits\":{{\"memory\":\"{}\"}}}}}}",
+        base, request, limit);
+  } else {
+    auto op = [&](const char* map, bool present, const std::string& value) {
+      return present ? fmt::format("{{\"op\":\"add\",\"path\":\"{}/{}/memory\",\"value\":\"{}\"}}", base,
+                                   map, value)
+                     : fmt::format("{{\"op\":\"add\",\"path\":\"{}/{}\",\"value\":{{\"memory\":\"{}\"}}}}",
+                                   base, map, value);
+    };
+    ops = op("requests", t.requests_map, request) + "," + op("limits", t.limits_map, limit);
+  }
+  return fmt::format("kubectl patch cluster {}{} --type=json -p '[{}]'", t.cluster, ns_flag(t), ops);
 }
 
 KbChange change_from(const RedisInstance& r, const Recommendation& rec) {

@@ -42,6 +42,9 @@ struct KbTarget {
   // KubeBlocks 0.8 and earlier name the Cluster in spec.clusterRef; 0.9
   // added spec.clusterName (apis/apps/v1alpha1/opsrequest_types.go).
   bool cluster_ref = false;
+  // Which of resources, resources.requests and resources.limits the
+  // component spells out: the Cluster patch adds a missing one whole.
+  bool resources_map = false, requests_map = false, limits_map = false;
 };
 
 // Placeholder used when the Cluster has no metadata.name (a template, or a
@@ -57,10 +60,10 @@ std::string kbcli_vscale(const KbTarget& t, uint64_t memory_bytes);
 std::string reconfigure_opsrequest(const KbTarget& t, uint64_t maxmemory_bytes);
 // OpsRequest VerticalScaling to request/limit.
 std::string vscale_opsrequest(const KbTarget& t, uint64_t request_bytes, uint64_t limit_bytes);
-// `kubectl patch cluster ... --type=json` command: a JSON patch whose two "add"
-// operations set the component's memory request and limit (add replaces an
-// existing member and creates a missing one). Empty when the component's
-// index in the Cluster is unknown.
+// `kubectl patch cluster ... --type=json` command: a JSON patch whose "add"
+// operations set the component's memory request and limit, adding whole any
+// of resources / requests / limits the component lacks (add never creates a
+// missing parent). Empty when the component's index in the Cluster is unknown.
 std::string cluster_resources_patch(const KbTarget& t, uint64_t request_bytes, uint64_t limit_bytes);
 
 // What to change, with the current values for comparison.

@@ -60,6 +60,7 @@ TEST(KubeBlocksFix, OpsRequestsRoundTripThroughTheRecognisers) {
 TEST(KubeBlocksFix, ClusterPatchAddressesTheComponent) {
   auto t = target(fix::KbApi::kV1);
   t.component_index = 2;
+  t.resources_map = t.requests_map = t.limits_map = true;
   EXPECT_NE(fix::cluster_resources_patch(t, kGiB, 2 * kGiB).find("/spec/componentSpecs/2/resources/limits/memory"),
             std::string::npos);
   t.sharding = true;
@@ -69,6 +70,49 @@ TEST(KubeBlocksFix, ClusterPatchAddressesTheComponent) {
   EXPECT_NE(fix::cluster_resources_patch(t, kGiB, 2 * kGiB).find("/spec/shardingSpecs/2/template"), std::string::npos);
   t.component_index = -1;
   EXPECT_EQ(fix::cluster_resources_patch(t, kGiB, 2 * kGiB), "");
+}
+
+// The patch is applied as the API server applies it (RFC 6902, nlohmann's
+// implementation): "add" of a member under a missing map fails there, so a
+// component without resources, or without limits, gets the map added whole,
+// and whatever else the component holds (cpu, the other map) is kept.
+TEST(KubeBlocksFix, ClusterPatchAppliesToEveryResourcesShape) {
+  using nlohmann::json;
+  struct Shape {
+    const char* resources;  // the component's resources, JSON; "" = absent
+    bool map, requests, limits;
+  };
+  const Shape shapes[] = {
+      {"", false, false, false},
+      {"{}", true, false, false},
+      {R"({"requests":{"memory":"1Gi","cpu":"1"}})", true, true, false},
+      {R"({"limits":{"cpu":"2"}})", true, false, true},
+      {R"({"requests":{"cpu":"1"},"limits":{"memory":"1Gi","cpu":"2"}})", true, true, true},
+  };
+  for (const Shape& shape : shapes) {
+    json component = {{"name", "redis"}};
+    if (*shape.resources) component["resources"] = json::parse(shape.resources);
+    const json cluster = {{"spec", {{"componentSpecs", json::array({{{"name", "proxy"}}, component})}}}};
+    auto t = target(fix::KbApi::kV1);
+    t.component_index = 1;
+    t.resources_map = shape.map;
+    t.requests_map = shape.requests;
+    t.limits_map = shape.limits;
+    const std::string cmd = fix::cluster_resources_patch(t, 2 * kGiB, 4 * kGiB);
+    const size_t open = cmd.find("-p '");
+    ASSERT_NE(open, std::string::npos) << cmd;
+    const json patch = json::parse(cmd.substr(open + 4, cmd.size() - open - 5));
+    json patched;
+    ASSERT_NO_THROW(patched = cluster.patch(patch)) << shape.resources << "\n" << cmd;
+    const json& res = patched["spec"]["componentSpecs"][1]["resources"];
+    EXPECT_EQ(res["requests"]["memory"], "2Gi") << shape.resources;
+    EXPECT_EQ(res["limits"]["memory"], "4Gi") << shape.resources;
+    const json before = *shape.resources ? json::parse(shape.resources) : json::object();
+    for (const char* map : {"requests", "limits"}) {
+      if (before.contains(map) && before[map].contains("cpu")) EXPECT_EQ(res[map]["cpu"], before[map]["cpu"]);
+    }
+    EXPECT_EQ(patched["spec"]["componentSpecs"][0], cluster["spec"]["componentSpecs"][0]);
+  }
 }
 
 TEST(KubeBlocksFix, ResizeComesBeforeMaxmemoryAndNotesRequestEqualsLimit) {

@@ -240,6 +240,18 @@ TEST(Join, CpuLimitReachesTheInstanceAndABadOneNamesItsPosition) {
   auto none = join_manifests(read(head + "      limits: {memory: 1Gi}\n").set, {});
   ASSERT_EQ(none.instances.size(), 1u);
   EXPECT_FALSE(none.instances[0].instance.cpu_limit_cores);
+  // Which resources maps exist, for the Cluster patch (fix/kubeblocks_fix.h).
+  EXPECT_TRUE(j.instances[0].resources_map && j.instances[0].limits_map);
+  EXPECT_FALSE(j.instances[0].requests_map);
+  auto requests_only = join_manifests(read(head + "      requests: {memory: 1Gi}\n").set, {});
+  ASSERT_EQ(requests_only.instances.size(), 1u);
+  EXPECT_TRUE(requests_only.instances[0].requests_map);
+  EXPECT_FALSE(requests_only.instances[0].limits_map);
+  const std::string bare = "apiVersion: apps.kubeblocks.io/v1\nkind: Cluster\nmetadata: {name: c}\nspec:\n"
+                           "  clusterDef: redis\n  componentSpecs:\n  - name: redis\n    replicas: 1\n";
+  auto no_resources = join_manifests(read(bare).set, {});
+  ASSERT_EQ(no_resources.instances.size(), 1u);
+  EXPECT_FALSE(no_resources.instances[0].resources_map);
   auto bad = read(head + "      limits: {memory: 1Gi, cpu: lots}\n");
   ASSERT_EQ(bad.errors.size(), 1u);
   EXPECT_EQ(bad.errors[0].where, "t.yaml:9:34");

@@ -151,6 +151,9 @@ ManifestInstance base_of(const Pending& p) {
     mi.generation = c->generation;
     mi.sharding = comp.sharding;
     mi.component_index = comp.index;
+    mi.resources_map = comp.resources.has_map;
+    mi.requests_map = comp.resources.has_requests;
+    mi.limits_map = comp.resources.has_limits;
     mi.config_spec = default_config_spec(comp.sharding, comp.valkey);
     mi.object = fmt::format("Cluster {}{}", c->namespace_name.empty() ? "" : c->namespace_name + "/", c->name);
     if (const auto chart = chart_release(*c)) {

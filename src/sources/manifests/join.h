@@ -33,6 +33,8 @@ struct ManifestInstance {
   // Position in the component's instances[] when this is an instance template
   // with its own resources; -1 for the component itself.
   int instance_template = -1;
+  // The maps the component's resources spell out in the Cluster, for a patch.
+  bool resources_map = false, requests_map = false, limits_map = false;
   std::string config_spec;  // 0.9 kbcli --config-spec: as written, else the addon's name
   std::string object;       // "Cluster demo/redis-replication", for output
   // Set when maxmemory is the addon's derived value (not explicit).

@@ -73,6 +73,9 @@ Result<MemoryResources> read_memory_resources(const YamlNode& resources, const D
   MemoryResources out;
   if (!resources || resources.is_null()) return out;
   if (!resources.is_map()) return Error{where(file, resources), "resources must be a mapping"};
+  out.has_map = true;
+  out.has_requests = resources["requests"].is_map();
+  out.has_limits = resources["limits"].is_map();
   if (auto st = read_quantity(resources, "requests", file, out.request_bytes); !st) return st.error();
   if (auto st = read_quantity(resources, "limits", file, out.limit_bytes); !st) return st.error();
   if (const YamlNode cpu = resources["limits"]["cpu"]; cpu && !cpu.is_null()) {

@@ -32,6 +32,10 @@ struct MemoryResources {
   std::optional<Sourced<uint64_t>> request_bytes;
   std::optional<Sourced<uint64_t>> limit_bytes;
   std::optional<Sourced<double>> cpu_limit_cores;
+  // Which maps the object spells out (even without a memory key). A JSON
+  // patch "add" creates only the last member of its path, never a missing
+  // parent (RFC 6902 section 4.1), so a patch must add a missing map whole.
+  bool has_map = false, has_requests = false, has_limits = false;
   bool empty() const { return !request_bytes && !limit_bytes; }
 };
 

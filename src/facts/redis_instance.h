@@ -35,6 +35,14 @@ struct MaxmemorySetting {
   MaxmemoryOrigin origin = MaxmemoryOrigin::kUnset;
   uint64_t bytes = 0;   // 0 when kUnset
   Provenance source;  // where it was written, or the rule that derived it
+
+  // True when both were read at one place of the input (one ConfigMap key
+  // two roles mount): one setting, which a fix changes for both.
+  bool same_place_as(const MaxmemorySetting& other) const {
+    return origin != MaxmemoryOrigin::kUnset && other.origin != MaxmemoryOrigin::kUnset &&
+           source.kind == ProvenanceKind::kInput && other.source.kind == ProvenanceKind::kInput &&
+           source.location.known() && source.location == other.source.location;
+  }
 };
 
 // One `save <seconds> <changes>` point.

@@ -31,26 +31,45 @@ std::string strategic_containers(const WorkloadTarget& t, const std::string& inn
   return "{\"spec\":{\"template\":{\"spec\":" + body + "}}}";
 }
 
+// A bare Pod's containers cannot be changed in place (the API server allows
+// only image and a few fields; resources only through the resize
+// subresource): its edits are made on a copy of the live object, offline
+// (`kubectl patch --local`, `kubectl set env --local`), and the copy replaces
+// the Pod (`kubectl replace --force` deletes and creates it).
+bool recreated(const WorkloadTarget& t) { return t.kind == "Pod"; }
+
+// `kubectl patch` of the object, or of the copy a Pod's pipeline passes on.
+std::string patch_command(const WorkloadTarget& t, const char* type, const std::string& body) {
+  if (recreated(t)) return fmt::format("kubectl patch --local -f - --type={} -p '{}' -o yaml", type, body);
+  return fmt::format("kubectl patch {} {}{} --type={} -p '{}'", lower(t.kind), t.name, ns_flag(t), type, body);
+}
+
+// The Pod's edits as one pipeline: get, edit the copy, replace.
+std::string pod_pipeline(const WorkloadTarget& t, const std::vector<std::string>& edits) {
+  std::string out = fmt::format("kubectl get pod {}{} -o yaml \\\n", t.name, ns_flag(t));
+  for (const std::string& e : edits) out += "  | " + e + " \\\n";
+  return out + "  | kubectl replace --force -f -\n";
+}
+
 std::string resources_patch(const WorkloadTarget& t, uint64_t request, uint64_t limit) {
   const std::string inner = fmt::format("\"resources\":{{\"requests\":{{\"memory\":\"{}\"}},\"limits\":{{\"memory\":\"{}\"}}}}",
                                         format_k8s_quantity(request), format_k8s_quantity(limit));
-  return fmt::format("kubectl patch {} {}{} --type=strategic -p '{}'\n", lower(t.kind), t.name, ns_flag(t),
-                     strategic_containers(t, inner));
+  return patch_command(t, "strategic", strategic_containers(t, inner));
 }
 
 std::string maxmemory_patch(const WorkloadTarget& t, uint64_t maxmemory) {
   const std::string base = fmt::format("{}/containers/{}", pod_spec_path(t), t.container_index);
   if (t.has_args || t.has_command) {
     const std::string list = t.has_args ? "args" : "command";
-    return fmt::format(
-        "kubectl patch {} {}{} --type=json -p '[{{\"op\":\"add\",\"path\":\"{}/{}/-\",\"value\":\"--maxmemory\"}},"
-        "{{\"op\":\"add\",\"path\":\"{}/{}/-\",\"value\":\"{}\"}}]'\n",
-        lower(t.kind), t.name, ns_flag(t), base, list, base, list, maxmemory);
+    return patch_command(t, "json",
+                         fmt::format("[{{\"op\":\"add\",\"path\":\"{}/{}/-\",\"value\":\"--maxmemory\"}},"
+                                     "{{\"op\":\"add\",\"path\":\"{}/{}/-\",\"value\":\"{}\"}}]",
+                                     base, list, base, list, maxmemory));
   }
   // No args: the image's entrypoint puts redis-server in front of flags.
-  return fmt::format("kubectl patch {} {}{} --type=json -p '[{{\"op\":\"add\",\"path\":\"{}/args\",\"value\":"
-                     "[\"--maxmemory\",\"{}\"]}}]'\n",
-                     lower(t.kind), t.name, ns_flag(t), base, maxmemory);
+  return patch_command(
+      t, "json",
+      fmt::format("[{{\"op\":\"add\",\"path\":\"{}/args\",\"value\":[\"--maxmemory\",\"{}\"]}}]", base, maxmemory));
 }
 
 // REDIS_EXTRA_FLAGS (VALKEY_EXTRA_FLAGS, REDIS_ARGS) as it is today
@@ -119,37 +138,50 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
     fix.forms.push_back({t.config_map.empty() ? "additionalRedisConfig ConfigMap (new)"
                                               : "ConfigMap " + t.config_map + " key redis-additional.conf",
                          fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+    // A RedisCluster mounts each role's own field, the other kinds the CR's.
+    const std::string field = t.ot_role.empty() ? "spec.redisConfig.additionalRedisConfig"
+                              : fmt::format("spec.redis{}.redisConfig.additionalRedisConfig",
+                                            t.ot_role == "leader" ? "Leader" : "Follower");
     fix.notes.push_back("the OT-CONTAINER-KIT image includes the additional config only when persistence "
-                        "(storage) is on; set spec.redisConfig.additionalRedisConfig to the ConfigMap");
+                        "(storage) is on" +
+                        (t.config_map.empty() ? "; set " + field + " to the ConfigMap" : std::string()));
     return fix;
   }
 
-  if (resize) fix.forms.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
-  // A bare Pod's containers cannot be patched in place (only image and a few
-  // fields are mutable; resources only through the resize subresource where
-  // the cluster has in-place resize): the patches say what to change in the
-  // manifest that makes it.
-  if (t.kind == "Pod") {
-    fix.notes.push_back("a Pod's args and resources cannot be patched in place: make these changes in the Pod's "
-                        "manifest and recreate it (kubectl replace --force -f POD.yaml), or move Redis to a "
-                        "StatefulSet");
-  }
+  // Each edit of the pod template, as its own command; a Pod's are chained
+  // into one pipeline that recreates it (recreated()).
+  std::vector<std::pair<std::string, std::string>> edits;  // form name, command
+  if (resize) edits.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
   const bool argv_wins = t.maxmemory_in_argv || t.config_map.empty();
   if (!t.flags_env.empty() && argv_wins) {
-    fix.forms.push_back({"kubectl patch (env)",
-                         fmt::format("kubectl set env {}/{}{} -c {} {}='{}'\n", lower(t.kind), t.name, ns_flag(t),
-                                     t.container, t.flags_env, extra_flags_with(t.flags_env_words, c.maxmemory_bytes))});
+    const std::string value = extra_flags_with(t.flags_env_words, c.maxmemory_bytes);
+    edits.push_back({"kubectl patch (env)",
+                     recreated(t) ? fmt::format("kubectl set env --local -f - -c {} {}='{}' -o yaml", t.container,
+                                                t.flags_env, value)
+                                  : fmt::format("kubectl set env {}/{}{} -c {} {}='{}'", lower(t.kind), t.name,
+                                                ns_flag(t), t.container, t.flags_env, value)});
   } else if (!argv_wins) {
     fix.forms.push_back({"ConfigMap " + t.config_map + " key " + t.config_key,
                          fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
-    fix.notes.push_back("a ConfigMap change reaches Redis on the next pod restart (kubectl rollout restart " +
-                        lower(t.kind) + "/" + t.name + ")");
+    fix.notes.push_back(recreated(t) ? "a ConfigMap change reaches Redis when the Pod is recreated"
+                                     : "a ConfigMap change reaches Redis on the next pod restart (kubectl rollout "
+                                       "restart " + lower(t.kind) + "/" + t.name + ")");
   } else if (t.shell_script) {
     fix.forms.push_back({"container script", fmt::format("put `--maxmemory {}` on the redis-server line of the "
                                                          "container's sh -c script, in place of any --maxmemory there\n",
                                                          c.maxmemory_bytes)});
   } else {
-    fix.forms.push_back({"kubectl patch (args)", maxmemory_patch(t, c.maxmemory_bytes)});
+    edits.push_back({"kubectl patch (args)", maxmemory_patch(t, c.maxmemory_bytes)});
+  }
+  if (!recreated(t)) {
+    for (auto& [name, command] : edits) fix.forms.push_back({name, command + "\n"});
+  } else if (!edits.empty() || !t.config_map.empty()) {
+    std::vector<std::string> commands;
+    for (auto& e : edits) commands.push_back(e.second);
+    fix.forms.push_back({"recreate the Pod", pod_pipeline(t, commands)});
+    fix.notes.push_back("a Pod's containers cannot be changed in place: the command edits a copy of the live Pod "
+                        "and replaces the Pod with it (delete, then create); change the manifest that made it too, "
+                        "or move Redis to a StatefulSet");
   }
   // Known charts: the values that render the same change.
   // dandydeveloper/redis-ha renders redis.conf from the `redis.config` map

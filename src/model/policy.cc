@@ -10,8 +10,13 @@ bool writes_continue_at_maxmemory(const RedisInstance& r, const Workload& w) {
   return policy_is_allkeys(p) || (policy_is_volatile(p) && w.keys_have_ttl.value);
 }
 
-std::optional<Sourced<uint64_t>> data_bound_by_primary(const RedisInstance& r) {
+std::optional<Sourced<uint64_t>> primary_maxmemory_held(const RedisInstance& r) {
   if (!r.primary_maxmemory || r.primary_maxmemory->value == 0 || !r.replica_ignore_maxmemory.value) return std::nullopt;
+  return r.primary_maxmemory;
+}
+
+std::optional<Sourced<uint64_t>> data_bound_by_primary(const RedisInstance& r) {
+  if (!primary_maxmemory_held(r)) return std::nullopt;
   const bool own_bounds = r.maxmemory.origin != MaxmemoryOrigin::kUnset && r.maxmemory.bytes > 0;
   if (own_bounds && r.maxmemory.bytes >= r.primary_maxmemory->value) return std::nullopt;
   return r.primary_maxmemory;

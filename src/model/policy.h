@@ -26,4 +26,11 @@ bool writes_continue_at_maxmemory(const RedisInstance& instance, const Workload&
 // the replica's own (or the replica's is 0); empty otherwise.
 std::optional<Sourced<uint64_t>> data_bound_by_primary(const RedisInstance& instance);
 
+// The primary's maxmemory for a replica that ignores its own, whichever of
+// the two is larger: what decides the data such a replica ever holds, so
+// what its fix must size (lowering the replica's own maxmemory frees
+// nothing). Empty for a primary, an unknown primary, or a replica with
+// replica-ignore-maxmemory no.
+std::optional<Sourced<uint64_t>> primary_maxmemory_held(const RedisInstance& instance);
+
 }  // namespace redisfit

@@ -189,10 +189,12 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
                                     verdict_name(now.verdict), format_bytes(now.peak_bytes),
                                     now.peak_phase, with_data));
   }
-  if (const auto primary = data_bound_by_primary(r)) {
+  if (const auto primary = primary_maxmemory_held(r)) {
     // A replica that ignores its maxmemory holds its primary's data whatever
     // its own says: it gets the primary's maxmemory (the one it applies once
-    // promoted) and a limit that holds that data.
+    // promoted) and a limit that holds that data. Its own maxmemory at or
+    // above the primary's is no way out: the solver would try smaller values
+    // of a setting the replica does not apply.
     rec.maxmemory_bytes = primary->value;
     const RedisInstance mirrored = with_maxmemory(r, primary->value, Provenance::computed("plan: its primary's"));
     limit = std::max(limit, solve_min_limit(mirrored, at_maxmemory(workload, primary->value)));

@@ -14,14 +14,20 @@ namespace {
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const RedisInstance& r = ctx.instance;
   const MaxmemoryDerivation& d = ctx.derivation;
-  if (!d.derived || !d.from_request || d.factor < 1.0 || !r.request_bytes || !r.limit_bytes) return;
-  const uint64_t request = r.request_bytes->value;
+  // The addon rendered maxmemory from the component's request: compare that
+  // value, not the instance's own request (an instances[] template may carry
+  // one the addon never reads).
+  if (!d.derived || !d.from_request || d.factor < 1.0 || r.maxmemory.origin != MaxmemoryOrigin::kDerived ||
+      !r.limit_bytes) {
+    return;
+  }
+  const uint64_t maxmemory = r.maxmemory.bytes;
   const uint64_t limit = r.limit_bytes->value;
-  Finding f = make_finding(spec, "", location_of(r.request_bytes->source, r));
-  if (request >= limit) {
+  Finding f = make_finding(spec, "", maxmemory_location(ctx));
+  if (maxmemory >= limit) {
     f.level = Level::kError;
     f.message = fmt::format(
-        "{}: {}: with request = limit ({}) maxmemory is the whole limit; set maxmemory explicitly or "
+        "{}: {}: with the request at the limit ({}) maxmemory is the whole limit; set maxmemory explicitly or "
         "lower the request",
         r.display_name, d.rule, limit_text(limit));
   } else {
@@ -29,7 +35,7 @@ void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& o
     f.message = fmt::format(
         "{}: {}: maxmemory {} follows the request, and becomes 0.8 x limit = {} after an addon upgrade "
         "to 0.9.5 / 1.0.2; set maxmemory explicitly",
-        r.display_name, d.rule, format_bytes(request), format_bytes(later));
+        r.display_name, d.rule, format_bytes(maxmemory), format_bytes(later));
   }
   out.push_back(std::move(f));
 }

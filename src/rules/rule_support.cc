@@ -58,6 +58,12 @@ Location maxmemory_location(const RuleContext& ctx) {
       r.maxmemory.source.location.known())
     return r.maxmemory.source.location;
   if (r.maxmemory.origin == MaxmemoryOrigin::kDerived) {
+    // The request or limit the operator derived it from (Provenance::derived
+    // keeps its position): the component's, also for an instances[] template
+    // whose own resources the addon does not read.
+    if (r.maxmemory.source.kind == ProvenanceKind::kDerived && r.maxmemory.source.location.known()) {
+      return r.maxmemory.source.location;
+    }
     const auto& basis = ctx.derivation.from_request ? r.request_bytes : r.limit_bytes;
     if (basis) return location_of(basis->source, r);
   }

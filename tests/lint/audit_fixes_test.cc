@@ -232,8 +232,13 @@ TEST(AuditFixes, FindingsFromArgsCarryALineAndColumn) {
                  "    image: redis:7.2\n    args: [\"--maxmemory\", \"4gb\"]\n    resources: {limits: {memory: 4Gi}}\n");
   auto r = testing::run_redisfit({"lint", "-o", "json", path});
   ASSERT_EQ(r.exit_code, 1) << r.out << r.err;
-  // A Pod cannot be patched in place: the fix says how to apply it.
-  EXPECT_NE(r.out.find("kubectl replace --force"), std::string::npos);
+  // A Pod's containers cannot be changed in place: the fix edits a copy of
+  // the live Pod offline and replaces the Pod with it; no `kubectl patch pod`
+  // the API server would refuse.
+  EXPECT_NE(r.out.find("kubectl get pod p -o yaml"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kubectl patch --local -f - --type=json"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kubectl replace --force -f -"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("kubectl patch pod"), std::string::npos) << r.out;
   const auto doc = nlohmann::json::parse(r.out);
   int at_args = 0;
   std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& j) {

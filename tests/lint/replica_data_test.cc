@@ -4,6 +4,8 @@
 // limit, not its maxmemory (model/policy.h data_bound_by_primary).
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "lint_test_support.h"
 #include "sources/charts/bitnami_redis_chart.h"
 
@@ -158,6 +160,90 @@ data:
   ASSERT_TRUE(follower->instance.primary_maxmemory.has_value());
   EXPECT_EQ(follower->instance.primary_maxmemory->value, 759169024u);
   EXPECT_EQ(follower->budget.verdict, Verdict::kUnsafe);
+}
+
+// A replica whose own maxmemory equals its primary's still holds the
+// primary's data: lowering its own frees nothing, so its fix is the
+// primary's maxmemory with a limit that holds it. It was "no fix computed:
+// even with maxmemory 1mb the fork phase needs 6.6 GiB" (the solver tried
+// smaller values of a setting the replica does not apply).
+TEST(ReplicaData, AReplicaAtItsPrimarysMaxmemoryGetsAFix) {
+  const std::string values = R"(architecture: replication
+commonConfiguration: |-
+  appendonly yes
+  save ""
+master:
+  extraFlags: ["--maxmemory 3gb"]
+  resources: {limits: {memory: 4Gi}}
+replica:
+  replicaCount: 2
+  extraFlags: ["--maxmemory", "3gb"]
+  resources: {limits: {memory: 4Gi}}
+)";
+  app::LintOptions o;
+  auto chart = charts::parse_chart_ref("bitnami/redis@20");
+  ASSERT_TRUE(chart.ok());
+  o.chart = *chart;
+  const app::LintReport r = app::lint_yaml_texts({{"values.yaml", values}}, o);
+  const auto* replicas = subject(r, "replicas");
+  ASSERT_NE(replicas, nullptr);
+  EXPECT_EQ(replicas->budget.verdict, Verdict::kUnsafe);
+  ASSERT_TRUE(replicas->fix.has_value()) << (replicas->notes.empty() ? "" : replicas->notes.back());
+  EXPECT_EQ(replicas->fix->maxmemory_bytes, 3072 * kMi);
+  EXPECT_GT(replicas->fix->limit_bytes, 4096 * kMi);
+}
+
+// Leader and follower reading maxmemory from one ConfigMap key: one setting.
+// The follower's own maxmemory bounds the data as the leader's does (no
+// primary_maxmemory), so it gets a fix that fits its 6Gi, and the two fixes
+// merge to the smaller value. The follower got "no fix computed", and the
+// leader's fix alone left it over its limit.
+TEST(ReplicaData, OpstreeRolesSharingOneConfigMapShareOneSetting) {
+  const std::string cr = R"(apiVersion: redis.redis.opstreelabs.in/v1beta2
+kind: RedisCluster
+metadata: {name: rcl}
+spec:
+  clusterSize: 3
+  persistenceEnabled: true
+  kubernetesConfig:
+    image: quay.io/opstree/redis:v7.0.15
+  redisLeader:
+    redisConfig: {additionalRedisConfig: redis-extra}
+    resources: {requests: {memory: 8Gi}, limits: {memory: 8Gi}}
+  redisFollower:
+    redisConfig: {additionalRedisConfig: redis-extra}
+    resources: {requests: {memory: 6Gi}, limits: {memory: 6Gi}}
+  storage:
+    volumeClaimTemplate:
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 20Gi}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: redis-extra}
+data:
+  redis-additional.conf: |
+    maxmemory 6gb
+    maxmemory-policy noeviction
+)";
+  const app::LintReport r = app::lint_yaml_texts({{"rc.yaml", cr}}, {});
+  const auto* leader = subject(r, "rcl/leader");
+  const auto* follower = subject(r, "rcl/follower");
+  ASSERT_NE(leader, nullptr);
+  ASSERT_NE(follower, nullptr);
+  EXPECT_FALSE(follower->instance.primary_maxmemory.has_value());
+  ASSERT_TRUE(leader->fix.has_value());
+  ASSERT_TRUE(follower->fix.has_value());
+  EXPECT_EQ(leader->fix->maxmemory_bytes, follower->fix->maxmemory_bytes);
+  // The shared value, tried on the follower's own limit, is safe there.
+  app::LintOptions at_fix;
+  const std::string fixed_cr = std::regex_replace(cr, std::regex("maxmemory 6gb"),
+                                                  "maxmemory " + std::to_string(follower->fix->maxmemory_bytes));
+  const app::LintReport again = app::lint_yaml_texts({{"rc.yaml", fixed_cr}}, at_fix);
+  for (const char* name : {"rcl/leader", "rcl/follower"}) {
+    const auto* s = subject(again, name);
+    ASSERT_NE(s, nullptr);
+    EXPECT_NE(s->budget.verdict, Verdict::kUnsafe) << name;
+  }
 }
 
 }  // namespace

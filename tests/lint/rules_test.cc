@@ -129,6 +129,17 @@ TEST(Rules, MaxmemoryFromRequest) {
   MaxmemoryDerivation from_limit{true, false, 0.8, "0.8 x limit"};
   EXPECT_EQ(get(lint(below, from_limit), "RF006"), nullptr);
   EXPECT_EQ(get(lint(below, MaxmemoryDerivation{}), "RF006"), nullptr);
+  // An instances[] template with request = limit 4Gi of its own: the addon
+  // rendered maxmemory from the component's 2Gi request (join.cc), which the
+  // finding judges and points at, not the template's request.
+  RedisInstance tmpl = redis(4 * kGiB, 4 * kGiB, 2 * kGiB, 0);
+  tmpl.maxmemory.origin = MaxmemoryOrigin::kDerived;
+  tmpl.maxmemory.source = Provenance::derived(d.rule, Provenance::at(Location{"c.yaml", 7, 9}));
+  const Finding* t = get(lint(tmpl, d), "RF006");
+  ASSERT_NE(t, nullptr);
+  EXPECT_EQ(t->level, Level::kWarning) << t->message;
+  EXPECT_EQ(t->location.line, 7);
+  EXPECT_NE(t->message.find("maxmemory 2.0 GiB follows the request"), std::string::npos) << t->message;
 }
 
 TEST(Rules, EvictingPolicyWithForks) {

@@ -60,9 +60,11 @@ class Reader {
       return std::move(out_);
     }
     std::optional<Sourced<uint64_t>> master_maxmemory;
+    MaxmemorySetting m_maxmemory;
     if (master_count.value > 0) {
       ChartDataNode m = node("master", "master", master_count.value, true);
       const MaxmemorySetting& mm = m.instance.maxmemory;
+      m_maxmemory = mm;
       if (mm.origin != MaxmemoryOrigin::kUnset && mm.bytes > 0) {
         master_maxmemory = Sourced<uint64_t>{mm.bytes, mm.source.qualified("(the master's maxmemory)")};
       }
@@ -76,7 +78,11 @@ class Reader {
       ChartDataNode replicas = node("replicas", "replica", replica_count.value, true);
       // Each replica streams from the master (the chart's start script:
       // --replicaof the master's headless name): its data is the master's.
-      replicas.instance.primary_maxmemory = master_maxmemory;
+      // Where both read maxmemory at one place (commonConfiguration), it is
+      // one setting: the replica's own bounds the data as the master's does.
+      if (!replicas.instance.maxmemory.same_place_as(m_maxmemory)) {
+        replicas.instance.primary_maxmemory = master_maxmemory;
+      }
       out_.nodes.push_back(std::move(replicas));
     }
     return std::move(out_);

@@ -70,14 +70,24 @@ Result<ComponentDecl> read_component(const YamlNode& spec, const std::string& na
 // config.kubeblocks.io/init-parameters: JSON {"<component>": {"assignments": {k: v}}}
 // (kubeblocks main, apis/parameters/v1alpha1/initial_parameters.go). A flat
 // {"<component>": {k: v}} map is accepted too.
-Status read_init_parameters(const YamlNode& value, ClusterDecl& cluster, const DocPos& file) {
+// The annotation maps a component name to its parameters
+// ({"redis": {"maxmemory": "1gb"}}, or {"redis": {"assignments": {...}}}); an
+// entry that is not an object names no component's parameters, and is said
+// in `notes`, not applied.
+Status read_init_parameters(const YamlNode& value, ClusterDecl& cluster, const DocPos& file,
+                            std::vector<std::string>& notes) {
   const Location at = location_at(file, value);
   nlohmann::json j = nlohmann::json::parse(value.scalar(), nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     return Error{at.describe(), "annotation config.kubeblocks.io/init-parameters is not a JSON object"};
   }
   for (auto& [component, body] : j.items()) {
-    if (!body.is_object()) continue;
+    if (!body.is_object()) {
+      notes.push_back(fmt::format("{}: annotation config.kubeblocks.io/init-parameters: entry '{}' is not an object "
+                                  "of a component's parameters ({{\"<component>\": {{\"{}\": ...}}}}): not applied",
+                                  at.describe(), component, component));
+      continue;
+    }
     const nlohmann::json& kv = body.contains("assignments") ? body["assignments"] : body;
     if (!kv.is_object()) continue;
     for (auto& [key, v] : kv.items()) {
@@ -178,7 +188,7 @@ bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Erro
   }
 
   if (const YamlNode ann = meta["annotations"]["config.kubeblocks.io/init-parameters"]; ann.is_scalar()) {
-    if (auto st = read_init_parameters(ann, cluster, obj.file); !st) fail(st.error());
+    if (auto st = read_init_parameters(ann, cluster, obj.file, set.notes); !st) fail(st.error());
     // KubeBlocks applies each entry to the component it names; one the
     // Cluster does not have (a typo) is applied to nothing: said, not dropped.
     std::set<std::string> named;

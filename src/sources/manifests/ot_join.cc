@@ -124,6 +124,9 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
   }
   // RedisCluster: each follower replicates a leader, so its data is the
   // leader's, whatever its own maxmemory (model/policy.h data_bound_by_primary).
+  // Where both roles read maxmemory from one place (one additionalRedisConfig
+  // ConfigMap), the two are one setting: the follower's own bounds the data
+  // as the leader's does, and the fix of either changes both.
   const OtInstance* leader = nullptr;
   for (const auto& o : out) {
     if (decl.kind == "RedisCluster" && o.role == "leader") leader = &o;
@@ -132,6 +135,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
     const MaxmemorySetting& lm = leader->instance.maxmemory;
     for (auto& o : out) {
       if (o.role != "follower" || lm.origin == MaxmemoryOrigin::kUnset || lm.bytes == 0) continue;
+      if (o.instance.maxmemory.same_place_as(lm)) continue;
       o.instance.primary_maxmemory = Sourced<uint64_t>{lm.bytes, lm.source.qualified("(the leader's maxmemory)")};
     }
   }

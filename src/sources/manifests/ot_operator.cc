@@ -68,7 +68,10 @@ bool recognise_ot_redis(const YamlObject& obj, ManifestSet& set, std::vector<Err
       }
       r.replicas = int_at(node["replicas"], obj.file);
     }
-    const YamlNode conf = node ? node["redisConfig"]["additionalRedisConfig"] : spec["redisConfig"]["additionalRedisConfig"];
+    // A RedisCluster role reads its own field only, even when the role's
+    // block is absent; the other kinds read the CR's.
+    const YamlNode conf = kind == "RedisCluster" ? node["redisConfig"]["additionalRedisConfig"]
+                                                 : spec["redisConfig"]["additionalRedisConfig"];
     r.additional_config = std::string(conf.scalar());
     r.additional_config_where = where(obj.file, conf);
     d.roles.push_back(std::move(r));
@@ -76,7 +79,14 @@ bool recognise_ot_redis(const YamlObject& obj, ManifestSet& set, std::vector<Err
   };
   if (kind == "RedisCluster") {
     if (!add_role("leader", spec["redisLeader"]) || !add_role("follower", spec["redisFollower"])) return true;
-    // The cluster-wide redisConfig is not read for leader/follower files.
+    // The cluster-wide redisConfig is not read for leader/follower files:
+    // the operator mounts each role's own additionalRedisConfig only.
+    if (const YamlNode wide = spec["redisConfig"]["additionalRedisConfig"]; wide.is_scalar()) {
+      set.notes.push_back(fmt::format(
+          "{}: RedisCluster {}: spec.redisConfig.additionalRedisConfig is not mounted for a RedisCluster (the "
+          "operator reads spec.redisLeader.redisConfig and spec.redisFollower.redisConfig); not read",
+          where(obj.file, wide), d.name));
+    }
   } else {
     if (!add_role("", YamlNode{})) return true;
   }

@@ -78,8 +78,10 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated, &kind); !s.ok()) return s;
     dump_is_aof = kind != rdb::RdbInputKind::kRdb;
     // The load must get through its peak (an AOF that drops what it loaded
-    // first holds more on the way than at the end).
-    req.used_memory = estimated.loaded_bytes ? estimated.loaded_bytes : estimated.dataset_bytes;
+    // first holds more on the way than at the end), but once loaded the
+    // server holds the end state: that is what is cleaned up and kept.
+    req.used_memory = estimated.dataset_bytes;
+    req.load_peak = estimated.loaded_bytes;
     dump = estimated;
   }
   if (!f.cleanup_rate.empty()) {
@@ -89,8 +91,15 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     req.cleanup_bytes_per_sec = static_cast<double>(*v);
     req.cleanup_rate_source = "flag --cleanup-rate";
   }
+  // Each names the object the steps change: two would patch one and leave
+  // the other (--cluster used to win over --statefulset silently).
   if (!f.statefulset.empty() && !f.deployment.empty()) {
     return Error{"--statefulset", "give --statefulset or --deployment, not both"};
+  }
+  if (!f.cluster.empty() && (!f.statefulset.empty() || !f.deployment.empty())) {
+    return Error{"--cluster", fmt::format("give --cluster or {}, not both: a KubeBlocks cluster's pods are its "
+                                          "own, not those of a plain workload",
+                                          f.statefulset.empty() ? "--deployment" : "--statefulset")};
   }
   fix::RescueTarget& t = req.target;
   t.pod = f.pod;

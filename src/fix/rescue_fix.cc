@@ -146,9 +146,11 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
   // temporary size, only the kernel must allow it.
   const uint64_t current_request = p.current_request_bytes ? p.current_request_bytes : p.final_request_bytes;
   fix.summary = fmt::format(
-      "the next start loads {} ({}): raise the limit to {}, set maxmemory {} ({}) once it is up, bring the data "
+      "the next start loads {} ({}{}): raise the limit to {}, set maxmemory {} ({}) once it is up, bring the data "
       "down by {}, then set the limit to {}",
-      format_bytes(p.loaded_bytes), p.loaded_source, format_k8s_quantity(p.temporary_limit_bytes), p.maxmemory_bytes,
+      format_bytes(p.loaded_bytes), p.loaded_source,
+      p.load_peak_bytes ? fmt::format("; {} at the peak of the load", format_bytes(p.load_peak_bytes)) : "",
+      format_k8s_quantity(p.temporary_limit_bytes), p.maxmemory_bytes,
       format_bytes(p.maxmemory_bytes), format_bytes(p.excess_bytes), format_k8s_quantity(p.final_limit_bytes));
 
   if (p.limit_must_rise) {

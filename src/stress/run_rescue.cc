@@ -291,7 +291,10 @@ bool Run::rescue_steps(RescueResult& r) {
   r.loaded_bytes = std::max(seen, on_disk);
   r.loaded_source = seen >= on_disk ? fmt::format("used_memory seen, {}", format_bytes(seen))
                                     : fmt::format("persisted files, {}", format_bytes(on_disk));
-  auto plan = plan_rescue(*instance, workload, RescueInputs{r.loaded_bytes, r.loaded_source, 0, ""});
+  RescueInputs inputs;
+  inputs.loaded_bytes = r.loaded_bytes;
+  inputs.loaded_source = r.loaded_source;
+  auto plan = plan_rescue(*instance, workload, inputs);
   if (!plan.ok()) return fail("no plan: " + plan.error().describe());
   r.policy = plan->policy;
   r.keep_data = !plan->evicts && plan->excess_bytes > 0;

@@ -58,5 +58,40 @@ TEST(RescueAof, AnAppendonlydirPlansAofPersistence) {
     EXPECT_NE(r.err.find("only with appendonly yes"), std::string::npos) << r.err;
   }
 }
+
+// An AOF whose load peaks far above its end state (a FLUSHALL after most of
+// it): the temporary limit covers the peak, but once loaded the server holds
+// the end state. Rescue said the server "then holds" the peak, asked to
+// delete more than the whole dataset, and sized the keep-data limit by it.
+TEST(RescueAof, AnAofsLoadPeakSizesTheReloadAndItsEndStateTheRest) {
+  testing::TempDir dir;
+  const std::string aof = dir.path() + "/appendonlydir";
+  testing::write_appendonlydir(aof, 40000, 500);
+  if (HasFatalFailure()) return;
+  const auto j = json_or_fail(run_redisfit({"rescue", "--rdb", aof, "--persistence", "aof", "--limit", "48Mi",
+                                            "--maxmemory", "24mb", "--statefulset", "redis", "-o", "json"}));
+  const uint64_t peak = j["load_peak_bytes"].is_number() ? j["load_peak_bytes"].get<uint64_t>() : 0;
+  const uint64_t loaded = j["loaded_bytes"].get<uint64_t>();
+  EXPECT_GT(peak, 40u * kMiB) << j.dump(2);
+  EXPECT_LT(loaded, 4u * kMiB) << j.dump(2);
+  // The reload replays the peak: over 48Mi, so the limit rises for it.
+  EXPECT_TRUE(j["limit_must_rise"].get<bool>());
+  EXPECT_GT(j["reload_peak_bytes"].get<uint64_t>(), peak);
+  EXPECT_GE(j["temporary_limit_bytes"].get<double>(), j["reload_peak_bytes"].get<double>() * 1.1);
+  // Once loaded, the end state is under maxmemory: nothing to delete, only the rewrite.
+  EXPECT_EQ(j["excess_bytes"], 0) << j.dump(2);
+  EXPECT_EQ(j["keep_data_limit_bytes"], 0);
+  EXPECT_EQ(j["final_limit_bytes"], 48u * kMiB);
+  EXPECT_NE(all_forms(j).find("BGREWRITEAOF"), std::string::npos);
+  EXPECT_NE(j["diagnosis"].get<std::string>().find("at the peak of the load"), std::string::npos) << j["diagnosis"];
+  // The step that raises the limit says what the server then holds: the
+  // end state's budget, well under the 48Mi limit (it said the peak's).
+  const std::string why = j["steps"][0]["why"].get<std::string>();
+  const size_t at = why.find("then holds ");
+  ASSERT_NE(at, std::string::npos) << why;
+  const std::string held = why.substr(at + 11, why.find(" with", at) - at - 11);
+  EXPECT_TRUE(held.ends_with(" MiB")) << held;
+  EXPECT_LT(std::stod(held), 32.0) << why;
+}
 }  // namespace
 }  // namespace redisfit

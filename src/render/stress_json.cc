@@ -84,6 +84,9 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
     for (const auto& p : r.phases) if (p.phase == stress::RunPhase::kLoad) load = &p;
     const stress::PhaseOutcome outcome = load ? load->outcome : stress::PhaseOutcome::kNotRun;
     out["rdb_estimate"] = {{"target", e.target}, {"keys", e.keys}, {"used_memory_bytes", e.used_memory_bytes},
+                           {"load_peak_used_memory_bytes", e.load_peak_used_memory_bytes
+                                                               ? json(e.load_peak_used_memory_bytes)
+                                                               : json(nullptr)},
                            {"reload_bytes", e.reload_bytes}, {"verdict", fit_verdict_name(e.verdict)},
                            {"expected_load_outcome", stress::phase_outcome_name(stress::expected_load_outcome(e))},
                            {"measured_used_memory_bytes", r.preload_used_memory_bytes},

@@ -53,9 +53,13 @@ std::string estimate_block(const stress::StressResult& r) {
   for (const auto& p : r.phases) if (p.phase == stress::RunPhase::kLoad) load = &p;
   const stress::PhaseOutcome expected = stress::expected_load_outcome(e);
   std::string out = fmt::format(
-      "  rdb estimate ({}): used_memory {} after loading {} keys; measured {} (loaded with room); a start needs "
+      "  rdb estimate ({}): used_memory {} after loading {} keys{}; measured {} (loaded with room); a start needs "
       "{}: {} the limit, so the load should be {}\n",
-      e.target, format_bytes(e.used_memory_bytes), e.keys, format_bytes(r.preload_used_memory_bytes),
+      e.target, format_bytes(e.used_memory_bytes), e.keys,
+      e.load_peak_used_memory_bytes
+          ? fmt::format(" ({} at the peak of the load)", format_bytes(e.load_peak_used_memory_bytes))
+          : "",
+      format_bytes(r.preload_used_memory_bytes),
       format_bytes(e.reload_bytes), e.verdict == Verdict::kUnsafe ? "over" : "within", stress::phase_outcome_name(expected));
   if (load) {
     out += fmt::format("    load under the limit: {}, peak working set {}: {}\n", stress::phase_outcome_name(load->outcome),

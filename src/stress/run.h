@@ -43,6 +43,11 @@ const char* fork_kind_name(ForkKind k);  // "auto", "bgsave", "bgrewriteaof", "f
 // configuration, so the run shows the estimate next to what it measures.
 struct LoadEstimate {
   uint64_t used_memory_bytes = 0;  // estimated used_memory once the file is loaded
+  // Estimated used_memory at the load's high-water mark when above
+  // used_memory_bytes (an AOF that drops data it loaded first: RdbReport::
+  // load_peak_dataset_bytes), else 0. reload_bytes is sized by it, and so is
+  // the model's reload phase for the run.
+  uint64_t load_peak_used_memory_bytes = 0;
   uint64_t reload_bytes = 0;       // container memory the estimate says a start with it needs
   Verdict verdict = Verdict::kUnbounded;  // that need against the limit (named as rdb names it)
   std::string target;              // "Redis 7.0" (the sandbox's redis-server)

@@ -92,11 +92,14 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
                            {"measured_used_memory_bytes", r.preload_used_memory_bytes},
                            {"load_outcome", stress::phase_outcome_name(outcome)},
                            {"load_peak_working_set_bytes", load ? load->peak_working_set_bytes : 0},
-                           {"as_estimated", outcome == stress::expected_load_outcome(e)}};
+                           // null: interrupted before the load ended, which proves nothing either way
+                           {"as_estimated", stress::load_outcome_judged(outcome)
+                                                ? json(outcome == stress::expected_load_outcome(e))
+                                                : json(nullptr)}};
   }
   if (r.rescue.attempted) {
     const auto& x = r.rescue;
-    out["rescue"] = {{"rescued", x.rescued}, {"detail", x.detail}, {"state_before", x.state_before},
+    out["rescue"] = {{"rescued", x.rescued}, {"interrupted", x.interrupted}, {"detail", x.detail}, {"state_before", x.state_before},
                      {"loaded_bytes", x.loaded_bytes}, {"loaded_source", x.loaded_source}, {"policy", x.policy},
                      {"temporary_limit_bytes", x.temporary_limit_bytes}, {"maxmemory_bytes", x.maxmemory_bytes},
                      {"final_limit_bytes", x.final_limit_bytes}, {"keep_data", x.keep_data},

@@ -64,7 +64,10 @@ std::string estimate_block(const stress::StressResult& r) {
   if (load) {
     out += fmt::format("    load under the limit: {}, peak working set {}: {}\n", stress::phase_outcome_name(load->outcome),
                        format_bytes(load->peak_working_set_bytes),
-                       load->outcome == expected ? "as estimated" : "NOT as estimated");
+                       !stress::load_outcome_judged(load->outcome)
+                           ? "stopped before the load ended, which proves nothing either way"
+                       : load->outcome == expected ? "as estimated"
+                                                   : "NOT as estimated");
   }
   return out;
 }

@@ -84,6 +84,10 @@ const char* run_outcome_name(RunOutcome outcome);
 // start needs more than the limit (loading ignores maxmemory, so nothing
 // stops it short of the limit), else kCompleted.
 PhaseOutcome expected_load_outcome(const LoadEstimate& estimate);
+// Whether a load phase that ended `observed` says anything of the estimate:
+// not when it was interrupted (or never ran) before it completed or was
+// OOM-killed. A run stopped mid-load proves nothing either way.
+bool load_outcome_judged(PhaseOutcome observed);
 
 // The persisted data a run starts from.
 struct Preload {
@@ -192,6 +196,7 @@ struct Prediction {
 struct RescueResult {
   bool attempted = false;
   bool rescued = false;             // Running under the final limit
+  bool interrupted = false;         // stopped by SIGINT/SIGTERM before its steps ended: not a failure
   std::string detail;               // why a step failed, or what the plan chose
   std::string state_before;         // CrashLoopBackOff
   uint64_t loaded_bytes = 0;        // what the next start loads, as the plan took it

@@ -280,9 +280,10 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
              running_check(t) + redis_cli(t, "CONFIG GET maxmemory") + "\n"});
   }
 
-  // Said only where the pod is killed while loading: where the reload fits,
+  // Said only where the pod is killed while loading: where the reload fits
+  // (the limit rises for the server holding the data, or for the margin),
   // the diagnosis says so and this would contradict it.
-  if (p.limit_must_rise) {
+  if (p.limit_must_rise && p.reload_peak_bytes > p.current_limit_bytes) {
     fix.warnings.push_back(fmt::format(
         "setting maxmemory alone ({}) does nothing for a pod killed while loading: loading ignores maxmemory, and "
         "the pod never gets far enough to apply a new value",

@@ -162,7 +162,9 @@ int run_rescue_command(const RescueFlags& f) {
     for (const auto& step : report->fix.steps)
       for (const auto& form : step.forms) labels.insert(form.label);
     if (!labels.count(f.form)) {
-      std::fprintf(stderr, "redisfit rescue: --form: no step has a %s form for %s; its forms: %s\n",
+      // "an OpsRequest", "a kbcli": the article of the form's spoken name.
+      const char* article = f.form == "OpsRequest" ? "an" : "a";
+      std::fprintf(stderr, "redisfit rescue: --form: no step has %s %s form for %s; its forms: %s\n", article,
                    f.form.c_str(), report->object.c_str(), fmt::format("{}", fmt::join(labels, ", ")).c_str());
       return kExitUsage;
     }

@@ -109,5 +109,15 @@ TEST(RescueAof, AHeldStateOverTheLimitIsTheModelsPrediction) {
     EXPECT_EQ(w.get<std::string>().find("a pod killed while loading"), std::string::npos) << w;
   }
 }
+
+// Two targets name two objects: refused, as --statefulset with --deployment
+// is. --cluster won over --statefulset silently.
+TEST(RescueAof, AClusterWithAPlainWorkloadIsRefused) {
+  for (const char* workload : {"--statefulset", "--deployment"}) {
+    auto r = run_redisfit({"rescue", "--limit", "128Mi", "--used-memory", "1Gi", workload, "s", "--cluster", "c"});
+    EXPECT_EQ(r.exit_code, 2) << workload << r.out;
+    EXPECT_NE(r.err.find("--cluster"), std::string::npos) << r.err;
+  }
+}
 }  // namespace
 }  // namespace redisfit

@@ -102,7 +102,7 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
     out["rescue"] = {{"rescued", x.rescued}, {"interrupted", x.interrupted}, {"detail", x.detail}, {"state_before", x.state_before},
                      {"loaded_bytes", x.loaded_bytes}, {"loaded_source", x.loaded_source}, {"policy", x.policy},
                      {"temporary_limit_bytes", x.temporary_limit_bytes}, {"maxmemory_bytes", x.maxmemory_bytes},
-                     {"final_limit_bytes", x.final_limit_bytes}, {"keep_data", x.keep_data},
+                     {"final_limit_bytes", x.final_limit_bytes}, {"keep_data", x.keep_data}, {"clients", x.clients},
                      {"keys_before", x.keys_before}, {"keys_after", x.keys_after}, {"evicted_keys", x.evicted_keys},
                      {"used_memory_loaded_bytes", x.used_memory_loaded_bytes},
                      {"used_memory_after_bytes", x.used_memory_after_bytes}, {"start_sec", x.start_sec},

@@ -30,10 +30,13 @@ std::string pct(uint64_t part, uint64_t whole) {
 // The rescue as applied: the plan's numbers and what it cost in keys.
 std::string rescue_block(const stress::RescueResult& x) {
   if (!x.attempted) return "";
+  // The clients are named: `redisfit rescue` assumes 100 unless told, and
+  // gives these numbers with --clients set to the sandbox's.
   std::string out = fmt::format(
-      "  rescue from {}: data loaded {} ({}); temporary limit {}, maxmemory {} ({}), final limit {}\n",
+      "  rescue from {}: data loaded {} ({}); temporary limit {}, maxmemory {} ({}), final limit {} (the model "
+      "with the sandbox's {} clients: redisfit rescue --clients {})\n",
       x.state_before, format_bytes(x.loaded_bytes), x.loaded_source, format_k8s_quantity(x.temporary_limit_bytes),
-      format_bytes(x.maxmemory_bytes), x.policy, format_k8s_quantity(x.final_limit_bytes));
+      format_bytes(x.maxmemory_bytes), x.policy, format_k8s_quantity(x.final_limit_bytes), x.clients, x.clients);
   if (!x.rescued) return out + "    rescue failed: " + x.detail + "\n";
   const uint64_t lost = x.keys_before > x.keys_after ? x.keys_before - x.keys_after : 0;
   out += fmt::format("    keys: {} before, {} after: {}\n", x.keys_before, x.keys_after,

@@ -206,6 +206,12 @@ struct RescueResult {
   uint64_t maxmemory_bytes = 0;     // set with CONFIG SET (and in the config, as Reconfiguring does)
   uint64_t final_limit_bytes = 0;
   bool keep_data = false;           // noeviction: the plan's larger limit keeps every key
+  // The clients the plan's budget counts: the sandbox's own (the loader's
+  // connections, the sampler, the control connection), where `redisfit
+  // rescue` assumes 100 unless --clients says otherwise. Under a policy that
+  // does not evict, each adds 20 KiB of buffers on top of the data, so the
+  // two differ by a few MiB unless given the same count.
+  uint64_t clients = 0;
   uint64_t keys_before = 0;
   uint64_t keys_after = 0;
   uint64_t evicted_keys = 0;        // INFO evicted_keys once used_memory came down

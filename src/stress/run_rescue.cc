@@ -297,6 +297,7 @@ bool Run::rescue_steps(RescueResult& r) {
   auto plan = plan_rescue(*instance, workload, inputs);
   if (!plan.ok()) return fail("no plan: " + plan.error().describe());
   r.policy = plan->policy;
+  r.clients = workload.clients.value;
   r.keep_data = !plan->evicts && plan->excess_bytes > 0;
   if (r.keep_data && plan->keep_data_limit_bytes == 0) {
     return fail("noeviction with data above the new maxmemory and no limit that keeps it: the application "

@@ -37,6 +37,8 @@ std::string rescue_block(const stress::RescueResult& x) {
       "with the sandbox's {} clients: redisfit rescue --clients {})\n",
       x.state_before, format_bytes(x.loaded_bytes), x.loaded_source, format_k8s_quantity(x.temporary_limit_bytes),
       format_bytes(x.maxmemory_bytes), x.policy, format_k8s_quantity(x.final_limit_bytes), x.clients, x.clients);
+  // A signal stopped the steps: nothing failed, and nothing was shown.
+  if (x.interrupted) return out + "    rescue interrupted before its steps ended: proves nothing either way\n";
   if (!x.rescued) return out + "    rescue failed: " + x.detail + "\n";
   const uint64_t lost = x.keys_before > x.keys_after ? x.keys_before - x.keys_after : 0;
   out += fmt::format("    keys: {} before, {} after: {}\n", x.keys_before, x.keys_after,

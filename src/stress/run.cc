@@ -148,7 +148,9 @@ bool Run::recover() {
     if (consecutive_crashes_ >= opt_.max_restarts) {
       crash_loop_ = true;
       timeline_.add_event(EventKind::kCrashLoopBackoff,
-                          fmt::format("{} restarts, each died again: CrashLoopBackOff", consecutive_crashes_), phase_);
+                          fmt::format("{} restart{}, each died again: CrashLoopBackOff", consecutive_crashes_,
+                                      consecutive_crashes_ == 1 ? "" : "s"),
+                          phase_);
       return false;
     }
     ++consecutive_crashes_;

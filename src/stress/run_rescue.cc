@@ -276,6 +276,7 @@ bool Run::rescue_steps(RescueResult& r) {
   // A step cut short by SIGINT/SIGTERM did not fail: it was stopped, and
   // says so instead of blaming the plan ("the reload did not fit").
   auto fail = [&](std::string why) {
+    r.interrupted = g_stop_requested;
     r.detail = g_stop_requested ? std::string("interrupted during the rescue") : std::move(why);
     return false;
   };

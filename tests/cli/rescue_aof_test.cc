@@ -119,5 +119,13 @@ TEST(RescueAof, AClusterWithAPlainWorkloadIsRefused) {
     EXPECT_NE(r.err.find("--cluster"), std::string::npos) << r.err;
   }
 }
+
+TEST(RescueAof, AFormNoStepHasIsNamedWithItsArticle) {
+  auto r = run_redisfit({"rescue", "--limit", "128Mi", "--used-memory", "1Gi", "--statefulset", "s", "--form",
+                         "OpsRequest"});
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.err.find("no step has an OpsRequest form"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace redisfit

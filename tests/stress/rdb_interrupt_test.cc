@@ -1,7 +1,8 @@
 // `stress --rdb` stopped by a signal: an interrupted load proves nothing
 // about the estimate, and says so (as_estimated null), unless starts were
 // already OOM-killed while loading, which is then the load's outcome.
-// It read "NOT as estimated" either way.
+// It read "NOT as estimated" either way. And an interrupted `--rescue` is
+// not a failed one.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -14,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "render/stress_render.h"
 #include "support/persisted_data.h"
 #include "support/redis_server.h"
 #include "support/stress_cgroup.h"
@@ -114,5 +116,19 @@ TEST(RdbInterrupt, OomKillsSeenBeforeTheInterruptAreTheLoadsOutcome) {
   EXPECT_EQ(e["load_outcome"], "oom-killed") << e.dump();
   EXPECT_EQ(e["as_estimated"], true) << e.dump();
 }
+
+// The text of a rescue a signal stopped: interrupted, not failed.
+TEST(RdbInterrupt, AnInterruptedRescueIsNotCalledFailed) {
+  stress::StressResult r;
+  r.label = "given";
+  r.rescue.attempted = true;
+  r.rescue.interrupted = true;
+  r.rescue.state_before = "CrashLoopBackOff";
+  r.rescue.detail = "interrupted during the rescue";
+  const std::string text = render::stress_to_text({r}, false);
+  EXPECT_EQ(text.find("rescue failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("rescue interrupted"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace redisfit::testing

@@ -117,6 +117,11 @@ TEST(RdbStart, OverTheEstimateIsOomKilledOnLoadWithinItLoadsAndSurvives) {
   EXPECT_GE(o["oom_kills"].get<int>(), 2);
   EXPECT_EQ(o["final_state"], "CrashLoopBackOff");
   EXPECT_LE(o["rdb_estimate"]["load_peak_working_set_bytes"].get<uint64_t>(), small * kMiB);
+  bool crash_loop_said = false;  // --restarts 1: one restart, said in the singular
+  for (const auto& e : o["timeline"]["events"]) {
+    crash_loop_said |= e["detail"] == "1 restart, each died again: CrashLoopBackOff";
+  }
+  EXPECT_TRUE(crash_loop_said) << o["timeline"]["events"].dump();
 
   // A limit the estimate allows (its start fits with the safety margin): loads and survives.
   const uint64_t roomy = reload_need * 13 / 10 / kMiB + 1;

@@ -289,6 +289,7 @@ Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& t
                                        "drops data it loaded first",
                                        path, target.name());
   }
+  out.input_kind = r.input_kind;
   out.keys = r.keys;
   out.mean_value_bytes = r.keys ? r.value_bytes / r.keys : 0;
   if (r.dataset_bytes > 0) {

@@ -205,6 +205,11 @@ struct RdbDataset {
   // Above `bytes` when the load peaks before its end (RdbReport::load_peak_dataset_bytes).
   uint64_t load_peak_bytes = 0;
   std::string load_peak_source;
+  // What the path holds. Anything but kRdb is an AOF, which Redis loads only
+  // with appendonly yes (server.c loadDataFromDisk reads the AOF then, and
+  // dump.rdb otherwise): the server it came from persists by AOF rewrites.
+  rdb::RdbInputKind input_kind = rdb::RdbInputKind::kRdb;
+  bool is_aof() const { return input_kind != rdb::RdbInputKind::kRdb; }
 };
 Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& target);
 

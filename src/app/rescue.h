@@ -34,6 +34,9 @@ struct RescueRequest {
   std::function<Status(RedisInstance&, Workload&)> apply_flags;
   std::optional<Sourced<uint64_t>> data_size;    // persisted RDB/AOF size on the volume
   std::optional<Sourced<uint64_t>> used_memory;  // last used_memory known (Prometheus, INFO)
+  // --rdb of an AOF whose load peaks above its end state (used_memory above
+  // holds the end state): sizes the reload only (RescueInputs::load_peak_bytes).
+  std::optional<Sourced<uint64_t>> load_peak;
   double cleanup_bytes_per_sec = 0;
   std::string cleanup_rate_source;
   // Used when no Cluster or Pod names the object.

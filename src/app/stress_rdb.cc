@@ -54,6 +54,9 @@ Status preload_rdb_with_estimate(const std::string& path, stress::StressOptions&
   const RdbFit fit = fit_rdb_estimate(report.value(), fit_input);
   stress::LoadEstimate estimate;
   estimate.used_memory_bytes = report.value().estimated_used_memory;
+  if (report.value().peaks_before_end()) {
+    estimate.load_peak_used_memory_bytes = report.value().startup_bytes + report.value().load_peak_dataset_bytes;
+  }
   estimate.keys = report.value().keys;
   estimate.target = target.value().name();
   for (const RdbFitPhase& phase : fit.phases) {

@@ -38,6 +38,7 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   req.paths = f.paths;
   req.component = f.component;
   std::optional<Workload> dump;  // --rdb: the workload as the dump describes it
+  bool dump_is_aof = false;      // --rdb named an AOF file or an appendonlydir
   // The shared workload flags include --dataset, which rescue does not read:
   // what the next start loads has flags of its own. Refused, not ignored.
   if (!f.workload.dataset.empty()) {
@@ -73,10 +74,14 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     Workload estimated;
     if (Status s = f.workload.apply(server, estimated); !s.ok()) return s;
     estimated.dataset_bytes.reset();
-    if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated); !s.ok()) return s;
+    rdb::RdbInputKind kind = rdb::RdbInputKind::kRdb;
+    if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated, &kind); !s.ok()) return s;
+    dump_is_aof = kind != rdb::RdbInputKind::kRdb;
     // The load must get through its peak (an AOF that drops what it loaded
-    // first holds more on the way than at the end).
-    req.used_memory = estimated.loaded_bytes ? estimated.loaded_bytes : estimated.dataset_bytes;
+    // first holds more on the way than at the end), but once loaded the
+    // server holds the end state: that is what is cleaned up and kept.
+    req.used_memory = estimated.dataset_bytes;
+    req.load_peak = estimated.loaded_bytes;
     dump = estimated;
   }
   if (!f.cleanup_rate.empty()) {
@@ -86,8 +91,15 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     req.cleanup_bytes_per_sec = static_cast<double>(*v);
     req.cleanup_rate_source = "flag --cleanup-rate";
   }
+  // Each names the object the steps change: two would patch one and leave
+  // the other (--cluster used to win over --statefulset silently).
   if (!f.statefulset.empty() && !f.deployment.empty()) {
     return Error{"--statefulset", "give --statefulset or --deployment, not both"};
+  }
+  if (!f.cluster.empty() && (!f.statefulset.empty() || !f.deployment.empty())) {
+    return Error{"--cluster", fmt::format("give --cluster or {}, not both: a KubeBlocks cluster's pods are its "
+                                          "own, not those of a plain workload",
+                                          f.statefulset.empty() ? "--deployment" : "--statefulset")};
   }
   fix::RescueTarget& t = req.target;
   t.pod = f.pod;
@@ -108,10 +120,25 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     t.workload_name = f.deployment;
   }
   const WorkloadFlags* wf = &f.workload;
-  req.apply_flags = [wf, dump](RedisInstance& r, Workload& w) {
+  const std::string rdb_path = f.rdb_path;
+  req.apply_flags = [wf, dump, dump_is_aof, rdb_path](RedisInstance& r, Workload& w) {
     if (Status s = wf->apply(r, w); !s.ok()) return s;
     // What the dump says of its values goes with its size.
     if (dump) copy_dump_values(*dump, w);
+    // An AOF is loaded only with appendonly yes (server.c loadDataFromDisk
+    // reads the AOF then, dump.rdb otherwise): the server it was copied from
+    // runs with it, so the reload is an AOF replay and the data is persisted
+    // by BGREWRITEAOF. A BGSAVE would leave the large AOF the next start
+    // replays. A configuration that says appendonly no never loads this file.
+    if (dump_is_aof && !r.appendonly.value) {
+      if (r.appendonly.source.kind != ProvenanceKind::kDefault) {
+        return Status{Error{"--rdb", fmt::format("{} is an AOF, which Redis loads only with appendonly yes, but {} "
+                                                 "says appendonly no: give the dump.rdb that server loads, or "
+                                                 "--persistence aof (or both) if it runs with the AOF",
+                                                 rdb_path, r.appendonly.source.describe())}};
+      }
+      r.appendonly = {true, Provenance::flag("--rdb " + rdb_path + " (an AOF: Redis loads it only with appendonly yes)")};
+    }
     return Status{Ok{}};
   };
   return Ok{};
@@ -135,7 +162,9 @@ int run_rescue_command(const RescueFlags& f) {
     for (const auto& step : report->fix.steps)
       for (const auto& form : step.forms) labels.insert(form.label);
     if (!labels.count(f.form)) {
-      std::fprintf(stderr, "redisfit rescue: --form: no step has a %s form for %s; its forms: %s\n",
+      // "an OpsRequest", "a kbcli": the article of the form's spoken name.
+      const char* article = f.form == "OpsRequest" ? "an" : "a";
+      std::fprintf(stderr, "redisfit rescue: --form: no step has %s %s form for %s; its forms: %s\n", article,
                    f.form.c_str(), report->object.c_str(), fmt::format("{}", fmt::join(labels, ", ")).c_str());
       return kExitUsage;
     }

@@ -207,7 +207,8 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
 }
 
 Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
-                         const std::vector<ConfDirective>& conf, Workload& workload) {
+                         const std::vector<ConfDirective>& conf, Workload& workload,
+                         rdb::RdbInputKind* input_kind) {
   if (rdb_path.empty()) return Ok{};
   if (workload.dataset_bytes) return Error{"--rdb", "--rdb and --dataset both give the dataset; give one"};
   // The file is costed as this server would load it: its version, the
@@ -222,6 +223,7 @@ Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& insta
   auto dataset = dataset_from_rdb(rdb_path, target);
   if (!dataset.ok()) return dataset.error();
   const RdbDataset& d = dataset.value();
+  if (input_kind) *input_kind = d.input_kind;
   workload.dataset_bytes = Sourced<uint64_t>{d.bytes, Provenance::computed(d.source)};
   if (d.load_peak_bytes > d.bytes && (!workload.loaded_bytes || workload.loaded_bytes->value < d.load_peak_bytes)) {
     workload.loaded_bytes = Sourced<uint64_t>{d.load_peak_bytes, Provenance::computed(d.load_peak_source)};

@@ -12,6 +12,7 @@
 #include "sources/redis_conf.h"
 #include "facts/redis_instance.h"
 #include "facts/workload.h"
+#include "sources/rdb/aof_reader.h"
 
 namespace redisfit::cli {
 
@@ -53,9 +54,11 @@ struct WorkloadFlags {
 // used_memory after loading the file into `instance` (its version, maxmemory
 // and policy) with the encoding thresholds of `conf` (its redis.conf, if
 // any). Refused next to --dataset, which says the same thing differently;
-// nothing when `rdb_path` is empty.
+// nothing when `rdb_path` is empty. `input_kind`, when given, is set to what
+// the path holds (an RDB, or an AOF that only appendonly yes loads).
 Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
-                         const std::vector<ConfDirective>& conf, Workload& workload);
+                         const std::vector<ConfDirective>& conf, Workload& workload,
+                         rdb::RdbInputKind* input_kind = nullptr);
 // What apply_rdb_dataset took from the dump's values (the value size unless
 // given, the spread, the loaded geometry), carried to another workload of
 // the same data without reading the file again.

@@ -146,9 +146,11 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
   // temporary size, only the kernel must allow it.
   const uint64_t current_request = p.current_request_bytes ? p.current_request_bytes : p.final_request_bytes;
   fix.summary = fmt::format(
-      "the next start loads {} ({}): raise the limit to {}, set maxmemory {} ({}) once it is up, bring the data "
+      "the next start loads {} ({}{}): raise the limit to {}, set maxmemory {} ({}) once it is up, bring the data "
       "down by {}, then set the limit to {}",
-      format_bytes(p.loaded_bytes), p.loaded_source, format_k8s_quantity(p.temporary_limit_bytes), p.maxmemory_bytes,
+      format_bytes(p.loaded_bytes), p.loaded_source,
+      p.load_peak_bytes ? fmt::format("; {} at the peak of the load", format_bytes(p.load_peak_bytes)) : "",
+      format_k8s_quantity(p.temporary_limit_bytes), p.maxmemory_bytes,
       format_bytes(p.maxmemory_bytes), format_bytes(p.excess_bytes), format_k8s_quantity(p.final_limit_bytes));
 
   if (p.limit_must_rise) {
@@ -278,9 +280,10 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
              running_check(t) + redis_cli(t, "CONFIG GET maxmemory") + "\n"});
   }
 
-  // Said only where the pod is killed while loading: where the reload fits,
+  // Said only where the pod is killed while loading: where the reload fits
+  // (the limit rises for the server holding the data, or for the margin),
   // the diagnosis says so and this would contradict it.
-  if (p.limit_must_rise) {
+  if (p.limit_must_rise && p.reload_peak_bytes > p.current_limit_bytes) {
     fix.warnings.push_back(fmt::format(
         "setting maxmemory alone ({}) does nothing for a pod killed while loading: loading ignores maxmemory, and "
         "the pod never gets far enough to apply a new value",

@@ -62,13 +62,20 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
   }
 
   // Steps 1-2: the load and the server holding it, at the current maxmemory.
-  p.loaded_budget = compute_budget(instance, holding(workload, p.loaded_bytes, p.loaded_source));
+  // The reload holds the load's high-water mark (budget.cc takes the loaded
+  // size over the dataset); the server then holds what the load ends with.
+  Workload loading = holding(workload, p.loaded_bytes, p.loaded_source);
+  if (in.load_peak_bytes > p.loaded_bytes) {
+    p.load_peak_bytes = in.load_peak_bytes;
+    loading.loaded_bytes = Sourced<uint64_t>{in.load_peak_bytes, Provenance::computed(in.load_peak_source)};
+  }
+  p.loaded_budget = compute_budget(instance, loading);
   p.reload_peak_bytes = p.loaded_budget.phase_total(PhaseId::kReload);
   if (p.reload_peak_bytes == 0) {
     // No persistence configured: a leftover dump.rdb is still loaded at start.
     RedisInstance with_rdb = instance;
     with_rdb.save_points = {{{3600, 1}}, Provenance::computed("rescue: the persisted file is loaded at start")};
-    p.reload_peak_bytes = compute_budget_for_search(with_rdb, holding(workload, p.loaded_bytes, p.loaded_source)).phase_total(PhaseId::kReload);
+    p.reload_peak_bytes = compute_budget_for_search(with_rdb, loading).phase_total(PhaseId::kReload);
   }
   {
     // A fork while the data is still above maxmemory copies what the cleanup

@@ -33,14 +33,22 @@ struct RescueInputs {
   // How fast eviction or the user's deletes remove data, bytes per second.
   double cleanup_bytes_per_sec = 0;
   std::string cleanup_rate_source;
+  // used_memory at the load's high-water mark, when above loaded_bytes: an
+  // AOF whose commands drop data it loaded first (a FLUSHALL, DELs of its
+  // base's keys) holds that much on the way (app/rdb_analysis.h). Only the
+  // reload is sized by it; once loaded the server holds loaded_bytes. 0: the
+  // load peaks at its end.
+  uint64_t load_peak_bytes = 0;
+  std::string load_peak_source;
 };
 
 struct RescuePlan {
   uint64_t current_limit_bytes = 0;    // 0 when none was given
   uint64_t current_request_bytes = 0;  // 0 when none was given (kept while the limit is raised)
   uint64_t current_maxmemory_bytes = 0;
-  uint64_t loaded_bytes = 0;
+  uint64_t loaded_bytes = 0;      // what the server holds once loaded: the cleanup and final limits
   std::string loaded_source;
+  uint64_t load_peak_bytes = 0;   // RescueInputs::load_peak_bytes when above loaded_bytes, else 0
 
   // Step 1: the smallest limit under which the reload and the steady state
   // with all the loaded data fit with the model's 10 % margin, never below
@@ -48,7 +56,7 @@ struct RescuePlan {
   // it already (the crash loop is then not the reload's).
   uint64_t temporary_limit_bytes = 0;
   bool limit_must_rise = false;
-  uint64_t reload_peak_bytes = 0;       // the reload phase with the loaded data
+  uint64_t reload_peak_bytes = 0;       // the reload phase with the loaded data (at its load peak)
   // A fork while the data is still above maxmemory (BGSAVE on the save
   // schedule, an AOF rewrite): the model's fork phase at the loaded size.
   // Above the temporary limit it is a reason to keep writes away until step 4.

@@ -28,6 +28,8 @@ nlohmann::json rescue_to_json(const app::RescueReport& r) {
                       {"summary", r.fix.summary},
                       {"loaded_bytes", p.loaded_bytes},
                       {"loaded_source", p.loaded_source},
+                      // null unless the load peaks above what it ends with (an AOF that drops data)
+                      {"load_peak_bytes", p.load_peak_bytes ? nlohmann::json(p.load_peak_bytes) : nlohmann::json()},
                       {"current_limit_bytes", p.current_limit_bytes},
                       {"reload_peak_bytes", p.reload_peak_bytes},
                       {"limit_must_rise", p.limit_must_rise},

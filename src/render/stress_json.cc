@@ -84,19 +84,25 @@ nlohmann::json stress_to_json(const stress::StressResult& r) {
     for (const auto& p : r.phases) if (p.phase == stress::RunPhase::kLoad) load = &p;
     const stress::PhaseOutcome outcome = load ? load->outcome : stress::PhaseOutcome::kNotRun;
     out["rdb_estimate"] = {{"target", e.target}, {"keys", e.keys}, {"used_memory_bytes", e.used_memory_bytes},
+                           {"load_peak_used_memory_bytes", e.load_peak_used_memory_bytes
+                                                               ? json(e.load_peak_used_memory_bytes)
+                                                               : json(nullptr)},
                            {"reload_bytes", e.reload_bytes}, {"verdict", fit_verdict_name(e.verdict)},
                            {"expected_load_outcome", stress::phase_outcome_name(stress::expected_load_outcome(e))},
                            {"measured_used_memory_bytes", r.preload_used_memory_bytes},
                            {"load_outcome", stress::phase_outcome_name(outcome)},
                            {"load_peak_working_set_bytes", load ? load->peak_working_set_bytes : 0},
-                           {"as_estimated", outcome == stress::expected_load_outcome(e)}};
+                           // null: interrupted before the load ended, which proves nothing either way
+                           {"as_estimated", stress::load_outcome_judged(outcome)
+                                                ? json(outcome == stress::expected_load_outcome(e))
+                                                : json(nullptr)}};
   }
   if (r.rescue.attempted) {
     const auto& x = r.rescue;
-    out["rescue"] = {{"rescued", x.rescued}, {"detail", x.detail}, {"state_before", x.state_before},
+    out["rescue"] = {{"rescued", x.rescued}, {"interrupted", x.interrupted}, {"detail", x.detail}, {"state_before", x.state_before},
                      {"loaded_bytes", x.loaded_bytes}, {"loaded_source", x.loaded_source}, {"policy", x.policy},
                      {"temporary_limit_bytes", x.temporary_limit_bytes}, {"maxmemory_bytes", x.maxmemory_bytes},
-                     {"final_limit_bytes", x.final_limit_bytes}, {"keep_data", x.keep_data},
+                     {"final_limit_bytes", x.final_limit_bytes}, {"keep_data", x.keep_data}, {"clients", x.clients},
                      {"keys_before", x.keys_before}, {"keys_after", x.keys_after}, {"evicted_keys", x.evicted_keys},
                      {"used_memory_loaded_bytes", x.used_memory_loaded_bytes},
                      {"used_memory_after_bytes", x.used_memory_after_bytes}, {"start_sec", x.start_sec},

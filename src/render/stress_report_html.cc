@@ -188,7 +188,7 @@ std::string summary_table(const stress::StressResult& r) {
   if (r.rescue.attempted) {
     const auto& x = r.rescue;
     row("rescue", fmt::format("{} from {}: temporary limit {}, maxmemory {} ({}), final limit {}",
-                              x.rescued ? "Running" : "failed", x.state_before,
+                              x.rescued ? "Running" : x.interrupted ? "interrupted" : "failed", x.state_before,
                               format_k8s_quantity(x.temporary_limit_bytes), format_bytes(x.maxmemory_bytes), x.policy,
                               format_k8s_quantity(x.final_limit_bytes)));
     row("keys before / after / evicted", fmt::format("{} / {} / {}", x.keys_before, x.keys_after, x.evicted_keys));

@@ -30,10 +30,15 @@ std::string pct(uint64_t part, uint64_t whole) {
 // The rescue as applied: the plan's numbers and what it cost in keys.
 std::string rescue_block(const stress::RescueResult& x) {
   if (!x.attempted) return "";
+  // The clients are named: `redisfit rescue` assumes 100 unless told, and
+  // gives these numbers with --clients set to the sandbox's.
   std::string out = fmt::format(
-      "  rescue from {}: data loaded {} ({}); temporary limit {}, maxmemory {} ({}), final limit {}\n",
+      "  rescue from {}: data loaded {} ({}); temporary limit {}, maxmemory {} ({}), final limit {} (the model "
+      "with the sandbox's {} clients: redisfit rescue --clients {})\n",
       x.state_before, format_bytes(x.loaded_bytes), x.loaded_source, format_k8s_quantity(x.temporary_limit_bytes),
-      format_bytes(x.maxmemory_bytes), x.policy, format_k8s_quantity(x.final_limit_bytes));
+      format_bytes(x.maxmemory_bytes), x.policy, format_k8s_quantity(x.final_limit_bytes), x.clients, x.clients);
+  // A signal stopped the steps: nothing failed, and nothing was shown.
+  if (x.interrupted) return out + "    rescue interrupted before its steps ended: proves nothing either way\n";
   if (!x.rescued) return out + "    rescue failed: " + x.detail + "\n";
   const uint64_t lost = x.keys_before > x.keys_after ? x.keys_before - x.keys_after : 0;
   out += fmt::format("    keys: {} before, {} after: {}\n", x.keys_before, x.keys_after,
@@ -53,14 +58,21 @@ std::string estimate_block(const stress::StressResult& r) {
   for (const auto& p : r.phases) if (p.phase == stress::RunPhase::kLoad) load = &p;
   const stress::PhaseOutcome expected = stress::expected_load_outcome(e);
   std::string out = fmt::format(
-      "  rdb estimate ({}): used_memory {} after loading {} keys; measured {} (loaded with room); a start needs "
+      "  rdb estimate ({}): used_memory {} after loading {} keys{}; measured {} (loaded with room); a start needs "
       "{}: {} the limit, so the load should be {}\n",
-      e.target, format_bytes(e.used_memory_bytes), e.keys, format_bytes(r.preload_used_memory_bytes),
+      e.target, format_bytes(e.used_memory_bytes), e.keys,
+      e.load_peak_used_memory_bytes
+          ? fmt::format(" ({} at the peak of the load)", format_bytes(e.load_peak_used_memory_bytes))
+          : "",
+      format_bytes(r.preload_used_memory_bytes),
       format_bytes(e.reload_bytes), e.verdict == Verdict::kUnsafe ? "over" : "within", stress::phase_outcome_name(expected));
   if (load) {
     out += fmt::format("    load under the limit: {}, peak working set {}: {}\n", stress::phase_outcome_name(load->outcome),
                        format_bytes(load->peak_working_set_bytes),
-                       load->outcome == expected ? "as estimated" : "NOT as estimated");
+                       !stress::load_outcome_judged(load->outcome)
+                           ? "stopped before the load ended, which proves nothing either way"
+                       : load->outcome == expected ? "as estimated"
+                                                   : "NOT as estimated");
   }
   return out;
 }

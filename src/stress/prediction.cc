@@ -78,9 +78,19 @@ Workload workload_for_run(const StressOptions& o, uint64_t maxmemory_bytes) {
   if (o.preload && o.preload->estimate && !o.phase_import) {
     // stress --rdb: the data is the user's file, and its size in memory is
     // what `redisfit rdb` estimated for this server, not a fill.
+    const LoadEstimate& e = *o.preload->estimate;
     w.dataset_bytes = Sourced<uint64_t>{
-        o.preload->estimate->used_memory_bytes,
+        e.used_memory_bytes,
         Provenance::given("stress --rdb: redisfit rdb's estimate of used_memory after loading " + o.preload->file)};
+    // An AOF that drops data it loaded first holds its peak while it loads:
+    // the reload phase is sized by it, as the estimate's reload need is
+    // (budget.cc takes the loaded size over the dataset for the reload).
+    if (e.load_peak_used_memory_bytes > e.used_memory_bytes) {
+      w.loaded_bytes = Sourced<uint64_t>{
+          e.load_peak_used_memory_bytes,
+          Provenance::given("stress --rdb: redisfit rdb's estimate of used_memory at the peak of loading " +
+                            o.preload->file)};
+    }
   } else if (dataset > 0) {
     w.dataset_bytes = Sourced<uint64_t>{
         dataset, Provenance::flag(fmt::format("--fill: {} keys x {} B used per key (bounded by maxmemory)", keys,

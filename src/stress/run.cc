@@ -148,7 +148,9 @@ bool Run::recover() {
     if (consecutive_crashes_ >= opt_.max_restarts) {
       crash_loop_ = true;
       timeline_.add_event(EventKind::kCrashLoopBackoff,
-                          fmt::format("{} restarts, each died again: CrashLoopBackOff", consecutive_crashes_), phase_);
+                          fmt::format("{} restart{}, each died again: CrashLoopBackOff", consecutive_crashes_,
+                                      consecutive_crashes_ == 1 ? "" : "s"),
+                          phase_);
       return false;
     }
     ++consecutive_crashes_;
@@ -177,6 +179,7 @@ bool Run::first_load() {
   sampler_->set_phase(phase_);
   timeline_.add_event(EventKind::kPhaseStart, "start under the limit from the persisted data", phase_);
   pr.attempts = 1;
+  const uint64_t kills_before = oom_kills_seen_;
   auto st = start_server();
   started_at_sec_ = timeline_.now_sec();
   bool up = st.ok();
@@ -191,12 +194,18 @@ bool Run::first_load() {
   if (up) {
     pr.outcome = PhaseOutcome::kCompleted;
     pr.detail = pr.attempts > 1 ? "loaded after restarts" : "loaded, serving";
+  } else if (crash_loop_) {
+    pr.outcome = oom_kills_seen_ > 0 ? PhaseOutcome::kOomKilled : PhaseOutcome::kExited;
+    pr.detail = fmt::format("{} on every start while loading ({} starts)",
+                            oom_kills_seen_ > 0 ? "OOMKilled" : "died", pr.attempts);
+  } else if (const uint64_t kills = oom_kills_seen_ - kills_before; kills > 0) {
+    // Stopped by a signal after starts were OOM-killed while loading: those
+    // kills were seen, and are the load's outcome (nothing had served yet).
+    pr.outcome = PhaseOutcome::kOomKilled;
+    pr.detail = fmt::format("OOMKilled while loading {} time{} in {} start{}, then interrupted", kills,
+                            kills == 1 ? "" : "s", pr.attempts, pr.attempts == 1 ? "" : "s");
   } else {
-    pr.outcome = crash_loop_ ? (oom_kills_seen_ > 0 ? PhaseOutcome::kOomKilled : PhaseOutcome::kExited) : PhaseOutcome::kInterrupted;
-    if (crash_loop_) {
-      pr.detail = fmt::format("{} on every start while loading ({} starts)",
-                              oom_kills_seen_ > 0 ? "OOMKilled" : "died", pr.attempts);
-    }
+    pr.outcome = PhaseOutcome::kInterrupted;  // nothing seen either way
   }
   timeline_.add_event(EventKind::kPhaseEnd, phase_outcome_name(pr.outcome), phase_);
   res_.phases.push_back(pr);

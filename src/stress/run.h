@@ -43,6 +43,11 @@ const char* fork_kind_name(ForkKind k);  // "auto", "bgsave", "bgrewriteaof", "f
 // configuration, so the run shows the estimate next to what it measures.
 struct LoadEstimate {
   uint64_t used_memory_bytes = 0;  // estimated used_memory once the file is loaded
+  // Estimated used_memory at the load's high-water mark when above
+  // used_memory_bytes (an AOF that drops data it loaded first: RdbReport::
+  // load_peak_dataset_bytes), else 0. reload_bytes is sized by it, and so is
+  // the model's reload phase for the run.
+  uint64_t load_peak_used_memory_bytes = 0;
   uint64_t reload_bytes = 0;       // container memory the estimate says a start with it needs
   Verdict verdict = Verdict::kUnbounded;  // that need against the limit (named as rdb names it)
   std::string target;              // "Redis 7.0" (the sandbox's redis-server)
@@ -79,6 +84,10 @@ const char* run_outcome_name(RunOutcome outcome);
 // start needs more than the limit (loading ignores maxmemory, so nothing
 // stops it short of the limit), else kCompleted.
 PhaseOutcome expected_load_outcome(const LoadEstimate& estimate);
+// Whether a load phase that ended `observed` says anything of the estimate:
+// not when it was interrupted (or never ran) before it completed or was
+// OOM-killed. A run stopped mid-load proves nothing either way.
+bool load_outcome_judged(PhaseOutcome observed);
 
 // The persisted data a run starts from.
 struct Preload {
@@ -187,6 +196,7 @@ struct Prediction {
 struct RescueResult {
   bool attempted = false;
   bool rescued = false;             // Running under the final limit
+  bool interrupted = false;         // stopped by SIGINT/SIGTERM before its steps ended: not a failure
   std::string detail;               // why a step failed, or what the plan chose
   std::string state_before;         // CrashLoopBackOff
   uint64_t loaded_bytes = 0;        // what the next start loads, as the plan took it
@@ -196,6 +206,12 @@ struct RescueResult {
   uint64_t maxmemory_bytes = 0;     // set with CONFIG SET (and in the config, as Reconfiguring does)
   uint64_t final_limit_bytes = 0;
   bool keep_data = false;           // noeviction: the plan's larger limit keeps every key
+  // The clients the plan's budget counts: the sandbox's own (the loader's
+  // connections, the sampler, the control connection), where `redisfit
+  // rescue` assumes 100 unless --clients says otherwise. Under a policy that
+  // does not evict, each adds 20 KiB of buffers on top of the data, so the
+  // two differ by a few MiB unless given the same count.
+  uint64_t clients = 0;
   uint64_t keys_before = 0;
   uint64_t keys_after = 0;
   uint64_t evicted_keys = 0;        // INFO evicted_keys once used_memory came down

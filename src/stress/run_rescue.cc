@@ -276,6 +276,7 @@ bool Run::rescue_steps(RescueResult& r) {
   // A step cut short by SIGINT/SIGTERM did not fail: it was stopped, and
   // says so instead of blaming the plan ("the reload did not fit").
   auto fail = [&](std::string why) {
+    r.interrupted = g_stop_requested;
     r.detail = g_stop_requested ? std::string("interrupted during the rescue") : std::move(why);
     return false;
   };
@@ -291,9 +292,13 @@ bool Run::rescue_steps(RescueResult& r) {
   r.loaded_bytes = std::max(seen, on_disk);
   r.loaded_source = seen >= on_disk ? fmt::format("used_memory seen, {}", format_bytes(seen))
                                     : fmt::format("persisted files, {}", format_bytes(on_disk));
-  auto plan = plan_rescue(*instance, workload, RescueInputs{r.loaded_bytes, r.loaded_source, 0, ""});
+  RescueInputs inputs;
+  inputs.loaded_bytes = r.loaded_bytes;
+  inputs.loaded_source = r.loaded_source;
+  auto plan = plan_rescue(*instance, workload, inputs);
   if (!plan.ok()) return fail("no plan: " + plan.error().describe());
   r.policy = plan->policy;
+  r.clients = workload.clients.value;
   r.keep_data = !plan->evicts && plan->excess_bytes > 0;
   if (r.keep_data && plan->keep_data_limit_bytes == 0) {
     return fail("noeviction with data above the new maxmemory and no limit that keeps it: the application "

@@ -22,6 +22,11 @@ PhaseOutcome expected_load_outcome(const LoadEstimate& estimate) {
   return estimate.verdict == Verdict::kUnsafe ? PhaseOutcome::kOomKilled : PhaseOutcome::kCompleted;
 }
 
+bool load_outcome_judged(PhaseOutcome observed) {
+  return observed != PhaseOutcome::kInterrupted && observed != PhaseOutcome::kNotRun &&
+         observed != PhaseOutcome::kPending;
+}
+
 const char* phase_outcome_name(PhaseOutcome outcome) {
   switch (outcome) {
     case PhaseOutcome::kPending: return "";

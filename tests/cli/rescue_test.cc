@@ -336,9 +336,9 @@ TEST(Rescue, AReloadWithinTheLimitButNotItsMarginIsNotCalledAKill) {
   EXPECT_EQ(r.out.find("OOM-killed while loading, on every start"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("not with the model's 10% margin"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("raise the memory limit"), std::string::npos) << r.out;
-  // Held, not loaded, over the limit: killed once loaded.
+  // Held, not loaded, over the limit: the model predicts a kill once loaded.
   auto held = run_redisfit({"rescue", "--limit", "28Mi", "--maxmemory", "100mb", "--used-memory", "15mb"});
-  EXPECT_NE(held.out.find("it is OOM-killed once loaded"), std::string::npos) << held.out;
+  EXPECT_NE(held.out.find("the model predicts an OOM kill once loaded"), std::string::npos) << held.out;
   auto killed = run_redisfit({"rescue", "--limit", "28Mi", "--maxmemory", "100mb", "--used-memory", "40mb"});
   EXPECT_NE(killed.out.find("OOM-killed while loading, on every start"), std::string::npos) << killed.out;
 }

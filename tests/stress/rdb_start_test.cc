@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/quantity.h"
+#include "support/persisted_data.h"
 #include "support/redis_server.h"
 #include "support/rdb_scenarios.h"
 #include "support/stress_cgroup.h"
@@ -116,6 +117,11 @@ TEST(RdbStart, OverTheEstimateIsOomKilledOnLoadWithinItLoadsAndSurvives) {
   EXPECT_GE(o["oom_kills"].get<int>(), 2);
   EXPECT_EQ(o["final_state"], "CrashLoopBackOff");
   EXPECT_LE(o["rdb_estimate"]["load_peak_working_set_bytes"].get<uint64_t>(), small * kMiB);
+  bool crash_loop_said = false;  // --restarts 1: one restart, said in the singular
+  for (const auto& e : o["timeline"]["events"]) {
+    crash_loop_said |= e["detail"] == "1 restart, each died again: CrashLoopBackOff";
+  }
+  EXPECT_TRUE(crash_loop_said) << o["timeline"]["events"].dump();
 
   // A limit the estimate allows (its start fits with the safety margin): loads and survives.
   const uint64_t roomy = reload_need * 13 / 10 / kMiB + 1;
@@ -204,6 +210,32 @@ TEST(RdbStart, AppendonlyFromTheConfigFilePersistsThePreloadAsItsAof) {
   EXPECT_EQ(j["appendonly"], "yes") << r.out;
   EXPECT_GT(j["preload"]["keys"].get<uint64_t>(), 10000u) << j["preload"].dump();
   EXPECT_GT(j["preload"]["used_memory_bytes"].get<uint64_t>(), 20u << 20) << j["preload"].dump();
+}
+
+// An AOF whose load peaks far above its end state (a FLUSHALL after most of
+// it): the model of the run reloads the peak, as the estimate's reload need
+// does. It reloaded the end state, predicted a safe run and was OOM-killed
+// loading.
+TEST(RdbStart, TheModelReloadsAnAofsLoadPeak) {
+  SKIP_WITHOUT_CGROUP();
+  TempDir dir;
+  const std::string aof = dir.path() + "/appendonlydir";
+  write_appendonlydir(aof, 30000, 500);
+  if (HasFatalFailure()) return;
+  auto r = run_redisfit({"stress", "--rdb", aof, "--appendonly", "yes", "--limit", "32Mi", "--maxmemory", "16mb",
+                         "--restarts", "0", "--time-scale", "100", "-o", "json"});
+  const auto j = json_of(r);
+  ASSERT_TRUE(j["rdb_estimate"].is_object()) << r.out << r.err;
+  const auto& e = j["rdb_estimate"];
+  EXPECT_EQ(e["verdict"], "over");
+  EXPECT_EQ(e["load_outcome"], "oom-killed") << e.dump();
+  const double reload = j["predicted_phases"]["reload"].get<double>();
+  EXPECT_NEAR(reload / e["reload_bytes"].get<double>(), 1.0, 0.02) << j["predicted_phases"].dump();
+  EXPECT_NE(j["predicted_verdict"], "safe") << j["predicted_phases"].dump();
+  // The peak is reported beside the end state.
+  const auto& peak = e["load_peak_used_memory_bytes"];
+  EXPECT_GT(peak.is_number() ? peak.get<uint64_t>() : 0, 30u * kMiB) << e.dump();
+  EXPECT_LT(e["used_memory_bytes"].get<uint64_t>(), 4u * kMiB) << e.dump();
 }
 
 TEST(RdbStart, BadInputIsAUsageErrorNamingTheFile) {

@@ -84,6 +84,19 @@ TEST(ReloadRescue, NoevictionCrashLoopIsRescuedWithNoKeyLost) {
   EXPECT_EQ(x["keys_after"], x["keys_before"]);
   EXPECT_EQ(x["evicted_keys"], 0);
   EXPECT_GE(x["maxmemory_bytes"].get<uint64_t>(), x["used_memory_loaded_bytes"].get<uint64_t>());
+  // The plan is `redisfit rescue`'s for the server that runs, the sandbox's
+  // few clients included: rescue given the same data, configuration and
+  // --clients prints the same limits (it assumes 100 clients unless told:
+  // 2 MiB more of buffers under noeviction, which read as a discrepancy).
+  const uint64_t clients = x["clients"].is_number() ? x["clients"].get<uint64_t>() : 0;
+  ASSERT_GT(clients, 0u) << x.dump();
+  EXPECT_EQ(j["save"], "3600 1 300 100 60 10000");  // Redis' default save points, beside the AOF: --persistence both
+  auto same = run_redisfit({"rescue", "--used-memory", std::to_string(x["loaded_bytes"].get<uint64_t>()), "--limit",
+                            "128Mi", "--maxmemory", "128mb", "--policy", "noeviction", "--persistence", "both",
+                            "--clients", std::to_string(clients), "-o", "json"});
+  const auto plan = json_of(same);
+  EXPECT_EQ(plan["temporary_limit_bytes"], x["temporary_limit_bytes"]) << same.out;
+  EXPECT_EQ(plan["keep_data_limit_bytes"], x["final_limit_bytes"]) << same.out;
 }
 
 TEST(ReloadRescue, EvictingPolicyPaysInEvictedKeysAndReturnsToTheLimit) {

@@ -32,7 +32,9 @@ int run_plan(const PlanFlags& f) {
     std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }
-  if (Status s = apply_rdb_dataset(f.rdb_path, instance, {}, workload); !s.ok()) {
+  rdb::RdbInputKind dump_kind = rdb::RdbInputKind::kRdb;
+  if (Status s = apply_rdb_dataset(f.rdb_path, instance, {}, workload, &dump_kind);
+      !s.ok() || !(s = persist_as_the_dump_says(f.rdb_path, dump_kind, instance)).ok()) {
     std::fprintf(stderr, "redisfit plan: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }

@@ -38,7 +38,7 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   req.paths = f.paths;
   req.component = f.component;
   std::optional<Workload> dump;  // --rdb: the workload as the dump describes it
-  bool dump_is_aof = false;      // --rdb named an AOF file or an appendonlydir
+  rdb::RdbInputKind dump_kind = rdb::RdbInputKind::kRdb;  // what --rdb named
   // The shared workload flags include --dataset, which rescue does not read:
   // what the next start loads has flags of its own. Refused, not ignored.
   if (!f.workload.dataset.empty()) {
@@ -74,9 +74,7 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     Workload estimated;
     if (Status s = f.workload.apply(server, estimated); !s.ok()) return s;
     estimated.dataset_bytes.reset();
-    rdb::RdbInputKind kind = rdb::RdbInputKind::kRdb;
-    if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated, &kind); !s.ok()) return s;
-    dump_is_aof = kind != rdb::RdbInputKind::kRdb;
+    if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated, &dump_kind); !s.ok()) return s;
     // The load must get through its peak (an AOF that drops what it loaded
     // first holds more on the way than at the end), but once loaded the
     // server holds the end state: that is what is cleaned up and kept.
@@ -121,25 +119,13 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   }
   const WorkloadFlags* wf = &f.workload;
   const std::string rdb_path = f.rdb_path;
-  req.apply_flags = [wf, dump, dump_is_aof, rdb_path](RedisInstance& r, Workload& w) {
+  req.apply_flags = [wf, dump, dump_kind, rdb_path](RedisInstance& r, Workload& w) {
     if (Status s = wf->apply(r, w); !s.ok()) return s;
     // What the dump says of its values goes with its size.
     if (dump) copy_dump_values(*dump, w);
-    // An AOF is loaded only with appendonly yes (server.c loadDataFromDisk
-    // reads the AOF then, dump.rdb otherwise): the server it was copied from
-    // runs with it, so the reload is an AOF replay and the data is persisted
-    // by BGREWRITEAOF. A BGSAVE would leave the large AOF the next start
-    // replays. A configuration that says appendonly no never loads this file.
-    if (dump_is_aof && !r.appendonly.value) {
-      if (r.appendonly.source.kind != ProvenanceKind::kDefault) {
-        return Status{Error{"--rdb", fmt::format("{} is an AOF, which Redis loads only with appendonly yes, but {} "
-                                                 "says appendonly no: give the dump.rdb that server loads, or "
-                                                 "--persistence aof (or both) if it runs with the AOF",
-                                                 rdb_path, r.appendonly.source.describe())}};
-      }
-      r.appendonly = {true, Provenance::flag("--rdb " + rdb_path + " (an AOF: Redis loads it only with appendonly yes)")};
-    }
-    return Status{Ok{}};
+    // A BGSAVE would leave the large AOF the next start replays: an AOF
+    // dump plans AOF persistence (workload_flags.h).
+    return persist_as_the_dump_says(rdb_path, dump_kind, r);
   };
   return Ok{};
 }

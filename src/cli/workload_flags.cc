@@ -206,6 +206,18 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
   return Ok{};
 }
 
+Status persist_as_the_dump_says(const std::string& rdb_path, rdb::RdbInputKind kind, RedisInstance& r) {
+  if (kind == rdb::RdbInputKind::kRdb || r.appendonly.value) return Ok{};
+  if (r.appendonly.source.kind != ProvenanceKind::kDefault) {
+    return Error{"--rdb", fmt::format("{} is an AOF, which Redis loads only with appendonly yes, but {} says "
+                                      "appendonly no: give the dump.rdb that server loads, or --persistence aof (or "
+                                      "both) if it runs with the AOF",
+                                      rdb_path, r.appendonly.source.describe())};
+  }
+  r.appendonly = {true, Provenance::flag("--rdb " + rdb_path + " (an AOF: Redis loads it only with appendonly yes)")};
+  return Ok{};
+}
+
 Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
                          const std::vector<ConfDirective>& conf, Workload& workload,
                          rdb::RdbInputKind* input_kind) {

@@ -59,6 +59,13 @@ struct WorkloadFlags {
 Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
                          const std::vector<ConfDirective>& conf, Workload& workload,
                          rdb::RdbInputKind* input_kind = nullptr);
+// An AOF is loaded only with appendonly yes (server.c loadDataFromDisk reads
+// the AOF then, dump.rdb otherwise): the server a dump of `kind` came from
+// runs with it, so its reload is an AOF replay and its data is persisted by
+// AOF rewrites. Sets appendonly yes on `instance` for an AOF where nothing
+// said otherwise; refuses (naming `rdb_path` and the setting) a configuration
+// that says appendonly no, which never loads this file. Nothing for an RDB.
+Status persist_as_the_dump_says(const std::string& rdb_path, rdb::RdbInputKind kind, RedisInstance& instance);
 // What apply_rdb_dataset took from the dump's values (the value size unless
 // given, the spread, the loaded geometry), carried to another workload of
 // the same data without reading the file again.

@@ -1,4 +1,4 @@
-// `redisfit rescue --rdb` with an AOF (an appendonlydir written by a real
+// `redisfit rescue --rdb` (and plan/explain --rdb) with an AOF (an appendonlydir written by a real
 // redis-server), the targets it is given, and what its first line claims.
 #include <gtest/gtest.h>
 
@@ -56,6 +56,37 @@ TEST(RescueAof, AnAppendonlydirPlansAofPersistence) {
     auto r = run_redisfit(conflict);
     EXPECT_EQ(r.exit_code, 2) << persistence << r.out;
     EXPECT_NE(r.err.find("only with appendonly yes"), std::string::npos) << r.err;
+  }
+}
+
+// plan and explain read --rdb through the same rule: an appendonlydir is an
+// AOF server's data, judged with AOF rewrites and an AOF replay on restart,
+// as --persistence aof judges it. They costed it as RDB (BGSAVE, dump.rdb).
+TEST(RescueAof, PlanAndExplainJudgeAnAppendonlydirAsAnAofServer) {
+  testing::TempDir dir;
+  const std::string aof = dir.path() + "/appendonlydir";
+  testing::write_appendonlydir(aof, 6000);
+  if (HasFatalFailure()) return;
+  for (const char* cmd : {"plan", "explain"}) {
+    std::vector<std::string> base = {cmd, "--rdb", aof, "--limit", "64Mi", "-o", "json"};
+    if (std::string(cmd) == "explain") base.insert(base.end(), {"--maxmemory", "16mb"});
+    auto by_file = run_redisfit(base);
+    std::vector<std::string> aof_flag = base;
+    aof_flag.insert(aof_flag.end(), {"--persistence", "aof"});
+    auto by_flag = run_redisfit(aof_flag);
+    ASSERT_LE(by_file.exit_code, 1) << cmd << by_file.err;
+    EXPECT_EQ(by_file.exit_code, by_flag.exit_code) << cmd;
+    const auto a = nlohmann::json::parse(by_file.out, nullptr, false);
+    const auto b = nlohmann::json::parse(by_flag.out, nullptr, false);
+    ASSERT_FALSE(a.is_discarded() || b.is_discarded()) << by_file.out;
+    EXPECT_NE(by_file.out.find("BGREWRITEAOF"), std::string::npos) << cmd << by_file.out.substr(0, 2000);
+    const char* peak = std::string(cmd) == "plan" ? "maxmemory_bytes" : "peak_bytes";
+    if (a.contains(peak)) EXPECT_EQ(a[peak], b[peak]) << cmd;
+    auto conflict = base;
+    conflict.insert(conflict.end(), {"--persistence", "rdb"});
+    auto refused = run_redisfit(conflict);
+    EXPECT_EQ(refused.exit_code, 2) << cmd << refused.out;
+    EXPECT_NE(refused.err.find("only with appendonly yes"), std::string::npos) << refused.err;
   }
 }
 

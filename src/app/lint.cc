@@ -7,6 +7,7 @@
 #include "fix/conf_fix.h"
 #include "platform/input_file.h"
 #include "app/lint_judge.h"
+#include "app/lint_instance_templates.h"
 #include "app/lint_replica_buffer.h"
 #include "app/lint_shapes.h"
 #include "sources/manifests/join.h"
@@ -104,6 +105,19 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
   // back until the join's own errors are in, so stderr keeps its order.
   std::vector<Error> judged_errors;
   std::swap(judged_errors, report.input_errors);
+  // A component is held until its instances[] templates (which the join
+  // hands on right after it) are judged: their fixes fold into its one
+  // maxmemory (lint_instance_templates.h). Kept in the join's order.
+  struct HeldComponent {
+    fix::KbTarget target;
+    std::vector<SubjectReport> subjects;  // the component, then its templates
+  };
+  std::optional<HeldComponent> held_component;
+  auto flush_component = [&] {
+    if (!held_component) return;
+    for (auto& s : held_component->subjects) keep(std::move(s), report, sink, options);
+    held_component.reset();
+  };
   manifests::JoinResult joined = manifests::join_manifests(c.set, jo, [&](manifests::ManifestInstance&& mi) {
     // Both read the instance as joined, before any flag overrides it.
     const MaxmemoryDerivation d = derivation_of(mi);
@@ -111,16 +125,30 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     SubjectReport s;
     s.instance = std::move(mi.instance);
     s.object = std::move(mi.object);
+    const bool instance_template = mi.instance_template >= 0;
     if (options.override_manifest) {
       if (auto st = options.override_manifest(s.instance); !st) {
         report.input_errors.push_back(st.error());
+        if (!instance_template) flush_component();  // its templates have nothing to fold into
         return;
       }
     }
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
     evaluate(s, options, d, &t);
+    if (!instance_template) {
+      flush_component();
+      held_component = HeldComponent{t, {}};
+      held_component->subjects.push_back(std::move(s));
+      return;
+    }
+    if (held_component) {
+      fold_template_fix(held_component->subjects.front(), held_component->target, s);
+      held_component->subjects.push_back(std::move(s));
+      return;
+    }
     keep(std::move(s), report, sink, options);
   });
+  flush_component();
   std::swap(judged_errors, report.input_errors);
   for (auto& e : joined.errors) report.input_errors.push_back(std::move(e));
   for (auto& e : judged_errors) report.input_errors.push_back(std::move(e));

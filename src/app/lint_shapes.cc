@@ -61,6 +61,7 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   t.maxmemory_in_argv = c.maxmemory_in_argv;
   t.flags_env = c.flags_env;
   t.flags_env_words = c.flags_env_words;
+  t.flags_env_ref = c.flags_env_ref;
   // A Bitnami container started by a chart's script still has the image's
   // variable: the fix has always set it there.
   if (t.bitnami && t.flags_env.empty()) {

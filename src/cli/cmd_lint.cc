@@ -97,10 +97,7 @@ int run_lint_command(LintFlags f) {
   manifest_flags.request.clear();
   manifest_flags.limit.clear();
   manifest_flags.cpu_limit.clear();
-  const bool instance_flags = !f.workload.maxmemory.empty() || !f.workload.policy.empty() ||
-                              !f.workload.persistence.empty() || f.workload.replicas.has_value() ||
-                              !f.workload.repl_buffer_hard.empty() || !f.workload.redis_version.empty();
-  if (instance_flags) {
+  if (f.workload.sets_server_settings()) {
     options.override_manifest = [manifest_flags](RedisInstance& r) {
       Workload ignored;
       return manifest_flags.apply(r, ignored);

@@ -206,6 +206,11 @@ Status WorkloadFlags::apply_workload(Workload& w) const {
   return Ok{};
 }
 
+bool WorkloadFlags::sets_server_settings() const {
+  return !maxmemory.empty() || !policy.empty() || !persistence.empty() || replicas.has_value() ||
+         !repl_buffer_hard.empty() || !redis_version.empty() || !rdbcompression.empty();
+}
+
 Status persist_as_the_dump_says(const std::string& rdb_path, rdb::RdbInputKind kind, RedisInstance& r) {
   if (kind == rdb::RdbInputKind::kRdb || r.appendonly.value) return Ok{};
   if (r.appendonly.source.kind != ProvenanceKind::kDefault) {

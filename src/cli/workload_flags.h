@@ -48,6 +48,11 @@ struct WorkloadFlags {
   // Applies the flags onto `instance` / `workload` (flags win over what the
   // instance already holds, e.g. from a redis.conf).
   Status apply(RedisInstance& instance, Workload& workload) const;
+  // Whether any flag sets a server setting (maxmemory, policy, persistence,
+  // replicas, replica buffer, version, rdbcompression): what apply() writes
+  // into the instance besides the container's resources. Kept beside apply():
+  // a flag missing here is silently ignored on manifests (lint).
+  bool sets_server_settings() const;
 };
 
 // `--rdb PATH` (plan, explain): the dataset is `redisfit rdb`'s estimate of

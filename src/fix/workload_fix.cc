@@ -153,7 +153,17 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
   std::vector<std::pair<std::string, std::string>> edits;  // form name, command
   if (resize) edits.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
   const bool argv_wins = t.maxmemory_in_argv || t.config_map.empty();
-  if (!t.flags_env.empty() && argv_wins) {
+  if (!t.flags_env.empty() && argv_wins && !t.flags_env_ref.empty()) {
+    // The value lives in a ConfigMap or Secret (valueFrom): edited there,
+    // where the other flags are, not replaced by a literal of the words known.
+    fix.forms.push_back({t.flags_env + " (" + t.flags_env_ref + ")",
+                         fmt::format("put `--maxmemory {}` in the value of {} ({}), in place of any --maxmemory "
+                                     "there, keeping its other flags\n",
+                                     c.maxmemory_bytes, t.flags_env, t.flags_env_ref)});
+    fix.notes.push_back(fmt::format("{} comes from {}: `kubectl set env` would replace that reference with a "
+                                    "literal; the change reaches Redis when the pod restarts",
+                                    t.flags_env, t.flags_env_ref));
+  } else if (!t.flags_env.empty() && argv_wins) {
     const std::string value = extra_flags_with(t.flags_env_words, c.maxmemory_bytes);
     edits.push_back({"kubectl patch (env)",
                      recreated(t) ? fmt::format("kubectl set env --local -f - -c {} {}='{}' -o yaml", t.container,

@@ -50,6 +50,7 @@ struct WorkloadTarget {
   // redis-stack's entrypoint.sh REDIS_ARGS. "" = none: the fix patches args.
   std::string flags_env;
   std::vector<std::string> flags_env_words;  // its words today, kept by the fix
+  std::string flags_env_ref;  // where its value comes from, if not the manifest (workload_config.h)
 };
 
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& change);

@@ -237,6 +237,34 @@ TEST(AuditLaunch, TheRedisStackFixSetsRedisArgsNotArgs) {
   EXPECT_EQ(forms.find("/args"), std::string::npos) << forms;
 }
 
+// REDIS_ARGS from a ConfigMap key (valueFrom): `kubectl set env` would
+// replace the reference with a literal, and where the ConfigMap is not in the
+// inputs the literal held only --maxmemory, dropping the flags the key held.
+// The fix edits the key the value comes from.
+TEST(AuditLaunch, ARedisArgsFromAConfigMapIsEditedThereNotReplaced) {
+  std::string yaml = kStackWithRedisArgs;
+  const std::string literal = "env: [{name: REDIS_ARGS, value: \"--maxmemory 1gb --save ''\"}]";
+  yaml.replace(yaml.find(literal), literal.size(),
+               "env: [{name: REDIS_ARGS, valueFrom: {configMapKeyRef: {name: stack-args, key: args}}}]");
+  const std::string map = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stack-args}\ndata:\n"
+                          "  args: \"--maxmemory 1gb --save ''\"\n---\n";
+  for (const bool with_map : {true, false}) {
+    testing::TempDir dir;
+    auto r = lint_yaml(dir, with_map ? map + yaml : yaml);
+    const auto* s = lint_test::subject(r, "stack/stack");
+    ASSERT_NE(s, nullptr);
+    if (!s->fix) {  // not judged without the value (RF000): nothing to replace
+      EXPECT_FALSE(with_map);
+      continue;
+    }
+    std::string forms;
+    for (const auto& f : s->fix->forms) forms += f.label + ": " + f.text;
+    EXPECT_EQ(forms.find("kubectl set env"), std::string::npos) << forms;
+    EXPECT_NE(forms.find("REDIS_ARGS (ConfigMap stack-args key args)"), std::string::npos) << forms;
+    EXPECT_NE(forms.find(fmt::format("put `--maxmemory {}`", s->fix->maxmemory_bytes)), std::string::npos) << forms;
+  }
+}
+
 // With args set, they replace the CMD and run as the program (REDIS_ARGS
 // unread): `--maxmemory N` is no server, and lint says what runs (QA repro
 // t7b.yaml, the previous fix applied). Lint read the args as redis-server

@@ -27,6 +27,41 @@ TEST(LintCli, SeedCaseIsAnErrorNamingComponentPhaseAndNumbers) {
   EXPECT_TRUE(contains(r.out, "--config-spec redis-replication-config --config-file redis.conf")) << r.out;
 }
 
+// Every flag that sets a server setting overrides what a manifest says, each
+// on its own: --rdbcompression applied only when another such flag (even one
+// repeating the manifest) came with it, so lint and explain disagreed.
+TEST(LintCli, RdbcompressionAloneOverridesAManifest) {
+  testing::TempDir dir;
+  const std::string path = dir.write_file("sts.yaml", R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cache}
+spec:
+  serviceName: cache
+  selector: {matchLabels: {app: cache}}
+  template:
+    metadata: {labels: {app: cache}}
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.0.15
+        command: ["redis-server", "--maxmemory", "167772160", "--maxmemory-policy", "allkeys-lru"]
+        resources: {requests: {memory: 256Mi}, limits: {memory: 256Mi}}
+)");
+  auto peak = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"lint", "-o", "json", "--write-rate", "5000", path};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_redisfit(args);
+    auto doc = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(doc.is_discarded()) << r.out << r.err;
+    return doc.is_discarded() ? nlohmann::json() : doc["components"][0]["peak_bytes"];
+  };
+  const auto compressed = peak({});
+  const auto alone = peak({"--rdbcompression", "no"});
+  const auto with_policy = peak({"--rdbcompression", "no", "--policy", "allkeys-lru"});
+  EXPECT_NE(alone, compressed);
+  EXPECT_EQ(alone, with_policy);
+}
+
 // --limit next to manifests is said to be ignored for them, counting the
 // components judged: the seed cluster's Sentinel is recognised, not judged.
 TEST(LintCli, ALimitBesideManifestsCountsTheComponentsJudged) {

@@ -15,6 +15,15 @@
 namespace redisfit::workloads {
 namespace {
 
+// Where the value of env variable `name` comes from when the container does
+// not write it (WorkloadConfig::flags_env_ref); "" for a literal or none.
+std::string value_reference(const ContainerDecl& c, const std::string& name) {
+  const auto it = c.env.find(name);
+  if (it == c.env.end()) return "";
+  if (const auto& ref = it->second.key_ref) return fmt::format("{} {} key {}", ref->kind, ref->name, ref->key);
+  return it->second.known ? "" : "a valueFrom reference";
+}
+
 constexpr int kSentinelPort = 26379;
 
 bool contains(const std::string& s, std::string_view needle) { return s.find(needle) != std::string::npos; }
@@ -236,6 +245,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
     apply_overrides(words, {}, b.extra_flags_location.known() ? b.extra_flags_location : c.args_location, c, r);
     r.flags_env = valkey ? "VALKEY_EXTRA_FLAGS" : "REDIS_EXTRA_FLAGS";
     r.flags_env_words = b.extra_flags;
+    r.flags_env_ref = value_reference(c, r.flags_env);
     return r;
   }
 
@@ -285,6 +295,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
     // CMD ["/entrypoint.sh"]), so args would replace the entrypoint: a fix
     // sets REDIS_ARGS, the only server flags it passes.
     r.flags_env = "REDIS_ARGS";
+    r.flags_env_ref = value_reference(c, "REDIS_ARGS");
     if (auto it = c.env.find("REDIS_ARGS"); it != c.env.end()) {
       overrides_at = it->second.location;
       if (auto lit = env.literal.find("REDIS_ARGS"); lit != env.literal.end()) r.flags_env_words = blank_split(lit->second);

@@ -58,6 +58,12 @@ struct ContainerReading {
   // today, so a fix that sets the variable keeps the others.
   std::string flags_env;
   std::vector<std::string> flags_env_words;
+  // Where that variable's value comes from when the manifest does not write
+  // it (valueFrom: "ConfigMap NAME key KEY", "Secret NAME key KEY", or "a
+  // valueFrom reference"); "" for a literal value or no variable. A fix
+  // then edits that source: `kubectl set env` would replace the reference
+  // with a literal of the words it knows.
+  std::string flags_env_ref;
 };
 
 // Reads every Redis-looking container of `pod` (init containers are not

@@ -52,19 +52,18 @@ std::string recommendation_line(const stress::SearchResult& r) {
                                  share(*r.recommended_bytes, r.limit_bytes));
   line += share_of_edge(r, *r.recommended_bytes);
   line += probe_outcome(r, [](const stress::Probe& p) { return p.recommended; });
+  if (!r.plan_command.empty()) line += "\n  " + r.plan_command;
   if (r.recommended_given_facts_bytes) {
     const auto& f = r.facts;
-    const double dataset_mib = static_cast<double>(f.child_dataset_bytes) / (1 << 20);  // redis.conf's mb
-    const std::string rate =
-        f.executed_write_rate ? fmt::format(" --write-rate {:.0f}", *f.executed_write_rate) : std::string();
     line += fmt::format(
-        "\nmeasured: given what those runs measured (plan --save-time {:.1f}s --save-time-of {:.0f}mb "
-        "--fragmentation {:.2f}{}), plan recommends {} ({} of the limit)",
-        f.child_seconds, dataset_mib, f.fragmentation, rate, format_bytes(*r.recommended_given_facts_bytes),
-        share(*r.recommended_given_facts_bytes, r.limit_bytes));
+        "\nmeasured: given what those runs measured (a save of {:.1f}s of {}, fragmentation {:.2f}), plan "
+        "recommends {} ({} of the limit)",
+        f.child_seconds, format_bytes(f.child_dataset_bytes), f.fragmentation,
+        format_bytes(*r.recommended_given_facts_bytes), share(*r.recommended_given_facts_bytes, r.limit_bytes));
     if (f.executed_write_rate) line += " (the write rate the server executed; the rest was refused with -OOM)";
     line += share_of_edge(r, *r.recommended_given_facts_bytes);
     line += probe_outcome(r, [](const stress::Probe& p) { return p.recommended_given_facts; });
+    if (!r.plan_command_given_facts.empty()) line += "\n  " + r.plan_command_given_facts;
   } else if (!r.facts_note.empty()) {
     line += "\nmeasured: no recommendation given the server's facts (" + r.facts_note + ")";
   }
@@ -117,6 +116,8 @@ nlohmann::json search_to_json(const stress::SearchResult& r) {
     out["recommended_share_of_edge"] = static_cast<double>(*r.recommended_bytes) / static_cast<double>(*r.edge_bytes);
   }
   if (!r.recommendation_note.empty()) out["recommendation_note"] = r.recommendation_note;
+  if (!r.plan_command.empty()) out["plan_command"] = r.plan_command;
+  if (!r.plan_command_given_facts.empty()) out["plan_command_given_facts"] = r.plan_command_given_facts;
   out["recommended_given_facts_bytes"] = opt(r.recommended_given_facts_bytes);
   if (r.recommended_given_facts_bytes) {
     out["facts"] = {{"fork_child_sec", r.facts.child_seconds},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "facts/plan_command.h"
 #include "model/constants.h"
 #include "model/policy.h"
 #include "model/verdict.h"
@@ -22,39 +23,14 @@ Level level_of(Verdict verdict, bool configured) {
 }
 
 std::string plan_command(const RuleContext& ctx) {
-  const RedisInstance& in = ctx.instance;
-  const Workload& w = ctx.workload;
-  const bool rdb = !in.save_points.value.empty(), aof = in.appendonly.value;
-  std::string cmd = "redisfit plan";
-  if (ctx.live->limit_bytes) cmd += " --limit " + format_k8s_quantity(*ctx.live->limit_bytes);
-  if (w.dataset_bytes) cmd += " --dataset " + format_k8s_quantity(w.dataset_bytes->value);
-  cmd += fmt::format(" --persistence {} --policy {}", rdb && aof ? "both" : aof ? "aof" : rdb ? "rdb" : "none",
-                     in.maxmemory_policy.value);
-  if (in.replicas.value > 0) cmd += fmt::format(" --replicas {}", in.replicas.value);
   // A write rate is in the facts only when measured over a window (probe
   // --sample) or given (live_facts.cc keeps one INFO instantaneous_ops_per_sec
   // reading out of them). Without one, the last fork's copy-on-write is not
   // passed either (an idle BGSAVE copies almost nothing): plan sizes the
   // worst case and says which measurement tightens it.
-  const bool rate_measured = w.write_rate_per_sec.has_value();
-  if (rate_measured) cmd += fmt::format(" --write-rate {:.0f}", w.write_rate_per_sec->value);
-  cmd += " --value-size " + format_k8s_quantity(w.value_size_bytes.value);
-  // Every other fact the server showed, so that the pasted command answers
-  // what probe --plan and guard answer from the same facts.
-  auto known = [](const Provenance& p) { return p.kind != ProvenanceKind::kDefault; };
-  if (known(w.fragmentation.source)) cmd += fmt::format(" --fragmentation {:.3f}", w.fragmentation.value);
-  if (known(w.clients.source)) cmd += fmt::format(" --clients {}", w.clients.value);
-  if (w.keys_have_ttl.value) cmd += " --ttl true";
-  if (w.cow_fraction && (rate_measured || w.cow_fraction->source.kind == ProvenanceKind::kFlag)) {
-    cmd += fmt::format(" --cow-fraction {:.3f}", w.cow_fraction->value);
-  }
-  if (w.fork_child_seconds) {
-    cmd += fmt::format(" --save-time {:.3g}s", w.fork_child_seconds->value);
-    if (w.fork_child_dataset_bytes) cmd += " --save-time-of " + format_k8s_quantity(*w.fork_child_dataset_bytes);
-  }
-  if (in.cpu_limit_cores) cmd += fmt::format(" --cpu-limit {:g}", in.cpu_limit_cores->value);
-  if (known(in.redis_version.source)) cmd += " --redis-version " + in.redis_version.value;
-  return cmd;
+  PlanCommandOptions o;
+  o.limit_bytes = ctx.live->limit_bytes;
+  return plan_command_for(ctx.instance, ctx.workload, o);
 }
 
 std::string fit_advice(const RuleContext& ctx, const std::string& lower) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "facts/plan_command.h"
 #include "model/budget.h"
 #include "model/budget_search.h"
 #include "model/constants.h"
@@ -203,14 +204,10 @@ uint64_t predict_with_measured_fork(const std::string& conf_path, const StressOp
 
 namespace {
 
-Result<uint64_t> solve_for_run(const StressOptions& o, const ServerFacts* facts) {
-  auto inst = scratch_instance_for_run(o);
-  if (!inst.ok()) return inst.error();
-  // The largest maxmemory the model calls safe under this very limit. Not
-  // plan_with_model(): for a dataset that cannot fit under a refusing policy
-  // it grows the limit, while the run keeps the limit and has its writes
-  // refused instead. A rewrite the import starts must fit as well.
-  Workload asked = workload_for_run(o, inst->maxmemory.bytes);
+// The workload the recommendation sizes: the run's, with what the server
+// measured when `facts` is given.
+Workload asked_workload(const StressOptions& o, const RedisInstance& inst, const ServerFacts* facts) {
+  Workload asked = workload_for_run(o, inst.maxmemory.bytes);
   if (facts != nullptr) {
     set_measured_child(asked, facts->child_seconds);
     asked.fork_child_dataset_bytes = facts->child_dataset_bytes;
@@ -222,6 +219,17 @@ Result<uint64_t> solve_for_run(const StressOptions& o, const ServerFacts* facts)
                             "with -OOM")};
     }
   }
+  return asked;
+}
+
+Result<uint64_t> solve_for_run(const StressOptions& o, const ServerFacts* facts) {
+  auto inst = scratch_instance_for_run(o);
+  if (!inst.ok()) return inst.error();
+  // The largest maxmemory the model calls safe under this very limit. Not
+  // plan_with_model(): for a dataset that cannot fit under a refusing policy
+  // it grows the limit, while the run keeps the limit and has its writes
+  // refused instead. A rewrite the import starts must fit as well.
+  const Workload asked = asked_workload(o, *inst, facts);
   auto best = solve_max_maxmemory(*inst, asked, o.limit_bytes);
   if (!best.ok()) return best;
   if (auto during_import = import_fork_workload(*inst, o, asked)) {
@@ -235,6 +243,19 @@ Result<uint64_t> solve_for_run(const StressOptions& o, const ServerFacts* facts)
 }  // namespace
 
 Result<uint64_t> recommended_maxmemory(const StressOptions& o) { return solve_for_run(o, nullptr); }
+
+std::string recommendation_plan_command(const StressOptions& o, const ServerFacts* facts) {
+  auto inst = scratch_instance_for_run(o);
+  if (!inst.ok()) return "";
+  ServerFacts f;
+  if (facts != nullptr) {
+    f = *facts;
+    f.fragmentation = std::max(1.0, f.fragmentation);  // as recommended_maxmemory_given reads it
+  }
+  PlanCommandOptions options;
+  options.limit_bytes = o.limit_bytes;
+  return plan_command_for(*inst, asked_workload(o, *inst, facts ? &f : nullptr), options);
+}
 
 Result<uint64_t> recommended_maxmemory_given(const StressOptions& o, const ServerFacts& facts) {
   if (facts.child_seconds <= 0 || facts.child_dataset_bytes == 0 || facts.fragmentation <= 0) {

@@ -68,6 +68,14 @@ struct ServerFacts {
 // server refused part of it: then the rate it executed.
 Result<uint64_t> recommended_maxmemory_given(const StressOptions& options, const ServerFacts& facts);
 
+// The `redisfit plan` command that states the workload and server those two
+// recommendations size (facts/plan_command.h), `facts` when given: the
+// limit, persistence (the save point a forced BGSAVE adds), policy, rate,
+// value size, the stress's clients, the measured save and fragmentation.
+// plan answers it as the search did unless the import's own rewrite decided
+// (plan does not model an import). "" when the run's configuration is invalid.
+std::string recommendation_plan_command(const StressOptions& options, const ServerFacts* facts);
+
 }  // namespace redisfit::stress
 
 namespace redisfit::stress {

@@ -144,6 +144,7 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
   auto rec = recommended_maxmemory(s.run);
   if (rec.ok()) {
     out.recommended_bytes = *rec;
+    out.plan_command = recommendation_plan_command(s.run, nullptr);
   } else {
     out.recommendation_note = rec.error().describe();
   }
@@ -161,6 +162,7 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
       auto given = recommended_maxmemory_given(s.run, *facts);
       if (given.ok() && *given > 0) {
         out.recommended_given_facts_bytes = *given;
+        out.plan_command_given_facts = recommendation_plan_command(s.run, &out.facts);
         auto q = run_probe(s, *given, out.repeats, false, out.interrupted);
         if (!q.ok()) return q.error();
         Probe probe = *q;

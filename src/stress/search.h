@@ -86,6 +86,8 @@ struct SearchResult {
   std::optional<uint64_t> recommended_given_facts_bytes;
   ServerFacts facts;
   std::string facts_note;            // why there is none, when there is none
+  // The plan command lines that give those two recommendations.
+  std::string plan_command, plan_command_given_facts;
   int repeats = 0;
   double write_rate_per_sec = 0;     // the described rate during the fork (0: flat out)
   bool interrupted = false;

@@ -6,11 +6,30 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 #include "support/redis_server.h"
 #include "support/stress_cgroup.h"
 
 namespace redisfit::testing {
 namespace {
+
+// `plan` run with the command line a search printed ("redisfit plan --limit
+// ..."), -o json: the maxmemory it recommends. stress.md promises the line
+// reproduces the search's figure; it once left out the limit, policy, rate,
+// value size and persistence.
+nlohmann::json plan_of_command(const std::string& line) {
+  std::vector<std::string> args;
+  std::istringstream words(line);
+  for (std::string w; words >> w;) args.push_back(w);
+  EXPECT_GE(args.size(), 2u);
+  if (args.size() < 2 || args[0] != "redisfit") return nlohmann::json();
+  args.erase(args.begin());
+  args.insert(args.end(), {"-o", "json"});
+  auto r = run_redisfit(args);
+  EXPECT_EQ(r.exit_code, 0) << line << "\n" << r.err;
+  return json_of(r)["maxmemory_bytes"];
+}
 
 // BGSAVE under flat-out overwrites with an evicting policy: the fork copies
 // as much as the writer reaches, so the edge lies well below the limit.
@@ -67,6 +86,8 @@ TEST(StressSearch, EdgeLiesBetweenAKnownSurvivorAndAKnownOomKill) {
   // The model's recommendation is reported next to the edge, and was probed.
   ASSERT_TRUE(s["recommended_bytes"].is_number());
   EXPECT_TRUE(s["probes"][0]["recommended"].get<bool>());
+  ASSERT_TRUE(s["plan_command"].is_string());
+  EXPECT_EQ(plan_of_command(s["plan_command"]), s["recommended_bytes"]) << s["plan_command"];
   // Then the recommendation given what its runs measured (their mean child
   // life, dataset saved and fragmentation), probed second.
   double child = 0, fragmentation = 0;
@@ -88,6 +109,9 @@ TEST(StressSearch, EdgeLiesBetweenAKnownSurvivorAndAKnownOomKill) {
   ASSERT_GE(s["probes"].size(), 2u);
   EXPECT_TRUE(s["probes"][1]["recommended_given_facts"].get<bool>());
   EXPECT_EQ(s["probes"][1]["maxmemory_bytes"], s["recommended_given_facts_bytes"]);
+  ASSERT_TRUE(s["plan_command_given_facts"].is_string());
+  EXPECT_EQ(plan_of_command(s["plan_command_given_facts"]), s["recommended_given_facts_bytes"])
+      << s["plan_command_given_facts"];
   // A flat-out writer describes no rate, so none is taken from the runs.
   EXPECT_FALSE(s["facts"].contains("executed_write_rate")) << s["facts"].dump();
 }

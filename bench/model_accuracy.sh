@@ -54,10 +54,10 @@ echo "|---|---|---|---|---|---|---|"
 common=(--limit 1Gi --maxmemory 300mb --save '' --phases import,fork --fork bgsave)
 run "BGSAVE, allkeys-lru, 2k overwrites/s"  "${common[@]}" --policy allkeys-lru --write-rate 2000
 run "BGSAVE, allkeys-lru, 20k overwrites/s" "${common[@]}" --policy allkeys-lru --write-rate 20000
-run "BGSAVE, allkeys-lru, overwrites flat out" "${common[@]}" --policy allkeys-lru --write-rate 0
-run "BGSAVE, noeviction, full, overwrites flat out" "${common[@]}" --policy noeviction --write-rate 0
-run "BGSAVE, noeviction, ~80% full (--fill 0.6x payload), overwrites flat out" "${common[@]}" --policy noeviction --write-rate 0 --fill 0.6x
+run "BGSAVE, allkeys-lru, overwrites flat out" "${common[@]}" --policy allkeys-lru --write-rate max
+run "BGSAVE, noeviction, full, overwrites flat out" "${common[@]}" --policy noeviction --write-rate max
+run "BGSAVE, noeviction, ~80% full (--fill 0.6x payload), overwrites flat out" "${common[@]}" --policy noeviction --write-rate max --fill 0.6x
 run "AOF rewrite, allkeys-lru, overwrites flat out" --limit 1Gi --maxmemory 300mb --save '' --appendonly yes \
-    --phases import,fork --fork bgrewriteaof --policy allkeys-lru --write-rate 0
+    --phases import,fork --fork bgrewriteaof --policy allkeys-lru --write-rate max
 run "import + restart (reload), noeviction, RDB" --limit 1Gi --maxmemory 300mb --policy noeviction --phases import,restart
 run "import + restart (reload), noeviction, AOF" --limit 1Gi --maxmemory 300mb --policy noeviction --save '' --appendonly yes --phases import,restart

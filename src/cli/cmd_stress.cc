@@ -205,12 +205,25 @@ RegisterCommand reg{{60, "stress", [](CLI::App& app, RunState& state) {
   cmd->add_option("--pipeline", f->pipeline, "commands in flight per connection")->check(CLI::Range(1, 10000));
   cmd->add_option("--fork", f->fork, "auto | bgsave | bgrewriteaof | fullsync")
       ->check(CLI::IsMember({"auto", "bgsave", "bgrewriteaof", "fullsync"}));
-  cmd->add_option("--write-rate", f->write_rate, "writes/s held during the fork: 5000, 5k, 5k/s (0 = as fast as possible)")
+  cmd->add_option("--write-rate", f->write_rate,
+                  "writes/s held during the fork: 5000, 5k, 5k/s, or max (as fast as possible, the default)")
       ->transform(CLI::Validator(
           [](std::string& text) {
+            // "max" is the writer flat out (stored as 0). A literal 0 is
+            // refused: plan, explain, lint and probe read --write-rate 0 as
+            // no writes at all, the opposite, and a workload copied from one
+            // to the other would swap best and worst case.
+            if (text == "max") {
+              text = "0";
+              return std::string();
+            }
             // Rewrites "5k/s" to "5000" in place; CLI11 then stores the number.
             auto rate = parse_rate_flag("--write-rate", text);
             if (!rate.ok()) return rate.error().message;
+            if (rate.value() <= 0) {
+              return std::string("0 writes/s: give max for a writer as fast as possible (stress has no idle fork; "
+                                 "plan's --write-rate 0 means no writes)");
+            }
             text = fmt::format("{}", rate.value());
             return std::string();
           },

@@ -60,7 +60,7 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
 }
 
 void WorkloadFlags::add_workload_to(CLI::App& cmd) {
-  cmd.add_option("--write-rate", write_rate, "writes per second Redis executes while a fork child lives (a write refused with -OOM copies nothing; 5000, 5k, 5k/s; default unknown: the worst case, every page copied)");
+  cmd.add_option("--write-rate", write_rate, "writes per second Redis executes while a fork child lives (a write refused with -OOM copies nothing; 5000, 5k, 5k/s; 0: none, an idle or read-only server; default unknown: the worst case, every page copied)");
   cmd.add_option("--cow-fraction", cow_fraction, "share of the dataset copied during a fork, 0..1 (default: from --write-rate, else 1)")
       ->check(finite_in(0.0, 1.0));
   cmd.add_option("--write-pattern", write_pattern, "overwrite (default) | insert (an import)")

@@ -34,7 +34,7 @@ nlohmann::json plan_of_command(const std::string& line) {
 // BGSAVE under flat-out overwrites with an evicting policy: the fork copies
 // as much as the writer reaches, so the edge lies well below the limit.
 const std::vector<std::string> kWorkload = {"--limit", "96Mi", "--policy", "allkeys-lru", "--save", "",
-                                            "--fork", "bgsave", "--value-size", "1024", "--write-rate", "0",
+                                            "--fork", "bgsave", "--value-size", "1024", "--write-rate", "max",
                                             "--phases", "import,fork", "--restarts", "0"};
 
 nlohmann::json run(std::vector<std::string> args, int& code) {
@@ -176,6 +176,11 @@ TEST(StressSearch, RejectsABadRange) {
   auto wide = run_redisfit({"stress", "--limit", "96Mi", "--search", "maxmemory", "--resolution", "1gb"});
   EXPECT_EQ(wide.exit_code, 2) << wide.out;
   EXPECT_NE(wide.err.find(": --resolution: 1.0 GiB is as wide as the range searched"), std::string::npos) << wide.err;
+  // --write-rate 0 meant "flat out" here and "no writes" in plan: a workload
+  // copied across swapped the worst case for the best. Flat out is `max`.
+  auto zero = run_redisfit({"stress", "--limit", "96Mi", "--write-rate", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.err.find("give max for a writer as fast as possible"), std::string::npos) << zero.err;
 }
 
 }  // namespace

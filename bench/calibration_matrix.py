@@ -73,11 +73,12 @@ def peak_row(binary, name, args, estimated_life_applies=True):
         "verdict": d.get("predicted_verdict"), "predicted_measured_fork": pred_m,
         "predicted_measured_fork_fragmentation": pred_f,
         "fragmentation_before_fork": fork.get("fragmentation_before_fork", 0),
-        "rate_given": "--write-rate" in args and args[args.index("--write-rate") + 1] != "0",
+        "rate_given": "--write-rate" in args and args[args.index("--write-rate") + 1] != "max",
         # False where the run slows its child on purpose: the a-priori
         # estimate of the child's life is then wrong by construction.
         "estimated_life_applies": estimated_life_applies,
-        "rate_asked": float(args[args.index("--write-rate") + 1]) if "--write-rate" in args else 0,
+        "rate_asked": (float(args[args.index("--write-rate") + 1])
+                       if "--write-rate" in args and args[args.index("--write-rate") + 1] != "max" else 0),
     }
 
 
@@ -93,7 +94,7 @@ def peaks(binary, quick):
     for size, rate in grid:
         rows.append(peak_row(binary, f"BGSAVE, allkeys-lru, {size} B, {rate or 'flat out'}/s",
                              ["--save", "", "--fork", "bgsave", "--policy", "allkeys-lru", "--value-size", str(size),
-                              "--write-rate", str(rate)]))
+                              "--write-rate", str(rate) if rate else "max"]))
     base = ["--save", "", "--fork", "bgsave", "--value-size", "1024", "--write-rate", "5000"]
     rows.append(peak_row(binary, "BGSAVE, noeviction, full (writes refused), 5000/s", [*base, "--policy", "noeviction"]))
     rows.append(peak_row(binary, "BGSAVE, volatile-lru no TTL, full (writes refused), 5000/s",

@@ -9,6 +9,7 @@
 #include "app/lint_judge.h"
 #include "app/lint_instance_templates.h"
 #include "app/lint_replica_buffer.h"
+#include "app/lint_shared_config.h"
 #include "app/lint_shapes.h"
 #include "sources/manifests/join.h"
 #include "sources/manifests/manifest_source.h"
@@ -183,6 +184,9 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     if (held) keep(std::move(*held), report, sink, options);
     held.reset();
   };
+  // Workloads reading maxmemory from one ConfigMap key get one value
+  // (lint_shared_config.h): held until every workload is judged.
+  SharedConfigFixes shared_config(c.set);
   shape_subjects(c.set, report.notes, options.chart, report.input_errors, [&](SubjectReport&& s) {
     if (options.override_manifest && !s.unreadable()) {
       if (auto st = options.override_manifest(s.instance); !st) return report.input_errors.push_back(st.error());
@@ -192,9 +196,10 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     if (held && role == "follower") merge_shared_config_fixes(*held, s);
     flush();
     if (role == "leader") held = std::move(s);
-    else keep(std::move(s), report, sink, options);
+    else if (!shared_config.hold(s)) keep(std::move(s), report, sink, options);
   });
   flush();
+  shared_config.flush([&](SubjectReport&& s) { keep(std::move(s), report, sink, options); });
   for (auto& s : c.confs) {
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
     keep(std::move(s), report, sink, options);

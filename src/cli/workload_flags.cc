@@ -212,6 +212,17 @@ bool WorkloadFlags::sets_server_settings() const {
 }
 
 Status persist_as_the_dump_says(const std::string& rdb_path, rdb::RdbInputKind kind, RedisInstance& r) {
+  if (rdb_path.empty()) return Ok{};  // no dump given
+  if (kind == rdb::RdbInputKind::kRdb && r.appendonly.value) {
+    // The other way round: a server with the AOF on loads its appendonlydir
+    // and never dump.rdb (loadDataFromDisk); from a lone dump.rdb it starts
+    // empty. Costing the dump would judge a file that next start ignores.
+    return Error{"--rdb", fmt::format("{} is an RDB, but {} says appendonly yes: that server loads its "
+                                      "appendonlydir, never dump.rdb (from a lone dump.rdb it starts empty): give "
+                                      "the appendonlydir (kubectl cp POD:/data/appendonlydir ./appendonlydir), or "
+                                      "--persistence rdb if it runs without the AOF",
+                                      rdb_path, r.appendonly.source.describe())};
+  }
   if (kind == rdb::RdbInputKind::kRdb || r.appendonly.value) return Ok{};
   if (r.appendonly.source.kind != ProvenanceKind::kDefault) {
     return Error{"--rdb", fmt::format("{} is an AOF, which Redis loads only with appendonly yes, but {} says "

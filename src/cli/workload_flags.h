@@ -69,7 +69,8 @@ Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& insta
 // runs with it, so its reload is an AOF replay and its data is persisted by
 // AOF rewrites. Sets appendonly yes on `instance` for an AOF where nothing
 // said otherwise; refuses (naming `rdb_path` and the setting) a configuration
-// that says appendonly no, which never loads this file. Nothing for an RDB.
+// that says appendonly no, which never loads this file; and an RDB where the
+// configuration says appendonly yes (that server loads its AOF instead).
 Status persist_as_the_dump_says(const std::string& rdb_path, rdb::RdbInputKind kind, RedisInstance& instance);
 // What apply_rdb_dataset took from the dump's values (the value size unless
 // given, the spread, the loaded geometry), carried to another workload of

@@ -10,7 +10,7 @@ namespace {
 std::string ns_flag(const KbTarget& t) { return t.namespace_name.empty() ? "" : " -n " + t.namespace_name; }
 
 std::string metadata(const KbTarget& t, const std::string& suffix) {
-  std::string out = fmt::format("metadata:\n  name: {}-{}\n", t.cluster, suffix);
+  std::string out = fmt::format("metadata:\n  name: {}\n", opsrequest_name(t, suffix));
   if (!t.namespace_name.empty()) out += fmt::format("  namespace: {}\n", t.namespace_name);
   return out;
 }
@@ -29,6 +29,10 @@ std::string resources_pointer(const KbTarget& t) {
 }
 
 }  // namespace
+
+std::string opsrequest_name(const KbTarget& t, const std::string& what) {
+  return fmt::format("{}-{}-{}", t.cluster, t.component, what);
+}
 
 std::string kbcli_configure(const KbTarget& t, uint64_t maxmemory_bytes) {
   std::string cmd = fmt::format("kbcli cluster configure {}{} --components {} --set maxmemory={}", t.cluster,

@@ -52,6 +52,11 @@ struct KbTarget {
 inline constexpr const char* kClusterPlaceholder = "<cluster>";
 
 
+// The name of an OpsRequest the fix writes: "<cluster>-<component>-<what>".
+// The component is in it: two components' fixes applied side by side would
+// otherwise update (or be refused as) one object, and one change is lost.
+std::string opsrequest_name(const KbTarget& t, const std::string& what);
+
 // kbcli cluster configure <cluster> --components <c> --set maxmemory=<bytes> [...]
 std::string kbcli_configure(const KbTarget& t, uint64_t maxmemory_bytes);
 // kbcli cluster vscale <cluster> --components <c> --memory <Gi>  (request = limit)

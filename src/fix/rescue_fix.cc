@@ -46,8 +46,8 @@ std::string redis_cli(const RescueTarget& t, const std::string& args) {
 // otherwise refuses ops outside the Running phases.
 std::string vscale_ops(const KbTarget& t, const std::string& suffix, uint64_t request, uint64_t limit, bool force) {
   std::string yaml = vscale_opsrequest(t, request, limit);
-  const std::string from = fmt::format("name: {}-vscale-memory", t.cluster);
-  if (auto at = yaml.find(from); at != std::string::npos) yaml.replace(at, from.size(), "name: " + t.cluster + "-" + suffix);
+  const std::string from = "name: " + opsrequest_name(t, "vscale-memory");
+  if (auto at = yaml.find(from); at != std::string::npos) yaml.replace(at, from.size(), "name: " + opsrequest_name(t, suffix));
   if (force) {
     if (auto at = yaml.find("  type: VerticalScaling\n"); at != std::string::npos) yaml.insert(at, "  force: true\n");
   }
@@ -97,8 +97,10 @@ std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemor
   std::vector<RescueForm> forms;
   if (t.kind == RescueTargetKind::kKubeBlocks) {
     std::string ops = reconfigure_opsrequest(t.kb, maxmemory);
-    const std::string from = fmt::format("name: {}-set-maxmemory", t.kb.cluster);
-    if (auto at = ops.find(from); at != std::string::npos) ops.replace(at, from.size(), "name: " + t.kb.cluster + "-rescue-maxmemory");
+    const std::string from = "name: " + opsrequest_name(t.kb, "set-maxmemory");
+    if (auto at = ops.find(from); at != std::string::npos) {
+      ops.replace(at, from.size(), "name: " + opsrequest_name(t.kb, "rescue-maxmemory"));
+    }
     forms.push_back({"OpsRequest", ops});
     forms.push_back({"kbcli", kbcli_configure(t.kb, maxmemory) + "\n"});
     return forms;

@@ -90,6 +90,30 @@ TEST(RescueAof, PlanAndExplainJudgeAnAppendonlydirAsAnAofServer) {
   }
 }
 
+// The other way round: a server with appendonly yes loads its appendonlydir,
+// never dump.rdb (a lone dump.rdb starts it empty). A dump.rdb given for a
+// KubeBlocks component (its addon runs the AOF) or with --persistence aof
+// was costed as if it reloaded: a stale small dump next to a large AOF made
+// rescue say "keep the limit" for a start that is OOM-killed.
+TEST(RescueAof, ADumpRdbForAnAofServerIsRefused) {
+  testing::TempDir dir;
+  const std::string rdb = dir.path() + "/dump.rdb";
+  testing::write_dump_rdb(rdb, 2000);
+  if (HasFatalFailure()) return;
+  const std::vector<std::vector<std::string>> cases = {
+      {"rescue", "--rdb", rdb, "--limit", "64Mi", "--cluster", "prod-redis"},
+      {"rescue", "--rdb", rdb, "--limit", "64Mi", "--statefulset", "redis", "--persistence", "aof"},
+      {"plan", "--rdb", rdb, "--limit", "64Mi", "--persistence", "both"},
+      {"explain", "--rdb", rdb, "--limit", "64Mi", "--maxmemory", "16mb", "--persistence", "aof"}};
+  for (const auto& args : cases) {
+    auto r = run_redisfit(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0] << " " << args.back() << r.out;
+    EXPECT_NE(r.err.find("says appendonly yes: that server loads its appendonlydir"), std::string::npos) << r.err;
+  }
+  // An RDB server's dump is read as before.
+  EXPECT_EQ(run_redisfit({"plan", "--rdb", rdb, "--limit", "64Mi", "--persistence", "rdb"}).exit_code, 0);
+}
+
 // An AOF whose load peaks far above its end state (a FLUSHALL after most of
 // it): the temporary limit covers the peak, but once loaded the server holds
 // the end state. Rescue said the server "then holds" the peak, asked to

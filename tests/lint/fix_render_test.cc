@@ -72,6 +72,18 @@ TEST(KubeBlocksFix, ClusterPatchAddressesTheComponent) {
   EXPECT_EQ(fix::cluster_resources_patch(t, kGiB, 2 * kGiB), "");
 }
 
+// Two components' fixes are applied side by side: OpsRequests named after the
+// Cluster alone collided (the second apply updated or was refused as the
+// first, and one component's change was lost). The component is in the name.
+TEST(KubeBlocksFix, OpsRequestNamesCarryTheComponent) {
+  auto a = target(fix::KbApi::kV1);
+  auto b = target(fix::KbApi::kV1);
+  b.component = "redis2";
+  EXPECT_NE(fix::reconfigure_opsrequest(a, kGiB).find("name: redis-cluster-redis-set-maxmemory\n"), std::string::npos);
+  EXPECT_NE(fix::reconfigure_opsrequest(b, kGiB).find("name: redis-cluster-redis2-set-maxmemory\n"), std::string::npos);
+  EXPECT_NE(fix::vscale_opsrequest(b, kGiB, kGiB).find("name: redis-cluster-redis2-vscale-memory\n"), std::string::npos);
+}
+
 // The patch is applied as the API server applies it (RFC 6902, nlohmann's
 // implementation): "add" of a member under a missing map fails there, so a
 // component without resources, or without limits, gets the map added whole,

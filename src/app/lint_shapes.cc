@@ -62,9 +62,11 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   t.flags_env = c.flags_env;
   t.flags_env_words = c.flags_env_words;
   t.flags_env_ref = c.flags_env_ref;
-  // A Bitnami container started by a chart's script still has the image's
-  // variable: the fix has always set it there.
-  if (t.bitnami && t.flags_env.empty()) {
+  if (c.launch.how.rfind("script ", 0) == 0) t.launch_script = c.launch.how.substr(7);
+  // A Bitnami container the image's run.sh starts reads the image's
+  // variable; one a chart's script starts does not (the script builds its
+  // own ARGS and execs redis-server with them): setting it there did nothing.
+  if (t.bitnami && t.flags_env.empty() && t.launch_script.empty()) {
     t.flags_env = c.image.family == workloads::ImageFamily::kBitnamiValkey ? "VALKEY_EXTRA_FLAGS" : "REDIS_EXTRA_FLAGS";
   }
   t.chart = chart;

@@ -153,7 +153,15 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
   std::vector<std::pair<std::string, std::string>> edits;  // form name, command
   if (resize) edits.push_back({"kubectl patch (resources)", resources_patch(t, request, limit)});
   const bool argv_wins = t.maxmemory_in_argv || t.config_map.empty();
-  if (!t.flags_env.empty() && argv_wins && !t.flags_env_ref.empty()) {
+  if (!t.launch_script.empty() && argv_wins) {
+    // The script's own argv: no env variable or container arg reaches it.
+    fix.forms.push_back(
+        {"start script", fmt::format("put `--maxmemory {}` last among the redis-server arguments {} passes, in place "
+                                     "of any --maxmemory there (its ConfigMap; a Bitnami chart renders "
+                                     "<role>.extraFlags there as ARGS+=(...)); it reaches Redis when the pod "
+                                     "restarts\n",
+                                     c.maxmemory_bytes, t.launch_script)});
+  } else if (!t.flags_env.empty() && argv_wins && !t.flags_env_ref.empty()) {
     // The value lives in a ConfigMap or Secret (valueFrom): edited there,
     // where the other flags are, not replaced by a literal of the words known.
     fix.forms.push_back({t.flags_env + " (" + t.flags_env_ref + ")",

@@ -51,6 +51,9 @@ struct WorkloadTarget {
   std::string flags_env;
   std::vector<std::string> flags_env_words;  // its words today, kept by the fix
   std::string flags_env_ref;  // where its value comes from, if not the manifest (workload_config.h)
+  // The script that starts redis-server (a chart's start-master.sh), when one
+  // does: its arguments are the script's, which no env variable reaches.
+  std::string launch_script;
 };
 
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& change);

@@ -71,6 +71,9 @@ void fold_template_fix(SubjectReport& component, const fix::KbTarget& component_
   folded.request_bytes = own.request_bytes;
   folded.limit_bytes = raises_limit ? own.limit_bytes : own_limit;
   folded.summary = fmt::format("maxmemory {} ({}) from the component's fix", shared, format_bytes(shared));
+  if (raises_limit) {
+    folded.summary += fmt::format("; raise instances[{}] to limit {} (below)", name, format_k8s_quantity(own.limit_bytes));
+  }
   folded.notes.push_back(fmt::format(
       "the component's fix sets maxmemory {} ({}) for its pods and this template's: every KubeBlocks form (kbcli "
       "configure, a Reconfiguring OpsRequest) acts on the whole component{}",

@@ -4,6 +4,7 @@
 // Reconfiguring per template that overwrite each other (app/lint_instance_templates.h).
 #include <gtest/gtest.h>
 
+#include "core/quantity.h"
 #include "lint_test_support.h"
 
 namespace redisfit {
@@ -67,6 +68,23 @@ TEST(InstanceTemplates, OneMaxmemoryForTheComponentAndItsTemplates) {
     EXPECT_NE(s->budget.verdict, Verdict::kUnsafe) << name;
     EXPECT_FALSE(lint_test::has_rule(*s, "RF002")) << name;
   }
+}
+
+// A template whose own limit must grow (its data, 5Gi under noeviction, does
+// not fit 4Gi): no KubeBlocks form addresses instances[], so its summary says
+// the raise and a note gives it; the summary hid it behind "from the
+// component's fix".
+TEST(InstanceTemplates, ATemplatesOwnResizeIsInItsSummary) {
+  app::LintOptions o;
+  o.addon_version = "0.9.4";
+  o.workload.dataset_bytes = Sourced<uint64_t>{5 * kGiB, Provenance::flag("--dataset")};
+  const app::LintReport r = app::lint_yaml_texts({{"kb.yaml", kCluster}}, o);
+  const auto* tmpl = subject(r, "shardy/shard[big]");
+  ASSERT_NE(tmpl, nullptr);
+  ASSERT_TRUE(tmpl->fix.has_value());
+  ASSERT_GT(tmpl->fix->limit_bytes, 4 * kGiB);
+  EXPECT_NE(tmpl->fix->summary.find("raise instances[big] to limit"), std::string::npos) << tmpl->fix->summary;
+  EXPECT_EQ(tmpl->fix->forms.size(), 0u);
 }
 
 // A template under a smaller limit than its component's needs the smaller

@@ -70,6 +70,14 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   // is not that (LZF and compact encodings make it 3-100x smaller).
   if (!f.rdb_path.empty()) {
     if (req.used_memory) return Error{"--rdb", "--rdb and --used-memory both give what the data loads to; give one"};
+    // The file's own estimate is what its size on disk only bounds, and for
+    // an AOF not even that (its overwritten and deleted commands take disk,
+    // not memory): taken with it, a 97 MiB AOF that holds 6 MiB asked to
+    // delete 97 MiB of keys.
+    if (req.data_size) {
+      return Error{"--rdb", "--rdb and --data-size both say what the next start loads; give one (--rdb, the file "
+                            "itself, says it better)"};
+    }
     RedisInstance server;
     Workload estimated;
     if (Status s = f.workload.apply(server, estimated); !s.ok()) return s;

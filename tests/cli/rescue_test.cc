@@ -249,6 +249,10 @@ TEST(Rescue, TheDumpIsCostedByWhatItLoadsToNotItsSizeOnDisk) {
   ASSERT_EQ(by_file.exit_code, 0) << by_file.err;
   EXPECT_NE(by_file.out.find("OOM-killed while loading"), std::string::npos) << by_file.out;
   EXPECT_EQ(run_redisfit({"rescue", "--limit", "32Mi", "--rdb", rdb, "--used-memory", "1Gi"}).exit_code, 2);
+  // Nor with its size on disk, which for an AOF is not even a bound.
+  auto both = run_redisfit({"rescue", "--limit", "32Mi", "--rdb", rdb, "--data-size", "1Gi"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--rdb and --data-size both say what the next start loads"), std::string::npos) << both.err;
 }
 
 // A size on disk is a floor of what it loads to, never a reason to call the

@@ -154,6 +154,32 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   if (without_child > r.steady_bytes) r.steady_bytes = without_child;
   if (r.now_bytes > r.fork_peak_bytes) r.fork_peak_bytes = r.now_bytes;
 
+  // An AOF replays what was appended since its last rewrite: commands that
+  // wrote data later overwritten or deleted load it first, so the replay can
+  // peak above today's used_memory, which the reload figure assumes. probe
+  // sees only the sizes (INFO aof_base_size, aof_current_size), not the
+  // commands, so it says so and what measures the peak (a server that had
+  // deleted 97 % of its keys, its AOF under the 64mb rewrite minimum, was
+  // OOM-killed on restart where the figure said 20 % of the limit).
+  const uint64_t aof_base = info.u64("aof_base_size").value_or(0);
+  const uint64_t aof_now = info.u64("aof_current_size").value_or(0);
+  if (facts.instance.appendonly.value && !r.loading && aof_now > aof_base &&
+      aof_now - aof_base >= std::max<uint64_t>(1 << 20, r.used_memory_bytes / 4)) {
+    r.notes.push_back(fmt::format(
+        "the AOF holds {} of commands appended since its last rewrite (aof_current_size {} - aof_base_size {}), "
+        "which the next start replays: where they wrote data later overwritten or deleted, the replay peaks above "
+        "today's used_memory, which the reload figure assumes. `redisfit rdb` on the copied appendonlydir gives "
+        "the replay's peak; BGREWRITEAOF now makes the file today's data",
+        format_bytes(aof_now - aof_base), aof_now, aof_base));
+  }
+  if (r.loading) {
+    const uint64_t total = info.u64("loading_total_bytes").value_or(0);
+    r.notes.push_back(fmt::format(
+        "loading now ({:.0f}% of {} of file): the reload figure counts what is loaded so far, a floor of where the "
+        "load ends; `redisfit rdb` on the copied file (dump.rdb or appendonlydir) gives the whole load, and "
+        "`redisfit rescue` the steps if it does not fit",
+        r.loading_percent, total ? format_bytes(total) : std::string("an unknown size")));
+  }
   for (const auto& n : limit.notes) r.notes.push_back(n);
   for (const auto& n : facts.notes) r.notes.push_back(n);
   const rules::MaxmemoryDerivation no_derivation;  // a live server's maxmemory is what CONFIG GET says

@@ -187,6 +187,40 @@ TEST(Probe, AnIdleMomentIsNotTheWriteRateAForkMeets) {
   EXPECT_LT(given["projected"]["cow_fraction"].get<double>(), 0.1);
 }
 
+// An AOF whose appended commands wrote data since deleted replays it first:
+// the restart peaks above today's used_memory. probe sees only the file
+// sizes, so it says how much was appended and what measures the peak (it
+// called such a server's reload 20 % of the limit, and the restart was
+// OOM-killed). A rewritten AOF holds today's data and draws no note.
+TEST(Probe, AnAofsAppendedCommandsAreSaidToReplay) {
+  RedisServer server("", {"--appendonly", "yes", "--save", "", "--auto-aof-rewrite-percentage", "0"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  redisContext* c = server.connect();
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(testing::set_keys(c, 6000, std::string(1000, 'v'), 100));
+  redisFree(c);
+  server.command({"FLUSHALL"});
+  auto notes_of = [&] {
+    json t = parse_single(run_redisfit({"probe", server.url(), "--limit", "1Gi", "-o", "json"}));
+    std::string all;
+    for (const auto& n : t["notes"]) all += n.get<std::string>() + "\n";
+    return all;
+  };
+  const std::string before = notes_of();
+  EXPECT_NE(before.find("of commands appended since its last rewrite"), std::string::npos) << before;
+  server.command({"BGREWRITEAOF"});
+  for (int i = 0; i < 100; ++i) {
+    auto reply = server.command({"INFO", "persistence"});
+    if (reply && std::string(reply->str, reply->len).find("aof_rewrite_in_progress:0") != std::string::npos &&
+        std::string(reply->str, reply->len).find("aof_rewrite_scheduled:0") != std::string::npos && i > 2) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const std::string after = notes_of();
+  EXPECT_EQ(after.find("of commands appended since its last rewrite"), std::string::npos) << after;
+}
+
 // A server still filling is judged at maxmemory, and that verdict rests on
 // the at-maxmemory dataset's fork child, not today's: probe prints those
 // assumptions (and what would tighten them) as explain does for that dataset.

@@ -193,7 +193,10 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
     }
     evaluate(s, options, MaxmemoryDerivation{}, nullptr);
     const std::string role = s.workload ? s.workload->ot_role : "";
-    if (held && role == "follower") merge_shared_config_fixes(*held, s);
+    if (held && role == "follower") {
+      size_follower_for_leaders_fix(*held, s, options);
+      merge_shared_config_fixes(*held, s);
+    }
     flush();
     if (role == "leader") held = std::move(s);
     else if (!shared_config.hold(s)) keep(std::move(s), report, sink, options);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/lint_judge.h"
 #include "core/quantity.h"
 
 namespace redisfit::app {
@@ -45,6 +46,36 @@ std::optional<std::string> replica_buffer_note(const RedisInstance& r, const Wor
       now_text, r.replica_buffer_limit.source.describe(), format_bytes(rec.maxmemory_bytes), pct(rec.maxmemory_bytes),
       format_k8s_quantity(limit), lowered.hard_bytes / kMiB, lowered.soft_bytes / kMiB, better->maxmemory_bytes,
       format_bytes(better->maxmemory_bytes), pct(better->maxmemory_bytes));
+}
+
+void size_follower_for_leaders_fix(const SubjectReport& leader, SubjectReport& follower, const LintOptions& options) {
+  if (!leader.fix || !follower.fix || !follower.instance.primary_maxmemory) return;
+  const uint64_t fixed = leader.fix->maxmemory_bytes;
+  if (fixed == 0 || fixed >= follower.instance.primary_maxmemory->value) return;
+  SubjectReport after = follower;
+  after.fix.reset();
+  after.notes.clear();
+  after.instance.primary_maxmemory =
+      Sourced<uint64_t>{fixed, Provenance::computed("the leader's maxmemory once its fix is applied")};
+  evaluate(after, options, rules::MaxmemoryDerivation{}, nullptr);
+  const std::string today = fmt::format("for the leader's maxmemory today ({}) it would need {}",
+                                        format_bytes(follower.instance.primary_maxmemory->value),
+                                        format_k8s_quantity(follower.fix->limit_bytes));
+  if (!after.fix && !after.findings.empty()) return;  // no fix computed there: today's stands
+  if (!after.fix) {
+    // Nothing left to change once the leader holds less: its findings are
+    // today's. Said, with no form of its own.
+    FixReport& f = *follower.fix;
+    f.forms.clear();
+    f.summary = fmt::format("none beyond the leader's fix (maxmemory {} ({})): with it this follower fits its limit",
+                            fixed, format_bytes(fixed));
+    f.notes.insert(f.notes.begin(), "apply the leader's fix first; " + today);
+    return;
+  }
+  after.fix->notes.insert(after.fix->notes.begin(),
+                          fmt::format("sized for the leader's fix (maxmemory {} ({})): apply the leader's first; {}",
+                                      fixed, format_bytes(fixed), today));
+  follower.fix = std::move(after.fix);
 }
 
 void merge_shared_config_fixes(SubjectReport& leader, SubjectReport& follower) {

@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "core/quantity.h"
 #include "lint_test_support.h"
 #include "sources/charts/bitnami_redis_chart.h"
 
@@ -191,6 +192,71 @@ replica:
   ASSERT_TRUE(replicas->fix.has_value()) << (replicas->notes.empty() ? "" : replicas->notes.back());
   EXPECT_EQ(replicas->fix->maxmemory_bytes, 3072 * kMi);
   EXPECT_GT(replicas->fix->limit_bytes, 4096 * kMi);
+}
+
+// A follower with a ConfigMap of its own holds what its leader sends: its fix
+// is sized for the leader's fixed maxmemory, not today's (it was told 15Gi
+// and maxmemory 6gb beside a leader being fixed to 3.2 GiB; with the leader's
+// fix applied, lint asked for 8Gi). Applying both leaves both safe.
+TEST(ReplicaData, AFollowersFixIsSizedForTheLeadersFix) {
+  const std::string cr = R"(apiVersion: v1
+kind: ConfigMap
+metadata: {name: lead-conf, namespace: ot}
+data:
+  redis-additional.conf: |
+    maxmemory 6gb
+    maxmemory-policy allkeys-lru
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: fol-conf, namespace: ot}
+data:
+  redis-additional.conf: |
+    maxmemory-policy allkeys-lru
+---
+apiVersion: redis.redis.opstreelabs.in/v1beta2
+kind: RedisCluster
+metadata: {name: rc2, namespace: ot}
+spec:
+  clusterSize: 3
+  persistenceEnabled: true
+  kubernetesConfig:
+    image: quay.io/opstree/redis:v7.0.15
+    resources: {requests: {memory: 8Gi}, limits: {memory: 8Gi}}
+  redisLeader:
+    redisConfig: {additionalRedisConfig: lead-conf}
+  redisFollower:
+    redisConfig: {additionalRedisConfig: fol-conf}
+    resources: {requests: {memory: 4Gi}, limits: {memory: 4Gi}}
+  storage:
+    volumeClaimTemplate:
+      spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 10Gi}}}
+)";
+  const app::LintReport r = app::lint_yaml_texts({{"rc.yaml", cr}}, {});
+  const auto* leader = subject(r, "rc2/leader");
+  const auto* follower = subject(r, "rc2/follower");
+  ASSERT_NE(leader, nullptr);
+  ASSERT_NE(follower, nullptr);
+  ASSERT_TRUE(leader->fix && follower->fix);
+  EXPECT_EQ(follower->fix->maxmemory_bytes, leader->fix->maxmemory_bytes);
+  EXPECT_LT(follower->fix->limit_bytes, 15 * 1024 * kMi);
+  EXPECT_NE(follower->fix->notes.front().find("sized for the leader's fix"), std::string::npos)
+      << follower->fix->notes.front();
+  // Both applied (the two ConfigMaps, the follower's resources): nothing unsafe.
+  std::string fixed = std::regex_replace(cr, std::regex("maxmemory 6gb"),
+                                         "maxmemory " + std::to_string(leader->fix->maxmemory_bytes));
+  fixed = std::regex_replace(fixed, std::regex("    maxmemory-policy allkeys-lru\n---\napiVersion: redis"),
+                             "    maxmemory-policy allkeys-lru\n    maxmemory " +
+                                 std::to_string(follower->fix->maxmemory_bytes) + "\n---\napiVersion: redis");
+  const std::string limit = format_k8s_quantity(follower->fix->limit_bytes);
+  fixed = std::regex_replace(fixed, std::regex("requests: \\{memory: 4Gi\\}, limits: \\{memory: 4Gi\\}"),
+                             "requests: {memory: " + limit + "}, limits: {memory: " + limit + "}");
+  const app::LintReport again = app::lint_yaml_texts({{"rc.yaml", fixed}}, {});
+  for (const char* name : {"rc2/leader", "rc2/follower"}) {
+    const auto* s = subject(again, name);
+    ASSERT_NE(s, nullptr);
+    EXPECT_NE(s->budget.verdict, Verdict::kUnsafe) << name << "\n" << fixed;
+  }
 }
 
 // Leader and follower reading maxmemory from one ConfigMap key: one setting.

@@ -8,6 +8,7 @@
 #include "platform/input_file.h"
 #include "app/lint_judge.h"
 #include "app/lint_instance_templates.h"
+#include "app/lint_ot_roles.h"
 #include "app/lint_replica_buffer.h"
 #include "app/lint_shared_config.h"
 #include "app/lint_shapes.h"

@@ -22,13 +22,13 @@ std::string template_name(const SubjectReport& tmpl) {
 void refix_component(SubjectReport& component, const fix::KbTarget& target, uint64_t maxmemory,
                      const std::string& why) {
   const RedisInstance& r = component.instance;
-  fix::KbChange c;
-  c.maxmemory_bytes = maxmemory;
-  if (r.maxmemory.origin != MaxmemoryOrigin::kUnset) c.current_maxmemory_bytes = r.maxmemory.bytes;
-  if (r.request_bytes) c.current_request_bytes = r.request_bytes->value;
-  if (r.limit_bytes) c.current_limit_bytes = r.limit_bytes->value;
-  c.request_bytes = component.fix ? component.fix->request_bytes : c.current_request_bytes.value_or(0);
-  c.limit_bytes = component.fix ? component.fix->limit_bytes : c.current_limit_bytes.value_or(0);
+  // The component's recommendation at `maxmemory`, its resources as fixed
+  // (or as they are): change_from reads the current values beside it.
+  Recommendation rec;
+  rec.maxmemory_bytes = maxmemory;
+  rec.request_bytes = component.fix ? component.fix->request_bytes : r.request_bytes ? r.request_bytes->value : 0;
+  rec.limit_bytes = component.fix ? component.fix->limit_bytes : r.limit_bytes ? r.limit_bytes->value : 0;
+  const fix::KbChange c = fix::change_from(r, rec);
   const fix::KbFix kb = fix::build_kubeblocks_fix(target, c);
   FixReport f;
   f.maxmemory_bytes = maxmemory;

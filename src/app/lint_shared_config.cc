@@ -15,8 +15,6 @@ bool is_plain_workload(const SubjectReport& s) {
          !s.workload->maxmemory_in_argv;
 }
 
-std::string config_form_label(const fix::WorkloadTarget& t) { return "ConfigMap " + t.config_map + " key " + t.config_key; }
-
 std::string who(const SubjectReport& s) { return s.workload->kind + " " + s.workload->name; }
 
 }  // namespace
@@ -81,7 +79,7 @@ void SharedConfigFixes::flush(const std::function<void(SubjectReport&&)>& keep) 
       }
       FixReport& f = *s.fix;
       if (f.maxmemory_bytes != shared) {
-        const std::string label = config_form_label(*s.workload);
+        const std::string label = fix::config_map_form_label(*s.workload);
         for (auto& form : f.forms) {
           if (form.label == label) form.text = fmt::format("maxmemory {}\n", shared);
         }

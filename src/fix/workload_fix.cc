@@ -93,6 +93,10 @@ std::string extra_flags_with(const std::vector<std::string>& words, uint64_t max
 
 }  // namespace
 
+std::string config_map_form_label(const WorkloadTarget& t) {
+  return "ConfigMap " + t.config_map + " key " + t.config_key;
+}
+
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
   KbFix fix;
   // The resources are rewritten when the limit changes or a finding needs
@@ -179,7 +183,7 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
                                   : fmt::format("kubectl set env {}/{}{} -c {} {}='{}'", lower(t.kind), t.name,
                                                 ns_flag(t), t.container, t.flags_env, value)});
   } else if (!argv_wins) {
-    fix.forms.push_back({"ConfigMap " + t.config_map + " key " + t.config_key,
+    fix.forms.push_back({config_map_form_label(t),
                          fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
     fix.notes.push_back(recreated(t) ? "a ConfigMap change reaches Redis when the Pod is recreated"
                                      : "a ConfigMap change reaches Redis on the next pod restart (kubectl rollout "

@@ -56,6 +56,10 @@ struct WorkloadTarget {
   std::string launch_script;
 };
 
+// The label of the form that writes maxmemory into the ConfigMap key a
+// workload reads its config from ("ConfigMap redis-config key redis.conf").
+std::string config_map_form_label(const WorkloadTarget& t);
+
 KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& change);
 
 }  // namespace redisfit::fix

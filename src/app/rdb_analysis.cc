@@ -290,6 +290,7 @@ Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& t
                                        path, target.name());
   }
   out.input_kind = r.input_kind;
+  out.rdb_part = r.rdb_version != 0;
   out.keys = r.keys;
   out.mean_value_bytes = r.keys ? r.value_bytes / r.keys : 0;
   if (r.dataset_bytes > 0) {

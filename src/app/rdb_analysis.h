@@ -210,6 +210,8 @@ struct RdbDataset {
   // dump.rdb otherwise): the server it came from persists by AOF rewrites.
   rdb::RdbInputKind input_kind = rdb::RdbInputKind::kRdb;
   bool is_aof() const { return input_kind != rdb::RdbInputKind::kRdb; }
+  // An RDB, or an AOF whose preamble or base is one (RdbReport::rdb_version).
+  bool rdb_part = true;
 };
 Result<RdbDataset> dataset_from_rdb(const std::string& path, const LoadTarget& target);
 

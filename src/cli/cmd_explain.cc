@@ -47,9 +47,9 @@ int run_explain(const ExplainFlags& f) {
     return kExitUsage;
   }
   if (!accept_known_directives(instance, "explain")) return kExitUsage;
-  rdb::RdbInputKind dump_kind = rdb::RdbInputKind::kRdb;
-  if (Status s = apply_rdb_dataset(f.rdb_path, instance, conf, workload, &dump_kind);
-      !s.ok() || !(s = persist_as_the_dump_says(f.rdb_path, dump_kind, instance)).ok()) {
+  DumpShape dump_shape;
+  if (Status s = apply_rdb_dataset(f.rdb_path, instance, conf, workload, &dump_shape);
+      !s.ok() || !(s = persist_as_the_dump_says(f.rdb_path, dump_shape, instance)).ok()) {
     std::fprintf(stderr, "redisfit explain: %s\n", s.error().describe().c_str());
     return kExitUsage;
   }

@@ -38,7 +38,7 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   req.paths = f.paths;
   req.component = f.component;
   std::optional<Workload> dump;  // --rdb: the workload as the dump describes it
-  rdb::RdbInputKind dump_kind = rdb::RdbInputKind::kRdb;  // what --rdb named
+  DumpShape dump_shape;  // what --rdb named
   // The shared workload flags include --dataset, which rescue does not read:
   // what the next start loads has flags of its own. Refused, not ignored.
   if (!f.workload.dataset.empty()) {
@@ -82,7 +82,7 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
     Workload estimated;
     if (Status s = f.workload.apply(server, estimated); !s.ok()) return s;
     estimated.dataset_bytes.reset();
-    if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated, &dump_kind); !s.ok()) return s;
+    if (Status s = apply_rdb_dataset(f.rdb_path, server, {}, estimated, &dump_shape); !s.ok()) return s;
     // The load must get through its peak (an AOF that drops what it loaded
     // first holds more on the way than at the end), but once loaded the
     // server holds the end state: that is what is cleaned up and kept.
@@ -127,13 +127,13 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   }
   const WorkloadFlags* wf = &f.workload;
   const std::string rdb_path = f.rdb_path;
-  req.apply_flags = [wf, dump, dump_kind, rdb_path](RedisInstance& r, Workload& w) {
+  req.apply_flags = [wf, dump, dump_shape, rdb_path](RedisInstance& r, Workload& w) {
     if (Status s = wf->apply(r, w); !s.ok()) return s;
     // What the dump says of its values goes with its size.
     if (dump) copy_dump_values(*dump, w);
     // A BGSAVE would leave the large AOF the next start replays: an AOF
     // dump plans AOF persistence (workload_flags.h).
-    return persist_as_the_dump_says(rdb_path, dump_kind, r);
+    return persist_as_the_dump_says(rdb_path, dump_shape, r);
   };
   return Ok{};
 }

@@ -211,8 +211,9 @@ bool WorkloadFlags::sets_server_settings() const {
          !repl_buffer_hard.empty() || !redis_version.empty() || !rdbcompression.empty();
 }
 
-Status persist_as_the_dump_says(const std::string& rdb_path, rdb::RdbInputKind kind, RedisInstance& r) {
+Status persist_as_the_dump_says(const std::string& rdb_path, const DumpShape& shape, RedisInstance& r) {
   if (rdb_path.empty()) return Ok{};  // no dump given
+  const rdb::RdbInputKind kind = shape.kind;
   if (kind == rdb::RdbInputKind::kRdb && r.appendonly.value) {
     // The other way round: a server with the AOF on loads its appendonlydir
     // and never dump.rdb (loadDataFromDisk); from a lone dump.rdb it starts
@@ -223,20 +224,25 @@ Status persist_as_the_dump_says(const std::string& rdb_path, rdb::RdbInputKind k
                                       "--persistence rdb if it runs without the AOF",
                                       rdb_path, r.appendonly.source.describe())};
   }
-  if (kind == rdb::RdbInputKind::kRdb || r.appendonly.value) return Ok{};
-  if (r.appendonly.source.kind != ProvenanceKind::kDefault) {
-    return Error{"--rdb", fmt::format("{} is an AOF, which Redis loads only with appendonly yes, but {} says "
-                                      "appendonly no: give the dump.rdb that server loads, or --persistence aof (or "
-                                      "both) if it runs with the AOF",
-                                      rdb_path, r.appendonly.source.describe())};
+  if (kind == rdb::RdbInputKind::kRdb) return Ok{};
+  if (!r.appendonly.value) {
+    if (r.appendonly.source.kind != ProvenanceKind::kDefault) {
+      return Error{"--rdb", fmt::format("{} is an AOF, which Redis loads only with appendonly yes, but {} says "
+                                        "appendonly no: give the dump.rdb that server loads, or --persistence aof (or "
+                                        "both) if it runs with the AOF",
+                                        rdb_path, r.appendonly.source.describe())};
+    }
+    r.appendonly = {true, Provenance::flag("--rdb " + rdb_path + " (an AOF: Redis loads it only with appendonly yes)")};
   }
-  r.appendonly = {true, Provenance::flag("--rdb " + rdb_path + " (an AOF: Redis loads it only with appendonly yes)")};
+  if (!shape.rdb_part && r.aof_use_rdb_preamble.source.kind == ProvenanceKind::kDefault) {
+    r.aof_use_rdb_preamble = {false, Provenance::flag("--rdb " + rdb_path + " (an AOF of commands, no RDB part)")};
+  }
   return Ok{};
 }
 
 Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
                          const std::vector<ConfDirective>& conf, Workload& workload,
-                         rdb::RdbInputKind* input_kind) {
+                         DumpShape* shape) {
   if (rdb_path.empty()) return Ok{};
   if (workload.dataset_bytes) return Error{"--rdb", "--rdb and --dataset both give the dataset; give one"};
   // The file is costed as this server would load it: its version, the
@@ -251,7 +257,7 @@ Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& insta
   auto dataset = dataset_from_rdb(rdb_path, target);
   if (!dataset.ok()) return dataset.error();
   const RdbDataset& d = dataset.value();
-  if (input_kind) *input_kind = d.input_kind;
+  if (shape) *shape = {d.input_kind, d.rdb_part};
   workload.dataset_bytes = Sourced<uint64_t>{d.bytes, Provenance::computed(d.source)};
   if (d.load_peak_bytes > d.bytes && (!workload.loaded_bytes || workload.loaded_bytes->value < d.load_peak_bytes)) {
     workload.loaded_bytes = Sourced<uint64_t>{d.load_peak_bytes, Provenance::computed(d.load_peak_source)};

@@ -59,11 +59,16 @@ struct WorkloadFlags {
 // used_memory after loading the file into `instance` (its version, maxmemory
 // and policy) with the encoding thresholds of `conf` (its redis.conf, if
 // any). Refused next to --dataset, which says the same thing differently;
-// nothing when `rdb_path` is empty. `input_kind`, when given, is set to what
-// the path holds (an RDB, or an AOF that only appendonly yes loads).
+// nothing when `rdb_path` is empty. `shape`, when given, is set to what the
+// path holds (an RDB, or an AOF that only appendonly yes loads).
+struct DumpShape {
+  rdb::RdbInputKind kind = rdb::RdbInputKind::kRdb;
+  // An RDB, an AOF with its RDB preamble, or an appendonlydir whose base is
+  // an RDB; false for an AOF of commands only (aof-use-rdb-preamble no).
+  bool rdb_part = true;
+};
 Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& instance,
-                         const std::vector<ConfDirective>& conf, Workload& workload,
-                         rdb::RdbInputKind* input_kind = nullptr);
+                         const std::vector<ConfDirective>& conf, Workload& workload, DumpShape* shape = nullptr);
 // An AOF is loaded only with appendonly yes (server.c loadDataFromDisk reads
 // the AOF then, dump.rdb otherwise): the server a dump of `kind` came from
 // runs with it, so its reload is an AOF replay and its data is persisted by
@@ -71,7 +76,11 @@ Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& insta
 // said otherwise; refuses (naming `rdb_path` and the setting) a configuration
 // that says appendonly no, which never loads this file; and an RDB where the
 // configuration says appendonly yes (that server loads its AOF instead).
-Status persist_as_the_dump_says(const std::string& rdb_path, rdb::RdbInputKind kind, RedisInstance& instance);
+// An AOF of commands only was rewritten with aof-use-rdb-preamble no (or
+// never rewritten by 4.0+ defaults): where nothing said otherwise that is the
+// setting, so the restart replays commands and a rewrite child writes them
+// without LZF.
+Status persist_as_the_dump_says(const std::string& rdb_path, const DumpShape& shape, RedisInstance& instance);
 // What apply_rdb_dataset took from the dump's values (the value size unless
 // given, the spread, the loaded geometry), carried to another workload of
 // the same data without reading the file again.

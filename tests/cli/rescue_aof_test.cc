@@ -2,6 +2,8 @@
 // redis-server), the targets it is given, and what its first line claims.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "core/quantity.h"
@@ -81,13 +83,44 @@ TEST(RescueAof, PlanAndExplainJudgeAnAppendonlydirAsAnAofServer) {
     ASSERT_FALSE(a.is_discarded() || b.is_discarded()) << by_file.out;
     EXPECT_NE(by_file.out.find("BGREWRITEAOF"), std::string::npos) << cmd << by_file.out.substr(0, 2000);
     const char* peak = std::string(cmd) == "plan" ? "maxmemory_bytes" : "peak_bytes";
-    if (a.contains(peak)) EXPECT_EQ(a[peak], b[peak]) << cmd;
+    if (a.contains(peak)) {
+      EXPECT_EQ(a[peak], b[peak]) << cmd;
+    }
     auto conflict = base;
     conflict.insert(conflict.end(), {"--persistence", "rdb"});
     auto refused = run_redisfit(conflict);
     EXPECT_EQ(refused.exit_code, 2) << cmd << refused.out;
     EXPECT_NE(refused.err.find("only with appendonly yes"), std::string::npos) << refused.err;
   }
+}
+
+// An appendonlydir whose base is an AOF of commands (aof-use-rdb-preamble
+// no) restarts by replaying commands, and its server's rewrite child writes
+// commands without LZF. Its restart was labelled "AOF (RDB preamble)".
+TEST(RescueAof, ALegacyAppendonlydirIsJudgedWithoutItsPreamble) {
+  testing::TempDir dir;
+  const std::string legacy = dir.path() + "/legacy", modern = dir.path() + "/modern";
+  testing::write_appendonlydir(legacy, 3000, -1, false);
+  testing::write_appendonlydir(modern, 3000, -1, true);
+  if (HasFatalFailure()) return;
+  auto explain = [](const std::string& aof, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"explain", "--rdb",      aof,          "--limit",
+                                     "64Mi",    "--maxmemory", "16mb",      "--write-rate", "1000"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_redisfit(args);
+  };
+  const auto by_legacy = explain(legacy), by_modern = explain(modern);
+  ASSERT_LE(by_legacy.exit_code, 1) << by_legacy.err;
+  EXPECT_NE(by_legacy.out.find("restart: AOF loaded"), std::string::npos) << by_legacy.out;
+  EXPECT_EQ(by_legacy.out.find("RDB preamble)"), std::string::npos) << by_legacy.out;
+  EXPECT_NE(by_legacy.out.find("without its RDB preamble"), std::string::npos) << by_legacy.out;
+  EXPECT_NE(by_modern.out.find("restart: AOF (RDB preamble) loaded"), std::string::npos) << by_modern.out;
+  // A configuration that says which, is what the next rewrite follows.
+  const std::string conf = dir.path() + "/redis.conf";
+  { std::ofstream(conf) << "appendonly yes\naof-use-rdb-preamble yes\n"; }
+  const auto told = explain(legacy, {conf});
+  ASSERT_LE(told.exit_code, 1) << told.err;
+  EXPECT_NE(told.out.find("RDB preamble) loaded"), std::string::npos) << told.out;
 }
 
 // The other way round: a server with appendonly yes loads its appendonlydir,

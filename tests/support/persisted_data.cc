@@ -10,9 +10,10 @@
 
 namespace redisfit::testing {
 
-void write_appendonlydir(const std::string& to, int keys, int kept_after_flush) {
+void write_appendonlydir(const std::string& to, int keys, int kept_after_flush, bool rdb_preamble) {
   // No automatic rewrite: the AOF keeps every command the load replays.
-  RedisServer server("", {"--appendonly", "yes", "--save", "", "--auto-aof-rewrite-percentage", "0"});
+  RedisServer server("", {"--appendonly", "yes", "--save", "", "--auto-aof-rewrite-percentage", "0",
+                          "--aof-use-rdb-preamble", rdb_preamble ? "yes" : "no"});
   ASSERT_TRUE(server.ok()) << server.error();
   redisContext* c = server.connect();
   ASSERT_NE(c, nullptr);

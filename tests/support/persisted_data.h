@@ -11,7 +11,9 @@ namespace redisfit::testing {
 // many keys again: an AOF whose load peaks at all `keys` and ends with the
 // few kept (`redisfit rdb`'s "load peak"). The server's appendonlydir is
 // copied to `to`. Fails the test (fatally) when the server does not start.
-void write_appendonlydir(const std::string& to, int keys, int kept_after_flush = -1);
+// With `rdb_preamble` false the server runs aof-use-rdb-preamble no: its
+// base is an AOF of commands, the legacy form.
+void write_appendonlydir(const std::string& to, int keys, int kept_after_flush = -1, bool rdb_preamble = true);
 
 // Writes `keys` strings of `value_bytes` random bytes through a redis-server
 // with persistence off, then SAVE: its dump.rdb is copied to `to`.

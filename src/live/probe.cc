@@ -137,7 +137,7 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     // before the limit (the model's dataset is then the limit), as plan,
     // explain and lint (RF005) judge it.
     // Data already above maxmemory stays held (noeviction never drops it; an
-    // evicting policy frees it only as writes come), so it is the floor.
+    // evicting policy evicts it at once, but its RSS stays), so it is the floor.
     Workload full = facts.workload;
     const uint64_t maxmemory = facts.instance.maxmemory.bytes;
     if (maxmemory == 0 || (full.dataset_bytes && full.dataset_bytes->value <= maxmemory)) full.dataset_bytes.reset();

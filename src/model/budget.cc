@@ -69,7 +69,7 @@ DatasetSize steady_dataset(const RedisInstance& r, const Workload& w, bool words
       return {w.dataset_bytes->value, words_if(words, [&] { return fmt::format("{} ({}), held above maxmemory {}: {}", w.dataset_bytes->source,
                           format_bytes(w.dataset_bytes->value), format_bytes(r.maxmemory.bytes),
                           writes_continue_at_maxmemory(r, w)
-                              ? r.maxmemory_policy.value + " evicts it only as writes come, RSS lags"
+                              ? r.maxmemory_policy.value + " evicts the excess at once, but the RSS stays: evicted values share pages with kept ones"
                               : r.maxmemory_policy.value + " keeps it all and refuses writes"); })};
     }
     return {w.dataset_bytes->value, words_if(words, [&] { return w.dataset_bytes->source.describe(); })};

@@ -174,7 +174,8 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     std::string with_data = bounded && workload.dataset_bytes ? " with the data at maxmemory" : "";
     // Data already above the current maxmemory is not at maxmemory: the
     // next start reloads all of it (loading ignores maxmemory), noeviction
-    // keeps it, and even an evicting policy frees it only as writes come.
+    // keeps it, and an evicting policy evicts it at once but its RSS stays
+    // (the evicted values share pages with kept ones).
     // The current setting is judged by the worse of the two.
     if (bounded && workload.dataset_bytes && workload.dataset_bytes->value > r.maxmemory.bytes) {
       MemoryBudget held = compute_budget_for_search(current, workload);
@@ -249,10 +250,16 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
   // Its loaded_source is quoted below: the budget with its words.
   const MemoryBudget today = compute_budget_without_hint(final_instance, workload);
   if (today.loaded_above_maxmemory && today.verdict == Verdict::kUnsafe) {
+    // The peak of the data held now may be another phase than the reload
+    // (a fork of the unsettled data): each is named with its own figure.
+    const uint64_t reload = today.phase_total(PhaseId::kReload);
     rec.notes.push_back(fmt::format(
-        "data above maxmemory: the next restart reloads {} ({}) and needs {} until the data is brought "
-        "down and persisted again; raise the limit first (redisfit rescue gives the order)",
-        format_bytes(today.loaded_bytes), today.loaded_source, format_bytes(today.peak_bytes)));
+        "data above maxmemory: until the data is brought down and persisted again, this configuration peaks at "
+        "{} in its {} phase{}; the next restart reloads {} ({}){}; raise the limit first (redisfit rescue gives "
+        "the order)",
+        format_bytes(today.peak_bytes), today.peak_phase,
+        today.peak_id == PhaseId::kReload ? "" : " (RSS lags what eviction frees)", format_bytes(today.loaded_bytes),
+        today.loaded_source, reload && today.peak_id != PhaseId::kReload ? " and needs " + format_bytes(reload) : ""));
   }
   rec.notes.push_back(fmt::format("the recommended maxmemory is {:.0f}% of the recommended limit; with it the {} phase peaks at {}",
                                   100.0 * static_cast<double>(rec.maxmemory_bytes) / static_cast<double>(limit),

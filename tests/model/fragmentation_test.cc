@@ -96,6 +96,36 @@ TEST(Fragmentation, AofWithLargeValuesHoldsMoreRssOnARealServer) {
   EXPECT_LT(without, K::kDefaultFragmentation + 0.05);
 }
 
+// What the dataset term holds for data above a lowered maxmemory: an evicting
+// policy evicts the excess at once, without writes (config.c updateMaxmemory
+// starts evict.c's eviction timer), but the RSS stays, because the evicted
+// values share their pages with the kept ones (measured: 331 MB of 1000 B
+// values to maxmemory 200mb under allkeys-lru, used_memory 210 MB within a
+// second, RSS 348 MB then and 344 MB 12 s later).
+TEST(Fragmentation, LoweredMaxmemoryEvictsAtOnceButTheRssStays) {
+  testing::RedisServer server("", {"--save", "", "--maxmemory-policy", "allkeys-lru"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  redisContext* c = server.connect();
+  ASSERT_NE(c, nullptr);
+  const bool written = testing::set_keys(c, 90000, std::string(1000, 'v'), 64);
+  redisFree(c);
+  ASSERT_TRUE(written);
+  auto memory = [&](const std::string& name) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // RSS is sampled by serverCron
+    const std::string info = server.command({"INFO", "memory"})->str;
+    return std::stod(info.substr(info.find("\n" + name + ":") + name.size() + 2));
+  };
+  const double used_before = memory("used_memory"), rss_before = memory("used_memory_rss");
+  const double target = used_before * 0.6;
+  server.command({"CONFIG", "SET", "maxmemory", std::to_string(static_cast<uint64_t>(target))});
+  double used_after = used_before;
+  for (int i = 0; i < 20 && used_after > target * 1.01; ++i) used_after = memory("used_memory");
+  const double rss_after = memory("used_memory_rss");
+  RecordProperty("rss_kept", std::to_string(rss_after / rss_before));
+  EXPECT_LE(used_after, target * 1.01) << "no write came, yet the excess should be evicted";
+  EXPECT_GT(rss_after, 0.9 * rss_before) << "evicted values' pages are shared with kept ones";
+}
+
 TEST(Fragmentation, LargeValuesNearTheTopOfTheirClassRaiseTheFreshDefault) {
   // 20000 B: sds of 20006 B in the 20 KiB class spans 5.9 pages of its 5.
   EXPECT_NEAR(fresh_fragmentation(values(20000)), 1.17 * K::kReloadFactor, 0.02);

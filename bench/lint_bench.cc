@@ -255,6 +255,23 @@ void BM_LintWorkloads(benchmark::State& state) {
 }
 BENCHMARK(BM_LintWorkloads)->ArgsProduct({{1000}, {0, 1}})->ArgNames({"units", "hints"})->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// One Pod whose args repeat `--maxmemory 1gb --save ""`: the time must grow
+// with the args, not with their square (each directive looked for its own
+// argv item once, and 40k args took 30 s).
+void BM_LintLongArgs(benchmark::State& state) {
+  std::string text =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: redis\n    image: "
+      "redis:7.2\n    command: [redis-server]\n    resources: {limits: {memory: 2Gi}}\n    args:\n";
+  for (int64_t i = 0; i < state.range(0); ++i) text += "    - --maxmemory\n    - 1gb\n    - --save\n    - \"\"\n";
+  redisfit::app::LintOptions options;
+  for (auto _ : state) {
+    auto report = redisfit::app::lint_yaml_texts({{"args.yaml", text}}, options);
+    benchmark::DoNotOptimize(report.subjects.size());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0) * 4);
+}
+BENCHMARK(BM_LintLongArgs)->Arg(10000)->Arg(40000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // The YAML parse alone, to see what the rest of the pipeline costs.
 void BM_ParseOnly(benchmark::State& state) {
   const auto [text, docs] = generate(static_cast<int>(state.range(0)));

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
@@ -58,20 +60,19 @@ std::string writers_of(const PodDecl& pod, const ContainerDecl& c, const std::st
   return names.empty() ? "" : " (init container " + names + " writes it)";
 }
 
-// Where a directive given as `--name` was written: the last command/args
-// item that starts it (`--name` alone or `--name value` as one word; the
-// last one wins in redis-server's argv), or `where` (the list, an env value)
-// when no item does: the words came from a script or an env variable.
-Location flag_item_location(const std::string& name, const ContainerDecl& c, const Location& where) {
-  Location found = where;
+// Where each directive given as `--name` was written: the last command/args
+// item that starts it (`--name` alone or `--name value` as one word; the last
+// one wins in redis-server's argv), by lower-case name. One pass over the
+// items: a lookup per directive kept a manifest of 40k args at 30 s.
+std::unordered_map<std::string, Location> flag_item_locations(const ContainerDecl& c) {
+  std::unordered_map<std::string, Location> found;
   for (const auto& [text, at] : c.argv_items) {
-    if (text.size() < name.size() + 2 || text.compare(0, 2, "--") != 0) continue;
-    const std::string word = text.substr(2, name.size());
-    const bool same = std::equal(word.begin(), word.end(), name.begin(), name.end(), [](char a, char b) {
-      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-    });
-    const bool ends = text.size() == name.size() + 2 || std::isspace(static_cast<unsigned char>(text[name.size() + 2]));
-    if (same && ends && at.known()) found = at;
+    if (text.size() < 3 || text.compare(0, 2, "--") != 0 || !at.known()) continue;
+    std::string name;
+    for (size_t i = 2; i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])); ++i) {
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+    }
+    found[name] = at;
   }
   return found;
 }
@@ -86,17 +87,26 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
     r.unknowns.push_back("arguments `" + fmt::format("{}", fmt::join(words, " ")) + "`: " + directives.error().message);
     return;
   }
+  const std::unordered_set<std::string> at_run_time(unresolved.begin(), unresolved.end());
+  const auto written_at = where.known() ? flag_item_locations(c) : std::unordered_map<std::string, Location>{};
   std::vector<ConfDirective> known;
   for (auto& d : directives.value()) {
     bool runtime = false;
-    for (const auto& a : d.args) runtime = runtime || std::find(unresolved.begin(), unresolved.end(), a) != unresolved.end();
+    for (const auto& a : d.args) runtime = runtime || at_run_time.count(a) > 0;
     if (runtime) {
       if (is_memory_directive(d.name)) {
         r.unknowns.push_back(fmt::format("--{} {} is set at run time", d.name, fmt::join(d.args, " ")));
       }
       continue;
     }
-    d.location = where.known() ? flag_item_location(d.name, c, where) : Location{"command line", 0, 0};
+    if (!where.known()) {
+      d.location = Location{"command line", 0, 0};
+    } else {
+      // Not written as an item of its own: the words came from a script or
+      // an env variable, and the list (or env value) is where they were.
+      const auto item = written_at.find(d.name);  // parse_command_line_overrides lower-cases names
+      d.location = item != written_at.end() ? item->second : where;
+    }
     r.maxmemory_in_argv = r.maxmemory_in_argv || d.name == "maxmemory";
     known.push_back(std::move(d));
   }

@@ -46,8 +46,15 @@ KbFix conf_fix(const RedisInstance& r, const KbChange& c, const ConfTarget& targ
   const std::string resize_words =
       resize ? fmt::format("resize to request {} / limit {} and ", format_k8s_quantity(request), format_k8s_quantity(limit))
              : "";
+  // The file whose line is in effect: redis.conf reads an `include`d file
+  // where the include stands (config.c loadServerConfig), and the last
+  // maxmemory line read wins, so a line edited in the top file where an
+  // included one sets it would change nothing.
+  const Location& read_at = r.maxmemory.source.location;
+  const std::string& file =
+      r.maxmemory.source.kind == ProvenanceKind::kInput && !read_at.file.empty() ? read_at.file : r.file;
   f.summary = fmt::format("{}set maxmemory {} ({}) in {}", resize_words, c.maxmemory_bytes,
-                          format_bytes(c.maxmemory_bytes), r.file);
+                          format_bytes(c.maxmemory_bytes), file);
   if (target.form == ConfForm::kRedisFailoverCustomConfig) {
     // spotahome applies spec.redis.customConfig with CONFIG SET, and copies
     // spec.redis.resources into the redis container as is (generator.go).

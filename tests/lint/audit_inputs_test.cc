@@ -180,6 +180,31 @@ TEST(AuditInputs, JsonColumnsAgreeWithTextAndSarif) {
 
 // `maxmemory 0` is written, at its line: the fact says so (RF005's message
 // cites it) rather than "no maxmemory directive".
+// The maxmemory in effect came from an `include`d file: the fix edits that
+// file. It named the top file, whose line the include then overrides, so
+// the fix applied as told changed nothing.
+TEST(AuditInputs, TheFixEditsTheIncludedFileWhoseMaxmemoryWins) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.path() + "/conf");
+  dir.write_file("conf/extra.conf", "appendonly yes\nmaxmemory 3500mb\n");
+  dir.write_file("conf/redis.conf", "maxmemory 3GB\ninclude conf/extra.conf\n");
+  InDirectory in(dir.path());
+  app::LintOptions options;
+  options.override_conf = [](RedisInstance& r) {
+    r.limit_bytes = Sourced<uint64_t>{4 * kGi, Provenance::flag("--limit")};
+    return Status{Ok{}};
+  };
+  auto r = lint_test::lint_files({"conf/redis.conf"}, options);
+  ASSERT_EQ(r.subjects.size(), 1u);
+  ASSERT_TRUE(r.subjects[0].fix.has_value());
+  EXPECT_NE(r.subjects[0].fix->summary.find(" in conf/extra.conf"), std::string::npos) << r.subjects[0].fix->summary;
+  // Where the top file's own line is in effect, the top file is named.
+  dir.write_file("conf/redis.conf", "include conf/extra.conf\nmaxmemory 3GB\n");
+  auto top = lint_test::lint_files({"conf/redis.conf"}, options);
+  ASSERT_TRUE(top.subjects.size() == 1 && top.subjects[0].fix.has_value());
+  EXPECT_NE(top.subjects[0].fix->summary.find(" in conf/redis.conf"), std::string::npos) << top.subjects[0].fix->summary;
+}
+
 TEST(AuditInputs, AnExplicitMaxmemoryZeroKeepsItsLine) {
   testing::TempDir dir;
   auto r = lint_test::lint_files({dir.write_file("z.conf", "appendonly no\nmaxmemory 0\n")});

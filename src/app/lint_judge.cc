@@ -22,12 +22,18 @@ namespace {
 // a pod killed while loading never applies a new maxmemory. The fix is then
 // the rescue order (model/rescue_plan.h): raise the limit, set maxmemory,
 // bring the data down and persist it, shrink the limit.
+// The order starts from the data RF007 judged (a --dataset above maxmemory
+// included) and ends at the fix `rec` (a limit it raised for good included).
 void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& options, const fix::KbTarget* target,
-                                  FixReport& f) {
+                                  const Recommendation& rec, FixReport& f) {
   bool reload_fails = false;
   for (const auto& finding : s.findings) reload_fails |= finding.rule_id == "RF007";
   if (!reload_fails) return;
-  auto plan = plan_rescue(s.instance, options.workload, RescueInputs{});
+  RescueInputs inputs;
+  inputs.loaded_bytes = s.budget.loaded_bytes;
+  inputs.loaded_source = s.budget.loaded_source;
+  inputs.target = &rec;
+  auto plan = plan_rescue(s.instance, options.workload, inputs);
   if (!plan || !plan->limit_must_rise) return;
   fix::RescueTarget rt;
   if (target) {
@@ -37,11 +43,14 @@ void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& opt
   const fix::RescueFix rescue = fix::build_rescue_fix(rt, *plan);
   // The target values (f.summary and the user's own forms) stay first; the
   // order that gets a crash-looping pod there comes with them, step by step.
+  const bool shrinks = plan->final_limit_bytes != plan->temporary_limit_bytes;
   const std::string order = fmt::format(
-      "resize first: raise the limit to {} so data persisted up to {} reloads, set maxmemory {} "
-      "({}), bring the data below it and persist it, then set the limit to {} (steps below, in order)",
+      "resize first: raise the limit to {} so data persisted up to {} reloads, set maxmemory {} ({}), {}{} "
+      "(steps below, in order)",
       format_k8s_quantity(plan->temporary_limit_bytes), format_bytes(plan->loaded_bytes), plan->maxmemory_bytes,
-      format_bytes(plan->maxmemory_bytes), format_k8s_quantity(plan->final_limit_bytes));
+      format_bytes(plan->maxmemory_bytes),
+      plan->excess_bytes ? "bring the data below it and persist it" : "and persist the data",
+      shrinks ? ", then set the limit to " + format_k8s_quantity(plan->final_limit_bytes) : "");
   const std::vector<std::string> labels = target ? std::vector<std::string>{"kbcli", "OpsRequest"}
                                                  : std::vector<std::string>{"redis-cli", "container"};
   for (const auto& label : labels) {
@@ -134,7 +143,7 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   f.notes = kb.notes;
   for (const auto& n : rec->notes) f.notes.push_back(n);
   if (auto n = replica_buffer_note(s.instance, options.workload, *rec)) f.notes.insert(f.notes.begin(), *n);
-  resize_first_if_reload_fails(s, options, target, f);
+  resize_first_if_reload_fails(s, options, target, *rec, f);
   s.fix = std::move(f);
 }
 

@@ -157,7 +157,8 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
 
   if (p.limit_must_rise) {
     fix.steps.push_back(
-        {fmt::format("raise the memory limit to {} (temporary)", format_k8s_quantity(p.temporary_limit_bytes)),
+        {fmt::format("raise the memory limit to {}{}", format_k8s_quantity(p.temporary_limit_bytes),
+                     p.final_limit_bytes != p.temporary_limit_bytes ? " (temporary)" : ""),
          fmt::format("the reload needs {} and the server then holds {} with all the data; {} fits both with the "
                      "model's 10% margin (the current limit is {})",
                      format_bytes(p.reload_peak_bytes), format_bytes(p.loaded_budget.find_phase(PhaseId::kSteady)->total_bytes),

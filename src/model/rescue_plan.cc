@@ -96,14 +96,21 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
   p.temporary_limit_bytes = std::max(limit_for(hold_peak), p.current_limit_bytes);
   p.limit_must_rise = p.current_limit_bytes > 0 && p.temporary_limit_bytes > p.current_limit_bytes;
 
-  // Steps 3 and 5: the configuration the model calls safe at the current
-  // limit, once the data has settled under its maxmemory.
-  auto final_rec = plan_with_model(instance, without_data(workload));
+  // Steps 3 and 5: the configuration given to end at, else the one the model
+  // calls safe at the current limit, once the data has settled under its
+  // maxmemory.
+  Result<Recommendation> final_rec =
+      in.target ? Result<Recommendation>(*in.target) : plan_with_model(instance, without_data(workload));
   if (!final_rec) return final_rec.error();
   p.maxmemory_bytes = final_rec->maxmemory_bytes;
   p.final_limit_bytes = final_rec->limit_bytes;
   p.final_request_bytes = final_rec->request_bytes;
   p.final_budget = final_rec->budget;
+  // A final limit that holds the reload is the one to raise to: no
+  // temporary size and no shrink after it.
+  if (p.limit_must_rise && p.final_limit_bytes >= p.temporary_limit_bytes) {
+    p.temporary_limit_bytes = p.final_limit_bytes;
+  }
 
   // Step 4: what must go, and who removes it.
   p.evicts = writes_continue_at_maxmemory(instance, workload);

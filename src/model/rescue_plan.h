@@ -25,6 +25,8 @@
 
 namespace redisfit {
 
+struct Recommendation;  // model/solver.h
+
 struct RescueInputs {
   // used_memory the next start loads: the persisted RDB/AOF size, or the last
   // used_memory known (Prometheus, INFO), whichever is larger.
@@ -40,6 +42,10 @@ struct RescueInputs {
   // load peaks at its end.
   uint64_t load_peak_bytes = 0;
   std::string load_peak_source;
+  // The configuration to end at (steps 3 and 5): lint's fix, which may raise
+  // the limit for good to hold data a non-evicting policy keeps. Null: the
+  // model's at the current limit, once the data has settled under it.
+  const Recommendation* target = nullptr;
 };
 
 struct RescuePlan {

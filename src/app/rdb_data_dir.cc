@@ -42,21 +42,37 @@ std::string manifest_subdirectory_hint(const std::string& path) {
 
 }  // namespace
 
+void read_data_dir_directive(const ConfDirective& d, DataDirNames& names) {
+  if (d.args.size() != 1) return;
+  if (d.name == "dbfilename") names.dbfilename = d.args[0];
+  if (d.name == "appenddirname") names.appenddirname = d.args[0];
+  if (d.name == "appendfilename") names.appendfilename = d.args[0];
+  if (d.name == "appendonly") names.appendonly = d.args[0] == "yes";
+}
+
 Result<DataDirChoice> resolve_data_dir(const std::string& path, const DataDirNames& names) {
   std::error_code ec;
   if (!fs::is_directory(path, ec) || holds_manifest(path)) return DataDirChoice{path, ""};
-  const fs::path aof = fs::path(path) / names.appenddirname;
+  const fs::path aof_dir = fs::path(path) / names.appenddirname;
+  const fs::path legacy_aof = fs::path(path) / names.appendfilename;
   const fs::path rdb = fs::path(path) / names.dbfilename;
-  const bool has_aof = fs::is_directory(aof, ec) && holds_manifest(aof);
+  const bool has_aof_dir = fs::is_directory(aof_dir, ec) && holds_manifest(aof_dir);
+  // The manifest wins: the single file is read only where none is found.
+  const bool has_legacy_aof = !has_aof_dir && fs::is_regular_file(legacy_aof, ec);
+  const bool has_aof = has_aof_dir || has_legacy_aof;
+  const fs::path aof = has_legacy_aof ? legacy_aof : aof_dir;
+  const std::string aof_name = has_legacy_aof ? names.appendfilename : names.appenddirname + "/";
   const bool has_rdb = fs::is_regular_file(rdb, ec);
   if (!has_aof && !has_rdb) {
     const std::string hint = manifest_subdirectory_hint(path);
     if (!hint.empty())
-      return Error{path, fmt::format("a directory holding no AOF manifest (*.manifest), no {}/ with one and no {}{}",
-                                     names.appenddirname, names.dbfilename, hint)};
-    return Error{path, fmt::format("a directory holding no AOF manifest (*.manifest), no {}/ with one and no {}: "
-                                   "give a dump.rdb, an AOF file, an appendonlydir or the data directory holding them",
-                                   names.appenddirname, names.dbfilename)};
+      return Error{path, fmt::format("a directory holding no AOF manifest (*.manifest), no {}/ with one, no {} and no "
+                                     "{}{}",
+                                     names.appenddirname, names.appendfilename, names.dbfilename, hint)};
+    return Error{path, fmt::format("a directory holding no AOF manifest (*.manifest), no {}/ with one, no {} and no "
+                                   "{}: give a dump.rdb, an AOF file, an appendonlydir or the data directory holding "
+                                   "them",
+                                   names.appenddirname, names.appendfilename, names.dbfilename)};
   }
   const auto chosen = [&](const fs::path& p, const char* why) {
     return DataDirChoice{p.string(), fmt::format("{} is a data directory: read {}, {}", path, p.string(), why)};
@@ -65,8 +81,9 @@ Result<DataDirChoice> resolve_data_dir(const std::string& path, const DataDirNam
     if (has_aof) return chosen(aof, "what a start loads with appendonly yes (the configuration's)");
     const std::string hint = manifest_subdirectory_hint(path);
     return Error{path, fmt::format("the configuration says appendonly yes, and the directory has no {}/ with a "
-                                   "manifest{}",
-                                   names.appenddirname, hint.empty() ? ": give the appendonlydir the server loads" : hint)};
+                                   "manifest and no {}{}",
+                                   names.appenddirname, names.appendfilename,
+                                   hint.empty() ? ": give the appendonlydir the server loads" : hint)};
   }
   if (names.appendonly == false) {
     if (has_rdb) return chosen(rdb, "what a start loads with appendonly no (the configuration's)");
@@ -75,10 +92,10 @@ Result<DataDirChoice> resolve_data_dir(const std::string& path, const DataDirNam
                                    names.dbfilename)};
   }
   if (has_aof && has_rdb) {
-    return Error{path, fmt::format("a data directory holding both {}/ and {}: a start loads the first with "
+    return Error{path, fmt::format("a data directory holding both {} and {}: a start loads the first with "
                                    "appendonly yes and the second with appendonly no; give one of them, or "
                                    "--config with the server's redis.conf",
-                                   names.appenddirname, names.dbfilename)};
+                                   aof_name, names.dbfilename)};
   }
   if (has_aof) return chosen(aof, "the only data it holds (a start loads it with appendonly yes)");
   return chosen(rdb, "the only data it holds (a start loads it with appendonly no)");

@@ -83,10 +83,7 @@ int run_rdb(const RdbFlags& f) {
         if (auto m = parse_redis_memory(d.args[0]); m.ok()) conf_maxmemory = m.value();
       // aof.c: with "no", a truncated AOF tail stops the start instead of being dropped.
       if (d.name == "aof-load-truncated" && d.args.size() == 1) options.aof_load_truncated = d.args[0] != "no";
-      if (d.args.size() == 1 && (d.name == "dbfilename" || d.name == "appenddirname")) {
-        (d.name == "dbfilename" ? names.dbfilename : names.appenddirname) = d.args[0];
-      }
-      if (d.name == "appendonly" && d.args.size() == 1) names.appendonly = d.args[0] == "yes";
+      read_data_dir_directive(d, names);
       if (d.name == "databases") {
         auto databases = databases_directive(d);
         if (!databases.ok()) return fail(databases.error());

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "app/rdb_analysis.h"
+#include "app/rdb_data_dir.h"
 #include "app/rdb_target.h"
 #include "cli/number_checks.h"
 #include "core/flag_units.h"
@@ -254,7 +255,14 @@ Status apply_rdb_dataset(const std::string& rdb_path, const RedisInstance& insta
   directives.push_back({"maxmemory", {std::to_string(instance.maxmemory.bytes)}, {"flags", 0, 0}});
   directives.push_back({"maxmemory-policy", {instance.maxmemory_policy.value}, {"flags", 0, 0}});
   if (Status s = apply_conf_to_load_target(directives, target); !s.ok()) return s;
-  auto dataset = dataset_from_rdb(rdb_path, target);
+  // A data directory (kubectl cp POD:/data) is read as `rdb DIR` reads it:
+  // the file a start of this configuration loads (app/rdb_data_dir.h).
+  DataDirNames names;
+  for (const auto& d : conf) read_data_dir_directive(d, names);
+  if (instance.appendonly.source.kind != ProvenanceKind::kDefault) names.appendonly = instance.appendonly.value;
+  auto input = resolve_data_dir(rdb_path, names);
+  if (!input.ok()) return input.error();
+  auto dataset = dataset_from_rdb(input->path, target);
   if (!dataset.ok()) return dataset.error();
   const RdbDataset& d = dataset.value();
   if (shape) *shape = {d.input_kind, d.rdb_part};

@@ -174,6 +174,40 @@ TEST(RdbInput, ADataDirectoryIsReadAsTheServerWouldLoadIt) {
   EXPECT_NE(none.err.find("data directory"), std::string::npos) << none.err;
 }
 
+// A 6.x server's data directory holds one appendonly.aof, no appendonlydir:
+// a 7.x start with appendonly yes loads it (and upgrades it into an
+// appendonlydir, aof.c aofUpgradePrepare). `rdb DIR` refused it, or read a
+// dump.rdb beside it without a word.
+TEST(RdbInput, ADataDirectoryWithA6xAppendonlyAofIsReadAsTheStartLoadsIt) {
+  testing::TempDir data;
+  std::string aof = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n";
+  for (int i = 0; i < 40; ++i) {
+    const std::string key = "k:" + std::to_string(i);
+    aof += "*3\r\n$3\r\nSET\r\n$" + std::to_string(key.size()) + "\r\n" + key + "\r\n$5\r\nvalue\r\n";
+  }
+  const std::string file = data.write_file("appendonly.aof", aof);
+  // What the server makes of it.
+  testing::RedisServer loaded("", {"--appendonly", "yes"}, {file});
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  ASSERT_EQ(loaded.command({"DBSIZE"})->integer, 40);
+
+  auto r = run_redisfit({"rdb", data.path(), "-o", "json", "--no-progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["keys"], 40);
+  EXPECT_EQ(j["input"], "aof") << j.dump().substr(0, 300);
+  // Beside a dump.rdb, which one loads is the configuration's.
+  testing::TempDir other;
+  data.write_file("dump.rdb", read_file(real_dump(other)));
+  auto both = run_redisfit({"rdb", data.path(), "--no-progress"});
+  EXPECT_EQ(both.exit_code, 2) << both.out;
+  EXPECT_NE(both.err.find("both appendonly.aof and dump.rdb"), std::string::npos) << both.err;
+  // plan and explain read a data directory as rdb does.
+  auto plan = run_redisfit({"plan", "--rdb", data.path(), "--limit", "64Mi", "--persistence", "aof", "-o", "json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("appendonly.aof"), std::string::npos) << plan.out.substr(0, 600);
+}
+
 // An appenddirname of the server's own (redis.conf `appenddirname custom`)
 // puts the AOF in DIR/custom/: without --config saying so, `rdb DIR` cannot
 // know it is the one a start loads, so it refuses, but names the

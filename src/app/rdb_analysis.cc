@@ -254,11 +254,19 @@ RdbFit fit_rdb_estimate(const RdbReport& report, const RdbFitInput& input) {
   add(RdbLoad::kImport, input.into_used_bytes ? "loading it into a server already holding --into-used"
                                       : "loading it into a running server (give --into-used for its used_memory)",
       need(held_rss(existing) + file_rss(dataset)));
-  uint64_t old_data = input.into_used_bytes.value_or(dataset);
+  // A replica's full sync loads the RDB its master writes of the data it
+  // holds (replication.c readSyncBulkPayload, rdbLoad): this file's end
+  // state, loaded one allocation after another; never the AOF's replay, its
+  // high-water mark or the fragmentation a replay leaves.
+  const uint64_t end_state = report.estimated_used_memory;
+  auto synced_rss = [&](uint64_t used) {
+    return static_cast<double>(used + report.resident_beyond_class_bytes) * K::kReloadFactor;
+  };
+  const uint64_t old_data = input.into_used_bytes.value_or(end_state);
   add(RdbLoad::kReplicaSync, "a replica's full sync with repl-diskless-load disabled (default): old data flushed, then the load",
-      need(std::max(held_rss(old_data), file_rss(dataset))));
+      need(std::max(held_rss(old_data), synced_rss(end_state))));
   add(RdbLoad::kReplicaSyncSwapdb, "a replica's full sync with repl-diskless-load swapdb: old and new data at once",
-      need(held_rss(old_data) + file_rss(report.load_dataset_bytes())));
+      need(held_rss(old_data) + synced_rss(report.dataset_bytes)));
   if (input.maxmemory_bytes && *input.maxmemory_bytes > 0 && dataset > *input.maxmemory_bytes) {
     fit.maxmemory_note = "the estimate is above maxmemory: the load still completes (loading ignores maxmemory, "
                          "redis#3202), then noeviction refuses writes with OOM and the other policies evict down";

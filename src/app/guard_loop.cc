@@ -76,10 +76,12 @@ Result<LimitReading> read_limit(const LimitSource& source) {
     // limit whichever way it is given: resourceFieldRef writes plain bytes,
     // "16m" (milli in Kubernetes, mega in Redis) is refused as ambiguous
     // rather than read as 1 byte, and a size no container has is refused.
-    auto bytes = parse_size_flag(source.file, trim(*text));
+    const std::string written = trim(*text);
+    if (written.empty()) return Error{source.file, "the limit file is empty"};
+    auto bytes = parse_size_flag(source.file, written);
     if (!bytes) return Error{source.file, "not a memory limit: " + bytes.error().message};
     if (*bytes == 0) return Error{source.file, "the limit is 0"};
-    if (Status in_range = check_limit_bytes(source.file, *bytes); !in_range) return in_range.error();
+    if (Status in_range = check_limit_bytes(source.file, *bytes, written); !in_range) return in_range.error();
     r.limit_bytes = *bytes;
     r.source = "file " + source.file;
     return r;

@@ -49,12 +49,16 @@ Result<uint64_t> parse_size_flag(std::string_view flag, std::string_view text) {
                            text)};
 }
 
-Status check_limit_bytes(std::string_view where, uint64_t bytes) {
+Status check_limit_bytes(std::string_view where, uint64_t bytes, std::string_view text) {
   if (bytes < kMinLimitBytes) {
+    // A bare number is bytes: "512" meant 512Mi more often than 512 B.
+    const bool bare = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
     return Error{std::string(where),
                  fmt::format("a limit of {} is not a container's: Redis does not run in less than {} (an empty "
-                             "redis-server's RSS is about 7 MB); give the unit (Mi, Gi)",
-                             bytes == 1 ? "1 byte" : format_bytes(bytes), format_k8s_quantity(kMinLimitBytes)),
+                             "redis-server's RSS is about 7 MB){}",
+                             bytes == 1 ? "1 byte" : format_bytes(bytes), format_k8s_quantity(kMinLimitBytes),
+                             bare ? fmt::format("; a bare number is bytes: give the unit ({}Mi, {}Gi)", text, text)
+                                  : ""),
                  ErrorCode::kOutOfRange};
   }
   if (bytes >= kMaxSaneBytes) {
@@ -70,7 +74,7 @@ Result<uint64_t> parse_limit_flag(std::string_view flag, std::string_view text) 
   auto v = parse_size_flag(flag, text);
   if (!v) return v;
   if (*v == 0) return Error{std::string(flag), "a limit of 0 means no limit; omit the flag instead"};
-  if (Status in_range = check_limit_bytes(flag, *v); !in_range) return in_range.error();
+  if (Status in_range = check_limit_bytes(flag, *v, text); !in_range) return in_range.error();
   return v;
 }
 

@@ -36,7 +36,9 @@ inline constexpr uint64_t kMinLimitBytes = uint64_t{4} << 20;
 
 // OK when `bytes` (> 0) is within [kMinLimitBytes, kMaxSaneBytes), else an
 // error naming `where` with the reason.
-Status check_limit_bytes(std::string_view where, uint64_t bytes);
+// `text`, when given, is how the limit was written (a bare number gets a
+// hint that it is bytes).
+Status check_limit_bytes(std::string_view where, uint64_t bytes, std::string_view text = {});
 
 // A container limit: a size, not 0 (Kubernetes' "no limit" is the field
 // left out, and so is the flag), within check_limit_bytes' range.

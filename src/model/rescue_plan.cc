@@ -95,6 +95,12 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
   const uint64_t hold_peak = std::max(p.reload_peak_bytes, p.loaded_budget.phase_total(PhaseId::kSteady));
   p.temporary_limit_bytes = std::max(limit_for(hold_peak), p.current_limit_bytes);
   p.limit_must_rise = p.current_limit_bytes > 0 && p.temporary_limit_bytes > p.current_limit_bytes;
+  // A limit no quantity accepts (1 EiB and above) is no step: no node holds
+  // it, and pasting it back would be refused (as plan refuses it).
+  if (p.temporary_limit_bytes >= kMaxSaneBytes) {
+    return Error{"", fmt::format("no container holds this: reloading {} ({}) needs a limit of {}, 1 EiB or more",
+                                 format_bytes(p.loaded_bytes), p.loaded_source, format_bytes(p.temporary_limit_bytes))};
+  }
 
   // Steps 3 and 5: the configuration given to end at, else the one the model
   // calls safe at the current limit, once the data has settled under its

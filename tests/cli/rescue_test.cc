@@ -395,6 +395,13 @@ TEST(Rescue, BadInputExitsTwo) {
     }
   }
   EXPECT_EQ(run_redisfit({"rescue", "-"}, "kind: ConfigMap\nmetadata: {name: x}\n").exit_code, 2);
+  // Data no container holds: refused as plan refuses it (it printed a
+  // temporary limit of 1299227608Gi).
+  for (const char* flag : {"--used-memory", "--data-size"}) {
+    auto r = run_redisfit({"rescue", "--limit", "1Gi", "--statefulset", "r", flag, "1Ei"});
+    EXPECT_EQ(r.exit_code, 2) << flag << r.out;
+    EXPECT_NE(r.err.find("no container holds this"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

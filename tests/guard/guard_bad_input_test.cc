@@ -99,6 +99,18 @@ TEST(GuardBadInput, LimitsAreReadAlikeFromTheFileAndTheFlagAndMustBeAContainers)
     EXPECT_EQ(from_flag.exit_code, 2) << from_flag.err;
     EXPECT_NE(from_flag.err.find("--limit: a limit of "), std::string::npos) << from_flag.err;
   }
+  // A bare number is bytes, and said so; a unit given gets no such hint.
+  podinfo.write_file("mem_limit", "512\n");
+  auto bare = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once"});
+  EXPECT_NE(bare.err.find("a bare number is bytes: give the unit (512Mi, 512Gi)"), std::string::npos) << bare.err;
+  podinfo.write_file("mem_limit", "1Mi\n");
+  auto unit = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once"});
+  EXPECT_EQ(unit.exit_code, 2) << unit.err;
+  EXPECT_EQ(unit.err.find("give the unit"), std::string::npos) << unit.err;
+  podinfo.write_file("mem_limit", "\n");
+  auto empty = run_redisfit({"guard", "--redis", server.url(), "--limit-file", file, "--once"});
+  EXPECT_EQ(empty.exit_code, 2) << empty.err;
+  EXPECT_NE(empty.err.find(file + ": the limit file is empty"), std::string::npos) << empty.err;
   EXPECT_EQ(server.config_get("maxmemory").value_or(""), std::to_string(64 * kMiB));
   // Plain bytes, as resourceFieldRef writes them, still work.
   podinfo.write_file("mem_limit", std::to_string(256 * kMiB) + "\n");

@@ -83,12 +83,16 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   r.fork_in_progress = info.u64("rdb_bgsave_in_progress").value_or(0) == 1 ||
                        info.u64("aof_rewrite_in_progress").value_or(0) == 1;
   if (r.fork_in_progress) {
-    r.fork_cow_bytes = info.u64("current_cow_size").value_or(0);
+    // The child reports its copies about once a second (childinfo.c,
+    // current_cow_size_age): a 0 right after the fork is not yet measured.
+    const auto cow = info.u64("current_cow_size");
+    r.fork_cow_bytes = cow.value_or(0);
     r.now_bytes += r.fork_cow_bytes;
-    r.now_source = r.fork_cow_bytes > 0
-                       ? "INFO used_memory_rss + current_cow_size (a fork child is alive)"
-                       : "INFO used_memory_rss (a fork child is alive; current_cow_size not reported, so its "
-                         "copies are not counted)";
+    r.now_source = r.fork_cow_bytes > 0 ? "INFO used_memory_rss + current_cow_size (a fork child is alive)"
+                   : cow ? "INFO used_memory_rss (a fork child is alive; current_cow_size 0: its copies not yet "
+                           "measured by the child, so not counted)"
+                         : "INFO used_memory_rss (a fork child is alive; current_cow_size not reported, so its "
+                           "copies are not counted)";
   }
   if (limit.cgroup) {
     r.working_set_bytes = limit.cgroup->working_set_bytes;

@@ -76,6 +76,24 @@ TEST(ProbeStates, ALiveForkChildsCopiesAreChargedNow) {
   EXPECT_LT(t["projected"]["steady_bytes"].get<uint64_t>(), now);
 }
 
+// Right after a fork, before the child's first report (childinfo.c, about
+// once a second), Redis 7 shows current_cow_size 0: that is not a missing
+// field, and "now" said "current_cow_size not reported".
+TEST(ProbeStates, AForkChildsFirstZeroIsNotYetMeasuredNotMissing) {
+  RedisServer server("", {"--maxmemory", "64mb"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  ASSERT_GE(live_helpers::fill_to(server, 8ULL << 20, 1000), 6ULL << 20);
+  ASSERT_TRUE(server.command({"CONFIG", "SET", "rdb-key-save-delay", "2000"}));
+  ASSERT_TRUE(server.command({"BGSAVE"}));
+  auto r = run_redisfit({"probe", server.url(), "--limit", "1Gi", "-o", "json"});
+  (void)server.command({"CONFIG", "SET", "rdb-key-save-delay", "0"});
+  json t = only_target(r);
+  ASSERT_TRUE(t["observed"]["fork_in_progress"].get<bool>()) << r.out;
+  const std::string source = t["now_source"].get<std::string>();
+  EXPECT_EQ(source.find("not reported"), std::string::npos) << source;
+  EXPECT_NE(source.find("current_cow_size"), std::string::npos) << source;
+}
+
 // An AOF replay applies the overwrites it logged: it ends at today's dataset,
 // whatever the file's size. Ten overwrites of every key make the file ten
 // times the data; the reload must stay near the data.

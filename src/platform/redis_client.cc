@@ -59,6 +59,20 @@ RedisEndpoint without_password(RedisEndpoint ep) {
 // AUTH failures are the most common reason a probe cannot read a server;
 // say which user was tried without ever echoing the password.
 Status authenticate(RedisConnection& c, const RedisEndpoint& ep, const std::string& password_advice) {
+  if (!ep.password && !ep.user.empty()) {
+    // A URL that names a user logs in as that user: with no password that is
+    // AUTH user "" (an ACL user with nopass accepts any password). Without
+    // AUTH the connection would read the server as the default user, and
+    // say nothing of the user named.
+    RedisEndpoint named = ep;
+    named.password = "";
+    if (Status s = authenticate(c, named, password_advice); !s.ok()) {
+      return Error{s.error().where, s.error().message + "; the URL names user '" + ep.user +
+                                        "' without a password: give redis://" + ep.user + ":PASSWORD@…",
+                   s.error().code};
+    }
+    return Ok{};
+  }
   if (ep.password) {
     std::vector<std::string> argv = {"AUTH"};
     if (!ep.user.empty()) argv.push_back(ep.user);

@@ -125,6 +125,26 @@ TEST(Connection, TheEnvironmentsPasswordDoesNotStopAServerWithoutOne) {
   EXPECT_NE(user_only.error().message.find("redis://mon:PASSWORD@"), std::string::npos) << user_only.error().describe();
 }
 
+// A URL that names a user but no password logs in as that user (AUTH user
+// "": a nopass ACL user accepts it). It read the server as the default user
+// and said nothing of the user named.
+TEST(Connection, AUserNamedWithoutAPasswordIsTheUserLoggedIn) {
+  RedisServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  const std::string port = std::to_string(server.port());
+  auto setuser = server.command({"ACL", "SETUSER", "mon", "on", "nopass", "+ping", "+info", "+acl|whoami"});
+  ASSERT_TRUE(setuser && setuser->type == REDIS_REPLY_STATUS);
+  auto as_mon = connect_redis(endpoint("redis://mon@127.0.0.1:" + port), fast());
+  ASSERT_TRUE(as_mon.ok()) << as_mon.error().describe();
+  auto who = as_mon.value()->command({"ACL", "WHOAMI"});
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->str, "mon");
+  // A user the server does not have is refused, naming it.
+  auto unknown = connect_redis(endpoint("redis://nobody@127.0.0.1:" + port), fast());
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("user 'nobody'"), std::string::npos) << unknown.error().describe();
+}
+
 TEST(Connection, ClosedPortFailsFast) {
   int port = free_loopback_port();
   auto start = std::chrono::steady_clock::now();

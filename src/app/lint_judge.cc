@@ -61,6 +61,31 @@ void resize_first_if_reload_fails(const SubjectReport& s, const LintOptions& opt
   f.notes.insert(f.notes.begin(), rescue.warnings.begin(), rescue.warnings.end());
 }
 
+// A maxmemory the model calls safe under the limit it has is kept: the
+// findings left (RF009's buffer, RF013's request, RF008's policy) are not
+// fixed by a larger one, and raising it to the most the limit holds spends
+// the headroom its owner chose (a safe 100mb cache under 1Gi was moved to
+// 302 MiB, 9 % below the limit, and RF009 stayed). RF016, a maxmemory that
+// holds no data, is the finding a raise fixes. Returns whether it kept it.
+bool keep_a_safe_maxmemory(const SubjectReport& s, Recommendation& rec) {
+  const RedisInstance& r = s.instance;
+  if (r.maxmemory.origin == MaxmemoryOrigin::kUnset || r.maxmemory.bytes == 0) return false;
+  if (s.budget.verdict != Verdict::kSafe || rec.maxmemory_bytes <= r.maxmemory.bytes) return false;
+  if (!r.limit_bytes || r.limit_bytes->value != rec.limit_bytes) return false;
+  for (const auto& f : s.findings) {
+    if (f.rule_id == "RF016") return false;
+  }
+  const uint64_t most = rec.maxmemory_bytes;
+  rec.maxmemory_bytes = r.maxmemory.bytes;
+  rec.budget = s.budget;
+  std::erase_if(rec.notes, [](const std::string& n) { return n.starts_with("the recommended maxmemory is "); });
+  rec.notes.push_back(fmt::format("the current maxmemory {} ({}) is safe under this limit (peak {} in phase {}): kept; "
+                                  "the most the limit holds is {} (redisfit plan)",
+                                  r.maxmemory.bytes, format_bytes(r.maxmemory.bytes), format_bytes(s.budget.peak_bytes),
+                                  s.budget.peak_phase, format_bytes(most)));
+  return true;
+}
+
 // The first name the fix would print that the API server would refuse (the
 // file holds it as written): printed into a kbcli or kubectl line or a YAML
 // document, `x; rm -rf ~` or a newline would change what it does.
@@ -116,7 +141,9 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
                                   bad->substr(0, 64)));
     return;
   }
-  fix::KbChange change = fix::change_from(s.instance, *rec);
+  Recommendation fixed = rec.value();
+  const bool kept = keep_a_safe_maxmemory(s, fixed);
+  fix::KbChange change = fix::change_from(s.instance, fixed);
   // A request below the steady state (RF013) that the recommended
   // maxmemory leaves below it is fixed by the request too: a maxmemory
   // raised into a limit with room made it worse. One the recommendation
@@ -124,26 +151,30 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
   const bool request_finding = std::any_of(s.findings.begin(), s.findings.end(),
                                            [](const rules::Finding& f) { return f.rule_id == "RF013"; });
   change.request_required = request_finding && s.instance.request_bytes &&
-                            rec->budget.phase_total(PhaseId::kSteady) > s.instance.request_bytes->value;
+                            fixed.budget.phase_total(PhaseId::kSteady) > s.instance.request_bytes->value;
   // Already applied (a fix linted with its own OpsRequest): the findings left
   // are about other settings, and a fix that sets what is there would be noise.
   if (change.changes_nothing()) {
-    s.notes.push_back("maxmemory and the limit already match the model's recommendation: no memory fix to apply");
+    s.notes.push_back(kept ? fmt::format("no memory fix: {} (these findings are not about maxmemory or the limit: "
+                                         "each rule's page under docs/rules/ says what fixes it)",
+                                         fixed.notes.back())
+                           : "maxmemory and the limit already match the model's recommendation: no memory fix to apply");
     return;
   }
   const fix::KbFix kb = target       ? fix::build_kubeblocks_fix(*target, change)
                         : s.workload ? fix::build_workload_fix(*s.workload, change)
                                      : fix::conf_fix(s.instance, change, conf);
   FixReport f;
-  f.maxmemory_bytes = rec->maxmemory_bytes;
-  f.request_bytes = rec->request_bytes;
-  f.limit_bytes = rec->limit_bytes;
+  f.maxmemory_bytes = fixed.maxmemory_bytes;
+  // What the forms leave: a request is raised only where a finding needs it.
+  f.request_bytes = change.resulting_request();
+  f.limit_bytes = change.resulting_limit();
   f.summary = kb.summary;
   f.forms = kb.forms;
   f.notes = kb.notes;
-  for (const auto& n : rec->notes) f.notes.push_back(n);
-  if (auto n = replica_buffer_note(s.instance, options.workload, *rec)) f.notes.insert(f.notes.begin(), *n);
-  resize_first_if_reload_fails(s, options, target, *rec, f);
+  for (const auto& n : fixed.notes) f.notes.push_back(n);
+  if (auto n = replica_buffer_note(s.instance, options.workload, fixed)) f.notes.insert(f.notes.begin(), *n);
+  resize_first_if_reload_fails(s, options, target, fixed, f);
   s.fix = std::move(f);
 }
 

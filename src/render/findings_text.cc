@@ -79,7 +79,7 @@ void render_subject(const app::SubjectReport& s, const Style& st, bool verbose, 
                                                                       : rules::bytes_and_human(b.maxmemory_bytes),
                      T(s.instance.maxmemory.source.describe()));
   out += fmt::format("    phases: {}\n", phase_line(b));
-  for (const auto& n : s.notes) out += fmt::format("    assumed: {}\n", M(n));
+  for (const auto& n : s.notes) out += fmt::format("    note: {}\n", M(n));
   // The copy-on-write share is the assumption that moves fork phases most;
   // say it whenever a fork is in the budget, so a user knows what to refine.
   if (!verbose && (b.find_phase(PhaseId::kFork) || b.find_phase(PhaseId::kFullSync))) {

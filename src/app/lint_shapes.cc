@@ -183,6 +183,7 @@ void shape_subjects(const manifests::ManifestSet& set, std::vector<std::string>&
       t.namespace_name = cr.namespace_name;
       t.config_map = o.config_map;
       t.ot_role = o.role;
+      t.ot_config_applied = o.config_applied;
       s.workload = t;
       out(std::move(s));
     }

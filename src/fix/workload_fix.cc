@@ -139,13 +139,28 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
       fix.forms.push_back({"OT CR patch", fmt::format("kubectl patch {} {}{} --type=merge -p '{{\"spec\":{{{}}}}}'\n",
                                                       lower(t.kind), t.name, ns_flag(t), where)});
     }
-    fix.forms.push_back({t.config_map.empty() ? "additionalRedisConfig ConfigMap (new)"
-                                              : "ConfigMap " + t.config_map + " key redis-additional.conf",
-                         fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
     // A RedisCluster mounts each role's own field, the other kinds the CR's.
     const std::string field = t.ot_role.empty() ? "spec.redisConfig.additionalRedisConfig"
                               : fmt::format("spec.redis{}.redisConfig.additionalRedisConfig",
                                             t.ot_role == "leader" ? "Leader" : "Follower");
+    fix.forms.push_back({(t.config_map.empty() ? "additionalRedisConfig ConfigMap (new, key redis-additional.conf)"
+                                               : "ConfigMap " + t.config_map + " key redis-additional.conf") +
+                             std::string(t.ot_config_applied ? "" : ", read once spec.storage is set"),
+                         fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
+    if (!t.ot_config_applied) {
+      // Without storage, entrypoint.sh starts redis-server before it appends
+      // the include: no ConfigMap reaches the server, so the form above
+      // alone changes nothing, and lint would say so again.
+      fix.notes.insert(fix.notes.begin(),
+                       fmt::format("this CR has no spec.storage, and without it the OT-CONTAINER-KIT image never "
+                                   "reads the additional config: the maxmemory above applies once "
+                                   "spec.storage.volumeClaimTemplate is set; until then set it on each pod at run "
+                                   "time (kubectl exec POD -- redis-cli CONFIG SET maxmemory {}), which a restart "
+                                   "loses",
+                                   c.maxmemory_bytes));
+      if (t.config_map.empty()) fix.notes.push_back("set " + field + " to the ConfigMap");
+      return fix;
+    }
     fix.notes.push_back("the OT-CONTAINER-KIT image includes the additional config only when persistence "
                         "(storage) is on" +
                         (t.config_map.empty() ? "; set " + field + " to the ConfigMap" : std::string()));

@@ -121,7 +121,9 @@ TEST(KubeBlocksFix, ClusterPatchAppliesToEveryResourcesShape) {
     EXPECT_EQ(res["limits"]["memory"], "4Gi") << shape.resources;
     const json before = *shape.resources ? json::parse(shape.resources) : json::object();
     for (const char* map : {"requests", "limits"}) {
-      if (before.contains(map) && before[map].contains("cpu")) EXPECT_EQ(res[map]["cpu"], before[map]["cpu"]);
+      if (before.contains(map) && before[map].contains("cpu")) {
+        EXPECT_EQ(res[map]["cpu"], before[map]["cpu"]);
+      }
     }
     EXPECT_EQ(patched["spec"]["componentSpecs"][0], cluster["spec"]["componentSpecs"][0]);
   }

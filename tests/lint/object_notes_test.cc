@@ -47,6 +47,38 @@ spec:
   }));
 }
 
+// Without spec.storage the OT image starts redis-server before it appends
+// the include: the ConfigMap is never read. The fix printed only the
+// ConfigMap edit, and lint said RF005 again once it was applied.
+TEST(ObjectNotes, AnOpstreeCrWithoutStorageIsToldHowItsMaxmemoryCanApply) {
+  const std::string cr = R"(apiVersion: redis.redis.opstreelabs.in/v1beta2
+kind: RedisReplication
+metadata: {name: rr, namespace: x}
+spec:
+  clusterSize: 3
+  kubernetesConfig:
+    image: quay.io/opstree/redis:v7.0.15
+    resources: {requests: {memory: 1Gi}, limits: {memory: 1Gi}}
+  redisConfig: {additionalRedisConfig: rr-extra}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: rr-extra, namespace: x}
+data: {redis-additional.conf: "maxmemory 2gb\n"}
+)";
+  const app::LintReport r = app::lint_yaml_texts({{"otr.yaml", cr}}, {});
+  ASSERT_EQ(r.subjects.size(), 1u);
+  const auto& s = r.subjects[0];
+  ASSERT_TRUE(s.fix.has_value());
+  ASSERT_FALSE(s.fix->forms.empty());
+  EXPECT_NE(s.fix->forms.back().label.find("read once spec.storage is set"), std::string::npos)
+      << s.fix->forms.back().label;
+  ASSERT_FALSE(s.fix->notes.empty());
+  EXPECT_NE(s.fix->notes.front().find("CONFIG SET maxmemory " + std::to_string(s.fix->maxmemory_bytes)),
+            std::string::npos)
+      << s.fix->notes.front();
+}
+
 // KubeBlocks reads the annotation as {component: {parameter: value}}: a flat
 // {"maxmemory": "6gb"} sets nothing, and is said.
 TEST(ObjectNotes, AFlatInitParametersAnnotationIsSaidNotDropped) {

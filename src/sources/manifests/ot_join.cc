@@ -80,6 +80,7 @@ std::vector<OtInstance> ot_instances(const OtRedisDecl& decl, const std::vector<
     if (!role.additional_config.empty()) {
       o.config_map = role.additional_config;
       if (!decl.persistence) {
+        o.config_applied = false;
         o.notes.push_back(fmt::format(
             "additionalRedisConfig {} is not applied: with persistence off the image's entrypoint.sh starts "
             "redis-server before it appends the include",

@@ -28,6 +28,9 @@ struct OtInstance {
   std::string object;       // "RedisReplication demo/cache"
   std::string config_map;   // additionalRedisConfig ConfigMap, "" when none
   std::string role;         // "", "leader", "follower"
+  // False with persistence off: the image starts redis-server before it
+  // appends the include, so the ConfigMap is never read.
+  bool config_applied = true;
   std::vector<std::string> notes;
   // Said only while maxmemory stays unset: a --maxmemory flag answers it.
   std::string note_while_maxmemory_unset;

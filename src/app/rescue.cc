@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/kubernetes_name.h"
 #include "core/quantity.h"
 #include "model/constants.h"
@@ -96,6 +99,24 @@ std::optional<workloads::ContainerReading> read_pod_container(const Inputs& in, 
   return std::nullopt;
 }
 
+// The pod's container args when one of them is `--maxmemory` (or "--maxmemory
+// N"): the final patch rewrites them. A maxmemory elsewhere (the command, a
+// script, an env variable) is left to the step's note.
+std::vector<std::string> args_holding_maxmemory(const Inputs& in, const PodStatus& pod, const std::string& container) {
+  for (const auto& decl : in.set.pods) {
+    if (decl.kind != "Pod" || decl.name != pod.name || decl.namespace_name != pod.namespace_name) continue;
+    for (const auto& c : decl.containers) {
+      if (c.name != container || !c.has_args) continue;
+      for (const auto& a : c.args) {
+        std::string low = a.substr(0, 12);
+        std::transform(low.begin(), low.end(), low.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        if (low == "--maxmemory" || low == "--maxmemory ") return c.args;
+      }
+    }
+  }
+  return {};
+}
+
 std::string pod_line(const PodStatus& p) {
   std::string out = fmt::format("pod {}: {} restart{}", p.name, p.restart_count, p.restart_count == 1 ? "" : "s");
   if (!p.last_reason.empty()) out += fmt::format(", last terminated {} (exit {})", p.last_reason, p.last_exit_code);
@@ -156,6 +177,7 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
       report.object = c->object;
       target.maxmemory_in_argv = c->maxmemory_in_argv;
       target.config_source = c->config_source;
+      target.args_with_maxmemory = args_holding_maxmemory(in, *pod, c->container);
       for (const auto& u : c->unknowns) {
         report.notes.push_back("not read from the pod spec: " + u + " (give it as a flag: --maxmemory, "
                                "--persistence, --policy)");

@@ -1,3 +1,4 @@
+#include "core/shell_quote.h"
 #include "cli/completion.h"
 
 #include <fmt/format.h>
@@ -35,14 +36,6 @@ std::vector<Command> command_table(const CLI::App& app) {
 }
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-// Quoting for a word inside single quotes: in sh-like shells and fish alike,
-// close, escape, reopen.
-std::string single_quoted(const std::string& s) {
-  std::string out = "'";
-  for (char ch : s) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-  return out + "'";
-}
 
 std::string fish_quoted(const std::string& s) {
   std::string out = "'";

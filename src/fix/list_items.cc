@@ -1,6 +1,7 @@
 #include "fix/list_items.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/json_text.h"
 
@@ -18,6 +19,23 @@ std::vector<std::string> list_with_maxmemory(const std::vector<ListItem>& items,
     }
   }
   if (!placed) out.push_back(maxmemory_item);
+  return out;
+}
+
+std::vector<std::string> argv_with_maxmemory(const std::vector<std::string>& words, uint64_t maxmemory) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string low = words[i];
+    std::transform(low.begin(), low.end(), low.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (low == "--maxmemory") {
+      ++i;  // and its value
+      continue;
+    }
+    if (low.starts_with("--maxmemory ") || low.starts_with("--maxmemory\t")) continue;
+    out.push_back(words[i]);
+  }
+  out.push_back("--maxmemory");
+  out.push_back(std::to_string(maxmemory));
   return out;
 }
 

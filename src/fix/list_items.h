@@ -9,6 +9,7 @@
 // deletes the user's other items, an eviction policy among them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,12 @@ struct ListItem {
 // won, and now all say the same), every other item kept in its order;
 // `maxmemory_item` appended when no item set maxmemory.
 std::vector<std::string> list_with_maxmemory(const std::vector<ListItem>& items, const std::string& maxmemory_item);
+
+// redis-server argv words (or a flags variable's) with every `--maxmemory N`
+// (two words, or one "--maxmemory N") removed and `--maxmemory <maxmemory>`
+// put at the end, where it wins (server.c main: the last directive does):
+// the other flags survive.
+std::vector<std::string> argv_with_maxmemory(const std::vector<std::string>& words, uint64_t maxmemory);
 
 // Whether the rewritten list keeps items the user wrote: the fix then says
 // it gives the whole list.

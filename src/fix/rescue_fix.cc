@@ -1,8 +1,14 @@
 #include "fix/rescue_fix.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
+#include <optional>
+
+#include "core/json_text.h"
 #include "core/quantity.h"
+#include "core/shell_quote.h"
+#include "fix/list_items.h"
 
 namespace redisfit::fix {
 namespace {
@@ -54,18 +60,27 @@ std::string vscale_ops(const KbTarget& t, const std::string& suffix, uint64_t re
   return yaml;
 }
 
-std::string container_patch(const RescueTarget& t, uint64_t request, uint64_t limit) {
+// `maxmemory`, when given, also rewrites the args that hold it
+// (RescueTarget::args_with_maxmemory) in the same patch: one rollout.
+std::string container_patch(const RescueTarget& t, uint64_t request, uint64_t limit,
+                            std::optional<uint64_t> maxmemory = std::nullopt) {
   const char* kind = t.kind == RescueTargetKind::kStatefulSet ? "statefulset" : "deployment";
-  return fmt::format(
-      "kubectl patch {} {}{} --type=strategic -p '{{\"spec\":{{\"template\":{{\"spec\":{{\"containers\":[{{"
-      "\"name\":\"{}\",\"resources\":{{\"requests\":{{\"memory\":\"{}\"}},\"limits\":{{\"memory\":\"{}\"}}}}}}]}}}}}}}}'\n",
-      kind, t.workload_name, ns_flag(t.namespace_name), t.container, format_k8s_quantity(request),
-      format_k8s_quantity(limit));
+  nlohmann::json container = {{"name", t.container},
+                               {"resources",
+                                {{"requests", {{"memory", format_k8s_quantity(request)}}},
+                                 {"limits", {{"memory", format_k8s_quantity(limit)}}}}}};
+  if (maxmemory && !t.args_with_maxmemory.empty()) container["args"] = argv_with_maxmemory(t.args_with_maxmemory, *maxmemory);
+  const nlohmann::json patch = {{"spec", {{"template", {{"spec", {{"containers", nlohmann::json::array({container})}}}}}}}};
+  return fmt::format("kubectl patch {} {}{} --type=strategic -p {}\n", kind, t.workload_name, ns_flag(t.namespace_name),
+                     single_quoted(dump_json(patch)));
 }
 
 // The forms of a resources change (step 1 and step 5).
+// `maxmemory`: the final step's, which the args that hold one are rewritten
+// with in the same patch.
 std::vector<RescueForm> resize_forms(const RescueTarget& t, const std::string& suffix, uint64_t request,
-                                     uint64_t limit, bool crash_looping) {
+                                     uint64_t limit, bool crash_looping,
+                                     std::optional<uint64_t> maxmemory = std::nullopt) {
   std::vector<RescueForm> forms;
   switch (t.kind) {
     case RescueTargetKind::kKubeBlocks:
@@ -74,7 +89,7 @@ std::vector<RescueForm> resize_forms(const RescueTarget& t, const std::string& s
                                     "   # kbcli sets request = limit\n"});
       break;
     case RescueTargetKind::kStatefulSet:
-      forms.push_back({"kubectl", container_patch(t, request, limit) +
+      forms.push_back({"kubectl", container_patch(t, request, limit, maxmemory) +
                                       (crash_looping
                                            ? fmt::format("# a StatefulSet does not replace a pod that never became "
                                                          "Ready: delete it so it comes back with the new limit\n"
@@ -83,7 +98,7 @@ std::vector<RescueForm> resize_forms(const RescueTarget& t, const std::string& s
                                            : "")});
       break;
     case RescueTargetKind::kDeployment:
-      forms.push_back({"kubectl", container_patch(t, request, limit)});
+      forms.push_back({"kubectl", container_patch(t, request, limit, maxmemory)});
       break;
     case RescueTargetKind::kServer:
       forms.push_back({"container", fmt::format("set the container's memory limit to {} (request {}) and restart it\n",
@@ -93,7 +108,7 @@ std::vector<RescueForm> resize_forms(const RescueTarget& t, const std::string& s
   return forms;
 }
 
-std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemory) {
+std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemory, bool final_step_patches) {
   std::vector<RescueForm> forms;
   if (t.kind == RescueTargetKind::kKubeBlocks) {
     std::string ops = reconfigure_opsrequest(t.kb, maxmemory);
@@ -106,7 +121,11 @@ std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemor
     return forms;
   }
   std::string cli = redis_cli(t, fmt::format("CONFIG SET maxmemory {}", maxmemory)) + "\n";
-  if (t.kind != RescueTargetKind::kServer && t.maxmemory_in_argv) {
+  if (t.kind != RescueTargetKind::kServer && !t.args_with_maxmemory.empty() && final_step_patches) {
+    cli += fmt::format("# the last step's patch also puts `--maxmemory {}` in the container's args (an argv word "
+                       "overrides any redis.conf), so that its restart keeps this value\n",
+                       maxmemory);
+  } else if (t.kind != RescueTargetKind::kServer && t.maxmemory_in_argv) {
     cli += fmt::format("# and set `--maxmemory {}` in the container's args (an argv word overrides any redis.conf), "
                        "or the restart of the last step brings the old value back\n",
                        maxmemory);
@@ -155,6 +174,8 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
       format_k8s_quantity(p.temporary_limit_bytes), p.maxmemory_bytes,
       format_bytes(p.maxmemory_bytes), format_bytes(p.excess_bytes), format_k8s_quantity(p.final_limit_bytes));
 
+  // The last step sets the final limit (and rewrites args holding maxmemory).
+  const bool final_step = p.final_limit_bytes != p.temporary_limit_bytes || p.limit_must_rise;
   if (p.limit_must_rise) {
     fix.steps.push_back(
         {fmt::format("raise the memory limit to {}{}", format_k8s_quantity(p.temporary_limit_bytes),
@@ -184,7 +205,7 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
                   : fmt::format("with {} Redis keeps every key and answers writes with -OOM until used_memory is "
                                 "below maxmemory",
                                 p.policy),
-       maxmemory_forms(t, p.maxmemory_bytes),
+       maxmemory_forms(t, p.maxmemory_bytes, final_step),
        redis_cli(t, "CONFIG GET maxmemory") + fmt::format("   # {}\n", p.maxmemory_bytes)});
 
   const std::string rate = p.cleanup_seconds > 0 ? fmt::format(": about {}", seconds_text(p.cleanup_seconds)) : "";
@@ -257,7 +278,7 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
                          restored_check});
   }
 
-  if (p.final_limit_bytes != p.temporary_limit_bytes || p.limit_must_rise) {
+  if (final_step) {
     const BudgetPhase* reload = p.final_budget.find_phase(PhaseId::kReload);
     fix.steps.push_back(
         {fmt::format("set the limit to {} (request {})", format_k8s_quantity(p.final_limit_bytes),
@@ -273,7 +294,7 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
                               "under the {} limit",
                               format_bytes(p.maxmemory_bytes), format_bytes(p.final_budget.peak_bytes),
                               p.final_budget.peak_phase, format_k8s_quantity(p.final_limit_bytes)),
-         resize_forms(t, "rescue-final-limit", p.final_request_bytes, p.final_limit_bytes, false),
+         resize_forms(t, "rescue-final-limit", p.final_request_bytes, p.final_limit_bytes, false, p.maxmemory_bytes),
          std::string(t.kind == RescueTargetKind::kKubeBlocks
                          ? "the pod Running with loading:0, and maxmemory still the value of step 2 (KubeBlocks "
                            "re-renders redis.conf on vscale; the Reconfiguring value is merged on top)\n"

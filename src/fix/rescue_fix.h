@@ -33,6 +33,11 @@ struct RescueTarget {
   // ("ConfigMap redis-config key redis.conf"); neither known: "its ConfigMap".
   bool maxmemory_in_argv = false;
   std::string config_source;
+  // The container's args as the pod has them, when `--maxmemory` is one of
+  // them: the final step's patch rewrites the list with the new value
+  // (a strategic merge replaces args whole), so that the restart it causes
+  // keeps step 2's maxmemory. Empty otherwise.
+  std::vector<std::string> args_with_maxmemory;
 };
 
 struct RescueForm {

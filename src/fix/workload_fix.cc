@@ -1,3 +1,4 @@
+#include "core/shell_quote.h"
 #include "fix/workload_fix.h"
 
 #include <fmt/format.h>
@@ -80,15 +81,11 @@ std::string maxmemory_patch(const WorkloadTarget& t, uint64_t maxmemory) {
 // sh single quotes, so a quote in a word is written '\''.
 std::string extra_flags_with(const std::vector<std::string>& words, uint64_t maxmemory) {
   std::string out;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (lower(words[i]) == "--maxmemory") {
-      ++i;  // and its value
-      continue;
-    }
-    for (char ch : words[i]) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
-    out += ' ';
+  for (const auto& word : argv_with_maxmemory(words, maxmemory)) {
+    if (!out.empty()) out += ' ';
+    out += single_quote_body(word);
   }
-  return out + fmt::format("--maxmemory {}", maxmemory);
+  return out;
 }
 
 }  // namespace

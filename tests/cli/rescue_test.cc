@@ -221,6 +221,17 @@ TEST(Rescue, APodsArgsAreItsConfiguration) {
   auto j = run_redisfit({"rescue", "-", "-o", "json"}, pod);
   ASSERT_EQ(j.exit_code, 0) << j.err;
   EXPECT_NE(j.out.find("268435456"), std::string::npos) << j.out.substr(0, 1500);
+  // The last step's patch rewrites those args with step 2's maxmemory: its
+  // restart kept the old 256mb, which the shrunk limit cannot hold. The
+  // other flags stay; the old value goes.
+  const auto doc = nlohmann::json::parse(j.out);
+  const auto& last = doc["steps"].back();
+  std::string patch;
+  for (const auto& form : last["forms"]) patch += form["text"].get<std::string>();
+  const std::string maxmemory = std::to_string(doc["maxmemory_bytes"].get<uint64_t>());
+  EXPECT_NE(patch.find(R"("args":["--appendonly","yes","--maxmemory",")" + maxmemory + R"("])"), std::string::npos)
+      << patch;
+  EXPECT_EQ(patch.find("256mb"), std::string::npos) << patch;
 }
 
 // A 64 MiB string LZF-compresses to a tiny RDB: its size on disk said the

@@ -81,8 +81,8 @@ int run_search_command(StressFlags f) {
     auto lo = stress_size_flag("--search-range", f.search_range.substr(0, dash));
     auto hi = dash == std::string::npos ? Result<uint64_t>(Error{"--search-range", "expected LOW-HIGH, e.g. 64mb-256mb"})
                                         : stress_size_flag("--search-range", f.search_range.substr(dash + 1));
-    if (!lo.ok() || !hi.ok() || *lo >= *hi || *hi > opts->limit_bytes) {
-      std::fprintf(stderr, "redisfit stress: --search-range: expected LOW-HIGH with LOW < HIGH <= the limit\n");
+    if (!lo.ok() || !hi.ok() || *lo == 0 || *lo >= *hi || *hi > opts->limit_bytes) {
+      std::fprintf(stderr, "redisfit stress: --search-range: expected LOW-HIGH with 0 < LOW < HIGH <= the limit\n");
       return kExitUsage;
     }
     s.low_bytes = *lo;

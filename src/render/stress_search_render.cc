@@ -81,6 +81,7 @@ std::string html_lines(const std::string& text) {
 }
 
 std::string probe_label(const stress::Probe& p) {
+  if (p.recommended && p.recommended_given_facts) return "recommended, a priori and given measured facts";
   if (p.recommended) return "recommended";
   if (p.recommended_given_facts) return "recommended given measured facts";
   return "";

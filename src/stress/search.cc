@@ -154,13 +154,20 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
     bool survived = p->survived;
     record(std::move(*p));
     if (out.interrupted) return out;
-    if (survived) lo = std::max(lo, *out.recommended_bytes);
-    else hi = std::min(hi, *out.recommended_bytes);
+    // Outside a --search-range it proves nothing about the range: the
+    // bracket stays the user's (it moved lo past hi, and nothing was bisected).
+    if (survived && *out.recommended_bytes < hi) lo = std::max(lo, *out.recommended_bytes);
+    else if (!survived && *out.recommended_bytes > lo) hi = std::min(hi, *out.recommended_bytes);
     // The same recommendation once the server is measured, probed as well.
     if (auto facts = measured_facts(s.run, out.probes.back())) {
       out.facts = *facts;
       auto given = recommended_maxmemory_given(s.run, *facts);
-      if (given.ok() && *given > 0) {
+      if (given.ok() && *given > 0 && *given == *out.recommended_bytes) {
+        // The same maxmemory: the runs just made stand for both answers.
+        out.recommended_given_facts_bytes = *given;
+        out.plan_command_given_facts = recommendation_plan_command(s.run, &out.facts);
+        out.probes.back().recommended_given_facts = true;
+      } else if (given.ok() && *given > 0) {
         out.recommended_given_facts_bytes = *given;
         out.plan_command_given_facts = recommendation_plan_command(s.run, &out.facts);
         auto q = run_probe(s, *given, out.repeats, false, out.interrupted);
@@ -212,7 +219,17 @@ Result<SearchResult> search_maxmemory(const SearchOptions& s) {
     if (!candidate) break;
     auto p = run_probe(s, *candidate, out.repeats, false, out.interrupted);
     if (!p.ok()) return p.error();
-    record(std::move(*p));
+    // The confirmation's runs join the probe they confirm: one maxmemory,
+    // one row (it was listed twice, once as a single-run survivor).
+    Probe confirmation = *p;
+    for (auto& earlier : out.probes) {
+      if (earlier.maxmemory_bytes != *candidate || confirmation.runs.empty()) continue;
+      earlier.runs.insert(earlier.runs.end(), confirmation.runs.begin(), confirmation.runs.end());
+      earlier.survived = earlier.survived && confirmation.survived;
+      confirmation.runs.clear();
+      break;
+    }
+    record(std::move(confirmation));
   }
   // The edge is the highest probe that survived all its runs; the lowest
   // failure the lowest probe whose last run died (an interrupted one proves

@@ -22,24 +22,18 @@ Result<uint64_t> stress_size_flag(const std::string& flag, const std::string& te
 
 namespace {
 
-// Why `--set name=value` is refused, if it is. The sandbox owns where the
-// server listens and writes and how redisfit reaches it: a port, password or
-// renamed command there leaves the run waiting on a server it cannot talk
-// to, a dir writes the user's disk. Directives with a flag of their own are
-// given by it, so the model and the report read the same value.
-std::optional<std::string> set_directive_refused(std::string name, const std::string& value, int connections) {
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const char* const kSandboxOwned[] = {
-      "port", "bind", "unixsocket", "unixsocketperm", "tls-port", "protected-mode", "daemonize", "supervised",
-      "pidfile", "dir", "logfile", "dbfilename", "appenddirname", "include", "requirepass", "masterauth",
-      "masteruser", "rename-command", "aclfile", "user", "replicaof", "slaveof"};
-  for (const char* owned : kSandboxOwned) {
-    if (name == owned) return "the sandbox sets " + name + " itself (it runs the server and talks to it)";
-  }
-  static const std::pair<const char*, const char*> kOwnFlag[] = {
-      {"maxmemory", "--maxmemory"}, {"maxmemory-policy", "--policy"}, {"appendonly", "--appendonly"}, {"save", "--save"}};
-  for (const auto& [directive, flag] : kOwnFlag) {
-    if (name == directive) return std::string("give it with ") + flag;
+// What no --config line may set either: what the generated redis.conf
+// cannot undo after its include (a renamed CONFIG, an ACL file or user that
+// locks the default user out, a replicaof, a unix socket written into the
+// user's disk) and a maxclients below the run's own connections.
+std::optional<std::string> harmful_in_sandbox(const std::string& name, const std::string& value, int connections) {
+  static const char* const kNotUndone[] = {"rename-command", "aclfile",    "user",       "replicaof",      "slaveof",
+                                           "masterauth",     "masteruser", "unixsocket", "unixsocketperm", "tls-port"};
+  for (const char* directive : kNotUndone) {
+    if (name == directive) {
+      return "the sandbox runs the server as redisfit talks to it: no renamed command, ACL user or file, replica "
+             "link or unix socket";
+    }
   }
   if (name == "maxclients") {
     // The loader's connections, the sampler's, the control connection and a
@@ -52,6 +46,29 @@ std::optional<std::string> set_directive_refused(std::string name, const std::st
     }
   }
   return std::nullopt;
+}
+
+// Why `--set name=value` is refused, if it is. The sandbox owns where the
+// server listens and writes and how redisfit reaches it: a port, password or
+// renamed command there leaves the run waiting on a server it cannot talk
+// to, a dir writes the user's disk. (In a --config file the placement lines
+// are let through: the generated redis.conf sets them again after its
+// include.) Directives with a flag of their own are given by it, so the
+// model and the report read the same value.
+std::optional<std::string> set_directive_refused(std::string name, const std::string& value, int connections) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const char* const kPlacement[] = {"port",    "bind", "protected-mode", "daemonize",     "supervised",
+                                           "pidfile", "dir",  "logfile",        "dbfilename",    "appenddirname",
+                                           "include", "requirepass"};
+  for (const char* owned : kPlacement) {
+    if (name == owned) return "the sandbox sets " + name + " itself (it runs the server and talks to it)";
+  }
+  static const std::pair<const char*, const char*> kOwnFlag[] = {
+      {"maxmemory", "--maxmemory"}, {"maxmemory-policy", "--policy"}, {"appendonly", "--appendonly"}, {"save", "--save"}};
+  for (const auto& [directive, flag] : kOwnFlag) {
+    if (name == directive) return std::string("give it with ") + flag;
+  }
+  return harmful_in_sandbox(name, value, connections);
 }
 
 }  // namespace
@@ -85,6 +102,13 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
     RedisInstance scratch;
     if (Status st = apply_conf(directives.value(), scratch); !st) return st.error();
     if (auto refused = unknown_directive_errors(scratch); !refused.empty()) return refused.front();
+    // As `--set` refuses them: a renamed CONFIG ran the whole run and then
+    // failed its rescue, and put Redis' error text in the report's header.
+    for (const auto& d : directives.value()) {
+      if (auto why = harmful_in_sandbox(d.name, d.args.empty() ? "" : d.args[0], f.connections)) {
+        return Error{d.location.describe(), fmt::format("{}: {}", d.name, *why)};
+      }
+    }
   }
   if (!f.maxmemory.empty()) {
     auto mm = stress_size_flag("--maxmemory", f.maxmemory);

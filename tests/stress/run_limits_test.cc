@@ -44,6 +44,26 @@ TEST(StressLimits, DirectivesTheSandboxOwnsAreRefused) {
   }
 }
 
+// A --config file's lines pass the same check, where the generated
+// redis.conf cannot set them again after its include: a renamed CONFIG ran
+// the whole run, failed its rescue and put Redis' error text in the report's
+// header; a maxclients below the run's connections lost the import. The
+// placement lines it does override are let through.
+TEST(StressLimits, AConfigFilesHarmfulLinesAreRefusedAtTheirLine) {
+  TempDir dir;
+  for (const std::string line : {"rename-command CONFIG \"\"", "maxclients 4", "replicaof 10.0.0.1 6379",
+                                 "user default off", "unixsocket /tmp/x.sock"}) {
+    const std::string conf = dir.write_file("c.conf", "maxmemory-policy allkeys-lru\n" + line + "\n");
+    auto r = run_redisfit({"stress", "--limit", "64Mi", "--maxmemory", "16mb", "--phases", "import", "--config", conf});
+    EXPECT_EQ(r.exit_code, 2) << line << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find(conf + ":2: "), std::string::npos) << line << ": " << r.err;
+  }
+  const std::string placed = dir.write_file("p.conf", "port 16599\ndir /tmp\nrequirepass x\n");
+  auto ok = run_redisfit({"stress", "--limit", "64Mi", "--maxmemory", "8mb", "--phases", "import", "--config", placed});
+  EXPECT_NE(ok.exit_code, 2) << ok.err << ok.out;
+  EXPECT_NE(ok.out.find("survived"), std::string::npos) << ok.out;
+}
+
 // A value Redis would refuse for a directive the model reads is named by its
 // flag before anything starts, not by the sandbox's deleted redis.conf.
 TEST(StressLimits, AValueRedisRefusesIsNamedByItsFlag) {

@@ -112,7 +112,7 @@ void Sampler::run() {
       timeline_.add_event(EventKind::kOomKill,
                           fmt::format("cgroup oom_kill counter {} -> {} (working set before: {})",
                                       last_oom_kills, s.oom_kills, format_bytes(last_working_set)),
-                          s.phase);
+                          s.phase, s.t_sec);
       last_oom_kills = s.oom_kills;
     }
     if (s.server_up && s.fork_active != last_fork) {
@@ -120,7 +120,7 @@ void Sampler::run() {
       last_fork = s.fork_active;
     }
     if (!s.server_up && last_fork) {
-      timeline_.add_event(EventKind::kForkEnd, "server gone", s.phase);
+      timeline_.add_event(EventKind::kForkEnd, "server gone", s.phase, s.t_sec);
       last_fork = false;
     }
     last_working_set = s.working_set_bytes;

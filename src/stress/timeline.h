@@ -3,6 +3,7 @@
 // thread appends samples, the orchestrator appends events.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -88,9 +89,16 @@ class Timeline {
     std::lock_guard<std::mutex> lock(mu_);
     samples_.push_back(std::move(s));
   }
-  void add_event(EventKind kind, std::string detail, RunPhase phase = RunPhase::kNone) {
+  // Stamped now, or at `at_sec` when the event was seen earlier (a sample
+  // reads the cgroup first and may then wait on a dying server's INFO):
+  // kept in time order either way.
+  void add_event(EventKind kind, std::string detail, RunPhase phase = RunPhase::kNone,
+                 std::optional<double> at_sec = std::nullopt) {
     std::lock_guard<std::mutex> lock(mu_);
-    events_.push_back({now_sec(), kind, std::move(detail), phase});
+    Event e{at_sec.value_or(now_sec()), kind, std::move(detail), phase};
+    auto after = std::upper_bound(events_.begin(), events_.end(), e.t_sec,
+                                  [](double t, const Event& other) { return t < other.t_sec; });
+    events_.insert(after, std::move(e));
   }
   std::vector<Sample> samples() const {
     std::lock_guard<std::mutex> lock(mu_);

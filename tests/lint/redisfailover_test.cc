@@ -165,6 +165,47 @@ TEST(RedisFailover, TheRf013FixSetsTheRequestInSpecRedisResources) {
   EXPECT_FALSE(has_rule(applied.subjects[0], "RF013"));
 }
 
+// spec.redis.command replaces the container's command: its flags are the
+// server's configuration at start, and customConfig's CONFIG SET lines
+// apply on top. It was not read: RF005 for a 300mb maxmemory, and the
+// template's save points costed under `--save ""`.
+TEST(RedisFailover, TheCommandsFlagsAreReadBeneathCustomConfig) {
+  const std::string rf = R"(apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata: {name: rf2}
+spec:
+  redis:
+    replicas: 3
+    command: ["redis-server", "/redis/redis.conf", "--maxmemory", "300mb", "--save", "", "--appendonly", "no"]
+    resources: {limits: {memory: 1Gi}}
+)";
+  auto report = app::lint_yaml_texts({{"rf2.yaml", rf}}, {});
+  const auto* s = subject(report, "rf2/redis");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->instance.maxmemory.bytes, 300ULL << 20);
+  EXPECT_EQ(s->instance.maxmemory.source.location.line, 7);
+  EXPECT_TRUE(s->instance.save_points.value.empty());
+  EXPECT_FALSE(has_rule(*s, "RF005"));
+  // customConfig wins where both say.
+  auto both = app::lint_yaml_texts(
+      {{"rf3.yaml", rf + "    customConfig: [\"maxmemory 100mb\"]\n"}}, {});
+  ASSERT_EQ(both.subjects.size(), 1u);
+  EXPECT_EQ(both.subjects[0].instance.maxmemory.bytes, 100ULL << 20);
+  // A script is not read, and said so.
+  auto script = app::lint_yaml_texts(
+      {{"rf4.yaml", R"(apiVersion: databases.spotahome.com/v1
+kind: RedisFailover
+metadata: {name: rf4}
+spec:
+  redis:
+    command: ["sh", "-c", "redis-server /redis/redis.conf --maxmemory 1gb"]
+    resources: {limits: {memory: 1Gi}}
+)"}},
+      {});
+  ASSERT_EQ(script.subjects.size(), 1u);
+  EXPECT_TRUE(has_rule(script.subjects[0], "RF000"));
+}
+
 TEST(RedisFailover, BadCustomConfigNamesTheLine) {
   testing::TempDir dir;
   std::string file = dir.write_file("bad.yaml", R"(apiVersion: databases.spotahome.com/v1

@@ -30,6 +30,44 @@ constexpr const char* kOperatorTemplate = "spotahome redis-operator config templ
 constexpr const char* kDefaultImage = "redis:6.2.6-alpine";
 constexpr const char* kDefaultImageSource = "spotahome redis-operator api/redisfailover/v1/defaults.go";
 
+// The flags of a `redis-server CONFIG [--flag value ...]` command, each
+// placed at its item. A command that is not redis-server itself (a shell
+// script) is not read, and said so (RF000).
+Status apply_redis_command(const YamlNode& command, const YamlObject& obj, DirectiveApplier& applier, RedisInstance& r) {
+  std::vector<std::string> words;
+  std::vector<Location> at;
+  for (const YamlNode item : command.items()) {
+    if (!item.is_scalar()) return Error{where(obj.file, item), "spec.redis.command must be a list of strings"};
+    words.emplace_back(item.scalar());
+    at.push_back(location_at(obj.file, item));
+  }
+  if (words.empty()) return Ok{};
+  const std::string program = words[0].substr(words[0].rfind('/') + 1);
+  if (program != "redis-server" && program != "valkey-server") {
+    r.unknowns.push_back(fmt::format("{}: spec.redis.command runs {}, not redis-server: its configuration is not read",
+                                     at[0].describe(), words[0]));
+    return Ok{};
+  }
+  // The config file is the first word after the program that is not a flag.
+  size_t first_flag = 1;
+  if (words.size() > 1 && words[1].rfind("--", 0) != 0) first_flag = 2;
+  const std::vector<std::string> flags(words.begin() + static_cast<std::ptrdiff_t>(std::min(first_flag, words.size())),
+                                       words.end());
+  auto directives = parse_command_line_overrides(flags);
+  if (!directives) return Error{at[0].describe(), "spec.redis.command: " + directives.error().message};
+  for (const auto& d : directives.value()) {
+    // The item that starts the directive: the last `--name` spelled so.
+    Location place = at[0];
+    for (size_t i = first_flag; i < words.size(); ++i) {
+      std::string word = words[i].substr(0, words[i].find(' '));
+      std::transform(word.begin(), word.end(), word.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      if (word == "--" + d.name) place = at[i];
+    }
+    if (auto st = applier.apply(d.name, d.args, Provenance::at(place)); !st) return st.error();
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors) {
@@ -95,6 +133,15 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
   r.replicas = {replicas > 1 ? replicas - 1 : 0, replicas_source.qualified("(one master, the rest replicas)")};
 
   DirectiveApplier applier(r, DirectiveMode::kReplace);
+  // spec.redis.command replaces the container's command (generator.go uses
+  // it when set): redis-server, its config file, then flags, which the
+  // server applies at start, before customConfig's CONFIG SET lines.
+  if (const YamlNode command = child(redis, "command"); command.is_seq()) {
+    if (Status st = apply_redis_command(command, obj, applier, r); !st) {
+      errors.push_back(st.error());
+      return true;
+    }
+  }
   if (const YamlNode lines = child(redis, "customConfig"); lines.is_seq()) {
     for (const YamlNode line : lines.items()) {
       const Provenance at = Provenance::at(location_at(obj.file, line));

@@ -136,6 +136,7 @@ LintReport finish(Collected& c, const LintOptions& options, LintReport report, c
       }
     }
     if (d.derived) s.notes.push_back("maxmemory assumed from the addon rule: " + d.rule);
+    for (auto& n : mi.notes) s.notes.push_back(std::move(n));
     evaluate(s, options, d, &t);
     if (!instance_template) {
       flush_component();

@@ -112,6 +112,15 @@ spec:
   auto report = app::lint_yaml_texts({{"ops.yaml", ops}}, {});
   ASSERT_EQ(report.subjects.size(), 1u);
   EXPECT_EQ(report.subjects[0].object, "OpsRequest demo/bump-memory (VerticalScaling of cache)");
+  // Its Cluster's replica count is not in the inputs: one replica is
+  // assumed, and said, so that the full sync it starts is budgeted (judged
+  // with none, the fix was unsafe for the Cluster it scales).
+  const auto& s = report.subjects[0];
+  EXPECT_EQ(s.instance.replicas.value, 1);
+  EXPECT_NE(s.budget.find_phase(PhaseId::kFullSync), nullptr);
+  bool said = false;
+  for (const auto& n : s.notes) said = said || contains(n, "1 replica assumed");
+  EXPECT_TRUE(said);
 }
 
 TEST(ReviewFixes, RecommendationNoteSaysItDescribesTheRecommendation) {

@@ -187,6 +187,16 @@ ManifestInstance base_of(const Pending& p) {
                             v.name.empty() ? "<unnamed>" : v.name, v.cluster.empty() ? "<cluster>" : v.cluster);
     mi.instance = base_instance(v.namespace_name, v.cluster, v.component, role_from_name(v.component),
                                 "OpsRequest VerticalScaling " + generation_api(v.generation), v.file, v.line);
+    // Without its Cluster the replica count is unknown: one replica, as the
+    // addon's replication examples run (replicas: 2), so that the full sync
+    // a replica starts is budgeted; judged with none, the fix was unsafe for
+    // the Cluster it scales.
+    if (mi.instance.role == InstanceRole::kData) {
+      const std::string why = "the OpsRequest's Cluster is not in the inputs: 1 replica assumed (the addon examples' "
+                              "replicas: 2); lint the Cluster with it for its own count";
+      mi.instance.replicas = {1, Provenance::by_default(why)};
+      mi.notes.push_back(why);
+    }
   }
   for (int i = 0; i < p.vscales_joined; ++i) mi.instance.origin_kind += " + OpsRequest VerticalScaling";
   return mi;

@@ -42,6 +42,9 @@ struct ManifestInstance {
   // KubeBlocks 0.8 and earlier: OpsRequest spec.clusterRef (clusterName
   // appears in 0.9; kubeblocks apis/apps/v1alpha1/opsrequest_types.go at v0.8.4).
   bool opsrequest_cluster_ref = false;
+  // What was assumed for this instance where the inputs did not say
+  // (a VerticalScaling without its Cluster: the replica count), for output.
+  std::vector<std::string> notes;
 };
 
 struct JoinOptions {

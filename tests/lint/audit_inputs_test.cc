@@ -205,6 +205,28 @@ TEST(AuditInputs, TheFixEditsTheIncludedFileWhoseMaxmemoryWins) {
   EXPECT_NE(top.subjects[0].fix->summary.find(" in conf/redis.conf"), std::string::npos) << top.subjects[0].fix->summary;
 }
 
+// The API server refuses command/args items that are not strings; one that
+// is a list (`args: [["--maxmemory", "1gb"]]`) was read as an empty word and
+// reported as "arguments not visible" (RF000), with no line.
+TEST(AuditInputs, AnArgsItemThatIsNotAStringIsAnInputErrorAtTheItem) {
+  const std::string yaml = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        args: [["--maxmemory","1gb"]]
+        resources: {limits: {memory: 2Gi}}
+)";
+  auto r = app::lint_yaml_texts({{"d.yaml", yaml}}, {});
+  ASSERT_EQ(r.input_errors.size(), 1u);
+  EXPECT_EQ(r.input_errors[0].describe(), "d.yaml:10:16: container redis: args items must be strings, as Kubernetes requires");
+  EXPECT_TRUE(r.subjects.empty());
+}
+
 TEST(AuditInputs, AnExplicitMaxmemoryZeroKeepsItsLine) {
   testing::TempDir dir;
   auto r = lint_test::lint_files({dir.write_file("z.conf", "appendonly no\nmaxmemory 0\n")});

@@ -87,9 +87,19 @@ Result<ContainerDecl> read_container(const YamlNode& c, const DocPos& file) {
   // (`args: "--maxmemory 1gb"`); read as none, the server would be judged
   // without what it was meant to start with.
   for (const char* key : {"command", "args"}) {
-    if (const YamlNode n = c[key]; n && !n.is_null() && !n.is_seq()) {
+    const YamlNode n = c[key];
+    if (n && !n.is_null() && !n.is_seq()) {
       return Error{where(file, n), fmt::format("container {}: {} must be a list of strings, as Kubernetes requires",
                                                d.name.empty() ? "(unnamed)" : d.name, key)};
+    }
+    // An item that is a list or map (`args: [["--maxmemory", "1gb"]]`) is
+    // refused as well, at the item: read as an empty word it said the
+    // server's arguments were "not visible".
+    for (const YamlNode item : n.items()) {
+      if (item.is_seq() || item.is_map()) {
+        return Error{where(file, item), fmt::format("container {}: {} items must be strings, as Kubernetes requires",
+                                                    d.name.empty() ? "(unnamed)" : d.name, key)};
+      }
     }
   }
   if (const YamlNode cmd = c["command"]; cmd.is_seq()) {

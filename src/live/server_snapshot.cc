@@ -20,7 +20,11 @@ const std::vector<std::string>& memory_config_parameters() {
       "client-output-buffer-limit", "repl-backlog-size", "maxclients",
       "appendonly",         "save",                  "aof-use-rdb-preamble",
       "repl-diskless-load", "client-query-buffer-limit", "proto-max-bulk-len",
-      "replica-ignore-maxmemory", "rdbcompression"};
+      "replica-ignore-maxmemory", "rdbcompression",
+      // The automatic AOF rewrite (serverCron): whether and when Redis forks
+      // by itself. Left out, the defaults said "forks by itself" of a server
+      // with auto-aof-rewrite-percentage 0.
+      "auto-aof-rewrite-percentage", "auto-aof-rewrite-min-size"};
   return params;
 }
 

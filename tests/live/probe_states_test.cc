@@ -94,6 +94,23 @@ TEST(ProbeStates, AForkChildsFirstZeroIsNotYetMeasuredNotMissing) {
   EXPECT_NE(source.find("current_cow_size"), std::string::npos) << source;
 }
 
+// probe reads the automatic AOF rewrite's settings: with
+// auto-aof-rewrite-percentage 0 and no save points nothing forks by itself.
+// It never asked for them, and said "fork_trigger automatic
+// (auto-aof-rewrite-percentage 100 ...)" of such a server.
+TEST(ProbeStates, AServerWithoutAutomaticRewritesIsNotSaidToForkByItself) {
+  RedisServer server("", {"--appendonly", "yes", "--save", "", "--auto-aof-rewrite-percentage", "0"});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto r = run_redisfit({"probe", server.url(), "--limit", "512Mi", "--write-rate", "2000", "-o", "json"});
+  json t = only_target(r);
+  ASSERT_TRUE(t.contains("assumptions")) << r.out;
+  EXPECT_EQ(t.dump().find("fork_trigger"), std::string::npos) << t["assumptions"].dump();
+  // The same server with the default percentage does fork by itself.
+  ASSERT_TRUE(server.command({"CONFIG", "SET", "auto-aof-rewrite-percentage", "100"}));
+  json automatic = only_target(run_redisfit({"probe", server.url(), "--limit", "512Mi", "--write-rate", "2000", "-o", "json"}));
+  EXPECT_NE(automatic.dump().find("fork_trigger"), std::string::npos) << automatic["assumptions"].dump();
+}
+
 // An AOF replay applies the overwrites it logged: it ends at today's dataset,
 // whatever the file's size. Ten overwrites of every key make the file ten
 // times the data; the reload must stay near the data.

@@ -270,6 +270,7 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
     loaded = {w.loaded_bytes->value, words_if(words, [&] { return w.loaded_bytes->source.describe(); })};
   }
   b.loaded_bytes = loaded.bytes;
+  b.dataset_bytes = dataset.bytes;
   b.loaded_source = loaded.source;
   b.loaded_above_maxmemory = !b.maxmemory_unlimited && loaded.bytes > r.maxmemory.bytes;
   const double reload_frag = reload_fragmentation(r, w, frag);

@@ -108,6 +108,9 @@ struct MemoryBudget {
   // x1.05 of the reload term): the larger of the dataset held and what is
   // persisted. Loading ignores maxmemory, so it may exceed it.
   uint64_t loaded_bytes = 0;
+  // The dataset the phases hold (used_memory less the server's own): what a
+  // fork's child saves, and what --save-time-of names for its life.
+  uint64_t dataset_bytes = 0;
   std::string loaded_source;
   // True when loaded_bytes is above maxmemory: lowering maxmemory does not
   // shrink the next reload (noeviction never drops data, and a load ignores

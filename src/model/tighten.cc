@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "core/quantity.h"
+#include "core/saturate.h"
 #include "model/budget_search.h"
 #include "model/constants.h"
 
@@ -151,10 +152,14 @@ std::optional<Assumption> save_time_hint(const RedisInstance& r, const Workload&
   const double shown_estimate = turn && safe_now && floor_to(*turn, digits) < round_to(estimate, digits)
                                     ? floor_to(estimate, digits)
                                     : estimate;
+  // The flag names the dataset the life is of: probe reads a bare
+  // --save-time as measured on today's data and scales it to the dataset at
+  // maxmemory, where the what-if held it (3x the printed effect).
   std::string text = fmt::format("the fork child's life is estimated ({:.{}f} s {}, the slower quiet nodes' median): a save "
-                                 "that takes {:.1f} s, as on a busy node (--save-time {:.1f}s, from INFO {}), raises "
-                                 "the fork peak by {}",
-                                 shown_estimate, digits, fork_child_cpu_words(r, w), busy, busy, last_save_time_field(r),
+                                 "that takes {:.1f} s, as on a busy node (--save-time {:.1f}s --save-time-of {}mb, from "
+                                 "INFO {} and used_memory), raises the fork peak by {}",
+                                 shown_estimate, digits, fork_child_cpu_words(r, w), busy, busy,
+                                 saturating_round_up(b.dataset_bytes, kMiB) / kMiB, last_save_time_field(r),
                                  format_bytes(at_busy - fork_now));
   if (safe_at_longest) {
     text += fmt::format("; this configuration stays safe even if a save takes {:.0f} s", longest);
@@ -183,7 +188,11 @@ std::optional<Assumption> on_demand_fork_note(const RedisInstance& r, const Work
       "a backup (KubeBlocks' datafile backup runs one), or a replica that attaches, forks anyway: such a fork would "
       "peak at {} ({:.0f}% of the limit)",
       format_bytes(peak), 100.0 * static_cast<double>(peak) / static_cast<double>(b.limit_bytes));
-  if (!safe(fork)) text += ", more than the limit holds safely: size for it with --persistence rdb or --replicas 1";
+  // Worded for every command that prints it: probe takes neither flag.
+  if (!safe(fork)) {
+    text += ", more than the limit holds safely: size for it with `redisfit plan` given --persistence rdb or "
+            "--replicas 1";
+  }
   return Assumption{"forks", "none", text};
 }
 

@@ -79,6 +79,32 @@ TEST(Tighten, TheLongestSafeSaveTimeIsSafeAsPrinted) {
   EXPECT_GE(checked, 2);
 }
 
+// "a save that takes X s (--save-time X --save-time-of D ...) raises the
+// fork peak by Y": given back as those two flags (the life measured on D and
+// scaled to the dataset evaluated, as probe reads its flag), the fork peak
+// rises by Y. Without --save-time-of, probe scaled X from today's smaller
+// dataset and the rise was three times the one printed.
+TEST(Tighten, TheBusyNodeSaveIsPrintedWithTheDatasetItIsOf) {
+  RedisInstance r = instance(4 * kGiB, 2 * kGiB, "allkeys-lru");
+  r.save_points = {{SavePoint{3600, 1}}, Provenance::given("test")};
+  Workload w;
+  w.write_rate_per_sec = Sourced<double>{2000, Provenance::given("test")};
+  const MemoryBudget b = compute_budget(r, w);
+  const Assumption* hint = find(b, "tighten");
+  ASSERT_NE(hint, nullptr);
+  const double seconds = number_after(hint->source, "(--save-time ");
+  const double of_mib = number_after(hint->source, "--save-time-of ");
+  ASSERT_GT(seconds, 0);
+  ASSERT_GT(of_mib, 0);
+  Workload busy = w;
+  busy.fork_child_seconds = Sourced<double>{seconds, Provenance::flag("--save-time")};
+  busy.fork_child_dataset_bytes = static_cast<uint64_t>(of_mib) * kMiB;
+  const MemoryBudget slower = compute_budget(r, busy);
+  auto fork_peak = [](const MemoryBudget& x) { return x.phase_total(PhaseId::kFork); };
+  const std::string rise = format_bytes(fork_peak(slower) - fork_peak(b));
+  EXPECT_NE(hint->source.find("raises the fork peak by " + rise), std::string::npos) << rise << ": " << hint->source;
+}
+
 // The estimate and the longest safe save time stand side by side: a safe
 // verdict never reads "estimated 3.3 s ... stays safe if ... at most 3.2 s".
 // Swept over maxmemory in 64 KiB steps up to where the verdict turns, where

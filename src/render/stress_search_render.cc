@@ -185,6 +185,9 @@ std::string search_to_html(const stress::SearchResult& r) {
          "body{font-family:sans-serif;margin:20px;color:#222}table{border-collapse:collapse;margin:8px 0}"
          "td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;font-size:13px}</style></head><body>"
          "<h1>redisfit stress --search maxmemory</h1>\n" +
+         std::string(r.interrupted ? "<p><b>interrupted: the search stopped early</b> (the edge below is what the "
+                                     "probes run so far showed)</p>\n"
+                                   : "") +
          fmt::format("<p>limit {}, {}</p>\n<p><b>{}</b></p>\n{}<p>{}</p>\n", html_escape(format_k8s_quantity(r.limit_bytes)),
                      html_escape(r.workload), html_escape(stress::describe_edge(r)),
                      caveat.empty() ? "" : "<p>note: " + html_escape(caveat) + "</p>\n", html_lines(recommendation_line(r))) +

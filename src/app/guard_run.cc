@@ -104,7 +104,12 @@ int run_guard(const GuardRunOptions& o, GuardLog& log) {
   // The wrapper's answer once its child is gone: the child's own status.
   auto finish = [&](int sidecar_code) {
     if (http) http->stop();
-    if (!child) return sidecar_code;
+    if (!child) {
+      // The Log section's last line, in sidecar mode too (it logged only
+      // `signal` and stopped).
+      log.write("info", "exit", {{"exit_code", sidecar_code}});
+      return sidecar_code;
+    }
     relay.wait_for_end(std::chrono::hours(24 * 365));
     int code = relay.child_exit_code().value_or(1);
     if (code == 0) {

@@ -92,6 +92,8 @@ TEST(GuardSidecar, LimitFileWithBoundsAndCleanStopOnSigterm) {
   auto status = guard.wait(5s);
   ASSERT_TRUE(status) << guard.err();
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status << guard.err();
+  // Its last log line is the `exit` event, as in --exec mode.
+  EXPECT_NE(guard.err().find(R"("event":"exit")"), std::string::npos) << guard.err();
   auto pong = server.command({"PING"});
   ASSERT_TRUE(pong);
   EXPECT_EQ(std::string(pong->str, pong->len), "PONG");

@@ -121,7 +121,15 @@ std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemor
     return forms;
   }
   std::string cli = redis_cli(t, fmt::format("CONFIG SET maxmemory {}", maxmemory)) + "\n";
-  if (t.kind != RescueTargetKind::kServer && !t.args_with_maxmemory.empty() && final_step_patches) {
+  if (t.kind == RescueTargetKind::kServer) {
+    // A CONFIG SET lives until the next restart: CONFIG REWRITE writes it
+    // into the redis.conf the server was started with (config.c; it fails
+    // on a server started without one).
+    cli += redis_cli(t, "CONFIG REWRITE") +
+           fmt::format("   # keeps it across a restart; a server started without a redis.conf: put `maxmemory {}` "
+                       "where it is started\n",
+                       maxmemory);
+  } else if (!t.args_with_maxmemory.empty() && final_step_patches) {
     cli += fmt::format("# the last step's patch also puts `--maxmemory {}` in the container's args (an argv word "
                        "overrides any redis.conf), so that its restart keeps this value\n",
                        maxmemory);

@@ -394,6 +394,17 @@ TEST(Rescue, WithoutAutomaticForksOnlyTheReplicasFullSyncIsWarnedOf) {
   EXPECT_EQ(last.find(": -"), std::string::npos) << last;
 }
 
+// A bare server's CONFIG SET is lost at its next restart: the step says how
+// to keep it (it only said so in the last step's "wait for").
+TEST(Rescue, ABareServersMaxmemoryStepSaysHowToKeepIt) {
+  auto r = run_redisfit({"rescue", "--limit", "64Mi", "--maxmemory", "64mb", "--used-memory", "80Mi", "--form",
+                         "redis-cli"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto set = r.out.find("redis-cli CONFIG SET maxmemory");
+  ASSERT_NE(set, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("redis-cli CONFIG REWRITE", set), r.out.find('\n', set) + 5) << r.out;
+}
+
 TEST(Rescue, BadInputExitsTwo) {
   EXPECT_EQ(run_redisfit({"rescue", "--limit", "1Gi", "--data-size", "lots"}).exit_code, 2);
   EXPECT_EQ(run_redisfit({"rescue", "--data-size", "1Gi"}).exit_code, 2);  // no limit: nothing to size

@@ -41,6 +41,7 @@ ChartValuesSubjects chart_values_subjects(const manifests::UnreadableDecl& value
     t.chart = "redis";
     t.chart_version = std::to_string(chart.major);
     t.chart_role = n.values_key;
+    t.chart_preset = n.preset_resources;
     t.release = "<release>";
     t.config_key = values.file;  // the values file the fix edits
     for (const auto& [text, maxmemory] : n.extra_flags) t.extra_flags.push_back({text, maxmemory});

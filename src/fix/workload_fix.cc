@@ -114,7 +114,9 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
     if (resize) {
       values += fmt::format("  resources:\n    requests:\n      memory: {}\n    limits:\n      memory: {}\n",
                             format_k8s_quantity(request), format_k8s_quantity(limit));
-      fix.notes.push_back(t.chart_role + ".resources replaces the resourcesPreset as a whole: add the cpu you need");
+      if (t.chart_preset) {
+        fix.notes.push_back(t.chart_role + ".resources replaces the resourcesPreset as a whole: add the cpu you need");
+      }
     }
     values += "  extraFlags:\n" +
               yaml_block_sequence(list_with_maxmemory(t.extra_flags, fmt::format("--maxmemory {}", c.maxmemory_bytes)), 4);

@@ -35,6 +35,7 @@ struct WorkloadTarget {
   std::string chart, chart_version, release, chart_role;  // from helm.sh/chart, instance, component labels
   std::string ot_role;    // "", "leader", "follower"
   bool ot_config_applied = true;  // OtInstance::config_applied
+  bool chart_preset = false;      // kHelmValues: resources from the resourcesPreset (ChartDataNode)
   // kHelmValues: <chart_role>.extraFlags as written. The values fix gives the
   // whole list with its --maxmemory replaced or added (list_items.h): `helm
   // upgrade -f` replaces the list, and a list of the one flag would drop the

@@ -196,6 +196,27 @@ TEST(ChartValues, ResourcesWinOverThePreset) {
   EXPECT_TRUE(has_rule(*subject(none, "master"), "RF004"));
 }
 
+// The note that <role>.resources replaces the preset (and its cpu) is for a
+// role sized by the preset; one with its own resources has none to lose.
+TEST(ChartValues, ThePresetNoteIsOnlyWhereAPresetSizesTheRole) {
+  auto note_of = [](const app::LintReport& r) {
+    const auto* m = subject(r, "master");
+    if (!m || !m->fix) return std::string("no fix");
+    std::string all;
+    for (const auto& n : m->fix->notes) all += n + "\n";
+    return all;
+  };
+  // Both grow the limit to hold 2 GiB of data under noeviction.
+  app::LintOptions o = with_chart("bitnami/redis@20");
+  o.workload.dataset_bytes = Sourced<uint64_t>{2048 * kMi, Provenance::flag("--dataset")};
+  auto lint = [&](const std::string& values) { return app::lint_yaml_texts({{"values.yaml", values}}, o); };
+  const std::string tail = "architecture: standalone\n";
+  const auto own = lint("master:\n  resources:\n    limits:\n      memory: 1Gi\n" + tail);
+  EXPECT_EQ(note_of(own).find("replaces the resourcesPreset"), std::string::npos) << note_of(own);
+  const auto preset = lint("master:\n  resourcesPreset: small\n" + tail);
+  EXPECT_NE(note_of(preset).find("replaces the resourcesPreset"), std::string::npos) << note_of(preset);
+}
+
 TEST(ChartValues, WhatTheValuesCannotSayIsUnreadNotGuessed) {
   // 19.x was packaged with bitnami/common 2.19 and 2.20: xlarge requests differ.
   auto old_common = lint_text("master:\n  resourcesPreset: xlarge\narchitecture: standalone\n", "bitnami/redis@19");

@@ -194,6 +194,7 @@ class Reader {
       return given ? at(preset_node, "(" + key + ".resourcesPreset " + what + ")")
                    : chart_default(key + ".resourcesPreset", what);
     };
+    n.preset_resources = true;
     r.limit_bytes = Sourced<uint64_t>{memory->limit_bytes, source("limits", memory->limit_bytes)};
     const std::string cpu = fmt::format("\"{}\": limits.cpu {:g} from {}", preset, memory->cpu_limit_cores, memory->table);
     r.cpu_limit_cores = Sourced<double>{memory->cpu_limit_cores,

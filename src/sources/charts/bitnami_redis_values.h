@@ -32,6 +32,9 @@ struct ChartDataNode {
   // a --maxmemory directive: the fix gives the whole list back with that
   // directive replaced, since Helm replaces a list (fix/list_items.h).
   std::vector<std::pair<std::string, bool>> extra_flags;
+  // Its resources come from <values_key>.resourcesPreset (given or the
+  // chart's default), which <values_key>.resources would replace.
+  bool preset_resources = false;
 };
 
 struct BitnamiValuesReading {

@@ -49,6 +49,13 @@ Status preload_rdb_with_estimate(const std::string& path, stress::StressOptions&
                         std::chrono::system_clock::now().time_since_epoch()).count();
   auto report = analyze_rdb_path(path, analysis);
   if (!report.ok()) return report.error();
+  // A server with the AOF on loads its appendonlydir and never dump.rdb
+  // (server.c loadDataFromDisk): the run would start empty and end in "holds
+  // no keys". Refused up front, as the other way round is.
+  if (report.value().input_kind == rdb::RdbInputKind::kRdb && options.server.appendonly.value_or(false)) {
+    return Error{path, "an RDB, but the run has appendonly yes (--appendonly or its --config): that server loads an "
+                       "appendonlydir, never dump.rdb; give the appendonlydir, or run without the AOF"};
+  }
   RdbFitInput fit_input;
   fit_input.limit_bytes = options.limit_bytes;
   const RdbFit fit = fit_rdb_estimate(report.value(), fit_input);

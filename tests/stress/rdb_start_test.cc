@@ -250,6 +250,14 @@ TEST(RdbStart, BadInputIsAUsageErrorNamingTheFile) {
   auto both = run_redisfit({"stress", "--rdb", garbage, "--preload", "64mb", "--limit", "64Mi"});
   EXPECT_EQ(both.exit_code, 2);
   EXPECT_NE(both.err.find("give one"), std::string::npos) << both.err;
+  // A dump.rdb for a run with the AOF on: that server never loads it. It
+  // started a server, then stopped with "holds no keys".
+  const std::string rdb = dir.path() + "/real.rdb";
+  write_dump_rdb(rdb, 50);
+  if (HasFatalFailure()) return;
+  auto aof = run_redisfit({"stress", "--rdb", rdb, "--appendonly", "yes", "--limit", "64Mi"});
+  EXPECT_EQ(aof.exit_code, 2) << aof.out << aof.err;
+  EXPECT_NE(aof.err.find(rdb + ": an RDB, but the run has appendonly yes"), std::string::npos) << aof.err;
 }
 
 }  // namespace

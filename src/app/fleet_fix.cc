@@ -1,4 +1,5 @@
 #include "app/fleet_fix.h"
+#include "core/ascii.h"
 
 #include <fmt/format.h>
 
@@ -22,11 +23,6 @@ std::optional<std::string> cluster_of(const sources::FleetObservation& o, const 
   std::string set = o.pod.substr(0, dash);
   if (ends_with(set, "-" + component)) return set.substr(0, set.size() - component.size() - 1);
   return std::nullopt;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -63,9 +59,9 @@ std::string fleet_fixes(const FleetReport& report, FleetFixForm form, const fix:
       }
       std::string q = format_k8s_quantity(r.recommended.limit_bytes);
       out += fmt::format("kubectl -n {} set resources {}/{} -c {} --requests=memory={} --limits=memory={}\n",
-                         o.namespace_name, lower(o.owner_kind), o.owner_name, container, q, q);
+                         o.namespace_name, ascii_lower(o.owner_kind), o.owner_name, container, q, q);
       out += fmt::format("# then maxmemory {} in the Redis configuration the {} mounts\n", r.recommended.maxmemory_bytes,
-                         lower(o.owner_kind));
+                         ascii_lower(o.owner_kind));
       continue;
     }
     auto cluster = cluster_of(o, base.component);

@@ -1,4 +1,5 @@
 #include "app/rescue.h"
+#include "core/ascii.h"
 #include "app/kb_target.h"
 #include "sources/manifests/addon_rules.h"
 
@@ -108,8 +109,7 @@ std::vector<std::string> args_holding_maxmemory(const Inputs& in, const PodStatu
     for (const auto& c : decl.containers) {
       if (c.name != container || !c.has_args) continue;
       for (const auto& a : c.args) {
-        std::string low = a.substr(0, 12);
-        std::transform(low.begin(), low.end(), low.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+        const std::string low = ascii_lower(std::string_view(a).substr(0, 12));
         if (low == "--maxmemory" || low == "--maxmemory ") return c.args;
       }
     }

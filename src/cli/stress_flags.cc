@@ -1,4 +1,5 @@
 #include "cli/stress_flags.h"
+#include "core/ascii.h"
 
 #include <cctype>
 #include <charconv>
@@ -55,8 +56,9 @@ std::optional<std::string> harmful_in_sandbox(const std::string& name, const std
 // are let through: the generated redis.conf sets them again after its
 // include.) Directives with a flag of their own are given by it, so the
 // model and the report read the same value.
-std::optional<std::string> set_directive_refused(std::string name, const std::string& value, int connections) {
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+std::optional<std::string> set_directive_refused(const std::string& written, const std::string& value,
+                                                 int connections) {
+  const std::string name = ascii_lower(written);
   static const char* const kPlacement[] = {"port",    "bind", "protected-mode", "daemonize",     "supervised",
                                            "pidfile", "dir",  "logfile",        "dbfilename",    "appenddirname",
                                            "include", "requirepass"};

@@ -1,18 +1,11 @@
 #include "core/suggest.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
 #include <utility>
 
 namespace redisfit {
-namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-}  // namespace
 
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> row(b.size() + 1);
@@ -31,7 +24,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 
 std::vector<std::string> suggest_close(const std::string& typed, const std::vector<std::string>& candidates,
                                        size_t max_edits) {
-  const std::string t = lower(typed);
+  const std::string t = ascii_lower(typed);
   std::vector<std::pair<size_t, std::string>> close;
   for (const auto& c : candidates) {
     // An edit distance is at least the difference in length: a candidate
@@ -46,7 +39,7 @@ std::vector<std::string> suggest_close(const std::string& typed, const std::vect
       continue;
     }
     if ((a > b ? a - b : b - a) > max_edits) continue;
-    const size_t d = edit_distance(t, lower(c));
+    const size_t d = edit_distance(t, ascii_lower(c));
     if (d <= max_edits) close.emplace_back(d, c);
   }
   std::stable_sort(close.begin(), close.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

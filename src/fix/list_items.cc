@@ -1,4 +1,5 @@
 #include "fix/list_items.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -25,8 +26,7 @@ std::vector<std::string> list_with_maxmemory(const std::vector<ListItem>& items,
 std::vector<std::string> argv_with_maxmemory(const std::vector<std::string>& words, uint64_t maxmemory) {
   std::vector<std::string> out;
   for (size_t i = 0; i < words.size(); ++i) {
-    std::string low = words[i];
-    std::transform(low.begin(), low.end(), low.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const std::string low = ascii_lower(words[i]);
     if (low == "--maxmemory") {
       ++i;  // and its value
       continue;

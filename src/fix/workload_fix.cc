@@ -1,4 +1,5 @@
 #include "core/shell_quote.h"
+#include "core/ascii.h"
 #include "fix/workload_fix.h"
 
 #include <fmt/format.h>
@@ -10,11 +11,6 @@
 
 namespace redisfit::fix {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 std::string ns_flag(const WorkloadTarget& t) { return t.namespace_name.empty() ? "" : " -n " + t.namespace_name; }
 
@@ -42,7 +38,7 @@ bool recreated(const WorkloadTarget& t) { return t.kind == "Pod"; }
 // `kubectl patch` of the object, or of the copy a Pod's pipeline passes on.
 std::string patch_command(const WorkloadTarget& t, const char* type, const std::string& body) {
   if (recreated(t)) return fmt::format("kubectl patch --local -f - --type={} -p '{}' -o yaml", type, body);
-  return fmt::format("kubectl patch {} {}{} --type={} -p '{}'", lower(t.kind), t.name, ns_flag(t), type, body);
+  return fmt::format("kubectl patch {} {}{} --type={} -p '{}'", ascii_lower(t.kind), t.name, ns_flag(t), type, body);
 }
 
 // The Pod's edits as one pipeline: get, edit the copy, replace.
@@ -136,7 +132,7 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
                                           : fmt::format("\"redis{}\":{{{}}}", t.ot_role == "leader" ? "Leader" : "Follower", res);
     if (resize) {
       fix.forms.push_back({"OT CR patch", fmt::format("kubectl patch {} {}{} --type=merge -p '{{\"spec\":{{{}}}}}'\n",
-                                                      lower(t.kind), t.name, ns_flag(t), where)});
+                                                      ascii_lower(t.kind), t.name, ns_flag(t), where)});
     }
     // A RedisCluster mounts each role's own field, the other kinds the CR's.
     const std::string field = t.ot_role.empty() ? "spec.redisConfig.additionalRedisConfig"
@@ -194,14 +190,14 @@ KbFix build_workload_fix(const WorkloadTarget& t, const KbChange& c) {
     edits.push_back({"kubectl patch (env)",
                      recreated(t) ? fmt::format("kubectl set env --local -f - -c {} {}='{}' -o yaml", t.container,
                                                 t.flags_env, value)
-                                  : fmt::format("kubectl set env {}/{}{} -c {} {}='{}'", lower(t.kind), t.name,
+                                  : fmt::format("kubectl set env {}/{}{} -c {} {}='{}'", ascii_lower(t.kind), t.name,
                                                 ns_flag(t), t.container, t.flags_env, value)});
   } else if (!argv_wins) {
     fix.forms.push_back({config_map_form_label(t),
                          fmt::format("maxmemory {}\n", c.maxmemory_bytes)});
     fix.notes.push_back(recreated(t) ? "a ConfigMap change reaches Redis when the Pod is recreated"
                                      : "a ConfigMap change reaches Redis on the next pod restart (kubectl rollout "
-                                       "restart " + lower(t.kind) + "/" + t.name + ")");
+                                       "restart " + ascii_lower(t.kind) + "/" + t.name + ")");
   } else if (t.shell_script) {
     fix.forms.push_back({"container script", fmt::format("put `--maxmemory {}` on the redis-server line of the "
                                                          "container's sh -c script, in place of any --maxmemory there\n",

@@ -1,4 +1,5 @@
 #include "sources/redis_conf.h"
+#include "core/ascii.h"
 
 #include <dirent.h>
 #include <fmt/format.h>
@@ -204,9 +205,7 @@ Status parse_into(std::string_view text, const std::string& name, int depth, Con
     if (!args.ok()) return Error{where, args.error().message};
     if (args->empty()) continue;
     ConfDirective d;
-    d.name = args.value()[0];
-    std::transform(d.name.begin(), d.name.end(), d.name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    d.name = ascii_lower(args.value()[0]);
     d.args.assign(args->begin() + 1, args->end());
     d.location = {name, line_number, 0};
     if (d.name == "include" && d.args.size() == 1 && includes == ConfIncludes::kFollow) {
@@ -340,9 +339,7 @@ Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vecto
       if (!words.ok()) return Error{"command line", fmt::format("\"{}\": {}", a, words.error().message)};
       if (words->empty()) return Error{"command line", fmt::format("\"{}\" names no directive", a)};
       ConfDirective d;
-      d.name = words->front();
-      std::transform(d.name.begin(), d.name.end(), d.name.begin(),
-                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      d.name = ascii_lower(words->front());
       d.args.assign(words->begin() + 1, words->end());
       d.location = {"command line", static_cast<int>(i + 1), 0};
       value_given = !d.args.empty();

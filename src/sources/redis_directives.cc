@@ -1,4 +1,5 @@
 #include "sources/redis_directives.h"
+#include "core/ascii.h"
 
 #include <fmt/format.h>
 
@@ -19,12 +20,6 @@
 namespace redisfit {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 Error directive_error(const Provenance& where, std::string_view name, std::string_view why) {
   return Error{where.describe(), fmt::format("'{}': {}", name, why)};
@@ -32,7 +27,7 @@ Error directive_error(const Provenance& where, std::string_view name, std::strin
 
 // Redis yes/no booleans (config.c:yesnotoi), case-insensitive.
 Result<bool> parse_yes_no(std::string_view value) {
-  std::string v = lower(value);
+  std::string v = ascii_lower(value);
   if (v == "yes") return true;
   if (v == "no") return false;
   return Error{"", "argument must be 'yes' or 'no'"};
@@ -100,7 +95,7 @@ Directive yes_no(std::string_view name, Sourced<bool> RedisInstance::*field) {
 Directive one_of(std::string_view name, std::span<const std::string_view> values,
                  Sourced<std::string> RedisInstance::*field) {
   return {name, Arity::kOne, [values, field](const Call& c) -> Status {
-            std::string v = lower(c.args[0]);
+            std::string v = ascii_lower(c.args[0]);
             if (std::find(values.begin(), values.end(), v) == values.end()) {
               return directive_error(c.where, c.name, fmt::format("argument(s) must be one of the following: {}",
                                                                   fmt::join(values, ", ")));
@@ -191,7 +186,7 @@ Status set_output_buffer_limits(const Call& c) {
   }
   RedisInstance& r = c.instance;
   for (size_t i = 0; i < args.size(); i += 4) {
-    std::string cls = lower(args[i]);
+    std::string cls = ascii_lower(args[i]);
     auto hard = parse_redis_memory(args[i + 1]);
     auto soft = parse_redis_memory(args[i + 2]);
     auto seconds = parse_integer(args[i + 3]);
@@ -263,13 +258,13 @@ const Directive* find_directive(std::string_view lower_name) {
 
 }  // namespace
 
-bool is_memory_directive(std::string_view name) { return find_directive(lower(name)) != nullptr; }
+bool is_memory_directive(std::string_view name) { return find_directive(ascii_lower(name)) != nullptr; }
 
 Status DirectiveApplier::apply_value(std::string_view name, std::string_view value,
                                      const Provenance& where) {
   // config.c: a multi-arg directive given one non-empty argument is split on
   // spaces ("--save '900 1 300 10'"); an empty one stays a single "" argument.
-  std::string n = lower(name);
+  std::string n = ascii_lower(name);
   const Directive* d = find_directive(n);
   if (d != nullptr && d->arity == Arity::kList && !value.empty()) {
     auto args = split_redis_args(value);
@@ -281,7 +276,7 @@ Status DirectiveApplier::apply_value(std::string_view name, std::string_view val
 
 Status DirectiveApplier::apply(std::string_view raw_name, const std::vector<std::string>& args,
                                const Provenance& where) {
-  const std::string name = lower(raw_name);
+  const std::string name = ascii_lower(raw_name);
   const Directive* d = find_directive(name);
   if (d == nullptr) {
     // Other directives do not change the memory model and are accepted as

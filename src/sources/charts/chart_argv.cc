@@ -1,4 +1,5 @@
 #include "sources/charts/chart_argv.h"
+#include "core/ascii.h"
 
 #include <fmt/format.h>
 
@@ -37,9 +38,7 @@ ArgvReading directives_from_argv(const std::vector<ArgvWord>& words) {
       continue;
     }
     ArgvDirective d;
-    d.name = (*split)[0];
-    std::transform(d.name.begin(), d.name.end(), d.name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    d.name = ascii_lower((*split)[0]);
     d.args.assign(split->begin() + 1, split->end());
     d.where = w.where;
     d.first_word = i;

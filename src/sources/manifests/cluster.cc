@@ -10,17 +10,13 @@
 #include <set>
 
 #include "sources/manifests/kb_objects.h"
+#include "core/ascii.h"
 
 namespace redisfit::manifests {
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 bool contains(const std::string& haystack, std::string_view needle) {
-  return lower(haystack).find(needle) != std::string::npos;
+  return ascii_lower(haystack).find(needle) != std::string::npos;
 }
 
 // Sentinel and twemproxy components ship in the Redis addon but hold no data.

@@ -11,15 +11,10 @@
 #include <cctype>
 
 #include "sources/manifests/kb_objects.h"
+#include "core/ascii.h"
 
 namespace redisfit::manifests {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 bool redis_word(const std::string& s) {
   return s.find("redis") != std::string::npos || s.find("valkey") != std::string::npos ||
@@ -53,10 +48,10 @@ bool redis_values_key(std::string_view key) {
 // Any scalar in the first levels mentions redis/valkey (image repositories, config).
 bool mentions_redis(const YamlNode& node, int depth) {
   if (depth > 3) return false;
-  if (node.is_scalar()) return redis_word(lower(node.scalar()));
+  if (node.is_scalar()) return redis_word(ascii_lower(node.scalar()));
   if (node.is_map()) {
     for (auto [key, value] : node.entries()) {
-      if (redis_word(lower(key.scalar())) || mentions_redis(value, depth + 1)) return true;
+      if (redis_word(ascii_lower(key.scalar())) || mentions_redis(value, depth + 1)) return true;
     }
   }
   if (node.is_seq()) {
@@ -100,7 +95,7 @@ bool recognise_other_redis(const YamlObject& obj, ManifestSet& set, std::vector<
       group == "monitoring.coreos.com") {
     return false;  // KubeBlocks definitions and monitors are not data nodes
   }
-  if (!redis_word(lower(group)) && !redis_word(lower(kind))) return false;
+  if (!redis_word(ascii_lower(group)) && !redis_word(ascii_lower(kind))) return false;
   if (kind.find("Sentinel") != std::string::npos || kind.find("Backup") != std::string::npos ||
       kind.find("Restore") != std::string::npos || kind.find("Ops") != std::string::npos ||
       kind.find("Role") != std::string::npos || kind.find("User") != std::string::npos) {

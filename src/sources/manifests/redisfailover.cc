@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "sources/manifests/kb_objects.h"
 #include "sources/manifests/operator_image.h"
 #include "sources/redis_conf.h"
@@ -59,8 +60,7 @@ Status apply_redis_command(const YamlNode& command, const YamlObject& obj, Direc
     // The item that starts the directive: the last `--name` spelled so.
     Location place = at[0];
     for (size_t i = first_flag; i < words.size(); ++i) {
-      std::string word = words[i].substr(0, words[i].find(' '));
-      std::transform(word.begin(), word.end(), word.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      const std::string word = ascii_lower(std::string_view(words[i]).substr(0, words[i].find(' ')));
       if (word == "--" + d.name) place = at[i];
     }
     if (auto st = applier.apply(d.name, d.args, Provenance::at(place)); !st) return st.error();
@@ -155,8 +155,7 @@ bool recognise_redisfailover(const YamlObject& obj, ManifestSet& set, std::vecto
         return true;
       }
       if (args->empty()) continue;
-      std::string name = (*args)[0];
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      const std::string name = ascii_lower((*args)[0]);
       decl.custom_config.emplace_back(std::string(line.scalar()), name == "maxmemory");
       std::vector<std::string> values(args->begin() + 1, args->end());
       if (auto st = applier.apply((*args)[0], values, at); !st) {

@@ -1,6 +1,7 @@
 // AOF files (RESP arrays of bulk strings, aof.c:loadSingleAppendOnlyFile) and
 // the 7.0 multi-part manifest (aof.c:aofLoadManifestFromFile).
 #include "sources/rdb/aof_reader.h"
+#include "core/ascii.h"
 
 #include <dirent.h>
 
@@ -48,7 +49,7 @@ class CountingSink : public AofCommandSink {
     const uint64_t index = next_index_++;
     if (index >= stop_before_ || argv.empty()) return;
     if (shrinks_ != nullptr) {
-      const std::string name = aof::lower(argv[0]);
+      const std::string name = ascii_lower(argv[0]);
       if (name == "flushall" || name == "flushdb") shrinks_->push_back(index);
       deletes_ = deletes_ || name == "del" || name == "unlink" || name == "getdel";
     }

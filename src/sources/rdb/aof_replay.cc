@@ -1,6 +1,7 @@
 // Size-only replay: the keys an AOF leaves, their commands dispatched by
 // type (aof_replay_*.cc), and the hand-over to the visitor.
 #include "sources/rdb/aof_replay.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -17,12 +18,6 @@
 namespace redisfit::rdb {
 namespace aof {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 uint64_t hash_of(std::string_view s) { return std::hash<std::string_view>{}(s); }
 
 int64_t to_int(std::string_view s) {
@@ -38,7 +33,6 @@ int64_t now_ms() {
 
 }  // namespace aof
 
-using aof::lower;
 using aof::to_int;
 
 AofReplay::Key::Key(const Key& other)
@@ -155,7 +149,7 @@ uint64_t AofReplay::rough_bytes() const {
 
 void AofReplay::command(const Argv& argv) {
   if (argv.empty()) return;
-  std::string cmd = lower(argv[0]);
+  std::string cmd = ascii_lower(argv[0]);
   // The rough size follows the keys the command names, measured before and
   // after it; the commands that act on whole databases are followed as such.
   if (cmd == "flushall") {
@@ -192,7 +186,7 @@ void AofReplay::apply(const std::string& cmd, const Argv& argv) {
       lists(cmd, argv) || streams(cmd, argv))
     return;
   // FUNCTION LOAD: libraries cost memory outside the keyspace (the report notes them).
-  if (cmd == "function" && argv.size() >= 2 && lower(argv[1]) == "load") {
+  if (cmd == "function" && argv.size() >= 2 && ascii_lower(argv[1]) == "load") {
     ++function_loads_;
     function_code_bytes_ += argv.back().size();  // FUNCTION LOAD [REPLACE] code
     return;
@@ -252,7 +246,7 @@ bool AofReplay::keyspace(const std::string& cmd, const Argv& argv) {
     uint64_t to_db = db_;
     bool replace = false;
     for (size_t i = 3; i < n; ++i) {
-      std::string opt = lower(argv[i]);
+      std::string opt = ascii_lower(argv[i]);
       if (opt == "db" && i + 1 < n) to_db = static_cast<uint64_t>(to_int(argv[++i]));
       if (opt == "replace") replace = true;
     }
@@ -300,7 +294,7 @@ bool AofReplay::restore(const Argv& argv) {
     return false;  // counted as not modelled
   }
   bool absolute = false;
-  for (size_t i = 4; i < argv.size(); ++i) absolute |= lower(argv[i]) == "absttl";
+  for (size_t i = 4; i < argv.size(); ++i) absolute |= ascii_lower(argv[i]) == "absttl";
   int64_t ttl = to_int(argv[2]);
   RdbKey key{db_, argv[1], ttl <= 0 ? -1 : absolute ? ttl : aof::now_ms() + ttl, 0, &value};
   adopt(key);

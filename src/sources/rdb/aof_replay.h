@@ -196,7 +196,6 @@ class AofReplay : public AofCommandSink {
 
 // Helpers shared by the replay's files.
 namespace aof {
-std::string lower(std::string_view s);
 uint64_t hash_of(std::string_view s);
 int64_t to_int(std::string_view s);
 int64_t now_ms();

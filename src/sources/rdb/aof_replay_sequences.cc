@@ -5,12 +5,12 @@
 #include <string>
 
 #include "sources/rdb/aof_replay.h"
+#include "core/ascii.h"
 #include "sources/rdb/value_reader.h"
 
 namespace redisfit::rdb {
 namespace {
 
-using aof::lower;
 using aof::to_int;
 
 // Redis's LTRIM/LRANGE index rules: negative from the end, clamped.
@@ -78,8 +78,8 @@ bool AofReplay::lists(const std::string& cmd, const Argv& argv) {
   }
   if ((cmd == "lmove" || cmd == "blmove" || cmd == "rpoplpush" || cmd == "brpoplpush") && n >= 3) {
     bool classic = cmd.find("rpoplpush") != std::string::npos;
-    bool from_left = !classic && n >= 4 && lower(argv[3]) == "left";
-    bool to_left = classic || (n >= 5 && lower(argv[4]) == "left");
+    bool from_left = !classic && n >= 4 && ascii_lower(argv[3]) == "left";
+    bool to_left = classic || (n >= 5 && ascii_lower(argv[4]) == "left");
     Key* src = find(argv[1]);
     if (src == nullptr || src->type != RdbValueType::kList) return true;
     materialize_list(*src);
@@ -104,13 +104,13 @@ bool AofReplay::streams(const std::string& cmd, const Argv& argv) {
     bool nomkstream = false;
     uint64_t maxlen = UINT64_MAX;
     while (i < n) {
-      std::string opt = lower(argv[i]);
+      std::string opt = ascii_lower(argv[i]);
       if (opt == "nomkstream") { nomkstream = true; ++i; continue; }
       if (opt != "maxlen" && opt != "minid") break;
       size_t value = i + 1 < n && (argv[i + 1] == "~" || argv[i + 1] == "=") ? i + 2 : i + 1;
       if (opt == "maxlen" && value < n) maxlen = static_cast<uint64_t>(std::max<int64_t>(0, to_int(argv[value])));
       i = value + 1;
-      if (i + 1 < n && lower(argv[i]) == "limit") i += 2;
+      if (i + 1 < n && ascii_lower(argv[i]) == "limit") i += 2;
     }
     if (nomkstream && find(argv[1]) == nullptr) return true;
     Key& k = create(argv[1], RdbValueType::kStream);
@@ -128,9 +128,9 @@ bool AofReplay::streams(const std::string& cmd, const Argv& argv) {
     return true;
   }
   if (cmd == "xgroup" && n >= 4) {
-    std::string sub = lower(argv[1]);
+    std::string sub = ascii_lower(argv[1]);
     Key* k = find(argv[2]);
-    bool mkstream = std::any_of(argv.begin() + 3, argv.end(), [](std::string_view a) { return lower(a) == "mkstream"; });
+    bool mkstream = std::any_of(argv.begin() + 3, argv.end(), [](std::string_view a) { return ascii_lower(a) == "mkstream"; });
     if (k == nullptr && sub == "create" && mkstream) k = &create(argv[2], RdbValueType::kStream);
     if (k == nullptr || k->type != RdbValueType::kStream) return true;
     k->base_changed = true;

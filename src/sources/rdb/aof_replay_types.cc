@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sources/rdb/aof_replay.h"
+#include "core/ascii.h"
 
 #include "facts/allocator.h"
 #include "sources/rdb/value_reader.h"
@@ -19,7 +20,6 @@ namespace redisfit::rdb {
 namespace {
 
 using aof::hash_of;
-using aof::lower;
 using aof::to_int;
 
 double to_double(std::string_view s) { return std::strtod(std::string(s).c_str(), nullptr); }
@@ -83,7 +83,7 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
     bool keep_ttl = false;
     int64_t expire = -1;
     for (size_t i = 3; i < n; ++i) {
-      std::string opt = lower(argv[i]);
+      std::string opt = ascii_lower(argv[i]);
       if (opt == "keepttl") keep_ttl = true;
       if (opt == "nx" && old) return true;
       if (opt == "xx" && !old) return true;
@@ -154,7 +154,7 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
   if (cmd == "bitfield" && n >= 2) {
     uint64_t end = 0;
     for (size_t i = 2; i + 2 < n; ++i) {
-      const std::string op = lower(argv[i]);
+      const std::string op = ascii_lower(argv[i]);
       if (op == "get") { i += 2; continue; }
       if (op == "overflow") { i += 1; continue; }
       if (op != "set" && op != "incrby") continue;
@@ -179,7 +179,7 @@ bool AofReplay::strings(const std::string& cmd, const Argv& argv) {
   if (cmd == "getex" && n >= 2) {
     Key* k = find(argv[1]);
     for (size_t i = 2; k && i < n; ++i) {
-      std::string opt = lower(argv[i]);
+      std::string opt = ascii_lower(argv[i]);
       if (opt == "persist") k->expire_ms = -1;
       if (i + 1 >= n) continue;
       if (opt == "px") k->expire_ms = aof::now_ms() + to_int(argv[i + 1]);
@@ -333,7 +333,7 @@ bool AofReplay::zsets(const std::string& cmd, const Argv& argv) {
     Key& k = create(argv[1], RdbValueType::kZset);
     size_t i = 2;
     while (i < n && !argv[i].empty() && std::isalpha(static_cast<unsigned char>(argv[i][0])) &&
-           lower(argv[i]) != "inf" && lower(argv[i]) != "+inf" && lower(argv[i]) != "-inf")
+           ascii_lower(argv[i]) != "inf" && ascii_lower(argv[i]) != "+inf" && ascii_lower(argv[i]) != "-inf")
       ++i;  // NX/XX/GT/LT/CH/INCR
     for (; i + 1 < n; i += 2)
       k.members()[hash_of(argv[i + 1])] = Member{element_of(argv[i + 1]), float_element(to_double(argv[i])), to_double(argv[i])};

@@ -1,4 +1,5 @@
 #include "sources/workloads/bitnami_env.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,8 +8,8 @@
 namespace redisfit::workloads {
 namespace {
 
-bool is_yes(std::string v) {
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
+bool is_yes(std::string_view written) {
+  const std::string v = ascii_lower(written);
   return v == "yes" || v == "true" || v == "1";
 }
 

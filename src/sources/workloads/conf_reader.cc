@@ -1,4 +1,5 @@
 #include "sources/workloads/conf_reader.h"
+#include "core/ascii.h"
 
 #include <fnmatch.h>
 
@@ -13,15 +14,10 @@ constexpr int kMaxIncludeDepth = 8;
 std::string first_word(std::string_view line) {
   auto args = split_redis_args(line);
   if (!args || args->empty()) return "";
-  return lower((*args)[0]);
+  return ascii_lower((*args)[0]);
 }
 
 }  // namespace
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 void ConfReader::read(const PodFile& file, const std::string& path, int depth, std::vector<ConfDirective>& out) {
   const std::string name = file.file.empty() ? path : file.file;
@@ -42,7 +38,7 @@ void ConfReader::read(const PodFile& file, const std::string& path, int depth, s
       if (!in_file.place(d.location.line, d.location.column)) {
         d.location.file = file.explanation.empty() ? path : name + " (" + file.explanation + ")";
       }
-      if (lower(d.name) == "maxmemory") {
+      if (ascii_lower(d.name) == "maxmemory") {
         maxmemory_file = Origin{file.data_name, file.data_key, file.secret};
         ++maxmemory_lines;
       }
@@ -90,7 +86,7 @@ void ConfReader::include(const std::string& pattern, int depth, std::vector<Conf
 
 void record_replicaof(const std::vector<ConfDirective>& directives, ContainerReading& r) {
   for (const auto& d : directives) {
-    const std::string name = lower(d.name);
+    const std::string name = ascii_lower(d.name);
     if ((name == "replicaof" || name == "slaveof") && d.args.size() == 2) {
       r.replicaof_host = d.args[0];
       r.replicaof_where = d.where();

@@ -58,6 +58,5 @@ void point_fix_at_maxmemory_file(const ConfReader& reader, ContainerReading& r);
 // the same explanation (several lines one script appends) said once.
 std::string join_explanations(const std::vector<PodFile>& parts);
 
-std::string lower(std::string s);
 
 }  // namespace redisfit::workloads

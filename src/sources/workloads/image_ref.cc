@@ -1,16 +1,11 @@
 #include "sources/workloads/image_ref.h"
+#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
 
 namespace redisfit::workloads {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -59,11 +54,11 @@ ImageRef parse_image_ref(std::string_view text) {
   if (const size_t slash = s.find('/'); slash != std::string_view::npos) {
     const std::string_view first = s.substr(0, slash);
     if (contains(first, ".") || contains(first, ":") || first == "localhost") {
-      ref.registry = lower(first);
+      ref.registry = ascii_lower(first);
       s = s.substr(slash + 1);
     }
   }
-  ref.repository = lower(s);
+  ref.repository = ascii_lower(s);
   if (ref.registry == "docker.io" || ref.registry == "index.docker.io" || ref.registry == "registry-1.docker.io") {
     ref.registry.clear();
   }

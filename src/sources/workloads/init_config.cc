@@ -1,4 +1,5 @@
 #include "sources/workloads/init_config.h"
+#include "core/ascii.h"
 
 #include <fmt/format.h>
 #include <fnmatch.h>
@@ -28,11 +29,6 @@ const MountDecl* mount_covering(const ContainerDecl& c, const std::string& path)
   return best;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The directive a written line sets: its first word ("" when that word
 // expands at run time). Only the name matters here; the value may be any
 // shell text (`replica-announce-ip $(get_full_hostname "$HOSTNAME")`).
@@ -40,7 +36,7 @@ std::string directive_of(const std::string& line) {
   const size_t start = line.find_first_not_of(" \t");
   if (start == std::string::npos) return "";
   const std::string first = line.substr(start, line.find_first_of(" \t", start) - start);
-  return first.find('$') != std::string::npos ? "" : lower(first);
+  return first.find('$') != std::string::npos ? "" : ascii_lower(first);
 }
 
 // True when `line` sets a directive of the value table
@@ -57,7 +53,7 @@ bool value_refused(const std::string& lower_name, const std::string& line) {
 std::string memory_names_in(const std::string& expression) {
   std::string found, token;
   auto flush = [&] {
-    if (!token.empty() && is_memory_directive(lower(token))) found += (found.empty() ? "" : ", ") + token;
+    if (!token.empty() && is_memory_directive(ascii_lower(token))) found += (found.empty() ? "" : ", ") + token;
     token.clear();
   };
   for (const char c : expression) {
@@ -180,7 +176,7 @@ struct Assembler {
 
   void edit(const ScriptFileOp& op) {
     if (const std::string names = memory_names_in(op.source);
-        !names.empty() && !is_role_directive(lower(names))) {
+        !names.empty() && !is_role_directive(ascii_lower(names))) {
       out.unknowns.push_back(fmt::format("{} edits the file with `sed -i {}` ({}) at run time", who, op.source, names));
     } else {
       leave_out("`sed -i " + op.source + "`");

@@ -1,4 +1,5 @@
 #include "sources/workloads/post_start.h"
+#include "core/ascii.h"
 
 #include <fmt/format.h>
 
@@ -27,7 +28,7 @@ std::vector<std::pair<ShellWord, ShellWord>> config_set_pairs(const std::vector<
     ++k;
   }
   for (size_t i = k + 1; i + 1 < words.size(); ++i) {
-    if (lower(words[i].text) != "config" || lower(words[i + 1].text) != "set") continue;
+    if (ascii_lower(words[i].text) != "config" || ascii_lower(words[i + 1].text) != "set") continue;
     for (size_t j = i + 2; j + 1 < words.size(); j += 2) pairs.emplace_back(words[j], words[j + 1]);
     break;
   }
@@ -56,7 +57,7 @@ void apply_post_start(const ContainerDecl& c, const std::map<std::string, std::s
   DirectiveApplier applier(r.instance, DirectiveMode::kReplace);
   for (const auto& words : commands) {
     for (const auto& [name, value] : config_set_pairs(words)) {
-      const std::string key = lower(name.text);
+      const std::string key = ascii_lower(name.text);
       if (name.unresolved || value.unresolved) {
         if (name.unresolved || is_memory_directive(key)) {
           r.unknowns.push_back(fmt::format("lifecycle.postStart sets `CONFIG SET {} {}` at run time", name.text,

@@ -1,4 +1,5 @@
 #include "sources/workloads/script_launch.h"
+#include "core/ascii.h"
 
 #include <fmt/format.h>
 
@@ -57,7 +58,7 @@ void read_script_server(const std::string& script, const PodFile& f, const Scrip
     for (const auto& a : d.args) {
       runtime = runtime || std::find(sr.unresolved_words.begin(), sr.unresolved_words.end(), a) != sr.unresolved_words.end();
     }
-    const std::string name = lower(d.name);
+    const std::string name = ascii_lower(d.name);
     if (runtime && (name == "replicaof" || name == "slaveof")) {
       replicaof_at_runtime = true;
       continue;

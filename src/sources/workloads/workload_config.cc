@@ -1,4 +1,5 @@
 #include "sources/workloads/workload_config.h"
+#include "core/ascii.h"
 
 #include <fmt/format.h>
 
@@ -32,7 +33,7 @@ bool contains(const std::string& s, std::string_view needle) { return s.find(nee
 
 bool is_sentinel_container(const ContainerDecl& c, const ImageKind& image, const ServerLaunch& launch) {
   if (launch.program == ServerProgram::kSentinel || image.sentinel) return true;
-  if (contains(lower(c.name), "sentinel")) return true;
+  if (contains(ascii_lower(c.name), "sentinel")) return true;
   return std::find(c.ports.begin(), c.ports.end(), kSentinelPort) != c.ports.end() &&
          launch.program != ServerProgram::kDataServer;
 }
@@ -68,11 +69,9 @@ std::unordered_map<std::string, Location> flag_item_locations(const ContainerDec
   std::unordered_map<std::string, Location> found;
   for (const auto& [text, at] : c.argv_items) {
     if (text.size() < 3 || text.compare(0, 2, "--") != 0 || !at.known()) continue;
-    std::string name;
-    for (size_t i = 2; i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])); ++i) {
-      name += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
-    }
-    found[name] = at;
+    size_t end = 2;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    found[ascii_lower(std::string_view(text).substr(2, end - 2))] = at;
   }
   return found;
 }

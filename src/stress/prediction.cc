@@ -254,7 +254,13 @@ std::string recommendation_plan_command(const StressOptions& o, const ServerFact
   }
   PlanCommandOptions options;
   options.limit_bytes = o.limit_bytes;
-  return plan_command_for(*inst, asked_workload(o, *inst, facts ? &f : nullptr), options);
+  Workload asked = asked_workload(o, *inst, facts ? &f : nullptr);
+  // An import's --fill sizes the writing, not the data: the run's data
+  // settles at each maxmemory probed, as plan's does without --dataset. Given
+  // the fill, plan grew the limit to hold it under noeviction and answered
+  // another maxmemory than the search's. A --rdb or --preload is data.
+  if (o.phase_import && !o.preload) asked.dataset_bytes.reset();
+  return plan_command_for(*inst, asked, options);
 }
 
 Result<uint64_t> recommended_maxmemory_given(const StressOptions& o, const ServerFacts& facts) {

@@ -142,6 +142,11 @@ TEST(StressSearch, GivenTheFactsPlanTakesTheRateTheServerExecuted) {
   const nlohmann::json j = json_of(s);
   ASSERT_FALSE(j.empty());
   ASSERT_TRUE(j["recommended_given_facts_bytes"].is_number()) << j.dump(2).substr(0, 2000);
+  // The printed plan lines answer what the search says they do: given the
+  // fill as --dataset, plan grew the limit to hold it under noeviction.
+  EXPECT_EQ(plan_of_command(j["plan_command"]), j["recommended_bytes"]) << j["plan_command"];
+  EXPECT_EQ(plan_of_command(j["plan_command_given_facts"]), j["recommended_given_facts_bytes"])
+      << j["plan_command_given_facts"];
   double executed = 0, refused = 0;
   const auto& runs = j["probes"][0]["runs"];
   for (const auto& r : runs) {

@@ -343,7 +343,13 @@ MemoryBudget compute_budget_detail(const RedisInstance& r, const Workload& w, Bu
                                   assumption_source(*at_maxmemory, "cow_fraction"), format_bytes(dataset.bytes),
                                   cow.fraction, cow.source)
                     : cow.source},
-      {"clients", fmt::format("{}", w.clients.value), w.clients.source.describe()},
+      // Under an evicting policy with a maxmemory the buffers sit inside it
+      // (buffer_terms.cc client_term): the count moves no figure, and says so.
+      {"clients", fmt::format("{}", w.clients.value),
+       writes_continue_at_maxmemory(r, w) && r.maxmemory.origin != MaxmemoryOrigin::kUnset
+           ? w.clients.source.describe() + "; their buffers count inside maxmemory under " +
+                 r.maxmemory_policy.value + ", so the count changes no figure here"
+           : w.clients.source.describe()},
       {"keys_have_ttl", w.keys_have_ttl.value ? "yes" : "no", w.keys_have_ttl.source.describe()},
       {"policy", r.maxmemory_policy.value, r.maxmemory_policy.source.describe()},
   };

@@ -435,5 +435,25 @@ TEST(Budget, ClientsPastMaxclientsAreCappedAndSaidSo) {
   }
 }
 
+// Under an evicting policy the client buffers sit inside maxmemory: the
+// `clients` assumption says the count changes no figure there (the line
+// invited --clients, which moved nothing), and the figures bear it out.
+TEST(Budget, TheClientsAssumptionSaysWhenTheCountMovesNothing) {
+  for (const char* policy : {"allkeys-lru", "noeviction"}) {
+    RedisInstance r = instance(4 * kGiB, kGiB, policy);
+    Workload few, many;
+    few.clients = {10, Provenance::flag("--clients")};
+    many.clients = {5000, Provenance::flag("--clients")};
+    const MemoryBudget a = compute_budget(r, few), b = compute_budget(r, many);
+    std::string said;
+    for (const auto& x : b.assumptions) {
+      if (x.name == "clients") said = x.source;
+    }
+    const bool inside = std::string(policy) == "allkeys-lru";
+    EXPECT_EQ(said.find("changes no figure") != std::string::npos, inside) << policy << ": " << said;
+    EXPECT_EQ(a.peak_bytes == b.peak_bytes, inside) << policy;
+  }
+}
+
 }  // namespace
 }  // namespace redisfit

@@ -1,8 +1,8 @@
 #include "app/fleet_fix.h"
-#include "core/ascii.h"
 
 #include <fmt/format.h>
 
+#include "core/ascii.h"
 #include "core/quantity.h"
 #include "fix/emit.h"
 

@@ -1,13 +1,10 @@
 #include "app/rescue.h"
-#include "core/ascii.h"
 #include "app/kb_target.h"
 #include "sources/manifests/addon_rules.h"
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
-
+#include "core/ascii.h"
 #include "core/kubernetes_name.h"
 #include "core/quantity.h"
 #include "model/constants.h"
@@ -88,14 +85,20 @@ void apply_pod(const PodStatus& pod, RedisInstance& r, fix::RescueTarget& target
 // (`--maxmemory`, `--appendonly` in args win over a redis.conf), the
 // redis.conf its volumes mount, the image's own defaults. Null when the pod
 // spec is not in the inputs or runs no Redis data container.
-std::optional<workloads::ContainerReading> read_pod_container(const Inputs& in, const PodStatus& pod) {
+// The Pod object the status came from, when the inputs hold it.
+const workloads::PodDecl* pod_decl(const Inputs& in, const PodStatus& pod) {
   for (const auto& decl : in.set.pods) {
-    if (decl.kind != "Pod" || decl.name != pod.name || decl.namespace_name != pod.namespace_name) continue;
-    std::vector<workloads::ContainerReading> readings = workloads::read_pod_redis(decl, in.set.config_data);
-    for (auto& c : readings) {
-      if (c.kind == workloads::ContainerReading::Kind::kData && (pod.container.empty() || c.container == pod.container))
-        return std::move(c);
-    }
+    if (decl.kind == "Pod" && decl.name == pod.name && decl.namespace_name == pod.namespace_name) return &decl;
+  }
+  return nullptr;
+}
+
+std::optional<workloads::ContainerReading> read_pod_container(const Inputs& in, const PodStatus& pod) {
+  const workloads::PodDecl* decl = pod_decl(in, pod);
+  if (!decl) return std::nullopt;
+  for (auto& c : workloads::read_pod_redis(*decl, in.set.config_data)) {
+    if (c.kind == workloads::ContainerReading::Kind::kData && (pod.container.empty() || c.container == pod.container))
+      return std::move(c);
   }
   return std::nullopt;
 }
@@ -104,14 +107,13 @@ std::optional<workloads::ContainerReading> read_pod_container(const Inputs& in, 
 // N"): the final patch rewrites them. A maxmemory elsewhere (the command, a
 // script, an env variable) is left to the step's note.
 std::vector<std::string> args_holding_maxmemory(const Inputs& in, const PodStatus& pod, const std::string& container) {
-  for (const auto& decl : in.set.pods) {
-    if (decl.kind != "Pod" || decl.name != pod.name || decl.namespace_name != pod.namespace_name) continue;
-    for (const auto& c : decl.containers) {
-      if (c.name != container || !c.has_args) continue;
-      for (const auto& a : c.args) {
-        const std::string low = ascii_lower(std::string_view(a).substr(0, 12));
-        if (low == "--maxmemory" || low == "--maxmemory ") return c.args;
-      }
+  const workloads::PodDecl* decl = pod_decl(in, pod);
+  if (!decl) return {};
+  for (const auto& c : decl->containers) {
+    if (c.name != container || !c.has_args) continue;
+    for (const auto& a : c.args) {
+      const std::string low = ascii_lower(std::string_view(a).substr(0, 12));
+      if (low == "--maxmemory" || low == "--maxmemory ") return c.args;
     }
   }
   return {};

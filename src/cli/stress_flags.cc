@@ -1,5 +1,4 @@
 #include "cli/stress_flags.h"
-#include "core/ascii.h"
 
 #include <cctype>
 #include <charconv>
@@ -10,6 +9,7 @@
 
 #include "app/stress_rdb.h"
 #include "cli/conf_checks.h"
+#include "core/ascii.h"
 #include "core/flag_units.h"
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"

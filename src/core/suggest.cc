@@ -1,9 +1,10 @@
 #include "core/suggest.h"
-#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
 #include <utility>
+
+#include "core/ascii.h"
 
 namespace redisfit {
 

@@ -1,9 +1,9 @@
 #include "fix/list_items.h"
-#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "core/json_text.h"
 
 namespace redisfit::fix {

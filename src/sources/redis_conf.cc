@@ -1,5 +1,4 @@
 #include "sources/redis_conf.h"
-#include "core/ascii.h"
 
 #include <dirent.h>
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include <cctype>
 #include <filesystem>
 
+#include "core/ascii.h"
 #include "core/quantity.h"
 #include "platform/input_file.h"
 #include "sources/redis_directives.h"

@@ -1,5 +1,4 @@
 #include "sources/redis_directives.h"
-#include "core/ascii.h"
 
 #include <fmt/format.h>
 
@@ -11,6 +10,7 @@
 #include <optional>
 #include <span>
 
+#include "core/ascii.h"
 #include "core/quantity.h"
 #include "core/suggest.h"
 #include "sources/redis_directive_names.h"

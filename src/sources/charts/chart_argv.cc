@@ -1,11 +1,11 @@
 #include "sources/charts/chart_argv.h"
-#include "core/ascii.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "sources/redis_conf.h"
 
 namespace redisfit::charts {

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
+#include <map>
 
 #include "core/ascii.h"
 #include "sources/manifests/kb_objects.h"
@@ -56,13 +56,16 @@ Status apply_redis_command(const YamlNode& command, const YamlObject& obj, Direc
                                        words.end());
   auto directives = parse_command_line_overrides(flags);
   if (!directives) return Error{at[0].describe(), "spec.redis.command: " + directives.error().message};
+  // The item that starts each directive: the last `--name` spelled so (one
+  // pass, as workload_config.cc indexes a container's args).
+  std::map<std::string, Location> started_at;
+  for (size_t i = first_flag; i < words.size(); ++i) {
+    const std::string word = ascii_lower(std::string_view(words[i]).substr(0, words[i].find(' ')));
+    if (word.starts_with("--")) started_at[word.substr(2)] = at[i];
+  }
   for (const auto& d : directives.value()) {
-    // The item that starts the directive: the last `--name` spelled so.
-    Location place = at[0];
-    for (size_t i = first_flag; i < words.size(); ++i) {
-      const std::string word = ascii_lower(std::string_view(words[i]).substr(0, words[i].find(' ')));
-      if (word == "--" + d.name) place = at[i];
-    }
+    const auto item = started_at.find(d.name);
+    const Location place = item != started_at.end() ? item->second : at[0];
     if (auto st = applier.apply(d.name, d.args, Provenance::at(place)); !st) return st.error();
   }
   return Ok{};

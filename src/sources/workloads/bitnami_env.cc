@@ -1,9 +1,10 @@
 #include "sources/workloads/bitnami_env.h"
-#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
 #include <sstream>
+
+#include "core/ascii.h"
 
 namespace redisfit::workloads {
 namespace {

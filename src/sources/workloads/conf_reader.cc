@@ -1,9 +1,10 @@
 #include "sources/workloads/conf_reader.h"
-#include "core/ascii.h"
 
 #include <fnmatch.h>
 
 #include <algorithm>
+
+#include "core/ascii.h"
 
 namespace redisfit::workloads {
 namespace {

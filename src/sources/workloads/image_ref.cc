@@ -1,8 +1,9 @@
 #include "sources/workloads/image_ref.h"
-#include "core/ascii.h"
 
 #include <algorithm>
 #include <cctype>
+
+#include "core/ascii.h"
 
 namespace redisfit::workloads {
 namespace {

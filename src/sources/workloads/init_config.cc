@@ -1,5 +1,4 @@
 #include "sources/workloads/init_config.h"
-#include "core/ascii.h"
 
 #include <fmt/format.h>
 #include <fnmatch.h>
@@ -8,6 +7,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "sources/redis_conf.h"
 #include "sources/redis_directive_values.h"
 #include "sources/redis_directives.h"

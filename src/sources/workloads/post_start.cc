@@ -1,11 +1,11 @@
 #include "sources/workloads/post_start.h"
-#include "core/ascii.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "sources/redis_directive_values.h"
 #include "sources/redis_directives.h"
 #include "sources/workloads/conf_reader.h"

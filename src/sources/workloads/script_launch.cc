@@ -1,10 +1,10 @@
 #include "sources/workloads/script_launch.h"
-#include "core/ascii.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
 #include "sources/workloads/conf_reader.h"

@@ -1,5 +1,4 @@
 #include "sources/workloads/workload_config.h"
-#include "core/ascii.h"
 
 #include <fmt/format.h>
 
@@ -8,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ascii.h"
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
 #include "sources/workloads/conf_reader.h"

@@ -11,6 +11,7 @@
 #include "cli/command_registry.h"
 #include "render/style.h"
 #include "cli/terminal.h"
+#include "cli/tls_flags.h"
 #include "core/flag_units.h"
 #include "live/duration.h"
 #include "live/exporter.h"
@@ -29,8 +30,7 @@ struct ExporterFlags {
   std::string config_refresh = "60s";
   std::string rate_window = "60s";
   std::string auth_file;
-  std::string tls_ca, tls_cert, tls_key, tls_server_name;
-  bool insecure = false;
+  TlsFlags tls;
   bool once = false;
 };
 
@@ -55,12 +55,7 @@ int run(const ExporterFlags& f) {
   if (!window) return fail(window.error());
   options.connect_timeout = *ct;
   options.read_timeout = *rt;
-  options.tls_ca_file = f.tls_ca;
-  options.tls_cert_file = f.tls_cert;
-  options.tls_key_file = f.tls_key;
-  options.tls_server_name = f.tls_server_name;
-  options.tls_insecure = f.insecure;
-  if (Status st = platform::check_tls_files(options); !st) return fail(st.error());
+  if (Status st = f.tls.apply_to(options); !st) return fail(st.error());
 
   if (f.once && f.targets.empty()) return fail(Error{"--once", "needs at least one --target"});
   live::TargetAuth auth(platform::password_from_environment());
@@ -162,11 +157,7 @@ RegisterCommand reg{{50, "exporter", [](CLI::App& app, RunState& state) {
   cmd->add_option("--rate-window", flags->rate_window,
                   "how long the write rate measured between scrapes remembers a burst; until scrapes span it, a "
                   "server that forks is projected with the rate unknown, the worst case (default 60s)");
-  cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle for rediss:// targets");
-  cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss://");
-  cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
-  cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify");
-  cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
+  flags->tls.add_to(*cmd);
   cmd->add_flag("--once", flags->once, "print one scrape to stdout and exit (no HTTP server); exit 1 when a target is down, 2 when one refuses authentication");
   cmd->footer("Metrics: redis_exporter's names for INFO gauges plus redisfit_*. Docs: docs/exporter.md");
   cmd->callback([flags, &state] { state.exit_code = run(*flags); });

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/command_registry.h"
+#include "cli/tls_flags.h"
 #include "app/exec_target.h"
 #include "app/guard_run.h"
 #include "core/flag_units.h"
@@ -38,8 +39,7 @@ struct GuardFlags {
   double fork_warn_percent = 90;
   std::string connect_timeout = "2s";
   std::string timeout = "2s";
-  std::string tls_ca, tls_cert, tls_key, tls_server_name;
-  bool insecure = false;
+  TlsFlags tls;
 };
 
 Result<std::optional<uint64_t>> bound(const std::string& text, const char* flag) {
@@ -144,12 +144,7 @@ int run(const GuardFlags& f) {
   if (!window) return fail(window.error());
   if (*window < o.interval) return fail(Error{"--rate-window", "at least one --interval"});
   g.rate_window_seconds = std::chrono::duration<double>(*window).count();
-  g.connect.tls_ca_file = f.tls_ca;
-  g.connect.tls_cert_file = f.tls_cert;
-  g.connect.tls_key_file = f.tls_key;
-  g.connect.tls_server_name = f.tls_server_name;
-  g.connect.tls_insecure = f.insecure;
-  if (Status st = platform::check_tls_files(g.connect); !st) return fail(st.error());
+  if (Status st = f.tls.apply_to(g.connect); !st) return fail(st.error());
   o.listen = f.listen;
   o.once = f.once;
   if (f.once && !f.wait_given) o.wait = std::chrono::milliseconds(0);  // one look, as a CI check expects
@@ -184,11 +179,7 @@ RegisterCommand reg{{75, "guard", [](CLI::App& app, RunState& state) {
   cmd->add_flag("--once", flags->once, "poll once and exit: 0 when maxmemory is (now) safe, 2 on bad input");
   cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 2s)");
   cmd->add_option("--timeout", flags->timeout, "reply timeout (default 2s)");
-  cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle for rediss://");
-  cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss://");
-  cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert");
-  cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify");
-  cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
+  flags->tls.add_to(*cmd);
   cmd->footer("Password: in the URL or REDISCLI_AUTH. Log: one JSON object per line on stderr. Exit: 0 stopped by "
               "SIGTERM (sidecar) or the server's own status (--exec); 2 bad input. Docs: docs/guard.md");
   cmd->callback([flags, &state] { state.exit_code = run(*flags); });

@@ -13,6 +13,7 @@
 #include "cli/number_checks.h"
 #include "cli/output_option.h"
 #include "cli/workload_flags.h"
+#include "cli/tls_flags.h"
 #include "cli/probe_sample.h"
 #include "core/flag_units.h"
 #include "live/duration.h"
@@ -32,8 +33,7 @@ struct ProbeFlags {
   std::string fail_on = "warning";
   std::string connect_timeout = "3s";
   std::string timeout = "3s";
-  std::string tls_ca, tls_cert, tls_key, tls_server_name;
-  bool insecure = false;
+  TlsFlags tls;
   WorkloadFlags workload;  // only the workload part: the server gives the rest
   ProbeSampleFlags sampling;  // --sample / --plan / --emit (probe_sample.h)
   bool list_rules = false;
@@ -118,12 +118,7 @@ int run(const ProbeFlags& f) {
   if (!rt) return fail(rt.error());
   options.connect.connect_timeout = *ct;
   options.connect.read_timeout = *rt;
-  options.connect.tls_ca_file = f.tls_ca;
-  options.connect.tls_cert_file = f.tls_cert;
-  options.connect.tls_key_file = f.tls_key;
-  options.connect.tls_server_name = f.tls_server_name;
-  options.connect.tls_insecure = f.insecure;
-  if (Status st = platform::check_tls_files(options.connect); !st) return fail(st.error());
+  if (Status st = f.tls.apply_to(options.connect); !st) return fail(st.error());
   {
     Workload scratch;  // flags are checked once, here, so the override cannot fail later
     if (Status s = f.workload.apply_workload(scratch); !s.ok()) return fail(s.error());
@@ -208,11 +203,7 @@ RegisterCommand reg{{40, "probe", [](CLI::App& app, RunState& state) {
   cmd->add_option("--fail-on", flags->fail_on, "exit 1 on findings at or above this level (note, warning, error)");
   cmd->add_option("--connect-timeout", flags->connect_timeout, "connect timeout (default 3s)");
   cmd->add_option("--timeout", flags->timeout, "the time for a whole reply to a command (default 3s)");
-  cmd->add_option("--tls-ca", flags->tls_ca, "CA bundle to verify rediss:// servers (default: system store)");
-  CLI::Option* cert = cmd->add_option("--tls-cert", flags->tls_cert, "client certificate for rediss:// (tls-auth-clients yes)");
-  cmd->add_option("--tls-key", flags->tls_key, "client key for --tls-cert")->needs(cert);
-  cmd->add_option("--tls-server-name", flags->tls_server_name, "name to send (SNI) and verify instead of the URL host");
-  cmd->add_flag("--insecure", flags->insecure, "rediss://: do not verify the server certificate");
+  flags->tls.add_to(*cmd);
   flags->workload.add_workload_to(*cmd);
   flags->sampling.add_to(*cmd);
   cmd->footer("Password: in the URL or REDISCLI_AUTH. Exit: 0 healthy, 1 findings at or above --fail-on, "

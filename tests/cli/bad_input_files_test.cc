@@ -133,5 +133,20 @@ TEST_F(BadInputFiles, TlsFilesAreReadUpFrontByEveryLiveCommand) {
   }
 }
 
+// The three live commands share one set of TLS options: a client key
+// without its certificate is a usage error in each (only probe refused it).
+TEST_F(BadInputFiles, TlsKeyNeedsItsCertificateInEveryLiveCommand) {
+  for (const std::vector<std::string>& argv :
+       {std::vector<std::string>{"probe", "rediss://127.0.0.1:1", "--limit", "1Gi", "--tls-key", fifo_},
+        std::vector<std::string>{"exporter", "--once", "--limit", "1Gi", "--target", "rediss://127.0.0.1:1",
+                                 "--tls-key", fifo_},
+        std::vector<std::string>{"guard", "--once", "--dry-run", "--limit", "1Gi", "--redis",
+                                 "rediss://127.0.0.1:1", "--tls-key", fifo_}}) {
+    auto r = testing::run_redisfit(argv);
+    EXPECT_EQ(r.exit_code, 2) << argv[0] << ": " << r.err;
+    EXPECT_TRUE(has(r.err, "--tls-cert")) << argv[0] << ": " << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace redisfit

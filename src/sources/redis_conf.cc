@@ -322,6 +322,18 @@ Result<std::vector<ConfDirective>> read_redis_conf(const std::string& path, std:
   return parse_redis_conf_text(text.value(), path, ConfIncludes::kFollow, {}, notes);
 }
 
+std::unordered_map<std::string, Location> flag_item_locations(
+    const std::vector<std::pair<std::string, Location>>& items) {
+  std::unordered_map<std::string, Location> found;
+  for (const auto& [text, at] : items) {
+    if (text.size() < 3 || text.compare(0, 2, "--") != 0 || !at.known()) continue;
+    size_t end = 2;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    found[ascii_lower(std::string_view(text).substr(2, end - 2))] = at;
+  }
+  return found;
+}
+
 Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vector<std::string>& args) {
   // server.c:main: each "--name" starts a new directive and the arguments that
   // follow (until the next "--name") are its values, exactly as given. An

@@ -8,8 +8,11 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
+#include "core/location.h"
 #include "core/result.h"
 #include "facts/redis_instance.h"
 
@@ -77,6 +80,14 @@ int redis_conf_directive_lines(std::string_view text);
 // Turns `--maxmemory 100mb --save "" ...` (redis-server's argv after the config
 // file) into directives, with the source "command line".
 Result<std::vector<ConfDirective>> parse_command_line_overrides(const std::vector<std::string>& args);
+
+// Where each directive given as `--name` was written, by lower-case name:
+// the last argv item that starts it (`--name` alone or `--name value` as one
+// word; the last one wins in redis-server's argv). Items whose place is not
+// known are skipped. One pass over the items, so that a lookup per directive
+// does not make a long argv quadratic (40k args took 30 s).
+std::unordered_map<std::string, Location> flag_item_locations(
+    const std::vector<std::pair<std::string, Location>>& items);
 
 // Applies directives in order onto `instance` (config-file semantics).
 Status apply_conf(const std::vector<ConfDirective>& directives, RedisInstance& instance);

@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 
 #include "core/ascii.h"
 #include "sources/manifests/kb_objects.h"
@@ -36,17 +35,18 @@ constexpr const char* kDefaultImageSource = "spotahome redis-operator api/redisf
 // script) is not read, and said so (RF000).
 Status apply_redis_command(const YamlNode& command, const YamlObject& obj, DirectiveApplier& applier, RedisInstance& r) {
   std::vector<std::string> words;
-  std::vector<Location> at;
+  std::vector<std::pair<std::string, Location>> items;  // each word at its item
   for (const YamlNode item : command.items()) {
     if (!item.is_scalar()) return Error{where(obj.file, item), "spec.redis.command must be a list of strings"};
     words.emplace_back(item.scalar());
-    at.push_back(location_at(obj.file, item));
+    items.emplace_back(words.back(), location_at(obj.file, item));
   }
   if (words.empty()) return Ok{};
+  const Location& program_at = items[0].second;
   const std::string program = words[0].substr(words[0].rfind('/') + 1);
   if (program != "redis-server" && program != "valkey-server") {
     r.unknowns.push_back(fmt::format("{}: spec.redis.command runs {}, not redis-server: its configuration is not read",
-                                     at[0].describe(), words[0]));
+                                     program_at.describe(), words[0]));
     return Ok{};
   }
   // The config file is the first word after the program that is not a flag.
@@ -55,17 +55,13 @@ Status apply_redis_command(const YamlNode& command, const YamlObject& obj, Direc
   const std::vector<std::string> flags(words.begin() + static_cast<std::ptrdiff_t>(std::min(first_flag, words.size())),
                                        words.end());
   auto directives = parse_command_line_overrides(flags);
-  if (!directives) return Error{at[0].describe(), "spec.redis.command: " + directives.error().message};
-  // The item that starts each directive: the last `--name` spelled so (one
-  // pass, as workload_config.cc indexes a container's args).
-  std::map<std::string, Location> started_at;
-  for (size_t i = first_flag; i < words.size(); ++i) {
-    const std::string word = ascii_lower(std::string_view(words[i]).substr(0, words[i].find(' ')));
-    if (word.starts_with("--")) started_at[word.substr(2)] = at[i];
-  }
+  if (!directives) return Error{program_at.describe(), "spec.redis.command: " + directives.error().message};
+  // The program and the config file never start with "--": every item that
+  // does is a flag's.
+  const auto started_at = flag_item_locations(items);
   for (const auto& d : directives.value()) {
     const auto item = started_at.find(d.name);
-    const Location place = item != started_at.end() ? item->second : at[0];
+    const Location place = item != started_at.end() ? item->second : program_at;
     if (auto st = applier.apply(d.name, d.args, Provenance::at(place)); !st) return st.error();
   }
   return Ok{};

@@ -61,21 +61,6 @@ std::string writers_of(const PodDecl& pod, const ContainerDecl& c, const std::st
   return names.empty() ? "" : " (init container " + names + " writes it)";
 }
 
-// Where each directive given as `--name` was written: the last command/args
-// item that starts it (`--name` alone or `--name value` as one word; the last
-// one wins in redis-server's argv), by lower-case name. One pass over the
-// items: a lookup per directive kept a manifest of 40k args at 30 s.
-std::unordered_map<std::string, Location> flag_item_locations(const ContainerDecl& c) {
-  std::unordered_map<std::string, Location> found;
-  for (const auto& [text, at] : c.argv_items) {
-    if (text.size() < 3 || text.compare(0, 2, "--") != 0 || !at.known()) continue;
-    size_t end = 2;
-    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
-    found[ascii_lower(std::string_view(text).substr(2, end - 2))] = at;
-  }
-  return found;
-}
-
 // The `--name value` words after the config file; names whose values expand
 // at run time are reported, not applied.
 void apply_overrides(const std::vector<std::string>& words, const std::vector<std::string>& unresolved,
@@ -87,7 +72,7 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
     return;
   }
   const std::unordered_set<std::string> at_run_time(unresolved.begin(), unresolved.end());
-  const auto written_at = where.known() ? flag_item_locations(c) : std::unordered_map<std::string, Location>{};
+  const auto written_at = where.known() ? flag_item_locations(c.argv_items) : std::unordered_map<std::string, Location>{};
   std::vector<ConfDirective> known;
   for (auto& d : directives.value()) {
     bool runtime = false;

@@ -259,6 +259,12 @@ LiveFacts facts_from_snapshot(const ServerSnapshot& s, std::optional<Sourced<uin
   for (const auto& problem : s.unreadable) f.notes.push_back(problem);
   apply_config(s, f);
   if (auto v = s.info.text("redis_version")) r.redis_version = {*v, at("INFO redis_version", s)};
+  // The role INFO reports now (a CONFIG SET or failover since start moves it).
+  if (s.info.text("role").value_or("") == "slave") {
+    r.replica_of = Sourced<std::string>{fmt::format("{} {}", s.info.text("master_host").value_or("?"),
+                                                    s.info.text("master_port").value_or("?")),
+                                        at("INFO role:slave", s)};
+  }
   if (auto n = s.info.u64("connected_slaves"))
     r.replicas = {static_cast<int>(*n), at("INFO connected_slaves", s)};
   read_workload(s, f);

@@ -68,7 +68,9 @@ DatasetSize steady_dataset(const RedisInstance& r, const Workload& w, bool words
     if (bounded && w.dataset_bytes->value > r.maxmemory.bytes) {
       return {w.dataset_bytes->value, words_if(words, [&] { return fmt::format("{} ({}), held above maxmemory {}: {}", w.dataset_bytes->source,
                           format_bytes(w.dataset_bytes->value), format_bytes(r.maxmemory.bytes),
-                          writes_continue_at_maxmemory(r, w)
+                          replica_applies_primary_writes(r)
+                              ? fmt::format("a replica (of {}) holds what its primary sends and applies its writes", r.replica_of->value)
+                          : writes_continue_at_maxmemory(r, w)
                               ? r.maxmemory_policy.value + " evicts the excess at once, but the RSS stays: evicted values share pages with kept ones"
                               : r.maxmemory_policy.value + " keeps it all and refuses writes"); })};
     }

@@ -208,7 +208,8 @@ double life_beside_measured(const RedisInstance& r, const Workload& w, ForkKind 
 }
 
 bool writes_refused_during_fork(const RedisInstance& r, const Workload& w) {
-  return !writes_continue_at_maxmemory(r, w) && r.maxmemory.origin != MaxmemoryOrigin::kUnset &&
+  return !writes_continue_at_maxmemory(r, w) && !replica_applies_primary_writes(r) &&
+         r.maxmemory.origin != MaxmemoryOrigin::kUnset &&
          w.dataset_bytes && w.dataset_bytes->value > r.maxmemory.bytes;
 }
 

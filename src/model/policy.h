@@ -26,6 +26,14 @@ bool writes_continue_at_maxmemory(const RedisInstance& instance, const Workload&
 // the replica's own (or the replica's is 0); empty otherwise.
 std::optional<Sourced<uint64_t>> data_bound_by_primary(const RedisInstance& instance);
 
+// True for a replica: it executes what its primary streams whatever its own
+// maxmemory says (evict.c:performEvictions returns at once on a replica with
+// replica-ignore-maxmemory yes, the default), so data held past its own
+// maxmemory does not mean its writes are refused. With the setting off it
+// evicts by its own policy; the primary's writes still arrive, so a replica
+// is never taken for a server whose writes stop.
+bool replica_applies_primary_writes(const RedisInstance& instance);
+
 // The primary's maxmemory for a replica that ignores its own, whichever of
 // the two is larger: what decides the data such a replica ever holds, so
 // what its fix must size (lowering the replica's own maxmemory frees

@@ -208,6 +208,18 @@ Status set_output_buffer_limits(const Call& c) {
   return Ok{};
 }
 
+// config.c / replication.c:replicaofCommand: `replicaof <host> <port>`, or
+// `replicaof no one` for a primary.
+Status set_replicaof(const Call& c) {
+  if (c.args.size() != 2) return directive_error(c.where, c.name, "expects <masterip> <masterport> or NO ONE");
+  if (ascii_lower(c.args[0]) == "no" && ascii_lower(c.args[1]) == "one") {
+    c.instance.replica_of.reset();
+    return Ok{};
+  }
+  c.instance.replica_of = Sourced<std::string>{c.args[0] + " " + c.args[1], c.where};
+  return Ok{};
+}
+
 // --- The table ---------------------------------------------------------------
 
 // evict.c's policy names.
@@ -241,8 +253,8 @@ const std::vector<Directive>& directives() {
       integer("maxclients", &RedisInstance::maxclients, {1, 4294967295LL}),
       memory("client-query-buffer-limit", &RedisInstance::client_query_buffer_limit_bytes, {1024 * 1024, kLongMax}),
       memory("proto-max-bulk-len", &RedisInstance::proto_max_bulk_len_bytes, {1024 * 1024, kLongMax}),
-      recognised("slaveof"),
-      recognised("replicaof"),
+      special("slaveof", Arity::kList, set_replicaof),
+      special("replicaof", Arity::kList, set_replicaof),
       recognised("slave-lazy-flush"),
       recognised("replica-lazy-flush"),
       recognised("appendfsync"),

@@ -167,5 +167,44 @@ TEST(ProbeRulesReplica, AReplicaNotInSyncIsAWarningNamingItsPrimary) {
   EXPECT_EQ(ok.out.find("RP015"), std::string::npos) << ok.out;
 }
 
+// A replica holding data past its own maxmemory under noeviction still
+// applies every write its primary streams (replica-ignore-maxmemory yes):
+// its fork copies pages at the write rate. It was taken for a full primary
+// whose writes get -OOM (5 % copy-on-write, the rate ignored), and a fork
+// measured at twice the prediction was called safe. The primary itself, in
+// that state, does refuse writes, and keeps the 5 %.
+TEST(ProbeRulesReplica, AReplicaPastItsOwnMaxmemoryStillCopiesPagesForItsPrimarysWrites) {
+  RedisServer primary("", {"--save", ""});
+  ASSERT_TRUE(primary.ok()) << primary.error();
+  ASSERT_TRUE(primary.command({"EVAL", "for i=1,ARGV[1] do redis.call('SET','k'..i,string.rep('x',ARGV[2])) end",
+                               "0", "20000", "1000"}));
+  RedisServer replica("", {"--replicaof", "127.0.0.1", std::to_string(primary.port()), "--maxmemory", "5mb",
+                           "--maxmemory-policy", "noeviction", "--save", "3600 1"});
+  ASSERT_TRUE(replica.ok()) << replica.error();
+  bool up = false;
+  for (int i = 0; i < 200 && !up; ++i) {
+    auto info = replica.command({"INFO", "replication"});
+    up = info && std::string(info->str, info->len).find("master_link_status:up") != std::string::npos;
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(up) << "the replica did not sync within 10 s";
+
+  auto cow_of = [](const std::string& url) {
+    auto r = run_redisfit({"probe", url, "--limit", "256Mi", "--write-rate", "5000", "-o", "json"});
+    const json j = json::parse(r.out, nullptr, false);
+    if (j.is_discarded()) return std::make_pair(-1.0, r.out + r.err);
+    return std::make_pair(j["targets"][0]["projected"].value("cow_fraction", -1.0), j["targets"][0].dump());
+  };
+  const auto [replica_cow, replica_report] = cow_of(replica.url());
+  EXPECT_GT(replica_cow, 0.2) << replica_report;
+  EXPECT_NE(replica_report.find("applies its writes"), std::string::npos) << replica_report;
+
+  ASSERT_TRUE(primary.command({"CONFIG", "SET", "maxmemory", "5mb"}));
+  ASSERT_TRUE(primary.command({"CONFIG", "SET", "save", "3600 1"}));
+  const auto [primary_cow, primary_report] = cow_of(primary.url());
+  EXPECT_GT(primary_cow, 0.0) << primary_report;
+  EXPECT_LT(primary_cow, 0.1) << primary_report;
+}
+
 }  // namespace
 }  // namespace redisfit::testing

@@ -61,6 +61,26 @@ TEST(RedisConf, SaveLinesAccumulateAndEmptyClears) {
   EXPECT_EQ(one_arg.save_points.value, (std::vector<SavePoint>{{900, 1}, {300, 10}}));
 }
 
+// replicaof/slaveof mark a replica (the model keeps its writes flowing past
+// its own maxmemory); `replicaof no one` makes it a primary again; a line
+// without host and port is an error, as it stops redis-server.
+TEST(RedisConf, ReplicaofMarksAReplicaAndNoOneUndoesIt) {
+  RedisInstance r = apply_text("maxmemory 1gb\nreplicaof redis-0.redis 6379\n");
+  ASSERT_TRUE(r.replica_of.has_value());
+  EXPECT_EQ(r.replica_of->value, "redis-0.redis 6379");
+  EXPECT_EQ(r.replica_of->source.describe(), "t.conf:2");
+  EXPECT_FALSE(apply_text("slaveof 10.0.0.1 6379\nREPLICAOF NO ONE\n").replica_of.has_value());
+  EXPECT_TRUE(apply_text("slaveof 10.0.0.1 6379\n").replica_of.has_value());
+  EXPECT_FALSE(RedisInstance{}.replica_of.has_value());
+
+  RedisInstance broken;
+  auto d = parse_redis_conf_text("replicaof onlyhost\n", "t.conf");
+  ASSERT_TRUE(d.ok());
+  Status st = apply_conf(d.value(), broken);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().describe().find("t.conf:1"), std::string::npos) << st.error().describe();
+}
+
 TEST(RedisConf, BufferLimitsAndPercentClients) {
   RedisInstance r = apply_text(
       "client-output-buffer-limit replica 512mb 128mb 30 pubsub 64mb 16mb 90\n"

@@ -253,6 +253,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     // The peak of the data held now may be another phase than the reload
     // (a fork of the unsettled data): each is named with its own figure.
     const uint64_t reload = today.phase_total(PhaseId::kReload);
+    rec.until_settled = UntilSettled{today.verdict, today.peak_bytes, today.peak_phase, today.loaded_bytes, reload};
     rec.notes.push_back(fmt::format(
         "data above maxmemory: until the data is brought down and persisted again, this configuration peaks at "
         "{} in its {} phase{}; the next restart reloads {} ({}){}; raise the limit first (redisfit rescue gives "

@@ -24,6 +24,17 @@ struct CurrentJudgement {
   std::string peak_phase;
 };
 
+// The recommended configuration before data held above its maxmemory has
+// been brought down and persisted again: what it peaks at on the way, and
+// what the next restart loads (the whole of today's data).
+struct UntilSettled {
+  Verdict verdict = Verdict::kUnbounded;
+  uint64_t peak_bytes = 0;
+  std::string peak_phase;
+  uint64_t loaded_bytes = 0;
+  uint64_t reload_bytes = 0;  // the reload phase's total
+};
+
 struct Recommendation {
   uint64_t maxmemory_bytes = 0;
   uint64_t request_bytes = 0;
@@ -32,6 +43,9 @@ struct Recommendation {
   std::vector<std::string> notes;  // why, and what else to change
   MemoryBudget budget;           // the budget of the recommended configuration
   std::optional<CurrentJudgement> current;  // when the input had a maxmemory and a limit is known
+  // When today's data lies above the recommended maxmemory and the
+  // configuration is unsafe until it settles (`budget` is of after).
+  std::optional<UntilSettled> until_settled;
 };
 
 // The workload a configuration with `maxmemory_bytes` is sized for: its

@@ -166,6 +166,20 @@ TEST(Cli, PlansNoteOnHeldDataNamesThePeaksPhase) {
     EXPECT_NE(note.find(figure), std::string::npos) << name << " " << figure << " in " << note;
   }
   EXPECT_NE(note.find("in its fork phase"), std::string::npos) << note;
+
+  // The JSON carries the same road (it read only the settled figures: "safe",
+  // nothing loaded above maxmemory, where explain says unsafe).
+  auto plan_json = json_of(run_redisfit({"plan", "--limit", "1Gi", "--dataset", "600Mi", "--policy", "allkeys-lru",
+                                         "--persistence", "rdb", "-o", "json"}));
+  ASSERT_TRUE(plan_json.contains("until_settled")) << plan_json.dump();
+  const auto& road = plan_json["until_settled"];
+  EXPECT_EQ(road["verdict"], explain["verdict"]) << road.dump();
+  EXPECT_EQ(road["peak_bytes"], explain["peak_bytes"]) << road.dump();
+  EXPECT_EQ(road["loaded_bytes"], 600ULL << 20) << road.dump();
+  EXPECT_EQ(road["loaded_above_maxmemory"], true) << road.dump();
+  auto settled = json_of(run_redisfit({"plan", "--limit", "1Gi", "--dataset", "100Mi", "--policy", "allkeys-lru",
+                                       "--persistence", "rdb", "-o", "json"}));
+  EXPECT_FALSE(settled.contains("until_settled")) << settled.dump();
 }
 
 TEST(Cli, WorstCasePlanIsWellBelowEightyPercent) {

@@ -191,6 +191,47 @@ TEST(WorkloadConfig, ConfigMapIncludesArgsOrder) {
   EXPECT_EQ(r.instance.redis_version.value, "7.2");
 }
 
+// `--include FILE` among the args is read through the mounts in argv order:
+// it was dropped, and a maxmemory set in the included ConfigMap read as
+// unset. An argument after it overrides it; an include nothing mounts is
+// an unknown, not a silent pass.
+TEST(WorkloadConfig, AnIncludeInTheArgsIsReadInArgvOrder) {
+  const auto data = config_maps();
+  ContainerDecl c;
+  c.name = "redis";
+  c.image = "redis:7.2";
+  c.has_args = true;
+  c.args = {"--include", "/etc/redis/redis.conf", "--save", ""};
+  c.args_location = {"deploy.yaml", 20, 9};
+  c.mounts = {{"conf", "/etc/redis", ""}, {"extra", "/etc/redis/extra", ""}};
+  const std::vector<VolumeDecl> volumes = {{"conf", {{"configMap", "redis-config", {}}}},
+                                           {"extra", {{"configMap", "extra", {}}}}};
+  auto included = read_pod_redis(pod_with(c, volumes), data);
+  ASSERT_EQ(included.size(), 1u);
+  EXPECT_TRUE(included[0].unknowns.empty()) << included[0].unknowns[0];
+  EXPECT_EQ(included[0].instance.maxmemory.bytes, 100ULL << 20);
+  EXPECT_EQ(included[0].instance.maxmemory.source.describe(), "cm.yaml:9");
+  EXPECT_EQ(included[0].instance.maxmemory_policy.value, "allkeys-lru");  // the include's own include
+  EXPECT_FALSE(included[0].maxmemory_in_argv);
+  EXPECT_EQ(included[0].config_map, "redis-config");
+
+  ContainerDecl overridden = c;
+  overridden.args = {"--include", "/etc/redis/redis.conf", "--maxmemory", "300mb"};
+  auto later = read_pod_redis(pod_with(overridden, volumes), data);
+  EXPECT_EQ(later[0].instance.maxmemory.bytes, 300ULL << 20);
+  EXPECT_TRUE(later[0].maxmemory_in_argv);
+
+  ContainerDecl earlier = c;
+  earlier.args = {"--maxmemory", "300mb", "--include", "/etc/redis/redis.conf"};
+  EXPECT_EQ(read_pod_redis(pod_with(earlier, volumes), data)[0].instance.maxmemory.bytes, 100ULL << 20);
+
+  ContainerDecl unmounted = c;
+  unmounted.args = {"--include", "/nonexistent.conf"};
+  auto none = read_pod_redis(pod_with(unmounted, volumes), data);
+  ASSERT_EQ(none[0].unknowns.size(), 1u);
+  EXPECT_NE(none[0].unknowns[0].find("/nonexistent.conf"), std::string::npos) << none[0].unknowns[0];
+}
+
 TEST(WorkloadConfig, UnknownsAreListedNotGuessed) {
   ContainerDecl c;
   c.name = "redis";

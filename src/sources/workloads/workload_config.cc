@@ -62,9 +62,12 @@ std::string writers_of(const PodDecl& pod, const ContainerDecl& c, const std::st
 }
 
 // The `--name value` words after the config file; names whose values expand
-// at run time are reported, not applied.
+// at run time are reported, not applied. An `--include FILE` is read where it
+// points, through the pod's mounts, in argv order (server.c turns the argv
+// into config lines after the file, so an included maxmemory replaces an
+// earlier argument and a later argument replaces it).
 void apply_overrides(const std::vector<std::string>& words, const std::vector<std::string>& unresolved,
-                     const Location& where, const ContainerDecl& c, ContainerReading& r) {
+                     const Location& where, const PodFiles& files, const ContainerDecl& c, ContainerReading& r) {
   if (words.empty()) return;
   auto directives = parse_command_line_overrides(words);
   if (!directives) {
@@ -74,13 +77,21 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
   const std::unordered_set<std::string> at_run_time(unresolved.begin(), unresolved.end());
   const auto written_at = where.known() ? flag_item_locations(c.argv_items) : std::unordered_map<std::string, Location>{};
   std::vector<ConfDirective> known;
+  ConfReader reader{files, r.unknowns, {}};
+  bool maxmemory_from_argv = r.maxmemory_in_argv;
   for (auto& d : directives.value()) {
     bool runtime = false;
     for (const auto& a : d.args) runtime = runtime || at_run_time.count(a) > 0;
     if (runtime) {
-      if (is_memory_directive(d.name)) {
+      if (is_memory_directive(d.name) || d.name == "include") {
         r.unknowns.push_back(fmt::format("--{} {} is set at run time", d.name, fmt::join(d.args, " ")));
       }
+      continue;
+    }
+    if (d.name == "include" && d.args.size() == 1) {
+      const int maxmemory_lines_before = reader.maxmemory_lines;
+      reader.include(d.args[0], 0, known);
+      if (reader.maxmemory_lines > maxmemory_lines_before) maxmemory_from_argv = false;
       continue;
     }
     if (!where.known()) {
@@ -91,9 +102,12 @@ void apply_overrides(const std::vector<std::string>& words, const std::vector<st
       const auto item = written_at.find(d.name);  // parse_command_line_overrides lower-cases names
       d.location = item != written_at.end() ? item->second : where;
     }
-    r.maxmemory_in_argv = r.maxmemory_in_argv || d.name == "maxmemory";
+    maxmemory_from_argv = maxmemory_from_argv || d.name == "maxmemory";
     known.push_back(std::move(d));
   }
+  for (const auto& e : reader.errors) r.unknowns.push_back(e.describe());
+  r.maxmemory_in_argv = maxmemory_from_argv;
+  if (!maxmemory_from_argv) point_fix_at_maxmemory_file(reader, r);
   // Sources of command-line directives: the args' own position in the manifest.
   RedisInstance& inst = r.instance;
   record_replicaof(known, r);
@@ -236,7 +250,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
     apply_directives(directives, r);
     std::vector<std::string> words = b.extra_flags;
     for (const auto& a : c.args) words.push_back(a);
-    apply_overrides(words, {}, b.extra_flags_location.known() ? b.extra_flags_location : c.args_location, c, r);
+    apply_overrides(words, {}, b.extra_flags_location.known() ? b.extra_flags_location : c.args_location, files, c, r);
     r.flags_env = valkey ? "VALKEY_EXTRA_FLAGS" : "REDIS_EXTRA_FLAGS";
     r.flags_env_words = b.extra_flags;
     r.flags_env_ref = value_reference(c, r.flags_env);
@@ -295,7 +309,7 @@ ContainerReading read_container(const PodDecl& pod, const ContainerDecl& c, cons
       if (auto lit = env.literal.find("REDIS_ARGS"); lit != env.literal.end()) r.flags_env_words = blank_split(lit->second);
     }
   }
-  apply_overrides(r.launch.overrides, r.launch.unresolved_words, overrides_at, c, r);
+  apply_overrides(r.launch.overrides, r.launch.unresolved_words, overrides_at, files, c, r);
   return r;
 }
 

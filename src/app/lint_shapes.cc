@@ -49,8 +49,9 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   t.name = pod.name;
   t.namespace_name = pod.namespace_name;
   t.container = c.container;
-  t.container_index = index;
   const auto& decl = pod.containers[static_cast<size_t>(index)];
+  t.container_index = decl.spec_index >= 0 ? decl.spec_index : index;
+  t.container_list = decl.spec_list;
   t.has_args = decl.has_args;
   t.has_command = decl.has_command;
   t.shell_script = c.launch.how.find("sh -c") != std::string::npos;

@@ -180,6 +180,10 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
       target.maxmemory_in_argv = c->maxmemory_in_argv;
       target.config_source = c->config_source;
       target.args_with_maxmemory = args_holding_maxmemory(in, *pod, c->container);
+      if (const workloads::PodDecl* decl = pod_decl(in, *pod)) {
+        for (const auto& d : decl->containers)
+          if (d.name == c->container) target.container_list = d.spec_list;
+      }
       for (const auto& u : c->unknowns) {
         report.notes.push_back("not read from the pod spec: " + u + " (give it as a flag: --maxmemory, "
                                "--persistence, --policy)");

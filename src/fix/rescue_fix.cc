@@ -70,7 +70,7 @@ std::string container_patch(const RescueTarget& t, uint64_t request, uint64_t li
                                 {{"requests", {{"memory", format_k8s_quantity(request)}}},
                                  {"limits", {{"memory", format_k8s_quantity(limit)}}}}}};
   if (maxmemory && !t.args_with_maxmemory.empty()) container["args"] = argv_with_maxmemory(t.args_with_maxmemory, *maxmemory);
-  const nlohmann::json patch = {{"spec", {{"template", {{"spec", {{"containers", nlohmann::json::array({container})}}}}}}}};
+  const nlohmann::json patch = {{"spec", {{"template", {{"spec", {{t.container_list, nlohmann::json::array({container})}}}}}}}};
   return fmt::format("kubectl patch {} {}{} --type=strategic -p {}\n", kind, t.workload_name, ns_flag(t.namespace_name),
                      single_quoted(dump_json(patch)));
 }

@@ -26,6 +26,7 @@ struct RescueTarget {
   std::string workload_name;    // kStatefulSet / kDeployment
   std::string namespace_name;   // plain workloads (KubeBlocks: kb.namespace_name)
   std::string container = "redis";
+  std::string container_list = "containers";  // or "initContainers" (a native sidecar)
   std::string pod;              // the crash-looping pod, for kubectl exec / delete
   // Where the pod's own maxmemory lives, so the step that sets it names the
   // place a restart reads it from: an argv word (`--maxmemory` in args,

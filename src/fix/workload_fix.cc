@@ -22,7 +22,7 @@ std::string pod_spec_path(const WorkloadTarget& t) {
 
 // {"spec":{"template":{"spec":{"containers":[{"name":"redis", <inner>}]}}}}
 std::string strategic_containers(const WorkloadTarget& t, const std::string& inner) {
-  std::string body = fmt::format("{{\"containers\":[{{\"name\":\"{}\",{}}}]}}", t.container, inner);
+  std::string body = fmt::format("{{\"{}\":[{{\"name\":\"{}\",{}}}]}}", t.container_list, t.container, inner);
   if (t.kind == "Pod") return "{\"spec\":" + body + "}";
   if (t.kind == "CronJob") return "{\"spec\":{\"jobTemplate\":{\"spec\":{\"template\":{\"spec\":" + body + "}}}}}";
   return "{\"spec\":{\"template\":{\"spec\":" + body + "}}}";
@@ -55,7 +55,7 @@ std::string resources_patch(const WorkloadTarget& t, uint64_t request, uint64_t 
 }
 
 std::string maxmemory_patch(const WorkloadTarget& t, uint64_t maxmemory) {
-  const std::string base = fmt::format("{}/containers/{}", pod_spec_path(t), t.container_index);
+  const std::string base = fmt::format("{}/{}/{}", pod_spec_path(t), t.container_list, t.container_index);
   if (t.has_args || t.has_command) {
     const std::string list = t.has_args ? "args" : "command";
     return patch_command(t, "json",

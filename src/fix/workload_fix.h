@@ -29,7 +29,8 @@ struct WorkloadTarget {
   std::string name;
   std::string namespace_name;
   std::string container;  // container name (workloads)
-  int container_index = -1;
+  int container_index = -1;                // in container_list
+  std::string container_list = "containers";  // or "initContainers" (a native sidecar)
   bool has_args = false, has_command = false, shell_script = false, bitnami = false;
   std::string config_map, config_key;  // where the config file lives, when in a ConfigMap
   std::string chart, chart_version, release, chart_role;  // from helm.sh/chart, instance, component labels

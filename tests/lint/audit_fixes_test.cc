@@ -65,6 +65,42 @@ std::string mounted_conf_statefulset(const std::string& conf_maxmemory, const st
          "      volumes: [{name: cfg, configMap: {name: rc}}]\n";
 }
 
+// A native sidecar (an init container with restartPolicy: Always) runs for
+// the pod's life: a Redis there is judged like any container, and its fix
+// patches initContainers at its own index. It went unread (a pod whose only
+// Redis it was had "no Redis in the inputs"); an ordinary init container
+// stays a helper.
+TEST(AuditFixes, ARedisInANativeSidecarIsJudgedAndFixedWhereItIsWritten) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: app}
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: wait
+        image: redis:7.2
+        command: ["sh", "-c", "until redis-cli -h db ping; do sleep 1; done"]
+      - name: cache
+        image: redis:7.2
+        restartPolicy: Always
+        args: ["--maxmemory", "3gb", "--save", ""]
+        resources: {limits: {memory: 1Gi}}
+      containers:
+      - name: web
+        image: nginx:1.25
+)");
+  const auto* s = lint_test::subject(r, "app/cache");
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->instance.maxmemory.bytes, 3 * kGi);
+  EXPECT_TRUE(lint_test::has_rule(*s, "RF001"));
+  const std::string forms = forms_of(*s);
+  EXPECT_NE(forms.find("/spec/template/spec/initContainers/1/args/-"), std::string::npos) << forms;
+  EXPECT_EQ(forms.find("/containers/"), std::string::npos) << forms;
+  EXPECT_EQ(lint_test::subject(r, "app/wait"), nullptr);
+}
+
 // args override the mounted redis.conf: a fix in the ConfigMap changed nothing.
 TEST(AuditFixes, AMaxmemoryInArgsIsFixedInTheArgs) {
   testing::TempDir dir;

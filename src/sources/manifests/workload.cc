@@ -250,13 +250,32 @@ bool recognise_workload(const YamlObject& obj, ManifestSet& set, std::vector<Err
       errors.push_back(d.error());
       return true;
     }
-    pod.containers.push_back(std::move(d).value());
+    ContainerDecl decl = std::move(d).value();
+    decl.spec_index = static_cast<int>(pod.containers.size());
+    pod.containers.push_back(std::move(decl));
   }
-  if (!any_redis_container(pod)) return false;
+  // An init container with restartPolicy: Always is a native sidecar: it
+  // starts before the app containers and runs beside them for the pod's
+  // life, so a Redis there is a server like any other. The others run to
+  // completion first (the config they write is read in init_config.cc).
+  int init_index = 0;
   for (const YamlNode c : spec["initContainers"].items()) {
     auto d = read_container(c, obj.file);
-    if (d) pod.init_containers.push_back(std::move(d).value());
+    const bool sidecar = scalar_or_empty(c, "restartPolicy") == "Always";
+    if (d && sidecar) {
+      ContainerDecl decl = std::move(d).value();
+      decl.spec_list = "initContainers";
+      decl.spec_index = init_index;
+      pod.containers.push_back(std::move(decl));
+    } else if (d) {
+      pod.init_containers.push_back(std::move(d).value());
+    } else if (sidecar) {
+      errors.push_back(d.error());
+      return true;
+    }
+    ++init_index;
   }
+  if (!any_redis_container(pod)) return false;
   for (const YamlNode v : spec["volumes"].items()) pod.volumes.push_back(read_volume(v));
   set.pods.push_back(std::move(pod));
   return true;

@@ -52,6 +52,12 @@ struct ContainerDecl {
   std::vector<int> ports;
   std::string where;
   int line = 0;
+  // The pod spec list the container is written in, and its index there:
+  // "containers", or "initContainers" for a native sidecar (an init
+  // container with restartPolicy: Always, which runs beside the others for
+  // the pod's life, Kubernetes 1.28+). A fix's patch path names both.
+  std::string spec_list = "containers";
+  int spec_index = -1;
 };
 
 struct PodDecl {

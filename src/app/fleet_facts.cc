@@ -187,11 +187,12 @@ FleetFacts facts_from_observation(const FleetObservation& o, const std::vector<F
     f.working_set_peak_bytes = *v2;
     f.working_set_source = query("working_set_peak_redisfit");
   } else if (o.rejected.count("working_set_peak_cadvisor") || o.rejected.count("working_set_peak_redisfit")) {
-    f.missing.push_back("no usable working set (its series answered, rejected above): recorded peak taken as RSS + "
-                        "largest COW");
+    f.missing.push_back("no usable working set (its series answered, rejected above): recorded peak taken as RSS (or "
+                        "used_memory, where larger) + largest COW");
   } else {
     f.missing.push_back("no working set (cAdvisor container_memory_working_set_bytes or "
-                        "redisfit_cgroup_working_set_bytes): recorded peak taken as RSS + largest COW");
+                        "redisfit_cgroup_working_set_bytes): recorded peak taken as RSS (or used_memory, "
+                        "where larger) + largest COW");
   }
   return f;
 }

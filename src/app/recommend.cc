@@ -60,9 +60,16 @@ InstanceRecommendation size_instance(const sources::FleetObservation& o, const s
   if (f.working_set_peak_bytes) {
     r.recorded_peak_bytes = static_cast<uint64_t>(*f.working_set_peak_bytes);
     r.recorded_peak_source = f.working_set_source;
-  } else {
+  } else if (f.rss_peak_bytes >= f.used_peak_bytes) {
     r.recorded_peak_bytes = static_cast<uint64_t>(f.rss_peak_bytes + f.cow_peak_bytes);
     r.recorded_peak_source = "max used_memory_rss + largest recorded COW";
+  } else {
+    // No usable RSS (its series rejected or absent) or one below the data:
+    // the process held at least used_memory, so a peak below the dataset
+    // would hide an OOM the window saw.
+    r.recorded_peak_bytes = static_cast<uint64_t>(f.used_peak_bytes + f.cow_peak_bytes);
+    r.recorded_peak_source = f.rss_peak_bytes > 0 ? "max used_memory (above max used_memory_rss) + largest recorded COW"
+                                                  : "max used_memory (no usable RSS) + largest recorded COW";
   }
 
   // maxmemory: keep it where the dataset filled it (a cache evicting at it,

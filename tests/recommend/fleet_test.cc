@@ -136,6 +136,21 @@ TEST(FleetFacts, DefaultSavePointsAreNamedAsAssumed) {
   EXPECT_FALSE(says_assumed(app::facts_from_observation(o, {})));
 }
 
+// With no usable working set and no usable RSS, the recorded peak is at
+// least the data: it was RSS + COW alone (100 MiB beside 859 MB of data),
+// which no verdict of "oom" could ever reach.
+TEST(FleetFacts, WithoutRssTheRecordedPeakIsNoLessThanTheData) {
+  sources::FleetObservation o;
+  o.key = "team/redis-0";
+  o.values = {{"used_peak", 859e6}, {"startup", 1e6}, {"maxmemory", 1e9}, {"rdb_cow_peak", 100.0 * (1 << 20)}};
+  const app::InstanceRecommendation r = app::size_instance(o, {}, 0.2);
+  EXPECT_GE(r.recorded_peak_bytes, 859000000u) << r.recorded_peak_source;
+  EXPECT_NE(r.recorded_peak_source.find("no usable RSS"), std::string::npos) << r.recorded_peak_source;
+  o.values["rss_peak"] = 950e6;
+  const app::InstanceRecommendation with_rss = app::size_instance(o, {}, 0.2);
+  EXPECT_EQ(with_rss.recorded_peak_bytes, static_cast<uint64_t>(950e6 + 100.0 * (1 << 20)));
+}
+
 // Evictions seen say the policy evicts, not which: the allkeys-lru the
 // model stands in is an assumption, and --emit conf writes it as a comment
 // (it was a line, which pasted would change a volatile-lfu server's policy).

@@ -62,7 +62,12 @@ struct LiveObservation {
 
   // Projections (model).
   uint64_t steady_bytes = 0;
+  bool steady_measured = false;    // steady_bytes is what is charged now (less a child's copies), above the model's
   uint64_t fork_peak_bytes = 0;    // max(fork, full_sync) phases
+  // Which figure fork_peak_bytes is: "fork" (BGSAVE / AOF rewrite),
+  // "full_sync" (a fork plus a replica's output buffer filled to its limit),
+  // or "now" (what is charged now, above both).
+  std::string fork_peak_phase = "fork";
   bool fork_configured = false;    // false: what-if, persistence is off
   uint64_t reload_peak_bytes = 0;
   bool reload_configured = false;

@@ -112,7 +112,11 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   // A server loading now (a file at start, or a replica's full sync) loads
   // it again at its next restart: the reload is not a what-if.
   r.reload_configured = persistence_forks(facts.instance) || r.loading;
-  r.fork_peak_bytes = std::max(r.budget.phase_total(PhaseId::kFork), r.budget.phase_total(PhaseId::kFullSync));
+  r.fork_peak_bytes = r.budget.phase_total(PhaseId::kFork);
+  if (r.budget.phase_total(PhaseId::kFullSync) > r.fork_peak_bytes) {
+    r.fork_peak_bytes = r.budget.phase_total(PhaseId::kFullSync);
+    r.fork_peak_phase = "full_sync";
+  }
   r.reload_peak_bytes = r.budget.phase_total(PhaseId::kReload);
   if (!persistence_forks(facts.instance)) {
     // No save points and no AOF: the model has no fork or reload phase. A
@@ -122,7 +126,10 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     RedisInstance what_if = facts.instance;
     what_if.save_points = {{{3600, 1}}, Provenance::computed("what-if: a BGSAVE started now")};
     MemoryBudget b = compute_budget(what_if, facts.workload);
-    r.fork_peak_bytes = std::max(r.fork_peak_bytes, b.phase_total(PhaseId::kFork));
+    if (b.phase_total(PhaseId::kFork) > r.fork_peak_bytes) {
+      r.fork_peak_bytes = b.phase_total(PhaseId::kFork);
+      r.fork_peak_phase = "fork";
+    }
     r.reload_peak_bytes = b.phase_total(PhaseId::kReload);
     r.cow_fraction = b.cow_fraction;
     for (const auto& a : b.assumptions)
@@ -155,8 +162,14 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
   // estimate, the cgroup and RSS measure. A live child's copies are the fork
   // phase's, not the steady state's: they are freed when it exits.
   const uint64_t without_child = r.now_bytes - std::min(r.now_bytes, r.fork_cow_bytes);
-  if (without_child > r.steady_bytes) r.steady_bytes = without_child;
-  if (r.now_bytes > r.fork_peak_bytes) r.fork_peak_bytes = r.now_bytes;
+  if (without_child > r.steady_bytes) {
+    r.steady_bytes = without_child;
+    r.steady_measured = true;
+  }
+  if (r.now_bytes > r.fork_peak_bytes) {
+    r.fork_peak_bytes = r.now_bytes;
+    r.fork_peak_phase = "now";
+  }
 
   // An AOF replays what was appended since its last rewrite: commands that
   // wrote data later overwritten or deleted load it first, so the replay can

@@ -33,6 +33,8 @@ nlohmann::json report_json(const live::ProbeReport& r) {
   j["now_source"] = r.now_source;
   j["projected"] = {{"steady_bytes", r.steady_bytes},
                     {"fork_peak_bytes", r.fork_peak_bytes},
+                    {"fork_peak_phase", r.fork_peak_phase},
+                    {"steady_measured", r.steady_measured},
                     {"fork_configured", r.fork_configured},
                     {"reload_peak_bytes", r.reload_peak_bytes},
                     {"reload_configured", r.reload_configured},

@@ -18,8 +18,10 @@ void report_text(std::string& out, const live::ProbeReport& r, rules::Level fail
                      r.maxmemory_policy);
   out += fmt::format("  clients      {} of {}  ({} buffers)  replicas {}\n", r.connected_clients, r.maxclients,
                      format_bytes(r.clients_normal_bytes), r.connected_replicas);
-  out += fmt::format("  projected    steady {}  fork {}{}  reload {}{}\n", format_bytes(r.steady_bytes),
-                     format_bytes(r.fork_peak_bytes), r.fork_configured ? "" : " (what-if)",
+  out += fmt::format("  projected    steady {}{}  {} {}{}  reload {}{}\n", format_bytes(r.steady_bytes),
+                     r.steady_measured ? " (now)" : "", r.fork_peak_phase == "full_sync" ? "full sync" : "fork",
+                     format_bytes(r.fork_peak_bytes),
+                     r.fork_peak_phase == "now" ? " (now)" : r.fork_configured ? "" : " (what-if)",
                      format_bytes(r.reload_peak_bytes),
                      r.loading ? " (loading now)" : r.reload_configured ? "" : " (what-if)");
   if (r.full_peak_bytes > 0)

@@ -6,7 +6,11 @@ namespace redisfit::rules {
 namespace {
 
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
-  probe::phase_finding(spec, ctx, "steady state (model, today's dataset)", ctx.live->steady_bytes, true,
+  // Charged now above the model's figure: the finding says it is measured.
+  probe::phase_finding(spec, ctx,
+                       ctx.live->steady_measured ? "steady state (measured now, above the model's figure)"
+                                                 : "steady state (model, today's dataset)",
+                       ctx.live->steady_bytes, true,
                        probe::fit_advice(ctx, "lower maxmemory or raise the limit (" + probe::plan_command(ctx) + ")"), out);
 }
 

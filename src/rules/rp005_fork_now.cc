@@ -9,12 +9,20 @@ namespace {
 
 void check(const RuleSpec& spec, const RuleContext& ctx, std::vector<Finding>& out) {
   const LiveObservation& live = *ctx.live;
-  probe::phase_finding(spec, ctx,
-                       live.fork_configured ? "if a fork (BGSAVE/AOF rewrite/full sync) started now"
-                                            : "if a BGSAVE started now (persistence is off; a replica attaching or "
-                                              "a manual BGSAVE still forks)",
-                       live.fork_peak_bytes, live.fork_configured,
-                       probe::fit_advice(ctx, "lower maxmemory, raise the limit, or make forks rarer (replica-only persistence)"),
+  // The figure names its phase: a full sync's is the fork plus a replica
+  // output buffer filled to its hard limit, which fewer forks do not lower.
+  const bool full_sync = live.fork_peak_phase == "full_sync";
+  const std::string what =
+      live.fork_peak_phase == "now" ? "charged now, above what a fork started now would reach in the model"
+      : full_sync ? "if a replica's full sync started now (a fork plus the replica output buffer at its hard limit)"
+      : live.fork_configured ? "if a fork (BGSAVE/AOF rewrite) started now"
+                             : "if a BGSAVE started now (persistence is off; a replica attaching or a manual BGSAVE "
+                               "still forks)";
+  const std::string advice =
+      full_sync ? "lower maxmemory, raise the limit, or lower the replica buffer's hard limit "
+                  "(client-output-buffer-limit replica); --write-rate bounds what it fills to"
+                : "lower maxmemory, raise the limit, or make forks rarer (replica-only persistence)";
+  probe::phase_finding(spec, ctx, what, live.fork_peak_bytes, live.fork_configured, probe::fit_advice(ctx, advice),
                        out);
 }
 

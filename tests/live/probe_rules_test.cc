@@ -165,6 +165,24 @@ TEST(ProbeRulesReplica, AReplicaNotInSyncIsAWarningNamingItsPrimary) {
   ASSERT_TRUE(up) << "the replica did not sync within 10 s";
   auto ok = run_redisfit({"probe", synced.url(), "--limit", "64Mi", "-o", "json"});
   EXPECT_EQ(ok.out.find("RP015"), std::string::npos) << ok.out;
+
+  // The primary's fork figure is its full sync's (a fork plus the replica
+  // buffer at its hard limit, 256 MiB by default): the finding names that
+  // phase (its advice, when over, the buffer's limit: fewer forks do not
+  // lower it).
+  // Plain SETs: a Lua loop leaves the RSS of its garbage, which "now" shows.
+  const std::string value(10000, 'x');
+  for (int i = 0; i < 2000; ++i) ASSERT_TRUE(primary.command({"SET", "k" + std::to_string(i), value}));
+  auto primary_probe = run_redisfit({"probe", primary.url(), "--limit", "256Mi", "--cow-fraction", "0.1", "-o", "json"});
+  const json pj = json::parse(primary_probe.out, nullptr, false);
+  ASSERT_FALSE(pj.is_discarded()) << primary_probe.out << primary_probe.err;
+  EXPECT_EQ(pj["targets"][0]["projected"]["fork_peak_phase"], "full_sync") << pj["targets"][0].dump(1);
+  bool named = false;
+  for (const auto& f : pj["targets"][0]["findings"]) {
+    if (f["rule"] != "RP005") continue;
+    named = f["message"].get<std::string>().find("full sync") != std::string::npos;
+  }
+  EXPECT_TRUE(named) << pj["targets"][0]["findings"].dump(2);
 }
 
 // A replica holding data past its own maxmemory under noeviction still

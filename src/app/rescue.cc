@@ -20,7 +20,8 @@ struct Inputs {
   std::vector<PodStatus> pods;
 };
 
-Status read_inputs(const std::vector<std::string>& paths, Inputs& in) {
+// `container`: the one --container names, or "" to let the pods say.
+Status read_inputs(const std::vector<std::string>& paths, const std::string& container, Inputs& in) {
   std::vector<Error> errors;
   for (const auto& input : manifests::collect_inputs(paths, errors)) {
     auto text = manifests::read_input_text(input.path);
@@ -28,7 +29,7 @@ Status read_inputs(const std::vector<std::string>& paths, Inputs& in) {
     const std::string name = input.path == "-" ? "<stdin>" : input.path;
     manifests::ReadStats stats;
     if (auto st = manifests::read_manifest_text(*text, name, in.set, errors, stats); !st) return st.error();
-    auto pods = read_pod_statuses(*text, name);
+    auto pods = read_pod_statuses(*text, name, container);
     if (!pods) return pods.error();
     in.pods.insert(in.pods.end(), pods->begin(), pods->end());
   }
@@ -132,7 +133,7 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
   RescueReport report;
   fix::RescueTarget target = req.target;
   Inputs in;
-  if (auto st = read_inputs(req.paths, in); !st) return st.error();
+  if (auto st = read_inputs(req.paths, req.container, in); !st) return st.error();
   if (!req.paths.empty() && in.set.clusters.empty() && in.pods.empty()) {
     return Error{req.paths.front(), "no KubeBlocks Cluster and no Pod in the input: rescue reads `kubectl get "
                                     "cluster -o yaml` and `kubectl get pod -o yaml` (or give flags)"};

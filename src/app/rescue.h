@@ -29,6 +29,7 @@ struct RescueRequest {
   // parameters) and Pods, in any mix.
   std::vector<std::string> paths;
   std::string component;  // which component when a Cluster has several data components
+  std::string container;  // --container: the pod's Redis container; "" lets the pod spec say (pod_status.h)
   // Applies the command-line flags on top of what the inputs say (flags win),
   // or builds the instance from nothing when there are no inputs.
   std::function<Status(RedisInstance&, Workload&)> apply_flags;

@@ -22,7 +22,7 @@ struct RescueFlags {
   std::vector<std::string> paths;
   WorkloadFlags workload;
   std::string data_size, used_memory, cleanup_rate, rdb_path;
-  std::string statefulset, deployment, cluster, component, namespace_name, pod, container = "redis";
+  std::string statefulset, deployment, cluster, component, namespace_name, pod, container;
   std::string kb_api = "1.x";
   std::string config_spec = "redis-replication-config";
   std::string form = "all";
@@ -109,7 +109,8 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
   }
   fix::RescueTarget& t = req.target;
   t.pod = f.pod;
-  t.container = f.container;
+  if (!f.container.empty()) t.container = f.container;
+  req.container = f.container;
   t.namespace_name = f.namespace_name;
   if (!f.cluster.empty()) {
     t.kind = fix::RescueTargetKind::kKubeBlocks;
@@ -190,7 +191,8 @@ RegisterCommand reg{{25, "rescue", [](CLI::App& app, RunState& state) {
   cmd->add_option("--deployment", flags->deployment, "a plain Deployment running Redis");
   cmd->add_option("-n,--namespace", flags->namespace_name, "namespace of the object");
   cmd->add_option("--pod", flags->pod, "the crash-looping pod (default <cluster>-<component>-0 / <statefulset>-0)");
-  cmd->add_option("--container", flags->container, "the Redis container (default redis)");
+  cmd->add_option("--container", flags->container,
+                  "the Redis container (default: in a Pod input, the one running a Redis image; else redis)");
   cmd->add_option("--kb-api", flags->kb_api, "KubeBlocks generation without a manifest: 0.9 or 1.x (default)")
       ->check(CLI::IsMember({"0.9", "1.x"}));
   cmd->add_option("--config-spec", flags->config_spec, "config spec for 0.9 (default redis-replication-config)");

@@ -147,23 +147,29 @@ std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemor
 }
 
 std::string running_check(const RescueTarget& t) {
-  std::string watch = t.kind == RescueTargetKind::kServer
-                          ? ""
-                          : fmt::format("kubectl get pod{} {} -w   # Running, READY, restarts no longer growing\n",
-                                        ns_flag(target_ns(t)), t.pod);
+  std::string watch =
+      t.kind == RescueTargetKind::kServer ? ""
+      : t.kind == RescueTargetKind::kDeployment
+          ? fmt::format("kubectl rollout status{} deployment/{}   # the new pod Running and Ready\n",
+                        ns_flag(target_ns(t)), t.workload_name)
+          : fmt::format("kubectl get pod{} {} -w   # Running, READY, restarts no longer growing\n",
+                        ns_flag(target_ns(t)), t.pod);
   return watch + redis_cli(t, "INFO persistence | grep -E '^loading:'") + "   # loading:0\n";
 }
 
 }  // namespace
 
 std::string default_pod(const RescueTarget& t) {
+  // A Deployment's pods are replaced under new names by the first patch:
+  // the crash-looping pod's name is gone by the next step. `deploy/NAME`
+  // lets kubectl pick a pod of it, a Running and Ready one first.
+  if (t.kind == RescueTargetKind::kDeployment) return "deploy/" + t.workload_name;
   if (!t.pod.empty()) return t.pod;
   // A sharding's components are named <sharding>-<3 random characters>
   // (KubeBlocks GenShardingCompSpecList), so no pod name can be derived.
   if (t.kind == RescueTargetKind::kKubeBlocks && t.kb.sharding) return "<crash-looping pod of sharding " + t.kb.component + ">";
   if (t.kind == RescueTargetKind::kKubeBlocks) return t.kb.cluster + "-" + t.kb.component + "-0";
   if (t.kind == RescueTargetKind::kStatefulSet) return t.workload_name + "-0";
-  if (t.kind == RescueTargetKind::kDeployment) return "<pod of deployment/" + t.workload_name + ">";
   return "";
 }
 

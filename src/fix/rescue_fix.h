@@ -59,8 +59,9 @@ struct RescueFix {
   std::vector<std::string> warnings; // the configure-only fix, forks at the loaded size, ...
 };
 
-// The pod the steps exec into when none was given: <cluster>-<component>-0
-// for KubeBlocks, <statefulset>-0 for a StatefulSet.
+// The pod the steps exec into: the one given, else <cluster>-<component>-0
+// for KubeBlocks, <statefulset>-0 for a StatefulSet; for a Deployment always
+// deploy/<name> (its first patch replaces the pod under a new name).
 std::string default_pod(const RescueTarget& target);
 
 RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& plan);

@@ -18,7 +18,7 @@ struct PodStatus {
   std::string name;
   std::string namespace_name;
   Location where;                 // the Pod object in its file
-  std::string container;          // the Redis container read ("redis", else the first)
+  std::string container;          // the Redis container read (read_pod_statuses says which)
   std::optional<uint64_t> limit_bytes;    // spec.containers[].resources.limits.memory
   std::optional<uint64_t> request_bytes;  // ...requests.memory
   int restart_count = 0;          // status.containerStatuses[].restartCount
@@ -32,8 +32,13 @@ struct PodStatus {
   std::string owner_name;
 };
 
-// Reads every Pod in multi-document YAML (List items expanded). Error naming
-// file:line:col for malformed YAML or a bad quantity.
-Result<std::vector<PodStatus>> read_pod_statuses(std::string_view text, const std::string& file);
+// Reads every Pod in multi-document YAML (List items expanded). The Redis
+// container is `container` when given (an error when the pod has none of
+// that name); else the first whose image is a Redis server's (not an
+// exporter, a Sentinel or redisfit's own), else the first whose last
+// termination was OOMKilled, else one named "redis", else the first. Error
+// naming file:line:col for malformed YAML or a bad quantity.
+Result<std::vector<PodStatus>> read_pod_statuses(std::string_view text, const std::string& file,
+                                                 const std::string& container = "");
 
 }  // namespace redisfit

@@ -203,6 +203,60 @@ TEST(Rescue, PodFromKubectlOnStdinNamesItsStatefulSet) {
 // `--appendonly yes` in its args. Rescue asked for a maxmemory it could see,
 // then persisted with BGSAVE while the restart replays the AOF, and told to
 // edit a ConfigMap the args override.
+// A crash-looping pod from `kubectl get pod -o yaml` with `redis_container`
+// running Redis, after an exporter sidecar, owned by `owner`.
+std::string pod_yaml(const std::string& redis_container, const std::string& owner_kind, const std::string& owner) {
+  return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + owner + "-x2x9z\n  namespace: prod\n"
+         "  ownerReferences: [{apiVersion: apps/v1, kind: " + owner_kind + ", name: " + owner + ", controller: true}]\n"
+         "spec:\n  containers:\n"
+         "  - name: metrics\n    image: oliver006/redis_exporter:v1.62.0\n"
+         "    resources: {limits: {memory: 64Mi}}\n"
+         "  - name: " + redis_container + "\n    image: redis:7.0.15\n"
+         "    args: [\"--maxmemory\", \"200mb\", \"--maxmemory-policy\", \"allkeys-lru\"]\n"
+         "    resources: {requests: {memory: 256Mi}, limits: {memory: 300Mi}}\n"
+         "status:\n  containerStatuses:\n"
+         "  - {name: metrics, restartCount: 0, ready: true}\n"
+         "  - name: " + redis_container + "\n    restartCount: 14\n"
+         "    state: {waiting: {reason: CrashLoopBackOff}}\n"
+         "    lastState: {terminated: {reason: OOMKilled, exitCode: 137}}\n";
+}
+
+// The Redis container is the one running a Redis image, whatever its name
+// and place: an exporter listed first was taken for it (its limit raised,
+// its container exec'd into, maxmemory sized for its 64Mi). --container
+// names it; one the pod does not have is an input error.
+TEST(Rescue, ThePodsRedisContainerIsTheOneRunningRedis) {
+  testing::TempDir dir;
+  const std::string pod = dir.write_file("pod.yaml", pod_yaml("redis-server", "StatefulSet", "cache"));
+  auto r = run_redisfit({"rescue", pod, "--used-memory", "425mb"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"name\":\"redis-server\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("-c redis-server -- redis-cli"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("metrics"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("against the 300Mi limit"), std::string::npos) << r.out;
+
+  auto named = run_redisfit({"rescue", pod, "--used-memory", "425mb", "--container", "redis-server"});
+  EXPECT_EQ(named.out, r.out);
+  auto missing = run_redisfit({"rescue", pod, "--used-memory", "425mb", "--container", "redis"});
+  EXPECT_EQ(missing.exit_code, 2) << missing.out;
+  EXPECT_NE(missing.err.find("has no container redis (its containers: metrics, redis-server)"), std::string::npos)
+      << missing.err;
+}
+
+// A Deployment's first patch replaces its pod under a new name: the steps
+// after it exec into deploy/NAME and wait on the rollout, never into the
+// crash-looping pod's old name.
+TEST(Rescue, ADeploymentsStepsFollowItsNewPod) {
+  testing::TempDir dir;
+  const std::string pod = dir.write_file("pod.yaml", pod_yaml("redis", "ReplicaSet", "cache-7d9f8b6c4"));
+  auto r = run_redisfit({"rescue", pod, "--used-memory", "425mb"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("kubectl patch deployment cache"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kubectl exec -n prod deploy/cache -c redis --"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kubectl rollout status -n prod deployment/cache"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("exec -n prod cache-7d9f8b6c4-x2x9z"), std::string::npos) << r.out;
+}
+
 TEST(Rescue, APodsArgsAreItsConfiguration) {
   const std::string pod = crash_looping_pod(4, R"(    image: redis:7.0
     args: ["--maxmemory", "256mb", "--appendonly", "yes"]

@@ -32,6 +32,17 @@ const char* guard_action_name(GuardAction action) {
   return "keep";
 }
 
+void hold_highest(std::optional<Sourced<double>>& high, Sourced<double>& now) {
+  if (!high || now.value >= high->value) {
+    high = now;
+    return;
+  }
+  now = Sourced<double>{high->value, high->source.qualified(fmt::format(
+                                         "(the highest applied to this server since the guard started; {:.2f} now "
+                                         "is not taken, so maxmemory is not raised on a figure the data may outgrow)",
+                                         now.value))};
+}
+
 GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings& settings) {
   GuardDecision d;
   const std::string limit_text = format_k8s_quantity(seen.limit_bytes);

@@ -80,4 +80,11 @@ struct GuardDecision {
 
 GuardDecision decide_maxmemory(const GuardObservation& seen, const GuardSettings& settings);
 
+// The fragmentation a guard applies: `now` when it is the highest seen
+// (recorded in `high`), else `high`'s, with a source that says the lower
+// figure was not taken. The guard never raises maxmemory on a fragmentation
+// lower than one it has applied to the same server (Guard keeps `high`
+// per run_id): mid-import it measures ~1.0, once full 1.1-1.2.
+void hold_highest(std::optional<Sourced<double>>& high, Sourced<double>& now);
+
 }  // namespace redisfit::app

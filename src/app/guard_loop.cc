@@ -164,6 +164,14 @@ PollResult Guard::poll() {
   return r;
 }
 
+void Guard::hold_highest_fragmentation(const std::string& run_id, Sourced<double>& fragmentation) {
+  if (run_id != fragmentation_run_id_) {
+    fragmentation_run_id_ = run_id;
+    fragmentation_high_.reset();
+  }
+  hold_highest(fragmentation_high_, fragmentation);
+}
+
 PollResult Guard::poll_locked(GuardState& next) {
   auto limit = read_limit(options_.limit);
   if (!limit) return {PollOutcome::kBadInput, limit.error().describe()};
@@ -256,6 +264,7 @@ PollResult Guard::poll_locked(GuardState& next) {
     facts.workload.write_rate_per_sec = *measured;
   }
   live::weigh_observed_cow(facts);
+  hold_highest_fragmentation(snap.info.text("run_id").value_or(""), facts.workload.fragmentation);
   GuardObservation seen;
   seen.limit_bytes = limit->limit_bytes;
   seen.limit_source = limit->source;
@@ -285,7 +294,10 @@ PollResult Guard::poll_locked(GuardState& next) {
     fields["write_rate_source"] = seen.workload.write_rate_per_sec->source.describe();
   }
   if (d.action == GuardAction::kRefuse) {
-    const std::string key = "refuse " + d.reason_code;
+    // Logged again when the limit or the safe value moves, not only the
+    // reason: a limit shrunk under the data refuses for the same reason, and
+    // its new figures must reach the log.
+    const std::string key = fmt::format("refuse {} {} {}", d.reason_code, seen.limit_bytes, d.model_bytes);
     if (key != last_logged_) log_.write("error", "refuse", fields);
     last_logged_ = key;
     return {PollOutcome::kRefused, d.reason};

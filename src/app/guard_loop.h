@@ -136,6 +136,13 @@ class Guard {
 
  private:
   PollResult poll_locked(GuardState& next);
+  // Replaces `fragmentation` by the highest one applied to this server
+  // before, when that is higher. A server filling up measures ~1.0 mid-import
+  // and 1.1-1.2 once full (and churn only raises it: redis-memory.md §6), so
+  // following each poll's figure raised maxmemory mid-import to a value the
+  // next polls called unsafe, which under noeviction cannot be undone. A new
+  // run_id (a restart) starts again.
+  void hold_highest_fragmentation(const std::string& run_id, Sourced<double>& fragmentation);
   GuardOptions options_;
   GuardLog& log_;
   std::unique_ptr<platform::RedisConnection> conn_;
@@ -146,6 +153,11 @@ class Guard {
   bool reached_ = false;  // the server has been read once
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   live::WriteRateMeter write_rate_;
+  // The highest fragmentation the model has applied to this server (by
+  // run_id) since the guard started: the figure is never lowered, see
+  // hold_highest_fragmentation.
+  std::string fragmentation_run_id_;
+  std::optional<Sourced<double>> fragmentation_high_;
 };
 
 }  // namespace redisfit::app

@@ -27,6 +27,36 @@ uint64_t model_for(const GuardObservation& o) {
   return *solve_max_maxmemory(o.instance, filled, o.limit_bytes);
 }
 
+// A server filling up measures ~1.0 fragmentation mid-import and 1.1-1.2
+// once full. Taking each poll's figure raised maxmemory mid-import (96 ->
+// 106 MiB at 128Mi) to a value the next polls called unsafe, under
+// noeviction for good. The guard holds the highest it has applied: a lower
+// one leaves the target where it was.
+TEST(GuardDecision, ALowerFragmentationMidImportDoesNotRaiseTheTarget) {
+  GuardObservation o = observation(128 * kMiB, 96 * kMiB, 40 * kMiB);
+  std::optional<Sourced<double>> high;
+  Sourced<double> first{1.10, Provenance::by_default("model default")};
+  hold_highest(high, first);
+  o.workload.fragmentation = first;
+  const GuardDecision before = decide_maxmemory(o, {});
+
+  Sourced<double> mid_import{1.00, Provenance::live("INFO mid-import")};
+  o.workload.fragmentation = Sourced<double>{1.00, Provenance::live("INFO")};
+  const uint64_t would_raise_to = decide_maxmemory(o, {}).model_bytes;
+  ASSERT_GT(would_raise_to, before.model_bytes);  // what following the poll did
+  hold_highest(high, mid_import);
+  EXPECT_DOUBLE_EQ(mid_import.value, 1.10);
+  EXPECT_NE(mid_import.source.describe().find("1.00 now is not taken"), std::string::npos)
+      << mid_import.source.describe();
+  o.workload.fragmentation = mid_import;
+  EXPECT_EQ(decide_maxmemory(o, {}).model_bytes, before.model_bytes);
+
+  Sourced<double> full{1.16, Provenance::live("INFO full")};
+  hold_highest(high, full);
+  EXPECT_DOUBLE_EQ(full.value, 1.16);
+  EXPECT_DOUBLE_EQ(high->value, 1.16);
+}
+
 TEST(GuardDecision, UnboundedServerGetsTheModelsValue) {
   auto o = observation(256 * kMiB, 0);
   GuardDecision d = decide_maxmemory(o, {});

@@ -99,6 +99,37 @@ TEST(GuardSidecar, LimitFileWithBoundsAndCleanStopOnSigterm) {
   EXPECT_EQ(std::string(pong->str, pong->len), "PONG");
 }
 
+// A refusal is logged again when the limit moves, not only when its reason
+// does: a limit shrunk further under the data refused for the same reason
+// and the log kept the first limit's line alone.
+TEST(GuardSidecar, ARefusalIsLoggedAgainWhenTheLimitMoves) {
+  RedisServer server("", {"--enable-debug-command", "yes", "--save", ""});
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto filled = server.command({"DEBUG", "POPULATE", "60000", "key", "1000"});
+  ASSERT_TRUE(filled && filled->type == REDIS_REPLY_STATUS);
+  TempDir podinfo;
+  const std::string file = podinfo.write_file("mem_limit", "256Mi\n");
+  BackgroundProcess guard({REDISFIT_BINARY, "guard", "--redis", server.url(), "--limit-file", file, "--interval",
+                           "200ms"},
+                          server.dir() + "/guard");
+  auto count = [&](const std::string& event) {
+    size_t n = 0;
+    const std::string err = guard.err(), key = "\"event\":\"" + event + "\"";
+    for (size_t p = err.find(key); p != std::string::npos; p = err.find(key, p + 1)) ++n;
+    return n;
+  };
+  ASSERT_TRUE(eventually(5s, [&] { return count("set") == 1; })) << guard.err();
+  // Shrunk under the data (~64 MiB held): capped at the data held first,
+  // then each smaller limit refuses to lower it, for the same reason.
+  podinfo.write_file("mem_limit", "72Mi\n");
+  ASSERT_TRUE(eventually(5s, [&] { return count("capped-at-held") == 1; })) << guard.err();
+  podinfo.write_file("mem_limit", "70Mi\n");
+  ASSERT_TRUE(eventually(5s, [&] { return count("refuse") == 1; })) << guard.err();
+  podinfo.write_file("mem_limit", "66Mi\n");
+  EXPECT_TRUE(eventually(5s, [&] { return count("refuse") == 2; })) << guard.err();
+  EXPECT_NE(guard.err().find("\"limit_bytes\":" + std::to_string(66 * kMiB)), std::string::npos) << guard.err();
+}
+
 // maxmemory set for a larger limit (87 % of the limit, as a chart renders
 // it) is above both the safe value for the limit the container has now and
 // the data held: the guard caps it at the data held. It refused and left it

@@ -14,6 +14,7 @@
 #include "sources/redis_conf.h"
 #include "sources/redis_directives.h"
 #include "stress/prediction.h"
+#include "stress/sandbox.h"
 
 namespace redisfit::cli {
 
@@ -53,18 +54,12 @@ std::optional<std::string> harmful_in_sandbox(const std::string& name, const std
 // server listens and writes and how redisfit reaches it: a port, password or
 // renamed command there leaves the run waiting on a server it cannot talk
 // to, a dir writes the user's disk. (In a --config file the placement lines
-// are let through: the generated redis.conf sets them again after its
-// include.) Directives with a flag of their own are given by it, so the
+// are left out of the copy the server reads: stress/sandbox.h.) Directives with a flag of their own are given by it, so the
 // model and the report read the same value.
 std::optional<std::string> set_directive_refused(const std::string& written, const std::string& value,
                                                  int connections) {
   const std::string name = ascii_lower(written);
-  static const char* const kPlacement[] = {"port",    "bind", "protected-mode", "daemonize",     "supervised",
-                                           "pidfile", "dir",  "logfile",        "dbfilename",    "appenddirname",
-                                           "include", "requirepass"};
-  for (const char* owned : kPlacement) {
-    if (name == owned) return "the sandbox sets " + name + " itself (it runs the server and talks to it)";
-  }
+  if (stress::is_sandbox_placement(name)) return "the sandbox sets " + name + " itself (it runs the server and talks to it)";
   static const std::pair<const char*, const char*> kOwnFlag[] = {
       {"maxmemory", "--maxmemory"}, {"maxmemory-policy", "--policy"}, {"appendonly", "--appendonly"}, {"save", "--save"}};
   for (const auto& [directive, flag] : kOwnFlag) {

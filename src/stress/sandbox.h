@@ -38,12 +38,22 @@ struct ServerConfig {
   std::vector<std::pair<std::string, std::string>> extra;  // more directives, in order
 };
 
+// True for a directive the sandbox sets itself (where the server listens,
+// writes and is reached: port, bind, dir, logfile, ...): `--set` refuses it,
+// and a --config file's line is left out of the copy the server reads.
+bool is_sandbox_placement(const std::string& lower_name);
+
 // `s` as one redis.conf argument: double quotes with backslash escapes, as
 // config.c splits a line (sds.c:sdssplitargs).
 std::string quote_conf_value(const std::string& s);
 
 // Writes <dir>/redis.conf for `config` on `port` (bind 127.0.0.1, dir, logfile,
-// daemonize no forced). Returns its path.
+// daemonize no forced). The user's file is included as a copy in <dir>
+// without its placement lines, line for line (Redis' own errors keep their
+// line numbers): config.c acts on some while it parses, before the
+// generated lines after the include set them again (`logfile` opens the
+// file, `dir` changes directory), so the original wrote outside the sandbox.
+// Returns its path.
 Result<std::string> write_server_config(const std::string& dir, int port, const ServerConfig& config);
 
 // A private directory /tmp/redisfit-stress-<pid>-<n>.XXXXXX, removed on destruction.

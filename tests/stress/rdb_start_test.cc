@@ -212,6 +212,23 @@ TEST(RdbStart, AppendonlyFromTheConfigFilePersistsThePreloadAsItsAof) {
   EXPECT_GT(j["preload"]["used_memory_bytes"].get<uint64_t>(), 20u << 20) << j["preload"].dump();
 }
 
+// A --config file's placement lines are left out of the copy the server
+// reads: config.c opens `logfile` and changes to `dir` while it parses,
+// before the sandbox's own lines set them again, so the original created
+// the file outside the sandbox. Its other lines still apply.
+TEST(RdbStart, AConfigFilesPlacementLinesNeverReachTheUsersDisk) {
+  SKIP_WITHOUT_CGROUP();
+  TempDir dir;
+  const std::string outside = dir.path() + "/outside.log";
+  const std::string conf = dir.write_file("placed.conf", "logfile " + outside + "\ndir " + dir.path() +
+                                                             "\nappendonly yes\nmaxmemory 16mb\n");
+  auto r = run_redisfit({"stress", "--config", conf, "--limit", "64Mi", "--phases", "import", "-o", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(json_of(r)["appendonly"], "yes") << r.out;
+  EXPECT_FALSE(std::filesystem::exists(outside));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/appendonlydir"));
+}
+
 // An AOF whose load peaks far above its end state (a FLUSHALL after most of
 // it): the model of the run reloads the peak, as the estimate's reload need
 // does. It reloaded the end state, predicted a safe run and was OOM-killed

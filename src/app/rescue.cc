@@ -104,20 +104,43 @@ std::optional<workloads::ContainerReading> read_pod_container(const Inputs& in, 
   return std::nullopt;
 }
 
-// The pod's container args when one of them is `--maxmemory` (or "--maxmemory
-// N"): the final patch rewrites them. A maxmemory elsewhere (the command, a
-// script, an env variable) is left to the step's note.
-std::vector<std::string> args_holding_maxmemory(const Inputs& in, const PodStatus& pod, const std::string& container) {
+bool holds_maxmemory(const std::vector<std::string>& words) {
+  for (const auto& a : words) {
+    const std::string low = ascii_lower(std::string_view(a).substr(0, 12));
+    if (low == "--maxmemory" || low == "--maxmemory ") return true;
+  }
+  return false;
+}
+
+// The argv list the final patch rewrites with step 2's maxmemory, so that
+// its restart keeps it: the container's `args` when one of them is
+// `--maxmemory` (or "--maxmemory N"); its `command` when it has no args and
+// runs redis-server with `--maxmemory` there; and for the official image
+// started with neither (its entrypoint runs redis-server with the args,
+// docker-entrypoint.sh) and no config file, new args `redis-server
+// --maxmemory N`. A maxmemory in a script, an env variable or a config file
+// is left to the step's note.
+void set_argv_to_rewrite(const Inputs& in, const PodStatus& pod, const workloads::ContainerReading& reading,
+                         fix::RescueTarget& target) {
   const workloads::PodDecl* decl = pod_decl(in, pod);
-  if (!decl) return {};
+  if (!decl) return;
   for (const auto& c : decl->containers) {
-    if (c.name != container || !c.has_args) continue;
-    for (const auto& a : c.args) {
-      const std::string low = ascii_lower(std::string_view(a).substr(0, 12));
-      if (low == "--maxmemory" || low == "--maxmemory ") return c.args;
+    if (c.name != reading.container) continue;
+    target.container_list = c.spec_list;
+    target.shell_script = reading.launch.how.find("sh -c") != std::string::npos;
+    if (target.shell_script) return;
+    if (c.has_args && holds_maxmemory(c.args)) {
+      target.args_with_maxmemory = c.args;
+    } else if (c.has_command && !c.has_args && holds_maxmemory(c.command)) {
+      target.args_with_maxmemory = c.command;
+      target.argv_list = "command";
+    } else if (!c.has_command && !c.has_args && reading.config_file.empty() &&
+               (reading.image.family == workloads::ImageFamily::kOfficialRedis ||
+                reading.image.family == workloads::ImageFamily::kValkey)) {
+      target.args_with_maxmemory = {reading.image.family == workloads::ImageFamily::kValkey ? "valkey-server"
+                                                                                            : "redis-server"};
     }
   }
-  return {};
 }
 
 std::string pod_line(const PodStatus& p) {
@@ -180,11 +203,7 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
       report.object = c->object;
       target.maxmemory_in_argv = c->maxmemory_in_argv;
       target.config_source = c->config_source;
-      target.args_with_maxmemory = args_holding_maxmemory(in, *pod, c->container);
-      if (const workloads::PodDecl* decl = pod_decl(in, *pod)) {
-        for (const auto& d : decl->containers)
-          if (d.name == c->container) target.container_list = d.spec_list;
-      }
+      set_argv_to_rewrite(in, *pod, *c, target);
       for (const auto& u : c->unknowns) {
         report.notes.push_back("not read from the pod spec: " + u + " (give it as a flag: --maxmemory, "
                                "--persistence, --policy)");

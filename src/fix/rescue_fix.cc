@@ -69,7 +69,8 @@ std::string container_patch(const RescueTarget& t, uint64_t request, uint64_t li
                                {"resources",
                                 {{"requests", {{"memory", format_k8s_quantity(request)}}},
                                  {"limits", {{"memory", format_k8s_quantity(limit)}}}}}};
-  if (maxmemory && !t.args_with_maxmemory.empty()) container["args"] = argv_with_maxmemory(t.args_with_maxmemory, *maxmemory);
+  if (maxmemory && !t.args_with_maxmemory.empty())
+    container[t.argv_list] = argv_with_maxmemory(t.args_with_maxmemory, *maxmemory);
   const nlohmann::json patch = {{"spec", {{"template", {{"spec", {{t.container_list, nlohmann::json::array({container})}}}}}}}};
   return fmt::format("kubectl patch {} {}{} --type=strategic -p {}\n", kind, t.workload_name, ns_flag(t.namespace_name),
                      single_quoted(dump_json(patch)));
@@ -130,8 +131,13 @@ std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemor
                        "where it is started\n",
                        maxmemory);
   } else if (!t.args_with_maxmemory.empty() && final_step_patches) {
-    cli += fmt::format("# the last step's patch also puts `--maxmemory {}` in the container's args (an argv word "
+    cli += fmt::format("# the last step's patch also puts `--maxmemory {}` in the container's {} (an argv word "
                        "overrides any redis.conf), so that its restart keeps this value\n",
+                       maxmemory, t.argv_list);
+  } else if (t.kind != RescueTargetKind::kServer && t.shell_script) {
+    cli += fmt::format("# and set `--maxmemory {}` in the container's `sh -c` script, on its redis-server line (an "
+                       "item appended to the list would only be the script's $0), or the restart of the last step "
+                       "brings the old value back\n",
                        maxmemory);
   } else if (t.kind != RescueTargetKind::kServer && t.maxmemory_in_argv) {
     cli += fmt::format("# and set `--maxmemory {}` in the container's args (an argv word overrides any redis.conf), "

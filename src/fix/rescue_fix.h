@@ -34,11 +34,15 @@ struct RescueTarget {
   // ("ConfigMap redis-config key redis.conf"); neither known: "its ConfigMap".
   bool maxmemory_in_argv = false;
   std::string config_source;
-  // The container's args as the pod has them, when `--maxmemory` is one of
-  // them: the final step's patch rewrites the list with the new value
-  // (a strategic merge replaces args whole), so that the restart it causes
-  // keeps step 2's maxmemory. Empty otherwise.
+  // The container's argv list (`argv_list`) as the pod has it, when the
+  // final step's patch rewrites it with the new value (a strategic merge
+  // replaces the list whole), so that the restart it causes keeps step 2's
+  // maxmemory: the args or command holding `--maxmemory`, or
+  // {"redis-server"} for an official image started with neither (new args).
+  // Empty otherwise (app/rescue.cc set_argv_to_rewrite).
   std::vector<std::string> args_with_maxmemory;
+  std::string argv_list = "args";  // the list args_with_maxmemory is: "args" or "command"
+  bool shell_script = false;       // the server is started by a `sh -c` script (its flags are in the script)
 };
 
 struct RescueForm {

@@ -257,6 +257,42 @@ TEST(Rescue, ADeploymentsStepsFollowItsNewPod) {
   EXPECT_EQ(r.out.find("exec -n prod cache-7d9f8b6c4-x2x9z"), std::string::npos) << r.out;
 }
 
+// The final patch carries step 2's maxmemory wherever the pod's argv can
+// hold it, so its restart keeps the value: a `command` holding --maxmemory
+// (only `args` were rewritten: the restart brought 200mb back), and the
+// official image started with neither (new args; the note pointed at a
+// ConfigMap the pod does not have). In a `sh -c` script the note says to
+// edit the script: an appended item would only be its $0.
+TEST(Rescue, TheFinalPatchKeepsMaxmemoryWhereverTheArgvHoldsIt) {
+  auto pod_with = [](const std::string& container_lines) {
+    return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: r-0\n  namespace: prod\n"
+           "  ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: r, controller: true}]\n"
+           "spec:\n  containers:\n  - name: redis\n    image: redis:7.0.15\n" + container_lines +
+           "    resources: {requests: {memory: 256Mi}, limits: {memory: 300Mi}}\n"
+           "status:\n  containerStatuses:\n  - name: redis\n    restartCount: 3\n"
+           "    lastState: {terminated: {reason: OOMKilled, exitCode: 137}}\n";
+  };
+  testing::TempDir dir;
+  auto last_patch = [&](const std::string& name, const std::string& lines) {
+    const std::string pod = dir.write_file(name, pod_with(lines));
+    auto r = run_redisfit({"rescue", pod, "--used-memory", "425mb"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const size_t at = r.out.rfind("kubectl patch statefulset r");
+    return at == std::string::npos ? r.out : r.out.substr(at, r.out.find('\n', at) - at);
+  };
+  const std::string command = last_patch("cmd.yaml", "    command: [\"redis-server\", \"--maxmemory\", \"200mb\"]\n");
+  EXPECT_NE(command.find("\"command\":[\"redis-server\",\"--maxmemory\",\""), std::string::npos) << command;
+  EXPECT_EQ(command.find("200mb"), std::string::npos) << command;
+  const std::string bare = last_patch("bare.yaml", "");
+  EXPECT_NE(bare.find("\"args\":[\"redis-server\",\"--maxmemory\",\""), std::string::npos) << bare;
+
+  const std::string script = dir.write_file(
+      "shc.yaml", pod_with("    command: [\"sh\", \"-c\"]\n    args: [\"exec redis-server --maxmemory 200mb\"]\n"));
+  auto r = run_redisfit({"rescue", script, "--used-memory", "425mb"});
+  EXPECT_NE(r.out.find("in the container's `sh -c` script"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"args\":["), std::string::npos) << r.out;
+}
+
 TEST(Rescue, APodsArgsAreItsConfiguration) {
   const std::string pod = crash_looping_pod(4, R"(    image: redis:7.0
     args: ["--maxmemory", "256mb", "--appendonly", "yes"]

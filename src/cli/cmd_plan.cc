@@ -20,6 +20,7 @@ struct PlanFlags {
   std::string rdb_path;  // --rdb: the dataset is the estimate of loading this dump
   std::string strategy = "model";
   double seed_ratio = 3.0;
+  bool seed_ratio_given = false;
   std::string output = "text";
   EmitFlags emit;
 };
@@ -40,6 +41,13 @@ int run_plan(const PlanFlags& f) {
   }
   if (f.emit.active() && f.output == "json") {
     std::fprintf(stderr, "redisfit plan: --emit: --emit prints the fix, -o json the plan; give one\n");
+    return kExitUsage;
+  }
+  // --seed-ratio shapes the seed rule alone; given beside the model it
+  // would be accepted and change nothing.
+  if (f.seed_ratio_given && f.strategy != "seed") {
+    std::fprintf(stderr, "redisfit plan: --seed-ratio: applies to --strategy seed only (the model sizes the limit "
+                         "itself)\n");
     return kExitUsage;
   }
   Result<Recommendation> rec = f.strategy == "seed"
@@ -66,7 +74,8 @@ RegisterCommand reg{{10, "plan", [](CLI::App& app, RunState& state) {
   cmd->add_option("--strategy", flags->strategy, "model (default): solve the memory model; seed: the article's rule")
       ->check(CLI::IsMember({"model", "seed"}));
   cmd->add_option("--seed-ratio", flags->seed_ratio, "limit = ratio x request for --strategy seed (the article says 2.5-3; default 3)")
-      ->check(finite_in(1.0, 10.0));
+      ->check(finite_in(1.0, 10.0))
+      ->each([flags](const std::string&) { flags->seed_ratio_given = true; });
   add_output_option(*cmd, flags->output, FormatNames().add(render::plan_formats()));
   flags->emit.add_to(*cmd);
   cmd->footer("Exit: 0 a plan was produced, 2 usage or input error (or a limit below what Redis needs at all). Docs: docs/plan.md");

@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/command_registry.h"
 #include "cli/stress_flags.h"
 #include "cli/number_checks.h"
@@ -30,9 +32,16 @@ namespace {
 // A run that could not be set up. SIGINT/SIGTERM during the setup (a
 // preload, the server's start) also ends it with an error, whose words
 // ("persisting did not finish") would blame the server: that is exit 130.
-int setup_failed(const Error& error) {
+// With -o json an interrupted setup still prints a document, so a consumer
+// reading stdout gets one whatever the exit code.
+int setup_failed(const Error& error, const std::string& output) {
   if (stress::g_stop_requested.load()) {
     std::fprintf(stderr, "redisfit stress: interrupted while setting up the run; nothing was measured\n");
+    if (output == "json") {
+      const nlohmann::json doc = {{"outcome", "interrupted"}, {"interrupted", true}, {"measured", false},
+                                  {"detail", "interrupted while setting up the run; nothing was measured"}};
+      std::printf("%s\n", doc.dump(2).c_str());
+    }
     return 130;
   }
   std::fprintf(stderr, "redisfit stress: %s\n", error.describe().c_str());
@@ -94,7 +103,7 @@ int run_search_command(StressFlags f) {
     return kExitUsage;
   }
   auto res = stress::search_maxmemory(s);
-  if (!res.ok()) return setup_failed(res.error());
+  if (!res.ok()) return setup_failed(res.error(), f.output);
   print_report(**format, *res);
   if (!f.report.empty()) {
     std::ofstream html(f.report);
@@ -159,7 +168,7 @@ int run_stress_command(const StressFlags& f) {
       stopped_between_runs = true;
       break;
     }
-    if (!res.ok()) return setup_failed(res.error());
+    if (!res.ok()) return setup_failed(res.error(), f.output);
     runs.push_back(std::move(res).value());
     if (runs.back().interrupted) break;
   }

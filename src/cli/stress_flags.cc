@@ -162,8 +162,12 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
   const bool from_data = !f.preload.empty() || !f.rdb.empty();
   if (f.phases.empty()) return Error{"--phases", "is empty: name import, fork, restart, or none"};
   std::stringstream ss(from_data && !f.phases_given ? "none" : f.phases);
+  bool none = false;
   for (std::string p; std::getline(ss, p, ',');) {
-    if (p == "none") continue;
+    if (p == "none") {
+      none = true;
+      continue;
+    }
     const std::optional<stress::RunPhase> phase = stress::run_phase_named(p);
     if ((phase == stress::RunPhase::kImport && o.phase_import) || (phase == stress::RunPhase::kFork && o.phase_fork) ||
         (phase == stress::RunPhase::kRestart && o.phase_restart)) {
@@ -174,8 +178,16 @@ Result<stress::StressOptions> build_stress_options(const StressFlags& f) {
     else if (phase == stress::RunPhase::kRestart) o.phase_restart = true;
     else return Error{"--phases", "unknown phase '" + p + "' (import, fork, restart, none)"};
   }
+  if (none && (o.phase_import || o.phase_fork || o.phase_restart)) {
+    return Error{"--phases", "'" + f.phases + "' names none beside phases to run: give none alone, or the phases"};
+  }
   // An empty server that only starts and stops proves nothing: "survived" would
-  // be a pass of a run that never held data. `none` is the start from data.
+  // be a pass of a run that never held data. `none` is the start from data;
+  // a fork or a restart without an import or data forks or loads nothing.
+  if (!from_data && !o.phase_import && (o.phase_fork || o.phase_restart)) {
+    return Error{"--phases", "'" + f.phases + "' holds no data to fork or reload: a run needs the import phase, or "
+                                  "--preload / --rdb to start from data (an empty server cannot be OOM-killed)"};
+  }
   if (!from_data && !o.phase_import && !o.phase_fork && !o.phase_restart) {
     return Error{"--phases", "'" + f.phases + "' runs nothing: an empty server cannot be OOM-killed; name import, "
                                   "fork or restart, or give --preload / --rdb to start from data"};

@@ -46,6 +46,7 @@ void WorkloadFlags::add_to(CLI::App& cmd) {
   cmd.add_option("--maxmemory", maxmemory, "Redis maxmemory (bytes, 16gb, or 16Gi)");
   cmd.add_option("--dataset", dataset, "data the instance holds (used_memory), e.g. 12Gi");
   cmd.add_option("--persistence", persistence, "rdb | aof | both | none (default: Redis's own: rdb)")
+      ->check(non_empty())
       ->check(CLI::IsMember({"rdb", "aof", "both", "none"}));
   cmd.add_option("--policy", policy, "maxmemory-policy (default noeviction)");
   cmd.add_option("--replicas", replicas, "replicas streaming from this primary (full syncs fork it; default 0)")

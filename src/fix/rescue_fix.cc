@@ -272,8 +272,8 @@ RescueFix build_rescue_fix(const RescueTarget& target, const RescuePlan& p) {
   if (!suspend.empty()) {
     cleanup_why = fmt::format(
                       "first suspend the forks Redis starts by itself: one at the loaded size needs up to {}, over "
-                      "the temporary limit, and the deletes or evictions count toward their triggers. Then: ",
-                      format_bytes(p.fork_peak_at_loaded_bytes)) +
+                      "the {}limit, and the deletes or evictions count toward their triggers. Then: ",
+                      format_bytes(p.fork_peak_at_loaded_bytes), p.limit_must_rise ? "temporary " : "") +
                   cleanup_why;
   }
   cleanup_forms.push_back({t.kind == RescueTargetKind::kServer ? "redis-cli" : "kubectl",

@@ -172,13 +172,17 @@ Result<RescuePlan> plan_rescue(const RedisInstance& instance, const Workload& wo
     }
     if (!save.empty()) forks_by_themselves.push_back("a save point fires on the writes that arrive");
     if (p.replicas > 0) forks_by_themselves.push_back("a replica's full sync starts when it reconnects");
+    // Where the limit need not rise for the reload, step 1 keeps it: there
+    // is no temporary limit to name.
     p.notes.push_back(fmt::format(
         "a fork while the data is still above maxmemory needs up to {} under the model's copy-on-write {:.0f}%, "
-        "over the temporary limit{}{}. Keep the application's writes away until the data is down and persisted "
-        "(a fork then copies little), or make the temporary limit {} instead, which holds that fork{}",
-        format_bytes(p.fork_peak_at_loaded_bytes), p.fork_cow_fraction * 100,
+        "over the {}limit{}{}. Keep the application's writes away until the data is down and persisted "
+        "(a fork then copies little), or {} {} instead, which holds that fork{}",
+        format_bytes(p.fork_peak_at_loaded_bytes), p.fork_cow_fraction * 100, p.limit_must_rise ? "temporary " : "",
         forks_by_themselves.empty() ? "" : ". From the restart until the cleanup step, Redis forks by itself: ",
-        fmt::join(forks_by_themselves, "; "), format_k8s_quantity(p.fork_holding_limit_bytes),
+        fmt::join(forks_by_themselves, "; "),
+        p.limit_must_rise ? "make the temporary limit" : "raise the limit (temporarily) to",
+        format_k8s_quantity(p.fork_holding_limit_bytes),
         p.suspend_forks() ? " (the cleanup step suspends the save points and the automatic rewrite; a crash then "
                             "reloads what is on disk, as now)"
                           : ""));

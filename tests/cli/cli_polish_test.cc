@@ -245,5 +245,36 @@ TEST(CliPolish, AnEmptyValueIsRefusedNotTakenForAFlagLeftOut) {
   EXPECT_NE(save.err.find(": --report: "), std::string::npos) << save.err;
 }
 
+// A thin verdict names the limit its margin asks for: "keep 10%" beside a
+// safe verdict's "(9%)" read as a contradiction (the margin is the peak's).
+TEST(CliPolish, AThinVerdictNamesTheLimitItsMarginNeeds) {
+  auto r = run_redisfit({"explain", "--limit", "2Gi", "--maxmemory", "1536mb", "--policy", "allkeys-lru",
+                         "--persistence", "rdb", "--write-rate", "1160"});
+  ASSERT_TRUE(has(r.out, "thin:")) << r.out;
+  EXPECT_TRUE(has(r.out, "the 10% margin over the peak needs a limit of ")) << r.out;
+  EXPECT_FALSE(has(r.out, "keep 10%")) << r.out;
+}
+
+// Flags that would change nothing are refused, and an empty --persistence
+// says so as every other flag does.
+TEST(CliPolish, FlagsThatWouldChangeNothingAreRefused) {
+  auto ratio = run_redisfit({"plan", "--limit", "2Gi", "--seed-ratio", "2"});
+  EXPECT_EQ(ratio.exit_code, 2);
+  EXPECT_TRUE(has(ratio.err, "--seed-ratio: applies to --strategy seed only")) << ratio.err;
+  EXPECT_EQ(run_redisfit({"plan", "--request", "1Gi", "--strategy", "seed", "--seed-ratio", "2"}).exit_code, 0);
+  auto persistence = run_redisfit({"plan", "--limit", "2Gi", "--persistence", ""});
+  EXPECT_EQ(persistence.exit_code, 2);
+  EXPECT_TRUE(has(persistence.err, "--persistence: an empty value")) << persistence.err;
+}
+
+// Where step 1 keeps the limit (the reload fits it), the warnings name no
+// "temporary limit" that is not there.
+TEST(CliPolish, ARescueThatKeepsTheLimitNamesNoTemporaryOne) {
+  auto r = run_redisfit({"rescue", "--limit", "2Gi", "--used-memory", "1Gi"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(has(r.out, "temporary limit")) << r.out;
+  EXPECT_TRUE(has(r.out, "over the limit")) << r.out;
+}
+
 }  // namespace
 }  // namespace redisfit

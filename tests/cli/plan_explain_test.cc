@@ -239,9 +239,14 @@ TEST(Cli, EmitConf) {
 
 TEST(Cli, EmitKubeBlocksFixCarriesThePlannedMaxmemory) {
   std::vector<std::string> seed = {"plan", "--request", "16Gi", "--limit", "32Gi", "--maxmemory", "34359738368",
-                                   "--persistence", "aof", "--replicas", "1", "--cluster", "orders", "-n", "shop"};
+                                   "--persistence", "aof", "--replicas", "1"};
   auto planned = seed;
   planned.insert(planned.end(), {"-o", "json"});
+  // The target flags shape --emit's output alone: without it they are refused.
+  auto idle = planned;
+  idle.insert(idle.end(), {"--cluster", "orders"});
+  EXPECT_EQ(run_redisfit(idle).exit_code, 2);
+  seed.insert(seed.end(), {"--cluster", "orders", "-n", "shop"});
   std::string maxmemory = std::to_string(json_of(run_redisfit(planned))["maxmemory_bytes"].get<uint64_t>());
 
   auto kbcli = seed;

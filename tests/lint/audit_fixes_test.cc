@@ -101,6 +101,31 @@ spec:
   EXPECT_EQ(lint_test::subject(r, "app/wait"), nullptr);
 }
 
+// With nothing to size from, the note names what applies to a manifest:
+// --limit and --request describe redis.conf inputs only, and following that
+// advice changed nothing.
+TEST(AuditFixes, NoFixForAnObjectWithoutResourcesNamesWhatApplies) {
+  testing::TempDir dir;
+  auto r = lint_yaml(dir, R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: r}
+spec:
+  template:
+    spec:
+      containers:
+      - name: redis
+        image: redis:7.2
+        args: ["--save", "60 1"]
+)");
+  const auto* s = lint_test::subject(r, "r/redis");
+  ASSERT_NE(s, nullptr);
+  std::string notes;
+  for (const auto& n : s->notes) notes += n + "\n";
+  EXPECT_NE(notes.find("no fix computed: nothing to size from: the object sets no memory limit or request"),
+            std::string::npos) << notes;
+  EXPECT_EQ(notes.find("give --limit"), std::string::npos) << notes;
+}
+
 // args override the mounted redis.conf: a fix in the ConfigMap changed nothing.
 TEST(AuditFixes, AMaxmemoryInArgsIsFixedInTheArgs) {
   testing::TempDir dir;

@@ -224,6 +224,9 @@ TEST(StressRun, RefusesFlagsThatDescribeNoPod) {
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--request", "1Gi"},
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", ""},
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", "none"},
+           {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", "import,none"},
+           {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", "fork"},
+           {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--phases", "fork,restart"},
            {"stress", "--limit", "256Mi", "--search", "maxmemory", "--resolution", "0"},
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--policy", "bogus"},
            {"stress", "--limit", "256Mi", "--maxmemory", "64mb", "--fill", "0"}}) {
@@ -240,7 +243,7 @@ TEST(StressRun, AServerThatWillNotStartSaysWhy) {
   // A directive the model does not check the value of (an unknown name is
   // refused before anything starts, naming --set).
   auto r = run_redisfit({"stress", "--limit", "128Mi", "--maxmemory", "32mb", "--set", "loglevel=bogus", "--phases",
-                         "restart"});
+                         "import"});
   EXPECT_EQ(r.exit_code, 2) << r.out;
   EXPECT_NE(r.err.find("'loglevel bogus'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("argument(s) must be one of the following"), std::string::npos) << r.err;

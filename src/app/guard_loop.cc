@@ -294,10 +294,11 @@ PollResult Guard::poll_locked(GuardState& next) {
     fields["write_rate_source"] = seen.workload.write_rate_per_sec->source.describe();
   }
   if (d.action == GuardAction::kRefuse) {
-    // Logged again when the limit or the safe value moves, not only the
-    // reason: a limit shrunk under the data refuses for the same reason, and
-    // its new figures must reach the log.
-    const std::string key = fmt::format("refuse {} {} {}", d.reason_code, seen.limit_bytes, d.model_bytes);
+    // Logged again when the limit moves, not only the reason: a limit
+    // shrunk under the data refuses for the same reason, and its new figures
+    // must reach the log. (Not on the safe value, which moves by a MiB with
+    // each poll's write rate and fragmentation.)
+    const std::string key = fmt::format("refuse {} {}", d.reason_code, seen.limit_bytes);
     if (key != last_logged_) log_.write("error", "refuse", fields);
     last_logged_ = key;
     return {PollOutcome::kRefused, d.reason};

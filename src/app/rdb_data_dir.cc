@@ -93,8 +93,9 @@ Result<DataDirChoice> resolve_data_dir(const std::string& path, const DataDirNam
   }
   if (has_aof && has_rdb) {
     return Error{path, fmt::format("a data directory holding both {} and {}: a start loads the first with "
-                                   "appendonly yes and the second with appendonly no; give one of them, or "
-                                   "--config with the server's redis.conf",
+                                   "appendonly yes and the second with appendonly no; give one of them, or say "
+                                   "which the server runs with (plan, explain, rescue: --persistence aof or rdb; "
+                                   "rdb: --config with the server's redis.conf)",
                                    aof_name, names.dbfilename)};
   }
   if (has_aof) return chosen(aof, "the only data it holds (a start loads it with appendonly yes)");

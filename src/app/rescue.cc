@@ -23,17 +23,19 @@ struct Inputs {
 // `container`: the one --container names, or "" to let the pods say.
 Status read_inputs(const std::vector<std::string>& paths, const std::string& container, Inputs& in) {
   std::vector<Error> errors;
+  Error lacking{"", ""};  // a pod without --container's container, reported if no pod has it
   for (const auto& input : manifests::collect_inputs(paths, errors)) {
     auto text = manifests::read_input_text(input.path);
     if (!text) return text.error();
     const std::string name = input.path == "-" ? "<stdin>" : input.path;
     manifests::ReadStats stats;
     if (auto st = manifests::read_manifest_text(*text, name, in.set, errors, stats); !st) return st.error();
-    auto pods = read_pod_statuses(*text, name, container);
+    auto pods = read_pod_statuses(*text, name, container, &lacking);
     if (!pods) return pods.error();
     in.pods.insert(in.pods.end(), pods->begin(), pods->end());
   }
   if (!errors.empty()) return errors.front();
+  if (in.pods.empty() && !lacking.message.empty()) return lacking;
   return Ok{};
 }
 

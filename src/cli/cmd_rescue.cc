@@ -107,6 +107,12 @@ Status fill_request(const RescueFlags& f, app::RescueRequest& req) {
                                           "own, not those of a plain workload",
                                           f.statefulset.empty() ? "--deployment" : "--statefulset")};
   }
+  // A Deployment's steps exec into deploy/NAME: its first patch replaces
+  // the pod, so a pod named here would be gone by the next step.
+  if (!f.pod.empty() && !f.deployment.empty()) {
+    return Error{"--pod", "a Deployment's first patch replaces its pod under a new name: its steps use deploy/" +
+                              f.deployment + "; give --deployment alone"};
+  }
   fix::RescueTarget& t = req.target;
   t.pod = f.pod;
   if (!f.container.empty()) t.container = f.container;

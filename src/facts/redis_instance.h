@@ -134,8 +134,9 @@ struct RedisInstance {
   std::optional<Sourced<uint64_t>> primary_maxmemory;
   // When this instance is a replica (replicaof/slaveof in its configuration,
   // INFO role:slave): the primary it follows, "host port". A replica applies
-  // every write its primary streams; its own maxmemory refuses none of them
-  // (model/policy.h replica_applies_primary_writes).
+  // every write its primary streams; with replica-ignore-maxmemory yes its
+  // own maxmemory refuses none of them (model/policy.h
+  // replica_applies_primary_writes).
   std::optional<Sourced<std::string>> replica_of;
   Sourced<bool> replica_ignore_maxmemory{true, Provenance::by_default("Redis default since 5.0 (config.c)")};
   Sourced<OutputBufferLimit> replica_buffer_limit{{256ULL << 20, 64ULL << 20, 60},

@@ -147,7 +147,8 @@ void read_workload(const ServerSnapshot& s, LiveFacts& f) {
   // field (an AOF) is the end unknown to INFO; then the file being loaded
   // (loading_total_bytes) stands for it, errs high for an AOF of overwrites
   // and low for one of many small keys, which the note says.
-  if (s.loading && !info.u64("loading_rdb_used_mem")) {
+  // (INFO prints the field while loading, 0 when the file carries none.)
+  if (s.loading && info.u64("loading_rdb_used_mem").value_or(0) == 0) {
     const uint64_t file = info.u64("loading_total_bytes").value_or(0);
     if (file > dataset) {
       w.loaded_bytes = Sourced<uint64_t>{file, at("INFO loading_total_bytes (size of the file being loaded)", s)};

@@ -190,12 +190,23 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
         format_bytes(aof_now - aof_base), aof_now, aof_base));
   }
   if (r.loading) {
+    // An RDB carries the used_memory it was saved at (aux field used-mem,
+    // INFO loading_rdb_used_mem): the reload figure is then the whole
+    // load's. An AOF's RDB preamble carries its base's only, which the
+    // incremental commands load on top of; without either only what is
+    // loaded so far is known.
     const uint64_t total = info.u64("loading_total_bytes").value_or(0);
+    const bool saved_figure = info.u64("loading_rdb_used_mem").value_or(0) > 0;
+    const bool whole_known = saved_figure && !facts.instance.appendonly.value;
     r.notes.push_back(fmt::format(
-        "loading now ({:.0f}% of {} of file): the reload figure counts what is loaded so far, a floor of where the "
-        "load ends; `redisfit rdb` on the copied file (dump.rdb or appendonlydir) gives the whole load, and "
-        "`redisfit rescue` the steps if it does not fit",
-        r.loading_percent, total ? format_bytes(total) : std::string("an unknown size")));
+        "loading now ({:.0f}% of {} of file): {}; `redisfit rdb` on the copied file (dump.rdb or appendonlydir) "
+        "gives the whole load, and `redisfit rescue` the steps if it does not fit",
+        r.loading_percent, total ? format_bytes(total) : std::string("an unknown size"),
+        whole_known    ? "the reload figure is of the whole file, from the used_memory it was saved at "
+                         "(INFO loading_rdb_used_mem)"
+        : saved_figure ? "the reload figure is the AOF's RDB preamble's (INFO loading_rdb_used_mem); its "
+                         "incremental commands load on top of it, so it is a floor of where the load ends"
+                       : "the reload figure counts what is loaded so far, a floor of where the load ends"));
   }
   for (const auto& n : limit.notes) r.notes.push_back(n);
   for (const auto& n : facts.notes) r.notes.push_back(n);

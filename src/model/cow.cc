@@ -285,9 +285,10 @@ CowEstimate estimate_cow_fraction(const RedisInstance& r, const Workload& w, uin
   if (w.write_pattern.value == WritePattern::kInsert && !writes_continue_at_maxmemory(r, w)) {
     if (!words) return {std::max(bucket_share(w), K::kIdleCowFraction), {}};
     return {std::max(bucket_share(w), K::kIdleCowFraction),
-            fmt::format("an import of new keys under {} dirties only the shared dict bucket pages; "
-                        "writes stop with -OOM at maxmemory",
-                        r.maxmemory_policy.value)};
+            fmt::format("an import of new keys under {} dirties only the shared dict bucket pages; {}",
+                        r.maxmemory_policy.value,
+                        replica_applies_primary_writes(r) ? "new keys land in fresh pages"
+                                                          : "writes stop with -OOM at maxmemory")};
   }
   // Overwrites rewrite existing pages at any fill level; a refusing policy
   // only stops them once the dataset is full, so it does not bound the worst case.

@@ -10,7 +10,9 @@ bool writes_continue_at_maxmemory(const RedisInstance& r, const Workload& w) {
   return policy_is_allkeys(p) || (policy_is_volatile(p) && w.keys_have_ttl.value);
 }
 
-bool replica_applies_primary_writes(const RedisInstance& r) { return r.replica_of.has_value(); }
+bool replica_applies_primary_writes(const RedisInstance& r) {
+  return r.replica_of.has_value() && r.replica_ignore_maxmemory.value;
+}
 
 std::optional<Sourced<uint64_t>> primary_maxmemory_held(const RedisInstance& r) {
   if (!r.primary_maxmemory || r.primary_maxmemory->value == 0 || !r.replica_ignore_maxmemory.value) return std::nullopt;

@@ -26,12 +26,13 @@ bool writes_continue_at_maxmemory(const RedisInstance& instance, const Workload&
 // the replica's own (or the replica's is 0); empty otherwise.
 std::optional<Sourced<uint64_t>> data_bound_by_primary(const RedisInstance& instance);
 
-// True for a replica: it executes what its primary streams whatever its own
-// maxmemory says (evict.c:performEvictions returns at once on a replica with
-// replica-ignore-maxmemory yes, the default), so data held past its own
-// maxmemory does not mean its writes are refused. With the setting off it
-// evicts by its own policy; the primary's writes still arrive, so a replica
-// is never taken for a server whose writes stop.
+// True for a replica with replica-ignore-maxmemory yes (the default): it
+// executes what its primary streams whatever its own maxmemory says
+// (evict.c:isSafeToPerformEvictions is false on it), so data held past its
+// own maxmemory does not mean its writes are refused. With the setting off
+// it evicts by its own policy, and under noeviction processCommand answers
+// the primary's writes -OOM like anyone's (no exemption for the master
+// client): then its writes do stop.
 bool replica_applies_primary_writes(const RedisInstance& instance);
 
 // The primary's maxmemory for a replica that ignores its own, whichever of

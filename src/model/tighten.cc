@@ -76,9 +76,12 @@ std::optional<Assumption> worst_case_hint(const RedisInstance& r, const Workload
       t.write_rate_per_sec = Sourced<double>{mid, what_if("--write-rate")};
       (safe(compute_budget_for_search(r, t)) ? lo : hi) = mid;
     }
-    text += fmt::format("; this configuration is safe at up to {:.0f} writes/s during a fork (the save time "
-                        "estimated, or --save-time from rdb_last_bgsave_time_sec)",
-                        std::floor(lo));
+    // The rate holds for the child's life the budget used: say which.
+    text += fmt::format("; this configuration is safe at up to {:.0f} writes/s during a fork ({})",
+                        std::floor(lo),
+                        w.fork_child_seconds ? "with the save time " + w.fork_child_seconds->source.describe()
+                                             : std::string("with the save time estimated; --save-time from "
+                                                           "rdb_last_bgsave_time_sec settles it"));
     // ... and the copied share, where no copy at all would do.
     if (safe(cow_floor)) {
       double clo = 0, chi = 1;

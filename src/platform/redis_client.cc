@@ -82,8 +82,9 @@ Status authenticate(RedisConnection& c, const RedisEndpoint& ep, const std::stri
     if (reply->is_error()) {
       std::string who = ep.user.empty() ? "the default user" : "user '" + ep.user + "'";
       if (starts_with(reply->str, "WRONGPASS") || starts_with(reply->str, "ERR invalid password"))
-        return Error{c.where(), "authentication failed for " + who + ": wrong user name or password (" +
-                                    reply->str + ")"};
+        return Error{c.where(), "authentication failed for " + who + ": wrong user name or password" +
+                                    (ep.password_from_environment ? " (the password is REDISCLI_AUTH's)" : "") +
+                                    " (" + reply->str + ")"};
       const bool no_password_set = starts_with(reply->str, "ERR AUTH") || starts_with(reply->str, "ERR Client sent AUTH");
       // REDISCLI_AUTH is set for every server the shell reaches; one that
       // has no password is read anyway (redis-cli warns and goes on).

@@ -89,8 +89,11 @@ std::string one_run(const stress::StressResult& r, bool color) {
                        render::paint_padded(color, outcome_sgr(p.outcome), stress::phase_outcome_name(p.outcome), 15),
                        format_bytes(p.peak_working_set_bytes), format_bytes(p.peak_used_memory_bytes));
     if (p.phase == stress::RunPhase::kImport) {
-      out += fmt::format("  {} keys, {} at {}/s", p.keys_written, format_bytes(p.payload_bytes),
-                         format_bytes(static_cast<uint64_t>(p.fill_bytes_per_sec)));
+      // The furthest attempt's figures (run_phases.cc keeps them): after a
+      // kill the import starts again from nothing.
+      out += fmt::format("  {} keys, {} at {}/s{}", p.keys_written, format_bytes(p.payload_bytes),
+                         format_bytes(static_cast<uint64_t>(p.fill_bytes_per_sec)),
+                         p.attempts > 1 ? fmt::format(" in the furthest of {} attempts", p.attempts) : "");
     }
     // Two of Redis' own copy-on-write figures: the largest current_cow_size
     // sampled while a child lived (Redis refreshes it about once a second,

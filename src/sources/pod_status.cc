@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "core/quantity.h"
 #include "sources/manifests/kb_objects.h"
 #include "sources/manifests/yaml_input.h"
@@ -29,8 +31,8 @@ bool runs_a_redis_image(const manifests::YamlNode& container) {
   return kind.family != workloads::ImageFamily::kNone && !kind.sentinel && !kind.exporter && !kind.redisfit;
 }
 
-bool oom_killed_last(const manifests::YamlNode& statuses, const std::string& name) {
-  for (manifests::YamlNode s : statuses.items()) {
+bool oom_killed_last(const std::vector<manifests::YamlNode>& statuses, const std::string& name) {
+  for (const manifests::YamlNode& s : statuses) {
     if (text_at(child(s, "name")) != name) continue;
     return text_at(child(child(child(s, "lastState"), "terminated"), "reason")) == "OOMKilled";
   }
@@ -40,22 +42,42 @@ bool oom_killed_last(const manifests::YamlNode& statuses, const std::string& nam
 // The Redis container, in the order read_pod_statuses documents. A sidecar
 // listed first (an exporter) was taken for it: its limit raised, its
 // container exec'd into.
-manifests::YamlNode pick(const manifests::YamlNode& list, const manifests::YamlNode& statuses) {
-  if (!list.is_seq() || list.size() == 0) return {};
-  for (manifests::YamlNode c : list.items())
+manifests::YamlNode pick(const std::vector<manifests::YamlNode>& list,
+                         const std::vector<manifests::YamlNode>& statuses) {
+  if (list.empty()) return {};
+  for (const manifests::YamlNode& c : list)
     if (runs_a_redis_image(c)) return c;
-  for (manifests::YamlNode c : list.items())
+  for (const manifests::YamlNode& c : list)
     if (oom_killed_last(statuses, text_at(child(c, "name")))) return c;
-  for (manifests::YamlNode c : list.items()) {
+  for (const manifests::YamlNode& c : list) {
     if (text_at(child(c, "name")) == "redis") return c;
   }
-  return list.item(0);
+  return list.front();
+}
+
+// The pod's long-running containers: spec.containers, then the native
+// sidecars (initContainers with restartPolicy: Always, which run for the
+// pod's life); their statuses from containerStatuses and
+// initContainerStatuses.
+std::vector<manifests::YamlNode> running_containers(const manifests::YamlNode& spec) {
+  std::vector<manifests::YamlNode> out;
+  for (manifests::YamlNode c : child(spec, "containers").items()) out.push_back(c);
+  for (manifests::YamlNode c : child(spec, "initContainers").items())
+    if (text_at(child(c, "restartPolicy")) == "Always") out.push_back(c);
+  return out;
+}
+
+std::vector<manifests::YamlNode> container_statuses(const manifests::YamlNode& status) {
+  std::vector<manifests::YamlNode> out;
+  for (const char* key : {"containerStatuses", "initContainerStatuses"})
+    for (manifests::YamlNode s : child(status, key).items()) out.push_back(s);
+  return out;
 }
 
 }  // namespace
 
 Result<std::vector<PodStatus>> read_pod_statuses(std::string_view text, const std::string& file,
-                                                 const std::string& wanted) {
+                                                 const std::string& wanted, Error* lacking) {
   auto objects = manifests::parse_yaml_objects(text, file);
   if (!objects) return objects.error();
   std::vector<PodStatus> pods;
@@ -75,20 +97,23 @@ Result<std::vector<PodStatus>> read_pod_statuses(std::string_view text, const st
       p.owner_kind = text_at(child(owners.item(0), "kind"));
       p.owner_name = text_at(child(owners.item(0), "name"));
     }
-    const manifests::YamlNode statuses = child(child(n, "status"), "containerStatuses");
-    const manifests::YamlNode containers = child(child(n, "spec"), "containers");
+    const std::vector<manifests::YamlNode> statuses = container_statuses(child(n, "status"));
+    const std::vector<manifests::YamlNode> containers = running_containers(child(n, "spec"));
     manifests::YamlNode container;
     if (!wanted.empty()) {
+      // A listing of a namespace holds pods without it (the app's, a
+      // Sentinel's): those are left out; only none at all is an error.
       std::string names;
-      for (manifests::YamlNode c : containers.items()) {
+      for (const manifests::YamlNode& c : containers) {
         const std::string name = text_at(child(c, "name"));
         if (name == wanted) container = c;
         names += (names.empty() ? "" : ", ") + name;
       }
       if (!container) {
-        return Error{manifests::where(obj.file, n),
-                     fmt::format("pod {} has no container {} (its containers: {})", p.name, wanted,
-                                 names.empty() ? "none" : names)};
+        if (lacking && lacking->message.empty())
+          *lacking = {manifests::where(obj.file, n), fmt::format("pod {} has no container {} (its containers: {})",
+                                                                p.name, wanted, names.empty() ? "none" : names)};
+        continue;
       }
     } else {
       container = pick(containers, statuses);
@@ -99,8 +124,8 @@ Result<std::vector<PodStatus>> read_pod_statuses(std::string_view text, const st
       if (auto st = read_memory(res, "limits", obj.file, p.limit_bytes); !st) return st.error();
       if (auto st = read_memory(res, "requests", obj.file, p.request_bytes); !st) return st.error();
     }
-    if (statuses.is_seq()) {
-      for (manifests::YamlNode s : statuses.items()) {
+    {
+      for (const manifests::YamlNode& s : statuses) {
         if (!p.container.empty() && text_at(child(s, "name")) != p.container) continue;
         const manifests::YamlNode restarts = child(s, "restartCount");
         p.restart_count = restarts.as_int().value_or(0);

@@ -32,13 +32,16 @@ struct PodStatus {
   std::string owner_name;
 };
 
-// Reads every Pod in multi-document YAML (List items expanded). The Redis
-// container is `container` when given (an error when the pod has none of
-// that name); else the first whose image is a Redis server's (not an
-// exporter, a Sentinel or redisfit's own), else the first whose last
-// termination was OOMKilled, else one named "redis", else the first. Error
-// naming file:line:col for malformed YAML or a bad quantity.
+// Reads every Pod in multi-document YAML (List items expanded). Its
+// containers are spec.containers and the native sidecars (initContainers
+// with restartPolicy: Always). The Redis container is `container` when
+// given: a pod without one of that name is left out, and the first such pod
+// is described in `*lacking` (when not null and still empty) for the caller
+// to report if no pod has it. Without `container`: the first whose image is
+// a Redis server's (not an exporter, a Sentinel or redisfit's own), else the
+// first whose last termination was OOMKilled, else one named "redis", else
+// the first. Error naming file:line:col for malformed YAML or a bad quantity.
 Result<std::vector<PodStatus>> read_pod_statuses(std::string_view text, const std::string& file,
-                                                 const std::string& container = "");
+                                                 const std::string& container = "", Error* lacking = nullptr);
 
 }  // namespace redisfit

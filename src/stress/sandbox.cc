@@ -21,7 +21,7 @@
 
 #include "core/ascii.h"
 #include "platform/cgroup_sandbox.h"
-#include "platform/input_file.h"
+#include "sources/redis_conf.h"
 #include "platform/redis_client.h"
 #include "stress/control.h"
 
@@ -64,25 +64,24 @@ bool is_sandbox_placement(const std::string& lower_name) {
 
 namespace {
 
-// The user's redis.conf with each placement line replaced by a comment.
+// The user's redis.conf as Redis reads it (its includes followed, quoting
+// undone: sources/redis_conf.h), written back one directive per line
+// without the placement directives. Read from the parsed directives, not
+// the raw lines, so that neither an include nor a quoted name ("logfile")
+// carries one past the filter.
 Result<std::string> copy_without_placement(const std::string& user_conf, const std::string& dir) {
-  auto text = platform::read_input_file(user_conf, {});
-  if (!text) return text.error();
-  std::string out;
-  size_t start = 0;
-  while (start < text->size()) {
-    size_t end = text->find('\n', start);
-    if (end == std::string::npos) end = text->size();
-    const std::string_view line(text->data() + start, end - start);
-    const size_t word = line.find_first_not_of(" \t\r");
-    const size_t word_end = word == std::string_view::npos ? word : line.find_first_of(" \t\r", word);
-    const std::string name =
-        word == std::string_view::npos ? "" : ascii_lower(line.substr(word, word_end == std::string_view::npos
-                                                                               ? std::string_view::npos
-                                                                               : word_end - word));
-    out += is_sandbox_placement(name) ? "# " + name + ": set by redisfit stress's sandbox" : std::string(line);
-    out += '\n';
-    start = end + 1;
+  auto directives = read_redis_conf(user_conf);
+  if (!directives) return directives.error();
+  std::string out = "# " + user_conf + " as redisfit stress's sandbox runs it: includes inlined, placement left out\n";
+  for (const auto& d : *directives) {
+    const std::string name = ascii_lower(d.name);
+    if (is_sandbox_placement(name)) {
+      out += "# " + name + " (" + d.where() + "): set by the sandbox\n";
+      continue;
+    }
+    out += name;
+    for (const auto& arg : d.args) out += " " + quote_conf_value(arg);
+    out += "\n";
   }
   const std::string path = dir + "/user.conf";
   std::ofstream file(path);

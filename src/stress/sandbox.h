@@ -48,12 +48,11 @@ bool is_sandbox_placement(const std::string& lower_name);
 std::string quote_conf_value(const std::string& s);
 
 // Writes <dir>/redis.conf for `config` on `port` (bind 127.0.0.1, dir, logfile,
-// daemonize no forced). The user's file is included as a copy in <dir>
-// without its placement lines, line for line (Redis' own errors keep their
-// line numbers): config.c acts on some while it parses, before the
-// generated lines after the include set them again (`logfile` opens the
-// file, `dir` changes directory), so the original wrote outside the sandbox.
-// Returns its path.
+// daemonize no forced). The user's file is included as a copy in <dir>, its
+// own includes inlined, without placement directives: config.c acts on some
+// while it parses, before the generated lines after the include set them
+// again (`logfile` opens the file, `dir` changes directory), so the
+// original wrote outside the sandbox. Returns its path.
 Result<std::string> write_server_config(const std::string& dir, int port, const ServerConfig& config);
 
 // A private directory /tmp/redisfit-stress-<pid>-<n>.XXXXXX, removed on destruction.

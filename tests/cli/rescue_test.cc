@@ -243,6 +243,37 @@ TEST(Rescue, ThePodsRedisContainerIsTheOneRunningRedis) {
       << missing.err;
 }
 
+// A namespace listing holds pods without the container --container names
+// (the app's): they are left out, not an error; a Redis run as a native
+// sidecar (initContainers, restartPolicy: Always, its status in
+// initContainerStatuses) is found and patched in initContainers.
+TEST(Rescue, ThePodsAreSearchedForTheContainerAndItsNativeSidecars) {
+  testing::TempDir dir;
+  const std::string app_pod =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: web-0, namespace: prod}\n"
+      "spec:\n  containers:\n  - {name: web, image: nginx:1.25}\n";
+  const std::string listing = dir.write_file("pods.yaml", app_pod + "---\n" +
+                                                               pod_yaml("redis-server", "StatefulSet", "cache"));
+  auto r = run_redisfit({"rescue", listing, "--used-memory", "425mb", "--container", "redis-server"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("-c redis-server -- redis-cli"), std::string::npos) << r.out;
+
+  const std::string sidecar = dir.write_file(
+      "sidecar.yaml",
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: cache-0\n  namespace: prod\n"
+      "  ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: cache, controller: true}]\n"
+      "spec:\n  initContainers:\n  - name: cache\n    image: redis:7.0.15\n    restartPolicy: Always\n"
+      "    args: [\"--maxmemory\", \"200mb\"]\n    resources: {limits: {memory: 300Mi}}\n"
+      "  containers:\n  - {name: web, image: nginx:1.25}\n"
+      "status:\n  initContainerStatuses:\n  - name: cache\n    restartCount: 7\n"
+      "    lastState: {terminated: {reason: OOMKilled, exitCode: 137}}\n");
+  auto s = run_redisfit({"rescue", sidecar, "--used-memory", "425mb"});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  EXPECT_NE(s.out.find("7 restarts"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("\"initContainers\":[{\"args\":[\"--maxmemory\","), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("-c cache -- redis-cli"), std::string::npos) << s.out;
+}
+
 // A Deployment's first patch replaces its pod under a new name: the steps
 // after it exec into deploy/NAME and wait on the rollout, never into the
 // crash-looping pod's old name.

@@ -61,6 +61,23 @@ TEST(MalformedYaml, EveryKindEndsInExitTwoWithAPosition) {
   }
 }
 
+// An unrendered chart template is no YAML: the error says to lint what
+// `helm template` renders.
+TEST(MalformedYaml, AnUnrenderedHelmTemplateSaysToRenderIt) {
+  TempDir dir;
+  const std::string path = dir.write_file(
+      "template.yaml", "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {{ .Release.Name }}-redis\n");
+  auto r = run_redisfit({"lint", path});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("invalid YAML"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("helm template"), std::string::npos) << r.err;
+  // Rendered output keeps braces in alert annotations: an error elsewhere
+  // gets no hint.
+  const std::string plain =
+      dir.write_file("plain.yaml", "annotations:\n  summary: \"{{ $labels.instance }} is down\"\nother: 1\n\nkey: [a, b\n");
+  EXPECT_EQ(run_redisfit({"lint", plain}).err.find("helm template"), std::string::npos);
+}
+
 // Well-formed YAML, a Cluster the API server would refuse: component lists
 // that are not lists. "No Redis component, skipped" with exit 0 would pass it
 // having checked nothing.

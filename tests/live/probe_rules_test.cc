@@ -129,6 +129,16 @@ TEST(ProbeRulesCli, InfoIsReadAsNoteAndMarkdownNeedsListRules) {
   EXPECT_NE(md.err.find("--list-rules"), std::string::npos) << md.err;
 }
 
+// True once `replica` reports master_link_status:up, polled for up to 10 s.
+bool synced_within_10s(RedisServer& replica) {
+  for (int i = 0; i < 200; ++i) {
+    auto info = replica.command({"INFO", "replication"});
+    if (info && std::string(info->str, info->len).find("master_link_status:up") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
 // A replica whose primary cannot be reached holds nothing yet: its figures
 // are of the empty replica, and RP015 says the sync to come brings the
 // primary's dataset (before, the verdict read "safe" with no finding, and
@@ -156,13 +166,7 @@ TEST(ProbeRulesReplica, AReplicaNotInSyncIsAWarningNamingItsPrimary) {
   ASSERT_TRUE(primary.ok()) << primary.error();
   RedisServer synced("", {"--replicaof", "127.0.0.1", std::to_string(primary.port())});
   ASSERT_TRUE(synced.ok()) << synced.error();
-  bool up = false;
-  for (int i = 0; i < 200 && !up; ++i) {
-    auto info = synced.command({"INFO", "replication"});
-    up = info && std::string(info->str, info->len).find("master_link_status:up") != std::string::npos;
-    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(up) << "the replica did not sync within 10 s";
+  ASSERT_TRUE(synced_within_10s(synced)) << "the replica did not sync within 10 s";
   auto ok = run_redisfit({"probe", synced.url(), "--limit", "64Mi", "-o", "json"});
   EXPECT_EQ(ok.out.find("RP015"), std::string::npos) << ok.out;
 
@@ -199,13 +203,7 @@ TEST(ProbeRulesReplica, AReplicaPastItsOwnMaxmemoryStillCopiesPagesForItsPrimary
   RedisServer replica("", {"--replicaof", "127.0.0.1", std::to_string(primary.port()), "--maxmemory", "5mb",
                            "--maxmemory-policy", "noeviction", "--save", "3600 1"});
   ASSERT_TRUE(replica.ok()) << replica.error();
-  bool up = false;
-  for (int i = 0; i < 200 && !up; ++i) {
-    auto info = replica.command({"INFO", "replication"});
-    up = info && std::string(info->str, info->len).find("master_link_status:up") != std::string::npos;
-    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(up) << "the replica did not sync within 10 s";
+  ASSERT_TRUE(synced_within_10s(replica)) << "the replica did not sync within 10 s";
 
   auto cow_of = [](const std::string& url) {
     auto r = run_redisfit({"probe", url, "--limit", "256Mi", "--write-rate", "5000", "-o", "json"});

@@ -390,6 +390,11 @@ TEST(Probe, LoadingServerIsReadAndReported) {
   ASSERT_NE(loading, nullptr);
   EXPECT_EQ((*loading)["level"], "warning");
   EXPECT_EQ(r.exit_code, 1);
+  // An RDB carries the used_memory it was saved at: the reload figure is the
+  // whole file's, and the note no longer calls it a floor.
+  const std::string notes = t["notes"].dump();
+  EXPECT_NE(notes.find("the reload figure is of the whole file"), std::string::npos) << notes;
+  EXPECT_EQ(notes.find("a floor of where the load ends"), std::string::npos) << notes;
 }
 
 // A server holding more than its maxmemory: filled, then maxmemory lowered

@@ -262,6 +262,18 @@ TEST(Budget, RefusedWritesCopyNoDataPages) {
   // An evicting policy keeps writing at maxmemory.
   unknown_rate.dataset_bytes = Sourced<uint64_t>{400 * kMiB, Provenance::given("test")};
   EXPECT_DOUBLE_EQ(compute_budget(instance(kGiB, 300 * kMiB, "allkeys-lru"), unknown_rate).cow_fraction, 1.0);
+  // A replica with replica-ignore-maxmemory yes applies its primary's
+  // writes past its own maxmemory: they copy pages. With the setting off it
+  // answers them -OOM under noeviction, as a primary does.
+  RedisInstance replica = r;
+  replica.replica_of = Sourced<std::string>{"primary 6379", Provenance::given("test")};
+  Workload busy = w;
+  busy.write_rate_per_sec = Sourced<double>{20000, Provenance::given("test")};
+  const uint64_t primary_fork = compute_budget(r, busy).phase_total(PhaseId::kFork);
+  EXPECT_GT(compute_budget(replica, busy).phase_total(PhaseId::kFork), primary_fork);
+  replica.replica_ignore_maxmemory = {false, Provenance::given("test")};
+  EXPECT_EQ(compute_budget(replica, busy).phase_total(PhaseId::kFork), primary_fork);
+  EXPECT_DOUBLE_EQ(compute_budget(replica, w).cow_fraction, ModelConstants::kRefusedWritesCowFraction);
 }
 
 TEST(Budget, DataHeldAboveMaxmemoryNeverForksSmallerThanDataAtIt) {

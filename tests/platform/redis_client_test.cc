@@ -97,6 +97,14 @@ TEST(Connection, WrongPasswordIsReportedPlainly) {
   auto missing = connect_redis(endpoint("redis://127.0.0.1:" + port), fast());
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("requires a password"), std::string::npos) << missing.error().describe();
+  EXPECT_EQ(wrong.error().message.find("REDISCLI_AUTH"), std::string::npos) << wrong.error().describe();
+  // A wrong password from REDISCLI_AUTH (the URL gives none) says where it came from.
+  auto from_env = parse_redis_url("redis://127.0.0.1:" + port, std::string("bad"));
+  ASSERT_TRUE(from_env.ok());
+  auto env_wrong = connect_redis(*from_env, fast());
+  ASSERT_FALSE(env_wrong.ok());
+  EXPECT_NE(env_wrong.error().message.find("the password is REDISCLI_AUTH's"), std::string::npos)
+      << env_wrong.error().describe();
 }
 
 // REDISCLI_AUTH is the shell's, set for every server it reaches: a server

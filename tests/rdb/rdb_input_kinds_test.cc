@@ -161,6 +161,11 @@ TEST(RdbInput, ADataDirectoryIsReadAsTheServerWouldLoadIt) {
   auto both = run_redisfit({"rdb", data.path(), "--no-progress"});
   EXPECT_EQ(both.exit_code, 2) << both.out;
   EXPECT_NE(both.err.find("both appendonlydir/ and dump.rdb"), std::string::npos) << both.err;
+  // plan (like explain and rescue) has no --config: the error names what it takes.
+  auto planned = run_redisfit({"plan", "--limit", "1Gi", "--rdb", data.path()});
+  EXPECT_EQ(planned.exit_code, 2) << planned.out;
+  EXPECT_NE(planned.err.find("--persistence aof or rdb"), std::string::npos) << planned.err;
+  EXPECT_EQ(run_redisfit({"plan", "--limit", "1Gi", "--rdb", data.path(), "--persistence", "aof"}).exit_code, 0);
   for (const auto& [appendonly, keys] : std::vector<std::pair<std::string, int>>{{"yes", 300}, {"no", 50}}) {
     testing::TempDir conf;
     const std::string file = conf.write_file("redis.conf", "appendonly " + appendonly + "\n");

@@ -219,13 +219,17 @@ TEST(RdbStart, AppendonlyFromTheConfigFilePersistsThePreloadAsItsAof) {
 TEST(RdbStart, AConfigFilesPlacementLinesNeverReachTheUsersDisk) {
   SKIP_WITHOUT_CGROUP();
   TempDir dir;
-  const std::string outside = dir.path() + "/outside.log";
+  const std::string outside = dir.path() + "/outside.log", quoted = dir.path() + "/quoted.log";
+  // An included file's settings apply (appendonly), its placement does not,
+  // however its name is spelled.
+  const std::string included = dir.write_file("tuning.conf", "\"logfile\" " + quoted + "\nappendonly yes\n");
   const std::string conf = dir.write_file("placed.conf", "logfile " + outside + "\ndir " + dir.path() +
-                                                             "\nappendonly yes\nmaxmemory 16mb\n");
+                                                             "\ninclude " + included + "\nmaxmemory 16mb\n");
   auto r = run_redisfit({"stress", "--config", conf, "--limit", "64Mi", "--phases", "import", "-o", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(json_of(r)["appendonly"], "yes") << r.out;
   EXPECT_FALSE(std::filesystem::exists(outside));
+  EXPECT_FALSE(std::filesystem::exists(quoted));
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/appendonlydir"));
 }
 

@@ -313,6 +313,23 @@ class TreeBuilder {
                                       limits_.max_nodes));
   }
 
+  // Whether "{{" is on `mark`'s line or the line before it.
+  bool braces_near(const yaml_mark_t& mark) const {
+    size_t line = 0, start = 0;
+    size_t previous_start = 0;
+    while (line < mark.line) {
+      const size_t nl = text_.find('\n', start);
+      if (nl == std::string_view::npos) return false;
+      previous_start = start;
+      start = nl + 1;
+      ++line;
+    }
+    const size_t end = text_.find('\n', start);
+    const std::string_view here = text_.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const std::string_view before = text_.substr(previous_start, start - previous_start);
+    return here.find("{{") != std::string_view::npos || (mark.line > 0 && before.find("{{") != std::string_view::npos);
+  }
+
   // libyaml's own error: a reader error (bad encoding, control character)
   // carries a byte offset; scanner and parser errors carry marks.
   Error parser_error(const yaml_parser_t& p) const {
@@ -332,6 +349,14 @@ class TreeBuilder {
     if (p.context) {
       const YamlMark c = file_mark(p.context_mark);
       msg += fmt::format(" ({} at {}:{})", p.context, c.line, c.column);
+    }
+    // An unrendered chart (`name: {{ .Release.Name }}-redis`) is no YAML:
+    // say what to give instead of the parser's words alone. Only where the
+    // braces are at the error (its line or the one before): rendered output
+    // keeps `{{ $labels.instance }}` in alert annotations.
+    if (braces_near(p.problem_mark)) {
+      msg += "; the text has Helm template braces ({{ ... }}): lint the output of `helm template`, not the chart's "
+             "templates";
     }
     return error_at(p.problem_mark, msg);
   }

@@ -279,11 +279,20 @@ Result<RescueReport> run_rescue(const RescueRequest& req) {
       (p.load_peak_bytes
            ? fmt::format(" ({} at the peak of the load: the AOF drops data it loaded first)", format_bytes(p.load_peak_bytes))
            : "");
+  // A pod whose last end was no OOM kill (an error exit, a probe's kill)
+  // may crash for another reason: the model's claim is said as one.
+  const bool other_end = pod && !pod->last_reason.empty() && pod->last_reason != "OOMKilled";
   if (p.limit_must_rise && p.reload_peak_bytes > p.current_limit_bytes) {
-    report.diagnosis = fmt::format("{}the next start loads {} and the reload needs {} against the {} limit: the pod "
-                                   "is OOM-killed while loading, on every start, whatever maxmemory says",
+    report.diagnosis = fmt::format("{}the next start loads {} and the reload needs {} against the {} limit: {}",
                                    seen, loads, format_bytes(p.reload_peak_bytes),
-                                   quantity_words(p.current_limit_bytes));
+                                   quantity_words(p.current_limit_bytes),
+                                   other_end ? fmt::format("the model says such a start is OOM-killed while loading, "
+                                                           "whatever maxmemory says, but the pod last ended {} (exit "
+                                                           "{}), not OOMKilled: read its logs (kubectl logs "
+                                                           "--previous) before taking these steps",
+                                                           pod->last_reason, pod->last_exit_code)
+                                             : std::string("the pod is OOM-killed while loading, on every start, "
+                                                           "whatever maxmemory says"));
   } else if (p.limit_must_rise && holding > p.current_limit_bytes) {
     // The model's steady state, not a measurement: its fragmentation and
     // client buffers may sit above what a freshly loaded server holds (a

@@ -274,6 +274,20 @@ TEST(Rescue, ThePodsAreSearchedForTheContainerAndItsNativeSidecars) {
   EXPECT_NE(s.out.find("-c cache -- redis-cli"), std::string::npos) << s.out;
 }
 
+// A pod whose last end was an error exit, not an OOM kill, is not told it is
+// OOM-killed on every start: the model's claim is said as one, with the
+// status it disagrees with.
+TEST(Rescue, APodThatEndedWithAnErrorIsNotToldItWasOomKilled) {
+  testing::TempDir dir;
+  std::string yaml = pod_yaml("redis", "StatefulSet", "cache");
+  yaml.replace(yaml.find("reason: OOMKilled, exitCode: 137"), 32, "reason: Error, exitCode: 1");
+  const std::string pod = dir.write_file("pod.yaml", yaml);
+  auto r = run_redisfit({"rescue", pod, "--used-memory", "425mb"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("the pod is OOM-killed while loading"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("last ended Error (exit 1), not OOMKilled"), std::string::npos) << r.out;
+}
+
 // A Deployment's first patch replaces its pod under a new name: the steps
 // after it exec into deploy/NAME and wait on the rollout, never into the
 // crash-looping pod's old name.

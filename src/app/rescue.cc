@@ -118,10 +118,10 @@ bool holds_maxmemory(const std::vector<std::string>& words) {
 // its restart keeps it: the container's `args` when one of them is
 // `--maxmemory` (or "--maxmemory N"); its `command` when it has no args and
 // runs redis-server with `--maxmemory` there; and for the official image
-// started with neither (its entrypoint runs redis-server with the args,
-// docker-entrypoint.sh) and no config file, new args `redis-server
-// --maxmemory N`. A maxmemory in a script, an env variable or a config file
-// is left to the step's note.
+// given flags or nothing (its entrypoint runs redis-server with the args,
+// docker-entrypoint.sh) and no config file, those args with `--maxmemory N`
+// appended (`redis-server --maxmemory N` for none). A maxmemory in a
+// script, an env variable or a config file is left to the step's note.
 void set_argv_to_rewrite(const Inputs& in, const PodStatus& pod, const workloads::ContainerReading& reading,
                          fix::RescueTarget& target) {
   const workloads::PodDecl* decl = pod_decl(in, pod);
@@ -136,11 +136,15 @@ void set_argv_to_rewrite(const Inputs& in, const PodStatus& pod, const workloads
     } else if (c.has_command && !c.has_args && holds_maxmemory(c.command)) {
       target.args_with_maxmemory = c.command;
       target.argv_list = "command";
-    } else if (!c.has_command && !c.has_args && reading.config_file.empty() &&
+    } else if (!c.has_command && reading.config_file.empty() &&
                (reading.image.family == workloads::ImageFamily::kOfficialRedis ||
                 reading.image.family == workloads::ImageFamily::kValkey)) {
-      target.args_with_maxmemory = {reading.image.family == workloads::ImageFamily::kValkey ? "valkey-server"
-                                                                                            : "redis-server"};
+      // Flags only (or nothing): the entrypoint puts the server in front,
+      // and `--maxmemory N` is appended to them.
+      target.args_with_maxmemory = c.has_args ? c.args
+                                   : std::vector<std::string>{reading.image.family == workloads::ImageFamily::kValkey
+                                                                  ? "valkey-server"
+                                                                  : "redis-server"};
     }
   }
 }

@@ -124,17 +124,15 @@ Result<std::vector<PodStatus>> read_pod_statuses(std::string_view text, const st
       if (auto st = read_memory(res, "limits", obj.file, p.limit_bytes); !st) return st.error();
       if (auto st = read_memory(res, "requests", obj.file, p.request_bytes); !st) return st.error();
     }
-    {
-      for (const manifests::YamlNode& s : statuses) {
-        if (!p.container.empty() && text_at(child(s, "name")) != p.container) continue;
-        const manifests::YamlNode restarts = child(s, "restartCount");
-        p.restart_count = restarts.as_int().value_or(0);
-        p.waiting_reason = text_at(child(child(child(s, "state"), "waiting"), "reason"));
-        const manifests::YamlNode last = child(child(s, "lastState"), "terminated");
-        p.last_reason = text_at(child(last, "reason"));
-        const manifests::YamlNode code = child(last, "exitCode");
-        p.last_exit_code = code.as_int().value_or(0);
-      }
+    for (const manifests::YamlNode& s : statuses) {
+      if (!p.container.empty() && text_at(child(s, "name")) != p.container) continue;
+      const manifests::YamlNode restarts = child(s, "restartCount");
+      p.restart_count = restarts.as_int().value_or(0);
+      p.waiting_reason = text_at(child(child(child(s, "state"), "waiting"), "reason"));
+      const manifests::YamlNode last = child(child(s, "lastState"), "terminated");
+      p.last_reason = text_at(child(last, "reason"));
+      const manifests::YamlNode code = child(last, "exitCode");
+      p.last_exit_code = code.as_int().value_or(0);
     }
     pods.push_back(std::move(p));
   }

@@ -21,8 +21,8 @@
 
 #include "core/ascii.h"
 #include "platform/cgroup_sandbox.h"
-#include "sources/redis_conf.h"
 #include "platform/redis_client.h"
+#include "sources/redis_conf.h"
 #include "stress/control.h"
 
 namespace redisfit::stress {
@@ -72,11 +72,12 @@ namespace {
 Result<std::string> copy_without_placement(const std::string& user_conf, const std::string& dir) {
   auto directives = read_redis_conf(user_conf);
   if (!directives) return directives.error();
-  std::string out = "# " + user_conf + " as redisfit stress's sandbox runs it: includes inlined, placement left out\n";
+  // No path in the comments: a newline in one would start a directive.
+  std::string out = "# --config as redisfit stress's sandbox runs it: includes inlined, placement left out\n";
   for (const auto& d : *directives) {
     const std::string name = ascii_lower(d.name);
     if (is_sandbox_placement(name)) {
-      out += "# " + name + " (" + d.where() + "): set by the sandbox\n";
+      out += "# " + name + ": set by the sandbox\n";
       continue;
     }
     out += name;

@@ -330,6 +330,8 @@ TEST(Rescue, TheFinalPatchKeepsMaxmemoryWhereverTheArgvHoldsIt) {
   EXPECT_EQ(command.find("200mb"), std::string::npos) << command;
   const std::string bare = last_patch("bare.yaml", "");
   EXPECT_NE(bare.find("\"args\":[\"redis-server\",\"--maxmemory\",\""), std::string::npos) << bare;
+  const std::string flags = last_patch("flags.yaml", "    args: [\"--save\", \"\"]\n");
+  EXPECT_NE(flags.find("\"args\":[\"--save\",\"\",\"--maxmemory\",\""), std::string::npos) << flags;
 
   const std::string script = dir.write_file(
       "shc.yaml", pod_with("    command: [\"sh\", \"-c\"]\n    args: [\"exec redis-server --maxmemory 200mb\"]\n"));

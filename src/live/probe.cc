@@ -132,8 +132,15 @@ ProbeReport assess(const ServerSnapshot& s, const LimitInfo& limit, const Worklo
     }
     r.reload_peak_bytes = b.phase_total(PhaseId::kReload);
     r.cow_fraction = b.cow_fraction;
-    for (const auto& a : b.assumptions)
-      if (a.name == "cow_fraction") r.cow_source = a.source;
+    // The assumption lines print the what-if fork's copy-on-write, the one
+    // the figures above use (they printed the budget without forks', 5 %
+    // beside a headline of 100 %).
+    for (const auto& a : b.assumptions) {
+      if (a.name != "cow_fraction") continue;
+      r.cow_source = a.source;
+      for (auto& mine : r.budget.assumptions)
+        if (mine.name == "cow_fraction") mine = a;
+    }
   }
 
   if (r.replica_ignores_maxmemory) {

@@ -425,6 +425,27 @@ TEST(Probe, HoldingMoreThanMaxmemoryIsUnsafeWhenTheReloadExceedsTheLimit) {
   EXPECT_GE(t["projected"]["steady_bytes"].get<uint64_t>(), used);
 }
 
+// Persistence off and data above maxmemory under noeviction: the fork is a
+// what-if, and the assumption line gives the copy-on-write its figures use.
+// It gave the budget without forks' (5 %) beside a headline of 100 %.
+TEST(Probe, AWhatIfForksAssumptionIsTheOneItsFiguresUse) {
+  RedisServer server("", {"--save", ""});
+  ASSERT_TRUE(server.ok()) << server.error();
+  live_helpers::fill_to(server, 24ULL << 20);
+  ASSERT_TRUE(server.command({"CONFIG", "SET", "maxmemory", "16mb"}));
+  auto r = run_redisfit({"probe", server.url(), "--limit", "64Mi", "-o", "json"});
+  json t = parse_single(r);
+  ASSERT_TRUE(t.contains("projected")) << r.out << r.err;
+  const double headline = t["projected"]["cow_fraction"].get<double>();
+  bool found = false;
+  for (const auto& a : t["assumptions"]) {
+    if (a["name"] != "cow_fraction") continue;
+    found = true;
+    EXPECT_NEAR(std::stod(a["value"].get<std::string>()), headline, 0.01) << a.dump() << " vs " << headline;
+  }
+  EXPECT_TRUE(found) << t.dump(1);
+}
+
 // A server LOADING more than its maxmemory: the load's target is read from
 // loading_rdb_used_mem, not capped, and judged against the limit.
 TEST(Probe, LoadingMoreThanMaxmemoryIsUnsafeWhenTheReloadExceedsTheLimit) {

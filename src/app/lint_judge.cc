@@ -135,10 +135,11 @@ void evaluate(SubjectReport& s, const LintOptions& options, const MaxmemoryDeriv
     // --limit and --request describe redis.conf inputs only: a manifest's
     // own resources are its limit, so the advice names what applies to it.
     const bool manifest = s.instance.origin_kind != "redis.conf";
-    const bool nothing_to_size = rec.error().message.starts_with("nothing to size from");
+    const bool nothing_to_size = rec.error().message.starts_with(kNothingToSizeFrom);
     s.notes.push_back(manifest && nothing_to_size
-                          ? "no fix computed: nothing to size from: the object sets no memory limit or request; set "
-                            "resources.limits.memory, or give --maxmemory or --dataset"
+                          ? "no fix computed: " + std::string(kNothingToSizeFrom) +
+                                ": the object sets no memory limit or request; set resources.limits.memory, or give "
+                                "--maxmemory or --dataset"
                           : "no fix computed: " + rec.error().describe());
     return;
   }

@@ -54,7 +54,7 @@ SubjectReport from_container(const workloads::PodDecl& pod, const ContainerReadi
   t.container_list = decl.spec_list;
   t.has_args = decl.has_args;
   t.has_command = decl.has_command;
-  t.shell_script = c.launch.how.find("sh -c") != std::string::npos;
+  t.shell_script = c.launch.by_shell_script();
   t.bitnami = c.image.family == workloads::ImageFamily::kBitnamiRedis ||
               c.image.family == workloads::ImageFamily::kBitnamiValkey;
   t.config_map = c.config_map;

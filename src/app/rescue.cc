@@ -129,7 +129,7 @@ void set_argv_to_rewrite(const Inputs& in, const PodStatus& pod, const workloads
   for (const auto& c : decl->containers) {
     if (c.name != reading.container) continue;
     target.container_list = c.spec_list;
-    target.shell_script = reading.launch.how.find("sh -c") != std::string::npos;
+    target.shell_script = reading.launch.by_shell_script();
     if (target.shell_script) return;
     if (c.has_args && holds_maxmemory(c.args)) {
       target.args_with_maxmemory = c.args;

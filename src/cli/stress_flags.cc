@@ -54,8 +54,9 @@ std::optional<std::string> harmful_in_sandbox(const std::string& name, const std
 // server listens and writes and how redisfit reaches it: a port, password or
 // renamed command there leaves the run waiting on a server it cannot talk
 // to, a dir writes the user's disk. (In a --config file the placement lines
-// are left out of the copy the server reads: stress/sandbox.h.) Directives with a flag of their own are given by it, so the
-// model and the report read the same value.
+// are left out of the copy the server reads: stress/sandbox.h.) Directives
+// with a flag of their own are given by it, so the model and the report read
+// the same value.
 std::optional<std::string> set_directive_refused(const std::string& written, const std::string& value,
                                                  int connections) {
   const std::string name = ascii_lower(written);

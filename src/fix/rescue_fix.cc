@@ -153,14 +153,16 @@ std::vector<RescueForm> maxmemory_forms(const RescueTarget& t, uint64_t maxmemor
 }
 
 std::string running_check(const RescueTarget& t) {
-  std::string watch =
-      t.kind == RescueTargetKind::kServer ? ""
-      : t.kind == RescueTargetKind::kDeployment
-          ? fmt::format("kubectl rollout status{} deployment/{}   # the new pod Running and Ready\n",
-                        ns_flag(target_ns(t)), t.workload_name)
-          : fmt::format("kubectl get pod{} {} -w   # Running, READY, restarts no longer growing\n",
-                        ns_flag(target_ns(t)), t.pod);
-  return watch + redis_cli(t, "INFO persistence | grep -E '^loading:'") + "   # loading:0\n";
+  const std::string loaded = redis_cli(t, "INFO persistence | grep -E '^loading:'") + "   # loading:0\n";
+  if (t.kind == RescueTargetKind::kServer) return loaded;
+  if (t.kind == RescueTargetKind::kDeployment) {
+    return fmt::format("kubectl rollout status{} deployment/{}   # the new pod Running and Ready\n",
+                       ns_flag(target_ns(t)), t.workload_name) +
+           loaded;
+  }
+  return fmt::format("kubectl get pod{} {} -w   # Running, READY, restarts no longer growing\n",
+                     ns_flag(target_ns(t)), t.pod) +
+         loaded;
 }
 
 }  // namespace

@@ -232,7 +232,7 @@ Result<Recommendation> plan_with_model(const RedisInstance& instance, const Work
     rec.maxmemory_bytes = saturating_round_up(workload.dataset_bytes->value, kMiB);
     limit = solve_min_limit(with_maxmemory(r, rec.maxmemory_bytes, Provenance::computed("plan")), at_maxmemory(workload, rec.maxmemory_bytes));
   } else {
-    return Error{"", "nothing to size from: give --limit, --request, --maxmemory or --dataset"};
+    return Error{"", std::string(kNothingToSizeFrom) + ": give --limit, --request, --maxmemory or --dataset"};
   }
 
   // A limit no quantity flag accepts (above 1 EiB) is no recommendation: no

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 #include "facts/redis_instance.h"
@@ -34,6 +35,11 @@ struct UntilSettled {
   uint64_t loaded_bytes = 0;
   uint64_t reload_bytes = 0;  // the reload phase's total
 };
+
+// The start of plan_with_model's error when neither a limit, a request, a
+// maxmemory nor a dataset is known: a caller that words the advice for its
+// own inputs (lint: a manifest's resources) recognises it by this.
+inline constexpr std::string_view kNothingToSizeFrom = "nothing to size from";
 
 struct Recommendation {
   uint64_t maxmemory_bytes = 0;

@@ -63,7 +63,7 @@ std::vector<manifests::YamlNode> running_containers(const manifests::YamlNode& s
   std::vector<manifests::YamlNode> out;
   for (manifests::YamlNode c : child(spec, "containers").items()) out.push_back(c);
   for (manifests::YamlNode c : child(spec, "initContainers").items())
-    if (text_at(child(c, "restartPolicy")) == "Always") out.push_back(c);
+    if (manifests::is_native_sidecar(c)) out.push_back(c);
   return out;
 }
 

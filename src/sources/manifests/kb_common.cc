@@ -13,6 +13,10 @@ std::string scalar_or_empty(const YamlNode& node, const char* key) {
   return v.is_scalar() ? std::string(v.scalar()) : "";
 }
 
+bool is_native_sidecar(const YamlNode& init_container) {
+  return scalar_or_empty(init_container, "restartPolicy") == "Always";
+}
+
 Status read_memory_quantity(const YamlNode& mem, const char* section, const DocPos& file,
                             std::optional<Sourced<uint64_t>>& out) {
   if (!mem || mem.is_null()) return Ok{};

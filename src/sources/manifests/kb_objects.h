@@ -226,6 +226,11 @@ YamlNode child(const YamlNode& node, const char* key);
 // Scalar string at node[key], or "" when absent / not a scalar.
 std::string scalar_or_empty(const YamlNode& node, const char* key);
 
+// An initContainers entry with restartPolicy: Always: a native sidecar
+// (Kubernetes 1.28+), started before the app containers and running beside
+// them for the pod's life.
+bool is_native_sidecar(const YamlNode& init_container);
+
 // The recognisers. Each returns false (and touches nothing) when `obj` is not
 // its kind, true when it consumed the object; errors go to `errors`.
 bool recognise_cluster(const YamlObject& obj, ManifestSet& set, std::vector<Error>& errors);

@@ -261,7 +261,7 @@ bool recognise_workload(const YamlObject& obj, ManifestSet& set, std::vector<Err
   int init_index = 0;
   for (const YamlNode c : spec["initContainers"].items()) {
     auto d = read_container(c, obj.file);
-    const bool sidecar = scalar_or_empty(c, "restartPolicy") == "Always";
+    const bool sidecar = is_native_sidecar(c);
     if (d && sidecar) {
       ContainerDecl decl = std::move(d).value();
       decl.spec_list = "initContainers";

@@ -54,6 +54,10 @@ struct ServerLaunch {
   // is no unknown, the server starts without it.
   bool config_file_if_present = false;
   std::string client;  // kClient: the client tool, "redis-cli"
+
+  // The server's flags are words of a `sh -c` script (an item appended to
+  // the container's list would only be the script's $0).
+  bool by_shell_script() const { return how.find("sh -c") != std::string::npos; }
 };
 
 struct ContainerCommand {

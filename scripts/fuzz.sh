@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 dir=$root/build-fuzz
-targets=(quantity flag_units redis_conf yaml manifests chart_values shell_script info resp redis_url cgroup rdb aof aof_manifest
+targets=(quantity flag_units redis_conf yaml manifests pod_status chart_values shell_script info resp redis_url cgroup rdb aof aof_manifest
          probe_facts prometheus_reply)
 
 build() {
@@ -57,7 +57,7 @@ seeds() {
     $'maxmemory-policy "allkeys-lru"\nrename-command CONFIG \'\'\n' $'client-output-buffer-limit replica 256mb 64mb 60\n' \
     $'appendonly yes\nmaxmemory-clients 10%\n' $'hz "\\x41\\n"\n'
   # YAML and manifests: every fixture and deploy/ manifest, and the shared corpus when present.
-  for t in yaml manifests; do
+  for t in yaml manifests pod_status; do
     find tests/lint/fixtures deploy -name '*.yaml' -exec cp --backup=numbered -t "$s/$t" {} +
     if [ -d /work/shared/corpus ]; then
       find /work/shared/corpus -name '*.yaml' -exec cp --backup=numbered -t "$s/$t" {} +
@@ -176,7 +176,7 @@ max_len() {
   case $1 in
     quantity|flag_units|redis_url) echo 1024 ;;
     shell_script) echo 8192 ;;
-    info|resp|cgroup|redis_conf|manifests|chart_values|probe_facts) echo 16384 ;;
+    info|resp|cgroup|redis_conf|manifests|pod_status|chart_values|probe_facts) echo 16384 ;;
     *) echo 65536 ;;
   esac
 }
